@@ -1,0 +1,32 @@
+namespace CrossBackend.Backends.Numerics;
+
+/// <summary>
+/// A dense row-major tensor seen as (outer, classes, inner) around its class axis: element (o, c, i) lives at
+/// <c>(o * Classes + c) * Inner + i</c>. A "row" is the <see cref="Classes"/> values of one (o, i); rows are
+/// contiguous when the class axis is last (<see cref="Inner"/> = 1).
+/// </summary>
+internal readonly record struct RowLayout(int Outer, int Classes, int Inner)
+{
+    public static RowLayout Around(ReadOnlySpan<long> shape, int axis)
+    {
+        long outer = 1, inner = 1;
+        for (int d = 0; d < axis; d++) outer *= shape[d];
+        for (int d = axis + 1; d < shape.Length; d++) inner *= shape[d];
+        return new RowLayout(checked((int)outer), checked((int)shape[axis]), checked((int)inner));
+    }
+
+    /// <summary>The number of rows, which is also the number of elements of a per-row result.</summary>
+    public int Rows => Outer * Inner;
+
+    /// <summary>Offset of row <paramref name="row"/>'s first value; consecutive values are <see cref="Inner"/> apart.</summary>
+    public int Start(int row) => (row / Inner) * Classes * Inner + row % Inner;
+
+    /// <summary>The shape with the class axis removed.</summary>
+    public static long[] Without(ReadOnlySpan<long> shape, int axis)
+    {
+        var result = new long[shape.Length - 1];
+        for (int d = 0, k = 0; d < shape.Length; d++)
+            if (d != axis) result[k++] = shape[d];
+        return result;
+    }
+}

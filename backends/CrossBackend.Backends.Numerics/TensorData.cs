@@ -1,0 +1,67 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+
+namespace CrossBackend.Backends.Numerics;
+
+/// <summary>Reading and writing the elements of a <see cref="Tensor{T}"/> as flat row-major data.</summary>
+/// <remarks><c>GetPinnableReference</c> ignores a slice's offset in System.Numerics.Tensors 10.0, so data is
+/// reached only through <c>TryGetSpan</c> (dense tensors, no copy) or <c>FlattenTo</c> (strided views, one copy).</remarks>
+internal static class TensorData
+{
+    /// <summary>The elements in row-major order: the tensor's own memory when dense, else a flattened copy.</summary>
+    public static ReadOnlySpan<T> Read<T>(Tensor<T> tensor)
+    {
+        int length = checked((int)tensor.FlattenedLength);
+        if (length == 0) return [];
+        Span<nint> start = stackalloc nint[tensor.Rank];
+        if (tensor.IsDense && tensor.TryGetSpan(start, length, out ReadOnlySpan<T> span)) return span;
+        var copy = new T[length];
+        tensor.FlattenTo(copy);
+        return copy;
+    }
+
+    /// <summary>A copy of the elements in row-major order.</summary>
+    public static T[] ToArray<T>(Tensor<T> tensor) => Read(tensor).ToArray();
+
+    /// <summary>The lengths as <see cref="long"/>s.</summary>
+    public static long[] Shape(ReadOnlySpan<nint> lengths)
+    {
+        var shape = new long[lengths.Length];
+        for (int i = 0; i < shape.Length; i++) shape[i] = lengths[i];
+        return shape;
+    }
+
+    /// <summary>Converts lengths to the <see cref="nint"/> form System.Numerics.Tensors takes.</summary>
+    public static nint[] Lengths(ReadOnlySpan<long> shape)
+    {
+        var lengths = new nint[shape.Length];
+        for (int i = 0; i < lengths.Length; i++) lengths[i] = checked((nint)shape[i]);
+        return lengths;
+    }
+
+    /// <summary>A tensor over <paramref name="data"/> (no copy).</summary>
+    public static Tensor<T> Create<T>(T[] data, ReadOnlySpan<long> shape) => Tensor.Create(data, Lengths(shape));
+
+    /// <summary>Converts any numeric tensor's elements to <typeparamref name="TTo"/>.</summary>
+    public static Tensor<TTo> Convert<TFrom, TTo>(Tensor<TFrom> source)
+        where TFrom : INumberBase<TFrom> where TTo : INumberBase<TTo>
+    {
+        ReadOnlySpan<TFrom> from = Read(source);
+        var to = new TTo[from.Length];
+        TensorPrimitives.ConvertChecked(from, to);
+        return Tensor.Create(to, source.Lengths);
+    }
+
+    /// <summary>The element type of a tensor type, as a <see cref="DType"/>.</summary>
+    public static DType DTypeOf(Type elementType) =>
+        elementType == typeof(float) ? DType.Float32
+        : elementType == typeof(double) ? DType.Float64
+        : elementType == typeof(Half) ? DType.Float16
+        : elementType == typeof(int) ? DType.Int32
+        : elementType == typeof(long) ? DType.Int64
+        : elementType == typeof(short) ? DType.Int16
+        : elementType == typeof(sbyte) ? DType.Int8
+        : elementType == typeof(byte) ? DType.UInt8
+        : elementType == typeof(bool) ? DType.Bool
+        : DType.Other;
+}

@@ -1,0 +1,3 @@
+using CrossBackend.Cli;
+
+return CliApp.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,39 @@
+namespace CrossBackend;
+
+/// <summary>Element types the engines report, named as in NumPy/PyTorch.</summary>
+public enum DType
+{
+    /// <summary>An element type CrossBackend does not know.</summary>
+    Other,
+    /// <summary>bool.</summary>
+    Bool,
+    /// <summary>uint8.</summary>
+    UInt8,
+    /// <summary>int8.</summary>
+    Int8,
+    /// <summary>int16.</summary>
+    Int16,
+    /// <summary>int32.</summary>
+    Int32,
+    /// <summary>int64.</summary>
+    Int64,
+    /// <summary>IEEE half precision (float16).</summary>
+    Float16,
+    /// <summary>bfloat16: the upper 16 bits of a float32.</summary>
+    BFloat16,
+    /// <summary>float32.</summary>
+    Float32,
+    /// <summary>float64.</summary>
+    Float64,
+}
+
+/// <summary>Helpers on <see cref="DType"/>.</summary>
+public static class DTypes
+{
+    /// <summary>Whether the type is a floating-point type.</summary>
+    public static bool IsFloatingPoint(this DType dtype) =>
+        dtype is DType.Float16 or DType.BFloat16 or DType.Float32 or DType.Float64;
+
+    /// <summary>The NumPy-style name ("float32", "int64", ...), as used in error messages.</summary>
+    public static string Name(this DType dtype) => dtype.ToString().ToLowerInvariant();
+}

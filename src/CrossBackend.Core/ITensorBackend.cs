@@ -1,0 +1,104 @@
+namespace CrossBackend;
+
+/// <summary>
+/// One engine's view of one tensor type: the class axis, plus the small set of operations the losses are written
+/// against. The losses live once in the core (<see cref="Losses"/>); an engine implements only these.
+/// </summary>
+/// <remarks>Implement <see cref="TensorBackend{TTensor}"/> rather than this interface directly.</remarks>
+public interface ITensorBackend
+{
+    /// <summary>The engine's name as the CLI and reports show it ("torch", "numerics").</summary>
+    string Name { get; }
+
+    /// <summary>Where the classes are: 1 for channels-first engines, -1 for channels-last ones.</summary>
+    int ClassAxis { get; }
+
+    /// <summary>Runs a loss program on this backend's tensors; <paramref name="yTrue"/> is adopted first.</summary>
+    object Invoke(ILossProgram program, object yPred, object yTrue);
+}
+
+/// <summary>The typed operations of an engine. Every tensor argument and result is the engine's own type.</summary>
+/// <typeparam name="TTensor">The engine's tensor type, e.g. <c>torch.Tensor</c> or <c>Tensor&lt;float&gt;</c>.</typeparam>
+public interface ITensorBackend<TTensor> : ITensorBackend where TTensor : class
+{
+    /// <summary>Shape, element type and device, read without touching the data.</summary>
+    TensorInfo Describe(TTensor tensor);
+
+    /// <summary>
+    /// Turns another tensor of the same engine (e.g. integer labels beside float predictions) into one this
+    /// backend computes with. Throws <see cref="ArgumentException"/> naming <paramref name="argumentName"/> when
+    /// the object is not a tensor of this engine.
+    /// </summary>
+    TTensor Adopt(object tensor, string argumentName);
+
+    /// <summary>
+    /// The per-element categorical crossentropy kernel: <c>-sum(target * log_prob, axis)</c>, where log_prob is a
+    /// stable log-softmax of logits, or the log of <paramref name="output"/> divided by its sum over
+    /// <paramref name="axis"/> and clipped to [1e-7, 1 − 1e-7] (bounds in the input's dtype).
+    /// </summary>
+    /// <returns>The loss with <paramref name="axis"/> removed, in <paramref name="output"/>'s dtype.</returns>
+    TTensor CategoricalCrossentropy(TTensor target, TTensor output, bool fromLogits, int axis);
+
+    /// <summary>The index of the largest value along <paramref name="axis"/> (first one on ties), axis removed.</summary>
+    TTensor ArgMax(TTensor tensor, int axis);
+
+    /// <summary><c>table[indices]</c> as a tensor of <paramref name="dtypeOf"/>'s element type: one gather.</summary>
+    TTensor Gather(double[] table, TTensor indices, TTensor dtypeOf);
+
+    /// <summary>Element-wise product of two tensors of the same shape.</summary>
+    TTensor Multiply(TTensor a, TTensor b);
+
+    /// <summary>The mean of all elements, as a one-element tensor (rank 0 where the engine has scalars).</summary>
+    TTensor Mean(TTensor tensor);
+}
+
+/// <summary>
+/// A computation written once against <see cref="ITensorBackend{TTensor}"/> (a loss with its options). Engines
+/// run it with their own tensor type; this is how backend-agnostic code reaches engine-typed operations.
+/// </summary>
+public interface ILossProgram
+{
+    /// <summary>Computes the program's result on one engine.</summary>
+    TTensor Run<TTensor>(ITensorBackend<TTensor> backend, TTensor yPred, TTensor yTrue) where TTensor : class;
+}
+
+/// <summary>Base class for engine backends: bridges the untyped <see cref="ITensorBackend.Invoke"/> to typed code.</summary>
+public abstract class TensorBackend<TTensor> : ITensorBackend<TTensor> where TTensor : class
+{
+    /// <inheritdoc/>
+    public abstract string Name { get; }
+
+    /// <inheritdoc/>
+    public abstract int ClassAxis { get; }
+
+    /// <inheritdoc/>
+    public object Invoke(ILossProgram program, object yPred, object yTrue) =>
+        Execute(() => program.Run(this, (TTensor)yPred, Adopt(yTrue, "y_true")));
+
+    /// <summary>
+    /// Wraps one public call. Engines with explicit memory management (TorchSharp's dispose scopes) override this
+    /// to dispose every temporary and hand only the result to the caller.
+    /// </summary>
+    protected virtual TTensor Execute(Func<TTensor> body) => body();
+
+    /// <inheritdoc/>
+    public abstract TensorInfo Describe(TTensor tensor);
+
+    /// <inheritdoc/>
+    public abstract TTensor Adopt(object tensor, string argumentName);
+
+    /// <inheritdoc/>
+    public abstract TTensor CategoricalCrossentropy(TTensor target, TTensor output, bool fromLogits, int axis);
+
+    /// <inheritdoc/>
+    public abstract TTensor ArgMax(TTensor tensor, int axis);
+
+    /// <inheritdoc/>
+    public abstract TTensor Gather(double[] table, TTensor indices, TTensor dtypeOf);
+
+    /// <inheritdoc/>
+    public abstract TTensor Multiply(TTensor a, TTensor b);
+
+    /// <inheritdoc/>
+    public abstract TTensor Mean(TTensor tensor);
+}

@@ -1,0 +1,20 @@
+namespace CrossBackend;
+
+/// <summary>
+/// The losses, each written once and run on whichever engine owns the tensors it is given. Every method takes the
+/// engine's own tensor type (<c>torch.Tensor</c>, <c>Tensor&lt;float&gt;</c>, ...) and returns the same type; called
+/// with <see cref="object"/> arguments it dispatches on the runtime type, for object-typed pipelines.
+/// </summary>
+/// <remarks>
+/// The structure follows Keras 3: each engine implements a small per-element kernel
+/// (<see cref="ITensorBackend{TTensor}.CategoricalCrossentropy"/>), and class weights, averaging and validation live
+/// here, once, above the engines.
+/// </remarks>
+public static partial class Losses
+{
+    private static TPred Dispatch<TPred>(ILossProgram program, TPred yPred, object yTrue) where TPred : class
+    {
+        ITensorBackend backend = TensorEngines.BackendFor(yPred, yTrue);
+        return (TPred)backend.Invoke(program, yPred, yTrue);
+    }
+}

@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Runtime.Loader;
+
+namespace CrossBackend;
+
+/// <summary>
+/// Finds the engine that owns a tensor. Engines are discovered, not registered: assemblies carrying
+/// <see cref="TensorEngineAttribute"/> that are loaded already, then <c>CrossBackend.Backends.*.dll</c> files
+/// beside the application. What is found is cached per tensor type; nothing here changes what a loss computes.
+/// </summary>
+public static class TensorEngines
+{
+    private const string EngineAssemblyPattern = "CrossBackend.Backends.*.dll";
+    private static readonly Lazy<IReadOnlyList<ITensorEngine>> Discovered = new(Discover);
+    private static readonly ConcurrentDictionary<Type, ITensorEngine?> OwnerCache = new();
+
+    /// <summary>Every engine found, in a stable order (by name).</summary>
+    public static IReadOnlyList<ITensorEngine> All => Discovered.Value;
+
+    /// <summary>The engine with this name ("torch", "numerics"); throws <see cref="ArgumentException"/> naming the
+    /// known engines when there is none.</summary>
+    public static ITensorEngine Named(string name) =>
+        All.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new ArgumentException(
+            $"Unknown engine '{name}'. Known engines: {string.Join(", ", All.Select(e => e.Name))}.", nameof(name));
+
+    /// <summary>The engine owning tensors of this runtime type, or null.</summary>
+    public static ITensorEngine? OwnerOf(Type tensorType) =>
+        OwnerCache.GetOrAdd(tensorType, t => All.FirstOrDefault(e => e.Owns(t)));
+
+    /// <summary>
+    /// The backend that computes <paramref name="yPred"/>, after checking that <paramref name="yTrue"/> belongs to
+    /// the same engine. Throws <see cref="ArgumentException"/> naming the argument otherwise.
+    /// </summary>
+    public static ITensorBackend BackendFor(object yPred, object yTrue, string predName = "y_pred", string trueName = "y_true")
+    {
+        ArgumentNullException.ThrowIfNull(yPred, predName);
+        ArgumentNullException.ThrowIfNull(yTrue, trueName);
+        ITensorEngine engine = OwnerOf(yPred.GetType()) ?? throw Unowned(yPred, predName);
+        RequireSameEngine(engine, yTrue, trueName, predName);
+        return engine.BackendFor(yPred.GetType()) ?? throw new ArgumentException(
+            $"Argument `{predName}` must be a floating-point tensor. Received: {predName}.dtype={engine.Describe(yPred).DType.Name()}",
+            predName);
+    }
+
+    /// <summary>Throws <see cref="ArgumentException"/> when <paramref name="other"/> is not a tensor of
+    /// <paramref name="engine"/>.</summary>
+    public static void RequireSameEngine(ITensorEngine engine, object other, string otherName, string predName = "y_pred")
+    {
+        ITensorEngine? otherEngine = OwnerOf(other.GetType());
+        if (otherEngine == engine) return;
+        string what = otherEngine is null ? $"a {other.GetType().Name}, which no engine owns" : $"a {otherEngine.Name} tensor";
+        throw new ArgumentException(
+            $"Arguments `{predName}` and `{otherName}` must be tensors of the same engine. " +
+            $"Received: {predName} is a {engine.Name} tensor, {otherName} is {what}.", otherName);
+    }
+
+    private static ArgumentException Unowned(object tensor, string name) => new(
+        $"Argument `{name}` is a {tensor.GetType().FullName}, which no CrossBackend engine owns. " +
+        $"Engines found: {(All.Count == 0 ? "none" : string.Join(", ", All.Select(e => e.Name)))}; " +
+        "reference an engine project (e.g. CrossBackend.Backends.Torch or CrossBackend.Backends.Numerics).", name);
+
+    private static IReadOnlyList<ITensorEngine> Discover()
+    {
+        var assemblies = new Dictionary<string, Assembly>(StringComparer.OrdinalIgnoreCase);
+        foreach (Assembly a in AppDomain.CurrentDomain.GetAssemblies())
+            assemblies.TryAdd(a.GetName().Name ?? a.FullName ?? "", a);
+        foreach (string file in SafeEnumerate(AppContext.BaseDirectory, EngineAssemblyPattern))
+        {
+            string name = Path.GetFileNameWithoutExtension(file);
+            if (assemblies.ContainsKey(name)) continue;
+            try { assemblies[name] = AssemblyLoadContext.Default.LoadFromAssemblyName(new AssemblyName(name)); }
+            catch (Exception e) when (e is FileNotFoundException or FileLoadException or BadImageFormatException)
+            {
+                assemblies[name] = AssemblyLoadContext.Default.LoadFromAssemblyPath(file);
+            }
+        }
+        return assemblies.Values
+            .SelectMany(a => a.GetCustomAttributes<TensorEngineAttribute>())
+            .Select(attr => attr.EngineType)
+            .Distinct()
+            .Select(t => (ITensorEngine)Activator.CreateInstance(t)!)
+            .OrderBy(e => e.Name, StringComparer.Ordinal)
+            .ToArray();
+    }
+
+    private static IEnumerable<string> SafeEnumerate(string directory, string pattern)
+    {
+        try { return Directory.Exists(directory) ? Directory.GetFiles(directory, pattern) : []; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return []; }
+    }
+}
