@@ -74,8 +74,9 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
         TensorPrimitives.Subtract(x, max, work);
         T shiftedDot = TensorPrimitives.Dot(y, work);
         TensorPrimitives.Exp(work, work);
-        T logSumExp = T.Log(TensorPrimitives.Sum(work));
-        return TensorPrimitives.Sum(y) * logSumExp - shiftedDot;
+        // The row's few scalar steps run in double: it costs nothing and keeps the result within an ulp.
+        double logSumExp = Math.Log(double.CreateTruncating(TensorPrimitives.Sum(work)));
+        return T.CreateTruncating(double.CreateTruncating(TensorPrimitives.Sum(y)) * logSumExp - double.CreateTruncating(shiftedDot));
     }
 
     /// <summary>Keras: p = x / Σx, clipped to [ε, 1 − ε], then −Σ y·log p.</summary>

@@ -96,7 +96,8 @@ public sealed class NumericsBackend<T> : TensorBackend<Tensor<T>>
     {
         // System.Numerics.Tensors 10 has no rank-0 tensors: the mean is a one-element tensor of shape [1].
         ReadOnlySpan<T> data = TensorData.Read(tensor);
-        T mean = TensorPrimitives.Sum(data) / T.CreateChecked(data.Length);
-        return Tensor.Create([mean], [1]);
+        double sum = 0;
+        foreach (T value in data) sum += double.CreateTruncating(value);
+        return Tensor.Create([T.CreateTruncating(sum / data.Length)], [1]);
     }
 }
