@@ -39,6 +39,13 @@ public interface ITensorBackend<TTensor> : ITensorBackend where TTensor : class
     /// <returns>The loss with <paramref name="axis"/> removed, in <paramref name="output"/>'s dtype.</returns>
     TTensor CategoricalCrossentropy(TTensor target, TTensor output, bool fromLogits, int axis);
 
+    /// <summary>
+    /// The kernel above multiplied by each element's class weight, <c>table[argmax(target, axis)]</c>. The base class
+    /// composes it from <see cref="CategoricalCrossentropy"/>, <see cref="ArgMax"/>, <see cref="Gather"/> and
+    /// <see cref="Multiply"/>; an engine may fuse it (the arg-max costs nothing while a row is in cache).
+    /// </summary>
+    TTensor WeightedCategoricalCrossentropy(TTensor target, TTensor output, bool fromLogits, int axis, double[] classWeights);
+
     /// <summary>The index of the largest value along <paramref name="axis"/> (first one on ties), axis removed.</summary>
     TTensor ArgMax(TTensor tensor, int axis);
 
@@ -89,6 +96,13 @@ public abstract class TensorBackend<TTensor> : ITensorBackend<TTensor> where TTe
 
     /// <inheritdoc/>
     public abstract TTensor CategoricalCrossentropy(TTensor target, TTensor output, bool fromLogits, int axis);
+
+    /// <inheritdoc/>
+    public virtual TTensor WeightedCategoricalCrossentropy(TTensor target, TTensor output, bool fromLogits, int axis, double[] classWeights)
+    {
+        TTensor loss = CategoricalCrossentropy(target, output, fromLogits, axis);
+        return Multiply(loss, Gather(classWeights, ArgMax(target, axis), loss));
+    }
 
     /// <inheritdoc/>
     public abstract TTensor ArgMax(TTensor tensor, int axis);

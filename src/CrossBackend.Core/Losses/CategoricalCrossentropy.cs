@@ -74,9 +74,9 @@ public static partial class Losses
             double[]? table = classWeights is null ? null : Validate.ClassWeightTable(classWeights, pred.Shape[axis]);
             if (averageLoss) Validate.NonEmptyForAverage(pred, axis);
 
-            TTensor loss = b.CategoricalCrossentropy(yTrue, yPred, fromLogits, axis);
-            if (table is not null)
-                loss = b.Multiply(loss, b.Gather(table, b.ArgMax(yTrue, axis), loss));
+            TTensor loss = table is null
+                ? b.CategoricalCrossentropy(yTrue, yPred, fromLogits, axis)
+                : b.WeightedCategoricalCrossentropy(yTrue, yPred, fromLogits, axis, table);
             return averageLoss ? b.Mean(loss) : loss;
         }
     }
