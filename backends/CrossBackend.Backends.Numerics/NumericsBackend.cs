@@ -9,7 +9,7 @@ namespace CrossBackend.Backends.Numerics;
 /// Per-row work is fused: each input value is read from memory once, rows run in parallel, and the row arithmetic
 /// goes through <see cref="TensorPrimitives"/> (SIMD).
 /// </summary>
-public sealed class NumericsBackend<T> : TensorBackend<Tensor<T>>
+public sealed partial class NumericsBackend<T> : TensorBackend<Tensor<T>>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     internal const string EngineName = "numerics";
@@ -36,6 +36,7 @@ public sealed class NumericsBackend<T> : TensorBackend<Tensor<T>>
         Tensor<float> f => TensorData.Convert<float, T>(f),
         Tensor<double> d => TensorData.Convert<double, T>(d),
         Tensor<Half> h => TensorData.Convert<Half, T>(h),
+        Tensor<BFloat16> bf => TensorData.Convert<float, T>(TensorData.Widen(bf)),
         Tensor<int> i => TensorData.Convert<int, T>(i),
         Tensor<long> l => TensorData.Convert<long, T>(l),
         Tensor<short> s => TensorData.Convert<short, T>(s),
@@ -54,7 +55,7 @@ public sealed class NumericsBackend<T> : TensorBackend<Tensor<T>>
         var layout = RowLayout.Around(shape, axis);
         var loss = new T[layout.Rows];
         CategoricalCrossentropyKernel<T>.Run(TensorData.Read(target), TensorData.Read(output), loss, layout, fromLogits);
-        return TensorData.Create(loss, RowLayout.Without(shape, axis));
+        return TensorData.Create(loss, Shapes.Without(shape, axis));
     }
 
     /// <inheritdoc/>
@@ -71,7 +72,7 @@ public sealed class NumericsBackend<T> : TensorBackend<Tensor<T>>
             for (int c = 0; c < row.Length; c++) row[c] = data[start + c * layout.Inner];
             result[r] = T.CreateChecked(TensorPrimitives.IndexOfMax<T>(row));
         }
-        return TensorData.Create(result, RowLayout.Without(shape, axis));
+        return TensorData.Create(result, Shapes.Without(shape, axis));
     }
 
     /// <inheritdoc/>
@@ -79,7 +80,7 @@ public sealed class NumericsBackend<T> : TensorBackend<Tensor<T>>
     {
         ReadOnlySpan<T> index = TensorData.Read(indices);
         var result = new T[index.Length];
-        for (int i = 0; i < result.Length; i++) result[i] = T.CreateChecked(table[int.CreateChecked(index[i])]);
+        for (int i = 0; i < result.Length; i++) result[i] = T.CreateChecked(table[int.CreateTruncating(index[i])]);
         return Tensor.Create(result, indices.Lengths);
     }
 

@@ -27,7 +27,40 @@ public sealed class NumericsEngine : ITensorEngine
     public ITensorBackend? BackendFor(Type tensorType) =>
         tensorType == typeof(Tensor<float>) ? NumericsBackend<float>.Instance
         : tensorType == typeof(Tensor<double>) ? NumericsBackend<double>.Instance
+        : tensorType == typeof(Tensor<Half>) ? HalfBackend
+        : tensorType == typeof(Tensor<BFloat16>) ? BFloat16Backend
         : null;
+
+    private static readonly ITensorBackend HalfBackend =
+        new NarrowFloatBackend<Half>(TensorData.Convert<Half, float>, TensorData.Convert<float, Half>);
+
+    private static readonly ITensorBackend BFloat16Backend =
+        new NarrowFloatBackend<BFloat16>(TensorData.Widen, TensorData.NarrowToBFloat16);
+
+    /// <inheritdoc/>
+    public object Cast(object tensor, DType dtype)
+    {
+        Tensor<float> f = tensor switch
+        {
+            Tensor<float> x => x,
+            Tensor<double> d => TensorData.Convert<double, float>(d),
+            Tensor<Half> h => TensorData.Convert<Half, float>(h),
+            Tensor<BFloat16> b => TensorData.Widen(b),
+            Tensor<int> i => TensorData.Convert<int, float>(i),
+            Tensor<long> l => TensorData.Convert<long, float>(l),
+            _ => throw new ArgumentException($"Unsupported tensor {tensor.GetType().Name}.", nameof(tensor)),
+        };
+        return dtype switch
+        {
+            DType.Float32 => f,
+            DType.Float64 => tensor is Tensor<double> ? tensor : TensorData.Convert<float, double>(f),
+            DType.Float16 => TensorData.Convert<float, Half>(f),
+            DType.BFloat16 => TensorData.NarrowToBFloat16(f),
+            DType.Int32 => TensorData.Convert<float, int>(f),
+            DType.Int64 => TensorData.Convert<float, long>(f),
+            _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "Unsupported dtype for the numerics engine."),
+        };
+    }
 
     /// <inheritdoc/>
     public TensorInfo Describe(object tensor) => tensor is IReadOnlyTensor t && Owns(tensor.GetType())
@@ -63,6 +96,7 @@ public sealed class NumericsEngine : ITensorEngine
             Tensor<float> f => TensorData.ToArray(TensorData.Convert<float, double>(f)),
             Tensor<double> d => TensorData.ToArray(d),
             Tensor<Half> h => TensorData.ToArray(TensorData.Convert<Half, double>(h)),
+            Tensor<BFloat16> b => TensorData.ToArray(TensorData.Convert<float, double>(TensorData.Widen(b))),
             Tensor<int> i => TensorData.ToArray(TensorData.Convert<int, double>(i)),
             Tensor<long> l => TensorData.ToArray(TensorData.Convert<long, double>(l)),
             _ => throw new ArgumentException($"Unsupported tensor {tensor.GetType().Name}.", nameof(tensor)),

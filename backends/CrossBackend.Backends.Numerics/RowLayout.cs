@@ -20,13 +20,4 @@ internal readonly record struct RowLayout(int Outer, int Classes, int Inner)
 
     /// <summary>Offset of row <paramref name="row"/>'s first value; consecutive values are <see cref="Inner"/> apart.</summary>
     public int Start(int row) => (row / Inner) * Classes * Inner + row % Inner;
-
-    /// <summary>The shape with the class axis removed.</summary>
-    public static long[] Without(ReadOnlySpan<long> shape, int axis)
-    {
-        var result = new long[shape.Length - 1];
-        for (int d = 0, k = 0; d < shape.Length; d++)
-            if (d != axis) result[k++] = shape[d];
-        return result;
-    }
 }

@@ -52,11 +52,30 @@ internal static class TensorData
         return Tensor.Create(to, source.Lengths);
     }
 
+    /// <summary>bfloat16 → float32 (exact).</summary>
+    public static Tensor<float> Widen(Tensor<BFloat16> source)
+    {
+        ReadOnlySpan<BFloat16> from = Read(source);
+        var to = new float[from.Length];
+        for (int i = 0; i < to.Length; i++) to[i] = (float)from[i];
+        return Tensor.Create(to, source.Lengths);
+    }
+
+    /// <summary>float32 → bfloat16 (round to nearest even).</summary>
+    public static Tensor<BFloat16> NarrowToBFloat16(Tensor<float> source)
+    {
+        ReadOnlySpan<float> from = Read(source);
+        var to = new BFloat16[from.Length];
+        for (int i = 0; i < to.Length; i++) to[i] = (BFloat16)from[i];
+        return Tensor.Create(to, source.Lengths);
+    }
+
     /// <summary>The element type of a tensor type, as a <see cref="DType"/>.</summary>
     public static DType DTypeOf(Type elementType) =>
         elementType == typeof(float) ? DType.Float32
         : elementType == typeof(double) ? DType.Float64
         : elementType == typeof(Half) ? DType.Float16
+        : elementType == typeof(BFloat16) ? DType.BFloat16
         : elementType == typeof(int) ? DType.Int32
         : elementType == typeof(long) ? DType.Int64
         : elementType == typeof(short) ? DType.Int16

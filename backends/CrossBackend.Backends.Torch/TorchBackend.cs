@@ -33,6 +33,20 @@ public sealed class TorchBackend : TensorBackend<Tensor>
         return body().MoveToOuterDisposeScope();
     }
 
+    /// <summary>float16 and bfloat16 predictions are computed in float32 and the result is returned in their dtype.</summary>
+    public override object Invoke(ILossProgram program, object yPred, object yTrue)
+    {
+        Tensor pred = (Tensor)yPred;
+        if (pred.dtype is not (ScalarType.Float16 or ScalarType.BFloat16)) return base.Invoke(program, yPred, yTrue);
+        ScalarType narrow = pred.dtype;
+        return Execute(() =>
+        {
+            Tensor target = Adopt(yTrue, "y_true");
+            if (target.dtype is ScalarType.Float16 or ScalarType.BFloat16) target = target.to_type(ScalarType.Float32);
+            return program.Run(this, pred.to_type(ScalarType.Float32), target).to_type(narrow);
+        });
+    }
+
     /// <inheritdoc/>
     public override TensorInfo Describe(Tensor tensor) => new(tensor.shape, ToDType(tensor.dtype), tensor.device.ToString());
 
@@ -59,7 +73,68 @@ public sealed class TorchBackend : TensorBackend<Tensor>
     }
 
     /// <inheritdoc/>
+    public override Tensor SparseCategoricalCrossentropy(Tensor labels, Tensor output, bool fromLogits, int axis)
+    {
+        Tensor index = labels.to_type(ScalarType.Int64).unsqueeze(axis);
+        if (fromLogits) return output.log_softmax(axis).gather(axis, index).squeeze(axis).neg();
+        Tensor picked = output.gather(axis, index).squeeze(axis) / output.sum(axis);
+        return picked.clamp(Epsilon, 1.0 - Epsilon).log().neg();
+    }
+
+    /// <inheritdoc/>
+    public override Tensor BinaryCrossentropy(Tensor target, Tensor output, bool fromLogits)
+    {
+        if (fromLogits)
+            return output.clamp_min(0) - output * target + output.abs().neg().exp().log1p();
+        Tensor p = output.clamp(Epsilon, 1.0 - Epsilon);
+        return (target * p.log() + (1 - target) * (1 - p).log()).neg();
+    }
+
+    /// <inheritdoc/>
     public override Tensor ArgMax(Tensor tensor, int axis) => tensor.argmax(axis);
+
+    /// <inheritdoc/>
+    public override Tensor Affine(Tensor tensor, double scale, double shift)
+    {
+        Tensor floating = tensor.is_floating_point() ? tensor : tensor.to_type(ScalarType.Float32);
+        return floating * scale + shift;
+    }
+
+    /// <inheritdoc/>
+    public override Tensor MeanAlong(Tensor tensor, int axis) => tensor.mean([axis]);
+
+    /// <inheritdoc/>
+    public override Tensor Sum(Tensor tensor) => tensor.sum();
+
+    /// <inheritdoc/>
+    public override Tensor DivideNoNan(Tensor numerator, Tensor denominator) =>
+        torch.where(denominator == 0, torch.zeros_like(numerator), numerator / denominator);
+
+    /// <inheritdoc/>
+    public override Tensor ExpandTo(Tensor weights, long[] shape, Tensor dtypeOf)
+    {
+        Tensor w = weights.to_type(dtypeOf.dtype);
+        if (w.numel() == 1) return w.reshape([]).expand(shape);
+        long[] padded = [.. w.shape, .. Enumerable.Repeat(1L, shape.Length - (int)w.dim())];
+        return w.reshape(padded).expand(shape);
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Squeeze(Tensor tensor, int axis) => tensor.squeeze(axis);
+
+    /// <inheritdoc/>
+    public override Tensor OneHot(Tensor labels, int classes, int axis, Tensor dtypeOf) =>
+        torch.nn.functional.one_hot(labels.to_type(ScalarType.Int64), classes).to_type(dtypeOf.dtype).movedim([-1], [axis]);
+
+    /// <inheritdoc/>
+    public override Tensor NotEqual(Tensor tensor, double value, Tensor dtypeOf) => tensor.ne(value).to_type(dtypeOf.dtype);
+
+    /// <inheritdoc/>
+    public override double[] ReadValues(Tensor tensor)
+    {
+        using var scope = torch.NewDisposeScope();
+        return tensor.detach().to_type(ScalarType.Float64).contiguous().data<double>().ToArray();
+    }
 
     /// <inheritdoc/>
     public override Tensor Gather(double[] table, Tensor indices, Tensor dtypeOf) =>

@@ -51,6 +51,18 @@ public sealed class TorchEngine : ITensorEngine
     };
 
     /// <inheritdoc/>
+    public object Cast(object tensor, DType dtype) => AsTensor(tensor, nameof(tensor)).to_type(dtype switch
+    {
+        DType.Float16 => ScalarType.Float16,
+        DType.BFloat16 => ScalarType.BFloat16,
+        DType.Float32 => ScalarType.Float32,
+        DType.Float64 => ScalarType.Float64,
+        DType.Int32 => ScalarType.Int32,
+        DType.Int64 => ScalarType.Int64,
+        _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "Unsupported dtype for the torch engine."),
+    });
+
+    /// <inheritdoc/>
     public object MoveAxis(object tensor, int source, int destination) =>
         AsTensor(tensor, nameof(tensor)).movedim([source], [destination]).contiguous();
 

@@ -46,8 +46,55 @@ public interface ITensorBackend<TTensor> : ITensorBackend where TTensor : class
     /// </summary>
     TTensor WeightedCategoricalCrossentropy(TTensor target, TTensor output, bool fromLogits, int axis, double[] classWeights);
 
+    /// <summary>
+    /// The per-element sparse categorical crossentropy kernel: <c>−log_prob[label]</c> along <paramref name="axis"/>,
+    /// with log_prob as in <see cref="CategoricalCrossentropy"/>. <paramref name="labels"/> has
+    /// <paramref name="output"/>'s shape without <paramref name="axis"/> and holds integer values in [0, C).
+    /// </summary>
+    TTensor SparseCategoricalCrossentropy(TTensor labels, TTensor output, bool fromLogits, int axis);
+
+    /// <summary>
+    /// The element-wise binary crossentropy kernel (same shape as the inputs): probabilities clipped to
+    /// [1e-7, 1 − 1e-7] in the input's dtype then <c>−(y·log p + (1 − y)·log(1 − p))</c>; logits through
+    /// <c>max(x, 0) − x·y + log(1 + exp(−|x|))</c>.
+    /// </summary>
+    TTensor BinaryCrossentropy(TTensor target, TTensor output, bool fromLogits);
+
     /// <summary>The index of the largest value along <paramref name="axis"/> (first one on ties), axis removed.</summary>
     TTensor ArgMax(TTensor tensor, int axis);
+
+    /// <summary><c>tensor · scale + shift</c>, element-wise, in a floating dtype.</summary>
+    TTensor Affine(TTensor tensor, double scale, double shift);
+
+    /// <summary>The mean along one axis (axis removed).</summary>
+    TTensor MeanAlong(TTensor tensor, int axis);
+
+    /// <summary>The sum of all elements, as a one-element tensor (rank 0 where the engine has scalars).</summary>
+    TTensor Sum(TTensor tensor);
+
+    /// <summary><c>numerator / denominator</c> for one-element tensors, 0 where the denominator is 0.</summary>
+    TTensor DivideNoNan(TTensor numerator, TTensor denominator);
+
+    /// <summary>
+    /// Broadcasts weights to <paramref name="shape"/> as Keras does: a one-element tensor to every element, a tensor
+    /// whose shape is a prefix of <paramref name="shape"/> along the trailing axes. The result is in
+    /// <paramref name="dtypeOf"/>'s dtype.
+    /// </summary>
+    TTensor ExpandTo(TTensor weights, long[] shape, TTensor dtypeOf);
+
+    /// <summary>Removes an axis of length 1.</summary>
+    TTensor Squeeze(TTensor tensor, int axis);
+
+    /// <summary>One-hot encodes integer labels into <paramref name="classes"/> classes inserted at
+    /// <paramref name="axis"/>, in <paramref name="dtypeOf"/>'s dtype.</summary>
+    TTensor OneHot(TTensor labels, int classes, int axis, TTensor dtypeOf);
+
+    /// <summary>1 where <paramref name="tensor"/> differs from <paramref name="value"/>, else 0, in
+    /// <paramref name="dtypeOf"/>'s dtype.</summary>
+    TTensor NotEqual(TTensor tensor, double value, TTensor dtypeOf);
+
+    /// <summary>The values copied to the host as float64, row-major (used to validate labels).</summary>
+    double[] ReadValues(TTensor tensor);
 
     /// <summary><c>table[indices]</c> as a tensor of <paramref name="dtypeOf"/>'s element type: one gather.</summary>
     TTensor Gather(double[] table, TTensor indices, TTensor dtypeOf);
@@ -79,7 +126,7 @@ public abstract class TensorBackend<TTensor> : ITensorBackend<TTensor> where TTe
     public abstract int ClassAxis { get; }
 
     /// <inheritdoc/>
-    public object Invoke(ILossProgram program, object yPred, object yTrue) =>
+    public virtual object Invoke(ILossProgram program, object yPred, object yTrue) =>
         Execute(() => program.Run(this, (TTensor)yPred, Adopt(yTrue, "y_true")));
 
     /// <summary>
@@ -105,7 +152,40 @@ public abstract class TensorBackend<TTensor> : ITensorBackend<TTensor> where TTe
     }
 
     /// <inheritdoc/>
+    public abstract TTensor SparseCategoricalCrossentropy(TTensor labels, TTensor output, bool fromLogits, int axis);
+
+    /// <inheritdoc/>
+    public abstract TTensor BinaryCrossentropy(TTensor target, TTensor output, bool fromLogits);
+
+    /// <inheritdoc/>
     public abstract TTensor ArgMax(TTensor tensor, int axis);
+
+    /// <inheritdoc/>
+    public abstract TTensor Affine(TTensor tensor, double scale, double shift);
+
+    /// <inheritdoc/>
+    public abstract TTensor MeanAlong(TTensor tensor, int axis);
+
+    /// <inheritdoc/>
+    public abstract TTensor Sum(TTensor tensor);
+
+    /// <inheritdoc/>
+    public abstract TTensor DivideNoNan(TTensor numerator, TTensor denominator);
+
+    /// <inheritdoc/>
+    public abstract TTensor ExpandTo(TTensor weights, long[] shape, TTensor dtypeOf);
+
+    /// <inheritdoc/>
+    public abstract TTensor Squeeze(TTensor tensor, int axis);
+
+    /// <inheritdoc/>
+    public abstract TTensor OneHot(TTensor labels, int classes, int axis, TTensor dtypeOf);
+
+    /// <inheritdoc/>
+    public abstract TTensor NotEqual(TTensor tensor, double value, TTensor dtypeOf);
+
+    /// <inheritdoc/>
+    public abstract double[] ReadValues(TTensor tensor);
 
     /// <inheritdoc/>
     public abstract TTensor Gather(double[] table, TTensor indices, TTensor dtypeOf);

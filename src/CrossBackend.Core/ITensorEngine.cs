@@ -29,6 +29,9 @@ public interface ITensorEngine
     /// <summary>Creates a tensor from a dense row-major array (float, double, int or long elements).</summary>
     object FromArray(Array data, long[] shape);
 
+    /// <summary>Converts a tensor's elements to another dtype (e.g. to make float16 or bfloat16 inputs).</summary>
+    object Cast(object tensor, DType dtype);
+
     /// <summary>Moves one axis of a tensor to another position (NumPy's <c>moveaxis</c>).</summary>
     object MoveAxis(object tensor, int source, int destination);
 

@@ -6,20 +6,60 @@ internal static class Validate
     /// <summary>y_pred: floating point, rank ≥ 2; y_true: the same shape.</summary>
     public static void PredictionAndTarget(TensorInfo pred, TensorInfo target)
     {
+        Prediction(pred);
+        if (!pred.Shape.AsSpan().SequenceEqual(target.Shape))
+            throw new ArgumentException(
+                "Arguments `y_true` and `y_pred` must have the same shape. " +
+                $"Received: y_pred.shape={pred.ShapeText}, y_true.shape={target.ShapeText}", "y_true");
+        SameDevice(pred, target, "y_true");
+    }
+
+    /// <summary>Another tensor argument must live where y_pred does.</summary>
+    public static void SameDevice(TensorInfo pred, TensorInfo other, string otherName)
+    {
+        if (pred.Device != other.Device)
+            throw new ArgumentException(
+                $"Arguments `{otherName}` and `y_pred` must be on the same device. " +
+                $"Received: y_pred.device={pred.Device}, {otherName}.device={other.Device}", otherName);
+    }
+
+    /// <summary>y_pred: floating point, rank ≥ 2.</summary>
+    public static void Prediction(TensorInfo pred)
+    {
         if (!pred.DType.IsFloatingPoint())
             throw new ArgumentException(
                 $"Argument `y_pred` must be a floating-point tensor. Received: y_pred.dtype={pred.DType.Name()}", "y_pred");
         if (pred.Rank < 2)
             throw new ArgumentException(
                 $"Argument `y_pred` must have rank >= 2 (batch and classes). Received: y_pred.shape={pred.ShapeText}", "y_pred");
-        if (!pred.Shape.AsSpan().SequenceEqual(target.Shape))
+    }
+
+    /// <summary>
+    /// Sparse labels: integer values in [0, <paramref name="classes"/>), except the ignored class. Reports the first
+    /// offending value and where it is.
+    /// </summary>
+    public static void SparseLabels(double[] labels, long classes, int? ignoreClass)
+    {
+        for (int i = 0; i < labels.Length; i++)
+        {
+            double v = labels[i];
+            if (ignoreClass is { } ignored && v == ignored) continue;
+            if (!(v >= 0 && v < classes && v == Math.Floor(v)))
+                throw new ArgumentOutOfRangeException("y_true", v,
+                    $"Argument `y_true` must hold class indices in [0, {classes})" +
+                    (ignoreClass is null ? "" : $" or the ignored class {ignoreClass}") +
+                    $". Received: y_true[{i}] (flat index)={v}");
+        }
+    }
+
+    /// <summary>Counts the elements of a shape, refusing to average over none.</summary>
+    public static long ElementCount(long[] lossShape, bool averages, TensorInfo pred)
+    {
+        long count = Shapes.Count(lossShape);
+        if (averages && count == 0)
             throw new ArgumentException(
-                "Arguments `y_true` and `y_pred` must have the same shape. " +
-                $"Received: y_pred.shape={pred.ShapeText}, y_true.shape={target.ShapeText}", "y_true");
-        if (pred.Device != target.Device)
-            throw new ArgumentException(
-                "Arguments `y_true` and `y_pred` must be on the same device. " +
-                $"Received: y_pred.device={pred.Device}, y_true.device={target.Device}", "y_true");
+                $"Cannot average the loss over an empty batch. Received: y_pred.shape={pred.ShapeText}", "y_pred");
+        return count;
     }
 
     /// <summary>Resolves a possibly negative axis against a rank.</summary>
@@ -52,16 +92,5 @@ internal static class Validate
             table[cls] = weight;
         }
         return table;
-    }
-
-    /// <summary>Refuses to average over nothing (the mean of no elements would be NaN).</summary>
-    public static void NonEmptyForAverage(TensorInfo pred, int classAxis)
-    {
-        long elements = 1;
-        for (int d = 0; d < pred.Rank; d++)
-            if (d != classAxis) elements *= pred.Shape[d];
-        if (elements == 0)
-            throw new ArgumentException(
-                $"Cannot average the loss over an empty batch. Received: y_pred.shape={pred.ShapeText}", "y_pred");
     }
 }

@@ -13,7 +13,7 @@ public static partial class Losses
     /// to 1 and exact zeros give the same finite number on both engines (FastEstimator gives NaN on zeros and
     /// engine-dependent values for unnormalised rows). With <paramref name="fromLogits"/> true, a numerically
     /// stable log-softmax is used. An element's class weight is the weight of argmax(<paramref name="yTrue"/>) over
-    /// the class axis, applied with one gather.</para>
+    /// the class axis, applied with one gather. Label smoothing replaces y by y·(1 − ls) + ls/C (Keras).</para>
     /// <para><b>Example</b> (FastEstimator's, same numbers on both engines):</para>
     /// <code>
     /// // TorchSharp (channels-first: classes on axis 1)
@@ -36,48 +36,66 @@ public static partial class Losses
     /// <typeparam name="TPred">The engine's tensor type; <see cref="object"/> to dispatch at run time.</typeparam>
     /// <typeparam name="TTrue">The labels' tensor type (the same engine; integer or floating point).</typeparam>
     /// <param name="yPred">Predictions, shape (Batch, …, C) on a channels-last engine or (Batch, C, …) on a
-    /// channels-first one; floating point.</param>
+    /// channels-first one; floating point (float16 and bfloat16 are computed in float32 and returned in their dtype).</param>
     /// <param name="yTrue">One-hot or soft labels with the same shape as <paramref name="yPred"/>.</param>
     /// <param name="fromLogits">Whether <paramref name="yPred"/> holds logits rather than probabilities.</param>
-    /// <param name="averageLoss">True: the mean over every element (a one-element tensor). False: the per-element
-    /// loss, shape (Batch, …).</param>
+    /// <param name="averageLoss">FastEstimator's shorthand: true is <see cref="Reduction.SumOverBatchSize"/> (the
+    /// mean, a one-element tensor), false is <see cref="Reduction.None"/> (shape (Batch, …)).</param>
     /// <param name="classWeights">Class index → weight; classes not listed weigh 1.0. Keys must lie in [0, C) and
     /// weights must be finite and non-negative.</param>
+    /// <param name="labelSmoothing">In [0, 1]: y becomes y·(1 − ls) + ls/C.</param>
+    /// <param name="axis">The class axis; default the engine's (−1 channels-last, 1 channels-first).</param>
+    /// <param name="reduction">Overrides <paramref name="averageLoss"/>; see <see cref="Reduction"/> for each
+    /// denominator.</param>
+    /// <param name="sampleWeights">A tensor of the same engine: one element, or a prefix of the per-element loss
+    /// shape such as (Batch,), broadcast over the trailing axes as in Keras.</param>
     /// <returns>A tensor of the same engine and dtype as <paramref name="yPred"/>.</returns>
     /// <exception cref="ArgumentNullException">A tensor argument is null.</exception>
     /// <exception cref="ArgumentException">Shapes differ, rank &lt; 2, y_pred is not floating point, the tensors belong to
     /// different engines or devices, or the batch is empty while averaging.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">A class weight's key or value is out of range.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A class weight, the axis or the label smoothing is out of range.</exception>
     public static TPred CategoricalCrossentropy<TPred, TTrue>(
         TPred yPred,
         TTrue yTrue,
         bool fromLogits = false,
         bool averageLoss = true,
-        IReadOnlyDictionary<int, double>? classWeights = null)
+        IReadOnlyDictionary<int, double>? classWeights = null,
+        double labelSmoothing = 0,
+        int? axis = null,
+        Reduction? reduction = null,
+        object? sampleWeights = null)
         where TPred : class
         where TTrue : class
     {
         ArgumentNullException.ThrowIfNull(yPred, "y_pred");
         ArgumentNullException.ThrowIfNull(yTrue, "y_true");
-        return Dispatch(new CategoricalCrossentropyProgram(fromLogits, averageLoss, classWeights), yPred, yTrue);
+        var options = LossOptions.Create(fromLogits, averageLoss, classWeights, labelSmoothing, axis, reduction, sampleWeights);
+        return Dispatch(new CategoricalCrossentropyProgram(options), yPred, yTrue);
     }
 
     /// <summary>The engine-independent part of <see cref="CategoricalCrossentropy{TPred,TTrue}"/>.</summary>
-    private sealed class CategoricalCrossentropyProgram(
-        bool fromLogits, bool averageLoss, IReadOnlyDictionary<int, double>? classWeights) : ILossProgram
+    private sealed class CategoricalCrossentropyProgram(LossOptions o) : ILossProgram
     {
         public TTensor Run<TTensor>(ITensorBackend<TTensor> b, TTensor yPred, TTensor yTrue) where TTensor : class
         {
             TensorInfo pred = b.Describe(yPred);
             Validate.PredictionAndTarget(pred, b.Describe(yTrue));
-            int axis = Validate.Axis(b.ClassAxis, pred.Rank);
-            double[]? table = classWeights is null ? null : Validate.ClassWeightTable(classWeights, pred.Shape[axis]);
-            if (averageLoss) Validate.NonEmptyForAverage(pred, axis);
+            int axis = Validate.Axis(o.Axis ?? b.ClassAxis, pred.Rank);
+            long classes = pred.Shape[axis];
+            double[]? table = o.ClassWeights is null ? null : Validate.ClassWeightTable(o.ClassWeights, classes);
+            long[] lossShape = Shapes.Without(pred.Shape, axis);
+            long count = Validate.ElementCount(lossShape, o.Averages, pred);
+            TTensor? sample = LossReduction.SampleWeights(b, o, lossShape, yPred);
 
-            TTensor loss = table is null
-                ? b.CategoricalCrossentropy(yTrue, yPred, fromLogits, axis)
-                : b.WeightedCategoricalCrossentropy(yTrue, yPred, fromLogits, axis, table);
-            return averageLoss ? b.Mean(loss) : loss;
+            TTensor target = o.LabelSmoothing > 0 ? b.Affine(yTrue, 1 - o.LabelSmoothing, o.LabelSmoothing / classes) : yTrue;
+            // The fused class-weighted kernel serves every reduction whose denominator does not need the weights;
+            // smoothing of 1 flattens the labels, so its arg-max is taken on the original labels instead.
+            if (table is not null && o.Reduction != Reduction.WeightedMean && o.LabelSmoothing < 1)
+                return LossReduction.Reduce(b, b.WeightedCategoricalCrossentropy(target, yPred, o.FromLogits, axis, table),
+                    count, sample, o.Reduction);
+            TTensor loss = b.CategoricalCrossentropy(target, yPred, o.FromLogits, axis);
+            TTensor? classWeight = table is null ? null : b.Gather(table, b.ArgMax(yTrue, axis), loss);
+            return LossReduction.Reduce(b, loss, count, LossReduction.Combine(b, classWeight, sample), o.Reduction);
         }
     }
 }

@@ -1,0 +1,31 @@
+namespace CrossBackend;
+
+/// <summary>
+/// How per-element losses become the result. With weights w (class weights × sample weights × the ignore mask) and
+/// per-element losses l:
+/// <list type="table">
+/// <item><term><see cref="None"/></term><description>w·l per element, shape (Batch, …).</description></item>
+/// <item><term><see cref="Sum"/></term><description>Σ w·l.</description></item>
+/// <item><term><see cref="SumOverBatchSize"/></term><description>Σ w·l / N, N = the number of elements (ignored ones
+/// excepted). Keras's default and FastEstimator's <c>average_loss=True</c>.</description></item>
+/// <item><term><see cref="WeightedMean"/></term><description>Σ w·l / Σ w (0 when Σ w = 0). PyTorch's <c>mean</c> with
+/// class weights on index targets; Keras's <c>mean_with_sample_weight</c>.</description></item>
+/// </list>
+/// </summary>
+/// <remarks>
+/// Worked example (sparse, from logits): logits [[8,1,1],[0,9,1],[2,3,5]], labels [0,1,2], weights [1,2,3]. The
+/// per-element losses are [0.0018224, 0.0004578, 0.1698289]; Σ w·l = 0.5122776, so
+/// <see cref="SumOverBatchSize"/> gives 0.5122776 / 3 = 0.1707592 and <see cref="WeightedMean"/> gives
+/// 0.5122776 / 6 = 0.0853796.
+/// </remarks>
+public enum Reduction
+{
+    /// <summary>No reduction: the weighted per-element loss.</summary>
+    None,
+    /// <summary>The sum of the weighted losses.</summary>
+    Sum,
+    /// <summary>The sum of the weighted losses divided by the number of (non-ignored) elements.</summary>
+    SumOverBatchSize,
+    /// <summary>The sum of the weighted losses divided by the sum of the weights.</summary>
+    WeightedMean,
+}
