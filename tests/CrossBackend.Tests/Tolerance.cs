@@ -11,6 +11,9 @@ public static class Tolerance
     {
         DType.Float64 => (1e-12, 1e-14),
         DType.Float32 => (1e-5, 1e-6),
+        // Computed in float32, rounded once to the output dtype: half an ulp is 2^-11 (float16) or 2^-8 (bfloat16).
+        DType.Float16 => (1e-3, 1e-5),
+        DType.BFloat16 => (8e-3, 1e-5),
         _ => throw new ArgumentOutOfRangeException(nameof(dtype)),
     };
 
