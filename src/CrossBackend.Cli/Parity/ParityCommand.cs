@@ -30,8 +30,7 @@ public static class ParityCommand
         bool allAgree = true;
         foreach (ParityCase c in ParityCases.Default())
         {
-            double[] reference = ParityReference.PerElement(c);
-            double referenceMean = reference.Average();
+            (double[] reference, double referenceMean) = ParityReference.Evaluate(c);
             var row = new List<string> { c.Name, Format(referenceMean) };
             double maxDiff = 0;
             bool agree = c.Published is not { } published || Close(referenceMean, published);
@@ -69,11 +68,24 @@ public static class ParityCommand
 
     private static (double Mean, double[] PerElement) Evaluate(ITensorEngine engine, ParityCase c)
     {
-        object Pred() => engine.FromChannelsLast(c.YPred.Select(v => (float)v).ToArray(), c.Shape);
-        object True() => engine.FromChannelsLast(c.YTrue.Select(v => (float)v).ToArray(), c.Shape);
-        object mean = Losses.CategoricalCrossentropy<object, object>(Pred(), True(), c.FromLogits, classWeights: c.ClassWeights);
-        object perElement = Losses.CategoricalCrossentropy<object, object>(Pred(), True(), c.FromLogits, averageLoss: false, classWeights: c.ClassWeights);
-        return (engine.ToDoubleArray(mean, out _)[0], engine.ToDoubleArray(perElement, out _));
+        object Run(Reduction reduction)
+        {
+            object pred = engine.FromChannelsLast(c.YPred.Select(v => (float)v).ToArray(), c.Shape);
+            object? sample = c.SampleWeights is null ? null : engine.FromArray(c.SampleWeights.Select(v => (float)v).ToArray(), [c.SampleWeights.Length]);
+            return c.Loss switch
+            {
+                ParityLoss.Sparse => Losses.SparseCategoricalCrossentropy<object, object>(pred,
+                    engine.FromArray(c.Labels().Select(v => (long)v).ToArray(), c.Shape[..^1]), c.FromLogits, classWeights: c.ClassWeights,
+                    ignoreClass: c.IgnoreClass, labelSmoothing: c.LabelSmoothing, reduction: reduction, sampleWeights: sample),
+                ParityLoss.Binary => Losses.BinaryCrossentropy<object, object>(pred,
+                    engine.FromChannelsLast(c.YTrue.Select(v => (float)v).ToArray(), c.Shape), c.FromLogits, classWeights: c.ClassWeights,
+                    labelSmoothing: c.LabelSmoothing, reduction: reduction, sampleWeights: sample),
+                _ => Losses.CategoricalCrossentropy<object, object>(pred,
+                    engine.FromChannelsLast(c.YTrue.Select(v => (float)v).ToArray(), c.Shape), c.FromLogits, classWeights: c.ClassWeights,
+                    labelSmoothing: c.LabelSmoothing, reduction: reduction, sampleWeights: sample),
+            };
+        }
+        return (engine.ToDoubleArray(Run(c.Reduction), out _)[0], engine.ToDoubleArray(Run(Reduction.None), out _));
     }
 
     private static bool Close(double actual, double expected) => Math.Abs(actual - expected) <= Rtol * Math.Abs(expected) + Atol;

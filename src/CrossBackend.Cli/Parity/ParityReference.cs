@@ -8,14 +8,54 @@ public static class ParityReference
 {
     private static readonly double ClipLow = 1e-7f, ClipHigh = 1f - 1e-7f;
 
-    public static double[] PerElement(ParityCase c)
+    /// <summary>The weighted per-element losses (Reduction.None) and the case's reduced value.</summary>
+    public static (double[] PerElement, double Reduced) Evaluate(ParityCase c)
     {
-        int k = c.Classes;
-        return Enumerable.Range(0, c.YPred.Length / k).Select(row =>
+        int k = c.Classes, rows = c.YPred.Length / k;
+        double[] labels = c.Loss == ParityLoss.Sparse ? c.Labels() : [];
+        var loss = new double[rows];
+        var weight = new double[rows];
+        for (int row = 0; row < rows; row++)
         {
-            ReadOnlySpan<double> y = c.YTrue.AsSpan(row * k, k), x = c.YPred.AsSpan(row * k, k);
-            return -Dot(y, c.FromLogits ? LogSoftmax(x) : LogClippedProbabilities(x)) * Weight(y, c.ClassWeights);
-        }).ToArray();
+            ReadOnlySpan<double> x = c.YPred.AsSpan(row * k, k);
+            double[] y = c.YTrue.AsSpan(row * k, k).ToArray();
+            bool ignored = c.Loss == ParityLoss.Sparse && labels[row] == c.IgnoreClass;
+            double sample = c.SampleWeights is null ? 1 : c.SampleWeights[row / (rows / c.SampleWeights.Length)];
+            if (c.Loss == ParityLoss.Binary)
+            {
+                loss[row] = Binary(x, y, c);
+                weight[row] = sample;
+                continue;
+            }
+            double classWeight = ignored ? 0 : Weight(y, c.ClassWeights);
+            double[] target = y.Select(v => v * (1 - c.LabelSmoothing) + c.LabelSmoothing / k).ToArray();
+            loss[row] = ignored ? 0 : -Dot(target, c.FromLogits ? LogSoftmax(x) : LogClippedProbabilities(x));
+            weight[row] = classWeight * sample;
+        }
+        double[] weighted = loss.Select((l, i) => l * weight[i]).ToArray();
+        int counted = c.Loss == ParityLoss.Sparse && c.IgnoreClass is { } ig ? labels.Count(l => l != ig) : rows;
+        double reduced = c.Reduction switch
+        {
+            Reduction.Sum => weighted.Sum(),
+            Reduction.WeightedMean => weight.Sum() == 0 ? 0 : weighted.Sum() / weight.Sum(),
+            _ => counted == 0 ? 0 : weighted.Sum() / counted,
+        };
+        return (weighted, reduced);
+    }
+
+    /// <summary>Binary CE of one row, averaged over it; class weights by target value.</summary>
+    private static double Binary(ReadOnlySpan<double> x, double[] y, ParityCase c)
+    {
+        double total = 0;
+        for (int i = 0; i < x.Length; i++)
+        {
+            double z = y[i] * (1 - c.LabelSmoothing) + 0.5 * c.LabelSmoothing;
+            double e = c.FromLogits
+                ? Math.Max(x[i], 0) - x[i] * z + Math.Log(1 + Math.Exp(-Math.Abs(x[i])))
+                : -(z * Math.Log(Math.Clamp(x[i], ClipLow, ClipHigh)) + (1 - z) * Math.Log(1 - Math.Clamp(x[i], ClipLow, ClipHigh)));
+            total += e * (c.ClassWeights?.GetValueOrDefault((int)y[i], 1.0) ?? 1.0);
+        }
+        return total / x.Length;
     }
 
     private static double[] LogSoftmax(ReadOnlySpan<double> x)
