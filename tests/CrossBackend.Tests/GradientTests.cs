@@ -56,6 +56,47 @@ public sealed class GradientTests
         Tolerance.AssertClose(actual, expected, dtype, "dL/dy_pred");
     }
 
+    /// <summary>An explicit <c>axis</c> (classes on axis 1 of a (B, C, L) tensor) on both engines, no layout move.</summary>
+    [Test]
+    public void ExplicitAxisMatchesTorch([Values] LossKind kind, [Values] bool fromLogits)
+    {
+        long[] shape = [3, 4, 2];
+        var random = new Random(5);
+        double[] pred = Enumerable.Range(0, 24).Select(_ => (double)(float)(fromLogits ? 4 * random.NextDouble() - 2 : 0.05 + 0.9 * random.NextDouble())).ToArray();
+        long[] targetShape = kind == LossKind.Sparse ? [3, 2] : shape;
+        double[] target = kind == LossKind.Sparse
+            ? Enumerable.Range(0, 6).Select(_ => (double)random.Next(4)).ToArray()
+            : Enumerable.Range(0, 24).Select(_ => (double)(float)random.NextDouble()).ToArray();
+        double[] sampleWeights = [0.5, 1, 2];
+        var weights = new Dictionary<int, double> { [1] = 2 };
+
+        var np = Tensor.Create(pred, shape.Select(v => (nint)v).ToArray());
+        var nt = Tensor.Create(target, targetShape.Select(v => (nint)v).ToArray());
+        var ns = Tensor.Create(sampleWeights, [3]);
+        Tensor<double> numerics = kind switch
+        {
+            LossKind.Categorical => Losses.CategoricalCrossentropyGradient(np, nt, fromLogits, classWeights: weights, axis: 1, sampleWeights: ns),
+            LossKind.Sparse => Losses.SparseCategoricalCrossentropyGradient(np, nt, fromLogits, classWeights: weights, axis: 1, sampleWeights: ns),
+            _ => Losses.BinaryCrossentropyGradient(np, nt, fromLogits, classWeights: weights, axis: 1, sampleWeights: ns),
+        };
+
+        TorchEngine.EnsureNativeLoadable();
+        using var scope = torch.NewDisposeScope();
+        torch.Tensor tp = torch.tensor(pred, shape, torch.ScalarType.Float64).requires_grad_(true);
+        torch.Tensor tt = kind == LossKind.Sparse
+            ? torch.tensor(target.Select(v => (long)v).ToArray(), targetShape)
+            : torch.tensor(target, targetShape, torch.ScalarType.Float64);
+        torch.Tensor ts = torch.tensor(sampleWeights, [3], torch.ScalarType.Float64);
+        torch.Tensor loss = kind switch
+        {
+            LossKind.Categorical => Losses.CategoricalCrossentropy(tp, tt, fromLogits, classWeights: weights, axis: 1, sampleWeights: ts),
+            LossKind.Sparse => Losses.SparseCategoricalCrossentropy(tp, tt, fromLogits, classWeights: weights, axis: 1, sampleWeights: ts),
+            _ => Losses.BinaryCrossentropy(tp, tt, fromLogits, classWeights: weights, axis: 1, sampleWeights: ts),
+        };
+        loss.backward();
+        Tolerance.AssertClose(Values(numerics), tp.grad!.data<double>().ToArray(), DType.Float64, "dL/dy_pred");
+    }
+
     /// <summary>Zeros, exact ones and values at the clip bounds: the clip's gradient mask must match torch's
     /// (torch.clamp passes gradient where min ≤ x ≤ max, bounds included).</summary>
     [TestCase(LossKind.Categorical)]
