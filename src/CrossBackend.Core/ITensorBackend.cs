@@ -104,6 +104,31 @@ public interface ITensorBackend<TTensor> : ITensorBackend where TTensor : class
 
     /// <summary>The mean of all elements, as a one-element tensor (rank 0 where the engine has scalars).</summary>
     TTensor Mean(TTensor tensor);
+
+    // Analytic backward kernels (see Losses.*Gradient). Engines with autograd need not implement them.
+
+    /// <summary>
+    /// The gradient of <c>Σ upstream · CategoricalCrossentropy(target, output, fromLogits, axis)</c> with respect to
+    /// <paramref name="output"/>: <paramref name="upstream"/> has the per-element loss shape (axis removed) and the
+    /// result has <paramref name="output"/>'s shape and dtype. The clip's gradient is 0 outside [ε, 1 − ε]
+    /// (bounds inclusive, as in PyTorch's <c>clamp</c>).
+    /// </summary>
+    /// <exception cref="NotSupportedException">The engine has no analytic backward (use its autograd).</exception>
+    TTensor CategoricalCrossentropyBackward(TTensor target, TTensor output, bool fromLogits, int axis, TTensor upstream);
+
+    /// <summary>The gradient of <c>Σ upstream · SparseCategoricalCrossentropy(labels, output, fromLogits, axis)</c>
+    /// with respect to <paramref name="output"/>, as for <see cref="CategoricalCrossentropyBackward"/>.</summary>
+    /// <exception cref="NotSupportedException">The engine has no analytic backward (use its autograd).</exception>
+    TTensor SparseCategoricalCrossentropyBackward(TTensor labels, TTensor output, bool fromLogits, int axis, TTensor upstream);
+
+    /// <summary>
+    /// The gradient of <c>Σ upstream · mean_axis(BinaryCrossentropy(target, output, fromLogits))</c> with respect to
+    /// <paramref name="output"/>: each element receives its row's upstream divided by the length of
+    /// <paramref name="axis"/>. <paramref name="upstream"/> has <paramref name="output"/>'s shape without
+    /// <paramref name="axis"/>.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The engine has no analytic backward (use its autograd).</exception>
+    TTensor BinaryCrossentropyBackward(TTensor target, TTensor output, bool fromLogits, int axis, TTensor upstream);
 }
 
 /// <summary>
@@ -195,4 +220,22 @@ public abstract class TensorBackend<TTensor> : ITensorBackend<TTensor> where TTe
 
     /// <inheritdoc/>
     public abstract TTensor Mean(TTensor tensor);
+
+    /// <inheritdoc/>
+    public virtual TTensor CategoricalCrossentropyBackward(TTensor target, TTensor output, bool fromLogits, int axis, TTensor upstream) =>
+        throw NoAnalyticBackward("CategoricalCrossentropy");
+
+    /// <inheritdoc/>
+    public virtual TTensor SparseCategoricalCrossentropyBackward(TTensor labels, TTensor output, bool fromLogits, int axis, TTensor upstream) =>
+        throw NoAnalyticBackward("SparseCategoricalCrossentropy");
+
+    /// <inheritdoc/>
+    public virtual TTensor BinaryCrossentropyBackward(TTensor target, TTensor output, bool fromLogits, int axis, TTensor upstream) =>
+        throw NoAnalyticBackward("BinaryCrossentropy");
+
+    /// <summary>The error an engine without analytic backward kernels gives.</summary>
+    protected NotSupportedException NoAnalyticBackward(string loss) => new(
+        $"The {Name} engine has no analytic gradient for {loss}. Use autograd instead: call the loss on a y_pred that " +
+        $"requires grad (e.g. y_pred.requires_grad_()), then loss.backward() (loss.sum().backward() for Reduction.None), " +
+        $"and read y_pred.grad.");
 }
