@@ -54,6 +54,14 @@ internal static class Validate
         return table;
     }
 
+    /// <summary>Refuses a class axis of length 0 (there is no distribution to take a crossentropy of).</summary>
+    public static void HasClasses(TensorInfo pred, int classAxis)
+    {
+        if (pred.Shape[classAxis] == 0)
+            throw new ArgumentException(
+                $"Argument `y_pred` must have at least one class on axis {classAxis}. Received: y_pred.shape={pred.ShapeText}", "y_pred");
+    }
+
     /// <summary>Refuses to average over nothing (the mean of no elements would be NaN).</summary>
     public static void NonEmptyForAverage(TensorInfo pred, int classAxis)
     {
@@ -62,6 +70,6 @@ internal static class Validate
             if (d != classAxis) elements *= pred.Shape[d];
         if (elements == 0)
             throw new ArgumentException(
-                $"Cannot average the loss over an empty batch. Received: y_pred.shape={pred.ShapeText}", "y_pred");
+                $"Cannot average the loss over an empty batch: argument `y_pred` has no elements outside the class axis. Received: y_pred.shape={pred.ShapeText}", "y_pred");
     }
 }

@@ -71,6 +71,7 @@ public static partial class Losses
             TensorInfo pred = b.Describe(yPred);
             Validate.PredictionAndTarget(pred, b.Describe(yTrue));
             int axis = Validate.Axis(b.ClassAxis, pred.Rank);
+            Validate.HasClasses(pred, axis);
             double[]? table = classWeights is null ? null : Validate.ClassWeightTable(classWeights, pred.Shape[axis]);
             if (averageLoss) Validate.NonEmptyForAverage(pred, axis);
 
