@@ -58,6 +58,10 @@ public sealed class TorchBackend : TensorBackend<Tensor>
     /// <inheritdoc/>
     public override Tensor CategoricalCrossentropy(Tensor target, Tensor output, bool fromLogits, int axis)
     {
+        // Keras casts y_true to y_pred's dtype: without this, torch's type promotion would make float32 predictions
+        // with float64 (or float32 with float16) labels return a float64 (float32) loss. The numerics engine's
+        // Adopt already converts labels to the prediction type.
+        if (target.dtype != output.dtype) target = target.to_type(output.dtype);
         Tensor logProb;
         if (fromLogits)
         {

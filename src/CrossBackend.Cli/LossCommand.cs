@@ -69,6 +69,8 @@ public static class LossCommand
             NpyArray t = NpyFile.Read(r.GetValue(yTrue)!, "--true");
             if (p.Data is not (float[] or double[]))
                 throw new CliException($"--pred: y_pred must be float32 or float64, got {p.Data.GetType().GetElementType()!.Name}");
+            if (p.Shape.Length < 2)   // checked here: System.Numerics.Tensors has no rank-0 tensors to carry shape ()
+                throw new CliException($"--pred: `y_pred` must have rank >= 2 (batch and classes). Received: y_pred.shape={TensorInfo.FormatShape(p.Shape)}");
             if (!sparse && !p.Shape.SequenceEqual(t.Shape))
                 throw new CliException($"shape mismatch: --pred has shape {TensorInfo.FormatShape(p.Shape)}, --true has shape {TensorInfo.FormatShape(t.Shape)}");
             int? fileAxis = r.GetValue(axis);

@@ -51,7 +51,9 @@ public static partial class NpyFile
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(s => long.TryParse(s, out long n) && n >= 0 ? n : throw new FormatException($"bad shape entry '{s}'"))
             .ToArray();
-        long count = shape.Aggregate(1L, (a, b) => checked(a * b));
+        long count;
+        try { count = shape.Aggregate(1L, (a, b) => checked(a * b)); }
+        catch (OverflowException) { throw new FormatException($"shape ({string.Join(", ", shape)}) is too large"); }
 
         int dataStart = headerStart + (int)headerLength;
         int size = descr switch
@@ -61,7 +63,8 @@ public static partial class NpyFile
             "|u1" or "|b1" => 1,
             _ => throw new FormatException($"unsupported dtype '{descr}' (supported: float32, float64, int32, int64, uint8, bool; little-endian)"),
         };
-        long expected = checked(count * size);
+        long expected = count <= long.MaxValue / size ? count * size
+            : throw new FormatException($"shape ({string.Join(", ", shape)}) is too large");
         if (bytes.Length - dataStart < expected)
             throw new FormatException($"truncated data: shape ({string.Join(", ", shape)}) needs {expected} bytes, file has {bytes.Length - dataStart}");
         ReadOnlyMemory<byte> raw = bytes.AsMemory(dataStart);

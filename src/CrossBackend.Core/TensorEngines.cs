@@ -39,9 +39,7 @@ public static class TensorEngines
         ArgumentNullException.ThrowIfNull(yTrue, trueName);
         ITensorEngine engine = OwnerOf(yPred.GetType()) ?? throw Unowned(yPred, predName);
         RequireSameEngine(engine, yTrue, trueName, predName);
-        return engine.BackendFor(yPred.GetType()) ?? throw new ArgumentException(
-            $"Argument `{predName}` must be a floating-point tensor. Received: {predName}.dtype={engine.Describe(yPred).DType.Name()}",
-            predName);
+        return engine.BackendFor(yPred.GetType()) ?? throw UnsupportedDType(engine, engine.Describe(yPred).DType, predName);
     }
 
     /// <summary>Throws <see cref="ArgumentException"/> when <paramref name="other"/> is not a tensor of
@@ -56,8 +54,15 @@ public static class TensorEngines
             $"Received: {predName} is a {engine.Name} tensor, {otherName} is {what}.", otherName);
     }
 
+    private static ArgumentException UnsupportedDType(ITensorEngine engine, DType dtype, string name) => new(
+        dtype.IsFloatingPoint()
+            ? $"Argument `{name}` has a floating-point type the {engine.Name} engine does not compute with " +
+              $"(convert it to float32 or float64). Received: {name}.dtype={dtype.Name()}"
+            : $"Argument `{name}` must be a floating-point tensor. Received: {name}.dtype={dtype.Name()}",
+        name);
+
     private static ArgumentException Unowned(object tensor, string name) => new(
-        $"Argument `{name}` is a {tensor.GetType().FullName}, which no CrossBackend engine owns. " +
+        $"Argument `{name}` must be a tensor of a CrossBackend engine. Received: {name} is a {tensor.GetType().FullName}, which no CrossBackend engine owns. " +
         $"Engines found: {(All.Count == 0 ? "none" : string.Join(", ", All.Select(e => e.Name)))}; " +
         "reference an engine project (e.g. CrossBackend.Backends.Torch or CrossBackend.Backends.Numerics).", name);
 

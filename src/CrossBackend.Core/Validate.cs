@@ -58,8 +58,16 @@ internal static class Validate
         long count = Shapes.Count(lossShape);
         if (averages && count == 0)
             throw new ArgumentException(
-                $"Cannot average the loss over an empty batch. Received: y_pred.shape={pred.ShapeText}", "y_pred");
+                $"Cannot average the loss over an empty batch: argument `y_pred` has no elements outside the class axis. Received: y_pred.shape={pred.ShapeText}", "y_pred");
         return count;
+    }
+
+    /// <summary>Refuses a class axis of length 0 (there is no distribution to take a crossentropy of).</summary>
+    public static void HasClasses(TensorInfo pred, int classAxis)
+    {
+        if (pred.Shape[classAxis] == 0)
+            throw new ArgumentException(
+                $"Argument `y_pred` must have at least one class on axis {classAxis}. Received: y_pred.shape={pred.ShapeText}", "y_pred");
     }
 
     /// <summary>Resolves a possibly negative axis against a rank.</summary>

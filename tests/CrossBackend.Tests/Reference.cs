@@ -27,9 +27,11 @@ public static class Reference
                 for (int c = 0; c < classes; c++) max = Math.Max(max, yPred[r * classes + c]);
                 double sumExp = 0;
                 for (int c = 0; c < classes; c++) sumExp += Math.Exp(yPred[r * classes + c] - max);
-                double logSumExp = max + Math.Log(sumExp);
+                // log_softmax = (x − max) − log Σexp(x − max): subtracting max first keeps (x − max) exact for
+                // huge logits, where x − (max + log Σ) would lose the small log Σ term to rounding (≈ ulp(1e4)).
+                double logSumExp = Math.Log(sumExp);
                 for (int c = 0; c < classes; c++)
-                    sum += yTrue[r * classes + c] * (yPred[r * classes + c] - logSumExp);
+                    sum += yTrue[r * classes + c] * ((yPred[r * classes + c] - max) - logSumExp);
             }
             else
             {

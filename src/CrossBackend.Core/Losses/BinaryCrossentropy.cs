@@ -53,6 +53,7 @@ public static partial class Losses
             TensorInfo pred = b.Describe(yPred);
             Validate.PredictionAndTarget(pred, b.Describe(yTrue));
             int axis = Validate.Axis(o.Axis ?? b.ClassAxis, pred.Rank);
+            Validate.HasClasses(pred, axis);
             double[]? table = o.ClassWeights is null ? null : Validate.ClassWeightTable(o.ClassWeights, 2);
             long[] lossShape = Shapes.Without(pred.Shape, axis);
             long count = Validate.ElementCount(lossShape, o.Averages, pred);

@@ -81,6 +81,7 @@ public static partial class Losses
             TensorInfo pred = b.Describe(yPred);
             Validate.PredictionAndTarget(pred, b.Describe(yTrue));
             int axis = Validate.Axis(o.Axis ?? b.ClassAxis, pred.Rank);
+            Validate.HasClasses(pred, axis);
             long classes = pred.Shape[axis];
             double[]? table = o.ClassWeights is null ? null : Validate.ClassWeightTable(o.ClassWeights, classes);
             long[] lossShape = Shapes.Without(pred.Shape, axis);

@@ -62,6 +62,7 @@ public static partial class Losses
             TensorInfo pred = b.Describe(yPred);
             Validate.Prediction(pred);
             int axis = Validate.Axis(o.Axis ?? b.ClassAxis, pred.Rank);
+            Validate.HasClasses(pred, axis);
             long classes = pred.Shape[axis];
             long[] lossShape = Shapes.Without(pred.Shape, axis);
 
