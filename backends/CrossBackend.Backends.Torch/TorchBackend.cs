@@ -42,20 +42,52 @@ public sealed class TorchBackend : TensorBackend<Tensor>
             $"Argument `{argumentName}` must be a torch.Tensor. Received: a {tensor.GetType().Name}", argumentName);
 
     /// <inheritdoc/>
+    /// <remarks>
+    /// <para>The formulation is chosen for speed on libtorch's CPU kernels (see benchmarks/README.md): every B×C
+    /// temporary costs a fresh allocation (page faults once it exceeds glibc's trim threshold), so temporaries are
+    /// updated in place wherever autograd does not need them:</para>
+    /// <list type="bullet">
+    /// <item>no gradient needed (grad mode off, or neither input requires grad): one B×C temporary, every later step
+    /// in place (<c>div → clamp_ → log_ → mul_</c>, or <c>log_softmax → mul_</c>);</item>
+    /// <item>gradient needed: the tensors autograd saves (clamp's and log's inputs, log_softmax's output) are left
+    /// untouched; only <c>log</c>'s output (log's backward uses its input) is multiplied in place, and only when
+    /// y_true does not require grad.</item>
+    /// </list>
+    /// <para>The maths is the same in every branch: divide by the row sum, clamp to [ε, 1 − ε] in the dtype, log; or
+    /// log_softmax; then −Σ y·log p over <paramref name="axis"/>. <c>cross_entropy</c> with probability targets is
+    /// not used: it is slower than log_softmax·y (it reaches the same maths through more kernels).</para>
+    /// </remarks>
     public override Tensor CategoricalCrossentropy(Tensor target, Tensor output, bool fromLogits, int axis)
     {
-        Tensor logProb;
+        bool grad = torch.is_grad_enabled() && (output.requires_grad || target.requires_grad);
+        // In place only where the product's dtype is the log-probabilities' (float labels of another precision
+        // promote the product, so those keep the out-of-place multiply and its dtype).
+        bool sameType = target.dtype == output.dtype || !target.is_floating_point();
+        Tensor weighted;
         if (fromLogits)
         {
-            logProb = output.log_softmax(axis);
+            Tensor logProb = output.log_softmax(axis);
+            // log_softmax's backward uses its output: with autograd on, multiply out of place.
+            weighted = grad || !sameType ? target * logProb : logProb.mul_(target);
         }
         else
         {
             // Keras's policy: renormalise, then clip with bounds in the input's dtype (libtorch casts the scalars).
             Tensor normalised = output / output.sum(axis, keepdim: true);
-            logProb = normalised.clamp(Epsilon, 1.0 - Epsilon).log();
+            if (!grad)
+            {
+                Tensor logProb = normalised.clamp_(Epsilon, 1.0 - Epsilon).log_();
+                weighted = sameType ? logProb.mul_(target) : target * logProb;
+            }
+            else
+            {
+                // clamp saves its input and log saves its input; log's own output is free to reuse.
+                Tensor logProb = normalised.clamp(Epsilon, 1.0 - Epsilon).log();
+                weighted = target.requires_grad || !sameType ? target * logProb : logProb.mul_(target);
+            }
         }
-        return (target * logProb).sum(axis).neg();
+        // sum's backward needs no values, so its output may be negated in place.
+        return weighted.sum(axis).neg_();
     }
 
     /// <inheritdoc/>
