@@ -1,13 +1,15 @@
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace CrossBackend.Backends.Numerics;
 
 /// <summary>
 /// The fused categorical crossentropy kernel: one sweep over each row's inputs from memory (the row's second look
 /// is served from L1), <see cref="Vector{T}"/> SIMD inside the row, rows in parallel. No temporary of size
-/// rows × classes is made; the optional class-weight arg-max of y_true is taken in the same sweep.
+/// rows × classes is made; the optional class-weight arg-max of y_true is found in the same sweep for one-hot rows
+/// (one non-zero label vector with one positive lane) and by an exact scan of the cached row otherwise.
 /// </summary>
 /// <remarks>
 /// <para>Probabilities: p = clamp(x / Σx, ε, 1 − ε) (bounds in T), loss = −Σ y·log p. When Σx is finite and non-zero
@@ -72,7 +74,7 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
         }
         for (int r = first; r < end; r++)
         {
-            int start = layout.Start(r);
+            int start = layout.Inner == 1 ? r * classes : layout.Start(r);
             T* xs = x + start, ys = y + start;
             if (copy is not null)
             {
@@ -104,8 +106,34 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<T> Exp(Vector<T> v) => typeof(T) == typeof(float)
-        ? Vector.As<float, T>(Vector.Exp(Vector.As<T, float>(v)))
+        ? Vector.As<float, T>(ExpFloat(Vector.As<T, float>(v)))
         : Vector.As<double, T>(Vector.Exp(Vector.As<T, double>(v)));
+
+    /// <summary>
+    /// exp in float32 for the log-sum-exp (Cephes' expf: Cody–Waite reduction by ln 2, degree-6 polynomial, 2^n by
+    /// exponent bits; about 1 ulp). The library's float exp computes in double, which halves the throughput; the
+    /// sum only needs float accuracy. exp(0) is exactly 1; arguments below −87.3 (where exp is below the smallest
+    /// normal float) give about 1e-38, which cannot move a sum that contains exp(0) = 1. NaN is not preserved here:
+    /// the caller's Σ y·(x − m) carries it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> ExpFloat(Vector<float> x)
+    {
+        x = Vector.MinNative(Vector.MaxNative(x, new Vector<float>(-87.33654f)), new Vector<float>(88.72283f));
+        Vector<float> fx = Vector.Floor(Vector.FusedMultiplyAdd(x, new Vector<float>(1.44269504088896341f), new Vector<float>(0.5f)));
+        x = Vector.FusedMultiplyAdd(fx, new Vector<float>(-0.693359375f), x);
+        x = Vector.FusedMultiplyAdd(fx, new Vector<float>(2.12194440e-4f), x);
+        Vector<float> z = x * x;
+        Vector<float> y = new(1.9875691500E-4f);
+        y = Vector.FusedMultiplyAdd(y, x, new Vector<float>(1.3981999507E-3f));
+        y = Vector.FusedMultiplyAdd(y, x, new Vector<float>(8.3334519073E-3f));
+        y = Vector.FusedMultiplyAdd(y, x, new Vector<float>(4.1665795894E-2f));
+        y = Vector.FusedMultiplyAdd(y, x, new Vector<float>(1.6666665459E-1f));
+        y = Vector.FusedMultiplyAdd(y, x, new Vector<float>(5.0000001201E-1f));
+        y = Vector.FusedMultiplyAdd(y, z, x) + Vector<float>.One;
+        Vector<int> n = Vector.ConvertToInt32(fx) + new Vector<int>(127);
+        return y * Vector.AsVectorSingle(Vector.ShiftLeft(n, 23));
+    }
 
     /// <summary>The mask of the lanes of the overlapping last vector (loaded at <c>classes − W</c>) that the full
     /// vectors did not cover.</summary>
@@ -113,42 +141,29 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
     private static Vector<T> TailMask(int classes) =>
         Vector.GreaterThanOrEqual(LaneIndex, new Vector<T>(T.CreateTruncating(W - classes % W)));
 
-    /// <summary>Per-lane running arg-max of y_true over the vectors visited (strictly greater keeps the first).</summary>
-    private struct ArgMaxTracker
+    /// <summary>
+    /// The class-weight arg-max when exactly one vector of the row's labels (at <paramref name="at"/>) is non-zero
+    /// and it holds exactly one positive lane (one-hot rows): every other label is ≤ 0, so that lane is the row's
+    /// first maximum. Anything else (ties, several non-zero vectors, no positive label, NaN) returns −1 and the
+    /// caller takes the exact <see cref="TensorPrimitives.IndexOfMax{T}(ReadOnlySpan{T})"/> scan of the row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int SingleHotArgMax(T* y, int at, int nonZeroVectors)
     {
-        public Vector<T> Best, Index;
-        public bool Any;
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Visit(Vector<T> y, int offset, Vector<T> mask)
-        {
-            if (!Any)
-            {
-                Best = Vector.ConditionalSelect(mask, y, new Vector<T>(T.NegativeInfinity));
-                Index = LaneIndex + new Vector<T>(T.CreateTruncating(offset));
-                Any = true;
-                return;
-            }
-            Vector<T> greater = Vector.GreaterThan(y, Best) & mask;
-            Best = Vector.ConditionalSelect(greater, y, Best);
-            Index = Vector.ConditionalSelect(greater, LaneIndex + new Vector<T>(T.CreateTruncating(offset)), Index);
-        }
-
-        /// <summary>The first index of the largest value seen, or -1 when nothing (or a -∞) was seen.</summary>
-        public readonly int Result(out T best)
-        {
-            best = T.NegativeInfinity;
-            int index = -1;
-            if (!Any) return -1;
-            for (int l = 0; l < W; l++)
-            {
-                T v = Best[l];
-                int i = int.CreateTruncating(Index[l]);
-                if (v > best || (v == best && index >= 0 && i < index)) { best = v; index = i; }
-            }
-            return best == T.NegativeInfinity ? -1 : index;
-        }
+        if (nonZeroVectors != 1) return -1;
+        Vector<T> v = Vector.Load(y + at);
+        if (!Vector.EqualsAll(v, v)) return -1;   // NaN
+        ulong bits = MostSignificantBits(Vector.GreaterThan(v, Vector<T>.Zero));
+        return BitOperations.PopCount(bits) == 1 ? at + BitOperations.TrailingZeroCount(bits) : -1;
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong MostSignificantBits(Vector<T> mask) => Vector<byte>.Count switch
+    {
+        16 => mask.AsVector128().ExtractMostSignificantBits(),
+        32 => mask.AsVector256().ExtractMostSignificantBits(),
+        _ => mask.AsVector512().ExtractMostSignificantBits(),
+    };
 
     private static T FromProbabilities(T* x, T* y, int classes, bool wantArgMax, ref int argMax)
     {
@@ -177,14 +192,14 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
         var lo = new Vector<T>(epsilon);
         var hi = new Vector<T>(upper);
         Vector<T> acc = Vector<T>.Zero;
-        var tracker = new ArgMaxTracker();
-        Vector<T> all = Vector<T>.AllBitsSet;
+        int visited = 0, visitedAt = 0;
         for (i = 0; i < full; i += W)
         {
             Vector<T> yv = Vector.Load(y + i);
             if (yv == Vector<T>.Zero) continue;   // −0·log p = 0 exactly here: p is finite and positive
-            if (wantArgMax) tracker.Visit(yv, i, all);
-            Vector<T> p = Vector.Min(Vector.Max(Vector.Load(x + i) / s, lo), hi);
+            visited++;
+            visitedAt = i;
+            Vector<T> p = Vector.MinNative(Vector.MaxNative(Vector.Load(x + i) / s, lo), hi);   // p is never NaN here
             acc += yv * Log(p);
         }
         if (hasTail)
@@ -192,18 +207,13 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
             Vector<T> yv = Vector.ConditionalSelect(tailMask, Vector.Load(y + last), Vector<T>.Zero);
             if (yv != Vector<T>.Zero)
             {
-                if (wantArgMax) tracker.Visit(yv, last, tailMask);
-                Vector<T> p = Vector.Min(Vector.Max(Vector.Load(x + last) / s, lo), hi);
+                visited++;
+                visitedAt = last;
+                Vector<T> p = Vector.MinNative(Vector.MaxNative(Vector.Load(x + last) / s, lo), hi);
                 acc += yv * Log(p);
             }
         }
-        if (wantArgMax)
-        {
-            // Only non-zero vectors were visited: a positive maximum there is the row's (skipped lanes hold 0).
-            // Anything else (all labels ≤ 0, NaN, ties with skipped zeros) falls back to the exact scan.
-            int index = tracker.Result(out T best);
-            argMax = best > T.Zero && T.IsFinite(Vector.Sum(acc)) ? index : -1;
-        }
+        if (wantArgMax) argMax = SingleHotArgMax(y, visitedAt, visited);
         return -Vector.Sum(acc);
     }
 
@@ -236,21 +246,20 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
         // Sweep 1 (from memory): the row maximum, Σy and the label arg-max.
         Vector<T> m = Vector.Load(x);
         Vector<T> sy = Vector<T>.Zero;
-        var tracker = new ArgMaxTracker();
-        Vector<T> all = Vector<T>.AllBitsSet;
+        int nonZero = 0, nonZeroAt = 0;
         for (int i = 0; i < full; i += W)
         {
             Vector<T> yv = Vector.Load(y + i);
-            m = Vector.Max(m, Vector.Load(x + i));
+            m = Vector.MaxNative(m, Vector.Load(x + i));   // a NaN it drops still reaches Σ y·(x − m)
             sy += yv;
-            if (wantArgMax) tracker.Visit(yv, i, all);
+            if (wantArgMax && yv != Vector<T>.Zero) { nonZero++; nonZeroAt = i; }
         }
         if (hasTail)
         {
             Vector<T> yv = Vector.ConditionalSelect(tailMask, Vector.Load(y + last), Vector<T>.Zero);
-            m = Vector.Max(m, Vector.Load(x + last));   // overlapping lanes are harmless for a max
+            m = Vector.MaxNative(m, Vector.Load(x + last));   // overlapping lanes are harmless for a max
             sy += yv;
-            if (wantArgMax) tracker.Visit(yv, last, tailMask);
+            if (wantArgMax && yv != Vector<T>.Zero) { nonZero++; nonZeroAt = last; }
         }
         T max = HorizontalMax(m);
         T sumY = Vector.Sum(sy);
@@ -271,12 +280,7 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
             dot += Vector.ConditionalSelect(tailMask, Vector.Load(y + last) * d, Vector<T>.Zero);
         }
         double logSumExp = Math.Log(double.CreateTruncating(Vector.Sum(e)));
-        if (wantArgMax)
-        {
-            // Every vector was visited; NaN labels (never "greater") fall back to the exact scan.
-            int index = tracker.Result(out _);
-            argMax = T.IsNaN(sumY) ? -1 : index;
-        }
+        if (wantArgMax) argMax = SingleHotArgMax(y, nonZeroAt, nonZero);
         if (T.IsNaN(max)) return T.NaN;
         return T.CreateTruncating(double.CreateTruncating(sumY) * logSumExp - double.CreateTruncating(Vector.Sum(dot)));
     }
