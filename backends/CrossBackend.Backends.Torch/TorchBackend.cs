@@ -34,7 +34,16 @@ public sealed class TorchBackend : TensorBackend<Tensor>
     }
 
     /// <inheritdoc/>
-    public override TensorInfo Describe(Tensor tensor) => new(tensor.shape, ToDType(tensor.dtype), tensor.device.ToString());
+    public override TensorInfo Describe(Tensor tensor) => new(Shape(tensor), ToDType(tensor.dtype), tensor.device.ToString());
+
+    /// <summary>The sizes, one cheap native call per dimension (<c>Tensor.shape</c> marshals through an allocator
+    /// callback and costs about ten times as much, which the per-call dispatch budget of 1 µs cannot afford).</summary>
+    private static long[] Shape(Tensor tensor)
+    {
+        var shape = new long[tensor.ndim];
+        for (int d = 0; d < shape.Length; d++) shape[d] = tensor.size(d);
+        return shape;
+    }
 
     /// <inheritdoc/>
     public override Tensor Adopt(object tensor, string argumentName) =>

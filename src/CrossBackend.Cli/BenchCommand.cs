@@ -244,12 +244,19 @@ public static class BenchSuite
     /// <summary>Interleaved timing: after warm-up, each round times every runner once (in rotating order) over a batch
     /// sized to about <paramref name="targetSampleMs"/>; returns each runner's median per call in ms.</summary>
     public static double[] Measure(IReadOnlyList<Action> runners, int rounds, double targetSampleMs = 2)
+        => Measure(runners, rounds, targetSampleMs, WarmUpMs);
+
+    private const double WarmUpMs = 250;
+
+    private static double[] Measure(IReadOnlyList<Action> runners, int rounds, double targetSampleMs, double warmUpMs)
     {
         int n = runners.Count;
         var batch = new int[n];
         for (int i = 0; i < n; i++)
         {
-            for (int w = 0; w < 3; w++) runners[i]();
+            // Warm up by time, not only by count: the JIT's tier-up of hot methods waits for ~100 ms of quiet.
+            var warm = Stopwatch.StartNew();
+            for (int w = 0; w < 3 || warm.Elapsed.TotalMilliseconds < warmUpMs; w++) runners[i]();
             var sw = Stopwatch.StartNew();
             int calls = 0;
             do { runners[i](); calls++; } while (sw.Elapsed.TotalMilliseconds < targetSampleMs / 2 && calls < 100_000);
@@ -282,7 +289,7 @@ public static class BenchSuite
     public static IEnumerable<BenchResult> Run(bool quick)
     {
         TorchEngine.EnsureNativeLoadable();
-        int rounds = quick ? 9 : 21;
+        int rounds = quick ? 11 : 25;
         long[][] shapes = quick
             ? [[32, 10], [65536, 100], [8, 128, 128, 21]]
             : [[32, 10], [4096, 100], [65536, 100], [8, 128, 128, 21]];
