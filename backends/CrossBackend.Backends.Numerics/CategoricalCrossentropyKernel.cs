@@ -49,19 +49,43 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
             int tasks = (rows + rowsPerTask - 1) / rowsPerTask;
             if (tasks <= 1)
             {
-                Rows((T*)yp, (T*)xp, (T*)lp, layout, fromLogits, classWeights, 0, rows);
+                RowsOf((T*)yp, (T*)xp, (T*)lp, layout, fromLogits, classWeights, 0, rows);
                 return;
             }
             Parallel.For(0, tasks, task =>
             {
                 int first = task * rowsPerTask;
-                Rows((T*)yp, (T*)xp, (T*)lp, layout, fromLogits, classWeights, first, Math.Min(rows, first + rowsPerTask));
+                RowsOf((T*)yp, (T*)xp, (T*)lp, layout, fromLogits, classWeights, first, Math.Min(rows, first + rowsPerTask));
             });
         }
     }
 
-    private static void Rows(T* y, T* x, T* loss, RowLayout layout, bool fromLogits, T[]? weights, int first, int end)
+    /// <summary>Compile-time modes: each combination gets its own machine code (and its own dynamic-PGO profile), so
+    /// a weighted call never runs code laid out for unweighted ones, or the other way round.</summary>
+    private interface IMode;
+    private struct Plain : IMode;
+    private struct Weighted : IMode;
+    private struct Probabilities : IMode;
+    private struct Logits : IMode;
+
+    private static void RowsOf(T* y, T* x, T* loss, RowLayout layout, bool fromLogits, T[]? weights, int first, int end)
     {
+        if (fromLogits)
+        {
+            if (weights is null) Rows<Logits, Plain>(y, x, loss, layout, null, first, end);
+            else Rows<Logits, Weighted>(y, x, loss, layout, weights, first, end);
+        }
+        else
+        {
+            if (weights is null) Rows<Probabilities, Plain>(y, x, loss, layout, null, first, end);
+            else Rows<Probabilities, Weighted>(y, x, loss, layout, weights, first, end);
+        }
+    }
+
+    private static void Rows<TInput, TWeights>(T* y, T* x, T* loss, RowLayout layout, T[]? weights, int first, int end)
+        where TInput : struct, IMode where TWeights : struct, IMode
+    {
+        bool weighted = typeof(TWeights) == typeof(Weighted);
         int classes = layout.Classes;
         T[]? copy = null;
         T* xRow = null, yRow = null;
@@ -87,13 +111,13 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
                 ys = yRow;
             }
             int argMax = -1;
-            T value = fromLogits
-                ? FromLogits(xs, ys, classes, weights is not null, ref argMax)
-                : FromProbabilities(xs, ys, classes, weights is not null, ref argMax);
-            if (weights is not null)
+            T value = typeof(TInput) == typeof(Logits)
+                ? FromLogits<TWeights>(xs, ys, classes, ref argMax)
+                : FromProbabilities<TWeights>(xs, ys, classes, ref argMax);
+            if (weighted)
             {
                 if (argMax < 0) argMax = TensorPrimitives.IndexOfMax(new ReadOnlySpan<T>(ys, classes));
-                value *= weights[argMax];
+                value *= weights![argMax];
             }
             loss[r] = value;
         }
@@ -165,8 +189,9 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
         _ => mask.AsVector512().ExtractMostSignificantBits(),
     };
 
-    private static T FromProbabilities(T* x, T* y, int classes, bool wantArgMax, ref int argMax)
+    private static T FromProbabilities<TWeights>(T* x, T* y, int classes, ref int argMax) where TWeights : struct, IMode
     {
+        bool wantArgMax = typeof(TWeights) == typeof(Weighted);
         T epsilon = T.CreateChecked(1e-7), upper = T.One - epsilon;   // bounds in T, as Keras/TF compute them
         if (classes < W) return ScalarProbabilities(x, y, classes, T.Zero, false, epsilon, upper);
 
@@ -235,8 +260,9 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
         return -acc;
     }
 
-    private static T FromLogits(T* x, T* y, int classes, bool wantArgMax, ref int argMax)
+    private static T FromLogits<TWeights>(T* x, T* y, int classes, ref int argMax) where TWeights : struct, IMode
     {
+        bool wantArgMax = typeof(TWeights) == typeof(Weighted);
         if (classes < W) return ScalarLogits(x, y, classes);
 
         int last = classes - W, full = classes / W * W;
