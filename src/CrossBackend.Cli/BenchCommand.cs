@@ -182,10 +182,14 @@ public static class BenchSuite
 
     public static Tensor NaiveLogits(Tensor x, Tensor y) => (-(y * x.log_softmax(1)).sum(1)).mean();
 
-    public static Tensor BestLogits(Tensor x, Tensor y) => x.log_softmax(1).mul_(y).sum(1).neg_().mean();
+    /// <summary>The fastest hand-written logits forward: PyTorch's single-call loss on small tensors, one B×C
+    /// temporary updated in place on large ones (cross_entropy with probability targets is 1.6× slower there).</summary>
+    public static Tensor BestLogits(Tensor x, Tensor y) =>
+        x.numel() <= 1 << 15 ? nn.functional.cross_entropy(x, y) : x.log_softmax(1).mul_(y).sum(1).neg_().mean();
 
     /// <summary>log_softmax's output is saved by autograd: the product is out of place.</summary>
-    public static Tensor BestLogitsTrain(Tensor x, Tensor y) => (y * x.log_softmax(1)).sum(1).neg_().mean();
+    public static Tensor BestLogitsTrain(Tensor x, Tensor y) =>
+        x.numel() <= 1 << 15 ? nn.functional.cross_entropy(x, y) : (y * x.log_softmax(1)).sum(1).neg_().mean();
 
     /// <summary>PyTorch's own loss with probability targets (slow path).</summary>
     public static Tensor CrossEntropyProbabilities(Tensor x, Tensor y) => nn.functional.cross_entropy(x, y);
