@@ -269,14 +269,22 @@ public static class BenchSuite
         }
         var samples = new List<double>[n];
         for (int i = 0; i < n; i++) samples[i] = new List<double>(rounds);
+        // A fresh random order each round (a fixed rotation would give every runner the same predecessor), and a
+        // short pause before each sample: libtorch's OpenMP workers spin for a while after a parallel region and
+        // would otherwise steal a core from whichever runner comes next.
+        var random = new Random(1);
+        int[] order = Enumerable.Range(0, n).ToArray();
         for (int round = 0; round < rounds; round++)
-            for (int k = 0; k < n; k++)
+        {
+            random.Shuffle(order);
+            foreach (int i in order)
             {
-                int i = (k + round) % n;
+                Thread.Sleep(2);
                 long start = Stopwatch.GetTimestamp();
                 for (int c = 0; c < batch[i]; c++) runners[i]();
                 samples[i].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds / batch[i]);
             }
+        }
         return samples.Select(Median).ToArray();
     }
 
