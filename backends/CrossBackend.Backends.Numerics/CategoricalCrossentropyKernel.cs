@@ -1,19 +1,45 @@
-using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace CrossBackend.Backends.Numerics;
 
 /// <summary>
-/// The fused categorical crossentropy kernel: one sweep over each row's inputs from memory, the row's arithmetic in
-/// a small cache-resident buffer, rows in parallel. No temporary of size rows × classes is made.
+/// The fused categorical crossentropy kernel: one sweep over each row's inputs from memory (the row's second look
+/// is served from L1), <see cref="Vector{T}"/> SIMD inside the row, rows in parallel. No temporary of size
+/// rows × classes is made; the optional class-weight arg-max of y_true is found in the same sweep for one-hot rows
+/// (one non-zero label vector with one positive lane) and by an exact scan of the cached row otherwise.
 /// </summary>
+/// <remarks>
+/// <para>Probabilities: p = clamp(x / Σx, ε, 1 − ε) (bounds in T), loss = −Σ y·log p. When Σx is finite and non-zero
+/// every x is finite and every clamped p is a finite positive number, so a vector of y_true that is all zero
+/// contributes exactly 0 and is skipped (its logs are never computed): one-hot rows cost one log vector. Otherwise
+/// (NaN, ±∞ or zero row sums) the row is computed element by element, so NaN propagates exactly as in Keras.</para>
+/// <para>Logits: −Σ y·log_softmax(x) = Σy·log Σexp(x − m) − Σ y·(x − m), m = max x: no term overflows, both parts are
+/// non-negative, and the row's few scalar steps run in double.</para>
+/// </remarks>
 internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>Rows per parallel task: enough work to amortise scheduling.</summary>
+    /// <summary>Elements per parallel task: enough work to amortise scheduling.</summary>
     private const int MinElementsPerTask = 1 << 15;
 
-    public static void Run(ReadOnlySpan<T> target, ReadOnlySpan<T> output, Span<T> loss, RowLayout layout, bool fromLogits)
+    private static readonly int W = Vector<T>.Count;
+
+    /// <summary>Lane indices 0, 1, …, W − 1 as T.</summary>
+    private static readonly Vector<T> LaneIndex = CreateLaneIndex();
+
+    private static Vector<T> CreateLaneIndex()
+    {
+        Span<T> lanes = stackalloc T[Vector<T>.Count];
+        for (int i = 0; i < lanes.Length; i++) lanes[i] = T.CreateChecked(i);
+        return new Vector<T>(lanes);
+    }
+
+    /// <summary>Computes one loss per row; with <paramref name="classWeights"/>, multiplied by the weight of the row's
+    /// argmax(y_true) (first maximum on ties, NaN counts as the maximum as in <see cref="TensorPrimitives.IndexOfMax{T}(ReadOnlySpan{T})"/>).</summary>
+    public static void Run(ReadOnlySpan<T> target, ReadOnlySpan<T> output, Span<T> loss, RowLayout layout, bool fromLogits,
+        T[]? classWeights = null)
     {
         fixed (T* y = target, x = output, l = loss)
         {
@@ -23,69 +49,298 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
             int tasks = (rows + rowsPerTask - 1) / rowsPerTask;
             if (tasks <= 1)
             {
-                Rows((T*)yp, (T*)xp, (T*)lp, layout, fromLogits, 0, rows);
+                RowsOf((T*)yp, (T*)xp, (T*)lp, layout, fromLogits, classWeights, 0, rows);
                 return;
             }
             Parallel.For(0, tasks, task =>
             {
                 int first = task * rowsPerTask;
-                Rows((T*)yp, (T*)xp, (T*)lp, layout, fromLogits, first, Math.Min(rows, first + rowsPerTask));
+                RowsOf((T*)yp, (T*)xp, (T*)lp, layout, fromLogits, classWeights, first, Math.Min(rows, first + rowsPerTask));
             });
         }
     }
 
-    private static void Rows(T* y, T* x, T* loss, RowLayout layout, bool fromLogits, int first, int end)
+    /// <summary>Compile-time modes: each combination gets its own machine code (and its own dynamic-PGO profile), so
+    /// a weighted call never runs code laid out for unweighted ones, or the other way round.</summary>
+    private interface IMode;
+    private struct Plain : IMode;
+    private struct Weighted : IMode;
+    private struct Probabilities : IMode;
+    private struct Logits : IMode;
+
+    private static void RowsOf(T* y, T* x, T* loss, RowLayout layout, bool fromLogits, T[]? weights, int first, int end)
     {
+        if (fromLogits)
+        {
+            if (weights is null) Rows<Logits, Plain>(y, x, loss, layout, null, first, end);
+            else Rows<Logits, Weighted>(y, x, loss, layout, weights, first, end);
+        }
+        else
+        {
+            if (weights is null) Rows<Probabilities, Plain>(y, x, loss, layout, null, first, end);
+            else Rows<Probabilities, Weighted>(y, x, loss, layout, weights, first, end);
+        }
+    }
+
+    private static void Rows<TInput, TWeights>(T* y, T* x, T* loss, RowLayout layout, T[]? weights, int first, int end)
+        where TInput : struct, IMode where TWeights : struct, IMode
+    {
+        bool weighted = typeof(TWeights) == typeof(Weighted);
         int classes = layout.Classes;
-        T[]? rented = classes > 512 ? ArrayPool<T>.Shared.Rent(3 * classes) : null;
-        Span<T> buffers = rented is null ? stackalloc T[3 * classes] : rented.AsSpan(0, 3 * classes);
-        Span<T> work = buffers[..classes];
-        Span<T> xRow = buffers.Slice(classes, classes), yRow = buffers.Slice(2 * classes, classes);
-        T epsilon = T.CreateChecked(1e-7), upper = T.One - epsilon;   // bounds in T, as Keras/TF compute them
+        T[]? copy = null;
+        T* xRow = null, yRow = null;
+        if (layout.Inner != 1)
+        {
+            // Strided rows (class axis not last): gather each row into a small reusable buffer first.
+            copy = GC.AllocateUninitializedArray<T>(2 * classes, pinned: true);
+            xRow = (T*)Unsafe.AsPointer(ref copy[0]);
+            yRow = xRow + classes;
+        }
         for (int r = first; r < end; r++)
         {
-            ReadOnlySpan<T> xs, ys;
-            int start = layout.Start(r);
-            if (layout.Inner == 1)
-            {
-                xs = new ReadOnlySpan<T>(x + start, classes);
-                ys = new ReadOnlySpan<T>(y + start, classes);
-            }
-            else
+            int start = layout.Inner == 1 ? r * classes : layout.Start(r);
+            T* xs = x + start, ys = y + start;
+            if (copy is not null)
             {
                 for (int c = 0; c < classes; c++)
                 {
-                    xRow[c] = x[start + c * layout.Inner];
-                    yRow[c] = y[start + c * layout.Inner];
+                    xRow[c] = xs[c * layout.Inner];
+                    yRow[c] = ys[c * layout.Inner];
                 }
                 xs = xRow;
                 ys = yRow;
             }
-            loss[r] = fromLogits ? FromLogits(xs, ys, work) : FromProbabilities(xs, ys, work, epsilon, upper);
+            int argMax = -1;
+            T value = typeof(TInput) == typeof(Logits)
+                ? FromLogits<TWeights>(xs, ys, classes, ref argMax)
+                : FromProbabilities<TWeights>(xs, ys, classes, ref argMax);
+            if (weighted)
+            {
+                if (argMax < 0) argMax = TensorPrimitives.IndexOfMax(new ReadOnlySpan<T>(ys, classes));
+                value *= weights![argMax];
+            }
+            loss[r] = value;
         }
-        if (rented is not null) ArrayPool<T>.Shared.Return(rented);
     }
 
-    /// <summary>−Σ y·log_softmax(x) = Σy·log Σexp(x − m) − Σ y·(x − m), with m = max x: no term overflows and
-    /// both parts are non-negative, so nothing cancels.</summary>
-    private static T FromLogits(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> work)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<T> Log(Vector<T> v) => typeof(T) == typeof(float)
+        ? Vector.As<float, T>(Vector.Log(Vector.As<T, float>(v)))
+        : Vector.As<double, T>(Vector.Log(Vector.As<T, double>(v)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<T> Exp(Vector<T> v) => typeof(T) == typeof(float)
+        ? Vector.As<float, T>(ExpFloat(Vector.As<T, float>(v)))
+        : Vector.As<double, T>(Vector.Exp(Vector.As<T, double>(v)));
+
+    /// <summary>
+    /// exp in float32 for the log-sum-exp (Cephes' expf: Cody–Waite reduction by ln 2, degree-6 polynomial, 2^n by
+    /// exponent bits; about 1 ulp). The library's float exp computes in double, which halves the throughput; the
+    /// sum only needs float accuracy. exp(0) is exactly 1; arguments below −87.3 (where exp is below the smallest
+    /// normal float) give about 1e-38, which cannot move a sum that contains exp(0) = 1. NaN is not preserved here:
+    /// the caller's Σ y·(x − m) carries it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> ExpFloat(Vector<float> x)
     {
-        T max = TensorPrimitives.Max(x);
-        TensorPrimitives.Subtract(x, max, work);
-        T shiftedDot = TensorPrimitives.Dot(y, work);
-        TensorPrimitives.Exp(work, work);
-        // The row's few scalar steps run in double: it costs nothing and keeps the result within an ulp.
-        double logSumExp = Math.Log(double.CreateTruncating(TensorPrimitives.Sum(work)));
-        return T.CreateTruncating(double.CreateTruncating(TensorPrimitives.Sum(y)) * logSumExp - double.CreateTruncating(shiftedDot));
+        x = Vector.MinNative(Vector.MaxNative(x, new Vector<float>(-87.33654f)), new Vector<float>(88.72283f));
+        Vector<float> fx = Vector.Floor(Vector.FusedMultiplyAdd(x, new Vector<float>(1.44269504088896341f), new Vector<float>(0.5f)));
+        x = Vector.FusedMultiplyAdd(fx, new Vector<float>(-0.693359375f), x);
+        x = Vector.FusedMultiplyAdd(fx, new Vector<float>(2.12194440e-4f), x);
+        Vector<float> z = x * x;
+        Vector<float> y = new(1.9875691500E-4f);
+        y = Vector.FusedMultiplyAdd(y, x, new Vector<float>(1.3981999507E-3f));
+        y = Vector.FusedMultiplyAdd(y, x, new Vector<float>(8.3334519073E-3f));
+        y = Vector.FusedMultiplyAdd(y, x, new Vector<float>(4.1665795894E-2f));
+        y = Vector.FusedMultiplyAdd(y, x, new Vector<float>(1.6666665459E-1f));
+        y = Vector.FusedMultiplyAdd(y, x, new Vector<float>(5.0000001201E-1f));
+        y = Vector.FusedMultiplyAdd(y, z, x) + Vector<float>.One;
+        Vector<int> n = Vector.ConvertToInt32(fx) + new Vector<int>(127);
+        return y * Vector.AsVectorSingle(Vector.ShiftLeft(n, 23));
     }
 
-    /// <summary>Keras: p = x / Σx, clipped to [ε, 1 − ε], then −Σ y·log p.</summary>
-    private static T FromProbabilities(ReadOnlySpan<T> x, ReadOnlySpan<T> y, Span<T> work, T epsilon, T upper)
+    /// <summary>The mask of the lanes of the overlapping last vector (loaded at <c>classes − W</c>) that the full
+    /// vectors did not cover.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<T> TailMask(int classes) =>
+        Vector.GreaterThanOrEqual(LaneIndex, new Vector<T>(T.CreateTruncating(W - classes % W)));
+
+    /// <summary>
+    /// The class-weight arg-max when exactly one vector of the row's labels (at <paramref name="at"/>) is non-zero
+    /// and it holds exactly one positive lane (one-hot rows): every other label is ≤ 0, so that lane is the row's
+    /// first maximum. Anything else (ties, several non-zero vectors, no positive label, NaN) returns −1 and the
+    /// caller takes the exact <see cref="TensorPrimitives.IndexOfMax{T}(ReadOnlySpan{T})"/> scan of the row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int SingleHotArgMax(T* y, int at, int nonZeroVectors)
     {
-        T sum = TensorPrimitives.Sum(x);
-        TensorPrimitives.Divide(x, sum, work);
-        TensorPrimitives.Clamp(work, epsilon, upper, work);
-        TensorPrimitives.Log(work, work);
-        return -TensorPrimitives.Dot(y, work);
+        if (nonZeroVectors != 1) return -1;
+        Vector<T> v = Vector.Load(y + at);
+        if (!Vector.EqualsAll(v, v)) return -1;   // NaN
+        ulong bits = MostSignificantBits(Vector.GreaterThan(v, Vector<T>.Zero));
+        return BitOperations.PopCount(bits) == 1 ? at + BitOperations.TrailingZeroCount(bits) : -1;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong MostSignificantBits(Vector<T> mask) => Vector<byte>.Count switch
+    {
+        16 => mask.AsVector128().ExtractMostSignificantBits(),
+        32 => mask.AsVector256().ExtractMostSignificantBits(),
+        _ => mask.AsVector512().ExtractMostSignificantBits(),
+    };
+
+    private static T FromProbabilities<TWeights>(T* x, T* y, int classes, ref int argMax) where TWeights : struct, IMode
+    {
+        bool wantArgMax = typeof(TWeights) == typeof(Weighted);
+        T epsilon = T.CreateChecked(1e-7), upper = T.One - epsilon;   // bounds in T, as Keras/TF compute them
+        if (classes < W) return ScalarProbabilities(x, y, classes, T.Zero, false, epsilon, upper);
+
+        int last = classes - W, full = classes / W * W;
+        bool hasTail = full != classes;
+        Vector<T> tailMask = hasTail ? TailMask(classes) : Vector<T>.Zero;
+
+        Vector<T> s0 = Vector<T>.Zero, s1 = Vector<T>.Zero;
+        int i = 0;
+        for (; i + 2 * W <= full; i += 2 * W)
+        {
+            s0 += Vector.Load(x + i);
+            s1 += Vector.Load(x + i + W);
+        }
+        if (i < full) s0 += Vector.Load(x + i);
+        if (hasTail) s1 += Vector.ConditionalSelect(tailMask, Vector.Load(x + last), Vector<T>.Zero);
+        T sum = Vector.Sum(s0 + s1);
+
+        // A non-finite or zero row sum: NaN/∞ reach every element (or 0/0); compute the row exactly as written.
+        if (!T.IsFinite(sum) || sum == T.Zero) return ScalarProbabilities(x, y, classes, sum, true, epsilon, upper);
+
+        var s = new Vector<T>(sum);
+        var lo = new Vector<T>(epsilon);
+        var hi = new Vector<T>(upper);
+        Vector<T> acc = Vector<T>.Zero;
+        int visited = 0, visitedAt = 0;
+        for (i = 0; i < full; i += W)
+        {
+            Vector<T> yv = Vector.Load(y + i);
+            if (yv == Vector<T>.Zero) continue;   // −0·log p = 0 exactly here: p is finite and positive
+            visited++;
+            visitedAt = i;
+            Vector<T> p = Vector.MinNative(Vector.MaxNative(Vector.Load(x + i) / s, lo), hi);   // p is never NaN here
+            acc += yv * Log(p);
+        }
+        if (hasTail)
+        {
+            Vector<T> yv = Vector.ConditionalSelect(tailMask, Vector.Load(y + last), Vector<T>.Zero);
+            if (yv != Vector<T>.Zero)
+            {
+                visited++;
+                visitedAt = last;
+                Vector<T> p = Vector.MinNative(Vector.MaxNative(Vector.Load(x + last) / s, lo), hi);
+                acc += yv * Log(p);
+            }
+        }
+        if (wantArgMax) argMax = SingleHotArgMax(y, visitedAt, visited);
+        return -Vector.Sum(acc);
+    }
+
+    /// <summary>The probabilities row element by element (short rows, and rows whose sum is not finite or is zero).</summary>
+    private static T ScalarProbabilities(T* x, T* y, int classes, T sum, bool haveSum, T epsilon, T upper)
+    {
+        if (!haveSum)
+        {
+            sum = T.Zero;
+            for (int c = 0; c < classes; c++) sum += x[c];
+        }
+        T acc = T.Zero;
+        for (int c = 0; c < classes; c++)
+        {
+            T p = x[c] / sum;
+            p = p < epsilon ? epsilon : p > upper ? upper : p;   // NaN stays NaN
+            acc += y[c] * T.Log(p);
+        }
+        return -acc;
+    }
+
+    private static T FromLogits<TWeights>(T* x, T* y, int classes, ref int argMax) where TWeights : struct, IMode
+    {
+        bool wantArgMax = typeof(TWeights) == typeof(Weighted);
+        if (classes < W) return ScalarLogits(x, y, classes);
+
+        int last = classes - W, full = classes / W * W;
+        bool hasTail = full != classes;
+        Vector<T> tailMask = hasTail ? TailMask(classes) : Vector<T>.Zero;
+
+        // Sweep 1 (from memory): the row maximum, Σy and the label arg-max.
+        Vector<T> m = Vector.Load(x);
+        Vector<T> sy = Vector<T>.Zero;
+        int nonZero = 0, nonZeroAt = 0;
+        for (int i = 0; i < full; i += W)
+        {
+            Vector<T> yv = Vector.Load(y + i);
+            m = Vector.MaxNative(m, Vector.Load(x + i));   // a NaN it drops still reaches Σ y·(x − m)
+            sy += yv;
+            if (wantArgMax && yv != Vector<T>.Zero) { nonZero++; nonZeroAt = i; }
+        }
+        if (hasTail)
+        {
+            Vector<T> yv = Vector.ConditionalSelect(tailMask, Vector.Load(y + last), Vector<T>.Zero);
+            m = Vector.MaxNative(m, Vector.Load(x + last));   // overlapping lanes are harmless for a max
+            sy += yv;
+            if (wantArgMax && yv != Vector<T>.Zero) { nonZero++; nonZeroAt = last; }
+        }
+        T max = HorizontalMax(m);
+        T sumY = Vector.Sum(sy);
+
+        // Sweep 2 (from L1): Σ exp(x − m) and Σ y·(x − m).
+        var mv = new Vector<T>(max);
+        Vector<T> e = Vector<T>.Zero, dot = Vector<T>.Zero;
+        for (int i = 0; i < full; i += W)
+        {
+            Vector<T> d = Vector.Load(x + i) - mv;
+            e += Exp(d);
+            dot += Vector.Load(y + i) * d;
+        }
+        if (hasTail)
+        {
+            Vector<T> d = Vector.Load(x + last) - mv;
+            e += Vector.ConditionalSelect(tailMask, Exp(d), Vector<T>.Zero);
+            dot += Vector.ConditionalSelect(tailMask, Vector.Load(y + last) * d, Vector<T>.Zero);
+        }
+        double logSumExp = Math.Log(double.CreateTruncating(Vector.Sum(e)));
+        if (wantArgMax) argMax = SingleHotArgMax(y, nonZeroAt, nonZero);
+        if (T.IsNaN(max)) return T.NaN;
+        return T.CreateTruncating(double.CreateTruncating(sumY) * logSumExp - double.CreateTruncating(Vector.Sum(dot)));
+    }
+
+    /// <summary>Largest lane; NaN if any lane is NaN.</summary>
+    private static T HorizontalMax(Vector<T> v)
+    {
+        T max = v[0];
+        for (int l = 1; l < W; l++)
+        {
+            T lane = v[l];
+            if (T.IsNaN(lane)) return lane;
+            if (lane > max) max = lane;
+        }
+        return max;
+    }
+
+    private static T ScalarLogits(T* x, T* y, int classes)
+    {
+        T max = x[0];
+        for (int c = 1; c < classes; c++)
+        {
+            if (T.IsNaN(x[c])) return x[c];
+            if (x[c] > max) max = x[c];
+        }
+        if (T.IsNaN(max)) return max;
+        double sumExp = 0, sumY = 0, dot = 0;
+        for (int c = 0; c < classes; c++)
+        {
+            T d = x[c] - max;
+            sumExp += double.CreateTruncating(T.Exp(d));
+            sumY += double.CreateTruncating(y[c]);
+            dot += double.CreateTruncating(y[c] * d);
+        }
+        return T.CreateTruncating(sumY * Math.Log(sumExp) - dot);
     }
 }

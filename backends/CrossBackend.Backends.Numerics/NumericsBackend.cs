@@ -59,6 +59,20 @@ public sealed partial class NumericsBackend<T> : TensorBackend<Tensor<T>>
     }
 
     /// <inheritdoc/>
+    /// <remarks>Fused: the arg-max of each y_true row is taken in the same sweep as the loss, while the row is in
+    /// cache, and the weight is applied before the row's result is stored (one pass, one B-sized result).</remarks>
+    public override Tensor<T> WeightedCategoricalCrossentropy(Tensor<T> target, Tensor<T> output, bool fromLogits, int axis, double[] classWeights)
+    {
+        long[] shape = TensorData.Shape(output.Lengths);
+        var layout = RowLayout.Around(shape, axis);
+        var loss = new T[layout.Rows];
+        var weights = new T[classWeights.Length];
+        for (int c = 0; c < weights.Length; c++) weights[c] = T.CreateChecked(classWeights[c]);
+        CategoricalCrossentropyKernel<T>.Run(TensorData.Read(target), TensorData.Read(output), loss, layout, fromLogits, weights);
+        return TensorData.Create(loss, Shapes.Without(shape, axis));
+    }
+
+    /// <inheritdoc/>
     public override Tensor<T> ArgMax(Tensor<T> tensor, int axis)
     {
         long[] shape = TensorData.Shape(tensor.Lengths);

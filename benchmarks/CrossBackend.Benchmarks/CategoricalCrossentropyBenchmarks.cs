@@ -1,69 +1,114 @@
 using System.Numerics.Tensors;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
+using BenchmarkDotNet.Configs;
+using Perfolizer.Horology;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using CrossBackend;
+using CrossBackend.Backends.Numerics;
 using CrossBackend.Backends.Torch;
+using CrossBackend.Cli;
 using TorchSharp;
-using static TorchSharp.torch;
+using Tensor = TorchSharp.torch.Tensor;
 
 namespace CrossBackend.Benchmarks;
 
 /// <summary>
-/// Dense categorical crossentropy (mean, probabilities) at (B, C): our TorchSharp path against the hand-written
-/// TorchSharp expression, and the channels-last engine against both, in one run so ratios are side by side.
+/// Categorical crossentropy (mean) at the shapes: our TorchSharp path against the fastest hand-written
+/// TorchSharp formulation (the baseline of each category) and the literal one, the channels-last engine against
+/// both, forward and forward+backward, with and without class weights, plus the memory floor (reading both inputs
+/// once). The formulations are <see cref="BenchSuite"/>'s, the same code <c>crossbackend bench</c> times.
 /// In-process, so the TorchSharp native fix applied at start-up covers the benchmark too.
 /// </summary>
 [MemoryDiagnoser]
-[Config(typeof(InProcessConfig))]
+[Config(typeof(LeanConfig))]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory, BenchmarkLogicalGroupRule.ByParams)]
+[CategoriesColumn]
 public class CategoricalCrossentropyBenchmarks
 {
-    private sealed class InProcessConfig : BenchmarkDotNet.Configs.ManualConfig
+    /// <summary>Short, explicit iteration counts: the whole matrix runs in about 15 minutes on 2 cores.</summary>
+    private sealed class LeanConfig : ManualConfig
     {
-        public InProcessConfig() => AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance));
+        public LeanConfig()
+        {
+            AddJob(Job.Default
+                .WithToolchain(InProcessEmitToolchain.Instance)
+                .WithLaunchCount(1)
+                .WithWarmupCount(2)
+                .WithIterationCount(9)
+                .WithUnrollFactor(1)
+                .WithIterationTime(TimeInterval.FromMilliseconds(120)));
+            AddColumn(StatisticColumn.Median);
+            SummaryStyle = BenchmarkDotNet.Reports.SummaryStyle.Default.WithTimeUnit(Perfolizer.Horology.TimeUnit.Microsecond);
+        }
     }
 
-    [Params(32, 4096, 65536)] public int Batch;
-    [Params(100)] public int Classes;
+    /// <summary>Channels-last shape (B, C) or (N, H, W, C); torch gets it channels-first.</summary>
+    [Params("32x10", "4096x100", "65536x100", "8x128x128x21")] public string Shape = "32x10";
 
-    private torch.Tensor _torchPred = null!, _torchTrue = null!;
-    private Tensor<float> _pred = null!, _true = null!;
+    private BenchSuite.Inputs _hot = null!, _soft = null!;
+    private Tensor _x = null!, _lx = null!, _y = null!, _xg = null!, _lg = null!, _index = null!;
+    private Tensor _sx = null!, _sy = null!, _sxg = null!;
+    private Tensor<float> _p = null!, _nl = null!, _ny = null!, _sp = null!, _sny = null!;
+    private static readonly Dictionary<int, double> Weights = new() { [1] = 2.0, [3] = 0.5 };
 
     [GlobalSetup]
     public void Setup()
     {
         TorchEngine.EnsureNativeLoadable();
-        var random = new Random(0);
-        var p = new float[Batch * Classes];
-        var t = new float[Batch * Classes];
-        for (int r = 0; r < Batch; r++)
-        {
-            float sum = 0;
-            for (int c = 0; c < Classes; c++) sum += p[r * Classes + c] = (float)random.NextDouble();
-            for (int c = 0; c < Classes; c++) p[r * Classes + c] /= sum;
-            t[r * Classes + random.Next(Classes)] = 1;
-        }
-        _torchPred = torch.tensor(p, [Batch, Classes]);
-        _torchTrue = torch.tensor(t, [Batch, Classes]);
-        _pred = System.Numerics.Tensors.Tensor.Create(p, [Batch, Classes]);
-        _true = System.Numerics.Tensors.Tensor.Create(t, [Batch, Classes]);
+        long[] shape = Shape.Split('x').Select(long.Parse).ToArray();
+        _hot = new BenchSuite.Inputs(shape);
+        _soft = new BenchSuite.Inputs(shape, soft: true);
+        (_x, _lx, _y, _xg, _lg, _index) = (_hot.TorchPred, _hot.TorchLogits, _hot.TorchTrue, _hot.TorchPredGrad, _hot.TorchLogitsGrad, _hot.TorchIndex);
+        (_sx, _sy, _sxg) = (_soft.TorchPred, _soft.TorchTrue, _soft.TorchPredGrad);
+        (_p, _nl, _ny, _sp, _sny) = (_hot.NumPred, _hot.NumLogits, _hot.NumTrue, _soft.NumPred, _soft.NumTrue);
     }
 
-    [Benchmark(Baseline = true, Description = "torch hand-written")]
-    public float TorchHandWritten()
+    [GlobalCleanup]
+    public void Cleanup()
     {
-        using var scope = torch.NewDisposeScope();
-        var normalised = _torchPred / _torchPred.sum(1, keepdim: true);
-        return (-(_torchTrue * normalised.clamp(1e-7, 1 - 1e-7).log()).sum(1)).mean().item<float>();
+        _hot.Dispose();
+        _soft.Dispose();
     }
 
-    [Benchmark(Description = "torch CrossBackend")]
-    public float TorchOurs()
-    {
-        using var scope = torch.NewDisposeScope();
-        return Losses.CategoricalCrossentropy(_torchPred, _torchTrue).item<float>();
-    }
+    // ---- the memory floor: both inputs read once (SIMD, parallel)
+    [Benchmark, BenchmarkCategory("0 floor")] public float Floor() => BenchSuite.Floor(_hot.Pred, _hot.True);
 
-    [Benchmark(Description = "numerics CrossBackend")]
-    public float NumericsOurs() => Losses.CategoricalCrossentropy(_pred, _true)[0];
+    // ---- one-hot probabilities, forward
+    [Benchmark(Baseline = true), BenchmarkCategory("1 probs fwd")] public float TorchBest() => BenchSuite.Forward(() => BenchSuite.BestProbabilities(_x, _y));
+    [Benchmark, BenchmarkCategory("1 probs fwd")] public float TorchNaive() => BenchSuite.Forward(() => BenchSuite.NaiveProbabilities(_x, _y));
+    [Benchmark, BenchmarkCategory("1 probs fwd")] public float TorchOurs() => BenchSuite.Forward(() => Losses.CategoricalCrossentropy(_x, _y));
+    [Benchmark, BenchmarkCategory("1 probs fwd")] public float TorchRawKernel() =>
+        BenchSuite.Forward(() => TorchBackend.Instance.Mean(TorchBackend.Instance.CategoricalCrossentropy(_y, _x, false, 1)));
+    [Benchmark, BenchmarkCategory("1 probs fwd")] public float TorchOursWeighted() => BenchSuite.Forward(() => Losses.CategoricalCrossentropy(_x, _y, classWeights: Weights));
+    [Benchmark, BenchmarkCategory("1 probs fwd")] public float NumericsOurs() => Losses.CategoricalCrossentropy(_p, _ny)[0];
+    [Benchmark, BenchmarkCategory("1 probs fwd")] public float NumericsRawKernel() =>
+        NumericsBackend<float>.Instance.Mean(NumericsBackend<float>.Instance.CategoricalCrossentropy(_ny, _p, false, _p.Rank - 1))[0];
+    [Benchmark, BenchmarkCategory("1 probs fwd")] public float NumericsOursWeighted() => Losses.CategoricalCrossentropy(_p, _ny, classWeights: Weights)[0];
+
+    // ---- soft probabilities, forward
+    [Benchmark(Baseline = true), BenchmarkCategory("2 soft probs fwd")] public float SoftTorchBest() => BenchSuite.Forward(() => BenchSuite.BestProbabilities(_sx, _sy));
+    [Benchmark, BenchmarkCategory("2 soft probs fwd")] public float SoftTorchOurs() => BenchSuite.Forward(() => Losses.CategoricalCrossentropy(_sx, _sy));
+    [Benchmark, BenchmarkCategory("2 soft probs fwd")] public float SoftNumericsOurs() => Losses.CategoricalCrossentropy(_sp, _sny)[0];
+
+    // ---- one-hot logits, forward (and PyTorch's own losses)
+    [Benchmark(Baseline = true), BenchmarkCategory("3 logits fwd")] public float LogitsTorchBest() => BenchSuite.Forward(() => BenchSuite.BestLogits(_lx, _y));
+    [Benchmark, BenchmarkCategory("3 logits fwd")] public float LogitsTorchNaive() => BenchSuite.Forward(() => BenchSuite.NaiveLogits(_lx, _y));
+    [Benchmark, BenchmarkCategory("3 logits fwd")] public float LogitsTorchCrossEntropyProbTargets() => BenchSuite.Forward(() => BenchSuite.CrossEntropyProbabilities(_lx, _y));
+    [Benchmark, BenchmarkCategory("3 logits fwd")] public float LogitsTorchCrossEntropyIndexTargets() => BenchSuite.Forward(() => BenchSuite.CrossEntropyIndex(_lx, _index));
+    [Benchmark, BenchmarkCategory("3 logits fwd")] public float LogitsTorchOurs() => BenchSuite.Forward(() => Losses.CategoricalCrossentropy(_lx, _y, fromLogits: true));
+    [Benchmark, BenchmarkCategory("3 logits fwd")] public float LogitsNumericsOurs() => Losses.CategoricalCrossentropy(_nl, _ny, fromLogits: true)[0];
+    [Benchmark, BenchmarkCategory("3 logits fwd")] public float LogitsNumericsOursWeighted() => Losses.CategoricalCrossentropy(_nl, _ny, fromLogits: true, classWeights: Weights)[0];
+
+    // ---- forward + backward (TorchSharp)
+    [Benchmark(Baseline = true), BenchmarkCategory("4 probs fwd+bwd")] public float TrainTorchBest() => BenchSuite.Train(_xg, () => BenchSuite.BestProbabilitiesTrain(_xg, _y));
+    [Benchmark, BenchmarkCategory("4 probs fwd+bwd")] public float TrainTorchNaive() => BenchSuite.Train(_xg, () => BenchSuite.NaiveProbabilities(_xg, _y));
+    [Benchmark, BenchmarkCategory("4 probs fwd+bwd")] public float TrainTorchOurs() => BenchSuite.Train(_xg, () => Losses.CategoricalCrossentropy(_xg, _y));
+    [Benchmark, BenchmarkCategory("4 probs fwd+bwd")] public float SoftTrainTorchOurs() => BenchSuite.Train(_sxg, () => Losses.CategoricalCrossentropy(_sxg, _sy));
+    [Benchmark, BenchmarkCategory("4 probs fwd+bwd")] public float SoftTrainTorchBest() => BenchSuite.Train(_sxg, () => BenchSuite.BestProbabilitiesTrain(_sxg, _sy));
+
+    [Benchmark(Baseline = true), BenchmarkCategory("5 logits fwd+bwd")] public float LogitsTrainTorchBest() => BenchSuite.Train(_lg, () => BenchSuite.BestLogitsTrain(_lg, _y));
+    [Benchmark, BenchmarkCategory("5 logits fwd+bwd")] public float LogitsTrainTorchCrossEntropyProbTargets() => BenchSuite.Train(_lg, () => BenchSuite.CrossEntropyProbabilities(_lg, _y));
+    [Benchmark, BenchmarkCategory("5 logits fwd+bwd")] public float LogitsTrainTorchOurs() => BenchSuite.Train(_lg, () => Losses.CategoricalCrossentropy(_lg, _y, fromLogits: true));
 }

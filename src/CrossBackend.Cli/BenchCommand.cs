@@ -1,0 +1,394 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Numerics.Tensors;
+using CrossBackend.Backends.Numerics;
+using CrossBackend.Backends.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
+using NTensor = System.Numerics.Tensors.Tensor;
+using Tensor = TorchSharp.torch.Tensor;
+
+namespace CrossBackend.Cli;
+
+/// <summary>
+/// <c>crossbackend bench [--quick] [--json]</c>: the headline performance claims, checkable in about a minute. Every
+/// case times our call, its baseline and the memory floor side by side (interleaved, round-robin, after warm-up) and
+/// prints medians and ratios. The full BenchmarkDotNet matrix lives in <c>benchmarks/</c> and calls the same
+/// <see cref="BenchSuite"/> formulations.
+/// </summary>
+public static class BenchCommand
+{
+    public static Command Create(TextWriter stdout)
+    {
+        var quick = new Option<bool>("--quick") { Description = "Only the headline cases, fewer repetitions (about a minute)" };
+        var json = new Option<bool>("--json") { Description = "One JSON line per case: {\"case\", \"engine\", \"ours_ms\", \"baseline_ms\", \"floor_ms\"}" };
+        var command = new Command("bench", "Time our kernels against hand-written TorchSharp and the memory floor (medians, ratios).")
+        {
+            quick, json,
+        };
+        command.SetAction(r =>
+        {
+            TorchEngine.EnsureNativeLoadable();   // before any torch.* call
+            bool isQuick = r.GetValue(quick), isJson = r.GetValue(json);
+            if (!isJson)
+            {
+                stdout.WriteLine($"# {Environment.ProcessorCount} cores, torch threads {torch.get_num_threads()}; medians of interleaved samples");
+                stdout.WriteLine($"{"case",-52} {"engine",-9} {"ours ms",10} {"base ms",10} {"floor ms",10} {"ours/base",10} {"ours/floor",10}");
+            }
+            foreach (BenchResult result in BenchSuite.Run(isQuick))
+                stdout.WriteLine(isJson ? result.ToJson() : result.ToText());
+            if (!isJson)
+                foreach (string line in BenchSuite.TensorCounts()) stdout.WriteLine(line);
+            return CliApp.Ok;
+        });
+        return command;
+    }
+}
+
+/// <summary>One measured case: medians in milliseconds per call.</summary>
+public sealed record BenchResult(string Case, string Engine, double OursMs, double BaselineMs, double FloorMs)
+{
+    private static string F(double v) =>
+        double.IsFinite(v) ? v.ToString(v < 0.01 ? "0.000000" : "0.0000", CultureInfo.InvariantCulture) : "null";
+
+    public string ToJson() =>
+        $"{{\"case\": \"{Case}\", \"engine\": \"{Engine}\", \"ours_ms\": {F(OursMs)}, \"baseline_ms\": {F(BaselineMs)}, \"floor_ms\": {F(FloorMs)}}}";
+
+    public string ToText() =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"{Case,-52} {Engine,-9} {OursMs,10:0.0000} {BaselineMs,10:0.0000} {FloorMs,10:0.0000} {OursMs / BaselineMs,10:0.000} {OursMs / FloorMs,10:0.000}");
+}
+
+/// <summary>
+/// The benchmark inputs and formulations shared by <c>crossbackend bench</c> and the BenchmarkDotNet project: our
+/// calls, the fastest hand-written TorchSharp formulations of the same maths, and the memory floor.
+/// </summary>
+public static class BenchSuite
+{
+    public const double Epsilon = 1e-7;
+
+    /// <summary>Seeded inputs for one shape, held by both engines (torch channels-first, numerics channels-last).</summary>
+    public sealed class Inputs : IDisposable
+    {
+        public long[] ShapeLast { get; }
+        public int Classes { get; }
+        public int Rows { get; }
+        public float[] Pred { get; }
+        public float[] True { get; }
+        public Tensor TorchPred { get; }
+        public Tensor TorchLogits { get; }
+        public Tensor TorchTrue { get; }
+        public Tensor TorchIndex { get; }
+        public Tensor<float> NumPred { get; }
+        public Tensor<float> NumLogits { get; }
+        public Tensor<float> NumTrue { get; }
+        /// <summary>y_pred / logits that require grad, for forward+backward.</summary>
+        public Tensor TorchPredGrad { get; }
+        public Tensor TorchLogitsGrad { get; }
+
+        /// <param name="shapeLast">Channels-last shape (…, C).</param>
+        /// <param name="soft">Soft labels instead of one-hot.</param>
+        public Inputs(long[] shapeLast, bool soft = false)
+        {
+            TorchEngine.EnsureNativeLoadable();
+            ShapeLast = shapeLast;
+            Classes = (int)shapeLast[^1];
+            long total = shapeLast.Aggregate(1L, (a, b) => a * b);
+            Rows = (int)(total / Classes);
+            var random = new Random(42);
+            Pred = new float[total];
+            True = new float[total];
+            var logits = new float[total];
+            var index = new long[Rows];
+            for (int r = 0; r < Rows; r++)
+            {
+                int o = r * Classes;
+                float sum = 0, tsum = 0;
+                for (int c = 0; c < Classes; c++) sum += Pred[o + c] = (float)random.NextDouble() + 1e-3f;
+                for (int c = 0; c < Classes; c++) Pred[o + c] /= sum;
+                for (int c = 0; c < Classes; c++) logits[o + c] = (float)(random.NextDouble() * 8 - 4);
+                index[r] = random.Next(Classes);
+                if (soft)
+                {
+                    for (int c = 0; c < Classes; c++) tsum += True[o + c] = (float)random.NextDouble();
+                    for (int c = 0; c < Classes; c++) True[o + c] /= tsum;
+                }
+                else True[o + index[r]] = 1;
+            }
+            nint[] lengths = shapeLast.Select(v => (nint)v).ToArray();
+            NumPred = NTensor.Create(Pred, lengths);
+            NumLogits = NTensor.Create(logits, lengths);
+            NumTrue = NTensor.Create(True, lengths);
+            TorchPred = ChannelsFirst(Pred);
+            TorchLogits = ChannelsFirst(logits);
+            TorchTrue = ChannelsFirst(True);
+            long[] indexShape = shapeLast[..^1];
+            TorchIndex = torch.tensor(index, indexShape);
+            TorchPredGrad = TorchPred.detach().clone().requires_grad_();
+            TorchLogitsGrad = TorchLogits.detach().clone().requires_grad_();
+        }
+
+        private Tensor ChannelsFirst(float[] data)
+        {
+            using var t = torch.tensor(data, ShapeLast);
+            return ShapeLast.Length == 2 ? t.clone() : t.movedim([ShapeLast.Length - 1], [1]).contiguous();
+        }
+
+        public void Dispose()
+        {
+            foreach (Tensor t in new[] { TorchPred, TorchLogits, TorchTrue, TorchIndex, TorchPredGrad, TorchLogitsGrad }) t.Dispose();
+        }
+    }
+
+    // ---------------------------------------------------------------- the memory floor
+
+    /// <summary>Reads both input arrays once (SIMD sums, in parallel chunks like the kernels): the time no loss that
+    /// reads its inputs can beat on this machine.</summary>
+    public static float Floor(float[] a, float[] b)
+    {
+        const int chunk = 1 << 15;
+        int chunks = (a.Length + chunk - 1) / chunk;
+        if (chunks <= 1) return TensorPrimitives.Sum<float>(a) + TensorPrimitives.Sum<float>(b);
+        var partial = new float[chunks];
+        Parallel.For(0, chunks, i =>
+        {
+            int start = i * chunk, length = Math.Min(chunk, a.Length - start);
+            partial[i] = TensorPrimitives.Sum<float>(a.AsSpan(start, length)) + TensorPrimitives.Sum<float>(b.AsSpan(start, length));
+        });
+        return TensorPrimitives.Sum<float>(partial);
+    }
+
+    // ---------------------------------------------------------------- hand-written TorchSharp (the baselines)
+
+    /// <summary>The literal expression of the maths (what most people write first): four B×C temporaries.</summary>
+    public static Tensor NaiveProbabilities(Tensor x, Tensor y) =>
+        (-(y * (x / x.sum(1, keepdim: true)).clamp(Epsilon, 1 - Epsilon).log()).sum(1)).mean();
+
+    /// <summary>The fastest hand-written forward we found: one B×C temporary, every later step in place.</summary>
+    public static Tensor BestProbabilities(Tensor x, Tensor y)
+    {
+        Tensor q = x.div(x.sum(1, keepdim: true));
+        q.clamp_(Epsilon, 1 - Epsilon).log_().mul_(y);
+        return q.sum(1).neg_().mean();
+    }
+
+    /// <summary>The fastest hand-written forward+backward graph: in place only where autograd saves nothing.</summary>
+    public static Tensor BestProbabilitiesTrain(Tensor x, Tensor y)
+    {
+        Tensor q = (x / x.sum(1, keepdim: true)).clamp(Epsilon, 1 - Epsilon).log();
+        return q.mul_(y).sum(1).neg_().mean();
+    }
+
+    public static Tensor NaiveLogits(Tensor x, Tensor y) => (-(y * x.log_softmax(1)).sum(1)).mean();
+
+    /// <summary>The fastest hand-written logits forward: PyTorch's single-call loss on small tensors, one B×C
+    /// temporary updated in place on large ones (cross_entropy with probability targets is 1.6× slower there).</summary>
+    public static Tensor BestLogits(Tensor x, Tensor y) =>
+        x.numel() <= 1 << 15 ? nn.functional.cross_entropy(x, y) : x.log_softmax(1).mul_(y).sum(1).neg_().mean();
+
+    /// <summary>log_softmax's output is saved by autograd: the product is out of place.</summary>
+    public static Tensor BestLogitsTrain(Tensor x, Tensor y) =>
+        x.numel() <= 1 << 15 ? nn.functional.cross_entropy(x, y) : (y * x.log_softmax(1)).sum(1).neg_().mean();
+
+    /// <summary>PyTorch's own loss with probability targets (slow path).</summary>
+    public static Tensor CrossEntropyProbabilities(Tensor x, Tensor y) => nn.functional.cross_entropy(x, y);
+
+    /// <summary>PyTorch's index-target kernel (sparse labels).</summary>
+    public static Tensor CrossEntropyIndex(Tensor x, Tensor index) => nn.functional.cross_entropy(x, index);
+
+    /// <summary>Runs <paramref name="loss"/> in a dispose scope and reads the scalar (synchronising).</summary>
+    public static float Forward(Func<Tensor> loss)
+    {
+        using DisposeScope scope = torch.NewDisposeScope();
+        return loss().item<float>();
+    }
+
+    /// <summary>Forward and backward from a fresh gradient; temporaries disposed.</summary>
+    public static float Train(Tensor leaf, Func<Tensor> loss)
+    {
+        using DisposeScope scope = torch.NewDisposeScope();
+        leaf.grad?.Dispose();
+        leaf.grad = null;
+        Tensor value = loss();
+        value.backward();
+        return value.item<float>();
+    }
+
+    /// <summary>Native tensors created on this thread while running <paramref name="call"/>.</summary>
+    public static long TensorsCreated(Action call)
+    {
+        LifetimeStatistics stats = DisposeScopeManager.Statistics.TensorStatistics;
+        long before = stats.CreatedInScopeCount + stats.CreatedOutsideScopeCount;
+        call();
+        return stats.CreatedInScopeCount + stats.CreatedOutsideScopeCount - before;
+    }
+
+    /// <summary>Native tensors each formulation creates per call at (32, 10), ours against hand-written.</summary>
+    public static IEnumerable<string> TensorCounts()
+    {
+        using var d = new Inputs([32, 10]);
+        Tensor x = d.TorchPred, lx = d.TorchLogits, y = d.TorchTrue, xg = d.TorchPredGrad, lg = d.TorchLogitsGrad;
+        (string, Action, Action)[] pairs =
+        [
+            ("probs fwd", () => Forward(() => Losses.CategoricalCrossentropy(x, y)), () => Forward(() => BestProbabilities(x, y))),
+            ("logits fwd", () => Forward(() => Losses.CategoricalCrossentropy(lx, y, fromLogits: true)), () => Forward(() => BestLogits(lx, y))),
+            ("probs fwd+bwd", () => Train(xg, () => Losses.CategoricalCrossentropy(xg, y)), () => Train(xg, () => BestProbabilitiesTrain(xg, y))),
+            ("logits fwd+bwd", () => Train(lg, () => Losses.CategoricalCrossentropy(lg, y, fromLogits: true)), () => Train(lg, () => BestLogitsTrain(lg, y))),
+        ];
+        foreach (var (name, ours, baseline) in pairs)
+        {
+            ours(); baseline();
+            yield return $"# native tensors per call, torch {name}: ours {TensorsCreated(ours)}, hand-written {TensorsCreated(baseline)}";
+        }
+    }
+
+    // ---------------------------------------------------------------- the harness
+
+    /// <summary>Interleaved timing: after warm-up, each round times every runner once (in rotating order) over a batch
+    /// sized to about <paramref name="targetSampleMs"/>; returns each runner's median per call in ms.</summary>
+    public static double[] Measure(IReadOnlyList<Action> runners, int rounds, double targetSampleMs = 2)
+        => Measure(runners, rounds, targetSampleMs, WarmUpMs);
+
+    private const double WarmUpMs = 250;
+
+    private static double[] Measure(IReadOnlyList<Action> runners, int rounds, double targetSampleMs, double warmUpMs)
+    {
+        int n = runners.Count;
+        var batch = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            // Warm up by time, not only by count: the JIT's tier-up of hot methods waits for ~100 ms of quiet.
+            var warm = Stopwatch.StartNew();
+            for (int w = 0; w < 3 || warm.Elapsed.TotalMilliseconds < warmUpMs; w++) runners[i]();
+            var sw = Stopwatch.StartNew();
+            int calls = 0;
+            do { runners[i](); calls++; } while (sw.Elapsed.TotalMilliseconds < targetSampleMs / 2 && calls < 100_000);
+            double perCall = sw.Elapsed.TotalMilliseconds / calls;
+            batch[i] = Math.Max(1, (int)(targetSampleMs / Math.Max(perCall, 1e-6)));
+        }
+        var samples = new List<double>[n];
+        for (int i = 0; i < n; i++) samples[i] = new List<double>(rounds);
+        // A fresh random order each round (a fixed rotation would give every runner the same predecessor), and a
+        // short pause before each sample: libtorch's OpenMP workers spin for a while after a parallel region and
+        // would otherwise steal a core from whichever runner comes next.
+        var random = new Random(1);
+        int[] order = Enumerable.Range(0, n).ToArray();
+        for (int round = 0; round < rounds; round++)
+        {
+            random.Shuffle(order);
+            foreach (int i in order)
+            {
+                Thread.Sleep(2);
+                long start = Stopwatch.GetTimestamp();
+                for (int c = 0; c < batch[i]; c++) runners[i]();
+                samples[i].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds / batch[i]);
+            }
+        }
+        return samples.Select(Median).ToArray();
+    }
+
+    public static double Median(List<double> values)
+    {
+        values.Sort();
+        int m = values.Count / 2;
+        return values.Count % 2 == 1 ? values[m] : (values[m - 1] + values[m]) / 2;
+    }
+
+    private static string ShapeName(long[] s) => string.Join("x", s);
+
+    /// <summary>The headline cases (quick) or every case of the issue's matrix.</summary>
+    public static IEnumerable<BenchResult> Run(bool quick)
+    {
+        TorchEngine.EnsureNativeLoadable();
+        int rounds = quick ? 11 : 25;
+        long[][] shapes = quick
+            ? [[32, 10], [65536, 100], [8, 128, 128, 21]]
+            : [[32, 10], [4096, 100], [65536, 100], [8, 128, 128, 21]];
+        var weights = new Dictionary<int, double> { [1] = 2.0, [3] = 0.5 };
+        foreach (long[] shape in shapes)
+        {
+            string s = ShapeName(shape);
+            using (var d = new Inputs(shape))
+            {
+                Action floor = () => Floor(d.Pred, d.True);
+                Tensor x = d.TorchPred, lx = d.TorchLogits, y = d.TorchTrue, xg = d.TorchPredGrad, lg = d.TorchLogitsGrad;
+
+                // TorchSharp: ours against the fastest hand-written formulation.
+                double[] t = Measure([
+                    floor,
+                    () => Forward(() => Losses.CategoricalCrossentropy(x, y)),
+                    () => Forward(() => BestProbabilities(x, y)),
+                    () => Forward(() => Losses.CategoricalCrossentropy(lx, y, fromLogits: true)),
+                    () => Forward(() => BestLogits(lx, y)),
+                    () => Train(xg, () => Losses.CategoricalCrossentropy(xg, y)),
+                    () => Train(xg, () => BestProbabilitiesTrain(xg, y)),
+                    () => Train(lg, () => Losses.CategoricalCrossentropy(lg, y, fromLogits: true)),
+                    () => Train(lg, () => BestLogitsTrain(lg, y)),
+                    () => Forward(() => Losses.CategoricalCrossentropy(x, y, classWeights: weights)),
+                ], rounds);
+                yield return new($"cce one-hot probs fwd {s} vs hand-written", "torch", t[1], t[2], t[0]);
+                yield return new($"cce one-hot logits fwd {s} vs hand-written", "torch", t[3], t[4], t[0]);
+                yield return new($"cce one-hot probs fwd+bwd {s} vs hand-written", "torch", t[5], t[6], t[0]);
+                yield return new($"cce one-hot logits fwd+bwd {s} vs hand-written", "torch", t[7], t[8], t[0]);
+                yield return new($"cce one-hot probs fwd {s} weighted vs unweighted", "torch", t[9], t[1], t[0]);
+
+                // The channels-last engine against TorchSharp's best, and its own class-weight overhead.
+                Tensor<float> p = d.NumPred, nl = d.NumLogits, ny = d.NumTrue;
+                double[] n = Measure([
+                    floor,
+                    () => _ = Losses.CategoricalCrossentropy(p, ny)[0],
+                    () => Forward(() => BestProbabilities(x, y)),
+                    () => _ = Losses.CategoricalCrossentropy(nl, ny, fromLogits: true)[0],
+                    () => Forward(() => BestLogits(lx, y)),
+                    () => _ = Losses.CategoricalCrossentropy(p, ny, classWeights: weights)[0],
+                    () => _ = Losses.CategoricalCrossentropy(nl, ny, fromLogits: true, classWeights: weights)[0],
+                ], rounds);
+                yield return new($"cce one-hot probs fwd {s} vs torch hand-written", "numerics", n[1], n[2], n[0]);
+                yield return new($"cce one-hot logits fwd {s} vs torch hand-written", "numerics", n[3], n[4], n[0]);
+                yield return new($"cce one-hot probs fwd {s} weighted vs unweighted", "numerics", n[5], n[1], n[0]);
+                yield return new($"cce one-hot logits fwd {s} weighted vs unweighted", "numerics", n[6], n[3], n[0]);
+
+                if (shape.Length == 2 && shape[0] == 32)
+                {
+                    // Dispatch + validation: the public call against the raw engine kernel + mean on the same inputs.
+                    NumericsBackend<float> nb = NumericsBackend<float>.Instance;
+                    TorchBackend tb = TorchBackend.Instance;
+                    double[] o = Measure([
+                        () => _ = Losses.CategoricalCrossentropy(p, ny)[0],
+                        () => _ = nb.Mean(nb.CategoricalCrossentropy(ny, p, false, 1))[0],
+                        () => Forward(() => Losses.CategoricalCrossentropy(x, y)),
+                        () => Forward(() => tb.Mean(tb.CategoricalCrossentropy(y, x, false, 1))),
+                    ], rounds * 3);
+                    yield return new($"dispatch overhead {s} (baseline: raw engine call)", "numerics", o[0], o[1], double.NaN);
+                    yield return new($"dispatch overhead {s} (baseline: raw engine call)", "torch", o[2], o[3], double.NaN);
+                }
+
+                if (!quick)
+                {
+                    double[] sp = Measure([floor, () => Forward(() => CrossEntropyIndex(lx, d.TorchIndex))], rounds);
+                    yield return new($"sparse (index) logits fwd {s}, hand-written only", "torch", sp[1], sp[1], sp[0]);
+                }
+            }
+
+            if (!quick)
+            {
+                using var d = new Inputs(shape, soft: true);
+                Action floor = () => Floor(d.Pred, d.True);
+                Tensor x = d.TorchPred, y = d.TorchTrue, xg = d.TorchPredGrad;
+                Tensor<float> p = d.NumPred, ny = d.NumTrue;
+                double[] t = Measure([
+                    floor,
+                    () => Forward(() => Losses.CategoricalCrossentropy(x, y)),
+                    () => Forward(() => BestProbabilities(x, y)),
+                    () => Train(xg, () => Losses.CategoricalCrossentropy(xg, y)),
+                    () => Train(xg, () => BestProbabilitiesTrain(xg, y)),
+                    () => _ = Losses.CategoricalCrossentropy(p, ny)[0],
+                ], rounds);
+                yield return new($"cce soft probs fwd {s} vs hand-written", "torch", t[1], t[2], t[0]);
+                yield return new($"cce soft probs fwd+bwd {s} vs hand-written", "torch", t[3], t[4], t[0]);
+                yield return new($"cce soft probs fwd {s} vs torch hand-written", "numerics", t[5], t[2], t[0]);
+            }
+        }
+    }
+}
