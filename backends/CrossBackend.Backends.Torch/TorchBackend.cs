@@ -144,7 +144,8 @@ public sealed class TorchBackend : TensorBackend<Tensor>
     public override Tensor Affine(Tensor tensor, double scale, double shift)
     {
         Tensor floating = tensor.is_floating_point() ? tensor : tensor.to_type(ScalarType.Float32);
-        return floating * scale + shift;
+        Tensor scaled = scale == 1 ? floating : floating * scale;
+        return shift == 0 ? scaled : scaled + shift;
     }
 
     /// <inheritdoc/>

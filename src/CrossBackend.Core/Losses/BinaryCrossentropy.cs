@@ -56,13 +56,13 @@ public static partial class Losses
             Validate.HasClasses(pred, axis);
             double[]? table = o.ClassWeights is null ? null : Validate.ClassWeightTable(o.ClassWeights, 2);
             long[] lossShape = Shapes.Without(pred.Shape, axis);
-            long count = Validate.ElementCount(lossShape, o.Averages, pred);
+            Validate.ElementCount(lossShape, o.Averages, pred);
             TTensor? sample = LossReduction.SampleWeights(b, o, lossShape, yPred);
 
             TTensor target = o.LabelSmoothing > 0 ? b.Affine(yTrue, 1 - o.LabelSmoothing, 0.5 * o.LabelSmoothing) : yTrue;
             TTensor elementwise = b.BinaryCrossentropy(target, yPred, o.FromLogits);
             if (table is not null) elementwise = b.Multiply(elementwise, b.Gather(table, yTrue, elementwise));
-            return LossReduction.Reduce(b, b.MeanAlong(elementwise, axis), count, sample, o.Reduction);
+            return LossReduction.Reduce(b, b.MeanAlong(elementwise, axis), sample, o.Reduction);
         }
     }
 }

@@ -85,7 +85,7 @@ public static partial class Losses
             long classes = pred.Shape[axis];
             double[]? table = o.ClassWeights is null ? null : Validate.ClassWeightTable(o.ClassWeights, classes);
             long[] lossShape = Shapes.Without(pred.Shape, axis);
-            long count = Validate.ElementCount(lossShape, o.Averages, pred);
+            Validate.ElementCount(lossShape, o.Averages, pred);
             TTensor? sample = LossReduction.SampleWeights(b, o, lossShape, yPred);
 
             TTensor target = o.LabelSmoothing > 0 ? b.Affine(yTrue, 1 - o.LabelSmoothing, o.LabelSmoothing / classes) : yTrue;
@@ -93,10 +93,10 @@ public static partial class Losses
             // smoothing of 1 flattens the labels, so its arg-max is taken on the original labels instead.
             if (table is not null && o.Reduction != Reduction.WeightedMean && o.LabelSmoothing < 1)
                 return LossReduction.Reduce(b, b.WeightedCategoricalCrossentropy(target, yPred, o.FromLogits, axis, table),
-                    count, sample, o.Reduction);
+                    sample, o.Reduction);
             TTensor loss = b.CategoricalCrossentropy(target, yPred, o.FromLogits, axis);
             TTensor? classWeight = table is null ? null : b.Gather(table, b.ArgMax(yTrue, axis), loss);
-            return LossReduction.Reduce(b, loss, count, LossReduction.Combine(b, classWeight, sample), o.Reduction);
+            return LossReduction.Reduce(b, loss, LossReduction.Combine(b, classWeight, sample), o.Reduction);
         }
     }
 }

@@ -37,7 +37,7 @@ internal static class LossReduction
     /// element count for <see cref="Reduction.SumOverBatchSize"/>; it must already be part of
     /// <paramref name="weights"/>.
     /// </summary>
-    public static TTensor Reduce<TTensor>(ITensorBackend<TTensor> b, TTensor loss, long elementCount, TTensor? weights,
+    public static TTensor Reduce<TTensor>(ITensorBackend<TTensor> b, TTensor loss, TTensor? weights,
         Reduction reduction, TTensor? validMask = null) where TTensor : class
     {
         TTensor weighted = weights is null ? loss : b.Multiply(loss, weights);
@@ -45,11 +45,12 @@ internal static class LossReduction
         {
             Reduction.None => weighted,
             Reduction.Sum => b.Sum(weighted),
+            // Without an ignore mask the denominator is the element count: the engine's own mean, one native op.
             Reduction.SumOverBatchSize => validMask is null
-                ? b.Affine(b.Sum(weighted), 1.0 / elementCount, 0)
+                ? b.Mean(weighted)
                 : b.DivideNoNan(b.Sum(weighted), b.Sum(validMask)),
             Reduction.WeightedMean => weights is null
-                ? b.Affine(b.Sum(weighted), 1.0 / elementCount, 0)
+                ? b.Mean(weighted)
                 : b.DivideNoNan(b.Sum(weighted), b.Sum(weights)),
             _ => throw new ArgumentOutOfRangeException(nameof(reduction), reduction, $"Unknown reduction. Received: reduction={reduction}"),
         };

@@ -76,7 +76,7 @@ public static partial class Losses
                     $"Received: y_pred.shape={pred.ShapeText}, y_true.shape={labelInfo.ShapeText}", "y_true");
             Validate.SparseLabels(b.ReadValues(labels), classes, ignoreClass);
             double[]? table = o.ClassWeights is null ? null : Validate.ClassWeightTable(o.ClassWeights, classes);
-            long count = Validate.ElementCount(lossShape, o.Averages, pred);
+            Validate.ElementCount(lossShape, o.Averages, pred);
             TTensor? sample = LossReduction.SampleWeights(b, o, lossShape, yPred);
 
             // Ignored elements get label 0 (any valid class) and weight 0.
@@ -89,7 +89,7 @@ public static partial class Losses
                     yPred, o.FromLogits, axis)
                 : b.SparseCategoricalCrossentropy(safeLabels, yPred, o.FromLogits, axis);
             TTensor? classWeight = table is null ? null : b.Gather(table, safeLabels, loss);
-            return LossReduction.Reduce(b, loss, count, LossReduction.Combine(b, classWeight, sample, valid), o.Reduction, valid);
+            return LossReduction.Reduce(b, loss, LossReduction.Combine(b, classWeight, sample, valid), o.Reduction, valid);
         }
     }
 }
