@@ -120,6 +120,15 @@ public sealed class TorchBackend : TensorBackend<Tensor>
     }
 
     /// <inheritdoc/>
+    /// <remarks>Small logits with labels of the prediction's dtype: <c>cross_entropy</c> with probability targets and
+    /// mean reduction is the whole computation in one native call, as the best hand-written code does it. It averages
+    /// over every element outside dim 1, as <see cref="Reduction.SumOverBatchSize"/> does.</remarks>
+    public override Tensor MeanCategoricalCrossentropy(Tensor target, Tensor output, bool fromLogits, int axis) =>
+        fromLogits && axis == 1 && target.dtype == output.dtype && output.numel() <= SmallLogitsElements
+            ? nn.functional.cross_entropy(output, target, reduction: nn.Reduction.Mean)
+            : base.MeanCategoricalCrossentropy(target, output, fromLogits, axis);
+
+    /// <inheritdoc/>
     public override Tensor SparseCategoricalCrossentropy(Tensor labels, Tensor output, bool fromLogits, int axis)
     {
         Tensor index = labels.to_type(ScalarType.Int64).unsqueeze(axis);

@@ -60,6 +60,12 @@ public interface ITensorBackend<TTensor> : ITensorBackend where TTensor : class
     /// </summary>
     TTensor BinaryCrossentropy(TTensor target, TTensor output, bool fromLogits);
 
+    /// <summary>
+    /// The mean of <see cref="CategoricalCrossentropy"/> over every element. The base class composes it; an engine
+    /// may fuse it where one native call computes both (TorchSharp's <c>cross_entropy</c> with mean reduction).
+    /// </summary>
+    TTensor MeanCategoricalCrossentropy(TTensor target, TTensor output, bool fromLogits, int axis);
+
     /// <summary>The index of the largest value along <paramref name="axis"/> (first one on ties), axis removed.</summary>
     TTensor ArgMax(TTensor tensor, int axis);
 
@@ -168,6 +174,10 @@ public abstract class TensorBackend<TTensor> : ITensorBackend<TTensor> where TTe
 
     /// <inheritdoc/>
     public abstract TTensor CategoricalCrossentropy(TTensor target, TTensor output, bool fromLogits, int axis);
+
+    /// <inheritdoc/>
+    public virtual TTensor MeanCategoricalCrossentropy(TTensor target, TTensor output, bool fromLogits, int axis) =>
+        Mean(CategoricalCrossentropy(target, output, fromLogits, axis));
 
     /// <inheritdoc/>
     public virtual TTensor WeightedCategoricalCrossentropy(TTensor target, TTensor output, bool fromLogits, int axis, double[] classWeights)

@@ -94,6 +94,9 @@ public static partial class Losses
             if (table is not null && o.Reduction != Reduction.WeightedMean && o.LabelSmoothing < 1)
                 return LossReduction.Reduce(b, b.WeightedCategoricalCrossentropy(target, yPred, o.FromLogits, axis, table),
                     sample, o.Reduction);
+            // Unweighted mean: one fusable engine op (both mean reductions agree when nothing is weighted).
+            if (table is null && sample is null && o.Averages)
+                return b.MeanCategoricalCrossentropy(target, yPred, o.FromLogits, axis);
             TTensor loss = b.CategoricalCrossentropy(target, yPred, o.FromLogits, axis);
             TTensor? classWeight = table is null ? null : b.Gather(table, b.ArgMax(yTrue, axis), loss);
             return LossReduction.Reduce(b, loss, LossReduction.Combine(b, classWeight, sample), o.Reduction);
