@@ -15,27 +15,8 @@ public sealed partial class NumericsBackend<T>
     {
         long[] shape = TensorData.Shape(output.Lengths);
         var layout = RowLayout.Around(shape, axis);
-        ReadOnlySpan<T> x = TensorData.Read(output), label = TensorData.Read(labels);
         var loss = new T[layout.Rows];
-        Span<T> row = layout.Classes <= 1024 ? stackalloc T[layout.Classes] : new T[layout.Classes];
-        for (int r = 0; r < loss.Length; r++)
-        {
-            int start = layout.Start(r);
-            for (int c = 0; c < row.Length; c++) row[c] = x[start + c * layout.Inner];
-            int k = int.CreateTruncating(label[r]);
-            if (fromLogits)
-            {
-                T max = TensorPrimitives.Max<T>(row);
-                double sumExp = 0;
-                foreach (T v in row) sumExp += Math.Exp(double.CreateTruncating(v - max));
-                loss[r] = T.CreateTruncating(Math.Log(sumExp) - double.CreateTruncating(row[k] - max));
-            }
-            else
-            {
-                T p = T.Clamp(row[k] / TensorPrimitives.Sum<T>(row), Epsilon, UpperBound);
-                loss[r] = -T.Log(p);
-            }
-        }
+        SparseCategoricalCrossentropyKernel<T>.Run(TensorData.Read(labels), TensorData.Read(output), loss, layout, fromLogits, Epsilon, UpperBound);
         return TensorData.Create(loss, Shapes.Without(shape, axis));
     }
 

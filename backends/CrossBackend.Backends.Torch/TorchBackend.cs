@@ -129,13 +129,24 @@ public sealed class TorchBackend : TensorBackend<Tensor>
             : base.MeanCategoricalCrossentropy(target, output, fromLogits, axis);
 
     /// <inheritdoc/>
+    /// <remarks>Logits on axis 1 go through libtorch's index-target kernel (<c>cross_entropy(x, index)</c>, exactly
+    /// −log_softmax[label]), the fastest formulation there is.</remarks>
     public override Tensor SparseCategoricalCrossentropy(Tensor labels, Tensor output, bool fromLogits, int axis)
     {
-        Tensor index = labels.to_type(ScalarType.Int64).unsqueeze(axis);
+        if (fromLogits && axis == 1) return nn.functional.cross_entropy(output, Indices(labels), reduction: nn.Reduction.None);
+        Tensor index = Indices(labels).unsqueeze(axis);
         if (fromLogits) return output.log_softmax(axis).gather(axis, index).squeeze(axis).neg();
         Tensor picked = output.gather(axis, index).squeeze(axis) / output.sum(axis);
         return picked.clamp(Epsilon, 1.0 - Epsilon).log().neg();
     }
+
+    /// <inheritdoc/>
+    public override Tensor MeanSparseCategoricalCrossentropy(Tensor labels, Tensor output, bool fromLogits, int axis) =>
+        fromLogits && axis == 1
+            ? nn.functional.cross_entropy(output, Indices(labels), reduction: nn.Reduction.Mean)
+            : base.MeanSparseCategoricalCrossentropy(labels, output, fromLogits, axis);
+
+    private static Tensor Indices(Tensor labels) => labels.dtype == ScalarType.Int64 ? labels : labels.to_type(ScalarType.Int64);
 
     /// <inheritdoc/>
     public override Tensor BinaryCrossentropy(Tensor target, Tensor output, bool fromLogits)

@@ -53,6 +53,10 @@ public interface ITensorBackend<TTensor> : ITensorBackend where TTensor : class
     /// </summary>
     TTensor SparseCategoricalCrossentropy(TTensor labels, TTensor output, bool fromLogits, int axis);
 
+    /// <summary>The mean of <see cref="SparseCategoricalCrossentropy"/> over every element; the base class composes it,
+    /// an engine may fuse it.</summary>
+    TTensor MeanSparseCategoricalCrossentropy(TTensor labels, TTensor output, bool fromLogits, int axis);
+
     /// <summary>
     /// The element-wise binary crossentropy kernel (same shape as the inputs): probabilities clipped to
     /// [1e-7, 1 − 1e-7] in the input's dtype then <c>−(y·log p + (1 − y)·log(1 − p))</c>; logits through
@@ -178,6 +182,10 @@ public abstract class TensorBackend<TTensor> : ITensorBackend<TTensor> where TTe
     /// <inheritdoc/>
     public virtual TTensor MeanCategoricalCrossentropy(TTensor target, TTensor output, bool fromLogits, int axis) =>
         Mean(CategoricalCrossentropy(target, output, fromLogits, axis));
+
+    /// <inheritdoc/>
+    public virtual TTensor MeanSparseCategoricalCrossentropy(TTensor labels, TTensor output, bool fromLogits, int axis) =>
+        Mean(SparseCategoricalCrossentropy(labels, output, fromLogits, axis));
 
     /// <inheritdoc/>
     public virtual TTensor WeightedCategoricalCrossentropy(TTensor target, TTensor output, bool fromLogits, int axis, double[] classWeights)

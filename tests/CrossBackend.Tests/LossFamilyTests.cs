@@ -87,6 +87,38 @@ public sealed class LossFamilyTests(string engineName)
             "every element ignored: 0, as Keras (PyTorch gives NaN)");
     }
 
+    [TestCase(false)]
+    [TestCase(true)]
+    public void SparseWideRowsMatchReference(bool fromLogits)
+    {
+        // 1500 classes: past the kernels' stack buffers; 40 rows × 1500 spans several parallel tasks.
+        var random = new Random(fromLogits ? 21 : 22);
+        const int rows = 40, classes = 1500;
+        double[] x = Enumerable.Range(0, rows * classes)
+            .Select(_ => (double)(float)(fromLogits ? random.NextDouble() * 20 - 10 : random.NextDouble() + 1e-3)).ToArray();
+        double[] labels = Enumerable.Range(0, rows).Select(_ => (double)random.Next(classes)).ToArray();
+        double[] expected = FamilyReference.Sparse(labels, x, classes, fromLogits, 0, DType.Float32);
+        object result = Losses.SparseCategoricalCrossentropy(Pred(x, [rows, classes]), Plain(labels, [rows]), fromLogits, averageLoss: false);
+        Tolerance.AssertClose(_h.Values(result), expected, DType.Float32, "wide sparse rows");
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void SparseWithTheClassAxisInTheMiddle(bool fromLogits)
+    {
+        // (2, 3, 4) with classes on axis 1, passed as it is: rows are strided on a channels-last engine.
+        double[] first = Enumerable.Range(0, 24).Select(i => (double)(float)(fromLogits ? (i * 7 % 11) - 5 : 0.05 + (i * 7 % 11) / 10.0)).ToArray();
+        double[] labels = [0, 2, 1, 1, 0, 2, 2, 1];                // shape (2, 4)
+        var last = new double[24];                                 // the same numbers as (2, 4, 3)
+        for (int b = 0; b < 2; b++)
+            for (int c = 0; c < 3; c++)
+                for (int i = 0; i < 4; i++) last[(b * 4 + i) * 3 + c] = first[(b * 3 + c) * 4 + i];
+        double[] expected = FamilyReference.Sparse(labels, last, 3, fromLogits, 0, DType.Float32);
+        object pred = _h.Engine.FromArray(first.Select(v => (float)v).ToArray(), [2, 3, 4]);
+        object result = Losses.SparseCategoricalCrossentropy(pred, Plain(labels, [2, 4]), fromLogits, averageLoss: false, axis: 1);
+        Tolerance.AssertClose(_h.Values(result), expected, DType.Float32, "sparse, class axis 1");
+    }
+
     [TestCase(3.0)]
     [TestCase(-1.0)]
     [TestCase(0.5)]

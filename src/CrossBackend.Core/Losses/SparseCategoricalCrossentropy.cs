@@ -83,6 +83,9 @@ public static partial class Losses
             TTensor? valid = ignoreClass is { } ignored ? b.NotEqual(labels, ignored, yPred) : null;
             TTensor safeLabels = valid is null ? labels : b.Multiply(b.Affine(labels, 1, 0), valid);
 
+            // Unweighted, unsmoothed mean: one fusable engine op.
+            if (valid is null && table is null && sample is null && o.LabelSmoothing == 0 && o.Averages)
+                return b.MeanSparseCategoricalCrossentropy(labels, yPred, o.FromLogits, axis);
             TTensor loss = o.LabelSmoothing > 0
                 ? b.CategoricalCrossentropy(
                     b.Affine(b.OneHot(safeLabels, (int)classes, axis, yPred), 1 - o.LabelSmoothing, o.LabelSmoothing / classes),
