@@ -119,6 +119,18 @@ public sealed partial class NumericsBackend<T>
     }
 
     /// <inheritdoc/>
+    public override bool LabelsValid(Tensor<T> labels, long classes, int? ignoreClass)
+    {
+        T limit = T.CreateChecked(classes);
+        foreach (T v in TensorData.Read(labels))
+        {
+            if (ignoreClass is { } ignored && v == T.CreateChecked(ignored)) continue;
+            if (!(v >= T.Zero && v < limit && v == T.Floor(v))) return false;   // NaN fails every comparison
+        }
+        return true;
+    }
+
+    /// <inheritdoc/>
     public override double[] ReadValues(Tensor<T> tensor)
     {
         ReadOnlySpan<T> x = TensorData.Read(tensor);

@@ -198,6 +198,16 @@ public sealed class TorchBackend : TensorBackend<Tensor>
     public override Tensor NotEqual(Tensor tensor, double value, Tensor dtypeOf) => tensor.ne(value).to_type(dtypeOf.dtype);
 
     /// <inheritdoc/>
+    public override bool LabelsValid(Tensor labels, long classes, int? ignoreClass)
+    {
+        using var scope = torch.NewDisposeScope();
+        if (labels.numel() == 0) return true;
+        Tensor checkedLabels = ignoreClass is { } ignored ? torch.where(labels == ignored, torch.zeros_like(labels), labels) : labels;
+        if (checkedLabels.is_floating_point() && !checkedLabels.eq(checkedLabels.floor()).all().item<bool>()) return false;   // NaN fails too
+        return checkedLabels.min().ToDouble() >= 0 && checkedLabels.max().ToDouble() < classes;
+    }
+
+    /// <inheritdoc/>
     public override double[] ReadValues(Tensor tensor)
     {
         using var scope = torch.NewDisposeScope();

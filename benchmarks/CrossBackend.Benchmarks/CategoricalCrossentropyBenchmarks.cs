@@ -97,6 +97,13 @@ public class CategoricalCrossentropyBenchmarks
     [Benchmark, BenchmarkCategory("3 logits fwd")] public float LogitsTorchNaive() => BenchSuite.Forward(() => BenchSuite.NaiveLogits(_lx, _y));
     [Benchmark, BenchmarkCategory("3 logits fwd")] public float LogitsTorchCrossEntropyProbTargets() => BenchSuite.Forward(() => BenchSuite.CrossEntropyProbabilities(_lx, _y));
     [Benchmark, BenchmarkCategory("3 logits fwd")] public float LogitsTorchCrossEntropyIndexTargets() => BenchSuite.Forward(() => BenchSuite.CrossEntropyIndex(_lx, _index));
+
+    // Sparse (index) targets: PyTorch's index-target kernel is the hand-written best.
+    [Benchmark(Baseline = true), BenchmarkCategory("6 sparse logits fwd")] public float SparseTorchBest() => BenchSuite.Forward(() => BenchSuite.CrossEntropyIndex(_lx, _index));
+    [Benchmark, BenchmarkCategory("6 sparse logits fwd")] public float SparseTorchOurs() => BenchSuite.Forward(() => Losses.SparseCategoricalCrossentropy(_lx, _index, fromLogits: true));
+    [Benchmark, BenchmarkCategory("6 sparse logits fwd")] public float SparseNumericsOurs() => Losses.SparseCategoricalCrossentropy(_nl, _hot.NumIndex, fromLogits: true)[0];
+    [Benchmark(Baseline = true), BenchmarkCategory("7 sparse logits fwd+bwd")] public float SparseTrainTorchBest() => BenchSuite.Train(_lg, () => BenchSuite.CrossEntropyIndex(_lg, _index));
+    [Benchmark, BenchmarkCategory("7 sparse logits fwd+bwd")] public float SparseTrainTorchOurs() => BenchSuite.Train(_lg, () => Losses.SparseCategoricalCrossentropy(_lg, _index, fromLogits: true));
     [Benchmark, BenchmarkCategory("3 logits fwd")] public float LogitsTorchOurs() => BenchSuite.Forward(() => Losses.CategoricalCrossentropy(_lx, _y, fromLogits: true));
     [Benchmark, BenchmarkCategory("3 logits fwd")] public float LogitsNumericsOurs() => Losses.CategoricalCrossentropy(_nl, _ny, fromLogits: true)[0];
     [Benchmark, BenchmarkCategory("3 logits fwd")] public float LogitsNumericsOursWeighted() => Losses.CategoricalCrossentropy(_nl, _ny, fromLogits: true, classWeights: Weights)[0];

@@ -83,6 +83,8 @@ public static class BenchSuite
         public Tensor<float> NumPred { get; }
         public Tensor<float> NumLogits { get; }
         public Tensor<float> NumTrue { get; }
+        /// <summary>The class index of each row (the one-hot label's position), for the sparse loss.</summary>
+        public Tensor<long> NumIndex { get; }
         /// <summary>y_pred / logits that require grad, for forward+backward.</summary>
         public Tensor TorchPredGrad { get; }
         public Tensor TorchLogitsGrad { get; }
@@ -125,6 +127,7 @@ public static class BenchSuite
             TorchTrue = ChannelsFirst(True);
             long[] indexShape = shapeLast[..^1];
             TorchIndex = torch.tensor(index, indexShape);
+            NumIndex = NTensor.Create(index, indexShape.Select(v => (nint)v).ToArray());
             TorchPredGrad = TorchPred.detach().clone().requires_grad_();
             TorchLogitsGrad = TorchLogits.detach().clone().requires_grad_();
         }
@@ -364,11 +367,19 @@ public static class BenchSuite
                     yield return new($"dispatch overhead {s} (baseline: raw engine call)", "torch", o[2], o[3], double.NaN);
                 }
 
-                if (!quick)
-                {
-                    double[] sp = Measure([floor, () => Forward(() => CrossEntropyIndex(lx, d.TorchIndex))], rounds);
-                    yield return new($"sparse (index) logits fwd {s}, hand-written only", "torch", sp[1], sp[1], sp[0]);
-                }
+                // Sparse (index) targets: ours against PyTorch's own index-target kernel.
+                Tensor<float> nlx = d.NumLogits;
+                double[] sp = Measure([
+                    floor,
+                    () => Forward(() => Losses.SparseCategoricalCrossentropy(lx, d.TorchIndex, fromLogits: true)),
+                    () => Forward(() => CrossEntropyIndex(lx, d.TorchIndex)),
+                    () => Train(lg, () => Losses.SparseCategoricalCrossentropy(lg, d.TorchIndex, fromLogits: true)),
+                    () => Train(lg, () => CrossEntropyIndex(lg, d.TorchIndex)),
+                    () => _ = Losses.SparseCategoricalCrossentropy(nlx, d.NumIndex, fromLogits: true)[0],
+                ], rounds);
+                yield return new($"sparse logits fwd {s} vs hand-written", "torch", sp[1], sp[2], sp[0]);
+                yield return new($"sparse logits fwd+bwd {s} vs hand-written", "torch", sp[3], sp[4], sp[0]);
+                yield return new($"sparse logits fwd {s} vs torch hand-written", "numerics", sp[5], sp[2], sp[0]);
             }
 
             if (!quick)

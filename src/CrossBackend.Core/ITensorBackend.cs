@@ -103,8 +103,14 @@ public interface ITensorBackend<TTensor> : ITensorBackend where TTensor : class
     /// <paramref name="dtypeOf"/>'s dtype.</summary>
     TTensor NotEqual(TTensor tensor, double value, TTensor dtypeOf);
 
-    /// <summary>The values copied to the host as float64, row-major (used to validate labels).</summary>
+    /// <summary>The values copied to the host as float64, row-major (used to report which label is invalid).</summary>
     double[] ReadValues(TTensor tensor);
+
+    /// <summary>
+    /// Whether every label is an integer in [0, <paramref name="classes"/>) or equals <paramref name="ignoreClass"/>:
+    /// the cheap check run on every call (in the engine, without copying the labels out).
+    /// </summary>
+    bool LabelsValid(TTensor labels, long classes, int? ignoreClass);
 
     /// <summary><c>table[indices]</c> as a tensor of <paramref name="dtypeOf"/>'s element type: one gather.</summary>
     TTensor Gather(double[] table, TTensor indices, TTensor dtypeOf);
@@ -229,6 +235,9 @@ public abstract class TensorBackend<TTensor> : ITensorBackend<TTensor> where TTe
 
     /// <inheritdoc/>
     public abstract double[] ReadValues(TTensor tensor);
+
+    /// <inheritdoc/>
+    public abstract bool LabelsValid(TTensor labels, long classes, int? ignoreClass);
 
     /// <inheritdoc/>
     public abstract TTensor Gather(double[] table, TTensor indices, TTensor dtypeOf);

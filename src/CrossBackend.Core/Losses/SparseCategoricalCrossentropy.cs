@@ -74,7 +74,8 @@ public static partial class Losses
                     "Argument `y_true` must hold one class index per element: y_pred's shape without the class axis " +
                     $"({TensorInfo.FormatShape(lossShape)}), optionally with a length-1 class axis. " +
                     $"Received: y_pred.shape={pred.ShapeText}, y_true.shape={labelInfo.ShapeText}", "y_true");
-            Validate.SparseLabels(b.ReadValues(labels), classes, ignoreClass);
+            // The detailed host-side scan (which names the first bad label) runs only once the engine found one.
+            if (!b.LabelsValid(labels, classes, ignoreClass)) Validate.SparseLabels(b.ReadValues(labels), classes, ignoreClass);
             double[]? table = o.ClassWeights is null ? null : Validate.ClassWeightTable(o.ClassWeights, classes);
             Validate.ElementCount(lossShape, o.Averages, pred);
             TTensor? sample = LossReduction.SampleWeights(b, o, lossShape, yPred);
