@@ -130,6 +130,18 @@ public sealed class LossFamilyTests(string engineName)
         Assert.That(e.Message, Does.Contain("[0, 3)").And.Contain("y_true[1]"));
     }
 
+    [Test]
+    public void GradientsValidateLikeTheLosses()
+    {
+        // The gradient APIs share the losses' checks (LossSetup): zero classes and bad labels are refused the same way.
+        object empty = Pred([], [2, 0]);
+        var e = Assert.Throws<ArgumentException>(() => Losses.CategoricalCrossentropyGradient(empty, empty));
+        Assert.That(e!.Message, Does.Contain("at least one class"));
+        var s = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            Losses.SparseCategoricalCrossentropyGradient(Pred(Cases.FePred, [3, 3]), Plain([0, 3, 0], [3])));
+        Assert.That(s!.ParamName, Is.EqualTo("y_true"));
+    }
+
     [TestCase(-0.1)]
     [TestCase(1.5)]
     [TestCase(double.NaN)]

@@ -50,14 +50,7 @@ public static partial class Losses
     {
         public TTensor Run<TTensor>(ITensorBackend<TTensor> b, TTensor yPred, TTensor yTrue) where TTensor : class
         {
-            TensorInfo pred = b.Describe(yPred);
-            Validate.PredictionAndTarget(pred, b.Describe(yTrue));
-            int axis = Validate.Axis(o.Axis ?? b.ClassAxis, pred.Rank);
-            Validate.HasClasses(pred, axis);
-            double[]? table = o.ClassWeights is null ? null : Validate.ClassWeightTable(o.ClassWeights, 2);
-            long[] lossShape = Shapes.Without(pred.Shape, axis);
-            Validate.ElementCount(lossShape, o.Averages, pred);
-            TTensor? sample = LossReduction.SampleWeights(b, o, lossShape, yPred);
+            (_, int axis, _, _, _, double[]? table, TTensor? sample) = LossSetup.Dense(b, o, yPred, yTrue, weightClasses: 2);
 
             TTensor target = o.LabelSmoothing > 0 ? b.Affine(yTrue, 1 - o.LabelSmoothing, 0.5 * o.LabelSmoothing) : yTrue;
             TTensor elementwise = b.BinaryCrossentropy(target, yPred, o.FromLogits);

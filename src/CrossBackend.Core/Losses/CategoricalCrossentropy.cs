@@ -78,15 +78,7 @@ public static partial class Losses
     {
         public TTensor Run<TTensor>(ITensorBackend<TTensor> b, TTensor yPred, TTensor yTrue) where TTensor : class
         {
-            TensorInfo pred = b.Describe(yPred);
-            Validate.PredictionAndTarget(pred, b.Describe(yTrue));
-            int axis = Validate.Axis(o.Axis ?? b.ClassAxis, pred.Rank);
-            Validate.HasClasses(pred, axis);
-            long classes = pred.Shape[axis];
-            double[]? table = o.ClassWeights is null ? null : Validate.ClassWeightTable(o.ClassWeights, classes);
-            long[] lossShape = Shapes.Without(pred.Shape, axis);
-            Validate.ElementCount(lossShape, o.Averages, pred);
-            TTensor? sample = LossReduction.SampleWeights(b, o, lossShape, yPred);
+            (_, int axis, long classes, _, _, double[]? table, TTensor? sample) = LossSetup.Dense(b, o, yPred, yTrue);
 
             TTensor target = o.LabelSmoothing > 0 ? b.Affine(yTrue, 1 - o.LabelSmoothing, o.LabelSmoothing / classes) : yTrue;
             // The fused class-weighted kernel serves every reduction whose denominator does not need the weights;

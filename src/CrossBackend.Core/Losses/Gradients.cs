@@ -131,14 +131,7 @@ public static partial class Losses
     {
         public TTensor Run<TTensor>(ITensorBackend<TTensor> b, TTensor yPred, TTensor yTrue) where TTensor : class
         {
-            TensorInfo pred = b.Describe(yPred);
-            Validate.PredictionAndTarget(pred, b.Describe(yTrue));
-            int axis = Validate.Axis(o.Axis ?? b.ClassAxis, pred.Rank);
-            long classes = pred.Shape[axis];
-            double[]? table = o.ClassWeights is null ? null : Validate.ClassWeightTable(o.ClassWeights, classes);
-            long[] lossShape = Shapes.Without(pred.Shape, axis);
-            long count = Validate.ElementCount(lossShape, o.Averages, pred);
-            TTensor? sample = LossReduction.SampleWeights(b, o, lossShape, yPred);
+            (_, int axis, long classes, long[] lossShape, long count, double[]? table, TTensor? sample) = LossSetup.Dense(b, o, yPred, yTrue);
 
             // The class weight of argmax(y_true): the same element weights as the forward loss (its fused kernel
             // takes the arg-max of the smoothed labels, which is the same index for smoothing below 1).
@@ -154,25 +147,8 @@ public static partial class Losses
     {
         public TTensor Run<TTensor>(ITensorBackend<TTensor> b, TTensor yPred, TTensor yTrue) where TTensor : class
         {
-            TensorInfo pred = b.Describe(yPred);
-            Validate.Prediction(pred);
-            int axis = Validate.Axis(o.Axis ?? b.ClassAxis, pred.Rank);
-            long classes = pred.Shape[axis];
-            long[] lossShape = Shapes.Without(pred.Shape, axis);
-
-            TensorInfo labelInfo = b.Describe(yTrue);
-            Validate.SameDevice(pred, labelInfo, "y_true");
-            TTensor labels = labelInfo.Rank == pred.Rank && labelInfo.Shape[axis] == 1 ? b.Squeeze(yTrue, axis) : yTrue;
-            if (!b.Describe(labels).Shape.AsSpan().SequenceEqual(lossShape))
-                throw new ArgumentException(
-                    "Argument `y_true` must hold one class index per element: y_pred's shape without the class axis " +
-                    $"({TensorInfo.FormatShape(lossShape)}), optionally with a length-1 class axis. " +
-                    $"Received: y_pred.shape={pred.ShapeText}, y_true.shape={labelInfo.ShapeText}", "y_true");
-            // The detailed host-side scan (which names the first bad label) runs only once the engine found one.
-            if (!b.LabelsValid(labels, classes, ignoreClass)) Validate.SparseLabels(b.ReadValues(labels), classes, ignoreClass);
-            double[]? table = o.ClassWeights is null ? null : Validate.ClassWeightTable(o.ClassWeights, classes);
-            long count = Validate.ElementCount(lossShape, o.Averages, pred);
-            TTensor? sample = LossReduction.SampleWeights(b, o, lossShape, yPred);
+            ((_, int axis, long classes, long[] lossShape, long count, double[]? table, TTensor? sample), TTensor labels) =
+                LossSetup.Sparse(b, o, yPred, yTrue, ignoreClass);
 
             TTensor? valid = ignoreClass is { } ignored ? b.NotEqual(labels, ignored, yPred) : null;
             TTensor safeLabels = valid is null ? labels : b.Multiply(b.Affine(labels, 1, 0), valid);
@@ -192,18 +168,13 @@ public static partial class Losses
     {
         public TTensor Run<TTensor>(ITensorBackend<TTensor> b, TTensor yPred, TTensor yTrue) where TTensor : class
         {
-            TensorInfo pred = b.Describe(yPred);
-            Validate.PredictionAndTarget(pred, b.Describe(yTrue));
-            int axis = Validate.Axis(o.Axis ?? b.ClassAxis, pred.Rank);
-            double[]? table = o.ClassWeights is null ? null : Validate.ClassWeightTable(o.ClassWeights, 2);
-            long[] lossShape = Shapes.Without(pred.Shape, axis);
-            long count = Validate.ElementCount(lossShape, o.Averages, pred);
-            TTensor? sample = LossReduction.SampleWeights(b, o, lossShape, yPred);
+            (_, int axis, long classes, long[] lossShape, long count, double[]? table, TTensor? sample) =
+                LossSetup.Dense(b, o, yPred, yTrue, weightClasses: 2);
 
             // Class weights act on values, before the mean over the axis: they scale the value's gradient, not the
             // element's upstream gradient. A tensor of ones in the loss shape comes from a gather (the arg-max of any
             // row is a valid index into a table of ones).
-            TTensor ones = b.Gather(Ones(pred.Shape[axis]), b.ArgMax(yTrue, axis), yPred);
+            TTensor ones = b.Gather(Ones(classes), b.ArgMax(yTrue, axis), yPred);
             TTensor upstream = GradientReduction.Upstream(b, ones, sample, null, count, lossShape, o.Reduction);
             TTensor target = o.LabelSmoothing > 0 ? b.Affine(yTrue, 1 - o.LabelSmoothing, 0.5 * o.LabelSmoothing) : yTrue;
             TTensor gradient = b.BinaryCrossentropyBackward(target, yPred, o.FromLogits, axis, upstream);

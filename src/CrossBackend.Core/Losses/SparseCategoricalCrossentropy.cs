@@ -59,26 +59,8 @@ public static partial class Losses
     {
         public TTensor Run<TTensor>(ITensorBackend<TTensor> b, TTensor yPred, TTensor yTrue) where TTensor : class
         {
-            TensorInfo pred = b.Describe(yPred);
-            Validate.Prediction(pred);
-            int axis = Validate.Axis(o.Axis ?? b.ClassAxis, pred.Rank);
-            Validate.HasClasses(pred, axis);
-            long classes = pred.Shape[axis];
-            long[] lossShape = Shapes.Without(pred.Shape, axis);
-
-            TensorInfo labelInfo = b.Describe(yTrue);
-            Validate.SameDevice(pred, labelInfo, "y_true");
-            TTensor labels = labelInfo.Rank == pred.Rank && labelInfo.Shape[axis] == 1 ? b.Squeeze(yTrue, axis) : yTrue;
-            if (!b.Describe(labels).Shape.AsSpan().SequenceEqual(lossShape))
-                throw new ArgumentException(
-                    "Argument `y_true` must hold one class index per element: y_pred's shape without the class axis " +
-                    $"({TensorInfo.FormatShape(lossShape)}), optionally with a length-1 class axis. " +
-                    $"Received: y_pred.shape={pred.ShapeText}, y_true.shape={labelInfo.ShapeText}", "y_true");
-            // The detailed host-side scan (which names the first bad label) runs only once the engine found one.
-            if (!b.LabelsValid(labels, classes, ignoreClass)) Validate.SparseLabels(b.ReadValues(labels), classes, ignoreClass);
-            double[]? table = o.ClassWeights is null ? null : Validate.ClassWeightTable(o.ClassWeights, classes);
-            Validate.ElementCount(lossShape, o.Averages, pred);
-            TTensor? sample = LossReduction.SampleWeights(b, o, lossShape, yPred);
+            ((_, int axis, long classes, _, _, double[]? table, TTensor? sample), TTensor labels) =
+                LossSetup.Sparse(b, o, yPred, yTrue, ignoreClass);
 
             // Ignored elements get label 0 (any valid class) and weight 0.
             TTensor? valid = ignoreClass is { } ignored ? b.NotEqual(labels, ignored, yPred) : null;
