@@ -21,9 +21,6 @@ namespace CrossBackend.Backends.Numerics;
 /// </remarks>
 internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>Elements per parallel task: enough work to amortise scheduling.</summary>
-    private const int MinElementsPerTask = 1 << 15;
-
     private static readonly int W = Vector<T>.Count;
 
     /// <summary>Lane indices 0, 1, …, W − 1 as T.</summary>
@@ -44,19 +41,7 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
         fixed (T* y = target, x = output, l = loss)
         {
             nint yp = (nint)y, xp = (nint)x, lp = (nint)l;
-            int rows = layout.Rows;
-            int rowsPerTask = Math.Max(1, MinElementsPerTask / Math.Max(1, layout.Classes));
-            int tasks = (rows + rowsPerTask - 1) / rowsPerTask;
-            if (tasks <= 1)
-            {
-                RowsOf((T*)yp, (T*)xp, (T*)lp, layout, fromLogits, classWeights, 0, rows);
-                return;
-            }
-            Parallel.For(0, tasks, task =>
-            {
-                int first = task * rowsPerTask;
-                RowsOf((T*)yp, (T*)xp, (T*)lp, layout, fromLogits, classWeights, first, Math.Min(rows, first + rowsPerTask));
-            });
+            layout.ForEachChunk((first, end) => RowsOf((T*)yp, (T*)xp, (T*)lp, layout, fromLogits, classWeights, first, end));
         }
     }
 

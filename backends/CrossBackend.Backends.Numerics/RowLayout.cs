@@ -20,4 +20,28 @@ internal readonly record struct RowLayout(int Outer, int Classes, int Inner)
 
     /// <summary>Offset of row <paramref name="row"/>'s first value; consecutive values are <see cref="Inner"/> apart.</summary>
     public int Start(int row) => (row / Inner) * Classes * Inner + row % Inner;
+
+    /// <summary>Elements per parallel task: enough work to amortise scheduling.</summary>
+    private const int MinElementsPerTask = 1 << 15;
+
+    /// <summary>
+    /// Runs <paramref name="rows"/>(first, end) over every row: inline when the tensor is small, else in parallel
+    /// chunks of about <see cref="MinElementsPerTask"/> elements.
+    /// </summary>
+    public void ForEachChunk(Action<int, int> rows)
+    {
+        int rowsPerTask = Math.Max(1, MinElementsPerTask / Math.Max(1, Classes));
+        int tasks = (Rows + rowsPerTask - 1) / rowsPerTask;
+        if (tasks <= 1)
+        {
+            rows(0, Rows);
+            return;
+        }
+        int total = Rows;
+        Parallel.For(0, tasks, task =>
+        {
+            int first = task * rowsPerTask;
+            rows(first, Math.Min(total, first + rowsPerTask));
+        });
+    }
 }

@@ -11,26 +11,12 @@ namespace CrossBackend.Backends.Numerics;
 /// </summary>
 internal static unsafe class SparseCategoricalCrossentropyKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private const int MinElementsPerTask = 1 << 15;
-
     public static void Run(ReadOnlySpan<T> labels, ReadOnlySpan<T> output, Span<T> loss, RowLayout layout, bool fromLogits, T epsilon, T upper)
     {
         fixed (T* k = labels, x = output, l = loss)
         {
             nint kp = (nint)k, xp = (nint)x, lp = (nint)l;
-            int rows = layout.Rows;
-            int rowsPerTask = Math.Max(1, MinElementsPerTask / Math.Max(1, layout.Classes));
-            int tasks = (rows + rowsPerTask - 1) / rowsPerTask;
-            if (tasks <= 1)
-            {
-                Rows((T*)kp, (T*)xp, (T*)lp, layout, fromLogits, epsilon, upper, 0, rows);
-                return;
-            }
-            Parallel.For(0, tasks, task =>
-            {
-                int first = task * rowsPerTask;
-                Rows((T*)kp, (T*)xp, (T*)lp, layout, fromLogits, epsilon, upper, first, Math.Min(rows, first + rowsPerTask));
-            });
+            layout.ForEachChunk((first, end) => Rows((T*)kp, (T*)xp, (T*)lp, layout, fromLogits, epsilon, upper, first, end));
         }
     }
 
