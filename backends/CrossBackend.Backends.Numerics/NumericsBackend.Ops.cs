@@ -68,11 +68,14 @@ public sealed partial class NumericsBackend<T>
     }
 
     /// <inheritdoc/>
-    public override Tensor<T> Sum(Tensor<T> tensor)
+    public override Tensor<T> Sum(Tensor<T> tensor) => Tensor.Create([T.CreateTruncating(SumInDouble(tensor))], [1]);
+
+    /// <summary>The sum of all elements, accumulated in double (the per-element losses it adds are few).</summary>
+    private static double SumInDouble(Tensor<T> tensor)
     {
         double sum = 0;
         foreach (T value in TensorData.Read(tensor)) sum += double.CreateTruncating(value);
-        return Tensor.Create([T.CreateTruncating(sum)], [1]);
+        return sum;
     }
 
     /// <inheritdoc/>

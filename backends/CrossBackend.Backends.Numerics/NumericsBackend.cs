@@ -110,9 +110,6 @@ public sealed partial class NumericsBackend<T> : TensorBackend<Tensor<T>>
     public override Tensor<T> Mean(Tensor<T> tensor)
     {
         // System.Numerics.Tensors 10 has no rank-0 tensors: the mean is a one-element tensor of shape [1].
-        ReadOnlySpan<T> data = TensorData.Read(tensor);
-        double sum = 0;
-        foreach (T value in data) sum += double.CreateTruncating(value);
-        return Tensor.Create([T.CreateTruncating(sum / data.Length)], [1]);
+        return Tensor.Create([T.CreateTruncating(SumInDouble(tensor) / tensor.FlattenedLength)], [1]);
     }
 }

@@ -40,24 +40,15 @@ public sealed class NumericsEngine : ITensorEngine
     /// <inheritdoc/>
     public object Cast(object tensor, DType dtype)
     {
-        Tensor<float> f = tensor switch
-        {
-            Tensor<float> x => x,
-            Tensor<double> d => TensorData.Convert<double, float>(d),
-            Tensor<Half> h => TensorData.Convert<Half, float>(h),
-            Tensor<BFloat16> b => TensorData.Widen(b),
-            Tensor<int> i => TensorData.Convert<int, float>(i),
-            Tensor<long> l => TensorData.Convert<long, float>(l),
-            _ => throw new ArgumentException($"Unsupported tensor {tensor.GetType().Name}.", nameof(tensor)),
-        };
+        Tensor<float> AsFloat() => NumericsBackend<float>.Instance.Adopt(tensor, nameof(tensor));
         return dtype switch
         {
-            DType.Float32 => f,
-            DType.Float64 => tensor is Tensor<double> ? tensor : TensorData.Convert<float, double>(f),
-            DType.Float16 => TensorData.Convert<float, Half>(f),
-            DType.BFloat16 => TensorData.NarrowToBFloat16(f),
-            DType.Int32 => TensorData.Convert<float, int>(f),
-            DType.Int64 => TensorData.Convert<float, long>(f),
+            DType.Float32 => AsFloat(),
+            DType.Float64 => NumericsBackend<double>.Instance.Adopt(tensor, nameof(tensor)),
+            DType.Float16 => TensorData.Convert<float, Half>(AsFloat()),
+            DType.BFloat16 => TensorData.NarrowToBFloat16(AsFloat()),
+            DType.Int32 => TensorData.Convert<float, int>(AsFloat()),
+            DType.Int64 => TensorData.Convert<float, long>(AsFloat()),
             _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "Unsupported dtype for the numerics engine."),
         };
     }
@@ -91,16 +82,7 @@ public sealed class NumericsEngine : ITensorEngine
     public double[] ToDoubleArray(object tensor, out long[] shape)
     {
         shape = Describe(tensor).Shape;
-        return tensor switch
-        {
-            Tensor<float> f => TensorData.ToArray(TensorData.Convert<float, double>(f)),
-            Tensor<double> d => TensorData.ToArray(d),
-            Tensor<Half> h => TensorData.ToArray(TensorData.Convert<Half, double>(h)),
-            Tensor<BFloat16> b => TensorData.ToArray(TensorData.Convert<float, double>(TensorData.Widen(b))),
-            Tensor<int> i => TensorData.ToArray(TensorData.Convert<int, double>(i)),
-            Tensor<long> l => TensorData.ToArray(TensorData.Convert<long, double>(l)),
-            _ => throw new ArgumentException($"Unsupported tensor {tensor.GetType().Name}.", nameof(tensor)),
-        };
+        return TensorData.ToArray(NumericsBackend<double>.Instance.Adopt(tensor, nameof(tensor)));
     }
 
     private static Tensor<T> Move<T>(Tensor<T> tensor, int source, int destination)

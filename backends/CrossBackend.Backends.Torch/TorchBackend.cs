@@ -192,7 +192,7 @@ public sealed class TorchBackend : TensorBackend<Tensor>
 
     /// <inheritdoc/>
     public override Tensor OneHot(Tensor labels, int classes, int axis, Tensor dtypeOf) =>
-        torch.nn.functional.one_hot(labels.to_type(ScalarType.Int64), classes).to_type(dtypeOf.dtype).movedim([-1], [axis]);
+        torch.nn.functional.one_hot(Indices(labels), classes).to_type(dtypeOf.dtype).movedim([-1], [axis]);
 
     /// <inheritdoc/>
     public override Tensor NotEqual(Tensor tensor, double value, Tensor dtypeOf) => tensor.ne(value).to_type(dtypeOf.dtype);
@@ -210,13 +210,14 @@ public sealed class TorchBackend : TensorBackend<Tensor>
     /// <inheritdoc/>
     public override double[] ReadValues(Tensor tensor)
     {
+        if (tensor.numel() == 0) return [];   // TorchSharp's TensorAccessor.ToArray throws on empty tensors of rank >= 2
         using var scope = torch.NewDisposeScope();
         return tensor.detach().to_type(ScalarType.Float64).contiguous().data<double>().ToArray();
     }
 
     /// <inheritdoc/>
     public override Tensor Gather(double[] table, Tensor indices, Tensor dtypeOf) =>
-        torch.tensor(table, dtype: dtypeOf.dtype, device: dtypeOf.device).take(indices.to_type(ScalarType.Int64));
+        torch.tensor(table, dtype: dtypeOf.dtype, device: dtypeOf.device).take(Indices(indices));
 
     /// <inheritdoc/>
     public override Tensor Multiply(Tensor a, Tensor b) => a * b;

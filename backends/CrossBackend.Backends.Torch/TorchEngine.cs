@@ -71,9 +71,7 @@ public sealed class TorchEngine : ITensorEngine
     {
         Tensor t = AsTensor(tensor, nameof(tensor));
         shape = t.shape;
-        if (t.numel() == 0) return [];   // TorchSharp's TensorAccessor.ToArray throws on empty tensors of rank >= 2
-        using var scope = torch.NewDisposeScope();
-        return t.detach().to_type(ScalarType.Float64).contiguous().data<double>().ToArray();
+        return TorchBackend.Instance.ReadValues(t);
     }
 
     private static Tensor AsTensor(object tensor, string name) =>

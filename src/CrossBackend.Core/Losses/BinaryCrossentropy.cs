@@ -40,10 +40,8 @@ public static partial class Losses
         where TPred : class
         where TTrue : class
     {
-        ArgumentNullException.ThrowIfNull(yPred, "y_pred");
-        ArgumentNullException.ThrowIfNull(yTrue, "y_true");
-        var options = LossOptions.Create(fromLogits, averageLoss, classWeights, labelSmoothing, axis, reduction, sampleWeights);
-        return Dispatch(new BinaryCrossentropyProgram(options), yPred, yTrue);
+        return Dispatch(yPred, yTrue, () => new BinaryCrossentropyProgram(
+            LossOptions.Create(fromLogits, averageLoss, classWeights, labelSmoothing, axis, reduction, sampleWeights)));
     }
 
     private sealed class BinaryCrossentropyProgram(LossOptions o) : ILossProgram

@@ -67,10 +67,8 @@ public static partial class Losses
         where TPred : class
         where TTrue : class
     {
-        ArgumentNullException.ThrowIfNull(yPred, "y_pred");
-        ArgumentNullException.ThrowIfNull(yTrue, "y_true");
-        var options = LossOptions.Create(fromLogits, averageLoss, classWeights, labelSmoothing, axis, reduction, sampleWeights);
-        return Dispatch(new CategoricalCrossentropyProgram(options), yPred, yTrue);
+        return Dispatch(yPred, yTrue, () => new CategoricalCrossentropyProgram(
+            LossOptions.Create(fromLogits, averageLoss, classWeights, labelSmoothing, axis, reduction, sampleWeights)));
     }
 
     /// <summary>The engine-independent part of <see cref="CategoricalCrossentropy{TPred,TTrue}"/>.</summary>

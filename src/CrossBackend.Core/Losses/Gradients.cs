@@ -46,10 +46,8 @@ public static partial class Losses
         where TPred : class
         where TTrue : class
     {
-        ArgumentNullException.ThrowIfNull(yPred, "y_pred");
-        ArgumentNullException.ThrowIfNull(yTrue, "y_true");
-        var options = LossOptions.Create(fromLogits, averageLoss, classWeights, labelSmoothing, axis, reduction, sampleWeights);
-        return Dispatch(new CategoricalCrossentropyGradientProgram(options), yPred, yTrue);
+        return Dispatch(yPred, yTrue, () => new CategoricalCrossentropyGradientProgram(
+            LossOptions.Create(fromLogits, averageLoss, classWeights, labelSmoothing, axis, reduction, sampleWeights)));
     }
 
     /// <summary>
@@ -83,10 +81,8 @@ public static partial class Losses
         where TPred : class
         where TTrue : class
     {
-        ArgumentNullException.ThrowIfNull(yPred, "y_pred");
-        ArgumentNullException.ThrowIfNull(yTrue, "y_true");
-        var options = LossOptions.Create(fromLogits, averageLoss, classWeights, labelSmoothing, axis, reduction, sampleWeights);
-        return Dispatch(new SparseCategoricalCrossentropyGradientProgram(options, ignoreClass), yPred, yTrue);
+        return Dispatch(yPred, yTrue, () => new SparseCategoricalCrossentropyGradientProgram(
+            LossOptions.Create(fromLogits, averageLoss, classWeights, labelSmoothing, axis, reduction, sampleWeights), ignoreClass));
     }
 
     /// <summary>
@@ -121,10 +117,8 @@ public static partial class Losses
         where TPred : class
         where TTrue : class
     {
-        ArgumentNullException.ThrowIfNull(yPred, "y_pred");
-        ArgumentNullException.ThrowIfNull(yTrue, "y_true");
-        var options = LossOptions.Create(fromLogits, averageLoss, classWeights, labelSmoothing, axis, reduction, sampleWeights);
-        return Dispatch(new BinaryCrossentropyGradientProgram(options), yPred, yTrue);
+        return Dispatch(yPred, yTrue, () => new BinaryCrossentropyGradientProgram(
+            LossOptions.Create(fromLogits, averageLoss, classWeights, labelSmoothing, axis, reduction, sampleWeights)));
     }
 
     private sealed class CategoricalCrossentropyGradientProgram(LossOptions o) : ILossProgram

@@ -12,9 +12,13 @@ namespace CrossBackend;
 /// </remarks>
 public static partial class Losses
 {
-    private static TPred Dispatch<TPred>(ILossProgram program, TPred yPred, object yTrue) where TPred : class
+    /// <summary>Checks the tensors for null, then builds the program (which validates its options), then runs it on
+    /// the engine that owns <paramref name="yPred"/>.</summary>
+    private static TPred Dispatch<TPred>(TPred yPred, object yTrue, Func<ILossProgram> program) where TPred : class
     {
-        ITensorBackend backend = TensorEngines.BackendFor(yPred, yTrue);
-        return (TPred)backend.Invoke(program, yPred, yTrue);
+        ArgumentNullException.ThrowIfNull(yPred, "y_pred");
+        ArgumentNullException.ThrowIfNull(yTrue, "y_true");
+        ILossProgram built = program();
+        return (TPred)TensorEngines.BackendFor(yPred, yTrue).Invoke(built, yPred, yTrue);
     }
 }

@@ -49,10 +49,8 @@ public static partial class Losses
         where TPred : class
         where TTrue : class
     {
-        ArgumentNullException.ThrowIfNull(yPred, "y_pred");
-        ArgumentNullException.ThrowIfNull(yTrue, "y_true");
-        var options = LossOptions.Create(fromLogits, averageLoss, classWeights, labelSmoothing, axis, reduction, sampleWeights);
-        return Dispatch(new SparseCategoricalCrossentropyProgram(options, ignoreClass), yPred, yTrue);
+        return Dispatch(yPred, yTrue, () => new SparseCategoricalCrossentropyProgram(
+            LossOptions.Create(fromLogits, averageLoss, classWeights, labelSmoothing, axis, reduction, sampleWeights), ignoreClass));
     }
 
     private sealed class SparseCategoricalCrossentropyProgram(LossOptions o, int? ignoreClass) : ILossProgram
