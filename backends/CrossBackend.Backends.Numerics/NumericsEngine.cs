@@ -24,6 +24,9 @@ public sealed class NumericsEngine : ITensorEngine
     public bool Owns(Type tensorType) => tensorType.IsGenericType && tensorType.GetGenericTypeDefinition() == typeof(Tensor<>);
 
     /// <inheritdoc/>
+    public object? OpsFor(Type tensorType) => null;
+
+    /// <inheritdoc/>
     public ITensorBackend? BackendFor(Type tensorType) =>
         tensorType == typeof(Tensor<float>) ? NumericsBackend<float>.Instance
         : tensorType == typeof(Tensor<double>) ? NumericsBackend<double>.Instance

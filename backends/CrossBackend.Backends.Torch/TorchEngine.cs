@@ -35,6 +35,9 @@ public sealed class TorchEngine : ITensorEngine
     public bool Owns(Type tensorType) => typeof(Tensor).IsAssignableFrom(tensorType);
 
     /// <inheritdoc/>
+    public object? OpsFor(Type tensorType) => null;
+
+    /// <inheritdoc/>
     public ITensorBackend? BackendFor(Type tensorType) => Owns(tensorType) ? TorchBackend.Instance : null;
 
     /// <inheritdoc/>

@@ -1,0 +1,136 @@
+namespace CrossBackend;
+
+/// <summary>
+/// The flat set of general tensor operations an engine implements, each once (Keras 3's
+/// <c>keras/src/backend/&lt;engine&gt;/numpy.py</c> and <c>nn.py</c>). Every loss and function of CrossBackend is
+/// written once above these; an engine never sees a loss.
+/// </summary>
+/// <remarks>
+/// <para><b>Contract</b> (the engine tests in <c>tests/CrossBackend.Tests/Ops</c> hold every engine to it):</para>
+/// <list type="bullet">
+/// <item>Every tensor argument and result is the engine's own <typeparamref name="TTensor"/>; inputs are never
+/// modified.</item>
+/// <item>Binary ops, comparisons and <see cref="Where"/> broadcast as NumPy does (trailing axes aligned, length-1
+/// axes stretched). Both operands have the same dtype; callers cast first (there is no implicit promotion).</item>
+/// <item>Axes may be negative (counted from the end). <c>axes: null</c> in <see cref="Reduce"/> means every axis.</item>
+/// <item>A dtype is always given explicitly (a <see cref="DType"/>), never taken from another tensor.</item>
+/// <item>Engines without rank-0 tensors (System.Numerics.Tensors) represent a scalar as shape [1]; a reduction over
+/// every axis without <c>keepDims</c> returns that shape there and rank 0 elsewhere.</item>
+/// <item>Comparisons return the engine's boolean mask (torch: <c>bool</c>; engines without a separate storage type
+/// may use 0/1 in the input's type). A mask is only consumed by <see cref="Where"/> or <see cref="Cast"/>.</item>
+/// <item>Index tensors (for <see cref="TakeAlongAxis"/>, <see cref="Take"/>, <see cref="OneHot"/>) hold integer values in
+/// any numeric dtype, as <see cref="ArgMax"/> returns them.</item>
+/// </list>
+/// </remarks>
+/// <typeparam name="TTensor">The engine's tensor type, e.g. <c>torch.Tensor</c> or <c>Tensor&lt;float&gt;</c>.</typeparam>
+public interface ITensorOps<TTensor> where TTensor : class
+{
+    /// <summary>The engine these ops belong to.</summary>
+    ITensorEngine Engine { get; }
+
+    // ---- Information and host transfer ----
+
+    /// <summary>Shape (in the engine's layout), dtype and device, read without touching the data.</summary>
+    TensorInfo Describe(TTensor x);
+
+    /// <summary>Turns another tensor of the same engine (e.g. integer labels beside float predictions) into one these
+    /// ops compute with, without changing its values. Throws <see cref="ArgumentException"/> naming
+    /// <paramref name="argumentName"/> when the object is not a tensor of this engine.</summary>
+    TTensor Adopt(object tensor, string argumentName);
+
+    /// <summary>The values copied to the host as float64, row-major.</summary>
+    double[] ToHost(TTensor x);
+
+    /// <summary>
+    /// Runs one public call: engines with explicit memory management (TorchSharp's dispose scopes) dispose every
+    /// temporary made inside <paramref name="body"/> and hand only its results to the caller's scope.
+    /// </summary>
+    TTensor[] Scoped(Func<TTensor[]> body);
+
+    // ---- Creation ----
+
+    /// <summary>A tensor of <paramref name="shape"/> filled with <paramref name="value"/> (rounded to
+    /// <paramref name="dtype"/>).</summary>
+    TTensor Full(long[] shape, double value, DType dtype);
+
+    /// <summary>A tensor of <paramref name="shape"/> from row-major <paramref name="values"/>, rounded to
+    /// <paramref name="dtype"/>.</summary>
+    TTensor FromValues(double[] values, long[] shape, DType dtype);
+
+    /// <summary>The values converted to <paramref name="dtype"/> (floats to integers truncate toward zero; to bool:
+    /// non-zero is true).</summary>
+    TTensor Cast(TTensor x, DType dtype);
+
+    // ---- Element-wise ----
+
+    /// <summary>One element-wise function of one tensor, in its dtype.</summary>
+    TTensor Unary(UnaryOp op, TTensor x);
+
+    /// <summary>One element-wise function of two tensors of the same dtype, broadcast.</summary>
+    TTensor Binary(BinaryOp op, TTensor a, TTensor b);
+
+    /// <summary>An element-wise comparison, broadcast; the result is the engine's boolean mask.</summary>
+    TTensor Compare(CompareOp op, TTensor a, TTensor b);
+
+    /// <summary><paramref name="a"/> where <paramref name="condition"/> holds, else <paramref name="b"/>; broadcast.</summary>
+    TTensor Where(TTensor condition, TTensor a, TTensor b);
+
+    /// <summary>Clamps to [<paramref name="min"/>, <paramref name="max"/>], with both bounds rounded to the tensor's
+    /// dtype first (Keras: in float32 1 − 1e-7 is 0.99999988). NaN stays NaN.</summary>
+    TTensor Clip(TTensor x, double min, double max);
+
+    // ---- Reductions ----
+
+    /// <summary>Reduces along <paramref name="axes"/> (null: every axis).</summary>
+    TTensor Reduce(ReduceOp op, TTensor x, int[]? axes, bool keepDims);
+
+    /// <summary>The index of the largest value along <paramref name="axis"/> (the first on ties; a NaN counts as the
+    /// largest), as integer values.</summary>
+    TTensor ArgMax(TTensor x, int axis, bool keepDims);
+
+    /// <summary>The index of the smallest value along <paramref name="axis"/> (the first on ties).</summary>
+    TTensor ArgMin(TTensor x, int axis, bool keepDims);
+
+    /// <summary>exp(x − max) / Σ exp(x − max) along <paramref name="axis"/>.</summary>
+    TTensor Softmax(TTensor x, int axis);
+
+    /// <summary>x − max − log Σ exp(x − max) along <paramref name="axis"/>.</summary>
+    TTensor LogSoftmax(TTensor x, int axis);
+
+    // ---- Shape ----
+
+    /// <summary>The same values in another shape of the same size (row-major order).</summary>
+    TTensor Reshape(TTensor x, long[] shape);
+
+    /// <summary>Axes reordered: result axis i is input axis <paramref name="order"/>[i] (NumPy's <c>transpose</c>).</summary>
+    TTensor Permute(TTensor x, int[] order);
+
+    /// <summary>Broadcast to <paramref name="shape"/> (NumPy's <c>broadcast_to</c>).</summary>
+    TTensor BroadcastTo(TTensor x, long[] shape);
+
+    /// <summary>The tensors joined along <paramref name="axis"/>.</summary>
+    TTensor Concat(IReadOnlyList<TTensor> xs, int axis);
+
+    /// <summary>Elements [<paramref name="start"/>, <paramref name="start"/> + <paramref name="length"/>) along
+    /// <paramref name="axis"/>.</summary>
+    TTensor Slice(TTensor x, int axis, long start, long length);
+
+    // ---- Indexing ----
+
+    /// <summary>NumPy's <c>take_along_axis</c>: <paramref name="indices"/> has <paramref name="x"/>'s rank and
+    /// selects along <paramref name="axis"/>.</summary>
+    TTensor TakeAlongAxis(TTensor x, TTensor indices, int axis);
+
+    /// <summary>NumPy's <c>take</c>: <c>x[..., indices, ...]</c> along <paramref name="axis"/>; the result's shape is
+    /// x's with that axis replaced by <paramref name="indices"/>' shape.</summary>
+    TTensor Take(TTensor x, TTensor indices, int axis);
+
+    /// <summary>One-hot rows of <paramref name="classes"/> entries inserted at <paramref name="axis"/> of the result,
+    /// in <paramref name="dtype"/>.</summary>
+    TTensor OneHot(TTensor indices, int classes, int axis, DType dtype);
+
+    // ---- Linear algebra ----
+
+    /// <summary>Matrix product over the last two axes, leading axes broadcast (NumPy's <c>matmul</c>).</summary>
+    TTensor MatMul(TTensor a, TTensor b);
+}
