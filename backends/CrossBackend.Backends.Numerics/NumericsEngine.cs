@@ -8,14 +8,17 @@ namespace CrossBackend.Backends.Numerics;
 
 /// <summary>
 /// The channels-last engine: <see cref="Tensor{T}"/> from System.Numerics.Tensors, classes on the last axis,
-/// TensorFlow/Keras numerics. Predictions may be float32 or float64; labels any numeric element type.
+/// TensorFlow/Keras numerics. Programs compute in float32 or float64 (<see cref="NumericsOps{T}"/>); float16 and
+/// bfloat16 are computed in float32 by the core; labels may have any numeric element type.
 /// </summary>
 /// <remarks>This engine stands where a TensorFlow.NET engine will go: TensorFlow.NET and its native runtime
 /// cannot be restored in this build environment. A TensorFlow.NET engine is one more project like this one.</remarks>
 public sealed class NumericsEngine : ITensorEngine
 {
+    internal const string EngineName = "numerics";
+
     /// <inheritdoc/>
-    public string Name => NumericsBackend<float>.EngineName;
+    public string Name => EngineName;
 
     /// <inheritdoc/>
     public int ClassAxis => -1;
@@ -24,35 +27,27 @@ public sealed class NumericsEngine : ITensorEngine
     public bool Owns(Type tensorType) => tensorType.IsGenericType && tensorType.GetGenericTypeDefinition() == typeof(Tensor<>);
 
     /// <inheritdoc/>
-    public object? OpsFor(Type tensorType) => null;
-
-    /// <inheritdoc/>
-    public ITensorBackend? BackendFor(Type tensorType) =>
-        tensorType == typeof(Tensor<float>) ? NumericsBackend<float>.Instance
-        : tensorType == typeof(Tensor<double>) ? NumericsBackend<double>.Instance
-        : tensorType == typeof(Tensor<Half>) ? HalfBackend
-        : tensorType == typeof(Tensor<BFloat16>) ? BFloat16Backend
+    public object? OpsFor(Type tensorType) =>
+        tensorType == typeof(Tensor<float>) ? NumericsOps<float>.Instance
+        : tensorType == typeof(Tensor<double>) ? NumericsOps<double>.Instance
         : null;
-
-    private static readonly ITensorBackend HalfBackend =
-        new NarrowFloatBackend<Half>(TensorData.Convert<Half, float>, TensorData.Convert<float, Half>);
-
-    private static readonly ITensorBackend BFloat16Backend =
-        new NarrowFloatBackend<BFloat16>(TensorData.Widen, TensorData.NarrowToBFloat16);
 
     /// <inheritdoc/>
     public object Cast(object tensor, DType dtype)
     {
-        Tensor<float> AsFloat() => NumericsBackend<float>.Instance.Adopt(tensor, nameof(tensor));
+        Tensor<float> AsFloat() => NumericsOps<float>.Instance.Adopt(tensor, nameof(tensor));
+        Tensor<double> AsDouble() => NumericsOps<double>.Instance.Adopt(tensor, nameof(tensor));
         return dtype switch
         {
             DType.Float32 => AsFloat(),
-            DType.Float64 => NumericsBackend<double>.Instance.Adopt(tensor, nameof(tensor)),
+            DType.Float64 => AsDouble(),
             DType.Float16 => TensorData.Convert<float, Half>(AsFloat()),
             DType.BFloat16 => TensorData.NarrowToBFloat16(AsFloat()),
-            DType.Int32 => TensorData.Convert<float, int>(AsFloat()),
-            DType.Int64 => TensorData.Convert<float, long>(AsFloat()),
-            _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "Unsupported dtype for the numerics engine."),
+            DType.Int32 => TensorData.Convert<double, int>(AsDouble()),
+            DType.Int64 => TensorData.Convert<double, long>(AsDouble()),
+            DType.UInt8 => TensorData.Convert<double, byte>(AsDouble()),
+            _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype,
+                $"Argument `dtype` must be a dtype the numerics engine stores (float16, bfloat16, float32, float64, int32, int64, uint8). Received: dtype={dtype.Name()}"),
         };
     }
 
@@ -62,14 +57,23 @@ public sealed class NumericsEngine : ITensorEngine
         : throw new ArgumentException($"Argument `{nameof(tensor)}` is a {tensor.GetType().Name}, not a Tensor<T>.", nameof(tensor));
 
     /// <inheritdoc/>
-    public object FromArray(Array data, long[] shape) => data switch
+    /// <remarks>System.Numerics.Tensors 10 has no rank-0 tensors: a scalar (shape ()) becomes shape [1].</remarks>
+    public object FromArray(Array data, long[] shape)
     {
-        float[] f => TensorData.Create(f, shape),
-        double[] d => TensorData.Create(d, shape),
-        int[] i => TensorData.Create(i, shape),
-        long[] l => TensorData.Create(l, shape),
-        _ => throw new ArgumentException($"Unsupported element type {data.GetType().GetElementType()?.Name}.", nameof(data)),
-    };
+        long[] stored = shape.Length == 0 ? [1] : shape;
+        return data switch
+        {
+            float[] f => TensorData.Create(f, stored),
+            double[] d => TensorData.Create(d, stored),
+            int[] i => TensorData.Create(i, stored),
+            long[] l => TensorData.Create(l, stored),
+            Half[] h => TensorData.Create(h, stored),
+            byte[] b => TensorData.Create(b, stored),
+            bool[] b => TensorData.Create(b, stored),
+            _ => throw new ArgumentException(
+                $"Argument `data` must be an array of float, double, int, long, Half, byte or bool. Received: {data.GetType().Name}", nameof(data)),
+        };
+    }
 
     /// <inheritdoc/>
     public object MoveAxis(object tensor, int source, int destination) => tensor switch
@@ -78,6 +82,9 @@ public sealed class NumericsEngine : ITensorEngine
         Tensor<double> d => Move(d, source, destination),
         Tensor<int> i => Move(i, source, destination),
         Tensor<long> l => Move(l, source, destination),
+        Tensor<Half> h => Move(h, source, destination),
+        Tensor<byte> b => Move(b, source, destination),
+        Tensor<bool> b => Move(b, source, destination),
         _ => throw new ArgumentException($"Unsupported tensor {tensor.GetType().Name}.", nameof(tensor)),
     };
 
@@ -85,16 +92,9 @@ public sealed class NumericsEngine : ITensorEngine
     public double[] ToDoubleArray(object tensor, out long[] shape)
     {
         shape = Describe(tensor).Shape;
-        return TensorData.ToArray(NumericsBackend<double>.Instance.Adopt(tensor, nameof(tensor)));
+        return TensorData.ToArray(NumericsOps<double>.Instance.Adopt(tensor, nameof(tensor)));
     }
 
-    private static Tensor<T> Move<T>(Tensor<T> tensor, int source, int destination)
-    {
-        int rank = tensor.Rank;
-        source = source < 0 ? source + rank : source;
-        destination = destination < 0 ? destination + rank : destination;
-        var order = Enumerable.Range(0, rank).Where(d => d != source).ToList();
-        order.Insert(destination, source);
-        return Tensor.PermuteDimensions(tensor, order.ToArray()).ToDenseTensor();
-    }
+    private static Tensor<T> Move<T>(Tensor<T> tensor, int source, int destination) =>
+        Tensor.PermuteDimensions(tensor, Shapes.MoveAxisOrder(tensor.Rank, source, destination)).ToDenseTensor();
 }

@@ -8,7 +8,6 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using CrossBackend;
 using CrossBackend.Backends.Numerics;
 using CrossBackend.Backends.Torch;
-using CrossBackend.Cli;
 using TorchSharp;
 using Tensor = TorchSharp.torch.Tensor;
 
@@ -80,11 +79,11 @@ public class CategoricalCrossentropyBenchmarks
     [Benchmark, BenchmarkCategory("1 probs fwd")] public float TorchNaive() => BenchSuite.Forward(() => BenchSuite.NaiveProbabilities(_x, _y));
     [Benchmark, BenchmarkCategory("1 probs fwd")] public float TorchOurs() => BenchSuite.Forward(() => Losses.CategoricalCrossentropy(_x, _y));
     [Benchmark, BenchmarkCategory("1 probs fwd")] public float TorchRawKernel() =>
-        BenchSuite.Forward(() => TorchBackend.Instance.Mean(TorchBackend.Instance.CategoricalCrossentropy(_y, _x, false, 1)));
+        BenchSuite.Forward(() => ((TorchEngine)TensorEngines.Named("torch")).MeanCategoricalCrossentropy(_y, _x, false, 1)!);
     [Benchmark, BenchmarkCategory("1 probs fwd")] public float TorchOursWeighted() => BenchSuite.Forward(() => Losses.CategoricalCrossentropy(_x, _y, classWeights: Weights));
     [Benchmark, BenchmarkCategory("1 probs fwd")] public float NumericsOurs() => Losses.CategoricalCrossentropy(_p, _ny)[0];
     [Benchmark, BenchmarkCategory("1 probs fwd")] public float NumericsRawKernel() =>
-        NumericsBackend<float>.Instance.Mean(NumericsBackend<float>.Instance.CategoricalCrossentropy(_ny, _p, false, _p.Rank - 1))[0];
+        NumericsOps<float>.Instance.MeanCategoricalCrossentropy(_ny, _p, false, _p.Rank - 1)![0];
     [Benchmark, BenchmarkCategory("1 probs fwd")] public float NumericsOursWeighted() => Losses.CategoricalCrossentropy(_p, _ny, classWeights: Weights)[0];
 
     // ---- soft probabilities, forward

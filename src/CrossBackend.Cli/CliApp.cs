@@ -17,7 +17,6 @@ public static class CliApp
         {
             ParityCommand.Create(stdout),
             LossCommand.Create(stdout),
-            BenchCommand.Create(stdout),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

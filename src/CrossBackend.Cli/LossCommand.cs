@@ -4,94 +4,84 @@ using System.Globalization;
 namespace CrossBackend.Cli;
 
 /// <summary>
-/// <c>crossbackend loss NAME --pred P.npy --true T.npy --backend torch|numerics [...]</c>: one loss on one engine
-/// from NumPy files. Files are channels-last (as Keras/NumPy save them); for a channels-first engine the class axis
-/// is moved in, and the per-element result (which has no class axis) comes back in the file's order.
+/// <c>crossbackend loss NAME --pred P.npy --true T.npy --backend torch|numerics [options]</c>: one registered loss on
+/// one engine from NumPy files. Every keyword argument of the loss is an option of the same name in kebab-case
+/// (<c>from_logits</c> → <c>--from-logits</c>), generated from <see cref="LossRegistry"/>. Files are channels-last (as
+/// Keras/NumPy save them); for a channels-first engine the class axis is moved in, and the result (which has no class
+/// axis) comes back in the file's order.
 /// </summary>
 public static class LossCommand
 {
-    private delegate object LossFunction(object yPred, object yTrue, LossArguments a);
-
-    /// <summary>The losses the command knows, by their Keras/FastEstimator names.</summary>
-    private static readonly Dictionary<string, LossFunction> LossesByName = new()
-    {
-        ["categorical_crossentropy"] = (p, t, a) => Losses.CategoricalCrossentropy<object, object>(p, t, a.FromLogits,
-            classWeights: a.ClassWeights, labelSmoothing: a.LabelSmoothing, axis: a.Axis, reduction: a.Reduction, sampleWeights: a.SampleWeights),
-        ["sparse_categorical_crossentropy"] = (p, t, a) => Losses.SparseCategoricalCrossentropy<object, object>(p, t, a.FromLogits,
-            classWeights: a.ClassWeights, ignoreClass: a.IgnoreClass, labelSmoothing: a.LabelSmoothing, axis: a.Axis,
-            reduction: a.Reduction, sampleWeights: a.SampleWeights),
-        ["binary_crossentropy"] = (p, t, a) => Losses.BinaryCrossentropy<object, object>(p, t, a.FromLogits,
-            classWeights: a.ClassWeights, labelSmoothing: a.LabelSmoothing, axis: a.Axis, reduction: a.Reduction, sampleWeights: a.SampleWeights),
-    };
-
-    private static readonly Dictionary<string, Reduction> ReductionsByName = new()
-    {
-        ["none"] = Reduction.None,
-        ["sum"] = Reduction.Sum,
-        ["sum_over_batch_size"] = Reduction.SumOverBatchSize,
-        ["weighted_mean"] = Reduction.WeightedMean,
-    };
-
-    private sealed record LossArguments(bool FromLogits, Reduction Reduction, IReadOnlyDictionary<int, double>? ClassWeights,
-        double LabelSmoothing, int? Axis, int? IgnoreClass, object? SampleWeights);
-
     public static Command Create(TextWriter stdout)
     {
-        var name = new Argument<string>("loss") { Description = "The loss: " + string.Join(", ", LossesByName.Keys) };
+        var name = new Argument<string>("loss") { Description = "The loss: " + string.Join(", ", LossRegistry.All.Select(d => d.Name)) };
         var pred = new Option<string>("--pred") { Description = "y_pred as a .npy file (float32 or float64, channels-last)", Required = true };
-        var yTrue = new Option<string>("--true") { Description = "y_true as a .npy file: same shape as --pred (class indices for the sparse loss)", Required = true };
-        var backend = new Option<string>("--backend") { Description = "The engine: torch or numerics", Required = true };
-        var fromLogits = new Option<bool>("--from-logits") { Description = "y_pred holds logits" };
+        var yTrue = new Option<string?>("--true") { Description = "y_true as a .npy file: same shape as --pred (class indices for sparse losses)" };
+        var backend = new Option<string>("--backend") { Description = "The engine: " + string.Join(" or ", TensorEngines.All.Select(e => e.Name)), Required = true };
         var noAverage = new Option<bool>("--no-average") { Description = "The per-element loss (same as --reduction none)" };
-        var reduction = new Option<string?>("--reduction") { Description = "none, sum, sum_over_batch_size (default) or weighted_mean" };
-        var classWeights = new Option<string?>("--class-weights") { Description = "Class weights, e.g. 1=2.0,2=3.0 (unlisted classes weigh 1)" };
-        var labelSmoothing = new Option<double>("--label-smoothing") { Description = "Label smoothing in [0, 1]" };
-        var sampleWeights = new Option<string?>("--sample-weights") { Description = "Sample weights as a .npy file: a scalar, (Batch,), or the per-element shape" };
-        var ignoreClass = new Option<int?>("--ignore-class") { Description = "sparse_categorical_crossentropy: a label whose elements are ignored" };
-        var axis = new Option<int?>("--axis") { Description = "The class axis as it is in the .npy file (default: the last); the data is then passed as it is" };
         var json = new Option<bool>("--json") { Description = "Print one JSON line: {\"backend\", \"shape\", \"loss\"}" };
 
-        var command = new Command("loss", "Compute one loss on one engine from NumPy .npy files.")
-        {
-            name, pred, yTrue, backend, fromLogits, noAverage, reduction, classWeights, labelSmoothing, sampleWeights, ignoreClass, axis, json,
-        };
+        // One option per keyword argument across the registry; each loss accepts its own.
+        var lossOptions = new Dictionary<string, Option<string?>>();
+        foreach (LossOption option in LossRegistry.All.SelectMany(d => d.Options).DistinctBy(o => o.CliName))
+            lossOptions[option.CliName] = new Option<string?>(option.CliName)
+            {
+                Description = option.Description + (option.Rule is null ? "" : $" ({option.Rule})"),
+                Arity = option.Kind == LossOptionKind.Bool ? ArgumentArity.ZeroOrOne : ArgumentArity.ExactlyOne,
+            };
+
+        var command = new Command("loss", "Compute one loss on one engine from NumPy .npy files.") { name, pred, yTrue, backend, noAverage, json };
+        foreach (Option<string?> option in lossOptions.Values) command.Options.Add(option);
         command.SetAction(r =>
         {
             string lossName = r.GetValue(name)!;
-            if (!LossesByName.TryGetValue(lossName, out LossFunction? loss))
-                throw new CliException($"unknown loss '{lossName}' (known: {string.Join(", ", LossesByName.Keys)})");
-            bool sparse = lossName == "sparse_categorical_crossentropy";
-            if (r.GetValue(ignoreClass) is not null && !sparse)
-                throw new CliException("--ignore-class applies only to sparse_categorical_crossentropy");
+            LossDefinition loss = LossRegistry.All.FirstOrDefault(d => d.Name == lossName)
+                ?? throw new CliException($"unknown loss '{lossName}' (known: {string.Join(", ", LossRegistry.All.Select(d => d.Name))})");
             ITensorEngine engine = Engine(r.GetValue(backend)!);
-            Reduction chosen = ParseReduction(r.GetValue(reduction), r.GetValue(noAverage));
             NpyArray p = NpyFile.Read(r.GetValue(pred)!, "--pred");
-            NpyArray t = NpyFile.Read(r.GetValue(yTrue)!, "--true");
+            string? truePath = r.GetValue(yTrue);
+            if (truePath is null && loss.Labels != LossLabels.None) throw new CliException("option '--true' is required for " + loss.Name);
+            NpyArray? t = truePath is null ? null : NpyFile.Read(truePath, "--true");
             if (p.Data is not (float[] or double[]))
                 throw new CliException($"--pred: y_pred must be float32 or float64, got {p.Data.GetType().GetElementType()!.Name}");
-            if (p.Shape.Length < 2)   // checked here: System.Numerics.Tensors has no rank-0 tensors to carry shape ()
-                throw new CliException($"--pred: `y_pred` must have rank >= 2 (batch and classes). Received: y_pred.shape={TensorInfo.FormatShape(p.Shape)}");
-            if (!sparse && !p.Shape.SequenceEqual(t.Shape))
+            if (p.Shape.Length < loss.MinRank)   // checked here: System.Numerics.Tensors has no rank-0 tensors to carry shape ()
+                throw new CliException($"--pred: `y_pred` must have rank >= {loss.MinRank}" + (loss.MinRank == 2 ? " (batch and classes)" : "") +
+                    $". Received: y_pred.shape={TensorInfo.FormatShape(p.Shape)}");
+            if (loss.Labels == LossLabels.SameShape && t is not null && !p.Shape.SequenceEqual(t.Shape))
                 throw new CliException($"shape mismatch: --pred has shape {TensorInfo.FormatShape(p.Shape)}, --true has shape {TensorInfo.FormatShape(t.Shape)}");
-            int? fileAxis = r.GetValue(axis);
-            if (fileAxis is { } a && (a < -p.Shape.Length || a >= p.Shape.Length))
-                throw new CliException($"--axis {a}: out of range for --pred of rank {p.Shape.Length}");
 
-            // Without --axis the files are channels-last and the class axis moves to the engine's; with --axis the
-            // data goes in as it is and the loss is told where the classes are. Labels of the sparse loss have no
-            // class axis unless they carry a trailing 1.
+            var arguments = new LossArguments();
+            foreach ((string flag, Option<string?> option) in lossOptions)
+            {
+                if (r.GetResult(option) is null) continue;
+                LossOption spec = loss.Options.FirstOrDefault(o => o.CliName == flag)
+                    ?? throw new CliException($"{flag} does not apply to {loss.Name} (its options: {string.Join(", ", loss.Options.Select(o => o.CliName))})");
+                arguments[spec.Name] = Parse(spec, r.GetValue(option), engine, p);
+            }
+            if (r.GetValue(noAverage))
+            {
+                if (arguments[LossOption.Reduction.Name] is Reduction given && given != Reduction.None)
+                    throw new CliException($"--no-average contradicts --reduction {given.KerasName()}");
+                arguments[LossOption.Reduction.Name] = Reduction.None;
+            }
+            int[]? fileAxes = (int[]?)arguments[LossOption.Axis.Name];
+            foreach (int a in fileAxes ?? [])
+                if (a < -p.Shape.Length || a >= p.Shape.Length)
+                    throw new CliException($"--axis {a}: out of range for --pred of rank {p.Shape.Length}");
+
+            // Without --axis the files are channels-last and the class axis moves to the engine's; with --axis the data
+            // goes in as it is and the loss is told where the classes are. Class-index labels have no class axis unless
+            // they carry a trailing 1.
             object Load(NpyArray array, bool hasClassAxis) =>
-                fileAxis is null && hasClassAxis ? engine.FromChannelsLast(array.Data, array.Shape) : engine.FromArray(array.Data, array.Shape);
-            string? weightsPath = r.GetValue(sampleWeights);
-            object? weights = weightsPath is null ? null : LoadSampleWeights(engine, weightsPath, p.Data);
-            var arguments = new LossArguments(r.GetValue(fromLogits), chosen, ParseClassWeights(r.GetValue(classWeights)),
-                r.GetValue(labelSmoothing), fileAxis, r.GetValue(ignoreClass), weights);
+                fileAxes is null && hasClassAxis ? engine.FromChannelsLast(array.Data, array.Shape) : engine.FromArray(array.Data, array.Shape);
+            bool trueHasClassAxis = loss.Labels == LossLabels.SameShape || t?.Shape.Length == p.Shape.Length;
+            object result = loss.Compute(Load(p, true), t is null ? null : Load(t, trueHasClassAxis), arguments);
 
-            object result = loss(Load(p, true), Load(t, !sparse || t.Shape.Length == p.Shape.Length), arguments);
             double[] values = engine.ToDoubleArray(result, out long[] shape);
             DType dtype = engine.Describe(result).DType;
             // A reduced loss is one value; the channels-last engine holds it as shape (1,), torch as ().
-            if (chosen != Reduction.None) shape = [];
+            Reduction reduction = (Reduction?)arguments[LossOption.Reduction.Name] ?? (loss.OwnReduction ? Reduction.None : Reduction.SumOverBatchSize);
+            if (reduction != Reduction.None && values.Length == 1) shape = [];
             string text = Formatting.Values(values, shape, dtype);
             stdout.WriteLine(r.GetValue(json)
                 ? $"{{\"backend\": \"{engine.Name}\", \"shape\": {Formatting.Shape(shape)}, \"loss\": {text}}}"
@@ -101,29 +91,52 @@ public static class LossCommand
         return command;
     }
 
-    /// <summary>Sample weights converted to y_pred's element type, so the engine sees one dtype.</summary>
-    private static object LoadSampleWeights(ITensorEngine engine, string path, Array predData)
+    /// <summary>One option's text as the value its kind takes (a tensor-valued option reads a .npy file).</summary>
+    private static object? Parse(LossOption spec, string? text, ITensorEngine engine, NpyArray pred)
     {
-        NpyArray weights = NpyFile.Read(path, "--sample-weights");
-        Array data = (weights.Data, predData) switch
+        string flag = spec.CliName;
+        double Number(string s) => double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out double v)
+            ? v : throw new CliException($"{flag}: '{s}' is not a number");
+        int Integer(string s) => int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out int v)
+            ? v : throw new CliException($"{flag}: '{s}' is not an integer");
+        string Required() => text ?? throw new CliException($"{flag}: a value is required");
+        return spec.Kind switch
+        {
+            LossOptionKind.Bool => text is null || text.Equals("true", StringComparison.OrdinalIgnoreCase) ? true
+                : text.Equals("false", StringComparison.OrdinalIgnoreCase) ? false
+                : throw new CliException($"{flag}: '{text}' is not true or false (write {flag}=false to switch it off)"),
+            LossOptionKind.Number => Number(Required()),
+            LossOptionKind.Integer => Integer(Required()),
+            LossOptionKind.Axes => Required().Split(',', StringSplitOptions.TrimEntries).Select(Integer).ToArray(),
+            LossOptionKind.Numbers => Required().Split(',', StringSplitOptions.TrimEntries).Select(Number).ToArray(),
+            LossOptionKind.ClassWeights => ParseClassWeights(Required()),
+            LossOptionKind.Reduction => ParseReduction(Required()),
+            LossOptionKind.Tensor => LoadTensor(engine, Required(), flag, pred.Data),
+            _ => throw new CliException($"{flag}: unsupported option kind {spec.Kind}"),
+        };
+    }
+
+    private static Reduction ParseReduction(string text)
+    {
+        try { return Reductions.Parse(text); }
+        catch (ArgumentException) { throw new CliException($"--reduction: unknown '{text}' (known: none, sum, sum_over_batch_size, weighted_mean)"); }
+    }
+
+    /// <summary>A tensor-valued option (sample weights, reference embeddings) as y_pred's element type, so the engine
+    /// sees one dtype; taken as it is (no axis move).</summary>
+    private static object LoadTensor(ITensorEngine engine, string path, string flag, Array predData)
+    {
+        NpyArray array = NpyFile.Read(path, flag);
+        Array data = (array.Data, predData) switch
         {
             (float[] f, float[]) => f,
             (double[] d, double[]) => d,
             (float[] f, double[]) => f.Select(v => (double)v).ToArray(),
             (double[] d, float[]) => d.Select(v => (float)v).ToArray(),
-            _ => throw new CliException($"--sample-weights {path}: must be float32 or float64"),
+            (int[] or long[], _) => array.Data,
+            _ => throw new CliException($"{flag} {path}: must be float32, float64, int32 or int64"),
         };
-        return engine.FromArray(data, weights.Shape);
-    }
-
-    private static Reduction ParseReduction(string? text, bool noAverage)
-    {
-        if (text is null) return noAverage ? Reduction.None : Reduction.SumOverBatchSize;
-        if (!ReductionsByName.TryGetValue(text, out Reduction reduction))
-            throw new CliException($"--reduction: unknown '{text}' (known: {string.Join(", ", ReductionsByName.Keys)})");
-        if (noAverage && reduction != Reduction.None)
-            throw new CliException($"--no-average contradicts --reduction {text}");
-        return reduction;
+        return engine.FromArray(data, array.Shape);
     }
 
     internal static ITensorEngine Engine(string name)
@@ -133,9 +146,8 @@ public static class LossCommand
     }
 
     /// <summary>Parses <c>1=2.0,2=3.0</c>.</summary>
-    public static Dictionary<int, double>? ParseClassWeights(string? text)
+    public static Dictionary<int, double> ParseClassWeights(string text)
     {
-        if (string.IsNullOrWhiteSpace(text)) return null;
         var weights = new Dictionary<int, double>();
         foreach (string pair in text.Split(',', StringSplitOptions.TrimEntries))
         {

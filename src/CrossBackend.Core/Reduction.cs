@@ -29,3 +29,28 @@ public enum Reduction
     /// <summary>The sum of the weighted losses divided by the sum of the weights.</summary>
     WeightedMean,
 }
+
+/// <summary>Names of <see cref="Reduction"/> values as Keras spells them.</summary>
+public static class Reductions
+{
+    /// <summary>Keras's name: none, sum, sum_over_batch_size, weighted_mean.</summary>
+    public static string KerasName(this Reduction reduction) => reduction switch
+    {
+        Reduction.None => "none",
+        Reduction.Sum => "sum",
+        Reduction.SumOverBatchSize => "sum_over_batch_size",
+        Reduction.WeightedMean => "weighted_mean",
+        _ => reduction.ToString(),
+    };
+
+    /// <summary>Parses Keras's name (also "mean_with_sample_weight" for <see cref="Reduction.WeightedMean"/>).</summary>
+    public static Reduction Parse(string name, string argumentName = "reduction") => name switch
+    {
+        "none" => Reduction.None,
+        "sum" => Reduction.Sum,
+        "sum_over_batch_size" => Reduction.SumOverBatchSize,
+        "weighted_mean" or "mean_with_sample_weight" => Reduction.WeightedMean,
+        _ => throw new ArgumentException(
+            $"Argument `{argumentName}` must be one of none, sum, sum_over_batch_size, weighted_mean. Received: {argumentName}={name}", argumentName),
+    };
+}

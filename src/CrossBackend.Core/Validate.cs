@@ -6,7 +6,6 @@ internal static class Validate
     /// <summary>y_pred: floating point, rank ≥ 2; y_true: the same shape.</summary>
     public static void PredictionAndTarget(TensorInfo pred, TensorInfo target)
     {
-        Prediction(pred);
         if (!pred.Shape.AsSpan().SequenceEqual(target.Shape))
             throw new ArgumentException(
                 "Arguments `y_true` and `y_pred` must have the same shape. " +
@@ -23,15 +22,17 @@ internal static class Validate
                 $"Received: y_pred.device={pred.Device}, {otherName}.device={other.Device}", otherName);
     }
 
-    /// <summary>y_pred: floating point, rank ≥ 2.</summary>
-    public static void Prediction(TensorInfo pred)
+    /// <summary>y_pred: floating point, rank ≥ <paramref name="minRank"/>.</summary>
+    public static void Prediction(TensorInfo pred, int minRank = 2)
     {
         if (!pred.DType.IsFloatingPoint())
             throw new ArgumentException(
                 $"Argument `y_pred` must be a floating-point tensor. Received: y_pred.dtype={pred.DType.Name()}", "y_pred");
-        if (pred.Rank < 2)
+        if (pred.Rank < minRank)
             throw new ArgumentException(
-                $"Argument `y_pred` must have rank >= 2 (batch and classes). Received: y_pred.shape={pred.ShapeText}", "y_pred");
+                minRank == 2
+                    ? $"Argument `y_pred` must have rank >= 2 (batch and classes). Received: y_pred.shape={pred.ShapeText}"
+                    : $"Argument `y_pred` must have rank >= {minRank}. Received: y_pred.shape={pred.ShapeText}", "y_pred");
     }
 
     /// <summary>
@@ -53,10 +54,10 @@ internal static class Validate
     }
 
     /// <summary>Counts the elements of a shape, refusing to average over none.</summary>
-    public static long ElementCount(long[] lossShape, bool averages, TensorInfo pred)
+    public static long ElementCount(long[] lossShape, TensorInfo pred)
     {
         long count = Shapes.Count(lossShape);
-        if (averages && count == 0)
+        if (count == 0)
             throw new ArgumentException(
                 $"Cannot average the loss over an empty batch: argument `y_pred` has no elements outside the class axis. Received: y_pred.shape={pred.ShapeText}", "y_pred");
         return count;

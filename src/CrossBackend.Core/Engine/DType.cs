@@ -34,6 +34,22 @@ public static class DTypes
     public static bool IsFloatingPoint(this DType dtype) =>
         dtype is DType.Float16 or DType.BFloat16 or DType.Float32 or DType.Float64;
 
+    /// <summary>Whether the type is float16 or bfloat16, which the engines compute in float32 and round once.</summary>
+    public static bool IsNarrowFloat(this DType dtype) => dtype is DType.Float16 or DType.BFloat16;
+
+    /// <summary>The dtype of a .NET element type (<see cref="DType.Other"/> when it has none).</summary>
+    public static DType OfElementType(Type elementType) =>
+        elementType == typeof(float) ? DType.Float32
+        : elementType == typeof(double) ? DType.Float64
+        : elementType == typeof(Half) ? DType.Float16
+        : elementType == typeof(int) ? DType.Int32
+        : elementType == typeof(long) ? DType.Int64
+        : elementType == typeof(short) ? DType.Int16
+        : elementType == typeof(sbyte) ? DType.Int8
+        : elementType == typeof(byte) ? DType.UInt8
+        : elementType == typeof(bool) ? DType.Bool
+        : DType.Other;
+
     /// <summary>The NumPy-style name ("float32", "int64", ...), as used in error messages.</summary>
     public static string Name(this DType dtype) => dtype.ToString().ToLowerInvariant();
 }

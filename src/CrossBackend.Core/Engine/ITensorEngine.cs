@@ -30,9 +30,6 @@ public interface ITensorEngine
     /// </summary>
     object? OpsFor(Type tensorType);
 
-    /// <summary>TEMPORARY during the redesign (the old loss backends); removed once the losses run on the general ops.</summary>
-    ITensorBackend? BackendFor(Type tensorType);
-
     /// <summary>Describes any tensor this engine owns (shape in the engine's layout, dtype, device).</summary>
     TensorInfo Describe(object tensor);
 

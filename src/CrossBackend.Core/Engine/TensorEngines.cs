@@ -29,17 +29,12 @@ public static class TensorEngines
     public static ITensorEngine? OwnerOf(Type tensorType) =>
         OwnerCache.GetOrAdd(tensorType, t => All.FirstOrDefault(e => e.Owns(t)));
 
-    /// <summary>
-    /// The backend that computes <paramref name="yPred"/>, after checking that <paramref name="yTrue"/> belongs to
-    /// the same engine. Throws <see cref="ArgumentException"/> naming the argument otherwise.
-    /// </summary>
-    public static ITensorBackend BackendFor(object yPred, object yTrue, string predName = "y_pred", string trueName = "y_true")
+    /// <summary>The engine owning <paramref name="tensor"/>; throws <see cref="ArgumentException"/> naming
+    /// <paramref name="argumentName"/> when no engine owns it.</summary>
+    public static ITensorEngine EngineOf(object tensor, string argumentName)
     {
-        ArgumentNullException.ThrowIfNull(yPred, predName);
-        ArgumentNullException.ThrowIfNull(yTrue, trueName);
-        ITensorEngine engine = OwnerOf(yPred.GetType()) ?? throw Unowned(yPred, predName);
-        RequireSameEngine(engine, yTrue, trueName, predName);
-        return engine.BackendFor(yPred.GetType()) ?? throw UnsupportedDType(engine, engine.Describe(yPred).DType, predName);
+        ArgumentNullException.ThrowIfNull(tensor, argumentName);
+        return OwnerOf(tensor.GetType()) ?? throw Unowned(tensor, argumentName);
     }
 
     /// <summary>Throws <see cref="ArgumentException"/> when <paramref name="other"/> is not a tensor of
@@ -51,14 +46,16 @@ public static class TensorEngines
         string what = otherEngine is null ? $"a {other.GetType().Name}, which no engine owns" : $"a {otherEngine.Name} tensor";
         throw new ArgumentException(
             $"Arguments `{predName}` and `{otherName}` must be tensors of the same engine. " +
-            $"Received: {predName} is a {engine.Name} tensor, {otherName} is {what}.", otherName);
+            $"Received: {predName} is a {engine.Name} tensor, {otherName} is {what}. " +
+            $"Convert one with ITensorEngine.FromArray(other.ToDoubleArray(...)) or build both on one engine.", otherName);
     }
 
-    private static ArgumentException UnsupportedDType(ITensorEngine engine, DType dtype, string name) => new(
+    internal static ArgumentException UnsupportedDType(ITensorEngine engine, DType dtype, string name) => new(
         dtype.IsFloatingPoint()
             ? $"Argument `{name}` has a floating-point type the {engine.Name} engine does not compute with " +
               $"(convert it to float32 or float64). Received: {name}.dtype={dtype.Name()}"
-            : $"Argument `{name}` must be a floating-point tensor. Received: {name}.dtype={dtype.Name()}",
+            : $"Argument `{name}` must be a floating-point tensor. Received: {name}.dtype={dtype.Name()}. " +
+              $"Cast it first, e.g. engine.Cast({name}, DType.Float32).",
         name);
 
     private static ArgumentException Unowned(object tensor, string name) => new(

@@ -67,29 +67,94 @@ public static partial class Losses
         where TPred : class
         where TTrue : class
     {
-        return Dispatch(yPred, yTrue, () => new CategoricalCrossentropyProgram(
-            LossOptions.Create(fromLogits, averageLoss, classWeights, labelSmoothing, axis, reduction, sampleWeights)));
+        return (TPred)CategoricalCrossentropyLoss.Definition.Compute(yPred, yTrue, new LossArguments
+        {
+            [LossOption.FromLogits.Name] = fromLogits,
+            [LossOption.ClassWeights.Name] = classWeights,
+            [LossOption.LabelSmoothing.Name] = labelSmoothing,
+            [LossOption.Axis.Name] = axis,
+            [LossOption.Reduction.Name] = CrossentropyReduction(averageLoss, reduction),
+            [LossOption.SampleWeights.Name] = sampleWeights,
+        });
+    }
+}
+
+/// <summary>The engine-independent definition of <see cref="Losses.CategoricalCrossentropy{TPred,TTrue}"/>.</summary>
+internal sealed class CategoricalCrossentropyLoss : ILossFunction
+{
+    public static readonly LossDefinition Definition = new("categorical_crossentropy",
+        "−Σ y·log p over the class axis; p renormalised and clipped (or a log-softmax of logits)", LossLabels.SameShape,
+        [LossOption.FromLogits, LossOption.LabelSmoothing, LossOption.ClassWeights], new CategoricalCrossentropyLoss(), minRank: 2,
+        examples: Examples());
+
+    private static LossExample[] Examples()
+    {
+        double[] feTrue = [0, 1, 0, 1, 0, 0, 0, 0, 1], fePred = [0.1, 0.8, 0.1, 0.9, 0.05, 0.05, 0.1, 0.2, 0.7];
+        var weights = new Dictionary<int, double> { [1] = 2.0, [2] = 3.0 };
+        LossExample Fe(Dictionary<string, object?> args, params double[] expected) =>
+            new("FastEstimator docstring", fePred, [3, 3], feTrue, null, args, expected);
+        double[] kTrue = [0, 1, 0, 0, 0, 1], kPred = [0.05, 0.95, 0, 0.1, 0.8, 0.1];
+        LossExample Keras(Dictionary<string, object?> args, params double[] expected) =>
+            new("Keras docs", kPred, [2, 3], kTrue, null, args, expected, Rounding: 0.0005);
+        return
+        [
+            Fe([], 0.22839302),
+            Fe(new() { ["reduction"] = Reduction.None }, 0.22314353, 0.10536055, 0.35667497),
+            Fe(new() { ["reduction"] = Reduction.None, ["class_weights"] = weights }, 0.44628706, 0.10536055, 1.07002491),
+            Fe(new() { ["from_logits"] = true }, 0.69182307),
+            Fe(new() { ["from_logits"] = true, ["reduction"] = Reduction.None }, 0.6897267, 0.6177929, 0.7679496),
+            Fe(new() { ["from_logits"] = true, ["reduction"] = Reduction.None, ["class_weights"] = weights }, 1.3794534, 0.6177929, 2.3038488),
+            Keras([], 1.177),
+            Keras(new() { ["sample_weights"] = new[] { 0.3, 0.7 } }, 0.814),
+            Keras(new() { ["reduction"] = Reduction.Sum }, 2.354),
+            Keras(new() { ["reduction"] = Reduction.None }, 0.0513, 2.303),
+        ];
     }
 
-    /// <summary>The engine-independent part of <see cref="CategoricalCrossentropy{TPred,TTrue}"/>.</summary>
-    private sealed class CategoricalCrossentropyProgram(LossOptions o) : ILossProgram
+    public LossTerms<T> Compute<T>(LossContext<T> c) where T : class
     {
-        public TTensor Run<TTensor>(ITensorBackend<TTensor> b, TTensor yPred, TTensor yTrue) where TTensor : class
-        {
-            (_, int axis, long classes, _, _, double[]? table, TTensor? sample) = LossSetup.Dense(b, o, yPred, yTrue);
+        c.RequireSameShape();
+        c.RequireClasses();
+        ITensorOps<T> o = c.Ops;
+        int axis = c.Axis;
+        bool fromLogits = c.Bool(LossOption.FromLogits);
+        double smoothing = c.Number(LossOption.LabelSmoothing);
+        double[]? table = c.ClassWeightTable(c.Classes);
+        T target = smoothing > 0 ? o.Add(o.Mul(c.Target, 1 - smoothing), smoothing / c.Classes) : c.Target;
 
-            TTensor target = o.LabelSmoothing > 0 ? b.Affine(yTrue, 1 - o.LabelSmoothing, o.LabelSmoothing / classes) : yTrue;
+        if (o is IFusedCrossentropy<T> fused)
+        {
             // The fused class-weighted kernel serves every reduction whose denominator does not need the weights;
             // smoothing of 1 flattens the labels, so its arg-max is taken on the original labels instead.
-            if (table is not null && o.Reduction != Reduction.WeightedMean && o.LabelSmoothing < 1)
-                return LossReduction.Reduce(b, b.WeightedCategoricalCrossentropy(target, yPred, o.FromLogits, axis, table),
-                    sample, o.Reduction);
-            // Unweighted mean: one fusable engine op (both mean reductions agree when nothing is weighted).
-            if (table is null && sample is null && o.Averages)
-                return b.MeanCategoricalCrossentropy(target, yPred, o.FromLogits, axis);
-            TTensor loss = b.CategoricalCrossentropy(target, yPred, o.FromLogits, axis);
-            TTensor? classWeight = table is null ? null : b.Gather(table, b.ArgMax(yTrue, axis), loss);
-            return LossReduction.Reduce(b, loss, LossReduction.Combine(b, classWeight, sample), o.Reduction);
+            if (table is not null && c.Reduction != Reduction.WeightedMean && smoothing < 1
+                && fused.CategoricalCrossentropy(target, c.YPred, fromLogits, axis, table) is { } weighted)
+                return new(weighted);
+            bool plainMean = table is null && c.Tensor(LossOption.SampleWeights) is null
+                && c.Reduction is Reduction.SumOverBatchSize or Reduction.WeightedMean;
+            if (plainMean && fused.MeanCategoricalCrossentropy(target, c.YPred, fromLogits, axis) is { } mean)
+                return new(mean, Reduced: true);
+            if (fused.CategoricalCrossentropy(target, c.YPred, fromLogits, axis, null) is { } plain)
+                return new(plain, ClassWeights(c, table, axis));
         }
+        return new(PerElement(c, target, fromLogits, axis), ClassWeights(c, table, axis));
     }
+
+    /// <summary>−Σ target·log p along <paramref name="axis"/>: Keras's <c>categorical_crossentropy</c>.</summary>
+    public static T PerElement<T>(LossContext<T> c, T target, bool fromLogits, int axis) where T : class
+    {
+        ITensorOps<T> o = c.Ops;
+        return o.Neg(o.Sum(o.Mul(target, LogProbabilities(c, fromLogits, axis)), axis));
+    }
+
+    /// <summary>log_softmax of logits, or the log of probabilities divided by their sum and clipped to [ε, 1 − ε].</summary>
+    public static T LogProbabilities<T>(LossContext<T> c, bool fromLogits, int axis) where T : class
+    {
+        ITensorOps<T> o = c.Ops;
+        if (fromLogits) return o.LogSoftmax(c.YPred, axis);
+        return o.Log(c.ClipProbabilities(o.Div(c.YPred, o.Sum(c.YPred, axis, keepDims: true))));
+    }
+
+    /// <summary>Each element's weight: the table's entry at argmax(y_true) over the class axis.</summary>
+    private static T? ClassWeights<T>(LossContext<T> c, double[]? table, int axis) where T : class =>
+        table is null ? null : c.Gather(table, c.Ops.ArgMax(c.Target, axis, keepDims: false));
 }

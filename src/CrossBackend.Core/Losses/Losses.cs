@@ -6,19 +6,29 @@ namespace CrossBackend;
 /// with <see cref="object"/> arguments it dispatches on the runtime type, for object-typed pipelines.
 /// </summary>
 /// <remarks>
-/// The structure follows Keras 3: each engine implements a small per-element kernel
-/// (<see cref="ITensorBackend{TTensor}.CategoricalCrossentropy"/>), and class weights, averaging and validation live
-/// here, once, above the engines.
+/// The structure follows Keras 3: each engine implements the general ops (<see cref="ITensorOps{TTensor}"/>) once; every
+/// loss is one file here, composed from them, with one entry in <see cref="LossRegistry"/>. Options, weights, the
+/// reduction and validation are applied once, above the engines.
 /// </remarks>
 public static partial class Losses
 {
-    /// <summary>Checks the tensors for null, then builds the program (which validates its options), then runs it on
-    /// the engine that owns <paramref name="yPred"/>.</summary>
-    private static TPred Dispatch<TPred>(TPred yPred, object yTrue, Func<ILossProgram> program) where TPred : class
+    /// <summary>Computes the registered loss <paramref name="name"/> (Keras's or FastEstimator's spelling) with keyword
+    /// <paramref name="arguments"/>; see <see cref="LossDefinition.Compute"/>.</summary>
+    public static object Compute(string name, object yPred, object? yTrue, LossArguments? arguments = null) =>
+        LossRegistry.Get(name).Compute(yPred, yTrue, arguments);
+
+    /// <summary>The gradient of the registered loss <paramref name="name"/> with respect to <paramref name="yPred"/>, on
+    /// either engine; see <see cref="LossDefinition.Gradient"/>. FastEstimator's <c>get_gradient</c> for a loss.</summary>
+    public static TPred Gradient<TPred>(string name, TPred yPred, object? yTrue, LossArguments? arguments = null) where TPred : class =>
+        (TPred)LossRegistry.Get(name).Gradient(yPred, yTrue, arguments);
+
+    /// <summary>FastEstimator's <c>average_loss</c> shorthand beside an explicit reduction.</summary>
+    private static Reduction CrossentropyReduction(bool averageLoss, Reduction? reduction)
     {
-        ArgumentNullException.ThrowIfNull(yPred, "y_pred");
-        ArgumentNullException.ThrowIfNull(yTrue, "y_true");
-        ILossProgram built = program();
-        return (TPred)TensorEngines.BackendFor(yPred, yTrue).Invoke(built, yPred, yTrue);
+        if (reduction is { } r && r != Reduction.None && !averageLoss)
+            throw new ArgumentException(
+                $"Arguments `averageLoss` and `reduction` disagree: averageLoss=false means Reduction.None. Received: averageLoss=false, reduction={r}",
+                nameof(reduction));
+        return reduction ?? (averageLoss ? Reduction.SumOverBatchSize : Reduction.None);
     }
 }

@@ -49,31 +49,136 @@ public static partial class Losses
         where TPred : class
         where TTrue : class
     {
-        return Dispatch(yPred, yTrue, () => new SparseCategoricalCrossentropyProgram(
-            LossOptions.Create(fromLogits, averageLoss, classWeights, labelSmoothing, axis, reduction, sampleWeights), ignoreClass));
+        return (TPred)SparseCategoricalCrossentropyLoss.Definition.Compute(yPred, yTrue, new LossArguments
+        {
+            [LossOption.FromLogits.Name] = fromLogits,
+            [LossOption.ClassWeights.Name] = classWeights,
+            [SparseCategoricalCrossentropyLoss.IgnoreClass.Name] = ignoreClass,
+            [LossOption.LabelSmoothing.Name] = labelSmoothing,
+            [LossOption.Axis.Name] = axis,
+            [LossOption.Reduction.Name] = CrossentropyReduction(averageLoss, reduction),
+            [LossOption.SampleWeights.Name] = sampleWeights,
+        });
+    }
+}
+
+/// <summary>The engine-independent definition of <see cref="Losses.SparseCategoricalCrossentropy{TPred,TTrue}"/>.</summary>
+internal sealed class SparseCategoricalCrossentropyLoss : ILossFunction
+{
+    public static readonly LossOption IgnoreClass = new("ignore_class", "ignoreClass", LossOptionKind.Integer, null,
+        "a label whose elements are ignored (Keras ignore_class, PyTorch ignore_index)");
+
+    public static readonly LossDefinition Definition = new("sparse_categorical_crossentropy",
+        "−log p[label] over the class axis; p renormalised and clipped (or a log-softmax of logits)", LossLabels.ClassIndices,
+        [LossOption.FromLogits, IgnoreClass, LossOption.LabelSmoothing, LossOption.ClassWeights],
+        new SparseCategoricalCrossentropyLoss(), minRank: 2, examples: Examples());
+
+    private static LossExample[] Examples()
+    {
+        double[] fePred = [0.1, 0.8, 0.1, 0.9, 0.05, 0.05, 0.1, 0.2, 0.7];
+        double[] logits = [8, 1, 1, 0, 9, 1, 2, 3, 5];
+        var weights = new Dictionary<int, double> { [0] = 1, [1] = 2, [2] = 3 };
+        double[] kPred = [0.05, 0.95, 0, 0.1, 0.8, 0.1];
+        LossExample Keras(Dictionary<string, object?> args, params double[] expected) =>
+            new("Keras docs", kPred, [2, 3], [1, 2], [2], args, expected, Rounding: 0.0005);
+        return
+        [
+            new("FastEstimator test", fePred, [3, 3], [0, 1, 0], [3], LossExample.Defaults, [2.5336342]),
+            new("FastEstimator test", fePred, [3, 3], [0, 1, 0], [3], new Dictionary<string, object?> { ["reduction"] = Reduction.None },
+                [2.3025851, 2.9957323, 2.3025851]),
+            new("PyTorch cross_entropy(weight=...)", logits, [3, 3], [0, 1, 2], [3],
+                new Dictionary<string, object?> { ["from_logits"] = true, ["class_weights"] = weights, ["reduction"] = Reduction.WeightedMean }, [0.0853796]),
+            new("PyTorch cross_entropy(weight=..., reduction='sum') / 3", logits, [3, 3], [0, 1, 2], [3],
+                new Dictionary<string, object?> { ["from_logits"] = true, ["class_weights"] = weights }, [0.1707592]),
+            new("Keras 3 (torch/JAX/NumPy backends): renormalised before the clip", [0.5, 3.0], [1, 2], [0], [1], LossExample.Defaults, [1.945910]),
+            Keras([], 1.177),
+            Keras(new() { ["sample_weights"] = new[] { 0.3, 0.7 } }, 0.814),
+            Keras(new() { ["reduction"] = Reduction.Sum }, 2.354),
+            Keras(new() { ["reduction"] = Reduction.None }, 0.0513, 2.303),
+        ];
     }
 
-    private sealed class SparseCategoricalCrossentropyProgram(LossOptions o, int? ignoreClass) : ILossProgram
+    public LossTerms<T> Compute<T>(LossContext<T> c) where T : class
     {
-        public TTensor Run<TTensor>(ITensorBackend<TTensor> b, TTensor yPred, TTensor yTrue) where TTensor : class
+        ITensorOps<T> o = c.Ops;
+        int axis = c.Axis;
+        c.RequireClasses();
+        int? ignoreClass = c.Integer(IgnoreClass);
+        T labels = Labels(c, axis, ignoreClass);
+        bool fromLogits = c.Bool(LossOption.FromLogits);
+        double smoothing = c.Number(LossOption.LabelSmoothing);
+        double[]? table = c.ClassWeightTable(c.Classes);
+
+        // Ignored elements get label 0 (any valid class) and weight 0.
+        T? valid = null;
+        if (ignoreClass is { } ignored)
         {
-            ((_, int axis, long classes, _, _, double[]? table, TTensor? sample), TTensor labels) =
-                LossSetup.Sparse(b, o, yPred, yTrue, ignoreClass);
-
-            // Ignored elements get label 0 (any valid class) and weight 0.
-            TTensor? valid = ignoreClass is { } ignored ? b.NotEqual(labels, ignored, yPred) : null;
-            TTensor safeLabels = valid is null ? labels : b.Multiply(b.Affine(labels, 1, 0), valid);
-
-            // Unweighted, unsmoothed mean: one fusable engine op.
-            if (valid is null && table is null && sample is null && o.LabelSmoothing == 0 && o.Averages)
-                return b.MeanSparseCategoricalCrossentropy(labels, yPred, o.FromLogits, axis);
-            TTensor loss = o.LabelSmoothing > 0
-                ? b.CategoricalCrossentropy(
-                    b.Affine(b.OneHot(safeLabels, (int)classes, axis, yPred), 1 - o.LabelSmoothing, o.LabelSmoothing / classes),
-                    yPred, o.FromLogits, axis)
-                : b.SparseCategoricalCrossentropy(safeLabels, yPred, o.FromLogits, axis);
-            TTensor? classWeight = table is null ? null : b.Gather(table, safeLabels, loss);
-            return LossReduction.Reduce(b, loss, LossReduction.Combine(b, classWeight, sample, valid), o.Reduction, valid);
+            T isIgnored = o.Compare(CompareOp.Equal, labels, o.Scalar(ignored, o.DTypeOf(labels)));
+            valid = o.Cast(o.Compare(CompareOp.NotEqual, labels, o.Scalar(ignored, o.DTypeOf(labels))), c.DType);
+            labels = o.Where(isIgnored, o.Scalar(0, o.DTypeOf(labels)), labels);
         }
+        T? weights = table is null ? valid : valid is null ? c.Gather(table, labels) : o.Mul(c.Gather(table, labels), valid);
+
+        if (smoothing > 0)
+        {
+            // PyTorch's definition (Keras has none for the sparse loss): categorical on the smoothed one-hot label.
+            T target = o.Add(o.Mul(o.OneHot(labels, (int)c.Classes, axis, c.DType), 1 - smoothing), smoothing / c.Classes);
+            return new(CategoricalCrossentropyLoss.PerElement(c, target, fromLogits, axis), weights, valid);
+        }
+        if (o is IFusedCrossentropy<T> fused)
+        {
+            bool plainMean = weights is null && c.Tensor(LossOption.SampleWeights) is null
+                && c.Reduction is Reduction.SumOverBatchSize or Reduction.WeightedMean;
+            if (plainMean && fused.MeanSparseCategoricalCrossentropy(labels, c.YPred, fromLogits, axis) is { } mean)
+                return new(mean, Reduced: true);
+            if (fused.SparseCategoricalCrossentropy(labels, c.YPred, fromLogits, axis) is { } perElement)
+                return new(perElement, weights, valid);
+        }
+        return new(PerElement(c, labels, fromLogits, axis), weights, valid);
+    }
+
+    /// <summary>−log p[label]: the categorical loss of the one-hot label, reading one probability per element.</summary>
+    private static T PerElement<T>(LossContext<T> c, T labels, bool fromLogits, int axis) where T : class
+    {
+        ITensorOps<T> o = c.Ops;
+        T index = o.ExpandDims(labels, axis);
+        if (fromLogits) return o.Neg(o.Squeeze(o.TakeAlongAxis(o.LogSoftmax(c.YPred, axis), index, axis), axis));
+        T picked = o.Div(o.Squeeze(o.TakeAlongAxis(c.YPred, index, axis), axis), o.Sum(c.YPred, axis));
+        return o.Neg(o.Log(c.ClipProbabilities(picked)));
+    }
+
+    /// <summary>
+    /// The labels in the per-element loss shape (a length-1 class axis is squeezed, as Keras does), each an integer in
+    /// [0, C) or the ignored class. The check runs in the engine; only when it fails are the labels read to the host
+    /// to name the first bad one.
+    /// </summary>
+    private static T Labels<T>(LossContext<T> c, int axis, int? ignoreClass) where T : class
+    {
+        ITensorOps<T> o = c.Ops;
+        TensorInfo pred = c.Pred, given = o.Describe(c.YTrue);
+        long[] lossShape = Shapes.Without(pred.Shape, axis);
+        T labels = given.Rank == pred.Rank && given.Shape[axis] == 1 ? o.Squeeze(c.YTrue, axis) : c.YTrue;
+        if (!o.Describe(labels).Shape.AsSpan().SequenceEqual(lossShape))
+            throw new ArgumentException(
+                "Argument `y_true` must hold one class index per element: y_pred's shape without the class axis " +
+                $"({TensorInfo.FormatShape(lossShape)}), optionally with a length-1 class axis. " +
+                $"Received: y_pred.shape={pred.ShapeText}, y_true.shape={given.ShapeText}", "y_true");
+        if (Shapes.Count(lossShape) > 0 && CountInvalid(o, labels, c.Classes, ignoreClass) > 0)
+            Validate.SparseLabels(o.ToHost(labels), c.Classes, ignoreClass);
+        return labels;
+    }
+
+    /// <summary>The number of labels that are not integers in [0, C) nor the ignored class (NaN counts), one host read.</summary>
+    private static double CountInvalid<T>(ITensorOps<T> o, T labels, long classes, int? ignoreClass) where T : class
+    {
+        DType dtype = o.DTypeOf(labels);
+        T checkedLabels = ignoreClass is { } ignored
+            ? o.Where(o.Compare(CompareOp.Equal, labels, o.Scalar(ignored, dtype)), o.Scalar(0, dtype), labels)
+            : labels;
+        T bad = o.Cast(o.Compare(CompareOp.Less, checkedLabels, o.Scalar(0, dtype)), DType.Float32);
+        bad = o.Add(bad, o.Cast(o.Compare(CompareOp.GreaterEqual, checkedLabels, o.Scalar(classes, dtype)), DType.Float32));
+        if (dtype.IsFloatingPoint())
+            bad = o.Add(bad, o.Cast(o.Compare(CompareOp.NotEqual, checkedLabels, o.Unary(UnaryOp.Floor, checkedLabels)), DType.Float32));
+        return o.Item(o.Sum(bad));
     }
 }

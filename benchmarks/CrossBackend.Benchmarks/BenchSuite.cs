@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics.Tensors;
@@ -9,40 +8,29 @@ using static TorchSharp.torch;
 using NTensor = System.Numerics.Tensors.Tensor;
 using Tensor = TorchSharp.torch.Tensor;
 
-namespace CrossBackend.Cli;
+namespace CrossBackend.Benchmarks;
 
 /// <summary>
-/// <c>crossbackend bench [--quick] [--json]</c>: the headline performance claims, checkable in about a minute. Every
-/// case times our call, its baseline and the memory floor side by side (interleaved, round-robin, after warm-up) and
-/// prints medians and ratios. The full BenchmarkDotNet matrix lives in <c>benchmarks/</c> and calls the same
-/// <see cref="BenchSuite"/> formulations.
+/// <c>dotnet run -c Release --project benchmarks/CrossBackend.Benchmarks -- interleaved [--quick] [--json]</c>: the
+/// headline performance claims, checkable in about a minute. Every case times our call, its baseline and the memory
+/// floor side by side (interleaved, round-robin, after warm-up) and prints medians and ratios. The BenchmarkDotNet
+/// matrix (<see cref="CategoricalCrossentropyBenchmarks"/>) calls the same <see cref="BenchSuite"/> formulations.
 /// </summary>
-public static class BenchCommand
+public static class InterleavedBench
 {
-    public static Command Create(TextWriter stdout)
+    public static int Run(string[] args, TextWriter stdout)
     {
-        var quick = new Option<bool>("--quick") { Description = "Only the headline cases, fewer repetitions (about a minute)" };
-        var json = new Option<bool>("--json") { Description = "One JSON line per case: {\"case\", \"engine\", \"ours_ms\", \"baseline_ms\", \"floor_ms\"}" };
-        var command = new Command("bench", "Time our kernels against hand-written TorchSharp and the memory floor (medians, ratios).")
+        bool isQuick = args.Contains("--quick"), isJson = args.Contains("--json");
+        if (!isJson)
         {
-            quick, json,
-        };
-        command.SetAction(r =>
-        {
-            TorchEngine.EnsureNativeLoadable();   // before any torch.* call
-            bool isQuick = r.GetValue(quick), isJson = r.GetValue(json);
-            if (!isJson)
-            {
-                stdout.WriteLine($"# {Environment.ProcessorCount} cores, torch threads {torch.get_num_threads()}; medians of interleaved samples");
-                stdout.WriteLine($"{"case",-52} {"engine",-9} {"ours ms",10} {"base ms",10} {"floor ms",10} {"ours/base",10} {"ours/floor",10}");
-            }
-            foreach (BenchResult result in BenchSuite.Run(isQuick))
-                stdout.WriteLine(isJson ? result.ToJson() : result.ToText());
-            if (!isJson)
-                foreach (string line in BenchSuite.TensorCounts()) stdout.WriteLine(line);
-            return CliApp.Ok;
-        });
-        return command;
+            stdout.WriteLine($"# {Environment.ProcessorCount} cores, torch threads {torch.get_num_threads()}; medians of interleaved samples");
+            stdout.WriteLine($"{"case",-52} {"engine",-9} {"ours ms",10} {"base ms",10} {"floor ms",10} {"ours/base",10} {"ours/floor",10}");
+        }
+        foreach (BenchResult result in BenchSuite.Run(isQuick))
+            stdout.WriteLine(isJson ? result.ToJson() : result.ToText());
+        if (!isJson)
+            foreach (string line in BenchSuite.TensorCounts()) stdout.WriteLine(line);
+        return 0;
     }
 }
 
@@ -355,13 +343,13 @@ public static class BenchSuite
                 if (shape.Length == 2 && shape[0] == 32)
                 {
                     // Dispatch + validation: the public call against the raw engine kernel + mean on the same inputs.
-                    NumericsBackend<float> nb = NumericsBackend<float>.Instance;
-                    TorchBackend tb = TorchBackend.Instance;
+                    NumericsOps<float> nb = NumericsOps<float>.Instance;
+                    var tb = (TorchEngine)TensorEngines.Named("torch");
                     double[] o = Measure([
                         () => _ = Losses.CategoricalCrossentropy(p, ny)[0],
-                        () => _ = nb.Mean(nb.CategoricalCrossentropy(ny, p, false, 1))[0],
+                        () => _ = nb.MeanCategoricalCrossentropy(ny, p, false, 1)![0],
                         () => Forward(() => Losses.CategoricalCrossentropy(x, y)),
-                        () => Forward(() => tb.Mean(tb.CategoricalCrossentropy(y, x, false, 1))),
+                        () => Forward(() => tb.MeanCategoricalCrossentropy(y, x, false, 1)!),
                     ], rounds * 3);
                     yield return new($"dispatch overhead {s} (baseline: raw engine call)", "numerics", o[0], o[1], double.NaN);
                     yield return new($"dispatch overhead {s} (baseline: raw engine call)", "torch", o[2], o[3], double.NaN);

@@ -1,0 +1,272 @@
+using CrossBackend;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CrossBackend.Backends.Torch;
+
+/// <summary>The general ops on libtorch: each is one TorchSharp call (or a fixed few), results in the caller's
+/// dispose scope once <see cref="Scoped"/> hands them out.</summary>
+public sealed partial class TorchEngine
+{
+    /// <inheritdoc/>
+    public override TensorInfo Describe(Tensor x) => new(Shape(x), ToDType(x.dtype), x.device.ToString());
+
+    /// <summary>The sizes, one cheap native call per dimension (<c>Tensor.shape</c> marshals through an allocator
+    /// callback and costs about ten times as much).</summary>
+    private static long[] Shape(Tensor x)
+    {
+        var shape = new long[x.ndim];
+        for (int d = 0; d < shape.Length; d++) shape[d] = x.size(d);
+        return shape;
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Adopt(object tensor, string argumentName) =>
+        tensor as Tensor ?? throw new ArgumentException(
+            $"Argument `{argumentName}` must be a torch.Tensor. Received: a {tensor.GetType().Name}", argumentName);
+
+    /// <inheritdoc/>
+    public override double[] ToHost(Tensor x)
+    {
+        if (x.numel() == 0) return [];   // TorchSharp's TensorAccessor.ToArray throws on empty tensors of rank >= 2
+        using var scope = torch.NewDisposeScope();
+        return x.detach().to_type(ScalarType.Float64).cpu().contiguous().data<double>().ToArray();
+    }
+
+    /// <inheritdoc/>
+    public override Tensor[] Scoped(Func<Tensor[]> body)
+    {
+        using DisposeScope scope = torch.NewDisposeScope();
+        Tensor[] results = body();
+        foreach (Tensor r in results) r.MoveToOuterDisposeScope();
+        return results;
+    }
+
+    /// <inheritdoc/>
+    public override object FromArray(Array data, long[] shape) => data switch
+    {
+        float[] f => torch.tensor(f, shape),
+        double[] d => torch.tensor(d, shape),
+        int[] i => torch.tensor(i, shape),
+        long[] l => torch.tensor(l, shape),
+        byte[] b => torch.tensor(b, shape),
+        bool[] b => torch.tensor(b, shape),
+        _ => base.FromArray(data, shape),
+    };
+
+    /// <inheritdoc/>
+    public override Tensor Full(long[] shape, double value, DType dtype) => torch.full(shape, value, ToScalarType(dtype));
+
+    /// <inheritdoc/>
+    public override Tensor FromValues(double[] values, long[] shape, DType dtype) =>
+        torch.tensor(values, shape, ScalarType.Float64).to_type(ToScalarType(dtype));
+
+    /// <inheritdoc/>
+    public override Tensor Cast(Tensor x, DType dtype)
+    {
+        ScalarType target = ToScalarType(dtype);
+        return x.dtype == target ? x : x.to_type(target);
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Unary(UnaryOp op, Tensor x) => op switch
+    {
+        UnaryOp.Negate => x.neg(),
+        UnaryOp.Abs => x.abs(),
+        UnaryOp.Square => x.square(),
+        UnaryOp.Sqrt => x.sqrt(),
+        UnaryOp.Exp => x.exp(),
+        UnaryOp.Log => x.log(),
+        UnaryOp.Log1p => x.log1p(),
+        UnaryOp.Expm1 => x.expm1(),
+        UnaryOp.Sign => x.sign(),
+        UnaryOp.Sigmoid => x.sigmoid(),
+        UnaryOp.Tanh => x.tanh(),
+        UnaryOp.Softplus => nn.functional.softplus(x),
+        UnaryOp.Floor => x.floor(),
+        UnaryOp.Round => x.round(),
+        UnaryOp.Reciprocal => x.reciprocal(),
+        UnaryOp.Cos => x.cos(),
+        UnaryOp.Sin => x.sin(),
+        _ => throw new ArgumentOutOfRangeException(nameof(op), op, "Unknown unary op."),
+    };
+
+    /// <inheritdoc/>
+    public override Tensor Binary(BinaryOp op, Tensor a, Tensor b)
+    {
+        RequireBroadcast(a, b);
+        return op switch
+        {
+            BinaryOp.Add => a + b,
+            BinaryOp.Subtract => a - b,
+            BinaryOp.Multiply => a * b,
+            BinaryOp.Divide => a / b,
+            BinaryOp.Power => a.pow(b),
+            BinaryOp.Maximum => torch.maximum(a, b),
+            BinaryOp.Minimum => torch.minimum(a, b),
+            _ => throw new ArgumentOutOfRangeException(nameof(op), op, "Unknown binary op."),
+        };
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Compare(CompareOp op, Tensor a, Tensor b)
+    {
+        RequireBroadcast(a, b);
+        return op switch
+        {
+            CompareOp.Equal => a.eq(b),
+            CompareOp.NotEqual => a.ne(b),
+            CompareOp.Less => a.lt(b),
+            CompareOp.LessEqual => a.le(b),
+            CompareOp.Greater => a.gt(b),
+            CompareOp.GreaterEqual => a.ge(b),
+            _ => throw new ArgumentOutOfRangeException(nameof(op), op, "Unknown comparison."),
+        };
+    }
+
+    /// <inheritdoc/>
+    public override Tensor Where(Tensor condition, Tensor a, Tensor b) =>
+        torch.where(condition.dtype == ScalarType.Bool ? condition : condition.ne(0), a, b);
+
+    /// <inheritdoc/>
+    /// <remarks>libtorch rounds the scalar bounds to the tensor's dtype, as Keras does.</remarks>
+    public override Tensor Clip(Tensor x, double min, double max) => x.clamp(min, max);
+
+    /// <inheritdoc/>
+    public override Tensor Reduce(ReduceOp op, Tensor x, int[]? axes, bool keepDims)
+    {
+        long[] dims = Axes(x, axes);
+        if (axes is null && !keepDims)
+            return op switch
+            {
+                ReduceOp.Sum => x.sum(),
+                ReduceOp.Mean => x.mean(),
+                ReduceOp.Max => x.max(),
+                ReduceOp.Min => x.min(),
+                ReduceOp.Prod => x.prod(),
+                _ => throw new ArgumentOutOfRangeException(nameof(op), op, "Unknown reduction."),
+            };
+        if (dims.Length == 0) return x.alias();
+        switch (op)
+        {
+            case ReduceOp.Sum: return x.sum(dims, keepDims);
+            case ReduceOp.Mean: return x.mean(dims, keepDims);
+            case ReduceOp.Max: return x.amax(dims, keepDims);
+            case ReduceOp.Min: return x.amin(dims, keepDims);
+            case ReduceOp.Prod:
+                // libtorch's prod takes one dim at a time: from the last, so the earlier indices stay valid.
+                Tensor result = x;
+                foreach (long d in dims.OrderDescending()) result = result.prod(d, keepDims);
+                return result;
+            default: throw new ArgumentOutOfRangeException(nameof(op), op, "Unknown reduction.");
+        }
+    }
+
+    /// <inheritdoc/>
+    public override Tensor ArgMax(Tensor x, int axis, bool keepDims) => x.argmax(Axis(x, axis), keepDims);
+
+    /// <inheritdoc/>
+    public override Tensor ArgMin(Tensor x, int axis, bool keepDims) => x.argmin(Axis(x, axis), keepDims);
+
+    /// <inheritdoc/>
+    public override Tensor Softmax(Tensor x, int axis) => x.softmax(Axis(x, axis));
+
+    /// <inheritdoc/>
+    public override Tensor LogSoftmax(Tensor x, int axis) => x.log_softmax(Axis(x, axis));
+
+    /// <inheritdoc/>
+    public override Tensor Reshape(Tensor x, long[] shape) => x.reshape(shape);
+
+    /// <inheritdoc/>
+    public override Tensor Permute(Tensor x, int[] order) => x.permute(order.Select(d => (long)d).ToArray()).contiguous();
+
+    /// <inheritdoc/>
+    public override Tensor BroadcastTo(Tensor x, long[] shape) => x.broadcast_to(shape);
+
+    /// <inheritdoc/>
+    public override Tensor Concat(IReadOnlyList<Tensor> xs, int axis) => torch.cat(xs.ToList(), Axis(xs[0], axis));
+
+    /// <inheritdoc/>
+    public override Tensor Slice(Tensor x, int axis, long start, long length) => x.narrow(Axis(x, axis), start, length);
+
+    /// <inheritdoc/>
+    public override Tensor TakeAlongAxis(Tensor x, Tensor indices, int axis) => x.gather(Axis(x, axis), Indices(indices));
+
+    /// <inheritdoc/>
+    public override Tensor Take(Tensor x, Tensor indices, int axis)
+    {
+        int dim = (int)Axis(x, axis);
+        if (x.ndim == 1) return x.take(Indices(indices));
+        long[] shape = Shape(x);
+        Tensor picked = x.index_select(dim, Indices(indices).flatten());
+        return picked.reshape([.. shape[..dim], .. Shape(indices), .. shape[(dim + 1)..]]);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>Built by comparison with <c>arange</c>, so an out-of-range index gives an all-zero row (as
+    /// <c>tf.one_hot</c>) instead of libtorch's error.</remarks>
+    public override Tensor OneHot(Tensor indices, int classes, int axis, DType dtype)
+    {
+        Tensor hot = Indices(indices).unsqueeze(-1).eq(torch.arange(classes, dtype: ScalarType.Int64, device: indices.device));
+        int rank = (int)indices.ndim + 1;
+        int destination = axis < 0 ? axis + rank : axis;
+        Tensor cast = hot.to_type(ToScalarType(dtype));
+        return destination == rank - 1 ? cast : cast.movedim([-1], [destination]);
+    }
+
+    /// <inheritdoc/>
+    public override Tensor MatMul(Tensor a, Tensor b) => torch.matmul(a, b);
+
+    private static Tensor Indices(Tensor indices) => indices.dtype == ScalarType.Int64 ? indices : indices.to_type(ScalarType.Int64);
+
+    private static long Axis(Tensor x, int axis)
+    {
+        long rank = x.ndim;
+        long resolved = axis < 0 ? axis + rank : axis;
+        if (resolved < 0 || resolved >= rank)
+            throw new ArgumentOutOfRangeException(nameof(axis), axis,
+                $"Argument `axis` must be in [-{rank}, {rank}) for a tensor of rank {rank}. Received: axis={axis}");
+        return resolved;
+    }
+
+    private static long[] Axes(Tensor x, int[]? axes) =>
+        axes is null ? Enumerable.Range(0, (int)x.ndim).Select(d => (long)d).ToArray() : axes.Select(a => Axis(x, a)).Distinct().ToArray();
+
+    private static void RequireBroadcast(Tensor a, Tensor b)
+    {
+        long[] sa = Shape(a), sb = Shape(b);
+        if (Shapes.Broadcast(sa, sb) is null)
+            throw new ArgumentException(
+                $"Arguments `a` and `b` must broadcast. Received: a.shape={TensorInfo.FormatShape(sa)}, b.shape={TensorInfo.FormatShape(sb)}", "b");
+    }
+
+    internal static DType ToDType(ScalarType type) => type switch
+    {
+        ScalarType.Bool => DType.Bool,
+        ScalarType.Byte => DType.UInt8,
+        ScalarType.Int8 => DType.Int8,
+        ScalarType.Int16 => DType.Int16,
+        ScalarType.Int32 => DType.Int32,
+        ScalarType.Int64 => DType.Int64,
+        ScalarType.Float16 => DType.Float16,
+        ScalarType.BFloat16 => DType.BFloat16,
+        ScalarType.Float32 => DType.Float32,
+        ScalarType.Float64 => DType.Float64,
+        _ => DType.Other,
+    };
+
+    internal static ScalarType ToScalarType(DType dtype) => dtype switch
+    {
+        DType.Bool => ScalarType.Bool,
+        DType.UInt8 => ScalarType.Byte,
+        DType.Int8 => ScalarType.Int8,
+        DType.Int16 => ScalarType.Int16,
+        DType.Int32 => ScalarType.Int32,
+        DType.Int64 => ScalarType.Int64,
+        DType.Float16 => ScalarType.Float16,
+        DType.BFloat16 => ScalarType.BFloat16,
+        DType.Float32 => ScalarType.Float32,
+        DType.Float64 => ScalarType.Float64,
+        _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, $"The torch engine has no dtype {dtype.Name()}."),
+    };
+}

@@ -1,0 +1,113 @@
+namespace CrossBackend;
+
+/// <summary>
+/// Base class for an engine with one tensor type whose element type is a run-time property (TorchSharp): the engine
+/// is its own <see cref="ITensorOps{TTensor}"/>, and the untyped <see cref="ITensorEngine"/> face is written here once
+/// over the typed ops.
+/// </summary>
+/// <typeparam name="TTensor">The engine's tensor type.</typeparam>
+public abstract class TensorEngine<TTensor> : ITensorEngine, ITensorOps<TTensor> where TTensor : class
+{
+    /// <inheritdoc/>
+    public abstract string Name { get; }
+
+    /// <inheritdoc/>
+    public abstract int ClassAxis { get; }
+
+    /// <inheritdoc/>
+    public ITensorEngine Engine => this;
+
+    /// <inheritdoc/>
+    public virtual bool Owns(Type tensorType) => typeof(TTensor).IsAssignableFrom(tensorType);
+
+    /// <inheritdoc/>
+    public virtual object? OpsFor(Type tensorType) => Owns(tensorType) ? this : null;
+
+    /// <inheritdoc/>
+    public TensorInfo Describe(object tensor) => Describe(Adopt(tensor, nameof(tensor)));
+
+    /// <inheritdoc/>
+    public virtual object FromArray(Array data, long[] shape)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        DType dtype = DTypes.OfElementType(data.GetType().GetElementType()!);
+        if (dtype == DType.Other)
+            throw new ArgumentException(
+                $"Argument `data` must be an array of a numeric element type. Received: {data.GetType().Name}", nameof(data));
+        var values = new double[data.Length];
+        int i = 0;
+        foreach (object? v in data) values[i++] = v is bool b ? (b ? 1 : 0) : v is Half h ? (double)h : Convert.ToDouble(v);
+        return FromValues(values, shape, dtype);
+    }
+
+    /// <inheritdoc/>
+    public object Cast(object tensor, DType dtype) => Cast(Adopt(tensor, nameof(tensor)), dtype);
+
+    /// <inheritdoc/>
+    public object MoveAxis(object tensor, int source, int destination)
+    {
+        TTensor x = Adopt(tensor, nameof(tensor));
+        return Permute(x, Shapes.MoveAxisOrder(Describe(x).Rank, source, destination));
+    }
+
+    /// <inheritdoc/>
+    public double[] ToDoubleArray(object tensor, out long[] shape)
+    {
+        TTensor x = Adopt(tensor, nameof(tensor));
+        shape = Describe(x).Shape;
+        return ToHost(x);
+    }
+
+    /// <inheritdoc/>
+    public abstract TensorInfo Describe(TTensor x);
+    /// <inheritdoc/>
+    public abstract TTensor Adopt(object tensor, string argumentName);
+    /// <inheritdoc/>
+    public abstract double[] ToHost(TTensor x);
+    /// <inheritdoc/>
+    public virtual TTensor[] Scoped(Func<TTensor[]> body) => body();
+    /// <inheritdoc/>
+    public abstract TTensor Full(long[] shape, double value, DType dtype);
+    /// <inheritdoc/>
+    public abstract TTensor FromValues(double[] values, long[] shape, DType dtype);
+    /// <inheritdoc/>
+    public abstract TTensor Cast(TTensor x, DType dtype);
+    /// <inheritdoc/>
+    public abstract TTensor Unary(UnaryOp op, TTensor x);
+    /// <inheritdoc/>
+    public abstract TTensor Binary(BinaryOp op, TTensor a, TTensor b);
+    /// <inheritdoc/>
+    public abstract TTensor Compare(CompareOp op, TTensor a, TTensor b);
+    /// <inheritdoc/>
+    public abstract TTensor Where(TTensor condition, TTensor a, TTensor b);
+    /// <inheritdoc/>
+    public abstract TTensor Clip(TTensor x, double min, double max);
+    /// <inheritdoc/>
+    public abstract TTensor Reduce(ReduceOp op, TTensor x, int[]? axes, bool keepDims);
+    /// <inheritdoc/>
+    public abstract TTensor ArgMax(TTensor x, int axis, bool keepDims);
+    /// <inheritdoc/>
+    public abstract TTensor ArgMin(TTensor x, int axis, bool keepDims);
+    /// <inheritdoc/>
+    public abstract TTensor Softmax(TTensor x, int axis);
+    /// <inheritdoc/>
+    public abstract TTensor LogSoftmax(TTensor x, int axis);
+    /// <inheritdoc/>
+    public abstract TTensor Reshape(TTensor x, long[] shape);
+    /// <inheritdoc/>
+    public abstract TTensor Permute(TTensor x, int[] order);
+    /// <inheritdoc/>
+    public abstract TTensor BroadcastTo(TTensor x, long[] shape);
+    /// <inheritdoc/>
+    public abstract TTensor Concat(IReadOnlyList<TTensor> xs, int axis);
+    /// <inheritdoc/>
+    public abstract TTensor Slice(TTensor x, int axis, long start, long length);
+    /// <inheritdoc/>
+    public abstract TTensor TakeAlongAxis(TTensor x, TTensor indices, int axis);
+    /// <inheritdoc/>
+    public abstract TTensor Take(TTensor x, TTensor indices, int axis);
+    /// <inheritdoc/>
+    public abstract TTensor OneHot(TTensor indices, int classes, int axis, DType dtype);
+    /// <inheritdoc/>
+    public abstract TTensor MatMul(TTensor a, TTensor b);
+}

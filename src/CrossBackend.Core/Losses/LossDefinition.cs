@@ -1,0 +1,100 @@
+namespace CrossBackend;
+
+/// <summary>What a loss's <c>y_true</c> holds.</summary>
+public enum LossLabels
+{
+    /// <summary>Targets with y_pred's shape (one-hot or soft labels, regression targets).</summary>
+    SameShape,
+    /// <summary>One class index per element: y_pred's shape without the class axis (optionally with a length-1 axis).</summary>
+    ClassIndices,
+    /// <summary>No labels (a regulariser over y_pred itself); y_true is ignored and may be null.</summary>
+    None,
+}
+
+/// <summary>
+/// A loss declared once: its Keras (or FastEstimator) name, its options and its computation. The registry
+/// (<see cref="LossRegistry"/>) lists every definition; the CLI, the parity report and the tests enumerate it.
+/// </summary>
+public sealed class LossDefinition
+{
+    internal LossDefinition(string name, string summary, LossLabels labels, IReadOnlyList<LossOption> options,
+        ILossFunction function, int minRank = 1, bool ownReduction = false, IReadOnlyList<LossExample>? examples = null)
+    {
+        Examples = examples ?? [];
+        Name = name;
+        Summary = summary;
+        Labels = labels;
+        Function = function;
+        MinRank = minRank;
+        OwnReduction = ownReduction;
+        // The common options every loss takes follow its own; a FastEstimator function that reduces by its own
+        // options takes only reduction=none.
+        Options = [.. options, LossOption.Axis, LossOption.Reduction, LossOption.SampleWeights];
+    }
+
+    /// <summary>The name as Keras (or FastEstimator) spells it, e.g. <c>categorical_crossentropy</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>One line: what it computes.</summary>
+    public string Summary { get; }
+
+    /// <summary>What y_true holds.</summary>
+    public LossLabels Labels { get; }
+
+    /// <summary>Every keyword argument, the loss's own first, then axis, reduction and sample_weights.</summary>
+    public IReadOnlyList<LossOption> Options { get; }
+
+    /// <summary>The smallest rank y_pred may have.</summary>
+    public int MinRank { get; }
+
+    /// <summary>Whether the loss reduces by its own options (FastEstimator's dice_score, focal_loss): then
+    /// <c>reduction</c> defaults to, and accepts only, <see cref="Reduction.None"/>.</summary>
+    public bool OwnReduction { get; }
+
+    /// <summary>The published examples this loss reproduces (run by the parity report and the tests).</summary>
+    public IReadOnlyList<LossExample> Examples { get; }
+
+    internal ILossFunction Function { get; }
+
+    /// <summary>The option with this Keras or C# name, or null.</summary>
+    public LossOption? Option(string name) => Options.FirstOrDefault(o => o.Name == name || o.ParameterName == name);
+
+    /// <summary>
+    /// Computes the loss on the engine that owns <paramref name="yPred"/>; the result is a tensor of that engine in
+    /// y_pred's dtype.
+    /// </summary>
+    /// <exception cref="ArgumentException">An argument is invalid; the message names it and shows what was received.</exception>
+    public object Compute(object yPred, object? yTrue, LossArguments? arguments = null) =>
+        Run(yPred, yTrue, arguments, gradient: false);
+
+    /// <summary>
+    /// The gradient of <see cref="Compute"/> (same arguments) with respect to <paramref name="yPred"/>: dL/dy_pred with
+    /// y_pred's shape and dtype, on either engine — through autograd on engines that have it (TorchSharp), through a
+    /// tape over the general ops elsewhere. For <see cref="Reduction.None"/> it is the gradient of the sum of the
+    /// per-element losses (what <c>loss.sum().backward()</c> gives).
+    /// </summary>
+    /// <exception cref="ArgumentException">An argument is invalid, as for <see cref="Compute"/>.</exception>
+    public object Gradient(object yPred, object? yTrue, LossArguments? arguments = null) =>
+        Run(yPred, yTrue, arguments, gradient: true);
+
+    private object Run(object yPred, object? yTrue, LossArguments? arguments, bool gradient)
+    {
+        ArgumentNullException.ThrowIfNull(yPred, "y_pred");
+        if (Labels != LossLabels.None) ArgumentNullException.ThrowIfNull(yTrue, "y_true");
+        Dictionary<LossOption, object?> values = (arguments ?? []).Resolve(this);
+        if (OwnReduction)
+        {
+            bool given = arguments?.Any(a => Option(a.Key) == LossOption.Reduction) == true;
+            if (given && values[LossOption.Reduction] is Reduction r && r != Reduction.None)
+                throw new ArgumentException(
+                    $"Loss `{Name}` reduces by its own options; argument `reduction` must be none. Received: reduction={r.KerasName()}", "reduction");
+            values[LossOption.Reduction] = Reduction.None;
+        }
+        var program = new LossProgram(this, values);
+        ITensorProgram run = gradient ? new GradientProgram(program) : program;
+        return TensorProgram.Run(run, program.Inputs(yPred, Labels == LossLabels.None ? null : yTrue), program.InputNames)[0];
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() => Name;
+}

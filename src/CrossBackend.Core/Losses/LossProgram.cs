@@ -1,0 +1,81 @@
+namespace CrossBackend;
+
+/// <summary>
+/// One loss call: validates what every loss shares, runs the loss function, then applies sample weights and the
+/// reduction — once, for every loss and engine (Keras's <c>Loss.__call__</c>).
+/// </summary>
+internal sealed class LossProgram(LossDefinition definition, Dictionary<LossOption, object?> values) : ITensorProgram
+{
+    private readonly LossOption[] _tensorOptions = definition.Options.Where(o => o.Kind == LossOptionKind.Tensor).ToArray();
+
+    /// <summary>The program's inputs: y_pred, y_true, then every tensor-valued option (sample weights first).</summary>
+    public object?[] Inputs(object yPred, object? yTrue) => [yPred, yTrue, .. _tensorOptions.Select(o => values[o])];
+
+    /// <summary>The inputs' names for error messages.</summary>
+    public string[] InputNames => ["y_pred", "y_true", .. _tensorOptions.Select(o => o.ParameterName)];
+
+    public TTensor[] Run<TTensor>(ITensorOps<TTensor> ops, TTensor?[] inputs) where TTensor : class
+    {
+        TTensor yPred = inputs[0]!;
+        TensorInfo pred = ops.Describe(yPred);
+        Validate.Prediction(pred, definition.MinRank);
+        var tensors = new Dictionary<LossOption, TTensor>();
+        for (int i = 0; i < _tensorOptions.Length; i++)
+            if (inputs[2 + i] is { } t)
+            {
+                Validate.SameDevice(pred, ops.Describe(t), _tensorOptions[i].ParameterName);
+                tensors[_tensorOptions[i]] = t;
+            }
+        if (inputs[1] is { } yTrue) Validate.SameDevice(pred, ops.Describe(yTrue), "y_true");
+
+        var c = new LossContext<TTensor>(ops, definition, values, yPred, inputs[1], tensors);
+        LossTerms<TTensor> terms = definition.Function.Compute(c);
+        if (terms.Reduced) return [terms.Loss];
+
+        long[] lossShape = ops.Describe(terms.Loss).Shape;
+        Reduction reduction = c.Reduction;
+        if (reduction is Reduction.SumOverBatchSize or Reduction.WeightedMean) Validate.ElementCount(lossShape, pred);
+        TTensor? sample = tensors.TryGetValue(LossOption.SampleWeights, out TTensor? s) ? SampleWeights(ops, s, lossShape, pred.DType) : null;
+        TTensor? weights = terms.Weights is null ? sample : sample is null ? terms.Weights : ops.Mul(terms.Weights, sample);
+        return [Reduce(ops, terms.Loss, weights, reduction, terms.Valid)];
+    }
+
+    /// <summary>
+    /// Sample weights in Keras's shapes, broadcast to the per-element loss: one element (a scalar weight), a prefix of
+    /// the loss shape such as (Batch,), or either with trailing length-1 axes (Keras's <c>[[1.2], [3.4], [5.6]]</c> for a
+    /// (3,) loss), which are squeezed as <c>squeeze_or_expand_to_same_rank</c> does.
+    /// </summary>
+    private static T SampleWeights<T>(ITensorOps<T> ops, T weights, long[] lossShape, DType dtype) where T : class
+    {
+        T w = ops.Cast(weights, dtype);
+        long[] shape = ops.Describe(w).Shape;
+        if (Shapes.Count(shape) == 1 && Shapes.Count(lossShape) != 1)
+            return ops.BroadcastTo(ops.Reshape(w, lossShape.Select(_ => 1L).ToArray()), lossShape);
+        int rank = shape.Length;
+        while (rank > 0 && (rank > lossShape.Length || shape[rank - 1] != lossShape[rank - 1]) && shape[rank - 1] == 1) rank--;
+        bool prefix = rank <= lossShape.Length && shape.AsSpan(0, rank).SequenceEqual(lossShape.AsSpan(0, rank));
+        if (!prefix)
+            throw new ArgumentException(
+                "Argument `sampleWeights` must be a scalar or have a shape that is a prefix of the per-element loss shape " +
+                "(optionally followed by length-1 axes). " +
+                $"Received: sampleWeights.shape={TensorInfo.FormatShape(shape)}, loss shape={TensorInfo.FormatShape(lossShape)}", "sampleWeights");
+        long[] padded = [.. shape.AsSpan(0, rank), .. Enumerable.Repeat(1L, lossShape.Length - rank)];
+        return ops.BroadcastTo(ops.Reshape(w, padded), lossShape);
+    }
+
+    /// <summary>Applies the weights and the reduction; <paramref name="valid"/> replaces the element count of
+    /// <see cref="Reduction.SumOverBatchSize"/>.</summary>
+    private static T Reduce<T>(ITensorOps<T> ops, T loss, T? weights, Reduction reduction, T? valid) where T : class
+    {
+        T weighted = weights is null ? loss : ops.Mul(loss, weights);
+        return reduction switch
+        {
+            Reduction.None => weighted,
+            Reduction.Sum => ops.Sum(weighted),
+            // Without an ignore mask the denominator is the element count: the engine's own mean, one native op.
+            Reduction.SumOverBatchSize => valid is null ? ops.Mean(weighted) : ops.DivideNoNan(ops.Sum(weighted), ops.Sum(valid)),
+            Reduction.WeightedMean => weights is null ? ops.Mean(weighted) : ops.DivideNoNan(ops.Sum(weighted), ops.Sum(weights)),
+            _ => throw new ArgumentOutOfRangeException(nameof(reduction), reduction, $"Unknown reduction. Received: reduction={reduction}"),
+        };
+    }
+}

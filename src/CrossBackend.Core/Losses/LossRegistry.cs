@@ -1,0 +1,22 @@
+namespace CrossBackend;
+
+/// <summary>
+/// Every loss, declared once. The CLI's <c>loss</c> and <c>parity</c> commands, the parity report and the tests
+/// enumerate this list: adding a loss is one file in <c>Losses/</c> and one line here.
+/// </summary>
+public static class LossRegistry
+{
+    /// <summary>Every registered loss, in the order the CLI lists them.</summary>
+    public static IReadOnlyList<LossDefinition> All { get; } =
+    [
+        CategoricalCrossentropyLoss.Definition,
+        SparseCategoricalCrossentropyLoss.Definition,
+        BinaryCrossentropyLoss.Definition,
+        MeanSquaredErrorLoss.Definition,
+    ];
+
+    /// <summary>The loss with this name; throws <see cref="ArgumentException"/> listing the known names otherwise.</summary>
+    public static LossDefinition Get(string name) =>
+        All.FirstOrDefault(d => d.Name == name) ?? throw new ArgumentException(
+            $"Unknown loss '{name}'. Known losses: {string.Join(", ", All.Select(d => d.Name))}.", nameof(name));
+}

@@ -1,0 +1,51 @@
+namespace CrossBackend;
+
+public static partial class Losses
+{
+    /// <summary>
+    /// Mean squared error, Keras's <c>mean_squared_error</c>: mean((y_true − y_pred)²) over the axis, then the
+    /// reduction, on either engine.
+    /// </summary>
+    /// <remarks>
+    /// <para><b>Example</b> (Keras's documentation): y_true = [[0, 1], [0, 0]], y_pred = [[1, 1], [1, 0]] give
+    /// <b>0.5</b> (per element [0.5, 0.5]); with sample weights [0.7, 0.3], <b>0.25</b>. PyTorch's <c>MSELoss</c>
+    /// averages over every element (here also 0.5); FastEstimator's <c>mean_squared_error</c> is Keras's.</para>
+    /// </remarks>
+    /// <param name="yPred">Predictions, rank ≥ 1, floating point.</param>
+    /// <param name="yTrue">Targets with y_pred's shape.</param>
+    /// <param name="axis">The axis averaged over; default the engine's class axis (−1 channels-last, 1 channels-first).</param>
+    /// <param name="reduction">How the per-element losses are reduced (Keras's default: sum over batch size).</param>
+    /// <param name="sampleWeights">A tensor of the same engine: a scalar, (Batch,), a prefix of the per-element loss
+    /// shape, or that shape with trailing 1s.</param>
+    /// <returns>A tensor of the same engine and dtype as <paramref name="yPred"/>.</returns>
+    public static TPred MeanSquaredError<TPred, TTrue>(TPred yPred, TTrue yTrue, int? axis = null,
+        Reduction reduction = Reduction.SumOverBatchSize, object? sampleWeights = null)
+        where TPred : class
+        where TTrue : class =>
+        (TPred)MeanSquaredErrorLoss.Definition.Compute(yPred, yTrue, new LossArguments
+        {
+            [LossOption.Axis.Name] = axis,
+            [LossOption.Reduction.Name] = reduction,
+            [LossOption.SampleWeights.Name] = sampleWeights,
+        });
+}
+
+/// <summary>The engine-independent definition of <see cref="Losses.MeanSquaredError{TPred,TTrue}"/>.</summary>
+internal sealed class MeanSquaredErrorLoss : ILossFunction
+{
+    public static readonly LossDefinition Definition = new("mean_squared_error", "mean((y_true − y_pred)²) over the axis",
+        LossLabels.SameShape, [], new MeanSquaredErrorLoss(), examples:
+        [
+            new("Keras docs", [1, 1, 1, 0], [2, 2], [0, 1, 0, 0], null, LossExample.Defaults, [0.5]),
+            new("Keras docs", [1, 1, 1, 0], [2, 2], [0, 1, 0, 0], null, new Dictionary<string, object?> { ["sample_weights"] = new[] { 0.7, 0.3 } }, [0.25]),
+            new("Keras docs", [1, 1, 1, 0], [2, 2], [0, 1, 0, 0], null, new Dictionary<string, object?> { ["reduction"] = Reduction.Sum }, [1.0]),
+            new("Keras docs", [1, 1, 1, 0], [2, 2], [0, 1, 0, 0], null, new Dictionary<string, object?> { ["reduction"] = Reduction.None }, [0.5, 0.5]),
+        ]);
+
+    public LossTerms<T> Compute<T>(LossContext<T> c) where T : class
+    {
+        c.RequireSameShape();
+        ITensorOps<T> o = c.Ops;
+        return new(o.Mean(o.Square(o.Sub(c.YPred, c.Target)), c.Axis));
+    }
+}

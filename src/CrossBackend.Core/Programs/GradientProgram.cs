@@ -1,0 +1,22 @@
+namespace CrossBackend;
+
+/// <summary>
+/// The gradient of a program's first result (summed) with respect to its first input: through the engine's own
+/// autograd where it has one (<see cref="IAutograd{TTensor}"/>), else through a <see cref="TapeOps{T}"/> over its
+/// general ops. One path for every loss and function; no hand-written backward.
+/// </summary>
+internal sealed class GradientProgram(ITensorProgram forward, int sources = 1) : ITensorProgram
+{
+    public TTensor[] Run<TTensor>(ITensorOps<TTensor> ops, TTensor?[] inputs) where TTensor : class
+    {
+        if (ops is IAutograd<TTensor> autograd)
+            return autograd.Gradients(
+                s => forward.Run(ops, [.. s, .. inputs.Skip(sources)])[0],
+                inputs.Take(sources).Select(x => x!).ToArray());
+        var tape = new TapeOps<TTensor>(ops);
+        TapeTensor<TTensor>[] watched = inputs.Take(sources).Select(x => tape.Watch(x!)).ToArray();
+        TapeTensor<TTensor>?[] all = [.. watched, .. inputs.Skip(sources).Select(x => x is null ? null : TapeOps<TTensor>.Constant(x))];
+        tape.Backward(forward.Run(tape, all)[0]);
+        return watched.Select(tape.GradientOf).ToArray();
+    }
+}

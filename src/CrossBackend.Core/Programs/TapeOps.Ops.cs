@@ -1,0 +1,230 @@
+namespace CrossBackend;
+
+/// <summary>Each general op with its backward step.</summary>
+internal sealed partial class TapeOps<T>
+{
+    public TensorInfo Describe(TapeTensor<T> x) => inner.Describe(x.Value);
+    public TapeTensor<T> Adopt(object tensor, string argumentName) => Untracked(inner.Adopt(tensor, argumentName));
+    public double[] ToHost(TapeTensor<T> x) => inner.ToHost(x.Value);
+    public TapeTensor<T>[] Scoped(Func<TapeTensor<T>[]> body) => body();
+    public TapeTensor<T> Full(long[] shape, double value, DType dtype) => Untracked(inner.Full(shape, value, dtype));
+    public TapeTensor<T> FromValues(double[] values, long[] shape, DType dtype) => Untracked(inner.FromValues(values, shape, dtype));
+
+    public TapeTensor<T> Cast(TapeTensor<T> x, DType dtype)
+    {
+        DType from = inner.Describe(x.Value).DType;
+        T y = inner.Cast(x.Value, dtype);
+        if (!from.IsFloatingPoint() || !dtype.IsFloatingPoint()) return Untracked(y);
+        return Record(y, g => Accumulate(x, inner.Cast(g, from)), x);
+    }
+
+    public TapeTensor<T> Unary(UnaryOp op, TapeTensor<T> x)
+    {
+        T v = x.Value, y = inner.Unary(op, v);
+        Func<T, T>? rule = op switch
+        {
+            UnaryOp.Negate => g => inner.Unary(UnaryOp.Negate, g),
+            UnaryOp.Abs => g => Mul(g, inner.Unary(UnaryOp.Sign, v)),
+            UnaryOp.Square => g => Mul(g, Mul(v, Scalar(2, v))),
+            UnaryOp.Sqrt => g => Div(g, Mul(y, Scalar(2, v))),
+            UnaryOp.Exp => g => Mul(g, y),
+            UnaryOp.Log => g => Div(g, v),
+            UnaryOp.Log1p => g => Div(g, Add(v, Scalar(1, v))),
+            UnaryOp.Expm1 => g => Mul(g, Add(y, Scalar(1, v))),
+            UnaryOp.Sigmoid => g => Mul(g, Mul(y, Sub(Scalar(1, v), y))),
+            UnaryOp.Tanh => g => Mul(g, Sub(Scalar(1, v), inner.Unary(UnaryOp.Square, y))),
+            UnaryOp.Softplus => g => Mul(g, inner.Unary(UnaryOp.Sigmoid, v)),
+            UnaryOp.Reciprocal => g => inner.Unary(UnaryOp.Negate, Mul(g, inner.Unary(UnaryOp.Square, y))),
+            UnaryOp.Cos => g => inner.Unary(UnaryOp.Negate, Mul(g, inner.Unary(UnaryOp.Sin, v))),
+            UnaryOp.Sin => g => Mul(g, inner.Unary(UnaryOp.Cos, v)),
+            _ => null,   // Sign, Floor, Round: zero gradient almost everywhere
+        };
+        return rule is null ? Untracked(y) : Record(y, g => Accumulate(x, rule(g)), x);
+    }
+
+    public TapeTensor<T> Binary(BinaryOp op, TapeTensor<T> a, TapeTensor<T> b)
+    {
+        T va = a.Value, vb = b.Value, y = inner.Binary(op, va, vb);
+        return Record(y, g =>
+        {
+            switch (op)
+            {
+                case BinaryOp.Add: Accumulate(a, g); Accumulate(b, g); break;
+                case BinaryOp.Subtract: Accumulate(a, g); Accumulate(b, inner.Unary(UnaryOp.Negate, g)); break;
+                case BinaryOp.Multiply: Accumulate(a, Mul(g, vb)); Accumulate(b, Mul(g, va)); break;
+                case BinaryOp.Divide:
+                    Accumulate(a, Div(g, vb));
+                    if (b.Tracked) Accumulate(b, inner.Unary(UnaryOp.Negate, Div(Mul(g, y), vb)));
+                    break;
+                case BinaryOp.Power:
+                    if (a.Tracked) Accumulate(a, Mul(g, Mul(vb, inner.Binary(BinaryOp.Power, va, Sub(vb, Scalar(1, vb))))));
+                    if (b.Tracked) Accumulate(b, Mul(g, Mul(y, inner.Unary(UnaryOp.Log, va))));
+                    break;
+                case BinaryOp.Maximum:
+                case BinaryOp.Minimum:
+                    // PyTorch's rule: the larger (smaller) input takes the gradient; ties split it in half.
+                    CompareOp wins = op == BinaryOp.Maximum ? CompareOp.Greater : CompareOp.Less;
+                    T tie = Mul(Mask(CompareOp.Equal, va, vb, g), Scalar(0.5, g));
+                    Accumulate(a, Mul(g, Add(Mask(wins, va, vb, g), tie)));
+                    Accumulate(b, Mul(g, Add(Mask(wins, vb, va, g), tie)));
+                    break;
+            }
+        }, a, b);
+    }
+
+    public TapeTensor<T> Compare(CompareOp op, TapeTensor<T> a, TapeTensor<T> b) => Untracked(inner.Compare(op, a.Value, b.Value));
+
+    public TapeTensor<T> Where(TapeTensor<T> condition, TapeTensor<T> a, TapeTensor<T> b)
+    {
+        T y = inner.Where(condition.Value, a.Value, b.Value);
+        return Record(y, g =>
+        {
+            T zero = Zeros(g);
+            Accumulate(a, inner.Where(condition.Value, g, zero));
+            Accumulate(b, inner.Where(condition.Value, zero, g));
+        }, a, b);
+    }
+
+    public TapeTensor<T> Clip(TapeTensor<T> x, double min, double max)
+    {
+        T v = x.Value, y = inner.Clip(v, min, max);
+        // PyTorch's clamp: the gradient passes where min ≤ x ≤ max (bounds rounded to the dtype, as in the forward).
+        return Record(y, g => Accumulate(x, Mul(g, Mul(Mask(CompareOp.GreaterEqual, v, inner.Clip(v, min, min), g),
+            Mask(CompareOp.LessEqual, v, inner.Clip(v, max, max), g)))), x);
+    }
+
+    public TapeTensor<T> Reduce(ReduceOp op, TapeTensor<T> x, int[]? axes, bool keepDims)
+    {
+        T v = x.Value, y = inner.Reduce(op, v, axes, keepDims);
+        long[] shape = inner.Describe(v).Shape;
+        return Record(y, g =>
+        {
+            T up = Expand(g, shape, axes, keepDims);
+            switch (op)
+            {
+                case ReduceOp.Sum: Accumulate(x, up); break;
+                case ReduceOp.Mean:
+                    long count = Shapes.Count(shape) / Math.Max(1, Shapes.Count(inner.Describe(y).Shape));
+                    Accumulate(x, Div(up, Scalar(count, g)));
+                    break;
+                case ReduceOp.Max:
+                case ReduceOp.Min:
+                    // As PyTorch's amax/amin: the gradient is shared evenly among the tied extremes.
+                    T mask = Mask(CompareOp.Equal, v, Expand(y, shape, axes, keepDims), g);
+                    T ties = Expand(inner.Reduce(ReduceOp.Sum, mask, axes, keepDims), shape, axes, keepDims);
+                    Accumulate(x, Div(Mul(up, mask), ties));
+                    break;
+                case ReduceOp.Prod: Accumulate(x, Div(Mul(up, Expand(y, shape, axes, keepDims)), v)); break;
+            }
+        }, x);
+    }
+
+    public TapeTensor<T> ArgMax(TapeTensor<T> x, int axis, bool keepDims) => Untracked(inner.ArgMax(x.Value, axis, keepDims));
+    public TapeTensor<T> ArgMin(TapeTensor<T> x, int axis, bool keepDims) => Untracked(inner.ArgMin(x.Value, axis, keepDims));
+
+    public TapeTensor<T> Softmax(TapeTensor<T> x, int axis)
+    {
+        T y = inner.Softmax(x.Value, axis);
+        return Record(y, g => Accumulate(x, Mul(y, Sub(g, inner.Reduce(ReduceOp.Sum, Mul(g, y), [axis], keepDims: true)))), x);
+    }
+
+    public TapeTensor<T> LogSoftmax(TapeTensor<T> x, int axis)
+    {
+        T y = inner.LogSoftmax(x.Value, axis);
+        return Record(y, g => Accumulate(x, Sub(g, Mul(inner.Unary(UnaryOp.Exp, y), inner.Reduce(ReduceOp.Sum, g, [axis], keepDims: true)))), x);
+    }
+
+    public TapeTensor<T> Reshape(TapeTensor<T> x, long[] shape)
+    {
+        long[] original = inner.Describe(x.Value).Shape;
+        return Record(inner.Reshape(x.Value, shape), g => Accumulate(x, inner.Reshape(g, original)), x);
+    }
+
+    public TapeTensor<T> Permute(TapeTensor<T> x, int[] order) =>
+        Record(inner.Permute(x.Value, order), g => Accumulate(x, inner.Permute(g, Shapes.Inverse(order))), x);
+
+    public TapeTensor<T> BroadcastTo(TapeTensor<T> x, long[] shape) =>
+        Record(inner.BroadcastTo(x.Value, shape), g => Accumulate(x, g), x);
+
+    public TapeTensor<T> Concat(IReadOnlyList<TapeTensor<T>> xs, int axis)
+    {
+        T y = inner.Concat(xs.Select(t => t.Value).ToList(), axis);
+        return Record(y, g =>
+        {
+            long start = 0;
+            foreach (TapeTensor<T> t in xs)
+            {
+                long[] shape = inner.Describe(t.Value).Shape;
+                long length = shape[axis < 0 ? axis + shape.Length : axis];
+                Accumulate(t, inner.Slice(g, axis, start, length));
+                start += length;
+            }
+        }, [.. xs]);
+    }
+
+    public TapeTensor<T> Slice(TapeTensor<T> x, int axis, long start, long length)
+    {
+        long[] shape = inner.Describe(x.Value).Shape;
+        int d = axis < 0 ? axis + shape.Length : axis;
+        return Record(inner.Slice(x.Value, axis, start, length), g =>
+        {
+            DType dtype = inner.Describe(g).DType;
+            var parts = new List<T>();
+            if (start > 0) parts.Add(inner.Full([.. shape[..d], start, .. shape[(d + 1)..]], 0, dtype));
+            parts.Add(g);
+            long after = shape[d] - start - length;
+            if (after > 0) parts.Add(inner.Full([.. shape[..d], after, .. shape[(d + 1)..]], 0, dtype));
+            Accumulate(x, parts.Count == 1 ? g : inner.Concat(parts, d));
+        }, x);
+    }
+
+    public TapeTensor<T> TakeAlongAxis(TapeTensor<T> x, TapeTensor<T> indices, int axis)
+    {
+        long[] shape = inner.Describe(x.Value).Shape;
+        int d = axis < 0 ? axis + shape.Length : axis;
+        return Record(inner.TakeAlongAxis(x.Value, indices.Value, axis), g =>
+        {
+            if (inner.Describe(indices.Value).Shape[d] != 1)
+                throw new NotSupportedException("The tape differentiates TakeAlongAxis only for one index per row.");
+            T hot = inner.OneHot(inner.Reshape(indices.Value, Shapes.Without(inner.Describe(indices.Value).Shape, d)),
+                (int)shape[d], d, inner.Describe(g).DType);
+            Accumulate(x, Mul(hot, g));
+        }, x);
+    }
+
+    public TapeTensor<T> Take(TapeTensor<T> x, TapeTensor<T> indices, int axis)
+    {
+        T y = inner.Take(x.Value, indices.Value, axis);
+        return Record(y, g =>
+        {
+            long[] shape = inner.Describe(x.Value).Shape;
+            if (shape.Length != 1) throw new NotSupportedException("The tape differentiates Take only for a 1-D table.");
+            long n = Shapes.Count(inner.Describe(indices.Value).Shape);
+            T hot = inner.OneHot(inner.Reshape(indices.Value, [n]), (int)shape[0], 1, inner.Describe(g).DType);
+            Accumulate(x, inner.Reshape(inner.MatMul(inner.Reshape(g, [1, n]), hot), shape));
+        }, x);
+    }
+
+    public TapeTensor<T> OneHot(TapeTensor<T> indices, int classes, int axis, DType dtype) =>
+        Untracked(inner.OneHot(indices.Value, classes, axis, dtype));
+
+    public TapeTensor<T> MatMul(TapeTensor<T> a, TapeTensor<T> b)
+    {
+        T va = a.Value, vb = b.Value;
+        if (inner.Describe(va).Rank < 2 || inner.Describe(vb).Rank < 2)
+            throw new NotSupportedException("The tape differentiates MatMul of operands of rank >= 2.");
+        return Record(inner.MatMul(va, vb), g =>
+        {
+            if (a.Tracked) Accumulate(a, inner.MatMul(g, SwapLast(vb)));
+            if (b.Tracked) Accumulate(b, inner.MatMul(SwapLast(va), g));
+        }, a, b);
+    }
+
+    private T SwapLast(T x)
+    {
+        int rank = inner.Describe(x).Rank;
+        int[] order = Enumerable.Range(0, rank).ToArray();
+        (order[^1], order[^2]) = (order[^2], order[^1]);
+        return inner.Permute(x, order);
+    }
+}
