@@ -30,7 +30,8 @@ public sealed unsafe partial class NumericsOps<T>
                 $"Argument `shape` must have as many elements as `x`. Received: x.shape={TensorInfo.FormatShape(from)} ({count} elements), shape={TensorInfo.FormatShape(shape)}",
                 nameof(shape));
         nint[] lengths = target.Length == 0 ? [1] : TensorData.Lengths(target);
-        return x.IsDense ? Tensor.Reshape(x, lengths) : Tensor.Create(TensorData.ToArray(x), lengths);
+        // One copy: System.Numerics.Tensors 10's Tensor.Reshape rejects some dense tensors (e.g. (3, 1) → (3,)).
+        return Tensor.Create(TensorData.ToArray(x), lengths);
     }
 
     /// <inheritdoc/>

@@ -7,7 +7,7 @@ using BFloat16 = CrossBackend.Backends.Numerics.BFloat16;
 namespace CrossBackend.Tests;
 
 /// <summary>
-/// The channels-last engine's analytic gradients (<c>Losses.*Gradient</c>) against TorchSharp's autograd of the same
+/// The channels-last engine's tape gradients (<see cref="LossDefinition.Gradient"/>) against TorchSharp's autograd of the same
 /// losses on the same inputs, for every option and reduction.
 /// </summary>
 public sealed class GradientTests
@@ -75,9 +75,9 @@ public sealed class GradientTests
         var ns = Tensor.Create(sampleWeights, [3]);
         Tensor<double> numerics = kind switch
         {
-            LossKind.Categorical => Losses.CategoricalCrossentropyGradient(np, nt, fromLogits, classWeights: weights, axis: 1, sampleWeights: ns),
-            LossKind.Sparse => Losses.SparseCategoricalCrossentropyGradient(np, nt, fromLogits, classWeights: weights, axis: 1, sampleWeights: ns),
-            _ => Losses.BinaryCrossentropyGradient(np, nt, fromLogits, classWeights: weights, axis: 1, sampleWeights: ns),
+            LossKind.Categorical => GradientCalls.CategoricalCrossentropyGradient(np, nt, fromLogits, classWeights: weights, axis: 1, sampleWeights: ns),
+            LossKind.Sparse => GradientCalls.SparseCategoricalCrossentropyGradient(np, nt, fromLogits, classWeights: weights, axis: 1, sampleWeights: ns),
+            _ => GradientCalls.BinaryCrossentropyGradient(np, nt, fromLogits, classWeights: weights, axis: 1, sampleWeights: ns),
         };
 
         TorchEngine.EnsureNativeLoadable();
@@ -141,19 +141,19 @@ public sealed class GradientTests
     {
         var p = Tensor.Create(new[] { 0.2f, 0.3f, 0.5f }, [1, 3]);
         var y = Tensor.Create(new[] { 0f, 0f, 1f }, [1, 3]);
-        Assert.That(Values(Losses.CategoricalCrossentropyGradient(p, y)), Is.EqualTo(new[] { 1.0, 1, -1 }).Within(1e-6));
+        Assert.That(Values(GradientCalls.CategoricalCrossentropyGradient(p, y)), Is.EqualTo(new[] { 1.0, 1, -1 }).Within(1e-6));
         var z = Tensor.Create(new[] { 0f, 0f, 0f }, [1, 3]);
-        Assert.That(Values(Losses.CategoricalCrossentropyGradient(z, y, fromLogits: true)),
+        Assert.That(Values(GradientCalls.CategoricalCrossentropyGradient(z, y, fromLogits: true)),
             Is.EqualTo(new[] { 1 / 3.0, 1 / 3.0, -2 / 3.0 }).Within(1e-6));
 
         var p2 = Tensor.Create(new[] { 0.2f, 0.3f, 0.5f, 0.25f, 0.25f, 0.5f }, [2, 3]);
         var labels = Tensor.Create(new[] { 2, 0 }, [2]);
-        Assert.That(Values(Losses.SparseCategoricalCrossentropyGradient(p2, labels)),
+        Assert.That(Values(GradientCalls.SparseCategoricalCrossentropyGradient(p2, labels)),
             Is.EqualTo(new[] { 0.5, 0.5, -0.5, -1.5, 0.5, 0.5 }).Within(1e-6));
 
         var pb = Tensor.Create(new[] { 0.8f, 0.4f }, [1, 2]);
         var yb = Tensor.Create(new[] { 1f, 0f }, [1, 2]);
-        Assert.That(Values(Losses.BinaryCrossentropyGradient(pb, yb)), Is.EqualTo(new[] { -0.625, 1 / 1.2 }).Within(1e-6));
+        Assert.That(Values(GradientCalls.BinaryCrossentropyGradient(pb, yb)), Is.EqualTo(new[] { -0.625, 1 / 1.2 }).Within(1e-6));
     }
 
     [Test]
@@ -161,8 +161,8 @@ public sealed class GradientTests
     {
         var p = Tensor.Create(new[] { 0.2, 0.3, 0.5, 0.25, 0.25, 0.5 }, [2, 3]);
         var labels = Tensor.Create(new[] { 2, 0 }, [2]);
-        double[] none = Values(Losses.SparseCategoricalCrossentropyGradient(p, labels, averageLoss: false));
-        double[] sum = Values(Losses.SparseCategoricalCrossentropyGradient(p, labels, reduction: Reduction.Sum));
+        double[] none = Values(GradientCalls.SparseCategoricalCrossentropyGradient(p, labels, averageLoss: false));
+        double[] sum = Values(GradientCalls.SparseCategoricalCrossentropyGradient(p, labels, reduction: Reduction.Sum));
         Assert.That(none, Is.EqualTo(sum));
     }
 
@@ -172,7 +172,7 @@ public sealed class GradientTests
         var p = Tensor.Create(new[] { 0.2f, 0.3f, 0.5f, 0.25f, 0.25f, 0.5f }, [2, 3]);
         var labels = Tensor.Create(new[] { -1, -1 }, [2]);
         foreach (Reduction reduction in Enum.GetValues<Reduction>())
-            Assert.That(Values(Losses.SparseCategoricalCrossentropyGradient(p, labels, ignoreClass: -1, reduction: reduction)),
+            Assert.That(Values(GradientCalls.SparseCategoricalCrossentropyGradient(p, labels, ignoreClass: -1, reduction: reduction)),
                 Is.All.EqualTo(0.0), reduction.ToString());
     }
 
@@ -184,29 +184,29 @@ public sealed class GradientTests
         // The float32 gradient of the same (rounded) inputs, rounded once to the narrow dtype.
         float[] halfPred = pred.Select(v => (float)(Half)v).ToArray();
         float[] bfPred = pred.Select(v => (float)(BFloat16)v).ToArray();
-        double[] halfExpected = Values(Losses.CategoricalCrossentropyGradient(Tensor.Create(halfPred, [2, 3]), target))
+        double[] halfExpected = Values(GradientCalls.CategoricalCrossentropyGradient(Tensor.Create(halfPred, [2, 3]), target))
             .Select(v => (double)(Half)(float)v).ToArray();
-        double[] bfExpected = Values(Losses.CategoricalCrossentropyGradient(Tensor.Create(bfPred, [2, 3]), target))
+        double[] bfExpected = Values(GradientCalls.CategoricalCrossentropyGradient(Tensor.Create(bfPred, [2, 3]), target))
             .Select(v => (double)(float)(BFloat16)(float)v).ToArray();
 
-        Tensor<Half> half = Losses.CategoricalCrossentropyGradient(Tensor.Create(pred.Select(v => (Half)v).ToArray(), [2, 3]), target);
-        Tensor<BFloat16> bf = Losses.CategoricalCrossentropyGradient(Tensor.Create(pred.Select(v => (BFloat16)v).ToArray(), [2, 3]), target);
+        Tensor<Half> half = GradientCalls.CategoricalCrossentropyGradient(Tensor.Create(pred.Select(v => (Half)v).ToArray(), [2, 3]), target);
+        Tensor<BFloat16> bf = GradientCalls.CategoricalCrossentropyGradient(Tensor.Create(pred.Select(v => (BFloat16)v).ToArray(), [2, 3]), target);
         Assert.That(half.Lengths.ToArray(), Is.EqualTo(new nint[] { 2, 3 }));
         Assert.That(Values(half), Is.EqualTo(halfExpected));
         Assert.That(Values(bf), Is.EqualTo(bfExpected));
     }
 
+    /// <summary>One gradient API on both engines: on torch it is autograd's, with y_pred's shape and dtype.</summary>
     [Test]
-    public void TorchEngineRefersToAutograd()
+    public void TorchGradientComesFromAutograd()
     {
         TorchEngine.EnsureNativeLoadable();
         using var scope = torch.NewDisposeScope();
         torch.Tensor p = torch.tensor(new[] { 0.2f, 0.3f, 0.5f }, [1, 3]);
         torch.Tensor y = torch.tensor(new[] { 0f, 0f, 1f }, [1, 3]);
-        var e = Assert.Throws<NotSupportedException>(() => Losses.CategoricalCrossentropyGradient(p, y));
-        Assert.That(e!.Message, Does.Contain("torch").And.Contain("backward()"));
-        Assert.Throws<NotSupportedException>(() => Losses.SparseCategoricalCrossentropyGradient(p, torch.tensor(new long[] { 2 })));
-        Assert.Throws<NotSupportedException>(() => Losses.BinaryCrossentropyGradient(p, y));
+        torch.Tensor g = GradientCalls.CategoricalCrossentropyGradient(p, y);
+        Assert.That(g.data<float>().ToArray(), Is.EqualTo(new[] { 1f, 1f, -1f }).Within(1e-6));
+        Assert.That(p.requires_grad, Is.False, "y_pred is left as it was");
     }
 
     [Test]
@@ -214,10 +214,10 @@ public sealed class GradientTests
     {
         var p = Tensor.Create(new[] { 0.2f, 0.3f, 0.5f }, [1, 3]);
         var y = Tensor.Create(new[] { 0f, 0f, 1f }, [1, 3]);
-        Assert.Throws<ArgumentOutOfRangeException>(() => Losses.CategoricalCrossentropyGradient(p, y, labelSmoothing: 2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => GradientCalls.CategoricalCrossentropyGradient(p, y, labelSmoothing: 2));
         Assert.Throws<ArgumentOutOfRangeException>(() =>
-            Losses.SparseCategoricalCrossentropyGradient(p, Tensor.Create(new[] { 3 }, [1])));
-        Assert.Throws<ArgumentException>(() => Losses.BinaryCrossentropyGradient(p, Tensor.Create(new[] { 0f, 1f }, [1, 2])));
+            GradientCalls.SparseCategoricalCrossentropyGradient(p, Tensor.Create(new[] { 3 }, [1])));
+        Assert.Throws<ArgumentException>(() => GradientCalls.BinaryCrossentropyGradient(p, Tensor.Create(new[] { 0f, 1f }, [1, 2])));
     }
 
     // ---- the two sides ----
@@ -287,11 +287,11 @@ public sealed class GradientTests
         object? sample = o.SampleWeights ? Numerics.Tensor(x.SampleWeights, [x.Shape[0]], dtype) : null;
         object gradient = kind switch
         {
-            LossKind.Categorical => Losses.CategoricalCrossentropyGradient(pred, target, fromLogits, classWeights: ClassWeights(kind, o),
+            LossKind.Categorical => GradientCalls.CategoricalCrossentropyGradient(pred, target, fromLogits, classWeights: ClassWeights(kind, o),
                 labelSmoothing: Smoothing(o), reduction: reduction, sampleWeights: sample),
-            LossKind.Sparse => Losses.SparseCategoricalCrossentropyGradient(pred, target, fromLogits, classWeights: ClassWeights(kind, o),
+            LossKind.Sparse => GradientCalls.SparseCategoricalCrossentropyGradient(pred, target, fromLogits, classWeights: ClassWeights(kind, o),
                 ignoreClass: IgnoreClass(kind, o), labelSmoothing: Smoothing(o), reduction: reduction, sampleWeights: sample),
-            _ => Losses.BinaryCrossentropyGradient(pred, target, fromLogits, classWeights: ClassWeights(kind, o),
+            _ => GradientCalls.BinaryCrossentropyGradient(pred, target, fromLogits, classWeights: ClassWeights(kind, o),
                 labelSmoothing: Smoothing(o), reduction: reduction, sampleWeights: sample),
         };
         Assert.That(Numerics.Shape(gradient), Is.EqualTo(x.Shape), "the gradient has y_pred's shape");

@@ -29,12 +29,14 @@ internal sealed class LossProgram(LossDefinition definition, Dictionary<LossOpti
         if (inputs[1] is { } yTrue) Validate.SameDevice(pred, ops.Describe(yTrue), "y_true");
 
         var c = new LossContext<TTensor>(ops, definition, values, yPred, inputs[1], tensors);
+        Reduction reduction = c.Reduction;
+        // Checked before the loss runs: a fused kernel may return the mean directly.
+        if (reduction is Reduction.SumOverBatchSize or Reduction.WeightedMean)
+            Validate.ElementCount(pred.Shape.Where((_, d) => !c.Axes.Contains(d)).ToArray(), pred);
         LossTerms<TTensor> terms = definition.Function.Compute(c);
         if (terms.Reduced) return [terms.Loss];
 
         long[] lossShape = ops.Describe(terms.Loss).Shape;
-        Reduction reduction = c.Reduction;
-        if (reduction is Reduction.SumOverBatchSize or Reduction.WeightedMean) Validate.ElementCount(lossShape, pred);
         TTensor? sample = tensors.TryGetValue(LossOption.SampleWeights, out TTensor? s) ? SampleWeights(ops, s, lossShape, pred.DType) : null;
         TTensor? weights = terms.Weights is null ? sample : sample is null ? terms.Weights : ops.Mul(terms.Weights, sample);
         return [Reduce(ops, terms.Loss, weights, reduction, terms.Valid)];
