@@ -24,7 +24,10 @@ public sealed class NumericsEngine : ITensorEngine
     public bool Owns(Type tensorType) => tensorType.IsGenericType && tensorType.GetGenericTypeDefinition() == typeof(Tensor<>);
 
     /// <inheritdoc/>
-    public object? OpsFor(Type tensorType) => null;
+    public object? OpsFor(Type tensorType) =>
+        tensorType == typeof(Tensor<float>) ? NumericsOps<float>.Instance
+        : tensorType == typeof(Tensor<double>) ? NumericsOps<double>.Instance
+        : null;
 
     /// <inheritdoc/>
     public ITensorBackend? BackendFor(Type tensorType) =>

@@ -1,0 +1,252 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using CrossBackend;
+
+namespace CrossBackend.Backends.Numerics;
+
+/// <summary>Element-wise ops: unary functions, broadcast binary ops, comparisons, where, clip.</summary>
+public sealed unsafe partial class NumericsOps<T>
+{
+    // ---- Unary ----
+
+    /// <inheritdoc/>
+    public Tensor<T> Unary(UnaryOp op, Tensor<T> x)
+    {
+        ReadOnlySpan<T> values = Values(x, nameof(x));
+        if (!Enum.IsDefined(op)) throw new ArgumentOutOfRangeException(nameof(op), op, $"Argument `op` must be a UnaryOp. Received: {op}");
+        var result = new T[values.Length];
+        fixed (T* source = values)
+        {
+            nint s = (nint)source;
+            ForEachRange(result.Length, (start, length) =>
+                UnaryRange(op, new ReadOnlySpan<T>((T*)s + start, length), result.AsSpan(start, length)));
+        }
+        return Tensor.Create(result, x.Lengths);
+    }
+
+    private static void UnaryRange(UnaryOp op, ReadOnlySpan<T> x, Span<T> d)
+    {
+        switch (op)
+        {
+            case UnaryOp.Negate: TensorPrimitives.Negate(x, d); break;
+            case UnaryOp.Abs: TensorPrimitives.Abs(x, d); break;
+            case UnaryOp.Square: TensorPrimitives.Multiply(x, x, d); break;
+            case UnaryOp.Sqrt: TensorPrimitives.Sqrt(x, d); break;
+            case UnaryOp.Exp: TensorPrimitives.Exp(x, d); break;
+            case UnaryOp.Log: TensorPrimitives.Log(x, d); break;
+            case UnaryOp.Sigmoid: TensorPrimitives.Sigmoid(x, d); break;
+            case UnaryOp.Tanh: TensorPrimitives.Tanh(x, d); break;
+            case UnaryOp.Floor: TensorPrimitives.Floor(x, d); break;
+            case UnaryOp.Round: TensorPrimitives.Round(x, d); break;   // T.Round: ties to even
+            case UnaryOp.Reciprocal: TensorPrimitives.Reciprocal(x, d); break;
+            case UnaryOp.Cos: TensorPrimitives.Cos(x, d); break;
+            case UnaryOp.Sin: TensorPrimitives.Sin(x, d); break;
+            // .NET's LogP1/ExpM1 are log(1 + x) and exp(x) − 1 as written (inaccurate near 0): ours are not.
+            case UnaryOp.Log1p: for (int i = 0; i < d.Length; i++) d[i] = T.CreateTruncating(Log1p(double.CreateTruncating(x[i]))); break;
+            case UnaryOp.Expm1: for (int i = 0; i < d.Length; i++) d[i] = T.CreateTruncating(Expm1(double.CreateTruncating(x[i]))); break;
+            case UnaryOp.Softplus: for (int i = 0; i < d.Length; i++) d[i] = T.CreateTruncating(Softplus(double.CreateTruncating(x[i]))); break;
+            case UnaryOp.Sign:
+                // T.Sign throws on NaN; NaN stays NaN and ±0 stays as it is (as torch.sign).
+                for (int i = 0; i < d.Length; i++) d[i] = x[i] > T.Zero ? T.One : x[i] < T.Zero ? -T.One : x[i];
+                break;
+            default: throw new ArgumentOutOfRangeException(nameof(op), op, null);
+        }
+    }
+
+    /// <summary>ln(1 + x) to full double accuracy near 0 (Goldberg: the rounding error of 1 + x cancels in the ratio).</summary>
+    internal static double Log1p(double x)
+    {
+        double u = 1.0 + x;
+        if (u == 1.0) return x;
+        if (double.IsPositiveInfinity(u)) return u;
+        return Math.Log(u) * x / (u - 1.0);
+    }
+
+    /// <summary>eˣ − 1 to full double accuracy near 0 (Kahan's ratio trick).</summary>
+    internal static double Expm1(double x)
+    {
+        double u = Math.Exp(x);
+        if (u == 1.0) return x;
+        double um1 = u - 1.0;
+        if (um1 == -1.0) return -1.0;
+        if (double.IsPositiveInfinity(u)) return u;
+        return um1 * x / Math.Log(u);
+    }
+
+    /// <summary>ln(1 + eˣ) = max(x, 0) + log1p(e^−|x|): no overflow at large |x|, accurate at large negative x.</summary>
+    internal static double Softplus(double x) => Math.Max(x, 0) + Log1p(Math.Exp(-Math.Abs(x)));
+
+    // ---- Binary ----
+
+    /// <inheritdoc/>
+    public Tensor<T> Binary(BinaryOp op, Tensor<T> a, Tensor<T> b)
+    {
+        long[] aShape = ShapeOf(a, nameof(a)), bShape = ShapeOf(b, nameof(b));
+        if (!Enum.IsDefined(op)) throw new ArgumentOutOfRangeException(nameof(op), op, $"Argument `op` must be a BinaryOp. Received: {op}");
+        long[] shape = BroadcastPlan.BroadcastShape([aShape, bShape], [nameof(a), nameof(b)]);
+        var plan = BroadcastPlan.Create(shape, aShape, bShape);
+        var result = new T[Count(shape, nameof(b))];
+        ReadOnlySpan<T> av = TensorData.Read(a), bv = TensorData.Read(b);
+        bool aRun = plan.Contiguous[0], bRun = plan.Contiguous[1];
+        fixed (T* ap = av, bp = bv)
+        {
+            nint pa = (nint)ap, pb = (nint)bp;
+            plan.ForEachBlock((offset, length, at) =>
+            {
+                Span<T> d = result.AsSpan(offset, length);
+                T* xa = (T*)pa + at[0], xb = (T*)pb + at[1];
+                if (aRun && bRun) BinarySpans(op, new ReadOnlySpan<T>(xa, length), new ReadOnlySpan<T>(xb, length), d);
+                else if (aRun) BinarySpanScalar(op, new ReadOnlySpan<T>(xa, length), *xb, d);
+                else if (bRun) BinaryScalarSpan(op, *xa, new ReadOnlySpan<T>(xb, length), d);
+                else d.Fill(BinaryScalar(op, *xa, *xb));
+            });
+        }
+        return Create(result, shape);
+    }
+
+    private static void BinarySpans(BinaryOp op, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d)
+    {
+        switch (op)
+        {
+            case BinaryOp.Add: TensorPrimitives.Add(a, b, d); break;
+            case BinaryOp.Subtract: TensorPrimitives.Subtract(a, b, d); break;
+            case BinaryOp.Multiply: TensorPrimitives.Multiply(a, b, d); break;
+            case BinaryOp.Divide: TensorPrimitives.Divide(a, b, d); break;
+            case BinaryOp.Power: TensorPrimitives.Pow(a, b, d); break;
+            case BinaryOp.Maximum: TensorPrimitives.Max(a, b, d); break;   // IEEE 754:2019 maximum: NaN propagates
+            case BinaryOp.Minimum: TensorPrimitives.Min(a, b, d); break;
+        }
+    }
+
+    private static void BinarySpanScalar(BinaryOp op, ReadOnlySpan<T> a, T b, Span<T> d)
+    {
+        switch (op)
+        {
+            case BinaryOp.Add: TensorPrimitives.Add(a, b, d); break;
+            case BinaryOp.Subtract: TensorPrimitives.Subtract(a, b, d); break;
+            case BinaryOp.Multiply: TensorPrimitives.Multiply(a, b, d); break;
+            case BinaryOp.Divide: TensorPrimitives.Divide(a, b, d); break;
+            case BinaryOp.Power: TensorPrimitives.Pow(a, b, d); break;
+            case BinaryOp.Maximum: TensorPrimitives.Max(a, b, d); break;
+            case BinaryOp.Minimum: TensorPrimitives.Min(a, b, d); break;
+        }
+    }
+
+    private static void BinaryScalarSpan(BinaryOp op, T a, ReadOnlySpan<T> b, Span<T> d)
+    {
+        switch (op)
+        {
+            case BinaryOp.Add: TensorPrimitives.Add(b, a, d); break;
+            case BinaryOp.Subtract: TensorPrimitives.Subtract(a, b, d); break;
+            case BinaryOp.Multiply: TensorPrimitives.Multiply(b, a, d); break;
+            case BinaryOp.Divide: TensorPrimitives.Divide(a, b, d); break;
+            case BinaryOp.Power: TensorPrimitives.Pow(a, b, d); break;
+            case BinaryOp.Maximum: TensorPrimitives.Max(b, a, d); break;   // symmetric, NaN included
+            case BinaryOp.Minimum: TensorPrimitives.Min(b, a, d); break;
+        }
+    }
+
+    private static T BinaryScalar(BinaryOp op, T a, T b) => op switch
+    {
+        BinaryOp.Add => a + b,
+        BinaryOp.Subtract => a - b,
+        BinaryOp.Multiply => a * b,
+        BinaryOp.Divide => a / b,
+        BinaryOp.Power => T.Pow(a, b),
+        BinaryOp.Maximum => T.Max(a, b),   // Math.Max semantics: NaN propagates
+        BinaryOp.Minimum => T.Min(a, b),
+        _ => throw new ArgumentOutOfRangeException(nameof(op), op, null),
+    };
+
+    // ---- Comparisons and where ----
+
+    /// <inheritdoc/>
+    /// <remarks>The mask is 0/1 in T.</remarks>
+    public Tensor<T> Compare(CompareOp op, Tensor<T> a, Tensor<T> b)
+    {
+        long[] aShape = ShapeOf(a, nameof(a)), bShape = ShapeOf(b, nameof(b));
+        if (!Enum.IsDefined(op)) throw new ArgumentOutOfRangeException(nameof(op), op, $"Argument `op` must be a CompareOp. Received: {op}");
+        long[] shape = BroadcastPlan.BroadcastShape([aShape, bShape], [nameof(a), nameof(b)]);
+        var plan = BroadcastPlan.Create(shape, aShape, bShape);
+        var result = new T[Count(shape, nameof(b))];
+        ReadOnlySpan<T> av = TensorData.Read(a), bv = TensorData.Read(b);
+        int sa = plan.Contiguous[0] ? 1 : 0, sb = plan.Contiguous[1] ? 1 : 0;
+        fixed (T* ap = av, bp = bv)
+        {
+            nint pa = (nint)ap, pb = (nint)bp;
+            plan.ForEachBlock((offset, length, at) =>
+            {
+                T* xa = (T*)pa + at[0], xb = (T*)pb + at[1];
+                Span<T> d = result.AsSpan(offset, length);
+                switch (op)
+                {
+                    case CompareOp.Equal: CompareBlock<EqualTest>(xa, sa, xb, sb, d); break;
+                    case CompareOp.NotEqual: CompareBlock<NotEqualTest>(xa, sa, xb, sb, d); break;
+                    case CompareOp.Less: CompareBlock<LessTest>(xa, sa, xb, sb, d); break;
+                    case CompareOp.LessEqual: CompareBlock<LessEqualTest>(xa, sa, xb, sb, d); break;
+                    case CompareOp.Greater: CompareBlock<LessTest>(xb, sb, xa, sa, d); break;
+                    case CompareOp.GreaterEqual: CompareBlock<LessEqualTest>(xb, sb, xa, sa, d); break;
+                }
+            });
+        }
+        return Create(result, shape);
+    }
+
+    private interface ITest { static abstract bool Holds(T a, T b); }
+    private struct EqualTest : ITest { public static bool Holds(T a, T b) => a == b; }
+    private struct NotEqualTest : ITest { public static bool Holds(T a, T b) => a != b; }   // true for NaN
+    private struct LessTest : ITest { public static bool Holds(T a, T b) => a < b; }
+    private struct LessEqualTest : ITest { public static bool Holds(T a, T b) => a <= b; }
+
+    private static void CompareBlock<TTest>(T* a, int sa, T* b, int sb, Span<T> d) where TTest : struct, ITest
+    {
+        for (int i = 0; i < d.Length; i++) d[i] = TTest.Holds(a[i * sa], b[i * sb]) ? T.One : T.Zero;
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>A condition value is true when non-zero (NaN included).</remarks>
+    public Tensor<T> Where(Tensor<T> condition, Tensor<T> a, Tensor<T> b)
+    {
+        long[] cShape = ShapeOf(condition, nameof(condition)), aShape = ShapeOf(a, nameof(a)), bShape = ShapeOf(b, nameof(b));
+        long[] shape = BroadcastPlan.BroadcastShape([cShape, aShape, bShape], [nameof(condition), nameof(a), nameof(b)]);
+        var plan = BroadcastPlan.Create(shape, cShape, aShape, bShape);
+        var result = new T[Count(shape, nameof(b))];
+        ReadOnlySpan<T> cv = TensorData.Read(condition), av = TensorData.Read(a), bv = TensorData.Read(b);
+        int sc = plan.Contiguous[0] ? 1 : 0, sa = plan.Contiguous[1] ? 1 : 0, sb = plan.Contiguous[2] ? 1 : 0;
+        fixed (T* cp = cv, ap = av, bp = bv)
+        {
+            nint pc = (nint)cp, pa = (nint)ap, pb = (nint)bp;
+            plan.ForEachBlock((offset, length, at) =>
+            {
+                T* xc = (T*)pc + at[0], xa = (T*)pa + at[1], xb = (T*)pb + at[2];
+                Span<T> d = result.AsSpan(offset, length);
+                for (int i = 0; i < d.Length; i++) d[i] = xc[i * sc] != T.Zero ? xa[i * sa] : xb[i * sb];
+            });
+        }
+        return Create(result, shape);
+    }
+
+    // ---- Clip ----
+
+    /// <inheritdoc/>
+    public Tensor<T> Clip(Tensor<T> x, double min, double max)
+    {
+        ReadOnlySpan<T> values = Values(x, nameof(x));
+        if (double.IsNaN(min) || double.IsNaN(max))
+            throw new ArgumentException($"Arguments `min` and `max` must be numbers. Received: min={min}, max={max}", double.IsNaN(min) ? nameof(min) : nameof(max));
+        T lo = T.CreateTruncating(min), hi = T.CreateTruncating(max);   // rounded to T first, as Keras: (float)(1 − 1e-7) = 0.99999988
+        var result = new T[values.Length];
+        fixed (T* source = values)
+        {
+            nint s = (nint)source;
+            ForEachRange(result.Length, (start, length) =>
+            {
+                Span<T> d = result.AsSpan(start, length);
+                // IEEE maximum/minimum: NaN stays NaN; min > max gives max everywhere (NumPy's clip).
+                TensorPrimitives.Max(new ReadOnlySpan<T>((T*)s + start, length), lo, d);
+                TensorPrimitives.Min(d, hi, d);
+            });
+        }
+        return Tensor.Create(result, x.Lengths);
+    }
+}

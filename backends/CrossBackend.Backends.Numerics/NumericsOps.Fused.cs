@@ -1,0 +1,73 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using CrossBackend;
+
+namespace CrossBackend.Backends.Numerics;
+
+/// <summary>The fused crossentropy kernels (<see cref="CategoricalCrossentropyKernel{T}"/>,
+/// <see cref="SparseCategoricalCrossentropyKernel{T}"/>) offered beside the general ops. Each declines (returns
+/// null) a case it was not written for, and the core then composes the loss from the general ops.</summary>
+public sealed partial class NumericsOps<T>
+{
+    private static readonly T Epsilon = T.CreateChecked(1e-7);
+    private static readonly T UpperBound = T.One - Epsilon;   // in T, as Keras computes it: 0.99999988 in float32
+
+    /// <inheritdoc/>
+    public Tensor<T>? CategoricalCrossentropy(Tensor<T> target, Tensor<T> output, bool fromLogits, int axis, double[]? classWeights)
+    {
+        if (!Rows(output, axis, out long[] shape, out RowLayout layout) || !ShapeOf(target, nameof(target)).AsSpan().SequenceEqual(shape)) return null;
+        T[]? weights = null;
+        if (classWeights is not null)
+        {
+            if (classWeights.Length != layout.Classes) return null;
+            weights = classWeights.Select(T.CreateTruncating).ToArray();
+        }
+        var loss = new T[layout.Rows];
+        CategoricalCrossentropyKernel<T>.Run(TensorData.Read(target), TensorData.Read(output), loss, layout, fromLogits, weights);
+        return Create(loss, Shapes.Without(shape, NormalizedAxis(axis, shape.Length)));
+    }
+
+    /// <inheritdoc/>
+    public Tensor<T>? MeanCategoricalCrossentropy(Tensor<T> target, Tensor<T> output, bool fromLogits, int axis) =>
+        MeanOf(CategoricalCrossentropy(target, output, fromLogits, axis, null));
+
+    /// <inheritdoc/>
+    public Tensor<T>? SparseCategoricalCrossentropy(Tensor<T> labels, Tensor<T> output, bool fromLogits, int axis)
+    {
+        if (!Rows(output, axis, out long[] shape, out RowLayout layout)) return null;
+        long[] perRow = Shapes.Without(shape, NormalizedAxis(axis, shape.Length));
+        long[] labelShape = ShapeOf(labels, nameof(labels));
+        // Labels shaped like the per-row result; a rank-0 result is [1] on this engine.
+        if (!labelShape.AsSpan().SequenceEqual(perRow) && !(perRow.Length == 0 && labelShape is [1])) return null;
+        var loss = new T[layout.Rows];
+        SparseCategoricalCrossentropyKernel<T>.Run(TensorData.Read(labels), TensorData.Read(output), loss, layout, fromLogits, Epsilon, UpperBound);
+        return Create(loss, perRow);
+    }
+
+    /// <inheritdoc/>
+    public Tensor<T>? MeanSparseCategoricalCrossentropy(Tensor<T> labels, Tensor<T> output, bool fromLogits, int axis) =>
+        MeanOf(SparseCategoricalCrossentropy(labels, output, fromLogits, axis));
+
+    /// <summary>The row layout around <paramref name="axis"/>, or false for a case the kernels do not take (axis out
+    /// of range, zero classes, no rows).</summary>
+    private static bool Rows(Tensor<T> output, int axis, out long[] shape, out RowLayout layout)
+    {
+        shape = ShapeOf(output, nameof(output));
+        layout = default;
+        if (axis < -shape.Length || axis >= shape.Length) return false;
+        layout = RowLayout.Around(shape, NormalizedAxis(axis, shape.Length));
+        return layout.Classes > 0 && layout.Rows > 0;
+    }
+
+    private static int NormalizedAxis(int axis, int rank) => axis < 0 ? axis + rank : axis;
+
+    /// <summary>The mean of every element, accumulated in double, as a [1] tensor.</summary>
+    private static Tensor<T>? MeanOf(Tensor<T>? perElement)
+    {
+        if (perElement is null) return null;
+        double sum = 0;
+        ReadOnlySpan<T> values = TensorData.Read(perElement);
+        foreach (T value in values) sum += double.CreateTruncating(value);
+        return Tensor.Create([T.CreateTruncating(sum / values.Length)], [1]);
+    }
+}

@@ -1,0 +1,198 @@
+using System.Buffers;
+using System.Numerics;
+using System.Numerics.Tensors;
+using CrossBackend;
+
+namespace CrossBackend.Backends.Numerics;
+
+/// <summary>Reductions along axes, arg-max/arg-min, softmax and log-softmax.</summary>
+public sealed unsafe partial class NumericsOps<T>
+{
+    /// <summary>Elements summed by one <see cref="TensorPrimitives.Sum{T}(ReadOnlySpan{T})"/> call before the partial
+    /// sum joins a double accumulator: SIMD speed, with float32 rounding error bounded by the piece, not the row.</summary>
+    private const int SumPiece = 1024;
+
+    /// <inheritdoc/>
+    /// <remarks>Sum and mean accumulate in double (SIMD partial sums of 1024 elements); max and min propagate NaN;
+    /// mean of nothing is NaN; max and min of nothing are refused. Reduced axes that are not trailing are first moved
+    /// to the end (one dense copy).</remarks>
+    public Tensor<T> Reduce(ReduceOp op, Tensor<T> x, int[]? axes, bool keepDims)
+    {
+        long[] shape = ShapeOf(x, nameof(x));
+        if (!Enum.IsDefined(op)) throw new ArgumentOutOfRangeException(nameof(op), op, $"Argument `op` must be a ReduceOp. Received: {op}");
+        int rank = shape.Length;
+        var reduced = new bool[rank];
+        if (axes is null) Array.Fill(reduced, true);
+        else
+            foreach (int axis in axes)
+            {
+                int a = NormalizeAxis(axis, rank, nameof(axes), nameof(x), shape);
+                if (reduced[a])
+                    throw new ArgumentException($"Argument `axes` must not repeat an axis. Received: axes=[{string.Join(", ", axes)}]", nameof(axes));
+                reduced[a] = true;
+            }
+
+        var resultShape = new List<long>();
+        long rowLength = 1;
+        for (int d = 0; d < rank; d++)
+        {
+            if (reduced[d]) rowLength *= shape[d];
+            if (!reduced[d]) resultShape.Add(shape[d]);
+            else if (keepDims) resultShape.Add(1);
+        }
+        if ((op is ReduceOp.Max or ReduceOp.Min) && rowLength == 0)
+            throw new ArgumentException(
+                $"Argument `x` must not be empty along the reduced axes of a {op.ToString().ToLowerInvariant()} (it has no identity). Received: x.shape={TensorInfo.FormatShape(shape)}",
+                nameof(x));
+
+        // Kept axes first, reduced axes last: then each output element reduces one contiguous row.
+        int[] order = [.. Enumerable.Range(0, rank).Where(d => !reduced[d]), .. Enumerable.Range(0, rank).Where(d => reduced[d])];
+        bool trailing = order.Select((axis, i) => axis == i).All(same => same);
+        Tensor<T> rows = trailing ? x : Permute(x, order);
+
+        ReadOnlySpan<T> values = TensorData.Read(rows);
+        int length = (int)rowLength;
+        var result = new T[Count(resultShape.ToArray(), nameof(x))];
+        fixed (T* source = values)
+        {
+            nint s = (nint)source;
+            ForEachRows(result.Length, length, (first, end) =>
+            {
+                for (int r = first; r < end; r++)
+                    result[r] = ReduceRow(op, new ReadOnlySpan<T>((T*)s + (long)r * length, length));
+            });
+        }
+        return Create(result, resultShape.ToArray());
+    }
+
+    private static T ReduceRow(ReduceOp op, ReadOnlySpan<T> row) => op switch
+    {
+        ReduceOp.Sum => T.CreateTruncating(SumInDouble(row)),
+        ReduceOp.Mean => T.CreateTruncating(SumInDouble(row) / row.Length),   // 0 / 0 = NaN for an empty row
+        ReduceOp.Max => TensorPrimitives.Max(row),   // NaN propagates
+        ReduceOp.Min => TensorPrimitives.Min(row),
+        ReduceOp.Prod => T.CreateTruncating(ProductInDouble(row)),
+        _ => throw new ArgumentOutOfRangeException(nameof(op), op, null),
+    };
+
+    /// <summary>Σ row, SIMD over pieces of <see cref="SumPiece"/> elements, pieces added in double.</summary>
+    internal static double SumInDouble(ReadOnlySpan<T> row)
+    {
+        double sum = 0;
+        for (int i = 0; i < row.Length; i += SumPiece)
+            sum += double.CreateTruncating(TensorPrimitives.Sum(row.Slice(i, Math.Min(SumPiece, row.Length - i))));
+        return sum;
+    }
+
+    private static double ProductInDouble(ReadOnlySpan<T> row)
+    {
+        double product = 1;
+        foreach (T v in row) product *= double.CreateTruncating(v);
+        return product;
+    }
+
+    // ---- Arg-max / arg-min ----
+
+    /// <inheritdoc/>
+    public Tensor<T> ArgMax(Tensor<T> x, int axis, bool keepDims) => ArgExtreme(x, axis, keepDims, max: true);
+
+    /// <inheritdoc/>
+    /// <remarks>A NaN counts as the smallest (NumPy's argmin returns the first NaN too).</remarks>
+    public Tensor<T> ArgMin(Tensor<T> x, int axis, bool keepDims) => ArgExtreme(x, axis, keepDims, max: false);
+
+    private static Tensor<T> ArgExtreme(Tensor<T> x, int axis, bool keepDims, bool max)
+    {
+        long[] shape = ShapeOf(x, nameof(x));
+        axis = NormalizeAxis(axis, shape.Length, nameof(axis), nameof(x), shape);
+        if (shape[axis] == 0)
+            throw new ArgumentException(
+                $"Argument `x` must not be empty along `axis` for an arg-{(max ? "max" : "min")}. Received: x.shape={TensorInfo.FormatShape(shape)}, axis={axis}",
+                nameof(x));
+        var layout = RowLayout.Around(shape, axis);
+        ReadOnlySpan<T> values = TensorData.Read(x);
+        var result = new T[layout.Rows];
+        fixed (T* source = values)
+        {
+            nint s = (nint)source;
+            layout.ForEachChunk((first, end) =>
+            {
+                T[]? gathered = layout.Inner == 1 ? null : new T[layout.Classes];
+                for (int r = first; r < end; r++)
+                {
+                    ReadOnlySpan<T> row = RowOf((T*)s, layout, r, gathered);
+                    // First index on ties; the first NaN wins (TensorPrimitives' documented NaN rule).
+                    result[r] = T.CreateTruncating(max ? TensorPrimitives.IndexOfMax(row) : TensorPrimitives.IndexOfMin(row));
+                }
+            });
+        }
+        long[] resultShape = keepDims ? shape.Select((d, i) => i == axis ? 1 : d).ToArray() : Shapes.Without(shape, axis);
+        return Create(result, resultShape);
+    }
+
+    /// <summary>Row <paramref name="r"/> of the layout: in place when the axis is last, else gathered into
+    /// <paramref name="gathered"/>.</summary>
+    private static ReadOnlySpan<T> RowOf(T* source, RowLayout layout, int r, T[]? gathered)
+    {
+        int start = layout.Start(r);
+        if (gathered is null) return new ReadOnlySpan<T>(source + start, layout.Classes);
+        for (int c = 0; c < layout.Classes; c++) gathered[c] = source[start + c * layout.Inner];
+        return gathered.AsSpan(0, layout.Classes);
+    }
+
+    // ---- Softmax ----
+
+    /// <inheritdoc/>
+    public Tensor<T> Softmax(Tensor<T> x, int axis) => SoftmaxAlong(x, axis, log: false);
+
+    /// <inheritdoc/>
+    public Tensor<T> LogSoftmax(Tensor<T> x, int axis) => SoftmaxAlong(x, axis, log: true);
+
+    /// <summary>Per row: m = max, e = exp(x − m), then e / Σe or (x − m) − log Σe. A NaN anywhere in a row makes the
+    /// whole row NaN (as TensorFlow).</summary>
+    private static Tensor<T> SoftmaxAlong(Tensor<T> x, int axis, bool log)
+    {
+        long[] shape = ShapeOf(x, nameof(x));
+        axis = NormalizeAxis(axis, shape.Length, nameof(axis), nameof(x), shape);
+        ReadOnlySpan<T> values = TensorData.Read(x);
+        var result = new T[values.Length];
+        if (result.Length == 0) return Tensor.Create(result, x.Lengths);
+        var layout = RowLayout.Around(shape, axis);
+        fixed (T* source = values, destination = result)
+        {
+            nint s = (nint)source, dp = (nint)destination;
+            layout.ForEachChunk((first, end) =>
+            {
+                int classes = layout.Classes;
+                bool strided = layout.Inner != 1;
+                T[] buffer = ArrayPool<T>.Shared.Rent(strided ? 3 * classes : classes);
+                T[]? gathered = strided ? buffer : null;
+                for (int r = first; r < end; r++)
+                {
+                    ReadOnlySpan<T> row = RowOf((T*)s, layout, r, gathered);
+                    Span<T> output = strided ? buffer.AsSpan(classes, classes) : new Span<T>((T*)dp + layout.Start(r), classes);
+                    Span<T> work = buffer.AsSpan(strided ? 2 * classes : 0, classes);
+                    T m = TensorPrimitives.Max(row);   // NaN propagates to every element
+                    if (log)
+                    {
+                        TensorPrimitives.Subtract(row, m, output);
+                        TensorPrimitives.Exp(output, work);
+                        TensorPrimitives.Subtract(output, T.CreateTruncating(Math.Log(SumInDouble(work))), output);
+                    }
+                    else
+                    {
+                        TensorPrimitives.Subtract(row, m, output);
+                        TensorPrimitives.Exp(output, output);
+                        TensorPrimitives.Divide(output, T.CreateTruncating(SumInDouble(output)), output);
+                    }
+                    if (strided)
+                    {
+                        T* d = (T*)dp + layout.Start(r);
+                        for (int c = 0; c < classes; c++) d[c * layout.Inner] = output[c];
+                    }
+                }
+                ArrayPool<T>.Shared.Return(buffer);
+            });
+        }
+        return Tensor.Create(result, x.Lengths);
+    }
+}

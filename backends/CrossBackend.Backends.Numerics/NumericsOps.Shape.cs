@@ -1,0 +1,180 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using CrossBackend;
+
+namespace CrossBackend.Backends.Numerics;
+
+/// <summary>Shape ops: reshape, permute, broadcast-to, concat, slice. Results are dense.</summary>
+public sealed unsafe partial class NumericsOps<T>
+{
+    /// <inheritdoc/>
+    /// <remarks>One length may be −1 (inferred, as NumPy). A dense tensor is reshaped without a copy (the result
+    /// shares its memory; ops never write into their inputs); an empty shape gives [1].</remarks>
+    public Tensor<T> Reshape(Tensor<T> x, long[] shape)
+    {
+        long[] from = ShapeOf(x, nameof(x));
+        ArgumentNullException.ThrowIfNull(shape);
+        long count = x.FlattenedLength, known = 1;
+        int inferred = -1;
+        for (int d = 0; d < shape.Length; d++)
+        {
+            if (shape[d] == -1 && inferred < 0) { inferred = d; continue; }
+            if (shape[d] < 0)
+                throw new ArgumentException($"Argument `shape` must hold non-negative lengths and at most one -1. Received: shape={TensorInfo.FormatShape(shape)}", nameof(shape));
+            known *= shape[d];
+        }
+        long[] target = (long[])shape.Clone();
+        if (inferred >= 0 && known != 0 && count % known == 0) target[inferred] = count / known;
+        if (Shapes.Count(target) != count || target.Any(d => d < 0))
+            throw new ArgumentException(
+                $"Argument `shape` must have as many elements as `x`. Received: x.shape={TensorInfo.FormatShape(from)} ({count} elements), shape={TensorInfo.FormatShape(shape)}",
+                nameof(shape));
+        nint[] lengths = target.Length == 0 ? [1] : TensorData.Lengths(target);
+        return x.IsDense ? Tensor.Reshape(x, lengths) : Tensor.Create(TensorData.ToArray(x), lengths);
+    }
+
+    /// <inheritdoc/>
+    public Tensor<T> Permute(Tensor<T> x, int[] order)
+    {
+        long[] shape = ShapeOf(x, nameof(x));
+        ArgumentNullException.ThrowIfNull(order);
+        int rank = shape.Length;
+        var seen = new bool[rank];
+        var axes = new int[order.Length];
+        bool valid = order.Length == rank;
+        for (int i = 0; valid && i < rank; i++)
+        {
+            int a = order[i] < 0 ? order[i] + rank : order[i];
+            valid = a >= 0 && a < rank && !seen[a];
+            if (valid) { seen[a] = true; axes[i] = a; }
+        }
+        if (!valid)
+            throw new ArgumentException(
+                $"Argument `order` must be a permutation of the axes of `x` (each of 0..{rank - 1} once). Received: order=[{string.Join(", ", order)}], x.shape={TensorInfo.FormatShape(shape)}",
+                nameof(order));
+
+        ReadOnlySpan<T> values = TensorData.Read(x);
+        var result = new T[values.Length];
+        long[] outShape = axes.Select(a => shape[a]).ToArray();
+        if (result.Length == 0 || axes.Select((a, i) => a == i).All(same => same))
+        {
+            values.CopyTo(result);
+            return Create(result, outShape);
+        }
+        // Strides of the input along each output axis; walk the output row-major, last output axis innermost.
+        var inStride = new long[rank];
+        for (int d = rank - 1, s = 1; d >= 0; s *= (int)shape[d], d--) inStride[d] = s;
+        var stride = axes.Select(a => inStride[a]).ToArray();
+        int inner = (int)outShape[rank - 1], innerStride = (int)stride[rank - 1];
+        int rows = result.Length / inner;
+        fixed (T* source = values)
+        {
+            nint s = (nint)source;
+            ForEachRows(rows, inner, (first, end) =>
+            {
+                for (int r = first; r < end; r++)
+                {
+                    long offset = 0;
+                    for (int d = rank - 2, rest = r; d >= 0; d--)
+                    {
+                        offset += rest % outShape[d] * stride[d];
+                        rest /= (int)outShape[d];
+                    }
+                    T* from = (T*)s + offset;
+                    Span<T> to = result.AsSpan(r * inner, inner);
+                    for (int i = 0; i < inner; i++) to[i] = from[i * innerStride];
+                }
+            });
+        }
+        return Create(result, outShape);
+    }
+
+    /// <inheritdoc/>
+    public Tensor<T> BroadcastTo(Tensor<T> x, long[] shape)
+    {
+        long[] from = ShapeOf(x, nameof(x));
+        CheckShape(shape, nameof(shape));
+        bool fits = from.Length <= shape.Length;
+        for (int d = 0; fits && d < from.Length; d++)
+        {
+            long target = shape[shape.Length - from.Length + d];
+            fits = from[d] == target || from[d] == 1;
+        }
+        if (!fits)
+            throw new ArgumentException(
+                $"Argument `x` must broadcast to `shape` (NumPy rules). Received: x.shape={TensorInfo.FormatShape(from)}, shape={TensorInfo.FormatShape(shape)}",
+                nameof(x));
+        var plan = BroadcastPlan.Create(shape, from);
+        var result = new T[Count(shape, nameof(shape))];
+        ReadOnlySpan<T> values = TensorData.Read(x);
+        bool run = plan.Contiguous[0];
+        fixed (T* source = values)
+        {
+            nint s = (nint)source;
+            plan.ForEachBlock((offset, length, at) =>
+            {
+                Span<T> d = result.AsSpan(offset, length);
+                if (run) new ReadOnlySpan<T>((T*)s + at[0], length).CopyTo(d);
+                else d.Fill(((T*)s)[at[0]]);
+            });
+        }
+        return Create(result, shape);
+    }
+
+    /// <inheritdoc/>
+    public Tensor<T> Concat(IReadOnlyList<Tensor<T>> xs, int axis)
+    {
+        ArgumentNullException.ThrowIfNull(xs);
+        if (xs.Count == 0) throw new ArgumentException("Argument `xs` must hold at least one tensor. Received: an empty list", nameof(xs));
+        long[][] shapes = xs.Select((t, i) => ShapeOf(t, $"xs[{i}]")).ToArray();
+        long[] first = shapes[0];
+        axis = NormalizeAxis(axis, first.Length, nameof(axis), "xs[0]", first);
+        for (int i = 1; i < shapes.Length; i++)
+        {
+            bool same = shapes[i].Length == first.Length;
+            for (int d = 0; same && d < first.Length; d++) same = d == axis || shapes[i][d] == first[d];
+            if (!same)
+                throw new ArgumentException(
+                    $"Argument `xs` must hold tensors of one rank with equal lengths except along `axis`. Received: xs[0].shape={TensorInfo.FormatShape(first)}, xs[{i}].shape={TensorInfo.FormatShape(shapes[i])}, axis={axis}",
+                    nameof(xs));
+        }
+        long[] shape = (long[])first.Clone();
+        shape[axis] = shapes.Sum(s => s[axis]);
+        var result = new T[Count(shape, nameof(xs))];
+        long outer = 1, inner = 1;
+        for (int d = 0; d < axis; d++) outer *= shape[d];
+        for (int d = axis + 1; d < shape.Length; d++) inner *= shape[d];
+        int resultRow = (int)(shape[axis] * inner), at = 0;
+        foreach (Tensor<T> t in xs)
+        {
+            ReadOnlySpan<T> values = TensorData.Read(t);
+            int row = (int)(t.Lengths[axis] * inner);
+            for (int o = 0; o < outer; o++) values.Slice(o * row, row).CopyTo(result.AsSpan(o * resultRow + at, row));
+            at += row;
+        }
+        return Create(result, shape);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>A negative <paramref name="start"/> counts from the end, as NumPy.</remarks>
+    public Tensor<T> Slice(Tensor<T> x, int axis, long start, long length)
+    {
+        long[] shape = ShapeOf(x, nameof(x));
+        axis = NormalizeAxis(axis, shape.Length, nameof(axis), nameof(x), shape);
+        long n = shape[axis];
+        long begin = start < 0 ? start + n : start;
+        if (begin < 0 || length < 0 || begin + length > n)
+            throw new ArgumentOutOfRangeException(nameof(start), start,
+                $"Arguments `start` and `length` must select elements inside axis {axis} of `x` (length {n}). Received: start={start}, length={length}, x.shape={TensorInfo.FormatShape(shape)}");
+        long[] resultShape = (long[])shape.Clone();
+        resultShape[axis] = length;
+        var result = new T[Count(resultShape, nameof(x))];
+        long outer = 1, inner = 1;
+        for (int d = 0; d < axis; d++) outer *= shape[d];
+        for (int d = axis + 1; d < shape.Length; d++) inner *= shape[d];
+        ReadOnlySpan<T> values = TensorData.Read(x);
+        int row = (int)(length * inner), sourceRow = (int)(n * inner), offset = (int)(begin * inner);
+        for (int o = 0; o < outer; o++) values.Slice(o * sourceRow + offset, row).CopyTo(result.AsSpan(o * row, row));
+        return Create(result, resultShape);
+    }
+}
