@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using CrossBackend;
 
 namespace CrossBackend.Backends.Numerics;
@@ -8,12 +9,12 @@ namespace CrossBackend.Backends.Numerics;
 /// <summary>Reductions along axes, arg-max/arg-min, softmax and log-softmax.</summary>
 public sealed unsafe partial class NumericsOps<T>
 {
-    /// <summary>Elements summed by one <see cref="TensorPrimitives.Sum{T}(ReadOnlySpan{T})"/> call before the partial
-    /// sum joins a double accumulator: SIMD speed, with float32 rounding error bounded by the piece, not the row.</summary>
+    /// <summary>Elements summed by one <see cref="TensorPrimitives.Sum{T}(ReadOnlySpan{T})"/> call (float64) before the
+    /// partial sum joins the running total: SIMD speed, rounding error bounded by the piece.</summary>
     private const int SumPiece = 1024;
 
     /// <inheritdoc/>
-    /// <remarks>Sum and mean accumulate in double (SIMD partial sums of 1024 elements); max and min propagate NaN;
+    /// <remarks>Sum and mean accumulate in double (see <see cref="SumInDouble"/>); max and min propagate NaN;
     /// mean of nothing is NaN; max and min of nothing are refused. Reduced axes that are not trailing are first moved
     /// to the end (one dense copy).</remarks>
     public Tensor<T> Reduce(ReduceOp op, Tensor<T> x, int[]? axes, bool keepDims)
@@ -75,12 +76,35 @@ public sealed unsafe partial class NumericsOps<T>
         _ => throw new ArgumentOutOfRangeException(nameof(op), op, null),
     };
 
-    /// <summary>Σ row, SIMD over pieces of <see cref="SumPiece"/> elements, pieces added in double.</summary>
+    /// <summary>Σ row in double: float32 rows are widened to double lanes as they are read (one pass, SIMD, no
+    /// float32 rounding at all); float64 rows are summed by <see cref="TensorPrimitives.Sum{T}(ReadOnlySpan{T})"/>
+    /// in pieces of <see cref="SumPiece"/> elements.</summary>
     internal static double SumInDouble(ReadOnlySpan<T> row)
     {
+        if (typeof(T) == typeof(float)) return SumWidened(MemoryMarshal.Cast<T, float>(row));
         double sum = 0;
         for (int i = 0; i < row.Length; i += SumPiece)
             sum += double.CreateTruncating(TensorPrimitives.Sum(row.Slice(i, Math.Min(SumPiece, row.Length - i))));
+        return sum;
+    }
+
+    private static double SumWidened(ReadOnlySpan<float> x)
+    {
+        int width = Vector<float>.Count, i = 0;
+        Vector<double> s0 = Vector<double>.Zero, s1 = Vector<double>.Zero, s2 = Vector<double>.Zero, s3 = Vector<double>.Zero;
+        for (; i + 2 * width <= x.Length; i += 2 * width)
+        {
+            Vector.Widen(new Vector<float>(x[i..]), out Vector<double> a, out Vector<double> b);
+            Vector.Widen(new Vector<float>(x[(i + width)..]), out Vector<double> c, out Vector<double> d);
+            s0 += a; s1 += b; s2 += c; s3 += d;
+        }
+        for (; i + width <= x.Length; i += width)
+        {
+            Vector.Widen(new Vector<float>(x[i..]), out Vector<double> a, out Vector<double> b);
+            s0 += a; s1 += b;
+        }
+        double sum = Vector.Sum((s0 + s1) + (s2 + s3));
+        for (; i < x.Length; i++) sum += x[i];
         return sum;
     }
 
