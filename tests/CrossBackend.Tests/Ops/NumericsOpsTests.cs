@@ -355,6 +355,32 @@ public sealed class NumericsOpsTests<T> where T : unmanaged, IFloatingPointIeee7
         }
     }
 
+    private static readonly object[] LargeReduceCases =
+    [
+        new object[] { new long[] { 3000, 50 }, new[] { 0 } },          // few outputs: the reduced range is split
+        new object[] { new long[] { 200, 300, 40 }, new[] { 1 } },      // many outputs, in parallel
+        new object[] { new long[] { 4, 20000, 3 }, new[] { 0, 1 } },    // a group of axes before a kept one
+        new object[] { new long[] { 60, 7, 500 }, new[] { 0, 2 } },     // not one group: moved to the end first
+    ];
+
+    [TestCaseSource(nameof(LargeReduceCases))]
+    public void LargeReductionsAlongLeadingAndMiddleAxes(long[] shape, int[] axes)
+    {
+        Tensor<T> x = X(Values(Count(shape), 14), shape);
+        double[] v = Host(x);
+        bool[] reduced = Enumerable.Range(0, shape.Length).Select(d => axes.Contains(d)).ToArray();
+        long[] resultShape = shape.Where((_, d) => !reduced[d]).ToArray();
+        var groups = new double[Count(resultShape)][];
+        var lists = Enumerable.Range(0, groups.Length).Select(_ => new List<double>()).ToArray();
+        for (int i = 0; i < v.Length; i++)
+        {
+            long[] c = Coordinates(i, shape);
+            lists[RefIndex(c.Where((_, d) => !reduced[d]).ToArray(), resultShape)].Add(v[i]);
+        }
+        foreach (ReduceOp op in new[] { ReduceOp.Sum, ReduceOp.Mean, ReduceOp.Max, ReduceOp.Min })
+            AssertClose(ops.Reduce(op, x, axes, false), lists.Select(l => RefReduce(op, l)).ToArray(), resultShape, op.ToString());
+    }
+
     [Test]
     public void MaxAndMinReductionsPropagateNaN()
     {
