@@ -166,10 +166,24 @@ internal sealed class BroadcastPlan
         {
             Span<int> offsets = stackalloc int[operands];
             int first = task * blocksPerTask, end = Math.Min(Blocks, first + blocksPerTask);
+            // Offsets of the first block by division, then carried forward like an odometer (no division per block).
+            Span<int> coordinates = stackalloc int[outerLengths.Length];
+            Offsets(first, offsets);
+            for (int d = outerLengths.Length - 1, rest = first; d >= 0; d--)
+            {
+                coordinates[d] = rest % outerLengths[d];
+                rest /= outerLengths[d];
+            }
             for (int b = first; b < end; b++)
             {
-                Offsets(b, offsets);
                 body(b * Block, Block, offsets);
+                for (int d = outerLengths.Length - 1; d >= 0; d--)
+                {
+                    for (int k = 0; k < operands; k++) offsets[k] += outerStrides[k][d];
+                    if (++coordinates[d] < outerLengths[d]) break;
+                    for (int k = 0; k < operands; k++) offsets[k] -= outerStrides[k][d] * outerLengths[d];
+                    coordinates[d] = 0;
+                }
             }
         }
         if (tasks <= 2 || Count <= 2 * ElementsPerTask)

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.InteropServices;
 using CrossBackend;
 
 namespace CrossBackend.Backends.Numerics;
@@ -8,12 +9,12 @@ namespace CrossBackend.Backends.Numerics;
 /// <summary>Reductions along axes, arg-max/arg-min, softmax and log-softmax.</summary>
 public sealed unsafe partial class NumericsOps<T>
 {
-    /// <summary>Elements summed by one <see cref="TensorPrimitives.Sum{T}(ReadOnlySpan{T})"/> call before the partial
-    /// sum joins a double accumulator: SIMD speed, with float32 rounding error bounded by the piece, not the row.</summary>
+    /// <summary>Elements summed by one <see cref="TensorPrimitives.Sum{T}(ReadOnlySpan{T})"/> call (float64) before the
+    /// partial sum joins the running total: SIMD speed, rounding error bounded by the piece.</summary>
     private const int SumPiece = 1024;
 
     /// <inheritdoc/>
-    /// <remarks>Sum and mean accumulate in double (SIMD partial sums of 1024 elements); max and min propagate NaN;
+    /// <remarks>Sum and mean accumulate in double (see <see cref="SumInDouble"/>); max and min propagate NaN;
     /// mean of nothing is NaN; max and min of nothing are refused. Reduced axes that are not trailing are first moved
     /// to the end (one dense copy).</remarks>
     public Tensor<T> Reduce(ReduceOp op, Tensor<T> x, int[]? axes, bool keepDims)
@@ -45,6 +46,19 @@ public sealed unsafe partial class NumericsOps<T>
                 $"Argument `x` must not be empty along the reduced axes of a {op.ToString().ToLowerInvariant()} (it has no identity). Received: x.shape={TensorInfo.FormatShape(shape)}",
                 nameof(x));
 
+        var result = new T[Count(resultShape.ToArray(), nameof(x))];
+        int first = Array.IndexOf(reduced, true), last = Array.LastIndexOf(reduced, true);
+        bool grouped = first >= 0 && reduced[first..(last + 1)].All(r => r);
+        if (grouped && last < rank - 1 && rowLength > 0)
+        {
+            // One group of reduced axes with kept axes after it (e.g. axis 0 of [B, C]): accumulate whole inner rows.
+            long outer = 1, inner = 1;
+            for (int d = 0; d < first; d++) outer *= shape[d];
+            for (int d = last + 1; d < rank; d++) inner *= shape[d];
+            ReduceMiddle(op, TensorData.Read(x), result, (int)outer, (int)rowLength, (int)inner);
+            return Create(result, resultShape.ToArray());
+        }
+
         // Kept axes first, reduced axes last: then each output element reduces one contiguous row.
         int[] order = [.. Enumerable.Range(0, rank).Where(d => !reduced[d]), .. Enumerable.Range(0, rank).Where(d => reduced[d])];
         bool trailing = order.Select((axis, i) => axis == i).All(same => same);
@@ -52,7 +66,6 @@ public sealed unsafe partial class NumericsOps<T>
 
         ReadOnlySpan<T> values = TensorData.Read(rows);
         int length = (int)rowLength;
-        var result = new T[Count(resultShape.ToArray(), nameof(x))];
         fixed (T* source = values)
         {
             nint s = (nint)source;
@@ -65,6 +78,93 @@ public sealed unsafe partial class NumericsOps<T>
         return Create(result, resultShape.ToArray());
     }
 
+    /// <summary>
+    /// Reduces x seen as (outer, length, inner) along the middle: every step adds (or maxes) one contiguous row of
+    /// <paramref name="inner"/> values into an accumulator row, SIMD along it, so memory is read in order. Sums and
+    /// products accumulate in double. Work is split into (outer, piece of the reduced range, chunk of the inner row)
+    /// items; the pieces' partial rows are combined in piece order, so the result does not depend on scheduling.
+    /// </summary>
+    private static void ReduceMiddle(ReduceOp op, ReadOnlySpan<T> x, T[] result, int outer, int length, int inner)
+    {
+        const int InnerChunk = 8192;
+        bool inDouble = op is ReduceOp.Sum or ReduceOp.Mean or ReduceOp.Prod;
+        // Few, short output rows: split the reduced range instead, so that both cores get work.
+        int pieces = (long)outer * inner >= 2048 ? 1 : (int)Math.Clamp((long)length * inner / ElementsPerTask, 1, 32);
+        int chunk = pieces == 1 ? Math.Min(inner, InnerChunk) : inner;
+        int chunks = (inner + chunk - 1) / chunk;
+        int perPiece = (length + pieces - 1) / pieces;
+        pieces = (length + perPiece - 1) / perPiece;
+        double[]? wide = inDouble ? new double[(long)outer * pieces * inner] : null;
+        T[]? narrow = inDouble ? null : new T[(long)outer * pieces * inner];
+        if (op == ReduceOp.Prod) Array.Fill(wide!, 1.0);
+        int items = outer * pieces * chunks;
+        fixed (T* source = x)
+        {
+            nint s = (nint)source;
+            void Item(int item)
+            {
+                int c = item % chunks, piece = item / chunks % pieces, o = item / chunks / pieces;
+                int start = c * chunk, width = Math.Min(chunk, inner - start);
+                int from = piece * perPiece, to = Math.Min(length, from + perPiece);
+                long at = ((long)o * pieces + piece) * inner + start;
+                for (int r = from; r < to; r++)
+                {
+                    var row = new ReadOnlySpan<T>((T*)s + ((long)o * length + r) * inner + start, width);
+                    if (inDouble) Accumulate(op, wide.AsSpan((int)at, width), row);
+                    else if (r == from) row.CopyTo(narrow.AsSpan((int)at, width));
+                    else if (op == ReduceOp.Max) TensorPrimitives.Max(narrow.AsSpan((int)at, width), row, narrow.AsSpan((int)at, width));
+                    else TensorPrimitives.Min(narrow.AsSpan((int)at, width), row, narrow.AsSpan((int)at, width));
+                }
+            }
+            if ((long)outer * length * inner <= 2 * ElementsPerTask || items == 1)
+                for (int i = 0; i < items; i++) Item(i);
+            else Parallel.For(0, items, Item);
+        }
+        for (int o = 0; o < outer; o++)
+            for (int i = 0; i < inner; i++)
+            {
+                long at = (long)o * pieces * inner + i;
+                if (inDouble)
+                {
+                    double v = wide![at];
+                    for (int piece = 1; piece < pieces; piece++)
+                        v = op == ReduceOp.Prod ? v * wide[at + (long)piece * inner] : v + wide[at + (long)piece * inner];
+                    result[o * inner + i] = T.CreateTruncating(op == ReduceOp.Mean ? v / length : v);
+                }
+                else
+                {
+                    T v = narrow![at];
+                    for (int piece = 1; piece < pieces; piece++)
+                        v = op == ReduceOp.Max ? T.Max(v, narrow[at + (long)piece * inner]) : T.Min(v, narrow[at + (long)piece * inner]);
+                    result[o * inner + i] = v;
+                }
+            }
+    }
+
+    /// <summary>acc += row (sum, mean) or acc ·= row (product; acc starts at 1), in double.</summary>
+    private static void Accumulate(ReduceOp op, Span<double> acc, ReadOnlySpan<T> row)
+    {
+        if (op == ReduceOp.Prod)
+        {
+            for (int i = 0; i < acc.Length; i++) acc[i] *= double.CreateTruncating(row[i]);
+            return;
+        }
+        if (typeof(T) == typeof(double))
+        {
+            TensorPrimitives.Add(acc, MemoryMarshal.Cast<T, double>(row), acc);
+            return;
+        }
+        ReadOnlySpan<float> f = MemoryMarshal.Cast<T, float>(row);
+        int width = Vector<float>.Count, half = Vector<double>.Count, i2 = 0;
+        for (; i2 + width <= f.Length; i2 += width)
+        {
+            Vector.Widen(new Vector<float>(f[i2..]), out Vector<double> lo, out Vector<double> hi);
+            (new Vector<double>(acc[i2..]) + lo).CopyTo(acc[i2..]);
+            (new Vector<double>(acc[(i2 + half)..]) + hi).CopyTo(acc[(i2 + half)..]);
+        }
+        for (; i2 < f.Length; i2++) acc[i2] += f[i2];
+    }
+
     private static T ReduceRow(ReduceOp op, ReadOnlySpan<T> row) => op switch
     {
         ReduceOp.Sum => T.CreateTruncating(SumInDouble(row)),
@@ -75,12 +175,35 @@ public sealed unsafe partial class NumericsOps<T>
         _ => throw new ArgumentOutOfRangeException(nameof(op), op, null),
     };
 
-    /// <summary>Σ row, SIMD over pieces of <see cref="SumPiece"/> elements, pieces added in double.</summary>
+    /// <summary>Σ row in double: float32 rows are widened to double lanes as they are read (one pass, SIMD, no
+    /// float32 rounding at all); float64 rows are summed by <see cref="TensorPrimitives.Sum{T}(ReadOnlySpan{T})"/>
+    /// in pieces of <see cref="SumPiece"/> elements.</summary>
     internal static double SumInDouble(ReadOnlySpan<T> row)
     {
+        if (typeof(T) == typeof(float)) return SumWidened(MemoryMarshal.Cast<T, float>(row));
         double sum = 0;
         for (int i = 0; i < row.Length; i += SumPiece)
             sum += double.CreateTruncating(TensorPrimitives.Sum(row.Slice(i, Math.Min(SumPiece, row.Length - i))));
+        return sum;
+    }
+
+    private static double SumWidened(ReadOnlySpan<float> x)
+    {
+        int width = Vector<float>.Count, i = 0;
+        Vector<double> s0 = Vector<double>.Zero, s1 = Vector<double>.Zero, s2 = Vector<double>.Zero, s3 = Vector<double>.Zero;
+        for (; i + 2 * width <= x.Length; i += 2 * width)
+        {
+            Vector.Widen(new Vector<float>(x[i..]), out Vector<double> a, out Vector<double> b);
+            Vector.Widen(new Vector<float>(x[(i + width)..]), out Vector<double> c, out Vector<double> d);
+            s0 += a; s1 += b; s2 += c; s3 += d;
+        }
+        for (; i + width <= x.Length; i += width)
+        {
+            Vector.Widen(new Vector<float>(x[i..]), out Vector<double> a, out Vector<double> b);
+            s0 += a; s1 += b;
+        }
+        double sum = Vector.Sum((s0 + s1) + (s2 + s3));
+        for (; i < x.Length; i++) sum += x[i];
         return sum;
     }
 
