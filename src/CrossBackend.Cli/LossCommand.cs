@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using CrossBackend.IO;
 
 namespace CrossBackend.Cli;
 
@@ -65,8 +66,8 @@ public static class LossCommand
                 throw new CliException("--ignore-class applies only to sparse_categorical_crossentropy");
             ITensorEngine engine = Engine(r.GetValue(backend)!);
             Reduction chosen = ParseReduction(r.GetValue(reduction), r.GetValue(noAverage));
-            NpyArray p = NpyFile.Read(r.GetValue(pred)!, "--pred");
-            NpyArray t = NpyFile.Read(r.GetValue(yTrue)!, "--true");
+            NpyArray p = NpyInput.Read(r.GetValue(pred)!, "--pred");
+            NpyArray t = NpyInput.Read(r.GetValue(yTrue)!, "--true");
             if (p.Data is not (float[] or double[]))
                 throw new CliException($"--pred: y_pred must be float32 or float64, got {p.Data.GetType().GetElementType()!.Name}");
             if (p.Shape.Length < 2)   // checked here: System.Numerics.Tensors has no rank-0 tensors to carry shape ()
@@ -104,7 +105,7 @@ public static class LossCommand
     /// <summary>Sample weights converted to y_pred's element type, so the engine sees one dtype.</summary>
     private static object LoadSampleWeights(ITensorEngine engine, string path, Array predData)
     {
-        NpyArray weights = NpyFile.Read(path, "--sample-weights");
+        NpyArray weights = NpyInput.Read(path, "--sample-weights");
         Array data = (weights.Data, predData) switch
         {
             (float[] f, float[]) => f,
