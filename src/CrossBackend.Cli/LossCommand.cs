@@ -1,3 +1,4 @@
+using CrossBackend.IO;
 using System.CommandLine;
 using System.Globalization;
 
@@ -38,10 +39,10 @@ public static class LossCommand
             LossDefinition loss = LossRegistry.All.FirstOrDefault(d => d.Name == lossName)
                 ?? throw new CliException($"unknown loss '{lossName}' (known: {string.Join(", ", LossRegistry.All.Select(d => d.Name))})");
             ITensorEngine engine = Engine(r.GetValue(backend)!);
-            NpyArray p = NpyFile.Read(r.GetValue(pred)!, "--pred");
+            NpyArray p = NpyInput.Read(r.GetValue(pred)!, "--pred");
             string? truePath = r.GetValue(yTrue);
             if (truePath is null && loss.Labels != LossLabels.None) throw new CliException("option '--true' is required for " + loss.Name);
-            NpyArray? t = truePath is null ? null : NpyFile.Read(truePath, "--true");
+            NpyArray? t = truePath is null ? null : NpyInput.Read(truePath, "--true");
             if (p.Data is not (float[] or double[]))
                 throw new CliException($"--pred: y_pred must be float32 or float64, got {p.Data.GetType().GetElementType()!.Name}");
             if (p.Shape.Length < loss.MinRank)   // checked here: System.Numerics.Tensors has no rank-0 tensors to carry shape ()
@@ -126,7 +127,7 @@ public static class LossCommand
     /// sees one dtype; taken as it is (no axis move).</summary>
     private static object LoadTensor(ITensorEngine engine, string path, string flag, Array predData)
     {
-        NpyArray array = NpyFile.Read(path, flag);
+        NpyArray array = NpyInput.Read(path, flag);
         Array data = (array.Data, predData) switch
         {
             (float[] f, float[]) => f,

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using CrossBackend.Cli;
+using CrossBackend.IO;
 
 namespace CrossBackend.Tests.Reliability;
 

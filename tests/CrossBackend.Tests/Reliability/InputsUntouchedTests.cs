@@ -1,4 +1,5 @@
 using TorchSharp;
+using CrossBackend.Testing;
 
 namespace CrossBackend.Tests.Reliability;
 
@@ -7,8 +8,7 @@ namespace CrossBackend.Tests.Reliability;
 /// were before (raw element bytes, NaN payloads included, plus shape, dtype, strides/offset, requires_grad) — for
 /// every entry of <see cref="LossCalls.All"/>, every label dtype, contiguous and strided inputs, on both engines.
 /// </summary>
-[TestFixture("torch")]
-[TestFixture("numerics")]
+[TestFixtureSource(typeof(TestEngines), nameof(TestEngines.Names))]
 public sealed class InputsUntouchedTests(string engineName)
 {
     private EngineHarness _h = null!;

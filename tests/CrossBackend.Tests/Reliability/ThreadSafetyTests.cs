@@ -1,3 +1,5 @@
+using CrossBackend.Testing;
+
 namespace CrossBackend.Tests.Reliability;
 
 /// <summary>
@@ -5,8 +7,7 @@ namespace CrossBackend.Tests.Reliability;
 /// <see cref="LossCalls.All"/>, on both engines. Inputs include one large enough for the numerics engine's own
 /// Parallel.For (nested parallelism) and rank-3 inputs (torch moves the class axis).
 /// </summary>
-[TestFixture("torch")]
-[TestFixture("numerics")]
+[TestFixtureSource(typeof(TestEngines), nameof(TestEngines.Names))]
 public sealed class ThreadSafetyTests(string engineName)
 {
     private const int Threads = 8;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Numerics.Tensors;
 using TorchSharp;
+using CrossBackend.Testing;
 
 namespace CrossBackend.Tests.Reliability;
 
@@ -20,8 +21,7 @@ public sealed record BadInput(string Name, Action<EngineHarness> Call, Type Exce
 
 /// <summary>Issue 5, item 1: every bad input is refused at the public API with a message naming the argument and
 /// showing what was received. Runs once per engine.</summary>
-[TestFixture("torch")]
-[TestFixture("numerics")]
+[TestFixtureSource(typeof(TestEngines), nameof(TestEngines.Names))]
 public sealed class ValidationTests(string engineName)
 {
     private EngineHarness _h = null!;

@@ -1,0 +1,36 @@
+using CrossBackend.IO;
+
+namespace CrossBackend.Cli;
+
+/// <summary>
+/// The CLI's view of a <c>.npy</c> option: read with the core reader (<see cref="NpyFile"/>), limited to the dtypes
+/// the engines take from arrays, and every failure turned into one <see cref="CliException"/> line naming the option
+/// and the file.
+/// </summary>
+internal static class NpyInput
+{
+    /// <summary>Reads <paramref name="path"/> given as <paramref name="option"/>. uint8 and bool arrays come back as
+    /// int32 data (the engines create tensors from float, double, int and long arrays).</summary>
+    public static NpyArray Read(string path, string option)
+    {
+        if (!path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
+            throw new CliException($"{option} {path}: not a .npy file (expected a NumPy .npy file)");
+        byte[] bytes;
+        try { bytes = File.ReadAllBytes(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"{option} {path}: cannot read file ({e.Message})");
+        }
+        NpyArray array;
+        try { array = NpyFile.Parse(bytes); }
+        catch (InvalidDataException e) { throw new CliException($"{option} {path}: {e.Message}"); }
+        return array.DType switch
+        {
+            DType.Float32 or DType.Float64 or DType.Int32 or DType.Int64 => array,
+            DType.UInt8 => new NpyArray(((byte[])array.Data).Select(v => (int)v).ToArray(), array.Shape),
+            DType.Bool => new NpyArray(((bool[])array.Data).Select(v => v ? 1 : 0).ToArray(), array.Shape),
+            _ => throw new CliException(
+                $"{option} {path}: unsupported dtype '{array.Descr}' (supported here: float32, float64, int32, int64, uint8, bool; little-endian)"),
+        };
+    }
+}

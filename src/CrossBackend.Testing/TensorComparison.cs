@@ -1,0 +1,248 @@
+using System.Globalization;
+using System.Text;
+
+namespace CrossBackend.Testing;
+
+/// <summary>What a comparison found wrong first.</summary>
+public enum TensorMismatch
+{
+    /// <summary>Nothing: the tensors are close.</summary>
+    None,
+    /// <summary>The shapes differ.</summary>
+    Shape,
+    /// <summary>The dtypes differ (only when the dtype is checked).</summary>
+    DType,
+    /// <summary>Some elements are not close.</summary>
+    Values,
+}
+
+/// <summary>
+/// The result of comparing two tensor-likes element by element: whether they are close, and the numbers the
+/// report gives (mismatch count, greatest absolute and relative differences and where they occur). Used by
+/// <see cref="TensorAssert"/>, <see cref="TensorIs"/> and <see cref="EngineParity"/>; call <see cref="Compare"/>
+/// directly to inspect a comparison without failing a test.
+/// </summary>
+/// <remarks>
+/// <para>Rule (as <c>torch.testing.assert_close</c>): an element is close when actual == expected (so +Inf matches
+/// only +Inf and −Inf only −Inf), or both are finite and |actual − expected| ≤ atol + rtol·|expected|. NaN is a
+/// mismatch, unless <c>equalNan</c> and both are NaN. Values are compared in float64.</para>
+/// <para>Shapes must be equal, except that a rank-0 tensor and a one-element tensor of shape (1,) compare as the
+/// same shape (System.Numerics.Tensors has no rank-0 tensors, so a mean there has shape (1,)). Indices in the
+/// report are in <c>actual</c>'s shape. Among the mismatched elements the greatest difference is reported, NaN
+/// counting as the greatest, the first one on ties; the relative difference is |actual − expected| / |expected|
+/// (inf where expected is 0).</para>
+/// </remarks>
+public sealed class TensorComparison
+{
+    private TensorComparison(TensorValues actual, TensorValues expected, Tolerance tolerance)
+    {
+        ActualShape = actual.Shape;
+        ExpectedShape = expected.Shape;
+        ActualDType = actual.DType;
+        ExpectedDType = expected.DType;
+        Tolerance = tolerance;
+        ElementCount = actual.Values.Length;
+    }
+
+    /// <summary>Whether the two are close.</summary>
+    public bool IsClose => Mismatch == TensorMismatch.None;
+
+    /// <summary>What was found wrong first (<see cref="TensorMismatch.None"/> when close).</summary>
+    public TensorMismatch Mismatch { get; private set; }
+
+    /// <summary>The actual value's shape.</summary>
+    public IReadOnlyList<long> ActualShape { get; }
+
+    /// <summary>The expected value's shape.</summary>
+    public IReadOnlyList<long> ExpectedShape { get; }
+
+    /// <summary>The actual value's dtype.</summary>
+    public DType ActualDType { get; }
+
+    /// <summary>The expected value's dtype.</summary>
+    public DType ExpectedDType { get; }
+
+    /// <summary>The bound used: the one given, or the table's for the looser of the two dtypes.</summary>
+    public Tolerance Tolerance { get; }
+
+    /// <summary>The number of elements compared (0 when the shapes differ).</summary>
+    public long ElementCount { get; private set; }
+
+    /// <summary>The number of elements that are not close.</summary>
+    public long MismatchCount { get; private set; }
+
+    /// <summary>The greatest |actual − expected| among the mismatched elements (NaN if one involves NaN); 0 when
+    /// none mismatch.</summary>
+    public double GreatestAbsoluteDifference { get; private set; }
+
+    /// <summary>Where <see cref="GreatestAbsoluteDifference"/> occurs, in <see cref="ActualShape"/>; null when no
+    /// element mismatches.</summary>
+    public IReadOnlyList<long>? GreatestAbsoluteDifferenceIndex { get; private set; }
+
+    /// <summary>The greatest |actual − expected| / |expected| among the mismatched elements; 0 when none mismatch.</summary>
+    public double GreatestRelativeDifference { get; private set; }
+
+    /// <summary>Where <see cref="GreatestRelativeDifference"/> occurs; null when no element mismatches.</summary>
+    public IReadOnlyList<long>? GreatestRelativeDifferenceIndex { get; private set; }
+
+    /// <summary>The report (empty when close), e.g.
+    /// <code>
+    /// Tensors are not close!
+    /// Mismatched elements: 1 / 6 (16.7%)
+    /// Greatest absolute difference: 0.5 at index (1, 2) (up to 1e-05 allowed)
+    /// Greatest relative difference: 0.1 at index (1, 2) (up to 1.3e-06 allowed)
+    /// </code>
+    /// With both tolerances 0 the first line says "not equal" and the bounds are left out.</summary>
+    public string Message { get; private set; } = "";
+
+    /// <inheritdoc/>
+    public override string ToString() => IsClose ? "Tensors are close." : Message;
+
+    /// <summary>
+    /// Compares <paramref name="actual"/> with <paramref name="expected"/>. Each may be a tensor of any engine (the
+    /// two may come from different engines), a .NET array of any rank (<c>float[]</c>, <c>double[,]</c>,
+    /// <c>Half[]</c>, ...), an <see cref="IO.NpyArray"/>, or a number.
+    /// </summary>
+    /// <param name="actual">The value under test.</param>
+    /// <param name="expected">The reference value (relative differences are taken against it).</param>
+    /// <param name="rtol">Relative tolerance; give both <paramref name="rtol"/> and <paramref name="atol"/> or neither
+    /// (then <paramref name="tolerances"/> decides by dtype).</param>
+    /// <param name="atol">Absolute tolerance.</param>
+    /// <param name="equalNan">Whether NaN in both at the same place counts as close.</param>
+    /// <param name="checkDType">Whether different dtypes are a mismatch.</param>
+    /// <param name="tolerances">The default table; <see cref="ToleranceTable.Default"/> when null.</param>
+    /// <exception cref="ArgumentNullException">A value is null.</exception>
+    /// <exception cref="ArgumentException">A value is of a kind the kit cannot read, or only one tolerance is given.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A tolerance is negative or not finite.</exception>
+    public static TensorComparison Compare(object actual, object expected, double? rtol = null, double? atol = null,
+        bool equalNan = false, bool checkDType = false, ToleranceTable? tolerances = null)
+    {
+        TensorValues a = TensorValues.Of(actual, nameof(actual));
+        TensorValues b = TensorValues.Of(expected, nameof(expected));
+        return CompareRead(a, b, rtol, atol, equalNan, checkDType, tolerances);
+    }
+
+    internal static TensorComparison CompareRead(TensorValues a, TensorValues b, double? rtol, double? atol, bool equalNan,
+        bool checkDType, ToleranceTable? tolerances)
+    {
+        Tolerance tolerance = Resolve(rtol, atol, a.DType, b.DType, tolerances);
+        var result = new TensorComparison(a, b, tolerance);
+        if (!SameShape(a.Shape, b.Shape)) result.ShapeMismatch();
+        else if (checkDType && a.DType != b.DType) result.DTypeMismatch();
+        else result.CompareValues(a, b, equalNan);
+        return result;
+    }
+
+    internal static Tolerance Resolve(double? rtol, double? atol, DType a, DType b, ToleranceTable? tolerances)
+    {
+        if (rtol.HasValue != atol.HasValue)
+            throw new ArgumentException(
+                "Arguments `rtol` and `atol` must be given together or both omitted (giving one alone would silently keep the " +
+                $"other's default). Received: rtol={Show(rtol)}, atol={Show(atol)}", rtol.HasValue ? "atol" : "rtol");
+        return rtol is { } r && atol is { } t ? new Tolerance(r, t).Validated() : (tolerances ?? ToleranceTable.Default).For(a, b);
+    }
+
+    private static string Show(double? v) => v?.ToString("R", CultureInfo.InvariantCulture) ?? "null";
+
+    private static bool SameShape(long[] a, long[] b) =>
+        a.AsSpan().SequenceEqual(b) || (a.Length + b.Length == 1 && (a.Length == 0 ? b[0] : a[0]) == 1);
+
+    private void ShapeMismatch()
+    {
+        Mismatch = TensorMismatch.Shape;
+        ElementCount = 0;
+        string actual = TensorInfo.FormatShape(ActualShape), expected = TensorInfo.FormatShape(ExpectedShape);
+        var text = new StringBuilder(Heading())
+            .Append($"The shapes do not match: actual {actual} != expected {expected}.");
+        if (MovedAxis(ExpectedShape, ActualShape) is ({ } source, { } destination))
+            text.Append($"\nactual's shape is expected's with axis {source} moved to position {destination}: the same data in the other " +
+                        "layout (channels-first vs channels-last)? Move the channel axis of one side first, e.g. " +
+                        $"engine.MoveAxis(actual, {destination}, {source}), or create channels-last data in an engine's own layout " +
+                        "with EngineInterop.FromChannelsLast(engine, data, shape).");
+        Message = text.ToString();
+    }
+
+    private void DTypeMismatch()
+    {
+        Mismatch = TensorMismatch.DType;
+        Message = Heading() + $"The dtypes do not match: actual {ActualDType.Name()} != expected {ExpectedDType.Name()}.";
+    }
+
+    /// <summary>(source, destination) such that moving axis source of <paramref name="from"/> to position
+    /// destination gives <paramref name="to"/>; the channels-last ↔ channels-first moves are tried first.</summary>
+    private static (int?, int?) MovedAxis(IReadOnlyList<long> from, IReadOnlyList<long> to)
+    {
+        int rank = from.Count;
+        if (rank < 2 || to.Count != rank) return (null, null);
+        var candidates = new List<(int, int)> { (rank - 1, 1), (1, rank - 1) };
+        for (int s = 0; s < rank; s++)
+        for (int d = 0; d < rank; d++)
+            if (s != d) candidates.Add((s, d));
+        foreach ((int s, int d) in candidates)
+        {
+            if (s == d) continue;
+            var moved = from.ToList();
+            long length = moved[s];
+            moved.RemoveAt(s);
+            moved.Insert(d, length);
+            if (moved.SequenceEqual(to)) return (s, d);
+        }
+        return (null, null);
+    }
+
+    private void CompareValues(TensorValues actual, TensorValues expected, bool equalNan)
+    {
+        double[] a = actual.Values, b = expected.Values;
+        (double rtol, double atol) = Tolerance;
+        long mismatches = 0;
+        int maxAbsAt = -1, maxRelAt = -1;
+        double maxAbs = 0, maxRel = 0;
+        for (int i = 0; i < a.Length; i++)
+        {
+            double x = a[i], y = b[i];
+            if (x == y || (equalNan && double.IsNaN(x) && double.IsNaN(y))) continue;
+            double abs = Math.Abs(x - y);
+            if (double.IsFinite(x) && double.IsFinite(y) && abs <= atol + rtol * Math.Abs(y)) continue;
+            mismatches++;
+            double rel = abs / Math.Abs(y);
+            if (Greater(abs, maxAbs, maxAbsAt)) (maxAbs, maxAbsAt) = (abs, i);
+            if (Greater(rel, maxRel, maxRelAt)) (maxRel, maxRelAt) = (rel, i);
+        }
+        if (mismatches == 0) return;
+
+        Mismatch = TensorMismatch.Values;
+        MismatchCount = mismatches;
+        GreatestAbsoluteDifference = maxAbs;
+        GreatestAbsoluteDifferenceIndex = Unravel(maxAbsAt, ActualShape);
+        GreatestRelativeDifference = maxRel;
+        GreatestRelativeDifferenceIndex = Unravel(maxRelAt, ActualShape);
+        bool integers = !ActualDType.IsFloatingPoint() && !ExpectedDType.IsFloatingPoint() && double.IsFinite(maxAbs);
+        string percent = ((double)mismatches / ElementCount * 100).ToString("F1", CultureInfo.InvariantCulture);
+        Message = Heading() +
+            $"Mismatched elements: {mismatches} / {ElementCount} ({percent}%)\n" +
+            $"Greatest absolute difference: {(integers ? ((long)maxAbs).ToString(CultureInfo.InvariantCulture) : PythonFloat.Repr(maxAbs))} " +
+            $"at index {PythonFloat.Tuple(GreatestAbsoluteDifferenceIndex)}{Allowed(atol)}\n" +
+            $"Greatest relative difference: {PythonFloat.Repr(maxRel)} at index {PythonFloat.Tuple(GreatestRelativeDifferenceIndex)}{Allowed(rtol)}";
+    }
+
+    /// <summary>Whether <paramref name="value"/> replaces the current greatest: NaN beats any number, the first
+    /// occurrence wins ties (as <c>torch.max</c>).</summary>
+    private static bool Greater(double value, double current, int currentAt) =>
+        currentAt < 0 || (!double.IsNaN(current) && (double.IsNaN(value) || value > current));
+
+    private string Allowed(double tolerance) => Tolerance.IsExact ? "" : $" (up to {PythonFloat.Repr(tolerance)} allowed)";
+
+    private string Heading() => Tolerance.IsExact ? "Tensors are not equal!\n" : "Tensors are not close!\n";
+
+    private static long[] Unravel(long flat, IReadOnlyList<long> shape)
+    {
+        var index = new long[shape.Count];
+        for (int d = shape.Count - 1; d >= 0; d--)
+        {
+            if (shape[d] == 0) continue;
+            index[d] = flat % shape[d];
+            flat /= shape[d];
+        }
+        return index;
+    }
+}

@@ -1,0 +1,111 @@
+"""Makes the golden files the kit's tests read (tests/CrossBackend.Tests/Testing/data).
+
+Run from this folder with Debian's NumPy 1.24 and PyTorch 1.13 (apt-get install -y python3-numpy python3-torch):
+    /usr/bin/python3 make_data.py
+Writes:
+  npy/*.npy        one array per supported dtype, plus 0-d, empty, rank-4, format 2.0 and 3.0 files
+  bad/*.npy        files the reader must refuse (Fortran order, big-endian, object, truncated)
+  stored.npz       np.savez (zip, stored entries)
+  deflated.npz     np.savez_compressed (zip, deflated entries)
+  manifest.json    for every good file: dtype, shape and the values NumPy holds (as Python numbers)
+  torch_messages.json  torch.testing.assert_close's failure messages on float64 tensors, for the report tests
+"""
+import io, json, math, os
+import numpy as np
+import torch
+
+os.makedirs("npy", exist_ok=True)
+os.makedirs("bad", exist_ok=True)
+manifest = {}
+
+
+def values_of(a):
+    flat = a.reshape(-1)
+    if a.dtype == np.bool_:
+        return [bool(v) for v in flat]
+    if a.dtype.kind in "iu":
+        return [int(v) for v in flat]
+    return [float(v) for v in flat]   # exact: float16/float32 widen to float64 exactly
+
+
+def save(name, a, **kw):
+    path = f"npy/{name}.npy"
+    if kw:
+        with open(path, "wb") as f:
+            np.lib.format.write_array(f, a, **kw)
+    else:
+        np.save(path, a)
+    manifest[path] = {"dtype": a.dtype.name, "shape": list(a.shape), "values": values_of(a)}
+
+
+save("float16", (np.arange(6, dtype=np.float64).reshape(2, 3) * 0.1 - 0.2).astype(np.float16))
+save("float32", (np.arange(12, dtype=np.float64).reshape(3, 4) * 0.1 - 0.5).astype(np.float32))
+save("float64", np.array([[0.1, -2.5e-7, 1e300], [np.pi, -0.0, 123456.789]]))
+save("int8", np.array([-128, -1, 0, 1, 127], dtype=np.int8))
+save("int16", np.array([[-32768, 7], [0, 32767]], dtype=np.int16))
+save("int32", np.array([-2147483648, 0, 2147483647], dtype=np.int32))
+save("int64", np.array([[-(2 ** 53), 3], [4, 2 ** 53]], dtype=np.int64))
+save("uint8", np.array([0, 1, 128, 255], dtype=np.uint8))
+save("bool", np.array([[True, False, True], [False, False, True]]))
+np.save("npy/scalar.npy", 2.3)   # a 0-d float64 array
+manifest["npy/scalar.npy"] = {"dtype": "float64", "shape": [], "values": [2.3]}
+save("empty", np.zeros((0, 3), dtype=np.float32))
+save("rank4", np.arange(2 * 3 * 4 * 5, dtype=np.float64).reshape(2, 3, 4, 5) / 7.0)
+save("version2", np.array([1.5, -2.5], dtype=np.float32), version=(2, 0))
+save("version3", np.array([3.25], dtype=np.float64), version=(3, 0))
+
+np.save("bad/fortran.npy", np.asfortranarray(np.arange(6, dtype=np.float32).reshape(2, 3)))
+np.save("bad/bigendian.npy", np.arange(4, dtype=">f4"))
+np.save("bad/object.npy", np.array([1, "a", None], dtype=object), allow_pickle=True)
+with open("npy/float32.npy", "rb") as f:
+    whole = f.read()
+with open("bad/truncated.npy", "wb") as f:
+    f.write(whole[:-5])
+
+a = np.linspace(-1, 1, 12, dtype=np.float32).reshape(2, 2, 3)
+labels = np.array([[0, 2], [1, 1]], dtype=np.int64)
+scalar = np.float64(0.22839302)
+np.savez("stored.npz", probs=a, labels=labels, loss=scalar)
+np.savez_compressed("deflated.npz", probs=a, labels=labels, loss=scalar)
+for name in ("stored.npz", "deflated.npz"):
+    manifest[name] = {k: {"dtype": v.dtype.name, "shape": list(v.shape), "values": values_of(np.asarray(v))}
+                      for k, v in (("probs", a), ("labels", labels), ("loss", np.asarray(scalar)))}
+
+with open("manifest.json", "w") as f:
+    json.dump(manifest, f, indent=1)
+
+# torch.testing.assert_close on float64 tensors (differences taken in float64, as the kit takes them).
+nan, inf = float("nan"), float("inf")
+cases = [
+    ("issue example", [[1, 2, 3], [4, 5, 5.5]], [[1, 2, 3], [4, 5, 5.0]], 1.3e-6, 1e-5, False),
+    ("nan and inf", [1, nan, inf, 3], [1, nan, inf, 0], 1.3e-6, 1e-5, False),
+    ("nan equal", [1, nan, inf, 3], [1, nan, inf, 0], 1.3e-6, 1e-5, True),
+    ("inf sign", [inf, 1, -inf], [-inf, 1, -inf], 1e-7, 1e-7, False),
+    ("inf against finite", [1, 5, inf], [1, 0, 2], 1e-7, 1e-7, False),
+    ("finite against inf", [1.0], [inf], 1e-7, 1e-7, False),
+    ("rank 4", None, None, 1e-7, 1e-7, False),
+    ("ties keep the first", [0.5, -0.5, 0.25], [0, 0, 0], 1e-3, 1e-4, False),
+    ("exact", [1, 2, 3.5], [1, 2, 3], 0.0, 0.0, False),
+    ("many", [i * 0.001 for i in range(1000)], [i * 0.001 + (0.01 if i % 7 == 0 else 0) for i in range(1000)], 1e-3, 1e-3, False),
+]
+out = []
+for name, actual, expected, rtol, atol, equal_nan in cases:
+    if name == "rank 4":
+        e = torch.zeros(2, 3, 4, 5, dtype=torch.float64)
+        x = e.clone()
+        x[1, 2, 3, 4] = 0.25
+        x[0, 1, 2, 3] = -1e-3
+    else:
+        x = torch.tensor(actual, dtype=torch.float64)
+        e = torch.tensor(expected, dtype=torch.float64)
+    try:
+        torch.testing.assert_close(x, e, rtol=rtol, atol=atol, equal_nan=equal_nan)
+        message = ""
+    except AssertionError as error:
+        message = str(error)
+    out.append({"name": name, "shape": list(x.shape), "actual": [repr(v) for v in x.reshape(-1).tolist()],
+                "expected": [repr(v) for v in e.reshape(-1).tolist()], "rtol": rtol, "atol": atol,
+                "equal_nan": equal_nan, "message": message})
+with open("torch_messages.json", "w") as f:
+    f.write("[\n" + ",\n".join(json.dumps(case) for case in out) + "\n]\n")
+print("numpy", np.__version__, "torch", torch.__version__)
