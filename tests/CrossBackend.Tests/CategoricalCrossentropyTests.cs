@@ -1,8 +1,8 @@
+using CrossBackend.Testing;
 namespace CrossBackend.Tests;
 
 /// <summary>Every test here runs once per engine: the same inputs, the same expectations.</summary>
-[TestFixture("torch")]
-[TestFixture("numerics")]
+[TestFixtureSource(typeof(TestEngines), nameof(TestEngines.Names))]
 public sealed class CategoricalCrossentropyTests(string engineName)
 {
     private EngineHarness _h = null!;

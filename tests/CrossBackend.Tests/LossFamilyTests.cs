@@ -1,8 +1,8 @@
+using CrossBackend.Testing;
 namespace CrossBackend.Tests;
 
 /// <summary>The loss family on every engine: published values, every option against the reference, dtypes.</summary>
-[TestFixture("torch")]
-[TestFixture("numerics")]
+[TestFixtureSource(typeof(TestEngines), nameof(TestEngines.Names))]
 public sealed class LossFamilyTests(string engineName)
 {
     private EngineHarness _h = null!;

@@ -1,3 +1,4 @@
+using CrossBackend.Testing;
 namespace CrossBackend.Tests;
 
 /// <summary>
@@ -5,8 +6,7 @@ namespace CrossBackend.Tests;
 /// all-zero label vectors, the fused class-weight arg-max) and batches large enough to run in parallel, against
 /// the float64 reference. Non-finite rows must come out NaN exactly where the reference is NaN.
 /// </summary>
-[TestFixture("torch")]
-[TestFixture("numerics")]
+[TestFixtureSource(typeof(TestEngines), nameof(TestEngines.Names))]
 public sealed class WideRowTests(string engineName)
 {
     private EngineHarness _h = null!;

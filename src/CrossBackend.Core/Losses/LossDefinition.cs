@@ -67,6 +67,11 @@ public sealed class LossDefinition
     public object Compute(object yPred, object? yTrue, LossArguments? arguments = null) =>
         Run(yPred, yTrue, arguments, gradient: false);
 
+    /// <summary>As <see cref="Compute"/>, on the composed general-op path only (no fused kernel): the definition the
+    /// fused kernels are tested against.</summary>
+    internal object ComputeComposed(object yPred, object? yTrue, LossArguments? arguments = null) =>
+        Run(yPred, yTrue, arguments, gradient: false, composedOnly: true);
+
     /// <summary>
     /// The gradient of <see cref="Compute"/> (same arguments) with respect to <paramref name="yPred"/>: dL/dy_pred with
     /// y_pred's shape and dtype, on either engine — through autograd on engines that have it (TorchSharp), through a
@@ -77,7 +82,7 @@ public sealed class LossDefinition
     public object Gradient(object yPred, object? yTrue, LossArguments? arguments = null) =>
         Run(yPred, yTrue, arguments, gradient: true);
 
-    private object Run(object yPred, object? yTrue, LossArguments? arguments, bool gradient)
+    private object Run(object yPred, object? yTrue, LossArguments? arguments, bool gradient, bool composedOnly = false)
     {
         ArgumentNullException.ThrowIfNull(yPred, "y_pred");
         if (Labels != LossLabels.None) ArgumentNullException.ThrowIfNull(yTrue, "y_true");
@@ -91,7 +96,7 @@ public sealed class LossDefinition
             values[LossOption.Reduction] = Reduction.None;
         }
         var program = new LossProgram(this, values);
-        ITensorProgram run = gradient ? new GradientProgram(program) : program;
+        ITensorProgram run = gradient ? new GradientProgram(program) : composedOnly ? new ComposedProgram(program) : program;
         return TensorProgram.Run(run, program.Inputs(yPred, Labels == LossLabels.None ? null : yTrue), program.InputNames)[0];
     }
 

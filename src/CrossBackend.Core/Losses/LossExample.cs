@@ -28,7 +28,11 @@ public sealed record LossExample(string Source, double[] YPred, long[] Shape, do
     /// channels-last data moves into the engine's layout; class indices are int64; tensor-valued arguments keep their
     /// shape. Returns the engine's result tensor.
     /// </summary>
-    public object Run(LossDefinition loss, ITensorEngine engine, DType dtype = DType.Float32)
+    public object Run(LossDefinition loss, ITensorEngine engine, DType dtype = DType.Float32) => Run(loss, engine, dtype, Mode.Compute);
+
+    internal enum Mode { Compute, Composed, Gradient }
+
+    internal object Run(LossDefinition loss, ITensorEngine engine, DType dtype, Mode mode)
     {
         Array Values(double[] v) => dtype == DType.Float64 ? v : v.Select(x => (float)x).ToArray();
         object Floating(double[] v, long[] shape) => Narrow(engine.FromChannelsLast(Values(v), shape));
@@ -41,7 +45,13 @@ public sealed record LossExample(string Source, double[] YPred, long[] Shape, do
         object? yTrue = YTrue is null ? null
             : loss.Labels == LossLabels.ClassIndices ? engine.FromArray(YTrue.Select(v => (long)v).ToArray(), TrueShape ?? Shape[..^1])
             : Floating(YTrue, TrueShape ?? Shape);
-        return loss.Compute(Floating(YPred, Shape), yTrue, arguments);
+        object yPred = Floating(YPred, Shape);
+        return mode switch
+        {
+            Mode.Composed => loss.ComputeComposed(yPred, yTrue, arguments),
+            Mode.Gradient => loss.Gradient(yPred, yTrue, arguments),
+            _ => loss.Compute(yPred, yTrue, arguments),
+        };
     }
 
     /// <summary>A one-line description: the source and the non-default arguments.</summary>

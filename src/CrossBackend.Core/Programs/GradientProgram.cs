@@ -20,3 +20,16 @@ internal sealed class GradientProgram(ITensorProgram forward, int sources = 1) :
         return watched.Select(tape.GradientOf).ToArray();
     }
 }
+
+/// <summary>
+/// A program run on the composed general-op path only: the engine's optional fused kernels are hidden (the ops are
+/// wrapped), so tests can hold every fused kernel to the composed definition.
+/// </summary>
+internal sealed class ComposedProgram(ITensorProgram forward) : ITensorProgram
+{
+    public TTensor[] Run<TTensor>(ITensorOps<TTensor> ops, TTensor?[] inputs) where TTensor : class
+    {
+        var plain = new TapeOps<TTensor>(ops);
+        return forward.Run(plain, inputs.Select(x => x is null ? null : TapeOps<TTensor>.Constant(x)).ToArray()).Select(t => t.Value).ToArray();
+    }
+}
