@@ -29,7 +29,7 @@ internal static unsafe class SparseCategoricalCrossentropyKernel<T> where T : un
         for (int r = first; r < end; r++)
         {
             int start = layout.Start(r);
-            ReadOnlySpan<T> row;
+            scoped ReadOnlySpan<T> row;
             if (layout.Inner == 1) row = new ReadOnlySpan<T>(x + start, classes);
             else
             {

@@ -1,119 +1,116 @@
 using System.Runtime.InteropServices;
 using System.Text;
+using CrossBackend.Backends.Torch.Native;
 
 namespace CrossBackend.Backends.Torch;
 
 /// <summary>
-/// Makes TorchSharp 0.107.0's <c>libLibTorchSharp.so</c> loadable on systems whose libstdc++ predates GCC 13
-/// (Debian 12 stops at GLIBCXX_3.4.30).
+/// The run-time fallback of the TorchSharp native fix (the build targets in <c>build/</c> normally did it already):
+/// makes TorchSharp 0.107.0's <c>libLibTorchSharp.so</c> loadable on systems whose libstdc++ predates GCC 13.
 /// </summary>
 /// <remarks>
-/// <para>The shim declares a need for <c>GLIBCXX_3.4.32</c> only because GCC 13's <c>&lt;iostream&gt;</c> references
-/// <c>std::ios_base_library_init()</c> to force linking a new libstdc++; nothing calls it. Marking that one version
-/// need weak (the <c>VER_FLG_WEAK</c> bit in its <c>Elf64_Vernaux.vna_flags</c>) lets glibc load the library while
-/// still resolving every other symbol normally.</para>
-/// <para>The fix is applied to the copy in the application's own output folder (the file TorchSharp loads first),
-/// never to the NuGet cache: the patched bytes go to a new file that atomically replaces the copy, so even a
-/// hard-linked copy leaves the cache's inode untouched. Nothing happens where the process's libstdc++ already
-/// provides the version, where the copy is already patched, or on non-Linux systems.</para>
+/// <para>Runs only when the torch engine is used (a torch tensor handled by CrossBackend, or
+/// <see cref="TorchEngine.EnsureNativeLoadable"/>), never at assembly load or engine discovery, and never throws:
+/// where it cannot write, it records how to fix it, and <see cref="ThrowIfUnloadable"/> says so.</para>
+/// <para>Only where the process's libstdc++ lacks the version, it sets the weak bit (see
+/// <see cref="ElfVersionNeed"/>) in the copy beside the application (the file TorchSharp loads first), never in the
+/// NuGet cache: the patched bytes go to a new file that is renamed over the copy, so even a hard-linked copy leaves
+/// the cache's inode untouched.</para>
 /// </remarks>
-public static class NativeLoadFix
+internal static class NativeLoadFix
 {
-    private const string MissingVersion = "GLIBCXX_3.4.32";
-    private const ushort VerFlgWeak = 0x2;
-    private const uint ShtGnuVerneed = 0x6ffffffe;
     private static readonly object Gate = new();
-    private static bool _done;
+    private static volatile bool _applied;
+    private static volatile bool _loadable;
+    private static string? _problem;
 
     /// <summary>What <see cref="Apply"/> found or did, for diagnostics and tests.</summary>
     public static string LastOutcome { get; private set; } = "not run";
 
-    /// <summary>Applies the fix once per process, before TorchSharp's native loader runs. Safe to call repeatedly.</summary>
+    /// <summary>Applies the fix once per process, before TorchSharp's native loader runs. Never throws.</summary>
     public static void Apply()
     {
+        if (_applied) return;
         lock (Gate)
         {
-            if (_done) return;
-            _done = true;
-            LastOutcome = ApplyCore();
+            if (_applied) return;
+            try { LastOutcome = ApplyCore(out _problem); }
+            catch (Exception e) { LastOutcome = $"not applied: {e.GetType().Name}: {e.Message}"; }
+            _applied = true;
         }
     }
 
-    private static string ApplyCore()
+    /// <summary>Applies the fix, then throws <see cref="InvalidOperationException"/> saying how to fix it when the
+    /// shim still cannot load here (the copy could not be patched and the system lacks the version).</summary>
+    public static void ThrowIfUnloadable()
     {
-        if (!OperatingSystem.IsLinux()) return "not Linux: nothing to do";
-        if (SystemLibStdCxxHas(MissingVersion)) return $"system libstdc++ provides {MissingVersion}: nothing to do";
-        var candidates = new[]
+        if (_loadable) return;
+        Apply();
+        lock (Gate)
         {
-            Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", "libLibTorchSharp.so"),
-            Path.Combine(AppContext.BaseDirectory, "libLibTorchSharp.so"),
-        };
+            if (_problem is not null && !CanLoad())
+                throw new InvalidOperationException(_problem);
+            _loadable = true;
+        }
+    }
+
+    private static string[] Candidates() =>
+    [
+        Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native", ElfVersionNeed.TorchSharpShimFileName),
+        Path.Combine(AppContext.BaseDirectory, ElfVersionNeed.TorchSharpShimFileName),
+    ];
+
+    // Our reading of the system could be wrong (a libstdc++ not loaded yet, a custom LD_LIBRARY_PATH): ask the loader
+    // itself before blaming the file. TorchSharp loads the same file next, so nothing is loaded that would not be.
+    private static bool CanLoad() =>
+        Candidates().Where(File.Exists).Any(path => NativeLibrary.TryLoad(path, out _));
+
+    private static string ApplyCore(out string? problem)
+    {
+        problem = null;
+        string version = ElfVersionNeed.TorchSharpMissingVersion;
+        if (!OperatingSystem.IsLinux()) return "not Linux: nothing to do";
+        if (SystemLibStdCxxHas(version)) return $"system libstdc++ provides {version}: nothing to do";
         var outcomes = new List<string>();
-        foreach (var path in candidates.Where(File.Exists))
-            outcomes.Add(PatchFile(path));
+        foreach (string path in Candidates().Where(File.Exists))
+        {
+            try { outcomes.Add(PatchFile(path)); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                outcomes.Add($"{path}: could not write ({e.GetType().Name})");
+                problem ??=
+                    $"TorchSharp's native library cannot load on this system: {path} needs {version} (the libstdc++ of " +
+                    $"GCC 13), which this system's libstdc++ lacks, and CrossBackend could not mark that need weak in " +
+                    $"place ({e.GetType().Name}: {e.Message}). To fix it: build or publish the application with the " +
+                    "CrossBackend.Backends.Torch package (or project) referenced: its build targets patch the copy in " +
+                    $"the output and publish folders; or run the application once with write access to " +
+                    $"{Path.GetDirectoryName(path)}; or install a libstdc++ from GCC 13 or newer.";
+            }
+        }
         return outcomes.Count == 0 ? "libLibTorchSharp.so not found beside the application" : string.Join("; ", outcomes);
     }
 
-    /// <summary>Marks the <paramref name="versionName"/> need in an ELF64 file weak; returns what it did.</summary>
-    public static string PatchFile(string path, string versionName = MissingVersion)
+    /// <summary>Marks the <paramref name="versionName"/> need in an ELF64 file weak, by writing a new file and renaming
+    /// it over <paramref name="path"/>; returns what it did. Throws what the file system throws.</summary>
+    public static string PatchFile(string path, string versionName = ElfVersionNeed.TorchSharpMissingVersion)
     {
         byte[] bytes = File.ReadAllBytes(path);
-        int offset = FindVersionNeedFlags(bytes, versionName);
-        if (offset < 0) return $"{path}: no {versionName} need";
-        ushort flags = BitConverter.ToUInt16(bytes, offset);
-        if ((flags & VerFlgWeak) != 0) return $"{path}: already weak";
-        BitConverter.TryWriteBytes(bytes.AsSpan(offset, 2), (ushort)(flags | VerFlgWeak));
-        // Write beside, then rename over: the original inode (possibly the NuGet cache's, if hard-linked) is untouched.
-        string temp = path + $".{Environment.ProcessId}.tmp";
-        File.WriteAllBytes(temp, bytes);
-        File.Move(temp, path, overwrite: true);
-        return $"{path}: marked {versionName} weak";
-    }
-
-    /// <summary>Byte offset of <c>vna_flags</c> for the named version need, or -1 when the file has none.</summary>
-    public static int FindVersionNeedFlags(byte[] elf, string versionName)
-    {
-        // ELF64 little-endian only (x86-64 / arm64 Linux).
-        if (elf.Length < 64 || elf[0] != 0x7f || elf[1] != (byte)'E' || elf[2] != (byte)'L' || elf[3] != (byte)'F'
-            || elf[4] != 2 || elf[5] != 1)
-            return -1;
-        long shoff = BitConverter.ToInt64(elf, 0x28);
-        int shentsize = BitConverter.ToUInt16(elf, 0x3A);
-        int shnum = BitConverter.ToUInt16(elf, 0x3C);
-        for (int i = 0; i < shnum; i++)
+        switch (ElfVersionNeed.MarkWeak(bytes, versionName))
         {
-            int sh = checked((int)(shoff + (long)i * shentsize));
-            if (BitConverter.ToUInt32(elf, sh + 4) != ShtGnuVerneed) continue;
-            long secOffset = BitConverter.ToInt64(elf, sh + 0x18);
-            int link = BitConverter.ToInt32(elf, sh + 0x28);
-            int strSh = checked((int)(shoff + (long)link * shentsize));
-            long strOffset = BitConverter.ToInt64(elf, strSh + 0x18);
-            long need = secOffset;
-            while (true)
-            {
-                int cnt = BitConverter.ToUInt16(elf, (int)need + 2);
-                long aux = need + BitConverter.ToUInt32(elf, (int)need + 8);
-                for (int a = 0; a < cnt; a++)
-                {
-                    uint nameOff = BitConverter.ToUInt32(elf, (int)aux + 8);
-                    if (ReadCString(elf, strOffset + nameOff) == versionName) return (int)aux + 4;
-                    uint nextAux = BitConverter.ToUInt32(elf, (int)aux + 12);
-                    if (nextAux == 0) break;
-                    aux += nextAux;
-                }
-                uint next = BitConverter.ToUInt32(elf, (int)need + 12);
-                if (next == 0) break;
-                need += next;
-            }
+            case ElfVersionNeed.Result.NoSuchNeed: return $"{path}: no {versionName} need";
+            case ElfVersionNeed.Result.AlreadyWeak: return $"{path}: already weak";
         }
-        return -1;
-    }
-
-    private static string ReadCString(byte[] bytes, long start)
-    {
-        int s = (int)start, e = s;
-        while (e < bytes.Length && bytes[e] != 0) e++;
-        return Encoding.ASCII.GetString(bytes, s, e - s);
+        string temp = path + $".{Environment.ProcessId}.tmp";
+        try
+        {
+            File.WriteAllBytes(temp, bytes);
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+        return $"{path}: marked {versionName} weak";
     }
 
     /// <summary>Whether the libstdc++ this process uses (or the system's default one) defines the version.</summary>

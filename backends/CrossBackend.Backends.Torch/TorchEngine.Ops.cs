@@ -43,7 +43,13 @@ public sealed partial class TorchEngine
     }
 
     /// <inheritdoc/>
-    public override object FromArray(Array data, long[] shape) => data switch
+    public override object FromArray(Array data, long[] shape)
+    {
+        EnsureNativeLoadable();
+        return FromHost(data, shape);
+    }
+
+    private object FromHost(Array data, long[] shape) => data switch
     {
         float[] f => torch.tensor(f, shape),
         double[] d => torch.tensor(d, shape),

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using CrossBackend;
 using CrossBackend.Backends.Torch;
 using TorchSharp;
@@ -13,21 +12,28 @@ namespace CrossBackend.Backends.Torch;
 /// the general ops (<c>TorchEngine.Ops.cs</c>), libtorch's fused crossentropy kernels (<c>TorchEngine.Fused.cs</c>)
 /// and gradients through autograd.
 /// </summary>
-/// <remarks>Constructing the engine (or loading this assembly) applies <see cref="NativeLoadFix"/> first, so
-/// TorchSharp's native library loads on systems with an older libstdc++. Code that calls <c>torch.*</c> before
-/// touching CrossBackend should call <see cref="EnsureNativeLoadable"/> once at start-up.</remarks>
+/// <remarks>Constructing the engine does nothing (discovery constructs every engine). The build patches the
+/// TorchSharp native library beside the application (see the package's build targets); the run-time fallback
+/// (<see cref="NativeLoadFix"/>) runs when the engine first handles or creates a torch tensor, or on
+/// <see cref="EnsureNativeLoadable"/>.</remarks>
 public sealed partial class TorchEngine : TensorEngine<Tensor>, IFusedCrossentropy<Tensor>, IAutograd<Tensor>
 {
     internal const string EngineName = "torch";
 
-    /// <summary>Applies the native-library fix where needed. Idempotent.</summary>
-    public static void EnsureNativeLoadable() => NativeLoadFix.Apply();
+    /// <summary>
+    /// Makes sure TorchSharp's native library loads, applying the run-time fallback fix where the build's patch is
+    /// missing; throws <see cref="InvalidOperationException"/> saying how to fix it where it cannot. Idempotent.
+    /// </summary>
+    public static void EnsureNativeLoadable() => NativeLoadFix.ThrowIfUnloadable();
 
-    [ModuleInitializer]
-    internal static void OnAssemblyLoad() => NativeLoadFix.Apply();
-
-    /// <summary>Creates the engine (applying the native fix first).</summary>
-    public TorchEngine() => NativeLoadFix.Apply();
+    /// <inheritdoc/>
+    /// <remarks>The first torch tensor the engine computes with runs the native fallback; later calls read one field.</remarks>
+    public override object? OpsFor(Type tensorType)
+    {
+        if (!Owns(tensorType)) return null;
+        EnsureNativeLoadable();
+        return this;
+    }
 
     /// <inheritdoc/>
     public override string Name => EngineName;
