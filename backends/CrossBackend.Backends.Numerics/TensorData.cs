@@ -72,15 +72,5 @@ internal static class TensorData
 
     /// <summary>The element type of a tensor type, as a <see cref="DType"/>.</summary>
     public static DType DTypeOf(Type elementType) =>
-        elementType == typeof(float) ? DType.Float32
-        : elementType == typeof(double) ? DType.Float64
-        : elementType == typeof(Half) ? DType.Float16
-        : elementType == typeof(BFloat16) ? DType.BFloat16
-        : elementType == typeof(int) ? DType.Int32
-        : elementType == typeof(long) ? DType.Int64
-        : elementType == typeof(short) ? DType.Int16
-        : elementType == typeof(sbyte) ? DType.Int8
-        : elementType == typeof(byte) ? DType.UInt8
-        : elementType == typeof(bool) ? DType.Bool
-        : DType.Other;
+        elementType == typeof(BFloat16) ? DType.BFloat16 : DTypes.OfElementType(elementType);
 }

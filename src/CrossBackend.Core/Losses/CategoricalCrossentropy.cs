@@ -67,15 +67,7 @@ public static partial class Losses
         where TPred : class
         where TTrue : class
     {
-        return (TPred)CategoricalCrossentropyLoss.Definition.Compute(yPred, yTrue, new LossArguments
-        {
-            [LossOption.FromLogits.Name] = fromLogits,
-            [LossOption.ClassWeights.Name] = classWeights,
-            [LossOption.LabelSmoothing.Name] = labelSmoothing,
-            [LossOption.Axis.Name] = axis,
-            [LossOption.Reduction.Name] = CrossentropyReduction(averageLoss, reduction),
-            [LossOption.SampleWeights.Name] = sampleWeights,
-        });
+        return (TPred)CategoricalCrossentropyLoss.Definition.Compute(yPred, yTrue, CrossentropyArguments(fromLogits, averageLoss, classWeights, labelSmoothing, axis, reduction, sampleWeights));
     }
 }
 

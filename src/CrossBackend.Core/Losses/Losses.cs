@@ -22,6 +22,23 @@ public static partial class Losses
     public static TPred Gradient<TPred>(string name, TPred yPred, object? yTrue, LossArguments? arguments = null) where TPred : class =>
         (TPred)LossRegistry.Get(name).Gradient(yPred, yTrue, arguments);
 
+    /// <summary>The keyword arguments the crossentropy methods share, with FastEstimator's <c>average_loss</c> resolved.</summary>
+    private static LossArguments CrossentropyArguments(bool fromLogits, bool averageLoss, IReadOnlyDictionary<int, double>? classWeights,
+        double labelSmoothing, int? axis, Reduction? reduction, object? sampleWeights, int? ignoreClass = null)
+    {
+        var arguments = new LossArguments
+        {
+            [LossOption.FromLogits.Name] = fromLogits,
+            [LossOption.ClassWeights.Name] = classWeights,
+            [LossOption.LabelSmoothing.Name] = labelSmoothing,
+            [LossOption.Axis.Name] = axis,
+            [LossOption.Reduction.Name] = CrossentropyReduction(averageLoss, reduction),
+            [LossOption.SampleWeights.Name] = sampleWeights,
+        };
+        if (ignoreClass is not null) arguments[SparseCategoricalCrossentropyLoss.IgnoreClass.Name] = ignoreClass;
+        return arguments;
+    }
+
     /// <summary>FastEstimator's <c>average_loss</c> shorthand beside an explicit reduction.</summary>
     private static Reduction CrossentropyReduction(bool averageLoss, Reduction? reduction)
     {

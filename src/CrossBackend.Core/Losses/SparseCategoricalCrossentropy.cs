@@ -49,16 +49,8 @@ public static partial class Losses
         where TPred : class
         where TTrue : class
     {
-        return (TPred)SparseCategoricalCrossentropyLoss.Definition.Compute(yPred, yTrue, new LossArguments
-        {
-            [LossOption.FromLogits.Name] = fromLogits,
-            [LossOption.ClassWeights.Name] = classWeights,
-            [SparseCategoricalCrossentropyLoss.IgnoreClass.Name] = ignoreClass,
-            [LossOption.LabelSmoothing.Name] = labelSmoothing,
-            [LossOption.Axis.Name] = axis,
-            [LossOption.Reduction.Name] = CrossentropyReduction(averageLoss, reduction),
-            [LossOption.SampleWeights.Name] = sampleWeights,
-        });
+        return (TPred)SparseCategoricalCrossentropyLoss.Definition.Compute(yPred, yTrue, CrossentropyArguments(fromLogits, averageLoss, classWeights, labelSmoothing, axis, reduction, sampleWeights,
+            ignoreClass));
     }
 }
 
