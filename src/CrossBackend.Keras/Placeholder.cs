@@ -1,0 +1,1 @@
+namespace CrossBackend.Keras; internal static class Placeholder {}
