@@ -1,1 +1,0 @@
-namespace CrossBackend.Keras; internal static class Placeholder {}
