@@ -114,7 +114,7 @@ public sealed partial class KerasModel
             }
             else
             {
-                string key = keras3 ? keras3Names[layer.Name] : layer.Name;
+                string key = !keras3 ? layer.Name : keras3Names.TryGetValue(layer.Name, out string? path) ? path : $"layers/{SnakeCase(layer.ClassName)}";
                 if (!byName.TryGetValue(key, out group))
                 {
                     if (expected.Count == 0) continue;

@@ -25,8 +25,6 @@ public enum KerasActivationKind
     Softsign,
     /// <summary>x · sigmoid(x) (<c>swish</c> / <c>silu</c>).</summary>
     Swish,
-    /// <summary>The exact GELU, x · Φ(x) (Keras's default <c>approximate=False</c>).</summary>
-    Gelu,
     /// <summary>e^x.</summary>
     Exponential,
 }
@@ -64,12 +62,11 @@ public sealed record KerasActivation(KerasActivationKind Kind, double Alpha = 0,
         "softplus" => new(KerasActivationKind.Softplus),
         "softsign" => new(KerasActivationKind.Softsign),
         "swish" or "silu" => new(KerasActivationKind.Swish),
-        "gelu" => new(KerasActivationKind.Gelu),
         "exponential" => new(KerasActivationKind.Exponential),
         // hard_sigmoid is 0.2x + 0.5 in Keras 2 but x/6 + 1/2 in Keras 3: refusing beats silently picking one.
         _ => throw new NotSupportedException(
             $"layer `{layer}`: activation \"{name}\" is not supported (supported: linear, relu, relu6, leaky_relu, sigmoid, tanh, " +
-            "softmax, elu, selu, softplus, softsign, swish/silu, gelu, exponential)"),
+            "softmax, elu, selu, softplus, softsign, swish/silu, exponential)"),
     };
 
     /// <inheritdoc/>
