@@ -3,7 +3,7 @@
 Run with Debian's interpreter (apt-get install -y python3-numpy python3-h5py):
     /usr/bin/python3 make_lenet_golden.py
 Writes lenet_golden.npz (inputs float32 (N, 28, 28, 1), logits and probabilities float64 (N, 10), the names of the
-inputs) and lenet_architecture.json (the architecture as Keras 2.11's model.to_json() writes it, for tools that need
+inputs, and two raw weights as h5py reads them) and lenet_architecture.json (the architecture as Keras 2.11's model.to_json() writes it, for tools that need
 a config beside a weights-only file). Independent of the C# code: it reads the weights by their `weight_names` and
 runs keras_reference's loops.
 """
@@ -109,8 +109,9 @@ def main():
     for name, p in zip(names, probs):
         print(f"{name:14s} argmax {int(p.argmax())}  p {p.max():.6f}")
     assert probs[0].argmax() == 1 and probs[1].argmax() == 7 and probs[2].argmax() == 0
+    # Two raw weights as h5py reads them, to check the C# reader on its own.
     np.savez(os.path.join(HERE, "lenet_golden.npz"), inputs=inputs, logits=logits, probs=probs,
-             names=np.array(names))
+             names=np.array(names), w_conv2d_kernel=w["conv2d"][0], w_dense_1_bias=w["dense_1"][1])
     with open(os.path.join(HERE, "lenet_architecture.json"), "w") as f:
         json.dump(architecture(), f, indent=1)
         f.write("\n")
