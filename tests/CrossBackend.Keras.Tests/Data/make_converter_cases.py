@@ -136,5 +136,6 @@ v1 = kr.gru(xs, kernel, recurrent, bias1, reset_after=False)
 print(f"{'gru reset_after=False':24s} vs nearest PyTorch GRU differs by "
       f"{np.abs(v1 - kr.gru(xs, kernel, recurrent, np.stack([bias1, np.zeros_like(bias1)]))).max():.3f}")
 
-np.savez(os.path.join(HERE, "converters.npz"), **cases)
+# C order: the transposes above are views, and .npy would record them Fortran-ordered.
+np.savez(os.path.join(HERE, "converters.npz"), **{k: np.ascontiguousarray(v) for k, v in cases.items()})
 print(len(cases), "arrays -> converters.npz")
