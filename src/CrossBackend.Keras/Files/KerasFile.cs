@@ -120,7 +120,14 @@ public sealed class KerasFile
 
     private static KerasFile ReadArchive(string path, byte[] bytes)
     {
-        using var zip = new ZipArchive(new MemoryStream(bytes, writable: false), ZipArchiveMode.Read);
+        ZipArchive zip;
+        try { zip = new ZipArchive(new MemoryStream(bytes, writable: false), ZipArchiveMode.Read); }
+        catch (InvalidDataException e) { throw new InvalidDataException($"the .keras zip archive is damaged or truncated ({e.Message})", e); }
+        using (zip) return ReadArchive(path, zip);
+    }
+
+    private static KerasFile ReadArchive(string path, ZipArchive zip)
+    {
         ZipArchiveEntry config = zip.GetEntry("config.json")
             ?? throw new InvalidDataException("a zip archive without `config.json`: not a Keras 3 .keras file");
         string configJson = ReadText(config);
