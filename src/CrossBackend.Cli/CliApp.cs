@@ -18,6 +18,7 @@ public static class CliApp
             ParityCommand.Create(stdout),
             LossCommand.Create(stdout),
             BenchCommand.Create(stdout),
+            KerasCommand.Create(stdout),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

@@ -89,7 +89,7 @@ public sealed class KerasTorchModule : nn.Module<Tensor, Tensor>
     /// their rows permuted once (the Dense-after-Flatten trap) and no transpose runs per call. Maps a layer to the
     /// channels-last shape before its Flatten, or is absent for tensors in Keras's order.
     /// </summary>
-    private static Dictionary<string, long[]?> FlattenOrders(KerasGraph graph)
+    internal static Dictionary<string, long[]?> FlattenOrders(KerasGraph graph)
     {
         var consumers = graph.Layers.ToDictionary(l => l.Name, _ => new List<KerasLayer>(), StringComparer.Ordinal);
         foreach (KerasLayer l in graph.Layers) foreach (string s in l.Inbound) consumers[s].Add(l);
