@@ -34,7 +34,7 @@ public sealed class KerasTorchModule : nn.Module<Tensor, Tensor>
     /// <summary>The Keras architecture this module was built from.</summary>
     public KerasGraph Graph { get; }
 
-    /// <summary>The parameters' element type.</summary>
+    /// <summary>The parameters' element type (float32 for a model without parameters).</summary>
     public ScalarType DType => parameters().FirstOrDefault()?.dtype ?? ScalarType.Float32;
 
     /// <summary>Runs the model on a channels-first input (NCHW for images; (N, C, L) for sequences).</summary>

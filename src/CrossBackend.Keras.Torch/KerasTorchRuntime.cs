@@ -16,7 +16,7 @@ public sealed class KerasTorchRuntime : IKerasRuntime
     public string EngineName => "torch";
 
     /// <inheritdoc/>
-    public IKerasNetwork Build(KerasModel model, DType dtype = DType.Float32) => new KerasTorchNetwork(KerasTorch.ToModule(model, dtype), model.Graph);
+    public IKerasNetwork Build(KerasModel model, DType dtype = DType.Float32) => new KerasTorchNetwork(KerasTorch.ToModule(model, dtype), model.Graph, dtype);
 }
 
 /// <summary>Entry point for TorchSharp users.</summary>
@@ -52,13 +52,14 @@ public static class KerasTorch
 }
 
 /// <summary>A <see cref="KerasTorchModule"/> behind the engine-neutral <see cref="IKerasNetwork"/>.</summary>
-internal sealed class KerasTorchNetwork(KerasTorchModule module, KerasGraph graph) : IKerasNetwork
+internal sealed class KerasTorchNetwork(KerasTorchModule module, KerasGraph graph, DType dtype) : IKerasNetwork
 {
     public ITensorEngine Engine => TensorEngines.Named("torch");
 
     public KerasGraph Graph => graph;
 
-    public DType DType => module.DType == ScalarType.Float64 ? DType.Float64 : DType.Float32;
+    /// <summary>As built (a model without parameters has no parameter to tell).</summary>
+    public DType DType => dtype;
 
     public object Forward(object input)
     {
