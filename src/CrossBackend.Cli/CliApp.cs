@@ -17,6 +17,7 @@ public static class CliApp
         {
             ParityCommand.Create(stdout),
             LossCommand.Create(stdout),
+            KerasCommand.Create(stdout),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

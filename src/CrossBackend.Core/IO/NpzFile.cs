@@ -30,6 +30,30 @@ public static class NpzFile
         catch (InvalidDataException e) { throw new InvalidDataException($"{path}: {e.Message}", e); }
     }
 
+    /// <summary>Reads one array of a <c>.npz</c> file by name, leaving the others unread (so an archive may also
+    /// hold arrays this reader does not support, such as strings).</summary>
+    /// <exception cref="KeyNotFoundException">The archive has no array <paramref name="name"/>; the message lists its arrays.</exception>
+    /// <exception cref="InvalidDataException">The file is not a zip archive or the array is not supported.</exception>
+    public static NpyArray Read(string path, string name)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(name);
+        ZipArchive archive;
+        try { archive = ZipFile.OpenRead(path); }
+        catch (InvalidDataException e) { throw new InvalidDataException($"{path}: not a NumPy .npz file (not a zip archive: {e.Message})", e); }
+        using (archive)
+        {
+            ZipArchiveEntry entry = archive.GetEntry(name + ".npy") ?? throw new KeyNotFoundException(
+                $"{path} has no array '{name}'. Its arrays: {string.Join(", ", archive.Entries.Select(e => e.FullName.EndsWith(".npy") ? e.FullName[..^4] : e.FullName))}");
+            try
+            {
+                using Stream data = entry.Open();
+                return NpyFile.Read(data);
+            }
+            catch (InvalidDataException e) { throw new InvalidDataException($"{path}: array '{name}': {e.Message}", e); }
+        }
+    }
+
     /// <summary>Reads every array of a <c>.npz</c> archive from a stream, in archive order.</summary>
     /// <exception cref="InvalidDataException">The data is not a zip archive, or an entry is not a supported
     /// <c>.npy</c> array.</exception>

@@ -1,0 +1,270 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using CrossBackend.Backends.Numerics.Layers;
+
+namespace CrossBackend.Keras.Numerics;
+
+/// <summary>
+/// A Keras model on the channels-last engine: inputs and outputs in Keras's own layout (NHWC), weights used as
+/// Keras stored them (no conversion), numerics as TensorFlow computes them ("same" padding split with the extra
+/// cell at the end, average pooling over real cells, BatchNormalization with the layer's ε).
+/// </summary>
+/// <typeparam name="T">float (Keras's float32) or double.</typeparam>
+public sealed class KerasNumericsModel<T> : IKerasNetwork where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Step[] _steps;
+    private readonly string[] _inputs;
+    private readonly string _output;
+
+    /// <summary>One layer: its name, its inputs' names and what it computes.</summary>
+    private sealed record Step(string Name, string[] Inbound, Func<object[], object> Run);
+
+    /// <summary>Builds the model (weights are copied once into <typeparamref name="T"/> tensors).</summary>
+    /// <param name="model">The model with its weights.</param>
+    public KerasNumericsModel(KerasModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        if (!model.Graph.HasWeights)
+            throw new ArgumentException($"Argument `model` has layers without weights: {string.Join(", ", model.Graph.Layers.Where(l => l.ExpectedWeights.Count != l.Weights.Count).Select(l => l.Name))}", nameof(model));
+        if (model.Graph.Inputs.Count != 1 || model.Graph.Outputs.Count != 1)
+            throw new NotSupportedException($"model `{model.Name}` has {model.Graph.Inputs.Count} inputs and {model.Graph.Outputs.Count} outputs; only single-input, single-output models are supported");
+        Graph = model.Graph;
+        _inputs = [.. model.Graph.Inputs];
+        _output = model.Graph.Outputs[0];
+        _steps = model.Graph.Layers.Select(l => new Step(l.Name, [.. l.Inbound], Compile(l))).ToArray();
+    }
+
+    /// <inheritdoc/>
+    public ITensorEngine Engine => TensorEngines.Named("numerics");
+
+    /// <inheritdoc/>
+    public KerasGraph Graph { get; }
+
+    /// <inheritdoc/>
+    public DType DType => typeof(T) == typeof(double) ? DType.Float64 : DType.Float32;
+
+    /// <summary>Runs the model: <paramref name="input"/> in Keras's layout (batch first, channels last).</summary>
+    /// <param name="input">A <c>Tensor&lt;T&gt;</c>, or integer indices (<c>Tensor&lt;int&gt;</c> / <c>Tensor&lt;long&gt;</c>)
+    /// for a model that starts with an Embedding.</param>
+    public Tensor<T> Predict(object input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        var values = new Dictionary<string, object>(StringComparer.Ordinal) { [_inputs[0]] = input };
+        foreach (Step step in _steps)
+        {
+            if (values.ContainsKey(step.Name)) { values[step.Name] = step.Run([values[step.Name]]); continue; }
+            values[step.Name] = step.Run(step.Inbound.Select(n => values[n]).ToArray());
+        }
+        return values[_output] as Tensor<T> ?? throw new InvalidOperationException($"the output layer `{_output}` produced no {typeof(T).Name} tensor");
+    }
+
+    /// <inheritdoc/>
+    public object Forward(object input) => Predict(input);
+
+    /// <summary>Nothing to release: the weights are managed arrays.</summary>
+    public void Dispose() { }
+
+    private static Tensor<T> Float(object value, string layer) => value switch
+    {
+        Tensor<T> t => t,
+        Tensor<float> f => Convert(f),
+        Tensor<double> d => Convert(d),
+        _ => throw new ArgumentException($"layer `{layer}` needs a floating-point Tensor<{typeof(T).Name}>, got a {value.GetType().Name}"),
+    };
+
+    private static Tensor<T> Convert<TFrom>(Tensor<TFrom> source) where TFrom : unmanaged, INumberBase<TFrom>
+    {
+        var data = new TFrom[source.FlattenedLength];
+        source.FlattenTo(data);
+        var to = new T[data.Length];
+        TensorPrimitives.ConvertChecked<TFrom, T>(data, to);
+        return Tensor.Create(to, source.Lengths);
+    }
+
+    private static Tensor<T> Weight(KerasWeight w)
+    {
+        T[] data = w.Data switch
+        {
+            float[] f when typeof(T) == typeof(float) => (T[])(object)f.Clone(),
+            double[] d when typeof(T) == typeof(double) => (T[])(object)d.Clone(),
+            float[] f => f.Select(v => T.CreateChecked(v)).ToArray(),
+            double[] d => d.Select(v => T.CreateChecked(v)).ToArray(),
+            _ => throw new NotSupportedException(w.Data.GetType().Name),
+        };
+        return Tensor.Create(data, w.Shape.Select(v => checked((nint)v)).ToArray());
+    }
+
+    private static Func<object[], object> Compile(KerasLayer layer)
+    {
+        string name = layer.Name;
+        IReadOnlyList<KerasWeight> w = layer.Weights;
+        switch (layer.Spec)
+        {
+            case InputSpec input:
+                return v => CheckInput(v[0], input, name);
+            case ConvSpec c:
+            {
+                Tensor<T> kernel = Weight(w[0]);
+                Tensor<T>? bias = c.UseBias ? Weight(w[1]) : null;
+                SpanAction<T>? act = Activation(c.Activation, c.Filters);
+                if (c.Rank == 1)
+                    return v =>
+                    {
+                        Tensor<T> x = Float(v[0], name);
+                        (int before, int after) = c.Padding switch
+                        {
+                            KerasPadding.Same => Padding2D.SameAxis((int)x.Lengths[1], c.KernelSize[0], c.Strides[0], c.Dilation[0]),
+                            KerasPadding.Causal => ((c.KernelSize[0] - 1) * c.Dilation[0], 0),
+                            _ => (0, 0),
+                        };
+                        return Conv2DKernel.Conv1D(x, kernel, bias, c.Strides[0], before, after, c.Dilation[0], c.Groups, act);
+                    };
+                return v =>
+                {
+                    Tensor<T> x = Float(v[0], name);
+                    Padding2D padding = c.Padding == KerasPadding.Same
+                        ? Padding2D.Same((int)x.Lengths[1], (int)x.Lengths[2], (c.KernelSize[0], c.KernelSize[1]), (c.Strides[0], c.Strides[1]), (c.Dilation[0], c.Dilation[1]))
+                        : Padding2D.None;
+                    return Conv2DKernel.Conv2D(x, kernel, bias, (c.Strides[0], c.Strides[1]), padding, (c.Dilation[0], c.Dilation[1]), c.Groups, act);
+                };
+            }
+            case DenseSpec d:
+            {
+                Tensor<T> kernel = Weight(w[0]);
+                Tensor<T>? bias = d.UseBias ? Weight(w[1]) : null;
+                SpanAction<T>? act = Activation(d.Activation, d.Units);
+                return v => MatMulKernel.Dense(Float(v[0], name), kernel, bias, act);
+            }
+            case FlattenSpec:
+                return v => { Tensor<T> x = Float(v[0], name); return Reshape(x, [x.Lengths[0], (nint)(x.FlattenedLength / Math.Max(1, x.Lengths[0]))]); };
+            case ReshapeSpec:
+            {
+                long[] target = layer.OutputShape;
+                return v =>
+                {
+                    Tensor<T> x = Float(v[0], name);
+                    long[] shape = Resolve(target, x.FlattenedLength / Math.Max(1, x.Lengths[0]), name, layer.InputShapes[0]);
+                    return Reshape(x, [x.Lengths[0], .. shape.Select(s => (nint)s)]);
+                };
+            }
+            case Pooling2DSpec p:
+                return v =>
+                {
+                    Tensor<T> x = Float(v[0], name);
+                    Padding2D padding = p.Padding == KerasPadding.Same
+                        ? Padding2D.Same((int)x.Lengths[1], (int)x.Lengths[2], (p.PoolSize[0], p.PoolSize[1]), (p.Strides[0], p.Strides[1]))
+                        : Padding2D.None;
+                    return p.Kind == KerasPoolingKind.Max
+                        ? Pool2DKernel.MaxPool2D(x, (p.PoolSize[0], p.PoolSize[1]), (p.Strides[0], p.Strides[1]), padding)
+                        : Pool2DKernel.AvgPool2D(x, (p.PoolSize[0], p.PoolSize[1]), (p.Strides[0], p.Strides[1]), padding);
+                };
+            case GlobalPooling2DSpec g:
+                return v => g.Kind == KerasPoolingKind.Max ? Pool2DKernel.GlobalMaxPool2D(Float(v[0], name), g.KeepDims) : Pool2DKernel.GlobalAvgPool2D(Float(v[0], name), g.KeepDims);
+            case BatchNormSpec b:
+            {
+                long channels = layer.InputShapes[0][^1];
+                int i = 0;
+                T[] gamma = b.Scale ? Vector(w[i++]) : Enumerable.Repeat(T.One, (int)channels).ToArray();
+                T[] beta = b.Center ? Vector(w[i++]) : new T[channels];
+                T[] mean = Vector(w[i++]), variance = Vector(w[i]);
+                return v => BatchNormKernel.BatchNorm(Float(v[0], name), gamma, beta, mean, variance, b.Epsilon);
+            }
+            case DropoutSpec:
+                return v => v[0];
+            case ActivationSpec a:
+                return v =>
+                {
+                    Tensor<T> x = Float(v[0], name);
+                    SpanAction<T>? act = Activation(a.Activation, (int)x.Lengths[^1]);
+                    return act is null ? x : ActivationKernels.Map(x, act);
+                };
+            case ZeroPadding2DSpec z:
+                return v => ShapeKernels.ZeroPad2D(Float(v[0], name), new Padding2D(z.Top, z.Bottom, z.Left, z.Right));
+            case AddSpec:
+                return v => ShapeKernels.Add(v.Select(x => Float(x, name)).ToArray());
+            case ConcatenateSpec cat:
+                // Keras's axis counts the batch axis, and this engine keeps Keras's layout: the same axis.
+                return v => ShapeKernels.Concatenate(v.Select(x => Float(x, name)).ToArray(), cat.Axis);
+            case EmbeddingSpec:
+            {
+                Tensor<T> table = Weight(w[0]);
+                return v => ShapeKernels.Embedding(Indices(v[0], name), table);
+            }
+            default:
+                throw new NotSupportedException($"layer `{name}` ({layer.ClassName}) has no implementation on the numerics engine");
+        }
+    }
+
+    private static T[] Vector(KerasWeight w) => TensorToArray(Weight(w));
+
+    /// <summary>A copy under new lengths (Tensor&lt;T&gt;.Reshape in System.Numerics.Tensors 10.0.0 refuses some valid reshapes).</summary>
+    private static Tensor<T> Reshape(Tensor<T> x, nint[] lengths) => Tensor.Create(TensorToArray(x), lengths);
+
+    private static T[] TensorToArray(Tensor<T> t)
+    {
+        var data = new T[t.FlattenedLength];
+        t.FlattenTo(data);
+        return data;
+    }
+
+    private static long[] Resolve(long[] target, long perItem, string layer, long[] inputShape)
+    {
+        long[] shape = (long[])target.Clone();
+        int unknown = Array.FindIndex(shape, s => s < 0);
+        long known = shape.Where(s => s >= 0).Aggregate(1L, (a, b) => a * b);
+        if (unknown >= 0 && known > 0) shape[unknown] = perItem / known;
+        if (shape.Aggregate(1L, (a, b) => a * b) != perItem)
+            throw new ArgumentException($"layer `{layer}`: cannot reshape {perItem} values per item to {TensorInfo.FormatShape(target)}");
+        return shape;
+    }
+
+    private static Tensor<long> Indices(object value, string layer) => value switch
+    {
+        Tensor<long> l => l,
+        Tensor<int> i => Tensor.Create(TensorToArrayOf(i).Select(v => (long)v).ToArray(), i.Lengths),
+        Tensor<float> f => Tensor.Create(TensorToArrayOf(f).Select(v => (long)v).ToArray(), f.Lengths),
+        Tensor<double> d => Tensor.Create(TensorToArrayOf(d).Select(v => (long)v).ToArray(), d.Lengths),
+        _ => throw new ArgumentException($"layer `{layer}` (Embedding) needs integer indices, got a {value.GetType().Name}"),
+    };
+
+    private static TAny[] TensorToArrayOf<TAny>(Tensor<TAny> t)
+    {
+        var data = new TAny[t.FlattenedLength];
+        t.FlattenTo(data);
+        return data;
+    }
+
+    private static object CheckInput(object value, InputSpec spec, string layer)
+    {
+        if (value is not IReadOnlyTensor tensor)
+            throw new ArgumentException($"Argument `input` must be a Tensor<T> of the numerics engine. Received: a {value.GetType().Name}", "input");
+        ReadOnlySpan<nint> lengths = tensor.Lengths;
+        bool ok = lengths.Length == spec.Shape.Length + 1;
+        for (int d = 0; ok && d < spec.Shape.Length; d++) ok = spec.Shape[d] < 0 || spec.Shape[d] == lengths[d + 1];
+        if (!ok)
+        {
+            long[] shape = new long[lengths.Length];
+            for (int d = 0; d < shape.Length; d++) shape[d] = lengths[d];
+            throw new ArgumentException(
+                $"Argument `input` must have shape {KerasLayer.FormatBatchShape(spec.Shape)} (layer `{layer}`, channels last). Received: input.shape={TensorInfo.FormatShape(shape)}", "input");
+        }
+        return value;
+    }
+
+    /// <summary>The fused activation over whole last-axis rows of <paramref name="rowLength"/>; null for linear.</summary>
+    private static SpanAction<T>? Activation(KerasActivation a, int rowLength) => a.Kind switch
+    {
+        KerasActivationKind.Linear => null,
+        KerasActivationKind.Relu => v => ActivationKernels.Relu(v, a.Alpha, a.MaxValue, a.Threshold),
+        KerasActivationKind.Sigmoid => ActivationKernels.Sigmoid,
+        KerasActivationKind.Tanh => ActivationKernels.Tanh,
+        KerasActivationKind.Softmax => v => ActivationKernels.Softmax(v, rowLength),
+        KerasActivationKind.Elu => v => ActivationKernels.Elu(v, a.Alpha),
+        KerasActivationKind.Selu => ActivationKernels.Selu,
+        KerasActivationKind.Softplus => ActivationKernels.Softplus,
+        KerasActivationKind.Softsign => ActivationKernels.Softsign,
+        KerasActivationKind.Swish => ActivationKernels.Swish,
+        KerasActivationKind.Exponential => ActivationKernels.Exp,
+        _ => throw new NotSupportedException($"activation {a} has no numerics implementation"),
+    };
+}

@@ -1,0 +1,87 @@
+using CrossBackend.Keras;
+
+namespace CrossBackend.Keras.Torch;
+
+/// <summary>What each Keras layer becomes in a <see cref="KerasTorchModule"/>, in words (for <c>crossbackend keras inspect</c>).</summary>
+public static class KerasTorchConversion
+{
+    /// <summary>One line per layer: the TorchSharp module and the weight conversions applied at load.</summary>
+    /// <param name="graph">The architecture.</param>
+    public static IReadOnlyDictionary<string, string> Describe(KerasGraph graph)
+    {
+        ArgumentNullException.ThrowIfNull(graph);
+        Dictionary<string, long[]?> flattened = KerasTorchModule.FlattenOrders(graph);
+        return graph.Layers.ToDictionary(l => l.Name, l => Describe(l, flattened), StringComparer.Ordinal);
+    }
+
+    private static string Shape(IEnumerable<long> shape) => "(" + string.Join(", ", shape) + ")";
+
+    /// <summary>"same" pads per axis, and how they are applied: asymmetric pads need an explicit F.pad.</summary>
+    private static string SamePads((int Before, int After)?[] pads)
+    {
+        if (pads.Any(p => p is null)) return "same: pads computed per call (unknown input size)";
+        string text = "same: pads " + string.Join(" x ", pads.Select(p => $"({p!.Value.Before}, {p.Value.After})"));
+        return text + (pads.Any(p => p!.Value.Before != p.Value.After) ? ", asymmetric: explicit F.pad (PyTorch pads symmetrically)" : "");
+    }
+
+    private static string Describe(KerasLayer layer, Dictionary<string, long[]?> flattened)
+    {
+        long[] input = layer.InputShapes.Count > 0 ? layer.InputShapes[0] : [];
+        switch (layer.Spec)
+        {
+            case InputSpec i:
+                return i.Shape.Length >= 2 ? $"input NCHW {Shape([i.Shape[^1], .. i.Shape[..^1]])} (Keras NHWC {Shape(i.Shape)})" : $"input {Shape(i.Shape)}";
+            case ConvSpec c:
+            {
+                string kind = c.Rank == 1 ? "Conv1d" : "Conv2d";
+                string kernel = string.Join(", ", c.KernelSize.Select(k => k.ToString()));
+                string padding = c.Padding switch
+                {
+                    KerasPadding.Valid => "no padding",
+                    KerasPadding.Causal => $"explicit causal pad ({(c.KernelSize[0] - 1) * c.Dilation[0]}, 0)",
+                    _ => SamePads(Enumerable.Range(0, c.Rank).Select(d => input[d] < 0 ? ((int, int)?)null
+                        : KerasLayout.SamePadding((int)input[d], c.KernelSize[d], c.Strides[d], c.Dilation[d])).ToArray()),
+                };
+                return $"nn.{kind}({input[^1]}, {c.Filters}, kernel ({kernel}), stride ({string.Join(", ", c.Strides)})); weight (k.., in, out) -> (out, in, k..); {padding}" +
+                       (c.Activation.IsIdentity ? "" : $"; {c.Activation}");
+            }
+            case DenseSpec d:
+            {
+                string rows = flattened.GetValueOrDefault(layer.Inbound[0]) is { } before
+                    ? $"; rows permuted (h, w, c) -> (c, h, w) for the Flatten of {Shape(before)}" : "";
+                return $"nn.Linear({input[^1]}, {d.Units}); weight (in, out) -> (out, in){rows}" + (d.Activation.IsIdentity ? "" : $"; {d.Activation}");
+            }
+            case FlattenSpec:
+                return flattened.ContainsKey(layer.Name) ? "flatten in (c, h, w) order (the next Dense's rows are permuted instead)"
+                    : input.Length >= 2 ? "channels moved last, then flatten (Keras's (h, w, c) order)" : "identity";
+            case ReshapeSpec:
+                return $"reshape in Keras's channels-last order to {Shape(layer.OutputShape)}";
+            case Pooling2DSpec p:
+            {
+                string padding = p.Padding == KerasPadding.Valid ? "no padding" : SamePads(Enumerable.Range(0, 2).Select(d => input[d] < 0 ? ((int, int)?)null
+                    : KerasLayout.SamePadding((int)input[d], p.PoolSize[d], p.Strides[d])).ToArray());
+                string count = p.Kind == KerasPoolingKind.Average && p.Padding == KerasPadding.Same ? "; divides by the real cells (TensorFlow), not the full window" : "";
+                return $"{(p.Kind == KerasPoolingKind.Max ? "max_pool2d" : "avg_pool2d")} ({string.Join(", ", p.PoolSize)}) stride ({string.Join(", ", p.Strides)}); {padding}{count}";
+            }
+            case GlobalPooling2DSpec g:
+                return $"{(g.Kind == KerasPoolingKind.Max ? "amax" : "mean")} over (H, W){(g.KeepDims ? ", keepdim" : "")}";
+            case BatchNormSpec b:
+                return $"nn.BatchNorm{(input.Length <= 2 ? 1 : input.Length - 1)}d({input[^1]}, eps={b.Epsilon:R} (Keras's, not PyTorch's 1e-5), momentum={Math.Round(1 - b.Momentum, 10):R}); " +
+                       $"{(b.Scale ? "gamma" : "gamma=1")}, {(b.Center ? "beta" : "beta=0")}, running mean/var as stored";
+            case DropoutSpec:
+                return "nn.Dropout (identity in eval mode)";
+            case ActivationSpec a:
+                return a.Activation.ToString();
+            case ZeroPadding2DSpec z:
+                return $"F.pad (left {z.Left}, right {z.Right}, top {z.Top}, bottom {z.Bottom})";
+            case AddSpec:
+                return "sum";
+            case ConcatenateSpec c:
+                return $"torch.cat along the channels-first axis for Keras axis {c.Axis}";
+            case EmbeddingSpec e:
+                return $"nn.Embedding({e.InputDim}, {e.OutputDim}); table as stored; output moved channels-first";
+            default:
+                return layer.ClassName;
+        }
+    }
+}

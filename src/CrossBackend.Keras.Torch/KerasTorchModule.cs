@@ -1,0 +1,109 @@
+using CrossBackend.Keras;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CrossBackend.Keras.Torch;
+
+/// <summary>
+/// A Keras model as a TorchSharp module: one submodule per Keras layer (named like the layer, so
+/// <c>state_dict()</c> keys read <c>conv2d.conv.weight</c>), run in the graph's order. Input and output are
+/// channels-first for tensors of rank ≥ 3 (NCHW, NCL); rank-2 tensors (features, token ids) are as in Keras.
+/// </summary>
+/// <remarks>Forward follows TorchSharp's convention: intermediate tensors are disposed inside; the result belongs
+/// to the caller's dispose scope.</remarks>
+public sealed class KerasTorchModule : nn.Module<Tensor, Tensor>
+{
+    private readonly (string Name, string[] Inbound, TorchLayer Module)[] _nodes;
+    private readonly string _input;
+    private readonly string _output;
+
+    internal KerasTorchModule(KerasGraph graph) : base(graph.Name)
+    {
+        if (!graph.HasWeights)
+            throw new ArgumentException($"Argument `model` has layers without weights: {string.Join(", ", graph.Layers.Where(l => l.ExpectedWeights.Count != l.Weights.Count).Select(l => l.Name))}", "model");
+        if (graph.Inputs.Count != 1 || graph.Outputs.Count != 1)
+            throw new NotSupportedException($"model `{graph.Name}` has {graph.Inputs.Count} inputs and {graph.Outputs.Count} outputs; only single-input, single-output models are supported");
+        Graph = graph;
+        _input = graph.Inputs[0];
+        _output = graph.Outputs[0];
+        Dictionary<string, long[]?> flattened = FlattenOrders(graph);
+        _nodes = graph.Layers.Select(l => (l.Name, l.Inbound.ToArray(), Create(l, flattened))).ToArray();
+        foreach ((string name, _, TorchLayer module) in _nodes) register_module(name, module);
+    }
+
+    /// <summary>The Keras architecture this module was built from.</summary>
+    public KerasGraph Graph { get; }
+
+    /// <summary>The parameters' element type (float32 for a model without parameters).</summary>
+    public ScalarType DType => parameters().FirstOrDefault()?.dtype ?? ScalarType.Float32;
+
+    /// <summary>Runs the model on a channels-first input (NCHW for images; (N, C, L) for sequences).</summary>
+    /// <param name="input">The input, batch first.</param>
+    public override Tensor forward(Tensor input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        using DisposeScope scope = NewDisposeScope();
+        var values = new Dictionary<string, Tensor>(StringComparer.Ordinal) { [_input] = input };
+        foreach ((string name, string[] inbound, TorchLayer module) in _nodes)
+        {
+            Tensor[] args = inbound.Length == 0 ? [values[name]] : inbound.Select(n => values[n]).ToArray();
+            values[name] = module.forward(args);
+        }
+        Tensor result = values[_output];
+        if (ReferenceEquals(result, input)) result = input.alias();
+        return result.MoveToOuterDisposeScope();
+    }
+
+    private static TorchLayer Create(KerasLayer layer, Dictionary<string, long[]?> flattened) => layer.Spec switch
+    {
+        InputSpec => new InputTorchLayer(layer),
+        ConvSpec => new ConvTorchLayer(layer),
+        DenseSpec => new DenseTorchLayer(layer, flattened.GetValueOrDefault(layer.Inbound[0])),
+        FlattenSpec => new FlattenTorchLayer(layer.Name, flattened.GetValueOrDefault(layer.Name) is not null),
+        ReshapeSpec => new ReshapeTorchLayer(layer.Name, layer.OutputShape.Any(v => v < 0) ? ((ReshapeSpec)layer.Spec).TargetShape : layer.OutputShape),
+        Pooling2DSpec p => new PoolTorchLayer(layer.Name, p),
+        GlobalPooling2DSpec g => new GlobalPoolTorchLayer(layer.Name, g),
+        BatchNormSpec => new BatchNormTorchLayer(layer),
+        DropoutSpec d => new DropoutTorchLayer(layer.Name, layer.ClassName == "GaussianNoise" ? 0 : d.Rate),
+        ActivationSpec a => new ActivationTorchLayer(layer.Name, a.Activation),
+        ZeroPadding2DSpec z => new ZeroPadTorchLayer(layer.Name, z),
+        AddSpec => new AddTorchLayer(layer.Name),
+        ConcatenateSpec c => new ConcatTorchLayer(layer.Name, ChannelsFirstAxis(c.Axis, layer.OutputShape.Length, layer.Name)),
+        EmbeddingSpec => new EmbeddingTorchLayer(layer),
+        _ => throw new NotSupportedException($"layer `{layer.Name}` ({layer.ClassName}) has no TorchSharp implementation"),
+    };
+
+    /// <summary>The channels-first dimension for a Keras axis (batch counted) of a tensor with <paramref name="rank"/>
+    /// non-batch axes: for rank ≥ 2 (a channels-first tensor) the channels go to 1 and the others shift by one.</summary>
+    private static long ChannelsFirstAxis(int kerasAxis, int rank, string layer)
+    {
+        int axis = (kerasAxis < 0 ? kerasAxis + rank : kerasAxis - 1);   // non-batch, channels-last
+        if (axis < 0 || axis >= rank) throw new NotSupportedException($"layer `{layer}`: axis {kerasAxis} is out of range or the batch axis");
+        if (rank < 2) return axis + 1;
+        return axis == rank - 1 ? 1 : axis + 2;
+    }
+
+    /// <summary>
+    /// Which tensors are flattened in PyTorch's (c, h, w) order: the output of a Flatten of a channels-first tensor
+    /// whose every consumer (through Dropout and element-wise activations) is a Dense — those Dense kernels get
+    /// their rows permuted once (the Dense-after-Flatten trap) and no transpose runs per call. Maps a layer to the
+    /// channels-last shape before its Flatten, or is absent for tensors in Keras's order.
+    /// </summary>
+    internal static Dictionary<string, long[]?> FlattenOrders(KerasGraph graph)
+    {
+        var consumers = graph.Layers.ToDictionary(l => l.Name, _ => new List<KerasLayer>(), StringComparer.Ordinal);
+        foreach (KerasLayer l in graph.Layers) foreach (string s in l.Inbound) consumers[s].Add(l);
+        bool Transparent(KerasLayer l) => l.Spec is DropoutSpec || (l.Spec is ActivationSpec a && a.Activation.Kind != KerasActivationKind.Softmax);
+        bool OnlyDense(KerasLayer l) => !graph.Outputs.Contains(l.Name) && consumers[l.Name].Count > 0 &&
+            consumers[l.Name].All(c => c.Spec is DenseSpec || (Transparent(c) && OnlyDense(c)));
+        var result = new Dictionary<string, long[]?>(StringComparer.Ordinal);
+        foreach (KerasLayer l in graph.Layers)
+        {
+            if (l.Spec is FlattenSpec && l.InputShapes[0].Length >= 2 && l.InputShapes[0].All(v => v > 0) && OnlyDense(l))
+                result[l.Name] = l.InputShapes[0];
+            else if (Transparent(l) && result.GetValueOrDefault(l.Inbound[0]) is { } shape)
+                result[l.Name] = shape;
+        }
+        return result;
+    }
+}

@@ -1,0 +1,285 @@
+using CrossBackend.Keras;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace CrossBackend.Keras.Torch;
+
+/// <summary>One Keras layer as a TorchSharp module over its input tensors (channels-first for rank ≥ 3).</summary>
+internal abstract class TorchLayer(string name) : nn.Module<Tensor[], Tensor>(name)
+{
+    /// <summary>The Keras last (feature) axis of a channels-first tensor.</summary>
+    protected static long FeatureDim(Tensor x) => x.dim() >= 3 ? 1 : -1;
+
+    /// <summary>Copies a Keras weight, already in PyTorch layout, into a parameter or buffer of the same shape.</summary>
+    protected static void Assign(Tensor target, KerasArray<float> value, string layer, string what)
+    {
+        if (!target.shape.SequenceEqual(value.Shape))
+            throw new InvalidOperationException($"layer `{layer}`: {what} has shape {TensorInfo.FormatShape(target.shape)} in TorchSharp, the converted weight {TensorInfo.FormatShape(value.Shape)}");
+        using Tensor source = torch.tensor(value.Data, value.Shape);
+        using (torch.no_grad()) target.copy_(source);
+    }
+
+    protected static KerasArray<float> Array(KerasWeight w) => new(w.ToSingleArray(), w.Shape);
+}
+
+/// <summary>InputLayer: checks the channels-first input against the declared shape.</summary>
+internal sealed class InputTorchLayer(KerasLayer layer) : TorchLayer(layer.Name)
+{
+    private readonly long[] _shape = ((InputSpec)layer.Spec).Shape;
+
+    public override Tensor forward(Tensor[] inputs)
+    {
+        Tensor x = inputs[0];
+        long[] expected = _shape.Length >= 2 ? [_shape[^1], .. _shape[..^1]] : _shape;   // channels-first
+        long[] actual = x.shape;
+        if (actual.Length != expected.Length + 1 || actual.Skip(1).Zip(expected).Any(p => p.Second >= 0 && p.First != p.Second))
+            throw new ArgumentException(
+                $"Argument `input` must have shape (batch, {string.Join(", ", expected.Select(v => v < 0 ? "None" : v.ToString()))}) " +
+                $"(channels first; Keras's {KerasLayer.FormatBatchShape(_shape)}). Received: input.shape={TensorInfo.FormatShape(actual)}", "input");
+        return x;
+    }
+}
+
+/// <summary>Conv1D / Conv2D as nn.Conv1d / nn.Conv2d. "same" padding that is symmetric and static (stride 1, even
+/// total) uses the conv's own padding; otherwise (stride &gt; 1, odd totals, "causal") the exact Keras pads are
+/// applied with F.pad before a padding-0 conv — PyTorch's symmetric padding would shift the output by one cell.</summary>
+internal sealed class ConvTorchLayer : TorchLayer
+{
+    private readonly nn.Module<Tensor, Tensor> conv;
+    private readonly ConvSpec _spec;
+    private readonly bool _explicitPad;
+
+    public ConvTorchLayer(KerasLayer layer) : base(layer.Name)
+    {
+        _spec = (ConvSpec)layer.Spec;
+        long inChannels = layer.InputShapes[0][^1];
+        int rank = _spec.Rank;
+        var symmetric = new long[rank];
+        for (int d = 0; d < rank; d++)
+        {
+            if (_spec.Padding == KerasPadding.Causal || (_spec.Padding == KerasPadding.Same && _spec.Strides[d] != 1)) { _explicitPad = true; continue; }
+            if (_spec.Padding == KerasPadding.Same)
+            {
+                int total = (_spec.KernelSize[d] - 1) * _spec.Dilation[d];
+                if (total % 2 == 0) symmetric[d] = total / 2; else _explicitPad = true;
+            }
+        }
+        if (_explicitPad) System.Array.Clear(symmetric);
+        conv = rank == 1
+            ? nn.Conv1d(inChannels, _spec.Filters, _spec.KernelSize[0], _spec.Strides[0], symmetric[0], _spec.Dilation[0], groups: _spec.Groups, bias: _spec.UseBias)
+            : nn.Conv2d(inChannels, _spec.Filters, (_spec.KernelSize[0], _spec.KernelSize[1]), (_spec.Strides[0], _spec.Strides[1]),
+                (symmetric[0], symmetric[1]), (_spec.Dilation[0], _spec.Dilation[1]), groups: _spec.Groups, bias: _spec.UseBias);
+        var module = (Convolution)conv;
+        Assign(module.weight!, KerasLayout.ConvKernelToTorch(Array(layer.Weights[0])), layer.Name, "weight");
+        if (_spec.UseBias) Assign(module.bias!, Array(layer.Weights[1]), layer.Name, "bias");
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor[] inputs)
+    {
+        Tensor x = inputs[0];
+        if (_explicitPad) x = F.pad(x, Pads(x));
+        return TorchActivation.Apply(conv.forward(x), _spec.Activation, 1);
+    }
+
+    /// <summary>F.pad's order: last axis first, (before, after) each.</summary>
+    private long[] Pads(Tensor x)
+    {
+        var pads = new long[2 * _spec.Rank];
+        for (int d = 0; d < _spec.Rank; d++)
+        {
+            int length = (int)x.shape[2 + d];
+            (int before, int after) = _spec.Padding switch
+            {
+                KerasPadding.Same => KerasLayout.SamePadding(length, _spec.KernelSize[d], _spec.Strides[d], _spec.Dilation[d]),
+                KerasPadding.Causal => ((_spec.KernelSize[d] - 1) * _spec.Dilation[d], 0),
+                _ => (0, 0),
+            };
+            int slot = 2 * (_spec.Rank - 1 - d);
+            pads[slot] = before;
+            pads[slot + 1] = after;
+        }
+        return pads;
+    }
+}
+
+/// <summary>Dense as nn.Linear over the Keras last axis. After a Flatten of a channels-first tensor the kernel's
+/// rows are permuted once at load (Keras flattens (h, w, c), PyTorch (c, h, w)), so no transpose runs per call.</summary>
+internal sealed class DenseTorchLayer : TorchLayer
+{
+    private readonly Linear linear;
+    private readonly KerasActivation _activation;
+
+    public DenseTorchLayer(KerasLayer layer, long[]? flattenedFrom) : base(layer.Name)
+    {
+        var spec = (DenseSpec)layer.Spec;
+        _activation = spec.Activation;
+        linear = nn.Linear(layer.InputShapes[0][^1], spec.Units, spec.UseBias);
+        KerasArray<float> kernel = Array(layer.Weights[0]);
+        Assign(linear.weight!, flattenedFrom is null ? KerasLayout.DenseKernelToTorch(kernel) : KerasLayout.FlattenedDenseKernelToTorch(kernel, flattenedFrom), layer.Name, "weight");
+        if (spec.UseBias) Assign(linear.bias!, Array(layer.Weights[1]), layer.Name, "bias");
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor[] inputs)
+    {
+        Tensor x = inputs[0];
+        if (x.dim() <= 2) return TorchActivation.Apply(linear.forward(x), _activation, -1);
+        // Keras applies Dense to the last (channels) axis: move it there and back.
+        Tensor y = TorchActivation.Apply(linear.forward(x.movedim([1], [-1])), _activation, -1);
+        return y.movedim([-1], [1]);
+    }
+}
+
+/// <summary>Flatten: in (c, h, w) order when every consumer is a Dense whose rows were permuted to match (free),
+/// otherwise in Keras's (h, w, c) order (channels moved last first), so any other consumer sees Keras's order.</summary>
+internal sealed class FlattenTorchLayer(string name, bool channelsFirstOrder) : TorchLayer(name)
+{
+    public override Tensor forward(Tensor[] inputs)
+    {
+        Tensor x = inputs[0];
+        if (x.dim() <= 2) return x;
+        return channelsFirstOrder ? x.flatten(1) : x.movedim([1], [-1]).flatten(1);
+    }
+}
+
+/// <summary>Reshape of the Keras (channels-last) data: channels moved last, reshaped, moved first again.</summary>
+internal sealed class ReshapeTorchLayer(string name, long[] target) : TorchLayer(name)
+{
+    public override Tensor forward(Tensor[] inputs)
+    {
+        Tensor x = inputs[0];
+        Tensor keras = x.dim() >= 3 ? x.movedim([1], [-1]) : x;
+        Tensor y = keras.reshape([x.shape[0], .. target]);
+        return y.dim() >= 3 ? y.movedim([-1], [1]) : y;
+    }
+}
+
+/// <summary>MaxPooling2D / AveragePooling2D with TensorFlow's "same": max pools pad with −∞; average pools divide
+/// by the real cells (count_include_pad=False when the pads are symmetric, else the padded sum over the padded
+/// count of ones).</summary>
+internal sealed class PoolTorchLayer(string name, Pooling2DSpec spec) : TorchLayer(name)
+{
+    public override Tensor forward(Tensor[] inputs)
+    {
+        Tensor x = inputs[0];
+        long[] kernel = [spec.PoolSize[0], spec.PoolSize[1]], stride = [spec.Strides[0], spec.Strides[1]];
+        (int top, int bottom) = spec.Padding == KerasPadding.Same ? KerasLayout.SamePadding((int)x.shape[2], spec.PoolSize[0], spec.Strides[0]) : (0, 0);
+        (int left, int right) = spec.Padding == KerasPadding.Same ? KerasLayout.SamePadding((int)x.shape[3], spec.PoolSize[1], spec.Strides[1]) : (0, 0);
+        bool none = top == 0 && bottom == 0 && left == 0 && right == 0;
+        bool symmetric = top == bottom && left == right && 2 * top <= kernel[0] && 2 * left <= kernel[1];
+        if (spec.Kind == KerasPoolingKind.Max)
+        {
+            if (none || symmetric) return F.max_pool2d(x, kernel, stride, [top, left]);
+            return F.max_pool2d(F.pad(x, [left, right, top, bottom], PaddingModes.Constant, double.NegativeInfinity), kernel, stride);
+        }
+        if (none || symmetric) return F.avg_pool2d(x, kernel, stride, [top, left], count_include_pad: false);
+        long[] pads = [left, right, top, bottom];
+        Tensor sum = F.avg_pool2d(F.pad(x, pads), kernel, stride);
+        Tensor count = F.avg_pool2d(F.pad(ones(1, 1, x.shape[2], x.shape[3], dtype: x.dtype, device: x.device), pads), kernel, stride);
+        return sum / count;
+    }
+}
+
+/// <summary>GlobalAveragePooling2D / GlobalMaxPooling2D over height and width.</summary>
+internal sealed class GlobalPoolTorchLayer(string name, GlobalPooling2DSpec spec) : TorchLayer(name)
+{
+    public override Tensor forward(Tensor[] inputs) => spec.Kind == KerasPoolingKind.Max
+        ? inputs[0].amax([2, 3], spec.KeepDims)
+        : inputs[0].mean([2, 3], spec.KeepDims);
+}
+
+/// <summary>BatchNormalization as nn.BatchNorm1d/2d/3d in eval mode with Keras's ε (1e-3 by default; PyTorch's
+/// own default 1e-5 would change every output whose variance is small) and momentum 1 − Keras's.</summary>
+internal sealed class BatchNormTorchLayer : TorchLayer
+{
+    private readonly nn.Module<Tensor, Tensor> norm;
+
+    public BatchNormTorchLayer(KerasLayer layer) : base(layer.Name)
+    {
+        var spec = (BatchNormSpec)layer.Spec;
+        long channels = layer.InputShapes[0][^1];
+        BatchNormParameters<float> p = KerasLayout.BatchNormToTorch(layer.Weights.Select(w => w.ToSingleArray()).ToArray(), spec.Epsilon, spec.Center, spec.Scale, spec.Momentum);
+        norm = layer.InputShapes[0].Length switch
+        {
+            1 or 2 => nn.BatchNorm1d(channels, p.Epsilon, p.Momentum),
+            3 => nn.BatchNorm2d(channels, p.Epsilon, p.Momentum),
+            4 => nn.BatchNorm3d(channels, p.Epsilon, p.Momentum),
+            _ => throw new NotSupportedException($"layer `{layer.Name}`: BatchNormalization of rank-{layer.InputShapes[0].Length + 1} data is not supported"),
+        };
+        var bn = (NormBase)norm;
+        Assign(bn.weight!, new KerasArray<float>(p.Weight, [channels]), layer.Name, "weight");
+        Assign(bn.bias!, new KerasArray<float>(p.Bias, [channels]), layer.Name, "bias");
+        Assign(bn.running_mean!, new KerasArray<float>(p.RunningMean, [channels]), layer.Name, "running_mean");
+        Assign(bn.running_var!, new KerasArray<float>(p.RunningVar, [channels]), layer.Name, "running_var");
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor[] inputs) => norm.forward(inputs[0]);
+}
+
+/// <summary>Dropout and its kin: nn.Dropout (the identity in eval mode; active if the module is fine-tuned).</summary>
+internal sealed class DropoutTorchLayer : TorchLayer
+{
+    private readonly nn.Module<Tensor, Tensor> dropout;
+
+    public DropoutTorchLayer(string name, double rate) : base(name)
+    {
+        dropout = nn.Dropout(Math.Clamp(rate, 0, 1));
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor[] inputs) => dropout.forward(inputs[0]);
+}
+
+/// <summary>Activation / ReLU / LeakyReLU / Softmax.</summary>
+internal sealed class ActivationTorchLayer(string name, KerasActivation activation) : TorchLayer(name)
+{
+    public override Tensor forward(Tensor[] inputs) => TorchActivation.Apply(inputs[0], activation, FeatureDim(inputs[0]));
+}
+
+/// <summary>ZeroPadding2D: F.pad(left, right, top, bottom).</summary>
+internal sealed class ZeroPadTorchLayer(string name, ZeroPadding2DSpec spec) : TorchLayer(name)
+{
+    public override Tensor forward(Tensor[] inputs) => F.pad(inputs[0], [spec.Left, spec.Right, spec.Top, spec.Bottom]);
+}
+
+/// <summary>Add: the element-wise sum.</summary>
+internal sealed class AddTorchLayer(string name) : TorchLayer(name)
+{
+    public override Tensor forward(Tensor[] inputs)
+    {
+        Tensor sum = inputs[0] + inputs[1];
+        for (int i = 2; i < inputs.Length; i++) sum = sum + inputs[i];
+        return sum;
+    }
+}
+
+/// <summary>Concatenate along the Keras axis mapped to the channels-first layout.</summary>
+internal sealed class ConcatTorchLayer(string name, long dim) : TorchLayer(name)
+{
+    public override Tensor forward(Tensor[] inputs) => cat(inputs, dim);
+}
+
+/// <summary>Embedding as nn.Embedding; a rank ≥ 3 output moves its vectors to axis 1 (channels first).</summary>
+internal sealed class EmbeddingTorchLayer : TorchLayer
+{
+    private readonly Embedding embedding;
+
+    public EmbeddingTorchLayer(KerasLayer layer) : base(layer.Name)
+    {
+        var spec = (EmbeddingSpec)layer.Spec;
+        embedding = nn.Embedding(spec.InputDim, spec.OutputDim);
+        Assign(embedding.weight!, Array(layer.Weights[0]), layer.Name, "weight");
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor[] inputs)
+    {
+        Tensor ids = inputs[0].dtype == ScalarType.Int64 ? inputs[0] : inputs[0].to_type(ScalarType.Int64);
+        Tensor y = embedding.forward(ids);
+        return y.dim() >= 3 ? y.movedim([-1], [1]) : y;
+    }
+}

@@ -1,0 +1,29 @@
+namespace CrossBackend.Keras;
+
+/// <summary>Which variables a layer saves, in Keras's order, and their shapes given the layer's input.</summary>
+internal static class ExpectedWeights
+{
+    public static IReadOnlyList<(string Name, long[] Shape)> For(LayerSpec spec, IReadOnlyList<long[]> inputs)
+    {
+        switch (spec)
+        {
+            case ConvSpec c:
+                long[] kernel = [.. c.KernelSize.Select(k => (long)k), inputs[0][^1] / c.Groups, c.Filters];
+                return c.UseBias ? [("kernel", kernel), ("bias", [c.Filters])] : [("kernel", kernel)];
+            case DenseSpec d:
+                return d.UseBias ? [("kernel", [inputs[0][^1], d.Units]), ("bias", [d.Units])] : [("kernel", [inputs[0][^1], d.Units])];
+            case BatchNormSpec b:
+                long channels = inputs[0][^1];
+                var list = new List<(string, long[])>();
+                if (b.Scale) list.Add(("gamma", [channels]));
+                if (b.Center) list.Add(("beta", [channels]));
+                list.Add(("moving_mean", [channels]));
+                list.Add(("moving_variance", [channels]));
+                return list;
+            case EmbeddingSpec e:
+                return [("embeddings", [e.InputDim, e.OutputDim])];
+            default:
+                return [];
+        }
+    }
+}

@@ -1,0 +1,81 @@
+namespace CrossBackend.Keras;
+
+/// <summary>The activation functions a Keras layer can apply.</summary>
+public enum KerasActivationKind
+{
+    /// <summary>Identity (<c>"linear"</c>, or no activation).</summary>
+    Linear,
+    /// <summary>Keras's general ReLU: <c>x ≥ max_value → max_value</c>; <c>threshold ≤ x → x</c>;
+    /// otherwise <c>negative_slope · (x − threshold)</c>. Covers <c>relu</c>, <c>relu6</c>, <c>ReLU</c> and
+    /// <c>LeakyReLU</c>.</summary>
+    Relu,
+    /// <summary>1 / (1 + e^−x).</summary>
+    Sigmoid,
+    /// <summary>tanh.</summary>
+    Tanh,
+    /// <summary>Softmax over <see cref="KerasActivation.Axis"/> (the last axis by default).</summary>
+    Softmax,
+    /// <summary>x for x &gt; 0, α(e^x − 1) otherwise.</summary>
+    Elu,
+    /// <summary>SELU with Keras's fixed α and scale.</summary>
+    Selu,
+    /// <summary>log(1 + e^x).</summary>
+    Softplus,
+    /// <summary>x / (1 + |x|).</summary>
+    Softsign,
+    /// <summary>x · sigmoid(x) (<c>swish</c> / <c>silu</c>).</summary>
+    Swish,
+    /// <summary>e^x.</summary>
+    Exponential,
+}
+
+/// <summary>An activation with its parameters, as a Keras layer config describes it.</summary>
+/// <param name="Kind">The function.</param>
+/// <param name="Alpha">ELU's α, or the negative slope of <see cref="KerasActivationKind.Relu"/>.</param>
+/// <param name="MaxValue">The ReLU's cap (6 for <c>relu6</c>), or null.</param>
+/// <param name="Threshold">The ReLU's threshold (0 by default).</param>
+/// <param name="Axis">The softmax axis in Keras's channels-last layout (−1: the last).</param>
+public sealed record KerasActivation(KerasActivationKind Kind, double Alpha = 0, double? MaxValue = null, double Threshold = 0, int Axis = -1)
+{
+    /// <summary>The identity.</summary>
+    public static KerasActivation Linear { get; } = new(KerasActivationKind.Linear);
+
+    /// <summary>Whether the activation leaves its input unchanged.</summary>
+    public bool IsIdentity => Kind == KerasActivationKind.Linear;
+
+    /// <summary>The activation a Keras activation name stands for (<c>"relu"</c>, <c>"softmax"</c>, …); throws
+    /// <see cref="NotSupportedException"/> naming the layer for names that are not supported.</summary>
+    /// <param name="name">The name in the config.</param>
+    /// <param name="layer">The layer, for the message.</param>
+    public static KerasActivation FromName(string? name, string layer) => (name ?? "linear") switch
+    {
+        "linear" or "" => Linear,
+        "relu" => new(KerasActivationKind.Relu),
+        "relu6" => new(KerasActivationKind.Relu, MaxValue: 6),
+        // Keras 3's leaky_relu activation function defaults to negative_slope 0.2 (the LeakyReLU layer's default is 0.3).
+        "leaky_relu" => new(KerasActivationKind.Relu, Alpha: 0.2),
+        "sigmoid" => new(KerasActivationKind.Sigmoid),
+        "tanh" => new(KerasActivationKind.Tanh),
+        "softmax" => new(KerasActivationKind.Softmax),
+        "elu" => new(KerasActivationKind.Elu, Alpha: 1),
+        "selu" => new(KerasActivationKind.Selu),
+        "softplus" => new(KerasActivationKind.Softplus),
+        "softsign" => new(KerasActivationKind.Softsign),
+        "swish" or "silu" => new(KerasActivationKind.Swish),
+        "exponential" => new(KerasActivationKind.Exponential),
+        // hard_sigmoid is 0.2x + 0.5 in Keras 2 but x/6 + 1/2 in Keras 3: refusing beats silently picking one.
+        _ => throw new NotSupportedException(
+            $"layer `{layer}`: activation \"{name}\" is not supported (supported: linear, relu, relu6, leaky_relu, sigmoid, tanh, " +
+            "softmax, elu, selu, softplus, softsign, swish/silu, exponential)"),
+    };
+
+    /// <inheritdoc/>
+    public override string ToString() => Kind switch
+    {
+        KerasActivationKind.Relu when Alpha != 0 || MaxValue is not null || Threshold != 0 =>
+            $"relu(negative_slope={Alpha}, max_value={MaxValue?.ToString() ?? "None"}, threshold={Threshold})",
+        KerasActivationKind.Elu when Alpha != 1 => $"elu(alpha={Alpha})",
+        KerasActivationKind.Softmax when Axis != -1 => $"softmax(axis={Axis})",
+        _ => Kind.ToString().ToLowerInvariant(),
+    };
+}

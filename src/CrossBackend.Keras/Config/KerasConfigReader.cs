@@ -1,0 +1,138 @@
+using System.Text.Json;
+
+namespace CrossBackend.Keras;
+
+/// <summary>One layer as the config declares it, before shapes and weights.</summary>
+internal sealed record LayerDef(string Name, string ClassName, JsonElement Config, IReadOnlyList<string> Inbound, string? RegisteredName, string? Module);
+
+/// <summary>
+/// Reads a model config — Keras 2's <c>model_config</c> / <c>model.to_json()</c> or Keras 3's <c>config.json</c> —
+/// into layer declarations. Both Sequential and functional (Functional / Model) configs are read; inbound
+/// connections come from Keras 2's nested lists (<c>[[["conv2d", 0, 0, {}]]]</c>) or Keras 3's
+/// <c>{"args": [{"class_name": "__keras_tensor__", "config": {"keras_history": [...]}}]}</c>.
+/// </summary>
+internal static class KerasConfigReader
+{
+    public sealed record Declared(string Name, bool IsSequential, List<LayerDef> Layers, List<string> Inputs, List<string> Outputs);
+
+    public static Declared Read(string json)
+    {
+        JsonElement root;
+        try { root = JsonDocument.Parse(json).RootElement; }
+        catch (JsonException e) { throw new InvalidDataException($"the model config is not valid JSON ({e.Message})", e); }
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("class_name", out var cls) || cls.ValueKind != JsonValueKind.String)
+            throw new InvalidDataException("the model config has no `class_name`: expected {\"class_name\": \"Sequential\" | \"Functional\", \"config\": {...}}");
+        string className = cls.GetString()!;
+        JsonElement config = root.TryGetProperty("config", out var c) ? c : throw new InvalidDataException("the model config has no `config`");
+        return className switch
+        {
+            "Sequential" => Sequential(config),
+            "Functional" or "Model" => Functional(config),
+            _ => throw new NotSupportedException(
+                $"the model is a `{className}`: only Sequential and functional (Functional / Model) models can be ported; " +
+                "a subclassed model has no saved architecture, so rebuild it with KerasArchitecture and load its weights file"),
+        };
+    }
+
+    private static string ModelName(JsonElement config, string fallback) =>
+        config.ValueKind == JsonValueKind.Object && config.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : fallback;
+
+    private static Declared Sequential(JsonElement config)
+    {
+        // Keras 2.2 wrote the layer list directly as `config`; later versions under config.layers.
+        JsonElement layers = config.ValueKind == JsonValueKind.Array ? config
+            : config.TryGetProperty("layers", out var l) ? l : throw new InvalidDataException("the Sequential config has no `layers`");
+        var defs = new List<LayerDef>();
+        string? previous = null;
+        foreach (JsonElement entry in layers.EnumerateArray())
+        {
+            (string className, JsonElement layerConfig, string name, string? registered, string? module) = Entry(entry, defs.Count);
+            if (previous is null && className != "InputLayer")
+            {
+                // No InputLayer: the first layer carries the input shape (Keras 2), or the model its build shape (Keras 3).
+                JsonElement? shape = layerConfig.TryGetProperty("batch_input_shape", out var b) ? b
+                    : config.ValueKind == JsonValueKind.Object && config.TryGetProperty("build_input_shape", out var bi) && bi.ValueKind == JsonValueKind.Array ? bi
+                    : null;
+                if (shape is null)
+                    throw new InvalidDataException("the Sequential model declares no input shape (no InputLayer, no batch_input_shape): it was never built");
+                string inputName = $"{name}_input";
+                defs.Add(new LayerDef(inputName, "InputLayer", JsonDocument.Parse($"{{\"batch_input_shape\": {shape.Value.GetRawText()}, \"name\": \"{inputName}\"}}").RootElement, [], null, null));
+                previous = inputName;
+            }
+            defs.Add(new LayerDef(name, className, layerConfig, previous is null ? [] : [previous], registered, module));
+            previous = name;
+        }
+        if (defs.Count == 0) throw new InvalidDataException("the Sequential model has no layers");
+        return new Declared(ModelName(config, "sequential"), true, defs, [defs[0].Name], [defs[^1].Name]);
+    }
+
+    private static Declared Functional(JsonElement config)
+    {
+        if (!config.TryGetProperty("layers", out var layers) || layers.ValueKind != JsonValueKind.Array)
+            throw new InvalidDataException("the functional model config has no `layers` list");
+        var defs = new List<LayerDef>();
+        foreach (JsonElement entry in layers.EnumerateArray())
+        {
+            (string className, JsonElement layerConfig, string name, string? registered, string? module) = Entry(entry, defs.Count);
+            var inbound = new List<string>();
+            if (entry.TryGetProperty("inbound_nodes", out var nodes) && nodes.ValueKind == JsonValueKind.Array)
+            {
+                JsonElement[] calls = nodes.EnumerateArray().ToArray();
+                if (calls.Length > 1)
+                    throw new NotSupportedException($"layer `{name}` is called {calls.Length} times (a shared layer); shared layers are not supported");
+                if (calls.Length == 1) CollectReferences(calls[0], inbound);
+            }
+            defs.Add(new LayerDef(name, className, layerConfig, inbound, registered, module));
+        }
+        var inputs = new List<string>();
+        var outputs = new List<string>();
+        if (config.TryGetProperty("input_layers", out var ins)) CollectReferences(ins, inputs);
+        if (config.TryGetProperty("output_layers", out var outs)) CollectReferences(outs, outputs);
+        if (inputs.Count == 0 || outputs.Count == 0)
+            throw new InvalidDataException("the functional model config has no `input_layers` / `output_layers`");
+        return new Declared(ModelName(config, "model"), false, defs, inputs, outputs);
+    }
+
+    private static (string ClassName, JsonElement Config, string Name, string? Registered, string? Module) Entry(JsonElement entry, int index)
+    {
+        if (entry.ValueKind != JsonValueKind.Object || !entry.TryGetProperty("class_name", out var cls) || cls.ValueKind != JsonValueKind.String)
+            throw new InvalidDataException($"layer #{index} in the model config has no `class_name`");
+        JsonElement config = entry.TryGetProperty("config", out var c) ? c : default;
+        string? name = entry.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()
+            : config.ValueKind == JsonValueKind.Object && config.TryGetProperty("name", out var cn) && cn.ValueKind == JsonValueKind.String ? cn.GetString()
+            : null;
+        string? registered = entry.TryGetProperty("registered_name", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
+        string? module = entry.TryGetProperty("module", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+        return (cls.GetString()!, config, name ?? throw new InvalidDataException($"layer #{index} ({cls.GetString()}) has no name"), registered, module);
+    }
+
+    /// <summary>Every tensor reference in a structure, in order: Keras 3 <c>__keras_tensor__</c> objects (their
+    /// <c>keras_history</c>) or Keras 2 <c>[layer, node, tensor(, kwargs)]</c> lists, nested in lists and dicts.</summary>
+    private static void CollectReferences(JsonElement value, List<string> into)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Object:
+                if (value.TryGetProperty("class_name", out var cls) && cls.ValueKind == JsonValueKind.String && cls.GetString() == "__keras_tensor__")
+                {
+                    if (value.TryGetProperty("config", out var cfg) && cfg.TryGetProperty("keras_history", out var history)) CollectReferences(history, into);
+                    return;
+                }
+                // Keras 3 nodes: {"args": [...], "kwargs": {...}}; only args carry the inputs (kwargs hold e.g. training=False).
+                if (value.TryGetProperty("args", out var args)) { CollectReferences(args, into); return; }
+                foreach (JsonProperty p in value.EnumerateObject()) CollectReferences(p.Value, into);
+                return;
+            case JsonValueKind.Array:
+                JsonElement[] items = value.EnumerateArray().ToArray();
+                if (items.Length >= 3 && items[0].ValueKind == JsonValueKind.String && items[1].ValueKind == JsonValueKind.Number && items[2].ValueKind == JsonValueKind.Number)
+                {
+                    if (items[2].GetInt32() != 0)
+                        throw new NotSupportedException($"a reference to output {items[2].GetInt32()} of layer `{items[0].GetString()}`: layers with several outputs are not supported");
+                    into.Add(items[0].GetString()!);
+                    return;
+                }
+                foreach (JsonElement item in items) CollectReferences(item, into);
+                return;
+        }
+    }
+}

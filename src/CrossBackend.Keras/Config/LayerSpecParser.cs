@@ -1,0 +1,158 @@
+using System.Text.Json;
+
+namespace CrossBackend.Keras;
+
+/// <summary>Turns one layer's Keras config into its <see cref="LayerSpec"/>; refuses what no engine builds.</summary>
+internal static class LayerSpecParser
+{
+    /// <summary>The Keras class names that can be built, for messages.</summary>
+    public static readonly string[] Supported =
+    [
+        "InputLayer", "Conv1D", "Conv2D", "Dense", "Flatten", "Reshape", "MaxPooling2D", "AveragePooling2D",
+        "GlobalAveragePooling2D", "GlobalMaxPooling2D", "BatchNormalization", "Dropout", "SpatialDropout1D",
+        "SpatialDropout2D", "GaussianNoise", "GaussianDropout", "Activation", "ReLU", "Softmax", "LeakyReLU",
+        "ZeroPadding2D", "Add", "Concatenate", "Embedding",
+    ];
+
+    private static readonly HashSet<string> Models = ["Sequential", "Functional", "Model"];
+
+    /// <summary>Layers Keras knows whose weights <see cref="KerasLayout"/> converts, but that no engine builds yet.</summary>
+    private static readonly Dictionary<string, string> ConvertOnly = new()
+    {
+        ["LSTM"] = "KerasLayout.LstmToTorch", ["GRU"] = "KerasLayout.GruToTorch", ["Conv3D"] = "KerasLayout.ConvKernelToTorch",
+        ["DepthwiseConv2D"] = "KerasLayout.DepthwiseKernelToTorch", ["Conv2DTranspose"] = "KerasLayout.ConvTransposeKernelToTorch",
+    };
+
+    public static LayerSpec Parse(string className, JsonElement config, string layer, string? registeredName, string? module)
+    {
+        var c = new ConfigValues(config, layer);
+        if (c.String("data_format") == "channels_first")
+            throw new NotSupportedException(
+                $"layer `{layer}` ({className}) uses data_format=\"channels_first\"; only Keras's default channels_last models are supported");
+        string? dtype = c.DTypeName();
+        if (dtype is not null && dtype.StartsWith("mixed_", StringComparison.Ordinal))
+            throw new NotSupportedException(
+                $"layer `{layer}` ({className}) uses the dtype policy \"{dtype}\" (computes in 16-bit); only float32/float64 layers are supported");
+        return className switch
+        {
+            "InputLayer" => Input(c),
+            "Conv1D" => Conv(c, 1),
+            "Conv2D" => Conv(c, 2),
+            "Dense" => new DenseSpec(c.Int("units"), c.Bool("use_bias", true), Activation(c)),
+            "Flatten" => new FlattenSpec(),
+            "Reshape" => new ReshapeSpec(c.Shape("target_shape")),
+            "MaxPooling2D" => Pool(c, KerasPoolingKind.Max),
+            "AveragePooling2D" => Pool(c, KerasPoolingKind.Average),
+            "GlobalAveragePooling2D" => new GlobalPooling2DSpec(KerasPoolingKind.Average, c.Bool("keepdims", false)),
+            "GlobalMaxPooling2D" => new GlobalPooling2DSpec(KerasPoolingKind.Max, c.Bool("keepdims", false)),
+            "BatchNormalization" => BatchNorm(c),
+            "Dropout" or "SpatialDropout1D" or "SpatialDropout2D" or "GaussianDropout" => new DropoutSpec(c.Double("rate", 0)),
+            "GaussianNoise" => new DropoutSpec(c.Double("stddev", 0)),
+            "Activation" => new ActivationSpec(Activation(c)),
+            "ReLU" => new ActivationSpec(new KerasActivation(KerasActivationKind.Relu, c.Double("negative_slope", 0), c.NullableDouble("max_value"), c.Double("threshold", 0))),
+            // Keras 2 calls the slope `alpha`, Keras 3 `negative_slope`; both default to 0.3 for the layer.
+            "LeakyReLU" => new ActivationSpec(new KerasActivation(KerasActivationKind.Relu, c.Has("negative_slope") ? c.Double("negative_slope", 0.3) : c.Double("alpha", 0.3))),
+            "Softmax" => new ActivationSpec(new KerasActivation(KerasActivationKind.Softmax, Axis: SingleAxis(c, "axis", -1))),
+            "ZeroPadding2D" => ZeroPadding(c),
+            "Add" => new AddSpec(),
+            "Concatenate" => new ConcatenateSpec(c.Int("axis", -1)),
+            "Embedding" => new EmbeddingSpec(c.Int("input_dim"), c.Int("output_dim")),
+            _ => throw Unsupported(className, layer, registeredName, module),
+        };
+    }
+
+    private static NotSupportedException Unsupported(string className, string layer, string? registeredName, string? module)
+    {
+        if (Models.Contains(className))
+            return new($"layer `{layer}` is a nested {className} model; flatten it into one model before porting (nested models are not supported)");
+        if (ConvertOnly.TryGetValue(className, out string? converter))
+            return new($"layer `{layer}` is a {className} layer, which CrossBackend reads but cannot build yet; convert its weights with {converter}. " +
+                       $"Buildable layers: {string.Join(", ", Supported)}");
+        bool custom = (registeredName is not null && registeredName.Contains('>')) ||
+                      (module is not null && !module.StartsWith("keras", StringComparison.Ordinal));
+        string what = custom ? $"a custom layer class `{registeredName ?? className}`{(module is null ? "" : $" from module `{module}`")}" : $"a {className} layer";
+        return new($"layer `{layer}` is {what}, which CrossBackend cannot build (no engine implements it). Supported layers: {string.Join(", ", Supported)}");
+    }
+
+    private static InputSpec Input(ConfigValues c)
+    {
+        long[] batchShape = c.Has("batch_input_shape") ? c.Shape("batch_input_shape")
+            : c.Has("batch_shape") ? c.Shape("batch_shape")
+            : c.Has("shape") ? [-1, .. c.Shape("shape")]
+            : throw new InvalidDataException($"layer `{c.Layer}`: InputLayer has no `batch_input_shape` / `batch_shape`");
+        if (batchShape.Length == 0) throw new InvalidDataException($"layer `{c.Layer}`: InputLayer has an empty shape");
+        string dtype = c.DTypeName() ?? "float32";
+        DType parsed = dtype switch
+        {
+            "float32" => DType.Float32, "float64" => DType.Float64, "float16" => DType.Float16,
+            "int32" => DType.Int32, "int64" => DType.Int64, "uint8" => DType.UInt8, "int8" => DType.Int8, "int16" => DType.Int16,
+            _ => throw new NotSupportedException($"layer `{c.Layer}`: InputLayer dtype \"{dtype}\" is not supported"),
+        };
+        return new InputSpec(batchShape[1..], parsed);
+    }
+
+    private static ConvSpec Conv(ConfigValues c, int rank)
+    {
+        KerasPadding padding = Padding(c, allowCausal: rank == 1);
+        int[] strides = c.Ints("strides", rank, Enumerable.Repeat(1, rank).ToArray());
+        int[] dilation = c.Ints("dilation_rate", rank, Enumerable.Repeat(1, rank).ToArray());
+        int[] kernel = c.Ints("kernel_size", rank);
+        if (kernel.Concat(strides).Concat(dilation).Any(v => v < 1))
+            throw new InvalidDataException($"layer `{c.Layer}`: kernel_size, strides and dilation_rate must be positive");
+        return new ConvSpec(rank, c.Int("filters"), kernel, strides, padding, dilation, c.Int("groups", 1), c.Bool("use_bias", true), Activation(c));
+    }
+
+    private static Pooling2DSpec Pool(ConfigValues c, KerasPoolingKind kind)
+    {
+        int[] pool = c.Ints("pool_size", 2, [2, 2]);
+        return new Pooling2DSpec(kind, pool, c.Ints("strides", 2, pool), Padding(c, allowCausal: false));
+    }
+
+    private static BatchNormSpec BatchNorm(ConfigValues c)
+    {
+        int axis = SingleAxis(c, "axis", -1);
+        return new BatchNormSpec(c.Double("epsilon", 1e-3), c.Bool("center", true), c.Bool("scale", true), c.Double("momentum", 0.99), axis);
+    }
+
+    /// <summary>An axis given as an int or a one-element list (tf.keras 2 saves BatchNormalization's as <c>[3]</c>).</summary>
+    private static int SingleAxis(ConfigValues c, string key, int fallback)
+    {
+        if (!c.Has(key)) return fallback;
+        JsonElement v = c.Raw(key);
+        if (v.ValueKind == JsonValueKind.Array)
+        {
+            int[] axes = v.EnumerateArray().Select(e => e.TryGetInt32(out int i) ? i : throw new InvalidDataException($"layer `{c.Layer}`: `{key}` must hold ints")).ToArray();
+            return axes.Length == 1 ? axes[0]
+                : throw new NotSupportedException($"layer `{c.Layer}`: `{key}` = [{string.Join(", ", axes)}] normalises several axes; only one (the channels axis) is supported");
+        }
+        return c.Int(key);
+    }
+
+    private static ZeroPadding2DSpec ZeroPadding(ConfigValues c)
+    {
+        JsonElement v = c.Raw("padding");
+        int Int(JsonElement e) => e.TryGetInt32(out int i) && i >= 0 ? i : throw new InvalidDataException($"layer `{c.Layer}`: padding must hold non-negative ints");
+        if (v.ValueKind == JsonValueKind.Number) { int p = Int(v); return new(p, p, p, p); }
+        JsonElement[] parts = v.EnumerateArray().ToArray();
+        if (parts.Length != 2) throw new InvalidDataException($"layer `{c.Layer}`: padding must be an int, (rows, cols) or ((top, bottom), (left, right))");
+        if (parts[0].ValueKind == JsonValueKind.Number) return new(Int(parts[0]), Int(parts[0]), Int(parts[1]), Int(parts[1]));
+        JsonElement[] rows = parts[0].EnumerateArray().ToArray(), cols = parts[1].EnumerateArray().ToArray();
+        return new(Int(rows[0]), Int(rows[1]), Int(cols[0]), Int(cols[1]));
+    }
+
+    private static KerasPadding Padding(ConfigValues c, bool allowCausal) => (c.String("padding") ?? "valid").ToLowerInvariant() switch
+    {
+        "valid" => KerasPadding.Valid,
+        "same" => KerasPadding.Same,
+        "causal" when allowCausal => KerasPadding.Causal,
+        string p => throw new NotSupportedException($"layer `{c.Layer}`: padding \"{p}\" is not supported"),
+    };
+
+    private static KerasActivation Activation(ConfigValues c)
+    {
+        if (!c.Has("activation")) return KerasActivation.Linear;
+        JsonElement v = c.Raw("activation");
+        if (v.ValueKind == JsonValueKind.String) return KerasActivation.FromName(v.GetString(), c.Layer);
+        throw new NotSupportedException($"layer `{c.Layer}`: activation {v.GetRawText()} is not a built-in activation name (custom activations are not supported)");
+    }
+}

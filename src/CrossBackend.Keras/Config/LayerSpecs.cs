@@ -1,0 +1,104 @@
+namespace CrossBackend.Keras;
+
+/// <summary>Keras's padding modes.</summary>
+public enum KerasPadding
+{
+    /// <summary>No padding.</summary>
+    Valid,
+    /// <summary>TensorFlow's "same": output = ceil(input / stride); pad_total = max((out − 1)·stride + (k − 1)·dilation
+    /// + 1 − input, 0), pad_before = pad_total / 2 (floor), the extra cell at the end. PyTorch's own padding is
+    /// symmetric, so an odd total (e.g. stride 2 on an even input) needs an explicit asymmetric pad there.</summary>
+    Same,
+    /// <summary>Conv1D only: (k − 1)·dilation zeros before the sequence, none after.</summary>
+    Causal,
+}
+
+/// <summary>Max or average.</summary>
+public enum KerasPoolingKind
+{
+    /// <summary>The maximum of the window.</summary>
+    Max,
+    /// <summary>The mean of the window's real cells (TensorFlow ignores "same" padding cells in the count).</summary>
+    Average,
+}
+
+/// <summary>A supported layer's settings, parsed once from its Keras config; every engine builds from these.</summary>
+public abstract record LayerSpec;
+
+/// <summary><c>InputLayer</c>.</summary>
+/// <param name="Shape">The shape without the batch axis; −1 for an unknown length.</param>
+/// <param name="DType">The declared element type (int inputs feed an <c>Embedding</c>).</param>
+public sealed record InputSpec(long[] Shape, DType DType) : LayerSpec;
+
+/// <summary><c>Conv1D</c> / <c>Conv2D</c> (channels-last).</summary>
+/// <param name="Rank">1 or 2 spatial dimensions.</param>
+/// <param name="Filters">Output channels.</param>
+/// <param name="KernelSize">Kernel lengths, one per spatial axis.</param>
+/// <param name="Strides">Strides, one per spatial axis.</param>
+/// <param name="Padding">Padding mode.</param>
+/// <param name="Dilation">Dilation rates, one per spatial axis.</param>
+/// <param name="Groups">Channel groups (1: an ordinary convolution).</param>
+/// <param name="UseBias">Whether a bias is added.</param>
+/// <param name="Activation">The fused activation.</param>
+public sealed record ConvSpec(int Rank, int Filters, int[] KernelSize, int[] Strides, KerasPadding Padding, int[] Dilation,
+    int Groups, bool UseBias, KerasActivation Activation) : LayerSpec;
+
+/// <summary><c>Dense</c>: applies to the last axis.</summary>
+/// <param name="Units">Output features.</param>
+/// <param name="UseBias">Whether a bias is added.</param>
+/// <param name="Activation">The fused activation.</param>
+public sealed record DenseSpec(int Units, bool UseBias, KerasActivation Activation) : LayerSpec;
+
+/// <summary><c>Flatten</c>: in Keras's (h, w, c) order.</summary>
+public sealed record FlattenSpec : LayerSpec;
+
+/// <summary><c>Reshape</c> of the channels-last data (batch axis excluded; −1 allowed once).</summary>
+/// <param name="TargetShape">The target shape.</param>
+public sealed record ReshapeSpec(long[] TargetShape) : LayerSpec;
+
+/// <summary><c>MaxPooling2D</c> / <c>AveragePooling2D</c>.</summary>
+/// <param name="Kind">Max or average.</param>
+/// <param name="PoolSize">Window (height, width).</param>
+/// <param name="Strides">Strides (height, width); Keras defaults them to the pool size.</param>
+/// <param name="Padding">Valid or same.</param>
+public sealed record Pooling2DSpec(KerasPoolingKind Kind, int[] PoolSize, int[] Strides, KerasPadding Padding) : LayerSpec;
+
+/// <summary><c>GlobalMaxPooling2D</c> / <c>GlobalAveragePooling2D</c> over height and width.</summary>
+/// <param name="Kind">Max or average.</param>
+/// <param name="KeepDims">Keep (1, 1, C) instead of (C).</param>
+public sealed record GlobalPooling2DSpec(KerasPoolingKind Kind, bool KeepDims) : LayerSpec;
+
+/// <summary><c>BatchNormalization</c> at inference over the last axis: (x − mean) / √(var + ε) · γ + β.</summary>
+/// <param name="Epsilon">ε from the config: Keras's default is 1e-3, PyTorch's 1e-5.</param>
+/// <param name="Center">Whether β was learned (saved); otherwise β = 0.</param>
+/// <param name="Scale">Whether γ was learned (saved); otherwise γ = 1.</param>
+/// <param name="Momentum">Keras's momentum (PyTorch's is 1 − this).</param>
+/// <param name="Axis">The normalised axis as the config gives it, counting the batch axis (−1 or the last index).</param>
+public sealed record BatchNormSpec(double Epsilon, bool Center, bool Scale, double Momentum, int Axis = -1) : LayerSpec;
+
+/// <summary><c>Dropout</c> and its kin: the identity at inference.</summary>
+/// <param name="Rate">The training-time rate (unused at inference).</param>
+public sealed record DropoutSpec(double Rate) : LayerSpec;
+
+/// <summary><c>Activation</c>, <c>ReLU</c>, <c>LeakyReLU</c>, <c>Softmax</c>.</summary>
+/// <param name="Activation">The function.</param>
+public sealed record ActivationSpec(KerasActivation Activation) : LayerSpec;
+
+/// <summary><c>ZeroPadding2D</c>.</summary>
+/// <param name="Top">Rows before.</param>
+/// <param name="Bottom">Rows after.</param>
+/// <param name="Left">Columns before.</param>
+/// <param name="Right">Columns after.</param>
+public sealed record ZeroPadding2DSpec(int Top, int Bottom, int Left, int Right) : LayerSpec;
+
+/// <summary><c>Add</c>: the element-wise sum of its inputs.</summary>
+public sealed record AddSpec : LayerSpec;
+
+/// <summary><c>Concatenate</c> along an axis of the channels-last data.</summary>
+/// <param name="Axis">The axis counting the batch axis as 0 (−1: channels).</param>
+public sealed record ConcatenateSpec(int Axis) : LayerSpec;
+
+/// <summary><c>Embedding</c>: integer indices to vectors.</summary>
+/// <param name="InputDim">Vocabulary size.</param>
+/// <param name="OutputDim">Vector length.</param>
+public sealed record EmbeddingSpec(int InputDim, int OutputDim) : LayerSpec;

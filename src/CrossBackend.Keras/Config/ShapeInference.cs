@@ -1,0 +1,127 @@
+namespace CrossBackend.Keras;
+
+/// <summary>Output shapes in Keras's channels-last layout, batch axis excluded, −1 for unknown lengths. Engines
+/// read these to size their modules (a Conv2d's input channels, a Linear's input features).</summary>
+internal static class ShapeInference
+{
+    public static long[] Infer(LayerSpec spec, IReadOnlyList<long[]> inputs, string layer, string className)
+    {
+        int expected = spec switch { InputSpec => 0, AddSpec or ConcatenateSpec => -1, _ => 1 };
+        if (expected >= 0 && inputs.Count != expected)
+            throw new InvalidDataException($"layer `{layer}` ({className}) takes {expected} input(s), the config connects {inputs.Count}");
+        if (expected < 0 && inputs.Count < 2)
+            throw new InvalidDataException($"layer `{layer}` ({className}) needs at least 2 inputs, the config connects {inputs.Count}");
+        long[] x = expected == 0 ? [] : inputs[0];
+        return spec switch
+        {
+            InputSpec i => i.Shape,
+            ConvSpec c => Conv(c, x, layer, className),
+            DenseSpec d => x.Length >= 1 && x[^1] > 0 ? [.. x[..^1], d.Units]
+                : throw Shape(layer, className, x, "a known last axis (the features)"),
+            FlattenSpec => x.Length == 0 ? throw Shape(layer, className, x, "at least one axis") : [x.Any(v => v < 0) ? -1 : x.Aggregate(1L, (a, b) => a * b)],
+            ReshapeSpec r => Reshape(r, x, layer, className),
+            Pooling2DSpec p => Pool(p, x, layer, className),
+            GlobalPooling2DSpec g => x.Length == 3 ? g.KeepDims ? [1, 1, x[2]] : [x[2]] : throw Shape(layer, className, x, "(height, width, channels)"),
+            BatchNormSpec b => b.Axis == -1 || b.Axis == x.Length ? x
+                : throw new NotSupportedException($"layer `{layer}` (BatchNormalization) normalises axis {b.Axis} of a rank-{x.Length + 1} input; only the channels axis (the last) is supported"),
+            DropoutSpec => x,
+            ActivationSpec a => a.Activation.Kind == KerasActivationKind.Softmax && a.Activation.Axis != -1 && a.Activation.Axis != x.Length
+                ? throw new NotSupportedException($"layer `{layer}`: softmax over axis {a.Activation.Axis} is not supported (only the last axis)")
+                : x,
+            ZeroPadding2DSpec z => x.Length == 3 ? [Add(x[0], z.Top + z.Bottom), Add(x[1], z.Left + z.Right), x[2]] : throw Shape(layer, className, x, "(height, width, channels)"),
+            AddSpec => Same(inputs, layer, className),
+            ConcatenateSpec c => Concatenate(c, inputs, layer, className),
+            EmbeddingSpec e => [.. x, e.OutputDim],
+            _ => throw new NotSupportedException($"layer `{layer}`: no shape rule for {spec.GetType().Name}"),
+        };
+    }
+
+    /// <summary>The channels-last axis (batch excluded) a Keras axis names, for a tensor of <paramref name="rank"/>
+    /// non-batch axes: −1 is the last, a positive axis counts the batch axis as 0.</summary>
+    public static int NonBatchAxis(int kerasAxis, int rank, string layer)
+    {
+        int axis = kerasAxis < 0 ? kerasAxis + rank : kerasAxis - 1;
+        return axis >= 0 && axis < rank ? axis : throw new NotSupportedException($"layer `{layer}`: axis {kerasAxis} is out of range or the batch axis");
+    }
+
+    private static long Add(long n, int pad) => n < 0 ? -1 : n + pad;
+
+    /// <summary>Output length for one spatial axis: valid floor((n − k_eff) / s) + 1; same and causal ceil(n / s).</summary>
+    public static long OutputLength(long n, int kernel, int stride, int dilation, KerasPadding padding)
+    {
+        if (n < 0) return -1;
+        long effective = (long)(kernel - 1) * dilation + 1;
+        return padding == KerasPadding.Valid ? (n - effective) / stride + 1 : (n + stride - 1) / stride;
+    }
+
+    private static long[] Conv(ConvSpec c, long[] x, string layer, string className)
+    {
+        if (x.Length != c.Rank + 1) throw Shape(layer, className, x, c.Rank == 1 ? "(steps, channels)" : "(height, width, channels)");
+        if (x[^1] <= 0) throw Shape(layer, className, x, "a known number of channels");
+        if (c.Groups < 1 || x[^1] % c.Groups != 0 || c.Filters % c.Groups != 0)
+            throw new InvalidDataException($"layer `{layer}`: groups={c.Groups} must divide the input channels ({x[^1]}) and filters ({c.Filters})");
+        var output = new long[x.Length];
+        for (int d = 0; d < c.Rank; d++)
+        {
+            output[d] = OutputLength(x[d], c.KernelSize[d], c.Strides[d], c.Dilation[d], c.Padding);
+            if (output[d] == 0 || (output[d] < 0 && x[d] >= 0))
+                throw new InvalidDataException($"layer `{layer}` ({className}): input {TensorInfo.FormatShape(x)} is smaller than the kernel");
+        }
+        output[^1] = c.Filters;
+        return output;
+    }
+
+    private static long[] Pool(Pooling2DSpec p, long[] x, string layer, string className)
+    {
+        if (x.Length != 3) throw Shape(layer, className, x, "(height, width, channels)");
+        long h = OutputLength(x[0], p.PoolSize[0], p.Strides[0], 1, p.Padding), w = OutputLength(x[1], p.PoolSize[1], p.Strides[1], 1, p.Padding);
+        if ((x[0] >= 0 && h <= 0) || (x[1] >= 0 && w <= 0))
+            throw new InvalidDataException($"layer `{layer}` ({className}): input {TensorInfo.FormatShape(x)} is smaller than the pool");
+        return [h, w, x[2]];
+    }
+
+    private static long[] Reshape(ReshapeSpec r, long[] x, string layer, string className)
+    {
+        long[] target = (long[])r.TargetShape.Clone();
+        int unknown = Array.FindIndex(target, v => v < 0);
+        if (target.Count(v => v < 0) > 1) throw new InvalidDataException($"layer `{layer}`: target_shape may hold only one -1");
+        if (x.Any(v => v < 0)) return target;
+        long total = x.Aggregate(1L, (a, b) => a * b);
+        long known = target.Where(v => v >= 0).Aggregate(1L, (a, b) => a * b);
+        if (unknown >= 0)
+        {
+            if (known == 0 || total % known != 0) throw Shape(layer, className, x, $"a size divisible into {TensorInfo.FormatShape(r.TargetShape)}");
+            target[unknown] = total / known;
+        }
+        else if (known != total) throw Shape(layer, className, x, $"{known} elements for target_shape {TensorInfo.FormatShape(r.TargetShape)}");
+        return target;
+    }
+
+    private static long[] Same(IReadOnlyList<long[]> inputs, string layer, string className)
+    {
+        long[] first = inputs[0];
+        foreach (long[] other in inputs.Skip(1))
+            if (other.Length != first.Length || other.Zip(first).Any(p => p.First >= 0 && p.Second >= 0 && p.First != p.Second))
+                throw new InvalidDataException($"layer `{layer}` ({className}): input shapes differ: {string.Join(" vs ", inputs.Select(TensorInfo.FormatShape))}");
+        return first.Select((v, i) => v >= 0 ? v : inputs.Select(s => s[i]).Max()).ToArray();
+    }
+
+    private static long[] Concatenate(ConcatenateSpec c, IReadOnlyList<long[]> inputs, string layer, string className)
+    {
+        int rank = inputs[0].Length;
+        if (inputs.Any(s => s.Length != rank))
+            throw new InvalidDataException($"layer `{layer}` ({className}): inputs have different ranks: {string.Join(", ", inputs.Select(TensorInfo.FormatShape))}");
+        int axis = NonBatchAxis(c.Axis, rank, layer);
+        var output = (long[])inputs[0].Clone();
+        for (int d = 0; d < rank; d++)
+        {
+            if (d == axis) { output[d] = inputs.Any(s => s[d] < 0) ? -1 : inputs.Sum(s => s[d]); continue; }
+            if (inputs.Any(s => s[d] >= 0 && output[d] >= 0 && s[d] != output[d]))
+                throw new InvalidDataException($"layer `{layer}` ({className}): inputs differ off the concatenation axis: {string.Join(", ", inputs.Select(TensorInfo.FormatShape))}");
+        }
+        return output;
+    }
+
+    private static InvalidDataException Shape(string layer, string className, long[] x, string expected) =>
+        new($"layer `{layer}` ({className}) needs an input of {expected}; it receives (batch, {string.Join(", ", x.Select(v => v < 0 ? "None" : v.ToString()))})");
+}

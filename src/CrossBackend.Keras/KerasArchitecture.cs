@@ -1,0 +1,161 @@
+using System.Text.Json.Nodes;
+
+namespace CrossBackend.Keras;
+
+/// <summary>
+/// Builds a Sequential architecture in C# — for weights-only files (<c>model.save_weights</c>), whose architecture
+/// lives in the Python code that made them. Layers are named as a fresh Keras session names them
+/// (<c>conv2d</c>, <c>conv2d_1</c>, <c>max_pooling2d</c>, …), so weights match by name; pass <c>name</c> to override.
+/// </summary>
+/// <example>
+/// FastEstimator's LeNet:
+/// <code>
+/// KerasGraph lenet = KerasArchitecture.Sequential([28, 28, 1])
+///     .Conv2D(32, 3, activation: "relu").MaxPooling2D(2)
+///     .Conv2D(64, 3, activation: "relu").MaxPooling2D(2)
+///     .Conv2D(64, 3, activation: "relu")
+///     .Flatten().Dense(64, activation: "relu").Dense(10, activation: "softmax")
+///     .Build();
+/// KerasModel model = KerasModel.Load("lenet_mnist_tf.h5", lenet);
+/// </code>
+/// </example>
+public sealed class KerasArchitecture
+{
+    private readonly JsonArray _layers = [];
+    private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
+    private readonly string _name;
+
+    private KerasArchitecture(long[] inputShape, string dtype, string name)
+    {
+        _name = name;
+        Add("InputLayer", new JsonObject
+        {
+            ["batch_input_shape"] = new JsonArray([null, .. inputShape.Select(v => v < 0 ? null : (JsonNode)v)]),
+            ["dtype"] = dtype,
+        }, "input_1");
+    }
+
+    /// <summary>Starts a Sequential model.</summary>
+    /// <param name="inputShape">The input shape without the batch axis, channels last (−1 for an unknown length).</param>
+    /// <param name="dtype">The input dtype: "float32", or "int32" for an <see cref="Embedding"/> input.</param>
+    /// <param name="name">The model's name.</param>
+    public static KerasArchitecture Sequential(long[] inputShape, string dtype = "float32", string name = "sequential")
+    {
+        ArgumentNullException.ThrowIfNull(inputShape);
+        if (inputShape.Length == 0) throw new ArgumentException("Argument `inputShape` must have at least one axis. Received: ()", nameof(inputShape));
+        return new KerasArchitecture(inputShape, dtype, name);
+    }
+
+    /// <summary><c>Conv2D(filters, kernel_size, strides, padding, dilation_rate, activation, use_bias)</c>.</summary>
+    public KerasArchitecture Conv2D(int filters, int kernelSize, int strides = 1, string padding = "valid", string activation = "linear",
+        bool useBias = true, int dilation = 1, string? name = null) =>
+        Conv2D(filters, (kernelSize, kernelSize), (strides, strides), padding, activation, useBias, (dilation, dilation), name);
+
+    /// <summary><c>Conv2D</c> with per-axis kernel size, strides and dilation.</summary>
+    public KerasArchitecture Conv2D(int filters, (int H, int W) kernelSize, (int H, int W) strides, string padding = "valid",
+        string activation = "linear", bool useBias = true, (int H, int W)? dilation = null, string? name = null) =>
+        Add("Conv2D", new JsonObject
+        {
+            ["filters"] = filters, ["kernel_size"] = Pair(kernelSize), ["strides"] = Pair(strides), ["padding"] = padding,
+            ["dilation_rate"] = Pair(dilation ?? (1, 1)), ["activation"] = activation, ["use_bias"] = useBias,
+        }, name);
+
+    /// <summary><c>Conv1D(filters, kernel_size, strides, padding, dilation_rate, activation, use_bias)</c>.</summary>
+    public KerasArchitecture Conv1D(int filters, int kernelSize, int strides = 1, string padding = "valid", string activation = "linear",
+        bool useBias = true, int dilation = 1, string? name = null) =>
+        Add("Conv1D", new JsonObject
+        {
+            ["filters"] = filters, ["kernel_size"] = new JsonArray(kernelSize), ["strides"] = new JsonArray(strides), ["padding"] = padding,
+            ["dilation_rate"] = new JsonArray(dilation), ["activation"] = activation, ["use_bias"] = useBias,
+        }, name);
+
+    /// <summary><c>Dense(units, activation, use_bias)</c>.</summary>
+    public KerasArchitecture Dense(int units, string activation = "linear", bool useBias = true, string? name = null) =>
+        Add("Dense", new JsonObject { ["units"] = units, ["activation"] = activation, ["use_bias"] = useBias }, name);
+
+    /// <summary><c>Flatten()</c>.</summary>
+    public KerasArchitecture Flatten(string? name = null) => Add("Flatten", [], name);
+
+    /// <summary><c>Reshape(target_shape)</c>.</summary>
+    public KerasArchitecture Reshape(long[] targetShape, string? name = null) =>
+        Add("Reshape", new JsonObject { ["target_shape"] = new JsonArray(targetShape.Select(v => (JsonNode)v).ToArray()) }, name);
+
+    /// <summary><c>MaxPooling2D(pool_size, strides, padding)</c>; strides default to the pool size.</summary>
+    public KerasArchitecture MaxPooling2D(int poolSize = 2, int? strides = null, string padding = "valid", string? name = null) =>
+        Add("MaxPooling2D", Pool(poolSize, strides, padding), name);
+
+    /// <summary><c>AveragePooling2D(pool_size, strides, padding)</c>; strides default to the pool size.</summary>
+    public KerasArchitecture AveragePooling2D(int poolSize = 2, int? strides = null, string padding = "valid", string? name = null) =>
+        Add("AveragePooling2D", Pool(poolSize, strides, padding), name);
+
+    /// <summary><c>GlobalAveragePooling2D(keepdims)</c>.</summary>
+    public KerasArchitecture GlobalAveragePooling2D(bool keepDims = false, string? name = null) =>
+        Add("GlobalAveragePooling2D", new JsonObject { ["keepdims"] = keepDims }, name);
+
+    /// <summary><c>GlobalMaxPooling2D(keepdims)</c>.</summary>
+    public KerasArchitecture GlobalMaxPooling2D(bool keepDims = false, string? name = null) =>
+        Add("GlobalMaxPooling2D", new JsonObject { ["keepdims"] = keepDims }, name);
+
+    /// <summary><c>BatchNormalization(epsilon=1e-3, center, scale)</c> — Keras's ε default, not PyTorch's 1e-5.</summary>
+    public KerasArchitecture BatchNormalization(double epsilon = 1e-3, bool center = true, bool scale = true, string? name = null) =>
+        Add("BatchNormalization", new JsonObject { ["axis"] = -1, ["epsilon"] = epsilon, ["center"] = center, ["scale"] = scale }, name);
+
+    /// <summary><c>Dropout(rate)</c>: the identity at inference.</summary>
+    public KerasArchitecture Dropout(double rate, string? name = null) => Add("Dropout", new JsonObject { ["rate"] = rate }, name);
+
+    /// <summary><c>Activation(name)</c>.</summary>
+    public KerasArchitecture Activation(string activation, string? name = null) =>
+        Add("Activation", new JsonObject { ["activation"] = activation }, name);
+
+    /// <summary><c>ReLU(max_value, negative_slope, threshold)</c>.</summary>
+    public KerasArchitecture ReLU(double? maxValue = null, double negativeSlope = 0, double threshold = 0, string? name = null) =>
+        Add("ReLU", new JsonObject { ["max_value"] = maxValue, ["negative_slope"] = negativeSlope, ["threshold"] = threshold }, name);
+
+    /// <summary><c>LeakyReLU(negative_slope=0.3)</c> (Keras's layer default).</summary>
+    public KerasArchitecture LeakyReLU(double negativeSlope = 0.3, string? name = null) =>
+        Add("LeakyReLU", new JsonObject { ["negative_slope"] = negativeSlope }, name);
+
+    /// <summary><c>Softmax()</c> over the last axis.</summary>
+    public KerasArchitecture Softmax(string? name = null) => Add("Softmax", new JsonObject { ["axis"] = -1 }, name);
+
+    /// <summary><c>ZeroPadding2D(((top, bottom), (left, right)))</c>.</summary>
+    public KerasArchitecture ZeroPadding2D(int top, int bottom, int left, int right, string? name = null) =>
+        Add("ZeroPadding2D", new JsonObject { ["padding"] = new JsonArray(new JsonArray(top, bottom), new JsonArray(left, right)) }, name);
+
+    /// <summary><c>Embedding(input_dim, output_dim)</c>.</summary>
+    public KerasArchitecture Embedding(int inputDim, int outputDim, string? name = null) =>
+        Add("Embedding", new JsonObject { ["input_dim"] = inputDim, ["output_dim"] = outputDim }, name);
+
+    /// <summary>The config as Keras's <c>model.to_json()</c> writes a Sequential model.</summary>
+    public string ToJson() => new JsonObject
+    {
+        ["class_name"] = "Sequential",
+        ["config"] = new JsonObject { ["name"] = _name, ["layers"] = _layers.DeepClone() },
+    }.ToJsonString();
+
+    /// <summary>The architecture (shapes inferred, no weights yet).</summary>
+    /// <exception cref="InvalidDataException">The layers do not fit together (named in the message).</exception>
+    public KerasGraph Build() => KerasGraph.FromJson(ToJson());
+
+    private static JsonArray Pair((int A, int B) p) => new(p.A, p.B);
+
+    private static JsonObject Pool(int poolSize, int? strides, string padding) => new()
+    {
+        ["pool_size"] = new JsonArray(poolSize, poolSize), ["strides"] = new JsonArray(strides ?? poolSize, strides ?? poolSize), ["padding"] = padding,
+    };
+
+    private KerasArchitecture Add(string className, JsonObject config, string? name)
+    {
+        string snake = KerasModel.SnakeCase(className);
+        if (name is null)
+        {
+            // Keras 2 numbers layer names per class across the session: conv2d, conv2d_1, ...
+            int n = _counts.TryGetValue(snake, out int c) ? c + 1 : 0;
+            _counts[snake] = n;
+            name = n == 0 ? snake : $"{snake}_{n}";
+        }
+        config["name"] = name;
+        _layers.Add(new JsonObject { ["class_name"] = className, ["config"] = config });
+        return this;
+    }
+}

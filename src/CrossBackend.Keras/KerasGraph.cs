@@ -1,0 +1,102 @@
+namespace CrossBackend.Keras;
+
+/// <summary>
+/// A model's architecture: its layers in an order where every layer follows its inputs, with shapes inferred in
+/// Keras's channels-last layout. Read from a Keras config (<see cref="FromJson"/>) or built in C#
+/// (<see cref="KerasArchitecture"/>); <see cref="KerasModel"/> attaches the weights.
+/// </summary>
+public sealed class KerasGraph
+{
+    private readonly Dictionary<string, KerasLayer> _byName;
+
+    internal KerasGraph(string name, bool isSequential, IReadOnlyList<KerasLayer> layers, IReadOnlyList<string> inputs, IReadOnlyList<string> outputs)
+    {
+        Name = name;
+        IsSequential = isSequential;
+        Layers = layers;
+        Inputs = inputs;
+        Outputs = outputs;
+        _byName = layers.ToDictionary(l => l.Name, StringComparer.Ordinal);
+    }
+
+    /// <summary>The model's name.</summary>
+    public string Name { get; }
+
+    /// <summary>Whether the config was a Sequential model (its Keras 3 weights are numbered without the input layer).</summary>
+    public bool IsSequential { get; }
+
+    /// <summary>Every layer, each after the layers it reads.</summary>
+    public IReadOnlyList<KerasLayer> Layers { get; }
+
+    /// <summary>The input layers' names.</summary>
+    public IReadOnlyList<string> Inputs { get; }
+
+    /// <summary>The output layers' names.</summary>
+    public IReadOnlyList<string> Outputs { get; }
+
+    /// <summary>The layer with this name; throws <see cref="KeyNotFoundException"/> naming the known layers.</summary>
+    public KerasLayer this[string name] => _byName.TryGetValue(name, out KerasLayer? layer) ? layer
+        : throw new KeyNotFoundException($"The model has no layer `{name}`. Layers: {string.Join(", ", Layers.Select(l => l.Name))}");
+
+    /// <summary>Whether every layer that has variables has received them.</summary>
+    public bool HasWeights => Layers.All(l => l.ExpectedWeights.Count == l.Weights.Count);
+
+    /// <summary>Reads an architecture from a Keras config: <c>model.to_json()</c>, a Keras 2 <c>model_config</c>
+    /// attribute, or a Keras 3 <c>config.json</c>.</summary>
+    /// <exception cref="InvalidDataException">The JSON is not a Keras model config, or its layers do not connect.</exception>
+    /// <exception cref="NotSupportedException">A layer no engine builds (custom layers, nested models, shared
+    /// layers, channels_first), named in the message.</exception>
+    public static KerasGraph FromJson(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        KerasConfigReader.Declared declared = KerasConfigReader.Read(json);
+        return Build(declared);
+    }
+
+    private static KerasGraph Build(KerasConfigReader.Declared declared)
+    {
+        var defs = new Dictionary<string, LayerDef>(StringComparer.Ordinal);
+        foreach (LayerDef def in declared.Layers)
+            if (!defs.TryAdd(def.Name, def)) throw new InvalidDataException($"two layers are named `{def.Name}`");
+        foreach (LayerDef def in declared.Layers)
+            foreach (string source in def.Inbound)
+                if (!defs.ContainsKey(source)) throw new InvalidDataException($"layer `{def.Name}` reads from `{source}`, which the model does not define");
+        foreach (string name in declared.Inputs.Concat(declared.Outputs))
+            if (!defs.ContainsKey(name)) throw new InvalidDataException($"the model's inputs/outputs name `{name}`, which it does not define");
+        foreach (string input in declared.Inputs)
+            if (defs[input].ClassName != "InputLayer") throw new NotSupportedException($"input `{input}` is not an InputLayer");
+
+        var layers = new List<KerasLayer>();
+        var done = new Dictionary<string, KerasLayer>(StringComparer.Ordinal);
+        // Kahn's order, stable in the config's order: every layer after its inputs (Keras writes them so already).
+        var pending = new List<LayerDef>(declared.Layers);
+        while (pending.Count > 0)
+        {
+            int index = pending.FindIndex(d => d.Inbound.All(done.ContainsKey));
+            if (index < 0) throw new InvalidDataException($"the layers form a cycle or depend on missing layers: {string.Join(", ", pending.Select(d => d.Name))}");
+            LayerDef def = pending[index];
+            pending.RemoveAt(index);
+            LayerSpec spec = LayerSpecParser.Parse(def.ClassName, def.Config, def.Name, def.RegisteredName, def.Module);
+            if (spec is InputSpec && !declared.Inputs.Contains(def.Name))
+                throw new NotSupportedException($"InputLayer `{def.Name}` is not one of the model's inputs");
+            IReadOnlyList<long[]> inputShapes = def.Inbound.Select(n => done[n].OutputShape).ToArray();
+            long[] output = ShapeInference.Infer(spec, inputShapes, def.Name, def.ClassName);
+            var layer = new KerasLayer(def.Name, def.ClassName, spec, def.Inbound, inputShapes, output, []);
+            done[def.Name] = layer;
+            layers.Add(layer);
+        }
+        // Keep only what the outputs depend on (Keras ignores unused layers too).
+        var needed = new HashSet<string>(StringComparer.Ordinal);
+        var stack = new Stack<string>(declared.Outputs);
+        while (stack.Count > 0)
+        {
+            string name = stack.Pop();
+            if (needed.Add(name)) foreach (string source in done[name].Inbound) stack.Push(source);
+        }
+        foreach (string input in declared.Inputs) needed.Add(input);
+        return new KerasGraph(declared.Name, declared.IsSequential, layers.Where(l => needed.Contains(l.Name)).ToArray(), declared.Inputs, declared.Outputs);
+    }
+
+    internal KerasGraph WithWeights(IReadOnlyDictionary<string, IReadOnlyList<KerasWeight>> weights) =>
+        new(Name, IsSequential, Layers.Select(l => weights.TryGetValue(l.Name, out var w) ? l.WithWeights(w) : l).ToArray(), Inputs, Outputs);
+}

@@ -1,0 +1,174 @@
+using System.IO.Compression;
+
+namespace CrossBackend.Keras.Tests;
+
+/// <summary>Issue 14, item 1: what is not supported is refused with a message naming the layer or the problem.</summary>
+[NonParallelizable]
+public sealed class KerasFailureTests
+{
+    private string _dir = null!;
+
+    [OneTimeSetUp]
+    public void MakeDirectory() => _dir = Directory.CreateTempSubdirectory("cb-keras-fail").FullName;
+
+    [OneTimeTearDown]
+    public void RemoveDirectory() => Directory.Delete(_dir, recursive: true);
+
+    private string Write(string name, byte[] bytes)
+    {
+        string path = Path.Combine(_dir, name);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    [Test]
+    public void ACustomLayerIsRefusedNamingTheLayerAndItsClass()
+    {
+        var e = Assert.Throws<NotSupportedException>(() => KerasModel.Load(TestData.Path("custom_layer.keras")));
+        Assert.That(e!.Message, Does.Contain("`my_scale`").And.Contain("MyProject>ScaleLayer").And.Contain("custom layer").And.Contain("Supported layers"));
+    }
+
+    [Test]
+    public void AnLstmLayerIsReadButRefusedForBuildingPointingToItsConverter()
+    {
+        KerasFile file = KerasFile.Open(TestData.Path("lstm_k2.h5"));
+        Assert.That(file.WeightGroups.Single(g => g.Name == "lstm").Weights.Select(w => w.Name),
+            Is.EqualTo(new[] { "lstm/lstm_cell/kernel:0", "lstm/lstm_cell/recurrent_kernel:0", "lstm/lstm_cell/bias:0" }));
+        var e = Assert.Throws<NotSupportedException>(() => KerasModel.Load(TestData.Path("lstm_k2.h5")));
+        Assert.That(e!.Message, Does.Contain("`lstm`").And.Contain("LSTM").And.Contain("KerasLayout.LstmToTorch"));
+    }
+
+    [TestCase(0.999)]
+    [TestCase(0.75)]
+    [TestCase(0.5)]
+    [TestCase(0.1)]
+    [TestCase(0.001)]
+    public void ATruncatedFileIsRefusedAsDamaged(double fraction)
+    {
+        byte[] bytes = File.ReadAllBytes(TestData.Path("lenet_mnist_tf.h5"));
+        string path = Write($"truncated_{fraction}.h5", bytes[..(int)(bytes.Length * fraction)]);
+        var e = Assert.Throws<InvalidDataException>(() => KerasFile.Open(path));
+        Assert.That(e!.Message, Does.StartWith(path).And.Contain("damaged or truncated").Or.Contain("not a Keras"));
+    }
+
+    [Test]
+    public void ATruncatedArchiveIsRefused()
+    {
+        byte[] bytes = File.ReadAllBytes(TestData.Path("functional.keras"));
+        string path = Write("truncated.keras", bytes[..(bytes.Length / 2)]);
+        var e = Assert.Throws<InvalidDataException>(() => KerasFile.Open(path));
+        Assert.That(e!.Message, Does.StartWith(path).And.Contain("damaged or truncated"));
+    }
+
+    [TestCase("model.h5", "this is plain text, not a model", "neither HDF5")]
+    [TestCase("empty.h5", "", "the file is empty")]
+    [TestCase("config.json", "{\"class_name\": \"Sequential\"}", "looks like JSON")]
+    public void NonKerasFilesAreRefusedSayingWhatTheyAre(string name, string content, string says)
+    {
+        string path = Write(name, System.Text.Encoding.UTF8.GetBytes(content));
+        var e = Assert.Throws<InvalidDataException>(() => KerasFile.Open(path));
+        Assert.That(e!.Message, Does.StartWith(path).And.Contain("not a Keras model file").And.Contain(says));
+    }
+
+    [Test]
+    public void AZipWithoutConfigIsNotAKerasArchive()
+    {
+        var stream = new MemoryStream();
+        using (var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
+            using (var w = new StreamWriter(zip.CreateEntry("readme.txt").Open())) w.Write("hello");
+        string path = Write("other.keras", stream.ToArray());
+        var e = Assert.Throws<InvalidDataException>(() => KerasFile.Open(path));
+        Assert.That(e!.Message, Does.Contain("config.json"));
+    }
+
+    [Test]
+    public void AnArchiveWithNpzWeightsIsRefusedNamingTheFormat()
+    {
+        var stream = new MemoryStream();
+        using (var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
+        {
+            using (var w = new StreamWriter(zip.CreateEntry("config.json").Open())) w.Write(KerasFile.Open(TestData.Path("functional.keras")).ConfigJson);
+            zip.CreateEntry("model.weights.npz");
+        }
+        var e = Assert.Throws<NotSupportedException>(() => KerasFile.Open(Write("npz.keras", stream.ToArray())));
+        Assert.That(e!.Message, Does.Contain("model.weights.npz").And.Contain("model.weights.h5"));
+    }
+
+    [Test]
+    public void AMissingFileIsFileNotFound() =>
+        Assert.Throws<FileNotFoundException>(() => KerasFile.Open(Path.Combine(_dir, "nowhere.h5")));
+
+    [Test]
+    public void AWeightsOnlyFileAsksForTheArchitecture()
+    {
+        var e = Assert.Throws<InvalidDataException>(() => KerasModel.Load(TestData.Path("lenet_mnist_tf.h5")));
+        Assert.That(e!.Message, Does.Contain("weights-only").And.Contain("architecture").And.Contain("--config"));
+    }
+
+    [Test]
+    public void WeightsForADifferentArchitectureNameTheLayerAndShapes()
+    {
+        KerasGraph wrong = KerasArchitecture.Sequential([28, 28, 1])
+            .Conv2D(32, 3, activation: "relu").MaxPooling2D(2)
+            .Conv2D(64, 3, activation: "relu").MaxPooling2D(2)
+            .Conv2D(64, 3, activation: "relu")
+            .Flatten().Dense(32, activation: "relu").Dense(10, activation: "softmax")
+            .Build();
+        var e = Assert.Throws<InvalidDataException>(() => KerasModel.Load(TestData.Path("lenet_mnist_tf.h5"), wrong));
+        Assert.That(e!.Message, Does.Contain("layer `dense`").And.Contain("(576, 32)").And.Contain("(576, 64)"));
+    }
+
+    [Test]
+    public void WeightsWithNoLayerToTakeThemAreReported()
+    {
+        KerasGraph partial = KerasArchitecture.Sequential([28, 28, 1]).Conv2D(32, 3, activation: "relu").Build();
+        var e = Assert.Throws<InvalidDataException>(() => KerasModel.Load(TestData.Path("lenet_mnist_tf.h5"), partial));
+        Assert.That(e!.Message, Does.Contain("no layer of the architecture takes").And.Contain("dense_1"));
+    }
+
+    private static string Functional(string layerJson) => $$$"""
+        {"class_name": "Functional", "config": {"name": "m", "layers": [
+          {"class_name": "InputLayer", "name": "in", "config": {"name": "in", "batch_input_shape": [null, 8, 8, 3]}, "inbound_nodes": []},
+          {{{layerJson}}}],
+          "input_layers": [["in", 0, 0]], "output_layers": [["x", 0, 0]]}}
+        """;
+
+    [TestCase("""{"class_name": "Conv2D", "name": "x", "config": {"name": "x", "filters": 2, "kernel_size": 3, "data_format": "channels_first"}, "inbound_nodes": [[["in", 0, 0, {}]]]}""",
+        "channels_first", TestName = "channels_first is refused")]
+    [TestCase("""{"class_name": "Dense", "name": "x", "config": {"name": "x", "units": 2}, "inbound_nodes": [[["in", 0, 0, {}]], [["in", 0, 0, {}]]]}""",
+        "shared layer", TestName = "a shared layer is refused")]
+    [TestCase("""{"class_name": "Sequential", "name": "x", "config": {"name": "x", "layers": []}, "inbound_nodes": [[["in", 0, 0, {}]]]}""",
+        "nested Sequential", TestName = "a nested model is refused")]
+    [TestCase("""{"class_name": "Activation", "name": "x", "config": {"name": "x", "activation": "hard_sigmoid"}, "inbound_nodes": [[["in", 0, 0, {}]]]}""",
+        "hard_sigmoid", TestName = "an ambiguous activation is refused")]
+    [TestCase("""{"class_name": "Dense", "name": "x", "config": {"name": "x", "units": 2, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "mixed_float16"}}}, "inbound_nodes": [[["in", 0, 0, {}]]]}""",
+        "mixed_float16", TestName = "a mixed-precision policy is refused")]
+    public void UnsupportedConfigsAreRefusedNamingTheLayer(string layerJson, string says)
+    {
+        var e = Assert.Throws<NotSupportedException>(() => KerasGraph.FromJson(Functional(layerJson)));
+        Assert.That(e!.Message, Does.Contain("`x`").And.Contain(says));
+    }
+
+    [Test]
+    public void ALayerReadingAnUnknownLayerIsRefused()
+    {
+        var e = Assert.Throws<InvalidDataException>(() => KerasGraph.FromJson(Functional(
+            """{"class_name": "Dense", "name": "x", "config": {"name": "x", "units": 2}, "inbound_nodes": [[["ghost", 0, 0, {}]]]}""")));
+        Assert.That(e!.Message, Does.Contain("`x`").And.Contain("`ghost`"));
+    }
+
+    [Test]
+    public void ASubclassedModelIsRefusedWithTheWayOut()
+    {
+        var e = Assert.Throws<NotSupportedException>(() => KerasGraph.FromJson("""{"class_name": "MyModel", "config": {}}"""));
+        Assert.That(e!.Message, Does.Contain("MyModel").And.Contain("KerasArchitecture"));
+    }
+
+    [TestCaseSource(typeof(TestData), nameof(TestData.EngineCases))]
+    public void AnInputOfTheWrongShapeIsRefusedWithBothShapes(ITensorEngine engine)
+    {
+        using IKerasNetwork network = KerasRuntimes.Build(KerasModel.Load(TestData.Path("lenet_mnist_tf.h5"), LeNetTests.Architecture()), engine);
+        var e = Assert.Throws<ArgumentException>(() => network.Predict(new float[2 * 28 * 28 * 3], [2, 28, 28, 3]));
+        Assert.That(e!.Message, Does.Contain("(None, 28, 28, 1)").And.Contain("(2, 28, 28, 3)"));
+    }
+}

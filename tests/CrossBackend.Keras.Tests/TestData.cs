@@ -1,0 +1,56 @@
+using CrossBackend.IO;
+
+namespace CrossBackend.Keras.Tests;
+
+/// <summary>The files under Data/ (copied beside the tests) and the goldens in them.</summary>
+public static class TestData
+{
+    public static string Path(string name) => System.IO.Path.Combine(AppContext.BaseDirectory, "Data", name);
+
+    /// <summary>One array of a NumPy .npz, read with the core's reader.</summary>
+    public static NpyArray Npz(string file, string key) => NpzFile.Read(Path(file), key);
+
+    public static double[] Doubles(NpyArray a) => a.Data switch
+    {
+        double[] d => d,
+        float[] f => f.Select(v => (double)v).ToArray(),
+        int[] i => i.Select(v => (double)v).ToArray(),
+        long[] l => l.Select(v => (double)v).ToArray(),
+        _ => throw new ArgumentException(a.Data.GetType().Name),
+    };
+
+    /// <summary>The engines to run on, for [TestFixtureSource]: every engine found, none named here.</summary>
+    public static IEnumerable<TestFixtureData> Engines() => TensorEngines.All.Select(e => new TestFixtureData(e).SetArgDisplayNames(e.Name));
+
+    /// <summary>The engines as test cases, for [TestCaseSource].</summary>
+    public static IEnumerable<TestCaseData> EngineCases() => TensorEngines.All.Select(e => new TestCaseData(e).SetArgDisplayNames(e.Name));
+}
+
+/// <summary>
+/// The parity tolerance against a float64 golden: |actual − expected| ≤ 1e-5·|expected| + 1e-6. The relative part is
+/// ~80 float32 ulps, room for the different summation orders of a convolution (im2col + row products vs libtorch's
+/// kernels) over up to 576 terms; the absolute floor covers probabilities near 0, where a relative bound would ask
+/// for more digits than float32 has.
+/// </summary>
+public static class Close
+{
+    public const double Rtol = 1e-5, Atol = 1e-6;
+
+    public static double MaxViolation(double[] actual, double[] expected)
+    {
+        double worst = 0;
+        for (int i = 0; i < expected.Length; i++)
+            worst = Math.Max(worst, Math.Abs(actual[i] - expected[i]) / (Rtol * Math.Abs(expected[i]) + Atol));
+        return worst;
+    }
+
+    public static void Assert(double[] actual, double[] expected, string what)
+    {
+        NUnit.Framework.Assert.That(actual, Has.Length.EqualTo(expected.Length), $"{what}: length");
+        for (int i = 0; i < expected.Length; i++)
+            NUnit.Framework.Assert.That(Math.Abs(actual[i] - expected[i]), Is.LessThanOrEqualTo(Rtol * Math.Abs(expected[i]) + Atol),
+                $"{what}[{i}]: actual {actual[i]:R}, expected {expected[i]:R}");
+    }
+
+    public static double MaxAbs(double[] a, double[] b) => a.Zip(b).Max(p => Math.Abs(p.First - p.Second));
+}
