@@ -1,0 +1,13 @@
+namespace CrossBackend.Tests.References;
+
+/// <summary>Every loss's float64 reference: one line per registered loss (the test fails for a loss without one).</summary>
+public static class AllReferences
+{
+    public static IReadOnlyList<ILossReference> List { get; } =
+    [
+        new CategoricalCrossentropyReference(),
+        new SparseCategoricalCrossentropyReference(),
+        new BinaryCrossentropyReference(),
+        new MeanSquaredErrorReference(),
+    ];
+}

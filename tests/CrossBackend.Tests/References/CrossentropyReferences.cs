@@ -1,0 +1,71 @@
+namespace CrossBackend.Tests.References;
+
+/// <summary>The three crossentropies through the plain references in <see cref="Reference"/> and
+/// <see cref="FamilyReference"/>.</summary>
+public sealed class CategoricalCrossentropyReference : ILossReference
+{
+    public string Loss => "categorical_crossentropy";
+
+    public IEnumerable<ReferenceCase> Cases()
+    {
+        var weights = new Dictionary<int, double> { [1] = 0.3, [3] = 2.1 };
+        yield return new("probabilities (6, 4)", Ref.Uniform(5, 24, 0.05, 1), [6, 4], Ref.OneHot(6, 6, 4), null, new Dictionary<string, object?>());
+        yield return new("logits, smoothing 0.1, class weights (6, 4)", Ref.Uniform(7, 24, -4, 4), [6, 4], Ref.OneHot(8, 6, 4), null,
+            new Dictionary<string, object?> { ["from_logits"] = true, ["label_smoothing"] = 0.1, ["class_weights"] = weights });
+    }
+
+    public (double[] Loss, double[]? Weights) Compute(ReferenceCase c, DType dtype)
+    {
+        int classes = (int)c.Shape[^1];
+        double smoothing = Ref.Arg(c, "label_smoothing", 0.0);
+        double[] target = c.YTrue!.Select(y => y * (1 - smoothing) + smoothing / classes).ToArray();
+        double[] loss = Reference.CategoricalCrossentropy(target, c.YPred, classes, Ref.Arg(c, "from_logits", false), dtype);
+        var map = Ref.Arg<IReadOnlyDictionary<int, double>?>(c, "class_weights", null);
+        double[]? w = map is null ? null : Enumerable.Range(0, loss.Length).Select(r =>
+        {
+            int best = Array.IndexOf(c.YTrue!, c.YTrue!.Skip(r * classes).Take(classes).Max(), r * classes) - r * classes;
+            return map.TryGetValue(best, out double v) ? v : 1.0;
+        }).ToArray();
+        return (loss, w);
+    }
+}
+
+public sealed class SparseCategoricalCrossentropyReference : ILossReference
+{
+    public string Loss => "sparse_categorical_crossentropy";
+
+    public IEnumerable<ReferenceCase> Cases()
+    {
+        double[] labels = [0, 3, 1, 2, 3, 0];
+        yield return new("probabilities (6, 4)", Ref.Uniform(9, 24, 0.05, 1), [6, 4], labels, [6], new Dictionary<string, object?>());
+        yield return new("logits, smoothing 0.1, class weights (6, 4)", Ref.Uniform(10, 24, -4, 4), [6, 4], labels, [6],
+            new Dictionary<string, object?> { ["from_logits"] = true, ["label_smoothing"] = 0.1, ["class_weights"] = new Dictionary<int, double> { [0] = 0.3, [2] = 1.7 } });
+    }
+
+    public (double[] Loss, double[]? Weights) Compute(ReferenceCase c, DType dtype)
+    {
+        int classes = (int)c.Shape[^1];
+        double[] loss = FamilyReference.Sparse(c.YTrue!, c.YPred, classes, Ref.Arg(c, "from_logits", false), Ref.Arg(c, "label_smoothing", 0.0), dtype);
+        var map = Ref.Arg<IReadOnlyDictionary<int, double>?>(c, "class_weights", null);
+        return (loss, map is null ? null : c.YTrue!.Select(l => map.TryGetValue((int)l, out double v) ? v : 1.0).ToArray());
+    }
+}
+
+public sealed class BinaryCrossentropyReference : ILossReference
+{
+    public string Loss => "binary_crossentropy";
+
+    public IEnumerable<ReferenceCase> Cases()
+    {
+        double[] bits = Ref.Uniform(11, 24, 0, 2).Select(Math.Floor).ToArray();
+        yield return new("probabilities (6, 4)", Ref.Uniform(12, 24, 0.01, 0.99), [6, 4], bits, null, new Dictionary<string, object?>());
+        yield return new("logits, smoothing 0.1 (6, 4)", Ref.Uniform(13, 24, -5, 5), [6, 4], Ref.Uniform(14, 24, 0, 1), null,
+            new Dictionary<string, object?> { ["from_logits"] = true, ["label_smoothing"] = 0.1 });
+        yield return new("class weights (6, 4)", Ref.Uniform(15, 24, 0.01, 0.99), [6, 4], bits, null,
+            new Dictionary<string, object?> { ["class_weights"] = new Dictionary<int, double> { [0] = 0.3, [1] = 1.3 } });
+    }
+
+    public (double[] Loss, double[]? Weights) Compute(ReferenceCase c, DType dtype) =>
+        (FamilyReference.Binary(c.YTrue!, c.YPred, (int)c.Shape[^1], Ref.Arg(c, "from_logits", false), Ref.Arg(c, "label_smoothing", 0.0), dtype,
+            Ref.Arg<IReadOnlyDictionary<int, double>?>(c, "class_weights", null)), null);
+}
