@@ -80,4 +80,18 @@ public sealed partial class TorchEngine
         IList<Tensor> grads = torch.autograd.grad([total], leaves, allow_unused: true);
         return leaves.Select((leaf, i) => grads[i] is { } g && !g.IsInvalid ? g : torch.zeros_like(leaf)).ToArray();
     }
+
+    /// <inheritdoc/>
+    public void Watch(Tensor source)
+    {
+        if (!source.requires_grad) source.requires_grad_(true);
+    }
+
+    /// <inheritdoc/>
+    public Tensor[] GradientsOf(Tensor target, Tensor[] sources)
+    {
+        using var enabled = torch.enable_grad();
+        IList<Tensor> grads = torch.autograd.grad([target.sum()], sources, allow_unused: true);
+        return sources.Select((s, i) => grads[i] is { } g && !g.IsInvalid ? g : torch.zeros_like(s)).ToArray();
+    }
 }

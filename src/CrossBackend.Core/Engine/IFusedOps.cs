@@ -35,4 +35,11 @@ public interface IAutograd<TTensor> where TTensor : class
     /// <paramref name="sources"/>; each gradient has its source's shape and dtype. The sources are not modified.
     /// </summary>
     TTensor[] Gradients(Func<TTensor[], TTensor> function, TTensor[] sources);
+
+    /// <summary>Makes the engine record computations from <paramref name="source"/> (torch: <c>requires_grad_()</c>).</summary>
+    void Watch(TTensor source);
+
+    /// <summary>The gradients of Σ <paramref name="target"/> with respect to each of <paramref name="sources"/>, which
+    /// were watched before <paramref name="target"/> was computed (zeros for a source it does not depend on).</summary>
+    TTensor[] GradientsOf(TTensor target, TTensor[] sources);
 }

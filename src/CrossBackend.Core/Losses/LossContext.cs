@@ -24,8 +24,9 @@ internal sealed class LossContext<T>(ITensorOps<T> ops, LossDefinition definitio
     /// <summary>y_true as given (integer labels stay integer).</summary>
     public T YTrue => yTrue ?? throw new InvalidOperationException($"Loss `{Definition.Name}` has no y_true.");
 
-    /// <summary>The axes given by <c>axis</c>, resolved against y_pred's rank; by default the engine's class axis.</summary>
-    public int[] Axes => _axes ??= ((int[]?)values[LossOption.Axis] ?? [Ops.Engine.ClassAxis])
+    /// <summary>The axes given by <c>axis</c>, resolved against y_pred's rank; by default the engine's class axis (the
+    /// only axis of a rank-1 tensor).</summary>
+    public int[] Axes => _axes ??= ((int[]?)values[LossOption.Axis] ?? [Pred.Rank >= 2 ? Ops.Engine.ClassAxis : -1])
         .Select(a => Validate.Axis(a, Pred.Rank)).ToArray();
     private int[]? _axes;
 

@@ -58,7 +58,7 @@ internal static class TensorProgram
             var typed = new TTensor?[inputs.Length];
             for (int i = 0; i < inputs.Length; i++)
                 if (inputs[i] is { } x) typed[i] = Widen(ops, ops.Adopt(x, names[i]), narrow);
-            TTensor[] results = program.Run(ops, typed);
+            TTensor[] results = GradientTape.Current is { } tape ? tape.Run(ops, program, typed) : program.Run(ops, typed);
             if (narrow is { } n)
                 for (int i = 0; i < results.Length; i++)
                     if (ops.Describe(results[i]).DType == DType.Float32) results[i] = ops.Cast(results[i], n);
