@@ -94,4 +94,7 @@ public sealed partial class TorchEngine
         IList<Tensor> grads = torch.autograd.grad([target.sum()], sources, allow_unused: true);
         return sources.Select((s, i) => grads[i] is { } g && !g.IsInvalid ? g : torch.zeros_like(s)).ToArray();
     }
+
+    /// <inheritdoc/>
+    public Tensor StopGradient(Tensor x) => x.detach();
 }

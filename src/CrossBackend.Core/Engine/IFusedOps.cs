@@ -42,4 +42,7 @@ public interface IAutograd<TTensor> where TTensor : class
     /// <summary>The gradients of Σ <paramref name="target"/> with respect to each of <paramref name="sources"/>, which
     /// were watched before <paramref name="target"/> was computed (zeros for a source it does not depend on).</summary>
     TTensor[] GradientsOf(TTensor target, TTensor[] sources);
+
+    /// <summary>The same values without gradient history (torch: <c>detach()</c>).</summary>
+    TTensor StopGradient(TTensor x);
 }

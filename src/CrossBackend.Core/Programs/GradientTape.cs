@@ -124,6 +124,19 @@ public sealed class GradientTape : IDisposable
         return results.Select(r => r.Value).ToArray();
     }
 
+    /// <summary>
+    /// The same values with no gradient history (TensorFlow's <c>stop_gradient</c>, torch's <c>detach()</c>): use it
+    /// for parameters updated outside a tape, so the next step's graph starts from them.
+    /// </summary>
+    public static object StopGradient(object tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        ITensorEngine engine = TensorEngines.EngineOf(tensor, nameof(tensor));
+        object? ops = engine.OpsFor(tensor.GetType());
+        Type? autograd = ops?.GetType().GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IAutograd<>));
+        return autograd is null ? tensor : autograd.GetMethod(nameof(IAutograd<object>.StopGradient))!.Invoke(ops, [tensor])!;
+    }
+
     /// <summary>Stops recording (the code flow's previous tape, if any, records again).</summary>
     public void Dispose()
     {
