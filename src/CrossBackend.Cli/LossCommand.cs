@@ -113,6 +113,7 @@ public static class LossCommand
             LossOptionKind.ClassWeights => ParseClassWeights(Required()),
             LossOptionKind.Reduction => ParseReduction(Required()),
             LossOptionKind.Tensor => LoadTensor(engine, Required(), flag, pred.Data),
+            LossOptionKind.Choice => Required(),
             _ => throw new CliException($"{flag}: unsupported option kind {spec.Kind}"),
         };
     }

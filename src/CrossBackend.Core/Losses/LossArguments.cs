@@ -72,6 +72,7 @@ public sealed class LossArguments : IEnumerable<KeyValuePair<string, object?>>
                 _ => null,
             },
             LossOptionKind.Tensor => value,
+            LossOptionKind.Choice => value as string,
             _ => null,
         };
         return result ?? throw new ArgumentException(
@@ -87,6 +88,7 @@ public sealed class LossArguments : IEnumerable<KeyValuePair<string, object?>>
         LossOptionKind.Numbers => "a list of numbers (double[])",
         LossOptionKind.ClassWeights => "a class → weight map (IReadOnlyDictionary<int, double>)",
         LossOptionKind.Reduction => "a Reduction",
+        LossOptionKind.Choice => "a string",
         _ => "a tensor",
     };
 }

@@ -43,6 +43,7 @@ internal sealed class LossContext<T>(ITensorOps<T> ops, LossDefinition definitio
     public double Number(LossOption option) => (double)values[option]!;
     public int? Integer(LossOption option) => (int?)values[option];
     public double[]? Numbers(LossOption option) => (double[]?)values[option];
+    public string Choice(LossOption option) => (string)values[option]!;
     public T? Tensor(LossOption option) => tensors.TryGetValue(option, out T? t) ? t : null;
 
     /// <summary>The class-weight map as a dense table of <paramref name="classes"/> entries (unlisted classes weigh

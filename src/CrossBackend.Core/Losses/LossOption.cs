@@ -21,6 +21,9 @@ public enum LossOptionKind
     Tensor,
     /// <summary>A <see cref="CrossBackend.Reduction"/>.</summary>
     Reduction,
+    /// <summary>One of a fixed set of words (FastEstimator's <c>'sum'</c> | <c>'mean'</c> | <c>'none'</c>), listed in the
+    /// option's rule.</summary>
+    Choice,
 }
 
 /// <summary>
@@ -122,6 +125,11 @@ public sealed class LossOption
     /// <summary>A real number option in [0, 1].</summary>
     internal static LossOption UnitInterval(string name, string parameterName, double defaultValue, string description) =>
         new(name, parameterName, LossOptionKind.Number, defaultValue, description, "in [0, 1]", v => v is double d && d >= 0 && d <= 1);
+
+    /// <summary>An option taking one of <paramref name="choices"/> (a <see cref="LossOptionKind.Choice"/>).</summary>
+    internal static LossOption OneOf(string name, string parameterName, string defaultValue, string description, params string[] choices) =>
+        new(name, parameterName, LossOptionKind.Choice, defaultValue, description,
+            "one of " + string.Join(", ", choices.Select(c => $"'{c}'")), v => v is string s && choices.Contains(s));
 
     /// <summary>A boolean option.</summary>
     internal static LossOption Flag(string name, string parameterName, bool defaultValue, string description) =>

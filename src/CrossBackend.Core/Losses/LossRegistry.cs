@@ -13,6 +13,13 @@ public static class LossRegistry
         SparseCategoricalCrossentropyLoss.Definition,
         BinaryCrossentropyLoss.Definition,
         MeanSquaredErrorLoss.Definition,
+        HingeLoss.Definition,
+        SquaredHingeLoss.Definition,
+        CategoricalHingeLoss.Definition,
+        BinaryFocalCrossentropyLoss.Definition,
+        CategoricalFocalCrossentropyLoss.Definition,
+        CategoricalGeneralizedCrossEntropyLoss.Definition,
+        FocalLossLoss.Definition,
     ];
 
     /// <summary>The loss with this name; throws <see cref="ArgumentException"/> listing the known names otherwise.</summary>

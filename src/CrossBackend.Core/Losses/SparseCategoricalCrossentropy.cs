@@ -144,7 +144,7 @@ internal sealed class SparseCategoricalCrossentropyLoss : ILossFunction
     /// [0, C) or the ignored class. The check runs in the engine; only when it fails are the labels read to the host
     /// to name the first bad one.
     /// </summary>
-    private static T Labels<T>(LossContext<T> c, int axis, int? ignoreClass) where T : class
+    internal static T Labels<T>(LossContext<T> c, int axis, int? ignoreClass) where T : class
     {
         ITensorOps<T> o = c.Ops;
         TensorInfo pred = c.Pred, given = o.Describe(c.YTrue);

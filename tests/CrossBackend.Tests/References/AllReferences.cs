@@ -9,5 +9,12 @@ public static class AllReferences
         new SparseCategoricalCrossentropyReference(),
         new BinaryCrossentropyReference(),
         new MeanSquaredErrorReference(),
+        new HingeReference(),
+        new SquaredHingeReference(),
+        new CategoricalHingeReference(),
+        new BinaryFocalCrossentropyReference(),
+        new CategoricalFocalCrossentropyReference(),
+        new CategoricalGeneralizedCrossEntropyReference(),
+        new FocalLossReference(),
     ];
 }
