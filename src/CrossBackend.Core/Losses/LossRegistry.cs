@@ -13,6 +13,14 @@ public static class LossRegistry
         SparseCategoricalCrossentropyLoss.Definition,
         BinaryCrossentropyLoss.Definition,
         MeanSquaredErrorLoss.Definition,
+        MeanAbsoluteErrorLoss.Definition,
+        MeanAbsolutePercentageErrorLoss.Definition,
+        MeanSquaredLogarithmicErrorLoss.Definition,
+        CosineSimilarityLoss.Definition,
+        HuberLoss.Definition,
+        LogCoshLoss.Definition,
+        PoissonLoss.Definition,
+        KLDivergenceLoss.Definition,
     ];
 
     /// <summary>The loss with this name; throws <see cref="ArgumentException"/> listing the known names otherwise.</summary>

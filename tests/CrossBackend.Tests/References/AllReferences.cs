@@ -9,5 +9,13 @@ public static class AllReferences
         new SparseCategoricalCrossentropyReference(),
         new BinaryCrossentropyReference(),
         new MeanSquaredErrorReference(),
+        new MeanAbsoluteErrorReference(),
+        new MeanAbsolutePercentageErrorReference(),
+        new MeanSquaredLogarithmicErrorReference(),
+        new CosineSimilarityReference(),
+        new HuberReference(),
+        new LogCoshReference(),
+        new PoissonReference(),
+        new KLDivergenceReference(),
     ];
 }
