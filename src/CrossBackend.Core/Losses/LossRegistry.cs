@@ -21,6 +21,10 @@ public static class LossRegistry
         LogCoshLoss.Definition,
         PoissonLoss.Definition,
         KLDivergenceLoss.Definition,
+        L1LossFunction.Definition,
+        SmoothL1LossFunction.Definition,
+        FeHuberLoss.Definition,
+        L2RegularizationLoss.Definition,
     ];
 
     /// <summary>The loss with this name; throws <see cref="ArgumentException"/> listing the known names otherwise.</summary>

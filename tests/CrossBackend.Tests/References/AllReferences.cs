@@ -17,5 +17,9 @@ public static class AllReferences
         new LogCoshReference(),
         new PoissonReference(),
         new KLDivergenceReference(),
+        new L1LossReference(),
+        new SmoothL1LossReference(),
+        new FeHuberReference(),
+        new L2RegularizationReference(),
     ];
 }
