@@ -81,7 +81,8 @@ public sealed class RegistryTests(ITensorEngine engine)
         object gradient = example.Run(loss, e, dtype, LossExample.Mode.Gradient);
         int rank = example.Shape.Length;
         int classAxis = e.ClassAxis < 0 ? e.ClassAxis + rank : e.ClassAxis;
-        object layout = classAxis == rank - 1 ? gradient : e.MoveAxis(gradient, classAxis, rank - 1);
+        // Rank-1 data has no class axis to move (FromChannelsLast leaves it as it is).
+        object layout = rank < 2 || classAxis == rank - 1 ? gradient : e.MoveAxis(gradient, classAxis, rank - 1);
         return e.ToDoubleArray(layout, out _);
     }
 }

@@ -20,6 +20,18 @@ public static class LossRegistry
         CategoricalFocalCrossentropyLoss.Definition,
         CategoricalGeneralizedCrossEntropyLoss.Definition,
         FocalLossLoss.Definition,
+        MeanAbsoluteErrorLoss.Definition,
+        MeanAbsolutePercentageErrorLoss.Definition,
+        MeanSquaredLogarithmicErrorLoss.Definition,
+        CosineSimilarityLoss.Definition,
+        HuberLoss.Definition,
+        LogCoshLoss.Definition,
+        PoissonLoss.Definition,
+        KLDivergenceLoss.Definition,
+        L1LossFunction.Definition,
+        SmoothL1LossFunction.Definition,
+        FeHuberLoss.Definition,
+        L2RegularizationLoss.Definition,
     ];
 
     /// <summary>The loss with this name; throws <see cref="ArgumentException"/> listing the known names otherwise.</summary>

@@ -40,6 +40,10 @@ internal sealed class MeanSquaredErrorLoss : ILossFunction
             new("Keras docs", [1, 1, 1, 0], [2, 2], [0, 1, 0, 0], null, new Dictionary<string, object?> { ["sample_weights"] = new[] { 0.7, 0.3 } }, [0.25]),
             new("Keras docs", [1, 1, 1, 0], [2, 2], [0, 1, 0, 0], null, new Dictionary<string, object?> { ["reduction"] = Reduction.Sum }, [1.0]),
             new("Keras docs", [1, 1, 1, 0], [2, 2], [0, 1, 0, 0], null, new Dictionary<string, object?> { ["reduction"] = Reduction.None }, [0.5, 0.5]),
+            // FastEstimator's mean_squared_error docstring (per sample); it prints [0.0063, 0.035, 0.016, 0.0] for
+            // [0.00625, 0.035, 0.01625, 0], so the coarsest printed digit sets the rounding.
+            FastEstimatorExamples.OneHot([], 0.0005, 0.0063, 0.035, 0.016, 0.0),
+            FastEstimatorExamples.Scalar([], 0, 1.0, 9.0, 0.0, 1.0),
         ]);
 
     public LossTerms<T> Compute<T>(LossContext<T> c) where T : class

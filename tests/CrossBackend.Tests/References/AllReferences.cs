@@ -16,5 +16,17 @@ public static class AllReferences
         new CategoricalFocalCrossentropyReference(),
         new CategoricalGeneralizedCrossEntropyReference(),
         new FocalLossReference(),
+        new MeanAbsoluteErrorReference(),
+        new MeanAbsolutePercentageErrorReference(),
+        new MeanSquaredLogarithmicErrorReference(),
+        new CosineSimilarityReference(),
+        new HuberReference(),
+        new LogCoshReference(),
+        new PoissonReference(),
+        new KLDivergenceReference(),
+        new L1LossReference(),
+        new SmoothL1LossReference(),
+        new FeHuberReference(),
+        new L2RegularizationReference(),
     ];
 }

@@ -1,0 +1,34 @@
+namespace CrossBackend;
+
+/// <summary>
+/// The inputs Keras's <c>keras/src/losses/losses_test.py</c> shares between its regression-loss tests, so each loss
+/// file lists only its published numbers. Sample weights take Keras's shapes: a scalar (one element), per sample
+/// (<c>[[1.2], [3.4]]</c>, shape (2, 1)) or per timestep (shape (2, 3) for inputs of shape (2, 3, 1)).
+/// </summary>
+internal static class KerasTestExamples
+{
+    /// <summary>y_true of most regression tests, shape (2, 3).</summary>
+    public static readonly double[] True = [1, 9, 2, -5, -2, 6];
+
+    /// <summary>y_pred of most regression tests, shape (2, 3).</summary>
+    public static readonly double[] Pred = [4, 8, 12, 8, 1, 3];
+
+    /// <summary>The per-timestep sample weights of the <c>test_timestep_weighted</c> tests, shape (2, 3).</summary>
+    public static readonly double[] TimestepWeights = [3, 6, 5, 0, 4, 2];
+
+    /// <summary>An example on (2, 3) inputs (by default Keras's shared ones); a <c>sample_weights</c> argument of one
+    /// element is a scalar, of two elements per sample with shape (2, 1).</summary>
+    public static LossExample Example(string source, Dictionary<string, object?> arguments, double rounding, double[] expected,
+        double[]? yPred = null, double[]? yTrue = null)
+    {
+        long[] weightShape = arguments.TryGetValue("sample_weights", out object? w) && w is double[] { Length: 2 } ? [2, 1] : [1];
+        return new(source, yPred ?? Pred, [2, 3], yTrue ?? True, null, arguments, expected, rounding,
+            new Dictionary<string, long[]> { ["sample_weights"] = weightShape });
+    }
+
+    /// <summary>The <c>test_timestep_weighted</c> form: the inputs reshaped to (2, 3, 1), weights of shape (2, 3).</summary>
+    public static LossExample Timestep(string source, double rounding, double expected, double[]? yPred = null, double[]? yTrue = null) =>
+        new(source, yPred ?? Pred, [2, 3, 1], yTrue ?? True, null,
+            new Dictionary<string, object?> { ["sample_weights"] = TimestepWeights }, [expected], rounding,
+            new Dictionary<string, long[]> { ["sample_weights"] = [2, 3] });
+}
