@@ -99,13 +99,13 @@ internal static class MetricExamples
     // keras.metrics.Precision / Recall: y_true [0, 1, 1, 1], y_pred [1, 0, 1, 1].
     public static readonly MetricExample[] Precision =
     [
-        new(KerasDoc + ": Precision", [1, 0, 1, 1], [4], [0, 1, 1, 1], null, [0.6666667]),
+        new(KerasDoc + ": Precision", [1, 0, 1, 1], [4], [0, 1, 1, 1], null, [0.6666667], Rounding: 5e-8),
         new(KerasDoc + ": Precision", [1, 0, 1, 1], [4], [0, 1, 1, 1], null, [1.0], Args(("sample_weight", new double[] { 0, 0, 1, 0 }))),
     ];
 
     public static readonly MetricExample[] Recall =
     [
-        new(KerasDoc + ": Recall", [1, 0, 1, 1], [4], [0, 1, 1, 1], null, [0.6666667]),
+        new(KerasDoc + ": Recall", [1, 0, 1, 1], [4], [0, 1, 1, 1], null, [0.6666667], Rounding: 5e-8),
         new(KerasDoc + ": Recall", [1, 0, 1, 1], [4], [0, 1, 1, 1], null, [1.0], Args(("sample_weight", new double[] { 0, 0, 1, 0 }))),
     ];
 

@@ -37,7 +37,7 @@ public static class MetricRegistry
     /// <summary>The metric with this name; throws <see cref="ArgumentException"/> listing the known names otherwise.</summary>
     public static MetricDefinition Get(string name) =>
         All.FirstOrDefault(d => d.Name == name) ?? throw new ArgumentException(
-            $"Unknown metric '{name}'. Known metrics: {string.Join(", ", All.Select(d => d.Name))}.", nameof(name));
+            $"Argument `name` must name a registered metric. Received: name='{name}'. Known metrics: {string.Join(", ", All.Select(d => d.Name))}.", nameof(name));
 
     private static MetricDefinition Confusion(string name, string summary, Metrics.ConfusionKind kind, IReadOnlyList<MetricExample> examples) =>
         new(name, summary, MetricLabels.SameShape, false, ["average", "threshold", "sample_weight"],
