@@ -6,13 +6,14 @@ public static partial class KerasLayout
     // the tensor is found through TensorEngines, the data is converted, and a new tensor of the same engine and
     // dtype comes back. Activations move with the engine's own MoveAxis (no host copy).
 
-    /// <summary><see cref="ChannelsLastToFirst{T}"/> on a tensor of any engine.</summary>
+    /// <summary><see cref="ChannelsLastToFirst{T}"/> on a tensor of any engine (the core's <see cref="Layout"/> does the
+    /// move; it also has NHWC/NCHW, 1-D and 3-D forms and .NET-array overloads).</summary>
     /// <param name="tensor">Channels-last activations of rank 3 to 5.</param>
     public static object ChannelsLastToFirst(object tensor)
     {
         (ITensorEngine engine, TensorInfo info) = Owner(tensor, nameof(tensor));
         RequireRank(info, nameof(tensor), 3, 5);
-        return engine.MoveAxis(tensor, info.Rank - 1, 1);
+        return Layout.ChannelsLastToFirst(tensor);
     }
 
     /// <summary><see cref="ChannelsFirstToLast{T}"/> on a tensor of any engine.</summary>
@@ -21,7 +22,7 @@ public static partial class KerasLayout
     {
         (ITensorEngine engine, TensorInfo info) = Owner(tensor, nameof(tensor));
         RequireRank(info, nameof(tensor), 3, 5);
-        return engine.MoveAxis(tensor, 1, info.Rank - 1);
+        return Layout.ChannelsFirstToLast(tensor);
     }
 
     /// <summary><see cref="ConvKernelToTorch{T}"/> on a tensor of any engine.</summary>

@@ -1,0 +1,155 @@
+using System.Globalization;
+
+namespace CrossBackend;
+
+/// <summary>
+/// NumPy's <c>FloatingFormat</c> in its default <c>maxprec</c> mode: every value with the fewest digits that identify it
+/// in its dtype (at most <c>precision</c> after the point), all aligned to one width; scientific notation when the
+/// magnitudes call for it.
+/// </summary>
+internal sealed class FloatFormat
+{
+    private readonly DType _dtype;
+    private readonly int _precision;
+    private readonly bool _scientific;
+    private int _padLeft, _padRight, _fractionDigits, _exponentDigits;
+
+    private FloatFormat(DType dtype, int precision, bool scientific)
+    {
+        _dtype = dtype;
+        _precision = precision;
+        _scientific = scientific;
+    }
+
+    public static Func<double, string> Create(double[] shown, DType dtype, int precision)
+    {
+        double[] finite = shown.Where(double.IsFinite).ToArray();
+        double[] nonZero = finite.Where(v => v != 0).Select(Math.Abs).ToArray();
+        bool scientific = nonZero.Length > 0 &&
+            (nonZero.Max() >= 1e8 || nonZero.Min() < 1e-4 || nonZero.Max() / nonZero.Min() > 1000);
+        var format = new FloatFormat(dtype, precision, scientific);
+        format.Fill(finite, shown);
+        return format.Format;
+    }
+
+    private void Fill(double[] finite, double[] shown)
+    {
+        if (finite.Length > 0)
+        {
+            var parts = finite.Select(v => Split(v)).ToArray();
+            _padLeft = parts.Max(p => p.Int.Length);
+            if (_scientific)
+            {
+                _fractionDigits = parts.Max(p => p.Fraction.Length);
+                _exponentDigits = parts.Max(p => p.Exponent.Length);
+                _padRight = _exponentDigits + 2 + _fractionDigits;
+            }
+            else _padRight = parts.Max(p => p.Fraction.Length);
+        }
+        if (finite.Length != shown.Length)
+        {
+            bool negativeInfinity = shown.Any(double.IsNegativeInfinity);
+            int offset = _padRight + 1;
+            _padLeft = Math.Max(_padLeft, Math.Max(3 - offset, 3 + (negativeInfinity ? 1 : 0) - offset));
+        }
+    }
+
+    private string Format(double v)
+    {
+        if (!double.IsFinite(v))
+        {
+            string text = double.IsNaN(v) ? "nan" : v < 0 ? "-inf" : "inf";
+            int width = _padLeft + _padRight + 1;
+            return text.PadLeft(width);
+        }
+        if (_scientific)
+        {
+            // NumPy pads to the common digit count with the value's own further digits (Dragon4's min_digits), i.e. the
+            // exact value rounded to that many places: 0.3f prints 3.00000012e-01 beside a value that needs 8 digits.
+            string exact = Math.Abs(v).ToString("E" + _fractionDigits, CultureInfo.InvariantCulture);
+            int e = exact.IndexOf('E');
+            string mantissa = exact[..e];
+            int exponent = int.Parse(exact[(e + 1)..], CultureInfo.InvariantCulture);
+            string sign = v < 0 || (v == 0 && double.IsNegative(v)) ? "-" : "";
+            int dot = mantissa.IndexOf('.');
+            string integerPart = dot < 0 ? mantissa : mantissa[..dot], fractionPart = dot < 0 ? "" : mantissa[(dot + 1)..];
+            return (sign + integerPart).PadLeft(_padLeft) + "." + fractionPart + "e" + (exponent < 0 ? "-" : "+") +
+                   Math.Abs(exponent).ToString(CultureInfo.InvariantCulture).PadLeft(_exponentDigits - 1, '0');
+        }
+        (string integer, string fraction, _) = Split(v);
+        return integer.PadLeft(_padLeft) + "." + fraction.PadRight(_padRight);
+    }
+
+    /// <summary>The integer part (with its sign), the fraction digits and (scientific) the signed exponent, the exponent
+    /// padded to at least two digits as NumPy prints it.</summary>
+    private (string Int, string Fraction, string Exponent) Split(double v)
+    {
+        (string digits, int exponent) = Shortest(v);
+        string sign = v < 0 || (v == 0 && double.IsNegative(v)) ? "-" : "";
+        if (_scientific)
+        {
+            string fraction = digits[1..];
+            if (fraction.Length > _precision)
+            {
+                // Too many digits: round the exact value to `precision` places, then drop trailing zeros.
+                string rounded = Math.Abs(v).ToString("E" + _precision, CultureInfo.InvariantCulture);
+                int e = rounded.IndexOf('E');
+                digits = rounded[..e].Replace(".", "");
+                exponent = int.Parse(rounded[(e + 1)..], CultureInfo.InvariantCulture);
+                fraction = digits[1..].TrimEnd('0');
+            }
+            string exp = (exponent < 0 ? "-" : "+") + Math.Abs(exponent).ToString("00", CultureInfo.InvariantCulture);
+            return (sign + digits[0], fraction, exp);
+        }
+        int fractionLength = Math.Max(0, digits.Length - 1 - exponent);
+        if (fractionLength > _precision)
+        {
+            string rounded = Math.Abs(v).ToString("F" + _precision, CultureInfo.InvariantCulture).TrimEnd('0');
+            int dot = rounded.IndexOf('.');
+            return (sign + rounded[..dot], rounded[(dot + 1)..], "");
+        }
+        if (digits == "0") return (sign + "0", "", "");
+        // digits d0 d1 … with the point after position exponent + 1.
+        int point = exponent + 1;
+        string intPart = point <= 0 ? "0" : digits.Length >= point ? digits[..point] : digits + new string('0', point - digits.Length);
+        string fracPart = point <= 0 ? new string('0', -point) + digits : digits.Length > point ? digits[point..] : "";
+        return (sign + intPart, fracPart.TrimEnd('0'), "");
+    }
+
+    /// <summary>The fewest significant digits (and the decimal exponent of the first) that read back as the same value
+    /// in the dtype (NumPy's Dragon4 in unique mode).</summary>
+    private (string Digits, int Exponent) Shortest(double v)
+    {
+        double a = Math.Abs(v);
+        if (a == 0) return ("0", 0);
+        for (int p = 1; p <= 17; p++)
+        {
+            string s = a.ToString("E" + (p - 1), CultureInfo.InvariantCulture);
+            double back = double.Parse(s, CultureInfo.InvariantCulture);
+            if (RoundToDType(back) == a)
+            {
+                int e = s.IndexOf('E');
+                return (s[..e].Replace(".", "").TrimEnd('0') is { Length: > 0 } d ? d : "0", int.Parse(s[(e + 1)..], CultureInfo.InvariantCulture));
+            }
+        }
+        string r = a.ToString("E16", CultureInfo.InvariantCulture);
+        int i = r.IndexOf('E');
+        return (r[..i].Replace(".", "").TrimEnd('0'), int.Parse(r[(i + 1)..], CultureInfo.InvariantCulture));
+    }
+
+    private double RoundToDType(double v) => _dtype switch
+    {
+        DType.Float32 => (float)v,
+        DType.Float16 => (double)(Half)v,
+        DType.BFloat16 => BFloat16Round((float)v),
+        _ => v,
+    };
+
+    /// <summary>Round to nearest even on the upper 16 bits of a float32 (bfloat16), back as a double.</summary>
+    private static double BFloat16Round(float f)
+    {
+        uint bits = BitConverter.SingleToUInt32Bits(f);
+        uint rounded = (bits + 0x7FFF + ((bits >> 16) & 1)) & 0xFFFF0000;
+        return BitConverter.UInt32BitsToSingle(rounded);
+    }
+}

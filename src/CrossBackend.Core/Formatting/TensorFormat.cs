@@ -1,0 +1,212 @@
+using System.Globalization;
+using System.Text;
+
+namespace CrossBackend;
+
+/// <summary>
+/// Prints any engine's tensor (or a .NET array) the way NumPy's <c>repr</c> prints an array, for examples, logs and
+/// error reports: <c>array([[0.1, 0.2], [0.3, 0.4]], dtype=float32)</c>, summarised with <c>...</c> past 1000 elements.
+/// </summary>
+/// <remarks>
+/// Follows NumPy's <c>array_repr</c> with its default print options: floats in positional notation with at most 8
+/// fraction digits (the fewest that identify each value in its dtype, aligned on the decimal point), switching to
+/// scientific notation when a non-zero magnitude is ≥ 1e8 or &lt; 1e-4 or the largest/smallest ratio exceeds 1000;
+/// <c>nan</c>/<c>inf</c>; integers right-aligned; booleans as <c>True</c>/<c>False</c>; rows wrapped at 75 characters;
+/// the dtype printed unless it is NumPy's default (float64, int64, bool). The shape is printed for summarised arrays
+/// (as NumPy 2.2+ does) and empty ones. bfloat16, which NumPy lacks, prints as <c>dtype=bfloat16</c>.
+/// Reading the values copies them to the host (float64 holds every engine dtype exactly).
+/// </remarks>
+public static class TensorFormat
+{
+    /// <summary>The NumPy-style representation of <paramref name="tensor"/>.</summary>
+    /// <param name="tensor">A tensor of any engine, or a .NET array (any rank).</param>
+    /// <param name="options">Print options; <see cref="TensorFormatOptions.Default"/> when null.</param>
+    /// <example><code>
+    /// Console.WriteLine(TensorFormat.ToString(loss));   // array([0.22314353, 0.10536055, 0.35667497], dtype=float32)
+    /// </code></example>
+    public static string ToString(object tensor, TensorFormatOptions? options = null)
+    {
+        (double[] values, long[] shape, DType dtype) = Read(tensor, nameof(tensor));
+        return Format(values, shape, dtype, options ?? TensorFormatOptions.Default);
+    }
+
+    /// <summary>One line naming the engine, shape, dtype and device, then the values: for error reports.</summary>
+    /// <param name="tensor">A tensor of any engine, or a .NET array.</param>
+    public static string Describe(object tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        string head = tensor is Array a
+            ? $".NET {a.GetType().Name}, shape {TensorInfo.FormatShape(HostArrays.ShapeOf(a))}"
+            : TensorEngines.EngineOf(tensor, nameof(tensor)) is var e && e.Describe(tensor) is var info
+                ? $"{e.Name} tensor, shape {info.ShapeText}, {info.DType.Name()}, on {info.Device}"
+                : "";
+        return head + ":\n" + ToString(tensor);
+    }
+
+    /// <summary>Formats row-major host values of <paramref name="shape"/> as NumPy prints an array of
+    /// <paramref name="dtype"/>.</summary>
+    internal static string Format(double[] values, long[] shape, DType dtype, TensorFormatOptions o)
+    {
+        long size = Shapes.Count(shape);
+        bool summarise = size > o.Threshold;
+        var extras = new List<string>();
+        if (o.ShowShape ?? summarise) extras.Add("shape=" + PythonShape(shape));
+        bool implied = dtype is DType.Float64 or DType.Int64 or DType.Bool;
+        const string prefix = "array(";
+        if (size == 0)   // NumPy always names the dtype of an empty array, and its shape unless it is (0,)
+            return prefix + "[]" + (shape.Length == 1 ? "" : ", shape=" + PythonShape(shape)) + ", dtype=" + DTypeName(dtype) + ")";
+        if (o.ShowDType ?? !implied) extras.Add("dtype=" + DTypeName(dtype));
+
+        string suffix = extras.Count == 0 ? ")" : ",";
+        var shown = new Shown(shape, summarise ? o.EdgeItems : -1);
+        Func<double, string> element = ElementFormatter(shown.Values(values).ToArray(), dtype, o.Precision);
+        string body = new ArrayWriter(values, shape, shown, element, o.LineWidth - suffix.Length, new string(' ', prefix.Length + 1), summarise).Write();
+        string text = prefix + body + suffix;
+        if (extras.Count == 0) return text;
+        string extra = string.Join(", ", extras) + ")";
+        int lastLine = text.Length - (text.LastIndexOf('\n') + 1);
+        return text + (lastLine + extra.Length + 1 > o.LineWidth ? "\n" + new string(' ', prefix.Length) : " ") + extra;
+    }
+
+    private static (double[] Values, long[] Shape, DType DType) Read(object tensor, string name)
+    {
+        ArgumentNullException.ThrowIfNull(tensor, name);
+        if (tensor is Array array)
+        {
+            Type element = array.GetType().GetElementType()!;
+            DType dtype = DTypes.OfElementType(element);
+            if (dtype == DType.Other)
+                throw new ArgumentException($"Argument `{name}` must be an array of numbers or bools. Received: a {array.GetType().Name}", name);
+            Array flat = HostArrays.Flatten(array);
+            var values = new double[flat.Length];
+            for (int i = 0; i < values.Length; i++)
+                values[i] = flat.GetValue(i) switch { bool b => b ? 1 : 0, Half h => (double)h, var v => Convert.ToDouble(v, CultureInfo.InvariantCulture) };
+            return (values, HostArrays.ShapeOf(array), dtype);
+        }
+        ITensorEngine engine = TensorEngines.EngineOf(tensor, name);
+        DType type = engine.Describe(tensor).DType;
+        double[] data = engine.ToDoubleArray(tensor, out long[] shape);
+        return (data, shape, type);
+    }
+
+    private static string PythonShape(long[] shape) => TensorInfo.FormatShape(shape);
+
+    private static string DTypeName(DType dtype) => dtype.Name();
+
+    /// <summary>Which indices of each axis are printed (all, or the edge items at each end).</summary>
+    private sealed class Shown(long[] shape, int edgeItems)
+    {
+        public bool Summarised(int axis) => edgeItems >= 0 && shape[axis] > 2L * edgeItems;
+
+        public IEnumerable<long> Indices(int axis) => Summarised(axis)
+            ? Enumerable.Range(0, edgeItems).Select(i => (long)i).Concat(Enumerable.Range(0, edgeItems).Select(i => shape[axis] - edgeItems + i))
+            : Enumerable.Range(0, (int)shape[axis]).Select(i => (long)i);
+
+        /// <summary>The printed values (NumPy chooses the format from these only).</summary>
+        public IEnumerable<double> Values(double[] values)
+        {
+            if (shape.Length == 0) { yield return values[0]; yield break; }
+            foreach (long flat in Flat(0, 0)) yield return values[flat];
+        }
+
+        private IEnumerable<long> Flat(int axis, long offset)
+        {
+            long stride = 1;
+            for (int d = axis + 1; d < shape.Length; d++) stride *= shape[d];
+            foreach (long i in Indices(axis))
+            {
+                if (axis == shape.Length - 1) yield return offset + i;
+                else foreach (long f in Flat(axis + 1, offset + i * stride)) yield return f;
+            }
+        }
+    }
+
+    /// <summary>NumPy's <c>_formatArray</c>: nested brackets, rows wrapped to the line width, <c>...</c> where summarised.</summary>
+    private sealed class ArrayWriter(double[] values, long[] shape, Shown shown, Func<double, string> element, int lineWidth,
+        string nextLinePrefix, bool summarise)
+    {
+        public string Write() => Recurse(0, 0, nextLinePrefix, lineWidth);
+
+        private string Recurse(int axis, long offset, string hangingIndent, int currentWidth)
+        {
+            int axesLeft = shape.Length - axis;
+            if (axesLeft == 0) return element(values[offset]);
+            string nextIndent = hangingIndent + " ";
+            int nextWidth = currentWidth - 1;
+            long stride = 1;
+            for (int d = axis + 1; d < shape.Length; d++) stride *= shape[d];
+            long length = shape[axis];
+            bool summary = summarise && shown.Summarised(axis);
+            long leading = summary ? (shown.Indices(axis).Count() / 2) : 0;
+            long trailing = summary ? leading : length;
+            var s = new StringBuilder();
+            if (axesLeft == 1)
+            {
+                int elementWidth = currentWidth - 1;   // room for "," or "]"
+                string line = hangingIndent;
+                for (long i = 0; i < leading; i++)
+                {
+                    line = Extend(s, line, Recurse(axis + 1, offset + i * stride, nextIndent, nextWidth), elementWidth, hangingIndent);
+                    line += ", ";
+                }
+                if (summary)
+                {
+                    line = Extend(s, line, "...", elementWidth, hangingIndent);
+                    line += ", ";
+                }
+                for (long i = trailing; i > 1; i--)
+                {
+                    line = Extend(s, line, Recurse(axis + 1, offset + (length - i) * stride, nextIndent, nextWidth), elementWidth, hangingIndent);
+                    line += ", ";
+                }
+                line = Extend(s, line, Recurse(axis + 1, offset + (length - 1) * stride, nextIndent, nextWidth), elementWidth, hangingIndent);
+                s.Append(line);
+            }
+            else
+            {
+                string lineSeparator = "," + new string('\n', axesLeft - 1);
+                for (long i = 0; i < leading; i++)
+                    s.Append(hangingIndent).Append(Recurse(axis + 1, offset + i * stride, nextIndent, nextWidth)).Append(lineSeparator);
+                if (summary) s.Append(hangingIndent).Append("...").Append(lineSeparator);
+                for (long i = trailing; i > 1; i--)
+                    s.Append(hangingIndent).Append(Recurse(axis + 1, offset + (length - i) * stride, nextIndent, nextWidth)).Append(lineSeparator);
+                s.Append(hangingIndent).Append(Recurse(axis + 1, offset + (length - 1) * stride, nextIndent, nextWidth));
+            }
+            return "[" + s.ToString(hangingIndent.Length, s.Length - hangingIndent.Length) + "]";
+        }
+
+        /// <summary>NumPy's <c>_extendLine</c>: wrap before a word that would pass the width, unless wrapping cannot help.</summary>
+        private static string Extend(StringBuilder s, string line, string word, int width, string indent)
+        {
+            if (line.Length + word.Length > width && line.Length > indent.Length)
+            {
+                s.Append(line.TrimEnd()).Append('\n');
+                line = indent;
+            }
+            return line + word;
+        }
+    }
+
+    /// <summary>NumPy's format function for the printed values: one width and notation for all of them.</summary>
+    private static Func<double, string> ElementFormatter(double[] shown, DType dtype, int precision)
+    {
+        if (dtype == DType.Bool) return v => v != 0 ? " True" : "False";
+        if (!dtype.IsFloatingPoint())
+        {
+            int width = shown.Length == 0 ? 0 : Math.Max(Integer(shown.Max()).Length, Integer(shown.Min()).Length);
+            return v => Integer(v).PadLeft(width);
+        }
+        return FloatFormat.Create(shown, dtype, precision);
+    }
+
+    private static string Integer(double v) => ((long)v).ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>Extension form of <see cref="TensorFormat.ToString(object, TensorFormatOptions?)"/>.</summary>
+public static class TensorFormatExtensions
+{
+    /// <summary>The NumPy-style representation of a tensor of any engine (or a .NET array); see <see cref="TensorFormat"/>.</summary>
+    /// <param name="tensor">A tensor of any engine, or a .NET array.</param>
+    /// <param name="options">Print options; NumPy's defaults when null.</param>
+    public static string ToNumPyString(this object tensor, TensorFormatOptions? options = null) => TensorFormat.ToString(tensor, options);
+}

@@ -1,0 +1,32 @@
+namespace CrossBackend;
+
+/// <summary>How <see cref="TensorFormat"/> prints, with NumPy's <c>set_printoptions</c> names and defaults.</summary>
+public sealed record TensorFormatOptions
+{
+    /// <summary>NumPy's defaults: precision 8, threshold 1000, edge items 3, line width 75; shape and dtype where NumPy
+    /// shows them.</summary>
+    public static TensorFormatOptions Default { get; } = new();
+
+    /// <summary>For error reports: NumPy's layout, always with the shape and the dtype.</summary>
+    public static TensorFormatOptions Verbose { get; } = new() { ShowShape = true, ShowDType = true };
+
+    /// <summary>At most this many digits after the decimal point (NumPy's <c>precision</c>); each value prints with the
+    /// fewest digits that identify it in its dtype, if fewer.</summary>
+    public int Precision { get; init; } = 8;
+
+    /// <summary>More elements than this are summarised with <c>...</c> (NumPy's <c>threshold</c>).</summary>
+    public int Threshold { get; init; } = 1000;
+
+    /// <summary>Items shown at each end of a summarised axis (NumPy's <c>edgeitems</c>).</summary>
+    public int EdgeItems { get; init; } = 3;
+
+    /// <summary>Characters per line before wrapping (NumPy's <c>linewidth</c>).</summary>
+    public int LineWidth { get; init; } = 75;
+
+    /// <summary>Print <c>shape=(…)</c>: null follows NumPy 2.2+ (only for summarised or empty arrays), true always,
+    /// false never (except for empty arrays).</summary>
+    public bool? ShowShape { get; init; }
+
+    /// <summary>Print <c>dtype=…</c>: null follows NumPy (not for float64, int64 and bool, its defaults), true always.</summary>
+    public bool? ShowDType { get; init; }
+}

@@ -1,0 +1,88 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace CrossBackend;
+
+/// <summary>Row-major .NET arrays of any rank and element type: shapes, flattening and axis moves on the host.</summary>
+internal static class HostArrays
+{
+    /// <summary>The lengths of every dimension (a jagged array is refused: it has no single shape).</summary>
+    public static long[] ShapeOf(Array array)
+    {
+        if (array.GetType().GetElementType()!.IsArray)
+            throw new ArgumentException(
+                $"Jagged arrays are not supported; use a rectangular array such as float[,,,]. Received: a {array.GetType().Name}", nameof(array));
+        var shape = new long[array.Rank];
+        for (int d = 0; d < shape.Length; d++) shape[d] = array.GetLongLength(d);
+        return shape;
+    }
+
+    /// <summary>The elements in row-major order, as a one-dimensional array of the same element type.</summary>
+    public static Array Flatten(Array array)
+    {
+        Type element = array.GetType().GetElementType()!;
+        if (array.Rank == 1 && array.GetLowerBound(0) == 0) return array;
+        Array flat = Array.CreateInstance(element, array.LongLength);
+        Invoke(nameof(CopyFlat), element, array, flat);
+        return flat;
+    }
+
+    /// <summary>A new array of the same element type with <paramref name="source"/> moved to <paramref name="destination"/>
+    /// (NumPy's <c>moveaxis</c>).</summary>
+    public static Array MoveAxis(Array array, int source, int destination)
+    {
+        long[] shape = ShapeOf(array);
+        int[] order = Shapes.MoveAxisOrder(shape.Length, source, destination);
+        int[] lengths = order.Select(a => (int)shape[a]).ToArray();
+        Type element = array.GetType().GetElementType()!;
+        Array result = Array.CreateInstance(element, lengths);
+        Invoke(nameof(Permute), element, array, result, shape, order);
+        return result;
+    }
+
+    /// <summary>Host values in the array type that <see cref="ITensorEngine.FromArray"/> takes for <paramref name="dtype"/>
+    /// (narrow floats and other integers as float32 / int64, to be cast by the engine).</summary>
+    public static Array FromDoubles(double[] values, DType dtype) => dtype switch
+    {
+        DType.Float64 => values,
+        DType.Int32 => Array.ConvertAll(values, v => (int)v),
+        DType.Int64 or DType.Int16 or DType.Int8 => Array.ConvertAll(values, v => (long)v),
+        DType.UInt8 => Array.ConvertAll(values, v => (byte)v),
+        DType.Bool => Array.ConvertAll(values, v => v != 0),
+        _ => Array.ConvertAll(values, v => (float)v),
+    };
+
+    private static void Invoke(string method, Type element, params object[] args) =>
+        typeof(HostArrays).GetMethod(method, System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .MakeGenericMethod(element).Invoke(null, args);
+
+    private static Span<T> Elements<T>(Array array) =>
+        MemoryMarshal.CreateSpan(ref Unsafe.As<byte, T>(ref MemoryMarshal.GetArrayDataReference(array)), checked((int)array.LongLength));
+
+    private static void CopyFlat<T>(Array from, Array to) => Elements<T>(from).CopyTo(Elements<T>(to));
+
+    /// <summary>out[i_order0, i_order1, …] = in[i_0, i_1, …]: output axis k is input axis <paramref name="order"/>[k].</summary>
+    private static void Permute<T>(Array from, Array to, long[] shape, int[] order)
+    {
+        Span<T> input = Elements<T>(from), output = Elements<T>(to);
+        int rank = shape.Length;
+        var strides = new long[rank];
+        for (long s = 1, d = rank - 1; d >= 0; d--) { strides[d] = s; s *= shape[d]; }
+        long[] outShape = order.Select(a => shape[a]).ToArray();
+        long[] step = order.Select(a => strides[a]).ToArray();
+        var index = new long[rank];
+        long offset = 0;
+        for (int o = 0; o < output.Length; o++)
+        {
+            output[o] = input[(int)offset];
+            for (int d = rank - 1; d >= 0; d--)
+            {
+                index[d]++;
+                offset += step[d];
+                if (index[d] < outShape[d]) break;
+                offset -= step[d] * outShape[d];
+                index[d] = 0;
+            }
+        }
+    }
+}

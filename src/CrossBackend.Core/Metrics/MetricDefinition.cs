@@ -1,0 +1,111 @@
+namespace CrossBackend;
+
+/// <summary>What a metric's <c>y_true</c> holds.</summary>
+public enum MetricLabels
+{
+    /// <summary>Targets with y_pred's shape (one-hot, 0/1, masks).</summary>
+    SameShape,
+    /// <summary>One class index per sample: y_pred's shape without the class axis (optionally with a length-1 axis).</summary>
+    ClassIndices,
+}
+
+/// <summary>
+/// A metric declared once: its Keras (or FastEstimator) name, its keyword arguments and its published examples. The
+/// registry (<see cref="MetricRegistry"/>) lists every definition; the tests run every example on every engine.
+/// </summary>
+public sealed class MetricDefinition
+{
+    private readonly Func<object, object, MetricCall, object> _compute;
+
+    internal MetricDefinition(string name, string summary, MetricLabels labels, bool perSample, IReadOnlyList<string> options,
+        Func<object, object, MetricCall, object> compute, IReadOnlyList<MetricExample> examples)
+    {
+        Name = name;
+        Summary = summary;
+        Labels = labels;
+        PerSample = perSample;
+        Options = options;
+        _compute = compute;
+        Examples = examples;
+    }
+
+    /// <summary>The name as Keras (or FastEstimator) spells it, e.g. <c>sparse_top_k_categorical_accuracy</c>.</summary>
+    public string Name { get; }
+
+    /// <summary>One line: what it computes.</summary>
+    public string Summary { get; }
+
+    /// <summary>What y_true holds.</summary>
+    public MetricLabels Labels { get; }
+
+    /// <summary>Whether the result is per sample (Keras's metric functions; average with <see cref="Metrics.Mean{T}"/>)
+    /// rather than one value for the batch.</summary>
+    public bool PerSample { get; }
+
+    /// <summary>The keyword arguments it takes, by Keras name.</summary>
+    public IReadOnlyList<string> Options { get; }
+
+    /// <summary>The published examples this metric reproduces.</summary>
+    public IReadOnlyList<MetricExample> Examples { get; }
+
+    /// <summary>Computes the metric on the engine that owns <paramref name="yPred"/>.</summary>
+    /// <param name="yPred">Predictions, a tensor of any engine.</param>
+    /// <param name="yTrue">Targets, a tensor of the same engine.</param>
+    /// <param name="arguments">Keyword arguments by Keras name (<see cref="Options"/>); tensor-valued ones as tensors of
+    /// the same engine.</param>
+    /// <exception cref="ArgumentException">An unknown argument, a value of the wrong kind, or a bad tensor.</exception>
+    public object Compute(object yPred, object yTrue, IReadOnlyDictionary<string, object?>? arguments = null) =>
+        _compute(yPred, yTrue, new MetricCall(this, arguments));
+
+    /// <inheritdoc/>
+    public override string ToString() => Name;
+}
+
+/// <summary>The keyword arguments of one call by name, checked against the metric's options.</summary>
+internal sealed class MetricCall
+{
+    private readonly IReadOnlyDictionary<string, object?> _values;
+
+    public MetricCall(MetricDefinition metric, IReadOnlyDictionary<string, object?>? values)
+    {
+        _values = values ?? new Dictionary<string, object?>();
+        foreach (string name in _values.Keys)
+            if (!metric.Options.Contains(name))
+                throw new ArgumentException(
+                    $"Metric `{metric.Name}` has no argument `{name}`. Its arguments: {(metric.Options.Count == 0 ? "none" : string.Join(", ", metric.Options))}.", name);
+    }
+
+    public int Int(string name, int fallback) => _values.TryGetValue(name, out object? v) && v is not null
+        ? v is int or long ? Convert.ToInt32(v) : throw Wrong(name, "an integer", v)
+        : fallback;
+
+    public bool Bool(string name, bool fallback) => _values.TryGetValue(name, out object? v) && v is not null
+        ? v as bool? ?? throw Wrong(name, "true or false", v)
+        : fallback;
+
+    public double? Number(string name, double? fallback) => _values.TryGetValue(name, out object? v)
+        ? v is null ? null : v is double or float or int or long ? Convert.ToDouble(v) : throw Wrong(name, "a number", v)
+        : fallback;
+
+    public double Number(string name, double fallback) => Number(name, (double?)fallback) ?? fallback;
+
+    public object? Tensor(string name) => _values.TryGetValue(name, out object? v) ? v : null;
+
+    /// <summary>A <see cref="ClassAverage"/> or Keras's/scikit-learn's spelling ("binary", "macro", "micro",
+    /// "weighted", null for per class).</summary>
+    public ClassAverage Average(string name = "average")
+    {
+        if (!_values.TryGetValue(name, out object? v)) return ClassAverage.Binary;
+        return v switch
+        {
+            null => ClassAverage.PerClass,
+            ClassAverage a => a,
+            string s when Enum.TryParse(s.Replace("_", ""), ignoreCase: true, out ClassAverage a) => a,
+            "none" => ClassAverage.PerClass,
+            _ => throw Wrong(name, "one of binary, macro, micro, weighted, per_class (or null)", v),
+        };
+    }
+
+    private static ArgumentException Wrong(string name, string what, object v) =>
+        new($"Argument `{name}` must be {what}. Received: {name}={v} ({v.GetType().Name})", name);
+}

@@ -1,0 +1,154 @@
+namespace CrossBackend;
+
+/// <summary>
+/// The published examples every metric reproduces: Keras 3's docstrings and tests (<c>keras/src/metrics/*.py</c>,
+/// <c>*_test.py</c>), TensorFlow's docs and FastEstimator's docstring, with their inputs as published (channels-last).
+/// </summary>
+internal static class MetricExamples
+{
+    private const string KerasDoc = "Keras docs";
+    private const string KerasTest = "Keras test";
+
+    private static Dictionary<string, object?> Args(params (string Name, object? Value)[] values) =>
+        values.ToDictionary(v => v.Name, v => v.Value);
+
+    private static MetricExample Mean(string source, double[] yPred, long[] shape, double[] yTrue, long[]? trueShape,
+        double expected, double[]? weights = null, Dictionary<string, object?>? args = null) =>
+        new(source, yPred, shape, yTrue, trueShape, [expected], args, weights, Mean: true);
+
+    // keras.metrics.Accuracy: y_true [[1], [2], [3], [4]], y_pred [[0], [2], [3], [4]].
+    public static readonly MetricExample[] Accuracy =
+    [
+        new(KerasDoc + ": accuracy", [0, 2, 3, 4], [4, 1], [1, 2, 3, 4], null, [0, 1, 1, 1]),
+        Mean(KerasDoc + ": Accuracy", [0, 2, 3, 4], [4, 1], [1, 2, 3, 4], null, 0.75),
+        Mean(KerasDoc + ": Accuracy", [0, 2, 3, 4], [4, 1], [1, 2, 3, 4], null, 0.5, weights: [1, 1, 0, 0]),
+    ];
+
+    // keras.metrics.BinaryAccuracy: y_true [[1], [1], [0], [0]], y_pred [[0.98], [1], [0], [0.6]].
+    public static readonly MetricExample[] BinaryAccuracy =
+    [
+        new(KerasDoc + ": binary_accuracy", [0.98, 1, 0, 0.6], [4, 1], [1, 1, 0, 0], null, [1, 1, 1, 0]),
+        Mean(KerasDoc + ": BinaryAccuracy", [0.98, 1, 0, 0.6], [4, 1], [1, 1, 0, 0], null, 0.75),
+        Mean(KerasDoc + ": BinaryAccuracy", [0.98, 1, 0, 0.6], [4, 1], [1, 1, 0, 0], null, 0.5, weights: [1, 0, 0, 1]),
+        Mean(KerasTest + ": BinaryAccuracy broadcasting y_true (4,)", [0.98, 1, 0, 0.6], [4, 1], [1, 1, 0, 0], [4], 0.75),
+        Mean(KerasTest + ": BinaryAccuracy threshold", [0.98, 0.5, 0.1, 0.2], [4, 1], [1, 1, 0, 0], null, 1.0, args: Args(("threshold", 0.3))),
+        Mean(KerasTest + ": BinaryAccuracy threshold", [0.98, 0.5, 0.1, 0.2], [4, 1], [1, 1, 0, 0], null, 0.75, args: Args(("threshold", 0.9))),
+    ];
+
+    private static readonly double[] TwoRows = [0.1, 0.9, 0.8, 0.05, 0.95, 0];
+
+    // keras.metrics.CategoricalAccuracy: y_true [[0, 0, 1], [0, 1, 0]], y_pred [[0.1, 0.9, 0.8], [0.05, 0.95, 0]].
+    public static readonly MetricExample[] CategoricalAccuracy =
+    [
+        new(KerasDoc + ": categorical_accuracy", TwoRows, [2, 3], [0, 0, 1, 0, 1, 0], null, [0, 1]),
+        Mean(KerasDoc + ": CategoricalAccuracy", TwoRows, [2, 3], [0, 0, 1, 0, 1, 0], null, 0.5),
+        Mean(KerasDoc + ": CategoricalAccuracy", TwoRows, [2, 3], [0, 0, 1, 0, 1, 0], null, 0.3, weights: [0.7, 0.3]),
+    ];
+
+    // keras.metrics.SparseCategoricalAccuracy: y_true [[2], [1]], y_pred [[0.1, 0.6, 0.3], [0.05, 0.95, 0]].
+    public static readonly MetricExample[] SparseCategoricalAccuracy =
+    [
+        new(KerasDoc + ": sparse_categorical_accuracy", [0.1, 0.6, 0.3, 0.05, 0.95, 0], [2, 3], [2, 1], [2, 1], [0, 1]),
+        Mean(KerasDoc + ": SparseCategoricalAccuracy", [0.1, 0.6, 0.3, 0.05, 0.95, 0], [2, 3], [2, 1], [2, 1], 0.5),
+        Mean(KerasDoc + ": SparseCategoricalAccuracy", [0.1, 0.6, 0.3, 0.05, 0.95, 0], [2, 3], [2, 1], [2, 1], 0.3, weights: [0.7, 0.3]),
+        Mean(KerasTest + ": squeeze y_true (3, 1)", [0.9, 0.05, 0.05, 0.05, 0.9, 0.05, 0.05, 0.05, 0.9], [3, 3], [0, 1, 2], [3, 1], 1.0),
+        Mean(KerasTest + ": matching shapes without squeeze", [0, 0, 1, 0, 1, 0, 1, 0, 0], [3, 3], [2, 1, 0], [3], 1.0),
+    ];
+
+    // keras.metrics.TopKCategoricalAccuracy(k=1): the CategoricalAccuracy data.
+    public static readonly MetricExample[] TopK =
+    [
+        Mean(KerasDoc + ": TopKCategoricalAccuracy", TwoRows, [2, 3], [0, 0, 1, 0, 1, 0], null, 0.5, args: Args(("k", 1))),
+        Mean(KerasDoc + ": TopKCategoricalAccuracy", TwoRows, [2, 3], [0, 0, 1, 0, 1, 0], null, 0.3, weights: [0.7, 0.3], args: Args(("k", 1))),
+        new(KerasDoc + ": top_k_categorical_accuracy", TwoRows, [2, 3], [0, 0, 1, 0, 1, 0], null, [0, 1], Args(("k", 1))),
+    ];
+
+    // keras.metrics.SparseTopKCategoricalAccuracy(k=1): y_true [2, 1]; TF docs: k=3 gives [1, 1], the default k=5 1.0;
+    // keras.ops.in_top_k: targets [2, 5, 3] (5 is out of range; the last row has a tie at 0.9), k=3 → [True, False, True].
+    public static readonly MetricExample[] SparseTopK =
+    [
+        Mean(KerasDoc + ": SparseTopKCategoricalAccuracy", TwoRows, [2, 3], [2, 1], [2], 0.5, args: Args(("k", 1))),
+        Mean(KerasDoc + ": SparseTopKCategoricalAccuracy", TwoRows, [2, 3], [2, 1], [2], 0.3, weights: [0.7, 0.3], args: Args(("k", 1))),
+        new("TensorFlow docs: sparse_top_k_categorical_accuracy", TwoRows, [2, 3], [2, 1], [2], [1, 1], Args(("k", 3))),
+        Mean("TensorFlow docs: SparseTopKCategoricalAccuracy", TwoRows, [2, 3], [2, 1], [2], 1.0),
+        new(KerasDoc + ": ops.in_top_k", [0.1, 0.4, 0.6, 0.9, 0.5, 0.1, 0.7, 0.9, 0.8, 0.3, 0.1, 0.6, 0.9, 0.9, 0.5], [3, 5],
+            [2, 5, 3], [3], [1, 0, 1], Args(("k", 3))),
+    ];
+
+    // fe.backend.dice_score's docstring: pred and true (1, 3, 3, 3) integer masks, channels-last (its NumPy example).
+    private static readonly double[] DiceTrue =
+        [0, 1, 1, 1, 0, 1, 1, 0, 1, 0, 1, 1, 1, 0, 1, 1, 0, 1, 0, 1, 1, 1, 0, 1, 1, 0, 1];
+    private static readonly double[] DicePred =
+        [0, 1, 0, 1, 0, 0, 1, 0, 1, 0, 1, 1, 1, 0, 1, 0, 0, 0, 0, 0, 1, 1, 0, 1, 1, 0, 1];
+
+    public static readonly MetricExample[] Dice =
+    [
+        new("FastEstimator docs: dice_score", DicePred, [1, 3, 3, 3], DiceTrue, null, [0.90909083, 0.79999984, 0.79999995], Rounding: 5e-9),
+        new("FastEstimator docs: dice_score", DicePred, [1, 3, 3, 3], DiceTrue, null, [0.90909083, 0.79999984, 0.79999995],
+            Args(("soft_dice", true)), Rounding: 5e-9),
+        new("FastEstimator docs: dice_score", DicePred, [1, 3, 3, 3], DiceTrue, null, [0.83636354], Args(("channel_average", true)), Rounding: 5e-9),
+        new("FastEstimator docs: dice_score", DicePred, [1, 3, 3, 3], DiceTrue, null, [0.90909083, 0.79999984, 0.79999995],
+            Args(("sample_average", true)), Rounding: 5e-9),
+        // The same raw arrays read channels-first (its PyTorch example): moved to channels-last here.
+        new("FastEstimator docs: dice_score (torch)", ChannelsFirstToLast(DicePred), [1, 3, 3, 3], ChannelsFirstToLast(DiceTrue), null,
+            [0.8, 0.8, 0.9091], Rounding: 5e-5),
+        new("FastEstimator docs: dice_score (torch)", ChannelsFirstToLast(DicePred), [1, 3, 3, 3], ChannelsFirstToLast(DiceTrue), null,
+            [0.8364], Args(("channel_average", true)), Rounding: 5e-5),
+    ];
+
+    // keras.metrics.Precision / Recall: y_true [0, 1, 1, 1], y_pred [1, 0, 1, 1].
+    public static readonly MetricExample[] Precision =
+    [
+        new(KerasDoc + ": Precision", [1, 0, 1, 1], [4], [0, 1, 1, 1], null, [0.6666667], Rounding: 5e-8),
+        new(KerasDoc + ": Precision", [1, 0, 1, 1], [4], [0, 1, 1, 1], null, [1.0], Args(("sample_weight", new double[] { 0, 0, 1, 0 }))),
+    ];
+
+    public static readonly MetricExample[] Recall =
+    [
+        new(KerasDoc + ": Recall", [1, 0, 1, 1], [4], [0, 1, 1, 1], null, [0.6666667], Rounding: 5e-8),
+        new(KerasDoc + ": Recall", [1, 0, 1, 1], [4], [0, 1, 1, 1], null, [1.0], Args(("sample_weight", new double[] { 0, 0, 1, 0 }))),
+    ];
+
+    // keras.metrics.F1Score's docstring and f_score_metrics_test.py (beta = 1). Keras adds ε = 1e-7 to its denominators;
+    // its test compares with atol 1e-6, the rounding allowed here.
+    private static readonly double[] SixPred = [0.9, 0.1, 0, 0.2, 0.6, 0.2, 0, 0, 1, 0.4, 0.3, 0.3, 0, 0.9, 0.1, 0, 0, 1];
+    private static readonly double[] SixTrue = [1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0, 1, 0, 0, 0, 0, 1];
+    private static readonly double[] RandomPred = [0.7, 0.7, 0.7, 1, 0, 0, 0.9, 0.8, 0];
+    private static readonly double[] RandomTrue = [0, 0, 1, 1, 1, 0, 1, 1, 1];
+
+    private static MetricExample F1Case(string source, double[] pred, double[] labels, long rows, double[] expected,
+        object? average, double? threshold, double[]? weights = null) =>
+        new(source, pred, [rows, 3], labels, null, expected,
+            Args(("average", average), ("threshold", threshold), ("sample_weight", weights)), Rounding: 1e-6);
+
+    public static readonly MetricExample[] F1 =
+    [
+        F1Case(KerasDoc + ": F1Score", [0.2, 0.6, 0.7, 0.2, 0.6, 0.6, 0.6, 0.8, 0.0], [1, 1, 1, 1, 0, 0, 1, 1, 0], 3,
+            [0.5, 0.8, 0.6666667], null, 0.5),
+        F1Case(KerasTest + ": random score", RandomPred, RandomTrue, 3, [0.8, 0.5, 0.6666667], null, 0.66),
+        F1Case(KerasTest + ": random score", RandomPred, RandomTrue, 3, [0.6666667], "micro", 0.66),
+        F1Case(KerasTest + ": random score", RandomPred, RandomTrue, 3, [0.6555555], "macro", 0.66),
+        F1Case(KerasTest + ": random score", RandomPred, RandomTrue, 3, [0.6555555], "weighted", 0.66),
+        F1Case(KerasTest + ": random score, no threshold", SixPred, SixTrue, 6, [0.8, 0.6666667, 1.0], null, null),
+        F1Case(KerasTest + ": random score, no threshold", SixPred, SixTrue, 6, [0.833334], "micro", null),
+        F1Case(KerasTest + ": random score, no threshold", SixPred, SixTrue, 6, [0.822222], "macro", null),
+        F1Case(KerasTest + ": random score, no threshold", SixPred, SixTrue, 6, [0.844445], "weighted", null),
+        F1Case(KerasTest + ": weighted", SixPred, SixTrue, 6, [1.0, 0.0, 1.0], null, null, [1, 0, 1, 1, 0, 1]),
+        F1Case(KerasTest + ": weighted", SixPred, SixTrue, 6, [0.857143, 0.8, 1.0], null, null, [0.5, 1, 1, 1, 0.5, 1]),
+        F1Case(KerasTest + ": weighted", SixPred, SixTrue, 6, [0.666667], "macro", null, [1, 0, 1, 1, 0, 1]),
+        F1Case(KerasTest + ": weighted", SixPred, SixTrue, 6, [0.885714], "macro", null, [0.5, 1, 1, 1, 0.5, 1]),
+        F1Case(KerasTest + ": weighted", SixPred, SixTrue, 6, [0.9], "micro", null, [0.5, 1, 1, 1, 0.5, 1]),
+        F1Case(KerasTest + ": weighted", SixPred, SixTrue, 6, [0.902857], "weighted", null, [0.5, 1, 1, 1, 0.5, 1]),
+    ];
+
+    /// <summary>A (1, 3, 3, 3) array read channels-first, rewritten channels-last.</summary>
+    private static double[] ChannelsFirstToLast(double[] v)
+    {
+        var result = new double[27];
+        for (int c = 0; c < 3; c++)
+        for (int h = 0; h < 3; h++)
+        for (int w = 0; w < 3; w++)
+            result[(h * 3 + w) * 3 + c] = v[(c * 3 + h) * 3 + w];
+        return result;
+    }
+}

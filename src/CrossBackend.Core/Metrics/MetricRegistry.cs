@@ -1,0 +1,51 @@
+namespace CrossBackend;
+
+/// <summary>
+/// Every metric, declared once with its published examples. The tests enumerate this list (every example on every
+/// engine and dtype): adding a metric is one method in <see cref="Metrics"/> and one entry here.
+/// </summary>
+public static class MetricRegistry
+{
+    private static readonly string[] None = [];
+
+    /// <summary>Every registered metric.</summary>
+    public static IReadOnlyList<MetricDefinition> All { get; } =
+    [
+        new("accuracy", "how often y_pred equals y_true, averaged over the class axis", MetricLabels.SameShape, true, None,
+            (p, t, _) => Metrics.Accuracy(p, t), MetricExamples.Accuracy),
+        new("binary_accuracy", "how often y_pred > threshold matches 0/1 labels, averaged over the class axis", MetricLabels.SameShape, true,
+            ["threshold"], (p, t, a) => Metrics.BinaryAccuracy(p, t, a.Number("threshold", 0.5)), MetricExamples.BinaryAccuracy),
+        new("categorical_accuracy", "arg-max of y_pred equals arg-max of one-hot y_true", MetricLabels.SameShape, true, None,
+            (p, t, _) => Metrics.CategoricalAccuracy(p, t), MetricExamples.CategoricalAccuracy),
+        new("sparse_categorical_accuracy", "arg-max of y_pred equals the integer label", MetricLabels.ClassIndices, true, None,
+            (p, t, _) => Metrics.SparseCategoricalAccuracy(p, t), MetricExamples.SparseCategoricalAccuracy),
+        new("top_k_categorical_accuracy", "the one-hot target's class is among the k highest scores", MetricLabels.SameShape, true,
+            ["k"], (p, t, a) => Metrics.TopKCategoricalAccuracy(p, t, a.Int("k", 5)), MetricExamples.TopK),
+        new("sparse_top_k_categorical_accuracy", "the integer label is among the k highest scores", MetricLabels.ClassIndices, true,
+            ["k"], (p, t, a) => Metrics.SparseTopKCategoricalAccuracy(p, t, a.Int("k", 5)), MetricExamples.SparseTopK),
+        new("dice_score", "FastEstimator's Dice score per sample and channel, 2·Σpy / (Σp + Σy + ε)", MetricLabels.SameShape, false,
+            ["soft_dice", "sample_average", "channel_average", "channel_weights", "mask_overlap", "threshold", "empty_nan", "epsilon"],
+            (p, t, a) => Metrics.DiceScore(p, t, a.Bool("soft_dice", false), a.Bool("sample_average", false), a.Bool("channel_average", false),
+                a.Tensor("channel_weights"), a.Bool("mask_overlap", true), a.Number("threshold", (double?)null), a.Bool("empty_nan", false),
+                a.Number("epsilon", 1e-6)),
+            MetricExamples.Dice),
+        Confusion("precision", "TP / (TP + FP) over the batch; 0 when TP + FP = 0", Metrics.ConfusionKind.Precision, MetricExamples.Precision),
+        Confusion("recall", "TP / (TP + FN) over the batch; 0 when TP + FN = 0", Metrics.ConfusionKind.Recall, MetricExamples.Recall),
+        Confusion("f1_score", "2·TP / (2·TP + FP + FN) over the batch; 0 when that denominator is 0", Metrics.ConfusionKind.F1, MetricExamples.F1),
+    ];
+
+    /// <summary>The metric with this name; throws <see cref="ArgumentException"/> listing the known names otherwise.</summary>
+    public static MetricDefinition Get(string name) =>
+        All.FirstOrDefault(d => d.Name == name) ?? throw new ArgumentException(
+            $"Argument `name` must name a registered metric. Received: name='{name}'. Known metrics: {string.Join(", ", All.Select(d => d.Name))}.", nameof(name));
+
+    private static MetricDefinition Confusion(string name, string summary, Metrics.ConfusionKind kind, IReadOnlyList<MetricExample> examples) =>
+        new(name, summary, MetricLabels.SameShape, false, ["average", "threshold", "sample_weight"],
+            (p, t, a) => kind switch
+            {
+                Metrics.ConfusionKind.Precision => Metrics.Precision(p, t, a.Average(), a.Number("threshold", (double?)null), a.Tensor("sample_weight")),
+                Metrics.ConfusionKind.Recall => Metrics.Recall(p, t, a.Average(), a.Number("threshold", (double?)null), a.Tensor("sample_weight")),
+                _ => Metrics.F1Score(p, t, a.Average(), a.Number("threshold", (double?)null), a.Tensor("sample_weight")),
+            },
+            examples);
+}

@@ -1,0 +1,94 @@
+using CrossBackend.Testing;
+
+namespace CrossBackend.Tests.LayoutTests;
+
+/// <summary>Channels-first ↔ channels-last on .NET arrays and on every engine's tensors.</summary>
+[TestFixtureSource(typeof(TestEngines), nameof(TestEngines.All))]
+public sealed class LayoutTests(ITensorEngine engine)
+{
+    /// <summary>x[n, h, w, c] = 1000n + 100h + 10w + c + 0.5, so every position is identifiable.</summary>
+    private static float[,,,] Nhwc(int n, int h, int w, int c)
+    {
+        var x = new float[n, h, w, c];
+        for (int a = 0; a < n; a++) for (int b = 0; b < h; b++) for (int d = 0; d < w; d++) for (int e = 0; e < c; e++)
+            x[a, b, d, e] = 1000 * a + 100 * b + 10 * d + e + 0.5f;
+        return x;
+    }
+
+    [Test]
+    public void ArraysMoveTheChannelAxis()
+    {
+        float[,,,] nhwc = Nhwc(2, 3, 4, 5);
+        float[,,,] nchw = Layout.NhwcToNchw(nhwc);
+        Assert.That(new[] { nchw.GetLength(0), nchw.GetLength(1), nchw.GetLength(2), nchw.GetLength(3) }, Is.EqualTo(new[] { 2, 5, 3, 4 }));
+        Assert.That(nchw[1, 4, 2, 3], Is.EqualTo(nhwc[1, 2, 3, 4]));
+        Assert.That(Layout.NchwToNhwc(nchw), Is.EqualTo(nhwc));
+        var ncw = Layout.NwcToNcw(new long[,,] { { { 1, 2 }, { 3, 4 }, { 5, 6 } } });
+        Assert.That(ncw, Is.EqualTo(new long[,,] { { { 1, 3, 5 }, { 2, 4, 6 } } }));
+        var volume = new double[1, 2, 1, 1, 3];
+        volume[0, 1, 0, 0, 2] = 7;
+        Assert.That(Layout.NdhwcToNcdhw(volume)[0, 2, 1, 0, 0], Is.EqualTo(7));
+        Assert.That(Layout.NcdhwToNdhwc(Layout.NdhwcToNcdhw(volume)), Is.EqualTo(volume));
+    }
+
+    [Test]
+    public void TensorsMoveTheChannelAxisOnTheirEngine([Values(DType.Float32, DType.Float64)] DType dtype)
+    {
+        float[,,,] host = Nhwc(2, 3, 4, 5);
+        object nhwc = engine.Cast(engine.FromArray(Flat(host), [2, 3, 4, 5]), dtype);
+        object nchw = Layout.NhwcToNchw(nhwc);
+        TensorInfo info = engine.Describe(nchw);
+        Assert.That(info.Shape, Is.EqualTo(new long[] { 2, 5, 3, 4 }));
+        Assert.That(info.DType, Is.EqualTo(dtype));
+        TensorAssert.AreClose(nchw, Layout.NhwcToNchw(host), 0, 0);
+        TensorAssert.AreClose(Layout.NchwToNhwc(nchw), host, 0, 0);
+        object ncw = Layout.NwcToNcw(engine.FromArray(new[] { 1f, 2f, 3f, 4f, 5f, 6f }, [1, 3, 2]));
+        TensorAssert.AreClose(ncw, new float[,,] { { { 1, 3, 5 }, { 2, 4, 6 } } }, 0, 0);
+        TensorAssert.AreClose(Layout.NcwToNwc(ncw), new float[,,] { { { 1, 2 }, { 3, 4 }, { 5, 6 } } }, 0, 0);
+    }
+
+    [Test]
+    public void ToEngineLayoutFollowsTheEnginesClassAxis()
+    {
+        float[,,,] host = Nhwc(1, 2, 3, 4);
+        object mine = Layout.ToEngineLayout(engine, host);
+        int rank = 4, axis = engine.ClassAxis < 0 ? engine.ClassAxis + rank : engine.ClassAxis;
+        var array = (float[,,,])mine;
+        Assert.That(array.GetLength(axis), Is.EqualTo(4), "the channel axis is where the engine wants it");
+        Assert.That(Layout.FromEngineLayout(engine, mine), Is.EqualTo(host));
+        // A tensor made by the engine from channels-last data agrees with the core's own FromChannelsLast.
+        object tensor = Layout.ToEngineLayout(engine, engine.FromArray(Flat(host), [1, 2, 3, 4]));
+        TensorAssert.AreClose(tensor, engine.FromChannelsLast(Flat(host), [1, 2, 3, 4]), 0, 0);
+        TensorAssert.AreClose(Layout.FromEngineLayout(engine, tensor), host, 0, 0);
+    }
+
+    [Test]
+    public void ToEngineFeedsEveryEngineInOneCall()
+    {
+        float[,,,] host = Nhwc(2, 2, 3, 3);
+        object mine = Layout.ToEngine(host, engine);
+        TensorAssert.AreClose(mine, engine.FromChannelsLast(Flat(host), [2, 2, 3, 3]), 0, 0);
+        foreach (ITensorEngine target in TensorEngines.All)
+        {
+            object theirs = Layout.ToEngine(mine, target);
+            Assert.That(target.Owns(theirs.GetType()), Is.True, target.Name);
+            Assert.That(target.Describe(theirs).DType, Is.EqualTo(DType.Float32));
+            TensorAssert.AreClose(Layout.FromEngineLayout(target, theirs), host, 0, 0, message: $"{engine.Name} → {target.Name}");
+        }
+        object labels = Layout.ToEngine(engine.FromArray(new[] { 1L, 2L, 3L }, [3]), engine);
+        Assert.That(engine.Describe(labels).DType, Is.EqualTo(DType.Int64));
+    }
+
+    [Test]
+    public void WrongRanksAreRefusedWithTheArgumentNamed()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Layout.NhwcToNchw(engine.FromArray(new[] { 1f, 2f, 3f }, [1, 3, 1])))!;
+        Assert.That(e.ParamName, Is.EqualTo("tensorOrArray"));
+        Assert.That(e.Message, Does.Contain("rank 4").And.Contain("(1, 3, 1)"));
+        Assert.Throws<ArgumentException>(() => Layout.NwcToNcw(new float[2, 2]));
+        var unowned = Assert.Throws<ArgumentException>(() => Layout.ChannelsLastToFirst("text"))!;
+        Assert.That(unowned.ParamName, Is.EqualTo("tensorOrArray"));
+    }
+
+    private static float[] Flat(float[,,,] x) => x.Cast<float>().ToArray();
+}

@@ -1,0 +1,68 @@
+using CrossBackend.Testing;
+
+namespace CrossBackend.Tests.MetricTests;
+
+/// <summary>Bad arguments fail with the argument named and what was received, on every engine.</summary>
+[TestFixtureSource(typeof(TestEngines), nameof(TestEngines.All))]
+public sealed class MetricArgumentTests(ITensorEngine engine)
+{
+    private object Pred => engine.FromChannelsLast(new[] { 0.1f, 0.9f, 0.8f, 0.05f, 0.95f, 0f }, [2, 3]);
+    private object OneHot => engine.FromChannelsLast(new[] { 0f, 0f, 1f, 0f, 1f, 0f }, [2, 3]);
+    private object Labels => engine.FromArray(new[] { 2L, 1L }, [2]);
+
+    private static void Names(TestDelegate call, string argument, string? text = null)
+    {
+        var e = Assert.Catch<ArgumentException>(call)!;
+        Assert.That(e.ParamName, Is.EqualTo(argument), e.Message);
+        Assert.That(e.Message, Does.Contain($"`{argument}`"));
+        if (text is not null) Assert.That(e.Message, Does.Contain(text));
+    }
+
+    [Test]
+    public void KBelowOneIsRefused([Values(0, -1)] int k)
+    {
+        Names(() => Metrics.TopKCategoricalAccuracy(Pred, OneHot, k), "k", $"Received: k={k}");
+        Names(() => Metrics.SparseTopKCategoricalAccuracy(Pred, Labels, k), "k", $"Received: k={k}");
+    }
+
+    [Test]
+    public void ShapesThatDifferAreRefused()
+    {
+        object wrong = engine.FromChannelsLast(new[] { 0f, 1f, 0f, 1f }, [2, 2]);
+        Names(() => Metrics.CategoricalAccuracy(Pred, wrong), "y_true", "y_pred.shape=");
+        Names(() => Metrics.TopKCategoricalAccuracy(Pred, wrong, 1), "y_true", "y_true.shape=");
+        Names(() => Metrics.BinaryAccuracy(Pred, wrong), "y_true");
+        Names(() => Metrics.Accuracy(Pred, wrong), "y_true");
+        Names(() => Metrics.Precision(Pred, wrong), "y_true");
+        Names(() => Metrics.F1Score(Pred, wrong, ClassAverage.Macro), "y_true");
+        object threeLabels = engine.FromArray(new[] { 2L, 1L, 0L }, [3]);
+        Names(() => Metrics.SparseCategoricalAccuracy(Pred, threeLabels), "y_true", "(2,)");
+        Names(() => Metrics.SparseTopKCategoricalAccuracy(Pred, threeLabels, 1), "y_true");
+        object image = engine.FromChannelsLast(new float[12], [1, 2, 2, 3]);
+        object otherImage = engine.FromChannelsLast(new float[8], [1, 2, 2, 2]);
+        Names(() => Metrics.DiceScore(image, otherImage), "y_true");
+    }
+
+    [Test]
+    public void OtherBadArgumentsAreNamed()
+    {
+        Names(() => Metrics.CategoricalAccuracy(engine.FromArray(new[] { 0.1f, 0.9f }, [2]), engine.FromArray(new[] { 0f, 1f }, [2])), "y_pred", "rank >= 2");
+        Names(() => Metrics.BinaryAccuracy(Pred, OneHot, double.NaN), "threshold");
+        Names(() => Metrics.Precision(Pred, OneHot, sampleWeights: engine.FromArray(new[] { 1f, 2f, 3f }, [3])), "sampleWeights", "(3,)");
+        Names(() => Metrics.DiceScore(engine.FromChannelsLast(new float[12], [1, 2, 2, 3]), engine.FromChannelsLast(new float[12], [1, 2, 2, 3]),
+            channelWeights: engine.FromArray(new[] { 1f, 2f }, [2])), "channelWeights");
+        Names(() => Metrics.DiceScore(Pred, OneHot), "y_pred", "rank >= 3");
+        Names(() => Metrics.Compute("top_k_categorical_accuracy", Pred, OneHot, new Dictionary<string, object?> { ["kk"] = 1 }), "kk", "Its arguments: k");
+        Names(() => Metrics.Compute("top_k_categorical_accuracy", Pred, OneHot, new Dictionary<string, object?> { ["k"] = "two" }), "k");
+        Names(() => Metrics.Compute("no_such_metric", Pred, OneHot), "name", "Known metrics:");
+    }
+
+    [Test]
+    public void ATensorOfAnotherEngineIsRefused()
+    {
+        ITensorEngine? other = TensorEngines.All.FirstOrDefault(e => e != engine);
+        if (other is null) Assert.Ignore("Only one engine found.");
+        object foreign = other.FromChannelsLast(new[] { 0f, 0f, 1f, 0f, 1f, 0f }, [2, 3]);
+        Names(() => Metrics.CategoricalAccuracy(Pred, foreign), "y_true", other.Name);
+    }
+}

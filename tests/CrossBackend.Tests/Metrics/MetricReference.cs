@@ -1,0 +1,110 @@
+namespace CrossBackend.Tests.MetricTests;
+
+/// <summary>
+/// An independent float64 computation of every metric on channels-last host data (rows of C scores), written from the
+/// metrics' definitions (Keras, TensorFlow's <c>in_top_k</c>, scikit-learn, FastEstimator) without the library.
+/// </summary>
+public enum ConfusionKind { Precision, Recall, F1 }
+
+internal static class MetricReference
+{
+    public static int ArgMax(double[] row)
+    {
+        int best = 0;
+        for (int i = 1; i < row.Length; i++) if (row[i] > row[best]) best = i;
+        return best;
+    }
+
+    public static double[][] Rows(double[] values, int classes) =>
+        Enumerable.Range(0, values.Length / classes).Select(r => values.AsSpan(r * classes, classes).ToArray()).ToArray();
+
+    public static double[] CategoricalAccuracy(double[][] pred, double[][] truth) =>
+        pred.Select((p, i) => ArgMax(p) == ArgMax(truth[i]) ? 1.0 : 0.0).ToArray();
+
+    public static double[] SparseCategoricalAccuracy(double[][] pred, double[] labels) =>
+        pred.Select((p, i) => ArgMax(p) == labels[i] ? 1.0 : 0.0).ToArray();
+
+    /// <summary>TensorFlow's in_top_k: a finite target score with fewer than k scores strictly above it; an
+    /// out-of-range target is never in.</summary>
+    public static double[] InTopK(double[][] pred, double[] labels, int k) =>
+        pred.Select((p, i) =>
+        {
+            double label = labels[i];
+            if (label < 0 || label >= p.Length || label != Math.Floor(label)) return 0.0;
+            double target = p[(int)label];
+            if (!double.IsFinite(target)) return 0.0;
+            return p.Count(v => v > target) < k ? 1.0 : 0.0;
+        }).ToArray();
+
+    public static double[] BinaryAccuracy(double[][] pred, double[][] truth, double threshold) =>
+        pred.Select((p, i) => p.Select((v, c) => (v > threshold ? 1.0 : 0.0) == truth[i][c] ? 1.0 : 0.0).Average()).ToArray();
+
+    /// <summary>Per-class TP, FP, FN from 0/1 predictions and labels, each row weighted.</summary>
+    public static (double[] Tp, double[] Fp, double[] Fn) Counts(double[][] predicted, double[][] actual, double[]? weights)
+    {
+        int classes = predicted[0].Length;
+        double[] tp = new double[classes], fp = new double[classes], fn = new double[classes];
+        for (int i = 0; i < predicted.Length; i++)
+        for (int c = 0; c < classes; c++)
+        {
+            double w = weights?[i] ?? 1.0;
+            if (predicted[i][c] == 1 && actual[i][c] == 1) tp[c] += w;
+            if (predicted[i][c] == 1 && actual[i][c] == 0) fp[c] += w;
+            if (predicted[i][c] == 0 && actual[i][c] == 1) fn[c] += w;
+        }
+        return (tp, fp, fn);
+    }
+
+    /// <summary>Keras F1Score's prediction rule without a threshold: every class at the row's maximum that is not ~0.</summary>
+    public static double[][] Predicted(double[][] pred, double? threshold) =>
+        pred.Select(p => p.Select(v => threshold is { } t ? (v > t ? 1.0 : 0.0) : v >= p.Max() && Math.Abs(v) > 1e-9 ? 1.0 : 0.0).ToArray()).ToArray();
+
+    private static double NoNan(double n, double d) => d == 0 ? 0 : n / d;
+
+    public static double Score(ConfusionKind kind, double tp, double fp, double fn) => kind switch
+    {
+        ConfusionKind.Precision => NoNan(tp, tp + fp),
+        ConfusionKind.Recall => NoNan(tp, tp + fn),
+        _ => NoNan(2 * tp, 2 * tp + fp + fn),
+    };
+
+    public static double[] Averaged(ConfusionKind kind, (double[] Tp, double[] Fp, double[] Fn) n, ClassAverage average)
+    {
+        double[] per = n.Tp.Select((_, c) => Score(kind, n.Tp[c], n.Fp[c], n.Fn[c])).ToArray();
+        return average switch
+        {
+            ClassAverage.PerClass => per,
+            ClassAverage.Macro => [per.Average()],
+            ClassAverage.Micro or ClassAverage.Binary => [Score(kind, n.Tp.Sum(), n.Fp.Sum(), n.Fn.Sum())],
+            _ => [NoNan(per.Select((s, c) => s * (n.Tp[c] + n.Fn[c])).Sum(), n.Tp.Sum() + n.Fn.Sum())],
+        };
+    }
+
+    /// <summary>FastEstimator's dice_score on (B, S, C) channels-last data (S: the spatial elements).</summary>
+    public static double[] Dice(double[] pred, double[] truth, int batch, int spatial, int channels, bool soft, double? threshold,
+        bool maskOverlap, double epsilon)
+    {
+        var result = new double[batch * channels];
+        for (int b = 0; b < batch; b++)
+        for (int c = 0; c < channels; c++)
+        {
+            double num = 0, sp = 0, st = 0;
+            for (int s = 0; s < spatial; s++)
+            {
+                int at = (b * spatial + s) * channels;
+                double p = pred[at + c], y = truth[at + c];
+                if (!maskOverlap)
+                {
+                    double max = Enumerable.Range(0, channels).Max(k => pred[at + k]);
+                    if (p < max) p = 0;
+                }
+                if (threshold is { } t) p = p > t ? 1 : 0;
+                num += p * y;
+                sp += soft ? p * p : p;
+                st += soft ? y * y : y;
+            }
+            result[b * channels + c] = 2 * num / (sp + st + epsilon);
+        }
+        return result;
+    }
+}

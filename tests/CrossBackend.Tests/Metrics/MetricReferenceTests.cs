@@ -1,0 +1,218 @@
+using CrossBackend.Testing;
+using static CrossBackend.Tests.MetricTests.MetricReference;
+
+namespace CrossBackend.Tests.MetricTests;
+
+/// <summary>
+/// Every metric against the independent float64 reference (<see cref="MetricReference"/>) on every engine, in float32
+/// and float64, on seeded data with ties, rank-3 inputs (B, H, C), NaN scores and out-of-range labels.
+/// </summary>
+[TestFixtureSource(typeof(TestEngines), nameof(TestEngines.All))]
+public sealed class MetricReferenceTests(ITensorEngine engine)
+{
+    private static readonly DType[] DTypes = [DType.Float32, DType.Float64];
+
+    /// <summary>Scores in steps of 0.1 (so rows have ties), channels-last (B, H, C).</summary>
+    private static double[] Scores(int seed, int count)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, count).Select(_ => Math.Round(random.Next(0, 8) * 0.1 + 0.1, 1)).ToArray();
+    }
+
+    private static double[] OneHot(double[] labels, int classes) =>
+        labels.SelectMany(l => Enumerable.Range(0, classes).Select(c => c == l ? 1.0 : 0.0)).ToArray();
+
+    /// <summary>Values as the dtype holds them: the reference compares what the engine compares (Keras casts the
+    /// threshold to y_pred's dtype too).</summary>
+    private static double[] As(double[] values, DType dtype) => dtype == DType.Float64 ? values : values.Select(v => (double)(float)v).ToArray();
+
+    private static double As(double value, DType dtype) => dtype == DType.Float64 ? value : (float)value;
+
+    private object Floats(double[] values, long[] shape, DType dtype) =>
+        engine.FromChannelsLast(dtype == DType.Float64 ? values : values.Select(v => (float)v).ToArray(), shape);
+
+    private object Longs(double[] values, long[] shape) => engine.FromArray(values.Select(v => (long)v).ToArray(), shape);
+
+    private void AssertClose(object actual, double[] expected, DType dtype, string what)
+    {
+        double[] values = engine.ToDoubleArray(actual, out _);
+        Tolerance.AssertClose(values, expected, dtype, $"{what} on {engine.Name} ({dtype.Name()})");
+    }
+
+    [Test]
+    public void CategoricalAndSparseAccuracy([ValueSource(nameof(DTypes))] DType dtype)
+    {
+        const int classes = 5;
+        double[] scores = Scores(1, 6 * 2 * classes);
+        double[] labels = new Random(2).GetItems(new double[] { 0, 1, 2, 3, 4 }, 12);
+        double[][] rows = Rows(scores, classes);
+        object pred = Floats(scores, [6, 2, classes], dtype);
+        AssertClose(Metrics.CategoricalAccuracy(pred, Floats(OneHot(labels, classes), [6, 2, classes], dtype)),
+            CategoricalAccuracy(rows, Rows(OneHot(labels, classes), classes)), dtype, "categorical_accuracy");
+        AssertClose(Metrics.SparseCategoricalAccuracy(pred, Longs(labels, [6, 2])), SparseCategoricalAccuracy(rows, labels), dtype,
+            "sparse_categorical_accuracy");
+    }
+
+    [Test]
+    public void TopKWithTiesNaNAndOutOfRangeLabels([ValueSource(nameof(DTypes))] DType dtype, [Values(1, 2, 3, 7)] int k)
+    {
+        const int classes = 5;
+        double[] scores = Scores(3, 6 * 2 * classes);
+        double[] labels = new Random(4).GetItems(new double[] { 0, 1, 2, 3, 4 }, 12);
+        labels[3] = -1;
+        labels[7] = 5;
+        scores[2 * classes + (int)labels[2]] = double.NaN;   // a NaN true score is never in the top k
+        scores[5 * classes + 1] = double.NaN;                // a NaN elsewhere is not counted as higher
+        double[][] rows = Rows(scores, classes);
+        object pred = Floats(scores, [6, 2, classes], dtype);
+        AssertClose(Metrics.SparseTopKCategoricalAccuracy(pred, Longs(labels, [6, 2]), k), InTopK(rows, labels, k), dtype,
+            $"sparse_top_k_categorical_accuracy k={k}");
+
+        double[] valid = labels.Select(l => l is < 0 or >= classes ? 0.0 : l).ToArray();
+        double[] oneHot = OneHot(valid, classes);
+        double[] argmaxLabels = Rows(oneHot, classes).Select(r => (double)ArgMax(r)).ToArray();
+        AssertClose(Metrics.TopKCategoricalAccuracy(pred, Floats(oneHot, [6, 2, classes], dtype), k), InTopK(rows, argmaxLabels, k), dtype,
+            $"top_k_categorical_accuracy k={k}");
+    }
+
+    [Test]
+    public void TopKTiesAtTheBoundaryAreAllIn()
+    {
+        // Row [0.5, 0.3, 0.3, 0.1]: with k = 2, both 0.3 classes are in (one class scores strictly higher), 0.1 is not.
+        object pred = Floats([0.5, 0.3, 0.3, 0.1, 0.5, 0.3, 0.3, 0.1, 0.5, 0.3, 0.3, 0.1], [3, 4], DType.Float32);
+        AssertClose(Metrics.SparseTopKCategoricalAccuracy(pred, Longs([1, 2, 3], [3]), k: 2), [1, 1, 0], DType.Float32, "ties");
+    }
+
+    [Test]
+    public void BinaryAccuracyAndAccuracy([ValueSource(nameof(DTypes))] DType dtype, [Values(0.3, 0.5)] double threshold)
+    {
+        double[] scores = As(Scores(5, 8 * 3).Select(v => v - 0.1).ToArray(), dtype);
+        double[] truth = new Random(6).GetItems(new double[] { 0, 1 }, 24);
+        object pred = Floats(scores, [8, 3], dtype), labels = Floats(truth, [8, 3], dtype);
+        AssertClose(Metrics.BinaryAccuracy(pred, labels, threshold), BinaryAccuracy(Rows(scores, 3), Rows(truth, 3), As(threshold, dtype)), dtype,
+            "binary_accuracy");
+        // Accuracy: exact equality with a copy where about half the values moved (rounded to steps of 0.2).
+        double[] other = As(scores.Select(x => Math.Round(x * 5) / 5).ToArray(), dtype);
+        double[] equal = Rows(scores, 3).Select((r, i) => r.Select((v, c) => v == other[i * 3 + c] ? 1.0 : 0.0).Average()).ToArray();
+        object rounded = Floats(other, [8, 3], dtype);
+        AssertClose(Metrics.Accuracy(pred, rounded), equal, dtype, "accuracy");
+    }
+
+    public static IEnumerable<TestCaseData> ConfusionCases() =>
+        from kind in Enum.GetValues<ConfusionKind>()
+        from average in Enum.GetValues<ClassAverage>()
+        from threshold in new double?[] { null, 0.3 }
+        from weighted in new[] { false, true }
+        from dtype in DTypes
+        select new TestCaseData(kind, average, threshold, weighted, dtype);
+
+    [TestCaseSource(nameof(ConfusionCases))]
+    public void PrecisionRecallF1(ConfusionKind kind, ClassAverage average, double? threshold, bool weighted, DType dtype)
+    {
+        const int classes = 4, batch = 6, height = 2;
+        double[] scores = As(Scores(7, batch * height * classes).Select(v => v - 0.1).ToArray(), dtype);   // includes 0 scores
+        double? t32 = threshold is { } given ? As(given, dtype) : null;
+        double[] labels = new Random(8).GetItems(new double[] { 0, 1, 2, 3 }, batch * height);
+        double[] weights = Enumerable.Range(0, batch).Select(i => 0.1 * i + 0.3).ToArray();
+        double[] rowWeights = Enumerable.Range(0, batch * height).Select(i => weights[i / height]).ToArray();
+        object? w = weighted ? engine.FromArray(dtype == DType.Float64 ? weights : weights.Select(v => (float)v).ToArray(), [batch]) : null;
+        double[] expected;
+        object actual;
+        if (average == ClassAverage.Binary)
+        {
+            // Every element is one binary prediction: (B, H, C) probabilities against 0/1 labels.
+            double[] truth = OneHot(labels, classes);
+            double t = t32 ?? 0.5;
+            double[][] p = [scores.Select(v => v > t ? 1.0 : 0.0).ToArray()];
+            double[] elementWeights = Enumerable.Range(0, scores.Length).Select(i => weights[i / (height * classes)]).ToArray();
+            var n = Counts(p.Select(r => r).ToArray().SelectMany(r => r.Select(v => new[] { v })).ToArray(),
+                truth.Select(v => new[] { v }).ToArray(), weighted ? elementWeights : null);
+            expected = Averaged(kind, n, ClassAverage.Binary);
+            actual = Compute(kind, Floats(scores, [batch, height, classes], dtype), Floats(truth, [batch, height, classes], dtype), average, threshold, w);
+        }
+        else
+        {
+            double[][] rows = Rows(scores, classes);
+            var n = Counts(Predicted(rows, t32), Rows(OneHot(labels, classes), classes), weighted ? rowWeights : null);
+            expected = Averaged(kind, n, average);
+            // One-hot labels and class indices give the same counts.
+            object pred = Floats(scores, [batch, height, classes], dtype);
+            object sparse = Compute(kind, pred, Longs(labels, [batch, height]), average, threshold, w);
+            AssertClose(sparse, expected, dtype, $"{kind} {average} threshold={threshold} (class indices)");
+            actual = Compute(kind, pred, Floats(OneHot(labels, classes), [batch, height, classes], dtype), average, threshold, w);
+        }
+        AssertClose(actual, expected, dtype, $"{kind} {average} threshold={threshold}");
+    }
+
+    private static object Compute(ConfusionKind kind, object pred, object truth, ClassAverage average, double? threshold, object? w) => kind switch
+    {
+        ConfusionKind.Precision => Metrics.Precision(pred, truth, average, threshold, w),
+        ConfusionKind.Recall => Metrics.Recall(pred, truth, average, threshold, w),
+        _ => Metrics.F1Score(pred, truth, average, threshold, w),
+    };
+
+    [Test]
+    public void ZeroDivisionGivesZero([Values] ConfusionKind kind)
+    {
+        // Nothing predicted positive and nothing truly positive: every denominator is 0, the result is 0 (not NaN).
+        object pred = Floats([0.1, 0.2, 0.3], [3], DType.Float32), truth = Floats([0, 0, 0], [3], DType.Float32);
+        AssertClose(Compute(kind, pred, truth, ClassAverage.Binary, null, null), [0], DType.Float32, $"{kind} with zero denominators");
+        // Per class: class 2 never occurs and is never predicted → 0, and it still counts in the macro mean.
+        object scores = Floats([0.9, 0.1, 0.0, 0.2, 0.8, 0.0], [2, 3], DType.Float32), onehot = Floats([1, 0, 0, 0, 1, 0], [2, 3], DType.Float32);
+        AssertClose(Compute(kind, scores, onehot, ClassAverage.PerClass, null, null), [1, 1, 0], DType.Float32, $"{kind} per class");
+        AssertClose(Compute(kind, scores, onehot, ClassAverage.Macro, null, null), [2.0 / 3], DType.Float32, $"{kind} macro");
+    }
+
+    public static IEnumerable<TestCaseData> DiceCases() =>
+        from soft in new[] { false, true }
+        from threshold in new double?[] { null, 0.5 }
+        from overlap in new[] { true, false }
+        from dtype in DTypes
+        select new TestCaseData(soft, threshold, overlap, dtype);
+
+    [TestCaseSource(nameof(DiceCases))]
+    public void DiceScore(bool soft, double? threshold, bool maskOverlap, DType dtype)
+    {
+        const int batch = 2, channels = 3, spatial = 12;
+        var random = new Random(9);
+        double[] pred = Enumerable.Range(0, batch * spatial * channels).Select(_ => Math.Round(random.NextDouble(), 3)).ToArray();
+        double[] truth = Enumerable.Range(0, batch * spatial * channels).Select(_ => random.Next(0, 2) * 1.0).ToArray();
+        double[] expected = Dice(pred, truth, batch, spatial, channels, soft, threshold, maskOverlap, 1e-6);
+        long[] shape = [batch, 3, 4, channels];
+        object p = Floats(pred, shape, dtype), y = Floats(truth, shape, dtype);
+        AssertClose(Metrics.DiceScore(p, y, softDice: soft, threshold: threshold, maskOverlap: maskOverlap), expected, dtype, "dice (B, C)");
+        double[] perSample = Enumerable.Range(0, batch).Select(b => expected.Skip(b * channels).Take(channels).Average()).ToArray();
+        AssertClose(Metrics.DiceScore(p, y, softDice: soft, threshold: threshold, maskOverlap: maskOverlap, channelAverage: true), perSample, dtype,
+            "dice channel_average");
+        AssertClose(Metrics.DiceScore(p, y, softDice: soft, threshold: threshold, maskOverlap: maskOverlap, channelAverage: true, sampleAverage: true),
+            [perSample.Average()], dtype, "dice both averages");
+        double[] cw = [0.1, 0.3, 0.7];
+        object weights = engine.FromArray(dtype == DType.Float64 ? cw : cw.Select(v => (float)v).ToArray(), [channels]);
+        AssertClose(Metrics.DiceScore(p, y, softDice: soft, threshold: threshold, maskOverlap: maskOverlap, channelWeights: weights),
+            expected.Select((v, i) => v * cw[i % channels]).ToArray(), dtype, "dice channel_weights");
+    }
+
+    [Test]
+    public void DiceEmptyNanMarksChannelsEmptyInBoth()
+    {
+        // Channel 1 is empty in both masks → NaN; channel 0 is scored.
+        object p = Floats([0.9, 0, 0.8, 0, 0, 0, 0.1, 0], [1, 2, 2, 2], DType.Float64);
+        object y = Floats([1, 0, 1, 0, 0, 0, 0, 0], [1, 2, 2, 2], DType.Float64);
+        double[] actual = engine.ToDoubleArray(Metrics.DiceScore(p, y, emptyNan: true), out _);
+        Assert.That(actual[0], Is.EqualTo(2 * 1.7 / (1.8 + 2 + 1e-6)).Within(1e-12));
+        Assert.That(double.IsNaN(actual[1]), Is.True, "empty channel");
+    }
+
+    [Test]
+    public void MeanIsKerassWeightedMean([ValueSource(nameof(DTypes))] DType dtype)
+    {
+        double[] values = [1, 0, 1, 1, 0];
+        double[] w = [0.1, 0.3, 0.5, 0.7, 0.9];
+        object v = engine.FromArray(dtype == DType.Float64 ? values : values.Select(x => (float)x).ToArray(), [5]);
+        object weights = engine.FromArray(dtype == DType.Float64 ? w : w.Select(x => (float)x).ToArray(), [5]);
+        AssertClose(Metrics.Mean(v), [0.6], dtype, "mean");
+        AssertClose(Metrics.Mean(v, weights), [(0.1 + 0.5 + 0.7) / 2.5], dtype, "weighted mean");
+        object zero = engine.FromArray(new[] { 0f }, [1]);
+        AssertClose(Metrics.Mean(v, engine.Cast(zero, dtype)), [0], dtype, "all-zero weights give 0");
+    }
+}
