@@ -30,8 +30,9 @@ public sealed unsafe partial class NumericsOps<T>
                 $"Argument `shape` must have as many elements as `x`. Received: x.shape={TensorInfo.FormatShape(from)} ({count} elements), shape={TensorInfo.FormatShape(shape)}",
                 nameof(shape));
         nint[] lengths = target.Length == 0 ? [1] : TensorData.Lengths(target);
-        // One copy: System.Numerics.Tensors 10's Tensor.Reshape rejects some dense tensors (e.g. (3, 1) → (3,)).
-        return Tensor.Create(TensorData.ToArray(x), lengths);
+        // System.Numerics.Tensors 10's Tensor.Reshape rejects some dense tensors (e.g. (3, 1) → (3,)), so a tensor laid
+        // out row-major over the whole of its array is re-wrapped without a copy; anything else (views) is copied once.
+        return TensorData.WholeArray(x) is { } array ? Tensor.Create(array, lengths) : Tensor.Create(TensorData.ToArray(x), lengths);
     }
 
     /// <inheritdoc/>

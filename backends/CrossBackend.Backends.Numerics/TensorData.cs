@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace CrossBackend.Backends.Numerics;
 
@@ -18,6 +19,38 @@ internal static class TensorData
         var copy = new T[length];
         tensor.FlattenTo(copy);
         return copy;
+    }
+
+    /// <summary>
+    /// The array <paramref name="tensor"/> lies over when it covers the whole array, row-major (every axis longer than 1
+    /// has the row-major stride), else null. Then a tensor of another shape can be created over the same array
+    /// without a copy. System.Numerics.Tensors 10 has no public accessor for it, so its private field is read
+    /// through <see cref="UnsafeAccessorAttribute"/>; if a later version renames the field this returns null (one
+    /// copy, as before) instead of failing.
+    /// </summary>
+    public static T[]? WholeArray<T>(Tensor<T> tensor)
+    {
+        if (!Fields<T>.Available) return null;
+        T[] values;
+        try { values = Fields<T>.Values(tensor); }
+        catch (MissingFieldException) { Fields<T>.Available = false; return null; }
+        if (values is null || values.Length != tensor.FlattenedLength || values.Length == 0) return null;
+        ReadOnlySpan<nint> lengths = tensor.Lengths, strides = tensor.Strides;
+        nint expected = 1;
+        for (int d = lengths.Length - 1; d >= 0; d--)
+        {
+            if (lengths[d] != 1 && strides[d] != expected) return null;
+            expected *= lengths[d];
+        }
+        return values;
+    }
+
+    private static class Fields<T>
+    {
+        public static bool Available = true;
+
+        [UnsafeAccessor(UnsafeAccessorKind.Field, Name = "_values")]
+        public static extern ref T[] Values(Tensor<T> tensor);
     }
 
     /// <summary>A copy of the elements in row-major order.</summary>

@@ -23,29 +23,44 @@ public static class InterleavedBench
         bool isQuick = args.Contains("--quick"), isJson = args.Contains("--json");
         if (!isJson)
         {
-            stdout.WriteLine($"# {Environment.ProcessorCount} cores, torch threads {torch.get_num_threads()}; medians of interleaved samples");
-            stdout.WriteLine($"{"case",-52} {"engine",-9} {"ours ms",10} {"base ms",10} {"floor ms",10} {"ours/base",10} {"ours/floor",10}");
+            stdout.WriteLine($"# {Environment.ProcessorCount} cores, torch threads {torch.get_num_threads()}; p50 and p90 of interleaved samples (each sample a batch of ~2 ms of calls)");
+            stdout.WriteLine($"{"case",-52} {"engine",-9} {"ours p50",9} {"ours p90",9} {"base p50",9} {"base p90",9} {"floor ms",9} {"ours/base",9} {"p90 o/b",9} {"ours/floor",10}");
         }
         foreach (BenchResult result in BenchSuite.Run(isQuick))
             stdout.WriteLine(isJson ? result.ToJson() : result.ToText());
         if (!isJson)
+        {
             foreach (string line in BenchSuite.TensorCounts()) stdout.WriteLine(line);
+            foreach (string line in SmallShapeSpikes.Report(isQuick ? 2000 : 10000)) stdout.WriteLine(line);
+        }
         return 0;
     }
 }
 
-/// <summary>One measured case: medians in milliseconds per call.</summary>
-public sealed record BenchResult(string Case, string Engine, double OursMs, double BaselineMs, double FloorMs)
+/// <summary>The spread of one runner's samples: the median and the 90th percentile, ms per call.</summary>
+public readonly record struct BenchStat(double P50, double P90)
 {
+    public static readonly BenchStat None = new(double.NaN, double.NaN);
+}
+
+/// <summary>One measured case: p50 and p90 in milliseconds per call, ours, the baseline's and the floor's (p50).</summary>
+public sealed record BenchResult(string Case, string Engine, BenchStat Ours, BenchStat Baseline, BenchStat Floor)
+{
+    public double OursMs => Ours.P50;
+    public double BaselineMs => Baseline.P50;
+    public double FloorMs => Floor.P50;
+
     private static string F(double v) =>
         double.IsFinite(v) ? v.ToString(v < 0.01 ? "0.000000" : "0.0000", CultureInfo.InvariantCulture) : "null";
 
     public string ToJson() =>
-        $"{{\"case\": \"{Case}\", \"engine\": \"{Engine}\", \"ours_ms\": {F(OursMs)}, \"baseline_ms\": {F(BaselineMs)}, \"floor_ms\": {F(FloorMs)}}}";
+        $"{{\"case\": \"{Case}\", \"engine\": \"{Engine}\", \"ours_ms\": {F(OursMs)}, \"ours_p90_ms\": {F(Ours.P90)}, " +
+        $"\"baseline_ms\": {F(BaselineMs)}, \"baseline_p90_ms\": {F(Baseline.P90)}, \"floor_ms\": {F(FloorMs)}}}";
 
     public string ToText() =>
         string.Create(CultureInfo.InvariantCulture,
-            $"{Case,-52} {Engine,-9} {OursMs,10:0.0000} {BaselineMs,10:0.0000} {FloorMs,10:0.0000} {OursMs / BaselineMs,10:0.000} {OursMs / FloorMs,10:0.000}");
+            $"{Case,-52} {Engine,-9} {Ours.P50,9:0.0000} {Ours.P90,9:0.0000} {Baseline.P50,9:0.0000} {Baseline.P90,9:0.0000} {FloorMs,9:0.0000} " +
+            $"{OursMs / BaselineMs,9:0.000} {Ours.P90 / Baseline.P90,9:0.000} {OursMs / FloorMs,10:0.000}");
 }
 
 /// <summary>
@@ -237,13 +252,13 @@ public static class BenchSuite
     // ---------------------------------------------------------------- the harness
 
     /// <summary>Interleaved timing: after warm-up, each round times every runner once (in rotating order) over a batch
-    /// sized to about <paramref name="targetSampleMs"/>; returns each runner's median per call in ms.</summary>
-    public static double[] Measure(IReadOnlyList<Action> runners, int rounds, double targetSampleMs = 2)
+    /// sized to about <paramref name="targetSampleMs"/>; returns each runner's p50 and p90 per call in ms.</summary>
+    public static BenchStat[] Measure(IReadOnlyList<Action> runners, int rounds, double targetSampleMs = 2)
         => Measure(runners, rounds, targetSampleMs, WarmUpMs);
 
     private const double WarmUpMs = 250;
 
-    private static double[] Measure(IReadOnlyList<Action> runners, int rounds, double targetSampleMs, double warmUpMs)
+    private static BenchStat[] Measure(IReadOnlyList<Action> runners, int rounds, double targetSampleMs, double warmUpMs)
     {
         int n = runners.Count;
         var batch = new int[n];
@@ -276,7 +291,16 @@ public static class BenchSuite
                 samples[i].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds / batch[i]);
             }
         }
-        return samples.Select(Median).ToArray();
+        return samples.Select(v => new BenchStat(Percentile(v, 0.5), Percentile(v, 0.9))).ToArray();
+    }
+
+    /// <summary>The <paramref name="q"/> quantile by linear interpolation between order statistics (NumPy's default).</summary>
+    public static double Percentile(List<double> values, double q)
+    {
+        var sorted = values.OrderBy(v => v).ToArray();
+        double at = q * (sorted.Length - 1);
+        int lo = (int)Math.Floor(at), hi = Math.Min(lo + 1, sorted.Length - 1);
+        return sorted[lo] + (sorted[hi] - sorted[lo]) * (at - lo);
     }
 
     public static double Median(List<double> values)
@@ -306,7 +330,7 @@ public static class BenchSuite
                 Tensor x = d.TorchPred, lx = d.TorchLogits, y = d.TorchTrue, xg = d.TorchPredGrad, lg = d.TorchLogitsGrad;
 
                 // TorchSharp: ours against the fastest hand-written formulation.
-                double[] t = Measure([
+                BenchStat[] t = Measure([
                     floor,
                     () => Forward(() => Losses.CategoricalCrossentropy(x, y)),
                     () => Forward(() => BestProbabilities(x, y)),
@@ -326,7 +350,7 @@ public static class BenchSuite
 
                 // The channels-last engine against TorchSharp's best, and its own class-weight overhead.
                 Tensor<float> p = d.NumPred, nl = d.NumLogits, ny = d.NumTrue;
-                double[] n = Measure([
+                BenchStat[] n = Measure([
                     floor,
                     () => _ = Losses.CategoricalCrossentropy(p, ny)[0],
                     () => Forward(() => BestProbabilities(x, y)),
@@ -345,19 +369,19 @@ public static class BenchSuite
                     // Dispatch + validation: the public call against the raw engine kernel + mean on the same inputs.
                     NumericsOps<float> nb = NumericsOps<float>.Instance;
                     var tb = (TorchEngine)TensorEngines.Named("torch");
-                    double[] o = Measure([
+                    BenchStat[] o = Measure([
                         () => _ = Losses.CategoricalCrossentropy(p, ny)[0],
                         () => _ = nb.MeanCategoricalCrossentropy(ny, p, false, 1)![0],
                         () => Forward(() => Losses.CategoricalCrossentropy(x, y)),
                         () => Forward(() => tb.MeanCategoricalCrossentropy(y, x, false, 1)!),
                     ], rounds * 3);
-                    yield return new($"dispatch overhead {s} (baseline: raw engine call)", "numerics", o[0], o[1], double.NaN);
-                    yield return new($"dispatch overhead {s} (baseline: raw engine call)", "torch", o[2], o[3], double.NaN);
+                    yield return new($"dispatch overhead {s} (baseline: raw engine call)", "numerics", o[0], o[1], BenchStat.None);
+                    yield return new($"dispatch overhead {s} (baseline: raw engine call)", "torch", o[2], o[3], BenchStat.None);
                 }
 
                 // Sparse (index) targets: ours against PyTorch's own index-target kernel.
                 Tensor<float> nlx = d.NumLogits;
-                double[] sp = Measure([
+                BenchStat[] sp = Measure([
                     floor,
                     () => Forward(() => Losses.SparseCategoricalCrossentropy(lx, d.TorchIndex, fromLogits: true)),
                     () => Forward(() => CrossEntropyIndex(lx, d.TorchIndex)),
@@ -365,7 +389,7 @@ public static class BenchSuite
                     () => Train(lg, () => CrossEntropyIndex(lg, d.TorchIndex)),
                 ], rounds);
                 // Numerics apart from the autograd cases, whose GC and finaliser work would land on its samples.
-                double[] nsp = Measure([
+                BenchStat[] nsp = Measure([
                     floor,
                     () => _ = Losses.SparseCategoricalCrossentropy(nlx, d.NumIndex, fromLogits: true)[0],
                     () => Forward(() => CrossEntropyIndex(lx, d.TorchIndex)),
@@ -381,7 +405,7 @@ public static class BenchSuite
                 Action floor = () => Floor(d.Pred, d.True);
                 Tensor x = d.TorchPred, y = d.TorchTrue, xg = d.TorchPredGrad;
                 Tensor<float> p = d.NumPred, ny = d.NumTrue;
-                double[] t = Measure([
+                BenchStat[] t = Measure([
                     floor,
                     () => Forward(() => Losses.CategoricalCrossentropy(x, y)),
                     () => Forward(() => BestProbabilities(x, y)),

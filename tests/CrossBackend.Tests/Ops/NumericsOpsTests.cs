@@ -483,6 +483,28 @@ public sealed class NumericsOpsTests<T> where T : unmanaged, IFloatingPointIeee7
 
     // ---- Shape ----
 
+    /// <summary>Reshape of a tensor over a whole array shares the array (no copy), including (3, 1) → (3,) which
+    /// System.Numerics.Tensors' own Reshape rejects; a strided view is copied, with its values in row-major order.</summary>
+    [Test]
+    public void ReshapeSharesWholeArraysAndCopiesViews()
+    {
+        // Shared memory shows as a later write to the source array appearing in the reshaped tensor.
+        T[] array = Values(3, 5).Select(T.CreateChecked).ToArray();
+        Tensor<T> column = Tensor.Create(array, [3, 1]);
+        Tensor<T> flat = ops.Reshape(column, [3]);
+        Assert.That(flat.Lengths.ToArray(), Is.EqualTo(new nint[] { 3 }));
+        array[1] = T.CreateChecked(42);
+        Assert.That(double.CreateChecked(flat[1]), Is.EqualTo(42), "(3, 1) -> (3,) shares the array (no copy)");
+
+        T[] wide = Values(6, 9).Select(T.CreateChecked).ToArray();
+        double[] h = wide.Select(double.CreateChecked).ToArray();
+        Tensor<T> view = Tensor.PermuteDimensions(Tensor.Create(wide, [2, 3]), [1, 0]);   // (3, 2), strided
+        Tensor<T> reshaped = ops.Reshape(view, [6]);
+        AssertClose(reshaped, [h[0], h[3], h[1], h[4], h[2], h[5]], [6], "a view reshaped in row-major order");
+        wide[0] = T.CreateChecked(42);
+        Assert.That(double.CreateChecked(reshaped[0]), Is.EqualTo(h[0]), "a view is copied, not shared");
+    }
+
     [Test]
     public void ReshapePermuteBroadcastToConcatAndSlice()
     {

@@ -48,7 +48,7 @@ public sealed class ReferenceTests(ITensorEngine engine)
 
     /// <summary>The loss's own weights times the sample weights (Batch,) broadcast over the per-element loss, then
     /// the reduction (Keras's denominators: the element count, or the sum of the weights).</summary>
-    private static double[] Reduce(double[] loss, double[]? own, double[]? sample, Reduction reduction)
+    internal static double[] Reduce(double[] loss, double[]? own, double[]? sample, Reduction reduction)
     {
         int perSample = sample is null ? 1 : loss.Length / sample.Length;
         double[] w = Enumerable.Range(0, loss.Length).Select(i => (own?[i] ?? 1.0) * (sample is null ? 1.0 : sample[i / perSample])).ToArray();

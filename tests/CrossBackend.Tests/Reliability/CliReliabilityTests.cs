@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using CrossBackend.Cli;
 using CrossBackend.IO;
+using CrossBackend.Testing;
 
 namespace CrossBackend.Tests.Reliability;
 
@@ -38,6 +39,9 @@ public sealed class CliReliabilityTests
         File.WriteAllBytes(path, bytes);
         return path;
     }
+
+    /// <summary>The engines the CLI can run on (<c>--backend</c> values): every engine found.</summary>
+    private static string[] EngineNames => TensorEngines.All.Select(e => e.Name).ToArray();
 
     private static float[] FePred => Cases.FePred.Select(v => (float)v).ToArray();
     private static long[] FeTrue => Cases.FeTrue.Select(v => (long)v).ToArray();
@@ -77,8 +81,7 @@ public sealed class CliReliabilityTests
 
     // ---- positive: the FastEstimator example through .npy files -------------------------------------------------
 
-    [TestCase("torch")]
-    [TestCase("numerics")]
+    [TestCaseSource(typeof(TestEngines), nameof(TestEngines.Names))]
     public void FastEstimatorExampleThroughNpyFiles(string backend)
     {
         string p = Npy("fe_pred.npy", FePred, [3, 3]), t = Npy("fe_true.npy", FeTrue, [3, 3]);
@@ -87,8 +90,7 @@ public sealed class CliReliabilityTests
         Assert.That(double.Parse(output.Trim(), System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(0.22839302).Within(1e-7));
     }
 
-    [TestCase("torch")]
-    [TestCase("numerics")]
+    [TestCaseSource(typeof(TestEngines), nameof(TestEngines.Names))]
     public void JsonOutputHasBackendShapeAndLoss(string backend)
     {
         string p = Npy("fe_pred.npy", FePred, [3, 3]), t = Npy("fe_true.npy", FeTrue, [3, 3]);
@@ -110,8 +112,7 @@ public sealed class CliReliabilityTests
             Is.EqualTo(new[] { 0.44628706, 0.10536055, 1.07002491 }).Within(1e-6));
     }
 
-    [TestCase("torch")]
-    [TestCase("numerics")]
+    [TestCaseSource(typeof(TestEngines), nameof(TestEngines.Names))]
     public void HandBuiltNpyFilesAreReadCorrectly(string backend)
     {
         // float64 predictions and bool labels, neither written by NpyFile; version 2.0 header for the labels.
@@ -125,8 +126,7 @@ public sealed class CliReliabilityTests
         Assert.That(double.Parse(output.Trim(), System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(0.22839302).Within(1e-7));
     }
 
-    [TestCase("torch")]
-    [TestCase("numerics")]
+    [TestCaseSource(typeof(TestEngines), nameof(TestEngines.Names))]
     public void NaNInPredictionsIsAValueNotAnError(string backend)
     {
         // The NaN policy (propagate) reaches the command line: exit 0, "NaN" for that element only.
@@ -138,8 +138,7 @@ public sealed class CliReliabilityTests
         Assert.That(output.Trim(), Does.StartWith("[0.22314").And.Contain(", NaN, ").And.EndWith("]"));
     }
 
-    [TestCase("torch")]
-    [TestCase("numerics")]
+    [TestCaseSource(typeof(TestEngines), nameof(TestEngines.Names))]
     public void EmptyBatchPerElementPrintsAnEmptyList(string backend)
     {
         string p = Npy("empty_pred.npy", Array.Empty<float>(), [0, 2, 3]), t = Npy("empty_true.npy", Array.Empty<float>(), [0, 2, 3]);
@@ -191,17 +190,20 @@ public sealed class CliReliabilityTests
             ("--class-weights negative weight", ["--pred", "{pred}", "--true", "{true}", "--class-weights", "1=-2"], ["`classWeights`", "classWeights[1]=-2"]),
             ("--class-weights NaN weight", ["--pred", "{pred}", "--true", "{true}", "--class-weights", "1=NaN"], ["`classWeights`", "classWeights[1]=NaN"]),
             ("--class-weights infinite weight", ["--pred", "{pred}", "--true", "{true}", "--class-weights", "1=Infinity"], ["`classWeights`", "classWeights[1]="]),
-            ("unknown backend", ["--pred", "{pred}", "--true", "{true}", "--backend", "tensorflow"], ["--backend", "tensorflow", "torch", "numerics"]),
+            ("unknown backend", ["--pred", "{pred}", "--true", "{true}", "--backend", "tensorflow"], ["--backend", "tensorflow", .. EngineNames]),
             ("unknown option", ["--pred", "{pred}", "--true", "{true}", "--frobnicate"], ["--frobnicate"]),
             ("missing --true", ["--pred", "{pred}"], ["--true"]),
         ];
         foreach (var (name, args, expect) in cases)
-        foreach (string backend in new[] { "torch", "numerics" })
+        foreach (string backend in EngineNames)
             yield return new TestCaseData(backend, args, expect).SetArgDisplayNames(name, backend);
-        yield return new TestCaseData("torch", new[] { "LOSS=sparse_nope", "--pred", "{pred}", "--true", "{true}" }, new[] { "unknown loss 'sparse_nope'", "categorical_crossentropy" })
-            .SetArgDisplayNames("unknown loss", "torch");
-        yield return new TestCaseData("torch", new[] { "NOBACKEND", "--pred", "{pred}", "--true", "{true}" }, new[] { "--backend" })
-            .SetArgDisplayNames("missing --backend", "torch");
+        // Failures before an engine is chosen: run once, with the first engine's name on the command line.
+        string any = EngineNames.FirstOrDefault() ?? "none";
+        yield return new TestCaseData(any, new[] { "LOSS=sparse_nope", "--pred", "{pred}", "--true", "{true}" },
+                (string[])["unknown loss 'sparse_nope'", .. LossRegistry.All.Select(l => l.Name)])
+            .SetArgDisplayNames("unknown loss", any);
+        yield return new TestCaseData(any, new[] { "NOBACKEND", "--pred", "{pred}", "--true", "{true}" }, new[] { "--backend" })
+            .SetArgDisplayNames("missing --backend", any);
     }
 
     [TestCaseSource(nameof(BadInputs))]

@@ -26,8 +26,19 @@ public static class TensorBytes
         Tensor<Half> h => Managed(h),
         Tensor<byte> b => Managed(b),
         Tensor<bool> b => Managed(b),
-        _ => throw new ArgumentException($"cannot snapshot a {tensor.GetType().Name}", nameof(tensor)),
+        _ => Generic(tensor),
     };
+
+    /// <summary>Any other engine's tensor, through the engine contract: shape, dtype and the values' float64 bit
+    /// patterns (a float32 NaN payload survives the widening).</summary>
+    private static TensorSnapshot Generic(object tensor)
+    {
+        ITensorEngine engine = TensorEngines.EngineOf(tensor, nameof(tensor));
+        TensorInfo info = engine.Describe(tensor);
+        double[] values = engine.ToDoubleArray(tensor, out _);
+        return new TensorSnapshot($"{engine.Name}.{info.DType.Name()}", info.Shape, info.Device,
+            MemoryMarshal.AsBytes(values.AsSpan()).ToArray());
+    }
 
     private static TensorSnapshot TorchSnapshot(torch.Tensor t)
     {

@@ -1,0 +1,30 @@
+using System.Numerics.Tensors;
+
+namespace CrossBackend.Tests.EngineSpecific.Numerics;
+
+/// <summary>
+/// System.Numerics.Tensors conventions, through its own API (numerics-only by nature, see EngineSpecific/README.md):
+/// element types the engine cannot compute with are refused by name, and a reduced loss has shape (1,) because the
+/// library has no rank-0 tensors.
+/// </summary>
+public sealed class NumericsConventionTests
+{
+    [Test]
+    public void DecimalPredictionsAreRefusedByName()
+    {
+        var p = Tensor.Create(new decimal[] { 0.5m, 0.5m }, [1, 2]);
+        var t = Tensor.Create(new decimal[] { 1m, 0m }, [1, 2]);
+        var e = Assert.Throws<ArgumentException>(() => Losses.CategoricalCrossentropy<object, object>(p, t));
+        Assert.That(e!.ParamName, Is.EqualTo("y_pred"));
+        Assert.That(e.Message, Does.Contain("floating-point").And.Contain("Received: y_pred.dtype="));
+    }
+
+    [Test]
+    public void ReducedLossHasShapeOne()
+    {
+        Tensor<float> n = Losses.CategoricalCrossentropy(Tensor.Create(Cases.FePred.Select(v => (float)v).ToArray(), [3, 3]),
+            Tensor.Create(Cases.FeTrue.Select(v => (int)v).ToArray(), [3, 3]));
+        Assert.That(n.Lengths.ToArray(), Is.EqualTo(new nint[] { 1 }), "System.Numerics.Tensors has no rank 0");
+        Assert.That(n[0], Is.EqualTo(0.22839302f).Within(1e-6));
+    }
+}
