@@ -160,17 +160,23 @@ internal sealed class SparseCategoricalCrossentropyLoss : ILossFunction
         return labels;
     }
 
-    /// <summary>The number of labels that are not integers in [0, C) nor the ignored class (NaN counts), one host read.</summary>
+    /// <summary>The number of labels that are not integers in [0, C) nor the ignored class (NaN counts), with one host
+    /// read: the smallest and largest label (and, for floating labels, whether any has a fraction) come back together.</summary>
     private static double CountInvalid<T>(ITensorOps<T> o, T labels, long classes, int? ignoreClass) where T : class
     {
         DType dtype = o.DTypeOf(labels);
         T checkedLabels = ignoreClass is { } ignored
             ? o.Where(o.Compare(CompareOp.Equal, labels, o.Scalar(ignored, dtype)), o.Scalar(0, dtype), labels)
             : labels;
-        T bad = o.Cast(o.Compare(CompareOp.Less, checkedLabels, o.Scalar(0, dtype)), DType.Float32);
-        bad = o.Add(bad, o.Cast(o.Compare(CompareOp.GreaterEqual, checkedLabels, o.Scalar(classes, dtype)), DType.Float32));
+        var parts = new List<T>
+        {
+            o.Reshape(o.Reduce(ReduceOp.Min, checkedLabels, null, keepDims: false), [1]),
+            o.Reshape(o.Reduce(ReduceOp.Max, checkedLabels, null, keepDims: false), [1]),
+        };
         if (dtype.IsFloatingPoint())
-            bad = o.Add(bad, o.Cast(o.Compare(CompareOp.NotEqual, checkedLabels, o.Unary(UnaryOp.Floor, checkedLabels)), DType.Float32));
-        return o.Item(o.Sum(bad));
+            parts.Add(o.Reshape(o.Reduce(ReduceOp.Max, o.Cast(o.Compare(CompareOp.NotEqual, checkedLabels, o.Unary(UnaryOp.Floor, checkedLabels)), dtype), null, false), [1]));
+        double[] v = o.ToHost(o.Concat(parts, 0));
+        bool valid = v[0] >= 0 && v[1] < classes && (v.Length < 3 || v[2] == 0);   // NaN fails the comparisons
+        return valid ? 0 : 1;
     }
 }
