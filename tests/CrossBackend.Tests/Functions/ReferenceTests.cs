@@ -131,6 +131,14 @@ public sealed class ReferenceTests(ITensorEngine engine)
     }
 
     [Test]
+    public void PercentilesSortNaNLast()
+    {
+        // NumPy and PyTorch sort NaN after every number: the 0th percentile is the smallest number, the 100th NaN.
+        object x = FunctionExamples.T(engine, [3, double.NaN, 1, 2, 0.1, double.NaN], [2, 3], DType.Float64);
+        Assert.That(Read(Backend.Percentile(x, [0.0, 50, 100], [1], keepdims: false)), Is.EqualTo(new[] { 1, 0.1, 3, 2, double.NaN, double.NaN }));
+    }
+
+    [Test]
     public void SeededNoiseIsTheSameOnEveryEngine()
     {
         object like = In(Data, DType.Float32);
