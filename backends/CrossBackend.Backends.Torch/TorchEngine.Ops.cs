@@ -196,6 +196,10 @@ public sealed partial class TorchEngine
     public override Tensor Slice(Tensor x, int axis, long start, long length) => x.narrow(Axis(x, axis), start, length);
 
     /// <inheritdoc/>
+    /// <remarks>One native sort; its index tensor is a temporary of the caller's scope.</remarks>
+    public override Tensor Sort(Tensor x, int axis) => x.sort(Axis(x, axis)).Values;
+
+    /// <inheritdoc/>
     public override Tensor TakeAlongAxis(Tensor x, Tensor indices, int axis) => x.gather(Axis(x, axis), Indices(indices));
 
     /// <inheritdoc/>

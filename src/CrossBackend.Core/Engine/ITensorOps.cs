@@ -115,6 +115,10 @@ public interface ITensorOps<TTensor> where TTensor : class
     /// <paramref name="axis"/>.</summary>
     TTensor Slice(TTensor x, int axis, long start, long length);
 
+    /// <summary>The values sorted ascending along <paramref name="axis"/>, NaN last (NumPy's <c>sort</c>,
+    /// <c>torch.sort(...).values</c>).</summary>
+    TTensor Sort(TTensor x, int axis);
+
     // ---- Indexing ----
 
     /// <summary>NumPy's <c>take_along_axis</c>: <paramref name="indices"/> has <paramref name="x"/>'s rank and

@@ -103,6 +103,8 @@ public abstract class TensorEngine<TTensor> : ITensorEngine, ITensorOps<TTensor>
     /// <inheritdoc/>
     public abstract TTensor Slice(TTensor x, int axis, long start, long length);
     /// <inheritdoc/>
+    public abstract TTensor Sort(TTensor x, int axis);
+    /// <inheritdoc/>
     public abstract TTensor TakeAlongAxis(TTensor x, TTensor indices, int axis);
     /// <inheritdoc/>
     public abstract TTensor Take(TTensor x, TTensor indices, int axis);

@@ -162,6 +162,11 @@ internal sealed partial class TapeOps<T>
         }, [.. xs]);
     }
 
+    /// <summary>Sorting is not differentiated (only percentiles use it).</summary>
+    public TapeTensor<T> Sort(TapeTensor<T> x, int axis) => x.Tracked
+        ? throw new NotSupportedException("The tape does not differentiate Sort (used by percentiles).")
+        : Untracked(inner.Sort(x.Value, axis));
+
     public TapeTensor<T> Slice(TapeTensor<T> x, int axis, long start, long length)
     {
         long[] shape = inner.Describe(x.Value).Shape;

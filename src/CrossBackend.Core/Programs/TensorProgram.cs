@@ -8,49 +8,134 @@ internal interface ITensorProgram
 {
     /// <summary>Computes the program's results on one engine; absent optional inputs are null.</summary>
     TTensor[] Run<TTensor>(ITensorOps<TTensor> ops, TTensor?[] inputs) where TTensor : class;
+
+    /// <summary>
+    /// The dtype result <paramref name="index"/> has, given the dtypes of the inputs as the caller passed them
+    /// (<see cref="DType.Other"/> for absent ones). Null (the default, the losses): the program accepts only
+    /// floating-point first inputs, and float16/bfloat16 results are rounded back to the input's dtype.
+    /// A program that declares its result dtypes also accepts integer and bool inputs: see <see cref="ComputeDType"/>.
+    /// </summary>
+    DType? ResultDType(int index, DType[] inputs) => null;
+
+    /// <summary>The dtype the first input is computed in, for programs that declare <see cref="ResultDType"/>: by
+    /// default the input's own floating-point dtype, and float64 for integers and bool (exact up to 2⁵³). A program
+    /// that only moves, selects or compares values (reshape, gather, maximum) may name an integer dtype: engines with
+    /// ops for it (torch) then compute natively, the others in float64.</summary>
+    DType ComputeDType(DType[] inputs) => inputs[0].IsFloatingPoint() ? inputs[0] : DType.Float64;
 }
 
 /// <summary>
 /// Dispatch, written once: finds the engine of the first input, checks that the others belong to it, adopts them into
 /// the ops' tensor type, runs the program inside the engine's scope, and computes float16/bfloat16 in float32 with one
-/// rounding of the results back to the input's dtype.
+/// rounding of the results back to the input's dtype. Programs that declare their result dtypes
+/// (<see cref="ITensorProgram.ResultDType"/>) also take integer and bool inputs: those are computed in float64 (or
+/// natively where the program is exact in any dtype and the engine has integer ops) and each result is cast once to
+/// its declared dtype, inside the engine's scope, with engines that store only float tensors converting the storage
+/// after it.
 /// </summary>
 internal static class TensorProgram
 {
-    private delegate object[] Invoker(object ops, ITensorProgram program, object?[] inputs, string[] names, DType? narrow);
+    private delegate object[] Invoker(object ops, ITensorProgram program, object?[] inputs, string[] names, DType? narrow, DType?[] targets, DType? castFirst);
 
     private static readonly ConcurrentDictionary<Type, Invoker> Invokers = new();
 
     /// <summary>Runs <paramref name="program"/>; <paramref name="names"/> name the inputs in error messages.</summary>
     public static object[] Run(ITensorProgram program, object?[] inputs, string[] names)
     {
-        object primary = inputs[0] ?? throw new ArgumentNullException(names[0]);
+        object primary = inputs[0] ?? throw new ArgumentNullException(names[0], $"Argument `{names[0]}` must be a tensor. Received: null");
         ITensorEngine engine = TensorEngines.EngineOf(primary, names[0]);
         for (int i = 1; i < inputs.Length; i++)
             if (inputs[i] is { } other) TensorEngines.RequireSameEngine(engine, other, names[i], names[0]);
 
-        DType dtype = engine.Describe(primary).DType;
-        DType? narrow = dtype.IsNarrowFloat() ? dtype : null;
+        var dtypes = new DType[inputs.Length];
+        for (int i = 0; i < inputs.Length; i++) dtypes[i] = inputs[i] is { } x ? engine.Describe(x).DType : DType.Other;
+        DType dtype = dtypes[0];
+        bool declared = program.ResultDType(0, dtypes) is not null;
+
+        object?[] compute = inputs;
         object? ops = engine.OpsFor(primary.GetType());
-        if (ops is null && narrow is { } n)
+        DType? castFirst = null;
+        if (declared)
+        {
+            DType wanted = program.ComputeDType(dtypes);
+            if (!wanted.IsFloatingPoint() && !(ops is not null && ComputesIn(ops, wanted))) wanted = DType.Float64;
+            if (wanted != dtype)
+            {
+                if (ops is not null && ComputesIn(ops, wanted)) castFirst = wanted;   // inside the engine's scope
+                else
+                {
+                    // Engines without ops for this element type (Tensor<int>) convert here, in managed memory.
+                    compute = (object?[])inputs.Clone();
+                    compute[0] = engine.Cast(primary, wanted);
+                    ops = engine.OpsFor(compute[0]!.GetType());
+                }
+                dtype = wanted;
+            }
+        }
+        DType? narrow = dtype.IsNarrowFloat() ? dtype : null;
+        if (ops is null && narrow is not null)
         {
             // Engines whose tensor type fixes the element type (Tensor<Half>) compute narrow floats after a cast here.
-            object?[] wide = inputs.Select(x => x is not null && engine.Describe(x).DType.IsNarrowFloat() ? engine.Cast(x, DType.Float32) : x).ToArray();
-            object[] results = Run(program, wide, names);
-            return results.Select(r => engine.Describe(r).DType == DType.Float32 ? engine.Cast(r, n) : r).ToArray();
+            compute = compute.Select(x => x is not null && engine.Describe(x).DType.IsNarrowFloat() ? engine.Cast(x, DType.Float32) : x).ToArray();
+            ops = engine.OpsFor(compute[0]!.GetType());
         }
-        if (ops is null) throw TensorEngines.UnsupportedDType(engine, dtype, names[0]);
-        Type opsTensorType = ops.GetType().GetInterfaces()
-            .First(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(ITensorOps<>)).GetGenericArguments()[0];
-        return Invokers.GetOrAdd(opsTensorType, CreateInvoker)(ops, program, inputs, names, narrow);
+        if (ops is null) throw TensorEngines.UnsupportedDType(engine, dtypes[0], names[0]);
+
+        Type opsTensorType = OpsTensorType(ops);
+        DType?[] targets = declared ? Targets(program, dtypes) : [];
+        // A fresh object[]: the invoker's array is the ops' TTensor[] (covariant), which cannot hold another storage type.
+        object[] results = [.. Invokers.GetOrAdd(opsTensorType, CreateInvoker)(ops, program, compute, names, narrow, targets, castFirst)];
+
+        // Engines that compute only in float tensors (Tensor<double> holding int64 values) change the storage here;
+        // the values were already rounded to the target dtype inside the scope, so this conversion is exact.
+        for (int i = 0; i < results.Length; i++)
+        {
+            DType? target = i < targets.Length ? targets[i] : narrow is { } n && engine.Describe(results[i]).DType == DType.Float32 ? n : null;
+            if (target is { } t && engine.Describe(results[i]).DType != t) results[i] = engine.Cast(results[i], t);
+        }
+        return results;
     }
+
+    /// <summary>The declared dtypes of the first results (programs return a fixed small number of results).</summary>
+    private static DType?[] Targets(ITensorProgram program, DType[] dtypes)
+    {
+        var targets = new List<DType?>();
+        for (int i = 0; i < 8 && program.ResultDType(i, dtypes) is { } t; i++) targets.Add(t);
+        return [.. targets];
+    }
+
+    private static readonly ConcurrentDictionary<(Type, DType), bool> Computes = new();
+
+    /// <summary>Whether <paramref name="ops"/> hold a tensor of <paramref name="dtype"/> as such (torch: any dtype;
+    /// an engine whose tensor type fixes the element type: only that one), probed once per ops type and dtype.</summary>
+    private static bool ComputesIn(object ops, DType dtype) => Computes.GetOrAdd((ops.GetType(), dtype), key =>
+    {
+        Type tensorType = OpsTensorType(ops);
+        return (bool)typeof(TensorProgram).GetMethod(nameof(Probe), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .MakeGenericMethod(tensorType).Invoke(null, [ops, key.Item2])!;
+    });
+
+    private static bool Probe<TTensor>(object opsObject, DType dtype) where TTensor : class
+    {
+        var ops = (ITensorOps<TTensor>)opsObject;
+        bool holds = false;
+        ops.Scoped(() =>
+        {
+            holds = ops.Describe(ops.Full([1], 0, dtype)).DType == dtype;
+            return [];
+        });
+        return holds;
+    }
+
+    private static Type OpsTensorType(object ops) => ops.GetType().GetInterfaces()
+        .First(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(ITensorOps<>)).GetGenericArguments()[0];
 
     private static Invoker CreateInvoker(Type tensorType) =>
         typeof(TensorProgram).GetMethod(nameof(Invoke), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
             .MakeGenericMethod(tensorType).CreateDelegate<Invoker>();
 
-    private static object[] Invoke<TTensor>(object opsObject, ITensorProgram program, object?[] inputs, string[] names, DType? narrow)
-        where TTensor : class
+    private static object[] Invoke<TTensor>(object opsObject, ITensorProgram program, object?[] inputs, string[] names, DType? narrow, DType?[] targets,
+        DType? castFirst) where TTensor : class
     {
         var ops = (ITensorOps<TTensor>)opsObject;
         return ops.Scoped(() =>
@@ -58,10 +143,14 @@ internal static class TensorProgram
             var typed = new TTensor?[inputs.Length];
             for (int i = 0; i < inputs.Length; i++)
                 if (inputs[i] is { } x) typed[i] = Widen(ops, ops.Adopt(x, names[i]), narrow);
+            if (castFirst is { } c) typed[0] = ops.Cast(typed[0]!, c);
             TTensor[] results = GradientTape.Current is { } tape ? tape.Run(ops, program, typed) : program.Run(ops, typed);
-            if (narrow is { } n)
-                for (int i = 0; i < results.Length; i++)
-                    if (ops.Describe(results[i]).DType == DType.Float32) results[i] = ops.Cast(results[i], n);
+            for (int i = 0; i < results.Length; i++)
+            {
+                DType current = ops.Describe(results[i]).DType;
+                DType? target = i < targets.Length ? targets[i] : narrow is { } n && current == DType.Float32 ? n : null;
+                if (target is { } t && current != t) results[i] = ops.Cast(results[i], t);
+            }
             return results;
         });
     }

@@ -1,0 +1,189 @@
+using System.Numerics;
+
+namespace CrossBackend;
+
+/// <summary>A tensor shaped like the input, filled with a constant or with host-drawn values.</summary>
+internal sealed class LikeFunction(DType? dtype, Func<int, double[]>? values, double fill)
+    : FunctionProgram(d => dtype ?? d[0], exact: true)
+{
+    /// <summary>A floating target dtype is the compute dtype, so that engines whose tensor type fixes the element
+    /// type (float32 storage) create float64 values as float64.</summary>
+    public override DType ComputeDType(DType[] inputs) => dtype is { } t && t.IsFloatingPoint() ? t : inputs[0];
+
+    public override T[] Run<T>(ITensorOps<T> o, T?[] inputs) where T : class
+    {
+        T x = inputs[0]!;
+        long[] shape = o.ShapeOf(x);
+        DType target = dtype ?? o.DTypeOf(x);
+        return [values is null ? o.Full(shape, fill, target) : o.FromValues(values(checked((int)Shapes.Count(shape))), shape, target)];
+    }
+}
+
+/// <summary>The identity: the declared result dtype does the cast (exact in any dtype).</summary>
+internal sealed class CastFunction(DType dtype) : FunctionProgram(_ => dtype, exact: true)
+{
+    public override T[] Run<T>(ITensorOps<T> o, T?[] inputs) where T : class => [inputs[0]!];
+}
+
+/// <summary>1 when any value is NaN or ±∞, else 0.</summary>
+internal sealed class NonFiniteFunction() : FunctionProgram(ResultDTypes.Fixed(DType.Float64))
+{
+    public override T[] Run<T>(ITensorOps<T> o, T?[] inputs) where T : class
+    {
+        T x = inputs[0]!;
+        DType dtype = o.DTypeOf(x);
+        T nan = o.CompareAs(CompareOp.NotEqual, x, x, dtype);
+        T inf = o.CompareAs(CompareOp.Equal, o.Abs(x), o.Scalar(double.PositiveInfinity, dtype), dtype);
+        return [o.Reduce(ReduceOp.Max, o.Add(nan, inf), null, keepDims: false)];
+    }
+}
+
+public static partial class Backend
+{
+    /// <summary>Ones shaped like <paramref name="tensor"/> (FastEstimator's <c>ones_like</c>), in <paramref name="dtype"/>
+    /// or the tensor's dtype.</summary>
+    /// <remarks><b>Example</b> (FastEstimator): [[0, 1], [2, 3]] → <b>[[1, 1], [1, 1]]</b> (int); with float32 → <b>[[1.0, 1.0], [1.0, 1.0]]</b>.</remarks>
+    public static object OnesLike(object tensor, DType? dtype = null) => RunUntyped(new LikeFunction(dtype, null, 1), [tensor], TensorName);
+
+    /// <summary>Zeros shaped like <paramref name="tensor"/> (FastEstimator's <c>zeros_like</c>), in <paramref name="dtype"/>
+    /// or the tensor's dtype.</summary>
+    /// <remarks><b>Example</b> (FastEstimator): [[0, 1], [2, 3]] → <b>[[0, 0], [0, 0]]</b>.</remarks>
+    public static object ZerosLike(object tensor, DType? dtype = null) => RunUntyped(new LikeFunction(dtype, null, 0), [tensor], TensorName);
+
+    /// <summary>Uniform noise in [<paramref name="minval"/>, <paramref name="maxval"/>) shaped like <paramref name="tensor"/>
+    /// (FastEstimator's <c>random_uniform_like</c>, default float32). The values come from <see cref="HostRandom"/>
+    /// (xoshiro256**, documented there), drawn on the host: the same <paramref name="seed"/> gives the same numbers on
+    /// every engine (FastEstimator uses each framework's own generator, so its numbers differ between NumPy and
+    /// PyTorch). Without a seed, one is drawn from <see cref="Random.Shared"/>.</summary>
+    public static object RandomUniformLike(object tensor, double minval = 0.0, double maxval = 1.0, DType dtype = DType.Float32, long? seed = null)
+    {
+        if (!(minval < maxval))
+            throw new ArgumentException($"Argument `minval` must be below `maxval`. Received: minval={minval}, maxval={maxval}", nameof(minval));
+        RequireFloat(dtype);
+        long s = seed ?? Random.Shared.NextInt64();
+        return RunUntyped(new LikeFunction(dtype, n => new HostRandom(s).Uniform(n, minval, maxval), 0), [tensor], TensorName);
+    }
+
+    /// <summary>Normal noise of <paramref name="mean"/> and <paramref name="std"/> shaped like <paramref name="tensor"/>
+    /// (FastEstimator's <c>random_normal_like</c>, default float32), drawn on the host as
+    /// <see cref="RandomUniformLike"/> (Box–Muller over xoshiro256**): same seed, same numbers on every engine.</summary>
+    public static object RandomNormalLike(object tensor, double mean = 0.0, double std = 1.0, DType dtype = DType.Float32, long? seed = null)
+    {
+        if (!(std >= 0))
+            throw new ArgumentException($"Argument `std` must be ≥ 0. Received: std={std}", nameof(std));
+        RequireFloat(dtype);
+        long s = seed ?? Random.Shared.NextInt64();
+        return RunUntyped(new LikeFunction(dtype, n => new HostRandom(s).Normal(n, mean, std), 0), [tensor], TensorName);
+    }
+
+    private static void RequireFloat(DType dtype)
+    {
+        if (!dtype.IsFloatingPoint())
+            throw new ArgumentException($"Argument `dtype` must be a floating-point dtype. Received: dtype={dtype.Name()}", nameof(dtype));
+    }
+
+    /// <summary>The tensor converted to <paramref name="dtype"/> (FastEstimator's <c>cast</c>; floats to integers
+    /// truncate toward zero). On torch one <c>to_type</c> call.</summary>
+    /// <remarks><b>Example</b> (FastEstimator): ones of float32 cast to "float64" report float64; to "uint8", uint8.</remarks>
+    public static object Cast<T>(T tensor, DType dtype) where T : class => RunUntyped(new CastFunction(dtype), [tensor], TensorName);
+
+    /// <summary><see cref="Cast{T}(T, DType)"/> with NumPy's dtype name ("uint8", "int8", "int16", "int32", "int64",
+    /// "float16", "bfloat16", "float32", "float64", "bool").</summary>
+    public static object Cast<T>(T tensor, string dtype) where T : class => Cast(tensor, ParseDType(dtype));
+
+    /// <summary>The tensor's dtype (FastEstimator's <c>to_type</c> for one tensor).</summary>
+    public static DType ToType(object tensor) => Inspect(tensor, nameof(tensor)).Info.DType;
+
+    /// <summary>The tensor in float32 (FastEstimator's <c>convert_tensor_precision</c>: its current version always
+    /// casts to float32; earlier versions gave float16 under mixed precision).</summary>
+    public static object ConvertTensorPrecision(object tensor) => Cast(tensor, DType.Float32);
+
+    /// <summary>Whether any value is NaN or ±∞ (FastEstimator's <c>check_nan</c>, which tests both despite its name).</summary>
+    /// <remarks><b>Example</b> (FastEstimator): [[[1.0, 2.0], [3.0, NaN]], [[5.0, 6.0], [7.0, 8.0]]] → <b>true</b>.
+    /// Integer tensors are always finite. Reads one number back to the host.</remarks>
+    public static bool CheckNan(object tensor)
+    {
+        (ITensorEngine engine, TensorInfo info) = Inspect(tensor, nameof(tensor));
+        if (!info.DType.IsFloatingPoint() || Shapes.Count(info.Shape) == 0) return false;
+        object flag = RunUntyped(new NonFiniteFunction(), [tensor], TensorName);
+        return engine.ToDoubleArray(flag, out _)[0] != 0;
+    }
+
+    internal static DType ParseDType(string dtype)
+    {
+        ArgumentNullException.ThrowIfNull(dtype);
+        string name = dtype.Trim().ToLowerInvariant() switch { "double" => "float64", "float" => "float32", "half" => "float16", "long" => "int64", "int" => "int32", var n => n };
+        return Enum.TryParse(name, ignoreCase: true, out DType parsed) && parsed != DType.Other
+            ? parsed
+            : throw new ArgumentException($"Argument `dtype` must be a NumPy dtype name (uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64, bool). Received: dtype=\"{dtype}\"", nameof(dtype));
+    }
+
+    /// <summary>A tensor of <paramref name="engine"/> from a .NET array (FastEstimator's <c>to_tensor</c>): a flat
+    /// array with <paramref name="shape"/>, or a multi-dimensional array (<c>float[,]</c>) whose shape is its own; in
+    /// <paramref name="dtype"/> or the array's element type.</summary>
+    public static object ToTensor(Array data, ITensorEngine engine, DType? dtype = null, long[]? shape = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(engine);
+        long[] own = Enumerable.Range(0, data.Rank).Select(d => (long)data.GetLength(d)).ToArray();
+        Array flat = data;
+        if (data.Rank > 1)
+        {
+            flat = Array.CreateInstance(data.GetType().GetElementType()!, data.Length);
+            int i = 0;
+            foreach (object? v in data) flat.SetValue(v, i++);
+        }
+        long[] target = shape ?? own;
+        if (Shapes.Count(target) != data.Length)
+            throw new ArgumentException($"Argument `shape` must describe {data.Length} elements, as `data` holds. Received: shape={TensorInfo.FormatShape(target)}", nameof(shape));
+        object tensor = engine.FromArray(flat, target);
+        return dtype is { } d && engine.Describe(tensor).DType != d ? engine.Cast(tensor, d) : tensor;
+    }
+
+    /// <summary><see cref="ToTensor(Array, ITensorEngine, DType?, long[])"/> with the engine named ("torch", "numerics").</summary>
+    public static object ToTensor(Array data, string targetType, DType? dtype = null, long[]? shape = null) =>
+        ToTensor(data, TensorEngines.Named(targetType), dtype, shape);
+
+    /// <summary>A tensor of any engine copied to <paramref name="engine"/> with its shape (in the same element order —
+    /// no layout change) and dtype, or <paramref name="dtype"/>.</summary>
+    public static object ToTensor(object tensor, ITensorEngine engine, DType? dtype = null)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        (ITensorEngine from, TensorInfo info) = Inspect(tensor, nameof(tensor));
+        if (from == engine) return dtype is { } same && same != info.DType ? engine.Cast(tensor, same) : tensor;
+        double[] values = from.ToDoubleArray(tensor, out long[] shape);
+        object copy = engine.FromArray(values, shape);
+        DType want = dtype ?? info.DType;
+        return engine.Describe(copy).DType == want ? copy : engine.Cast(copy, want);
+    }
+
+    /// <summary>The values on the host, row-major, in the .NET type of the tensor's dtype (FastEstimator's
+    /// <c>to_number</c>): <c>float[]</c>, <c>double[]</c>, <c>int[]</c>, <c>long[]</c>, <c>Half[]</c>, <c>bool[]</c>, ...
+    /// (bfloat16 as <c>float[]</c>). The shape is <see cref="GetShape"/>'s. Values pass through float64: int64 values
+    /// beyond 2⁵³ are rounded.</summary>
+    public static Array ToNumber(object tensor)
+    {
+        (ITensorEngine engine, TensorInfo info) = Inspect(tensor, nameof(tensor));
+        double[] v = engine.ToDoubleArray(tensor, out _);
+        return info.DType switch
+        {
+            DType.Float64 => v,
+            DType.Float32 or DType.BFloat16 => v.Select(x => (float)x).ToArray(),
+            DType.Float16 => v.Select(x => (Half)x).ToArray(),
+            DType.Int64 => v.Select(x => (long)x).ToArray(),
+            DType.Int32 => v.Select(x => (int)x).ToArray(),
+            DType.Int16 => v.Select(x => (short)x).ToArray(),
+            DType.Int8 => v.Select(x => (sbyte)x).ToArray(),
+            DType.UInt8 => v.Select(x => (byte)x).ToArray(),
+            DType.Bool => v.Select(x => x != 0).ToArray(),
+            _ => v,
+        };
+    }
+
+    /// <summary>The values on the host, row-major, converted to <typeparamref name="TNumber"/> (saturating).</summary>
+    public static TNumber[] ToNumber<TNumber>(object tensor) where TNumber : struct, INumberBase<TNumber>
+    {
+        (ITensorEngine engine, _) = Inspect(tensor, nameof(tensor));
+        return engine.ToDoubleArray(tensor, out _).Select(TNumber.CreateSaturating).ToArray();
+    }
+}

@@ -1,0 +1,159 @@
+namespace CrossBackend;
+
+/// <summary>One element-wise op of one tensor.</summary>
+internal sealed class UnaryFunction(UnaryOp op, Func<DType[], DType> result, bool exact = false) : FunctionProgram(result, exact)
+{
+    public override T[] Run<T>(ITensorOps<T> o, T?[] inputs) where T : class => [o.Unary(op, inputs[0]!)];
+}
+
+/// <summary>One element-wise op of two tensors, or of a tensor and a constant, broadcast.</summary>
+internal sealed class BinaryFunction(BinaryOp op, string aName, string bName, double? constant, Func<DType[], DType> result, bool exact = false)
+    : BinaryFunctionProgram(result, exact)
+{
+    public override T[] Run<T>(ITensorOps<T> o, T?[] inputs) where T : class
+    {
+        T a = inputs[0]!;
+        T b;
+        if (constant is { } c) b = o.Scalar(c, o.DTypeOf(a));
+        else
+        {
+            b = Align(o, a, inputs[1]!);
+            Backend.RequireBroadcast(o.ShapeOf(a), o.ShapeOf(b), aName, bName);
+        }
+        return [o.Binary(op, a, b)];
+    }
+}
+
+/// <summary>Clamping to optional bounds.</summary>
+internal sealed class ClipFunction(double min, double max) : FunctionProgram(ResultDTypes.SameAsInput)
+{
+    public override T[] Run<T>(ITensorOps<T> o, T?[] inputs) where T : class => [o.Clip(inputs[0]!, min, max)];
+}
+
+/// <summary>Softmax along an axis.</summary>
+internal sealed class SoftmaxFunction(int axis) : FunctionProgram(ResultDTypes.FloatForIntegers)
+{
+    public override T[] Run<T>(ITensorOps<T> o, T?[] inputs) where T : class
+    {
+        T x = inputs[0]!;
+        long[] shape = o.ShapeOf(x);
+        return [o.Softmax(x, Backend.Axis(axis, shape.Length, "axis", "tensor", shape))];
+    }
+}
+
+public static partial class Backend
+{
+    private static readonly string[] TensorName = ["tensor"];
+
+    /// <summary>The absolute value, element-wise (FastEstimator's <c>abs</c>; integers stay integers).</summary>
+    /// <remarks><b>Example</b> (FastEstimator): [-2, 7, -19] → <b>[2, 7, 19]</b> on every engine.</remarks>
+    /// <param name="tensor">A tensor of any engine and numeric dtype.</param>
+    /// <returns>A tensor of the same engine, shape and dtype.</returns>
+    public static T Abs<T>(T tensor) where T : class =>
+        Run<T>(nameof(Abs), new UnaryFunction(UnaryOp.Abs, ResultDTypes.SameAsInput, exact: true), [tensor], TensorName);
+
+    /// <summary>The sign, −1, 0 or 1, element-wise (FastEstimator's <c>sign</c>; NaN stays NaN; integers stay integers).</summary>
+    /// <remarks><b>Example</b> (FastEstimator): [-2, 7, -19] → <b>[-1, 1, -1]</b>.</remarks>
+    public static T Sign<T>(T tensor) where T : class =>
+        Run<T>(nameof(Sign), new UnaryFunction(UnaryOp.Sign, ResultDTypes.SameAsInput, exact: true), [tensor], TensorName);
+
+    /// <summary>eˣ element-wise (FastEstimator's <c>exp</c>). Integers give float32 (Keras; NumPy gives float64).</summary>
+    /// <remarks><b>Example</b> (FastEstimator): [-2, 2, 1] → <b>[0.1353, 7.3891, 2.7183]</b>.</remarks>
+    public static T Exp<T>(T tensor) where T : class =>
+        Run<T>(nameof(Exp), new UnaryFunction(UnaryOp.Exp, ResultDTypes.FloatForIntegers), [tensor], TensorName);
+
+    /// <summary>√x element-wise (FastEstimator's <c>tensor_sqrt</c>; NaN below 0). Integers give float32.</summary>
+    /// <remarks><b>Example</b> (FastEstimator): [[1, 4, 6], [4, 9, 16]] → <b>[[1, 2, 2.44948974], [2, 3, 4]]</b>.</remarks>
+    public static T TensorSqrt<T>(T tensor) where T : class =>
+        Run<T>(nameof(TensorSqrt), new UnaryFunction(UnaryOp.Sqrt, ResultDTypes.FloatForIntegers), [tensor], TensorName);
+
+    /// <summary>Rounds to the nearest integer, ties to even (FastEstimator's <c>tensor_round</c>: <c>np.round</c>,
+    /// <c>torch.round</c>; Python's <c>round</c> also ties to even). The dtype is kept.</summary>
+    /// <remarks><b>Example</b> (FastEstimator): [[1.25, 4.5, 6], [4, 9.11, 16]] → <b>[[1, 4, 6], [4, 9, 16]]</b> (4.5 → 4).</remarks>
+    public static T TensorRound<T>(T tensor) where T : class =>
+        Run<T>(nameof(TensorRound), new UnaryFunction(UnaryOp.Round, ResultDTypes.SameAsInput), [tensor], TensorName);
+
+    /// <summary><paramref name="tensor"/> raised to <paramref name="power"/> element-wise (FastEstimator's
+    /// <c>pow</c>; the dtype is kept, so integers to integer powers stay exact).</summary>
+    /// <remarks><b>Example</b> (FastEstimator): pow([-2, 7, -19], 2) → <b>[4, 49, 361]</b>.</remarks>
+    public static T Pow<T>(T tensor, double power) where T : class =>
+        Run<T>(nameof(Pow), new BinaryFunction(BinaryOp.Power, "tensor", "power", power, ResultDTypes.SameAsInput), [tensor], TensorName);
+
+    /// <summary><paramref name="tensor"/> raised to a tensor of powers of the same engine, broadcast; the result has
+    /// the promoted dtype of both.</summary>
+    public static T Pow<T>(T tensor, T power) where T : class =>
+        Run<T>(nameof(Pow), new BinaryFunction(BinaryOp.Power, "tensor", "power", null, ResultDTypes.PromoteFirstTwo), [tensor, power], ["tensor", "power"]);
+
+    /// <summary>xᵖᵒʷᵉʳ element-wise (FastEstimator's <c>tensor_pow</c>; the same as <see cref="Pow{T}(T, double)"/>).</summary>
+    /// <remarks><b>Example</b> (FastEstimator): [[1, 4, 6], [2.3, 0.5, 0]] ^ 3.2 → <b>[[1, 84.449, 309.089], [14.372, 0.109, 0]]</b>;
+    /// ^ 0.21 → <b>[[1, 1.338, 1.457], [1.191, 0.865, 0]]</b>.</remarks>
+    public static T TensorPow<T>(T tensor, double power) where T : class =>
+        Run<T>(nameof(TensorPow), new BinaryFunction(BinaryOp.Power, "tensor", "power", power, ResultDTypes.SameAsInput), [tensor], TensorName);
+
+    /// <summary>The element-wise maximum of two tensors of one engine, broadcast (FastEstimator's <c>maximum</c>;
+    /// NaN if either is NaN). The result has the promoted dtype.</summary>
+    /// <remarks><b>Example</b> (FastEstimator): [[2, 7, 6]] and [[2, 7, 5]] → <b>[[2, 7, 6]]</b>.</remarks>
+    public static T Maximum<T>(T tensor1, T tensor2) where T : class =>
+        Run<T>(nameof(Maximum), new BinaryFunction(BinaryOp.Maximum, "tensor1", "tensor2", null, ResultDTypes.PromoteFirstTwo, exact: true),
+            [tensor1, tensor2], ["tensor1", "tensor2"]);
+
+    /// <summary>The element-wise minimum of two tensors of one engine, broadcast (NaN if either is NaN).</summary>
+    public static T Minimum<T>(T tensor1, T tensor2) where T : class =>
+        Run<T>(nameof(Minimum), new BinaryFunction(BinaryOp.Minimum, "tensor1", "tensor2", null, ResultDTypes.PromoteFirstTwo, exact: true),
+            [tensor1, tensor2], ["tensor1", "tensor2"]);
+
+    /// <summary>Clips values to [<paramref name="minValue"/>, <paramref name="maxValue"/>] (FastEstimator's
+    /// <c>clip_by_value</c>); a null bound does not clip on that side, and at least one bound is required. The bounds
+    /// are rounded to the tensor's dtype (in float32, 0.1 is 0.100000001). NaN stays NaN.</summary>
+    /// <remarks><b>Example</b> (FastEstimator): [-5, 4, 2, 0, 9, -2] with min −2, max 3 → <b>[-2, 3, 2, 0, 3, -2]</b>;
+    /// min −2 only → <b>[-2, 4, 2, 0, 9, -2]</b>.</remarks>
+    public static T ClipByValue<T>(T tensor, double? minValue = null, double? maxValue = null) where T : class
+    {
+        if (minValue is null && maxValue is null)
+            throw new ArgumentException("Arguments `minValue` and `maxValue` must not both be null: give at least one bound. Received: minValue=null, maxValue=null", nameof(minValue));
+        if (minValue > maxValue)
+            throw new ArgumentException($"Argument `minValue` must not exceed `maxValue`. Received: minValue={minValue}, maxValue={maxValue}", nameof(minValue));
+        return Run<T>(nameof(ClipByValue), new ClipFunction(minValue ?? double.NegativeInfinity, maxValue ?? double.PositiveInfinity), [tensor], TensorName);
+    }
+
+    /// <summary>a + b, broadcast, in the promoted dtype (FastEstimator uses Python's <c>+</c>).</summary>
+    public static T Add<T>(T a, T b) where T : class =>
+        Run<T>(nameof(Add), new BinaryFunction(BinaryOp.Add, "a", "b", null, ResultDTypes.PromoteFirstTwo), [a, b], ["a", "b"]);
+
+    /// <summary>a + b with a constant rounded to a's dtype.</summary>
+    public static T Add<T>(T a, double b) where T : class =>
+        Run<T>(nameof(Add), new BinaryFunction(BinaryOp.Add, "a", "b", b, ResultDTypes.SameAsInput), [a], ["a"]);
+
+    /// <summary>a − b, broadcast, in the promoted dtype.</summary>
+    public static T Subtract<T>(T a, T b) where T : class =>
+        Run<T>(nameof(Subtract), new BinaryFunction(BinaryOp.Subtract, "a", "b", null, ResultDTypes.PromoteFirstTwo), [a, b], ["a", "b"]);
+
+    /// <summary>a − b with a constant rounded to a's dtype.</summary>
+    public static T Subtract<T>(T a, double b) where T : class =>
+        Run<T>(nameof(Subtract), new BinaryFunction(BinaryOp.Subtract, "a", "b", b, ResultDTypes.SameAsInput), [a], ["a"]);
+
+    /// <summary>a · b element-wise, broadcast, in the promoted dtype.</summary>
+    public static T Multiply<T>(T a, T b) where T : class =>
+        Run<T>(nameof(Multiply), new BinaryFunction(BinaryOp.Multiply, "a", "b", null, ResultDTypes.PromoteFirstTwo), [a, b], ["a", "b"]);
+
+    /// <summary>a · b with a constant rounded to a's dtype.</summary>
+    public static T Multiply<T>(T a, double b) where T : class =>
+        Run<T>(nameof(Multiply), new BinaryFunction(BinaryOp.Multiply, "a", "b", b, ResultDTypes.SameAsInput), [a], ["a"]);
+
+    /// <summary>a / b, broadcast (true division: integers give float32, as Keras; IEEE: x/0 = ±∞).</summary>
+    public static T Divide<T>(T a, T b) where T : class =>
+        Run<T>(nameof(Divide), new BinaryFunction(BinaryOp.Divide, "a", "b", null, d => ResultDTypes.FloatForIntegers([ResultDTypes.Promote(d[0], d[1])])), [a, b], ["a", "b"]);
+
+    /// <summary>a / b with a constant (integers give float32).</summary>
+    public static T Divide<T>(T a, double b) where T : class =>
+        Run<T>(nameof(Divide), new BinaryFunction(BinaryOp.Divide, "a", "b", b, ResultDTypes.FloatForIntegers), [a], ["a"]);
+
+    /// <summary>max(x, 0) element-wise (Keras's <c>relu</c>; FastEstimator's <c>maximum</c> with zeros).</summary>
+    public static T Relu<T>(T tensor) where T : class =>
+        Run<T>(nameof(Relu), new BinaryFunction(BinaryOp.Maximum, "tensor", "0", 0, ResultDTypes.SameAsInput, exact: true), [tensor], TensorName);
+
+    /// <summary>exp(x − max) / Σ exp(x − max) along <paramref name="axis"/> (Keras's <c>softmax</c>; default the last
+    /// axis, as Keras — pass the class axis explicitly for channels-first image tensors). Integers give float32.</summary>
+    public static T Softmax<T>(T tensor, int axis = -1) where T : class =>
+        Run<T>(nameof(Softmax), new SoftmaxFunction(axis), [tensor], TensorName);
+}

@@ -1,0 +1,112 @@
+namespace CrossBackend;
+
+/// <summary>Rows of a tensor picked along axis 0 (FastEstimator's <c>gather</c>).</summary>
+internal sealed class GatherFunction() : FunctionProgram(ResultDTypes.SameAsInput, exact: true)
+{
+    public override T[] Run<T>(ITensorOps<T> o, T?[] inputs) where T : class
+    {
+        T x = inputs[0]!, indices = inputs[1]!;
+        long[] shape = o.ShapeOf(x), indexShape = o.ShapeOf(indices);
+        if (shape.Length == 0)
+            throw new ArgumentException("Argument `tensor` must have at least one axis to gather along. Received: tensor.shape=()", "tensor");
+        // FastEstimator squeezes the indices first: (batch, 1) picks like (batch,).
+        long[] squeezed = indexShape.Where(d => d != 1).ToArray();
+        if (squeezed.Length == 0) squeezed = [1];
+        RequireIndices(o, indices, shape[0], "indices");
+        return [o.Take(x, o.Reshape(indices, squeezed), 0)];
+    }
+
+    internal static void RequireIndices<T>(ITensorOps<T> o, T indices, long n, string name) where T : class
+    {
+        foreach (double v in o.ToHost(indices))
+            if (!(v == Math.Floor(v) && v >= -n && v < n))
+                throw new ArgumentOutOfRangeException(name, v, $"Argument `{name}` must hold whole numbers in [{-n}, {n}). Received: {name} holds {v}");
+    }
+}
+
+/// <summary>One element per batch row: <c>tensor[arange(batch), indices]</c>.</summary>
+internal sealed class GatherFromBatchFunction() : FunctionProgram(ResultDTypes.SameAsInput, exact: true)
+{
+    public override T[] Run<T>(ITensorOps<T> o, T?[] inputs) where T : class
+    {
+        T x = inputs[0]!, indices = inputs[1]!;
+        long[] shape = o.ShapeOf(x), indexShape = o.ShapeOf(indices);
+        if (shape.Length < 2)
+            throw new ArgumentException($"Argument `tensor` must have shape (batch, d1, ...), rank ≥ 2. Received: tensor.shape={TensorInfo.FormatShape(shape)}", "tensor");
+        if (Shapes.Count(indexShape) != shape[0] || indexShape.Length == 0 || indexShape[0] != shape[0])
+            throw new ArgumentException($"Argument `indices` must have shape (batch,) or (batch, 1) with the batch of `tensor`. Received: indices.shape={TensorInfo.FormatShape(indexShape)}, tensor.shape={TensorInfo.FormatShape(shape)}", "indices");
+        GatherFunction.RequireIndices(o, indices, shape[1], "indices");
+        // (batch, 1, 1, ...) broadcast over the trailing axes, then one take-along-axis on axis 1.
+        long[] lifted = [shape[0], 1, .. Enumerable.Repeat(1L, shape.Length - 2)];
+        long[] target = [shape[0], 1, .. shape[2..]];
+        T index = o.BroadcastTo(o.Reshape(indices, lifted), target);
+        return [o.Reshape(o.TakeAlongAxis(x, index, 1), Shapes.Without(target, 1))];
+    }
+}
+
+/// <summary><c>yes</c> where the condition holds, else <c>no</c>; inputs ordered [values..., condition].</summary>
+internal sealed class WhereFunction(double? yes, double? no, DType constantDType) : FunctionProgram(
+    d => yes is null && no is null ? constantDType : d[0], exact: true)
+{
+    public override DType ComputeDType(DType[] inputs)
+    {
+        DType own = yes is null && no is null ? constantDType : inputs[0];
+        return own.IsFloatingPoint() ? own : (yes is null && no is null ? DType.Float64 : own);
+    }
+
+    public override T[] Run<T>(ITensorOps<T> o, T?[] inputs) where T : class
+    {
+        T condition = inputs[^1]!;
+        if (yes is null && no is null)
+        {
+            DType dtype = constantDType.IsFloatingPoint() ? constantDType : DType.Float64;
+            return [o.Where(condition, o.Scalar(yes ?? 0, dtype), o.Scalar(no ?? 0, dtype))];
+        }
+        T first = inputs[0]!;
+        DType own = o.DTypeOf(first);
+        T a = yes is { } y ? o.Scalar(y, own) : first;
+        T b = no is { } n ? o.Scalar(n, own) : yes is null && inputs.Length == 3 ? Cast(o, inputs[1]!, own) : first;
+        foreach ((T t, string name) in new[] { (a, "yes"), (b, "no") })
+            Backend.RequireBroadcast(o.ShapeOf(condition), o.ShapeOf(t), "condition", name);
+        return [o.Where(condition, a, b)];
+    }
+
+    private static T Cast<T>(ITensorOps<T> o, T x, DType dtype) where T : class => o.DTypeOf(x) == dtype ? x : o.Cast(x, dtype);
+}
+
+public static partial class Backend
+{
+    /// <summary>The rows of <paramref name="tensor"/> at <paramref name="indices"/> along axis 0 (FastEstimator's
+    /// <c>gather</c>: indices of any integer or float dtype, squeezed first, so (n, 1) picks like (n,)). Negative
+    /// indices count from the end (NumPy).</summary>
+    /// <remarks><b>Example</b> (FastEstimator): indices [1, 0, 1] of [[0, 1], [2, 3], [4, 5]] → <b>[[2, 3], [0, 1], [2, 3]]</b>.</remarks>
+    public static T Gather<T>(T tensor, object indices) where T : class =>
+        Run<T>(nameof(Gather), new GatherFunction(), [tensor, indices], ["tensor", "indices"]);
+
+    /// <summary>For each batch row b, <c>tensor[b, indices[b]]</c> (FastEstimator's <c>gather_from_batch</c>):
+    /// (batch, d1, d2, …) with indices (batch,) or (batch, 1) gives (batch, d2, …).</summary>
+    /// <remarks><b>Example</b> (FastEstimator): indices [1, 0, 1] of [[0, 1], [2, 3], [4, 5]] → <b>[1, 2, 5]</b>; of
+    /// [[[0, 1], [2, 3]], [[4, 5], [6, 7]], [[8, 9], [10, 11]]] → <b>[[2, 3], [4, 5], [10, 11]]</b>.</remarks>
+    public static T GatherFromBatch<T>(T tensor, object indices) where T : class =>
+        Run<T>(nameof(GatherFromBatch), new GatherFromBatchFunction(), [tensor, indices], ["tensor", "indices"]);
+
+    /// <summary><paramref name="yes"/> where <paramref name="condition"/> is true (non-zero), else <paramref name="no"/>,
+    /// broadcast (FastEstimator's <c>where</c>); <paramref name="no"/> is cast to <paramref name="yes"/>'s dtype, as
+    /// FastEstimator does on torch.</summary>
+    /// <remarks><b>Example</b> (FastEstimator): n = [[0, 1, 2], [3, 4, 5], [6, 7, 8]], where(n &gt; 4, n, −1) →
+    /// <b>[[-1, -1, -1], [-1, -1, 5], [6, 7, 8]]</b>.</remarks>
+    public static T Where<T>(object condition, T yes, T no) where T : class =>
+        Run<T>(nameof(Where), new WhereFunction(null, null, DType.Other), [yes, no, condition], ["yes", "no", "condition"]);
+
+    /// <summary><see cref="Where{T}(object, T, T)"/> with a constant for <paramref name="no"/>, in <paramref name="yes"/>'s dtype.</summary>
+    public static T Where<T>(object condition, T yes, double no) where T : class =>
+        Run<T>(nameof(Where), new WhereFunction(null, no, DType.Other), [yes, condition], ["yes", "condition"]);
+
+    /// <summary><see cref="Where{T}(object, T, T)"/> with a constant for <paramref name="yes"/>, in <paramref name="no"/>'s dtype.</summary>
+    public static T Where<T>(object condition, double yes, T no) where T : class =>
+        Run<T>(nameof(Where), new WhereFunction(yes, null, DType.Other), [no, condition], ["no", "condition"]);
+
+    /// <summary><see cref="Where{T}(object, T, T)"/> with two constants, in <paramref name="dtype"/> (default float32).</summary>
+    public static object Where(object condition, double yes, double no, DType dtype = DType.Float32) =>
+        RunUntyped(new WhereFunction(yes, no, dtype), [condition], ["condition"]);
+}

@@ -1,0 +1,82 @@
+namespace CrossBackend;
+
+/// <summary>Float64 stays float64; everything else is computed and returned in float32 (FastEstimator converts to
+/// float32 first; keeping float64 keeps float64 pipelines exact).</summary>
+internal abstract class Float32Program() : FunctionProgram(d => d[0] == DType.Float64 ? DType.Float64 : DType.Float32)
+{
+    public override DType ComputeDType(DType[] inputs) => inputs[0] == DType.Float64 ? DType.Float64 : DType.Float32;
+}
+
+/// <summary>(x − mean·max_pixel) / (std·max_pixel + ε) with per-channel constants on the engine's image channel axis.</summary>
+internal sealed class NormalizeFunction(double[] mean, double[] std, double maxPixelValue, double epsilon) : Float32Program
+{
+    public override T[] Run<T>(ITensorOps<T> o, T?[] inputs) where T : class
+    {
+        T x = inputs[0]!;
+        long[] shape = o.ShapeOf(x);
+        DType dtype = o.DTypeOf(x);
+        return [o.Div(o.Sub(x, Constant(o, shape, dtype, mean.Select(m => m * maxPixelValue).ToArray(), "mean")),
+            Constant(o, shape, dtype, std.Select(s => s * maxPixelValue + epsilon).ToArray(), "std"))];
+    }
+
+    /// <summary>A scalar, or a vector along the channel axis: the last on channels-last engines, third from the end
+    /// (…, C, H, W) on channels-first ones (torchvision's <c>Normalize</c>).</summary>
+    private static T Constant<T>(ITensorOps<T> o, long[] shape, DType dtype, double[] values, string name) where T : class
+    {
+        if (values.Length == 1) return o.Scalar(values[0], dtype);
+        bool channelsLast = o.Engine.ClassAxis == -1;
+        int axis = channelsLast ? shape.Length - 1 : shape.Length - 3;
+        if (axis < 0 || shape[axis] != values.Length)
+            throw new ArgumentException(
+                $"Argument `{name}` must hold one value or one per channel ({(channelsLast ? "last axis" : "axis −3 of (…, C, H, W)")} on the {o.Engine.Name} engine). Received: {name} has {values.Length} values, tensor.shape={TensorInfo.FormatShape(shape)}",
+                name);
+        long[] constantShape = [values.Length, .. Enumerable.Repeat(1L, shape.Length - 1 - axis)];
+        return o.FromValues(values, constantShape, dtype);
+    }
+}
+
+/// <summary>(x − mean) / max(std, ε) over all elements.</summary>
+internal sealed class ZScoreFunction(double epsilon) : Float32Program
+{
+    public override T[] Run<T>(ITensorOps<T> o, T?[] inputs) where T : class
+    {
+        T x = inputs[0]!;
+        T mean = o.Mean(x);
+        T std = o.Sqrt(o.Mean(o.Square(o.Sub(x, mean))));
+        return [o.Div(o.Sub(x, mean), o.Maximum(std, epsilon))];
+    }
+}
+
+public static partial class Backend
+{
+    /// <summary>
+    /// (x − mean·maxPixelValue) / (std·maxPixelValue + epsilon) (FastEstimator's <c>tensor_normalize</c>), with
+    /// <paramref name="mean"/> and <paramref name="std"/> either one value for all elements or one per channel: the
+    /// channel axis is the engine's image channel axis — last on channels-last engines (NumPy/TensorFlow broadcasting),
+    /// (…, C, H, W) on channels-first ones (torchvision's <c>Normalize</c>). Defaults: ImageNet's mean and std, 255.
+    /// float64 stays float64, every other dtype gives float32 (FastEstimator: float32).
+    /// </summary>
+    /// <remarks><b>Example</b> (FastEstimator): [[[1, 2], [3, 4]], [[5, 6], [7, 8]]] with mean 0.5625, std 0.2864, max 8 →
+    /// <b>[[[-1.52752516, -1.0910894], [-0.65465364, -0.21821788]], [[0.21821788, 0.65465364], [1.0910894, 1.52752516]]]</b>;
+    /// with mean (0.5, 0.625), std (0.2795, 0.2795) (channels-last) → <b>[[[-1.34164073, -1.34164073], [-0.44721358, -0.44721358]], …]</b>.
+    /// FastEstimator's printed numbers divide by the exact deviations √5.25 and √5; with the rounded 0.2864·8 and
+    /// 0.2795·8 the formula gives −1.52758 and −1.34168 (4e-5 apart).</remarks>
+    public static T Normalize<T>(T tensor, double[]? mean = null, double[]? std = null, double maxPixelValue = 255.0, double epsilon = 1e-7) where T : class
+    {
+        mean ??= [0.485, 0.456, 0.406];
+        std ??= [0.229, 0.224, 0.225];
+        if (mean.Length == 0) throw new ArgumentException("Argument `mean` must hold at least one value. Received: []", nameof(mean));
+        if (std.Length == 0) throw new ArgumentException("Argument `std` must hold at least one value. Received: []", nameof(std));
+        return Run<T>(nameof(Normalize), new NormalizeFunction(mean, std, maxPixelValue, epsilon), [tensor], TensorName);
+    }
+
+    /// <summary><see cref="Normalize{T}(T, double[], double[], double, double)"/> with one mean and one std.</summary>
+    public static T Normalize<T>(T tensor, double mean, double std, double maxPixelValue = 255.0, double epsilon = 1e-7) where T : class =>
+        Normalize(tensor, [mean], [std], maxPixelValue, epsilon);
+
+    /// <summary>(x − mean) / max(std, epsilon) over all elements, with the population deviation (FastEstimator's
+    /// <c>zscore</c>). float64 stays float64, every other dtype gives float32.</summary>
+    /// <remarks><b>Example</b> (FastEstimator): [[0, 1], [2, 3]] → <b>[[-1.34164079, -0.4472136], [0.4472136, 1.34164079]]</b>.</remarks>
+    public static T ZScore<T>(T data, double epsilon = 1e-7) where T : class =>
+        Run<T>(nameof(ZScore), new ZScoreFunction(epsilon), [data], ["data"]);
+}

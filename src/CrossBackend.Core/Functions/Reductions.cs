@@ -1,0 +1,99 @@
+namespace CrossBackend;
+
+/// <summary>A reduction along axes (null: all), FastEstimator's <c>reduce_*</c>.</summary>
+internal sealed class ReduceFunction(ReduceOp op, int[]? axes, bool keepDims, Func<DType[], DType> result, bool exact)
+    : FunctionProgram(result, exact)
+{
+    public override T[] Run<T>(ITensorOps<T> o, T?[] inputs) where T : class
+    {
+        T x = inputs[0]!;
+        long[] shape = o.ShapeOf(x);
+        int[]? resolved = axes is null ? null : Backend.Axes(axes, shape.Length, "axis", "tensor", shape);
+        return [o.Reduce(op, x, resolved, keepDims)];
+    }
+}
+
+/// <summary>The population standard deviation √mean((x − mean)²) (NumPy's <c>std</c>, <c>unbiased=False</c>).</summary>
+internal sealed class StdFunction(int[]? axes, bool keepDims) : FunctionProgram(ResultDTypes.FloatForIntegers)
+{
+    public override T[] Run<T>(ITensorOps<T> o, T?[] inputs) where T : class
+    {
+        T x = inputs[0]!;
+        long[] shape = o.ShapeOf(x);
+        int[]? resolved = axes is null ? null : Backend.Axes(axes, shape.Length, "axis", "tensor", shape);
+        T centred = o.Sub(x, o.Reduce(ReduceOp.Mean, x, resolved, keepDims: true));
+        return [o.Sqrt(o.Reduce(ReduceOp.Mean, o.Square(centred), resolved, keepDims))];
+    }
+}
+
+/// <summary>The index of the largest value along an axis, as int64.</summary>
+internal sealed class ArgMaxFunction(int axis) : FunctionProgram(ResultDTypes.Fixed(DType.Int64), exact: true)
+{
+    public override T[] Run<T>(ITensorOps<T> o, T?[] inputs) where T : class
+    {
+        T x = inputs[0]!;
+        long[] shape = o.ShapeOf(x);
+        return [o.ArgMax(x, Backend.Axis(axis, shape.Length, "axis", "tensor", shape), keepDims: false)];
+    }
+}
+
+public static partial class Backend
+{
+    /// <summary>The largest value along <paramref name="axis"/> (null: all axes), FastEstimator's <c>reduce_max</c>;
+    /// NaN propagates; the dtype is kept.</summary>
+    /// <remarks><b>Example</b> (FastEstimator): [[[1, 2], [3, 4]], [[5, 6], [7, 8]]] → <b>8</b>; axis 0 →
+    /// <b>[[5, 6], [7, 8]]</b>; axis 1 → <b>[[3, 4], [7, 8]]</b>; axes [0, 2] → <b>[6, 8]</b>.</remarks>
+    /// <param name="tensor">A tensor of any engine.</param>
+    /// <param name="axis">The axes to reduce (negative counts from the end); null reduces all.</param>
+    /// <param name="keepdims">Whether reduced axes stay as length 1.</param>
+    public static T ReduceMax<T>(T tensor, int[]? axis = null, bool keepdims = false) where T : class =>
+        Run<T>(nameof(ReduceMax), new ReduceFunction(ReduceOp.Max, axis, keepdims, ResultDTypes.SameAsInput, exact: true), [tensor], TensorName);
+
+    /// <summary><see cref="ReduceMax{T}(T, int[], bool)"/> along one axis.</summary>
+    public static T ReduceMax<T>(T tensor, int axis, bool keepdims = false) where T : class => ReduceMax(tensor, [axis], keepdims);
+
+    /// <summary>The smallest value along <paramref name="axis"/> (null: all axes), FastEstimator's <c>reduce_min</c>.</summary>
+    /// <remarks><b>Example</b> (FastEstimator): [[[1, 2], [3, 4]], [[5, 6], [7, 8]]] → <b>1</b>; axis 0 →
+    /// <b>[[1, 2], [3, 4]]</b>; axis 1 → <b>[[1, 2], [5, 6]]</b>; axes [0, 2] → <b>[1, 3]</b>.</remarks>
+    public static T ReduceMin<T>(T tensor, int[]? axis = null, bool keepdims = false) where T : class =>
+        Run<T>(nameof(ReduceMin), new ReduceFunction(ReduceOp.Min, axis, keepdims, ResultDTypes.SameAsInput, exact: true), [tensor], TensorName);
+
+    /// <summary><see cref="ReduceMin{T}(T, int[], bool)"/> along one axis.</summary>
+    public static T ReduceMin<T>(T tensor, int axis, bool keepdims = false) where T : class => ReduceMin(tensor, [axis], keepdims);
+
+    /// <summary>The sum along <paramref name="axis"/> (null: all axes), FastEstimator's <c>reduce_sum</c>. The dtype is
+    /// kept (TensorFlow's rule; PyTorch widens int32 sums to int64).</summary>
+    /// <remarks><b>Example</b> (FastEstimator): [[[1, 2], [3, 4]], [[5, 6], [7, 8]]] → <b>36</b>; axis 0 →
+    /// <b>[[6, 8], [10, 12]]</b>; axis 1 → <b>[[4, 6], [12, 14]]</b>; axes [0, 2] → <b>[14, 22]</b>.</remarks>
+    public static T ReduceSum<T>(T tensor, int[]? axis = null, bool keepdims = false) where T : class =>
+        Run<T>(nameof(ReduceSum), new ReduceFunction(ReduceOp.Sum, axis, keepdims, ResultDTypes.SameAsInput, exact: false), [tensor], TensorName);
+
+    /// <summary><see cref="ReduceSum{T}(T, int[], bool)"/> along one axis.</summary>
+    public static T ReduceSum<T>(T tensor, int axis, bool keepdims = false) where T : class => ReduceSum(tensor, [axis], keepdims);
+
+    /// <summary>The mean along <paramref name="axis"/> (null: all axes), FastEstimator's <c>reduce_mean</c>.
+    /// Integers give float32 (Keras; TensorFlow would truncate, PyTorch refuses).</summary>
+    /// <remarks><b>Example</b> (FastEstimator): [[[1, 2], [3, 4]], [[5, 6], [7, 8]]] → <b>4.5</b>; axis 0 →
+    /// <b>[[3, 4], [5, 6]]</b>; axis 1 → <b>[[2, 3], [6, 7]]</b>; axes [0, 2] → <b>[3.5, 5.5]</b>.</remarks>
+    public static T ReduceMean<T>(T tensor, int[]? axis = null, bool keepdims = false) where T : class =>
+        Run<T>(nameof(ReduceMean), new ReduceFunction(ReduceOp.Mean, axis, keepdims, ResultDTypes.FloatForIntegers, exact: false), [tensor], TensorName);
+
+    /// <summary><see cref="ReduceMean{T}(T, int[], bool)"/> along one axis.</summary>
+    public static T ReduceMean<T>(T tensor, int axis, bool keepdims = false) where T : class => ReduceMean(tensor, [axis], keepdims);
+
+    /// <summary>The population standard deviation along <paramref name="axis"/> (null: all axes), FastEstimator's
+    /// <c>reduce_std</c> (NumPy's <c>std</c>, PyTorch's <c>unbiased=False</c>). Integers give float32.</summary>
+    /// <remarks><b>Example</b> (FastEstimator): [[[1, 2], [3, 4]], [[5, 6], [7, 8]]] → <b>2.2913</b>; axis 0 →
+    /// <b>[[2, 2], [2, 2]]</b>; axis 1 → <b>[[1, 1], [1, 1]]</b>; axes [0, 2] → <b>[2.06155281, 2.06155281]</b> (NumPy; the docstring prints 2.23606798, a typo).</remarks>
+    public static T ReduceStd<T>(T tensor, int[]? axis = null, bool keepdims = false) where T : class =>
+        Run<T>(nameof(ReduceStd), new StdFunction(axis, keepdims), [tensor], TensorName);
+
+    /// <summary><see cref="ReduceStd{T}(T, int[], bool)"/> along one axis.</summary>
+    public static T ReduceStd<T>(T tensor, int axis, bool keepdims = false) where T : class => ReduceStd(tensor, [axis], keepdims);
+
+    /// <summary>The index of the largest value along <paramref name="axis"/> (FastEstimator's <c>argmax</c>, default
+    /// axis 0; the first on ties), as an int64 tensor of the same engine.</summary>
+    /// <remarks><b>Example</b> (FastEstimator): [[2, 7, 5], [9, 1, 3], [4, 8, 2]] → axis 0 <b>[1, 2, 0]</b>, axis 1 <b>[1, 0, 1]</b>.</remarks>
+    public static object ArgMax(object tensor, int axis = 0) =>
+        RunUntyped(new ArgMaxFunction(axis), [tensor], TensorName);
+}

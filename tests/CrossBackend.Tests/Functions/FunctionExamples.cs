@@ -1,0 +1,117 @@
+namespace CrossBackend.Tests.Functions;
+
+/// <summary>One published example of a backend function: its input built on an engine, the expected values
+/// (row-major) and shape, and the absolute tolerance the published digits allow.</summary>
+public sealed record FunctionExample(string Function, string Name, Func<ITensorEngine, object> Run, double[] Expected, long[]? Shape, double Tolerance = 1e-6)
+{
+    public override string ToString() => $"{Function}: {Name}";
+}
+
+/// <summary>
+/// FastEstimator's documented examples (the docstrings of <c>fastestimator/backend/_*.py</c>), one entry each, run on
+/// every engine by <see cref="PublishedExampleTests"/>. Integer examples run in int64 (NumPy's default), float ones
+/// in float32. Layout-dependent examples (get_image_dims, per-channel normalize) are in <see cref="LayoutTests"/>.
+/// </summary>
+public static class FunctionExamples
+{
+    internal static object T(ITensorEngine e, double[] values, long[] shape, DType dtype) => Backend.ToTensor(values, e, dtype, shape);
+    private static object I(ITensorEngine e, double[] v, params long[] s) => T(e, v, s, DType.Int64);
+    private static object F(ITensorEngine e, double[] v, params long[] s) => T(e, v, s, DType.Float32);
+    private static double[] Range(int n, int from = 0) => Enumerable.Range(from, n).Select(i => (double)i).ToArray();
+
+    private static readonly double[] Cube = [1, 2, 3, 4, 5, 6, 7, 8];   // [[[1, 2], [3, 4]], [[5, 6], [7, 8]]]
+    private static readonly double[] Twelve = Range(12);                  // [[[0, 1], [2, 3]], [[4, 5], [6, 7]], [[8, 9], [10, 11]]]
+    private static readonly double[] Argmax = [2, 7, 5, 9, 1, 3, 4, 8, 2];
+    private static readonly double[] Clip = [-5, 4, 2, 0, 9, -2];
+    private static readonly double[] Rolled = [1, 2, 3, 5, 6, 7];
+    private static readonly double[] LambertIn = [-1.0 / Math.E, -0.34, -0.32, -0.2, 0, 0.12, 0.15, Math.E, 5, Math.Exp(1 + Math.E), 100];
+    private static readonly double[] PowIn = [1, 4, 6, 2.3, 0.5, 0];
+
+    public static IEnumerable<FunctionExample> All()
+    {
+        yield return new("abs", "[-2, 7, -19]", e => Backend.Abs(I(e, [-2, 7, -19], 3)), [2, 7, 19], [3]);
+        yield return new("argmax", "axis=0", e => Backend.ArgMax(I(e, Argmax, 3, 3), 0), [1, 2, 0], [3]);
+        yield return new("argmax", "axis=1", e => Backend.ArgMax(I(e, Argmax, 3, 3), 1), [1, 0, 1], [3]);
+        yield return new("clip_by_value", "min=-2, max=3", e => Backend.ClipByValue(I(e, Clip, 6), -2, 3), [-2, 3, 2, 0, 3, -2], [6]);
+        yield return new("clip_by_value", "min=-2", e => Backend.ClipByValue(I(e, Clip, 6), minValue: -2), [-2, 4, 2, 0, 9, -2], [6]);
+        yield return new("concat", "axis=0", e => Backend.Concat([I(e, [0, 1], 1, 2), I(e, [2, 3], 1, 2), I(e, [4, 5], 1, 2)], 0), Range(6), [3, 2]);
+        yield return new("concat", "axis=1", e => Backend.Concat([I(e, [0, 1], 1, 2), I(e, [2, 3], 1, 2), I(e, [4, 5], 1, 2)], 1), Range(6), [1, 6]);
+        yield return new("exp", "[-2, 2, 1]", e => Backend.Exp(F(e, [-2, 2, 1], 3)), [0.1353, 7.3891, 2.7183], [3], 5e-5);
+        yield return new("expand_dims", "axis=0", e => Backend.ExpandDims(I(e, [2, 7, 5], 3), 0), [2, 7, 5], [1, 3]);
+        yield return new("expand_dims", "axis=1", e => Backend.ExpandDims(I(e, [2, 7, 5], 3), 1), [2, 7, 5], [3, 1]);
+        yield return new("flip", "axis=[0]", e => Backend.Flip(I(e, Twelve, 3, 2, 2), [0]), [8, 9, 10, 11, 4, 5, 6, 7, 0, 1, 2, 3], [3, 2, 2]);
+        yield return new("flip", "axis=[0, 1]", e => Backend.Flip(I(e, Twelve, 3, 2, 2), [0, 1]), [10, 11, 8, 9, 6, 7, 4, 5, 2, 3, 0, 1], [3, 2, 2]);
+        yield return new("gather", "2-D", e => Backend.Gather(I(e, Range(6), 3, 2), I(e, [1, 0, 1], 3)), [2, 3, 0, 1, 2, 3], [3, 2]);
+        yield return new("gather", "3-D", e => Backend.Gather(I(e, Twelve, 3, 2, 2), I(e, [1, 0, 1], 3)), [4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7], [3, 2, 2]);
+        yield return new("gather_from_batch", "2-D", e => Backend.GatherFromBatch(I(e, Range(6), 3, 2), I(e, [1, 0, 1], 3)), [1, 2, 5], [3]);
+        yield return new("gather_from_batch", "3-D", e => Backend.GatherFromBatch(I(e, Twelve, 3, 2, 2), I(e, [1, 0, 1], 3)), [2, 3, 4, 5, 10, 11], [3, 2]);
+        yield return new("iwd", "[[0.5]*5, [0, 1, 1, 1, 1]]", e => Backend.Iwd(F(e, [.5, .5, .5, .5, .5, 0, 1, 1, 1, 1], 2, 5)),
+            [0.2, 0.2, 0.2, 0.2, 0.2, 0.95, 0.0125, 0.0125, 0.0125, 0.0125], [2, 5]);
+        yield return new("lambertw", "docstring points", e => Backend.LambertW(F(e, LambertIn, 11)),
+            [-1, -0.654, -0.560, -0.259, 0, 0.108, 0.132, 1, 1.327, 2.718, 3.386], [11], 5e-4 + 1e-6);
+        yield return new("matmul", "(2, 3)·(3, 1)", e => Backend.MatMul(I(e, Range(6), 2, 3), I(e, [1, 2, 3], 3, 1)), [8, 26], [2, 1]);
+        yield return new("maximum", "[[2, 7, 6]], [[2, 7, 5]]", e => Backend.Maximum(I(e, [2, 7, 6], 1, 3), I(e, [2, 7, 5], 1, 3)), [2, 7, 6], [1, 3]);
+        yield return new("ones_like", "int", e => Backend.OnesLike(I(e, Range(4), 2, 2)), [1, 1, 1, 1], [2, 2]);
+        yield return new("ones_like", "float32", e => Backend.OnesLike(I(e, Range(4), 2, 2), DType.Float32), [1, 1, 1, 1], [2, 2]);
+        yield return new("zeros_like", "int", e => Backend.ZerosLike(I(e, Range(4), 2, 2)), [0, 0, 0, 0], [2, 2]);
+        yield return new("percentile", "[66]", e => Backend.Percentile(I(e, Range(9, 1), 3, 3), [66]), [6], [1, 1, 1]);
+        yield return new("percentile", "[66], axis=0", e => Backend.Percentile(I(e, Range(9, 1), 3, 3), [66], [0]), [4, 5, 6], [1, 1, 3]);
+        yield return new("percentile", "[66], axis=1", e => Backend.Percentile(I(e, Range(9, 1), 3, 3), [66], [1]), [2, 5, 8], [1, 3, 1]);
+        yield return new("permute", "[2, 0, 1]", e => Backend.Permute(I(e, Twelve, 3, 2, 2), [2, 0, 1]), [0, 2, 4, 6, 8, 10, 1, 3, 5, 7, 9, 11], [2, 3, 2]);
+        yield return new("permute", "[0, 2, 1]", e => Backend.Permute(I(e, Twelve, 3, 2, 2), [0, 2, 1]), [0, 2, 1, 3, 4, 6, 5, 7, 8, 10, 9, 11], [3, 2, 2]);
+        yield return new("pow", "[-2, 7, -19]^2", e => Backend.Pow(I(e, [-2, 7, -19], 3), 2), [4, 49, 361], [3]);
+        foreach ((string fn, Func<object, int[]?, object> f, double[][] expected) in new (string, Func<object, int[]?, object>, double[][])[]
+        {
+            ("reduce_max", (x, a) => Backend.ReduceMax(x, a), [[8], [5, 6, 7, 8], [3, 4, 7, 8], [6, 8]]),
+            ("reduce_min", (x, a) => Backend.ReduceMin(x, a), [[1], [1, 2, 3, 4], [1, 2, 5, 6], [1, 3]]),
+            ("reduce_sum", (x, a) => Backend.ReduceSum(x, a), [[36], [6, 8, 10, 12], [4, 6, 12, 14], [14, 22]]),
+            ("reduce_mean", (x, a) => Backend.ReduceMean(x, a), [[4.5], [3, 4, 5, 6], [2, 3, 6, 7], [3.5, 5.5]]),
+                        // FastEstimator's docstring prints 2.23606798 (√5) for axis=[0, 2]; NumPy 1.24 gives 2.06155281 (√4.25): a typo.
+            ("reduce_std", (x, a) => Backend.ReduceStd(x, a), [[2.2913], [2, 2, 2, 2], [1, 1, 1, 1], [2.06155281, 2.06155281]]),
+        })
+        {
+            int[]?[] axes = [null, [0], [1], [0, 2]];
+            long[][] shapes = [[], [2, 2], [2, 2], [2]];
+            for (int k = 0; k < 4; k++)
+            {
+                int[]? axis = axes[k];
+                yield return new(fn, axis is null ? "all" : $"axis=[{string.Join(", ", axis)}]", e => f(F(e, Cube, 2, 2, 2), axis), expected[k], shapes[k],
+                    fn == "reduce_std" && k == 0 ? 5e-5 : 1e-6);
+            }
+        }
+        yield return new("reshape", "[-1]", e => Backend.Reshape(F(e, Cube, 2, 2, 2), [-1]), Cube, [8]);
+        yield return new("reshape", "[2, 4]", e => Backend.Reshape(F(e, Cube, 2, 2, 2), [2, 4]), Cube, [2, 4]);
+        yield return new("reshape", "[4, 2]", e => Backend.Reshape(F(e, Cube, 2, 2, 2), [4, 2]), Cube, [4, 2]);
+        yield return new("reshape", "[2, 2, 2, 1]", e => Backend.Reshape(F(e, Cube, 2, 2, 2), [2, 2, 2, 1]), Cube, [2, 2, 2, 1]);
+        yield return new("roll", "shift=1, axis=0", e => Backend.Roll(F(e, Rolled, 2, 3), 1, 0), [5, 6, 7, 1, 2, 3], [2, 3]);
+        yield return new("roll", "shift=2, axis=1", e => Backend.Roll(F(e, Rolled, 2, 3), 2, 1), [2, 3, 1, 6, 7, 5], [2, 3]);
+        yield return new("roll", "shift=-2, axis=1", e => Backend.Roll(F(e, Rolled, 2, 3), -2, 1), [3, 1, 2, 7, 5, 6], [2, 3]);
+        yield return new("roll", "shift=[-1, -1], axis=[0, 1]", e => Backend.Roll(F(e, Rolled, 2, 3), [-1, -1], [0, 1]), [6, 7, 5, 2, 3, 1], [2, 3]);
+        yield return new("sign", "[-2, 7, -19]", e => Backend.Sign(I(e, [-2, 7, -19], 3)), [-1, 1, -1], [3]);
+        yield return new("squeeze", "all", e => Backend.Squeeze(I(e, Range(6, 1), 3, 1, 2, 1)), Range(6, 1), [3, 2]);
+        yield return new("squeeze", "axis=1", e => Backend.Squeeze(I(e, Range(6, 1), 3, 1, 2, 1), 1), Range(6, 1), [3, 2, 1]);
+        yield return new("squeeze", "axis=3", e => Backend.Squeeze(I(e, Range(6, 1), 3, 1, 2, 1), 3), Range(6, 1), [3, 1, 2]);
+        yield return new("tensor_normalize", "0.5625, 0.2864, 8.0", e => Backend.Normalize(F(e, Cube, 2, 2, 2), 0.5625, 0.2864, 8.0),
+            [-1.52752516, -1.0910894, -0.65465364, -0.21821788, 0.21821788, 0.65465364, 1.0910894, 1.52752516], [2, 2, 2], 1e-4);
+        yield return new("tensor_pow", "3.2", e => Backend.TensorPow(F(e, PowIn, 2, 3), 3.2), [1, 84.449, 309.089, 14.372, 0.109, 0], [2, 3], 5e-4 + 1e-6);
+        yield return new("tensor_pow", "0.21", e => Backend.TensorPow(F(e, PowIn, 2, 3), 0.21), [1, 1.338, 1.457, 1.191, 0.865, 0], [2, 3], 5e-4 + 1e-6);
+        yield return new("tensor_round", "ties to even", e => Backend.TensorRound(F(e, [1.25, 4.5, 6, 4, 9.11, 16], 2, 3)), [1, 4, 6, 4, 9, 16], [2, 3]);
+        yield return new("tensor_sqrt", "int64 → float32", e => Backend.TensorSqrt<object>(I(e, [1, 4, 6, 4, 9, 16], 2, 3)), [1, 2, 2.44948974, 2, 3, 4], [2, 3]);
+        yield return new("transpose", "3×3", e => Backend.Transpose(I(e, Range(9), 3, 3)), [0, 3, 6, 1, 4, 7, 2, 5, 8], [3, 3]);
+        yield return new("where", "n > 4, n, -1", e => Backend.Where(e.FromArray(Range(9).Select(v => v > 4).ToArray(), [3, 3]), I(e, Range(9), 3, 3), -1),
+            [-1, -1, -1, -1, -1, 5, 6, 7, 8], [3, 3]);
+        yield return new("zscore", "[[0, 1], [2, 3]]", e => Backend.ZScore<object>(I(e, Range(4), 2, 2)), [-1.34164079, -0.4472136, 0.4472136, 1.34164079], [2, 2]);
+        yield return new("resize_3d", "2×2×2 → 4×4×4 nearest", e => Backend.Resize3D(F(e, Range(8), 1, 1, 2, 2, 2).Let(x => e.ClassAxis == -1 ? Backend.Reshape(x, [1, 2, 2, 2, 1]) : x), [4, 4, 4]),
+            Resize3DExpected(), null);   // shape checked per layout in LayoutTests
+    }
+
+    /// <summary>The docstring's 4×4×4 volume: each value of the 2×2×2 input repeated in a 2×2×2 block.</summary>
+    private static double[] Resize3DExpected()
+    {
+        var v = new double[64];
+        for (int d = 0; d < 4; d++) for (int h = 0; h < 4; h++) for (int w = 0; w < 4; w++) v[(d * 4 + h) * 4 + w] = (d / 2) * 4 + (h / 2) * 2 + w / 2;
+        return v;
+    }
+
+    private static TOut Let<TIn, TOut>(this TIn x, Func<TIn, TOut> f) => f(x);
+}
