@@ -33,7 +33,7 @@ internal static class Agreement
             if (a.Equals(b)) continue;   // also NaN with NaN, and equal infinities
             double d = Math.Abs(a - b);
             max = double.IsNaN(d) || double.IsNaN(max) ? double.NaN : Math.Max(max, d);
-            ok &= d <= rtol * Math.Abs(b) + atol;
+            ok &= double.IsFinite(a) && double.IsFinite(b) && d <= rtol * Math.Abs(b) + atol;
         }
         return (max, ok);
     }

@@ -29,7 +29,7 @@ internal static class TensorProgram
         for (int i = 1; i < inputs.Length; i++)
             if (inputs[i] is { } other) TensorEngines.RequireSameEngine(engine, other, names[i], names[0]);
 
-        DType dtype = engine.Describe(primary).DType;
+        DType dtype = Describe(engine, primary, names[0]).DType;
         DType? narrow = dtype.IsNarrowFloat() ? dtype : null;
         object? ops = engine.OpsFor(primary.GetType());
         if (ops is null && narrow is { } n)
@@ -44,6 +44,9 @@ internal static class TensorProgram
             .First(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(ITensorOps<>)).GetGenericArguments()[0];
         return Invokers.GetOrAdd(opsTensorType, CreateInvoker)(ops, program, inputs, names, narrow);
     }
+
+    private static TensorInfo Describe(ITensorEngine engine, object tensor, string name) =>
+        engine is IArgumentDescriber named ? named.Describe(tensor, name) : engine.Describe(tensor);
 
     private static Invoker CreateInvoker(Type tensorType) =>
         typeof(TensorProgram).GetMethod(nameof(Invoke), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
