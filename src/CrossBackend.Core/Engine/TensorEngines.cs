@@ -47,8 +47,10 @@ public static class TensorEngines
         string what = otherEngine is null ? $"a {other.GetType().Name}, which no engine owns" : $"a {otherEngine.Name} tensor";
         string fix = otherEngine is null
             ? $"Create it on the {engine.Name} engine, e.g. `{target}.FromArray(data, shape)`"
-            : $"Copy it to the {engine.Name} engine with `{ConversionCall(otherEngine, engine, otherName)}` (CrossBackend.IO; copies the values" +
-              (SameLayout(otherEngine, engine) ? ")" : "; for class-index labels, which have no class axis, leave the axis move out)");
+            : $"Copy {otherName} to the {engine.Name} engine with `{ConversionCall(otherEngine, engine, otherName)}` (NpyArray is in CrossBackend.IO; this copies the values" +
+              (SameLayout(otherEngine, engine) ? ")"
+               : otherEngine.ClassAxis < 0 ? "; leave out fromChannelsLast for class-index labels, which have no class axis)"
+               : "; leave out the MoveAxis for class-index labels, which have no class axis)");
         throw new ArgumentException(
             $"Arguments `{predName}` and `{otherName}` must be tensors of the same engine. " +
             $"Received: {predName} is a {engine.Name} tensor, {otherName} is {what}. {fix}, or create both on one engine.", otherName);
