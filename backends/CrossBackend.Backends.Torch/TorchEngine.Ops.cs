@@ -21,9 +21,17 @@ public sealed partial class TorchEngine
     }
 
     /// <inheritdoc/>
-    public override Tensor Adopt(object tensor, string argumentName) =>
-        tensor as Tensor ?? throw new ArgumentException(
-            $"Argument `{argumentName}` must be a torch.Tensor. Received: a {tensor.GetType().Name}", argumentName);
+    /// <remarks>A disposed tensor (its native handle freed by <c>Dispose()</c> or by the end of its dispose scope) is
+    /// refused here by name, before TorchSharp's "Tensor invalid -- empty handle" could surface.</remarks>
+    public override Tensor Adopt(object tensor, string argumentName) => tensor switch
+    {
+        Tensor { IsInvalid: true } => throw new ArgumentException(
+            $"Argument `{argumentName}` is a disposed tensor: its memory was freed by Dispose() or by the end of the dispose scope " +
+            "that created it. Keep it alive until the call returns (create it in the scope that uses it, or call " +
+            $"{argumentName}.MoveToOuterDisposeScope() or DetachFromDisposeScope()).", argumentName),
+        Tensor t => t,
+        _ => throw new ArgumentException($"Argument `{argumentName}` must be a torch.Tensor. Received: a {tensor.GetType().Name}", argumentName),
+    };
 
     /// <inheritdoc/>
     public override double[] ToHost(Tensor x)

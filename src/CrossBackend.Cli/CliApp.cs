@@ -13,11 +13,14 @@ public static class CliApp
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        RootCommand root = new("CrossBackend: one loss function, every engine, the same number.")
+        RootCommand root = new("CrossBackend: one loss function, every engine, the same number.\n\n" +
+                               "Examples:\n  crossbackend parity\n  crossbackend loss categorical_crossentropy --pred pred.npy --true true.npy\n" +
+                               "  crossbackend keras inspect lenet.h5\n\nRun crossbackend COMMAND --help for a command's options and an example.")
         {
             ParityCommand.Create(stdout),
             LossCommand.Create(stdout),
             KerasCommand.Create(stdout),
+            TrainDemoCommand.Create(stdout),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
@@ -31,15 +34,13 @@ public static class CliApp
         }
         catch (Exception e) when (e is CliException or ArgumentException)
         {
-            stderr.WriteLine($"crossbackend: error: {FirstLine(e.Message)}");
+            stderr.WriteLine($"crossbackend: error: {ErrorText.Of(e)}");
             return BadInput;
         }
         catch (Exception e)
         {
-            stderr.WriteLine($"crossbackend: internal error: {e.GetType().Name}: {FirstLine(e.Message)}");
+            stderr.WriteLine($"crossbackend: internal error: {e.GetType().Name}: {ErrorText.Of(e)}");
             return Failure;
         }
     }
-
-    private static string FirstLine(string message) => message.Split('\n')[0].TrimEnd();
 }

@@ -6,11 +6,13 @@ namespace CrossBackend.Cli;
 /// <summary>Numbers and nested lists as NumPy/JSON print them.</summary>
 public static class Formatting
 {
-    /// <summary>The shortest text that round-trips the value in its dtype (float32 values print as float32).</summary>
+    /// <summary>The shortest text that round-trips the value in its dtype (float32 values print as float32, float16
+    /// as float16).</summary>
     public static string Number(double value, DType dtype) =>
         double.IsNaN(value) ? "NaN"
         : double.IsInfinity(value) ? (value > 0 ? "Infinity" : "-Infinity")
         : dtype == DType.Float64 ? value.ToString("R", CultureInfo.InvariantCulture)
+        : dtype == DType.Float16 ? ((Half)value).ToString(CultureInfo.InvariantCulture)
         : ((float)value).ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>A scalar for shape () or (1,) from a mean; otherwise a nested list following the shape.</summary>

@@ -17,7 +17,8 @@ public static class KerasCommand
 
     public static Command Create(TextWriter stdout)
     {
-        var command = new Command("keras", "Inspect and run Keras models (.h5, .keras, .weights.h5) on any engine.");
+        var command = new Command("keras", "Inspect and run Keras models (.h5, .keras, .weights.h5) on any engine.\n\n" +
+                                        "Examples:\n  crossbackend keras inspect lenet.h5\n  crossbackend keras predict lenet.h5 --input images.npy");
         command.Subcommands.Add(Inspect(stdout));
         command.Subcommands.Add(Predict(stdout));
         return command;
@@ -34,7 +35,8 @@ public static class KerasCommand
     {
         Argument<string> model = ModelArgument();
         Option<string?> config = ConfigOption();
-        var command = new Command("inspect", "List the layers, their shapes and dtypes, and what each converts to on TorchSharp.") { model, config };
+        var command = new Command("inspect", "List the layers, their shapes and dtypes, and what each converts to on TorchSharp.\n\n" +
+                                            "Example:\n  crossbackend keras inspect lenet.h5") { model, config };
         command.SetAction(r =>
         {
             string path = r.GetValue(model)!;
@@ -71,7 +73,8 @@ public static class KerasCommand
         var input = new Option<string>("--input") { Description = "The input as a .npy file in Keras's layout (batch first, channels last)", Required = true };
         var backend = new Option<string>("--backend") { Description = $"The engine: torch or numerics (default {DefaultBackend})", DefaultValueFactory = _ => DefaultBackend };
         var json = new Option<bool>("--json") { Description = "Print one JSON line: {\"backend\", \"shape\", \"output\"}" };
-        var command = new Command("predict", "Run a Keras model on one engine; the output is in Keras's layout.") { model, config, input, backend, json };
+        var command = new Command("predict", "Run a Keras model on one engine; the output is in Keras's layout.\n\n" +
+                                            "Example:\n  crossbackend keras predict lenet.h5 --input images.npy --backend torch") { model, config, input, backend, json };
         command.SetAction(r =>
         {
             string path = r.GetValue(model)!;
@@ -81,7 +84,7 @@ public static class KerasCommand
             using IKerasNetwork network = Guard(path, () => KerasRuntimes.Build(loaded, engine));
             KerasPrediction p;
             try { p = network.Predict(x.Data, x.Shape); }
-            catch (ArgumentException e) { throw new CliException($"--input: {e.Message}"); }
+            catch (ArgumentException e) { throw new CliException($"--input: {ErrorText.Of(e)}"); }
             string text = Formatting.Values(p.Values, p.Shape, network.DType);
             stdout.WriteLine(r.GetValue(json)
                 ? $"{{\"backend\": \"{engine.Name}\", \"shape\": {Formatting.Shape(p.Shape)}, \"output\": {text}}}"

@@ -10,7 +10,8 @@ namespace CrossBackend.Cli;
 internal static class NpyInput
 {
     /// <summary>Reads <paramref name="path"/> given as <paramref name="option"/>. uint8 and bool arrays come back as
-    /// int32 data (the engines create tensors from float, double, int and long arrays).</summary>
+    /// int32 data (the engines create tensors from float, double, int and long arrays); float16 stays float16
+    /// (<see cref="NpyArray.ToTensor"/> creates it in float32 and casts once, exactly).</summary>
     public static NpyArray Read(string path, string option)
     {
         if (!path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
@@ -26,11 +27,11 @@ internal static class NpyInput
         catch (InvalidDataException e) { throw new CliException($"{option} {path}: {e.Message}"); }
         return array.DType switch
         {
-            DType.Float32 or DType.Float64 or DType.Int32 or DType.Int64 => array,
+            DType.Float16 or DType.Float32 or DType.Float64 or DType.Int32 or DType.Int64 => array,
             DType.UInt8 => new NpyArray(((byte[])array.Data).Select(v => (int)v).ToArray(), array.Shape),
             DType.Bool => new NpyArray(((bool[])array.Data).Select(v => v ? 1 : 0).ToArray(), array.Shape),
             _ => throw new CliException(
-                $"{option} {path}: unsupported dtype '{array.Descr}' (supported here: float32, float64, int32, int64, uint8, bool; little-endian)"),
+                $"{option} {path}: unsupported dtype '{array.Descr}' (supported here: float16, float32, float64, int32, int64, uint8, bool; little-endian)"),
         };
     }
 }

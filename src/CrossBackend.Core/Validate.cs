@@ -3,14 +3,38 @@ namespace CrossBackend;
 /// <summary>Argument checks shared by every loss; messages name the argument and show what was received.</summary>
 internal static class Validate
 {
-    /// <summary>y_pred: floating point, rank ≥ 2; y_true: the same shape.</summary>
-    public static void PredictionAndTarget(TensorInfo pred, TensorInfo target)
+    /// <summary>y_true: y_pred's shape and device. <paramref name="hint"/> (how to fix a mismatch) follows the
+    /// message.</summary>
+    public static void PredictionAndTarget(TensorInfo pred, TensorInfo target, string? hint = null)
     {
         if (!pred.Shape.AsSpan().SequenceEqual(target.Shape))
             throw new ArgumentException(
                 "Arguments `y_true` and `y_pred` must have the same shape. " +
-                $"Received: y_pred.shape={pred.ShapeText}, y_true.shape={target.ShapeText}", "y_true");
+                $"Received: y_pred.shape={pred.ShapeText}, y_true.shape={target.ShapeText}" + (hint is null ? "" : ". " + hint), "y_true");
         SameDevice(pred, target, "y_true");
+    }
+
+    /// <summary>
+    /// How to fix labels with one axis fewer than y_pred for a loss that wants y_pred's shape: when the missing axis
+    /// is the class axis, they are class indices (suggest the loss's sparse twin, if registered); when it is a
+    /// length-1 axis, it only needs adding back. Null when neither applies.
+    /// </summary>
+    public static string? MissingAxisHint(LossDefinition loss, TensorInfo pred, TensorInfo target, int classAxis)
+    {
+        if (target.Rank != pred.Rank - 1) return null;
+        long[] withoutClasses = pred.Shape.Where((_, d) => d != classAxis).ToArray();
+        if (!withoutClasses.AsSpan().SequenceEqual(target.Shape)) return null;
+        LossDefinition? sparse = LossRegistry.All.FirstOrDefault(d => d.Name == "sparse_" + loss.Name);
+        if (sparse is not null)
+        {
+            string method = string.Concat(sparse.Name.Split('_').Select(w => char.ToUpperInvariant(w[0]) + w[1..]));
+            string call = typeof(Losses).GetMethod(method) is null ? "" : $" (Losses.{method})";
+            return $"y_true has y_pred's shape without the class axis, as class indices do: use {sparse.Name}{call} for class-index labels, " +
+                   "or one-hot encode them";
+        }
+        return pred.Shape[classAxis] == 1
+            ? $"y_true lacks y_pred's length-1 axis {classAxis}: reshape it to y_pred's shape {pred.ShapeText}"
+            : null;
     }
 
     /// <summary>Another tensor argument must live where y_pred does.</summary>
@@ -23,17 +47,21 @@ internal static class Validate
     }
 
     /// <summary>y_pred: floating point, rank ≥ <paramref name="minRank"/>.</summary>
-    public static void Prediction(TensorInfo pred, int minRank = 2)
+    public static void Prediction(TensorInfo pred, int minRank = 2, ITensorEngine? engine = null)
     {
-        if (!pred.DType.IsFloatingPoint())
-            throw new ArgumentException(
-                $"Argument `y_pred` must be a floating-point tensor. Received: y_pred.dtype={pred.DType.Name()}", "y_pred");
+        if (!pred.DType.IsFloatingPoint()) throw NotFloatingPoint(engine, pred.DType, "y_pred");
         if (pred.Rank < minRank)
             throw new ArgumentException(
                 minRank == 2
                     ? $"Argument `y_pred` must have rank >= 2 (batch and classes). Received: y_pred.shape={pred.ShapeText}"
                     : $"Argument `y_pred` must have rank >= {minRank}. Received: y_pred.shape={pred.ShapeText}", "y_pred");
     }
+
+    /// <summary>An integer or bool tensor where a floating-point one is needed, with the cast that fixes it.</summary>
+    public static ArgumentException NotFloatingPoint(ITensorEngine? engine, DType dtype, string name) => new(
+        $"Argument `{name}` must be a floating-point tensor. Received: {name}.dtype={dtype.Name()}. " +
+        $"Cast it first: `{(engine is null ? "engine" : $"TensorEngines.Named(\"{engine.Name}\")")}.Cast({name}, DType.Float32)` " +
+        $"(in TorchSharp: `{name}.to_type(torch.float32)`)", name);
 
     /// <summary>
     /// Sparse labels: integer values in [0, <paramref name="classes"/>), except the ignored class. Reports the first

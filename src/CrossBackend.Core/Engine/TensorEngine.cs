@@ -6,7 +6,7 @@ namespace CrossBackend;
 /// over the typed ops.
 /// </summary>
 /// <typeparam name="TTensor">The engine's tensor type.</typeparam>
-public abstract class TensorEngine<TTensor> : ITensorEngine, ITensorOps<TTensor> where TTensor : class
+public abstract class TensorEngine<TTensor> : ITensorEngine, ITensorOps<TTensor>, IArgumentDescriber where TTensor : class
 {
     /// <inheritdoc/>
     public abstract string Name { get; }
@@ -25,6 +25,8 @@ public abstract class TensorEngine<TTensor> : ITensorEngine, ITensorOps<TTensor>
 
     /// <inheritdoc/>
     public TensorInfo Describe(object tensor) => Describe(Adopt(tensor, nameof(tensor)));
+
+    TensorInfo IArgumentDescriber.Describe(object tensor, string argumentName) => Describe(Adopt(tensor, argumentName));
 
     /// <inheritdoc/>
     public virtual object FromArray(Array data, long[] shape)
@@ -112,4 +114,11 @@ public abstract class TensorEngine<TTensor> : ITensorEngine, ITensorOps<TTensor>
     public abstract TTensor OneHot(TTensor indices, int classes, int axis, DType dtype);
     /// <inheritdoc/>
     public abstract TTensor MatMul(TTensor a, TTensor b);
+}
+
+/// <summary>An engine that names the argument in its own checks when describing one (a disposed torch tensor is
+/// "Argument `y_pred` is a disposed tensor", not "`tensor`").</summary>
+internal interface IArgumentDescriber
+{
+    TensorInfo Describe(object tensor, string argumentName);
 }

@@ -38,25 +38,43 @@ public static class TensorEngines
     }
 
     /// <summary>Throws <see cref="ArgumentException"/> when <paramref name="other"/> is not a tensor of
-    /// <paramref name="engine"/>.</summary>
+    /// <paramref name="engine"/>; the message shows the line that converts it.</summary>
     public static void RequireSameEngine(ITensorEngine engine, object other, string otherName, string predName = "y_pred")
     {
         ITensorEngine? otherEngine = OwnerOf(other.GetType());
         if (otherEngine == engine) return;
+        string target = $"TensorEngines.Named(\"{engine.Name}\")";
         string what = otherEngine is null ? $"a {other.GetType().Name}, which no engine owns" : $"a {otherEngine.Name} tensor";
+        string fix = otherEngine is null
+            ? $"Create it on the {engine.Name} engine, e.g. `{target}.FromArray(data, shape)`"
+            : $"Copy {otherName} to the {engine.Name} engine with `{ConversionCall(otherEngine, engine, otherName)}` (NpyArray is in CrossBackend.IO; this copies the values" +
+              (SameLayout(otherEngine, engine) ? ")"
+               : otherEngine.ClassAxis < 0 ? "; leave out fromChannelsLast for class-index labels, which have no class axis)"
+               : "; leave out the MoveAxis for class-index labels, which have no class axis)");
         throw new ArgumentException(
             $"Arguments `{predName}` and `{otherName}` must be tensors of the same engine. " +
-            $"Received: {predName} is a {engine.Name} tensor, {otherName} is {what}. " +
-            $"Convert one with ITensorEngine.FromArray(other.ToDoubleArray(...)) or build both on one engine.", otherName);
+            $"Received: {predName} is a {engine.Name} tensor, {otherName} is {what}. {fix}, or create both on one engine.", otherName);
     }
 
-    internal static ArgumentException UnsupportedDType(ITensorEngine engine, DType dtype, string name) => new(
+    private static bool SameLayout(ITensorEngine a, ITensorEngine b) => (a.ClassAxis < 0) == (b.ClassAxis < 0) && (a.ClassAxis < 0 || a.ClassAxis == b.ClassAxis);
+
+    /// <summary>The C# that copies a tensor of <paramref name="from"/> to <paramref name="to"/>, moving the class axis
+    /// where their layouts differ (channels-last → channels-first with <c>fromChannelsLast</c>; back with MoveAxis).</summary>
+    private static string ConversionCall(ITensorEngine from, ITensorEngine to, string name)
+    {
+        string target = $"TensorEngines.Named(\"{to.Name}\")";
+        string copy = $"NpyArray.FromTensor({name}).ToTensor({target}";
+        if (SameLayout(from, to)) return copy + ")";
+        if (from.ClassAxis < 0) return copy + ", fromChannelsLast: true)";
+        return $"{target}.MoveAxis({copy}), {from.ClassAxis}, {(to.ClassAxis < 0 ? -1 : to.ClassAxis)})";
+    }
+
+    internal static ArgumentException UnsupportedDType(ITensorEngine engine, DType dtype, string name) =>
         dtype.IsFloatingPoint()
-            ? $"Argument `{name}` has a floating-point type the {engine.Name} engine does not compute with " +
-              $"(convert it to float32 or float64). Received: {name}.dtype={dtype.Name()}"
-            : $"Argument `{name}` must be a floating-point tensor. Received: {name}.dtype={dtype.Name()}. " +
-              $"Cast it first, e.g. engine.Cast({name}, DType.Float32).",
-        name);
+            ? new ArgumentException(
+                $"Argument `{name}` has a floating-point type the {engine.Name} engine does not compute with " +
+                $"(convert it to float32 or float64). Received: {name}.dtype={dtype.Name()}", name)
+            : Validate.NotFloatingPoint(engine, dtype, name);
 
     private static ArgumentException Unowned(object tensor, string name) => new(
         $"Argument `{name}` must be a tensor of a CrossBackend engine. Received: {name} is a {tensor.GetType().FullName}, which no CrossBackend engine owns. " +

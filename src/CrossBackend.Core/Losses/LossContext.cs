@@ -51,8 +51,13 @@ internal sealed class LossContext<T>(ITensorOps<T> ops, LossDefinition definitio
     public double[]? ClassWeightTable(long classes) =>
         values[LossOption.ClassWeights] is IReadOnlyDictionary<int, double> map ? Validate.ClassWeightTable(map, classes) : null;
 
-    /// <summary>y_true must have y_pred's shape and device.</summary>
-    public void RequireSameShape() => Validate.PredictionAndTarget(Pred, Ops.Describe(YTrue));
+    /// <summary>y_true must have y_pred's shape and device; labels missing the class axis get a hint (the sparse loss).</summary>
+    public void RequireSameShape()
+    {
+        TensorInfo target = Ops.Describe(YTrue);
+        string? hint = Axes.Length == 1 ? Validate.MissingAxisHint(Definition, Pred, target, Axes[0]) : null;
+        Validate.PredictionAndTarget(Pred, target, hint);
+    }
 
     /// <summary>The class axis must not be empty (there is no distribution to take a crossentropy of).</summary>
     public void RequireClasses() => Validate.HasClasses(Pred, Axis);

@@ -18,7 +18,7 @@ internal sealed class LossProgram(LossDefinition definition, Dictionary<LossOpti
     {
         TTensor yPred = inputs[0]!;
         TensorInfo pred = ops.Describe(yPred);
-        Validate.Prediction(pred, definition.MinRank);
+        Validate.Prediction(pred, definition.MinRank, ops.Engine);
         var tensors = new Dictionary<LossOption, TTensor>();
         for (int i = 0; i < _tensorOptions.Length; i++)
             if (inputs[2 + i] is { } t)

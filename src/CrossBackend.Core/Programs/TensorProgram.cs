@@ -48,7 +48,7 @@ internal static class TensorProgram
             if (inputs[i] is { } other) TensorEngines.RequireSameEngine(engine, other, names[i], names[0]);
 
         var dtypes = new DType[inputs.Length];
-        for (int i = 0; i < inputs.Length; i++) dtypes[i] = inputs[i] is { } x ? engine.Describe(x).DType : DType.Other;
+        for (int i = 0; i < inputs.Length; i++) dtypes[i] = inputs[i] is { } x ? Describe(engine, x, names[i]).DType : DType.Other;
         DType dtype = dtypes[0];
         bool declared = program.ResultDType(0, dtypes) is not null;
 
@@ -129,6 +129,9 @@ internal static class TensorProgram
 
     private static Type OpsTensorType(object ops) => ops.GetType().GetInterfaces()
         .First(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(ITensorOps<>)).GetGenericArguments()[0];
+
+    private static TensorInfo Describe(ITensorEngine engine, object tensor, string name) =>
+        engine is IArgumentDescriber named ? named.Describe(tensor, name) : engine.Describe(tensor);
 
     private static Invoker CreateInvoker(Type tensorType) =>
         typeof(TensorProgram).GetMethod(nameof(Invoke), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!

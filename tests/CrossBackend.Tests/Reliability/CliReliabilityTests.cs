@@ -147,6 +147,203 @@ public sealed class CliReliabilityTests
         Assert.That(output.Trim(), Is.EqualTo($"{{\"backend\": \"{backend}\", \"shape\": [0, 2], \"loss\": []}}"));
     }
 
+    // ---- issue 11, item 6: every engine by default, float16 files, parity --json and --loss, examples in --help ----
+
+    private static readonly System.Globalization.CultureInfo Inv = System.Globalization.CultureInfo.InvariantCulture;
+    private static string[] Lines(string output) => output.TrimEnd('\n').Split('\n');
+
+    /// <summary>The FastEstimator example's per-row loss in float64 from float32-rounded inputs, independent of the
+    /// library: w[class] · −log(p[class] / Σp).</summary>
+    private static double[] FeRows(Func<double, double> round, IReadOnlyDictionary<int, double>? weights = null) =>
+        Enumerable.Range(0, 3).Select(r =>
+        {
+            double[] row = Cases.FePred[(r * 3)..(r * 3 + 3)].Select(round).ToArray();
+            int cls = Array.IndexOf(Cases.FeTrue, 1.0, r * 3) - r * 3;
+            return (weights?.GetValueOrDefault(cls, 1.0) ?? 1.0) * -Math.Log(row[cls] / row.Sum());
+        }).ToArray();
+
+    private static void AssertWithin(double actual, double expected, DType dtype, string what)
+    {
+        (double rtol, double atol) = Tolerance.For(dtype);
+        Assert.That(Math.Abs(actual - expected), Is.LessThanOrEqualTo(rtol * Math.Abs(expected) + atol), $"{what}: {actual} vs {expected}");
+    }
+
+    [Test]
+    public void LossRunsOnEveryEngineByDefaultAndSaysTheyAgree()
+    {
+        string p = Npy("fe_pred.npy", FePred, [3, 3]), t = Npy("fe_true.npy", FeTrue, [3, 3]);
+        var (code, output, err) = Run("loss", "categorical_crossentropy", "--pred", p, "--true", t);
+        Assert.That((code, err), Is.EqualTo((CliApp.Ok, "")));
+        string[] lines = Lines(output);
+        Assert.That(lines, Has.Length.EqualTo(EngineNames.Length + 1), output);
+        double expected = FeRows(v => (float)v).Average();
+        for (int i = 0; i < EngineNames.Length; i++)
+        {
+            string[] parts = lines[i].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            Assert.That(parts[0], Is.EqualTo(EngineNames[i]));
+            AssertWithin(double.Parse(parts[1], Inv), expected, DType.Float32, EngineNames[i]);
+        }
+        Assert.That(lines[^1], Does.StartWith($"agree: {EngineNames.Length} engines").And.Contain("|a - b| <= 1e-5*|b| + 1e-6 (float32)"));
+    }
+
+    [Test]
+    public void LossJsonOnEveryEngineIsOneLinePerEngineThenTheVerdict()
+    {
+        string p = Npy("fe_pred.npy", FePred, [3, 3]), t = Npy("fe_true.npy", FeTrue, [3, 3]);
+        var (code, output, err) = Run("loss", "categorical_crossentropy", "--pred", p, "--true", t, "--json", "--no-average",
+            "--class-weights", "1=2.0,2=3.0");
+        Assert.That((code, err), Is.EqualTo((CliApp.Ok, "")));
+        JsonDocument[] docs = Lines(output).Select(l => JsonDocument.Parse(l)).ToArray();
+        Assert.That(docs, Has.Length.EqualTo(EngineNames.Length + 1));
+        double[] expected = FeRows(v => (float)v, Cases.FeWeights);
+        for (int i = 0; i < EngineNames.Length; i++)
+        {
+            JsonElement line = docs[i].RootElement;
+            Assert.That(line.GetProperty("backend").GetString(), Is.EqualTo(EngineNames[i]));
+            Assert.That(line.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()), Is.EqualTo(new[] { 3 }));
+            double[] loss = line.GetProperty("loss").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+            for (int k = 0; k < 3; k++) AssertWithin(loss[k], expected[k], DType.Float32, $"{EngineNames[i]}[{k}]");
+        }
+        JsonElement verdict = docs[^1].RootElement;
+        Assert.That(verdict.EnumerateObject().Select(p => p.Name), Is.EqualTo(new[] { "agree", "max_abs_diff", "dtype", "rtol", "atol" }));
+        Assert.That(verdict.GetProperty("agree").GetBoolean(), Is.True);
+        Assert.That(verdict.GetProperty("dtype").GetString(), Is.EqualTo("float32"));
+        Assert.That((verdict.GetProperty("rtol").GetDouble(), verdict.GetProperty("atol").GetDouble()), Is.EqualTo(Tolerance.For(DType.Float32)));
+        Assert.That(verdict.GetProperty("max_abs_diff").GetDouble(), Is.LessThanOrEqualTo(1e-5 * 1.07 + 1e-6));
+    }
+
+    [TestCaseSource(typeof(TestEngines), nameof(TestEngines.Names))]
+    public void Float16PredictionsAreComputedInFloat32AndReturnedInFloat16(string backend)
+    {
+        Half[] pred = Cases.FePred.Select(v => (Half)v).ToArray();
+        string p = Npy("fe_pred16.npy", pred, [3, 3]), t = Npy("fe_true.npy", FeTrue, [3, 3]);
+        var (code, output, err) = Run("loss", "categorical_crossentropy", "--pred", p, "--true", t, "--backend", backend, "--no-average", "--json");
+        Assert.That((code, err), Is.EqualTo((CliApp.Ok, "")));
+        string[] printed = JsonDocument.Parse(output).RootElement.GetProperty("loss").EnumerateArray().Select(e => e.GetRawText()).ToArray();
+        // The reference: the float16 inputs in float64, rounded once to float16.
+        double[] expected = FeRows(v => (double)(Half)v).Select(v => (double)(Half)v).ToArray();
+        for (int k = 0; k < 3; k++)
+        {
+            Half value = Half.Parse(printed[k], Inv);
+            Assert.That(printed[k], Is.EqualTo(value.ToString(Inv)), $"element {k} printed as the shortest float16 text");
+            AssertWithin((double)value, expected[k], DType.Float16, $"element {k}");
+        }
+        // The float16 inputs are not the float32 ones: the last row's loss is 0.35644531, FastEstimator's float32 one 0.35667497.
+        Assert.That(Math.Abs((double)Half.Parse(printed[2], Inv) - 0.35667497), Is.GreaterThan(1e-4));
+    }
+
+    [Test]
+    public void Float16OnEveryEngineIsJudgedWithFloat16Tolerance()
+    {
+        string p = Npy("fe_pred16.npy", Cases.FePred.Select(v => (Half)v).ToArray(), [3, 3]), t = Npy("fe_true.npy", FeTrue, [3, 3]);
+        var (code, output, err) = Run("loss", "categorical_crossentropy", "--pred", p, "--true", t);
+        Assert.That((code, err), Is.EqualTo((CliApp.Ok, "")));
+        Assert.That(Lines(output)[^1], Does.StartWith("agree: ").And.EndWith("|a - b| <= 1e-3*|b| + 1e-5 (float16)"));
+    }
+
+    [Test]
+    public void AgreementUsesTheKitsToleranceTable()
+    {
+        foreach (DType d in new[] { DType.Float16, DType.BFloat16, DType.Float32, DType.Float64 })
+            Assert.That(Agreement.For(d), Is.EqualTo(Tolerance.For(d)), d.Name());
+    }
+
+    [TestCase(1 + 1.0e-5, 1.0, true)]
+    [TestCase(1 + 1.2e-5, 1.0, false)]   // bound 1e-5·1 + 1e-6
+    [TestCase(1e-6, 0.0, true)]
+    [TestCase(1.2e-6, 0.0, false)]
+    [TestCase(double.NaN, double.NaN, true)]
+    [TestCase(double.NaN, 1.0, false)]
+    [TestCase(double.PositiveInfinity, double.PositiveInfinity, true)]
+    [TestCase(double.PositiveInfinity, double.NegativeInfinity, false)]
+    public void AgreementIsTheDocumentedBound(double a, double b, bool agree)
+    {
+        (double rtol, double atol) = Agreement.For(DType.Float32);
+        Assert.That(Agreement.Compare([a], [b], rtol, atol).AllClose, Is.EqualTo(agree));
+        Assert.That(Agreement.Compare([a, 0], [b], rtol, atol).AllClose, Is.False, "different lengths never agree");
+    }
+
+    [Test]
+    public void ParityJsonIsOneLinePerCaseThenASummary()
+    {
+        var (code, output, err) = Run("parity", "--json");
+        Assert.That((code, err), Is.EqualTo((CliApp.Ok, "")));
+        JsonDocument[] docs = Lines(output).Select(l => JsonDocument.Parse(l)).ToArray();
+        int cases = CrossBackend.Cli.Parity.ParityCases.Default().Count;
+        Assert.That(docs, Has.Length.EqualTo(cases + 1));
+        foreach (JsonDocument d in docs[..^1])
+        {
+            Assert.That(d.RootElement.GetProperty("agree").GetBoolean(), Is.True, d.RootElement.GetProperty("case").GetString());
+            Assert.That(d.RootElement.GetProperty("results").EnumerateObject().Select(p => p.Name), Is.EqualTo(EngineNames));
+        }
+        JsonElement fe = docs.First(d => d.RootElement.GetProperty("case").GetString() == "categorical_crossentropy: FastEstimator docstring").RootElement;
+        Assert.That(fe.GetProperty("published").EnumerateArray().Single().GetDouble(), Is.EqualTo(0.22839302));
+        // The embedded example's float64 run takes the published inputs unrounded.
+        AssertWithin(fe.GetProperty("float64").EnumerateArray().Single().GetDouble(), FeRows(v => v).Average(), DType.Float64, "float64");
+        foreach (JsonProperty r in fe.GetProperty("results").EnumerateObject())
+            AssertWithin(r.Value.EnumerateArray().Single().GetDouble(), 0.22839302, DType.Float32, r.Name);
+        JsonElement summary = docs[^1].RootElement;
+        Assert.That(summary.GetProperty("cases").GetInt32(), Is.EqualTo(cases));
+        Assert.That(summary.GetProperty("engines").EnumerateArray().Select(e => e.GetString()), Is.EqualTo(EngineNames));
+        Assert.That((summary.GetProperty("disagree").GetInt32(), summary.GetProperty("agree").GetBoolean()), Is.EqualTo((0, true)));
+    }
+
+    [Test]
+    public void ParityRunsTheUsersArraysOnEveryEngineAndInFloat64()
+    {
+        string p = Npy("fe_pred.npy", FePred, [3, 3]), t = Npy("fe_true.npy", FeTrue, [3, 3]);
+        string[] args = ["parity", "--loss", "categorical_crossentropy", "--pred", p, "--true", t, "--no-average", "--class-weights", "1=2.0,2=3.0"];
+        var (code, output, err) = Run([.. args, "--json"]);
+        Assert.That((code, err), Is.EqualTo((CliApp.Ok, "")));
+        JsonDocument[] docs = Lines(output).Select(l => JsonDocument.Parse(l)).ToArray();
+        Assert.That(docs, Has.Length.EqualTo(2));
+        JsonElement c = docs[0].RootElement;
+        Assert.That(c.GetProperty("case").GetString(), Is.EqualTo($"categorical_crossentropy: {p}"));
+        Assert.That(c.GetProperty("dtype").GetString(), Is.EqualTo("float32"));
+        Assert.That(c.GetProperty("published").ValueKind, Is.EqualTo(JsonValueKind.Null));
+        double[] expected = FeRows(v => (float)v, Cases.FeWeights);
+        double[] wide = c.GetProperty("float64").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        for (int k = 0; k < 3; k++) AssertWithin(wide[k], expected[k], DType.Float64, $"float64[{k}]");
+        foreach (JsonProperty r in c.GetProperty("results").EnumerateObject())
+        {
+            double[] narrow = r.Value.EnumerateArray().Select(e => e.GetDouble()).ToArray();
+            for (int k = 0; k < 3; k++) AssertWithin(narrow[k], expected[k], DType.Float32, $"{r.Name}[{k}]");
+        }
+        Assert.That(c.GetProperty("agree").GetBoolean(), Is.True);
+        Assert.That(docs[1].RootElement.GetProperty("cases").GetInt32(), Is.EqualTo(1));
+
+        var (textCode, text, _) = Run(args);
+        Assert.That(textCode, Is.EqualTo(CliApp.Ok));
+        Assert.That(text, Does.Contain($"categorical_crossentropy: {p}").And.Contain("Largest |diff| from the float64 run")
+            .And.Contain($"The {EngineNames.Length} engines agree."));
+    }
+
+    [Test]
+    public void ParityTakesTheUsersArraysOnlyWithLoss()
+    {
+        string p = Npy("fe_pred.npy", FePred, [3, 3]);
+        var (code, output, err) = Run("parity", "--pred", p);
+        Assert.That((code, output), Is.EqualTo((CliApp.BadInput, "")));
+        Assert.That(err, Is.EqualTo("crossbackend: error: --pred needs --loss NAME (the loss to run your arrays through), e.g. --loss categorical_crossentropy\n")
+            .Or.EqualTo($"crossbackend: error: --pred needs --loss NAME (the loss to run your arrays through), e.g. --loss {LossRegistry.All[0].Name}{Environment.NewLine}"));
+
+        var (code2, _, err2) = Run("parity", "--loss", "categorical_crossentropy", "--pred", Npy("fe_true.npy", FeTrue, [3, 3]), "--true", p);
+        Assert.That(code2, Is.EqualTo(CliApp.BadInput));
+        Assert.That(err2, Does.Contain("`y_pred` must be float16, float32 or float64").And.Not.Contain("(Parameter"));
+    }
+
+    public static IEnumerable<TestCaseData> Commands() =>
+        new[] { "", "parity", "loss", "keras", "keras inspect", "keras predict" }.Select(c => new TestCaseData(c).SetArgDisplayNames(c == "" ? "(root)" : c));
+
+    [TestCaseSource(nameof(Commands))]
+    public void HelpShowsAnExample(string command)
+    {
+        string[] path = command.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var (code, output, err) = Run([.. path, "--help"]);
+        Assert.That((code, err), Is.EqualTo((CliApp.Ok, "")));
+        Assert.That(output, Does.Match(@"Examples?:\s*\n\s+crossbackend " + System.Text.RegularExpressions.Regex.Escape(command == "" ? "" : command)));
+    }
+
     // ---- bad inputs: one line on stderr naming the problem ------------------------------------------------------
 
     /// <summary>(name, files to create, arguments after "loss categorical_crossentropy --backend B" with {dir}
@@ -164,7 +361,6 @@ public sealed class CliReliabilityTests
             ("truncated header", ["--pred", "{dir}/trunc_header.npy", "--true", "{true}"], ["--pred", "trunc_header.npy", "truncated header"]),
             ("truncated data", ["--pred", "{pred}", "--true", "{dir}/trunc_data.npy"], ["--true", "trunc_data.npy", "truncated data", "needs 72 bytes"]),
             ("unsupported version", ["--pred", "{dir}/v9.npy", "--true", "{true}"], ["--pred", "v9.npy", "unsupported .npy format version 9"]),
-            ("float16 file", ["--pred", "{dir}/f2.npy", "--true", "{true}"], ["--pred", "f2.npy", "unsupported dtype '<f2'"]),
             ("big-endian file", ["--pred", "{dir}/be.npy", "--true", "{true}"], ["--pred", "be.npy", "unsupported dtype '>f4'"]),
             ("complex file", ["--pred", "{dir}/c8.npy", "--true", "{true}"], ["--pred", "c8.npy", "unsupported dtype '<c8'"]),
             ("object file", ["--pred", "{dir}/obj.npy", "--true", "{true}"], ["--pred", "obj.npy", "unsupported dtype '|O'"]),
@@ -172,7 +368,8 @@ public sealed class CliReliabilityTests
             ("header without shape", ["--pred", "{dir}/noshape.npy", "--true", "{true}"], ["--pred", "noshape.npy", "no 'shape'"]),
             ("negative shape", ["--pred", "{dir}/negshape.npy", "--true", "{true}"], ["--pred", "negshape.npy", "bad shape entry '-3'"]),
             ("overflowing shape", ["--pred", "{dir}/hugeshape.npy", "--true", "{true}"], ["--pred", "hugeshape.npy", "too large"]),
-            ("integer y_pred", ["--pred", "{true}", "--true", "{true}"], ["--pred", "float32 or float64"]),
+            ("integer y_pred", ["--pred", "{true}", "--true", "{true}"], ["--pred", "`y_pred`", "float16, float32 or float64", "y_pred.dtype=int64", "astype('float32')"]),
+            ("class indices to a dense loss", ["--pred", "{pred}", "--true", "{dir}/indices.npy"], ["shape mismatch", "(3,)", "sparse_categorical_crossentropy"]),
             ("shape mismatch", ["--pred", "{pred}", "--true", "{dir}/true_2x3.npy"], ["shape mismatch", "(3, 3)", "(2, 3)"]),
             ("rank 1", ["--pred", "{dir}/rank1.npy", "--true", "{dir}/rank1.npy"], ["--pred", "`y_pred`", "rank >= 2", "y_pred.shape=(3,)"]),
             ("rank 0", ["--pred", "{dir}/rank0.npy", "--true", "{dir}/rank0.npy"], ["--pred", "`y_pred`", "rank >= 2", "y_pred.shape=()"]),
@@ -202,8 +399,6 @@ public sealed class CliReliabilityTests
         yield return new TestCaseData(any, new[] { "LOSS=sparse_nope", "--pred", "{pred}", "--true", "{true}" },
                 (string[])["unknown loss 'sparse_nope'", .. LossRegistry.All.Select(l => l.Name)])
             .SetArgDisplayNames("unknown loss", any);
-        yield return new TestCaseData(any, new[] { "NOBACKEND", "--pred", "{pred}", "--true", "{true}" }, new[] { "--backend" })
-            .SetArgDisplayNames("missing --backend", any);
     }
 
     [TestCaseSource(nameof(BadInputs))]
@@ -235,10 +430,15 @@ public sealed class CliReliabilityTests
         Assert.That(lines, Has.Length.EqualTo(1), $"exactly one line on stderr: {err}");
         Assert.That(err, Does.StartWith("crossbackend: error: "));
         Assert.That(err, Does.Not.Contain("   at ").And.Not.Contain("Exception"), "no stack trace or exception type");
+        Assert.That(err, Does.Not.Contain("(Parameter"), "the library's messages name the argument already");
+        Assert.That(err, Does.Not.Match(DotNetTypeNames), "dtypes by their lower-case names (int64, float32)");
         foreach (string part in expected) Assert.That(err, Does.Contain(part));
         foreach (string f in files) Assert.That(Hash(f), Is.EqualTo(before[f]), $"{Path.GetFileName(f)} unchanged");
         Assert.That(Directory.GetFiles(_dir), Is.EquivalentTo(files), "no file created or removed");
     }
+
+    /// <summary>.NET or TorchSharp names of element types, which error messages must not use.</summary>
+    private const string DotNetTypeNames = @"\b(Int(8|16|32|64)|UInt8|Float(16|32|64)|Single|Double|Half|Boolean|SByte|Byte)\b";
 
     private void MakeBadFiles()
     {
@@ -247,6 +447,7 @@ public sealed class CliReliabilityTests
         Npy("fe_true.npy", FeTrue, [3, 3]);
         Npy("true_2x3.npy", new long[6], [2, 3]);
         Npy("rank1.npy", new float[] { 0.2f, 0.3f, 0.5f }, [3]);
+        Npy("indices.npy", new long[] { 1, 0, 2 }, [3]);
         Npy("empty_batch.npy", Array.Empty<float>(), [0, 3]);
         Npy("no_classes.npy", Array.Empty<float>(), [2, 0]);
         Directory.CreateDirectory(Path_("adir.npy"));
