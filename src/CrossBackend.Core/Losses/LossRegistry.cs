@@ -13,6 +13,9 @@ public static class LossRegistry
         SparseCategoricalCrossentropyLoss.Definition,
         BinaryCrossentropyLoss.Definition,
         MeanSquaredErrorLoss.Definition,
+        DiceLoss.Definition,
+        TverskyLoss.Definition,
+        DiceScoreLoss.Definition,
     ];
 
     /// <summary>The loss with this name; throws <see cref="ArgumentException"/> listing the known names otherwise.</summary>

@@ -9,5 +9,8 @@ public static class AllReferences
         new SparseCategoricalCrossentropyReference(),
         new BinaryCrossentropyReference(),
         new MeanSquaredErrorReference(),
+        new DiceReference(),
+        new TverskyReference(),
+        new DiceScoreReference(),
     ];
 }
