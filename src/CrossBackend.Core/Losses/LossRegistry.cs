@@ -16,6 +16,7 @@ public static class LossRegistry
         DiceLoss.Definition,
         TverskyLoss.Definition,
         DiceScoreLoss.Definition,
+        CircleLoss.Definition,
     ];
 
     /// <summary>The loss with this name; throws <see cref="ArgumentException"/> listing the known names otherwise.</summary>

@@ -12,5 +12,6 @@ public static class AllReferences
         new DiceReference(),
         new TverskyReference(),
         new DiceScoreReference(),
+        new CircleReference(),
     ];
 }
