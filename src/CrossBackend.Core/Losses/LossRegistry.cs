@@ -17,6 +17,7 @@ public static class LossRegistry
         TverskyLoss.Definition,
         DiceScoreLoss.Definition,
         CircleLoss.Definition,
+        CtcLoss.Definition,
     ];
 
     /// <summary>The loss with this name; throws <see cref="ArgumentException"/> listing the known names otherwise.</summary>

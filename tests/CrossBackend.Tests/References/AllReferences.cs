@@ -13,5 +13,6 @@ public static class AllReferences
         new TverskyReference(),
         new DiceScoreReference(),
         new CircleReference(),
+        new CtcReference(),
     ];
 }
