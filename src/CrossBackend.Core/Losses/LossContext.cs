@@ -30,6 +30,10 @@ internal sealed class LossContext<T>(ITensorOps<T> ops, LossDefinition definitio
         .Select(a => Validate.Axis(a, Pred.Rank)).ToArray();
     private int[]? _axes;
 
+    /// <summary>Whether the caller gave <c>axis</c>: losses whose default is not the class axis (Keras's <c>dice</c> and
+    /// <c>tversky</c> reduce over every axis when <c>axis</c> is None) read it before <see cref="Axes"/>.</summary>
+    public bool AxisGiven => values[LossOption.Axis] is not null;
+
     /// <summary>The single axis a loss reduces over (the class axis).</summary>
     public int Axis => Axes.Length == 1 ? Axes[0] : throw new ArgumentException(
         $"Loss `{Definition.Name}` takes one axis. Received: axis={LossOption.Format(Axes)}", "axis");
@@ -42,6 +46,8 @@ internal sealed class LossContext<T>(ITensorOps<T> ops, LossDefinition definitio
     public bool Bool(LossOption option) => (bool)values[option]!;
     public double Number(LossOption option) => (double)values[option]!;
     public int? Integer(LossOption option) => (int?)values[option];
+    /// <summary>A number option whose default is none (FastEstimator's <c>threshold</c>).</summary>
+    public double? NumberOrNone(LossOption option) => (double?)values[option];
     public double[]? Numbers(LossOption option) => (double[]?)values[option];
     public string Choice(LossOption option) => (string)values[option]!;
     public T? Tensor(LossOption option) => tensors.TryGetValue(option, out T? t) ? t : null;

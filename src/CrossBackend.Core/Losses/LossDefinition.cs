@@ -9,6 +9,9 @@ public enum LossLabels
     ClassIndices,
     /// <summary>No labels (a regulariser over y_pred itself); y_true is ignored and may be null.</summary>
     None,
+    /// <summary>Integer labels of the loss's own shape, unrelated to y_pred's class axis and taken as given (no axis
+    /// moved): <c>circle</c>'s (Batch,) labels, <c>ctc</c>'s (Batch, MaxLabelLength) padded label sequences.</summary>
+    IntegerLabels,
 }
 
 /// <summary>

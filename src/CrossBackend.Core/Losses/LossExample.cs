@@ -43,7 +43,7 @@ public sealed record LossExample(string Source, double[] YPred, long[] Shape, do
                 ? engine.FromArray(Values(tensor), TensorShapes?.GetValueOrDefault(name) ?? [tensor.Length])
                 : value;
         object? yTrue = YTrue is null ? null
-            : loss.Labels == LossLabels.ClassIndices ? engine.FromArray(YTrue.Select(v => (long)v).ToArray(), TrueShape ?? Shape[..^1])
+            : loss.Labels is LossLabels.ClassIndices or LossLabels.IntegerLabels ? engine.FromArray(YTrue.Select(v => (long)v).ToArray(), TrueShape ?? Shape[..^1])
             : Floating(YTrue, TrueShape ?? Shape);
         object yPred = Floating(YPred, Shape);
         return mode switch

@@ -32,6 +32,11 @@ public static class LossRegistry
         SmoothL1LossFunction.Definition,
         FeHuberLoss.Definition,
         L2RegularizationLoss.Definition,
+        DiceLoss.Definition,
+        TverskyLoss.Definition,
+        DiceScoreLoss.Definition,
+        CircleLoss.Definition,
+        CtcLoss.Definition,
     ];
 
     /// <summary>The loss with this name; throws <see cref="ArgumentException"/> listing the known names otherwise.</summary>

@@ -28,5 +28,10 @@ public static class AllReferences
         new SmoothL1LossReference(),
         new FeHuberReference(),
         new L2RegularizationReference(),
+        new DiceReference(),
+        new TverskyReference(),
+        new DiceScoreReference(),
+        new CircleReference(),
+        new CtcReference(),
     ];
 }
