@@ -77,6 +77,8 @@ public sealed partial class TorchEngine
         using var enabled = torch.enable_grad();
         Tensor[] leaves = sources.Select(s => s.detach().requires_grad_(true)).ToArray();
         Tensor total = function(leaves).sum();
+        // A result that does not depend on the sources (e.g. a thresholded score) has no graph: its gradient is 0.
+        if (!total.requires_grad) return leaves.Select(leaf => torch.zeros_like(leaf)).ToArray();
         IList<Tensor> grads = torch.autograd.grad([total], leaves, allow_unused: true);
         return leaves.Select((leaf, i) => grads[i] is { } g && !g.IsInvalid ? g : torch.zeros_like(leaf)).ToArray();
     }
@@ -91,7 +93,9 @@ public sealed partial class TorchEngine
     public Tensor[] GradientsOf(Tensor target, Tensor[] sources)
     {
         using var enabled = torch.enable_grad();
-        IList<Tensor> grads = torch.autograd.grad([target.sum()], sources, allow_unused: true);
+        Tensor total = target.sum();
+        if (!total.requires_grad) return sources.Select(source => torch.zeros_like(source)).ToArray();
+        IList<Tensor> grads = torch.autograd.grad([total], sources, allow_unused: true);
         return sources.Select((s, i) => grads[i] is { } g && !g.IsInvalid ? g : torch.zeros_like(s)).ToArray();
     }
 

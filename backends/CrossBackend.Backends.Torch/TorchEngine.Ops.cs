@@ -96,7 +96,8 @@ public sealed partial class TorchEngine
         UnaryOp.Sign => x.sign(),
         UnaryOp.Sigmoid => x.sigmoid(),
         UnaryOp.Tanh => x.tanh(),
-        UnaryOp.Softplus => nn.functional.softplus(x),
+        // max(x, 0) + log1p(exp(−|x|)): exact everywhere (libtorch's softplus returns x itself above 20, 2e-9 off).
+        UnaryOp.Softplus => x.clamp_min(0) + x.abs().neg().exp().log1p(),
         UnaryOp.Floor => x.floor(),
         UnaryOp.Round => x.round(),
         UnaryOp.Reciprocal => x.reciprocal(),

@@ -52,7 +52,10 @@ internal sealed class CategoricalGeneralizedCrossEntropyLoss : ILossFunction
 
     public static readonly LossDefinition Definition = new("categorical_generalized_cross_entropy",
         "(1 − p^q) / q with p = y_pred at the true class index", LossLabels.ClassIndices, [Q],
-        new CategoricalGeneralizedCrossEntropyLoss(), minRank: 2, examples: Examples());
+        new CategoricalGeneralizedCrossEntropyLoss(), minRank: 2, examples: Examples())
+    {
+        NaNStaysInItsElement = false,
+    };
 
     private static LossExample[] Examples()
     {

@@ -61,7 +61,10 @@ internal sealed class CircleLoss : ILossFunction
     public static readonly LossDefinition Definition = new("circle",
         "softplus(logsumexp over positives + logsumexp over negatives) of weighted cosine distances, per query embedding",
         LossLabels.IntegerLabels, [RefLabels, RefEmbeddings, RemoveDiagonal, Gamma, Margin], new CircleLoss(), minRank: 2,
-        examples: Examples());
+        examples: Examples())
+    {
+        NaNStaysInItsElement = false,
+    };
 
     private static LossExample[] Examples()
     {

@@ -82,7 +82,10 @@ internal sealed class DiceScoreLoss : ILossFunction
     public static readonly LossDefinition Definition = new("dice_score",
         "FastEstimator's Dice score 2·Σ(y·p) / (Σy + Σp + ε) per sample and channel over the spatial axes, then its own averages",
         LossLabels.SameShape, [SoftDice, SampleAverage, ChannelAverage, ChannelWeights, MaskOverlap, Threshold, EmptyNan, Epsilon],
-        new DiceScoreLoss(), minRank: 3, ownReduction: true, examples: Examples());
+        new DiceScoreLoss(), minRank: 3, ownReduction: true, examples: Examples())
+    {
+        NaNStaysInItsElement = false,
+    };
 
     private static LossExample[] Examples()
     {

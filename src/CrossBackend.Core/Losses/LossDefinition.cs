@@ -57,6 +57,13 @@ public sealed class LossDefinition
     /// <summary>The published examples this loss reproduces (run by the parity report and the tests).</summary>
     public IReadOnlyList<LossExample> Examples { get; }
 
+    /// <summary>
+    /// Whether a NaN in one element's y_pred row makes that element's loss NaN and leaves the others alone (the
+    /// non-finite policy). False where Keras's definition couples elements (circle's pairs, dice_score's thresholds
+    /// and averages) or reads only part of a row (categorical_generalized_cross_entropy reads p[label] alone).
+    /// </summary>
+    public bool NaNStaysInItsElement { get; init; } = true;
+
     internal ILossFunction Function { get; }
 
     /// <summary>The option with this Keras or C# name, or null.</summary>

@@ -32,7 +32,7 @@ public sealed record LossCall(string Name, LossDefinition Loss, double[] YPred, 
     public IEnumerable<DType> LabelDTypes(DType predType)
     {
         if (YTrue is null || Loss.Labels == LossLabels.None) return [predType];
-        if (Loss.Labels == LossLabels.ClassIndices) return [DType.Int32, DType.Int64];
+        if (Loss.Labels is LossLabels.ClassIndices or LossLabels.IntegerLabels) return [DType.Int32, DType.Int64];
         DType other = predType == DType.Float32 ? DType.Float64 : DType.Float32;
         return YTrue.All(v => v == Math.Floor(v) && Math.Abs(v) < 1e6)
             ? [predType, other, DType.Int32, DType.Int64]
@@ -46,10 +46,10 @@ public sealed record LossCall(string Name, LossDefinition Loss, double[] YPred, 
     /// </summary>
     public (object Pred, object? True, LossArguments Arguments) Inputs(ITensorEngine engine, DType predType, DType? labelType = null)
     {
-        DType label = labelType ?? (Loss.Labels == LossLabels.ClassIndices ? DType.Int64 : predType);
+        DType label = labelType ?? (Loss.Labels is LossLabels.ClassIndices or LossLabels.IntegerLabels ? DType.Int64 : predType);
         object pred = engine.FromChannelsLast(Values(YPred, predType), Shape);
         object? yTrue = YTrue is null || Loss.Labels == LossLabels.None ? null
-            : Loss.Labels == LossLabels.ClassIndices ? engine.FromArray(Values(YTrue, label), TrueShape ?? Shape[..^1])
+            : Loss.Labels is LossLabels.ClassIndices or LossLabels.IntegerLabels ? engine.FromArray(Values(YTrue, label), TrueShape ?? Shape[..^1])
             : engine.FromChannelsLast(Values(YTrue, label), TrueShape ?? Shape);
         var arguments = new LossArguments();
         foreach ((string name, object? value) in Arguments)

@@ -72,7 +72,7 @@ public sealed class RegistryValidationTests(ITensorEngine engine)
         LossCall call = Base(loss);
         (object pred, object? yTrue, LossArguments args) = call.Inputs(engine, DType.Float32);
         // A string is no option's kind (a reduction is parsed from its Keras name, so it gets a number instead).
-        object wrong = option.Kind == LossOptionKind.Reduction ? 0.3 : "0.3";
+        object wrong = option.Kind is LossOptionKind.Reduction or LossOptionKind.Choice ? 0.3 : "0.3";
         args[option.Name] = wrong;
         AssertRefused(() => call.Invoke(pred, yTrue, args), typeof(ArgumentException), option.ParameterName,
             $"Received: a {wrong.GetType().Name}");
@@ -106,6 +106,7 @@ public sealed class RegistryValidationTests(ITensorEngine engine)
         LossOptionKind.Integer => new object[] { -1, -3, 0, 1_000_000, int.MinValue },
         LossOptionKind.Numbers => new object[] { new[] { -0.3 }, new[] { double.NaN }, Array.Empty<double>(), new[] { 0.3, 1.3 } },
         LossOptionKind.Axes => new object[] { new[] { 7 }, new[] { -9 } },
+        LossOptionKind.Choice => new object[] { "max", "", "MEAN " },
         _ => [],
     };
 
