@@ -7,6 +7,9 @@ public sealed class CircleReference : ILossReference
 {
     public string Loss => "circle";
 
+    /// <summary>Queries without a positive or negative pair score 0 and leave the mean's count (Keras's mask).</summary>
+    public bool WeightsAreMask => true;
+
     public IEnumerable<ReferenceCase> Cases()
     {
         double[] labels = [0, 1, 0, 1, 2, 2, 1];

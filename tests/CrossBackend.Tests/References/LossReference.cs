@@ -28,6 +28,10 @@ public interface ILossReference
     /// by their own options (FastEstimator's), the final result and null.
     /// </summary>
     (double[] Loss, double[]? Weights) Compute(ReferenceCase c, DType dtype);
+
+    /// <summary>Whether the weights are a mask (0 = left out of the loss and of the sum_over_batch_size count, as
+    /// Keras's masks are), rather than class weights.</summary>
+    bool WeightsAreMask => false;
 }
 
 /// <summary>Helpers the references share: Keras's ε and its clip in a dtype, row access.</summary>

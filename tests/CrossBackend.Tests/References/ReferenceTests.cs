@@ -41,15 +41,17 @@ public sealed class ReferenceTests(ITensorEngine engine)
         double[] actual = engine.ToDoubleArray(example.Run(definition, engine, dtype), out _);
 
         (double[] perElement, double[]? own) = reference.Compute(c, dtype);
-        double[] expected = definition.OwnReduction ? perElement : Reduce(perElement, own, weighted ? sample : null, reduction);
+        double[] expected = definition.OwnReduction ? perElement : Reduce(perElement, own, weighted ? sample : null, reduction, reference.WeightsAreMask);
         (double rtol, double atol) = Tolerance.For(dtype);
         TensorAssert.AreClose(actual, expected, rtol, atol);
     }
 
     /// <summary>The loss's own weights times the sample weights (Batch,) broadcast over the per-element loss, then
     /// the reduction (Keras's denominators: the element count, or the sum of the weights).</summary>
-    internal static double[] Reduce(double[] loss, double[]? own, double[]? sample, Reduction reduction)
+    internal static double[] Reduce(double[] loss, double[]? own, double[]? sample, Reduction reduction, bool ownIsMask = false)
     {
+        // A mask (Keras's: ignored elements) leaves the sum_over_batch_size denominator as well.
+        int counted = ownIsMask && own is not null ? own.Count(v => v != 0) : loss.Length;
         int perSample = sample is null ? 1 : loss.Length / sample.Length;
         double[] w = Enumerable.Range(0, loss.Length).Select(i => (own?[i] ?? 1.0) * (sample is null ? 1.0 : sample[i / perSample])).ToArray();
         double[] weighted = loss.Select((l, i) => l * w[i]).ToArray();
@@ -57,7 +59,7 @@ public sealed class ReferenceTests(ITensorEngine engine)
         {
             Reduction.None => weighted,
             Reduction.Sum => [weighted.Sum()],
-            Reduction.SumOverBatchSize => [weighted.Sum() / loss.Length],
+            Reduction.SumOverBatchSize => [counted == 0 ? 0 : weighted.Sum() / counted],
             _ => [w.Sum() == 0 ? 0 : weighted.Sum() / w.Sum()],
         };
     }

@@ -84,7 +84,7 @@ public sealed class RegistryFuzzParityTests
         double[]? sample, string what, List<string> disagreements)
     {
         (double[] perElement, double[]? own) = reference.Compute(c, dtype);
-        double[] expected = loss.OwnReduction ? perElement : ReferenceTests.Reduce(perElement, own, sample, reduction);
+        double[] expected = loss.OwnReduction ? perElement : ReferenceTests.Reduce(perElement, own, sample, reduction, reference.WeightsAreMask);
         (double rtol, double atol) = Tolerance.For(dtype);
         var arguments = new Dictionary<string, object?>(c.Arguments);
         if (!loss.OwnReduction) arguments["reduction"] = reduction;
