@@ -29,7 +29,7 @@ public static class TrainDemoCommand
             {
                 "float64" => DType.Float64,
                 "float32" => DType.Float32,
-                string other => throw new CliException($"--dtype: '{other}' is not float32 or float64"),
+                var other => throw new CliException($"--dtype: '{other}' is not float32 or float64"),
             };
             double tolerance = type == DType.Float64 ? 1e-10 : 1e-4;
             IReadOnlyList<ITensorEngine> engines = TensorEngines.All;

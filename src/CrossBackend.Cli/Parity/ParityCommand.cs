@@ -4,9 +4,10 @@ using System.Globalization;
 namespace CrossBackend.Cli.Parity;
 
 /// <summary>
-/// <c>crossbackend parity</c>: runs the embedded cases on every engine (float32 inputs) and prints, per case, the
-/// float64 reference, each engine's mean loss, the largest absolute difference seen (per element and mean, between
-/// any engine and the reference or each other) and a verdict. Exits 1 on any disagreement.
+/// <c>crossbackend parity</c>: runs every registered loss's published examples and the edge cases on every engine, in
+/// float32 and float64, and prints per case the published value, the float64 result, each engine's float32 result, the
+/// largest difference between engines and a verdict: the engines agree with each other in both dtypes and reproduce
+/// the published value. Exits 1 on any disagreement.
 /// <c>crossbackend parity --loss NAME --pred P.npy [--true T.npy] [loss options]</c> does the same for the user's own
 /// arrays (in their dtype, and widened to float64). <c>--json</c> prints JSON Lines: one object per case, then a
 /// summary object (the one with <c>"cases"</c>).

@@ -155,14 +155,14 @@ internal sealed class SparseCategoricalCrossentropyLoss : ILossFunction
                 "Argument `y_true` must hold one class index per element: y_pred's shape without the class axis " +
                 $"({TensorInfo.FormatShape(lossShape)}), optionally with a length-1 class axis. " +
                 $"Received: y_pred.shape={pred.ShapeText}, y_true.shape={given.ShapeText}", "y_true");
-        if (Shapes.Count(lossShape) > 0 && CountInvalid(o, labels, c.Classes, ignoreClass) > 0)
+        if (Shapes.Count(lossShape) > 0 && HasInvalidLabels(o, labels, c.Classes, ignoreClass))
             Validate.SparseLabels(o.ToHost(labels), c.Classes, ignoreClass);
         return labels;
     }
 
-    /// <summary>The number of labels that are not integers in [0, C) nor the ignored class (NaN counts), with one host
-    /// read: the smallest and largest label (and, for floating labels, whether any has a fraction) come back together.</summary>
-    private static double CountInvalid<T>(ITensorOps<T> o, T labels, long classes, int? ignoreClass) where T : class
+    /// <summary>Whether any label is not an integer in [0, C) nor the ignored class (NaN counts), with one host read:
+    /// the smallest and largest label (and, for floating labels, whether any has a fraction) come back together.</summary>
+    private static bool HasInvalidLabels<T>(ITensorOps<T> o, T labels, long classes, int? ignoreClass) where T : class
     {
         DType dtype = o.DTypeOf(labels);
         T checkedLabels = ignoreClass is { } ignored
@@ -176,7 +176,6 @@ internal sealed class SparseCategoricalCrossentropyLoss : ILossFunction
         if (dtype.IsFloatingPoint())
             parts.Add(o.Reshape(o.Reduce(ReduceOp.Max, o.Cast(o.Compare(CompareOp.NotEqual, checkedLabels, o.Unary(UnaryOp.Floor, checkedLabels)), dtype), null, false), [1]));
         double[] v = o.ToHost(o.Concat(parts, 0));
-        bool valid = v[0] >= 0 && v[1] < classes && (v.Length < 3 || v[2] == 0);   // NaN fails the comparisons
-        return valid ? 0 : 1;
+        return !(v[0] >= 0 && v[1] < classes && (v.Length < 3 || v[2] == 0));   // NaN fails the comparisons
     }
 }

@@ -48,8 +48,7 @@ public sealed class GradientTape : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         ITensorEngine engine = TensorEngines.EngineOf(source, nameof(source));
         object ops = engine.OpsFor(source.GetType()) ?? throw TensorEngines.UnsupportedDType(engine, engine.Describe(source).DType, nameof(source));
-        if (ops.GetType().GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IAutograd<>)) is { } autograd)
-            autograd.GetMethod(nameof(IAutograd<object>.Watch))!.Invoke(ops, [source]);
+        if (AutogradOf(ops) is { } autograd) autograd.GetMethod(nameof(IAutograd<object>.Watch))!.Invoke(ops, [source]);
         else _watched.Add(source);
     }
 
@@ -68,9 +67,7 @@ public sealed class GradientTape : IDisposable
         ITensorEngine engine = TensorEngines.EngineOf(target, nameof(target));
         foreach (object s in sources) TensorEngines.RequireSameEngine(engine, s, nameof(sources), nameof(target));
         object ops = engine.OpsFor(target.GetType()) ?? throw TensorEngines.UnsupportedDType(engine, engine.Describe(target).DType, nameof(target));
-        Type tensorType = ops.GetType().GetInterfaces()
-            .First(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(ITensorOps<>)).GetGenericArguments()[0];
-        return GradientInvokers.GetOrAdd(tensorType, t =>
+        return GradientInvokers.GetOrAdd(TensorProgram.OpsTensorType(ops), t =>
             typeof(GradientTape).GetMethod(nameof(GradientOf), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
                 .MakeGenericMethod(t).CreateDelegate<Func<GradientTape, object, object[], object[]>>())(this, ops, [target, .. sources]);
     }
@@ -133,9 +130,13 @@ public sealed class GradientTape : IDisposable
         ArgumentNullException.ThrowIfNull(tensor);
         ITensorEngine engine = TensorEngines.EngineOf(tensor, nameof(tensor));
         object? ops = engine.OpsFor(tensor.GetType());
-        Type? autograd = ops?.GetType().GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IAutograd<>));
+        Type? autograd = ops is null ? null : AutogradOf(ops);
         return autograd is null ? tensor : autograd.GetMethod(nameof(IAutograd<object>.StopGradient))!.Invoke(ops, [tensor])!;
     }
+
+    /// <summary>The engine's <see cref="IAutograd{TTensor}"/> interface type, or null for engines differentiated by the tape.</summary>
+    private static Type? AutogradOf(object ops) =>
+        ops.GetType().GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IAutograd<>));
 
     /// <summary>Stops recording (the code flow's previous tape, if any, records again).</summary>
     public void Dispose()

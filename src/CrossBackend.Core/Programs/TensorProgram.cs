@@ -127,7 +127,8 @@ internal static class TensorProgram
         return holds;
     }
 
-    private static Type OpsTensorType(object ops) => ops.GetType().GetInterfaces()
+    /// <summary>The tensor type an engine's ops object computes with (its <see cref="ITensorOps{TTensor}"/> argument).</summary>
+    internal static Type OpsTensorType(object ops) => ops.GetType().GetInterfaces()
         .First(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(ITensorOps<>)).GetGenericArguments()[0];
 
     private static TensorInfo Describe(ITensorEngine engine, object tensor, string name) =>
