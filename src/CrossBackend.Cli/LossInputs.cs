@@ -121,6 +121,8 @@ internal sealed class LossInputs
             LossOptionKind.Integer => Integer(Required()),
             LossOptionKind.Axes => Required().Split(',', StringSplitOptions.TrimEntries).Select(Integer).ToArray(),
             LossOptionKind.Numbers => Required().Split(',', StringSplitOptions.TrimEntries).Select(Number).ToArray(),
+            LossOptionKind.NumberOrNumbers => Required().Split(',', StringSplitOptions.TrimEntries) is [string one]
+                ? Number(one) : Required().Split(',', StringSplitOptions.TrimEntries).Select(Number).ToArray(),
             LossOptionKind.ClassWeights => ParseClassWeights(Required()),
             LossOptionKind.Reduction => ParseReduction(Required()),
             LossOptionKind.Tensor => NpyInput.Read(Required(), flag),
@@ -189,12 +191,17 @@ internal sealed class LossCall(LossDefinition loss, NpyArray pred, NpyArray? yTr
         bool trueHasClassAxis = loss.Labels == LossLabels.SameShape || yTrue?.Shape.Length == pred.Shape.Length;
         object result = loss.Compute(Load(pred, true), yTrue is null ? null : Load(yTrue, trueHasClassAxis), args);
 
+        // A result that keeps y_pred's rank (focal_loss with both reductions 'none') has the class axis: back to the
+        // file's order, as the inputs came.
+        int rank = engine.Describe(result).Shape.Length, classAxis = engine.ClassAxis < 0 ? engine.ClassAxis + rank : engine.ClassAxis;
+        if (fileAxes is null && rank >= 2 && rank == pred.Shape.Length && classAxis != rank - 1)
+            result = engine.MoveAxis(result, classAxis, rank - 1);
         double[] values = engine.ToDoubleArray(result, out long[] shape);
         DType dtype = engine.Describe(result).DType;
-        // A reduced loss is one value; the channels-last engine holds it as shape (1,), torch as ().
-        Reduction reduction = (Reduction?)arguments.GetValueOrDefault(LossOption.Reduction.Name)
-            ?? (loss.OwnReduction ? Reduction.None : Reduction.SumOverBatchSize);
-        if (reduction != Reduction.None && values.Length == 1) shape = [];
+        // One value that Keras/FastEstimator/NumPy give as a scalar (a Keras reduction, or dice_score/focal_loss/
+        // l2_regularization reducing by their own options) prints as shape [] on every engine: torch holds it as (),
+        // the channels-last engine, which has no rank 0, as (1,).
+        if (values.Length == 1 && loss.ReturnsScalar(args)) shape = [];
         return new LossResult(engine, values, shape, dtype);
     }
 

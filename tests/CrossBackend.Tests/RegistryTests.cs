@@ -79,7 +79,12 @@ public sealed class RegistryTests(ITensorEngine engine)
     private static double[] ChannelsLastGradient(ITensorEngine e, LossDefinition loss, LossExample example, DType dtype)
     {
         object gradient = example.Run(loss, e, dtype, LossExample.Mode.Gradient);
-        int rank = example.Shape.Length;
+        return ChannelsLast(e, gradient, example.Shape.Length);
+    }
+
+    /// <summary>An engine's gradient of rank <paramref name="rank"/> moved back to channels-last, as doubles.</summary>
+    internal static double[] ChannelsLast(ITensorEngine e, object gradient, int rank)
+    {
         int classAxis = e.ClassAxis < 0 ? e.ClassAxis + rank : e.ClassAxis;
         // Rank-1 data has no class axis to move (FromChannelsLast leaves it as it is).
         object layout = rank < 2 || classAxis == rank - 1 ? gradient : e.MoveAxis(gradient, classAxis, rank - 1);

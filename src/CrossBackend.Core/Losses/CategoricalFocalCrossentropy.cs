@@ -11,8 +11,11 @@ public static partial class Losses
     /// then, as for <see cref="CategoricalCrossentropy{TPred,TTrue}"/>, each row is divided by its sum over the class
     /// axis and clipped to [1e-7, 1 − 1e-7] in the input's dtype. The modulating factor (1 − p)^γ uses that
     /// normalised, clipped p, element by element (every class with y &gt; 0 contributes, not only the arg-max).</para>
-    /// <para><b>Where others differ:</b> Keras also accepts a list of per-class α; we take one α in [0, 1] (a list is
-    /// not supported yet). PyTorch has no categorical focal loss; the common recipe that modulates the whole row's
+    /// <para><b>Per-class α (Keras 3):</b> α may also be a list with one weight per class along the class axis (e.g.
+    /// inverse class frequencies, which may exceed 1): each class's term is weighted by its own α. Use the overload
+    /// taking <c>IReadOnlyList&lt;double&gt;</c>, <c>["alpha"] = new[] { … }</c> by name, or <c>--alpha 0.1,0.3,0.7</c>.
+    /// Keras's <c>binary_focal_crossentropy</c> takes one float only, and so do we there.</para>
+    /// <para><b>Where others differ:</b> PyTorch has no categorical focal loss; the common recipe that modulates the whole row's
     /// crossentropy once, α·(1 − exp(−ce))^γ·ce, agrees with Keras only for one-hot labels (Keras modulates each
     /// class's term by its own (1 − p)^γ, which differs once labels are soft or smoothed). FastEstimator has no categorical focal loss of its own.</para>
     /// <para><b>Example</b> (Keras's docs): y_true = [[0, 1, 0], [0, 0, 1]], y_pred = [[0.05, 0.95, 0], [0.1, 0.8, 0.1]]
@@ -39,7 +42,31 @@ public static partial class Losses
         where TTrue : class =>
         (TPred)CategoricalFocalCrossentropyLoss.Definition.Compute(yPred, yTrue, new LossArguments
         {
-            [FocalOptions.Alpha.Name] = alpha,
+            [CategoricalFocalCrossentropyLoss.Alpha.Name] = alpha,
+            [FocalOptions.Gamma.Name] = gamma,
+            [LossOption.FromLogits.Name] = fromLogits,
+            [LossOption.LabelSmoothing.Name] = labelSmoothing,
+            [LossOption.Axis.Name] = axis,
+            [LossOption.Reduction.Name] = reduction,
+            [LossOption.SampleWeights.Name] = sampleWeights,
+        });
+
+    /// <summary>
+    /// As <see cref="CategoricalFocalCrossentropy{TPred,TTrue}(TPred, TTrue, double, double, bool, double, int?, Reduction, object?)"/>
+    /// with Keras 3's per-class α: one weight per class along the class axis (finite, ≥ 0).
+    /// </summary>
+    /// <remarks><b>Example</b>: y_true = [[0, 1, 0]], y_pred = [[0.2, 0.5, 0.3]], α = [0.1, 0.3, 0.7], γ = 2 give
+    /// 0.3·(1 − 0.5)²·(−log 0.5) = <b>0.0519860</b> (α of class 1, the labelled one).</remarks>
+    /// <exception cref="ArgumentException"><paramref name="alpha"/> does not have one weight per class.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A weight is negative or not finite; gamma or labelSmoothing as above.</exception>
+    public static TPred CategoricalFocalCrossentropy<TPred, TTrue>(TPred yPred, TTrue yTrue, IReadOnlyList<double> alpha,
+        double gamma = 2.0, bool fromLogits = false, double labelSmoothing = 0, int? axis = null,
+        Reduction reduction = Reduction.SumOverBatchSize, object? sampleWeights = null)
+        where TPred : class
+        where TTrue : class =>
+        (TPred)CategoricalFocalCrossentropyLoss.Definition.Compute(yPred, yTrue, new LossArguments
+        {
+            [CategoricalFocalCrossentropyLoss.Alpha.Name] = alpha?.ToArray(),
             [FocalOptions.Gamma.Name] = gamma,
             [LossOption.FromLogits.Name] = fromLogits,
             [LossOption.LabelSmoothing.Name] = labelSmoothing,
@@ -52,9 +79,16 @@ public static partial class Losses
 /// <summary>The engine-independent definition of <see cref="Losses.CategoricalFocalCrossentropy{TPred,TTrue}"/>.</summary>
 internal sealed class CategoricalFocalCrossentropyLoss : ILossFunction
 {
+    /// <summary>Keras 3's α: one number in [0, 1] (as for the binary loss), or one weight per class (finite, ≥ 0:
+    /// Keras suggests inverse class frequencies, which may exceed 1).</summary>
+    public static readonly LossOption Alpha = new("alpha", "alpha", LossOptionKind.NumberOrNumbers, 0.25,
+        "the weight of every class, or a list with one weight per class",
+        "in [0, 1], or a non-empty list of finite numbers >= 0 (one per class)",
+        v => v is double d && d >= 0 && d <= 1 || v is double[] list && list.Length > 0 && list.All(x => double.IsFinite(x) && x >= 0));
+
     public static readonly LossDefinition Definition = new("categorical_focal_crossentropy",
         "Σ α·(1 − p)^γ·(−y·log p) over the class axis; p renormalised and clipped (a softmax of logits first)",
-        LossLabels.SameShape, [FocalOptions.Alpha, FocalOptions.Gamma, LossOption.FromLogits, LossOption.LabelSmoothing],
+        LossLabels.SameShape, [Alpha, FocalOptions.Gamma, LossOption.FromLogits, LossOption.LabelSmoothing],
         new CategoricalFocalCrossentropyLoss(), minRank: 2, examples: Examples());
 
     private static LossExample[] Examples()
@@ -96,12 +130,26 @@ internal sealed class CategoricalFocalCrossentropyLoss : ILossFunction
         ITensorOps<T> o = c.Ops;
         int axis = c.Axis;
         double smoothing = c.Number(LossOption.LabelSmoothing);
-        double alpha = c.Number(FocalOptions.Alpha), gamma = c.Number(FocalOptions.Gamma);
+        double gamma = c.Number(FocalOptions.Gamma);
+        T alpha = AlphaTensor(c, axis);
         T y = smoothing > 0 ? o.Add(o.Mul(c.Target, 1 - smoothing), smoothing / c.Classes) : c.Target;
         T probabilities = c.Bool(LossOption.FromLogits) ? o.Softmax(c.YPred, axis) : c.YPred;
         T p = c.ClipProbabilities(o.Div(probabilities, o.Sum(probabilities, axis, keepDims: true)));
         T crossentropy = o.Neg(o.Mul(y, o.Log(p)));
-        T weight = gamma == 0 ? c.Constant(alpha) : o.Mul(o.Pow(o.RSub(1, p), gamma), alpha);
+        T weight = gamma == 0 ? alpha : o.Mul(o.Pow(o.RSub(1, p), gamma), alpha);
         return new(o.Sum(o.Mul(weight, crossentropy), axis));
+    }
+
+    /// <summary>α as a tensor: a scalar, or the per-class list shaped to broadcast along the class axis.</summary>
+    private static T AlphaTensor<T>(LossContext<T> c, int axis) where T : class
+    {
+        if (c.Value(Alpha) is not double[] list) return c.Constant(c.Number(Alpha));
+        if (list.Length != c.Classes)
+            throw new ArgumentException(
+                $"Argument `alpha` must have one weight per class ({c.Classes} along axis {axis}). Received: alpha={LossOption.Format(list)} ({list.Length} weights)",
+                "alpha");
+        long[] shape = Enumerable.Repeat(1L, c.Pred.Rank).ToArray();
+        shape[axis] = list.Length;
+        return c.Ops.FromValues(list, shape, c.DType);
     }
 }

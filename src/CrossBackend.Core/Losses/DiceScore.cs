@@ -85,6 +85,8 @@ internal sealed class DiceScoreLoss : ILossFunction
         new DiceScoreLoss(), minRank: 3, ownReduction: true, examples: Examples())
     {
         NaNStaysInItsElement = false,
+        // (Batch, Channels): each average removes one axis; both leave one value.
+        ScalarWhen = value => (bool)value(SampleAverage)! && (bool)value(ChannelAverage)!,
     };
 
     private static LossExample[] Examples()

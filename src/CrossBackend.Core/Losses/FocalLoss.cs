@@ -14,7 +14,8 @@ public static partial class Losses
     /// y·(1 − ls) + 0.5·ls; logits through a sigmoid; the crossentropy on p clipped to [1e-7, 1 − 1e-7]; p_t from the
     /// unclipped p; α_t = y·α + (1 − y)·(1 − α) (always applied). <b>Normalize</b> divides each sample by
     /// max(Σ y_true over its non-batch axes, 1), counted on the unsmoothed labels. Every non-batch axis is reduced
-    /// alike, so the engine's layout does not matter; <c>axis</c> is not used.</para>
+    /// alike, so the engine's layout does not matter; an explicit <c>axis</c> is refused (FastEstimator's function has
+    /// none), naming the argument.</para>
     /// <para><b>FastEstimator's TensorFlow and PyTorch paths disagree; we follow the TensorFlow one</b> (it is Keras's
     /// numerics, the policy of every loss here, and it honours <paramref name="labelSmoothing"/>):</para>
     /// <list type="bullet">
@@ -82,7 +83,11 @@ internal sealed class FocalLossLoss : ILossFunction
         "FastEstimator: α_t·(1 − p_t)^γ·bce, normalised by positives, reduced over the shape then the batch",
         LossLabels.SameShape,
         [FocalOptions.Gamma, FocalOptions.Alpha, LossOption.FromLogits, Normalize, ShapeReduction, SampleReduction, LossOption.LabelSmoothing],
-        new FocalLossLoss(), minRank: 2, ownReduction: true, examples: Examples());
+        new FocalLossLoss(), minRank: 2, ownReduction: true, examples: Examples())
+    {
+        // sample_reduction 'mean'/'sum' reduces whatever shape_reduction left to one value.
+        ScalarWhen = value => (string)value(SampleReduction)! != "none",
+    };
 
     private static LossExample[] Examples()
     {
@@ -111,6 +116,7 @@ internal sealed class FocalLossLoss : ILossFunction
 
     public LossTerms<T> Compute<T>(LossContext<T> c) where T : class
     {
+        c.RefuseAxis("FastEstimator's focal_loss has no axis; it reduces every non-batch axis alike (shape_reduction), so the layout does not matter");
         c.RequireSameShape();
         if (c.Tensor(LossOption.SampleWeights) is not null)
             throw new ArgumentException(

@@ -35,7 +35,10 @@ internal sealed class L2RegularizationLoss : ILossFunction
 
     public static readonly LossDefinition Definition = new("l2_regularization",
         "FastEstimator: beta · Σ x² / 2 over every element of y_pred (the parameters); no labels",
-        LossLabels.None, [Beta], new L2RegularizationLoss(), ownReduction: true, examples: Examples());
+        LossLabels.None, [Beta], new L2RegularizationLoss(), ownReduction: true, examples: Examples())
+    {
+        ScalarWhen = _ => true,
+    };
 
     private static LossExample[] Examples()
     {
@@ -59,6 +62,7 @@ internal sealed class L2RegularizationLoss : ILossFunction
             throw new ArgumentException(
                 $"Loss `{c.Definition.Name}` sums over every parameter and takes no sample weights. Received: sampleWeights=a tensor",
                 "sampleWeights");
+        c.RefuseAxis("FastEstimator's l2_regularization has no axis; it sums over every element of every parameter");
         ITensorOps<T> o = c.Ops;
         return new(o.Mul(o.Sum(o.Square(c.YPred)), 0.5 * c.Number(Beta)), Reduced: true);
     }

@@ -64,6 +64,14 @@ public sealed class LossArguments : IEnumerable<KeyValuePair<string, object?>>
                 IEnumerable<double> e => e.ToArray(),
                 _ => null,
             },
+            LossOptionKind.NumberOrNumbers => value switch
+            {
+                double or float or int or long => Convert.ToDouble(value),
+                double[] d => d,
+                float[] f => f.Select(v => (double)v).ToArray(),
+                IEnumerable<double> e => e.ToArray(),
+                _ => null,
+            },
             LossOptionKind.ClassWeights => value as IReadOnlyDictionary<int, double>,
             LossOptionKind.Reduction => value switch
             {
@@ -86,6 +94,7 @@ public sealed class LossArguments : IEnumerable<KeyValuePair<string, object?>>
         LossOptionKind.Integer => "an integer",
         LossOptionKind.Axes => "an axis (int) or axes (int[])",
         LossOptionKind.Numbers => "a list of numbers (double[])",
+        LossOptionKind.NumberOrNumbers => "a number or a list of numbers (double[])",
         LossOptionKind.ClassWeights => "a class → weight map (IReadOnlyDictionary<int, double>)",
         LossOptionKind.Reduction => "a Reduction",
         LossOptionKind.Choice => "a string",

@@ -34,6 +34,19 @@ internal sealed class LossContext<T>(ITensorOps<T> ops, LossDefinition definitio
     /// <c>tversky</c> reduce over every axis when <c>axis</c> is None) read it before <see cref="Axes"/>.</summary>
     public bool AxisGiven => values[LossOption.Axis] is not null;
 
+    /// <summary>
+    /// For losses whose Keras/FastEstimator function has no <c>axis</c> (FastEstimator's <c>focal_loss</c> and
+    /// <c>l2_regularization</c>): refuses an explicit <c>axis</c> rather than silently ignoring it, saying why.
+    /// </summary>
+    public void RefuseAxis(string why)
+    {
+        if (!AxisGiven) return;
+        int[] axes = (int[])values[LossOption.Axis]!;
+        throw new ArgumentException(
+            $"Argument `axis` is not used by `{Definition.Name}`: {why}. Remove it. Received: axis={(axes.Length == 1 ? axes[0].ToString(System.Globalization.CultureInfo.InvariantCulture) : LossOption.Format(axes))}",
+            "axis");
+    }
+
     /// <summary>The single axis a loss reduces over (the class axis).</summary>
     public int Axis => Axes.Length == 1 ? Axes[0] : throw new ArgumentException(
         $"Loss `{Definition.Name}` takes one axis. Received: axis={LossOption.Format(Axes)}", "axis");
@@ -45,6 +58,8 @@ internal sealed class LossContext<T>(ITensorOps<T> ops, LossDefinition definitio
 
     public bool Bool(LossOption option) => (bool)values[option]!;
     public double Number(LossOption option) => (double)values[option]!;
+    /// <summary>The option's value as given (for options that take more than one kind of value).</summary>
+    public object? Value(LossOption option) => values[option];
     public int? Integer(LossOption option) => (int?)values[option];
     /// <summary>A number option whose default is none (FastEstimator's <c>threshold</c>).</summary>
     public double? NumberOrNone(LossOption option) => (double?)values[option];

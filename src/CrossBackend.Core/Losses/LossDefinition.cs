@@ -66,6 +66,21 @@ public sealed class LossDefinition
 
     internal ILossFunction Function { get; }
 
+    /// <summary>For a loss that reduces by its own options: whether those options (read by the function given)
+    /// leave one value, which FastEstimator returns as a scalar. Null: never.</summary>
+    internal Func<Func<LossOption, object?>, bool>? ScalarWhen { get; init; }
+
+    /// <summary>
+    /// Whether a call with <paramref name="arguments"/> returns one value that FastEstimator, Keras and NumPy give as a
+    /// scalar (shape <c>()</c>): any reduction but none, or a loss's own options that reduce every axis. Engines
+    /// without rank-0 tensors hold it as shape (1,); reports print it as <c>[]</c> on every engine.
+    /// </summary>
+    internal bool ReturnsScalar(LossArguments? arguments)
+    {
+        Dictionary<LossOption, object?> values = (arguments ?? []).Resolve(this);
+        return OwnReduction ? ScalarWhen?.Invoke(o => values[o]) ?? false : (Reduction)values[LossOption.Reduction]! != Reduction.None;
+    }
+
     /// <summary>The option with this Keras or C# name, or null.</summary>
     public LossOption? Option(string name) => Options.FirstOrDefault(o => o.Name == name || o.ParameterName == name);
 

@@ -21,6 +21,9 @@ public enum LossOptionKind
     Tensor,
     /// <summary>A <see cref="CrossBackend.Reduction"/>.</summary>
     Reduction,
+    /// <summary>A real number, or a list of them with one per class (Keras 3's <c>alpha</c> of
+    /// <c>categorical_focal_crossentropy</c>): a <c>double</c> or a <c>double[]</c>.</summary>
+    NumberOrNumbers,
     /// <summary>One of a fixed set of words (FastEstimator's <c>'sum'</c> | <c>'mean'</c> | <c>'none'</c>), listed in the
     /// option's rule.</summary>
     Choice,
@@ -43,8 +46,9 @@ public sealed class LossOption
     /// <param name="rule">The rule in words for error messages, e.g. "in [0, 1]".</param>
     /// <param name="valid">Whether a value satisfies the rule.</param>
     internal LossOption(string name, string parameterName, LossOptionKind kind, object? defaultValue, string description,
-        string? rule = null, Func<object?, bool>? valid = null)
+        string? rule = null, Func<object?, bool>? valid = null, IReadOnlyList<string>? choices = null)
     {
+        Choices = choices;
         Name = name;
         ParameterName = parameterName;
         Kind = kind;
@@ -74,6 +78,9 @@ public sealed class LossOption
 
     /// <summary>The rule its values satisfy, in words, or null.</summary>
     public string? Rule { get; }
+
+    /// <summary>For a <see cref="LossOptionKind.Choice"/>: the words it accepts; otherwise null.</summary>
+    public IReadOnlyList<string>? Choices { get; }
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming the parameter when <paramref name="value"/>
     /// breaks the rule.</summary>
@@ -129,7 +136,7 @@ public sealed class LossOption
     /// <summary>An option taking one of <paramref name="choices"/> (a <see cref="LossOptionKind.Choice"/>).</summary>
     internal static LossOption OneOf(string name, string parameterName, string defaultValue, string description, params string[] choices) =>
         new(name, parameterName, LossOptionKind.Choice, defaultValue, description,
-            "one of " + string.Join(", ", choices.Select(c => $"'{c}'")), v => v is string s && choices.Contains(s));
+            "one of " + string.Join(", ", choices.Select(c => $"'{c}'")), v => v is string s && choices.Contains(s), choices);
 
     /// <summary>A boolean option.</summary>
     internal static LossOption Flag(string name, string parameterName, bool defaultValue, string description) =>

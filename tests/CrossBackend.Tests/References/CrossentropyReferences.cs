@@ -45,10 +45,19 @@ public sealed class SparseCategoricalCrossentropyReference : ILossReference
     public (double[] Loss, double[]? Weights) Compute(ReferenceCase c, DType dtype)
     {
         int classes = (int)c.Shape[^1];
-        double[] loss = FamilyReference.Sparse(c.YTrue!, c.YPred, classes, Ref.Arg(c, "from_logits", false), Ref.Arg(c, "label_smoothing", 0.0), dtype);
+        // Keras's ignore_class: those elements are scored as class 0, then masked out (their loss and weight are 0, and
+        // they leave the sum_over_batch_size count: the mask is a weight of 0, see WeightsAreMask).
+        int? ignore = Ref.Arg<int?>(c, "ignore_class", null);
+        double[] labels = c.YTrue!.Select(l => ignore == (int)l ? 0 : l).ToArray();
+        double[] loss = FamilyReference.Sparse(labels, c.YPred, classes, Ref.Arg(c, "from_logits", false), Ref.Arg(c, "label_smoothing", 0.0), dtype);
         var map = Ref.Arg<IReadOnlyDictionary<int, double>?>(c, "class_weights", null);
-        return (loss, map is null ? null : c.YTrue!.Select(l => map.TryGetValue((int)l, out double v) ? v : 1.0).ToArray());
+        if (map is null && ignore is null) return (loss, null);
+        double[] weights = c.YTrue!.Select(l => ignore == (int)l ? 0 : map is not null && map.TryGetValue((int)l, out double v) ? v : 1.0).ToArray();
+        return (loss.Select((x, i) => weights[i] == 0 ? 0 : x).ToArray(), weights);
     }
+
+    /// <summary>Class weights here are never 0 (0.3, 1.7), so a weight of 0 is exactly an ignored element.</summary>
+    public bool WeightsAreMask => true;
 }
 
 public sealed class BinaryCrossentropyReference : ILossReference

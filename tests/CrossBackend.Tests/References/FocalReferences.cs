@@ -62,12 +62,17 @@ public sealed class CategoricalFocalCrossentropyReference : ILossReference
             new Dictionary<string, object?>());
         yield return new("logits, alpha 0.3, gamma 1.5, smoothing 0.1 (2, 3, 4)", Ref.Uniform(63, 24, -3, 3), [2, 3, 4], Ref.OneHot(64, 6, 4), null,
             new Dictionary<string, object?> { ["from_logits"] = true, ["alpha"] = 0.3, ["gamma"] = 1.5, ["label_smoothing"] = 0.1 });
+        // Keras 3's per-class alpha (one weight per class; inverse class frequencies may exceed 1).
+        yield return new("per-class alpha [0.1, 0.3, 0.7, 1.3], smoothing 0.1 (6, 4)", Ref.Uniform(65, 24, 0.05, 1), [6, 4], Ref.OneHot(66, 6, 4), null,
+            new Dictionary<string, object?> { ["alpha"] = new[] { 0.1, 0.3, 0.7, 1.3 }, ["label_smoothing"] = 0.1 });
     }
 
     public (double[] Loss, double[]? Weights) Compute(ReferenceCase c, DType dtype)
     {
         (int rows, int n) = Ref.Rows(c.Shape);
-        double ls = Ref.Arg(c, "label_smoothing", 0.0), gamma = Ref.Arg(c, "gamma", 2.0), alpha = Ref.Arg(c, "alpha", 0.25);
+        double ls = Ref.Arg(c, "label_smoothing", 0.0), gamma = Ref.Arg(c, "gamma", 2.0);
+        object alphaArgument = c.Arguments.GetValueOrDefault("alpha") ?? 0.25;
+        double Alpha(int i) => alphaArgument is double[] perClass ? perClass[i] : (double)alphaArgument;
         bool logits = Ref.Arg(c, "from_logits", false);
         var loss = new double[rows];
         for (int r = 0; r < rows; r++)
@@ -83,7 +88,7 @@ public sealed class CategoricalFocalCrossentropyReference : ILossReference
             {
                 double y = c.YTrue![r * n + i] * (1 - ls) + ls / n;
                 double p = Ref.Clamp(x[i] / sum, dtype);
-                loss[r] += alpha * Math.Pow(1 - p, gamma) * -y * Math.Log(p);
+                loss[r] += Alpha(i) * Math.Pow(1 - p, gamma) * -y * Math.Log(p);
             }
         }
         return (loss, null);

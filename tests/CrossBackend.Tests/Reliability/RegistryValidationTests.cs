@@ -105,6 +105,7 @@ public sealed class RegistryValidationTests(ITensorEngine engine)
         LossOptionKind.Number => new object[] { -0.3, 1.3, -1e9, 1e9, double.NaN, double.PositiveInfinity, double.NegativeInfinity },
         LossOptionKind.Integer => new object[] { -1, -3, 0, 1_000_000, int.MinValue },
         LossOptionKind.Numbers => new object[] { new[] { -0.3 }, new[] { double.NaN }, Array.Empty<double>(), new[] { 0.3, 1.3 } },
+        LossOptionKind.NumberOrNumbers => new object[] { -0.3, 1.3, double.NaN, new[] { -0.3 }, new[] { double.NaN }, Array.Empty<double>() },
         LossOptionKind.Axes => new object[] { new[] { 7 }, new[] { -9 } },
         LossOptionKind.Choice => new object[] { "max", "", "MEAN " },
         _ => [],

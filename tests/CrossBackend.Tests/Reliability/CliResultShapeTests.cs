@@ -1,0 +1,99 @@
+using System.Text.Json;
+using CrossBackend.Cli;
+using CrossBackend.IO;
+using CrossBackend.Testing;
+using CrossBackend.Tests.References;
+
+namespace CrossBackend.Tests.Reliability;
+
+/// <summary>
+/// <c>crossbackend loss … --json</c> for the FastEstimator functions that reduce by their own options prints
+/// FastEstimator's result shape, the same on every engine: one value is a scalar, shape <c>[]</c> (as NumPy and Keras
+/// print it; torch holds it as (), the channels-last engine as (1,)); a per-element result comes back in the file's
+/// channels-last order. Through the CLI's command code in-process (<see cref="CliApp.Run"/>).
+/// </summary>
+[NonParallelizable]
+public sealed class CliResultShapeTests
+{
+    private string _dir = null!;
+
+    [OneTimeSetUp]
+    public void MakeDirectory() => _dir = Directory.CreateTempSubdirectory("cb-cli-shape").FullName;
+
+    [OneTimeTearDown]
+    public void RemoveDirectory() => Directory.Delete(_dir, recursive: true);
+
+    private string Npy(string name, double[] values, long[] shape)
+    {
+        string path = Path.Combine(_dir, name);
+        NpyFile.Write(path, values.Select(v => (float)v).ToArray(), shape);
+        return path;
+    }
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = CliApp.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    /// <summary>The loss, its y_pred shape, the extra CLI options, and FastEstimator's result shape.</summary>
+    public static IEnumerable<TestCaseData> Cases() =>
+        new (string Loss, long[] Shape, string[] Options, long[] Expected)[]
+        {
+            ("l2_regularization", [2, 2], [], []),
+            ("l2_regularization", [2, 3, 2], ["--beta", "0.3"], []),
+            ("focal_loss", [2, 3, 2], [], []),
+            ("focal_loss", [2, 3, 2], ["--sample-reduction", "sum"], []),
+            ("focal_loss", [2, 3, 2], ["--shape-reduction", "none"], []),
+            ("focal_loss", [2, 3, 2], ["--sample-reduction", "none"], [2]),
+            ("focal_loss", [2, 3, 2], ["--shape-reduction", "none", "--sample-reduction", "none"], [2, 3, 2]),
+            ("dice_score", [2, 4, 4, 3], [], [2, 3]),
+            ("dice_score", [2, 4, 4, 3], ["--channel-average"], [2]),
+            ("dice_score", [2, 4, 4, 3], ["--sample-average"], [3]),
+            ("dice_score", [2, 4, 4, 3], ["--sample-average", "--channel-average"], []),
+        }.Select(c => new TestCaseData(c.Loss, c.Shape, c.Options, c.Expected)
+            .SetArgDisplayNames(c.Loss, string.Join("x", c.Shape), string.Join(" ", c.Options), "[" + string.Join(", ", c.Expected) + "]"));
+
+    [TestCaseSource(nameof(Cases))]
+    public void JsonShapeIsFastEstimatorsOnEveryEngine(string loss, long[] shape, string[] options, long[] expected)
+    {
+        long count = shape.Aggregate(1L, (a, b) => a * b);
+        string pred = Npy($"{loss}-pred.npy", Ref.Uniform(41, count, 0.05, 0.95), shape);
+        string truth = Npy($"{loss}-true.npy", Ref.Uniform(42, count, 0, 2).Select(Math.Floor).ToArray(), shape);
+        string[] files = LossRegistry.Get(loss).Labels == LossLabels.None ? ["--pred", pred] : ["--pred", pred, "--true", truth];
+
+        var lines = new List<JsonElement>();
+        foreach (string backend in TensorEngines.All.Select(e => e.Name))
+        {
+            (int code, string stdout, string stderr) = Run(["loss", loss, .. files, .. options, "--backend", backend, "--json"]);
+            Assert.That(code, Is.Zero, stderr);
+            lines.Add(JsonDocument.Parse(stdout.Trim()).RootElement);
+        }
+        foreach (JsonElement line in lines)
+            Assert.That(line.GetProperty("shape").EnumerateArray().Select(x => x.GetInt64()), Is.EqualTo(expected),
+                $"{line.GetProperty("backend")}: {line}");
+
+        // Every engine at once: the same shapes, and the values agree (a per-element result in the file's order).
+        (int all, string output, string err) = Run(["loss", loss, .. files, .. options, "--json"]);
+        Assert.That(all, Is.Zero, output + err);
+        JsonElement verdict = JsonDocument.Parse(output.Trim().Split('\n')[^1]).RootElement;
+        Assert.That(verdict.GetProperty("agree").GetBoolean(), Is.True, output);
+    }
+
+    [TestCase("focal_loss", true)]
+    [TestCase("l2_regularization", false)]
+    public void AxisIsRefusedNamingTheArgument(string loss, bool labels)
+    {
+        string pred = Npy($"{loss}-axis-pred.npy", Ref.Uniform(43, 12, 0.05, 0.95), [2, 3, 2]);
+        string truth = Npy($"{loss}-axis-true.npy", Ref.Uniform(44, 12, 0, 2).Select(Math.Floor).ToArray(), [2, 3, 2]);
+        foreach (string backend in TensorEngines.All.Select(e => e.Name))
+        {
+            (int code, string stdout, string stderr) = Run(["loss", loss, "--pred", pred, .. labels ? new[] { "--true", truth } : [], "--axis", "2", "--backend", backend]);
+            Assert.That(code, Is.Not.Zero);
+            Assert.That(stdout, Is.Empty);
+            Assert.That(stderr, Does.Contain($"Argument `axis` is not used by `{loss}`").And.Contain("Received: axis=2"));
+        }
+    }
+}
