@@ -44,7 +44,7 @@ internal sealed class CtcLoss : ILossFunction
 {
     /// <summary>log 0 in the forward algorithm (Keras's JAX backend's <c>log_epsilon</c>): finite, so no −∞ − (−∞) and
     /// no NaN in any gradient; exp(−1e5 − x) is exactly 0 for every reachable log-probability.</summary>
-    private const double LogZero = -1e5;
+    internal const double LogZero = -1e5;
 
     public static readonly LossDefinition Definition = new("ctc",
         "−log p(labels | logits) per sample by the CTC forward algorithm; blank 0, labels padded with 0 (Keras)",
@@ -72,12 +72,15 @@ internal sealed class CtcLoss : ILossFunction
         int classAxis = c.Axis;
         if (classAxis == 0)
             throw new ArgumentException($"Argument `axis` (the class axis) must be 1 or 2 for ctc. Received: axis={classAxis}", "axis");
-        // (Batch, Time, Classes), whatever the engine's layout.
-        T logits = classAxis == 2 ? c.YPred : o.Permute(c.YPred, [0, 2, 1]);
         long batch = shape[0], time = shape[3 - classAxis], classes = shape[classAxis];
         if (time == 0 || classes == 0)
             throw new ArgumentException($"Argument `y_pred` must have at least one time step and one class. Received: y_pred.shape={TensorInfo.FormatShape(shape)}", "y_pred");
         Sequences labels = Sequences.Read(o, c.YTrue, batch, classes);
+        // An engine's fused kernel (same numbers, no per-step graph) where it offers one for this case.
+        if (o is IFusedCtc<T> fused && fused.CtcNegativeLogLikelihood(c.YPred, classAxis, labels.Labels, labels.Width) is { } fusedLoss)
+            return new(fusedLoss);
+        // (Batch, Time, Classes), whatever the engine's layout.
+        T logits = classAxis == 2 ? c.YPred : o.Permute(c.YPred, [0, 2, 1]);
         int states = labels.States;
 
         T logProbabilities = o.LogSoftmax(logits, 2);
@@ -112,6 +115,12 @@ internal sealed class CtcLoss : ILossFunction
     private sealed class Sequences(long[][] labels, int width)
     {
         public int States { get; } = 2 * width + 1;
+
+        /// <summary>y_true's padded width (MaxLabelLength).</summary>
+        public int Width => width;
+
+        /// <summary>Each sample's label sequence (Keras's length applied; blank = 0).</summary>
+        public IReadOnlyList<long[]> Labels => labels;
 
         public static Sequences Read<T>(ITensorOps<T> o, T yTrue, long batch, long classes) where T : class
         {

@@ -7,13 +7,20 @@ namespace CrossBackend;
 /// </summary>
 internal sealed class GradientProgram(ITensorProgram forward, int sources = 1) : ITensorProgram
 {
+    /// <summary>Differentiate the composed general-op path only (fused kernels hidden): what tests hold the fused
+    /// kernels' gradients to.</summary>
+    public bool ComposedOnly { get; init; }
+
     public TTensor[] Run<TTensor>(ITensorOps<TTensor> ops, TTensor?[] inputs) where TTensor : class
     {
         if (ops is IAutograd<TTensor> autograd)
+        {
+            ITensorProgram traced = ComposedOnly ? new ComposedProgram(forward) : forward;
             return autograd.Gradients(
-                s => forward.Run(ops, [.. s, .. inputs.Skip(sources)])[0],
+                s => traced.Run(ops, [.. s, .. inputs.Skip(sources)])[0],
                 inputs.Take(sources).Select(x => x!).ToArray());
-        var tape = new TapeOps<TTensor>(ops);
+        }
+        var tape = new TapeOps<TTensor>(ops) { HidesFusedKernels = ComposedOnly };
         TapeTensor<TTensor>[] watched = inputs.Take(sources).Select(x => tape.Watch(x!)).ToArray();
         TapeTensor<TTensor>?[] all = [.. watched, .. inputs.Skip(sources).Select(x => x is null ? null : TapeOps<TTensor>.Constant(x))];
         tape.Backward(forward.Run(tape, all)[0]);
@@ -29,7 +36,7 @@ internal sealed class ComposedProgram(ITensorProgram forward) : ITensorProgram
 {
     public TTensor[] Run<TTensor>(ITensorOps<TTensor> ops, TTensor?[] inputs) where TTensor : class
     {
-        var plain = new TapeOps<TTensor>(ops);
+        var plain = new TapeOps<TTensor>(ops) { HidesFusedKernels = true };
         return forward.Run(plain, inputs.Select(x => x is null ? null : TapeOps<TTensor>.Constant(x)).ToArray()).Select(t => t.Value).ToArray();
     }
 }
