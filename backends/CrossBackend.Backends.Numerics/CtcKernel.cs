@@ -10,7 +10,8 @@ namespace CrossBackend.Backends.Numerics;
 internal static class CtcKernel
 {
     /// <summary>
-    /// Computes <paramref name="loss"/>[b] = −log p(labels[b] | logits[b]) and, when <paramref name="gradient"/> is given, d(loss[b])/d(logits[b]) into it. <paramref name="logits"/> and <paramref name="gradient"/> are
+    /// Computes <paramref name="loss"/>[b] = −log p(labels[b] | logits[b]) and, when <paramref name="gradient"/> is
+    /// given, d(loss[b])/d(logits[b]) into it. <paramref name="logits"/> and <paramref name="gradient"/> are
     /// (Batch, Time, Classes) row-major; a null gradient skips the reverse pass.
     /// </summary>
     public static void Run(double[] logits, int batch, int time, int classes, IReadOnlyList<long[]> labels,
