@@ -25,6 +25,10 @@ internal static class CtcKernel
                 gradient is null ? Span<double>.Empty : gradient.AsSpan(b * sampleSize, sampleSize)));
     }
 
+    /// <summary>exp(x) for x ≤ 0, skipping the call where it underflows to exactly 0 (every term a log 0 of −1e5
+    /// reaches), so the result is bit-identical to <see cref="Math.Exp"/>.</summary>
+    private static double Share(double x) => x < -800 ? 0 : Math.Exp(x);
+
     private static double Sample(ReadOnlySpan<double> logits, int time, int classes, long[] labels, int states,
         double logZero, Span<double> gradient)
     {
@@ -67,7 +71,7 @@ internal static class CtcKernel
                 double advance = s >= 1 ? alpha[previous + s - 1] : logZero;
                 double jump = (s >= 2 ? alpha[previous + s - 2] : logZero) + skip[s];
                 double max = Math.Max(Math.Max(stay, advance), jump);
-                double total = Math.Exp(stay - max) + Math.Exp(advance - max) + Math.Exp(jump - max);
+                double total = Share(stay - max) + Share(advance - max) + Share(jump - max);
                 alpha[current + s] = max + Math.Log(total) + logProb[t * classes + classOf[s]];
             }
         }
@@ -97,9 +101,9 @@ internal static class CtcKernel
                 double a = adjoint[s];
                 if (a == 0) continue;
                 double gathered = alpha[current + s] - logProb[t * classes + classOf[s]];
-                earlier[s] += a * Math.Exp(alpha[previous + s] - gathered);
-                if (s >= 1) earlier[s - 1] += a * Math.Exp(alpha[previous + s - 1] - gathered);
-                if (s >= 2) earlier[s - 2] += a * Math.Exp(alpha[previous + s - 2] + skip[s] - gathered);
+                earlier[s] += a * Share(alpha[previous + s] - gathered);
+                if (s >= 1) earlier[s - 1] += a * Share(alpha[previous + s - 1] - gathered);
+                if (s >= 2) earlier[s - 2] += a * Share(alpha[previous + s - 2] + skip[s] - gathered);
             }
             (adjoint, earlier) = (earlier, adjoint);
         }

@@ -3,7 +3,8 @@ namespace CrossBackend;
 /// <summary>
 /// The gradient of a program's first result (summed) with respect to its first input: through the engine's own
 /// autograd where it has one (<see cref="IAutograd{TTensor}"/>), else through a <see cref="TapeOps{T}"/> over its
-/// general ops. One path for every loss and function; no hand-written backward.
+/// general ops. One path for every loss and function; the only hand-written backward is a fused kernel's own,
+/// recorded by the tape (<c>TapeOps.Fused.cs</c>) and tested against the composed gradient.
 /// </summary>
 internal sealed class GradientProgram(ITensorProgram forward, int sources = 1) : ITensorProgram
 {
