@@ -4,8 +4,10 @@ public static partial class Losses
 {
     /// <summary>
     /// Connectionist temporal classification loss, Keras 3's <c>ctc</c>: −log p(labels | y_pred) per sample, summed over
-    /// every alignment by the forward algorithm in log space, on either engine (composed from general ops, so both
-    /// engines differentiate it: torch by autograd, the channels-last engine by the tape).
+    /// every alignment by the forward algorithm in log space, on either engine. The composed general-op recursion is the
+    /// definition; an engine's fused kernel (<see cref="IFusedCtc{TTensor}"/>) gives the same numbers faster where it
+    /// offers one: libtorch's <c>ctc_loss</c> (differentiated by autograd) and, on the channels-last engine, a log-space
+    /// forward-backward kernel whose hand-written gradient the tape records.
     /// </summary>
     /// <remarks>
     /// <para><b>Keras's conventions:</b> y_pred holds <i>logits</i> (a log-softmax over the classes is applied here,
@@ -17,7 +19,10 @@ public static partial class Losses
     /// channels-first engine (the classes on the engine's class axis, as for every loss here).</para>
     /// <para><b>Impossible alignments</b> (a label sequence that cannot fit in T steps) use log 0 = −1e5, as Keras's JAX
     /// backend does, so the loss is about 1e5 (−log 0), finite, with a finite gradient; PyTorch's <c>ctc_loss</c> returns
-    /// +∞ there (or 0 with <c>zero_infinity</c>).</para>
+    /// +∞ there (or 0 with <c>zero_infinity</c>), so the torch engine's fused <c>ctc_loss</c> path declines such a batch
+    /// (and a blank inside a label sequence, whose gradient libtorch gets wrong, and float16/bfloat16) and the composed
+    /// recursion runs. In float32 an impossible row's gradient carries errors near 1e-3 (float32's spacing at 1e5 is
+    /// 0.0078); the channels-last engine's fused kernel accumulates in float64 and does not.</para>
     /// <para><b>Example</b> (Keras's test): logits (arange(24).reshape(2, 4, 3) − 12) / 100, y_true = [[1, 2, 1, 0],
     /// [1, 2, 0, 2]] give <b>2.448645</b> (the mean over the batch). PyTorch's <c>CTCLoss</c> takes (T, B, C)
     /// log-probabilities, explicit lengths and blank = 0 by default, and averages by default over target lengths
@@ -44,7 +49,7 @@ internal sealed class CtcLoss : ILossFunction
 {
     /// <summary>log 0 in the forward algorithm (Keras's JAX backend's <c>log_epsilon</c>): finite, so no −∞ − (−∞) and
     /// no NaN in any gradient; exp(−1e5 − x) is exactly 0 for every reachable log-probability.</summary>
-    private const double LogZero = -1e5;
+    internal const double LogZero = -1e5;
 
     public static readonly LossDefinition Definition = new("ctc",
         "−log p(labels | logits) per sample by the CTC forward algorithm; blank 0, labels padded with 0 (Keras)",
@@ -72,12 +77,15 @@ internal sealed class CtcLoss : ILossFunction
         int classAxis = c.Axis;
         if (classAxis == 0)
             throw new ArgumentException($"Argument `axis` (the class axis) must be 1 or 2 for ctc. Received: axis={classAxis}", "axis");
-        // (Batch, Time, Classes), whatever the engine's layout.
-        T logits = classAxis == 2 ? c.YPred : o.Permute(c.YPred, [0, 2, 1]);
         long batch = shape[0], time = shape[3 - classAxis], classes = shape[classAxis];
         if (time == 0 || classes == 0)
             throw new ArgumentException($"Argument `y_pred` must have at least one time step and one class. Received: y_pred.shape={TensorInfo.FormatShape(shape)}", "y_pred");
         Sequences labels = Sequences.Read(o, c.YTrue, batch, classes);
+        // An engine's fused kernel (same numbers, no per-step graph) where it offers one for this case.
+        if (o is IFusedCtc<T> fused && fused.CtcNegativeLogLikelihood(c.YPred, classAxis, labels.Labels, labels.Width) is { } fusedLoss)
+            return new(fusedLoss);
+        // (Batch, Time, Classes), whatever the engine's layout.
+        T logits = classAxis == 2 ? c.YPred : o.Permute(c.YPred, [0, 2, 1]);
         int states = labels.States;
 
         T logProbabilities = o.LogSoftmax(logits, 2);
@@ -112,6 +120,12 @@ internal sealed class CtcLoss : ILossFunction
     private sealed class Sequences(long[][] labels, int width)
     {
         public int States { get; } = 2 * width + 1;
+
+        /// <summary>y_true's padded width (MaxLabelLength).</summary>
+        public int Width => width;
+
+        /// <summary>Each sample's label sequence (Keras's length applied; blank = 0).</summary>
+        public IReadOnlyList<long[]> Labels => labels;
 
         public static Sequences Read<T>(ITensorOps<T> o, T yTrue, long batch, long classes) where T : class
         {

@@ -107,6 +107,10 @@ public sealed class LossDefinition
     public object Gradient(object yPred, object? yTrue, LossArguments? arguments = null) =>
         Run(yPred, yTrue, arguments, gradient: true);
 
+    /// <summary>As <see cref="Gradient"/>, differentiating the composed general-op path only (no fused kernel).</summary>
+    internal object GradientComposed(object yPred, object? yTrue, LossArguments? arguments = null) =>
+        Run(yPred, yTrue, arguments, gradient: true, composedOnly: true);
+
     private object Run(object yPred, object? yTrue, LossArguments? arguments, bool gradient, bool composedOnly = false)
     {
         ArgumentNullException.ThrowIfNull(yPred, "y_pred");
@@ -121,7 +125,7 @@ public sealed class LossDefinition
             values[LossOption.Reduction] = Reduction.None;
         }
         var program = new LossProgram(this, values);
-        ITensorProgram run = gradient ? new GradientProgram(program) : composedOnly ? new ComposedProgram(program) : program;
+        ITensorProgram run = gradient ? new GradientProgram(program) { ComposedOnly = composedOnly } : composedOnly ? new ComposedProgram(program) : program;
         return TensorProgram.Run(run, program.Inputs(yPred, Labels == LossLabels.None ? null : yTrue), program.InputNames)[0];
     }
 

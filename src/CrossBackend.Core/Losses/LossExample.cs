@@ -30,7 +30,7 @@ public sealed record LossExample(string Source, double[] YPred, long[] Shape, do
     /// </summary>
     public object Run(LossDefinition loss, ITensorEngine engine, DType dtype = DType.Float32) => Run(loss, engine, dtype, Mode.Compute);
 
-    internal enum Mode { Compute, Composed, Gradient }
+    internal enum Mode { Compute, Composed, Gradient, ComposedGradient }
 
     internal object Run(LossDefinition loss, ITensorEngine engine, DType dtype, Mode mode)
     {
@@ -50,6 +50,7 @@ public sealed record LossExample(string Source, double[] YPred, long[] Shape, do
         {
             Mode.Composed => loss.ComputeComposed(yPred, yTrue, arguments),
             Mode.Gradient => loss.Gradient(yPred, yTrue, arguments),
+            Mode.ComposedGradient => loss.GradientComposed(yPred, yTrue, arguments),
             _ => loss.Compute(yPred, yTrue, arguments),
         };
     }

@@ -3,17 +3,25 @@ namespace CrossBackend;
 /// <summary>
 /// The gradient of a program's first result (summed) with respect to its first input: through the engine's own
 /// autograd where it has one (<see cref="IAutograd{TTensor}"/>), else through a <see cref="TapeOps{T}"/> over its
-/// general ops. One path for every loss and function; no hand-written backward.
+/// general ops. One path for every loss and function; the only hand-written backward is a fused kernel's own,
+/// recorded by the tape (<c>TapeOps.Fused.cs</c>) and tested against the composed gradient.
 /// </summary>
 internal sealed class GradientProgram(ITensorProgram forward, int sources = 1) : ITensorProgram
 {
+    /// <summary>Differentiate the composed general-op path only (fused kernels hidden): what tests hold the fused
+    /// kernels' gradients to.</summary>
+    public bool ComposedOnly { get; init; }
+
     public TTensor[] Run<TTensor>(ITensorOps<TTensor> ops, TTensor?[] inputs) where TTensor : class
     {
         if (ops is IAutograd<TTensor> autograd)
+        {
+            ITensorProgram traced = ComposedOnly ? new ComposedProgram(forward) : forward;
             return autograd.Gradients(
-                s => forward.Run(ops, [.. s, .. inputs.Skip(sources)])[0],
+                s => traced.Run(ops, [.. s, .. inputs.Skip(sources)])[0],
                 inputs.Take(sources).Select(x => x!).ToArray());
-        var tape = new TapeOps<TTensor>(ops);
+        }
+        var tape = new TapeOps<TTensor>(ops) { HidesFusedKernels = ComposedOnly };
         TapeTensor<TTensor>[] watched = inputs.Take(sources).Select(x => tape.Watch(x!)).ToArray();
         TapeTensor<TTensor>?[] all = [.. watched, .. inputs.Skip(sources).Select(x => x is null ? null : TapeOps<TTensor>.Constant(x))];
         tape.Backward(forward.Run(tape, all)[0]);
@@ -29,7 +37,7 @@ internal sealed class ComposedProgram(ITensorProgram forward) : ITensorProgram
 {
     public TTensor[] Run<TTensor>(ITensorOps<TTensor> ops, TTensor?[] inputs) where TTensor : class
     {
-        var plain = new TapeOps<TTensor>(ops);
+        var plain = new TapeOps<TTensor>(ops) { HidesFusedKernels = true };
         return forward.Run(plain, inputs.Select(x => x is null ? null : TapeOps<TTensor>.Constant(x)).ToArray()).Select(t => t.Value).ToArray();
     }
 }
