@@ -71,8 +71,8 @@ public sealed class NumericsEngine : ITensorEngine
             int[] i => TensorData.Create(i, stored),
             long[] l => TensorData.Create(l, stored),
             Half[] h => TensorData.Create(h, stored),
+            sbyte[] sb when data.GetType() == typeof(sbyte[]) => TensorData.Create(sb, stored),   // the runtime lets byte[] and sbyte[] pass as each other
             byte[] b => TensorData.Create(b, stored),
-            sbyte[] sb => TensorData.Create(sb, stored),
             short[] s => TensorData.Create(s, stored),
             bool[] b => TensorData.Create(b, stored),
             _ => throw new ArgumentException(

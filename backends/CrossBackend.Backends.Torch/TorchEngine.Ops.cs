@@ -63,6 +63,7 @@ public sealed partial class TorchEngine
         double[] d => torch.tensor(d, shape),
         int[] i => torch.tensor(i, shape),
         long[] l => torch.tensor(l, shape),
+        sbyte[] sb when data.GetType() == typeof(sbyte[]) => torch.tensor(sb, shape),   // the runtime lets byte[] and sbyte[] pass as each other
         byte[] b => torch.tensor(b, shape),
         bool[] b => torch.tensor(b, shape),
         _ => base.FromArray(data, shape),
