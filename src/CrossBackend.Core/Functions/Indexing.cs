@@ -46,18 +46,18 @@ internal sealed class GatherFromBatchFunction() : FunctionProgram(ResultDTypes.S
 
 /// <summary><c>yes</c> where the condition holds, else <c>no</c>; inputs ordered [values..., condition].</summary>
 internal sealed class WhereFunction(double? yes, double? no, DType constantDType) : FunctionProgram(
-    d => yes is null && no is null ? constantDType : d[0], exact: true)
+    d => yes is not null && no is not null ? constantDType : d[0], exact: true)
 {
     public override DType ComputeDType(DType[] inputs)
     {
-        DType own = yes is null && no is null ? constantDType : inputs[0];
-        return own.IsFloatingPoint() ? own : (yes is null && no is null ? DType.Float64 : own);
+        DType own = yes is not null && no is not null ? constantDType : inputs[0];
+        return own.IsFloatingPoint() ? own : (yes is not null && no is not null ? DType.Float64 : own);
     }
 
     public override T[] Run<T>(ITensorOps<T> o, T?[] inputs) where T : class
     {
         T condition = inputs[^1]!;
-        if (yes is null && no is null)
+        if (yes is not null && no is not null)   // two constants: the only input is the condition
         {
             DType dtype = constantDType.IsFloatingPoint() ? constantDType : DType.Float64;
             return [o.Where(condition, o.Scalar(yes ?? 0, dtype), o.Scalar(no ?? 0, dtype))];
