@@ -16,8 +16,22 @@ internal sealed class GatherFunction() : FunctionProgram(ResultDTypes.SameAsInpu
         return [o.Take(x, o.Reshape(indices, squeezed), 0)];
     }
 
+    /// <summary>Index tensors up to this many elements are checked on the host (one read of the indices: on torch 4
+    /// native tensors, fewer than any reduction); larger ones by two reductions and one read of their 2–3 values.</summary>
+    internal const long HostCheckLimit = 4096;
+
     internal static void RequireIndices<T>(ITensorOps<T> o, T indices, long n, string name) where T : class
     {
+        long count = Shapes.Count(o.ShapeOf(indices));
+        if (count > HostCheckLimit)
+        {
+            // One host read of [min, max] (and, for float indices, the largest distance to a whole number).
+            var parts = new List<T> { o.Reshape(o.Reduce(ReduceOp.Min, indices, null, false), [1]), o.Reshape(o.Reduce(ReduceOp.Max, indices, null, false), [1]) };
+            if (o.DTypeOf(indices).IsFloatingPoint())
+                parts.Add(o.Reshape(o.Reduce(ReduceOp.Max, o.Abs(o.Sub(indices, o.Unary(UnaryOp.Floor, indices))), null, false), [1]));
+            double[] summary = o.ToHost(o.Concat(parts, 0));
+            if (summary[0] >= -n && summary[1] < n && (summary.Length < 3 || summary[2] == 0)) return;   // NaN fails every test
+        }
         foreach (double v in o.ToHost(indices))
             if (!(v == Math.Floor(v) && v >= -n && v < n))
                 throw new ArgumentOutOfRangeException(name, v, $"Argument `{name}` must hold whole numbers in [{-n}, {n}). Received: {name} holds {v}");
