@@ -46,8 +46,11 @@ public sealed class NumericsEngine : ITensorEngine
             DType.Int32 => TensorData.Convert<double, int>(AsDouble()),
             DType.Int64 => TensorData.Convert<double, long>(AsDouble()),
             DType.UInt8 => TensorData.Convert<double, byte>(AsDouble()),
+            DType.Int8 => TensorData.Convert<double, sbyte>(AsDouble()),
+            DType.Int16 => TensorData.Convert<double, short>(AsDouble()),
+            DType.Bool => TensorData.ToBools(AsDouble()),
             _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype,
-                $"Argument `dtype` must be a dtype the numerics engine stores (float16, bfloat16, float32, float64, int32, int64, uint8). Received: dtype={dtype.Name()}"),
+                $"Argument `dtype` must be a dtype the numerics engine stores (bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64). Received: dtype={dtype.Name()}"),
         };
     }
 
@@ -68,10 +71,12 @@ public sealed class NumericsEngine : ITensorEngine
             int[] i => TensorData.Create(i, stored),
             long[] l => TensorData.Create(l, stored),
             Half[] h => TensorData.Create(h, stored),
+            sbyte[] sb when data.GetType() == typeof(sbyte[]) => TensorData.Create(sb, stored),   // the runtime lets byte[] and sbyte[] pass as each other
             byte[] b => TensorData.Create(b, stored),
+            short[] s => TensorData.Create(s, stored),
             bool[] b => TensorData.Create(b, stored),
             _ => throw new ArgumentException(
-                $"Argument `data` must be an array of float, double, int, long, Half, byte or bool. Received: {data.GetType().Name}", nameof(data)),
+                $"Argument `data` must be an array of float, double, int, long, short, sbyte, Half, byte or bool. Received: {data.GetType().Name}", nameof(data)),
         };
     }
 
@@ -84,6 +89,8 @@ public sealed class NumericsEngine : ITensorEngine
         Tensor<long> l => Move(l, source, destination),
         Tensor<Half> h => Move(h, source, destination),
         Tensor<byte> b => Move(b, source, destination),
+        Tensor<sbyte> sb => Move(sb, source, destination),
+        Tensor<short> s => Move(s, source, destination),
         Tensor<bool> b => Move(b, source, destination),
         _ => throw new ArgumentException($"Unsupported tensor {tensor.GetType().Name}.", nameof(tensor)),
     };

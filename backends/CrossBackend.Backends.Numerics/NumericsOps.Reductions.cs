@@ -49,7 +49,7 @@ public sealed unsafe partial class NumericsOps<T>
         var result = new T[Count(resultShape.ToArray(), nameof(x))];
         int first = Array.IndexOf(reduced, true), last = Array.LastIndexOf(reduced, true);
         bool grouped = first >= 0 && reduced[first..(last + 1)].All(r => r);
-        if (grouped && last < rank - 1 && rowLength > 0)
+        if (grouped && last < rank - 1 && rowLength > 0 && op is not (ReduceOp.Variance or ReduceOp.Std))
         {
             // One group of reduced axes with kept axes after it (e.g. axis 0 of [B, C]): accumulate whole inner rows.
             long outer = 1, inner = 1;
@@ -172,6 +172,8 @@ public sealed unsafe partial class NumericsOps<T>
         ReduceOp.Max => TensorPrimitives.Max(row),   // NaN propagates
         ReduceOp.Min => TensorPrimitives.Min(row),
         ReduceOp.Prod => T.CreateTruncating(ProductInDouble(row)),
+        ReduceOp.Variance => T.CreateTruncating(VarianceInDouble(row)),
+        ReduceOp.Std => T.CreateTruncating(Math.Sqrt(VarianceInDouble(row))),
         _ => throw new ArgumentOutOfRangeException(nameof(op), op, null),
     };
 

@@ -85,6 +85,15 @@ internal static class TensorData
         return Tensor.Create(to, source.Lengths);
     }
 
+    /// <summary>Numbers → bool: non-zero (NaN included, as NumPy's <c>bool(nan)</c>) is true.</summary>
+    public static Tensor<bool> ToBools(Tensor<double> source)
+    {
+        ReadOnlySpan<double> from = Read(source);
+        var to = new bool[from.Length];
+        for (int i = 0; i < to.Length; i++) to[i] = from[i] != 0;
+        return Tensor.Create(to, source.Lengths);
+    }
+
     /// <summary>bfloat16 → float32 (exact).</summary>
     public static Tensor<float> Widen(Tensor<BFloat16> source)
     {

@@ -63,6 +63,7 @@ public sealed partial class TorchEngine
         double[] d => torch.tensor(d, shape),
         int[] i => torch.tensor(i, shape),
         long[] l => torch.tensor(l, shape),
+        sbyte[] sb when data.GetType() == typeof(sbyte[]) => torch.tensor(sb, shape),   // the runtime lets byte[] and sbyte[] pass as each other
         byte[] b => torch.tensor(b, shape),
         bool[] b => torch.tensor(b, shape),
         _ => base.FromArray(data, shape),
@@ -159,15 +160,19 @@ public sealed partial class TorchEngine
                 ReduceOp.Max => x.max(),
                 ReduceOp.Min => x.min(),
                 ReduceOp.Prod => x.prod(),
+                ReduceOp.Variance => x.var(unbiased: false),
+                ReduceOp.Std => x.std(unbiased: false),
                 _ => throw new ArgumentOutOfRangeException(nameof(op), op, "Unknown reduction."),
             };
-        if (dims.Length == 0) return x.alias();
+        if (dims.Length == 0) return op is ReduceOp.Variance or ReduceOp.Std ? x - x : x.alias();   // spread of one value: 0 (NaN, ±∞ → NaN)
         switch (op)
         {
             case ReduceOp.Sum: return x.sum(dims, keepDims);
             case ReduceOp.Mean: return x.mean(dims, keepDims);
             case ReduceOp.Max: return x.amax(dims, keepDims);
             case ReduceOp.Min: return x.amin(dims, keepDims);
+            case ReduceOp.Variance: return x.var(dims, unbiased: false, keepdim: keepDims);
+            case ReduceOp.Std: return x.std(dims, unbiased: false, keepdim: keepDims);
             case ReduceOp.Prod:
                 // libtorch's prod takes one dim at a time: from the last, so the earlier indices stay valid.
                 Tensor result = x;

@@ -115,6 +115,16 @@ public interface ITensorOps<TTensor> where TTensor : class
     /// <paramref name="axis"/>.</summary>
     TTensor Slice(TTensor x, int axis, long start, long length);
 
+    /// <summary>The elements in reverse order along each of <paramref name="axes"/> (distinct axes, negative counted
+    /// from the end; NumPy's <c>flip</c>, <c>torch.flip</c>).</summary>
+    TTensor Flip(TTensor x, int[] axes);
+
+    /// <summary>The elements rotated by <paramref name="shifts"/>[k] places along <paramref name="axes"/>[k] (distinct
+    /// axes): result[i] = x[(i − shift) mod n], so a positive shift moves elements toward higher indices and those past
+    /// the end come back at the start (NumPy's <c>roll</c>, <c>torch.roll</c>). Any shift, negative or beyond the
+    /// length, is taken modulo the length.</summary>
+    TTensor Roll(TTensor x, long[] shifts, int[] axes);
+
     /// <summary>The values sorted ascending along <paramref name="axis"/>, NaN last (NumPy's <c>sort</c>,
     /// <c>torch.sort(...).values</c>).</summary>
     TTensor Sort(TTensor x, int axis);

@@ -88,4 +88,10 @@ public enum ReduceOp
     Min,
     /// <summary>Π.</summary>
     Prod,
+    /// <summary>The population variance Σ(x − mean)² / n (correction 0: NumPy's <c>var</c>, <c>torch.var(correction=0)</c>;
+    /// NaN for n = 0).</summary>
+    Variance,
+    /// <summary>The population standard deviation √(Σ(x − mean)² / n) (correction 0, as FastEstimator's
+    /// <c>reduce_std</c>; NaN for n = 0).</summary>
+    Std,
 }

@@ -105,6 +105,10 @@ public abstract class TensorEngine<TTensor> : ITensorEngine, ITensorOps<TTensor>
     /// <inheritdoc/>
     public abstract TTensor Slice(TTensor x, int axis, long start, long length);
     /// <inheritdoc/>
+    public abstract TTensor Flip(TTensor x, int[] axes);
+    /// <inheritdoc/>
+    public abstract TTensor Roll(TTensor x, long[] shifts, int[] axes);
+    /// <inheritdoc/>
     public abstract TTensor Sort(TTensor x, int axis);
     /// <inheritdoc/>
     public abstract TTensor TakeAlongAxis(TTensor x, TTensor indices, int axis);

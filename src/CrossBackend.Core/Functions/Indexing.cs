@@ -16,8 +16,22 @@ internal sealed class GatherFunction() : FunctionProgram(ResultDTypes.SameAsInpu
         return [o.Take(x, o.Reshape(indices, squeezed), 0)];
     }
 
+    /// <summary>Index tensors up to this many elements are checked on the host (one read of the indices: on torch 4
+    /// native tensors, fewer than any reduction); larger ones by two reductions and one read of their 2–3 values.</summary>
+    internal const long HostCheckLimit = 4096;
+
     internal static void RequireIndices<T>(ITensorOps<T> o, T indices, long n, string name) where T : class
     {
+        long count = Shapes.Count(o.ShapeOf(indices));
+        if (count > HostCheckLimit)
+        {
+            // One host read of [min, max] (and, for float indices, the largest distance to a whole number).
+            var parts = new List<T> { o.Reshape(o.Reduce(ReduceOp.Min, indices, null, false), [1]), o.Reshape(o.Reduce(ReduceOp.Max, indices, null, false), [1]) };
+            if (o.DTypeOf(indices).IsFloatingPoint())
+                parts.Add(o.Reshape(o.Reduce(ReduceOp.Max, o.Abs(o.Sub(indices, o.Unary(UnaryOp.Floor, indices))), null, false), [1]));
+            double[] summary = o.ToHost(o.Concat(parts, 0));
+            if (summary[0] >= -n && summary[1] < n && (summary.Length < 3 || summary[2] == 0)) return;   // NaN fails every test
+        }
         foreach (double v in o.ToHost(indices))
             if (!(v == Math.Floor(v) && v >= -n && v < n))
                 throw new ArgumentOutOfRangeException(name, v, $"Argument `{name}` must hold whole numbers in [{-n}, {n}). Received: {name} holds {v}");
@@ -46,18 +60,18 @@ internal sealed class GatherFromBatchFunction() : FunctionProgram(ResultDTypes.S
 
 /// <summary><c>yes</c> where the condition holds, else <c>no</c>; inputs ordered [values..., condition].</summary>
 internal sealed class WhereFunction(double? yes, double? no, DType constantDType) : FunctionProgram(
-    d => yes is null && no is null ? constantDType : d[0], exact: true)
+    d => yes is not null && no is not null ? constantDType : d[0], exact: true)
 {
     public override DType ComputeDType(DType[] inputs)
     {
-        DType own = yes is null && no is null ? constantDType : inputs[0];
-        return own.IsFloatingPoint() ? own : (yes is null && no is null ? DType.Float64 : own);
+        DType own = yes is not null && no is not null ? constantDType : inputs[0];
+        return own.IsFloatingPoint() ? own : (yes is not null && no is not null ? DType.Float64 : own);
     }
 
     public override T[] Run<T>(ITensorOps<T> o, T?[] inputs) where T : class
     {
         T condition = inputs[^1]!;
-        if (yes is null && no is null)
+        if (yes is not null && no is not null)   // two constants: the only input is the condition
         {
             DType dtype = constantDType.IsFloatingPoint() ? constantDType : DType.Float64;
             return [o.Where(condition, o.Scalar(yes ?? 0, dtype), o.Scalar(no ?? 0, dtype))];

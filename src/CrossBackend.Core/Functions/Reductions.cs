@@ -13,19 +13,6 @@ internal sealed class ReduceFunction(ReduceOp op, int[]? axes, bool keepDims, Fu
     }
 }
 
-/// <summary>The population standard deviation √mean((x − mean)²) (NumPy's <c>std</c>, <c>unbiased=False</c>).</summary>
-internal sealed class StdFunction(int[]? axes, bool keepDims) : FunctionProgram(ResultDTypes.FloatForIntegers)
-{
-    public override T[] Run<T>(ITensorOps<T> o, T?[] inputs) where T : class
-    {
-        T x = inputs[0]!;
-        long[] shape = o.ShapeOf(x);
-        int[]? resolved = axes is null ? null : Backend.Axes(axes, shape.Length, "axis", "tensor", shape);
-        T centred = o.Sub(x, o.Reduce(ReduceOp.Mean, x, resolved, keepDims: true));
-        return [o.Sqrt(o.Reduce(ReduceOp.Mean, o.Square(centred), resolved, keepDims))];
-    }
-}
-
 /// <summary>The index of the largest value along an axis, as int64.</summary>
 internal sealed class ArgMaxFunction(int axis) : FunctionProgram(ResultDTypes.Fixed(DType.Int64), exact: true)
 {
@@ -82,11 +69,12 @@ public static partial class Backend
     public static T ReduceMean<T>(T tensor, int axis, bool keepdims = false) where T : class => ReduceMean(tensor, [axis], keepdims);
 
     /// <summary>The population standard deviation along <paramref name="axis"/> (null: all axes), FastEstimator's
-    /// <c>reduce_std</c> (NumPy's <c>std</c>, PyTorch's <c>unbiased=False</c>). Integers give float32.</summary>
+    /// <c>reduce_std</c> (NumPy's <c>std</c>, PyTorch's <c>unbiased=False</c>). Integers give float32. One engine call
+    /// (torch: <c>torch.std(correction=0)</c>; numerics: two passes, mean then squared deviations, in float64).</summary>
     /// <remarks><b>Example</b> (FastEstimator): [[[1, 2], [3, 4]], [[5, 6], [7, 8]]] → <b>2.2913</b>; axis 0 →
     /// <b>[[2, 2], [2, 2]]</b>; axis 1 → <b>[[1, 1], [1, 1]]</b>; axes [0, 2] → <b>[2.06155281, 2.06155281]</b> (NumPy; the docstring prints 2.23606798, a typo).</remarks>
     public static T ReduceStd<T>(T tensor, int[]? axis = null, bool keepdims = false) where T : class =>
-        Run<T>(nameof(ReduceStd), new StdFunction(axis, keepdims), [tensor], TensorName);
+        Run<T>(nameof(ReduceStd), new ReduceFunction(ReduceOp.Std, axis, keepdims, ResultDTypes.FloatForIntegers, exact: false), [tensor], TensorName);
 
     /// <summary><see cref="ReduceStd{T}(T, int[], bool)"/> along one axis.</summary>
     public static T ReduceStd<T>(T tensor, int axis, bool keepdims = false) where T : class => ReduceStd(tensor, [axis], keepdims);

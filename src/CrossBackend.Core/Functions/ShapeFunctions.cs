@@ -109,28 +109,22 @@ internal sealed class ConcatFunction(int axis) : FunctionProgram(d => d.Aggregat
     }
 }
 
-/// <summary>Reverses (flip) or rotates (roll) elements along axes, each axis one <c>take</c> with host-made indices.</summary>
+/// <summary>Reverses (flip) or rotates (roll) elements along axes: one general op (torch: one native call).</summary>
 internal sealed class ReorderFunction(int[] axes, long[]? shifts) : FunctionProgram(ResultDTypes.SameAsInput, exact: true)
 {
     public override T[] Run<T>(ITensorOps<T> o, T?[] inputs) where T : class
     {
         T x = inputs[0]!;
         long[] shape = o.ShapeOf(x);
-        int[] resolved = shifts is null
-            ? Backend.Axes(axes, shape.Length, "axis", "tensor", shape)
-            : axes.Select(a => Backend.Axis(a, shape.Length, "axis", "tensor", shape)).ToArray();
-        for (int k = 0; k < resolved.Length; k++)
+        if (shifts is null) return [o.Flip(x, Backend.Axes(axes, shape.Length, "axis", "tensor", shape))];
+        // A repeated axis rolls by the sum of its shifts (tf.roll's and torch.roll's rule), so the op sees each axis once.
+        var total = new Dictionary<int, long>();
+        for (int k = 0; k < axes.Length; k++)
         {
-            long n = shape[resolved[k]];
-            if (n <= 1) continue;
-            long shift = shifts is null ? 0 : ((shifts[k] % n) + n) % n;
-            if (shifts is not null && shift == 0) continue;
-            // Result position i takes source n−1−i (flip) or (i − shift) mod n (roll, NumPy's direction).
-            double[] index = new double[n];
-            for (long i = 0; i < n; i++) index[i] = shifts is null ? n - 1 - i : ((i - shift) % n + n) % n;
-            x = o.Take(x, o.FromValues(index, [n], DType.Int64), resolved[k]);
+            int a = Backend.Axis(axes[k], shape.Length, "axis", "tensor", shape);
+            total[a] = total.GetValueOrDefault(a) + shifts[k];
         }
-        return [x];
+        return [o.Roll(x, [.. total.Values], [.. total.Keys])];
     }
 }
 
@@ -185,7 +179,7 @@ public static partial class Backend
     /// <summary>Reverses the elements along each of <paramref name="axis"/> (FastEstimator's <c>flip</c>).</summary>
     /// <remarks><b>Example</b> (FastEstimator): [[[0, 1], [2, 3]], [[4, 5], [6, 7]], [[8, 9], [10, 11]]] along [0] →
     /// <b>[[[8, 9], [10, 11]], [[4, 5], [6, 7]], [[0, 1], [2, 3]]]</b>; along [0, 1] → <b>[[[10, 11], [8, 9]], [[6, 7], [4, 5]], [[2, 3], [0, 1]]]</b>.
-    /// Cost: one <c>take</c> per axis (torch's <c>index_select</c>), not <c>torch.flip</c>.</remarks>
+    /// Cost: one engine call (torch: <c>torch.flip</c>).</remarks>
     public static T Flip<T>(T tensor, int[] axis) where T : class =>
         Run<T>(nameof(Flip), new ReorderFunction(axis ?? throw new ArgumentNullException(nameof(axis)), null), [tensor], TensorName);
 
@@ -193,7 +187,8 @@ public static partial class Backend
     /// <c>roll</c>: elements past the end come back at the start; negative shifts go the other way).</summary>
     /// <remarks><b>Example</b> (FastEstimator): [[1, 2, 3], [5, 6, 7]] shift 1 axis 0 → <b>[[5, 6, 7], [1, 2, 3]]</b>;
     /// shift 2 axis 1 → <b>[[2, 3, 1], [6, 7, 5]]</b>; shift −2 axis 1 → <b>[[3, 1, 2], [7, 5, 6]]</b>;
-    /// shifts [−1, −1] axes [0, 1] → <b>[[6, 7, 5], [2, 3, 1]]</b>.</remarks>
+    /// shifts [−1, −1] axes [0, 1] → <b>[[6, 7, 5], [2, 3, 1]]</b>. Cost: one engine call (torch: <c>torch.roll</c>); a
+    /// repeated axis rolls by the sum of its shifts.</remarks>
     public static T Roll<T>(T tensor, int shift, int axis) where T : class => Roll(tensor, [shift], [axis]);
 
     /// <summary>Rotates along several axes, one shift per axis.</summary>

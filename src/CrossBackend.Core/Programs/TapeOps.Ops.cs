@@ -115,6 +115,14 @@ internal sealed partial class TapeOps<T>
                     Accumulate(x, Div(Mul(up, mask), ties));
                     break;
                 case ReduceOp.Prod: Accumulate(x, Div(Mul(up, Expand(y, shape, axes, keepDims)), v)); break;
+                case ReduceOp.Variance:
+                case ReduceOp.Std:
+                    // var: 2(x − mean)/n; std: (x − mean)/(n·std), as PyTorch's var_backward/std_backward (correction 0).
+                    long n = Shapes.Count(shape) / Math.Max(1, Shapes.Count(inner.Describe(y).Shape));
+                    T centred = Sub(v, inner.Reduce(ReduceOp.Mean, v, axes, keepDims: true));
+                    T scale = op == ReduceOp.Variance ? Scalar(2.0 / n, g) : Div(Scalar(1.0 / n, g), Expand(y, shape, axes, keepDims));
+                    Accumulate(x, Mul(Mul(up, centred), scale));
+                    break;
             }
         }, x);
     }

@@ -315,6 +315,8 @@ public sealed class NumericsOpsTests<T> where T : unmanaged, IFloatingPointIeee7
             ReduceOp.Max => r.Any(double.IsNaN) ? double.NaN : r.Max(),
             ReduceOp.Min => r.Any(double.IsNaN) ? double.NaN : r.Min(),
             ReduceOp.Prod => r.Aggregate(1.0, (a, b) => a * b),
+            ReduceOp.Variance => r.Select(x => (x - r.Average()) * (x - r.Average())).Sum() / r.Length,
+            ReduceOp.Std => Math.Sqrt(r.Select(x => (x - r.Average()) * (x - r.Average())).Sum() / r.Length),
             _ => throw new ArgumentOutOfRangeException(nameof(op)),
         };
     }
@@ -377,7 +379,7 @@ public sealed class NumericsOpsTests<T> where T : unmanaged, IFloatingPointIeee7
             long[] c = Coordinates(i, shape);
             lists[RefIndex(c.Where((_, d) => !reduced[d]).ToArray(), resultShape)].Add(v[i]);
         }
-        foreach (ReduceOp op in new[] { ReduceOp.Sum, ReduceOp.Mean, ReduceOp.Max, ReduceOp.Min })
+        foreach (ReduceOp op in new[] { ReduceOp.Sum, ReduceOp.Mean, ReduceOp.Max, ReduceOp.Min, ReduceOp.Variance, ReduceOp.Std })
             AssertClose(ops.Reduce(op, x, axes, false), lists.Select(l => RefReduce(op, l)).ToArray(), resultShape, op.ToString());
     }
 
