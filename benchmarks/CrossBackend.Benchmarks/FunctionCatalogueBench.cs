@@ -48,7 +48,7 @@ public static class FunctionCatalogueBench
             d => torch.where(d.Condition, d.X, d.Y)),
         new("ReduceSum(all)", (d, x) => Backend.ReduceSum(x), d => d.X.sum()),
         new("ReduceSum(axis 1)", (d, x) => Backend.ReduceSum(x, 1), d => d.X.sum(1)),
-        new("ReduceSum(axis 0)", (d, x) => Backend.ReduceSum(x, 0), d => d.X.sum(0)),
+        new("ReduceSum(axis 0)", (d, x) => Backend.ReduceSum(x, 0), d => d.X.sum(dim: 0L)),   // sum(0) would bind to sum(ScalarType)
         new("ReduceMean(axis 1)", (d, x) => Backend.ReduceMean(x, 1), d => d.X.mean([1])),
         new("ReduceMax(axis 1)", (d, x) => Backend.ReduceMax(x, 1), d => d.X.amax(1)),
         new("ReduceMin(axis 1)", (d, x) => Backend.ReduceMin(x, 1), d => d.X.amin(1)),
@@ -72,20 +72,28 @@ public static class FunctionCatalogueBench
         using Inputs d = Create(LossCatalogueBench.Rows, LossCatalogueBench.Classes);
         foreach (Case c in Cases)
         {
-            Action ours = () => Sync(() => (Tensor)c.Ours(d, d.X));
-            Action theirs = () => Sync(() => c.Torch(d));
-            Action numerics = () => c.Ours(d, d.NX);
-            float[] floorData = c.MatMulInputs ? new float[512 * 512] : new float[(long)LossCatalogueBench.Rows * LossCatalogueBench.Classes];
-            Action floor = () => LossCatalogueBench.Floor(floorData, null);
-            string check = Agree(c, d);
-            BenchStat[] s = BenchSuite.Measure([floor, ours, theirs, numerics], rounds);
-            string shape = c.MatMulInputs ? "512x512" : $"{LossCatalogueBench.Rows}x{LossCatalogueBench.Classes}";
-            string name = $"Backend.{c.Name} {shape}";
-            ours(); theirs();
-            yield return LossCatalogueBench.Line(name, "torch", s[1], s[2], s[0],
-                $"{BenchSuite.TensorsCreated(ours)}/{BenchSuite.TensorsCreated(theirs)}{check}");
-            yield return LossCatalogueBench.Line(name, "numerics", s[3], s[2], s[0], "vs the torch call");
+            string[] lines;
+            try { lines = Measure(c, d, rounds); }
+            catch (Exception e) { lines = [$"Backend.{c.Name,-32} failed: {e.GetType().Name}: {e.Message.Split('\n')[0]}"]; }
+            foreach (string line in lines) yield return line;
         }
+    }
+
+    private static string[] Measure(Case c, Inputs d, int rounds)
+    {
+        Action ours = () => Sync(() => (Tensor)c.Ours(d, d.X));
+        Action theirs = () => Sync(() => c.Torch(d));
+        Action numerics = () => c.Ours(d, d.NX);
+        float[] floorData = c.MatMulInputs ? new float[512 * 512] : new float[(long)LossCatalogueBench.Rows * LossCatalogueBench.Classes];
+        Action floor = () => LossCatalogueBench.Floor(floorData, null);
+        string check = Agree(c, d);
+        BenchStat[] s = BenchSuite.Measure([floor, ours, theirs, numerics], rounds);
+        string shape = c.MatMulInputs ? "512x512" : $"{LossCatalogueBench.Rows}x{LossCatalogueBench.Classes}";
+        string name = $"Backend.{c.Name} {shape}";
+        ours(); theirs();
+        string torchLine = LossCatalogueBench.Line(name, "torch", s[1], s[2], s[0],
+            $"{BenchSuite.TensorsCreated(ours)}/{BenchSuite.TensorsCreated(theirs)}{check}");
+        return [torchLine, LossCatalogueBench.Line(name, "numerics", s[3], s[2], s[0], "vs the torch call")];
     }
 
     /// <summary>Runs a call in a dispose scope (results and temporaries freed, as a caller's scope would).</summary>
