@@ -3,9 +3,11 @@ using CrossBackend.Backends.Torch;
 using CrossBackend.Benchmarks;
 
 // dotnet run -c Release --project benchmarks/CrossBackend.Benchmarks -- interleaved [--quick] [--json]
+// dotnet run -c Release --project benchmarks/CrossBackend.Benchmarks -- catalogue [--quick] [--losses a,b] [--losses-only|--functions-only]
 // dotnet run -c Release --project benchmarks/CrossBackend.Benchmarks -- --filter '*'
 TorchEngine.EnsureNativeLoadable();   // before any torch.* call (the benchmarks run in-process)
 if (args.Length > 0 && args[0] == "interleaved") return InterleavedBench.Run(args[1..], Console.Out);
+if (args.Length > 0 && args[0] == "catalogue") return CatalogueBench.Run(args[1..], Console.Out);
 BenchSwitcher.Run(args);
 return 0;
 
