@@ -19,7 +19,7 @@ namespace CrossBackend.Backends.Numerics;
 /// <para>Logits: −Σ y·log_softmax(x) = Σy·log Σexp(x − m) − Σ y·(x − m), m = max x: no term overflows, both parts are
 /// non-negative, and the row's few scalar steps run in double.</para>
 /// </remarks>
-internal static unsafe partial class CategoricalCrossentropyKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private static readonly int W = Vector<T>.Count;
 
@@ -72,8 +72,6 @@ internal static unsafe partial class CategoricalCrossentropyKernel<T> where T : 
     {
         bool weighted = typeof(TWeights) == typeof(Weighted);
         int classes = layout.Classes;
-        if (typeof(TInput) == typeof(Logits) && AcrossRows(layout))
-            first = LogitsAcrossRows<TWeights>((float*)y, (float*)x, (float*)loss, classes, (float[]?)(object?)weights, first, end);
         T[]? copy = null;
         T* xRow = null, yRow = null;
         if (layout.Inner != 1)
@@ -128,7 +126,7 @@ internal static unsafe partial class CategoricalCrossentropyKernel<T> where T : 
     /// the caller's Σ y·(x − m) carries it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector<float> ExpFloat(Vector<float> x)
+    private static Vector<float> ExpFloat(Vector<float> x)
     {
         x = Vector.MinNative(Vector.MaxNative(x, new Vector<float>(-87.33654f)), new Vector<float>(88.72283f));
         Vector<float> fx = Vector.Floor(Vector.FusedMultiplyAdd(x, new Vector<float>(1.44269504088896341f), new Vector<float>(0.5f)));

@@ -9,7 +9,7 @@ namespace CrossBackend.Backends.Numerics;
 /// class axis is last, gathered into a cache-resident buffer otherwise), its reductions go through
 /// <see cref="TensorPrimitives"/> (SIMD), and rows run in parallel.
 /// </summary>
-internal static unsafe partial class SparseCategoricalCrossentropyKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal static unsafe class SparseCategoricalCrossentropyKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     public static void Run(ReadOnlySpan<T> labels, ReadOnlySpan<T> output, Span<T> loss, RowLayout layout, bool fromLogits, T epsilon, T upper)
     {
@@ -23,8 +23,6 @@ internal static unsafe partial class SparseCategoricalCrossentropyKernel<T> wher
     private static void Rows(T* labels, T* x, T* loss, RowLayout layout, bool fromLogits, T epsilon, T upper, int first, int end)
     {
         int classes = layout.Classes;
-        if (fromLogits && CategoricalCrossentropyKernel<T>.AcrossRows(layout))
-            first = LogitsAcrossRows((float*)labels, (float*)x, (float*)loss, classes, first, end);
         T[]? rented = classes > 1024 ? ArrayPool<T>.Shared.Rent(2 * classes) : null;
         Span<T> buffers = rented is null ? stackalloc T[2 * classes] : rented.AsSpan(0, 2 * classes);
         Span<T> work = buffers[..classes], gathered = buffers[classes..];
