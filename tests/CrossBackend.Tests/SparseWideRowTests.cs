@@ -2,8 +2,8 @@ using CrossBackend.Testing;
 namespace CrossBackend.Tests;
 
 /// <summary>
-/// Sparse crossentropy from logits on batches of many short rows (the kernels' across-rows paths take eight rows
-/// per vector when classes are few), against the float64 reference of the same loss written with one-hot labels
+/// Sparse crossentropy from logits on batches of many short rows (enough rows for parallel chunks and for any
+/// future path that vectorises across rows when classes are few), against the float64 reference of the same loss written with one-hot labels
 /// (for finite logits −log_softmax[k] is exactly that). Rows holding NaN or +∞ must come out NaN.
 /// </summary>
 [TestFixtureSource(typeof(TestEngines), nameof(TestEngines.Names))]
