@@ -183,7 +183,7 @@ public sealed partial class TorchEngine
     }
 
     /// <inheritdoc/>
-    public override Tensor ArgMax(Tensor x, int axis, bool keepDims) => x.argmax(Axis(x, axis), keepDims);
+    public override Tensor ArgMax(Tensor x, int axis, bool keepDims) => FirstMaxIndex(x, Axis(x, axis), keepDims);
 
     /// <inheritdoc/>
     public override Tensor ArgMin(Tensor x, int axis, bool keepDims) => x.argmin(Axis(x, axis), keepDims);

@@ -20,6 +20,16 @@ public static class InterleavedBench
 {
     public static int Run(string[] args, TextWriter stdout)
     {
+        if (args.Contains("--scaling")) return ScalingBench.Run(args, stdout);
+        if (args.Contains("--argmax")) return ArgMaxFormulations.Run(args, stdout);
+        // --threads N: torch's intra-op threads, and the scheduler the numerics kernels' Parallel.For runs on.
+        if (ScalingBench.ParseThreads(args) is [int threads])
+        {
+            torch.set_num_threads(threads);
+            var limited = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, threads).ConcurrentScheduler;
+            string[] rest = args.Where((a, i) => a != "--threads" && (i == 0 || args[i - 1] != "--threads")).ToArray();
+            return Task.Factory.StartNew(() => Run(rest, stdout), CancellationToken.None, TaskCreationOptions.DenyChildAttach, limited).Result;
+        }
         bool isQuick = args.Contains("--quick"), isJson = args.Contains("--json");
         if (!isJson)
         {
