@@ -279,7 +279,7 @@ public sealed unsafe partial class NumericsOps<T>
         long[] shape = ShapeOf(x, nameof(x));
         axis = NormalizeAxis(axis, shape.Length, nameof(axis), nameof(x), shape);
         ReadOnlySpan<T> values = TensorData.Read(x);
-        var result = new T[values.Length];
+        var result = GC.AllocateUninitializedArray<T>(values.Length);
         if (result.Length == 0) return Tensor.Create(result, x.Lengths);
         var layout = RowLayout.Around(shape, axis);
         fixed (T* source = values, destination = result)

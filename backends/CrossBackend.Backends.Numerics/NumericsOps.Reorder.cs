@@ -45,7 +45,7 @@ public sealed unsafe partial class NumericsOps<T>
     private static Tensor<T> Reorder(Tensor<T> x, long[] shape, int[] axes, long[] shifts, bool flip)
     {
         ReadOnlySpan<T> values = TensorData.Read(x);
-        var result = new T[values.Length];
+        var result = GC.AllocateUninitializedArray<T>(values.Length);
         int rank = shape.Length;
         int last = axes.Length == 0 ? -1 : axes.Max();
         if (result.Length == 0 || last < 0)
@@ -88,8 +88,19 @@ public sealed unsafe partial class NumericsOps<T>
                     T* src = (T*)f + offset, dst = (T*)t + (long)r * along * blockLength;
                     if (lastMap is null)
                         new ReadOnlySpan<T>(src, along * blockLength).CopyTo(new Span<T>(dst, along * blockLength));
+                    else if (!flip)
+                    {
+                        // A roll is two block copies: result[0, n − k) = x[k, n) and result[n − k, n) = x[0, k).
+                        long k = (long)lastMap[0] * blockLength, n = (long)along * blockLength;
+                        new ReadOnlySpan<T>(src + k, (int)(n - k)).CopyTo(new Span<T>(dst, (int)(n - k)));
+                        new ReadOnlySpan<T>(src, (int)k).CopyTo(new Span<T>(dst + (n - k), (int)k));
+                    }
                     else if (blockLength == 1)
-                        for (int i = 0; i < along; i++) dst[i] = src[lastMap[i]];
+                    {
+                        var row = new Span<T>(dst, along);
+                        new ReadOnlySpan<T>(src, along).CopyTo(row);
+                        row.Reverse();
+                    }
                     else
                         for (int i = 0; i < along; i++)
                             new ReadOnlySpan<T>(src + (long)lastMap[i] * blockLength, blockLength).CopyTo(new Span<T>(dst + (long)i * blockLength, blockLength));

@@ -63,7 +63,7 @@ public sealed partial class NumericsOps<T> : ITensorOps<Tensor<T>>, IFusedCrosse
     private static Tensor<T> FromBools(Tensor<bool> b)
     {
         ReadOnlySpan<bool> from = TensorData.Read(b);
-        var to = new T[from.Length];
+        var to = GC.AllocateUninitializedArray<T>(from.Length);
         for (int i = 0; i < to.Length; i++) to[i] = from[i] ? T.One : T.Zero;
         return Tensor.Create(to, b.Lengths);
     }
@@ -91,7 +91,7 @@ public sealed partial class NumericsOps<T> : ITensorOps<Tensor<T>>, IFusedCrosse
     public Tensor<T> Full(long[] shape, double value, DType dtype)
     {
         long[] lengths = CheckShape(shape, nameof(shape));
-        var data = new T[Count(lengths, nameof(shape))];
+        var data = GC.AllocateUninitializedArray<T>(Count(lengths, nameof(shape)));
         Array.Fill(data, RoundTo(value, dtype, nameof(dtype)));
         return Create(data, lengths);
     }
@@ -107,7 +107,7 @@ public sealed partial class NumericsOps<T> : ITensorOps<Tensor<T>>, IFusedCrosse
                 $"Argument `values` must hold one value per element of `shape`. Received: {values.Length} values, shape={TensorInfo.FormatShape(shape)} ({count} elements)",
                 nameof(values));
         RoundTo(0, dtype, nameof(dtype));   // validates the dtype even for empty tensors
-        var data = new T[count];
+        var data = GC.AllocateUninitializedArray<T>(count);
         for (int i = 0; i < data.Length; i++) data[i] = RoundTo(values[i], dtype, nameof(dtype));
         return Create(data, lengths);
     }
@@ -121,7 +121,7 @@ public sealed partial class NumericsOps<T> : ITensorOps<Tensor<T>>, IFusedCrosse
         ReadOnlySpan<T> values = Values(x, nameof(x));
         RoundTo(0, dtype, nameof(dtype));
         if (dtype == OwnDType || (dtype == DType.Float64 && typeof(T) == typeof(float))) return x;   // exact already
-        var data = new T[values.Length];
+        var data = GC.AllocateUninitializedArray<T>(values.Length);
         for (int i = 0; i < data.Length; i++) data[i] = RoundTo(double.CreateTruncating(values[i]), dtype, nameof(dtype));
         return Tensor.Create(data, x.Lengths);
     }

@@ -16,7 +16,7 @@ internal static class TensorData
         if (length == 0) return [];
         Span<nint> start = stackalloc nint[tensor.Rank];
         if (tensor.IsDense && tensor.TryGetSpan(start, length, out ReadOnlySpan<T> span)) return span;
-        var copy = new T[length];
+        var copy = GC.AllocateUninitializedArray<T>(length);
         tensor.FlattenTo(copy);
         return copy;
     }

@@ -267,6 +267,8 @@ public static class BenchSuite
         => Measure(runners, rounds, targetSampleMs, WarmUpMs);
 
     private const double WarmUpMs = 250;
+    private const int TierUpCalls = 40;
+    private const double MaxWarmUpMs = 6000;
 
     private static BenchStat[] Measure(IReadOnlyList<Action> runners, int rounds, double targetSampleMs, double warmUpMs)
     {
@@ -274,9 +276,11 @@ public static class BenchSuite
         var batch = new int[n];
         for (int i = 0; i < n; i++)
         {
-            // Warm up by time, not only by count: the JIT's tier-up of hot methods waits for ~100 ms of quiet.
+            // Warm up by time and by count: the JIT's tier-up of hot methods waits for ~100 ms of quiet, and a method
+            // (TensorPrimitives' generic kernels included, whose ReadyToRun code lacks AVX2) is re-jitted fully
+            // optimised only after 30 calls: a 60 ms call measured before that is the start-up code, not the kernel.
             var warm = Stopwatch.StartNew();
-            for (int w = 0; w < 3 || warm.Elapsed.TotalMilliseconds < warmUpMs; w++) runners[i]();
+            for (int w = 0; w < TierUpCalls && warm.Elapsed.TotalMilliseconds < MaxWarmUpMs || warm.Elapsed.TotalMilliseconds < warmUpMs; w++) runners[i]();
             var sw = Stopwatch.StartNew();
             int calls = 0;
             do { runners[i](); calls++; } while (sw.Elapsed.TotalMilliseconds < targetSampleMs / 2 && calls < 100_000);

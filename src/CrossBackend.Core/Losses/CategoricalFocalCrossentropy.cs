@@ -76,7 +76,7 @@ public static partial class Losses
         });
 }
 
-/// <summary>The engine-independent definition of <see cref="Losses.CategoricalFocalCrossentropy{TPred,TTrue}"/>.</summary>
+/// <summary>The engine-independent definition of <c>Losses.CategoricalFocalCrossentropy</c>.</summary>
 internal sealed class CategoricalFocalCrossentropyLoss : ILossFunction
 {
     /// <summary>Keras 3's α: one number in [0, 1] (as for the binary loss), or one weight per class (finite, ≥ 0:

@@ -27,7 +27,7 @@ public static partial class Losses
         (TParams)L2RegularizationLoss.Definition.Compute(parameters, null, new LossArguments { [L2RegularizationLoss.Beta.Name] = beta });
 }
 
-/// <summary>The engine-independent definition of <see cref="Losses.L2Regularization{TParams}"/>.</summary>
+/// <summary>The engine-independent definition of <see cref="Losses.L2Regularization{TParams}(TParams, double)"/>.</summary>
 internal sealed class L2RegularizationLoss : ILossFunction
 {
     public static readonly LossOption Beta = LossOption.NonNegative("beta", "beta", 0.01,

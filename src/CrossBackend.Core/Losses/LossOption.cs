@@ -44,6 +44,7 @@ public sealed class LossOption
     /// <param name="defaultValue">The value when the caller gives none.</param>
     /// <param name="description">One line for the CLI's help and the README.</param>
     /// <param name="rule">The rule in words for error messages, e.g. "in [0, 1]".</param>
+    /// <param name="choices">For a choice option, the values it accepts.</param>
     /// <param name="valid">Whether a value satisfies the rule.</param>
     internal LossOption(string name, string parameterName, LossOptionKind kind, object? defaultValue, string description,
         string? rule = null, Func<object?, bool>? valid = null, IReadOnlyList<string>? choices = null)
