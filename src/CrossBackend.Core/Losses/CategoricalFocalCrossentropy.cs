@@ -40,16 +40,7 @@ public static partial class Losses
         Reduction reduction = Reduction.SumOverBatchSize, object? sampleWeights = null)
         where TPred : class
         where TTrue : class =>
-        (TPred)CategoricalFocalCrossentropyLoss.Definition.Compute(yPred, yTrue, new LossArguments
-        {
-            [CategoricalFocalCrossentropyLoss.Alpha.Name] = alpha,
-            [FocalOptions.Gamma.Name] = gamma,
-            [LossOption.FromLogits.Name] = fromLogits,
-            [LossOption.LabelSmoothing.Name] = labelSmoothing,
-            [LossOption.Axis.Name] = axis,
-            [LossOption.Reduction.Name] = reduction,
-            [LossOption.SampleWeights.Name] = sampleWeights,
-        });
+        CategoricalFocal(yPred, yTrue, alpha, gamma, fromLogits, labelSmoothing, axis, reduction, sampleWeights);
 
     /// <summary>
     /// As <see cref="CategoricalFocalCrossentropy{TPred,TTrue}(TPred, TTrue, double, double, bool, double, int?, Reduction, object?)"/>
@@ -64,9 +55,16 @@ public static partial class Losses
         Reduction reduction = Reduction.SumOverBatchSize, object? sampleWeights = null)
         where TPred : class
         where TTrue : class =>
+        CategoricalFocal(yPred, yTrue, alpha?.ToArray(), gamma, fromLogits, labelSmoothing, axis, reduction, sampleWeights);
+
+    /// <summary>Both overloads: α is a number or a double[] (validated by the option).</summary>
+    private static TPred CategoricalFocal<TPred, TTrue>(TPred yPred, TTrue yTrue, object? alpha, double gamma, bool fromLogits,
+        double labelSmoothing, int? axis, Reduction reduction, object? sampleWeights)
+        where TPred : class
+        where TTrue : class =>
         (TPred)CategoricalFocalCrossentropyLoss.Definition.Compute(yPred, yTrue, new LossArguments
         {
-            [CategoricalFocalCrossentropyLoss.Alpha.Name] = alpha?.ToArray(),
+            [CategoricalFocalCrossentropyLoss.Alpha.Name] = alpha,
             [FocalOptions.Gamma.Name] = gamma,
             [LossOption.FromLogits.Name] = fromLogits,
             [LossOption.LabelSmoothing.Name] = labelSmoothing,

@@ -105,7 +105,7 @@ public sealed class TorchNativeTensorCountTests
         new("ReduceMean", i => Backend.ReduceMean(i.X, 1), i => i.X.mean([1])),
         new("ReduceStd", i => Backend.ReduceStd(i.X, 1), i => i.X.std([1], unbiased: false)),
         new("ReduceStd (all)", i => Backend.ReduceStd(i.X), i => i.X.std(unbiased: false)),
-        new("ArgMax", i => Backend.ArgMax(i.X, 1), i => i.X.argmax(1)),
+        new("ArgMax", i => Backend.ArgMax(i.X, 1), i => i.X.argmax(1), 1, "max(dim) also returns the values (disposed at once); its kernel is faster than argmax over a strided axis (interleaved --argmax)"),
         new("Gather", i => Backend.Gather(i.X, i.Index), i => i.X.index_select(0, i.Index), 7, "index range check: one host read of the indices (detach, to_type, cpu, contiguous: 4, fewer than any on-engine reduction) plus reshape, flatten and the result reshape"),
         new("GatherFromBatch", i => Backend.GatherFromBatch(i.X, i.BatchIndex), i => i.X.gather(1, i.BatchIndex.view(6, 1)).squeeze(1), 5, "index range check: one host read of the indices (4) plus the broadcast of the index"),
         new("Where", i => Backend.Where(i.Mask, i.X, i.Y), i => torch.where(i.Mask, i.X, i.Y)),
