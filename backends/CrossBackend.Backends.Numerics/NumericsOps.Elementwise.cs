@@ -219,15 +219,46 @@ public sealed unsafe partial class NumericsOps<T>
         return Create(result, shape);
     }
 
-    private interface ITest { static abstract bool Holds(T a, T b); }
-    private struct EqualTest : ITest { public static bool Holds(T a, T b) => a == b; }
-    private struct NotEqualTest : ITest { public static bool Holds(T a, T b) => a != b; }   // true for NaN
-    private struct LessTest : ITest { public static bool Holds(T a, T b) => a < b; }
-    private struct LessEqualTest : ITest { public static bool Holds(T a, T b) => a <= b; }
+    private interface ITest { static abstract bool Holds(T a, T b); static abstract Vector<T> Mask(Vector<T> a, Vector<T> b); }
+    private struct EqualTest : ITest { public static bool Holds(T a, T b) => a == b; public static Vector<T> Mask(Vector<T> a, Vector<T> b) => Vector.Equals(a, b); }
+    private struct NotEqualTest : ITest { public static bool Holds(T a, T b) => a != b; public static Vector<T> Mask(Vector<T> a, Vector<T> b) => ~Vector.Equals(a, b); }   // true for NaN
+    private struct LessTest : ITest { public static bool Holds(T a, T b) => a < b; public static Vector<T> Mask(Vector<T> a, Vector<T> b) => Vector.LessThan(a, b); }
+    private struct LessEqualTest : ITest { public static bool Holds(T a, T b) => a <= b; public static Vector<T> Mask(Vector<T> a, Vector<T> b) => Vector.LessThanOrEqual(a, b); }
 
+    /// <summary>d[i] = 1 where the test holds, else 0; a stride of 0 repeats the operand's one value (a broadcast
+    /// scalar). Vectorised: a comparison mask ANDed with ones is exactly 1 or 0.</summary>
     private static void CompareBlock<TTest>(T* a, int sa, T* b, int sb, Span<T> d) where TTest : struct, ITest
     {
-        for (int i = 0; i < d.Length; i++) d[i] = TTest.Holds(a[i * sa], b[i * sb]) ? T.One : T.Zero;
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported && (sa | sb) != 0)
+        {
+            Vector<T> one = Vector<T>.One, va = new(*a), vb = new(*b);
+            for (; i <= d.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                if (sa != 0) va = Vector.Load(a + i);
+                if (sb != 0) vb = Vector.Load(b + i);
+                (TTest.Mask(va, vb) & one).CopyTo(d.Slice(i));
+            }
+        }
+        for (; i < d.Length; i++) d[i] = TTest.Holds(a[i * sa], b[i * sb]) ? T.One : T.Zero;
+    }
+
+    /// <summary>d[i] = c[i] ≠ 0 ? a[i] : b[i] (NaN counts as non-zero, −0 as zero), strides as in
+    /// <see cref="CompareBlock{TTest}"/>; vectorised when the condition runs contiguously.</summary>
+    private static void WhereBlock(T* c, int sc, T* a, int sa, T* b, int sb, Span<T> d)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported && sc != 0)
+        {
+            Vector<T> va = new(*a), vb = new(*b);
+            for (; i <= d.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                if (sa != 0) va = Vector.Load(a + i);
+                if (sb != 0) vb = Vector.Load(b + i);
+                Vector.ConditionalSelect(Vector.Equals(Vector.Load(c + i), Vector<T>.Zero), vb, va).CopyTo(d.Slice(i));
+            }
+        }
+        for (; i < d.Length; i++) d[i] = c[i * sc] != T.Zero ? a[i * sa] : b[i * sb];
     }
 
     /// <inheritdoc/>
@@ -247,7 +278,7 @@ public sealed unsafe partial class NumericsOps<T>
             {
                 T* xc = (T*)pc + at[0], xa = (T*)pa + at[1], xb = (T*)pb + at[2];
                 Span<T> d = result.AsSpan(offset, length);
-                for (int i = 0; i < d.Length; i++) d[i] = xc[i * sc] != T.Zero ? xa[i * sa] : xb[i * sb];
+                WhereBlock(xc, sc, xa, sa, xb, sb, d);
             });
         }
         return Create(result, shape);

@@ -214,6 +214,33 @@ public sealed class NumericsOpsTests<T> where T : unmanaged, IFloatingPointIeee7
     }
 
     [Test]
+    public void LongComparisonsAndWhereMatchTheScalarRuleWithNaNAndSignedZero()
+    {
+        // 37 elements: whole SIMD vectors plus a tail; NaN, ±0 and a broadcast scalar on either side.
+        double[] values = Enumerable.Range(0, 37).Select(i => i % 7 == 0 ? double.NaN : i % 5 == 0 ? -0.0 : i % 3 == 0 ? 0.0 : (i % 4 - 1.5) * 0.1).ToArray();
+        double[] others = Enumerable.Range(0, 37).Select(i => i % 6 == 0 ? double.NaN : (i % 5 - 2) * 0.1).ToArray();
+        Tensor<T> a = X(values, 37), b = X(others, 37), s = X([0.0], 1);
+        double[] av = Host(a), bv = Host(b);
+        var cases = new (CompareOp Op, Func<double, double, bool> Holds)[]
+        {
+            (CompareOp.Equal, (x, y) => x == y), (CompareOp.NotEqual, (x, y) => x != y),
+            (CompareOp.Less, (x, y) => x < y), (CompareOp.LessEqual, (x, y) => x <= y),
+            (CompareOp.Greater, (x, y) => x > y), (CompareOp.GreaterEqual, (x, y) => x >= y),
+        };
+        foreach (var (op, holds) in cases)
+        {
+            AssertClose(ops.Compare(op, a, b), av.Select((x, i) => holds(x, bv[i]) ? 1.0 : 0.0).ToArray(), [37], $"{op} a b");
+            AssertClose(ops.Compare(op, a, s), av.Select(x => holds(x, 0) ? 1.0 : 0.0).ToArray(), [37], $"{op} a 0");
+            AssertClose(ops.Compare(op, s, b), bv.Select(y => holds(0, y) ? 1.0 : 0.0).ToArray(), [37], $"{op} 0 b");
+        }
+        // The condition is true where non-zero, NaN included; −0 is zero.
+        double[] picked = Host(ops.Where(a, b, s));
+        double[] expected = av.Select((c, i) => c != 0 || double.IsNaN(c) ? bv[i] : 0.0).ToArray();
+        for (int i = 0; i < 37; i++)
+            Assert.That(picked[i], double.IsNaN(expected[i]) ? Is.NaN : Is.EqualTo(expected[i]), $"where at {i}");
+    }
+
+    [Test]
     public void WhereBroadcastsAllThree()
     {
         Tensor<T> condition = X([1, 0], 2, 1), a = X([0.1, 0.2, 0.3], 3), b = X(Values(6), 2, 3);
