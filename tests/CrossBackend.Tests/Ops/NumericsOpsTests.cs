@@ -194,18 +194,20 @@ public sealed class NumericsOpsTests<T> where T : unmanaged, IFloatingPointIeee7
 
     // ---- Comparisons, where, clip ----
 
+    /// <summary>Each comparison with its rule in plain C# doubles (IEEE: NaN compares false, NaN != anything).</summary>
+    private static readonly (CompareOp Op, Func<double, double, bool> Holds)[] CompareCases =
+    [
+        (CompareOp.Equal, (x, y) => x == y), (CompareOp.NotEqual, (x, y) => x != y),
+        (CompareOp.Less, (x, y) => x < y), (CompareOp.LessEqual, (x, y) => x <= y),
+        (CompareOp.Greater, (x, y) => x > y), (CompareOp.GreaterEqual, (x, y) => x >= y),
+    ];
+
     [Test]
     public void ComparisonsGiveZeroOneMasksAndBroadcast()
     {
         Tensor<T> a = X([0.1, 0.2, double.NaN, 0.4, 0.5, 0.6], 2, 3), b = X([0.2, 0.2, 0.2], 3);
         double[] av = Host(a), bv = Host(b);
-        var cases = new (CompareOp Op, Func<double, double, bool> Holds)[]
-        {
-            (CompareOp.Equal, (x, y) => x == y), (CompareOp.NotEqual, (x, y) => x != y),
-            (CompareOp.Less, (x, y) => x < y), (CompareOp.LessEqual, (x, y) => x <= y),
-            (CompareOp.Greater, (x, y) => x > y), (CompareOp.GreaterEqual, (x, y) => x >= y),
-        };
-        foreach (var (op, holds) in cases)
+        foreach (var (op, holds) in CompareCases)
         {
             double[] expected = Enumerable.Range(0, 6).Select(i => holds(av[i], bv[i % 3]) ? 1.0 : 0.0).ToArray();
             AssertClose(ops.Compare(op, a, b), expected, [2, 3], op.ToString());
@@ -221,13 +223,7 @@ public sealed class NumericsOpsTests<T> where T : unmanaged, IFloatingPointIeee7
         double[] others = Enumerable.Range(0, 37).Select(i => i % 6 == 0 ? double.NaN : (i % 5 - 2) * 0.1).ToArray();
         Tensor<T> a = X(values, 37), b = X(others, 37), s = X([0.0], 1);
         double[] av = Host(a), bv = Host(b);
-        var cases = new (CompareOp Op, Func<double, double, bool> Holds)[]
-        {
-            (CompareOp.Equal, (x, y) => x == y), (CompareOp.NotEqual, (x, y) => x != y),
-            (CompareOp.Less, (x, y) => x < y), (CompareOp.LessEqual, (x, y) => x <= y),
-            (CompareOp.Greater, (x, y) => x > y), (CompareOp.GreaterEqual, (x, y) => x >= y),
-        };
-        foreach (var (op, holds) in cases)
+        foreach (var (op, holds) in CompareCases)
         {
             AssertClose(ops.Compare(op, a, b), av.Select((x, i) => holds(x, bv[i]) ? 1.0 : 0.0).ToArray(), [37], $"{op} a b");
             AssertClose(ops.Compare(op, a, s), av.Select(x => holds(x, 0) ? 1.0 : 0.0).ToArray(), [37], $"{op} a 0");
