@@ -121,8 +121,8 @@ internal sealed class LossInputs
             LossOptionKind.Integer => Integer(Required()),
             LossOptionKind.Axes => Required().Split(',', StringSplitOptions.TrimEntries).Select(Integer).ToArray(),
             LossOptionKind.Numbers => Required().Split(',', StringSplitOptions.TrimEntries).Select(Number).ToArray(),
-            LossOptionKind.NumberOrNumbers => Required().Split(',', StringSplitOptions.TrimEntries) is [string one]
-                ? Number(one) : Required().Split(',', StringSplitOptions.TrimEntries).Select(Number).ToArray(),
+            LossOptionKind.NumberOrNumbers => Required().Split(',', StringSplitOptions.TrimEntries) is var parts && parts.Length == 1
+                ? Number(parts[0]) : parts.Select(Number).ToArray(),
             LossOptionKind.ClassWeights => ParseClassWeights(Required()),
             LossOptionKind.Reduction => ParseReduction(Required()),
             LossOptionKind.Tensor => NpyInput.Read(Required(), flag),

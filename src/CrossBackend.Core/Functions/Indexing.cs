@@ -62,19 +62,22 @@ internal sealed class GatherFromBatchFunction() : FunctionProgram(ResultDTypes.S
 internal sealed class WhereFunction(double? yes, double? no, DType constantDType) : FunctionProgram(
     d => yes is not null && no is not null ? constantDType : d[0], exact: true)
 {
+    /// <summary>Both values are constants: the only input is the condition, and the result has the constants' dtype.</summary>
+    private bool TwoConstants => yes is not null && no is not null;
+
     public override DType ComputeDType(DType[] inputs)
     {
-        DType own = yes is not null && no is not null ? constantDType : inputs[0];
-        return own.IsFloatingPoint() ? own : (yes is not null && no is not null ? DType.Float64 : own);
+        DType own = TwoConstants ? constantDType : inputs[0];
+        return own.IsFloatingPoint() || !TwoConstants ? own : DType.Float64;
     }
 
     public override T[] Run<T>(ITensorOps<T> o, T?[] inputs) where T : class
     {
         T condition = inputs[^1]!;
-        if (yes is not null && no is not null)   // two constants: the only input is the condition
+        if (yes is double y0 && no is double n0)
         {
             DType dtype = constantDType.IsFloatingPoint() ? constantDType : DType.Float64;
-            return [o.Where(condition, o.Scalar(yes ?? 0, dtype), o.Scalar(no ?? 0, dtype))];
+            return [o.Where(condition, o.Scalar(y0, dtype), o.Scalar(n0, dtype))];
         }
         T first = inputs[0]!;
         DType own = o.DTypeOf(first);
