@@ -1,10 +1,6 @@
 using System.Numerics.Tensors;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
-using Perfolizer.Horology;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using CrossBackend;
 using CrossBackend.Backends.Numerics;
 using CrossBackend.Backends.Torch;
@@ -27,21 +23,7 @@ namespace CrossBackend.Benchmarks;
 public class CategoricalCrossentropyBenchmarks
 {
     /// <summary>Short, explicit iteration counts: the whole matrix runs in about 15 minutes on 2 cores.</summary>
-    private sealed class LeanConfig : ManualConfig
-    {
-        public LeanConfig()
-        {
-            AddJob(Job.Default
-                .WithToolchain(InProcessEmitToolchain.Instance)
-                .WithLaunchCount(1)
-                .WithWarmupCount(2)
-                .WithIterationCount(9)
-                .WithUnrollFactor(1)
-                .WithIterationTime(TimeInterval.FromMilliseconds(120)));
-            AddColumn(StatisticColumn.Median);
-            SummaryStyle = BenchmarkDotNet.Reports.SummaryStyle.Default.WithTimeUnit(Perfolizer.Horology.TimeUnit.Microsecond);
-        }
-    }
+    private sealed class LeanConfig() : LeanJobConfig(iterations: 9, iterationMilliseconds: 120, Perfolizer.Horology.TimeUnit.Microsecond);
 
     /// <summary>Channels-last shape (B, C) or (N, H, W, C); torch gets it channels-first.</summary>
     [Params("32x10", "4096x100", "65536x100", "8x128x128x21")] public string Shape = "32x10";

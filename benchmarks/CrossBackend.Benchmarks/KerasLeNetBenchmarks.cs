@@ -1,14 +1,10 @@
 using System.Numerics.Tensors;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using CrossBackend.Backends.Torch;
 using CrossBackend.Keras;
 using CrossBackend.Keras.Numerics;
 using CrossBackend.Keras.Torch;
-using Perfolizer.Horology;
 using TorchSharp;
 using static TorchSharp.torch;
 using Tensor = TorchSharp.torch.Tensor;
@@ -27,16 +23,7 @@ namespace CrossBackend.Benchmarks;
 [CategoriesColumn]
 public class KerasLeNetBenchmarks
 {
-    private sealed class LeanConfig : ManualConfig
-    {
-        public LeanConfig()
-        {
-            AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance).WithLaunchCount(1).WithWarmupCount(2)
-                .WithIterationCount(9).WithUnrollFactor(1).WithIterationTime(TimeInterval.FromMilliseconds(150)));
-            AddColumn(StatisticColumn.Median);
-            SummaryStyle = BenchmarkDotNet.Reports.SummaryStyle.Default.WithTimeUnit(Perfolizer.Horology.TimeUnit.Microsecond);
-        }
-    }
+    private sealed class LeanConfig() : LeanJobConfig(iterations: 9, iterationMilliseconds: 150, Perfolizer.Horology.TimeUnit.Microsecond);
 
     /// <summary>Images per call.</summary>
     [Params(1, 64)] public int Batch = 1;

@@ -1,8 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Columns;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using CrossBackend.Backends.Torch;
 using Perfolizer.Horology;
 using Tensor = TorchSharp.torch.Tensor;
@@ -21,21 +17,7 @@ namespace CrossBackend.Benchmarks;
 [CategoriesColumn]
 public class LossCatalogueBenchmarks
 {
-    private sealed class LeanConfig : ManualConfig
-    {
-        public LeanConfig()
-        {
-            AddJob(Job.Default
-                .WithToolchain(InProcessEmitToolchain.Instance)
-                .WithLaunchCount(1)
-                .WithWarmupCount(2)
-                .WithIterationCount(7)
-                .WithUnrollFactor(1)
-                .WithIterationTime(TimeInterval.FromMilliseconds(150)));
-            AddColumn(StatisticColumn.Median);
-            SummaryStyle = BenchmarkDotNet.Reports.SummaryStyle.Default.WithTimeUnit(TimeUnit.Millisecond);
-        }
-    }
+    private sealed class LeanConfig() : LeanJobConfig(iterations: 7, iterationMilliseconds: 150, TimeUnit.Millisecond);
 
     /// <summary>Every registered loss, by name.</summary>
     public static IEnumerable<string> LossNames() => LossRegistry.All.Select(l => l.Name);
