@@ -1,19 +1,56 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace CrossBackend.Backends.Torch;
 
 public sealed partial class TorchEngine
 {
+    /// <summary>Below this many elements libtorch's own <c>max(dim)</c> is used (a few µs; the managed pass's storage
+    /// look-ups and task start would cost more).</summary>
+    private const long HostArgMaxElements = 1 << 15;
+
     /// <summary>
     /// The index of the first maximum along <paramref name="dim"/> (the first NaN if the row has one), as
-    /// <c>argmax</c> gives it, through <c>max(dim)</c>: libtorch documents the same tie rule for both ("the indices of
-    /// the first maximal value"), and its max-with-indices kernel is 1.5–2× faster than argmax's general reduction
-    /// over a strided class axis (measured by <c>interleaved --argmax</c>; this is what makes class weights cheap).
+    /// <c>argmax</c> gives it. A large dense float CPU tensor is read once by <see cref="HostArgMax{T}"/>, which writes
+    /// the indices straight into the int64 result; anything else goes through <c>max(dim)</c> (libtorch documents the
+    /// same tie rule for both, "the indices of the first maximal value", and its max-with-indices kernel is 1.5–2×
+    /// faster than argmax's general reduction over a strided class axis; measured by <c>interleaved --argmax</c>).
+    /// Class weights (the weight of argmax(y_true)) are what this makes cheap.
     /// </summary>
     private static Tensor FirstMaxIndex(Tensor x, long dim, bool keepDims)
     {
+        if (x.numel() >= HostArgMaxElements && x.device_type == DeviceType.CPU && x.is_contiguous()
+            && x.dtype is ScalarType.Float32 or ScalarType.Float64 && x.shape[dim] > 0)
+            return HostFirstMaxIndex(x, dim, keepDims);
         (Tensor values, Tensor indexes) = x.max(dim, keepDims);
         values.Dispose();
         return indexes;
+    }
+
+    private static unsafe Tensor HostFirstMaxIndex(Tensor x, long dim, bool keepDims)
+    {
+        long[] shape = x.shape;
+        long outer = 1, inner = 1;
+        for (int d = 0; d < dim; d++) outer *= shape[d];
+        for (long d = dim + 1; d < shape.Length; d++) inner *= shape[d];
+        long[] resultShape = keepDims
+            ? shape.Select((n, d) => d == dim ? 1 : n).ToArray()
+            : shape.Where((_, d) => d != dim).ToArray();
+        Tensor result = torch.empty(resultShape, ScalarType.Int64);
+        using (var indices = result.storage<long>())
+        {
+            var target = (long*)indices.data_ptr() + result.storage_offset();
+            if (x.dtype == ScalarType.Float32)
+            {
+                using var values = x.storage<float>();
+                HostArgMax<float>.Run((float*)values.data_ptr() + x.storage_offset(), target, checked((int)outer), checked((int)shape[dim]), checked((int)inner));
+            }
+            else
+            {
+                using var values = x.storage<double>();
+                HostArgMax<double>.Run((double*)values.data_ptr() + x.storage_offset(), target, checked((int)outer), checked((int)shape[dim]), checked((int)inner));
+            }
+        }
+        return result;
     }
 }

@@ -3,49 +3,70 @@ namespace CrossBackend.Tests;
 
 /// <summary>
 /// argmax's tie rule on every engine, on every axis (the class-weight lookup of the crossentropy losses depends on
-/// it): the first index of the maximum wins, and a NaN counts as the maximum (the first NaN wins). Held against a
-/// plain loop, so an engine whose faster arg-max formulation broke either rule fails here.
+/// it): the first index of the maximum wins (−0 and +0 tie), and a NaN counts as the maximum (the first NaN wins).
+/// Held against a plain loop, so an engine whose faster arg-max formulation broke either rule fails here. The large
+/// shapes reach the engines' bulk paths (torch's managed one-pass kernel starts at 32,768 elements): rows shorter and
+/// longer than a SIMD vector with a ragged tail, and a class axis in the middle (channels-first segmentation).
 /// </summary>
 [TestFixtureSource(typeof(TestEngines), nameof(TestEngines.Names))]
 public sealed class ArgMaxTieTests(string engineName)
 {
-    private static readonly long[] Shape = [4, 5, 6];
+    private static readonly long[] Small = [4, 5, 6];
 
-    private static double[] Data(bool withNaN)
+    private static IEnumerable<TestCaseData> Cases()
+    {
+        foreach (bool withNaN in new[] { false, true })
+            for (int axis = 0; axis < 3; axis++)
+                yield return new TestCaseData(Small, axis, withNaN, false);
+        foreach (bool doublePrecision in new[] { false, true })
+            foreach (bool withNaN in new[] { false, true })
+            {
+                yield return new TestCaseData(new long[] { 700, 100 }, 1, withNaN, doublePrecision);
+                yield return new TestCaseData(new long[] { 700, 100 }, 0, withNaN, doublePrecision);
+                yield return new TestCaseData(new long[] { 12000, 3 }, 1, withNaN, doublePrecision);
+                yield return new TestCaseData(new long[] { 1300, 37 }, 1, withNaN, doublePrecision);
+                yield return new TestCaseData(new long[] { 2, 21, 40, 41 }, 1, withNaN, doublePrecision);
+                yield return new TestCaseData(new long[] { 3, 7, 1999 }, 1, withNaN, doublePrecision);
+            }
+    }
+
+    private static double[] Data(long count, bool withNaN)
     {
         var random = new Random(13);
-        // Values from {0, 0.1, 0.3}: most lines hold ties for their maximum.
-        var data = Enumerable.Range(0, 120).Select(_ => new[] { 0.0, 0.1, 0.3 }[random.Next(3)]).ToArray();
+        // Values from {−0, 0, 0.1, 0.3}: most lines hold ties for their maximum, ±0 among them.
+        var data = Enumerable.Range(0, (int)count).Select(_ => new[] { -0.0, 0.0, 0.1, 0.3 }[random.Next(4)]).ToArray();
         if (withNaN)
-            foreach (int at in new[] { 7, 9, 40, 41, 77, 100, 119 }) data[at] = double.NaN;
+            for (int i = 0; i < data.Length; i++)
+                if (random.Next(23) == 0) data[i] = double.NaN;
         return data;
     }
 
-    [TestCase(0, false), TestCase(1, false), TestCase(2, false), TestCase(0, true), TestCase(1, true), TestCase(2, true)]
-    public void FirstMaximumWinsAndNaNCountsAsTheMaximum(int axis, bool withNaN)
+    [TestCaseSource(nameof(Cases))]
+    public void FirstMaximumWinsAndNaNCountsAsTheMaximum(long[] shape, int axis, bool withNaN, bool doublePrecision)
     {
         ITensorEngine engine = TensorEngines.Named(engineName);
-        double[] data = Data(withNaN);
-        object x = engine.FromArray(data.Select(v => (float)v).ToArray(), Shape);
-        double[] actual = engine.ToDoubleArray(Backend.ArgMax(x, axis), out long[] shape);
+        double[] data = Data(Shapes.Count(shape), withNaN);
+        object x = doublePrecision ? engine.FromArray(data, shape) : engine.FromArray(data.Select(v => (float)v).ToArray(), shape);
+        double[] actual = engine.ToDoubleArray(Backend.ArgMax(x, axis), out long[] resultShape);
 
-        long[] strides = [30, 6, 1];
-        var expected = new List<double>();
-        var outer = Enumerable.Range(0, 3).Where(d => d != axis).ToArray();
-        for (long a = 0; a < Shape[outer[0]]; a++)
-            for (long b = 0; b < Shape[outer[1]]; b++)
+        long inner = shape.Skip(axis + 1).Aggregate(1L, (a, n) => a * n), outer = Shapes.Count(shape) / inner / shape[axis];
+        var expected = new double[outer * inner];
+        for (long o = 0; o < outer; o++)
+            for (long i = 0; i < inner; i++)
             {
-                long start = a * strides[outer[0]] + b * strides[outer[1]];
+                long start = o * shape[axis] * inner + i;
                 int best = 0;
-                for (int k = 1; k < Shape[axis]; k++)
+                for (int k = 1; k < shape[axis]; k++)
                 {
-                    double v = data[start + k * strides[axis]], m = data[start + best * strides[axis]];
+                    double v = data[start + k * inner], m = data[start + best * inner];
                     if (double.IsNaN(m)) break;
                     if (double.IsNaN(v) || v > m) best = k;
                 }
-                expected.Add(best);
+                expected[o * inner + i] = best;
             }
-        Assert.That(shape, Is.EqualTo(Shape.Where((_, d) => d != axis).ToArray()));
-        Assert.That(actual, Is.EqualTo(expected.ToArray()), $"axis {axis}, NaN {withNaN}");
+        Assert.That(resultShape, Is.EqualTo(shape.Where((_, d) => d != axis).ToArray()));
+        int wrong = Enumerable.Range(0, expected.Length).FirstOrDefault(j => actual[j] != expected[j], -1);
+        Assert.That(wrong, Is.EqualTo(-1),
+            () => $"{engineName}: shape {TensorInfo.FormatShape(shape)}, axis {axis}, NaN {withNaN}: first wrong index at output {wrong}: {actual[wrong]} instead of {expected[wrong]}");
     }
 }
