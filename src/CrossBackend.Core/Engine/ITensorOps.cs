@@ -84,6 +84,12 @@ public interface ITensorOps<TTensor> where TTensor : class
     /// <summary>Reduces along <paramref name="axes"/> (null: every axis).</summary>
     TTensor Reduce(ReduceOp op, TTensor x, int[]? axes, bool keepDims);
 
+    /// <summary>Σ a·b along <paramref name="axes"/> (null: every axis) of two tensors of the same shape and dtype:
+    /// NumPy's <c>sum(a * b, axis)</c>, <c>torch.linalg.vecdot</c> for one axis. The same numbers as
+    /// <c>Reduce(Sum, Binary(Multiply, a, b))</c> (products rounded to the dtype, then summed as <see cref="Reduce"/>
+    /// sums); an engine may skip the product tensor.</summary>
+    TTensor Dot(TTensor a, TTensor b, int[]? axes, bool keepDims);
+
     /// <summary>The index of the largest value along <paramref name="axis"/> (the first on ties; a NaN counts as the
     /// largest), as integer values.</summary>
     TTensor ArgMax(TTensor x, int axis, bool keepDims);

@@ -87,6 +87,17 @@ public abstract class TensorEngine<TTensor> : ITensorEngine, ITensorOps<TTensor>
     /// <inheritdoc/>
     public abstract TTensor Reduce(ReduceOp op, TTensor x, int[]? axes, bool keepDims);
     /// <inheritdoc/>
+    /// <remarks>By default the composed form, <c>Reduce(Sum, Binary(Multiply, a, b))</c>, after checking that the
+    /// shapes match (the product would otherwise broadcast).</remarks>
+    public virtual TTensor Dot(TTensor a, TTensor b, int[]? axes, bool keepDims)
+    {
+        long[] left = Describe(a).Shape, right = Describe(b).Shape;
+        if (!left.AsSpan().SequenceEqual(right))
+            throw new ArgumentException(
+                $"Arguments `a` and `b` of Dot must have the same shape. Received: a.shape={TensorInfo.FormatShape(left)}, b.shape={TensorInfo.FormatShape(right)}", nameof(b));
+        return Reduce(ReduceOp.Sum, Binary(BinaryOp.Multiply, a, b), axes, keepDims);
+    }
+    /// <inheritdoc/>
     public abstract TTensor ArgMax(TTensor x, int axis, bool keepDims);
     /// <inheritdoc/>
     public abstract TTensor ArgMin(TTensor x, int axis, bool keepDims);

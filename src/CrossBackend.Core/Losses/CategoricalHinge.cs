@@ -55,7 +55,7 @@ internal sealed class CategoricalHingeLoss : ILossFunction
         c.RequireClasses();
         ITensorOps<T> o = c.Ops;
         T y = c.Target;
-        T pos = o.Sum(o.Mul(y, c.YPred), c.Axis);
+        T pos = o.Dot(y, c.YPred, [c.Axis], keepDims: false);
         T neg = o.Max(o.Mul(o.RSub(1, y), c.YPred), c.Axis);
         return new(o.Maximum(o.Add(o.Sub(neg, pos), 1), 0));
     }

@@ -70,9 +70,10 @@ internal sealed class CosineSimilarityLoss : ILossFunction
         c.RequireSameShape();
         ITensorOps<T> o = c.Ops;
         int axis = c.Axis;
-        // x / max(‖x‖, ε) as x · 1/√max(Σx², ε²): flooring the square sum first keeps √'s gradient finite at 0.
-        T Normalize(T x) => o.Mul(x, o.Unary(UnaryOp.Reciprocal,
-            o.Sqrt(o.Maximum(o.Sum(o.Square(x), axis, keepDims: true), NormFloor * NormFloor))));
-        return new(o.Neg(o.Sum(o.Mul(Normalize(c.Target), Normalize(c.YPred)), axis)));
+        // Σ (y / max(‖y‖, ε))·(p / max(‖p‖, ε)) as (Σ y·p) · 1/√max(Σy², ε²) · 1/√max(Σp², ε²): the same function with
+        // three sums of products and no B×C temporary; flooring the square sum first keeps √'s gradient finite at 0.
+        T InverseNorm(T x) => o.Unary(UnaryOp.Reciprocal, o.Sqrt(o.Maximum(o.Dot(x, x, [axis], keepDims: false), NormFloor * NormFloor)));
+        T y = c.Target, p = c.YPred;
+        return new(o.Neg(o.Mul(o.Dot(y, p, [axis], keepDims: false), o.Mul(InverseNorm(y), InverseNorm(p)))));
     }
 }

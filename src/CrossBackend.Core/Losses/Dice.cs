@@ -58,7 +58,7 @@ internal sealed class DiceLoss : ILossFunction
         c.RequireSameShape();
         ITensorOps<T> o = c.Ops;
         int[]? axes = c.AxisGiven ? c.Axes : null;
-        T intersection = o.Sum(o.Mul(c.Target, c.YPred), axes);
+        T intersection = o.Dot(c.Target, c.YPred, axes, keepDims: false);
         T denominator = o.Add(o.Add(o.Sum(c.Target, axes), o.Sum(c.YPred, axes)), LossContext<T>.Epsilon);
         return new(o.RSub(1, o.Div(o.Mul(intersection, 2), denominator)));
     }
