@@ -15,7 +15,7 @@ namespace CrossBackend.Backends.Numerics;
 /// and large tensors are split into chunks that run in parallel. Results are always new dense tensors (a
 /// <see cref="Reshape"/> of a dense tensor shares its memory); inputs are never modified.</remarks>
 /// <typeparam name="T">The compute type: float or double.</typeparam>
-public sealed partial class NumericsOps<T> : ITensorOps<Tensor<T>>, IFusedCrossentropy<Tensor<T>>
+public sealed partial class NumericsOps<T> : ITensorOps<Tensor<T>>, IFusedCrossentropy<Tensor<T>>, IFusedPointwiseLoss<Tensor<T>>
     where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>The single instance (the ops hold no state).</summary>

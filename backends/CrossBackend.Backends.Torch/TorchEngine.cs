@@ -16,7 +16,7 @@ namespace CrossBackend.Backends.Torch;
 /// TorchSharp native library beside the application (see the package's build targets); the run-time fallback
 /// (<see cref="NativeLoadFix"/>) runs when the engine first handles or creates a torch tensor, or on
 /// <see cref="EnsureNativeLoadable"/>.</remarks>
-public sealed partial class TorchEngine : TensorEngine<Tensor>, IFusedCrossentropy<Tensor>, IAutograd<Tensor>
+public sealed partial class TorchEngine : TensorEngine<Tensor>, IFusedCrossentropy<Tensor>, IFusedPointwiseLoss<Tensor>, IAutograd<Tensor>
 {
     internal const string EngineName = "torch";
 

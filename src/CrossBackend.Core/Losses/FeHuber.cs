@@ -62,6 +62,7 @@ internal sealed class FeHuberLoss : ILossFunction
     public LossTerms<T> Compute<T>(LossContext<T> c) where T : class
     {
         c.RequireSameShape();
+        if (PointwiseFused.Try(c, PointwiseLossKind.Huber, c.Number(SmoothL1LossFunction.Beta)) is { } fused) return fused;
         // PyTorch's HuberLoss: |e| = beta falls in the linear branch.
         return new(c.Ops.Mean(HuberLoss.Elementwise(c, c.Number(SmoothL1LossFunction.Beta), quadraticAtDelta: false), c.Axes));
     }

@@ -56,6 +56,7 @@ internal sealed class HingeLoss : ILossFunction
     public LossTerms<T> Compute<T>(LossContext<T> c) where T : class
     {
         c.RequireSameShape();
+        if (PointwiseFused.Try(c, PointwiseLossKind.Hinge, target: () => SignedLabels(c)) is { } fused) return fused;
         return new(c.Ops.Mean(Margin(c), c.Axis));
     }
 

@@ -76,6 +76,7 @@ internal sealed class HuberLoss : ILossFunction
     {
         c.RequireSameShape();
         double delta = c.Number(Delta);
+        if (PointwiseFused.Try(c, PointwiseLossKind.Huber, delta) is { } fused) return fused;
         return new(c.Ops.Mean(Elementwise(c, delta, quadraticAtDelta: true), c.Axis));
     }
 

@@ -51,6 +51,7 @@ internal sealed class L1LossFunction : ILossFunction
     public LossTerms<T> Compute<T>(LossContext<T> c) where T : class
     {
         c.RequireSameShape();
+        if (PointwiseFused.Try(c, PointwiseLossKind.AbsoluteError) is { } fused) return fused;
         ITensorOps<T> o = c.Ops;
         return new(o.Mean(o.Abs(o.Sub(c.YPred, c.Target)), c.Axes));
     }

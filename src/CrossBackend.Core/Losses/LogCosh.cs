@@ -57,6 +57,7 @@ internal sealed class LogCoshLoss : ILossFunction
     public LossTerms<T> Compute<T>(LossContext<T> c) where T : class
     {
         c.RequireSameShape();
+        if (PointwiseFused.Try(c, PointwiseLossKind.LogCosh) is { } fused) return fused;
         ITensorOps<T> o = c.Ops;
         T absolute = o.Abs(o.Sub(c.YPred, c.Target));
         T logCosh = o.Sub(o.Add(absolute, o.Log1p(o.Exp(o.Mul(absolute, -2)))), c.Constant(Math.Log(2)));

@@ -58,6 +58,7 @@ internal sealed class MeanAbsoluteErrorLoss : ILossFunction
     public LossTerms<T> Compute<T>(LossContext<T> c) where T : class
     {
         c.RequireSameShape();
+        if (PointwiseFused.Try(c, PointwiseLossKind.AbsoluteError) is { } fused) return fused;
         ITensorOps<T> o = c.Ops;
         return new(o.Mean(o.Abs(o.Sub(c.Target, c.YPred)), c.Axis));
     }

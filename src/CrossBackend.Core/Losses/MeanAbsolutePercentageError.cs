@@ -57,6 +57,7 @@ internal sealed class MeanAbsolutePercentageErrorLoss : ILossFunction
     public LossTerms<T> Compute<T>(LossContext<T> c) where T : class
     {
         c.RequireSameShape();
+        if (PointwiseFused.Try(c, PointwiseLossKind.AbsolutePercentageError) is { } fused) return fused;
         ITensorOps<T> o = c.Ops;
         T y = c.Target;
         T denominator = o.Maximum(o.Abs(y), LossContext<T>.Epsilon);

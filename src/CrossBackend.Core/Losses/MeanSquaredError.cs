@@ -49,6 +49,7 @@ internal sealed class MeanSquaredErrorLoss : ILossFunction
     public LossTerms<T> Compute<T>(LossContext<T> c) where T : class
     {
         c.RequireSameShape();
+        if (PointwiseFused.Try(c, PointwiseLossKind.SquaredError) is { } fused) return fused;
         ITensorOps<T> o = c.Ops;
         return new(o.Mean(o.Square(o.Sub(c.YPred, c.Target)), c.Axis));
     }

@@ -58,6 +58,7 @@ internal sealed class MeanSquaredLogarithmicErrorLoss : ILossFunction
     public LossTerms<T> Compute<T>(LossContext<T> c) where T : class
     {
         c.RequireSameShape();
+        if (PointwiseFused.Try(c, PointwiseLossKind.SquaredLogarithmicError) is { } fused) return fused;
         ITensorOps<T> o = c.Ops;
         // Keras's form log(max(x, ε) + 1), not log1p: the same rounding as Keras in float32.
         T LogOnePlus(T x) => o.Log(o.Add(o.Maximum(x, LossContext<T>.Epsilon), 1));

@@ -57,6 +57,7 @@ internal sealed class PoissonLoss : ILossFunction
     public LossTerms<T> Compute<T>(LossContext<T> c) where T : class
     {
         c.RequireSameShape();
+        if (PointwiseFused.Try(c, PointwiseLossKind.Poisson) is { } fused) return fused;
         ITensorOps<T> o = c.Ops;
         T log = o.Log(o.Add(c.YPred, LossContext<T>.Epsilon));
         return new(o.Mean(o.Sub(c.YPred, o.Mul(c.Target, log)), c.Axis));

@@ -62,6 +62,7 @@ internal sealed class SmoothL1LossFunction : ILossFunction
         c.RequireSameShape();
         ITensorOps<T> o = c.Ops;
         double beta = c.Number(Beta);
+        if (PointwiseFused.Try(c, PointwiseLossKind.SmoothL1, beta) is { } fused) return fused;
         T absolute = o.Abs(o.Sub(c.YPred, c.Target));
         T inside = o.Compare(CompareOp.Less, absolute, c.Constant(beta));
         T loss = o.Where(inside, o.Mul(o.Square(absolute), 0.5 / beta), o.Sub(absolute, c.Constant(0.5 * beta)));

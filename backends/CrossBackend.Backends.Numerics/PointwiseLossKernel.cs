@@ -1,0 +1,231 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace CrossBackend.Backends.Numerics;
+
+/// <summary>One element-wise loss f(p, y) on SIMD lanes; a struct, so each kind's kernel is compiled with it inlined.</summary>
+internal interface IPointwiseFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    Vector<T> Invoke(Vector<T> p, Vector<T> y);
+}
+
+/// <summary>
+/// The fused element-wise losses of the channels-last engine: one pass over y_pred and y_true, f on
+/// <see cref="Vector{T}"/> lanes, sums in double (the engine's reduction policy: float32 values are rounded as the
+/// composed path rounds them, then widened), rows in parallel chunks. Each function reproduces its loss file's composed
+/// definition in the same order of operations (Keras's log(max(x, ε) + 1), the Huber branches, the ε bounds in T).
+/// </summary>
+internal static class PointwiseLossKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>Elements per block when the mean over every element is taken flat (layout-independent).</summary>
+    private const int Block = 1 << 14;
+
+    /// <summary>Σ f over each row of <c>layout.Classes</c> contiguous elements (the averaged axis last).</summary>
+    public static void RowSums<TF>(ReadOnlySpan<T> p, ReadOnlySpan<T> y, double[] sums, RowLayout layout, TF f)
+        where TF : struct, IPointwiseFunction<T>
+    {
+        int columns = layout.Classes;
+        // Spans cannot cross into the parallel delegate: pin the (dense, already materialised) data for the call.
+        unsafe
+        {
+            fixed (T* pp = p, py = y)
+            {
+                nint pAddress = (nint)pp, yAddress = (nint)py;
+                layout.ForEachChunk((first, end) =>
+                {
+                    var pAll = new ReadOnlySpan<T>((T*)pAddress, layout.Rows * columns);
+                    var yAll = new ReadOnlySpan<T>((T*)yAddress, layout.Rows * columns);
+                    for (int row = first; row < end; row++)
+                        sums[row] = Sum(pAll.Slice(row * columns, columns), yAll.Slice(row * columns, columns), f);
+                });
+            }
+        }
+    }
+
+    /// <summary>Σ f over every element, in blocks summed in parallel and added in block order (deterministic).</summary>
+    public static double Total<TF>(ReadOnlySpan<T> p, ReadOnlySpan<T> y, TF f) where TF : struct, IPointwiseFunction<T>
+    {
+        int n = p.Length;
+        int blocks = (n + Block - 1) / Block;
+        if (blocks <= 1) return Sum(p, y, f);
+        var sums = new double[blocks];
+        RowSums(p, y, sums, new RowLayout(blocks, Block, 1), f, n);
+        double total = 0;
+        foreach (double s in sums) total += s;
+        return total;
+    }
+
+    /// <summary>As <see cref="RowSums{TF}(ReadOnlySpan{T}, ReadOnlySpan{T}, double[], RowLayout, TF)"/> over
+    /// fixed-size blocks of the flat data, the last one short (<paramref name="length"/> elements in all).</summary>
+    private static void RowSums<TF>(ReadOnlySpan<T> p, ReadOnlySpan<T> y, double[] sums, RowLayout blocks, TF f, int length)
+        where TF : struct, IPointwiseFunction<T>
+    {
+        unsafe
+        {
+            fixed (T* pp = p, py = y)
+            {
+                nint pAddress = (nint)pp, yAddress = (nint)py;
+                Parallel.For(0, sums.Length, block =>
+                {
+                    int start = block * blocks.Classes, count = Math.Min(blocks.Classes, length - start);
+                    sums[block] = Sum(new ReadOnlySpan<T>((T*)pAddress + start, count), new ReadOnlySpan<T>((T*)yAddress + start, count), f);
+                });
+            }
+        }
+    }
+
+    /// <summary>Σ f(p[i], y[i]) in double: full vectors, then the tail in a zero-padded vector whose extra lanes are
+    /// masked off (every function is finite at p = y = 0, and masked lanes add exactly 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static double Sum<TF>(ReadOnlySpan<T> p, ReadOnlySpan<T> y, TF f) where TF : struct, IPointwiseFunction<T>
+    {
+        int width = Vector<T>.Count, n = p.Length, i = 0;
+        ref T p0 = ref MemoryMarshal.GetReference(p);
+        ref T y0 = ref MemoryMarshal.GetReference(y);
+        Vector<double> accumulator = Vector<double>.Zero;
+        for (; i <= n - width; i += width)
+            accumulator = Accumulate(accumulator, f.Invoke(Vector.LoadUnsafe(ref p0, (nuint)i), Vector.LoadUnsafe(ref y0, (nuint)i)));
+        if (i < n)
+        {
+            Span<T> pTail = stackalloc T[width], yTail = stackalloc T[width], lanes = stackalloc T[width];
+            pTail.Clear();
+            yTail.Clear();
+            p[i..].CopyTo(pTail);
+            y[i..].CopyTo(yTail);
+            for (int lane = 0; lane < width; lane++) lanes[lane] = lane < n - i ? T.One : T.Zero;
+            Vector<T> mask = Vector.GreaterThan(new Vector<T>(lanes), Vector<T>.Zero);
+            accumulator = Accumulate(accumulator, Vector.ConditionalSelect(mask, f.Invoke(new Vector<T>(pTail), new Vector<T>(yTail)), Vector<T>.Zero));
+        }
+        return Vector.Sum(accumulator);
+    }
+
+    /// <summary>Adds the lanes to double lanes: float32 widened (exact), float64 as is.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<double> Accumulate(Vector<double> accumulator, Vector<T> values)
+    {
+        if (typeof(T) == typeof(double)) return accumulator + Vector.As<T, double>(values);
+        Vector.Widen(Vector.As<T, float>(values), out Vector<double> low, out Vector<double> high);
+        return accumulator + low + high;
+    }
+}
+
+/// <summary>Lane helpers shared by the functions (float32/float64 dispatch folds away at JIT time).</summary>
+internal static class PointwiseMath<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<T> Log(Vector<T> x) => typeof(T) == typeof(float)
+        ? Vector.As<float, T>(Vector.Log(Vector.As<T, float>(x)))
+        : Vector.As<double, T>(Vector.Log(Vector.As<T, double>(x)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<T> Exp(Vector<T> x) => typeof(T) == typeof(float)
+        ? Vector.As<float, T>(Vector.Exp(Vector.As<T, float>(x)))
+        : Vector.As<double, T>(Vector.Exp(Vector.As<T, double>(x)));
+
+    /// <summary>max(x, c) with NaN in x propagated (the composed Maximum's IEEE rule).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<T> MaxPropagatingNaN(Vector<T> x, Vector<T> c) =>
+        Vector.ConditionalSelect(Vector.Equals(x, x), Vector.Max(x, c), x);
+}
+
+internal readonly struct SquaredErrorFunction<T> : IPointwiseFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector<T> Invoke(Vector<T> p, Vector<T> y)
+    {
+        Vector<T> e = p - y;
+        return e * e;
+    }
+}
+
+internal readonly struct AbsoluteErrorFunction<T> : IPointwiseFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector<T> Invoke(Vector<T> p, Vector<T> y) => Vector.Abs(y - p);
+}
+
+/// <summary>½e² where |e| ≤ δ, else δ·|e| − ½δ² (½δ² rounded to T once, as the composed constant is).</summary>
+internal readonly struct HuberFunction<T>(double delta) : IPointwiseFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Vector<T> _delta = new(T.CreateChecked(delta));
+    private readonly Vector<T> _halfDeltaSquared = new(T.CreateChecked(0.5 * delta * delta));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector<T> Invoke(Vector<T> p, Vector<T> y)
+    {
+        Vector<T> e = p - y, absolute = Vector.Abs(e);
+        Vector<T> quadratic = e * e * new Vector<T>(T.CreateChecked(0.5));
+        Vector<T> linear = absolute * _delta - _halfDeltaSquared;
+        return Vector.ConditionalSelect(Vector.LessThanOrEqual(absolute, _delta), quadratic, linear);
+    }
+}
+
+/// <summary>|e|²·(½/β) where |e| &lt; β, else |e| − ½β; β = 0 never takes the quadratic branch (|e|).</summary>
+internal readonly struct SmoothL1Function<T>(double beta) : IPointwiseFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly Vector<T> _beta = new(T.CreateChecked(beta));
+    private readonly Vector<T> _halfOverBeta = new(T.CreateChecked(0.5 / beta));
+    private readonly Vector<T> _halfBeta = new(T.CreateChecked(0.5 * beta));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector<T> Invoke(Vector<T> p, Vector<T> y)
+    {
+        Vector<T> absolute = Vector.Abs(p - y);
+        return Vector.ConditionalSelect(Vector.LessThan(absolute, _beta), absolute * absolute * _halfOverBeta, absolute - _halfBeta);
+    }
+}
+
+/// <summary>(log(max(p, ε) + 1) − log(max(y, ε) + 1))²: Keras's form, not log1p.</summary>
+internal readonly struct SquaredLogarithmicErrorFunction<T> : IPointwiseFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector<T> Invoke(Vector<T> p, Vector<T> y)
+    {
+        var epsilon = new Vector<T>(T.CreateChecked(1e-7));
+        Vector<T> d = PointwiseMath<T>.Log(PointwiseMath<T>.MaxPropagatingNaN(p, epsilon) + Vector<T>.One)
+            - PointwiseMath<T>.Log(PointwiseMath<T>.MaxPropagatingNaN(y, epsilon) + Vector<T>.One);
+        return d * d;
+    }
+}
+
+/// <summary>|(y − p) / max(|y|, ε)| (the ×100 is applied to the mean, as the composed path applies it to the
+/// per-sample mean).</summary>
+internal readonly struct AbsolutePercentageErrorFunction<T> : IPointwiseFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector<T> Invoke(Vector<T> p, Vector<T> y) =>
+        Vector.Abs((y - p) / PointwiseMath<T>.MaxPropagatingNaN(Vector.Abs(y), new Vector<T>(T.CreateChecked(1e-7))));
+}
+
+/// <summary>|e| + log(1 + exp(−2|e|)) − log 2.</summary>
+internal readonly struct LogCoshFunction<T> : IPointwiseFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector<T> Invoke(Vector<T> p, Vector<T> y)
+    {
+        Vector<T> absolute = Vector.Abs(p - y);
+        Vector<T> softplus = PointwiseMath<T>.Log(Vector<T>.One + PointwiseMath<T>.Exp(absolute * new Vector<T>(T.CreateChecked(-2))));
+        return absolute + softplus - new Vector<T>(T.CreateChecked(Math.Log(2)));
+    }
+}
+
+/// <summary>p − y·log(p + ε).</summary>
+internal readonly struct PoissonFunction<T> : IPointwiseFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector<T> Invoke(Vector<T> p, Vector<T> y) => p - y * PointwiseMath<T>.Log(p + new Vector<T>(T.CreateChecked(1e-7)));
+}
+
+/// <summary>max(1 − y·p, 0), squared when <see cref="Squared"/>.</summary>
+internal readonly struct HingeFunction<T>(bool squared) : IPointwiseFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private bool Squared { get; } = squared;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector<T> Invoke(Vector<T> p, Vector<T> y)
+    {
+        Vector<T> margin = PointwiseMath<T>.MaxPropagatingNaN(Vector<T>.One - y * p, Vector<T>.Zero);
+        return Squared ? margin * margin : margin;
+    }
+}

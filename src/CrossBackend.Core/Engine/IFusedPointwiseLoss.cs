@@ -1,0 +1,65 @@
+namespace CrossBackend;
+
+/// <summary>
+/// The element-wise loss functions f(y_pred, y_true) a <see cref="IFusedPointwiseLoss{TTensor}"/> kernel averages
+/// along one axis. Each kind's maths is its loss file's composed definition (the loss named in brackets); the kernel
+/// must give the same numbers within the dtype's tolerance.
+/// </summary>
+public enum PointwiseLossKind
+{
+    /// <summary>(p − y)² (<c>mean_squared_error</c>).</summary>
+    SquaredError,
+
+    /// <summary>|p − y| (<c>mean_absolute_error</c>, <c>l1_loss</c>).</summary>
+    AbsoluteError,
+
+    /// <summary>Huber with delta = the parameter (> 0): ½e² where |e| ≤ δ, else δ·|e| − ½δ² (<c>huber</c>,
+    /// <c>fe_huber</c>). Keras puts |e| = δ in the quadratic branch and PyTorch in the linear one: both branches have
+    /// the same value and slope there, so one kind serves both.</summary>
+    Huber,
+
+    /// <summary>Smooth L1 with beta = the parameter (≥ 0): ½e²/β where |e| &lt; β, else |e| − ½β; β = 0 is |e|
+    /// (<c>smooth_l1_loss</c>).</summary>
+    SmoothL1,
+
+    /// <summary>(log(max(p, ε) + 1) − log(max(y, ε) + 1))², ε = 1e-7 (<c>mean_squared_logarithmic_error</c>).</summary>
+    SquaredLogarithmicError,
+
+    /// <summary>100·|(y − p) / max(|y|, ε)|, ε = 1e-7 (<c>mean_absolute_percentage_error</c>).</summary>
+    AbsolutePercentageError,
+
+    /// <summary>log(cosh(p − y)) as |e| + log1p(exp(−2|e|)) − log 2 (<c>log_cosh</c>).</summary>
+    LogCosh,
+
+    /// <summary>p − y·log(p + ε), ε = 1e-7 (<c>poisson</c>).</summary>
+    Poisson,
+
+    /// <summary>max(1 − y·p, 0) on labels already signed (±1) by the loss (<c>hinge</c>).</summary>
+    Hinge,
+
+    /// <summary>max(1 − y·p, 0)² on labels already signed (±1) by the loss (<c>squared_hinge</c>).</summary>
+    SquaredHinge,
+}
+
+/// <summary>
+/// Optional fused element-wise losses an engine may offer beside its general ops: the mean of
+/// f(<c>output</c>, <c>target</c>) along one axis in one pass, instead of one full-size temporary per general op. The
+/// losses composed from <see cref="ITensorOps{TTensor}"/> define the semantics; the fused-vs-composed tests hold this
+/// to them. Return null to decline any case (a dtype, layout or shape the kernel was not written for), and the core
+/// composes the loss from the general ops.
+/// </summary>
+public interface IFusedPointwiseLoss<TTensor> where TTensor : class
+{
+    /// <summary>
+    /// The mean of f(<paramref name="output"/>, <paramref name="target"/>) along <paramref name="axis"/> (that axis
+    /// removed), or with <paramref name="meanOverAll"/> the mean over every element (a one-element tensor: what the
+    /// default reduction of the per-sample losses gives, since every sample averages the same number of elements).
+    /// </summary>
+    /// <param name="kind">The element-wise function.</param>
+    /// <param name="parameter">Huber's delta or SmoothL1's beta; ignored by the other kinds.</param>
+    /// <param name="target">y_true, already in <paramref name="output"/>'s dtype (and signed for the hinge kinds).</param>
+    /// <param name="output">y_pred.</param>
+    /// <param name="axis">The axis averaged over (negative counts from the end).</param>
+    /// <param name="meanOverAll">Return the mean over every element instead of the per-sample means.</param>
+    TTensor? PointwiseLoss(PointwiseLossKind kind, double parameter, TTensor target, TTensor output, int axis, bool meanOverAll);
+}

@@ -1,0 +1,25 @@
+namespace CrossBackend;
+
+/// <summary>
+/// The element-wise losses' door to an engine's <see cref="IFusedPointwiseLoss{TTensor}"/> kernel, used as
+/// <c>CategoricalCrossentropy</c> uses its fused kernel: only when the engine offers it and the case qualifies (one
+/// axis); the plain mean (no sample weights, the default reductions) comes back already reduced, one native tensor.
+/// The loss's composed code stays its definition and runs whenever the kernel declines.
+/// </summary>
+internal static class PointwiseFused
+{
+    /// <summary>The fused loss terms, or null when the engine has no kernel or declines the case.</summary>
+    /// <param name="c">The loss call.</param>
+    /// <param name="kind">The element-wise function.</param>
+    /// <param name="parameter">Huber's delta or SmoothL1's beta.</param>
+    /// <param name="target">The labels the kernel takes when not <see cref="LossContext{T}.Target"/> (the hinge losses'
+    /// signed labels); only built when the engine has a kernel.</param>
+    public static LossTerms<T>? Try<T>(LossContext<T> c, PointwiseLossKind kind, double parameter = 0, Func<T>? target = null)
+        where T : class
+    {
+        if (c.Ops is not IFusedPointwiseLoss<T> fused || c.Axes.Length != 1) return null;
+        bool mean = c.Tensor(LossOption.SampleWeights) is null && c.Reduction is Reduction.SumOverBatchSize or Reduction.WeightedMean;
+        T? loss = fused.PointwiseLoss(kind, parameter, target is null ? c.Target : target(), c.YPred, c.Axis, mean);
+        return loss is null ? null : new LossTerms<T>(loss, Reduced: mean);
+    }
+}
