@@ -148,6 +148,7 @@ internal sealed class BroadcastPlan
         if (Blocks == 1)
         {
             int pieces = Count <= 2 * ElementsPerTask ? 1 : (Count + ElementsPerTask - 1) / ElementsPerTask;
+            [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             void Piece(int p)
             {
                 int start = p * ElementsPerTask, length = pieces == 1 ? Count : Math.Min(ElementsPerTask, Count - start);
@@ -162,6 +163,7 @@ internal sealed class BroadcastPlan
         }
         int blocksPerTask = Math.Max(1, ElementsPerTask / Block);
         int tasks = (Blocks + blocksPerTask - 1) / blocksPerTask;
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         void Group(int task)
         {
             Span<int> offsets = stackalloc int[operands];

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using CrossBackend;
 
 namespace CrossBackend.Backends.Numerics;
@@ -18,12 +19,13 @@ public sealed unsafe partial class NumericsOps<T>
         fixed (T* source = values)
         {
             nint s = (nint)source;
-            ForEachRange(result.Length, (start, length) =>
+            ForEachRange(result.Length, [MethodImpl(Hot)] (start, length) =>
                 UnaryRange(op, new ReadOnlySpan<T>((T*)s + start, length), result.AsSpan(start, length)));
         }
         return Tensor.Create(result, x.Lengths);
     }
 
+    [MethodImpl(Hot)]
     private static void UnaryRange(UnaryOp op, ReadOnlySpan<T> x, Span<T> d)
     {
         switch (op)
@@ -88,7 +90,7 @@ public sealed unsafe partial class NumericsOps<T>
         fixed (T* ap = av, bp = bv)
         {
             nint pa = (nint)ap, pb = (nint)bp;
-            plan.ForEachBlock((offset, length, at) =>
+            plan.ForEachBlock([MethodImpl(Hot)] (offset, length, at) =>
             {
                 Span<T> d = result.AsSpan(offset, length);
                 T* xa = (T*)pa + at[0], xb = (T*)pb + at[1];
@@ -101,6 +103,7 @@ public sealed unsafe partial class NumericsOps<T>
         return Create(result, shape);
     }
 
+    [MethodImpl(Hot)]
     private static void BinarySpans(BinaryOp op, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d)
     {
         switch (op)
@@ -115,6 +118,7 @@ public sealed unsafe partial class NumericsOps<T>
         }
     }
 
+    [MethodImpl(Hot)]
     private static void BinarySpanScalar(BinaryOp op, ReadOnlySpan<T> a, T b, Span<T> d)
     {
         switch (op)
@@ -143,6 +147,7 @@ public sealed unsafe partial class NumericsOps<T>
     }
 
     /// <summary>torch.sign: 1 above zero, −1 below, and the value itself for ±0 and NaN (T.Sign throws on NaN).</summary>
+    [MethodImpl(Hot)]
     private static void SignSpan(ReadOnlySpan<T> x, Span<T> d)
     {
         int i = 0;
@@ -159,6 +164,7 @@ public sealed unsafe partial class NumericsOps<T>
         for (; i < x.Length; i++) d[i] = x[i] > T.Zero ? T.One : x[i] < T.Zero ? -T.One : x[i];
     }
 
+    [MethodImpl(Hot)]
     private static void BinaryScalarSpan(BinaryOp op, T a, ReadOnlySpan<T> b, Span<T> d)
     {
         switch (op)
@@ -201,7 +207,7 @@ public sealed unsafe partial class NumericsOps<T>
         fixed (T* ap = av, bp = bv)
         {
             nint pa = (nint)ap, pb = (nint)bp;
-            plan.ForEachBlock((offset, length, at) =>
+            plan.ForEachBlock([MethodImpl(Hot)] (offset, length, at) =>
             {
                 T* xa = (T*)pa + at[0], xb = (T*)pb + at[1];
                 Span<T> d = result.AsSpan(offset, length);
@@ -227,6 +233,7 @@ public sealed unsafe partial class NumericsOps<T>
 
     /// <summary>d[i] = 1 where the test holds, else 0; a stride of 0 repeats the operand's one value (a broadcast
     /// scalar). Vectorised: a comparison mask ANDed with ones is exactly 1 or 0.</summary>
+    [MethodImpl(Hot)]
     private static void CompareBlock<TTest>(T* a, int sa, T* b, int sb, Span<T> d) where TTest : struct, ITest
     {
         int i = 0;
@@ -245,6 +252,7 @@ public sealed unsafe partial class NumericsOps<T>
 
     /// <summary>d[i] = c[i] ≠ 0 ? a[i] : b[i] (NaN counts as non-zero, −0 as zero), strides as in
     /// <see cref="CompareBlock{TTest}"/>; vectorised when the condition runs contiguously.</summary>
+    [MethodImpl(Hot)]
     private static void WhereBlock(T* c, int sc, T* a, int sa, T* b, int sb, Span<T> d)
     {
         int i = 0;
@@ -274,7 +282,7 @@ public sealed unsafe partial class NumericsOps<T>
         fixed (T* cp = cv, ap = av, bp = bv)
         {
             nint pc = (nint)cp, pa = (nint)ap, pb = (nint)bp;
-            plan.ForEachBlock((offset, length, at) =>
+            plan.ForEachBlock([MethodImpl(Hot)] (offset, length, at) =>
             {
                 T* xc = (T*)pc + at[0], xa = (T*)pa + at[1], xb = (T*)pb + at[2];
                 Span<T> d = result.AsSpan(offset, length);
@@ -297,7 +305,7 @@ public sealed unsafe partial class NumericsOps<T>
         fixed (T* source = values)
         {
             nint s = (nint)source;
-            ForEachRange(result.Length, (start, length) =>
+            ForEachRange(result.Length, [MethodImpl(Hot)] (start, length) =>
             {
                 Span<T> d = result.AsSpan(start, length);
                 // IEEE maximum/minimum: NaN stays NaN; min > max gives max everywhere (NumPy's clip).

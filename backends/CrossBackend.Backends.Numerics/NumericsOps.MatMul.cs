@@ -57,6 +57,14 @@ public sealed unsafe partial class NumericsOps<T>
                         bColumns[q * k * n + j * k + kk] = bv[(int)(q * k * n + kk * n + j)];
         }
         int rows = batches * (int)m, cols = (int)n, depth = (int)k;
+        if (bColumns is null && UseGemm((int)m, depth, cols))
+        {
+            // Large products: the blocked kernel (NumericsOps.Gemm.cs), one matrix pair at a time.
+            fixed (T* ap = av, bp = bv, cp = result)
+                for (int q = 0; q < batches; q++)
+                    Gemm(ap + aAt[q], bp + bAt[q], cp + (long)q * m * n, (int)m, depth, cols);
+            return Create(result, resultShape);
+        }
         fixed (T* ap = av, bp = bv)
         {
             nint pa = (nint)ap, pb = (nint)bp;

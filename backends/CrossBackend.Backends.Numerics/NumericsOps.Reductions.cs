@@ -67,14 +67,7 @@ public sealed unsafe partial class NumericsOps<T>
         ReadOnlySpan<T> values = TensorData.Read(rows);
         int length = (int)rowLength;
         fixed (T* source = values)
-        {
-            nint s = (nint)source;
-            ForEachRows(result.Length, length, (first, end) =>
-            {
-                for (int r = first; r < end; r++)
-                    result[r] = ReduceRow(op, new ReadOnlySpan<T>((T*)s + (long)r * length, length));
-            });
-        }
+            ReduceContiguousRows(op, source, result, length);
         return Create(result, resultShape.ToArray());
     }
 
@@ -189,6 +182,7 @@ public sealed unsafe partial class NumericsOps<T>
         return sum;
     }
 
+    [System.Runtime.CompilerServices.MethodImpl(Hot)]
     private static double SumWidened(ReadOnlySpan<float> x)
     {
         int width = Vector<float>.Count, i = 0;
@@ -236,6 +230,12 @@ public sealed unsafe partial class NumericsOps<T>
         var layout = RowLayout.Around(shape, axis);
         ReadOnlySpan<T> values = TensorData.Read(x);
         var result = new T[layout.Rows];
+        if (layout.Inner == 1)
+        {
+            fixed (T* source = values)
+                ArgExtremeContiguousRows(source, result, layout.Classes, max);
+            return Create(result, keepDims ? shape.Select((d, i) => i == axis ? 1 : d).ToArray() : Shapes.Without(shape, axis));
+        }
         fixed (T* source = values)
         {
             nint s = (nint)source;
@@ -282,6 +282,12 @@ public sealed unsafe partial class NumericsOps<T>
         var result = GC.AllocateUninitializedArray<T>(values.Length);
         if (result.Length == 0) return Tensor.Create(result, x.Lengths);
         var layout = RowLayout.Around(shape, axis);
+        if (layout.Inner == 1)
+        {
+            fixed (T* source = values, destination = result)
+                SoftmaxContiguousRows(source, destination, layout.Rows, layout.Classes, log);
+            return Tensor.Create(result, x.Lengths);
+        }
         fixed (T* source = values, destination = result)
         {
             nint s = (nint)source, dp = (nint)destination;

@@ -211,7 +211,7 @@ public sealed partial class NumericsOps<T> : ITensorOps<Tensor<T>>, IFusedCrosse
             return;
         }
         int tasks = (count + ElementsPerTask - 1) / ElementsPerTask;
-        Parallel.For(0, tasks, task =>
+        Parallel.For(0, tasks, [System.Runtime.CompilerServices.MethodImpl(Hot)] (task) =>
         {
             int start = task * ElementsPerTask;
             body(start, Math.Min(ElementsPerTask, count - start));
