@@ -245,8 +245,8 @@ public sealed unsafe partial class NumericsOps<T>
                 for (int r = first; r < end; r++)
                 {
                     ReadOnlySpan<T> row = RowOf((T*)s, layout, r, gathered);
-                    // First index on ties; the first NaN wins (TensorPrimitives' documented NaN rule).
-                    result[r] = T.CreateTruncating(max ? TensorPrimitives.IndexOfMax(row) : TensorPrimitives.IndexOfMin(row));
+                    // First index on ties (±0 equal); the first NaN wins.
+                    result[r] = T.CreateTruncating(max ? FirstExtremumIndex<T>.OfMax(row) : FirstExtremumIndex<T>.OfMin(row));
                 }
             });
         }

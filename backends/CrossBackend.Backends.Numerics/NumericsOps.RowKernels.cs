@@ -169,13 +169,14 @@ public sealed unsafe partial class NumericsOps<T>
     }
 
     /// <summary>Index of the first max (or min) of one non-empty row, as
-    /// <see cref="TensorPrimitives.IndexOfMax{T}(ReadOnlySpan{T})"/>: the extreme first, then the first index that
-    /// holds it; NaN and ±0 extremes are handed to that call.</summary>
+    /// <see cref="FirstExtremumIndex{T}"/> gives it: the extreme first, then the first index that holds it (−0 and +0
+    /// compare equal, so a zero extreme finds the first zero of either sign); a NaN extreme is handed to
+    /// <see cref="TensorPrimitives.IndexOfMax{T}(ReadOnlySpan{T})"/> (the first NaN).</summary>
     [MethodImpl(Hot)]
     private static int RowIndexOfExtreme(T* p, int n, bool max)
     {
         T m = RowExtreme(p, n, max);
-        if (T.IsNaN(m) || m == T.Zero)
+        if (T.IsNaN(m))
             return max ? TensorPrimitives.IndexOfMax(new ReadOnlySpan<T>(p, n)) : TensorPrimitives.IndexOfMin(new ReadOnlySpan<T>(p, n));
         int w = Vector<T>.Count, i = 0;
         if (Vector.IsHardwareAccelerated)
