@@ -280,7 +280,7 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
     }
 
     /// <summary>
-    /// The parts of one row's loss Σy·log <paramref name="sumExp"/> − <paramref name="dot"/>: Σ exp(x − m),
+    /// The parts of one row's loss Σy·log <paramref name="sumExp"/> − <paramref name="dotOut"/>: Σ exp(x − m),
     /// Σy (NaN when m is NaN) and Σ y·(x − m). A row shorter than a vector is computed element by element and its
     /// loss v comes back as (1, 0, −v).
     /// </summary>
