@@ -17,31 +17,28 @@ namespace CrossBackend.Backends.Numerics;
 /// contributes exactly 0 and is skipped (its logs are never computed): one-hot rows cost one log vector. Otherwise
 /// (NaN, ±∞ or zero row sums) the row is computed element by element, so NaN propagates exactly as in Keras.</para>
 /// <para>Logits: −Σ y·log_softmax(x) = Σy·log Σexp(x − m) − Σ y·(x − m), m = max x: no term overflows, both parts are
-/// non-negative, and the row's few scalar steps run in double.</para>
+/// non-negative, and the row's few scalar steps run in double (the log for a block of rows at once).</para>
+/// <para>Every method with a loop is compiled fully optimised at once
+/// (<see cref="MethodImplOptions.AggressiveOptimization"/>): each is called only a few hundred times per op (once per
+/// parallel chunk), and under tiered compilation a process could keep timing its tier-0/OSR code (measured 2–10×
+/// slower, bimodal across processes). The per-row methods are not inlined into their callers, so that the JIT's
+/// inlining budget always covers the exp/log they inline (a budget overrun once left exp as a tier-0 call).</para>
 /// </remarks>
 internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private static readonly int W = Vector<T>.Count;
-
-    /// <summary>Lane indices 0, 1, …, W − 1 as T.</summary>
-    private static readonly Vector<T> LaneIndex = CreateLaneIndex();
-
-    private static Vector<T> CreateLaneIndex()
-    {
-        Span<T> lanes = stackalloc T[Vector<T>.Count];
-        for (int i = 0; i < lanes.Length; i++) lanes[i] = T.CreateChecked(i);
-        return new Vector<T>(lanes);
-    }
+    /// <summary>The vector width in elements (a JIT-time constant; a static field would not be folded into code
+    /// compiled before the class's static constructor ran).</summary>
+    private static int W => Vector<T>.Count;
 
     /// <summary>Computes one loss per row; with <paramref name="classWeights"/>, multiplied by the weight of the row's
-    /// argmax(y_true) (first maximum on ties, NaN counts as the maximum as in <see cref="TensorPrimitives.IndexOfMax{T}(ReadOnlySpan{T})"/>).</summary>
+    /// argmax(y_true) (first maximum on ties, ±0 equal, NaN counts as the maximum: <see cref="FirstExtremumIndex{T}"/>).</summary>
     public static void Run(ReadOnlySpan<T> target, ReadOnlySpan<T> output, Span<T> loss, RowLayout layout, bool fromLogits,
         T[]? classWeights = null)
     {
         fixed (T* y = target, x = output, l = loss)
         {
             nint yp = (nint)y, xp = (nint)x, lp = (nint)l;
-            layout.ForEachChunk((first, end) => RowsOf((T*)yp, (T*)xp, (T*)lp, layout, fromLogits, classWeights, first, end));
+            layout.ForEachChunk([MethodImpl(MethodImplOptions.AggressiveOptimization)] (first, end) => RowsOf((T*)yp, (T*)xp, (T*)lp, layout, fromLogits, classWeights, first, end));
         }
     }
 
@@ -67,9 +64,15 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static void Rows<TInput, TWeights>(T* y, T* x, T* loss, RowLayout layout, T[]? weights, int first, int end)
         where TInput : struct, IMode where TWeights : struct, IMode
     {
+        if (typeof(TInput) == typeof(Logits))
+        {
+            LogitsRows<TWeights>(y, x, loss, layout, weights, first, end);
+            return;
+        }
         bool weighted = typeof(TWeights) == typeof(Weighted);
         int classes = layout.Classes;
         T[]? copy = null;
@@ -96,12 +99,10 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
                 ys = yRow;
             }
             int argMax = -1;
-            T value = typeof(TInput) == typeof(Logits)
-                ? FromLogits<TWeights>(xs, ys, classes, ref argMax)
-                : FromProbabilities<TWeights>(xs, ys, classes, ref argMax);
+            T value = FromProbabilities<TWeights>(xs, ys, classes, ref argMax);
             if (weighted)
             {
-                if (argMax < 0) argMax = TensorPrimitives.IndexOfMax(new ReadOnlySpan<T>(ys, classes));
+                if (argMax < 0) argMax = FirstExtremumIndex<T>.OfMax(new ReadOnlySpan<T>(ys, classes));
                 value *= weights![argMax];
             }
             loss[r] = value;
@@ -109,52 +110,19 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<T> Log(Vector<T> v) => typeof(T) == typeof(float)
-        ? Vector.As<float, T>(Vector.Log(Vector.As<T, float>(v)))
-        : Vector.As<double, T>(Vector.Log(Vector.As<T, double>(v)));
+    private static Vector<T> Log(Vector<T> v) => RowMath<T>.Log(v);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<T> Exp(Vector<T> v) => typeof(T) == typeof(float)
-        ? Vector.As<float, T>(ExpFloat(Vector.As<T, float>(v)))
-        : Vector.As<double, T>(Vector.Exp(Vector.As<T, double>(v)));
+    private static Vector<T> Exp(Vector<T> v) => RowMath<T>.Exp(v);
 
-    /// <summary>
-    /// exp in float32 for the log-sum-exp (Cephes' expf: Cody–Waite reduction by ln 2, degree-6 polynomial, 2^n by
-    /// exponent bits; about 1 ulp). The library's float exp computes in double, which halves the throughput; the
-    /// sum only needs float accuracy. exp(0) is exactly 1; arguments below −87.3 (where exp is below the smallest
-    /// normal float) give about 1e-38, which cannot move a sum that contains exp(0) = 1. NaN is not preserved here:
-    /// the caller's Σ y·(x − m) carries it.
-    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<float> ExpFloat(Vector<float> x)
-    {
-        x = Vector.MinNative(Vector.MaxNative(x, new Vector<float>(-87.33654f)), new Vector<float>(88.72283f));
-        Vector<float> fx = Vector.Floor(Vector.FusedMultiplyAdd(x, new Vector<float>(1.44269504088896341f), new Vector<float>(0.5f)));
-        x = Vector.FusedMultiplyAdd(fx, new Vector<float>(-0.693359375f), x);
-        x = Vector.FusedMultiplyAdd(fx, new Vector<float>(2.12194440e-4f), x);
-        Vector<float> z = x * x;
-        Vector<float> y = new(1.9875691500E-4f);
-        y = Vector.FusedMultiplyAdd(y, x, new Vector<float>(1.3981999507E-3f));
-        y = Vector.FusedMultiplyAdd(y, x, new Vector<float>(8.3334519073E-3f));
-        y = Vector.FusedMultiplyAdd(y, x, new Vector<float>(4.1665795894E-2f));
-        y = Vector.FusedMultiplyAdd(y, x, new Vector<float>(1.6666665459E-1f));
-        y = Vector.FusedMultiplyAdd(y, x, new Vector<float>(5.0000001201E-1f));
-        y = Vector.FusedMultiplyAdd(y, z, x) + Vector<float>.One;
-        Vector<int> n = Vector.ConvertToInt32(fx) + new Vector<int>(127);
-        return y * Vector.AsVectorSingle(Vector.ShiftLeft(n, 23));
-    }
-
-    /// <summary>The mask of the lanes of the overlapping last vector (loaded at <c>classes − W</c>) that the full
-    /// vectors did not cover.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<T> TailMask(int classes) =>
-        Vector.GreaterThanOrEqual(LaneIndex, new Vector<T>(T.CreateTruncating(W - classes % W)));
+    private static Vector<T> TailMask(int classes) => RowMath<T>.TailMask(classes);
 
     /// <summary>
     /// The class-weight arg-max when exactly one vector of the row's labels (at <paramref name="at"/>) is non-zero
     /// and it holds exactly one positive lane (one-hot rows): every other label is ≤ 0, so that lane is the row's
     /// first maximum. Anything else (ties, several non-zero vectors, no positive label, NaN) returns −1 and the
-    /// caller takes the exact <see cref="TensorPrimitives.IndexOfMax{T}(ReadOnlySpan{T})"/> scan of the row.
+    /// caller takes the exact <see cref="FirstExtremumIndex{T}.OfMax"/> scan of the row.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int SingleHotArgMax(T* y, int at, int nonZeroVectors)
@@ -174,6 +142,7 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
         _ => mask.AsVector512().ExtractMostSignificantBits(),
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static T FromProbabilities<TWeights>(T* x, T* y, int classes, ref int argMax) where TWeights : struct, IMode
     {
         bool wantArgMax = typeof(TWeights) == typeof(Weighted);
@@ -228,6 +197,7 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
     }
 
     /// <summary>The probabilities row element by element (short rows, and rows whose sum is not finite or is zero).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static T ScalarProbabilities(T* x, T* y, int classes, T sum, bool haveSum, T epsilon, T upper)
     {
         if (!haveSum)
@@ -245,10 +215,87 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
         return -acc;
     }
 
-    private static T FromLogits<TWeights>(T* x, T* y, int classes, ref int argMax) where TWeights : struct, IMode
+    /// <summary>Rows per block of <see cref="LogitsRows{TWeights}"/>: their log-sum-exps are taken together.</summary>
+    private const int Block = 64;
+
+    /// <summary>
+    /// Rows from logits, a block at a time: each row's parts (<see cref="FromLogits{TWeights}"/>), then one
+    /// vectorised double log over the block's Σ exp (a scalar <see cref="Math.Log(double)"/> per row cost as much as
+    /// the rest of a 21-class row), then loss = Σy·log Σexp − Σ y·(x − m), times the class weight, in T as before.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static void LogitsRows<TWeights>(T* y, T* x, T* loss, RowLayout layout, T[]? weights, int first, int end)
+        where TWeights : struct, IMode
+    {
+        bool weighted = typeof(TWeights) == typeof(Weighted);
+        int classes = layout.Classes;
+        T[]? copy = null;
+        T* xRow = null, yRow = null;
+        if (layout.Inner != 1)
+        {
+            // Strided rows (class axis not last): gather each row into a small reusable buffer first.
+            copy = GC.AllocateUninitializedArray<T>(2 * classes, pinned: true);
+            xRow = (T*)Unsafe.AsPointer(ref copy[0]);
+            yRow = xRow + classes;
+        }
+        double* sumExp = stackalloc double[Block];
+        double* sumY = stackalloc double[Block];
+        double* dot = stackalloc double[Block];
+        int* argMaxes = stackalloc int[Block];
+        int lanes = Vector<double>.Count;
+        for (int r0 = first; r0 < end; r0 += Block)
+        {
+            int n = Math.Min(Block, end - r0);
+            for (int j = 0; j < n; j++)
+            {
+                int r = r0 + j;
+                int start = layout.Inner == 1 ? r * classes : layout.Start(r);
+                T* xs = x + start, ys = y + start;
+                if (copy is not null)
+                {
+                    for (int c = 0; c < classes; c++)
+                    {
+                        xRow[c] = xs[c * layout.Inner];
+                        yRow[c] = ys[c * layout.Inner];
+                    }
+                    xs = xRow;
+                    ys = yRow;
+                }
+                int argMax = -1;
+                FromLogits<TWeights>(xs, ys, classes, ref argMax, sumExp + j, sumY + j, dot + j);
+                if (weighted && argMax < 0) argMax = FirstExtremumIndex<T>.OfMax(new ReadOnlySpan<T>(ys, classes));
+                argMaxes[j] = argMax;
+            }
+            int k = 0;
+            if (Vector.IsHardwareAccelerated)
+                for (; k + lanes <= n; k += lanes) Vector.Store(Vector.Log(Vector.Load(sumExp + k)), sumExp + k);
+            for (; k < n; k++) sumExp[k] = Math.Log(sumExp[k]);
+            for (int j = 0; j < n; j++)
+            {
+                T value = T.CreateTruncating(sumY[j] * sumExp[j] - dot[j]);
+                if (weighted) value *= weights![argMaxes[j]];
+                loss[r0 + j] = value;
+            }
+        }
+    }
+
+    /// <summary>
+    /// The parts of one row's loss Σy·log <paramref name="sumExp"/> − <paramref name="dotOut"/>: Σ exp(x − m),
+    /// Σy (NaN when m is NaN) and Σ y·(x − m). A row shorter than a vector is computed element by element and its
+    /// loss v comes back as (1, 0, −v).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static void FromLogits<TWeights>(T* x, T* y, int classes, ref int argMax, double* sumExp, double* sumOfY, double* dotOut)
+        where TWeights : struct, IMode
     {
         bool wantArgMax = typeof(TWeights) == typeof(Weighted);
-        if (classes < W) return ScalarLogits(x, y, classes);
+        if (classes < W)
+        {
+            *sumExp = 1;
+            *sumOfY = 0;
+            *dotOut = -double.CreateTruncating(ScalarLogits(x, y, classes));
+            return;
+        }
 
         int last = classes - W, full = classes / W * W;
         bool hasTail = full != classes;
@@ -263,14 +310,26 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
             Vector<T> yv = Vector.Load(y + i);
             m = Vector.MaxNative(m, Vector.Load(x + i));   // a NaN it drops still reaches Σ y·(x − m)
             sy += yv;
-            if (wantArgMax && yv != Vector<T>.Zero) { nonZero++; nonZeroAt = i; }
+            if (wantArgMax)
+            {
+                // Branch-free: a one-hot row's single non-zero vector lies at a random place, and a branch on it
+                // mispredicted once per row.
+                int nz = yv != Vector<T>.Zero ? 1 : 0;
+                nonZero += nz;
+                nonZeroAt += nz * (i - nonZeroAt);
+            }
         }
         if (hasTail)
         {
             Vector<T> yv = Vector.ConditionalSelect(tailMask, Vector.Load(y + last), Vector<T>.Zero);
             m = Vector.MaxNative(m, Vector.Load(x + last));   // overlapping lanes are harmless for a max
             sy += yv;
-            if (wantArgMax && yv != Vector<T>.Zero) { nonZero++; nonZeroAt = last; }
+            if (wantArgMax)
+            {
+                int nz = yv != Vector<T>.Zero ? 1 : 0;
+                nonZero += nz;
+                nonZeroAt += nz * (last - nonZeroAt);
+            }
         }
         T max = HorizontalMax(m);
         T sumY = Vector.Sum(sy);
@@ -290,25 +349,18 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
             e += Vector.ConditionalSelect(tailMask, Exp(d), Vector<T>.Zero);
             dot += Vector.ConditionalSelect(tailMask, Vector.Load(y + last) * d, Vector<T>.Zero);
         }
-        double logSumExp = Math.Log(double.CreateTruncating(Vector.Sum(e)));
         if (wantArgMax) argMax = SingleHotArgMax(y, nonZeroAt, nonZero);
-        if (T.IsNaN(max)) return T.NaN;
-        return T.CreateTruncating(double.CreateTruncating(sumY) * logSumExp - double.CreateTruncating(Vector.Sum(dot)));
+        *sumExp = double.CreateTruncating(Vector.Sum(e));
+        *sumOfY = T.IsNaN(max) ? double.NaN : double.CreateTruncating(sumY);
+        *dotOut = double.CreateTruncating(Vector.Sum(dot));
     }
 
-    /// <summary>Largest lane; NaN if any lane is NaN.</summary>
-    private static T HorizontalMax(Vector<T> v)
-    {
-        T max = v[0];
-        for (int l = 1; l < W; l++)
-        {
-            T lane = v[l];
-            if (T.IsNaN(lane)) return lane;
-            if (lane > max) max = lane;
-        }
-        return max;
-    }
+    /// <summary>Largest lane by shuffles; a NaN lane may be dropped, which the caller's Σ y·(x − m) still carries
+    /// (0·NaN = NaN).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T HorizontalMax(Vector<T> v) => RowMath<T>.HorizontalMaxNative(v);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static T ScalarLogits(T* x, T* y, int classes)
     {
         T max = x[0];

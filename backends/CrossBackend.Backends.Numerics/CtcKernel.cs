@@ -29,6 +29,8 @@ internal static class CtcKernel
     /// reaches), so the result is bit-identical to <see cref="Math.Exp"/>.</summary>
     private static double Share(double x) => x < -800 ? 0 : Math.Exp(x);
 
+    // Called once per sample (a few times per op): compiled fully optimised at once, not left in tier-0/OSR code.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static double Sample(ReadOnlySpan<double> logits, int time, int classes, long[] labels, int states,
         double logZero, Span<double> gradient)
     {

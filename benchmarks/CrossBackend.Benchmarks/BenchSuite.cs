@@ -269,6 +269,10 @@ public static class BenchSuite
     private const double WarmUpMs = 250;
     private const int TierUpCalls = 40;
     private const double MaxWarmUpMs = 6000;
+    /// <summary>Calls go on for this long after the 40th: the runtime re-jits a method that reached 30 calls on a
+    /// background thread, only after 100 ms without new tier-0 compilations, and installs the new code when that
+    /// compile finishes; a runner timed right after its 40th call could still run tier-0/OSR code.</summary>
+    private const double TierUpSettleMs = 500;
 
     private static BenchStat[] Measure(IReadOnlyList<Action> runners, int rounds, double targetSampleMs, double warmUpMs)
     {
@@ -281,6 +285,8 @@ public static class BenchSuite
             // optimised only after 30 calls: a 60 ms call measured before that is the start-up code, not the kernel.
             var warm = Stopwatch.StartNew();
             for (int w = 0; w < TierUpCalls && warm.Elapsed.TotalMilliseconds < MaxWarmUpMs || warm.Elapsed.TotalMilliseconds < warmUpMs; w++) runners[i]();
+            var settle = Stopwatch.StartNew();
+            for (int w = 0; w < 3 || settle.Elapsed.TotalMilliseconds < TierUpSettleMs; w++) runners[i]();
             var sw = Stopwatch.StartNew();
             int calls = 0;
             do { runners[i](); calls++; } while (sw.Elapsed.TotalMilliseconds < targetSampleMs / 2 && calls < 100_000);

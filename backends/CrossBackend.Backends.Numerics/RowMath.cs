@@ -1,0 +1,101 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace CrossBackend.Backends.Numerics;
+
+/// <summary>
+/// The SIMD building blocks the crossentropy kernels share: exp and log of a <see cref="Vector{T}"/>, horizontal
+/// max, and the tail mask of a row whose length is not a multiple of the vector width. All inline into the kernels'
+/// loops (which are compiled fully optimised at once: see the kernels' <see cref="MethodImplOptions.AggressiveOptimization"/>).
+/// Nothing here reads a static field: a method compiled before a class's static constructor ran could not fold it.
+/// </summary>
+internal static class RowMath<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<T> Log(Vector<T> v) => typeof(T) == typeof(float)
+        ? Vector.As<float, T>(Vector.Log(Vector.As<T, float>(v)))
+        : Vector.As<double, T>(Vector.Log(Vector.As<T, double>(v)));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<T> Exp(Vector<T> v) => typeof(T) == typeof(float)
+        ? Vector.As<float, T>(ExpFloat(Vector.As<T, float>(v)))
+        : Vector.As<double, T>(Vector.Exp(Vector.As<T, double>(v)));
+
+    /// <summary>
+    /// exp in float32 for the log-sum-exp (Cephes' expf: Cody–Waite reduction by ln 2, degree-6 polynomial, 2^n by
+    /// exponent bits; about 1 ulp). The library's float exp computes in double, which halves the throughput; the
+    /// sum only needs float accuracy. exp(0) is exactly 1; arguments below −87.3 (where exp is below the smallest
+    /// normal float) give about 1e-38, which cannot move a sum that contains exp(0) = 1. NaN is not preserved here:
+    /// the callers carry it in a separate sum.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> ExpFloat(Vector<float> x)
+    {
+        x = Vector.MinNative(Vector.MaxNative(x, new Vector<float>(-87.33654f)), new Vector<float>(88.72283f));
+        Vector<float> fx = Vector.Floor(Vector.FusedMultiplyAdd(x, new Vector<float>(1.44269504088896341f), new Vector<float>(0.5f)));
+        x = Vector.FusedMultiplyAdd(fx, new Vector<float>(-0.693359375f), x);
+        x = Vector.FusedMultiplyAdd(fx, new Vector<float>(2.12194440e-4f), x);
+        Vector<float> z = x * x;
+        Vector<float> y = new(1.9875691500E-4f);
+        y = Vector.FusedMultiplyAdd(y, x, new Vector<float>(1.3981999507E-3f));
+        y = Vector.FusedMultiplyAdd(y, x, new Vector<float>(8.3334519073E-3f));
+        y = Vector.FusedMultiplyAdd(y, x, new Vector<float>(4.1665795894E-2f));
+        y = Vector.FusedMultiplyAdd(y, x, new Vector<float>(1.6666665459E-1f));
+        y = Vector.FusedMultiplyAdd(y, x, new Vector<float>(5.0000001201E-1f));
+        y = Vector.FusedMultiplyAdd(y, z, x) + Vector<float>.One;
+        Vector<int> n = Vector.ConvertToInt32(fx) + new Vector<int>(127);
+        return y * Vector.AsVectorSingle(Vector.ShiftLeft(n, 23));
+    }
+
+    /// <summary>a·b + c in one rounding.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<T> MultiplyAdd(Vector<T> a, Vector<T> b, Vector<T> c) => typeof(T) == typeof(float)
+        ? Vector.As<float, T>(Vector.FusedMultiplyAdd(Vector.As<T, float>(a), Vector.As<T, float>(b), Vector.As<T, float>(c)))
+        : Vector.As<double, T>(Vector.FusedMultiplyAdd(Vector.As<T, double>(a), Vector.As<T, double>(b), Vector.As<T, double>(c)));
+
+    /// <summary>0 in every lane where <paramref name="v"/> is finite and NaN where it is NaN or ±∞, added to
+    /// <paramref name="check"/> (v·0 + check: one instruction).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<T> NonFinite(Vector<T> v, Vector<T> check) => MultiplyAdd(v, Vector<T>.Zero, check);
+
+    /// <summary>The mask of the lanes of the overlapping last vector (loaded at <c>classes − W</c>) that the full
+    /// vectors did not cover.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<T> TailMask(int classes) =>
+        Vector.GreaterThanOrEqual(Vector<T>.Indices, new Vector<T>(T.CreateTruncating(Vector<T>.Count - classes % Vector<T>.Count)));
+
+    /// <summary>The largest lane by <c>MaxNative</c> (shuffles, no scalar loop): a NaN lane may or may not win, so a
+    /// caller that must propagate NaN checks for it another way.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T HorizontalMaxNative(Vector<T> v)
+    {
+        if (Vector<byte>.Count == 64)
+        {
+            Vector512<T> w = v.AsVector512();
+            Vector256<T> h = Vector256.MaxNative(w.GetLower(), w.GetUpper());
+            return Max128(Vector128.MaxNative(h.GetLower(), h.GetUpper()));
+        }
+        if (Vector<byte>.Count == 32)
+        {
+            Vector256<T> w = v.AsVector256();
+            return Max128(Vector128.MaxNative(w.GetLower(), w.GetUpper()));
+        }
+        return Max128(v.AsVector128());
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Max128(Vector128<T> m)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Vector128<float> f = m.AsSingle();
+            f = Vector128.MaxNative(f, Vector128.Shuffle(f, Vector128.Create(2, 3, 0, 1)));
+            f = Vector128.MaxNative(f, Vector128.Shuffle(f, Vector128.Create(1, 0, 3, 2)));
+            return f.As<float, T>().ToScalar();
+        }
+        Vector128<double> d = m.AsDouble();
+        d = Vector128.MaxNative(d, Vector128.Shuffle(d, Vector128.Create(1L, 0L)));
+        return d.As<double, T>().ToScalar();
+    }
+}
