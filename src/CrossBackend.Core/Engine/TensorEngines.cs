@@ -7,7 +7,9 @@ namespace CrossBackend;
 /// <summary>
 /// Finds the engine that owns a tensor. Engines are discovered, not registered: assemblies carrying
 /// <see cref="TensorEngineAttribute"/> that are loaded already, then <c>CrossBackend.Backends.*.dll</c> files
-/// beside the application. What is found is cached per tensor type; nothing here changes what a loss computes.
+/// beside the application, then engine assemblies resolved by name (those the application refers to and the engines
+/// shipped with this library), which is how a single-file app (whose assemblies are bundled, with no DLL files)
+/// finds them. What is found is cached per tensor type; nothing here changes what a loss computes.
 /// </summary>
 public static class TensorEngines
 {
@@ -96,6 +98,14 @@ public static class TensorEngines
                 assemblies[name] = AssemblyLoadContext.Default.LoadFromAssemblyPath(file);
             }
         }
+        // A single-file app (PublishSingleFile) bundles its assemblies: there is no DLL file to scan, but the host
+        // still resolves bundled assemblies by name. So also load, by name, the engine assemblies the app refers to
+        // (the entry assembly's references, transitively) and the engines shipped with this library.
+        foreach (string name in EngineAssemblyNames())
+        {
+            if (assemblies.ContainsKey(name)) continue;
+            if (TryLoadByName(name) is { } loaded) assemblies[name] = loaded;
+        }
         return assemblies.Values
             .SelectMany(a => a.GetCustomAttributes<TensorEngineAttribute>())
             .Select(attr => attr.EngineType)
@@ -103,6 +113,37 @@ public static class TensorEngines
             .Select(t => (ITensorEngine)Activator.CreateInstance(t)!)
             .OrderBy(e => e.Name, StringComparer.Ordinal)
             .ToArray();
+    }
+
+    /// <summary>The engines this library ships: found by name even when the app's code never names one of their
+    /// types (then the compiler drops the reference) and there is no DLL file beside the app (single-file publish).</summary>
+    private static readonly string[] ShippedEngineAssemblies = ["CrossBackend.Backends.Numerics", "CrossBackend.Backends.Torch"];
+
+    /// <summary>Names of engine assemblies (<c>CrossBackend.Backends.*</c>) among the entry assembly's references,
+    /// followed transitively through CrossBackend assemblies, then the shipped engines' names.</summary>
+    private static IEnumerable<string> EngineAssemblyNames()
+    {
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var pending = new Stack<Assembly>();
+        if (Assembly.GetEntryAssembly() is { } entry) pending.Push(entry);
+        while (pending.Count > 0)
+            foreach (AssemblyName reference in pending.Pop().GetReferencedAssemblies())
+            {
+                string name = reference.Name ?? "";
+                if (!name.StartsWith("CrossBackend.", StringComparison.OrdinalIgnoreCase) || !seen.Add(name)) continue;
+                if (name.StartsWith("CrossBackend.Backends.", StringComparison.OrdinalIgnoreCase)) yield return name;
+                if (TryLoadByName(name) is { } loaded) pending.Push(loaded);
+            }
+        foreach (string name in ShippedEngineAssemblies)
+            if (seen.Add(name)) yield return name;
+    }
+
+    /// <summary>The assembly of this name as the host resolves it (beside the app, in the deps file's list or inside
+    /// a single-file bundle), or null when the app does not carry it.</summary>
+    private static Assembly? TryLoadByName(string name)
+    {
+        try { return AssemblyLoadContext.Default.LoadFromAssemblyName(new AssemblyName(name)); }
+        catch (Exception e) when (e is FileNotFoundException or FileLoadException or BadImageFormatException) { return null; }
     }
 
     private static IEnumerable<string> SafeEnumerate(string directory, string pattern)

@@ -16,6 +16,11 @@ internal sealed class GatherFunction() : FunctionProgram(ResultDTypes.SameAsInpu
         return [o.Take(x, o.Reshape(indices, squeezed), 0)];
     }
 
+    // Policy for negative indices: refused on every engine, naming the value and the valid range [0, n). FastEstimator
+    // does not document negatives and its paths disagree: tf.gather (the TensorFlow path, whose numerics are the
+    // default here) raises "indices[i] = -1 is not in [0, n)" on CPU, torch's index_select and gather raise too, while
+    // NumPy's take and torch's tensor[indices] count from the end. A refusal on both engines is the one behaviour that
+    // never gives a different row on one engine than on another; wrapping would silently accept an off-by-one label.
     /// <summary>Index tensors up to this many elements are checked on the host (one read of the indices: on torch 4
     /// native tensors, fewer than any reduction); larger ones by two reductions and one read of their 2–3 values.</summary>
     internal const long HostCheckLimit = 4096;
@@ -30,11 +35,12 @@ internal sealed class GatherFunction() : FunctionProgram(ResultDTypes.SameAsInpu
             if (o.DTypeOf(indices).IsFloatingPoint())
                 parts.Add(o.Reshape(o.Reduce(ReduceOp.Max, o.Abs(o.Sub(indices, o.Unary(UnaryOp.Floor, indices))), null, false), [1]));
             double[] summary = o.ToHost(o.Concat(parts, 0));
-            if (summary[0] >= -n && summary[1] < n && (summary.Length < 3 || summary[2] == 0)) return;   // NaN fails every test
+            if (summary[0] >= 0 && summary[1] < n && (summary.Length < 3 || summary[2] == 0)) return;   // NaN fails every test
         }
         foreach (double v in o.ToHost(indices))
-            if (!(v == Math.Floor(v) && v >= -n && v < n))
-                throw new ArgumentOutOfRangeException(name, v, $"Argument `{name}` must hold whole numbers in [{-n}, {n}). Received: {name} holds {v}");
+            if (!(v == Math.Floor(v) && v >= 0 && v < n))
+                throw new ArgumentOutOfRangeException(name, v,
+                    $"Argument `{name}` must hold whole numbers in [0, {n}){(v < 0 ? $" (negative indices are refused on every engine, as tf.gather refuses them; to count from the end, add {n})" : "")}. Received: {name} holds {v}");
     }
 }
 
@@ -94,14 +100,20 @@ internal sealed class WhereFunction(double? yes, double? no, DType constantDType
 public static partial class Backend
 {
     /// <summary>The rows of <paramref name="tensor"/> at <paramref name="indices"/> along axis 0 (FastEstimator's
-    /// <c>gather</c>: indices of any integer or float dtype, squeezed first, so (n, 1) picks like (n,)). Negative
-    /// indices count from the end (NumPy).</summary>
+    /// <c>gather</c>: indices of any integer or float dtype, squeezed first, so (n, 1) picks like (n,)). Indices must be
+    /// whole numbers in [0, n): a negative index is refused on every engine, as <c>tf.gather</c> refuses it (NumPy's
+    /// <c>take</c> and torch's <c>tensor[indices]</c> would count from the end; FastEstimator does not document either).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An index is negative, ≥ n or not a whole number; the message names
+    /// <c>indices</c>, the value and the valid range.</exception>
     /// <remarks><b>Example</b> (FastEstimator): indices [1, 0, 1] of [[0, 1], [2, 3], [4, 5]] → <b>[[2, 3], [0, 1], [2, 3]]</b>.</remarks>
     public static T Gather<T>(T tensor, object indices) where T : class =>
         Run<T>(nameof(Gather), new GatherFunction(), [tensor, indices], ["tensor", "indices"]);
 
     /// <summary>For each batch row b, <c>tensor[b, indices[b]]</c> (FastEstimator's <c>gather_from_batch</c>):
-    /// (batch, d1, d2, …) with indices (batch,) or (batch, 1) gives (batch, d2, …).</summary>
+    /// (batch, d1, d2, …) with indices (batch,) or (batch, 1) gives (batch, d2, …). Indices must be whole numbers in
+    /// [0, d1); negatives are refused on every engine, as for <see cref="Gather{T}"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An index is negative, ≥ d1 or not a whole number; the message names
+    /// <c>indices</c>, the value and the valid range.</exception>
     /// <remarks><b>Example</b> (FastEstimator): indices [1, 0, 1] of [[0, 1], [2, 3], [4, 5]] → <b>[1, 2, 5]</b>; of
     /// [[[0, 1], [2, 3]], [[4, 5], [6, 7]], [[8, 9], [10, 11]]] → <b>[[2, 3], [4, 5], [10, 11]]</b>.</remarks>
     public static T GatherFromBatch<T>(T tensor, object indices) where T : class =>

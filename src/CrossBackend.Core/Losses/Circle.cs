@@ -18,6 +18,8 @@ public static partial class Losses
     /// <b>163.27948</b> with <see cref="Reduction.WeightedMean"/>; against 6 reference embeddings without removing the
     /// diagonal, per query <b>[61.5844, 94.3465, 276.9344, 90.9873, 48.8963]</b>. PyTorch and FastEstimator have no
     /// circle loss.</para>
+    /// <para>Keras's <c>circle</c> has no <c>axis</c>: an explicit <c>axis</c> (through <see cref="LossDefinition"/> or
+    /// the CLI's <c>--axis</c>) is refused naming the value, not ignored.</para>
     /// </remarks>
     /// <param name="yPred">L2-normalised embeddings, (Batch, D), floating point.</param>
     /// <param name="yTrue">Integer labels, (Batch,) or (Batch, 1).</param>
@@ -109,6 +111,7 @@ internal sealed class CircleLoss : ILossFunction
 
     public LossTerms<T> Compute<T>(LossContext<T> c) where T : class
     {
+        c.RefuseAxis("Keras's circle has no axis; y_pred holds (Batch, D) embeddings and the similarity is taken over D");
         ITensorOps<T> o = c.Ops;
         long[] shape = c.Pred.Shape;
         if (shape.Length != 2)

@@ -13,7 +13,7 @@ public sealed class GatherLargeIndexTests(ITensorEngine engine)
     public void ValidIndicesGatherAndBadOnesAreNamed([Values(DType.Int64, DType.Float32)] DType indexType)
     {
         object table = Backend.ToTensor(new[] { 0.1, 0.2, 0.3, 0.4, 0.5, 0.6 }, engine, DType.Float64, [3, 2]);
-        // 0..2 (negative indices are not used: torch's index_select refuses them, a known gap reported separately)
+        // 0..2 (negative indices are refused on every engine: GatherNegativeIndexTests)
         double[] good = Enumerable.Range(0, Count).Select(i => (double)(i % 3)).ToArray();
         object rows = Backend.Gather(table, Backend.ToTensor(good, engine, indexType, [Count]));
         double[] values = engine.ToDoubleArray(rows, out long[] shape);

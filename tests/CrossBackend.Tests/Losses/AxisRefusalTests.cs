@@ -3,30 +3,33 @@ using CrossBackend.Testing;
 namespace CrossBackend.Tests;
 
 /// <summary>
-/// FastEstimator's <c>focal_loss</c> and <c>l2_regularization</c> have no <c>axis</c>: an explicit one is refused,
-/// Keras style, naming the argument and the value, rather than silently ignored (on every engine found). The
-/// CLI's <c>--axis</c> for them is tested in <see cref="Reliability.CliResultShapeTests"/>.
+/// FastEstimator's <c>focal_loss</c> and <c>l2_regularization</c> and Keras's <c>circle</c> have no <c>axis</c>: an
+/// explicit one is refused, Keras style, naming the argument and the value, rather than silently ignored (on every
+/// engine found). The data is each loss's first published example from the registry, so the call without
+/// <c>axis</c> reproduces it. The CLI's <c>--axis</c> for them is tested in <see cref="Reliability.CliResultShapeTests"/>.
 /// </summary>
 [TestFixtureSource(typeof(TestEngines), nameof(TestEngines.All))]
 public sealed class AxisRefusalTests(ITensorEngine engine)
 {
-    private object F(double[] values, long[] shape) => engine.FromArray(values.Select(v => (float)v).ToArray(), shape);
-
-    [TestCase("focal_loss", true)]
-    [TestCase("l2_regularization", false)]
-    public void AnExplicitAxisIsRefused(string name, bool labels)
+    [TestCase("focal_loss")]
+    [TestCase("l2_regularization")]
+    [TestCase("circle")]
+    public void AnExplicitAxisIsRefused(string name)
     {
         LossDefinition loss = LossRegistry.Get(name);
-        object pred = F([0.1, 0.3, 0.7, 0.2, 0.6, 0.4, 0.9, 0.8], [2, 2, 2]);
-        object? yTrue = labels ? F([0, 1, 1, 0, 1, 0, 1, 1], [2, 2, 2]) : null;
-        foreach ((object axis, string shown) in new (object, string)[] { (2, "2"), (new[] { 1, 2 }, "(1, 2)") })
+        LossExample example = loss.Examples[0];
+        foreach ((object axis, string shown) in new (object, string)[] { (1, "1"), (-1, "-1"), (new[] { 0, 1 }, "(0, 1)") })
         {
-            var e = Assert.Throws<ArgumentException>(() => loss.Compute(pred, yTrue, new LossArguments { ["axis"] = axis }));
+            LossExample withAxis = example with { Arguments = new Dictionary<string, object?>(example.Arguments) { ["axis"] = axis } };
+            var e = Assert.Throws<ArgumentException>(() => withAxis.Run(loss, engine));
             Assert.That(e!.ParamName, Is.EqualTo("axis"));
             Assert.That(e.Message, Does.StartWith($"Argument `axis` is not used by `{name}`").And.Contain($"Received: axis={shown}"));
-            Assert.Throws<ArgumentException>(() => loss.Gradient(pred, yTrue, new LossArguments { ["axis"] = axis }), "the gradient refuses it too");
+            var g = Assert.Throws<ArgumentException>(() => withAxis.Run(loss, engine, DType.Float32, LossExample.Mode.Gradient), "the gradient refuses it too");
+            Assert.That(g!.Message, Does.Contain($"Received: axis={shown}"));
         }
-        // Without axis the call runs (the refusal is about the argument, not the data).
-        Assert.That(engine.ToDoubleArray(loss.Compute(pred, yTrue), out _), Has.Length.EqualTo(1));
+        // Without axis the call runs and gives the published value (the refusal is about the argument, not the data).
+        double[] got = engine.ToDoubleArray(example.Run(loss, engine), out _);
+        (double rtol, double atol) = Tolerance.For(DType.Float32);
+        TensorAssert.AreClose(got, example.Expected, rtol, atol + example.Rounding);
     }
 }

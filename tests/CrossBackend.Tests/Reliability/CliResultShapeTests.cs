@@ -84,6 +84,7 @@ public sealed class CliResultShapeTests
 
     [TestCase("focal_loss", true)]
     [TestCase("l2_regularization", false)]
+    [TestCase("circle", true)]
     public void AxisIsRefusedNamingTheArgument(string loss, bool labels)
     {
         string pred = Npy($"{loss}-axis-pred.npy", Ref.Uniform(43, 12, 0.05, 0.95), [2, 3, 2]);
