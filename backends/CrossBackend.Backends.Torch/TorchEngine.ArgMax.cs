@@ -11,8 +11,9 @@ public sealed partial class TorchEngine
 
     /// <summary>
     /// The index of the first maximum along <paramref name="dim"/> (the first NaN if the row has one), as
-    /// <c>argmax</c> gives it. A large dense float CPU tensor is read once by <see cref="HostArgMax{T}"/>, which writes
-    /// the indices straight into the int64 result; anything else goes through <c>max(dim)</c> (libtorch documents the
+    /// <c>argmax</c> gives it. A large dense float CPU tensor whose axis is not the last is read once by
+    /// <see cref="HostArgMax{T}"/>, which writes the indices straight into the int64 result; anything else goes through
+    /// <c>max(dim)</c> (libtorch documents the
     /// same tie rule for both, "the indices of the first maximal value", and its max-with-indices kernel is 1.5–2×
     /// faster than argmax's general reduction over a strided class axis; measured by <c>interleaved --argmax</c>).
     /// Class weights (the weight of argmax(y_true)) are what this makes cheap.
@@ -20,7 +21,7 @@ public sealed partial class TorchEngine
     private static Tensor FirstMaxIndex(Tensor x, long dim, bool keepDims)
     {
         if (x.numel() >= HostArgMaxElements && x.device_type == DeviceType.CPU && x.is_contiguous()
-            && x.dtype is ScalarType.Float32 or ScalarType.Float64 && x.shape[dim] > 0)
+            && x.dtype is ScalarType.Float32 or ScalarType.Float64 && x.shape[dim] > 0 && dim < x.shape.Length - 1)
             return HostFirstMaxIndex(x, dim, keepDims);
         (Tensor values, Tensor indexes) = x.max(dim, keepDims);
         values.Dispose();
