@@ -86,18 +86,7 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
         }
         for (int r = first; r < end; r++)
         {
-            int start = layout.Inner == 1 ? r * classes : layout.Start(r);
-            T* xs = x + start, ys = y + start;
-            if (copy is not null)
-            {
-                for (int c = 0; c < classes; c++)
-                {
-                    xRow[c] = xs[c * layout.Inner];
-                    yRow[c] = ys[c * layout.Inner];
-                }
-                xs = xRow;
-                ys = yRow;
-            }
+            RowOf(x, y, layout, r, copy is null ? null : xRow, yRow, out T* xs, out T* ys);
             int argMax = -1;
             T value = FromProbabilities<TWeights>(xs, ys, classes, ref argMax);
             if (weighted)
@@ -249,18 +238,7 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
             for (int j = 0; j < n; j++)
             {
                 int r = r0 + j;
-                int start = layout.Inner == 1 ? r * classes : layout.Start(r);
-                T* xs = x + start, ys = y + start;
-                if (copy is not null)
-                {
-                    for (int c = 0; c < classes; c++)
-                    {
-                        xRow[c] = xs[c * layout.Inner];
-                        yRow[c] = ys[c * layout.Inner];
-                    }
-                    xs = xRow;
-                    ys = yRow;
-                }
+                RowOf(x, y, layout, r, copy is null ? null : xRow, yRow, out T* xs, out T* ys);
                 int argMax = -1;
                 FromLogits<TWeights>(xs, ys, classes, ref argMax, sumExp + j, sumY + j, dot + j);
                 if (weighted && argMax < 0) argMax = FirstExtremumIndex<T>.OfMax(new ReadOnlySpan<T>(ys, classes));
@@ -379,5 +357,24 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
             dot += double.CreateTruncating(y[c] * d);
         }
         return T.CreateTruncating(sumY * Math.Log(sumExp) - dot);
+    }
+
+    /// <summary>Row <paramref name="r"/>'s predictions and labels: in place when the class axis is last
+    /// (<paramref name="xRow"/> null), else gathered into <paramref name="xRow"/> and <paramref name="yRow"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void RowOf(T* x, T* y, RowLayout layout, int r, T* xRow, T* yRow, out T* xs, out T* ys)
+    {
+        int classes = layout.Classes;
+        int start = layout.Inner == 1 ? r * classes : layout.Start(r);
+        xs = x + start;
+        ys = y + start;
+        if (xRow is null) return;
+        for (int c = 0; c < classes; c++)
+        {
+            xRow[c] = xs[c * layout.Inner];
+            yRow[c] = ys[c * layout.Inner];
+        }
+        xs = xRow;
+        ys = yRow;
     }
 }

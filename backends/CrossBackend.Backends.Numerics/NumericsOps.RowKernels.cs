@@ -28,7 +28,7 @@ public sealed unsafe partial class NumericsOps<T>
     private static void ReduceContiguousRows(ReduceOp op, T* source, T[] result, int length)
     {
         nint s = (nint)source;
-        ForEachRowsHot(result.Length, length, [MethodImpl(Hot)] (first, end) =>
+        ForEachRows(result.Length, length, [MethodImpl(Hot)] (first, end) =>
         {
             T* p = (T*)s + (long)first * length;
             switch (op)
@@ -195,7 +195,7 @@ public sealed unsafe partial class NumericsOps<T>
     private static void ArgExtremeContiguousRows(T* source, T[] result, int length, bool max)
     {
         nint s = (nint)source;
-        ForEachRowsHot(result.Length, length, [MethodImpl(Hot)] (first, end) =>
+        ForEachRows(result.Length, length, [MethodImpl(Hot)] (first, end) =>
         {
             T* p = (T*)s + (long)first * length;
             for (int r = first; r < end; r++, p += length) result[r] = T.CreateTruncating(RowIndexOfExtreme(p, length, max));
@@ -208,7 +208,7 @@ public sealed unsafe partial class NumericsOps<T>
     private static void SoftmaxContiguousRows(T* source, T* destination, int rows, int length, bool log)
     {
         nint s = (nint)source, dp = (nint)destination;
-        ForEachRowsHot(rows, length, [MethodImpl(Hot)] (first, end) =>
+        ForEachRows(rows, length, [MethodImpl(Hot)] (first, end) =>
         {
             T[]? work = log ? new T[length] : null;
             for (int r = first; r < end; r++)
@@ -228,27 +228,6 @@ public sealed unsafe partial class NumericsOps<T>
                     TensorPrimitives.Divide(output, T.CreateTruncating(SumInDouble(output)), output);
                 }
             }
-        });
-    }
-
-    /// <summary><see cref="ForEachRows"/> with its dispatch lambda compiled fully optimised, for kernels that must
-    /// not wait for tiered compilation. Chunks hold about <see cref="ElementsPerTask"/> elements (two chunks or
-    /// more per core for the (65536, 100) case).</summary>
-    [MethodImpl(Hot)]
-    private static void ForEachRowsHot(int rows, long rowLength, Action<int, int> body)
-    {
-        if (rows == 0) return;
-        int rowsPerTask = (int)Math.Max(1, ElementsPerTask / Math.Max(1, rowLength));
-        int tasks = (rows + rowsPerTask - 1) / rowsPerTask;
-        if (tasks <= 2 || (long)rows * rowLength <= 2 * ElementsPerTask)
-        {
-            body(0, rows);
-            return;
-        }
-        Parallel.For(0, tasks, [MethodImpl(Hot)] (task) =>
-        {
-            int first = task * rowsPerTask;
-            body(first, Math.Min(rows, first + rowsPerTask));
         });
     }
 }

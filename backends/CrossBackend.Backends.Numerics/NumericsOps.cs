@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Numerics.Tensors;
 using CrossBackend;
 
@@ -219,7 +220,9 @@ public sealed partial class NumericsOps<T> : ITensorOps<Tensor<T>>, IFusedCrosse
     }
 
     /// <summary>Runs <paramref name="body"/>(first, end) over [0, <paramref name="rows"/>) rows of
-    /// <paramref name="rowLength"/> elements: inline when small, else in parallel chunks.</summary>
+    /// <paramref name="rowLength"/> elements: inline when small, else in parallel chunks. Its dispatch lambda is
+    /// compiled fully optimised at once (kernels must not wait for tiered compilation).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ForEachRows(int rows, long rowLength, Action<int, int> body)
     {
         if (rows == 0) return;
@@ -230,7 +233,7 @@ public sealed partial class NumericsOps<T> : ITensorOps<Tensor<T>>, IFusedCrosse
             body(0, rows);
             return;
         }
-        Parallel.For(0, tasks, task =>
+        Parallel.For(0, tasks, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (task) =>
         {
             int first = task * rowsPerTask;
             body(first, Math.Min(rows, first + rowsPerTask));

@@ -110,14 +110,10 @@ internal static class PointwiseLossKernel<T> where T : unmanaged, IFloatingPoint
     }
 }
 
-/// <summary>Lane helpers shared by the functions (float32/float64 dispatch folds away at JIT time).</summary>
+/// <summary>Lane helpers shared by the functions (float32/float64 dispatch folds away at JIT time); the log is
+/// <see cref="RowMath{T}.Log"/>.</summary>
 internal static class PointwiseMath<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<T> Log(Vector<T> x) => typeof(T) == typeof(float)
-        ? Vector.As<float, T>(Vector.Log(Vector.As<T, float>(x)))
-        : Vector.As<double, T>(Vector.Log(Vector.As<T, double>(x)));
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<T> Exp(Vector<T> x) => typeof(T) == typeof(float)
         ? Vector.As<float, T>(Vector.Exp(Vector.As<T, float>(x)))
@@ -183,8 +179,8 @@ internal readonly struct SquaredLogarithmicErrorFunction<T> : IPointwiseFunction
     public Vector<T> Invoke(Vector<T> p, Vector<T> y)
     {
         var epsilon = new Vector<T>(T.CreateChecked(1e-7));
-        Vector<T> d = PointwiseMath<T>.Log(PointwiseMath<T>.MaxPropagatingNaN(p, epsilon) + Vector<T>.One)
-            - PointwiseMath<T>.Log(PointwiseMath<T>.MaxPropagatingNaN(y, epsilon) + Vector<T>.One);
+        Vector<T> d = RowMath<T>.Log(PointwiseMath<T>.MaxPropagatingNaN(p, epsilon) + Vector<T>.One)
+            - RowMath<T>.Log(PointwiseMath<T>.MaxPropagatingNaN(y, epsilon) + Vector<T>.One);
         return d * d;
     }
 }
@@ -205,7 +201,7 @@ internal readonly struct LogCoshFunction<T> : IPointwiseFunction<T> where T : un
     public Vector<T> Invoke(Vector<T> p, Vector<T> y)
     {
         Vector<T> absolute = Vector.Abs(p - y);
-        Vector<T> softplus = PointwiseMath<T>.Log(Vector<T>.One + PointwiseMath<T>.Exp(absolute * new Vector<T>(T.CreateChecked(-2))));
+        Vector<T> softplus = RowMath<T>.Log(Vector<T>.One + PointwiseMath<T>.Exp(absolute * new Vector<T>(T.CreateChecked(-2))));
         return absolute + softplus - new Vector<T>(T.CreateChecked(Math.Log(2)));
     }
 }
@@ -214,7 +210,7 @@ internal readonly struct LogCoshFunction<T> : IPointwiseFunction<T> where T : un
 internal readonly struct PoissonFunction<T> : IPointwiseFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector<T> Invoke(Vector<T> p, Vector<T> y) => p - y * PointwiseMath<T>.Log(p + new Vector<T>(T.CreateChecked(1e-7)));
+    public Vector<T> Invoke(Vector<T> p, Vector<T> y) => p - y * RowMath<T>.Log(p + new Vector<T>(T.CreateChecked(1e-7)));
 }
 
 /// <summary>max(1 − y·p, 0), squared when <see cref="Squared"/>.</summary>
