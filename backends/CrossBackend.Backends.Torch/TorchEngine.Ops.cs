@@ -111,13 +111,30 @@ public sealed partial class TorchEngine
     public override Tensor Binary(BinaryOp op, Tensor a, Tensor b)
     {
         RequireBroadcast(a, b);
+        // TorchSharp's `a + b`, `a - b` and `pow(double)` make a Scalar (alpha, the exponent) that nothing references
+        // during the native call, so a GC on another thread may finalize it mid-call (seen once under
+        // ThreadSafetyTests: "Expected false to be true" from c10::Scalar::toFloat). Holding each Scalar in a `using`
+        // keeps it alive to the end of the call and frees it at once.
+        switch (op)
+        {
+            case BinaryOp.Add:
+            case BinaryOp.Subtract:
+            {
+                // libtorch's sub is add with −alpha: the same kernel and numbers.
+                using Scalar alpha = (op == BinaryOp.Add ? 1 : -1).ToScalar();
+                return a.add(b, alpha);
+            }
+            case BinaryOp.Power when ScalarExponent(b) is double e:
+            {
+                using Scalar exponent = e.ToScalar();
+                return a.pow(exponent);
+            }
+        }
         return op switch
         {
-            BinaryOp.Add => a + b,
-            BinaryOp.Subtract => a - b,
             BinaryOp.Multiply => a * b,
             BinaryOp.Divide => a / b,
-            BinaryOp.Power => ScalarExponent(b) is double e ? a.pow(e) : a.pow(b),
+            BinaryOp.Power => a.pow(b),
             BinaryOp.Maximum => torch.maximum(a, b),
             BinaryOp.Minimum => torch.minimum(a, b),
             _ => throw new ArgumentOutOfRangeException(nameof(op), op, "Unknown binary op."),
