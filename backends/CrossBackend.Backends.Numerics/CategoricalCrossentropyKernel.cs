@@ -31,7 +31,7 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
     private static int W => Vector<T>.Count;
 
     /// <summary>Computes one loss per row; with <paramref name="classWeights"/>, multiplied by the weight of the row's
-    /// argmax(y_true) (first maximum on ties, ±0 equal, NaN counts as the maximum: <see cref="FirstExtremumIndex{T}"/>).</summary>
+    /// argmax(y_true) (first maximum on ties, ±0 equal, NaN counts as the maximum: <see cref="NumericsOps{T}.RowIndexOfExtreme"/>).</summary>
     public static void Run(ReadOnlySpan<T> target, ReadOnlySpan<T> output, Span<T> loss, RowLayout layout, bool fromLogits,
         T[]? classWeights = null)
     {
@@ -91,7 +91,7 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
             T value = FromProbabilities<TWeights>(xs, ys, classes, ref argMax);
             if (weighted)
             {
-                if (argMax < 0) argMax = FirstExtremumIndex<T>.OfMax(new ReadOnlySpan<T>(ys, classes));
+                if (argMax < 0) argMax = NumericsOps<T>.RowIndexOfExtreme(ys, classes, max: true);
                 value *= weights![argMax];
             }
             loss[r] = value;
@@ -111,7 +111,7 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
     /// The class-weight arg-max when exactly one vector of the row's labels (at <paramref name="at"/>) is non-zero
     /// and it holds exactly one positive lane (one-hot rows): every other label is ≤ 0, so that lane is the row's
     /// first maximum. Anything else (ties, several non-zero vectors, no positive label, NaN) returns −1 and the
-    /// caller takes the exact <see cref="FirstExtremumIndex{T}.OfMax"/> scan of the row.
+    /// caller takes the exact <see cref="NumericsOps{T}.RowIndexOfExtreme"/> scan of the row.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int SingleHotArgMax(T* y, int at, int nonZeroVectors)
@@ -241,7 +241,7 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
                 RowOf(x, y, layout, r, copy is null ? null : xRow, yRow, out T* xs, out T* ys);
                 int argMax = -1;
                 FromLogits<TWeights>(xs, ys, classes, ref argMax, sumExp + j, sumY + j, dot + j);
-                if (weighted && argMax < 0) argMax = FirstExtremumIndex<T>.OfMax(new ReadOnlySpan<T>(ys, classes));
+                if (weighted && argMax < 0) argMax = NumericsOps<T>.RowIndexOfExtreme(ys, classes, max: true);
                 argMaxes[j] = argMax;
             }
             int k = 0;

@@ -23,17 +23,9 @@ public sealed unsafe partial class NumericsOps<T>
             throw new ArgumentException(
                 $"Arguments `a` and `b` of Dot must have the same shape. Received: a.shape={TensorInfo.FormatShape(shape)}, b.shape={TensorInfo.FormatShape(other)}", nameof(b));
         int rank = shape.Length;
-        var reduced = new bool[rank];
-        if (axes is null) Array.Fill(reduced, true);
-        else
-            foreach (int axis in axes)
-            {
-                int d = NormalizeAxis(axis, rank, nameof(axes), nameof(a), shape);
-                if (reduced[d])
-                    throw new ArgumentException($"Argument `axes` must not repeat an axis. Received: axes=[{string.Join(", ", axes)}]", nameof(axes));
-                reduced[d] = true;
-            }
-        int kept = Array.IndexOf(reduced, true) is var first && first < 0 ? rank : first;
+        bool[] reduced = ReducedAxes(axes, shape, nameof(a));
+        // The axes before the first reduced one are kept; the rest must all be reduced for one pass per row.
+        int first = Array.IndexOf(reduced, true), kept = first < 0 ? rank : first;
         bool trailing = reduced.AsSpan(kept).IndexOf(false) < 0;
         long rowLength = 1;
         for (int d = kept; d < rank; d++) rowLength *= shape[d];

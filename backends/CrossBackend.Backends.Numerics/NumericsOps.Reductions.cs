@@ -22,16 +22,7 @@ public sealed unsafe partial class NumericsOps<T>
         long[] shape = ShapeOf(x, nameof(x));
         if (!Enum.IsDefined(op)) throw new ArgumentOutOfRangeException(nameof(op), op, $"Argument `op` must be a ReduceOp. Received: {op}");
         int rank = shape.Length;
-        var reduced = new bool[rank];
-        if (axes is null) Array.Fill(reduced, true);
-        else
-            foreach (int axis in axes)
-            {
-                int a = NormalizeAxis(axis, rank, nameof(axes), nameof(x), shape);
-                if (reduced[a])
-                    throw new ArgumentException($"Argument `axes` must not repeat an axis. Received: axes=[{string.Join(", ", axes)}]", nameof(axes));
-                reduced[a] = true;
-            }
+        bool[] reduced = ReducedAxes(axes, shape, nameof(x));
 
         var resultShape = new List<long>();
         long rowLength = 1;
@@ -69,6 +60,23 @@ public sealed unsafe partial class NumericsOps<T>
         fixed (T* source = values)
             ReduceContiguousRows(op, source, result, length);
         return Create(result, resultShape.ToArray());
+    }
+
+    /// <summary>Which axes of a tensor of <paramref name="shape"/> <paramref name="axes"/> reduces (null: all), each
+    /// normalised; a repeated axis is refused.</summary>
+    private static bool[] ReducedAxes(int[]? axes, long[] shape, string tensorName)
+    {
+        var reduced = new bool[shape.Length];
+        if (axes is null) Array.Fill(reduced, true);
+        else
+            foreach (int axis in axes)
+            {
+                int a = NormalizeAxis(axis, shape.Length, nameof(axes), tensorName, shape);
+                if (reduced[a])
+                    throw new ArgumentException($"Argument `axes` must not repeat an axis. Received: axes=[{string.Join(", ", axes)}]", nameof(axes));
+                reduced[a] = true;
+            }
+        return reduced;
     }
 
     /// <summary>
@@ -230,25 +238,20 @@ public sealed unsafe partial class NumericsOps<T>
         var layout = RowLayout.Around(shape, axis);
         ReadOnlySpan<T> values = TensorData.Read(x);
         var result = new T[layout.Rows];
-        if (layout.Inner == 1)
-        {
-            fixed (T* source = values)
-                ArgExtremeContiguousRows(source, result, layout.Classes, max);
-            return Create(result, keepDims ? shape.Select((d, i) => i == axis ? 1 : d).ToArray() : Shapes.Without(shape, axis));
-        }
         fixed (T* source = values)
         {
-            nint s = (nint)source;
-            layout.ForEachChunk((first, end) =>
+            if (layout.Inner == 1) ArgExtremeContiguousRows(source, result, layout.Classes, max);
+            else
             {
-                T[]? gathered = layout.Inner == 1 ? null : new T[layout.Classes];
-                for (int r = first; r < end; r++)
+                nint s = (nint)source;
+                layout.ForEachChunk((first, end) =>
                 {
-                    ReadOnlySpan<T> row = RowOf((T*)s, layout, r, gathered);
-                    // First index on ties (±0 equal); the first NaN wins.
-                    result[r] = T.CreateTruncating(max ? FirstExtremumIndex<T>.OfMax(row) : FirstExtremumIndex<T>.OfMin(row));
-                }
-            });
+                    var gathered = new T[layout.Classes];
+                    for (int r = first; r < end; r++)
+                        fixed (T* row = RowOf((T*)s, layout, r, gathered))
+                            result[r] = T.CreateTruncating(RowIndexOfExtreme(row, layout.Classes, max));
+                });
+            }
         }
         long[] resultShape = keepDims ? shape.Select((d, i) => i == axis ? 1 : d).ToArray() : Shapes.Without(shape, axis);
         return Create(result, resultShape);

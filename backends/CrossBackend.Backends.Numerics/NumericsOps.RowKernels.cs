@@ -168,12 +168,13 @@ public sealed unsafe partial class NumericsOps<T>
             TPick.IsMax ? TensorPrimitives.Max(new ReadOnlySpan<T>(p, n)) : TensorPrimitives.Min(new ReadOnlySpan<T>(p, n));
     }
 
-    /// <summary>Index of the first max (or min) of one non-empty row, as
-    /// <see cref="FirstExtremumIndex{T}"/> gives it: the extreme first, then the first index that holds it (−0 and +0
-    /// compare equal, so a zero extreme finds the first zero of either sign); a NaN extreme is handed to
-    /// <see cref="TensorPrimitives.IndexOfMax{T}(ReadOnlySpan{T})"/> (the first NaN).</summary>
+    /// <summary>Index of the first max (or min) of one non-empty row by the rule of NumPy, TensorFlow and libtorch, the
+    /// one arg-max of this engine (its reductions and the crossentropy kernel's class-weight lookup): the extreme
+    /// first, then the first index that holds it (−0 and +0 compare equal, so a zero extreme finds the first zero of
+    /// either sign, where <see cref="TensorPrimitives.IndexOfMax{T}(ReadOnlySpan{T})"/> would rank +0 above −0); a NaN
+    /// extreme is handed to that call (the first NaN).</summary>
     [MethodImpl(Hot)]
-    private static int RowIndexOfExtreme(T* p, int n, bool max)
+    internal static int RowIndexOfExtreme(T* p, int n, bool max)
     {
         T m = RowExtreme(p, n, max);
         if (T.IsNaN(m))
