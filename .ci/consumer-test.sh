@@ -4,6 +4,7 @@
 #  2. a fresh console app outside the repository (feed + the machine's normal NuGet sources) whose program calls
 #     torch.tensor first, then the loss on both engines: both print FastEstimator's 0.22839302; restore warns nothing;
 #  3. dotnet publish, make the publish folder read-only, run it as a non-root user: the same two numbers;
+#  3b. the same app published as one file (framework-dependent single-file): the same two numbers;
 #  4. the run-time fallback on a read-only copy holding TorchSharp's unpatched shim: a numerics-only run works (the
 #     torch fix never runs), and TorchEngine.EnsureNativeLoadable() fails saying how to fix it (where libstdc++ lacks
 #     the version);
@@ -88,6 +89,17 @@ chmod -R a-w "$work/publish"
 out=$(as_user dotnet "$work/publish/ConsumerApp.dll" 2>&1) || fail "published app as $run_user: $out"
 expect_numbers "read-only publish as a non-root user" "$out"
 step "published app, read-only folder, non-root user: $expected twice"
+
+# 3b. A single-file app (framework-dependent): engines are found by assembly name, not only by file scan; TorchSharp's
+# native libraries stay beside the executable.
+cd "$app"
+dotnet publish -c Release -r linux-x64 --self-contained false -p:PublishSingleFile=true -o "$work/single" >"$log" 2>&1 \
+  || fail "dotnet publish single-file"
+[ ! -e "$work/single/CrossBackend.Core.dll" ] || fail "single-file publish left CrossBackend.Core.dll beside the executable"
+chmod -R a-w "$work/single"
+out=$(as_user "$work/single/ConsumerApp" 2>&1) || fail "single-file app as $run_user: $out"
+expect_numbers "single-file app" "$out"
+step "single-file app (no CrossBackend.*.dll files beside it), read-only, non-root user: $expected twice"
 
 # 4. The run-time fallback, on a read-only copy holding TorchSharp's unpatched shim (as a build without the targets).
 cp -a "$work/publish" "$work/unpatched"
