@@ -77,7 +77,9 @@ internal sealed class LossInputs
         foreach ((string flag, Option<string?> option) in _lossOptions)
         {
             if (r.GetResult(option) is null) continue;
+            // --axis for a loss without one goes to the core, which refuses it saying why.
             LossOption spec = loss.Options.FirstOrDefault(o => o.CliName == flag)
+                ?? (flag == LossOption.Axis.CliName && loss.NoAxis is not null ? LossOption.Axis : null)
                 ?? throw new CliException($"{flag} does not apply to {loss.Name} (its options: {string.Join(", ", loss.Options.Select(o => o.CliName))})");
             arguments[spec.Name] = Parse(spec, r.GetValue(option));
         }

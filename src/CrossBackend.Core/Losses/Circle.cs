@@ -66,6 +66,7 @@ internal sealed class CircleLoss : ILossFunction
         examples: Examples())
     {
         NaNStaysInItsElement = false,
+        NoAxis = "Keras's circle has no axis; y_pred holds (Batch, D) embeddings and the similarity is taken over D",
     };
 
     private static LossExample[] Examples()
@@ -111,7 +112,6 @@ internal sealed class CircleLoss : ILossFunction
 
     public LossTerms<T> Compute<T>(LossContext<T> c) where T : class
     {
-        c.RefuseAxis("Keras's circle has no axis; y_pred holds (Batch, D) embeddings and the similarity is taken over D");
         ITensorOps<T> o = c.Ops;
         long[] shape = c.Pred.Shape;
         if (shape.Length != 2)

@@ -85,6 +85,7 @@ internal sealed class FocalLossLoss : ILossFunction
         [FocalOptions.Gamma, FocalOptions.Alpha, LossOption.FromLogits, Normalize, ShapeReduction, SampleReduction, LossOption.LabelSmoothing],
         new FocalLossLoss(), minRank: 2, ownReduction: true, examples: Examples())
     {
+        NoAxis = "FastEstimator's focal_loss has no axis; it reduces every non-batch axis alike (shape_reduction), so the layout does not matter",
         // sample_reduction 'mean'/'sum' reduces whatever shape_reduction left to one value.
         ScalarWhen = value => (string)value(SampleReduction)! != "none",
     };
@@ -116,7 +117,6 @@ internal sealed class FocalLossLoss : ILossFunction
 
     public LossTerms<T> Compute<T>(LossContext<T> c) where T : class
     {
-        c.RefuseAxis("FastEstimator's focal_loss has no axis; it reduces every non-batch axis alike (shape_reduction), so the layout does not matter");
         c.RequireSameShape();
         if (c.Tensor(LossOption.SampleWeights) is not null)
             throw new ArgumentException(

@@ -38,6 +38,7 @@ internal sealed class L2RegularizationLoss : ILossFunction
         LossLabels.None, [Beta], new L2RegularizationLoss(), ownReduction: true, examples: Examples())
     {
         ScalarWhen = _ => true,
+        NoAxis = "FastEstimator's l2_regularization has no axis; it sums over every element of every parameter",
     };
 
     private static LossExample[] Examples()
@@ -62,7 +63,6 @@ internal sealed class L2RegularizationLoss : ILossFunction
             throw new ArgumentException(
                 $"Loss `{c.Definition.Name}` sums over every parameter and takes no sample weights. Received: sampleWeights=a tensor",
                 "sampleWeights");
-        c.RefuseAxis("FastEstimator's l2_regularization has no axis; it sums over every element of every parameter");
         ITensorOps<T> o = c.Ops;
         return new(o.Mul(o.Sum(o.Square(c.YPred)), 0.5 * c.Number(Beta)), Reduced: true);
     }

@@ -37,6 +37,9 @@ public sealed class LossArguments : IEnumerable<KeyValuePair<string, object?>>
         var resolved = definition.Options.ToDictionary(o => o, o => o.Default);
         foreach ((string name, object? value) in _values)
         {
+            if (definition.NoAxis is { } why && (name == LossOption.Axis.Name || name == LossOption.Axis.ParameterName))
+                throw new ArgumentException(
+                    $"Argument `axis` is not used by `{definition.Name}`: {why}. Remove it. Received: axis={FormatAxis(value)}", "axis");
             LossOption option = definition.Options.FirstOrDefault(o => o.Name == name || o.ParameterName == name)
                 ?? throw new ArgumentException(
                     $"Loss `{definition.Name}` has no option `{name}`. Its options: {string.Join(", ", definition.Options.Select(o => o.Name))}.",
@@ -47,6 +50,13 @@ public sealed class LossArguments : IEnumerable<KeyValuePair<string, object?>>
         }
         return resolved;
     }
+
+    private static string FormatAxis(object? value) => Normalise(LossOption.Axis, value) switch
+    {
+        int[] { Length: 1 } one => one[0].ToString(System.Globalization.CultureInfo.InvariantCulture),
+        int[] axes => LossOption.Format(axes),
+        _ => value?.ToString() ?? "None",
+    };
 
     private static object? Normalise(LossOption option, object? value)
     {

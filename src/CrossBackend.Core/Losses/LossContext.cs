@@ -26,26 +26,13 @@ internal sealed class LossContext<T>(ITensorOps<T> ops, LossDefinition definitio
 
     /// <summary>The axes given by <c>axis</c>, resolved against y_pred's rank; by default the engine's class axis (the
     /// only axis of a rank-1 tensor).</summary>
-    public int[] Axes => _axes ??= ((int[]?)values[LossOption.Axis] ?? [Pred.Rank >= 2 ? Ops.Engine.ClassAxis : -1])
+    public int[] Axes => _axes ??= ((int[]?)values.GetValueOrDefault(LossOption.Axis) ?? [Pred.Rank >= 2 ? Ops.Engine.ClassAxis : -1])
         .Select(a => Validate.Axis(a, Pred.Rank)).ToArray();
     private int[]? _axes;
 
     /// <summary>Whether the caller gave <c>axis</c>: losses whose default is not the class axis (Keras's <c>dice</c> and
     /// <c>tversky</c> reduce over every axis when <c>axis</c> is None) read it before <see cref="Axes"/>.</summary>
-    public bool AxisGiven => values[LossOption.Axis] is not null;
-
-    /// <summary>
-    /// For losses whose Keras/FastEstimator function has no <c>axis</c> (FastEstimator's <c>focal_loss</c> and
-    /// <c>l2_regularization</c>): refuses an explicit <c>axis</c> rather than silently ignoring it, saying why.
-    /// </summary>
-    public void RefuseAxis(string why)
-    {
-        if (!AxisGiven) return;
-        int[] axes = (int[])values[LossOption.Axis]!;
-        throw new ArgumentException(
-            $"Argument `axis` is not used by `{Definition.Name}`: {why}. Remove it. Received: axis={(axes.Length == 1 ? axes[0].ToString(System.Globalization.CultureInfo.InvariantCulture) : LossOption.Format(axes))}",
-            "axis");
-    }
+    public bool AxisGiven => values.GetValueOrDefault(LossOption.Axis) is not null;
 
     /// <summary>The single axis a loss reduces over (the class axis).</summary>
     public int Axis => Axes.Length == 1 ? Axes[0] : throw new ArgumentException(

@@ -30,10 +30,11 @@ public sealed class LossDefinition
         Function = function;
         MinRank = minRank;
         OwnReduction = ownReduction;
-        // The common options every loss takes follow its own; a FastEstimator function that reduces by its own
-        // options takes only reduction=none.
-        Options = [.. options, LossOption.Axis, LossOption.Reduction, LossOption.SampleWeights];
+        _ownOptions = options;
     }
+
+    private readonly IReadOnlyList<LossOption> _ownOptions;
+    private IReadOnlyList<LossOption>? _options;
 
     /// <summary>The name as Keras (or FastEstimator) spells it, e.g. <c>categorical_crossentropy</c>.</summary>
     public string Name { get; }
@@ -44,8 +45,17 @@ public sealed class LossDefinition
     /// <summary>What y_true holds.</summary>
     public LossLabels Labels { get; }
 
-    /// <summary>Every keyword argument, the loss's own first, then axis, reduction and sample_weights.</summary>
-    public IReadOnlyList<LossOption> Options { get; }
+    /// <summary>Every keyword argument, the loss's own first, then axis (unless <see cref="NoAxis"/>), reduction and
+    /// sample_weights. A FastEstimator function that reduces by its own options takes only reduction=none.</summary>
+    public IReadOnlyList<LossOption> Options => _options ??=
+        [.. _ownOptions, .. NoAxis is null ? new[] { LossOption.Axis } : [], LossOption.Reduction, LossOption.SampleWeights];
+
+    /// <summary>
+    /// Why the loss takes no <c>axis</c> (its Keras or FastEstimator function has none: <c>circle</c>, <c>focal_loss</c>,
+    /// <c>l2_regularization</c>), or null when it takes one. Then <c>axis</c> is not among its <see cref="Options"/> (nor
+    /// its CLI options), and an explicit one is refused with this reason rather than silently ignored.
+    /// </summary>
+    public string? NoAxis { get; init; }
 
     /// <summary>The smallest rank y_pred may have.</summary>
     public int MinRank { get; }
