@@ -295,9 +295,11 @@ public static class BenchSuite
         }
         var samples = new List<double>[n];
         for (int i = 0; i < n; i++) samples[i] = new List<double>(rounds);
-        // A fresh random order each round (a fixed rotation would give every runner the same predecessor), and a
-        // short pause before each sample: libtorch's OpenMP workers spin for a while after a parallel region and
-        // would otherwise steal a core from whichever runner comes next.
+        // A fresh random order each round (a fixed rotation would give every runner the same predecessor). Before each
+        // sample, a wait until no other thread of the process runs (libtorch's OpenMP workers spin for milliseconds
+        // after a parallel region and would take a core from whichever runner comes next), then one untimed call that
+        // wakes the runner's own workers: each engine is timed warm and alone, as in a pipeline that calls it back to
+        // back.
         var random = new Random(1);
         int[] order = Enumerable.Range(0, n).ToArray();
         for (int round = 0; round < rounds; round++)
@@ -305,7 +307,8 @@ public static class BenchSuite
             random.Shuffle(order);
             foreach (int i in order)
             {
-                Thread.Sleep(2);
+                QuietWait.Wait();
+                runners[i]();
                 long start = Stopwatch.GetTimestamp();
                 for (int c = 0; c < batch[i]; c++) runners[i]();
                 samples[i].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds / batch[i]);

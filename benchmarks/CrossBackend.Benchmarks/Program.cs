@@ -6,8 +6,12 @@ using CrossBackend.Benchmarks;
 // dotnet run -c Release --project benchmarks/CrossBackend.Benchmarks -- catalogue [--quick] [--losses a,b] [--losses-only|--functions-only]
 // dotnet run -c Release --project benchmarks/CrossBackend.Benchmarks -- --filter '*'
 TorchEngine.EnsureNativeLoadable();   // before any torch.* call (the benchmarks run in-process)
-if (args.Length > 0 && args[0] == "interleaved") return InterleavedBench.Run(args[1..], Console.Out);
-if (args.Length > 0 && args[0] == "catalogue") return CatalogueBench.Run(args[1..], Console.Out);
+if (args.Length > 0 && args[0] is "interleaved" or "catalogue")
+{
+    int code = args[0] == "interleaved" ? InterleavedBench.Run(args[1..], Console.Out) : CatalogueBench.Run(args[1..], Console.Out);
+    if (!args.Contains("--json")) Console.WriteLine("# " + QuietWait.Summary());
+    return code;
+}
 BenchSwitcher.Run(args);
 return 0;
 
