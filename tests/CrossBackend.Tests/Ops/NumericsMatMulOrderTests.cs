@@ -79,11 +79,12 @@ public sealed class NumericsMatMulOrderTests<T> where T : unmanaged, IFloatingPo
     [Test]
     public void ABatchGivesTheBitsOfEachMatrixAlone()
     {
-        // b shared by the batch (one stacked product) and b repeated per matrix (one product per matrix, in parallel).
-        const int batch = 3, m = 50;
+        // b shared by the batch (one stacked product) and b repeated per matrix (products of 30 × 300 × 200, each
+        // too small to split, run in parallel over the batch).
+        const int batch = 4, m = 30;
         double[] a = Values(batch * m * K, 7), b = Values(K * N, 8);
         double[] shared = Product(a, [batch, m, K], b, [K, N]);
-        double[] repeated = Product(a, [batch, m, K], [.. b, .. b, .. b], [batch, K, N]);
+        double[] repeated = Product(a, [batch, m, K], [.. b, .. b, .. b, .. b], [batch, K, N]);
         for (int q = 0; q < batch; q++)
         {
             double[] alone = Product(Rows(a, K, q * m, m), [m, K], b, [K, N]);
