@@ -21,7 +21,7 @@ public sealed unsafe partial class NumericsOps<T>
     /// <summary>Depth of one block: a strip of packed a (6 × 256) stays in L1.</summary>
     private const int GemmDepth = 256;
 
-    /// <summary>Row strips per task (36 rows): small tasks balance two or more threads well.</summary>
+    /// <summary>Row strips per task (24 rows): small tasks balance two or more threads well.</summary>
     private const int GemmStripsPerTask = 4;
 
     /// <summary>Panels per column chunk: a depth block of a chunk of packed b is 256 × 16 × 2 × 64 bytes = 512 KB
