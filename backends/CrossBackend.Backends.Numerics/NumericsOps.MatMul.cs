@@ -57,12 +57,25 @@ public sealed unsafe partial class NumericsOps<T>
                         bColumns[q * k * n + j * k + kk] = bv[(int)(q * k * n + kk * n + j)];
         }
         int rows = batches * (int)m, cols = (int)n, depth = (int)k;
+        // One b for a contiguous batch of a (a dense layer on a 3-D input): a single (batches·m × k) product.
+        bool stacked = batches > 1 && Enumerable.Range(0, batches).All(q => bAt[q] == bAt[0] && aAt[q] == q * m * k);
+        if (bColumns is null && stacked && UseGemm(rows, depth, cols))
+        {
+            fixed (T* ap = av, bp = bv, cp = result)
+                Gemm(ap, bp + bAt[0], cp, rows, depth, cols);
+            return Create(result, resultShape);
+        }
         if (bColumns is null && UseGemm((int)m, depth, cols))
         {
-            // Large products: the blocked kernel (NumericsOps.Gemm.cs), one matrix pair at a time.
+            // Large products: the blocked kernel (NumericsOps.Gemm.cs), one matrix pair at a time; small matrices
+            // in a large batch run in parallel over the batch (a large one is parallel inside Gemm).
             fixed (T* ap = av, bp = bv, cp = result)
-                for (int q = 0; q < batches; q++)
-                    Gemm(ap + aAt[q], bp + bAt[q], cp + (long)q * m * n, (int)m, depth, cols);
+            {
+                nint pa = (nint)ap, pb = (nint)bp, pc = (nint)cp;
+                void One(int q) => Gemm((T*)pa + aAt[q], (T*)pb + bAt[q], (T*)pc + (long)q * m * n, (int)m, depth, cols);
+                if (batches > 1 && m * k * n < 1 << 21 && batches * m * k * n >= 1 << 22) Parallel.For(0, batches, One);
+                else for (int q = 0; q < batches; q++) One(q);
+            }
             return Create(result, resultShape);
         }
         fixed (T* ap = av, bp = bv)
