@@ -27,9 +27,12 @@ internal static unsafe class CategoricalCrossentropyShortRows<T> where T : unman
     /// rows fill whole vectors along the row and stay with the row kernel.</summary>
     public const int MaxClasses = 32;
 
-    /// <summary>Whether rows of this layout take the across-rows path.</summary>
+    /// <summary>Whether rows of this layout take the across-rows path: float32 with 8-lane AVX vectors (the register
+    /// tile transpose). Measured single-threaded (ns per row, before → after): float32 21 classes 20.0 → 16.0,
+    /// 8 classes 14.0 → 8.3, 4 classes 45 → 9.9, 32 classes 22.5 → 21.6; float64 took the generic element-wise
+    /// transpose and was slower at every class count (21 classes 40 → 46), so it stays along the row.</summary>
     public static bool Takes(RowLayout layout) =>
-        layout.Inner == 1 && layout.Classes <= MaxClasses && Vector.IsHardwareAccelerated && Vector<T>.Count >= 2;
+        typeof(T) == typeof(float) && Vector<T>.Count == 8 && Avx.IsSupported && layout.Inner == 1 && layout.Classes <= MaxClasses;
 
     private interface IMode;
     private struct Plain : IMode;

@@ -6,7 +6,8 @@ namespace CrossBackend.Tests.Ops;
 
 /// <summary>
 /// The numerics engine's categorical crossentropy from logits on contiguous short rows (class axis last, few
-/// classes), which it computes across rows (a block of rows transposed, one lane per row), held to the composed
+/// classes), which it computes across rows in float32 (a block of rows transposed, one lane per row) and along the
+/// row in float64 (both fixtures run, so either dtype moving path stays covered), held to the composed
 /// general-op definition −Σ y·log_softmax(x) times the weight at argmax(y_true): class counts on both sides of the
 /// across-rows limit, row counts that are not a multiple of the block and that run in parallel chunks, soft,
 /// negative and tied labels, and NaN/±∞ in logits or labels, which must come out NaN exactly where the composed
