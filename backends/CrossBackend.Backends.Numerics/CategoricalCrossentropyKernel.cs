@@ -70,7 +70,8 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
     {
         if (typeof(TInput) == typeof(Logits))
         {
-            LogitsRows<TWeights>(y, x, loss, layout, weights, first, end);
+            if (CategoricalCrossentropyShortRows<T>.Takes(layout)) CategoricalCrossentropyShortRows<T>.Logits(y, x, loss, layout.Classes, layout.Rows, weights, first, end);
+            else LogitsRows<TWeights>(y, x, loss, layout, weights, first, end);
             return;
         }
         bool weighted = typeof(TWeights) == typeof(Weighted);
@@ -251,6 +252,7 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
             for (int j = 0; j < n; j++)
             {
                 T value = T.CreateTruncating(sumY[j] * sumExp[j] - dot[j]);
+                if (!T.IsFinite(value)) value = T.CreateTruncating(CategoricalCrossentropyShortRows<T>.ComposedRow(x + layout.Start(r0 + j), y + layout.Start(r0 + j), classes, layout.Inner));
                 if (weighted) value *= weights![argMaxes[j]];
                 loss[r0 + j] = value;
             }
