@@ -45,10 +45,8 @@ public sealed unsafe partial class NumericsOps<T>
                     SumRows(p, first, end, length, result, mean: op == ReduceOp.Mean);
                     break;
                 case ReduceOp.Max:
-                    for (int r = first; r < end; r++, p += length) result[r] = RowExtreme(p, length, max: true);
-                    break;
                 case ReduceOp.Min:
-                    for (int r = first; r < end; r++, p += length) result[r] = RowExtreme(p, length, max: false);
+                    ExtremeRows(p, first, end, length, result, max: op == ReduceOp.Max);
                     break;
                 default:
                     for (int r = first; r < end; r++, p += length) result[r] = ReduceRow(op, new ReadOnlySpan<T>(p, length));
@@ -204,7 +202,7 @@ public sealed unsafe partial class NumericsOps<T>
         ForEachRows(result.Length, length, [MethodImpl(Hot)] (first, end) =>
         {
             T* p = (T*)s + (long)first * length;
-            for (int r = first; r < end; r++, p += length) result[r] = T.CreateTruncating(RowIndexOfExtreme(p, length, max));
+            ArgExtremeRows(p, first, end, length, result, max);
         });
     }
 
