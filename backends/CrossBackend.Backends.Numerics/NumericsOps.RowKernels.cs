@@ -27,6 +27,13 @@ public sealed unsafe partial class NumericsOps<T>
     [MethodImpl(Hot)]
     private static void ReduceContiguousRows(ReduceOp op, T* source, T[] result, int length)
     {
+        if (result.Length == 1 && length > 2 * WholePiece && op is ReduceOp.Sum or ReduceOp.Mean)
+        {
+            // One long row (a sum over every element): split along it, else one core does all the work.
+            double total = SumWhole(source, length);
+            result[0] = T.CreateTruncating(op == ReduceOp.Mean ? total / length : total);
+            return;
+        }
         nint s = (nint)source;
         ForEachRows(result.Length, length, [MethodImpl(Hot)] (first, end) =>
         {
@@ -34,16 +41,12 @@ public sealed unsafe partial class NumericsOps<T>
             switch (op)
             {
                 case ReduceOp.Sum:
-                    for (int r = first; r < end; r++, p += length) result[r] = T.CreateTruncating(RowSum(p, length));
-                    break;
                 case ReduceOp.Mean:
-                    for (int r = first; r < end; r++, p += length) result[r] = T.CreateTruncating(RowSum(p, length) / length);
+                    SumRows(p, first, end, length, result, mean: op == ReduceOp.Mean);
                     break;
                 case ReduceOp.Max:
-                    for (int r = first; r < end; r++, p += length) result[r] = RowExtreme(p, length, max: true);
-                    break;
                 case ReduceOp.Min:
-                    for (int r = first; r < end; r++, p += length) result[r] = RowExtreme(p, length, max: false);
+                    ExtremeRows(p, first, end, length, result, max: op == ReduceOp.Max);
                     break;
                 default:
                     for (int r = first; r < end; r++, p += length) result[r] = ReduceRow(op, new ReadOnlySpan<T>(p, length));
@@ -199,7 +202,7 @@ public sealed unsafe partial class NumericsOps<T>
         ForEachRows(result.Length, length, [MethodImpl(Hot)] (first, end) =>
         {
             T* p = (T*)s + (long)first * length;
-            for (int r = first; r < end; r++, p += length) result[r] = T.CreateTruncating(RowIndexOfExtreme(p, length, max));
+            ArgExtremeRows(p, first, end, length, result, max);
         });
     }
 

@@ -1,0 +1,185 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace CrossBackend.Backends.Numerics;
+
+/// <summary>
+/// Sums of short contiguous rows (the last axis of (65536, 100)), four rows per step: the issue's "short rows need
+/// another vectorisation than long ones (across rows rather than along them)". One row at a time spent most of its
+/// time outside the additions (a horizontal sum, a scalar tail and a loop set-up per row of 100); four rows in step
+/// give eight independent accumulator chains, one masked load instead of a scalar tail, and one horizontal step that
+/// leaves the four sums side by side in one vector (measured single-threaded, in cache: 0.023 → 0.016 ms per 2048 rows of 100).
+/// </summary>
+/// <remarks>
+/// Precision is the engine's policy unchanged: every float32 value is widened to double as it is read and all
+/// additions are in double (only the order of the additions differs from the one-row kernel: lanes, then rows).
+/// The mean divides the double sum by the length, as the one-row kernel did. Rows shorter than a vector, the last
+/// rows that do not make a group of four, and machines without AVX take the one-row kernel.
+/// </remarks>
+public sealed unsafe partial class NumericsOps<T>
+{
+    /// <summary>Σ (or mean) of rows [<paramref name="first"/>, <paramref name="end"/>) of <paramref name="n"/>
+    /// values, row <paramref name="first"/> at <paramref name="p"/>, into <paramref name="result"/>.</summary>
+    [MethodImpl(Hot)]
+    private static void SumRows(T* p, int first, int end, int n, T[] result, bool mean)
+    {
+        int r = first;
+        if (Avx.IsSupported && n >= Vector256<T>.Count)
+        {
+            var divisor = Vector256.Create((double)n);
+            fixed (T* output = result)
+                for (; r + 4 <= end; r += 4, p += 4 * n)
+                {
+                    Vector256<double> sums = typeof(T) == typeof(double) ? SumFourRows((double*)p, n)
+                        : Vector512.IsHardwareAccelerated && n >= 16 ? SumFourRows512((float*)p, n) : SumFourRows((float*)p, n);
+                    if (mean) sums /= divisor;
+                    if (typeof(T) == typeof(float)) Avx.ConvertToVector128Single(sums).Store((float*)output + r);   // rounds to nearest, as (float)
+                    else sums.Store((double*)output + r);
+                }
+        }
+        for (; r < end; r++, p += n) result[r] = T.CreateTruncating(mean ? RowSum(p, n) / n : RowSum(p, n));
+    }
+
+    /// <summary>The sums of four float32 rows of <paramref name="n"/> ≥ 8 values (row k at p + k·n), in double.
+    /// Each row is read to its end before the next (one sequential stream for the prefetcher: four rows read in
+    /// step were slower on (65536, 100)); the rows' chains still overlap in the out-of-order core.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> SumFourRows(float* p, int n)
+    {
+        // The last vector of a row overlaps the ones before it: only its lanes not yet added count.
+        Vector256<float> fresh = Vector256.GreaterThanOrEqual(Vector256<int>.Indices, Vector256.Create(8 - (n & 7))).AsSingle();
+        return Across(Row(p, n, fresh), Row(p + n, n, fresh), Row(p + 2 * n, n, fresh), Row(p + 3 * n, n, fresh));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static Vector256<double> Row(float* q, int n, Vector256<float> fresh)
+        {
+            Vector256<double> a = default, b = default;
+            int i = 0;
+            for (; i + 8 <= n; i += 8)
+            {
+                Vector256<float> v = Vector256.Load(q + i);
+                a += Vector256.WidenLower(v);
+                b += Vector256.WidenUpper(v);
+            }
+            if (i < n)
+            {
+                Vector256<float> v = Vector256.Load(q + n - 8) & fresh;
+                a += Vector256.WidenLower(v);
+                b += Vector256.WidenUpper(v);
+            }
+            return a + b;
+        }
+    }
+
+    /// <summary><see cref="SumFourRows(float*, int)"/> with 512-bit vectors for rows of ≥ 16 values: the widening
+    /// of float32 to double is what bounds the one-row-at-a-time speed, and a 512-bit widening converts twice the
+    /// values per instruction (measured in cache: 0.021 → 0.016 ms per 2048 rows of 100).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> SumFourRows512(float* p, int n)
+    {
+        Vector512<float> fresh = Vector512.GreaterThanOrEqual(Vector512<int>.Indices, Vector512.Create(16 - (n & 15))).AsSingle();
+        return Across(Row(p, n, fresh), Row(p + n, n, fresh), Row(p + 2 * n, n, fresh), Row(p + 3 * n, n, fresh));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static Vector256<double> Row(float* q, int n, Vector512<float> fresh)
+        {
+            Vector512<double> a = default, b = default;
+            int i = 0;
+            for (; i + 16 <= n; i += 16)
+            {
+                Vector512<float> v = Vector512.Load(q + i);
+                a += Vector512.WidenLower(v);
+                b += Vector512.WidenUpper(v);
+            }
+            if (i < n)
+            {
+                Vector512<float> v = Vector512.Load(q + n - 16) & fresh;
+                a += Vector512.WidenLower(v);
+                b += Vector512.WidenUpper(v);
+            }
+            a += b;
+            return a.GetLower() + a.GetUpper();
+        }
+    }
+
+    /// <summary>The sums of four float64 rows of <paramref name="n"/> ≥ 4 values (row k at p + k·n).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> SumFourRows(double* p, int n)
+    {
+        Vector256<double> a0 = default, b0 = default, a1 = default, b1 = default, a2 = default, b2 = default, a3 = default, b3 = default;
+        double* q0 = p, q1 = p + n, q2 = p + 2 * n, q3 = p + 3 * n;
+        int i = 0;
+        for (; i + 8 <= n; i += 8)
+        {
+            a0 += Vector256.Load(q0 + i); b0 += Vector256.Load(q0 + i + 4);
+            a1 += Vector256.Load(q1 + i); b1 += Vector256.Load(q1 + i + 4);
+            a2 += Vector256.Load(q2 + i); b2 += Vector256.Load(q2 + i + 4);
+            a3 += Vector256.Load(q3 + i); b3 += Vector256.Load(q3 + i + 4);
+        }
+        if (i + 4 <= n)
+        {
+            a0 += Vector256.Load(q0 + i); a1 += Vector256.Load(q1 + i);
+            a2 += Vector256.Load(q2 + i); a3 += Vector256.Load(q3 + i);
+            i += 4;
+        }
+        if (i < n)
+        {
+            Vector256<double> fresh = Vector256.GreaterThanOrEqual(Vector256<long>.Indices, Vector256.Create((long)(4 - (n - i)))).AsDouble();
+            int last = n - 4;
+            b0 += Vector256.Load(q0 + last) & fresh; b1 += Vector256.Load(q1 + last) & fresh;
+            b2 += Vector256.Load(q2 + last) & fresh; b3 += Vector256.Load(q3 + last) & fresh;
+        }
+        return Across(a0 + b0, a1 + b1, a2 + b2, a3 + b3);
+    }
+
+    /// <summary>[Σ s0, Σ s1, Σ s2, Σ s3]: the lanes of each of four vectors summed, side by side.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Across(Vector256<double> s0, Vector256<double> s1, Vector256<double> s2, Vector256<double> s3)
+    {
+        Vector256<double> t0 = Avx.HorizontalAdd(s0, s1), t1 = Avx.HorizontalAdd(s2, s3);   // [s0₀₁, s1₀₁, s0₂₃, s1₂₃], …
+        return Avx.Permute2x128(t0, t1, 0x20) + Avx.Permute2x128(t0, t1, 0x31);
+    }
+
+    /// <summary>Elements per piece of a whole-tensor sum (see <see cref="SumWhole"/>).</summary>
+    private const int WholePiece = 1 << 16;
+
+    /// <summary>Σ of one long row (a sum over every element) as pieces of <see cref="WholePiece"/> values summed in
+    /// parallel, each in double, then added in piece order: the result does not depend on scheduling.</summary>
+    [MethodImpl(Hot)]
+    private static double SumWhole(T* p, int n)
+    {
+        int pieces = (n + WholePiece - 1) / WholePiece;
+        var partial = new double[pieces];
+        nint s = (nint)p;
+        ForEachRows(pieces, WholePiece, [MethodImpl(Hot)] (first, end) =>
+        {
+            for (int k = first; k < end; k++)
+            {
+                T* piece = (T*)s + (long)k * WholePiece;
+                int length = Math.Min(WholePiece, n - k * WholePiece);
+                partial[k] = typeof(T) == typeof(float) && Vector512.IsHardwareAccelerated ? SumWidened512((float*)piece, length) : RowSum(piece, length);
+            }
+        });
+        double sum = 0;
+        foreach (double v in partial) sum += v;
+        return sum;
+    }
+
+    /// <summary>Σ of float32 values in double, widened 16 at a time (see <see cref="SumFourRows512"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double SumWidened512(float* p, int n)
+    {
+        Vector512<double> s0 = default, s1 = default, s2 = default, s3 = default;
+        int i = 0;
+        for (; i + 32 <= n; i += 32)
+        {
+            Vector512<float> u = Vector512.Load(p + i), v = Vector512.Load(p + i + 16);
+            s0 += Vector512.WidenLower(u); s1 += Vector512.WidenUpper(u);
+            s2 += Vector512.WidenLower(v); s3 += Vector512.WidenUpper(v);
+        }
+        double sum = Vector512.Sum((s0 + s1) + (s2 + s3));
+        for (; i < n; i++) sum += p[i];
+        return sum;
+    }
+}
