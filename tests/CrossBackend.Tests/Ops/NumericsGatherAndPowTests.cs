@@ -55,7 +55,7 @@ public sealed class NumericsGatherAndPowTests
     public void AnNByOneTensorIsReadInPlaceWithItsValues()
     {
         // System.Numerics.Tensors gives a length-1 axis stride 0 and refuses TryGetSpan for it; the values must still
-        // come back in order (they used to be copied element by element).
+        // come back in order.
         float[] values = Enumerable.Range(0, 5000).Select(i => i * 0.1f).ToArray();
         var column = Tensor.Create(values, [5000, 1]);
         Assert.That(Ops.ToHost(column), Is.EqualTo(values.Select(v => (double)v).ToArray()));
