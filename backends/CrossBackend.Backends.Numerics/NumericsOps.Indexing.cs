@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Numerics.Tensors;
 using CrossBackend;
 
@@ -37,16 +39,40 @@ public sealed partial class NumericsOps<T>
             throw new ArgumentException(
                 $"Argument `indices` must have the rank of `x` and its lengths except along `axis`. Received: x.shape={TensorInfo.FormatShape(shape)}, indices.shape={TensorInfo.FormatShape(indexShape)}, axis={axis}",
                 nameof(indices));
-        int[] index = IndicesInto(indices, shape[axis], nameof(indices), $"positions along axis {axis} of `x`");
+        ReadOnlySpan<T> index = Values(indices, nameof(indices));
         ReadOnlySpan<T> values = TensorData.Read(x);
         var result = GC.AllocateUninitializedArray<T>(index.Length);
         var at = RowLayout.Around(indexShape, axis);   // (outer, k, inner) over the result
         int n = (int)shape[axis];
-        for (int o = 0, i = 0; o < at.Outer; o++)
-            for (int k = 0; k < at.Classes; k++)
-                for (int j = 0; j < at.Inner; j++, i++)
-                    result[i] = values[(o * n + index[i]) * at.Inner + j];
+        if (!GatherAlong(values, index, result, at, n))
+            IndicesInto(indices, n, nameof(indices), $"positions along axis {axis} of `x`");   // throws, naming the first bad index
         return Create(result, indexShape);
+    }
+
+    /// <summary>
+    /// result[o, k, j] = values[o, index[o, k, j], j] with each index checked and wrapped as <see cref="IndicesInto"/>
+    /// does, in one pass without an int copy of the indices (at (65536, 100) the copy, its separate checking loop and
+    /// the index arithmetic were 3× the gather itself). False at the first index that is not a whole number in [−n, n).
+    /// </summary>
+    [MethodImpl(Hot)]
+    private static bool GatherAlong(ReadOnlySpan<T> values, ReadOnlySpan<T> index, Span<T> result, RowLayout at, int n)
+    {
+        int inner = at.Inner;
+        ref T v0 = ref MemoryMarshal.GetReference(values);
+        for (int o = 0, i = 0; o < at.Outer; o++)
+        {
+            nint rowStart = (nint)o * n * inner;
+            for (int c = 0; c < at.Classes; c++)
+                for (int j = 0; j < inner; j++, i++)
+                {
+                    T v = index[i];
+                    int k = int.CreateTruncating(v);
+                    if (T.CreateTruncating(k) != v || k < -n || k >= n) return false;   // fractions, NaN and huge values fail the round trip
+                    if (k < 0) k += n;
+                    result[i] = Unsafe.Add(ref v0, rowStart + (nint)k * inner + j);
+                }
+        }
+        return true;
     }
 
     /// <inheritdoc/>

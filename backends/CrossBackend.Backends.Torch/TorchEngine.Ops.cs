@@ -38,7 +38,21 @@ public sealed partial class TorchEngine
     {
         if (x.numel() == 0) return [];   // TorchSharp's TensorAccessor.ToArray throws on empty tensors of rank >= 2
         using var scope = torch.NewDisposeScope();
-        return x.detach().to_type(ScalarType.Float64).cpu().contiguous().data<double>().ToArray();
+        // Only the conversions needed (each TorchSharp call is one more native tensor): a contiguous CPU tensor
+        // without gradient, such as a loss's label-range check, is read as it is; float32, int64 and int32 are widened
+        // here (exactly as libtorch's cast does) instead of by one more native tensor.
+        Tensor t = x.requires_grad ? x.detach() : x;
+        if (t.device_type != DeviceType.CPU) t = t.cpu();
+        if (t.dtype is not (ScalarType.Float64 or ScalarType.Float32 or ScalarType.Int64 or ScalarType.Int32))
+            t = t.to_type(ScalarType.Float64);
+        if (!t.is_contiguous()) t = t.contiguous();
+        return t.dtype switch
+        {
+            ScalarType.Float32 => Array.ConvertAll(t.data<float>().ToArray(), v => (double)v),
+            ScalarType.Int64 => Array.ConvertAll(t.data<long>().ToArray(), v => (double)v),
+            ScalarType.Int32 => Array.ConvertAll(t.data<int>().ToArray(), v => (double)v),
+            _ => t.data<double>().ToArray(),
+        };
     }
 
     /// <inheritdoc/>

@@ -184,19 +184,20 @@ internal sealed class DiceScoreLoss : ILossFunction
                 "channelWeights");
 
         T y = c.Target, p = c.YPred;
-        T zero = c.Constant(0);
         if (!c.Bool(MaskOverlap))
-            p = o.Where(o.Compare(CompareOp.GreaterEqual, p, o.Max(p, channel, keepDims: true)), p, zero);
+            p = o.Where(o.Compare(CompareOp.GreaterEqual, p, o.Max(p, channel, keepDims: true)), p, c.Constant(0));
         if (c.NumberOrNone(Threshold) is { } threshold)
             // + a zero that depends on y_pred: the score is constant in y_pred, and autograd engines refuse the gradient
             // of a result that does not depend on its input (the tape returns zeros; this makes torch do the same).
-            p = o.Add(o.Where(o.Compare(CompareOp.Greater, p, c.Constant(threshold)), c.Constant(1), zero), TrackedZero(c, p));
+            p = o.Add(o.Where(o.Compare(CompareOp.Greater, p, c.Constant(threshold)), c.Constant(1), c.Constant(0)), TrackedZero(c, p));
 
-        T numerator = o.Sum(o.Mul(p, y), spatial);
+        // Σ p·y as a dot product over the spatial axes (one native call on torch for one spatial axis).
+        T numerator = o.Dot(p, y, spatial, keepDims: false);
         T denominator = c.Bool(SoftDice)
             ? o.Add(o.Sum(o.Square(p), spatial), o.Sum(o.Square(y), spatial))
             : o.Add(o.Sum(p, spatial), o.Sum(y, spatial));
-        T dice = o.Div(o.Mul(numerator, 2), o.Add(denominator, c.Number(Epsilon)));   // (Batch, C)
+        // 2·n as n + n: exactly the same number, without a constant operand.
+        T dice = o.Div(o.Add(numerator, numerator), o.Add(denominator, c.Number(Epsilon)));   // (Batch, C)
         if (weights is not null) dice = o.Mul(dice, o.FromValues(weights, [1, channels], c.DType));
         if (c.Bool(EmptyNan))
         {

@@ -168,13 +168,12 @@ internal sealed class SparseCategoricalCrossentropyLoss : ILossFunction
         T checkedLabels = ignoreClass is { } ignored
             ? o.Where(o.Compare(CompareOp.Equal, labels, o.Scalar(ignored, dtype)), o.Scalar(0, dtype), labels)
             : labels;
-        var parts = new List<T>
-        {
-            o.Reshape(o.Reduce(ReduceOp.Min, checkedLabels, null, keepDims: false), [1]),
-            o.Reshape(o.Reduce(ReduceOp.Max, checkedLabels, null, keepDims: false), [1]),
-        };
+        // Rank-1 labels (the usual (Batch,)) reduced with keepDims are already of shape [1]: no reshape (on torch each
+        // reshape is one more native tensor per call).
+        T Whole(ReduceOp op, T x) => o.RankOf(x) == 1 ? o.Reduce(op, x, null, keepDims: true) : o.Reshape(o.Reduce(op, x, null, keepDims: false), [1]);
+        var parts = new List<T> { Whole(ReduceOp.Min, checkedLabels), Whole(ReduceOp.Max, checkedLabels) };
         if (dtype.IsFloatingPoint())
-            parts.Add(o.Reshape(o.Reduce(ReduceOp.Max, o.Cast(o.Compare(CompareOp.NotEqual, checkedLabels, o.Unary(UnaryOp.Floor, checkedLabels)), dtype), null, false), [1]));
+            parts.Add(Whole(ReduceOp.Max, o.Cast(o.Compare(CompareOp.NotEqual, checkedLabels, o.Unary(UnaryOp.Floor, checkedLabels)), dtype)));
         double[] v = o.ToHost(o.Concat(parts, 0));
         return !(v[0] >= 0 && v[1] < classes && (v.Length < 3 || v[2] == 0));   // NaN fails the comparisons
     }
