@@ -22,6 +22,8 @@ public sealed partial class NumericsOps<T>
         if (!meanOverAll && normalized != shape.Length - 1) return null;
         if (!(parameters.Gamma >= 0) || !double.IsFinite(parameters.Gamma) || parameters.Alpha is double a && !double.IsFinite(a)) return null;
         bool sums = PointwiseLossParameters.Sums(kind);
+        if (kind == PointwiseLossKind.CategoricalHinge)
+            return normalized == shape.Length - 1 ? CategoricalHinge(TensorData.Read(output), TensorData.Read(target), shape, meanOverAll) : null;
         return kind switch
         {
             PointwiseLossKind.BinaryCrossentropy => Pointwise(new BinaryCrossentropyFunction<T>(parameters.LabelSmoothing, parameters.FromLogits)),
@@ -48,5 +50,18 @@ public sealed partial class NumericsOps<T>
             for (int row = 0; row < loss.Length; row++) loss[row] = T.CreateTruncating(sums ? rowSums[row] : rowSums[row] / layout.Classes);
             return Create(loss, Shapes.Without(shape, normalized));
         }
+    }
+
+    /// <summary>Categorical hinge per row of the last axis (<see cref="CategoricalHingeKernel{T}"/>), or the mean of
+    /// the rows' values (each rounded to T first, as the composed per-sample values are).</summary>
+    private Tensor<T> CategoricalHinge(ReadOnlySpan<T> p, ReadOnlySpan<T> y, long[] shape, bool meanOverAll)
+    {
+        var layout = RowLayout.Around(shape, shape.Length - 1);
+        var loss = new T[layout.Rows];
+        CategoricalHingeKernel<T>.Rows(p, y, loss, layout);
+        if (!meanOverAll) return Create(loss, Shapes.Without(shape, shape.Length - 1));
+        double total = 0;
+        foreach (T value in loss) total += double.CreateTruncating(value);
+        return Tensor.Create([T.CreateTruncating(total / loss.Length)], [1]);
     }
 }

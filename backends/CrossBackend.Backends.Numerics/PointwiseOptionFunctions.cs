@@ -155,3 +155,65 @@ internal static class HingeLabels<T> where T : unmanaged, IFloatingPointIeee754<
         return true;
     }
 }
+
+/// <summary>
+/// Keras's categorical hinge on rows of the last axis in one pass: neg = max((1 − y)·p) in T (NaN propagated, as the
+/// composed Max), pos = Σ y·p accumulated in double and rounded to T (the composed Dot's policy), then
+/// max(neg − pos + 1, 0) in T.
+/// </summary>
+internal static class CategoricalHingeKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public static void Rows(ReadOnlySpan<T> p, ReadOnlySpan<T> y, T[] loss, RowLayout layout)
+    {
+        int columns = layout.Classes;
+        unsafe
+        {
+            fixed (T* pp = p, py = y)
+            {
+                nint pAddress = (nint)pp, yAddress = (nint)py;
+                layout.ForEachChunk((first, end) =>
+                {
+                    for (int row = first; row < end; row++)
+                        loss[row] = Row(new ReadOnlySpan<T>((T*)pAddress + (long)row * columns, columns),
+                            new ReadOnlySpan<T>((T*)yAddress + (long)row * columns, columns));
+                });
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static T Row(ReadOnlySpan<T> p, ReadOnlySpan<T> y)
+    {
+        int width = Vector<T>.Count, n = p.Length, i = 0;
+        Vector<double> dot = Vector<double>.Zero;
+        Vector<T> largest = new(T.NegativeInfinity);
+        bool nan = false;
+        for (; i <= n - width; i += width)
+        {
+            Vector<T> pv = new(p.Slice(i, width)), yv = new(y.Slice(i, width));
+            Vector<T> wrong = (Vector<T>.One - yv) * pv;
+            nan |= !Vector.EqualsAll(wrong, wrong);
+            largest = Vector.Max(largest, wrong);
+            Vector<T> products = yv * pv;
+            if (typeof(T) == typeof(double)) dot += Vector.As<T, double>(products);
+            else
+            {
+                Vector.Widen(Vector.As<T, float>(products), out Vector<double> low, out Vector<double> high);
+                dot += low + high;
+            }
+        }
+        T neg = T.NegativeInfinity;
+        for (int lane = 0; lane < width; lane++) neg = T.Max(neg, largest[lane]);
+        double pos = Vector.Sum(dot);
+        for (; i < n; i++)
+        {
+            T wrong = (T.One - y[i]) * p[i];
+            nan |= T.IsNaN(wrong);
+            neg = T.Max(neg, wrong);
+            pos += double.CreateTruncating(y[i] * p[i]);
+        }
+        if (nan) return T.NaN;
+        T margin = neg - T.CreateTruncating(pos) + T.One;
+        return T.IsNaN(margin) ? margin : T.Max(margin, T.Zero);
+    }
+}

@@ -43,6 +43,7 @@ public sealed partial class TorchEngine
                 PointwiseLossKind.KLDivergence => KLDivergence(target, output, axis, rows, meanOverAll),
                 PointwiseLossKind.HingeKerasLabels => KerasHinge(target, output, axis, meanOverAll, squared: false),
                 PointwiseLossKind.SquaredHingeKerasLabels => KerasHinge(target, output, axis, meanOverAll, squared: true),
+                PointwiseLossKind.CategoricalHinge => CategoricalHinge(target, output, axis, meanOverAll),
                 _ => null,
             };
         }
@@ -175,6 +176,17 @@ public sealed partial class TorchEngine
         margin.mul_(output).neg_().add_(1).clamp_min_(0);
         if (squared) margin.pow_(2);
         return Mean(margin, axis, meanOverAll);
+    }
+
+    /// <summary>max(max((p − y·p)) − Σ y·p + 1, 0) per row ((1 − y)·p spelled p − y·p, exact for hard labels), in
+    /// one B×C temporary: four native tensors, as the hand-written code.</summary>
+    private static Tensor CategoricalHinge(Tensor target, Tensor output, int axis, bool meanOverAll)
+    {
+        using Tensor products = target.mul(output);
+        using Tensor positive = products.sum([axis]);
+        Tensor perSample = products.neg_().add_(output).amax([axis]).sub_(positive).add_(1).clamp_min_(0);
+        if (!meanOverAll) return perSample;
+        using (perSample) return perSample.mean();
     }
 
     /// <summary>The mean along the axis (or over every element) of a temporary, which is disposed.</summary>

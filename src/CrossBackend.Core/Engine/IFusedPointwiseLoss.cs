@@ -67,6 +67,10 @@ public enum PointwiseLossKind
 
     /// <summary>max(1 − y·p, 0)² with the label conversion of <see cref="HingeKerasLabels"/> (<c>squared_hinge</c>).</summary>
     SquaredHingeKerasLabels,
+
+    /// <summary><b>Per row</b>: max(max((1 − y)·p) − Σ y·p + 1, 0) along the axis, the largest wrong score against the
+    /// true one (<c>categorical_hinge</c>).</summary>
+    CategoricalHinge,
 }
 
 /// <summary>

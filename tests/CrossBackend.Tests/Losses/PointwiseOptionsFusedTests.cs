@@ -3,7 +3,7 @@ using CrossBackend.Testing;
 namespace CrossBackend.Tests;
 
 /// <summary>
-/// The fused crossentropy, focal, KL and Keras-label hinge kernels (<see cref="PointwiseLossParameters"/> kinds) held
+/// The fused crossentropy, focal, KL, Keras-label hinge and categorical hinge kernels (<see cref="PointwiseLossParameters"/> kinds) held
 /// to the composed definitions of the losses that use them: every option that reaches a kernel (label smoothing,
 /// logits, γ including 0 and non-integer, class balancing, one α, focal_loss's normalisation and sample reductions),
 /// soft and hard labels, probabilities at and beyond the ε clip, hinge labels that are and are not all in {0, 1},
@@ -39,6 +39,8 @@ public sealed class PointwiseOptionsFusedTests(ITensorEngine engine)
         ("hinge", new(), Data.HingeSigned),
         ("squared_hinge", new(), Data.HingeBinary),
         ("squared_hinge", new(), Data.HingeSigned),
+        ("categorical_hinge", new(), Data.Distributions),
+        ("categorical_hinge", new(), Data.HingeSigned),
     ];
 
     private static readonly (int Rows, int Columns)[] Shapes = [(6, 7), (3, 37), (130, 300)];
@@ -125,7 +127,7 @@ public sealed class PointwiseOptionsFusedTests(ITensorEngine engine)
         }
     }
 
-    /// <summary>The element-wise kinds (no row dependence), which an engine offering the interface serves for the
+    /// <summary>The element-wise kinds (and categorical hinge's row maximum), which an engine offering the interface serves for the
     /// ordinary case: so the comparisons above run the kernel there. The kernel's per-sample values equal the loss's
     /// composed reduction-none values, its mean their mean.</summary>
     [TestCase(PointwiseLossKind.BinaryCrossentropy, "binary_crossentropy", Data.Probabilities)]
@@ -133,6 +135,7 @@ public sealed class PointwiseOptionsFusedTests(ITensorEngine engine)
     [TestCase(PointwiseLossKind.KLDivergence, "kl_divergence", Data.Distributions)]
     [TestCase(PointwiseLossKind.HingeKerasLabels, "hinge", Data.HingeBinary)]
     [TestCase(PointwiseLossKind.SquaredHingeKerasLabels, "squared_hinge", Data.HingeSigned)]
+    [TestCase(PointwiseLossKind.CategoricalHinge, "categorical_hinge", Data.Distributions)]
     public void KernelServesTheOrdinaryCase(PointwiseLossKind kind, string loss, Data data)
     {
         int use = Array.FindIndex(Uses, u => u.Loss == loss && u.Data == data && u.Options.Count == 0);
