@@ -39,6 +39,38 @@ public enum PointwiseLossKind
 
     /// <summary>max(1 − y·p, 0)² on labels already signed (±1) by the loss (<c>squared_hinge</c>).</summary>
     SquaredHinge,
+
+    // The kinds below take a PointwiseLossParameters (the overload with it) and y_true as the loss received it.
+
+    /// <summary>−(y·log p + (1 − y)·log(1 − p)), p clipped to [ε, 1 − ε], or with FromLogits the stable
+    /// max(x, 0) − x·y + log(1 + exp(−|x|)); y smoothed first (<c>binary_crossentropy</c>).</summary>
+    BinaryCrossentropy,
+
+    /// <summary>(1 − p_t)^γ·bce (· α_t when Alpha is given), Keras's: p = sigmoid(x) with FromLogits, bce on p clipped,
+    /// p_t from the unclipped p, y smoothed first (<c>binary_focal_crossentropy</c>).</summary>
+    BinaryFocalCrossentropy,
+
+    /// <summary><b>Summed</b> along the axis: α·(1 − p)^γ·(−y·log p) with p = softmax(x) (FromLogits) or x, renormalised
+    /// along the axis (p / Σp) and clipped to [ε, 1 − ε]; y smoothed by ls/C (<c>categorical_focal_crossentropy</c>).</summary>
+    CategoricalFocalCrossentropy,
+
+    /// <summary><b>Summed</b> along the axis: α_t·(1 − p_t)^γ·bce as <see cref="BinaryFocalCrossentropy"/> with Alpha,
+    /// each sample divided by max(Σ y, 1) when Normalize (FastEstimator's <c>focal_loss</c>, shape_reduction 'sum').</summary>
+    FocalLoss,
+
+    /// <summary><b>Summed</b> along the axis: y·log(y / p), y and p clipped to [ε, 1] (<c>kl_divergence</c>).</summary>
+    KLDivergence,
+
+    /// <summary>max(1 − y·p, 0) with Keras's label conversion done by the kernel: when every element of y is 0 or 1,
+    /// y is read as 2y − 1 (<c>hinge</c>).</summary>
+    HingeKerasLabels,
+
+    /// <summary>max(1 − y·p, 0)² with the label conversion of <see cref="HingeKerasLabels"/> (<c>squared_hinge</c>).</summary>
+    SquaredHingeKerasLabels,
+
+    /// <summary><b>Per row</b>: max(max((1 − y)·p) − Σ y·p + 1, 0) along the axis, the largest wrong score against the
+    /// true one (<c>categorical_hinge</c>).</summary>
+    CategoricalHinge,
 }
 
 /// <summary>
@@ -62,4 +94,10 @@ public interface IFusedPointwiseLoss<TTensor> where TTensor : class
     /// <param name="axis">The axis averaged over (negative counts from the end).</param>
     /// <param name="meanOverAll">Return the mean over every element instead of the per-sample means.</param>
     TTensor? PointwiseLoss(PointwiseLossKind kind, double parameter, TTensor target, TTensor output, int axis, bool meanOverAll);
+
+    /// <summary>As the other overload, for the kinds that take several options (or none): the mean along the axis, or
+    /// the sum for the kinds documented as summed (the per-sample loss; with <paramref name="meanOverAll"/> the mean of
+    /// those per-sample values). The default declines every case.</summary>
+    TTensor? PointwiseLoss(PointwiseLossKind kind, PointwiseLossParameters parameters, TTensor target, TTensor output, int axis,
+        bool meanOverAll) => null;
 }

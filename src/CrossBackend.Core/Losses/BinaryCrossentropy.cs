@@ -78,6 +78,9 @@ internal sealed class BinaryCrossentropyLoss : ILossFunction
         ITensorOps<T> o = c.Ops;
         double smoothing = c.Number(LossOption.LabelSmoothing);
         double[]? table = c.ClassWeightTable(2);
+        if (table is null && PointwiseFused.Try(c, PointwiseLossKind.BinaryCrossentropy,
+                new PointwiseLossParameters(LabelSmoothing: smoothing, FromLogits: c.Bool(LossOption.FromLogits))) is { } fused)
+            return fused;
         T y = smoothing > 0 ? o.Add(o.Mul(c.Target, 1 - smoothing), 0.5 * smoothing) : c.Target;
         T elementwise = Elementwise(c, y, c.YPred, c.Bool(LossOption.FromLogits));
         // FastEstimator's class weights: looked up by the target value (0 or 1), element-wise, before the mean.

@@ -116,8 +116,14 @@ internal sealed class BinaryFocalCrossentropyLoss : ILossFunction
     {
         c.RequireSameShape();
         bool balanced = c.Bool(ApplyClassBalancing);
+        if (PointwiseFused.Try(c, PointwiseLossKind.BinaryFocalCrossentropy, Parameters(c, balanced ? c.Number(FocalOptions.Alpha) : null)) is { } fused)
+            return fused;
         return new(c.Ops.Mean(Elementwise(c, balanced ? c.Number(FocalOptions.Alpha) : null), c.Axis));
     }
+
+    /// <summary>The fused kernel's options for <see cref="Elementwise{T}"/> with <paramref name="alpha"/>.</summary>
+    public static PointwiseLossParameters Parameters<T>(LossContext<T> c, double? alpha) where T : class =>
+        new(c.Number(FocalOptions.Gamma), alpha, c.Number(LossOption.LabelSmoothing), c.Bool(LossOption.FromLogits));
 
     /// <summary>
     /// The element-wise binary focal crossentropy (Keras 3): labels smoothed, logits through a sigmoid, the

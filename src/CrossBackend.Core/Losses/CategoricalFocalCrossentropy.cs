@@ -129,6 +129,10 @@ internal sealed class CategoricalFocalCrossentropyLoss : ILossFunction
         int axis = c.Axis;
         double smoothing = c.Number(LossOption.LabelSmoothing);
         double gamma = c.Number(FocalOptions.Gamma);
+        // The fused kernel takes one α for every class (a per-class list is composed).
+        if (c.Value(Alpha) is double one && PointwiseFused.Try(c, PointwiseLossKind.CategoricalFocalCrossentropy,
+                new PointwiseLossParameters(gamma, one, smoothing, c.Bool(LossOption.FromLogits))) is { } fused)
+            return fused;
         T alpha = AlphaTensor(c, axis);
         T y = smoothing > 0 ? o.Add(o.Mul(c.Target, 1 - smoothing), smoothing / c.Classes) : c.Target;
         T probabilities = c.Bool(LossOption.FromLogits) ? o.Softmax(c.YPred, axis) : c.YPred;

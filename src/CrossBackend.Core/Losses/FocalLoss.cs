@@ -124,6 +124,14 @@ internal sealed class FocalLossLoss : ILossFunction
                 "weights; weigh the per-element result (shape_reduction='none', sample_reduction='none') yourself. " +
                 "Received: sampleWeights=a tensor", "sampleWeights");
         ITensorOps<T> o = c.Ops;
+        // The fused kernel: rank 2 (the one inner axis is the class axis), shape_reduction 'sum', the batch mean or
+        // per sample.
+        string sampleReduction = c.Choice(SampleReduction);
+        if (c.Pred.Rank == 2 && c.Choice(ShapeReduction) == "sum" && sampleReduction is "mean" or "none"
+            && PointwiseFused.Kernel(c, PointwiseLossKind.FocalLoss,
+                BinaryFocalCrossentropyLoss.Parameters(c, c.Number(FocalOptions.Alpha)) with { Normalize = c.Bool(Normalize) },
+                meanOverAll: sampleReduction == "mean") is { } fused)
+            return new(fused, Reduced: true);
         T loss = BinaryFocalCrossentropyLoss.Elementwise(c, c.Number(FocalOptions.Alpha));
         int[] inner = Enumerable.Range(1, c.Pred.Rank - 1).ToArray();
         if (c.Bool(Normalize))

@@ -56,7 +56,8 @@ internal sealed class HingeLoss : ILossFunction
     public LossTerms<T> Compute<T>(LossContext<T> c) where T : class
     {
         c.RequireSameShape();
-        if (PointwiseFused.Try(c, PointwiseLossKind.Hinge, target: () => SignedLabels(c)) is { } fused) return fused;
+        // The kernel converts the labels itself (one check instead of the composed compare-and-reduce).
+        if (PointwiseFused.Try(c, PointwiseLossKind.HingeKerasLabels, default) is { } fused) return fused;
         return new(c.Ops.Mean(Margin(c), c.Axis));
     }
 

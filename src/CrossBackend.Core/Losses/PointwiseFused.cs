@@ -22,4 +22,19 @@ internal static class PointwiseFused
         T? loss = fused.PointwiseLoss(kind, parameter, target is null ? c.Target : target(), c.YPred, c.Axis, mean);
         return loss is null ? null : new LossTerms<T>(loss, Reduced: mean);
     }
+
+    /// <summary>The fused loss terms of a kind with several options (<see cref="PointwiseLossParameters"/>) on
+    /// <see cref="LossContext{T}.Target"/>, or null as above.</summary>
+    public static LossTerms<T>? Try<T>(LossContext<T> c, PointwiseLossKind kind, PointwiseLossParameters parameters) where T : class
+    {
+        if (c.Axes.Length != 1) return null;
+        bool mean = c.Tensor(LossOption.SampleWeights) is null && c.Reduction is Reduction.SumOverBatchSize or Reduction.WeightedMean;
+        T? loss = Kernel(c, kind, parameters, mean);
+        return loss is null ? null : new LossTerms<T>(loss, Reduced: mean);
+    }
+
+    /// <summary>The engine's kernel along <see cref="LossContext{T}.Axis"/> (per sample, or the mean of the per-sample
+    /// values), or null when the engine has none or declines.</summary>
+    public static T? Kernel<T>(LossContext<T> c, PointwiseLossKind kind, PointwiseLossParameters parameters, bool meanOverAll) where T : class =>
+        c.Ops is IFusedPointwiseLoss<T> fused ? fused.PointwiseLoss(kind, parameters, c.Target, c.YPred, c.Axis, meanOverAll) : null;
 }

@@ -203,7 +203,8 @@ public sealed class PointwiseFusedTests(ITensorEngine engine)
     private object? Kernel(PointwiseLossKind kind, double parameter, object target, object output, int axis, bool meanOverAll)
     {
         Type fused = typeof(IFusedPointwiseLoss<>).MakeGenericType(output.GetType());
-        return fused.GetMethod(nameof(IFusedPointwiseLoss<object>.PointwiseLoss))!
+        return fused.GetMethod(nameof(IFusedPointwiseLoss<object>.PointwiseLoss),
+                [typeof(PointwiseLossKind), typeof(double), output.GetType(), output.GetType(), typeof(int), typeof(bool)])!
             .Invoke(engine.OpsFor(output.GetType()), [kind, parameter, target, output, axis, meanOverAll]);
     }
 }

@@ -1,0 +1,67 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using CrossBackend;
+
+namespace CrossBackend.Backends.Numerics;
+
+/// <summary>The fused crossentropy, binary focal, KL and Keras-label hinge losses (<see cref="PointwiseLossParameters"/>
+/// kinds) on <see cref="PointwiseLossKernel{T}"/>: one pass over both inputs (the hinge kinds read y_true once more
+/// to check Keras's "every label is 0 or 1", stopping at the first other label).</summary>
+public sealed partial class NumericsOps<T>
+{
+    /// <inheritdoc/>
+    /// <remarks>Declined as the other overload, plus the kinds whose per-element value depends on its row
+    /// (categorical focal's renormalisation, focal_loss's positives): their composed paths are already one pass per
+    /// op on this engine.</remarks>
+    public Tensor<T>? PointwiseLoss(PointwiseLossKind kind, PointwiseLossParameters parameters, Tensor<T> target, Tensor<T> output, int axis, bool meanOverAll)
+    {
+        long[] shape = ShapeOf(output, nameof(output));
+        if (shape.Length == 0 || !ShapeOf(target, nameof(target)).AsSpan().SequenceEqual(shape) || Shapes.Count(shape) == 0) return null;
+        if (axis < -shape.Length || axis >= shape.Length) return null;
+        int normalized = NormalizedAxis(axis, shape.Length);
+        if (!meanOverAll && normalized != shape.Length - 1) return null;
+        if (!(parameters.Gamma >= 0) || !double.IsFinite(parameters.Gamma) || parameters.Alpha is double a && !double.IsFinite(a)) return null;
+        bool sums = PointwiseLossParameters.Sums(kind);
+        if (kind == PointwiseLossKind.CategoricalHinge)
+            return normalized == shape.Length - 1 ? CategoricalHinge(TensorData.Read(output), TensorData.Read(target), shape, meanOverAll) : null;
+        return kind switch
+        {
+            PointwiseLossKind.BinaryCrossentropy => Pointwise(new BinaryCrossentropyFunction<T>(parameters.LabelSmoothing, parameters.FromLogits)),
+            PointwiseLossKind.BinaryFocalCrossentropy => Pointwise(new BinaryFocalFunction<T>(parameters)),
+            PointwiseLossKind.KLDivergence => Pointwise(new KLDivergenceFunction<T>()),
+            PointwiseLossKind.HingeKerasLabels => Pointwise(new KerasHingeFunction<T>(squared: false, HingeLabels<T>.AllZeroOrOne(TensorData.Read(target)))),
+            PointwiseLossKind.SquaredHingeKerasLabels => Pointwise(new KerasHingeFunction<T>(squared: true, HingeLabels<T>.AllZeroOrOne(TensorData.Read(target)))),
+            _ => null,
+        };
+
+        // One kind's kernel: the per-sample mean (or sum) along the last axis, or the mean of those over the samples.
+        Tensor<T> Pointwise<TF>(TF f) where TF : struct, IPointwiseFunction<T>
+        {
+            ReadOnlySpan<T> p = TensorData.Read(output), y = TensorData.Read(target);
+            if (meanOverAll)
+            {
+                double total = PointwiseLossKernel<T>.Total(p, y, f);
+                return Tensor.Create([T.CreateTruncating(sums ? total / (p.Length / shape[normalized]) : total / p.Length)], [1]);
+            }
+            var layout = RowLayout.Around(shape, normalized);
+            var rowSums = new double[layout.Rows];
+            PointwiseLossKernel<T>.RowSums(p, y, rowSums, layout, f);
+            var loss = new T[layout.Rows];
+            for (int row = 0; row < loss.Length; row++) loss[row] = T.CreateTruncating(sums ? rowSums[row] : rowSums[row] / layout.Classes);
+            return Create(loss, Shapes.Without(shape, normalized));
+        }
+    }
+
+    /// <summary>Categorical hinge per row of the last axis (<see cref="CategoricalHingeKernel{T}"/>), or the mean of
+    /// the rows' values (each rounded to T first, as the composed per-sample values are).</summary>
+    private Tensor<T> CategoricalHinge(ReadOnlySpan<T> p, ReadOnlySpan<T> y, long[] shape, bool meanOverAll)
+    {
+        var layout = RowLayout.Around(shape, shape.Length - 1);
+        var loss = new T[layout.Rows];
+        CategoricalHingeKernel<T>.Rows(p, y, loss, layout);
+        if (!meanOverAll) return Create(loss, Shapes.Without(shape, shape.Length - 1));
+        double total = 0;
+        foreach (T value in loss) total += double.CreateTruncating(value);
+        return Tensor.Create([T.CreateTruncating(total / loss.Length)], [1]);
+    }
+}

@@ -1,0 +1,205 @@
+using System.Runtime.InteropServices;
+using CrossBackend;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CrossBackend.Backends.Torch;
+
+/// <summary>
+/// The fused crossentropy, focal, KL and Keras-label hinge losses (<see cref="PointwiseLossParameters"/> kinds): at
+/// most as many native tensors as the benchmarks' hand-written TorchSharp code (<c>LossCatalogueCases.HandWritten</c>)
+/// for the same maths, by working in place on one or two B×C temporaries.
+/// </summary>
+/// <remarks>
+/// <para>Declined (null, the core composes the loss): autograd (the chains overwrite tensors autograd would save),
+/// float16/bfloat16, inputs of different shapes or dtypes, and <c>binary_cross_entropy</c> refusing its input
+/// (libtorch checks p and y in [0, 1]; NaN fails that check, so NaN inputs take the composed path).</para>
+/// <para>Rounding, within the dtype's tolerance of the composed definitions (PointwiseFusedTests): the binary kinds'
+/// crossentropy is libtorch's, log1p(−p) for log(1 − p); the focal 1 − p_t is p + y·(1 − 2p) (Keras spells it
+/// 1 − (y·p + (1 − y)·(1 − p)): equal for hard labels, both about one unit of 1's last place off for soft ones);
+/// constant factors (α, −1, 1/B) are applied once to the sums; KL's y / p is y·(1 / p).</para>
+/// </remarks>
+public sealed partial class TorchEngine
+{
+    /// <inheritdoc/>
+    public Tensor? PointwiseLoss(PointwiseLossKind kind, PointwiseLossParameters parameters, Tensor target, Tensor output, int axis, bool meanOverAll)
+    {
+        if (target.dtype != output.dtype || output.dtype is not (ScalarType.Float32 or ScalarType.Float64)) return null;
+        if (!target.shape.AsSpan().SequenceEqual(output.shape) || output.numel() == 0) return null;
+        int rank = output.shape.Length;
+        if (rank == 0 || axis < -rank || axis >= rank) return null;
+        if (torch.is_grad_enabled() && (output.requires_grad || target.requires_grad)) return null;
+        if (!(parameters.Gamma >= 0) || parameters.Alpha is double a && !double.IsFinite(a)) return null;
+        if (axis < 0) axis += rank;
+        long rows = output.numel() / output.shape[axis];
+        try
+        {
+            return kind switch
+            {
+                PointwiseLossKind.BinaryCrossentropy => BinaryCrossentropy(parameters, target, output, axis, meanOverAll),
+                PointwiseLossKind.BinaryFocalCrossentropy => MeanOf(BinaryFocal(parameters, target, output), axis, meanOverAll),
+                PointwiseLossKind.FocalLoss => FocalLoss(parameters, target, output, axis, meanOverAll),
+                PointwiseLossKind.CategoricalFocalCrossentropy => CategoricalFocal(parameters, target, output, axis, rows, meanOverAll),
+                PointwiseLossKind.KLDivergence => KLDivergence(target, output, axis, rows, meanOverAll),
+                PointwiseLossKind.HingeKerasLabels => KerasHinge(target, output, axis, meanOverAll, squared: false),
+                PointwiseLossKind.SquaredHingeKerasLabels => KerasHinge(target, output, axis, meanOverAll, squared: true),
+                PointwiseLossKind.CategoricalHinge => CategoricalHinge(target, output, axis, meanOverAll),
+                _ => null,
+            };
+        }
+        catch (ExternalException)
+        {
+            // libtorch's binary_cross_entropy refuses p or y outside [0, 1] (NaN included): the composed path has no
+            // such check and is the definition.
+            return null;
+        }
+    }
+
+    /// <summary>y·(1 − ls) + ls·<paramref name="share"/>, or y itself without smoothing (then not to be disposed).</summary>
+    private static Tensor Smoothed(Tensor target, double smoothing, double share) =>
+        smoothing > 0 ? target.mul(1 - smoothing).add_(smoothing * share) : target;
+
+    private static Tensor? BinaryCrossentropy(PointwiseLossParameters o, Tensor target, Tensor output, int axis, bool meanOverAll)
+    {
+        Tensor y = Smoothed(target, o.LabelSmoothing, 0.5);
+        try
+        {
+            var reduction = meanOverAll ? nn.Reduction.Mean : nn.Reduction.None;
+            // max(x, 0) − x·y + log(1 + exp(−|x|)) is libtorch's own stable form.
+            if (o.FromLogits)
+                return Functional(nn.functional.binary_cross_entropy_with_logits(output, y, reduction: reduction), axis, meanOverAll);
+            using Tensor p = output.clamp(Epsilon, 1 - Epsilon);
+            // After the clip the log never reaches libtorch's −100 floor.
+            return Functional(nn.functional.binary_cross_entropy(p, y, reduction: reduction), axis, meanOverAll);
+        }
+        finally
+        {
+            if (!ReferenceEquals(y, target)) y.Dispose();
+        }
+    }
+
+    /// <summary>A functional's result: already the mean over every element, or per element (averaged here).</summary>
+    private static Tensor Functional(Tensor loss, int axis, bool meanOverAll)
+    {
+        if (meanOverAll) return loss;
+        using (loss) return loss.mean([axis]);
+    }
+
+    /// <summary>Keras's binary focal crossentropy per element (α_t applied when Alpha is given): four native tensors,
+    /// the result included (five with logits, six with smoothing).</summary>
+    private static Tensor BinaryFocal(PointwiseLossParameters o, Tensor target, Tensor output)
+    {
+        Tensor y = Smoothed(target, o.LabelSmoothing, 0.5);
+        Tensor p = o.FromLogits ? output.sigmoid() : output;
+        try
+        {
+            using Tensor clipped = p.clamp(Epsilon, 1 - Epsilon);
+            Tensor focal = nn.functional.binary_cross_entropy(clipped, y, reduction: nn.Reduction.None);
+            if (o.Gamma != 0)
+            {
+                // (1 − p_t)^γ from the unclipped p, times the crossentropy.
+                using Tensor bce = focal;
+                focal = p.mul(-2).add_(1).mul_(y).add_(p).pow_(o.Gamma).mul_(bce);
+            }
+            // α_t = (1 − α) + y·(2α − 1), built in the clipped p's (no longer needed) memory.
+            if (o.Alpha is double alpha) focal.mul_(clipped.copy_(y).mul_(2 * alpha - 1).add_(1 - alpha));
+            return focal;
+        }
+        finally
+        {
+            if (!ReferenceEquals(y, target)) y.Dispose();
+            if (!ReferenceEquals(p, output)) p.Dispose();
+        }
+    }
+
+    /// <summary>FastEstimator's focal_loss (shape_reduction 'sum'): each sample's sum, divided by max(Σ y, 1) when
+    /// normalising (the unsmoothed y, as FastEstimator does), then the batch mean or per sample.</summary>
+    private static Tensor FocalLoss(PointwiseLossParameters o, Tensor target, Tensor output, int axis, bool meanOverAll)
+    {
+        using Tensor focal = BinaryFocal(o, target, output);
+        Tensor perSample = focal.sum([axis]);
+        if (o.Normalize)
+        {
+            using Tensor positives = target.sum([axis]);
+            perSample.div_(positives.clamp_min_(1));
+        }
+        if (!meanOverAll) return perSample;
+        using (perSample) return perSample.mean();
+    }
+
+    /// <summary>Keras's categorical focal crossentropy with one α: Σ (1 − p)^γ·log p·y along the axis, times −α once.</summary>
+    private static Tensor CategoricalFocal(PointwiseLossParameters o, Tensor target, Tensor output, int axis, long rows, bool meanOverAll)
+    {
+        Tensor y = Smoothed(target, o.LabelSmoothing, 1.0 / output.shape[axis]);
+        Tensor probabilities = o.FromLogits ? output.softmax(axis) : output;
+        try
+        {
+            Tensor p;
+            using (Tensor total = probabilities.sum([axis], keepdim: true)) p = probabilities.div(total);
+            using (p)
+            {
+                using Tensor log = p.clamp_(Epsilon, 1 - Epsilon).log();
+                Tensor terms = o.Gamma == 0 ? log : p.neg_().add_(1).pow_(o.Gamma).mul_(log);
+                terms.mul_(y);
+                return Sum(terms, axis, rows, meanOverAll).mul_(-(o.Alpha ?? 1));
+            }
+        }
+        finally
+        {
+            if (!ReferenceEquals(y, target)) y.Dispose();
+            if (!ReferenceEquals(probabilities, output)) probabilities.Dispose();
+        }
+    }
+
+    /// <summary>Σ y·log(y·(1 / p)) along the axis, y and p clipped to [ε, 1]: three native tensors.</summary>
+    private static Tensor KLDivergence(Tensor target, Tensor output, int axis, long rows, bool meanOverAll)
+    {
+        using Tensor y = target.clamp(Epsilon, 1);
+        using Tensor terms = output.clamp(Epsilon, 1);
+        terms.reciprocal_().mul_(y).log_().mul_(y);
+        return Sum(terms, axis, rows, meanOverAll);
+    }
+
+    /// <summary>
+    /// Keras's hinge with its label conversion in one temporary: y·(y − 1) is exactly 0 where y is 0 or 1 (also for
+    /// the smallest subnormal y, libtorch not flushing them) and not 0 elsewhere (NaN included), so "no element of it
+    /// is nonzero" is Keras's "every label is 0 or 1"; the same memory then holds the signed labels and the margins.
+    /// Three native tensors against the hand-written check's six.
+    /// </summary>
+    private static Tensor KerasHinge(Tensor target, Tensor output, int axis, bool meanOverAll, bool squared)
+    {
+        using Tensor margin = target.sub(1).mul_(target);
+        bool binary;
+        using (Tensor anyOther = margin.any()) binary = !anyOther.item<bool>();
+        margin.copy_(target);
+        if (binary) margin.mul_(2).sub_(1);
+        margin.mul_(output).neg_().add_(1).clamp_min_(0);
+        if (squared) margin.pow_(2);
+        return Mean(margin, axis, meanOverAll);
+    }
+
+    /// <summary>max(max((p − y·p)) − Σ y·p + 1, 0) per row ((1 − y)·p spelled p − y·p, exact for hard labels), in
+    /// one B×C temporary: four native tensors, as the hand-written code.</summary>
+    private static Tensor CategoricalHinge(Tensor target, Tensor output, int axis, bool meanOverAll)
+    {
+        using Tensor products = target.mul(output);
+        using Tensor positive = products.sum([axis]);
+        Tensor perSample = products.neg_().add_(output).amax([axis]).sub_(positive).add_(1).clamp_min_(0);
+        if (!meanOverAll) return perSample;
+        using (perSample) return perSample.mean();
+    }
+
+    /// <summary>The mean along the axis (or over every element) of a temporary, which is disposed.</summary>
+    private static Tensor MeanOf(Tensor perElement, int axis, bool meanOverAll)
+    {
+        using (perElement) return Mean(perElement, axis, meanOverAll);
+    }
+
+    /// <summary>The per-sample sums along the axis, or their mean over the <paramref name="rows"/> samples.</summary>
+    private static Tensor Sum(Tensor terms, int axis, long rows, bool meanOverAll)
+    {
+        if (!meanOverAll) return terms.sum([axis]);
+        Tensor total = terms.sum();
+        return total.div_(rows);
+    }
+}
