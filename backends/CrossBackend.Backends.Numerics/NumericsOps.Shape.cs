@@ -71,6 +71,7 @@ public sealed unsafe partial class NumericsOps<T>
         int rows = result.Length / inner;
         fixed (T* source = values)
         {
+            if (TryPermuteTiled(source, result, outShape, stride, axes)) return Create(result, outShape);
             nint s = (nint)source;
             ForEachRows(rows, inner, (first, end) =>
             {

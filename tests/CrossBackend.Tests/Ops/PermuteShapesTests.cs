@@ -1,0 +1,58 @@
+using CrossBackend.Testing;
+
+namespace CrossBackend.Tests.Ops;
+
+/// <summary>
+/// <see cref="Backend.Permute{T}"/> on every engine against index arithmetic written here, on shapes large enough for
+/// the channels-last engine's blocked path (the output's last axis is not the input's: 2-D transposes, NHWC ↔ NCHW,
+/// rank 4 and 5), with lengths that are not multiples of its 32-float / 16-double blocks and axes shorter than 4 that
+/// take the row-by-row path, in float32 and float64.
+/// </summary>
+[TestFixtureSource(typeof(TestEngines), nameof(TestEngines.All))]
+public sealed class PermuteShapesTests(ITensorEngine engine)
+{
+    public static IEnumerable<TestCaseData> Cases()
+    {
+        foreach (DType dtype in new[] { DType.Float32, DType.Float64 })
+        {
+            yield return new TestCaseData(new long[] { 1000, 37 }, new[] { 1, 0 }, dtype);
+            yield return new TestCaseData(new long[] { 37, 1000 }, new[] { 1, 0 }, dtype);
+            yield return new TestCaseData(new long[] { 3, 67, 5 }, new[] { 2, 0, 1 }, dtype);
+            yield return new TestCaseData(new long[] { 2, 9, 11, 35 }, new[] { 0, 3, 1, 2 }, dtype);   // NHWC → NCHW
+            yield return new TestCaseData(new long[] { 2, 35, 9, 11 }, new[] { 0, 2, 3, 1 }, dtype);   // NCHW → NHWC
+            yield return new TestCaseData(new long[] { 3, 33, 4, 17 }, new[] { 3, 2, 1, 0 }, dtype);
+            yield return new TestCaseData(new long[] { 2, 3, 5, 7, 41 }, new[] { 4, 1, 3, 0, 2 }, dtype);
+            yield return new TestCaseData(new long[] { 200, 3 }, new[] { 1, 0 }, dtype);                 // 3 < 4: row by row
+            yield return new TestCaseData(new long[] { 0, 40 }, new[] { 1, 0 }, dtype);                  // empty
+        }
+    }
+
+    [TestCaseSource(nameof(Cases))]
+    public void MatchesIndexArithmetic(long[] shape, int[] order, DType dtype)
+    {
+        int count = (int)shape.Aggregate(1L, (a, b) => a * b);
+        double[] values = Enumerable.Range(0, count).Select(i => (i % 1013) * 0.1 - 37.3).ToArray();
+        object x = Backend.ToTensor(values, engine, dtype, shape);
+        double[] actual = engine.ToDoubleArray(Backend.Permute(x, order), out long[] actualShape);
+
+        int rank = shape.Length;
+        long[] outShape = order.Select(a => shape[a]).ToArray();
+        var inStride = new long[rank];
+        for (int d = rank - 1, s = 1; d >= 0; s *= (int)shape[d], d--) inStride[d] = s;
+        var expected = new double[count];
+        var index = new long[rank];
+        for (int n = 0; n < count; n++)
+        {
+            long rest = n, offset = 0;
+            for (int d = rank - 1; d >= 0; d--)
+            {
+                index[d] = rest % outShape[d];
+                rest /= outShape[d];
+                offset += index[d] * inStride[order[d]];
+            }
+            expected[n] = dtype == DType.Float32 ? (float)values[offset] : values[offset];
+        }
+        Assert.That(actualShape, Is.EqualTo(outShape));
+        Assert.That(actual, Is.EqualTo(expected), $"permute {string.Join(",", order)} of ({string.Join(", ", shape)}) {dtype}");
+    }
+}
