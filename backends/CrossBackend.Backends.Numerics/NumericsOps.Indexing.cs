@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 using System.Numerics.Tensors;
 using CrossBackend;
 
@@ -57,6 +58,7 @@ public sealed partial class NumericsOps<T>
     [MethodImpl(Hot)]
     private static bool GatherAlong(ReadOnlySpan<T> values, ReadOnlySpan<T> index, Span<T> result, RowLayout at, int n)
     {
+        if (at.Inner == 1 && at.Classes == 1 && Sse.IsSupported) return GatherOnePerRow(values, index, result, n);
         int inner = at.Inner;
         ref T v0 = ref MemoryMarshal.GetReference(values);
         for (int o = 0, i = 0; o < at.Outer; o++)

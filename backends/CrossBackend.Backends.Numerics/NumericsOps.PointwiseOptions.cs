@@ -10,9 +10,9 @@ namespace CrossBackend.Backends.Numerics;
 public sealed partial class NumericsOps<T>
 {
     /// <inheritdoc/>
-    /// <remarks>Declined as the other overload, plus the kinds whose per-element value depends on its row
-    /// (categorical focal's renormalisation, focal_loss's positives): their composed paths are already one pass per
-    /// op on this engine.</remarks>
+    /// <remarks>Declined as the other overload, plus focal_loss (its per-element value depends on its row's
+    /// positives: the composed path is already one pass per op on this engine). Categorical focal is its own row
+    /// kernel (NumericsOps.CategoricalFocal.cs).</remarks>
     public Tensor<T>? PointwiseLoss(PointwiseLossKind kind, PointwiseLossParameters parameters, Tensor<T> target, Tensor<T> output, int axis, bool meanOverAll)
     {
         long[] shape = ShapeOf(output, nameof(output));
@@ -24,6 +24,8 @@ public sealed partial class NumericsOps<T>
         bool sums = PointwiseLossParameters.Sums(kind);
         if (kind == PointwiseLossKind.CategoricalHinge)
             return normalized == shape.Length - 1 ? CategoricalHinge(TensorData.Read(output), TensorData.Read(target), shape, meanOverAll) : null;
+        if (kind == PointwiseLossKind.CategoricalFocalCrossentropy)
+            return normalized == shape.Length - 1 ? CategoricalFocal(parameters, target, output, shape, meanOverAll) : null;
         return kind switch
         {
             PointwiseLossKind.BinaryCrossentropy => Pointwise(new BinaryCrossentropyFunction<T>(parameters.LabelSmoothing, parameters.FromLogits)),

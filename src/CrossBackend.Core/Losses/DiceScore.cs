@@ -191,11 +191,21 @@ internal sealed class DiceScoreLoss : ILossFunction
             // of a result that does not depend on its input (the tape returns zeros; this makes torch do the same).
             p = o.Add(o.Where(o.Compare(CompareOp.Greater, p, c.Constant(threshold)), c.Constant(1), c.Constant(0)), TrackedZero(c, p));
 
-        // Σ p·y as a dot product over the spatial axes (one native call on torch for one spatial axis).
-        T numerator = o.Dot(p, y, spatial, keepDims: false);
-        T denominator = c.Bool(SoftDice)
-            ? o.Add(o.Sum(o.Square(p), spatial), o.Sum(o.Square(y), spatial))
-            : o.Add(o.Sum(p, spatial), o.Sum(y, spatial));
+        // Σ p·y as a dot product over the spatial axes (one native call on torch for one spatial axis); an engine with
+        // a fused kernel reads p and y once for the three sums.
+        T numerator, denominator;
+        if (o is IFusedDiceSums<T> fused && fused.DiceSums(p, y, spatial, c.Bool(SoftDice)) is { } sums)
+        {
+            numerator = sums.Intersection;
+            denominator = o.Add(sums.PredSum, sums.TrueSum);
+        }
+        else
+        {
+            numerator = o.Dot(p, y, spatial, keepDims: false);
+            denominator = c.Bool(SoftDice)
+                ? o.Add(o.Sum(o.Square(p), spatial), o.Sum(o.Square(y), spatial))
+                : o.Add(o.Sum(p, spatial), o.Sum(y, spatial));
+        }
         // 2·n as n + n: exactly the same number, without a constant operand.
         T dice = o.Div(o.Add(numerator, numerator), o.Add(denominator, c.Number(Epsilon)));   // (Batch, C)
         if (weights is not null) dice = o.Mul(dice, o.FromValues(weights, [1, channels], c.DType));

@@ -1,0 +1,127 @@
+using System.Numerics;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using CrossBackend;
+
+namespace CrossBackend.Backends.Numerics;
+
+/// <summary>
+/// The Dice score's three sums (<see cref="IFusedDiceSums{TTensor}"/>) in one pass: for a channels-last mask
+/// (Batch, H·W…, C) summed over the spatial axes, each (batch, spatial position) row of C contiguous values is read
+/// once and added to 3·C double accumulators (products and squares rounded to T first, as the composed
+/// Dot/Square round them; sums in double, as the engine's Reduce sums). The composed path made a product tensor and
+/// three reductions over a middle axis (reading p twice, y twice and the product once).
+/// </summary>
+public sealed partial class NumericsOps<T> : IFusedDiceSums<Tensor<T>>
+{
+    /// <summary>Elements of one parallel piece of a (batch) block; pieces' partial sums are added in piece order, so
+    /// the result does not depend on scheduling.</summary>
+    private const int DiceSumsPiece = 1 << 16;
+
+    /// <inheritdoc/>
+    /// <remarks>Served when the summed axes are one contiguous block with at least one axis kept after it (the
+    /// channels-last case); any other case (or an empty tensor) is declined.</remarks>
+    public (Tensor<T> Intersection, Tensor<T> PredSum, Tensor<T> TrueSum)? DiceSums(Tensor<T> p, Tensor<T> y, int[] axes, bool squares)
+    {
+        long[] shape = ShapeOf(p, nameof(p));
+        if (!ShapeOf(y, nameof(y)).AsSpan().SequenceEqual(shape) || axes.Length == 0 || Shapes.Count(shape) == 0) return null;
+        int[] sorted = axes.Order().ToArray();
+        if (sorted[0] < 0 || sorted[^1] >= shape.Length - 1 || sorted[^1] - sorted[0] != sorted.Length - 1 || sorted.Distinct().Count() != sorted.Length)
+            return null;
+        long outer = 1, summed = 1, inner = 1;
+        for (int d = 0; d < shape.Length; d++)
+        {
+            if (d < sorted[0]) outer *= shape[d];
+            else if (d <= sorted[^1]) summed *= shape[d];
+            else inner *= shape[d];
+        }
+        if (outer * summed * inner > int.MaxValue) return null;
+        int blocks = (int)outer, length = (int)summed, width = (int)inner;
+        // Pieces of each block's spatial rows, so that a small batch still fills the cores.
+        int rowsPerPiece = Math.Max(1, DiceSumsPiece / width), pieces = (length + rowsPerPiece - 1) / rowsPerPiece;
+        var partial = new double[(long)blocks * pieces * 3 * width];
+        unsafe
+        {
+            fixed (T* pp = TensorData.Read(p), py = TensorData.Read(y))
+            {
+                nint sp = (nint)pp, sy = (nint)py;
+                void Piece(int item)
+                {
+                    int block = item / pieces, first = item % pieces * rowsPerPiece, end = Math.Min(length, first + rowsPerPiece);
+                    long offset = ((long)block * length + first) * width;
+                    fixed (double* acc = &partial[(long)item * 3 * width])
+                        DiceSumRows((T*)sp + offset, (T*)sy + offset, end - first, width, squares, acc);
+                }
+                int items = blocks * pieces;
+                if ((long)items * rowsPerPiece * width <= 2L * DiceSumsPiece)
+                    for (int item = 0; item < items; item++) Piece(item);
+                else Parallel.For(0, items, [MethodImpl(Hot)] (item) => Piece(item));
+            }
+        }
+        var intersection = new T[blocks * width];
+        var pSum = new T[blocks * width];
+        var ySum = new T[blocks * width];
+        for (int block = 0; block < blocks; block++)
+            for (int j = 0; j < width; j++)
+            {
+                double a = 0, b = 0, c = 0;
+                for (int piece = 0; piece < pieces; piece++)
+                {
+                    long at = ((long)block * pieces + piece) * 3 * width + j;
+                    a += partial[at];
+                    b += partial[at + width];
+                    c += partial[at + 2 * width];
+                }
+                intersection[block * width + j] = T.CreateTruncating(a);
+                pSum[block * width + j] = T.CreateTruncating(b);
+                ySum[block * width + j] = T.CreateTruncating(c);
+            }
+        long[] resultShape = [.. shape[..sorted[0]], .. shape[(sorted[^1] + 1)..]];
+        return (Create(intersection, resultShape), Create(pSum, resultShape), Create(ySum, resultShape));
+    }
+
+    /// <summary>
+    /// Adds <paramref name="rows"/> rows of <paramref name="width"/> values to acc[0..w) (Σ p·y), acc[w..2w) (Σ p or
+    /// Σ p²) and acc[2w..3w) (Σ y or Σ y²). Full vectors of a row go through double vector accumulators held in
+    /// <paramref name="acc"/> (3·C doubles: L1-resident); the row's tail lanes element by element.
+    /// </summary>
+    [MethodImpl(Hot)]
+    private static unsafe void DiceSumRows(T* p, T* y, int rows, int width, bool squares, double* acc)
+    {
+        int w = Vector<T>.Count, full = Vector.IsHardwareAccelerated ? width / w * w : 0;
+        new Span<double>(acc, 3 * width).Clear();
+        double* aPY = acc, aP = acc + width, aY = acc + 2 * width;
+        for (int r = 0; r < rows; r++, p += width, y += width)
+        {
+            for (int i = 0; i < full; i += w)
+            {
+                Vector<T> pv = Vector.Load(p + i), yv = Vector.Load(y + i);
+                AddLanes(aPY + i, pv * yv);
+                AddLanes(aP + i, squares ? pv * pv : pv);
+                AddLanes(aY + i, squares ? yv * yv : yv);
+            }
+            for (int i = full; i < width; i++)
+            {
+                T a = p[i], b = y[i];
+                aPY[i] += double.CreateTruncating(a * b);
+                aP[i] += double.CreateTruncating(squares ? a * a : a);
+                aY[i] += double.CreateTruncating(squares ? b * b : b);
+            }
+        }
+    }
+
+    /// <summary>acc[0..W) += the lanes of <paramref name="values"/> in double (float32 widened, exactly).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void AddLanes(double* acc, Vector<T> values)
+    {
+        if (typeof(T) == typeof(double))
+        {
+            Vector.Store(Vector.Load(acc) + Vector.As<T, double>(values), acc);
+            return;
+        }
+        Vector.Widen(Vector.As<T, float>(values), out Vector<double> low, out Vector<double> high);
+        int half = Vector<double>.Count;
+        Vector.Store(Vector.Load(acc) + low, acc);
+        Vector.Store(Vector.Load(acc + half) + high, acc + half);
+    }
+}
