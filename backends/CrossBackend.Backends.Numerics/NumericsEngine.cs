@@ -44,7 +44,7 @@ public sealed class NumericsEngine : ITensorEngine
             DType.Float16 => TensorData.Convert<float, Half>(AsFloat()),
             DType.BFloat16 => TensorData.NarrowToBFloat16(AsFloat()),
             DType.Int32 => TensorData.Convert<double, int>(AsDouble()),
-            DType.Int64 => TensorData.Convert<double, long>(AsDouble()),
+            DType.Int64 => tensor is Tensor<float> single ? Int64Conversion.FromFloat32(single) : TensorData.Convert<double, long>(AsDouble()),
             DType.UInt8 => TensorData.Convert<double, byte>(AsDouble()),
             DType.Int8 => TensorData.Convert<double, sbyte>(AsDouble()),
             DType.Int16 => TensorData.Convert<double, short>(AsDouble()),

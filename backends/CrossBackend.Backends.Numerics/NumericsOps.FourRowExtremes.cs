@@ -53,12 +53,28 @@ public sealed unsafe partial class NumericsOps<T>
     [MethodImpl(Hot)]
     private static void ArgExtremeRows(T* p, int first, int end, int n, T[] result, bool max)
     {
+        if (max) ArgExtremeRows<NativeMax>(p, first, end, n, result);
+        else ArgExtremeRows<NativeMin>(p, first, end, n, result);
+    }
+
+    /// <summary>One instantiation per direction, each compiled on its own (not inlined into the caller): with both
+    /// directions in one body the JIT's inlining budget ran out and left the row loops of
+    /// <see cref="FourExtremes{TPick}"/> as calls to tier-0 code for many calls.</summary>
+    [MethodImpl(Hot | MethodImplOptions.NoInlining)]
+    private static void ArgExtremeRows<TPick>(T* p, int first, int end, int n, T[] result) where TPick : struct, INativePick
+    {
+        bool max = TPick.IsMax;
         int r = first;
+        bool mapped = MapsRows(n);   // see NumericsOps.FirstIndex.cs
         if (FourRowExtremes(n))
             for (; r + 4 <= end; r += 4, p += 4 * n)
             {
-                if (max ? FourExtremes<NativeMax>(p, n, out Vector256<T> extremes) : FourExtremes<NativeMin>(p, n, out extremes))
-                    for (int k = 0; k < 4; k++) result[r + k] = T.CreateTruncating(FirstEqual(p + k * n, n, extremes[k]));
+                if (FourExtremes<TPick>(p, n, out Vector256<T> extremes))
+                {
+                    if (mapped) FirstIndicesOfFour(p, n, extremes, result, r);
+                    else
+                        for (int k = 0; k < 4; k++) result[r + k] = T.CreateTruncating(FirstEqual(p + k * n, n, extremes[k]));
+                }
                 else
                     for (int k = 0; k < 4; k++) result[r + k] = T.CreateTruncating(RowIndexOfExtreme(p + k * n, n, max));
             }
@@ -67,7 +83,7 @@ public sealed unsafe partial class NumericsOps<T>
 
     /// <summary>The first index of a row of <paramref name="n"/> ≥ W values equal to <paramref name="m"/>, which
     /// is one of them and not NaN.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    [MethodImpl(Hot)]   // not inlined into the big four-row loop: without this it ran as tier-0 code for a long while
     private static int FirstEqual(T* p, int n, T m)
     {
         Vector256<T> target = Vector256.Create(m);

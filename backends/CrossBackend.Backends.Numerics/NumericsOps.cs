@@ -123,7 +123,7 @@ public sealed partial class NumericsOps<T> : ITensorOps<Tensor<T>>, IFusedCrosse
         RoundTo(0, dtype, nameof(dtype));
         if (dtype == OwnDType || (dtype == DType.Float64 && typeof(T) == typeof(float))) return x;   // exact already
         var data = GC.AllocateUninitializedArray<T>(values.Length);
-        for (int i = 0; i < data.Length; i++) data[i] = RoundTo(double.CreateTruncating(values[i]), dtype, nameof(dtype));
+        CastValues(values, data, dtype);   // NumericsOps.CastValues.cs
         return Tensor.Create(data, x.Lengths);
     }
 
