@@ -3,7 +3,7 @@ namespace CrossBackend;
 /// <summary>
 /// Optional: the three sums a Dice score divides (<c>dice_score</c>), over the same axes, in one pass over both
 /// inputs instead of a product tensor and three reductions. The composed definition is
-/// <c>Dot(p, y, axes)</c>, <c>Sum(p, axes)</c>, <c>Sum(y, axes)</c> (with <paramref name="squares"/>:
+/// <c>Dot(p, y, axes)</c>, <c>Sum(p, axes)</c>, <c>Sum(y, axes)</c> (with <c>squares</c>:
 /// <c>Sum(Square(p))</c>, <c>Sum(Square(y))</c>); a kernel gives the same numbers within the dtype's tolerance
 /// (products and squares rounded to the dtype, sums as the engine's <see cref="ITensorOps{TTensor}.Reduce"/> sums).
 /// </summary>

@@ -120,7 +120,7 @@ public sealed class CategoricalFocalFusedTests(ITensorEngine engine)
             var harness = new EngineHarness(engine);
             object output = harness.Tensor(example.YPred, [3, 37], dtype), target = harness.Tensor(example.YTrue!, [3, 37], dtype);
             Type fused = typeof(IFusedPointwiseLoss<>).MakeGenericType(output.GetType());
-            object ops = engine.OpsFor(output.GetType());
+            object? ops = engine.OpsFor(output.GetType());
             if (!fused.IsInstanceOfType(ops)) Assert.Ignore("this engine has no fused element-wise kernel: its losses are the composed ones");
             var method = fused.GetMethod(nameof(IFusedPointwiseLoss<object>.PointwiseLoss),
                 [typeof(PointwiseLossKind), typeof(PointwiseLossParameters), output.GetType(), output.GetType(), typeof(int), typeof(bool)])!;
