@@ -207,7 +207,13 @@ public static class LossCatalogueCases
             ["smooth_l1_loss"] = (x, y) => nn.functional.smooth_l1_loss(x, y!, beta: 1.0),
             // FastEstimator's huber(beta) is PyTorch's huber_loss(delta = beta).
             ["fe_huber"] = (x, y) => nn.functional.huber_loss(x, y!, delta: 1.0),
-            ["l2_regularization"] = (x, _) => linalg.vector_norm(x).pow_(2).mul_(0.5 * 0.01),   // beta = 0.01
+            // beta = 0.01. The Scalars are held by `using`: an implicit one (pow_(2)) that nothing references during the
+            // native call may be finalised by a GC on another thread mid-call ("Unknown scalar type", seen once).
+            ["l2_regularization"] = (x, _) =>
+            {
+                using Scalar two = 2.0.ToScalar(), factor = (0.5 * 0.01).ToScalar();
+                return linalg.vector_norm(x).pow_(two).mul_(factor);
+            },
             // Over every axis (Keras's default): dot products of the flattened tensors, no B×C temporary.
             ["dice"] = (x, y) =>
             {
