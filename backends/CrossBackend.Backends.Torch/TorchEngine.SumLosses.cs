@@ -152,14 +152,20 @@ public sealed partial class TorchEngine : IFusedWholeTensorLoss<Tensor>, IFusedS
         }
     }
 
-    /// <summary>−Σ y·p / (max(‖y‖, ε)·max(‖p‖, ε)) per row: libtorch's <c>cosine_similarity</c> (each side divided by
-    /// its norm floored at ε, as Keras 3's normalize), negated in place; the mean of it in a second native tensor.</summary>
+    /// <summary>−Σ y·p / (max(‖y‖, ε)·max(‖p‖, ε)) per row (each norm floored at ε, as Keras 3's normalize and
+    /// PyTorch's cosine_similarity do): the row dot products and the two row norms, combined in place; the mean in a
+    /// fourth native tensor. Not <c>nn.functional.cosine_similarity</c> (two native tensors): it measured 20–40× slower
+    /// than these four calls at (65536, 100) on this machine (it divides both B×C inputs by their norms first).</summary>
     private static Tensor? CosineSimilarity(Tensor target, Tensor output, int axis, bool meanOverAll)
     {
         // Long float32 rows: the norm's accumulation along the row is not within float32's tolerance (see ShortRow).
         if (output.dtype == ScalarType.Float32 && output.shape[axis] > ShortRow) return null;
-        Tensor similarity = nn.functional.cosine_similarity(target, output, axis, Epsilon);
-        if (!meanOverAll) return similarity.neg_();
-        using (similarity) return similarity.mean().neg_();
+        Tensor similarity = linalg.vecdot(target, output, axis);
+        using Tensor targetNorm = linalg.vector_norm(target, 2, [axis]);
+        using Tensor outputNorm = linalg.vector_norm(output, 2, [axis]);
+        using Scalar floor = Epsilon.ToScalar();
+        similarity.div_(targetNorm.clamp_min_(floor).mul_(outputNorm.clamp_min_(floor))).neg_();
+        if (!meanOverAll) return similarity;
+        using (similarity) return similarity.mean();
     }
 }
