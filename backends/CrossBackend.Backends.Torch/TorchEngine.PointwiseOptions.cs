@@ -44,6 +44,7 @@ public sealed partial class TorchEngine
                 PointwiseLossKind.HingeKerasLabels => KerasHinge(target, output, axis, meanOverAll, squared: false),
                 PointwiseLossKind.SquaredHingeKerasLabels => KerasHinge(target, output, axis, meanOverAll, squared: true),
                 PointwiseLossKind.CategoricalHinge => CategoricalHinge(target, output, axis, meanOverAll),
+                PointwiseLossKind.CosineSimilarity => CosineSimilarity(target, output, axis, meanOverAll),
                 _ => null,
             };
         }

@@ -188,8 +188,15 @@ public static class LossCatalogueCases
             ["mean_absolute_percentage_error"] = (x, y) => y!.sub(x).div_(y!.abs().clamp_min_(Eps)).abs_().mean().mul_(100),
             ["mean_squared_logarithmic_error"] = (x, y) =>
                 nn.functional.mse_loss(x.clamp_min(Eps).log1p_(), y!.clamp_min(Eps).log1p_()),
-            // PyTorch ≥ 1.12 normalises each side by max(‖v‖, eps): Keras's l2_normalize with its 1e-7 floor.
-            ["cosine_similarity"] = (x, y) => nn.functional.cosine_similarity(x, y!, 1, Eps).mean().neg_(),
+            // PyTorch ≥ 1.12 normalises each side by max(‖v‖, eps): Keras's l2_normalize with its 1e-7 floor. That maths in
+            // four calls (row dot products over the two floored row norms): nn.functional.cosine_similarity(x, y, 1, Eps)
+            // is two native tensors but measured 20–40× slower at (65536, 100) on this machine (session 19).
+            ["cosine_similarity"] = (x, y) =>
+            {
+                using Scalar eps = Eps.ToScalar();
+                Tensor norms = linalg.vector_norm(x, 2, [1]).clamp_min_(eps).mul_(linalg.vector_norm(y!, 2, [1]).clamp_min_(eps));
+                return linalg.vecdot(x, y!, 1).div_(norms).mean().neg_();
+            },
             // Keras's ≤ delta and PyTorch's < delta agree at |e| = delta (the branches meet there).
             ["huber"] = (x, y) => nn.functional.huber_loss(x, y!, delta: 1.0),
             ["log_cosh"] = (x, y) =>
@@ -207,7 +214,13 @@ public static class LossCatalogueCases
             ["smooth_l1_loss"] = (x, y) => nn.functional.smooth_l1_loss(x, y!, beta: 1.0),
             // FastEstimator's huber(beta) is PyTorch's huber_loss(delta = beta).
             ["fe_huber"] = (x, y) => nn.functional.huber_loss(x, y!, delta: 1.0),
-            ["l2_regularization"] = (x, _) => linalg.vector_norm(x).pow_(2).mul_(0.5 * 0.01),   // beta = 0.01
+            // beta = 0.01. The Scalars are held by `using`: an implicit one (pow_(2)) that nothing references during the
+            // native call may be finalised by a GC on another thread mid-call ("Unknown scalar type", seen once).
+            ["l2_regularization"] = (x, _) =>
+            {
+                using Scalar two = 2.0.ToScalar(), factor = (0.5 * 0.01).ToScalar();
+                return linalg.vector_norm(x).pow_(two).mul_(factor);
+            },
             // Over every axis (Keras's default): dot products of the flattened tensors, no B×C temporary.
             ["dice"] = (x, y) =>
             {

@@ -71,6 +71,10 @@ public enum PointwiseLossKind
     /// <summary><b>Per row</b>: max(max((1 − y)·p) − Σ y·p + 1, 0) along the axis, the largest wrong score against the
     /// true one (<c>categorical_hinge</c>).</summary>
     CategoricalHinge,
+
+    /// <summary><b>Per row</b>: −Σ y·p / (max(‖y‖, ε)·max(‖p‖, ε)) along the axis, ε = 1e-7, the norms Euclidean
+    /// (<c>cosine_similarity</c>).</summary>
+    CosineSimilarity,
 }
 
 /// <summary>

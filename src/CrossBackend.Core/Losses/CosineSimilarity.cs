@@ -68,6 +68,7 @@ internal sealed class CosineSimilarityLoss : ILossFunction
     public LossTerms<T> Compute<T>(LossContext<T> c) where T : class
     {
         c.RequireSameShape();
+        if (PointwiseFused.Try(c, PointwiseLossKind.CosineSimilarity, new PointwiseLossParameters()) is { } fused) return fused;
         ITensorOps<T> o = c.Ops;
         int axis = c.Axis;
         // Σ (y / max(‖y‖, ε))·(p / max(‖p‖, ε)) as (Σ y·p) · 1/√max(Σy², ε²) · 1/√max(Σp², ε²): the same function with

@@ -56,6 +56,7 @@ internal sealed class DiceLoss : ILossFunction
     public LossTerms<T> Compute<T>(LossContext<T> c) where T : class
     {
         c.RequireSameShape();
+        if (!c.AxisGiven && SumAndSparseFused.WholeTensor(c, WholeTensorLossKind.Dice) is { } fused) return fused;
         ITensorOps<T> o = c.Ops;
         int[]? axes = c.AxisGiven ? c.Axes : null;
         T intersection = o.Dot(c.Target, c.YPred, axes, keepDims: false);

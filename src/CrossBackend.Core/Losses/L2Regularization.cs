@@ -63,6 +63,7 @@ internal sealed class L2RegularizationLoss : ILossFunction
             throw new ArgumentException(
                 $"Loss `{c.Definition.Name}` sums over every parameter and takes no sample weights. Received: sampleWeights=a tensor",
                 "sampleWeights");
+        if (SumAndSparseFused.WholeTensor(c, WholeTensorLossKind.ScaledSumOfSquares, 0.5 * c.Number(Beta), target: false) is { } fused) return fused;
         ITensorOps<T> o = c.Ops;
         // Σ x² as x·x over every axis: one pass on engines with a fused dot (no x² temporary of the parameters' size).
         return new(o.Mul(o.Dot(c.YPred, c.YPred, null, keepDims: false), 0.5 * c.Number(Beta)), Reduced: true);

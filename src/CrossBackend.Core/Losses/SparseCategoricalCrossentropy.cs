@@ -96,10 +96,14 @@ internal sealed class SparseCategoricalCrossentropyLoss : ILossFunction
         int axis = c.Axis;
         c.RequireClasses();
         int? ignoreClass = c.Integer(IgnoreClass);
-        T labels = Labels(c, axis, ignoreClass);
         bool fromLogits = c.Bool(LossOption.FromLogits);
         double smoothing = c.Number(LossOption.LabelSmoothing);
         double[]? table = c.ClassWeightTable(c.Classes);
+        // The ordinary case on an engine with a sparse kernel, which checks the labels its own way (or declines).
+        if (ignoreClass is null && smoothing == 0 && table is null && !fromLogits
+            && SumAndSparseFused.Sparse(c, SparseLossKind.Crossentropy, ShapedLabels(c, axis)) is { } fusedLoss)
+            return fusedLoss;
+        T labels = Labels(c, axis, ignoreClass);
 
         // Ignored elements get label 0 (any valid class) and weight 0.
         T? valid = null;
@@ -147,6 +151,16 @@ internal sealed class SparseCategoricalCrossentropyLoss : ILossFunction
     internal static T Labels<T>(LossContext<T> c, int axis, int? ignoreClass) where T : class
     {
         ITensorOps<T> o = c.Ops;
+        T labels = ShapedLabels(c, axis);
+        if (Shapes.Count(o.Describe(labels).Shape) > 0 && HasInvalidLabels(o, labels, c.Classes, ignoreClass))
+            Validate.SparseLabels(o.ToHost(labels), c.Classes, ignoreClass);
+        return labels;
+    }
+
+    /// <summary>The labels in the per-element loss shape (a length-1 class axis squeezed), their values not checked.</summary>
+    internal static T ShapedLabels<T>(LossContext<T> c, int axis) where T : class
+    {
+        ITensorOps<T> o = c.Ops;
         TensorInfo pred = c.Pred, given = o.Describe(c.YTrue);
         long[] lossShape = Shapes.Without(pred.Shape, axis);
         T labels = given.Rank == pred.Rank && given.Shape[axis] == 1 ? o.Squeeze(c.YTrue, axis) : c.YTrue;
@@ -155,8 +169,6 @@ internal sealed class SparseCategoricalCrossentropyLoss : ILossFunction
                 "Argument `y_true` must hold one class index per element: y_pred's shape without the class axis " +
                 $"({TensorInfo.FormatShape(lossShape)}), optionally with a length-1 class axis. " +
                 $"Received: y_pred.shape={pred.ShapeText}, y_true.shape={given.ShapeText}", "y_true");
-        if (Shapes.Count(lossShape) > 0 && HasInvalidLabels(o, labels, c.Classes, ignoreClass))
-            Validate.SparseLabels(o.ToHost(labels), c.Classes, ignoreClass);
         return labels;
     }
 

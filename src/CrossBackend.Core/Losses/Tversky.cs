@@ -70,6 +70,8 @@ internal sealed class TverskyLoss : ILossFunction
     public LossTerms<T> Compute<T>(LossContext<T> c) where T : class
     {
         c.RequireSameShape();
+        if (!c.AxisGiven && SumAndSparseFused.WholeTensor(c, WholeTensorLossKind.Tversky, c.Number(Alpha), c.Number(Beta)) is { } fused)
+            return fused;
         ITensorOps<T> o = c.Ops;
         int[]? axes = c.AxisGiven ? c.Axes : null;
         T y = c.Target, p = c.YPred;

@@ -25,7 +25,7 @@ public sealed class TorchLossNativeTensorCountTests
     private static readonly Dictionary<string, (int Ours, int Hand)> Today = new()
     {
         ["categorical_crossentropy"] = (4, 4),
-        ["sparse_categorical_crossentropy"] = (12, 4),
+        ["sparse_categorical_crossentropy"] = (4, 4),
         ["binary_crossentropy"] = (2, 2),
         ["mean_squared_error"] = (1, 1),
         ["hinge"] = (3, 6),
@@ -33,12 +33,12 @@ public sealed class TorchLossNativeTensorCountTests
         ["categorical_hinge"] = (4, 4),
         ["binary_focal_crossentropy"] = (4, 4),
         ["categorical_focal_crossentropy"] = (4, 5),
-        ["categorical_generalized_cross_entropy"] = (13, 3),
+        ["categorical_generalized_cross_entropy"] = (3, 3),
         ["focal_loss"] = (6, 7),
         ["mean_absolute_error"] = (1, 1),
         ["mean_absolute_percentage_error"] = (3, 3),
         ["mean_squared_logarithmic_error"] = (3, 3),
-        ["cosine_similarity"] = (15, 2),
+        ["cosine_similarity"] = (4, 4),
         ["huber"] = (1, 1),
         ["log_cosh"] = (3, 3),
         ["poisson"] = (2, 1),
@@ -46,9 +46,9 @@ public sealed class TorchLossNativeTensorCountTests
         ["l1_loss"] = (1, 1),
         ["smooth_l1_loss"] = (1, 1),
         ["fe_huber"] = (1, 1),
-        ["l2_regularization"] = (4, 1),
-        ["dice"] = (13, 5),
-        ["tversky"] = (18, 6),
+        ["l2_regularization"] = (2, 1),   // the 1-tensor vector_norm baseline is 2e-4 off at (65536, 100): above float32's tolerance
+        ["dice"] = (4, 5),
+        ["tversky"] = (4, 6),
         ["dice_score"] = (8, 4),
         ["circle"] = (97, -1),   // no hand-written baseline
         ["ctc"] = (7, 7),

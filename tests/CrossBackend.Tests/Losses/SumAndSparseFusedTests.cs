@@ -1,0 +1,155 @@
+using CrossBackend.Testing;
+
+namespace CrossBackend.Tests;
+
+/// <summary>
+/// The fused whole-tensor (dice, tversky, l2_regularization), sparse-label (sparse categorical crossentropy,
+/// categorical generalized crossentropy) and cosine similarity kernels held to the composed definitions of the losses
+/// that use them: options not exact in float32, shapes with short and long rows, rank 1 and 3, inputs outside
+/// [0, 1], zero and tiny vectors, probabilities at and beyond the ε clip, per sample and the plain mean, float32 and
+/// float64; and out-of-range labels still refused with the composed path's message. Runs on every engine; an engine
+/// without (or declining) a kernel compares the composed path with itself.
+/// </summary>
+[TestFixtureSource(typeof(TestEngines), nameof(TestEngines.All))]
+public sealed class SumAndSparseFusedTests(ITensorEngine engine)
+{
+    private static readonly (string Loss, Dictionary<string, object?> Options)[] Uses =
+    [
+        ("dice", new()),
+        ("tversky", new()),
+        ("tversky", new() { ["alpha"] = 0.3, ["beta"] = 0.9 }),
+        ("l2_regularization", new()),
+        ("l2_regularization", new() { ["beta"] = 0.3 }),
+        ("cosine_similarity", new()),
+        ("sparse_categorical_crossentropy", new()),
+        ("categorical_generalized_cross_entropy", new()),
+        ("categorical_generalized_cross_entropy", new() { ["q"] = 0.3 }),
+        ("categorical_generalized_cross_entropy", new() { ["q"] = 1.0 }),
+    ];
+
+    /// <summary>Channels-last shapes: short rows, long rows (above the torch kernel's 1024-element row bound), rank 1
+    /// (whole-tensor losses) and rank 3.</summary>
+    private static readonly long[][] Shapes = [[6, 7], [3, 37], [130, 300], [2, 3000], [5000], [4, 5, 6]];
+
+    public static IEnumerable<TestCaseData> Cases() =>
+        from i in Enumerable.Range(0, Uses.Length)
+        from shape in Shapes
+        where shape.Length >= 2 || Uses[i].Loss is "dice" or "tversky" or "l2_regularization"
+        from perSample in Uses[i].Loss is "dice" or "tversky" or "l2_regularization" ? new[] { false } : new[] { true, false }
+        select new TestCaseData(i, shape, perSample).SetArgDisplayNames(
+            Uses[i].Loss, Describe(Uses[i].Options), string.Join("x", shape), perSample ? "per sample" : "mean");
+
+    private static string Describe(Dictionary<string, object?> options) =>
+        options.Count == 0 ? "defaults" : string.Join(",", options.Select(o => $"{o.Key}={o.Value}"));
+
+    private static bool Sparse(string loss) => loss is "sparse_categorical_crossentropy" or "categorical_generalized_cross_entropy";
+
+    /// <summary>Seeded data; the first row holds the edge values of each loss.</summary>
+    private static LossExample Example(int use, long[] shape, bool perSample, double[]? labels = null)
+    {
+        (string loss, Dictionary<string, object?> options) = Uses[use];
+        var random = new Random(shape.Aggregate(17, (h, d) => h * 31 + (int)d) + use);
+        int count = (int)shape.Aggregate(1L, (a, b) => a * b), classes = (int)shape[^1], rows = count / classes;
+        var p = new double[count];
+        double[]? y = null;
+        for (int i = 0; i < count; i++) p[i] = random.NextDouble();
+        switch (loss)
+        {
+            case "dice" or "tversky":
+                // Half hard labels, half soft; some predictions beyond [0, 1] (Keras's test uses 4 and 6).
+                y = Enumerable.Range(0, count).Select(_ => random.Next(2) == 0 ? random.Next(2) : random.NextDouble()).ToArray();
+                for (int i = 0; i < Math.Min(4, count); i++) p[i] = 1.5 + 3 * i;
+                break;
+            case "l2_regularization":
+                for (int i = 0; i < count; i++) p[i] = 2 * p[i] - 1;
+                break;
+            case "cosine_similarity":
+                y = Enumerable.Range(0, count).Select(_ => 2 * random.NextDouble() - 1).ToArray();
+                for (int i = 0; i < count; i++) p[i] = 2 * p[i] - 1;
+                // Row 0: a zero prediction (loss 0 whatever y is); row 1: a tiny one, 3e-7·y (norm floored at 1e-7).
+                for (int c = 0; c < classes; c++) p[c] = 0;
+                if (rows > 1) for (int c = 0; c < classes; c++) p[classes + c] = 3e-7 * y[classes + c] / Math.Sqrt(classes);
+                break;
+            default:
+                y = labels ?? Enumerable.Range(0, rows).Select(_ => (double)random.Next(classes)).ToArray();
+                // Row 0's label reads a 0 (the clip, or 1/q) and row 1's a 1 (above the clip after renormalising).
+                if (labels is null)
+                {
+                    p[(int)y[0]] = 0;
+                    if (rows > 1) { for (int c = 0; c < classes; c++) p[classes + c] = 0; p[classes + (int)y[1]] = 1; }
+                }
+                break;
+        }
+        var arguments = new Dictionary<string, object?>(options);
+        if (loss != "l2_regularization") arguments["reduction"] = perSample ? Reduction.None : Reduction.SumOverBatchSize;
+        return new LossExample("random", p, shape, y, Sparse(loss) ? shape[..^1] : null, arguments, []);
+    }
+
+    [TestCaseSource(nameof(Cases))]
+    public void FusedLossEqualsTheComposedDefinition(int use, long[] shape, bool perSample)
+    {
+        LossDefinition definition = LossRegistry.Get(Uses[use].Loss);
+        LossExample example = Example(use, shape, perSample);
+        foreach (DType dtype in new[] { DType.Float32, DType.Float64 })
+        {
+            double[] fused = engine.ToDoubleArray(example.Run(definition, engine, dtype, LossExample.Mode.Compute), out long[] fusedShape);
+            double[] composed = engine.ToDoubleArray(example.Run(definition, engine, dtype, LossExample.Mode.Composed), out long[] composedShape);
+            Assert.That(fusedShape, Is.EqualTo(composedShape), $"{dtype.Name()}: result shape");
+            Assert.That(fused, Is.All.Not.NaN, $"{dtype.Name()}: the edge values are all finite");
+            (double rtol, double atol) = Tolerance.For(dtype);
+            TensorAssert.AreClose(fused, composed, rtol, atol, message: dtype.Name());
+        }
+    }
+
+    /// <summary>The kernels receive the labels unchecked: a label below 0 or at C is still refused, naming y_true and
+    /// the bad value, per sample and for the mean.</summary>
+    [TestCase("sparse_categorical_crossentropy", -1.0)]
+    [TestCase("sparse_categorical_crossentropy", 7.0)]
+    [TestCase("categorical_generalized_cross_entropy", -1.0)]
+    [TestCase("categorical_generalized_cross_entropy", 7.0)]
+    public void OutOfRangeLabelsAreStillRefused(string loss, double bad)
+    {
+        int use = Array.FindIndex(Uses, u => u.Loss == loss);
+        foreach (bool perSample in new[] { true, false })
+        {
+            LossExample example = Example(use, [6, 7], perSample, labels: [0, 3, bad, 6, 1, 2]);
+            var error = Assert.Throws<ArgumentOutOfRangeException>(() => example.Run(LossRegistry.Get(loss), engine, DType.Float32, LossExample.Mode.Compute))!;
+            Assert.That(error.ParamName, Is.EqualTo("y_true"));
+            Assert.That(error.Message, Does.Contain($"y_true[2] (flat index)={bad}"));
+        }
+    }
+
+    /// <summary>An engine offering the kernels serves the ordinary case (so the comparisons above run them there).</summary>
+    [Test]
+    public void KernelsServeTheOrdinaryCase()
+    {
+        var harness = new EngineHarness(engine);
+        object output = harness.Tensor([0.1, 0.2, 0.7, 0.3, 0.3, 0.4], [2, 3], DType.Float32);
+        object target = harness.Tensor([0, 0, 1, 1, 0, 0], [2, 3], DType.Float32);
+        object labels = engine.FromArray(new long[] { 2, 0 }, [2]);
+        var served = (bool?[])typeof(SumAndSparseFusedTests).GetMethod(nameof(Served), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .MakeGenericMethod(output.GetType()).Invoke(null, [engine.OpsFor(output.GetType()), target, output, labels, engine.ClassAxis])!;
+        if (served.All(s => s is null)) Assert.Ignore("this engine has none of these fused kernels: its losses are the composed ones");
+        Assert.That(served, Has.None.EqualTo(false), "whole tensor (dice, tversky, l2), sparse (crossentropy, gce), cosine");
+    }
+
+    /// <summary>For each kernel: null when the engine does not offer it, else whether it served the case.</summary>
+    private static bool?[] Served<T>(object ops, object target, object output, object labels, int axis) where T : class
+    {
+        T y = (T)target, p = (T)output;
+        T? l = labels as T;   // engines whose tensor type fixes the element type hold int64 labels in another type
+        var whole = ops as IFusedWholeTensorLoss<T>;
+        var sparse = ops as IFusedSparseLoss<T>;
+        var pointwise = ops as IFusedPointwiseLoss<T>;
+        return
+        [
+            whole is null ? null : whole.WholeTensorLoss(WholeTensorLossKind.Dice, 0, 0, y, p) is not null,
+            whole is null ? null : whole.WholeTensorLoss(WholeTensorLossKind.Tversky, 0.3, 0.7, y, p) is not null,
+            whole is null ? null : whole.WholeTensorLoss(WholeTensorLossKind.ScaledSumOfSquares, 0.3, 0, null, p) is not null,
+            sparse is null || l is null ? null : sparse.SparseLoss(SparseLossKind.Crossentropy, 0, l, p, axis, true) is not null,
+            sparse is null || l is null ? null : sparse.SparseLoss(SparseLossKind.GeneralizedCrossEntropy, 0.5, l, p, axis, false) is not null,
+            whole is null && sparse is null ? null
+                : pointwise?.PointwiseLoss(PointwiseLossKind.CosineSimilarity, new PointwiseLossParameters(), y, p, axis, true) is not null,
+        ];
+    }
+}
