@@ -12,7 +12,7 @@ namespace CrossBackend.Backends.Torch;
 /// <c>max(dim)</c>/<c>argmax</c>: the first index of the greatest value (ties and ±0 keep the earlier index); a NaN
 /// counts as the greatest, so the first NaN wins.
 /// </summary>
-internal static unsafe partial class HostArgMax<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal static unsafe class HostArgMax<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Elements per parallel task.</summary>
     private const int ElementsPerTask = 1 << 16;

@@ -23,10 +23,6 @@ public sealed partial class TorchEngine
         if (x.numel() >= HostArgMaxElements && x.device_type == DeviceType.CPU && x.is_contiguous()
             && x.dtype is ScalarType.Float32 or ScalarType.Float64 && x.shape[dim] > 0 && dim < x.shape.Length - 1)
             return HostFirstMaxIndex(x, dim, keepDims);
-        if (x.numel() >= HostArgMaxElements && x.device_type == DeviceType.CPU && x.is_contiguous()
-            && x.dtype is ScalarType.Float32 or ScalarType.Float64 && dim == x.shape.Length - 1
-            && x.shape[dim] >= (x.dtype == ScalarType.Float32 ? System.Numerics.Vector<float>.Count : System.Numerics.Vector<double>.Count))
-            return HostFirstMaxIndex(x, dim, keepDims);
         (Tensor values, Tensor indexes) = x.max(dim, keepDims);
         values.Dispose();
         return indexes;
@@ -48,16 +44,12 @@ public sealed partial class TorchEngine
             if (x.dtype == ScalarType.Float32)
             {
                 using var values = x.storage<float>();
-                float* data = (float*)values.data_ptr() + x.storage_offset();
-                if (inner == 1) HostArgMax<float>.RunRows(data, target, checked((int)outer), checked((int)shape[dim]));
-                else HostArgMax<float>.Run(data, target, checked((int)outer), checked((int)shape[dim]), checked((int)inner));
+                HostArgMax<float>.Run((float*)values.data_ptr() + x.storage_offset(), target, checked((int)outer), checked((int)shape[dim]), checked((int)inner));
             }
             else
             {
                 using var values = x.storage<double>();
-                double* data = (double*)values.data_ptr() + x.storage_offset();
-                if (inner == 1) HostArgMax<double>.RunRows(data, target, checked((int)outer), checked((int)shape[dim]));
-                else HostArgMax<double>.Run(data, target, checked((int)outer), checked((int)shape[dim]), checked((int)inner));
+                HostArgMax<double>.Run((double*)values.data_ptr() + x.storage_offset(), target, checked((int)outer), checked((int)shape[dim]), checked((int)inner));
             }
         }
         return result;
