@@ -145,13 +145,8 @@ public sealed class PointwiseOptionsFusedTests(ITensorEngine engine)
         {
             var harness = new EngineHarness(engine);
             object output = harness.Tensor(example.YPred, [3, 37], dtype), target = harness.Tensor(example.YTrue!, [3, 37], dtype);
-            Type fused = typeof(IFusedPointwiseLoss<>).MakeGenericType(output.GetType());
-            object? ops = engine.OpsFor(output.GetType());
-            if (!fused.IsInstanceOfType(ops)) Assert.Ignore("this engine has no fused element-wise kernel: its losses are the composed ones");
-            var method = fused.GetMethod(nameof(IFusedPointwiseLoss<object>.PointwiseLoss),
-                [typeof(PointwiseLossKind), typeof(PointwiseLossParameters), output.GetType(), output.GetType(), typeof(int), typeof(bool)])!;
-            object? perSample = method.Invoke(ops, [kind, parameters, target, output, engine.ClassAxis, false]);
-            object? mean = method.Invoke(ops, [kind, parameters, target, output, engine.ClassAxis, true]);
+            object? perSample = FusedPointwiseCall.Invoke(engine, kind, parameters, target, output, mean: false);
+            object? mean = FusedPointwiseCall.Invoke(engine, kind, parameters, target, output, mean: true);
             Assert.That(perSample, Is.Not.Null, $"{dtype.Name()}: per sample");
             Assert.That(mean, Is.Not.Null, $"{dtype.Name()}: mean");
             double[] composed = engine.ToDoubleArray(example.Run(LossRegistry.Get(loss), engine, dtype, LossExample.Mode.Composed), out _);
