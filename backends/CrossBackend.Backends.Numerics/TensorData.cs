@@ -17,8 +17,8 @@ internal static class TensorData
         Span<nint> start = stackalloc nint[tensor.Rank];
         if (tensor.IsDense && tensor.TryGetSpan(start, length, out ReadOnlySpan<T> span)) return span;
         // TryGetSpan refuses some dense tensors with a length-1 axis ((N, 1) labels); FlattenTo would copy them one
-        // element at a time through System.Numerics.Tensors' generic iterator, which stays unoptimised (tier 0) for
-        // a process's first calls: 7–9 ms for 65,536 labels in the catalogue's few-call samples.
+        // element at a time through System.Numerics.Tensors' generic iterator (seen running unoptimised, replaced on
+        // the stack, in a process's first calls).
         if (WholeArray(tensor) is { } whole) return whole;
         var copy = GC.AllocateUninitializedArray<T>(length);
         tensor.FlattenTo(copy);
@@ -92,8 +92,7 @@ internal static class TensorData
     /// <summary>
     /// <c>TensorPrimitives.ConvertChecked</c>'s rule (<c>CreateChecked</c> per element) in a loop compiled optimised
     /// from the first call: for int64 → float32 (integer labels) TensorPrimitives takes a per-element software
-    /// fallback that .NET's tiered compilation leaves unoptimised for a process's first calls (4–6 ms for 65,536
-    /// labels in the catalogue's few-call samples against 0.7–1.1 ms for the whole sparse crossentropy once optimised).
+    /// fallback, seen running unoptimised (replaced on the stack) in a process's first calls.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ConvertChecked<TFrom, TTo>(ReadOnlySpan<TFrom> from, Span<TTo> to)
