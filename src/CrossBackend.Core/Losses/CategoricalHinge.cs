@@ -53,7 +53,7 @@ internal sealed class CategoricalHingeLoss : ILossFunction
     {
         c.RequireSameShape();
         c.RequireClasses();
-        if (PointwiseFused.Try(c, PointwiseLossKind.CategoricalHinge, default) is { } fused) return fused;
+        if (PointwiseFused.Try(c, PointwiseLossKind.CategoricalHinge, new PointwiseLossParameters()) is { } fused) return fused;
         ITensorOps<T> o = c.Ops;
         T y = c.Target;
         T pos = o.Dot(y, c.YPred, [c.Axis], keepDims: false);

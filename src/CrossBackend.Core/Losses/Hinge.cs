@@ -57,7 +57,7 @@ internal sealed class HingeLoss : ILossFunction
     {
         c.RequireSameShape();
         // The kernel converts the labels itself (one check instead of the composed compare-and-reduce).
-        if (PointwiseFused.Try(c, PointwiseLossKind.HingeKerasLabels, default) is { } fused) return fused;
+        if (PointwiseFused.Try(c, PointwiseLossKind.HingeKerasLabels, new PointwiseLossParameters()) is { } fused) return fused;
         return new(c.Ops.Mean(Margin(c), c.Axis));
     }
 

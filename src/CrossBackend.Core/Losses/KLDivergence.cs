@@ -62,7 +62,7 @@ internal sealed class KLDivergenceLoss : ILossFunction
     public LossTerms<T> Compute<T>(LossContext<T> c) where T : class
     {
         c.RequireSameShape();
-        if (PointwiseFused.Try(c, PointwiseLossKind.KLDivergence, default) is { } fused) return fused;
+        if (PointwiseFused.Try(c, PointwiseLossKind.KLDivergence, new PointwiseLossParameters()) is { } fused) return fused;
         ITensorOps<T> o = c.Ops;
         T y = o.Clip(c.Target, LossContext<T>.Epsilon, 1);
         T p = o.Clip(c.YPred, LossContext<T>.Epsilon, 1);

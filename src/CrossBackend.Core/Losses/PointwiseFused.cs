@@ -12,14 +12,12 @@ internal static class PointwiseFused
     /// <param name="c">The loss call.</param>
     /// <param name="kind">The element-wise function.</param>
     /// <param name="parameter">Huber's delta or SmoothL1's beta.</param>
-    /// <param name="target">The labels the kernel takes when not <see cref="LossContext{T}.Target"/> (the hinge losses'
-    /// signed labels); only built when the engine has a kernel.</param>
-    public static LossTerms<T>? Try<T>(LossContext<T> c, PointwiseLossKind kind, double parameter = 0, Func<T>? target = null)
+    public static LossTerms<T>? Try<T>(LossContext<T> c, PointwiseLossKind kind, double parameter = 0)
         where T : class
     {
         if (c.Ops is not IFusedPointwiseLoss<T> fused || c.Axes.Length != 1) return null;
         bool mean = c.Tensor(LossOption.SampleWeights) is null && c.Reduction is Reduction.SumOverBatchSize or Reduction.WeightedMean;
-        T? loss = fused.PointwiseLoss(kind, parameter, target is null ? c.Target : target(), c.YPred, c.Axis, mean);
+        T? loss = fused.PointwiseLoss(kind, parameter, c.Target, c.YPred, c.Axis, mean);
         return loss is null ? null : new LossTerms<T>(loss, Reduced: mean);
     }
 

@@ -38,7 +38,7 @@ internal sealed class SquaredHingeLoss : ILossFunction
     public LossTerms<T> Compute<T>(LossContext<T> c) where T : class
     {
         c.RequireSameShape();
-        if (PointwiseFused.Try(c, PointwiseLossKind.SquaredHingeKerasLabels, default) is { } fused) return fused;
+        if (PointwiseFused.Try(c, PointwiseLossKind.SquaredHingeKerasLabels, new PointwiseLossParameters()) is { } fused) return fused;
         ITensorOps<T> o = c.Ops;
         return new(o.Mean(o.Square(HingeLoss.Margin(c)), c.Axis));
     }
