@@ -85,14 +85,16 @@ internal static class TensorData
     {
         ReadOnlySpan<TFrom> from = Read(source);
         var to = new TTo[from.Length];
-        ConvertChecked(from, to);
+        if (IsIntegerType<TFrom>()) ConvertChecked(from, to);
+        else TensorPrimitives.ConvertChecked(from, to);
         return Tensor.Create(to, source.Lengths);
     }
 
     /// <summary>
     /// <c>TensorPrimitives.ConvertChecked</c>'s rule (<c>CreateChecked</c> per element) in a loop compiled optimised
-    /// from the first call: for int64 → float32 (integer labels) TensorPrimitives takes a per-element software
-    /// fallback, seen running unoptimised (replaced on the stack) in a process's first calls.
+    /// from the first call, for integer sources (labels): for int64 → float32 TensorPrimitives takes a per-element
+    /// software fallback, seen running unoptimised (replaced on the stack) in a process's first calls. Floating
+    /// sources keep TensorPrimitives' conversions.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ConvertChecked<TFrom, TTo>(ReadOnlySpan<TFrom> from, Span<TTo> to)
@@ -100,6 +102,12 @@ internal static class TensorData
     {
         for (int i = 0; i < from.Length; i++) to[i] = TTo.CreateChecked(from[i]);
     }
+
+    /// <summary>Whether <typeparamref name="TNumber"/> is one of the integer element types (folded by the JIT).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool IsIntegerType<TNumber>() =>
+        typeof(TNumber) == typeof(long) || typeof(TNumber) == typeof(int) || typeof(TNumber) == typeof(short)
+        || typeof(TNumber) == typeof(sbyte) || typeof(TNumber) == typeof(byte);
 
     /// <summary>Numbers → bool: non-zero (NaN included, as NumPy's <c>bool(nan)</c>) is true.</summary>
     public static Tensor<bool> ToBools(Tensor<double> source)
