@@ -22,7 +22,7 @@ public sealed unsafe partial class NumericsOps<T>
     {
         int rank = axes.Length;
         int p = Array.IndexOf(axes, rank - 1);   // the output axis that walks the input's contiguous axis
-        if (p == rank - 1 || p < 0) return false;
+        if (p == rank - 1) return false;
         int inner = (int)outShape[rank - 1], innerStride = (int)stride[rank - 1];
         int lengthP = (int)outShape[p];
         int block = Math.Max(1, PermuteBlockBytes / Unsafe.SizeOf<T>());
