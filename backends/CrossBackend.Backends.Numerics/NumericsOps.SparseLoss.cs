@@ -25,8 +25,9 @@ public sealed partial class NumericsOps<T> : IFusedSparseLoss<Tensor<T>>
         T q = T.CreateTruncating(parameter);
         return PerRowOrMean(layout.Rows, perRow, meanOverAll, loss =>
         {
-            if (kind == SparseLossKind.Crossentropy)
-                SparseCategoricalCrossentropyKernel<T>.Run(TensorData.Read(labels), TensorData.Read(output), loss, layout, fromLogits: false, Epsilon, UpperBound);
+            if (kind is SparseLossKind.Crossentropy or SparseLossKind.CrossentropyFromLogits)
+                SparseCategoricalCrossentropyKernel<T>.Run(TensorData.Read(labels), TensorData.Read(output), loss, layout,
+                    fromLogits: kind == SparseLossKind.CrossentropyFromLogits, Epsilon, UpperBound);
             else
                 GeneralizedCrossEntropyRows(TensorData.Read(labels), TensorData.Read(output), loss, layout, q);
         });

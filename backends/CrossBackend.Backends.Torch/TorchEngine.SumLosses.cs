@@ -105,6 +105,7 @@ public sealed partial class TorchEngine : IFusedWholeTensorLoss<Tensor>, IFusedS
     /// exception) and integer labels (floating labels need the core's fraction check).</remarks>
     public Tensor? SparseLoss(SparseLossKind kind, double parameter, Tensor labels, Tensor output, int axis, bool meanOverAll)
     {
+        if (kind is not (SparseLossKind.Crossentropy or SparseLossKind.GeneralizedCrossEntropy)) return null;   // logits: the composed path
         if (output.dtype is not (ScalarType.Float32 or ScalarType.Float64) || output.numel() == 0) return null;
         if (output.device_type != DeviceType.CPU || labels.device_type != DeviceType.CPU) return null;
         if (labels.dtype is not (ScalarType.Int64 or ScalarType.Int32 or ScalarType.Int16 or ScalarType.Int8 or ScalarType.Byte)) return null;

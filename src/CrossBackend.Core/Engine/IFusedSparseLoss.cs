@@ -12,6 +12,10 @@ public enum SparseLossKind
 
     /// <summary>(1 − p[label]^q) / q, q the parameter, p read as given (<c>categorical_generalized_cross_entropy</c>).</summary>
     GeneralizedCrossEntropy,
+
+    /// <summary>−log_softmax(x)[label] along the class axis: logits (<c>sparse_categorical_crossentropy</c> with
+    /// <c>from_logits</c>). An engine without it declines.</summary>
+    CrossentropyFromLogits,
 }
 
 /// <summary>

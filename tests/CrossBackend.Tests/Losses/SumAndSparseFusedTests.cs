@@ -22,6 +22,7 @@ public sealed class SumAndSparseFusedTests(ITensorEngine engine)
         ("l2_regularization", new() { ["beta"] = 0.3 }),
         ("cosine_similarity", new()),
         ("sparse_categorical_crossentropy", new()),
+        ("sparse_categorical_crossentropy", new() { ["from_logits"] = true }),
         ("categorical_generalized_cross_entropy", new()),
         ("categorical_generalized_cross_entropy", new() { ["q"] = 0.3 }),
         ("categorical_generalized_cross_entropy", new() { ["q"] = 1.0 }),
