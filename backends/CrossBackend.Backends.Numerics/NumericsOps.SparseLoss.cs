@@ -19,18 +19,13 @@ public sealed partial class NumericsOps<T> : IFusedSparseLoss<Tensor<T>>
         if (!Rows(output, axis, out long[] shape, out RowLayout layout) || shape.Length < 2) return null;
         long[] perRow = Shapes.Without(shape, NormalizedAxis(axis, shape.Length));
         if (!ShapeOf(labels, nameof(labels)).AsSpan().SequenceEqual(perRow)) return null;
-        ReadOnlySpan<T> indices = TensorData.Read(labels);
-        if (!AllClassIndices(indices, layout.Classes)) return null;
+        if (!AllClassIndices(TensorData.Read(labels), layout.Classes)) return null;
 
+        if (kind != SparseLossKind.GeneralizedCrossEntropy)
+            return SparseCrossentropy(labels, output, kind == SparseLossKind.CrossentropyFromLogits, axis, meanOverAll);
         T q = T.CreateTruncating(parameter);
-        return PerRowOrMean(layout.Rows, perRow, meanOverAll, loss =>
-        {
-            if (kind is SparseLossKind.Crossentropy or SparseLossKind.CrossentropyFromLogits)
-                SparseCategoricalCrossentropyKernel<T>.Run(TensorData.Read(labels), TensorData.Read(output), loss, layout,
-                    fromLogits: kind == SparseLossKind.CrossentropyFromLogits, Epsilon, UpperBound);
-            else
-                GeneralizedCrossEntropyRows(TensorData.Read(labels), TensorData.Read(output), loss, layout, q);
-        });
+        return PerRowOrMean(layout.Rows, perRow, meanOverAll,
+            loss => GeneralizedCrossEntropyRows(TensorData.Read(labels), TensorData.Read(output), loss, layout, q));
     }
 
     /// <summary>Whether every label is an integer in [0, <paramref name="classes"/>) (NaN fails the comparisons).</summary>
@@ -43,24 +38,18 @@ public sealed partial class NumericsOps<T> : IFusedSparseLoss<Tensor<T>>
         return true;
     }
 
-    /// <summary>(1 − p^q) / q per row, p = the row's value at its label, in T as the composed path computes it: the
-    /// picked values gathered into <paramref name="loss"/>, then the engine's own <c>Pow</c> (vectorised; float32 in
-    /// double, rounded once), <c>RSub</c> and <c>Div</c> over them in place.</summary>
-    private static unsafe void GeneralizedCrossEntropyRows(ReadOnlySpan<T> labels, ReadOnlySpan<T> output, Span<T> loss, RowLayout layout, T q)
+    /// <summary>(1 − p^q) / q per row, p = the row's value at its (checked) label, in T as the composed path computes
+    /// it: the picked values gathered into <paramref name="loss"/> (contiguous rows by <see cref="GatherOnePerRow"/>,
+    /// as the composed take-along-axis), then the engine's own <c>Pow</c> (vectorised; float32 in double, rounded
+    /// once), <c>RSub</c> and <c>Div</c> over them in place.</summary>
+    private static void GeneralizedCrossEntropyRows(ReadOnlySpan<T> labels, ReadOnlySpan<T> output, Span<T> loss, RowLayout layout, T q)
     {
-        fixed (T* k = labels, x = output, l = loss)
-        {
-            nint kp = (nint)k, xp = (nint)x, lp = (nint)l;
-            layout.ForEachChunk([MethodImpl(MethodImplOptions.AggressiveOptimization)] (first, end) =>
-            {
-                T* labelsAt = (T*)kp, values = (T*)xp, result = (T*)lp;
-                for (int r = first; r < end; r++)
-                    result[r] = values[layout.Start(r) + int.CreateTruncating(labelsAt[r]) * layout.Inner];
-                var picked = new Span<T>(result + first, end - first);
-                PowScalar(picked, q, picked);
-                TensorPrimitives.Subtract(T.One, picked, picked);
-                TensorPrimitives.Divide(picked, q, picked);
-            });
-        }
+        if (layout.Inner == 1) GatherOnePerRow(output, labels, loss, layout.Classes);
+        else
+            for (int r = 0; r < loss.Length; r++)
+                loss[r] = output[layout.Start(r) + int.CreateTruncating(labels[r]) * layout.Inner];
+        PowScalar(loss, q, loss);
+        TensorPrimitives.Subtract(T.One, loss, loss);
+        TensorPrimitives.Divide(loss, q, loss);
     }
 }
