@@ -134,9 +134,6 @@ internal sealed class BroadcastPlan
         }
     }
 
-    /// <summary>Elements per parallel task.</summary>
-    private const int ElementsPerTask = 1 << 16;
-
     /// <summary>
     /// Runs <paramref name="body"/>(resultOffset, length, operandOffsets) over every block, splitting one large block
     /// into pieces and grouping small blocks, in parallel when the result is large.
@@ -147,12 +144,12 @@ internal sealed class BroadcastPlan
         if (Count == 0) return;
         if (Blocks == 1)
         {
-            int pieces = Count <= 2 * ElementsPerTask ? 1 : (Count + ElementsPerTask - 1) / ElementsPerTask;
+            int chunk = ParallelSplit.ElementsPerTask(Count);
+            int pieces = (Count + chunk - 1) / chunk;
             [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             void Piece(int p)
             {
-                int start = p * ElementsPerTask, length = pieces == 1 ? Count : Math.Min(ElementsPerTask, Count - start);
-                if (pieces == 1) start = 0;
+                int start = p * chunk, length = Math.Min(chunk, Count - start);
                 Span<int> offsets = stackalloc int[operands];
                 for (int k = 0; k < operands; k++) offsets[k] = Contiguous[k] ? start : 0;
                 body(start, length, offsets);
@@ -161,8 +158,9 @@ internal sealed class BroadcastPlan
             else Parallel.For(0, pieces, Piece);
             return;
         }
-        int blocksPerTask = Math.Max(1, ElementsPerTask / Block);
-        int tasks = (Blocks + blocksPerTask - 1) / blocksPerTask;
+        int tasks = Math.Min(Blocks, ParallelSplit.Tasks(Count));
+        int blocksPerTask = (Blocks + tasks - 1) / tasks;
+        tasks = (Blocks + blocksPerTask - 1) / blocksPerTask;
         [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         void Group(int task)
         {
@@ -188,8 +186,7 @@ internal sealed class BroadcastPlan
                 }
             }
         }
-        if (tasks <= 2 || Count <= 2 * ElementsPerTask)
-            for (int t = 0; t < tasks; t++) Group(t);
+        if (tasks == 1) Group(0);
         else Parallel.For(0, tasks, Group);
     }
 

@@ -331,6 +331,9 @@ public sealed unsafe partial class NumericsOps<T>
 
     // ---- Clip ----
 
+    /// <summary>Elements per block of Clip's two passes: 16 KB of float32, half of a typical L1 data cache.</summary>
+    private const int ClipBlock = 4096;
+
     /// <inheritdoc/>
     public Tensor<T> Clip(Tensor<T> x, double min, double max)
     {
@@ -344,10 +347,15 @@ public sealed unsafe partial class NumericsOps<T>
             nint s = (nint)source;
             ForEachRange(result.Length, [MethodImpl(Hot)] (start, length) =>
             {
-                Span<T> d = result.AsSpan(start, length);
-                // IEEE maximum/minimum: NaN stays NaN; min > max gives max everywhere (NumPy's clip).
-                TensorPrimitives.Max(new ReadOnlySpan<T>((T*)s + start, length), lo, d);
-                TensorPrimitives.Min(d, hi, d);
+                // IEEE maximum/minimum: NaN stays NaN; min > max gives max everywhere (NumPy's clip). Two passes
+                // per cache-sized block, so the second reads the first's output from L1/L2, not memory.
+                for (int at = start, end = start + length; at < end; at += ClipBlock)
+                {
+                    int n = Math.Min(ClipBlock, end - at);
+                    Span<T> d = result.AsSpan(at, n);
+                    TensorPrimitives.Max(new ReadOnlySpan<T>((T*)s + at, n), lo, d);
+                    TensorPrimitives.Min(d, hi, d);
+                }
             });
         }
         return Tensor.Create(result, x.Lengths);

@@ -90,7 +90,7 @@ public sealed unsafe partial class NumericsOps<T>
         const int InnerChunk = 8192;
         bool inDouble = op is ReduceOp.Sum or ReduceOp.Mean or ReduceOp.Prod;
         // Few, short output rows: split the reduced range instead, so that both cores get work.
-        int pieces = (long)outer * inner >= 2048 ? 1 : (int)Math.Clamp((long)length * inner / ElementsPerTask, 1, 32);
+        int pieces = (long)outer * inner >= 2048 ? 1 : (int)Math.Clamp((long)length * inner / ParallelSplit.MinElementsPerTask, 1, 32);
         int chunk = pieces == 1 ? Math.Min(inner, InnerChunk) : inner;
         int chunks = (inner + chunk - 1) / chunk;
         int perPiece = (length + pieces - 1) / pieces;
@@ -118,7 +118,7 @@ public sealed unsafe partial class NumericsOps<T>
                     else TensorPrimitives.Min(narrow.AsSpan((int)at, width), row, narrow.AsSpan((int)at, width));
                 }
             }
-            if ((long)outer * length * inner <= 2 * ElementsPerTask || items == 1)
+            if ((long)outer * length * inner <= 2 * ParallelSplit.MinElementsPerTask || items == 1)
                 for (int i = 0; i < items; i++) Item(i);
             else Parallel.For(0, items, Item);
         }

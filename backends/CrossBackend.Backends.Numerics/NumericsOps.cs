@@ -199,23 +199,21 @@ public sealed partial class NumericsOps<T> : ITensorOps<Tensor<T>>, IFusedCrosse
         return axis < 0 ? axis + rank : axis;
     }
 
-    /// <summary>Elements per parallel task: enough work to amortise scheduling.</summary>
-    private const int ElementsPerTask = 1 << 16;
-
     /// <summary>Runs <paramref name="body"/>(start, length) over [0, <paramref name="count"/>): inline when small,
-    /// else in parallel chunks of <see cref="ElementsPerTask"/> elements.</summary>
+    /// else in parallel chunks as <see cref="ParallelSplit"/> sizes them.</summary>
     private static void ForEachRange(int count, Action<int, int> body)
     {
-        if (count <= 2 * ElementsPerTask)
+        int chunk = ParallelSplit.ElementsPerTask(count);
+        if (chunk >= count)
         {
             if (count > 0) body(0, count);
             return;
         }
-        int tasks = (count + ElementsPerTask - 1) / ElementsPerTask;
+        int tasks = (count + chunk - 1) / chunk;
         Parallel.For(0, tasks, [System.Runtime.CompilerServices.MethodImpl(Hot)] (task) =>
         {
-            int start = task * ElementsPerTask;
-            body(start, Math.Min(ElementsPerTask, count - start));
+            int start = task * chunk;
+            body(start, Math.Min(chunk, count - start));
         });
     }
 
@@ -226,9 +224,10 @@ public sealed partial class NumericsOps<T> : ITensorOps<Tensor<T>>, IFusedCrosse
     private static void ForEachRows(int rows, long rowLength, Action<int, int> body)
     {
         if (rows == 0) return;
-        int rowsPerTask = (int)Math.Max(1, ElementsPerTask / Math.Max(1, rowLength));
-        int tasks = (rows + rowsPerTask - 1) / rowsPerTask;
-        if (tasks <= 2 || (long)rows * rowLength <= 2 * ElementsPerTask)
+        int tasks = Math.Min(rows, ParallelSplit.Tasks((long)rows * Math.Max(1, rowLength)));
+        int rowsPerTask = (rows + tasks - 1) / tasks;
+        tasks = (rows + rowsPerTask - 1) / rowsPerTask;
+        if (tasks <= 1)
         {
             body(0, rows);
             return;
