@@ -31,8 +31,6 @@ public sealed partial class NumericsOps<T>
             PointwiseLossKind.AbsolutePercentageError => Pointwise(new AbsolutePercentageErrorFunction<T>()),
             PointwiseLossKind.LogCosh => Pointwise(new LogCoshFunction<T>()),
             PointwiseLossKind.Poisson => Pointwise(new PoissonFunction<T>()),
-            PointwiseLossKind.Hinge => Pointwise(new HingeFunction<T>(squared: false)),
-            PointwiseLossKind.SquaredHinge => Pointwise(new HingeFunction<T>(squared: true)),
             _ => null,
         };
 

@@ -212,16 +212,3 @@ internal readonly struct PoissonFunction<T> : IPointwiseFunction<T> where T : un
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector<T> Invoke(Vector<T> p, Vector<T> y) => p - y * RowMath<T>.Log(p + new Vector<T>(T.CreateChecked(1e-7)));
 }
-
-/// <summary>max(1 − y·p, 0), squared when <see cref="Squared"/>.</summary>
-internal readonly struct HingeFunction<T>(bool squared) : IPointwiseFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
-{
-    private bool Squared { get; } = squared;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector<T> Invoke(Vector<T> p, Vector<T> y)
-    {
-        Vector<T> margin = PointwiseMath<T>.MaxPropagatingNaN(Vector<T>.One - y * p, Vector<T>.Zero);
-        return Squared ? margin * margin : margin;
-    }
-}

@@ -65,12 +65,6 @@ public sealed partial class TorchEngine
                 Tensor mean = Mean(absolute.mul(-2).exp_().log1p_().add_(absolute), axis, meanOverAll);
                 return mean.sub_(Math.Log(2));
             }
-            case PointwiseLossKind.Hinge:
-                perElement = target.mul(output).neg_().add_(1).clamp_min_(0);
-                break;
-            case PointwiseLossKind.SquaredHinge:
-                perElement = target.mul(output).neg_().add_(1).clamp_min_(0).pow_(2);
-                break;
             default:
                 return null;
         }

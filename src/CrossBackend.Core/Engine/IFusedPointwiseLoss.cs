@@ -34,12 +34,6 @@ public enum PointwiseLossKind
     /// <summary>p − y·log(p + ε), ε = 1e-7 (<c>poisson</c>).</summary>
     Poisson,
 
-    /// <summary>max(1 − y·p, 0) on labels already signed (±1) by the loss (<c>hinge</c>).</summary>
-    Hinge,
-
-    /// <summary>max(1 − y·p, 0)² on labels already signed (±1) by the loss (<c>squared_hinge</c>).</summary>
-    SquaredHinge,
-
     // The kinds below take a PointwiseLossParameters (the overload with it) and y_true as the loss received it.
 
     /// <summary>−(y·log p + (1 − y)·log(1 − p)), p clipped to [ε, 1 − ε], or with FromLogits the stable

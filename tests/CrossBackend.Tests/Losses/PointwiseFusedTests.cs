@@ -5,7 +5,7 @@ namespace CrossBackend.Tests;
 /// <summary>
 /// An engine's fused element-wise losses (<see cref="IFusedPointwiseLoss{TTensor}"/>) held to the composed definitions
 /// of the losses that use them: random data plus the edge values each kind has (|e| exactly at delta/beta, zero
-/// targets for the percentage error, predictions at and below the ε clip, hinge margins at 0, NaN), float32 and
+/// targets for the percentage error, predictions at and below the ε clip, NaN), float32 and
 /// float64, per-sample (reduction none) and the plain mean (the kernel's mean over every element), values and
 /// gradients; then the kernel directly: each kind is served for the ordinary case (so the tests above exercise it) and
 /// declined for broadcasting shapes, empty tensors and bad axes. Runs on every engine; no engine is named, and an
@@ -28,8 +28,6 @@ public sealed class PointwiseFusedTests(ITensorEngine engine)
         ("mean_absolute_percentage_error", null, 0, PointwiseLossKind.AbsolutePercentageError),
         ("log_cosh", null, 0, PointwiseLossKind.LogCosh),
         ("poisson", null, 0, PointwiseLossKind.Poisson),
-        ("hinge", null, 0, PointwiseLossKind.Hinge),
-        ("squared_hinge", null, 0, PointwiseLossKind.SquaredHinge),
     ];
 
     /// <summary>(rows, columns): a row shorter than any SIMD width, rows with a vector body and a tail, and a tensor
@@ -54,21 +52,19 @@ public sealed class PointwiseFusedTests(ITensorEngine engine)
     private static LossExample Example(string loss, string? option, double value, int rows, int columns, Reduction reduction, bool withNaN = false)
     {
         var random = new Random(rows * 1000 + columns);
-        bool hinge = loss.Contains("hinge"), positive = loss is "poisson" or "mean_squared_logarithmic_error";
+        bool positive = loss is "poisson" or "mean_squared_logarithmic_error";
         var p = new double[rows * columns];
         var y = new double[rows * columns];
         for (int i = 0; i < p.Length; i++)
         {
             p[i] = positive ? 2 * random.NextDouble() : 3 * random.NextDouble() - 1.5;
-            y[i] = hinge ? random.Next(2) : positive ? 2 * random.NextDouble() : 3 * random.NextDouble() - 1.5;
+            y[i] = positive ? 2 * random.NextDouble() : 3 * random.NextDouble() - 1.5;
         }
         // Edge values in row 0: |e| = 0.3 exactly in either dtype (y = 0), e = 0, zero and ±ε targets, p at and
-        // below the clip; for hinge y·p = 1 (margin 0).
-        (double P, double Y)[] edges = hinge
-            ? [(1, 1), (0, 0), (-1, 0), (0.3, 1)]
-            : positive
-                ? [(0.3, 0), (0, 0), (1e-7, 1e-7), (0, 1.5), (1e-9, 0.5), (0.7, 0.7)]
-                : [(0.3, 0), (-0.3, 0), (0, 0), (0.5, 0), (0.5, 1e-7), (-0.2, -1e-7), (0.7, 0.7)];
+        // below the clip.
+        (double P, double Y)[] edges = positive
+            ? [(0.3, 0), (0, 0), (1e-7, 1e-7), (0, 1.5), (1e-9, 0.5), (0.7, 0.7)]
+            : [(0.3, 0), (-0.3, 0), (0, 0), (0.5, 0), (0.5, 1e-7), (-0.2, -1e-7), (0.7, 0.7)];
         for (int i = 0; i < Math.Min(edges.Length, columns); i++) (p[i], y[i]) = edges[i];
         if (withNaN) p[columns + 1] = double.NaN;   // row 1 only
         var arguments = new Dictionary<string, object?> { ["reduction"] = reduction };
@@ -137,7 +133,7 @@ public sealed class PointwiseFusedTests(ITensorEngine engine)
     public void KernelServesTheOrdinaryCase(PointwiseLossKind kind, double parameter)
     {
         (double[] p, double[] y) = (Enumerable.Range(0, 3 * 37).Select(i => 0.05 + (i * 7919 % 97) / 50.0).ToArray(),
-            Enumerable.Range(0, 3 * 37).Select(i => kind is PointwiseLossKind.Hinge or PointwiseLossKind.SquaredHinge ? (i % 3 == 0 ? -1.0 : 1.0) : 0.05 + (i * 104729 % 89) / 45.0).ToArray());
+            Enumerable.Range(0, 3 * 37).Select(i => 0.05 + (i * 104729 % 89) / 45.0).ToArray());
         foreach (DType dtype in new[] { DType.Float32, DType.Float64 })
         {
             var harness = new EngineHarness(engine);
@@ -188,8 +184,6 @@ public sealed class PointwiseFusedTests(ITensorEngine engine)
                 PointwiseLossKind.AbsolutePercentageError => 100 * Math.Abs(-e / Math.Max(Math.Abs(b), 1e-7)),
                 PointwiseLossKind.LogCosh => Math.Log(Math.Cosh(e)),
                 PointwiseLossKind.Poisson => a - b * Math.Log(a + 1e-7),
-                PointwiseLossKind.Hinge => Math.Max(1 - a * b, 0),
-                PointwiseLossKind.SquaredHinge => Math.Pow(Math.Max(1 - a * b, 0), 2),
                 _ => throw new ArgumentOutOfRangeException(nameof(kind)),
             };
         }
