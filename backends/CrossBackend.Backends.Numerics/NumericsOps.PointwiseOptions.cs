@@ -5,7 +5,7 @@ using CrossBackend;
 namespace CrossBackend.Backends.Numerics;
 
 /// <summary>The fused crossentropy, binary focal, KL and Keras-label hinge losses (<see cref="PointwiseLossParameters"/>
-/// kinds) on <see cref="PointwiseLossKernel{T}"/>: one pass over both inputs (the hinge kinds read y_true once more
+/// kinds; categorical hinge, categorical focal and cosine similarity as their own row kernels) on <see cref="PointwiseLossKernel{T}"/>: one pass over both inputs (the hinge kinds read y_true once more
 /// to check Keras's "every label is 0 or 1", stopping at the first other label).</summary>
 public sealed partial class NumericsOps<T>
 {
@@ -24,6 +24,8 @@ public sealed partial class NumericsOps<T>
         bool sums = PointwiseLossParameters.Sums(kind);
         if (kind == PointwiseLossKind.CategoricalHinge)
             return normalized == shape.Length - 1 ? CategoricalHinge(TensorData.Read(output), TensorData.Read(target), shape, meanOverAll) : null;
+        if (kind == PointwiseLossKind.CosineSimilarity)
+            return normalized == shape.Length - 1 ? CosineSimilarity(TensorData.Read(output), TensorData.Read(target), shape, meanOverAll) : null;
         if (kind == PointwiseLossKind.CategoricalFocalCrossentropy)
             return normalized == shape.Length - 1 ? CategoricalFocal(parameters, target, output, shape, meanOverAll) : null;
         return kind switch
@@ -52,6 +54,19 @@ public sealed partial class NumericsOps<T>
             for (int row = 0; row < loss.Length; row++) loss[row] = T.CreateTruncating(sums ? rowSums[row] : rowSums[row] / layout.Classes);
             return Create(loss, Shapes.Without(shape, normalized));
         }
+    }
+
+    /// <summary>Cosine similarity per row of the last axis (<see cref="CosineSimilarityKernel{T}"/>), or the mean of the
+    /// rows' values (each rounded to T first, as the composed per-sample values are).</summary>
+    private Tensor<T> CosineSimilarity(ReadOnlySpan<T> p, ReadOnlySpan<T> y, long[] shape, bool meanOverAll)
+    {
+        var layout = RowLayout.Around(shape, shape.Length - 1);
+        var loss = new T[layout.Rows];
+        CosineSimilarityKernel<T>.Rows(p, y, loss, layout);
+        if (!meanOverAll) return Create(loss, Shapes.Without(shape, shape.Length - 1));
+        double total = 0;
+        foreach (T value in loss) total += double.CreateTruncating(value);
+        return Tensor.Create([T.CreateTruncating(total / loss.Length)], [1]);
     }
 
     /// <summary>Categorical hinge per row of the last axis (<see cref="CategoricalHingeKernel{T}"/>), or the mean of

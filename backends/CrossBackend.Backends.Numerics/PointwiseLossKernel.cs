@@ -75,15 +75,25 @@ internal static class PointwiseLossKernel<T> where T : unmanaged, IFloatingPoint
         }
     }
 
-    /// <summary>Σ f(p[i], y[i]) in double: full vectors, then the tail in a zero-padded vector whose extra lanes are
-    /// masked off (every function is finite at p = y = 0, and masked lanes add exactly 0).</summary>
+    /// <summary>Σ f(p[i], y[i]) in double: pairs of full vectors into four independent double accumulators (one
+    /// accumulator made every vector wait for the previous add: measured 1.8 ms, twice the time of reading the inputs,
+    /// for any function at (65536, 100) on 2 cores), the last full vector, then the tail in a zero-padded vector whose
+    /// extra lanes are masked off (every function is finite at p = y = 0, and masked lanes add exactly 0).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Sum<TF>(ReadOnlySpan<T> p, ReadOnlySpan<T> y, TF f) where TF : struct, IPointwiseFunction<T>
     {
         int width = Vector<T>.Count, n = p.Length, i = 0;
         ref T p0 = ref MemoryMarshal.GetReference(p);
         ref T y0 = ref MemoryMarshal.GetReference(y);
-        Vector<double> accumulator = Vector<double>.Zero;
+        Vector<double> a0 = Vector<double>.Zero, a1 = Vector<double>.Zero, a2 = Vector<double>.Zero, a3 = Vector<double>.Zero;
+        for (; i <= n - 2 * width; i += 2 * width)
+        {
+            Vector<T> first = f.Invoke(Vector.LoadUnsafe(ref p0, (nuint)i), Vector.LoadUnsafe(ref y0, (nuint)i));
+            Vector<T> second = f.Invoke(Vector.LoadUnsafe(ref p0, (nuint)(i + width)), Vector.LoadUnsafe(ref y0, (nuint)(i + width)));
+            Accumulate(ref a0, ref a1, first);
+            Accumulate(ref a2, ref a3, second);
+        }
+        Vector<double> accumulator = (a0 + a1) + (a2 + a3);
         for (; i <= n - width; i += width)
             accumulator = Accumulate(accumulator, f.Invoke(Vector.LoadUnsafe(ref p0, (nuint)i), Vector.LoadUnsafe(ref y0, (nuint)i)));
         if (i < n)
@@ -98,6 +108,21 @@ internal static class PointwiseLossKernel<T> where T : unmanaged, IFloatingPoint
             accumulator = Accumulate(accumulator, Vector.ConditionalSelect(mask, f.Invoke(new Vector<T>(pTail), new Vector<T>(yTail)), Vector<T>.Zero));
         }
         return Vector.Sum(accumulator);
+    }
+
+    /// <summary>Adds the lanes to two double accumulators: float32 widened (exact), its low and high halves apart;
+    /// float64 into the first (the loop's other vector feeds another pair, so float64 has two chains too).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Accumulate(ref Vector<double> low, ref Vector<double> high, Vector<T> values)
+    {
+        if (typeof(T) == typeof(double))
+        {
+            low += Vector.As<T, double>(values);
+            return;
+        }
+        Vector.Widen(Vector.As<T, float>(values), out Vector<double> l, out Vector<double> h);
+        low += l;
+        high += h;
     }
 
     /// <summary>Adds the lanes to double lanes: float32 widened (exact), float64 as is.</summary>

@@ -151,8 +151,7 @@ public sealed class SumAndSparseFusedTests(ITensorEngine engine)
             whole is null ? null : whole.WholeTensorLoss(WholeTensorLossKind.ScaledSumOfSquares, 0.3, 0, null, p) is not null,
             sparse is null ? null : sparse.SparseLoss(SparseLossKind.Crossentropy, 0, l, p, axis, true) is not null,
             sparse is null ? null : sparse.SparseLoss(SparseLossKind.GeneralizedCrossEntropy, 0.5, l, p, axis, false) is not null,
-            // The cosine kernel comes with the whole-tensor kernels (torch); the other engines compose it.
-            whole is null ? null : pointwise?.PointwiseLoss(PointwiseLossKind.CosineSimilarity, new PointwiseLossParameters(), y, p, axis, true) is not null,
+            pointwise is null ? null : pointwise.PointwiseLoss(PointwiseLossKind.CosineSimilarity, new PointwiseLossParameters(), y, p, axis, true) is not null,
         ];
     }
 }
