@@ -210,7 +210,7 @@ internal static unsafe class CategoricalCrossentropyShortRows<T> where T : unman
             if (v > m) m = v;
         }
         for (int c = 0; c < classes; c++) d[c] = x[c * stride] - m;
-        TensorPrimitives.Exp<T>(d, e);
+        DoubleExp.Span<T>(d, e);
         double sum = 0;
         foreach (T v in e) sum += double.CreateTruncating(v);
         T log = T.CreateTruncating(Math.Log(sum));

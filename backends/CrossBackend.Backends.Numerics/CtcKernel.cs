@@ -59,7 +59,7 @@ internal static class CtcKernel
             Span<double> target = logProb.AsSpan(t * classes, classes);
             double max = TensorPrimitives.Max(row);
             TensorPrimitives.Subtract(row, max, target);
-            TensorPrimitives.Exp(target, target);
+            DoubleExp.Span<double>(target, target);
             double shift = max + Math.Log(TensorPrimitives.Sum(target));
             TensorPrimitives.Subtract(row, shift, target);
         }
@@ -144,7 +144,7 @@ internal static class CtcKernel
             ReadOnlySpan<double> row = logProbGradient.AsSpan(t * classes, classes);
             Span<double> target = gradient.Slice(t * classes, classes);
             double sum = TensorPrimitives.Sum(row);
-            TensorPrimitives.Exp(logProb.AsSpan(t * classes, classes), target);
+            DoubleExp.Span<double>(logProb.AsSpan(t * classes, classes), target);
             TensorPrimitives.Multiply(target, -sum, target);
             TensorPrimitives.Add(target, row, target);
         }

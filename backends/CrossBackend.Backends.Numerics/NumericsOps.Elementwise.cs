@@ -35,7 +35,7 @@ public sealed unsafe partial class NumericsOps<T>
             case UnaryOp.Abs: TensorPrimitives.Abs(x, d); break;
             case UnaryOp.Square: TensorPrimitives.Multiply(x, x, d); break;
             case UnaryOp.Sqrt: TensorPrimitives.Sqrt(x, d); break;
-            case UnaryOp.Exp: TensorPrimitives.Exp(x, d); break;
+            case UnaryOp.Exp: DoubleExp.Span(x, d); break;
             case UnaryOp.Log: TensorPrimitives.Log(x, d); break;
             case UnaryOp.Sigmoid: TensorPrimitives.Sigmoid(x, d); break;
             case UnaryOp.Tanh: TensorPrimitives.Tanh(x, d); break;
@@ -174,7 +174,7 @@ public sealed unsafe partial class NumericsOps<T>
                 continue;
             }
             Vector.Widen(x, out Vector<double> low, out Vector<double> high);
-            Vector.Narrow(Vector.Exp(exponent * Vector.Log(low)), Vector.Exp(exponent * Vector.Log(high))).CopyTo(d.Slice(i));
+            Vector.Narrow(DoubleExp.Exp(exponent * Vector.Log(low)), DoubleExp.Exp(exponent * Vector.Log(high))).CopyTo(d.Slice(i));
         }
         for (; i < a.Length; i++) d[i] = MathF.Pow(a[i], (float)b);
     }

@@ -311,13 +311,13 @@ public sealed unsafe partial class NumericsOps<T>
                     if (log)
                     {
                         TensorPrimitives.Subtract(row, m, output);
-                        TensorPrimitives.Exp(output, work);
+                        DoubleExp.Span<T>(output, work);
                         TensorPrimitives.Subtract(output, T.CreateTruncating(Math.Log(SumInDouble(work))), output);
                     }
                     else
                     {
                         TensorPrimitives.Subtract(row, m, output);
-                        TensorPrimitives.Exp(output, output);
+                        DoubleExp.Span<T>(output, output);
                         TensorPrimitives.Divide(output, T.CreateTruncating(SumInDouble(output)), output);
                     }
                     if (strided)

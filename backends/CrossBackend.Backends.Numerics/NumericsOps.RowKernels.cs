@@ -223,12 +223,12 @@ public sealed unsafe partial class NumericsOps<T>
                 TensorPrimitives.Subtract(row, m, output);
                 if (log)
                 {
-                    TensorPrimitives.Exp(output, work);
+                    DoubleExp.Span<T>(output, work);
                     TensorPrimitives.Subtract(output, T.CreateTruncating(Math.Log(SumInDouble(work))), output);
                 }
                 else
                 {
-                    TensorPrimitives.Exp(output, output);
+                    DoubleExp.Span<T>(output, output);
                     TensorPrimitives.Divide(output, T.CreateTruncating(SumInDouble(output)), output);
                 }
             }

@@ -42,6 +42,33 @@ public sealed class ReferenceTests(ITensorEngine engine)
         Close(Read(Backend.Relu(In(Data, dtype))), x.Select(v => Math.Max(v, 0)).ToArray(), dtype);
     }
 
+    /// <summary>exp where it underflows to 0 or overflows to +∞ (a masked softmax row's −∞, a confident model's
+    /// −1000), mixed with ordinary values in every vector: IEEE's 0 and +∞ exactly, the others as Math.Exp; and a
+    /// softmax over rows with −∞ entries.</summary>
+    [TestCaseSource(nameof(DTypes))]
+    public void ExpAtTheEdgesOfItsRange(DType dtype)
+    {
+        double[] edges = [-1e9, double.NegativeInfinity, -1000, -745.2, -0.3, 0.1, 88.5, 709.5, 710, 1e9, double.PositiveInfinity, -80.3];
+        double[] x = Held(Enumerable.Range(0, 60).Select(i => edges[i % edges.Length]).ToArray(), dtype);
+        double[] expected = x.Select(v => dtype == DType.Float32 ? (double)(float)Math.Exp(v) : Math.Exp(v)).ToArray();
+        double[] actual = Read(Backend.Exp(In(x, dtype)));
+        for (int i = 0; i < 60; i++)
+            if (expected[i] == 0 || double.IsPositiveInfinity(expected[i]))
+                Assert.That(actual[i], Is.EqualTo(expected[i]), $"exp({x[i]}) in {dtype.Name()}");
+        Close(actual, expected, dtype);
+
+        // Each (3, 4, ·) row of 5 keeps at least one finite value; the −∞ entries get probability 0.
+        double[] masked = Held(Data.Select((v, i) => i % 5 is 1 or 3 ? double.NegativeInfinity : v).ToArray(), dtype);
+        var softmax = new double[60];
+        for (int row = 0; row < 12; row++)
+        {
+            double[] values = masked.Skip(row * 5).Take(5).ToArray();
+            double max = values.Max(), sum = values.Sum(v => Math.Exp(v - max));
+            for (int j = 0; j < 5; j++) softmax[row * 5 + j] = Math.Exp(values[j] - max) / sum;
+        }
+        Close(Read(Backend.Softmax(In(masked, dtype))), softmax, dtype);
+    }
+
     /// <summary>Axes (null: all) of the (3, 4, 5) data, reduced in float64 here.</summary>
     private static double[] Reduce(double[] x, int[]? axes, Func<double[], double> f)
     {
