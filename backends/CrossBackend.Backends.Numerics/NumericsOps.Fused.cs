@@ -17,8 +17,8 @@ public sealed partial class NumericsOps<T>
         Crossentropy(target, output, fromLogits, axis, classWeights, mean: false);
 
     /// <inheritdoc/>
-    public Tensor<T>? MeanCategoricalCrossentropy(Tensor<T> target, Tensor<T> output, bool fromLogits, int axis) =>
-        Crossentropy(target, output, fromLogits, axis, null, mean: true);
+    public Tensor<T>? MeanCategoricalCrossentropy(Tensor<T> target, Tensor<T> output, bool fromLogits, int axis, double[]? classWeights) =>
+        Crossentropy(target, output, fromLogits, axis, classWeights, mean: true);
 
     /// <inheritdoc/>
     public Tensor<T>? SparseCategoricalCrossentropy(Tensor<T> labels, Tensor<T> output, bool fromLogits, int axis) =>

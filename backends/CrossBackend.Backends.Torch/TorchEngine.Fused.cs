@@ -53,13 +53,13 @@ public sealed partial class TorchEngine
     }
 
     /// <inheritdoc/>
-    /// <remarks>Small logits on axis 1: <c>cross_entropy</c> with probability targets and mean reduction is the whole
-    /// computation in one native call; it averages over every element outside dim 1.</remarks>
-    public Tensor? MeanCategoricalCrossentropy(Tensor target, Tensor output, bool fromLogits, int axis)
+    /// <remarks>Small unweighted logits on axis 1: <c>cross_entropy</c> with probability targets and mean reduction
+    /// is the whole computation in one native call; it averages over every element outside dim 1.</remarks>
+    public Tensor? MeanCategoricalCrossentropy(Tensor target, Tensor output, bool fromLogits, int axis, double[]? classWeights)
     {
-        if (fromLogits && axis == 1 && target.dtype == output.dtype && output.numel() <= SmallLogitsElements)
+        if (classWeights is null && fromLogits && axis == 1 && target.dtype == output.dtype && output.numel() <= SmallLogitsElements)
             return nn.functional.cross_entropy(output, target, reduction: nn.Reduction.Mean);
-        return CategoricalCrossentropy(target, output, fromLogits, axis, null)?.mean();
+        return CategoricalCrossentropy(target, output, fromLogits, axis, classWeights)?.mean();
     }
 
     /// <inheritdoc/>

@@ -394,9 +394,9 @@ public static class BenchSuite
                     var tb = (TorchEngine)TensorEngines.Named("torch");
                     BenchStat[] o = Measure([
                         () => _ = Losses.CategoricalCrossentropy(p, ny)[0],
-                        () => _ = nb.MeanCategoricalCrossentropy(ny, p, false, 1)![0],
+                        () => _ = nb.MeanCategoricalCrossentropy(ny, p, false, 1, null)![0],
                         () => Forward(() => Losses.CategoricalCrossentropy(x, y)),
-                        () => Forward(() => tb.MeanCategoricalCrossentropy(y, x, false, 1)!),
+                        () => Forward(() => tb.MeanCategoricalCrossentropy(y, x, false, 1, null)!),
                     ], rounds * 3);
                     yield return new($"dispatch overhead {s} (baseline: raw engine call)", "numerics", o[0], o[1], BenchStat.None);
                     yield return new($"dispatch overhead {s} (baseline: raw engine call)", "torch", o[2], o[3], BenchStat.None);

@@ -61,11 +61,11 @@ public class CategoricalCrossentropyBenchmarks
     [Benchmark, BenchmarkCategory("1 probs fwd")] public float TorchNaive() => BenchSuite.Forward(() => BenchSuite.NaiveProbabilities(_x, _y));
     [Benchmark, BenchmarkCategory("1 probs fwd")] public float TorchOurs() => BenchSuite.Forward(() => Losses.CategoricalCrossentropy(_x, _y));
     [Benchmark, BenchmarkCategory("1 probs fwd")] public float TorchRawKernel() =>
-        BenchSuite.Forward(() => ((TorchEngine)TensorEngines.Named("torch")).MeanCategoricalCrossentropy(_y, _x, false, 1)!);
+        BenchSuite.Forward(() => ((TorchEngine)TensorEngines.Named("torch")).MeanCategoricalCrossentropy(_y, _x, false, 1, null)!);
     [Benchmark, BenchmarkCategory("1 probs fwd")] public float TorchOursWeighted() => BenchSuite.Forward(() => Losses.CategoricalCrossentropy(_x, _y, classWeights: Weights));
     [Benchmark, BenchmarkCategory("1 probs fwd")] public float NumericsOurs() => Losses.CategoricalCrossentropy(_p, _ny)[0];
     [Benchmark, BenchmarkCategory("1 probs fwd")] public float NumericsRawKernel() =>
-        NumericsOps<float>.Instance.MeanCategoricalCrossentropy(_ny, _p, false, _p.Rank - 1)![0];
+        NumericsOps<float>.Instance.MeanCategoricalCrossentropy(_ny, _p, false, _p.Rank - 1, null)![0];
     [Benchmark, BenchmarkCategory("1 probs fwd")] public float NumericsOursWeighted() => Losses.CategoricalCrossentropy(_p, _ny, classWeights: Weights)[0];
 
     // ---- soft probabilities, forward

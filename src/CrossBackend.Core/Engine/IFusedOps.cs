@@ -13,8 +13,9 @@ public interface IFusedCrossentropy<TTensor> where TTensor : class
     /// multiplied by the weight of argmax(<paramref name="target"/>): see <c>Losses.CategoricalCrossentropy</c>.</summary>
     TTensor? CategoricalCrossentropy(TTensor target, TTensor output, bool fromLogits, int axis, double[]? classWeights);
 
-    /// <summary>The mean over every element of <see cref="CategoricalCrossentropy"/> without weights.</summary>
-    TTensor? MeanCategoricalCrossentropy(TTensor target, TTensor output, bool fromLogits, int axis);
+    /// <summary>The mean over every element of <see cref="CategoricalCrossentropy"/>, each value weighted as there when
+    /// <paramref name="classWeights"/> is given (Keras's sum_over_batch_size: the count divides, not the weights).</summary>
+    TTensor? MeanCategoricalCrossentropy(TTensor target, TTensor output, bool fromLogits, int axis, double[]? classWeights);
 
     /// <summary>Per-element sparse categorical crossentropy: <paramref name="labels"/> has
     /// <paramref name="output"/>'s shape without <paramref name="axis"/>, valid class indices only.</summary>

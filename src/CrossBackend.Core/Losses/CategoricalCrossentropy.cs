@@ -116,14 +116,20 @@ internal sealed class CategoricalCrossentropyLoss : ILossFunction
 
         if (o is IFusedCrossentropy<T> fused)
         {
-            // The fused class-weighted kernel serves every reduction whose denominator does not need the weights;
-            // smoothing of 1 flattens the labels, so its arg-max is taken on the original labels instead.
-            if (table is not null && c.Reduction != Reduction.WeightedMean && smoothing < 1
-                && fused.CategoricalCrossentropy(target, c.YPred, fromLogits, axis, table) is { } weighted)
-                return new(weighted);
-            bool plainMean = table is null && c.Tensor(LossOption.SampleWeights) is null
-                && c.Reduction is Reduction.SumOverBatchSize or Reduction.WeightedMean;
-            if (plainMean && fused.MeanCategoricalCrossentropy(target, c.YPred, fromLogits, axis) is { } mean)
+            // The fused class-weighted kernel serves every reduction whose denominator does not need the weights
+            // (sum_over_batch_size without sample weights straight to the mean); smoothing of 1 flattens the labels,
+            // so its arg-max is taken on the original labels instead.
+            bool noSampleWeights = c.Tensor(LossOption.SampleWeights) is null;
+            if (table is not null && c.Reduction != Reduction.WeightedMean && smoothing < 1)
+            {
+                if (noSampleWeights && c.Reduction == Reduction.SumOverBatchSize
+                    && fused.MeanCategoricalCrossentropy(target, c.YPred, fromLogits, axis, table) is { } weightedMean)
+                    return new(weightedMean, Reduced: true);
+                if (fused.CategoricalCrossentropy(target, c.YPred, fromLogits, axis, table) is { } weighted)
+                    return new(weighted);
+            }
+            bool plainMean = table is null && noSampleWeights && c.Reduction is Reduction.SumOverBatchSize or Reduction.WeightedMean;
+            if (plainMean && fused.MeanCategoricalCrossentropy(target, c.YPred, fromLogits, axis, null) is { } mean)
                 return new(mean, Reduced: true);
             if (fused.CategoricalCrossentropy(target, c.YPred, fromLogits, axis, null) is { } plain)
                 return new(plain, ClassWeights(c, table, axis));
