@@ -103,8 +103,9 @@ public sealed partial class TorchEngine : IFusedWholeTensorLoss<Tensor>, IFusedS
     /// (negative ones included) before reading, and that refusal is turned into null, so the core's composed path
     /// names the bad label. Only CPU tensors (a CUDA gather reports a bad index by a device-side assert, not an
     /// exception) and integer labels (floating labels need the core's fraction check).</remarks>
-    public Tensor? SparseLoss(SparseLossKind kind, double parameter, Tensor labels, Tensor output, int axis, bool meanOverAll)
+    public Tensor? SparseLoss(SparseLossKind kind, double parameter, object labelsGiven, Tensor output, int axis, bool meanOverAll)
     {
+        if (labelsGiven is not Tensor labels) return null;
         if (kind is not (SparseLossKind.Crossentropy or SparseLossKind.GeneralizedCrossEntropy)) return null;   // logits: the composed path
         if (output.dtype is not (ScalarType.Float32 or ScalarType.Float64) || output.numel() == 0) return null;
         if (output.device_type != DeviceType.CPU || labels.device_type != DeviceType.CPU) return null;

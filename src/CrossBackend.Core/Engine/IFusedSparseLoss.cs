@@ -31,9 +31,12 @@ public interface IFusedSparseLoss<TTensor> where TTensor : class
     /// every element, or null to decline.</summary>
     /// <param name="kind">The loss.</param>
     /// <param name="parameter">The generalized crossentropy's q; ignored by <see cref="SparseLossKind.Crossentropy"/>.</param>
-    /// <param name="labels">Class indices in the per-element loss shape, as given (any dtype, not yet checked).</param>
+    /// <param name="labels">Class indices, not yet checked: a <typeparamref name="TTensor"/> in the per-element loss
+    /// shape (any dtype), or y_true exactly as the caller gave it — this engine's tensor of another element type
+    /// (int64 labels on an engine of float tensors, never converted), in the per-element loss shape or with the
+    /// class axis of length 1. Decline what you do not read.</param>
     /// <param name="output">y_pred.</param>
     /// <param name="axis">The class axis (negative counts from the end).</param>
     /// <param name="meanOverAll">Return the mean over every element instead of the per-element losses.</param>
-    TTensor? SparseLoss(SparseLossKind kind, double parameter, TTensor labels, TTensor output, int axis, bool meanOverAll);
+    TTensor? SparseLoss(SparseLossKind kind, double parameter, object labels, TTensor output, int axis, bool meanOverAll);
 }

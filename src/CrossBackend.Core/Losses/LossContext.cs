@@ -5,7 +5,7 @@ namespace CrossBackend;
 /// every loss shares. Built once per call by <see cref="LossProgram"/>.
 /// </summary>
 internal sealed class LossContext<T>(ITensorOps<T> ops, LossDefinition definition, IReadOnlyDictionary<LossOption, object?> values,
-    T yPred, T? yTrue, IReadOnlyDictionary<LossOption, T> tensors) where T : class
+    T yPred, T? yTrue, object? yTrueNotAdopted, IReadOnlyDictionary<LossOption, T> tensors) where T : class
 {
     /// <summary>Keras's backend epsilon: probabilities are clipped to [ε, 1 − ε], with the bounds rounded to the
     /// input's dtype (in float32 1 − 1e-7 is 0.99999988).</summary>
@@ -21,8 +21,25 @@ internal sealed class LossContext<T>(ITensorOps<T> ops, LossDefinition definitio
     public T Target => _target ??= Ops.Cast(YTrue, DType);
     private T? _target;
 
-    /// <summary>y_true as given (integer labels stay integer).</summary>
-    public T YTrue => yTrue ?? throw new InvalidOperationException($"Loss `{Definition.Name}` has no y_true.");
+    /// <summary>y_true as given (integer labels stay integer), adopted on first use when the dispatcher left it to the
+    /// loss (<see cref="LossProgram.AdoptsLazily"/>), with the device check the dispatcher makes for the others.</summary>
+    public T YTrue => _yTrue ??= yTrueNotAdopted is { } given ? Adopted(given)
+        : throw new InvalidOperationException($"Loss `{Definition.Name}` has no y_true.");
+    private T? _yTrue = yTrue;
+
+    /// <summary>y_true for a fused kernel that reads it as the caller gave it: the not yet adopted object when the
+    /// dispatcher left it (int64 labels on an engine of float tensors), else <see cref="YTrue"/>.</summary>
+    public object? YTrueAsGiven => _yTrue is null ? yTrueNotAdopted : _yTrue;
+
+    /// <summary>Whether y_true has not been adopted yet (see <see cref="YTrueAsGiven"/>).</summary>
+    public bool YTrueNotAdopted => _yTrue is null && yTrueNotAdopted is not null;
+
+    private T Adopted(object given)
+    {
+        T adopted = Ops.Adopt(given, "y_true");
+        Validate.SameDevice(Pred, Ops.Describe(adopted), "y_true");
+        return adopted;
+    }
 
     /// <summary>The axes given by <c>axis</c>, resolved against y_pred's rank; by default the engine's class axis (the
     /// only axis of a rank-1 tensor).</summary>

@@ -14,7 +14,14 @@ internal sealed class LossProgram(LossDefinition definition, Dictionary<LossOpti
     /// <summary>The inputs' names for error messages.</summary>
     public string[] InputNames => ["y_pred", "y_true", .. _tensorOptions.Select(o => o.ParameterName)];
 
-    public TTensor[] Run<TTensor>(ITensorOps<TTensor> ops, TTensor?[] inputs) where TTensor : class
+    /// <summary>y_true: sparse labels are often int64, which an engine of float tensors would copy to float before
+    /// its fused sparse kernel could read them as given.</summary>
+    public bool AdoptsLazily(int index) => index == 1;
+
+    public TTensor[] Run<TTensor>(ITensorOps<TTensor> ops, TTensor?[] inputs) where TTensor : class =>
+        Run(ops, inputs, new object?[inputs.Length]);
+
+    public TTensor[] Run<TTensor>(ITensorOps<TTensor> ops, TTensor?[] inputs, object?[] asGiven) where TTensor : class
     {
         TTensor yPred = inputs[0]!;
         TensorInfo pred = ops.Describe(yPred);
@@ -28,7 +35,7 @@ internal sealed class LossProgram(LossDefinition definition, Dictionary<LossOpti
             }
         if (inputs[1] is { } yTrue) Validate.SameDevice(pred, ops.Describe(yTrue), "y_true");
 
-        var c = new LossContext<TTensor>(ops, definition, values, yPred, inputs[1], tensors);
+        var c = new LossContext<TTensor>(ops, definition, values, yPred, inputs[1], asGiven[1], tensors);
         Reduction reduction = c.Reduction;
         // Checked before the loss runs: a fused kernel may return the mean directly.
         if (reduction is Reduction.SumOverBatchSize or Reduction.WeightedMean)

@@ -23,11 +23,14 @@ internal static class SumAndSparseFused
     }
 
     /// <summary>A sparse-label loss on the labels as given (the kernel establishes they are class indices or
-    /// declines), or null when the engine has no kernel or declines.</summary>
-    public static LossTerms<T>? Sparse<T>(LossContext<T> c, SparseLossKind kind, T labels, double parameter = 0) where T : class
+    /// declines), or null when the engine has no kernel or declines. The kernel gets y_true not yet adopted when the
+    /// dispatcher left it so (int64 labels on an engine of float tensors: no float copy), else the labels in the
+    /// per-element loss shape.</summary>
+    public static LossTerms<T>? Sparse<T>(LossContext<T> c, SparseLossKind kind, int axis, double parameter = 0) where T : class
     {
         if (c.Ops is not IFusedSparseLoss<T> fused) return null;
         bool mean = PlainMean(c);
+        object labels = c.YTrueNotAdopted ? c.YTrueAsGiven! : SparseCategoricalCrossentropyLoss.ShapedLabels(c, axis);
         T? loss = fused.SparseLoss(kind, parameter, labels, c.YPred, c.Axis, mean);
         return loss is null ? null : new LossTerms<T>(loss, Reduced: mean);
     }

@@ -9,6 +9,16 @@ internal interface ITensorProgram
     /// <summary>Computes the program's results on one engine; absent optional inputs are null.</summary>
     TTensor[] Run<TTensor>(ITensorOps<TTensor> ops, TTensor?[] inputs) where TTensor : class;
 
+    /// <summary>Whether the program adopts input <paramref name="index"/> itself, on first use, when adopting it would
+    /// convert it (int64 labels on an engine whose tensors are float): a fused kernel may read it as given and no
+    /// converted copy is made. Never for the first input. Default: no input.</summary>
+    bool AdoptsLazily(int index) => false;
+
+    /// <summary>As <see cref="Run{TTensor}(ITensorOps{TTensor}, TTensor[])"/>, with the inputs left to the program:
+    /// <paramref name="asGiven"/>[i] holds input i as the caller gave it where <paramref name="inputs"/>[i] is null
+    /// for that reason (see <see cref="AdoptsLazily"/>).</summary>
+    TTensor[] Run<TTensor>(ITensorOps<TTensor> ops, TTensor?[] inputs, object?[] asGiven) where TTensor : class => Run(ops, inputs);
+
     /// <summary>
     /// The dtype result <paramref name="index"/> has, given the dtypes of the inputs as the caller passed them
     /// (<see cref="DType.Other"/> for absent ones). Null (the default, the losses): the program accepts only
@@ -145,10 +155,18 @@ internal static class TensorProgram
         return ops.Scoped(() =>
         {
             var typed = new TTensor?[inputs.Length];
+            var asGiven = new object?[inputs.Length];
+            GradientTape? tape = GradientTape.Current;
             for (int i = 0; i < inputs.Length; i++)
-                if (inputs[i] is { } x) typed[i] = Widen(ops, ops.Adopt(x, names[i]), narrow);
+            {
+                if (inputs[i] is not { } x) continue;
+                // Left to the program only where adopting converts (a tensor of the ops' own type costs nothing) and
+                // nothing else needs the adopted tensor first (the tape records it; narrow floats are widened here).
+                if (i > 0 && x is not TTensor && tape is null && narrow is null && program.AdoptsLazily(i)) asGiven[i] = x;
+                else typed[i] = Widen(ops, ops.Adopt(x, names[i]), narrow);
+            }
             if (castFirst is { } c) typed[0] = ops.Cast(typed[0]!, c);
-            TTensor[] results = GradientTape.Current is { } tape ? tape.Run(ops, program, typed) : program.Run(ops, typed);
+            TTensor[] results = tape is not null ? tape.Run(ops, program, typed) : program.Run(ops, typed, asGiven);
             for (int i = 0; i < results.Length; i++)
             {
                 DType current = ops.Describe(results[i]).DType;

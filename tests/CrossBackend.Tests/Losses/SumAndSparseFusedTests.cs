@@ -120,6 +120,39 @@ public sealed class SumAndSparseFusedTests(ITensorEngine engine)
         }
     }
 
+    /// <summary>int64 labels as the caller gives them — which an engine of float tensors hands to its kernel without a
+    /// float copy — shaped (N,) or (N, 1), give the values of float labels and of a float64 reference: −log of the
+    /// renormalised probability at the label, and (1 − p^q)/q.</summary>
+    [TestCase("sparse_categorical_crossentropy")]
+    [TestCase("categorical_generalized_cross_entropy")]
+    public void IntegerLabelsAsGivenGiveTheValuesOfFloatLabels(string loss)
+    {
+        var harness = new EngineHarness(engine);
+        double[] p = [0.1, 0.2, 0.7, 0.3, 0.3, 0.4, 0.25, 0.5, 0.25, 0.6, 0.3, 0.1];
+        long[] labels = [2, 0, 1, 1];
+        double[] reference = labels.Select((l, r) => loss == "sparse_categorical_crossentropy"
+            ? -Math.Log(p[r * 3 + l] / (p[r * 3] + p[r * 3 + 1] + p[r * 3 + 2]))
+            : (1 - Math.Pow(p[r * 3 + l], 0.5)) / 0.5).ToArray();
+        LossDefinition definition = LossRegistry.Get(loss);
+        foreach (DType dtype in new[] { DType.Float32, DType.Float64 })
+        {
+            object output = harness.Tensor(p, [4, 3], dtype);
+            var arguments = new LossArguments { ["reduction"] = Reduction.None };
+            object asFloat = harness.Tensor(labels.Select(l => (double)l).ToArray(), [4], dtype);
+            double[] fromFloat = engine.ToDoubleArray(definition.Compute(output, asFloat, arguments), out _);
+            (double rtol, double atol) = Tolerance.For(dtype);
+            TensorAssert.AreClose(fromFloat, reference, rtol, atol, message: $"{dtype.Name()} float labels");
+            foreach (long[] shape in new long[][] { [4], [4, 1] })
+            {
+                double[] fromIntegers = engine.ToDoubleArray(definition.Compute(output, engine.FromArray(labels, shape), arguments), out long[] resultShape);
+                Assert.That(resultShape, Is.EqualTo(new long[] { 4 }), $"{dtype.Name()} int64 labels {string.Join("x", shape)}");
+                TensorAssert.AreClose(fromIntegers, fromFloat, 0, 0, message: $"{dtype.Name()} int64 labels {string.Join("x", shape)}");
+                object mean = definition.Compute(output, engine.FromArray(labels, shape));
+                TensorAssert.AreClose(engine.ToDoubleArray(mean, out _), new[] { reference.Average() }, rtol, atol, message: $"{dtype.Name()} mean");
+            }
+        }
+    }
+
     /// <summary>An engine offering the kernels serves the ordinary case (so the comparisons above run them there).</summary>
     [Test]
     public void KernelsServeTheOrdinaryCase()
@@ -127,9 +160,8 @@ public sealed class SumAndSparseFusedTests(ITensorEngine engine)
         var harness = new EngineHarness(engine);
         object output = harness.Tensor([0.1, 0.2, 0.7, 0.3, 0.3, 0.4], [2, 3], DType.Float32);
         object target = harness.Tensor([0, 0, 1, 1, 0, 0], [2, 3], DType.Float32);
-        // Integer labels where the engine's tensor type allows them, else labels of y_pred's type.
+        // int64 labels as a caller gives them: the engine's tensor type or another of the same engine.
         object labels = engine.FromArray(new long[] { 2, 0 }, [2]);
-        if (labels.GetType() != output.GetType()) labels = harness.Tensor([2, 0], [2], DType.Float32);
         var served = (bool?[])typeof(SumAndSparseFusedTests).GetMethod(nameof(Served), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
             .MakeGenericMethod(output.GetType()).Invoke(null, [engine.OpsFor(output.GetType()), target, output, labels, engine.ClassAxis])!;
         if (served.All(s => s is null)) Assert.Ignore("this engine has none of these fused kernels: its losses are the composed ones");
@@ -140,7 +172,6 @@ public sealed class SumAndSparseFusedTests(ITensorEngine engine)
     private static bool?[] Served<T>(object ops, object target, object output, object labels, int axis) where T : class
     {
         T y = (T)target, p = (T)output;
-        T l = (T)labels;
         var whole = ops as IFusedWholeTensorLoss<T>;
         var sparse = ops as IFusedSparseLoss<T>;
         var pointwise = ops as IFusedPointwiseLoss<T>;
@@ -149,8 +180,8 @@ public sealed class SumAndSparseFusedTests(ITensorEngine engine)
             whole is null ? null : whole.WholeTensorLoss(WholeTensorLossKind.Dice, 0, 0, y, p) is not null,
             whole is null ? null : whole.WholeTensorLoss(WholeTensorLossKind.Tversky, 0.3, 0.7, y, p) is not null,
             whole is null ? null : whole.WholeTensorLoss(WholeTensorLossKind.ScaledSumOfSquares, 0.3, 0, null, p) is not null,
-            sparse is null ? null : sparse.SparseLoss(SparseLossKind.Crossentropy, 0, l, p, axis, true) is not null,
-            sparse is null ? null : sparse.SparseLoss(SparseLossKind.GeneralizedCrossEntropy, 0.5, l, p, axis, false) is not null,
+            sparse is null ? null : sparse.SparseLoss(SparseLossKind.Crossentropy, 0, labels, p, axis, true) is not null,
+            sparse is null ? null : sparse.SparseLoss(SparseLossKind.GeneralizedCrossEntropy, 0.5, labels, p, axis, false) is not null,
             pointwise is null ? null : pointwise.PointwiseLoss(PointwiseLossKind.CosineSimilarity, new PointwiseLossParameters(), y, p, axis, true) is not null,
         ];
     }
