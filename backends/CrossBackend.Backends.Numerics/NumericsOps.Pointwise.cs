@@ -41,10 +41,8 @@ public sealed partial class NumericsOps<T>
             if (meanOverAll)
                 return Tensor.Create([T.CreateTruncating(PointwiseLossKernel<T>.Total(p, y, f) / p.Length * scale)], [1]);
             var layout = RowLayout.Around(shape, normalized);
-            var sums = new double[layout.Rows];
-            PointwiseLossKernel<T>.RowSums(p, y, sums, layout, f);
             var loss = new T[layout.Rows];
-            for (int row = 0; row < loss.Length; row++) loss[row] = T.CreateTruncating(sums[row] / layout.Classes * scale);
+            PointwiseLossKernel<T>.RowValues(p, y, loss, layout, f, layout.Classes, scale);
             return Create(loss, Shapes.Without(shape, normalized));
         }
     }

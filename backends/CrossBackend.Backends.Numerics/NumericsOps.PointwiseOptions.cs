@@ -23,9 +23,9 @@ public sealed partial class NumericsOps<T>
         if (!(parameters.Gamma >= 0) || !double.IsFinite(parameters.Gamma) || parameters.Alpha is double a && !double.IsFinite(a)) return null;
         bool sums = PointwiseLossParameters.Sums(kind);
         if (kind == PointwiseLossKind.CategoricalHinge)
-            return normalized == shape.Length - 1 ? CategoricalHinge(TensorData.Read(output), TensorData.Read(target), shape, meanOverAll) : null;
+            return normalized == shape.Length - 1 ? RowLoss(TensorData.Read(output), TensorData.Read(target), shape, meanOverAll, new CategoricalHingeRow<T>()) : null;
         if (kind == PointwiseLossKind.CosineSimilarity)
-            return normalized == shape.Length - 1 ? CosineSimilarity(TensorData.Read(output), TensorData.Read(target), shape, meanOverAll) : null;
+            return normalized == shape.Length - 1 ? RowLoss(TensorData.Read(output), TensorData.Read(target), shape, meanOverAll, new CosineSimilarityRow<T>()) : null;
         if (kind == PointwiseLossKind.CategoricalFocalCrossentropy)
             return normalized == shape.Length - 1 ? CategoricalFocal(parameters, target, output, shape, meanOverAll) : null;
         return kind switch
@@ -48,34 +48,20 @@ public sealed partial class NumericsOps<T>
                 return Tensor.Create([T.CreateTruncating(sums ? total / (p.Length / shape[normalized]) : total / p.Length)], [1]);
             }
             var layout = RowLayout.Around(shape, normalized);
-            var rowSums = new double[layout.Rows];
-            PointwiseLossKernel<T>.RowSums(p, y, rowSums, layout, f);
             var loss = new T[layout.Rows];
-            for (int row = 0; row < loss.Length; row++) loss[row] = T.CreateTruncating(sums ? rowSums[row] : rowSums[row] / layout.Classes);
+            PointwiseLossKernel<T>.RowValues(p, y, loss, layout, f, sums ? 1 : layout.Classes, 1);
             return Create(loss, Shapes.Without(shape, normalized));
         }
     }
 
-    /// <summary>Cosine similarity per row of the last axis (<see cref="CosineSimilarityKernel{T}"/>), or the mean of the
-    /// rows' values (each rounded to T first, as the composed per-sample values are).</summary>
-    private Tensor<T> CosineSimilarity(ReadOnlySpan<T> p, ReadOnlySpan<T> y, long[] shape, bool meanOverAll)
+    /// <summary>A row loss of the last axis (<see cref="CosineSimilarityRow{T}"/>, <see cref="CategoricalHingeRow{T}"/>)
+    /// per row, or the mean of the rows' values (each rounded to T first, as the composed per-sample values are).</summary>
+    private static Tensor<T> RowLoss<TLoss>(ReadOnlySpan<T> p, ReadOnlySpan<T> y, long[] shape, bool meanOverAll, TLoss f)
+        where TLoss : struct, IRowLoss<T>
     {
         var layout = RowLayout.Around(shape, shape.Length - 1);
         var loss = new T[layout.Rows];
-        CosineSimilarityKernel<T>.Rows(p, y, loss, layout);
-        if (!meanOverAll) return Create(loss, Shapes.Without(shape, shape.Length - 1));
-        double total = 0;
-        foreach (T value in loss) total += double.CreateTruncating(value);
-        return Tensor.Create([T.CreateTruncating(total / loss.Length)], [1]);
-    }
-
-    /// <summary>Categorical hinge per row of the last axis (<see cref="CategoricalHingeKernel{T}"/>), or the mean of
-    /// the rows' values (each rounded to T first, as the composed per-sample values are).</summary>
-    private Tensor<T> CategoricalHinge(ReadOnlySpan<T> p, ReadOnlySpan<T> y, long[] shape, bool meanOverAll)
-    {
-        var layout = RowLayout.Around(shape, shape.Length - 1);
-        var loss = new T[layout.Rows];
-        CategoricalHingeKernel<T>.Rows(p, y, loss, layout);
+        RowLossKernel<T>.Rows<TLoss, T>(p, y, loss, layout, f);
         if (!meanOverAll) return Create(loss, Shapes.Without(shape, shape.Length - 1));
         double total = 0;
         foreach (T value in loss) total += double.CreateTruncating(value);

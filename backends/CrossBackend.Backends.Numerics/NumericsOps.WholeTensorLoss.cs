@@ -101,13 +101,13 @@ public sealed unsafe partial class NumericsOps<T> : IFusedWholeTensorLoss<Tensor
             Vector<T> pv = Vector.Load(p + i);
             if (squares)
             {
-                AddWidened(ref yp0, ref yp1, pv * pv);
+                RowMath<T>.AddWidened(ref yp0, ref yp1, pv * pv);
                 continue;
             }
             Vector<T> yv = Vector.Load(y + i);
-            AddWidened(ref yp0, ref yp1, yv * pv);
-            AddWidened(ref y0, ref y1, yv);
-            AddWidened(ref p0, ref p1, pv);
+            RowMath<T>.AddWidened(ref yp0, ref yp1, yv * pv);
+            RowMath<T>.AddWidened(ref y0, ref y1, yv);
+            RowMath<T>.AddWidened(ref p0, ref p1, pv);
         }
         products = Vector.Sum(yp0 + yp1);
         targets = Vector.Sum(y0 + y1);
@@ -118,20 +118,5 @@ public sealed unsafe partial class NumericsOps<T> : IFusedWholeTensorLoss<Tensor
             targets += double.CreateTruncating(y[i]);
             outputs += double.CreateTruncating(p[i]);
         }
-    }
-
-    /// <summary>low += the vector's first half, high += its second half, in double (float32 widened exactly); a
-    /// float64 vector is added to low whole.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddWidened(ref Vector<double> low, ref Vector<double> high, Vector<T> values)
-    {
-        if (typeof(T) == typeof(double))
-        {
-            low += Vector.As<T, double>(values);
-            return;
-        }
-        Vector.Widen(Vector.As<T, float>(values), out Vector<double> l, out Vector<double> h);
-        low += l;
-        high += h;
     }
 }

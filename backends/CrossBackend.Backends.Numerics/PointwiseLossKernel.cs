@@ -21,26 +21,20 @@ internal static class PointwiseLossKernel<T> where T : unmanaged, IFloatingPoint
     /// <summary>Elements per block when the mean over every element is taken flat (layout-independent).</summary>
     private const int Block = 1 << 14;
 
-    /// <summary>Σ f over each row of <c>layout.Classes</c> contiguous elements (the averaged axis last).</summary>
-    public static void RowSums<TF>(ReadOnlySpan<T> p, ReadOnlySpan<T> y, double[] sums, RowLayout layout, TF f)
-        where TF : struct, IPointwiseFunction<T>
+    /// <summary>Each row's Σ f / <paramref name="divisor"/> · <paramref name="scale"/> rounded to T, over rows of
+    /// <c>layout.Classes</c> contiguous elements (the averaged axis last), straight into the result (no per-row
+    /// array of sums: at 65536 rows a 512 KB one was fresh memory to fault in on every call).</summary>
+    public static void RowValues<TF>(ReadOnlySpan<T> p, ReadOnlySpan<T> y, T[] values, RowLayout layout, TF f, double divisor, double scale)
+        where TF : struct, IPointwiseFunction<T> =>
+        RowLossKernel<T>.Rows<RowValue<TF>, T>(p, y, values, layout, new RowValue<TF>(f, divisor, scale));
+
+    /// <summary><see cref="Sum{TF}"/> of one row, divided, scaled and rounded to T.</summary>
+    private readonly struct RowValue<TF>(TF f, double divisor, double scale) : IRowLoss<T> where TF : struct, IPointwiseFunction<T>
     {
-        int columns = layout.Classes;
-        // Spans cannot cross into the parallel delegate: pin the (dense, already materialised) data for the call.
-        unsafe
-        {
-            fixed (T* pp = p, py = y)
-            {
-                nint pAddress = (nint)pp, yAddress = (nint)py;
-                layout.ForEachChunk((first, end) =>
-                {
-                    var pAll = new ReadOnlySpan<T>((T*)pAddress, layout.Rows * columns);
-                    var yAll = new ReadOnlySpan<T>((T*)yAddress, layout.Rows * columns);
-                    for (int row = first; row < end; row++)
-                        sums[row] = Sum(pAll.Slice(row * columns, columns), yAll.Slice(row * columns, columns), f);
-                });
-            }
-        }
+        private readonly TF _f = f;
+        private readonly double _divisor = divisor, _scale = scale;
+
+        public T Row(ReadOnlySpan<T> p, ReadOnlySpan<T> y) => T.CreateTruncating(Sum(p, y, _f) / _divisor * _scale);
     }
 
     /// <summary>Σ f over every element, in blocks summed in parallel and added in block order (deterministic).</summary>
@@ -50,15 +44,15 @@ internal static class PointwiseLossKernel<T> where T : unmanaged, IFloatingPoint
         int blocks = (n + Block - 1) / Block;
         if (blocks <= 1) return Sum(p, y, f);
         var sums = new double[blocks];
-        RowSums(p, y, sums, new RowLayout(blocks, Block, 1), f, n);
+        BlockSums(p, y, sums, new RowLayout(blocks, Block, 1), f, n);
         double total = 0;
         foreach (double s in sums) total += s;
         return total;
     }
 
-    /// <summary>As <see cref="RowSums{TF}(ReadOnlySpan{T}, ReadOnlySpan{T}, double[], RowLayout, TF)"/> over
-    /// fixed-size blocks of the flat data, the last one short (<paramref name="length"/> elements in all).</summary>
-    private static void RowSums<TF>(ReadOnlySpan<T> p, ReadOnlySpan<T> y, double[] sums, RowLayout blocks, TF f, int length)
+    /// <summary>Σ f over fixed-size blocks of the flat data (<c>blocks.Classes</c> elements each), the last one short
+    /// (<paramref name="length"/> elements in all), one block sum per entry of <paramref name="sums"/>.</summary>
+    private static void BlockSums<TF>(ReadOnlySpan<T> p, ReadOnlySpan<T> y, double[] sums, RowLayout blocks, TF f, int length)
         where TF : struct, IPointwiseFunction<T>
     {
         unsafe
@@ -90,8 +84,8 @@ internal static class PointwiseLossKernel<T> where T : unmanaged, IFloatingPoint
         {
             Vector<T> first = f.Invoke(Vector.LoadUnsafe(ref p0, (nuint)i), Vector.LoadUnsafe(ref y0, (nuint)i));
             Vector<T> second = f.Invoke(Vector.LoadUnsafe(ref p0, (nuint)(i + width)), Vector.LoadUnsafe(ref y0, (nuint)(i + width)));
-            Accumulate(ref a0, ref a1, first);
-            Accumulate(ref a2, ref a3, second);
+            RowMath<T>.AddWidened(ref a0, ref a1, first);
+            RowMath<T>.AddWidened(ref a2, ref a3, second);
         }
         Vector<double> accumulator = (a0 + a1) + (a2 + a3);
         for (; i <= n - width; i += width)
@@ -108,21 +102,6 @@ internal static class PointwiseLossKernel<T> where T : unmanaged, IFloatingPoint
             accumulator = Accumulate(accumulator, Vector.ConditionalSelect(mask, f.Invoke(new Vector<T>(pTail), new Vector<T>(yTail)), Vector<T>.Zero));
         }
         return Vector.Sum(accumulator);
-    }
-
-    /// <summary>Adds the lanes to two double accumulators: float32 widened (exact), its low and high halves apart;
-    /// float64 into the first (the loop's other vector feeds another pair, so float64 has two chains too).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Accumulate(ref Vector<double> low, ref Vector<double> high, Vector<T> values)
-    {
-        if (typeof(T) == typeof(double))
-        {
-            low += Vector.As<T, double>(values);
-            return;
-        }
-        Vector.Widen(Vector.As<T, float>(values), out Vector<double> l, out Vector<double> h);
-        low += l;
-        high += h;
     }
 
     /// <summary>Adds the lanes to double lanes: float32 widened (exact), float64 as is.</summary>

@@ -161,28 +161,10 @@ internal static class HingeLabels<T> where T : unmanaged, IFloatingPointIeee754<
 /// composed Max), pos = Σ y·p accumulated in double and rounded to T (the composed Dot's policy), then
 /// max(neg − pos + 1, 0) in T.
 /// </summary>
-internal static class CategoricalHingeKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal readonly struct CategoricalHingeRow<T> : IRowLoss<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public static void Rows(ReadOnlySpan<T> p, ReadOnlySpan<T> y, T[] loss, RowLayout layout)
-    {
-        int columns = layout.Classes;
-        unsafe
-        {
-            fixed (T* pp = p, py = y)
-            {
-                nint pAddress = (nint)pp, yAddress = (nint)py;
-                layout.ForEachChunk((first, end) =>
-                {
-                    for (int row = first; row < end; row++)
-                        loss[row] = Row(new ReadOnlySpan<T>((T*)pAddress + (long)row * columns, columns),
-                            new ReadOnlySpan<T>((T*)yAddress + (long)row * columns, columns));
-                });
-            }
-        }
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static T Row(ReadOnlySpan<T> p, ReadOnlySpan<T> y)
+    public T Row(ReadOnlySpan<T> p, ReadOnlySpan<T> y)
     {
         int width = Vector<T>.Count, n = p.Length, i = 0;
         Vector<double> dot = Vector<double>.Zero;

@@ -9,41 +9,24 @@ namespace CrossBackend.Backends.Numerics;
 /// composed path takes it, −(Σ y·p · (1/√max(Σ y², ε²) · 1/√max(Σ p², ε²))), ε = 1e-7. The composed path reads
 /// both inputs twice (three dot products).
 /// </summary>
-internal static class CosineSimilarityKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
+internal readonly struct CosineSimilarityRow<T> : IRowLoss<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>ε² with ε = 1e-7, the norm floor squared in double and then rounded to T (as the composed Maximum's
     /// constant is).</summary>
     private static readonly T FloorSquared = T.CreateTruncating(1e-7 * 1e-7);
 
-    public static void Rows(ReadOnlySpan<T> p, ReadOnlySpan<T> y, T[] loss, RowLayout layout)
-    {
-        int columns = layout.Classes;
-        unsafe
-        {
-            fixed (T* pp = p, py = y)
-            {
-                nint pAddress = (nint)pp, yAddress = (nint)py;
-                layout.ForEachChunk((first, end) =>
-                {
-                    for (int row = first; row < end; row++)
-                        loss[row] = Row((T*)pAddress + (long)row * columns, (T*)yAddress + (long)row * columns, columns);
-                });
-            }
-        }
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe T Row(T* p, T* y, int n)
+    public T Row(ReadOnlySpan<T> p, ReadOnlySpan<T> y)
     {
-        int width = Vector<T>.Count, i = 0;
+        int width = Vector<T>.Count, n = p.Length, i = 0;
         Vector<double> yp0 = Vector<double>.Zero, yp1 = Vector<double>.Zero, yy0 = Vector<double>.Zero, yy1 = Vector<double>.Zero,
             pp0 = Vector<double>.Zero, pp1 = Vector<double>.Zero;
         for (; i <= n - width; i += width)
         {
-            Vector<T> pv = Vector.Load(p + i), yv = Vector.Load(y + i);
-            Add(ref yp0, ref yp1, yv * pv);
-            Add(ref yy0, ref yy1, yv * yv);
-            Add(ref pp0, ref pp1, pv * pv);
+            Vector<T> pv = new(p.Slice(i, width)), yv = new(y.Slice(i, width));
+            RowMath<T>.AddWidened(ref yp0, ref yp1, yv * pv);
+            RowMath<T>.AddWidened(ref yy0, ref yy1, yv * yv);
+            RowMath<T>.AddWidened(ref pp0, ref pp1, pv * pv);
         }
         double dot = Vector.Sum(yp0 + yp1), targetSquares = Vector.Sum(yy0 + yy1), outputSquares = Vector.Sum(pp0 + pp1);
         for (; i < n; i++)
@@ -59,19 +42,4 @@ internal static class CosineSimilarityKernel<T> where T : unmanaged, IFloatingPo
     /// <summary>1/√max(s, ε²) in T; NaN stays NaN (the composed Maximum propagates it).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static T InverseNorm(T squares) => T.One / T.Sqrt(T.IsNaN(squares) ? squares : T.Max(squares, FloorSquared));
-
-    /// <summary>low += the vector's first half, high += its second half, in double (float32 widened exactly); a
-    /// float64 vector is added to low whole.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Add(ref Vector<double> low, ref Vector<double> high, Vector<T> values)
-    {
-        if (typeof(T) == typeof(double))
-        {
-            low += Vector.As<T, double>(values);
-            return;
-        }
-        Vector.Widen(Vector.As<T, float>(values), out Vector<double> l, out Vector<double> h);
-        low += l;
-        high += h;
-    }
 }
