@@ -47,9 +47,7 @@ public sealed partial class NumericsOps<T>
         }
         if (declined != 0) return null;
         if (!meanOverAll) return Create(loss, Shapes.Without(shape, shape.Length - 1));
-        double total = 0;
-        foreach (T value in loss) total += double.CreateTruncating(value);   // per-sample values rounded to T first, as composed
-        return Tensor.Create([T.CreateTruncating(total / loss.Length)], [1]);
+        return Tensor.Create([MeanOf(loss)], [1]);   // of the per-sample values rounded to T first, as composed
     }
 
     /// <summary>The row kernel with the options rounded to T once.</summary>

@@ -23,9 +23,9 @@ public sealed partial class NumericsOps<T>
         if (!(parameters.Gamma >= 0) || !double.IsFinite(parameters.Gamma) || parameters.Alpha is double a && !double.IsFinite(a)) return null;
         bool sums = PointwiseLossParameters.Sums(kind);
         if (kind == PointwiseLossKind.CategoricalHinge)
-            return normalized == shape.Length - 1 ? RowLoss(TensorData.Read(output), TensorData.Read(target), shape, meanOverAll, new CategoricalHingeRow<T>()) : null;
+            return normalized == shape.Length - 1 ? RowLoss(output, target, shape, meanOverAll, new CategoricalHingeRow<T>()) : null;
         if (kind == PointwiseLossKind.CosineSimilarity)
-            return normalized == shape.Length - 1 ? RowLoss(TensorData.Read(output), TensorData.Read(target), shape, meanOverAll, new CosineSimilarityRow<T>()) : null;
+            return normalized == shape.Length - 1 ? RowLoss(output, target, shape, meanOverAll, new CosineSimilarityRow<T>()) : null;
         if (kind == PointwiseLossKind.CategoricalFocalCrossentropy)
             return normalized == shape.Length - 1 ? CategoricalFocal(parameters, target, output, shape, meanOverAll) : null;
         return kind switch
@@ -55,16 +55,13 @@ public sealed partial class NumericsOps<T>
     }
 
     /// <summary>A row loss of the last axis (<see cref="CosineSimilarityRow{T}"/>, <see cref="CategoricalHingeRow{T}"/>)
-    /// per row, or the mean of the rows' values (each rounded to T first, as the composed per-sample values are).</summary>
-    private static Tensor<T> RowLoss<TLoss>(ReadOnlySpan<T> p, ReadOnlySpan<T> y, long[] shape, bool meanOverAll, TLoss f)
+    /// per row, or the mean of the rows' values (each rounded to T first, as the composed per-sample values are), the
+    /// values then in a pooled buffer (<see cref="PerRowOrMean"/>).</summary>
+    private static Tensor<T> RowLoss<TLoss>(Tensor<T> output, Tensor<T> target, long[] shape, bool meanOverAll, TLoss f)
         where TLoss : struct, IRowLoss<T>
     {
         var layout = RowLayout.Around(shape, shape.Length - 1);
-        var loss = new T[layout.Rows];
-        RowLossKernel<T>.Rows<TLoss, T>(p, y, loss, layout, f);
-        if (!meanOverAll) return Create(loss, Shapes.Without(shape, shape.Length - 1));
-        double total = 0;
-        foreach (T value in loss) total += double.CreateTruncating(value);
-        return Tensor.Create([T.CreateTruncating(total / loss.Length)], [1]);
+        return PerRowOrMean(layout.Rows, Shapes.Without(shape, shape.Length - 1), meanOverAll,
+            loss => RowLossKernel<T>.Rows<TLoss, T>(TensorData.Read(output), TensorData.Read(target), loss, layout, f));
     }
 }

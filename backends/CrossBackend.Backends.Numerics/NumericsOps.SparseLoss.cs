@@ -24,7 +24,8 @@ public sealed partial class NumericsOps<T> : IFusedSparseLoss<Tensor<T>>
         long[] perRow = Shapes.Without(shape, normalized);
         return labels switch
         {
-            Tensor<T> same when same.Lengths.SequenceEqual(perRow.Select(d => (nint)d).ToArray()) => Checked(same),
+            Tensor<T> same when SameLengths(same.Lengths, perRow) =>
+                AllClassIndices(TensorData.Read(same), layout.Classes) ? Compute(kind, parameter, same, output, axis, layout, perRow, meanOverAll) : null,
             Tensor<long> wide when PerRowShape(wide.Lengths, shape, normalized, perRow) => Pooled(TensorData.Read(wide)),
             Tensor<int> narrow when PerRowShape(narrow.Lengths, shape, normalized, perRow) => Pooled(TensorData.Read(narrow)),
             _ => null,
@@ -43,33 +44,34 @@ public sealed partial class NumericsOps<T> : IFusedSparseLoss<Tensor<T>>
                     if (label < 0 || label >= classes) return null;
                     buffer[i] = T.CreateTruncating(label);
                 }
-                // A view of the buffer in the per-row shape; no result keeps it (results are fresh or pooled means).
-                return Checked(Tensor.Create(buffer, 0, perRow.Select(d => (nint)d).ToArray(), []));
+                // Every label is a class index now (checked above). A view of the buffer in the per-row shape; no
+                // result keeps it (results are fresh or pooled means).
+                Tensor<T> indices = Tensor.Create(buffer, 0, perRow.Select(d => (nint)d).ToArray(), []);
+                return Compute(kind, parameter, indices, output, axis, layout, perRow, meanOverAll);
             }
             finally
             {
                 System.Buffers.ArrayPool<T>.Shared.Return(buffer);
             }
         }
-
-        Tensor<T>? Checked(Tensor<T> indices) => AllClassIndices(TensorData.Read(indices), layout.Classes)
-            ? Compute(kind, parameter, indices, output, axis, layout, perRow, meanOverAll)
-            : null;
     }
 
     /// <summary>Whether labels as given, of <paramref name="lengths"/>, hold one label per row: the per-row shape, or
     /// y_pred's shape with the class axis of length 1 (the same order in memory, as the composed path squeezes it).</summary>
     private static bool PerRowShape(ReadOnlySpan<nint> lengths, long[] shape, int axis, long[] perRow)
     {
-        if (lengths.Length == perRow.Length)
-        {
-            for (int d = 0; d < perRow.Length; d++)
-                if (lengths[d] != perRow[d]) return false;
-            return true;
-        }
+        if (lengths.Length == perRow.Length) return SameLengths(lengths, perRow);
         if (lengths.Length != shape.Length || lengths[axis] != 1) return false;
         for (int d = 0; d < shape.Length; d++)
             if (d != axis && lengths[d] != shape[d]) return false;
+        return true;
+    }
+
+    private static bool SameLengths(ReadOnlySpan<nint> lengths, long[] shape)
+    {
+        if (lengths.Length != shape.Length) return false;
+        for (int d = 0; d < shape.Length; d++)
+            if (lengths[d] != shape[d]) return false;
         return true;
     }
 

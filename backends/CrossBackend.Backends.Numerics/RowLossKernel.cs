@@ -16,20 +16,22 @@ internal interface IRowLoss<T> : IRowLoss<T, T> where T : unmanaged, IFloatingPo
 /// (<see cref="RowLayout.ForEachChunk"/>).</summary>
 internal static class RowLossKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    public static void Rows<TLoss, TResult>(ReadOnlySpan<T> p, ReadOnlySpan<T> y, TResult[] loss, RowLayout layout, TLoss f)
-        where TLoss : struct, IRowLoss<T, TResult>
+    public static void Rows<TLoss, TResult>(ReadOnlySpan<T> p, ReadOnlySpan<T> y, Span<TResult> loss, RowLayout layout, TLoss f)
+        where TLoss : struct, IRowLoss<T, TResult> where TResult : unmanaged
     {
         int columns = layout.Classes;
         unsafe
         {
-            // Spans cannot cross into the parallel delegate: pin the (dense, already materialised) data for the call.
+            // Spans cannot cross into the parallel delegate: pin the (dense, already materialised) data and the
+            // result (an array or a pooled buffer) for the call.
             fixed (T* pp = p, py = y)
+            fixed (TResult* pl = loss)
             {
-                nint pAddress = (nint)pp, yAddress = (nint)py;
+                nint pAddress = (nint)pp, yAddress = (nint)py, lAddress = (nint)pl;
                 layout.ForEachChunk((first, end) =>
                 {
                     for (int row = first; row < end; row++)
-                        loss[row] = f.Row(new ReadOnlySpan<T>((T*)pAddress + (long)row * columns, columns),
+                        ((TResult*)lAddress)[row] = f.Row(new ReadOnlySpan<T>((T*)pAddress + (long)row * columns, columns),
                             new ReadOnlySpan<T>((T*)yAddress + (long)row * columns, columns));
                 });
             }

@@ -90,7 +90,7 @@ internal sealed class CategoricalGeneralizedCrossEntropyLoss : ILossFunction
         int axis = c.Axis;
         double q = c.Number(Q);
         // An engine's sparse kernel checks the labels its own way (or declines): then no separate range check.
-        if (SumAndSparseFused.Sparse(c, SparseLossKind.GeneralizedCrossEntropy, axis, q) is { } fused)
+        if (SumAndSparseFused.Sparse(c, SparseLossKind.GeneralizedCrossEntropy, q) is { } fused)
             return fused;
         T labels = SparseCategoricalCrossentropyLoss.Labels(c, axis, ignoreClass: null);
         T p = o.Squeeze(o.TakeAlongAxis(c.YPred, o.ExpandDims(labels, axis), axis), axis);

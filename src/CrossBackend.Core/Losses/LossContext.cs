@@ -27,12 +27,9 @@ internal sealed class LossContext<T>(ITensorOps<T> ops, LossDefinition definitio
         : throw new InvalidOperationException($"Loss `{Definition.Name}` has no y_true.");
     private T? _yTrue = yTrue;
 
-    /// <summary>y_true for a fused kernel that reads it as the caller gave it: the not yet adopted object when the
-    /// dispatcher left it (int64 labels on an engine of float tensors), else <see cref="YTrue"/>.</summary>
-    public object? YTrueAsGiven => _yTrue is null ? yTrueNotAdopted : _yTrue;
-
-    /// <summary>Whether y_true has not been adopted yet (see <see cref="YTrueAsGiven"/>).</summary>
-    public bool YTrueNotAdopted => _yTrue is null && yTrueNotAdopted is not null;
+    /// <summary>y_true as the caller gave it while the dispatcher has left it unadopted (int64 labels on an engine of
+    /// float tensors), for a fused kernel that reads it so; null once adopted or when the dispatcher adopted it.</summary>
+    public object? YTrueNotYetAdopted => _yTrue is null ? yTrueNotAdopted : null;
 
     private T Adopted(object given)
     {

@@ -101,7 +101,7 @@ internal sealed class SparseCategoricalCrossentropyLoss : ILossFunction
         double[]? table = c.ClassWeightTable(c.Classes);
         // The ordinary case on an engine with a sparse kernel, which checks the labels its own way (or declines).
         if (ignoreClass is null && smoothing == 0 && table is null
-            && SumAndSparseFused.Sparse(c, fromLogits ? SparseLossKind.CrossentropyFromLogits : SparseLossKind.Crossentropy, axis) is { } fusedLoss)
+            && SumAndSparseFused.Sparse(c, fromLogits ? SparseLossKind.CrossentropyFromLogits : SparseLossKind.Crossentropy) is { } fusedLoss)
             return fusedLoss;
         T labels = Labels(c, axis, ignoreClass);
 

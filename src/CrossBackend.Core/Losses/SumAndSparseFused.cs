@@ -26,11 +26,11 @@ internal static class SumAndSparseFused
     /// declines), or null when the engine has no kernel or declines. The kernel gets y_true not yet adopted when the
     /// dispatcher left it so (int64 labels on an engine of float tensors: no float copy), else the labels in the
     /// per-element loss shape.</summary>
-    public static LossTerms<T>? Sparse<T>(LossContext<T> c, SparseLossKind kind, int axis, double parameter = 0) where T : class
+    public static LossTerms<T>? Sparse<T>(LossContext<T> c, SparseLossKind kind, double parameter = 0) where T : class
     {
         if (c.Ops is not IFusedSparseLoss<T> fused) return null;
         bool mean = PlainMean(c);
-        object labels = c.YTrueNotAdopted ? c.YTrueAsGiven! : SparseCategoricalCrossentropyLoss.ShapedLabels(c, axis);
+        object labels = c.YTrueNotYetAdopted ?? SparseCategoricalCrossentropyLoss.ShapedLabels(c, c.Axis);
         T? loss = fused.SparseLoss(kind, parameter, labels, c.YPred, c.Axis, mean);
         return loss is null ? null : new LossTerms<T>(loss, Reduced: mean);
     }
