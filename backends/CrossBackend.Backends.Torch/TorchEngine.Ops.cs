@@ -159,7 +159,8 @@ public sealed partial class TorchEngine
     /// A constant exponent (a rank-0 CPU tensor without gradient, as the core's constants are) read as a number, so that
     /// libtorch's <c>pow(Tensor, Scalar)</c> runs: it computes x² and x³ as products (5× faster than the general pow of
     /// <c>pow(Tensor, Tensor)</c> at (65536, 100)) and equals the general pow elsewhere. ±0.5 keep the tensor path:
-    /// libtorch's scalar path takes them as sqrt/rsqrt, which differ from pow at −∞ and −0.
+    /// libtorch's scalar path takes them as sqrt/rsqrt, which differ from pow at −∞ and −0, and on this machine's
+    /// libtorch by an ulp elsewhere (float64 0.5^0.5: 0.7071067811865475 against pow's correctly rounded …476).
     /// </summary>
     private static double? ScalarExponent(Tensor b)
     {

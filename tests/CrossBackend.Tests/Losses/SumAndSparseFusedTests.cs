@@ -122,7 +122,7 @@ public sealed class SumAndSparseFusedTests(ITensorEngine engine)
 
     /// <summary>int64 labels as the caller gives them — which an engine of float tensors hands to its kernel without a
     /// float copy — shaped (N,) or (N, 1), give the values of float labels and of a float64 reference: −log of the
-    /// renormalised probability at the label, and (1 − p^q)/q.</summary>
+    /// renormalised probability at the label, and (1 − p^q)/q, within the dtype's tolerance.</summary>
     [TestCase("sparse_categorical_crossentropy")]
     [TestCase("categorical_generalized_cross_entropy")]
     public void IntegerLabelsAsGivenGiveTheValuesOfFloatLabels(string loss)
@@ -146,7 +146,11 @@ public sealed class SumAndSparseFusedTests(ITensorEngine engine)
             {
                 double[] fromIntegers = engine.ToDoubleArray(definition.Compute(output, engine.FromArray(labels, shape), arguments), out long[] resultShape);
                 Assert.That(resultShape, Is.EqualTo(new long[] { 4 }), $"{dtype.Name()} int64 labels {string.Join("x", shape)}");
-                TensorAssert.AreClose(fromIntegers, fromFloat, 0, 0, message: $"{dtype.Name()} int64 labels {string.Join("x", shape)}");
+                // Within the dtype's tolerance, not bit for bit: an engine may serve one label dtype with its fused
+                // kernel and the other with the composed path (torch: float labels are composed, and its scalar
+                // p^0.5 in the kernel differs from the composed general pow by an ulp on some CPUs).
+                TensorAssert.AreClose(fromIntegers, fromFloat, rtol, atol, message: $"{dtype.Name()} int64 labels {string.Join("x", shape)}");
+                TensorAssert.AreClose(fromIntegers, reference, rtol, atol, message: $"{dtype.Name()} int64 labels {string.Join("x", shape)} against the reference");
                 object mean = definition.Compute(output, engine.FromArray(labels, shape));
                 TensorAssert.AreClose(engine.ToDoubleArray(mean, out _), new[] { reference.Average() }, rtol, atol, message: $"{dtype.Name()} mean");
             }
