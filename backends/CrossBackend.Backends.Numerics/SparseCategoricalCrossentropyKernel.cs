@@ -35,9 +35,7 @@ internal static unsafe class SparseCategoricalCrossentropyKernel<T> where T : un
         if (layout.Inner == 1 && vectorRows)
         {
             if (fromLogits) LogitsRows(labels, x, loss, classes, tailMask, first, end);
-            else
-                for (int r = first; r < end; r++)
-                    loss[r] = ProbabilitiesRow(x + (nint)r * classes, classes, int.CreateTruncating(labels[r]), tailMask, epsilon, upper);
+            else ProbabilitiesRows(labels, x, loss, classes, tailMask, epsilon, upper, first, end);
             return;
         }
 
@@ -149,9 +147,38 @@ internal static unsafe class SparseCategoricalCrossentropyKernel<T> where T : un
         *shift = double.CreateTruncating(x[label] - max);
     }
 
+    /// <summary>
+    /// Contiguous rows from probabilities, a block at a time: each row's clipped renormalised probability at its label
+    /// (<see cref="ClippedRatio"/>), then one vectorised log over the block. A scalar log per row was a quarter of
+    /// the time at (65536, 100).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static void ProbabilitiesRows(T* labels, T* x, T* loss, int classes, Vector<T> tailMask, T epsilon, T upper, int first, int end)
+    {
+        int lanes = Vector<T>.Count;
+        for (int r0 = first; r0 < end; r0 += Block)
+        {
+            int n = Math.Min(Block, end - r0);
+            T* ratios = loss + r0;   // the block's losses are written over their ratios
+            for (int j = 0; j < n; j++)
+            {
+                int r = r0 + j;
+                ratios[j] = ClippedRatio(x + (nint)r * classes, classes, int.CreateTruncating(labels[r]), tailMask, epsilon, upper);
+            }
+            int k = 0;
+            for (; k + lanes <= n; k += lanes) Vector.Store(-RowMath<T>.Log(Vector.Load(ratios + k)), ratios + k);
+            for (; k < n; k++) ratios[k] = -T.Log(ratios[k]);
+        }
+    }
+
     /// <summary>Keras's policy, as in the categorical loss: renormalise, clip in T, log.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
-    private static T ProbabilitiesRow(T* x, int classes, int label, Vector<T> tailMask, T epsilon, T upper)
+    private static T ProbabilitiesRow(T* x, int classes, int label, Vector<T> tailMask, T epsilon, T upper) =>
+        -T.Log(ClippedRatio(x, classes, label, tailMask, epsilon, upper));
+
+    /// <summary>clip(x[label] / Σx, ε, 1 − ε) in T: the argument of the row's log.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T ClippedRatio(T* x, int classes, int label, Vector<T> tailMask, T epsilon, T upper)
     {
         int w = Vector<T>.Count;
         Vector<T> s0 = Vector<T>.Zero, s1 = Vector<T>.Zero;
@@ -164,7 +191,7 @@ internal static unsafe class SparseCategoricalCrossentropyKernel<T> where T : un
         if (i + w <= classes) s0 += Vector.Load(x + i);
         if (classes % w != 0) s1 += Vector.ConditionalSelect(tailMask, Vector.Load(x + classes - w), Vector<T>.Zero);
         T sum = Vector.Sum(s0 + s1);
-        return -T.Log(T.Clamp(x[label] / sum, epsilon, upper));
+        return T.Clamp(x[label] / sum, epsilon, upper);
     }
 
     /// <summary>A row element by element (<paramref name="stride"/> apart): short rows, and rows holding NaN or ±∞,

@@ -131,10 +131,28 @@ internal sealed class CircleLoss : ILossFunction
                 $"Argument `refLabels` is needed when `refEmbeddings` has another length than y_pred. Received: refEmbeddings.shape={TensorInfo.FormatShape(refShape)}, y_pred.shape={TensorInfo.FormatShape(shape)}", "refLabels");
 
         double gamma = c.Number(Gamma), margin = c.Number(Margin);
-        T distances = o.Maximum(o.RSub(1, o.MatMul(c.YPred, o.Permute(refs, [1, 0]))), 0);   // (Batch, N)
+        bool removeDiagonal = c.Bool(RemoveDiagonal);
+        T similarities = o.MatMul(c.YPred, o.Permute(refs, [1, 0]));   // (Batch, N)
+        T loss = o is IFusedCircleLoss<T> fused && fused.CircleLoss(similarities, labels, refLabels, removeDiagonal, gamma, margin) is { } fast
+            ? fast
+            : Composed(c, similarities, labels, refLabels, removeDiagonal, gamma, margin);
+        T zero = c.Constant(0);
+        // Keras masks the queries whose loss is 0 out of the averages (set_keras_mask(loss, loss > 0)).
+        T counted = o.CompareAs(CompareOp.Greater, loss, zero, c.DType);
+        return new(loss, counted, counted);
+    }
+
+    /// <summary>The per-query losses from the (Batch, N) similarities: the definition an engine's fused kernel is held
+    /// to.</summary>
+    private static T Composed<T>(LossContext<T> c, T similarities, T labels, T refLabels, bool removeDiagonal, double gamma, double margin)
+        where T : class
+    {
+        ITensorOps<T> o = c.Ops;
+        long batch = o.ShapeOf(similarities)[0], n = o.ShapeOf(similarities)[1];
+        T distances = o.Maximum(o.RSub(1, similarities), 0);
         T same = o.Cast(o.Compare(CompareOp.Equal, o.Reshape(labels, [batch, 1]), o.Reshape(refLabels, [1, n])), c.DType);
         T negative = o.RSub(1, same);
-        T positive = c.Bool(RemoveDiagonal) ? o.Mul(same, o.FromValues(OffDiagonal(batch, n), [batch, n], c.DType)) : same;
+        T positive = removeDiagonal ? o.Mul(same, o.FromValues(OffDiagonal(batch, n), [batch, n], c.DType)) : same;
 
         T positiveWeights = o.Maximum(o.Mul(o.Add(distances, margin), positive), 0);
         T negativeWeights = o.Maximum(o.Mul(o.RSub(1 + margin, distances), negative), 0);
@@ -143,10 +161,7 @@ internal sealed class CircleLoss : ILossFunction
         (T positiveLse, T noPositive) = MaskedLogSumExp(c, positiveTerms, positive);
         (T negativeLse, T noNegative) = MaskedLogSumExp(c, negativeTerms, negative);
         T zero = c.Constant(0);
-        T loss = o.Where(noPositive, zero, o.Where(noNegative, zero, o.Softplus(o.Add(positiveLse, negativeLse))));
-        // Keras masks the queries whose loss is 0 out of the averages (set_keras_mask(loss, loss > 0)).
-        T counted = o.CompareAs(CompareOp.Greater, loss, zero, c.DType);
-        return new(loss, counted, counted);
+        return o.Where(noPositive, zero, o.Where(noNegative, zero, o.Softplus(o.Add(positiveLse, negativeLse))));
     }
 
     /// <summary>Integer labels of <paramref name="count"/> entries as an int64 (N,) tensor (equality is then exact for
