@@ -133,10 +133,10 @@ internal sealed class CircleLoss : ILossFunction
         double gamma = c.Number(Gamma), margin = c.Number(Margin);
         bool removeDiagonal = c.Bool(RemoveDiagonal);
         T similarities = o.MatMul(c.YPred, o.Permute(refs, [1, 0]));   // (Batch, N)
+        T zero = c.Constant(0);
         T loss = o is IFusedCircleLoss<T> fused && fused.CircleLoss(similarities, labels, refLabels, removeDiagonal, gamma, margin) is { } fast
             ? fast
-            : Composed(c, similarities, labels, refLabels, removeDiagonal, gamma, margin);
-        T zero = c.Constant(0);
+            : Composed(c, similarities, labels, refLabels, removeDiagonal, gamma, margin, zero);
         // Keras masks the queries whose loss is 0 out of the averages (set_keras_mask(loss, loss > 0)).
         T counted = o.CompareAs(CompareOp.Greater, loss, zero, c.DType);
         return new(loss, counted, counted);
@@ -144,8 +144,8 @@ internal sealed class CircleLoss : ILossFunction
 
     /// <summary>The per-query losses from the (Batch, N) similarities: the definition an engine's fused kernel is held
     /// to.</summary>
-    private static T Composed<T>(LossContext<T> c, T similarities, T labels, T refLabels, bool removeDiagonal, double gamma, double margin)
-        where T : class
+    private static T Composed<T>(LossContext<T> c, T similarities, T labels, T refLabels, bool removeDiagonal, double gamma, double margin,
+        T zero) where T : class
     {
         ITensorOps<T> o = c.Ops;
         long batch = o.ShapeOf(similarities)[0], n = o.ShapeOf(similarities)[1];
@@ -160,7 +160,6 @@ internal sealed class CircleLoss : ILossFunction
         T negativeTerms = o.Mul(o.Mul(negativeWeights, o.RSub(1 - margin, distances)), gamma);
         (T positiveLse, T noPositive) = MaskedLogSumExp(c, positiveTerms, positive);
         (T negativeLse, T noNegative) = MaskedLogSumExp(c, negativeTerms, negative);
-        T zero = c.Constant(0);
         return o.Where(noPositive, zero, o.Where(noNegative, zero, o.Softplus(o.Add(positiveLse, negativeLse))));
     }
 
