@@ -240,6 +240,23 @@ public static class LossCatalogueCases
                 Tensor numerator = x.mul(y!).sum(2).mul_(2);
                 return numerator.div_(x.sum(2).add_(y!.sum(2)).add_(1e-6));
             },
+            // Keras's defaults (γ = 80, m = 0.4, the diagonal removed), the batch as its own reference set; the mean over
+            // the queries with a loss (Keras masks the zeros out). The two B×B terms are updated in place; −d + c = c − d.
+            ["circle"] = (x, y) =>
+            {
+                using Scalar one = 1.0.ToScalar(), zero = 0.0.ToScalar(), excluded = double.NegativeInfinity.ToScalar();
+                using Scalar m = 0.4.ToScalar(), onePlus = 1.4.ToScalar(), oneMinus = 0.6.ToScalar(), g = 80.0.ToScalar(), minusG = (-80.0).ToScalar();
+                Tensor d = x.matmul(x.t()).neg_().add_(one).clamp_min_(zero);
+                Tensor same = y!.unsqueeze(1).eq(y!.unsqueeze(0));
+                Tensor f = d.neg().add_(m);
+                Tensor positive = d.add(m).clamp_min_(zero).mul_(f).mul_(minusG).masked_fill_(same.logical_not(), excluded);
+                positive.diagonal().fill_(excluded);
+                Tensor loss = positive.logsumexp(1);
+                f.copy_(d).neg_().add_(oneMinus);
+                loss.add_(d.neg_().add_(onePlus).clamp_min_(zero).mul_(f).mul_(g).masked_fill_(same, excluded).logsumexp(1));
+                loss = nn.functional.softplus(loss);
+                return loss.sum().div_(loss.gt(zero).sum());
+            },
             // PyTorch's ctc_loss takes (Time, Batch, Classes) log-probabilities; Keras's label length counts non-zeros.
             ["ctc"] = (x, y) =>
             {
