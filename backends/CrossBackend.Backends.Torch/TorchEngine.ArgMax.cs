@@ -1,3 +1,4 @@
+using System.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -11,8 +12,9 @@ public sealed partial class TorchEngine
 
     /// <summary>
     /// The index of the first maximum along <paramref name="dim"/> (the first NaN if the row has one), as
-    /// <c>argmax</c> gives it. A large dense float CPU tensor whose axis is not the last is read once by
-    /// <see cref="HostArgMax{T}"/>, which writes the indices straight into the int64 result; anything else goes through
+    /// <c>argmax</c> gives it. A large dense float CPU tensor whose axis is not the last, or is the last and at least one
+    /// vector long, is read once by <see cref="HostArgMax{T}"/>, which writes the indices straight into the int64
+    /// result; anything else goes through
     /// <c>max(dim)</c> (libtorch documents the
     /// same tie rule for both, "the indices of the first maximal value", and its max-with-indices kernel is 1.5–2×
     /// faster than argmax's general reduction over a strided class axis; measured by <c>interleaved --argmax</c>).
@@ -21,7 +23,8 @@ public sealed partial class TorchEngine
     private static Tensor FirstMaxIndex(Tensor x, long dim, bool keepDims)
     {
         if (x.numel() >= HostArgMaxElements && x.device_type == DeviceType.CPU && x.is_contiguous()
-            && x.dtype is ScalarType.Float32 or ScalarType.Float64 && x.shape[dim] > 0 && dim < x.shape.Length - 1)
+            && x.dtype is ScalarType.Float32 or ScalarType.Float64 && x.shape[dim] > 0
+            && (dim < x.shape.Length - 1 || x.shape[dim] >= (x.dtype == ScalarType.Float32 ? Vector<float>.Count : Vector<double>.Count)))
             return HostFirstMaxIndex(x, dim, keepDims);
         (Tensor values, Tensor indexes) = x.max(dim, keepDims);
         values.Dispose();
@@ -41,15 +44,20 @@ public sealed partial class TorchEngine
         using (var indices = result.storage<long>())
         {
             var target = (long*)indices.data_ptr() + result.storage_offset();
+            int rows = checked((int)outer), classes = checked((int)shape[dim]), positions = checked((int)inner);
             if (x.dtype == ScalarType.Float32)
             {
                 using var values = x.storage<float>();
-                HostArgMax<float>.Run((float*)values.data_ptr() + x.storage_offset(), target, checked((int)outer), checked((int)shape[dim]), checked((int)inner));
+                var source = (float*)values.data_ptr() + x.storage_offset();
+                if (positions == 1) HostArgMax<float>.RunRows(source, target, rows, classes);
+                else HostArgMax<float>.Run(source, target, rows, classes, positions);
             }
             else
             {
                 using var values = x.storage<double>();
-                HostArgMax<double>.Run((double*)values.data_ptr() + x.storage_offset(), target, checked((int)outer), checked((int)shape[dim]), checked((int)inner));
+                var source = (double*)values.data_ptr() + x.storage_offset();
+                if (positions == 1) HostArgMax<double>.RunRows(source, target, rows, classes);
+                else HostArgMax<double>.Run(source, target, rows, classes, positions);
             }
         }
         return result;
