@@ -97,8 +97,12 @@ internal static class CtcKernel
                 var stay = new Vector<double>(previous[(Pad + s)..]);
                 var advance = new Vector<double>(previous[(Pad + s - 1)..]);
                 Vector<double> jump = new Vector<double>(previous[(Pad + s - 2)..]) + new Vector<double>(skip.AsSpan(s));
-                Vector<double> max = Vector.Max(Vector.Max(stay, advance), jump);
-                Vector<double> total = Share(stay - max) + Share(advance - max) + Share(jump - max);
+                // log(e^a + e^b + e^c) = hi + log(1 + e^(mid − hi) + e^(lo − hi)): the greatest term's share is exactly 1,
+                // so two exps, not three (the three ordered by min/max; ties and log 0 give the same sum).
+                Vector<double> low2 = Vector.Min(stay, advance), high2 = Vector.Max(stay, advance);
+                Vector<double> max = Vector.Max(high2, jump);
+                Vector<double> middle = Vector.Max(low2, Vector.Min(high2, jump)), least = Vector.Min(low2, jump);
+                Vector<double> total = Vector<double>.One + Share(middle - max) + Share(least - max);
                 (max + Vector.Log(total) + new Vector<double>(emission.AsSpan(s))).CopyTo(current[s..]);
             }
         }
