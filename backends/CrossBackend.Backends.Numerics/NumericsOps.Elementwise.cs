@@ -45,9 +45,9 @@ public sealed unsafe partial class NumericsOps<T>
             case UnaryOp.Cos: TensorPrimitives.Cos(x, d); break;
             case UnaryOp.Sin: TensorPrimitives.Sin(x, d); break;
             // .NET's LogP1/ExpM1 are log(1 + x) and exp(x) − 1 as written (inaccurate near 0): ours are not.
-            case UnaryOp.Log1p: for (int i = 0; i < d.Length; i++) d[i] = T.CreateTruncating(Log1p(double.CreateTruncating(x[i]))); break;
-            case UnaryOp.Expm1: for (int i = 0; i < d.Length; i++) d[i] = T.CreateTruncating(Expm1(double.CreateTruncating(x[i]))); break;
-            case UnaryOp.Softplus: for (int i = 0; i < d.Length; i++) d[i] = T.CreateTruncating(Softplus(double.CreateTruncating(x[i]))); break;
+            case UnaryOp.Log1p: Log1pFamily.Span(Log1pFamily.Function.Log1p, x, d); break;
+            case UnaryOp.Expm1: Log1pFamily.Span(Log1pFamily.Function.Expm1, x, d); break;
+            case UnaryOp.Softplus: Log1pFamily.Span(Log1pFamily.Function.Softplus, x, d); break;
             case UnaryOp.Sign: SignSpan(x, d); break;
             default: throw new ArgumentOutOfRangeException(nameof(op), op, null);
         }
@@ -70,7 +70,7 @@ public sealed unsafe partial class NumericsOps<T>
         double um1 = u - 1.0;
         if (um1 == -1.0) return -1.0;
         if (double.IsPositiveInfinity(u)) return u;
-        return um1 * x / Math.Log(u);
+        return um1 * (x / Math.Log(u));   // x / log u ≈ 1: (u − 1)·x would overflow for x above ~709 / 2
     }
 
     /// <summary>ln(1 + eˣ) = max(x, 0) + log1p(e^−|x|): no overflow at large |x|, accurate at large negative x.</summary>

@@ -307,6 +307,39 @@ public sealed class NumericsOpsTests<T> where T : unmanaged, IFloatingPointIeee7
         }
     }
 
+    /// <summary>log1p, expm1 and softplus run a vector of lanes at a time: every special value (±∞, NaN, −1, ±0, the
+    /// exp overflow and underflow edges, tiny arguments) lands in every lane position and in the tail, and each lane
+    /// gives the scalar definition's value.</summary>
+    [Test]
+    public void Log1pExpm1AndSoftplusHoldTheirEdgesInEveryLane()
+    {
+        double[] edges = [double.NegativeInfinity, -800, -745.5, -100, -30.5, -1.5, -1, -0.999, -0.3, -1e-10, -0.0, 0.0,
+            1e-10, 1e-5, 0.1, 0.3, 1.5, 20, 30.5, 88.5, 709.5, 710, 800, double.PositiveInfinity, double.NaN];
+        double[] values = Enumerable.Range(0, 67).Select(i => edges[i * 7 % edges.Length]).ToArray();
+        Tensor<T> x = X(values, values.Length);
+        double[] v = Host(x);
+        static double Log1p(double e) => double.IsNaN(e) || e < -1 ? double.NaN : e == -1 ? double.NegativeInfinity
+            : double.IsPositiveInfinity(e) ? e : e == 0 ? e : RefLog1p(e);
+        static double Expm1(double e) => double.IsNaN(e) ? e : e == double.NegativeInfinity ? -1 : e > 709.78 ? double.PositiveInfinity
+            : e == 0 ? e : RefExpm1(e);
+        static double Softplus(double e) => double.IsNaN(e) ? e : e > 30 ? e + Math.Exp(-e) : e < -30 ? Math.Exp(e) : Math.Log(1 + Math.Exp(e));
+        foreach (var (op, f) in new (UnaryOp, Func<double, double>)[] { (UnaryOp.Log1p, Log1p), (UnaryOp.Expm1, Expm1), (UnaryOp.Softplus, Softplus) })
+        {
+            double[] actual = Host(ops.Unary(op, x));
+            (double rtol, _) = Tolerance.For(Dt);
+            for (int i = 0; i < v.Length; i++)
+            {
+                double expected = f(v[i]);
+                if (typeof(T) == typeof(float)) expected = (float)expected;   // the float32 value, subnormals included
+                string what = $"{op}({v[i]:R}) at {i}: {actual[i]:R} vs {expected:R}";
+                if (double.IsNaN(expected) || double.IsInfinity(expected) || expected == 0 || expected == -1)
+                    Assert.That(actual[i], Is.EqualTo(expected), what);
+                else
+                    Assert.That(Math.Abs(actual[i] - expected), Is.LessThanOrEqualTo(rtol * Math.Abs(expected) + double.Epsilon), what);
+            }
+        }
+    }
+
     [Test]
     public void RoundTiesToEvenAndSignKeepsNaN()
     {
