@@ -5,14 +5,14 @@ using CrossBackend;
 namespace CrossBackend.Backends.Numerics;
 
 /// <summary>The fused crossentropy, binary focal, KL and Keras-label hinge losses (<see cref="PointwiseLossParameters"/>
-/// kinds; categorical hinge, categorical focal and cosine similarity as their own row kernels) on <see cref="PointwiseLossKernel{T}"/>: one pass over both inputs (the hinge kinds read y_true once more
+/// kinds; categorical hinge, categorical focal, focal_loss and cosine similarity as their own row kernels) on <see cref="PointwiseLossKernel{T}"/>: one pass over both inputs (the hinge kinds read y_true once more
 /// to check Keras's "every label is 0 or 1", stopping at the first other label).</summary>
 public sealed partial class NumericsOps<T>
 {
     /// <inheritdoc/>
-    /// <remarks>Declined as the other overload, plus focal_loss (its per-element value depends on its row's
-    /// positives: the composed path is already one pass per op on this engine). Categorical focal is its own row
-    /// kernel (NumericsOps.CategoricalFocal.cs).</remarks>
+    /// <remarks>Declined as the other overload. Categorical focal (NumericsOps.CategoricalFocal.cs) and
+    /// FastEstimator's focal_loss (<see cref="FocalLossRow{T}"/>: its row normaliser Σ y first) are row kernels of the
+    /// last axis.</remarks>
     public Tensor<T>? PointwiseLoss(PointwiseLossKind kind, PointwiseLossParameters parameters, Tensor<T> target, Tensor<T> output, int axis, bool meanOverAll)
     {
         long[] shape = ShapeOf(output, nameof(output));
@@ -28,6 +28,8 @@ public sealed partial class NumericsOps<T>
             return normalized == shape.Length - 1 ? RowLoss(output, target, shape, meanOverAll, new CosineSimilarityRow<T>()) : null;
         if (kind == PointwiseLossKind.CategoricalFocalCrossentropy)
             return normalized == shape.Length - 1 ? CategoricalFocal(parameters, target, output, shape, meanOverAll) : null;
+        if (kind == PointwiseLossKind.FocalLoss)
+            return normalized == shape.Length - 1 ? RowLoss(output, target, shape, meanOverAll, new FocalLossRow<T>(parameters)) : null;
         return kind switch
         {
             PointwiseLossKind.BinaryCrossentropy => Pointwise(new BinaryCrossentropyFunction<T>(parameters.LabelSmoothing, parameters.FromLogits)),

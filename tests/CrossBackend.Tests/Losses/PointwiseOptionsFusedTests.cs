@@ -136,11 +136,17 @@ public sealed class PointwiseOptionsFusedTests(ITensorEngine engine)
     [TestCase(PointwiseLossKind.HingeKerasLabels, "hinge", Data.HingeBinary)]
     [TestCase(PointwiseLossKind.SquaredHingeKerasLabels, "squared_hinge", Data.HingeSigned)]
     [TestCase(PointwiseLossKind.CategoricalHinge, "categorical_hinge", Data.Distributions)]
+    [TestCase(PointwiseLossKind.FocalLoss, "focal_loss", Data.Probabilities)]
     public void KernelServesTheOrdinaryCase(PointwiseLossKind kind, string loss, Data data)
     {
         int use = Array.FindIndex(Uses, u => u.Loss == loss && u.Data == data && u.Options.Count == 0);
         LossExample example = Example(use, 3, 37, perSample: true);
-        var parameters = kind == PointwiseLossKind.BinaryFocalCrossentropy ? new PointwiseLossParameters(Gamma: 2) : default;
+        var parameters = kind switch
+        {
+            PointwiseLossKind.BinaryFocalCrossentropy => new PointwiseLossParameters(Gamma: 2),
+            PointwiseLossKind.FocalLoss => new PointwiseLossParameters(Gamma: 2, Alpha: 0.25, Normalize: true),   // FastEstimator's defaults
+            _ => default,
+        };
         foreach (DType dtype in new[] { DType.Float32, DType.Float64 })
         {
             var harness = new EngineHarness(engine);
