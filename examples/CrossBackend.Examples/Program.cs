@@ -34,5 +34,5 @@ static void Print(string engine, params IEnumerable<float>[] results)
 {
     string[] names = ["mean", "per sample", "class-weighted", "from logits"];
     for (int i = 0; i < results.Length; i++)
-        Console.WriteLine($"{engine,-8}  {names[i],-14}  {string.Join(" ", results[i].Select(v => v.ToString("F8")))}");
+        Console.WriteLine($"{engine,-8}  {names[i],-14}  {string.Join(" ", results[i].Select(v => v.ToString("F6")))}");
 }
