@@ -60,7 +60,7 @@ internal static unsafe class HostArgMax<T> where T : unmanaged, IFloatingPointIe
     private static void ContiguousRows(T* x, long* result, int classes, int first, int end)
     {
         int width = Vector<T>.Count, last = classes - width;
-        Vector<T> iota = Iota();
+        Vector<T> iota = Vector<T>.Indices;   // 0, 1, …, width − 1
         int r = first;
         for (; r + 4 <= end; r += 4)
         {
@@ -98,14 +98,6 @@ internal static unsafe class HostArgMax<T> where T : unmanaged, IFloatingPointIe
         }
     }
 
-    /// <summary>0, 1, …, width − 1.</summary>
-    private static Vector<T> Iota()
-    {
-        Span<T> lanes = stackalloc T[Vector<T>.Count];
-        for (int l = 0; l < lanes.Length; l++) lanes[l] = T.CreateTruncating(l);
-        return new Vector<T>(lanes);
-    }
-
     /// <summary>Lanes where the vector at <paramref name="values"/> is strictly greater take its values and
     /// <paramref name="at"/>'s indices.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -123,7 +115,7 @@ internal static unsafe class HostArgMax<T> where T : unmanaged, IFloatingPointIe
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static long Finish(T* row, int classes, Vector<T> best, Vector<T> index, Vector<T> check)
     {
-        if (!Vector.EqualsAll(check, Vector<T>.Zero)) return ScalarRow(row, classes);
+        if (!Vector.EqualsAll(check, Vector<T>.Zero)) return ScalarRow(row, classes, 1);
         T max = Horizontal(best, greatest: true);
         Vector<T> candidates = Vector.ConditionalSelect(Vector.Equals(best, new Vector<T>(max)), index, new Vector<T>(T.PositiveInfinity));
         return long.CreateTruncating(Horizontal(candidates, greatest: false));
@@ -149,15 +141,16 @@ internal static unsafe class HostArgMax<T> where T : unmanaged, IFloatingPointIe
         return r;
     }
 
-    /// <summary>The first maximum of a row element by element, NaN counting as the greatest.</summary>
-    private static long ScalarRow(T* row, int classes)
+    /// <summary>The first maximum of a row element by element (<paramref name="stride"/> apart), NaN counting as the
+    /// greatest.</summary>
+    private static long ScalarRow(T* row, int classes, long stride)
     {
         T best = row[0];
         int index = 0;
         for (int c = 1; c < classes; c++)
-            if (Replaces(row[c], best))
+            if (Replaces(row[c * stride], best))
             {
-                best = row[c];
+                best = row[c * stride];
                 index = c;
             }
         return index;
@@ -195,17 +188,6 @@ internal static unsafe class HostArgMax<T> where T : unmanaged, IFloatingPointIe
             }
             for (int l = 0; l < width; l++) output[p + l] = long.CreateTruncating(index[l]);
         }
-        for (; p < stop; p++)
-        {
-            T best = slice[p];
-            int index = 0;
-            for (int c = 1; c < classes; c++)
-                if (Replaces(slice[(long)c * inner + p], best))
-                {
-                    best = slice[(long)c * inner + p];
-                    index = c;
-                }
-            output[p] = index;
-        }
+        for (; p < stop; p++) output[p] = ScalarRow(slice + p, classes, inner);
     }
 }

@@ -148,7 +148,8 @@ internal sealed class CircleLoss : ILossFunction
         T zero) where T : class
     {
         ITensorOps<T> o = c.Ops;
-        long batch = o.ShapeOf(similarities)[0], n = o.ShapeOf(similarities)[1];
+        long[] size = o.ShapeOf(similarities);
+        long batch = size[0], n = size[1];
         T distances = o.Maximum(o.RSub(1, similarities), 0);
         T same = o.Cast(o.Compare(CompareOp.Equal, o.Reshape(labels, [batch, 1]), o.Reshape(refLabels, [1, n])), c.DType);
         T negative = o.RSub(1, same);
