@@ -601,6 +601,35 @@ public sealed class NumericsOpsTests<T> where T : unmanaged, IFloatingPointIeee7
         Assert.That(() => ops.Slice(x, 1, 2, 2), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("length=2"));
     }
 
+    /// <summary>Concatenations and slices large enough to be copied in parallel: few long rows (axis 0, split into
+    /// pieces), a few rows shorter than the tasks (rank 3, axis 1) and many short rows (axis 1), each element checked
+    /// against the index arithmetic.</summary>
+    [TestCase(new long[] { 3, 50_000 }, new long[] { 2, 50_000 }, 0)]
+    [TestCase(new long[] { 2, 3, 40_000 }, new long[] { 2, 1, 40_000 }, 1)]
+    [TestCase(new long[] { 60_000, 3 }, new long[] { 60_000, 2 }, 1)]
+    public void LargeConcatAndSliceCopyEveryElement(long[] first, long[] second, int axis)
+    {
+        Tensor<T> a = X(Enumerable.Range(0, (int)Shapes.Count(first)).Select(i => i * 0.1).ToArray(), first);
+        Tensor<T> b = X(Enumerable.Range(0, (int)Shapes.Count(second)).Select(i => -i * 0.3).ToArray(), second);
+        double[] ha = Host(a), hb = Host(b);
+        long outer = first[..axis].Aggregate(1L, (p, d) => p * d), inner = first[(axis + 1)..].Aggregate(1L, (p, d) => p * d);
+        long rowA = first[axis] * inner, rowB = second[axis] * inner;
+        var expected = new double[ha.Length + hb.Length];
+        for (long o = 0; o < outer; o++)
+        {
+            Array.Copy(ha, o * rowA, expected, o * (rowA + rowB), rowA);
+            Array.Copy(hb, o * rowB, expected, o * (rowA + rowB) + rowA, rowB);
+        }
+        long[] shape = (long[])first.Clone();
+        shape[axis] += second[axis];
+        Tensor<T> joined = ops.Concat([a, b], axis);
+        Assert.That(Host(joined), Is.EqualTo(expected), "concat");
+        Assert.That(ops.Describe(joined).Shape, Is.EqualTo(shape));
+
+        // Back out again: the slice from first[axis] of length second[axis] is b.
+        Assert.That(Host(ops.Slice(joined, axis, first[axis], second[axis])), Is.EqualTo(hb), "slice");
+    }
+
     // ---- Indexing ----
 
     [Test]
