@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
@@ -186,12 +187,13 @@ public sealed unsafe partial class NumericsOps<T>
     {
         int i = 0;
         if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
-            for (; i <= x.Length - Vector<T>.Count; i += Vector<T>.Count)
-            {
-                var v = new Vector<T>(x.Slice(i));
-                (v * v * v).CopyTo(d.Slice(i));
-            }
+            fixed (T* px = x, pd = d) i = StreamingStore.Map<T, CubeMap>(px, pd, x.Length);
         for (; i < x.Length; i++) d[i] = x[i] * x[i] * x[i];
+    }
+
+    private readonly struct CubeMap : StreamingStore.IVectorMap<T>
+    {
+        public static Vector<T> Apply(Vector<T> v) => v * v * v;
     }
 
     /// <summary>torch.sign: 1 above zero, −1 below, and the value itself for ±0 and NaN (T.Sign throws on NaN).</summary>
@@ -200,16 +202,15 @@ public sealed unsafe partial class NumericsOps<T>
     {
         int i = 0;
         if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
-        {
-            Vector<T> one = Vector<T>.One, minusOne = -Vector<T>.One;
-            for (; i <= x.Length - Vector<T>.Count; i += Vector<T>.Count)
-            {
-                var v = new Vector<T>(x.Slice(i));
-                Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<T>.Zero), one,
-                    Vector.ConditionalSelect(Vector.LessThan(v, Vector<T>.Zero), minusOne, v)).CopyTo(d.Slice(i));
-            }
-        }
+            fixed (T* px = x, pd = d) i = StreamingStore.Map<T, SignMap>(px, pd, x.Length);
         for (; i < x.Length; i++) d[i] = x[i] > T.Zero ? T.One : x[i] < T.Zero ? -T.One : x[i];
+    }
+
+    private readonly struct SignMap : StreamingStore.IVectorMap<T>
+    {
+        public static Vector<T> Apply(Vector<T> v) =>
+            Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<T>.Zero), Vector<T>.One,
+                Vector.ConditionalSelect(Vector.LessThan(v, Vector<T>.Zero), -Vector<T>.One, v));
     }
 
     [MethodImpl(Hot)]
@@ -353,20 +354,25 @@ public sealed unsafe partial class NumericsOps<T>
             throw new ArgumentException($"Arguments `min` and `max` must be numbers. Received: min={min}, max={max}", double.IsNaN(min) ? nameof(min) : nameof(max));
         T lo = T.CreateTruncating(min), hi = T.CreateTruncating(max);   // rounded to T first, as Keras: (float)(1 − 1e-7) = 0.99999988
         var result = GC.AllocateUninitializedArray<T>(values.Length);
-        fixed (T* source = values)
+        fixed (T* source = values, destination = result)
         {
-            nint s = (nint)source;
+            nint s = (nint)source, dp = (nint)destination;
+            bool stream = StreamingStore.Applies(source, destination, result.Length);
             ForEachRange(result.Length, [MethodImpl(Hot)] (start, length) =>
             {
                 // IEEE maximum/minimum: NaN stays NaN; min > max gives max everywhere (NumPy's clip). Two passes
-                // per cache-sized block, so the second reads the first's output from L1/L2, not memory.
+                // per cache-sized block in scratch memory, so the second reads the first's output from L1, then the
+                // block is streamed into the result.
+                T[] scratch = ArrayPool<T>.Shared.Rent(ClipBlock);
                 for (int at = start, end = start + length; at < end; at += ClipBlock)
                 {
                     int n = Math.Min(ClipBlock, end - at);
-                    Span<T> d = result.AsSpan(at, n);
+                    Span<T> d = scratch.AsSpan(0, n);
                     TensorPrimitives.Max(new ReadOnlySpan<T>((T*)s + at, n), lo, d);
                     TensorPrimitives.Min(d, hi, d);
+                    fixed (T* block = scratch) StreamingStore.Copy(block, (T*)dp + at, n, stream);
                 }
+                ArrayPool<T>.Shared.Return(scratch);
             });
         }
         return Tensor.Create(result, x.Lengths);

@@ -347,6 +347,29 @@ public sealed class NumericsOpsTests<T> where T : unmanaged, IFloatingPointIeee7
         Assert.That(Host(ops.Unary(UnaryOp.Sign, X([double.NaN, -2, 3], 3))), Is.EqualTo(new[] { double.NaN, -1, 1 }));
     }
 
+    /// <summary>Results large enough to be written with non-temporal stores (≥ 256 KB), at several lengths so that the
+    /// fresh arrays start at different alignments and the tails differ: sign, cube and clip of every element, NaN, ±0
+    /// and ±∞ included, against the scalar definitions in T.</summary>
+    [Test]
+    public void LargeStreamedResultsHoldEveryElement()
+    {
+        var edges = new[] { double.NaN, 0.0, -0.0, double.PositiveInfinity, double.NegativeInfinity, 0.3, -0.7, 2.1 };
+        double[] Expected(double[] h, Func<T, T> f) => h.Select(v => double.CreateTruncating(f(T.CreateTruncating(v)))).ToArray();
+        for (int n = 70_001; n < 70_010; n++)
+        {
+            double[] values = Values(n, n);
+            for (int i = 0; i < n; i += 997) values[i] = edges[i / 997 % edges.Length];
+            Tensor<T> x = X(values, n);
+            double[] h = Host(x);
+            double[] Got(Tensor<T> t) => Host(t);
+
+            Assert.That(Got(ops.Unary(UnaryOp.Sign, x)), Is.EqualTo(Expected(h, v => v > T.Zero ? T.One : v < T.Zero ? -T.One : v)), $"sign, n={n}");
+            Assert.That(Got(ops.Binary(BinaryOp.Power, x, X([3], 1))), Is.EqualTo(Expected(h, v => v * v * v)), $"cube, n={n}");
+            T lo = T.CreateTruncating(-0.5), hi = T.CreateTruncating(0.3);
+            Assert.That(Got(ops.Clip(x, -0.5, 0.3)), Is.EqualTo(Expected(h, v => T.IsNaN(v) ? v : T.Min(T.Max(v, lo), hi))), $"clip, n={n}");
+        }
+    }
+
     [Test]
     public void SoftplusIsStableAtLargeMagnitudes()
     {

@@ -1,0 +1,85 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace CrossBackend.Backends.Numerics;
+
+/// <summary>
+/// Writes a large fresh result with non-temporal stores. A result array is memory that is in no cache (the GC hands
+/// out new addresses until its next collection, where glibc gives libtorch back the block it just freed), and an
+/// ordinary store first reads the cache line it writes. Measured on the 2-core reference machine, one thread filling a
+/// 26 MB float32 array: 4.4 ms p50 into a fresh array with ordinary stores, 1.3 ms with non-temporal ones (1.7 and
+/// 1.2 ms into an array kept in cache). <see cref="System.Numerics.Tensors.TensorPrimitives"/> streams its own
+/// outputs above 256 KB the same way; this is for this engine's own kernels.
+/// </summary>
+/// <remarks>Only whole vectors are streamed, each to an aligned address, and each element is computed by the same
+/// vector lanes as without streaming (the kernels' tails are unchanged), so the values do not depend on where the
+/// array happens to lie. Never used in place: a kernel whose source is its destination stores ordinarily.</remarks>
+internal static unsafe class StreamingStore
+{
+    /// <summary>Results smaller than this are written ordinarily (the threshold of <c>TensorPrimitives</c>).</summary>
+    private const int MinBytes = 256 * 1024;
+
+    /// <summary>Whether <paramref name="n"/> elements written to <paramref name="destination"/> from
+    /// <paramref name="source"/> are streamed: large, apart and on hardware with 256-bit non-temporal stores.</summary>
+    public static bool Applies<T>(T* source, T* destination, int n) where T : unmanaged =>
+        (long)n * sizeof(T) >= MinBytes && Vector<T>.IsSupported && Vector<T>.Count == Vector256<T>.Count && Vector256.IsHardwareAccelerated && Sse.IsSupported &&
+        (destination + n <= source || source + n <= destination) && ((nint)destination & (sizeof(T) - 1)) == 0;
+
+    /// <summary>The first index at or after 0 whose element lies on a 32-byte boundary (0 to one vector less 1).</summary>
+    private static int AlignedStart<T>(T* destination) where T : unmanaged =>
+        (int)((32 - ((nint)destination & 31)) & 31) / sizeof(T);
+
+    /// <summary>A whole vector to an aligned address, bypassing the cache.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store<T>(Vector<T> v, T* alignedDestination) where T : unmanaged =>
+        v.AsVector256().StoreAlignedNonTemporal(alignedDestination);
+
+    /// <summary>Non-temporal stores are weakly ordered: fences them before the result is handed to another thread.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Fence() => Sse.StoreFence();
+
+    /// <summary>destination[0..n) = source[0..n): a block computed in scratch memory copied into the result, streamed
+    /// when <paramref name="stream"/> (<see cref="Applies{T}"/> of the whole result).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Copy<T>(T* source, T* destination, int n, bool stream) where T : unmanaged
+    {
+        int w = Vector<T>.Count;
+        if (!stream || n < 2 * w)
+        {
+            new ReadOnlySpan<T>(source, n).CopyTo(new Span<T>(destination, n));
+            return;
+        }
+        Vector.Store(Vector.Load(source), destination);
+        int i = AlignedStart(destination);
+        for (; i + w <= n; i += w) Store(Vector.Load(source + i), destination + i);
+        Fence();
+        if (i < n) Vector.Store(Vector.Load(source + n - w), destination + n - w);
+    }
+
+    /// <summary>A function applied to whole vectors.</summary>
+    public interface IVectorMap<T> where T : unmanaged
+    {
+        static abstract Vector<T> Apply(Vector<T> x);
+    }
+
+    /// <summary>d[i] = F(x[i]) for the whole vectors of [0, n), streamed when <see cref="Applies{T}"/>; returns where
+    /// the caller's tail starts (n less n modulo the vector width).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static int Map<T, F>(T* x, T* d, int n) where T : unmanaged where F : struct, IVectorMap<T>
+    {
+        int w = Vector<T>.Count, body = n - n % w, i = 0;
+        if (body >= 2 * w && Applies(x, d, n))
+        {
+            Vector.Store(F.Apply(Vector.Load(x)), d);
+            i = AlignedStart(d);
+            for (; i + w <= body; i += w) Store(F.Apply(Vector.Load(x + i)), d + i);
+            Fence();
+            if (i < body) Vector.Store(F.Apply(Vector.Load(x + body - w)), d + body - w);
+            return body;
+        }
+        for (; i < body; i += w) Vector.Store(F.Apply(Vector.Load(x + i)), d + i);
+        return body;
+    }
+}
