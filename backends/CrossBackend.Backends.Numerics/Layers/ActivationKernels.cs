@@ -42,10 +42,10 @@ public static class ActivationKernels
     public static void Sigmoid<T>(Span<T> values) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sigmoid<T>(values, values);
 
     /// <summary>tanh(x).</summary>
-    public static void Tanh<T>(Span<T> values) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Tanh<T>(values, values);
+    public static void Tanh<T>(Span<T> values) where T : unmanaged, IFloatingPointIeee754<T> => NumericsOps<T>.TanhSpan(values, values);
 
     /// <summary>e^x.</summary>
-    public static void Exp<T>(Span<T> values) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Exp<T>(values, values);
+    public static void Exp<T>(Span<T> values) where T : unmanaged, IFloatingPointIeee754<T> => DoubleExp.Span<T>(values, values);
 
     /// <summary>x for x &gt; 0, α·(e^x − 1) otherwise (with expm1, as TensorFlow).</summary>
     public static void Elu<T>(Span<T> values, double alpha = 1) where T : unmanaged, IFloatingPointIeee754<T>
@@ -96,7 +96,7 @@ public static class ActivationKernels
             Span<T> row = values.Slice(start, rowLength);
             T max = TensorPrimitives.Max<T>(row);
             TensorPrimitives.Subtract(row, max, row);
-            TensorPrimitives.Exp<T>(row, row);
+            DoubleExp.Span<T>(row, row);
             TensorPrimitives.Divide(row, TensorPrimitives.Sum<T>(row), row);
         }
     }
