@@ -35,7 +35,7 @@ internal static class DoubleExp
     /// <summary>destination = exp(source) element-wise (the spans may be the same): the lanes above for float64,
     /// <see cref="FloatLanes"/> for float32.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Span<T>(ReadOnlySpan<T> source, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
+    public static unsafe void Span<T>(ReadOnlySpan<T> source, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (!Vector.IsHardwareAccelerated || typeof(T) != typeof(double) && typeof(T) != typeof(float))
         {
@@ -47,19 +47,12 @@ internal static class DoubleExp
             FloatSpan(MemoryMarshal.Cast<T, float>(source), MemoryMarshal.Cast<T, float>(destination));
             return;
         }
-        ReadOnlySpan<double> x = MemoryMarshal.Cast<T, double>(source);
-        Span<double> d = MemoryMarshal.Cast<T, double>(destination);
-        int w = Vector<double>.Count, i = 0;
-        for (; i <= x.Length - w; i += w) Exp(new Vector<double>(x[i..])).CopyTo(d[i..]);
-        if (i < x.Length)
-        {
-            // The tail in one padded vector: the same lane arithmetic as the body.
-            Span<double> lanes = stackalloc double[w];
-            lanes.Clear();
-            x[i..].CopyTo(lanes);
-            Exp(new Vector<double>(lanes)).CopyTo(lanes);
-            lanes[..(x.Length - i)].CopyTo(d[i..]);
-        }
+        fixed (T* x = source, d = destination) StreamingStore.Map<double, DoubleLanes>((double*)x, (double*)d, source.Length);
+    }
+
+    private readonly struct DoubleLanes : StreamingStore.IVectorMap<double>
+    {
+        public static Vector<double> Apply(Vector<double> x) => Exp(x);
     }
 
     /// <summary>The engine's float32 exp of one vector (<see cref="FloatLanes"/>).</summary>
@@ -76,16 +69,7 @@ internal static class DoubleExp
                 Span512(px, pd, n);
                 return;
             }
-            int w = Vector<float>.Count, i = StreamingStore.Map<float, FloatLanes>(px, pd, n);
-            if (i < n)
-            {
-                // The tail in one padded vector: the same lane arithmetic as the body.
-                Span<float> lanes = stackalloc float[w];
-                lanes.Clear();
-                x[i..].CopyTo(lanes);
-                FloatLanes.Apply(new Vector<float>(lanes)).CopyTo(lanes);
-                lanes[..(n - i)].CopyTo(d[i..]);
-            }
+            StreamingStore.Map<float, FloatLanes>(px, pd, n);
         }
     }
 

@@ -14,8 +14,9 @@ namespace CrossBackend.Backends.Numerics;
 /// outputs above 256 KB the same way; this is for this engine's own kernels.
 /// </summary>
 /// <remarks>Only whole vectors are streamed, each to an aligned address, and each element is computed by the same
-/// vector lanes as without streaming (the kernels' tails are unchanged), so the values do not depend on where the
-/// array happens to lie. Never used in place: a kernel whose source is its destination stores ordinarily.</remarks>
+/// vector lanes as without streaming (<see cref="Map{T, F}"/> computes the tail in one padded vector), so the values
+/// do not depend on where the array happens to lie. Never used in place: a kernel whose source is its destination
+/// stores ordinarily.</remarks>
 internal static unsafe class StreamingStore
 {
     /// <summary>Results smaller than this are written ordinarily (the threshold of <c>TensorPrimitives</c>).</summary>
@@ -64,10 +65,11 @@ internal static unsafe class StreamingStore
         static abstract Vector<T> Apply(Vector<T> x);
     }
 
-    /// <summary>d[i] = F(x[i]) for the whole vectors of [0, n), streamed when <see cref="Applies{T}"/>; returns where
-    /// the caller's tail starts (n less n modulo the vector width).</summary>
+    /// <summary>d[i] = F(x[i]) for i in [0, n) (x and d may be the same): whole vectors, streamed when
+    /// <see cref="Applies{T}"/>, then the tail in one padded vector, so every element goes through the same lane
+    /// arithmetic.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static int Map<T, F>(T* x, T* d, int n) where T : unmanaged where F : struct, IVectorMap<T>
+    public static void Map<T, F>(T* x, T* d, int n) where T : unmanaged where F : struct, IVectorMap<T>
     {
         int w = Vector<T>.Count, body = n - n % w, i = 0;
         if (body >= 2 * w && Applies(x, d, n))
@@ -77,9 +79,17 @@ internal static unsafe class StreamingStore
             for (; i + w <= body; i += w) Store(F.Apply(Vector.Load(x + i)), d + i);
             Fence();
             if (i < body) Vector.Store(F.Apply(Vector.Load(x + body - w)), d + body - w);
-            return body;
         }
-        for (; i < body; i += w) Vector.Store(F.Apply(Vector.Load(x + i)), d + i);
-        return body;
+        else
+            for (; i < body; i += w) Vector.Store(F.Apply(Vector.Load(x + i)), d + i);
+        if (body < n)
+        {
+            // Read before written: in place, the tail's inputs are still there.
+            Span<T> lanes = stackalloc T[w];
+            lanes.Clear();
+            new ReadOnlySpan<T>(x + body, n - body).CopyTo(lanes);
+            F.Apply(new Vector<T>(lanes)).CopyTo(lanes);
+            lanes[..(n - body)].CopyTo(new Span<T>(d + body, n - body));
+        }
     }
 }
