@@ -347,6 +347,11 @@ public sealed class NumericsOpsTests<T> where T : unmanaged, IFloatingPointIeee7
         Assert.That(Host(ops.Unary(UnaryOp.Sign, X([double.NaN, -2, 3], 3))), Is.EqualTo(new[] { double.NaN, -1, 1 }));
     }
 
+    /// <summary>How many representable values of T lie between a and b (both finite or equal, of one sign, held in T).</summary>
+    private static long UlpsApart(double a, double b) => typeof(T) == typeof(float)
+        ? Math.Abs(BitConverter.SingleToInt32Bits((float)a) - (long)BitConverter.SingleToInt32Bits((float)b))
+        : Math.Abs(BitConverter.DoubleToInt64Bits(a) - BitConverter.DoubleToInt64Bits(b));
+
     /// <summary>exp over its whole finite range, in every lane position, in spans long (streamed, 16 lanes) and short
     /// (one padded vector): float32 within 1 ulp of the correctly rounded value (Math.Exp rounded to float), exactly
     /// 1 at 0, and FastEstimator's documented exp([[1, 0], [−1, −2]]) = [[2.7182817, 1], [0.36787945, 0.13533528]].
@@ -366,9 +371,7 @@ public sealed class NumericsOpsTests<T> where T : unmanaged, IFloatingPointIeee7
             for (int i = 0; i < n; i++)
             {
                 T want = T.CreateTruncating(Math.Exp(held[i])), got = T.CreateTruncating(actual[i]);
-                long ulps = single
-                    ? Math.Abs(BitConverter.SingleToInt32Bits(float.CreateTruncating(got)) - (long)BitConverter.SingleToInt32Bits(float.CreateTruncating(want)))
-                    : Math.Abs(BitConverter.DoubleToInt64Bits(double.CreateTruncating(got)) - BitConverter.DoubleToInt64Bits(double.CreateTruncating(want)));
+                long ulps = UlpsApart(double.CreateTruncating(got), double.CreateTruncating(want));
                 Assert.That(ulps, Is.LessThanOrEqualTo(single ? 1 : 2), $"exp({held[i]:R}) = {got}, nearest {want}, n={n}");
                 worst = Math.Max(worst, ulps);
             }
@@ -397,7 +400,7 @@ public sealed class NumericsOpsTests<T> where T : unmanaged, IFloatingPointIeee7
             double want = double.CreateTruncating(T.CreateTruncating(Math.Tanh(held[i])));
             if (double.IsNaN(want)) { Assert.That(actual[i], Is.NaN, $"tanh({held[i]})"); continue; }
             if (single)
-                Assert.That(Math.Abs(BitConverter.SingleToInt32Bits((float)actual[i]) - (long)BitConverter.SingleToInt32Bits((float)want)), Is.LessThanOrEqualTo(1),
+                Assert.That(UlpsApart(actual[i], want), Is.LessThanOrEqualTo(1),
                     $"tanh({held[i]:R}) = {actual[i]:R}, nearest float {want:R}");
             else { if (want != 0) worst = Math.Max(worst, Math.Abs(actual[i] - want) / Math.Abs(want)); Assert.That(actual[i], Is.EqualTo(want).Within(1e-15 * Math.Abs(want)), $"tanh({held[i]:R})"); }
         }
@@ -427,7 +430,7 @@ public sealed class NumericsOpsTests<T> where T : unmanaged, IFloatingPointIeee7
                 double want = double.CreateTruncating(T.CreateTruncating(1 / (1 + Math.Exp(-held[i]))));
                 if (double.IsNaN(want)) { Assert.That(actual[i], Is.NaN); continue; }
                 if (single)
-                    Assert.That(Math.Abs(BitConverter.SingleToInt32Bits((float)actual[i]) - (long)BitConverter.SingleToInt32Bits((float)want)), Is.LessThanOrEqualTo(2),
+                    Assert.That(UlpsApart(actual[i], want), Is.LessThanOrEqualTo(2),
                         $"sigmoid({held[i]:R}) = {actual[i]:R}, nearest float {want:R}, n={n}");
                 else Assert.That(actual[i], Is.EqualTo(want).Within(1e-15 * want), $"sigmoid({held[i]:R})");
             }
