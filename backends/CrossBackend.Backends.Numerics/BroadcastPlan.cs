@@ -155,7 +155,7 @@ internal sealed class BroadcastPlan
                 body(start, length, offsets);
             }
             if (pieces == 1) Piece(0);
-            else Parallel.For(0, pieces, Piece);
+            else WorkerPool.For(pieces, Piece);
             return;
         }
         int tasks = Math.Min(Blocks, ParallelSplit.Tasks(Count));
@@ -187,7 +187,7 @@ internal sealed class BroadcastPlan
             }
         }
         if (tasks == 1) Group(0);
-        else Parallel.For(0, tasks, Group);
+        else WorkerPool.For(tasks, Group);
     }
 
     /// <summary>One block: where it starts in the result, its length, and where each operand's data starts.</summary>

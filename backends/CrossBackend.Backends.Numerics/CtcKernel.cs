@@ -25,7 +25,7 @@ internal static class CtcKernel
         int states = 2 * width + 1;
         int sampleSize = time * classes;
         // Samples are independent: each runs on its own thread with its own scratch.
-        Parallel.For(0, batch, b =>
+        WorkerPool.For(batch, b =>
             loss[b] = Sample(logits.AsSpan(b * sampleSize, sampleSize), time, classes, labels[b], states, logZero,
                 gradient is null ? Span<double>.Empty : gradient.AsSpan(b * sampleSize, sampleSize)));
     }

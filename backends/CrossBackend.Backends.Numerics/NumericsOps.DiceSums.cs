@@ -55,7 +55,7 @@ public sealed partial class NumericsOps<T> : IFusedDiceSums<Tensor<T>>
                 int items = blocks * pieces;
                 if ((long)items * rowsPerPiece * width <= 2L * DiceSumsPiece)
                     for (int item = 0; item < items; item++) Piece(item);
-                else Parallel.For(0, items, [MethodImpl(Hot)] (item) => Piece(item));
+                else WorkerPool.For(items, [MethodImpl(Hot)] (item) => Piece(item));
             }
         }
         var intersection = new T[blocks * width];

@@ -49,7 +49,7 @@ public sealed unsafe partial class NumericsOps<T>
             {
                 int pieces = (length + DotPiece - 1) / DotPiece;
                 var partial = new double[(long)rows * pieces];
-                Parallel.For(0, rows * pieces, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (item) =>
+                WorkerPool.For(rows * pieces, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (item) =>
                 {
                     int r = item / pieces, at = item % pieces * DotPiece;
                     long offset = (long)r * length + at;

@@ -85,7 +85,7 @@ public sealed unsafe partial class NumericsOps<T>
                     ArrayPool<T>.Shared.Return(strip);
                 }
                 if (tasks == 1 || (long)m * k * n < 1 << 21) for (int t = 0; t < tasks; t++) RunTask(t);
-                else Parallel.For(0, tasks, [MethodImpl(Hot)] (t) => RunTask(t));
+                else WorkerPool.For(tasks, [MethodImpl(Hot)] (t) => RunTask(t));
             }
         }
         finally

@@ -73,7 +73,7 @@ public sealed unsafe partial class NumericsOps<T>
             {
                 nint pa = (nint)ap, pb = (nint)bp, pc = (nint)cp;
                 void One(int q) => Gemm((T*)pa + aAt[q], (T*)pb + bAt[q], (T*)pc + (long)q * m * n, (int)m, depth, cols);
-                if (batches > 1 && m * k * n < 1 << 21 && batches * m * k * n >= 1 << 22) Parallel.For(0, batches, One);
+                if (batches > 1 && m * k * n < 1 << 21 && batches * m * k * n >= 1 << 22) WorkerPool.For(batches, One);
                 else for (int q = 0; q < batches; q++) One(q);
             }
             return Create(result, resultShape);

@@ -120,7 +120,7 @@ public sealed unsafe partial class NumericsOps<T>
             }
             if ((long)outer * length * inner <= 2 * ParallelSplit.MinElementsPerTask || items == 1)
                 for (int i = 0; i < items; i++) Item(i);
-            else Parallel.For(0, items, Item);
+            else WorkerPool.For(items, Item);
         }
         for (int o = 0; o < outer; o++)
             for (int i = 0; i < inner; i++)

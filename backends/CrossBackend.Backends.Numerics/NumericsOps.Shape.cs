@@ -206,7 +206,7 @@ public sealed unsafe partial class NumericsOps<T>
         long piecesPerRow = (tasks + count - 1) / count;
         long piece = ((row + piecesPerRow - 1) / piecesPerRow + 63) & ~63L;
         piecesPerRow = (row + piece - 1) / piece;
-        Parallel.For(0, count * piecesPerRow, item =>
+        WorkerPool.For((int)(count * piecesPerRow), item =>
         {
             long r = item / piecesPerRow, start = item % piecesPerRow * piece, length = Math.Min(piece, row - start);
             new ReadOnlySpan<T>((T*)f + r * fromStride + start, (int)length).CopyTo(new Span<T>((T*)t + r * toStride + start, (int)length));

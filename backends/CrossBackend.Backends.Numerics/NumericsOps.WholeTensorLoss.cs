@@ -76,7 +76,7 @@ public sealed unsafe partial class NumericsOps<T> : IFusedWholeTensorLoss<Tensor
                 SumsOf((T*)sp + start, (T*)sy + start, length, squares, out partial[3 * piece], out partial[3 * piece + 1], out partial[3 * piece + 2]);
             }
             if (pieces == 1) Piece(0);
-            else Parallel.For(0, pieces, Piece);
+            else WorkerPool.For(pieces, Piece);
         }
         double products = 0, targets = 0, outputs = 0;
         for (int piece = 0; piece < pieces; piece++)

@@ -210,7 +210,7 @@ public sealed partial class NumericsOps<T> : ITensorOps<Tensor<T>>, IFusedCrosse
             return;
         }
         int tasks = (count + chunk - 1) / chunk;
-        Parallel.For(0, tasks, [System.Runtime.CompilerServices.MethodImpl(Hot)] (task) =>
+        WorkerPool.For(tasks, [System.Runtime.CompilerServices.MethodImpl(Hot)] (task) =>
         {
             int start = task * chunk;
             body(start, Math.Min(chunk, count - start));
@@ -232,7 +232,7 @@ public sealed partial class NumericsOps<T> : ITensorOps<Tensor<T>>, IFusedCrosse
             body(0, rows);
             return;
         }
-        Parallel.For(0, tasks, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (task) =>
+        WorkerPool.For(tasks, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (task) =>
         {
             int first = task * rowsPerTask;
             body(first, Math.Min(rows, first + rowsPerTask));

@@ -60,7 +60,7 @@ internal static class PointwiseLossKernel<T> where T : unmanaged, IFloatingPoint
             fixed (T* pp = p, py = y)
             {
                 nint pAddress = (nint)pp, yAddress = (nint)py;
-                Parallel.For(0, sums.Length, block =>
+                WorkerPool.For(sums.Length, block =>
                 {
                     int start = block * blocks.Classes, count = Math.Min(blocks.Classes, length - start);
                     sums[block] = Sum(new ReadOnlySpan<T>((T*)pAddress + start, count), new ReadOnlySpan<T>((T*)yAddress + start, count), f);

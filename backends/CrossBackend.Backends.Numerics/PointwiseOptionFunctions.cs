@@ -124,14 +124,12 @@ internal static class HingeLabels<T> where T : unmanaged, IFloatingPointIeee754<
             fixed (T* py = y)
             {
                 nint address = (nint)py;
-                Parallel.For(0, blocks, (block, state) =>
+                WorkerPool.For(blocks, block =>
                 {
+                    if (!Volatile.Read(ref all)) return;   // one block failed: the answer is known
                     int start = block * Block;
                     if (!Check(new ReadOnlySpan<T>((T*)address + start, Math.Min(Block, length - start))))
-                    {
                         Volatile.Write(ref all, false);
-                        state.Stop();
-                    }
                 });
             }
         }

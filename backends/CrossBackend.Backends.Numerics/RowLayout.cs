@@ -38,7 +38,7 @@ internal readonly record struct RowLayout(int Outer, int Classes, int Inner)
             return;
         }
         int total = Rows;
-        Parallel.For(0, tasks, task =>
+        WorkerPool.For(tasks, task =>
         {
             int first = task * rowsPerTask;
             rows(first, Math.Min(total, first + rowsPerTask));

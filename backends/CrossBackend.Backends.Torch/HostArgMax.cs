@@ -32,7 +32,7 @@ internal static unsafe class HostArgMax<T> where T : unmanaged, IFloatingPointIe
         int items = outer * chunks;
         if (items <= 1 || (long)outer * classes * inner <= ElementsPerTask) for (int i = 0; i < items; i++) Planes((T*)source, (long*)target, classes, inner, chunk, chunks, i);
         else
-            Parallel.For(0, items, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (item) =>
+            WorkerPool.For(items, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (item) =>
                 Planes((T*)source, (long*)target, classes, inner, chunk, chunks, item));
     }
 
@@ -44,7 +44,7 @@ internal static unsafe class HostArgMax<T> where T : unmanaged, IFloatingPointIe
         int rowsPerTask = Math.Max(4, ElementsPerTask / classes / 4 * 4), tasks = (rows + rowsPerTask - 1) / rowsPerTask;
         if (tasks <= 1) ContiguousRows((T*)source, (long*)target, classes, 0, rows);
         else
-            Parallel.For(0, tasks, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (task) =>
+            WorkerPool.For(tasks, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (task) =>
                 ContiguousRows((T*)source, (long*)target, classes, task * rowsPerTask, Math.Min(rows, (task + 1) * rowsPerTask)));
     }
 

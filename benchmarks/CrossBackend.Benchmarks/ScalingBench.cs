@@ -16,9 +16,8 @@ namespace CrossBackend.Benchmarks;
 /// </summary>
 /// <remarks>
 /// Threads: torch through <c>torch.set_num_threads</c> (set before every call, so runners at different counts can be
-/// interleaved); the channels-last engine through the task scheduler its <c>Parallel.For</c> runs on (the kernels
-/// pass no <see cref="ParallelOptions"/>, so they use <see cref="TaskScheduler.Current"/> and honour its
-/// <see cref="TaskScheduler.MaximumConcurrencyLevel"/>). Every numerics call, at any count, goes through the same
+/// interleaved); the channels-last engine through the task scheduler it is called on (its kernels' fork-join takes no
+/// more threads than <see cref="TaskScheduler.Current"/>'s <see cref="TaskScheduler.MaximumConcurrencyLevel"/>). Every numerics call, at any count, goes through the same
 /// one-task hop, so the hop's cost (a few µs) is on both sides of a ratio.
 /// </remarks>
 public static class ScalingBench
@@ -117,8 +116,8 @@ public static class ScalingBench
         return counts;
     }
 
-    /// <summary>Runs <paramref name="call"/> as a task on <paramref name="scheduler"/> and waits: a <c>Parallel.For</c>
-    /// inside it uses at most the scheduler's concurrency level.</summary>
+    /// <summary>Runs <paramref name="call"/> as a task on <paramref name="scheduler"/> and waits: the numerics kernels
+    /// inside it use at most the scheduler's concurrency level.</summary>
     public static void On(TaskScheduler scheduler, Action call) =>
         Task.Factory.StartNew(call, CancellationToken.None, TaskCreationOptions.DenyChildAttach, scheduler).Wait();
 

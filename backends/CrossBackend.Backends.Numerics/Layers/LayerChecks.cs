@@ -39,7 +39,7 @@ internal static class LayerChecks
         int tasks = Math.Min(Environment.ProcessorCount * 4, Math.Max(1, count / Math.Max(1, minPerTask)));
         if (tasks <= 1) { body(0, count); return; }
         int per = (count + tasks - 1) / tasks;
-        Parallel.For(0, tasks, t =>
+        WorkerPool.For(tasks, t =>
         {
             int first = t * per;
             if (first < count) body(first, Math.Min(count, first + per));
