@@ -46,7 +46,8 @@ public sealed partial class TorchEngine
         switch (kind)
         {
             case PointwiseLossKind.Poisson:
-                // Not poisson_nll_loss: through TorchSharp 0.107 it gave NaN for p = y = 0, where p − y·log(p + ε) is 0.
+                // Not poisson_nll_loss: TorchSharp's P/Invoke passes its eps as a float where the native function takes
+                // a double, so libtorch does not see ε (p = y = 0 gives NaN, where p − y·log(p + ε) is 0).
                 perElement = output.add(Epsilon).log_().mul_(target).neg_().add_(output);
                 break;
             case PointwiseLossKind.SquaredLogarithmicError:
