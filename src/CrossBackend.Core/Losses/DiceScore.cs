@@ -191,6 +191,27 @@ internal sealed class DiceScoreLoss : ILossFunction
             // of a result that does not depend on its input (the tape returns zeros; this makes torch do the same).
             p = o.Add(o.Where(o.Compare(CompareOp.Greater, p, c.Constant(threshold)), c.Constant(1), c.Constant(0)), TrackedZero(c, p));
 
+        // (Batch, C); an engine whose ops make one tensor each may finish the ratio in place.
+        T dice = o is IFusedDiceRatio<T> fusedRatio
+                 && fusedRatio.DiceRatio(p, y, spatial, c.Bool(SoftDice), c.Number(Epsilon)) is { } fused
+            ? fused
+            : Ratio(c, p, y, spatial);
+        if (weights is not null) dice = o.Mul(dice, o.FromValues(weights, [1, channels], c.DType));
+        if (c.Bool(EmptyNan))
+        {
+            T empty = o.Compare(CompareOp.Less, o.Add(o.Reduce(ReduceOp.Max, y, spatial, false), o.Reduce(ReduceOp.Max, p, spatial, false)), c.Constant(1e-4));
+            dice = o.Where(empty, c.Constant(double.NaN), dice);
+        }
+        if (c.Bool(ChannelAverage)) dice = o.Mean(dice, 1);
+        if (c.Bool(SampleAverage)) dice = o.Mean(dice, 0);
+        return new(dice, Reduced: true);
+    }
+
+    /// <summary>2·Σ p·y / (Σ p + Σ y + ε) over the spatial axes (soft Dice: Σ p² + Σ y²), the composed definition that
+    /// <see cref="IFusedDiceRatio{TTensor}"/> kernels are held to.</summary>
+    private static T Ratio<T>(LossContext<T> c, T p, T y, int[] spatial) where T : class
+    {
+        ITensorOps<T> o = c.Ops;
         // Σ p·y as a dot product over the spatial axes (one native call on torch for one spatial axis); an engine with
         // a fused kernel reads p and y once for the three sums.
         T numerator, denominator;
@@ -207,16 +228,7 @@ internal sealed class DiceScoreLoss : ILossFunction
                 : o.Add(o.Sum(p, spatial), o.Sum(y, spatial));
         }
         // 2·n as n + n: exactly the same number, without a constant operand.
-        T dice = o.Div(o.Add(numerator, numerator), o.Add(denominator, c.Number(Epsilon)));   // (Batch, C)
-        if (weights is not null) dice = o.Mul(dice, o.FromValues(weights, [1, channels], c.DType));
-        if (c.Bool(EmptyNan))
-        {
-            T empty = o.Compare(CompareOp.Less, o.Add(o.Reduce(ReduceOp.Max, y, spatial, false), o.Reduce(ReduceOp.Max, p, spatial, false)), c.Constant(1e-4));
-            dice = o.Where(empty, c.Constant(double.NaN), dice);
-        }
-        if (c.Bool(ChannelAverage)) dice = o.Mean(dice, 1);
-        if (c.Bool(SampleAverage)) dice = o.Mean(dice, 0);
-        return new(dice, Reduced: true);
+        return o.Div(o.Add(numerator, numerator), o.Add(denominator, c.Number(Epsilon)));
     }
 
     /// <summary>0 everywhere (also where y_pred is ±∞ or NaN), computed from y_pred so that it carries a (zero) gradient.</summary>

@@ -3,8 +3,8 @@ using CrossBackend.Testing;
 namespace CrossBackend.Tests;
 
 /// <summary>
-/// The fused Dice sums (<see cref="IFusedDiceSums{TTensor}"/>) held to <c>dice_score</c>'s composed definition (a dot
-/// product and two sums over the spatial axes): channel counts below, at and past a vector width, one and two spatial
+/// The fused Dice sums (<see cref="IFusedDiceSums{TTensor}"/>) and ratio (<see cref="IFusedDiceRatio{TTensor}"/>) held
+/// to <c>dice_score</c>'s composed definition (a dot product and two sums over the spatial axes, then the ratio): channel counts below, at and past a vector width, one and two spatial
 /// axes, a batch of one with enough pixels to be split into pieces, soft Dice, options not exact in float32 (ε 0.3,
 /// threshold 0.3, channel weights 0.1/0.7), float32 and float64, and NaN or ±∞ in one pixel matching the composed
 /// path. Runs on every engine; one without the kernel compares the composed path with itself.
@@ -74,6 +74,43 @@ public sealed class DiceSumsFusedTests(ITensorEngine engine)
             double[] Finite(double[] v) => v.Select(x => double.IsFinite(x) ? x : 0).ToArray();
             (double rtol, double atol) = Tolerance.For(dtype);
             TensorAssert.AreClose(Finite(fused), Finite(composed), rtol, atol, message: $"{bad} {dtype.Name()}");
+        }
+    }
+
+    /// <summary>An engine offering the ratio kernel serves hard and soft Dice over its spatial axes, with the ratio a
+    /// float64 loop written here gives (ε 0.3, not exact in float32).</summary>
+    [TestCase(false)]
+    [TestCase(true)]
+    public void RatioKernelServesTheSpatialRatio(bool squares)
+    {
+        long[] shape = [2, 40, 19];
+        LossExample example = Example(shape, new());
+        foreach (DType dtype in new[] { DType.Float32, DType.Float64 })
+        {
+            var harness = new EngineHarness(engine);
+            object p = harness.Tensor(example.YPred, shape, dtype), y = harness.Tensor(example.YTrue!, shape, dtype);
+            Type fused = typeof(IFusedDiceRatio<>).MakeGenericType(p.GetType());
+            object ops = engine.OpsFor(p.GetType())!;
+            if (!fused.IsInstanceOfType(ops)) Assert.Ignore("this engine has no fused Dice ratio: it composes it from its sums");
+            int[] spatial = engine.ClassAxis == 1 ? [2] : [1];
+            object? result = fused.GetMethod(nameof(IFusedDiceRatio<object>.DiceRatio))!.Invoke(ops, [p, y, spatial, squares, 0.3]);
+            Assert.That(result, Is.Not.Null, dtype.Name());
+            double[] pv = example.YPred.Select(v => dtype == DType.Float32 ? (double)(float)v : v).ToArray(), yv = example.YTrue!;
+            var expected = new double[2 * 19];
+            for (int b = 0; b < 2; b++)
+                for (int c = 0; c < 19; c++)
+                {
+                    double intersection = 0, sum = 0;
+                    for (int s = 0; s < 40; s++)
+                    {
+                        int i = (b * 40 + s) * 19 + c;
+                        intersection += pv[i] * yv[i];
+                        sum += squares ? pv[i] * pv[i] + yv[i] * yv[i] : pv[i] + yv[i];
+                    }
+                    expected[b * 19 + c] = 2 * intersection / (sum + 0.3);
+                }
+            (double rtol, double atol) = Tolerance.For(dtype);
+            TensorAssert.AreClose(harness.Values(result!), expected, rtol, atol, message: dtype.Name());
         }
     }
 

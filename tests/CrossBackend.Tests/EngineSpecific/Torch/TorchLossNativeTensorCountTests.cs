@@ -49,7 +49,7 @@ public sealed class TorchLossNativeTensorCountTests
         ["l2_regularization"] = (2, 2),
         ["dice"] = (4, 5),
         ["tversky"] = (4, 6),
-        ["dice_score"] = (8, 4),
+        ["dice_score"] = (4, 4),
         ["circle"] = (31, 15),
         ["ctc"] = (7, 7),
     };
