@@ -79,7 +79,7 @@ internal static class WorkerPool
         for (int i = 0; i < workers.Length; i++)
         {
             workers[i] = new Worker();
-            new Thread(workers[i].Loop) { IsBackground = true, Name = $"CrossBackend numerics worker {i + 1}" }.Start();
+            new Thread(workers[i].Loop) { IsBackground = true, Name = $"CrossBackend worker {i + 1}" }.Start();
         }
         return workers;
     }
@@ -123,12 +123,17 @@ internal static class WorkerPool
         public void Loop()
         {
             long last = 0;
-            while (true)
-            {
-                Job job = NextJob(last);
-                last = job.Id;
-                job.Run(helper: true);
-            }
+            while (true) last = RunNext(last);
+        }
+
+        /// <summary>Waits for the next job and helps with it; not inlined, so that no reference to the job (and the
+        /// arrays its body captured) outlives it while the worker waits for the one after.</summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private long RunNext(long last)
+        {
+            Job job = NextJob(last);
+            job.Run(helper: true);
+            return job.Id;
         }
 
         /// <summary>The published job after the one numbered <paramref name="last"/>, waiting for it.</summary>
