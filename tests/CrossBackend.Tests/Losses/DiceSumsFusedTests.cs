@@ -77,6 +77,23 @@ public sealed class DiceSumsFusedTests(ITensorEngine engine)
         }
     }
 
+    /// <summary>Calls the optional kernel <paramref name="method"/> of <paramref name="kernel"/> (an open generic
+    /// interface) on the example's y_pred and y_true over the spatial axis, with <paramref name="options"/> after them;
+    /// ignores the test on an engine without the kernel and fails if the kernel declines.</summary>
+    private (EngineHarness Harness, object? Result) CallKernel(LossExample example, long[] shape, DType dtype, Type kernel,
+        string method, string absent, params object[] options)
+    {
+        var harness = new EngineHarness(engine);
+        object p = harness.Tensor(example.YPred, shape, dtype), y = harness.Tensor(example.YTrue!, shape, dtype);
+        Type fused = kernel.MakeGenericType(p.GetType());
+        object ops = engine.OpsFor(p.GetType())!;
+        if (!fused.IsInstanceOfType(ops)) Assert.Ignore(absent);
+        int[] spatial = engine.ClassAxis == 1 ? [2] : [1];
+        object? result = fused.GetMethod(method)!.Invoke(ops, [p, y, spatial, .. options]);
+        Assert.That(result, Is.Not.Null, dtype.Name());
+        return (harness, result);
+    }
+
     /// <summary>An engine offering the ratio kernel serves hard and soft Dice over its spatial axes, with the ratio a
     /// float64 loop written here gives (ε 0.3, not exact in float32).</summary>
     [TestCase(false)]
@@ -87,14 +104,9 @@ public sealed class DiceSumsFusedTests(ITensorEngine engine)
         LossExample example = Example(shape, new());
         foreach (DType dtype in new[] { DType.Float32, DType.Float64 })
         {
-            var harness = new EngineHarness(engine);
-            object p = harness.Tensor(example.YPred, shape, dtype), y = harness.Tensor(example.YTrue!, shape, dtype);
-            Type fused = typeof(IFusedDiceRatio<>).MakeGenericType(p.GetType());
-            object ops = engine.OpsFor(p.GetType())!;
-            if (!fused.IsInstanceOfType(ops)) Assert.Ignore("this engine has no fused Dice ratio: it composes it from its sums");
-            int[] spatial = engine.ClassAxis == 1 ? [2] : [1];
-            object? result = fused.GetMethod(nameof(IFusedDiceRatio<object>.DiceRatio))!.Invoke(ops, [p, y, spatial, squares, 0.3]);
-            Assert.That(result, Is.Not.Null, dtype.Name());
+            (EngineHarness harness, object? result) = CallKernel(example, shape, dtype, typeof(IFusedDiceRatio<>),
+                nameof(IFusedDiceRatio<object>.DiceRatio), "this engine has no fused Dice ratio: it composes it from its sums",
+                squares, 0.3);
             double[] pv = example.YPred.Select(v => dtype == DType.Float32 ? (double)(float)v : v).ToArray(), yv = example.YTrue!;
             var expected = new double[2 * 19];
             for (int b = 0; b < 2; b++)
@@ -123,14 +135,8 @@ public sealed class DiceSumsFusedTests(ITensorEngine engine)
         LossExample example = Example(shape, new());
         foreach (DType dtype in new[] { DType.Float32, DType.Float64 })
         {
-            var harness = new EngineHarness(engine);
-            object p = harness.Tensor(example.YPred, shape, dtype), y = harness.Tensor(example.YTrue!, shape, dtype);
-            Type fused = typeof(IFusedDiceSums<>).MakeGenericType(p.GetType());
-            object ops = engine.OpsFor(p.GetType())!;
-            if (!fused.IsInstanceOfType(ops)) Assert.Ignore("this engine has no fused Dice sums: its dice_score is composed");
-            int[] spatial = engine.ClassAxis == 1 ? [2] : [1];
-            object? result = fused.GetMethod(nameof(IFusedDiceSums<object>.DiceSums))!.Invoke(ops, [p, y, spatial, false]);
-            Assert.That(result, Is.Not.Null, dtype.Name());
+            (EngineHarness harness, object? result) = CallKernel(example, shape, dtype, typeof(IFusedDiceSums<>),
+                nameof(IFusedDiceSums<object>.DiceSums), "this engine has no fused Dice sums: its dice_score is composed", false);
             var sums = (System.Runtime.CompilerServices.ITuple)result!;
             double[] pv = example.YPred.Select(v => dtype == DType.Float32 ? (double)(float)v : v).ToArray(), yv = example.YTrue!;
             var expected = new double[3][] { new double[2 * 19], new double[2 * 19], new double[2 * 19] };
