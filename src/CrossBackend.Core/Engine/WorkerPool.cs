@@ -87,6 +87,7 @@ internal static class WorkerPool
     private sealed class Job(Action<int> body, int count, int helpers, long id)
     {
         public readonly long Id = id;
+        private readonly int _count = count;
         private int _next = -1, _helperSlots = helpers;
         public int Unfinished = count;
         public ExceptionDispatchInfo? Error;
@@ -97,7 +98,7 @@ internal static class WorkerPool
         {
             if (helper && Interlocked.Decrement(ref _helperSlots) < 0) return;
             int item;
-            while ((item = Interlocked.Increment(ref _next)) < count)
+            while ((item = Interlocked.Increment(ref _next)) < _count)
             {
                 try { body(item); }
                 catch (Exception e) { Interlocked.CompareExchange(ref Error, ExceptionDispatchInfo.Capture(e), null); }

@@ -29,8 +29,8 @@ public sealed class SumAndSparseFusedTests(ITensorEngine engine)
     ];
 
     /// <summary>Channels-last shapes: short rows, long rows (above the torch kernel's 1024-element row bound), rank 1
-    /// (whole-tensor losses) and rank 3.</summary>
-    private static readonly long[][] Shapes = [[6, 7], [3, 37], [130, 300], [2, 3000], [5000], [4, 5, 6]];
+    /// (whole-tensor losses), rank 3, and enough elements for several parallel pieces (150,000).</summary>
+    private static readonly long[][] Shapes = [[6, 7], [3, 37], [130, 300], [2, 3000], [5000], [4, 5, 6], [300, 500]];
 
     public static IEnumerable<TestCaseData> Cases() =>
         from i in Enumerable.Range(0, Uses.Length)

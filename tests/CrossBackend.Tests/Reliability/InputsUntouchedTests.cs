@@ -41,6 +41,19 @@ public sealed class InputsUntouchedTests(ITensorEngine engine)
 
     public static IEnumerable<LossCall> CallList() => LossCalls.All();
 
+    /// <summary>The same strided views give the values of the contiguous inputs (a kernel that reads memory directly
+    /// must decline, or follow the strides, never read the storage as if it were dense).</summary>
+    [TestCaseSource(nameof(CallList))]
+    public void StridedViewsGiveTheContiguousValues(LossCall call)
+    {
+        (object pred, object? yTrue, LossArguments args) = call.Inputs(engine, DType.Float32);
+        object predView = StridedViews.Of(engine, pred), trueView = yTrue is null ? null! : StridedViews.Of(engine, yTrue);
+        double[] dense = engine.ToDoubleArray(call.Invoke(pred, yTrue, args), out long[] denseShape);
+        double[] strided = engine.ToDoubleArray(call.Invoke(predView, yTrue is null ? null : trueView, args), out long[] stridedShape);
+        Assert.That(stridedShape, Is.EqualTo(denseShape), "result shape");
+        Tolerance.AssertClose(strided, dense, DType.Float32, $"{call.Name}: strided views against contiguous inputs");
+    }
+
     /// <summary>Calls twice (reading the first result), then compares every input with its snapshot.</summary>
     internal static void CheckUntouched(ITensorEngine engine, LossCall call, object pred, object? yTrue, LossArguments args)
     {

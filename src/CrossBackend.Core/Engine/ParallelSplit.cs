@@ -1,4 +1,4 @@
-namespace CrossBackend.Backends.Numerics;
+namespace CrossBackend;
 
 /// <summary>How many parallel tasks a streaming loop over a number of elements is split into.</summary>
 /// <remarks>
