@@ -171,9 +171,9 @@ internal static class CtcKernel
     /// <summary>
     /// The forward recursion in probability space, each step's alphas divided by their sum and the logs of those sums
     /// added (Graves et al. 2006, §4.1): the same states, transitions and ends as the log-space recursion, with
-    /// multiplications and adds instead of two exps and a log per state (at (64, 50, 32), with the softmax taken from
-    /// the log-softmax's own exps: 1.06–1.34 ms per call in <c>catalogue</c> against 1.5–1.7 ms in log space and
-    /// torch's 1.24–1.64). A transition the log space blocks with its finite log 0 (−1e5) contributes
+    /// multiplications and adds instead of two exps and a log per state (at (64, 50, 32), the softmax taken from the
+    /// log-softmax's own exps: 0.65–0.94× the hand-written torch <c>ctc_loss</c> in <c>catalogue</c>, 1.19× in log
+    /// space). A transition the log space blocks with its finite log 0 (−1e5) contributes
     /// e^−1e5 there, exactly 0 in double, and exactly 0 here. When that is not the whole story — a step whose total
     /// falls below <see cref="SmallestTotal"/> (an emission that underflowed, a label sequence too long for the time
     /// steps, where the log space returns its finite log 0 result), or a NaN — it returns false and the log-space
