@@ -21,7 +21,8 @@ namespace CrossBackend.Backends.Numerics;
 public sealed unsafe partial class NumericsOps<T> : IFusedCircleLoss<Tensor<T>>
 {
     /// <inheritdoc/>
-    public Tensor<T>? CircleLoss(Tensor<T> similarities, Tensor<T> labels, Tensor<T> refLabels, bool removeDiagonal, double gamma, double margin)
+    public Tensor<T>? CircleLoss(Tensor<T> similarities, Tensor<T> labels, Tensor<T> refLabels, bool removeDiagonal, double gamma, double margin,
+        bool maskedMean)
     {
         if (!double.IsFinite(gamma) || !double.IsFinite(margin)) return null;
         long[] shape = ShapeOf(similarities, nameof(similarities));
@@ -60,7 +61,15 @@ public sealed unsafe partial class NumericsOps<T> : IFusedCircleLoss<Tensor<T>>
                 }
             });
         }
-        return nonFinite != 0 ? null : Create(loss, [batch]);
+        if (nonFinite != 0) return null;
+        if (!maskedMean) return Create(loss, [batch]);
+        // Σ loss·mask / Σ mask as the composed reduction takes it (the sums in double, rounded to T, the quotient in
+        // T; 0 when no query counts): every loss is finite and ≥ 0 here, so loss·mask is the loss.
+        int counted = 0;
+        foreach (T value in loss)
+            if (value > T.Zero) counted++;
+        T mean = counted == 0 ? T.Zero : T.CreateTruncating(SumInDouble(loss)) / T.CreateTruncating(counted);
+        return Create([mean], []);
     }
 
     /// <summary>The constants of the composed path, each rounded to T as its scalar operand is.</summary>

@@ -133,8 +133,14 @@ internal sealed class CircleLoss : ILossFunction
         double gamma = c.Number(Gamma), margin = c.Number(Margin);
         bool removeDiagonal = c.Bool(RemoveDiagonal);
         T similarities = o.MatMul(c.YPred, o.Permute(refs, [1, 0]));   // (Batch, N)
+        // Without sample weights both means are Keras's masked mean (the denominator counts the queries with a loss):
+        // an engine's kernel may take it itself.
+        bool maskedMean = c.Tensor(LossOption.SampleWeights) is null && c.Reduction is Reduction.SumOverBatchSize or Reduction.WeightedMean;
+        IFusedCircleLoss<T>? fused = o as IFusedCircleLoss<T>;
+        if (maskedMean && fused?.CircleLoss(similarities, labels, refLabels, removeDiagonal, gamma, margin, maskedMean: true) is { } mean)
+            return new(mean, Reduced: true);
         T zero = c.Constant(0);
-        T loss = o is IFusedCircleLoss<T> fused && fused.CircleLoss(similarities, labels, refLabels, removeDiagonal, gamma, margin) is { } fast
+        T loss = fused?.CircleLoss(similarities, labels, refLabels, removeDiagonal, gamma, margin, maskedMean: false) is { } fast
             ? fast
             : Composed(c, similarities, labels, refLabels, removeDiagonal, gamma, margin, zero);
         // Keras masks the queries whose loss is 0 out of the averages (set_keras_mask(loss, loss > 0)).
@@ -172,7 +178,8 @@ internal sealed class CircleLoss : ILossFunction
         bool ok = (shape.Length == 1 && shape[0] == count) || (shape.Length == 2 && shape[0] == count && shape[1] == 1);
         if (!ok)
             throw new ArgumentException($"Argument `{name}` must hold one integer label per embedding: shape {expected}. Received: {name}.shape={TensorInfo.FormatShape(shape)}", name);
-        return o.Reshape(o.Cast(labels, DType.Int64), [count]);
+        T integers = o.Cast(labels, DType.Int64);
+        return shape.Length == 1 ? integers : o.Reshape(integers, [count]);   // (N,) already: no view to make
     }
 
     private static double[] OffDiagonal(long rows, long columns)

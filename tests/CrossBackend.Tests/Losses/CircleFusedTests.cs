@@ -6,8 +6,8 @@ namespace CrossBackend.Tests;
 /// An engine's fused circle kernel (<see cref="IFusedCircleLoss{TTensor}"/>) held to the composed definition in
 /// <c>Circle.cs</c>: random unit embeddings with queries that have no positive (a label of its own) and batches with
 /// no negative (one label), options not exact in float32, the diagonal removed or kept, reference sets larger and
-/// smaller than the batch (so the diagonal runs out), row lengths below and above a vector's width, per query and the
-/// mean, float32 and float64; a NaN embedding gives the composed path's NaNs. Runs on every engine; an engine without
+/// smaller than the batch (so the diagonal runs out), row lengths below and above a vector's width, every reduction
+/// (the kernel's own masked mean included), float32 and float64; a NaN embedding gives the composed path's NaNs. Runs on every engine; an engine without
 /// the kernel compares the composed path with itself.
 /// </summary>
 [TestFixtureSource(typeof(TestEngines), nameof(TestEngines.All))]
@@ -61,7 +61,7 @@ public sealed class CircleFusedTests(ITensorEngine engine)
     [TestCaseSource(nameof(Cases))]
     public void FusedLossEqualsTheComposedDefinition(LossExample example)
     {
-        foreach (Reduction reduction in new[] { Reduction.None, Reduction.SumOverBatchSize })
+        foreach (Reduction reduction in new[] { Reduction.None, Reduction.SumOverBatchSize, Reduction.WeightedMean, Reduction.Sum })
         {
             var withReduction = example with { Arguments = new Dictionary<string, object?>(example.Arguments) { ["reduction"] = reduction } };
             foreach (DType dtype in new[] { DType.Float32, DType.Float64 })
@@ -127,5 +127,8 @@ public sealed class CircleFusedTests(ITensorEngine engine)
     }
 
     private static bool? Served<T>(object ops, object similarities, object labels) where T : class =>
-        ops is IFusedCircleLoss<T> fused ? fused.CircleLoss((T)similarities, (T)labels, (T)labels, true, 80, 0.4) is not null : null;
+        ops is IFusedCircleLoss<T> fused
+            ? fused.CircleLoss((T)similarities, (T)labels, (T)labels, true, 80, 0.4, maskedMean: false) is not null
+              && fused.CircleLoss((T)similarities, (T)labels, (T)labels, true, 80, 0.4, maskedMean: true) is not null
+            : null;
 }

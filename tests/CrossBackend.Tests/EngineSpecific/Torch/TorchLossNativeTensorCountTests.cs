@@ -50,7 +50,7 @@ public sealed class TorchLossNativeTensorCountTests
         ["dice"] = (1, 5),
         ["tversky"] = (1, 6),
         ["dice_score"] = (4, 4),
-        ["circle"] = (31, 15),
+        ["circle"] = (15, 15),
         ["ctc"] = (7, 7),
     };
 
