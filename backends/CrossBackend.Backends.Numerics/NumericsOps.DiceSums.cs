@@ -91,6 +91,14 @@ public sealed partial class NumericsOps<T> : IFusedDiceSums<Tensor<T>>
         int w = Vector<T>.Count, full = Vector.IsHardwareAccelerated ? width / w * w : 0;
         new Span<double>(acc, 3 * width).Clear();
         double* aPY = acc, aP = acc + width, aY = acc + 2 * width;
+        if (typeof(T) == typeof(float) && full > 0)
+        {
+            // Whole runs of rows through float lanes first (the tail columns below, element by element).
+            int done = FloatRunRows((float*)p, (float*)y, rows, width, full, squares, acc);
+            for (int r = 0; r < done; r++, p += width, y += width)
+                for (int i = full; i < width; i++) AddElement(p[i], y[i], i);
+            rows -= done;
+        }
         for (int r = 0; r < rows; r++, p += width, y += width)
         {
             for (int i = 0; i < full; i += w)
@@ -100,13 +108,54 @@ public sealed partial class NumericsOps<T> : IFusedDiceSums<Tensor<T>>
                 AddLanes(aP + i, squares ? pv * pv : pv);
                 AddLanes(aY + i, squares ? yv * yv : yv);
             }
-            for (int i = full; i < width; i++)
+            for (int i = full; i < width; i++) AddElement(p[i], y[i], i);
+        }
+
+        void AddElement(T a, T b, int i)
+        {
+            aPY[i] += double.CreateTruncating(a * b);
+            aP[i] += double.CreateTruncating(squares ? a * a : a);
+            aY[i] += double.CreateTruncating(squares ? b * b : b);
+        }
+    }
+
+    /// <summary>Rows of one run, added in float lanes before they join the double accumulators.</summary>
+    private const int DiceFloatRun = 16;
+
+    /// <summary>
+    /// The full vectors of whole runs of <see cref="DiceFloatRun"/> rows: each column vector's three sums over a run
+    /// (the run's rows are a few KB, in L1) in float lanes, then widened once into acc. Widening every row's vectors
+    /// into double accumulators held in memory made the pass compute-bound (two loads, two stores and two adds per
+    /// widened half). Returns the number of rows done. Each run's float sum of 16 values carries a few float32
+    /// roundings at most; added in double and rounded to float32 once, the sums stay within about an ulp of the
+    /// all-double ones (the fused-vs-composed tests hold them to the dtype's tolerance).
+    /// </summary>
+    [MethodImpl(Hot)]
+    private static unsafe int FloatRunRows(float* p, float* y, int rows, int width, int full, bool squares, double* acc)
+    {
+        int w = Vector<float>.Count, runs = rows / DiceFloatRun;
+        for (int run = 0; run < runs; run++, p += DiceFloatRun * width, y += DiceFloatRun * width)
+            for (int i = 0; i < full; i += w)
             {
-                T a = p[i], b = y[i];
-                aPY[i] += double.CreateTruncating(a * b);
-                aP[i] += double.CreateTruncating(squares ? a * a : a);
-                aY[i] += double.CreateTruncating(squares ? b * b : b);
+                Vector<float> products = Vector<float>.Zero, outputs = Vector<float>.Zero, targets = Vector<float>.Zero;
+                for (int r = 0; r < DiceFloatRun; r++)
+                {
+                    Vector<float> pv = Vector.Load(p + (long)r * width + i), yv = Vector.Load(y + (long)r * width + i);
+                    products += pv * yv;
+                    outputs += squares ? pv * pv : pv;
+                    targets += squares ? yv * yv : yv;
+                }
+                AddWidened(acc + i, products);
+                AddWidened(acc + width + i, outputs);
+                AddWidened(acc + 2 * width + i, targets);
             }
+        return runs * DiceFloatRun;
+
+        static void AddWidened(double* at, Vector<float> values)
+        {
+            Vector.Widen(values, out Vector<double> low, out Vector<double> high);
+            Vector.Store(Vector.Load(at) + low, at);
+            Vector.Store(Vector.Load(at + Vector<double>.Count) + high, at + Vector<double>.Count);
         }
     }
 
