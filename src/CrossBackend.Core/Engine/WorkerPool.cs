@@ -110,7 +110,9 @@ internal static class WorkerPool
     private sealed class Worker
     {
         private const int Awake = 0, Asleep = 1;
-        private readonly SemaphoreSlim _signal = new(0);
+        // Not SemaphoreSlim: a thread blocked in its Wait took 2.8 ms (p50) to run after Release once it had slept for
+        // 5 ms, an AutoResetEvent 21–23 µs (scratch console on the reference VM, 60 wakes each, session 25).
+        private readonly AutoResetEvent _signal = new(false);
         private int _state;
 
         /// <summary>Called after a new job is published: a worker that went to sleep before seeing it is released.
@@ -118,7 +120,7 @@ internal static class WorkerPool
         /// other.)</summary>
         public void WakeIfAsleep()
         {
-            if (Interlocked.CompareExchange(ref _state, Awake, Asleep) == Asleep) _signal.Release();
+            if (Interlocked.CompareExchange(ref _state, Awake, Asleep) == Asleep) _signal.Set();
         }
 
         public void Loop()
@@ -155,10 +157,10 @@ internal static class WorkerPool
                 if (job is not null && job.Id != last)
                 {
                     // A job arrived meanwhile: stay awake, unless the caller already claimed the wake-up (then take it).
-                    if (Interlocked.CompareExchange(ref _state, Awake, Asleep) != Asleep) _signal.Wait();
+                    if (Interlocked.CompareExchange(ref _state, Awake, Asleep) != Asleep) _signal.WaitOne();
                     return job;
                 }
-                _signal.Wait();
+                _signal.WaitOne();
                 deadline = Stopwatch.GetTimestamp() + SpinTicks;
             }
         }
