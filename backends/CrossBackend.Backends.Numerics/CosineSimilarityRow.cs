@@ -24,9 +24,9 @@ internal readonly struct CosineSimilarityRow<T> : IRowLoss<T> where T : unmanage
         for (; i <= n - width; i += width)
         {
             Vector<T> pv = new(p.Slice(i, width)), yv = new(y.Slice(i, width));
-            RowMath<T>.AddWidened(ref yp0, ref yp1, yv * pv);
-            RowMath<T>.AddWidened(ref yy0, ref yy1, yv * yv);
-            RowMath<T>.AddWidened(ref pp0, ref pp1, pv * pv);
+            DoubleLanes<T>.AddWidened(ref yp0, ref yp1, yv * pv);
+            DoubleLanes<T>.AddWidened(ref yy0, ref yy1, yv * yv);
+            DoubleLanes<T>.AddWidened(ref pp0, ref pp1, pv * pv);
         }
         double dot = Vector.Sum(yp0 + yp1), targetSquares = Vector.Sum(yy0 + yy1), outputSquares = Vector.Sum(pp0 + pp1);
         for (; i < n; i++)

@@ -145,18 +145,11 @@ public sealed partial class NumericsOps<T> : IFusedDiceSums<Tensor<T>>
                     outputs += squares ? pv * pv : pv;
                     targets += squares ? yv * yv : yv;
                 }
-                AddWidened(acc + i, products);
-                AddWidened(acc + width + i, outputs);
-                AddWidened(acc + 2 * width + i, targets);
+                AddLanes(acc + i, Vector.As<float, T>(products));
+                AddLanes(acc + width + i, Vector.As<float, T>(outputs));
+                AddLanes(acc + 2 * width + i, Vector.As<float, T>(targets));
             }
         return runs * DiceFloatRun;
-
-        static void AddWidened(double* at, Vector<float> values)
-        {
-            Vector.Widen(values, out Vector<double> low, out Vector<double> high);
-            Vector.Store(Vector.Load(at) + low, at);
-            Vector.Store(Vector.Load(at + Vector<double>.Count) + high, at + Vector<double>.Count);
-        }
     }
 
     /// <summary>acc[0..W) += the lanes of <paramref name="values"/> in double (float32 widened, exactly).</summary>

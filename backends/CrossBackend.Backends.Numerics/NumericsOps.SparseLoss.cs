@@ -95,8 +95,10 @@ public sealed partial class NumericsOps<T> : IFusedSparseLoss<Tensor<T>>
         return true;
     }
 
-    /// <summary>Rows per parallel piece of the generalized crossentropy: below two pieces it runs on the caller.</summary>
-    private const int GeneralizedPiece = 1 << 14;
+    /// <summary>The streamed elements one row of the generalized crossentropy weighs for <see cref="ForEachRows"/>: its
+    /// one gathered value is a cache miss, not a stream, so a row counts as a few elements (4: rows split into
+    /// pieces of at least 16,384, in parallel above 32,768 rows).</summary>
+    private const int GeneralizedRowWeight = 4;
 
     /// <summary>(1 − p^q) / q per row, p = the row's value at its (checked) label, in T as the composed path computes
     /// it: the picked values gathered into <paramref name="loss"/> (contiguous rows by <see cref="GatherOnePerRow"/>,
@@ -106,23 +108,13 @@ public sealed partial class NumericsOps<T> : IFusedSparseLoss<Tensor<T>>
     /// flight.</summary>
     private static unsafe void GeneralizedCrossEntropyRows(ReadOnlySpan<T> labels, ReadOnlySpan<T> output, Span<T> loss, RowLayout layout, T q)
     {
-        int rows = loss.Length, pieces = rows / GeneralizedPiece;
-        if (pieces < 2 || layout.Inner != 1)
-        {
-            GeneralizedRows(labels, output, loss, layout, q, 0, rows);
-            return;
-        }
-        int per = (rows + pieces - 1) / pieces;
+        int rows = loss.Length, outputLength = output.Length;
         fixed (T* l0 = labels, o0 = output, r0 = loss)
         {
             nint pl = (nint)l0, po = (nint)o0, pr = (nint)r0;
-            int outputLength = output.Length;
-            WorkerPool.For(pieces, [MethodImpl(Hot)] (piece) =>
-            {
-                int first = piece * per, end = Math.Min(rows, first + per);
+            ForEachRows(rows, GeneralizedRowWeight, [MethodImpl(Hot)] (first, end) =>
                 GeneralizedRows(new ReadOnlySpan<T>((T*)pl, rows), new ReadOnlySpan<T>((T*)po, outputLength), new Span<T>((T*)pr, rows),
-                    layout, q, first, end);
-            });
+                    layout, q, first, end));
         }
     }
 

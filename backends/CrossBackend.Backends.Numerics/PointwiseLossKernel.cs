@@ -84,8 +84,8 @@ internal static class PointwiseLossKernel<T> where T : unmanaged, IFloatingPoint
         {
             Vector<T> first = f.Invoke(Vector.LoadUnsafe(ref p0, (nuint)i), Vector.LoadUnsafe(ref y0, (nuint)i));
             Vector<T> second = f.Invoke(Vector.LoadUnsafe(ref p0, (nuint)(i + width)), Vector.LoadUnsafe(ref y0, (nuint)(i + width)));
-            RowMath<T>.AddWidened(ref a0, ref a1, first);
-            RowMath<T>.AddWidened(ref a2, ref a3, second);
+            DoubleLanes<T>.AddWidened(ref a0, ref a1, first);
+            DoubleLanes<T>.AddWidened(ref a2, ref a3, second);
         }
         Vector<double> accumulator = (a0 + a1) + (a2 + a3);
         for (; i <= n - width; i += width)

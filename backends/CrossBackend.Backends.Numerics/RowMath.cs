@@ -17,21 +17,6 @@ internal static class RowMath<T> where T : unmanaged, IFloatingPointIeee754<T>
         ? Vector.As<float, T>(Vector.Log(Vector.As<T, float>(v)))
         : Vector.As<double, T>(Vector.Log(Vector.As<T, double>(v)));
 
-    /// <summary>low += the vector's first half, high += its second half, in double (float32 widened exactly: two
-    /// accumulators, so two chains of adds); a float64 vector is added to low whole.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void AddWidened(ref Vector<double> low, ref Vector<double> high, Vector<T> values)
-    {
-        if (typeof(T) == typeof(double))
-        {
-            low += Vector.As<T, double>(values);
-            return;
-        }
-        Vector.Widen(Vector.As<T, float>(values), out Vector<double> l, out Vector<double> h);
-        low += l;
-        high += h;
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<T> Exp(Vector<T> v) => typeof(T) == typeof(float)
         ? Vector.As<float, T>(ExpFloat(Vector.As<T, float>(v)))

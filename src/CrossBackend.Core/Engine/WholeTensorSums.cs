@@ -24,21 +24,23 @@ internal static unsafe class WholeTensorSums<T> where T : unmanaged, IFloatingPo
 
     private const MethodImplOptions Hot = MethodImplOptions.AggressiveOptimization;
 
+    /// <summary>Keras's ε of the composed dice and tversky (<see cref="LossContext{T}.Epsilon"/>), rounded to T.</summary>
+    private static readonly T Epsilon = T.CreateChecked(LossContext<object>.Epsilon);
+
     /// <summary>The loss of <paramref name="kind"/> over <paramref name="n"/> elements of <paramref name="output"/> and
     /// (not for <see cref="WholeTensorLossKind.ScaledSumOfSquares"/>) <paramref name="target"/>; <paramref name="first"/>
-    /// and <paramref name="second"/> are the kind's parameters (tversky's α and β; l2's factor), ε is Keras's 1e-7.</summary>
+    /// and <paramref name="second"/> are the kind's parameters (tversky's α and β; l2's factor), ε is <see cref="Epsilon"/>.</summary>
     public static T Loss(WholeTensorLossKind kind, double first, double second, T* target, T* output, int n)
     {
         bool squares = kind == WholeTensorLossKind.ScaledSumOfSquares;
         (double products, double targets, double outputs) = ThreeSums(output, squares ? output : target, n, squares);
-        T epsilon = T.CreateChecked(1e-7);
         switch (kind)
         {
             case WholeTensorLossKind.Dice:
             {
                 // 1 − (I·2) / ((Σy + Σp) + ε)
                 T intersection = T.CreateTruncating(products);
-                T denominator = T.CreateTruncating(targets) + T.CreateTruncating(outputs) + epsilon;
+                T denominator = T.CreateTruncating(targets) + T.CreateTruncating(outputs) + Epsilon;
                 return T.One - intersection * T.CreateTruncating(2) / denominator;
             }
             case WholeTensorLossKind.Tversky:
@@ -46,7 +48,7 @@ internal static unsafe class WholeTensorSums<T> where T : unmanaged, IFloatingPo
                 // 1 − TP / (((TP + (Σy − TP)·α) + (Σp − TP)·β) + ε)
                 T truePositives = T.CreateTruncating(products);
                 T missed = T.CreateTruncating(targets) - truePositives, extra = T.CreateTruncating(outputs) - truePositives;
-                T denominator = truePositives + missed * T.CreateTruncating(first) + extra * T.CreateTruncating(second) + epsilon;
+                T denominator = truePositives + missed * T.CreateTruncating(first) + extra * T.CreateTruncating(second) + Epsilon;
                 return T.One - truePositives / denominator;
             }
             default:
@@ -96,13 +98,13 @@ internal static unsafe class WholeTensorSums<T> where T : unmanaged, IFloatingPo
                 Vector<T> pv = Vector.Load(p + i);
                 if (squares)
                 {
-                    AddWidened(ref yp0, ref yp1, pv * pv);
+                    DoubleLanes<T>.AddWidened(ref yp0, ref yp1, pv * pv);
                     continue;
                 }
                 Vector<T> yv = Vector.Load(y + i);
-                AddWidened(ref yp0, ref yp1, yv * pv);
-                AddWidened(ref y0, ref y1, yv);
-                AddWidened(ref p0, ref p1, pv);
+                DoubleLanes<T>.AddWidened(ref yp0, ref yp1, yv * pv);
+                DoubleLanes<T>.AddWidened(ref y0, ref y1, yv);
+                DoubleLanes<T>.AddWidened(ref p0, ref p1, pv);
             }
         }
         products = Vector.Sum(yp0 + yp1);
@@ -157,31 +159,11 @@ internal static unsafe class WholeTensorSums<T> where T : unmanaged, IFloatingPo
                     targets2 += yv2;
                     outputs2 += pv2;
                 }
-            WidenInto(ref yp0, ref yp1, products + products2);
+            DoubleLanes<float>.AddWidened(ref yp0, ref yp1, products + products2);
             if (squares) continue;
-            WidenInto(ref y0, ref y1, targets + targets2);
-            WidenInto(ref p0, ref p1, outputs + outputs2);
+            DoubleLanes<float>.AddWidened(ref y0, ref y1, targets + targets2);
+            DoubleLanes<float>.AddWidened(ref p0, ref p1, outputs + outputs2);
         }
         return i;
-    }
-
-    /// <summary>low/high += the lanes of <paramref name="values"/> in double (float32 widened exactly).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AddWidened(ref Vector<double> low, ref Vector<double> high, Vector<T> values)
-    {
-        if (typeof(T) == typeof(double))
-        {
-            low += Vector.As<T, double>(values);
-            return;
-        }
-        WidenInto(ref low, ref high, Vector.As<T, float>(values));
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void WidenInto(ref Vector<double> low, ref Vector<double> high, Vector<float> values)
-    {
-        Vector.Widen(values, out Vector<double> l, out Vector<double> h);
-        low += l;
-        high += h;
     }
 }
