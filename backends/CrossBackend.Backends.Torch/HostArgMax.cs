@@ -124,7 +124,7 @@ internal static unsafe class HostArgMax<T> where T : unmanaged, IFloatingPointIe
     /// <summary>The greatest (or least) lane of a vector without NaN: halves of a 256-bit float vector folded by
     /// shuffles; other widths lane by lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static T Horizontal(Vector<T> v, bool greatest)
+    internal static T Horizontal(Vector<T> v, bool greatest)
     {
         if (typeof(T) == typeof(float) && Vector<T>.Count == 8)
         {

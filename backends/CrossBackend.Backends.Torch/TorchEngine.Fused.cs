@@ -19,27 +19,34 @@ public sealed partial class TorchEngine
     /// <remarks>
     /// <para>Every B×C temporary costs a fresh allocation (page faults once it exceeds glibc's trim threshold), so
     /// temporaries are updated in place wherever autograd does not need them: without a gradient one B×C temporary,
-    /// every later step in place (<c>div → clamp_ → log_ → mul_</c>, or <c>log_softmax → mul_</c>); with a gradient
-    /// the tensors autograd saves are left untouched. Class weights are declined (the core composes
-    /// <c>take(argmax)</c>, as hand-written code does).</para>
+    /// every later step in place (<c>div → clamp_ → log_</c>, or <c>log_softmax</c>); with a gradient the tensors
+    /// autograd saves are left untouched.</para>
+    /// <para>Without a gradient, a large dense CPU float tensor's last step, −Σ y·log p (times the weight of argmax y),
+    /// is one managed pass over the log-probabilities and the labels (<see cref="HostLabelSum{T}"/>): the labels are read
+    /// once for the sum and the class weight. Otherwise class weights are declined (the core composes
+    /// <c>take(argmax)</c>, as hand-written code does) and the step is libtorch's <c>mul_ → sum → neg_</c>.</para>
     /// </remarks>
     public Tensor? CategoricalCrossentropy(Tensor target, Tensor output, bool fromLogits, int axis, double[]? classWeights)
     {
-        if (classWeights is not null || target.dtype != output.dtype) return null;
+        if (target.dtype != output.dtype) return null;
         bool grad = torch.is_grad_enabled() && (output.requires_grad || target.requires_grad);
+        bool host = !grad && HostLabelSumServes(target, output);
+        if (classWeights is not null && !host) return null;
         Tensor weighted;
         if (fromLogits)
         {
             // Small tensors: one native call does the whole row reduction (cross_entropy with probability targets and
             // reduction 'none' is −Σ y·log_softmax(x) over dim 1).
-            if (axis == 1 && output.numel() <= SmallLogitsElements)
+            if (axis == 1 && output.numel() <= SmallLogitsElements && classWeights is null)
                 return nn.functional.cross_entropy(output, target, reduction: nn.Reduction.None);
             Tensor logProb = output.log_softmax(axis);
+            if (host) return LabelSum(logProb, target, axis, classWeights);
             weighted = grad ? target * logProb : logProb.mul_(target);
         }
         else
         {
             Tensor normalised = output / output.sum(axis, keepdim: true);
+            if (host) return LabelSum(normalised.clamp_(Epsilon, 1.0 - Epsilon).log_(), target, axis, classWeights);
             if (!grad) weighted = normalised.clamp_(Epsilon, 1.0 - Epsilon).log_().mul_(target);
             else
             {
@@ -50,6 +57,48 @@ public sealed partial class TorchEngine
         }
         // sum's backward needs no values, so its output may be negated in place.
         return weighted.sum(axis).neg_();
+    }
+
+    /// <summary>Whether <see cref="HostLabelSum{T}"/> can read both tensors' memory: large (below
+    /// <see cref="HostArgMaxElements"/> libtorch's few-µs calls win), dense, on the CPU, float32 or float64.</summary>
+    private static bool HostLabelSumServes(Tensor target, Tensor output) =>
+        output.numel() >= HostArgMaxElements && output.numel() <= int.MaxValue
+        && output.device_type == DeviceType.CPU && target.device_type == DeviceType.CPU
+        && target.is_contiguous() && output.dtype is ScalarType.Float32 or ScalarType.Float64;
+
+    /// <summary>−Σ y·log p along <paramref name="axis"/> from the log-probabilities <paramref name="temporary"/>, times
+    /// the weight of argmax y when <paramref name="classWeights"/> is given; <paramref name="temporary"/> is disposed
+    /// here. One native tensor, the result (one more when a strided prediction made libtorch lay the temporary out
+    /// like it, and the pass needs it dense).</summary>
+    private static Tensor LabelSum(Tensor temporary, Tensor target, int axis, double[]? classWeights)
+    {
+        Tensor logProb = temporary.is_contiguous() ? temporary : temporary.contiguous();
+        try
+        {
+            long[] shape = logProb.shape;
+            int dim = axis < 0 ? axis + shape.Length : axis;
+            long outer = 1, inner = 1;
+            for (int d = 0; d < dim; d++) outer *= shape[d];
+            for (int d = dim + 1; d < shape.Length; d++) inner *= shape[d];
+            Tensor result = torch.empty(shape.Where((_, d) => d != dim).ToArray(), logProb.dtype);
+            if (logProb.dtype == ScalarType.Float32)
+                RunLabelSum(logProb, target, result, (int)outer, (int)shape[dim], (int)inner, classWeights?.Select(w => (float)w).ToArray());
+            else RunLabelSum(logProb, target, result, (int)outer, (int)shape[dim], (int)inner, classWeights);
+            return result;
+        }
+        finally
+        {
+            if (!ReferenceEquals(logProb, temporary)) logProb.Dispose();
+            temporary.Dispose();
+        }
+    }
+
+    private static unsafe void RunLabelSum<T>(Tensor logProb, Tensor target, Tensor result, int outer, int classes, int inner, T[]? weights)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        // `bytes` is a view of the (contiguous, CPU) data from the storage offset on: no native tensor, no copy.
+        fixed (byte* l = logProb.bytes, y = target.bytes, r = result.bytes)
+            HostLabelSum<T>.Run((T*)l, (T*)y, (T*)r, outer, classes, inner, weights);
     }
 
     /// <inheritdoc/>
