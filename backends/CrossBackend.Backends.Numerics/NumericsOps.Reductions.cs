@@ -100,8 +100,9 @@ public sealed unsafe partial class NumericsOps<T>
         if (op == ReduceOp.Prod) Array.Fill(wide!, 1.0);
         int items = outer * pieces * chunks;
         fixed (T* source = x)
+        fixed (double* accumulators = wide)
         {
-            nint s = (nint)source;
+            nint s = (nint)source, a = (nint)accumulators;
             [System.Runtime.CompilerServices.MethodImpl(Hot)]   // else tier-0 code for the first calls (measured 5x)
             void Item(int item)
             {
@@ -109,6 +110,11 @@ public sealed unsafe partial class NumericsOps<T>
                 int start = c * chunk, width = Math.Min(chunk, inner - start);
                 int from = piece * perPiece, to = Math.Min(length, from + perPiece);
                 long at = ((long)o * pieces + piece) * inner + start;
+                if (op is ReduceOp.Sum or ReduceOp.Mean)
+                {
+                    AddRows((double*)a + at, (T*)s + ((long)o * length + from) * inner + start, to - from, inner, width);
+                    return;
+                }
                 for (int r = from; r < to; r++)
                 {
                     var row = new ReadOnlySpan<T>((T*)s + ((long)o * length + r) * inner + start, width);
@@ -141,6 +147,94 @@ public sealed unsafe partial class NumericsOps<T>
                     result[o * inner + i] = v;
                 }
             }
+    }
+
+    /// <summary>Rows per block of <see cref="AddRows"/>: 64 rows of up to 100 float32 columns (25 KB) stay in L1 while
+    /// each run of columns is summed.</summary>
+    private const int AddRowsBlock = 64;
+
+    /// <summary>
+    /// acc[0..width) += Σ over <paramref name="rows"/> rows (<paramref name="stride"/> elements apart) of x, in double.
+    /// A block of rows at a time, each run of 32 columns (float32; 16 for float64) summed in eight vector registers
+    /// and added to acc once per block: adding every row into acc through memory, a span slice per vector, took
+    /// 3.7 ms at axis 0 of (65536, 100) float32 against libtorch's 1.8.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(Hot)]
+    private static void AddRows(double* acc, T* x, int rows, long stride, int width)
+    {
+        int lanes = Vector<double>.Count, span = typeof(T) == typeof(float) ? 8 * lanes : 4 * lanes;
+        for (int r0 = 0; r0 < rows; r0 += AddRowsBlock)
+        {
+            int n = Math.Min(AddRowsBlock, rows - r0);
+            T* block = x + r0 * stride;
+            int c = 0;
+            for (; c + span <= width; c += span)
+            {
+                Vector<double> a0 = Vector<double>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+                T* p = block + c;
+                if (typeof(T) == typeof(float))
+                    for (int r = 0; r < n; r++, p += stride)
+                    {
+                        float* f = (float*)p;
+                        Vector.Widen(Vector.Load(f), out Vector<double> l0, out Vector<double> h0);
+                        Vector.Widen(Vector.Load(f + 2 * lanes), out Vector<double> l1, out Vector<double> h1);
+                        Vector.Widen(Vector.Load(f + 4 * lanes), out Vector<double> l2, out Vector<double> h2);
+                        Vector.Widen(Vector.Load(f + 6 * lanes), out Vector<double> l3, out Vector<double> h3);
+                        a0 += l0; a1 += h0; a2 += l1; a3 += h1; a4 += l2; a5 += h2; a6 += l3; a7 += h3;
+                    }
+                else
+                    for (int r = 0; r < n; r++, p += stride)
+                    {
+                        double* d = (double*)p;
+                        a0 += Vector.Load(d); a1 += Vector.Load(d + lanes); a2 += Vector.Load(d + 2 * lanes); a3 += Vector.Load(d + 3 * lanes);
+                    }
+                double* to = acc + c;
+                Vector.Store(Vector.Load(to) + a0, to);
+                Vector.Store(Vector.Load(to + lanes) + a1, to + lanes);
+                Vector.Store(Vector.Load(to + 2 * lanes) + a2, to + 2 * lanes);
+                Vector.Store(Vector.Load(to + 3 * lanes) + a3, to + 3 * lanes);
+                if (typeof(T) == typeof(float))
+                {
+                    Vector.Store(Vector.Load(to + 4 * lanes) + a4, to + 4 * lanes);
+                    Vector.Store(Vector.Load(to + 5 * lanes) + a5, to + 5 * lanes);
+                    Vector.Store(Vector.Load(to + 6 * lanes) + a6, to + 6 * lanes);
+                    Vector.Store(Vector.Load(to + 7 * lanes) + a7, to + 7 * lanes);
+                }
+            }
+            // Then one vector of T at a time, the last one overlapping the previous columns with those lanes masked
+            // off (a column walked element by element costs a 4-cycle add per row).
+            int one = Vector<T>.Count;
+            if (width >= one)
+                while (c < width)
+                {
+                    int at = Math.Min(c, width - one);
+                    Vector<T> keep = Vector.GreaterThanOrEqual(Vector<T>.Indices, new Vector<T>(T.CreateTruncating(c - at)));
+                    Vector<double> a0 = Vector<double>.Zero, a1 = a0;
+                    T* p = block + at;
+                    for (int r = 0; r < n; r++, p += stride)
+                    {
+                        Vector<T> v = Vector.ConditionalSelect(keep, Vector.Load(p), Vector<T>.Zero);
+                        if (typeof(T) == typeof(float))
+                        {
+                            Vector.Widen(Vector.As<T, float>(v), out Vector<double> low, out Vector<double> high);
+                            a0 += low;
+                            a1 += high;
+                        }
+                        else a0 += Vector.As<T, double>(v);
+                    }
+                    double* to = acc + at;
+                    Vector.Store(Vector.Load(to) + a0, to);
+                    if (typeof(T) == typeof(float)) Vector.Store(Vector.Load(to + lanes) + a1, to + lanes);
+                    c = at + one;
+                }
+            for (; c < width; c++)
+            {
+                double sum = 0;
+                T* p = block + c;
+                for (int r = 0; r < n; r++, p += stride) sum += double.CreateTruncating(*p);
+                acc[c] += sum;
+            }
+        }
     }
 
     /// <summary>acc += row (sum, mean) or acc ·= row (product; acc starts at 1), in double.</summary>

@@ -274,6 +274,9 @@ public static class BenchSuite
     /// background thread, only after 100 ms without new tier-0 compilations, and installs the new code when that
     /// compile finishes; a runner timed right after its 40th call could still run tier-0/OSR code.</summary>
     private const double TierUpSettleMs = 500;
+    /// <summary>Untimed calls before each sample, after the quiet wait, for at least this long (at least one call): the
+    /// measured return to speed takes 3–4 ms of calls on torch and 7–8 ms on the channels-last engine.</summary>
+    private const double WakeMs = 10;
 
     private static BenchStat[] Measure(IReadOnlyList<Action> runners, int rounds, double targetSampleMs, double warmUpMs)
     {
@@ -298,9 +301,12 @@ public static class BenchSuite
         for (int i = 0; i < n; i++) samples[i] = new List<double>(rounds);
         // A fresh random order each round (a fixed rotation would give every runner the same predecessor). Before each
         // sample, a wait until no other thread of the process runs (libtorch's OpenMP workers spin for milliseconds
-        // after a parallel region and would take a core from whichever runner comes next), then one untimed call that
-        // wakes the runner's own workers: each engine is timed warm and alone, as in a pipeline that calls it back to
-        // back.
+        // after a parallel region and would take a core from whichever runner comes next), then untimed calls for
+        // WakeMs that bring the runner back to speed: each engine is timed warm and alone, as in a pipeline that calls
+        // it back to back. One untimed call was not enough on this VM: after the quiet wait both engines take several
+        // calls to come back to speed (six calls in a row, p50 of 60 at (65536, 100): torch's sum 1.46, 1.25, 0.79,
+        // 0.65, 0.63, 0.63 ms; the channels-last engine's 1.7–1.8, 1.9–2.4, 1.3, 1.1, 0.9, 0.8), and a sample of two
+        // calls timed the wake-up, not the kernel.
         var random = new Random(1);
         int[] order = Enumerable.Range(0, n).ToArray();
         for (int round = 0; round < rounds; round++)
@@ -309,7 +315,8 @@ public static class BenchSuite
             foreach (int i in order)
             {
                 QuietWait.Wait();
-                runners[i]();
+                long wake = Stopwatch.GetTimestamp();
+                do runners[i](); while (Stopwatch.GetElapsedTime(wake).TotalMilliseconds < WakeMs);
                 long start = Stopwatch.GetTimestamp();
                 for (int c = 0; c < batch[i]; c++) runners[i]();
                 samples[i].Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds / batch[i]);
