@@ -4,13 +4,13 @@ using System.Runtime.CompilerServices;
 namespace CrossBackend.Backends.Torch;
 
 /// <summary>
-/// The last step of the categorical crossentropy, −Σ y·log p over the class axis, optionally times the weight of
+/// The last step of the class-weighted categorical crossentropy, −Σ y·log p over the class axis times the weight of
 /// argmax(y), in one managed SIMD pass over two dense CPU tensors' memory seen as (outer, classes, inner). It replaces
-/// libtorch's <c>mul_(target)</c>, <c>sum(axis)</c> and <c>neg_</c> (two passes over a rows × classes tensor) and, with
-/// class weights, the separate arg-max pass over the labels and the gather: the labels are read once for both. That
-/// makes class weights cost the same pass as the unweighted loss (issue 13, target 2). The product and the sum are
-/// the composed path's, in T; the arg-max rule is <see cref="HostArgMax{T}"/>'s (libtorch's <c>max(dim)</c>: the first
-/// greatest value, ±0 equal, the first NaN counting as the greatest).
+/// libtorch's <c>mul_(target)</c>, <c>sum(axis)</c> and <c>neg_</c> and the composed path's arg-max pass over the
+/// labels, gather and product: the labels are read once for the sum and the arg-max (issue 13, target 2; measured in
+/// benchmarks/README.md, session 26). The product and the sum are the composed path's, in T; the arg-max rule is
+/// <see cref="HostArgMax{T}"/>'s (libtorch's <c>max(dim)</c>: the first greatest value, ±0 equal, the first NaN
+/// counting as the greatest).
 /// </summary>
 internal static unsafe class HostLabelSum<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
@@ -19,9 +19,9 @@ internal static unsafe class HostLabelSum<T> where T : unmanaged, IFloatingPoint
 
     private static int W => Vector<T>.Count;
 
-    /// <summary>Writes −Σ_c y·logProb (times <paramref name="weights"/>[argmax_c y] when given) for every (outer, inner)
-    /// position into <paramref name="result"/>.</summary>
-    public static void Run(T* logProb, T* y, T* result, int outer, int classes, int inner, T[]? weights)
+    /// <summary>Writes −Σ_c y·logProb × <paramref name="weights"/>[argmax_c y] for every (outer, inner) position into
+    /// <paramref name="result"/>.</summary>
+    public static void Run(T* logProb, T* y, T* result, int outer, int classes, int inner, T[] weights)
     {
         nint l = (nint)logProb, t = (nint)y, r = (nint)result;
         if (inner == 1)
@@ -44,9 +44,9 @@ internal static unsafe class HostLabelSum<T> where T : unmanaged, IFloatingPoint
     }
 
     /// <summary>Contiguous rows: Σ y·log p in vector lanes (the overlapping last vector masked to its new lanes), and
-    /// with weights the lanes' first greatest label in the same sweep.</summary>
+    /// the lanes' first greatest label in the same sweep.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Rows(T* l, T* y, T* result, int classes, T[]? weights, int first, int end)
+    private static void Rows(T* l, T* y, T* result, int classes, T[] weights, int first, int end)
     {
         int width = W;
         if (classes < width)
@@ -67,23 +67,22 @@ internal static unsafe class HostLabelSum<T> where T : unmanaged, IFloatingPoint
             {
                 Vector<T> yv = Vector.Load(yr + c);
                 acc += yv * Vector.Load(lr + c);
-                if (weights is not null) Step(yv, iota + new Vector<T>(T.CreateTruncating(c)), ref best, ref index);
+                Step(yv, iota + new Vector<T>(T.CreateTruncating(c)), ref best, ref index);
             }
             if (full != classes)
             {
                 Vector<T> yv = Vector.Load(yr + last);
                 acc += Vector.ConditionalSelect(tailMask, yv * Vector.Load(lr + last), Vector<T>.Zero);
-                if (weights is not null) Step(yv, iota + new Vector<T>(T.CreateTruncating(last)), ref best, ref index);
+                Step(yv, iota + new Vector<T>(T.CreateTruncating(last)), ref best, ref index);
             }
-            T value = -Vector.Sum(acc);
-            result[r] = weights is null ? value : value * weights[FirstGreatest(best, index)];
+            result[r] = -Vector.Sum(acc) * weights[FirstGreatest(best, index)];
         }
     }
 
     /// <summary>One chunk of positions of one outer slice: class planes added vertically (the composed sum's order over
     /// a strided axis), the running first greatest label kept per lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Planes(T* l, T* y, T* result, int classes, int inner, T[]? weights, int chunk, int chunks, int item)
+    private static void Planes(T* l, T* y, T* result, int classes, int inner, T[] weights, int chunk, int chunks, int item)
     {
         int o = item / chunks, start = item % chunks * chunk, stop = Math.Min(inner, start + chunk);
         long offset = (long)o * classes * inner;
@@ -97,10 +96,9 @@ internal static unsafe class HostLabelSum<T> where T : unmanaged, IFloatingPoint
             {
                 Vector<T> yv = Unsafe.ReadUnaligned<Vector<T>>(ys + (long)c * inner + p);
                 acc += yv * Unsafe.ReadUnaligned<Vector<T>>(ls + (long)c * inner + p);
-                if (weights is not null) Step(yv, new Vector<T>(T.CreateTruncating(c)), ref best, ref index);
+                Step(yv, new Vector<T>(T.CreateTruncating(c)), ref best, ref index);
             }
-            if (weights is null) Vector.Store(-acc, output + p);
-            else for (int lane = 0; lane < width; lane++) output[p + lane] = -acc[lane] * weights[int.CreateTruncating(index[lane])];
+            for (int lane = 0; lane < width; lane++) output[p + lane] = -acc[lane] * weights[int.CreateTruncating(index[lane])];
         }
         for (; p < stop; p++) output[p] = ScalarRow(ls + p, ys + p, classes, inner, weights);
     }
@@ -129,7 +127,7 @@ internal static unsafe class HostLabelSum<T> where T : unmanaged, IFloatingPoint
 
     /// <summary>One position element by element (classes <paramref name="stride"/> apart): rows shorter than a vector
     /// and the positions after the last full vector of a chunk.</summary>
-    private static T ScalarRow(T* l, T* y, int classes, long stride, T[]? weights)
+    private static T ScalarRow(T* l, T* y, int classes, long stride, T[] weights)
     {
         T sum = T.Zero, best = y[0];
         int index = 0;
@@ -143,6 +141,6 @@ internal static unsafe class HostLabelSum<T> where T : unmanaged, IFloatingPoint
                 index = c;
             }
         }
-        return weights is null ? -sum : -sum * weights[index];
+        return -sum * weights[index];
     }
 }

@@ -44,13 +44,13 @@ public sealed partial class TorchEngine
             if (axis == 1 && output.numel() <= SmallLogitsElements && classWeights is null)
                 return nn.functional.cross_entropy(output, target, reduction: nn.Reduction.None);
             Tensor logProb = output.log_softmax(axis);
-            if (host) return LabelSum(logProb, target, axis, classWeights);
+            if (host) return LabelSum(logProb, target, axis, classWeights!);
             weighted = grad ? target * logProb : logProb.mul_(target);
         }
         else
         {
             Tensor normalised = output / output.sum(axis, keepdim: true);
-            if (host) return LabelSum(normalised.clamp_(Epsilon, 1.0 - Epsilon).log_(), target, axis, classWeights);
+            if (host) return LabelSum(normalised.clamp_(Epsilon, 1.0 - Epsilon).log_(), target, axis, classWeights!);
             if (!grad) weighted = normalised.clamp_(Epsilon, 1.0 - Epsilon).log_().mul_(target);
             else
             {
@@ -71,10 +71,9 @@ public sealed partial class TorchEngine
         && target.is_contiguous() && output.dtype is ScalarType.Float32 or ScalarType.Float64;
 
     /// <summary>−Σ y·log p along <paramref name="axis"/> from the log-probabilities <paramref name="temporary"/>, times
-    /// the weight of argmax y when <paramref name="classWeights"/> is given; <paramref name="temporary"/> is disposed
-    /// here. One native tensor, the result (one more when a strided prediction made libtorch lay the temporary out
+    /// the weight of argmax y from <paramref name="classWeights"/>; <paramref name="temporary"/> is disposed here. One native tensor, the result (one more when a strided prediction made libtorch lay the temporary out
     /// like it, and the pass needs it dense).</summary>
-    private static Tensor LabelSum(Tensor temporary, Tensor target, int axis, double[]? classWeights)
+    private static Tensor LabelSum(Tensor temporary, Tensor target, int axis, double[] classWeights)
     {
         Tensor logProb = temporary.is_contiguous() ? temporary : temporary.contiguous();
         try
@@ -86,7 +85,7 @@ public sealed partial class TorchEngine
             for (int d = dim + 1; d < shape.Length; d++) inner *= shape[d];
             Tensor result = torch.empty(shape.Where((_, d) => d != dim).ToArray(), logProb.dtype);
             if (logProb.dtype == ScalarType.Float32)
-                RunLabelSum(logProb, target, result, (int)outer, (int)shape[dim], (int)inner, classWeights?.Select(w => (float)w).ToArray());
+                RunLabelSum(logProb, target, result, (int)outer, (int)shape[dim], (int)inner, classWeights.Select(w => (float)w).ToArray());
             else RunLabelSum(logProb, target, result, (int)outer, (int)shape[dim], (int)inner, classWeights);
             return result;
         }
@@ -97,7 +96,7 @@ public sealed partial class TorchEngine
         }
     }
 
-    private static unsafe void RunLabelSum<T>(Tensor logProb, Tensor target, Tensor result, int outer, int classes, int inner, T[]? weights)
+    private static unsafe void RunLabelSum<T>(Tensor logProb, Tensor target, Tensor result, int outer, int classes, int inner, T[] weights)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         // `bytes` is a view of the (contiguous, CPU) data from the storage offset on: no native tensor, no copy.
