@@ -118,7 +118,7 @@ public sealed unsafe partial class NumericsOps<T>
                 for (int r = from; r < to; r++)
                 {
                     var row = new ReadOnlySpan<T>((T*)s + ((long)o * length + r) * inner + start, width);
-                    if (inDouble) Accumulate(op, wide.AsSpan((int)at, width), row);
+                    if (inDouble) MultiplyInto(wide.AsSpan((int)at, width), row);
                     else if (r == from) row.CopyTo(narrow.AsSpan((int)at, width));
                     else if (op == ReduceOp.Max) TensorPrimitives.Max(narrow.AsSpan((int)at, width), row, narrow.AsSpan((int)at, width));
                     else TensorPrimitives.Min(narrow.AsSpan((int)at, width), row, narrow.AsSpan((int)at, width));
@@ -155,14 +155,14 @@ public sealed unsafe partial class NumericsOps<T>
 
     /// <summary>
     /// acc[0..width) += Σ over <paramref name="rows"/> rows (<paramref name="stride"/> elements apart) of x, in double.
-    /// A block of rows at a time, each run of 32 columns (float32; 16 for float64) summed in eight vector registers
-    /// and added to acc once per block: adding every row into acc through memory, a span slice per vector, took
-    /// 3.7 ms at axis 0 of (65536, 100) float32 against libtorch's 1.8.
+    /// A block of rows at a time, each run of four vectors of T (32 float32 or 16 float64 columns) summed in vector
+    /// registers and added to acc once per block: adding every row into acc through memory, a span slice per vector,
+    /// took 3.7 ms at axis 0 of (65536, 100) float32 against libtorch's 1.8.
     /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(Hot)]
     private static void AddRows(double* acc, T* x, int rows, long stride, int width)
     {
-        int lanes = Vector<double>.Count, span = typeof(T) == typeof(float) ? 8 * lanes : 4 * lanes;
+        int one = Vector<T>.Count, span = 4 * one;
         for (int r0 = 0; r0 < rows; r0 += AddRowsBlock)
         {
             int n = Math.Min(AddRowsBlock, rows - r0);
@@ -172,59 +172,31 @@ public sealed unsafe partial class NumericsOps<T>
             {
                 Vector<double> a0 = Vector<double>.Zero, a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
                 T* p = block + c;
-                if (typeof(T) == typeof(float))
-                    for (int r = 0; r < n; r++, p += stride)
-                    {
-                        float* f = (float*)p;
-                        Vector.Widen(Vector.Load(f), out Vector<double> l0, out Vector<double> h0);
-                        Vector.Widen(Vector.Load(f + 2 * lanes), out Vector<double> l1, out Vector<double> h1);
-                        Vector.Widen(Vector.Load(f + 4 * lanes), out Vector<double> l2, out Vector<double> h2);
-                        Vector.Widen(Vector.Load(f + 6 * lanes), out Vector<double> l3, out Vector<double> h3);
-                        a0 += l0; a1 += h0; a2 += l1; a3 += h1; a4 += l2; a5 += h2; a6 += l3; a7 += h3;
-                    }
-                else
-                    for (int r = 0; r < n; r++, p += stride)
-                    {
-                        double* d = (double*)p;
-                        a0 += Vector.Load(d); a1 += Vector.Load(d + lanes); a2 += Vector.Load(d + 2 * lanes); a3 += Vector.Load(d + 3 * lanes);
-                    }
-                double* to = acc + c;
-                Vector.Store(Vector.Load(to) + a0, to);
-                Vector.Store(Vector.Load(to + lanes) + a1, to + lanes);
-                Vector.Store(Vector.Load(to + 2 * lanes) + a2, to + 2 * lanes);
-                Vector.Store(Vector.Load(to + 3 * lanes) + a3, to + 3 * lanes);
-                if (typeof(T) == typeof(float))
+                for (int r = 0; r < n; r++, p += stride)
                 {
-                    Vector.Store(Vector.Load(to + 4 * lanes) + a4, to + 4 * lanes);
-                    Vector.Store(Vector.Load(to + 5 * lanes) + a5, to + 5 * lanes);
-                    Vector.Store(Vector.Load(to + 6 * lanes) + a6, to + 6 * lanes);
-                    Vector.Store(Vector.Load(to + 7 * lanes) + a7, to + 7 * lanes);
+                    DoubleLanes<T>.AddWidened(ref a0, ref a1, Vector.Load(p));
+                    DoubleLanes<T>.AddWidened(ref a2, ref a3, Vector.Load(p + one));
+                    DoubleLanes<T>.AddWidened(ref a4, ref a5, Vector.Load(p + 2 * one));
+                    DoubleLanes<T>.AddWidened(ref a6, ref a7, Vector.Load(p + 3 * one));
                 }
+                double* to = acc + c;
+                AddWidenedTo(to, a0, a1);
+                AddWidenedTo(to + one, a2, a3);
+                AddWidenedTo(to + 2 * one, a4, a5);
+                AddWidenedTo(to + 3 * one, a6, a7);
             }
             // Then one vector of T at a time, the last one overlapping the previous columns with those lanes masked
             // off (a column walked element by element costs a 4-cycle add per row).
-            int one = Vector<T>.Count;
             if (width >= one)
                 while (c < width)
                 {
                     int at = Math.Min(c, width - one);
                     Vector<T> keep = Vector.GreaterThanOrEqual(Vector<T>.Indices, new Vector<T>(T.CreateTruncating(c - at)));
-                    Vector<double> a0 = Vector<double>.Zero, a1 = a0;
+                    Vector<double> low = Vector<double>.Zero, high = low;
                     T* p = block + at;
                     for (int r = 0; r < n; r++, p += stride)
-                    {
-                        Vector<T> v = Vector.ConditionalSelect(keep, Vector.Load(p), Vector<T>.Zero);
-                        if (typeof(T) == typeof(float))
-                        {
-                            Vector.Widen(Vector.As<T, float>(v), out Vector<double> low, out Vector<double> high);
-                            a0 += low;
-                            a1 += high;
-                        }
-                        else a0 += Vector.As<T, double>(v);
-                    }
-                    double* to = acc + at;
-                    Vector.Store(Vector.Load(to) + a0, to);
-                    if (typeof(T) == typeof(float)) Vector.Store(Vector.Load(to + lanes) + a1, to + lanes);
+                        DoubleLanes<T>.AddWidened(ref low, ref high, Vector.ConditionalSelect(keep, Vector.Load(p), Vector<T>.Zero));
+                    AddWidenedTo(acc + at, low, high);
                     c = at + one;
                 }
             for (; c < width; c++)
@@ -237,29 +209,20 @@ public sealed unsafe partial class NumericsOps<T>
         }
     }
 
-    /// <summary>acc += row (sum, mean) or acc ·= row (product; acc starts at 1), in double.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(Hot)]
-    private static void Accumulate(ReduceOp op, Span<double> acc, ReadOnlySpan<T> row)
+    /// <summary>Adds what <see cref="DoubleLanes{T}.AddWidened"/> gathered from one vector of T to the doubles at
+    /// <paramref name="to"/> (one vector of T's width): low, then high for float32.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static void AddWidenedTo(double* to, Vector<double> low, Vector<double> high)
     {
-        if (op == ReduceOp.Prod)
-        {
-            for (int i = 0; i < acc.Length; i++) acc[i] *= double.CreateTruncating(row[i]);
-            return;
-        }
-        if (typeof(T) == typeof(double))
-        {
-            TensorPrimitives.Add(acc, MemoryMarshal.Cast<T, double>(row), acc);
-            return;
-        }
-        ReadOnlySpan<float> f = MemoryMarshal.Cast<T, float>(row);
-        int width = Vector<float>.Count, half = Vector<double>.Count, i2 = 0;
-        for (; i2 + width <= f.Length; i2 += width)
-        {
-            Vector.Widen(new Vector<float>(f[i2..]), out Vector<double> lo, out Vector<double> hi);
-            (new Vector<double>(acc[i2..]) + lo).CopyTo(acc[i2..]);
-            (new Vector<double>(acc[(i2 + half)..]) + hi).CopyTo(acc[(i2 + half)..]);
-        }
-        for (; i2 < f.Length; i2++) acc[i2] += f[i2];
+        Vector.Store(Vector.Load(to) + low, to);
+        if (typeof(T) == typeof(float)) Vector.Store(Vector.Load(to + Vector<double>.Count) + high, to + Vector<double>.Count);
+    }
+
+    /// <summary>acc ·= row, in double (the product; acc starts at 1). Sums and means take <see cref="AddRows"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(Hot)]
+    private static void MultiplyInto(Span<double> acc, ReadOnlySpan<T> row)
+    {
+        for (int i = 0; i < acc.Length; i++) acc[i] *= double.CreateTruncating(row[i]);
     }
 
     private static T ReduceRow(ReduceOp op, ReadOnlySpan<T> row) => op switch

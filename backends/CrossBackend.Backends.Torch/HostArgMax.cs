@@ -159,11 +159,11 @@ internal static unsafe class HostArgMax<T> where T : unmanaged, IFloatingPointIe
     /// <summary>Whether <paramref name="value"/> replaces <paramref name="best"/>: strictly greater, or a NaN over a
     /// number.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool Replaces(T value, T best) => value > best || (T.IsNaN(value) && !T.IsNaN(best));
+    internal static bool Replaces(T value, T best) => value > best || (T.IsNaN(value) && !T.IsNaN(best));
 
     /// <summary>The vector form of <see cref="Replaces"/>: all-ones lanes where the value wins.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<T> ReplacesMask(Vector<T> value, Vector<T> best) =>
+    internal static Vector<T> ReplacesMask(Vector<T> value, Vector<T> best) =>
         Vector.GreaterThan(value, best) | Vector.AndNot(Vector.Equals(best, best), Vector.Equals(value, value));
 
     /// <summary>One chunk of positions of one outer slice: class planes compared vertically, indices kept as T

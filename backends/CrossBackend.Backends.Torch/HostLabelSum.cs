@@ -103,12 +103,12 @@ internal static unsafe class HostLabelSum<T> where T : unmanaged, IFloatingPoint
         for (; p < stop; p++) output[p] = ScalarRow(ls + p, ys + p, classes, inner, weights);
     }
 
-    /// <summary>Lanes where <paramref name="v"/> replaces the best (strictly greater, or a NaN over a number) take its
-    /// values and the indices <paramref name="at"/>.</summary>
+    /// <summary>Lanes where <paramref name="v"/> replaces the best (<see cref="HostArgMax{T}.ReplacesMask"/>: strictly
+    /// greater, or a NaN over a number) take its values and the indices <paramref name="at"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Step(Vector<T> v, Vector<T> at, ref Vector<T> best, ref Vector<T> index)
     {
-        Vector<T> take = Vector.GreaterThan(v, best) | Vector.AndNot(Vector.Equals(best, best), Vector.Equals(v, v));
+        Vector<T> take = HostArgMax<T>.ReplacesMask(v, best);
         best = Vector.ConditionalSelect(take, v, best);
         index = Vector.ConditionalSelect(take, at, index);
     }
@@ -135,7 +135,7 @@ internal static unsafe class HostLabelSum<T> where T : unmanaged, IFloatingPoint
         {
             T v = y[c * stride];
             sum += v * l[c * stride];
-            if (v > best || (T.IsNaN(v) && !T.IsNaN(best)))
+            if (HostArgMax<T>.Replaces(v, best))
             {
                 best = v;
                 index = c;

@@ -31,12 +31,20 @@ public sealed partial class TorchEngine
         return indexes;
     }
 
-    private static unsafe Tensor HostFirstMaxIndex(Tensor x, long dim, bool keepDims)
+    /// <summary>The element counts before and after axis <paramref name="dim"/> of <paramref name="shape"/>: a dense
+    /// tensor seen as (outer, shape[dim], inner), as the managed kernels read it.</summary>
+    private static (long Outer, long Inner) AroundAxis(long[] shape, long dim)
     {
-        long[] shape = x.shape;
         long outer = 1, inner = 1;
         for (int d = 0; d < dim; d++) outer *= shape[d];
         for (long d = dim + 1; d < shape.Length; d++) inner *= shape[d];
+        return (outer, inner);
+    }
+
+    private static unsafe Tensor HostFirstMaxIndex(Tensor x, long dim, bool keepDims)
+    {
+        long[] shape = x.shape;
+        (long outer, long inner) = AroundAxis(shape, dim);
         long[] resultShape = keepDims
             ? shape.Select((n, d) => d == dim ? 1 : n).ToArray()
             : shape.Where((_, d) => d != dim).ToArray();

@@ -80,9 +80,7 @@ public sealed partial class TorchEngine
         {
             long[] shape = logProb.shape;
             int dim = axis < 0 ? axis + shape.Length : axis;
-            long outer = 1, inner = 1;
-            for (int d = 0; d < dim; d++) outer *= shape[d];
-            for (int d = dim + 1; d < shape.Length; d++) inner *= shape[d];
+            (long outer, long inner) = AroundAxis(shape, dim);
             Tensor result = torch.empty(shape.Where((_, d) => d != dim).ToArray(), logProb.dtype);
             if (logProb.dtype == ScalarType.Float32)
                 RunLabelSum(logProb, target, result, (int)outer, (int)shape[dim], (int)inner, classWeights.Select(w => (float)w).ToArray());
