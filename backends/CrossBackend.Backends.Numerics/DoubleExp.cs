@@ -8,31 +8,12 @@ using System.Runtime.Intrinsics.X86;
 namespace CrossBackend.Backends.Numerics;
 
 /// <summary>
-/// exp of double lanes without the library's slow path for results that are exactly 0 or +∞. The vector exp
-/// computes every lane of a vector with a lane past its range (below −708, above 709.8, ±∞) by the scalar library
-/// exp, through its underflow/overflow error handling: measured on 2^20 doubles, 0.65 ms for exp(−10), 13 ms for
-/// exp(−∞), 25–46 ms for exp(−1e9) or exp(−1000) — the values a masked or very confident softmax row holds. Lanes
-/// whose exp is exactly 0 (x &lt; −745.14, −∞ included) or +∞ (x &gt; 709.79) are set here instead, so the result is
-/// bit for bit the library's. The engine's float32 exp lives here too (<see cref="FloatLanes"/>: Cephes' expf, not
-/// the library's float exp, which is up to 2 ulp off).
+/// The engine's exp over spans: float64 by <see cref="VectorExp"/>, float32 by <see cref="FloatLanes"/>
+/// (Cephes' expf, not the library's float exp, which is up to 2 ulp off).
 /// </summary>
 internal static class DoubleExp
 {
-    private const double ZeroBelow = -745.14;   // exp(x) < 2^-1075 rounds to +0
-    private const double InfinityAbove = 709.79; // exp(x) > double.MaxValue rounds to +∞
-
-    /// <summary>exp of each lane, as <see cref="Vector.Exp(Vector{double})"/> computes it.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector<double> Exp(Vector<double> x)
-    {
-        Vector<long> zero = Vector.LessThan(x, new Vector<double>(ZeroBelow));
-        Vector<long> infinite = Vector.GreaterThan(x, new Vector<double>(InfinityAbove));
-        if ((zero | infinite) == Vector<long>.Zero) return Vector.Exp(x);
-        Vector<double> e = Vector.Exp(Vector.ConditionalSelect(zero | infinite, Vector<double>.Zero, x));
-        return Vector.ConditionalSelect(infinite, new Vector<double>(double.PositiveInfinity), Vector.ConditionalSelect(zero, Vector<double>.Zero, e));
-    }
-
-    /// <summary>destination = exp(source) element-wise (the spans may be the same): the lanes above for float64,
+    /// <summary>destination = exp(source) element-wise (the spans may be the same): <see cref="VectorExp"/> for float64,
     /// <see cref="FloatLanes"/> for float32.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void Span<T>(ReadOnlySpan<T> source, Span<T> destination) where T : unmanaged, IFloatingPointIeee754<T>
@@ -52,7 +33,7 @@ internal static class DoubleExp
 
     private readonly struct DoubleLanes : StreamingStore.IVectorMap<double>
     {
-        public static Vector<double> Apply(Vector<double> x) => Exp(x);
+        public static Vector<double> Apply(Vector<double> x) => VectorExp.Exp(x);
     }
 
     /// <summary>The engine's float32 exp of one vector (<see cref="FloatLanes"/>).</summary>

@@ -64,7 +64,7 @@ internal static class Log1pFamily
         Function.Expm1 => Expm1(x),
         Function.Tanh => Tanh(x),
         Function.TanhForFloat => TanhForFloat(x),
-        _ => Vector.Max(x, Vector<double>.Zero) + Log1p(DoubleExp.Exp(-Vector.Abs(x))),
+        _ => Vector.Max(x, Vector<double>.Zero) + Log1p(VectorExp.Exp(-Vector.Abs(x))),
     };
 
     /// <summary>tanh |x| = t / (t + 2) with t = expm1(2|x|) (no cancellation near 0: double accuracy), 1 from |x| = 20
@@ -83,7 +83,7 @@ internal static class Log1pFamily
     private static Vector<double> TanhForFloat(Vector<double> x)
     {
         Vector<double> a = Vector.Abs(x);
-        Vector<double> r = Vector<double>.One - new Vector<double>(2) / (DoubleExp.Exp(a + a) + Vector<double>.One);
+        Vector<double> r = Vector<double>.One - new Vector<double>(2) / (VectorExp.Exp(a + a) + Vector<double>.One);
         return WithSignOf(Vector.ConditionalSelect(Vector.LessThan(a, new Vector<double>(1e-4)), a, r), x);
     }
 
@@ -106,7 +106,7 @@ internal static class Log1pFamily
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<double> Expm1(Vector<double> x)
     {
-        Vector<double> u = DoubleExp.Exp(x), um1 = u - Vector<double>.One;
+        Vector<double> u = VectorExp.Exp(x), um1 = u - Vector<double>.One;
         Vector<double> ratio = um1 * (x / Vector.Log(u));   // x / log u ≈ 1: (u − 1)·x overflows near the top of the range
         ratio = Vector.ConditionalSelect(Vector.Equals(u, new Vector<double>(double.PositiveInfinity)), u, ratio);
         ratio = Vector.ConditionalSelect(Vector.Equals(um1, -Vector<double>.One), -Vector<double>.One, ratio);

@@ -201,7 +201,7 @@ public sealed unsafe partial class NumericsOps<T>
                 continue;
             }
             Vector.Widen(x, out Vector<double> low, out Vector<double> high);
-            Vector.Narrow(DoubleExp.Exp(exponent * Vector.Log(low)), DoubleExp.Exp(exponent * Vector.Log(high))).CopyTo(d.Slice(i));
+            Vector.Narrow(VectorExp.Exp(exponent * Vector.Log(low)), VectorExp.Exp(exponent * Vector.Log(high))).CopyTo(d.Slice(i));
         }
         for (; i < a.Length; i++) d[i] = MathF.Pow(a[i], (float)b);
     }

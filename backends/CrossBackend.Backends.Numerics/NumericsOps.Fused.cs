@@ -38,7 +38,12 @@ public sealed partial class NumericsOps<T>
             weights = classWeights.Select(T.CreateTruncating).ToArray();
         }
         return PerRowOrMean(layout.Rows, Shapes.Without(shape, NormalizedAxis(axis, shape.Length)), mean,
-            loss => CategoricalCrossentropyKernel<T>.Run(TensorData.Read(target), TensorData.Read(output), loss, layout, fromLogits, weights));
+            loss => RunCrossentropy(TensorData.Read(target), TensorData.Read(output), loss, layout, fromLogits, weights));
+    }
+
+    private static unsafe void RunCrossentropy(ReadOnlySpan<T> target, ReadOnlySpan<T> output, Span<T> loss, RowLayout layout, bool fromLogits, T[]? weights)
+    {
+        fixed (T* y = target, x = output, l = loss) CategoricalCrossentropyKernel<T>.Run(y, x, l, layout, fromLogits, weights);
     }
 
     private static Tensor<T>? SparseCrossentropy(Tensor<T> labels, Tensor<T> output, bool fromLogits, int axis, bool mean)

@@ -121,7 +121,7 @@ internal static class PointwiseMath<T> where T : unmanaged, IFloatingPointIeee75
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<T> Exp(Vector<T> x) => typeof(T) == typeof(float)
         ? Vector.As<float, T>(Vector.Exp(Vector.As<T, float>(x)))
-        : Vector.As<double, T>(DoubleExp.Exp(Vector.As<T, double>(x)));
+        : Vector.As<double, T>(VectorExp.Exp(Vector.As<T, double>(x)));
 
     /// <summary>max(x, c) with NaN in x propagated (the composed Maximum's IEEE rule).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

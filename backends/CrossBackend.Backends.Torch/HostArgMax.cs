@@ -124,7 +124,7 @@ internal static unsafe class HostArgMax<T> where T : unmanaged, IFloatingPointIe
     /// <summary>The greatest (or least) lane of a vector without NaN: halves of a 256-bit float vector folded by
     /// shuffles; other widths lane by lane.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static T Horizontal(Vector<T> v, bool greatest)
+    private static T Horizontal(Vector<T> v, bool greatest)
     {
         if (typeof(T) == typeof(float) && Vector<T>.Count == 8)
         {
@@ -159,11 +159,11 @@ internal static unsafe class HostArgMax<T> where T : unmanaged, IFloatingPointIe
     /// <summary>Whether <paramref name="value"/> replaces <paramref name="best"/>: strictly greater, or a NaN over a
     /// number.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static bool Replaces(T value, T best) => value > best || (T.IsNaN(value) && !T.IsNaN(best));
+    private static bool Replaces(T value, T best) => value > best || (T.IsNaN(value) && !T.IsNaN(best));
 
     /// <summary>The vector form of <see cref="Replaces"/>: all-ones lanes where the value wins.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector<T> ReplacesMask(Vector<T> value, Vector<T> best) =>
+    private static Vector<T> ReplacesMask(Vector<T> value, Vector<T> best) =>
         Vector.GreaterThan(value, best) | Vector.AndNot(Vector.Equals(best, best), Vector.Equals(value, value));
 
     /// <summary>One chunk of positions of one outer slice: class planes compared vertically, indices kept as T

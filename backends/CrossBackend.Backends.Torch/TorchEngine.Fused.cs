@@ -17,40 +17,36 @@ public sealed partial class TorchEngine
 
     /// <inheritdoc/>
     /// <remarks>
-    /// <para>Every B×C temporary costs a fresh allocation (page faults once it exceeds glibc's trim threshold), so
-    /// temporaries are updated in place wherever autograd does not need them: without a gradient one B×C temporary,
-    /// every later step in place (<c>div → clamp_ → log_</c>, or <c>log_softmax</c>); with a gradient the tensors
-    /// autograd saves are left untouched.</para>
-    /// <para>With class weights and without a gradient, a large dense CPU float tensor's last step, −Σ y·log p times
-    /// the weight of argmax y, is one managed pass over the log-probabilities and the labels
-    /// (<see cref="HostLabelSum{T}"/>): the labels are read once for the sum and the class weight, where the composed
-    /// path adds an arg-max pass, a gather and a product. Without class weights the step stays libtorch's
-    /// <c>mul_ → sum → neg_</c>, the hand-written code's: the managed pass right after libtorch's parallel kernels
-    /// measured 0.97–1.21× those two calls (libtorch's OpenMP workers still spin for a while after each parallel region
-    /// and share the two cores with the pass's workers; one thread was slower, 1.38–1.45×). Other weighted cases are
-    /// declined (the core composes <c>take(argmax)</c>, as hand-written code does).</para>
+    /// <para>Without a gradient, a large dense CPU float tensor is computed by the channels-last engine's kernel over
+    /// the tensors' own memory (<see cref="CategoricalCrossentropyKernel{T}"/>: one pass over y_true and y_pred, the
+    /// class-weight arg-max in the same pass; no native tensor but the result). libtorch needs a B×C temporary and
+    /// three passes, and for class weights a strided arg-max over the labels, a gather and a product more.</para>
+    /// <para>Otherwise (a gradient, another device, a strided view, small tensors) libtorch's steps. Every B×C
+    /// temporary costs a fresh allocation (page faults once it exceeds glibc's trim threshold), so temporaries are
+    /// updated in place wherever autograd does not need them: without a gradient one B×C temporary, every later step
+    /// in place (<c>div → clamp_ → log_</c>, or <c>log_softmax</c>); with a gradient the tensors autograd saves are
+    /// left untouched. Class weights there are declined (the core composes <c>take(argmax)</c>, as hand-written code
+    /// does).</para>
     /// </remarks>
     public Tensor? CategoricalCrossentropy(Tensor target, Tensor output, bool fromLogits, int axis, double[]? classWeights)
     {
         if (target.dtype != output.dtype) return null;
         bool grad = torch.is_grad_enabled() && (output.requires_grad || target.requires_grad);
-        bool host = classWeights is not null && !grad && HostLabelSumServes(target, output);
-        if (classWeights is not null && !host) return null;
+        if (!grad && HostCrossentropyServes(target, output)) return HostCrossentropy(target, output, fromLogits, axis, classWeights);
+        if (classWeights is not null) return null;
         Tensor weighted;
         if (fromLogits)
         {
             // Small tensors: one native call does the whole row reduction (cross_entropy with probability targets and
             // reduction 'none' is −Σ y·log_softmax(x) over dim 1).
-            if (axis == 1 && output.numel() <= SmallLogitsElements && classWeights is null)
+            if (axis == 1 && output.numel() <= SmallLogitsElements)
                 return nn.functional.cross_entropy(output, target, reduction: nn.Reduction.None);
             Tensor logProb = output.log_softmax(axis);
-            if (host) return LabelSum(logProb, target, axis, classWeights!);
             weighted = grad ? target * logProb : logProb.mul_(target);
         }
         else
         {
             Tensor normalised = output / output.sum(axis, keepdim: true);
-            if (host) return LabelSum(normalised.clamp_(Epsilon, 1.0 - Epsilon).log_(), target, axis, classWeights!);
             if (!grad) weighted = normalised.clamp_(Epsilon, 1.0 - Epsilon).log_().mul_(target);
             else
             {
@@ -63,43 +59,36 @@ public sealed partial class TorchEngine
         return weighted.sum(axis).neg_();
     }
 
-    /// <summary>Whether <see cref="HostLabelSum{T}"/> can read both tensors' memory: large (below
-    /// <see cref="HostArgMaxElements"/> libtorch's few-µs calls win), dense, on the CPU, float32 or float64.</summary>
-    private static bool HostLabelSumServes(Tensor target, Tensor output) =>
+    /// <summary>Whether <see cref="HostCrossentropy"/> can read both tensors' memory: large (below
+    /// <see cref="HostArgMaxElements"/> libtorch's few-µs calls win), dense, on the CPU, float32 or float64, one shape.</summary>
+    private static bool HostCrossentropyServes(Tensor target, Tensor output) =>
         output.numel() >= HostArgMaxElements && output.numel() <= int.MaxValue
         && output.device_type == DeviceType.CPU && target.device_type == DeviceType.CPU
-        && target.is_contiguous() && output.dtype is ScalarType.Float32 or ScalarType.Float64;
+        && output.is_contiguous() && target.is_contiguous()
+        && output.dtype is ScalarType.Float32 or ScalarType.Float64
+        && output.shape.SequenceEqual(target.shape);
 
-    /// <summary>−Σ y·log p along <paramref name="axis"/> from the log-probabilities <paramref name="temporary"/>, times
-    /// the weight of argmax y from <paramref name="classWeights"/>; <paramref name="temporary"/> is disposed here. One native tensor, the result (one more when a strided prediction made libtorch lay the temporary out
-    /// like it, and the pass needs it dense).</summary>
-    private static Tensor LabelSum(Tensor temporary, Tensor target, int axis, double[] classWeights)
+    /// <summary>The loss per row along <paramref name="axis"/> by <see cref="CategoricalCrossentropyKernel{T}"/> over
+    /// both tensors' memory; one native tensor, the result. Null for class weights of another length (the core's
+    /// check reports them).</summary>
+    private static Tensor? HostCrossentropy(Tensor target, Tensor output, bool fromLogits, int axis, double[]? classWeights)
     {
-        Tensor logProb = temporary.is_contiguous() ? temporary : temporary.contiguous();
-        try
-        {
-            long[] shape = logProb.shape;
-            int dim = axis < 0 ? axis + shape.Length : axis;
-            (long outer, long inner) = AroundAxis(shape, dim);
-            Tensor result = torch.empty(shape.Where((_, d) => d != dim).ToArray(), logProb.dtype);
-            if (logProb.dtype == ScalarType.Float32)
-                RunLabelSum(logProb, target, result, (int)outer, (int)shape[dim], (int)inner, classWeights.Select(w => (float)w).ToArray());
-            else RunLabelSum(logProb, target, result, (int)outer, (int)shape[dim], (int)inner, classWeights);
-            return result;
-        }
-        finally
-        {
-            if (!ReferenceEquals(logProb, temporary)) logProb.Dispose();
-            temporary.Dispose();
-        }
+        long[] shape = output.shape;
+        int dim = axis < 0 ? axis + shape.Length : axis;
+        var layout = RowLayout.Around(shape, dim);
+        if (classWeights is not null && classWeights.Length != layout.Classes) return null;   // the core's check names it
+        Tensor result = torch.empty(shape.Where((_, d) => d != dim).ToArray(), output.dtype);
+        if (output.dtype == ScalarType.Float32) RunCrossentropy(target, output, result, layout, fromLogits, classWeights?.Select(w => (float)w).ToArray());
+        else RunCrossentropy(target, output, result, layout, fromLogits, classWeights);
+        return result;
     }
 
-    private static unsafe void RunLabelSum<T>(Tensor logProb, Tensor target, Tensor result, int outer, int classes, int inner, T[] weights)
+    private static unsafe void RunCrossentropy<T>(Tensor target, Tensor output, Tensor result, RowLayout layout, bool fromLogits, T[]? weights)
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         // `bytes` is a view of the (contiguous, CPU) data from the storage offset on: no native tensor, no copy.
-        fixed (byte* l = logProb.bytes, y = target.bytes, r = result.bytes)
-            HostLabelSum<T>.Run((T*)l, (T*)y, (T*)r, outer, classes, inner, weights);
+        fixed (byte* x = output.bytes, y = target.bytes, r = result.bytes)
+            CategoricalCrossentropyKernel<T>.Run((T*)y, (T*)x, (T*)r, layout, fromLogits, weights);
     }
 
     /// <inheritdoc/>

@@ -1,4 +1,4 @@
-namespace CrossBackend.Backends.Numerics;
+namespace CrossBackend;
 
 /// <summary>
 /// A dense row-major tensor seen as (outer, classes, inner) around its class axis: element (o, c, i) lives at

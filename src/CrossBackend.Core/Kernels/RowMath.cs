@@ -2,7 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace CrossBackend.Backends.Numerics;
+namespace CrossBackend;
 
 /// <summary>
 /// The SIMD building blocks the crossentropy kernels share: exp and log of a <see cref="Vector{T}"/>, horizontal
@@ -20,7 +20,7 @@ internal static class RowMath<T> where T : unmanaged, IFloatingPointIeee754<T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<T> Exp(Vector<T> v) => typeof(T) == typeof(float)
         ? Vector.As<float, T>(ExpFloat(Vector.As<T, float>(v)))
-        : Vector.As<double, T>(DoubleExp.Exp(Vector.As<T, double>(v)));
+        : Vector.As<double, T>(VectorExp.Exp(Vector.As<T, double>(v)));
 
     /// <summary>
     /// exp in float32 for the log-sum-exp (Cephes' expf: Cody–Waite reduction by ln 2, degree-6 polynomial, 2^n by

@@ -1,13 +1,14 @@
 using System.Numerics;
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
-namespace CrossBackend.Backends.Numerics;
+namespace CrossBackend;
 
 /// <summary>
-/// The fused categorical crossentropy kernel: one sweep over each row's inputs from memory (the row's second look
-/// is served from L1), <see cref="Vector{T}"/> SIMD inside the row, rows in parallel. No temporary of size
+/// The fused categorical crossentropy kernel, run by both first-party engines over dense memory (the channels-last
+/// engine's arrays; a contiguous CPU torch tensor's storage without autograd): one sweep over each row's inputs from
+/// memory (the row's second look is served from L1), <see cref="Vector{T}"/> SIMD inside the row, rows in parallel;
+/// class planes and short rows go across rows instead (<see cref="CategoricalCrossentropyAcrossRows{T}"/>). No temporary of size
 /// rows × classes is made; the optional class-weight arg-max of y_true is found in the same sweep for one-hot rows
 /// (one non-zero label vector with one positive lane) and by an exact scan of the cached row otherwise.
 /// </summary>
@@ -31,15 +32,14 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
     private static int W => Vector<T>.Count;
 
     /// <summary>Computes one loss per row; with <paramref name="classWeights"/>, multiplied by the weight of the row's
-    /// argmax(y_true) (first maximum on ties, ±0 equal, NaN counts as the maximum: <see cref="NumericsOps{T}.RowIndexOfExtreme"/>).</summary>
-    public static void Run(ReadOnlySpan<T> target, ReadOnlySpan<T> output, Span<T> loss, RowLayout layout, bool fromLogits,
-        T[]? classWeights = null)
+    /// argmax(y_true) (first maximum on ties, ±0 equal, NaN counts as the maximum: <see cref="RowArgMax{T}.FirstMax"/>).</summary>
+    /// <remarks>The channels-last engine runs it over its arrays and the torch engine over a dense CPU tensor's
+    /// memory: <paramref name="target"/> and <paramref name="output"/> hold <c>layout.Rows × layout.Classes</c> values,
+    /// <paramref name="loss"/> receives <c>layout.Rows</c>.</remarks>
+    public static void Run(T* target, T* output, T* loss, RowLayout layout, bool fromLogits, T[]? classWeights = null)
     {
-        fixed (T* y = target, x = output, l = loss)
-        {
-            nint yp = (nint)y, xp = (nint)x, lp = (nint)l;
-            layout.ForEachChunk([MethodImpl(MethodImplOptions.AggressiveOptimization)] (first, end) => RowsOf((T*)yp, (T*)xp, (T*)lp, layout, fromLogits, classWeights, first, end));
-        }
+        nint yp = (nint)target, xp = (nint)output, lp = (nint)loss;
+        layout.ForEachChunk([MethodImpl(MethodImplOptions.AggressiveOptimization)] (first, end) => RowsOf((T*)yp, (T*)xp, (T*)lp, layout, fromLogits, classWeights, first, end));
     }
 
     /// <summary>Compile-time modes: each combination gets its own machine code (and its own dynamic-PGO profile), so
@@ -68,10 +68,20 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
     private static void Rows<TInput, TWeights>(T* y, T* x, T* loss, RowLayout layout, T[]? weights, int first, int end)
         where TInput : struct, IMode where TWeights : struct, IMode
     {
-        if (typeof(TInput) == typeof(Logits))
+        bool fromLogits = typeof(TInput) == typeof(Logits);
+        if (CategoricalCrossentropyAcrossRows<T>.TakesPlanes(layout))
         {
-            if (CategoricalCrossentropyShortRows<T>.Takes(layout)) CategoricalCrossentropyShortRows<T>.Logits(y, x, loss, layout.Classes, layout.Rows, weights, first, end);
-            else LogitsRows<TWeights>(y, x, loss, layout, weights, first, end);
+            CategoricalCrossentropyAcrossRows<T>.Planes(y, x, loss, layout, fromLogits, weights, first, end);
+            return;
+        }
+        if (CategoricalCrossentropyAcrossRows<T>.TakesShortRows(layout))
+        {
+            CategoricalCrossentropyAcrossRows<T>.ShortRows(y, x, loss, layout, fromLogits, weights, first, end);
+            return;
+        }
+        if (fromLogits)
+        {
+            LogitsRows<TWeights>(y, x, loss, layout, weights, first, end);
             return;
         }
         bool weighted = typeof(TWeights) == typeof(Weighted);
@@ -92,7 +102,7 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
             T value = FromProbabilities<TWeights>(xs, ys, classes, ref argMax);
             if (weighted)
             {
-                if (argMax < 0) argMax = NumericsOps<T>.RowIndexOfExtreme(ys, classes, max: true);
+                if (argMax < 0) argMax = RowArgMax<T>.FirstMax(ys, classes);
                 value *= weights![argMax];
             }
             loss[r] = value;
@@ -112,7 +122,7 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
     /// The class-weight arg-max when exactly one vector of the row's labels (at <paramref name="at"/>) is non-zero
     /// and it holds exactly one positive lane (one-hot rows): every other label is ≤ 0, so that lane is the row's
     /// first maximum. Anything else (ties, several non-zero vectors, no positive label, NaN) returns −1 and the
-    /// caller takes the exact <see cref="NumericsOps{T}.RowIndexOfExtreme"/> scan of the row.
+    /// caller takes the exact <see cref="RowArgMax{T}.FirstMax"/> scan of the row.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int SingleHotArgMax(T* y, int at, int nonZeroVectors)
@@ -137,7 +147,7 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
     {
         bool wantArgMax = typeof(TWeights) == typeof(Weighted);
         T epsilon = T.CreateChecked(1e-7), upper = T.One - epsilon;   // bounds in T, as Keras/TF compute them
-        if (classes < W) return ScalarProbabilities(x, y, classes, T.Zero, false, epsilon, upper);
+        if (classes < W) return ScalarProbabilities(x, y, classes, 1, T.Zero, false, epsilon, upper);
 
         int last = classes - W, full = classes / W * W;
         bool hasTail = full != classes;
@@ -155,7 +165,7 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
         T sum = Vector.Sum(s0 + s1);
 
         // A non-finite or zero row sum: NaN/∞ reach every element (or 0/0); compute the row exactly as written.
-        if (!T.IsFinite(sum) || sum == T.Zero) return ScalarProbabilities(x, y, classes, sum, true, epsilon, upper);
+        if (!T.IsFinite(sum) || sum == T.Zero) return ScalarProbabilities(x, y, classes, 1, sum, true, epsilon, upper);
 
         var s = new Vector<T>(sum);
         var lo = new Vector<T>(epsilon);
@@ -186,21 +196,29 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
         return -Vector.Sum(acc);
     }
 
+    /// <summary>One probabilities row element by element, its values <paramref name="stride"/> apart (rows whose sum
+    /// is not finite or is zero, from the across-rows blocks).</summary>
+    internal static T StridedProbabilities(T* x, T* y, int classes, nint stride)
+    {
+        T epsilon = T.CreateChecked(1e-7);
+        return ScalarProbabilities(x, y, classes, stride, T.Zero, false, epsilon, T.One - epsilon);
+    }
+
     /// <summary>The probabilities row element by element (short rows, and rows whose sum is not finite or is zero).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
-    private static T ScalarProbabilities(T* x, T* y, int classes, T sum, bool haveSum, T epsilon, T upper)
+    private static T ScalarProbabilities(T* x, T* y, int classes, nint stride, T sum, bool haveSum, T epsilon, T upper)
     {
         if (!haveSum)
         {
             sum = T.Zero;
-            for (int c = 0; c < classes; c++) sum += x[c];
+            for (int c = 0; c < classes; c++) sum += x[c * stride];
         }
         T acc = T.Zero;
         for (int c = 0; c < classes; c++)
         {
-            T p = x[c] / sum;
+            T p = x[c * stride] / sum;
             p = p < epsilon ? epsilon : p > upper ? upper : p;   // NaN stays NaN
-            acc += y[c] * T.Log(p);
+            acc += y[c * stride] * T.Log(p);
         }
         return -acc;
     }
@@ -242,7 +260,7 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
                 RowOf(x, y, layout, r, copy is null ? null : xRow, yRow, out T* xs, out T* ys);
                 int argMax = -1;
                 FromLogits<TWeights>(xs, ys, classes, ref argMax, sumExp + j, sumY + j, dot + j);
-                if (weighted && argMax < 0) argMax = NumericsOps<T>.RowIndexOfExtreme(ys, classes, max: true);
+                if (weighted && argMax < 0) argMax = RowArgMax<T>.FirstMax(ys, classes);
                 argMaxes[j] = argMax;
             }
             int k = 0;
@@ -252,7 +270,7 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
             for (int j = 0; j < n; j++)
             {
                 T value = T.CreateTruncating(sumY[j] * sumExp[j] - dot[j]);
-                if (!T.IsFinite(value)) value = T.CreateTruncating(CategoricalCrossentropyShortRows<T>.ComposedRow(x + layout.Start(r0 + j), y + layout.Start(r0 + j), classes, layout.Inner));
+                if (!T.IsFinite(value)) value = T.CreateTruncating(CategoricalCrossentropyAcrossRows<T>.ComposedRow(x + layout.Start(r0 + j), y + layout.Start(r0 + j), classes, layout.Inner));
                 if (weighted) value *= weights![argMaxes[j]];
                 loss[r0 + j] = value;
             }

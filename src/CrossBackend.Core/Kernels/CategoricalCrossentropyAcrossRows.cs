@@ -1,0 +1,371 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace CrossBackend;
+
+/// <summary>
+/// Categorical crossentropy vectorised ACROSS rows: one lane per row, one vertical vector op per class for a whole
+/// block of <see cref="Vector{T}.Count"/> rows, so no lane is wasted and nothing is reduced horizontally (along the
+/// row a 21-class row fills 3 partly masked vectors and needs horizontal reductions per row, which cost more than the
+/// arithmetic). Two layouts take it:
+/// <list type="bullet">
+/// <item>class planes (the class axis not last, e.g. channels-first (N, C, H, W)): class c of W consecutive
+/// positions is already one vector, <c>Inner</c> elements after class c − 1; nothing is moved;</item>
+/// <item>short contiguous rows (class axis last, few classes: a channels-last segmentation map's pixels): a block of
+/// rows is first transposed into a small stack buffer by 8×8 register tiles (float32, 8-lane vectors).</item>
+/// </list>
+/// </summary>
+/// <remarks>
+/// The formulas and their rounding steps are those of <see cref="CategoricalCrossentropyKernel{T}"/>'s rows.
+/// Logits: loss = Σy·log Σexp − Σ y·(x − m) with m = max x, the sums in T, the log and the final combination in
+/// double. Probabilities: p = clamp(x / Σx, ε, 1 − ε), loss = −Σ y·log p, a class vector of labels that is all zero
+/// skipped (its p is finite and positive wherever Σx is finite and non-zero; rows where it is not are computed element
+/// by element, so NaN propagates as in Keras). With class weights, times the weight of the row's arg-max of y_true
+/// (first maximum, ±0 equal: <see cref="RowArgMax{T}.FirstMax"/>'s rule; a row with a NaN label has a NaN loss whichever weight it takes). A NaN in x reaches
+/// Σ y·(x − m) (0·NaN = NaN) whether or not the vertical max kept it; ±∞ in x gives NaN there too (∞ − ∞, or 0·−∞), as
+/// on the along-the-row path, and such rows are recomputed in the composed steps.
+/// </remarks>
+internal static unsafe class CategoricalCrossentropyAcrossRows<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    /// <summary>The most classes the short-row path takes (measured: see benchmarks/README.md, section s18-segrows);
+    /// longer rows fill whole vectors along the row and stay with the row kernel.</summary>
+    public const int MaxClasses = 32;
+
+    /// <summary>Whether contiguous rows of this layout take the transposed path: float32 with 8-lane AVX vectors (the
+    /// register tile transpose). Measured single-threaded on logits (ns per row, before → after): float32 21 classes
+    /// 20.0 → 16.0, 8 classes 14.0 → 8.3, 4 classes 45 → 9.9, 32 classes 22.5 → 21.6; float64 took the generic
+    /// element-wise transpose and was slower at every class count (21 classes 40 → 46), so it stays along the row.</summary>
+    public static bool TakesShortRows(RowLayout layout) =>
+        typeof(T) == typeof(float) && Vector<T>.Count == 8 && Avx.IsSupported && layout.Inner == 1 && layout.Classes <= MaxClasses;
+
+    /// <summary>Whether the class axis of this layout has at least a vector of positions after it (class planes).</summary>
+    public static bool TakesPlanes(RowLayout layout) => Vector.IsHardwareAccelerated && layout.Inner >= Vector<T>.Count;
+
+    private interface IMode;
+    private struct Plain : IMode;
+    private struct Weighted : IMode;
+    private struct Probabilities : IMode;
+    private struct Logits : IMode;
+
+    /// <summary>Losses of rows [<paramref name="first"/>, <paramref name="end"/>) of contiguous short rows
+    /// (<see cref="TakesShortRows"/>).</summary>
+    public static void ShortRows(T* y, T* x, T* loss, RowLayout layout, bool fromLogits, T[]? weights, int first, int end)
+    {
+        if (fromLogits)
+        {
+            if (weights is null) ShortRowsOf<Logits, Plain>(y, x, loss, layout.Classes, layout.Rows, null, first, end);
+            else ShortRowsOf<Logits, Weighted>(y, x, loss, layout.Classes, layout.Rows, weights, first, end);
+        }
+        else
+        {
+            if (weights is null) ShortRowsOf<Probabilities, Plain>(y, x, loss, layout.Classes, layout.Rows, null, first, end);
+            else ShortRowsOf<Probabilities, Weighted>(y, x, loss, layout.Classes, layout.Rows, weights, first, end);
+        }
+    }
+
+    /// <summary>Losses of rows [<paramref name="first"/>, <paramref name="end"/>) of class planes
+    /// (<see cref="TakesPlanes"/>).</summary>
+    public static void Planes(T* y, T* x, T* loss, RowLayout layout, bool fromLogits, T[]? weights, int first, int end)
+    {
+        if (fromLogits)
+        {
+            if (weights is null) PlanesOf<Logits, Plain>(y, x, loss, layout, null, first, end);
+            else PlanesOf<Logits, Weighted>(y, x, loss, layout, weights, first, end);
+        }
+        else
+        {
+            if (weights is null) PlanesOf<Probabilities, Plain>(y, x, loss, layout, null, first, end);
+            else PlanesOf<Probabilities, Weighted>(y, x, loss, layout, weights, first, end);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static void ShortRowsOf<TInput, TWeights>(T* y, T* x, T* loss, int classes, int rows, T[]? weights, int first, int end)
+        where TInput : struct, IMode where TWeights : struct, IMode
+    {
+        int lanes = Vector<T>.Count;
+        // Transposed block: class c of the block's row j at [c * lanes + j]; room for a whole 8-column tile past
+        // the last class (the tile transpose stores all its columns).
+        int stride = (MaxClasses + 8) * lanes;
+        T* xt = stackalloc T[stride];
+        T* yt = stackalloc T[stride];
+        var block = new BlockResult(stackalloc double[3 * lanes], stackalloc int[lanes]);
+        long total = (long)rows * classes;
+        for (int r0 = first; r0 < end; r0 += lanes)
+        {
+            int n = Math.Min(lanes, end - r0);
+            long offset = (long)r0 * classes;
+            // The tile loads read 8 values from each of the block's 8 rows: allowed while they stay in the tensor
+            // (rows past `end` belong to another chunk or are padding; their lanes are computed and dropped).
+            if (offset + 7L * classes + Math.Max(8, classes) <= total)
+            {
+                TransposeTiles((float*)x + offset, (float*)xt, classes);
+                TransposeTiles((float*)y + offset, (float*)yt, classes);
+            }
+            else Gather(x + offset, y + offset, xt, yt, classes, n, 1, classes);
+            Block<TInput, TWeights>(xt, yt, classes, lanes, block);
+            Finish<TInput, TWeights>(block, x + offset, y + offset, classes, 1, classes, weights, loss + r0, n);
+        }
+    }
+
+    /// <summary>Class planes: within one outer slice, W consecutive positions are one vector per class; the positions
+    /// left at a slice's end (or a chunk's) are gathered into a padded block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static void PlanesOf<TInput, TWeights>(T* y, T* x, T* loss, RowLayout layout, T[]? weights, int first, int end)
+        where TInput : struct, IMode where TWeights : struct, IMode
+    {
+        int lanes = Vector<T>.Count, classes = layout.Classes, inner = layout.Inner;
+        var block = new BlockResult(stackalloc double[3 * lanes], stackalloc int[lanes]);
+        T[]? padded = null;
+        for (int r = first; r < end;)
+        {
+            int outer = r / inner, at = r % inner;
+            int n = Math.Min(end - r, inner - at);   // rows left in this outer slice
+            long start = (long)outer * classes * inner + at;
+            T* xs = x + start, ys = y + start;
+            int j = 0;
+            for (; j + lanes <= n; j += lanes)
+            {
+                Block<TInput, TWeights>(xs + j, ys + j, classes, inner, block);
+                Finish<TInput, TWeights>(block, xs + j, ys + j, classes, inner, 1, weights, loss + r + j, lanes);
+            }
+            if (j < n)
+            {
+                padded ??= GC.AllocateUninitializedArray<T>(2 * classes * lanes, pinned: true);
+                T* xt = (T*)Unsafe.AsPointer(ref padded[0]), yt = xt + classes * lanes;
+                Gather(xs + j, ys + j, xt, yt, classes, n - j, inner, 1);
+                Block<TInput, TWeights>(xt, yt, classes, lanes, block);
+                Finish<TInput, TWeights>(block, xs + j, ys + j, classes, inner, 1, weights, loss + r + j, n - j);
+            }
+            r += n;
+        }
+    }
+
+    /// <summary>A block's results, one lane per row: logits' Σ exp(x − m), Σy and Σ y·(x − m) as doubles (three runs
+    /// of lanes), or the probabilities' loss in the first run with NaN marking a row whose Σx is not finite or is
+    /// zero; and each row's label arg-max.</summary>
+    private readonly ref struct BlockResult(Span<double> parts, Span<int> argMaxes)
+    {
+        public readonly double* Parts = (double*)Unsafe.AsPointer(ref parts[0]);
+        public readonly int* ArgMaxes = (int*)Unsafe.AsPointer(ref argMaxes[0]);
+    }
+
+    /// <summary>The block's rows one by one into the transposed layout (class c of row j at
+    /// [c·lanes + j]): row j's class c is at <paramref name="x"/>[j·rowStep + c·classStride]. Lanes past
+    /// <paramref name="n"/> get x = 1, y = 0 (a finite, non-zero Σx; their results are dropped).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static void Gather(T* x, T* y, T* xt, T* yt, int classes, int n, nint classStride, nint rowStep)
+    {
+        int lanes = Vector<T>.Count;
+        for (int j = 0; j < lanes; j++)
+            for (int c = 0; c < classes; c++)
+            {
+                xt[c * lanes + j] = j < n ? x[j * rowStep + c * classStride] : T.One;
+                yt[c * lanes + j] = j < n ? y[j * rowStep + c * classStride] : T.Zero;
+            }
+    }
+
+    /// <summary>
+    /// Transposes 8 contiguous rows of <paramref name="classes"/> floats into <paramref name="t"/> (class c of row j
+    /// at [8c + j]) by 8×8 register tiles: one load per row and tile, 24 shuffles per tile. The last tile starts at
+    /// classes − 8 and overlaps the previous one (rewriting the same values); with fewer than 8 classes the one tile
+    /// reads past each row, and its extra columns land in the buffer's spare room.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void TransposeTiles(float* source, float* t, int classes)
+    {
+        for (int c0 = 0; ; c0 += 8)
+        {
+            if (c0 + 8 > classes) c0 = Math.Max(0, classes - 8);
+            Tile(source + c0, t + 8 * c0, classes);
+            if (c0 + 8 >= classes) break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile(float* s, float* t, int stride)
+    {
+        Vector256<float> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + stride);
+        Vector256<float> r2 = Avx.LoadVector256(s + 2 * stride), r3 = Avx.LoadVector256(s + 3 * stride);
+        Vector256<float> r4 = Avx.LoadVector256(s + 4 * stride), r5 = Avx.LoadVector256(s + 5 * stride);
+        Vector256<float> r6 = Avx.LoadVector256(s + 6 * stride), r7 = Avx.LoadVector256(s + 7 * stride);
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+        Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
+        Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
+        Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Store(t, Avx.Permute2x128(u0, u4, 0x20));
+        Avx.Store(t + 8, Avx.Permute2x128(u1, u5, 0x20));
+        Avx.Store(t + 16, Avx.Permute2x128(u2, u6, 0x20));
+        Avx.Store(t + 24, Avx.Permute2x128(u3, u7, 0x20));
+        Avx.Store(t + 32, Avx.Permute2x128(u0, u4, 0x31));
+        Avx.Store(t + 40, Avx.Permute2x128(u1, u5, 0x31));
+        Avx.Store(t + 48, Avx.Permute2x128(u2, u6, 0x31));
+        Avx.Store(t + 56, Avx.Permute2x128(u3, u7, 0x31));
+    }
+
+    /// <summary>One block of rows, class c of all lanes at <paramref name="x"/> + c·<paramref name="classStride"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Block<TInput, TWeights>(T* x, T* y, int classes, nint classStride, BlockResult block)
+        where TInput : struct, IMode where TWeights : struct, IMode
+    {
+        if (typeof(TInput) == typeof(Logits)) LogitsBlock<TWeights>(x, y, classes, classStride, block.Parts, block.ArgMaxes);
+        else ProbabilitiesBlock<TWeights>(x, y, classes, classStride, block.Parts, block.ArgMaxes);
+    }
+
+    /// <summary>The logits parts, one lane per row: Σ exp(x − m), Σy and Σ y·(x − m) as doubles into
+    /// <paramref name="parts"/> (three runs of lanes), and each row's label arg-max.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static void LogitsBlock<TWeights>(T* x, T* y, int classes, nint classStride, double* parts, int* argMaxes) where TWeights : struct, IMode
+    {
+        bool weighted = typeof(TWeights) == typeof(Weighted);
+        int lanes = Vector<T>.Count;
+        Vector<T> m = Vector.Load(x);
+        for (int c = 1; c < classes; c++) m = Vector.MaxNative(m, Vector.Load(x + c * classStride));   // a dropped NaN still reaches the dot
+
+        Vector<T> e = Vector<T>.Zero, dot = Vector<T>.Zero, sy = Vector<T>.Zero;
+        Vector<T> best = Vector.Load(y), bestAt = Vector<T>.Zero, at = Vector<T>.Zero;
+        for (int c = 0; c < classes; c++)
+        {
+            Vector<T> yv = Vector.Load(y + c * classStride);
+            Vector<T> d = Vector.Load(x + c * classStride) - m;
+            e += RowMath<T>.Exp(d);
+            dot += yv * d;
+            sy += yv;
+            if (weighted) ArgMaxStep(yv, ref best, ref bestAt, ref at);
+        }
+        Store(e, parts);
+        Store(sy, parts + lanes);
+        Store(dot, parts + 2 * lanes);
+        if (weighted) StoreIndices(bestAt, argMaxes);
+    }
+
+    /// <summary>The probabilities loss, one lane per row, into the first run of <paramref name="parts"/> (NaN where
+    /// the row's Σx is not finite or is zero: the caller computes those rows element by element), and each row's
+    /// label arg-max. Σx and Σ y·log p each in two accumulators (even and odd classes).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static void ProbabilitiesBlock<TWeights>(T* x, T* y, int classes, nint classStride, double* parts, int* argMaxes) where TWeights : struct, IMode
+    {
+        bool weighted = typeof(TWeights) == typeof(Weighted);
+        Vector<T> s0 = Vector<T>.Zero, s1 = Vector<T>.Zero;
+        int c = 0;
+        for (; c + 1 < classes; c += 2)
+        {
+            s0 += Vector.Load(x + c * classStride);
+            s1 += Vector.Load(x + (c + 1) * classStride);
+        }
+        if (c < classes) s0 += Vector.Load(x + c * classStride);
+        Vector<T> s = s0 + s1;
+        // Rows whose Σx is ±∞, NaN or 0: s·0 is NaN for the first two.
+        Vector<T> bad = Vector.Equals(s, Vector<T>.Zero) | ~Vector.Equals(s * Vector<T>.Zero, Vector<T>.Zero);
+        s = Vector.ConditionalSelect(bad, Vector<T>.One, s);   // keeps the block's arithmetic finite; those lanes are replaced
+
+        T epsilon = T.CreateChecked(1e-7);   // bounds in T, as Keras/TF compute them
+        var lo = new Vector<T>(epsilon);
+        var hi = new Vector<T>(T.One - epsilon);
+        Vector<T> a0 = Vector<T>.Zero, a1 = Vector<T>.Zero;
+        Vector<T> best = Vector.Load(y), bestAt = Vector<T>.Zero, at = Vector<T>.Zero;
+        for (c = 0; c < classes; c++)
+        {
+            Vector<T> yv = Vector.Load(y + c * classStride);
+            if (weighted) ArgMaxStep(yv, ref best, ref bestAt, ref at);
+            if (yv == Vector<T>.Zero) continue;   // −0·log p = 0 exactly here: p is finite and positive
+            Vector<T> p = Vector.MinNative(Vector.MaxNative(Vector.Load(x + c * classStride) / s, lo), hi);
+            if ((c & 1) == 0) a0 += yv * RowMath<T>.Log(p);
+            else a1 += yv * RowMath<T>.Log(p);
+        }
+        Vector<T> loss = Vector.ConditionalSelect(bad, new Vector<T>(T.NaN), -(a0 + a1));
+        Store(loss, parts);
+        if (weighted) StoreIndices(bestAt, argMaxes);
+    }
+
+    /// <summary>One class of the vertical arg-max: the first maximum (a later equal value does not win, −0 == +0).
+    /// NaN labels are not ranked here: a row with one has a NaN loss on both the fast path and the element-by-element
+    /// one (y·anything = NaN reaches the sum), and NaN times any class weight is NaN, so which weight it picks cannot
+    /// change a result. Four vector ops per class instead of seven.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ArgMaxStep(Vector<T> yv, ref Vector<T> best, ref Vector<T> bestAt, ref Vector<T> at)
+    {
+        Vector<T> take = Vector.GreaterThan(yv, best);
+        best = Vector.MaxNative(best, yv);
+        bestAt = Vector.ConditionalSelect(take, at, bestAt);
+        at += Vector<T>.One;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreIndices(Vector<T> indices, int* to)
+    {
+        for (int j = 0; j < Vector<T>.Count; j++) to[j] = int.CreateTruncating(indices[j]);
+    }
+
+    /// <summary>The block's <paramref name="n"/> losses into <paramref name="loss"/>: logits combined in double, a row
+    /// whose fast result is not finite (logits) or whose Σx was (probabilities) recomputed element by element from its
+    /// values (row j's class c at <paramref name="x"/>[j·rowStep + c·classStride]), then times its class weight.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Finish<TInput, TWeights>(BlockResult block, T* x, T* y, int classes, nint classStride, nint rowStep, T[]? weights, T* loss, int n)
+        where TInput : struct, IMode where TWeights : struct, IMode
+    {
+        double* parts = block.Parts;
+        int lanes = Vector<T>.Count;
+        if (typeof(TInput) == typeof(Logits))
+        {
+            double* sumExp = parts, sumY = parts + lanes, dot = parts + 2 * lanes;
+            int dl = Vector<double>.Count;
+            for (int k = 0; k < lanes; k += dl)
+                Vector.Store(Vector.Load(sumY + k) * Vector.Log(Vector.Load(sumExp + k)) - Vector.Load(dot + k), sumExp + k);
+        }
+        for (int j = 0; j < n; j++)
+        {
+            T value = T.CreateTruncating(parts[j]);
+            if (!T.IsFinite(value))
+                value = typeof(TInput) == typeof(Logits)
+                    ? T.CreateTruncating(ComposedRow(x + j * rowStep, y + j * rowStep, classes, classStride))
+                    : T.IsNaN(value) ? CategoricalCrossentropyKernel<T>.StridedProbabilities(x + j * rowStep, y + j * rowStep, classes, classStride) : value;
+            if (typeof(TWeights) == typeof(Weighted)) value *= weights![block.ArgMaxes[j]];
+            loss[j] = value;
+        }
+    }
+
+    /// <summary>
+    /// A row computed in the composed path's steps (log_softmax: d = x − m in T, exp in T, log of the double sum
+    /// rounded to T, d − log; then y·that in T, summed in double, negated), for rows whose fused result is not finite
+    /// (NaN or ±∞ in x or y). There the fused Σy·log Σexp − Σ y·(x − m) can meet ∞·0 = NaN where the composed form is
+    /// ±∞ (an infinite label on the row's maximum, whose log_softmax the composed exp rounds to a tiny non-zero
+    /// number); NaN rows stay NaN. Rare, so written for clarity, element by element.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    internal static double ComposedRow(T* x, T* y, int classes, nint stride)
+    {
+        T m = x[0];
+        for (int c = 0; c < classes; c++)
+        {
+            T v = x[c * stride];
+            if (T.IsNaN(v)) return double.NaN;
+            if (v > m) m = v;
+        }
+        double sum = 0;
+        for (int c = 0; c < classes; c++) sum += double.CreateTruncating(T.Exp(x[c * stride] - m));
+        T log = T.CreateTruncating(Math.Log(sum));
+        double acc = 0;
+        for (int c = 0; c < classes; c++) acc += double.CreateTruncating(y[c * stride] * (x[c * stride] - m - log));
+        return -acc;
+    }
+
+    /// <summary>Stores a vector of T as doubles.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(Vector<T> v, double* to)
+    {
+        if (typeof(T) == typeof(float))
+        {
+            Vector.Widen(Vector.As<T, float>(v), out Vector<double> low, out Vector<double> high);
+            Vector.Store(low, to);
+            Vector.Store(high, to + Vector<double>.Count);
+        }
+        else Vector.Store(Vector.As<T, double>(v), to);
+    }
+}
