@@ -145,7 +145,7 @@ public sealed partial class NumericsOps<T>
             {
                 T yc = smooth ? y[c] * keep + share : y[c];
                 T p = T.Min(T.Max(x[c] / total, epsilon), upper);
-                T crossentropy = -(yc * T.Log(p));
+                T crossentropy = -(yc * RowMath<T>.Log(p));
                 T weight = alpha;
                 if (hasGamma)
                 {

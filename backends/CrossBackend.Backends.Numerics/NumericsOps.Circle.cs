@@ -126,6 +126,6 @@ public sealed unsafe partial class NumericsOps<T> : IFusedCircleLoss<Tensor<T>>
         if (T.IsNegativeInfinity(max)) return null;
         TensorPrimitives.Subtract(terms, max, terms);
         DoubleExp.Span<T>(terms, terms);
-        return T.Log(T.CreateTruncating(SumInDouble(terms))) + max;
+        return RowMath<T>.Log(T.CreateTruncating(SumInDouble(terms))) + max;
     }
 }

@@ -97,22 +97,5 @@ public sealed partial class NumericsOps<T>
 
     private static int NormalizedAxis(int axis, int rank) => axis < 0 ? axis + rank : axis;
 
-    /// <summary>The mean of every element, accumulated in double (four partial sums, so the adds do not wait on each
-    /// other). Called once per op: compiled fully optimised at once, not left in tier-0 code.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static T MeanOf(ReadOnlySpan<T> values)
-    {
-        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        int i = 0;
-        for (; i + 4 <= values.Length; i += 4)
-        {
-            s0 += double.CreateTruncating(values[i]);
-            s1 += double.CreateTruncating(values[i + 1]);
-            s2 += double.CreateTruncating(values[i + 2]);
-            s3 += double.CreateTruncating(values[i + 3]);
-        }
-        for (; i < values.Length; i++) s0 += double.CreateTruncating(values[i]);
-        double sum = (s0 + s1) + (s2 + s3);
-        return T.CreateTruncating(sum / values.Length);
-    }
+    private static T MeanOf(ReadOnlySpan<T> values) => RowLossMean.Of(values);
 }

@@ -8,7 +8,8 @@ namespace CrossBackend.Backends.Numerics;
 /// least one vector's width runs a hand-written <see cref="Vector{T}"/> loop (no per-row library calls: at 10–100
 /// classes their fixed cost was most of the time): from logits, one sweep from memory for the maximum and one from L1
 /// for Σ exp(x − max) (float32 exp by <see cref="RowMath{T}.ExpFloat"/>); from probabilities, one sweep for Σx.
-/// Shorter rows, strided rows (class axis not last) and rows holding NaN or ±∞ run element by element.
+/// Short float32 rows from logits go across rows (<see cref="SparseCategoricalCrossentropyShortRows"/>). Shorter rows,
+/// strided rows (class axis not last) and rows holding NaN or ±∞ run element by element.
 /// </summary>
 /// <remarks>Every method with a loop is compiled fully optimised at once
 /// (<see cref="MethodImplOptions.AggressiveOptimization"/>): each is called only a few hundred times per op (once
@@ -32,6 +33,11 @@ internal static unsafe class SparseCategoricalCrossentropyKernel<T> where T : un
         int classes = layout.Classes;
         bool vectorRows = Vector.IsHardwareAccelerated && classes >= Vector<T>.Count;
         Vector<T> tailMask = vectorRows ? RowMath<T>.TailMask(classes) : Vector<T>.Zero;
+        if (fromLogits && typeof(T) == typeof(float) && CategoricalCrossentropyAcrossRows<T>.TakesShortRows(layout))
+        {
+            SparseCategoricalCrossentropyShortRows.Logits((float*)labels, (float*)x, (float*)loss, classes, layout.Rows, first, end);
+            return;
+        }
         if (layout.Inner == 1 && vectorRows)
         {
             if (fromLogits) LogitsRows(labels, x, loss, classes, tailMask, first, end);
@@ -167,14 +173,14 @@ internal static unsafe class SparseCategoricalCrossentropyKernel<T> where T : un
             }
             int k = 0;
             for (; k + lanes <= n; k += lanes) Vector.Store(-RowMath<T>.Log(Vector.Load(ratios + k)), ratios + k);
-            for (; k < n; k++) ratios[k] = -T.Log(ratios[k]);
+            for (; k < n; k++) ratios[k] = -RowMath<T>.Log(ratios[k]);
         }
     }
 
     /// <summary>Keras's policy, as in the categorical loss: renormalise, clip in T, log.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static T ProbabilitiesRow(T* x, int classes, int label, Vector<T> tailMask, T epsilon, T upper) =>
-        -T.Log(ClippedRatio(x, classes, label, tailMask, epsilon, upper));
+        -RowMath<T>.Log(ClippedRatio(x, classes, label, tailMask, epsilon, upper));
 
     /// <summary>clip(x[label] / Σx, ε, 1 − ε) in T: the argument of the row's log.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -197,7 +203,7 @@ internal static unsafe class SparseCategoricalCrossentropyKernel<T> where T : un
     /// <summary>A row element by element (<paramref name="stride"/> apart): short rows, and rows holding NaN or ±∞,
     /// where NaN propagates as in the composed log-softmax (an +∞ logit gives ∞ − ∞ = NaN).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
-    private static T ScalarLogits(T* x, int stride, int classes, int label)
+    internal static T ScalarLogits(T* x, int stride, int classes, int label)
     {
         T max = x[0];
         for (int c = 1; c < classes; c++)
@@ -216,6 +222,6 @@ internal static unsafe class SparseCategoricalCrossentropyKernel<T> where T : un
     {
         T sum = T.Zero;
         for (int c = 0; c < classes; c++) sum += x[(nint)c * stride];
-        return -T.Log(T.Clamp(x[(nint)label * stride] / sum, epsilon, upper));
+        return -RowMath<T>.Log(T.Clamp(x[(nint)label * stride] / sum, epsilon, upper));
     }
 }

@@ -174,7 +174,7 @@ internal static unsafe class CategoricalCrossentropyAcrossRows<T> where T : unma
     /// reads past each row, and its extra columns land in the buffer's spare room.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void TransposeTiles(float* source, float* t, int classes)
+    internal static void TransposeTiles(float* source, float* t, int classes)
     {
         for (int c0 = 0; ; c0 += 8)
         {

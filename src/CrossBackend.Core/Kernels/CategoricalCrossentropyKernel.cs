@@ -218,7 +218,7 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
         {
             T p = x[c * stride] / sum;
             p = p < epsilon ? epsilon : p > upper ? upper : p;   // NaN stays NaN
-            acc += y[c * stride] * T.Log(p);
+            acc += y[c * stride] * RowMath<T>.Log(p);
         }
         return -acc;
     }

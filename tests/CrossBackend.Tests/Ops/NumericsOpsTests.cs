@@ -307,6 +307,31 @@ public sealed class NumericsOpsTests<T> where T : unmanaged, IFloatingPointIeee7
         }
     }
 
+    /// <summary>float32 log is the nearest float to the exact value (the float64 log rounded once) for every one of 4099
+    /// arguments spread over [e^−30, e^10] plus the edges (0, −0, negative, subnormal, ±∞, NaN, 0.7, 0.8), in every lane
+    /// and the tail. The library's float32 log misses the nearest float for about 5 % of arguments (log(0.7f) =
+    /// −0.35667494, nearest −0.35667497), which moved FastEstimator's published crossentropy mean in its 8th decimal.</summary>
+    [Test]
+    public void LogIsTheNearestValue()
+    {
+        var rng = new Random(7);
+        double[] edges = [0.0, -0.0, -1.5, 1e-45, 1.2e-38, double.PositiveInfinity, double.NegativeInfinity, double.NaN, 0.7, 0.8, 1, 0.3];
+        double[] values = edges.Concat(Enumerable.Range(0, 4087).Select(_ => Math.Exp(rng.NextDouble() * 40 - 30))).ToArray();
+        Tensor<T> x = X(values, values.Length);
+        double[] v = Host(x), actual = Host(ops.Unary(UnaryOp.Log, x));
+        int missed = 0;
+        string first = "";
+        for (int i = 0; i < v.Length; i++)
+        {
+            double expected = double.CreateTruncating(T.CreateTruncating(Math.Log(v[i])));
+            if (actual[i].Equals(expected)) continue;
+            // float64 keeps the library's log: 65 of these 4099 one ulp from glibc's, 4 two ulp.
+            if (typeof(T) == typeof(double) && Math.Abs(actual[i] - expected) <= 2 * (Math.BitIncrement(Math.Abs(expected)) - Math.Abs(expected))) continue;
+            if (missed++ == 0) first = $"log({v[i]:R}) = {actual[i]:R}, nearest {expected:R}";
+        }
+        Assert.That(missed, Is.Zero, $"{missed} of {v.Length} not the nearest value; first: {first}");
+    }
+
     /// <summary>log1p, expm1 and softplus run a vector of lanes at a time: every special value (±∞, NaN, −1, ±0, the
     /// exp overflow and underflow edges, tiny arguments) lands in every lane position and in the tail, and each lane
     /// gives the scalar definition's value.</summary>
