@@ -16,6 +16,7 @@ public sealed class SparseWideRowTests(string engineName)
 
     [TestCase(new long[] { 3, 4, 5, 21 }, false), TestCase(new long[] { 3, 4, 5, 21 }, true)]
     [TestCase(new long[] { 40, 16 }, false), TestCase(new long[] { 11, 8 }, true), TestCase(new long[] { 19, 32 }, true)]
+    [TestCase(new long[] { 2, 40, 41, 21 }, true), TestCase(new long[] { 12001, 5 }, true), TestCase(new long[] { 1001, 33 }, true)]   // parallel chunks whose ends are not whole blocks of rows
     public void PerElementMatchesReference(long[] shape, bool nonFinite)
     {
         int classes = (int)shape[^1];
