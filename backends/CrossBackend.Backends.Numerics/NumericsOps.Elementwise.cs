@@ -75,8 +75,8 @@ public sealed unsafe partial class NumericsOps<T>
         public static Vector<float> Apply(Vector<float> v) => Vector<float>.One / (Vector<float>.One + DoubleExp.Float(-v));
     }
 
-    /// <summary>log: float32 through double lanes (<see cref="RowMath{T}.Log"/>: the nearest float; the library's
-    /// float32 log misses it for 4.9 % of arguments), float64 the library's.</summary>
+    /// <summary>log: float32 the nearest float (<see cref="VectorLog"/>; the library's float32 log misses it for 4.9 %
+    /// of arguments), float64 the library's.</summary>
     internal static unsafe void LogSpan(ReadOnlySpan<T> x, Span<T> d)
     {
         if (typeof(T) != typeof(float) || !Vector.IsHardwareAccelerated)
@@ -89,7 +89,7 @@ public sealed unsafe partial class NumericsOps<T>
 
     private readonly struct LogLanes : StreamingStore.IVectorMap<float>
     {
-        public static Vector<float> Apply(Vector<float> v) => RowMath<float>.Log(v);
+        public static Vector<float> Apply(Vector<float> v) => VectorLog.Log(v);
     }
 
     /// <summary>tanh through double lanes (<see cref="Log1pFamily"/>: the library's gives tanh(0) = −5.96e-8 in
