@@ -59,14 +59,20 @@ public sealed unsafe partial class NumericsOps<T>
     /// float, at most 2 ulp off, 1.2 ms; System.Numerics.Tensors' float sigmoid 50.4 %, up to 4 ulp (sigmoid(1) =
     /// 0.73105854, nearest 0.7310586), 2.0 ms.
     /// </summary>
-    internal static unsafe void SigmoidSpan(ReadOnlySpan<T> x, Span<T> d)
+    internal static void SigmoidSpan(ReadOnlySpan<T> x, Span<T> d) => FloatLanesOr<SigmoidLanes>(x, d, TensorPrimitives.Sigmoid);
+
+    private delegate void SpanMap(ReadOnlySpan<T> x, Span<T> d);
+
+    /// <summary>float32 through the engine's own lanes <typeparamref name="TLanes"/> (results streamed as
+    /// <see cref="StreamingStore"/> does); float64, or no SIMD, by <paramref name="library"/>.</summary>
+    private static unsafe void FloatLanesOr<TLanes>(ReadOnlySpan<T> x, Span<T> d, SpanMap library) where TLanes : struct, StreamingStore.IVectorMap<float>
     {
         if (typeof(T) != typeof(float) || !Vector.IsHardwareAccelerated)
         {
-            TensorPrimitives.Sigmoid(x, d);
+            library(x, d);
             return;
         }
-        fixed (T* px = x, pd = d) StreamingStore.Map<float, SigmoidLanes>((float*)px, (float*)pd, x.Length);
+        fixed (T* px = x, pd = d) StreamingStore.Map<float, TLanes>((float*)px, (float*)pd, x.Length);
     }
 
     private readonly struct SigmoidLanes : StreamingStore.IVectorMap<float>
@@ -77,15 +83,7 @@ public sealed unsafe partial class NumericsOps<T>
 
     /// <summary>log: float32 the nearest float (<see cref="VectorLog"/>; the library's float32 log misses it for 4.9 %
     /// of arguments), float64 the library's.</summary>
-    internal static unsafe void LogSpan(ReadOnlySpan<T> x, Span<T> d)
-    {
-        if (typeof(T) != typeof(float) || !Vector.IsHardwareAccelerated)
-        {
-            TensorPrimitives.Log(x, d);
-            return;
-        }
-        fixed (T* px = x, pd = d) StreamingStore.Map<float, LogLanes>((float*)px, (float*)pd, x.Length);
-    }
+    internal static void LogSpan(ReadOnlySpan<T> x, Span<T> d) => FloatLanesOr<LogLanes>(x, d, TensorPrimitives.Log);
 
     private readonly struct LogLanes : StreamingStore.IVectorMap<float>
     {

@@ -86,18 +86,10 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
         }
         bool weighted = typeof(TWeights) == typeof(Weighted);
         int classes = layout.Classes;
-        T[]? copy = null;
-        T* xRow = null, yRow = null;
-        if (layout.Inner != 1)
-        {
-            // Strided rows (class axis not last): gather each row into a small reusable buffer first.
-            copy = GC.AllocateUninitializedArray<T>(2 * classes, pinned: true);
-            xRow = (T*)Unsafe.AsPointer(ref copy[0]);
-            yRow = xRow + classes;
-        }
+        T[]? rowBuffer = StridedRowBuffer(layout, out T* xRow, out T* yRow);
         for (int r = first; r < end; r++)
         {
-            RowOf(x, y, layout, r, copy is null ? null : xRow, yRow, out T* xs, out T* ys);
+            RowOf(x, y, layout, r, xRow, yRow, out T* xs, out T* ys);
             int argMax = -1;
             T value = FromProbabilities<TWeights>(xs, ys, classes, ref argMax);
             if (weighted)
@@ -107,6 +99,7 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
             }
             loss[r] = value;
         }
+        GC.KeepAlive(rowBuffer);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -237,15 +230,7 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
     {
         bool weighted = typeof(TWeights) == typeof(Weighted);
         int classes = layout.Classes;
-        T[]? copy = null;
-        T* xRow = null, yRow = null;
-        if (layout.Inner != 1)
-        {
-            // Strided rows (class axis not last): gather each row into a small reusable buffer first.
-            copy = GC.AllocateUninitializedArray<T>(2 * classes, pinned: true);
-            xRow = (T*)Unsafe.AsPointer(ref copy[0]);
-            yRow = xRow + classes;
-        }
+        T[]? rowBuffer = StridedRowBuffer(layout, out T* xRow, out T* yRow);
         double* sumExp = stackalloc double[Block];
         double* sumY = stackalloc double[Block];
         double* dot = stackalloc double[Block];
@@ -257,7 +242,7 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
             for (int j = 0; j < n; j++)
             {
                 int r = r0 + j;
-                RowOf(x, y, layout, r, copy is null ? null : xRow, yRow, out T* xs, out T* ys);
+                RowOf(x, y, layout, r, xRow, yRow, out T* xs, out T* ys);
                 int argMax = -1;
                 FromLogits<TWeights>(xs, ys, classes, ref argMax, sumExp + j, sumY + j, dot + j);
                 if (weighted && argMax < 0) argMax = RowArgMax<T>.FirstMax(ys, classes);
@@ -275,6 +260,7 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
                 loss[r0 + j] = value;
             }
         }
+        GC.KeepAlive(rowBuffer);
     }
 
     /// <summary>
@@ -377,6 +363,19 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
             dot += double.CreateTruncating(y[c] * d);
         }
         return T.CreateTruncating(sumY * Math.Log(sumExp) - dot);
+    }
+
+    /// <summary>For strided rows (class axis not last), a small pinned buffer each row is gathered into first
+    /// (<see cref="RowOf"/>); for contiguous rows null, and null pointers. The caller keeps the array alive
+    /// (<see cref="GC.KeepAlive"/>) while it uses the pointers.</summary>
+    private static T[]? StridedRowBuffer(RowLayout layout, out T* xRow, out T* yRow)
+    {
+        xRow = yRow = null;
+        if (layout.Inner == 1) return null;
+        T[] buffer = GC.AllocateUninitializedArray<T>(2 * layout.Classes, pinned: true);
+        xRow = (T*)Unsafe.AsPointer(ref buffer[0]);
+        yRow = xRow + layout.Classes;
+        return buffer;
     }
 
     /// <summary>Row <paramref name="r"/>'s predictions and labels: in place when the class axis is last
