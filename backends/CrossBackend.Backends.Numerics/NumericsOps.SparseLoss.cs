@@ -25,27 +25,21 @@ public sealed partial class NumericsOps<T> : IFusedSparseLoss<Tensor<T>>
         return labels switch
         {
             Tensor<T> same when SameLengths(same.Lengths, perRow) =>
-                AllClassIndices(TensorData.Read(same), layout.Classes) ? Compute(kind, parameter, same, output, axis, layout, perRow, meanOverAll) : null,
+                ClassIndexLabels.AllIn(TensorData.Read(same), layout.Classes) ? Compute(kind, parameter, same, output, axis, layout, perRow, meanOverAll) : null,
             Tensor<long> wide when PerRowShape(wide.Lengths, shape, normalized, perRow) => Pooled(TensorData.Read(wide)),
             Tensor<int> narrow when PerRowShape(narrow.Lengths, shape, normalized, perRow) => Pooled(TensorData.Read(narrow)),
             _ => null,
         };
 
-        Tensor<T>? Pooled<TLabel>(ReadOnlySpan<TLabel> given) where TLabel : IBinaryInteger<TLabel>
+        Tensor<T>? Pooled<TLabel>(ReadOnlySpan<TLabel> given) where TLabel : unmanaged, IBinaryInteger<TLabel>
         {
             T[] buffer = System.Buffers.ArrayPool<T>.Shared.Rent(Math.Max(1, given.Length));
             try
             {
-                // An integer beyond T's exact range could round into [0, C): refuse it here (C is far below 2^24).
-                long classes = layout.Classes;
-                for (int i = 0; i < given.Length; i++)
-                {
-                    long label = long.CreateSaturating(given[i]);
-                    if (label < 0 || label >= classes) return null;
-                    buffer[i] = T.CreateTruncating(label);
-                }
-                // Every label is a class index now (checked above). A view of the buffer in the per-row shape; no
-                // result keeps it (results are fresh or pooled means).
+                // An integer beyond T's exact range could round into [0, C): the check refuses it before conversion.
+                if (!ClassIndexLabels.TryConvert(given, buffer.AsSpan(0, given.Length), layout.Classes)) return null;
+                // Every label is a class index now. A view of the buffer in the per-row shape; no result keeps it
+                // (results are fresh or pooled means).
                 Tensor<T> indices = Tensor.Create(buffer, 0, perRow.Select(d => (nint)d).ToArray(), []);
                 return Compute(kind, parameter, indices, output, axis, layout, perRow, meanOverAll);
             }
@@ -83,16 +77,6 @@ public sealed partial class NumericsOps<T> : IFusedSparseLoss<Tensor<T>>
         T q = T.CreateTruncating(parameter);
         return PerRowOrMean(layout.Rows, perRow, meanOverAll,
             loss => GeneralizedCrossEntropyRows(TensorData.Read(labels), TensorData.Read(output), loss, layout, q));
-    }
-
-    /// <summary>Whether every label is an integer in [0, <paramref name="classes"/>) (NaN fails the comparisons).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static bool AllClassIndices(ReadOnlySpan<T> labels, int classes)
-    {
-        T upper = T.CreateTruncating(classes);
-        foreach (T label in labels)
-            if (!(label >= T.Zero && label < upper && T.IsInteger(label))) return false;
-        return true;
     }
 
     /// <summary>The streamed elements one row of the generalized crossentropy weighs for <see cref="ForEachRows"/>: its

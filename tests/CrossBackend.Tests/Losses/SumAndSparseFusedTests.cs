@@ -157,6 +157,71 @@ public sealed class SumAndSparseFusedTests(ITensorEngine engine)
         }
     }
 
+    /// <summary>The label check runs a vector at a time with a scalar tail: a bad label of any dtype, in the first
+    /// vector, a later one or the tail, is still refused with the composed path's message naming its index.</summary>
+    [TestCase(-1.0)]
+    [TestCase(7.0)]
+    [TestCase(2.5)]
+    [TestCase(-0.3)]
+    [TestCase(double.NaN)]
+    [TestCase(1099511627779.0)]   // 2^40 + 3: far outside [0, C) in every dtype, whatever rounding or wrapping
+    public void ABadLabelAnywhereIsRefused(double bad)
+    {
+        var harness = new EngineHarness(engine);
+        const int rows = 37, classes = 7;
+        var random = new Random(5);
+        object output = harness.Tensor(Enumerable.Range(0, rows * classes).Select(_ => 0.05 + random.NextDouble()).ToArray(), [rows, classes], DType.Float32);
+        bool integral = bad == Math.Floor(bad);
+        foreach (DType labelType in new[] { DType.Float32, DType.Float64, DType.Int32, DType.Int64 })
+        {
+            if (labelType is DType.Int32 or DType.Int64 && !integral) continue;
+            if (labelType == DType.Int32 && Math.Abs(bad) > int.MaxValue) continue;
+            foreach (int at in new[] { 0, 5, 8, 17, 33, 36 })
+            {
+                double[] labels = Enumerable.Range(0, rows).Select(r => (double)(r % classes)).ToArray();
+                labels[at] = bad;
+                object y = labelType switch
+                {
+                    DType.Int64 => engine.FromArray(labels.Select(l => (long)l).ToArray(), [rows]),
+                    DType.Int32 => engine.FromArray(labels.Select(l => (int)l).ToArray(), [rows]),
+                    _ => harness.Tensor(labels, [rows], labelType),
+                };
+                var error = Assert.Throws<ArgumentOutOfRangeException>(() => Losses.SparseCategoricalCrossentropy(output, y),
+                    $"{labelType.Name()} label {bad} at {at}")!;
+                Assert.That(error.ParamName, Is.EqualTo("y_true"));
+                Assert.That(error.Message, Does.Contain($"y_true[{at}] (flat index)="), $"{labelType.Name()} label {bad} at {at}");
+            }
+        }
+    }
+
+    /// <summary>int32 and int64 labels over row counts around the check's vector widths (4 and 8 labels per step,
+    /// then the tail) give the float64 reference −log(p_label / Σp) for every row.</summary>
+    [TestCase(8)]
+    [TestCase(9)]
+    [TestCase(16)]
+    [TestCase(37)]
+    public void IntegerLabelsAroundTheVectorWidthsGiveTheReference(int rows)
+    {
+        var harness = new EngineHarness(engine);
+        const int classes = 5;
+        var random = new Random(rows);
+        double[] p = Enumerable.Range(0, rows * classes).Select(_ => 0.05 + random.NextDouble()).ToArray();
+        long[] labels = Enumerable.Range(0, rows).Select(_ => (long)random.Next(classes)).ToArray();
+        double[] reference = labels.Select((l, r) => -Math.Log(p[r * classes + l] / p.Skip(r * classes).Take(classes).Sum())).ToArray();
+        var arguments = new LossArguments { ["reduction"] = Reduction.None };
+        LossDefinition definition = LossRegistry.Get("sparse_categorical_crossentropy");
+        foreach (DType dtype in new[] { DType.Float32, DType.Float64 })
+        {
+            object output = harness.Tensor(p, [rows, classes], dtype);
+            (double rtol, double atol) = Tolerance.For(dtype);
+            foreach (Array given in new Array[] { labels, labels.Select(l => (int)l).ToArray() })
+            {
+                double[] values = engine.ToDoubleArray(definition.Compute(output, engine.FromArray(given, [rows]), arguments), out _);
+                TensorAssert.AreClose(values, reference, rtol, atol, message: $"{dtype.Name()} {given.GetType().GetElementType()!.Name} labels, {rows} rows");
+            }
+        }
+    }
+
     /// <summary>An engine offering the kernels serves the ordinary case (so the comparisons above run them there).</summary>
     [Test]
     public void KernelsServeTheOrdinaryCase()
