@@ -115,7 +115,7 @@ internal static class PointwiseLossKernel<T> where T : unmanaged, IFloatingPoint
 }
 
 /// <summary>Lane helpers shared by the functions (float32/float64 dispatch folds away at JIT time); the log is
-/// <see cref="RowMath{T}.Log"/>.</summary>
+/// <see cref="RowMath{T}.Log(System.Numerics.Vector{T})"/>.</summary>
 internal static class PointwiseMath<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
