@@ -23,8 +23,8 @@ public sealed partial class TorchEngine
     private static Tensor FirstMaxIndex(Tensor x, long dim, bool keepDims)
     {
         if (x.numel() >= HostArgMaxElements && x.device_type == DeviceType.CPU && x.is_contiguous()
-            && x.dtype is ScalarType.Float32 or ScalarType.Float64 && x.shape[dim] > 0
-            && (dim < x.shape.Length - 1 || x.shape[dim] >= (x.dtype == ScalarType.Float32 ? Vector<float>.Count : Vector<double>.Count)))
+            && x.dtype is ScalarType.Float32 or ScalarType.Float64 && x.size((int)dim) > 0
+            && (dim < x.ndim - 1 || x.size((int)dim) >= (x.dtype == ScalarType.Float32 ? Vector<float>.Count : Vector<double>.Count)))
             return HostFirstMaxIndex(x, dim, keepDims);
         (Tensor values, Tensor indexes) = x.max(dim, keepDims);
         values.Dispose();
@@ -43,7 +43,7 @@ public sealed partial class TorchEngine
 
     private static unsafe Tensor HostFirstMaxIndex(Tensor x, long dim, bool keepDims)
     {
-        long[] shape = x.shape;
+        long[] shape = Shape(x);
         (long outer, long inner) = AroundAxis(shape, dim);
         long[] resultShape = keepDims
             ? shape.Select((n, d) => d == dim ? 1 : n).ToArray()

@@ -29,7 +29,7 @@ public sealed partial class TorchEngine : IFusedCircleLoss<Tensor>
     {
         if (similarities.dim() != 2 || similarities.dtype is not (ScalarType.Float32 or ScalarType.Float64) || similarities.numel() == 0) return null;
         if (torch.is_grad_enabled() && similarities.requires_grad) return null;
-        if (labels.dim() != 1 || refLabels.dim() != 1 || labels.shape[0] != similarities.shape[0] || refLabels.shape[0] != similarities.shape[1]) return null;
+        if (labels.dim() != 1 || refLabels.dim() != 1 || labels.size(0) != similarities.size(0) || refLabels.size(0) != similarities.size(1)) return null;
         if (!double.IsFinite(gamma) || !double.IsFinite(margin)) return null;
 
         using Scalar one = 1.0.ToScalar(), zero = 0.0.ToScalar(), excluded = double.NegativeInfinity.ToScalar();

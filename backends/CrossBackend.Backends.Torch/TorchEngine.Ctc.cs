@@ -18,9 +18,9 @@ public sealed partial class TorchEngine : IFusedCtc<Tensor>
     /// float16/bfloat16 path).</remarks>
     public Tensor? CtcNegativeLogLikelihood(Tensor logits, int classAxis, IReadOnlyList<long[]> labels, int maxLabelLength)
     {
-        if (logits.dim() != 3 || classAxis is not (1 or 2) || logits.shape[0] != labels.Count
+        if (logits.dim() != 3 || classAxis is not (1 or 2) || logits.size(0) != labels.Count
             || logits.dtype is not (ScalarType.Float32 or ScalarType.Float64)) return null;
-        long batch = logits.shape[0], time = logits.shape[3 - classAxis];
+        long batch = logits.size(0), time = logits.size(3 - classAxis);
         if (labels.Any(sequence => StepsNeeded(sequence) > time || sequence.Contains(0L))) return null;
 
         int width = Math.Max(1, labels.Max(sequence => sequence.Length));

@@ -14,7 +14,7 @@ public sealed partial class TorchEngine : IFusedDiceRatio<Tensor>
     public Tensor? DiceRatio(Tensor p, Tensor y, int[] axes, bool squares, double epsilon)
     {
         if (p.dtype is not (ScalarType.Float32 or ScalarType.Float64) || y.dtype != p.dtype || p.numel() == 0) return null;
-        if (axes.Length == 0 || !p.shape.AsSpan().SequenceEqual(y.shape)) return null;
+        if (axes.Length == 0 || !SameShape(p, y)) return null;
         if (torch.is_grad_enabled() && (p.requires_grad || y.requires_grad)) return null;
         long[] dims = axes.Select(a => (long)a).ToArray();
         Tensor numerator;

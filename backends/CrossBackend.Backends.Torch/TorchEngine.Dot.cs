@@ -11,7 +11,7 @@ public sealed partial class TorchEngine
     /// sum of <c>sum</c> stays within the float32 tolerance, that does not).</remarks>
     public override Tensor Dot(Tensor a, Tensor b, int[]? axes, bool keepDims)
     {
-        if (axes is not [int axis] || !a.shape.AsSpan().SequenceEqual(b.shape)) return base.Dot(a, b, axes, keepDims);
+        if (axes is not [int axis] || !SameShape(a, b)) return base.Dot(a, b, axes, keepDims);
         long dim = Axis(a, axis);
         Tensor result = linalg.vecdot(a, b, dim);
         return keepDims ? result.unsqueeze(dim) : result;

@@ -76,7 +76,7 @@ public sealed partial class TorchEngine
         && output.device_type == DeviceType.CPU && target.device_type == DeviceType.CPU
         && output.is_contiguous() && target.is_contiguous()
         && output.dtype is ScalarType.Float32 or ScalarType.Float64
-        && output.shape.SequenceEqual(target.shape);
+        && SameShape(output, target);
 
     /// <summary>The loss per row along <paramref name="axis"/> (or, with <paramref name="mean"/>, their mean as a 0-d
     /// tensor) by <see cref="CategoricalCrossentropyKernel{T}"/> over both tensors' memory; one native tensor, the
@@ -87,7 +87,7 @@ public sealed partial class TorchEngine
     /// running the same kernel).</remarks>
     private static Tensor? HostCrossentropy(Tensor target, Tensor output, bool fromLogits, int axis, double[]? classWeights, bool mean)
     {
-        long[] shape = output.shape;
+        long[] shape = Shape(output);
         int dim = axis < 0 ? axis + shape.Length : axis;
         var layout = RowLayout.Around(shape, dim);
         if (classWeights is not null && classWeights.Length != layout.Classes) return null;   // the core's check names it

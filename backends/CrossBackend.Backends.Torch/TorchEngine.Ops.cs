@@ -20,6 +20,16 @@ public sealed partial class TorchEngine
         return shape;
     }
 
+    /// <summary>Whether two tensors have the same sizes, read as <see cref="Shape"/> reads them.</summary>
+    private static bool SameShape(Tensor a, Tensor b)
+    {
+        long rank = a.ndim;
+        if (b.ndim != rank) return false;
+        for (int d = 0; d < rank; d++)
+            if (a.size(d) != b.size(d)) return false;
+        return true;
+    }
+
     /// <inheritdoc/>
     /// <remarks>A disposed tensor (its native handle freed by <c>Dispose()</c> or by the end of its dispose scope) is
     /// refused here by name, before TorchSharp's "Tensor invalid -- empty handle" could surface.</remarks>

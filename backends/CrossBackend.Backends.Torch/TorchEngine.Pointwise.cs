@@ -22,8 +22,8 @@ public sealed partial class TorchEngine
     public Tensor? PointwiseLoss(PointwiseLossKind kind, double parameter, Tensor target, Tensor output, int axis, bool meanOverAll)
     {
         if (target.dtype != output.dtype || output.dtype is not (ScalarType.Float32 or ScalarType.Float64)) return null;
-        if (!target.shape.AsSpan().SequenceEqual(output.shape) || output.numel() == 0) return null;
-        int rank = output.shape.Length;
+        if (!SameShape(target, output) || output.numel() == 0) return null;
+        int rank = (int)output.ndim;
         if (axis < -Math.Max(rank, 1) || axis >= Math.Max(rank, 1)) return null;
         bool grad = torch.is_grad_enabled() && (output.requires_grad || target.requires_grad);
         var reduction = meanOverAll ? nn.Reduction.Mean : nn.Reduction.None;

@@ -25,13 +25,13 @@ public sealed partial class TorchEngine
     public Tensor? PointwiseLoss(PointwiseLossKind kind, PointwiseLossParameters parameters, Tensor target, Tensor output, int axis, bool meanOverAll)
     {
         if (target.dtype != output.dtype || output.dtype is not (ScalarType.Float32 or ScalarType.Float64)) return null;
-        if (!target.shape.AsSpan().SequenceEqual(output.shape) || output.numel() == 0) return null;
-        int rank = output.shape.Length;
+        if (!SameShape(target, output) || output.numel() == 0) return null;
+        int rank = (int)output.ndim;
         if (rank == 0 || axis < -rank || axis >= rank) return null;
         if (torch.is_grad_enabled() && (output.requires_grad || target.requires_grad)) return null;
         if (!(parameters.Gamma >= 0) || parameters.Alpha is double a && !double.IsFinite(a)) return null;
         if (axis < 0) axis += rank;
-        long rows = output.numel() / output.shape[axis];
+        long rows = output.numel() / output.size(axis);
         try
         {
             return kind switch
@@ -131,7 +131,7 @@ public sealed partial class TorchEngine
     /// <summary>Keras's categorical focal crossentropy with one α: Σ (1 − p)^γ·log p·y along the axis, times −α once.</summary>
     private static Tensor CategoricalFocal(PointwiseLossParameters o, Tensor target, Tensor output, int axis, long rows, bool meanOverAll)
     {
-        Tensor y = Smoothed(target, o.LabelSmoothing, 1.0 / output.shape[axis]);
+        Tensor y = Smoothed(target, o.LabelSmoothing, 1.0 / output.size(axis));
         Tensor probabilities = o.FromLogits ? output.softmax(axis) : output;
         try
         {

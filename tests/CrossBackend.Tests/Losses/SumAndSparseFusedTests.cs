@@ -186,16 +186,20 @@ public sealed class SumAndSparseFusedTests(ITensorEngine engine)
                     DType.Int32 => engine.FromArray(labels.Select(l => (int)l).ToArray(), [rows]),
                     _ => harness.Tensor(labels, [rows], labelType),
                 };
-                var error = Assert.Throws<ArgumentOutOfRangeException>(() => Losses.SparseCategoricalCrossentropy(output, y),
-                    $"{labelType.Name()} label {bad} at {at}")!;
-                Assert.That(error.ParamName, Is.EqualTo("y_true"));
-                Assert.That(error.Message, Does.Contain($"y_true[{at}] (flat index)="), $"{labelType.Name()} label {bad} at {at}");
+                foreach (bool fromLogits in new[] { false, true })
+                {
+                    string what = $"{labelType.Name()} label {bad} at {at}{(fromLogits ? ", from logits" : "")}";
+                    var error = Assert.Throws<ArgumentOutOfRangeException>(() => Losses.SparseCategoricalCrossentropy(output, y, fromLogits: fromLogits), what)!;
+                    Assert.That(error.ParamName, Is.EqualTo("y_true"), what);
+                    Assert.That(error.Message, Does.Contain($"y_true[{at}] (flat index)="), what);
+                }
             }
         }
     }
 
     /// <summary>int32 and int64 labels over row counts around the check's vector widths (4 and 8 labels per step,
-    /// then the tail) give the float64 reference −log(p_label / Σp) for every row.</summary>
+    /// then the tail) give the float64 reference for every row: −log(p_label / Σp), and from logits
+    /// −x_label + log Σ exp(x), per row and as the mean.</summary>
     [TestCase(8)]
     [TestCase(9)]
     [TestCase(16)]
@@ -207,17 +211,26 @@ public sealed class SumAndSparseFusedTests(ITensorEngine engine)
         var random = new Random(rows);
         double[] p = Enumerable.Range(0, rows * classes).Select(_ => 0.05 + random.NextDouble()).ToArray();
         long[] labels = Enumerable.Range(0, rows).Select(_ => (long)random.Next(classes)).ToArray();
-        double[] reference = labels.Select((l, r) => -Math.Log(p[r * classes + l] / p.Skip(r * classes).Take(classes).Sum())).ToArray();
-        var arguments = new LossArguments { ["reduction"] = Reduction.None };
+        double[] Row(int r) => p.Skip(r * classes).Take(classes).ToArray();
         LossDefinition definition = LossRegistry.Get("sparse_categorical_crossentropy");
-        foreach (DType dtype in new[] { DType.Float32, DType.Float64 })
+        foreach (bool fromLogits in new[] { false, true })
         {
-            object output = harness.Tensor(p, [rows, classes], dtype);
-            (double rtol, double atol) = Tolerance.For(dtype);
-            foreach (Array given in new Array[] { labels, labels.Select(l => (int)l).ToArray() })
+            double[] reference = labels.Select((l, r) => fromLogits
+                ? -Row(r)[l] + Math.Log(Row(r).Sum(Math.Exp))
+                : -Math.Log(Row(r)[l] / Row(r).Sum())).ToArray();
+            foreach (DType dtype in new[] { DType.Float32, DType.Float64 })
             {
-                double[] values = engine.ToDoubleArray(definition.Compute(output, engine.FromArray(given, [rows]), arguments), out _);
-                TensorAssert.AreClose(values, reference, rtol, atol, message: $"{dtype.Name()} {given.GetType().GetElementType()!.Name} labels, {rows} rows");
+                object output = harness.Tensor(p, [rows, classes], dtype);
+                (double rtol, double atol) = Tolerance.For(dtype);
+                foreach (Array given in new Array[] { labels, labels.Select(l => (int)l).ToArray() })
+                {
+                    string what = $"{dtype.Name()} {given.GetType().GetElementType()!.Name} labels, {rows} rows{(fromLogits ? ", from logits" : "")}";
+                    var perRow = new LossArguments { ["reduction"] = Reduction.None, ["from_logits"] = fromLogits };
+                    double[] values = engine.ToDoubleArray(definition.Compute(output, engine.FromArray(given, [rows]), perRow), out _);
+                    TensorAssert.AreClose(values, reference, rtol, atol, message: what);
+                    double[] mean = engine.ToDoubleArray(definition.Compute(output, engine.FromArray(given, [rows]), new LossArguments { ["from_logits"] = fromLogits }), out _);
+                    TensorAssert.AreClose(mean, new[] { reference.Average() }, rtol, atol, message: what + ", mean");
+                }
             }
         }
     }
