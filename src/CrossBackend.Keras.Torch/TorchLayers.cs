@@ -12,11 +12,20 @@ internal abstract class TorchLayer(string name) : nn.Module<Tensor[], Tensor>(na
     /// <summary>The Keras last (feature) axis of a channels-first tensor.</summary>
     protected static long FeatureDim(Tensor x) => x.dim() >= 3 ? 1 : -1;
 
+    /// <summary>The sizes by <c>ndim</c> and <c>size(d)</c>: <c>Tensor.shape</c> marshals through an allocator callback,
+    /// about 2.3 µs per call against 25 ns per size.</summary>
+    protected static long[] SizesOf(Tensor x)
+    {
+        var sizes = new long[x.ndim];
+        for (int d = 0; d < sizes.Length; d++) sizes[d] = x.size(d);
+        return sizes;
+    }
+
     /// <summary>Copies a Keras weight, already in PyTorch layout, into a parameter or buffer of the same shape.</summary>
     protected static void Assign(Tensor target, KerasArray<float> value, string layer, string what)
     {
-        if (!target.shape.SequenceEqual(value.Shape))
-            throw new InvalidOperationException($"layer `{layer}`: {what} has shape {TensorInfo.FormatShape(target.shape)} in TorchSharp, the converted weight {TensorInfo.FormatShape(value.Shape)}");
+        if (!SizesOf(target).SequenceEqual(value.Shape))
+            throw new InvalidOperationException($"layer `{layer}`: {what} has shape {TensorInfo.FormatShape(SizesOf(target))} in TorchSharp, the converted weight {TensorInfo.FormatShape(value.Shape)}");
         using Tensor source = torch.tensor(value.Data, value.Shape);
         using (torch.no_grad()) target.copy_(source);
     }
@@ -33,7 +42,7 @@ internal sealed class InputTorchLayer(KerasLayer layer) : TorchLayer(layer.Name)
     {
         Tensor x = inputs[0];
         long[] expected = _shape.Length >= 2 ? [_shape[^1], .. _shape[..^1]] : _shape;   // channels-first
-        long[] actual = x.shape;
+        long[] actual = SizesOf(x);
         if (actual.Length != expected.Length + 1 || actual.Skip(1).Zip(expected).Any(p => p.Second >= 0 && p.First != p.Second))
             throw new ArgumentException(
                 $"Argument `input` must have shape (batch, {string.Join(", ", expected.Select(v => v < 0 ? "None" : v.ToString()))}) " +
@@ -90,7 +99,7 @@ internal sealed class ConvTorchLayer : TorchLayer
         var pads = new long[2 * _spec.Rank];
         for (int d = 0; d < _spec.Rank; d++)
         {
-            int length = (int)x.shape[2 + d];
+            int length = (int)x.size(2 + d);
             (int before, int after) = _spec.Padding switch
             {
                 KerasPadding.Same => KerasLayout.SamePadding(length, _spec.KernelSize[d], _spec.Strides[d], _spec.Dilation[d]),
@@ -152,7 +161,7 @@ internal sealed class ReshapeTorchLayer(string name, long[] target) : TorchLayer
     {
         Tensor x = inputs[0];
         Tensor keras = x.dim() >= 3 ? x.movedim([1], [-1]) : x;
-        Tensor y = keras.reshape([x.shape[0], .. target]);
+        Tensor y = keras.reshape([x.size(0), .. target]);
         return y.dim() >= 3 ? y.movedim([-1], [1]) : y;
     }
 }
@@ -166,8 +175,8 @@ internal sealed class PoolTorchLayer(string name, Pooling2DSpec spec) : TorchLay
     {
         Tensor x = inputs[0];
         long[] kernel = [spec.PoolSize[0], spec.PoolSize[1]], stride = [spec.Strides[0], spec.Strides[1]];
-        (int top, int bottom) = spec.Padding == KerasPadding.Same ? KerasLayout.SamePadding((int)x.shape[2], spec.PoolSize[0], spec.Strides[0]) : (0, 0);
-        (int left, int right) = spec.Padding == KerasPadding.Same ? KerasLayout.SamePadding((int)x.shape[3], spec.PoolSize[1], spec.Strides[1]) : (0, 0);
+        (int top, int bottom) = spec.Padding == KerasPadding.Same ? KerasLayout.SamePadding((int)x.size(2), spec.PoolSize[0], spec.Strides[0]) : (0, 0);
+        (int left, int right) = spec.Padding == KerasPadding.Same ? KerasLayout.SamePadding((int)x.size(3), spec.PoolSize[1], spec.Strides[1]) : (0, 0);
         bool none = top == 0 && bottom == 0 && left == 0 && right == 0;
         bool symmetric = top == bottom && left == right && 2 * top <= kernel[0] && 2 * left <= kernel[1];
         if (spec.Kind == KerasPoolingKind.Max)
@@ -178,7 +187,7 @@ internal sealed class PoolTorchLayer(string name, Pooling2DSpec spec) : TorchLay
         if (none || symmetric) return F.avg_pool2d(x, kernel, stride, [top, left], count_include_pad: false);
         long[] pads = [left, right, top, bottom];
         Tensor sum = F.avg_pool2d(F.pad(x, pads), kernel, stride);
-        Tensor count = F.avg_pool2d(F.pad(ones(1, 1, x.shape[2], x.shape[3], dtype: x.dtype, device: x.device), pads), kernel, stride);
+        Tensor count = F.avg_pool2d(F.pad(ones(1, 1, x.size(2), x.size(3), dtype: x.dtype, device: x.device), pads), kernel, stride);
         return sum / count;
     }
 }
