@@ -12,7 +12,7 @@ namespace CrossBackend.Tests;
 [TestFixtureSource(typeof(TestEngines), nameof(TestEngines.All))]
 public sealed class DiceSumsFusedTests(ITensorEngine engine)
 {
-    private static readonly long[][] Shapes = [[2, 5, 3], [3, 7, 17], [2, 9, 8], [2, 4, 5, 33], [1, 3000, 100], [4, 64, 16]];
+    private static readonly long[][] Shapes = [[2, 5, 3], [3, 7, 17], [2, 9, 8], [2, 4, 5, 33], [1, 3000, 100], [4, 64, 16], [2, 40, 45]];
 
     private static readonly Dictionary<string, object?>[] Options =
     [
