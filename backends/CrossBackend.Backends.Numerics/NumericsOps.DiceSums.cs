@@ -141,36 +141,27 @@ public sealed partial class NumericsOps<T> : IFusedDiceSums<Tensor<T>>
         {
             int i = 0;
             for (; i + 4 * w <= full; i += 4 * w) FourColumns(p + i, y + i, width, squares, acc + i);
-            for (; i < full; i += w)
+            for (; i < full; i += w) OneColumn(p, y, width, i, Vector<float>.AllBitsSet, squares, acc);
+            if (full < width)
             {
-                Vector<float> products = Vector<float>.Zero, outputs = Vector<float>.Zero, targets = Vector<float>.Zero;
-                for (int r = 0; r < DiceFloatRun; r++)
-                {
-                    Vector<float> pv = Vector.Load(p + (long)r * width + i), yv = Vector.Load(y + (long)r * width + i);
-                    products += pv * yv;
-                    outputs += squares ? pv * pv : pv;
-                    targets += squares ? yv * yv : yv;
-                }
-                AddLanes(acc + i, Vector.As<float, T>(products));
-                AddLanes(acc + width + i, Vector.As<float, T>(outputs));
-                AddLanes(acc + 2 * width + i, Vector.As<float, T>(targets));
+                // The row's last vector overlaps the full ones: its lanes before `full` are masked to zero. Element by
+                // element these 4 columns of 100 cost as much as a quarter of the pass.
+                int start = width - w;
+                var keep = Vector.AsVectorSingle(Vector.GreaterThanOrEqual(Vector<int>.Indices, new Vector<int>(full - start)));
+                OneColumn(p, y, width, start, keep, squares, acc);
             }
-            if (full < width) TailColumns(p, y, width, full, squares, acc);
         }
         return runs * DiceFloatRun;
     }
 
-    /// <summary>One run's three sums for the columns after the last full vector (width mod the vector width): the
-    /// row's last vector, which overlaps the full ones, with the overlapping lanes masked to zero. Element by element
-    /// these 4 columns of 100 cost as much as a quarter of the pass.</summary>
+    /// <summary>One run's three sums for the column vector at <paramref name="column"/>, its lanes outside
+    /// <paramref name="keep"/> read as zero, added into acc.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void TailColumns(float* p, float* y, int width, int full, bool squares, double* acc)
+    private static unsafe void OneColumn(float* p, float* y, int width, int column, Vector<float> keep, bool squares, double* acc)
     {
-        int start = width - Vector<float>.Count;
-        var keep = Vector.AsVectorSingle(Vector.GreaterThanOrEqual(Vector<int>.Indices, new Vector<int>(full - start)));
         Vector<float> products = Vector<float>.Zero, outputs = Vector<float>.Zero, targets = Vector<float>.Zero;
-        p += start;
-        y += start;
+        p += column;
+        y += column;
         for (int r = 0; r < DiceFloatRun; r++, p += width, y += width)
         {
             Vector<float> pv = Vector.Load(p) & keep, yv = Vector.Load(y) & keep;
@@ -178,9 +169,9 @@ public sealed partial class NumericsOps<T> : IFusedDiceSums<Tensor<T>>
             outputs += squares ? pv * pv : pv;
             targets += squares ? yv * yv : yv;
         }
-        AddLanes(acc + start, Vector.As<float, T>(products));
-        AddLanes(acc + width + start, Vector.As<float, T>(outputs));
-        AddLanes(acc + 2 * width + start, Vector.As<float, T>(targets));
+        AddLanes(acc + column, Vector.As<float, T>(products));
+        AddLanes(acc + width + column, Vector.As<float, T>(outputs));
+        AddLanes(acc + 2 * width + column, Vector.As<float, T>(targets));
     }
 
     /// <summary>One run's three sums for four adjacent column vectors starting at <paramref name="p"/> and

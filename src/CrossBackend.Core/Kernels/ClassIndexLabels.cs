@@ -41,36 +41,36 @@ internal static class ClassIndexLabels
         return true;
     }
 
-    /// <summary>Whether every int64 or int32 label is in [0, <paramref name="classes"/>).</summary>
+    /// <summary>Whether every int64 or int32 label is in [0, <paramref name="classes"/>): compared as unsigned, so a
+    /// negative label lies above every class count.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool IntegersIn<TLabel>(ReadOnlySpan<TLabel> labels, int classes) where TLabel : unmanaged, IBinaryInteger<TLabel>
     {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && typeof(TLabel) == typeof(long))
+        if (typeof(TLabel) == typeof(long)) return AllBelow(MemoryMarshal.Cast<TLabel, ulong>(labels), (ulong)classes);
+        if (typeof(TLabel) == typeof(int)) return AllBelow(MemoryMarshal.Cast<TLabel, uint>(labels), (uint)classes);
+        foreach (TLabel given in labels)
         {
-            ReadOnlySpan<ulong> wide = MemoryMarshal.Cast<TLabel, ulong>(labels);   // unsigned: negatives lie above C
-            var limit = new Vector<ulong>((ulong)classes);
-            Vector<ulong> ok = Vector<ulong>.AllBitsSet;
-            ref ulong from = ref MemoryMarshal.GetReference(wide);
-            for (; i <= wide.Length - Vector<ulong>.Count; i += Vector<ulong>.Count)
-                ok &= Vector.LessThan(Vector.LoadUnsafe(ref from, (nuint)i), limit);
-            if (!Vector.EqualsAll(ok, Vector<ulong>.AllBitsSet)) return false;
-        }
-        else if (Vector.IsHardwareAccelerated && typeof(TLabel) == typeof(int))
-        {
-            ReadOnlySpan<uint> narrow = MemoryMarshal.Cast<TLabel, uint>(labels);
-            var limit = new Vector<uint>((uint)classes);
-            Vector<uint> ok = Vector<uint>.AllBitsSet;
-            ref uint from = ref MemoryMarshal.GetReference(narrow);
-            for (; i <= narrow.Length - Vector<uint>.Count; i += Vector<uint>.Count)
-                ok &= Vector.LessThan(Vector.LoadUnsafe(ref from, (nuint)i), limit);
-            if (!Vector.EqualsAll(ok, Vector<uint>.AllBitsSet)) return false;
-        }
-        for (; i < labels.Length; i++)
-        {
-            long label = long.CreateSaturating(labels[i]);
+            long label = long.CreateSaturating(given);
             if (label < 0 || label >= classes) return false;
         }
+        return true;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool AllBelow<TUnsigned>(ReadOnlySpan<TUnsigned> values, TUnsigned limit) where TUnsigned : unmanaged, IUnsignedNumber<TUnsigned>, IComparisonOperators<TUnsigned, TUnsigned, bool>
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var bound = new Vector<TUnsigned>(limit);
+            Vector<TUnsigned> ok = Vector<TUnsigned>.AllBitsSet;
+            ref TUnsigned from = ref MemoryMarshal.GetReference(values);
+            for (; i <= values.Length - Vector<TUnsigned>.Count; i += Vector<TUnsigned>.Count)
+                ok &= Vector.LessThan(Vector.LoadUnsafe(ref from, (nuint)i), bound);
+            if (!Vector.EqualsAll(ok, Vector<TUnsigned>.AllBitsSet)) return false;
+        }
+        for (; i < values.Length; i++)
+            if (!(values[i] < limit)) return false;
         return true;
     }
 
