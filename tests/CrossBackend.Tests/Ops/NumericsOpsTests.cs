@@ -259,6 +259,30 @@ public sealed class NumericsOpsTests<T> where T : unmanaged, IFloatingPointIeee7
         Assert.That(clipped[4], Is.EqualTo(upper));
     }
 
+    /// <summary>NumPy's clip on the edge values, held bit for bit to the IEEE maximum then minimum of
+    /// <see cref="TensorPrimitives"/>: NaN stays NaN, −0 clipped at +0 is +0 (and +0 at −0 stays +0), ±∞ clip to the
+    /// bounds, min > max gives max everywhere; over lengths with and without a vector tail.</summary>
+    [TestCase(-0.3, 0.1)]
+    [TestCase(0.0, 0.7)]
+    [TestCase(-0.7, -0.0)]
+    [TestCase(0.3, -0.1)]
+    public void ClipIsTheIeeeMaximumThenMinimum(double min, double max)
+    {
+        double[] edges = [double.NaN, -0.0, 0.0, double.PositiveInfinity, double.NegativeInfinity, 0.05, -0.5, 0.3, 1e-40, -1e-40, 0.1];
+        foreach (int n in new[] { 3, 8, 11, 37, 4096 + 5 })
+        {
+            double[] values = Enumerable.Range(0, n).Select(i => i % 3 == 0 ? edges[i / 3 % edges.Length] : Math.Sin(i) * 0.9).ToArray();
+            Tensor<T> x = X(values, n);
+            T[] expected = Host(x).Select(T.CreateTruncating).ToArray();
+            TensorPrimitives.Max(expected, T.CreateTruncating(min), expected);
+            TensorPrimitives.Min(expected, T.CreateTruncating(max), expected);
+            double[] got = Host(ops.Clip(x, min, max));
+            for (int i = 0; i < n; i++)
+                Assert.That(BitConverter.DoubleToInt64Bits(got[i]), Is.EqualTo(BitConverter.DoubleToInt64Bits(double.CreateTruncating(expected[i]))),
+                    $"clip({values[i]}, {min}, {max}) at {i} of {n}: got {got[i]}, expected {expected[i]}");
+        }
+    }
+
     // ---- Unary ----
 
     private static double RefLog1p(double x) => Math.Abs(x) < 1e-4 ? x - x * x / 2 + x * x * x / 3 : Math.Log(1 + x);
