@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Numerics;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
@@ -384,9 +383,6 @@ public sealed unsafe partial class NumericsOps<T>
 
     // ---- Clip ----
 
-    /// <summary>Elements per block of Clip's two passes: 16 KB of float32, half of a typical L1 data cache.</summary>
-    private const int ClipBlock = 4096;
-
     /// <inheritdoc/>
     public Tensor<T> Clip(Tensor<T> x, double min, double max)
     {
@@ -398,23 +394,12 @@ public sealed unsafe partial class NumericsOps<T>
         fixed (T* source = values, destination = result)
         {
             nint s = (nint)source, dp = (nint)destination;
-            bool stream = StreamingStore.Applies(source, destination, result.Length);
             ForEachRange(result.Length, [MethodImpl(Hot)] (start, length) =>
             {
-                if (lo <= hi)
-                {
-                    TensorPrimitives.Clamp(new ReadOnlySpan<T>((T*)s + start, length), lo, hi, new Span<T>((T*)dp + start, length));
-                    return;
-                }
-                // Each cache-sized block clipped in one pass into scratch memory, then streamed into the result.
-                T[] scratch = ArrayPool<T>.Shared.Rent(ClipBlock);
-                for (int at = start, end = start + length; at < end; at += ClipBlock)
-                {
-                    int n = Math.Min(ClipBlock, end - at);
-                    ClipInto(new ReadOnlySpan<T>((T*)s + at, n), lo, hi, scratch.AsSpan(0, n));
-                    fixed (T* block = scratch) StreamingStore.Copy(block, (T*)dp + at, n, stream);
-                }
-                ArrayPool<T>.Shared.Return(scratch);
+                var from = new ReadOnlySpan<T>((T*)s + start, length);
+                var to = new Span<T>((T*)dp + start, length);
+                if (lo <= hi) TensorPrimitives.Clamp(from, lo, hi, to);
+                else ClipInto(from, lo, hi, to);
             });
         }
         return Tensor.Create(result, x.Lengths);
@@ -433,8 +418,8 @@ public sealed unsafe partial class NumericsOps<T>
         if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
         {
             Vector<T> low = new(lo), high = new(hi);
-            ref T from = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(x);
-            ref T to = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(d);
+            ref T from = ref MemoryMarshal.GetReference(x);
+            ref T to = ref MemoryMarshal.GetReference(d);
             for (; i <= x.Length - Vector<T>.Count; i += Vector<T>.Count)
                 Vector.Min(Vector.Max(Vector.LoadUnsafe(ref from, (nuint)i), low), high).StoreUnsafe(ref to, (nuint)i);
         }

@@ -41,24 +41,6 @@ internal static unsafe class StreamingStore
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Fence() => Sse.StoreFence();
 
-    /// <summary>destination[0..n) = source[0..n): a block computed in scratch memory copied into the result, streamed
-    /// when <paramref name="stream"/> (<see cref="Applies{T}"/> of the whole result).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Copy<T>(T* source, T* destination, int n, bool stream) where T : unmanaged
-    {
-        int w = Vector<T>.Count;
-        if (!stream || n < 2 * w)
-        {
-            new ReadOnlySpan<T>(source, n).CopyTo(new Span<T>(destination, n));
-            return;
-        }
-        Vector.Store(Vector.Load(source), destination);
-        int i = AlignedStart(destination);
-        for (; i + w <= n; i += w) Store(Vector.Load(source + i), destination + i);
-        Fence();
-        if (i < n) Vector.Store(Vector.Load(source + n - w), destination + n - w);
-    }
-
     /// <summary>A function applied to whole vectors.</summary>
     public interface IVectorMap<T> where T : unmanaged
     {
