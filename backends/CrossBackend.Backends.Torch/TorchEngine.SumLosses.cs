@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using CrossBackend;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -131,37 +130,36 @@ public sealed partial class TorchEngine : IFusedWholeTensorLoss<Tensor>, IFusedS
     }
 
     /// <inheritdoc/>
-    /// <remarks>The labels are checked by <c>gather</c> itself: on the CPU it refuses any index outside [0, C)
-    /// (negative ones included) before reading, and that refusal is turned into null, so the core's composed path
-    /// names the bad label. Only CPU tensors (a CUDA gather reports a bad index by a device-side assert, not an
-    /// exception) and integer labels (floating labels need the core's fraction check). Logits on the class axis 1 go
-    /// to <see cref="SparseLogits"/>, with or without a gradient.</remarks>
+    /// <remarks>Only CPU tensors and contiguous int64/int32 labels (floating labels need the core's fraction check),
+    /// checked over their memory by <see cref="ClassIndexLabels.IntegersIn{TLabel}"/>: a label outside [0, C) gives
+    /// null, so the core's composed path names it. Logits on the class axis 1 go to <see cref="SparseLogits"/>, with
+    /// or without a gradient.</remarks>
     public Tensor? SparseLoss(SparseLossKind kind, double parameter, object labelsGiven, Tensor output, int axis, bool meanOverAll)
     {
         if (labelsGiven is not Tensor labels || !Enum.IsDefined(kind)) return null;
         if (output.dtype is not (ScalarType.Float32 or ScalarType.Float64) || output.numel() == 0) return null;
         if (output.device_type != DeviceType.CPU || labels.device_type != DeviceType.CPU) return null;
-        if (labels.dtype is not (ScalarType.Int64 or ScalarType.Int32 or ScalarType.Int16 or ScalarType.Int8 or ScalarType.Byte)) return null;
+        if (labels.dtype is not (ScalarType.Int64 or ScalarType.Int32) || !labels.is_contiguous() || labels.numel() > int.MaxValue) return null;
         bool logits = kind == SparseLossKind.CrossentropyFromLogits;
         if (!logits && torch.is_grad_enabled() && output.requires_grad) return null;
         int rank = (int)output.ndim;
         if (rank < 2 || axis < -rank || axis >= rank) return null;
         if (axis < 0) axis += rank;
         if (labels.ndim != rank - 1 || !Shape(labels).AsSpan().SequenceEqual(Shapes.Without(Shape(output), axis))) return null;
-        if (logits) return SparseLogits(labels, output, axis, meanOverAll);
         if (kind == SparseLossKind.GeneralizedCrossEntropy && !(parameter > 0 && parameter <= 1)) return null;
+        if (!LabelsInRange(labels, output.size(axis))) return null;
+        if (logits) return SparseLogits(labels, output, axis, meanOverAll);
 
         Tensor picked;
-        using (Tensor index = Indices(labels).unsqueeze(axis))
+        Tensor wide = Indices(labels);
+        try
         {
-            try
-            {
-                picked = output.gather(axis, index);
-            }
-            catch (ExternalException)
-            {
-                return null;   // a label outside [0, C): the composed path names it
-            }
+            using Tensor index = wide.unsqueeze(axis);
+            picked = output.gather(axis, index);
+        }
+        finally
+        {
+            if (!ReferenceEquals(wide, labels)) wide.Dispose();   // int32 labels widened for gather
         }
         using (picked)
         {
@@ -188,25 +186,24 @@ public sealed partial class TorchEngine : IFusedWholeTensorLoss<Tensor>, IFusedS
         }
     }
 
-    /// <summary>
-    /// −log_softmax(x)[label] by libtorch's index-target kernel (<c>cross_entropy</c>, as hand-written code calls it),
-    /// the labels checked over their host memory by <see cref="ClassIndexLabels.IntegersIn{TLabel}"/> first: the
-    /// core's check (min, max, a concat and a host read) was four native tensors and a sync per call, 2.3–3.3× the
-    /// hand-written call at (32, 10). Null (the composed path, which names a bad label) for a bad label, another
-    /// class axis than 1, or labels that are not contiguous int64/int32.
-    /// </summary>
-    private static unsafe Tensor? SparseLogits(Tensor labels, Tensor output, int axis, bool mean)
+    /// <summary>Whether every one of the contiguous int64/int32 <paramref name="labels"/> lies in [0,
+    /// <paramref name="classes"/>), read over their CPU memory (one vectorised pass; the core's check is min, max, a
+    /// concat and a host read: four native tensors and a sync per call, 2.3–3.3× the hand-written call at (32,
+    /// 10)).</summary>
+    private static unsafe bool LabelsInRange(Tensor labels, long classes)
     {
-        if (axis != 1 || !labels.is_contiguous() || labels.numel() > int.MaxValue) return null;
-        if (labels.dtype is not (ScalarType.Int64 or ScalarType.Int32)) return null;
-        int classes = (int)Math.Min(output.size(1), int.MaxValue), count = (int)labels.numel();
+        int count = (int)labels.numel(), limit = (int)Math.Min(classes, int.MaxValue);
         fixed (byte* p = labels.bytes)
-        {
-            bool valid = labels.dtype == ScalarType.Int64
-                ? ClassIndexLabels.IntegersIn(new ReadOnlySpan<long>(p, count), classes)
-                : ClassIndexLabels.IntegersIn(new ReadOnlySpan<int>(p, count), classes);
-            if (!valid) return null;
-        }
+            return labels.dtype == ScalarType.Int64
+                ? ClassIndexLabels.IntegersIn(new ReadOnlySpan<long>(p, count), limit)
+                : ClassIndexLabels.IntegersIn(new ReadOnlySpan<int>(p, count), limit);
+    }
+
+    /// <summary>−log_softmax(x)[label] by libtorch's index-target kernel (<c>cross_entropy</c>, as hand-written code
+    /// calls it), for labels already checked. Null (the composed path) for another class axis than 1.</summary>
+    private static Tensor? SparseLogits(Tensor labels, Tensor output, int axis, bool mean)
+    {
+        if (axis != 1) return null;
         nn.Reduction reduction = mean ? nn.Reduction.Mean : nn.Reduction.None;
         if (labels.dtype == ScalarType.Int64) return nn.functional.cross_entropy(output, labels, reduction: reduction);
         using Tensor wide = labels.to_type(ScalarType.Int64);
