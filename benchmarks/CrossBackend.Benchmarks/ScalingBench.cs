@@ -15,10 +15,13 @@ namespace CrossBackend.Benchmarks;
 /// within 1.2× of 2^16) and 5 (the 1 → 2 thread speed-up on both engines).
 /// </summary>
 /// <remarks>
-/// Threads: torch through <c>torch.set_num_threads</c> (set before every call, so runners at different counts can be
-/// interleaved); the channels-last engine through the task scheduler it is called on (its kernels' fork-join takes no
-/// more threads than <see cref="TaskScheduler.Current"/>'s <see cref="TaskScheduler.MaximumConcurrencyLevel"/>). Every numerics call, at any count, goes through the same
-/// one-task hop, so the hop's cost (a few µs) is on both sides of a ratio.
+/// Threads: libtorch's through <c>torch.set_num_threads</c> (once per block of a thread count), and the engines'
+/// managed kernels through the task scheduler they are called on (their fork-join takes no more threads than
+/// <see cref="TaskScheduler.Current"/>'s <see cref="TaskScheduler.MaximumConcurrencyLevel"/>). Both engines' calls go
+/// through that scheduler: without autograd, torch's crossentropy runs the core's managed kernel over the tensors'
+/// memory, so <c>set_num_threads</c> alone left it on two threads (session 30 measured "t1" torch calls at 1.9 CPU
+/// seconds per wall second). Every call, at any count, goes through the same one-task hop, so the hop's cost (a few
+/// µs) is on both sides of a ratio.
 /// </remarks>
 public static class ScalingBench
 {
@@ -53,8 +56,8 @@ public static class ScalingBench
                     TaskScheduler scheduler = new ConcurrentExclusiveSchedulerPair(TaskScheduler.Default, n).ConcurrentScheduler;
                     Action[] runners =
                     [
-                        () => BenchSuite.Forward(() => Losses.CategoricalCrossentropy(d.TorchPred, d.TorchTrue)),
-                        () => BenchSuite.Forward(() => Losses.CategoricalCrossentropy(d.TorchLogits, d.TorchTrue, fromLogits: true)),
+                        () => On(scheduler, () => BenchSuite.Forward(() => Losses.CategoricalCrossentropy(d.TorchPred, d.TorchTrue))),
+                        () => On(scheduler, () => BenchSuite.Forward(() => Losses.CategoricalCrossentropy(d.TorchLogits, d.TorchTrue, fromLogits: true))),
                         () => On(scheduler, () => _ = Losses.CategoricalCrossentropy(d.NumPred, d.NumTrue)[0]),
                         () => On(scheduler, () => _ = Losses.CategoricalCrossentropy(d.NumLogits, d.NumTrue, fromLogits: true)[0]),
                     ];
