@@ -71,6 +71,39 @@ public sealed class CategoricalCrossentropyFusedTests(ITensorEngine engine)
         }
     }
 
+    /// <summary>
+    /// Rows with one non-zero label (one-hot, and single labels not exact in float32) in float32: each loss is bit for
+    /// bit −y·log clip(x / Σx, 1e-7, 1 − 1e-7) with the nearest-float log, computed here independently. Probabilities are
+    /// multiples of 2^−10, so Σx is exact in any order. Enough rows (16384) that a float log which misses the nearest
+    /// float for 0.08 % of arguments (MathF.Log) would be caught.
+    /// </summary>
+    [Test]
+    public void OneLabelRowsAreTheNearestFloatTerm()
+    {
+        const int rows = 16384, classes = 100;
+        var random = new Random(20261204);
+        var y = new double[rows * classes];
+        var p = new double[rows * classes];
+        var expected = new float[rows];
+        float[] values = [1f, 0.3f, 0.7f, 2.5f];
+        for (int r = 0; r < rows; r++)
+        {
+            double sum = 0;
+            for (int c = 0; c < classes; c++) sum += p[r * classes + c] = random.Next(1, 1001) / 1024.0;
+            int k = random.Next(classes);
+            float label = values[r % values.Length];
+            y[r * classes + k] = label;
+            float q = Math.Clamp((float)p[r * classes + k] / (float)sum, 1e-7f, 1f - 1e-7f);
+            expected[r] = -(label * (float)Math.Log(q));
+        }
+        var arguments = new Dictionary<string, object?> { ["reduction"] = Reduction.None };
+        var example = new LossExample("one label", p, [rows, classes], y, null, arguments, []);
+        double[] actual = engine.ToDoubleArray(example.Run(LossRegistry.Get("categorical_crossentropy"), engine, DType.Float32, LossExample.Mode.Compute), out _);
+        int mismatched = Enumerable.Range(0, rows).Count(r => (float)actual[r] != expected[r]);
+        int first = Enumerable.Range(0, rows).FirstOrDefault(r => (float)actual[r] != expected[r], -1);
+        Assert.That(mismatched, Is.Zero, first < 0 ? "" : $"row {first}: {(float)actual[first]:R}, expected {expected[first]:R}");
+    }
+
     private static void Labels(Random random, string kind, Span<double> row, int r)
     {
         row.Clear();
