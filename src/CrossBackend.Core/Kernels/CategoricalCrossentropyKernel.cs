@@ -127,16 +127,6 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
         return BitOperations.PopCount(bits) == 1 ? at + BitOperations.TrailingZeroCount(bits) : -1;
     }
 
-    /// <summary>Adds 1 to <paramref name="nonZero"/> and puts the element's index in <paramref name="at"/> in every lane
-    /// where the label vector <paramref name="labels"/> is not zero (NaN included).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Count(Vector<T> labels, ref Vector<T> nonZero, ref Vector<T> at, Vector<T> index)
-    {
-        Vector<T> mask = ~Vector.Equals(labels, Vector<T>.Zero);
-        nonZero += mask & Vector<T>.One;
-        at = Vector.ConditionalSelect(mask, index, at);
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static ulong MostSignificantBits(Vector<T> mask) => Vector<byte>.Count switch
     {
@@ -156,43 +146,46 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
         bool hasTail = full != classes;
         Vector<T> tailMask = hasTail ? TailMask(classes) : Vector<T>.Zero;
 
-        // The row sum, and in the same sweep (branch-free) how many labels are non-zero and where the last one is:
-        // a branch per label vector on "all zero?" mispredicts about once per one-hot row (the label's vector is at
-        // a random place).
-        Vector<T> s0 = Vector<T>.Zero, s1 = Vector<T>.Zero;
-        Vector<T> nonZero = Vector<T>.Zero, at = Vector<T>.Zero, index = Vector<T>.Indices, step = new(T.CreateTruncating(W));
+        // The row sum, and in the same sweep (branch-free) a code of the non-zero labels: each adds C + its index, so a
+        // row with exactly one has C ≤ code < 2C and the index is code − C (none: 0; two or more: ≥ 2C + 1; exact in
+        // T for C ≤ 2^19). A branch per label vector on "all zero?" mispredicted about once per one-hot row (the
+        // label's vector lies at a random place).
+        Vector<T> s0 = Vector<T>.Zero, s1 = Vector<T>.Zero, code = Vector<T>.Zero;
+        Vector<T> key = Vector<T>.Indices + new Vector<T>(T.CreateTruncating(classes)), step = new(T.CreateTruncating(W));
         int i = 0;
         for (; i + 2 * W <= full; i += 2 * W)
         {
             s0 += Vector.Load(x + i);
             s1 += Vector.Load(x + i + W);
-            Count(Vector.Load(y + i), ref nonZero, ref at, index);
-            index += step;
-            Count(Vector.Load(y + i + W), ref nonZero, ref at, index);
-            index += step;
+            code += Vector.AndNot(key, Vector.Equals(Vector.Load(y + i), Vector<T>.Zero));
+            key += step;
+            code += Vector.AndNot(key, Vector.Equals(Vector.Load(y + i + W), Vector<T>.Zero));
+            key += step;
         }
         if (i < full)
         {
             s0 += Vector.Load(x + i);
-            Count(Vector.Load(y + i), ref nonZero, ref at, index);
+            code += Vector.AndNot(key, Vector.Equals(Vector.Load(y + i), Vector<T>.Zero));
         }
         if (hasTail)
         {
             s1 += Vector.ConditionalSelect(tailMask, Vector.Load(x + last), Vector<T>.Zero);
-            Count(Vector.ConditionalSelect(tailMask, Vector.Load(y + last), Vector<T>.Zero), ref nonZero, ref at, Vector<T>.Indices + new Vector<T>(T.CreateTruncating(last)));
+            Vector<T> tailKey = Vector<T>.Indices + new Vector<T>(T.CreateTruncating(last + classes));
+            code += Vector.AndNot(tailKey, Vector.Equals(Vector.ConditionalSelect(tailMask, Vector.Load(y + last), Vector<T>.Zero), Vector<T>.Zero));
         }
         T sum = Vector.Sum(s0 + s1);
 
         // A non-finite or zero row sum: NaN/∞ reach every element (or 0/0); compute the row exactly as written.
         if (!T.IsFinite(sum) || sum == T.Zero) return ScalarProbabilities(x, y, classes, 1, sum, true, epsilon, upper);
 
-        if (Vector.Sum(nonZero) == T.One && classes <= 1 << 24)   // (indices exact in float32)
+        T total = Vector.Sum(code), width = T.CreateTruncating(classes);
+        if (total >= width && total < width + width && classes <= 1 << 19)
         {
             // One non-zero label (one-hot rows): the loss is that one term, −(0 + y·log p), bit for bit the vector
             // path's sum (whose other lanes are ±0). In float32 the one log is taken as a scalar, a fraction of the
             // cost of a vector of them: both are the nearest float ((float)Math.Log; VectorLog's check over every
             // positive float). A float64 vector log is the library's, whose lanes a scalar call need not match.
-            int k = int.CreateTruncating(Vector.Sum(at));
+            int k = int.CreateTruncating(total - width);
             T label = y[k];
             if (wantArgMax && label > T.Zero) argMax = k;
             T p = T.Min(T.Max(x[k] / sum, epsilon), upper);
