@@ -131,9 +131,10 @@ public sealed partial class TorchEngine : IFusedWholeTensorLoss<Tensor>, IFusedS
 
     /// <inheritdoc/>
     /// <remarks>Only CPU tensors and contiguous int64/int32 labels (floating labels need the core's fraction check),
-    /// checked over their memory by <see cref="ClassIndexLabels.IntegersIn{TLabel}"/>: a label outside [0, C) gives
-    /// null, so the core's composed path names it. Logits on the class axis 1 go to <see cref="SparseLogits"/>, with
-    /// or without a gradient.</remarks>
+    /// checked over their memory by <see cref="ClassIndexLabels"/>: a label outside [0, C) gives null, so the core's
+    /// composed path names it. Crossentropy without a gradient over a dense prediction with classes on the last axis
+    /// runs the core's kernel over the tensors' memory (<see cref="HostSparseCrossentropy"/>); otherwise logits
+    /// on the class axis 1 go to <see cref="SparseLogits"/>, and the rest through <c>gather</c>.</remarks>
     public Tensor? SparseLoss(SparseLossKind kind, double parameter, object labelsGiven, Tensor output, int axis, bool meanOverAll)
     {
         if (labelsGiven is not Tensor labels || !Enum.IsDefined(kind)) return null;
@@ -147,6 +148,13 @@ public sealed partial class TorchEngine : IFusedWholeTensorLoss<Tensor>, IFusedS
         if (axis < 0) axis += rank;
         if (labels.ndim != rank - 1 || !Shape(labels).AsSpan().SequenceEqual(Shapes.Without(Shape(output), axis))) return null;
         if (kind == SparseLossKind.GeneralizedCrossEntropy && !(parameter > 0 && parameter <= 1)) return null;
+        // Classes along the last axis only: a channels-first class axis (segmentation's (B, C, H, W)) would be read
+        // strided, element by element, where libtorch's kernels read whole planes.
+        if (kind != SparseLossKind.GeneralizedCrossEntropy && !(torch.is_grad_enabled() && output.requires_grad)
+            && axis == rank - 1 && output.is_contiguous() && output.numel() <= int.MaxValue)
+            return output.dtype == ScalarType.Float32
+                ? HostSparseCrossentropy<float>(labels, output, axis, logits, meanOverAll)
+                : HostSparseCrossentropy<double>(labels, output, axis, logits, meanOverAll);
         if (!LabelsInRange(labels, output.size(axis))) return null;
         if (logits) return SparseLogits(labels, output, axis, meanOverAll);
 
@@ -183,6 +191,59 @@ public sealed partial class TorchEngine : IFusedWholeTensorLoss<Tensor>, IFusedS
                 default:
                     return null;
             }
+        }
+    }
+
+    /// <summary>
+    /// The sparse crossentropy per row along <paramref name="axis"/> (or their mean, a 0-d tensor) by the core's
+    /// <see cref="SparseCategoricalCrossentropyKernel{T}"/> over the prediction's memory, the labels checked and
+    /// converted in one pass into a pooled buffer (<see cref="ClassIndexLabels.TryConvert{TLabel, T}"/>); null for a
+    /// label outside [0, C). The same kernel as the channels-last engine's, so both engines give the same bits, and
+    /// libtorch's log (not always the nearest float) is not used. One native tensor, the result.
+    /// </summary>
+    private static unsafe Tensor? HostSparseCrossentropy<T>(Tensor labels, Tensor output, int axis, bool fromLogits, bool mean)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        long[] shape = Shape(output);
+        var layout = RowLayout.Around(shape, axis);
+        int rows = layout.Rows, count = (int)output.numel();
+        T epsilon = T.CreateChecked(Epsilon), upper = T.One - epsilon;   // in T, as Keras computes them
+        T[] indices = System.Buffers.ArrayPool<T>.Shared.Rent(Math.Max(1, rows));
+        try
+        {
+            fixed (byte* l = labels.bytes)
+            {
+                bool valid = labels.dtype == ScalarType.Int64
+                    ? ClassIndexLabels.TryConvert(new ReadOnlySpan<long>(l, rows), indices.AsSpan(0, rows), layout.Classes)
+                    : ClassIndexLabels.TryConvert(new ReadOnlySpan<int>(l, rows), indices.AsSpan(0, rows), layout.Classes);
+                if (!valid) return null;
+            }
+            fixed (byte* x = output.bytes)
+            {
+                var predictions = new ReadOnlySpan<T>(x, count);
+                if (!mean)
+                {
+                    Tensor result = torch.empty(Shapes.Without(shape, axis), output.dtype);
+                    fixed (byte* r = result.bytes)
+                        SparseCategoricalCrossentropyKernel<T>.Run(indices.AsSpan(0, rows), predictions, new Span<T>(r, rows), layout, fromLogits, epsilon, upper);
+                    return result;
+                }
+                T[] losses = System.Buffers.ArrayPool<T>.Shared.Rent(rows);
+                try
+                {
+                    SparseCategoricalCrossentropyKernel<T>.Run(indices.AsSpan(0, rows), predictions, losses.AsSpan(0, rows), layout, fromLogits, epsilon, upper);
+                    T value = RowLossMean.Of<T>(losses.AsSpan(0, rows));
+                    return typeof(T) == typeof(float) ? torch.tensor(float.CreateTruncating(value)) : torch.tensor(double.CreateTruncating(value));
+                }
+                finally
+                {
+                    System.Buffers.ArrayPool<T>.Shared.Return(losses);
+                }
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<T>.Shared.Return(indices);
         }
     }
 

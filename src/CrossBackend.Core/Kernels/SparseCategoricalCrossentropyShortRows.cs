@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
-namespace CrossBackend.Backends.Numerics;
+namespace CrossBackend;
 
 /// <summary>
 /// Sparse categorical crossentropy from logits for contiguous short float32 rows (a channels-last segmentation map's

@@ -1,10 +1,12 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
-namespace CrossBackend.Backends.Numerics;
+namespace CrossBackend;
 
 /// <summary>
-/// Sparse categorical crossentropy, one row per (outer, inner) position, rows in parallel. A contiguous row of at
+/// Sparse categorical crossentropy, one row per (outer, inner) position, rows in parallel; run by both first-party
+/// engines over dense memory (the channels-last engine's arrays; a contiguous CPU torch tensor without autograd whose
+/// classes lie on its last axis), the labels already checked and converted to T. A contiguous row of at
 /// least one vector's width runs a hand-written <see cref="Vector{T}"/> loop (no per-row library calls: at 10–100
 /// classes their fixed cost was most of the time): from logits, one sweep from memory for the maximum and one from L1
 /// for Σ exp(x − max) (float32 exp by <see cref="RowMath{T}.ExpFloat"/>); from probabilities, one sweep for Σx.
