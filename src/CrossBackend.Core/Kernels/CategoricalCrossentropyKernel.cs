@@ -147,9 +147,10 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
         Vector<T> tailMask = hasTail ? TailMask(classes) : Vector<T>.Zero;
 
         // The row sum, and in the same sweep (branch-free) a code of the non-zero labels: each adds C + its index, so a
-        // row with exactly one has C ≤ code < 2C and the index is code − C (none: 0; two or more: ≥ 2C + 1; exact in
-        // T for C ≤ 2^19). A branch per label vector on "all zero?" mispredicted about once per one-hot row (the
-        // label's vector lies at a random place).
+        // row with exactly one has C ≤ code < 2C and the index is code − C (none: 0; two: 2C + i + j, exact in float32
+        // for C ≤ 2^19; three or more: ≥ 3C, and float32's rounding of so few, so large terms stays far above 2C). A
+        // branch per label vector on "all zero?" mispredicted about once per one-hot row (the label's vector lies at a
+        // random place).
         Vector<T> s0 = Vector<T>.Zero, s1 = Vector<T>.Zero, code = Vector<T>.Zero;
         Vector<T> key = Vector<T>.Indices + new Vector<T>(T.CreateTruncating(classes)), step = new(T.CreateTruncating(W));
         int i = 0;
