@@ -84,20 +84,57 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
             LogitsRows<TWeights>(y, x, loss, layout, weights, first, end);
             return;
         }
+        ProbabilitiesRows<TWeights>(y, x, loss, layout, weights, first, end);
+    }
+
+    /// <summary>
+    /// Rows from probabilities, a block at a time: each row's loss (<see cref="FromProbabilities{TWeights}"/>), except
+    /// that a row with one non-zero label leaves its clipped probability and label, and the block's pending logs are
+    /// taken together, a vector at a time. One scalar log per row sat on each row's dependency chain (sum → divide →
+    /// log) and cost 8.6 of its 23 ns in cache; the vector log gives the same bits (the nearest float in float32; in
+    /// float64 the very lanes a one-lane call would use).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static void ProbabilitiesRows<TWeights>(T* y, T* x, T* loss, RowLayout layout, T[]? weights, int first, int end)
+        where TWeights : struct, IMode
+    {
         bool weighted = typeof(TWeights) == typeof(Weighted);
         int classes = layout.Classes;
         T[]? rowBuffer = StridedRowBuffer(layout, out T* xRow, out T* yRow);
-        for (int r = first; r < end; r++)
+        T* probability = stackalloc T[Block];
+        T* label = stackalloc T[Block];
+        T* value = stackalloc T[Block];
+        int* argMaxes = stackalloc int[Block];
+        T* logs = stackalloc T[W];
+        for (int r0 = first; r0 < end; r0 += Block)
         {
-            RowOf(x, y, layout, r, xRow, yRow, out T* xs, out T* ys);
-            int argMax = -1;
-            T value = FromProbabilities<TWeights>(xs, ys, classes, ref argMax);
-            if (weighted)
+            int n = Math.Min(Block, end - r0), pending = 0;
+            for (int j = 0; j < n; j++)
             {
-                if (argMax < 0) argMax = RowArgMax<T>.FirstMax(ys, classes);
-                value *= weights![argMax];
+                RowOf(x, y, layout, r0 + j, xRow, yRow, out T* xs, out T* ys);
+                int argMax = -1;
+                // A finished row leaves label 0 (a pending row's label is its one non-zero label) and probability 1,
+                // whose log is not used.
+                probability[j] = T.One;
+                label[j] = T.Zero;
+                value[j] = FromProbabilities<TWeights>(xs, ys, classes, ref argMax, probability + j, label + j);
+                if (label[j] != T.Zero) pending++;
+                if (weighted) argMaxes[j] = argMax >= 0 ? argMax : RowArgMax<T>.FirstMax(ys, classes);
             }
-            loss[r] = value;
+            int v = pending == 0 ? n : 0;   // soft labels: no row pending, no log to take
+            for (; v + W <= n; v += W) Log(Vector.Load(probability + v)).Store(probability + v);
+            if (v < n)
+            {
+                // The last lanes padded with 1, so every lane is in the vector log's normal range.
+                Vector<T> tail = Vector.ConditionalSelect(Vector.LessThan(Vector<T>.Indices, new Vector<T>(T.CreateTruncating(n - v))), Vector.Load(probability + v), Vector<T>.One);
+                Log(tail).Store(logs);
+                for (int j = v; j < n; j++) probability[j] = logs[j - v];
+            }
+            for (int j = 0; j < n; j++)
+            {
+                T result = label[j] == T.Zero ? value[j] : -(T.Zero + label[j] * probability[j]);
+                loss[r0 + j] = weighted ? result * weights![argMaxes[j]] : result;
+            }
         }
         GC.KeepAlive(rowBuffer);
     }
@@ -135,8 +172,11 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
         _ => mask.AsVector512().ExtractMostSignificantBits(),
     };
 
+    /// <summary>One row's loss; for a row with exactly one non-zero label, instead, its clipped probability and label
+    /// in <paramref name="pending"/> and <paramref name="pendingLabel"/> (the caller takes the log), the return value
+    /// then unused.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
-    private static T FromProbabilities<TWeights>(T* x, T* y, int classes, ref int argMax) where TWeights : struct, IMode
+    private static T FromProbabilities<TWeights>(T* x, T* y, int classes, ref int argMax, T* pending, T* pendingLabel) where TWeights : struct, IMode
     {
         bool wantArgMax = typeof(TWeights) == typeof(Weighted);
         T epsilon = T.CreateChecked(1e-7), upper = T.One - epsilon;   // bounds in T, as Keras/TF compute them
@@ -183,15 +223,13 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
         if (total >= width && total < width + width && classes <= 1 << 19)
         {
             // One non-zero label (one-hot rows): the loss is that one term, −(0 + y·log p), bit for bit the vector
-            // path's sum (whose other lanes are ±0). In float32 the one log is taken as a scalar, a fraction of the
-            // cost of a vector of them: both are the nearest float ((float)Math.Log; VectorLog's check over every
-            // positive float). A float64 vector log is the library's, whose lanes a scalar call need not match.
+            // path's sum (whose other lanes are ±0); the caller takes the log with other rows'.
             int k = int.CreateTruncating(total - width);
             T label = y[k];
             if (wantArgMax && label > T.Zero) argMax = k;
-            T p = T.Min(T.Max(x[k] / sum, epsilon), upper);
-            T log = typeof(T) == typeof(float) ? RowMath<T>.Log(p) : Log(new Vector<T>(p))[0];
-            return -(T.Zero + label * log);
+            *pending = T.Min(T.Max(x[k] / sum, epsilon), upper);
+            *pendingLabel = label;
+            return T.Zero;
         }
 
         var s = new Vector<T>(sum);
