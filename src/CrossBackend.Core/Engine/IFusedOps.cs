@@ -1,8 +1,9 @@
 namespace CrossBackend;
 
 /// <summary>
-/// Optional fused crossentropy kernels an engine may offer beside its general ops (today's SIMD kernel on the
-/// channels-last engine, libtorch's <c>cross_entropy</c> on TorchSharp). The losses composed from
+/// Optional fused crossentropy kernels an engine may offer beside its general ops (today the core's SIMD kernels over
+/// dense memory on the channels-last engine, and on TorchSharp without autograd; libtorch's <c>cross_entropy</c> and
+/// in-place chains on TorchSharp otherwise). The losses composed from
 /// <see cref="ITensorOps{TTensor}"/> define the semantics; a fused kernel must give the same numbers within the
 /// dtype's tolerance (the fused-vs-composed tests hold it to that). Return null to decline a case, and the core falls
 /// back to the composed path.
