@@ -59,7 +59,7 @@ public sealed partial class TorchEngine : IFusedCircleLoss<Tensor>
         using (Tensor negativeLse = distances.logsumexp(1)) x.add_(negativeLse);
 
         Tensor loss;
-        using (x) loss = nn.functional.softplus(x, 1, similarities.dtype == ScalarType.Float64 ? 40 : 20);
+        using (x) loss = KeptScalarSoftplus.Apply(x, 1, similarities.dtype == ScalarType.Float64 ? 40 : 20);
         Tensor total = loss.sum();
         if (!double.IsFinite(total.ToDouble()))   // every entry finite (or a sum past the range: declined too)
         {

@@ -1,3 +1,4 @@
+using CrossBackend.Backends.Torch;
 using CrossBackend.Keras;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -19,7 +20,7 @@ internal static class TorchActivation
         KerasActivationKind.Elu => F.elu(x, a.Alpha),
         KerasActivationKind.Selu => F.selu(x, false),
         // PyTorch's softplus returns x beyond threshold 20, where log1p(e^x) − x < 2.1e-9: below float32 resolution.
-        KerasActivationKind.Softplus => F.softplus(x, 1, 20),
+        KerasActivationKind.Softplus => KeptScalarSoftplus.Apply(x, 1, 20),
         KerasActivationKind.Softsign => F.softsign(x, false),
         KerasActivationKind.Swish => F.silu(x, false),
         KerasActivationKind.Exponential => x.exp(),
