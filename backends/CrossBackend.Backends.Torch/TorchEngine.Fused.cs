@@ -102,23 +102,40 @@ public sealed partial class TorchEngine
         // `bytes` is a view of the (contiguous, CPU) data from the storage offset on: no native tensor, no copy.
         fixed (byte* x = output.bytes, y = target.bytes)
         {
-            if (!mean)
+            nint xp = (nint)x, yp = (nint)y;
+            return PerRowOrMean<T>(Shapes.Without(shape, dim), layout.Rows, output.dtype, mean, losses =>
             {
-                Tensor result = torch.empty(shape.Where((_, d) => d != dim).ToArray(), output.dtype);
-                fixed (byte* r = result.bytes) CategoricalCrossentropyKernel<T>.Run((T*)y, (T*)x, (T*)r, layout, fromLogits, weights);
-                return result;
-            }
-            T[] pooled = System.Buffers.ArrayPool<T>.Shared.Rent(layout.Rows);
-            try
-            {
-                fixed (T* r = pooled) CategoricalCrossentropyKernel<T>.Run((T*)y, (T*)x, r, layout, fromLogits, weights);
-                T value = RowLossMean.Of<T>(pooled.AsSpan(0, layout.Rows));
-                return typeof(T) == typeof(float) ? torch.tensor(float.CreateTruncating(value)) : torch.tensor(double.CreateTruncating(value));
-            }
-            finally
-            {
-                System.Buffers.ArrayPool<T>.Shared.Return(pooled);
-            }
+                fixed (T* r = losses) CategoricalCrossentropyKernel<T>.Run((T*)yp, (T*)xp, r, layout, fromLogits, weights);
+            });
+        }
+    }
+
+    /// <summary>A kernel that writes one loss per row into <paramref name="losses"/>.</summary>
+    private delegate void RowLosses<T>(Span<T> losses);
+
+    /// <summary>The per-row losses <paramref name="kernel"/> writes, as a fresh tensor of <paramref name="perRowShape"/>
+    /// (written straight into its memory), or with <paramref name="mean"/> their mean as a 0-d tensor, the rows then in
+    /// a pooled buffer and averaged managed (<see cref="RowLossMean"/>, as the channels-last engine averages them):
+    /// one native tensor either way.</summary>
+    private static unsafe Tensor PerRowOrMean<T>(long[] perRowShape, int rows, ScalarType dtype, bool mean, RowLosses<T> kernel)
+        where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
+    {
+        if (!mean)
+        {
+            Tensor result = torch.empty(perRowShape, dtype);
+            fixed (byte* r = result.bytes) kernel(new Span<T>(r, rows));
+            return result;
+        }
+        T[] pooled = System.Buffers.ArrayPool<T>.Shared.Rent(rows);
+        try
+        {
+            kernel(pooled.AsSpan(0, rows));
+            T value = RowLossMean.Of<T>(pooled.AsSpan(0, rows));
+            return typeof(T) == typeof(float) ? torch.tensor(float.CreateTruncating(value)) : torch.tensor(double.CreateTruncating(value));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<T>.Shared.Return(pooled);
         }
     }
 

@@ -142,7 +142,8 @@ public sealed partial class TorchEngine : IFusedWholeTensorLoss<Tensor>, IFusedS
         if (output.device_type != DeviceType.CPU || labels.device_type != DeviceType.CPU) return null;
         if (labels.dtype is not (ScalarType.Int64 or ScalarType.Int32) || !labels.is_contiguous() || labels.numel() > int.MaxValue) return null;
         bool logits = kind == SparseLossKind.CrossentropyFromLogits;
-        if (!logits && torch.is_grad_enabled() && output.requires_grad) return null;
+        bool grad = torch.is_grad_enabled() && output.requires_grad;
+        if (!logits && grad) return null;
         int rank = (int)output.ndim;
         if (rank < 2 || axis < -rank || axis >= rank) return null;
         if (axis < 0) axis += rank;
@@ -150,7 +151,7 @@ public sealed partial class TorchEngine : IFusedWholeTensorLoss<Tensor>, IFusedS
         if (kind == SparseLossKind.GeneralizedCrossEntropy && !(parameter > 0 && parameter <= 1)) return null;
         // Classes along the last axis only: a channels-first class axis (segmentation's (B, C, H, W)) would be read
         // strided, element by element, where libtorch's kernels read whole planes.
-        if (kind != SparseLossKind.GeneralizedCrossEntropy && !(torch.is_grad_enabled() && output.requires_grad)
+        if (kind != SparseLossKind.GeneralizedCrossEntropy && !grad
             && axis == rank - 1 && output.is_contiguous() && output.numel() <= int.MaxValue)
             return output.dtype == ScalarType.Float32
                 ? HostSparseCrossentropy<float>(labels, output, axis, logits, meanOverAll)
@@ -220,25 +221,9 @@ public sealed partial class TorchEngine : IFusedWholeTensorLoss<Tensor>, IFusedS
             }
             fixed (byte* x = output.bytes)
             {
-                var predictions = new ReadOnlySpan<T>(x, count);
-                if (!mean)
-                {
-                    Tensor result = torch.empty(Shapes.Without(shape, axis), output.dtype);
-                    fixed (byte* r = result.bytes)
-                        SparseCategoricalCrossentropyKernel<T>.Run(indices.AsSpan(0, rows), predictions, new Span<T>(r, rows), layout, fromLogits, epsilon, upper);
-                    return result;
-                }
-                T[] losses = System.Buffers.ArrayPool<T>.Shared.Rent(rows);
-                try
-                {
-                    SparseCategoricalCrossentropyKernel<T>.Run(indices.AsSpan(0, rows), predictions, losses.AsSpan(0, rows), layout, fromLogits, epsilon, upper);
-                    T value = RowLossMean.Of<T>(losses.AsSpan(0, rows));
-                    return typeof(T) == typeof(float) ? torch.tensor(float.CreateTruncating(value)) : torch.tensor(double.CreateTruncating(value));
-                }
-                finally
-                {
-                    System.Buffers.ArrayPool<T>.Shared.Return(losses);
-                }
+                nint xp = (nint)x;
+                return PerRowOrMean<T>(Shapes.Without(shape, axis), rows, output.dtype, mean, losses =>
+                    SparseCategoricalCrossentropyKernel<T>.Run(indices.AsSpan(0, rows), new ReadOnlySpan<T>((T*)xp, count), losses, layout, fromLogits, epsilon, upper));
             }
         }
         finally

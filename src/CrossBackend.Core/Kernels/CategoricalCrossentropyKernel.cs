@@ -105,7 +105,6 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
         T* label = stackalloc T[Block];
         T* value = stackalloc T[Block];
         int* argMaxes = stackalloc int[Block];
-        T* logs = stackalloc T[W];
         for (int r0 = first; r0 < end; r0 += Block)
         {
             int n = Math.Min(Block, end - r0), pending = 0;
@@ -127,7 +126,7 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
             {
                 // The last lanes padded with 1, so every lane is in the vector log's normal range.
                 Vector<T> tail = Vector.ConditionalSelect(Vector.LessThan(Vector<T>.Indices, new Vector<T>(T.CreateTruncating(n - v))), Vector.Load(probability + v), Vector<T>.One);
-                Log(tail).Store(logs);
+                Vector<T> logs = Log(tail);
                 for (int j = v; j < n; j++) probability[j] = logs[j - v];
             }
             for (int j = 0; j < n; j++)
