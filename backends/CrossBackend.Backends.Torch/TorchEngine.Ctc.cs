@@ -28,7 +28,8 @@ public sealed partial class TorchEngine : IFusedCtc<Tensor>
         for (int b = 0; b < batch; b++) labels[b].CopyTo(padded, b * width);
         using Tensor targets = torch.tensor(padded, [batch, width], ScalarType.Int64, logits.device);
         using Tensor targetLengths = torch.tensor(labels.Select(sequence => (long)sequence.Length).ToArray(), ScalarType.Int64, logits.device);
-        using Tensor inputLengths = torch.full([batch], time, ScalarType.Int64, logits.device);
+        using Scalar steps = time.ToScalar();
+        using Tensor inputLengths = torch.full([batch], steps, ScalarType.Int64, logits.device);
         using Tensor logProbs = logits.log_softmax(classAxis);
         using Tensor timeMajor = classAxis == 2 ? logProbs.permute(1, 0, 2) : logProbs.permute(2, 0, 1);
         return nn.functional.ctc_loss(timeMajor, targets, inputLengths, targetLengths, blank: 0,

@@ -21,13 +21,13 @@ public sealed partial class TorchEngine : IFusedDiceRatio<Tensor>
         using (Tensor products = p.mul(y)) numerator = products.sum(dims);
         using Tensor denominator = squares ? SumOfSquares(p, dims) : p.sum(dims);
         using Scalar one = 1.0.ToScalar(), two = 2.0.ToScalar(), eps = epsilon.ToScalar();
-        using (Tensor truth = squares ? SumOfSquares(y, dims) : y.sum(dims)) denominator.add_(truth, one).add_(eps);
+        using (Tensor truth = squares ? SumOfSquares(y, dims) : y.sum(dims)) denominator.add_(truth, one).add_(eps, HeldScalars.One);
         return numerator.mul_(two).div_(denominator);
     }
 
     private static Tensor SumOfSquares(Tensor x, long[] dims)
     {
-        using Tensor squares = x.square();
+        using Tensor squares = x.pow(HeldScalars.Two);
         return squares.sum(dims);
     }
 }

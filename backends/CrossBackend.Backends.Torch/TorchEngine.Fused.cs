@@ -9,7 +9,8 @@ namespace CrossBackend.Backends.Torch;
 /// </summary>
 public sealed partial class TorchEngine
 {
-    private const double Epsilon = 1e-7;
+    /// <summary>Keras's ε (<c>backend.epsilon()</c>), the probability clip.</summary>
+    internal const double Epsilon = 1e-7;
 
     /// <summary>Up to this many elements the single-call <c>cross_entropy</c> beats log_softmax·y (measured: 0.7× at
     /// (32, 10)); above it the in-place formulation wins (cross_entropy is 1.6× slower at (65536, 100)).</summary>
@@ -47,11 +48,11 @@ public sealed partial class TorchEngine
         else
         {
             Tensor normalised = output / output.sum(axis, keepdim: true);
-            if (!grad) weighted = normalised.clamp_(Epsilon, 1.0 - Epsilon).log_().mul_(target);
+            if (!grad) weighted = normalised.clamp_(HeldScalars.Epsilon, HeldScalars.OneMinusEpsilon).log_().mul_(target);
             else
             {
                 // clamp saves its input and log saves its input; log's own output is free to reuse.
-                Tensor logProb = normalised.clamp(Epsilon, 1.0 - Epsilon).log();
+                Tensor logProb = normalised.clamp(HeldScalars.Epsilon, HeldScalars.OneMinusEpsilon).log();
                 weighted = target.requires_grad ? target * logProb : logProb.mul_(target);
             }
         }

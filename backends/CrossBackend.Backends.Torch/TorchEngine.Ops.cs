@@ -94,7 +94,11 @@ public sealed partial class TorchEngine
     };
 
     /// <inheritdoc/>
-    public override Tensor Full(long[] shape, double value, DType dtype) => torch.full(shape, value, ToScalarType(dtype));
+    public override Tensor Full(long[] shape, double value, DType dtype)
+    {
+        using Scalar fill = value.ToScalar();
+        return torch.full(shape, fill, ToScalarType(dtype));
+    }
 
     /// <inheritdoc/>
     public override Tensor FromValues(double[] values, long[] shape, DType dtype) =>
@@ -112,7 +116,7 @@ public sealed partial class TorchEngine
     {
         UnaryOp.Negate => x.neg(),
         UnaryOp.Abs => x.abs(),
-        UnaryOp.Square => x.square(),
+        UnaryOp.Square => x.pow(HeldScalars.Two),
         UnaryOp.Sqrt => x.sqrt(),
         UnaryOp.Exp => x.exp(),
         UnaryOp.Log => x.log(),
@@ -122,7 +126,7 @@ public sealed partial class TorchEngine
         UnaryOp.Sigmoid => x.sigmoid(),
         UnaryOp.Tanh => x.tanh(),
         // max(x, 0) + log1p(exp(−|x|)): exact everywhere (libtorch's softplus returns x itself above 20, 2e-9 off).
-        UnaryOp.Softplus => x.clamp_min(0) + x.abs().neg().exp().log1p(),
+        UnaryOp.Softplus => x.clamp_min(HeldScalars.Zero).add_(x.abs().neg().exp().log1p(), HeldScalars.One),
         UnaryOp.Floor => x.floor(),
         UnaryOp.Round => x.round(),
         UnaryOp.Reciprocal => x.reciprocal(),
@@ -197,11 +201,15 @@ public sealed partial class TorchEngine
 
     /// <inheritdoc/>
     public override Tensor Where(Tensor condition, Tensor a, Tensor b) =>
-        torch.where(condition.dtype == ScalarType.Bool ? condition : condition.ne(0), a, b);
+        torch.where(condition.dtype == ScalarType.Bool ? condition : condition.ne(HeldScalars.Zero), a, b);
 
     /// <inheritdoc/>
     /// <remarks>libtorch rounds the scalar bounds to the tensor's dtype, as Keras does.</remarks>
-    public override Tensor Clip(Tensor x, double min, double max) => x.clamp(min, max);
+    public override Tensor Clip(Tensor x, double min, double max)
+    {
+        using Scalar low = min.ToScalar(), high = max.ToScalar();
+        return x.clamp(low, high);
+    }
 
     /// <inheritdoc/>
     public override Tensor Reduce(ReduceOp op, Tensor x, int[]? axes, bool keepDims)
@@ -286,7 +294,8 @@ public sealed partial class TorchEngine
     /// <c>tf.one_hot</c>) instead of libtorch's error.</remarks>
     public override Tensor OneHot(Tensor indices, int classes, int axis, DType dtype)
     {
-        Tensor hot = Indices(indices).unsqueeze(-1).eq(torch.arange(classes, dtype: ScalarType.Int64, device: indices.device));
+        using Scalar stop = classes.ToScalar();
+        Tensor hot = Indices(indices).unsqueeze(-1).eq(torch.arange(HeldScalars.Zero, stop, HeldScalars.One, ScalarType.Int64, indices.device));
         int rank = (int)indices.ndim + 1;
         int destination = axis < 0 ? axis + rank : axis;
         Tensor cast = hot.to_type(ToScalarType(dtype));

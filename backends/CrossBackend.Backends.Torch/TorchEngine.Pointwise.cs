@@ -48,23 +48,24 @@ public sealed partial class TorchEngine
             case PointwiseLossKind.Poisson:
                 // Not poisson_nll_loss: TorchSharp's P/Invoke passes its eps as a float where the native function takes
                 // a double, so libtorch does not see ε (p = y = 0 gives NaN, where p − y·log(p + ε) is 0).
-                perElement = output.add(Epsilon).log_().mul_(target).neg_().add_(output);
+                perElement = output.add(HeldScalars.Epsilon, HeldScalars.One).log_().mul_(target).neg_().add_(output, HeldScalars.One);
                 break;
             case PointwiseLossKind.SquaredLogarithmicError:
                 // Keras's log(max(x, ε) + 1) (not log1p): the composed path's rounding.
-                perElement = output.clamp_min(Epsilon).add_(1).log_().sub_(target.clamp_min(Epsilon).add_(1).log_()).pow_(2);
+                perElement = output.clamp_min(HeldScalars.Epsilon).add_(HeldScalars.One, HeldScalars.One).log_()
+                    .sub_(target.clamp_min(HeldScalars.Epsilon).add_(HeldScalars.One, HeldScalars.One).log_()).pow_(HeldScalars.Two);
                 break;
             case PointwiseLossKind.AbsolutePercentageError:
             {
-                Tensor mean = Mean(target.sub(output).div_(target.abs().clamp_min_(Epsilon)).abs_(), axis, meanOverAll);
-                return mean.mul_(100);
+                Tensor mean = Mean(target.sub(output).div_(target.abs().clamp_min_(HeldScalars.Epsilon)).abs_(), axis, meanOverAll);
+                return mean.mul_(HeldScalars.Hundred);
             }
             case PointwiseLossKind.LogCosh:
             {
                 // |e| + log1p(exp(−2|e|)) − log 2, the constant taken off the mean.
                 Tensor absolute = output.sub(target).abs_();
-                Tensor mean = Mean(absolute.mul(-2).exp_().log1p_().add_(absolute), axis, meanOverAll);
-                return mean.sub_(Math.Log(2));
+                Tensor mean = Mean(absolute.mul(HeldScalars.MinusTwo).exp_().log1p_().add_(absolute, HeldScalars.One), axis, meanOverAll);
+                return mean.sub_(HeldScalars.Log2);
             }
             default:
                 return null;

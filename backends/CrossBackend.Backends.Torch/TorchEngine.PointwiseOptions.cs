@@ -57,8 +57,12 @@ public sealed partial class TorchEngine
     }
 
     /// <summary>y·(1 − ls) + ls·<paramref name="share"/>, or y itself without smoothing (then not to be disposed).</summary>
-    private static Tensor Smoothed(Tensor target, double smoothing, double share) =>
-        smoothing > 0 ? target.mul(1 - smoothing).add_(smoothing * share) : target;
+    private static Tensor Smoothed(Tensor target, double smoothing, double share)
+    {
+        if (!(smoothing > 0)) return target;
+        using Scalar kept = (1 - smoothing).ToScalar(), added = (smoothing * share).ToScalar();
+        return target.mul(kept).add_(added, HeldScalars.One);
+    }
 
     private static Tensor? BinaryCrossentropy(PointwiseLossParameters o, Tensor target, Tensor output, int axis, bool meanOverAll)
     {
@@ -69,7 +73,7 @@ public sealed partial class TorchEngine
             // max(x, 0) − x·y + log(1 + exp(−|x|)) is libtorch's own stable form.
             if (o.FromLogits)
                 return Functional(nn.functional.binary_cross_entropy_with_logits(output, y, reduction: reduction), axis, meanOverAll);
-            using Tensor p = output.clamp(Epsilon, 1 - Epsilon);
+            using Tensor p = output.clamp(HeldScalars.Epsilon, HeldScalars.OneMinusEpsilon);
             // After the clip the log never reaches libtorch's −100 floor.
             return Functional(nn.functional.binary_cross_entropy(p, y, reduction: reduction), axis, meanOverAll);
         }
@@ -94,16 +98,21 @@ public sealed partial class TorchEngine
         Tensor p = o.FromLogits ? output.sigmoid() : output;
         try
         {
-            using Tensor clipped = p.clamp(Epsilon, 1 - Epsilon);
+            using Tensor clipped = p.clamp(HeldScalars.Epsilon, HeldScalars.OneMinusEpsilon);
             Tensor focal = nn.functional.binary_cross_entropy(clipped, y, reduction: nn.Reduction.None);
             if (o.Gamma != 0)
             {
                 // (1 − p_t)^γ from the unclipped p, times the crossentropy.
                 using Tensor bce = focal;
-                focal = p.mul(-2).add_(1).mul_(y).add_(p).pow_(o.Gamma).mul_(bce);
+                using Scalar gamma = o.Gamma.ToScalar();
+                focal = p.mul(HeldScalars.MinusTwo).add_(HeldScalars.One, HeldScalars.One).mul_(y).add_(p, HeldScalars.One).pow_(gamma).mul_(bce);
             }
             // α_t = (1 − α) + y·(2α − 1), built in the clipped p's (no longer needed) memory.
-            if (o.Alpha is double alpha) focal.mul_(clipped.copy_(y).mul_(2 * alpha - 1).add_(1 - alpha));
+            if (o.Alpha is double alpha)
+            {
+                using Scalar slope = (2 * alpha - 1).ToScalar(), offset = (1 - alpha).ToScalar();
+                focal.mul_(clipped.copy_(y).mul_(slope).add_(offset, HeldScalars.One));
+            }
             return focal;
         }
         finally
@@ -122,7 +131,7 @@ public sealed partial class TorchEngine
         if (o.Normalize)
         {
             using Tensor positives = target.sum([axis]);
-            perSample.div_(positives.clamp_min_(1));
+            perSample.div_(positives.clamp_min_(HeldScalars.One));
         }
         if (!meanOverAll) return perSample;
         using (perSample) return perSample.mean();
@@ -139,10 +148,11 @@ public sealed partial class TorchEngine
             using (Tensor total = probabilities.sum([axis], keepdim: true)) p = probabilities.div(total);
             using (p)
             {
-                using Tensor log = p.clamp_(Epsilon, 1 - Epsilon).log();
-                Tensor terms = o.Gamma == 0 ? log : p.neg_().add_(1).pow_(o.Gamma).mul_(log);
+                using Tensor log = p.clamp_(HeldScalars.Epsilon, HeldScalars.OneMinusEpsilon).log();
+                using Scalar gamma = o.Gamma.ToScalar(), factor = (-(o.Alpha ?? 1)).ToScalar();
+                Tensor terms = o.Gamma == 0 ? log : p.neg_().add_(HeldScalars.One, HeldScalars.One).pow_(gamma).mul_(log);
                 terms.mul_(y);
-                return Sum(terms, axis, rows, meanOverAll).mul_(-(o.Alpha ?? 1));
+                return Sum(terms, axis, rows, meanOverAll).mul_(factor);
             }
         }
         finally
@@ -155,8 +165,8 @@ public sealed partial class TorchEngine
     /// <summary>Σ y·log(y·(1 / p)) along the axis, y and p clipped to [ε, 1]: three native tensors.</summary>
     private static Tensor KLDivergence(Tensor target, Tensor output, int axis, long rows, bool meanOverAll)
     {
-        using Tensor y = target.clamp(Epsilon, 1);
-        using Tensor terms = output.clamp(Epsilon, 1);
+        using Tensor y = target.clamp(HeldScalars.Epsilon, HeldScalars.One);
+        using Tensor terms = output.clamp(HeldScalars.Epsilon, HeldScalars.One);
         terms.reciprocal_().mul_(y).log_().mul_(y);
         return Sum(terms, axis, rows, meanOverAll);
     }
@@ -169,13 +179,13 @@ public sealed partial class TorchEngine
     /// </summary>
     private static Tensor KerasHinge(Tensor target, Tensor output, int axis, bool meanOverAll, bool squared)
     {
-        using Tensor margin = target.sub(1).mul_(target);
+        using Tensor margin = target.sub(HeldScalars.One).mul_(target);
         bool binary;
         using (Tensor anyOther = margin.any()) binary = !anyOther.item<bool>();
         margin.copy_(target);
-        if (binary) margin.mul_(2).sub_(1);
-        margin.mul_(output).neg_().add_(1).clamp_min_(0);
-        if (squared) margin.pow_(2);
+        if (binary) margin.mul_(HeldScalars.Two).sub_(HeldScalars.One);
+        margin.mul_(output).neg_().add_(HeldScalars.One, HeldScalars.One).clamp_min_(HeldScalars.Zero);
+        if (squared) margin.pow_(HeldScalars.Two);
         return Mean(margin, axis, meanOverAll);
     }
 
@@ -185,7 +195,7 @@ public sealed partial class TorchEngine
     {
         using Tensor products = target.mul(output);
         using Tensor positive = products.sum([axis]);
-        Tensor perSample = products.neg_().add_(output).amax([axis]).sub_(positive).add_(1).clamp_min_(0);
+        Tensor perSample = products.neg_().add_(output, HeldScalars.One).amax([axis]).sub_(positive).add_(HeldScalars.One, HeldScalars.One).clamp_min_(HeldScalars.Zero);
         if (!meanOverAll) return perSample;
         using (perSample) return perSample.mean();
     }
@@ -201,6 +211,7 @@ public sealed partial class TorchEngine
     {
         if (!meanOverAll) return terms.sum([axis]);
         Tensor total = terms.sum();
-        return total.div_(rows);
+        using Scalar count = rows.ToScalar();
+        return total.div_(count);
     }
 }

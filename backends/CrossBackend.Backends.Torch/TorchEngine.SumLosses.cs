@@ -24,7 +24,10 @@ namespace CrossBackend.Backends.Torch;
 /// vector) take the composed path's product-then-sum.</para>
 /// <para>Every constant, and the alpha of every tensor add and subtract, is a <see cref="Scalar"/> held by a
 /// <c>using</c>: an implicit Scalar nothing references during the native call may be finalised by a GC on another
-/// thread mid-call (see <see cref="Binary"/>).</para>
+/// thread mid-call (see <see cref="Binary"/> and <see cref="HeldScalars"/>). For the same reason the row norms are
+/// <c>Tensor.norm(dim, keepdim, p)</c>, whose p reaches libtorch as a float, not <c>linalg.vector_norm</c>, which turns
+/// its <c>double</c> order into such a Scalar; both run libtorch's <c>linalg_vector_norm</c> (the same bits, float32
+/// and float64, rows of 3 to 100,000).</para>
 /// </remarks>
 public sealed partial class TorchEngine : IFusedWholeTensorLoss<Tensor>, IFusedSparseLoss<Tensor>
 {
@@ -96,8 +99,8 @@ public sealed partial class TorchEngine : IFusedWholeTensorLoss<Tensor>, IFusedS
         using Tensor denominator = target.sum();
         using Tensor predicted = output.sum();
         using Scalar epsilon = Epsilon.ToScalar(), minusTwo = (-2.0).ToScalar(), one = 1.0.ToScalar();
-        denominator.add_(predicted, one).add_(epsilon);
-        return loss.mul_(minusTwo).div_(denominator).add_(one);
+        denominator.add_(predicted, one).add_(epsilon, HeldScalars.One);
+        return loss.mul_(minusTwo).div_(denominator).add_(one, HeldScalars.One);
     }
 
     /// <summary>1 − TP / (TP + α·(Σy − TP) + β·(Σp − TP) + ε): four native tensors, the sums in the composed order.</summary>
@@ -110,8 +113,8 @@ public sealed partial class TorchEngine : IFusedWholeTensorLoss<Tensor>, IFusedS
         // (TP + α·missed) + β·extra + ε (a + b is b + a exactly in floating point); x − TP as libtorch's sub does it,
         // an add with alpha −1.
         denominator.add_(truePositives, minusOne).mul_(a).add_(truePositives, one);
-        denominator.add_(extra.add_(truePositives, minusOne).mul_(b), one).add_(epsilon);
-        return truePositives.div_(denominator).neg_().add_(one);
+        denominator.add_(extra.add_(truePositives, minusOne).mul_(b), one).add_(epsilon, HeldScalars.One);
+        return truePositives.div_(denominator).neg_().add_(one, HeldScalars.One);
     }
 
     /// <summary>factor·Σ p²: the squared row norms summed (short rows, p read once), else the products' sum; two
@@ -121,7 +124,7 @@ public sealed partial class TorchEngine : IFusedWholeTensorLoss<Tensor>, IFusedS
         Tensor total;
         if (output.size(-1) <= ShortRow)
         {
-            using Tensor norms = linalg.vector_norm(output, 2, [-1]);
+            using Tensor norms = output.norm(-1, false, 2f);
             total = norms.mul_(norms).sum();
         }
         else total = SumOfProducts(output, output);
@@ -186,7 +189,7 @@ public sealed partial class TorchEngine : IFusedWholeTensorLoss<Tensor>, IFusedS
                 {
                     // (1 − p^q) / q.
                     using Scalar q = parameter.ToScalar(), one = 1.0.ToScalar();
-                    picked.pow_(q).neg_().add_(one);
+                    picked.pow_(q).neg_().add_(one, HeldScalars.One);
                     return meanOverAll ? picked.mean().div_(q) : picked.squeeze(axis).div_(q);
                 }
                 default:
@@ -265,8 +268,8 @@ public sealed partial class TorchEngine : IFusedWholeTensorLoss<Tensor>, IFusedS
         // Long float32 rows: the norm's accumulation along the row is not within float32's tolerance (see ShortRow).
         if (output.dtype == ScalarType.Float32 && output.size(axis) > ShortRow) return null;
         Tensor similarity = linalg.vecdot(target, output, axis);
-        using Tensor targetNorm = linalg.vector_norm(target, 2, [axis]);
-        using Tensor outputNorm = linalg.vector_norm(output, 2, [axis]);
+        using Tensor targetNorm = target.norm(axis, false, 2f);
+        using Tensor outputNorm = output.norm(axis, false, 2f);
         using Scalar floor = Epsilon.ToScalar();
         similarity.div_(targetNorm.clamp_min_(floor).mul_(outputNorm.clamp_min_(floor))).neg_();
         if (!meanOverAll) return similarity;

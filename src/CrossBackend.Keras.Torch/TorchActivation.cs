@@ -1,5 +1,6 @@
 using CrossBackend.Backends.Torch;
 using CrossBackend.Keras;
+using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -17,23 +18,50 @@ internal static class TorchActivation
         KerasActivationKind.Sigmoid => x.sigmoid(),
         KerasActivationKind.Tanh => x.tanh(),
         KerasActivationKind.Softmax => F.softmax(x, featureDim),
-        KerasActivationKind.Elu => F.elu(x, a.Alpha),
+        KerasActivationKind.Elu => Elu(x, a.Alpha),
         KerasActivationKind.Selu => F.selu(x, false),
         // PyTorch's softplus returns x beyond threshold 20, where log1p(e^x) − x < 2.1e-9: below float32 resolution.
         KerasActivationKind.Softplus => KeptScalarSoftplus.Apply(x, 1, 20),
-        KerasActivationKind.Softsign => F.softsign(x, false),
+        KerasActivationKind.Softsign => Softsign(x),
         KerasActivationKind.Swish => F.silu(x, false),
         KerasActivationKind.Exponential => x.exp(),
         _ => throw new NotSupportedException($"activation {a} has no TorchSharp implementation"),
     };
 
+    // Numbers reach libtorch as Scalars held by a `using` (or HeldScalars' constants): TorchSharp's double overloads
+    // (F.elu, F.leaky_relu, x - 0.5, F.softsign's 1 + |x|) make Scalars nothing keeps alive during the native call.
+
+    /// <summary>TorchSharp's <c>F.elu(x, α)</c>: α·(eˣ − 1) below 0, scales 1.</summary>
+    private static Tensor Elu(Tensor x, double alpha)
+    {
+        using Scalar a = alpha.ToScalar();
+        return x.elu(a, HeldScalars.OneDouble, HeldScalars.OneDouble);
+    }
+
+    /// <summary>TorchSharp's <c>F.softsign</c>: x / (|x| + 1).</summary>
+    private static Tensor Softsign(Tensor x)
+    {
+        using Tensor denominator = x.abs().add_(HeldScalars.One, HeldScalars.One);
+        return x.div(denominator);
+    }
+
     /// <summary>Keras's general ReLU: x ≥ max → max; x ≥ threshold → x; else slope·(x − threshold).</summary>
     private static Tensor Relu(Tensor x, KerasActivation a)
     {
-        if (a.Threshold == 0 && a.MaxValue is null) return a.Alpha == 0 ? F.relu(x, false) : F.leaky_relu(x, a.Alpha, false);
-        if (a.Threshold == 0 && a.Alpha == 0) return x.clamp(0, a.MaxValue!.Value);
-        Tensor below = (x - a.Threshold) * a.Alpha;
-        Tensor y = where(x >= a.Threshold, x, below);
-        return a.MaxValue is null ? y : where(x >= a.MaxValue.Value, full_like(x, a.MaxValue.Value), y);
+        using Scalar slope = a.Alpha.ToScalar();
+        if (a.Threshold == 0 && a.MaxValue is null) return a.Alpha == 0 ? F.relu(x, false) : x.leaky_relu(slope);
+        using Scalar? max = a.MaxValue?.ToScalar();
+        if (a.Threshold == 0 && a.Alpha == 0) return x.clamp(HeldScalars.Zero, max!);
+        using Scalar threshold = a.Threshold.ToScalar();
+        using Tensor below = x.sub(threshold).mul_(slope);
+        using Tensor above = x.ge(threshold);
+        Tensor y = where(above, x, below);
+        if (max is null) return y;
+        using (y)
+        {
+            using Tensor capped = x.ge(max);
+            using Tensor maxes = full_like(x, max);
+            return where(capped, maxes, y);
+        }
     }
 }

@@ -1,3 +1,4 @@
+using CrossBackend.Backends.Torch;
 using CrossBackend.Keras;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -260,8 +261,9 @@ internal sealed class AddTorchLayer(string name) : TorchLayer(name)
 {
     public override Tensor forward(Tensor[] inputs)
     {
-        Tensor sum = inputs[0] + inputs[1];
-        for (int i = 2; i < inputs.Length; i++) sum = sum + inputs[i];
+        // Alpha passed held: TorchSharp's `a + b` makes its alpha, 1, as a Scalar nothing holds (see HeldScalars).
+        Tensor sum = inputs[0].add(inputs[1], HeldScalars.One);
+        for (int i = 2; i < inputs.Length; i++) sum.add_(inputs[i], HeldScalars.One);
         return sum;
     }
 }
