@@ -91,22 +91,25 @@ internal static unsafe class CategoricalCrossentropyAcrossRows<T> where T : unma
         int stride = (MaxClasses + 8) * lanes;
         T* xt = stackalloc T[stride];
         T* yt = stackalloc T[stride];
-        var block = new BlockResult(stackalloc double[3 * lanes], stackalloc int[lanes]);
-        long total = (long)rows * classes;
-        for (int r0 = first; r0 < end; r0 += lanes)
+        fixed (T* classWeights = weights)
         {
-            int n = Math.Min(lanes, end - r0);
-            long offset = (long)r0 * classes;
-            // The tile loads read 8 values from each of the block's 8 rows: allowed while they stay in the tensor
-            // (rows past `end` belong to another chunk or are padding; their lanes are computed and dropped).
-            if (offset + 7L * classes + Math.Max(8, classes) <= total)
+            var block = new BlockResult(stackalloc double[3 * lanes], stackalloc T[lanes], classWeights);
+            long total = (long)rows * classes;
+            for (int r0 = first; r0 < end; r0 += lanes)
             {
-                TransposeTiles((float*)x + offset, (float*)xt, classes);
-                TransposeTiles((float*)y + offset, (float*)yt, classes);
+                int n = Math.Min(lanes, end - r0);
+                long offset = (long)r0 * classes;
+                // The tile loads read 8 values from each of the block's 8 rows: allowed while they stay in the tensor
+                // (rows past `end` belong to another chunk or are padding; their lanes are computed and dropped).
+                if (offset + 7L * classes + Math.Max(8, classes) <= total)
+                {
+                    TransposeTiles((float*)x + offset, (float*)xt, classes);
+                    TransposeTiles((float*)y + offset, (float*)yt, classes);
+                }
+                else Gather(x + offset, y + offset, xt, yt, classes, n, 1, classes);
+                Block<TInput, TWeights>(xt, yt, classes, lanes, block);
+                Finish<TInput, TWeights>(block, x + offset, y + offset, classes, 1, classes, loss + r0, n);
             }
-            else Gather(x + offset, y + offset, xt, yt, classes, n, 1, classes);
-            Block<TInput, TWeights>(xt, yt, classes, lanes, block);
-            Finish<TInput, TWeights>(block, x + offset, y + offset, classes, 1, classes, weights, loss + r0, n);
         }
     }
 
@@ -117,39 +120,44 @@ internal static unsafe class CategoricalCrossentropyAcrossRows<T> where T : unma
         where TInput : struct, IMode where TWeights : struct, IMode
     {
         int lanes = Vector<T>.Count, classes = layout.Classes, inner = layout.Inner;
-        var block = new BlockResult(stackalloc double[3 * lanes], stackalloc int[lanes]);
-        T[]? padded = null;
-        for (int r = first; r < end;)
+        fixed (T* classWeights = weights)
         {
-            int outer = r / inner, at = r % inner;
-            int n = Math.Min(end - r, inner - at);   // rows left in this outer slice
-            long start = (long)outer * classes * inner + at;
-            T* xs = x + start, ys = y + start;
-            int j = 0;
-            for (; j + lanes <= n; j += lanes)
+            var block = new BlockResult(stackalloc double[3 * lanes], stackalloc T[lanes], classWeights);
+            T[]? padded = null;
+            for (int r = first; r < end;)
             {
-                Block<TInput, TWeights>(xs + j, ys + j, classes, inner, block);
-                Finish<TInput, TWeights>(block, xs + j, ys + j, classes, inner, 1, weights, loss + r + j, lanes);
+                int outer = r / inner, at = r % inner;
+                int n = Math.Min(end - r, inner - at);   // rows left in this outer slice
+                long start = (long)outer * classes * inner + at;
+                T* xs = x + start, ys = y + start;
+                int j = 0;
+                for (; j + lanes <= n; j += lanes)
+                {
+                    Block<TInput, TWeights>(xs + j, ys + j, classes, inner, block);
+                    Finish<TInput, TWeights>(block, xs + j, ys + j, classes, inner, 1, loss + r + j, lanes);
+                }
+                if (j < n)
+                {
+                    padded ??= GC.AllocateUninitializedArray<T>(2 * classes * lanes, pinned: true);
+                    T* xt = (T*)Unsafe.AsPointer(ref padded[0]), yt = xt + classes * lanes;
+                    Gather(xs + j, ys + j, xt, yt, classes, n - j, inner, 1);
+                    Block<TInput, TWeights>(xt, yt, classes, lanes, block);
+                    Finish<TInput, TWeights>(block, xs + j, ys + j, classes, inner, 1, loss + r + j, n - j);
+                }
+                r += n;
             }
-            if (j < n)
-            {
-                padded ??= GC.AllocateUninitializedArray<T>(2 * classes * lanes, pinned: true);
-                T* xt = (T*)Unsafe.AsPointer(ref padded[0]), yt = xt + classes * lanes;
-                Gather(xs + j, ys + j, xt, yt, classes, n - j, inner, 1);
-                Block<TInput, TWeights>(xt, yt, classes, lanes, block);
-                Finish<TInput, TWeights>(block, xs + j, ys + j, classes, inner, 1, weights, loss + r + j, n - j);
-            }
-            r += n;
         }
     }
 
     /// <summary>A block's results, one lane per row: logits' Σ exp(x − m), Σy and Σ y·(x − m) as doubles (three runs
     /// of lanes), or the probabilities' loss in the first run with NaN marking a row whose Σx is not finite or is
-    /// zero; and each row's label arg-max.</summary>
-    private readonly ref struct BlockResult(Span<double> parts, Span<int> argMaxes)
+    /// zero; and with class weights, each row's weight (that of its label arg-max), read from the pinned
+    /// <see cref="ClassWeights"/>.</summary>
+    private readonly ref struct BlockResult(Span<double> parts, Span<T> rowWeights, T* classWeights)
     {
         public readonly double* Parts = (double*)Unsafe.AsPointer(ref parts[0]);
-        public readonly int* ArgMaxes = (int*)Unsafe.AsPointer(ref argMaxes[0]);
+        public readonly T* RowWeights = (T*)Unsafe.AsPointer(ref rowWeights[0]);
+        public readonly T* ClassWeights = classWeights;
     }
 
     /// <summary>The block's rows one by one into the transposed layout (class c of row j at
@@ -214,14 +222,14 @@ internal static unsafe class CategoricalCrossentropyAcrossRows<T> where T : unma
     private static void Block<TInput, TWeights>(T* x, T* y, int classes, nint classStride, BlockResult block)
         where TInput : struct, IMode where TWeights : struct, IMode
     {
-        if (typeof(TInput) == typeof(Logits)) LogitsBlock<TWeights>(x, y, classes, classStride, block.Parts, block.ArgMaxes);
-        else ProbabilitiesBlock<TWeights>(x, y, classes, classStride, block.Parts, block.ArgMaxes);
+        if (typeof(TInput) == typeof(Logits)) LogitsBlock<TWeights>(x, y, classes, classStride, block.Parts, block.ClassWeights, block.RowWeights);
+        else ProbabilitiesBlock<TWeights>(x, y, classes, classStride, block.Parts, block.ClassWeights, block.RowWeights);
     }
 
     /// <summary>The logits parts, one lane per row: Σ exp(x − m), Σy and Σ y·(x − m) as doubles into
     /// <paramref name="parts"/> (three runs of lanes), and each row's label arg-max.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
-    private static void LogitsBlock<TWeights>(T* x, T* y, int classes, nint classStride, double* parts, int* argMaxes) where TWeights : struct, IMode
+    private static void LogitsBlock<TWeights>(T* x, T* y, int classes, nint classStride, double* parts, T* classWeights, T* rowWeights) where TWeights : struct, IMode
     {
         bool weighted = typeof(TWeights) == typeof(Weighted);
         int lanes = Vector<T>.Count;
@@ -229,7 +237,7 @@ internal static unsafe class CategoricalCrossentropyAcrossRows<T> where T : unma
         for (int c = 1; c < classes; c++) m = Vector.MaxNative(m, Vector.Load(x + c * classStride));   // a dropped NaN still reaches the dot
 
         Vector<T> e = Vector<T>.Zero, dot = Vector<T>.Zero, sy = Vector<T>.Zero;
-        Vector<T> best = Vector.Load(y), bestAt = Vector<T>.Zero, at = Vector<T>.Zero;
+        Vector<T> best = Vector.Load(y), weight = weighted ? new Vector<T>(classWeights[0]) : Vector<T>.Zero;
         for (int c = 0; c < classes; c++)
         {
             Vector<T> yv = Vector.Load(y + c * classStride);
@@ -237,29 +245,52 @@ internal static unsafe class CategoricalCrossentropyAcrossRows<T> where T : unma
             e += RowMath<T>.Exp(d);
             dot += yv * d;
             sy += yv;
-            if (weighted) ArgMaxStep(yv, ref best, ref bestAt, ref at);
+            if (weighted) ArgMaxStep(yv, classWeights[c], ref best, ref weight);
         }
         Store(e, parts);
         Store(sy, parts + lanes);
         Store(dot, parts + 2 * lanes);
-        if (weighted) StoreIndices(bestAt, argMaxes);
+        if (weighted) weight.Store(rowWeights);
     }
 
     /// <summary>The probabilities loss, one lane per row, into the first run of <paramref name="parts"/> (NaN where
     /// the row's Σx is not finite or is zero: the caller computes those rows element by element), and each row's
-    /// label arg-max. Σx and Σ y·log p each in two accumulators (even and odd classes).</summary>
+    /// weight. Σx in two accumulators (even and odd classes).</summary>
+    /// <remarks>The sweep that sums x also keeps, branch-free, each lane's last non-zero label, its x and how many
+    /// non-zero labels the lane has. When every lane has exactly one (one-hot rows), the loss is that one term,
+    /// −(0 + y·log clamp(x / Σx)): the same operations on the same values as the class loop below, whose other terms
+    /// are ±0, so the same bits, with one division and one log for the block instead of one per class that has a
+    /// non-zero label in some lane, and no branch on "is this class's label vector zero?" (with 8 one-hot rows of 21
+    /// classes it is zero about two times in three, at random: a misprediction every few classes).</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
-    private static void ProbabilitiesBlock<TWeights>(T* x, T* y, int classes, nint classStride, double* parts, int* argMaxes) where TWeights : struct, IMode
+    private static void ProbabilitiesBlock<TWeights>(T* x, T* y, int classes, nint classStride, double* parts, T* classWeights, T* rowWeights) where TWeights : struct, IMode
     {
         bool weighted = typeof(TWeights) == typeof(Weighted);
         Vector<T> s0 = Vector<T>.Zero, s1 = Vector<T>.Zero;
+        Vector<T> pickedX = Vector<T>.One, pickedY = Vector<T>.Zero, pickedWeight = Vector<T>.Zero, nonZero = Vector<T>.Zero;
         int c = 0;
         for (; c + 1 < classes; c += 2)
         {
-            s0 += Vector.Load(x + c * classStride);
-            s1 += Vector.Load(x + (c + 1) * classStride);
+            Vector<T> x0 = Vector.Load(x + c * classStride), x1 = Vector.Load(x + (c + 1) * classStride);
+            Vector<T> y0 = Vector.Load(y + c * classStride), y1 = Vector.Load(y + (c + 1) * classStride);
+            s0 += x0;
+            s1 += x1;
+            Vector<T> z0 = Pick(x0, y0, ref pickedX, ref pickedY, ref nonZero);
+            Vector<T> z1 = Pick(x1, y1, ref pickedX, ref pickedY, ref nonZero);
+            if (weighted)
+            {
+                pickedWeight = Vector.ConditionalSelect(z0, pickedWeight, new Vector<T>(classWeights[c]));
+                pickedWeight = Vector.ConditionalSelect(z1, pickedWeight, new Vector<T>(classWeights[c + 1]));
+            }
         }
-        if (c < classes) s0 += Vector.Load(x + c * classStride);
+        if (c < classes)
+        {
+            Vector<T> x0 = Vector.Load(x + c * classStride), y0 = Vector.Load(y + c * classStride);
+            s0 += x0;
+            Vector<T> z0 = Pick(x0, y0, ref pickedX, ref pickedY, ref nonZero);
+            if (weighted) pickedWeight = Vector.ConditionalSelect(z0, pickedWeight, new Vector<T>(classWeights[c]));
+        }
+        bool oneLabel = nonZero == Vector<T>.One;
         Vector<T> s = s0 + s1;
         // Rows whose Σx is ±∞, NaN or 0: s·0 is NaN for the first two.
         Vector<T> bad = Vector.Equals(s, Vector<T>.Zero) | ~Vector.Equals(s * Vector<T>.Zero, Vector<T>.Zero);
@@ -268,46 +299,76 @@ internal static unsafe class CategoricalCrossentropyAcrossRows<T> where T : unma
         T epsilon = T.CreateChecked(1e-7);   // bounds in T, as Keras/TF compute them
         var lo = new Vector<T>(epsilon);
         var hi = new Vector<T>(T.One - epsilon);
-        Vector<T> a0 = Vector<T>.Zero, a1 = Vector<T>.Zero;
-        Vector<T> best = Vector.Load(y), bestAt = Vector<T>.Zero, at = Vector<T>.Zero;
-        for (c = 0; c < classes; c++)
+        Vector<T> sum;
+        if (oneLabel)
         {
-            Vector<T> yv = Vector.Load(y + c * classStride);
-            if (weighted) ArgMaxStep(yv, ref best, ref bestAt, ref at);
-            if (yv == Vector<T>.Zero) continue;   // −0·log p = 0 exactly here: p is finite and positive
-            Vector<T> p = Vector.MinNative(Vector.MaxNative(Vector.Load(x + c * classStride) / s, lo), hi);
-            if ((c & 1) == 0) a0 += yv * RowMath<T>.Log(p);
-            else a1 += yv * RowMath<T>.Log(p);
+            Vector<T> p = Vector.MinNative(Vector.MaxNative(pickedX / s, lo), hi);
+            sum = Vector<T>.Zero + pickedY * RowMath<T>.Log(p);
         }
-        Vector<T> loss = Vector.ConditionalSelect(bad, new Vector<T>(T.NaN), -(a0 + a1));
-        Store(loss, parts);
-        if (weighted) StoreIndices(bestAt, argMaxes);
+        else
+        {
+            Vector<T> a0 = Vector<T>.Zero, a1 = Vector<T>.Zero;
+            for (c = 0; c < classes; c++)
+            {
+                Vector<T> yv = Vector.Load(y + c * classStride);
+                if (yv == Vector<T>.Zero) continue;   // −0·log p = 0 exactly here: p is finite and positive
+                Vector<T> p = Vector.MinNative(Vector.MaxNative(Vector.Load(x + c * classStride) / s, lo), hi);
+                if ((c & 1) == 0) a0 += yv * RowMath<T>.Log(p);
+                else a1 += yv * RowMath<T>.Log(p);
+            }
+            sum = a0 + a1;
+        }
+        Store(Vector.ConditionalSelect(bad, new Vector<T>(T.NaN), -sum), parts);
+        if (weighted)
+        {
+            // One positive label per row: it is the row's first maximum (every other label is 0), so its class's
+            // weight is the row's. Otherwise (soft labels, a negative one) the arg-max's own pass over the block.
+            // Last, and stored by the callee: a vector assigned from a call, or live across one, was kept in memory
+            // throughout the class loop (a store and a reload per class pair: weighted blocks took ~30 % longer).
+            if (oneLabel && Vector.GreaterThanAll(pickedY, Vector<T>.Zero)) pickedWeight.Store(rowWeights);
+            else StoreArgMaxWeights(y, classes, classStride, classWeights, rowWeights);
+        }
     }
 
-    /// <summary>One class of the vertical arg-max: the first maximum (a later equal value does not win, −0 == +0).
-    /// NaN labels are not ranked here: a row with one has a NaN loss on both the fast path and the element-by-element
-    /// one (y·anything = NaN reaches the sum), and NaN times any class weight is NaN, so which weight it picks cannot
-    /// change a result. Four vector ops per class instead of seven.</summary>
+    /// <summary>One class of the one-label sweep: where its label is non-zero (NaN included), that label and its x
+    /// replace the lane's picked ones and the lane's count grows by one. Returns the "label is zero" mask.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ArgMaxStep(Vector<T> yv, ref Vector<T> best, ref Vector<T> bestAt, ref Vector<T> at)
+    private static Vector<T> Pick(Vector<T> xv, Vector<T> yv, ref Vector<T> pickedX, ref Vector<T> pickedY, ref Vector<T> nonZero)
+    {
+        Vector<T> zero = Vector.Equals(yv, Vector<T>.Zero);
+        pickedX = Vector.ConditionalSelect(zero, pickedX, xv);
+        pickedY = Vector.ConditionalSelect(zero, pickedY, yv);
+        nonZero += Vector.AndNot(Vector<T>.One, zero);
+        return zero;
+    }
+
+    /// <summary>Each lane's weight of its label arg-max into <paramref name="rowWeights"/>, by a pass of
+    /// <see cref="ArgMaxStep"/> over the block.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void StoreArgMaxWeights(T* y, int classes, nint classStride, T* classWeights, T* rowWeights)
+    {
+        Vector<T> best = Vector.Load(y), weight = new(classWeights[0]);
+        for (int c = 1; c < classes; c++) ArgMaxStep(Vector.Load(y + c * classStride), classWeights[c], ref best, ref weight);
+        weight.Store(rowWeights);
+    }
+
+    /// <summary>One class of the vertical arg-max, carrying the weight of the arg-max's class rather than its index:
+    /// the first maximum (a later equal value does not win, −0 == +0). NaN labels are not ranked here: a row with one
+    /// has a NaN loss on both the fast path and the element-by-element one (y·anything = NaN reaches the sum), and NaN
+    /// times any class weight is NaN, so which weight it picks cannot change a result.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ArgMaxStep(Vector<T> yv, T classWeight, ref Vector<T> best, ref Vector<T> weight)
     {
         Vector<T> take = Vector.GreaterThan(yv, best);
         best = Vector.MaxNative(best, yv);
-        bestAt = Vector.ConditionalSelect(take, at, bestAt);
-        at += Vector<T>.One;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreIndices(Vector<T> indices, int* to)
-    {
-        for (int j = 0; j < Vector<T>.Count; j++) to[j] = int.CreateTruncating(indices[j]);
+        weight = Vector.ConditionalSelect(take, new Vector<T>(classWeight), weight);
     }
 
     /// <summary>The block's <paramref name="n"/> losses into <paramref name="loss"/>: logits combined in double, a row
     /// whose fast result is not finite (logits) or whose Σx was (probabilities) recomputed element by element from its
     /// values (row j's class c at <paramref name="x"/>[j·rowStep + c·classStride]), then times its class weight.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Finish<TInput, TWeights>(BlockResult block, T* x, T* y, int classes, nint classStride, nint rowStep, T[]? weights, T* loss, int n)
+    private static void Finish<TInput, TWeights>(BlockResult block, T* x, T* y, int classes, nint classStride, nint rowStep, T* loss, int n)
         where TInput : struct, IMode where TWeights : struct, IMode
     {
         double* parts = block.Parts;
@@ -326,7 +387,7 @@ internal static unsafe class CategoricalCrossentropyAcrossRows<T> where T : unma
                 value = typeof(TInput) == typeof(Logits)
                     ? T.CreateTruncating(ComposedRow(x + j * rowStep, y + j * rowStep, classes, classStride))
                     : T.IsNaN(value) ? CategoricalCrossentropyKernel<T>.StridedProbabilities(x + j * rowStep, y + j * rowStep, classes, classStride) : value;
-            if (typeof(TWeights) == typeof(Weighted)) value *= weights![block.ArgMaxes[j]];
+            if (typeof(TWeights) == typeof(Weighted)) value *= block.RowWeights[j];
             loss[j] = value;
         }
     }

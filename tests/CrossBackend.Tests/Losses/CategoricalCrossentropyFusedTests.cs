@@ -72,20 +72,28 @@ public sealed class CategoricalCrossentropyFusedTests(ITensorEngine engine)
     }
 
     /// <summary>
-    /// Rows with one non-zero label (one-hot, and single labels not exact in float32) in float32: each loss is bit for
-    /// bit −y·log clip(x / Σx, 1e-7, 1 − 1e-7) with the nearest-float log, computed here independently. Probabilities are
-    /// multiples of 2^−10, so Σx is exact in any order. Enough rows (16381) that a float log which misses the nearest
-    /// float for 0.08 % of arguments (MathF.Log) would be caught.
+    /// Rows with one non-zero label (one-hot, and single labels not exact in float32, one of them negative) in float32:
+    /// each loss is bit for bit −y·log clip(x / Σx, 1e-7, 1 − 1e-7) with the nearest-float log, times the weight of
+    /// the label arg-max (the label's class, or for a negative label the first class whose label is 0), computed here
+    /// independently. Probabilities are multiples of 2^−10, so Σx is exact in any order. Enough rows (16381 or more) that a float
+    /// log which misses the nearest float for 0.08 % of arguments (MathF.Log) would be caught. Rows of 100 classes (the
+    /// row kernel), of 21 (across rows: transposed blocks channels-last, class planes channels-first) and of 5.
     /// </summary>
-    [Test]
-    public void OneLabelRowsAreTheNearestFloatTerm()
+    [TestCase(16381, 100, false)]
+    [TestCase(16381, 100, true)]
+    [TestCase(16383, 21, false)]
+    [TestCase(16383, 21, true)]
+    [TestCase(16383, 5, true)]
+    public void OneLabelRowsAreTheNearestFloatTerm(int rows, int classes, bool weighted)
     {
-        const int rows = 16381, classes = 100;   // not a multiple of a vector or a block: partial blocks and vector tails
-        var random = new Random(20261204);
+        // 16381 and 16383 rows: not multiples of a vector or a block (partial blocks, vector tails); 16383 as a
+        // 3 × 43 × 127 image batch, so that a channels-first engine also meets a partial vector at each image's end.
+        var random = new Random(20261204 + classes);
         var y = new double[rows * classes];
         var p = new double[rows * classes];
         var expected = new float[rows];
-        float[] values = [1f, 0.3f, 0.7f, 2.5f];
+        float[] values = [1f, 0.3f, 0.7f, 2.5f, -0.4f];
+        float[] weights = Enumerable.Range(0, classes).Select(c => (float)(0.3 + 0.1 * (c % 7))).ToArray();
         for (int r = 0; r < rows; r++)
         {
             double sum = 0;
@@ -95,13 +103,16 @@ public sealed class CategoricalCrossentropyFusedTests(ITensorEngine engine)
             y[r * classes + k] = label;
             float q = Math.Clamp((float)p[r * classes + k] / (float)sum, 1e-7f, 1f - 1e-7f);
             expected[r] = -(label * (float)Math.Log(q));
+            if (weighted) expected[r] *= weights[label > 0 ? k : k == 0 ? 1 : 0];
         }
         var arguments = new Dictionary<string, object?> { ["reduction"] = Reduction.None };
-        var example = new LossExample("one label", p, [rows, classes], y, null, arguments, []);
+        if (weighted) arguments["class_weights"] = Enumerable.Range(0, classes).ToDictionary(c => c, c => 0.3 + 0.1 * (c % 7));
+        long[] shape = classes == 100 ? [rows, classes] : [3, 43, 127, classes];
+        var example = new LossExample("one label", p, shape, y, null, arguments, []);
         double[] actual = engine.ToDoubleArray(example.Run(LossRegistry.Get("categorical_crossentropy"), engine, DType.Float32, LossExample.Mode.Compute), out _);
         int mismatched = Enumerable.Range(0, rows).Count(r => (float)actual[r] != expected[r]);
         int first = Enumerable.Range(0, rows).FirstOrDefault(r => (float)actual[r] != expected[r], -1);
-        Assert.That(mismatched, Is.Zero, first < 0 ? "" : $"row {first}: {(float)actual[first]:R}, expected {expected[first]:R}");
+        Assert.That(mismatched, Is.Zero, first < 0 ? "" : $"{mismatched} rows differ; row {first}: {(float)actual[first]:R}, expected {expected[first]:R}");
     }
 
     private static void Labels(Random random, string kind, Span<double> row, int r)
