@@ -227,7 +227,8 @@ internal static unsafe class CategoricalCrossentropyAcrossRows<T> where T : unma
     }
 
     /// <summary>The logits parts, one lane per row: Σ exp(x − m), Σy and Σ y·(x − m) as doubles into
-    /// <paramref name="parts"/> (three runs of lanes), and each row's label arg-max.</summary>
+    /// <paramref name="parts"/> (three runs of lanes), and with class weights each row's weight (of its label
+    /// arg-max) into <paramref name="rowWeights"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static void LogitsBlock<TWeights>(T* x, T* y, int classes, nint classStride, double* parts, T* classWeights, T* rowWeights) where TWeights : struct, IMode
     {
