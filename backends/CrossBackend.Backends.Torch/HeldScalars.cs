@@ -8,7 +8,7 @@ namespace CrossBackend.Backends.Torch;
 /// becomes a temporary that nothing keeps alive once its handle is read, so a collection during the native call can
 /// run its finalizer and free it under libtorch (seen once in CI as "Expected false to be true … toFloat", session
 /// 30). TorchSharp makes such temporaries itself too: the alpha 1 of its one-argument <c>add</c>/<c>add_</c> and of
-/// <c>a + b</c>, the exponent of <c>square()</c>, so the kernels pass <see cref="One"/> as alpha and
+/// <c>a + b</c>, the exponent of <c>square()</c>, so the kernels pass <c>alpha: </c><see cref="One"/> and
 /// <c>pow(</c><see cref="Two"/><c>)</c>. Constants come from here; option values (γ, α, smoothing, bounds) are
 /// <c>using Scalar</c> locals at the call; <c>ScalarLifetimeTests</c> reads the compiled code and fails on any other
 /// Scalar.

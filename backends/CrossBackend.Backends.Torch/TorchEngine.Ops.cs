@@ -126,7 +126,7 @@ public sealed partial class TorchEngine
         UnaryOp.Sigmoid => x.sigmoid(),
         UnaryOp.Tanh => x.tanh(),
         // max(x, 0) + log1p(exp(−|x|)): exact everywhere (libtorch's softplus returns x itself above 20, 2e-9 off).
-        UnaryOp.Softplus => x.clamp_min(HeldScalars.Zero).add_(x.abs().neg().exp().log1p(), HeldScalars.One),
+        UnaryOp.Softplus => x.clamp_min(HeldScalars.Zero).add_(x.abs().neg().exp().log1p(), alpha: HeldScalars.One),
         UnaryOp.Floor => x.floor(),
         UnaryOp.Round => x.round(),
         UnaryOp.Reciprocal => x.reciprocal(),

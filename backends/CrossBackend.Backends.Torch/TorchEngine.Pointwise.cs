@@ -48,12 +48,12 @@ public sealed partial class TorchEngine
             case PointwiseLossKind.Poisson:
                 // Not poisson_nll_loss: TorchSharp's P/Invoke passes its eps as a float where the native function takes
                 // a double, so libtorch does not see ε (p = y = 0 gives NaN, where p − y·log(p + ε) is 0).
-                perElement = output.add(HeldScalars.Epsilon, HeldScalars.One).log_().mul_(target).neg_().add_(output, HeldScalars.One);
+                perElement = output.add(HeldScalars.Epsilon, alpha: HeldScalars.One).log_().mul_(target).neg_().add_(output, alpha: HeldScalars.One);
                 break;
             case PointwiseLossKind.SquaredLogarithmicError:
                 // Keras's log(max(x, ε) + 1) (not log1p): the composed path's rounding.
-                perElement = output.clamp_min(HeldScalars.Epsilon).add_(HeldScalars.One, HeldScalars.One).log_()
-                    .sub_(target.clamp_min(HeldScalars.Epsilon).add_(HeldScalars.One, HeldScalars.One).log_()).pow_(HeldScalars.Two);
+                perElement = output.clamp_min(HeldScalars.Epsilon).add_(HeldScalars.One, alpha: HeldScalars.One).log_()
+                    .sub_(target.clamp_min(HeldScalars.Epsilon).add_(HeldScalars.One, alpha: HeldScalars.One).log_()).pow_(HeldScalars.Two);
                 break;
             case PointwiseLossKind.AbsolutePercentageError:
             {
@@ -64,7 +64,7 @@ public sealed partial class TorchEngine
             {
                 // |e| + log1p(exp(−2|e|)) − log 2, the constant taken off the mean.
                 Tensor absolute = output.sub(target).abs_();
-                Tensor mean = Mean(absolute.mul(HeldScalars.MinusTwo).exp_().log1p_().add_(absolute, HeldScalars.One), axis, meanOverAll);
+                Tensor mean = Mean(absolute.mul(HeldScalars.MinusTwo).exp_().log1p_().add_(absolute, alpha: HeldScalars.One), axis, meanOverAll);
                 return mean.sub_(HeldScalars.Log2);
             }
             default:

@@ -61,7 +61,7 @@ public sealed partial class TorchEngine
     {
         if (!(smoothing > 0)) return target;
         using Scalar kept = (1 - smoothing).ToScalar(), added = (smoothing * share).ToScalar();
-        return target.mul(kept).add_(added, HeldScalars.One);
+        return target.mul(kept).add_(added, alpha: HeldScalars.One);
     }
 
     private static Tensor? BinaryCrossentropy(PointwiseLossParameters o, Tensor target, Tensor output, int axis, bool meanOverAll)
@@ -105,13 +105,13 @@ public sealed partial class TorchEngine
                 // (1 − p_t)^γ from the unclipped p, times the crossentropy.
                 using Tensor bce = focal;
                 using Scalar gamma = o.Gamma.ToScalar();
-                focal = p.mul(HeldScalars.MinusTwo).add_(HeldScalars.One, HeldScalars.One).mul_(y).add_(p, HeldScalars.One).pow_(gamma).mul_(bce);
+                focal = p.mul(HeldScalars.MinusTwo).add_(HeldScalars.One, alpha: HeldScalars.One).mul_(y).add_(p, alpha: HeldScalars.One).pow_(gamma).mul_(bce);
             }
             // α_t = (1 − α) + y·(2α − 1), built in the clipped p's (no longer needed) memory.
             if (o.Alpha is double alpha)
             {
                 using Scalar slope = (2 * alpha - 1).ToScalar(), offset = (1 - alpha).ToScalar();
-                focal.mul_(clipped.copy_(y).mul_(slope).add_(offset, HeldScalars.One));
+                focal.mul_(clipped.copy_(y).mul_(slope).add_(offset, alpha: HeldScalars.One));
             }
             return focal;
         }
@@ -150,7 +150,7 @@ public sealed partial class TorchEngine
             {
                 using Tensor log = p.clamp_(HeldScalars.Epsilon, HeldScalars.OneMinusEpsilon).log();
                 using Scalar gamma = o.Gamma.ToScalar(), factor = (-(o.Alpha ?? 1)).ToScalar();
-                Tensor terms = o.Gamma == 0 ? log : p.neg_().add_(HeldScalars.One, HeldScalars.One).pow_(gamma).mul_(log);
+                Tensor terms = o.Gamma == 0 ? log : p.neg_().add_(HeldScalars.One, alpha: HeldScalars.One).pow_(gamma).mul_(log);
                 terms.mul_(y);
                 return Sum(terms, axis, rows, meanOverAll).mul_(factor);
             }
@@ -184,7 +184,7 @@ public sealed partial class TorchEngine
         using (Tensor anyOther = margin.any()) binary = !anyOther.item<bool>();
         margin.copy_(target);
         if (binary) margin.mul_(HeldScalars.Two).sub_(HeldScalars.One);
-        margin.mul_(output).neg_().add_(HeldScalars.One, HeldScalars.One).clamp_min_(HeldScalars.Zero);
+        margin.mul_(output).neg_().add_(HeldScalars.One, alpha: HeldScalars.One).clamp_min_(HeldScalars.Zero);
         if (squared) margin.pow_(HeldScalars.Two);
         return Mean(margin, axis, meanOverAll);
     }
@@ -195,7 +195,7 @@ public sealed partial class TorchEngine
     {
         using Tensor products = target.mul(output);
         using Tensor positive = products.sum([axis]);
-        Tensor perSample = products.neg_().add_(output, HeldScalars.One).amax([axis]).sub_(positive).add_(HeldScalars.One, HeldScalars.One).clamp_min_(HeldScalars.Zero);
+        Tensor perSample = products.neg_().add_(output, alpha: HeldScalars.One).amax([axis]).sub_(positive).add_(HeldScalars.One, alpha: HeldScalars.One).clamp_min_(HeldScalars.Zero);
         if (!meanOverAll) return perSample;
         using (perSample) return perSample.mean();
     }

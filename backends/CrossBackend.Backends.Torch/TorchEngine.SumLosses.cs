@@ -99,8 +99,8 @@ public sealed partial class TorchEngine : IFusedWholeTensorLoss<Tensor>, IFusedS
         using Tensor denominator = target.sum();
         using Tensor predicted = output.sum();
         using Scalar epsilon = Epsilon.ToScalar(), minusTwo = (-2.0).ToScalar(), one = 1.0.ToScalar();
-        denominator.add_(predicted, one).add_(epsilon, HeldScalars.One);
-        return loss.mul_(minusTwo).div_(denominator).add_(one, HeldScalars.One);
+        denominator.add_(predicted, one).add_(epsilon, alpha: HeldScalars.One);
+        return loss.mul_(minusTwo).div_(denominator).add_(one, alpha: HeldScalars.One);
     }
 
     /// <summary>1 − TP / (TP + α·(Σy − TP) + β·(Σp − TP) + ε): four native tensors, the sums in the composed order.</summary>
@@ -113,8 +113,8 @@ public sealed partial class TorchEngine : IFusedWholeTensorLoss<Tensor>, IFusedS
         // (TP + α·missed) + β·extra + ε (a + b is b + a exactly in floating point); x − TP as libtorch's sub does it,
         // an add with alpha −1.
         denominator.add_(truePositives, minusOne).mul_(a).add_(truePositives, one);
-        denominator.add_(extra.add_(truePositives, minusOne).mul_(b), one).add_(epsilon, HeldScalars.One);
-        return truePositives.div_(denominator).neg_().add_(one, HeldScalars.One);
+        denominator.add_(extra.add_(truePositives, minusOne).mul_(b), one).add_(epsilon, alpha: HeldScalars.One);
+        return truePositives.div_(denominator).neg_().add_(one, alpha: HeldScalars.One);
     }
 
     /// <summary>factor·Σ p²: the squared row norms summed (short rows, p read once), else the products' sum; two
@@ -189,7 +189,7 @@ public sealed partial class TorchEngine : IFusedWholeTensorLoss<Tensor>, IFusedS
                 {
                     // (1 − p^q) / q.
                     using Scalar q = parameter.ToScalar(), one = 1.0.ToScalar();
-                    picked.pow_(q).neg_().add_(one, HeldScalars.One);
+                    picked.pow_(q).neg_().add_(one, alpha: HeldScalars.One);
                     return meanOverAll ? picked.mean().div_(q) : picked.squeeze(axis).div_(q);
                 }
                 default:

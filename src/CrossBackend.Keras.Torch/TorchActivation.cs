@@ -41,7 +41,7 @@ internal static class TorchActivation
     /// <summary>TorchSharp's <c>F.softsign</c>: x / (|x| + 1).</summary>
     private static Tensor Softsign(Tensor x)
     {
-        using Tensor denominator = x.abs().add_(HeldScalars.One, HeldScalars.One);
+        using Tensor denominator = x.abs().add_(HeldScalars.One, alpha: HeldScalars.One);
         return x.div(denominator);
     }
 

@@ -262,8 +262,8 @@ internal sealed class AddTorchLayer(string name) : TorchLayer(name)
     public override Tensor forward(Tensor[] inputs)
     {
         // Alpha passed held: TorchSharp's `a + b` makes its alpha, 1, as a Scalar nothing holds (see HeldScalars).
-        Tensor sum = inputs[0].add(inputs[1], HeldScalars.One);
-        for (int i = 2; i < inputs.Length; i++) sum.add_(inputs[i], HeldScalars.One);
+        Tensor sum = inputs[0].add(inputs[1], alpha: HeldScalars.One);
+        for (int i = 2; i < inputs.Length; i++) sum.add_(inputs[i], alpha: HeldScalars.One);
         return sum;
     }
 }
