@@ -36,15 +36,15 @@ public sealed partial class TorchEngine : IFusedCircleLoss<Tensor>
         using Scalar m = margin.ToScalar(), onePlus = (1 + margin).ToScalar(), oneMinus = (1 - margin).ToScalar();
         using Scalar g = gamma.ToScalar(), minusG = (-gamma).ToScalar();
 
-        using Tensor distances = similarities.neg().add_(one, alpha: HeldScalars.One).clamp_min_(zero);   // −s + 1 = 1 − s exactly
+        using Tensor distances = similarities.neg().add_(one, one).clamp_min_(zero);   // −s + 1 = 1 − s exactly
         using Tensor queries = labels.unsqueeze(1);
         using Tensor same = queries.eq(refLabels);   // (Batch, 1) against (N,): broadcast to (Batch, N)
         using Tensor other = same.logical_not();
 
         // The factor (m − d), then (1 − m) − d, in one buffer: −d + c = c − d exactly.
-        using Tensor factor = distances.neg().add_(m, alpha: HeldScalars.One);
+        using Tensor factor = distances.neg().add_(m, one);
         Tensor x;
-        using (Tensor positive = distances.add(m, alpha: HeldScalars.One).clamp_min_(zero).mul_(factor).mul_(minusG).masked_fill_(other, excluded))
+        using (Tensor positive = distances.add(m, one).clamp_min_(zero).mul_(factor).mul_(minusG).masked_fill_(other, excluded))
         {
             if (removeDiagonal)
             {
@@ -53,10 +53,10 @@ public sealed partial class TorchEngine : IFusedCircleLoss<Tensor>
             }
             x = positive.logsumexp(1);
         }
-        factor.copy_(distances).neg_().add_(oneMinus, alpha: HeldScalars.One);
+        factor.copy_(distances).neg_().add_(oneMinus, one);
         // The distances are not needed after this: the negative terms in their place.
-        distances.neg_().add_(onePlus, alpha: HeldScalars.One).clamp_min_(zero).mul_(factor).mul_(g).masked_fill_(same, excluded);
-        using (Tensor negativeLse = distances.logsumexp(1)) x.add_(negativeLse, alpha: HeldScalars.One);
+        distances.neg_().add_(onePlus, one).clamp_min_(zero).mul_(factor).mul_(g).masked_fill_(same, excluded);
+        using (Tensor negativeLse = distances.logsumexp(1)) x.add_(negativeLse, one);
 
         Tensor loss;
         using (x) loss = KeptScalarSoftplus.Apply(x, 1, similarities.dtype == ScalarType.Float64 ? 40 : 20);

@@ -21,7 +21,7 @@ public sealed partial class TorchEngine : IFusedDiceRatio<Tensor>
         using (Tensor products = p.mul(y)) numerator = products.sum(dims);
         using Tensor denominator = squares ? SumOfSquares(p, dims) : p.sum(dims);
         using Scalar one = 1.0.ToScalar(), two = 2.0.ToScalar(), eps = epsilon.ToScalar();
-        using (Tensor truth = squares ? SumOfSquares(y, dims) : y.sum(dims)) denominator.add_(truth, one).add_(eps, alpha: HeldScalars.One);
+        using (Tensor truth = squares ? SumOfSquares(y, dims) : y.sum(dims)) denominator.add_(truth, one).add_(eps, one);
         return numerator.mul_(two).div_(denominator);
     }
 

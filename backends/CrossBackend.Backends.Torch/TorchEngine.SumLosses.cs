@@ -98,9 +98,9 @@ public sealed partial class TorchEngine : IFusedWholeTensorLoss<Tensor>, IFusedS
         Tensor loss = SumOfProducts(target, output);
         using Tensor denominator = target.sum();
         using Tensor predicted = output.sum();
-        using Scalar epsilon = Epsilon.ToScalar(), minusTwo = (-2.0).ToScalar(), one = 1.0.ToScalar();
-        denominator.add_(predicted, one).add_(epsilon, alpha: HeldScalars.One);
-        return loss.mul_(minusTwo).div_(denominator).add_(one, alpha: HeldScalars.One);
+        using Scalar minusTwo = (-2.0).ToScalar(), one = 1.0.ToScalar();
+        denominator.add_(predicted, one).add_(HeldScalars.Epsilon, one);
+        return loss.mul_(minusTwo).div_(denominator).add_(one, one);
     }
 
     /// <summary>1 − TP / (TP + α·(Σy − TP) + β·(Σp − TP) + ε): four native tensors, the sums in the composed order.</summary>
@@ -109,12 +109,12 @@ public sealed partial class TorchEngine : IFusedWholeTensorLoss<Tensor>, IFusedS
         Tensor truePositives = SumOfProducts(target, output);
         using Tensor denominator = target.sum();
         using Tensor extra = output.sum();
-        using Scalar a = alpha.ToScalar(), b = beta.ToScalar(), epsilon = Epsilon.ToScalar(), one = 1.0.ToScalar(), minusOne = (-1.0).ToScalar();
+        using Scalar a = alpha.ToScalar(), b = beta.ToScalar(), one = 1.0.ToScalar(), minusOne = (-1.0).ToScalar();
         // (TP + α·missed) + β·extra + ε (a + b is b + a exactly in floating point); x − TP as libtorch's sub does it,
         // an add with alpha −1.
         denominator.add_(truePositives, minusOne).mul_(a).add_(truePositives, one);
-        denominator.add_(extra.add_(truePositives, minusOne).mul_(b), one).add_(epsilon, alpha: HeldScalars.One);
-        return truePositives.div_(denominator).neg_().add_(one, alpha: HeldScalars.One);
+        denominator.add_(extra.add_(truePositives, minusOne).mul_(b), one).add_(HeldScalars.Epsilon, one);
+        return truePositives.div_(denominator).neg_().add_(one, one);
     }
 
     /// <summary>factor·Σ p²: the squared row norms summed (short rows, p read once), else the products' sum; two
@@ -181,8 +181,7 @@ public sealed partial class TorchEngine : IFusedWholeTensorLoss<Tensor>, IFusedS
                 {
                     // −log clip(p[label] / Σp): only the picked entries are divided, clipped and logged.
                     using (Tensor total = output.sum(axis, keepdim: true)) picked.div_(total);
-                    using Scalar low = Epsilon.ToScalar(), high = (1 - Epsilon).ToScalar();
-                    picked.clamp_(low, high).log_();
+                    picked.clamp_(HeldScalars.Epsilon, HeldScalars.OneMinusEpsilon).log_();
                     return meanOverAll ? picked.mean().neg_() : picked.squeeze(axis).neg_();
                 }
                 case SparseLossKind.GeneralizedCrossEntropy:
@@ -270,8 +269,7 @@ public sealed partial class TorchEngine : IFusedWholeTensorLoss<Tensor>, IFusedS
         Tensor similarity = linalg.vecdot(target, output, axis);
         using Tensor targetNorm = target.norm(axis, false, 2f);
         using Tensor outputNorm = output.norm(axis, false, 2f);
-        using Scalar floor = Epsilon.ToScalar();
-        similarity.div_(targetNorm.clamp_min_(floor).mul_(outputNorm.clamp_min_(floor))).neg_();
+        similarity.div_(targetNorm.clamp_min_(HeldScalars.Epsilon).mul_(outputNorm.clamp_min_(HeldScalars.Epsilon))).neg_();
         if (!meanOverAll) return similarity;
         using (similarity) return similarity.mean();
     }

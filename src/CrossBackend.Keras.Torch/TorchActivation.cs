@@ -48,8 +48,9 @@ internal static class TorchActivation
     /// <summary>Keras's general ReLU: x ≥ max → max; x ≥ threshold → x; else slope·(x − threshold).</summary>
     private static Tensor Relu(Tensor x, KerasActivation a)
     {
+        if (a.Threshold == 0 && a.MaxValue is null && a.Alpha == 0) return F.relu(x, false);   // the common case: no Scalar
         using Scalar slope = a.Alpha.ToScalar();
-        if (a.Threshold == 0 && a.MaxValue is null) return a.Alpha == 0 ? F.relu(x, false) : x.leaky_relu(slope);
+        if (a.Threshold == 0 && a.MaxValue is null) return x.leaky_relu(slope);
         using Scalar? max = a.MaxValue?.ToScalar();
         if (a.Threshold == 0 && a.Alpha == 0) return x.clamp(HeldScalars.Zero, max!);
         using Scalar threshold = a.Threshold.ToScalar();
