@@ -176,6 +176,38 @@ public static class BenchSuite
         return TensorPrimitives.Sum<float>(partial);
     }
 
+    /// <summary>
+    /// The soft-label loss's element-wise work without its rows: Σ y·log(clamp(x / s, ε, 1 − ε)) over both arrays, s
+    /// one constant, in the same parallel chunks as <see cref="Floor"/>. With <paramref name="nearest"/> the log is the
+    /// engines' nearest-float <see cref="VectorLog"/> (the work every element of a soft-label row
+    /// takes under our semantics), otherwise the library's float <c>Vector.Log</c> (about what libtorch's
+    /// vectorised log costs); the two side by side price the nearest-float policy.
+    /// </summary>
+    public static float SoftLabelLogFloor(float[] x, float[] y, bool nearest)
+    {
+        const int chunk = 1 << 15;
+        int chunks = (x.Length + chunk - 1) / chunk;
+        var partial = new float[chunks];
+        Parallel.For(0, chunks, i =>
+        {
+            int start = i * chunk, end = Math.Min(start + chunk, x.Length), lanes = System.Numerics.Vector<float>.Count;
+            var s = new System.Numerics.Vector<float>(1.37f);
+            var lo = new System.Numerics.Vector<float>(1e-7f);
+            var hi = new System.Numerics.Vector<float>(1 - 1e-7f);
+            var sum = System.Numerics.Vector<float>.Zero;
+            int j = start;
+            for (; j + lanes <= end; j += lanes)
+            {
+                var p = System.Numerics.Vector.Min(System.Numerics.Vector.Max(new System.Numerics.Vector<float>(x, j) / s, lo), hi);
+                sum += new System.Numerics.Vector<float>(y, j) * (nearest ? VectorLog.Log(p) : System.Numerics.Vector.Log(p));
+            }
+            float total = System.Numerics.Vector.Sum(sum);
+            for (; j < end; j++) total += y[j] * MathF.Log(Math.Clamp(x[j] / 1.37f, 1e-7f, 1 - 1e-7f));
+            partial[i] = total;
+        });
+        return TensorPrimitives.Sum<float>(partial);
+    }
+
     // ---------------------------------------------------------------- hand-written TorchSharp (the baselines)
 
     /// <summary>The literal expression of the maths (what most people write first): four B×C temporaries.</summary>

@@ -72,6 +72,8 @@ public class CategoricalCrossentropyBenchmarks
     [Benchmark(Baseline = true), BenchmarkCategory("2 soft probs fwd")] public float SoftTorchBest() => BenchSuite.Forward(() => BenchSuite.BestProbabilities(_sx, _sy));
     [Benchmark, BenchmarkCategory("2 soft probs fwd")] public float SoftTorchOurs() => BenchSuite.Forward(() => Losses.CategoricalCrossentropy(_sx, _sy));
     [Benchmark, BenchmarkCategory("2 soft probs fwd")] public float SoftNumericsOurs() => Losses.CategoricalCrossentropy(_sp, _sny)[0];
+    [Benchmark, BenchmarkCategory("2 soft probs fwd")] public float SoftNearestLogFloor() => BenchSuite.SoftLabelLogFloor(_soft.Pred, _soft.True, nearest: true);
+    [Benchmark, BenchmarkCategory("2 soft probs fwd")] public float SoftLibraryLogFloor() => BenchSuite.SoftLabelLogFloor(_soft.Pred, _soft.True, nearest: false);
 
     // ---- one-hot logits, forward (and PyTorch's own losses)
     [Benchmark(Baseline = true), BenchmarkCategory("3 logits fwd")] public float LogitsTorchBest() => BenchSuite.Forward(() => BenchSuite.BestLogits(_lx, _y));
