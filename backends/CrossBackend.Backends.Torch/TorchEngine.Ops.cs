@@ -96,7 +96,16 @@ public sealed partial class TorchEngine
     /// <inheritdoc/>
     public override Tensor Full(long[] shape, double value, DType dtype)
     {
-        using Scalar fill = value.ToScalar();
+        // Values beyond the dtype's range rounded here, as a cast rounds them (float32 1e300 → ∞, float16 65510 →
+        // 65504): libtorch refuses a fill it cannot convert without overflow, which the channels-last engine and
+        // NumPy's float32(1e300) do not. In-range values reach libtorch unchanged (its own rounding).
+        double rounded = dtype switch
+        {
+            DType.Float32 => (float)value,
+            DType.Float16 when Math.Abs(value) > (double)Half.MaxValue => (double)(Half)value,
+            _ => value,
+        };
+        using Scalar fill = rounded.ToScalar();
         return torch.full(shape, fill, ToScalarType(dtype));
     }
 

@@ -37,6 +37,25 @@ public static class DTypes
     /// <summary>Whether the type is float16 or bfloat16, which the engines compute in float32 and round once.</summary>
     public static bool IsNarrowFloat(this DType dtype) => dtype is DType.Float16 or DType.BFloat16;
 
+    /// <summary><paramref name="value"/> rounded to the nearest value of a floating <paramref name="dtype"/> (float16
+    /// directly from double, as NumPy's <c>float16(x)</c>; bfloat16 from the float32 value, round to nearest even);
+    /// other dtypes return it unchanged.</summary>
+    internal static double RoundTo(this DType dtype, double value) => dtype switch
+    {
+        DType.Float32 => (float)value,
+        DType.Float16 => (double)(Half)value,
+        DType.BFloat16 => BFloat16Round((float)value),
+        _ => value,
+    };
+
+    /// <summary>Round to nearest even on the upper 16 bits of a float32 (bfloat16), back as a double; NaN and ±∞ stay.</summary>
+    private static double BFloat16Round(float f)
+    {
+        uint bits = BitConverter.SingleToUInt32Bits(f);
+        uint rounded = (bits + 0x7FFF + ((bits >> 16) & 1)) & 0xFFFF0000;
+        return BitConverter.UInt32BitsToSingle(rounded);
+    }
+
     /// <summary>The dtype of a .NET element type (<see cref="DType.Other"/> when it has none).</summary>
     public static DType OfElementType(Type elementType) =>
         elementType == typeof(float) ? DType.Float32

@@ -137,19 +137,5 @@ internal sealed class FloatFormat
         return (r[..i].Replace(".", "").TrimEnd('0'), int.Parse(r[(i + 1)..], CultureInfo.InvariantCulture));
     }
 
-    private double RoundToDType(double v) => _dtype switch
-    {
-        DType.Float32 => (float)v,
-        DType.Float16 => (double)(Half)v,
-        DType.BFloat16 => BFloat16Round((float)v),
-        _ => v,
-    };
-
-    /// <summary>Round to nearest even on the upper 16 bits of a float32 (bfloat16), back as a double.</summary>
-    private static double BFloat16Round(float f)
-    {
-        uint bits = BitConverter.SingleToUInt32Bits(f);
-        uint rounded = (bits + 0x7FFF + ((bits >> 16) & 1)) & 0xFFFF0000;
-        return BitConverter.UInt32BitsToSingle(rounded);
-    }
+    private double RoundToDType(double v) => _dtype.RoundTo(v);
 }

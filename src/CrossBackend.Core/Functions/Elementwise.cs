@@ -45,6 +45,13 @@ public static partial class Backend
 {
     private static readonly string[] TensorName = ["tensor"];
 
+    /// <summary>A number operand in the dtype of the tensor it meets. Narrow floats are computed in float32, so their
+    /// constants are rounded here, as NumPy and TensorFlow make a float16 constant (x − 0.1 in float16 subtracts
+    /// 0.0999755859375, and x = 0.1 gives 0): the same bits as the rank-0 tensor overloads. Wider dtypes round the
+    /// constant when it becomes a tensor; a null tensor is left to the program's own error.</summary>
+    private static double ConstantFor(object? tensor, double value, string name) =>
+        tensor is not null && Inspect(tensor, name).Info.DType is { } dtype && dtype.IsNarrowFloat() ? dtype.RoundTo(value) : value;
+
     /// <summary>The absolute value, element-wise (FastEstimator's <c>abs</c>; integers stay integers).</summary>
     /// <remarks><b>Example</b> (FastEstimator): [-2, 7, -19] → <b>[2, 7, 19]</b> on every engine.</remarks>
     /// <param name="tensor">A tensor of any engine and numeric dtype.</param>
@@ -77,7 +84,7 @@ public static partial class Backend
     /// <c>pow</c>; the dtype is kept, so integers to integer powers stay exact).</summary>
     /// <remarks><b>Example</b> (FastEstimator): pow([-2, 7, -19], 2) → <b>[4, 49, 361]</b>.</remarks>
     public static T Pow<T>(T tensor, double power) where T : class =>
-        Run<T>(nameof(Pow), new BinaryFunction(BinaryOp.Power, "tensor", "power", power, ResultDTypes.SameAsInput), [tensor], TensorName);
+        Run<T>(nameof(Pow), new BinaryFunction(BinaryOp.Power, "tensor", "power", ConstantFor(tensor, power, "tensor"), ResultDTypes.SameAsInput), [tensor], TensorName);
 
     /// <summary><paramref name="tensor"/> raised to a tensor of powers of the same engine, broadcast; the result has
     /// the promoted dtype of both.</summary>
@@ -88,7 +95,7 @@ public static partial class Backend
     /// <remarks><b>Example</b> (FastEstimator): [[1, 4, 6], [2.3, 0.5, 0]] ^ 3.2 → <b>[[1, 84.449, 309.089], [14.372, 0.109, 0]]</b>;
     /// ^ 0.21 → <b>[[1, 1.338, 1.457], [1.191, 0.865, 0]]</b>.</remarks>
     public static T TensorPow<T>(T tensor, double power) where T : class =>
-        Run<T>(nameof(TensorPow), new BinaryFunction(BinaryOp.Power, "tensor", "power", power, ResultDTypes.SameAsInput), [tensor], TensorName);
+        Run<T>(nameof(TensorPow), new BinaryFunction(BinaryOp.Power, "tensor", "power", ConstantFor(tensor, power, "tensor"), ResultDTypes.SameAsInput), [tensor], TensorName);
 
     /// <summary>The element-wise maximum of two tensors of one engine, broadcast (FastEstimator's <c>maximum</c>;
     /// NaN if either is NaN). The result has the promoted dtype.</summary>
@@ -122,7 +129,7 @@ public static partial class Backend
 
     /// <summary>a + b with a constant rounded to a's dtype.</summary>
     public static T Add<T>(T a, double b) where T : class =>
-        Run<T>(nameof(Add), new BinaryFunction(BinaryOp.Add, "a", "b", b, ResultDTypes.SameAsInput), [a], ["a"]);
+        Run<T>(nameof(Add), new BinaryFunction(BinaryOp.Add, "a", "b", ConstantFor(a, b, "a"), ResultDTypes.SameAsInput), [a], ["a"]);
 
     /// <summary>a − b, broadcast, in the promoted dtype.</summary>
     public static T Subtract<T>(T a, T b) where T : class =>
@@ -130,7 +137,7 @@ public static partial class Backend
 
     /// <summary>a − b with a constant rounded to a's dtype.</summary>
     public static T Subtract<T>(T a, double b) where T : class =>
-        Run<T>(nameof(Subtract), new BinaryFunction(BinaryOp.Subtract, "a", "b", b, ResultDTypes.SameAsInput), [a], ["a"]);
+        Run<T>(nameof(Subtract), new BinaryFunction(BinaryOp.Subtract, "a", "b", ConstantFor(a, b, "a"), ResultDTypes.SameAsInput), [a], ["a"]);
 
     /// <summary>a · b element-wise, broadcast, in the promoted dtype.</summary>
     public static T Multiply<T>(T a, T b) where T : class =>
@@ -138,7 +145,7 @@ public static partial class Backend
 
     /// <summary>a · b with a constant rounded to a's dtype.</summary>
     public static T Multiply<T>(T a, double b) where T : class =>
-        Run<T>(nameof(Multiply), new BinaryFunction(BinaryOp.Multiply, "a", "b", b, ResultDTypes.SameAsInput), [a], ["a"]);
+        Run<T>(nameof(Multiply), new BinaryFunction(BinaryOp.Multiply, "a", "b", ConstantFor(a, b, "a"), ResultDTypes.SameAsInput), [a], ["a"]);
 
     /// <summary>a / b, broadcast (true division: integers give float32, as Keras; IEEE: x/0 = ±∞).</summary>
     public static T Divide<T>(T a, T b) where T : class =>
@@ -146,7 +153,7 @@ public static partial class Backend
 
     /// <summary>a / b with a constant (integers give float32).</summary>
     public static T Divide<T>(T a, double b) where T : class =>
-        Run<T>(nameof(Divide), new BinaryFunction(BinaryOp.Divide, "a", "b", b, ResultDTypes.FloatForIntegers), [a], ["a"]);
+        Run<T>(nameof(Divide), new BinaryFunction(BinaryOp.Divide, "a", "b", ConstantFor(a, b, "a"), ResultDTypes.FloatForIntegers), [a], ["a"]);
 
     /// <summary>max(x, 0) element-wise (Keras's <c>relu</c>; FastEstimator's <c>maximum</c> with zeros).</summary>
     public static T Relu<T>(T tensor) where T : class =>
