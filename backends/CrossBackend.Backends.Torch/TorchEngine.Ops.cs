@@ -96,18 +96,22 @@ public sealed partial class TorchEngine
     /// <inheritdoc/>
     public override Tensor Full(long[] shape, double value, DType dtype)
     {
-        // Values beyond the dtype's range rounded here, as a cast rounds them (float32 1e300 → ∞, float16 65510 →
-        // 65504): libtorch refuses a fill it cannot convert without overflow, which the channels-last engine and
-        // NumPy's float32(1e300) do not. In-range values reach libtorch unchanged (its own rounding).
-        double rounded = dtype switch
-        {
-            DType.Float32 => (float)value,
-            DType.Float16 when Math.Abs(value) > (double)Half.MaxValue => (double)(Half)value,
-            _ => value,
-        };
-        using Scalar fill = rounded.ToScalar();
+        using Scalar fill = WithinRange(value, dtype).ToScalar();
         return torch.full(shape, fill, ToScalarType(dtype));
     }
+
+    /// <summary>
+    /// A number for a Scalar meeting a tensor of <paramref name="dtype"/>, rounded first where it lies beyond the
+    /// dtype's range, as a cast rounds it (float32 1e300 → ∞, float16 65510 → 65504): libtorch refuses a Scalar it
+    /// cannot convert without overflow ("value cannot be converted to type float without overflow"), which the
+    /// channels-last engine and NumPy's float32(1e300) do not. In-range values reach libtorch unchanged.
+    /// </summary>
+    private static double WithinRange(double value, DType dtype) => dtype switch
+    {
+        DType.Float32 => (float)value,
+        DType.Float16 when Math.Abs(value) > (double)Half.MaxValue => (double)(Half)value,
+        _ => value,
+    };
 
     /// <inheritdoc/>
     public override Tensor FromValues(double[] values, long[] shape, DType dtype) =>
@@ -216,7 +220,8 @@ public sealed partial class TorchEngine
     /// <remarks>libtorch rounds the scalar bounds to the tensor's dtype, as Keras does.</remarks>
     public override Tensor Clip(Tensor x, double min, double max)
     {
-        using Scalar low = min.ToScalar(), high = max.ToScalar();
+        DType dtype = ToDType(x.dtype);
+        using Scalar low = WithinRange(min, dtype).ToScalar(), high = WithinRange(max, dtype).ToScalar();
         return x.clamp(low, high);
     }
 

@@ -56,6 +56,19 @@ public sealed class ConstantOperandTests(ITensorEngine engine)
         AssertSameBits(Backend.Relu(x), Backend.Maximum(x, Backend.ToTensor(new[] { 0.0 }, engine, dtype, [])), $"Relu in {dtype}");
     }
 
+    /// <summary>Clip bounds beyond the dtype's range round as a cast does (float32 ±1e300 → ±∞), on every engine: torch
+    /// refused them before ("value cannot be converted to type float without overflow").</summary>
+    [TestCase(DType.Float32)]
+    [TestCase(DType.Float16)]
+    [TestCase(DType.Float64)]
+    public void ClipBoundsBeyondTheRangeRoundAsACastDoes(DType dtype)
+    {
+        object x = Backend.ToTensor(new[] { -2.0, 0.5, 3 }, engine, dtype, [3]);
+        Assert.That(engine.ToDoubleArray(Backend.ClipByValue(x, -1e300, 1e300), out _), Is.EqualTo(new[] { -2.0, 0.5, 3 }));
+        double[] raised = engine.ToDoubleArray(Backend.ClipByValue(x, minValue: 1e300), out _);
+        Assert.That(raised, Is.EqualTo(Enumerable.Repeat(dtype == DType.Float64 ? 1e300 : double.PositiveInfinity, 3).ToArray()));
+    }
+
     /// <summary>Narrow floats against PyTorch 1.13 (CPU, Debian's python3-torch), which NumPy 1.24's float16 arrays
     /// match: the number operand is taken in the tensor's dtype (float16 0.3 is 0.2998046875), then the float32
     /// result rounded once. Before session 32 our engines used 0.3 at float32 precision: 3.7 · 0.3 gave 1.109375.</summary>
