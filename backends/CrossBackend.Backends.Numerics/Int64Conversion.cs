@@ -11,14 +11,15 @@ namespace CrossBackend.Backends.Numerics;
 /// </summary>
 internal static class Int64Conversion
 {
-    /// <summary>Each value as <c>long.CreateChecked((double)v)</c>, exactly what the float64 path computes (the
-    /// widening is exact): truncation toward zero, <see cref="OverflowException"/> for NaN or out of range.</summary>
+    /// <summary>Each value as <see cref="DTypes.Int64Of"/> of the widened value, exactly what the float64 path
+    /// computes (the widening is exact): truncation toward zero, <see cref="long.MinValue"/> for NaN, ±∞ or out of
+    /// range, as PyTorch and NumPy cast on x86.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static Tensor<long> FromFloat32(Tensor<float> source)
     {
         ReadOnlySpan<float> from = TensorData.Read(source);
         var to = GC.AllocateUninitializedArray<long>(from.Length);
-        for (int i = 0; i < to.Length; i++) to[i] = long.CreateChecked((double)from[i]);
+        for (int i = 0; i < to.Length; i++) to[i] = DTypes.Int64Of(from[i]);
         return Tensor.Create(to, source.Lengths);
     }
 }

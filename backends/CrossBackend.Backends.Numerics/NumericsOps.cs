@@ -115,8 +115,9 @@ public sealed partial class NumericsOps<T> : ITensorOps<Tensor<T>>, IFusedCrosse
 
     /// <inheritdoc/>
     /// <remarks>Storage stays <see cref="Tensor{T}"/>: the values are those <paramref name="dtype"/> would hold
-    /// (floats rounded to nearest even; integers truncated toward zero and saturated at the type's range, NaN → 0;
-    /// bool: non-zero, NaN included, is 1).</remarks>
+    /// (floats rounded to nearest even; integers as PyTorch and NumPy cast on x86, <see cref="DTypes.CastToInteger"/>:
+    /// truncated toward zero, NaN and out-of-range values to the type's minimum or wrapped; bool: non-zero, NaN
+    /// included, is 1).</remarks>
     public Tensor<T> Cast(Tensor<T> x, DType dtype)
     {
         ReadOnlySpan<T> values = Values(x, nameof(x));
@@ -134,12 +135,7 @@ public sealed partial class NumericsOps<T> : ITensorOps<Tensor<T>>, IFusedCrosse
         DType.Float32 => (float)value,
         DType.Float16 => (double)(Half)value,
         DType.BFloat16 => (float)(BFloat16)(float)value,
-        DType.Int64 => long.CreateSaturating(value),
-        DType.Int32 => int.CreateSaturating(value),
-        DType.Int16 => short.CreateSaturating(value),
-        DType.Int8 => sbyte.CreateSaturating(value),
-        DType.UInt8 => byte.CreateSaturating(value),
-        DType.Bool => value != 0 ? 1.0 : 0.0,   // NaN != 0: true, as NumPy's bool(nan)
+        DType.Int64 or DType.Int32 or DType.Int16 or DType.Int8 or DType.UInt8 or DType.Bool => dtype.CastToInteger(value),   // NaN → bool true, as NumPy's bool(nan)
         _ => throw new ArgumentOutOfRangeException(argumentName, dtype,
             $"Argument `{argumentName}` must be a known dtype (bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64). Received: {dtype}"),
     });

@@ -48,6 +48,35 @@ public static class DTypes
         _ => value,
     };
 
+    /// <summary>
+    /// A number cast to an integer <paramref name="dtype"/> as PyTorch, libtorch and NumPy cast floats on x86:
+    /// truncated toward zero; to int64 or int32, NaN, ±∞ and values beyond the type's range give its minimum (the
+    /// processor's "integer indefinite"); to int16, int8 and uint8, that int32 result wrapped to the type's width
+    /// (−1.0 → uint8 255, 300.7 → uint8 44, NaN → 0, 3e9 → 0). PyTorch 1.13 and NumPy 1.24 give these for float32 and
+    /// float64 sources alike (libtorch 2.10 through TorchSharp too, at 5 to 100,000 elements); bool is "non-zero"
+    /// (NaN is true). Other dtypes return the value unchanged.
+    /// </summary>
+    internal static double CastToInteger(this DType dtype, double value) => dtype switch
+    {
+        DType.Int64 => Int64Of(value),
+        DType.Int32 => Int32Of(value),
+        DType.Int16 => unchecked((short)Int32Of(value)),
+        DType.Int8 => unchecked((sbyte)Int32Of(value)),
+        DType.UInt8 => unchecked((byte)Int32Of(value)),
+        DType.Bool => value != 0 ? 1 : 0,
+        _ => value,
+    };
+
+    /// <summary>A number as int64, truncated; NaN, ±∞ and values beyond int64 give <see cref="long.MinValue"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal static long Int64Of(double value) =>
+        value >= -9223372036854775808.0 && value < 9223372036854775808.0 ? (long)value : long.MinValue;   // NaN fails both
+
+    /// <summary>A number as int32, truncated; NaN, ±∞ and values beyond int32 give <see cref="int.MinValue"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    internal static int Int32Of(double value) =>
+        value > -2147483649.0 && value < 2147483648.0 ? (int)value : int.MinValue;
+
     /// <summary>Round to nearest even on the upper 16 bits of a float32 (bfloat16), back as a double; NaN and ±∞ stay.</summary>
     private static double BFloat16Round(float f)
     {

@@ -5,8 +5,8 @@ namespace CrossBackend.Tests.Functions;
 /// <summary>
 /// bool, int8, uint8 and int16 tensors on every engine: created from .NET arrays, cast to and from float (floats to
 /// integers truncate toward zero; to bool, non-zero — NaN included — is true), read back, and kept as their dtype by
-/// functions that move values. Values stay inside each type's range (out-of-range casts are engine-defined: torch
-/// wraps, the numerics engine refuses).
+/// functions that move values. Values stay inside each type's range here; out-of-range values are
+/// <see cref="CastAndSignEdgeTests"/>'s.
 /// </summary>
 [TestFixtureSource(typeof(TestEngines), nameof(TestEngines.All))]
 public sealed class NarrowIntegerStorageTests(ITensorEngine engine)
