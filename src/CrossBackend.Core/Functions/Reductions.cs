@@ -9,6 +9,12 @@ internal sealed class ReduceFunction(ReduceOp op, int[]? axes, bool keepDims, Fu
         T x = inputs[0]!;
         long[] shape = o.ShapeOf(x);
         int[]? resolved = axes is null ? null : Backend.Axes(axes, shape.Length, "axis", "tensor", shape);
+        if (op is ReduceOp.Max or ReduceOp.Min && (resolved ?? Enumerable.Range(0, shape.Length)).Any(d => shape[d] == 0))
+            throw new ArgumentException(
+                $"Argument `tensor` must not be empty along the reduced axes of a reduce_{op.ToString().ToLowerInvariant()} (the " +
+                $"{(op == ReduceOp.Max ? "largest" : "smallest")} of no values is undefined; a sum or mean of none is 0 or NaN). " +
+                $"Received: tensor.shape={TensorInfo.FormatShape(shape)}, axis={(axes is null ? "null" : "[" + string.Join(", ", axes) + "]")}",
+                "tensor");
         return [o.Reduce(op, x, resolved, keepDims)];
     }
 }
@@ -20,7 +26,12 @@ internal sealed class ArgMaxFunction(int axis) : FunctionProgram(ResultDTypes.Fi
     {
         T x = inputs[0]!;
         long[] shape = o.ShapeOf(x);
-        return [o.ArgMax(x, Backend.Axis(axis, shape.Length, "axis", "tensor", shape), keepDims: false)];
+        int along = Backend.Axis(axis, shape.Length, "axis", "tensor", shape);
+        if (shape[along] == 0)
+            throw new ArgumentException(
+                $"Argument `tensor` must not be empty along `axis` for an argmax (no index to return). Received: tensor.shape={TensorInfo.FormatShape(shape)}, axis={axis}",
+                "tensor");
+        return [o.ArgMax(x, along, keepDims: false)];
     }
 }
 

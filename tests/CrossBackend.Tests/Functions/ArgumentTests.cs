@@ -48,6 +48,21 @@ public sealed class ArgumentTests(ITensorEngine engine)
         Names("dtype", () => Backend.Cast<object>(X(2), "complex64"));
     }
 
+    /// <summary>A maximum, minimum or arg-max of no values: the same named error on every engine (torch passed
+    /// libtorch's own "Expected reduction dim to be specified for input.numel() == 0" before). Sums and means of no
+    /// values are 0 and NaN there, as in NumPy.</summary>
+    [Test]
+    public void MaxMinAndArgMaxOfNoValues()
+    {
+        object empty = FunctionExamples.T(engine, [], [0, 6], DType.Float32);
+        Names("tensor", () => Backend.ReduceMax<object>(empty));
+        Names("tensor", () => Backend.ReduceMin<object>(empty, 0));
+        Names("tensor", () => Backend.ArgMax(empty, 0));
+        Assert.That(engine.ToDoubleArray(Backend.ReduceMax<object>(empty, 1), out long[] shape), Is.Empty, "along a non-empty axis: no rows, no error");
+        Assert.That(shape, Is.EqualTo(new long[] { 0 }));
+        Assert.That(engine.ToDoubleArray(Backend.ReduceSum<object>(empty), out _), Is.EqualTo(new[] { 0.0 }));
+    }
+
     [Test]
     public void ATensorOfAnotherEngineIsRefused()
     {
