@@ -56,6 +56,8 @@ public static class DTypes
     /// float64 sources alike (libtorch 2.10 through TorchSharp too, at 5 to 100,000 elements); bool is "non-zero"
     /// (NaN is true). Other dtypes return the value unchanged.
     /// </summary>
+    /// <remarks>The value's source dtype is not known here, so an int64 beyond int32's range cast to int16, int8 or
+    /// uint8 follows the same int32 rule (2^40 + 5 → uint8 0), where libtorch wraps the int64 itself (5).</remarks>
     internal static double CastToInteger(this DType dtype, double value) => dtype switch
     {
         DType.Int64 => Int64Of(value),
