@@ -236,21 +236,22 @@ public sealed unsafe partial class NumericsOps<T>
         public static Vector<T> Apply(Vector<T> v) => v * v * v;
     }
 
-    /// <summary>torch.sign: 1 above zero, −1 below, and the value itself for ±0 and NaN (T.Sign throws on NaN).</summary>
+    /// <summary>NumPy's sign: 1 above zero, −1 below, +0 for ±0 (NumPy and PyTorch give +0 for −0) and NaN for NaN
+    /// (PyTorch gives 0; T.Sign throws): |x| for the last two.</summary>
     [MethodImpl(Hot)]
     private static void SignSpan(ReadOnlySpan<T> x, Span<T> d)
     {
         if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
             fixed (T* px = x, pd = d) StreamingStore.Map<T, SignMap>(px, pd, x.Length);
         else
-            for (int i = 0; i < x.Length; i++) d[i] = x[i] > T.Zero ? T.One : x[i] < T.Zero ? -T.One : x[i];
+            for (int i = 0; i < x.Length; i++) d[i] = x[i] > T.Zero ? T.One : x[i] < T.Zero ? -T.One : T.Abs(x[i]);
     }
 
     private readonly struct SignMap : StreamingStore.IVectorMap<T>
     {
         public static Vector<T> Apply(Vector<T> v) =>
             Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<T>.Zero), Vector<T>.One,
-                Vector.ConditionalSelect(Vector.LessThan(v, Vector<T>.Zero), -Vector<T>.One, v));
+                Vector.ConditionalSelect(Vector.LessThan(v, Vector<T>.Zero), -Vector<T>.One, Vector.Abs(v)));
     }
 
     [MethodImpl(Hot)]

@@ -117,15 +117,6 @@ public sealed partial class TorchEngine
     public override Tensor FromValues(double[] values, long[] shape, DType dtype) =>
         torch.tensor(values, shape, ScalarType.Float64).to_type(ToScalarType(dtype));
 
-    /// <summary>sign(x) with NaN kept, as NumPy's and Keras's sign and the channels-last engine give it: libtorch's
-    /// sign (PyTorch's too) gives 0 for NaN. Floating tensors take isnan and where beside it (three native tensors
-    /// instead of one); integers have no NaN.</summary>
-    private static Tensor SignKeepingNaN(Tensor x)
-    {
-        if (!x.is_floating_point()) return x.sign();
-        using Tensor sign = x.sign(), nan = x.isnan();
-        return torch.where(nan, x, sign);
-    }
 
     /// <inheritdoc/>
     public override Tensor Cast(Tensor x, DType dtype)

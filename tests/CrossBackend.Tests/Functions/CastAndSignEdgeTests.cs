@@ -58,5 +58,7 @@ public sealed class CastAndSignEdgeTests(ITensorEngine engine)
         Assert.That(double.IsNaN(sign[0]), $"sign(NaN) = {sign[0]}, NaN expected (NumPy's and Keras's sign; libtorch's gives 0)");
         Assert.That(sign[1..6], Is.EqualTo(new[] { 0.0, 1, -1, 1, -1 }));
         Assert.That(sign[6], Is.EqualTo(dtype == DType.Float16 ? 0 : 1), "1e-40: 0 in float16, a subnormal in float32");
+        double[] zero = engine.ToDoubleArray(Backend.Sign(Backend.ToTensor(new[] { -0.0, 0.0 }, engine, dtype, [2])), out _);
+        Assert.That(zero.Select(double.IsNegative), Is.EqualTo(new[] { false, false }), "sign(−0) is +0, as NumPy and PyTorch give it");
     }
 }

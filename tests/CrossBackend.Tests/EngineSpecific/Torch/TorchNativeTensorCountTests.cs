@@ -78,7 +78,7 @@ public sealed class TorchNativeTensorCountTests
     public static IEnumerable<Row> Table() =>
     [
         new("Abs", i => Backend.Abs(i.X), i => i.X.abs()),
-        new("Sign", i => Backend.Sign(i.X), i => i.X.sign(), 2, "NaN stays NaN: libtorch's sign gives 0, so isnan and where beside it"),
+        new("Sign", i => Backend.Sign(i.X), i => i.X.sign()),
         new("Exp", i => Backend.Exp(i.X), i => i.X.exp()),
         new("TensorSqrt", i => Backend.TensorSqrt(i.P), i => i.P.sqrt()),
         new("TensorRound", i => Backend.TensorRound(i.X), i => i.X.round()),
