@@ -15,6 +15,15 @@ internal sealed class ReduceFunction(ReduceOp op, int[]? axes, bool keepDims, Fu
                 $"{(op == ReduceOp.Max ? "largest" : "smallest")} of no values is undefined; a sum or mean of none is 0 or NaN). " +
                 $"Received: tensor.shape={TensorInfo.FormatShape(shape)}, axis={(axes is null ? "null" : "[" + string.Join(", ", axes) + "]")}",
                 "tensor");
+        if (op is ReduceOp.Std or ReduceOp.Variance && (resolved ?? Enumerable.Range(0, shape.Length)).Any(d => shape[d] == 0))
+        {
+            // The spread of no values is NaN on every engine; libtorch would also print "std(): degrees of freedom is
+            // <= 0" to the app's stderr for each call.
+            bool[] reduced = new bool[shape.Length];
+            foreach (int d in resolved ?? Enumerable.Range(0, shape.Length)) reduced[d] = true;
+            long[] resultShape = shape.Select((n, d) => reduced[d] ? 1 : n).Where((_, d) => keepDims || !reduced[d]).ToArray();
+            return [o.Full(resultShape, double.NaN, o.DTypeOf(x))];
+        }
         return [o.Reduce(op, x, resolved, keepDims)];
     }
 }

@@ -61,6 +61,11 @@ public sealed class ArgumentTests(ITensorEngine engine)
         Assert.That(engine.ToDoubleArray(Backend.ReduceMax<object>(empty, 1), out long[] shape), Is.Empty, "along a non-empty axis: no rows, no error");
         Assert.That(shape, Is.EqualTo(new long[] { 0 }));
         Assert.That(engine.ToDoubleArray(Backend.ReduceSum<object>(empty), out _), Is.EqualTo(new[] { 0.0 }));
+        Assert.That(engine.ToDoubleArray(Backend.ReduceStd<object>(empty, 0), out long[] stdShape), Is.EqualTo(Enumerable.Repeat(double.NaN, 6)),
+            "the spread of no values is NaN (libtorch also printed a warning to stderr)");
+        Assert.That(stdShape, Is.EqualTo(new long[] { 6 }));
+        Assert.That(engine.ToDoubleArray(Backend.ReduceStd<object>(empty, [0], keepdims: true), out long[] keptShape).Length, Is.EqualTo(6));
+        Assert.That(keptShape, Is.EqualTo(new long[] { 1, 6 }));
     }
 
     [Test]
