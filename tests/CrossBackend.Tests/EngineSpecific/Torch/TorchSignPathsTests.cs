@@ -6,7 +6,7 @@ namespace CrossBackend.Tests.EngineSpecific.Torch;
 
 /// <summary>
 /// Torch's sign keeps NaN on both of its paths: the managed pass for dense CPU float tensors and the composed
-/// sign/isnan/where for the rest (a transposed view, a tensor with autograd, float16), with the same values.
+/// sign/isnan/where for the rest (here a transposed view and a tensor with autograd), with the same values.
 /// Torch-only by nature: the paths are chosen by TorchSharp properties (see EngineSpecific/README.md).
 /// </summary>
 public sealed class TorchSignPathsTests
