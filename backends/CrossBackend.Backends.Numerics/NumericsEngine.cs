@@ -37,20 +37,17 @@ public sealed class NumericsEngine : ITensorEngine
     {
         Tensor<float> AsFloat() => NumericsOps<float>.Instance.Adopt(tensor, nameof(tensor));
         Tensor<double> AsDouble() => NumericsOps<double>.Instance.Adopt(tensor, nameof(tensor));
-        // The cast rule first (DTypes.CastToInteger: truncation, NaN and out-of-range values as PyTorch and NumPy give
-        // them, narrower integers wrapped), so the storage conversion is exact.
-        Tensor<double> IntegerValues(DType dtype) => NumericsOps<double>.Instance.Cast(AsDouble(), dtype);
         return dtype switch
         {
             DType.Float32 => AsFloat(),
             DType.Float64 => AsDouble(),
             DType.Float16 => TensorData.Convert<float, Half>(AsFloat()),
             DType.BFloat16 => TensorData.NarrowToBFloat16(AsFloat()),
-            DType.Int32 => TensorData.Convert<double, int>(IntegerValues(DType.Int32)),
-            DType.Int64 => tensor is Tensor<float> single ? Int64Conversion.FromFloat32(single) : TensorData.Convert<double, long>(IntegerValues(DType.Int64)),
-            DType.UInt8 => TensorData.Convert<double, byte>(IntegerValues(DType.UInt8)),
-            DType.Int8 => TensorData.Convert<double, sbyte>(IntegerValues(DType.Int8)),
-            DType.Int16 => TensorData.Convert<double, short>(IntegerValues(DType.Int16)),
+            DType.Int32 => TensorData.ToInteger<int>(AsDouble(), DType.Int32),
+            DType.Int64 => tensor is Tensor<float> single ? Int64Conversion.FromFloat32(single) : TensorData.ToInteger<long>(AsDouble(), DType.Int64),
+            DType.UInt8 => TensorData.ToInteger<byte>(AsDouble(), DType.UInt8),
+            DType.Int8 => TensorData.ToInteger<sbyte>(AsDouble(), DType.Int8),
+            DType.Int16 => TensorData.ToInteger<short>(AsDouble(), DType.Int16),
             DType.Bool => TensorData.ToBools(AsDouble()),
             _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype,
                 $"Argument `dtype` must be a dtype the numerics engine stores (bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64). Received: dtype={dtype.Name()}"),

@@ -236,22 +236,19 @@ public sealed unsafe partial class NumericsOps<T>
         public static Vector<T> Apply(Vector<T> v) => v * v * v;
     }
 
-    /// <summary>NumPy's sign: 1 above zero, −1 below, +0 for ±0 (NumPy and PyTorch give +0 for −0) and NaN for NaN
-    /// (PyTorch gives 0; T.Sign throws): |x| for the last two.</summary>
+    /// <summary>NumPy's sign, <see cref="ElementSign{T}"/> (the torch engine's sign kernel uses the same rule).</summary>
     [MethodImpl(Hot)]
     private static void SignSpan(ReadOnlySpan<T> x, Span<T> d)
     {
         if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
             fixed (T* px = x, pd = d) StreamingStore.Map<T, SignMap>(px, pd, x.Length);
         else
-            for (int i = 0; i < x.Length; i++) d[i] = x[i] > T.Zero ? T.One : x[i] < T.Zero ? -T.One : T.Abs(x[i]);
+            for (int i = 0; i < x.Length; i++) d[i] = ElementSign<T>.Of(x[i]);
     }
 
     private readonly struct SignMap : StreamingStore.IVectorMap<T>
     {
-        public static Vector<T> Apply(Vector<T> v) =>
-            Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<T>.Zero), Vector<T>.One,
-                Vector.ConditionalSelect(Vector.LessThan(v, Vector<T>.Zero), -Vector<T>.One, Vector.Abs(v)));
+        public static Vector<T> Apply(Vector<T> v) => ElementSign<T>.Of(v);
     }
 
     [MethodImpl(Hot)]

@@ -79,6 +79,18 @@ internal static class TensorData
     /// <summary>A tensor over <paramref name="data"/> (no copy).</summary>
     public static Tensor<T> Create<T>(T[] data, ReadOnlySpan<long> shape) => Tensor.Create(data, Lengths(shape));
 
+    /// <summary>Numbers → integer storage <typeparamref name="TTo"/> of <paramref name="dtype"/> in one pass, each by the
+    /// cast rule (<see cref="DTypes.CastToInteger"/>: truncation; NaN and out-of-range values as PyTorch and NumPy give
+    /// them), whose results the storage type holds exactly.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static Tensor<TTo> ToInteger<TTo>(Tensor<double> source, DType dtype) where TTo : IBinaryInteger<TTo>
+    {
+        ReadOnlySpan<double> from = Read(source);
+        var to = GC.AllocateUninitializedArray<TTo>(from.Length);
+        for (int i = 0; i < to.Length; i++) to[i] = TTo.CreateTruncating(dtype.CastToInteger(from[i]));
+        return Tensor.Create(to, source.Lengths);
+    }
+
     /// <summary>Converts any numeric tensor's elements to <typeparamref name="TTo"/>.</summary>
     public static Tensor<TTo> Convert<TFrom, TTo>(Tensor<TFrom> source)
         where TFrom : INumberBase<TFrom> where TTo : INumberBase<TTo>

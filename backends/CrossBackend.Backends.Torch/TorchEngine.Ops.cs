@@ -117,7 +117,6 @@ public sealed partial class TorchEngine
     public override Tensor FromValues(double[] values, long[] shape, DType dtype) =>
         torch.tensor(values, shape, ScalarType.Float64).to_type(ToScalarType(dtype));
 
-
     /// <inheritdoc/>
     public override Tensor Cast(Tensor x, DType dtype)
     {

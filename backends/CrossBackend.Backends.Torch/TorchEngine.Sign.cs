@@ -8,8 +8,8 @@ namespace CrossBackend.Backends.Torch;
 public sealed partial class TorchEngine
 {
     /// <summary>
-    /// sign(x) with NaN kept, as NumPy's and Keras's sign and the channels-last engine give it (libtorch's sign, and
-    /// PyTorch's, give 0 for NaN): 1 above zero, −1 below, +0 for ±0 (as NumPy and libtorch), NaN for NaN. Dense CPU float32/float64
+    /// sign(x) with NaN kept, by the channels-last engine's rule (<see cref="ElementSign{T}"/>; libtorch's sign, and
+    /// PyTorch's, give 0 for NaN). Dense CPU float32/float64
     /// tensors without autograd take one managed pass into <c>empty_like</c> (one native tensor, as <c>sign</c>); others
     /// compose sign, isnan and where. The composition measured 83 ms at (65536, 100) float32 against 2.5 ms for
     /// <c>sign</c> alone (three 26 MB blocks live at once, each fresh memory from glibc on this VM).
@@ -47,12 +47,7 @@ public sealed partial class TorchEngine
     {
         int i = first;
         if (Vector.IsHardwareAccelerated)
-            for (; i + Vector<T>.Count <= end; i += Vector<T>.Count)
-            {
-                Vector<T> v = Vector.Load(x + i);
-                Vector.ConditionalSelect(Vector.GreaterThan(v, Vector<T>.Zero), Vector<T>.One,
-                    Vector.ConditionalSelect(Vector.LessThan(v, Vector<T>.Zero), -Vector<T>.One, Vector.Abs(v))).Store(d + i);
-            }
-        for (; i < end; i++) d[i] = x[i] > T.Zero ? T.One : x[i] < T.Zero ? -T.One : T.Abs(x[i]);   // |±0| = +0, |NaN| is NaN
+            for (; i + Vector<T>.Count <= end; i += Vector<T>.Count) ElementSign<T>.Of(Vector.Load(x + i)).Store(d + i);
+        for (; i < end; i++) d[i] = ElementSign<T>.Of(x[i]);
     }
 }

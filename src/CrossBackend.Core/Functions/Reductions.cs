@@ -9,18 +9,21 @@ internal sealed class ReduceFunction(ReduceOp op, int[]? axes, bool keepDims, Fu
         T x = inputs[0]!;
         long[] shape = o.ShapeOf(x);
         int[]? resolved = axes is null ? null : Backend.Axes(axes, shape.Length, "axis", "tensor", shape);
-        if (op is ReduceOp.Max or ReduceOp.Min && (resolved ?? Enumerable.Range(0, shape.Length)).Any(d => shape[d] == 0))
+        bool[] reduced = new bool[shape.Length];
+        foreach (int d in resolved ?? Enumerable.Range(0, shape.Length)) reduced[d] = true;
+        if (!shape.Where((n, d) => reduced[d] && n == 0).Any()) return [o.Reduce(op, x, resolved, keepDims)];
+
+        // Nothing to reduce.
+        if (op is ReduceOp.Max or ReduceOp.Min)
             throw new ArgumentException(
                 $"Argument `tensor` must not be empty along the reduced axes of a reduce_{op.ToString().ToLowerInvariant()} (the " +
                 $"{(op == ReduceOp.Max ? "largest" : "smallest")} of no values is undefined; a sum or mean of none is 0 or NaN). " +
                 $"Received: tensor.shape={TensorInfo.FormatShape(shape)}, axis={(axes is null ? "null" : "[" + string.Join(", ", axes) + "]")}",
                 "tensor");
-        if (op is ReduceOp.Std or ReduceOp.Variance && (resolved ?? Enumerable.Range(0, shape.Length)).Any(d => shape[d] == 0))
+        if (op is ReduceOp.Std or ReduceOp.Variance)
         {
             // The spread of no values is NaN on every engine; libtorch would also print "std(): degrees of freedom is
             // <= 0" to the app's stderr for each call.
-            bool[] reduced = new bool[shape.Length];
-            foreach (int d in resolved ?? Enumerable.Range(0, shape.Length)) reduced[d] = true;
             long[] resultShape = shape.Select((n, d) => reduced[d] ? 1 : n).Where((_, d) => keepDims || !reduced[d]).ToArray();
             return [o.Full(resultShape, double.NaN, o.DTypeOf(x))];
         }
