@@ -11,21 +11,27 @@ internal static class MetricChecks
     /// <summary>
     /// Keras's <c>squeeze_or_expand_to_same_rank</c> with the class axis in place of the last axis: when the ranks differ
     /// by one and the longer tensor has a length-1 class axis, that axis is squeezed (or the rank-1 tensor expanded).
-    /// Then the shapes must be equal.
     /// </summary>
+    public static (T A, T B) SameRank<T>(ITensorOps<T> ops, T a, T b) where T : class
+    {
+        long[] sa = ops.ShapeOf(a), sb = ops.ShapeOf(b);
+        if (sa.Length == sb.Length + 1 && sa[ClassAxis(ops, sa.Length)] == 1)
+        {
+            if (sb.Length == 1) b = ops.ExpandDims(b, ClassAxis(ops, sa.Length));
+            else a = ops.Squeeze(a, ClassAxis(ops, sa.Length));
+        }
+        else if (sb.Length == sa.Length + 1 && sb[ClassAxis(ops, sb.Length)] == 1)
+        {
+            if (sa.Length == 1) a = ops.ExpandDims(a, ClassAxis(ops, sb.Length));
+            else b = ops.Squeeze(b, ClassAxis(ops, sb.Length));
+        }
+        return (a, b);
+    }
+
+    /// <summary><see cref="SameRank{T}"/>, then the shapes must be equal.</summary>
     public static (T YTrue, T YPred) SameShape<T>(ITensorOps<T> ops, T yTrue, T yPred) where T : class
     {
-        long[] t = ops.ShapeOf(yTrue), p = ops.ShapeOf(yPred);
-        if (t.Length == p.Length + 1 && t[ClassAxis(ops, t.Length)] == 1)
-        {
-            if (p.Length == 1) yPred = ops.ExpandDims(yPred, ClassAxis(ops, t.Length));
-            else yTrue = ops.Squeeze(yTrue, ClassAxis(ops, t.Length));
-        }
-        else if (p.Length == t.Length + 1 && p[ClassAxis(ops, p.Length)] == 1)
-        {
-            if (t.Length == 1) yTrue = ops.ExpandDims(yTrue, ClassAxis(ops, p.Length));
-            else yPred = ops.Squeeze(yPred, ClassAxis(ops, p.Length));
-        }
+        (yTrue, yPred) = SameRank(ops, yTrue, yPred);
         RequireSameShape(ops.Describe(yTrue), ops.Describe(yPred));
         return (yTrue, yPred);
     }

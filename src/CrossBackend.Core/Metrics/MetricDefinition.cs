@@ -38,8 +38,8 @@ public sealed class MetricDefinition
     /// <summary>What y_true holds.</summary>
     public MetricLabels Labels { get; }
 
-    /// <summary>Whether the result is per sample (Keras's metric functions; average with <see cref="Metrics.Mean{T}"/>)
-    /// rather than one value for the batch.</summary>
+    /// <summary>Whether the result is per sample or per element (Keras's metric functions; average with
+    /// <see cref="Metrics.Mean{T}"/>) rather than one value for the batch.</summary>
     public bool PerSample { get; }
 
     /// <summary>The keyword arguments it takes, by Keras name.</summary>

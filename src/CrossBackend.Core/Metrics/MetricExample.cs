@@ -11,14 +11,17 @@ namespace CrossBackend;
 /// <param name="TrueShape">y_true's shape (null: y_pred's).</param>
 /// <param name="Expected">The published result: per sample, or the (weighted) mean when <paramref name="Mean"/>.</param>
 /// <param name="Arguments">Keyword arguments by Keras name; a <c>double[]</c> becomes a rank-1 tensor of the engine.</param>
-/// <param name="SampleWeights">Keras's <c>sample_weight</c> for the metric class's mean (with <paramref name="Mean"/>).</param>
+/// <param name="SampleWeights">Keras's <c>sample_weight</c> for the metric class's mean (with <paramref name="Mean"/>),
+/// row-major.</param>
 /// <param name="Mean">Whether <paramref name="Expected"/> is what Keras's metric class reports (the weighted mean,
 /// <see cref="Metrics.Mean{T}"/>) rather than the function's per-sample values.</param>
 /// <param name="Rounding">How far the published digits may be from the exact value (half a unit of the last printed
 /// digit, or the source's own tolerance); 0 when printed to float32 precision.</param>
+/// <param name="WeightShape">The shape of <paramref name="SampleWeights"/> (null: one axis), channels-last when it has
+/// y_pred's rank.</param>
 public sealed record MetricExample(string Source, double[] YPred, long[] Shape, double[] YTrue, long[]? TrueShape,
     double[] Expected, IReadOnlyDictionary<string, object?>? Arguments = null, double[]? SampleWeights = null,
-    bool Mean = false, double Rounding = 0)
+    bool Mean = false, double Rounding = 0, long[]? WeightShape = null)
 {
     /// <summary>
     /// Runs the example on <paramref name="engine"/> with y_pred in <paramref name="dtype"/>: channels-last data moves to
@@ -38,11 +41,17 @@ public sealed record MetricExample(string Source, double[] YPred, long[] Shape, 
         var arguments = (Arguments ?? new Dictionary<string, object?>()).ToDictionary(
             a => a.Key, a => a.Value is double[] tensor ? engine.FromArray(Values(tensor), [tensor.Length]) : a.Value);
         object result = metric.Compute(yPred, yTrue, arguments);
-        return Mean ? Metrics.Mean(result, SampleWeights is null ? null : engine.FromArray(Values(SampleWeights), [SampleWeights.Length])) : result;
+        if (!Mean) return result;
+        long[] weightShape = WeightShape ?? [SampleWeights?.Length ?? 0];
+        object? weights = SampleWeights is null ? null
+            : weightShape.Length == Shape.Length ? engine.FromChannelsLast(Values(SampleWeights), weightShape)
+            : engine.FromArray(Values(SampleWeights), weightShape);
+        return Metrics.Mean(result, weights);
     }
 
     /// <summary>A one-line description: the source and the arguments.</summary>
     public override string ToString() =>
         Source + (Arguments is null || Arguments.Count == 0 ? "" : " (" + string.Join(", ", Arguments.Select(a => $"{a.Key}={a.Value ?? "None"}")) + ")")
-        + (SampleWeights is null ? "" : $" sample_weight=[{string.Join(", ", SampleWeights)}]");
+        + (SampleWeights is null ? "" : $" sample_weight=[{string.Join(", ", SampleWeights)}]"
+            + (WeightShape is null ? "" : $" shape {TensorInfo.FormatShape(WeightShape)}"));
 }

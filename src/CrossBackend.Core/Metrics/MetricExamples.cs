@@ -13,15 +13,20 @@ internal static class MetricExamples
         values.ToDictionary(v => v.Name, v => v.Value);
 
     private static MetricExample Mean(string source, double[] yPred, long[] shape, double[] yTrue, long[]? trueShape,
-        double expected, double[]? weights = null, Dictionary<string, object?>? args = null) =>
-        new(source, yPred, shape, yTrue, trueShape, [expected], args, weights, Mean: true);
+        double expected, double[]? weights = null, Dictionary<string, object?>? args = null, long[]? weightShape = null) =>
+        new(source, yPred, shape, yTrue, trueShape, [expected], args, weights, Mean: true, WeightShape: weightShape);
 
-    // keras.metrics.Accuracy: y_true [[1], [2], [3], [4]], y_pred [[0], [2], [3], [4]].
+    // keras.metrics.Accuracy: y_true [[1], [2], [3], [4]], y_pred [[0], [2], [3], [4]]; Keras 3.4's tests add rank-1
+    // data and weights of the data's shape or broadcast against it.
     public static readonly MetricExample[] Accuracy =
     [
         new(KerasDoc + ": accuracy", [0, 2, 3, 4], [4, 1], [1, 2, 3, 4], null, [0, 1, 1, 1]),
         Mean(KerasDoc + ": Accuracy", [0, 2, 3, 4], [4, 1], [1, 2, 3, 4], null, 0.75),
         Mean(KerasDoc + ": Accuracy", [0, 2, 3, 4], [4, 1], [1, 2, 3, 4], null, 0.5, weights: [1, 1, 0, 0]),
+        new(KerasTest + ": accuracy per element", [0, 2, 3, 4], [2, 2], [1, 2, 3, 4], null, [0, 1, 1, 1]),
+        Mean(KerasTest + ": Accuracy weighted rank 1", [0, 2, 3, 4], [4], [1, 2, 3, 4], null, 0.5, weights: [1, 1, 0, 0]),
+        Mean(KerasTest + ": Accuracy nd weights", [0, 2, 3, 4], [2, 2], [1, 2, 3, 4], null, 0.5, weights: [1, 0, 0, 1], weightShape: [2, 2]),
+        Mean(KerasTest + ": Accuracy nd broadcast weights", [0, 2, 3, 4], [2, 2], [1, 2, 3, 4], null, 0.5, weights: [1, 0], weightShape: [1, 2]),
     ];
 
     // keras.metrics.BinaryAccuracy: y_true [[1], [1], [0], [0]], y_pred [[0.98], [1], [0], [0.6]].
@@ -33,6 +38,9 @@ internal static class MetricExamples
         Mean(KerasTest + ": BinaryAccuracy broadcasting y_true (4,)", [0.98, 1, 0, 0.6], [4, 1], [1, 1, 0, 0], [4], 0.75),
         Mean(KerasTest + ": BinaryAccuracy threshold", [0.98, 0.5, 0.1, 0.2], [4, 1], [1, 1, 0, 0], null, 1.0, args: Args(("threshold", 0.3))),
         Mean(KerasTest + ": BinaryAccuracy threshold", [0.98, 0.5, 0.1, 0.2], [4, 1], [1, 1, 0, 0], null, 0.75, args: Args(("threshold", 0.9))),
+        Mean(KerasTest + ": BinaryAccuracy weighted rank 1", [0.98, 1, 0, 0.6], [4], [1, 1, 0, 0], null, 0.5, weights: [1, 0, 0, 1]),
+        Mean(KerasTest + ": BinaryAccuracy nd weights", [0.98, 1, 0, 0.6], [2, 2], [1, 1, 0, 0], null, 0.5, weights: [1, 0, 0, 1], weightShape: [2, 2]),
+        Mean(KerasTest + ": BinaryAccuracy nd broadcast weights", [0.98, 1, 0, 0.6], [2, 2], [1, 1, 0, 0], null, 1.0, weights: [1, 0], weightShape: [1, 2]),
     ];
 
     private static readonly double[] TwoRows = [0.1, 0.9, 0.8, 0.05, 0.95, 0];

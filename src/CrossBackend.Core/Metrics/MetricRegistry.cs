@@ -11,9 +11,9 @@ public static class MetricRegistry
     /// <summary>Every registered metric.</summary>
     public static IReadOnlyList<MetricDefinition> All { get; } =
     [
-        new("accuracy", "how often y_pred equals y_true, averaged over the class axis", MetricLabels.SameShape, true, None,
+        new("accuracy", "1 where y_pred equals y_true, per element", MetricLabels.SameShape, true, None,
             (p, t, _) => Metrics.Accuracy(p, t), MetricExamples.Accuracy),
-        new("binary_accuracy", "how often y_pred > threshold matches 0/1 labels, averaged over the class axis", MetricLabels.SameShape, true,
+        new("binary_accuracy", "1 where y_pred > threshold matches the 0/1 label, per element", MetricLabels.SameShape, true,
             ["threshold"], (p, t, a) => Metrics.BinaryAccuracy(p, t, a.Number("threshold", 0.5)), MetricExamples.BinaryAccuracy),
         new("categorical_accuracy", "arg-max of y_pred equals arg-max of one-hot y_true", MetricLabels.SameShape, true, None,
             (p, t, _) => Metrics.CategoricalAccuracy(p, t), MetricExamples.CategoricalAccuracy),

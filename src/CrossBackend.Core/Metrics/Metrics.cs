@@ -23,19 +23,31 @@ public static partial class Metrics
         MetricRegistry.Get(name).Compute(yPred, yTrue, arguments);
 
     /// <summary>
-    /// The weighted mean of per-sample metric values, as Keras's <c>MeanMetricWrapper</c> reports them:
-    /// Σ values·w / Σ w, 0 when Σ w = 0 (Keras's <c>divide_no_nan</c>); without weights the plain mean.
+    /// The weighted mean of metric values, as Keras's <c>Mean</c> metric (and every <c>MeanMetricWrapper</c> such as
+    /// <c>keras.metrics.CategoricalAccuracy()</c>) reports them, Keras 3.4 and later: each sample's values are averaged
+    /// down to the weights' rank, multiplied by the weights, and the total divided by the total weight (each sample's
+    /// weights averaged over their own axes), 0 when that is 0 (Keras's <c>divide_no_nan</c>). Without weights: the
+    /// mean over samples of each sample's mean, 0 for no samples.
     /// </summary>
-    /// <param name="values">Per-sample values, e.g. from <see cref="CategoricalAccuracy{TPred,TTrue}"/>.</param>
-    /// <param name="sampleWeights">A tensor of the same engine with one element or a prefix of <paramref name="values"/>'
-    /// shape such as (Batch,), broadcast over the trailing axes; null for equal weights.</param>
-    /// <returns>A one-element tensor of the same engine and dtype as <paramref name="values"/>.</returns>
+    /// <param name="values">Metric values, one or more per sample, e.g. from
+    /// <see cref="CategoricalAccuracy{TPred,TTrue}"/> (per sample) or <see cref="Accuracy{TPred,TTrue}"/> (per
+    /// element); an integer tensor is averaged in float64.</param>
+    /// <param name="sampleWeights">A tensor of the same engine, null for equal weights: one element; (Batch,); or
+    /// values' leading axes in the engine's layout, each of them either values' length or 1 (broadcast, as NumPy
+    /// does): values' own shape, (Batch, 1), (1, C). A length-1 class axis on either side is squeezed first, as
+    /// Keras's <c>squeeze_or_expand_to_same_rank</c> does.</param>
+    /// <returns>A one-element tensor of the same engine and dtype as <paramref name="values"/> (float64 for integer
+    /// values).</returns>
+    /// <exception cref="ArgumentException"><paramref name="sampleWeights"/> has more axes than
+    /// <paramref name="values"/> or a length that neither matches nor broadcasts; the tensors belong to different
+    /// engines.</exception>
     /// <example><code>
     /// // keras.metrics.CategoricalAccuracy() with sample_weight=[0.7, 0.3] gives 0.3:
     /// var mean = Metrics.Mean(Metrics.CategoricalAccuracy(yPred, yTrue), sampleWeights: weights);
+    /// // keras.metrics.Accuracy(): y_pred [[0, 2], [3, 4]], y_true [[1, 2], [3, 4]], weights [[1, 0], [0, 1]] give 0.5.
     /// </code></example>
     public static T Mean<T>(T values, object? sampleWeights = null) where T : class =>
-        (T)Run(new MeanProgram(), [values, sampleWeights], ["values", "sampleWeights"]);
+        (T)Run(new MeanProgram(), [values, sampleWeights], ["values", "sampleWeights"], castInteger: true);
 
     /// <summary>Runs a metric program; a non-floating first input is computed in float64 when <paramref name="castInteger"/>.</summary>
     internal static object Run(ITensorProgram program, object?[] inputs, string[] names, bool castInteger = false)
@@ -55,15 +67,42 @@ public static partial class Metrics
         finally { made?.Dispose(); }
     }
 
+    /// <summary>Keras's <c>reduce_to_samplewise_values</c> with <c>ops.mean</c>, then <c>Mean.result()</c>.</summary>
     private sealed class MeanProgram : ITensorProgram
     {
         public T[] Run<T>(ITensorOps<T> ops, T?[] inputs) where T : class
         {
             T values = inputs[0]!;
-            if (inputs[1] is not { } weights) return [ops.Mean(values)];
-            TensorInfo info = ops.Describe(values);
-            T w = MetricChecks.Weights(ops, weights, info.Shape, info.DType);
-            return [ops.DivideNoNan(ops.Sum(ops.Mul(values, w)), ops.Sum(w))];
+            DType dtype = ops.DTypeOf(values);
+            if (ops.RankOf(values) == 0) values = ops.Reshape(values, [1]);
+            if (inputs[1] is not { } weights)
+            {
+                long samples = ops.ShapeOf(values)[0];
+                return [ops.DivideNoNan(ops.Sum(MeanAfter(ops, values, 1)), ops.Scalar(samples, dtype))];
+            }
+            T w = ops.Cast(weights, dtype);
+            long[] weightShape = ops.ShapeOf(w);
+            // One element is Keras's scalar weight: every sample weighs it, so it cancels unless it is 0.
+            if (Shapes.Count(weightShape) == 1) w = ops.Reshape(w, [1]);
+            (values, w) = MetricChecks.SameRank(ops, values, w);
+            int weightRank = ops.RankOf(w);
+            values = MeanAfter(ops, values, weightRank);
+            long[] shape = ops.ShapeOf(values), ws = ops.ShapeOf(w);
+            if (ws.Length > shape.Length || ws.Where((n, i) => n != shape[i] && n != 1).Any())
+                throw new ArgumentException(
+                    "Argument `sampleWeights` must have one element or values' leading axes, each of values' length or 1 " +
+                    $"(such as (Batch,), (Batch, 1) or values' shape). Received: sampleWeights.shape={TensorInfo.FormatShape(weightShape)}, " +
+                    $"values.shape={TensorInfo.FormatShape(ops.ShapeOf(inputs[0]!))}", "sampleWeights");
+            w = ops.BroadcastTo(w, shape);
+            T total = ops.Sum(MeanAfter(ops, ops.Mul(values, w), 1));
+            return [ops.DivideNoNan(total, ops.Sum(MeanAfter(ops, w, 1)))];
+        }
+
+        /// <summary>The mean over every axis from <paramref name="first"/> on (none to average: x itself).</summary>
+        private static T MeanAfter<T>(ITensorOps<T> ops, T x, int first) where T : class
+        {
+            int rank = ops.RankOf(x);
+            return rank <= first ? x : ops.Mean(x, Enumerable.Range(first, rank - first).ToArray());
         }
     }
 }

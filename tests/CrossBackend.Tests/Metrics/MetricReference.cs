@@ -36,8 +36,33 @@ internal static class MetricReference
             return p.Count(v => v > target) < k ? 1.0 : 0.0;
         }).ToArray();
 
+    /// <summary>Keras 3.4's binary_accuracy: one value per element, row-major.</summary>
     public static double[] BinaryAccuracy(double[][] pred, double[][] truth, double threshold) =>
-        pred.Select((p, i) => p.Select((v, c) => (v > threshold ? 1.0 : 0.0) == truth[i][c] ? 1.0 : 0.0).Average()).ToArray();
+        pred.SelectMany((p, i) => p.Select((v, c) => (v > threshold ? 1.0 : 0.0) == truth[i][c] ? 1.0 : 0.0)).ToArray();
+
+    /// <summary>
+    /// Keras 3.4's <c>Mean</c> with weights of the values' own (B, C) shape, broadcast first when a row or column has
+    /// length 1: Σ_b mean_c(v·w) / Σ_b mean_c(w).
+    /// </summary>
+    public static double WeightedMean(double[][] values, double[][] weights)
+    {
+        double total = 0, count = 0;
+        for (int b = 0; b < values.Length; b++)
+        {
+            double[] w = weights[weights.Length == 1 ? 0 : b];
+            int classes = values[b].Length;
+            double row = 0, rowWeight = 0;
+            for (int c = 0; c < classes; c++)
+            {
+                double wc = w[w.Length == 1 ? 0 : c];
+                row += values[b][c] * wc;
+                rowWeight += wc;
+            }
+            total += row / classes;
+            count += rowWeight / classes;
+        }
+        return count == 0 ? 0 : total / count;
+    }
 
     /// <summary>Per-class TP, FP, FN from 0/1 predictions and labels, each row weighted.</summary>
     public static (double[] Tp, double[] Fp, double[] Fn) Counts(double[][] predicted, double[][] actual, double[]? weights)

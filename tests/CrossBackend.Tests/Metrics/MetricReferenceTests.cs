@@ -93,7 +93,7 @@ public sealed class MetricReferenceTests(ITensorEngine engine)
             "binary_accuracy");
         // Accuracy: exact equality with a copy where about half the values moved (rounded to steps of 0.2).
         double[] other = As(scores.Select(x => Math.Round(x * 5) / 5).ToArray(), dtype);
-        double[] equal = Rows(scores, 3).Select((r, i) => r.Select((v, c) => v == other[i * 3 + c] ? 1.0 : 0.0).Average()).ToArray();
+        double[] equal = scores.Select((v, i) => v == other[i] ? 1.0 : 0.0).ToArray();
         object rounded = Floats(other, [8, 3], dtype);
         AssertClose(Metrics.Accuracy(pred, rounded), equal, dtype, "accuracy");
     }
@@ -214,5 +214,30 @@ public sealed class MetricReferenceTests(ITensorEngine engine)
         AssertClose(Metrics.Mean(v, weights), [(0.1 + 0.5 + 0.7) / 2.5], dtype, "weighted mean");
         object zero = engine.FromArray(new[] { 0f }, [1]);
         AssertClose(Metrics.Mean(v, engine.Cast(zero, dtype)), [0], dtype, "all-zero weights give 0");
+    }
+
+    [Test]
+    public void MeanTakesWeightsOfTheValuesShapeAndBroadcastsThem([ValueSource(nameof(DTypes))] DType dtype,
+        [Values(new long[] { 6, 3 }, new long[] { 1, 3 }, new long[] { 6, 1 }, new long[] { 6 })] long[] weightShape)
+    {
+        // Per-element values such as Accuracy's, (6, 3), with weights of 0.1 … that are not exact in float32.
+        double[] values = As(new Random(11).GetItems(new double[] { 0, 1 }, 18), dtype);
+        double[] w = As(Enumerable.Range(0, (int)weightShape.Aggregate(1L, (a, b) => a * b)).Select(i => 0.1 + 0.3 * (i % 4)).ToArray(), dtype);
+        object v = Floats(values, [6, 3], dtype), weights = Floats(w, weightShape, dtype);
+        double[][] wRows = weightShape.Length == 1 ? w.Select(x => new[] { x }).ToArray() : Rows(w, (int)weightShape[1]);
+        AssertClose(Metrics.Mean(v, weights), [WeightedMean(Rows(values, 3), wRows)], dtype, $"weights {TensorInfo.FormatShape(weightShape)}");
+    }
+
+    [Test]
+    public void MeanRefusesWeightsThatDoNotBroadcast()
+    {
+        object v = Floats([1, 0, 1, 1, 0, 1], [2, 3], DType.Float32);
+        foreach (long[] shape in new long[][] { [2, 2], [3], [2, 3, 2] })
+        {
+            object w = engine.FromArray(new float[shape.Aggregate(1L, (a, b) => a * b)], shape);
+            var ex = Assert.Throws<ArgumentException>(() => Metrics.Mean(v, w));
+            Assert.That(ex!.ParamName, Is.EqualTo("sampleWeights"), TensorInfo.FormatShape(shape));
+            Assert.That(ex.Message, Does.Contain($"sampleWeights.shape={TensorInfo.FormatShape(shape)}"));
+        }
     }
 }
