@@ -16,8 +16,8 @@ namespace CrossBackend.Backends.Torch;
 /// <remarks>Sharing them between threads is safe: libtorch only reads a Scalar, copying its value into the op.</remarks>
 internal static class HeldScalars
 {
-    /// <summary>The integers 0, 1, 2, −2 and 100 (integer Scalars, as the literals were).</summary>
-    public static readonly Scalar Zero = 0.ToScalar(), One = 1.ToScalar(), Two = 2.ToScalar(), MinusTwo = (-2).ToScalar(), Hundred = 100.ToScalar();
+    /// <summary>The integers 0, 1, 2, −2, −1 and 100 (integer Scalars, as the literals were).</summary>
+    public static readonly Scalar Zero = 0.ToScalar(), One = 1.ToScalar(), Two = 2.ToScalar(), MinusTwo = (-2).ToScalar(), MinusOne = (-1).ToScalar(), Hundred = 100.ToScalar();
 
     /// <summary>1.0 as a floating Scalar (TorchSharp's own default for <c>elu</c>'s scales).</summary>
     public static readonly Scalar OneDouble = 1.0.ToScalar();
