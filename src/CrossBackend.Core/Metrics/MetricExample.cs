@@ -10,7 +10,8 @@ namespace CrossBackend;
 /// <param name="YTrue">y_true, row-major (channels-last when it has a class axis).</param>
 /// <param name="TrueShape">y_true's shape (null: y_pred's).</param>
 /// <param name="Expected">The published result: per sample, or the (weighted) mean when <paramref name="Mean"/>.</param>
-/// <param name="Arguments">Keyword arguments by Keras name; a <c>double[]</c> becomes a rank-1 tensor of the engine.</param>
+/// <param name="Arguments">Keyword arguments by Keras name; a <c>double[]</c> becomes a tensor of the engine (rank 1
+/// unless <paramref name="ArgumentShapes"/> gives its shape).</param>
 /// <param name="SampleWeights">Keras's <c>sample_weight</c> for the metric class's mean (with <paramref name="Mean"/>),
 /// row-major.</param>
 /// <param name="Mean">Whether <paramref name="Expected"/> is what Keras's metric class reports (the weighted mean,
@@ -19,9 +20,10 @@ namespace CrossBackend;
 /// digit, or the source's own tolerance); 0 when printed to float32 precision.</param>
 /// <param name="WeightShape">The shape of <paramref name="SampleWeights"/> (null: one axis), channels-last when it has
 /// y_pred's rank.</param>
+/// <param name="ArgumentShapes">Shapes of tensor-valued <paramref name="Arguments"/> by name (absent: one axis).</param>
 public sealed record MetricExample(string Source, double[] YPred, long[] Shape, double[] YTrue, long[]? TrueShape,
     double[] Expected, IReadOnlyDictionary<string, object?>? Arguments = null, double[]? SampleWeights = null,
-    bool Mean = false, double Rounding = 0, long[]? WeightShape = null)
+    bool Mean = false, double Rounding = 0, long[]? WeightShape = null, IReadOnlyDictionary<string, long[]>? ArgumentShapes = null)
 {
     /// <summary>
     /// Runs the example on <paramref name="engine"/> with y_pred in <paramref name="dtype"/>: channels-last data moves to
@@ -39,7 +41,8 @@ public sealed record MetricExample(string Source, double[] YPred, long[] Shape, 
                 ? engine.FromChannelsLast(YTrue.Select(v => (long)v).ToArray(), trueShape)
                 : Narrow(engine.FromChannelsLast(Values(YTrue), trueShape));
         var arguments = (Arguments ?? new Dictionary<string, object?>()).ToDictionary(
-            a => a.Key, a => a.Value is double[] tensor ? engine.FromArray(Values(tensor), [tensor.Length]) : a.Value);
+            a => a.Key, a => a.Value is double[] tensor
+                ? engine.FromArray(Values(tensor), ArgumentShapes?.GetValueOrDefault(a.Key) ?? [tensor.Length]) : a.Value);
         object result = metric.Compute(yPred, yTrue, arguments);
         if (!Mean) return result;
         long[] weightShape = WeightShape ?? [SampleWeights?.Length ?? 0];

@@ -61,6 +61,10 @@ internal static class MetricExamples
         Mean(KerasDoc + ": SparseCategoricalAccuracy", [0.1, 0.6, 0.3, 0.05, 0.95, 0], [2, 3], [2, 1], [2, 1], 0.3, weights: [0.7, 0.3]),
         Mean(KerasTest + ": squeeze y_true (3, 1)", [0.9, 0.05, 0.05, 0.05, 0.9, 0.05, 0.05, 0.05, 0.9], [3, 3], [0, 1, 2], [3, 1], 1.0),
         Mean(KerasTest + ": matching shapes without squeeze", [0, 0, 1, 0, 1, 0, 1, 0, 0], [3, 3], [2, 1, 0], [3], 1.0),
+        Mean(KerasTest + ": squeeze y_true shape", [1, 0, 0, 0, 1, 0, 0, 0, 1], [3, 3], [0, 1, 2], [3, 1], 1.0),
+        Mean(KerasTest + ": cast y_pred dtype", [0.9, 0.1, 0.1, 0.9], [2, 2], [0, 1], [2], 1.0),
+        Mean(KerasTest + ": cast y_pred to match y_true dtype", [0.9, 0.1, 0, 0, 0.9, 0.1, 0.1, 0, 0.9], [3, 3], [0, 1, 2], [3], 1.0),
+        Mean(KerasTest + ": reshape matches to original y_true shape", [0.9, 0.1, 0.1, 0.9], [2, 2], [0, 1], [2, 1], 1.0),
     ];
 
     // keras.metrics.TopKCategoricalAccuracy(k=1): the CategoricalAccuracy data.
@@ -104,17 +108,39 @@ internal static class MetricExamples
             [0.8364], Args(("channel_average", true)), Rounding: 5e-5),
     ];
 
-    // keras.metrics.Precision / Recall: y_true [0, 1, 1, 1], y_pred [1, 0, 1, 1].
+    /// <summary>A confusion-metric case of Keras's <c>confusion_metrics_test.py</c> (batch precision or recall).</summary>
+    private static MetricExample Confusion(string test, double[] pred, long[] shape, double[] labels, double expected,
+        double? threshold = null, double[]? weights = null) =>
+        new(KerasTest + ": " + test, pred, shape, labels, null, [expected],
+            Args(("threshold", threshold ?? 0.5), ("sample_weight", weights)), Rounding: 1e-6,
+            ArgumentShapes: weights is null ? null : new Dictionary<string, long[]> { ["sample_weight"] = shape });
+
+    // keras.metrics.Precision / Recall: y_true [0, 1, 1, 1], y_pred [1, 0, 1, 1]; then confusion_metrics_test.py
+    // (element weights of the data's shape; thresholds; nothing predicted or nothing positive gives 0).
     public static readonly MetricExample[] Precision =
     [
         new(KerasDoc + ": Precision", [1, 0, 1, 1], [4], [0, 1, 1, 1], null, [0.6666667], Rounding: 5e-8),
         new(KerasDoc + ": Precision", [1, 0, 1, 1], [4], [0, 1, 1, 1], null, [1.0], Args(("sample_weight", new double[] { 0, 0, 1, 0 }))),
+        Confusion("Precision unweighted", [1, 0, 1, 0], [1, 4], [0, 1, 1, 0], 0.5),
+        Confusion("Precision weighted", [1, 0, 1, 0, 1, 0, 1, 0], [2, 4], [0, 1, 1, 0, 1, 0, 0, 1], 0.7, weights: [1, 2, 3, 4, 4, 3, 2, 1]),
+        Confusion("Precision div by zero", [0, 0, 0, 0], [1, 4], [0, 0, 0, 0], 0),
+        Confusion("Precision thresholds", [1, 0, 0.6, 0], [1, 4], [0, 1, 1, 0], 0.5, threshold: 0.5),
+        Confusion("Precision thresholds", [1, 0, 0.6, 0], [1, 4], [0, 1, 1, 0], 0, threshold: 0.7),
+        Confusion("Precision weighted with threshold", [1, 0, 0.6, 0], [2, 2], [0, 1, 1, 0], 3.0 / 7, 0.5, [4, 0, 3, 1]),
+        Confusion("Precision weighted with threshold", [1, 0, 0.6, 0], [2, 2], [0, 1, 1, 0], 0, 1.0, [4, 0, 3, 1]),
     ];
 
     public static readonly MetricExample[] Recall =
     [
         new(KerasDoc + ": Recall", [1, 0, 1, 1], [4], [0, 1, 1, 1], null, [0.6666667], Rounding: 5e-8),
         new(KerasDoc + ": Recall", [1, 0, 1, 1], [4], [0, 1, 1, 1], null, [1.0], Args(("sample_weight", new double[] { 0, 0, 1, 0 }))),
+        Confusion("Recall unweighted", [1, 0, 1, 0], [1, 4], [0, 1, 1, 0], 0.5),
+        Confusion("Recall weighted", [1, 0, 1, 0, 0, 1, 0, 1], [2, 4], [0, 1, 1, 0, 1, 0, 0, 1], 0.4, weights: [1, 2, 3, 4, 4, 3, 2, 1]),
+        Confusion("Recall div by zero", [0, 0, 0, 0], [1, 4], [0, 0, 0, 0], 0),
+        Confusion("Recall thresholds", [1, 0, 0.6, 0], [1, 4], [0, 1, 1, 0], 0.5, threshold: 0.5),
+        Confusion("Recall thresholds", [1, 0, 0.6, 0], [1, 4], [0, 1, 1, 0], 0, threshold: 0.7),
+        Confusion("Recall weighted with threshold", [1, 0, 0.6, 0], [2, 2], [0, 1, 1, 0], 3.0 / 7, 0.5, [1, 4, 3, 2]),
+        Confusion("Recall weighted with threshold", [1, 0, 0.6, 0], [2, 2], [0, 1, 1, 0], 0, 1.0, [1, 4, 3, 2]),
     ];
 
     // keras.metrics.F1Score's docstring and f_score_metrics_test.py (beta = 1). Keras adds ε = 1e-7 to its denominators;
@@ -147,6 +173,12 @@ internal static class MetricExamples
         F1Case(KerasTest + ": weighted", SixPred, SixTrue, 6, [0.885714], "macro", null, [0.5, 1, 1, 1, 0.5, 1]),
         F1Case(KerasTest + ": weighted", SixPred, SixTrue, 6, [0.9], "micro", null, [0.5, 1, 1, 1, 0.5, 1]),
         F1Case(KerasTest + ": weighted", SixPred, SixTrue, 6, [0.902857], "weighted", null, [0.5, 1, 1, 1, 0.5, 1]),
+        F1Case(KerasTest + ": perfect score", [0.7, 0.7, 0.7, 1, 0, 0, 0.9, 0.8, 0], [1, 1, 1, 1, 0, 0, 1, 1, 0], 3, [1.0], "micro", 0.66),
+        F1Case(KerasTest + ": perfect score", [0.7, 0.7, 0.7, 1, 0, 0, 0.9, 0.8, 0], [1, 1, 1, 1, 0, 0, 1, 1, 0], 3, [1.0], "macro", 0.66),
+        F1Case(KerasTest + ": perfect score", [0.7, 0.7, 0.7, 1, 0, 0, 0.9, 0.8, 0], [1, 1, 1, 1, 0, 0, 1, 1, 0], 3, [1.0], "weighted", 0.66),
+        F1Case(KerasTest + ": worst score", [0.7, 0.7, 0.7, 1, 0, 0, 0.9, 0.8, 0], [0, 0, 0, 0, 1, 0, 0, 0, 1], 3, [0.0], "micro", 0.66),
+        F1Case(KerasTest + ": worst score", [0.7, 0.7, 0.7, 1, 0, 0, 0.9, 0.8, 0], [0, 0, 0, 0, 1, 0, 0, 0, 1], 3, [0.0], "macro", 0.66),
+        F1Case(KerasTest + ": worst score", [0.7, 0.7, 0.7, 1, 0, 0, 0.9, 0.8, 0], [0, 0, 0, 0, 1, 0, 0, 0, 1], 3, [0.0], "weighted", 0.66),
     ];
 
     /// <summary>A (1, 3, 3, 3) array read channels-first, rewritten channels-last.</summary>
