@@ -43,14 +43,16 @@ public static class Reductions
         _ => reduction.ToString(),
     };
 
-    /// <summary>Parses Keras's name (also "mean_with_sample_weight" for <see cref="Reduction.WeightedMean"/>).</summary>
+    /// <summary>Parses Keras's name: also Keras 3's aliases "mean" (<see cref="Reduction.SumOverBatchSize"/>) and
+    /// "mean_with_sample_weight" (<see cref="Reduction.WeightedMean"/>).</summary>
     public static Reduction Parse(string name, string argumentName = "reduction") => name switch
     {
         "none" => Reduction.None,
         "sum" => Reduction.Sum,
-        "sum_over_batch_size" => Reduction.SumOverBatchSize,
+        "sum_over_batch_size" or "mean" => Reduction.SumOverBatchSize,
         "weighted_mean" or "mean_with_sample_weight" => Reduction.WeightedMean,
         _ => throw new ArgumentException(
-            $"Argument `{argumentName}` must be one of none, sum, sum_over_batch_size, weighted_mean. Received: {argumentName}={name}", argumentName),
+            $"Argument `{argumentName}` must be one of none, sum, sum_over_batch_size (or mean), weighted_mean (or mean_with_sample_weight). " +
+            $"Received: {argumentName}={name}", argumentName),
     };
 }

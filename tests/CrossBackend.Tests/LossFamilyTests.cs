@@ -66,6 +66,22 @@ public sealed class LossFamilyTests(string engineName)
     }
 
     [Test]
+    public void KerasReductionNamesIncludingItsAliases()
+    {
+        // Keras 3's standardize_reduction: "mean" is sum_over_batch_size, "mean_with_sample_weight" divides by Σ w.
+        object logits = Pred([8, 1, 1, 0, 9, 1, 2, 3, 5], [3, 3]);
+        object labels = Plain([0, 1, 2], [3]);
+        object sample = Plain([1, 2, 3], [3], DType.Float32);
+        double Named(string reduction) => _h.Values(Losses.Compute("sparse_categorical_crossentropy", logits, labels,
+            new LossArguments { ["from_logits"] = true, ["sample_weights"] = sample, ["reduction"] = reduction }))[0];
+        Assert.That(Named("mean"), Is.EqualTo(0.1707592).Within(1e-7));
+        Assert.That(Named("sum_over_batch_size"), Is.EqualTo(0.1707592).Within(1e-7));
+        Assert.That(Named("mean_with_sample_weight"), Is.EqualTo(0.0853796).Within(1e-7));
+        var ex = Assert.Throws<ArgumentException>(() => Named("average"));
+        Assert.That(ex!.Message, Does.Contain("sum_over_batch_size (or mean)").And.Contain("Received: reduction=average"));
+    }
+
+    [Test]
     public void SparseNormalisesLikeCategorical()
     {
         // Keras on TF clips before renormalising (1.098612); we renormalise first, like categorical: 1.945910.
