@@ -57,10 +57,20 @@ internal sealed class BinaryCrossentropyLoss : ILossFunction
         double[] kTrue = [0, 1, 0, 0], kPred = [0.6, 0.4, 0.4, 0.6];
         LossExample Keras(Dictionary<string, object?> args, params double[] expected) =>
             new("Keras docs", kPred, [2, 2], kTrue, null, args, expected, Rounding: 0.0005);
+        double[] feTrue = [1, 0, 1, 0], fePred = [0.9, 0.3, 0.8, 0.1];
+        LossExample Fe(string source, Dictionary<string, object?> args, double rounding, params double[] expected) =>
+            new(source, fePred, [4, 1], feTrue, null, args, expected, rounding);
         return
         [
             // FastEstimator's 0.19763474 is Keras 2's (ε inside the log); Keras 3 and we give 0.19763491 (8e-7 relative).
-            new("FastEstimator test", [0.9, 0.3, 0.8, 0.1], [4, 1], [1, 0, 1, 0], null, LossExample.Defaults, [0.19763474]),
+            new("FastEstimator test", fePred, [4, 1], feTrue, null, LossExample.Defaults, [0.19763474]),
+            Fe("FastEstimator test", new() { ["reduction"] = Reduction.None }, 0, 0.10536041, 0.3566748, 0.22314338, 0.10536041),
+            Fe("FastEstimator test", new() { ["from_logits"] = true }, 0, 0.57775164),
+            Fe("FastEstimator test", new() { ["from_logits"] = true, ["reduction"] = Reduction.None }, 0, 0.34115386, 0.8543553, 0.37110066, 0.7443967),
+            // FastEstimator's docstring with class_weights {1: 2.0}: −w·log p = [0.2107211, 0.3566750, 0.4462871, 0.1053605],
+            // which it prints truncated as [0.210, 0.356, 0.446, 0.105]; one unit of that last digit covers the print.
+            Fe("FastEstimator docstring", new() { ["reduction"] = Reduction.None, ["class_weights"] = new Dictionary<int, double> { [1] = 2.0 } }, 0.001,
+                0.2107211, 0.3566750, 0.4462871, 0.1053605),
             new("Keras 3: clip bound 1 − 1e-7 = 0.99999988 in float32", [1, 1, 1, 0], [2, 2], [1, 0, 1, 0], null, LossExample.Defaults, [3.98560], Rounding: 0.000005),
             Keras([], 0.815),
             Keras(new() { ["sample_weights"] = new[] { 1.0, 0.0 } }, 0.458),

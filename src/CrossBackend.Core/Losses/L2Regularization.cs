@@ -51,6 +51,7 @@ internal sealed class L2RegularizationLoss : ILossFunction
         return
         [
             new("FastEstimator test (PyTorch)", parameters, [parameters.Length], null, null, LossExample.Defaults, [0.12751994]),
+            new("FastEstimator test (TensorFlow)", parameters, [parameters.Length], null, null, LossExample.Defaults, [0.1275205]),
             // The definition evaluated by hand: 0.1 · (0.01 + 0.09 + 0.49 + 0.04) / 2.
             new("FastEstimator's formula", [0.1, -0.3, 0.7, 0.2], [2, 2], null, null,
                 new Dictionary<string, object?> { ["beta"] = 0.1 }, [0.0315]),

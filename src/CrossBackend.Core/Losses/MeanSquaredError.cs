@@ -43,6 +43,8 @@ internal sealed class MeanSquaredErrorLoss : ILossFunction
             // FastEstimator's mean_squared_error docstring (per sample); it prints [0.0063, 0.035, 0.016, 0.0] for
             // [0.00625, 0.035, 0.01625, 0], so the coarsest printed digit sets the rounding.
             FastEstimatorExamples.OneHot([], 0.0005, 0.0063, 0.035, 0.016, 0.0),
+            // FastEstimator's test_mean_squared_error: the same one-hot input, allclose to the full values.
+            FastEstimatorExamples.OneHot([], 0, 0.00625, 0.035, 0.01625, 0.0) with { Source = "FastEstimator test" },
             FastEstimatorExamples.Scalar([], 0, 1.0, 9.0, 0.0, 1.0),
         ]);
 

@@ -78,6 +78,15 @@ internal sealed class SparseCategoricalCrossentropyLoss : ILossFunction
             new("FastEstimator test", fePred, [3, 3], [0, 1, 0], [3], LossExample.Defaults, [2.5336342]),
             new("FastEstimator test", fePred, [3, 3], [0, 1, 0], [3], new Dictionary<string, object?> { ["reduction"] = Reduction.None },
                 [2.3025851, 2.9957323, 2.3025851]),
+            // FastEstimator's docstring: labels [[1], [0], [2]] (shape (3, 1)) give 0.228 and, unreduced, [0.22, 0.11, 0.36].
+            new("FastEstimator docstring", fePred, [3, 3], [1, 0, 2], [3, 1], LossExample.Defaults, [0.228], Rounding: 0.0005),
+            new("FastEstimator docstring", fePred, [3, 3], [1, 0, 2], [3, 1], new Dictionary<string, object?> { ["reduction"] = Reduction.None },
+                [0.22, 0.11, 0.36], Rounding: 0.005),
+            // With class_weights {1: 2, 2: 3} the docstring prints [0.44, 0.11, 1.08], a slip: the weights times the unreduced
+            // [0.2231435, 0.1053605, 0.3566750] are [0.4462871, 0.1053605, 1.0700250] (as categorical_crossentropy's docstring).
+            new("FastEstimator docstring (weighted print corrected: 1.08 → 1.0700250)", fePred, [3, 3], [1, 0, 2], [3, 1],
+                new Dictionary<string, object?> { ["reduction"] = Reduction.None, ["class_weights"] = new Dictionary<int, double> { [1] = 2, [2] = 3 } },
+                [0.4462871, 0.1053605, 1.0700250]),
             new("PyTorch cross_entropy(weight=...)", logits, [3, 3], [0, 1, 2], [3],
                 new Dictionary<string, object?> { ["from_logits"] = true, ["class_weights"] = weights, ["reduction"] = Reduction.WeightedMean }, [0.0853796]),
             new("PyTorch cross_entropy(weight=..., reduction='sum') / 3", logits, [3, 3], [0, 1, 2], [3],
