@@ -9,11 +9,12 @@ internal sealed class GatherFunction() : FunctionProgram(ResultDTypes.SameAsInpu
         long[] shape = o.ShapeOf(x), indexShape = o.ShapeOf(indices);
         if (shape.Length == 0)
             throw new ArgumentException("Argument `tensor` must have at least one axis to gather along. Received: tensor.shape=()", "tensor");
-        // FastEstimator squeezes the indices first: (batch, 1) picks like (batch,).
+        // FastEstimator squeezes the indices first: (batch, 1) picks like (batch,), and one index ([2], [[2]]) becomes a
+        // scalar, so the gathered axis goes (np.take / tf.gather with a scalar index): x (3, 2), [[2]] → x[2], shape (2,).
         long[] squeezed = indexShape.Where(d => d != 1).ToArray();
-        if (squeezed.Length == 0) squeezed = [1];
         RequireIndices(o, indices, shape[0], "indices");
-        return [o.Take(x, o.Reshape(indices, squeezed), 0)];
+        if (squeezed.Length > 0) return [o.Take(x, o.Reshape(indices, squeezed), 0)];
+        return [o.Reshape(o.Take(x, o.Reshape(indices, [1]), 0), shape[1..])];
     }
 
     // Policy for negative indices: refused on every engine, naming the value and the valid range [0, n). FastEstimator
@@ -100,8 +101,9 @@ internal sealed class WhereFunction(double? yes, double? no, DType constantDType
 public static partial class Backend
 {
     /// <summary>The rows of <paramref name="tensor"/> at <paramref name="indices"/> along axis 0 (FastEstimator's
-    /// <c>gather</c>: indices of any integer or float dtype, squeezed first, so (n, 1) picks like (n,)). Indices must be
-    /// whole numbers in [0, n): a negative index is refused on every engine, as <c>tf.gather</c> refuses it (NumPy's
+    /// <c>gather</c>: indices of any integer or float dtype, squeezed first, so (n, 1) picks like (n,) and a single index
+    /// ([2], [[2]]) picks like a scalar: the axis goes, x (3, 2) → shape (2,), as FastEstimator gives on both its
+    /// engines). Indices must be whole numbers in [0, n) (FastEstimator's torch path truncates 1.7 to 1): a negative index is refused on every engine, as <c>tf.gather</c> refuses it (NumPy's
     /// <c>take</c> and torch's <c>tensor[indices]</c> would count from the end; FastEstimator does not document either).</summary>
     /// <exception cref="ArgumentOutOfRangeException">An index is negative, ≥ n or not a whole number; the message names
     /// <c>indices</c>, the value and the valid range.</exception>
@@ -121,7 +123,8 @@ public static partial class Backend
 
     /// <summary><paramref name="yes"/> where <paramref name="condition"/> is true (non-zero), else <paramref name="no"/>,
     /// broadcast (FastEstimator's <c>where</c>); <paramref name="no"/> is cast to <paramref name="yes"/>'s dtype, as
-    /// FastEstimator does on torch.</summary>
+    /// FastEstimator does on torch, a number straight to that dtype (FastEstimator's torch path rounds it to float32
+    /// first: 0.1 beside float64 becomes 0.10000000149; its TensorFlow path and this library keep 0.1).</summary>
     /// <remarks><b>Example</b> (FastEstimator): n = [[0, 1, 2], [3, 4, 5], [6, 7, 8]], where(n &gt; 4, n, −1) →
     /// <b>[[-1, -1, -1], [-1, -1, 5], [6, 7, 8]]</b>.</remarks>
     public static T Where<T>(object condition, T yes, T no) where T : class =>

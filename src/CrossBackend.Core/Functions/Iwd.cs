@@ -13,7 +13,9 @@ internal sealed class IwdFunction(double power, double maxProb, double pairwiseD
         double epsilon = eps ?? pairwiseDistance * Math.Pow((1.0 - maxProb) / (maxProb * (shape[^1] - 1)), 1.0 / power);
         T inverse = o.Unary(UnaryOp.Reciprocal, o.Maximum(x, epsilon));
         T powered = power == 1.0 ? inverse : o.Pow(inverse, power);
-        return [o.Div(powered, o.Sum(powered, -1, keepDims: true))];
+        T probabilities = o.Div(powered, o.Sum(powered, -1, keepDims: true));
+        // FastEstimator divides by reshape(sum, [-1, 1]): one row of distances (C,) comes back as (1, C).
+        return [shape.Length == 1 ? o.Reshape(probabilities, [1, shape[0]]) : probabilities];
     }
 }
 

@@ -62,8 +62,13 @@ public static class FunctionExamples
             [4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7], [3, 2, 2]);
         yield return new("gather_from_batch", "2-D", e => Backend.GatherFromBatch(I(e, Range(6), 3, 2), I(e, [1, 0, 1], 3)), [1, 2, 5], [3]);
         yield return new("gather_from_batch", "3-D", e => Backend.GatherFromBatch(I(e, Twelve, 3, 2, 2), I(e, [1, 0, 1], 3)), [2, 3, 4, 5, 10, 11], [3, 2]);
+        // One index is squeezed to a scalar by FastEstimator (np.take / tf.gather / torch indexing with it): the axis goes.
+        yield return new("gather", "one index [[2]] drops the axis", e => Backend.Gather(I(e, Range(6), 3, 2), I(e, [2], 1, 1)), [4, 5], [2]);
+        yield return new("gather", "one index [1] of a 3-D tensor", e => Backend.Gather(I(e, Twelve, 3, 2, 2), I(e, [1], 1)), [4, 5, 6, 7], [2, 2]);
         yield return new("iwd", "[[0.5]*5, [0, 1, 1, 1, 1]]", e => Backend.Iwd(F(e, [.5, .5, .5, .5, .5, 0, 1, 1, 1, 1], 2, 5)),
             [0.2, 0.2, 0.2, 0.2, 0.2, 0.95, 0.0125, 0.0125, 0.0125, 0.0125], [2, 5]);
+        // FastEstimator divides by reshape(sum, [-1, 1]): one row of distances (C,) gives (1, C).
+        yield return new("iwd", "one row [0, 1, 1, 1, 1] gives (1, 5)", e => Backend.Iwd(F(e, [0, 1, 1, 1, 1], 5)), [0.95, 0.0125, 0.0125, 0.0125, 0.0125], [1, 5], 1e-7);
         yield return new("lambertw", "docstring points", e => Backend.LambertW(F(e, LambertIn, 11)),
             [-1, -0.654, -0.560, -0.259, 0, 0.108, 0.132, 1, 1.327, 2.718, 3.386], [11], 5e-4 + 1e-6);
         yield return new("matmul", "(2, 3)·(3, 1)", e => Backend.MatMul(I(e, Range(6), 2, 3), I(e, [1, 2, 3], 3, 1)), [8, 26], [2, 1]);
