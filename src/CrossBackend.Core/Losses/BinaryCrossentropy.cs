@@ -78,6 +78,38 @@ internal sealed class BinaryCrossentropyLoss : ILossFunction
             Keras(new() { ["reduction"] = Reduction.None }, 0.916, 0.714),
             new("Keras docs", [-18.6, 0.51, 2.94, -12.8], [1, 4], [0, 1, 0, 0], null,
                 new Dictionary<string, object?> { ["from_logits"] = true }, [0.865], Rounding: 0.0005),
+            .. KerasTests(),
+        ];
+    }
+
+    /// <summary>Keras's losses_test.py (BinaryCrossentropyTest) beyond its all-correct cases (0 for p = y and for logits
+    /// ±10): assertAlmostEqual to 3 decimals unless noted.</summary>
+    private static LossExample[] KerasTests()
+    {
+        const double Decimal3 = KerasTestExamples.AlmostEqual;
+        double[] eye = [1, 0, 0, 0, 1, 0, 0, 0, 1], pred = [0.9, 0.1, 0.2, 0.3, 0.8, 0.1, 0.1, 0.2, 0.7];
+        double[] hardTrue = [1, 0, 1, 0], hardPred = [1, 1, 1, 0];
+        double[] logitTrue = [1, 0, 1, 0, 1, 1], logits = [10, -10, 10, 10, 10, -10];
+        LossExample Test(string name, double[] yPred, long[] shape, double[] yTrue, Dictionary<string, object?> args, double rounding,
+            double[] expected, long[]? weightShape = null) =>
+            new(KerasTestExamples.Test(name), yPred, shape, yTrue, null, args, expected, rounding,
+                weightShape is null ? null : new Dictionary<string, long[]> { ["sample_weights"] = weightShape });
+        LossExample Logits(string name, Dictionary<string, object?> args, double rounding, params double[] expected) =>
+            Test(name, logits, [2, 3], logitTrue, new(args) { ["from_logits"] = true }, rounding, expected);
+        return
+        [
+            // assertAllClose (atol = rtol = 1e-6).
+            Test("test_unweighted", pred, [3, 3], eye, [], KerasTestExamples.AllClose, [0.20046903]),
+            Logits("test_unweighted", [], Decimal3, 3.3333),
+            Test("test_scalar_weighted", hardPred, [2, 2], hardTrue, new() { ["sample_weights"] = new[] { 2.3 } }, Decimal3, [9.1668]),
+            Logits("test_scalar_weighted", new() { ["sample_weights"] = new[] { 2.3 } }, Decimal3, 7.666),
+            Test("test_sample_weighted", hardPred, [2, 2], hardTrue, new() { ["sample_weights"] = new[] { 1.2, 3.4 } }, Decimal3, [4.7827], [2, 1]),
+            Logits("test_sample_weighted", new() { ["sample_weights"] = new[] { 4.0, 3.0 } }, Decimal3, 10.0),
+            // assertAllClose(atol=1e-3).
+            Logits("test_no_reduction", new() { ["reduction"] = Reduction.None }, 1e-3, 0.0, 6.666),
+            // (10 + 5·0.1) / 3: label smoothing 0.1 moves the targets to 0.95 / 0.05.
+            Test("test_label_smoothing", [10, -10, -10], [1, 3], [1, 0, 1], new() { ["from_logits"] = true, ["label_smoothing"] = 0.1 }, Decimal3,
+                [(10.0 + 5.0 * 0.1) / 3.0]),
         ];
     }
 

@@ -43,7 +43,7 @@ internal sealed class CategoricalHingeLoss : ILossFunction
         "max(max((1 − y)·p) − Σ y·p + 1, 0) over the class axis", LossLabels.SameShape, [], new CategoricalHingeLoss(),
         examples:
         [
-            .. HingeExamples.Keras([1.4], [2.8], [1.2, 1.6], [0.6], [1.2, 0.0]),
+            .. HingeExamples.Keras([1.4], [2.8], [1.2, 1.6], [0.6], [1.2], [1.2, 0.0]),
             // The MultiMarginLoss contrast of the XML doc: Keras's definition takes the largest wrong score.
             new("Keras definition (MultiMarginLoss gives 0.5667)", [0.3, 0.5, 0.4], [1, 3], [0, 1, 0], null,
                 new Dictionary<string, object?> { ["reduction"] = Reduction.None }, [0.9]),

@@ -46,7 +46,7 @@ internal sealed class HingeLoss : ILossFunction
         "mean(max(1 − y·p, 0)) over the axis; labels all in {0, 1} become {−1, 1}", LossLabels.SameShape, [], new HingeLoss(),
         examples:
         [
-            .. HingeExamples.Keras([1.3], [2.6], [1.1, 1.5], [0.55], [1.1, 0.0]),
+            .. HingeExamples.Keras([1.3], [2.6], [1.1, 1.5], [0.55], [1.1], [1.1, 0.0]),
             // {−1, 1} labels: no conversion, the same numbers as FastEstimator's (which never converts).
             new("FastEstimator docstring", [0.1, 0.9, 0.05, 0.05, 0.1, -0.2, 0.0, -0.7, 0.0, 0.15, 0.8, 0.05, 1.0, -1.0, -1.0, -1.0], [4, 4],
                 [-1, 1, 1, -1, 1, 1, 1, 1, -1, -1, 1, -1, 1, -1, -1, -1], null,
@@ -89,18 +89,21 @@ internal static class HingeExamples
     public static readonly double[] YTrue = [0, 1, 0, 0];
     public static readonly double[] YPred = [0.6, 0.4, 0.4, 0.6];
 
-    /// <summary>The five published results: the mean, the sum, per element, and with sample weights [1, 0] (mean
-    /// and per element). Keras checks the reduced ones to 3 decimals.</summary>
-    public static LossExample[] Keras(double[] mean, double[] sum, double[] none, double[] weightedMean, double[] weightedNone)
+    /// <summary>The six published results: the mean, the sum, per element, and with sample weights [1, 0] (mean,
+    /// sum and per element). Keras checks the reduced ones to 3 decimals.</summary>
+    public static LossExample[] Keras(double[] mean, double[] sum, double[] none, double[] weightedMean, double[] weightedSum,
+        double[] weightedNone)
     {
-        LossExample Example(Dictionary<string, object?> args, double[] expected, double rounding) =>
-            new("Keras tests", YPred, [2, 2], YTrue, null, args, expected, Rounding: rounding);
+        LossExample Example(Dictionary<string, object?> args, double[] expected, double rounding, string source = "Keras tests") =>
+            new(source, YPred, [2, 2], YTrue, null, args, expected, Rounding: rounding);
         return
         [
             Example([], mean, 0.0005),
             Example(new() { ["reduction"] = Reduction.Sum }, sum, 0.0005),
             Example(new() { ["reduction"] = Reduction.None }, none, 0),
             Example(new() { ["sample_weights"] = new[] { 1.0, 0.0 } }, weightedMean, 0.0005),
+            Example(new() { ["reduction"] = Reduction.Sum, ["sample_weights"] = new[] { 1.0, 0.0 } }, weightedSum, KerasTestExamples.AlmostEqual,
+                KerasTestExamples.Test("test_weighted")),
             Example(new() { ["reduction"] = Reduction.None, ["sample_weights"] = new[] { 1.0, 0.0 } }, weightedNone, 0),
         ];
     }

@@ -67,6 +67,13 @@ internal sealed class HuberLoss : ILossFunction
             KerasTestExamples.Example(Test, new() { ["sample_weights"] = new[] { 1.2, 3.4 } }, 0, [0.22766666666666668], pred, truth),
             // |e| = 0.8 = delta exactly for one element: both branches give 0.32 there.
             KerasTestExamples.Example(Test, new() { ["delta"] = 0.8, ["sample_weights"] = new[] { 2.3 } }, 0, [0.23958333333333337], pred, truth),
+            // Delta 1 gives the same 2.3 · 0.625 / 6 (every |e| ≤ 0.8 is inside); per-timestep weights of shape (2, 3, 1)
+            // on inputs reshaped to (2, 3, 1) give Σ 0.5·e²·w / 6 = 2.415 / 6. Keras checks both to 3 decimals.
+            KerasTestExamples.Example(KerasTestExamples.Test("test_scalar_weighted"), new() { ["sample_weights"] = new[] { 2.3 } },
+                KerasTestExamples.AlmostEqual, [2.3 * 0.625 / 6], pred, truth),
+            new(KerasTestExamples.Test("test_timestep_weighted"), pred, [2, 3, 1], truth, null,
+                new Dictionary<string, object?> { ["sample_weights"] = KerasTestExamples.TimestepWeights }, [2.415 / 6],
+                KerasTestExamples.AlmostEqual, new Dictionary<string, long[]> { ["sample_weights"] = [2, 3, 1] }),
             new("FastEstimator docstring (its huber, beta = delta)", [2, 0, 2, 1], [4, 1], [1, 3, 2, 0], null,
                 new Dictionary<string, object?> { ["delta"] = 0.65, ["reduction"] = Reduction.None }, [0.4387, 1.7387, 0, 0.4387], Rounding: 0.00005),
         ];

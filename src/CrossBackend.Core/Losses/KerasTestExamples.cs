@@ -7,6 +7,23 @@ namespace CrossBackend;
 /// </summary>
 internal static class KerasTestExamples
 {
+    /// <summary>The tolerance of Keras's <c>assertAlmostEqual</c> at its test case's default <c>decimal=3</c>
+    /// (NumPy's rule, |Δ| &lt; 1.5·10⁻³), as an example's rounding.</summary>
+    public const double AlmostEqual = 1.5e-3;
+
+    /// <summary>The tolerance of Keras's <c>assertAllClose</c> (atol = rtol = 1e-6), as an example's rounding.</summary>
+    public const double AllClose = 1e-6;
+
+    /// <summary>The source of an example from the named test method, e.g. "Keras test: test_label_smoothing".</summary>
+    public static string Test(string name) => "Keras test: " + name;
+
+    /// <summary>The shape Keras's crossentropy tests give per-sample weights, (B, 1) for a <c>sample_weights</c>
+    /// argument of B &gt; 1 elements; null (its length) otherwise.</summary>
+    public static IReadOnlyDictionary<string, long[]>? PerSampleWeights(IReadOnlyDictionary<string, object?> arguments) =>
+        arguments.GetValueOrDefault("sample_weights") is double[] { Length: > 1 } w
+            ? new Dictionary<string, long[]> { ["sample_weights"] = [w.Length, 1] }
+            : null;
+
     /// <summary>y_true of most regression tests, shape (2, 3).</summary>
     public static readonly double[] True = [1, 9, 2, -5, -2, 6];
 

@@ -46,7 +46,29 @@ internal sealed class MeanSquaredErrorLoss : ILossFunction
             // FastEstimator's test_mean_squared_error: the same one-hot input, allclose to the full values.
             FastEstimatorExamples.OneHot([], 0, 0.00625, 0.035, 0.01625, 0.0) with { Source = "FastEstimator test" },
             FastEstimatorExamples.Scalar([], 0, 1.0, 9.0, 0.0, 1.0),
+            .. KerasTests(),
         ]);
+
+    /// <summary>Keras's losses_test.py (MeanSquaredErrorTest) on its shared inputs, checked there to 3 decimals. Its
+    /// all-correct case (0 for y_pred = y_true) is left out.</summary>
+    private static LossExample[] KerasTests()
+    {
+        const double Rounding = KerasTestExamples.AlmostEqual;
+        static LossExample Test(string name, Dictionary<string, object?> args, params double[] expected) =>
+            KerasTestExamples.Example(KerasTestExamples.Test(name), args, Rounding, expected);
+        return
+        [
+            Test("test_unweighted", [], 49.5),
+            Test("test_scalar_weighted", new() { ["sample_weights"] = new[] { 2.3 } }, 113.85),
+            Test("test_sample_weighted", new() { ["sample_weights"] = new[] { 1.2, 3.4 } }, 767.8 / 6),
+            KerasTestExamples.Timestep(KerasTestExamples.Test("test_timestep_weighted"), Rounding, 97.833336),
+            Test("test_zero_weighted", new() { ["sample_weights"] = new[] { 0.0 } }, 0.0),
+            Test("test_no_reduction", new() { ["sample_weights"] = new[] { 2.3 }, ["reduction"] = Reduction.None }, 84.3333, 143.3666),
+            Test("test_sum_reduction", new() { ["sample_weights"] = new[] { 2.3 }, ["reduction"] = Reduction.Sum }, 227.69998),
+            Test("test_mean_with_sample_weight_reduction", new() { ["sample_weights"] = new[] { 1.2, 3.4 }, ["reduction"] = Reduction.WeightedMean },
+                (110.0 / 3 * 1.2 + 187.0 / 3 * 3.4) / (1.2 + 3.4)),
+        ];
+    }
 
     public LossTerms<T> Compute<T>(LossContext<T> c) where T : class
     {

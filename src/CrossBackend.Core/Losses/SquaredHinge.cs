@@ -33,7 +33,7 @@ internal sealed class SquaredHingeLoss : ILossFunction
 {
     public static readonly LossDefinition Definition = new("squared_hinge",
         "mean(max(1 − y·p, 0)²) over the axis; labels all in {0, 1} become {−1, 1}", LossLabels.SameShape, [], new SquaredHingeLoss(),
-        examples: HingeExamples.Keras([1.86], [3.72], [1.46, 2.26], [0.73], [1.46, 0.0]));
+        examples: HingeExamples.Keras([1.86], [3.72], [1.46, 2.26], [0.73], [1.46], [1.46, 0.0]));
 
     public LossTerms<T> Compute<T>(LossContext<T> c) where T : class
     {
