@@ -9,7 +9,8 @@ namespace CrossBackend;
 /// <item><term><see cref="SumOverBatchSize"/></term><description>Σ w·l / N, N = the number of elements (ignored ones
 /// excepted). Keras's default and FastEstimator's <c>average_loss=True</c>.</description></item>
 /// <item><term><see cref="WeightedMean"/></term><description>Σ w·l / Σ w (0 when Σ w = 0). PyTorch's <c>mean</c> with
-/// class weights on index targets; Keras's <c>mean_with_sample_weight</c>.</description></item>
+/// class weights on index targets; Keras's <c>mean_with_sample_weight</c>, whose Σ w is over the sample weights as
+/// given (a scalar weight divides by itself; (B, 1) weights by Σ w_b however many elements each sample has).</description></item>
 /// </list>
 /// </summary>
 /// <remarks>

@@ -42,8 +42,9 @@ public static class FamilyReference
     }
 
     /// <summary>Applies per-element weights (null = 1) and a reduction; ignored elements have weight 0 and leave
-    /// the count.</summary>
-    public static double[] Reduce(double[] loss, double[]? weights, Reduction reduction, bool[]? ignored = null)
+    /// the count. <paramref name="weightTotal"/> replaces Σ w as the weighted mean's denominator (Keras 3 divides by the
+    /// sample weights as given, one per sample, when they are the only weights).</summary>
+    public static double[] Reduce(double[] loss, double[]? weights, Reduction reduction, bool[]? ignored = null, double? weightTotal = null)
     {
         double[] w = weights ?? loss.Select(_ => 1.0).ToArray();
         if (ignored is not null) w = w.Select((v, i) => ignored[i] ? 0 : v).ToArray();
@@ -55,7 +56,7 @@ public static class FamilyReference
             Reduction.None => weighted,
             Reduction.Sum => [total],
             Reduction.SumOverBatchSize => [counted == 0 ? 0 : total / counted],
-            Reduction.WeightedMean => [w.Sum() == 0 ? 0 : total / w.Sum()],
+            Reduction.WeightedMean => (weightTotal ?? w.Sum()) is var sum && sum == 0 ? [0] : [total / sum],
             _ => throw new ArgumentOutOfRangeException(nameof(reduction)),
         };
     }

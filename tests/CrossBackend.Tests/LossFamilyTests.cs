@@ -228,7 +228,9 @@ public sealed class LossFamilyTests(string engineName)
             double[] expanded = FamilyReference.Expand(sample, rows);
             weights = weights is null ? expanded : weights.Select((w, i) => w * expanded[i]).ToArray();
         }
-        double[] expected = FamilyReference.Reduce(perElement, weights, reduction);
+        // Sample weights alone (binary folds its class weights into the element's loss): Keras 3 divides by their sum.
+        double? weightTotal = sample is not null && (classWeights is null || loss == Loss.Binary) ? sample.Sum() : null;
+        double[] expected = FamilyReference.Reduce(perElement, weights, reduction, weightTotal: weightTotal);
 
         object pred = Pred(x, shape, dtype);
         object? sampleTensor = sample is null ? null : Plain(sample, [shape[0]], Wide(dtype));

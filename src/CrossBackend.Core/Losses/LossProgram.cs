@@ -44,9 +44,28 @@ internal sealed class LossProgram(LossDefinition definition, Dictionary<LossOpti
         if (terms.Reduced) return [terms.Loss];
 
         long[] lossShape = ops.Describe(terms.Loss).Shape;
-        TTensor? sample = tensors.TryGetValue(LossOption.SampleWeights, out TTensor? s) ? SampleWeights(ops, s, lossShape, pred.DType) : null;
-        TTensor? weights = terms.Weights is null ? sample : sample is null ? terms.Weights : ops.Mul(terms.Weights, sample);
-        return [Reduce(ops, terms.Loss, weights, reduction, terms.Valid)];
+        if (!tensors.TryGetValue(LossOption.SampleWeights, out TTensor? given))
+            return [Reduce(ops, terms.Loss, terms.Weights, reduction, terms.Valid, null)];
+        TTensor sample = SampleWeights(ops, given, lossShape, pred.DType);
+        TTensor weights = terms.Weights is null ? sample : ops.Mul(terms.Weights, sample);
+        // Keras's mean_with_sample_weight divides by the sample weights as given, before they are broadcast to the loss:
+        // (B, 1) weights on a (B, T) loss divide by Σ w_b, a scalar weight by itself. With class weights or an ignore
+        // mask the denominator stays the sum of every element's weight (PyTorch's weighted mean).
+        TTensor? divisor = reduction == Reduction.WeightedMean && terms.Weights is null ? ops.Sum(ops.Cast(given, pred.DType)) : null;
+        TTensor result = Reduce(ops, terms.Loss, weights, reduction, terms.Valid, divisor);
+        return [reduction == Reduction.None ? ops.Reshape(result, KerasUnreducedShape(lossShape, ops.Describe(given).Shape)) : result];
+    }
+
+    /// <summary>
+    /// The unreduced result's shape in Keras, whose <c>squeeze_or_expand_to_same_rank</c> reshapes the loss rather than
+    /// the weights: (B, 1) weights on a (B,) loss give (B, 1); weights of rank ≥ 2 beside a loss with one more, trailing
+    /// length-1 axis drop that axis. Otherwise the loss's shape.
+    /// </summary>
+    private static long[] KerasUnreducedShape(long[] loss, long[] weights)
+    {
+        if (weights.Length == loss.Length + 1 && weights[^1] == 1 && loss.Length == 1) return [.. loss, 1];
+        if (loss.Length == weights.Length + 1 && loss[^1] == 1 && weights.Length >= 2) return loss[..^1];
+        return loss;
     }
 
     /// <summary>
@@ -73,8 +92,9 @@ internal sealed class LossProgram(LossDefinition definition, Dictionary<LossOpti
     }
 
     /// <summary>Applies the weights and the reduction; <paramref name="valid"/> replaces the element count of
-    /// <see cref="Reduction.SumOverBatchSize"/>.</summary>
-    private static T Reduce<T>(ITensorOps<T> ops, T loss, T? weights, Reduction reduction, T? valid) where T : class
+    /// <see cref="Reduction.SumOverBatchSize"/>, <paramref name="divisor"/> the sum of the weights of
+    /// <see cref="Reduction.WeightedMean"/>.</summary>
+    private static T Reduce<T>(ITensorOps<T> ops, T loss, T? weights, Reduction reduction, T? valid, T? divisor) where T : class
     {
         T weighted = weights is null ? loss : ops.Mul(loss, weights);
         return reduction switch
@@ -83,7 +103,7 @@ internal sealed class LossProgram(LossDefinition definition, Dictionary<LossOpti
             Reduction.Sum => ops.Sum(weighted),
             // Without an ignore mask the denominator is the element count: the engine's own mean, one native op.
             Reduction.SumOverBatchSize => valid is null ? ops.Mean(weighted) : ops.DivideNoNan(ops.Sum(weighted), ops.Sum(valid)),
-            Reduction.WeightedMean => weights is null ? ops.Mean(weighted) : ops.DivideNoNan(ops.Sum(weighted), ops.Sum(weights)),
+            Reduction.WeightedMean => weights is null ? ops.Mean(weighted) : ops.DivideNoNan(ops.Sum(weighted), divisor ?? ops.Sum(weights)),
             _ => throw new ArgumentOutOfRangeException(nameof(reduction), reduction, $"Unknown reduction. Received: reduction={reduction}"),
         };
     }

@@ -47,7 +47,8 @@ public sealed class ReferenceTests(ITensorEngine engine)
     }
 
     /// <summary>The loss's own weights times the sample weights (Batch,) broadcast over the per-element loss, then
-    /// the reduction (Keras's denominators: the element count, or the sum of the weights).</summary>
+    /// the reduction (Keras's denominators: the element count, or the sum of the weights: with sample weights alone
+    /// Keras 3's, the sum of the weights as given, one per sample).</summary>
     internal static double[] Reduce(double[] loss, double[]? own, double[]? sample, Reduction reduction, bool ownIsMask = false)
     {
         // A mask (Keras's: ignored elements) leaves the sum_over_batch_size denominator as well.
@@ -60,7 +61,7 @@ public sealed class ReferenceTests(ITensorEngine engine)
             Reduction.None => weighted,
             Reduction.Sum => [weighted.Sum()],
             Reduction.SumOverBatchSize => [counted == 0 ? 0 : weighted.Sum() / counted],
-            _ => [w.Sum() == 0 ? 0 : weighted.Sum() / w.Sum()],
+            _ => (own is null && sample is not null ? sample.Sum() : w.Sum()) is var total && total == 0 ? [0] : [weighted.Sum() / total],
         };
     }
 }

@@ -1,0 +1,49 @@
+using CrossBackend.Testing;
+
+namespace CrossBackend.Tests;
+
+/// <summary>
+/// Keras 3's sample-weight rules where they are ours (keras/src/losses/loss.py, reduce_weighted_values): the
+/// mean_with_sample_weight denominator is the sum of the weights as given, and an unreduced result takes the shape
+/// squeeze_or_expand_to_same_rank gives the loss. Expected values computed from Keras's formulas in float64 by hand
+/// (see each case). Where we do not follow Keras 3 (weights broadcast from the right), the README says so.
+/// </summary>
+[TestFixtureSource(typeof(TestEngines), nameof(TestEngines.All))]
+public sealed class KerasSampleWeightTests(ITensorEngine engine)
+{
+    private object Channels(double[] v, long[] shape) => engine.FromChannelsLast(v.Select(x => (float)x).ToArray(), shape);
+    private object Plain(double[] v, params long[] shape) => engine.FromArray(v.Select(x => (float)x).ToArray(), shape);
+
+    private double[] Run(string loss, object pred, object truth, object weights, Reduction reduction, out long[] shape) =>
+        engine.ToDoubleArray(Losses.Compute(loss, pred, truth, new LossArguments { ["sample_weights"] = weights, ["reduction"] = reduction }), out shape);
+
+    [Test]
+    public void WeightedMeanDividesByTheWeightsAsGiven()
+    {
+        // MSE per sample of y = [[0, 1], [0, 0]], p = [[1, 1], [1, 0]] is [0.5, 0.5]. A scalar weight 2.3:
+        // Σ 2.3·l / 2.3 = 1.0 (Keras's sum), where a mean over broadcast weights would give 0.5.
+        object p = Channels([1, 1, 1, 0], [2, 2]), y = Channels([0, 1, 0, 0], [2, 2]);
+        Assert.That(Run("mean_squared_error", p, y, Plain([2.3], 1), Reduction.WeightedMean, out _)[0], Is.EqualTo(1.0).Within(1e-6));
+
+        // Categorical crossentropy with a (2, 2) per-element loss [[−log .7, −log .8], [−log .4, −log .2]] and (2, 1)
+        // weights [[1.3], [0.3]]: Σ w·l / (1.3 + 0.3), not / (2·1.3 + 2·0.3).
+        object probs = Channels([.7, .2, .1, .1, .8, .1, .3, .3, .4, .2, .2, .6], [2, 2, 3]);
+        object labels = Channels([1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0], [2, 2, 3]);
+        double expected = (1.3 * (-Math.Log(.7) - Math.Log(.8)) + 0.3 * (-Math.Log(.4) - Math.Log(.2))) / 1.6;
+        double actual = Run("categorical_crossentropy", probs, labels, Plain([1.3, 0.3], 2, 1), Reduction.WeightedMean, out _)[0];
+        Assert.That(actual, Is.EqualTo(expected).Within(2e-6 * expected));
+    }
+
+    [Test]
+    public void UnreducedResultTakesKerassShape()
+    {
+        // (2, 1) weights [[0.7], [0.3]] on the (2,) MSE loss [0.5, 0.5]: Keras expands the loss, giving (2, 1).
+        object p = Channels([1, 1, 1, 0], [2, 2]), y = Channels([0, 1, 0, 0], [2, 2]);
+        double[] values = Run("mean_squared_error", p, y, Plain([0.7, 0.3], 2, 1), Reduction.None, out long[] shape);
+        Assert.That(shape, Is.EqualTo(new long[] { 2, 1 }));
+        Assert.That(values, Is.EqualTo(new[] { 0.35, 0.15 }).Within(1e-7));
+        // (2,) weights keep the loss's (2,).
+        Run("mean_squared_error", p, y, Plain([0.7, 0.3], 2), Reduction.None, out shape);
+        Assert.That(shape, Is.EqualTo(new long[] { 2 }));
+    }
+}
