@@ -76,6 +76,13 @@ internal sealed class CategoricalGeneralizedCrossEntropyLoss : ILossFunction
             1, 0, 0, 1, 0, 0, 0, 1, 0, 0, 1, 0,
             0, 1, 0, 0, 1, 0, 1, 0, 0, 0, 1, 0,
         ];
+        double[] multiThreeOff =
+        [
+            1, 0, 0, 0, 1, 0, 0, 0, 1, 0.2, 0, 0.8,
+            1, 0, 0, 1, 0, 0, 0, 1, 0, 1, 0, 0,
+            1, 0, 0, 1, 0, 0, 0, 1, 0, 0, 1, 0,
+            0, 1, 0, 0, 1, 0, 0.5, 0.5, 0, 0, 1, 0,
+        ];
         return
         [
             Test(binary, [4, 2], labels, 0.5, 0.3598597219915209),
@@ -84,11 +91,12 @@ internal sealed class CategoricalGeneralizedCrossEntropyLoss : ILossFunction
             Test(multi, [4, 3], labels, 0.8, 0.6349405258801546),
             Test(segExact, [4, 4, 2], segLabels, 0.5, 0.0),
             Test(segNoisy, [4, 4, 2], segLabels, 0.5, 0.11504135905829578),
-            // test_multi_class_segmentation's exact one-hot predictions (assertAllClose). Its second case, three pixels off
-            // (0.2307100), gives that value on every engine but selects p = 0, where the gradient −p^(q−1) is −∞ and the
-            // engines' gradients disagree on the pixel's other classes (NaN against 0), so it is not an example here.
+            // test_multi_class_segmentation (assertAllClose): exact one-hot predictions, then three pixels off, one of them
+            // with p = 0 for its label, where the gradient −p^(q−1) is −∞ and the pixel's other classes get 0.
             new(KerasTestExamples.Test("test_multi_class_segmentation"), multiExact, [4, 4, 3], multiLabels, [4, 4],
                 new Dictionary<string, object?> { ["q"] = 0.5 }, [0.0], KerasTestExamples.AllClose),
+            new(KerasTestExamples.Test("test_multi_class_segmentation"), multiThreeOff, [4, 4, 3], multiLabels, [4, 4],
+                new Dictionary<string, object?> { ["q"] = 0.5 }, [0.2307100], KerasTestExamples.AllClose),
             // The Keras docstring's example (no printed value there): (1 − p^0.3) / 0.3 per element.
             new("Keras docstring inputs, q = 0.3", binary, [4, 2], labels, [4, 1],
                 new Dictionary<string, object?> { ["q"] = 0.3, ["reduction"] = Reduction.None },

@@ -62,11 +62,12 @@ internal sealed partial class TapeOps<T>
                     break;
                 case BinaryOp.Maximum:
                 case BinaryOp.Minimum:
-                    // PyTorch's rule: the larger (smaller) input takes the gradient; ties split it in half.
+                    // PyTorch's rule: the larger (smaller) input takes the gradient; ties split it in half. Selected with
+                    // where, as PyTorch does, so an infinite gradient leaves 0 (not 0·∞ = NaN) on the input that lost.
                     CompareOp wins = op == BinaryOp.Maximum ? CompareOp.Greater : CompareOp.Less;
-                    T tie = Mul(Mask(CompareOp.Equal, va, vb, g), Scalar(0.5, g));
-                    Accumulate(a, Mul(g, Add(Mask(wins, va, vb, g), tie)));
-                    Accumulate(b, Mul(g, Add(Mask(wins, vb, va, g), tie)));
+                    T zero = Scalar(0, g), tie = inner.Where(inner.Compare(CompareOp.Equal, va, vb), Mul(g, Scalar(0.5, g)), zero);
+                    Accumulate(a, inner.Where(inner.Compare(wins, va, vb), g, tie));
+                    Accumulate(b, inner.Where(inner.Compare(wins, vb, va), g, tie));
                     break;
             }
         }, a, b);
@@ -88,9 +89,14 @@ internal sealed partial class TapeOps<T>
     public TapeTensor<T> Clip(TapeTensor<T> x, double min, double max)
     {
         T v = x.Value, y = inner.Clip(v, min, max);
-        // PyTorch's clamp: the gradient passes where min ≤ x ≤ max (bounds rounded to the dtype, as in the forward).
-        return Record(y, g => Accumulate(x, Mul(g, Mul(Mask(CompareOp.GreaterEqual, v, inner.Clip(v, min, min), g),
-            Mask(CompareOp.LessEqual, v, inner.Clip(v, max, max), g)))), x);
+        // PyTorch's clamp: the gradient passes where min ≤ x ≤ max (bounds rounded to the dtype, as in the forward),
+        // selected with where as PyTorch does (an infinite gradient leaves 0 outside, not NaN).
+        return Record(y, g =>
+        {
+            T zero = Scalar(0, g);
+            T belowMax = inner.Where(inner.Compare(CompareOp.LessEqual, v, inner.Clip(v, max, max)), g, zero);
+            Accumulate(x, inner.Where(inner.Compare(CompareOp.GreaterEqual, v, inner.Clip(v, min, min)), belowMax, zero));
+        }, x);
     }
 
     public TapeTensor<T> Reduce(ReduceOp op, TapeTensor<T> x, int[]? axes, bool keepDims)
@@ -201,7 +207,9 @@ internal sealed partial class TapeOps<T>
                 throw new NotSupportedException("The tape differentiates TakeAlongAxis only for one index per row.");
             T hot = inner.OneHot(inner.Reshape(indices.Value, Shapes.Without(inner.Describe(indices.Value).Shape, d)),
                 (int)shape[d], d, inner.Describe(g).DType);
-            Accumulate(x, Mul(hot, g));
+            // Scattered with where, not multiplied: an infinite gradient (p^q at p = 0) leaves the other classes 0, as
+            // PyTorch's gather backward does, rather than 0·∞ = NaN.
+            Accumulate(x, inner.Where(inner.Compare(CompareOp.NotEqual, hot, Scalar(0, g)), g, Scalar(0, g)));
         }, x);
     }
 
