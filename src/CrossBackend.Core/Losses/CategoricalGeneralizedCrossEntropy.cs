@@ -21,7 +21,8 @@ public static partial class Losses
     /// [0.4, 0.6]] give <b>0.35985972</b> with q = 0.5 and 0.33832816 with q = 0.8.</para>
     /// </remarks>
     /// <param name="yPred">Predicted class probabilities, rank ≥ 2, classes on the class axis.</param>
-    /// <param name="yTrue">Class indices: y_pred's shape without the class axis (optionally with a length-1 class axis).</param>
+    /// <param name="yTrue">Class indices: y_pred's shape without the class axis (optionally with a length-1 axis there or
+    /// last).</param>
     /// <param name="q">In (0, 1]; Keras's class default 0.5.</param>
     /// <param name="axis">The class axis; default the engine's (−1 channels-last, 1 channels-first).</param>
     /// <param name="reduction">How the per-element losses are reduced (Keras's default: sum over batch size).</param>

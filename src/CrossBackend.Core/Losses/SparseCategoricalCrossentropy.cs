@@ -122,9 +122,12 @@ internal sealed class SparseCategoricalCrossentropyLoss : ILossFunction
             Logits("test_sample_weighted", new() { ["sample_weights"] = new[] { 1.2, 3.4, 5.6 } }, Decimal3, 0.31829),
             // assertAllClose (atol = rtol = 1e-6).
             Logits("test_no_reduction", new() { ["reduction"] = Reduction.None }, KerasTestExamples.AllClose, 0.001822, 0.000459, 0.169846),
-            // Its first form, labels [[-1, 2]] of shape (1, 2) for logits (1, 2, 3): the ignored element gives 0. Its second
-            // form's labels (1, 2, 1) keep a trailing length-1 axis, which a channels-first engine looks for at axis 1 and refuses.
+            // Labels [[-1, 2]] of shape (1, 2) for logits (1, 2, 3): the ignored element gives 0. Then its second form, labels
+            // (1, 2, 1) with Keras's trailing length-1 axis, taken as given on every engine (channels-first ones too).
             new(KerasTestExamples.Test("test_ignore_class"), [0.854, 0.698, 0.598, 0.088, 0.86, 0.018], [1, 2, 3], [-1, 2], [1, 2],
+                new Dictionary<string, object?> { ["from_logits"] = true, ["ignore_class"] = -1, ["reduction"] = Reduction.None },
+                [0.0, 1.480129], KerasTestExamples.AllClose),
+            new(KerasTestExamples.Test("test_ignore_class"), [0.854, 0.698, 0.598, 0.088, 0.86, 0.018], [1, 2, 3], [-1, 2], [1, 2, 1],
                 new Dictionary<string, object?> { ["from_logits"] = true, ["ignore_class"] = -1, ["reduction"] = Reduction.None },
                 [0.0, 1.480129], KerasTestExamples.AllClose),
         ];
@@ -203,11 +206,15 @@ internal sealed class SparseCategoricalCrossentropyLoss : ILossFunction
         ITensorOps<T> o = c.Ops;
         TensorInfo pred = c.Pred, given = o.Describe(c.YTrue);
         long[] lossShape = Shapes.Without(pred.Shape, axis);
-        T labels = given.Rank == pred.Rank && given.Shape[axis] == 1 ? o.Squeeze(c.YTrue, axis) : c.YTrue;
+        // A length-1 axis where the class axis is, or last as Keras writes labels (B, …, 1) whatever the engine's layout.
+        T labels = given.Rank == pred.Rank && given.Shape[axis] == 1 ? o.Squeeze(c.YTrue, axis)
+            : given.Rank == pred.Rank && given.Shape[^1] == 1 && Shapes.Without(given.Shape, given.Rank - 1).AsSpan().SequenceEqual(lossShape)
+                ? o.Squeeze(c.YTrue, given.Rank - 1)
+                : c.YTrue;
         if (!o.Describe(labels).Shape.AsSpan().SequenceEqual(lossShape))
             throw new ArgumentException(
                 "Argument `y_true` must hold one class index per element: y_pred's shape without the class axis " +
-                $"({TensorInfo.FormatShape(lossShape)}), optionally with a length-1 class axis. " +
+                $"({TensorInfo.FormatShape(lossShape)}), optionally with a length-1 axis at the class axis or last. " +
                 $"Received: y_pred.shape={pred.ShapeText}, y_true.shape={given.ShapeText}", "y_true");
         return labels;
     }

@@ -55,8 +55,8 @@ internal static class MetricChecks
     }
 
     /// <summary>
-    /// Sparse labels beside y_pred: y_pred's shape without the class axis, or with a length-1 axis there. Returns the
-    /// labels without that axis.
+    /// Sparse labels beside y_pred: y_pred's shape without the class axis, or with a length-1 axis there or last (Keras's
+    /// (B, …, 1) on a channels-first engine). Returns the labels without that axis.
     /// </summary>
     public static T SparseLabels<T>(ITensorOps<T> ops, T labels, TensorInfo pred, int classAxis) where T : class
     {
@@ -65,9 +65,12 @@ internal static class MetricChecks
         if (t.AsSpan().SequenceEqual(expected)) return labels;
         if (t.Length == pred.Rank && t[classAxis] == 1 && Shapes.Without(t, classAxis).AsSpan().SequenceEqual(expected))
             return ops.Squeeze(labels, classAxis);
+        // Keras writes the length-1 axis last, (B, …, 1), whatever the engine's layout.
+        if (t.Length == pred.Rank && t[^1] == 1 && Shapes.Without(t, t.Length - 1).AsSpan().SequenceEqual(expected))
+            return ops.Squeeze(labels, t.Length - 1);
         throw new ArgumentException(
             "Argument `y_true` must hold one class index per sample: y_pred's shape without the class axis " +
-            $"{TensorInfo.FormatShape(expected)}, optionally with a length-1 class axis. " +
+            $"{TensorInfo.FormatShape(expected)}, optionally with a length-1 axis at the class axis or last. " +
             $"Received: y_pred.shape={pred.ShapeText}, y_true.shape={TensorInfo.FormatShape(t)}", "y_true");
     }
 
