@@ -110,22 +110,12 @@ internal sealed class CategoricalCrossentropyLoss : ILossFunction
     {
         const double Decimal3 = KerasTestExamples.AlmostEqual;
         double[] eye = [1, 0, 0, 0, 1, 0, 0, 0, 1];
-        // The probabilities' second row sums to 1.99: Keras divides by the sum before the log.
-        double[] pred = [0.9, 0.05, 0.05, 0.5, 0.89, 0.6, 0.05, 0.01, 0.94], logits = [8, 1, 1, 0, 9, 1, 2, 3, 5];
-        LossExample Test(string name, double[] yPred, Dictionary<string, object?> args, double rounding, params double[] expected) =>
-            new(KerasTestExamples.Test(name), yPred, [3, 3], eye, null, args, expected, rounding, KerasTestExamples.PerSampleWeights(args));
-        LossExample Logits(string name, Dictionary<string, object?> args, double rounding, params double[] expected) =>
-            Test(name, logits, new(args) { ["from_logits"] = true }, rounding, expected);
         return
         [
-            Test("test_unweighted", pred, [], Decimal3, 0.3239),
-            Logits("test_unweighted", [], Decimal3, 0.0573),
-            Test("test_scalar_weighted", pred, new() { ["sample_weights"] = new[] { 2.3 } }, Decimal3, 0.7449),
-            Logits("test_scalar_weighted", new() { ["sample_weights"] = new[] { 2.3 } }, Decimal3, 0.1317),
-            Test("test_sample_weighted", pred, new() { ["sample_weights"] = new[] { 1.2, 3.4, 5.6 } }, Decimal3, 1.0696),
-            Logits("test_sample_weighted", new() { ["sample_weights"] = new[] { 1.2, 3.4, 5.6 } }, Decimal3, 0.31829),
-            // assertAllClose (atol = rtol = 1e-6).
-            Logits("test_no_reduction", new() { ["reduction"] = Reduction.None }, KerasTestExamples.AllClose, 0.001822, 0.000459, 0.169846),
+            .. KerasTestExamples.CrossentropyCases().Select(k => new LossExample(KerasTestExamples.Test(k.Name),
+                k.Logits ? KerasTestExamples.CrossentropyLogits : KerasTestExamples.CrossentropyProbabilities, [3, 3], eye, null,
+                k.Logits ? new(k.Arguments) { ["from_logits"] = true } : k.Arguments, k.Expected, k.Rounding,
+                KerasTestExamples.PerSampleWeights(k.Arguments))),
             // 400 · 0.1 / 3 (test_label_smoothing and test_label_smoothing_ndarray): targets [0.9333, 0.0333, 0.0333].
             new(KerasTestExamples.Test("test_label_smoothing"), [100, -100, -100], [1, 3], [1, 0, 0], null,
                 new Dictionary<string, object?> { ["from_logits"] = true, ["label_smoothing"] = 0.1 }, [400.0 * 0.1 / 3.0], Decimal3),

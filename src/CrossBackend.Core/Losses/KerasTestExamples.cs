@@ -24,6 +24,28 @@ internal static class KerasTestExamples
             ? new Dictionary<string, long[]> { ["sample_weights"] = [w.Length, 1] }
             : null;
 
+    /// <summary>y_pred of the crossentropy tests, (3, 3) probabilities (the second row sums to 1.99: Keras divides by the
+    /// sum before the log) and logits.</summary>
+    public static readonly double[] CrossentropyProbabilities = [0.9, 0.05, 0.05, 0.5, 0.89, 0.6, 0.05, 0.01, 0.94],
+        CrossentropyLogits = [8, 1, 1, 0, 9, 1, 2, 3, 5];
+
+    /// <summary>
+    /// The cases Keras's CategoricalCrossentropyTest and SparseCategoricalCrossentropyTest share (labels [0, 1, 2],
+    /// one-hot or as indices): the test's name, whether y_pred is <see cref="CrossentropyLogits"/>, the arguments, the
+    /// tolerance (<c>assertAlmostEqual</c> to 3 decimals unless noted) and the published values.
+    /// </summary>
+    public static (string Name, bool Logits, Dictionary<string, object?> Arguments, double Rounding, double[] Expected)[] CrossentropyCases() =>
+    [
+        ("test_unweighted", false, [], AlmostEqual, [0.3239]),
+        ("test_unweighted", true, [], AlmostEqual, [0.0573]),
+        ("test_scalar_weighted", false, new() { ["sample_weights"] = new[] { 2.3 } }, AlmostEqual, [0.7449]),
+        ("test_scalar_weighted", true, new() { ["sample_weights"] = new[] { 2.3 } }, AlmostEqual, [0.1317]),
+        ("test_sample_weighted", false, new() { ["sample_weights"] = new[] { 1.2, 3.4, 5.6 } }, AlmostEqual, [1.0696]),
+        ("test_sample_weighted", true, new() { ["sample_weights"] = new[] { 1.2, 3.4, 5.6 } }, AlmostEqual, [0.31829]),
+        // assertAllClose (atol = rtol = 1e-6).
+        ("test_no_reduction", true, new() { ["reduction"] = Reduction.None }, AllClose, [0.001822, 0.000459, 0.169846]),
+    ];
+
     /// <summary>y_true of most regression tests, shape (2, 3).</summary>
     public static readonly double[] True = [1, 9, 2, -5, -2, 6];
 

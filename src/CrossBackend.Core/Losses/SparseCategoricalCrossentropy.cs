@@ -105,23 +105,12 @@ internal sealed class SparseCategoricalCrossentropyLoss : ILossFunction
     /// gives them (test_unweighted: (3,)); assertAlmostEqual to 3 decimals unless noted.</summary>
     private static LossExample[] KerasTests()
     {
-        const double Decimal3 = KerasTestExamples.AlmostEqual;
-        double[] pred = [0.9, 0.05, 0.05, 0.5, 0.89, 0.6, 0.05, 0.01, 0.94], logits = [8, 1, 1, 0, 9, 1, 2, 3, 5];
-        LossExample Test(string name, double[] yPred, Dictionary<string, object?> args, double rounding, params double[] expected) =>
-            new(KerasTestExamples.Test(name), yPred, [3, 3], [0, 1, 2], name == "test_unweighted" ? [3] : [3, 1], args, expected, rounding,
-                KerasTestExamples.PerSampleWeights(args));
-        LossExample Logits(string name, Dictionary<string, object?> args, double rounding, params double[] expected) =>
-            Test(name, logits, new(args) { ["from_logits"] = true }, rounding, expected);
         return
         [
-            Test("test_unweighted", pred, [], Decimal3, 0.3239),
-            Logits("test_unweighted", [], Decimal3, 0.0573),
-            Test("test_scalar_weighted", pred, new() { ["sample_weights"] = new[] { 2.3 } }, Decimal3, 0.7449),
-            Logits("test_scalar_weighted", new() { ["sample_weights"] = new[] { 2.3 } }, Decimal3, 0.1317),
-            Test("test_sample_weighted", pred, new() { ["sample_weights"] = new[] { 1.2, 3.4, 5.6 } }, Decimal3, 1.0696),
-            Logits("test_sample_weighted", new() { ["sample_weights"] = new[] { 1.2, 3.4, 5.6 } }, Decimal3, 0.31829),
-            // assertAllClose (atol = rtol = 1e-6).
-            Logits("test_no_reduction", new() { ["reduction"] = Reduction.None }, KerasTestExamples.AllClose, 0.001822, 0.000459, 0.169846),
+            .. KerasTestExamples.CrossentropyCases().Select(k => new LossExample(KerasTestExamples.Test(k.Name),
+                k.Logits ? KerasTestExamples.CrossentropyLogits : KerasTestExamples.CrossentropyProbabilities, [3, 3], [0, 1, 2],
+                k.Name == "test_unweighted" ? [3] : [3, 1], k.Logits ? new(k.Arguments) { ["from_logits"] = true } : k.Arguments,
+                k.Expected, k.Rounding, KerasTestExamples.PerSampleWeights(k.Arguments))),
             // Labels [[-1, 2]] of shape (1, 2) for logits (1, 2, 3): the ignored element gives 0. Then its second form, labels
             // (1, 2, 1) with Keras's trailing length-1 axis, taken as given on every engine (channels-first ones too).
             new(KerasTestExamples.Test("test_ignore_class"), [0.854, 0.698, 0.598, 0.088, 0.86, 0.018], [1, 2, 3], [-1, 2], [1, 2],
