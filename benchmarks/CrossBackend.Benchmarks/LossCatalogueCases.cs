@@ -191,10 +191,13 @@ public static class LossCatalogueCases
             // PyTorch ≥ 1.12 normalises each side by max(‖v‖, eps): Keras's l2_normalize with its 1e-7 floor. That maths in
             // four calls (row dot products over the two floored row norms): nn.functional.cosine_similarity(x, y, 1, Eps)
             // is two native tensors but measured 20–40× slower at (65536, 100) on this machine (session 19).
+            // Row norms by Tensor.norm(dim, keepdim, p), whose p reaches libtorch as a float: linalg.vector_norm(x, 2, [1])
+            // is the same linalg_vector_norm but makes its order an implicit Scalar that a GC on another thread may
+            // finalise mid-call ("Unknown scalar type", seen in a CI run of TorchLossNativeTensorCountTests).
             ["cosine_similarity"] = (x, y) =>
             {
                 using Scalar eps = Eps.ToScalar();
-                Tensor norms = linalg.vector_norm(x, 2, [1]).clamp_min_(eps).mul_(linalg.vector_norm(y!, 2, [1]).clamp_min_(eps));
+                Tensor norms = x.norm(1, false, 2f).clamp_min_(eps).mul_(y!.norm(1, false, 2f).clamp_min_(eps));
                 return linalg.vecdot(x, y!, 1).div_(norms).mean().neg_();
             },
             // Keras's ≤ delta and PyTorch's < delta agree at |e| = delta (the branches meet there).
@@ -219,12 +222,13 @@ public static class LossCatalogueCases
             ["fe_huber"] = (x, y) => nn.functional.huber_loss(x, y!, delta: 1.0),
             // beta = 0.01. Row norms squared, then summed: the one-call linalg.vector_norm(x) over every element is
             // 2.4e-4 off Σx² at (65536, 100) float32 (the row form 5.7e-8), so it is not the same maths within the float32
-            // tolerance. The Scalars are held by `using`: an implicit one (pow_(2)) that nothing references during the
-            // native call may be finalised by a GC on another thread mid-call ("Unknown scalar type", seen once).
+            // tolerance. The Scalars are held by `using` and the norm's order is a float (as for cosine_similarity): an
+            // implicit Scalar that nothing references during the native call may be finalised by a GC on another thread
+            // mid-call ("Unknown scalar type", seen once).
             ["l2_regularization"] = (x, _) =>
             {
                 using Scalar two = 2.0.ToScalar(), factor = (0.5 * 0.01).ToScalar();
-                return linalg.vector_norm(x, 2, [x.dim() - 1]).pow_(two).sum().mul_(factor);
+                return x.norm((int)x.dim() - 1, false, 2f).pow_(two).sum().mul_(factor);
             },
             // Over every axis (Keras's default): dot products of the flattened tensors, no B×C temporary.
             ["dice"] = (x, y) =>
