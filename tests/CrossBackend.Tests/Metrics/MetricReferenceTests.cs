@@ -229,6 +229,17 @@ public sealed class MetricReferenceTests(ITensorEngine engine)
     }
 
     [Test]
+    public void MeanOfManyFloat16SamplesAndOfNone()
+    {
+        // 70,000 per-sample values of 1 in float16: their sum passes float16's 65,504 (programs run narrow floats in
+        // float32), their mean is 1.
+        object many = engine.Cast(engine.FromArray(Enumerable.Repeat(1f, 70_000).ToArray(), [70_000]), DType.Float16);
+        AssertClose(Metrics.Mean(many), [1], DType.Float16, "float16 mean of 70,000 samples");
+        // No samples: Keras's divide_no_nan gives 0.
+        AssertClose(Metrics.Mean(engine.FromArray(new float[0], [0, 3])), [0], DType.Float32, "no samples");
+    }
+
+    [Test]
     public void MeanRefusesWeightsThatDoNotBroadcast()
     {
         object v = Floats([1, 0, 1, 1, 0, 1], [2, 3], DType.Float32);
