@@ -106,12 +106,8 @@ public sealed partial class TorchEngine
     /// cannot convert without overflow ("value cannot be converted to type float without overflow"), which the
     /// channels-last engine and NumPy's float32(1e300) do not. In-range values reach libtorch unchanged.
     /// </summary>
-    private static double WithinRange(double value, DType dtype) => dtype switch
-    {
-        DType.Float32 => (float)value,
-        DType.Float16 when Math.Abs(value) > (double)Half.MaxValue => (double)(Half)value,
-        _ => value,
-    };
+    private static double WithinRange(double value, DType dtype) =>
+        dtype == DType.Float32 || dtype == DType.Float16 && Math.Abs(value) > (double)Half.MaxValue ? dtype.RoundTo(value) : value;
 
     /// <inheritdoc/>
     public override Tensor FromValues(double[] values, long[] shape, DType dtype) =>

@@ -46,14 +46,17 @@ internal sealed class LossProgram(LossDefinition definition, Dictionary<LossOpti
         long[] lossShape = ops.Describe(terms.Loss).Shape;
         if (!tensors.TryGetValue(LossOption.SampleWeights, out TTensor? given))
             return [Reduce(ops, terms.Loss, terms.Weights, reduction, terms.Valid, null)];
-        TTensor sample = SampleWeights(ops, given, lossShape, pred.DType);
+        TTensor cast = ops.Cast(given, pred.DType);
+        TTensor sample = SampleWeights(ops, cast, lossShape);
         TTensor weights = terms.Weights is null ? sample : ops.Mul(terms.Weights, sample);
         // Keras's mean_with_sample_weight divides by the sample weights as given, before they are broadcast to the loss:
         // (B, 1) weights on a (B, T) loss divide by Σ w_b, a scalar weight by itself. With class weights or an ignore
         // mask the denominator stays the sum of every element's weight (PyTorch's weighted mean).
-        TTensor? divisor = reduction == Reduction.WeightedMean && terms.Weights is null ? ops.Sum(ops.Cast(given, pred.DType)) : null;
+        TTensor? divisor = reduction == Reduction.WeightedMean && terms.Weights is null ? ops.Sum(cast) : null;
         TTensor result = Reduce(ops, terms.Loss, weights, reduction, terms.Valid, divisor);
-        return [reduction == Reduction.None ? ops.Reshape(result, KerasUnreducedShape(lossShape, ops.Describe(given).Shape)) : result];
+        if (reduction != Reduction.None) return [result];
+        long[] kerasShape = KerasUnreducedShape(lossShape, ops.Describe(given).Shape);
+        return [kerasShape.AsSpan().SequenceEqual(lossShape) ? result : ops.Reshape(result, kerasShape)];
     }
 
     /// <summary>
@@ -69,13 +72,13 @@ internal sealed class LossProgram(LossDefinition definition, Dictionary<LossOpti
     }
 
     /// <summary>
-    /// Sample weights in Keras's shapes, broadcast to the per-element loss: one element (a scalar weight), a prefix of
-    /// the loss shape such as (Batch,), or either with trailing length-1 axes (Keras's <c>[[1.2], [3.4], [5.6]]</c> for a
-    /// (3,) loss), which are squeezed as <c>squeeze_or_expand_to_same_rank</c> does.
+    /// Sample weights (already in the loss's dtype) in Keras's shapes, broadcast to the per-element loss: one element (a
+    /// scalar weight), a prefix of the loss shape such as (Batch,), or either with trailing length-1 axes (Keras's
+    /// <c>[[1.2], [3.4], [5.6]]</c> for a (3,) loss), dropped here; an unreduced result takes Keras's shape back
+    /// (<see cref="KerasUnreducedShape"/>).
     /// </summary>
-    private static T SampleWeights<T>(ITensorOps<T> ops, T weights, long[] lossShape, DType dtype) where T : class
+    private static T SampleWeights<T>(ITensorOps<T> ops, T w, long[] lossShape) where T : class
     {
-        T w = ops.Cast(weights, dtype);
         long[] shape = ops.Describe(w).Shape;
         if (Shapes.Count(shape) == 1 && Shapes.Count(lossShape) != 1)
             return ops.BroadcastTo(ops.Reshape(w, lossShape.Select(_ => 1L).ToArray()), lossShape);
