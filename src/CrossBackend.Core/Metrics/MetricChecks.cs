@@ -85,10 +85,10 @@ internal static class MetricChecks
     }
 
     /// <summary>k must be at least 1.</summary>
-    public static int K(int k)
+    public static int K(int k, string name = "k")
     {
         if (k < 1)
-            throw new ArgumentOutOfRangeException("k", k, $"Argument `k` must be >= 1 (the number of top predictions that count). Received: k={k}");
+            throw new ArgumentOutOfRangeException(name, k, $"Argument `{name}` must be >= 1 (the number of top predictions that count). Received: {name}={k}");
         return k;
     }
 

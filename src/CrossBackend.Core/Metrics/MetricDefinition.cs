@@ -79,6 +79,10 @@ internal sealed class MetricCall
         ? v is int or long ? Convert.ToInt32(v) : throw Wrong(name, "an integer", v)
         : fallback;
 
+    public int? OptionalInt(string name) => _values.TryGetValue(name, out object? v) && v is not null
+        ? v is int or long ? Convert.ToInt32(v) : throw Wrong(name, "an integer or null", v)
+        : null;
+
     public bool Bool(string name, bool fallback) => _values.TryGetValue(name, out object? v) && v is not null
         ? v as bool? ?? throw Wrong(name, "true or false", v)
         : fallback;

@@ -128,7 +128,42 @@ internal static class MetricExamples
         Confusion("Precision thresholds", [1, 0, 0.6, 0], [1, 4], [0, 1, 1, 0], 0, threshold: 0.7),
         Confusion("Precision weighted with threshold", [1, 0, 0.6, 0], [2, 2], [0, 1, 1, 0], 3.0 / 7, 0.5, [4, 0, 3, 1]),
         Confusion("Precision weighted with threshold", [1, 0, 0.6, 0], [2, 2], [0, 1, 1, 0], 0, 1.0, [4, 0, 3, 1]),
+        .. AtK("Precision", 1.0 / 3, 13.0 / 17, [1, 1, 0.5], [1, 1], 1),
     ];
+
+    /// <summary>
+    /// Keras's <c>test_unweighted_top_k</c>, <c>test_weighted_top_k</c>, <c>test_unweighted_class_id</c>,
+    /// <c>test_unweighted_top_k_and_class_id</c> and <c>test_unweighted_top_k_and_threshold</c> for Precision or Recall.
+    /// Keras's metric objects accumulate over calls; a test's calls are one batch here (top_k and class_id act per row, so
+    /// the counts are the same), and the first call's value is checked on its own too.
+    /// </summary>
+    private static MetricExample[] AtK(string metric, double topK, double weightedTopK, double[] classId, double[] topKClassId,
+        double topKThreshold)
+    {
+        MetricExample Case(string test, double[] pred, long[] shape, double[] labels, double expected, int? k, int? id,
+            double? threshold = null, double[]? weights = null) =>
+            new(KerasTest + ": " + metric + " " + test, pred, shape, labels, null, [expected],
+                Args(("top_k", k), ("class_id", id), ("threshold", threshold), ("sample_weight", weights)), Rounding: 1e-6,
+                ArgumentShapes: weights is null ? null : new Dictionary<string, long[]> { ["sample_weight"] = shape });
+        double[] classIdPred = [0.2, 0.1, 0.6, 0, 0.2, 0.2, 0.1, 0, 0, 0.2, 0.2, 0.1, 0.6, 0, 0.2];
+        double[] classIdTrue = [0, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0];
+        double[] bothPred = [0.2, 0.6, 0.3, 0, 0.2, 1, 1, 0.9, 1, 1];
+        double[] bothTrue = [0, 1, 1, 0, 0, 0, 1, 1, 0, 0];
+        return
+        [
+            Case("unweighted top_k", [0.2, 0.1, 0.5, 0, 0.2], [5], [0, 1, 1, 0, 0], topK, 3, null),
+            // Two calls: (1, 5) with element weights, then (5,) with the scalar weight 3.
+            Case("weighted top_k", [0.2, 0.1, 0.4, 0, 0.2, 0.2, 0.6, 0.4, 0.2, 0.2], [2, 5], [0, 1, 1, 0, 1, 1, 0, 1, 1, 1],
+                weightedTopK, 3, null, weights: [1, 4, 2, 3, 5, 3, 3, 3, 3, 3]),
+            Case("unweighted class_id (first call)", classIdPred[..5], [5], classIdTrue[..5], classId[0], null, 2),
+            Case("unweighted class_id (two calls)", classIdPred[..10], [2, 5], classIdTrue[..10], classId[1], null, 2),
+            Case("unweighted class_id (three calls)", classIdPred, [3, 5], classIdTrue, classId[2], null, 2),
+            Case("unweighted top_k and class_id (first call)", bothPred[..5], [5], bothTrue[..5], topKClassId[0], 2, 2),
+            Case("unweighted top_k and class_id (two calls)", bothPred, [2, 5], bothTrue, topKClassId[1], 2, 2),
+            Case("unweighted top_k and threshold", [0.2, 0.8, 0.6, 0, 0.2], [5], metric == "Precision" ? [0, 1, 1, 0, 1] : [1, 1, 1, 0, 1],
+                topKThreshold, 2, null, 0.7),
+        ];
+    }
 
     public static readonly MetricExample[] Recall =
     [
@@ -141,6 +176,7 @@ internal static class MetricExamples
         Confusion("Recall thresholds", [1, 0, 0.6, 0], [1, 4], [0, 1, 1, 0], 0, threshold: 0.7),
         Confusion("Recall weighted with threshold", [1, 0, 0.6, 0], [2, 2], [0, 1, 1, 0], 3.0 / 7, 0.5, [1, 4, 3, 2]),
         Confusion("Recall weighted with threshold", [1, 0, 0.6, 0], [2, 2], [0, 1, 1, 0], 0, 1.0, [1, 4, 3, 2]),
+        .. AtK("Recall", 0.5, 13.0 / 23, [1, 0.5, 0.5], [1, 0.5], 0.25),
     ];
 
     // keras.metrics.F1Score's docstring and f_score_metrics_test.py (beta = 1). Keras adds ε = 1e-7 to its denominators;
@@ -179,6 +215,66 @@ internal static class MetricExamples
         F1Case(KerasTest + ": worst score", [0.7, 0.7, 0.7, 1, 0, 0, 0.9, 0.8, 0], [0, 0, 0, 0, 1, 0, 0, 0, 1], 3, [0.0], "micro", 0.66),
         F1Case(KerasTest + ": worst score", [0.7, 0.7, 0.7, 1, 0, 0, 0.9, 0.8, 0], [0, 0, 0, 0, 1, 0, 0, 0, 1], 3, [0.0], "macro", 0.66),
         F1Case(KerasTest + ": worst score", [0.7, 0.7, 0.7, 1, 0, 0, 0.9, 0.8, 0], [0, 0, 0, 0, 1, 0, 0, 0, 1], 3, [0.0], "weighted", 0.66),
+    ];
+
+    private static MetricExample FBetaCase(string source, double[] pred, double[] labels, long rows, double[] expected,
+        object? average, double beta, double? threshold, double[]? weights = null) =>
+        new(source, pred, [rows, 3], labels, null, expected,
+            Args(("average", average), ("beta", beta), ("threshold", threshold), ("sample_weight", weights)), Rounding: 1e-6);
+
+    private static readonly double[] PerfectPred = [0.7, 0.7, 0.7, 1, 0, 0, 0.9, 0.8, 0];
+    private static readonly double[] Unweighted = [1, 1, 1, 1, 1, 1], SomeZero = [1, 0, 1, 1, 0, 1], SomeHalf = [0.5, 1, 1, 1, 0.5, 1];
+
+    // keras.metrics.FBetaScore: f_score_metrics_test.py's cases with beta 0.5 and 2 (beta 1 is F1 above; atol 1e-6).
+    public static readonly MetricExample[] FBeta =
+    [
+        .. from average in new[] { "micro", "macro", "weighted" }
+           from beta in new[] { 0.5, 2.0 }
+           from c in new[] { (Name: "perfect score", Labels: new double[] { 1, 1, 1, 1, 0, 0, 1, 1, 0 }, Expected: 1.0),
+                             (Name: "worst score", Labels: new double[] { 0, 0, 0, 0, 1, 0, 0, 0, 1 }, Expected: 0.0) }
+           select FBetaCase(KerasTest + ": fbeta " + c.Name, PerfectPred, c.Labels, 3, [c.Expected], average, beta, 0.66),
+        FBetaCase(KerasTest + ": fbeta random score", RandomPred, RandomTrue, 3, [0.71428573, 0.5, 0.833334], null, 0.5, 0.66),
+        FBetaCase(KerasTest + ": fbeta random score", RandomPred, RandomTrue, 3, [0.9090904, 0.5, 0.555556], null, 2.0, 0.66),
+        FBetaCase(KerasTest + ": fbeta random score", RandomPred, RandomTrue, 3, [0.6666667], "micro", 0.5, 0.66),
+        FBetaCase(KerasTest + ": fbeta random score", RandomPred, RandomTrue, 3, [0.6666667], "micro", 2.0, 0.66),
+        FBetaCase(KerasTest + ": fbeta random score", RandomPred, RandomTrue, 3, [0.6825397], "macro", 0.5, 0.66),
+        FBetaCase(KerasTest + ": fbeta random score", RandomPred, RandomTrue, 3, [0.6548822], "macro", 2.0, 0.66),
+        FBetaCase(KerasTest + ": fbeta random score", RandomPred, RandomTrue, 3, [0.6825397], "weighted", 0.5, 0.66),
+        FBetaCase(KerasTest + ": fbeta random score", RandomPred, RandomTrue, 3, [0.6548822], "weighted", 2.0, 0.66),
+        FBetaCase(KerasTest + ": fbeta random score, no threshold", SixPred, SixTrue, 6, [0.9090904, 0.555556, 1.0], null, 0.5, null),
+        FBetaCase(KerasTest + ": fbeta random score, no threshold", SixPred, SixTrue, 6, [0.71428573, 0.833334, 1.0], null, 2.0, null),
+        FBetaCase(KerasTest + ": fbeta random score, no threshold", SixPred, SixTrue, 6, [0.833334], "micro", 0.5, null),
+        FBetaCase(KerasTest + ": fbeta random score, no threshold", SixPred, SixTrue, 6, [0.833334], "micro", 2.0, null),
+        FBetaCase(KerasTest + ": fbeta random score, no threshold", SixPred, SixTrue, 6, [0.821549], "macro", 0.5, null),
+        FBetaCase(KerasTest + ": fbeta random score, no threshold", SixPred, SixTrue, 6, [0.849206], "macro", 2.0, null),
+        FBetaCase(KerasTest + ": fbeta random score, no threshold", SixPred, SixTrue, 6, [0.880471], "weighted", 0.5, null),
+        FBetaCase(KerasTest + ": fbeta random score, no threshold", SixPred, SixTrue, 6, [0.829365], "weighted", 2.0, null),
+        FBetaCase(KerasTest + ": fbeta weighted", SixPred, SixTrue, 6, [0.909091, 0.555556, 1.0], null, 0.5, null, Unweighted),
+        FBetaCase(KerasTest + ": fbeta weighted", SixPred, SixTrue, 6, [1.0, 0.0, 1.0], null, 0.5, null, SomeZero),
+        FBetaCase(KerasTest + ": fbeta weighted", SixPred, SixTrue, 6, [0.9375, 0.714286, 1.0], null, 0.5, null, SomeHalf),
+        FBetaCase(KerasTest + ": fbeta weighted", SixPred, SixTrue, 6, [0.714286, 0.833333, 1.0], null, 2.0, null, Unweighted),
+        FBetaCase(KerasTest + ": fbeta weighted", SixPred, SixTrue, 6, [1.0, 0.0, 1.0], null, 2.0, null, SomeZero),
+        FBetaCase(KerasTest + ": fbeta weighted", SixPred, SixTrue, 6, [0.789474, 0.909091, 1.0], null, 2.0, null, SomeHalf),
+        FBetaCase(KerasTest + ": fbeta weighted", SixPred, SixTrue, 6, [0.833333], "micro", 0.5, null, Unweighted),
+        FBetaCase(KerasTest + ": fbeta weighted", SixPred, SixTrue, 6, [1.0], "micro", 0.5, null, SomeZero),
+        FBetaCase(KerasTest + ": fbeta weighted", SixPred, SixTrue, 6, [0.9], "micro", 0.5, null, SomeHalf),
+        FBetaCase(KerasTest + ": fbeta weighted", SixPred, SixTrue, 6, [0.833333], "micro", 2.0, null, Unweighted),
+        FBetaCase(KerasTest + ": fbeta weighted", SixPred, SixTrue, 6, [1.0], "micro", 2.0, null, SomeZero),
+        FBetaCase(KerasTest + ": fbeta weighted", SixPred, SixTrue, 6, [0.9], "micro", 2.0, null, SomeHalf),
+        FBetaCase(KerasTest + ": fbeta weighted", SixPred, SixTrue, 6, [0.821549], "macro", 0.5, null, Unweighted),
+        FBetaCase(KerasTest + ": fbeta weighted", SixPred, SixTrue, 6, [0.666667], "macro", 0.5, null, SomeZero),
+        FBetaCase(KerasTest + ": fbeta weighted", SixPred, SixTrue, 6, [0.883929], "macro", 0.5, null, SomeHalf),
+        FBetaCase(KerasTest + ": fbeta weighted", SixPred, SixTrue, 6, [0.849206], "macro", 2.0, null, Unweighted),
+        FBetaCase(KerasTest + ": fbeta weighted", SixPred, SixTrue, 6, [0.666667], "macro", 2.0, null, SomeZero),
+        FBetaCase(KerasTest + ": fbeta weighted", SixPred, SixTrue, 6, [0.899522], "macro", 2.0, null, SomeHalf),
+        FBetaCase(KerasTest + ": fbeta weighted", SixPred, SixTrue, 6, [0.880471], "weighted", 0.5, null, Unweighted),
+        FBetaCase(KerasTest + ": fbeta weighted", SixPred, SixTrue, 6, [1.0], "weighted", 0.5, null, SomeZero),
+        FBetaCase(KerasTest + ": fbeta weighted", SixPred, SixTrue, 6, [0.917857], "weighted", 0.5, null, SomeHalf),
+        FBetaCase(KerasTest + ": fbeta weighted", SixPred, SixTrue, 6, [0.829365], "weighted", 2.0, null, Unweighted),
+        FBetaCase(KerasTest + ": fbeta weighted", SixPred, SixTrue, 6, [1.0], "weighted", 2.0, null, SomeZero),
+        FBetaCase(KerasTest + ": fbeta weighted", SixPred, SixTrue, 6, [0.897608], "weighted", 2.0, null, SomeHalf),
+        // test_correctness: FBetaScore(beta=1.0) equals F1Score.
+        FBetaCase(KerasTest + ": fbeta beta 1 equals F1", SixPred, SixTrue, 6, [0.8, 0.6666667, 1.0], null, 1.0, null),
     ];
 
     /// <summary>A (1, 3, 3, 3) array read channels-first, rewritten channels-last.</summary>

@@ -29,9 +29,20 @@ public static class MetricRegistry
                 a.Tensor("channel_weights"), a.Bool("mask_overlap", true), a.Number("threshold", (double?)null), a.Bool("empty_nan", false),
                 a.Number("epsilon", 1e-6)),
             MetricExamples.Dice),
-        Confusion("precision", "TP / (TP + FP) over the batch; 0 when TP + FP = 0", Metrics.ConfusionKind.Precision, MetricExamples.Precision),
-        Confusion("recall", "TP / (TP + FN) over the batch; 0 when TP + FN = 0", Metrics.ConfusionKind.Recall, MetricExamples.Recall),
-        Confusion("f1_score", "2·TP / (2·TP + FP + FN) over the batch; 0 when that denominator is 0", Metrics.ConfusionKind.F1, MetricExamples.F1),
+        Confusion("precision", "TP / (TP + FP) over the batch; 0 when TP + FP = 0", ["top_k", "class_id"],
+            (p, t, a) => Metrics.Precision(p, t, a.Average(), a.Number("threshold", (double?)null), a.Tensor("sample_weight"),
+                a.OptionalInt("top_k"), a.OptionalInt("class_id")),
+            MetricExamples.Precision),
+        Confusion("recall", "TP / (TP + FN) over the batch; 0 when TP + FN = 0", ["top_k", "class_id"],
+            (p, t, a) => Metrics.Recall(p, t, a.Average(), a.Number("threshold", (double?)null), a.Tensor("sample_weight"),
+                a.OptionalInt("top_k"), a.OptionalInt("class_id")),
+            MetricExamples.Recall),
+        Confusion("f1_score", "2·TP / (2·TP + FP + FN) over the batch; 0 when that denominator is 0", None,
+            (p, t, a) => Metrics.F1Score(p, t, a.Average(), a.Number("threshold", (double?)null), a.Tensor("sample_weight")),
+            MetricExamples.F1),
+        Confusion("fbeta_score", "(1 + β²)·TP / ((1 + β²)·TP + FP + β²·FN) over the batch; 0 when that denominator is 0", ["beta"],
+            (p, t, a) => Metrics.FBetaScore(p, t, a.Number("beta", 1.0), a.Average(), a.Number("threshold", (double?)null), a.Tensor("sample_weight")),
+            MetricExamples.FBeta),
     ];
 
     /// <summary>The metric with this name; throws <see cref="ArgumentException"/> listing the known names otherwise.</summary>
@@ -39,13 +50,9 @@ public static class MetricRegistry
         All.FirstOrDefault(d => d.Name == name) ?? throw new ArgumentException(
             $"Argument `name` must name a registered metric. Received: name='{name}'. Known metrics: {string.Join(", ", All.Select(d => d.Name))}.", nameof(name));
 
-    private static MetricDefinition Confusion(string name, string summary, Metrics.ConfusionKind kind, IReadOnlyList<MetricExample> examples) =>
-        new(name, summary, MetricLabels.SameShape, false, ["average", "threshold", "sample_weight"],
-            (p, t, a) => kind switch
-            {
-                Metrics.ConfusionKind.Precision => Metrics.Precision(p, t, a.Average(), a.Number("threshold", (double?)null), a.Tensor("sample_weight")),
-                Metrics.ConfusionKind.Recall => Metrics.Recall(p, t, a.Average(), a.Number("threshold", (double?)null), a.Tensor("sample_weight")),
-                _ => Metrics.F1Score(p, t, a.Average(), a.Number("threshold", (double?)null), a.Tensor("sample_weight")),
-            },
-            examples);
+    /// <summary>A batch confusion metric: Keras's <c>average</c>, <c>threshold</c> and <c>sample_weight</c>, plus its own
+    /// <paramref name="options"/>.</summary>
+    private static MetricDefinition Confusion(string name, string summary, string[] options, Func<object, object, MetricCall, object> compute,
+        IReadOnlyList<MetricExample> examples) =>
+        new(name, summary, MetricLabels.SameShape, false, ["average", "threshold", "sample_weight", .. options], compute, examples);
 }

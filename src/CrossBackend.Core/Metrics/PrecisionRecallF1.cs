@@ -4,23 +4,43 @@ public static partial class Metrics
 {
     /// <summary>Precision over a batch: TP / (TP + FP), <b>0 when TP + FP = 0</b> (Keras's <c>divide_no_nan</c>,
     /// scikit-learn's <c>zero_division=0</c>).</summary>
-    /// <inheritdoc cref="F1Score{TPred,TTrue}" path="/param"/>
+    /// <param name="yPred">As <see cref="F1Score{TPred,TTrue}"/>: probabilities (binary) or scores (B, …, C).</param>
+    /// <param name="yTrue">As <see cref="F1Score{TPred,TTrue}"/>: 0/1 labels of y_pred's shape, or class indices.</param>
+    /// <param name="average">How the batch is counted and the classes averaged; see <see cref="ClassAverage"/>.</param>
+    /// <param name="threshold">Binary: default 0.5 (Keras's NEG_INF with <paramref name="topK"/>). Multi-class: default none.</param>
+    /// <param name="sampleWeights">As <see cref="F1Score{TPred,TTrue}"/>: one element, or a prefix of the sample shape such as (Batch,).</param>
     /// <inheritdoc cref="F1Score{TPred,TTrue}" path="/returns"/>
     /// <inheritdoc cref="F1Score{TPred,TTrue}" path="/remarks"/>
     /// <inheritdoc cref="F1Score{TPred,TTrue}" path="/exception"/>
+    /// <param name="topK">Keras's <c>top_k</c> (binary only): only the k highest scores along the class axis can be predicted
+    /// positive (ties go to the lower index, as <c>ops.top_k</c>); the threshold then defaults to Keras's NEG_INF (−1e10), so
+    /// every kept score counts. Precision at k.</param>
+    /// <param name="classId">Keras's <c>class_id</c> (binary only): count only this class's column of the class axis (after
+    /// <paramref name="topK"/>'s filter).</param>
     public static TPred Precision<TPred, TTrue>(TPred yPred, TTrue yTrue, ClassAverage average = ClassAverage.Binary,
-        double? threshold = null, object? sampleWeights = null) where TPred : class where TTrue : class =>
-        ConfusionMetric(ConfusionKind.Precision, yPred, yTrue, average, threshold, sampleWeights);
+        double? threshold = null, object? sampleWeights = null, int? topK = null, int? classId = null)
+        where TPred : class where TTrue : class =>
+        ConfusionMetric(ConfusionKind.Precision, yPred, yTrue, average, threshold, sampleWeights, 1.0, topK, classId);
 
     /// <summary>Recall over a batch: TP / (TP + FN), <b>0 when TP + FN = 0</b> (Keras's <c>divide_no_nan</c>,
     /// scikit-learn's <c>zero_division=0</c>).</summary>
-    /// <inheritdoc cref="F1Score{TPred,TTrue}" path="/param"/>
+    /// <param name="yPred">As <see cref="F1Score{TPred,TTrue}"/>: probabilities (binary) or scores (B, …, C).</param>
+    /// <param name="yTrue">As <see cref="F1Score{TPred,TTrue}"/>: 0/1 labels of y_pred's shape, or class indices.</param>
+    /// <param name="average">How the batch is counted and the classes averaged; see <see cref="ClassAverage"/>.</param>
+    /// <param name="threshold">Binary: default 0.5 (Keras's NEG_INF with <paramref name="topK"/>). Multi-class: default none.</param>
+    /// <param name="sampleWeights">As <see cref="F1Score{TPred,TTrue}"/>: one element, or a prefix of the sample shape such as (Batch,).</param>
     /// <inheritdoc cref="F1Score{TPred,TTrue}" path="/returns"/>
     /// <inheritdoc cref="F1Score{TPred,TTrue}" path="/remarks"/>
     /// <inheritdoc cref="F1Score{TPred,TTrue}" path="/exception"/>
+    /// <param name="topK">Keras's <c>top_k</c> (binary only): only the k highest scores along the class axis can be predicted
+    /// positive (ties go to the lower index, as <c>ops.top_k</c>); the threshold then defaults to Keras's NEG_INF (−1e10), so
+    /// every kept score counts. Recall at k.</param>
+    /// <param name="classId">Keras's <c>class_id</c> (binary only): count only this class's column of the class axis (after
+    /// <paramref name="topK"/>'s filter).</param>
     public static TPred Recall<TPred, TTrue>(TPred yPred, TTrue yTrue, ClassAverage average = ClassAverage.Binary,
-        double? threshold = null, object? sampleWeights = null) where TPred : class where TTrue : class =>
-        ConfusionMetric(ConfusionKind.Recall, yPred, yTrue, average, threshold, sampleWeights);
+        double? threshold = null, object? sampleWeights = null, int? topK = null, int? classId = null)
+        where TPred : class where TTrue : class =>
+        ConfusionMetric(ConfusionKind.Recall, yPred, yTrue, average, threshold, sampleWeights, 1.0, topK, classId);
 
     /// <summary>
     /// F1 over a batch: 2·TP / (2·TP + FP + FN) (the harmonic mean of precision and recall), <b>0 when the denominator
@@ -54,21 +74,63 @@ public static partial class Metrics
     /// not a <see cref="ClassAverage"/>.</exception>
     public static TPred F1Score<TPred, TTrue>(TPred yPred, TTrue yTrue, ClassAverage average = ClassAverage.Binary,
         double? threshold = null, object? sampleWeights = null) where TPred : class where TTrue : class =>
-        ConfusionMetric(ConfusionKind.F1, yPred, yTrue, average, threshold, sampleWeights);
+        ConfusionMetric(ConfusionKind.F1, yPred, yTrue, average, threshold, sampleWeights, 1.0, null, null);
+
+    /// <summary>
+    /// F-beta over a batch (Keras's <c>FBetaScore</c>): (1 + β²)·TP / ((1 + β²)·TP + FP + β²·FN), the weighted harmonic
+    /// mean (1 + β²)·P·R / (β²·P + R) in which recall counts β times as much as precision; <b>0 when the denominator is
+    /// 0</b>. β = 1 is <see cref="F1Score{TPred,TTrue}"/>.
+    /// </summary>
+    /// <remarks>Counting, averaging and zero division as <see cref="F1Score{TPred,TTrue}"/>. Keras's example
+    /// (<c>f_score_metrics_test.py</c>, threshold 0.66, y_pred [[0.7, 0.7, 0.7], [1, 0, 0], [0.9, 0.8, 0]], y_true
+    /// [[0, 0, 1], [1, 1, 0], [1, 1, 1]]): per class β = 0.5 → [0.71428573, 0.5, 0.833334], β = 2 → [0.9090904, 0.5,
+    /// 0.555556]; macro β = 0.5 → 0.6825397.</remarks>
+    /// <param name="yPred">See <see cref="F1Score{TPred,TTrue}"/>.</param>
+    /// <param name="yTrue">See <see cref="F1Score{TPred,TTrue}"/>.</param>
+    /// <param name="beta">β &gt; 0, finite: how many times recall counts as much as precision (Keras's default 1.0).</param>
+    /// <param name="average">See <see cref="F1Score{TPred,TTrue}"/>.</param>
+    /// <param name="threshold">See <see cref="F1Score{TPred,TTrue}"/>.</param>
+    /// <param name="sampleWeights">See <see cref="F1Score{TPred,TTrue}"/>.</param>
+    /// <returns>A tensor of y_pred's engine and dtype: (C,) for <see cref="ClassAverage.PerClass"/>, one element otherwise.</returns>
+    /// <exception cref="ArgumentException">As <see cref="F1Score{TPred,TTrue}"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="beta"/> is not a finite number &gt; 0, <paramref name="threshold"/>
+    /// is NaN, or <paramref name="average"/> is not a <see cref="ClassAverage"/>.</exception>
+    public static TPred FBetaScore<TPred, TTrue>(TPred yPred, TTrue yTrue, double beta = 1.0, ClassAverage average = ClassAverage.Binary,
+        double? threshold = null, object? sampleWeights = null) where TPred : class where TTrue : class
+    {
+        if (!(beta > 0) || double.IsInfinity(beta))
+            throw new ArgumentOutOfRangeException(nameof(beta), beta,
+                $"Argument `beta` must be a finite number > 0 (how many times recall counts as much as precision; 1 gives F1). Received: beta={beta}");
+        return ConfusionMetric(ConfusionKind.F1, yPred, yTrue, average, threshold, sampleWeights, beta, null, null);
+    }
 
     internal enum ConfusionKind { Precision, Recall, F1 }
 
     private static TPred ConfusionMetric<TPred, TTrue>(ConfusionKind kind, TPred yPred, TTrue yTrue, ClassAverage average,
-        double? threshold, object? sampleWeights) where TPred : class where TTrue : class
+        double? threshold, object? sampleWeights, double beta, int? topK, int? classId) where TPred : class where TTrue : class
     {
         if (!Enum.IsDefined(average))
             throw new ArgumentOutOfRangeException(nameof(average), average, $"Argument `average` must be a ClassAverage. Received: average={average}");
         if (threshold is { } t) MetricChecks.Threshold(t);
-        if (average == ClassAverage.Binary) threshold ??= 0.5;
-        return (TPred)Run(new ConfusionProgram(kind, average, threshold), [yPred, yTrue, sampleWeights], ["y_pred", "y_true", "sampleWeights"]);
+        if ((topK is not null || classId is not null) && average != ClassAverage.Binary)
+            throw new ArgumentException(
+                "Arguments `topK` and `classId` select binary counts (one class's column, or the top k scores), as Keras's Precision/Recall do; " +
+                $"they need average=Binary. Received: average={average}, topK={topK?.ToString() ?? "null"}, classId={classId?.ToString() ?? "null"}",
+                topK is not null ? nameof(topK) : nameof(classId));
+        if (topK is { } k) MetricChecks.K(k, nameof(topK));
+        if (classId is < 0)
+            throw new ArgumentOutOfRangeException(nameof(classId), classId, $"Argument `classId` must be >= 0 (a class index). Received: classId={classId}");
+        // Keras's Precision/Recall: a 0.5 threshold, or NEG_INF when top_k is set (every kept score is predicted).
+        if (average == ClassAverage.Binary) threshold ??= topK is null ? 0.5 : KerasNegInf;
+        return (TPred)Run(new ConfusionProgram(kind, average, threshold, beta, topK, classId), [yPred, yTrue, sampleWeights],
+            ["y_pred", "y_true", "sampleWeights"]);
     }
 
-    private sealed class ConfusionProgram(ConfusionKind kind, ClassAverage average, double? threshold) : ITensorProgram
+    /// <summary>Keras's <c>metrics_utils.NEG_INF</c>: the threshold Precision/Recall use with <c>top_k</c>.</summary>
+    private const double KerasNegInf = -1e10;
+
+    private sealed class ConfusionProgram(ConfusionKind kind, ClassAverage average, double? threshold, double beta, int? topK, int? classId)
+        : ITensorProgram
     {
         public T[] Run<T>(ITensorOps<T> ops, T?[] inputs) where T : class
         {
@@ -96,10 +158,20 @@ public static partial class Metrics
         {
             ConfusionKind.Precision => ops.DivideNoNan(tp, ops.Add(tp, fp)),
             ConfusionKind.Recall => ops.DivideNoNan(tp, ops.Add(tp, fn)),
-            _ => ops.DivideNoNan(ops.Mul(tp, 2.0), ops.Add(ops.Add(ops.Mul(tp, 2.0), fp), fn)),
+            _ => FBeta(ops, tp, fp, fn),
         };
 
-        /// <summary>0/1 predictions and labels of the same shape, weights broadcast to it, every axis counted.</summary>
+        /// <summary>(1 + β²)·TP / ((1 + β²)·TP + FP + β²·FN); β = 1 skips the multiplication by 1.</summary>
+        private T FBeta<T>(ITensorOps<T> ops, T tp, T fp, T fn) where T : class
+        {
+            double b2 = beta * beta;
+            T weightedTp = ops.Mul(tp, 1 + b2);
+            return ops.DivideNoNan(weightedTp, ops.Add(ops.Add(weightedTp, fp), b2 == 1 ? fn : ops.Mul(fn, b2)));
+        }
+
+        /// <summary>0/1 predictions and labels of the same shape, weights broadcast to it, every axis counted; with
+        /// <c>topK</c> only the top k scores along the class axis can be predicted, with <c>classId</c> only that class's
+        /// column is counted (Keras's <c>update_confusion_matrix_variables</c>).</summary>
         private (T, T, T?, int[]) Binary<T>(ITensorOps<T> ops, T?[] inputs, DType dtype) where T : class
         {
             (T yTrue, T yPred) = MetricChecks.SameShape(ops, ops.Cast(inputs[1]!, dtype), inputs[0]!);
@@ -107,7 +179,67 @@ public static partial class Metrics
             T predicted = ops.CompareAs(CompareOp.Greater, yPred, ops.Scalar(threshold!.Value, dtype), dtype);
             T actual = ops.CompareAs(CompareOp.NotEqual, yTrue, ops.Scalar(0, dtype), dtype);
             T? weights = inputs[2] is { } w ? MetricChecks.Weights(ops, w, shape, dtype) : null;
+            if (topK is null && classId is null) return (predicted, actual, weights, Enumerable.Range(0, shape.Length).ToArray());
+
+            int axis = MetricChecks.ClassAxis(ops, shape.Length);
+            Validate.HasClasses(ops.Describe(yPred), axis);
+            if (classId is { } c)
+            {
+                if (c >= shape[axis])
+                    throw new ArgumentOutOfRangeException(nameof(classId), c,
+                        $"Argument `classId` must be a class index below the class axis's length {shape[axis]} (axis {axis} of y_pred {TensorInfo.FormatShape(shape)}). Received: classId={c}");
+                T Column(T x) => ops.Slice(x, axis, c, 1);
+                if (topK is { } k) predicted = ops.Mul(Column(predicted), TopKColumn(ops, yPred, axis, c, k, dtype));
+                else predicted = Column(predicted);
+                actual = Column(actual);
+                if (weights is not null) weights = Column(weights);
+            }
+            else predicted = ops.Mul(predicted, TopKMask(ops, yPred, axis, topK!.Value, dtype));
             return (predicted, actual, weights, Enumerable.Range(0, shape.Length).ToArray());
+        }
+
+        /// <summary>
+        /// 1 where a score is among the k highest of its row along <paramref name="axis"/>: fewer than k scores are higher,
+        /// counting equal scores at lower indices as higher (TensorFlow's <c>top_k</c> puts the lower index first, which
+        /// Keras's <c>_filter_top_k</c> inherits). A NaN score is outranked by nothing and outranks nothing; it is never
+        /// predicted anyway (NaN &gt; threshold is false). Compares every pair of a row: C² per row.
+        /// </summary>
+        private static T TopKMask<T>(ITensorOps<T> ops, T yPred, int axis, int k, DType dtype) where T : class
+        {
+            long classes = ops.ShapeOf(yPred)[axis];
+            T self = ops.ExpandDims(yPred, axis + 1);     // [..., j, 1, ...]: the score ranked
+            T other = ops.ExpandDims(yPred, axis);        // [..., 1, i, ...]: the scores it is compared with
+            T higher = ops.CompareAs(CompareOp.Greater, other, self, dtype);
+            T tiedBefore = ops.Mul(ops.CompareAs(CompareOp.Equal, other, self, dtype), LowerIndexMask(ops, classes, axis, ops.ShapeOf(yPred).Length, dtype));
+            T rank = ops.Sum(ops.Add(higher, tiedBefore), [axis + 1]);
+            return ops.CompareAs(CompareOp.Less, rank, ops.Scalar(k, dtype), dtype);
+        }
+
+        /// <summary><see cref="TopKMask{T}"/> for one class's column only (length 1 at <paramref name="axis"/>): C per row.</summary>
+        private static T TopKColumn<T>(ITensorOps<T> ops, T yPred, int axis, long classId, int k, DType dtype) where T : class
+        {
+            long classes = ops.ShapeOf(yPred)[axis];
+            int rank = ops.ShapeOf(yPred).Length;
+            T score = ops.Slice(yPred, axis, classId, 1);
+            long[] maskShape = Enumerable.Repeat(1L, rank).ToArray();
+            maskShape[axis] = classes;
+            double[] before = Enumerable.Range(0, (int)classes).Select(i => i < classId ? 1.0 : 0.0).ToArray();
+            T tiedBefore = ops.Mul(ops.CompareAs(CompareOp.Equal, yPred, score, dtype), ops.FromValues(before, maskShape, dtype));
+            T higher = ops.Sum(ops.Add(ops.CompareAs(CompareOp.Greater, yPred, score, dtype), tiedBefore), [axis], keepDims: true);
+            return ops.CompareAs(CompareOp.Less, higher, ops.Scalar(k, dtype), dtype);
+        }
+
+        /// <summary>A (C, C) mask at axes (axis, axis + 1) of a rank + 1 tensor: 1 where the compared index i is below the
+        /// ranked index j.</summary>
+        private static T LowerIndexMask<T>(ITensorOps<T> ops, long classes, int axis, int rank, DType dtype) where T : class
+        {
+            var mask = new double[classes * classes];
+            for (long j = 0; j < classes; j++)
+                for (long i = 0; i < j; i++) mask[j * classes + i] = 1;
+            long[] shape = Enumerable.Repeat(1L, rank + 1).ToArray();
+            shape[axis] = classes;
+            shape[axis + 1] = classes;
+            return ops.FromValues(mask, shape, dtype);
         }
 
         /// <summary>0/1 predictions and labels per class, weights at the class axis, counted over every other axis.</summary>

@@ -26,6 +26,19 @@ public sealed class MetricArgumentTests(ITensorEngine engine)
     }
 
     [Test]
+    public void ConfusionOptionsOutOfRangeAreRefused()
+    {
+        Names(() => Metrics.Precision(Pred, OneHot, topK: 0), "topK", "Received: topK=0");
+        Names(() => Metrics.Recall(Pred, OneHot, classId: -1), "classId", "Received: classId=-1");
+        Names(() => Metrics.Recall(Pred, OneHot, classId: 3), "classId", "length 3");
+        Names(() => Metrics.Precision(Pred, OneHot, ClassAverage.Macro, topK: 2), "topK", "average=Binary");
+        Names(() => Metrics.Recall(Pred, OneHot, ClassAverage.PerClass, classId: 1), "classId", "average=Binary");
+        foreach (double beta in new[] { 0.0, -0.5, double.NaN, double.PositiveInfinity })
+            Names(() => Metrics.FBetaScore(Pred, OneHot, beta, ClassAverage.Macro), "beta", "> 0");
+        Names(() => Metrics.Compute("precision", Pred, OneHot, new Dictionary<string, object?> { ["top_k"] = 1.5 }), "top_k", "an integer");
+    }
+
+    [Test]
     public void ShapesThatDifferAreRefused()
     {
         object wrong = engine.FromChannelsLast(new[] { 0f, 1f, 0f, 1f }, [2, 2]);

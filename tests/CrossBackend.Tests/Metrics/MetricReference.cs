@@ -86,21 +86,36 @@ internal static class MetricReference
 
     private static double NoNan(double n, double d) => d == 0 ? 0 : n / d;
 
-    public static double Score(ConfusionKind kind, double tp, double fp, double fn) => kind switch
+    /// <summary>Precision, recall, or F-beta as Keras writes it, (1 + β²)·P·R / (β²·P + R) (0 when P = R = 0).</summary>
+    public static double Score(ConfusionKind kind, double tp, double fp, double fn, double beta = 1) => kind switch
     {
         ConfusionKind.Precision => NoNan(tp, tp + fp),
         ConfusionKind.Recall => NoNan(tp, tp + fn),
-        _ => NoNan(2 * tp, 2 * tp + fp + fn),
+        _ => FBeta(NoNan(tp, tp + fp), NoNan(tp, tp + fn), beta),
     };
 
-    public static double[] Averaged(ConfusionKind kind, (double[] Tp, double[] Fp, double[] Fn) n, ClassAverage average)
+    private static double FBeta(double precision, double recall, double beta) =>
+        NoNan((1 + beta * beta) * precision * recall, beta * beta * precision + recall);
+
+    /// <summary>Keras's <c>_filter_top_k</c> then its threshold: a score is predicted when it is among the k highest of its
+    /// row (equal scores at lower indices rank first, as TensorFlow's <c>top_k</c>) and above the threshold (Keras's
+    /// NEG_INF, −1e10, by default).</summary>
+    public static double[][] PredictedTopK(double[][] pred, int k, double? threshold) =>
+        pred.Select(p => p.Select((v, j) =>
+        {
+            int rank = p.Where((u, i) => u > v || (u == v && i < j)).Count();
+            return rank < k && v > (threshold ?? -1e10) ? 1.0 : 0.0;
+        }).ToArray()).ToArray();
+
+    public static double[] Averaged(ConfusionKind kind, (double[] Tp, double[] Fp, double[] Fn) n, ClassAverage average, double beta = 1)
     {
-        double[] per = n.Tp.Select((_, c) => Score(kind, n.Tp[c], n.Fp[c], n.Fn[c])).ToArray();
+        double Score(double tp, double fp, double fn) => MetricReference.Score(kind, tp, fp, fn, beta);
+        double[] per = n.Tp.Select((_, c) => Score(n.Tp[c], n.Fp[c], n.Fn[c])).ToArray();
         return average switch
         {
             ClassAverage.PerClass => per,
             ClassAverage.Macro => [per.Average()],
-            ClassAverage.Micro or ClassAverage.Binary => [Score(kind, n.Tp.Sum(), n.Fp.Sum(), n.Fn.Sum())],
+            ClassAverage.Micro or ClassAverage.Binary => [Score(n.Tp.Sum(), n.Fp.Sum(), n.Fn.Sum())],
             _ => [NoNan(per.Select((s, c) => s * (n.Tp[c] + n.Fn[c])).Sum(), n.Tp.Sum() + n.Fn.Sum())],
         };
     }

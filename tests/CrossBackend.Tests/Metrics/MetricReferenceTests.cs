@@ -151,6 +151,70 @@ public sealed class MetricReferenceTests(ITensorEngine engine)
         _ => Metrics.F1Score(pred, truth, average, threshold, w),
     };
 
+    public static IEnumerable<TestCaseData> FBetaCases() =>
+        from average in new[] { ClassAverage.Binary, ClassAverage.PerClass, ClassAverage.Macro, ClassAverage.Micro, ClassAverage.Weighted }
+        from beta in new[] { 0.3, 2.5 }
+        from threshold in new double?[] { null, 0.3 }
+        from dtype in DTypes
+        select new TestCaseData(average, beta, threshold, dtype);
+
+    /// <summary>F-beta against Keras's own form (1 + β²)·P·R / (β²·P + R) in float64, (B, H, C) data with row weights.</summary>
+    [TestCaseSource(nameof(FBetaCases))]
+    public void FBetaScore(ClassAverage average, double beta, double? threshold, DType dtype)
+    {
+        const int classes = 4, batch = 6, height = 2;
+        double[] scores = As(Scores(17, batch * height * classes).Select(v => v - 0.1).ToArray(), dtype);
+        double[] labels = new Random(18).GetItems(new double[] { 0, 1, 2, 3 }, batch * height);
+        double[] weights = Enumerable.Range(0, batch).Select(i => 0.1 * i + 0.3).ToArray();
+        object w = engine.FromArray(dtype == DType.Float64 ? weights : weights.Select(v => (float)v).ToArray(), [batch]);
+        double[][] rows = Rows(scores, classes);
+        double? t = threshold is { } given ? As(given, dtype) : average == ClassAverage.Binary ? As(0.5, dtype) : null;
+        // Binary counts every element as its own prediction (one column); the others count per class.
+        double[][] predicted = Predicted(rows, t), actual = Rows(OneHot(labels, classes), classes);
+        double[] rowWeights = Enumerable.Range(0, batch * height).Select(i => weights[i / height]).ToArray();
+        var n = average == ClassAverage.Binary
+            ? Counts(predicted.SelectMany(r => r.Select(v => new[] { v })).ToArray(), actual.SelectMany(r => r.Select(v => new[] { v })).ToArray(),
+                rowWeights.SelectMany(v => Enumerable.Repeat(v, classes)).ToArray())
+            : Counts(predicted, actual, rowWeights);
+        object result = Metrics.FBetaScore(Floats(scores, [batch, height, classes], dtype), Floats(OneHot(labels, classes), [batch, height, classes], dtype),
+            beta, average, threshold, w);
+        AssertClose(result, Averaged(ConfusionKind.F1, n, average, beta), dtype, $"fbeta {average} beta={beta} threshold={threshold}");
+    }
+
+    public static IEnumerable<TestCaseData> AtKCases() =>
+        from kind in new[] { ConfusionKind.Precision, ConfusionKind.Recall }
+        from k in new int?[] { null, 1, 2, 3 }
+        from classId in new int?[] { null, 0, 2 }
+        where k is not null || classId is not null
+        from threshold in new double?[] { null, 0.3 }
+        from dtype in DTypes
+        select new TestCaseData(kind, k, classId, threshold, dtype);
+
+    /// <summary>Keras's Precision/Recall with <c>top_k</c> and <c>class_id</c> on (B, H, C) scores in steps of 0.1 (rows with
+    /// ties, so the lower-index rule is exercised), weighted per sample.</summary>
+    [TestCaseSource(nameof(AtKCases))]
+    public void PrecisionRecallAtK(ConfusionKind kind, int? k, int? classId, double? threshold, DType dtype)
+    {
+        const int classes = 4, batch = 6, height = 3;
+        double[] scores = As(Scores(27, batch * height * classes), dtype);
+        double[] truth = new Random(28).GetItems(new double[] { 0, 1 }, scores.Length);
+        double[] weights = Enumerable.Range(0, batch).Select(i => 0.1 * i + 0.3).ToArray();
+        object w = engine.FromArray(dtype == DType.Float64 ? weights : weights.Select(v => (float)v).ToArray(), [batch]);
+        double[][] rows = Rows(scores, classes), labels = Rows(truth, classes);
+        double? t = threshold is { } given ? As(given, dtype) : null;
+        double[][] predicted = k is { } top ? PredictedTopK(rows, top, t) : Predicted(rows, t ?? As(0.5, dtype));
+        int[] columns = classId is { } c ? [c] : Enumerable.Range(0, classes).ToArray();
+        double[][] Pick(double[][] m) => m.Select(r => columns.Select(c => r[c]).ToArray()).ToArray();
+        double[] rowWeights = Enumerable.Range(0, batch * height).Select(i => weights[i / height]).ToArray();
+        var n = Counts(Pick(predicted), Pick(labels), rowWeights);
+        double[] expected = [Score(kind, n.Tp.Sum(), n.Fp.Sum(), n.Fn.Sum())];
+        object pred = Floats(scores, [batch, height, classes], dtype), y = Floats(truth, [batch, height, classes], dtype);
+        object result = kind == ConfusionKind.Precision
+            ? Metrics.Precision(pred, y, threshold: threshold, sampleWeights: w, topK: k, classId: classId)
+            : Metrics.Recall(pred, y, threshold: threshold, sampleWeights: w, topK: k, classId: classId);
+        AssertClose(result, expected, dtype, $"{kind} top_k={k} class_id={classId} threshold={threshold}");
+    }
+
     [Test]
     public void ZeroDivisionGivesZero([Values] ConfusionKind kind)
     {
