@@ -1,0 +1,84 @@
+using System.Numerics.Tensors;
+using CrossBackend;
+using TorchSharp;
+using CrossBackend.Testing;
+using CrossBackend.Tests.Testing;
+
+namespace CrossBackend.Tests.EngineSpecific;
+
+/// <summary>
+/// The README's code fragments, run: each region between <c>README:begin</c> and <c>README:end</c> is what the README
+/// shows (<see cref="ReadmeCodeBlockTests"/> holds the README to it), with the variables it uses set up before it and
+/// its results checked after it. Engine-specific because the README names the shipped engines and their tensor types.
+/// </summary>
+public sealed class ReadmeSnippetTests
+{
+    private static double[] Values(object tensor, out long[] shape) =>
+        TensorEngines.EngineOf(tensor, "tensor").ToDoubleArray(tensor, out shape);
+
+    [Test]
+    public void BackendFunctionsOnEitherEngine()
+    {
+        // README:begin
+        var x = (torch.Tensor)Backend.ToTensor(new float[,] { { 2, 7, 5 }, { 9, 1, 3 } }, "torch");
+        var top = (torch.Tensor)Backend.ArgMax(x, axis: 1);        // [1, 0], int64
+        var m = Backend.ReduceMean(x, axis: 0);                      // torch.Tensor [5.5, 4, 4]
+        var y = (Tensor<float>)Backend.ToTensor(new float[,] { { 2, 7, 5 }, { 9, 1, 3 } }, "numerics");
+        var n = Backend.ReduceMean(y, axis: 0);                      // Tensor<float>, the same numbers
+        // README:end
+        Assert.That(top.data<long>().ToArray(), Is.EqualTo(new long[] { 1, 0 }));
+        Assert.That(m, Is.InstanceOf<torch.Tensor>());
+        Assert.That(Values(m, out _), Is.EqualTo(new[] { 5.5, 4, 4 }));
+        Assert.That(n, Is.InstanceOf<Tensor<float>>());
+        Assert.That(Values(n, out _), Is.EqualTo(new[] { 5.5, 4, 4 }));
+    }
+
+    [TestCaseSource(typeof(TestEngines), nameof(TestEngines.All))]
+    public void MetricsOnEitherEngine(ITensorEngine engine)
+    {
+        // Keras's categorical_accuracy example, its sparse labels, and weights 0.7 / 0.3.
+        object yPred = engine.FromChannelsLast(new[] { 0.1f, 0.9f, 0.8f, 0.05f, 0.95f, 0f }, [2, 3]), logits = yPred, scores = yPred;
+        object yTrue = engine.FromChannelsLast(new[] { 0f, 0f, 1f, 0f, 1f, 0f }, [2, 3]);
+        object labels = engine.FromArray(new[] { 2L, 1L }, [2]);
+        object weights = engine.FromArray(new[] { 0.7f, 0.3f }, [2]);
+        // README:begin
+        // Keras: keras.metrics.categorical_accuracy(y_true, y_pred) — note the order: this library takes (yPred, yTrue)
+        var perSample = Metrics.CategoricalAccuracy(yPred, yTrue);          // [0, 1]: y_pred's shape without the class axis
+        var mean      = Metrics.Mean(perSample, sampleWeights: weights);    // keras.metrics.CategoricalAccuracy() with sample_weight
+        var top3      = Metrics.SparseTopKCategoricalAccuracy(logits, labels, k: 3);
+        var f1        = Metrics.F1Score(scores, labels, ClassAverage.Macro);
+        var any       = Metrics.Compute("top_k_categorical_accuracy", yPred, yTrue, new Dictionary<string, object?> { ["k"] = 2 });
+        // README:end
+        Assert.That(Values(perSample, out long[] shape), Is.EqualTo(new[] { 0.0, 1.0 }));
+        Assert.That(shape, Is.EqualTo(new long[] { 2 }));
+        Assert.That(Values(mean, out _)[0], Is.EqualTo(0.3).Within(1e-7), "Σ w·v / Σ w = 0.3 / 1.0");
+        Assert.That(Values(top3, out _), Is.EqualTo(new[] { 1.0, 1.0 }), "every label is in the top 3 of 3 classes");
+        // Arg-max predicts class 1 twice: class 1 has TP 1, FP 1 (F1 2/3); classes 0 and 2 score 0; the macro mean is 2/9.
+        Assert.That(Values(f1, out _)[0], Is.EqualTo(2.0 / 9).Within(1e-7));
+        Assert.That(Values(any, out _), Is.EqualTo(new[] { 1.0, 1.0 }));
+    }
+
+    [Test]
+    public void LayoutMovesImagesBetweenEngines()
+    {
+        static float[,,,] LoadImages()
+        {
+            var images = new float[2, 3, 4, 5];
+            for (int n = 0; n < 2; n++) for (int h = 0; h < 3; h++) for (int w = 0; w < 4; w++) for (int c = 0; c < 5; c++)
+                images[n, h, w, c] = 0.1f * (((n * 3 + h) * 4 + w) * 5 + c);
+            return images;
+        }
+        // README:begin
+        float[,,,] nhwc = LoadImages();                                   // (N, H, W, C) as Keras holds them
+        object forTorch = Layout.ToEngine(nhwc, TensorEngines.Named("torch"));   // torch (N, C, H, W), float32
+        object forKeras = Layout.ToEngine(forTorch, TensorEngines.Named("numerics")); // back to (N, H, W, C)
+        // README:end
+        Assert.That(forTorch, Is.InstanceOf<torch.Tensor>());
+        double[] nchw = Values(forTorch, out long[] torchShape);
+        Assert.That(torchShape, Is.EqualTo(new long[] { 2, 5, 3, 4 }));
+        Assert.That(nchw[((1 * 5 + 4) * 3 + 2) * 4 + 3], Is.EqualTo((double)nhwc[1, 2, 3, 4]), "element (n 1, h 2, w 3, c 4)");
+        Assert.That(forKeras, Is.InstanceOf<Tensor<float>>());
+        Assert.That(Values(forKeras, out long[] kerasShape), Is.EqualTo(nhwc.Cast<float>().Select(v => (double)v).ToArray()));
+        Assert.That(kerasShape, Is.EqualTo(new long[] { 2, 3, 4, 5 }));
+    }
+}
