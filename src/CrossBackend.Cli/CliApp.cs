@@ -15,10 +15,12 @@ public static class CliApp
     {
         RootCommand root = new("CrossBackend: one loss function, every engine, the same number.\n\n" +
                                "Examples:\n  crossbackend parity\n  crossbackend loss categorical_crossentropy --pred pred.npy --true true.npy\n" +
+                               "  crossbackend metric f1_score --pred scores.npy --true onehot.npy --average macro\n" +
                                "  crossbackend keras inspect lenet.h5\n\nRun crossbackend COMMAND --help for a command's options and an example.")
         {
             ParityCommand.Create(stdout),
             LossCommand.Create(stdout),
+            MetricCommand.Create(stdout),
             KerasCommand.Create(stdout),
             TrainDemoCommand.Create(stdout),
         };

@@ -157,10 +157,6 @@ internal sealed class LossInputs
     }
 }
 
-/// <summary>One engine's result of a <see cref="LossCall"/>: values row-major in the file's order, the shape
-/// (<c>[]</c> for a reduced loss) and the dtype.</summary>
-internal sealed record LossResult(ITensorEngine Engine, double[] Values, long[] Shape, DType DType);
-
 /// <summary>
 /// A loss call read from files and options, ready to run on any engine. Files are channels-last (as Keras/NumPy
 /// save them); for a channels-first engine the class axis is moved in, and the result (which has no class axis)
@@ -180,7 +176,7 @@ internal sealed class LossCall(LossDefinition loss, NpyArray pred, NpyArray? yTr
 
     /// <summary>Runs the loss on <paramref name="engine"/>; with <paramref name="float64"/> every floating-point input
     /// is widened to float64 first (the reference run).</summary>
-    public LossResult Run(ITensorEngine engine, bool float64 = false)
+    public EngineResult Run(ITensorEngine engine, bool float64 = false)
     {
         var fileAxes = (int[]?)arguments.GetValueOrDefault(LossOption.Axis.Name);
         NpyArray Widened(NpyArray a) => float64 && a.DType.IsFloatingPoint() && a.DType != DType.Float64 ? new NpyArray(a.ToDoubleArray(), a.Shape) : a;
@@ -204,7 +200,7 @@ internal sealed class LossCall(LossDefinition loss, NpyArray pred, NpyArray? yTr
         // l2_regularization reducing by their own options) prints as shape [] on every engine: torch holds it as (),
         // the channels-last engine, which has no rank 0, as (1,).
         if (values.Length == 1 && loss.ReturnsScalar(args)) shape = [];
-        return new LossResult(engine, values, shape, dtype);
+        return new EngineResult(engine, values, shape, dtype);
     }
 
     /// <summary>A tensor-valued option (sample weights, reference embeddings), taken as it is (no axis move); floating

@@ -57,6 +57,15 @@ public sealed class MetricDefinition
     public object Compute(object yPred, object yTrue, IReadOnlyDictionary<string, object?>? arguments = null) =>
         _compute(yPred, yTrue, new MetricCall(this, arguments));
 
+    /// <summary>For a metric that reduces the batch: whether the arguments (read through the call) leave one value, which
+    /// Keras and FastEstimator return as a scalar. Null: never (per-sample and per-element metrics).</summary>
+    internal Func<MetricCall, bool>? ScalarWhen { get; init; }
+
+    /// <summary>Whether a call with <paramref name="arguments"/> returns one value that Keras and FastEstimator give as a
+    /// scalar (shape <c>()</c>). Engines without rank-0 tensors hold it as shape (1,); reports print it as <c>[]</c>.</summary>
+    internal bool ReturnsScalar(IReadOnlyDictionary<string, object?>? arguments) =>
+        ScalarWhen?.Invoke(new MetricCall(this, arguments)) ?? false;
+
     /// <inheritdoc/>
     public override string ToString() => Name;
 }

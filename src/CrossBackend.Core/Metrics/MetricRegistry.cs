@@ -2,7 +2,8 @@ namespace CrossBackend;
 
 /// <summary>
 /// Every metric, declared once with its published examples. The tests enumerate this list (every example on every
-/// engine and dtype): adding a metric is one method in <see cref="Metrics"/> and one entry here.
+/// engine and dtype) and <c>crossbackend metric</c> takes its names and options from it: adding a metric is one method in
+/// <see cref="Metrics"/> and one entry here.
 /// </summary>
 public static class MetricRegistry
 {
@@ -28,7 +29,7 @@ public static class MetricRegistry
             (p, t, a) => Metrics.DiceScore(p, t, a.Bool("soft_dice", false), a.Bool("sample_average", false), a.Bool("channel_average", false),
                 a.Tensor("channel_weights"), a.Bool("mask_overlap", true), a.Number("threshold", (double?)null), a.Bool("empty_nan", false),
                 a.Number("epsilon", 1e-6)),
-            MetricExamples.Dice),
+            MetricExamples.Dice) { ScalarWhen = a => a.Bool("sample_average", false) && a.Bool("channel_average", false) },
         Confusion("precision", "TP / (TP + FP) over the batch; 0 when TP + FP = 0", ["top_k", "class_id"],
             (p, t, a) => Metrics.Precision(p, t, a.Average(), a.Number("threshold", (double?)null), a.Tensor("sample_weight"),
                 a.OptionalInt("top_k"), a.OptionalInt("class_id")),
@@ -54,5 +55,8 @@ public static class MetricRegistry
     /// <paramref name="options"/>.</summary>
     private static MetricDefinition Confusion(string name, string summary, string[] options, Func<object, object, MetricCall, object> compute,
         IReadOnlyList<MetricExample> examples) =>
-        new(name, summary, MetricLabels.SameShape, false, ["average", "threshold", "sample_weight", .. options], compute, examples);
+        new(name, summary, MetricLabels.SameShape, false, ["average", "threshold", "sample_weight", .. options], compute, examples)
+        {
+            ScalarWhen = a => a.Average() != ClassAverage.PerClass,
+        };
 }

@@ -1,0 +1,125 @@
+using System.CommandLine;
+using System.Globalization;
+using CrossBackend.IO;
+
+namespace CrossBackend.Cli;
+
+/// <summary>
+/// <c>crossbackend metric NAME --pred P.npy --true T.npy [--backend B] [options]</c>: one registered metric from NumPy
+/// files, on one engine or (without <c>--backend</c>) on every engine with a verdict on whether they agree. The
+/// options are generated from <see cref="MetricRegistry"/> (<c>top_k</c> → <c>--top-k</c>); <c>--mean</c> and
+/// <c>--sample-weight</c> give what Keras's metric class reports for a per-sample metric (<see cref="Metrics.Mean{T}"/>).
+/// Output as <see cref="EngineResults"/>, under the key <c>"metric"</c>.
+/// </summary>
+public static class MetricCommand
+{
+    private const string Example = "crossbackend metric f1_score --pred scores.npy --true onehot.npy --average macro --threshold 0.5";
+    private const string SampleWeight = "sample_weight";
+
+    public static Command Create(TextWriter stdout)
+    {
+        var name = new Argument<string>("metric") { Description = "The metric: " + string.Join(", ", MetricRegistry.All.Select(d => d.Name)) };
+        var pred = new Option<string>("--pred") { Description = "y_pred as a .npy file (float16, float32 or float64, channels-last)", Required = true };
+        var truth = new Option<string>("--true")
+        {
+            Description = "y_true as a .npy file: same shape as --pred, or class indices for the sparse metrics", Required = true,
+        };
+        var backend = new Option<string?>("--backend")
+        {
+            Description = "The engine: " + string.Join(" or ", TensorEngines.All.Select(e => e.Name)) +
+                          " (default: every engine, each result printed, then whether they agree)",
+        };
+        var json = new Option<bool>("--json")
+        {
+            Description = "JSON Lines: {\"backend\", \"shape\", \"metric\"} per engine, then {\"agree\", \"max_abs_diff\", \"dtype\", \"rtol\", \"atol\"} when run on every engine",
+        };
+        var mean = new Option<bool>("--mean")
+        {
+            Description = "For a per-sample metric: the mean Keras's metric class reports (weighted by --sample-weight when given)",
+        };
+        var options = MetricRegistry.All.SelectMany(d => d.Options).Distinct()
+            .ToDictionary(o => o, o => new Option<string?>("--" + o.Replace('_', '-'))
+            {
+                Description = $"Keras's `{o}` (metrics: {string.Join(", ", MetricRegistry.All.Where(d => d.Options.Contains(o)).Select(d => d.Name))})" +
+                              (o == SampleWeight ? "; for a per-sample metric, the weights of --mean's mean" : "") +
+                              ". A number, true/false, none, a word, or a .npy file",
+                Arity = ArgumentArity.ZeroOrOne,
+            });
+        var command = new Command("metric", "Compute one metric from NumPy .npy files on every engine (or one), and say whether the engines agree.\n\n" +
+                                            $"Example:\n  {Example}") { name, pred, truth, backend, json, mean };
+        foreach (Option<string?> option in options.Values) command.Options.Add(option);
+        command.SetAction(r =>
+        {
+            string metricName = r.GetValue(name)!;
+            MetricDefinition metric = MetricRegistry.All.FirstOrDefault(d => d.Name == metricName)
+                ?? throw new CliException($"unknown metric '{metricName}' (known: {string.Join(", ", MetricRegistry.All.Select(d => d.Name))})");
+            NpyArray p = NpyInput.Read(r.GetValue(pred)!, "--pred"), t = NpyInput.Read(r.GetValue(truth)!, "--true");
+            if (!p.DType.IsFloatingPoint())
+                throw new CliException($"--pred: `y_pred` must be float16, float32 or float64. Received: y_pred.dtype={p.DType.Name()}");
+            var given = new Dictionary<string, object?>();
+            foreach ((string option, Option<string?> flag) in options)
+                if (r.GetResult(flag) is { Implicit: false })
+                    given[option] = Parse(flag.Name, r.GetValue(flag));
+            bool perSampleMean = metric.PerSample && (r.GetValue(mean) || given.ContainsKey(SampleWeight));
+            if (r.GetValue(mean) && !metric.PerSample)
+                throw new CliException($"--mean: {metric.Name} already reduces the batch (its options say how)");
+            foreach (string option in given.Keys)
+                if (!metric.Options.Contains(option) && !(option == SampleWeight && metric.PerSample))
+                    throw new CliException($"--{option.Replace('_', '-')} does not apply to {metric.Name} (its options: " +
+                                           $"{(metric.Options.Count == 0 ? "none" : string.Join(", ", metric.Options.Select(o => "--" + o.Replace('_', '-'))))})");
+
+            string? engineName = r.GetValue(backend);
+            IReadOnlyList<ITensorEngine> engines = engineName is null ? TensorEngines.All : [LossCommand.Engine(engineName)];
+            EngineResult[] results = engines.Select(e => Run(e, metric, p, t, given, perSampleMean)).ToArray();
+            return EngineResults.Write(stdout, results, "metric", r.GetValue(json), oneEngine: engineName is not null);
+        });
+        return command;
+    }
+
+    /// <summary>The metric on one engine: data moved to its layout, the result back in the file's order.</summary>
+    private static EngineResult Run(ITensorEngine engine, MetricDefinition metric, NpyArray pred, NpyArray truth,
+        IReadOnlyDictionary<string, object?> given, bool perSampleMean)
+    {
+        bool float64 = pred.DType == DType.Float64;
+        // A tensor-valued option with y_pred's rank is laid out like it (moved with it); other ranks go in as they are.
+        object Tensor(NpyArray a)
+        {
+            if (!a.DType.IsFloatingPoint()) return a.ToTensor(engine, fromChannelsLast: a.Shape.Length == pred.Shape.Length);
+            double[] values = a.ToDoubleArray();
+            Array data = float64 ? values : values.Select(v => (float)v).ToArray();
+            return a.Shape.Length == pred.Shape.Length && a.Shape.Length >= 2 ? engine.FromChannelsLast(data, a.Shape) : engine.FromArray(data, a.Shape);
+        }
+        object yPred = pred.ToTensor(engine, fromChannelsLast: true);
+        // Class indices have no class axis unless they carry a trailing 1.
+        object yTrue = truth.ToTensor(engine, fromChannelsLast: truth.Shape.Length == pred.Shape.Length);
+        var arguments = given.Where(a => !(perSampleMean && a.Key == SampleWeight))
+            .ToDictionary(a => a.Key, a => a.Value is NpyArray tensor ? Tensor(tensor) : a.Value);
+        object result = metric.Compute(yPred, yTrue, arguments);
+        bool scalar = metric.ReturnsScalar(arguments);
+        if (perSampleMean)
+        {
+            result = Metrics.Mean(result, given.GetValueOrDefault(SampleWeight) is NpyArray w ? Tensor(w) : null);
+            scalar = true;
+        }
+        // A per-element result keeps y_pred's rank and its class axis: back to the file's order, as the inputs came.
+        int rank = engine.Describe(result).Shape.Length, classAxis = engine.ClassAxis < 0 ? engine.ClassAxis + rank : engine.ClassAxis;
+        if (rank >= 2 && rank == pred.Shape.Length && classAxis != rank - 1)
+            result = engine.MoveAxis(result, classAxis, rank - 1);
+        double[] values = engine.ToDoubleArray(result, out long[] shape);
+        if (values.Length == 1 && scalar) shape = [];
+        return new EngineResult(engine, values, shape, engine.Describe(result).DType);
+    }
+
+    /// <summary>An option's text as the value Keras would be given: true/false, none, an integer, a number, a .npy file
+    /// (a tensor), or a word (e.g. <c>macro</c>). A flag given without a value is true.</summary>
+    private static object? Parse(string flag, string? text)
+    {
+        if (text is null || text.Equals("true", StringComparison.OrdinalIgnoreCase)) return true;
+        if (text.Equals("false", StringComparison.OrdinalIgnoreCase)) return false;
+        if (text.Equals("none", StringComparison.OrdinalIgnoreCase) || text.Equals("null", StringComparison.OrdinalIgnoreCase)) return null;
+        if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long integer)) return integer;
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double number)) return number;
+        if (text.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)) return NpyInput.Read(text, flag);
+        return text;
+    }
+}

@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Text.Json;
+using CrossBackend.Cli;
+using CrossBackend.IO;
+using CrossBackend.Testing;
+
+namespace CrossBackend.Tests.MetricTests;
+
+/// <summary>
+/// <c>crossbackend metric</c> reproduces every published example of every registered metric from .npy files, on every
+/// engine at once (the engines must agree), with the example's keyword arguments as flags. Through the CLI's command
+/// code in-process (<see cref="CliApp.Run"/>). No metric or engine is named in the cases.
+/// </summary>
+[NonParallelizable]
+public sealed class MetricCliTests
+{
+    private string _dir = null!;
+
+    [OneTimeSetUp]
+    public void MakeDirectory() => _dir = Directory.CreateTempSubdirectory("cb-cli-metric").FullName;
+
+    [OneTimeTearDown]
+    public void RemoveDirectory() => Directory.Delete(_dir, recursive: true);
+
+    private string Npy(string name, Array values, long[] shape)
+    {
+        string path = Path.Combine(_dir, name);
+        if (values is long[] longs) NpyFile.Write(path, longs, shape);
+        else NpyFile.Write(path, ((double[])values).Select(v => (float)v).ToArray(), shape);
+        return path;
+    }
+
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = CliApp.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    public static IEnumerable<TestCaseData> Cases() =>
+        from metric in MetricRegistry.All
+        from index in Enumerable.Range(0, metric.Examples.Count)
+        select new TestCaseData(metric.Name, index).SetArgDisplayNames(metric.Name, metric.Examples[index].ToString());
+
+    [TestCaseSource(nameof(Cases))]
+    public void ReproducesThePublishedValueOnEveryEngine(string name, int index)
+    {
+        MetricDefinition metric = MetricRegistry.Get(name);
+        MetricExample example = metric.Examples[index];
+        string prefix = $"{name}-{index}";
+        long[] trueShape = example.TrueShape ?? example.Shape;
+        Array labels = metric.Labels == MetricLabels.ClassIndices ? example.YTrue.Select(v => (long)v).ToArray() : example.YTrue;
+        var args = new List<string>
+        {
+            "metric", name, "--json",
+            "--pred", Npy(prefix + "-pred.npy", example.YPred, example.Shape),
+            "--true", Npy(prefix + "-true.npy", labels, trueShape),
+        };
+        foreach ((string option, object? value) in example.Arguments ?? new Dictionary<string, object?>())
+        {
+            args.Add("--" + option.Replace('_', '-'));
+            args.Add(value switch
+            {
+                null => "none",
+                bool b => b ? "true" : "false",
+                double[] tensor => Npy($"{prefix}-{option}.npy", tensor, example.ArgumentShapes?.GetValueOrDefault(option) ?? [tensor.Length]),
+                IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+                _ => value.ToString()!,
+            });
+        }
+        if (example.Mean)
+        {
+            args.Add("--mean");
+            if (example.SampleWeights is { } w)
+                args.AddRange(["--sample-weight", Npy(prefix + "-weights.npy", w, example.WeightShape ?? [w.Length])]);
+        }
+
+        (int code, string stdout, string stderr) = Run([.. args]);
+        string[] lines = stdout.Trim().Split('\n');
+        Assert.That(code, Is.Zero, $"{string.Join(" ", args)}\n{stdout}{stderr}");
+        JsonElement verdict = JsonDocument.Parse(lines[^1]).RootElement;
+        Assert.That(verdict.GetProperty("agree").GetBoolean(), Is.True, stdout);
+        (double rtol, double atol) = Tolerance.For(DType.Float32);
+        foreach (string line in lines[..^1])
+        {
+            JsonElement result = JsonDocument.Parse(line).RootElement;
+            JsonElement values = result.GetProperty("metric");
+            double[] actual = values.ValueKind == JsonValueKind.Array ? Flatten(values).ToArray() : [values.GetDouble()];
+            TensorAssert.AreClose(actual, example.Expected, rtol, Math.Max(atol, example.Rounding), equalNan: true,
+                message: $"{name}: {example} through the CLI on {result.GetProperty("backend")}");
+        }
+    }
+
+    private static IEnumerable<double> Flatten(JsonElement e) =>
+        e.ValueKind == JsonValueKind.Array ? e.EnumerateArray().SelectMany(Flatten)
+        : e.ValueKind == JsonValueKind.String ? [double.Parse(e.GetString()!, CultureInfo.InvariantCulture)]
+        : [e.GetDouble()];
+
+    [Test]
+    public void BadCallsSayWhatIsWrong()
+    {
+        string pred = Npy("bad-pred.npy", new[] { 0.1, 0.9, 0.8, 0.05, 0.95, 0.0 }, [2, 3]);
+        string truth = Npy("bad-true.npy", new[] { 0.0, 0, 1, 0, 1, 0 }, [2, 3]);
+        (int code, _, string stderr) = Run("metric", "no_such_metric", "--pred", pred, "--true", truth);
+        Assert.That(code, Is.EqualTo(CliApp.BadInput));
+        Assert.That(stderr, Does.Contain("unknown metric 'no_such_metric'").And.Contain("f1_score"));
+
+        (code, _, stderr) = Run("metric", "precision", "--pred", pred, "--true", truth, "--k", "2");
+        Assert.That(code, Is.EqualTo(CliApp.BadInput));
+        Assert.That(stderr, Does.Contain("--k does not apply to precision").And.Contain("--top-k"));
+
+        (code, _, stderr) = Run("metric", "f1_score", "--pred", pred, "--true", truth, "--mean");
+        Assert.That(code, Is.EqualTo(CliApp.BadInput));
+        Assert.That(stderr, Does.Contain("--mean: f1_score already reduces the batch"));
+
+        (code, _, stderr) = Run("metric", "fbeta_score", "--pred", pred, "--true", truth, "--beta", "0");
+        Assert.That(code, Is.EqualTo(CliApp.BadInput));
+        Assert.That(stderr, Does.Contain("`beta` must be a finite number > 0"));
+    }
+
+    [Test]
+    public void APerSampleMetricPrintsOneValuePerSampleAndItsMeanAsAScalar()
+    {
+        // Keras's categorical_accuracy example, weights 0.7 / 0.3: per sample [0, 1]; the weighted mean 0.3.
+        string pred = Npy("cat-pred.npy", new[] { 0.1, 0.9, 0.8, 0.05, 0.95, 0.0 }, [2, 3]);
+        string truth = Npy("cat-true.npy", new[] { 0.0, 0, 1, 0, 1, 0 }, [2, 3]);
+        string weights = Npy("cat-w.npy", new[] { 0.7, 0.3 }, [2]);
+        foreach (ITensorEngine engine in TensorEngines.All)
+        {
+            (int code, string stdout, string stderr) = Run("metric", "categorical_accuracy", "--pred", pred, "--true", truth, "--backend", engine.Name, "--json");
+            Assert.That(code, Is.Zero, stderr);
+            Assert.That(stdout.Trim(), Is.EqualTo($"{{\"backend\": \"{engine.Name}\", \"shape\": [2], \"metric\": [0, 1]}}"));
+            (code, stdout, stderr) = Run("metric", "categorical_accuracy", "--pred", pred, "--true", truth, "--sample-weight", weights, "--backend", engine.Name);
+            Assert.That(code, Is.Zero, stderr);
+            Assert.That(double.Parse(stdout.Trim(), CultureInfo.InvariantCulture), Is.EqualTo(0.3).Within(1e-7), $"{engine.Name}: {stdout}");
+        }
+    }
+}
