@@ -1,7 +1,8 @@
 namespace CrossBackend;
 
-/// <summary>How <see cref="Metrics.Precision{TPred,TTrue}"/>, <see cref="Metrics.Recall{TPred,TTrue}"/> and
-/// <see cref="Metrics.F1Score{TPred,TTrue}"/> count a batch (scikit-learn's and Keras's <c>average</c>).</summary>
+/// <summary>How <see cref="Metrics.Precision{TPred,TTrue}"/>, <see cref="Metrics.Recall{TPred,TTrue}"/>,
+/// <see cref="Metrics.F1Score{TPred,TTrue}"/> and <see cref="Metrics.FBetaScore{TPred,TTrue}"/> count a batch
+/// (scikit-learn's and Keras's <c>average</c>).</summary>
 public enum ClassAverage
 {
     /// <summary>One positive class: y_pred holds probabilities of it, y_true 0/1 labels of any matching shape; every
