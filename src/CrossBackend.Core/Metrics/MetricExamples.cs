@@ -135,7 +135,8 @@ internal static class MetricExamples
     /// Keras's <c>test_unweighted_top_k</c>, <c>test_weighted_top_k</c>, <c>test_unweighted_class_id</c>,
     /// <c>test_unweighted_top_k_and_class_id</c> and <c>test_unweighted_top_k_and_threshold</c> for Precision or Recall.
     /// Keras's metric objects accumulate over calls; a test's calls are one batch here (top_k and class_id act per row, so
-    /// the counts are the same), and the first call's value is checked on its own too.
+    /// the counts are the same), and the first call's value is checked on its own too. The class_id tests' rows were 1-D
+    /// in tf.keras's tests (shape (1, 5) there, then 1-D in Keras 3's before it refused 1-D y_pred): (1, 5) here.
     /// </summary>
     private static MetricExample[] AtK(string metric, double topK, double weightedTopK, double[] classId, double[] topKClassId,
         double topKThreshold)
@@ -155,13 +156,15 @@ internal static class MetricExamples
             // Two calls: (1, 5) with element weights, then (5,) with the scalar weight 3.
             Case("weighted top_k", [0.2, 0.1, 0.4, 0, 0.2, 0.2, 0.6, 0.4, 0.2, 0.2], [2, 5], [0, 1, 1, 0, 1, 1, 0, 1, 1, 1],
                 weightedTopK, 3, null, weights: [1, 4, 2, 3, 5, 3, 3, 3, 3, 3]),
-            Case("unweighted class_id (first call)", classIdPred[..5], [5], classIdTrue[..5], classId[0], null, 2),
+            Case("unweighted class_id (first call)", classIdPred[..5], [1, 5], classIdTrue[..5], classId[0], null, 2),
             Case("unweighted class_id (two calls)", classIdPred[..10], [2, 5], classIdTrue[..10], classId[1], null, 2),
             Case("unweighted class_id (three calls)", classIdPred, [3, 5], classIdTrue, classId[2], null, 2),
-            Case("unweighted top_k and class_id (first call)", bothPred[..5], [5], bothTrue[..5], topKClassId[0], 2, 2),
+            Case("unweighted top_k and class_id (first call)", bothPred[..5], [1, 5], bothTrue[..5], topKClassId[0], 2, 2),
             Case("unweighted top_k and class_id (two calls)", bothPred, [2, 5], bothTrue, topKClassId[1], 2, 2),
             Case("unweighted top_k and threshold", [0.2, 0.8, 0.6, 0, 0.2], [5], metric == "Precision" ? [0, 1, 1, 0, 1] : [1, 1, 1, 0, 1],
                 topKThreshold, 2, null, 0.7),
+            Case("unweighted class_id multiclass", [0.1, 0.2, 0.7, 0.5, 0.3, 0.2, 0.2, 0.6, 0.2, 0.7, 0.2, 0.1, 0.1, 0.1, 0.8], [5, 3],
+                [0, 0, 1, 1, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 1], 1.0, null, 1),
         ];
     }
 

@@ -15,8 +15,8 @@ public static partial class Metrics
     /// <param name="topK">Keras's <c>top_k</c> (binary only): only the k highest scores along the class axis can be predicted
     /// positive (ties go to the lower index, as <c>ops.top_k</c>); the threshold then defaults to Keras's NEG_INF (−1e10), so
     /// every kept score counts. Precision at k.</param>
-    /// <param name="classId">Keras's <c>class_id</c> (binary only): count only this class's column of the class axis (after
-    /// <paramref name="topK"/>'s filter).</param>
+    /// <param name="classId">Keras's <c>class_id</c> (binary only, y_pred of rank ≥ 2 as Keras 3 requires): count only this
+    /// class's column of the class axis (after <paramref name="topK"/>'s filter).</param>
     public static TPred Precision<TPred, TTrue>(TPred yPred, TTrue yTrue, ClassAverage average = ClassAverage.Binary,
         double? threshold = null, object? sampleWeights = null, int? topK = null, int? classId = null)
         where TPred : class where TTrue : class =>
@@ -35,8 +35,8 @@ public static partial class Metrics
     /// <param name="topK">Keras's <c>top_k</c> (binary only): only the k highest scores along the class axis can be predicted
     /// positive (ties go to the lower index, as <c>ops.top_k</c>); the threshold then defaults to Keras's NEG_INF (−1e10), so
     /// every kept score counts. Recall at k.</param>
-    /// <param name="classId">Keras's <c>class_id</c> (binary only): count only this class's column of the class axis (after
-    /// <paramref name="topK"/>'s filter).</param>
+    /// <param name="classId">Keras's <c>class_id</c> (binary only, y_pred of rank ≥ 2 as Keras 3 requires): count only this
+    /// class's column of the class axis (after <paramref name="topK"/>'s filter).</param>
     public static TPred Recall<TPred, TTrue>(TPred yPred, TTrue yTrue, ClassAverage average = ClassAverage.Binary,
         double? threshold = null, object? sampleWeights = null, int? topK = null, int? classId = null)
         where TPred : class where TTrue : class =>
@@ -185,6 +185,10 @@ public static partial class Metrics
             Validate.HasClasses(ops.Describe(yPred), axis);
             if (classId is { } c)
             {
+                if (shape.Length < 2)
+                    throw new ArgumentException(
+                        "Argument `y_pred` must have rank >= 2 (samples, classes) when `classId` is given, as Keras 3 requires. " +
+                        $"Received: y_pred.shape={TensorInfo.FormatShape(shape)}. For one sample, add a batch axis: shape (1, {shape[0]}).", "y_pred");
                 if (c >= shape[axis])
                     throw new ArgumentOutOfRangeException(nameof(classId), c,
                         $"Argument `classId` must be a class index below the class axis's length {shape[axis]} (axis {axis} of y_pred {TensorInfo.FormatShape(shape)}). Received: classId={c}");

@@ -33,6 +33,9 @@ public sealed class MetricArgumentTests(ITensorEngine engine)
         Names(() => Metrics.Recall(Pred, OneHot, classId: 3), "classId", "length 3");
         Names(() => Metrics.Precision(Pred, OneHot, ClassAverage.Macro, topK: 2), "topK", "average=Binary");
         Names(() => Metrics.Recall(Pred, OneHot, ClassAverage.PerClass, classId: 1), "classId", "average=Binary");
+        // Keras 3's test_unweighted_class_id_should_throw_error_1d.
+        Names(() => Metrics.Precision(engine.FromArray(new[] { 0.2f, 0.1f, 0.6f, 0f, 0.2f }, [5]), engine.FromArray(new[] { 0f, 1f, 1f, 0f, 0f }, [5]),
+            classId: 2), "y_pred", "shape (1, 5)");
         foreach (double beta in new[] { 0.0, -0.5, double.NaN, double.PositiveInfinity })
             Names(() => Metrics.FBetaScore(Pred, OneHot, beta, ClassAverage.Macro), "beta", "> 0");
         Names(() => Metrics.Compute("precision", Pred, OneHot, new Dictionary<string, object?> { ["top_k"] = 1.5 }), "top_k", "an integer");
