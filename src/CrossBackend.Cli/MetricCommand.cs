@@ -42,7 +42,7 @@ public static class MetricCommand
             {
                 Description = $"Keras's `{o}` (metrics: {string.Join(", ", MetricRegistry.All.Where(d => d.Options.Contains(o)).Select(d => d.Name))})" +
                               (o == SampleWeight ? "; for a per-sample metric, the weights of --mean's mean" : "") +
-                              ". A number, true/false, none, a word, or a .npy file",
+                              ". A number, a comma list of numbers, true/false, none, a word, or a .npy file",
                 Arity = ArgumentArity.ZeroOrOne,
             });
         var command = new Command("metric", "Compute one metric from NumPy .npy files on every engine (or one), and say whether the engines agree.\n\n" +
@@ -110,8 +110,8 @@ public static class MetricCommand
         return new EngineResult(engine, values, shape, engine.Describe(result).DType);
     }
 
-    /// <summary>An option's text as the value Keras would be given: true/false, none, an integer, a number, a .npy file
-    /// (a tensor), or a word (e.g. <c>macro</c>). A flag given without a value is true.</summary>
+    /// <summary>An option's text as the value Keras would be given: true/false, none, an integer, a number, a comma list
+    /// of numbers (<c>--thresholds 0.5,0.7</c>), a .npy file (a tensor), or a word (e.g. <c>macro</c>). A flag given without a value is true.</summary>
     private static object? Parse(string flag, string? text)
     {
         if (text is null || text.Equals("true", StringComparison.OrdinalIgnoreCase)) return true;
@@ -119,6 +119,9 @@ public static class MetricCommand
         if (text.Equals("none", StringComparison.OrdinalIgnoreCase) || text.Equals("null", StringComparison.OrdinalIgnoreCase)) return null;
         if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long integer)) return integer;
         if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double number)) return number;
+        string[] parts = text.Split(',', StringSplitOptions.TrimEntries);
+        if (parts.Length > 1 && parts.All(p => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out _)))
+            return parts.Select(p => double.Parse(p, NumberStyles.Float, CultureInfo.InvariantCulture)).ToList();
         if (text.EndsWith(".npy", StringComparison.OrdinalIgnoreCase)) return NpyInput.Read(text, flag);
         return text;
     }

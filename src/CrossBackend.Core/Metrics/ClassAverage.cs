@@ -1,6 +1,7 @@
 namespace CrossBackend;
 
-/// <summary>How <see cref="Metrics.Precision{TPred,TTrue}"/>, <see cref="Metrics.Recall{TPred,TTrue}"/>,
+/// <summary>How <see cref="Metrics.Precision{TPred,TTrue}(TPred,TTrue,ClassAverage,double?,object?,int?,int?)"/>,
+/// <see cref="Metrics.Recall{TPred,TTrue}(TPred,TTrue,ClassAverage,double?,object?,int?,int?)"/>,
 /// <see cref="Metrics.F1Score{TPred,TTrue}"/> and <see cref="Metrics.FBetaScore{TPred,TTrue}"/> count a batch
 /// (scikit-learn's and Keras's <c>average</c>).</summary>
 public enum ClassAverage

@@ -104,6 +104,19 @@ internal sealed class MetricCall
 
     public object? Tensor(string name) => _values.TryGetValue(name, out object? v) ? v : null;
 
+    /// <summary>A number or a list of numbers (Keras's <c>thresholds</c>) as a list; null when not given.</summary>
+    public double[]? Numbers(string name) => _values.TryGetValue(name, out object? v) && v is not null
+        ? v switch
+        {
+            double or float or int or long => [Convert.ToDouble(v)],
+            IEnumerable<double> list => [.. list],
+            _ => throw Wrong(name, "a number or a list of numbers", v),
+        }
+        : null;
+
+    /// <summary>Whether the call gives <paramref name="name"/>.</summary>
+    public bool Has(string name) => _values.ContainsKey(name);
+
     /// <summary>A <see cref="ClassAverage"/> or Keras's/scikit-learn's spelling ("binary", "macro", "micro",
     /// "weighted", null for per class).</summary>
     public ClassAverage Average(string name = "average")

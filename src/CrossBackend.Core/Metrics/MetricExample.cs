@@ -52,9 +52,16 @@ public sealed record MetricExample(string Source, double[] YPred, long[] Shape, 
         return Metrics.Mean(result, weights);
     }
 
+    private static string Format(object? value) => value switch
+    {
+        null => "None",
+        IEnumerable<double> list => "[" + string.Join(", ", list) + "]",
+        _ => value.ToString() ?? "",
+    };
+
     /// <summary>A one-line description: the source and the arguments.</summary>
     public override string ToString() =>
-        Source + (Arguments is null || Arguments.Count == 0 ? "" : " (" + string.Join(", ", Arguments.Select(a => $"{a.Key}={a.Value ?? "None"}")) + ")")
+        Source + (Arguments is null || Arguments.Count == 0 ? "" : " (" + string.Join(", ", Arguments.Select(a => $"{a.Key}={Format(a.Value)}")) + ")")
         + (SampleWeights is null ? "" : $" sample_weight=[{string.Join(", ", SampleWeights)}]"
             + (WeightShape is null ? "" : $" shape {TensorInfo.FormatShape(WeightShape)}"));
 }

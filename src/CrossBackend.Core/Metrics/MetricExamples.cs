@@ -129,7 +129,25 @@ internal static class MetricExamples
         Confusion("Precision weighted with threshold", [1, 0, 0.6, 0], [2, 2], [0, 1, 1, 0], 3.0 / 7, 0.5, [4, 0, 3, 1]),
         Confusion("Precision weighted with threshold", [1, 0, 0.6, 0], [2, 2], [0, 1, 1, 0], 0, 1.0, [4, 0, 3, 1]),
         .. AtK("Precision", 1.0 / 3, 13.0 / 17, [1, 1, 0.5], [1, 1], 1),
+        .. AtThresholds("Precision", [4, 0, 3, 1]),
     ];
+
+    /// <summary>Keras's <c>test_unweighted_with_threshold</c>, <c>test_weighted_with_threshold</c> and
+    /// <c>test_multiple_updates</c> (two updates of the same batch, one batch of both copies here): one value per
+    /// threshold of Keras's list.</summary>
+    private static MetricExample[] AtThresholds(string metric, double[] weights)
+    {
+        MetricExample Case(string test, double[] pred, long[] shape, double[] labels, double[] expected, double[] thresholds, double[]? w = null) =>
+            new(KerasTest + ": " + metric + " " + test, pred, shape, labels, null, expected,
+                Args(("thresholds", new List<double>(thresholds)), ("sample_weight", w)), Rounding: 1e-6,
+                ArgumentShapes: w is null ? null : new Dictionary<string, long[]> { ["sample_weight"] = shape });
+        return
+        [
+            Case("unweighted with threshold", [1, 0, 0.6, 0], [4], [0, 1, 1, 0], [0.5, 0], [0.5, 0.7]),
+            Case("weighted with threshold", [1, 0, 0.6, 0], [2, 2], [0, 1, 1, 0], [3.0 / 7, 0], [0.5, 1.0], weights),
+            Case("multiple updates", [1, 0, 0.6, 0, 1, 0, 0.6, 0], [4, 2], [0, 1, 1, 0, 0, 1, 1, 0], [3.0 / 7, 0], [0.5, 1.0], [.. weights, .. weights]),
+        ];
+    }
 
     /// <summary>
     /// Keras's <c>test_unweighted_top_k</c>, <c>test_weighted_top_k</c>, <c>test_unweighted_class_id</c>,
@@ -180,6 +198,7 @@ internal static class MetricExamples
         Confusion("Recall weighted with threshold", [1, 0, 0.6, 0], [2, 2], [0, 1, 1, 0], 3.0 / 7, 0.5, [1, 4, 3, 2]),
         Confusion("Recall weighted with threshold", [1, 0, 0.6, 0], [2, 2], [0, 1, 1, 0], 0, 1.0, [1, 4, 3, 2]),
         .. AtK("Recall", 0.5, 13.0 / 23, [1, 0.5, 0.5], [1, 0.5], 0.25),
+        .. AtThresholds("Recall", [1, 4, 3, 2]),
     ];
 
     // keras.metrics.F1Score's docstring and f_score_metrics_test.py (beta = 1). Keras adds ε = 1e-7 to its denominators;

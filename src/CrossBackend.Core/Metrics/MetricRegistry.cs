@@ -30,13 +30,17 @@ public static class MetricRegistry
                 a.Tensor("channel_weights"), a.Bool("mask_overlap", true), a.Number("threshold", (double?)null), a.Bool("empty_nan", false),
                 a.Number("epsilon", 1e-6)),
             MetricExamples.Dice) { ScalarWhen = a => a.Bool("sample_average", false) && a.Bool("channel_average", false) },
-        Confusion("precision", "TP / (TP + FP) over the batch; 0 when TP + FP = 0", ["top_k", "class_id"],
-            (p, t, a) => Metrics.Precision(p, t, a.Average(), a.Number("threshold", (double?)null), a.Tensor("sample_weight"),
-                a.OptionalInt("top_k"), a.OptionalInt("class_id")),
+        Confusion("precision", "TP / (TP + FP) over the batch; 0 when TP + FP = 0", ["thresholds", "top_k", "class_id"],
+            (p, t, a) => Thresholds(a) is { } list
+                ? Metrics.Precision(p, t, list, a.Tensor("sample_weight"), a.OptionalInt("top_k"), a.OptionalInt("class_id"))
+                : Metrics.Precision(p, t, a.Average(), a.Number("threshold", (double?)null), a.Tensor("sample_weight"),
+                    a.OptionalInt("top_k"), a.OptionalInt("class_id")),
             MetricExamples.Precision),
-        Confusion("recall", "TP / (TP + FN) over the batch; 0 when TP + FN = 0", ["top_k", "class_id"],
-            (p, t, a) => Metrics.Recall(p, t, a.Average(), a.Number("threshold", (double?)null), a.Tensor("sample_weight"),
-                a.OptionalInt("top_k"), a.OptionalInt("class_id")),
+        Confusion("recall", "TP / (TP + FN) over the batch; 0 when TP + FN = 0", ["thresholds", "top_k", "class_id"],
+            (p, t, a) => Thresholds(a) is { } list
+                ? Metrics.Recall(p, t, list, a.Tensor("sample_weight"), a.OptionalInt("top_k"), a.OptionalInt("class_id"))
+                : Metrics.Recall(p, t, a.Average(), a.Number("threshold", (double?)null), a.Tensor("sample_weight"),
+                    a.OptionalInt("top_k"), a.OptionalInt("class_id")),
             MetricExamples.Recall),
         Confusion("f1_score", "2·TP / (2·TP + FP + FN) over the batch; 0 when that denominator is 0", None,
             (p, t, a) => Metrics.F1Score(p, t, a.Average(), a.Number("threshold", (double?)null), a.Tensor("sample_weight")),
@@ -51,12 +55,25 @@ public static class MetricRegistry
         All.FirstOrDefault(d => d.Name == name) ?? throw new ArgumentException(
             $"Argument `name` must name a registered metric. Received: name='{name}'. Known metrics: {string.Join(", ", All.Select(d => d.Name))}.", nameof(name));
 
+    /// <summary>Keras's <c>thresholds</c> (Precision/Recall: a number or a list, binary counting), or null when not given;
+    /// refused beside <c>threshold</c> or another <c>average</c>.</summary>
+    private static double[]? Thresholds(MetricCall a)
+    {
+        double[]? list = a.Numbers("thresholds");
+        if (list is null) return null;
+        if (a.Has("threshold"))
+            throw new ArgumentException("Give `threshold` (one number) or `thresholds` (Keras's list), not both.", "thresholds");
+        if (a.Average() != ClassAverage.Binary)
+            throw new ArgumentException($"Argument `thresholds` counts binary predictions; it needs average=binary. Received: average={a.Average()}", "thresholds");
+        return list;
+    }
+
     /// <summary>A batch confusion metric: Keras's <c>average</c>, <c>threshold</c> and <c>sample_weight</c>, plus its own
     /// <paramref name="options"/>.</summary>
     private static MetricDefinition Confusion(string name, string summary, string[] options, Func<object, object, MetricCall, object> compute,
         IReadOnlyList<MetricExample> examples) =>
         new(name, summary, MetricLabels.SameShape, false, ["average", "threshold", "sample_weight", .. options], compute, examples)
         {
-            ScalarWhen = a => a.Average() != ClassAverage.PerClass,
+            ScalarWhen = a => a.Average() != ClassAverage.PerClass && (a.Numbers("thresholds")?.Length ?? 1) == 1,
         };
 }

@@ -42,6 +42,56 @@ public static partial class Metrics
         where TPred : class where TTrue : class =>
         ConfusionMetric(ConfusionKind.Recall, yPred, yTrue, average, threshold, sampleWeights, 1.0, topK, classId);
 
+    /// <summary>Precision at each of several thresholds (Keras's <c>Precision(thresholds=[...])</c>), binary counting:
+    /// one value per threshold, in their order; one threshold gives one value, as Keras returns it.</summary>
+    /// <param name="yPred">Probabilities of the positive class, any shape (with <paramref name="topK"/> or
+    /// <paramref name="classId"/>, scores along the engine's class axis).</param>
+    /// <param name="yTrue">0/1 labels of y_pred's shape.</param>
+    /// <param name="thresholds">At least one; an element is predicted positive when y_pred &gt; the threshold.</param>
+    /// <param name="sampleWeights">As <see cref="Precision{TPred,TTrue}(TPred,TTrue,ClassAverage,double?,object?,int?,int?)"/>.</param>
+    /// <param name="topK">As <see cref="Precision{TPred,TTrue}(TPred,TTrue,ClassAverage,double?,object?,int?,int?)"/>.</param>
+    /// <param name="classId">As <see cref="Precision{TPred,TTrue}(TPred,TTrue,ClassAverage,double?,object?,int?,int?)"/>.</param>
+    /// <returns>A (T,) tensor of y_pred's engine and dtype for T thresholds (one element for one). Keras's example:
+    /// thresholds [0.5, 0.7], y_pred [1, 0, 0.6, 0], y_true [0, 1, 1, 0] → [0.5, 0].</returns>
+    /// <exception cref="ArgumentException"><paramref name="thresholds"/> is empty or holds NaN, or a bad tensor.</exception>
+    public static TPred Precision<TPred, TTrue>(TPred yPred, TTrue yTrue, IReadOnlyList<double> thresholds, object? sampleWeights = null,
+        int? topK = null, int? classId = null) where TPred : class where TTrue : class =>
+        AtThresholds(ConfusionKind.Precision, yPred, yTrue, thresholds, sampleWeights, topK, classId);
+
+    /// <summary>Recall at each of several thresholds (Keras's <c>Recall(thresholds=[...])</c>), binary counting: one value
+    /// per threshold, in their order; one threshold gives one value, as Keras returns it.</summary>
+    /// <inheritdoc cref="Precision{TPred,TTrue}(TPred,TTrue,IReadOnlyList{double},object?,int?,int?)" path="/param"/>
+    /// <returns>A (T,) tensor of y_pred's engine and dtype for T thresholds (one element for one). Keras's example:
+    /// thresholds [0.5, 0.7], y_pred [1, 0, 0.6, 0], y_true [0, 1, 1, 0] → [0.5, 0].</returns>
+    /// <exception cref="ArgumentException"><paramref name="thresholds"/> is empty or holds NaN, or a bad tensor.</exception>
+    public static TPred Recall<TPred, TTrue>(TPred yPred, TTrue yTrue, IReadOnlyList<double> thresholds, object? sampleWeights = null,
+        int? topK = null, int? classId = null) where TPred : class where TTrue : class =>
+        AtThresholds(ConfusionKind.Recall, yPred, yTrue, thresholds, sampleWeights, topK, classId);
+
+    private static TPred AtThresholds<TPred, TTrue>(ConfusionKind kind, TPred yPred, TTrue yTrue, IReadOnlyList<double> thresholds,
+        object? sampleWeights, int? topK, int? classId) where TPred : class where TTrue : class
+    {
+        ArgumentNullException.ThrowIfNull(thresholds);
+        if (thresholds.Count == 0)
+            throw new ArgumentException("Argument `thresholds` must hold at least one threshold. Received: thresholds=[]", nameof(thresholds));
+        foreach (double t in thresholds) MetricChecks.Threshold(t, nameof(thresholds));
+        if (thresholds.Count == 1)
+            return ConfusionMetric(kind, yPred, yTrue, ClassAverage.Binary, thresholds[0], sampleWeights, 1.0, topK, classId);
+        CheckBinaryOptions(ClassAverage.Binary, topK, classId);
+        return (TPred)Run(new ThresholdsProgram(kind, [.. thresholds], topK, classId), [yPred, yTrue, sampleWeights],
+            ["y_pred", "y_true", "sampleWeights"]);
+    }
+
+    /// <summary>The binary program once per threshold, each value at its place in a (T,) result.</summary>
+    private sealed class ThresholdsProgram(ConfusionKind kind, double[] thresholds, int? topK, int? classId) : ITensorProgram
+    {
+        public T[] Run<T>(ITensorOps<T> ops, T?[] inputs) where T : class =>
+        [
+            ops.Concat(thresholds.Select(t => ops.Reshape(
+                new ConfusionProgram(kind, ClassAverage.Binary, t, 1.0, topK, classId).Run(ops, inputs)[0], [1])).ToArray(), 0),
+        ];
+    }
+
     /// <summary>
     /// F1 over a batch: 2·TP / (2·TP + FP + FN) (the harmonic mean of precision and recall), <b>0 when the denominator
     /// is 0</b> (scikit-learn's <c>zero_division=0</c>).
@@ -112,6 +162,17 @@ public static partial class Metrics
         if (!Enum.IsDefined(average))
             throw new ArgumentOutOfRangeException(nameof(average), average, $"Argument `average` must be a ClassAverage. Received: average={average}");
         if (threshold is { } t) MetricChecks.Threshold(t);
+        CheckBinaryOptions(average, topK, classId);
+        // Keras's Precision/Recall: a 0.5 threshold, or NEG_INF when top_k is set (every kept score is predicted).
+        if (average == ClassAverage.Binary) threshold ??= topK is null ? 0.5 : KerasNegInf;
+        return (TPred)Run(new ConfusionProgram(kind, average, threshold, beta, topK, classId), [yPred, yTrue, sampleWeights],
+            ["y_pred", "y_true", "sampleWeights"]);
+    }
+
+    /// <summary>topK and classId: binary counting only, k ≥ 1, a class index ≥ 0 (its upper bound is checked against
+    /// y_pred's shape).</summary>
+    private static void CheckBinaryOptions(ClassAverage average, int? topK, int? classId)
+    {
         if ((topK is not null || classId is not null) && average != ClassAverage.Binary)
             throw new ArgumentException(
                 "Arguments `topK` and `classId` select binary counts (one class's column, or the top k scores), as Keras's Precision/Recall do; " +
@@ -120,10 +181,6 @@ public static partial class Metrics
         if (topK is { } k) MetricChecks.K(k, nameof(topK));
         if (classId is < 0)
             throw new ArgumentOutOfRangeException(nameof(classId), classId, $"Argument `classId` must be >= 0 (a class index). Received: classId={classId}");
-        // Keras's Precision/Recall: a 0.5 threshold, or NEG_INF when top_k is set (every kept score is predicted).
-        if (average == ClassAverage.Binary) threshold ??= topK is null ? 0.5 : KerasNegInf;
-        return (TPred)Run(new ConfusionProgram(kind, average, threshold, beta, topK, classId), [yPred, yTrue, sampleWeights],
-            ["y_pred", "y_true", "sampleWeights"]);
     }
 
     /// <summary>Keras's <c>metrics_utils.NEG_INF</c>: the threshold Precision/Recall use with <c>top_k</c>.</summary>

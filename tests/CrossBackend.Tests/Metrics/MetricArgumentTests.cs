@@ -39,6 +39,12 @@ public sealed class MetricArgumentTests(ITensorEngine engine)
         foreach (double beta in new[] { 0.0, -0.5, double.NaN, double.PositiveInfinity })
             Names(() => Metrics.FBetaScore(Pred, OneHot, beta, ClassAverage.Macro), "beta", "> 0");
         Names(() => Metrics.Compute("precision", Pred, OneHot, new Dictionary<string, object?> { ["top_k"] = 1.5 }), "top_k", "an integer");
+        Names(() => Metrics.Precision(Pred, OneHot, Array.Empty<double>()), "thresholds", "at least one");
+        Names(() => Metrics.Recall(Pred, OneHot, [0.5, double.NaN]), "thresholds", "NaN");
+        Names(() => Metrics.Compute("precision", Pred, OneHot, new Dictionary<string, object?> { ["thresholds"] = new[] { 0.5, 0.7 }, ["threshold"] = 0.5 }),
+            "thresholds", "not both");
+        Names(() => Metrics.Compute("recall", Pred, OneHot, new Dictionary<string, object?> { ["thresholds"] = new[] { 0.5, 0.7 }, ["average"] = "macro" }),
+            "thresholds", "average=binary");
     }
 
     [Test]

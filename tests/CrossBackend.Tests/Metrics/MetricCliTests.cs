@@ -65,6 +65,7 @@ public sealed class MetricCliTests
                 null => "none",
                 bool b => b ? "true" : "false",
                 double[] tensor => Npy($"{prefix}-{option}.npy", tensor, example.ArgumentShapes?.GetValueOrDefault(option) ?? [tensor.Length]),
+                IEnumerable<double> list => string.Join(",", list.Select(v => v.ToString("R", CultureInfo.InvariantCulture))),
                 IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
                 _ => value.ToString()!,
             });

@@ -215,6 +215,29 @@ public sealed class MetricReferenceTests(ITensorEngine engine)
         AssertClose(result, expected, dtype, $"{kind} top_k={k} class_id={classId} threshold={threshold}");
     }
 
+    /// <summary>Keras's list of thresholds gives, in order, what each threshold gives alone (with top_k and class_id too);
+    /// one threshold in the list gives one value.</summary>
+    [Test]
+    public void AListOfThresholdsIsEachThresholdInTurn([Values(ConfusionKind.Precision, ConfusionKind.Recall)] ConfusionKind kind,
+        [Values(DType.Float32, DType.Float64)] DType dtype)
+    {
+        double[] scores = As(Scores(37, 6 * 4), dtype), truth = new Random(38).GetItems(new double[] { 0, 1 }, 24);
+        object pred = Floats(scores, [6, 4], dtype), y = Floats(truth, [6, 4], dtype);
+        double[] thresholds = [0.1, 0.3, 0.55, 0.7];
+        foreach ((int? k, int? id) in new (int?, int?)[] { (null, null), (2, null), (null, 1), (3, 2) })
+        {
+            object Single(double t) => kind == ConfusionKind.Precision
+                ? Metrics.Precision(pred, y, threshold: t, topK: k, classId: id) : Metrics.Recall(pred, y, threshold: t, topK: k, classId: id);
+            object list = kind == ConfusionKind.Precision
+                ? Metrics.Precision(pred, y, thresholds, topK: k, classId: id) : Metrics.Recall(pred, y, thresholds, topK: k, classId: id);
+            double[] expected = thresholds.SelectMany(t => engine.ToDoubleArray(Single(t), out _)).ToArray();
+            Assert.That(engine.ToDoubleArray(list, out long[] shape), Is.EqualTo(expected), $"{kind} top_k={k} class_id={id}");
+            Assert.That(shape, Is.EqualTo(new long[] { thresholds.Length }));
+            object one = kind == ConfusionKind.Precision ? Metrics.Precision(pred, y, [0.3], topK: k, classId: id) : Metrics.Recall(pred, y, [0.3], topK: k, classId: id);
+            Assert.That(engine.ToDoubleArray(one, out _), Is.EqualTo(engine.ToDoubleArray(Single(0.3), out _)));
+        }
+    }
+
     [Test]
     public void ZeroDivisionGivesZero([Values] ConfusionKind kind)
     {
