@@ -1,17 +1,26 @@
 namespace CrossBackend.Cli.Parity;
 
-/// <summary>One parity input: a registered loss and an example (channels-last inputs, keyword arguments, and the
-/// published result when there is one).</summary>
-public sealed record ParityCase(string Name, LossDefinition Loss, LossExample Input)
+/// <summary>One parity input: a registered loss's or metric's example (channels-last inputs, keyword arguments, and
+/// the published result when there is one), run on an engine in a dtype.</summary>
+/// <param name="Name">The case as the report prints it: the function, then the example.</param>
+/// <param name="Kind">"loss" or "metric": the registry it comes from (the JSON key that names the function).</param>
+/// <param name="Function">The registered name, e.g. <c>categorical_crossentropy</c>.</param>
+/// <param name="Published">The published values, or null for the edge cases that have none.</param>
+/// <param name="Rounding">How far the published digits may be from the exact value.</param>
+/// <param name="Run">Runs the example on an engine in a dtype; the result is that engine's tensor.</param>
+public sealed record ParityCase(string Name, string Kind, string Function, double[]? Published, double Rounding, Func<ITensorEngine, DType, object> Run)
 {
-    /// <summary>The published values, or null for the edge cases that have none.</summary>
-    public double[]? Published => Input.Expected.Length == 0 ? null : Input.Expected;
+    internal static ParityCase Of(LossDefinition loss, string name, LossExample input) =>
+        new(name, "loss", loss.Name, input.Expected.Length == 0 ? null : input.Expected, input.Rounding, (e, dtype) => input.Run(loss, e, dtype));
+
+    internal static ParityCase Of(MetricDefinition metric, MetricExample example) =>
+        new($"{metric.Name}: {example}", "metric", metric.Name, example.Expected, example.Rounding, (e, dtype) => example.Run(metric, e, dtype));
 }
 
 /// <summary>
-/// The report's cases, enumerated from the registry: every published example of every loss (FastEstimator's first),
+/// The report's cases, enumerated from the registries: every published example of every loss (FastEstimator's first),
 /// then edge cases where engines and libraries are known to diverge (soft labels, rows that do not sum to 1, zeros,
-/// huge logits, segmentation shapes).
+/// huge logits, segmentation shapes), then every published example of every metric.
 /// </summary>
 public static class ParityCases
 {
@@ -20,9 +29,12 @@ public static class ParityCases
         var cases = new List<ParityCase>();
         foreach (LossDefinition loss in LossRegistry.All)
             foreach (LossExample example in loss.Examples)
-                cases.Add(new ParityCase($"{loss.Name}: {example}", loss, example));
+                cases.Add(ParityCase.Of(loss, $"{loss.Name}: {example}", example));
         foreach ((string loss, string name, LossExample input) in EdgeCases())
-            cases.Add(new ParityCase($"{loss}: {name}", LossRegistry.Get(loss), input));
+            cases.Add(ParityCase.Of(LossRegistry.Get(loss), $"{loss}: {name}", input));
+        foreach (MetricDefinition metric in MetricRegistry.All)
+            foreach (MetricExample example in metric.Examples)
+                cases.Add(ParityCase.Of(metric, example));
         return cases;
     }
 

@@ -4,7 +4,8 @@ using System.Globalization;
 namespace CrossBackend.Cli.Parity;
 
 /// <summary>
-/// <c>crossbackend parity</c>: runs every registered loss's published examples and the edge cases on every engine, in
+/// <c>crossbackend parity</c>: runs every registered loss's published examples, the edge cases and every registered
+/// metric's published examples on every engine, in
 /// float32 and float64, and prints per case the published value, the float64 result, each engine's float32 result, the
 /// largest difference between engines and a verdict: the engines agree with each other in both dtypes and reproduce
 /// the published value. Exits 1 on any disagreement.
@@ -24,7 +25,7 @@ public static class ParityCommand
     {
         var json = new Option<bool>("--json")
         {
-            Description = "JSON Lines: one object per case {\"case\", \"loss\", \"dtype\", \"published\", \"float64\", \"results\", " +
+            Description = "JSON Lines: one object per case {\"case\", \"loss\" or \"metric\", \"dtype\", \"published\", \"float64\", \"results\", " +
                           "\"max_abs_diff\", \"max_abs_diff_float64\", \"agree\"}, then a summary {\"cases\", \"engines\", \"disagree\", \"agree\"}",
         };
         var lossName = new Option<string?>("--loss")
@@ -49,7 +50,7 @@ public static class ParityCommand
                 return Run(stdout, asJson);
             }
             LossCall call = inputs.Bind(r, LossInputs.Loss(name));
-            var row = new Row($"{call.Loss.Name}: {call.PredPath}", call.Loss.Name, null, 0, call.DType, (e, wide) => call.Run(e, wide).Values);
+            var row = new Row($"{call.Loss.Name}: {call.PredPath}", "loss", call.Loss.Name, null, 0, call.DType, (e, wide) => call.Run(e, wide).Values);
             return Report(stdout, [row], asJson, userArrays: true);
         });
         return command;
@@ -57,11 +58,12 @@ public static class ParityCommand
 
     /// <summary>The embedded cases: the table (or JSON Lines) and exit code 1 on any disagreement.</summary>
     public static int Run(TextWriter stdout, bool json = false) =>
-        Report(stdout, ParityCases.Default().Select(c => new Row(c.Name, c.Loss.Name, c.Published, c.Input.Rounding, DType.Float32,
-            (e, wide) => Evaluate(e, c, wide ? DType.Float64 : DType.Float32))).ToList(), json, userArrays: false);
+        Report(stdout, ParityCases.Default().Select(c => new Row(c.Name, c.Kind, c.Function, c.Published, c.Rounding, DType.Float32,
+            (e, wide) => e.ToDoubleArray(c.Run(e, wide ? DType.Float64 : DType.Float32), out _))).ToList(), json, userArrays: false);
 
     /// <summary>One line of the report: its inputs are run on each engine in <paramref name="DType"/> and in float64.</summary>
-    private sealed record Row(string Name, string Loss, double[]? Published, double Rounding, DType DType, Func<ITensorEngine, bool, double[]> Evaluate);
+    private sealed record Row(string Name, string Kind, string Function, double[]? Published, double Rounding, DType DType,
+        Func<ITensorEngine, bool, double[]> Evaluate);
 
     private sealed record Verdict(double[] Reference, double[][] Narrow, double MaxDiff, double MaxDiffFromReference, bool Agree);
 
@@ -148,7 +150,7 @@ public static class ParityCommand
             Row row = rows[i];
             Verdict v = verdicts[i];
             string results = string.Join(", ", engines.Select((e, k) => $"{Json(e.Name)}: {List(v.Narrow[k], row.DType)}"));
-            stdout.WriteLine($"{{\"case\": {Json(row.Name)}, \"loss\": {Json(row.Loss)}, \"dtype\": \"{row.DType.Name()}\", " +
+            stdout.WriteLine($"{{\"case\": {Json(row.Name)}, \"{row.Kind}\": {Json(row.Function)}, \"dtype\": \"{row.DType.Name()}\", " +
                 $"\"published\": {(row.Published is { } p ? List(p, DType.Float64) : "null")}, \"float64\": {List(v.Reference, DType.Float64)}, " +
                 $"\"results\": {{{results}}}, \"max_abs_diff\": {Num(v.MaxDiff)}, \"max_abs_diff_float64\": {Num(v.MaxDiffFromReference)}, " +
                 $"\"agree\": {(v.Agree ? "true" : "false")}}}");
@@ -159,9 +161,6 @@ public static class ParityCommand
     }
 
     private static string Json(string text) => System.Text.Json.JsonSerializer.Serialize(text);
-
-    private static double[] Evaluate(ITensorEngine engine, ParityCase c, DType dtype) =>
-        engine.ToDoubleArray(c.Input.Run(c.Loss, engine, dtype), out _);
 
     /// <summary>A reduced result's value, or the mean of a per-element one with its count.</summary>
     private static string Summary(double[] values) =>

@@ -282,6 +282,11 @@ public sealed class CliReliabilityTests
         AssertWithin(fe.GetProperty("float64").EnumerateArray().Single().GetDouble(), FeRows(v => v).Average(), DType.Float64, "float64");
         foreach (JsonProperty r in fe.GetProperty("results").EnumerateObject())
             AssertWithin(r.Value.EnumerateArray().Single().GetDouble(), 0.22839302, DType.Float32, r.Name);
+        // Every registered metric's published examples are cases too, named under "metric".
+        string[] metrics = docs[..^1].Where(d => d.RootElement.TryGetProperty("metric", out _))
+            .Select(d => d.RootElement.GetProperty("metric").GetString()!).Distinct().ToArray();
+        Assert.That(metrics, Is.EquivalentTo(MetricRegistry.All.Select(m => m.Name)));
+        Assert.That(docs[..^1].Count(d => d.RootElement.TryGetProperty("metric", out _)), Is.EqualTo(MetricRegistry.All.Sum(m => m.Examples.Count)));
         JsonElement summary = docs[^1].RootElement;
         Assert.That(summary.GetProperty("cases").GetInt32(), Is.EqualTo(cases));
         Assert.That(summary.GetProperty("engines").EnumerateArray().Select(e => e.GetString()), Is.EqualTo(EngineNames));
