@@ -1,26 +1,33 @@
 namespace CrossBackend.Cli.Parity;
 
 /// <summary>One parity input: a registered loss's or metric's example (channels-last inputs, keyword arguments, and
-/// the published result when there is one), run on an engine in a dtype.</summary>
+/// the published result when there is one), run on an engine in a dtype, or a backend function's published example
+/// (which fixes its own dtypes).</summary>
 /// <param name="Name">The case as the report prints it: the function, then the example.</param>
-/// <param name="Kind">"loss" or "metric": the registry it comes from (the JSON key that names the function).</param>
+/// <param name="Kind">"loss", "metric" or "function": where it comes from (the JSON key that names the function).</param>
 /// <param name="Function">The registered name, e.g. <c>categorical_crossentropy</c>.</param>
 /// <param name="Published">The published values, or null for the edge cases that have none.</param>
 /// <param name="Rounding">How far the published digits may be from the exact value.</param>
 /// <param name="Run">Runs the example on an engine in a dtype; the result is that engine's tensor.</param>
-public sealed record ParityCase(string Name, string Kind, string Function, double[]? Published, double Rounding, Func<ITensorEngine, DType, object> Run)
+/// <param name="HasFloat64">Whether <paramref name="Run"/> takes the dtype (losses and metrics run in float32 and in
+/// float64); a function example runs in its own dtypes only.</param>
+public sealed record ParityCase(string Name, string Kind, string Function, double[]? Published, double Rounding, Func<ITensorEngine, DType, object> Run,
+    bool HasFloat64 = true)
 {
     internal static ParityCase Of(LossDefinition loss, string name, LossExample input) =>
         new(name, "loss", loss.Name, input.Expected.Length == 0 ? null : input.Expected, input.Rounding, (e, dtype) => input.Run(loss, e, dtype));
 
     internal static ParityCase Of(MetricDefinition metric, MetricExample example) =>
         new($"{metric.Name}: {example}", "metric", metric.Name, example.Expected, example.Rounding, (e, dtype) => example.Run(metric, e, dtype));
+
+    internal static ParityCase Of(FunctionExample example) =>
+        new(example.ToString(), "function", example.Function, example.Expected, example.Tolerance, (e, _) => example.Run(e), HasFloat64: false);
 }
 
 /// <summary>
 /// The report's cases, enumerated from the registries: every published example of every loss (FastEstimator's first),
 /// then edge cases where engines and libraries are known to diverge (soft labels, rows that do not sum to 1, zeros,
-/// huge logits, segmentation shapes), then every published example of every metric.
+/// huge logits, segmentation shapes), then every published example of every metric and of every backend function.
 /// </summary>
 public static class ParityCases
 {
@@ -35,6 +42,8 @@ public static class ParityCases
         foreach (MetricDefinition metric in MetricRegistry.All)
             foreach (MetricExample example in metric.Examples)
                 cases.Add(ParityCase.Of(metric, example));
+        foreach (FunctionExample example in FunctionExamples.All())
+            cases.Add(ParityCase.Of(example));
         return cases;
     }
 

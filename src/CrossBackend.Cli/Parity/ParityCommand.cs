@@ -5,7 +5,7 @@ namespace CrossBackend.Cli.Parity;
 
 /// <summary>
 /// <c>crossbackend parity</c>: runs every registered loss's published examples, the edge cases and every registered
-/// metric's published examples on every engine, in
+/// metric's and backend function's published examples on every engine, in
 /// float32 and float64, and prints per case the published value, the float64 result, each engine's float32 result, the
 /// largest difference between engines and a verdict: the engines agree with each other in both dtypes and reproduce
 /// the published value. Exits 1 on any disagreement.
@@ -25,7 +25,7 @@ public static class ParityCommand
     {
         var json = new Option<bool>("--json")
         {
-            Description = "JSON Lines: one object per case {\"case\", \"loss\" or \"metric\", \"dtype\", \"published\", \"float64\", \"results\", " +
+            Description = "JSON Lines: one object per case {\"case\", \"loss\", \"metric\" or \"function\", \"dtype\", \"published\", \"float64\", \"results\", " +
                           "\"max_abs_diff\", \"max_abs_diff_float64\", \"agree\"}, then a summary {\"cases\", \"engines\", \"disagree\", \"agree\"}",
         };
         var lossName = new Option<string?>("--loss")
@@ -50,7 +50,7 @@ public static class ParityCommand
                 return Run(stdout, asJson);
             }
             LossCall call = inputs.Bind(r, LossInputs.Loss(name));
-            var row = new Row($"{call.Loss.Name}: {call.PredPath}", "loss", call.Loss.Name, null, 0, call.DType, (e, wide) => call.Run(e, wide).Values);
+            var row = new Row($"{call.Loss.Name}: {call.PredPath}", "loss", call.Loss.Name, null, 0, call.DType, true, (e, wide) => call.Run(e, wide).Values);
             return Report(stdout, [row], asJson, userArrays: true);
         });
         return command;
@@ -58,14 +58,15 @@ public static class ParityCommand
 
     /// <summary>The embedded cases: the table (or JSON Lines) and exit code 1 on any disagreement.</summary>
     public static int Run(TextWriter stdout, bool json = false) =>
-        Report(stdout, ParityCases.Default().Select(c => new Row(c.Name, c.Kind, c.Function, c.Published, c.Rounding, DType.Float32,
+        Report(stdout, ParityCases.Default().Select(c => new Row(c.Name, c.Kind, c.Function, c.Published, c.Rounding, DType.Float32, c.HasFloat64,
             (e, wide) => e.ToDoubleArray(c.Run(e, wide ? DType.Float64 : DType.Float32), out _))).ToList(), json, userArrays: false);
 
-    /// <summary>One line of the report: its inputs are run on each engine in <paramref name="DType"/> and in float64.</summary>
-    private sealed record Row(string Name, string Kind, string Function, double[]? Published, double Rounding, DType DType,
+    /// <summary>One line of the report: its inputs are run on each engine in <paramref name="DType"/> and, when
+    /// <paramref name="HasFloat64"/>, in float64.</summary>
+    private sealed record Row(string Name, string Kind, string Function, double[]? Published, double Rounding, DType DType, bool HasFloat64,
         Func<ITensorEngine, bool, double[]> Evaluate);
 
-    private sealed record Verdict(double[] Reference, double[][] Narrow, double MaxDiff, double MaxDiffFromReference, bool Agree);
+    private sealed record Verdict(double[]? Reference, double[][] Narrow, double MaxDiff, double MaxDiffFromReference, bool Agree);
 
     /// <summary>
     /// The engines must agree with each other in float64 (to 1e-12) and in the row's dtype (to that dtype's tolerance),
@@ -74,16 +75,19 @@ public static class ParityCommand
     /// </summary>
     private static Verdict Judge(Row row, IReadOnlyList<ITensorEngine> engines)
     {
-        double[][] wide = engines.Select(e => row.Evaluate(e, true)).ToArray();
         double[][] narrow = engines.Select(e => row.Evaluate(e, false)).ToArray();
-        double[] reference = wide[0];
+        double[][]? wide = row.HasFloat64 ? engines.Select(e => row.Evaluate(e, true)).ToArray() : null;
+        double[]? reference = wide?[0];
         (double rtol, double atol) = Agreement.For(row.DType);
         bool agree = true;
         double maxDiff = 0, fromReference = 0;
         for (int i = 0; i < engines.Count; i++)
         {
-            agree &= Agreement.Compare(wide[i], reference, WideRtol, WideAtol).AllClose;
-            fromReference = Max(fromReference, Agreement.Compare(narrow[i], reference, 0, 0).MaxAbs);
+            if (wide is not null)
+            {
+                agree &= Agreement.Compare(wide[i], reference!, WideRtol, WideAtol).AllClose;
+                fromReference = Max(fromReference, Agreement.Compare(narrow[i], reference!, 0, 0).MaxAbs);
+            }
             for (int j = 0; j < i; j++)
             {
                 (double d, bool ok) = Agreement.Compare(narrow[i], narrow[j], rtol, atol);
@@ -117,7 +121,7 @@ public static class ParityCommand
         for (int i = 0; i < rows.Count; i++)
         {
             Verdict v = verdicts[i];
-            var line = new List<string> { rows[i].Name, rows[i].Published is { } p ? Summary(p) : "-", Summary(v.Reference) };
+            var line = new List<string> { rows[i].Name, rows[i].Published is { } p ? Summary(p) : "-", v.Reference is { } r ? Summary(r) : "-" };
             line.AddRange(v.Narrow.Select(Summary));
             line.Add(v.MaxDiff.ToString("0.0e+0", CultureInfo.InvariantCulture));
             line.Add(v.Agree ? "agree" : "DISAGREE");
@@ -129,7 +133,7 @@ public static class ParityCommand
         DType[] dtypes = rows.Select(r => r.DType).Distinct().ToArray();
         if (!userArrays)
             stdout.WriteLine($"Tolerance (float32): |a - b| <= {Rtol:0e+0}*|b| + {Atol:0e+0} (plus the source's rounding for published values); " +
-                "float64 results agree to 1e-12. " +
+                "float64 results agree to 1e-12 (backend function examples run in their own dtypes: no float64 column). " +
                 (allAgree ? $"All {rows.Count} cases agree on {engines.Count} engines." : "Some cases DISAGREE."));
         else
         {
@@ -151,7 +155,7 @@ public static class ParityCommand
             Verdict v = verdicts[i];
             string results = string.Join(", ", engines.Select((e, k) => $"{Json(e.Name)}: {List(v.Narrow[k], row.DType)}"));
             stdout.WriteLine($"{{\"case\": {Json(row.Name)}, \"{row.Kind}\": {Json(row.Function)}, \"dtype\": \"{row.DType.Name()}\", " +
-                $"\"published\": {(row.Published is { } p ? List(p, DType.Float64) : "null")}, \"float64\": {List(v.Reference, DType.Float64)}, " +
+                $"\"published\": {(row.Published is { } p ? List(p, DType.Float64) : "null")}, \"float64\": {(v.Reference is { } r ? List(r, DType.Float64) : "null")}, " +
                 $"\"results\": {{{results}}}, \"max_abs_diff\": {Num(v.MaxDiff)}, \"max_abs_diff_float64\": {Num(v.MaxDiffFromReference)}, " +
                 $"\"agree\": {(v.Agree ? "true" : "false")}}}");
         }

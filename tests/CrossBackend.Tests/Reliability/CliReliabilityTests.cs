@@ -287,6 +287,10 @@ public sealed class CliReliabilityTests
             .Select(d => d.RootElement.GetProperty("metric").GetString()!).Distinct().ToArray();
         Assert.That(metrics, Is.EquivalentTo(MetricRegistry.All.Select(m => m.Name)));
         Assert.That(docs[..^1].Count(d => d.RootElement.TryGetProperty("metric", out _)), Is.EqualTo(MetricRegistry.All.Sum(m => m.Examples.Count)));
+        // And every backend function's published example, which runs in its own dtypes (no float64 run).
+        JsonDocument[] functions = docs[..^1].Where(d => d.RootElement.TryGetProperty("function", out _)).ToArray();
+        Assert.That(functions, Has.Length.EqualTo(FunctionExamples.All().Count()));
+        Assert.That(functions.Select(d => d.RootElement.GetProperty("float64").ValueKind).Distinct(), Is.EqualTo(new[] { JsonValueKind.Null }));
         JsonElement summary = docs[^1].RootElement;
         Assert.That(summary.GetProperty("cases").GetInt32(), Is.EqualTo(cases));
         Assert.That(summary.GetProperty("engines").EnumerateArray().Select(e => e.GetString()), Is.EqualTo(EngineNames));

@@ -1,19 +1,27 @@
-namespace CrossBackend.Tests.Functions;
+namespace CrossBackend;
 
 /// <summary>One published example of a backend function: its input built on an engine, the expected values
 /// (row-major) and shape, and the absolute tolerance the published digits allow.</summary>
+/// <param name="Function">FastEstimator's name of the function, e.g. <c>clip_by_value</c>.</param>
+/// <param name="Name">The example: its arguments, or "test: …" for a value of FastEstimator's unit tests.</param>
+/// <param name="Run">Builds the input on an engine and calls the <see cref="Backend"/> function; the result is that
+/// engine's tensor.</param>
+/// <param name="Expected">The published values, row-major.</param>
+/// <param name="Shape">The published shape (null: checked elsewhere, per layout); a rank-0 result may be (1,) on
+/// engines without rank-0 tensors.</param>
+/// <param name="Tolerance">The absolute difference the published digits allow.</param>
 public sealed record FunctionExample(string Function, string Name, Func<ITensorEngine, object> Run, double[] Expected, long[]? Shape, double Tolerance = 1e-6)
 {
+    /// <summary>The function and the example, e.g. "clip_by_value: min=-2, max=3".</summary>
     public override string ToString() => $"{Function}: {Name}";
 }
 
 /// <summary>
 /// FastEstimator's documented examples (the docstrings of <c>fastestimator/backend/_*.py</c>) and the values of its
 /// backend unit tests (<c>test/PR_test/unit_test/backend/test_*.py</c>, names starting "test:"), one entry each, run
-/// on every engine by <see cref="PublishedExampleTests"/>. Integer examples run in int64 (NumPy's default) unless the
-/// test builds int32 (TensorFlow's), float ones in float32. Layout-dependent examples (get_image_dims, per-channel
-/// normalize) are in <see cref="LayoutTests"/>; test values checked with np.allclose's relative tolerance, and the
-/// dtypes and ranges the tests assert, are in <see cref="FastEstimatorTestFileTests"/>.
+/// on every engine by the tests and by <c>crossbackend parity</c>. Integer examples run in int64 (NumPy's default)
+/// unless the test builds int32 (TensorFlow's), float ones in float32. Layout-dependent examples (get_image_dims,
+/// per-channel normalize) and the test values checked with np.allclose's relative tolerance are in the test project.
 /// </summary>
 public static class FunctionExamples
 {
@@ -42,6 +50,7 @@ public static class FunctionExamples
     private static readonly double[] NormalizeExpected =
         [-1.593255, -1.3035723, -1.0138896, -0.7242068, -0.4345241, -0.14484136, 0.14484136, 0.4345241, 0.7242068, 1.0138896, 1.3035723, 1.593255];
 
+    /// <summary>Every example, grouped by function.</summary>
     public static IEnumerable<FunctionExample> All()
     {
         yield return new("abs", "[-2, 7, -19]", e => Backend.Abs(I(e, [-2, 7, -19], 3)), [2, 7, 19], [3]);
