@@ -10,7 +10,7 @@ namespace CrossBackend;
 /// <param name="Shape">The published shape (null: checked elsewhere, per layout); a rank-0 result may be (1,) on
 /// engines without rank-0 tensors.</param>
 /// <param name="Tolerance">The absolute difference the published digits allow.</param>
-public sealed record FunctionExample(string Function, string Name, Func<ITensorEngine, object> Run, double[] Expected, long[]? Shape, double Tolerance = 1e-6)
+internal sealed record FunctionExample(string Function, string Name, Func<ITensorEngine, object> Run, double[] Expected, long[]? Shape, double Tolerance = 1e-6)
 {
     /// <summary>The function and the example, e.g. "clip_by_value: min=-2, max=3".</summary>
     public override string ToString() => $"{Function}: {Name}";
@@ -23,7 +23,7 @@ public sealed record FunctionExample(string Function, string Name, Func<ITensorE
 /// unless the test builds int32 (TensorFlow's), float ones in float32. Layout-dependent examples (get_image_dims,
 /// per-channel normalize) and the test values checked with np.allclose's relative tolerance are in the test project.
 /// </summary>
-public static class FunctionExamples
+internal static class FunctionExamples
 {
     internal static object T(ITensorEngine e, double[] values, long[] shape, DType dtype) => Backend.ToTensor(values, e, dtype, shape);
     private static object I(ITensorEngine e, double[] v, params long[] s) => T(e, v, s, DType.Int64);

@@ -8,11 +8,12 @@ namespace CrossBackend.Tests.Functions;
 public sealed class PublishedExampleTests(ITensorEngine engine)
 {
     public static IEnumerable<TestCaseData> Examples() =>
-        FunctionExamples.All().Select(x => new TestCaseData(x).SetArgDisplayNames(x.Function, x.Name));
+        FunctionExamples.All().Select((x, i) => new TestCaseData(i).SetArgDisplayNames(x.Function, x.Name));
 
     [TestCaseSource(nameof(Examples))]
-    public void ReproducesThePublishedNumbers(FunctionExample example)
+    public void ReproducesThePublishedNumbers(int index)
     {
+        FunctionExample example = FunctionExamples.All().ElementAt(index);
         object result = example.Run(engine);
         Assert.That(TensorEngines.OwnerOf(result.GetType()), Is.SameAs(engine), "the result belongs to the input's engine");
         double[] actual = engine.ToDoubleArray(result, out long[] shape);
