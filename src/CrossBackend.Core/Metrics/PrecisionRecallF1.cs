@@ -260,23 +260,32 @@ public static partial class Metrics
         }
 
         /// <summary>
-        /// 1 where a score is among the k highest of its row along <paramref name="axis"/>: fewer than k scores are higher,
-        /// counting equal scores at lower indices as higher (TensorFlow's <c>top_k</c> puts the lower index first, which
-        /// Keras's <c>_filter_top_k</c> inherits). A NaN score is outranked by nothing and outranks nothing; it is never
-        /// predicted anyway (NaN &gt; threshold is false). Compares every pair of a row: C² per row.
+        /// 1 where a score is among the k highest of its row along <paramref name="axis"/>: the scores above the row's
+        /// k-th highest, then the scores equal to it in index order until k are kept (TensorFlow's <c>top_k</c> puts the
+        /// lower index first, which Keras's <c>_filter_top_k</c> inherits). A NaN score takes no place (it counts as −∞
+        /// when the k-th highest is found) and is never predicted anyway (NaN &gt; threshold is false). One sort per row
+        /// and a product with a (C, C) triangle of ones for the ties: memory of the input's size, not C² per row.
+        /// Counts are in float64, exact for any class count.
         /// </summary>
         private static T TopKMask<T>(ITensorOps<T> ops, T yPred, int axis, int k, DType dtype) where T : class
         {
-            long classes = ops.ShapeOf(yPred)[axis];
-            T self = ops.ExpandDims(yPred, axis + 1);     // [..., j, 1, ...]: the score ranked
-            T other = ops.ExpandDims(yPred, axis);        // [..., 1, i, ...]: the scores it is compared with
-            T higher = ops.CompareAs(CompareOp.Greater, other, self, dtype);
-            T tiedBefore = ops.Mul(ops.CompareAs(CompareOp.Equal, other, self, dtype), LowerIndexMask(ops, classes, axis, ops.ShapeOf(yPred).Length, dtype));
-            T rank = ops.Sum(ops.Add(higher, tiedBefore), [axis + 1]);
-            return ops.CompareAs(CompareOp.Less, rank, ops.Scalar(k, dtype), dtype);
+            long[] shape = ops.ShapeOf(yPred);
+            long classes = shape[axis];
+            if (k >= classes) return ops.Full(shape, 1, dtype);
+            int last = shape.Length - 1;
+            T x = axis == last ? yPred : ops.MoveAxis(yPred, axis, last);
+            T withoutNaN = ops.Where(ops.Compare(CompareOp.NotEqual, x, x), ops.Scalar(double.NegativeInfinity, dtype), x);
+            T kth = ops.Slice(ops.Sort(withoutNaN, last), last, classes - k, 1);
+            T higher = ops.CompareAs(CompareOp.Greater, x, kth, DType.Float64);
+            T tied = ops.CompareAs(CompareOp.Equal, x, kth, DType.Float64);
+            T tiedBefore = ops.MatMul(tied, StrictlyUpperOnes(ops, classes));   // [..., j] = Σ_{i<j} tied[..., i]
+            T room = ops.RSub(k, ops.Sum(higher, [last], keepDims: true));     // places left for the tied scores
+            T kept = ops.Cast(ops.Add(higher, ops.Mul(tied, ops.CompareAs(CompareOp.Less, tiedBefore, room, DType.Float64))), dtype);
+            return axis == last ? kept : ops.MoveAxis(kept, last, axis);
         }
 
-        /// <summary><see cref="TopKMask{T}"/> for one class's column only (length 1 at <paramref name="axis"/>): C per row.</summary>
+        /// <summary><see cref="TopKMask{T}"/> for one class's column only (length 1 at <paramref name="axis"/>): fewer
+        /// than k scores of its row are higher or equal at a lower index.</summary>
         private static T TopKColumn<T>(ITensorOps<T> ops, T yPred, int axis, long classId, int k, DType dtype) where T : class
         {
             long classes = ops.ShapeOf(yPred)[axis];
@@ -285,22 +294,19 @@ public static partial class Metrics
             long[] maskShape = Enumerable.Repeat(1L, rank).ToArray();
             maskShape[axis] = classes;
             double[] before = Enumerable.Range(0, (int)classes).Select(i => i < classId ? 1.0 : 0.0).ToArray();
-            T tiedBefore = ops.Mul(ops.CompareAs(CompareOp.Equal, yPred, score, dtype), ops.FromValues(before, maskShape, dtype));
-            T higher = ops.Sum(ops.Add(ops.CompareAs(CompareOp.Greater, yPred, score, dtype), tiedBefore), [axis], keepDims: true);
-            return ops.CompareAs(CompareOp.Less, higher, ops.Scalar(k, dtype), dtype);
+            T tiedBefore = ops.Mul(ops.CompareAs(CompareOp.Equal, yPred, score, DType.Float64), ops.FromValues(before, maskShape, DType.Float64));
+            T ahead = ops.Sum(ops.Add(ops.CompareAs(CompareOp.Greater, yPred, score, DType.Float64), tiedBefore), [axis], keepDims: true);
+            return ops.CompareAs(CompareOp.Less, ahead, ops.Scalar(k, DType.Float64), dtype);
         }
 
-        /// <summary>A (C, C) mask at axes (axis, axis + 1) of a rank + 1 tensor: 1 where the compared index i is below the
-        /// ranked index j.</summary>
-        private static T LowerIndexMask<T>(ITensorOps<T> ops, long classes, int axis, int rank, DType dtype) where T : class
+        /// <summary>The (C, C) float64 matrix with ones above the diagonal: a row vector times it sums each entry's
+        /// predecessors.</summary>
+        private static T StrictlyUpperOnes<T>(ITensorOps<T> ops, long classes) where T : class
         {
-            var mask = new double[classes * classes];
-            for (long j = 0; j < classes; j++)
-                for (long i = 0; i < j; i++) mask[j * classes + i] = 1;
-            long[] shape = Enumerable.Repeat(1L, rank + 1).ToArray();
-            shape[axis] = classes;
-            shape[axis + 1] = classes;
-            return ops.FromValues(mask, shape, dtype);
+            var ones = new double[classes * classes];
+            for (long i = 0; i < classes; i++)
+                for (long j = i + 1; j < classes; j++) ones[i * classes + j] = 1;
+            return ops.FromValues(ones, [classes, classes], DType.Float64);
         }
 
         /// <summary>0/1 predictions and labels per class, weights at the class axis, counted over every other axis.</summary>

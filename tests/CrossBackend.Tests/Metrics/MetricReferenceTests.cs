@@ -215,6 +215,23 @@ public sealed class MetricReferenceTests(ITensorEngine engine)
         AssertClose(result, expected, dtype, $"{kind} top_k={k} class_id={classId} threshold={threshold}");
     }
 
+    /// <summary>Top k of wide rows (257 classes) with many ties and NaN scores, k small and large: the sort-and-count
+    /// selection against the pairwise definition.</summary>
+    [Test]
+    public void TopKOfWideRowsWithTiesAndNaN([Values(1, 5, 200, 257, 300)] int k, [Values(DType.Float32, DType.Float64)] DType dtype)
+    {
+        const int batch = 6, classes = 257;
+        var random = new Random(47);
+        double[] scores = Enumerable.Range(0, batch * classes)
+            .Select(_ => random.Next(0, 40) == 0 ? double.NaN : Math.Round(random.Next(0, 12) * 0.1 - 0.3, 1)).ToArray();
+        scores = As(scores, dtype);
+        double[] truth = new Random(48).GetItems(new double[] { 0, 1 }, scores.Length);
+        var n = Counts(PredictedTopK(Rows(scores, classes), k, null), Rows(truth, classes), null);
+        object pred = Floats(scores, [batch, classes], dtype), y = Floats(truth, [batch, classes], dtype);
+        AssertClose(Metrics.Precision(pred, y, topK: k), [Score(ConfusionKind.Precision, n.Tp.Sum(), n.Fp.Sum(), n.Fn.Sum())], dtype, $"precision top_k={k}");
+        AssertClose(Metrics.Recall(pred, y, topK: k), [Score(ConfusionKind.Recall, n.Tp.Sum(), n.Fp.Sum(), n.Fn.Sum())], dtype, $"recall top_k={k}");
+    }
+
     /// <summary>Keras's list of thresholds gives, in order, what each threshold gives alone (with top_k and class_id too);
     /// one threshold in the list gives one value.</summary>
     [Test]
