@@ -40,12 +40,13 @@ public static class MetricCommand
         var options = MetricRegistry.All.SelectMany(d => d.Options).Distinct()
             .ToDictionary(o => o, o => new Option<string?>("--" + o.Replace('_', '-'))
             {
-                Description = $"Keras's `{o}` (metrics: {string.Join(", ", MetricRegistry.All.Where(d => d.Options.Contains(o)).Select(d => d.Name))})" +
-                              (o == SampleWeight ? "; for a per-sample metric, the weights of --mean's mean" : "") +
-                              ". A number, a comma list of numbers, true/false, none, a word, or a .npy file",
+                Description = $"`{o}` of {string.Join(", ", MetricRegistry.All.Where(d => d.Options.Contains(o)).Select(d => d.Name))}" +
+                              (o == SampleWeight ? "; for a per-sample metric, the weights of --mean's mean" : ""),
                 Arity = ArgumentArity.ZeroOrOne,
             });
-        var command = new Command("metric", "Compute one metric from NumPy .npy files on every engine (or one), and say whether the engines agree.\n\n" +
+        var command = new Command("metric", "Compute one metric from NumPy .npy files on every engine (or one), and say whether the engines agree.\n" +
+                                            "Each metric's keyword arguments (Keras's, FastEstimator's for dice_score) are options in kebab-case; a value is\n" +
+                                            "a number, a comma list of numbers, true/false, none, a word (macro) or a .npy file (a tensor).\n\n" +
                                             $"Example:\n  {Example}") { name, pred, truth, backend, json, mean };
         foreach (Option<string?> option in options.Values) command.Options.Add(option);
         command.SetAction(r =>
