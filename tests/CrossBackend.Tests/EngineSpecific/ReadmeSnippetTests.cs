@@ -47,6 +47,8 @@ public sealed class ReadmeSnippetTests
         var mean      = Metrics.Mean(perSample, sampleWeights: weights);    // keras.metrics.CategoricalAccuracy() with sample_weight
         var top3      = Metrics.SparseTopKCategoricalAccuracy(logits, labels, k: 3);
         var f1        = Metrics.F1Score(scores, labels, ClassAverage.Macro);
+        var f2        = Metrics.FBetaScore(scores, labels, beta: 2.0, ClassAverage.Macro);   // keras.metrics.FBetaScore(average="macro", beta=2.0)
+        var atTop1    = Metrics.Precision(scores, yTrue, topK: 1, classId: 1);             // keras.metrics.Precision(top_k=1, class_id=1)
         var any       = Metrics.Compute("top_k_categorical_accuracy", yPred, yTrue, new Dictionary<string, object?> { ["k"] = 2 });
         // README:end
         Assert.That(Values(perSample, out long[] shape), Is.EqualTo(new[] { 0.0, 1.0 }));
@@ -55,6 +57,10 @@ public sealed class ReadmeSnippetTests
         Assert.That(Values(top3, out _), Is.EqualTo(new[] { 1.0, 1.0 }), "every label is in the top 3 of 3 classes");
         // Arg-max predicts class 1 twice: class 1 has TP 1, FP 1 (F1 2/3); classes 0 and 2 score 0; the macro mean is 2/9.
         Assert.That(Values(f1, out _)[0], Is.EqualTo(2.0 / 9).Within(1e-7));
+        // F2 per class: class 1 has 5·TP / (5·TP + FP) = 5/6, the others 0; macro 5/18.
+        Assert.That(Values(f2, out _)[0], Is.EqualTo(5.0 / 18).Within(1e-7));
+        // Top 1 is class 1 in both rows: a false positive (row 0, label 2) and a true positive (row 1).
+        Assert.That(Values(atTop1, out _)[0], Is.EqualTo(0.5).Within(1e-7));
         Assert.That(Values(any, out _), Is.EqualTo(new[] { 1.0, 1.0 }));
     }
 
