@@ -118,10 +118,10 @@ internal sealed class MetricCall
     public bool Has(string name) => _values.ContainsKey(name);
 
     /// <summary>A <see cref="ClassAverage"/> or Keras's/scikit-learn's spelling ("binary", "macro", "micro",
-    /// "weighted", null for per class).</summary>
-    public ClassAverage Average(string name = "average")
+    /// "weighted", null for per class); <paramref name="fallback"/> when not given.</summary>
+    public ClassAverage Average(ClassAverage fallback = ClassAverage.Binary, string name = "average")
     {
-        if (!_values.TryGetValue(name, out object? v)) return ClassAverage.Binary;
+        if (!_values.TryGetValue(name, out object? v)) return fallback;
         return v switch
         {
             null => ClassAverage.PerClass,

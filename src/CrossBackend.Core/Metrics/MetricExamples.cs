@@ -217,6 +217,9 @@ internal static class MetricExamples
     [
         F1Case(KerasDoc + ": F1Score", [0.2, 0.6, 0.7, 0.2, 0.6, 0.6, 0.6, 0.8, 0.0], [1, 1, 1, 1, 0, 0, 1, 1, 0], 3,
             [0.5, 0.8, 0.6666667], null, 0.5),
+        // Keras's docstring calls F1Score(threshold=0.5): its default average=None (per class) is the registry's default too.
+        new(KerasDoc + ": F1Score, default average", [0.2, 0.6, 0.7, 0.2, 0.6, 0.6, 0.6, 0.8, 0.0], [3, 3], [1, 1, 1, 1, 0, 0, 1, 1, 0], null,
+            [0.5, 0.8, 0.6666667], Args(("threshold", 0.5)), Rounding: 1e-6),
         F1Case(KerasTest + ": random score", RandomPred, RandomTrue, 3, [0.8, 0.5, 0.6666667], null, 0.66),
         F1Case(KerasTest + ": random score", RandomPred, RandomTrue, 3, [0.6666667], "micro", 0.66),
         F1Case(KerasTest + ": random score", RandomPred, RandomTrue, 3, [0.6555555], "macro", 0.66),
@@ -295,6 +298,9 @@ internal static class MetricExamples
         FBetaCase(KerasTest + ": fbeta weighted", SixPred, SixTrue, 6, [0.829365], "weighted", 2.0, null, Unweighted),
         FBetaCase(KerasTest + ": fbeta weighted", SixPred, SixTrue, 6, [1.0], "weighted", 2.0, null, SomeZero),
         FBetaCase(KerasTest + ": fbeta weighted", SixPred, SixTrue, 6, [0.897608], "weighted", 2.0, null, SomeHalf),
+        // keras.metrics.FBetaScore's docstring: FBetaScore(beta=2.0, threshold=0.5), average=None by default.
+        new(KerasDoc + ": FBetaScore, default average", [0.2, 0.6, 0.7, 0.2, 0.6, 0.6, 0.6, 0.8, 0.0], [3, 3], [1, 1, 1, 1, 0, 0, 1, 1, 0], null,
+            [0.3846154, 0.90909094, 0.8333334], Args(("beta", 2.0), ("threshold", 0.5)), Rounding: 1e-6),
         // test_correctness: FBetaScore(beta=1.0) equals F1Score.
         FBetaCase(KerasTest + ": fbeta beta 1 equals F1", SixPred, SixTrue, 6, [0.8, 0.6666667, 1.0], null, 1.0, null),
     ];

@@ -43,11 +43,12 @@ public static class MetricRegistry
                     a.OptionalInt("top_k"), a.OptionalInt("class_id")),
             MetricExamples.Recall),
         Confusion("f1_score", "2·TP / (2·TP + FP + FN) over the batch; 0 when that denominator is 0", None,
-            (p, t, a) => Metrics.F1Score(p, t, a.Average(), a.Number("threshold", (double?)null), a.Tensor("sample_weight")),
-            MetricExamples.F1),
+            (p, t, a) => Metrics.F1Score(p, t, a.Average(ClassAverage.PerClass), a.Number("threshold", (double?)null), a.Tensor("sample_weight")),
+            MetricExamples.F1, ClassAverage.PerClass),
         Confusion("fbeta_score", "(1 + β²)·TP / ((1 + β²)·TP + FP + β²·FN) over the batch; 0 when that denominator is 0", ["beta"],
-            (p, t, a) => Metrics.FBetaScore(p, t, a.Number("beta", 1.0), a.Average(), a.Number("threshold", (double?)null), a.Tensor("sample_weight")),
-            MetricExamples.FBeta),
+            (p, t, a) => Metrics.FBetaScore(p, t, a.Number("beta", 1.0), a.Average(ClassAverage.PerClass), a.Number("threshold", (double?)null),
+                a.Tensor("sample_weight")),
+            MetricExamples.FBeta, ClassAverage.PerClass),
     ];
 
     /// <summary>The metric with this name; throws <see cref="ArgumentException"/> listing the known names otherwise.</summary>
@@ -68,12 +69,13 @@ public static class MetricRegistry
         return list;
     }
 
-    /// <summary>A batch confusion metric: Keras's <c>average</c>, <c>threshold</c> and <c>sample_weight</c>, plus its own
-    /// <paramref name="options"/>.</summary>
+    /// <summary>A batch confusion metric: Keras's <c>average</c> (<paramref name="defaultAverage"/> when not given: binary
+    /// counting for Precision/Recall, per class for F1Score/FBetaScore, as in Keras), <c>threshold</c> and
+    /// <c>sample_weight</c>, plus its own <paramref name="options"/>.</summary>
     private static MetricDefinition Confusion(string name, string summary, string[] options, Func<object, object, MetricCall, object> compute,
-        IReadOnlyList<MetricExample> examples) =>
+        IReadOnlyList<MetricExample> examples, ClassAverage defaultAverage = ClassAverage.Binary) =>
         new(name, summary, MetricLabels.SameShape, false, ["average", "threshold", "sample_weight", .. options], compute, examples)
         {
-            ScalarWhen = a => a.Average() != ClassAverage.PerClass && (a.Numbers("thresholds")?.Length ?? 1) == 1,
+            ScalarWhen = a => a.Average(defaultAverage) != ClassAverage.PerClass && (a.Numbers("thresholds")?.Length ?? 1) == 1,
         };
 }

@@ -111,7 +111,9 @@ public static partial class Metrics
     /// <param name="yTrue">Binary: 0/1 labels with y_pred's shape (a length-1 class axis is squeezed, as in Keras).
     /// Multi-class: one-hot (or multi-hot) labels with y_pred's shape, or class indices (y_pred's shape without the
     /// class axis).</param>
-    /// <param name="average">How the batch is counted and the classes averaged; see <see cref="ClassAverage"/>.</param>
+    /// <param name="average">How the batch is counted and the classes averaged; see <see cref="ClassAverage"/>. The default
+    /// is Keras's <c>F1Score</c>/<c>FBetaScore</c> default (<c>average=None</c>): one score per class. (Precision and
+    /// recall default to <see cref="ClassAverage.Binary"/>, as Keras's <c>Precision</c>/<c>Recall</c> count.)</param>
     /// <param name="threshold">Binary: default 0.5. Multi-class: default none (the arg-max rule above).</param>
     /// <param name="sampleWeights">A tensor of the same engine weighting each count: one element, or a prefix of the sample
     /// shape (y_pred's shape without the class axis in multi-class mode) such as (Batch,); null for equal weights.</param>
@@ -122,7 +124,7 @@ public static partial class Metrics
     /// or the tensors belong to different engines.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="threshold"/> is NaN, or <paramref name="average"/> is
     /// not a <see cref="ClassAverage"/>.</exception>
-    public static TPred F1Score<TPred, TTrue>(TPred yPred, TTrue yTrue, ClassAverage average = ClassAverage.Binary,
+    public static TPred F1Score<TPred, TTrue>(TPred yPred, TTrue yTrue, ClassAverage average = ClassAverage.PerClass,
         double? threshold = null, object? sampleWeights = null) where TPred : class where TTrue : class =>
         ConfusionMetric(ConfusionKind.F1, yPred, yTrue, average, threshold, sampleWeights, 1.0, null, null);
 
@@ -145,7 +147,7 @@ public static partial class Metrics
     /// <exception cref="ArgumentException">As <see cref="F1Score{TPred,TTrue}"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="beta"/> is not a finite number &gt; 0, <paramref name="threshold"/>
     /// is NaN, or <paramref name="average"/> is not a <see cref="ClassAverage"/>.</exception>
-    public static TPred FBetaScore<TPred, TTrue>(TPred yPred, TTrue yTrue, double beta = 1.0, ClassAverage average = ClassAverage.Binary,
+    public static TPred FBetaScore<TPred, TTrue>(TPred yPred, TTrue yTrue, double beta = 1.0, ClassAverage average = ClassAverage.PerClass,
         double? threshold = null, object? sampleWeights = null) where TPred : class where TTrue : class
     {
         if (!(beta > 0) || double.IsInfinity(beta))

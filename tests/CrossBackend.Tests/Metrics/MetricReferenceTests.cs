@@ -181,6 +181,20 @@ public sealed class MetricReferenceTests(ITensorEngine engine)
         AssertClose(result, Averaged(ConfusionKind.F1, n, average, beta), dtype, $"fbeta {average} beta={beta} threshold={threshold}");
     }
 
+    /// <summary>F1Score and FBetaScore default to Keras's average=None: one score per class, the same as PerClass.</summary>
+    [Test]
+    public void FScoresDefaultToOneScorePerClassAsKeras()
+    {
+        object pred = Floats([0.2, 0.6, 0.7, 0.2, 0.6, 0.6, 0.6, 0.8, 0.0], [3, 3], DType.Float32);
+        object truth = Floats([1, 1, 1, 1, 0, 0, 1, 1, 0], [3, 3], DType.Float32);
+        AssertClose(Metrics.F1Score(pred, truth, threshold: 0.5), engine.ToDoubleArray(Metrics.F1Score(pred, truth, ClassAverage.PerClass, 0.5), out _),
+            DType.Float32, "F1Score default");
+        AssertClose(Metrics.FBetaScore(pred, truth, 2.0, threshold: 0.5), [5.0 / 13, 10.0 / 11, 5.0 / 6], DType.Float32, "FBetaScore default");
+        Assert.That(engine.ToDoubleArray(Metrics.Compute("f1_score", pred, truth, new Dictionary<string, object?> { ["threshold"] = 0.5 }), out long[] shape),
+            Has.Length.EqualTo(3));
+        Assert.That(shape, Is.EqualTo(new long[] { 3 }));
+    }
+
     public static IEnumerable<TestCaseData> AtKCases() =>
         from kind in new[] { ConfusionKind.Precision, ConfusionKind.Recall }
         from k in new int?[] { null, 1, 2, 3 }
