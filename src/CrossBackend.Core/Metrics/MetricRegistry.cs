@@ -30,18 +30,8 @@ public static class MetricRegistry
                 a.Tensor("channel_weights"), a.Bool("mask_overlap", true), a.Number("threshold", (double?)null), a.Bool("empty_nan", false),
                 a.Number("epsilon", 1e-6)),
             MetricExamples.Dice) { ScalarWhen = a => a.Bool("sample_average", false) && a.Bool("channel_average", false) },
-        Confusion("precision", "TP / (TP + FP) over the batch; 0 when TP + FP = 0", ["thresholds", "top_k", "class_id"],
-            (p, t, a) => Thresholds(a) is { } list
-                ? Metrics.Precision(p, t, list, a.Tensor("sample_weight"), a.OptionalInt("top_k"), a.OptionalInt("class_id"))
-                : Metrics.Precision(p, t, a.Average(), a.Number("threshold", (double?)null), a.Tensor("sample_weight"),
-                    a.OptionalInt("top_k"), a.OptionalInt("class_id")),
-            MetricExamples.Precision),
-        Confusion("recall", "TP / (TP + FN) over the batch; 0 when TP + FN = 0", ["thresholds", "top_k", "class_id"],
-            (p, t, a) => Thresholds(a) is { } list
-                ? Metrics.Recall(p, t, list, a.Tensor("sample_weight"), a.OptionalInt("top_k"), a.OptionalInt("class_id"))
-                : Metrics.Recall(p, t, a.Average(), a.Number("threshold", (double?)null), a.Tensor("sample_weight"),
-                    a.OptionalInt("top_k"), a.OptionalInt("class_id")),
-            MetricExamples.Recall),
+        Counting("precision", "TP / (TP + FP) over the batch; 0 when TP + FP = 0", Metrics.ConfusionKind.Precision, MetricExamples.Precision),
+        Counting("recall", "TP / (TP + FN) over the batch; 0 when TP + FN = 0", Metrics.ConfusionKind.Recall, MetricExamples.Recall),
         Confusion("f1_score", "2·TP / (2·TP + FP + FN) over the batch; 0 when that denominator is 0", None,
             (p, t, a) => Metrics.F1Score(p, t, a.Average(ClassAverage.PerClass), a.Number("threshold", (double?)null), a.Tensor("sample_weight")),
             MetricExamples.F1, ClassAverage.PerClass),
@@ -68,6 +58,16 @@ public static class MetricRegistry
             throw new ArgumentException($"Argument `thresholds` counts binary predictions; it needs average=binary. Received: average={a.Average()}", "thresholds");
         return list;
     }
+
+    /// <summary>Keras's Precision or Recall: its <c>thresholds</c> (one number or a list), <c>top_k</c> and
+    /// <c>class_id</c> besides the confusion metrics' arguments.</summary>
+    private static MetricDefinition Counting(string name, string summary, Metrics.ConfusionKind kind, IReadOnlyList<MetricExample> examples) =>
+        Confusion(name, summary, ["thresholds", "top_k", "class_id"],
+            (p, t, a) => Thresholds(a) is { } list
+                ? Metrics.AtThresholds(kind, p, t, list, a.Tensor("sample_weight"), a.OptionalInt("top_k"), a.OptionalInt("class_id"))
+                : Metrics.ConfusionMetric(kind, p, t, a.Average(), a.Number("threshold", (double?)null), a.Tensor("sample_weight"), 1.0,
+                    a.OptionalInt("top_k"), a.OptionalInt("class_id")),
+            examples);
 
     /// <summary>A batch confusion metric: Keras's <c>average</c> (<paramref name="defaultAverage"/> when not given: binary
     /// counting for Precision/Recall, per class for F1Score/FBetaScore, as in Keras), <c>threshold</c> and

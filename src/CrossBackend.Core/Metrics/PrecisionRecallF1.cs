@@ -68,28 +68,18 @@ public static partial class Metrics
         int? topK = null, int? classId = null) where TPred : class where TTrue : class =>
         AtThresholds(ConfusionKind.Recall, yPred, yTrue, thresholds, sampleWeights, topK, classId);
 
-    private static TPred AtThresholds<TPred, TTrue>(ConfusionKind kind, TPred yPred, TTrue yTrue, IReadOnlyList<double> thresholds,
+    /// <summary>Precision or recall at each of <paramref name="thresholds"/> (binary counting); the registry's entry for
+    /// Keras's <c>thresholds</c> list.</summary>
+    internal static TPred AtThresholds<TPred, TTrue>(ConfusionKind kind, TPred yPred, TTrue yTrue, IReadOnlyList<double> thresholds,
         object? sampleWeights, int? topK, int? classId) where TPred : class where TTrue : class
     {
         ArgumentNullException.ThrowIfNull(thresholds);
         if (thresholds.Count == 0)
             throw new ArgumentException("Argument `thresholds` must hold at least one threshold. Received: thresholds=[]", nameof(thresholds));
         foreach (double t in thresholds) MetricChecks.Threshold(t, nameof(thresholds));
-        if (thresholds.Count == 1)
-            return ConfusionMetric(kind, yPred, yTrue, ClassAverage.Binary, thresholds[0], sampleWeights, 1.0, topK, classId);
         CheckBinaryOptions(ClassAverage.Binary, topK, classId);
-        return (TPred)Run(new ThresholdsProgram(kind, [.. thresholds], topK, classId), [yPred, yTrue, sampleWeights],
+        return (TPred)Run(new ConfusionProgram(kind, ClassAverage.Binary, [.. thresholds], 1.0, topK, classId), [yPred, yTrue, sampleWeights],
             ["y_pred", "y_true", "sampleWeights"]);
-    }
-
-    /// <summary>The binary program once per threshold, each value at its place in a (T,) result.</summary>
-    private sealed class ThresholdsProgram(ConfusionKind kind, double[] thresholds, int? topK, int? classId) : ITensorProgram
-    {
-        public T[] Run<T>(ITensorOps<T> ops, T?[] inputs) where T : class =>
-        [
-            ops.Concat(thresholds.Select(t => ops.Reshape(
-                new ConfusionProgram(kind, ClassAverage.Binary, t, 1.0, topK, classId).Run(ops, inputs)[0], [1])).ToArray(), 0),
-        ];
     }
 
     /// <summary>
@@ -158,7 +148,9 @@ public static partial class Metrics
 
     internal enum ConfusionKind { Precision, Recall, F1 }
 
-    private static TPred ConfusionMetric<TPred, TTrue>(ConfusionKind kind, TPred yPred, TTrue yTrue, ClassAverage average,
+    /// <summary>Precision, recall or F-beta with one threshold (or none, multi-class); the public metrics and the
+    /// registry call it.</summary>
+    internal static TPred ConfusionMetric<TPred, TTrue>(ConfusionKind kind, TPred yPred, TTrue yTrue, ClassAverage average,
         double? threshold, object? sampleWeights, double beta, int? topK, int? classId) where TPred : class where TTrue : class
     {
         if (!Enum.IsDefined(average))
@@ -167,7 +159,7 @@ public static partial class Metrics
         CheckBinaryOptions(average, topK, classId);
         // Keras's Precision/Recall: a 0.5 threshold, or NEG_INF when top_k is set (every kept score is predicted).
         if (average == ClassAverage.Binary) threshold ??= topK is null ? 0.5 : KerasNegInf;
-        return (TPred)Run(new ConfusionProgram(kind, average, threshold, beta, topK, classId), [yPred, yTrue, sampleWeights],
+        return (TPred)Run(new ConfusionProgram(kind, average, threshold is { } one ? [one] : null, beta, topK, classId), [yPred, yTrue, sampleWeights],
             ["y_pred", "y_true", "sampleWeights"]);
     }
 
@@ -188,7 +180,9 @@ public static partial class Metrics
     /// <summary>Keras's <c>metrics_utils.NEG_INF</c>: the threshold Precision/Recall use with <c>top_k</c>.</summary>
     private const double KerasNegInf = -1e10;
 
-    private sealed class ConfusionProgram(ConfusionKind kind, ClassAverage average, double? threshold, double beta, int? topK, int? classId)
+    /// <summary>The counts and the score. <paramref name="thresholds"/>: binary counting, one or more (one value per
+    /// threshold, the labels, weights and top-k selection computed once); multi-class, none or one.</summary>
+    private sealed class ConfusionProgram(ConfusionKind kind, ClassAverage average, double[]? thresholds, double beta, int? topK, int? classId)
         : ITensorProgram
     {
         public T[] Run<T>(ITensorOps<T> ops, T?[] inputs) where T : class
@@ -196,21 +190,35 @@ public static partial class Metrics
             TensorInfo pred = ops.Describe(inputs[0]!);
             Validate.Prediction(pred, minRank: 1);
             DType dtype = pred.DType;
-            (T predicted, T actual, T? weights, int[] axes) = average == ClassAverage.Binary
-                ? Binary(ops, inputs, dtype)
-                : MultiClass(ops, inputs, pred, dtype);
+            if (average != ClassAverage.Binary)
+            {
+                (T predicted, T actual, T? weights, int[] axes) = MultiClass(ops, inputs, pred, dtype);
+                return [Counted(ops, predicted, actual, weights, axes)];
+            }
+            (T scores, T? kept, T labels, T? sampleWeights, int[] all) = Binary(ops, inputs, dtype);
+            T[] values = thresholds!.Select(t =>
+            {
+                T predicted = ops.CompareAs(CompareOp.Greater, scores, ops.Scalar(t, dtype), dtype);
+                return Counted(ops, kept is null ? predicted : ops.Mul(predicted, kept), labels, sampleWeights, all);
+            }).ToArray();
+            return [values.Length == 1 ? values[0] : ops.Concat(values.Select(v => ops.Reshape(v, [1])).ToArray(), 0)];
+        }
+
+        /// <summary>TP, FP and FN summed over <paramref name="axes"/>, then the score, averaged as asked.</summary>
+        private T Counted<T>(ITensorOps<T> ops, T predicted, T actual, T? weights, int[] axes) where T : class
+        {
             T notPredicted = ops.RSub(1, predicted), notActual = ops.RSub(1, actual);
             T Count(T a, T b) => ops.Sum(weights is null ? ops.Mul(a, b) : ops.Mul(ops.Mul(a, b), weights), axes);
             T tp = Count(predicted, actual), fp = Count(predicted, notActual), fn = Count(notPredicted, actual);
             if (average == ClassAverage.Micro) (tp, fp, fn) = (ops.Sum(tp), ops.Sum(fp), ops.Sum(fn));
 
             T score = Score(ops, tp, fp, fn);
-            return [average switch
+            return average switch
             {
                 ClassAverage.Macro => ops.Mean(score),
                 ClassAverage.Weighted => ops.DivideNoNan(ops.Sum(ops.Mul(score, ops.Add(tp, fn))), ops.Sum(ops.Add(tp, fn))),
                 _ => score,
-            }];
+            };
         }
 
         private T Score<T>(ITensorOps<T> ops, T tp, T fp, T fn) where T : class => kind switch
@@ -228,17 +236,18 @@ public static partial class Metrics
             return ops.DivideNoNan(weightedTp, ops.Add(ops.Add(weightedTp, fp), b2 == 1 ? fn : ops.Mul(fn, b2)));
         }
 
-        /// <summary>0/1 predictions and labels of the same shape, weights broadcast to it, every axis counted; with
-        /// <c>topK</c> only the top k scores along the class axis can be predicted, with <c>classId</c> only that class's
-        /// column is counted (Keras's <c>update_confusion_matrix_variables</c>).</summary>
-        private (T, T, T?, int[]) Binary<T>(ITensorOps<T> ops, T?[] inputs, DType dtype) where T : class
+        /// <summary>The scores a threshold is applied to, the 0/1 mask of those that may be predicted (null: all), 0/1
+        /// labels of the same shape, weights broadcast to it, and every axis to count: with <c>topK</c> only the top k
+        /// scores along the class axis may be predicted, with <c>classId</c> only that class's column is counted (Keras's
+        /// <c>update_confusion_matrix_variables</c>).</summary>
+        private (T Scores, T? Kept, T Actual, T? Weights, int[] Axes) Binary<T>(ITensorOps<T> ops, T?[] inputs, DType dtype) where T : class
         {
             (T yTrue, T yPred) = MetricChecks.SameShape(ops, ops.Cast(inputs[1]!, dtype), inputs[0]!);
             long[] shape = ops.ShapeOf(yPred);
-            T predicted = ops.CompareAs(CompareOp.Greater, yPred, ops.Scalar(threshold!.Value, dtype), dtype);
+            int[] all = Enumerable.Range(0, shape.Length).ToArray();
             T actual = ops.CompareAs(CompareOp.NotEqual, yTrue, ops.Scalar(0, dtype), dtype);
             T? weights = inputs[2] is { } w ? MetricChecks.Weights(ops, w, shape, dtype) : null;
-            if (topK is null && classId is null) return (predicted, actual, weights, Enumerable.Range(0, shape.Length).ToArray());
+            if (topK is null && classId is null) return (yPred, null, actual, weights, all);
 
             int axis = MetricChecks.ClassAxis(ops, shape.Length);
             Validate.HasClasses(ops.Describe(yPred), axis);
@@ -252,13 +261,10 @@ public static partial class Metrics
                     throw new ArgumentOutOfRangeException(nameof(classId), c,
                         $"Argument `classId` must be a class index below the class axis's length {shape[axis]} (axis {axis} of y_pred {TensorInfo.FormatShape(shape)}). Received: classId={c}");
                 T Column(T x) => ops.Slice(x, axis, c, 1);
-                if (topK is { } k) predicted = ops.Mul(Column(predicted), TopKColumn(ops, yPred, axis, c, k, dtype));
-                else predicted = Column(predicted);
-                actual = Column(actual);
-                if (weights is not null) weights = Column(weights);
+                T? keptInColumn = topK is { } k ? TopKColumn(ops, yPred, axis, c, k, dtype) : null;
+                return (Column(yPred), keptInColumn, Column(actual), weights is null ? null : Column(weights), all);
             }
-            else predicted = ops.Mul(predicted, TopKMask(ops, yPred, axis, topK!.Value, dtype));
-            return (predicted, actual, weights, Enumerable.Range(0, shape.Length).ToArray());
+            return (yPred, TopKMask(ops, yPred, axis, topK!.Value, dtype), actual, weights, all);
         }
 
         /// <summary>
@@ -321,7 +327,7 @@ public static partial class Metrics
             T actual = ops.ShapeOf(yTrue).AsSpan().SequenceEqual(pred.Shape)
                 ? ops.CompareAs(CompareOp.NotEqual, yTrue, ops.Scalar(0, dtype), dtype)
                 : ops.OneHot(MetricChecks.SparseLabels(ops, yTrue, pred, axis), (int)classes, axis, dtype);
-            T predicted = threshold is { } t
+            T predicted = thresholds is [var t]
                 ? ops.CompareAs(CompareOp.Greater, yPred, ops.Scalar(t, dtype), dtype)
                 : ops.Mul(ops.CompareAs(CompareOp.GreaterEqual, yPred, ops.Max(yPred, axis, keepDims: true), dtype),
                           ops.CompareAs(CompareOp.Greater, ops.Abs(yPred), ops.Scalar(1e-9, dtype), dtype));
