@@ -108,12 +108,17 @@ internal static class MetricExamples
             [0.8364], Args(("channel_average", true)), Rounding: 5e-5),
     ];
 
-    /// <summary>A confusion-metric case of Keras's <c>confusion_metrics_test.py</c> (batch precision or recall).</summary>
+    /// <summary>A case of Keras's <c>confusion_metrics_test.py</c> (batch precision or recall): its keyword arguments, and
+    /// element sample weights of y_pred's shape when it has them.</summary>
+    private static MetricExample KerasConfusionCase(string test, double[] pred, long[] shape, double[] labels, double[] expected,
+        double[]? weights, params (string Name, object? Value)[] arguments) =>
+        new(KerasTest + ": " + test, pred, shape, labels, null, expected, Args([.. arguments, ("sample_weight", weights)]), Rounding: 1e-6,
+            ArgumentShapes: weights is null ? null : new Dictionary<string, long[]> { ["sample_weight"] = shape });
+
+    /// <summary>A <see cref="KerasConfusionCase"/> with one threshold (Keras's default 0.5).</summary>
     private static MetricExample Confusion(string test, double[] pred, long[] shape, double[] labels, double expected,
         double? threshold = null, double[]? weights = null) =>
-        new(KerasTest + ": " + test, pred, shape, labels, null, [expected],
-            Args(("threshold", threshold ?? 0.5), ("sample_weight", weights)), Rounding: 1e-6,
-            ArgumentShapes: weights is null ? null : new Dictionary<string, long[]> { ["sample_weight"] = shape });
+        KerasConfusionCase(test, pred, shape, labels, [expected], weights, ("threshold", threshold ?? 0.5));
 
     // keras.metrics.Precision / Recall: y_true [0, 1, 1, 1], y_pred [1, 0, 1, 1]; then confusion_metrics_test.py
     // (element weights of the data's shape; thresholds; nothing predicted or nothing positive gives 0).
@@ -138,9 +143,7 @@ internal static class MetricExamples
     private static MetricExample[] AtThresholds(string metric, double[] weights)
     {
         MetricExample Case(string test, double[] pred, long[] shape, double[] labels, double[] expected, double[] thresholds, double[]? w = null) =>
-            new(KerasTest + ": " + metric + " " + test, pred, shape, labels, null, expected,
-                Args(("thresholds", new List<double>(thresholds)), ("sample_weight", w)), Rounding: 1e-6,
-                ArgumentShapes: w is null ? null : new Dictionary<string, long[]> { ["sample_weight"] = shape });
+            KerasConfusionCase(metric + " " + test, pred, shape, labels, expected, w, ("thresholds", new List<double>(thresholds)));
         return
         [
             Case("unweighted with threshold", [1, 0, 0.6, 0], [4], [0, 1, 1, 0], [0.5, 0], [0.5, 0.7]),
@@ -161,9 +164,7 @@ internal static class MetricExamples
     {
         MetricExample Case(string test, double[] pred, long[] shape, double[] labels, double expected, int? k, int? id,
             double? threshold = null, double[]? weights = null) =>
-            new(KerasTest + ": " + metric + " " + test, pred, shape, labels, null, [expected],
-                Args(("top_k", k), ("class_id", id), ("threshold", threshold), ("sample_weight", weights)), Rounding: 1e-6,
-                ArgumentShapes: weights is null ? null : new Dictionary<string, long[]> { ["sample_weight"] = shape });
+            KerasConfusionCase(metric + " " + test, pred, shape, labels, [expected], weights, ("top_k", k), ("class_id", id), ("threshold", threshold));
         double[] classIdPred = [0.2, 0.1, 0.6, 0, 0.2, 0.2, 0.1, 0, 0, 0.2, 0.2, 0.1, 0.6, 0, 0.2];
         double[] classIdTrue = [0, 1, 1, 0, 0, 0, 1, 1, 0, 0, 0, 1, 0, 0, 0];
         double[] bothPred = [0.2, 0.6, 0.3, 0, 0.2, 1, 1, 0.9, 1, 1];
