@@ -4,7 +4,25 @@ namespace CrossBackend.Cli;
 
 /// <summary>One engine's result of a command: values row-major in the file's order, the shape (<c>[]</c> for one value
 /// that the Python libraries give as a scalar) and the dtype.</summary>
-internal sealed record EngineResult(ITensorEngine Engine, double[] Values, long[] Shape, DType DType);
+internal sealed record EngineResult(ITensorEngine Engine, double[] Values, long[] Shape, DType DType)
+{
+    /// <summary>
+    /// An engine's result read back as the files hold data: a result that keeps y_pred's rank
+    /// (<paramref name="predRank"/>) has the class axis, which goes back last when the inputs were moved to the engine's
+    /// layout (<paramref name="movedInputs"/>); one value that Keras, FastEstimator and NumPy give as a scalar
+    /// (<paramref name="scalar"/>) gets shape [] on every engine (torch holds it as (), the channels-last engine, which
+    /// has no rank 0, as (1,)).
+    /// </summary>
+    public static EngineResult Read(ITensorEngine engine, object result, int predRank, bool movedInputs, bool scalar)
+    {
+        int rank = engine.Describe(result).Shape.Length, classAxis = engine.ClassAxis < 0 ? engine.ClassAxis + rank : engine.ClassAxis;
+        if (movedInputs && rank >= 2 && rank == predRank && classAxis != rank - 1)
+            result = engine.MoveAxis(result, classAxis, rank - 1);
+        double[] values = engine.ToDoubleArray(result, out long[] shape);
+        if (values.Length == 1 && scalar) shape = [];
+        return new EngineResult(engine, values, shape, engine.Describe(result).DType);
+    }
+}
 
 /// <summary>
 /// How <c>loss</c> and <c>metric</c> print their results. With one engine: the result alone (text), or one JSON line

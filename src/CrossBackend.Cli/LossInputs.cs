@@ -188,19 +188,9 @@ internal sealed class LossCall(LossDefinition loss, NpyArray pred, NpyArray? yTr
         // Class-index labels have no class axis unless they carry a trailing 1.
         bool trueHasClassAxis = loss.Labels == LossLabels.SameShape || yTrue?.Shape.Length == pred.Shape.Length;
         object result = loss.Compute(Load(pred, true), yTrue is null ? null : Load(yTrue, trueHasClassAxis), args);
-
-        // A result that keeps y_pred's rank (focal_loss with both reductions 'none') has the class axis: back to the
-        // file's order, as the inputs came.
-        int rank = engine.Describe(result).Shape.Length, classAxis = engine.ClassAxis < 0 ? engine.ClassAxis + rank : engine.ClassAxis;
-        if (fileAxes is null && rank >= 2 && rank == pred.Shape.Length && classAxis != rank - 1)
-            result = engine.MoveAxis(result, classAxis, rank - 1);
-        double[] values = engine.ToDoubleArray(result, out long[] shape);
-        DType dtype = engine.Describe(result).DType;
-        // One value that Keras/FastEstimator/NumPy give as a scalar (a Keras reduction, or dice_score/focal_loss/
-        // l2_regularization reducing by their own options) prints as shape [] on every engine: torch holds it as (),
-        // the channels-last engine, which has no rank 0, as (1,).
-        if (values.Length == 1 && loss.ReturnsScalar(args)) shape = [];
-        return new EngineResult(engine, values, shape, dtype);
+        // focal_loss with both reductions 'none' keeps y_pred's rank; a Keras reduction, or dice_score/focal_loss/
+        // l2_regularization reducing by their own options, leaves a scalar.
+        return EngineResult.Read(engine, result, pred.Shape.Length, movedInputs: fileAxes is null, scalar: loss.ReturnsScalar(args));
     }
 
     /// <summary>A tensor-valued option (sample weights, reference embeddings), taken as it is (no axis move); floating
@@ -208,8 +198,6 @@ internal sealed class LossCall(LossDefinition loss, NpyArray pred, NpyArray? yTr
     private object TensorOption(ITensorEngine engine, NpyArray a, bool float64)
     {
         if (!a.DType.IsFloatingPoint()) return a.ToTensor(engine);
-        double[] values = a.ToDoubleArray();
-        Array data = float64 || pred.DType == DType.Float64 ? values : values.Select(v => (float)v).ToArray();
-        return engine.FromArray(data, a.Shape);
+        return engine.FromArray(NpyInput.FloatValues(a, float64 || pred.DType == DType.Float64), a.Shape);
     }
 }

@@ -86,8 +86,7 @@ public static class MetricCommand
         object Tensor(NpyArray a)
         {
             if (!a.DType.IsFloatingPoint()) return a.ToTensor(engine, fromChannelsLast: a.Shape.Length == pred.Shape.Length);
-            double[] values = a.ToDoubleArray();
-            Array data = float64 ? values : values.Select(v => (float)v).ToArray();
+            Array data = NpyInput.FloatValues(a, float64);
             return a.Shape.Length == pred.Shape.Length && a.Shape.Length >= 2 ? engine.FromChannelsLast(data, a.Shape) : engine.FromArray(data, a.Shape);
         }
         object yPred = pred.ToTensor(engine, fromChannelsLast: true);
@@ -102,13 +101,8 @@ public static class MetricCommand
             result = Metrics.Mean(result, given.GetValueOrDefault(SampleWeight) is NpyArray w ? Tensor(w) : null);
             scalar = true;
         }
-        // A per-element result keeps y_pred's rank and its class axis: back to the file's order, as the inputs came.
-        int rank = engine.Describe(result).Shape.Length, classAxis = engine.ClassAxis < 0 ? engine.ClassAxis + rank : engine.ClassAxis;
-        if (rank >= 2 && rank == pred.Shape.Length && classAxis != rank - 1)
-            result = engine.MoveAxis(result, classAxis, rank - 1);
-        double[] values = engine.ToDoubleArray(result, out long[] shape);
-        if (values.Length == 1 && scalar) shape = [];
-        return new EngineResult(engine, values, shape, engine.Describe(result).DType);
+        // A per-element result (accuracy, binary_accuracy) keeps y_pred's rank.
+        return EngineResult.Read(engine, result, pred.Shape.Length, movedInputs: true, scalar);
     }
 
     /// <summary>An option's text as the value Keras would be given: true/false, none, an integer, a number, a comma list

@@ -9,6 +9,14 @@ namespace CrossBackend.Cli;
 /// </summary>
 internal static class NpyInput
 {
+    /// <summary>A floating-point array's values as float64, or as float32 (the engines' one dtype beside a float32
+    /// or float16 y_pred).</summary>
+    public static Array FloatValues(NpyArray a, bool float64)
+    {
+        double[] values = a.ToDoubleArray();
+        return float64 ? values : values.Select(v => (float)v).ToArray();
+    }
+
     /// <summary>Reads <paramref name="path"/> given as <paramref name="option"/>. uint8 and bool arrays come back as
     /// int32 data (the engines create tensors from float, double, int and long arrays); float16 stays float16
     /// (<see cref="NpyArray.ToTensor"/> creates it in float32 and casts once, exactly).</summary>

@@ -3,6 +3,7 @@ using System.Text.Json;
 using CrossBackend.Cli;
 using CrossBackend.IO;
 using CrossBackend.Testing;
+using static CrossBackend.Tests.Reliability.CliRun;
 
 namespace CrossBackend.Tests.MetricTests;
 
@@ -28,14 +29,6 @@ public sealed class MetricCliTests
         if (values is long[] longs) NpyFile.Write(path, longs, shape);
         else NpyFile.Write(path, ((double[])values).Select(v => (float)v).ToArray(), shape);
         return path;
-    }
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = CliApp.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
     }
 
     public static IEnumerable<TestCaseData> Cases() =>

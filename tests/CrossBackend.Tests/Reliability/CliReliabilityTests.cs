@@ -5,6 +5,7 @@ using System.Text.Json;
 using CrossBackend.Cli;
 using CrossBackend.IO;
 using CrossBackend.Testing;
+using static CrossBackend.Tests.Reliability.CliRun;
 
 namespace CrossBackend.Tests.Reliability;
 
@@ -67,14 +68,6 @@ public sealed class CliReliabilityTests
 
     private static byte[] Float64Bytes(IEnumerable<double> values) =>
         values.SelectMany(v => { var b = new byte[8]; BinaryPrimitives.WriteDoubleLittleEndian(b, v); return b; }).ToArray();
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = CliApp.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
 
     private static string Hash(string path) =>
         File.Exists(path) ? Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path))) : "(none)";

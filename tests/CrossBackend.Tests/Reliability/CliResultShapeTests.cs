@@ -3,6 +3,7 @@ using CrossBackend.Cli;
 using CrossBackend.IO;
 using CrossBackend.Testing;
 using CrossBackend.Tests.References;
+using static CrossBackend.Tests.Reliability.CliRun;
 
 namespace CrossBackend.Tests.Reliability;
 
@@ -28,14 +29,6 @@ public sealed class CliResultShapeTests
         string path = Path.Combine(_dir, name);
         NpyFile.Write(path, values.Select(v => (float)v).ToArray(), shape);
         return path;
-    }
-
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = CliApp.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
     }
 
     /// <summary>The loss, its y_pred shape, the extra CLI options, and FastEstimator's result shape.</summary>
