@@ -38,17 +38,17 @@ internal static class RowMath<T> where T : unmanaged, IFloatingPointIeee754<T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> ExpFloat(Vector<float> x)
     {
-        x = Vector.MinNative(Vector.MaxNative(x, new Vector<float>(-87.33654f)), new Vector<float>(88.72283f));
-        Vector<float> fx = Vector.Floor(Vector.FusedMultiplyAdd(x, new Vector<float>(1.44269504088896341f), new Vector<float>(0.5f)));
-        x = Vector.FusedMultiplyAdd(fx, new Vector<float>(-0.693359375f), x);
-        x = Vector.FusedMultiplyAdd(fx, new Vector<float>(2.12194440e-4f), x);
+        x = Vector.MinNative(Vector.MaxNative(x, new Vector<float>(ExpFloatConstants.Lowest)), new Vector<float>(ExpFloatConstants.Highest));
+        Vector<float> fx = Vector.Floor(Vector.FusedMultiplyAdd(x, new Vector<float>(ExpFloatConstants.Log2E), new Vector<float>(0.5f)));
+        x = Vector.FusedMultiplyAdd(fx, new Vector<float>(ExpFloatConstants.MinusLn2High), x);
+        x = Vector.FusedMultiplyAdd(fx, new Vector<float>(ExpFloatConstants.MinusLn2Low), x);
         Vector<float> z = x * x;
-        Vector<float> y = new(1.9875691500E-4f);
-        y = Vector.FusedMultiplyAdd(y, x, new Vector<float>(1.3981999507E-3f));
-        y = Vector.FusedMultiplyAdd(y, x, new Vector<float>(8.3334519073E-3f));
-        y = Vector.FusedMultiplyAdd(y, x, new Vector<float>(4.1665795894E-2f));
-        y = Vector.FusedMultiplyAdd(y, x, new Vector<float>(1.6666665459E-1f));
-        y = Vector.FusedMultiplyAdd(y, x, new Vector<float>(5.0000001201E-1f));
+        Vector<float> y = new(ExpFloatConstants.P0);
+        y = Vector.FusedMultiplyAdd(y, x, new Vector<float>(ExpFloatConstants.P1));
+        y = Vector.FusedMultiplyAdd(y, x, new Vector<float>(ExpFloatConstants.P2));
+        y = Vector.FusedMultiplyAdd(y, x, new Vector<float>(ExpFloatConstants.P3));
+        y = Vector.FusedMultiplyAdd(y, x, new Vector<float>(ExpFloatConstants.P4));
+        y = Vector.FusedMultiplyAdd(y, x, new Vector<float>(ExpFloatConstants.P5));
         y = Vector.FusedMultiplyAdd(y, z, x) + Vector<float>.One;
         Vector<int> n = Vector.ConvertToInt32(fx) + new Vector<int>(127);
         return y * Vector.AsVectorSingle(Vector.ShiftLeft(n, 23));
@@ -104,4 +104,14 @@ internal static class RowMath<T> where T : unmanaged, IFloatingPointIeee754<T>
         d = Vector128.MaxNative(d, Vector128.Shuffle(d, Vector128.Create(1L, 0L)));
         return d.As<double, T>().ToScalar();
     }
+}
+
+/// <summary>The constants of the float32 exp (<see cref="RowMath{T}.ExpFloat"/> and its 512-bit twin in
+/// <see cref="WideLogitsRow"/>): Cephes' expf clamp bounds, ln 2 split for Cody–Waite reduction, and polynomial.</summary>
+internal static class ExpFloatConstants
+{
+    public const float Lowest = -87.33654f, Highest = 88.72283f, Log2E = 1.44269504088896341f;
+    public const float MinusLn2High = -0.693359375f, MinusLn2Low = 2.12194440e-4f;
+    public const float P0 = 1.9875691500E-4f, P1 = 1.3981999507E-3f, P2 = 8.3334519073E-3f, P3 = 4.1665795894E-2f,
+        P4 = 1.6666665459E-1f, P5 = 5.0000001201E-1f;
 }

@@ -9,7 +9,8 @@ namespace CrossBackend;
 /// classes lie on its last axis), the labels already checked and converted to T. A contiguous row of at
 /// least one vector's width runs a hand-written <see cref="Vector{T}"/> loop (no per-row library calls: at 10–100
 /// classes their fixed cost was most of the time): from logits, one sweep from memory for the maximum and one from L1
-/// for Σ exp(x − max) (float32 exp by <see cref="RowMath{T}.ExpFloat"/>); from probabilities, one sweep for Σx.
+/// for Σ exp(x − max) (float32 exp by <see cref="RowMath{T}.ExpFloat"/>; float32 rows from logits on AVX-512 hardware
+/// with 512-bit vectors, <see cref="WideLogitsRow"/>); from probabilities, one sweep for Σx.
 /// Short float32 rows from logits go across rows (<see cref="SparseCategoricalCrossentropyShortRows"/>). Shorter rows,
 /// strided rows (class axis not last) and rows holding NaN or ±∞ run element by element.
 /// </summary>
@@ -84,13 +85,22 @@ internal static unsafe class SparseCategoricalCrossentropyKernel<T> where T : un
         double* sums = stackalloc double[Block];
         double* shifts = stackalloc double[Block];
         int lanes = Vector<double>.Count;
+        bool wide = typeof(T) == typeof(float) && WideLogitsRow.Takes(classes);
+        var wideMask = wide ? WideLogitsRow.TailMask(classes) : default;
         for (int r0 = first; r0 < end; r0 += Block)
         {
             int n = Math.Min(Block, end - r0);
             for (int j = 0; j < n; j++)
             {
                 int r = r0 + j;
-                LogitsParts(x + (nint)r * classes, classes, int.CreateTruncating(labels[r]), tailMask, sums + j, shifts + j);
+                int label = int.CreateTruncating(labels[r]);
+                T* row = x + (nint)r * classes;
+                if (!wide) LogitsParts(row, classes, label, tailMask, sums + j, shifts + j);
+                else if (!WideLogitsRow.Parts((float*)row, classes, label, wideMask, sums + j, shifts + j))
+                {
+                    sums[j] = 1;
+                    shifts[j] = -double.CreateTruncating(ScalarLogits(row, 1, classes, label));
+                }
             }
             int k = 0;
             if (Vector.IsHardwareAccelerated)
