@@ -166,6 +166,13 @@ public sealed unsafe partial class NumericsOps<T>
         return sum;
     }
 
+    /// <summary>How far ahead (in float32 values: 4 KB) the whole-tensor sum asks for the memory it will read (a
+    /// prefetch never faults, so reading past the end is harmless). Measured on (65536, 100) float32, p50: one thread
+    /// 1.05 ms without, 0.70 ms with (1 KB ahead 0.76, 2 KB 0.71, 8 KB 0.73; libtorch's one-thread sum 0.70); the
+    /// library's ReduceSum over every element on two threads 0.60 → 0.45 ms. The hardware prefetcher alone left the
+    /// core waiting. The four-row kernel (rows of 100) showed no difference with it, so it has none.</summary>
+    private const int PrefetchAhead = 1024;
+
     /// <summary>Σ of float32 values in double, widened 16 at a time (see <see cref="SumFourRows512"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static double SumWidened512(float* p, int n)
@@ -174,6 +181,8 @@ public sealed unsafe partial class NumericsOps<T>
         int i = 0;
         for (; i + 32 <= n; i += 32)
         {
+            Sse.Prefetch0(p + i + PrefetchAhead);
+            Sse.Prefetch0(p + i + PrefetchAhead + 16);
             Vector512<float> u = Vector512.Load(p + i), v = Vector512.Load(p + i + 16);
             s0 += Vector512.WidenLower(u); s1 += Vector512.WidenUpper(u);
             s2 += Vector512.WidenLower(v); s3 += Vector512.WidenUpper(v);
