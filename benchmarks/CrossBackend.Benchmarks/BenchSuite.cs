@@ -264,6 +264,17 @@ public static class BenchSuite
         return value.item<float>();
     }
 
+    /// <summary>Forward and backward on the channels-last engine: the loss recorded on a <see cref="GradientTape"/> and
+    /// its gradient with respect to <paramref name="source"/>.</summary>
+    public static float NumericsTrain(Tensor<float> source, Func<object> loss)
+    {
+        using GradientTape tape = GradientTape.Record();
+        tape.Watch(source);
+        object value = loss();
+        var gradient = (Tensor<float>)tape.Gradient(value, source)[0];
+        return gradient.FlattenedLength > 0 ? ((Tensor<float>)value)[0] : 0;
+    }
+
     /// <summary>Native tensors created on this thread while running <paramref name="call"/>.</summary>
     public static long TensorsCreated(Action call)
     {
@@ -460,6 +471,20 @@ public static class BenchSuite
                 yield return new($"sparse logits fwd {s} vs hand-written", "torch", sp[1], sp[2], sp[0]);
                 yield return new($"sparse logits fwd+bwd {s} vs hand-written", "torch", sp[3], sp[4], sp[0]);
                 yield return new($"sparse logits fwd {s} vs torch hand-written", "numerics", nsp[1], nsp[2], nsp[0]);
+
+                // Forward+backward on the channels-last engine (its tape) against torch's best with autograd.
+                BenchStat[] nt = Measure([
+                    floor,
+                    () => NumericsTrain(p, () => Losses.CategoricalCrossentropy(p, ny)),
+                    () => Train(xg, () => BestProbabilitiesTrain(xg, y)),
+                    () => NumericsTrain(nl, () => Losses.CategoricalCrossentropy(nl, ny, fromLogits: true)),
+                    () => Train(lg, () => BestLogitsTrain(lg, y)),
+                    () => NumericsTrain(nl, () => Losses.SparseCategoricalCrossentropy(nl, d.NumIndex, fromLogits: true)),
+                    () => Train(lg, () => CrossEntropyIndex(lg, d.TorchIndex)),
+                ], rounds);
+                yield return new($"cce one-hot probs fwd+bwd {s} vs torch hand-written", "numerics", nt[1], nt[2], nt[0]);
+                yield return new($"cce one-hot logits fwd+bwd {s} vs torch hand-written", "numerics", nt[3], nt[4], nt[0]);
+                yield return new($"sparse logits fwd+bwd {s} vs torch hand-written", "numerics", nt[5], nt[6], nt[0]);
             }
 
             if (!quick)
