@@ -5,13 +5,14 @@ using CrossBackend;
 
 namespace CrossBackend.Backends.Numerics;
 
-/// <summary>The gradient of crossentropy from logits in one pass (<see cref="IFusedSoftmaxCrossentropyGradient{TTensor}"/>):
-/// contiguous rows (class axis last), everything else declined to the tape's composed graph.</summary>
-public sealed unsafe partial class NumericsOps<T> : IFusedSoftmaxCrossentropyGradient<Tensor<T>>
+/// <summary>The gradient of categorical crossentropy in one pass (<see cref="IFusedCrossentropyGradient{TTensor}"/>):
+/// contiguous rows (class axis last); other layouts are declined to the tape's general-op formula.</summary>
+public sealed unsafe partial class NumericsOps<T> : IFusedCrossentropyGradient<Tensor<T>>
 {
     /// <inheritdoc/>
-    public Tensor<T>? SoftmaxCrossentropyGradient(Tensor<T> target, bool sparse, Tensor<T> logits, int axis, Tensor<T> upstream, double scale)
+    public Tensor<T>? CrossentropyGradient(Tensor<T> target, bool sparse, Tensor<T> output, bool fromLogits, int axis, Tensor<T> upstream, double scale)
     {
+        Tensor<T> logits = output;
         if (!Rows(logits, axis, out long[] shape, out RowLayout layout) || layout.Inner != 1) return null;
         long[] targetShape = ShapeOf(target, nameof(target));
         long upstreamCount = Shapes.Count(ShapeOf(upstream, nameof(upstream)));
@@ -24,7 +25,10 @@ public sealed unsafe partial class NumericsOps<T> : IFusedSoftmaxCrossentropyGra
             T factor = T.CreateTruncating(scale);
             bool perRow = upstreamCount != 1;
             layout.ForEachChunk([MethodImpl(MethodImplOptions.AggressiveOptimization)] (first, end) =>
-                SoftmaxCrossentropyGradientRows((T*)yp, sparse, (T*)xp, (T*)up, perRow, factor, (T*)dp, layout.Classes, first, end));
+            {
+                if (fromLogits) SoftmaxCrossentropyGradientRows((T*)yp, sparse, (T*)xp, (T*)up, perRow, factor, (T*)dp, layout.Classes, first, end);
+                else ProbabilitiesCrossentropyGradientRows((T*)yp, sparse, (T*)xp, (T*)up, perRow, factor, (T*)dp, layout.Classes, first, end);
+            });
         }
         return Create(gradient, shape);
     }
@@ -80,5 +84,72 @@ public sealed unsafe partial class NumericsOps<T> : IFusedSoftmaxCrossentropyGra
             }
             for (; c < classes; c++) ds[c] = (ds[c] * ratio - ys[c]) * scaledUpstream;
         }
+    }
+
+    /// <summary>Rows [<paramref name="first"/>, <paramref name="end"/>) from probabilities, in the composed graph's steps
+    /// (S = Σx in double rounded to T, q = x / S, p = clip(q), g = (−u·y) / p where the clip passes it, else 0;
+    /// dx = g / S + Σ −(g·q) / S, the sum in double): the same operations on the same values, so NaN, ±∞ and zero sums
+    /// come out as there (comparisons with NaN are false: the clip keeps NaN and stops its gradient).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static void ProbabilitiesCrossentropyGradientRows(T* y, bool sparse, T* x, T* u, bool perRow, T factor, T* d, int classes, int first, int end)
+    {
+        T epsilon = T.CreateChecked(1e-7), upper = T.One - epsilon;   // the clip's bounds in T, as the forward rounds them
+        int w = Vector.IsHardwareAccelerated ? Vector<T>.Count : int.MaxValue;
+        var lo = new Vector<T>(epsilon);
+        var hi = new Vector<T>(upper);
+        for (int r = first; r < end; r++)
+        {
+            T* xs = x + (long)r * classes, ds = d + (long)r * classes, ys = sparse ? null : y + (long)r * classes;
+            T minusU = -((perRow ? u[r] : u[0]) * factor);
+
+            Vector<double> a0 = Vector<double>.Zero, a1 = Vector<double>.Zero;
+            int c = 0;
+            for (; c + w <= classes; c += w) DoubleLanes<T>.AddWidened(ref a0, ref a1, Vector.Load(xs + c));
+            double total = Vector.Sum(a0 + a1);
+            for (; c < classes; c++) total += double.CreateTruncating(xs[c]);
+            T sum = T.CreateTruncating(total);
+
+            var s = new Vector<T>(sum);
+            var m = new Vector<T>(minusU);
+            a0 = a1 = Vector<double>.Zero;
+            c = 0;
+            for (; c + w <= classes; c += w)
+            {
+                Vector<T> q = Vector.Load(xs + c) / s;
+                Vector<T> p = Vector.ConditionalSelect(Vector.LessThan(q, lo), lo, Vector.ConditionalSelect(Vector.GreaterThan(q, hi), hi, q));
+                Vector<T> inside = Vector.GreaterThanOrEqual(q, lo) & Vector.LessThanOrEqual(q, hi);
+                Vector<T> labels = sparse ? Vector<T>.Zero : Vector.Load(ys + c);
+                Vector<T> g = Vector.ConditionalSelect(inside, m * labels / p, Vector<T>.Zero);
+                g.Store(ds + c);
+                DoubleLanes<T>.AddWidened(ref a0, ref a1, -(g * q / s));
+            }
+            double terms = Vector.Sum(a0 + a1);
+            for (; c < classes; c++) terms += Term(xs[c], sparse ? T.Zero : ys[c], sum, minusU, epsilon, upper, ds + c);
+            if (sparse)
+            {
+                // The label's own term (the sweep above took every label as 0, whose term is −(0·q)/S).
+                int k = int.CreateTruncating(y[r]);
+                T q = xs[k] / sum;
+                terms -= double.CreateTruncating(-(T.Zero * q / sum));
+                terms += Term(xs[k], T.One, sum, minusU, epsilon, upper, ds + k);
+            }
+            T shared = T.CreateTruncating(terms);
+            var sh = new Vector<T>(shared);
+            c = 0;
+            for (; c + w <= classes; c += w) (Vector.Load(ds + c) / s + sh).Store(ds + c);
+            for (; c < classes; c++) ds[c] = ds[c] / sum + shared;
+        }
+    }
+
+    /// <summary>One class of <see cref="ProbabilitiesCrossentropyGradientRows"/>: writes g to <paramref name="g"/> and
+    /// returns −(g·q) / S.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Term(T x, T label, T sum, T minusU, T epsilon, T upper, T* g)
+    {
+        T q = x / sum;
+        T p = q < epsilon ? epsilon : q > upper ? upper : q;   // NaN stays NaN
+        T value = q >= epsilon && q <= upper ? minusU * label / p : T.Zero;
+        *g = value;
+        return double.CreateTruncating(-(value * q / sum));
     }
 }

@@ -1,11 +1,10 @@
 namespace CrossBackend;
 
 /// <summary>
-/// Crossentropy from logits through the engine's fused kernels on the tape: the forward is the engine's
-/// <see cref="IFusedCrossentropy{TTensor}"/> kernel and the backward its <see cref="IFusedSoftmaxCrossentropyGradient{TTensor}"/>
-/// pass, one gradient array instead of the composed log-softmax graph's temporaries. Everything else (probabilities,
-/// class weights, labels that need a gradient, an engine without both kernels) is declined, and the loss is
-/// differentiated through its composed general ops.
+/// Categorical crossentropy through the engine's fused kernels on the tape: the forward is the engine's
+/// <see cref="IFusedCrossentropy{TTensor}"/> kernel and the backward its <see cref="IFusedCrossentropyGradient{TTensor}"/>
+/// pass, one gradient array instead of the composed graph's temporaries. Class weights, labels that need a gradient
+/// and an engine without both kernels are declined, and the loss is differentiated through its composed general ops.
 /// </summary>
 internal sealed partial class TapeOps<T> : IFusedCrossentropy<TapeTensor<T>>
 {
@@ -29,29 +28,42 @@ internal sealed partial class TapeOps<T> : IFusedCrossentropy<TapeTensor<T>>
     {
         if (HidesFusedKernels || inner is not IFusedCrossentropy<T> fused) return null;
         if (!output.Tracked) return Forward(fused, target.Value, output.Value, fromLogits, axis, classWeights, sparse, mean) is { } plain ? Untracked(plain) : null;
-        if (!fromLogits || classWeights is not null || target.Tracked || inner is not IFusedSoftmaxCrossentropyGradient<T> gradient) return null;
+        if (classWeights is not null || target.Tracked || inner is not IFusedCrossentropyGradient<T> gradient) return null;
         if (Forward(fused, target.Value, output.Value, fromLogits, axis, null, sparse, mean) is not { } loss) return null;
         TensorInfo logits = inner.Describe(output.Value);
         int a = axis < 0 ? axis + logits.Rank : axis;
         double scale = mean ? 1.0 / (Shapes.Count(logits.Shape) / Math.Max(1, logits.Shape[a])) : 1.0;
         return Record(loss, g => Accumulate(output,
-            gradient.SoftmaxCrossentropyGradient(target.Value, sparse, output.Value, a, g, scale)
-            ?? ComposedGradient(target.Value, sparse, output.Value, a, logits, g, scale)), output);
+            gradient.CrossentropyGradient(target.Value, sparse, output.Value, fromLogits, a, g, scale)
+            ?? ComposedGradient(target.Value, sparse, output.Value, fromLogits, a, logits, g, scale)), output);
     }
 
-    /// <summary>The same gradient in general ops, (softmax·Σy − y)·u, for a layout the engine's pass declines.</summary>
-    private T ComposedGradient(T target, bool sparse, T logits, int axis, TensorInfo info, T upstream, double scale)
+    /// <summary>The same gradient in general ops, for a layout the engine's pass declines: from logits
+    /// (softmax·Σy − y)·u; from probabilities the composed graph's own steps (q = x / Σx, the clip's mask, the division's
+    /// two terms).</summary>
+    private T ComposedGradient(T target, bool sparse, T output, bool fromLogits, int axis, TensorInfo info, T upstream, double scale)
     {
-        T softmax = inner.Softmax(logits, axis);
-        T d = sparse
-            ? Sub(softmax, inner.OneHot(target, (int)info.Shape[axis], axis, info.DType))
-            : Sub(Mul(softmax, inner.Reduce(ReduceOp.Sum, target, [axis], keepDims: true)), target);
+        T labels = sparse ? inner.OneHot(target, (int)info.Shape[axis], axis, info.DType) : target;
         long[] perRow = (long[])info.Shape.Clone();
         perRow[axis] = 1;
-        T u = Shapes.Count(inner.Describe(upstream).Shape) == 1
-            ? inner.Reshape(upstream, [.. Enumerable.Repeat(1L, info.Rank)])
-            : inner.Reshape(upstream, perRow);
-        return Mul(d, scale == 1 ? u : Mul(u, inner.Full([.. Enumerable.Repeat(1L, info.Rank)], scale, info.DType)));
+        long[] ones = [.. Enumerable.Repeat(1L, info.Rank)];
+        T u = inner.Reshape(upstream, Shapes.Count(inner.Describe(upstream).Shape) == 1 ? ones : perRow);
+        if (scale != 1) u = Mul(u, inner.Full(ones, scale, info.DType));
+        if (fromLogits)
+        {
+            T softmax = inner.Softmax(output, axis);
+            return Mul(Sub(Mul(softmax, inner.Reduce(ReduceOp.Sum, labels, [axis], keepDims: true)), labels), u);
+        }
+        T sum = inner.Reduce(ReduceOp.Sum, output, [axis], keepDims: true);
+        T q = inner.Binary(BinaryOp.Divide, output, sum);
+        T p = inner.Clip(q, 1e-7, 1 - 1e-7);
+        T zero = inner.Full(ones, 0, info.DType);
+        // The clip passes the gradient where ε ≤ q ≤ 1 − ε, its bounds rounded to the dtype (TapeOps.Clip's rule).
+        T value = inner.Binary(BinaryOp.Divide, Mul(inner.Unary(UnaryOp.Negate, u), labels), p);
+        T belowMax = inner.Where(inner.Compare(CompareOp.LessEqual, q, inner.Clip(q, 1 - 1e-7, 1 - 1e-7)), value, zero);
+        T g = inner.Where(inner.Compare(CompareOp.GreaterEqual, q, inner.Clip(q, 1e-7, 1e-7)), belowMax, zero);
+        T shared = inner.Reduce(ReduceOp.Sum, inner.Unary(UnaryOp.Negate, inner.Binary(BinaryOp.Divide, Mul(g, q), sum)), [axis], keepDims: true);
+        return inner.Binary(BinaryOp.Add, inner.Binary(BinaryOp.Divide, g, sum), shared);
     }
 
     private static T? Forward(IFusedCrossentropy<T> fused, T target, T output, bool fromLogits, int axis, double[]? classWeights, bool sparse, bool mean) =>
