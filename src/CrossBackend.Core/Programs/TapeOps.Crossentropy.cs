@@ -30,12 +30,12 @@ internal sealed partial class TapeOps<T> : IFusedCrossentropy<TapeTensor<T>>
         if (!output.Tracked) return Forward(fused, target.Value, output.Value, fromLogits, axis, classWeights, sparse, mean) is { } plain ? Untracked(plain) : null;
         if (classWeights is not null || target.Tracked || inner is not IFusedCrossentropyGradient<T> gradient) return null;
         if (Forward(fused, target.Value, output.Value, fromLogits, axis, null, sparse, mean) is not { } loss) return null;
-        TensorInfo logits = inner.Describe(output.Value);
-        int a = axis < 0 ? axis + logits.Rank : axis;
-        double scale = mean ? 1.0 / (Shapes.Count(logits.Shape) / Math.Max(1, logits.Shape[a])) : 1.0;
+        TensorInfo info = inner.Describe(output.Value);
+        int a = axis < 0 ? axis + info.Rank : axis;
+        double scale = mean ? 1.0 / (Shapes.Count(info.Shape) / Math.Max(1, info.Shape[a])) : 1.0;   // the mean's 1 / rows
         return Record(loss, g => Accumulate(output,
             gradient.CrossentropyGradient(target.Value, sparse, output.Value, fromLogits, a, g, scale)
-            ?? ComposedGradient(target.Value, sparse, output.Value, fromLogits, a, logits, g, scale)), output);
+            ?? ComposedGradient(target.Value, sparse, output.Value, fromLogits, a, info, g, scale)), output);
     }
 
     /// <summary>The same gradient in general ops, for a layout the engine's pass declines: from logits
