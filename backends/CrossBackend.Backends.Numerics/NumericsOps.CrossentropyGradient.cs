@@ -12,14 +12,13 @@ public sealed unsafe partial class NumericsOps<T> : IFusedCrossentropyGradient<T
     /// <inheritdoc/>
     public Tensor<T>? CrossentropyGradient(Tensor<T> target, bool sparse, Tensor<T> output, bool fromLogits, int axis, Tensor<T> upstream, double scale)
     {
-        Tensor<T> logits = output;
-        if (!Rows(logits, axis, out long[] shape, out RowLayout layout) || layout.Inner != 1) return null;
+        if (!Rows(output, axis, out long[] shape, out RowLayout layout) || layout.Inner != 1) return null;
         long[] targetShape = ShapeOf(target, nameof(target));
         long upstreamCount = Shapes.Count(ShapeOf(upstream, nameof(upstream)));
         if (sparse ? Shapes.Count(targetShape) != layout.Rows : !targetShape.AsSpan().SequenceEqual(shape)) return null;
         if (upstreamCount != layout.Rows && upstreamCount != 1) return null;
         var gradient = GC.AllocateUninitializedArray<T>(checked(layout.Rows * layout.Classes));
-        fixed (T* y = TensorData.Read(target), x = TensorData.Read(logits), u = TensorData.Read(upstream), d = gradient)
+        fixed (T* y = TensorData.Read(target), x = TensorData.Read(output), u = TensorData.Read(upstream), d = gradient)
         {
             nint yp = (nint)y, xp = (nint)x, up = (nint)u, dp = (nint)d;
             T factor = T.CreateTruncating(scale);
@@ -127,10 +126,9 @@ public sealed unsafe partial class NumericsOps<T> : IFusedCrossentropyGradient<T
             for (; c < classes; c++) terms += Term(xs[c], sparse ? T.Zero : ys[c], sum, minusU, epsilon, upper, ds + c);
             if (sparse)
             {
-                // The label's own term (the sweep above took every label as 0, whose term is −(0·q)/S).
+                // The label's own term. The sweep above took every label as 0, so it wrote g = 0 there and added
+                // −(0·q)/S, which is ±0 (no change) or NaN (q or S not finite: then the label's term is NaN too).
                 int k = int.CreateTruncating(y[r]);
-                T q = xs[k] / sum;
-                terms -= double.CreateTruncating(-(T.Zero * q / sum));
                 terms += Term(xs[k], T.One, sum, minusU, epsilon, upper, ds + k);
             }
             T shared = T.CreateTruncating(terms);

@@ -271,8 +271,8 @@ public static class BenchSuite
         using GradientTape tape = GradientTape.Record();
         tape.Watch(source);
         object value = loss();
-        var gradient = (Tensor<float>)tape.Gradient(value, source)[0];
-        return gradient.FlattenedLength > 0 ? ((Tensor<float>)value)[0] : 0;
+        _ = tape.Gradient(value, source);
+        return ((Tensor<float>)value)[0];
     }
 
     /// <summary>Native tensors created on this thread while running <paramref name="call"/>.</summary>

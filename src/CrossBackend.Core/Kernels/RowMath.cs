@@ -76,18 +76,21 @@ internal static class RowMath<T> where T : unmanaged, IFloatingPointIeee754<T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static T HorizontalMaxNative(Vector<T> v)
     {
-        if (Vector<byte>.Count == 64)
-        {
-            Vector512<T> w = v.AsVector512();
-            Vector256<T> h = Vector256.MaxNative(w.GetLower(), w.GetUpper());
-            return Max128(Vector128.MaxNative(h.GetLower(), h.GetUpper()));
-        }
+        if (Vector<byte>.Count == 64) return HorizontalMaxNative(v.AsVector512());
         if (Vector<byte>.Count == 32)
         {
             Vector256<T> w = v.AsVector256();
             return Max128(Vector128.MaxNative(w.GetLower(), w.GetUpper()));
         }
         return Max128(v.AsVector128());
+    }
+
+    /// <summary>The largest lane of a 512-bit vector, as <see cref="HorizontalMaxNative(Vector{T})"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static T HorizontalMaxNative(Vector512<T> w)
+    {
+        Vector256<T> h = Vector256.MaxNative(w.GetLower(), w.GetUpper());
+        return Max128(Vector128.MaxNative(h.GetLower(), h.GetUpper()));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

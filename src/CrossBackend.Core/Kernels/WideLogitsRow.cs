@@ -47,12 +47,7 @@ internal static unsafe class WideLogitsRow
             check = Vector512.FusedMultiplyAdd(a, Vector512<float>.Zero, check);
         }
         if (check != Vector512<float>.Zero) return false;
-        Vector512<float> mm = Vector512.MaxNative(m0, m1);
-        Vector256<float> h = Vector256.MaxNative(mm.GetLower(), mm.GetUpper());
-        Vector128<float> q = Vector128.MaxNative(h.GetLower(), h.GetUpper());
-        q = Vector128.MaxNative(q, Vector128.Shuffle(q, Vector128.Create(2, 3, 0, 1)));
-        q = Vector128.MaxNative(q, Vector128.Shuffle(q, Vector128.Create(1, 0, 3, 2)));
-        float max = q.ToScalar();
+        float max = RowMath<float>.HorizontalMaxNative(Vector512.MaxNative(m0, m1));
 
         var mv = Vector512.Create(max);
         Vector512<float> e = Vector512<float>.Zero;

@@ -46,24 +46,20 @@ internal sealed partial class TapeOps<T> : IFusedCrossentropy<TapeTensor<T>>
         T labels = sparse ? inner.OneHot(target, (int)info.Shape[axis], axis, info.DType) : target;
         long[] perRow = (long[])info.Shape.Clone();
         perRow[axis] = 1;
-        long[] ones = [.. Enumerable.Repeat(1L, info.Rank)];
-        T u = inner.Reshape(upstream, Shapes.Count(inner.Describe(upstream).Shape) == 1 ? ones : perRow);
-        if (scale != 1) u = Mul(u, inner.Full(ones, scale, info.DType));
+        T u = inner.Reshape(upstream, Shapes.Count(inner.Describe(upstream).Shape) == 1 ? [] : perRow);
+        if (scale != 1) u = Mul(u, Scalar(scale, output));
         if (fromLogits)
-        {
-            T softmax = inner.Softmax(output, axis);
-            return Mul(Sub(Mul(softmax, inner.Reduce(ReduceOp.Sum, labels, [axis], keepDims: true)), labels), u);
-        }
+            return Mul(Sub(Mul(inner.Softmax(output, axis), inner.Reduce(ReduceOp.Sum, labels, [axis], keepDims: true)), labels), u);
         T sum = inner.Reduce(ReduceOp.Sum, output, [axis], keepDims: true);
-        T q = inner.Binary(BinaryOp.Divide, output, sum);
+        T q = Div(output, sum);
         T p = inner.Clip(q, 1e-7, 1 - 1e-7);
-        T zero = inner.Full(ones, 0, info.DType);
+        T zero = Scalar(0, output);
         // The clip passes the gradient where ε ≤ q ≤ 1 − ε, its bounds rounded to the dtype (TapeOps.Clip's rule).
-        T value = inner.Binary(BinaryOp.Divide, Mul(inner.Unary(UnaryOp.Negate, u), labels), p);
+        T value = Div(Mul(inner.Unary(UnaryOp.Negate, u), labels), p);
         T belowMax = inner.Where(inner.Compare(CompareOp.LessEqual, q, inner.Clip(q, 1 - 1e-7, 1 - 1e-7)), value, zero);
         T g = inner.Where(inner.Compare(CompareOp.GreaterEqual, q, inner.Clip(q, 1e-7, 1e-7)), belowMax, zero);
-        T shared = inner.Reduce(ReduceOp.Sum, inner.Unary(UnaryOp.Negate, inner.Binary(BinaryOp.Divide, Mul(g, q), sum)), [axis], keepDims: true);
-        return inner.Binary(BinaryOp.Add, inner.Binary(BinaryOp.Divide, g, sum), shared);
+        T shared = inner.Reduce(ReduceOp.Sum, inner.Unary(UnaryOp.Negate, Div(Mul(g, q), sum)), [axis], keepDims: true);
+        return Add(Div(g, sum), shared);
     }
 
     private static T? Forward(IFusedCrossentropy<T> fused, T target, T output, bool fromLogits, int axis, double[]? classWeights, bool sparse, bool mean) =>
