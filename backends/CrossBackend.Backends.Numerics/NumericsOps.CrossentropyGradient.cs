@@ -33,56 +33,121 @@ public sealed unsafe partial class NumericsOps<T> : IFusedCrossentropyGradient<T
     }
 
     /// <summary>Rows [<paramref name="first"/>, <paramref name="end"/>): e = exp(x − max) into the gradient, then
-    /// (e·Σy / Σe − y)·u over it. A row whose maximum or Σe is not finite (NaN or +∞ among its logits) is NaN, as the
-    /// composed log-softmax makes it.</summary>
+    /// (e·Σy / Σe − y)·u over it. A row of finite logits takes <see cref="FiniteLogitsRow"/>; any other row
+    /// <see cref="ExactLogitsRow"/>, which makes it NaN where the composed log-softmax does (NaN or +∞ among its logits).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static void SoftmaxCrossentropyGradientRows(T* y, bool sparse, T* x, T* u, bool perRow, T factor, T* d, int classes, int first, int end)
     {
-        int w = Vector<T>.Count;
+        bool vectorRows = Vector.IsHardwareAccelerated && classes >= Vector<T>.Count;
+        int whole = classes - classes % Vector<T>.Count;
+        Vector<T> fresh = RowMath<T>.TailMask(classes);
         for (int r = first; r < end; r++)
         {
             T* xs = x + (long)r * classes, ds = d + (long)r * classes, ys = sparse ? null : y + (long)r * classes;
             T scaledUpstream = (perRow ? u[r] : u[0]) * factor;
-            T max = TensorPrimitives.Max(new ReadOnlySpan<T>(xs, classes));
-            T sum = T.Zero, labels = T.One;
-            int c = 0;
-            if (Vector.IsHardwareAccelerated && classes >= w)
-            {
-                var m = new Vector<T>(max);
-                Vector<T> e = Vector<T>.Zero;
-                for (; c + w <= classes; c += w)
-                {
-                    Vector<T> v = RowMath<T>.Exp(Vector.Load(xs + c) - m);
-                    v.Store(ds + c);
-                    e += v;
-                }
-                sum = Vector.Sum(e);
-            }
-            for (; c < classes; c++) sum += ds[c] = T.Exp(xs[c] - max);
-            if (!sparse) labels = TensorPrimitives.Sum(new ReadOnlySpan<T>(ys, classes));
-            if (!T.IsFinite(max) || !T.IsFinite(sum))
-            {
-                new Span<T>(ds, classes).Fill(T.NaN);
-                continue;
-            }
-            T ratio = labels / sum;
-            if (sparse)
-            {
-                var row = new Span<T>(ds, classes);
-                TensorPrimitives.Multiply(row, ratio * scaledUpstream, row);
-                ds[int.CreateTruncating(y[r])] -= scaledUpstream;
-                continue;
-            }
-            c = 0;
-            if (Vector.IsHardwareAccelerated && classes >= w)
-            {
-                var k = new Vector<T>(ratio);
-                var g = new Vector<T>(scaledUpstream);
-                for (; c + w <= classes; c += w)
-                    ((Vector.Load(ds + c) * k - Vector.Load(ys + c)) * g).Store(ds + c);
-            }
-            for (; c < classes; c++) ds[c] = (ds[c] * ratio - ys[c]) * scaledUpstream;
+            int label = sparse ? int.CreateTruncating(y[r]) : -1;
+            if (!vectorRows || !FiniteLogitsRow(xs, ys, label, scaledUpstream, ds, classes, whole, fresh))
+                ExactLogitsRow(xs, ys, label, scaledUpstream, ds, classes);
         }
+    }
+
+    /// <summary>One row of at least one vector, in registers-wide steps with no per-row library calls (whose fixed cost
+    /// dominated rows of 10–100 classes): a remainder of the vector width is covered by one more vector loaded at
+    /// <c>classes − W</c>, whose lanes the whole vectors already covered (<paramref name="fresh"/> off) are left out of
+    /// the sums and keep the value written first (the same computation on the same input). Returns false, having
+    /// written nothing, if a logit is NaN or ±∞.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool FiniteLogitsRow(T* xs, T* ys, int label, T scaledUpstream, T* ds, int classes, int whole, Vector<T> fresh)
+    {
+        int w = Vector<T>.Count, last = classes - w;
+        bool overlap = whole != classes;
+        Vector<T> m = Vector.Load(xs + last);
+        Vector<T> check = RowMath<T>.NonFinite(m, Vector<T>.Zero);
+        for (int c = 0; c < whole; c += w)
+        {
+            Vector<T> v = Vector.Load(xs + c);
+            m = Vector.MaxNative(m, v);
+            check = RowMath<T>.NonFinite(v, check);
+        }
+        if (!Vector.EqualsAll(check, Vector<T>.Zero)) return false;
+
+        var max = new Vector<T>(RowMath<T>.HorizontalMaxNative(m));
+        Vector<T> sum = Vector<T>.Zero, labels = Vector<T>.Zero;
+        for (int c = 0; c < whole; c += w)
+        {
+            Vector<T> e = RowMath<T>.Exp(Vector.Load(xs + c) - max);
+            e.Store(ds + c);
+            sum += e;
+            if (ys != null) labels += Vector.Load(ys + c);
+        }
+        if (overlap)
+        {
+            Vector<T> e = RowMath<T>.Exp(Vector.Load(xs + last) - max);
+            e.Store(ds + last);
+            sum += e & fresh;
+            if (ys != null) labels += Vector.Load(ys + last) & fresh;
+        }
+        T ratio = (ys != null ? Vector.Sum(labels) : T.One) / Vector.Sum(sum);
+
+        if (ys == null)
+        {
+            var k = new Vector<T>(ratio * scaledUpstream);
+            for (int c = 0; c < whole; c += w) (Vector.Load(ds + c) * k).Store(ds + c);
+            if (overlap)
+            {
+                Vector<T> e = Vector.Load(ds + last);
+                Vector.ConditionalSelect(fresh, e * k, e).Store(ds + last);
+            }
+            ds[label] -= scaledUpstream;
+            return true;
+        }
+        var q = new Vector<T>(ratio);
+        var g = new Vector<T>(scaledUpstream);
+        for (int c = 0; c < whole; c += w) ((Vector.Load(ds + c) * q - Vector.Load(ys + c)) * g).Store(ds + c);
+        if (overlap)
+        {
+            Vector<T> e = Vector.Load(ds + last);
+            Vector.ConditionalSelect(fresh, (e * q - Vector.Load(ys + last)) * g, e).Store(ds + last);
+        }
+        return true;
+    }
+
+    /// <summary>One row of any length and any logits (<paramref name="ys"/> null: the class index
+    /// <paramref name="label"/>): NaN throughout where the maximum or Σe is not finite.</summary>
+    private static void ExactLogitsRow(T* xs, T* ys, int label, T scaledUpstream, T* ds, int classes)
+    {
+        int w = Vector<T>.Count;
+        T max = TensorPrimitives.Max(new ReadOnlySpan<T>(xs, classes));
+        T sum = T.Zero, labels = T.One;
+        int c = 0;
+        if (Vector.IsHardwareAccelerated && classes >= w)
+        {
+            var m = new Vector<T>(max);
+            Vector<T> e = Vector<T>.Zero;
+            for (; c + w <= classes; c += w)
+            {
+                Vector<T> v = RowMath<T>.Exp(Vector.Load(xs + c) - m);
+                v.Store(ds + c);
+                e += v;
+            }
+            sum = Vector.Sum(e);
+        }
+        for (; c < classes; c++) sum += ds[c] = T.Exp(xs[c] - max);
+        if (ys != null) labels = TensorPrimitives.Sum(new ReadOnlySpan<T>(ys, classes));
+        var row = new Span<T>(ds, classes);
+        if (!T.IsFinite(max) || !T.IsFinite(sum))
+        {
+            row.Fill(T.NaN);
+            return;
+        }
+        T ratio = labels / sum;
+        if (ys == null)
+        {
+            TensorPrimitives.Multiply(row, ratio * scaledUpstream, row);
+            ds[label] -= scaledUpstream;
+            return;
+        }
+        for (c = 0; c < classes; c++) ds[c] = (ds[c] * ratio - ys[c]) * scaledUpstream;
     }
 
     /// <summary>Rows [<paramref name="first"/>, <paramref name="end"/>) from probabilities, in the composed graph's steps
