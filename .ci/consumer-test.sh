@@ -3,6 +3,8 @@
 #  1. pack every shipped project (src/ and backends/, the rule in Directory.Build.props) into a temporary feed;
 #  2. a fresh console app outside the repository (feed + the machine's normal NuGet sources) whose program calls
 #     torch.tensor first, then the loss on both engines: both print FastEstimator's 0.22839302; restore warns nothing;
+#  2b. the same app with <CrossBackendLargeTensorGC>true</CrossBackendLargeTensorGC>: the runtime takes the package's GC
+#     settings for large tensors (64 MB regions, 32 MB large-object threshold, blocking collection); without it, none;
 #  3. dotnet publish, make the publish folder read-only, run it as a non-root user: the same two numbers;
 #  3b. the same app published as one file (framework-dependent single-file): the same two numbers;
 #  4. the run-time fallback on a read-only copy holding TorchSharp's unpatched shim: a numerics-only run works (the
@@ -82,6 +84,24 @@ dotnet build -c Release >"$log" 2>&1 || fail "dotnet build"
 out=$(dotnet run -c Release --no-build 2>&1) || fail "dotnet run: $out"
 expect_numbers "dotnet run" "$out"
 step "consumer app (torch.tensor first, both engines) printed $expected twice; restore gave no warning"
+
+# 2b. The package's opt-in GC settings, in a copy of the app that sets the property (the first app must keep the
+# defaults: it is published below).
+out=$(dotnet run -c Release --no-build -- gc 2>&1) || fail "dotnet run gc: $out"
+grep -qx "GCRegionSize=67108864" <<<"$out" && fail "the GC settings are on without CrossBackendLargeTensorGC: $out"
+mkdir -p "$work/app-gc"
+cp "$app/nuget.config" "$app/Program.cs" "$work/app-gc/"
+sed 's|<OutputType>Exe</OutputType>|<OutputType>Exe</OutputType><CrossBackendLargeTensorGC>true</CrossBackendLargeTensorGC>|' \
+  "$app/ConsumerApp.csproj" >"$work/app-gc/ConsumerApp.csproj"
+cd "$work/app-gc"
+dotnet build -c Release >"$log" 2>&1 || fail "dotnet build with CrossBackendLargeTensorGC"
+out=$(dotnet run -c Release --no-build -- gc 2>&1) || fail "dotnet run gc with CrossBackendLargeTensorGC: $out"
+expect_numbers "CrossBackendLargeTensorGC app" "$out"
+for setting in GCRegionSize=67108864 LOHThreshold=33554432 ConcurrentGC=False; do
+  grep -qx "$setting" <<<"$out" || fail "CrossBackendLargeTensorGC: the runtime did not take $setting: $out"
+done
+cd "$app"
+step "CrossBackendLargeTensorGC=true: the runtime took 64 MB regions, a 32 MB large-object threshold, blocking GC; none without it"
 
 # 3. Publish; read-only; non-root.
 dotnet publish -c Release -o "$work/publish" >"$log" 2>&1 || fail "dotnet publish"

@@ -2,7 +2,8 @@
 // packed packages. Modes:
 //   (none)    plain torch.* first, before any CrossBackend call, then the loss on both engines;
 //   numerics  only the numerics engine (the torch engine's native fix must not run, even though it is discovered);
-//   ensure    TorchEngine.EnsureNativeLoadable() first, then torch (its exception must say how to fix a broken install).
+//   ensure    TorchEngine.EnsureNativeLoadable() first, then torch (its exception must say how to fix a broken install);
+//   gc        also the GC settings the runtime took (CrossBackendLargeTensorGC: the package's opt-in settings).
 using System.Numerics.Tensors;
 using CrossBackend;
 using CrossBackend.Backends.Torch;
@@ -13,6 +14,9 @@ float[] labels = [0, 1, 0, 1, 0, 0, 0, 0, 1];
 string mode = args.Length > 0 ? args[0] : "torch-first";
 
 if (mode == "ensure") TorchEngine.EnsureNativeLoadable();
+if (mode == "gc")
+    foreach (var (name, value) in GC.GetConfigurationVariables())
+        if (name is "GCRegionSize" or "LOHThreshold" or "ConcurrentGC") Console.WriteLine($"{name}={value}");
 if (mode != "numerics") Torch();
 Numerics();
 return 0;
