@@ -112,7 +112,7 @@ internal static class DoubleExp
             y = Vector512.FusedMultiplyAdd(y, x, Vector512.Create(1.6666665459E-1f));
             y = Vector512.FusedMultiplyAdd(y, x, Vector512.Create(5.0000001201E-1f));
             y = Vector512.FusedMultiplyAdd(y, z, x) + Vector512<float>.One;
-            Vector512<float> e = y * ((Vector512.ConvertToInt32(fx) + Vector512.Create(127)) << 23).AsSingle();
+            Vector512<float> e = y * ((Vector512.ConvertToInt32Native(fx) + Vector512.Create(127)) << 23).AsSingle();   // fx is clamped: no saturation fix-up needed
             Vector512<float> outside = Vector512.LessThan(v, Vector512.Create(-87.33654f)) | Vector512.GreaterThan(v, Vector512.Create(FastAbove)) | ~Vector512.Equals(v, v);
             return outside == Vector512<float>.Zero ? e : Library512(v, e, outside);
         }

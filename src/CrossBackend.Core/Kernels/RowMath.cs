@@ -50,7 +50,7 @@ internal static class RowMath<T> where T : unmanaged, IFloatingPointIeee754<T>
         y = Vector.FusedMultiplyAdd(y, x, new Vector<float>(ExpFloatConstants.P4));
         y = Vector.FusedMultiplyAdd(y, x, new Vector<float>(ExpFloatConstants.P5));
         y = Vector.FusedMultiplyAdd(y, z, x) + Vector<float>.One;
-        Vector<int> n = Vector.ConvertToInt32(fx) + new Vector<int>(127);
+        Vector<int> n = Vector.ConvertToInt32Native(fx) + new Vector<int>(127);   // fx is clamped: the plain conversion's saturation fix-up (3 instructions) is never needed
         return y * Vector.AsVectorSingle(Vector.ShiftLeft(n, 23));
     }
 

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace CrossBackend;
 
@@ -8,7 +9,8 @@ namespace CrossBackend;
 /// pixels), vectorised ACROSS rows as <see cref="CategoricalCrossentropyAcrossRows{T}"/> does for one-hot labels: a
 /// block of 8 rows is transposed into a stack buffer (one lane per row, one vector per class), then the row maximum,
 /// Σ exp(x − m) and the logit at each row's label are taken with vertical vector ops. Along the row a 21-class row
-/// fills 3 partly masked vectors and needs horizontal reductions per row.
+/// fills 3 partly masked vectors and needs horizontal reductions per row. Where the CPU has 512-bit vectors, blocks of
+/// 16 rows (two transposed 8-row halves, one 512-bit vector per class): each lane's operations are the same.
 /// </summary>
 /// <remarks>The formula and its rounding steps are <see cref="SparseCategoricalCrossentropyKernel{T}"/>'s:
 /// log Σ exp(x − m) − (x_label − m), the sum and x_label − m in T, the log and the difference in double. A row holding
@@ -21,6 +23,11 @@ internal static unsafe class SparseCategoricalCrossentropyShortRows
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     public static void Logits(float* labels, float* x, float* loss, int classes, int rows, int first, int end)
     {
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Logits512(labels, x, loss, classes, rows, first, end);
+            return;
+        }
         const int Lanes = 8;
         float* xt = stackalloc float[(CategoricalCrossentropyAcrossRows<float>.MaxClasses + 8) * Lanes];
         float* blockLabels = stackalloc float[Lanes];
@@ -59,6 +66,54 @@ internal static unsafe class SparseCategoricalCrossentropyShortRows
             Vector.Store(Vector.Log(eHigh) - sHigh, sums + Vector<double>.Count);
             for (int j = 0; j < n; j++)
                 loss[r0 + j] = float.IsNaN(check[j])
+                    ? SparseCategoricalCrossentropyKernel<float>.ScalarLogits(x + offset + j * classes, 1, classes, (int)labels[r0 + j])
+                    : (float)sums[j];
+        }
+    }
+
+    /// <summary><see cref="Logits"/> in blocks of 16 rows with 512-bit vectors (the exp, the costliest step, on twice
+    /// the lanes per instruction), transposed into 16 lanes per class.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static void Logits512(float* labels, float* x, float* loss, int classes, int rows, int first, int end)
+    {
+        const int Lanes = 16;
+        float* xt = stackalloc float[(CategoricalCrossentropyAcrossRows<float>.MaxClasses + 8) * Lanes];
+        float* blockLabels = stackalloc float[Lanes];
+        double* sums = stackalloc double[Lanes];
+        long total = (long)rows * classes;
+        for (int r0 = first; r0 < end; r0 += Lanes)
+        {
+            int n = Math.Min(Lanes, end - r0);
+            long offset = (long)r0 * classes;
+            // The tile loads read 8 values from each of 16 rows: allowed while they stay in the tensor.
+            if (n == Lanes && offset + 15L * classes + Math.Max(8, classes) <= total)
+                CategoricalCrossentropyAcrossRows<float>.TransposeTiles16(x + offset, xt, classes);
+            else
+                for (int j = 0; j < Lanes; j++)
+                    for (int c = 0; c < classes; c++) xt[c * Lanes + j] = j < n ? x[offset + j * classes + c] : 0f;
+            for (int j = 0; j < Lanes; j++) blockLabels[j] = j < n ? labels[r0 + j] : 0f;
+            Vector512<int> label = Vector512.ConvertToInt32(Vector512.Load(blockLabels));   // truncated, as the row kernel reads it
+
+            Vector512<float> m = Vector512.Load(xt), check = Vector512.FusedMultiplyAdd(m, Vector512<float>.Zero, Vector512<float>.Zero);
+            for (int c = 1; c < classes; c++)
+            {
+                Vector512<float> v = Vector512.Load(xt + c * Lanes);
+                m = Vector512.MaxNative(m, v);
+                check = Vector512.FusedMultiplyAdd(v, Vector512<float>.Zero, check);   // NaN where v is NaN or ±∞
+            }
+            Vector512<float> e = Vector512<float>.Zero, picked = Vector512<float>.Zero;
+            for (int c = 0; c < classes; c++)
+            {
+                Vector512<float> v = Vector512.Load(xt + c * Lanes);
+                e += WideLogitsRow.Exp(v - m);
+                picked = Vector512.ConditionalSelect(Vector512.Equals(label, Vector512.Create(c)).AsSingle(), v, picked);
+            }
+            (Vector512<double> eLow, Vector512<double> eHigh) = Vector512.Widen(e);
+            (Vector512<double> sLow, Vector512<double> sHigh) = Vector512.Widen(picked - m);
+            Vector512.Store(Vector512.Log(eLow) - sLow, sums);
+            Vector512.Store(Vector512.Log(eHigh) - sHigh, sums + Vector512<double>.Count);
+            for (int j = 0; j < n; j++)
+                loss[r0 + j] = float.IsNaN(check.GetElement(j))
                     ? SparseCategoricalCrossentropyKernel<float>.ScalarLogits(x + offset + j * classes, 1, classes, (int)labels[r0 + j])
                     : (float)sums[j];
         }

@@ -60,7 +60,7 @@ internal static unsafe class WideLogitsRow
 
     /// <summary><see cref="RowMath{T}.ExpFloat"/> on 16 lanes: the same reduction, polynomial and exponent bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Exp(Vector512<float> x)
+    internal static Vector512<float> Exp(Vector512<float> x)
     {
         x = Vector512.MinNative(Vector512.MaxNative(x, Vector512.Create(ExpFloatConstants.Lowest)), Vector512.Create(ExpFloatConstants.Highest));
         Vector512<float> fx = Vector512.Floor(Vector512.FusedMultiplyAdd(x, Vector512.Create(ExpFloatConstants.Log2E), Vector512.Create(0.5f)));
@@ -74,7 +74,7 @@ internal static unsafe class WideLogitsRow
         y = Vector512.FusedMultiplyAdd(y, x, Vector512.Create(ExpFloatConstants.P4));
         y = Vector512.FusedMultiplyAdd(y, x, Vector512.Create(ExpFloatConstants.P5));
         y = Vector512.FusedMultiplyAdd(y, z, x) + Vector512<float>.One;
-        Vector512<int> n = Vector512.ConvertToInt32(fx) + Vector512.Create(127);
+        Vector512<int> n = Vector512.ConvertToInt32Native(fx) + Vector512.Create(127);   // fx is clamped: the plain conversion's saturation fix-up (3 instructions) is never needed
         return y * Vector512.ShiftLeft(n, 23).AsSingle();
     }
 }
