@@ -40,6 +40,10 @@ internal static class DoubleExp
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<float> Float(Vector<float> x) => FloatLanes.Apply(x);
 
+    /// <summary><see cref="Float"/> on 16 lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Float512(Vector512<float> x) => FloatLanes.Apply512(x);
+
     private static unsafe void FloatSpan(ReadOnlySpan<float> x, Span<float> d)
     {
         int n = x.Length;

@@ -207,31 +207,88 @@ public sealed unsafe partial class NumericsOps<T>
     }
 
     /// <summary>Softmax or log-softmax of each contiguous row: the same steps as <see cref="SoftmaxAlong"/>'s row
-    /// loop (max, x − max, exp, Σ in double, divide or subtract the log), written straight into the result.</summary>
+    /// loop (max, x − max, exp, Σ in double, divide or subtract the log), written straight into the result; a float32
+    /// softmax row of at least 16 elements takes <see cref="SoftmaxRow512"/> where it can.</summary>
     [MethodImpl(Hot)]
     private static void SoftmaxContiguousRows(T* source, T* destination, int rows, int length, bool log)
     {
         nint s = (nint)source, dp = (nint)destination;
+        bool wide = !log && typeof(T) == typeof(float) && Vector512.IsHardwareAccelerated && length >= Vector512<float>.Count;
         ForEachRows(rows, length, [MethodImpl(Hot)] (first, end) =>
         {
             T[]? work = log ? new T[length] : null;
             for (int r = first; r < end; r++)
             {
-                var row = new ReadOnlySpan<T>((T*)s + (long)r * length, length);
-                var output = new Span<T>((T*)dp + (long)r * length, length);
-                T m = RowExtreme((T*)s + (long)r * length, length, max: true);   // NaN propagates to every element
-                TensorPrimitives.Subtract(row, m, output);
-                if (log)
-                {
-                    DoubleExp.Span<T>(output, work);
-                    TensorPrimitives.Subtract(output, T.CreateTruncating(Math.Log(SumInDouble(work))), output);
-                }
-                else
-                {
-                    DoubleExp.Span<T>(output, output);
-                    TensorPrimitives.Divide(output, T.CreateTruncating(SumInDouble(output)), output);
-                }
+                T* row = (T*)s + (long)r * length, output = (T*)dp + (long)r * length;
+                T m = RowExtreme(row, length, max: true);   // NaN propagates to every element
+                if (!wide || !SoftmaxRow512((float*)row, (float*)output, length, float.CreateTruncating(m)))
+                    SoftmaxRow(row, output, length, m, work);
             }
         });
+    }
+
+    /// <summary>One row of <see cref="SoftmaxContiguousRows"/> by library calls (<paramref name="work"/> null: softmax).</summary>
+    private static void SoftmaxRow(T* source, T* destination, int length, T m, T[]? work)
+    {
+        var row = new ReadOnlySpan<T>(source, length);
+        var output = new Span<T>(destination, length);
+        TensorPrimitives.Subtract(row, m, output);
+        if (work is not null)
+        {
+            DoubleExp.Span<T>(output, work);
+            TensorPrimitives.Subtract(output, T.CreateTruncating(Math.Log(SumInDouble(work))), output);
+        }
+        else
+        {
+            DoubleExp.Span<T>(output, output);
+            TensorPrimitives.Divide(output, T.CreateTruncating(SumInDouble(output)), output);
+        }
+    }
+
+    /// <summary>One float32 softmax row of at least 16 elements in two sweeps instead of five library calls:
+    /// e = exp(x − max) stored and summed in double as it goes, then e / Σe. The exp is the engine's float exp
+    /// (<see cref="DoubleExp"/>) on its fast range; a row with an argument outside it (x − max below −87.3, where exp
+    /// is subnormal, or NaN) returns false having written only into its own output, and the caller takes the library
+    /// path. A remainder of 16 is covered by one more vector loaded at n − 16, whose lanes the whole vectors already
+    /// covered are left out of the sum and keep the value written first (the same computation on the same input).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool SoftmaxRow512(float* x, float* d, int n, float max)
+    {
+        const int W = 16;
+        var m = Vector512.Create(max);
+        var lowest = Vector512.Create(ExpFloatConstants.Lowest);
+        Vector512<double> s0 = Vector512<double>.Zero, s1 = Vector512<double>.Zero;
+        Vector512<float> outside = Vector512<float>.Zero;
+        int i = 0;
+        for (; i + W <= n; i += W)
+        {
+            Vector512<float> v = Vector512.Load(x + i) - m;
+            outside |= ~Vector512.GreaterThanOrEqual(v, lowest);   // below the fast range, or NaN
+            Vector512<float> e = WideLogitsRow.Exp(v);
+            e.Store(d + i);
+            (Vector512<double> low, Vector512<double> high) = Vector512.Widen(e);
+            s0 += low;
+            s1 += high;
+        }
+        Vector512<float> fresh = Vector512.GreaterThanOrEqual(Vector512<float>.Indices, Vector512.Create((float)(W - (n - i))));
+        if (i < n)
+        {
+            Vector512<float> v = Vector512.Load(x + n - W) - m;
+            outside |= ~Vector512.GreaterThanOrEqual(v, lowest);
+            Vector512<float> e = WideLogitsRow.Exp(v);
+            e.Store(d + n - W);
+            (Vector512<double> low, Vector512<double> high) = Vector512.Widen(e & fresh);
+            s0 += low;
+            s1 += high;
+        }
+        if (outside != Vector512<float>.Zero) return false;
+        var total = Vector512.Create((float)Vector512.Sum(s0 + s1));
+        for (i = 0; i + W <= n; i += W) (Vector512.Load(d + i) / total).Store(d + i);
+        if (i < n)
+        {
+            Vector512<float> e = Vector512.Load(d + n - W);
+            Vector512.ConditionalSelect(fresh, e / total, e).Store(d + n - W);
+        }
+        return true;
     }
 }
