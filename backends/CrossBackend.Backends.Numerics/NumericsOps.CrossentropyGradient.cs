@@ -51,7 +51,7 @@ public sealed unsafe partial class NumericsOps<T> : IFusedCrossentropyGradient<T
         }
     }
 
-    /// <summary>One row of at least one vector, in registers-wide steps with no per-row library calls (whose fixed cost
+    /// <summary>One row of at least one vector, in vector steps with no per-row library calls (whose fixed cost
     /// dominated rows of 10–100 classes): a remainder of the vector width is covered by one more vector loaded at
     /// <c>classes − W</c>, whose lanes the whole vectors already covered (<paramref name="fresh"/> off) are left out of
     /// the sums and keep the value written first (the same computation on the same input). Returns false, having

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CrossBackend.Testing;
 
 namespace CrossBackend.Tests.Gradients;
@@ -51,5 +52,30 @@ public sealed class GradientTapeTests(ITensorEngine engine)
         object[] g = tape.Gradient(loss, p, other);
         Assert.That(engine.ToDoubleArray(g[1], out _), Is.All.EqualTo(0.0));
         Assert.Throws<InvalidOperationException>(() => tape.Gradient(loss, p), "the tape is not persistent");
+    }
+
+    /// <summary>A training step's results must not outlive the step because a parameter does: after the tape is
+    /// disposed, one collection (no finalizer run) frees the loss, an intermediate and the gradient while the watched
+    /// parameter lives on. (A weak table keyed by the recorded tensors kept them until its finalizer ran, promoting
+    /// every step's arrays to generation 2.)</summary>
+    [Test]
+    public void ADisposedTapeKeepsNothingAliveThroughAWatchedParameter()
+    {
+        object p = engine.FromChannelsLast(P, [2, 3]), y = engine.FromChannelsLast(Y, [2, 3]);
+        WeakReference[] step = Step(p, y);
+        GC.Collect();
+        Assert.That(step.Select(r => r.IsAlive), Is.All.False, "loss, intermediate, gradient");
+        GC.KeepAlive(p);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static WeakReference[] Step(object p, object y)
+    {
+        using var tape = GradientTape.Record();
+        tape.Watch(p);
+        object perRow = Losses.MeanSquaredError(p, y, reduction: Reduction.None);
+        object loss = Backend.ReduceSum(perRow);
+        object g = tape.Gradient(loss, p)[0];
+        return [new WeakReference(loss), new WeakReference(perRow), new WeakReference(g)];
     }
 }
