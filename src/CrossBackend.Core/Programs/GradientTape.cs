@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.CompilerServices;
 
 namespace CrossBackend;
 
@@ -143,7 +142,8 @@ public sealed class GradientTape : IDisposable
     private static Type? AutogradOf(object ops) =>
         ops.GetType().GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IAutograd<>));
 
-    /// <summary>Stops recording (the code flow's previous tape, if any, records again).</summary>
+    /// <summary>Stops recording (the code flow's previous tape, if any, records again) and lets go of what it recorded,
+    /// so a step's temporaries and gradients die young even while the parameters they were computed from live on.</summary>
     public void Dispose()
     {
         if (_disposed) return;
