@@ -364,19 +364,7 @@ public sealed unsafe partial class NumericsOps<T>
                     ReadOnlySpan<T> row = RowOf((T*)s, layout, r, gathered);
                     Span<T> output = strided ? buffer.AsSpan(classes, classes) : new Span<T>((T*)dp + layout.Start(r), classes);
                     Span<T> work = buffer.AsSpan(strided ? 2 * classes : 0, classes);
-                    T m = TensorPrimitives.Max(row);   // NaN propagates to every element
-                    if (log)
-                    {
-                        TensorPrimitives.Subtract(row, m, output);
-                        DoubleExp.Span<T>(output, work);
-                        TensorPrimitives.Subtract(output, T.CreateTruncating(Math.Log(SumInDouble(work))), output);
-                    }
-                    else
-                    {
-                        TensorPrimitives.Subtract(row, m, output);
-                        DoubleExp.Span<T>(output, output);
-                        TensorPrimitives.Divide(output, T.CreateTruncating(SumInDouble(output)), output);
-                    }
+                    SoftmaxRow(row, output, TensorPrimitives.Max(row), work, log);
                     if (strided)
                     {
                         T* d = (T*)dp + layout.Start(r);

@@ -206,9 +206,9 @@ public sealed unsafe partial class NumericsOps<T>
         });
     }
 
-    /// <summary>Softmax or log-softmax of each contiguous row: the same steps as <see cref="SoftmaxAlong"/>'s row
-    /// loop (max, x − max, exp, Σ in double, divide or subtract the log), written straight into the result; a float32
-    /// softmax row of at least 16 elements takes <see cref="SoftmaxRow512"/> where it can.</summary>
+    /// <summary>Softmax or log-softmax of each contiguous row, written straight into the result: <see cref="SoftmaxRow"/>
+    /// as <see cref="SoftmaxAlong"/>'s strided rows take it, except that a float32 softmax row of at least 16 elements
+    /// takes <see cref="SoftmaxRow512"/> where it can.</summary>
     [MethodImpl(Hot)]
     private static void SoftmaxContiguousRows(T* source, T* destination, int rows, int length, bool log)
     {
@@ -222,18 +222,18 @@ public sealed unsafe partial class NumericsOps<T>
                 T* row = (T*)s + (long)r * length, output = (T*)dp + (long)r * length;
                 T m = RowExtreme(row, length, max: true);   // NaN propagates to every element
                 if (!wide || !SoftmaxRow512((float*)row, (float*)output, length, float.CreateTruncating(m)))
-                    SoftmaxRow(row, output, length, m, work);
+                    SoftmaxRow(new ReadOnlySpan<T>(row, length), new Span<T>(output, length), m, work, log);
             }
         });
     }
 
-    /// <summary>One row of <see cref="SoftmaxContiguousRows"/> by library calls (<paramref name="work"/> null: softmax).</summary>
-    private static void SoftmaxRow(T* source, T* destination, int length, T m, T[]? work)
+    /// <summary>One row of softmax or log-softmax by library calls, its maximum <paramref name="m"/> given (NaN
+    /// propagates to every element through it): x − m, exp, Σ in double, then divide or subtract the log
+    /// (<paramref name="work"/>: room for the exps of a log-softmax row).</summary>
+    private static void SoftmaxRow(ReadOnlySpan<T> row, Span<T> output, T m, Span<T> work, bool log)
     {
-        var row = new ReadOnlySpan<T>(source, length);
-        var output = new Span<T>(destination, length);
         TensorPrimitives.Subtract(row, m, output);
-        if (work is not null)
+        if (log)
         {
             DoubleExp.Span<T>(output, work);
             TensorPrimitives.Subtract(output, T.CreateTruncating(Math.Log(SumInDouble(work))), output);
@@ -247,7 +247,7 @@ public sealed unsafe partial class NumericsOps<T>
 
     /// <summary>One float32 softmax row of at least 16 elements in two sweeps instead of five library calls:
     /// e = exp(x − max) stored and summed in double as it goes, then e / Σe. The exp is the engine's float exp
-    /// (<see cref="DoubleExp"/>) on its fast range; a row with an argument outside it (x − max below −87.3, where exp
+    /// (<see cref="DoubleExp"/>) on its fast range, where that is <see cref="RowMath{T}.ExpFloat(Vector512{float})"/>; a row with an argument outside it (x − max below −87.3, where exp
     /// is subnormal, or NaN) returns false having written only into its own output, and the caller takes the library
     /// path. A remainder of 16 is covered by one more vector loaded at n − 16, whose lanes the whole vectors already
     /// covered are left out of the sum and keep the value written first (the same computation on the same input).</summary>
@@ -264,18 +264,18 @@ public sealed unsafe partial class NumericsOps<T>
         {
             Vector512<float> v = Vector512.Load(x + i) - m;
             outside |= ~Vector512.GreaterThanOrEqual(v, lowest);   // below the fast range, or NaN
-            Vector512<float> e = WideLogitsRow.Exp(v);
+            Vector512<float> e = RowMath<float>.ExpFloat(v);
             e.Store(d + i);
             (Vector512<double> low, Vector512<double> high) = Vector512.Widen(e);
             s0 += low;
             s1 += high;
         }
-        Vector512<float> fresh = Vector512.GreaterThanOrEqual(Vector512<float>.Indices, Vector512.Create((float)(W - (n - i))));
+        Vector512<float> fresh = RowMath<float>.TailMask512(n);
         if (i < n)
         {
             Vector512<float> v = Vector512.Load(x + n - W) - m;
             outside |= ~Vector512.GreaterThanOrEqual(v, lowest);
-            Vector512<float> e = WideLogitsRow.Exp(v);
+            Vector512<float> e = RowMath<float>.ExpFloat(v);
             e.Store(d + n - W);
             (Vector512<double> low, Vector512<double> high) = Vector512.Widen(e & fresh);
             s0 += low;

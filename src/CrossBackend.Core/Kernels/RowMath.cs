@@ -54,6 +54,32 @@ internal static class RowMath<T> where T : unmanaged, IFloatingPointIeee754<T>
         return y * Vector.AsVectorSingle(Vector.ShiftLeft(n, 23));
     }
 
+    /// <summary><see cref="ExpFloat(Vector{float})"/> on 16 lanes: the same clamp, reduction, polynomial and exponent bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> ExpFloat(Vector512<float> x)
+    {
+        x = Vector512.MinNative(Vector512.MaxNative(x, Vector512.Create(ExpFloatConstants.Lowest)), Vector512.Create(ExpFloatConstants.Highest));
+        Vector512<float> fx = Vector512.Floor(Vector512.FusedMultiplyAdd(x, Vector512.Create(ExpFloatConstants.Log2E), Vector512.Create(0.5f)));
+        x = Vector512.FusedMultiplyAdd(fx, Vector512.Create(ExpFloatConstants.MinusLn2High), x);
+        x = Vector512.FusedMultiplyAdd(fx, Vector512.Create(ExpFloatConstants.MinusLn2Low), x);
+        Vector512<float> z = x * x;
+        Vector512<float> y = Vector512.Create(ExpFloatConstants.P0);
+        y = Vector512.FusedMultiplyAdd(y, x, Vector512.Create(ExpFloatConstants.P1));
+        y = Vector512.FusedMultiplyAdd(y, x, Vector512.Create(ExpFloatConstants.P2));
+        y = Vector512.FusedMultiplyAdd(y, x, Vector512.Create(ExpFloatConstants.P3));
+        y = Vector512.FusedMultiplyAdd(y, x, Vector512.Create(ExpFloatConstants.P4));
+        y = Vector512.FusedMultiplyAdd(y, x, Vector512.Create(ExpFloatConstants.P5));
+        y = Vector512.FusedMultiplyAdd(y, z, x) + Vector512<float>.One;
+        Vector512<int> n = Vector512.ConvertToInt32Native(fx) + Vector512.Create(127);   // fx is clamped: no saturation fix-up needed
+        return y * Vector512.ShiftLeft(n, 23).AsSingle();
+    }
+
+    /// <summary><see cref="TailMask"/> for 16-lane float32 vectors: the lanes of the vector loaded at
+    /// <c>length − 16</c> that the whole vectors before it did not cover.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> TailMask512(int length) =>
+        Vector512.GreaterThanOrEqual(Vector512<float>.Indices, Vector512.Create((float)(16 - length % 16)));
+
     /// <summary>a·b + c in one rounding.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector<T> MultiplyAdd(Vector<T> a, Vector<T> b, Vector<T> c) => typeof(T) == typeof(float)
@@ -109,8 +135,8 @@ internal static class RowMath<T> where T : unmanaged, IFloatingPointIeee754<T>
     }
 }
 
-/// <summary>The constants of the float32 exp (<see cref="RowMath{T}.ExpFloat"/> and its 512-bit twin in
-/// <see cref="WideLogitsRow"/>): Cephes' expf clamp bounds, ln 2 split for Cody–Waite reduction, and polynomial.</summary>
+/// <summary>The constants of the float32 exp (<see cref="RowMath{T}.ExpFloat(System.Numerics.Vector{float})"/> and its
+/// 512-bit overload): Cephes' expf clamp bounds, ln 2 split for Cody–Waite reduction, and polynomial.</summary>
 internal static class ExpFloatConstants
 {
     public const float Lowest = -87.33654f, Highest = 88.72283f, Log2E = 1.44269504088896341f;

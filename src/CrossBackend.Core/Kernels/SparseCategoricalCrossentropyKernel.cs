@@ -9,7 +9,7 @@ namespace CrossBackend;
 /// classes lie on its last axis), the labels already checked and converted to T. A contiguous row of at
 /// least one vector's width runs a hand-written <see cref="Vector{T}"/> loop (no per-row library calls: at 10–100
 /// classes their fixed cost was most of the time): from logits, one sweep from memory for the maximum and one from L1
-/// for Σ exp(x − max) (float32 exp by <see cref="RowMath{T}.ExpFloat"/>; float32 rows from logits on AVX-512 hardware
+/// for Σ exp(x − max) (float32 exp by <see cref="RowMath{T}.ExpFloat(System.Numerics.Vector{float})"/>; float32 rows from logits on AVX-512 hardware
 /// with 512-bit vectors, <see cref="WideLogitsRow"/>); from probabilities, one sweep for Σx.
 /// Short float32 rows from logits go across rows (<see cref="SparseCategoricalCrossentropyShortRows"/>). Shorter rows,
 /// strided rows (class axis not last) and rows holding NaN or ±∞ run element by element.
@@ -86,7 +86,7 @@ internal static unsafe class SparseCategoricalCrossentropyKernel<T> where T : un
         double* shifts = stackalloc double[Block];
         int lanes = Vector<double>.Count;
         bool wide = typeof(T) == typeof(float) && WideLogitsRow.Takes(classes);
-        var wideMask = wide ? WideLogitsRow.TailMask(classes) : default;
+        var wideMask = wide ? RowMath<float>.TailMask512(classes) : default;
         for (int r0 = first; r0 < end; r0 += Block)
         {
             int n = Math.Min(Block, end - r0);
