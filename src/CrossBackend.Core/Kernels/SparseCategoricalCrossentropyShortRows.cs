@@ -77,8 +77,8 @@ internal static unsafe class SparseCategoricalCrossentropyShortRows
         }
         Vector.Widen(e, out Vector<double> eLow, out Vector<double> eHigh);
         Vector.Widen(picked - m, out Vector<double> sLow, out Vector<double> sHigh);
-        Vector.Store(Vector.Log(eLow) - sLow, sums);
-        Vector.Store(Vector.Log(eHigh) - sHigh, sums + Vector<double>.Count);
+        Vector.Store(VectorLog.LogForFloat32(eLow) - sLow, sums);
+        Vector.Store(VectorLog.LogForFloat32(eHigh) - sHigh, sums + Vector<double>.Count);
         check.Store(checks);
     }
 
@@ -105,8 +105,8 @@ internal static unsafe class SparseCategoricalCrossentropyShortRows
         }
         (Vector512<double> eLow, Vector512<double> eHigh) = Vector512.Widen(e);
         (Vector512<double> sLow, Vector512<double> sHigh) = Vector512.Widen(picked - m);
-        Vector512.Store(Vector512.Log(eLow) - sLow, sums);
-        Vector512.Store(Vector512.Log(eHigh) - sHigh, sums + Vector512<double>.Count);
+        Vector512.Store(VectorLog.LogForFloat32(eLow) - sLow, sums);
+        Vector512.Store(VectorLog.LogForFloat32(eHigh) - sHigh, sums + Vector512<double>.Count);
         check.Store(checks);
     }
 }

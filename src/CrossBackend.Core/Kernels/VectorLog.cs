@@ -40,6 +40,33 @@ internal static class VectorLog
         return Vector.ConditionalSelect(normal, result, Vector.Narrow(Vector.Log(low), Vector.Log(high)));
     }
 
+    /// <summary>The smallest positive normal double.</summary>
+    private const double SmallestNormalDouble = 2.2250738585072014E-308;
+
+    /// <summary>
+    /// log of double lanes for a float32 result: the log of a crossentropy row's Σ exp(x − m), computed in double and
+    /// rounded to float once the row's other terms are added. <see cref="NormalLanes(Vector{double})"/>'s series, which
+    /// is within 7 ulp of double (1.1e-15 relative) of the library's log over 8 million arguments spread over the double
+    /// range, at 1.4 ns per value against the library's 6.2 in cache (its vector log of doubles is a call per vector);
+    /// that error moves the float32 result only where the double lands within 1e-15 of a float rounding boundary.
+    /// A vector with a lane outside [the smallest normal double, +∞) — 0, negative, ∞, NaN, subnormal: the rows the
+    /// kernels recompute element by element — takes the library's log.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector<double> LogForFloat32(Vector<double> x)
+    {
+        Vector<long> normal = Vector.GreaterThanOrEqual(x, new Vector<double>(SmallestNormalDouble)) & Vector.LessThan(x, new Vector<double>(double.PositiveInfinity));
+        return normal == Vector<long>.AllBitsSet ? NormalLanes(x) : Vector.Log(x);
+    }
+
+    /// <summary><see cref="LogForFloat32(Vector{double})"/> on 8 lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> LogForFloat32(Vector512<double> x)
+    {
+        Vector512<double> normal = Vector512.GreaterThanOrEqual(x, Vector512.Create(SmallestNormalDouble)) & Vector512.LessThan(x, Vector512.Create(double.PositiveInfinity));
+        return normal == Vector512<double>.AllBitsSet ? NormalLanes(x) : Vector512.Log(x);
+    }
+
     /// <summary>The normal lanes' logs through two vectors of double (<see cref="Vector{T}"/> wide).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<float> NormalLanesNarrowed(Vector<float> x)
