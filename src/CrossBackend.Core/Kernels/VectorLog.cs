@@ -18,9 +18,10 @@ namespace CrossBackend;
 /// next term is below 2^−50 of the result; stopping at z^5/13 gave 55 misses over the 2^31 arguments). In cache on
 /// this machine: 1.10 ns per element in 256-bit double vectors (0.54 for the library's float log, 1.55 for the
 /// library's double log of the widened lanes); with AVX-512 the 8 lanes widen into one 512-bit vector (one
-/// conversion each way instead of two and an extract, half the arithmetic instructions): 0.88 ns, the same bits (every
-/// step is the same double operation on the same lane; the 512-bit path was checked over all 2^32 bit patterns too). Lanes outside [the smallest normal float, +∞) — subnormal, ±0, negative, ∞, NaN — take
-/// the library's double log of the widened lanes, which gives −∞, NaN and +∞ there and the nearest float for
+/// conversion each way instead of two and an extract, half the arithmetic instructions): 0.88 ns, the same bits
+/// (every step is the same double operation on the same lane; the 512-bit path was checked over all 2^32 bit
+/// patterns too). Lanes outside [the smallest normal float, +∞) — subnormal, ±0, negative, ∞, NaN — take the
+/// library's double log of the widened lanes, which gives −∞, NaN and +∞ there and the nearest float for
 /// subnormals.
 /// </remarks>
 internal static class VectorLog
@@ -97,7 +98,8 @@ internal static class VectorLog
         return Vector512.FusedMultiplyAdd(k, Vector512.Create(0.69314718055994530942), Vector512.FusedMultiplyAdd(twoS * z, p, twoS));
     }
 
-    /// <summary>log of widened normal float lanes (other lanes give garbage the caller replaces).</summary>
+    /// <summary>log of normal double lanes: widened floats, or the sums of exps of <see cref="LogForFloat32(Vector{double})"/>
+    /// (other lanes give garbage the caller replaces).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<double> NormalLanes(Vector<double> x)
     {
