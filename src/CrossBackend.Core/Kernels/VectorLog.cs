@@ -64,8 +64,8 @@ internal static class VectorLog
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<double> LogForFloat32(Vector512<double> x)
     {
-        Vector512<double> normal = Vector512.GreaterThanOrEqual(x, Vector512.Create(SmallestNormalDouble)) & Vector512.LessThan(x, Vector512.Create(double.PositiveInfinity));
-        return normal == Vector512<double>.AllBitsSet ? NormalLanes(x) : Vector512.Log(x);
+        Vector512<long> normal = (Vector512.GreaterThanOrEqual(x, Vector512.Create(SmallestNormalDouble)) & Vector512.LessThan(x, Vector512.Create(double.PositiveInfinity))).AsInt64();
+        return normal == Vector512<long>.AllBitsSet ? NormalLanes(x) : Vector512.Log(x);   // compared as integers: an all-ones double is NaN
     }
 
     /// <summary>The normal lanes' logs through two vectors of double (<see cref="Vector{T}"/> wide).</summary>
