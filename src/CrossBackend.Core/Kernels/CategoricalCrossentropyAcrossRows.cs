@@ -422,7 +422,7 @@ internal static unsafe class CategoricalCrossentropyAcrossRows<T> where T : unma
             double* sumExp = parts, sumY = parts + lanes, dot = parts + 2 * lanes;
             int dl = Vector<double>.Count;
             for (int k = 0; k < lanes; k += dl)
-                Vector.Store(Vector.Load(sumY + k) * LogOfSum(Vector.Load(sumExp + k)) - Vector.Load(dot + k), sumExp + k);
+                Vector.Store(Vector.Load(sumY + k) * RowMath<T>.LogOfSum(Vector.Load(sumExp + k)) - Vector.Load(dot + k), sumExp + k);
         }
         for (int j = 0; j < n; j++)
         {
@@ -460,11 +460,6 @@ internal static unsafe class CategoricalCrossentropyAcrossRows<T> where T : unma
         for (int c = 0; c < classes; c++) acc += double.CreateTruncating(y[c * stride] * (x[c * stride] - m - log));
         return -acc;
     }
-
-    /// <summary>log Σ exp(x − m) of a block's rows: for float32 losses <see cref="VectorLog.LogForFloat32(Vector{double})"/>
-    /// (the library's vector log of doubles took ~20 % of a segmentation forward), for float64 the library's.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector<double> LogOfSum(Vector<double> sum) => typeof(T) == typeof(float) ? VectorLog.LogForFloat32(sum) : Vector.Log(sum);
 
     /// <summary>Stores a vector of T as doubles.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

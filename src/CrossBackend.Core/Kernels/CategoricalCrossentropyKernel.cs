@@ -336,7 +336,7 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
             }
             int k = 0;
             if (Vector.IsHardwareAccelerated)
-                for (; k + lanes <= n; k += lanes) Vector.Store(CategoricalCrossentropyAcrossRows<T>.LogOfSum(Vector.Load(sumExp + k)), sumExp + k);
+                for (; k + lanes <= n; k += lanes) Vector.Store(RowMath<T>.LogOfSum(Vector.Load(sumExp + k)), sumExp + k);
             for (; k < n; k++) sumExp[k] = Math.Log(sumExp[k]);
             for (int j = 0; j < n; j++)
             {

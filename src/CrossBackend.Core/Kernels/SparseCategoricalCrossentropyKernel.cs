@@ -105,7 +105,7 @@ internal static unsafe class SparseCategoricalCrossentropyKernel<T> where T : un
             int k = 0;
             if (Vector.IsHardwareAccelerated)
                 for (; k + lanes <= n; k += lanes)
-                    Vector.Store(CategoricalCrossentropyAcrossRows<T>.LogOfSum(Vector.Load(sums + k)) - Vector.Load(shifts + k), sums + k);
+                    Vector.Store(RowMath<T>.LogOfSum(Vector.Load(sums + k)) - Vector.Load(shifts + k), sums + k);
             for (; k < n; k++) sums[k] = Math.Log(sums[k]) - shifts[k];
             for (int j = 0; j < n; j++) loss[r0 + j] = T.CreateTruncating(sums[j]);
         }

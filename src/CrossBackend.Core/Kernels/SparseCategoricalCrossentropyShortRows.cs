@@ -89,12 +89,12 @@ internal static unsafe class SparseCategoricalCrossentropyShortRows
     {
         const int Lanes = 16;
         Vector512<int> label = Vector512.ConvertToInt32(Vector512.Load(blockLabels));   // truncated, as the row kernel reads it
-        Vector512<float> m = Vector512.Load(xt), check = Vector512.FusedMultiplyAdd(m, Vector512<float>.Zero, Vector512<float>.Zero);
+        Vector512<float> m = Vector512.Load(xt), check = RowMath<float>.NonFinite(m, Vector512<float>.Zero);
         for (int c = 1; c < classes; c++)
         {
             Vector512<float> v = Vector512.Load(xt + c * Lanes);
             m = Vector512.MaxNative(m, v);
-            check = Vector512.FusedMultiplyAdd(v, Vector512<float>.Zero, check);   // NaN where v is NaN or ±∞
+            check = RowMath<float>.NonFinite(v, check);
         }
         Vector512<float> e = Vector512<float>.Zero, picked = Vector512<float>.Zero;
         for (int c = 0; c < classes; c++)

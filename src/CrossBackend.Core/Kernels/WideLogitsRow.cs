@@ -25,21 +25,21 @@ internal static unsafe class WideLogitsRow
         int last = classes - Lanes;
         Vector512<float> m0 = Vector512.Load(x + last), m1 = Vector512.Load(x);
         // x·0 + check is non-zero exactly when some x is NaN or ±∞ (MaxNative may drop a NaN).
-        Vector512<float> check = Vector512.FusedMultiplyAdd(m0, Vector512<float>.Zero, Vector512.FusedMultiplyAdd(m1, Vector512<float>.Zero, Vector512<float>.Zero));
+        Vector512<float> check = RowMath<float>.NonFinite(m0, RowMath<float>.NonFinite(m1, Vector512<float>.Zero));
         int i = Lanes;
         for (; i + 2 * Lanes <= classes; i += 2 * Lanes)
         {
             Vector512<float> a = Vector512.Load(x + i), b = Vector512.Load(x + i + Lanes);
             m0 = Vector512.MaxNative(m0, a);
             m1 = Vector512.MaxNative(m1, b);
-            check = Vector512.FusedMultiplyAdd(a, Vector512<float>.Zero, check);
-            check = Vector512.FusedMultiplyAdd(b, Vector512<float>.Zero, check);
+            check = RowMath<float>.NonFinite(a, check);
+            check = RowMath<float>.NonFinite(b, check);
         }
         if (i + Lanes <= classes)
         {
             Vector512<float> a = Vector512.Load(x + i);
             m0 = Vector512.MaxNative(m0, a);
-            check = Vector512.FusedMultiplyAdd(a, Vector512<float>.Zero, check);
+            check = RowMath<float>.NonFinite(a, check);
         }
         if (check != Vector512<float>.Zero) return false;
         float max = RowMath<float>.HorizontalMaxNative(Vector512.MaxNative(m0, m1));
