@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
 using CrossBackend;
 
 namespace CrossBackend.Backends.Numerics;
@@ -74,39 +75,68 @@ public sealed unsafe partial class NumericsOps<T>
         fixed (T* from = values, to = result)
         {
             nint f = (nint)from, t = (nint)to;
-            ForEachRows(rows, (long)along * blockLength, (first, end) =>
+            long rowLength = (long)along * blockLength;
+            ForEachRows(rows, rowLength, (first, end) =>
             {
+                // The result index on axes 0 … last − 1 of row `first`, then counted up row by row (no division per row).
+                Span<int> index = stackalloc int[Math.Max(last, 1)];
+                for (int d = last - 1, rest = first; d >= 0; d--)
+                {
+                    index[d] = rest % (int)shape[d];
+                    rest /= (int)shape[d];
+                }
                 for (int r = first; r < end; r++)
                 {
                     long offset = 0;
-                    for (int d = last - 1, rest = r; d >= 0; d--)
-                    {
-                        int i = rest % (int)shape[d];
-                        rest /= (int)shape[d];
-                        offset += (source[d] is { } map ? map[i] : i) * stride[d];
-                    }
-                    T* src = (T*)f + offset, dst = (T*)t + (long)r * along * blockLength;
-                    if (lastMap is null)
-                        new ReadOnlySpan<T>(src, along * blockLength).CopyTo(new Span<T>(dst, along * blockLength));
-                    else if (!flip)
-                    {
-                        // A roll is two block copies: result[0, n − k) = x[k, n) and result[n − k, n) = x[0, k).
-                        long k = (long)lastMap[0] * blockLength, n = (long)along * blockLength;
-                        new ReadOnlySpan<T>(src + k, (int)(n - k)).CopyTo(new Span<T>(dst, (int)(n - k)));
-                        new ReadOnlySpan<T>(src, (int)k).CopyTo(new Span<T>(dst + (n - k), (int)k));
-                    }
-                    else if (blockLength == 1)
-                    {
-                        var row = new Span<T>(dst, along);
-                        new ReadOnlySpan<T>(src, along).CopyTo(row);
-                        row.Reverse();
-                    }
-                    else
-                        for (int i = 0; i < along; i++)
-                            new ReadOnlySpan<T>(src + (long)lastMap[i] * blockLength, blockLength).CopyTo(new Span<T>(dst + (long)i * blockLength, blockLength));
+                    for (int d = 0; d < last; d++) offset += (source[d] is { } map ? map[index[d]] : index[d]) * stride[d];
+                    CopyRow((T*)f + offset, (T*)t + r * rowLength, along, blockLength, lastMap, flip);
+                    for (int d = last - 1; d >= 0 && ++index[d] == shape[d]; d--) index[d] = 0;
                 }
             });
         }
         return Create(result, shape);
+    }
+
+    /// <summary>One row of the result: `along` blocks of `blockLength` elements from <paramref name="src"/>, the source
+    /// row, reordered by <paramref name="lastMap"/> (null: unchanged).</summary>
+    private static void CopyRow(T* src, T* dst, int along, int blockLength, int[]? lastMap, bool flip)
+    {
+        int n = along * blockLength;
+        if (lastMap is null)
+            new ReadOnlySpan<T>(src, n).CopyTo(new Span<T>(dst, n));
+        else if (!flip)
+        {
+            // A roll is two block copies: result[0, n − k) = x[k, n) and result[n − k, n) = x[0, k).
+            int k = lastMap[0] * blockLength;
+            new ReadOnlySpan<T>(src + k, n - k).CopyTo(new Span<T>(dst, n - k));
+            new ReadOnlySpan<T>(src, k).CopyTo(new Span<T>(dst + (n - k), k));
+        }
+        else if (blockLength == 1)
+            ReverseCopy(src, dst, along);
+        else
+            for (int i = 0; i < along; i++)
+                new ReadOnlySpan<T>(src + (long)lastMap[i] * blockLength, blockLength).CopyTo(new Span<T>(dst + (long)i * blockLength, blockLength));
+    }
+
+    /// <summary>dst[i] = src[n − 1 − i] for i in [0, n), a vector at a time. Flipping rows of 100 float32 values
+    /// (1000 rows, in cache, one thread) took 34 µs as a copy and an in-place reverse per row, 17–19 µs this way; at
+    /// (65536, 100) both take 1.1 ms p10, bound by memory (session 38).</summary>
+    private static void ReverseCopy(T* src, T* dst, int n)
+    {
+        int i = 0;
+        if (typeof(T) == typeof(float) && Vector512.IsHardwareAccelerated)
+            for (; i + 16 <= n; i += 16)
+                Vector512.Shuffle(Vector512.Load((int*)src + (n - 16 - i)), Vector512.Create(15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0))
+                    .Store((int*)dst + i);
+        else if (typeof(T) == typeof(float) && Vector256.IsHardwareAccelerated)
+            for (; i + 8 <= n; i += 8)
+                Vector256.Shuffle(Vector256.Load((int*)src + (n - 8 - i)), Vector256.Create(7, 6, 5, 4, 3, 2, 1, 0)).Store((int*)dst + i);
+        else if (typeof(T) == typeof(double) && Vector512.IsHardwareAccelerated)
+            for (; i + 8 <= n; i += 8)
+                Vector512.Shuffle(Vector512.Load((long*)src + (n - 8 - i)), Vector512.Create(7L, 6, 5, 4, 3, 2, 1, 0)).Store((long*)dst + i);
+        else if (typeof(T) == typeof(double) && Vector256.IsHardwareAccelerated)
+            for (; i + 4 <= n; i += 4)
+                Vector256.Shuffle(Vector256.Load((long*)src + (n - 4 - i)), Vector256.Create(3L, 2, 1, 0)).Store((long*)dst + i);
+        for (; i < n; i++) dst[i] = src[n - 1 - i];
     }
 }

@@ -52,6 +52,23 @@ public sealed class ReorderFunctionTests(ITensorEngine engine)
         Assert.That(shape, Is.EqualTo(Shape));
     }
 
+    public static IEnumerable<TestCaseData> LongRowFlipCases() =>
+        new (long[] Shape, int[] Axes)[] { ([3, 37], [-1]), ([2, 3, 70], [-1]), ([2, 3, 70], [0, 2]), ([5, 1], [1]), ([4, 16], [1]), ([2, 9], [1]) }
+            .SelectMany(c => new[] { DType.Float32, DType.Float64 }.Select(d =>
+                new TestCaseData(c.Shape, c.Axes, d).SetArgDisplayNames($"[{string.Join(",", c.Shape)}]", $"axes=[{string.Join(",", c.Axes)}]", d.Name())));
+
+    /// <summary>Rows long enough for the engines' vector paths (a reversed copy of 4, 8 or 16 elements at a time), with
+    /// the tails after the last whole vector.</summary>
+    [TestCaseSource(nameof(LongRowFlipCases))]
+    public void FlipOfLongRowsMatchesTheIndexMapping(long[] shape, int[] axes, DType dtype)
+    {
+        double[] data = Enumerable.Range(0, (int)shape.Aggregate(1L, (a, b) => a * b)).Select(i => Math.Round(Math.Sin(i * 0.3) * 7.1, 3)).ToArray();
+        object x = Backend.ToTensor(data, engine, dtype, shape);
+        double[] held = Read(x, out _);
+        Assert.That(Read(Backend.Flip(x, axes), out long[] resultShape), Is.EqualTo(Reference(held, shape, axes, null)));
+        Assert.That(resultShape, Is.EqualTo(shape));
+    }
+
     public static IEnumerable<TestCaseData> RollCases()
     {
         (int[] Axes, long[] Shifts)[] cases =
