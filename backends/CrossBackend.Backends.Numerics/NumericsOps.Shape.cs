@@ -186,7 +186,9 @@ public sealed unsafe partial class NumericsOps<T>
     /// <paramref name="from"/> + i·<paramref name="fromStride"/> to <paramref name="to"/> + i·<paramref name="toStride"/>.
     /// A large copy runs in parallel, as libtorch's does (one core does not reach the memory bandwidth: a 26 MB
     /// concatenation took 10 ms on one core against libtorch's 6.6): whole rows per task when there are many rows,
-    /// pieces of each row when there are few.
+    /// pieces of each row when there are few. Rows or pieces of 256 KB or more are streamed into the fresh result
+    /// (<see cref="StreamingStore.Copy{T}"/>): concatenating two (65536, 100) float32 tensors along axis 0 took
+    /// 2.4–3.2 ms p10 with ordinary copies and 2.0–2.1 ms streamed, three alternating runs each (session 38).
     /// </summary>
     private static void CopyRows(T* from, long fromStride, T* to, long toStride, long count, long row)
     {
@@ -198,7 +200,7 @@ public sealed unsafe partial class NumericsOps<T>
             ForEachRows((int)count, row, (first, end) =>
             {
                 for (long r = first; r < end; r++)
-                    new ReadOnlySpan<T>((T*)f + r * fromStride, (int)row).CopyTo(new Span<T>((T*)t + r * toStride, (int)row));
+                    StreamingStore.Copy((T*)f + r * fromStride, (T*)t + r * toStride, (int)row);
             });
             return;
         }
@@ -209,7 +211,7 @@ public sealed unsafe partial class NumericsOps<T>
         WorkerPool.For((int)(count * piecesPerRow), item =>
         {
             long r = item / piecesPerRow, start = item % piecesPerRow * piece, length = Math.Min(piece, row - start);
-            new ReadOnlySpan<T>((T*)f + r * fromStride + start, (int)length).CopyTo(new Span<T>((T*)t + r * toStride + start, (int)length));
+            StreamingStore.Copy((T*)f + r * fromStride + start, (T*)t + r * toStride + start, (int)length);
         });
     }
 }

@@ -74,4 +74,22 @@ internal static unsafe class StreamingStore
             lanes[..(n - body)].CopyTo(new Span<T>(d + body, n - body));
         }
     }
+
+    /// <summary>d[i] = x[i] for i in [0, n) (apart), whole vectors streamed to aligned addresses when
+    /// <see cref="Applies{T}"/>; otherwise an ordinary copy.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Copy<T>(T* x, T* d, int n) where T : unmanaged
+    {
+        int w = Vector<T>.Count;
+        if (n < 2 * w || !Applies(x, d, n))
+        {
+            new ReadOnlySpan<T>(x, n).CopyTo(new Span<T>(d, n));
+            return;
+        }
+        Vector.Store(Vector.Load(x), d);
+        int i = AlignedStart(d);
+        for (; i + w <= n; i += w) Store(Vector.Load(x + i), d + i);
+        Vector.Store(Vector.Load(x + n - w), d + n - w);
+        Fence();
+    }
 }

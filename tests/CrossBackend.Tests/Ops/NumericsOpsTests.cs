@@ -766,10 +766,12 @@ public sealed class NumericsOpsTests<T> where T : unmanaged, IFloatingPointIeee7
 
     /// <summary>Concatenations and slices large enough to be copied in parallel: few long rows (axis 0, split into
     /// pieces), a few rows shorter than the tasks (rank 3, axis 1) and many short rows (axis 1), each element checked
-    /// against the index arithmetic.</summary>
+    /// against the index arithmetic; rows of 256 KB or more are streamed, an odd row length puts their starts off the
+    /// vector boundary.</summary>
     [TestCase(new long[] { 3, 50_000 }, new long[] { 2, 50_000 }, 0)]
     [TestCase(new long[] { 2, 3, 40_000 }, new long[] { 2, 1, 40_000 }, 1)]
     [TestCase(new long[] { 60_000, 3 }, new long[] { 60_000, 2 }, 1)]
+    [TestCase(new long[] { 2, 70_001 }, new long[] { 1, 70_001 }, 0)]
     public void LargeConcatAndSliceCopyEveryElement(long[] first, long[] second, int axis)
     {
         Tensor<T> a = X(Enumerable.Range(0, (int)Shapes.Count(first)).Select(i => i * 0.1).ToArray(), first);
