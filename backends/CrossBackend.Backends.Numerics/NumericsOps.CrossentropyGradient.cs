@@ -41,6 +41,29 @@ public sealed unsafe partial class NumericsOps<T> : IFusedCrossentropyGradient<T
         bool vectorRows = Vector.IsHardwareAccelerated && classes >= Vector<T>.Count;
         int whole = classes - classes % Vector<T>.Count;
         Vector<T> fresh = RowMath<T>.TailMask(classes);
+        if (typeof(T) == typeof(float) && sparse && SparseLogitsGradientShortRows.Takes(classes))
+        {
+            // Short rows: 8 at a time across rows (SparseLogitsGradientShortRows); a block with a non-finite logit, and
+            // the rows after the last whole block, row by row below.
+            const int lanes = SparseLogitsGradientShortRows.Lanes;
+            float* buffer = stackalloc float[SparseLogitsGradientShortRows.BufferLength];
+            float* scaled = stackalloc float[lanes];
+            for (; first + lanes <= end; first += lanes)
+            {
+                for (int j = 0; j < lanes; j++) scaled[j] = float.CreateTruncating((perRow ? u[first + j] : u[0]) * factor);
+                long at = (long)first * classes;
+                if (!SparseLogitsGradientShortRows.Block((float*)x + at, (float*)y + first, scaled, (float*)d + at, classes, buffer))
+                    LogitsGradientRows(y, sparse, x, u, perRow, factor, d, classes, first, first + lanes, vectorRows, whole, fresh);
+            }
+        }
+        LogitsGradientRows(y, sparse, x, u, perRow, factor, d, classes, first, end, vectorRows, whole, fresh);
+    }
+
+    /// <summary>Rows [<paramref name="first"/>, <paramref name="end"/>) one at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void LogitsGradientRows(T* y, bool sparse, T* x, T* u, bool perRow, T factor, T* d, int classes, int first, int end,
+        bool vectorRows, int whole, Vector<T> fresh)
+    {
         for (int r = first; r < end; r++)
         {
             T* xs = x + (long)r * classes, ds = d + (long)r * classes, ys = sparse ? null : y + (long)r * classes;

@@ -235,7 +235,7 @@ internal static unsafe class CategoricalCrossentropyAcrossRows<T> where T : unma
     /// <summary>The 8×8 tile of 8 rows (<paramref name="stride"/> apart) at <paramref name="s"/>, transposed in
     /// registers: <paramref name="c0"/> holds column 0 of the 8 rows, and so on.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose8(float* s, int stride, out Vector256<float> c0, out Vector256<float> c1, out Vector256<float> c2,
+    internal static void Transpose8(float* s, int stride, out Vector256<float> c0, out Vector256<float> c1, out Vector256<float> c2,
         out Vector256<float> c3, out Vector256<float> c4, out Vector256<float> c5, out Vector256<float> c6, out Vector256<float> c7)
     {
         Vector256<float> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + stride);

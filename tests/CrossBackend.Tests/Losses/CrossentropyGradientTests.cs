@@ -6,7 +6,8 @@ namespace CrossBackend.Tests;
 /// Categorical and sparse crossentropy, from logits and from probabilities, differentiated through the engine's fused
 /// forward and one-pass gradient (<see cref="IFusedCrossentropyGradient{TTensor}"/>, recorded by the tape) against the
 /// composed graph's gradient on the same engine and against every other engine: one-hot, soft and smoothed labels,
-/// sparse labels, class and sample weights, each reduction, rows shorter than a vector, with a tail, long rows, a
+/// sparse labels, class and sample weights, each reduction, rows shorter than a vector, with a tail, long rows, rows of
+/// 8 and of 32 classes (the bounds of the across-rows short-row kernels), a
 /// segmentation map, clipped probabilities, rows with NaN, ±∞ or a zero sum, and a class axis that is not last (the
 /// tape's general-op fallback). An engine with its own autograd differentiates both paths itself. No engine is named.
 /// </summary>
@@ -21,7 +22,7 @@ public sealed class CrossentropyGradientTests(ITensorEngine engine)
 
     public static IEnumerable<TestCaseData> Cases()
     {
-        long[][] shapes = [[7, 5], [33, 37], [6, 100], [2, 3, 4, 21]];
+        long[][] shapes = [[7, 5], [33, 37], [6, 100], [2, 3, 4, 21], [19, 8], [17, 32]];
         foreach (long[] shape in shapes)
             foreach (bool sparse in new[] { false, true })
             {
