@@ -424,6 +424,18 @@ internal static unsafe class CategoricalCrossentropyAcrossRows<T> where T : unma
             for (int k = 0; k < lanes; k += dl)
                 Vector.Store(Vector.Load(sumY + k) * RowMath<T>.LogOfSum(Vector.Load(sumExp + k)) - Vector.Load(dot + k), sumExp + k);
         }
+        if (typeof(T) == typeof(float) && lanes == 8 && n == 8 && Avx.IsSupported)
+        {
+            // A whole block of finite losses in one vector: the same roundings as (float) and the weight's product per
+            // row below, without the row loop (whose scalar steps and spills were most of the weighted call's extra cost).
+            Vector256<float> v = Vector256.Create(Avx.ConvertToVector128Single(Vector256.Load(parts)), Avx.ConvertToVector128Single(Vector256.Load(parts + 4)));
+            if (Vector256.EqualsAll(v * Vector256<float>.Zero, Vector256<float>.Zero))
+            {
+                if (typeof(TWeights) == typeof(Weighted)) v *= Vector256.Load((float*)block.RowWeights);
+                v.Store((float*)loss);
+                return;
+            }
+        }
         for (int j = 0; j < n; j++)
         {
             T value = T.CreateTruncating(parts[j]);
