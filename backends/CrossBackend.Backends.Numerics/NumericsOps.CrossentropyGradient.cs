@@ -41,19 +41,22 @@ public sealed unsafe partial class NumericsOps<T> : IFusedCrossentropyGradient<T
         bool vectorRows = Vector.IsHardwareAccelerated && classes >= Vector<T>.Count;
         int whole = classes - classes % Vector<T>.Count;
         Vector<T> fresh = RowMath<T>.TailMask(classes);
-        if (typeof(T) == typeof(float) && sparse && SparseLogitsGradientShortRows.Takes(classes))
+        if (typeof(T) == typeof(float) && LogitsGradientShortRows.Takes(classes))
         {
-            // Short rows: 8 at a time across rows (SparseLogitsGradientShortRows); a block with a non-finite logit, and
-            // the rows after the last whole block, row by row below.
-            const int lanes = SparseLogitsGradientShortRows.Lanes;
-            float* buffer = stackalloc float[SparseLogitsGradientShortRows.BufferLength];
+            // Short rows: 8 at a time across rows (LogitsGradientShortRows); a block with a non-finite logit, and the
+            // rows after the last whole block, row by row below.
+            const int lanes = LogitsGradientShortRows.Lanes;
+            float* buffer = stackalloc float[LogitsGradientShortRows.BufferLength];
+            float* labelBuffer = stackalloc float[sparse ? 0 : LogitsGradientShortRows.BufferLength];
             float* scaled = stackalloc float[lanes];
             for (; first + lanes <= end; first += lanes)
             {
                 for (int j = 0; j < lanes; j++) scaled[j] = float.CreateTruncating((perRow ? u[first + j] : u[0]) * factor);
                 long at = (long)first * classes;
-                if (!SparseLogitsGradientShortRows.Block((float*)x + at, (float*)y + first, scaled, (float*)d + at, classes, buffer))
-                    LogitsGradientRows(y, sparse, x, u, perRow, factor, d, classes, first, first + lanes, vectorRows, whole, fresh);
+                bool done = sparse
+                    ? LogitsGradientShortRows.Block((float*)x + at, (float*)y + first, scaled, (float*)d + at, classes, buffer)
+                    : LogitsGradientShortRows.DenseBlock((float*)x + at, (float*)y + at, scaled, (float*)d + at, classes, buffer, labelBuffer);
+                if (!done) LogitsGradientRows(y, sparse, x, u, perRow, factor, d, classes, first, first + lanes, vectorRows, whole, fresh);
             }
         }
         LogitsGradientRows(y, sparse, x, u, perRow, factor, d, classes, first, end, vectorRows, whole, fresh);

@@ -6,18 +6,18 @@ using System.Runtime.Intrinsics.X86;
 namespace CrossBackend;
 
 /// <summary>
-/// The gradient of sparse categorical crossentropy from float32 logits, for short contiguous rows (8 to
+/// The gradient of categorical crossentropy from float32 logits (sparse or dense labels), for short contiguous rows (8 to
 /// <see cref="CategoricalCrossentropyAcrossRows{T}.MaxClasses"/> classes: a channels-last segmentation map's pixels),
 /// vectorised ACROSS rows as the forward is: 8 rows are transposed into one vector per class (one lane per row), the
 /// maximum, exp(x − m), Σ exp and the gradient are vertical vector steps with no horizontal reduction, and the
 /// gradient is transposed back into the rows. Along each row a 21-class row is three partly overlapping vectors with two
 /// horizontal reductions, and took 27 ns per row on two threads at segmentation (8, 128, 128, 21).
 /// </summary>
-/// <remarks>Row r's gradient is (e_c / Σe)·u_r for every class c, less u_r at its label, with e_c = exp(x_c − max x):
-/// the row kernel's steps on the same lanes (u_r / Σe first, then times e_c), Σe summed over the classes in order
-/// rather than by vector lanes, so the last bit can differ from the row kernel's. A block with a NaN or ±∞ logit is
+/// <remarks>Row r's gradient is (e_c / Σe)·u_r for every class c, less u_r at its label (sparse), or
+/// (e_c·(Σy / Σe) − y_c)·u_r (dense), with e_c = exp(x_c − max x): the row kernel's steps on the same lanes, Σe and Σy
+/// summed over the classes in order rather than by vector lanes, so the last bit can differ from the row kernel's. A block with a NaN or ±∞ logit is
 /// declined, and the caller takes its rows one by one (the exact treatment of non-finite rows).</remarks>
-internal static unsafe class SparseLogitsGradientShortRows
+internal static unsafe class LogitsGradientShortRows
 {
     /// <summary>Rows per block.</summary>
     public const int Lanes = 8;
@@ -39,23 +39,7 @@ internal static unsafe class SparseLogitsGradientShortRows
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool Block(float* x, float* labels, float* upstream, float* d, int classes, float* buffer)
     {
-        CategoricalCrossentropyAcrossRows<float>.TransposeTiles(x, buffer, classes);
-        Vector<float> m = Vector.Load(buffer), check = RowMath<float>.NonFinite(m, Vector<float>.Zero);
-        for (int c = 1; c < classes; c++)
-        {
-            Vector<float> v = Vector.Load(buffer + c * Lanes);
-            m = Vector.MaxNative(m, v);
-            check = RowMath<float>.NonFinite(v, check);
-        }
-        if (!Vector.EqualsAll(check, Vector<float>.Zero)) return false;
-
-        Vector<float> sum = Vector<float>.Zero;
-        for (int c = 0; c < classes; c++)
-        {
-            Vector<float> e = RowMath<float>.Exp(Vector.Load(buffer + c * Lanes) - m);
-            e.Store(buffer + c * Lanes);
-            sum += e;
-        }
+        if (!Exponentials(x, classes, buffer, out Vector<float> sum)) return false;
         Vector<float> u = Vector.Load(upstream), k = Vector<float>.One / sum * u;
         Vector256<int> label = Avx.ConvertToVector256Int32WithTruncation(Vector256.Load(labels));
         for (int c = 0; c < classes; c++)
@@ -65,6 +49,49 @@ internal static unsafe class SparseLogitsGradientShortRows
             Vector.ConditionalSelect(at, g - u, g).Store(buffer + c * Lanes);
         }
         TransposeBack(buffer, d, classes);
+        return true;
+    }
+
+    /// <summary>
+    /// <see cref="Block"/> for dense labels: row j's labels are the 8 rows of <paramref name="y"/> (same layout as
+    /// <paramref name="x"/>), transposed into <paramref name="labelBuffer"/>; the gradient is (e_c·(Σy / Σe) − y_c)·u,
+    /// the row kernel's steps.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static bool DenseBlock(float* x, float* y, float* upstream, float* d, int classes, float* buffer, float* labelBuffer)
+    {
+        if (!Exponentials(x, classes, buffer, out Vector<float> sum)) return false;
+        CategoricalCrossentropyAcrossRows<float>.TransposeTiles(y, labelBuffer, classes);
+        Vector<float> labels = Vector<float>.Zero;
+        for (int c = 0; c < classes; c++) labels += Vector.Load(labelBuffer + c * Lanes);
+        Vector<float> q = labels / sum, u = Vector.Load(upstream);
+        for (int c = 0; c < classes; c++)
+            ((Vector.Load(buffer + c * Lanes) * q - Vector.Load(labelBuffer + c * Lanes)) * u).Store(buffer + c * Lanes);
+        TransposeBack(buffer, d, classes);
+        return true;
+    }
+
+    /// <summary>The 8 rows at <paramref name="x"/> transposed into <paramref name="buffer"/> and replaced there by
+    /// exp(x − max of the row), their sums in <paramref name="sum"/>; false if a logit is NaN or ±∞.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Exponentials(float* x, int classes, float* buffer, out Vector<float> sum)
+    {
+        CategoricalCrossentropyAcrossRows<float>.TransposeTiles(x, buffer, classes);
+        Vector<float> m = Vector.Load(buffer), check = RowMath<float>.NonFinite(m, Vector<float>.Zero);
+        for (int c = 1; c < classes; c++)
+        {
+            Vector<float> v = Vector.Load(buffer + c * Lanes);
+            m = Vector.MaxNative(m, v);
+            check = RowMath<float>.NonFinite(v, check);
+        }
+        sum = Vector<float>.Zero;
+        if (!Vector.EqualsAll(check, Vector<float>.Zero)) return false;
+        for (int c = 0; c < classes; c++)
+        {
+            Vector<float> e = RowMath<float>.Exp(Vector.Load(buffer + c * Lanes) - m);
+            e.Store(buffer + c * Lanes);
+            sum += e;
+        }
         return true;
     }
 
