@@ -33,8 +33,10 @@ public sealed unsafe partial class NumericsOps<T> : IFusedCrossentropyGradient<T
     }
 
     /// <summary>Rows [<paramref name="first"/>, <paramref name="end"/>): e = exp(x − max) into the gradient, then
-    /// (e·Σy / Σe − y)·u over it. A row of finite logits takes <see cref="FiniteLogitsRow"/>; any other row
-    /// <see cref="ExactLogitsRow"/>, which makes it NaN where the composed log-softmax does (NaN or +∞ among its logits).</summary>
+    /// (e·Σy / Σe − y)·u over it. float32 rows of 8–32 classes go 8 at a time across rows
+    /// (<see cref="LogitsGradientShortRows"/>); otherwise a row of finite logits takes <see cref="FiniteLogitsRow"/>, any
+    /// other row <see cref="ExactLogitsRow"/>, which makes it NaN where the composed log-softmax does (NaN or +∞ among
+    /// its logits).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static void SoftmaxCrossentropyGradientRows(T* y, bool sparse, T* x, T* u, bool perRow, T factor, T* d, int classes, int first, int end)
     {

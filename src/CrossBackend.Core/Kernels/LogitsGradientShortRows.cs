@@ -15,8 +15,9 @@ namespace CrossBackend;
 /// </summary>
 /// <remarks>Row r's gradient is (e_c / Σe)·u_r for every class c, less u_r at its label (sparse), or
 /// (e_c·(Σy / Σe) − y_c)·u_r (dense), with e_c = exp(x_c − max x): the row kernel's steps on the same lanes, Σe and Σy
-/// summed over the classes in order rather than by vector lanes, so the last bit can differ from the row kernel's. A block with a NaN or ±∞ logit is
-/// declined, and the caller takes its rows one by one (the exact treatment of non-finite rows).</remarks>
+/// summed over the classes in order rather than by vector lanes, so the last bit can differ from the row kernel's. A
+/// block with a NaN or ±∞ logit is declined, and the caller takes its rows one by one (the exact treatment of
+/// non-finite rows).</remarks>
 internal static unsafe class LogitsGradientShortRows
 {
     /// <summary>Rows per block.</summary>
