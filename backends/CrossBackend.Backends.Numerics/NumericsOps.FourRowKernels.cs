@@ -89,16 +89,7 @@ public sealed unsafe partial class NumericsOps<T>
         // The last row: whole groups, then the run's last 8 values with the lanes already added masked off (reading
         // past the run could leave the tensor).
         Vector512<double> a = carry, b = default;
-        for (; g + 16 <= total; g += 16)
-        {
-            a += Widen8(p + g);
-            b += Widen8(p + g + 8);
-        }
-        if (g + 8 <= total)
-        {
-            a += Widen8(p + g);
-            g += 8;
-        }
+        WholeGroups(p, ref g, total, ref a, ref b);
         if (g < total)
         {
             Vector512<double> fresh = Vector512.GreaterThanOrEqual(Vector512<long>.Indices, Vector512.Create((long)(8 - (total - g)))).AsDouble();
@@ -112,6 +103,21 @@ public sealed unsafe partial class NumericsOps<T>
         {
             Vector512<double> a = carry, b = default;
             carry = default;
+            WholeGroups(p, ref g, end, ref a, ref b);
+            if (g < end)
+            {
+                Vector512<double> v = Widen8(p + g), mine = Vector512.LessThan(Vector512<long>.Indices, Vector512.Create((long)(end - g))).AsDouble();
+                b += v & mine;
+                carry = Vector512.AndNot(v, mine);
+                g += 8;
+            }
+            return a + b;
+        }
+
+        // The groups of 8 from g that end by `end`, alternately into a and b.
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        static void WholeGroups(float* p, ref int g, int end, ref Vector512<double> a, ref Vector512<double> b)
+        {
             for (; g + 16 <= end; g += 16)
             {
                 a += Widen8(p + g);
@@ -122,14 +128,6 @@ public sealed unsafe partial class NumericsOps<T>
                 a += Widen8(p + g);
                 g += 8;
             }
-            if (g < end)
-            {
-                Vector512<double> v = Widen8(p + g), mine = Vector512.LessThan(Vector512<long>.Indices, Vector512.Create((long)(end - g))).AsDouble();
-                b += v & mine;
-                carry = Vector512.AndNot(v, mine);
-                g += 8;
-            }
-            return a + b;
         }
     }
 

@@ -54,7 +54,8 @@ public sealed unsafe partial class NumericsOps<T>
             fixed (T* pp = packed)
             {
                 nint pa = (nint)a, pb = (nint)pp, pc = (nint)c, bb = (nint)b;
-                if (panels == 1 || (long)m * k * n < 1 << 21) GemmPackB(b, k, n, nr, 0, panels, pp);
+                bool parallel = (long)m * k * n >= 1 << 21;   // smaller products run on the calling thread alone
+                if (panels == 1 || !parallel) GemmPackB(b, k, n, nr, 0, panels, pp);
                 else WorkerPool.For(panels, p => GemmPackB((T*)bb, k, n, nr, p, p + 1, (T*)pb));
                 int strips = (m + GemmRows - 1) / GemmRows, groups = (strips + GemmStripsPerTask - 1) / GemmStripsPerTask;
                 int chunks = (panels + GemmPanelsPerChunk - 1) / GemmPanelsPerChunk, tasks = groups * chunks;
@@ -87,7 +88,7 @@ public sealed unsafe partial class NumericsOps<T>
                     }
                     ArrayPool<T>.Shared.Return(strip);
                 }
-                if (tasks == 1 || (long)m * k * n < 1 << 21) for (int t = 0; t < tasks; t++) RunTask(t);
+                if (tasks == 1 || !parallel) for (int t = 0; t < tasks; t++) RunTask(t);
                 else WorkerPool.For(tasks, [MethodImpl(Hot)] (t) => RunTask(t));
             }
         }
