@@ -180,8 +180,9 @@ public static class BenchSuite
     /// The soft-label loss's element-wise work without its rows: Σ y·log(clamp(x / s, ε, 1 − ε)) over both arrays, s
     /// one constant, in the same parallel chunks as <see cref="Floor"/>. With <paramref name="nearest"/> the log is the
     /// engines' nearest-float <see cref="VectorLog"/> (the work every element of a soft-label row
-    /// takes under our semantics), otherwise the library's float <c>Vector.Log</c> (about what libtorch's
-    /// vectorised log costs); the two side by side price the nearest-float policy.
+    /// takes under our semantics, in the kernels' software-pipelined loop, <see cref="LabelLogTerms.AlongRow"/>, where the
+    /// machine has it), otherwise the library's float <c>Vector.Log</c> (about what libtorch's vectorised log costs); the
+    /// two side by side price the nearest-float policy.
     /// </summary>
     public static float SoftLabelLogFloor(float[] x, float[] y, bool nearest)
     {
@@ -191,6 +192,11 @@ public static class BenchSuite
         Parallel.For(0, chunks, i =>
         {
             int start = i * chunk, end = Math.Min(start + chunk, x.Length), lanes = System.Numerics.Vector<float>.Count;
+            if (nearest && LabelLogTerms.Supported && end - start >= LabelLogTerms.MinimumAlongRow)
+            {
+                partial[i] = PipelinedNearestLogTerms(x.AsSpan(start, end - start), y.AsSpan(start, end - start));
+                return;
+            }
             var s = new System.Numerics.Vector<float>(1.37f);
             var lo = new System.Numerics.Vector<float>(1e-7f);
             var hi = new System.Numerics.Vector<float>(1 - 1e-7f);
@@ -206,6 +212,17 @@ public static class BenchSuite
             partial[i] = total;
         });
         return TensorPrimitives.Sum<float>(partial);
+    }
+
+    /// <summary><see cref="SoftLabelLogFloor"/>'s chunk through <see cref="LabelLogTerms.AlongRow"/> (s = 1.37, the
+    /// last vector's lanes that the vectors before it covered masked).</summary>
+    private static unsafe float PipelinedNearestLogTerms(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
+    {
+        int n = x.Length, full = n / 8 * 8;
+        Span<float> lastLabels = stackalloc float[8];
+        for (int lane = 0; lane < 8; lane++) lastLabels[lane] = n % 8 != 0 && n - 8 + lane < full ? 0 : y[n - 8 + lane];
+        fixed (float* xp = x, yp = y)
+            return System.Runtime.Intrinsics.Vector256.Sum(LabelLogTerms.AlongRow(xp, yp, n, 1.37f, System.Runtime.Intrinsics.Vector256.Create<float>(lastLabels)));
     }
 
     // ---------------------------------------------------------------- hand-written TorchSharp (the baselines)

@@ -349,6 +349,11 @@ internal static unsafe class CategoricalCrossentropyAcrossRows<T> where T : unma
             Vector<T> p = Vector.MinNative(Vector.MaxNative(pickedX / s, lo), hi);
             sum = Vector<T>.Zero + pickedY * RowMath<T>.Log(p);
         }
+        else if (typeof(T) == typeof(float) && LabelLogTerms.Supported && classes >= LabelLogTerms.MinimumAcrossRows
+                 && Vector.Sum(nonZero) >= T.CreateTruncating(4 * classes))
+        {
+            sum = MostlyNonZeroLabels(x, y, classes, classStride, s);   // half the labels or more: every class's log is taken anyway
+        }
         else
         {
             Vector<T> a0 = Vector<T>.Zero, a1 = Vector<T>.Zero;
@@ -373,6 +378,12 @@ internal static unsafe class CategoricalCrossentropyAcrossRows<T> where T : unma
             else StoreArgMaxWeights(y, classes, classStride, classWeights, rowWeights);
         }
     }
+
+    /// <summary>The class loop's sum for a float32 block whose labels are mostly non-zero, every class taken, through
+    /// <see cref="LabelLogTerms.AcrossRows"/> (the same accumulators, the same order).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static Vector<T> MostlyNonZeroLabels(T* x, T* y, int classes, nint classStride, Vector<T> s) =>
+        Vector.As<float, T>(LabelLogTerms.AcrossRows((float*)x, (float*)y, classes, classStride, Vector.As<T, float>(s).AsVector256()).AsVector());
 
     /// <summary>One class of the one-label sweep: where its label is non-zero (NaN included), that label and its x
     /// replace the lane's picked ones and the lane's count grows by one. Returns the "label is zero" mask.</summary>

@@ -233,6 +233,13 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
             *pendingLabel = label;
             return T.Zero;
         }
+        // Most labels non-zero (soft labels: code ≥ C² means more than C/2 of them, each adding less than 2C): every
+        // vector's log is taken anyway, so the software-pipelined loop takes them all.
+        if (typeof(T) == typeof(float) && LabelLogTerms.Supported && classes >= LabelLogTerms.MinimumAlongRow && total >= width * width)
+        {
+            if (wantArgMax) argMax = -1;   // the caller's exact scan of the row
+            return MostlyNonZeroLabels(x, y, classes, sum);
+        }
         return ManyLabels<TWeights>(x, y, classes, ref argMax, sum);
     }
 
@@ -273,6 +280,18 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
         }
         if (wantArgMax) argMax = SingleHotArgMax(y, visitedAt, visited);
         return -Vector.Sum(acc);
+    }
+
+    /// <summary>A float32 row whose labels are mostly non-zero: <see cref="ManyLabels{TWeights}"/>'s sum, every vector
+    /// taken, through <see cref="LabelLogTerms.AlongRow"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static T MostlyNonZeroLabels(T* x, T* y, int classes, T sum)
+    {
+        int last = classes - W;
+        Vector<T> lastLabels = Vector.Load(y + last);
+        if (classes % W != 0) lastLabels = Vector.ConditionalSelect(TailMask(classes), lastLabels, Vector<T>.Zero);
+        Vector256<float> terms = LabelLogTerms.AlongRow((float*)x, (float*)y, classes, float.CreateTruncating(sum), Vector.As<T, float>(lastLabels).AsVector256());
+        return -Vector.Sum(Vector.As<float, T>(terms.AsVector()));
     }
 
     /// <summary>One probabilities row element by element, its values <paramref name="stride"/> apart (rows whose sum

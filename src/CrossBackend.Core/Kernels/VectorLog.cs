@@ -78,15 +78,43 @@ internal static class VectorLog
 
     /// <summary><see cref="NormalLanes(Vector{double})"/> on 8 lanes at once: the same operations, step for step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<double> NormalLanes(Vector512<double> x)
+    private static Vector512<double> NormalLanes(Vector512<double> x) => Series(Reduce(x, out Vector512<double> k), k);
+
+    /// <summary>
+    /// The log of 8 normal float lanes in two halves, for a caller that software-pipelines them: the first half of
+    /// vector i + 1 issued before the second half of vector i. Each log is a chain of about 80 cycles (a float
+    /// division before it, the double division, three levels of the series); one vector after another, the
+    /// out-of-order window (its floating-point scheduler) holds too few of them to hide it, so a plain loop ran at
+    /// about half the pipes' rate. Same operations as <see cref="Log(Vector{float})"/>'s normal lanes, so the same
+    /// bits; the caller guarantees every lane is a normal float (a clamped probability, say).
+    /// </summary>
+    /// <returns>s = f / (2 + f), with the exponent k: the argument of <see cref="NormalLogSecondHalf"/>.</returns>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<double> NormalLogFirstHalf(Vector256<float> x, out Vector512<double> k) =>
+        Reduce(Avx512F.ConvertToVector512Double(x), out k);
+
+    /// <summary>The log from <see cref="NormalLogFirstHalf"/>'s s and k, rounded to float.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> NormalLogSecondHalf(Vector512<double> s, Vector512<double> k) =>
+        Avx512F.ConvertToVector256Single(Series(s, k));
+
+    /// <summary>x = 2^k·m, f = m − 1, returns s = f / (2 + f) (see the remarks).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> Reduce(Vector512<double> x, out Vector512<double> k)
     {
         Vector512<long> bits = x.AsInt64();
         Vector512<long> shifted = bits - Vector512.Create(0x3FE6A09E667F3BCDL);
         Vector512<long> biasedK = Vector512.ShiftRightLogical(shifted + Vector512.Create(2048L << 52), 52);
-        Vector512<double> k = (biasedK | Vector512.Create(0x4330000000000000L)).AsDouble() - Vector512.Create(4503599627370496.0 + 2048.0);
+        k = (biasedK | Vector512.Create(0x4330000000000000L)).AsDouble() - Vector512.Create(4503599627370496.0 + 2048.0);
         Vector512<double> m = (bits - (shifted & Vector512.Create(unchecked((long)0xFFF0000000000000UL)))).AsDouble();
         Vector512<double> f = m - Vector512<double>.One;
-        Vector512<double> s = f / (Vector512.Create(2.0) + f);
+        return f / (Vector512.Create(2.0) + f);
+    }
+
+    /// <summary>k·ln 2 + 2s + 2s·z·P(z), z = s² (see the remarks).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> Series(Vector512<double> s, Vector512<double> k)
+    {
         Vector512<double> z = s * s;
         Vector512<double> z2 = z * z, z4 = z2 * z2;
         Vector512<double> p01 = Vector512.FusedMultiplyAdd(z, Vector512.Create(1.0 / 5), Vector512.Create(1.0 / 3));
