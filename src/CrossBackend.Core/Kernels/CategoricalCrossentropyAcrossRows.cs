@@ -333,8 +333,9 @@ internal static unsafe class CategoricalCrossentropyAcrossRows<T> where T : unma
             Vector<T> z1 = Pick(x1, y1, ref pickedX, ref pickedY, ref nonZero);
             if (weighted)
             {
-                pickedWeight = Vector.ConditionalSelect(z0, pickedWeight, new Vector<T>(classWeights[c]));
-                pickedWeight = Vector.ConditionalSelect(z1, pickedWeight, new Vector<T>(classWeights[c + 1]));
+                // The weights by address: a broadcast memory operand of the select (see ArgMaxStep).
+                pickedWeight = Vector.ConditionalSelect(z0, pickedWeight, new Vector<T>(*(classWeights + c)));
+                pickedWeight = Vector.ConditionalSelect(z1, pickedWeight, new Vector<T>(*(classWeights + c + 1)));
             }
         }
         if (c < classes)
