@@ -214,15 +214,11 @@ public static class BenchSuite
         return TensorPrimitives.Sum<float>(partial);
     }
 
-    /// <summary><see cref="SoftLabelLogFloor"/>'s chunk through <see cref="LabelLogTerms.AlongRow"/> (s = 1.37, the
-    /// last vector's lanes that the vectors before it covered masked).</summary>
+    /// <summary><see cref="SoftLabelLogFloor"/>'s chunk through <see cref="LabelLogTerms.AlongRow"/> (s = 1.37).</summary>
     private static unsafe float PipelinedNearestLogTerms(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
     {
-        int n = x.Length, full = n / 8 * 8;
-        Span<float> lastLabels = stackalloc float[8];
-        for (int lane = 0; lane < 8; lane++) lastLabels[lane] = n % 8 != 0 && n - 8 + lane < full ? 0 : y[n - 8 + lane];
         fixed (float* xp = x, yp = y)
-            return System.Runtime.Intrinsics.Vector256.Sum(LabelLogTerms.AlongRow(xp, yp, n, 1.37f, System.Runtime.Intrinsics.Vector256.Create<float>(lastLabels)));
+            return System.Runtime.Intrinsics.Vector256.Sum(LabelLogTerms.AlongRow(xp, yp, x.Length, 1.37f));
     }
 
     // ---------------------------------------------------------------- hand-written TorchSharp (the baselines)

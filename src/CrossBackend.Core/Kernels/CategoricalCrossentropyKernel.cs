@@ -285,14 +285,8 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
     /// <summary>A float32 row whose labels are mostly non-zero: <see cref="ManyLabels{TWeights}"/>'s sum, every vector
     /// taken, through <see cref="LabelLogTerms.AlongRow"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
-    private static T MostlyNonZeroLabels(T* x, T* y, int classes, T sum)
-    {
-        int last = classes - W;
-        Vector<T> lastLabels = Vector.Load(y + last);
-        if (classes % W != 0) lastLabels = Vector.ConditionalSelect(TailMask(classes), lastLabels, Vector<T>.Zero);
-        Vector256<float> terms = LabelLogTerms.AlongRow((float*)x, (float*)y, classes, float.CreateTruncating(sum), Vector.As<T, float>(lastLabels).AsVector256());
-        return -Vector.Sum(Vector.As<float, T>(terms.AsVector()));
-    }
+    private static T MostlyNonZeroLabels(T* x, T* y, int classes, T sum) =>
+        -Vector.Sum(Vector.As<float, T>(LabelLogTerms.AlongRow((float*)x, (float*)y, classes, float.CreateTruncating(sum)).AsVector()));
 
     /// <summary>One probabilities row element by element, its values <paramref name="stride"/> apart (rows whose sum
     /// is not finite or is zero, from the across-rows blocks).</summary>

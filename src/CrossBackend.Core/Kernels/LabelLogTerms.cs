@@ -32,11 +32,13 @@ internal static unsafe class LabelLogTerms
 
     /// <summary>One row of <paramref name="classes"/> (≥ <see cref="MinimumAlongRow"/>) contiguous values, row sum
     /// <paramref name="sum"/>: the vectors at 0, 8, … and the last one at classes − 8, whose lanes that the vector
-    /// before it covered have their labels masked to 0 (<paramref name="lastLabels"/>). Returns the accumulator.</summary>
+    /// before it covered have their labels masked to 0. Returns the accumulator.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> AlongRow(float* x, float* y, int classes, float sum, Vector256<float> lastLabels)
+    public static Vector256<float> AlongRow(float* x, float* y, int classes, float sum)
     {
         int last = classes - 8, vectors = (classes + 7) / 8;
+        Vector256<float> lastLabels = Vector256.Load(y + last);
+        if (classes % 8 != 0) lastLabels &= RowMath<float>.TailMask(classes).AsVector256();
         var s = Vector256.Create(sum);
         Vector256<float> acc = Vector256<float>.Zero;
         Vector256<float> q0 = Quotient(x, s);
