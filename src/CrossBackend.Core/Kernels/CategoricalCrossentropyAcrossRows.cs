@@ -93,7 +93,7 @@ internal static unsafe class CategoricalCrossentropyAcrossRows<T> where T : unma
         T* yt = stackalloc T[stride];
         fixed (T* classWeights = weights)
         {
-            var block = new BlockResult(stackalloc double[3 * lanes], stackalloc T[lanes], classWeights);
+            var block = new BlockResult(stackalloc double[3 * lanes], stackalloc T[lanes], classWeights, Keys(stackalloc T[MaxClasses], classes));
             long total = (long)rows * classes;
             for (int r0 = first; r0 < end; r0 += lanes)
             {
@@ -122,7 +122,9 @@ internal static unsafe class CategoricalCrossentropyAcrossRows<T> where T : unma
         int lanes = Vector<T>.Count, classes = layout.Classes, inner = layout.Inner;
         fixed (T* classWeights = weights)
         {
-            var block = new BlockResult(stackalloc double[3 * lanes], stackalloc T[lanes], classWeights);
+            T[]? keyArray = classes > 256 ? GC.AllocateUninitializedArray<T>(classes, pinned: true) : null;
+            var block = new BlockResult(stackalloc double[3 * lanes], stackalloc T[lanes], classWeights,
+                Keys(keyArray is null ? stackalloc T[classes] : keyArray, classes));
             T[]? padded = null;
             for (int r = first; r < end;)
             {
@@ -153,11 +155,20 @@ internal static unsafe class CategoricalCrossentropyAcrossRows<T> where T : unma
     /// of lanes), or the probabilities' loss in the first run with NaN marking a row whose Σx is not finite or is
     /// zero; and with class weights, each row's weight (that of its label arg-max), read from the pinned
     /// <see cref="ClassWeights"/>.</summary>
-    private readonly ref struct BlockResult(Span<double> parts, Span<T> rowWeights, T* classWeights)
+    private readonly ref struct BlockResult(Span<double> parts, Span<T> rowWeights, T* classWeights, Span<T> classKeys)
     {
         public readonly double* Parts = (double*)Unsafe.AsPointer(ref parts[0]);
         public readonly T* RowWeights = (T*)Unsafe.AsPointer(ref rowWeights[0]);
         public readonly T* ClassWeights = classWeights;
+        /// <summary>C + c for class c (<see cref="Keys"/>): what a non-zero label adds to its lane's label code.</summary>
+        public readonly T* ClassKeys = (T*)Unsafe.AsPointer(ref classKeys[0]);
+    }
+
+    /// <summary>Fills <paramref name="keys"/> with C + c for each class c (exact in float32 for C ≤ 2^22).</summary>
+    private static Span<T> Keys(Span<T> keys, int classes)
+    {
+        for (int c = 0; c < classes; c++) keys[c] = T.CreateTruncating(classes + c);
+        return keys;
     }
 
     /// <summary>The block's rows one by one into the transposed layout (class c of row j at
@@ -266,7 +277,7 @@ internal static unsafe class CategoricalCrossentropyAcrossRows<T> where T : unma
         where TInput : struct, IMode where TWeights : struct, IMode
     {
         if (typeof(TInput) == typeof(Logits)) LogitsBlock<TWeights>(x, y, classes, classStride, block.Parts, block.ClassWeights, block.RowWeights);
-        else ProbabilitiesBlock<TWeights>(x, y, classes, classStride, block.Parts, block.ClassWeights, block.RowWeights);
+        else ProbabilitiesBlock<TWeights>(x, y, classes, classStride, block.Parts, block.ClassWeights, block.ClassKeys, block.RowWeights);
     }
 
     /// <summary>The logits parts, one lane per row: Σ exp(x − m), Σy and Σ y·(x − m) as doubles into
@@ -310,18 +321,20 @@ internal static unsafe class CategoricalCrossentropyAcrossRows<T> where T : unma
     /// <summary>The probabilities loss, one lane per row, into the first run of <paramref name="parts"/> (NaN where
     /// the row's Σx is not finite or is zero: the caller computes those rows element by element), and each row's
     /// weight. Σx in two accumulators (even and odd classes).</summary>
-    /// <remarks>The sweep that sums x also keeps, branch-free, each lane's last non-zero label, its x and how many
-    /// non-zero labels the lane has. When every lane has exactly one (one-hot rows), the loss is that one term,
+    /// <remarks>The sweep that sums x also keeps, branch-free, each lane's last non-zero label, its x and a code of its
+    /// non-zero labels (each adds its class's key C + c, as along the row), from which a one-label lane's class comes
+    /// back for its weight: weighted blocks run the very class loop of unweighted ones (a weight select per class made
+    /// them 1.05-1.13x the unweighted time on a segmentation map). When every lane has exactly one (one-hot rows), the loss is that one term,
     /// −(0 + y·log clamp(x / Σx)): the same operations on the same values as the class loop below, whose other terms
     /// are ±0, so the same bits, with one division and one log for the block instead of one per class that has a
     /// non-zero label in some lane, and no branch on "is this class's label vector zero?" (with 8 one-hot rows of 21
     /// classes it is zero about two times in three, at random: a misprediction every few classes).</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
-    private static void ProbabilitiesBlock<TWeights>(T* x, T* y, int classes, nint classStride, double* parts, T* classWeights, T* rowWeights) where TWeights : struct, IMode
+    private static void ProbabilitiesBlock<TWeights>(T* x, T* y, int classes, nint classStride, double* parts, T* classWeights, T* classKeys, T* rowWeights) where TWeights : struct, IMode
     {
         bool weighted = typeof(TWeights) == typeof(Weighted);
         Vector<T> s0 = Vector<T>.Zero, s1 = Vector<T>.Zero;
-        Vector<T> pickedX = Vector<T>.One, pickedY = Vector<T>.Zero, pickedWeight = Vector<T>.Zero, nonZero = Vector<T>.Zero;
+        Vector<T> pickedX = Vector<T>.One, pickedY = Vector<T>.Zero, code = Vector<T>.Zero;
         int c = 0;
         for (; c + 1 < classes; c += 2)
         {
@@ -329,23 +342,18 @@ internal static unsafe class CategoricalCrossentropyAcrossRows<T> where T : unma
             Vector<T> y0 = Vector.Load(y + c * classStride), y1 = Vector.Load(y + (c + 1) * classStride);
             s0 += x0;
             s1 += x1;
-            Vector<T> z0 = Pick(x0, y0, ref pickedX, ref pickedY, ref nonZero);
-            Vector<T> z1 = Pick(x1, y1, ref pickedX, ref pickedY, ref nonZero);
-            if (weighted)
-            {
-                // The weights by address: a broadcast memory operand of the select (see ArgMaxStep).
-                pickedWeight = Vector.ConditionalSelect(z0, pickedWeight, new Vector<T>(*(classWeights + c)));
-                pickedWeight = Vector.ConditionalSelect(z1, pickedWeight, new Vector<T>(*(classWeights + c + 1)));
-            }
+            Pick(x0, y0, classKeys + c, ref pickedX, ref pickedY, ref code);
+            Pick(x1, y1, classKeys + c + 1, ref pickedX, ref pickedY, ref code);
         }
         if (c < classes)
         {
             Vector<T> x0 = Vector.Load(x + c * classStride), y0 = Vector.Load(y + c * classStride);
             s0 += x0;
-            Vector<T> z0 = Pick(x0, y0, ref pickedX, ref pickedY, ref nonZero);
-            if (weighted) pickedWeight = Vector.ConditionalSelect(z0, pickedWeight, new Vector<T>(classWeights[c]));
+            Pick(x0, y0, classKeys + c, ref pickedX, ref pickedY, ref code);
         }
-        bool oneLabel = nonZero == Vector<T>.One;
+        // Exactly one non-zero label in every lane: C ≤ code < 2C (none gives 0, two 2C + i + j, more still more).
+        var width = new Vector<T>(T.CreateTruncating(classes));
+        bool oneLabel = classes <= 1 << 19 && Vector.GreaterThanOrEqualAll(code, width) && Vector.LessThanAll(code, width + width);
         Vector<T> s = s0 + s1;
         // Rows whose Σx is ±∞, NaN or 0: s·0 is NaN for the first two.
         Vector<T> bad = Vector.Equals(s, Vector<T>.Zero) | ~Vector.Equals(s * Vector<T>.Zero, Vector<T>.Zero);
@@ -360,10 +368,12 @@ internal static unsafe class CategoricalCrossentropyAcrossRows<T> where T : unma
             Vector<T> p = Vector.MinNative(Vector.MaxNative(pickedX / s, lo), hi);
             sum = Vector<T>.Zero + pickedY * RowMath<T>.Log(p);
         }
+        // Most labels non-zero (each adds C to 2C to its lane's code, so a block code of 6C² or more means more than
+        // 3C of its 8C labels): every class's log is taken anyway.
         else if (typeof(T) == typeof(float) && LabelLogTerms.Supported && classes >= LabelLogTerms.MinimumAcrossRows
-                 && Vector.Sum(nonZero) >= T.CreateTruncating(4 * classes))
+                 && Vector.Sum(code) >= T.CreateTruncating(6.0 * classes * classes))
         {
-            sum = MostlyNonZeroLabels(x, y, classes, classStride, s);   // half the labels or more: every class's log is taken anyway
+            sum = MostlyNonZeroLabels(x, y, classes, classStride, s);
         }
         else
         {
@@ -381,13 +391,25 @@ internal static unsafe class CategoricalCrossentropyAcrossRows<T> where T : unma
         Store(Vector.ConditionalSelect(bad, new Vector<T>(T.NaN), -sum), parts);
         if (weighted)
         {
-            // One positive label per row: it is the row's first maximum (every other label is 0), so its class's
-            // weight is the row's. Otherwise (soft labels, a negative one) the arg-max's own pass over the block.
-            // Last, and stored by the callee: a vector assigned from a call, or live across one, was kept in memory
-            // throughout the class loop (a store and a reload per class pair: weighted blocks took ~30 % longer).
-            if (oneLabel && Vector.GreaterThanAll(pickedY, Vector<T>.Zero)) pickedWeight.Store(rowWeights);
+            // One positive label per row: it is the row's first maximum (every other label is 0), and its class is
+            // code − C, whose weight is the row's: one gather after the class loop, nothing inside it. Otherwise (soft
+            // labels, a negative one) the arg-max's own pass over the block.
+            if (oneLabel && Vector.GreaterThanAll(pickedY, Vector<T>.Zero)) StorePickedWeights(code - width, classWeights, rowWeights);
             else StoreArgMaxWeights(y, classes, classStride, classWeights, rowWeights);
         }
+    }
+
+    /// <summary>Each lane's class weight, its class index given (exactly, as T) in <paramref name="classes"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StorePickedWeights(Vector<T> classes, T* classWeights, T* rowWeights)
+    {
+        if (typeof(T) == typeof(float) && Vector<T>.Count == 8 && Avx2.IsSupported)
+        {
+            Vector256<int> index = Avx.ConvertToVector256Int32WithTruncation(Vector.As<T, float>(classes).AsVector256());
+            Avx2.GatherVector256((float*)classWeights, index, sizeof(float)).Store((float*)rowWeights);
+            return;
+        }
+        for (int j = 0; j < Vector<T>.Count; j++) rowWeights[j] = classWeights[int.CreateTruncating(classes[j])];
     }
 
     /// <summary>The class loop's sum for a float32 block whose labels are mostly non-zero, every class taken, through
@@ -397,15 +419,15 @@ internal static unsafe class CategoricalCrossentropyAcrossRows<T> where T : unma
         Vector.As<float, T>(LabelLogTerms.AcrossRows((float*)x, (float*)y, classes, classStride, Vector.As<T, float>(s).AsVector256()).AsVector());
 
     /// <summary>One class of the one-label sweep: where its label is non-zero (NaN included), that label and its x
-    /// replace the lane's picked ones and the lane's count grows by one. Returns the "label is zero" mask.</summary>
+    /// replace the lane's picked ones and the class's key C + c (read as a broadcast memory operand) is added to the
+    /// lane's code.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<T> Pick(Vector<T> xv, Vector<T> yv, ref Vector<T> pickedX, ref Vector<T> pickedY, ref Vector<T> nonZero)
+    private static void Pick(Vector<T> xv, Vector<T> yv, T* classKey, ref Vector<T> pickedX, ref Vector<T> pickedY, ref Vector<T> code)
     {
         Vector<T> zero = Vector.Equals(yv, Vector<T>.Zero);
         pickedX = Vector.ConditionalSelect(zero, pickedX, xv);
         pickedY = Vector.ConditionalSelect(zero, pickedY, yv);
-        nonZero += Vector.AndNot(Vector<T>.One, zero);
-        return zero;
+        code += Vector.AndNot(new Vector<T>(*classKey), zero);
     }
 
     /// <summary>Each lane's weight of its label arg-max into <paramref name="rowWeights"/>, by a pass of
