@@ -396,10 +396,12 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
             if (wantArgMax)
             {
                 // Branch-free: a one-hot row's single non-zero vector lies at a random place, and a branch on it
-                // mispredicted once per row.
+                // mispredicted once per row. The offsets of the non-zero vectors are summed (the one offset when
+                // there is one vector): an add per vector on the chain, where keeping the last offset (a subtract,
+                // a multiply and an add) made a chain longer than the loop's own work.
                 int nz = yv != Vector<T>.Zero ? 1 : 0;
                 nonZero += nz;
-                nonZeroAt += nz * (i - nonZeroAt);
+                nonZeroAt += nz * i;
             }
         }
         if (hasTail)
@@ -411,7 +413,7 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
             {
                 int nz = yv != Vector<T>.Zero ? 1 : 0;
                 nonZero += nz;
-                nonZeroAt += nz * (last - nonZeroAt);
+                nonZeroAt += nz * last;
             }
         }
         T max = HorizontalMax(m);
