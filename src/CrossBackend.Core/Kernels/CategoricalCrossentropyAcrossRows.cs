@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -93,7 +94,8 @@ internal static unsafe class CategoricalCrossentropyAcrossRows<T> where T : unma
         T* yt = stackalloc T[stride];
         fixed (T* classWeights = weights)
         {
-            var block = new BlockResult(stackalloc double[3 * lanes], stackalloc T[lanes], classWeights, Keys(stackalloc T[MaxClasses], classes));
+            var block = new BlockResult(stackalloc double[3 * lanes], stackalloc T[lanes], classWeights,
+                typeof(TInput) == typeof(Probabilities) ? Keys(stackalloc T[MaxClasses], classes) : default);
             long total = (long)rows * classes;
             for (int r0 = first; r0 < end; r0 += lanes)
             {
@@ -122,9 +124,11 @@ internal static unsafe class CategoricalCrossentropyAcrossRows<T> where T : unma
         int lanes = Vector<T>.Count, classes = layout.Classes, inner = layout.Inner;
         fixed (T* classWeights = weights)
         {
-            T[]? keyArray = classes > 256 ? GC.AllocateUninitializedArray<T>(classes, pinned: true) : null;
+            // The key table only for probabilities (logits blocks never read it); on the heap, pinned, past 256 classes.
+            bool keyed = typeof(TInput) == typeof(Probabilities);
+            T[]? keyArray = keyed && classes > 256 ? GC.AllocateUninitializedArray<T>(classes, pinned: true) : null;
             var block = new BlockResult(stackalloc double[3 * lanes], stackalloc T[lanes], classWeights,
-                Keys(keyArray is null ? stackalloc T[classes] : keyArray, classes));
+                !keyed ? default : Keys(keyArray is null ? stackalloc T[classes] : keyArray, classes));
             T[]? padded = null;
             for (int r = first; r < end;)
             {
@@ -160,8 +164,9 @@ internal static unsafe class CategoricalCrossentropyAcrossRows<T> where T : unma
         public readonly double* Parts = (double*)Unsafe.AsPointer(ref parts[0]);
         public readonly T* RowWeights = (T*)Unsafe.AsPointer(ref rowWeights[0]);
         public readonly T* ClassWeights = classWeights;
-        /// <summary>C + c for class c (<see cref="Keys"/>): what a non-zero label adds to its lane's label code.</summary>
-        public readonly T* ClassKeys = (T*)Unsafe.AsPointer(ref classKeys[0]);
+        /// <summary>C + c for class c (<see cref="Keys"/>): what a non-zero label adds to its lane's label code
+        /// (probabilities blocks only; null for logits).</summary>
+        public readonly T* ClassKeys = (T*)Unsafe.AsPointer(ref MemoryMarshal.GetReference(classKeys));
     }
 
     /// <summary>Fills <paramref name="keys"/> with C + c for each class c (exact in float32 for C ≤ 2^22).</summary>
@@ -324,8 +329,8 @@ internal static unsafe class CategoricalCrossentropyAcrossRows<T> where T : unma
     /// <remarks>The sweep that sums x also keeps, branch-free, each lane's last non-zero label, its x and a code of its
     /// non-zero labels (each adds its class's key C + c, as along the row), from which a one-label lane's class comes
     /// back for its weight: weighted blocks run the very class loop of unweighted ones (a weight select per class made
-    /// them 1.05-1.13x the unweighted time on a segmentation map). When every lane has exactly one (one-hot rows), the loss is that one term,
-    /// −(0 + y·log clamp(x / Σx)): the same operations on the same values as the class loop below, whose other terms
+    /// them 1.05-1.13x the unweighted time on a segmentation map). When every lane has exactly one (one-hot rows), the
+    /// loss is that one term, −(0 + y·log clamp(x / Σx)): the same operations on the same values as the class loop below, whose other terms
     /// are ±0, so the same bits, with one division and one log for the block instead of one per class that has a
     /// non-zero label in some lane, and no branch on "is this class's label vector zero?" (with 8 one-hot rows of 21
     /// classes it is zero about two times in three, at random: a misprediction every few classes).</remarks>
