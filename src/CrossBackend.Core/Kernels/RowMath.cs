@@ -1,6 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace CrossBackend;
 
@@ -79,6 +80,25 @@ internal static class RowMath<T> where T : unmanaged, IFloatingPointIeee754<T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> TailMask512(int length) =>
         Vector512.GreaterThanOrEqual(Vector512<float>.Indices, Vector512.Create((float)(16 - length % 16)));
+
+    /// <summary>The lane sums of <paramref name="a"/> and <paramref name="b"/>, each in <see cref="Vector.Sum{T}"/>'s
+    /// order (the two 128-bit halves each as (v0 + v1) + (v2 + v3), then lower + upper): with 256-bit float32 vectors
+    /// two horizontal adds serve both sums (4 instructions for the two, against 10 for one by shuffles).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void SumBoth(Vector<T> a, Vector<T> b, out T sumA, out T sumB)
+    {
+        if (typeof(T) == typeof(float) && Vector<T>.Count == 8 && Avx.IsSupported)
+        {
+            Vector256<float> pairs = Avx.HorizontalAdd(a.AsVector256().AsSingle(), b.AsVector256().AsSingle());
+            Vector256<float> quads = Avx.HorizontalAdd(pairs, pairs);   // lanes 0, 1: a's and b's lower half; 4, 5: upper
+            Vector128<float> both = quads.GetLower() + quads.GetUpper();
+            sumA = T.CreateTruncating(both.ToScalar());
+            sumB = T.CreateTruncating(both.GetElement(1));
+            return;
+        }
+        sumA = Vector.Sum(a);
+        sumB = Vector.Sum(b);
+    }
 
     /// <summary>a·b + c in one rounding.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
