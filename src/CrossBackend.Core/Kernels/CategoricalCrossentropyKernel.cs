@@ -113,6 +113,7 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
         T* sums = stackalloc T[Block];
         T* codes = stackalloc T[Block];
         int* argMaxes = stackalloc int[Block];
+        T* picked = stackalloc T[Block];
         T epsilon = T.CreateChecked(1e-7), upper = T.One - epsilon;   // bounds in T, as Keras/TF compute them
         T width = T.CreateTruncating(classes);
         for (int r0 = first; r0 < end; r0 += Block)
@@ -176,10 +177,21 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
                 Vector<T> logs = Log(tail);
                 for (int j = v; j < n; j++) probability[j] = logs[j - v];
             }
-            for (int j = 0; j < n; j++)
+            // Each row's loss, a vector of rows at a time: its value, or a pending row's −(0 + y·log p); times the
+            // class weight of its arg-max.
+            if (weighted)
+                for (int j = 0; j < n; j++) picked[j] = weights![argMaxes[j]];
+            int r = 0;
+            for (; r + W <= n; r += W)
             {
-                T result = label[j] == T.Zero ? value[j] : -(T.Zero + label[j] * probability[j]);
-                loss[r0 + j] = weighted ? result * weights![argMaxes[j]] : result;
+                Vector<T> one = Vector.Load(label + r);
+                Vector<T> result = Vector.ConditionalSelect(Vector.Equals(one, Vector<T>.Zero), Vector.Load(value + r), -(Vector<T>.Zero + one * Vector.Load(probability + r)));
+                (weighted ? result * Vector.Load(picked + r) : result).Store(loss + r0 + r);
+            }
+            for (; r < n; r++)
+            {
+                T result = label[r] == T.Zero ? value[r] : -(T.Zero + label[r] * probability[r]);
+                loss[r0 + r] = weighted ? result * picked[r] : result;
             }
         }
         GC.KeepAlive(rowBuffer);
