@@ -406,7 +406,7 @@ public static class BenchSuite
         int rounds = quick ? 11 : 25;
         long[][] shapes = quick
             ? [[32, 10], [65536, 100], [8, 128, 128, 21]]
-            : [[32, 10], [4096, 100], [65536, 100], [8, 128, 128, 21]];
+            : [[32, 10], [4096, 100], [65536, 100], [8, 128, 128, 21], [4096, 1000]];
         var weights = new Dictionary<int, double> { [1] = 2.0, [3] = 0.5 };
         foreach (long[] shape in shapes)
         {
