@@ -142,6 +142,7 @@ public sealed unsafe partial class NumericsOps<T> : IFusedCrossentropyGradient<T
 
     /// <summary>One row of any length and any logits (<paramref name="ys"/> null: the class index
     /// <paramref name="label"/>): NaN throughout where the maximum or Σe is not finite.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ExactLogitsRow(T* xs, T* ys, int label, T scaledUpstream, T* ds, int classes)
     {
         int w = Vector<T>.Count;

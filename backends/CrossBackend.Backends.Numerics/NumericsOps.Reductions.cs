@@ -240,6 +240,7 @@ public sealed unsafe partial class NumericsOps<T>
     /// <summary>Σ row in double: float32 rows are widened to double lanes as they are read (one pass, SIMD, no
     /// float32 rounding at all); float64 rows are summed by <see cref="TensorPrimitives.Sum{T}(ReadOnlySpan{T})"/>
     /// in pieces of <see cref="SumPiece"/> elements.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(Hot)]
     internal static double SumInDouble(ReadOnlySpan<T> row)
     {
         if (typeof(T) == typeof(float)) return SumWidened(MemoryMarshal.Cast<T, float>(row));
@@ -318,6 +319,7 @@ public sealed unsafe partial class NumericsOps<T>
 
     /// <summary>Row <paramref name="r"/> of the layout: in place when the axis is last, else gathered into
     /// <paramref name="gathered"/>.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(Hot)]
     private static ReadOnlySpan<T> RowOf(T* source, RowLayout layout, int r, T[]? gathered)
     {
         int start = layout.Start(r);

@@ -437,7 +437,7 @@ internal static unsafe class CategoricalCrossentropyAcrossRows<T> where T : unma
 
     /// <summary>Each lane's weight of its label arg-max into <paramref name="rowWeights"/>, by a pass of
     /// <see cref="ArgMaxStep"/> over the block.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static void StoreArgMaxWeights(T* y, int classes, nint classStride, T* classWeights, T* rowWeights)
     {
         Vector<T> best = Vector.Load(y), weight = new(classWeights[0]);

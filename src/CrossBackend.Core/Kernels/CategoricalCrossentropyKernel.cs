@@ -235,6 +235,7 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
 
     /// <summary>Row <paramref name="r"/>'s labels for the arg-max scan: in place when contiguous, else gathered into
     /// <paramref name="yRow"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static T* RowAt(T* y, RowLayout layout, int r, T* yRow)
     {
         if (layout.Inner == 1) return y + r * layout.Classes;
