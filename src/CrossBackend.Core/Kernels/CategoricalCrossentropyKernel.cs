@@ -134,7 +134,8 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
             for (int j = 0; j < n; j++)
             {
                 if (eightAtOnce && j + 8 <= n
-                    && EightOneHotRows((float*)x, (float*)y, (r0 + j) * classes, classes, (float*)sums + j, (float*)codes + j, (float*)probability + j, (float*)label + j, weighted ? argMaxes + j : null))
+                    && EightOneHotRows((float*)x, (float*)y, (r0 + j) * classes, classes, (float*)sums + j, (float*)codes + j, (float*)probability + j, (float*)label + j, weighted ? argMaxes + j : null,
+                        float.CreateTruncating(epsilon), float.CreateTruncating(upper)))
                 {
                     pending += 8;
                     j += 7;
@@ -166,7 +167,12 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
                     RowOf(x, y, layout, r0 + j, xRow, yRow, out T* xs, out T* ys);
                     value[j] = OtherRow<TWeights>(xs, ys, classes, ref argMax, sum, code);
                 }
-                if (weighted) argMaxes[j] = argMax >= 0 ? argMax : RowArgMax<T>.FirstMax(RowAt(y, layout, r0 + j, yRow), classes);
+                if (weighted && argMax < 0)
+                {
+                    RowOf(x, y, layout, r0 + j, xRow, yRow, out _, out T* ys);
+                    argMax = RowArgMax<T>.FirstMax(ys, classes);
+                }
+                if (weighted) argMaxes[j] = argMax;
             }
             int v = pending == 0 ? n : 0;   // soft labels: no row pending, no log to take
             for (; v + W <= n; v += W) Log(Vector.Load(probability + v)).Store(probability + v);
@@ -201,12 +207,14 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
     /// The outcome of eight contiguous float32 rows at once when every one of them has one non-zero label and a finite,
     /// non-zero Σx (the scalar test of <see cref="ProbabilitiesRows{TWeights}"/>, lane by lane): their labels and
     /// clipped probabilities gathered and divided as one vector, and with <paramref name="argMaxes"/> the label's
-    /// index where the label is positive (else the row's exact scan). Returns false, having written nothing, when any
+    /// index where the label is positive (else the row's exact scan); <paramref name="epsilon"/> and
+    /// <paramref name="upper"/> are the caller's clip bounds. Returns false, having written nothing, when any
     /// of the eight rows is not such a row. Eight rows' tests, conversions and divisions cost about what one row's did
     /// one by one.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool EightOneHotRows(float* x, float* y, int firstStart, int classes, float* sums, float* codes, float* probability, float* label, int* argMaxes)
+    private static bool EightOneHotRows(float* x, float* y, int firstStart, int classes, float* sums, float* codes, float* probability, float* label, int* argMaxes,
+        float epsilon, float upper)
     {
         Vector256<float> sum = Vector256.Load(sums), code = Vector256.Load(codes), width = Vector256.Create((float)classes);
         Vector256<float> oneHot = Vector256.Equals(sum - sum, Vector256<float>.Zero) & ~Vector256.Equals(sum, Vector256<float>.Zero)
@@ -216,7 +224,6 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
         Vector256<int> at = k + Vector256.Create(firstStart) + Vector256<int>.Indices * Vector256.Create(classes);
         Vector256<float> one = Avx2.GatherVector256(y, at, sizeof(float));
         Vector256<float> xk = Avx2.GatherVector256(x, at, sizeof(float));
-        const float epsilon = 1e-7f, upper = 1 - epsilon;
         Vector256.MinNative(Vector256.MaxNative(xk / sum, Vector256.Create(epsilon)), Vector256.Create(upper)).Store(probability);
         one.Store(label);
         if (argMaxes is not null)
@@ -231,17 +238,6 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
             }
         }
         return true;
-    }
-
-    /// <summary>Row <paramref name="r"/>'s labels for the arg-max scan: in place when contiguous, else gathered into
-    /// <paramref name="yRow"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static T* RowAt(T* y, RowLayout layout, int r, T* yRow)
-    {
-        if (layout.Inner == 1) return y + r * layout.Classes;
-        T* ys = y + layout.Start(r);
-        for (int c = 0; c < layout.Classes; c++) yRow[c] = ys[c * layout.Inner];
-        return yRow;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
