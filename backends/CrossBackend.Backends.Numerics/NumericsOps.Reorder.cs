@@ -77,16 +77,6 @@ public sealed unsafe partial class NumericsOps<T>
         {
             nint f = (nint)from, t = (nint)to;
             long rowLength = (long)along * blockLength;
-            if (Array.TrueForAll(source[..last], map => map is null))
-            {
-                // Only axis `last` is reordered: each result row comes from the same source row.
-                ForEachRows(rows, rowLength, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (first, end) =>
-                {
-                    for (long r = first; r < end; r++)
-                        CopyRow((T*)f + r * rowLength, (T*)t + r * rowLength, along, blockLength, lastMap, flip);
-                });
-                return Create(result, shape);
-            }
             ForEachRows(rows, rowLength, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (first, end) =>
             {
                 // The result index on axes 0 … last − 1 of row `first`, then counted up row by row (no division per row).
