@@ -28,6 +28,21 @@ namespace CrossBackend;
 /// </remarks>
 internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
+    /// <summary>
+    /// Rows per block of <see cref="ProbabilitiesRows{TWeights}"/>: as many whole groups of eight as keep the block's
+    /// two inputs within <see cref="ProbabilityBlockBytes"/>, 8 to <see cref="Block"/>. The second pass reads the rows
+    /// the sweep just read (the labels' x, the eight-row test); while they are still in L1 the block's later passes are
+    /// short, and memory, idle while they run, waits less. Two threads, (65536, 100) float32: 64 rows (51 KB) 1.04–1.15 ms,
+    /// 16–32 rows 0.93–1.01 ms in the same runs (the rows' plain read 0.87–0.99); in cache, (4096, 100) and (4096, 1000),
+    /// the same.
+    /// </summary>
+    private static int ProbabilityBlockRows(int classes) =>
+        Math.Clamp(ProbabilityBlockBytes / (2 * classes * sizeof(T)) / 8 * 8, 8, Block);
+
+    /// <summary>The inputs' bytes per block of <see cref="ProbabilitiesRows{TWeights}"/>: three quarters of a 32 KB L1
+    /// data cache (Zen 4's, and most x64 cores' since Skylake; newer cores have 48 KB or more).</summary>
+    private const int ProbabilityBlockBytes = 24 * 1024;
+
     /// <summary>The vector width in elements (a JIT-time constant; a static field would not be folded into code
     /// compiled before the class's static constructor ran).</summary>
     private static int W => Vector<T>.Count;
@@ -116,9 +131,10 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
         T* picked = stackalloc T[Block];
         T epsilon = T.CreateChecked(1e-7), upper = T.One - epsilon;   // bounds in T, as Keras/TF compute them
         T width = T.CreateTruncating(classes);
-        for (int r0 = first; r0 < end; r0 += Block)
+        int blockRows = ProbabilityBlockRows(classes);
+        for (int r0 = first; r0 < end; r0 += blockRows)
         {
-            int n = Math.Min(Block, end - r0), pending = 0;
+            int n = Math.Min(blockRows, end - r0), pending = 0;
             if (classes >= W)
             {
                 if (layout.Inner == 1) SweepRows(x + (nint)r0 * classes, y + (nint)r0 * classes, classes, n, sums, codes);
@@ -411,7 +427,8 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
         return -acc;
     }
 
-    /// <summary>Rows per block of <see cref="LogitsRows{TWeights}"/>: their log-sum-exps are taken together.</summary>
+    /// <summary>Rows per block of <see cref="LogitsRows{TWeights}"/> (their log-sum-exps are taken together), and the
+    /// most of <see cref="ProbabilitiesRows{TWeights}"/>.</summary>
     private const int Block = 64;
 
     /// <summary>
