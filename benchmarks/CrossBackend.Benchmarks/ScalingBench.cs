@@ -12,7 +12,8 @@ namespace CrossBackend.Benchmarks;
 /// <c>interleaved --scaling [--quick] [--threads 1,2]</c>: time per element of categorical crossentropy (one-hot
 /// probabilities and logits, mean, forward) at 100 classes for rows 2^10 … 2^20 on both engines, at each thread count
 /// asked for, side by side. Answers issue 13's targets 4 (no cliff once inputs leave the cache: ns/element at 2^20
-/// within 1.2× of 2^16) and 5 (the 1 → 2 thread speed-up on both engines).
+/// within 1.2× of 2^16) and 5 (the 1 → 2 thread speed-up on both engines). A "floor" column, the plain parallel read of
+/// both inputs (<see cref="BenchSuite.Floor"/>) at the same thread count, measures the memory's own growth beside them.
 /// </summary>
 /// <remarks>
 /// Threads: libtorch's through <c>torch.set_num_threads</c> (once per block of a thread count), and the engines'
@@ -36,9 +37,12 @@ public static class ScalingBench
         stdout.WriteLine($"# scaling: {Environment.ProcessorCount} cores, {Classes} classes, one-hot, forward mean; ns per element (p50, p90 in brackets) of interleaved samples; threads {string.Join(",", threads)}");
         var header = new List<string> { "rows" };
         foreach (int n in threads)
+        {
             foreach (string e in new[] { "torch", "numerics" })
                 foreach (string k in new[] { "probs", "logits" })
                     header.Add($"{e} {k} t{n}");
+            header.Add($"floor t{n}");
+        }
         stdout.WriteLine(string.Join(" | ", header));
         var perElement = new Dictionary<(int Power, string Column), double>();
         foreach (int power in powers)
@@ -60,9 +64,10 @@ public static class ScalingBench
                         () => On(scheduler, () => BenchSuite.Forward(() => Losses.CategoricalCrossentropy(d.TorchLogits, d.TorchTrue, fromLogits: true))),
                         () => On(scheduler, () => _ = Losses.CategoricalCrossentropy(d.NumPred, d.NumTrue)[0]),
                         () => On(scheduler, () => _ = Losses.CategoricalCrossentropy(d.NumLogits, d.NumTrue, fromLogits: true)[0]),
+                        () => On(scheduler, () => BenchSuite.Floor(d.PredData, d.TrueData)),
                     ];
                     BenchStat[] stats = BenchSuite.Measure(runners, quick ? 7 : 11);
-                    string[] names = [$"torch probs t{n}", $"torch logits t{n}", $"numerics probs t{n}", $"numerics logits t{n}"];
+                    string[] names = [$"torch probs t{n}", $"torch logits t{n}", $"numerics probs t{n}", $"numerics logits t{n}", $"floor t{n}"];
                     for (int i = 0; i < stats.Length; i++) cells[names[i]] = stats[i];
                     if (power == 16) stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"# threads {n}: CPU time / wall time of 2^16-row calls: torch logits {CpuPerWall(runners[1]):0.00}, numerics logits {CpuPerWall(runners[3]):0.00}"));
@@ -83,12 +88,22 @@ public static class ScalingBench
         foreach (string column in perElement.Keys.Select(k => k.Column).Distinct())
         {
             if (perElement.TryGetValue((16, column), out double at16) && perElement.TryGetValue((20, column), out double at20))
-                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# {column}: ns/element at 2^20 / at 2^16 = {at20 / at16:0.000} (target ≤ 1.2)"));
+            {
+                // The floor's own growth is the memory's (at 2^16 rows the 52 MB of inputs partly stay in a 32 MB L3
+                // between calls; at 2^20 every byte comes from DRAM): a call's growth beyond it is the call's own.
+                string thread = column[(column.LastIndexOf(' ') + 1)..];
+                string beyond = !column.StartsWith("floor", StringComparison.Ordinal)
+                    && perElement.TryGetValue((16, $"floor {thread}"), out double floor16) && perElement.TryGetValue((20, $"floor {thread}"), out double floor20)
+                    ? string.Create(CultureInfo.InvariantCulture, $"; over the floor's own {floor20 / floor16:0.000}: {at20 / at16 / (floor20 / floor16):0.000}")
+                    : "";
+                string target = column.StartsWith("floor", StringComparison.Ordinal) ? "the memory's own growth" : "target ≤ 1.2";
+                stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# {column}: ns/element at 2^20 / at 2^16 = {at20 / at16:0.000} ({target}){beyond}"));
+            }
         }
         if (threads.Contains(1) && threads.Length > 1)
         {
             foreach (int n in threads.Where(t => t != 1))
-                foreach (string column in new[] { "torch probs", "torch logits", "numerics probs", "numerics logits" })
+                foreach (string column in new[] { "torch probs", "torch logits", "numerics probs", "numerics logits", "floor" })
                     foreach (int power in powers)
                         if (perElement.TryGetValue((power, $"{column} t1"), out double one) && perElement.TryGetValue((power, $"{column} t{n}"), out double many))
                             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# speed-up 1 -> {n} threads, {column}, rows 2^{power}: {one / many:0.00}x"));
@@ -134,6 +149,9 @@ public static class ScalingBench
         public Tensor<float> NumPred { get; }
         public Tensor<float> NumLogits { get; }
         public Tensor<float> NumTrue { get; }
+        /// <summary>The arrays behind <see cref="NumPred"/> and <see cref="NumTrue"/>, for the read floor.</summary>
+        public float[] PredData { get; }
+        public float[] TrueData { get; }
 
         public ScalingInputs(int rows, int classes)
         {
@@ -154,6 +172,8 @@ public static class ScalingBench
             }
             long[] shape = [rows, classes];
             nint[] lengths = [rows, classes];
+            PredData = pred;
+            TrueData = truth;
             NumPred = NTensor.Create(pred, lengths);
             NumLogits = NTensor.Create(logits, lengths);
             NumTrue = NTensor.Create(truth, lengths);
