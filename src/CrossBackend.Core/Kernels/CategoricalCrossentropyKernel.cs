@@ -32,9 +32,9 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
     /// Rows per block of <see cref="ProbabilitiesRows{TWeights}"/>: as many whole groups of eight as keep the block's
     /// two inputs within <see cref="ProbabilityBlockBytes"/>, 8 to <see cref="Block"/>. The second pass reads the rows
     /// the sweep just read (the labels' x, the eight-row test); while they are still in L1 the block's later passes are
-    /// short, and memory, idle while they run, waits less. Two threads, (65536, 100) float32: 64 rows (51 KB) 1.04–1.15 ms,
-    /// 16–32 rows 0.93–1.01 ms in the same runs (the rows' plain read 0.87–0.99); in cache, (4096, 100) and (4096, 1000),
-    /// the same.
+    /// short, and memory, idle while they run, waits less. Two threads, (65536, 100) float32, four runs alternating the
+    /// sizes in one process: 64 rows (51 KB) 1.05–1.15 ms, 16–32 rows 0.92–1.06 (the same rows' plain read 0.93–0.98);
+    /// in cache ((4096, 100), (4096, 1000)) no difference.
     /// </summary>
     private static int ProbabilityBlockRows(int classes) =>
         Math.Clamp(ProbabilityBlockBytes / (2 * classes * sizeof(T)) / 8 * 8, 8, Block);
