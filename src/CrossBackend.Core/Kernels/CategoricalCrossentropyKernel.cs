@@ -37,7 +37,7 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
     /// in cache ((4096, 100), (4096, 1000)) no difference.
     /// </summary>
     private static int ProbabilityBlockRows(int classes) =>
-        Math.Clamp(ProbabilityBlockBytes / (2 * classes * sizeof(T)) / 8 * 8, 8, Block);
+        (int)Math.Clamp(ProbabilityBlockBytes / (2L * classes * sizeof(T)) / 8 * 8, 8, Block);   // long: no overflow for any row length
 
     /// <summary>The inputs' bytes per block of <see cref="ProbabilitiesRows{TWeights}"/>: three quarters of a 32 KB L1
     /// data cache (Zen 4's, and most x64 cores' since Skylake; newer cores have 48 KB or more).</summary>
