@@ -168,7 +168,9 @@ public static class BenchSuite
         int chunks = (a.Length + chunk - 1) / chunk;
         if (chunks <= 1) return TensorPrimitives.Sum<float>(a) + TensorPrimitives.Sum<float>(b);
         var partial = new float[chunks];
-        Parallel.For(0, chunks, i =>
+        // On the caller's scheduler, as the kernels' fork-join: ParallelOptions' own default is TaskScheduler.Default,
+        // which gave `--scaling --threads 1` a two-thread floor (CPU / wall 1.90 in its one-thread block).
+        Parallel.For(0, chunks, new ParallelOptions { TaskScheduler = TaskScheduler.Current }, i =>
         {
             int start = i * chunk, length = Math.Min(chunk, a.Length - start);
             partial[i] = TensorPrimitives.Sum<float>(a.AsSpan(start, length)) + TensorPrimitives.Sum<float>(b.AsSpan(start, length));

@@ -70,7 +70,7 @@ public static class ScalingBench
                     string[] names = [$"torch probs t{n}", $"torch logits t{n}", $"numerics probs t{n}", $"numerics logits t{n}", $"floor t{n}"];
                     for (int i = 0; i < stats.Length; i++) cells[names[i]] = stats[i];
                     if (power == 16) stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"# threads {n}: CPU time / wall time of 2^16-row calls: torch logits {CpuPerWall(runners[1]):0.00}, numerics logits {CpuPerWall(runners[3]):0.00}"));
+                        $"# threads {n}: CPU time / wall time of 2^16-row calls: torch probs {CpuPerWall(runners[0]):0.00}, torch logits {CpuPerWall(runners[1]):0.00}, numerics probs {CpuPerWall(runners[2]):0.00}, numerics logits {CpuPerWall(runners[3]):0.00}, floor {CpuPerWall(runners[4]):0.00}"));
                 }
                 double elements = (double)rows * Classes;
                 foreach (string column in header.Skip(1))
