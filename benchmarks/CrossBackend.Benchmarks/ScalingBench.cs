@@ -91,12 +91,13 @@ public static class ScalingBench
             {
                 // The floor's own growth is the memory's (at 2^16 rows the 52 MB of inputs partly stay in a 32 MB L3
                 // between calls; at 2^20 every byte comes from DRAM): a call's growth beyond it is the call's own.
+                bool isFloor = column.StartsWith("floor", StringComparison.Ordinal);
                 string thread = column[(column.LastIndexOf(' ') + 1)..];
-                string beyond = !column.StartsWith("floor", StringComparison.Ordinal)
+                string beyond = !isFloor
                     && perElement.TryGetValue((16, $"floor {thread}"), out double floor16) && perElement.TryGetValue((20, $"floor {thread}"), out double floor20)
                     ? string.Create(CultureInfo.InvariantCulture, $"; over the floor's own {floor20 / floor16:0.000}: {at20 / at16 / (floor20 / floor16):0.000}")
                     : "";
-                string target = column.StartsWith("floor", StringComparison.Ordinal) ? "the memory's own growth" : "target ≤ 1.2";
+                string target = isFloor ? "the memory's own growth" : "target ≤ 1.2";
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# {column}: ns/element at 2^20 / at 2^16 = {at20 / at16:0.000} ({target}){beyond}"));
             }
         }
