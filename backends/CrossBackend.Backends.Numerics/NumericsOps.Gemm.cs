@@ -9,10 +9,11 @@ namespace CrossBackend.Backends.Numerics;
 /// A packed, cache-blocked SIMD matrix product for <see cref="MatMul"/>'s large cases (the classic GotoBLAS/BLIS
 /// layout). b is packed once into panels two vectors wide, k-major and zero-padded on the right (a panel per parallel
 /// item for large products: packed on the calling thread alone, 512³ float32 took 1.60 ms p10 on two threads against
-/// 2.61 on one, now 1.45; libtorch 1.32 and 2.61, session 38); each task packs a
-/// strip of <see cref="GemmRows"/> rows of a for one depth block (6 values per step, zero-padded at the bottom) and
-/// runs the micro-kernel (NumericsOps.GemmKernel.cs) over the panels of its column chunk. Depth blocks of
-/// <see cref="GemmDepth"/> keep a kernel's piece of b within L1/L2 and a chunk's block of b (≤ 512 KB) in L2.
+/// 2.61 on one, now 1.45; libtorch 1.32 and 2.61, session 38); each task runs the micro-kernel
+/// (NumericsOps.GemmKernel.cs) over the panels of its column chunk for a strip of <see cref="GemmRows"/> rows of a
+/// read in place (packing the strips as well cost 0.17 ms of a one-thread 512³ product's 2.7; only a bottom strip of
+/// fewer rows is copied, zero-padded). Depth blocks of <see cref="GemmDepth"/> keep a strip's piece of a
+/// (6 × 256 values) in L1 and a chunk's block of b (≤ 512 KB) in L2.
 /// Tasks are (row group, column chunk) pairs and run in parallel; every output element is summed in the same order
 /// whatever the scheduling, the thread count or the vector width.
 /// </summary>
@@ -20,7 +21,7 @@ namespace CrossBackend.Backends.Numerics;
 /// allocate large arrays.</remarks>
 public sealed unsafe partial class NumericsOps<T>
 {
-    /// <summary>Depth of one block: a strip of packed a (6 × 256) stays in L1.</summary>
+    /// <summary>Depth of one block: a strip's piece of a (6 × 256 values) stays in L1.</summary>
     private const int GemmDepth = 256;
 
     /// <summary>Row strips per task (24 rows): small tasks balance two or more threads well.</summary>
@@ -66,8 +67,9 @@ public sealed unsafe partial class NumericsOps<T>
                     int chunk = task / groups, group = task % groups;
                     int firstStrip = group * GemmStripsPerTask, endStrip = Math.Min(strips, firstStrip + GemmStripsPerTask);
                     int firstPanel = chunk * GemmPanelsPerChunk, endPanel = Math.Min(panels, firstPanel + GemmPanelsPerChunk);
-                    T[] strip = ArrayPool<T>.Shared.Rent(GemmRows * GemmDepth);
-                    fixed (T* ps = strip)
+                    // Only a strip at the bottom edge (fewer than 6 rows) is copied, into six zero-padded rows.
+                    T[]? padded = m % GemmRows != 0 && endStrip == strips ? ArrayPool<T>.Shared.Rent(GemmRows * GemmDepth) : null;
+                    fixed (T* pad = padded)
                     {
                         for (int depth = 0; depth < k; depth += GemmDepth)
                         {
@@ -75,18 +77,25 @@ public sealed unsafe partial class NumericsOps<T>
                             for (int s = firstStrip; s < endStrip; s++)
                             {
                                 int row = s * GemmRows, rows = Math.Min(GemmRows, m - row);
-                                GemmPackA((T*)pa + (long)row * k + depth, k, rows, kc, ps);
+                                T* strip = (T*)pa + (long)row * k + depth;
+                                long lda = k;
+                                if (rows < GemmRows)
+                                {
+                                    GemmPadRows(strip, k, rows, kc, pad);
+                                    strip = pad;
+                                    lda = kc;
+                                }
                                 for (int p = firstPanel; p < endPanel; p++)
                                 {
                                     T* panel = (T*)pb + ((long)p * k + depth) * nr, tile = (T*)pc + (long)row * n + p * nr;
                                     int cols = Math.Min(nr, n - p * nr);
-                                    if (rows == GemmRows && cols == nr) GemmTile<TS, TV>(ps, panel, kc, tile, n, depth == 0);
-                                    else GemmEdgeTile<TS, TV>(ps, panel, kc, tile, n, rows, cols, depth == 0);
+                                    if (rows == GemmRows && cols == nr) GemmTile<TS, TV>(strip, lda, panel, kc, tile, n, depth == 0);
+                                    else GemmEdgeTile<TS, TV>(strip, lda, panel, kc, tile, n, rows, cols, depth == 0);
                                 }
                             }
                         }
                     }
-                    ArrayPool<T>.Shared.Return(strip);
+                    if (padded is not null) ArrayPool<T>.Shared.Return(padded);
                 }
                 if (tasks == 1 || !parallel) for (int t = 0; t < tasks; t++) RunTask(t);
                 else WorkerPool.For(tasks, [MethodImpl(Hot)] (t) => RunTask(t));
@@ -117,16 +126,13 @@ public sealed unsafe partial class NumericsOps<T>
         }
     }
 
-    /// <summary>Packs <paramref name="rows"/> (≤ 6) rows × <paramref name="kc"/> columns of a into 6 values per
-    /// step (row-interleaved, as the micro-kernel broadcasts them), zero for the missing rows.</summary>
-    [MethodImpl(Hot)]
-    private static void GemmPackA(T* a, int lda, int rows, int kc, T* to)
+    /// <summary>Copies the <paramref name="rows"/> (&lt; 6) rows × <paramref name="kc"/> columns of a bottom-edge strip
+    /// into six rows of <paramref name="kc"/> values, zero in the missing rows, for the micro-kernel to read as a full
+    /// strip.</summary>
+    private static void GemmPadRows(T* a, int lda, int rows, int kc, T* to)
     {
-        if (rows < GemmRows) new Span<T>(to, GemmRows * kc).Clear();
+        new Span<T>(to + (long)rows * kc, (GemmRows - rows) * kc).Clear();
         for (int i = 0; i < rows; i++)
-        {
-            T* from = a + (long)i * lda, row = to + i;
-            for (int kk = 0; kk < kc; kk++) row[kk * GemmRows] = from[kk];
-        }
+            new ReadOnlySpan<T>(a + (long)i * lda, kc).CopyTo(new Span<T>(to + (long)i * kc, kc));
     }
 }

@@ -99,11 +99,13 @@ public sealed unsafe partial class NumericsOps<T>
     }
 
     /// <summary>
-    /// c[0..6, 0..2w] (+)= a · b over <paramref name="kc"/> steps: <paramref name="a"/> is packed 6 values per step
-    /// (one per row), <paramref name="b"/> 2w values per step; <paramref name="first"/> starts from zero instead of c.
+    /// c[0..6, 0..2w] (+)= a · b over <paramref name="kc"/> steps: <paramref name="a"/> is six rows of a, read where
+    /// they lie (<paramref name="lda"/> apart: a strip of 6 × 256 values stays in L1 while the tiles of its row run,
+    /// so packing it first only cost a copy, 6% of a 512³ product), <paramref name="b"/> a packed panel of 2w values
+    /// per step; <paramref name="first"/> starts from zero instead of c.
     /// </summary>
     [MethodImpl(Hot)]
-    private static void GemmTile<TS, TV>(T* a, T* b, int kc, T* c, int ldc, bool first)
+    private static void GemmTile<TS, TV>(T* a, long lda, T* b, int kc, T* c, int ldc, bool first)
         where TS : struct, IGemmVector<TV> where TV : struct
     {
         int w = TS.Count;
@@ -122,20 +124,21 @@ public sealed unsafe partial class NumericsOps<T>
             c40 = TS.Load(r); c41 = TS.Load(r + w); r += ldc;
             c50 = TS.Load(r); c51 = TS.Load(r + w);
         }
-        for (int kk = 0; kk < kc; kk++, a += GemmRows, b += 2 * w)
+        T* a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda, a4 = a + 4 * lda, a5 = a + 5 * lda;
+        for (int kk = 0; kk < kc; kk++, b += 2 * w)
         {
             TV b0 = TS.Load(b), b1 = TS.Load(b + w);
-            TV x = TS.Splat(a[0]);
+            TV x = TS.Splat(a0[kk]);
             c00 = TS.MulAdd(x, b0, c00); c01 = TS.MulAdd(x, b1, c01);
-            x = TS.Splat(a[1]);
+            x = TS.Splat(a1[kk]);
             c10 = TS.MulAdd(x, b0, c10); c11 = TS.MulAdd(x, b1, c11);
-            x = TS.Splat(a[2]);
+            x = TS.Splat(a2[kk]);
             c20 = TS.MulAdd(x, b0, c20); c21 = TS.MulAdd(x, b1, c21);
-            x = TS.Splat(a[3]);
+            x = TS.Splat(a3[kk]);
             c30 = TS.MulAdd(x, b0, c30); c31 = TS.MulAdd(x, b1, c31);
-            x = TS.Splat(a[4]);
+            x = TS.Splat(a4[kk]);
             c40 = TS.MulAdd(x, b0, c40); c41 = TS.MulAdd(x, b1, c41);
-            x = TS.Splat(a[5]);
+            x = TS.Splat(a5[kk]);
             c50 = TS.MulAdd(x, b0, c50); c51 = TS.MulAdd(x, b1, c51);
         }
         TS.Store(c00, c); TS.Store(c01, c + w); c += ldc;
@@ -147,10 +150,10 @@ public sealed unsafe partial class NumericsOps<T>
     }
 
     /// <summary>A tile at the bottom or right edge of c (fewer rows or columns): the full tile is computed in a
-    /// buffer (the packed a and b are zero-padded) and only the <paramref name="rows"/> × <paramref name="cols"/>
-    /// part that exists is read from and written to c.</summary>
+    /// buffer (a's rows, <paramref name="lda"/> apart, and the packed b are zero-padded) and only the
+    /// <paramref name="rows"/> × <paramref name="cols"/> part that exists is read from and written to c.</summary>
     [MethodImpl(Hot)]
-    private static void GemmEdgeTile<TS, TV>(T* a, T* b, int kc, T* c, int ldc, int rows, int cols, bool first)
+    private static void GemmEdgeTile<TS, TV>(T* a, long lda, T* b, int kc, T* c, int ldc, int rows, int cols, bool first)
         where TS : struct, IGemmVector<TV> where TV : struct
     {
         int nr = 2 * TS.Count;
@@ -159,7 +162,7 @@ public sealed unsafe partial class NumericsOps<T>
         if (!first)
             for (int i = 0; i < rows; i++)
                 new ReadOnlySpan<T>(c + (long)i * ldc, cols).CopyTo(new Span<T>(buffer + i * nr, cols));
-        GemmTile<TS, TV>(a, b, kc, buffer, nr, first);
+        GemmTile<TS, TV>(a, lda, b, kc, buffer, nr, first);
         for (int i = 0; i < rows; i++)
             new ReadOnlySpan<T>(buffer + i * nr, cols).CopyTo(new Span<T>(c + (long)i * ldc, cols));
     }

@@ -9,7 +9,8 @@ public sealed unsafe partial class NumericsOps<T>
 {
     /// <inheritdoc/>
     /// <remarks>Rank-1 operands are promoted as NumPy does (a vector on the left is a row, on the right a column,
-    /// and the added axis is removed from the result). Each output row is Σₖ a[m, k] · b[k, :], accumulated with
+    /// and the added axis is removed from the result). Large products run the blocked kernel
+    /// (NumericsOps.Gemm.cs); small ones accumulate each output row Σₖ a[m, k] · b[k, :] with
     /// <see cref="TensorPrimitives.MultiplyAdd{T}(ReadOnlySpan{T}, T, ReadOnlySpan{T}, Span{T})"/> (SIMD along the
     /// row); narrow results (fewer columns than 16) use dot products of a row of a with a column of b instead. Rows
     /// run in parallel when the product is large.</remarks>
@@ -26,7 +27,8 @@ public sealed unsafe partial class NumericsOps<T>
         long[] aBatch = aMat[..^2], bBatch = bMat[..^2];
         long[] batch = BroadcastPlan.BroadcastShape([aBatch, bBatch], [nameof(a), nameof(b)]);
         long[] resultShape = [.. batch, .. aVector ? Array.Empty<long>() : [m], .. bVector ? Array.Empty<long>() : [n]];
-        var result = new T[Count([.. batch, m, n], nameof(b))];
+        // Every path below writes every element (the blocked kernel's first depth block starts from zero).
+        var result = GC.AllocateUninitializedArray<T>(Count([.. batch, m, n], nameof(b)));
         if (result.Length == 0) return Create(result, resultShape);
 
         // Offsets of each batch's matrix in a and in b (0 strides along broadcast axes).
