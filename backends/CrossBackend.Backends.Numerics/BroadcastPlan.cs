@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CrossBackend;
 
 namespace CrossBackend.Backends.Numerics;
@@ -146,7 +147,7 @@ internal sealed class BroadcastPlan
         {
             int chunk = ParallelSplit.ElementsPerTask(Count);
             int pieces = (Count + chunk - 1) / chunk;
-            [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            [MethodImpl(MethodImplOptions.AggressiveOptimization)]
             void Piece(int p)
             {
                 int start = p * chunk, length = Math.Min(chunk, Count - start);
@@ -161,7 +162,7 @@ internal sealed class BroadcastPlan
         int tasks = Math.Min(Blocks, ParallelSplit.Tasks(Count));
         int blocksPerTask = (Blocks + tasks - 1) / tasks;
         tasks = (Blocks + blocksPerTask - 1) / blocksPerTask;
-        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         void Group(int task)
         {
             Span<int> offsets = stackalloc int[operands];

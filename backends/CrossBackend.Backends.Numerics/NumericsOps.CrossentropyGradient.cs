@@ -23,7 +23,7 @@ public sealed unsafe partial class NumericsOps<T> : IFusedCrossentropyGradient<T
             nint yp = (nint)y, xp = (nint)x, up = (nint)u, dp = (nint)d;
             T factor = T.CreateTruncating(scale);
             bool perRow = upstreamCount != 1;
-            layout.ForEachChunk([MethodImpl(MethodImplOptions.AggressiveOptimization)] (first, end) =>
+            layout.ForEachChunk([MethodImpl(Hot)] (first, end) =>
             {
                 if (fromLogits) SoftmaxCrossentropyGradientRows((T*)yp, sparse, (T*)xp, (T*)up, perRow, factor, (T*)dp, layout.Classes, first, end);
                 else ProbabilitiesCrossentropyGradientRows((T*)yp, sparse, (T*)xp, (T*)up, perRow, factor, (T*)dp, layout.Classes, first, end);
@@ -37,7 +37,7 @@ public sealed unsafe partial class NumericsOps<T> : IFusedCrossentropyGradient<T
     /// (<see cref="LogitsGradientShortRows"/>); otherwise a row of finite logits takes <see cref="FiniteLogitsRow"/>, any
     /// other row <see cref="ExactLogitsRow"/>, which makes it NaN where the composed log-softmax does (NaN or +∞ among
     /// its logits).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    [MethodImpl(Hot | MethodImplOptions.NoInlining)]
     private static void SoftmaxCrossentropyGradientRows(T* y, bool sparse, T* x, T* u, bool perRow, T factor, T* d, int classes, int first, int end)
     {
         bool vectorRows = Vector.IsHardwareAccelerated && classes >= Vector<T>.Count;
@@ -142,7 +142,7 @@ public sealed unsafe partial class NumericsOps<T> : IFusedCrossentropyGradient<T
 
     /// <summary>One row of any length and any logits (<paramref name="ys"/> null: the class index
     /// <paramref name="label"/>): NaN throughout where the maximum or Σe is not finite.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot)]
     private static void ExactLogitsRow(T* xs, T* ys, int label, T scaledUpstream, T* ds, int classes)
     {
         int w = Vector<T>.Count;
@@ -183,7 +183,7 @@ public sealed unsafe partial class NumericsOps<T> : IFusedCrossentropyGradient<T
     /// (S = Σx in double rounded to T, q = x / S, p = clip(q), g = (−u·y) / p where the clip passes it, else 0;
     /// dx = g / S + Σ −(g·q) / S, the sum in double): the same operations on the same values, so NaN, ±∞ and zero sums
     /// come out as there (comparisons with NaN are false: the clip keeps NaN and stops its gradient).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    [MethodImpl(Hot | MethodImplOptions.NoInlining)]
     private static void ProbabilitiesCrossentropyGradientRows(T* y, bool sparse, T* x, T* u, bool perRow, T factor, T* d, int classes, int first, int end)
     {
         T epsilon = T.CreateChecked(1e-7), upper = T.One - epsilon;   // the clip's bounds in T, as the forward rounds them

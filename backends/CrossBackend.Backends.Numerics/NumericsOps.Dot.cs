@@ -40,7 +40,7 @@ public sealed unsafe partial class NumericsOps<T>
         {
             nint sx = (nint)px, sy = (nint)py;
             if (length <= DotPiece)
-                ForEachRows(rows, length, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (start, end) =>
+                ForEachRows(rows, length, [MethodImpl(Hot)] (start, end) =>
                 {
                     for (int r = start; r < end; r++)
                         result[r] = T.CreateTruncating(DotInDouble((T*)sx + (long)r * length, (T*)sy + (long)r * length, length));
@@ -49,7 +49,7 @@ public sealed unsafe partial class NumericsOps<T>
             {
                 int pieces = (length + DotPiece - 1) / DotPiece;
                 var partial = new double[(long)rows * pieces];
-                WorkerPool.For(rows * pieces, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (item) =>
+                WorkerPool.For(rows * pieces, [MethodImpl(Hot)] (item) =>
                 {
                     int r = item / pieces, at = item % pieces * DotPiece;
                     long offset = (long)r * length + at;
@@ -68,7 +68,7 @@ public sealed unsafe partial class NumericsOps<T>
 
     /// <summary>Σ x[i]·y[i] with each product rounded to T (as the composed multiply rounds it) and summed in double:
     /// float32 products are widened into double lanes, float64 ones added in double lanes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot)]
     private static double DotInDouble(T* x, T* y, int length)
     {
         int i = 0;

@@ -40,7 +40,7 @@ public sealed unsafe partial class NumericsOps<T>
         fixed (T* target = result)
         {
             nint t = (nint)target;
-            ForEachRows((int)units, (long)block * inner, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (first, end) =>
+            ForEachRows((int)units, (long)block * inner, [MethodImpl(Hot)] (first, end) =>
             {
                 var tile = new T[chunk * block];
                 for (int u = first; u < end; u++)

@@ -77,7 +77,7 @@ public sealed unsafe partial class NumericsOps<T>
         {
             nint f = (nint)from, t = (nint)to;
             long rowLength = (long)along * blockLength;
-            ForEachRows(rows, rowLength, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (first, end) =>
+            ForEachRows(rows, rowLength, [MethodImpl(Hot)] (first, end) =>
             {
                 // The result index on axes 0 … last − 1 of row `first`, then counted up row by row (no division per row).
                 Span<int> index = stackalloc int[Math.Max(last, 1)];
@@ -100,7 +100,7 @@ public sealed unsafe partial class NumericsOps<T>
 
     /// <summary>One row of the result: `along` blocks of `blockLength` elements from <paramref name="src"/>, the source
     /// row, reordered by <paramref name="lastMap"/> (null: unchanged).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot)]
     private static void CopyRow(T* src, T* dst, int along, int blockLength, int[]? lastMap, bool flip)
     {
         int n = along * blockLength;
@@ -126,7 +126,7 @@ public sealed unsafe partial class NumericsOps<T>
     /// <remarks>A row of at least one vector is written a vector at a time to its end: the last step starts at n − V,
     /// overlapping what the step before wrote with the same values (one vector for the row's last 1 … V − 1 elements,
     /// where a scalar loop took most of a 100-element row's time).</remarks>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot)]
     private static void ReverseCopy(T* src, T* dst, int n)
     {
         if (typeof(T) == typeof(float) && Vector512.IsHardwareAccelerated && n >= 16)

@@ -103,7 +103,7 @@ public sealed partial class NumericsOps<T> : IFusedSparseLoss<Tensor<T>>
     }
 
     /// <summary>Rows [<paramref name="first"/>, <paramref name="end"/>) of <see cref="GeneralizedCrossEntropyRows"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot)]
     private static unsafe void GeneralizedRows(ReadOnlySpan<T> labels, ReadOnlySpan<T> output, Span<T> loss, RowLayout layout, T q, int first, int end)
     {
         if (layout.Inner == 1 && System.Runtime.Intrinsics.X86.Sse.IsSupported)   // the prefetch is an x86 hint

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace CrossBackend.Backends.Numerics;
@@ -8,7 +9,7 @@ namespace CrossBackend.Backends.Numerics;
 public sealed partial class NumericsOps<T>
 {
     /// <summary>Σ(x − mean)² / n in double (NaN for an empty row, as 0 / 0).</summary>
-    [System.Runtime.CompilerServices.MethodImpl(Hot)]
+    [MethodImpl(Hot)]
     internal static double VarianceInDouble(ReadOnlySpan<T> row)
     {
         double mean = SumInDouble(row) / row.Length;
@@ -28,7 +29,7 @@ public sealed partial class NumericsOps<T>
     }
 
     /// <summary>Σ(x − mean)² with float32 values widened to double lanes as they are read.</summary>
-    [System.Runtime.CompilerServices.MethodImpl(Hot)]
+    [MethodImpl(Hot)]
     private static double SquaredDeviations(ReadOnlySpan<float> x, double mean)
     {
         int width = Vector<float>.Count, i = 0;

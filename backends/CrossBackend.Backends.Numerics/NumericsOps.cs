@@ -206,7 +206,7 @@ public sealed partial class NumericsOps<T> : ITensorOps<Tensor<T>>, IFusedCrosse
             return;
         }
         int tasks = (count + chunk - 1) / chunk;
-        WorkerPool.For(tasks, [System.Runtime.CompilerServices.MethodImpl(Hot)] (task) =>
+        WorkerPool.For(tasks, [MethodImpl(Hot)] (task) =>
         {
             int start = task * chunk;
             body(start, Math.Min(chunk, count - start));
@@ -216,7 +216,7 @@ public sealed partial class NumericsOps<T> : ITensorOps<Tensor<T>>, IFusedCrosse
     /// <summary>Runs <paramref name="body"/>(first, end) over [0, <paramref name="rows"/>) rows of
     /// <paramref name="rowLength"/> elements: inline when small, else in parallel chunks. Its dispatch lambda is
     /// compiled fully optimised at once (kernels must not wait for tiered compilation).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(Hot)]
     private static void ForEachRows(int rows, long rowLength, Action<int, int> body)
     {
         if (rows == 0) return;
@@ -228,7 +228,7 @@ public sealed partial class NumericsOps<T> : ITensorOps<Tensor<T>>, IFusedCrosse
             body(0, rows);
             return;
         }
-        WorkerPool.For(tasks, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (task) =>
+        WorkerPool.For(tasks, [MethodImpl(Hot)] (task) =>
         {
             int first = task * rowsPerTask;
             body(first, Math.Min(rows, first + rowsPerTask));

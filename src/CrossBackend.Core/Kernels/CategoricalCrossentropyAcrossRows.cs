@@ -364,9 +364,8 @@ internal static unsafe class CategoricalCrossentropyAcrossRows<T> where T : unma
         Vector<T> bad = Vector.Equals(s, Vector<T>.Zero) | ~Vector.Equals(s * Vector<T>.Zero, Vector<T>.Zero);
         s = Vector.ConditionalSelect(bad, Vector<T>.One, s);   // keeps the block's arithmetic finite; those lanes are replaced
 
-        T epsilon = T.CreateChecked(1e-7);   // bounds in T, as Keras/TF compute them
-        var lo = new Vector<T>(epsilon);
-        var hi = new Vector<T>(T.One - epsilon);
+        var lo = new Vector<T>(CategoricalCrossentropyKernel<T>.ClipLow);
+        var hi = new Vector<T>(CategoricalCrossentropyKernel<T>.ClipHigh);
         Vector<T> sum;
         if (oneLabel)
         {
