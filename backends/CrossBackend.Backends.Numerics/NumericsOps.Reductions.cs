@@ -38,7 +38,8 @@ public sealed unsafe partial class NumericsOps<T>
                 $"Argument `x` must not be empty along the reduced axes of a {op.ToString().ToLowerInvariant()} (it has no identity). Received: x.shape={TensorInfo.FormatShape(shape)}",
                 nameof(x));
 
-        var result = new T[Count(resultShape.ToArray(), nameof(x))];
+        // Every path below writes every element (an empty row's sum 0, mean NaN, product 1).
+        var result = GC.AllocateUninitializedArray<T>(Count(resultShape.ToArray(), nameof(x)));
         int first = Array.IndexOf(reduced, true), last = Array.LastIndexOf(reduced, true);
         bool grouped = first >= 0 && reduced[first..(last + 1)].All(r => r);
         if (grouped && last < rank - 1 && rowLength > 0 && op is not (ReduceOp.Variance or ReduceOp.Std))
