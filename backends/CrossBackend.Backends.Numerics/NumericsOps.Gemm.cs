@@ -6,16 +6,16 @@ using System.Runtime.Intrinsics;
 namespace CrossBackend.Backends.Numerics;
 
 /// <summary>
-/// A packed, cache-blocked SIMD matrix product for <see cref="MatMul"/>'s large cases (the classic GotoBLAS/BLIS
-/// layout). b is packed once into panels two vectors wide, k-major and zero-padded on the right (a panel per parallel
-/// item for large products: packed on the calling thread alone, 512³ float32 took 1.60 ms p10 on two threads against
-/// 2.61 on one, now 1.45; libtorch 1.32 and 2.61, session 38); each task runs the micro-kernel
-/// (NumericsOps.GemmKernel.cs) over the panels of its column chunk for a strip of <see cref="GemmRows"/> rows of a
-/// read in place (packing the strips as well cost 0.17 ms of a one-thread 512³ product's 2.7; only a bottom strip of
-/// fewer rows is copied, zero-padded). Depth blocks of <see cref="GemmDepth"/> keep a strip's piece of a
-/// (6 × 256 values) in L1 and a chunk's block of b (≤ 512 KB) in L2.
-/// Tasks are (row group, column chunk) pairs and run in parallel; every output element is summed in the same order
-/// whatever the scheduling, the thread count or the vector width.
+/// A cache-blocked SIMD matrix product for <see cref="MatMul"/>'s large cases (the GotoBLAS/BLIS layout, without
+/// copies where they do not pay). b is read in panels two vectors wide: in place when its rows are whole panels at most
+/// 2 KB apart (<see cref="GemmReadsBInPlace"/>), else packed once, k-major and zero-padded on the right (in parallel,
+/// a panel per item, for large products). Each task runs the micro-kernel (NumericsOps.GemmKernel.cs) over the panels
+/// of its column chunk for strips of <see cref="GemmRows"/> rows of a, read in place (only a bottom strip of fewer
+/// rows is copied, zero-padded). Depth blocks of <see cref="GemmDepth"/> keep a strip's piece of a (6 × 256 values)
+/// in L1 and a chunk's block of b (≤ 512 KB) in L2. Tasks are (row group, column chunk) pairs, at least
+/// <see cref="GemmTasksPerCore"/> per core, and run in parallel; every output element is summed in the same order
+/// whatever the scheduling, the thread count or the vector width. Measured history: benchmarks/README.md, sessions
+/// 38 and 43.
 /// </summary>
 /// <remarks>Packing buffers come from <see cref="ArrayPool{T}.Shared"/> (thread-safe), so repeated products do not
 /// allocate large arrays.</remarks>
@@ -31,9 +31,34 @@ public sealed unsafe partial class NumericsOps<T>
     /// at the widest vector.</summary>
     private const int GemmPanelsPerChunk = 16;
 
-    /// <summary>Whether <see cref="Gemm"/> pays for its packing: wide enough results and enough rows.</summary>
+    /// <summary>Tasks per core a parallel product is cut into at least (fewer strips per task, then narrower column
+    /// chunks, when the default task is too large): (64, 3136) · (3136, 256) was 3 tasks for 2 threads.</summary>
+    private const int GemmTasksPerCore = 4;
+
+    /// <summary>Whether <see cref="Gemm"/> pays: wide enough results and at least 4 rows (a strip of fewer than 6 is
+    /// computed as 6, zero-padded; 8 rows by the row-by-row path took 2.8× libtorch's time at (8, 512) · (512, 512)).</summary>
     private static bool UseGemm(int m, int k, int n) =>
-        Vector.IsHardwareAccelerated && m >= 2 * GemmRows && n >= 2 * Vector<T>.Count && k >= 8 && (long)m * k * n >= 1 << 15;
+        Vector.IsHardwareAccelerated && m >= 4 && n >= 2 * Vector<T>.Count && k >= 8 && (long)m * k * n >= 1 << 15;
+
+    /// <summary>Strips per task and panels per column chunk for a product of <paramref name="strips"/> ×
+    /// <paramref name="panels"/> tiles: the defaults, made smaller (strips first, then panels, halving) until there
+    /// are <see cref="GemmTasksPerCore"/> tasks per core or nothing is left to split.</summary>
+    private static (int StripsPerTask, int PanelsPerChunk) GemmTaskShape(int strips, int panels, bool parallel)
+    {
+        int perTask = GemmStripsPerTask, perChunk = GemmPanelsPerChunk;
+        if (!parallel) return (perTask, perChunk);
+        long wanted = (long)GemmTasksPerCore * Environment.ProcessorCount;
+        long Tasks() => (long)((strips + perTask - 1) / perTask) * ((panels + perChunk - 1) / perChunk);
+        while (perTask > 1 && Tasks() < wanted) perTask = (perTask + 1) / 2;
+        while (perChunk > 1 && Tasks() < wanted) perChunk = (perChunk + 1) / 2;
+        return (perTask, perChunk);
+    }
+
+    /// <summary>Whether <see cref="Gemm"/> reads b in place: every panel whole (n a multiple of <paramref name="nr"/>)
+    /// and b's rows at most 2 KB apart. Packing b cost one fork-join and a copy of b per product (at (32, 784) ·
+    /// (784, 128) a quarter of the call); reading in place, a panel's rows at a stride of 4 KB or more would share a
+    /// few cache sets and each take a page.</summary>
+    private static bool GemmReadsBInPlace(int n, int nr) => n % nr == 0 && (long)n * sizeof(T) <= 2048;
 
     /// <summary>c (m × n) = a (m × k) · b (k × n), all dense row-major, at the widest accelerated vector width.</summary>
     private static void Gemm(T* a, T* b, T* c, int m, int k, int n)
@@ -49,24 +74,29 @@ public sealed unsafe partial class NumericsOps<T>
         where TS : struct, IGemmVector<TV> where TV : struct
     {
         int nr = 2 * TS.Count, panels = (n + nr - 1) / nr;
-        T[] packed = ArrayPool<T>.Shared.Rent(checked(panels * nr * k));
+        bool direct = GemmReadsBInPlace(n, nr);
+        T[]? packed = direct ? null : ArrayPool<T>.Shared.Rent(checked(panels * nr * k));
         try
         {
             fixed (T* pp = packed)
             {
-                nint pa = (nint)a, pb = (nint)pp, pc = (nint)c, bb = (nint)b;
+                nint pa = (nint)a, pb = (nint)(direct ? b : pp), pc = (nint)c, bb = (nint)b;
+                long ldb = direct ? n : nr;   // b's own rows, or a packed panel's
                 bool parallel = (long)m * k * n >= 1 << 21;   // smaller products run on the calling thread alone
-                if (panels == 1 || !parallel) GemmPackB<TS, TV>(b, k, n, 0, panels, pp);
+                if (direct) { }
+                else if (panels == 1 || !parallel) GemmPackB<TS, TV>(b, k, n, 0, panels, pp);
                 else WorkerPool.For(panels, p => GemmPackB<TS, TV>((T*)bb, k, n, p, p + 1, (T*)pb));
-                int strips = (m + GemmRows - 1) / GemmRows, groups = (strips + GemmStripsPerTask - 1) / GemmStripsPerTask;
-                int chunks = (panels + GemmPanelsPerChunk - 1) / GemmPanelsPerChunk, tasks = groups * chunks;
+                int strips = (m + GemmRows - 1) / GemmRows;
+                (int stripsPerTask, int panelsPerChunk) = GemmTaskShape(strips, panels, parallel);
+                int groups = (strips + stripsPerTask - 1) / stripsPerTask;
+                int chunks = (panels + panelsPerChunk - 1) / panelsPerChunk, tasks = groups * chunks;
                 // Consecutive tasks share a column chunk, so a core's next task finds that block of b in its cache.
                 [MethodImpl(Hot)]
                 void RunTask(int task)
                 {
                     int chunk = task / groups, group = task % groups;
-                    int firstStrip = group * GemmStripsPerTask, endStrip = Math.Min(strips, firstStrip + GemmStripsPerTask);
-                    int firstPanel = chunk * GemmPanelsPerChunk, endPanel = Math.Min(panels, firstPanel + GemmPanelsPerChunk);
+                    int firstStrip = group * stripsPerTask, endStrip = Math.Min(strips, firstStrip + stripsPerTask);
+                    int firstPanel = chunk * panelsPerChunk, endPanel = Math.Min(panels, firstPanel + panelsPerChunk);
                     // Only a strip at the bottom edge (fewer than 6 rows) is copied, into six zero-padded rows.
                     T[]? padded = m % GemmRows != 0 && endStrip == strips ? ArrayPool<T>.Shared.Rent(GemmRows * GemmDepth) : null;
                     fixed (T* pad = padded)
@@ -87,10 +117,11 @@ public sealed unsafe partial class NumericsOps<T>
                                 }
                                 for (int p = firstPanel; p < endPanel; p++)
                                 {
-                                    T* panel = (T*)pb + ((long)p * k + depth) * nr, tile = (T*)pc + (long)row * n + p * nr;
+                                    T* panel = (T*)pb + (direct ? (long)depth * n + p * nr : ((long)p * k + depth) * nr);
+                                    T* tile = (T*)pc + (long)row * n + p * nr;
                                     int cols = Math.Min(nr, n - p * nr);
-                                    if (rows == GemmRows && cols == nr) GemmTile<TS, TV>(strip, lda, panel, kc, tile, n, depth == 0);
-                                    else GemmEdgeTile<TS, TV>(strip, lda, panel, kc, tile, n, rows, cols, depth == 0);
+                                    if (rows == GemmRows && cols == nr) GemmTile<TS, TV>(strip, lda, panel, ldb, kc, tile, n, depth == 0);
+                                    else GemmEdgeTile<TS, TV>(strip, lda, panel, ldb, kc, tile, n, rows, cols, depth == 0);
                                 }
                             }
                         }
@@ -103,7 +134,7 @@ public sealed unsafe partial class NumericsOps<T>
         }
         finally
         {
-            ArrayPool<T>.Shared.Return(packed);
+            if (packed is not null) ArrayPool<T>.Shared.Return(packed);
         }
     }
 

@@ -101,11 +101,12 @@ public sealed unsafe partial class NumericsOps<T>
     /// <summary>
     /// c[0..6, 0..2w] (+)= a · b over <paramref name="kc"/> steps: <paramref name="a"/> is six rows of a, read where
     /// they lie (<paramref name="lda"/> apart: a strip of 6 × 256 values stays in L1 while the tiles of its row run,
-    /// so packing it first only cost a copy, 6% of a 512³ product), <paramref name="b"/> a packed panel of 2w values
-    /// per step; <paramref name="first"/> starts from zero instead of c.
+    /// so packing it first only cost a copy, 6% of a 512³ product), <paramref name="b"/> 2w values per step,
+    /// <paramref name="ldb"/> apart (a packed panel, or b's own rows); <paramref name="first"/> starts from zero
+    /// instead of c.
     /// </summary>
     [MethodImpl(Hot)]
-    private static void GemmTile<TS, TV>(T* a, long lda, T* b, int kc, T* c, int ldc, bool first)
+    private static void GemmTile<TS, TV>(T* a, long lda, T* b, long ldb, int kc, T* c, int ldc, bool first)
         where TS : struct, IGemmVector<TV> where TV : struct
     {
         int w = TS.Count;
@@ -125,7 +126,7 @@ public sealed unsafe partial class NumericsOps<T>
             c50 = TS.Load(r); c51 = TS.Load(r + w);
         }
         T* a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda, a4 = a + 4 * lda, a5 = a + 5 * lda;
-        for (int kk = 0; kk < kc; kk++, b += 2 * w)
+        for (int kk = 0; kk < kc; kk++, b += ldb)
         {
             TV b0 = TS.Load(b), b1 = TS.Load(b + w);
             TV x = TS.Splat(a0[kk]);
@@ -153,7 +154,7 @@ public sealed unsafe partial class NumericsOps<T>
     /// buffer (a's rows, <paramref name="lda"/> apart, and the packed b are zero-padded) and only the
     /// <paramref name="rows"/> × <paramref name="cols"/> part that exists is read from and written to c.</summary>
     [MethodImpl(Hot)]
-    private static void GemmEdgeTile<TS, TV>(T* a, long lda, T* b, int kc, T* c, int ldc, int rows, int cols, bool first)
+    private static void GemmEdgeTile<TS, TV>(T* a, long lda, T* b, long ldb, int kc, T* c, int ldc, int rows, int cols, bool first)
         where TS : struct, IGemmVector<TV> where TV : struct
     {
         int nr = 2 * TS.Count;
@@ -162,7 +163,7 @@ public sealed unsafe partial class NumericsOps<T>
         if (!first)
             for (int i = 0; i < rows; i++)
                 new ReadOnlySpan<T>(c + (long)i * ldc, cols).CopyTo(new Span<T>(buffer + i * nr, cols));
-        GemmTile<TS, TV>(a, lda, b, kc, buffer, nr, first);
+        GemmTile<TS, TV>(a, lda, b, ldb, kc, buffer, nr, first);
         for (int i = 0; i < rows; i++)
             new ReadOnlySpan<T>(buffer + i * nr, cols).CopyTo(new Span<T>(c + (long)i * ldc, cols));
     }

@@ -4,7 +4,8 @@ namespace CrossBackend.Tests;
 /// <summary>
 /// Matrix products large enough for a blocked kernel, with shapes that leave partial tiles at the bottom and the
 /// right (rows not a multiple of 4, columns not a multiple of the vector width), depths that cross a 256-deep block,
-/// and a broadcast batch — on every engine, in float32 and float64, against a float64 loop written here.
+/// and a broadcast batch, and single matrices from 4 rows up — on every engine, in float32 and float64, against a
+/// float64 loop written here.
 /// </summary>
 [TestFixtureSource(typeof(TestEngines), nameof(TestEngines.Names))]
 public sealed class MatMulBlockedShapesTests(string engineName)
@@ -14,12 +15,25 @@ public sealed class MatMulBlockedShapesTests(string engineName)
         from float32 in new[] { true, false }
         select new TestCaseData(shape.Item1, shape.Item2, shape.Item3, float32);
 
+    /// <summary>Single matrices: 4–8 rows (one strip, or one and a zero-padded one), b read in place (whole panels,
+    /// rows ≤ 2 KB apart) or packed (wider rows, a partial panel), and products large enough to run in parallel with
+    /// few strips, so that the tasks split the columns.</summary>
+    private static IEnumerable<TestCaseData> MatrixShapes() =>
+        from shape in new[] { (4, 300, 64), (5, 64, 512), (8, 600, 96), (7, 40, 1024), (8, 512, 512), (40, 300, 256), (50, 700, 640) }
+        from float32 in new[] { true, false }
+        select new TestCaseData(shape.Item1, shape.Item2, shape.Item3, float32);
+
     [TestCaseSource(nameof(Shapes))]
-    public void MatchesAFloat64Loop(int m, int k, int n, bool float32)
+    public void MatchesAFloat64Loop(int m, int k, int n, bool float32) => Check(m, k, n, float32, batch: 2);
+
+    [TestCaseSource(nameof(MatrixShapes))]
+    public void OneMatrixMatchesAFloat64Loop(int m, int k, int n, bool float32) => Check(m, k, n, float32, batch: 1);
+
+    private void Check(int m, int k, int n, bool float32, int batch)
     {
         ITensorEngine engine = TensorEngines.Named(engineName);
         var random = new Random(m * 1000 + k * 10 + n);
-        double[] a = Enumerable.Range(0, 2 * m * k).Select(_ => random.NextDouble() * 2 - 1).ToArray();
+        double[] a = Enumerable.Range(0, batch * m * k).Select(_ => random.NextDouble() * 2 - 1).ToArray();
         double[] b = Enumerable.Range(0, k * n).Select(_ => random.NextDouble() * 2 - 1).ToArray();
         if (float32)
         {
@@ -29,11 +43,12 @@ public sealed class MatMulBlockedShapesTests(string engineName)
         object Make(double[] values, long[] shape) =>
             float32 ? engine.FromArray(values.Select(v => (float)v).ToArray(), shape) : engine.FromArray(values, shape);
 
-        // a: a batch of 2 matrices; b: one matrix, broadcast over the batch.
-        double[] actual = engine.ToDoubleArray(Backend.MatMul(Make(a, [2, m, k]), Make(b, [k, n])), out long[] resultShape);
-        Assert.That(resultShape, Is.EqualTo(new long[] { 2, m, n }));
+        // a: a batch of matrices (b, one matrix, broadcast over it), or one matrix.
+        long[] aShape = batch == 1 ? [m, k] : [batch, m, k];
+        double[] actual = engine.ToDoubleArray(Backend.MatMul(Make(a, aShape), Make(b, [k, n])), out long[] resultShape);
+        Assert.That(resultShape, Is.EqualTo(batch == 1 ? new long[] { m, n } : new long[] { batch, m, n }));
         double tolerance = float32 ? 1e-5 : 1e-13;   // relative to Σ|terms|: a wrong or missing term moves the sum by ~1/k of it
-        for (int q = 0; q < 2; q++)
+        for (int q = 0; q < batch; q++)
             for (int i = 0; i < m; i++)
                 for (int j = 0; j < n; j++)
                 {
