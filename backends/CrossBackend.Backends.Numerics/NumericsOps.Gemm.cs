@@ -8,7 +8,7 @@ namespace CrossBackend.Backends.Numerics;
 /// <summary>
 /// A cache-blocked SIMD matrix product for <see cref="MatMul"/>'s large cases (the GotoBLAS/BLIS layout, without
 /// copies where they do not pay). b is read in panels two vectors wide: in place when its rows are whole panels at most
-/// 2 KB apart (<see cref="GemmReadsBInPlace"/>), else packed once, k-major and zero-padded on the right (in parallel,
+/// 2 KB apart (<see cref="GemmReadsBInPlace"/>; a partial last panel is packed), else packed once, k-major and zero-padded on the right (in parallel,
 /// a panel per item, for large products). Each task runs the micro-kernel (NumericsOps.GemmKernel.cs) over the panels
 /// of its column chunk for strips of <see cref="GemmRows"/> rows of a, read in place (only a bottom strip of fewer
 /// rows is copied, zero-padded). Depth blocks of <see cref="GemmDepth"/> keep a strip's piece of a (6 × 256 values)
@@ -54,11 +54,11 @@ public sealed unsafe partial class NumericsOps<T>
         return (perTask, perChunk);
     }
 
-    /// <summary>Whether <see cref="Gemm"/> reads b in place: every panel whole (n a multiple of <paramref name="nr"/>)
-    /// and b's rows at most 2 KB apart. Packing b cost one fork-join and a copy of b per product (at (32, 784) ·
-    /// (784, 128) a quarter of the call); reading in place, a panel's rows at a stride of 4 KB or more would share a
-    /// few cache sets and each take a page.</summary>
-    private static bool GemmReadsBInPlace(int n, int nr) => n % nr == 0 && (long)n * sizeof(T) <= 2048;
+    /// <summary>Whether <see cref="Gemm"/> reads b's whole panels in place: b's rows at most 2 KB apart (a partial last
+    /// panel is still packed, zero-padded). Packing all of b cost one fork-join and a copy of b per product (at
+    /// (32, 784) · (784, 128) a quarter of the call); reading in place, a panel's rows at a stride of 4 KB or more would
+    /// share a few cache sets and each take a page.</summary>
+    private static bool GemmReadsBInPlace(int n) => (long)n * sizeof(T) <= 2048;
 
     /// <summary>c (m × n) = a (m × k) · b (k × n), all dense row-major, at the widest accelerated vector width.</summary>
     private static void Gemm(T* a, T* b, T* c, int m, int k, int n)
@@ -74,18 +74,18 @@ public sealed unsafe partial class NumericsOps<T>
         where TS : struct, IGemmVector<TV> where TV : struct
     {
         int nr = 2 * TS.Count, panels = (n + nr - 1) / nr;
-        bool direct = GemmReadsBInPlace(n, nr);
-        T[]? packed = direct ? null : ArrayPool<T>.Shared.Rent(checked(panels * nr * k));
+        // Panels before `firstPacked` are read in b's own rows; the rest are packed (all of them, or only a partial
+        // last one, zero-padded).
+        int firstPacked = GemmReadsBInPlace(n) ? n / nr : 0, packedPanels = panels - firstPacked;
+        T[]? packed = packedPanels > 0 ? ArrayPool<T>.Shared.Rent(checked(packedPanels * nr * k)) : null;
         try
         {
             fixed (T* pp = packed)
             {
-                nint pa = (nint)a, pb = (nint)(direct ? b : pp), pc = (nint)c, bb = (nint)b;
-                long ldb = direct ? n : nr;   // b's own rows, or a packed panel's
+                nint pa = (nint)a, pb = (nint)pp, pc = (nint)c, bb = (nint)b;
                 bool parallel = (long)m * k * n >= 1 << 21;   // smaller products run on the calling thread alone
-                if (direct) { }
-                else if (panels == 1 || !parallel) GemmPackB<TS, TV>(b, k, n, 0, panels, pp);
-                else WorkerPool.For(panels, p => GemmPackB<TS, TV>((T*)bb, k, n, p, p + 1, (T*)pb));
+                if (packedPanels == 1 || (packedPanels > 1 && !parallel)) GemmPackB<TS, TV>(b, k, n, firstPacked, panels, pp, firstPacked);
+                else if (packedPanels > 1) WorkerPool.For(packedPanels, p => GemmPackB<TS, TV>((T*)bb, k, n, p, p + 1, (T*)pb, 0));
                 int strips = (m + GemmRows - 1) / GemmRows;
                 (int stripsPerTask, int panelsPerChunk) = GemmTaskShape(strips, panels, parallel);
                 int groups = (strips + stripsPerTask - 1) / stripsPerTask;
@@ -117,7 +117,9 @@ public sealed unsafe partial class NumericsOps<T>
                                 }
                                 for (int p = firstPanel; p < endPanel; p++)
                                 {
-                                    T* panel = (T*)pb + (direct ? (long)depth * n + p * nr : ((long)p * k + depth) * nr);
+                                    bool inPlace = p < firstPacked;
+                                    T* panel = inPlace ? (T*)bb + (long)depth * n + p * nr : (T*)pb + ((long)(p - firstPacked) * k + depth) * nr;
+                                    long ldb = inPlace ? n : nr;
                                     T* tile = (T*)pc + (long)row * n + p * nr;
                                     int cols = Math.Min(nr, n - p * nr);
                                     if (rows == GemmRows && cols == nr) GemmTile<TS, TV>(strip, lda, panel, ldb, kc, tile, n, depth == 0);
@@ -139,17 +141,17 @@ public sealed unsafe partial class NumericsOps<T>
     }
 
     /// <summary>Packs panels [<paramref name="firstPanel"/>, <paramref name="endPanel"/>) of b (k × n), each two vectors
-    /// (nr values) wide, into <paramref name="packed"/>: panel p holds k rows of nr values, b[kk, p·nr ..], zero beyond
-    /// the last column. A full panel's row is two vector loads and stores: a span copy per row cost 12 ns, the packing
+    /// (nr values) wide, into <paramref name="packed"/>: panel p, at (p − <paramref name="origin"/>)·k·nr, holds k rows
+    /// of nr values, b[kk, p·nr ..], zero beyond the last column. A full panel's row is two vector loads and stores: a span copy per row cost 12 ns, the packing
     /// of a 512 × 512 b 0.097 ms on one thread (0.086 on two), 6% of a two-thread 512³ product.</summary>
     [MethodImpl(Hot)]
-    private static void GemmPackB<TS, TV>(T* b, int k, int n, int firstPanel, int endPanel, T* packed)
+    private static void GemmPackB<TS, TV>(T* b, int k, int n, int firstPanel, int endPanel, T* packed, int origin)
         where TS : struct, IGemmVector<TV> where TV : struct
     {
         int w = TS.Count, nr = 2 * w;
         for (int p = firstPanel; p < endPanel; p++)
         {
-            T* to = packed + (long)p * k * nr;
+            T* to = packed + (long)(p - origin) * k * nr;
             int cols = Math.Min(nr, n - p * nr);
             T* from = b + p * nr;
             if (cols == nr)
