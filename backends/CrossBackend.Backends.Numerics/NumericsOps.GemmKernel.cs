@@ -150,9 +150,41 @@ public sealed unsafe partial class NumericsOps<T>
         TS.Store(c50, c); TS.Store(c51, c + w);
     }
 
-    /// <summary>A tile at the bottom or right edge of c (fewer rows or columns): the full tile is computed in a
-    /// buffer (a's rows, <paramref name="lda"/> apart, and the packed b are zero-padded) and only the
-    /// <paramref name="rows"/> × <paramref name="cols"/> part that exists is read from and written to c.</summary>
+    /// <summary><see cref="GemmTile{TS, TV}"/> one vector wide: c[0..6, 0..w) (+)= a · b, b's first w values of each
+    /// step (a partial last panel of at most w columns: half the multiply-adds of a full-width tile).</summary>
+    [MethodImpl(Hot)]
+    private static void GemmHalfTile<TS, TV>(T* a, long lda, T* b, long ldb, int kc, T* c, int ldc, bool first)
+        where TS : struct, IGemmVector<TV> where TV : struct
+    {
+        TV c0, c1, c2, c3, c4, c5;
+        if (first)
+        {
+            c0 = c1 = c2 = c3 = c4 = c5 = default;
+        }
+        else
+        {
+            c0 = TS.Load(c); c1 = TS.Load(c + ldc); c2 = TS.Load(c + 2 * ldc);
+            c3 = TS.Load(c + 3 * ldc); c4 = TS.Load(c + 4 * ldc); c5 = TS.Load(c + 5 * ldc);
+        }
+        T* a0 = a, a1 = a + lda, a2 = a + 2 * lda, a3 = a + 3 * lda, a4 = a + 4 * lda, a5 = a + 5 * lda;
+        for (int kk = 0; kk < kc; kk++, b += ldb)
+        {
+            TV b0 = TS.Load(b);
+            c0 = TS.MulAdd(TS.Splat(a0[kk]), b0, c0);
+            c1 = TS.MulAdd(TS.Splat(a1[kk]), b0, c1);
+            c2 = TS.MulAdd(TS.Splat(a2[kk]), b0, c2);
+            c3 = TS.MulAdd(TS.Splat(a3[kk]), b0, c3);
+            c4 = TS.MulAdd(TS.Splat(a4[kk]), b0, c4);
+            c5 = TS.MulAdd(TS.Splat(a5[kk]), b0, c5);
+        }
+        TS.Store(c0, c); TS.Store(c1, c + ldc); TS.Store(c2, c + 2 * ldc);
+        TS.Store(c3, c + 3 * ldc); TS.Store(c4, c + 4 * ldc); TS.Store(c5, c + 5 * ldc);
+    }
+
+    /// <summary>A tile at the bottom or right edge of c (fewer rows or columns): the tile is computed in a buffer
+    /// (a's rows, <paramref name="lda"/> apart, and the packed b are zero-padded), one vector wide when
+    /// <paramref name="cols"/> fits in one, and only the <paramref name="rows"/> × <paramref name="cols"/> part that
+    /// exists is read from and written to c.</summary>
     [MethodImpl(Hot)]
     private static void GemmEdgeTile<TS, TV>(T* a, long lda, T* b, long ldb, int kc, T* c, int ldc, int rows, int cols, bool first)
         where TS : struct, IGemmVector<TV> where TV : struct
@@ -163,7 +195,8 @@ public sealed unsafe partial class NumericsOps<T>
         if (!first)
             for (int i = 0; i < rows; i++)
                 new ReadOnlySpan<T>(c + (long)i * ldc, cols).CopyTo(new Span<T>(buffer + i * nr, cols));
-        GemmTile<TS, TV>(a, lda, b, ldb, kc, buffer, nr, first);
+        if (cols <= TS.Count) GemmHalfTile<TS, TV>(a, lda, b, ldb, kc, buffer, nr, first);
+        else GemmTile<TS, TV>(a, lda, b, ldb, kc, buffer, nr, first);
         for (int i = 0; i < rows; i++)
             new ReadOnlySpan<T>(buffer + i * nr, cols).CopyTo(new Span<T>(c + (long)i * ldc, cols));
     }
