@@ -60,6 +60,18 @@ public sealed unsafe partial class NumericsOps<T>
     /// share a few cache sets and each take a page.</summary>
     private static bool GemmReadsBInPlace(int n) => (long)n * sizeof(T) <= 2048;
 
+    /// <summary>c (m × n) = a (m × k) · b (k × n), all dense row-major, through the blocked kernel when it pays
+    /// (<see cref="UseGemm"/>); false, with c untouched, when it does not. For the Keras layers' products
+    /// (<see cref="Layers.MatMulKernel"/>): one matrix product in the engine.</summary>
+    internal static bool TryGemm(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n)
+    {
+        if (!UseGemm(m, k, n)) return false;
+        if (a.Length < (long)m * k || b.Length < (long)k * n || c.Length < (long)m * n)
+            throw new ArgumentException("TryGemm: a span is shorter than its dimensions require.");
+        fixed (T* ap = a, bp = b, cp = c) Gemm(ap, bp, cp, m, k, n);
+        return true;
+    }
+
     /// <summary>c (m × n) = a (m × k) · b (k × n), all dense row-major, at the widest accelerated vector width.</summary>
     private static void Gemm(T* a, T* b, T* c, int m, int k, int n)
     {

@@ -8,9 +8,11 @@ public static class MatMulKernel
 {
     /// <summary>
     /// c[i, j] = Σ_k a[i, k] · b[k, j] for i &lt; m, j &lt; n (overwrites c). Row-major with leading dimensions
-    /// (row strides) <paramref name="lda"/>, <paramref name="ldb"/>, <paramref name="ldc"/>. Each output row is
-    /// accumulated as a sum of scaled rows of b (vectorised multiply-add along j), four rows of a at a time so the
-    /// row of b is hot in cache for four outputs. Serial: callers parallelise over independent blocks.
+    /// (row strides) <paramref name="lda"/>, <paramref name="ldb"/>, <paramref name="ldc"/>. Dense operands large
+    /// enough run the engine's blocked matrix product (the one behind <c>Backend.MatMul</c>: one multiply-add chain per
+    /// element, k ascending, parallel inside for large products); others accumulate each output row as a sum of scaled
+    /// rows of b (vectorised multiply-add along j), four rows of a at a time so the row of b is hot in cache for four
+    /// outputs.
     /// </summary>
     public static void MatMul<T>(ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, int m, int k, int n)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -18,6 +20,7 @@ public static class MatMulKernel
         if (m == 0 || n == 0) return;
         if (a.Length < (long)(m - 1) * lda + k || b.Length < (long)(k - 1) * ldb + n || c.Length < (long)(m - 1) * ldc + n)
             throw new ArgumentException("MatMul: a span is shorter than its dimensions and leading dimension require.");
+        if (lda == k && ldb == n && ldc == n && NumericsOps<T>.TryGemm(a, b, c, m, k, n)) return;
         int i = 0;
         for (; i + 4 <= m; i += 4)
         {
@@ -67,9 +70,12 @@ public static class MatMulKernel
         T[] x = TensorData.ToArray(input), w = TensorData.ToArray(kernel);
         int rows = x.Length / Math.Max(1, inFeatures);
         var output = new T[(long)rows * outFeatures];
+        // The whole product at once when the blocked kernel takes it (it runs in parallel itself); else by ranges.
+        bool whole = NumericsOps<T>.TryGemm(x, w, output, rows, inFeatures, outFeatures);
         LayerChecks.ForRanges(rows, Math.Max(1, (1 << 16) / Math.Max(1, inFeatures * outFeatures / 64)), (first, end) =>
         {
-            MatMul<T>(x.AsSpan(first * inFeatures), inFeatures, w, outFeatures, output.AsSpan(first * outFeatures), outFeatures, end - first, inFeatures, outFeatures);
+            if (!whole)
+                MatMul<T>(x.AsSpan(first * inFeatures), inFeatures, w, outFeatures, output.AsSpan(first * outFeatures), outFeatures, end - first, inFeatures, outFeatures);
             if (biasValues.Length > 0)
                 for (int r = first; r < end; r++) TensorPrimitives.Add(output.AsSpan(r * outFeatures, outFeatures), biasValues, output.AsSpan(r * outFeatures, outFeatures));
             activation?.Invoke(output.AsSpan(first * outFeatures, (end - first) * outFeatures));
