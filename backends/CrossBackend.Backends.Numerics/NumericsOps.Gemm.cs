@@ -62,27 +62,29 @@ public sealed unsafe partial class NumericsOps<T>
 
     /// <summary>c (m × n) = a (m × k) · b (k × n), all dense row-major, through the blocked kernel when it pays
     /// (<see cref="UseGemm"/>); false, with c untouched, when it does not. For the Keras layers' products
-    /// (<see cref="Layers.MatMulKernel"/>): one matrix product in the engine.</summary>
-    internal static bool TryGemm(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n)
+    /// (<see cref="Layers.MatMulKernel"/>): one matrix product in the engine. <paramref name="mayRunInParallel"/>
+    /// false keeps a large product on the calling thread (a caller already running in parallel: a nested fork-join
+    /// would fall back to the thread pool).</summary>
+    internal static bool TryGemm(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> c, int m, int k, int n, bool mayRunInParallel)
     {
         if (!UseGemm(m, k, n)) return false;
         if (a.Length < (long)m * k || b.Length < (long)k * n || c.Length < (long)m * n)
             throw new ArgumentException("TryGemm: a span is shorter than its dimensions require.");
-        fixed (T* ap = a, bp = b, cp = c) Gemm(ap, bp, cp, m, k, n);
+        fixed (T* ap = a, bp = b, cp = c) Gemm(ap, bp, cp, m, k, n, mayRunInParallel);
         return true;
     }
 
     /// <summary>c (m × n) = a (m × k) · b (k × n), all dense row-major, at the widest accelerated vector width.</summary>
-    private static void Gemm(T* a, T* b, T* c, int m, int k, int n)
+    private static void Gemm(T* a, T* b, T* c, int m, int k, int n, bool mayRunInParallel = true)
     {
-        if (Vector512.IsHardwareAccelerated) Gemm<Gemm512, Vector512<T>>(a, b, c, m, k, n);
-        else if (Vector256.IsHardwareAccelerated) Gemm<Gemm256, Vector256<T>>(a, b, c, m, k, n);
-        else Gemm<Gemm128, Vector128<T>>(a, b, c, m, k, n);
+        if (Vector512.IsHardwareAccelerated) Gemm<Gemm512, Vector512<T>>(a, b, c, m, k, n, mayRunInParallel);
+        else if (Vector256.IsHardwareAccelerated) Gemm<Gemm256, Vector256<T>>(a, b, c, m, k, n, mayRunInParallel);
+        else Gemm<Gemm128, Vector128<T>>(a, b, c, m, k, n, mayRunInParallel);
     }
 
     /// <summary><see cref="Gemm"/> at one vector width.</summary>
     [MethodImpl(Hot)]
-    private static void Gemm<TS, TV>(T* a, T* b, T* c, int m, int k, int n)
+    private static void Gemm<TS, TV>(T* a, T* b, T* c, int m, int k, int n, bool mayRunInParallel)
         where TS : struct, IGemmVector<TV> where TV : struct
     {
         int nr = 2 * TS.Count, panels = (n + nr - 1) / nr;
@@ -95,7 +97,7 @@ public sealed unsafe partial class NumericsOps<T>
             fixed (T* pp = packed)
             {
                 nint pa = (nint)a, pb = (nint)pp, pc = (nint)c, bb = (nint)b;
-                bool parallel = (long)m * k * n >= 1 << 21;   // smaller products run on the calling thread alone
+                bool parallel = mayRunInParallel && (long)m * k * n >= 1 << 21;   // smaller products run on the calling thread alone
                 if (packedPanels == 1 || (packedPanels > 1 && !parallel)) GemmPackB<TS, TV>(b, k, n, firstPacked, panels, pp, firstPacked);
                 else if (packedPanels > 1) WorkerPool.For(packedPanels, p => GemmPackB<TS, TV>((T*)bb, k, n, p, p + 1, (T*)pb, 0));
                 int strips = (m + GemmRows - 1) / GemmRows;

@@ -6,12 +6,16 @@ namespace CrossBackend.Backends.Numerics.Layers;
 
 /// <summary>
 /// Channels-last convolution (TensorFlow's <c>conv2d</c>/<c>conv1d</c> semantics: cross-correlation, NHWC input,
-/// kernel (kh, kw, in/groups, out)) as im2col + matrix product: each output row's patches are gathered into a
-/// (width, kh·kw·in) matrix — the kernel's own row order — and multiplied by the kernel seen as (kh·kw·in, out).
+/// kernel (kh, kw, in/groups, out)) as im2col + matrix product: the patches of one output row (of several, when rows
+/// are narrow and there are no groups) are gathered into a (width, kh·kw·in) matrix — the kernel's own row order —
+/// and multiplied by the kernel seen as (kh·kw·in, out).
 /// Output rows run in parallel; padding cells are zeros in the patch matrix.
 /// </summary>
 public static class Conv2DKernel
 {
+    /// <summary>Rows of patches multiplied at once (several output rows when the output is narrow).</summary>
+    private const int ProductRows = 64;
+
     /// <summary>A 2-D convolution.</summary>
     /// <param name="input">(N, H, W, C).</param>
     /// <param name="kernel">(kh, kw, C / groups, F).</param>
@@ -54,28 +58,34 @@ public static class Conv2DKernel
         var geometry = new Geometry(h, w, c, kh, kw, cg, strides, padding, dilation, ow);
         LayerChecks.ForRanges(n * oh, Math.Max(1, (1 << 17) / Math.Max(1, ow * patch * fg / 16)), (first, end) =>
         {
-            T[] patches = ArrayPool<T>.Shared.Rent(ow * patch);
+            // Without groups, the patches of several output rows (contiguous in the output) form one matrix of at
+            // least ProductRows rows, so the product is large enough for the blocked kernel (LeNet's 11- and 3-wide
+            // rows were products of 11 and 3 rows).
+            int rowsAtOnce = groups == 1 ? Math.Max(1, (ProductRows + ow - 1) / ow) : 1;
+            T[] patches = ArrayPool<T>.Shared.Rent(rowsAtOnce * ow * patch);
             T[] product = groups == 1 ? [] : ArrayPool<T>.Shared.Rent(ow * fg);
             try
             {
-                for (int row = first; row < end; row++)
+                for (int row = first; row < end; row += rowsAtOnce)
                 {
-                    int image = row / oh, y = row % oh;
-                    Span<T> outRow = output.AsSpan(checked(row * ow * f), ow * f);
-                    for (int g = 0; g < groups; g++)
+                    int count = Math.Min(rowsAtOnce, end - row);
+                    Span<T> outRows = output.AsSpan(checked(row * ow * f), count * ow * f);
+                    if (groups == 1)
                     {
-                        geometry.Gather(x, image, y, g, patches);
-                        if (groups == 1)
-                            MatMulKernel.MatMul<T>(patches, patch, weights[0], f, outRow, f, ow, patch, f);
-                        else
-                        {
-                            MatMulKernel.MatMul<T>(patches, patch, weights[g], fg, product, fg, ow, patch, fg);
-                            for (int o = 0; o < ow; o++) product.AsSpan(o * fg, fg).CopyTo(outRow.Slice(o * f + g * fg, fg));
-                        }
+                        for (int q = 0; q < count; q++)
+                            geometry.Gather(x, (row + q) / oh, (row + q) % oh, 0, patches.AsSpan(q * ow * patch, ow * patch));
+                        MatMulKernel.MatMul<T>(patches, patch, weights[0], f, outRows, f, count * ow, patch, f);
                     }
+                    else
+                        for (int g = 0; g < groups; g++)
+                        {
+                            geometry.Gather(x, row / oh, row % oh, g, patches);
+                            MatMulKernel.MatMul<T>(patches, patch, weights[g], fg, product, fg, ow, patch, fg);
+                            for (int o = 0; o < ow; o++) product.AsSpan(o * fg, fg).CopyTo(outRows.Slice(o * f + g * fg, fg));
+                        }
                     if (biasValues.Length > 0)
-                        for (int o = 0; o < ow; o++) TensorPrimitives.Add(outRow.Slice(o * f, f), biasValues, outRow.Slice(o * f, f));
-                    activation?.Invoke(outRow);
+                        for (int o = 0; o < count * ow; o++) TensorPrimitives.Add(outRows.Slice(o * f, f), biasValues, outRows.Slice(o * f, f));
+                    for (int q = 0; q < count; q++) activation?.Invoke(outRows.Slice(q * ow * f, ow * f));
                 }
             }
             finally

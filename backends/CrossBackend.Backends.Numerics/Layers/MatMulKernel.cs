@@ -10,9 +10,9 @@ public static class MatMulKernel
     /// c[i, j] = Σ_k a[i, k] · b[k, j] for i &lt; m, j &lt; n (overwrites c). Row-major with leading dimensions
     /// (row strides) <paramref name="lda"/>, <paramref name="ldb"/>, <paramref name="ldc"/>. Dense operands large
     /// enough run the engine's blocked matrix product (the one behind <c>Backend.MatMul</c>: one multiply-add chain per
-    /// element, k ascending, parallel inside for large products); others accumulate each output row as a sum of scaled
-    /// rows of b (vectorised multiply-add along j), four rows of a at a time so the row of b is hot in cache for four
-    /// outputs.
+    /// element, k ascending); others accumulate each output row as a sum of scaled rows of b (vectorised multiply-add
+    /// along j), four rows of a at a time so the row of b is hot in cache for four outputs. Serial: callers
+    /// parallelise over independent blocks.
     /// </summary>
     public static void MatMul<T>(ReadOnlySpan<T> a, int lda, ReadOnlySpan<T> b, int ldb, Span<T> c, int ldc, int m, int k, int n)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -20,7 +20,7 @@ public static class MatMulKernel
         if (m == 0 || n == 0) return;
         if (a.Length < (long)(m - 1) * lda + k || b.Length < (long)(k - 1) * ldb + n || c.Length < (long)(m - 1) * ldc + n)
             throw new ArgumentException("MatMul: a span is shorter than its dimensions and leading dimension require.");
-        if (lda == k && ldb == n && ldc == n && NumericsOps<T>.TryGemm(a, b, c, m, k, n)) return;
+        if (lda == k && ldb == n && ldc == n && NumericsOps<T>.TryGemm(a, b, c, m, k, n, mayRunInParallel: false)) return;
         int i = 0;
         for (; i + 4 <= m; i += 4)
         {
@@ -71,7 +71,7 @@ public static class MatMulKernel
         int rows = x.Length / Math.Max(1, inFeatures);
         var output = new T[(long)rows * outFeatures];
         // The whole product at once when the blocked kernel takes it (it runs in parallel itself); else by ranges.
-        bool whole = NumericsOps<T>.TryGemm(x, w, output, rows, inFeatures, outFeatures);
+        bool whole = NumericsOps<T>.TryGemm(x, w, output, rows, inFeatures, outFeatures, mayRunInParallel: true);
         LayerChecks.ForRanges(rows, Math.Max(1, (1 << 16) / Math.Max(1, inFeatures * outFeatures / 64)), (first, end) =>
         {
             if (!whole)
