@@ -35,10 +35,11 @@ public sealed unsafe partial class NumericsOps<T>
     /// chunks, when the default task is too large): (64, 3136) · (3136, 256) was 3 tasks for 2 threads.</summary>
     private const int GemmTasksPerCore = 4;
 
-    /// <summary>Whether <see cref="Gemm"/> pays: wide enough results and at least 4 rows (a strip of fewer than 6 is
-    /// computed as 6, zero-padded; 8 rows by the row-by-row path took 2.8× libtorch's time at (8, 512) · (512, 512)).</summary>
+    /// <summary>Whether <see cref="Gemm"/> pays: at least 4 rows (a strip of fewer than 6 is computed as 6,
+    /// zero-padded; 8 rows by the row-by-row path took 2.8× libtorch's time at (8, 512) · (512, 512)) and at least 8
+    /// columns (a partial panel runs a one-vector tile; narrower results take dot products).</summary>
     private static bool UseGemm(int m, int k, int n) =>
-        Vector.IsHardwareAccelerated && m >= 4 && n >= 2 * Vector<T>.Count && k >= 8 && (long)m * k * n >= 1 << 15;
+        Vector.IsHardwareAccelerated && m >= 4 && n >= 8 && k >= 8 && (long)m * k * n >= 1 << 15;
 
     /// <summary>Strips per task and panels per column chunk for a product of <paramref name="strips"/> ×
     /// <paramref name="panels"/> tiles: the defaults, made smaller (strips first, then panels, halving) until there

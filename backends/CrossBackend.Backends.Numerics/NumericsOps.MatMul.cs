@@ -47,8 +47,12 @@ public sealed unsafe partial class NumericsOps<T>
         }
 
         ReadOnlySpan<T> av = TensorData.Read(a), bv = TensorData.Read(b);
+        int rows = batches * (int)m, cols = (int)n, depth = (int)k;
+        // One b for a contiguous batch of a (a dense layer on a 3-D input): a single (batches·m × k) product.
+        bool stacked = batches > 1 && Enumerable.Range(0, batches).All(q => bAt[q] == bAt[0] && aAt[q] == q * m * k);
+        bool blocked = stacked ? UseGemm(rows, depth, cols) : UseGemm((int)m, depth, cols);
         T[]? bColumns = null;
-        if (n < 16 && k > 1)
+        if (n < 16 && k > 1 && !blocked)
         {
             // Narrow result: b's matrices transposed once, so each output is one contiguous dot product.
             int bMatrices = (int)(bv.Length / Math.Max(1, k * n));
@@ -58,16 +62,13 @@ public sealed unsafe partial class NumericsOps<T>
                     for (int j = 0; j < n; j++)
                         bColumns[q * k * n + j * k + kk] = bv[(int)(q * k * n + kk * n + j)];
         }
-        int rows = batches * (int)m, cols = (int)n, depth = (int)k;
-        // One b for a contiguous batch of a (a dense layer on a 3-D input): a single (batches·m × k) product.
-        bool stacked = batches > 1 && Enumerable.Range(0, batches).All(q => bAt[q] == bAt[0] && aAt[q] == q * m * k);
-        if (bColumns is null && stacked && UseGemm(rows, depth, cols))
+        if (blocked && stacked)
         {
             fixed (T* ap = av, bp = bv, cp = result)
                 Gemm(ap, bp + bAt[0], cp, rows, depth, cols);
             return Create(result, resultShape);
         }
-        if (bColumns is null && UseGemm((int)m, depth, cols))
+        if (blocked)
         {
             // Large products: the blocked kernel (NumericsOps.Gemm.cs), one matrix pair at a time; small matrices
             // in a large batch run in parallel over the batch (a large one is parallel inside Gemm).

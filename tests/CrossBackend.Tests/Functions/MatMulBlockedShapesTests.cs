@@ -17,9 +17,9 @@ public sealed class MatMulBlockedShapesTests(string engineName)
 
     /// <summary>Single matrices: 4–8 rows (one strip, or one and a zero-padded one), b read in place (whole panels,
     /// rows ≤ 2 KB apart) or packed (wider rows, a partial panel), and products large enough to run in parallel with
-    /// few strips, so that the tasks split the columns.</summary>
+    /// few strips, so that the tasks split the columns, and results of 8–15 columns (one partial panel).</summary>
     private static IEnumerable<TestCaseData> MatrixShapes() =>
-        from shape in new[] { (4, 300, 64), (5, 64, 512), (8, 600, 96), (7, 40, 1024), (8, 512, 512), (40, 300, 256), (50, 700, 640) }
+        from shape in new[] { (4, 300, 64), (5, 64, 512), (8, 600, 96), (7, 40, 1024), (8, 512, 512), (40, 300, 256), (50, 700, 640), (32, 128, 10), (64, 64, 8), (13, 200, 15) }
         from float32 in new[] { true, false }
         select new TestCaseData(shape.Item1, shape.Item2, shape.Item3, float32);
 
