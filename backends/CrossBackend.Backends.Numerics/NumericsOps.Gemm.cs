@@ -102,6 +102,8 @@ public sealed unsafe partial class NumericsOps<T>
                 if (packedPanels == 1 || (packedPanels > 1 && !parallel)) GemmPackB<TS, TV>(b, k, n, firstPacked, panels, pp, firstPacked);
                 else if (packedPanels > 1) WorkerPool.For(packedPanels, p => GemmPackB<TS, TV>((T*)bb, k, n, p, p + 1, (T*)pb, 0));
                 int strips = (m + GemmRows - 1) / GemmRows;
+                // Depth blocks of equal length (k = 300: two of 150, not 256 and 44, whose tiles are mostly overhead).
+                int depthBlock = (k + (k + GemmDepth - 1) / GemmDepth - 1) / ((k + GemmDepth - 1) / GemmDepth);
                 (int stripsPerTask, int panelsPerChunk) = GemmTaskShape(strips, panels, parallel);
                 int groups = (strips + stripsPerTask - 1) / stripsPerTask;
                 int chunks = (panels + panelsPerChunk - 1) / panelsPerChunk, tasks = groups * chunks;
@@ -116,9 +118,9 @@ public sealed unsafe partial class NumericsOps<T>
                     T[]? padded = m % GemmRows != 0 && endStrip == strips ? ArrayPool<T>.Shared.Rent(GemmRows * GemmDepth) : null;
                     fixed (T* pad = padded)
                     {
-                        for (int depth = 0; depth < k; depth += GemmDepth)
+                        for (int depth = 0; depth < k; depth += depthBlock)
                         {
-                            int kc = Math.Min(GemmDepth, k - depth);
+                            int kc = Math.Min(depthBlock, k - depth);
                             for (int s = firstStrip; s < endStrip; s++)
                             {
                                 int row = s * GemmRows, rows = Math.Min(GemmRows, m - row);
@@ -176,10 +178,11 @@ public sealed unsafe partial class NumericsOps<T>
                     TS.Store(TS.Load(from + w), to + w);
                 }
             else
-                for (int kk = 0; kk < k; kk++, to += nr, from += n)
+                for (int kk = 0; kk < k; kk++, to += nr, from += n)   // a partial panel: element loops (see GemmEdgeTile)
                 {
-                    new ReadOnlySpan<T>(from, cols).CopyTo(new Span<T>(to, cols));
-                    new Span<T>(to + cols, nr - cols).Clear();
+                    int j = 0;
+                    for (; j < cols; j++) to[j] = from[j];
+                    for (; j < nr; j++) to[j] = T.Zero;
                 }
         }
     }
