@@ -7,9 +7,9 @@ namespace CrossBackend.Backends.Numerics;
 
 /// <summary>
 /// A cache-blocked SIMD matrix product for <see cref="MatMul"/>'s large cases (the GotoBLAS/BLIS layout, without
-/// copies where they do not pay). b is read in panels two vectors wide: in place when its rows are whole panels at most
-/// 2 KB apart (<see cref="GemmReadsBInPlace"/>; a partial last panel is packed), else packed once, k-major and zero-padded on the right (in parallel,
-/// a panel per item, for large products). Each task runs the micro-kernel (NumericsOps.GemmKernel.cs) over the panels
+/// copies where they do not pay). b is read in panels two vectors wide: in place when its rows are at most 2 KB apart
+/// (<see cref="GemmReadsBInPlace"/>; a partial last panel is packed), else packed once, k-major and zero-padded on the
+/// right (in parallel, a panel per item, for large products). Each task runs the micro-kernel (NumericsOps.GemmKernel.cs) over the panels
 /// of its column chunk for strips of <see cref="GemmRows"/> rows of a, read in place (only a bottom strip of fewer
 /// rows is copied, zero-padded). Depth blocks of <see cref="GemmDepth"/> keep a strip's piece of a (6 × 256 values)
 /// in L1 and a chunk's block of b (≤ 512 KB) in L2. Tasks are (row group, column chunk) pairs, at least
@@ -103,7 +103,7 @@ public sealed unsafe partial class NumericsOps<T>
                 else if (packedPanels > 1) WorkerPool.For(packedPanels, p => GemmPackB<TS, TV>((T*)bb, k, n, p, p + 1, (T*)pb, 0));
                 int strips = (m + GemmRows - 1) / GemmRows;
                 // Depth blocks of equal length (k = 300: two of 150, not 256 and 44, whose tiles are mostly overhead).
-                int depthBlock = (k + (k + GemmDepth - 1) / GemmDepth - 1) / ((k + GemmDepth - 1) / GemmDepth);
+                int depthBlocks = (k + GemmDepth - 1) / GemmDepth, depthBlock = (k + depthBlocks - 1) / depthBlocks;
                 (int stripsPerTask, int panelsPerChunk) = GemmTaskShape(strips, panels, parallel);
                 int groups = (strips + stripsPerTask - 1) / stripsPerTask;
                 int chunks = (panels + panelsPerChunk - 1) / panelsPerChunk, tasks = groups * chunks;
@@ -159,8 +159,9 @@ public sealed unsafe partial class NumericsOps<T>
 
     /// <summary>Packs panels [<paramref name="firstPanel"/>, <paramref name="endPanel"/>) of b (k × n), each two vectors
     /// (nr values) wide, into <paramref name="packed"/>: panel p, at (p − <paramref name="origin"/>)·k·nr, holds k rows
-    /// of nr values, b[kk, p·nr ..], zero beyond the last column. A full panel's row is two vector loads and stores: a span copy per row cost 12 ns, the packing
-    /// of a 512 × 512 b 0.097 ms on one thread (0.086 on two), 6% of a two-thread 512³ product.</summary>
+    /// of nr values, b[kk, p·nr ..], zero beyond the last column. A full panel's row is two vector loads and stores: a
+    /// span copy per row cost 12 ns, the packing of a 512 × 512 b 0.097 ms on one thread (0.086 on two), 6% of a
+    /// two-thread 512³ product.</summary>
     [MethodImpl(Hot)]
     private static void GemmPackB<TS, TV>(T* b, int k, int n, int firstPanel, int endPanel, T* packed, int origin)
         where TS : struct, IGemmVector<TV> where TV : struct

@@ -9,11 +9,12 @@ public sealed unsafe partial class NumericsOps<T>
 {
     /// <inheritdoc/>
     /// <remarks>Rank-1 operands are promoted as NumPy does (a vector on the left is a row, on the right a column,
-    /// and the added axis is removed from the result). Large products run the blocked kernel
-    /// (NumericsOps.Gemm.cs); small ones accumulate each output row Σₖ a[m, k] · b[k, :] with
+    /// and the added axis is removed from the result). Products of at least 4 rows and 8 columns large enough for it
+    /// (<see cref="UseGemm"/>) run the blocked kernel (NumericsOps.Gemm.cs); others accumulate each output row
+    /// Σₖ a[m, k] · b[k, :] with
     /// <see cref="TensorPrimitives.MultiplyAdd{T}(ReadOnlySpan{T}, T, ReadOnlySpan{T}, Span{T})"/> (SIMD along the
-    /// row); narrow results (fewer columns than 16) use dot products of a row of a with a column of b instead. Rows
-    /// run in parallel when the product is large.</remarks>
+    /// row), or, with fewer columns than 16, take dot products of a row of a with a column of b. Rows run in parallel
+    /// when the product is large.</remarks>
     public Tensor<T> MatMul(Tensor<T> a, Tensor<T> b)
     {
         long[] aShape = ShapeOf(a, nameof(a)), bShape = ShapeOf(b, nameof(b));
