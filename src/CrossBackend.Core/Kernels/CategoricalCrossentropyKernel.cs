@@ -325,10 +325,10 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
 
     /// <summary>The bytes of one input per group of <see cref="SweepRows"/> (at most 8 rows). Reading x and y a row
     /// each in turn was slower from memory than a few rows of one, then of the other. Two threads, (65536, 100) one-hot
-    /// float32, p50 of 100–120 calls alternated in one process, 8–14 runs: the sweep alone, x and y in turn 0.90–1.04 ms,
-    /// groups of 8 rows 0.61–0.89 (both inputs read once in 128 KB pieces 0.80–1.05); the whole kernel 0.89–1.00 →
-    /// 0.80–0.93, and 6–9 % less with 50, 250 or 500 classes. Rows of 1000 (one per group) were 6 % slower read apart
-    /// than together.</summary>
+    /// float32, p50 of 100–120 calls alternated in one process, 8–14 runs (benchmarks/README.md, session 44): the sweep
+    /// alone 0.78–1.04 ms with x and y in turn, 0.56–0.91 in groups of 8 rows; the whole kernel 0.89–1.00 → 0.80–0.91,
+    /// and 6–9 % less with 50, 250 or 500 classes. Rows of 1000 (one per group) were 6 % slower read apart than
+    /// together.</summary>
     private const int SweepGroupBytes = 4096;
 
     /// <summary>Σx of each of <paramref name="n"/> contiguous rows, two rows' horizontal sums at once.</summary>
