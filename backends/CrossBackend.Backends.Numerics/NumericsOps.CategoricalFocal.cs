@@ -66,8 +66,8 @@ public sealed partial class NumericsOps<T>
             smooth = o.LabelSmoothing > 0;
             keep = T.CreateTruncating(1 - o.LabelSmoothing);
             share = T.CreateTruncating(o.LabelSmoothing / classes);
-            epsilon = T.CreateTruncating(1e-7);
-            upper = T.CreateTruncating(1 - 1e-7);   // as Clip(p, ε, 1 − ε) rounds its bounds
+            epsilon = ClipBounds<T>.Low;
+            upper = ClipBounds<T>.High;   // as Clip(p, ε, 1 − ε) rounds its bounds
         }
 
         /// <summary>Rows [first, end); false when a row's sum is not finite or is zero (the caller declines).</summary>

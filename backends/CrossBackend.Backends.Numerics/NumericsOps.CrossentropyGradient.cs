@@ -186,7 +186,7 @@ public sealed unsafe partial class NumericsOps<T> : IFusedCrossentropyGradient<T
     [MethodImpl(Hot | MethodImplOptions.NoInlining)]
     private static void ProbabilitiesCrossentropyGradientRows(T* y, bool sparse, T* x, T* u, bool perRow, T factor, T* d, int classes, int first, int end)
     {
-        T epsilon = Epsilon, upper = UpperBound;   // the forward's clip bounds in T (NumericsOps.Fused.cs)
+        T epsilon = ClipBounds<T>.Low, upper = ClipBounds<T>.High;   // the forward's clip bounds
         int w = Vector.IsHardwareAccelerated ? Vector<T>.Count : int.MaxValue;
         var lo = new Vector<T>(epsilon);
         var hi = new Vector<T>(upper);

@@ -9,9 +9,6 @@ namespace CrossBackend.Backends.Numerics;
 /// null) a case it was not written for, and the core then composes the loss from the general ops.</summary>
 public sealed partial class NumericsOps<T>
 {
-    private static readonly T Epsilon = T.CreateChecked(1e-7);
-    private static readonly T UpperBound = T.One - Epsilon;   // in T, as Keras computes it: 0.99999988 in float32
-
     /// <inheritdoc/>
     public Tensor<T>? CategoricalCrossentropy(Tensor<T> target, Tensor<T> output, bool fromLogits, int axis, double[]? classWeights) =>
         Crossentropy(target, output, fromLogits, axis, classWeights, mean: false);
@@ -54,7 +51,7 @@ public sealed partial class NumericsOps<T>
         // Labels shaped like the per-row result; a rank-0 result is [1] on this engine.
         if (!labelShape.AsSpan().SequenceEqual(perRow) && !(perRow.Length == 0 && labelShape is [1])) return null;
         return PerRowOrMean(layout.Rows, perRow, mean,
-            loss => SparseCategoricalCrossentropyKernel<T>.Run(TensorData.Read(labels), TensorData.Read(output), loss, layout, fromLogits, Epsilon, UpperBound));
+            loss => SparseCategoricalCrossentropyKernel<T>.Run(TensorData.Read(labels), TensorData.Read(output), loss, layout, fromLogits, ClipBounds<T>.Low, ClipBounds<T>.High));
     }
 
     /// <summary>Fills <paramref name="rows"/> per-row values with <paramref name="kernel"/> and returns them as a tensor

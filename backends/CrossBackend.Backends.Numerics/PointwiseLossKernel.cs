@@ -182,7 +182,7 @@ internal readonly struct SquaredLogarithmicErrorFunction<T> : IPointwiseFunction
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector<T> Invoke(Vector<T> p, Vector<T> y)
     {
-        var epsilon = new Vector<T>(T.CreateChecked(1e-7));
+        var epsilon = new Vector<T>(ClipBounds<T>.Low);
         Vector<T> d = RowMath<T>.Log(PointwiseMath<T>.MaxPropagatingNaN(p, epsilon) + Vector<T>.One)
             - RowMath<T>.Log(PointwiseMath<T>.MaxPropagatingNaN(y, epsilon) + Vector<T>.One);
         return d * d;
@@ -195,7 +195,7 @@ internal readonly struct AbsolutePercentageErrorFunction<T> : IPointwiseFunction
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public Vector<T> Invoke(Vector<T> p, Vector<T> y) =>
-        Vector.Abs((y - p) / PointwiseMath<T>.MaxPropagatingNaN(Vector.Abs(y), new Vector<T>(T.CreateChecked(1e-7))));
+        Vector.Abs((y - p) / PointwiseMath<T>.MaxPropagatingNaN(Vector.Abs(y), new Vector<T>(ClipBounds<T>.Low)));
 }
 
 /// <summary>|e| + log(1 + exp(−2|e|)) − log 2.</summary>
@@ -214,5 +214,5 @@ internal readonly struct LogCoshFunction<T> : IPointwiseFunction<T> where T : un
 internal readonly struct PoissonFunction<T> : IPointwiseFunction<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public Vector<T> Invoke(Vector<T> p, Vector<T> y) => p - y * RowMath<T>.Log(p + new Vector<T>(T.CreateChecked(1e-7)));
+    public Vector<T> Invoke(Vector<T> p, Vector<T> y) => p - y * RowMath<T>.Log(p + new Vector<T>(ClipBounds<T>.Low));
 }

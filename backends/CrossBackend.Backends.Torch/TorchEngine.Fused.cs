@@ -10,7 +10,7 @@ namespace CrossBackend.Backends.Torch;
 public sealed partial class TorchEngine
 {
     /// <summary>Keras's ε (<c>backend.epsilon()</c>), the probability clip.</summary>
-    internal const double Epsilon = 1e-7;
+    internal const double Epsilon = KerasEpsilon.Value;
 
     /// <summary>Up to this many elements the single-call <c>cross_entropy</c> beats log_softmax·y (measured: 0.7× at
     /// (32, 10)); above it the in-place formulation wins (cross_entropy is 1.6× slower at (65536, 100)).</summary>

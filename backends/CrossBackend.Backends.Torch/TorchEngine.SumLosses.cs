@@ -210,7 +210,7 @@ public sealed partial class TorchEngine : IFusedWholeTensorLoss<Tensor>, IFusedS
         long[] shape = Shape(output);
         var layout = RowLayout.Around(shape, axis);
         int rows = layout.Rows, count = (int)output.numel();
-        T epsilon = T.CreateChecked(Epsilon), upper = T.One - epsilon;   // in T, as Keras computes them
+        T epsilon = ClipBounds<T>.Low, upper = ClipBounds<T>.High;
         T[] indices = System.Buffers.ArrayPool<T>.Shared.Rent(Math.Max(1, rows));
         try
         {

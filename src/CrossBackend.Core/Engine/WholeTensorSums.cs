@@ -24,8 +24,8 @@ internal static unsafe class WholeTensorSums<T> where T : unmanaged, IFloatingPo
 
     private const MethodImplOptions Hot = MethodImplOptions.AggressiveOptimization;
 
-    /// <summary>Keras's ε of the composed dice and tversky (<see cref="LossContext{T}.Epsilon"/>), rounded to T.</summary>
-    private static readonly T Epsilon = T.CreateChecked(LossContext<object>.Epsilon);
+    /// <summary>Keras's ε of the composed dice and tversky (<see cref="KerasEpsilon"/>), rounded to T.</summary>
+    private static T Epsilon => ClipBounds<T>.Low;
 
     /// <summary>The loss of <paramref name="kind"/> over <paramref name="n"/> elements of <paramref name="output"/> and
     /// (not for <see cref="WholeTensorLossKind.ScaledSumOfSquares"/>) <paramref name="target"/>; <paramref name="first"/>

@@ -364,8 +364,8 @@ internal static unsafe class CategoricalCrossentropyAcrossRows<T> where T : unma
         Vector<T> bad = Vector.Equals(s, Vector<T>.Zero) | ~Vector.Equals(s * Vector<T>.Zero, Vector<T>.Zero);
         s = Vector.ConditionalSelect(bad, Vector<T>.One, s);   // keeps the block's arithmetic finite; those lanes are replaced
 
-        var lo = new Vector<T>(CategoricalCrossentropyKernel<T>.ClipLow);
-        var hi = new Vector<T>(CategoricalCrossentropyKernel<T>.ClipHigh);
+        var lo = new Vector<T>(ClipBounds<T>.Low);
+        var hi = new Vector<T>(ClipBounds<T>.High);
         Vector<T> sum;
         if (oneLabel)
         {

@@ -28,11 +28,6 @@ namespace CrossBackend;
 /// </remarks>
 internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    /// <summary>Keras's clip bounds on a probability, [ε, 1 − ε] with ε = 1e-7, rounded to T as Keras/TF compute them
-    /// (in float32 1 − ε is 0.99999988); every row of this kernel and of <see cref="CategoricalCrossentropyAcrossRows{T}"/>
-    /// clips to these.</summary>
-    internal static readonly T ClipLow = T.CreateChecked(1e-7), ClipHigh = T.One - ClipLow;
-
     /// <summary>
     /// Rows per block of <see cref="ProbabilitiesRows{TWeights}"/>: as many whole groups of eight as keep the block's
     /// two inputs within <see cref="ProbabilityBlockBytes"/>, 8 to <see cref="Block"/>. The second pass reads the rows
@@ -134,7 +129,7 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
         T* codes = stackalloc T[Block];
         int* argMaxes = stackalloc int[Block];
         T* picked = stackalloc T[Block];
-        T epsilon = ClipLow, upper = ClipHigh;
+        T epsilon = ClipBounds<T>.Low, upper = ClipBounds<T>.High;
         T width = T.CreateTruncating(classes);
         int blockRows = ProbabilityBlockRows(classes);
         for (int r0 = first; r0 < end; r0 += blockRows)
@@ -449,7 +444,7 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static T OtherRow<TWeights>(T* x, T* y, int classes, ref int argMax, T sum, T code) where TWeights : struct, IMode
     {
-        T epsilon = ClipLow, upper = ClipHigh;
+        T epsilon = ClipBounds<T>.Low, upper = ClipBounds<T>.High;
         if (classes < W) return ScalarProbabilities(x, y, classes, 1, T.Zero, false, epsilon, upper);
         // A non-finite or zero row sum: NaN/∞ reach every element (or 0/0); compute the row exactly as written.
         if (!T.IsFinite(sum) || sum == T.Zero) return ScalarProbabilities(x, y, classes, 1, sum, true, epsilon, upper);
@@ -467,7 +462,7 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
     private static T ManyLabels<TWeights>(T* x, T* y, int classes, ref int argMax, T sum) where TWeights : struct, IMode
     {
         bool wantArgMax = typeof(TWeights) == typeof(Weighted);
-        T epsilon = ClipLow, upper = ClipHigh;
+        T epsilon = ClipBounds<T>.Low, upper = ClipBounds<T>.High;
         int last = classes - W, full = classes / W * W;
         bool hasTail = full != classes;
         Vector<T> tailMask = hasTail ? TailMask(classes) : Vector<T>.Zero;
@@ -509,7 +504,7 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
     /// <summary>One probabilities row element by element, its values <paramref name="stride"/> apart (rows whose sum
     /// is not finite or is zero, from the across-rows blocks).</summary>
     internal static T StridedProbabilities(T* x, T* y, int classes, nint stride)
-        => ScalarProbabilities(x, y, classes, stride, T.Zero, false, ClipLow, ClipHigh);
+        => ScalarProbabilities(x, y, classes, stride, T.Zero, false, ClipBounds<T>.Low, ClipBounds<T>.High);
 
     /// <summary>The probabilities row element by element (short rows, and rows whose sum is not finite or is zero).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]

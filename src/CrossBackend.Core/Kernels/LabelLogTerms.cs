@@ -28,7 +28,7 @@ internal static unsafe class LabelLogTerms
     /// <summary>Fewest classes the pipeline takes: its three stages need three vectors.</summary>
     public const int MinimumAlongRow = 17, MinimumAcrossRows = 3;
 
-    private const float Epsilon = 1e-7f, Upper = 1 - Epsilon;
+    private const float Epsilon = (float)KerasEpsilon.Value, Upper = 1 - Epsilon;
 
     /// <summary>One row of <paramref name="classes"/> (≥ <see cref="MinimumAlongRow"/>) contiguous values, row sum
     /// <paramref name="sum"/>: the vectors at 0, 8, … and the last one at classes − 8, whose lanes that the vector

@@ -9,7 +9,7 @@ internal sealed class LossContext<T>(ITensorOps<T> ops, LossDefinition definitio
 {
     /// <summary>Keras's backend epsilon: probabilities are clipped to [ε, 1 − ε], with the bounds rounded to the
     /// input's dtype (in float32 1 − 1e-7 is 0.99999988).</summary>
-    public const double Epsilon = 1e-7;
+    public const double Epsilon = KerasEpsilon.Value;
 
     public ITensorOps<T> Ops { get; } = ops;
     public LossDefinition Definition { get; } = definition;

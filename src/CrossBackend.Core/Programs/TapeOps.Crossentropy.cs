@@ -52,12 +52,12 @@ internal sealed partial class TapeOps<T> : IFusedCrossentropy<TapeTensor<T>>
             return Mul(Sub(Mul(inner.Softmax(output, axis), inner.Reduce(ReduceOp.Sum, labels, [axis], keepDims: true)), labels), u);
         T sum = inner.Reduce(ReduceOp.Sum, output, [axis], keepDims: true);
         T q = Div(output, sum);
-        T p = inner.Clip(q, 1e-7, 1 - 1e-7);
+        T p = inner.Clip(q, KerasEpsilon.Value, 1 - KerasEpsilon.Value);
         T zero = Scalar(0, output);
         // The clip passes the gradient where ε ≤ q ≤ 1 − ε, its bounds rounded to the dtype (TapeOps.Clip's rule).
         T value = Div(Mul(inner.Unary(UnaryOp.Negate, u), labels), p);
-        T belowMax = inner.Where(inner.Compare(CompareOp.LessEqual, q, inner.Clip(q, 1 - 1e-7, 1 - 1e-7)), value, zero);
-        T g = inner.Where(inner.Compare(CompareOp.GreaterEqual, q, inner.Clip(q, 1e-7, 1e-7)), belowMax, zero);
+        T belowMax = inner.Where(inner.Compare(CompareOp.LessEqual, q, inner.Clip(q, 1 - KerasEpsilon.Value, 1 - KerasEpsilon.Value)), value, zero);
+        T g = inner.Where(inner.Compare(CompareOp.GreaterEqual, q, inner.Clip(q, KerasEpsilon.Value, KerasEpsilon.Value)), belowMax, zero);
         T shared = inner.Reduce(ReduceOp.Sum, inner.Unary(UnaryOp.Negate, Div(Mul(g, q), sum)), [axis], keepDims: true);
         return Add(Div(g, sum), shared);
     }
