@@ -297,145 +297,85 @@ internal static unsafe class CategoricalCrossentropyKernel<T> where T : unmanage
     /// above 2C). A branch per label vector on "all zero?" mispredicted about once per one-hot row (the label's vector
     /// lies at a random place).
     /// </summary>
-    /// <remarks>Rows of up to <see cref="SweepGroupBytes"/> / 2 are read in groups: a group's x rows (<see cref="RowSums"/>),
-    /// then its y rows (<see cref="LabelCodes"/>). Longer rows, and a single row, are read x and y together
-    /// (<see cref="SweepRowsTogether"/>). Either way each row's sum and code are the same bits (the same lanes in the
-    /// same order, the same horizontal sum).</remarks>
+    /// <remarks>Everything that does not depend on the row (tail mask, keys) is set up once per call. Rows are read in
+    /// groups of up to <see cref="SweepGroupRows"/> and <see cref="SweepGroupBytes"/> of one input: the group's x rows,
+    /// then its y rows; each row's two vectors then take one horizontal step together. Rows longer than half of
+    /// <see cref="SweepGroupBytes"/> go one at a time, x then y, with no stored vectors (keeping one was 2–6 % slower
+    /// at 1000 classes).</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
     private static void SweepRows(T* x, T* y, int classes, int n, T* sums, T* codes)
     {
-        int group = (int)Math.Min(SweepGroupBytes / ((long)classes * sizeof(T)), 8);
-        if (n == 1 || group < 2)
+        int last = classes - W, full = classes / W * W;
+        bool hasTail = full != classes;
+        Vector<T> tailMask = hasTail ? TailMask(classes) : Vector<T>.Zero;
+        Vector<T> tailKey = Vector<T>.Indices + new Vector<T>(T.CreateTruncating(last + classes));
+        Vector<T> firstKey = Vector<T>.Indices + new Vector<T>(T.CreateTruncating(classes)), step = new(T.CreateTruncating(2 * W));
+        Vector<T> secondKey = firstKey + new Vector<T>(T.CreateTruncating(W));
+        int group = (int)Math.Clamp(SweepGroupBytes / ((long)classes * sizeof(T)), 1, SweepGroupRows);
+        if (group == 1)
         {
-            SweepRowsTogether(x, y, classes, n, sums, codes);
+            for (int j = 0; j < n; j++, x += classes, y += classes)
+                RowMath<T>.SumBoth(RowSum(x, full, last, hasTail, tailMask), RowCode(y, full, last, hasTail, tailMask, tailKey, firstKey, secondKey, step),
+                    out sums[j], out codes[j]);
             return;
         }
+        Vector<T>* rowSums = stackalloc Vector<T>[SweepGroupRows];
         for (int g = 0; g < n; g += group)
         {
             int m = Math.Min(group, n - g);
-            RowSums(x + (nint)g * classes, classes, m, sums + g);
-            LabelCodes(y + (nint)g * classes, classes, m, codes + g);
+            T* xs = x + (nint)g * classes, ys = y + (nint)g * classes;
+            for (int j = 0; j < m; j++) rowSums[j] = RowSum(xs + (nint)j * classes, full, last, hasTail, tailMask);
+            for (int j = 0; j < m; j++)
+                RowMath<T>.SumBoth(rowSums[j], RowCode(ys + (nint)j * classes, full, last, hasTail, tailMask, tailKey, firstKey, secondKey, step),
+                    out sums[g + j], out codes[g + j]);
         }
     }
 
-    /// <summary>The bytes of one input per group of <see cref="SweepRows"/> (at most 8 rows). Reading x and y a row
-    /// each in turn was slower from memory than a few rows of one, then of the other. Two threads, (65536, 100) one-hot
-    /// float32, p50 of 100–120 calls alternated in one process, 8–14 runs (benchmarks/README.md, session 44): the sweep
-    /// alone 0.78–1.04 ms with x and y in turn, 0.56–0.91 in groups of 8 rows; the whole kernel 0.89–1.00 → 0.80–0.91,
-    /// and 6–9 % less with 50, 250 or 500 classes. Rows of 1000 (one per group) were 6 % slower read apart than
-    /// together.</summary>
+    /// <summary>Most rows per group of <see cref="SweepRows"/>.</summary>
+    private const int SweepGroupRows = 8;
+
+    /// <summary>The bytes of one input per group of <see cref="SweepRows"/>. Reading x and y a row each in turn was
+    /// slower from memory than a few rows of one, then of the other. Two threads, (65536, 100) one-hot float32, p50 of
+    /// 100–120 calls alternated in one process, 8–14 runs (benchmarks/README.md, session 44): the sweep alone 0.78–1.04
+    /// ms with x and y in turn, 0.56–0.91 in groups of 8 rows; the whole kernel 0.89–1.00 → 0.80–0.91, and 6–9 % less
+    /// with 50, 250 or 500 classes. Rows of 1000 (one per group) were 6 % slower read apart than together in the first
+    /// version, which called the group's loops once per row; read one at a time as now, they are not.</summary>
     private const int SweepGroupBytes = 4096;
 
-    /// <summary>Σx of each of <paramref name="n"/> contiguous rows, two rows' horizontal sums at once.</summary>
+    /// <summary>One row's Σx for <see cref="SweepRows"/>, as one vector of lane sums.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void RowSums(T* x, int classes, int n, T* sums)
+    private static Vector<T> RowSum(T* x, int full, int last, bool hasTail, Vector<T> tailMask)
     {
-        int last = classes - W, full = classes / W * W;
-        bool hasTail = full != classes;
-        Vector<T> tailMask = hasTail ? TailMask(classes) : Vector<T>.Zero;
-        int j = 0;
-        for (; j + 2 <= n; j += 2, x += 2 * classes)
-            RowMath<T>.SumBoth(RowSum(x, full, last, hasTail, tailMask), RowSum(x + classes, full, last, hasTail, tailMask), out sums[j], out sums[j + 1]);
-        if (j < n)
+        Vector<T> s0 = Vector<T>.Zero, s1 = Vector<T>.Zero;
+        int i = 0;
+        for (; i + 2 * W <= full; i += 2 * W)
         {
-            Vector<T> s = RowSum(x, full, last, hasTail, tailMask);
-            RowMath<T>.SumBoth(s, s, out sums[j], out _);
+            s0 += Vector.Load(x + i);
+            s1 += Vector.Load(x + i + W);
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        static Vector<T> RowSum(T* x, int full, int last, bool hasTail, Vector<T> tailMask)
-        {
-            Vector<T> s0 = Vector<T>.Zero, s1 = Vector<T>.Zero;
-            int i = 0;
-            for (; i + 2 * W <= full; i += 2 * W)
-            {
-                s0 += Vector.Load(x + i);
-                s1 += Vector.Load(x + i + W);
-            }
-            if (i < full) s0 += Vector.Load(x + i);
-            if (hasTail) s1 += Vector.ConditionalSelect(tailMask, Vector.Load(x + last), Vector<T>.Zero);
-            return s0 + s1;
-        }
+        if (i < full) s0 += Vector.Load(x + i);
+        if (hasTail) s1 += Vector.ConditionalSelect(tailMask, Vector.Load(x + last), Vector<T>.Zero);
+        return s0 + s1;
     }
 
-    /// <summary>The label code (see <see cref="SweepRows"/>) of each of <paramref name="n"/> contiguous rows, two rows'
-    /// horizontal sums at once. Everything that does not depend on the row (tail mask, keys) is set up once per call,
-    /// and each pair of vectors advances two codes and two keys once (one key stepped twice per pair was a chain of two
-    /// dependent adds).</summary>
+    /// <summary>One row's label code for <see cref="SweepRows"/>, as one vector of lane sums. Each pair of vectors
+    /// advances two codes and two keys once (one key stepped twice per pair was a chain of two dependent adds).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void LabelCodes(T* y, int classes, int n, T* codes)
+    private static Vector<T> RowCode(T* y, int full, int last, bool hasTail, Vector<T> tailMask, Vector<T> tailKey, Vector<T> key0, Vector<T> key1, Vector<T> step)
     {
-        int last = classes - W, full = classes / W * W;
-        bool hasTail = full != classes;
-        Vector<T> tailMask = hasTail ? TailMask(classes) : Vector<T>.Zero;
-        Vector<T> tailKey = Vector<T>.Indices + new Vector<T>(T.CreateTruncating(last + classes));
-        Vector<T> firstKey = Vector<T>.Indices + new Vector<T>(T.CreateTruncating(classes)), step = new(T.CreateTruncating(2 * W));
-        Vector<T> secondKey = firstKey + new Vector<T>(T.CreateTruncating(W));
-        int j = 0;
-        for (; j + 2 <= n; j += 2, y += 2 * classes)
-            RowMath<T>.SumBoth(RowCode(y, full, last, hasTail, tailMask, tailKey, firstKey, secondKey, step),
-                RowCode(y + classes, full, last, hasTail, tailMask, tailKey, firstKey, secondKey, step), out codes[j], out codes[j + 1]);
-        if (j < n)
+        Vector<T> code0 = Vector<T>.Zero, code1 = Vector<T>.Zero;
+        int i = 0;
+        for (; i + 2 * W <= full; i += 2 * W)
         {
-            Vector<T> c = RowCode(y, full, last, hasTail, tailMask, tailKey, firstKey, secondKey, step);
-            RowMath<T>.SumBoth(c, c, out codes[j], out _);
+            code0 += Vector.AndNot(key0, Vector.Equals(Vector.Load(y + i), Vector<T>.Zero));
+            code1 += Vector.AndNot(key1, Vector.Equals(Vector.Load(y + i + W), Vector<T>.Zero));
+            key0 += step;
+            key1 += step;
         }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        static Vector<T> RowCode(T* y, int full, int last, bool hasTail, Vector<T> tailMask, Vector<T> tailKey, Vector<T> key0, Vector<T> key1, Vector<T> step)
-        {
-            Vector<T> code0 = Vector<T>.Zero, code1 = Vector<T>.Zero;
-            int i = 0;
-            for (; i + 2 * W <= full; i += 2 * W)
-            {
-                code0 += Vector.AndNot(key0, Vector.Equals(Vector.Load(y + i), Vector<T>.Zero));
-                code1 += Vector.AndNot(key1, Vector.Equals(Vector.Load(y + i + W), Vector<T>.Zero));
-                key0 += step;
-                key1 += step;
-            }
-            if (i < full) code0 += Vector.AndNot(key0, Vector.Equals(Vector.Load(y + i), Vector<T>.Zero));
-            if (hasTail)
-                code1 += Vector.AndNot(tailKey, Vector.Equals(Vector.ConditionalSelect(tailMask, Vector.Load(y + last), Vector<T>.Zero), Vector<T>.Zero));
-            return code0 + code1;
-        }
-    }
-
-    /// <summary>The sweep of <see cref="SweepRows"/> with each row's x and y read in the same loop.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
-    private static void SweepRowsTogether(T* x, T* y, int classes, int n, T* sums, T* codes)
-    {
-        int last = classes - W, full = classes / W * W;
-        bool hasTail = full != classes;
-        Vector<T> tailMask = hasTail ? TailMask(classes) : Vector<T>.Zero;
-        Vector<T> tailKey = Vector<T>.Indices + new Vector<T>(T.CreateTruncating(last + classes));
-        Vector<T> firstKey = Vector<T>.Indices + new Vector<T>(T.CreateTruncating(classes)), step = new(T.CreateTruncating(2 * W));
-        Vector<T> secondKey = firstKey + new Vector<T>(T.CreateTruncating(W));
-        for (int j = 0; j < n; j++, x += classes, y += classes)
-        {
-            Vector<T> s0 = Vector<T>.Zero, s1 = Vector<T>.Zero, code0 = Vector<T>.Zero, code1 = Vector<T>.Zero;
-            Vector<T> key0 = firstKey, key1 = secondKey;
-            int i = 0;
-            for (; i + 2 * W <= full; i += 2 * W)
-            {
-                s0 += Vector.Load(x + i);
-                s1 += Vector.Load(x + i + W);
-                code0 += Vector.AndNot(key0, Vector.Equals(Vector.Load(y + i), Vector<T>.Zero));
-                code1 += Vector.AndNot(key1, Vector.Equals(Vector.Load(y + i + W), Vector<T>.Zero));
-                key0 += step;
-                key1 += step;
-            }
-            if (i < full)
-            {
-                s0 += Vector.Load(x + i);
-                code0 += Vector.AndNot(key0, Vector.Equals(Vector.Load(y + i), Vector<T>.Zero));
-            }
-            if (hasTail)
-            {
-                s1 += Vector.ConditionalSelect(tailMask, Vector.Load(x + last), Vector<T>.Zero);
-                code1 += Vector.AndNot(tailKey, Vector.Equals(Vector.ConditionalSelect(tailMask, Vector.Load(y + last), Vector<T>.Zero), Vector<T>.Zero));
-            }
-            RowMath<T>.SumBoth(s0 + s1, code0 + code1, out sums[j], out codes[j]);
-        }
+        if (i < full) code0 += Vector.AndNot(key0, Vector.Equals(Vector.Load(y + i), Vector<T>.Zero));
+        if (hasTail)
+            code1 += Vector.AndNot(tailKey, Vector.Equals(Vector.ConditionalSelect(tailMask, Vector.Load(y + last), Vector<T>.Zero), Vector<T>.Zero));
+        return code0 + code1;
     }
 
     /// <summary>The loss of a row that is not one non-zero label with a finite, non-zero Σx (soft labels, none,
