@@ -99,8 +99,9 @@ public sealed unsafe partial class NumericsOps<T>
             {
                 nint pa = (nint)a, pb = (nint)pp, pc = (nint)c, bb = (nint)b;
                 bool parallel = mayRunInParallel && (long)m * k * n >= 1 << 21;   // smaller products run on the calling thread alone
-                if (packedPanels == 1 || (packedPanels > 1 && !parallel)) GemmPackB<TS, TV>(b, k, n, firstPacked, panels, pp, firstPacked);
-                else if (packedPanels > 1) WorkerPool.For(packedPanels, p => GemmPackB<TS, TV>((T*)bb, k, n, p, p + 1, (T*)pb, 0));
+                if (packedPanels > 1 && parallel)
+                    WorkerPool.For(packedPanels, p => GemmPackB<TS, TV>((T*)bb, k, n, firstPacked + p, firstPacked + p + 1, (T*)pb, firstPacked));
+                else if (packedPanels > 0) GemmPackB<TS, TV>(b, k, n, firstPacked, panels, pp, firstPacked);
                 int strips = (m + GemmRows - 1) / GemmRows;
                 // Depth blocks of equal length (k = 300: two of 150, not 256 and 44, whose tiles are mostly overhead).
                 int depthBlocks = (k + GemmDepth - 1) / GemmDepth, depthBlock = (k + depthBlocks - 1) / depthBlocks;
