@@ -12,10 +12,14 @@ namespace CrossBackend.Backends.Numerics;
 /// leaves the four sums side by side in one vector (measured single-threaded, in cache: 0.023 → 0.016 ms per 2048 rows of 100).
 /// </summary>
 /// <remarks>
-/// Precision is the engine's policy unchanged: every float32 value is widened to double as it is read and all
-/// additions are in double (only the order of the additions differs from the one-row kernel: lanes, then rows).
-/// The mean divides the double sum by the length, as the one-row kernel did. Rows shorter than a vector, the last
-/// rows that do not make a group of four, and machines without AVX take the one-row kernel.
+/// Precision (the engine's policy for float32 sums and means, README "Semantics"): with AVX-512, values are added in
+/// pairs in float32 (value k of a run of 16 with value k + 8: one rounding, at most 2⁻²⁴ of the pair's sum) and the
+/// pairs' sums are widened and added in double, so the sum is within 2⁻²⁴·Σ|x| of the exact one before its final
+/// rounding; without AVX-512 every value is widened as it is read. Widening each value took one conversion per 8
+/// values every 2 cycles, and that bounded these sums (0.224 ms for (65536, 100) on two cores, session 43); pairs halve
+/// the conversions. The mean divides the double sum by the length, as the one-row kernel does. Rows shorter than a
+/// vector, the last rows that do not make a group of four, and machines without AVX take the one-row kernel
+/// (<see cref="RowSum"/>: pairs too with AVX-512).
 /// </remarks>
 public sealed unsafe partial class NumericsOps<T>
 {
@@ -74,12 +78,12 @@ public sealed unsafe partial class NumericsOps<T>
 
     /// <summary><see cref="SumFourRows(float*, int)"/> with 512-bit conversions for rows of ≥ 16 values: the widening
     /// of float32 to double bounds these sums (a 512-bit widening converts twice the values per instruction: in cache
-    /// 0.021 → 0.016 ms per 2048 rows of 100). The four rows are read as one run of 4n values converted 8 at a time: a
-    /// group of 8 that straddles the end of a row is converted once and its lanes split between the two rows by a mask
-    /// (an AND, so a NaN in one row's lanes never reaches the other's). ⌈4n/8⌉ conversions instead of 4·2⌈n/16⌉ (50
-    /// instead of 56 for rows of 100, whose masked tails converted 16 values for 4): ReduceSum(x, 1) at (65536, 100)
-    /// 0.361–0.423 → 0.340–0.388 ms, median of 60 alternating batches in three runs (libtorch 0.18–0.32 in the same
-    /// runs, session 38).</summary>
+    /// 0.021 → 0.016 ms per 2048 rows of 100). The four rows are read as one run of 4n values, converted 16 at a time
+    /// as pairs (<see cref="WidenPairs"/>) while a row has 16 values left, then 8 at a time: a group of 8 that
+    /// straddles the end of a row is converted once and its lanes split between the two rows by a mask (an AND, so a
+    /// NaN in one row's lanes never reaches the other's). 26 conversions for four rows of 100 (50 without pairs, 56 with
+    /// a masked tail per row). Without pairs ReduceSum(x, 1) at (65536, 100) took 0.340–0.388 ms (session 38); the
+    /// pairs took its p10 from 0.293–0.313 to 0.237–0.283 ms (libtorch 0.253–0.291; session 45).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> SumFourRows512(float* p, int n)
     {
@@ -114,14 +118,19 @@ public sealed unsafe partial class NumericsOps<T>
             return a + b;
         }
 
-        // The groups of 8 from g that end by `end`, alternately into a and b.
+        // The values from g to `end` (a row's end): pairs of groups of 8 into a and b alternately, then a last group of 8.
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         static void WholeGroups(float* p, ref int g, int end, ref Vector512<double> a, ref Vector512<double> b)
         {
-            for (; g + 16 <= end; g += 16)
+            for (; g + 32 <= end; g += 32)
             {
-                a += Widen8(p + g);
-                b += Widen8(p + g + 8);
+                a += WidenPairs(p + g);
+                b += WidenPairs(p + g + 16);
+            }
+            if (g + 16 <= end)
+            {
+                a += WidenPairs(p + g);
+                g += 16;
             }
             if (g + 8 <= end)
             {
@@ -137,6 +146,12 @@ public sealed unsafe partial class NumericsOps<T>
     /// lanes, same order of additions, same bits).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<double> Widen8(float* p) => Avx512F.ConvertToVector512Double(Avx.LoadVector256(p));
+
+    /// <summary>The 16 float32 values at <paramref name="p"/> as 8 sums of pairs in double: value k and value k + 8
+    /// added in float32 (one rounding, at most 2⁻²⁴ of the pair's sum), then widened. One conversion per 16 values
+    /// instead of two (the precision this gives is in the class's remarks).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> WidenPairs(float* p) => Avx512F.ConvertToVector512Double(Avx.LoadVector256(p) + Avx.LoadVector256(p + 8));
 
     /// <summary>The sums of four float64 rows of <paramref name="n"/> ≥ 4 values (row k at p + k·n).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -193,7 +208,7 @@ public sealed unsafe partial class NumericsOps<T>
             {
                 T* piece = (T*)s + (long)k * WholePiece;
                 int length = Math.Min(WholePiece, n - k * WholePiece);
-                partial[k] = typeof(T) == typeof(float) && Vector512.IsHardwareAccelerated ? SumWidened512((float*)piece, length) : RowSum(piece, length);
+                partial[k] = RowSum(piece, length);
             }
         });
         double sum = 0;
@@ -201,7 +216,7 @@ public sealed unsafe partial class NumericsOps<T>
         return sum;
     }
 
-    /// <summary>Σ of float32 values in double, widened 16 at a time (see <see cref="SumFourRows512"/>). No software
+    /// <summary>Σ of float32 values in double, 16 at a time as 8 pairs (see <see cref="WidenPairs"/>). No software
     /// prefetch: asking for the memory 4 KB ahead made one thread's sum 1.05 → 0.70 ms at (65536, 100) in session 35,
     /// when each 512-bit load was widened in two halves; since the conversion reads memory directly (session 37) it
     /// costs instead: the library's whole sum on two threads 0.310–0.316 ms without against 0.374–0.379 with (median of
@@ -211,11 +226,12 @@ public sealed unsafe partial class NumericsOps<T>
     {
         Vector512<double> s0 = default, s1 = default, s2 = default, s3 = default;
         int i = 0;
-        for (; i + 32 <= n; i += 32)
+        for (; i + 64 <= n; i += 64)
         {
-            s0 += Widen8(p + i); s1 += Widen8(p + i + 8);
-            s2 += Widen8(p + i + 16); s3 += Widen8(p + i + 24);
+            s0 += WidenPairs(p + i); s1 += WidenPairs(p + i + 16);
+            s2 += WidenPairs(p + i + 32); s3 += WidenPairs(p + i + 48);
         }
+        for (; i + 16 <= n; i += 16) s0 += WidenPairs(p + i);
         double sum = Vector512.Sum((s0 + s1) + (s2 + s3));
         for (; i < n; i++) sum += p[i];
         return sum;

@@ -1,0 +1,63 @@
+using System.Numerics.Tensors;
+using System.Runtime.Intrinsics;
+
+namespace CrossBackend.Tests.EngineSpecific.Numerics;
+
+/// <summary>
+/// The channels-last engine's float32 sum policy, the README's worked example under "float32 sums and means"
+/// (numerics-only by nature: the policy is this engine's; libtorch sums in float32 in its own order). With AVX-512,
+/// ReduceSum and ReduceMean add value k and value k + 8 of each run of 16 in float32 before the double accumulators;
+/// without it every value is widened and the results are the float64 ones. The exact sums come from the values
+/// themselves, not from the kernel.
+/// </summary>
+public sealed class NumericsFloat32SumPolicyTests
+{
+    /// <summary>Four rows of 16 (the four-row kernel) or one whole tensor of 2¹⁸ values (the split whole sum), with
+    /// <paramref name="set"/> written into the first run of 16.</summary>
+    private static Tensor<float> Data(bool wholeTensor, params (int Index, float Value)[] set)
+    {
+        var values = new float[wholeTensor ? 1 << 18 : 64];
+        foreach ((int index, float value) in set) values[index] = value;
+        return wholeTensor ? Tensor.Create(values, [values.Length]) : Tensor.Create(values, [4, 16]);
+    }
+
+    private static float FirstSum(Tensor<float> x, bool wholeTensor) =>
+        (wholeTensor ? Backend.ReduceSum(x) : Backend.ReduceSum(x, 1))[0];
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void APairRoundsInFloat32WithinTheStatedBound(bool wholeTensor)
+    {
+        float tiny = MathF.ScaleB(1f, -25);   // a quarter of 1's spacing: 1 + 2⁻²⁵ rounds to 1 in float32
+        float sum = FirstSum(Data(wholeTensor, (0, 1f), (8, tiny), (1, -1f)), wholeTensor);
+        double exact = tiny, bound = Math.ScaleB(1.0, -24) * (2 + tiny);   // 2⁻²⁴·Σ|x|
+        Assert.That(Math.Abs(sum - exact), Is.LessThanOrEqualTo(bound), "the README's bound");
+        Assert.That(sum, Is.EqualTo(Vector512.IsHardwareAccelerated ? 0f : tiny), "pairs with AVX-512, each value widened without");
+    }
+
+    [TestCase(false)]
+    [TestCase(true)]
+    public void PairsThatOverflowFloat32GiveNaN(bool wholeTensor)
+    {
+        float sum = FirstSum(Data(wholeTensor, (0, 3e38f), (8, 3e38f), (1, -3e38f), (9, -3e38f)), wholeTensor);
+        Assert.That(sum, Vector512.IsHardwareAccelerated ? Is.NaN : Is.EqualTo(0f), "+∞ + −∞ with AVX-512; 0 in double");
+    }
+
+    [TestCase(16_000)]    // four rows in one task: the four-row kernel
+    [TestCase(100_000)]   // a task per row: the one-row kernel
+    public void RowsStayWithinTheStatedBound(int length)
+    {
+        // Thirds of different sizes and signs: every pair rounds, in a pattern that repeats, so the roundings do not
+        // cancel out. Accumulating each lane along the row in float32 is off by 3.6 and 7 times the bound here.
+        var values = new float[4 * length];
+        for (int i = 0; i < values.Length; i++) values[i] = (i % 7 + 1) / 3f * (i % 2 == 0 ? 1 : -0.3f);
+        float[] sums = [.. Backend.ReduceSum(Tensor.Create(values, [4, length]), 1)];
+        for (int r = 0; r < 4; r++)
+        {
+            double exact = 0, magnitude = 0;   // exact: float32 values of nearby exponents, far fewer than 2²⁹ of them
+            for (int c = 0; c < length; c++) { exact += values[r * length + c]; magnitude += Math.Abs(values[r * length + c]); }
+            double unit = (double)MathF.BitIncrement(MathF.Abs((float)exact)) - MathF.Abs((float)exact);
+            Assert.That(Math.Abs(sums[r] - exact), Is.LessThanOrEqualTo(Math.ScaleB(magnitude, -24) + unit / 2), $"row {r}");
+        }
+    }
+}
