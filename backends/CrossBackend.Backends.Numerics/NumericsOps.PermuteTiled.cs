@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace CrossBackend.Backends.Numerics;
 
@@ -7,7 +8,8 @@ namespace CrossBackend.Backends.Numerics;
 /// input per element written (a (65536, 100) float32 transpose took 11–12 ms that way on a quiet machine). Here output rows are taken in
 /// blocks of <see cref="PermuteBlockBytes"/> along the output axis that holds the input's contiguous axis: for each
 /// element position of those rows the block's input values lie side by side, so every input cache line is read once and
-/// the block's output rows are written in step.
+/// the block's output rows are written in step. float32 with AVX, both axes at least 8 long, takes 8×8 register tiles
+/// instead (<see cref="PermuteInRegisters"/>).
 /// </summary>
 public sealed unsafe partial class NumericsOps<T>
 {
@@ -36,6 +38,13 @@ public sealed unsafe partial class NumericsOps<T>
         long units = rowsBefore * blocksP * rowsAfter;
         if (units > int.MaxValue) return false;
 
+        if (typeof(T) == typeof(float) && Avx.IsSupported && lengthP >= 8 && inner >= 8
+            && rowsBefore * rowsAfter * ((inner + RegisterBand - 1) / RegisterBand) <= int.MaxValue)
+        {
+            fixed (T* target = result)
+                PermuteInRegisters((float*)source, (float*)target, outShape, stride, rank, p, inner, innerStride, lengthP, rowsAfter, rowsBefore);
+            return true;
+        }
         nint s = (nint)source;
         fixed (T* target = result)
         {
@@ -78,5 +87,54 @@ public sealed unsafe partial class NumericsOps<T>
             });
         }
         return true;
+    }
+
+    /// <summary>Output columns (values along the output's last axis) per unit of <see cref="PermuteInRegisters"/>:
+    /// 16 float32 values, one cache line of each output row it writes.</summary>
+    private const int RegisterBand = 16;
+
+    /// <summary>
+    /// The float32 permutation when both the output's last axis and axis <paramref name="p"/> (the input's contiguous
+    /// axis) are at least 8 long: for a band of 16 output columns, the input rows they come from are read in order
+    /// (16 rows of <paramref name="lengthP"/> contiguous values) and written as 8×8 tiles transposed in registers, a
+    /// whole cache line per output row. The blocked copy above moved each value through a buffer one at a time and read
+    /// 128 bytes of every input row per pass: the (65536, 100) transpose took 6.9–7.7 ms that way and 3.1–3.5 ms here
+    /// (p10–p50 in one process; libtorch's <c>permute(1, 0).contiguous()</c> 7.9–8.3 ms). Values past the last whole
+    /// tile along either axis are copied one at a time.
+    /// </summary>
+    private static void PermuteInRegisters(float* source, float* target, long[] outShape, long[] stride, int rank, int p,
+        int inner, int innerStride, int lengthP, long rowsAfter, long rowsBefore)
+    {
+        int bands = (inner + RegisterBand - 1) / RegisterBand;
+        long units = rowsBefore * rowsAfter * bands;
+        long rowStep = rowsAfter * inner;
+        nint s = (nint)source, t = (nint)target;
+        ForEachRows((int)units, (long)RegisterBand * lengthP, [MethodImpl(Hot)] (first, end) =>
+        {
+            for (int u = first; u < end; u++)
+            {
+                int band = u % bands;
+                long rest = u / bands, after = rest % rowsAfter, before = rest / rowsAfter;
+                long row0 = before * lengthP * rowsAfter + after;
+                long offset = 0;
+                for (long d = rank - 2, r = row0; d >= 0; d--)
+                {
+                    offset += r % outShape[d] * stride[d];
+                    r /= outShape[d];
+                }
+                int i0 = band * RegisterBand, width = Math.Min(RegisterBand, inner - i0);
+                float* from = (float*)s + offset + (long)i0 * innerStride;
+                float* to = (float*)t + row0 * inner + i0;
+                int j0 = 0;
+                int whole = width & ~7;
+                for (; j0 + 8 <= lengthP; j0 += 8)
+                    for (int i = 0; i < whole; i += 8)
+                        RegisterTile8.TransposeTo(from + (long)i * innerStride + j0, innerStride, to + j0 * rowStep + i, rowStep);
+                // The rows past the last 8 along p, and the columns past the last 8 of the band, one value at a time.
+                for (int j = 0; j < lengthP; j++)
+                    for (int i = j < j0 ? whole : 0; i < width; i++)
+                        to[j * rowStep + i] = from[(long)i * innerStride + j];
+            }
+        });
     }
 }

@@ -219,8 +219,8 @@ internal static unsafe class CategoricalCrossentropyAcrossRows<T> where T : unma
         for (int c0 = 0; ; c0 += 8)
         {
             if (c0 + 8 > classes) c0 = Math.Max(0, classes - 8);
-            Transpose8(source + c0, classes, out var a0, out var a1, out var a2, out var a3, out var a4, out var a5, out var a6, out var a7);
-            Transpose8(source + 8L * classes + c0, classes, out var b0, out var b1, out var b2, out var b3, out var b4, out var b5, out var b6, out var b7);
+            RegisterTile8.Transpose(source + c0, classes, out var a0, out var a1, out var a2, out var a3, out var a4, out var a5, out var a6, out var a7);
+            RegisterTile8.Transpose(source + 8L * classes + c0, classes, out var b0, out var b1, out var b2, out var b3, out var b4, out var b5, out var b6, out var b7);
             float* o = t + 16 * c0;
             Vector512.Create(a0, b0).Store(o);
             Vector512.Create(a1, b1).Store(o + 16);
@@ -235,46 +235,8 @@ internal static unsafe class CategoricalCrossentropyAcrossRows<T> where T : unma
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile(float* s, float* t, int stride)
-    {
-        Transpose8(s, stride, out var c0, out var c1, out var c2, out var c3, out var c4, out var c5, out var c6, out var c7);
-        Avx.Store(t, c0);
-        Avx.Store(t + 8, c1);
-        Avx.Store(t + 16, c2);
-        Avx.Store(t + 24, c3);
-        Avx.Store(t + 32, c4);
-        Avx.Store(t + 40, c5);
-        Avx.Store(t + 48, c6);
-        Avx.Store(t + 56, c7);
-    }
+    private static void Tile(float* s, float* t, int stride) => RegisterTile8.TransposeTo(s, stride, t, 8);
 
-    /// <summary>The 8×8 tile of 8 rows (<paramref name="stride"/> apart) at <paramref name="s"/>, transposed in
-    /// registers: <paramref name="c0"/> holds column 0 of the 8 rows, and so on.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void Transpose8(float* s, int stride, out Vector256<float> c0, out Vector256<float> c1, out Vector256<float> c2,
-        out Vector256<float> c3, out Vector256<float> c4, out Vector256<float> c5, out Vector256<float> c6, out Vector256<float> c7)
-    {
-        Vector256<float> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + stride);
-        Vector256<float> r2 = Avx.LoadVector256(s + 2 * stride), r3 = Avx.LoadVector256(s + 3 * stride);
-        Vector256<float> r4 = Avx.LoadVector256(s + 4 * stride), r5 = Avx.LoadVector256(s + 5 * stride);
-        Vector256<float> r6 = Avx.LoadVector256(s + 6 * stride), r7 = Avx.LoadVector256(s + 7 * stride);
-        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
-        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
-        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
-        Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
-        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
-        Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
-        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
-        Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
-        c0 = Avx.Permute2x128(u0, u4, 0x20);
-        c1 = Avx.Permute2x128(u1, u5, 0x20);
-        c2 = Avx.Permute2x128(u2, u6, 0x20);
-        c3 = Avx.Permute2x128(u3, u7, 0x20);
-        c4 = Avx.Permute2x128(u0, u4, 0x31);
-        c5 = Avx.Permute2x128(u1, u5, 0x31);
-        c6 = Avx.Permute2x128(u2, u6, 0x31);
-        c7 = Avx.Permute2x128(u3, u7, 0x31);
-    }
 
     /// <summary>One block of rows, class c of all lanes at <paramref name="x"/> + c·<paramref name="classStride"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -105,7 +105,7 @@ internal static unsafe class LogitsGradientShortRows
         for (int c0 = 0; ; c0 += 8)
         {
             if (c0 + 8 > classes) c0 = classes - 8;
-            CategoricalCrossentropyAcrossRows<float>.Transpose8(t + Lanes * c0, Lanes,
+            RegisterTile8.Transpose(t + Lanes * c0, Lanes,
                 out var r0, out var r1, out var r2, out var r3, out var r4, out var r5, out var r6, out var r7);
             float* o = d + c0;
             r0.Store(o);

@@ -6,7 +6,9 @@ namespace CrossBackend.Tests.Ops;
 /// <see cref="Backend.Permute{T}"/> on every engine against index arithmetic written here, on shapes large enough for
 /// the channels-last engine's blocked path (the output's last axis is not the input's: 2-D transposes, NHWC ↔ NCHW,
 /// rank 4 and 5), with lengths that are not multiples of its 32-float / 16-double blocks and axes shorter than 4 that
-/// take the row-by-row path, in float32 and float64.
+/// take the row-by-row path, in float32 and float64. float32 with both axes at least 8 long takes its 8×8 register
+/// tiles in bands of 16 output columns: lengths that are multiples of 8, bands with 8–15 and fewer than 8 columns
+/// left, and several outer and inner rows around the tiled axis.
 /// </summary>
 [TestFixtureSource(typeof(TestEngines), nameof(TestEngines.All))]
 public sealed class PermuteShapesTests(ITensorEngine engine)
@@ -22,6 +24,9 @@ public sealed class PermuteShapesTests(ITensorEngine engine)
             yield return new TestCaseData(new long[] { 2, 35, 9, 11 }, new[] { 0, 2, 3, 1 }, dtype);   // NCHW → NHWC
             yield return new TestCaseData(new long[] { 3, 33, 4, 17 }, new[] { 3, 2, 1, 0 }, dtype);
             yield return new TestCaseData(new long[] { 2, 3, 5, 7, 41 }, new[] { 4, 1, 3, 0, 2 }, dtype);
+            yield return new TestCaseData(new long[] { 29, 48 }, new[] { 1, 0 }, dtype);                 // 48 = 6·8; bands 16 + 13
+            yield return new TestCaseData(new long[] { 5, 40, 17 }, new[] { 0, 2, 1 }, dtype);           // batched; bands 16, 16, 8
+            yield return new TestCaseData(new long[] { 3, 10, 29, 24 }, new[] { 0, 3, 1, 2 }, dtype);    // rows before and after
             yield return new TestCaseData(new long[] { 200, 3 }, new[] { 1, 0 }, dtype);                 // 3 < 4: row by row
             yield return new TestCaseData(new long[] { 0, 40 }, new[] { 1, 0 }, dtype);                  // empty
         }
