@@ -83,8 +83,10 @@ public sealed class NumericsEngine : ITensorEngine
     /// <inheritdoc/>
     public object MoveAxis(object tensor, int source, int destination) => tensor switch
     {
-        Tensor<float> f => Move(f, source, destination),
-        Tensor<double> d => Move(d, source, destination),
+        // float and double through the engine's own Permute: System.Numerics.Tensors' PermuteDimensions took 44–65 ms
+        // for a batch of 32 images (NHWC → NCHW, 224² × 3 and 56² × 64 float32) where libtorch takes 1.7–4.7.
+        Tensor<float> f => NumericsOps<float>.Instance.Permute(f, Shapes.MoveAxisOrder(f.Rank, source, destination)),
+        Tensor<double> d => NumericsOps<double>.Instance.Permute(d, Shapes.MoveAxisOrder(d.Rank, source, destination)),
         Tensor<int> i => Move(i, source, destination),
         Tensor<long> l => Move(l, source, destination),
         Tensor<Half> h => Move(h, source, destination),

@@ -47,6 +47,23 @@ public sealed class LayoutTests(ITensorEngine engine)
         TensorAssert.AreClose(Layout.NcwToNwc(ncw), new float[,,] { { { 1, 2 }, { 3, 4 }, { 5, 6 } } }, 0, 0);
     }
 
+    /// <summary>Batches large enough for the channels-last engine's permute kernels (8×8 register tiles for 8 or more
+    /// channels with 16-column bands and their remainders, row by row for 3), checked element by element against
+    /// x[n, h, w, c] written here, both ways.</summary>
+    [TestCase(2, 5, 37, 24)]
+    [TestCase(3, 4, 29, 3)]
+    [TestCase(1, 2, 8, 64)]
+    public void LargerBatchesMatchTheirIndices(int n, int h, int w, int c)
+    {
+        float[,,,] host = Nhwc(n, h, w, c);
+        double[] nchw = engine.ToDoubleArray(Layout.NhwcToNchw(engine.FromArray(Flat(host), [n, h, w, c])), out long[] shape);
+        Assert.That(shape, Is.EqualTo(new long[] { n, c, h, w }));
+        for (int a = 0; a < n; a++) for (int e = 0; e < c; e++) for (int b = 0; b < h; b++) for (int d = 0; d < w; d++)
+            Assert.That(nchw[((a * c + e) * h + b) * w + d], Is.EqualTo(host[a, b, d, e]), $"[{a}, {e}, {b}, {d}]");
+        object back = Layout.NchwToNhwc(engine.FromArray(nchw.Select(v => (float)v).ToArray(), [n, c, h, w]));
+        Assert.That(engine.ToDoubleArray(back, out _), Is.EqualTo(Flat(host).Select(v => (double)v).ToArray()));
+    }
+
     [Test]
     public void ToEngineLayoutFollowsTheEnginesClassAxis()
     {
