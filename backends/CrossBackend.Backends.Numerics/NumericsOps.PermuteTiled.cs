@@ -29,6 +29,7 @@ public sealed unsafe partial class NumericsOps<T>
         int lengthP = (int)outShape[p];
         int block = Math.Max(1, PermuteBlockBytes / Unsafe.SizeOf<T>());
         int chunk = Math.Max(1, 64 / Unsafe.SizeOf<T>());   // output elements written per row per tile: one cache line
+        if (TryPermuteThreeChannels(source, result, outShape, stride, rank, p)) return true;
         if (lengthP < 4 || inner == 0) return false;
 
         long rowsAfter = 1;   // rows between neighbours along axis p (product of the output axes between p and the last)

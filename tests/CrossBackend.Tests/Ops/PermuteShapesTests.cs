@@ -8,7 +8,8 @@ namespace CrossBackend.Tests.Ops;
 /// rank 4 and 5), with lengths that are not multiples of its 32-float / 16-double blocks and axes shorter than 4 that
 /// take the row-by-row path, in float32 and float64. float32 with both axes at least 8 long takes its 8×8 register
 /// tiles in bands of 16 output columns: lengths that are multiples of 8, bands with 8–15 and fewer than 8 columns
-/// left, and several outer and inner rows around the tiled axis.
+/// left, and several outer and inner rows around the tiled axis. An axis of 3 moved to or from the end of a float32
+/// tensor (RGB images) takes 8-pixel shuffles: both directions, ranks 2 to 5, pixel counts with and without a tail.
 /// </summary>
 [TestFixtureSource(typeof(TestEngines), nameof(TestEngines.All))]
 public sealed class PermuteShapesTests(ITensorEngine engine)
@@ -27,7 +28,12 @@ public sealed class PermuteShapesTests(ITensorEngine engine)
             yield return new TestCaseData(new long[] { 29, 48 }, new[] { 1, 0 }, dtype);                 // 48 = 6·8; bands 16 + 13
             yield return new TestCaseData(new long[] { 5, 40, 17 }, new[] { 0, 2, 1 }, dtype);           // batched; bands 16, 16, 8
             yield return new TestCaseData(new long[] { 3, 10, 29, 24 }, new[] { 0, 3, 1, 2 }, dtype);    // rows before and after
-            yield return new TestCaseData(new long[] { 200, 3 }, new[] { 1, 0 }, dtype);                 // 3 < 4: row by row
+            yield return new TestCaseData(new long[] { 200, 3 }, new[] { 1, 0 }, dtype);                 // 3 to the front
+            yield return new TestCaseData(new long[] { 2, 5, 13, 3 }, new[] { 0, 3, 1, 2 }, dtype);      // RGB NHWC → NCHW
+            yield return new TestCaseData(new long[] { 2, 3, 5, 13 }, new[] { 0, 2, 3, 1 }, dtype);      // RGB NCHW → NHWC
+            yield return new TestCaseData(new long[] { 4, 21, 3 }, new[] { 0, 2, 1 }, dtype);            // NWC → NCW
+            yield return new TestCaseData(new long[] { 2, 3, 2, 9, 3 }, new[] { 0, 4, 1, 2, 3 }, dtype); // NDHWC → NCDHW
+            yield return new TestCaseData(new long[] { 3, 7, 3 }, new[] { 0, 2, 1 }, dtype);             // fewer than 8 pixels
             yield return new TestCaseData(new long[] { 0, 40 }, new[] { 1, 0 }, dtype);                  // empty
         }
     }

@@ -1,0 +1,112 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace CrossBackend.Backends.Numerics;
+
+/// <summary>
+/// Permutes that move an axis of 3 to or from the end of a float32 tensor — RGB images between channels-last and
+/// channels-first, the commonest layout conversion — 8 pixels at a time: 24 interleaved values are 3 vectors, and 6
+/// blends and 3 lane permutes turn them into one vector per channel (or back). Element by element these took 2.0–2.6 ms
+/// for 32 images of 224 × 224 (p10), against libtorch's 1.2–1.3 ms for <c>permute(...).contiguous()</c>.
+/// </summary>
+public sealed unsafe partial class NumericsOps<T>
+{
+    // Where each channel's values lie in three vectors a, b, c holding 8 interleaved pixels (r0 g0 b0 r1 g1 b1 r2 g2 |
+    // b2 r3 g3 b3 r4 g4 b4 r5 | g5 b5 r6 g6 b6 r7 g7 b7): lanes {0, 3, 6} of a, {1, 4, 7} of b and {2, 5} of c hold red,
+    // and so on. Blending the three by lane gives each channel's 8 values in the order below; the permute sorts them.
+    private static readonly Vector256<int> RedOrder = Vector256.Create(0, 3, 6, 1, 4, 7, 2, 5);     // its own inverse
+    private static readonly Vector256<int> GreenOrder = Vector256.Create(1, 4, 7, 2, 5, 0, 3, 6);
+    private static readonly Vector256<int> GreenPlaces = Vector256.Create(5, 0, 3, 6, 1, 4, 7, 2);  // GreenOrder's inverse
+    private static readonly Vector256<int> BlueOrder = Vector256.Create(2, 5, 0, 3, 6, 1, 4, 7);    // its own inverse
+
+    // Blend masks (bit k: lane k from the second operand).
+    private const byte Lanes036 = 0b0100_1001, Lanes147 = 0b1001_0010, Lanes25 = 0b0010_0100;
+
+    /// <summary>Writes the permutation when it moves a 3-long axis of a float32 tensor between next-to-last and last
+    /// and the other moved axis is at least 8 long; returns false (nothing written) otherwise.</summary>
+    private static bool TryPermuteThreeChannels(T* source, T[] result, long[] outShape, long[] stride, int rank, int p)
+    {
+        if (typeof(T) != typeof(float) || !Avx2.IsSupported) return false;
+        int inner = (int)outShape[rank - 1], lengthP = (int)outShape[p];
+        long innerStride = stride[rank - 1];
+        bool toFirst = lengthP == 3 && innerStride == 3 && inner >= 8;        // (…, W, 3) → (…, 3, …, W)
+        bool toLast = inner == 3 && p == rank - 2 && lengthP >= 8;            // (…, 3, …, W) → (…, W, 3)
+        if (!toFirst && !toLast) return false;
+
+        long rowsAfter = 1;
+        for (int d = p + 1; d < rank - 1; d++) rowsAfter *= outShape[d];
+        long units = result.Length / (3L * (toFirst ? inner * rowsAfter : lengthP)) * (toFirst ? rowsAfter : 1);
+        if (units > int.MaxValue) return false;
+        nint s = (nint)source;
+        fixed (T* target = result)
+        {
+            nint t = (nint)target;
+            ForEachRows((int)units, 3L * (toFirst ? inner : lengthP), [MethodImpl(Hot)] (first, end) =>
+            {
+                for (int u = first; u < end; u++)
+                {
+                    // Output row index of the unit's first row, and the input offset it starts from.
+                    long row0 = toFirst ? u / rowsAfter * 3 * rowsAfter + u % rowsAfter : (long)u * lengthP;
+                    long offset = 0;
+                    for (long d = rank - 2, r = row0; d >= 0; d--)
+                    {
+                        offset += r % outShape[d] * stride[d];
+                        r /= outShape[d];
+                    }
+                    float* from = (float*)s + offset, to = (float*)t + row0 * inner;
+                    if (toFirst) ToChannelsFirst(from, to, inner, rowsAfter * inner);
+                    else ToChannelsLast(from, to, lengthP, innerStride);
+                }
+            });
+        }
+        return true;
+    }
+
+    /// <summary>Pixels of 3 interleaved values at <paramref name="from"/> into 3 rows <paramref name="rowStep"/> apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ToChannelsFirst(float* from, float* to, int pixels, long rowStep)
+    {
+        int w = 0;
+        for (; w + 8 <= pixels; w += 8)
+        {
+            float* q = from + 3 * w;
+            Vector256<float> a = Avx.LoadVector256(q), b = Avx.LoadVector256(q + 8), c = Avx.LoadVector256(q + 16);
+            Vector256<float> red = Avx.Blend(Avx.Blend(a, b, Lanes147), c, Lanes25);
+            Vector256<float> green = Avx.Blend(Avx.Blend(a, b, Lanes25), c, Lanes036);
+            Vector256<float> blue = Avx.Blend(Avx.Blend(a, b, Lanes036), c, Lanes147);
+            Avx.Store(to + w, Avx2.PermuteVar8x32(red, RedOrder));
+            Avx.Store(to + rowStep + w, Avx2.PermuteVar8x32(green, GreenOrder));
+            Avx.Store(to + 2 * rowStep + w, Avx2.PermuteVar8x32(blue, BlueOrder));
+        }
+        for (; w < pixels; w++)
+        {
+            to[w] = from[3 * w];
+            to[rowStep + w] = from[3 * w + 1];
+            to[2 * rowStep + w] = from[3 * w + 2];
+        }
+    }
+
+    /// <summary>3 rows <paramref name="channelStep"/> apart at <paramref name="from"/> into pixels of 3 interleaved values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ToChannelsLast(float* from, float* to, int pixels, long channelStep)
+    {
+        int w = 0;
+        for (; w + 8 <= pixels; w += 8)
+        {
+            Vector256<float> red = Avx2.PermuteVar8x32(Avx.LoadVector256(from + w), RedOrder);
+            Vector256<float> green = Avx2.PermuteVar8x32(Avx.LoadVector256(from + channelStep + w), GreenPlaces);
+            Vector256<float> blue = Avx2.PermuteVar8x32(Avx.LoadVector256(from + 2 * channelStep + w), BlueOrder);
+            float* q = to + 3 * w;
+            Avx.Store(q, Avx.Blend(Avx.Blend(red, green, Lanes147), blue, Lanes25));
+            Avx.Store(q + 8, Avx.Blend(Avx.Blend(blue, red, Lanes147), green, Lanes25));
+            Avx.Store(q + 16, Avx.Blend(Avx.Blend(green, blue, Lanes147), red, Lanes25));
+        }
+        for (; w < pixels; w++)
+        {
+            to[3 * w] = from[w];
+            to[3 * w + 1] = from[channelStep + w];
+            to[3 * w + 2] = from[2 * channelStep + w];
+        }
+    }
+}
