@@ -16,14 +16,15 @@ namespace CrossBackend.Benchmarks;
 public static class FunctionCatalogueBench
 {
     /// <summary>One function: our call on either engine's tensor and TorchSharp's own call on the torch inputs.</summary>
-    private sealed record Case(string Name, Func<Inputs, object, object> Ours, Func<Inputs, Tensor> Torch, bool MatMulInputs = false);
+    private sealed record Case(string Name, Func<Inputs, object, object> Ours, Func<Inputs, Tensor> Torch, bool MatMulInputs = false,
+        Func<Inputs, object>? OursInput = null, Func<Inputs, object>? NumericsInput = null, string? Shape = null);
 
     /// <summary>The inputs, held by both engines (2-D: the same layout on both).</summary>
     private sealed class Inputs : IDisposable
     {
-        public required Tensor X, Y, Positive, Condition, A, B;
-        public required Tensor<float> NX, NY, NPositive, NCondition, NA, NB;
-        public void Dispose() { foreach (Tensor t in new[] { X, Y, Positive, Condition, A, B }) t.Dispose(); }
+        public required Tensor X, Y, Positive, Condition, A, B, Rgb, Activations;
+        public required Tensor<float> NX, NY, NPositive, NCondition, NA, NB, NRgb, NActivations;
+        public void Dispose() { foreach (Tensor t in new[] { X, Y, Positive, Condition, A, B, Rgb, Activations }) t.Dispose(); }
     }
 
     // Ours takes the tensor of its engine (x) and the inputs to find the others of the same engine.
@@ -61,6 +62,11 @@ public static class FunctionCatalogueBench
         new("Flip(axis 1)", (d, x) => Backend.Flip(x, [1]), d => d.X.flip(1)),
         new("Roll(3, axis 1)", (d, x) => Backend.Roll(x, 3, 1), d => d.X.roll(3, 1)),
         new("Concat([x, y], 0)", (d, x) => Backend.Concat([x, Pick<object>(d, x, i => i.Y, i => i.NY)], 0), d => torch.cat([d.X, d.Y], 0)),
+        // Layout conversions: a dense result on both sides (TorchSharp's permute alone is a view).
+        new("Layout.NhwcToNchw RGB", (d, x) => Layout.NhwcToNchw(x), d => d.Rgb.permute(0, 3, 1, 2).contiguous(),
+            OursInput: i => i.Rgb, NumericsInput: i => i.NRgb, Shape: "32x224x224x3"),
+        new("Layout.NhwcToNchw 64 channels", (d, x) => Layout.NhwcToNchw(x), d => d.Activations.permute(0, 3, 1, 2).contiguous(),
+            OursInput: i => i.Activations, NumericsInput: i => i.NActivations, Shape: "32x56x56x64"),
         new("MatMul 512x512x512", (d, x) => Backend.MatMul(Pick<object>(d, x, i => i.A, i => i.NA), Pick<object>(d, x, i => i.B, i => i.NB)),
             d => d.A.matmul(d.B), MatMulInputs: true),
     ];
@@ -81,14 +87,15 @@ public static class FunctionCatalogueBench
 
     private static string[] Measure(Case c, Inputs d, int rounds)
     {
-        Action ours = () => Sync(() => (Tensor)c.Ours(d, d.X));
+        object torchInput = c.OursInput?.Invoke(d) ?? d.X, numericsInput = c.NumericsInput?.Invoke(d) ?? d.NX;
+        Action ours = () => Sync(() => (Tensor)c.Ours(d, torchInput));
         Action theirs = () => Sync(() => c.Torch(d));
-        Action numerics = () => c.Ours(d, d.NX);
+        Action numerics = () => c.Ours(d, numericsInput);
         float[] floorData = c.MatMulInputs ? new float[512 * 512] : new float[(long)LossCatalogueBench.Rows * LossCatalogueBench.Classes];
         Action floor = () => LossCatalogueBench.Floor(floorData, null);
         string check = Agree(c, d);
         BenchStat[] s = BenchSuite.Measure([floor, ours, theirs, numerics], rounds);
-        string shape = c.MatMulInputs ? "512x512" : $"{LossCatalogueBench.Rows}x{LossCatalogueBench.Classes}";
+        string shape = c.Shape ?? (c.MatMulInputs ? "512x512" : $"{LossCatalogueBench.Rows}x{LossCatalogueBench.Classes}");
         string name = $"Backend.{c.Name} {shape}";
         ours(); theirs();
         string torchLine = LossCatalogueBench.Line(name, "torch", s[1], s[2], s[0],
@@ -107,7 +114,7 @@ public static class FunctionCatalogueBench
     private static string Agree(Case c, Inputs d)
     {
         using DisposeScope scope = torch.NewDisposeScope();
-        Tensor ours = (Tensor)c.Ours(d, c.MatMulInputs ? d.A : d.X), theirs = c.Torch(d);
+        Tensor ours = (Tensor)c.Ours(d, c.OursInput?.Invoke(d) ?? (c.MatMulInputs ? d.A : d.X)), theirs = c.Torch(d);
         bool same = ours.shape.SequenceEqual(theirs.shape) &&
             ours.to_type(ScalarType.Float64).allclose(theirs.to_type(ScalarType.Float64), rtol: 1e-4, atol: 1e-5);
         return same ? "" : $"  MISMATCH vs torch (shape {string.Join("x", ours.shape)} vs {string.Join("x", theirs.shape)})";
@@ -120,7 +127,8 @@ public static class FunctionCatalogueBench
         float[] x = Fill(rows * cols, () => 4 * random.NextSingle() - 2), y = Fill(rows * cols, () => 4 * random.NextSingle() - 2);
         float[] positive = Fill(rows * cols, () => random.NextSingle() + 0.01f), condition = Fill(rows * cols, () => random.Next(2));
         float[] a = Fill(512 * 512, () => random.NextSingle() - 0.5f), b = Fill(512 * 512, () => random.NextSingle() - 0.5f);
-        long[] shape = [rows, cols], square = [512, 512];
+        float[] rgb = Fill(32 * 224 * 224 * 3, () => random.NextSingle()), activations = Fill(32 * 56 * 56 * 64, () => random.NextSingle());
+        long[] shape = [rows, cols], square = [512, 512], rgbShape = [32, 224, 224, 3], activationShape = [32, 56, 56, 64];
         Tensor<float> N(float[] v, long[] s) => NTensor.Create(v, s.Select(l => (nint)l).ToArray());
         return new Inputs
         {
@@ -129,6 +137,8 @@ public static class FunctionCatalogueBench
             A = torch.tensor(a, square), B = torch.tensor(b, square),
             NX = N(x, shape), NY = N(y, shape), NPositive = N(positive, shape), NCondition = N(condition, shape),
             NA = N(a, square), NB = N(b, square),
+            Rgb = torch.tensor(rgb, rgbShape), Activations = torch.tensor(activations, activationShape),
+            NRgb = N(rgb, rgbShape), NActivations = N(activations, activationShape),
         };
     }
 }
