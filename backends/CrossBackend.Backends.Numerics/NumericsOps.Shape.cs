@@ -55,41 +55,7 @@ public sealed unsafe partial class NumericsOps<T>
                 $"Argument `order` must be a permutation of the axes of `x` (each of 0..{rank - 1} once). Received: order=[{string.Join(", ", order)}], x.shape={TensorInfo.FormatShape(shape)}",
                 nameof(order));
 
-        ReadOnlySpan<T> values = TensorData.Read(x);
-        var result = GC.AllocateUninitializedArray<T>(values.Length);
-        long[] outShape = axes.Select(a => shape[a]).ToArray();
-        if (result.Length == 0 || axes.Select((a, i) => a == i).All(same => same))
-        {
-            values.CopyTo(result);
-            return Create(result, outShape);
-        }
-        // Strides of the input along each output axis; walk the output row-major, last output axis innermost.
-        var inStride = new long[rank];
-        for (int d = rank - 1, s = 1; d >= 0; s *= (int)shape[d], d--) inStride[d] = s;
-        var stride = axes.Select(a => inStride[a]).ToArray();
-        int inner = (int)outShape[rank - 1], innerStride = (int)stride[rank - 1];
-        int rows = result.Length / inner;
-        fixed (T* source = values)
-        {
-            if (TryPermuteTiled(source, result, outShape, stride, axes)) return Create(result, outShape);
-            nint s = (nint)source;
-            ForEachRows(rows, inner, (first, end) =>
-            {
-                for (int r = first; r < end; r++)
-                {
-                    long offset = 0;
-                    for (int d = rank - 2, rest = r; d >= 0; d--)
-                    {
-                        offset += rest % outShape[d] * stride[d];
-                        rest /= (int)outShape[d];
-                    }
-                    T* from = (T*)s + offset;
-                    Span<T> to = result.AsSpan(r * inner, inner);
-                    for (int i = 0; i < inner; i++) to[i] = from[i * innerStride];
-                }
-            });
-        }
-        return Create(result, outShape);
+        return Create(DensePermute<T>.Permute(TensorData.Read(x), shape, axes), axes.Select(a => shape[a]).ToArray());
     }
 
     /// <inheritdoc/>

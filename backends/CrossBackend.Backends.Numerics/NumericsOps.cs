@@ -213,25 +213,7 @@ public sealed partial class NumericsOps<T> : ITensorOps<Tensor<T>>, IFusedCrosse
         });
     }
 
-    /// <summary>Runs <paramref name="body"/>(first, end) over [0, <paramref name="rows"/>) rows of
-    /// <paramref name="rowLength"/> elements: inline when small, else in parallel chunks. Its dispatch lambda is
-    /// compiled fully optimised at once (kernels must not wait for tiered compilation).</summary>
-    [MethodImpl(Hot)]
-    private static void ForEachRows(int rows, long rowLength, Action<int, int> body)
-    {
-        if (rows == 0) return;
-        int tasks = Math.Min(rows, ParallelSplit.Tasks((long)rows * Math.Max(1, rowLength)));
-        int rowsPerTask = (rows + tasks - 1) / tasks;
-        tasks = (rows + rowsPerTask - 1) / rowsPerTask;
-        if (tasks <= 1)
-        {
-            body(0, rows);
-            return;
-        }
-        WorkerPool.For(tasks, [MethodImpl(Hot)] (task) =>
-        {
-            int first = task * rowsPerTask;
-            body(first, Math.Min(rows, first + rowsPerTask));
-        });
-    }
+    /// <summary><see cref="ParallelSplit.ForEachRows"/>: the row loops of this engine's kernels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ForEachRows(int rows, long rowLength, Action<int, int> body) => ParallelSplit.ForEachRows(rows, rowLength, body);
 }

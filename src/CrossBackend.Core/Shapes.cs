@@ -24,9 +24,14 @@ internal static class Shapes
         return n;
     }
 
-    /// <summary>The permutation that moves axis <paramref name="source"/> to <paramref name="destination"/>.</summary>
+    /// <summary>The permutation that moves axis <paramref name="source"/> to <paramref name="destination"/> (each in
+    /// [−rank, rank), else refused naming it).</summary>
     public static int[] MoveAxisOrder(int rank, int source, int destination)
     {
+        if (source < -rank || source >= rank)
+            throw new ArgumentOutOfRangeException(nameof(source), source, $"Argument `source` must be an axis of a rank-{rank} tensor, in [{-rank}, {rank - 1}]. Received: source={source}");
+        if (destination < -rank || destination >= rank)
+            throw new ArgumentOutOfRangeException(nameof(destination), destination, $"Argument `destination` must be an axis of a rank-{rank} tensor, in [{-rank}, {rank - 1}]. Received: destination={destination}");
         source = source < 0 ? source + rank : source;
         destination = destination < 0 ? destination + rank : destination;
         var order = Enumerable.Range(0, rank).Where(d => d != source).ToList();

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CrossBackend;
 
 /// <summary>How many parallel tasks a streaming loop over a number of elements is split into.</summary>
@@ -34,5 +36,28 @@ internal static class ParallelSplit
         if (tasks == 1) return Math.Max(elements, 1);
         long per = ((long)elements + tasks - 1) / tasks;
         return (int)Math.Min(int.MaxValue, (per + 63) & ~63L);
+    }
+
+    /// <summary>Runs <paramref name="body"/>(first, end) over [0, <paramref name="rows"/>) rows of
+    /// <paramref name="rowLength"/> elements: inline when small, else in <see cref="Tasks"/> parallel chunks on
+    /// <see cref="WorkerPool"/>. Its dispatch lambda is compiled fully optimised at once (kernels must not wait for
+    /// tiered compilation).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ForEachRows(int rows, long rowLength, Action<int, int> body)
+    {
+        if (rows == 0) return;
+        int tasks = Math.Min(rows, Tasks((long)rows * Math.Max(1, rowLength)));
+        int rowsPerTask = (rows + tasks - 1) / tasks;
+        tasks = (rows + rowsPerTask - 1) / rowsPerTask;
+        if (tasks <= 1)
+        {
+            body(0, rows);
+            return;
+        }
+        WorkerPool.For(tasks, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (task) =>
+        {
+            int first = task * rowsPerTask;
+            body(first, Math.Min(rows, first + rowsPerTask));
+        });
     }
 }

@@ -64,6 +64,40 @@ public sealed class LayoutTests(ITensorEngine engine)
         Assert.That(engine.ToDoubleArray(back, out _), Is.EqualTo(Flat(host).Select(v => (double)v).ToArray()));
     }
 
+    /// <summary>Every dtype an engine holds moves its channel axis with the same values: 4-byte integers through the
+    /// float32 kernels' register paths (their bits moved, not their values), the others element by element.</summary>
+    [TestCase(DType.Int32, 2, 3, 19, 3)]
+    [TestCase(DType.Int32, 2, 3, 19, 24)]
+    [TestCase(DType.Int64, 2, 3, 19, 9)]
+    [TestCase(DType.UInt8, 2, 3, 19, 3)]
+    [TestCase(DType.Float16, 2, 3, 19, 9)]
+    [TestCase(DType.Bool, 2, 3, 19, 3)]
+    public void EveryDTypeMovesItsChannels(DType dtype, int n, int h, int w, int c)
+    {
+        int count = n * h * w * c;
+        float[] values = Enumerable.Range(0, count).Select(i => dtype == DType.Bool ? i % 3 % 2 : (float)(i * 7 % 200)).ToArray();
+        object nhwc = engine.Cast(engine.FromArray(values, [n, h, w, c]), dtype);
+        object nchw = Layout.NhwcToNchw(nhwc);
+        TensorInfo info = engine.Describe(nchw);
+        Assert.That(info.DType, Is.EqualTo(dtype));
+        double[] moved = engine.ToDoubleArray(nchw, out long[] shape);
+        Assert.That(shape, Is.EqualTo(new long[] { n, c, h, w }));
+        for (int a = 0; a < n; a++) for (int e = 0; e < c; e++) for (int b = 0; b < h; b++) for (int d = 0; d < w; d++)
+            Assert.That(moved[((a * c + e) * h + b) * w + d], Is.EqualTo(values[((a * h + b) * w + d) * c + e]), $"[{a}, {e}, {b}, {d}]");
+        Assert.That(engine.ToDoubleArray(Layout.NchwToNhwc(nchw), out _), Is.EqualTo(values.Select(v => (double)v).ToArray()));
+    }
+
+    [Test]
+    public void AnAxisOutsideTheTensorIsRefusedByName()
+    {
+        object x = engine.FromArray(new float[24], [2, 3, 4]);
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => engine.MoveAxis(x, 3, 0));
+        Assert.That(e!.ParamName, Is.EqualTo("source"));
+        Assert.That(e.Message, Does.Contain("[-3, 2]").And.Contain("Received: source=3"));
+        e = Assert.Throws<ArgumentOutOfRangeException>(() => engine.MoveAxis(x, 0, -4));
+        Assert.That(e!.ParamName, Is.EqualTo("destination"));
+    }
+
     [Test]
     public void ToEngineLayoutFollowsTheEnginesClassAxis()
     {

@@ -4,15 +4,60 @@ using System.Runtime.Intrinsics.X86;
 namespace CrossBackend.Backends.Numerics;
 
 /// <summary>
-/// Permute when the output's last axis is not the input's: a strided gather row by row touches one cache line of the
+/// The dense permutation of any element type, the kernel of <see cref="NumericsOps{T}.Permute"/> and of the engine's
+/// <c>MoveAxis</c> (every dtype, for <c>Layout</c>). The kernels only move values, so 4-byte types (float32, int32) share
+/// the float32 register paths. When the output's last axis is not the input's: a strided gather row by row touches one cache line of the
 /// input per element written (a (65536, 100) float32 transpose took 11–12 ms that way on a quiet machine). Here output rows are taken in
 /// blocks of <see cref="PermuteBlockBytes"/> along the output axis that holds the input's contiguous axis: for each
 /// element position of those rows the block's input values lie side by side, so every input cache line is read once and
 /// the block's output rows are written in step. float32 with AVX, both axes at least 8 long, takes 8×8 register tiles
-/// instead (<see cref="PermuteInRegisters"/>).
+/// instead (<see cref="PermuteInRegisters"/>), as do other 4-byte types.
 /// </summary>
-public sealed unsafe partial class NumericsOps<T>
+internal static unsafe partial class DensePermute<T> where T : unmanaged
 {
+    private const MethodImplOptions Hot = MethodImplOptions.AggressiveOptimization;
+
+    /// <summary>The values of a dense tensor of <paramref name="shape"/> permuted by <paramref name="axes"/> (already
+    /// checked: each axis once), as a new array.</summary>
+    public static T[] Permute(ReadOnlySpan<T> values, long[] shape, int[] axes)
+    {
+        int rank = shape.Length;
+        var result = GC.AllocateUninitializedArray<T>(values.Length);
+        long[] outShape = axes.Select(a => shape[a]).ToArray();
+        if (result.Length == 0 || axes.Select((a, i) => a == i).All(same => same))
+        {
+            values.CopyTo(result);
+            return result;
+        }
+        // Strides of the input along each output axis; walk the output row-major, last output axis innermost.
+        var inStride = new long[rank];
+        for (int d = rank - 1, s = 1; d >= 0; s *= (int)shape[d], d--) inStride[d] = s;
+        var stride = axes.Select(a => inStride[a]).ToArray();
+        int inner = (int)outShape[rank - 1], innerStride = (int)stride[rank - 1];
+        int rows = result.Length / inner;
+        fixed (T* source = values)
+        {
+            if (TryPermuteTiled(source, result, outShape, stride, axes)) return result;
+            nint s = (nint)source;
+            ParallelSplit.ForEachRows(rows, inner, [MethodImpl(Hot)] (first, end) =>
+            {
+                for (int r = first; r < end; r++)
+                {
+                    long offset = 0;
+                    for (int d = rank - 2, rest = r; d >= 0; d--)
+                    {
+                        offset += rest % outShape[d] * stride[d];
+                        rest /= (int)outShape[d];
+                    }
+                    T* from = (T*)s + offset;
+                    Span<T> to = result.AsSpan(r * inner, inner);
+                    for (int i = 0; i < inner; i++) to[i] = from[i * innerStride];
+                }
+            });
+        }
+        return result;
+    }
+
     /// <summary>Input bytes read side by side per step: two cache lines.</summary>
     private const int PermuteBlockBytes = 128;
 
@@ -39,7 +84,7 @@ public sealed unsafe partial class NumericsOps<T>
         long units = rowsBefore * blocksP * rowsAfter;
         if (units > int.MaxValue) return false;
 
-        if (typeof(T) == typeof(float) && Avx.IsSupported && lengthP >= 8 && inner >= 8
+        if (sizeof(T) == sizeof(float) && Avx.IsSupported && lengthP >= 8 && inner >= 8
             && rowsBefore * rowsAfter * ((inner + RegisterBand - 1) / RegisterBand) <= int.MaxValue)
         {
             fixed (T* target = result)
@@ -50,7 +95,7 @@ public sealed unsafe partial class NumericsOps<T>
         fixed (T* target = result)
         {
             nint t = (nint)target;
-            ForEachRows((int)units, (long)block * inner, [MethodImpl(Hot)] (first, end) =>
+            ParallelSplit.ForEachRows((int)units, (long)block * inner, [MethodImpl(Hot)] (first, end) =>
             {
                 var tile = new T[chunk * block];
                 for (int u = first; u < end; u++)
@@ -95,7 +140,7 @@ public sealed unsafe partial class NumericsOps<T>
     private const int RegisterBand = 16;
 
     /// <summary>
-    /// The float32 permutation when both the output's last axis and axis <paramref name="p"/> (the input's contiguous
+    /// The permutation of 4-byte values (float32, int32: moved as float32 bits) when both the output's last axis and axis <paramref name="p"/> (the input's contiguous
     /// axis) are at least 8 long: for a band of 16 output columns, the input rows they come from are read in order
     /// (16 rows of <paramref name="lengthP"/> contiguous values) and written as 8×8 tiles transposed in registers, a
     /// whole cache line per output row. The blocked copy above moved each value through a buffer one at a time and read
@@ -110,7 +155,7 @@ public sealed unsafe partial class NumericsOps<T>
         long units = rowsBefore * rowsAfter * bands;
         long rowStep = rowsAfter * inner;
         nint s = (nint)source, t = (nint)target;
-        ForEachRows((int)units, (long)RegisterBand * lengthP, [MethodImpl(Hot)] (first, end) =>
+        ParallelSplit.ForEachRows((int)units, (long)RegisterBand * lengthP, [MethodImpl(Hot)] (first, end) =>
         {
             for (int u = first; u < end; u++)
             {
