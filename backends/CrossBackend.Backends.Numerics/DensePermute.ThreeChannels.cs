@@ -23,11 +23,13 @@ internal static unsafe partial class DensePermute<T>
     // Blend masks (bit k: lane k from the second operand).
     private const byte Lanes036 = 0b0100_1001, Lanes147 = 0b1001_0010, Lanes25 = 0b0010_0100;
 
-    /// <summary>Writes the permutation when it moves a 3-long axis of 4-byte values between next-to-last and last
-    /// and the other moved axis is at least 8 long; returns false (nothing written) otherwise.</summary>
+    /// <summary>Writes the permutation when it moves a 3-long axis of 4-byte values (8 pixels at a time) or of bytes
+    /// (uint8, int8, bool: 16 pixels at a time) between next-to-last and last and the other moved axis is at least 8
+    /// long; returns false (nothing written) otherwise.</summary>
     private static bool TryPermuteThreeChannels(T* source, T[] result, long[] outShape, long[] stride, int rank, int p)
     {
-        if (sizeof(T) != sizeof(float) || !Avx2.IsSupported) return false;
+        bool bytes = sizeof(T) == 1 && Ssse3.IsSupported;
+        if (!bytes && (sizeof(T) != sizeof(float) || !Avx2.IsSupported)) return false;
         int inner = (int)outShape[rank - 1], lengthP = (int)outShape[p];
         long innerStride = stride[rank - 1];
         bool toFirst = lengthP == 3 && innerStride == 3 && inner >= 8;        // (…, W, 3) → (…, 3, …, W)
@@ -54,9 +56,18 @@ internal static unsafe partial class DensePermute<T>
                         offset += r % outShape[d] * stride[d];
                         r /= outShape[d];
                     }
-                    float* from = (float*)s + offset, to = (float*)t + row0 * inner;
-                    if (toFirst) ToChannelsFirst(from, to, inner, rowsAfter * inner);
-                    else ToChannelsLast(from, to, lengthP, innerStride);
+                    if (bytes)
+                    {
+                        byte* from = (byte*)s + offset, to = (byte*)t + row0 * inner;
+                        if (toFirst) BytesToChannelsFirst(from, to, inner, rowsAfter * inner);
+                        else BytesToChannelsLast(from, to, lengthP, innerStride);
+                    }
+                    else
+                    {
+                        float* from = (float*)s + offset, to = (float*)t + row0 * inner;
+                        if (toFirst) ToChannelsFirst(from, to, inner, rowsAfter * inner);
+                        else ToChannelsLast(from, to, lengthP, innerStride);
+                    }
                 }
             });
         }
@@ -101,6 +112,82 @@ internal static unsafe partial class DensePermute<T>
             Avx.Store(q, Avx.Blend(Avx.Blend(red, green, Lanes147), blue, Lanes25));
             Avx.Store(q + 8, Avx.Blend(Avx.Blend(blue, red, Lanes147), green, Lanes25));
             Avx.Store(q + 16, Avx.Blend(Avx.Blend(green, blue, Lanes147), red, Lanes25));
+        }
+        for (; w < pixels; w++)
+        {
+            to[3 * w] = from[w];
+            to[3 * w + 1] = from[channelStep + w];
+            to[3 * w + 2] = from[2 * channelStep + w];
+        }
+    }
+
+    // Bytes: 16 pixels are 48 bytes, three 128-bit vectors. A byte shuffle per vector and channel picks that channel's
+    // bytes (a mask byte with its top bit set gives 0), and OR joins the three. ChannelBytes[ch][v]: pixel j of channel
+    // ch from byte 3j + ch of vector v; PixelBytes[ch][v]: byte o of output vector v from pixel (16v + o) / 3 when that
+    // byte belongs to channel ch.
+    private static readonly Vector128<byte>[][] ChannelBytes = Masks((v, j, ch) => 3 * j + ch - 16 * v);
+    private static readonly Vector128<byte>[][] PixelBytes = Masks((v, o, ch) => (16 * v + o) % 3 == ch ? (16 * v + o) / 3 : -1);
+
+    private static Vector128<byte>[][] Masks(Func<int, int, int, int> index)
+    {
+        var masks = new Vector128<byte>[3][];
+        for (int ch = 0; ch < 3; ch++)
+        {
+            masks[ch] = new Vector128<byte>[3];
+            for (int v = 0; v < 3; v++)
+            {
+                var lanes = new byte[16];
+                for (int k = 0; k < 16; k++)
+                {
+                    int at = index(v, k, ch);
+                    lanes[k] = at is >= 0 and < 16 ? (byte)at : (byte)0x80;
+                }
+                masks[ch][v] = Vector128.Create(lanes);
+            }
+        }
+        return masks;
+    }
+
+    /// <summary><see cref="ToChannelsFirst"/> for bytes, 16 pixels at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BytesToChannelsFirst(byte* from, byte* to, int pixels, long rowStep)
+    {
+        Vector128<byte>[][] m = ChannelBytes;
+        Vector128<byte> r0 = m[0][0], r1 = m[0][1], r2 = m[0][2], g0 = m[1][0], g1 = m[1][1], g2 = m[1][2];
+        Vector128<byte> b0 = m[2][0], b1 = m[2][1], b2 = m[2][2];
+        int w = 0;
+        for (; w + 16 <= pixels; w += 16)
+        {
+            byte* q = from + 3 * w;
+            Vector128<byte> a = Sse2.LoadVector128(q), b = Sse2.LoadVector128(q + 16), c = Sse2.LoadVector128(q + 32);
+            Sse2.Store(to + w, Ssse3.Shuffle(a, r0) | Ssse3.Shuffle(b, r1) | Ssse3.Shuffle(c, r2));
+            Sse2.Store(to + rowStep + w, Ssse3.Shuffle(a, g0) | Ssse3.Shuffle(b, g1) | Ssse3.Shuffle(c, g2));
+            Sse2.Store(to + 2 * rowStep + w, Ssse3.Shuffle(a, b0) | Ssse3.Shuffle(b, b1) | Ssse3.Shuffle(c, b2));
+        }
+        for (; w < pixels; w++)
+        {
+            to[w] = from[3 * w];
+            to[rowStep + w] = from[3 * w + 1];
+            to[2 * rowStep + w] = from[3 * w + 2];
+        }
+    }
+
+    /// <summary><see cref="ToChannelsLast"/> for bytes, 16 pixels at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void BytesToChannelsLast(byte* from, byte* to, int pixels, long channelStep)
+    {
+        Vector128<byte>[][] m = PixelBytes;
+        Vector128<byte> r0 = m[0][0], r1 = m[0][1], r2 = m[0][2], g0 = m[1][0], g1 = m[1][1], g2 = m[1][2];
+        Vector128<byte> b0 = m[2][0], b1 = m[2][1], b2 = m[2][2];
+        int w = 0;
+        for (; w + 16 <= pixels; w += 16)
+        {
+            Vector128<byte> red = Sse2.LoadVector128(from + w), green = Sse2.LoadVector128(from + channelStep + w);
+            Vector128<byte> blue = Sse2.LoadVector128(from + 2 * channelStep + w);
+            byte* q = to + 3 * w;
+            Sse2.Store(q, Ssse3.Shuffle(red, r0) | Ssse3.Shuffle(green, g0) | Ssse3.Shuffle(blue, b0));
+            Sse2.Store(q + 16, Ssse3.Shuffle(red, r1) | Ssse3.Shuffle(green, g1) | Ssse3.Shuffle(blue, b1));
+            Sse2.Store(q + 32, Ssse3.Shuffle(red, r2) | Ssse3.Shuffle(green, g2) | Ssse3.Shuffle(blue, b2));
         }
         for (; w < pixels; w++)
         {
