@@ -56,17 +56,27 @@ internal static unsafe partial class DensePermute<T>
                         offset += r % outShape[d] * stride[d];
                         r /= outShape[d];
                     }
-                    if (bytes)
+                    T* from = (T*)s + offset, to = (T*)t + row0 * inner;
+                    if (toFirst)
                     {
-                        byte* from = (byte*)s + offset, to = (byte*)t + row0 * inner;
-                        if (toFirst) BytesToChannelsFirst(from, to, inner, rowsAfter * inner);
-                        else BytesToChannelsLast(from, to, lengthP, innerStride);
+                        long rowStep = rowsAfter * inner;
+                        int done = bytes ? BytesToChannelsFirst((byte*)from, (byte*)to, inner, rowStep) : ToChannelsFirst((float*)from, (float*)to, inner, rowStep);
+                        for (int w = done; w < inner; w++)
+                        {
+                            to[w] = from[3 * w];
+                            to[rowStep + w] = from[3 * w + 1];
+                            to[2 * rowStep + w] = from[3 * w + 2];
+                        }
                     }
                     else
                     {
-                        float* from = (float*)s + offset, to = (float*)t + row0 * inner;
-                        if (toFirst) ToChannelsFirst(from, to, inner, rowsAfter * inner);
-                        else ToChannelsLast(from, to, lengthP, innerStride);
+                        int done = bytes ? BytesToChannelsLast((byte*)from, (byte*)to, lengthP, innerStride) : ToChannelsLast((float*)from, (float*)to, lengthP, innerStride);
+                        for (int w = done; w < lengthP; w++)
+                        {
+                            to[3 * w] = from[w];
+                            to[3 * w + 1] = from[innerStride + w];
+                            to[3 * w + 2] = from[2 * innerStride + w];
+                        }
                     }
                 }
             });
@@ -74,9 +84,10 @@ internal static unsafe partial class DensePermute<T>
         return true;
     }
 
-    /// <summary>Pixels of 3 interleaved values at <paramref name="from"/> into 3 rows <paramref name="rowStep"/> apart.</summary>
+    /// <summary>Pixels of 3 interleaved values at <paramref name="from"/> into 3 rows <paramref name="rowStep"/> apart,
+    /// 8 at a time; returns the pixels done (the caller copies the rest one by one).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ToChannelsFirst(float* from, float* to, int pixels, long rowStep)
+    private static int ToChannelsFirst(float* from, float* to, int pixels, long rowStep)
     {
         int w = 0;
         for (; w + 8 <= pixels; w += 8)
@@ -90,17 +101,13 @@ internal static unsafe partial class DensePermute<T>
             Avx.Store(to + rowStep + w, Avx2.PermuteVar8x32(green, GreenOrder));
             Avx.Store(to + 2 * rowStep + w, Avx2.PermuteVar8x32(blue, BlueOrder));
         }
-        for (; w < pixels; w++)
-        {
-            to[w] = from[3 * w];
-            to[rowStep + w] = from[3 * w + 1];
-            to[2 * rowStep + w] = from[3 * w + 2];
-        }
+        return w;
     }
 
-    /// <summary>3 rows <paramref name="channelStep"/> apart at <paramref name="from"/> into pixels of 3 interleaved values.</summary>
+    /// <summary>3 rows <paramref name="channelStep"/> apart at <paramref name="from"/> into pixels of 3 interleaved values,
+    /// 8 at a time; returns the pixels done.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ToChannelsLast(float* from, float* to, int pixels, long channelStep)
+    private static int ToChannelsLast(float* from, float* to, int pixels, long channelStep)
     {
         int w = 0;
         for (; w + 8 <= pixels; w += 8)
@@ -113,12 +120,7 @@ internal static unsafe partial class DensePermute<T>
             Avx.Store(q + 8, Avx.Blend(Avx.Blend(blue, red, Lanes147), green, Lanes25));
             Avx.Store(q + 16, Avx.Blend(Avx.Blend(green, blue, Lanes147), red, Lanes25));
         }
-        for (; w < pixels; w++)
-        {
-            to[3 * w] = from[w];
-            to[3 * w + 1] = from[channelStep + w];
-            to[3 * w + 2] = from[2 * channelStep + w];
-        }
+        return w;
     }
 
     // Bytes: 16 pixels are 48 bytes, three 128-bit vectors. A byte shuffle per vector and channel picks that channel's
@@ -150,7 +152,7 @@ internal static unsafe partial class DensePermute<T>
 
     /// <summary><see cref="ToChannelsFirst"/> for bytes, 16 pixels at a time.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void BytesToChannelsFirst(byte* from, byte* to, int pixels, long rowStep)
+    private static int BytesToChannelsFirst(byte* from, byte* to, int pixels, long rowStep)
     {
         Vector128<byte>[][] m = ChannelBytes;
         Vector128<byte> r0 = m[0][0], r1 = m[0][1], r2 = m[0][2], g0 = m[1][0], g1 = m[1][1], g2 = m[1][2];
@@ -164,17 +166,12 @@ internal static unsafe partial class DensePermute<T>
             Sse2.Store(to + rowStep + w, Ssse3.Shuffle(a, g0) | Ssse3.Shuffle(b, g1) | Ssse3.Shuffle(c, g2));
             Sse2.Store(to + 2 * rowStep + w, Ssse3.Shuffle(a, b0) | Ssse3.Shuffle(b, b1) | Ssse3.Shuffle(c, b2));
         }
-        for (; w < pixels; w++)
-        {
-            to[w] = from[3 * w];
-            to[rowStep + w] = from[3 * w + 1];
-            to[2 * rowStep + w] = from[3 * w + 2];
-        }
+        return w;
     }
 
     /// <summary><see cref="ToChannelsLast"/> for bytes, 16 pixels at a time.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void BytesToChannelsLast(byte* from, byte* to, int pixels, long channelStep)
+    private static int BytesToChannelsLast(byte* from, byte* to, int pixels, long channelStep)
     {
         Vector128<byte>[][] m = PixelBytes;
         Vector128<byte> r0 = m[0][0], r1 = m[0][1], r2 = m[0][2], g0 = m[1][0], g1 = m[1][1], g2 = m[1][2];
@@ -189,11 +186,6 @@ internal static unsafe partial class DensePermute<T>
             Sse2.Store(q + 16, Ssse3.Shuffle(red, r1) | Ssse3.Shuffle(green, g1) | Ssse3.Shuffle(blue, b1));
             Sse2.Store(q + 32, Ssse3.Shuffle(red, r2) | Ssse3.Shuffle(green, g2) | Ssse3.Shuffle(blue, b2));
         }
-        for (; w < pixels; w++)
-        {
-            to[3 * w] = from[w];
-            to[3 * w + 1] = from[channelStep + w];
-            to[3 * w + 2] = from[2 * channelStep + w];
-        }
+        return w;
     }
 }
