@@ -4,14 +4,20 @@ using System.Runtime.Intrinsics.X86;
 namespace CrossBackend.Backends.Numerics;
 
 /// <summary>
-/// The dense permutation of any element type, the kernel of <see cref="NumericsOps{T}.Permute"/> and of the engine's
-/// <c>MoveAxis</c> (every dtype, for <c>Layout</c>). The kernels only move values, so 4-byte types (float32, int32) share
-/// the float32 register paths. When the output's last axis is not the input's: a strided gather row by row touches one cache line of the
-/// input per element written (a (65536, 100) float32 transpose took 11–12 ms that way on a quiet machine). Here output rows are taken in
-/// blocks of <see cref="PermuteBlockBytes"/> along the output axis that holds the input's contiguous axis: for each
-/// element position of those rows the block's input values lie side by side, so every input cache line is read once and
-/// the block's output rows are written in step. float32 with AVX, both axes at least 8 long, takes 8×8 register tiles
-/// instead (<see cref="PermuteInRegisters"/>), as do other 4-byte types.
+/// The dense permutation of any element type: the kernel of <see cref="NumericsOps{T}.Permute"/> and of the engine's
+/// <c>MoveAxis</c> (every dtype, for <c>Layout</c>). The kernels only move values, so 4-byte types (float32, int32)
+/// share the float32 paths and 1-byte types (uint8, int8, bool) the byte path. Output rows are gathered one by one when
+/// the output's last axis is the input's. Otherwise a gather row by row touches one input cache line per element
+/// written (a (65536, 100) float32 transpose took 11–12 ms that way), so:
+/// <list type="bullet">
+/// <item>an axis of 3 moved to or from the end (RGB images) of 4-byte values or bytes: 8 or 16 pixels at a time
+/// (<see cref="TryPermuteThreeChannels"/>);</item>
+/// <item>4-byte values with both moved axes at least 8 long: 8×8 tiles transposed in registers
+/// (<see cref="PermuteInRegisters"/>);</item>
+/// <item>else, with the axis that holds the input's contiguous one at least 4 long: output rows taken in blocks of
+/// <see cref="PermuteBlockBytes"/> along it, so that for each position of those rows the block's input values lie side
+/// by side, every input cache line is read once and the block's output rows are written in step.</item>
+/// </list>
 /// </summary>
 internal static unsafe partial class DensePermute<T> where T : unmanaged
 {
