@@ -30,7 +30,10 @@ internal static unsafe partial class DensePermute<T> where T : unmanaged
         int rank = shape.Length;
         var result = GC.AllocateUninitializedArray<T>(values.Length);
         long[] outShape = axes.Select(a => shape[a]).ToArray();
-        if (result.Length == 0 || axes.Select((a, i) => a == i).All(same => same))
+        // Axes of length 1 do not move data: when the others keep their order (a grayscale NHWC → NCHW, an (N, 1)
+        // transposed) the result is a copy.
+        int[] moving = axes.Where(a => shape[a] > 1).ToArray();
+        if (result.Length == 0 || moving.Zip(moving.Skip(1)).All(pair => pair.First < pair.Second))
         {
             values.CopyTo(result);
             return result;

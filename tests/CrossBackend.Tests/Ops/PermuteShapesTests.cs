@@ -34,6 +34,8 @@ public sealed class PermuteShapesTests(ITensorEngine engine)
             yield return new TestCaseData(new long[] { 4, 21, 3 }, new[] { 0, 2, 1 }, dtype);            // NWC → NCW
             yield return new TestCaseData(new long[] { 2, 3, 2, 9, 3 }, new[] { 0, 4, 1, 2, 3 }, dtype); // NDHWC → NCDHW
             yield return new TestCaseData(new long[] { 3, 7, 3 }, new[] { 0, 2, 1 }, dtype);             // fewer than 8 pixels
+            yield return new TestCaseData(new long[] { 2, 9, 11, 1 }, new[] { 0, 3, 1, 2 }, dtype);      // one channel: a copy
+            yield return new TestCaseData(new long[] { 1, 40, 1, 7 }, new[] { 2, 3, 0, 1 }, dtype);      // moves 7 past 40
             yield return new TestCaseData(new long[] { 0, 40 }, new[] { 1, 0 }, dtype);                  // empty
         }
     }
