@@ -12,22 +12,12 @@ namespace CrossBackend.Backends.Numerics;
 /// </summary>
 internal static unsafe partial class DensePermute<T>
 {
-    // Where each channel's values lie in three vectors a, b, c holding 8 interleaved pixels (r0 g0 b0 r1 g1 b1 r2 g2 |
-    // b2 r3 g3 b3 r4 g4 b4 r5 | g5 b5 r6 g6 b6 r7 g7 b7): lanes {0, 3, 6} of a, {1, 4, 7} of b and {2, 5} of c hold red,
-    // and so on. Blending the three by lane gives each channel's 8 values in the order below; the permute sorts them.
-    private static readonly Vector256<int> RedOrder = Vector256.Create(0, 3, 6, 1, 4, 7, 2, 5);     // its own inverse
-    private static readonly Vector256<int> GreenOrder = Vector256.Create(1, 4, 7, 2, 5, 0, 3, 6);
-    private static readonly Vector256<int> GreenPlaces = Vector256.Create(5, 0, 3, 6, 1, 4, 7, 2);  // GreenOrder's inverse
-    private static readonly Vector256<int> BlueOrder = Vector256.Create(2, 5, 0, 3, 6, 1, 4, 7);    // its own inverse
-
-    // Blend masks (bit k: lane k from the second operand).
-    private const byte Lanes036 = 0b0100_1001, Lanes147 = 0b1001_0010, Lanes25 = 0b0010_0100;
-
     /// <summary>Writes the permutation when it moves a 3-long axis of 4-byte values (8 pixels at a time) or of bytes
     /// (uint8, int8, bool: 16 pixels at a time) between next-to-last and last and the other moved axis is at least 8
     /// long; returns false (nothing written) otherwise.</summary>
-    private static bool TryPermuteThreeChannels(T* source, T[] result, long[] outShape, long[] stride, int rank, int p)
+    private static bool TryPermuteThreeChannels(T* source, T[] result, long[] outShape, long[] stride, int p, long rowsAfter)
     {
+        int rank = outShape.Length;
         bool bytes = sizeof(T) == 1 && Ssse3.IsSupported;
         if (!bytes && (sizeof(T) != sizeof(float) || !Avx2.IsSupported)) return false;
         int inner = (int)outShape[rank - 1], lengthP = (int)outShape[p];
@@ -36,8 +26,6 @@ internal static unsafe partial class DensePermute<T>
         bool toLast = inner == 3 && p == rank - 2 && lengthP >= 8;            // (…, 3, …, W) → (…, W, 3)
         if (!toFirst && !toLast) return false;
 
-        long rowsAfter = 1;
-        for (int d = p + 1; d < rank - 1; d++) rowsAfter *= outShape[d];
         long units = result.Length / (3L * (toFirst ? inner * rowsAfter : lengthP)) * (toFirst ? rowsAfter : 1);
         if (units > int.MaxValue) return false;
         nint s = (nint)source;
@@ -48,19 +36,13 @@ internal static unsafe partial class DensePermute<T>
             {
                 for (int u = first; u < end; u++)
                 {
-                    // Output row index of the unit's first row, and the input offset it starts from.
+                    // Output row index of the unit's first row.
                     long row0 = toFirst ? u / rowsAfter * 3 * rowsAfter + u % rowsAfter : (long)u * lengthP;
-                    long offset = 0;
-                    for (long d = rank - 2, r = row0; d >= 0; d--)
-                    {
-                        offset += r % outShape[d] * stride[d];
-                        r /= outShape[d];
-                    }
-                    T* from = (T*)s + offset, to = (T*)t + row0 * inner;
+                    T* from = (T*)s + InputOffset(row0, outShape, stride), to = (T*)t + row0 * inner;
                     if (toFirst)
                     {
                         long rowStep = rowsAfter * inner;
-                        int done = bytes ? BytesToChannelsFirst((byte*)from, (byte*)to, inner, rowStep) : ToChannelsFirst((float*)from, (float*)to, inner, rowStep);
+                        int done = bytes ? ThreeChannelShuffles.BytesToChannelsFirst((byte*)from, (byte*)to, inner, rowStep) : ThreeChannelShuffles.ToChannelsFirst((float*)from, (float*)to, inner, rowStep);
                         for (int w = done; w < inner; w++)
                         {
                             to[w] = from[3 * w];
@@ -70,7 +52,7 @@ internal static unsafe partial class DensePermute<T>
                     }
                     else
                     {
-                        int done = bytes ? BytesToChannelsLast((byte*)from, (byte*)to, lengthP, innerStride) : ToChannelsLast((float*)from, (float*)to, lengthP, innerStride);
+                        int done = bytes ? ThreeChannelShuffles.BytesToChannelsLast((byte*)from, (byte*)to, lengthP, innerStride) : ThreeChannelShuffles.ToChannelsLast((float*)from, (float*)to, lengthP, innerStride);
                         for (int w = done; w < lengthP; w++)
                         {
                             to[3 * w] = from[w];
@@ -83,11 +65,27 @@ internal static unsafe partial class DensePermute<T>
         }
         return true;
     }
+}
+
+/// <summary>The vector kernels of <see cref="DensePermute{T}.TryPermuteThreeChannels"/>, over float32 bits and bytes
+/// (not generic: one copy of their code and masks whatever the element type).</summary>
+internal static unsafe class ThreeChannelShuffles
+{
+    // Where each channel's values lie in three vectors a, b, c holding 8 interleaved pixels (r0 g0 b0 r1 g1 b1 r2 g2 |
+    // b2 r3 g3 b3 r4 g4 b4 r5 | g5 b5 r6 g6 b6 r7 g7 b7): lanes {0, 3, 6} of a, {1, 4, 7} of b and {2, 5} of c hold red,
+    // and so on. Blending the three by lane gives each channel's 8 values in the order below; the permute sorts them.
+    private static readonly Vector256<int> RedOrder = Vector256.Create(0, 3, 6, 1, 4, 7, 2, 5);     // its own inverse
+    private static readonly Vector256<int> GreenOrder = Vector256.Create(1, 4, 7, 2, 5, 0, 3, 6);
+    private static readonly Vector256<int> GreenPlaces = Vector256.Create(5, 0, 3, 6, 1, 4, 7, 2);  // GreenOrder's inverse
+    private static readonly Vector256<int> BlueOrder = Vector256.Create(2, 5, 0, 3, 6, 1, 4, 7);    // its own inverse
+
+    // Blend masks (bit k: lane k from the second operand).
+    private const byte Lanes036 = 0b0100_1001, Lanes147 = 0b1001_0010, Lanes25 = 0b0010_0100;
 
     /// <summary>Pixels of 3 interleaved values at <paramref name="from"/> into 3 rows <paramref name="rowStep"/> apart,
     /// 8 at a time; returns the pixels done (the caller copies the rest one by one).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int ToChannelsFirst(float* from, float* to, int pixels, long rowStep)
+    public static int ToChannelsFirst(float* from, float* to, int pixels, long rowStep)
     {
         int w = 0;
         for (; w + 8 <= pixels; w += 8)
@@ -107,7 +105,7 @@ internal static unsafe partial class DensePermute<T>
     /// <summary>3 rows <paramref name="channelStep"/> apart at <paramref name="from"/> into pixels of 3 interleaved values,
     /// 8 at a time; returns the pixels done.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int ToChannelsLast(float* from, float* to, int pixels, long channelStep)
+    public static int ToChannelsLast(float* from, float* to, int pixels, long channelStep)
     {
         int w = 0;
         for (; w + 8 <= pixels; w += 8)
@@ -152,7 +150,7 @@ internal static unsafe partial class DensePermute<T>
 
     /// <summary><see cref="ToChannelsFirst"/> for bytes, 16 pixels at a time.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int BytesToChannelsFirst(byte* from, byte* to, int pixels, long rowStep)
+    public static int BytesToChannelsFirst(byte* from, byte* to, int pixels, long rowStep)
     {
         Vector128<byte>[][] m = ChannelBytes;
         Vector128<byte> r0 = m[0][0], r1 = m[0][1], r2 = m[0][2], g0 = m[1][0], g1 = m[1][1], g2 = m[1][2];
@@ -171,7 +169,7 @@ internal static unsafe partial class DensePermute<T>
 
     /// <summary><see cref="ToChannelsLast"/> for bytes, 16 pixels at a time.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int BytesToChannelsLast(byte* from, byte* to, int pixels, long channelStep)
+    public static int BytesToChannelsLast(byte* from, byte* to, int pixels, long channelStep)
     {
         Vector128<byte>[][] m = PixelBytes;
         Vector128<byte> r0 = m[0][0], r1 = m[0][1], r2 = m[0][2], g0 = m[1][0], g1 = m[1][1], g2 = m[1][2];

@@ -52,19 +52,27 @@ internal static unsafe partial class DensePermute<T> where T : unmanaged
             {
                 for (int r = first; r < end; r++)
                 {
-                    long offset = 0;
-                    for (int d = rank - 2, rest = r; d >= 0; d--)
-                    {
-                        offset += rest % outShape[d] * stride[d];
-                        rest /= (int)outShape[d];
-                    }
-                    T* from = (T*)s + offset;
+                    T* from = (T*)s + InputOffset(r, outShape, stride);
                     Span<T> to = result.AsSpan(r * inner, inner);
                     for (int i = 0; i < inner; i++) to[i] = from[i * innerStride];
                 }
             });
         }
         return result;
+    }
+
+    /// <summary>The input offset of output row <paramref name="row"/> (its index along every output axis but the last,
+    /// times that axis's input stride).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long InputOffset(long row, long[] outShape, long[] stride)
+    {
+        long offset = 0;
+        for (int d = outShape.Length - 2; d >= 0; d--)
+        {
+            offset += row % outShape[d] * stride[d];
+            row /= outShape[d];
+        }
+        return offset;
     }
 
     /// <summary>Input bytes read side by side per step: two cache lines.</summary>
@@ -81,13 +89,13 @@ internal static unsafe partial class DensePermute<T> where T : unmanaged
         if (p == rank - 1) return false;
         int inner = (int)outShape[rank - 1], innerStride = (int)stride[rank - 1];
         int lengthP = (int)outShape[p];
-        int block = Math.Max(1, PermuteBlockBytes / Unsafe.SizeOf<T>());
-        int chunk = Math.Max(1, 64 / Unsafe.SizeOf<T>());   // output elements written per row per tile: one cache line
-        if (TryPermuteThreeChannels(source, result, outShape, stride, rank, p)) return true;
-        if (lengthP < 4 || inner == 0) return false;
-
         long rowsAfter = 1;   // rows between neighbours along axis p (product of the output axes between p and the last)
         for (int d = p + 1; d < rank - 1; d++) rowsAfter *= outShape[d];
+        if (TryPermuteThreeChannels(source, result, outShape, stride, p, rowsAfter)) return true;
+        if (lengthP < 4 || inner == 0) return false;
+
+        int block = Math.Max(1, PermuteBlockBytes / Unsafe.SizeOf<T>());
+        int chunk = Math.Max(1, 64 / Unsafe.SizeOf<T>());   // output elements written per row per tile: one cache line
         long rowsBefore = result.Length / inner / (lengthP * rowsAfter);
         int blocksP = (lengthP + block - 1) / block;
         long units = rowsBefore * blocksP * rowsAfter;
@@ -97,7 +105,7 @@ internal static unsafe partial class DensePermute<T> where T : unmanaged
             && rowsBefore * rowsAfter * ((inner + RegisterBand - 1) / RegisterBand) <= int.MaxValue)
         {
             fixed (T* target = result)
-                PermuteInRegisters((float*)source, (float*)target, outShape, stride, rank, p, inner, innerStride, lengthP, rowsAfter, rowsBefore);
+                PermuteInRegisters((float*)source, (float*)target, outShape, stride, inner, innerStride, lengthP, rowsAfter, rowsBefore);
             return true;
         }
         nint s = (nint)source;
@@ -114,14 +122,7 @@ internal static unsafe partial class DensePermute<T> where T : unmanaged
                     long before = rest / blocksP;
                     int start = blockIndex * block, count = Math.Min(block, lengthP - start);
                     long row0 = (before * lengthP + start) * rowsAfter + after;
-                    // Input offset of row0: its index along every output axis but the last, times that axis's stride.
-                    long offset = 0;
-                    for (long d = rank - 2, r = row0; d >= 0; d--)
-                    {
-                        offset += r % outShape[d] * stride[d];
-                        r /= outShape[d];
-                    }
-                    T* from = (T*)s + offset;
+                    T* from = (T*)s + InputOffset(row0, outShape, stride);
                     T* to = (T*)t + row0 * inner;
                     long rowStep = rowsAfter * inner;
                     // A (chunk × count) tile goes through the buffer: the output rows lie a power of two apart in
@@ -149,15 +150,15 @@ internal static unsafe partial class DensePermute<T> where T : unmanaged
     private const int RegisterBand = 16;
 
     /// <summary>
-    /// The permutation of 4-byte values (float32, int32: moved as float32 bits) when both the output's last axis and axis <paramref name="p"/> (the input's contiguous
-    /// axis) are at least 8 long: for a band of 16 output columns, the input rows they come from are read in order
+    /// The permutation of 4-byte values (float32, int32: moved as float32 bits) when both the output's last axis and
+    /// the output axis that holds the input's contiguous one (<paramref name="lengthP"/> long) are at least 8 long: for a band of 16 output columns, the input rows they come from are read in order
     /// (16 rows of <paramref name="lengthP"/> contiguous values) and written as 8×8 tiles transposed in registers, a
     /// whole cache line per output row. The blocked copy above moved each value through a buffer one at a time and read
     /// 128 bytes of every input row per pass: the (65536, 100) transpose took 6.9–7.7 ms that way and 3.1–3.5 ms here
     /// (p10–p50 in one process; libtorch's <c>permute(1, 0).contiguous()</c> 7.9–8.3 ms). Values past the last whole
     /// tile along either axis are copied one at a time.
     /// </summary>
-    private static void PermuteInRegisters(float* source, float* target, long[] outShape, long[] stride, int rank, int p,
+    private static void PermuteInRegisters(float* source, float* target, long[] outShape, long[] stride,
         int inner, int innerStride, int lengthP, long rowsAfter, long rowsBefore)
     {
         int bands = (inner + RegisterBand - 1) / RegisterBand;
@@ -171,14 +172,8 @@ internal static unsafe partial class DensePermute<T> where T : unmanaged
                 int band = u % bands;
                 long rest = u / bands, after = rest % rowsAfter, before = rest / rowsAfter;
                 long row0 = before * lengthP * rowsAfter + after;
-                long offset = 0;
-                for (long d = rank - 2, r = row0; d >= 0; d--)
-                {
-                    offset += r % outShape[d] * stride[d];
-                    r /= outShape[d];
-                }
                 int i0 = band * RegisterBand, width = Math.Min(RegisterBand, inner - i0);
-                float* from = (float*)s + offset + (long)i0 * innerStride;
+                float* from = (float*)s + InputOffset(row0, outShape, stride) + (long)i0 * innerStride;
                 float* to = (float*)t + row0 * inner + i0;
                 int j0 = 0;
                 int whole = width & ~7;
