@@ -271,7 +271,18 @@ public sealed partial class TorchEngine
     public override Tensor Reshape(Tensor x, long[] shape) => x.reshape(shape);
 
     /// <inheritdoc/>
-    public override Tensor Permute(Tensor x, int[] order) => x.permute(order.Select(d => (long)d).ToArray()).contiguous();
+    /// <remarks>A view, as <c>torch.permute</c> (FastEstimator's <c>permute</c>, Keras's <c>transpose</c> on torch): one
+    /// handle and no copy. <see cref="MoveAxis"/> (the <c>Layout</c> moves) makes it dense.</remarks>
+    public override Tensor Permute(Tensor x, int[] order) => x.permute(order.Select(d => (long)d).ToArray());
+
+    /// <inheritdoc/>
+    /// <remarks>Dense, as the interface promises: data moved for the other engine's layout is read in memory order.</remarks>
+    public override object MoveAxis(object tensor, int source, int destination)
+    {
+        Tensor x = Adopt(tensor, nameof(tensor));
+        using Tensor view = Permute(x, Shapes.MoveAxisOrder((int)x.dim(), source, destination));
+        return view.contiguous();
+    }
 
     /// <inheritdoc/>
     public override Tensor BroadcastTo(Tensor x, long[] shape) => x.broadcast_to(shape);

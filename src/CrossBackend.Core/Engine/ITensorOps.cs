@@ -108,7 +108,10 @@ public interface ITensorOps<TTensor> where TTensor : class
     /// <summary>The same values in another shape of the same size (row-major order).</summary>
     TTensor Reshape(TTensor x, long[] shape);
 
-    /// <summary>Axes reordered: result axis i is input axis <paramref name="order"/>[i] (NumPy's <c>transpose</c>).</summary>
+    /// <summary>Axes reordered: result axis i is input axis <paramref name="order"/>[i] (NumPy's <c>transpose</c>).
+    /// Like <see cref="Reshape"/>, <see cref="BroadcastTo"/> and <see cref="Slice"/>, it may return a view of
+    /// <paramref name="x"/>'s memory on an engine with views (torch: <c>permute</c>, no copy); callers never write into
+    /// results, and a kernel that needs dense memory checks for it.</summary>
     TTensor Permute(TTensor x, int[] order);
 
     /// <summary>Broadcast to <paramref name="shape"/> (NumPy's <c>broadcast_to</c>).</summary>

@@ -46,7 +46,9 @@ public abstract class TensorEngine<TTensor> : ITensorEngine, ITensorOps<TTensor>
     public object Cast(object tensor, DType dtype) => Cast(Adopt(tensor, nameof(tensor)), dtype);
 
     /// <inheritdoc/>
-    public object MoveAxis(object tensor, int source, int destination)
+    /// <remarks>Through <see cref="Permute(TTensor, int[])"/>: an engine whose permute returns views overrides this to
+    /// return a dense tensor, as the interface promises.</remarks>
+    public virtual object MoveAxis(object tensor, int source, int destination)
     {
         TTensor x = Adopt(tensor, nameof(tensor));
         return Permute(x, Shapes.MoveAxisOrder(Describe(x).Rank, source, destination));

@@ -17,6 +17,32 @@ public sealed class TorchSharpConventionTests
     [OneTimeSetUp]
     public void Load() => TorchEngine.EnsureNativeLoadable();
 
+    /// <summary><c>Backend.Permute</c>/<c>Transpose</c> are <c>torch.permute</c>: a view of the input's memory, no copy
+    /// (as FastEstimator's permute and Keras's transpose on torch); the <c>Layout</c> moves stay dense for data handed
+    /// to the other engine. Values are checked against the host-computed transpose, and a write through the input shows
+    /// in the view.</summary>
+    [Test]
+    public void PermuteIsAViewAndLayoutMovesAreDense()
+    {
+        using DisposeScope scope = torch.NewDisposeScope();
+        float[] values = Enumerable.Range(0, 24).Select(i => 0.1f * i).ToArray();
+        Tensor x = torch.tensor(values, [2, 3, 4]);
+        Tensor permuted = Backend.Permute(x, [2, 0, 1]), transposed = Backend.Transpose(x);
+        Assert.That(permuted.shape, Is.EqualTo(new long[] { 4, 2, 3 }));
+        Assert.That(permuted.is_contiguous(), Is.False, "a view keeps the input's strides");
+        Assert.That(transposed.shape, Is.EqualTo(new long[] { 4, 3, 2 }));
+        float[] expected = new float[24];
+        for (int c = 0; c < 4; c++) for (int n = 0; n < 2; n++) for (int h = 0; h < 3; h++) expected[(c * 2 + n) * 3 + h] = values[(n * 3 + h) * 4 + c];
+        Assert.That(permuted.contiguous().data<float>().ToArray(), Is.EqualTo(expected));
+        Tensor nchw = (Tensor)Layout.NhwcToNchw(Backend.Reshape(x, [1, 2, 3, 4]));
+        Assert.That(nchw.is_contiguous(), Is.True, "Layout moves are dense");
+
+        x[0, 0, 1] = torch.tensor(-7f);   // a write through the input shows in the views, not in the dense move
+        Assert.That(permuted[1, 0, 0].item<float>(), Is.EqualTo(-7f), "x[0, 0, 1] is permuted[1, 0, 0]: the same memory");
+        Assert.That(transposed[1, 0, 0].item<float>(), Is.EqualTo(-7f), "x[0, 0, 1] is transposed[1, 0, 0]");
+        Assert.That(nchw[0, 1, 0, 0].item<float>(), Is.EqualTo(0.1f), "the Layout move copied x[0, 0, 1] before the write");
+    }
+
     [Test]
     public void GradientOfLogitsLossIsSoftmaxMinusLabelsOverBatch()
     {
