@@ -151,13 +151,16 @@ public static partial class Backend
         Run<T>(nameof(ExpandDims), new ExpandDimsFunction(axis), [tensor], TensorName);
 
     /// <summary>Reorders the axes: result axis i is input axis <paramref name="permutation"/>[i] (FastEstimator's
-    /// <c>permute</c>, NumPy's <c>transpose(axes)</c>).</summary>
+    /// <c>permute</c>, NumPy's <c>transpose(axes)</c>). On torch the result is <c>permute</c>'s view of
+    /// <paramref name="tensor"/>'s memory (no copy; call <c>contiguous()</c> for a dense one, or use <see cref="Layout"/>);
+    /// on the channels-last engine a dense copy.</summary>
     /// <remarks><b>Example</b> (FastEstimator): [[[0, 1], [2, 3]], [[4, 5], [6, 7]], [[8, 9], [10, 11]]] with [2, 0, 1] →
     /// <b>[[[0, 2], [4, 6], [8, 10]], [[1, 3], [5, 7], [9, 11]]]</b>; with [0, 2, 1] → <b>[[[0, 2], [1, 3]], [[4, 6], [5, 7]], [[8, 10], [9, 11]]]</b>.</remarks>
     public static T Permute<T>(T tensor, int[] permutation) where T : class =>
         Run<T>(nameof(Permute), new PermuteFunction(permutation ?? throw new ArgumentNullException(nameof(permutation))), [tensor], TensorName);
 
-    /// <summary>Reverses the order of the axes (FastEstimator's <c>transpose</c>: NumPy's <c>transpose</c>, torch's <c>.T</c>).</summary>
+    /// <summary>Reverses the order of the axes (FastEstimator's <c>transpose</c>: NumPy's <c>transpose</c>, torch's <c>.T</c>);
+    /// a view on torch, as <see cref="Permute{T}(T, int[])"/>.</summary>
     /// <remarks><b>Example</b> (FastEstimator): [[0, 1, 2], [3, 4, 5], [6, 7, 8]] → <b>[[0, 3, 6], [1, 4, 7], [2, 5, 8]]</b>.</remarks>
     public static T Transpose<T>(T tensor) where T : class =>
         Run<T>(nameof(Transpose), new PermuteFunction(null), [tensor], TensorName);
