@@ -41,9 +41,10 @@ internal sealed class ZScoreFunction(double epsilon) : Float32Program
     public override T[] Run<T>(ITensorOps<T> o, T?[] inputs) where T : class
     {
         T x = inputs[0]!;
-        T mean = o.Mean(x);
-        T std = o.Sqrt(o.Mean(o.Square(o.Sub(x, mean))));
-        return [o.Div(o.Sub(x, mean), o.Maximum(std, epsilon))];
+        // The population deviation is the engines' own reduction (torch.std, correction 0; the channels-last engine's
+        // two-pass kernel), and x − mean is made once: one pass over x fewer than composing the deviation.
+        T std = o.Reduce(ReduceOp.Std, x, null, false);
+        return [o.Div(o.Sub(x, o.Mean(x)), o.Maximum(std, epsilon))];
     }
 }
 
