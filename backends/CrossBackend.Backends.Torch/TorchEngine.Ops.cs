@@ -305,6 +305,7 @@ public sealed partial class TorchEngine
     {
         int dim = (int)Axis(x, axis);
         if (x.ndim == 1) return x.take(Indices(indices));
+        if (indices.ndim == 1) return x.index_select(dim, Indices(indices));   // already the result's shape: one handle
         long[] shape = Shape(x);
         Tensor picked = x.index_select(dim, Indices(indices).flatten());
         return picked.reshape([.. shape[..dim], .. Shape(indices), .. shape[(dim + 1)..]]);

@@ -13,7 +13,7 @@ internal sealed class GatherFunction() : FunctionProgram(ResultDTypes.SameAsInpu
         // scalar, so the gathered axis goes (np.take / tf.gather with a scalar index): x (3, 2), [[2]] → x[2], shape (2,).
         long[] squeezed = indexShape.Where(d => d != 1).ToArray();
         RequireIndices(o, indices, shape[0], "indices");
-        if (squeezed.Length > 0) return [o.Take(x, o.Reshape(indices, squeezed), 0)];
+        if (squeezed.Length > 0) return [o.Take(x, squeezed.Length == indexShape.Length ? indices : o.Reshape(indices, squeezed), 0)];
         return [o.Reshape(o.Take(x, o.Reshape(indices, [1]), 0), shape[1..])];
     }
 
@@ -60,7 +60,8 @@ internal sealed class GatherFromBatchFunction() : FunctionProgram(ResultDTypes.S
         // (batch, 1, 1, ...) broadcast over the trailing axes, then one take-along-axis on axis 1.
         long[] lifted = [shape[0], 1, .. Enumerable.Repeat(1L, shape.Length - 2)];
         long[] target = [shape[0], 1, .. shape[2..]];
-        T index = o.BroadcastTo(o.Reshape(indices, lifted), target);
+        T reshaped = o.Reshape(indices, lifted);
+        T index = shape.Length == 2 ? reshaped : o.BroadcastTo(reshaped, target);   // (batch, 1) is already the target
         return [o.Reshape(o.TakeAlongAxis(x, index, 1), Shapes.Without(target, 1))];
     }
 }
