@@ -110,8 +110,15 @@ public sealed partial class TorchEngine
         dtype == DType.Float32 || dtype == DType.Float16 && Math.Abs(value) > (double)Half.MaxValue ? dtype.RoundTo(value) : value;
 
     /// <inheritdoc/>
-    public override Tensor FromValues(double[] values, long[] shape, DType dtype) =>
-        torch.tensor(values, shape, ScalarType.Float64).to_type(ToScalarType(dtype));
+    /// <remarks>float64 and float32 are one native tensor: float32 values are rounded on the host, to nearest, ties to
+    /// even, as libtorch's cast rounds them. Other dtypes go through a float64 tensor and libtorch's cast (its
+    /// truncation of fractions and its handling of out-of-range values).</remarks>
+    public override Tensor FromValues(double[] values, long[] shape, DType dtype) => dtype switch
+    {
+        DType.Float64 => torch.tensor(values, shape, ScalarType.Float64),
+        DType.Float32 => torch.tensor(Array.ConvertAll(values, v => (float)v), shape, ScalarType.Float32),
+        _ => torch.tensor(values, shape, ScalarType.Float64).to_type(ToScalarType(dtype)),
+    };
 
     /// <inheritdoc/>
     public override Tensor Cast(Tensor x, DType dtype)

@@ -17,6 +17,28 @@ public sealed class TorchSharpConventionTests
     [OneTimeSetUp]
     public void Load() => TorchEngine.EnsureNativeLoadable();
 
+    /// <summary>The torch engine makes float32 tensors from host float64 values by rounding them on the host (one
+    /// native tensor instead of a float64 tensor and a cast): bit for bit what libtorch's cast gives, on values where
+    /// rounding shows (ties to even, the float32 range's ends, subnormals, infinities, NaN, signed zero).</summary>
+    [Test]
+    public void Float32FromHostValuesMatchesLibtorchsCast()
+    {
+        double[] values =
+        [
+            0.1, 0.3, 1.0 / 3, 1 + Math.Pow(2, -24), 1 + 3 * Math.Pow(2, -24), 1 - Math.Pow(2, -25), -2.5e-45, 7e-46, 1.4e-45,
+            1.1754942e-38, 3.4028235677973366e38, 3.4028236e38, 3.5e38, -1e39, double.PositiveInfinity, double.NegativeInfinity,
+            double.NaN, -0.0, 0.0, 16777217, -16777219, 123456789.987654321, double.Epsilon, -double.MaxValue,
+        ];
+        using DisposeScope scope = torch.NewDisposeScope();
+        Tensor ours = new TorchEngine().FromValues(values, [values.Length], DType.Float32);
+        Tensor libtorch = torch.tensor(values, [values.Length], ScalarType.Float64).to_type(ScalarType.Float32);
+        Assert.That(ours.dtype, Is.EqualTo(ScalarType.Float32));
+        int[] ourBits = ours.data<float>().ToArray().Select(BitConverter.SingleToInt32Bits).ToArray();
+        int[] theirBits = libtorch.data<float>().ToArray().Select(BitConverter.SingleToInt32Bits).ToArray();
+        for (int i = 0; i < values.Length; i++)
+            Assert.That(ourBits[i], Is.EqualTo(theirBits[i]), $"value {values[i]:R}: ours 0x{ourBits[i]:X8}, libtorch 0x{theirBits[i]:X8}");
+    }
+
     /// <summary><c>Backend.Permute</c>/<c>Transpose</c> are <c>torch.permute</c>: a view of the input's memory, no copy
     /// (as FastEstimator's permute and Keras's transpose on torch); the <c>Layout</c> moves stay dense for data handed
     /// to the other engine. Values are checked against the host-computed transpose, and a write through the input shows
