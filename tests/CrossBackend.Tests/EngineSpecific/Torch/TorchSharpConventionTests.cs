@@ -9,7 +9,8 @@ namespace CrossBackend.Tests.EngineSpecific.Torch;
 /// TorchSharp conventions, tested on TorchSharp's own API (so they are torch-only by nature, see
 /// EngineSpecific/README.md): <c>loss.backward()</c> through our loss (autograd sees our ops), the result joining the
 /// caller's dispose scope with every temporary disposed inside, a rank-0 result, y_pred that requires grad left as it
-/// was, and <c>torch.clamp</c>'s gradient at its bounds (what the tape's clip mask copies). Engine-independent
+/// was, <c>torch.clamp</c>'s gradient at its bounds (what the tape's clip mask copies), permute's view, and float32
+/// values made on the host as libtorch's cast makes them. Engine-independent
 /// behaviour (values, gradients, validation) is tested over every engine elsewhere.
 /// </summary>
 public sealed class TorchSharpConventionTests
