@@ -37,7 +37,7 @@ public sealed unsafe partial class NumericsOps<T> : IFusedCircleLoss<Tensor<T>>
         fixed (T* ps = s, pl = queryLabels, pr = references)
         {
             nint sp = (nint)ps, lp = (nint)pl, rp = (nint)pr;
-            ForEachRows(batch, 4L * n, [MethodImpl(Hot)] (first, end) =>
+            ParallelSplit.ForEachRows(batch, 4L * n, [MethodImpl(Hot)] (first, end) =>
             {
                 T[] buffer = ArrayPool<T>.Shared.Rent(2 * n);
                 try

@@ -40,7 +40,7 @@ public sealed unsafe partial class NumericsOps<T>
         {
             nint sx = (nint)px, sy = (nint)py;
             if (length <= DotPiece)
-                ForEachRows(rows, length, [MethodImpl(Hot)] (start, end) =>
+                ParallelSplit.ForEachRows(rows, length, [MethodImpl(Hot)] (start, end) =>
                 {
                     for (int r = start; r < end; r++)
                         result[r] = T.CreateTruncating(DotInDouble((T*)sx + (long)r * length, (T*)sy + (long)r * length, length));

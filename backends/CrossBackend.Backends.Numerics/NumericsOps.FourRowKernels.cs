@@ -202,7 +202,7 @@ public sealed unsafe partial class NumericsOps<T>
         int pieces = (n + WholePiece - 1) / WholePiece;
         var partial = new double[pieces];
         nint s = (nint)p;
-        ForEachRows(pieces, WholePiece, [MethodImpl(Hot)] (first, end) =>
+        ParallelSplit.ForEachRows(pieces, WholePiece, [MethodImpl(Hot)] (first, end) =>
         {
             for (int k = first; k < end; k++)
             {

@@ -85,7 +85,7 @@ public sealed unsafe partial class NumericsOps<T>
         fixed (T* ap = av, bp = bv)
         {
             nint pa = (nint)ap, pb = (nint)bp;
-            ForEachRows(rows, (long)depth * Math.Max(cols, 1), (first, end) =>
+            ParallelSplit.ForEachRows(rows, (long)depth * Math.Max(cols, 1), (first, end) =>
             {
                 for (int r = first; r < end; r++)
                 {

@@ -77,7 +77,7 @@ public sealed unsafe partial class NumericsOps<T>
         {
             nint f = (nint)from, t = (nint)to;
             long rowLength = (long)along * blockLength;
-            ForEachRows(rows, rowLength, [MethodImpl(Hot)] (first, end) =>
+            ParallelSplit.ForEachRows(rows, rowLength, [MethodImpl(Hot)] (first, end) =>
             {
                 // The result index on axes 0 … last − 1 of row `first`, then counted up row by row (no division per row).
                 Span<int> index = stackalloc int[Math.Max(last, 1)];

@@ -35,7 +35,7 @@ public sealed unsafe partial class NumericsOps<T>
             return;
         }
         nint s = (nint)source;
-        ForEachRows(result.Length, length, [MethodImpl(Hot)] (first, end) =>
+        ParallelSplit.ForEachRows(result.Length, length, [MethodImpl(Hot)] (first, end) =>
         {
             T* p = (T*)s + (long)first * length;
             switch (op)
@@ -201,7 +201,7 @@ public sealed unsafe partial class NumericsOps<T>
     private static void ArgExtremeContiguousRows(T* source, T[] result, int length, bool max)
     {
         nint s = (nint)source;
-        ForEachRows(result.Length, length, [MethodImpl(Hot)] (first, end) =>
+        ParallelSplit.ForEachRows(result.Length, length, [MethodImpl(Hot)] (first, end) =>
         {
             T* p = (T*)s + (long)first * length;
             ArgExtremeRows(p, first, end, length, result, max);
@@ -216,7 +216,7 @@ public sealed unsafe partial class NumericsOps<T>
     {
         nint s = (nint)source, dp = (nint)destination;
         bool wide = !log && typeof(T) == typeof(float) && Vector512.IsHardwareAccelerated && length >= Vector512<float>.Count;
-        ForEachRows(rows, length, [MethodImpl(Hot)] (first, end) =>
+        ParallelSplit.ForEachRows(rows, length, [MethodImpl(Hot)] (first, end) =>
         {
             T[]? work = log ? new T[length] : null;
             for (int r = first; r < end; r++)

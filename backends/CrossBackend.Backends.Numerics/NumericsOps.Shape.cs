@@ -163,7 +163,7 @@ public sealed unsafe partial class NumericsOps<T>
         nint f = (nint)from, t = (nint)to;
         if (tasks <= 1 || count >= tasks)
         {
-            ForEachRows((int)count, row, (first, end) =>
+            ParallelSplit.ForEachRows((int)count, row, (first, end) =>
             {
                 for (long r = first; r < end; r++)
                     StreamingStore.Copy((T*)f + r * fromStride, (T*)t + r * toStride, (int)row);

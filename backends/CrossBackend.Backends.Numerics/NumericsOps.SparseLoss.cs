@@ -79,7 +79,7 @@ public sealed partial class NumericsOps<T> : IFusedSparseLoss<Tensor<T>>
             loss => GeneralizedCrossEntropyRows(TensorData.Read(labels), TensorData.Read(output), loss, layout, q));
     }
 
-    /// <summary>The streamed elements one row of the generalized crossentropy weighs for <see cref="ForEachRows"/>: its
+    /// <summary>The streamed elements one row of the generalized crossentropy weighs for <see cref="ParallelSplit.ForEachRows"/>: its
     /// one gathered value is a cache miss, not a stream, so a row counts as a few elements (4: rows split into
     /// pieces of at least 16,384, in parallel above 32,768 rows).</summary>
     private const int GeneralizedRowWeight = 4;
@@ -96,7 +96,7 @@ public sealed partial class NumericsOps<T> : IFusedSparseLoss<Tensor<T>>
         fixed (T* l0 = labels, o0 = output, r0 = loss)
         {
             nint pl = (nint)l0, po = (nint)o0, pr = (nint)r0;
-            ForEachRows(rows, GeneralizedRowWeight, [MethodImpl(Hot)] (first, end) =>
+            ParallelSplit.ForEachRows(rows, GeneralizedRowWeight, [MethodImpl(Hot)] (first, end) =>
                 GeneralizedRows(new ReadOnlySpan<T>((T*)pl, rows), new ReadOnlySpan<T>((T*)po, outputLength), new Span<T>((T*)pr, rows),
                     layout, q, first, end));
         }

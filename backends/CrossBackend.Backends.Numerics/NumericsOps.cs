@@ -212,8 +212,4 @@ public sealed partial class NumericsOps<T> : ITensorOps<Tensor<T>>, IFusedCrosse
             body(start, Math.Min(chunk, count - start));
         });
     }
-
-    /// <summary><see cref="ParallelSplit.ForEachRows"/>: the row loops of this engine's kernels.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void ForEachRows(int rows, long rowLength, Action<int, int> body) => ParallelSplit.ForEachRows(rows, rowLength, body);
 }

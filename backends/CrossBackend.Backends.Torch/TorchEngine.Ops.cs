@@ -286,8 +286,7 @@ public sealed partial class TorchEngine
     /// <remarks>Dense, as the interface promises: data moved for the other engine's layout is read in memory order.</remarks>
     public override object MoveAxis(object tensor, int source, int destination)
     {
-        Tensor x = Adopt(tensor, nameof(tensor));
-        using Tensor view = Permute(x, Shapes.MoveAxisOrder((int)x.dim(), source, destination));
+        using var view = (Tensor)base.MoveAxis(tensor, source, destination);
         return view.contiguous();
     }
 
