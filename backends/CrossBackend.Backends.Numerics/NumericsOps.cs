@@ -42,6 +42,14 @@ public sealed partial class NumericsOps<T> : ITensorOps<Tensor<T>>, IFusedCrosse
     public TensorInfo Describe(Tensor<T> x) => new(ShapeOf(x, nameof(x)), OwnDType, "cpu");
 
     /// <inheritdoc/>
+    public long[] ShapeOf(Tensor<T> x) => ShapeOf(x, nameof(x));
+
+    /// <inheritdoc/>
+    public DType DTypeOf(Tensor<T> x) => x is null
+        ? throw new ArgumentNullException(nameof(x), "Argument `x` must be a tensor. Received: null")
+        : OwnDType;
+
+    /// <inheritdoc/>
     public Tensor<T> Adopt(object tensor, string argumentName) => tensor switch
     {
         null => throw new ArgumentNullException(argumentName, $"Argument `{argumentName}` must be a tensor. Received: null"),

@@ -9,7 +9,14 @@ namespace CrossBackend.Backends.Torch;
 public sealed partial class TorchEngine
 {
     /// <inheritdoc/>
-    public override TensorInfo Describe(Tensor x) => new(Shape(x), ToDType(x.dtype), x.device.ToString());
+    public override TensorInfo Describe(Tensor x) =>
+        new(Shape(x), ToDType(x.dtype), x.device_type == DeviceType.CPU ? "cpu" : x.device.ToString());   // as Device.ToString() names the CPU, without making a Device
+
+    /// <inheritdoc/>
+    public override DType DTypeOf(Tensor x) => ToDType(x.dtype);
+
+    /// <inheritdoc/>
+    public override long[] ShapeOf(Tensor x) => Shape(x);
 
     /// <summary>The sizes, one cheap native call per dimension (<c>Tensor.shape</c> marshals through an allocator
     /// callback and costs about ten times as much).</summary>

@@ -33,6 +33,14 @@ public interface ITensorOps<TTensor> where TTensor : class
     /// <summary>Shape (in the engine's layout), dtype and device, read without touching the data.</summary>
     TensorInfo Describe(TTensor x);
 
+    /// <summary>The dtype alone (<see cref="Describe"/>'s <see cref="TensorInfo.DType"/>); engines whose tensors carry
+    /// their dtype cheaply answer without reading the shape or the device.</summary>
+    DType DTypeOf(TTensor x) => Describe(x).DType;
+
+    /// <summary>The shape alone (<see cref="Describe"/>'s <see cref="TensorInfo.Shape"/>), a fresh array the caller may
+    /// keep; engines answer without reading the dtype or the device.</summary>
+    long[] ShapeOf(TTensor x) => Describe(x).Shape;
+
     /// <summary>Turns another tensor of the same engine (e.g. integer labels beside float predictions) into one these
     /// ops compute with, without changing its values. Throws <see cref="ArgumentException"/> naming
     /// <paramref name="argumentName"/> when the object is not a tensor of this engine.</summary>

@@ -28,6 +28,8 @@ public abstract class TensorEngine<TTensor> : ITensorEngine, ITensorOps<TTensor>
 
     TensorInfo IArgumentDescriber.Describe(object tensor, string argumentName) => Describe(Adopt(tensor, argumentName));
 
+    DType IArgumentDescriber.DTypeOf(object tensor, string argumentName) => DTypeOf(Adopt(tensor, argumentName));
+
     /// <inheritdoc/>
     public virtual object FromArray(Array data, long[] shape)
     {
@@ -64,6 +66,10 @@ public abstract class TensorEngine<TTensor> : ITensorEngine, ITensorOps<TTensor>
 
     /// <inheritdoc/>
     public abstract TensorInfo Describe(TTensor x);
+    /// <inheritdoc/>
+    public virtual DType DTypeOf(TTensor x) => Describe(x).DType;
+    /// <inheritdoc/>
+    public virtual long[] ShapeOf(TTensor x) => Describe(x).Shape;
     /// <inheritdoc/>
     public abstract TTensor Adopt(object tensor, string argumentName);
     /// <inheritdoc/>
@@ -138,4 +144,7 @@ public abstract class TensorEngine<TTensor> : ITensorEngine, ITensorOps<TTensor>
 internal interface IArgumentDescriber
 {
     TensorInfo Describe(object tensor, string argumentName);
+
+    /// <summary>The dtype alone, with the same checks as <see cref="Describe"/>.</summary>
+    DType DTypeOf(object tensor, string argumentName);
 }

@@ -4,9 +4,7 @@ namespace CrossBackend;
 /// semantics: each helper is one general op or a fixed composition of them.</summary>
 internal static class OpsExtensions
 {
-    public static DType DTypeOf<T>(this ITensorOps<T> o, T x) where T : class => o.Describe(x).DType;
-    public static long[] ShapeOf<T>(this ITensorOps<T> o, T x) where T : class => o.Describe(x).Shape;
-    public static int RankOf<T>(this ITensorOps<T> o, T x) where T : class => o.Describe(x).Rank;
+    public static int RankOf<T>(this ITensorOps<T> o, T x) where T : class => o.ShapeOf(x).Length;
 
     /// <summary>A scalar in <paramref name="dtype"/> that broadcasts against anything.</summary>
     public static T Scalar<T>(this ITensorOps<T> o, double value, DType dtype) where T : class => o.Full([], value, dtype);

@@ -4,6 +4,8 @@ namespace CrossBackend;
 internal sealed partial class TapeOps<T>
 {
     public TensorInfo Describe(TapeTensor<T> x) => inner.Describe(x.Value);
+    public DType DTypeOf(TapeTensor<T> x) => inner.DTypeOf(x.Value);
+    public long[] ShapeOf(TapeTensor<T> x) => inner.ShapeOf(x.Value);
     public TapeTensor<T> Adopt(object tensor, string argumentName) => Untracked(inner.Adopt(tensor, argumentName));
     public double[] ToHost(TapeTensor<T> x) => inner.ToHost(x.Value);
     public TapeTensor<T>[] Scoped(Func<TapeTensor<T>[]> body) => body();

@@ -58,9 +58,10 @@ internal static class TensorProgram
             if (inputs[i] is { } other) TensorEngines.RequireSameEngine(engine, other, names[i], names[0]);
 
         var dtypes = new DType[inputs.Length];
-        for (int i = 0; i < inputs.Length; i++) dtypes[i] = inputs[i] is { } x ? Describe(engine, x, names[i]).DType : DType.Other;
+        for (int i = 0; i < inputs.Length; i++) dtypes[i] = inputs[i] is { } x ? DTypeOf(engine, x, names[i]) : DType.Other;
         DType dtype = dtypes[0];
-        bool declared = program.ResultDType(0, dtypes) is not null;
+        DType?[] targets = Targets(program, dtypes);
+        bool declared = targets.Length > 0;
 
         object?[] compute = inputs;
         object? ops = engine.OpsFor(primary.GetType());
@@ -92,25 +93,28 @@ internal static class TensorProgram
         if (ops is null) throw TensorEngines.UnsupportedDType(engine, dtypes[0], names[0]);
 
         Type opsTensorType = OpsTensorType(ops);
-        DType?[] targets = declared ? Targets(program, dtypes) : [];
         // A fresh object[]: the invoker's array is the ops' TTensor[] (covariant), which cannot hold another storage type.
         object[] results = [.. Invokers.GetOrAdd(opsTensorType, CreateInvoker)(ops, program, compute, names, narrow, targets, castFirst)];
 
         // Engines that compute only in float tensors (Tensor<double> holding int64 values) change the storage here;
-        // the values were already rounded to the target dtype inside the scope, so this conversion is exact.
+        // the values were already rounded to the target dtype inside the scope, so this conversion is exact. Where the
+        // ops hold the target dtype, the scope's cast already made it.
         for (int i = 0; i < results.Length; i++)
         {
             DType? target = i < targets.Length ? targets[i] : narrow is { } n && engine.Describe(results[i]).DType == DType.Float32 ? n : null;
-            if (target is { } t && engine.Describe(results[i]).DType != t) results[i] = engine.Cast(results[i], t);
+            if (target is { } t && !ComputesIn(ops, t) && engine.Describe(results[i]).DType != t) results[i] = engine.Cast(results[i], t);
         }
         return results;
     }
 
-    /// <summary>The declared dtypes of the first results (programs return a fixed small number of results).</summary>
+    /// <summary>The declared dtypes of the first results (programs return a fixed small number of results); empty
+    /// for a program that declares none.</summary>
     private static DType?[] Targets(ITensorProgram program, DType[] dtypes)
     {
-        var targets = new List<DType?>();
-        for (int i = 0; i < 8 && program.ResultDType(i, dtypes) is { } t; i++) targets.Add(t);
+        if (program.ResultDType(0, dtypes) is not { } first) return [];
+        if (program.ResultDType(1, dtypes) is null) return [first];
+        var targets = new List<DType?> { first };
+        for (int i = 1; i < 8 && program.ResultDType(i, dtypes) is { } t; i++) targets.Add(t);
         return [.. targets];
     }
 
@@ -137,12 +141,15 @@ internal static class TensorProgram
         return holds;
     }
 
-    /// <summary>The tensor type an engine's ops object computes with (its <see cref="ITensorOps{TTensor}"/> argument).</summary>
-    internal static Type OpsTensorType(object ops) => ops.GetType().GetInterfaces()
-        .First(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(ITensorOps<>)).GetGenericArguments()[0];
+    private static readonly ConcurrentDictionary<Type, Type> TensorTypes = new();
 
-    private static TensorInfo Describe(ITensorEngine engine, object tensor, string name) =>
-        engine is IArgumentDescriber named ? named.Describe(tensor, name) : engine.Describe(tensor);
+    /// <summary>The tensor type an engine's ops object computes with (its <see cref="ITensorOps{TTensor}"/> argument),
+    /// found by reflection once per ops type.</summary>
+    internal static Type OpsTensorType(object ops) => TensorTypes.GetOrAdd(ops.GetType(), static t => t.GetInterfaces()
+        .First(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(ITensorOps<>)).GetGenericArguments()[0]);
+
+    private static DType DTypeOf(ITensorEngine engine, object tensor, string name) =>
+        engine is IArgumentDescriber named ? named.DTypeOf(tensor, name) : engine.Describe(tensor).DType;
 
     private static Invoker CreateInvoker(Type tensorType) =>
         typeof(TensorProgram).GetMethod(nameof(Invoke), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
@@ -169,7 +176,7 @@ internal static class TensorProgram
             TTensor[] results = tape is not null ? tape.Run(ops, program, typed) : program.Run(ops, typed, asGiven);
             for (int i = 0; i < results.Length; i++)
             {
-                DType current = ops.Describe(results[i]).DType;
+                DType current = ops.DTypeOf(results[i]);
                 DType? target = i < targets.Length ? targets[i] : narrow is { } n && current == DType.Float32 ? n : null;
                 if (target is { } t && current != t) results[i] = ops.Cast(results[i], t);
             }
@@ -178,5 +185,5 @@ internal static class TensorProgram
     }
 
     private static TTensor Widen<TTensor>(ITensorOps<TTensor> ops, TTensor x, DType? narrow) where TTensor : class =>
-        narrow is not null && ops.Describe(x).DType.IsNarrowFloat() ? ops.Cast(x, DType.Float32) : x;
+        narrow is not null && ops.DTypeOf(x).IsNarrowFloat() ? ops.Cast(x, DType.Float32) : x;
 }
