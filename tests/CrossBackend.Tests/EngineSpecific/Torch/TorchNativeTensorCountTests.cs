@@ -114,7 +114,8 @@ public sealed class TorchNativeTensorCountTests
         new("ReduceMean", i => Backend.ReduceMean(i.X, 1), i => i.X.mean([1])),
         new("ReduceStd", i => Backend.ReduceStd(i.X, 1), i => i.X.std([1], unbiased: false)),
         new("ReduceStd (all)", i => Backend.ReduceStd(i.X), i => i.X.std(unbiased: false)),
-        new("ArgMax", i => Backend.ArgMax(i.X, 1), i => i.X.argmax(1), 1, "max(dim) also returns the values (disposed at once); its kernel is faster than argmax over a strided axis (interleaved --argmax)"),
+        new("ArgMax", i => Backend.ArgMax(i.X, 1), i => i.X.argmax(1)),   // small, along the last axis: argmax itself
+        new("ArgMax (strided axis)", i => Backend.ArgMax(i.X, 0), i => i.X.argmax(0), 1, "max(dim) also returns the values (disposed at once); its kernel is faster than argmax over a strided axis (interleaved --argmax)"),
         new("Gather", i => Backend.Gather(i.X, i.Index), i => i.X.index_select(0, i.Index)),   // the range check reads int64 CPU indices in place
         new("GatherFromBatch", i => Backend.GatherFromBatch(i.X, i.BatchIndex), i => i.X.gather(1, i.BatchIndex.view(6, 1)).squeeze(1)),
         new("Where", i => Backend.Where(i.Mask, i.X, i.Y), i => torch.where(i.Mask, i.X, i.Y)),
