@@ -75,23 +75,26 @@ public sealed unsafe partial class NumericsOps<T>
         return true;
     }
 
-    /// <summary>c (m × n) = a (m × k) · b (k × n), all dense row-major, at the widest accelerated vector width.</summary>
-    private static void Gemm(T* a, T* b, T* c, int m, int k, int n, bool mayRunInParallel = true)
+    /// <summary>c (m × n) = a (m × k) · b (k × n), all dense row-major, at the widest accelerated vector width. With
+    /// <paramref name="transposeA"/>, <paramref name="a"/> holds aᵀ (k × m) and is read transposed, strip by strip, into
+    /// the strip buffer; with <paramref name="transposeB"/>, <paramref name="b"/> holds bᵀ (n × k) and every panel is
+    /// packed from it. Each product is the same sum in the same order as on the transposed copy.</summary>
+    private static void Gemm(T* a, T* b, T* c, int m, int k, int n, bool mayRunInParallel = true, bool transposeA = false, bool transposeB = false)
     {
-        if (Vector512.IsHardwareAccelerated) Gemm<Gemm512, Vector512<T>>(a, b, c, m, k, n, mayRunInParallel);
-        else if (Vector256.IsHardwareAccelerated) Gemm<Gemm256, Vector256<T>>(a, b, c, m, k, n, mayRunInParallel);
-        else Gemm<Gemm128, Vector128<T>>(a, b, c, m, k, n, mayRunInParallel);
+        if (Vector512.IsHardwareAccelerated) Gemm<Gemm512, Vector512<T>>(a, b, c, m, k, n, mayRunInParallel, transposeA, transposeB);
+        else if (Vector256.IsHardwareAccelerated) Gemm<Gemm256, Vector256<T>>(a, b, c, m, k, n, mayRunInParallel, transposeA, transposeB);
+        else Gemm<Gemm128, Vector128<T>>(a, b, c, m, k, n, mayRunInParallel, transposeA, transposeB);
     }
 
     /// <summary><see cref="Gemm"/> at one vector width.</summary>
     [MethodImpl(Hot)]
-    private static void Gemm<TS, TV>(T* a, T* b, T* c, int m, int k, int n, bool mayRunInParallel)
+    private static void Gemm<TS, TV>(T* a, T* b, T* c, int m, int k, int n, bool mayRunInParallel, bool transposeA, bool transposeB)
         where TS : struct, IGemmVector<TV> where TV : struct
     {
         int nr = 2 * TS.Count, panels = (n + nr - 1) / nr;
         // Panels before `firstPacked` are read in b's own rows; the rest are packed (all of them, or only a partial
-        // last one, zero-padded).
-        int firstPacked = GemmReadsBInPlace(n) ? n / nr : 0, packedPanels = panels - firstPacked;
+        // last one, zero-padded). A transposed b is packed whole.
+        int firstPacked = !transposeB && GemmReadsBInPlace(n) ? n / nr : 0, packedPanels = panels - firstPacked;
         T[]? packed = packedPanels > 0 ? ArrayPool<T>.Shared.Rent(checked(packedPanels * nr * k)) : null;
         try
         {
@@ -99,7 +102,12 @@ public sealed unsafe partial class NumericsOps<T>
             {
                 nint pa = (nint)a, pb = (nint)pp, pc = (nint)c, bb = (nint)b;
                 bool parallel = mayRunInParallel && (long)m * k * n >= 1 << 21;   // smaller products run on the calling thread alone
-                if (packedPanels > 1 && parallel)
+                if (transposeB)
+                {
+                    if (parallel) WorkerPool.For(packedPanels, p => GemmPackBTransposed((T*)bb, k, n, nr, p, p + 1, (T*)pb));
+                    else GemmPackBTransposed(b, k, n, nr, 0, panels, pp);
+                }
+                else if (packedPanels > 1 && parallel)
                     WorkerPool.For(packedPanels, p => GemmPackB<TS, TV>((T*)bb, k, n, firstPacked + p, firstPacked + p + 1, (T*)pb, firstPacked));
                 else if (packedPanels > 0) GemmPackB<TS, TV>(b, k, n, firstPacked, panels, pp, firstPacked);
                 int strips = (m + GemmRows - 1) / GemmRows;
@@ -115,8 +123,9 @@ public sealed unsafe partial class NumericsOps<T>
                     int chunk = task / groups, group = task % groups;
                     int firstStrip = group * stripsPerTask, endStrip = Math.Min(strips, firstStrip + stripsPerTask);
                     int firstPanel = chunk * panelsPerChunk, endPanel = Math.Min(panels, firstPanel + panelsPerChunk);
-                    // Only a strip at the bottom edge (fewer than 6 rows) is copied, into six zero-padded rows.
-                    T[]? padded = m % GemmRows != 0 && endStrip == strips ? ArrayPool<T>.Shared.Rent(GemmRows * GemmDepth) : null;
+                    // Only a strip at the bottom edge (fewer than 6 rows) is copied, into six zero-padded rows; a
+                    // transposed a is copied strip by strip.
+                    T[]? padded = transposeA || m % GemmRows != 0 && endStrip == strips ? ArrayPool<T>.Shared.Rent(GemmRows * GemmDepth) : null;
                     fixed (T* pad = padded)
                     {
                         for (int depth = 0; depth < k; depth += depthBlock)
@@ -127,7 +136,13 @@ public sealed unsafe partial class NumericsOps<T>
                                 int row = s * GemmRows, rows = Math.Min(GemmRows, m - row);
                                 T* strip = (T*)pa + (long)row * k + depth;
                                 long lda = k;
-                                if (rows < GemmRows)
+                                if (transposeA)
+                                {
+                                    GemmPackATransposed((T*)pa, m, row, depth, rows, kc, pad);
+                                    strip = pad;
+                                    lda = kc;
+                                }
+                                else if (rows < GemmRows)
                                 {
                                     GemmPadRows(strip, k, rows, kc, pad);
                                     strip = pad;
@@ -186,6 +201,42 @@ public sealed unsafe partial class NumericsOps<T>
                     for (; j < cols; j++) to[j] = from[j];
                     for (; j < nr; j++) to[j] = T.Zero;
                 }
+        }
+    }
+
+    /// <summary>Packs panels [<paramref name="firstPanel"/>, <paramref name="endPanel"/>) of b (k × n) from its transpose
+    /// <paramref name="bt"/> (n × k), as <c>GemmPackB</c> lays them out (panel p at p·k·nr, zero beyond the last
+    /// column): each of a panel's columns is one contiguous row of bᵀ.</summary>
+    private static void GemmPackBTransposed(T* bt, int k, int n, int nr, int firstPanel, int endPanel, T* packed)
+    {
+        for (int p = firstPanel; p < endPanel; p++)
+        {
+            T* to = packed + (long)p * k * nr;
+            int cols = Math.Min(nr, n - p * nr);
+            for (int j = 0; j < nr; j++)
+            {
+                if (j >= cols)
+                {
+                    for (int kk = 0; kk < k; kk++) to[(long)kk * nr + j] = T.Zero;
+                    continue;
+                }
+                T* from = bt + (long)(p * nr + j) * k;
+                for (int kk = 0; kk < k; kk++) to[(long)kk * nr + j] = from[kk];
+            }
+        }
+    }
+
+    /// <summary>Copies rows [<paramref name="row"/>, +<paramref name="rows"/>) × columns [<paramref name="depth"/>,
+    /// +<paramref name="kc"/>) of a (m × k) from its transpose <paramref name="at"/> (k × m) into six rows of
+    /// <paramref name="kc"/> values, zero in rows beyond <paramref name="rows"/>: at each depth the strip's values are
+    /// adjacent in aᵀ.</summary>
+    private static void GemmPackATransposed(T* at, int m, int row, int depth, int rows, int kc, T* to)
+    {
+        if (rows < GemmRows) new Span<T>(to + (long)rows * kc, (GemmRows - rows) * kc).Clear();
+        for (int kk = 0; kk < kc; kk++)
+        {
+            T* from = at + (long)(depth + kk) * m + row;
+            for (int r = 0; r < rows; r++) to[(long)r * kc + kk] = from[r];
         }
     }
 

@@ -5,8 +5,26 @@ using CrossBackend;
 namespace CrossBackend.Backends.Numerics;
 
 /// <summary>Matrix product (NumPy's <c>matmul</c>).</summary>
-public sealed unsafe partial class NumericsOps<T>
+public sealed unsafe partial class NumericsOps<T> : IFusedTransposedMatMul<Tensor<T>>
 {
+    /// <inheritdoc/>
+    /// <remarks>Taken where the blocked kernel takes the product (<see cref="UseGemm"/>): a transposed a is read strip by
+    /// strip into the kernel's strip buffer, a transposed b into its packed panels, so no transposed copy is made; the
+    /// sums are those of the product of the copies, element for element. Smaller products are declined.</remarks>
+    public Tensor<T>? MatMulTransposed(Tensor<T> a, bool transposeA, Tensor<T> b, bool transposeB)
+    {
+        long[] aShape = ShapeOf(a, nameof(a)), bShape = ShapeOf(b, nameof(b));
+        if (aShape.Length != 2 || bShape.Length != 2) return null;
+        long m = aShape[transposeA ? 1 : 0], k = aShape[transposeA ? 0 : 1];
+        long kb = bShape[transposeB ? 1 : 0], n = bShape[transposeB ? 0 : 1];
+        if (k != kb || m > int.MaxValue || k > int.MaxValue || n > int.MaxValue || !UseGemm((int)m, (int)k, (int)n)) return null;
+        var result = GC.AllocateUninitializedArray<T>(Count([m, n], nameof(b)));
+        ReadOnlySpan<T> av = TensorData.Read(a), bv = TensorData.Read(b);
+        fixed (T* ap = av, bp = bv, cp = result)
+            Gemm(ap, bp, cp, (int)m, (int)k, (int)n, mayRunInParallel: true, transposeA, transposeB);
+        return Create(result, [m, n]);
+    }
+
     /// <inheritdoc/>
     /// <remarks>Rank-1 operands are promoted as NumPy does (a vector on the left is a row, on the right a column,
     /// and the added axis is removed from the result). Products of at least 4 rows and 8 columns large enough for it

@@ -22,6 +22,7 @@ public static class InterleavedBench
     {
         if (args.Contains("--scaling")) return ScalingBench.Run(args, stdout);
         if (args.Contains("--argmax")) return ArgMaxFormulations.Run(args, stdout);
+        if (args.Contains("--train-step")) return TrainStepBench.Run(args, stdout);
         // --threads N: torch's intra-op threads, and the task scheduler the numerics kernels run under (its concurrency
         // level caps their threads).
         if (ScalingBench.ParseThreads(args) is [int threads])

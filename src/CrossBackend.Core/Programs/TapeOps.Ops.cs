@@ -238,10 +238,17 @@ internal sealed partial class TapeOps<T>
             throw new NotSupportedException("The tape differentiates MatMul of operands of rank >= 2.");
         return Record(inner.MatMul(va, vb), g =>
         {
-            if (a.Tracked) Accumulate(a, inner.MatMul(g, SwapLast(vb)));
-            if (b.Tracked) Accumulate(b, inner.MatMul(SwapLast(va), g));
+            if (a.Tracked) Accumulate(a, MatMulSwapped(g, false, vb, true));
+            if (b.Tracked) Accumulate(b, MatMulSwapped(va, true, g, false));
         }, a, b);
     }
+
+    /// <summary>op(x)·op(y), op swapping the last two axes where asked: the engine's in-place product
+    /// (<see cref="IFusedTransposedMatMul{TTensor}"/>) where it takes the shapes, else a permuted copy and MatMul.</summary>
+    private T MatMulSwapped(T x, bool swapX, T y, bool swapY) =>
+        inner is IFusedTransposedMatMul<T> fused && fused.MatMulTransposed(x, swapX, y, swapY) is { } product
+            ? product
+            : inner.MatMul(swapX ? SwapLast(x) : x, swapY ? SwapLast(y) : y);
 
     private T SwapLast(T x)
     {
