@@ -49,6 +49,7 @@ public sealed unsafe partial class NumericsOps<T>
             case UnaryOp.Expm1: Log1pFamily.Span(Log1pFamily.Function.Expm1, x, d); break;
             case UnaryOp.Softplus: Log1pFamily.Span(Log1pFamily.Function.Softplus, x, d); break;
             case UnaryOp.Sign: SignSpan(x, d); break;
+            case UnaryOp.Relu: ReluSpan(x, d); break;
             default: throw new ArgumentOutOfRangeException(nameof(op), op, null);
         }
     }
@@ -249,6 +250,21 @@ public sealed unsafe partial class NumericsOps<T>
     private readonly struct SignMap : StreamingStore.IVectorMap<T>
     {
         public static Vector<T> Apply(Vector<T> v) => ElementSign<T>.Of(v);
+    }
+
+    /// <summary>relu: 0 where x &lt; 0, else x itself (−0 and NaN kept, as libtorch's relu and TensorFlow's give them;
+    /// IEEE maximum(−0, 0) would be +0).</summary>
+    private static void ReluSpan(ReadOnlySpan<T> x, Span<T> d)
+    {
+        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+            fixed (T* px = x, pd = d) StreamingStore.Map<T, ReluMap>(px, pd, x.Length);
+        else
+            for (int i = 0; i < x.Length; i++) d[i] = x[i] < T.Zero ? T.Zero : x[i];
+    }
+
+    private readonly struct ReluMap : StreamingStore.IVectorMap<T>
+    {
+        public static Vector<T> Apply(Vector<T> v) => Vector.ConditionalSelect(Vector.LessThan(v, Vector<T>.Zero), Vector<T>.Zero, v);
     }
 
     [MethodImpl(Hot)]

@@ -139,6 +139,7 @@ public sealed partial class TorchEngine
     {
         UnaryOp.Negate => x.neg(),
         UnaryOp.Abs => x.abs(),
+        UnaryOp.Relu => x.relu(),
         UnaryOp.Square => x.pow(HeldScalars.Two),
         UnaryOp.Sqrt => x.sqrt(),
         UnaryOp.Exp => x.exp(),

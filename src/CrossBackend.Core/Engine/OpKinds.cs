@@ -37,6 +37,9 @@ public enum UnaryOp
     Cos,
     /// <summary>sin x.</summary>
     Sin,
+    /// <summary>max(x, 0) as <c>tf.nn.relu</c> and <c>F.relu</c> give it: −0 stays −0 and NaN stays NaN. Its gradient
+    /// is 0 where x ≤ 0 (at 0 too) and passes where x &gt; 0 or is NaN (PyTorch's <c>threshold_backward</c>).</summary>
+    Relu,
 }
 
 /// <summary>The element-wise functions of two tensors (NumPy broadcasting) every engine implements.</summary>

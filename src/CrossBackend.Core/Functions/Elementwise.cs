@@ -155,9 +155,13 @@ public static partial class Backend
     public static T Divide<T>(T a, double b) where T : class =>
         Run<T>(nameof(Divide), new BinaryFunction(BinaryOp.Divide, "a", "b", ConstantFor(a, b, "a"), ResultDTypes.FloatForIntegers), [a], ["a"]);
 
-    /// <summary>max(x, 0) element-wise (Keras's <c>relu</c>; FastEstimator's <c>maximum</c> with zeros).</summary>
+    /// <summary>max(x, 0) element-wise (Keras's <c>relu</c>, <c>tf.nn.relu</c>, <c>F.relu</c>): −0 and NaN are kept. Its
+    /// gradient is 0 where x ≤ 0, at 0 too (not <see cref="Maximum{T}(T, T)"/>'s half at a tie), and passes where x is
+    /// NaN (PyTorch's rule; TensorFlow's and JAX's give 0 there).</summary>
+    /// <remarks><b>Example</b>: [−1, −0, 0, 2, NaN] → <b>[0, −0, 0, 2, NaN]</b>; the gradient of its sum →
+    /// <b>[0, 0, 0, 1, 1]</b>.</remarks>
     public static T Relu<T>(T tensor) where T : class =>
-        Run<T>(nameof(Relu), new BinaryFunction(BinaryOp.Maximum, "tensor", "0", 0, ResultDTypes.SameAsInput, exact: true), [tensor], TensorName);
+        Run<T>(nameof(Relu), new UnaryFunction(UnaryOp.Relu, ResultDTypes.SameAsInput, exact: true), [tensor], TensorName);
 
     /// <summary>exp(x − max) / Σ exp(x − max) along <paramref name="axis"/> (Keras's <c>softmax</c>; default the last
     /// axis, as Keras — pass the class axis explicitly for channels-first image tensors). Integers give float32.</summary>

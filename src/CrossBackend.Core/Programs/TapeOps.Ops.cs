@@ -39,6 +39,9 @@ internal sealed partial class TapeOps<T>
             UnaryOp.Reciprocal => g => inner.Unary(UnaryOp.Negate, Mul(g, inner.Unary(UnaryOp.Square, y))),
             UnaryOp.Cos => g => inner.Unary(UnaryOp.Negate, Mul(g, inner.Unary(UnaryOp.Sin, v))),
             UnaryOp.Sin => g => Mul(g, inner.Unary(UnaryOp.Cos, v)),
+            // PyTorch's threshold_backward: 0 where x ≤ 0, g elsewhere (NaN included), selected so that an infinite g
+            // leaves 0 where x ≤ 0.
+            UnaryOp.Relu => g => inner.Where(inner.Compare(CompareOp.LessEqual, v, Scalar(0, v)), Scalar(0, g), g),
             _ => null,   // Sign, Floor, Round: zero gradient almost everywhere
         };
         return rule is null ? Untracked(y) : Record(y, g => Accumulate(x, rule(g)), x);

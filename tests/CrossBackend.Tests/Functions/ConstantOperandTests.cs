@@ -3,7 +3,7 @@ using CrossBackend.Testing;
 namespace CrossBackend.Tests.Functions;
 
 /// <summary>
-/// The functions with a number operand (x + c, x − c, x · c, x / c, x^c, relu's max(x, 0)) against the same function
+/// The functions with a number operand (x + c, x − c, x · c, x / c, x^c) against the same function
 /// with that number as a rank-0 tensor of x's dtype, bit for bit, on every engine. Edge values on both sides: ±0,
 /// subnormals, values that overflow, NaN and ±∞, constants that are not exact in float32 (0.3, −0.1, 1/3) or beyond its
 /// range (float32 1e300 and float16 70000 round to ∞, float16 65510 to 65504, as a cast does: torch refused them
@@ -44,16 +44,6 @@ public sealed class ConstantOperandTests(ITensorEngine engine)
             object constant = Backend.ToTensor(new[] { c }, engine, dtype, []);
             AssertSameBits(withNumber(x, c), withTensor(x, constant), $"{name}(x, {c:R}) in {dtype}");
         }
-    }
-
-    [TestCase(DType.Float16)]
-    [TestCase(DType.BFloat16)]
-    [TestCase(DType.Float32)]
-    [TestCase(DType.Float64)]
-    public void ReluIsTheMaximumWithARankZeroZero(DType dtype)
-    {
-        object x = Backend.ToTensor(Values, engine, dtype, [2, Values.Length / 2]);
-        AssertSameBits(Backend.Relu(x), Backend.Maximum(x, Backend.ToTensor(new[] { 0.0 }, engine, dtype, [])), $"Relu in {dtype}");
     }
 
     /// <summary>Clip bounds beyond the dtype's range round as a cast does (float32 ±1e300 → ±∞), on every engine: torch

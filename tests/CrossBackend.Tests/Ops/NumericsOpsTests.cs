@@ -313,6 +313,7 @@ public sealed class NumericsOpsTests<T> where T : unmanaged, IFloatingPointIeee7
             [UnaryOp.Reciprocal] = e => 1 / e,
             [UnaryOp.Cos] = Math.Cos,
             [UnaryOp.Sin] = Math.Sin,
+            [UnaryOp.Relu] = e => e < 0 ? 0 : e,
         };
         Assert.That(definitions.Keys, Is.EquivalentTo(Enum.GetValues<UnaryOp>()), "every op is checked");
         foreach (var (op, f) in definitions)
