@@ -139,7 +139,7 @@ public sealed partial class TorchEngine
     {
         UnaryOp.Negate => x.neg(),
         UnaryOp.Abs => x.abs(),
-        UnaryOp.Relu => x.relu(),
+        UnaryOp.Relu => x.dtype == ScalarType.Bool ? x.clone() : x.relu(),   // libtorch's relu refuses bool; max(b, false) is b
         UnaryOp.Square => x.pow(HeldScalars.Two),
         UnaryOp.Sqrt => x.sqrt(),
         UnaryOp.Exp => x.exp(),

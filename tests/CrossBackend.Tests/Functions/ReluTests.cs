@@ -37,6 +37,21 @@ public sealed class ReluTests(ITensorEngine engine)
         Assert.That(differences, Is.Empty, $"{dtype}: {differences.Length} elements differ");
     }
 
+    /// <summary>Integers and bool keep their dtype: negatives become 0, uint8 has none (−3 is stored as 253), and
+    /// max(b, false) is b.</summary>
+    [TestCase(DType.Int8, new[] { 0.0, 0, 2, 1 })]
+    [TestCase(DType.UInt8, new[] { 253.0, 0, 2, 1 })]
+    [TestCase(DType.Int16, new[] { 0.0, 0, 2, 1 })]
+    [TestCase(DType.Int32, new[] { 0.0, 0, 2, 1 })]
+    [TestCase(DType.Int64, new[] { 0.0, 0, 2, 1 })]
+    [TestCase(DType.Bool, new[] { 1.0, 0, 1, 1 })]
+    public void IntegersAndBoolKeepTheirDType(DType dtype, double[] expected)
+    {
+        object y = Backend.Relu(Backend.ToTensor(new[] { -3.0, 0, 2, 1 }, engine, dtype, [4]));
+        Assert.That(Backend.ToType(y), Is.EqualTo(dtype));
+        Assert.That(engine.ToDoubleArray(y, out _), Is.EqualTo(expected));
+    }
+
     [TestCase(DType.Float32)]
     [TestCase(DType.Float64)]
     public void TheGradientIsZeroWhereXIsAtMostZeroAndPassesElsewhere(DType dtype)
