@@ -45,9 +45,11 @@ public sealed partial class NumericsOps<T> : ITensorOps<Tensor<T>>, IFusedCrosse
     public long[] ShapeOf(Tensor<T> x) => ShapeOf(x, nameof(x));
 
     /// <inheritdoc/>
-    public DType DTypeOf(Tensor<T> x) => x is null
-        ? throw new ArgumentNullException(nameof(x), "Argument `x` must be a tensor. Received: null")
-        : OwnDType;
+    public DType DTypeOf(Tensor<T> x)
+    {
+        RequireTensor(x, nameof(x));
+        return OwnDType;
+    }
 
     /// <inheritdoc/>
     public Tensor<T> Adopt(object tensor, string argumentName) => tensor switch
@@ -150,19 +152,15 @@ public sealed partial class NumericsOps<T> : ITensorOps<Tensor<T>>, IFusedCrosse
 
     // ---- Shared helpers ----
 
+    /// <summary>Throws <see cref="ArgumentNullException"/> naming the argument when <paramref name="x"/> is null.</summary>
+    private static Tensor<T> RequireTensor(Tensor<T> x, string argumentName) =>
+        x ?? throw new ArgumentNullException(argumentName, $"Argument `{argumentName}` must be a tensor. Received: null");
+
     /// <summary>The tensor's shape, after a null check naming the argument.</summary>
-    private static long[] ShapeOf(Tensor<T> x, string argumentName)
-    {
-        if (x is null) throw new ArgumentNullException(argumentName, $"Argument `{argumentName}` must be a tensor. Received: null");
-        return TensorData.Shape(x.Lengths);
-    }
+    private static long[] ShapeOf(Tensor<T> x, string argumentName) => TensorData.Shape(RequireTensor(x, argumentName).Lengths);
 
     /// <summary>The elements in row-major order, after a null check naming the argument.</summary>
-    private static ReadOnlySpan<T> Values(Tensor<T> x, string argumentName)
-    {
-        if (x is null) throw new ArgumentNullException(argumentName, $"Argument `{argumentName}` must be a tensor. Received: null");
-        return TensorData.Read(x);
-    }
+    private static ReadOnlySpan<T> Values(Tensor<T> x, string argumentName) => TensorData.Read(RequireTensor(x, argumentName));
 
     /// <summary>A dense tensor over <paramref name="data"/>; a rank-0 shape becomes [1] (System.Numerics.Tensors 10
     /// has no rank-0 tensors).</summary>

@@ -43,7 +43,7 @@ internal sealed class LossProgram(LossDefinition definition, Dictionary<LossOpti
         LossTerms<TTensor> terms = definition.Function.Compute(c);
         if (terms.Reduced) return [terms.Loss];
 
-        long[] lossShape = ops.Describe(terms.Loss).Shape;
+        long[] lossShape = ops.ShapeOf(terms.Loss);
         if (!tensors.TryGetValue(LossOption.SampleWeights, out TTensor? given))
             return [Reduce(ops, terms.Loss, terms.Weights, reduction, terms.Valid, null)];
         TTensor cast = ops.Cast(given, pred.DType);
@@ -55,7 +55,7 @@ internal sealed class LossProgram(LossDefinition definition, Dictionary<LossOpti
         TTensor? divisor = reduction == Reduction.WeightedMean && terms.Weights is null ? ops.Sum(cast) : null;
         TTensor result = Reduce(ops, terms.Loss, weights, reduction, terms.Valid, divisor);
         if (reduction != Reduction.None) return [result];
-        long[] kerasShape = KerasUnreducedShape(lossShape, ops.Describe(given).Shape);
+        long[] kerasShape = KerasUnreducedShape(lossShape, ops.ShapeOf(given));
         return [kerasShape.AsSpan().SequenceEqual(lossShape) ? result : ops.Reshape(result, kerasShape)];
     }
 
@@ -79,7 +79,7 @@ internal sealed class LossProgram(LossDefinition definition, Dictionary<LossOpti
     /// </summary>
     private static T SampleWeights<T>(ITensorOps<T> ops, T w, long[] lossShape) where T : class
     {
-        long[] shape = ops.Describe(w).Shape;
+        long[] shape = ops.ShapeOf(w);
         if (Shapes.Count(shape) == 1 && Shapes.Count(lossShape) != 1)
             return ops.BroadcastTo(ops.Reshape(w, lossShape.Select(_ => 1L).ToArray()), lossShape);
         int rank = shape.Length;

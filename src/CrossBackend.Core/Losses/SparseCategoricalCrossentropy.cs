@@ -184,7 +184,7 @@ internal sealed class SparseCategoricalCrossentropyLoss : ILossFunction
     {
         ITensorOps<T> o = c.Ops;
         T labels = ShapedLabels(c, axis);
-        if (Shapes.Count(o.Describe(labels).Shape) > 0 && HasInvalidLabels(o, labels, c.Classes, ignoreClass))
+        if (Shapes.Count(o.ShapeOf(labels)) > 0 && HasInvalidLabels(o, labels, c.Classes, ignoreClass))
             Validate.SparseLabels(o.ToHost(labels), c.Classes, ignoreClass);
         return labels;
     }
@@ -200,7 +200,7 @@ internal sealed class SparseCategoricalCrossentropyLoss : ILossFunction
             : given.Rank == pred.Rank && given.Shape[^1] == 1 && Shapes.Without(given.Shape, given.Rank - 1).AsSpan().SequenceEqual(lossShape)
                 ? o.Squeeze(c.YTrue, given.Rank - 1)
                 : c.YTrue;
-        if (!o.Describe(labels).Shape.AsSpan().SequenceEqual(lossShape))
+        if (!o.ShapeOf(labels).AsSpan().SequenceEqual(lossShape))
             throw new ArgumentException(
                 "Argument `y_true` must hold one class index per element: y_pred's shape without the class axis " +
                 $"({TensorInfo.FormatShape(lossShape)}), optionally with a length-1 axis at the class axis or last. " +

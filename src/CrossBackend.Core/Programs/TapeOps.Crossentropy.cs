@@ -46,7 +46,7 @@ internal sealed partial class TapeOps<T> : IFusedCrossentropy<TapeTensor<T>>
         T labels = sparse ? inner.OneHot(target, (int)info.Shape[axis], axis, info.DType) : target;
         long[] perRow = (long[])info.Shape.Clone();
         perRow[axis] = 1;
-        T u = inner.Reshape(upstream, Shapes.Count(inner.Describe(upstream).Shape) == 1 ? [] : perRow);
+        T u = inner.Reshape(upstream, Shapes.Count(inner.ShapeOf(upstream)) == 1 ? [] : perRow);
         if (scale != 1) u = Mul(u, Scalar(scale, output));
         if (fromLogits)
             return Mul(Sub(Mul(inner.Softmax(output, axis), inner.Reduce(ReduceOp.Sum, labels, [axis], keepDims: true)), labels), u);

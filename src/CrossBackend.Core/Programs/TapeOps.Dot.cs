@@ -6,7 +6,7 @@ internal sealed partial class TapeOps<T>
     public TapeTensor<T> Dot(TapeTensor<T> a, TapeTensor<T> b, int[]? axes, bool keepDims)
     {
         T va = a.Value, vb = b.Value;
-        long[] shape = inner.Describe(va).Shape;
+        long[] shape = inner.ShapeOf(va);
         return Record(inner.Dot(va, vb, axes, keepDims), g =>
         {
             T up = Expand(g, shape, axes, keepDims);

@@ -14,7 +14,7 @@ internal sealed partial class TapeOps<T>
 
     public TapeTensor<T> Cast(TapeTensor<T> x, DType dtype)
     {
-        DType from = inner.Describe(x.Value).DType;
+        DType from = inner.DTypeOf(x.Value);
         T y = inner.Cast(x.Value, dtype);
         if (!from.IsFloatingPoint() || !dtype.IsFloatingPoint()) return Untracked(y);
         return Record(y, g => Accumulate(x, inner.Cast(g, from)), x);
@@ -107,7 +107,7 @@ internal sealed partial class TapeOps<T>
     public TapeTensor<T> Reduce(ReduceOp op, TapeTensor<T> x, int[]? axes, bool keepDims)
     {
         T v = x.Value, y = inner.Reduce(op, v, axes, keepDims);
-        long[] shape = inner.Describe(v).Shape;
+        long[] shape = inner.ShapeOf(v);
         return Record(y, g =>
         {
             T up = Expand(g, shape, axes, keepDims);
@@ -115,7 +115,7 @@ internal sealed partial class TapeOps<T>
             {
                 case ReduceOp.Sum: Accumulate(x, up); break;
                 case ReduceOp.Mean:
-                    long count = Shapes.Count(shape) / Math.Max(1, Shapes.Count(inner.Describe(y).Shape));
+                    long count = Shapes.Count(shape) / Math.Max(1, Shapes.Count(inner.ShapeOf(y)));
                     Accumulate(x, Div(up, Scalar(count, g)));
                     break;
                 case ReduceOp.Max:
@@ -129,7 +129,7 @@ internal sealed partial class TapeOps<T>
                 case ReduceOp.Variance:
                 case ReduceOp.Std:
                     // var: 2(x − mean)/n; std: (x − mean)/(n·std), as PyTorch's var_backward/std_backward (correction 0).
-                    long n = Shapes.Count(shape) / Math.Max(1, Shapes.Count(inner.Describe(y).Shape));
+                    long n = Shapes.Count(shape) / Math.Max(1, Shapes.Count(inner.ShapeOf(y)));
                     T centred = Sub(v, inner.Reduce(ReduceOp.Mean, v, axes, keepDims: true));
                     T scale = op == ReduceOp.Variance ? Scalar(2.0 / n, g) : Div(Scalar(1.0 / n, g), Expand(y, shape, axes, keepDims));
                     Accumulate(x, Mul(Mul(up, centred), scale));
@@ -155,7 +155,7 @@ internal sealed partial class TapeOps<T>
 
     public TapeTensor<T> Reshape(TapeTensor<T> x, long[] shape)
     {
-        long[] original = inner.Describe(x.Value).Shape;
+        long[] original = inner.ShapeOf(x.Value);
         return Record(inner.Reshape(x.Value, shape), g => Accumulate(x, inner.Reshape(g, original)), x);
     }
 
@@ -173,7 +173,7 @@ internal sealed partial class TapeOps<T>
             long start = 0;
             foreach (TapeTensor<T> t in xs)
             {
-                long[] shape = inner.Describe(t.Value).Shape;
+                long[] shape = inner.ShapeOf(t.Value);
                 long length = shape[axis < 0 ? axis + shape.Length : axis];
                 Accumulate(t, inner.Slice(g, axis, start, length));
                 start += length;
@@ -188,11 +188,11 @@ internal sealed partial class TapeOps<T>
 
     public TapeTensor<T> Slice(TapeTensor<T> x, int axis, long start, long length)
     {
-        long[] shape = inner.Describe(x.Value).Shape;
+        long[] shape = inner.ShapeOf(x.Value);
         int d = axis < 0 ? axis + shape.Length : axis;
         return Record(inner.Slice(x.Value, axis, start, length), g =>
         {
-            DType dtype = inner.Describe(g).DType;
+            DType dtype = inner.DTypeOf(g);
             var parts = new List<T>();
             if (start > 0) parts.Add(inner.Full([.. shape[..d], start, .. shape[(d + 1)..]], 0, dtype));
             parts.Add(g);
@@ -204,14 +204,14 @@ internal sealed partial class TapeOps<T>
 
     public TapeTensor<T> TakeAlongAxis(TapeTensor<T> x, TapeTensor<T> indices, int axis)
     {
-        long[] shape = inner.Describe(x.Value).Shape;
+        long[] shape = inner.ShapeOf(x.Value);
         int d = axis < 0 ? axis + shape.Length : axis;
         return Record(inner.TakeAlongAxis(x.Value, indices.Value, axis), g =>
         {
-            if (inner.Describe(indices.Value).Shape[d] != 1)
+            if (inner.ShapeOf(indices.Value)[d] != 1)
                 throw new NotSupportedException("The tape differentiates TakeAlongAxis only for one index per row.");
-            T hot = inner.OneHot(inner.Reshape(indices.Value, Shapes.Without(inner.Describe(indices.Value).Shape, d)),
-                (int)shape[d], d, inner.Describe(g).DType);
+            T hot = inner.OneHot(inner.Reshape(indices.Value, Shapes.Without(inner.ShapeOf(indices.Value), d)),
+                (int)shape[d], d, inner.DTypeOf(g));
             // Scattered with where, not multiplied: an infinite gradient (p^q at p = 0) leaves the other classes 0, as
             // PyTorch's gather backward does, rather than 0·∞ = NaN.
             Accumulate(x, inner.Where(inner.Compare(CompareOp.NotEqual, hot, Scalar(0, g)), g, Scalar(0, g)));
@@ -223,10 +223,10 @@ internal sealed partial class TapeOps<T>
         T y = inner.Take(x.Value, indices.Value, axis);
         return Record(y, g =>
         {
-            long[] shape = inner.Describe(x.Value).Shape;
+            long[] shape = inner.ShapeOf(x.Value);
             if (shape.Length != 1) throw new NotSupportedException("The tape differentiates Take only for a 1-D table.");
-            long n = Shapes.Count(inner.Describe(indices.Value).Shape);
-            T hot = inner.OneHot(inner.Reshape(indices.Value, [n]), (int)shape[0], 1, inner.Describe(g).DType);
+            long n = Shapes.Count(inner.ShapeOf(indices.Value));
+            T hot = inner.OneHot(inner.Reshape(indices.Value, [n]), (int)shape[0], 1, inner.DTypeOf(g));
             Accumulate(x, inner.Reshape(inner.MatMul(inner.Reshape(g, [1, n]), hot), shape));
         }, x);
     }
@@ -237,7 +237,7 @@ internal sealed partial class TapeOps<T>
     public TapeTensor<T> MatMul(TapeTensor<T> a, TapeTensor<T> b)
     {
         T va = a.Value, vb = b.Value;
-        if (inner.Describe(va).Rank < 2 || inner.Describe(vb).Rank < 2)
+        if (inner.RankOf(va) < 2 || inner.RankOf(vb) < 2)
             throw new NotSupportedException("The tape differentiates MatMul of operands of rank >= 2.");
         return Record(inner.MatMul(va, vb), g =>
         {
@@ -255,7 +255,7 @@ internal sealed partial class TapeOps<T>
 
     private T SwapLast(T x)
     {
-        int rank = inner.Describe(x).Rank;
+        int rank = inner.RankOf(x);
         int[] order = Enumerable.Range(0, rank).ToArray();
         (order[^1], order[^2]) = (order[^2], order[^1]);
         return inner.Permute(x, order);

@@ -66,13 +66,13 @@ internal sealed partial class TapeOps<T>(ITensorOps<T> inner) : ITensorOps<TapeT
     private void Accumulate(TapeTensor<T> input, T g)
     {
         if (!input.Tracked) return;
-        g = Unbroadcast(g, inner.Describe(input.Value).Shape);
+        g = Unbroadcast(g, inner.ShapeOf(input.Value));
         input.Grad = input.Grad is null ? g : inner.Binary(BinaryOp.Add, input.Grad, g);
     }
 
     private T Unbroadcast(T g, long[] shape)
     {
-        long[] gShape = inner.Describe(g).Shape;
+        long[] gShape = inner.ShapeOf(g);
         if (gShape.AsSpan().SequenceEqual(shape)) return g;
         int lead = gShape.Length - shape.Length;
         var axes = new List<int>();
@@ -82,7 +82,7 @@ internal sealed partial class TapeOps<T>(ITensorOps<T> inner) : ITensorOps<TapeT
         return inner.Reshape(summed, shape);
     }
 
-    private T Scalar(double value, T like) => inner.Full([], value, inner.Describe(like).DType);
+    private T Scalar(double value, T like) => inner.Full([], value, inner.DTypeOf(like));
     private T Mul(T a, T b) => inner.Binary(BinaryOp.Multiply, a, b);
     private T Div(T a, T b) => inner.Binary(BinaryOp.Divide, a, b);
     private T Sub(T a, T b) => inner.Binary(BinaryOp.Subtract, a, b);
@@ -90,7 +90,7 @@ internal sealed partial class TapeOps<T>(ITensorOps<T> inner) : ITensorOps<TapeT
     private T Zeros(T like) { TensorInfo i = inner.Describe(like); return inner.Full(i.Shape, 0, i.DType); }
 
     /// <summary>0/1 in <paramref name="like"/>'s dtype where the comparison holds.</summary>
-    private T Mask(CompareOp op, T a, T b, T like) => inner.Cast(inner.Compare(op, a, b), inner.Describe(like).DType);
+    private T Mask(CompareOp op, T a, T b, T like) => inner.Cast(inner.Compare(op, a, b), inner.DTypeOf(like));
 
     /// <summary>A reduced gradient brought back to the input's shape (the reduced axes re-inserted, then broadcast).</summary>
     private T Expand(T g, long[] inputShape, int[]? axes, bool keepDims)

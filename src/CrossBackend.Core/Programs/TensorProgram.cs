@@ -101,8 +101,11 @@ internal static class TensorProgram
         // ops hold the target dtype, the scope's cast already made it.
         for (int i = 0; i < results.Length; i++)
         {
-            DType? target = i < targets.Length ? targets[i] : narrow is { } n && engine.Describe(results[i]).DType == DType.Float32 ? n : null;
-            if (target is { } t && !ComputesIn(ops, t) && engine.Describe(results[i]).DType != t) results[i] = engine.Cast(results[i], t);
+            bool declaredTarget = i < targets.Length;
+            if ((declaredTarget ? targets[i] : narrow) is not { } t || ComputesIn(ops, t)) continue;
+            // Undeclared results are narrowed only where they came out as float32.
+            DType current = engine.Describe(results[i]).DType;
+            if (current != t && (declaredTarget || current == DType.Float32)) results[i] = engine.Cast(results[i], t);
         }
         return results;
     }
@@ -111,11 +114,11 @@ internal static class TensorProgram
     /// for a program that declares none.</summary>
     private static DType?[] Targets(ITensorProgram program, DType[] dtypes)
     {
-        if (program.ResultDType(0, dtypes) is not { } first) return [];
-        if (program.ResultDType(1, dtypes) is null) return [first];
-        var targets = new List<DType?> { first };
-        for (int i = 1; i < 8 && program.ResultDType(i, dtypes) is { } t; i++) targets.Add(t);
-        return [.. targets];
+        int count = 0;
+        while (count < 8 && program.ResultDType(count, dtypes) is not null) count++;
+        var targets = new DType?[count];
+        for (int i = 0; i < count; i++) targets[i] = program.ResultDType(i, dtypes);
+        return targets;
     }
 
     private static readonly ConcurrentDictionary<(Type, DType), bool> Computes = new();
@@ -135,7 +138,7 @@ internal static class TensorProgram
         bool holds = false;
         ops.Scoped(() =>
         {
-            holds = ops.Describe(ops.Full([1], 0, dtype)).DType == dtype;
+            holds = ops.DTypeOf(ops.Full([1], 0, dtype)) == dtype;
             return [];
         });
         return holds;
