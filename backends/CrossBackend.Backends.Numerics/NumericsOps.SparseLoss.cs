@@ -79,28 +79,42 @@ public sealed partial class NumericsOps<T> : IFusedSparseLoss<Tensor<T>>
             loss => GeneralizedCrossEntropyRows(TensorData.Read(labels), TensorData.Read(output), loss, layout, q));
     }
 
-    /// <summary>The streamed elements one row of the generalized crossentropy weighs for <see cref="ParallelSplit.ForEachRows"/>: its
-    /// one gathered value is a cache miss, not a stream, so a row counts as a few elements (4: rows split into
-    /// pieces of at least 16,384, in parallel above 32,768 rows).</summary>
-    private const int GeneralizedRowWeight = 4;
-
-    /// <summary>(1 − p^q) / q per row, p = the row's value at its (checked) label, in T as the composed path computes
-    /// it: the picked values gathered into <paramref name="loss"/> (contiguous rows by <see cref="GatherOnePerRow"/>,
-    /// as the composed take-along-axis), then the engine's own <c>Pow</c> (vectorised; float32 in double, rounded
-    /// once), <c>RSub</c> and <c>Div</c> over them in place. Every step is element-wise, so pieces of rows run in
-    /// parallel with the same values: the gather waits on one cache miss per row, and two cores keep twice as many in
-    /// flight.</summary>
+    /// <summary>(1 − p^q) / q per row, p Keras's Σ y_pred·one_hot(label): the row's value at its (checked) label, or NaN
+    /// where another class of the row is NaN or ±∞ (0·∞ in that sum). In T as the composed path computes it: the
+    /// picked values gathered into <paramref name="loss"/> (contiguous rows by <see cref="GatherOnePerRow"/>), each
+    /// row checked for non-finite values, then the engine's own <c>Pow</c> (vectorised; float32 in double, rounded
+    /// once), <c>RSub</c> and <c>Div</c> over them in place. Every step is per row, so pieces of rows run in parallel
+    /// with the same values.</summary>
     private static unsafe void GeneralizedCrossEntropyRows(ReadOnlySpan<T> labels, ReadOnlySpan<T> output, Span<T> loss, RowLayout layout, T q)
     {
         int rows = loss.Length, outputLength = output.Length;
         fixed (T* l0 = labels, o0 = output, r0 = loss)
         {
             nint pl = (nint)l0, po = (nint)o0, pr = (nint)r0;
-            ParallelSplit.ForEachRows(rows, GeneralizedRowWeight, [MethodImpl(Hot)] (first, end) =>
+            ParallelSplit.ForEachRows(rows, layout.Classes, [MethodImpl(Hot)] (first, end) =>
                 GeneralizedRows(new ReadOnlySpan<T>((T*)pl, rows), new ReadOnlySpan<T>((T*)po, outputLength), new Span<T>((T*)pr, rows),
                     layout, q, first, end));
         }
     }
+
+    /// <summary>Whether every class of row <paramref name="r"/> but <paramref name="label"/> is finite (a contiguous row
+    /// in two vectorised sweeps).</summary>
+    private static bool OthersFinite(ReadOnlySpan<T> output, RowLayout layout, int r, int label)
+    {
+        int start = layout.Start(r);
+        if (layout.Inner == 1)
+        {
+            ReadOnlySpan<T> row = output.Slice(start, layout.Classes);
+            return AllFinite(row[..label]) && AllFinite(row[(label + 1)..]);
+        }
+        for (int k = 0; k < layout.Classes; k++)
+            if (k != label && !T.IsFinite(output[start + k * layout.Inner])) return false;
+        return true;
+    }
+
+    /// <summary>Whether every value is finite; true for none (<see cref="TensorPrimitives.IsFiniteAll{T}"/> answers false
+    /// for an empty span).</summary>
+    private static bool AllFinite(ReadOnlySpan<T> values) => values.IsEmpty || TensorPrimitives.IsFiniteAll(values);
 
     /// <summary>Rows [<paramref name="first"/>, <paramref name="end"/>) of <see cref="GeneralizedCrossEntropyRows"/>.</summary>
     [MethodImpl(Hot)]
@@ -111,6 +125,8 @@ public sealed partial class NumericsOps<T> : IFusedSparseLoss<Tensor<T>>
         else
             for (int r = first; r < end; r++)
                 loss[r] = output[layout.Start(r) + int.CreateTruncating(labels[r]) * layout.Inner];
+        for (int r = first; r < end; r++)
+            if (!OthersFinite(output, layout, r, int.CreateTruncating(labels[r]))) loss[r] = T.NaN;
         Span<T> piece = loss[first..end];
         PowScalar(piece, q, piece);
         TensorPrimitives.Subtract(T.One, piece, piece);

@@ -137,7 +137,8 @@ public sealed partial class TorchEngine : IFusedWholeTensorLoss<Tensor>, IFusedS
     /// checked over their memory by <see cref="ClassIndexLabels"/>: a label outside [0, C) gives null, so the core's
     /// composed path names it. Crossentropy without a gradient over a dense prediction with classes on the last axis
     /// runs the core's kernel over the tensors' memory (<see cref="HostSparseCrossentropy"/>); otherwise logits
-    /// on the class axis 1 go to <see cref="SparseLogits"/>, and the rest through <c>gather</c>.</remarks>
+    /// on the class axis 1 go to <see cref="SparseLogits"/>, the generalized crossentropy to
+    /// <see cref="GeneralizedCrossentropy"/>, and the rest through <c>gather</c>.</remarks>
     public Tensor? SparseLoss(SparseLossKind kind, double parameter, object labelsGiven, Tensor output, int axis, bool meanOverAll)
     {
         if (labelsGiven is not Tensor labels || !Enum.IsDefined(kind)) return null;
@@ -161,6 +162,7 @@ public sealed partial class TorchEngine : IFusedWholeTensorLoss<Tensor>, IFusedS
                 : HostSparseCrossentropy<double>(labels, output, axis, logits, meanOverAll);
         if (!LabelsInRange(labels, output.size(axis))) return null;
         if (logits) return SparseLogits(labels, output, axis, meanOverAll);
+        if (kind == SparseLossKind.GeneralizedCrossEntropy) return GeneralizedCrossentropy(labels, output, axis, parameter, meanOverAll);
 
         Tensor picked;
         Tensor wide = Indices(labels);
@@ -184,17 +186,38 @@ public sealed partial class TorchEngine : IFusedWholeTensorLoss<Tensor>, IFusedS
                     picked.clamp_(HeldScalars.Epsilon, HeldScalars.OneMinusEpsilon).log_();
                     return meanOverAll ? picked.mean().neg_() : picked.squeeze(axis).neg_();
                 }
-                case SparseLossKind.GeneralizedCrossEntropy:
-                {
-                    // (1 − p^q) / q.
-                    using Scalar q = parameter.ToScalar(), one = 1.0.ToScalar();
-                    picked.pow_(q).neg_().add_(one, alpha: HeldScalars.One);
-                    return meanOverAll ? picked.mean().div_(q) : picked.squeeze(axis).div_(q);
-                }
                 default:
                     return null;
             }
         }
+    }
+
+    /// <summary>
+    /// (1 − p^q) / q with Keras's p = Σ y_pred·one_hot(label) along the axis (NaN where the row holds a NaN or ±∞
+    /// anywhere, 0·∞): libtorch's int64 <c>one_hot</c> (classes last, moved to the axis), one product, one sum.
+    /// </summary>
+    private static Tensor GeneralizedCrossentropy(Tensor labels, Tensor output, int axis, double parameter, bool meanOverAll)
+    {
+        Tensor wide = Indices(labels);
+        Tensor? hot = null;
+        Tensor p;
+        try
+        {
+            hot = nn.functional.one_hot(wide, output.size(axis));
+            if (axis != output.ndim - 1)
+                using (Tensor last = hot) hot = last.movedim([-1L], [axis]);
+            using Tensor product = output.mul(hot);
+            p = product.sum(axis);
+        }
+        finally
+        {
+            hot?.Dispose();
+            if (!ReferenceEquals(wide, labels)) wide.Dispose();   // int32 labels widened for one_hot
+        }
+        using Scalar q = parameter.ToScalar();
+        p.pow_(q).neg_().add_(HeldScalars.One, alpha: HeldScalars.One);
+        if (!meanOverAll) return p.div_(q);
+        using (p) return p.mean().div_(q);
     }
 
     /// <summary>

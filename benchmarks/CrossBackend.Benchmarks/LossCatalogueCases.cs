@@ -162,7 +162,8 @@ public static class LossCatalogueCases
             ["sparse_categorical_crossentropy"] = (x, y) =>
                 x.gather(1, y!.unsqueeze(1)).div_(x.sum(1, keepdim: true)).clamp_(Eps, 1 - Eps).log_().mean().neg_(),
             // After the clip the log never reaches PyTorch's −100 floor: the same maths as Keras's.
-            ["binary_crossentropy"] = (x, y) => nn.functional.binary_cross_entropy(x.clamp(Eps, 1 - Eps), y!),
+            // Keras's maths, log(1 − p) of the rounded 1 − p (libtorch's binary_cross_entropy takes log1p(−p), another number).
+            ["binary_crossentropy"] = (x, y) => KerasBinaryCrossentropy(x.clamp(Eps, 1 - Eps), y!).mean(),
             ["mean_squared_error"] = (x, y) => nn.functional.mse_loss(x, y!),
             ["mean_absolute_error"] = (x, y) => nn.functional.l1_loss(x, y!),
             ["hinge"] = (x, y) => SignedLabels(y!).mul_(x).neg_().add_(1).clamp_min_(0).mean(),
@@ -181,8 +182,9 @@ public static class LossCatalogueCases
                 Tensor log = q.log();
                 return q.neg_().add_(1).pow_(2).mul_(log).mul_(y!).sum(1).mean().mul_(-0.25);   // α = 0.25, γ = 2
             },
+            // Keras's p = Σ y_pred·one_hot(label) (NaN from any non-finite class of the row), q = 0.5.
             ["categorical_generalized_cross_entropy"] = (x, y) =>
-                x.gather(1, y!.unsqueeze(1)).pow_(0.5).neg_().add_(1).mean().div_(0.5),   // q = 0.5
+                x.mul(nn.functional.one_hot(y!, x.size(1))).sum(1).pow_(0.5).neg_().add_(1).mean().div_(0.5),
             // FastEstimator: α_t·(1 − p_t)^γ·bce / max(Σy, 1) per sample, summed over the shape, mean over the batch.
             ["focal_loss"] = (x, y) => BinaryFocal(x, y!, alpha: 0.25).sum(1).div_(y!.sum(1).clamp_min_(1)).mean(),
             ["mean_absolute_percentage_error"] = (x, y) => y!.sub(x).div_(y!.abs().clamp_min_(Eps)).abs_().mean().mul_(100),
@@ -285,11 +287,18 @@ public static class LossCatalogueCases
     }
 
     /// <summary>(1 − p_t)^2·bce (· α_t), element-wise, p clipped to [ε, 1 − ε].</summary>
+    /// <summary>−(y·log p + (1 − y)·log(1 − p)) in two native tensors, <paramref name="p"/>'s memory reused.</summary>
+    private static Tensor KerasBinaryCrossentropy(Tensor p, Tensor y)
+    {
+        Tensor loss = p.log().mul_(y);
+        return loss.add_(p.neg_().add_(1).log_().mul_(y.neg().add_(1))).neg_();
+    }
+
     private static Tensor BinaryFocal(Tensor x, Tensor y, double? alpha)
     {
         Tensor p = x.clamp(Eps, 1 - Eps);
-        Tensor bce = nn.functional.binary_cross_entropy(p, y, reduction: nn.Reduction.None);
-        Tensor focal = p.mul(-2).add_(1).mul_(y).add_(p).pow_(2).mul_(bce);   // 1 − p_t = p + y(1 − 2p)
+        Tensor focal = p.mul(-2).add_(1).mul_(y).add_(p).pow_(2);   // 1 − p_t = p + y(1 − 2p)
+        focal.mul_(KerasBinaryCrossentropy(p, y));
         return alpha is { } a ? focal.mul_(y.mul(2 * a - 1).add_(1 - a)) : focal;
     }
 }

@@ -8,9 +8,12 @@ public static partial class Losses
     /// </summary>
     /// <remarks>
     /// <para><b>Semantics (Keras 3):</b> <paramref name="yTrue"/> holds one class index per element (despite the name,
-    /// as in Keras: shape (Batch, …) or (Batch, …, 1)); p is read at that index as given — not renormalised and not
-    /// clipped, so p = 0 gives 1/q (and an infinite gradient for q &lt; 1). As q → 0 the loss tends to the
-    /// crossentropy −log p; at q = 1 it is 1 − p (the mean absolute error of the paper).</para>
+    /// as in Keras: shape (Batch, …) or (Batch, …, 1)); p is Keras's Σ y_pred·one_hot(label) along the class axis — the
+    /// value at that index as given, not renormalised and not clipped, so p = 0 gives 1/q (and an infinite gradient for
+    /// q &lt; 1). Being a sum over the row, it is NaN when any class of the row is NaN or ±∞ (0·∞), as in Keras and by
+    /// the library's non-finite policy; and at p = 0 the row's other classes get 0·(−∞) = NaN as their gradient, as
+    /// under Keras's autograd on every backend. As q → 0 the loss tends to the crossentropy −log p; at q = 1 it is
+    /// 1 − p (the mean absolute error of the paper).</para>
     /// <para><b>Where Keras disagrees with itself:</b> the class <c>CategoricalGeneralizedCrossEntropy</c> refuses q = 1
     /// (it requires 0 &lt; q &lt; 1) while the function <c>categorical_generalized_cross_entropy</c> checks nothing; we
     /// accept q in (0, 1] — 1 is the paper's MAE end — and refuse everything else naming <c>q</c>. Keras one-hot encodes
@@ -53,10 +56,7 @@ internal sealed class CategoricalGeneralizedCrossEntropyLoss : ILossFunction
 
     public static readonly LossDefinition Definition = new("categorical_generalized_cross_entropy",
         "(1 − p^q) / q with p = y_pred at the true class index", LossLabels.ClassIndices, [Q],
-        new CategoricalGeneralizedCrossEntropyLoss(), minRank: 2, examples: Examples())
-    {
-        NaNStaysInItsElement = false,
-    };
+        new CategoricalGeneralizedCrossEntropyLoss(), minRank: 2, examples: Examples());
 
     private static LossExample[] Examples()
     {
@@ -115,7 +115,8 @@ internal sealed class CategoricalGeneralizedCrossEntropyLoss : ILossFunction
         if (SumAndSparseFused.Sparse(c, SparseLossKind.GeneralizedCrossEntropy, q) is { } fused)
             return fused;
         T labels = SparseCategoricalCrossentropyLoss.Labels(c, axis, ignoreClass: null);
-        T p = o.Squeeze(o.TakeAlongAxis(c.YPred, o.ExpandDims(labels, axis), axis), axis);
+        // Keras's p = Σ y_pred·one_hot: the labelled value, or NaN where the row holds a NaN or ±∞ anywhere.
+        T p = o.Sum(o.Mul(c.YPred, o.OneHot(labels, (int)c.Classes, axis, c.DType)), axis);
         return new(o.Div(o.RSub(1, o.Pow(p, q)), q));
     }
 }

@@ -70,7 +70,7 @@ public sealed class LossDefinition
     /// <summary>
     /// Whether a NaN in one element's y_pred row makes that element's loss NaN and leaves the others alone (the
     /// non-finite policy). False where Keras's definition couples elements (circle's pairs, dice_score's thresholds
-    /// and averages) or reads only part of a row (categorical_generalized_cross_entropy reads p[label] alone).
+    /// and averages).
     /// </summary>
     public bool NaNStaysInItsElement { get; init; } = true;
 

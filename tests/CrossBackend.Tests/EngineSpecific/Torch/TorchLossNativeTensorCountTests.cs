@@ -26,15 +26,17 @@ public sealed class TorchLossNativeTensorCountTests
     {
         ["categorical_crossentropy"] = (4, 4),
         ["sparse_categorical_crossentropy"] = (4, 4),
-        ["binary_crossentropy"] = (2, 2),
+        // The binary kinds take Keras's log(1 − p) of the rounded 1 − p, one temporary more than libtorch's
+        // binary_cross_entropy (log1p(−p), another number: BinaryLogOfOneMinusPTests); the hand-written code too.
+        ["binary_crossentropy"] = (4, 4),
         ["mean_squared_error"] = (1, 1),
         ["hinge"] = (3, 6),
         ["squared_hinge"] = (3, 6),
         ["categorical_hinge"] = (4, 4),
-        ["binary_focal_crossentropy"] = (4, 4),
+        ["binary_focal_crossentropy"] = (5, 5),
         ["categorical_focal_crossentropy"] = (4, 5),
-        ["categorical_generalized_cross_entropy"] = (3, 3),
-        ["focal_loss"] = (6, 7),
+        ["categorical_generalized_cross_entropy"] = (4, 4),   // Keras's Σ y_pred·one_hot (NaN propagation), not a gather
+        ["focal_loss"] = (7, 8),
         ["mean_absolute_error"] = (1, 1),
         ["mean_absolute_percentage_error"] = (3, 3),
         ["mean_squared_logarithmic_error"] = (3, 3),
