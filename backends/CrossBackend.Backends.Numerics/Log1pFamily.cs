@@ -91,13 +91,13 @@ internal static class Log1pFamily
     private static Vector<double> WithSignOf(Vector<double> magnitude, Vector<double> x) =>
         Vector.AsVectorDouble(Vector.AsVectorUInt64(magnitude) | (Vector.AsVectorUInt64(x) & new Vector<ulong>(0x8000_0000_0000_0000UL)));
 
-    /// <summary>u = 1 + x; x where u is 1, u where u is +∞, else log(u)·x / (u − 1) (NaN and x &lt; −1 give NaN, −1 gives
-    /// −∞, as the scalar definition does).</summary>
+    /// <summary>u = 1 + x; x where u is 1, u where u is +∞, else log(u)·(x / (u − 1)) (NaN and x &lt; −1 give NaN, −1 gives
+    /// −∞, as the scalar definition does; x / (u − 1) ≈ 1 first, as log(u)·x overflows from x ≈ 2.5e305).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector<double> Log1p(Vector<double> x)
     {
         Vector<double> u = Vector<double>.One + x;
-        Vector<double> ratio = Vector.Log(u) * x / (u - Vector<double>.One);
+        Vector<double> ratio = Vector.Log(u) * (x / (u - Vector<double>.One));
         ratio = Vector.ConditionalSelect(Vector.Equals(u, new Vector<double>(double.PositiveInfinity)), u, ratio);
         return Vector.ConditionalSelect(Vector.Equals(u, Vector<double>.One), x, ratio);
     }

@@ -37,6 +37,7 @@ public sealed class NumericsEngine : ITensorEngine
     {
         Tensor<float> AsFloat() => NumericsOps<float>.Instance.Adopt(tensor, nameof(tensor));
         Tensor<double> AsDouble() => NumericsOps<double>.Instance.Adopt(tensor, nameof(tensor));
+        if (TensorData.IntegerToInteger(tensor, dtype) is { } narrowed) return narrowed;
         return dtype switch
         {
             DType.Float32 => AsFloat(),

@@ -101,7 +101,7 @@ public sealed unsafe partial class NumericsOps<T>
         double u = 1.0 + x;
         if (u == 1.0) return x;
         if (double.IsPositiveInfinity(u)) return u;
-        return Math.Log(u) * x / (u - 1.0);
+        return Math.Log(u) * (x / (u - 1.0));   // the ratio ≈ 1 first: log(u)·x overflows from x ≈ 2.5e305
     }
 
     /// <summary>eˣ − 1 to full double accuracy near 0 (Kahan's ratio trick).</summary>
@@ -156,9 +156,55 @@ public sealed unsafe partial class NumericsOps<T>
             case BinaryOp.Multiply: TensorPrimitives.Multiply(a, b, d); break;
             case BinaryOp.Divide: TensorPrimitives.Divide(a, b, d); break;
             case BinaryOp.Power: TensorPrimitives.Pow(a, b, d); break;
-            case BinaryOp.Maximum: TensorPrimitives.Max(a, b, d); break;   // IEEE 754:2019 maximum: NaN propagates
-            case BinaryOp.Minimum: TensorPrimitives.Min(a, b, d); break;
+            case BinaryOp.Maximum: ExtremeSpans(a, b, d, max: true); break;
+            case BinaryOp.Minimum: ExtremeSpans(a, b, d, max: false); break;
         }
+    }
+
+    /// <summary>
+    /// The larger (or smaller) of a and b as libtorch's <c>maximum</c> and TensorFlow's <c>Maximum</c> pick it: NaN if
+    /// either is NaN, else b only where it is strictly beyond a, so a tie keeps a — maximum(−0, +0) is −0 and
+    /// maximum(+0, −0) is +0 on both engines (IEEE 754-2019's maximum, <see cref="TensorPrimitives.Max{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T})"/>,
+    /// ranks +0 above −0 and gave +0 for both).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static T Extreme(T a, T b, bool max) =>
+        T.IsNaN(a) || T.IsNaN(b) ? a + b : (max ? a < b : b < a) ? b : a;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<T> Extreme(Vector<T> a, Vector<T> b, bool max)
+    {
+        Vector<T> picked = Vector.ConditionalSelect(max ? Vector.LessThan(a, b) : Vector.LessThan(b, a), b, a);
+        return Vector.ConditionalSelect(Vector.Equals(a, a) & Vector.Equals(b, b), picked, a + b);   // NaN propagates
+    }
+
+    /// <summary>d = <see cref="Extreme(T, T, bool)"/> of a and b element-wise (d may be a or b).</summary>
+    [MethodImpl(Hot)]
+    private static void ExtremeSpans(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d, bool max)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+            for (int w = Vector<T>.Count; i <= a.Length - w; i += w)
+                Extreme(new Vector<T>(a[i..]), new Vector<T>(b[i..]), max).CopyTo(d[i..]);
+        for (; i < a.Length; i++) d[i] = Extreme(a[i], b[i], max);
+    }
+
+    /// <summary>d = <see cref="Extreme(T, T, bool)"/> with one side a single value (<paramref name="scalarFirst"/>: it
+    /// is a, the first operand, else b).</summary>
+    [MethodImpl(Hot)]
+    private static void ExtremeWithScalar(ReadOnlySpan<T> span, T scalar, bool scalarFirst, Span<T> d, bool max)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            var s = new Vector<T>(scalar);
+            for (int w = Vector<T>.Count; i <= span.Length - w; i += w)
+            {
+                var v = new Vector<T>(span[i..]);
+                (scalarFirst ? Extreme(s, v, max) : Extreme(v, s, max)).CopyTo(d[i..]);
+            }
+        }
+        for (; i < span.Length; i++) d[i] = scalarFirst ? Extreme(scalar, span[i], max) : Extreme(span[i], scalar, max);
     }
 
     [MethodImpl(Hot)]
@@ -171,8 +217,8 @@ public sealed unsafe partial class NumericsOps<T>
             case BinaryOp.Multiply: TensorPrimitives.Multiply(a, b, d); break;
             case BinaryOp.Divide: TensorPrimitives.Divide(a, b, d); break;
             case BinaryOp.Power: PowScalar(a, b, d); break;
-            case BinaryOp.Maximum: TensorPrimitives.Max(a, b, d); break;
-            case BinaryOp.Minimum: TensorPrimitives.Min(a, b, d); break;
+            case BinaryOp.Maximum: ExtremeWithScalar(a, b, scalarFirst: false, d, max: true); break;
+            case BinaryOp.Minimum: ExtremeWithScalar(a, b, scalarFirst: false, d, max: false); break;
         }
     }
 
@@ -277,8 +323,8 @@ public sealed unsafe partial class NumericsOps<T>
             case BinaryOp.Multiply: TensorPrimitives.Multiply(b, a, d); break;
             case BinaryOp.Divide: TensorPrimitives.Divide(a, b, d); break;
             case BinaryOp.Power: TensorPrimitives.Pow(a, b, d); break;
-            case BinaryOp.Maximum: TensorPrimitives.Max(b, a, d); break;   // symmetric, NaN included
-            case BinaryOp.Minimum: TensorPrimitives.Min(b, a, d); break;
+            case BinaryOp.Maximum: ExtremeWithScalar(b, a, scalarFirst: true, d, max: true); break;
+            case BinaryOp.Minimum: ExtremeWithScalar(b, a, scalarFirst: true, d, max: false); break;
         }
     }
 
@@ -289,8 +335,8 @@ public sealed unsafe partial class NumericsOps<T>
         BinaryOp.Multiply => a * b,
         BinaryOp.Divide => a / b,
         BinaryOp.Power => T.Pow(a, b),
-        BinaryOp.Maximum => T.Max(a, b),   // Math.Max semantics: NaN propagates
-        BinaryOp.Minimum => T.Min(a, b),
+        BinaryOp.Maximum => Extreme(a, b, max: true),
+        BinaryOp.Minimum => Extreme(a, b, max: false),
         _ => throw new ArgumentOutOfRangeException(nameof(op), op, null),
     };
 

@@ -42,6 +42,7 @@ public sealed unsafe partial class NumericsOps<T>
 
         // Every path below writes every element (an empty row's sum 0, mean NaN, product 1).
         var result = GC.AllocateUninitializedArray<T>(Count(resultShape.ToArray(), nameof(x)));
+        if (result.Length == 0) return Create(result, resultShape.ToArray());   // a kept axis of length 0: nothing to reduce into
         int first = Array.IndexOf(reduced, true), last = Array.LastIndexOf(reduced, true);
         bool grouped = first >= 0 && reduced[first..(last + 1)].All(r => r);
         if (grouped && last < rank - 1 && rowLength > 0 && op is not (ReduceOp.Variance or ReduceOp.Std))

@@ -91,6 +91,39 @@ internal static class TensorData
         return Tensor.Create(to, source.Lengths);
     }
 
+    /// <summary>An integer tensor in another integer dtype as C, NumPy and libtorch convert integers: the low bits, two's
+    /// complement (int64 5000000001 → int32 705032705, → uint8 1), with no detour through float64, which would round
+    /// beyond 2⁵³ and give the type's minimum beyond int32. Null when the source is not an integer tensor or the target
+    /// is not an integer dtype.</summary>
+    public static object? IntegerToInteger(object tensor, DType dtype) => tensor switch
+    {
+        Tensor<long> t => IntegerTo(t, dtype),
+        Tensor<int> t => IntegerTo(t, dtype),
+        Tensor<short> t => IntegerTo(t, dtype),
+        Tensor<sbyte> t => IntegerTo(t, dtype),
+        Tensor<byte> t => IntegerTo(t, dtype),
+        _ => null,
+    };
+
+    private static object? IntegerTo<TFrom>(Tensor<TFrom> source, DType dtype) where TFrom : IBinaryInteger<TFrom> => dtype switch
+    {
+        DType.Int64 => Wrap<TFrom, long>(source),
+        DType.Int32 => Wrap<TFrom, int>(source),
+        DType.Int16 => Wrap<TFrom, short>(source),
+        DType.Int8 => Wrap<TFrom, sbyte>(source),
+        DType.UInt8 => Wrap<TFrom, byte>(source),
+        _ => null,
+    };
+
+    private static Tensor<TTo> Wrap<TFrom, TTo>(Tensor<TFrom> source) where TFrom : IBinaryInteger<TFrom> where TTo : IBinaryInteger<TTo>
+    {
+        if (typeof(TFrom) == typeof(TTo)) return (Tensor<TTo>)(object)source;
+        ReadOnlySpan<TFrom> from = Read(source);
+        var to = GC.AllocateUninitializedArray<TTo>(from.Length);
+        for (int i = 0; i < to.Length; i++) to[i] = TTo.CreateTruncating(from[i]);
+        return Tensor.Create(to, source.Lengths);
+    }
+
     /// <summary>Converts any numeric tensor's elements to <typeparamref name="TTo"/>.</summary>
     public static Tensor<TTo> Convert<TFrom, TTo>(Tensor<TFrom> source)
         where TFrom : INumberBase<TFrom> where TTo : INumberBase<TTo>

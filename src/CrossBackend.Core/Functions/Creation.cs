@@ -85,7 +85,16 @@ public static partial class Backend
     /// <summary>The tensor converted to <paramref name="dtype"/> (FastEstimator's <c>cast</c>; floats to integers
     /// truncate toward zero). On torch one <c>to_type</c> call.</summary>
     /// <remarks><b>Example</b> (FastEstimator): ones of float32 cast to "float64" report float64; to "uint8", uint8.</remarks>
-    public static object Cast<T>(T tensor, DType dtype) where T : class => RunUntyped(new CastFunction(dtype), [tensor], TensorName);
+    public static object Cast<T>(T tensor, DType dtype) where T : class
+    {
+        // Integer to integer keeps the low bits (int64 5000000001 → int32 705032705), as C, NumPy and libtorch narrow:
+        // the engine's own cast, not the programs' float64 detour (int32's minimum beyond its range, rounding beyond 2⁵³).
+        if (tensor is not null && IsInteger(dtype) && Inspect(tensor, nameof(tensor)) is var (engine, info) && IsInteger(info.DType))
+            return engine.Cast(tensor, dtype);
+        return RunUntyped(new CastFunction(dtype), [tensor], TensorName);
+
+        static bool IsInteger(DType d) => d is DType.Int64 or DType.Int32 or DType.Int16 or DType.Int8 or DType.UInt8;
+    }
 
     /// <summary><see cref="Cast{T}(T, DType)"/> with NumPy's dtype name ("uint8", "int8", "int16", "int32", "int64",
     /// "float16", "bfloat16", "float32", "float64", "bool").</summary>

@@ -22,6 +22,11 @@ internal sealed class BinaryFunction(BinaryOp op, string aName, string bName, do
         }
         return [o.Binary(op, a, b)];
     }
+
+    /// <summary>An integer or bool tensor meeting a number with a fraction (or NaN, ±∞) is computed in float32, as Keras
+    /// casts both to its result dtype first (and PyTorch computes int·0.1 in float32).</summary>
+    public override DType ComputeDType(DType[] inputs) =>
+        constant is { } c && !double.IsInteger(c) && !inputs[0].IsFloatingPoint() ? DType.Float32 : base.ComputeDType(inputs);
 }
 
 /// <summary>Clamping to optional bounds.</summary>
@@ -44,6 +49,12 @@ internal sealed class SoftmaxFunction(int axis) : FunctionProgram(ResultDTypes.F
 public static partial class Backend
 {
     private static readonly string[] TensorName = ["tensor"];
+
+    /// <summary>The result dtype of a tensor and a number: float32 for an integer or bool tensor and a number with a
+    /// fraction (or NaN, ±∞) — Keras 3's result type of int32 and a Python float, PyTorch's int tensor · 0.5 — else
+    /// <paramref name="otherwise"/> (a whole number keeps an integer dtype: x·2 of int32 is int32, as in PyTorch).</summary>
+    private static Func<DType[], DType> WithNumber(double number, Func<DType[], DType> otherwise) =>
+        double.IsInteger(number) ? otherwise : d => d[0].IsFloatingPoint() ? otherwise(d) : DType.Float32;
 
     /// <summary>A number operand in the dtype of the tensor it meets. Narrow floats are computed in float32, so their
     /// constants are rounded here, as NumPy and TensorFlow make a float16 constant (x − 0.1 in float16 subtracts
@@ -84,7 +95,7 @@ public static partial class Backend
     /// <c>pow</c>; the dtype is kept, so integers to integer powers stay exact).</summary>
     /// <remarks><b>Example</b> (FastEstimator): pow([-2, 7, -19], 2) → <b>[4, 49, 361]</b>.</remarks>
     public static T Pow<T>(T tensor, double power) where T : class =>
-        Run<T>(nameof(Pow), new BinaryFunction(BinaryOp.Power, "tensor", "power", ConstantFor(tensor, power, "tensor"), ResultDTypes.SameAsInput), [tensor], TensorName);
+        Run<T>(nameof(Pow), PowerOf(tensor, power), [tensor], TensorName);
 
     /// <summary><paramref name="tensor"/> raised to a tensor of powers of the same engine, broadcast; the result has
     /// the promoted dtype of both.</summary>
@@ -95,7 +106,18 @@ public static partial class Backend
     /// <remarks><b>Example</b> (FastEstimator): [[1, 4, 6], [2.3, 0.5, 0]] ^ 3.2 → <b>[[1, 84.449, 309.089], [14.372, 0.109, 0]]</b>;
     /// ^ 0.21 → <b>[[1, 1.338, 1.457], [1.191, 0.865, 0]]</b>.</remarks>
     public static T TensorPow<T>(T tensor, double power) where T : class =>
-        Run<T>(nameof(TensorPow), new BinaryFunction(BinaryOp.Power, "tensor", "power", ConstantFor(tensor, power, "tensor"), ResultDTypes.SameAsInput), [tensor], TensorName);
+        Run<T>(nameof(TensorPow), PowerOf(tensor, power), [tensor], TensorName);
+
+    /// <summary>x^power for a number: an integer tensor to a whole power stays integer; to a power with a fraction it
+    /// gives float32 (Keras, PyTorch); to a negative whole power it is refused, as PyTorch and NumPy refuse it
+    /// ("Integers to negative integer powers are not allowed"), where a float64 detour would truncate 2^−1 to 0.</summary>
+    private static BinaryFunction PowerOf(object? tensor, double power)
+    {
+        if (tensor is not null && double.IsInteger(power) && power < 0 && !Inspect(tensor, nameof(tensor)).Info.DType.IsFloatingPoint())
+            throw new ArgumentOutOfRangeException(nameof(power), power,
+                $"Argument `power` must not be a negative whole number for an integer tensor (PyTorch and NumPy refuse integers to negative integer powers). Cast `tensor` to a floating-point dtype first (Backend.Cast(tensor, DType.Float32)). Received: power={power}, tensor.dtype={Inspect(tensor, nameof(tensor)).Info.DType.Name()}");
+        return new BinaryFunction(BinaryOp.Power, "tensor", "power", ConstantFor(tensor, power, "tensor"), WithNumber(power, ResultDTypes.SameAsInput));
+    }
 
     /// <summary>The element-wise maximum of two tensors of one engine, broadcast (FastEstimator's <c>maximum</c>;
     /// NaN if either is NaN). The result has the promoted dtype.</summary>
@@ -118,6 +140,10 @@ public static partial class Backend
     {
         if (minValue is null && maxValue is null)
             throw new ArgumentException("Arguments `minValue` and `maxValue` must not both be null: give at least one bound. Received: minValue=null, maxValue=null", nameof(minValue));
+        if (minValue is double low && double.IsNaN(low) || maxValue is double high && double.IsNaN(high))
+            throw new ArgumentException(
+                $"Arguments `minValue` and `maxValue` must not be NaN (every value would compare false against it): give a number, or null for no bound on that side. Received: minValue={minValue}, maxValue={maxValue}",
+                minValue is double m && double.IsNaN(m) ? nameof(minValue) : nameof(maxValue));
         if (minValue > maxValue)
             throw new ArgumentException($"Argument `minValue` must not exceed `maxValue`. Received: minValue={minValue}, maxValue={maxValue}", nameof(minValue));
         return Run<T>(nameof(ClipByValue), new ClipFunction(minValue ?? double.NegativeInfinity, maxValue ?? double.PositiveInfinity), [tensor], TensorName);
@@ -127,25 +153,28 @@ public static partial class Backend
     public static T Add<T>(T a, T b) where T : class =>
         Run<T>(nameof(Add), new BinaryFunction(BinaryOp.Add, "a", "b", null, ResultDTypes.PromoteFirstTwo), [a, b], ["a", "b"]);
 
-    /// <summary>a + b with a constant rounded to a's dtype.</summary>
+    /// <summary>a + b with a constant rounded to a's dtype; an integer or bool <c>a</c> with a number that has a fraction
+    /// gives float32, computed in float32 (Keras 3, PyTorch: int32 [3, 5] · 0.5 → [1.5, 2.5]).</summary>
     public static T Add<T>(T a, double b) where T : class =>
-        Run<T>(nameof(Add), new BinaryFunction(BinaryOp.Add, "a", "b", ConstantFor(a, b, "a"), ResultDTypes.SameAsInput), [a], ["a"]);
+        Run<T>(nameof(Add), new BinaryFunction(BinaryOp.Add, "a", "b", ConstantFor(a, b, "a"), WithNumber(b, ResultDTypes.SameAsInput)), [a], ["a"]);
 
     /// <summary>a − b, broadcast, in the promoted dtype.</summary>
     public static T Subtract<T>(T a, T b) where T : class =>
         Run<T>(nameof(Subtract), new BinaryFunction(BinaryOp.Subtract, "a", "b", null, ResultDTypes.PromoteFirstTwo), [a, b], ["a", "b"]);
 
-    /// <summary>a − b with a constant rounded to a's dtype.</summary>
+    /// <summary>a − b with a constant rounded to a's dtype; an integer or bool <c>a</c> with a number that has a fraction
+    /// gives float32, computed in float32 (Keras 3, PyTorch: int32 [3, 5] · 0.5 → [1.5, 2.5]).</summary>
     public static T Subtract<T>(T a, double b) where T : class =>
-        Run<T>(nameof(Subtract), new BinaryFunction(BinaryOp.Subtract, "a", "b", ConstantFor(a, b, "a"), ResultDTypes.SameAsInput), [a], ["a"]);
+        Run<T>(nameof(Subtract), new BinaryFunction(BinaryOp.Subtract, "a", "b", ConstantFor(a, b, "a"), WithNumber(b, ResultDTypes.SameAsInput)), [a], ["a"]);
 
     /// <summary>a · b element-wise, broadcast, in the promoted dtype.</summary>
     public static T Multiply<T>(T a, T b) where T : class =>
         Run<T>(nameof(Multiply), new BinaryFunction(BinaryOp.Multiply, "a", "b", null, ResultDTypes.PromoteFirstTwo), [a, b], ["a", "b"]);
 
-    /// <summary>a · b with a constant rounded to a's dtype.</summary>
+    /// <summary>a · b with a constant rounded to a's dtype; an integer or bool <c>a</c> with a number that has a fraction
+    /// gives float32, computed in float32 (Keras 3, PyTorch: int32 [3, 5] · 0.5 → [1.5, 2.5]).</summary>
     public static T Multiply<T>(T a, double b) where T : class =>
-        Run<T>(nameof(Multiply), new BinaryFunction(BinaryOp.Multiply, "a", "b", ConstantFor(a, b, "a"), ResultDTypes.SameAsInput), [a], ["a"]);
+        Run<T>(nameof(Multiply), new BinaryFunction(BinaryOp.Multiply, "a", "b", ConstantFor(a, b, "a"), WithNumber(b, ResultDTypes.SameAsInput)), [a], ["a"]);
 
     /// <summary>a / b, broadcast (true division: integers give float32, as Keras; IEEE: x/0 = ±∞).</summary>
     public static T Divide<T>(T a, T b) where T : class =>

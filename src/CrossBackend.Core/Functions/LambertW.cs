@@ -9,7 +9,7 @@ internal sealed class LambertWFunction() : FunctionProgram(ResultDTypes.FloatFor
     /// the starting guesses below are within 4.5% of W (worst at the switch z = −0.2649), one step leaves ≤ 1.4e−5,
     /// and two reach the 20-step value (FastEstimator's cap) to 2.3e−12, the conditioning floor near −1/e; three agree
     /// with twenty everywhere. The fourth is a spare step for points between the samples. Each step costs ~16 native
-    /// tensors on torch: twenty made 334 per call, four make 94.
+    /// tensors on torch: twenty made 334 per call, four make 94 (97 with the selection of W(+∞)).
     /// </summary>
     private const int Steps = 4;
 
@@ -35,17 +35,19 @@ internal sealed class LambertWFunction() : FunctionProgram(ResultDTypes.FloatFor
             T delta = o.Div(f, o.Sub(w1, o.Div(o.Mul(o.Add(w, 2), f), o.Mul(w1, 2))));
             w = o.Sub(w, delta);
         }
-        return [w];
+        // W(+∞) = +∞ (SciPy); the steps above give ∞/∞ there.
+        return [o.Where(o.Compare(CompareOp.Equal, z, o.Scalar(double.PositiveInfinity, f64)), z, w)];
     }
 }
 
 public static partial class Backend
 {
     /// <summary>The principal branch W₀ of the Lambert W function (FastEstimator's <c>lambertw</c>): W·e^W = x, for
-    /// x ≥ −1/e (values below −1/e, such as float32's rounding of −1/e, are taken as −1/e and give −1). Computed in float64 by a fixed
+    /// x ≥ −1/e (values below −1/e, such as float32's rounding of −1/e, are taken as −1/e and give −1; +∞ gives +∞, NaN
+    /// NaN). Computed in float64 by a fixed
     /// 4 Halley steps from FastEstimator's starting guesses (converged to float64's precision after 3; FastEstimator caps
     /// at 20) and rounded to the input's dtype (integers give float32). TorchSharp (like PyTorch) has no Lambert W
-    /// call, so on torch this is composed from element-wise calls (about 95 native tensors per call, all temporaries
+    /// call, so on torch this is composed from element-wise calls (97 native tensors per call, all temporaries
     /// freed inside); the step count is fixed, so nothing is read back to the host, neither per step nor to test convergence.</summary>
     /// <remarks><b>Example</b> (FastEstimator): [−1/e, −0.34, −0.32, −0.2, 0, 0.12, 0.15, e, 5, e^(1+e), 100] →
     /// <b>[−1, −0.654, −0.560, −0.259, 0, 0.108, 0.132, 1, 1.327, 2.718, 3.386]</b>.</remarks>

@@ -72,11 +72,15 @@ public static partial class Backend
     public static T ReduceMin<T>(T tensor, int axis, bool keepdims = false) where T : class => ReduceMin(tensor, [axis], keepdims);
 
     /// <summary>The sum along <paramref name="axis"/> (null: all axes), FastEstimator's <c>reduce_sum</c>. The dtype is
-    /// kept (TensorFlow's rule; PyTorch widens int32 sums to int64).</summary>
+    /// kept (TensorFlow's rule; PyTorch widens int32 sums to int64), but bools are counted in int32 (Keras 3).</summary>
     /// <remarks><b>Example</b> (FastEstimator): [[[1, 2], [3, 4]], [[5, 6], [7, 8]]] → <b>36</b>; axis 0 →
     /// <b>[[6, 8], [10, 12]]</b>; axis 1 → <b>[[4, 6], [12, 14]]</b>; axes [0, 2] → <b>[14, 22]</b>.</remarks>
     public static T ReduceSum<T>(T tensor, int[]? axis = null, bool keepdims = false) where T : class =>
-        Run<T>(nameof(ReduceSum), new ReduceFunction(ReduceOp.Sum, axis, keepdims, ResultDTypes.SameAsInput, exact: false), [tensor], TensorName);
+        Run<T>(nameof(ReduceSum), new ReduceFunction(ReduceOp.Sum, axis, keepdims, SumOfBoolsCounts, exact: false), [tensor], TensorName);
+
+    /// <summary>The dtype kept, except that a sum of bools counts them in int32 (Keras 3's <c>sum</c> widens bool to
+    /// int32; PyTorch counts in int64, NumPy in the default int): a mask's count, not "any".</summary>
+    private static readonly Func<DType[], DType> SumOfBoolsCounts = d => d[0] == DType.Bool ? DType.Int32 : d[0];
 
     /// <summary><see cref="ReduceSum{T}(T, int[], bool)"/> along one axis.</summary>
     public static T ReduceSum<T>(T tensor, int axis, bool keepdims = false) where T : class => ReduceSum(tensor, [axis], keepdims);

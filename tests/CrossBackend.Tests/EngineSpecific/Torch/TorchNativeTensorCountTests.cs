@@ -120,7 +120,7 @@ public sealed class TorchNativeTensorCountTests
         new("GatherFromBatch", i => Backend.GatherFromBatch(i.X, i.BatchIndex), i => i.X.gather(1, i.BatchIndex.view(6, 1)).squeeze(1)),
         new("Where", i => Backend.Where(i.Mask, i.X, i.Y), i => torch.where(i.Mask, i.X, i.Y)),
         new("MatMul", i => Backend.MatMul(i.Square, i.Square), i => torch.matmul(i.Square, i.Square)),
-        new("LambertW", i => Backend.LambertW(i.Lambert), i => i.Lambert.alias(), 93, "TorchSharp has no Lambert W: fixed 4 Halley steps in float64 (converged after 3), no host read"),
+        new("LambertW", i => Backend.LambertW(i.Lambert), i => i.Lambert.alias(), 96, "TorchSharp has no Lambert W: fixed 4 Halley steps in float64 (converged after 3), no host read; W(+∞) = +∞ selected at the end"),
         new("Resize3D", i => Backend.Resize3D(i.Volume, [4, 4, 4]), i => nn.functional.interpolate(i.Volume, [4, 4, 4], mode: InterpolationMode.Nearest), 14, "composed from host-made take indices per axis, not interpolate"),
         new("ZScore", i => Backend.ZScore(i.X), i => (i.X - i.X.mean()) / i.X.std(unbiased: false).clamp_min(1e-7), 1, "max(std, ε): the ε is one torch.full"),
         new("Percentile", i => Backend.Percentile(i.X, [66.0]), i => i.X.quantile(torch.tensor(new[] { 0.66f })), 5, "sort then nearest-rank take (FastEstimator's rule, not quantile's interpolation)"),
