@@ -58,14 +58,15 @@ public sealed class NumericsEngine : ITensorEngine
     /// <inheritdoc/>
     public TensorInfo Describe(object tensor) => tensor is IReadOnlyTensor t && Owns(tensor.GetType())
         ? new TensorInfo(TensorData.Shape(t.Lengths), TensorData.DTypeOf(tensor.GetType().GetGenericArguments()[0]), "cpu")
-        : throw new ArgumentException($"Argument `{nameof(tensor)}` is a {tensor.GetType().Name}, not a Tensor<T>.", nameof(tensor));
+        : throw new ArgumentException($"Argument `{nameof(tensor)}` is a {TensorFormat.TypeName(tensor.GetType())}, not a Tensor<T>.", nameof(tensor));
 
     /// <inheritdoc/>
     /// <remarks>System.Numerics.Tensors 10 has no rank-0 tensors: a scalar (shape ()) becomes shape [1].</remarks>
     public object FromArray(Array data, long[] shape)
     {
+        ArgumentNullException.ThrowIfNull(data);
         long[] stored = shape.Length == 0 ? [1] : shape;
-        return data switch
+        return HostArrays.WidenUnsigned(data, nameof(data)) switch
         {
             float[] f => TensorData.Create(f, stored),
             double[] d => TensorData.Create(d, stored),
@@ -77,7 +78,7 @@ public sealed class NumericsEngine : ITensorEngine
             short[] s => TensorData.Create(s, stored),
             bool[] b => TensorData.Create(b, stored),
             _ => throw new ArgumentException(
-                $"Argument `data` must be an array of float, double, int, long, short, sbyte, Half, byte or bool. Received: {data.GetType().Name}", nameof(data)),
+                $"Argument `data` must be an array of float, double, int, long, short, sbyte, Half, byte or bool (ushort, uint and ulong are widened to int or long). Received: {TensorFormat.TypeName(data.GetType())}", nameof(data)),
         };
     }
 
@@ -93,7 +94,7 @@ public sealed class NumericsEngine : ITensorEngine
         Tensor<sbyte> sb => Move(sb, source, destination),
         Tensor<short> s => Move(s, source, destination),
         Tensor<bool> b => Move(b, source, destination),
-        _ => throw new ArgumentException($"Unsupported tensor {tensor.GetType().Name}.", nameof(tensor)),
+        _ => throw new ArgumentException($"Unsupported tensor {TensorFormat.TypeName(tensor.GetType())}.", nameof(tensor)),
     };
 
     /// <inheritdoc/>

@@ -68,7 +68,7 @@ public sealed partial class NumericsOps<T> : ITensorOps<Tensor<T>>, IFusedCrosse
         Tensor<bool> b => FromBools(b),
         _ => throw new ArgumentException(
             $"Argument `{argumentName}` must be a numeric System.Numerics.Tensors.Tensor<T> (float, double, Half, BFloat16, "
-            + $"int, long, short, sbyte, byte or bool elements). Received: a {tensor.GetType().Name}", argumentName),
+            + $"int, long, short, sbyte, byte or bool elements). Received: a {TensorFormat.TypeName(tensor.GetType())}", argumentName),
     };
 
     private static Tensor<T> FromBools(Tensor<bool> b)

@@ -47,7 +47,7 @@ public sealed partial class TorchEngine
             "that created it. Keep it alive until the call returns (create it in the scope that uses it, or call " +
             $"{argumentName}.MoveToOuterDisposeScope() or DetachFromDisposeScope()).", argumentName),
         Tensor t => t,
-        _ => throw new ArgumentException($"Argument `{argumentName}` must be a torch.Tensor. Received: a {tensor.GetType().Name}", argumentName),
+        _ => throw new ArgumentException($"Argument `{argumentName}` must be a torch.Tensor. Received: a {TensorFormat.TypeName(tensor.GetType())}", argumentName),
     };
 
     /// <inheritdoc/>
@@ -84,8 +84,9 @@ public sealed partial class TorchEngine
     /// <inheritdoc/>
     public override object FromArray(Array data, long[] shape)
     {
+        ArgumentNullException.ThrowIfNull(data);
         EnsureNativeLoadable();
-        return FromHost(data, shape);
+        return FromHost(HostArrays.WidenUnsigned(data, nameof(data)), shape);
     }
 
     private object FromHost(Array data, long[] shape) => data switch
@@ -236,10 +237,25 @@ public sealed partial class TorchEngine
         return x.clamp(low, high);
     }
 
+    /// <summary>The variance or standard deviation of an empty tensor without libtorch's <c>std</c>/<c>var</c>, which
+    /// print "std(): degrees of freedom is &lt;= 0" (or var's twin) to the process's stderr on every such call, even
+    /// where the result has no element ((0, 3) along axis 1): NaN where the reduced axes hold no value, as the
+    /// channels-last engine and NumPy give, and an empty tensor of the result's shape otherwise.</summary>
+    private static Tensor SpreadOfEmpty(Tensor x, long[] dims, bool keepDims)
+    {
+        long[] shape = x.shape;
+        bool[] reduced = new bool[shape.Length];
+        foreach (long d in dims) reduced[d] = true;
+        long[] result = shape.Select((n, d) => reduced[d] ? 1 : n).Where((_, d) => keepDims || !reduced[d]).ToArray();
+        using Scalar nan = double.NaN;
+        return torch.full(result, nan, dtype: x.dtype, device: x.device);
+    }
+
     /// <inheritdoc/>
     public override Tensor Reduce(ReduceOp op, Tensor x, int[]? axes, bool keepDims)
     {
         long[] dims = Axes(x, axes);
+        if (op is ReduceOp.Variance or ReduceOp.Std && x.numel() == 0) return SpreadOfEmpty(x, dims, keepDims);
         if (axes is null && !keepDims)
             return op switch
             {

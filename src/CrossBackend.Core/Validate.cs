@@ -3,6 +3,30 @@ namespace CrossBackend;
 /// <summary>Argument checks shared by every loss; messages name the argument and show what was received.</summary>
 internal static class Validate
 {
+    /// <summary>An integer option (a metric's <c>k</c>, a loss's integer option) given as int or long, or as a whole
+    /// double or float, as numbers read from JSON arrive; null when <paramref name="value"/> is not a number at all (the
+    /// caller says what it wants). A fractional, non-finite or out-of-range number is refused naming
+    /// <paramref name="name"/>.</summary>
+    public static int? IntegerOption(object value, string name)
+    {
+        double number;
+        switch (value)
+        {
+            case int i: return i;
+            case long l when l is >= int.MinValue and <= int.MaxValue: return (int)l;
+            case long l:
+                throw new ArgumentOutOfRangeException(name, l, $"Argument `{name}` must be an integer in [{int.MinValue}, {int.MaxValue}]. Received: {name}={l}");
+            case short or sbyte or byte or ushort: return Convert.ToInt32(value);
+            case double d: number = d; break;
+            case float f: number = f; break;
+            default: return null;
+        }
+        if (double.IsFinite(number) && Math.Floor(number) == number && number is >= int.MinValue and <= int.MaxValue) return (int)number;
+        throw new ArgumentException(
+            $"Argument `{name}` must be an integer; a {TensorFormat.TypeName(value.GetType())} is accepted only when it is a whole number " +
+            $"(as 2.0). Received: {name}={Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)}", name);
+    }
+
     /// <summary>y_true: y_pred's shape and device. <paramref name="hint"/> (how to fix a mismatch) follows the
     /// message.</summary>
     public static void PredictionAndTarget(TensorInfo pred, TensorInfo target, string? hint = null)

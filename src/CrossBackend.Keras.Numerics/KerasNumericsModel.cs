@@ -55,7 +55,7 @@ public sealed class KerasNumericsModel<T> : IKerasNetwork where T : unmanaged, I
             if (values.ContainsKey(step.Name)) { values[step.Name] = step.Run([values[step.Name]]); continue; }
             values[step.Name] = step.Run(step.Inbound.Select(n => values[n]).ToArray());
         }
-        return values[_output] as Tensor<T> ?? throw new InvalidOperationException($"the output layer `{_output}` produced no {typeof(T).Name} tensor");
+        return values[_output] as Tensor<T> ?? throw new InvalidOperationException($"the output layer `{_output}` produced no Tensor<{TensorFormat.TypeName(typeof(T))}>");
     }
 
     /// <inheritdoc/>
@@ -69,7 +69,7 @@ public sealed class KerasNumericsModel<T> : IKerasNetwork where T : unmanaged, I
         Tensor<T> t => t,
         Tensor<float> f => Convert(f),
         Tensor<double> d => Convert(d),
-        _ => throw new ArgumentException($"layer `{layer}` needs a floating-point Tensor<{typeof(T).Name}>, got a {value.GetType().Name}"),
+        _ => throw new ArgumentException($"layer `{layer}` needs a floating-point Tensor<{TensorFormat.TypeName(typeof(T))}>, got a {TensorFormat.TypeName(value.GetType())}"),
     };
 
     private static Tensor<T> Convert<TFrom>(Tensor<TFrom> source) where TFrom : unmanaged, INumberBase<TFrom>
@@ -89,7 +89,7 @@ public sealed class KerasNumericsModel<T> : IKerasNetwork where T : unmanaged, I
             double[] d when typeof(T) == typeof(double) => (T[])(object)d.Clone(),
             float[] f => f.Select(v => T.CreateChecked(v)).ToArray(),
             double[] d => d.Select(v => T.CreateChecked(v)).ToArray(),
-            _ => throw new NotSupportedException(w.Data.GetType().Name),
+            _ => throw new NotSupportedException(TensorFormat.TypeName(w.Data.GetType())),
         };
         return Tensor.Create(data, w.Shape.Select(v => checked((nint)v)).ToArray());
     }
@@ -224,7 +224,7 @@ public sealed class KerasNumericsModel<T> : IKerasNetwork where T : unmanaged, I
         Tensor<int> i => Tensor.Create(TensorToArrayOf(i).Select(v => (long)v).ToArray(), i.Lengths),
         Tensor<float> f => Tensor.Create(TensorToArrayOf(f).Select(v => (long)v).ToArray(), f.Lengths),
         Tensor<double> d => Tensor.Create(TensorToArrayOf(d).Select(v => (long)v).ToArray(), d.Lengths),
-        _ => throw new ArgumentException($"layer `{layer}` (Embedding) needs integer indices, got a {value.GetType().Name}"),
+        _ => throw new ArgumentException($"layer `{layer}` (Embedding) needs integer indices, got a {TensorFormat.TypeName(value.GetType())}"),
     };
 
     private static TAny[] TensorToArrayOf<TAny>(Tensor<TAny> t)
@@ -237,7 +237,7 @@ public sealed class KerasNumericsModel<T> : IKerasNetwork where T : unmanaged, I
     private static object CheckInput(object value, InputSpec spec, string layer)
     {
         if (value is not IReadOnlyTensor tensor)
-            throw new ArgumentException($"Argument `input` must be a Tensor<T> of the numerics engine. Received: a {value.GetType().Name}", "input");
+            throw new ArgumentException($"Argument `input` must be a Tensor<T> of the numerics engine. Received: a {TensorFormat.TypeName(value.GetType())}", "input");
         ReadOnlySpan<nint> lengths = tensor.Lengths;
         bool ok = lengths.Length == spec.Shape.Length + 1;
         for (int d = 0; ok && d < spec.Shape.Length; d++) ok = spec.Shape[d] < 0 || spec.Shape[d] == lengths[d + 1];

@@ -63,7 +63,7 @@ internal sealed class KerasTorchNetwork(KerasTorchModule module, KerasGraph grap
 
     public object Forward(object input)
     {
-        Tensor x = input as Tensor ?? throw new ArgumentException($"Argument `input` must be a torch.Tensor. Received: a {input.GetType().Name}", nameof(input));
+        Tensor x = input as Tensor ?? throw new ArgumentException($"Argument `input` must be a torch.Tensor. Received: a {TensorFormat.TypeName(input.GetType())}", nameof(input));
         using (torch.no_grad()) return module.forward(x);
     }
 

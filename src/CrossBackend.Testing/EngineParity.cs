@@ -92,7 +92,7 @@ public static class EngineParity
         long l => new NpyArray(new[] { l }),
         _ when TensorEngines.OwnerOf(input.GetType()) is not null => NpyArray.FromTensor(input),
         _ => throw new ArgumentException(
-            $"Argument `{name}` must be a .NET array, an NpyArray, a number or a tensor. Received: {name} is a {input.GetType().FullName}", name),
+            $"Argument `{name}` must be a .NET array, an NpyArray, a number or a tensor. Received: {name} is a {TensorFormat.TypeName(input.GetType(), qualified: true)}", name),
     };
 
     private static TensorValues RunOn(ITensorEngine engine, Func<ITensorEngine, object[], object> function, NpyArray[] host, ParityOptions o)

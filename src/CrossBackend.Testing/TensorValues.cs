@@ -22,12 +22,12 @@ internal sealed record TensorValues(double[] Values, long[] Shape, DType DType, 
                     Type element = array.GetType().GetElementType()!;
                     if (element.IsArray)
                         throw new ArgumentException(
-                            $"Argument `{name}` must be a tensor, a rectangular .NET array (float[,]) or an NpyArray, not a jagged array. Received: {name} is a {array.GetType().Name}",
+                            $"Argument `{name}` must be a tensor, a rectangular .NET array (float[,]) or an NpyArray, not a jagged array. Received: {name} is a {TensorFormat.TypeName(array.GetType())}",
                             name);
                     if (NpyArrayOrNull(array) is not { } npy)
                         throw new ArgumentException(
-                            $"Argument `{name}` must hold float16, float32, float64, integer or bool elements. Received: {name} is a {array.GetType().Name}", name);
-                    return new(npy.ToDoubleArray(), npy.Shape, npy.DType, array.GetType().Name);
+                            $"Argument `{name}` must hold float16, float32, float64, integer or bool elements. Received: {name} is a {TensorFormat.TypeName(array.GetType())}", name);
+                    return new(npy.ToDoubleArray(), npy.Shape, npy.DType, TensorFormat.TypeName(array.GetType()));
                 }
             case double d: return new([d], [], DType.Float64, "double");
             case float f: return new([f], [], DType.Float32, "float");
@@ -37,7 +37,7 @@ internal sealed record TensorValues(double[] Values, long[] Shape, DType DType, 
         }
         ITensorEngine engine = TensorEngines.OwnerOf(value.GetType()) ?? throw new ArgumentException(
             $"Argument `{name}` must be a tensor of a CrossBackend engine, a .NET array, an NpyArray or a number. " +
-            $"Received: {name} is a {value.GetType().FullName}. Engines found: " +
+            $"Received: {name} is a {TensorFormat.TypeName(value.GetType(), qualified: true)}. Engines found: " +
             $"{(TensorEngines.All.Count == 0 ? "none (reference an engine project)" : string.Join(", ", TensorEngines.All.Select(e => e.Name)))}.",
             name);
         double[] values = engine.ToDoubleArray(value, out long[] shape);

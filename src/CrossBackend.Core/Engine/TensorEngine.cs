@@ -34,10 +34,11 @@ public abstract class TensorEngine<TTensor> : ITensorEngine, ITensorOps<TTensor>
     public virtual object FromArray(Array data, long[] shape)
     {
         ArgumentNullException.ThrowIfNull(data);
+        data = HostArrays.WidenUnsigned(data, nameof(data));
         DType dtype = DTypes.OfElementType(data.GetType().GetElementType()!);
         if (dtype == DType.Other)
             throw new ArgumentException(
-                $"Argument `data` must be an array of a numeric element type. Received: {data.GetType().Name}", nameof(data));
+                $"Argument `data` must be an array of a numeric element type. Received: {TensorFormat.TypeName(data.GetType())}", nameof(data));
         var values = new double[data.Length];
         int i = 0;
         foreach (object? v in data) values[i++] = v is bool b ? (b ? 1 : 0) : v is Half h ? (double)h : Convert.ToDouble(v);

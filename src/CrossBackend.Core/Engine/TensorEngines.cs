@@ -46,13 +46,11 @@ public static class TensorEngines
         ITensorEngine? otherEngine = OwnerOf(other.GetType());
         if (otherEngine == engine) return;
         string target = $"TensorEngines.Named(\"{engine.Name}\")";
-        string what = otherEngine is null ? $"a {other.GetType().Name}, which no engine owns" : $"a {otherEngine.Name} tensor";
+        string what = otherEngine is null ? $"a {TensorFormat.TypeName(other.GetType())}, which no engine owns" : $"a {otherEngine.Name} tensor";
         string fix = otherEngine is null
             ? $"Create it on the {engine.Name} engine, e.g. `{target}.FromArray(data, shape)`"
-            : $"Copy {otherName} to the {engine.Name} engine with `{ConversionCall(otherEngine, engine, otherName)}` (NpyArray is in CrossBackend.IO; this copies the values" +
-              (SameLayout(otherEngine, engine) ? ")"
-               : otherEngine.ClassAxis < 0 ? "; leave out fromChannelsLast for class-index labels, which have no class axis)"
-               : "; leave out the MoveAxis for class-index labels, which have no class axis)");
+            : $"Copy {otherName} to the {engine.Name} engine with `Backend.ToTensor({otherName}, {target})` (it keeps the shape, dtype and element order)" +
+              LayoutNote(otherEngine, engine, other, otherName, target);
         throw new ArgumentException(
             $"Arguments `{predName}` and `{otherName}` must be tensors of the same engine. " +
             $"Received: {predName} is a {engine.Name} tensor, {otherName} is {what}. {fix}, or create both on one engine.", otherName);
@@ -60,15 +58,20 @@ public static class TensorEngines
 
     private static bool SameLayout(ITensorEngine a, ITensorEngine b) => (a.ClassAxis < 0) == (b.ClassAxis < 0) && (a.ClassAxis < 0 || a.ClassAxis == b.ClassAxis);
 
-    /// <summary>The C# that copies a tensor of <paramref name="from"/> to <paramref name="to"/>, moving the class axis
-    /// where their layouts differ (channels-last → channels-first with <c>fromChannelsLast</c>; back with MoveAxis).</summary>
-    private static string ConversionCall(ITensorEngine from, ITensorEngine to, string name)
+    /// <summary>Where the engines keep channels differently and the tensor has rank ≥ 3 (where a channel axis can sit
+    /// apart from the batch and the last axis), the line that also moves the channel axis; else nothing. Index tensors,
+    /// conditions and 1-D or 2-D tensors need only the copy.</summary>
+    private static string LayoutNote(ITensorEngine from, ITensorEngine to, object tensor, string name, string target)
     {
-        string target = $"TensorEngines.Named(\"{to.Name}\")";
-        string copy = $"NpyArray.FromTensor({name}).ToTensor({target}";
-        if (SameLayout(from, to)) return copy + ")";
-        if (from.ClassAxis < 0) return copy + ", fromChannelsLast: true)";
-        return $"{target}.MoveAxis({copy}), {from.ClassAxis}, {(to.ClassAxis < 0 ? -1 : to.ClassAxis)})";
+        if (SameLayout(from, to)) return "";
+        int rank;
+        try { rank = from.Describe(tensor).Rank; }
+        catch (ArgumentException) { return ""; }
+        if (rank < 3) return "";
+        static string Where(ITensorEngine e) => e.ClassAxis < 0 ? "the last axis" : $"axis {e.ClassAxis}";
+        return $"; {name} has rank {rank}, so if it holds channels (the {from.Name} engine keeps them on {Where(from)}, " +
+               $"the {to.Name} engine on {Where(to)}), also move them: `{target}.MoveAxis(Backend.ToTensor({name}, {target}), " +
+               $"{from.ClassAxis}, {to.ClassAxis})` (not for class-index labels or other values without a channel axis)";
     }
 
     internal static ArgumentException UnsupportedDType(ITensorEngine engine, DType dtype, string name) =>
@@ -79,7 +82,7 @@ public static class TensorEngines
             : Validate.NotFloatingPoint(engine, dtype, name);
 
     private static ArgumentException Unowned(object tensor, string name) => new(
-        $"Argument `{name}` must be a tensor of a CrossBackend engine. Received: {name} is a {tensor.GetType().FullName}, which no CrossBackend engine owns. " +
+        $"Argument `{name}` must be a tensor of a CrossBackend engine. Received: {name} is a {TensorFormat.TypeName(tensor.GetType(), qualified: true)}, which no CrossBackend engine owns. " +
         $"Engines found: {(All.Count == 0 ? "none" : string.Join(", ", All.Select(e => e.Name)))}; " +
         "reference an engine project (e.g. CrossBackend.Backends.Torch or CrossBackend.Backends.Numerics).", name);
 

@@ -36,11 +36,38 @@ public static class TensorFormat
     {
         ArgumentNullException.ThrowIfNull(tensor);
         string head = tensor is Array a
-            ? $".NET {a.GetType().Name}, shape {TensorInfo.FormatShape(HostArrays.ShapeOf(a))}"
+            ? $".NET {TypeName(a.GetType())}, shape {TensorInfo.FormatShape(HostArrays.ShapeOf(a))}"
             : TensorEngines.EngineOf(tensor, nameof(tensor)) is var e && e.Describe(tensor) is var info
                 ? $"{e.Name} tensor, shape {info.ShapeText}, {info.DType.Name()}, on {info.Device}"
                 : "";
         return head + ":\n" + ToString(tensor);
+    }
+
+    /// <summary>A .NET type as C# writes it, for messages: <c>Tensor&lt;Int32&gt;</c> rather than the runtime's
+    /// <c>Tensor`1</c>, <c>UInt16[]</c>, <c>Single[,]</c>, <c>Dictionary&lt;String, Int32&gt;</c>; with
+    /// <paramref name="qualified"/>, the namespace too (<c>System.Numerics.Tensors.Tensor&lt;UInt16&gt;</c> rather than
+    /// the runtime's <c>System.Numerics.Tensors.Tensor`1[[System.UInt16, System.Private.CoreLib, …]]</c>).</summary>
+    public static string TypeName(Type type, bool qualified = false)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        if (type.IsArray) return TypeName(type.GetElementType()!, qualified) + "[" + new string(',', type.GetArrayRank() - 1) + "]";
+        if (type.IsPointer || type.IsByRef) return TypeName(type.GetElementType()!, qualified) + (type.IsPointer ? "*" : "&");
+        if (Nullable.GetUnderlyingType(type) is { } underlying) return TypeName(underlying, qualified) + "?";
+        string name = type.Name;
+        int tick = name.IndexOf('`');
+        if (tick >= 0) name = name[..tick];
+        if (type.IsNested && !type.IsGenericParameter && type.DeclaringType is { } outer)
+        {
+            string container = TypeName(outer, qualified);
+            int open = container.IndexOf('<');
+            name = (open >= 0 ? container[..open] : container) + "." + name;
+        }
+        else if (qualified && !type.IsGenericParameter && type.Namespace is { Length: > 0 } ns) name = ns + "." + name;
+        if (!type.IsGenericType) return name;
+        Type[] own = type.GetGenericArguments();
+        // A nested type's argument list also holds its declaring types' arguments, first.
+        int inherited = type.IsNested && type.DeclaringType is { IsGenericType: true } d ? d.GetGenericArguments().Length : 0;
+        return inherited >= own.Length ? name : name + "<" + string.Join(", ", own.Skip(inherited).Select(a => TypeName(a))) + ">";
     }
 
     /// <summary>Formats row-major host values of <paramref name="shape"/> as NumPy prints an array of
@@ -76,7 +103,7 @@ public static class TensorFormat
             Type element = array.GetType().GetElementType()!;
             DType dtype = DTypes.OfElementType(element);
             if (dtype == DType.Other)
-                throw new ArgumentException($"Argument `{name}` must be an array of numbers or bools. Received: a {array.GetType().Name}", name);
+                throw new ArgumentException($"Argument `{name}` must be an array of numbers or bools. Received: a {TypeName(array.GetType())}", name);
             Array flat = HostArrays.Flatten(array);
             var values = new double[flat.Length];
             for (int i = 0; i < values.Length; i++)

@@ -23,15 +23,29 @@ public static partial class Backend
     /// <summary>Runs a one-result program and returns its result as <typeparamref name="T"/>.</summary>
     private static T Run<T>(string function, ITensorProgram program, object?[] inputs, string[] names) where T : class
     {
+        RequireTensors(inputs, names);
         object result = TensorProgram.Run(program, inputs, names)[0];
         return result as T ?? throw new InvalidOperationException(
-            $"{function} of a {inputs[0]!.GetType().Name} returns a {result.GetType().Name}, which is not a {typeof(T).Name}. " +
+            $"{function} of a {TensorFormat.TypeName(inputs[0]!.GetType())} returns a {TensorFormat.TypeName(result.GetType())}, which is not a {TensorFormat.TypeName(typeof(T))}. " +
             $"Pass the tensor typed as object (e.g. Backend.{function}((object){names[0]}, ...)) to receive it, or cast it to a floating-point dtype first.");
     }
 
     /// <summary>Runs a one-result program and returns its result untyped.</summary>
-    private static object RunUntyped(ITensorProgram program, object?[] inputs, string[] names) =>
-        TensorProgram.Run(program, inputs, names)[0];
+    private static object RunUntyped(ITensorProgram program, object?[] inputs, string[] names)
+    {
+        RequireTensors(inputs, names);
+        return TensorProgram.Run(program, inputs, names)[0];
+    }
+
+    /// <summary>Every tensor argument of a public function is required: a null one is refused here, by its public
+    /// name (<c>indices</c>, <c>tensors[1]</c>), before an engine sees it (torch threw a NullReferenceException, and the
+    /// channels-last engine named its own parameter).</summary>
+    private static void RequireTensors(object?[] inputs, string[] names)
+    {
+        for (int i = 0; i < inputs.Length; i++)
+            if (inputs[i] is null)
+                throw new ArgumentNullException(names[i], $"Argument `{names[i]}` must be a tensor. Received: {names[i]}=null");
+    }
 
     /// <summary>The engine of <paramref name="tensor"/> and its description.</summary>
     private static (ITensorEngine Engine, TensorInfo Info) Inspect(object tensor, string name)

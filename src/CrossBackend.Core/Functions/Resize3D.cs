@@ -10,6 +10,13 @@ internal sealed class Resize3DFunction(long[] outputShape, bool area) : Function
         if (shape.Length != 5)
             throw new ArgumentException($"Argument `tensor` must be a batch of volumes, rank 5 ((N, C, D, H, W) channels-first, (N, D, H, W, C) channels-last). Received: tensor.shape={TensorInfo.FormatShape(shape)}", "tensor");
         int first = o.Engine.ClassAxis == -1 ? 1 : 2;
+        // PyTorch's interpolate refuses an empty volume ("Input and output sizes should be greater than 0"): no source
+        // voxel to take. An empty batch is fine (an empty result).
+        if (shape[first] == 0 || shape[first + 1] == 0 || shape[first + 2] == 0)
+            throw new ArgumentException(
+                $"Argument `tensor` must have non-empty depth, height and width (axes {first}, {first + 1}, {first + 2} on the {o.Engine.Name} engine) " +
+                $"to be resized: there is no voxel to resize from. Received: tensor.shape={TensorInfo.FormatShape(shape)}, outputShape={TensorInfo.FormatShape(outputShape)}",
+                "tensor");
         for (int k = 0; k < 3; k++)
         {
             int axis = first + k;

@@ -72,9 +72,9 @@ public sealed class NpyArray
         Type element = array.GetType().GetElementType()!;
         if (element.IsArray)
             throw new ArgumentException(
-                $"Argument `array` must be a rectangular array such as float[,], not a jagged one. Received: a {array.GetType().Name}", nameof(array));
+                $"Argument `array` must be a rectangular array such as float[,], not a jagged one. Received: a {TensorFormat.TypeName(array.GetType())}", nameof(array));
         NpyDTypes.Entry entry = NpyDTypes.ForElementType(element) ?? throw new ArgumentException(
-            $"Argument `array` must hold {NpyDTypes.SupportedText.Split(';')[0]} elements. Received: a {array.GetType().Name}", nameof(array));
+            $"Argument `array` must hold {NpyDTypes.SupportedText.Split(';')[0]} elements. Received: a {TensorFormat.TypeName(array.GetType())}", nameof(array));
         long[] shape = new long[array.Rank];
         for (int d = 0; d < shape.Length; d++) shape[d] = array.GetLongLength(d);
         Array flat = Array.CreateInstance(element, array.LongLength);
@@ -91,7 +91,7 @@ public sealed class NpyArray
     {
         ArgumentNullException.ThrowIfNull(tensor);
         ITensorEngine engine = TensorEngines.OwnerOf(tensor.GetType()) ?? throw new ArgumentException(
-            $"Argument `tensor` must be a tensor of a CrossBackend engine. Received: a {tensor.GetType().FullName}", nameof(tensor));
+            $"Argument `tensor` must be a tensor of a CrossBackend engine. Received: a {TensorFormat.TypeName(tensor.GetType(), qualified: true)}", nameof(tensor));
         DType dtype = engine.Describe(tensor).DType;
         double[] values = engine.ToDoubleArray(tensor, out long[] shape);
         Array data = dtype switch

@@ -6,12 +6,34 @@ namespace CrossBackend;
 /// <summary>Row-major .NET arrays of any rank and element type: shapes, flattening and axis moves on the host.</summary>
 internal static class HostArrays
 {
+    /// <summary>
+    /// A flat array of unsigned integers wider than a byte, widened exactly to the signed type both engines hold:
+    /// <c>ushort[]</c> to <c>int[]</c> (int32), <c>uint[]</c> to <c>long[]</c> (int64), <c>ulong[]</c> to <c>long[]</c>
+    /// when every value fits (else refused, naming <paramref name="name"/>); any other array is returned as it is.
+    /// The runtime lets <c>uint[]</c> pass as <c>int[]</c> (<c>ushort[]</c> as <c>short[]</c>, <c>ulong[]</c> as
+    /// <c>long[]</c>), so without this the bits were read as signed values: 4000000000 became −294967296.
+    /// </summary>
+    public static Array WidenUnsigned(Array data, string name)
+    {
+        Type type = data.GetType();
+        if (type == typeof(ushort[])) return Array.ConvertAll((ushort[])data, v => (int)v);
+        if (type == typeof(uint[])) return Array.ConvertAll((uint[])data, v => (long)v);
+        if (type != typeof(ulong[])) return data;
+        var values = (ulong[])data;
+        var result = new long[values.Length];
+        for (int i = 0; i < values.Length; i++)
+            result[i] = values[i] <= long.MaxValue ? (long)values[i] : throw new ArgumentOutOfRangeException(name, values[i],
+                $"Argument `{name}` must hold values that fit int64 (at most {long.MaxValue}): no engine has a uint64 dtype. " +
+                $"Received: {name}[{i}]={values[i]} in a UInt64[]. Keep such values in a float64 array (double[], rounded past 2⁵³) or split them.");
+        return result;
+    }
+
     /// <summary>The lengths of every dimension (a jagged array is refused: it has no single shape).</summary>
     public static long[] ShapeOf(Array array)
     {
         if (array.GetType().GetElementType()!.IsArray)
             throw new ArgumentException(
-                $"Jagged arrays are not supported; use a rectangular array such as float[,,,]. Received: a {array.GetType().Name}", nameof(array));
+                $"Jagged arrays are not supported; use a rectangular array such as float[,,,]. Received: a {TensorFormat.TypeName(array.GetType())}", nameof(array));
         var shape = new long[array.Rank];
         for (int d = 0; d < shape.Length; d++) shape[d] = array.GetLongLength(d);
         return shape;
@@ -54,7 +76,7 @@ internal static class HostArrays
 
     private static void Invoke(string method, Type element, params object[] args) =>
         typeof(HostArrays).GetMethod(method, System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
-            .MakeGenericMethod(element).Invoke(null, args);
+            .MakeGenericMethod(element).Invoke(null, TensorProgram.DoNotWrap, null, args, null);
 
     private static Span<T> Elements<T>(Array array) =>
         MemoryMarshal.CreateSpan(ref Unsafe.As<byte, T>(ref MemoryMarshal.GetArrayDataReference(array)), checked((int)array.LongLength));

@@ -157,7 +157,7 @@ public static class Layout
         ArgumentNullException.ThrowIfNull(x, name);
         if (x is Array array) return HostArrays.ShapeOf(array);
         ITensorEngine engine = TensorEngines.OwnerOf(x.GetType()) ?? throw new ArgumentException(
-            $"Argument `{name}` must be a tensor of a CrossBackend engine or a .NET array. Received: {name} is a {x.GetType().FullName}", name);
+            $"Argument `{name}` must be a tensor of a CrossBackend engine or a .NET array. Received: {name} is a {TensorFormat.TypeName(x.GetType(), qualified: true)}", name);
         return engine.Describe(x).Shape;
     }
 }

@@ -84,12 +84,13 @@ internal sealed class MetricCall
                     $"Metric `{metric.Name}` has no argument `{name}`. Its arguments: {(metric.Options.Count == 0 ? "none" : string.Join(", ", metric.Options))}.", name);
     }
 
+    /// <summary>An integer option: int, long, or a whole double or float (JSON numbers arrive as doubles).</summary>
     public int Int(string name, int fallback) => _values.TryGetValue(name, out object? v) && v is not null
-        ? v is int or long ? Convert.ToInt32(v) : throw Wrong(name, "an integer", v)
+        ? Validate.IntegerOption(v, name) ?? throw Wrong(name, "an integer", v)
         : fallback;
 
     public int? OptionalInt(string name) => _values.TryGetValue(name, out object? v) && v is not null
-        ? v is int or long ? Convert.ToInt32(v) : throw Wrong(name, "an integer or null", v)
+        ? Validate.IntegerOption(v, name) ?? throw Wrong(name, "an integer or null", v)
         : null;
 
     public bool Bool(string name, bool fallback) => _values.TryGetValue(name, out object? v) && v is not null
@@ -133,5 +134,5 @@ internal sealed class MetricCall
     }
 
     private static ArgumentException Wrong(string name, string what, object v) =>
-        new($"Argument `{name}` must be {what}. Received: {name}={v} ({v.GetType().Name})", name);
+        new($"Argument `{name}` must be {what}. Received: {name}={v} ({TensorFormat.TypeName(v.GetType())})", name);
 }

@@ -52,7 +52,7 @@ public sealed class GradientTape : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         ITensorEngine engine = TensorEngines.EngineOf(source, nameof(source));
         object ops = engine.OpsFor(source.GetType()) ?? throw TensorEngines.UnsupportedDType(engine, engine.Describe(source).DType, nameof(source));
-        if (AutogradOf(ops) is { } autograd) autograd.GetMethod(nameof(IAutograd<object>.Watch))!.Invoke(ops, [source]);
+        if (AutogradOf(ops) is { } autograd) autograd.GetMethod(nameof(IAutograd<object>.Watch))!.Invoke(ops, TensorProgram.DoNotWrap, null, [source], null);
         else _watched.Add(source);
     }
 
@@ -135,7 +135,7 @@ public sealed class GradientTape : IDisposable
         ITensorEngine engine = TensorEngines.EngineOf(tensor, nameof(tensor));
         object? ops = engine.OpsFor(tensor.GetType());
         Type? autograd = ops is null ? null : AutogradOf(ops);
-        return autograd is null ? tensor : autograd.GetMethod(nameof(IAutograd<object>.StopGradient))!.Invoke(ops, [tensor])!;
+        return autograd is null ? tensor : autograd.GetMethod(nameof(IAutograd<object>.StopGradient))!.Invoke(ops, TensorProgram.DoNotWrap, null, [tensor], null)!;
     }
 
     /// <summary>The engine's <see cref="IAutograd{TTensor}"/> interface type, or null for engines differentiated by the tape.</summary>

@@ -58,7 +58,13 @@ internal static class TensorProgram
             if (inputs[i] is { } other) TensorEngines.RequireSameEngine(engine, other, names[i], names[0]);
 
         var dtypes = new DType[inputs.Length];
-        for (int i = 0; i < inputs.Length; i++) dtypes[i] = inputs[i] is { } x ? DTypeOf(engine, x, names[i]) : DType.Other;
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            dtypes[i] = inputs[i] is { } x ? DTypeOf(engine, x, names[i]) : DType.Other;
+            // An engine that computes with the tensor's type but gives its dtype no name (torch complex64). Element
+            // types an engine has no ops for (Tensor<decimal>) get the engine's own message below.
+            if (dtypes[i] == DType.Other && inputs[i] is { } unnamed && engine.OpsFor(unnamed.GetType()) is not null) throw NoDType(engine, names[i]);
+        }
         DType dtype = dtypes[0];
         DType?[] targets = Targets(program, dtypes);
         bool declared = targets.Length > 0;
@@ -110,6 +116,13 @@ internal static class TensorProgram
         return results;
     }
 
+    /// <summary>A tensor whose dtype has no <see cref="DType"/> (a torch complex64 tensor): refused by name before any
+    /// engine code runs (it failed deep inside, with "The torch engine has no dtype other").</summary>
+    private static ArgumentException NoDType(ITensorEngine engine, string name) => new(
+        $"Argument `{name}` must hold one of the dtypes CrossBackend computes with: {string.Join(", ", Enum.GetValues<DType>().Where(d => d != DType.Other).Select(d => d.Name()))}. " +
+        $"Received: {name} is a {engine.Name} tensor of another dtype (complex, for instance). Convert it on its own engine first " +
+        "(complex values: take the real part or the magnitude).", name);
+
     /// <summary>The declared dtypes of the first results (programs return a fixed small number of results); empty
     /// for a program that declares none.</summary>
     private static DType?[] Targets(ITensorProgram program, DType[] dtypes)
@@ -121,6 +134,11 @@ internal static class TensorProgram
         return targets;
     }
 
+    /// <summary>For <see cref="System.Reflection.MethodBase.Invoke(object, System.Reflection.BindingFlags, System.Reflection.Binder, object[], System.Globalization.CultureInfo)"/>
+    /// of engine code: its exception reaches the caller as thrown, not wrapped in a TargetInvocationException whose
+    /// message ("Exception has been thrown by the target of an invocation") hides the engine's.</summary>
+    internal const System.Reflection.BindingFlags DoNotWrap = System.Reflection.BindingFlags.DoNotWrapExceptions;
+
     private static readonly ConcurrentDictionary<(Type, DType), bool> Computes = new();
 
     /// <summary>Whether <paramref name="ops"/> hold a tensor of <paramref name="dtype"/> as such (torch: any dtype;
@@ -129,7 +147,7 @@ internal static class TensorProgram
     {
         Type tensorType = OpsTensorType(ops);
         return (bool)typeof(TensorProgram).GetMethod(nameof(Probe), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
-            .MakeGenericMethod(tensorType).Invoke(null, [ops, key.Item2])!;
+            .MakeGenericMethod(tensorType).Invoke(null, DoNotWrap, null, [ops, key.Item2], null)!;
     });
 
     private static bool Probe<TTensor>(object opsObject, DType dtype) where TTensor : class

@@ -32,7 +32,7 @@ internal static class ShapeInference
             AddSpec => Same(inputs, layer, className),
             ConcatenateSpec c => Concatenate(c, inputs, layer, className),
             EmbeddingSpec e => [.. x, e.OutputDim],
-            _ => throw new NotSupportedException($"layer `{layer}`: no shape rule for {spec.GetType().Name}"),
+            _ => throw new NotSupportedException($"layer `{layer}`: no shape rule for {TensorFormat.TypeName(spec.GetType())}"),
         };
     }
 

@@ -15,7 +15,7 @@ public sealed class KerasWeight
         ArgumentNullException.ThrowIfNull(shape);
         ArgumentNullException.ThrowIfNull(data);
         if (data is not (float[] or double[]))
-            throw new ArgumentException($"Argument `data` must be a float[] or double[]. Received: {data.GetType().Name}", nameof(data));
+            throw new ArgumentException($"Argument `data` must be a float[] or double[]. Received: {TensorFormat.TypeName(data.GetType())}", nameof(data));
         long count = shape.Aggregate(1L, (a, b) => a * b);
         if (count != data.Length)
             throw new ArgumentException(

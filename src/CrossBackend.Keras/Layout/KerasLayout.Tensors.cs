@@ -95,7 +95,7 @@ public static partial class KerasLayout
     {
         ArgumentNullException.ThrowIfNull(tensor, name);
         ITensorEngine engine = TensorEngines.OwnerOf(tensor.GetType()) ?? throw new ArgumentException(
-            $"Argument `{name}` must be a tensor of a CrossBackend engine or a KerasArray<T>. Received: a {tensor.GetType().Name}", name);
+            $"Argument `{name}` must be a tensor of a CrossBackend engine or a KerasArray<T>. Received: a {TensorFormat.TypeName(tensor.GetType())}", name);
         return (engine, engine.Describe(tensor));
     }
 

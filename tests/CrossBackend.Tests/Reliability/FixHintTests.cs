@@ -83,11 +83,11 @@ public sealed class FixHintTests(string engineName)
         var e = Assert.Throws<ArgumentException>(() => Losses.CategoricalCrossentropy(pred, foreign))!;
         Assert.That(e.ParamName, Is.EqualTo("y_true"));
         Assert.That(e.Message, Does.Contain($"y_true is a {other.Name} tensor")
-            .And.Contain($"NpyArray.FromTensor(y_true).ToTensor(TensorEngines.Named(\"{_h.Engine.Name}\")"));
+            .And.Contain($"Backend.ToTensor(y_true, TensorEngines.Named(\"{_h.Engine.Name}\"))"));
 
-        // Follow the message's recipe literally: the copy, with fromChannelsLast or a MoveAxis where it says so.
-        object converted = NpyArray.FromTensor(foreign).ToTensor(_h.Engine, fromChannelsLast: e.Message.Contains("fromChannelsLast: true"));
-        var moveAxis = System.Text.RegularExpressions.Regex.Match(e.Message, @"\.MoveAxis\(NpyArray.*?\), (-?\d+), (-?\d+)\)");
+        // Follow the message's recipe literally: the copy, with a MoveAxis of the channel axis where it says so.
+        object converted = Backend.ToTensor(foreign, _h.Engine);
+        var moveAxis = System.Text.RegularExpressions.Regex.Match(e.Message, @"\.MoveAxis\(Backend\.ToTensor.*?\), (-?\d+), (-?\d+)\)");
         if (moveAxis.Success)
             converted = _h.Engine.MoveAxis(converted, int.Parse(moveAxis.Groups[1].Value), int.Parse(moveAxis.Groups[2].Value));
         double[] expected = _h.Values(Losses.CategoricalCrossentropy(pred, _h.Tensor(labels, shape, DType.Float32), averageLoss: false));

@@ -27,4 +27,21 @@ public sealed class NumericsConventionTests
         Assert.That(n.Lengths.ToArray(), Is.EqualTo(new nint[] { 1 }), "System.Numerics.Tensors has no rank 0");
         Assert.That(n[0], Is.EqualTo(0.22839302f).Within(1e-6));
     }
+    /// <summary>A typed Tensor&lt;int&gt; into a function that returns floats: the message spells the types as C#
+    /// does (it said "ReduceMean of a Tensor`1 returns a Tensor`1, which is not a Tensor`1").</summary>
+    [Test]
+    public void TypedIntegerTensorsAreNamedInCSharp()
+    {
+        Tensor<int> ints = Tensor.Create(new[] { 1, 2, 3, 4, 5, 6 }, [1, 2, 3]);
+        var e = Assert.Throws<InvalidOperationException>(() => Backend.ReduceMean(ints))!;
+        Assert.That(e.Message, Does.StartWith("ReduceMean of a Tensor<Int32> returns a Tensor<Single>, which is not a Tensor<Int32>."));
+        e = Assert.Throws<InvalidOperationException>(() => Backend.Normalize(ints, 0.5, 0.5))!;
+        Assert.That(e.Message, Does.StartWith("Normalize of a Tensor<Int32> returns a Tensor<Single>, which is not a Tensor<Int32>."));
+        e = Assert.Throws<InvalidOperationException>(() => Backend.Divide(ints, ints))!;
+        Assert.That(e.Message, Does.StartWith("Divide of a Tensor<Int32> returns a Tensor<Single>, which is not a Tensor<Int32>."));
+
+        var u = Assert.Throws<ArgumentException>(() => Backend.ReduceSum<object>(Tensor.Create(new ushort[] { 1, 2 }, [2])))!;
+        Assert.That(u.ParamName, Is.EqualTo("tensor"));
+        Assert.That(u.Message, Does.Contain("Received: a Tensor<UInt16>"));
+    }
 }

@@ -203,4 +203,33 @@ public sealed class TorchSharpConventionTests
         Assert.That(tracked.grad, Is.Null, "no gradient was accumulated into y_pred");
         Assert.That(tracked.requires_grad, Is.True, "requires_grad unchanged");
     }
+    /// <summary>A torch complex64 tensor (a dtype CrossBackend has no name for) is refused by argument name before
+    /// engine code runs; it gave "TargetInvocationException: Exception has been thrown by the target of an
+    /// invocation" from the reflection call that probes the engine's dtypes, hiding "The torch engine has no dtype
+    /// other".</summary>
+    [Test]
+    public void AComplexTensorIsRefusedByNameNotThroughReflection()
+    {
+        using DisposeScope scope = torch.NewDisposeScope();
+        Tensor complex = torch.zeros(2, 3, dtype: ScalarType.ComplexFloat32);
+        Tensor real = torch.zeros(2, 3);
+        var calls = new (string Argument, TestDelegate Call)[]
+        {
+            ("tensor", () => Backend.Abs(complex)),
+            ("tensor", () => Backend.ReduceSum(complex)),
+            ("tensor", () => Backend.ReduceMean(complex)),
+            ("tensor", () => Backend.Reshape(complex, [3, 2])),
+            ("tensor", () => Backend.Cast(complex, DType.Float32)),
+            ("tensor2", () => Backend.Maximum(real, complex)),
+            ("b", () => Backend.Add(real, complex)),
+        };
+        foreach ((string argument, TestDelegate call) in calls)
+        {
+            Exception e = Assert.Catch(call)!;
+            Assert.That(e, Is.Not.InstanceOf<System.Reflection.TargetInvocationException>(), e.ToString());
+            Assert.That(e, Is.InstanceOf<ArgumentException>(), e.ToString());
+            Assert.That(((ArgumentException)e).ParamName, Is.EqualTo(argument), e.Message);
+            Assert.That(e.Message, Does.Contain($"Argument `{argument}` must hold one of the dtypes CrossBackend computes with"));
+        }
+    }
 }
