@@ -23,7 +23,8 @@ internal sealed class ReduceFunction(ReduceOp op, int[]? axes, bool keepDims, Fu
         if (op is ReduceOp.Std or ReduceOp.Variance)
         {
             // The spread of no values is NaN on every engine; libtorch would also print "std(): degrees of freedom is
-            // <= 0" to the app's stderr for each call.
+            // <= 0" to the app's stderr for each call (an empty result with non-empty reduced axes is the torch
+            // engine's own case: TorchEngine.Reduce).
             long[] resultShape = shape.Select((n, d) => reduced[d] ? 1 : n).Where((_, d) => keepDims || !reduced[d]).ToArray();
             return [o.Full(resultShape, double.NaN, o.DTypeOf(x))];
         }
