@@ -110,7 +110,19 @@ public static partial class Backend
     /// <c>indices</c>, the value and the valid range.</exception>
     /// <remarks><b>Example</b> (FastEstimator): indices [1, 0, 1] of [[0, 1], [2, 3], [4, 5]] → <b>[[2, 3], [0, 1], [2, 3]]</b>.</remarks>
     public static T Gather<T>(T tensor, object indices) where T : class =>
-        Run<T>(nameof(Gather), new GatherFunction(), [tensor, indices], ["tensor", "indices"]);
+        Run<T>(nameof(Gather), new GatherFunction(), [tensor, RequireNotMask(indices)], ["tensor", "indices"]);
+
+    /// <summary>Bool indices are refused, as <c>tf.gather</c> and <c>torch.index_select</c> refuse them: taken as 0/1 they
+    /// would silently pick rows 1, 0, 1 where a NumPy or PyTorch user means the mask <c>x[mask]</c>.</summary>
+    private static object RequireNotMask(object indices)
+    {
+        if (indices is not null && Inspect(indices, nameof(indices)).Info.DType == DType.Bool)
+            throw new ArgumentException(
+                "Argument `indices` must hold integer (or whole float) indices, not bools: tf.gather and torch.index_select refuse a mask, " +
+                "and taken as 0/1 it would pick rows 0 and 1. To keep the rows where a mask is true, use Backend.Where, or gather at the " +
+                "mask's true positions (their indices as int64). Received: indices.dtype=bool", nameof(indices));
+        return indices!;
+    }
 
     /// <summary>For each batch row b, <c>tensor[b, indices[b]]</c> (FastEstimator's <c>gather_from_batch</c>):
     /// (batch, d1, d2, …) with indices (batch,) or (batch, 1) gives (batch, d2, …). Indices must be whole numbers in
@@ -120,7 +132,7 @@ public static partial class Backend
     /// <remarks><b>Example</b> (FastEstimator): indices [1, 0, 1] of [[0, 1], [2, 3], [4, 5]] → <b>[1, 2, 5]</b>; of
     /// [[[0, 1], [2, 3]], [[4, 5], [6, 7]], [[8, 9], [10, 11]]] → <b>[[2, 3], [4, 5], [10, 11]]</b>.</remarks>
     public static T GatherFromBatch<T>(T tensor, object indices) where T : class =>
-        Run<T>(nameof(GatherFromBatch), new GatherFromBatchFunction(), [tensor, indices], ["tensor", "indices"]);
+        Run<T>(nameof(GatherFromBatch), new GatherFromBatchFunction(), [tensor, RequireNotMask(indices)], ["tensor", "indices"]);
 
     /// <summary><paramref name="yes"/> where <paramref name="condition"/> is true (non-zero), else <paramref name="no"/>,
     /// broadcast (FastEstimator's <c>where</c>); <paramref name="no"/> is cast to <paramref name="yes"/>'s dtype, as

@@ -128,6 +128,17 @@ public sealed class FunctionEdgeCaseParityTests(ITensorEngine engine)
         AssertBits(Backend.Maximum(zero, a), [0.0, 0.0, double.NaN, 1, 0.0], "maximum(+0, a)");
     }
 
+    /// <summary><c>torch.index_select(x, 0, torch.tensor([True, False, True]))</c> raises ("Expected dtype int32/int64
+    /// for index"), tf.gather too; taken as 0/1 the mask picked rows 1, 0, 1.</summary>
+    [Test]
+    public void BoolIndicesAreRefusedNamingIndices()
+    {
+        object x = Backend.ToTensor(new[] { 0.0, 1, 2, 3, 4, 5 }, engine, DType.Float32, [3, 2]);
+        object mask = Backend.ToTensor(new[] { true, false, true }, engine);
+        Assert.That(Assert.Throws<ArgumentException>(() => Backend.Gather(x, mask))!.ParamName, Is.EqualTo("indices"));
+        Assert.That(Assert.Throws<ArgumentException>(() => Backend.GatherFromBatch(x, mask))!.ParamName, Is.EqualTo("indices"));
+    }
+
     private void AssertBits(object tensor, double[] expected, string what)
     {
         double[] actual = engine.ToDoubleArray(tensor, out _);
