@@ -128,6 +128,15 @@ public sealed class FunctionEdgeCaseParityTests(ITensorEngine engine)
         AssertBits(Backend.Maximum(zero, a), [0.0, 0.0, double.NaN, 1, 0.0], "maximum(+0, a)");
     }
 
+    /// <summary><c>torch.clamp(torch.tensor([-0., 0., -1., 2.]), min=0., max=1.)</c> → [-0., 0., 0., 1.]: a tie keeps x
+    /// (TensorFlow's clip_by_value too); the channels-last engine's IEEE maximum gave +0 for −0.</summary>
+    [Test]
+    public void ClipByValueKeepsMinusZeroAtAZeroBound([Values(DType.Float32, DType.Float64)] DType dtype)
+    {
+        object x = Backend.ToTensor(new[] { -0.0, 0.0, -1, 2, double.NaN }, engine, dtype, [5]);
+        AssertBits(Backend.ClipByValue(x, 0, 1), [-0.0, 0.0, 0, 1, double.NaN], "clip to [0, 1]");
+    }
+
     /// <summary><c>torch.index_select(x, 0, torch.tensor([True, False, True]))</c> raises ("Expected dtype int32/int64
     /// for index"), tf.gather too; taken as 0/1 the mask picked rows 1, 0, 1.</summary>
     [Test]
