@@ -29,11 +29,14 @@ public sealed class RedesignRegressionTests(ITensorEngine engine)
 
         object sparse = Losses.SparseCategoricalCrossentropy(Float64(Pred, [3, 3]), engine.FromArray(new long[] { 1, 0, 2 }, [3]),
             labelSmoothing: 0.1, classWeights: new Dictionary<int, double> { [2] = 0.3 }, sampleWeights: weights, reduction: Reduction.None);
-        TensorAssert.AreClose(engine.ToDoubleArray(sparse, out _), Reference(0.1, [1, 1, 0.3], [0.3, 1.1, 0.7]), 1e-12, 1e-14);
+        // The sparse loss weighs each class's term by its own weight (PyTorch's cross_entropy(weight=, label_smoothing=)).
+        TensorAssert.AreClose(engine.ToDoubleArray(sparse, out _), Reference(0.1, [1, 1, 0.3], [0.3, 1.1, 0.7], perClass: true), 1e-12, 1e-14);
     }
 
-    /// <summary>The independent float64 reference: −Σ y_s·log(clip(p/Σp)) with y_s = y·(1 − ls) + ls/C, times the weights.</summary>
-    private static double[] Reference(double smoothing, double[] classWeight, double[] sampleWeight)
+    /// <summary>The independent float64 reference: −Σ y_s·log(clip(p/Σp)) with y_s = y·(1 − ls) + ls/C, times the weights:
+    /// each row's <paramref name="classWeight"/> (categorical: that of argmax y), or with <paramref name="perClass"/> each
+    /// class's term times its class's weight (PyTorch's sparse rule; the weights are then per class).</summary>
+    private static double[] Reference(double smoothing, double[] classWeight, double[] sampleWeight, bool perClass = false)
     {
         var loss = new double[3];
         for (int r = 0; r < 3; r++)
@@ -42,9 +45,9 @@ public sealed class RedesignRegressionTests(ITensorEngine engine)
             for (int c = 0; c < 3; c++)
             {
                 double y = OneHot[r * 3 + c] * (1 - smoothing) + smoothing / 3;
-                loss[r] -= y * Math.Log(Math.Clamp(Pred[r * 3 + c] / sum, 1e-7, 1 - 1e-7));
+                loss[r] -= (perClass ? classWeight[c] : 1) * y * Math.Log(Math.Clamp(Pred[r * 3 + c] / sum, 1e-7, 1 - 1e-7));
             }
-            loss[r] *= classWeight[r] * sampleWeight[r];
+            loss[r] *= (perClass ? 1 : classWeight[r]) * sampleWeight[r];
         }
         return loss;
     }

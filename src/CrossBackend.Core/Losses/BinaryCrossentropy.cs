@@ -16,7 +16,7 @@ public static partial class Losses
     /// <para><b>Example</b> (FastEstimator's test, both engines): p = [[0.9], [0.3], [0.8], [0.1]],
     /// y = [[1], [0], [1], [0]] give 0.19763474.</para>
     /// </remarks>
-    /// <param name="yPred">Predictions (probabilities or logits), rank ≥ 2.</param>
+    /// <param name="yPred">Predictions (probabilities or logits), rank ≥ 1 (rank 1: one sample, the only axis averaged).</param>
     /// <param name="yTrue">Targets in [0, 1], same shape.</param>
     /// <param name="fromLogits">Whether <paramref name="yPred"/> holds logits.</param>
     /// <param name="averageLoss">FastEstimator's shorthand for <see cref="Reduction.SumOverBatchSize"/> (true) or
@@ -25,7 +25,7 @@ public static partial class Losses
     /// <param name="labelSmoothing">In [0, 1]: y becomes y·(1 − ls) + 0.5·ls.</param>
     /// <param name="axis">The axis averaged over; default the engine's class axis.</param>
     /// <param name="reduction">Overrides <paramref name="averageLoss"/>.</param>
-    /// <param name="sampleWeights">A tensor of the same engine: one element or a prefix of the per-element loss shape.</param>
+    /// <param name="sampleWeights">A tensor of the same engine (or a .NET number: one weight for every element): one element or a prefix of the per-element loss shape.</param>
     /// <returns>A tensor of the same engine and dtype as <paramref name="yPred"/>.</returns>
     public static TPred BinaryCrossentropy<TPred, TTrue>(
         TPred yPred,
@@ -49,7 +49,7 @@ internal sealed class BinaryCrossentropyLoss : ILossFunction
 {
     public static readonly LossDefinition Definition = new("binary_crossentropy",
         "−(y·log p + (1 − y)·log(1 − p)) averaged over the axis; p clipped (or the stable form for logits)", LossLabels.SameShape,
-        [LossOption.FromLogits, LossOption.LabelSmoothing, LossOption.ClassWeights], new BinaryCrossentropyLoss(), minRank: 2,
+        [LossOption.FromLogits, LossOption.LabelSmoothing, LossOption.ClassWeights], new BinaryCrossentropyLoss(),
         examples: Examples());
 
     private static LossExample[] Examples()
@@ -78,6 +78,12 @@ internal sealed class BinaryCrossentropyLoss : ILossFunction
             Keras(new() { ["reduction"] = Reduction.None }, 0.916, 0.714),
             new("Keras docs", [-18.6, 0.51, 2.94, -12.8], [1, 4], [0, 1, 0, 0], null,
                 new Dictionary<string, object?> { ["from_logits"] = true }, [0.865], Rounding: 0.0005),
+            // The same docstring example as Keras writes it, rank 1 (one sample of 4): the mean over the only axis is one
+            // value, and reducing that rank-0 loss gives it back (PyTorch's binary_cross_entropy_with_logits: 0.86545795).
+            new("Keras docs (rank 1)", [-18.6, 0.51, 2.94, -12.8], [4], [0, 1, 0, 0], null,
+                new Dictionary<string, object?> { ["from_logits"] = true }, [0.865], Rounding: 0.0005),
+            new("Keras docs (rank 1, one sample of Keras's per-sample example)", [0.6, 0.4], [2], [0, 1], null,
+                new Dictionary<string, object?> { ["reduction"] = Reduction.None }, [0.916], Rounding: 0.0005),
             .. KerasTests(),
         ];
     }
@@ -103,6 +109,9 @@ internal sealed class BinaryCrossentropyLoss : ILossFunction
             Logits("test_unweighted", [], Decimal3, 3.3333),
             Test("test_scalar_weighted", hardPred, [2, 2], hardTrue, new() { ["sample_weights"] = new[] { 2.3 } }, Decimal3, [9.1668]),
             Logits("test_scalar_weighted", new() { ["sample_weights"] = new[] { 2.3 } }, Decimal3, 7.666),
+            // The same, with the weight as Keras passes it: a plain number (sample_weight=2.3).
+            Test("test_scalar_weighted (a number)", hardPred, [2, 2], hardTrue, new() { ["sample_weights"] = 2.3 }, Decimal3, [9.1668]),
+            Logits("test_scalar_weighted (a number)", new() { ["sample_weights"] = 2.3 }, Decimal3, 7.666),
             Test("test_sample_weighted", hardPred, [2, 2], hardTrue, new() { ["sample_weights"] = new[] { 1.2, 3.4 } }, Decimal3, [4.7827], [2, 1]),
             Logits("test_sample_weighted", new() { ["sample_weights"] = new[] { 4.0, 3.0 } }, Decimal3, 10.0),
             // assertAllClose(atol=1e-3).

@@ -30,7 +30,7 @@ public static partial class Losses
     /// <param name="labelSmoothing">In [0, 1]: y becomes y·(1 − ls) + 0.5·ls.</param>
     /// <param name="axis">The axis averaged over; default the engine's class axis (−1 channels-last, 1 channels-first).</param>
     /// <param name="reduction">How the per-element losses are reduced (Keras's default: sum over batch size).</param>
-    /// <param name="sampleWeights">A tensor of the same engine: a scalar, (Batch,), or a prefix of the loss shape.</param>
+    /// <param name="sampleWeights">A tensor of the same engine (or a .NET number: one weight for every element): a scalar, (Batch,), or a prefix of the loss shape.</param>
     /// <returns>A tensor of the same engine and dtype as <paramref name="yPred"/>.</returns>
     /// <exception cref="ArgumentOutOfRangeException">gamma &lt; 0 or not finite, alpha or labelSmoothing outside [0, 1].</exception>
     /// <exception cref="ArgumentException">Shapes differ, y_pred is not floating point, or the tensors belong to

@@ -47,11 +47,11 @@ public static partial class Losses
     /// <param name="axis">The class axis; default the engine's (−1 channels-last, 1 channels-first).</param>
     /// <param name="reduction">Overrides <paramref name="averageLoss"/>; see <see cref="Reduction"/> for each
     /// denominator.</param>
-    /// <param name="sampleWeights">A tensor of the same engine: one element, or a prefix of the per-element loss
+    /// <param name="sampleWeights">A tensor of the same engine (or a .NET number: one weight for every element): one element, or a prefix of the per-element loss
     /// shape such as (Batch,), broadcast over the trailing axes as in Keras.</param>
     /// <returns>A tensor of the same engine and dtype as <paramref name="yPred"/>.</returns>
     /// <exception cref="ArgumentNullException">A tensor argument is null.</exception>
-    /// <exception cref="ArgumentException">Shapes differ, rank &lt; 2, y_pred is not floating point, the tensors belong to
+    /// <exception cref="ArgumentException">Shapes differ, y_pred is not floating point, the tensors belong to
     /// different engines or devices, or the batch is empty while averaging.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A class weight, the axis or the label smoothing is out of range.</exception>
     public static TPred CategoricalCrossentropy<TPred, TTrue>(
@@ -76,7 +76,7 @@ internal sealed class CategoricalCrossentropyLoss : ILossFunction
 {
     public static readonly LossDefinition Definition = new("categorical_crossentropy",
         "−Σ y·log p over the class axis; p renormalised and clipped (or a log-softmax of logits)", LossLabels.SameShape,
-        [LossOption.FromLogits, LossOption.LabelSmoothing, LossOption.ClassWeights], new CategoricalCrossentropyLoss(), minRank: 2,
+        [LossOption.FromLogits, LossOption.LabelSmoothing, LossOption.ClassWeights], new CategoricalCrossentropyLoss(),
         examples: Examples());
 
     private static LossExample[] Examples()
@@ -100,6 +100,11 @@ internal sealed class CategoricalCrossentropyLoss : ILossFunction
             Keras(new() { ["sample_weights"] = new[] { 0.3, 0.7 } }, 0.814),
             Keras(new() { ["reduction"] = Reduction.Sum }, 2.354),
             Keras(new() { ["reduction"] = Reduction.None }, 0.0513, 2.303),
+            // Rank 1 is one sample of C classes (Keras's categorical_crossentropy on shape (C,) returns a scalar): the docs'
+            // first sample alone, and Keras's label-smoothing test on its (3,) row.
+            new("Keras docs (rank 1: the first sample)", [0.05, 0.95, 0], [3], [0, 1, 0], null, LossExample.Defaults, [0.0513], Rounding: 0.0005),
+            new(KerasTestExamples.Test("test_label_smoothing") + " (rank 1)", [100, -100, -100], [3], [1, 0, 0], null,
+                new Dictionary<string, object?> { ["from_logits"] = true, ["label_smoothing"] = 0.1 }, [400.0 * 0.1 / 3.0], KerasTestExamples.AlmostEqual),
             .. KerasTests(),
         ];
     }

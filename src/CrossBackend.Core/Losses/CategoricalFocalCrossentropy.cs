@@ -22,7 +22,7 @@ public static partial class Losses
     /// give <b>0.23315276</b> (per element [3.2058331e-05, 0.46627346]; sum 0.46631; with sample weights [0.3, 0.7],
     /// 0.1632).</para>
     /// </remarks>
-    /// <param name="yPred">Predictions (probabilities, or logits with <paramref name="fromLogits"/>), rank ≥ 2.</param>
+    /// <param name="yPred">Predictions (probabilities, or logits with <paramref name="fromLogits"/>), rank ≥ 1 (rank 1: one sample of C classes).</param>
     /// <param name="yTrue">One-hot or soft labels with y_pred's shape.</param>
     /// <param name="alpha">The weight α, in [0, 1].</param>
     /// <param name="gamma">The focusing exponent, ≥ 0 (0 gives α times the categorical crossentropy).</param>
@@ -30,7 +30,7 @@ public static partial class Losses
     /// <param name="labelSmoothing">In [0, 1]: y becomes y·(1 − ls) + ls/C.</param>
     /// <param name="axis">The class axis; default the engine's (−1 channels-last, 1 channels-first).</param>
     /// <param name="reduction">How the per-element losses are reduced (Keras's default: sum over batch size).</param>
-    /// <param name="sampleWeights">A tensor of the same engine: a scalar, (Batch,), or a prefix of the loss shape.</param>
+    /// <param name="sampleWeights">A tensor of the same engine (or a .NET number: one weight for every element): a scalar, (Batch,), or a prefix of the loss shape.</param>
     /// <returns>A tensor of the same engine and dtype as <paramref name="yPred"/>.</returns>
     /// <exception cref="ArgumentOutOfRangeException">gamma &lt; 0 or not finite, alpha or labelSmoothing outside [0, 1].</exception>
     /// <exception cref="ArgumentException">Shapes differ, rank &lt; 2, the class axis is empty, y_pred is not floating
@@ -87,7 +87,7 @@ internal sealed class CategoricalFocalCrossentropyLoss : ILossFunction
     public static readonly LossDefinition Definition = new("categorical_focal_crossentropy",
         "Σ α·(1 − p)^γ·(−y·log p) over the class axis; p renormalised and clipped (a softmax of logits first)",
         LossLabels.SameShape, [Alpha, FocalOptions.Gamma, LossOption.FromLogits, LossOption.LabelSmoothing],
-        new CategoricalFocalCrossentropyLoss(), minRank: 2, examples: Examples());
+        new CategoricalFocalCrossentropyLoss(), examples: Examples());
 
     private static LossExample[] Examples()
     {
@@ -107,6 +107,8 @@ internal sealed class CategoricalFocalCrossentropyLoss : ILossFunction
             Docs(new() { ["sample_weights"] = new[] { 0.3, 0.7 } }, 0.00005, 0.1632),
             Docs(new() { ["reduction"] = Reduction.Sum }, 0.000005, 0.46631),
             Docs(new() { ["reduction"] = Reduction.None }, 0.00000005, 3.2058331e-05, 4.6627346e-01),
+            // Rank 1: one sample of C classes (the docs' first sample alone).
+            new("Keras docs (rank 1: the first sample)", [0.05, 0.95, 0], [3], [0, 1, 0], null, LossExample.Defaults, [3.2058331e-05], Rounding: 0.00000005),
             new("Keras docs (function)", [0.05, 0.9, 0.05, 0.1, 0.85, 0.05], [2, 3], dTrue, null,
                 new Dictionary<string, object?> { ["reduction"] = Reduction.None }, [2.63401289e-04, 6.75912094e-01]),
             Test(tPred, [], 0.0005, 0.02059),

@@ -23,13 +23,13 @@ public static partial class Losses
     /// <para><b>Example</b> (Keras's tests): y_true = [0, 1, 0, 1], y_pred = [[0.7, 0.3], [0.2, 0.8], [0.6, 0.4],
     /// [0.4, 0.6]] give <b>0.35985972</b> with q = 0.5 and 0.33832816 with q = 0.8.</para>
     /// </remarks>
-    /// <param name="yPred">Predicted class probabilities, rank ≥ 2, classes on the class axis.</param>
+    /// <param name="yPred">Predicted class probabilities, rank ≥ 1 (rank 1: one sample of C classes, one rank-0 label), classes on the class axis.</param>
     /// <param name="yTrue">Class indices: y_pred's shape without the class axis (optionally with a length-1 axis there or
     /// last).</param>
     /// <param name="q">In (0, 1]; Keras's class default 0.5.</param>
     /// <param name="axis">The class axis; default the engine's (−1 channels-last, 1 channels-first).</param>
     /// <param name="reduction">How the per-element losses are reduced (Keras's default: sum over batch size).</param>
-    /// <param name="sampleWeights">A tensor of the same engine: a scalar, (Batch,), or a prefix of the loss shape.</param>
+    /// <param name="sampleWeights">A tensor of the same engine (or a .NET number: one weight for every element): a scalar, (Batch,), or a prefix of the loss shape.</param>
     /// <returns>A tensor of the same engine and dtype as <paramref name="yPred"/>.</returns>
     /// <exception cref="ArgumentOutOfRangeException">q outside (0, 1].</exception>
     /// <exception cref="ArgumentException">y_true has the wrong shape or a label outside [0, C), y_pred is not floating
@@ -56,7 +56,7 @@ internal sealed class CategoricalGeneralizedCrossEntropyLoss : ILossFunction
 
     public static readonly LossDefinition Definition = new("categorical_generalized_cross_entropy",
         "(1 − p^q) / q with p = y_pred at the true class index", LossLabels.ClassIndices, [Q],
-        new CategoricalGeneralizedCrossEntropyLoss(), minRank: 2, examples: Examples());
+        new CategoricalGeneralizedCrossEntropyLoss(), examples: Examples());
 
     private static LossExample[] Examples()
     {
@@ -102,6 +102,9 @@ internal sealed class CategoricalGeneralizedCrossEntropyLoss : ILossFunction
             new("Keras docstring inputs, q = 0.3", binary, [4, 2], labels, [4, 1],
                 new Dictionary<string, object?> { ["q"] = 0.3, ["reduction"] = Reduction.None },
                 [0.338255194031201, 0.2158385072579287, 0.47360933185301696, 0.47360933185301696]),
+            // Rank 1: one sample of C classes with a rank-0 label: (1 − 0.7^0.5) / 0.5.
+            new("Keras tests' formula (rank 1: the first sample)", [0.7, 0.3], [2], [0], [], new Dictionary<string, object?> { ["q"] = 0.5 },
+                [0.3266799469318489]),
         ];
     }
 

@@ -20,7 +20,7 @@ public static partial class Losses
     /// <param name="yTrue">One-hot labels with y_pred's shape.</param>
     /// <param name="axis">The class axis; default the engine's (−1 channels-last, 1 channels-first).</param>
     /// <param name="reduction">How the per-element losses are reduced (Keras's default: sum over batch size).</param>
-    /// <param name="sampleWeights">A tensor of the same engine: a scalar, (Batch,), or a prefix of the loss shape.</param>
+    /// <param name="sampleWeights">A tensor of the same engine (or a .NET number: one weight for every element): a scalar, (Batch,), or a prefix of the loss shape.</param>
     /// <returns>A tensor of the same engine and dtype as <paramref name="yPred"/>.</returns>
     /// <exception cref="ArgumentException">Shapes differ, the class axis is empty, y_pred is not floating point, or
     /// the tensors belong to different engines or devices.</exception>

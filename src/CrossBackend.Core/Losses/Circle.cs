@@ -29,7 +29,7 @@ public static partial class Losses
     /// <param name="gamma">The scale γ; a finite number ≥ 0.</param>
     /// <param name="margin">The relaxation m; a finite number ≥ 0.</param>
     /// <param name="reduction">How the per-query losses are reduced (Keras's default: sum over batch size).</param>
-    /// <param name="sampleWeights">A tensor of the same engine: a scalar or (Batch,).</param>
+    /// <param name="sampleWeights">A tensor of the same engine (or a .NET number: one weight for every element): a scalar or (Batch,).</param>
     /// <returns>A tensor of the same engine and dtype as <paramref name="yPred"/>.</returns>
     public static TPred Circle<TPred, TTrue>(TPred yPred, TTrue yTrue, object? refLabels = null, object? refEmbeddings = null,
         bool removeDiagonal = true, double gamma = 80, double margin = 0.4, Reduction reduction = Reduction.SumOverBatchSize,

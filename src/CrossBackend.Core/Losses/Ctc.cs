@@ -31,7 +31,7 @@ public static partial class Losses
     /// <param name="yPred">Logits: (Batch, Time, Classes) channels-last, (Batch, Classes, Time) channels-first.</param>
     /// <param name="yTrue">Label sequences (Batch, MaxLabelLength), integers, padded with 0.</param>
     /// <param name="reduction">How the per-sample losses are reduced (Keras's default: sum over batch size).</param>
-    /// <param name="sampleWeights">A tensor of the same engine: a scalar or (Batch,).</param>
+    /// <param name="sampleWeights">A tensor of the same engine (or a .NET number: one weight for every element): a scalar or (Batch,).</param>
     /// <returns>A tensor of the same engine and dtype as <paramref name="yPred"/>.</returns>
     public static TPred Ctc<TPred, TTrue>(TPred yPred, TTrue yTrue, Reduction reduction = Reduction.SumOverBatchSize,
         object? sampleWeights = null)

@@ -23,7 +23,7 @@ public static partial class Losses
     /// <param name="yTrue">Targets with y_pred's shape (cast to y_pred's dtype).</param>
     /// <param name="axes">The axes summed over; null: every axis (Keras's default).</param>
     /// <param name="reduction">How the per-sample losses are reduced (Keras's default: sum over batch size).</param>
-    /// <param name="sampleWeights">A tensor of the same engine: a scalar, or a prefix of the loss shape (needs
+    /// <param name="sampleWeights">A tensor of the same engine (or a .NET number: one weight for every element): a scalar, or a prefix of the loss shape (needs
     /// <paramref name="axes"/> that keep the batch axis).</param>
     /// <returns>A tensor of the same engine and dtype as <paramref name="yPred"/>.</returns>
     public static TPred Dice<TPred, TTrue>(TPred yPred, TTrue yTrue, int[]? axes = null,

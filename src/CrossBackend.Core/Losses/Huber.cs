@@ -27,7 +27,7 @@ public static partial class Losses
     /// <param name="delta">Where the loss turns from quadratic to linear; finite, ≥ 0.</param>
     /// <param name="axis">The axis averaged over; default the engine's class axis (−1 channels-last, 1 channels-first).</param>
     /// <param name="reduction">How the per-element losses are reduced (Keras's default: sum over batch size).</param>
-    /// <param name="sampleWeights">A tensor of the same engine: a scalar, (Batch,), a prefix of the per-element loss
+    /// <param name="sampleWeights">A tensor of the same engine (or a .NET number: one weight for every element): a scalar, (Batch,), a prefix of the per-element loss
     /// shape, or that shape with trailing 1s.</param>
     /// <returns>A tensor of the same engine and dtype as <paramref name="yPred"/>.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="delta"/> is negative or not finite.</exception>

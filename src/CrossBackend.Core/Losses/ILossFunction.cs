@@ -16,4 +16,8 @@ internal interface ILossFunction
 /// <see cref="Reduction.SumOverBatchSize"/> denominator is its sum.</param>
 /// <param name="Reduced">The loss already applied the requested reduction (a fused kernel, or a loss that reduces by
 /// its own options).</param>
-internal readonly record struct LossTerms<T>(T Loss, T? Weights = null, T? Valid = null, bool Reduced = false) where T : class;
+/// <param name="WeightsInLoss">The loss already carries its own weights (sparse crossentropy with class weights and
+/// label smoothing, where PyTorch weighs each class's term by its own weight): <paramref name="Weights"/> then only give
+/// the <see cref="Reduction.WeightedMean"/> denominator and are not multiplied in again.</param>
+internal readonly record struct LossTerms<T>(T Loss, T? Weights = null, T? Valid = null, bool Reduced = false, bool WeightsInLoss = false)
+    where T : class;

@@ -8,8 +8,15 @@ internal sealed class LossProgram(LossDefinition definition, Dictionary<LossOpti
 {
     private readonly LossOption[] _tensorOptions = definition.Options.Where(o => o.Kind == LossOptionKind.Tensor).ToArray();
 
-    /// <summary>The program's inputs: y_pred, y_true, then every tensor-valued option (sample weights first).</summary>
-    public object?[] Inputs(object yPred, object? yTrue) => [yPred, yTrue, .. _tensorOptions.Select(o => values[o])];
+    /// <summary>The program's inputs: y_pred, y_true, then every tensor-valued option (sample weights first). Sample
+    /// weights given as a .NET number are no input: <see cref="Run{TTensor}(ITensorOps{TTensor}, TTensor[], object[])"/>
+    /// makes them a rank-0 tensor of y_pred's engine and dtype.</summary>
+    public object?[] Inputs(object yPred, object? yTrue) =>
+        [yPred, yTrue, .. _tensorOptions.Select(o => o == LossOption.SampleWeights && ScalarSampleWeight is not null ? null : values[o])];
+
+    /// <summary>Sample weights given as a plain number (Keras's <c>sample_weight=2.3</c>): double, float, int or long.</summary>
+    private double? ScalarSampleWeight => values.GetValueOrDefault(LossOption.SampleWeights) is double or float or int or long
+        ? Convert.ToDouble(values[LossOption.SampleWeights], System.Globalization.CultureInfo.InvariantCulture) : null;
 
     /// <summary>The inputs' names for error messages.</summary>
     public string[] InputNames => ["y_pred", "y_true", .. _tensorOptions.Select(o => o.ParameterName)];
@@ -34,8 +41,39 @@ internal sealed class LossProgram(LossDefinition definition, Dictionary<LossOpti
                 tensors[_tensorOptions[i]] = t;
             }
         if (inputs[1] is { } yTrue) Validate.SameDevice(pred, ops.Describe(yTrue), "y_true");
+        if (ScalarSampleWeight is { } scalar) tensors[LossOption.SampleWeights] = ops.Scalar(scalar, pred.DType);
+        if (definition.Labels == LossLabels.ClassIndices && pred.Rank == 1)
+        {
+            // Rank 1 is one sample of C classes with one (rank-0) label, as in Keras: computed as a batch of one, (1, C)
+            // with the classes on axis 1, so that every path (the fused kernels too) sees rank 2 and an engine without
+            // rank-0 tensors needs no rank-0 labels; the per-element loss goes back to shape () below.
+            TTensor labels = inputs[1] ?? Adopted(ops, asGiven[1]!, pred);
+            TensorInfo given = ops.Describe(labels);
+            if (Shapes.Count(given.Shape) != 1)
+                throw new ArgumentException(
+                    "Argument `y_true` must hold one class index for a rank-1 y_pred (one sample of C classes): shape () or (1,). " +
+                    $"Received: y_pred.shape={pred.ShapeText}, y_true.shape={given.ShapeText}", "y_true");
+            int[] axes = ((int[]?)values.GetValueOrDefault(LossOption.Axis) ?? [-1]).Select(a => Validate.Axis(a, 1) + 1).ToArray();
+            var oneSampleValues = new Dictionary<LossOption, object?>(values) { [LossOption.Axis] = axes };
+            TTensor[] batchOfOne = RunLoss(ops, ops.Reshape(yPred, [1, pred.Shape[0]]), ops.Reshape(labels, [1]), null, tensors, oneSampleValues);
+            return [ops.Describe(batchOfOne[0]).Rank == 1 && ops.ShapeOf(batchOfOne[0])[0] == 1 ? ops.Reshape(batchOfOne[0], []) : batchOfOne[0]];
+        }
+        return RunLoss(ops, yPred, inputs[1], asGiven[1], tensors, values);
+    }
 
-        var c = new LossContext<TTensor>(ops, definition, values, yPred, inputs[1], asGiven[1], tensors);
+    private static T Adopted<T>(ITensorOps<T> ops, object given, TensorInfo pred) where T : class
+    {
+        T adopted = ops.Adopt(given, "y_true");
+        Validate.SameDevice(pred, ops.Describe(adopted), "y_true");
+        return adopted;
+    }
+
+    /// <summary>The loss function, then sample weights and the reduction.</summary>
+    private TTensor[] RunLoss<TTensor>(ITensorOps<TTensor> ops, TTensor yPred, TTensor? yTrue, object? yTrueAsGiven,
+        Dictionary<LossOption, TTensor> tensors, IReadOnlyDictionary<LossOption, object?> values) where TTensor : class
+    {
+        TensorInfo pred = ops.Describe(yPred);
+        var c = new LossContext<TTensor>(ops, definition, values, yPred, yTrue, yTrueAsGiven, tensors);
         Reduction reduction = c.Reduction;
         // Checked before the loss runs: a fused kernel may return the mean directly.
         if (reduction is Reduction.SumOverBatchSize or Reduction.WeightedMean)
@@ -44,16 +82,19 @@ internal sealed class LossProgram(LossDefinition definition, Dictionary<LossOpti
         if (terms.Reduced) return [terms.Loss];
 
         long[] lossShape = ops.ShapeOf(terms.Loss);
+        // Weights the loss already carries count only in the weighted mean's denominator.
+        TTensor? ownFactor = terms.WeightsInLoss ? null : terms.Weights;
         if (!tensors.TryGetValue(LossOption.SampleWeights, out TTensor? given))
-            return [Reduce(ops, terms.Loss, terms.Weights, reduction, terms.Valid, null)];
+            return [Reduce(ops, terms.Loss, ownFactor, terms.Weights, reduction, terms.Valid, null)];
         TTensor cast = ops.Cast(given, pred.DType);
         TTensor sample = SampleWeights(ops, cast, lossShape);
         TTensor weights = terms.Weights is null ? sample : ops.Mul(terms.Weights, sample);
+        TTensor factor = ownFactor is null ? sample : weights;
         // Keras's mean_with_sample_weight divides by the sample weights as given, before they are broadcast to the loss:
         // (B, 1) weights on a (B, T) loss divide by Σ w_b, a scalar weight by itself. With class weights or an ignore
         // mask the denominator stays the sum of every element's weight (PyTorch's weighted mean).
         TTensor? divisor = reduction == Reduction.WeightedMean && terms.Weights is null ? ops.Sum(cast) : null;
-        TTensor result = Reduce(ops, terms.Loss, weights, reduction, terms.Valid, divisor);
+        TTensor result = Reduce(ops, terms.Loss, factor, weights, reduction, terms.Valid, divisor);
         if (reduction != Reduction.None) return [result];
         long[] kerasShape = KerasUnreducedShape(lossShape, ops.ShapeOf(given));
         return [kerasShape.AsSpan().SequenceEqual(lossShape) ? result : ops.Reshape(result, kerasShape)];
@@ -94,12 +135,13 @@ internal sealed class LossProgram(LossDefinition definition, Dictionary<LossOpti
         return ops.BroadcastTo(ops.Reshape(w, padded), lossShape);
     }
 
-    /// <summary>Applies the weights and the reduction; <paramref name="valid"/> replaces the element count of
-    /// <see cref="Reduction.SumOverBatchSize"/>, <paramref name="divisor"/> the sum of the weights of
-    /// <see cref="Reduction.WeightedMean"/>.</summary>
-    private static T Reduce<T>(ITensorOps<T> ops, T loss, T? weights, Reduction reduction, T? valid, T? divisor) where T : class
+    /// <summary>Applies the weights and the reduction: the loss is multiplied by <paramref name="factor"/>, and
+    /// <see cref="Reduction.WeightedMean"/> divides by the sum of <paramref name="weights"/> (the same weights, or
+    /// those the loss already carries) or by <paramref name="divisor"/>; <paramref name="valid"/> replaces the element
+    /// count of <see cref="Reduction.SumOverBatchSize"/>.</summary>
+    private static T Reduce<T>(ITensorOps<T> ops, T loss, T? factor, T? weights, Reduction reduction, T? valid, T? divisor) where T : class
     {
-        T weighted = weights is null ? loss : ops.Mul(loss, weights);
+        T weighted = factor is null ? loss : ops.Mul(loss, factor);
         return reduction switch
         {
             Reduction.None => weighted,

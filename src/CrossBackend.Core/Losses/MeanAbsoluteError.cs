@@ -17,7 +17,7 @@ public static partial class Losses
     /// <param name="yTrue">Targets with y_pred's shape.</param>
     /// <param name="axis">The axis averaged over; default the engine's class axis (−1 channels-last, 1 channels-first).</param>
     /// <param name="reduction">How the per-element losses are reduced (Keras's default: sum over batch size).</param>
-    /// <param name="sampleWeights">A tensor of the same engine: a scalar, (Batch,), a prefix of the per-element loss
+    /// <param name="sampleWeights">A tensor of the same engine (or a .NET number: one weight for every element): a scalar, (Batch,), a prefix of the per-element loss
     /// shape, or that shape with trailing 1s.</param>
     /// <returns>A tensor of the same engine and dtype as <paramref name="yPred"/>.</returns>
     public static TPred MeanAbsoluteError<TPred, TTrue>(TPred yPred, TTrue yTrue, int? axis = null,

@@ -31,7 +31,7 @@ public static partial class Losses
     /// <param name="labelSmoothing">In [0, 1]: the one-hot label becomes onehot·(1 − ls) + ls/C (PyTorch's definition).</param>
     /// <param name="axis">The class axis of <paramref name="yPred"/>; default the engine's.</param>
     /// <param name="reduction">Overrides <paramref name="averageLoss"/>.</param>
-    /// <param name="sampleWeights">A tensor of the same engine: one element or a prefix of the label shape.</param>
+    /// <param name="sampleWeights">A tensor of the same engine (or a .NET number: one weight for every element): one element or a prefix of the label shape.</param>
     /// <returns>A tensor of the same engine and dtype as <paramref name="yPred"/>.</returns>
     /// <exception cref="ArgumentOutOfRangeException">A label lies outside [0, C) and is not the ignored class, or
     /// another option is out of range.</exception>
@@ -63,7 +63,7 @@ internal sealed class SparseCategoricalCrossentropyLoss : ILossFunction
     public static readonly LossDefinition Definition = new("sparse_categorical_crossentropy",
         "−log p[label] over the class axis; p renormalised and clipped (or a log-softmax of logits)", LossLabels.ClassIndices,
         [LossOption.FromLogits, IgnoreClass, LossOption.LabelSmoothing, LossOption.ClassWeights],
-        new SparseCategoricalCrossentropyLoss(), minRank: 2, examples: Examples());
+        new SparseCategoricalCrossentropyLoss(), examples: Examples());
 
     private static LossExample[] Examples()
     {
@@ -96,6 +96,22 @@ internal sealed class SparseCategoricalCrossentropyLoss : ILossFunction
             Keras(new() { ["sample_weights"] = new[] { 0.3, 0.7 } }, 0.814),
             Keras(new() { ["reduction"] = Reduction.Sum }, 2.354),
             Keras(new() { ["reduction"] = Reduction.None }, 0.0513, 2.303),
+            // Rank 1: one sample of C classes with a rank-0 label (Keras's per-sample values of the docs' first sample).
+            new("Keras docs (rank 1: the first sample)", [0.05, 0.95, 0], [3], [1], [], LossExample.Defaults, [0.0513], Rounding: 0.0005),
+            // Class weights with label smoothing, PyTorch's cross_entropy(weight=w, label_smoothing=ε): per element
+            // (1 − ε)·w[y]·(−log p_y) + (ε/C)·Σ_c w[c]·(−log p_c); the weighted mean divides the sum by Σ w[y_i].
+            new("PyTorch cross_entropy(weight=..., label_smoothing=0.1)", logits, [3, 3], [0, 1, 2], [3],
+                new Dictionary<string, object?> { ["from_logits"] = true, ["class_weights"] = weights, ["label_smoothing"] = 0.1, ["reduction"] = Reduction.WeightedMean },
+                [0.49924588]),
+            new("PyTorch cross_entropy(weight=..., label_smoothing=0.1, reduction='none')", logits, [3, 3], [0, 1, 2], [3],
+                new Dictionary<string, object?> { ["from_logits"] = true, ["class_weights"] = weights, ["label_smoothing"] = 0.1, ["reduction"] = Reduction.None },
+                [1.1686710, 1.1009176, 0.7258868]),
+            new("PyTorch cross_entropy(weight=..., label_smoothing=0.3, reduction='sum')", logits, [3, 3], [0, 1, 2], [3],
+                new Dictionary<string, object?> { ["from_logits"] = true, ["class_weights"] = weights, ["label_smoothing"] = 0.3, ["reduction"] = Reduction.Sum },
+                [7.9618707]),
+            new("PyTorch cross_entropy(weight=..., label_smoothing=0.3), rank 1", [0, 9, 1], [3], [1], [],
+                new Dictionary<string, object?> { ["from_logits"] = true, ["class_weights"] = weights, ["label_smoothing"] = 0.3, ["reduction"] = Reduction.WeightedMean },
+                [1.6504588]),
             .. KerasTests(),
         ];
     }
@@ -151,7 +167,16 @@ internal sealed class SparseCategoricalCrossentropyLoss : ILossFunction
         {
             // PyTorch's definition (Keras has none for the sparse loss): categorical on the smoothed one-hot label.
             T target = o.Add(o.Mul(o.OneHot(labels, (int)c.Classes, axis, c.DType), 1 - smoothing), smoothing / c.Classes);
-            return new(CategoricalCrossentropyLoss.PerElement(c, target, fromLogits, axis), weights, valid);
+            if (table is null) return new(CategoricalCrossentropyLoss.PerElement(c, target, fromLogits, axis), weights, valid);
+            // With class weights, PyTorch's cross_entropy(weight=w, label_smoothing=ε) weighs each class's term by its own
+            // weight: (1 − ε)·w[y]·(−log p_y) + (ε/C)·Σ_c w[c]·(−log p_c), i.e. the smoothed target times w along the class
+            // axis; its mean divides the sum by Σ w[y_i]. So the loss carries the weights, and w[y] (times the ignore mask)
+            // is only the weighted mean's denominator. Ignored elements are zeroed here, as PyTorch masks both terms.
+            long[] along = Enumerable.Repeat(1L, c.Pred.Rank).ToArray();
+            along[axis] = table.Length;
+            T weightedTarget = o.Mul(target, o.FromValues(table, along, c.DType));
+            T loss = CategoricalCrossentropyLoss.PerElement(c, weightedTarget, fromLogits, axis);
+            return new(valid is null ? loss : o.Mul(loss, valid), weights, valid, WeightsInLoss: true);
         }
         if (o is IFusedCrossentropy<T> fused)
         {

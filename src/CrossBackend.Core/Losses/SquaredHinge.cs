@@ -14,7 +14,7 @@ public static partial class Losses
     /// <param name="yTrue">Labels in {−1, 1} (or all in {0, 1}), with y_pred's shape.</param>
     /// <param name="axis">The axis averaged over; default the engine's class axis.</param>
     /// <param name="reduction">How the per-element losses are reduced (Keras's default: sum over batch size).</param>
-    /// <param name="sampleWeights">A tensor of the same engine: a scalar, (Batch,), or a prefix of the loss shape.</param>
+    /// <param name="sampleWeights">A tensor of the same engine (or a .NET number: one weight for every element): a scalar, (Batch,), or a prefix of the loss shape.</param>
     /// <returns>A tensor of the same engine and dtype as <paramref name="yPred"/>.</returns>
     public static TPred SquaredHinge<TPred, TTrue>(TPred yPred, TTrue yTrue, int? axis = null,
         Reduction reduction = Reduction.SumOverBatchSize, object? sampleWeights = null)

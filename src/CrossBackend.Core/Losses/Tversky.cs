@@ -24,7 +24,7 @@ public static partial class Losses
     /// <param name="beta">The weight of Σ y_pred·(1 − y_true); a finite number ≥ 0.</param>
     /// <param name="axes">The axes summed over; null: every axis (Keras's default).</param>
     /// <param name="reduction">How the per-sample losses are reduced (Keras's default: sum over batch size).</param>
-    /// <param name="sampleWeights">A tensor of the same engine: a scalar, or a prefix of the loss shape.</param>
+    /// <param name="sampleWeights">A tensor of the same engine (or a .NET number: one weight for every element): a scalar, or a prefix of the loss shape.</param>
     /// <returns>A tensor of the same engine and dtype as <paramref name="yPred"/>.</returns>
     public static TPred Tversky<TPred, TTrue>(TPred yPred, TTrue yTrue, double alpha = 0.5, double beta = 0.5,
         int[]? axes = null, Reduction reduction = Reduction.SumOverBatchSize, object? sampleWeights = null)

@@ -49,10 +49,25 @@ public sealed class SparseCategoricalCrossentropyReference : ILossReference
         // they leave the sum_over_batch_size count: the mask is a weight of 0, see WeightsAreMask).
         int? ignore = Ref.Arg<int?>(c, "ignore_class", null);
         double[] labels = c.YTrue!.Select(l => ignore == (int)l ? 0 : l).ToArray();
-        double[] loss = FamilyReference.Sparse(labels, c.YPred, classes, Ref.Arg(c, "from_logits", false), Ref.Arg(c, "label_smoothing", 0.0), dtype);
+        double smoothing = Ref.Arg(c, "label_smoothing", 0.0);
+        bool fromLogits = Ref.Arg(c, "from_logits", false);
+        double[] loss = FamilyReference.Sparse(labels, c.YPred, classes, fromLogits, smoothing, dtype);
         var map = Ref.Arg<IReadOnlyDictionary<int, double>?>(c, "class_weights", null);
         if (map is null && ignore is null) return (loss, null);
         double[] weights = c.YTrue!.Select(l => ignore == (int)l ? 0 : map is not null && map.TryGetValue((int)l, out double v) ? v : 1.0).ToArray();
+        if (map is not null && smoothing > 0)
+        {
+            // PyTorch's cross_entropy(weight=w, label_smoothing=ε): every class's term carries its own weight,
+            // (1 − ε)·w[y]·(−log p_y) + (ε/C)·Σ_c w[c]·(−log p_c), and the mean divides by Σ w[y_i]. As a loss times
+            // the weight w[y_i] (the contract here), the per-element loss is that divided by w[y_i] (never 0 here).
+            double W(int k) => map.TryGetValue(k, out double v) ? v : 1.0;
+            double[] target = new double[c.YPred.Length];
+            for (int r = 0; r < labels.Length; r++)
+                for (int k = 0; k < classes; k++)
+                    target[r * classes + k] = ((k == (int)labels[r] ? 1 - smoothing : 0) + smoothing / classes) * W(k);
+            double[] weighted = Reference.CategoricalCrossentropy(target, c.YPred, classes, fromLogits, dtype);
+            loss = weighted.Select((x, i) => weights[i] == 0 ? 0 : x / weights[i]).ToArray();
+        }
         return (loss.Select((x, i) => weights[i] == 0 ? 0 : x).ToArray(), weights);
     }
 

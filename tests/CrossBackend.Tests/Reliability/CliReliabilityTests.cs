@@ -373,8 +373,9 @@ public sealed class CliReliabilityTests
             ("integer y_pred", ["--pred", "{true}", "--true", "{true}"], ["--pred", "`y_pred`", "float16, float32 or float64", "y_pred.dtype=int64", "astype('float32')"]),
             ("class indices to a dense loss", ["--pred", "{pred}", "--true", "{dir}/indices.npy"], ["shape mismatch", "(3,)", "sparse_categorical_crossentropy"]),
             ("shape mismatch", ["--pred", "{pred}", "--true", "{dir}/true_2x3.npy"], ["shape mismatch", "(3, 3)", "(2, 3)"]),
-            ("rank 1", ["--pred", "{dir}/rank1.npy", "--true", "{dir}/rank1.npy"], ["--pred", "`y_pred`", "rank >= 2", "y_pred.shape=(3,)"]),
-            ("rank 0", ["--pred", "{dir}/rank0.npy", "--true", "{dir}/rank0.npy"], ["--pred", "`y_pred`", "rank >= 2", "y_pred.shape=()"]),
+            // categorical_crossentropy takes rank 1 as one sample (as Keras); focal_loss still needs a batch axis.
+            ("rank 1", ["LOSS=focal_loss", "--pred", "{dir}/rank1.npy", "--true", "{dir}/rank1.npy"], ["--pred", "`y_pred`", "rank >= 2", "y_pred.shape=(3,)"]),
+            ("rank 0", ["--pred", "{dir}/rank0.npy", "--true", "{dir}/rank0.npy"], ["--pred", "`y_pred`", "rank >= 1", "y_pred.shape=()"]),
             ("empty batch, averaged", ["--pred", "{dir}/empty_batch.npy", "--true", "{dir}/empty_batch.npy"], ["`y_pred`", "empty batch", "(0, 3)"]),
             ("zero classes", ["--pred", "{dir}/no_classes.npy", "--true", "{dir}/no_classes.npy", "--no-average"], ["`y_pred`", "at least one class"]),
             ("--class-weights 1=abc", ["--pred", "{pred}", "--true", "{true}", "--class-weights", "1=abc"], ["--class-weights", "'1=abc'", "CLASS=WEIGHT"]),

@@ -44,8 +44,11 @@ public sealed class ValidationTests(ITensorEngine engine)
             typeof(ArgumentException), "y_true", "Received: y_pred.shape=(2, 3), y_true.shape=(2, 4)");
         yield return new("y_true rank differs", h => Cce(h, T(h, [2, 3]), T(h, [2, 3, 1])),
             typeof(ArgumentException), "y_true", "y_pred.shape=(2, 3)", "y_true.shape=");
-        yield return new("rank 1", h => Cce(h, h.Engine.FromArray(new float[] { 0.5f, 0.5f }, [2]), h.Engine.FromArray(new float[] { 1, 0 }, [2])),
-            typeof(ArgumentException), "y_pred", "rank >= 2", "Received: y_pred.shape=(2,)");
+        // Rank 1 is one sample for categorical_crossentropy (as in Keras); a rank-1 y_pred with a (2,) label tensor for the
+        // sparse loss, which takes one label per sample, is refused naming y_true.
+        yield return new("rank 1", h => Losses.SparseCategoricalCrossentropy(h.Engine.FromArray(new float[] { 0.5f, 0.5f }, [2]),
+                h.Engine.FromArray(new long[] { 1, 0 }, [2])),
+            typeof(ArgumentException), "y_true", "one class index for a rank-1 y_pred", "Received: y_pred.shape=(2,), y_true.shape=(2,)");
         yield return new("int32 y_pred", h => Cce(h, T(h, [2, 3], DType.Int32), T(h, [2, 3])),
             typeof(ArgumentException), "y_pred", "floating-point", "Received: y_pred.dtype=int32");
         yield return new("int64 y_pred", h => Cce(h, T(h, [2, 3], DType.Int64), T(h, [2, 3])),
