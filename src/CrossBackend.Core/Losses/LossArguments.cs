@@ -65,7 +65,7 @@ public sealed class LossArguments : IEnumerable<KeyValuePair<string, object?>>
         {
             LossOptionKind.Bool => value as bool?,
             LossOptionKind.Number => value is double or float or int or long ? Convert.ToDouble(value) : null,
-            LossOptionKind.Integer => value is int or long ? Convert.ToInt32(value) : null,
+            LossOptionKind.Integer => Validate.IntegerOption(value, option.ParameterName),
             LossOptionKind.Axes => value switch { int a => new[] { a }, int[] a => a, long a => new[] { (int)a }, _ => null },
             LossOptionKind.Numbers => value switch
             {
@@ -94,7 +94,7 @@ public sealed class LossArguments : IEnumerable<KeyValuePair<string, object?>>
             _ => null,
         };
         return result ?? throw new ArgumentException(
-            $"Argument `{option.ParameterName}` must be {KindText(option.Kind)}. Received: a {value.GetType().Name}", option.ParameterName);
+            $"Argument `{option.ParameterName}` must be {KindText(option.Kind)}. Received: a {TensorFormat.TypeName(value.GetType())}", option.ParameterName);
     }
 
     private static string KindText(LossOptionKind kind) => kind switch

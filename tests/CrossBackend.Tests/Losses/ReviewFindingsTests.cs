@@ -288,4 +288,17 @@ public sealed class ReviewFindingsTests(ITensorEngine engine)
         Assert.That(error.ParamName, Is.EqualTo("sampleWeights"));
         Assert.Throws<ArgumentException>(() => Losses.BinaryCrossentropy(p, y, sampleWeights: 2.3m));
     }
+
+    /// <summary>An integer loss option given as a whole double (as JSON gives it) means that integer; a fraction is
+    /// refused naming the option.</summary>
+    [Test]
+    public void IntegerLossOptionsTakeWholeDoubles()
+    {
+        object p = Floats(ReviewLogits, 3, 3), y = Labels([0, 1, 2], 3);
+        LossArguments Args(object ignore) => new() { ["from_logits"] = true, ["ignore_class"] = ignore };
+        double asInt = One(Losses.Compute("sparse_categorical_crossentropy", p, y, Args(1)));
+        Assert.That(One(Losses.Compute("sparse_categorical_crossentropy", p, y, Args(1.0))), Is.EqualTo(asInt));
+        var error = Assert.Throws<ArgumentException>(() => Losses.Compute("sparse_categorical_crossentropy", p, y, Args(1.5)))!;
+        Assert.That(error.ParamName, Is.EqualTo("ignoreClass"));
+    }
 }
