@@ -27,8 +27,8 @@ public static partial class Metrics
     /// <param name="epsilon">Added to the denominator.</param>
     /// <returns>(B, C) scores; (B,) with <paramref name="channelAverage"/>; (C,) with <paramref name="sampleAverage"/>;
     /// one element with both.</returns>
-    /// <exception cref="ArgumentException">Shapes differ, rank &lt; 3, y_pred is not floating point, or the channel weights
-    /// do not have C elements.</exception>
+    /// <exception cref="ArgumentException">Shapes differ, rank &lt; 3, or the channel weights do not have C elements.
+    /// Integer and bool y_pred are scored in float32 (FastEstimator's examples pass int arrays).</exception>
     public static TPred DiceScore<TPred, TTrue>(TPred yPred, TTrue yTrue, bool softDice = false, bool sampleAverage = false,
         bool channelAverage = false, object? channelWeights = null, bool maskOverlap = true, double? threshold = null,
         bool emptyNan = false, double epsilon = 1e-6) where TPred : class where TTrue : class
@@ -37,7 +37,11 @@ public static partial class Metrics
         if (!(epsilon >= 0))
             throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"Argument `epsilon` must be >= 0. Received: epsilon={epsilon}");
         var program = new DiceProgram(softDice, sampleAverage, channelAverage, maskOverlap, threshold, emptyNan, epsilon);
-        return (TPred)Run(program, [yPred, yTrue, channelWeights], ["y_pred", "y_true", "channelWeights"]);
+        // Integer or bool masks (FastEstimator's own examples pass int arrays) are scored in float32, Keras's dtype for them.
+        object result = Run(program, [yPred, yTrue, channelWeights], ["y_pred", "y_true", "channelWeights"], castInteger: true, castTo: DType.Float32);
+        return result as TPred ?? throw new InvalidOperationException(
+            $"DiceScore of a {TensorFormat.TypeName(yPred.GetType())} returns a {TensorFormat.TypeName(result.GetType())} (integer masks are scored in float32), " +
+            $"which is not a {TensorFormat.TypeName(typeof(TPred))}. Pass y_pred typed as object to receive it, or cast it to float32 first.");
     }
 
     private sealed class DiceProgram(bool softDice, bool sampleAverage, bool channelAverage, bool maskOverlap,

@@ -49,8 +49,9 @@ public static partial class Metrics
     public static T Mean<T>(T values, object? sampleWeights = null) where T : class =>
         (T)Run(new MeanProgram(), [values, sampleWeights], ["values", "sampleWeights"], castInteger: true);
 
-    /// <summary>Runs a metric program; a non-floating first input is computed in float64 when <paramref name="castInteger"/>.</summary>
-    internal static object Run(ITensorProgram program, object?[] inputs, string[] names, bool castInteger = false)
+    /// <summary>Runs a metric program; a non-floating first input is computed in <paramref name="castTo"/> (float64
+    /// unless stated) when <paramref name="castInteger"/>.</summary>
+    internal static object Run(ITensorProgram program, object?[] inputs, string[] names, bool castInteger = false, DType castTo = DType.Float64)
     {
         ArgumentNullException.ThrowIfNull(inputs[0], names[0]);
         for (int i = 1; i < inputs.Length; i++)
@@ -60,7 +61,7 @@ public static partial class Metrics
         if (castInteger && !engine.Describe(inputs[0]!).DType.IsFloatingPoint())
         {
             inputs = (object?[])inputs.Clone();
-            inputs[0] = engine.Cast(inputs[0]!, DType.Float64);
+            inputs[0] = engine.Cast(inputs[0]!, castTo);
             made = inputs[0] as IDisposable;
         }
         try { return TensorProgram.Run(program, inputs, names)[0]; }
