@@ -42,7 +42,8 @@ public static partial class Losses
     /// <param name="emptyNan">Score NaN (instead of 0) where both y_true and y_pred are empty in a channel.</param>
     /// <param name="epsilon">Added to the denominator; a finite number ≥ 0.</param>
     /// <param name="axis">The channel axis; default the engine's (−1 channels-last, 1 channels-first).</param>
-    /// <returns>A tensor of the same engine and dtype as <paramref name="yPred"/>.</returns>
+    /// <returns>A tensor of the same engine and dtype as <paramref name="yPred"/>; integer and bool masks (FastEstimator's
+    /// examples pass int arrays) are scored in float32 (on the channels-last engine pass them typed as object).</returns>
     public static TPred DiceScore<TPred, TTrue>(TPred yPred, TTrue yTrue, bool softDice = false, bool sampleAverage = false,
         bool channelAverage = false, double[]? channelWeights = null, bool maskOverlap = true, double? threshold = null,
         bool emptyNan = false, double epsilon = 1e-6, int? axis = null)
@@ -85,6 +86,7 @@ internal sealed class DiceScoreLoss : ILossFunction
         new DiceScoreLoss(), minRank: 3, ownReduction: true, examples: Examples())
     {
         NaNStaysInItsElement = false,
+        ScoresIntegerPredictions = true,
         // (Batch, Channels): each average removes one axis; both leave one value.
         ScalarWhen = value => (bool)value(SampleAverage)! && (bool)value(ChannelAverage)!,
     };

@@ -74,6 +74,10 @@ public sealed class LossDefinition
     /// </summary>
     public bool NaNStaysInItsElement { get; init; } = true;
 
+    /// <summary>Whether integer and bool y_pred are scored in float32 rather than refused (dice_score: FastEstimator's
+    /// examples pass int masks).</summary>
+    internal bool ScoresIntegerPredictions { get; init; }
+
     internal ILossFunction Function { get; }
 
     /// <summary>For a loss that reduces by its own options: whether those options (read by the function given)
@@ -136,7 +140,11 @@ public sealed class LossDefinition
         }
         var program = new LossProgram(this, values);
         ITensorProgram run = gradient ? new GradientProgram(program) { ComposedOnly = composedOnly } : composedOnly ? new ComposedProgram(program) : program;
-        return TensorProgram.Run(run, program.Inputs(yPred, Labels == LossLabels.None ? null : yTrue), program.InputNames)[0];
+        IDisposable? made = null;
+        if (ScoresIntegerPredictions && !gradient && TensorEngines.EngineOf(yPred, "y_pred") is var engine && !engine.Describe(yPred).DType.IsFloatingPoint())
+            made = (yPred = engine.Cast(yPred, DType.Float32)) as IDisposable;   // a temporary: freed below, not left in the caller's scope
+        try { return TensorProgram.Run(run, program.Inputs(yPred, Labels == LossLabels.None ? null : yTrue), program.InputNames)[0]; }
+        finally { made?.Dispose(); }
     }
 
     /// <inheritdoc/>

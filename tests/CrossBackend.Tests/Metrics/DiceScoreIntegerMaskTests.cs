@@ -24,4 +24,13 @@ public sealed class DiceScoreIntegerMaskTests(ITensorEngine engine)
         object boolPred = engine.FromChannelsLast(Pred.Select(v => v != 0).ToArray(), [1, 3, 3, 3]);
         TensorAssert.AreClose(engine.ToDoubleArray(Metrics.DiceScore(boolPred, yTrue), out _), new[] { 0.90909083, 0.79999984, 0.79999995 }, 1e-7, 0);
     }
+
+    /// <summary>The loss form (<c>Losses.DiceScore</c>, the registry's dice_score) takes them too.</summary>
+    [Test]
+    public void TheLossFormTakesIntegerMasksToo()
+    {
+        object yPred = engine.FromChannelsLast(Pred, [1, 3, 3, 3]), yTrue = engine.FromChannelsLast(True, [1, 3, 3, 3]);
+        TensorAssert.AreClose(engine.ToDoubleArray(Losses.DiceScore(yPred, yTrue), out _), new[] { 0.90909083, 0.79999984, 0.79999995 }, 1e-7, 0);
+        TensorAssert.AreClose(engine.ToDoubleArray(Losses.Compute("dice_score", yPred, yTrue), out _), new[] { 0.90909083, 0.79999984, 0.79999995 }, 1e-7, 0);
+    }
 }
