@@ -45,7 +45,8 @@ internal interface ITensorProgram
 /// </summary>
 internal static class TensorProgram
 {
-    private delegate object[] Invoker(object ops, ITensorProgram program, object?[] inputs, string[] names, DType? narrow, DType?[] targets, DType? castFirst);
+    private delegate object[] Invoker(object ops, ITensorProgram program, object?[] inputs, string[] names, DType? narrow, DType?[] targets, DType? castFirst,
+        bool wrapIntegers);
 
     private static readonly ConcurrentDictionary<Type, Invoker> Invokers = new();
 
@@ -89,6 +90,8 @@ internal static class TensorProgram
                 dtype = wanted;
             }
         }
+        // Integer inputs computed in a float dtype: integer results wrap around as integer arithmetic does (below).
+        bool wrapIntegers = declared && Wraps(dtypes[0]) && dtype.IsFloatingPoint();
         DType? narrow = dtype.IsNarrowFloat() ? dtype : null;
         if (ops is null && narrow is not null)
         {
@@ -100,7 +103,7 @@ internal static class TensorProgram
 
         Type opsTensorType = OpsTensorType(ops);
         // A fresh object[]: the invoker's array is the ops' TTensor[] (covariant), which cannot hold another storage type.
-        object[] results = [.. Invokers.GetOrAdd(opsTensorType, CreateInvoker)(ops, program, compute, names, narrow, targets, castFirst)];
+        object[] results = [.. Invokers.GetOrAdd(opsTensorType, CreateInvoker)(ops, program, compute, names, narrow, targets, castFirst, wrapIntegers)];
 
         // Engines that compute only in float tensors (Tensor<double> holding int64 values) change the storage here;
         // the values were already rounded to the target dtype inside the scope, so this conversion is exact. Where the
@@ -177,7 +180,7 @@ internal static class TensorProgram
             .MakeGenericMethod(tensorType).CreateDelegate<Invoker>();
 
     private static object[] Invoke<TTensor>(object opsObject, ITensorProgram program, object?[] inputs, string[] names, DType? narrow, DType?[] targets,
-        DType? castFirst) where TTensor : class
+        DType? castFirst, bool wrapIntegers) where TTensor : class
     {
         var ops = (ITensorOps<TTensor>)opsObject;
         return ops.Scoped(() =>
@@ -199,10 +202,30 @@ internal static class TensorProgram
             {
                 DType current = ops.DTypeOf(results[i]);
                 DType? target = i < targets.Length ? targets[i] : narrow is { } n && current == DType.Float32 ? n : null;
-                if (target is { } t && current != t) results[i] = ops.Cast(results[i], t);
+                if (target is { } t && current != t)
+                    results[i] = ops.Cast(wrapIntegers && Wraps(t) && current.IsFloatingPoint() ? WrapAround(ops, results[i], t) : results[i], t);
             }
             return results;
         });
+    }
+
+    /// <summary>The integer dtypes whose arithmetic the float64 detour holds exactly (|v| &lt; 2⁵³) and can wrap.</summary>
+    private static bool Wraps(DType dtype) => dtype is DType.Int32 or DType.Int16 or DType.Int8 or DType.UInt8;
+
+    /// <summary>
+    /// Whole values computed in float64 for an integer result, brought into the result dtype's range as integer
+    /// arithmetic wraps around (two's complement), as NumPy, TensorFlow and libtorch compute int32 + int32: int32 max + 2
+    /// → −2147483647, 65536·65537 → 65536, where a cast alone would give the dtype's minimum. v − m·⌊(v + h)/m⌋ with m =
+    /// 2^bits and h = m/2 for signed dtypes (0 for uint8) is exact in float64 for |v| &lt; 2⁵³; values in range are
+    /// unchanged, and NaN stays NaN for the cast's own rule.
+    /// </summary>
+    private static TTensor WrapAround<TTensor>(ITensorOps<TTensor> ops, TTensor x, DType dtype) where TTensor : class
+    {
+        double modulus = dtype switch { DType.Int32 => 4294967296.0, DType.Int16 => 65536.0, _ => 256.0 };
+        double half = dtype == DType.UInt8 ? 0 : modulus / 2;
+        DType d = ops.DTypeOf(x);
+        TTensor turns = ops.Unary(UnaryOp.Floor, ops.Binary(BinaryOp.Divide, ops.Binary(BinaryOp.Add, x, ops.Scalar(half, d)), ops.Scalar(modulus, d)));
+        return ops.Binary(BinaryOp.Subtract, x, ops.Binary(BinaryOp.Multiply, turns, ops.Scalar(modulus, d)));
     }
 
     private static TTensor Widen<TTensor>(ITensorOps<TTensor> ops, TTensor x, DType? narrow) where TTensor : class =>

@@ -68,6 +68,27 @@ public sealed class FunctionEdgeCaseParityTests(ITensorEngine engine)
         Assert.That(engine.ToDoubleArray(doubled, out _), Is.EqualTo(new[] { 6.0, 10 }));
     }
 
+    /// <summary>Integer arithmetic that leaves the dtype wraps around, as NumPy, TensorFlow and libtorch compute it:
+    /// <c>np.array([2147483647], np.int32) + np.int32(2)</c> → -2147483647; 65536·65537 in int32 → 65536;
+    /// <c>np.array([1, 2, 2147483647], np.int32).sum(dtype=np.int32)</c> → -2147483646; int16 30000 + 30000 → -5536;
+    /// uint8 200 + 100 → 44. Before, the float64 detour's cast gave the dtype's minimum for int32.</summary>
+    [Test]
+    public void IntegerArithmeticWrapsAround()
+    {
+        object big = Backend.ToTensor(new[] { int.MaxValue, 65536 }, engine);
+        Assert.That(engine.ToDoubleArray(Backend.Add(big, Backend.ToTensor(new[] { 2, 0 }, engine)), out _), Is.EqualTo(new[] { -2147483647.0, 65536 }));
+        Assert.That(engine.ToDoubleArray(Backend.Multiply(Backend.ToTensor(new[] { 65536 }, engine), Backend.ToTensor(new[] { 65537 }, engine)), out _),
+            Is.EqualTo(new[] { 65536.0 }));
+        object sum = Backend.ReduceSum(Backend.ToTensor(new[] { 1, 2, int.MaxValue }, engine));
+        Assert.That(Backend.ToType(sum), Is.EqualTo(DType.Int32));
+        Assert.That(engine.ToDoubleArray(sum, out _), Is.EqualTo(new[] { -2147483646.0 }));
+        object shorts = Backend.ToTensor(new short[] { 30000 }, engine);
+        Assert.That(engine.ToDoubleArray(Backend.Add(shorts, shorts), out _), Is.EqualTo(new[] { -5536.0 }));
+        object bytes = Backend.ToTensor(new byte[] { 200 }, engine);
+        Assert.That(engine.ToDoubleArray(Backend.Add(bytes, Backend.ToTensor(new byte[] { 100 }, engine)), out _), Is.EqualTo(new[] { 44.0 }));
+        Assert.That(engine.ToDoubleArray(Backend.Add(big, 2.0), out _), Is.EqualTo(new[] { -2147483647.0, 65538 }), "a whole number operand");
+    }
+
     /// <summary><c>torch.tensor([2, 1]) ** -1</c> raises "Integers to negative integer powers are not allowed" (NumPy
     /// too); a float64 detour gave [0, 1].</summary>
     [Test]
