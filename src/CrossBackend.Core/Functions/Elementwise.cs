@@ -8,8 +8,13 @@ internal sealed class UnaryFunction(UnaryOp op, Func<DType[], DType> result, boo
 
 /// <summary>One element-wise op of two tensors, or of a tensor and a constant, broadcast.</summary>
 internal sealed class BinaryFunction(BinaryOp op, string aName, string bName, double? constant, Func<DType[], DType> result, bool exact = false)
-    : BinaryFunctionProgram(result, exact)
+    : BinaryFunctionProgram(FractionMakesFloat32(constant) ? d => d[0].IsFloatingPoint() ? result(d) : DType.Float32 : result, exact)
 {
+    /// <summary>Whether <paramref name="constant"/> has a fraction (or is NaN, ±∞): an integer or bool tensor meeting
+    /// it gives float32, computed in float32 — Keras 3's result type of int32 and a Python float, PyTorch's int tensor
+    /// · 0.5 — where a whole number keeps the integer dtype (x·2 of int32 is int32, as in PyTorch).</summary>
+    private static bool FractionMakesFloat32(double? constant) => constant is { } c && !double.IsInteger(c);
+
     public override T[] Run<T>(ITensorOps<T> o, T?[] inputs) where T : class
     {
         T a = inputs[0]!;
@@ -23,10 +28,10 @@ internal sealed class BinaryFunction(BinaryOp op, string aName, string bName, do
         return [o.Binary(op, a, b)];
     }
 
-    /// <summary>An integer or bool tensor meeting a number with a fraction (or NaN, ±∞) is computed in float32, as Keras
-    /// casts both to its result dtype first (and PyTorch computes int·0.1 in float32).</summary>
+    /// <summary>Keras casts both operands to its result dtype first, so the float32 result of an integer tensor and a
+    /// number with a fraction is computed in float32 (as PyTorch computes int·0.1).</summary>
     public override DType ComputeDType(DType[] inputs) =>
-        constant is { } c && !double.IsInteger(c) && !inputs[0].IsFloatingPoint() ? DType.Float32 : base.ComputeDType(inputs);
+        FractionMakesFloat32(constant) && !inputs[0].IsFloatingPoint() ? DType.Float32 : base.ComputeDType(inputs);
 }
 
 /// <summary>Clamping to optional bounds.</summary>
@@ -49,12 +54,6 @@ internal sealed class SoftmaxFunction(int axis) : FunctionProgram(ResultDTypes.F
 public static partial class Backend
 {
     private static readonly string[] TensorName = ["tensor"];
-
-    /// <summary>The result dtype of a tensor and a number: float32 for an integer or bool tensor and a number with a
-    /// fraction (or NaN, ±∞) — Keras 3's result type of int32 and a Python float, PyTorch's int tensor · 0.5 — else
-    /// <paramref name="otherwise"/> (a whole number keeps an integer dtype: x·2 of int32 is int32, as in PyTorch).</summary>
-    private static Func<DType[], DType> WithNumber(double number, Func<DType[], DType> otherwise) =>
-        double.IsInteger(number) ? otherwise : d => d[0].IsFloatingPoint() ? otherwise(d) : DType.Float32;
 
     /// <summary>A number operand in the dtype of the tensor it meets. Narrow floats are computed in float32, so their
     /// constants are rounded here, as NumPy and TensorFlow make a float16 constant (x − 0.1 in float16 subtracts
@@ -116,7 +115,7 @@ public static partial class Backend
         if (tensor is not null && double.IsInteger(power) && power < 0 && !Inspect(tensor, nameof(tensor)).Info.DType.IsFloatingPoint())
             throw new ArgumentOutOfRangeException(nameof(power), power,
                 $"Argument `power` must not be a negative whole number for an integer tensor (PyTorch and NumPy refuse integers to negative integer powers). Cast `tensor` to a floating-point dtype first (Backend.Cast(tensor, DType.Float32)). Received: power={power}, tensor.dtype={Inspect(tensor, nameof(tensor)).Info.DType.Name()}");
-        return new BinaryFunction(BinaryOp.Power, "tensor", "power", ConstantFor(tensor, power, "tensor"), WithNumber(power, ResultDTypes.SameAsInput));
+        return new BinaryFunction(BinaryOp.Power, "tensor", "power", ConstantFor(tensor, power, "tensor"), ResultDTypes.SameAsInput);
     }
 
     /// <summary>The element-wise maximum of two tensors of one engine, broadcast (FastEstimator's <c>maximum</c>;
@@ -156,7 +155,7 @@ public static partial class Backend
     /// <summary>a + b with a constant rounded to a's dtype; an integer or bool <c>a</c> with a number that has a fraction
     /// gives float32, computed in float32 (Keras 3, PyTorch: int32 [3, 5] · 0.5 → [1.5, 2.5]).</summary>
     public static T Add<T>(T a, double b) where T : class =>
-        Run<T>(nameof(Add), new BinaryFunction(BinaryOp.Add, "a", "b", ConstantFor(a, b, "a"), WithNumber(b, ResultDTypes.SameAsInput)), [a], ["a"]);
+        Run<T>(nameof(Add), new BinaryFunction(BinaryOp.Add, "a", "b", ConstantFor(a, b, "a"), ResultDTypes.SameAsInput), [a], ["a"]);
 
     /// <summary>a − b, broadcast, in the promoted dtype.</summary>
     public static T Subtract<T>(T a, T b) where T : class =>
@@ -165,7 +164,7 @@ public static partial class Backend
     /// <summary>a − b with a constant rounded to a's dtype; an integer or bool <c>a</c> with a number that has a fraction
     /// gives float32, computed in float32 (Keras 3, PyTorch: int32 [3, 5] · 0.5 → [1.5, 2.5]).</summary>
     public static T Subtract<T>(T a, double b) where T : class =>
-        Run<T>(nameof(Subtract), new BinaryFunction(BinaryOp.Subtract, "a", "b", ConstantFor(a, b, "a"), WithNumber(b, ResultDTypes.SameAsInput)), [a], ["a"]);
+        Run<T>(nameof(Subtract), new BinaryFunction(BinaryOp.Subtract, "a", "b", ConstantFor(a, b, "a"), ResultDTypes.SameAsInput), [a], ["a"]);
 
     /// <summary>a · b element-wise, broadcast, in the promoted dtype.</summary>
     public static T Multiply<T>(T a, T b) where T : class =>
@@ -174,7 +173,7 @@ public static partial class Backend
     /// <summary>a · b with a constant rounded to a's dtype; an integer or bool <c>a</c> with a number that has a fraction
     /// gives float32, computed in float32 (Keras 3, PyTorch: int32 [3, 5] · 0.5 → [1.5, 2.5]).</summary>
     public static T Multiply<T>(T a, double b) where T : class =>
-        Run<T>(nameof(Multiply), new BinaryFunction(BinaryOp.Multiply, "a", "b", ConstantFor(a, b, "a"), WithNumber(b, ResultDTypes.SameAsInput)), [a], ["a"]);
+        Run<T>(nameof(Multiply), new BinaryFunction(BinaryOp.Multiply, "a", "b", ConstantFor(a, b, "a"), ResultDTypes.SameAsInput), [a], ["a"]);
 
     /// <summary>a / b, broadcast (true division: integers give float32, as Keras; IEEE: x/0 = ±∞).</summary>
     public static T Divide<T>(T a, T b) where T : class =>

@@ -140,11 +140,10 @@ public sealed class LossDefinition
         }
         var program = new LossProgram(this, values);
         ITensorProgram run = gradient ? new GradientProgram(program) { ComposedOnly = composedOnly } : composedOnly ? new ComposedProgram(program) : program;
-        IDisposable? made = null;
-        if (ScoresIntegerPredictions && !gradient && TensorEngines.EngineOf(yPred, "y_pred") is var engine && !engine.Describe(yPred).DType.IsFloatingPoint())
-            made = (yPred = engine.Cast(yPred, DType.Float32)) as IDisposable;   // a temporary: freed below, not left in the caller's scope
-        try { return TensorProgram.Run(run, program.Inputs(yPred, Labels == LossLabels.None ? null : yTrue), program.InputNames)[0]; }
-        finally { made?.Dispose(); }
+        object?[] inputs = program.Inputs(yPred, Labels == LossLabels.None ? null : yTrue);
+        return ScoresIntegerPredictions && !gradient
+            ? TensorProgram.RunWithFloatingFirst(run, inputs, program.InputNames, DType.Float32)
+            : TensorProgram.Run(run, inputs, program.InputNames)[0];
     }
 
     /// <inheritdoc/>

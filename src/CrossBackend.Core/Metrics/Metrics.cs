@@ -56,16 +56,7 @@ public static partial class Metrics
         ArgumentNullException.ThrowIfNull(inputs[0], names[0]);
         for (int i = 1; i < inputs.Length; i++)
             if (inputs[i] is null && names[i] is "y_true") throw new ArgumentNullException(names[i]);
-        ITensorEngine engine = TensorEngines.EngineOf(inputs[0]!, names[0]);
-        IDisposable? made = null;
-        if (castInteger && !engine.Describe(inputs[0]!).DType.IsFloatingPoint())
-        {
-            inputs = (object?[])inputs.Clone();
-            inputs[0] = engine.Cast(inputs[0]!, castTo);
-            made = inputs[0] as IDisposable;
-        }
-        try { return TensorProgram.Run(program, inputs, names)[0]; }
-        finally { made?.Dispose(); }
+        return castInteger ? TensorProgram.RunWithFloatingFirst(program, inputs, names, castTo) : TensorProgram.Run(program, inputs, names)[0];
     }
 
     /// <summary>Keras's <c>reduce_to_samplewise_values</c> with <c>ops.mean</c>, then <c>Mean.result()</c>.</summary>

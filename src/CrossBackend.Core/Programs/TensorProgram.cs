@@ -51,6 +51,19 @@ internal static class TensorProgram
     private static readonly ConcurrentDictionary<Type, Invoker> Invokers = new();
 
     /// <summary>Runs <paramref name="program"/>; <paramref name="names"/> name the inputs in error messages.</summary>
+    /// <summary>The first result of <paramref name="program"/>, its first input cast to <paramref name="floatDType"/> on
+    /// its engine first when that input is an integer or bool tensor (metrics of integer predictions, dice_score's int
+    /// masks); the cast copy is a temporary, freed after the run rather than left in the caller's scope.</summary>
+    internal static object RunWithFloatingFirst(ITensorProgram program, object?[] inputs, string[] names, DType floatDType)
+    {
+        ITensorEngine engine = TensorEngines.EngineOf(inputs[0]!, names[0]);
+        if (engine.Describe(inputs[0]!).DType.IsFloatingPoint()) return Run(program, inputs, names)[0];
+        inputs = (object?[])inputs.Clone();
+        inputs[0] = engine.Cast(inputs[0]!, floatDType);
+        try { return Run(program, inputs, names)[0]; }
+        finally { (inputs[0] as IDisposable)?.Dispose(); }
+    }
+
     public static object[] Run(ITensorProgram program, object?[] inputs, string[] names)
     {
         object primary = inputs[0] ?? throw new ArgumentNullException(names[0], $"Argument `{names[0]}` must be a tensor. Received: null");

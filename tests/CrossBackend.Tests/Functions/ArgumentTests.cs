@@ -6,7 +6,10 @@ namespace CrossBackend.Tests.Functions;
 [TestFixtureSource(typeof(TestEngines), nameof(TestEngines.All))]
 public sealed class ArgumentTests(ITensorEngine engine)
 {
-    private object X(params long[] shape) =>
+    private object X(params long[] shape) => Ramp(engine, shape);
+
+    /// <summary>A float32 tensor of <paramref name="shape"/> holding 0, 0.1, 0.2, … on <paramref name="engine"/>.</summary>
+    internal static object Ramp(ITensorEngine engine, params long[] shape) =>
         FunctionExamples.T(engine, Enumerable.Range(0, (int)shape.Aggregate(1L, (a, b) => a * b)).Select(i => 0.1 * i).ToArray(), shape, DType.Float32);
 
     private static void Names(string argument, TestDelegate call) =>

@@ -12,8 +12,7 @@ namespace CrossBackend.Tests.Functions;
 [TestFixtureSource(typeof(TestEngines), nameof(TestEngines.All))]
 public sealed class ReviewMessageTests(ITensorEngine engine)
 {
-    private object X(params long[] shape) =>
-        FunctionExamples.T(engine, Enumerable.Range(0, (int)shape.Aggregate(1L, (a, b) => a * b)).Select(i => 0.1 * i).ToArray(), shape, DType.Float32);
+    private object X(params long[] shape) => ArgumentTests.Ramp(engine, shape);
 
     private static void NamesNull(string argument, TestDelegate call)
     {
