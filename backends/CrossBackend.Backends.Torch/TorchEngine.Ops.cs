@@ -73,6 +73,34 @@ public sealed partial class TorchEngine
     }
 
     /// <inheritdoc/>
+    /// <remarks>A native copy in the tensor's own element type (int64 beyond 2⁵³ kept); bfloat16 is widened to
+    /// float32 (exact) by libtorch's cast.</remarks>
+    public override Array ToArray(object tensor, out long[] shape)
+    {
+        Tensor x = Adopt(tensor, nameof(tensor));
+        shape = x.shape;
+        using var scope = torch.NewDisposeScope();
+        Tensor t = x.requires_grad ? x.detach() : x;
+        if (t.device_type != DeviceType.CPU) t = t.cpu();
+        if (t.dtype == ScalarType.BFloat16) t = t.to_type(ScalarType.Float32);
+        if (!t.is_contiguous()) t = t.contiguous();
+        if (t.numel() == 0) t = t.reshape(0);   // TorchSharp's TensorAccessor.ToArray throws on empty tensors of rank >= 2
+        return t.dtype switch
+        {
+            ScalarType.Float32 => t.data<float>().ToArray(),
+            ScalarType.Float64 => t.data<double>().ToArray(),
+            ScalarType.Float16 => t.data<Half>().ToArray(),
+            ScalarType.Int64 => t.data<long>().ToArray(),
+            ScalarType.Int32 => t.data<int>().ToArray(),
+            ScalarType.Int16 => t.data<short>().ToArray(),
+            ScalarType.Int8 => t.data<sbyte>().ToArray(),
+            ScalarType.Byte => t.data<byte>().ToArray(),
+            ScalarType.Bool => t.data<bool>().ToArray(),
+            _ => base.ToArray(tensor, out shape),
+        };
+    }
+
+    /// <inheritdoc/>
     public override Tensor[] Scoped(Func<Tensor[]> body)
     {
         using DisposeScope scope = torch.NewDisposeScope();

@@ -44,6 +44,16 @@ public interface ITensorEngine
 
     /// <summary>Copies a tensor's values out as float64, row-major, with its shape.</summary>
     double[] ToDoubleArray(object tensor, out long[] shape);
+
+    /// <summary>
+    /// Copies a tensor's values out row-major, with its shape, in the .NET type of its dtype: <c>float[]</c>,
+    /// <c>double[]</c>, <c>Half[]</c>, <c>long[]</c>, <c>int[]</c>, <c>short[]</c>, <c>sbyte[]</c>, <c>byte[]</c>,
+    /// <c>bool[]</c> (bfloat16 as <c>float[]</c>, exactly). Exact for every dtype: int64 values beyond 2⁵³ are kept,
+    /// which <see cref="ToDoubleArray"/> cannot do.
+    /// </summary>
+    /// <remarks>The default goes through <see cref="ToDoubleArray"/> (exact except int64 beyond 2⁵³); an engine that
+    /// holds int64 overrides it with a native copy.</remarks>
+    Array ToArray(object tensor, out long[] shape) => HostArrays.FromDoubles(ToDoubleArray(tensor, out shape), Describe(tensor).DType);
 }
 
 /// <summary>Marks an assembly as a CrossBackend engine and names its <see cref="ITensorEngine"/> type.</summary>

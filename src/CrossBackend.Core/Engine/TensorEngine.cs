@@ -66,6 +66,15 @@ public abstract class TensorEngine<TTensor> : ITensorEngine, ITensorOps<TTensor>
     }
 
     /// <inheritdoc/>
+    /// <remarks>Through <see cref="ToHost"/> (exact except int64 beyond 2⁵³); an engine holding int64 overrides it.</remarks>
+    public virtual Array ToArray(object tensor, out long[] shape)
+    {
+        TTensor x = Adopt(tensor, nameof(tensor));
+        shape = Describe(x).Shape;
+        return HostArrays.FromDoubles(ToHost(x), DTypeOf(x));
+    }
+
+    /// <inheritdoc/>
     public abstract TensorInfo Describe(TTensor x);
     /// <inheritdoc/>
     public virtual DType DTypeOf(TTensor x) => Describe(x).DType;

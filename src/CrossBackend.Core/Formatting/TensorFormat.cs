@@ -26,8 +26,8 @@ public static class TensorFormat
     /// </code></example>
     public static string ToString(object tensor, TensorFormatOptions? options = null)
     {
-        (double[] values, long[] shape, DType dtype) = Read(tensor, nameof(tensor));
-        return Format(values, shape, dtype, options ?? TensorFormatOptions.Default);
+        (double[] values, long[] shape, DType dtype, long[]? int64) = Read(tensor, nameof(tensor));
+        return Format(values, shape, dtype, options ?? TensorFormatOptions.Default, int64);
     }
 
     /// <summary>One line naming the engine, shape, dtype and device, then the values: for error reports.</summary>
@@ -71,8 +71,8 @@ public static class TensorFormat
     }
 
     /// <summary>Formats row-major host values of <paramref name="shape"/> as NumPy prints an array of
-    /// <paramref name="dtype"/>.</summary>
-    internal static string Format(double[] values, long[] shape, DType dtype, TensorFormatOptions o)
+    /// <paramref name="dtype"/>; int64 values are printed from <paramref name="int64"/> when given (exact beyond 2⁵³).</summary>
+    internal static string Format(double[] values, long[] shape, DType dtype, TensorFormatOptions o, long[]? int64 = null)
     {
         long size = Shapes.Count(shape);
         bool summarise = size > o.Threshold;
@@ -86,8 +86,8 @@ public static class TensorFormat
 
         string suffix = extras.Count == 0 ? ")" : ",";
         var shown = new Shown(shape, summarise ? o.EdgeItems : -1);
-        Func<double, string> element = ElementFormatter(shown.Values(values).ToArray(), dtype, o.Precision);
-        string body = new ArrayWriter(values, shape, shown, element, o.LineWidth - suffix.Length, new string(' ', prefix.Length + 1), summarise).Write();
+        Func<long, string> element = ElementFormatter(values, int64, shown, dtype, o.Precision);
+        string body = new ArrayWriter(shape, shown, element, o.LineWidth - suffix.Length, new string(' ', prefix.Length + 1), summarise).Write();
         string text = prefix + body + suffix;
         if (extras.Count == 0) return text;
         string extra = string.Join(", ", extras) + ")";
@@ -95,7 +95,7 @@ public static class TensorFormat
         return text + (lastLine + extra.Length + 1 > o.LineWidth ? "\n" + new string(' ', prefix.Length) : " ") + extra;
     }
 
-    private static (double[] Values, long[] Shape, DType DType) Read(object tensor, string name)
+    private static (double[] Values, long[] Shape, DType DType, long[]? Int64) Read(object tensor, string name)
     {
         ArgumentNullException.ThrowIfNull(tensor, name);
         if (tensor is Array array)
@@ -108,12 +108,14 @@ public static class TensorFormat
             var values = new double[flat.Length];
             for (int i = 0; i < values.Length; i++)
                 values[i] = flat.GetValue(i) switch { bool b => b ? 1 : 0, Half h => (double)h, var v => Convert.ToDouble(v, CultureInfo.InvariantCulture) };
-            return (values, HostArrays.ShapeOf(array), dtype);
+            return (values, HostArrays.ShapeOf(array), dtype, flat as long[]);
         }
         ITensorEngine engine = TensorEngines.EngineOf(tensor, name);
         DType type = engine.Describe(tensor).DType;
+        if (type == DType.Int64 && engine.ToArray(tensor, out long[] longShape) is long[] exact)
+            return (Array.ConvertAll(exact, v => (double)v), longShape, type, exact);
         double[] data = engine.ToDoubleArray(tensor, out long[] shape);
-        return (data, shape, type);
+        return (data, shape, type, null);
     }
 
     private static string PythonShape(long[] shape) => TensorInfo.FormatShape(shape);
@@ -129,12 +131,8 @@ public static class TensorFormat
             ? Enumerable.Range(0, edgeItems).Select(i => (long)i).Concat(Enumerable.Range(0, edgeItems).Select(i => shape[axis] - edgeItems + i))
             : Enumerable.Range(0, (int)shape[axis]).Select(i => (long)i);
 
-        /// <summary>The printed values (NumPy chooses the format from these only).</summary>
-        public IEnumerable<double> Values(double[] values)
-        {
-            if (shape.Length == 0) { yield return values[0]; yield break; }
-            foreach (long flat in Flat(0, 0)) yield return values[flat];
-        }
+        /// <summary>The row-major offsets of the printed values (NumPy chooses the format from these only).</summary>
+        public IEnumerable<long> Offsets() => shape.Length == 0 ? [0L] : Flat(0, 0);
 
         private IEnumerable<long> Flat(int axis, long offset)
         {
@@ -149,7 +147,7 @@ public static class TensorFormat
     }
 
     /// <summary>NumPy's <c>_formatArray</c>: nested brackets, rows wrapped to the line width, <c>...</c> where summarised.</summary>
-    private sealed class ArrayWriter(double[] values, long[] shape, Shown shown, Func<double, string> element, int lineWidth,
+    private sealed class ArrayWriter(long[] shape, Shown shown, Func<long, string> element, int lineWidth,
         string nextLinePrefix, bool summarise)
     {
         public string Write() => Recurse(0, 0, nextLinePrefix, lineWidth);
@@ -157,7 +155,7 @@ public static class TensorFormat
         private string Recurse(int axis, long offset, string hangingIndent, int currentWidth)
         {
             int axesLeft = shape.Length - axis;
-            if (axesLeft == 0) return element(values[offset]);
+            if (axesLeft == 0) return element(offset);
             string nextIndent = hangingIndent + " ";
             int nextWidth = currentWidth - 1;
             long stride = 1;
@@ -215,15 +213,20 @@ public static class TensorFormat
     }
 
     /// <summary>NumPy's format function for the printed values: one width and notation for all of them.</summary>
-    private static Func<double, string> ElementFormatter(double[] shown, DType dtype, int precision)
+    /// <summary>The text of the element at a row-major offset, in one width for the printed values.</summary>
+    private static Func<long, string> ElementFormatter(double[] values, long[]? int64, Shown shown, DType dtype, int precision)
     {
-        if (dtype == DType.Bool) return v => v != 0 ? " True" : "False";
+        if (dtype == DType.Bool) return i => values[i] != 0 ? " True" : "False";
         if (!dtype.IsFloatingPoint())
         {
-            int width = shown.Length == 0 ? 0 : Math.Max(Integer(shown.Max()).Length, Integer(shown.Min()).Length);
-            return v => Integer(v).PadLeft(width);
+            Func<long, string> text = int64 is not null
+                ? i => int64[i].ToString(CultureInfo.InvariantCulture)
+                : i => Integer(values[i]);
+            int width = shown.Offsets().Select(i => text(i).Length).DefaultIfEmpty(0).Max();
+            return i => text(i).PadLeft(width);
         }
-        return FloatFormat.Create(shown, dtype, precision);
+        Func<double, string> number = FloatFormat.Create(shown.Offsets().Select(i => values[i]).ToArray(), dtype, precision);
+        return i => number(values[i]);
     }
 
     private static string Integer(double v) => ((long)v).ToString(CultureInfo.InvariantCulture);

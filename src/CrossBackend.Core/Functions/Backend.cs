@@ -25,9 +25,7 @@ public static partial class Backend
     {
         RequireTensors(inputs, names);
         object result = TensorProgram.Run(program, inputs, names)[0];
-        return result as T ?? throw new InvalidOperationException(
-            $"{function} of a {TensorFormat.TypeName(inputs[0]!.GetType())} returns a {TensorFormat.TypeName(result.GetType())}, which is not a {TensorFormat.TypeName(typeof(T))}. " +
-            $"Pass the tensor typed as object (e.g. Backend.{function}((object){names[0]}, ...)) to receive it, or cast it to a floating-point dtype first.");
+        return TypedResult.As<T>(result, inputs[0]!, $"Backend.{function}", names[0]);
     }
 
     /// <summary>Runs a one-result program and returns its result untyped.</summary>

@@ -160,39 +160,33 @@ public static partial class Backend
         ArgumentNullException.ThrowIfNull(engine);
         (ITensorEngine from, TensorInfo info) = Inspect(tensor, nameof(tensor));
         if (from == engine) return dtype is { } same && same != info.DType ? engine.Cast(tensor, same) : tensor;
-        double[] values = from.ToDoubleArray(tensor, out long[] shape);
-        object copy = engine.FromArray(values, shape);
+        object copy = engine.FromArray(from.ToArray(tensor, out long[] shape), shape);
         DType want = dtype ?? info.DType;
         return engine.Describe(copy).DType == want ? copy : engine.Cast(copy, want);
     }
 
     /// <summary>The values on the host, row-major, in the .NET type of the tensor's dtype (FastEstimator's
     /// <c>to_number</c>): <c>float[]</c>, <c>double[]</c>, <c>int[]</c>, <c>long[]</c>, <c>Half[]</c>, <c>bool[]</c>, ...
-    /// (bfloat16 as <c>float[]</c>). The shape is <see cref="GetShape"/>'s. Values pass through float64: int64 values
-    /// beyond 2⁵³ are rounded.</summary>
+    /// (bfloat16 as <c>float[]</c>). The shape is <see cref="GetShape"/>'s. Exact: int64 values beyond 2⁵³ are kept.</summary>
     public static Array ToNumber(object tensor)
     {
-        (ITensorEngine engine, TensorInfo info) = Inspect(tensor, nameof(tensor));
-        double[] v = engine.ToDoubleArray(tensor, out _);
-        return info.DType switch
-        {
-            DType.Float64 => v,
-            DType.Float32 or DType.BFloat16 => v.Select(x => (float)x).ToArray(),
-            DType.Float16 => v.Select(x => (Half)x).ToArray(),
-            DType.Int64 => v.Select(x => (long)x).ToArray(),
-            DType.Int32 => v.Select(x => (int)x).ToArray(),
-            DType.Int16 => v.Select(x => (short)x).ToArray(),
-            DType.Int8 => v.Select(x => (sbyte)x).ToArray(),
-            DType.UInt8 => v.Select(x => (byte)x).ToArray(),
-            DType.Bool => v.Select(x => x != 0).ToArray(),
-            _ => v,
-        };
+        (ITensorEngine engine, _) = Inspect(tensor, nameof(tensor));
+        return engine.ToArray(tensor, out _);
     }
 
-    /// <summary>The values on the host, row-major, converted to <typeparamref name="TNumber"/> (saturating).</summary>
-    public static TNumber[] ToNumber<TNumber>(object tensor) where TNumber : struct, INumberBase<TNumber>
+    /// <summary>The values on the host, row-major, converted to <typeparamref name="TNumber"/> (saturating, from each
+    /// value's own type: an int64 beyond 2⁵³ read as <c>long</c> is exact).</summary>
+    public static TNumber[] ToNumber<TNumber>(object tensor) where TNumber : struct, INumberBase<TNumber> => ToNumber(tensor) switch
     {
-        (ITensorEngine engine, _) = Inspect(tensor, nameof(tensor));
-        return engine.ToDoubleArray(tensor, out _).Select(TNumber.CreateSaturating).ToArray();
-    }
+        TNumber[] same => same,
+        long[] l => Array.ConvertAll(l, TNumber.CreateSaturating),
+        int[] i => Array.ConvertAll(i, TNumber.CreateSaturating),
+        short[] s => Array.ConvertAll(s, TNumber.CreateSaturating),
+        byte[] b when b.GetType() == typeof(byte[]) => Array.ConvertAll(b, TNumber.CreateSaturating),
+        sbyte[] sb => Array.ConvertAll(sb, TNumber.CreateSaturating),
+        float[] f => Array.ConvertAll(f, TNumber.CreateSaturating),
+        Half[] h => Array.ConvertAll(h, TNumber.CreateSaturating),
+        bool[] b => Array.ConvertAll(b, v => v ? TNumber.One : TNumber.Zero),
+        Array other => Array.ConvertAll((double[])other, TNumber.CreateSaturating),
+    };
 }

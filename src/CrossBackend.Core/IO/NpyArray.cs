@@ -93,21 +93,9 @@ public sealed class NpyArray
         ITensorEngine engine = TensorEngines.OwnerOf(tensor.GetType()) ?? throw new ArgumentException(
             $"Argument `tensor` must be a tensor of a CrossBackend engine. Received: a {TensorFormat.TypeName(tensor.GetType(), qualified: true)}", nameof(tensor));
         DType dtype = engine.Describe(tensor).DType;
-        double[] values = engine.ToDoubleArray(tensor, out long[] shape);
-        Array data = dtype switch
-        {
-            DType.Float64 => values,
-            DType.Float32 or DType.BFloat16 => Convert(values, v => (float)v),
-            DType.Float16 => Convert(values, v => (Half)v),
-            DType.Int8 => Convert(values, v => (sbyte)v),
-            DType.Int16 => Convert(values, v => (short)v),
-            DType.Int32 => Convert(values, v => (int)v),
-            DType.Int64 => Convert(values, v => (long)v),
-            DType.UInt8 => Convert(values, v => (byte)v),
-            DType.Bool => Convert(values, v => v != 0),
-            _ => throw new ArgumentException(
-                $"Argument `tensor` has a dtype .npy files cannot hold. Received: tensor.dtype={dtype.Name()}", nameof(tensor)),
-        };
+        if (dtype == DType.Other)
+            throw new ArgumentException($"Argument `tensor` has a dtype .npy files cannot hold. Received: tensor.dtype={dtype.Name()}", nameof(tensor));
+        Array data = engine.ToArray(tensor, out long[] shape);
         return new NpyArray(data, shape);
     }
 

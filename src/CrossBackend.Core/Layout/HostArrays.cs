@@ -28,6 +28,22 @@ internal static class HostArrays
         return result;
     }
 
+    /// <summary>Float64 values in the .NET type of <paramref name="dtype"/> (bfloat16 as <c>float[]</c>): each converted as
+    /// a cast does (exact for values the dtype holds).</summary>
+    public static Array FromDoubles(double[] values, DType dtype) => dtype switch
+    {
+        DType.Float64 => values,
+        DType.Float32 or DType.BFloat16 => Array.ConvertAll(values, v => (float)v),
+        DType.Float16 => Array.ConvertAll(values, v => (Half)v),
+        DType.Int64 => Array.ConvertAll(values, v => (long)v),
+        DType.Int32 => Array.ConvertAll(values, v => (int)v),
+        DType.Int16 => Array.ConvertAll(values, v => (short)v),
+        DType.Int8 => Array.ConvertAll(values, v => (sbyte)v),
+        DType.UInt8 => Array.ConvertAll(values, v => (byte)v),
+        DType.Bool => Array.ConvertAll(values, v => v != 0),
+        _ => values,
+    };
+
     /// <summary>The lengths of every dimension (a jagged array is refused: it has no single shape).</summary>
     public static long[] ShapeOf(Array array)
     {
@@ -61,18 +77,6 @@ internal static class HostArrays
         Invoke(nameof(Permute), element, array, result, shape, order);
         return result;
     }
-
-    /// <summary>Host values in the array type that <see cref="ITensorEngine.FromArray"/> takes for <paramref name="dtype"/>
-    /// (narrow floats and other integers as float32 / int64, to be cast by the engine).</summary>
-    public static Array FromDoubles(double[] values, DType dtype) => dtype switch
-    {
-        DType.Float64 => values,
-        DType.Int32 => Array.ConvertAll(values, v => (int)v),
-        DType.Int64 or DType.Int16 or DType.Int8 => Array.ConvertAll(values, v => (long)v),
-        DType.UInt8 => Array.ConvertAll(values, v => (byte)v),
-        DType.Bool => Array.ConvertAll(values, v => v != 0),
-        _ => Array.ConvertAll(values, v => (float)v),
-    };
 
     private static void Invoke(string method, Type element, params object[] args) =>
         typeof(HostArrays).GetMethod(method, System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!

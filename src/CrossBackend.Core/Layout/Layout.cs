@@ -120,10 +120,8 @@ public static class Layout
         try
         {
             DType dtype = from.Describe(channelsLast).DType;
-            double[] values = from.ToDoubleArray(channelsLast, out long[] shape);
-            object made = target.FromArray(HostArrays.FromDoubles(values, dtype), shape);
-            if (dtype.IsNarrowFloat() || (dtype is not (DType.Float32 or DType.Float64 or DType.Int32 or DType.Int64 or DType.UInt8 or DType.Bool)))
-                made = target.Cast(made, dtype);
+            object made = target.FromArray(from.ToArray(channelsLast, out long[] shape), shape);
+            if (target.Describe(made).DType != dtype) made = target.Cast(made, dtype);   // bfloat16 travels as float32
             return ToEngineLayout(target, made);
         }
         finally

@@ -49,7 +49,7 @@ public static partial class Losses
         bool emptyNan = false, double epsilon = 1e-6, int? axis = null)
         where TPred : class
         where TTrue : class =>
-        (TPred)DiceScoreLoss.Definition.Compute(yPred, yTrue, new LossArguments
+        TypedResult.As<TPred>(DiceScoreLoss.Definition.Compute(yPred, yTrue, new LossArguments
         {
             [DiceScoreLoss.SoftDice.Name] = softDice,
             [DiceScoreLoss.SampleAverage.Name] = sampleAverage,
@@ -60,7 +60,7 @@ public static partial class Losses
             [DiceScoreLoss.EmptyNan.Name] = emptyNan,
             [DiceScoreLoss.Epsilon.Name] = epsilon,
             [LossOption.Axis.Name] = axis,
-        });
+        }), yPred, "Losses.DiceScore", nameof(yPred));
 }
 
 /// <summary>The engine-independent definition of <see cref="Losses.DiceScore{TPred,TTrue}"/>.</summary>

@@ -13,7 +13,7 @@ public static partial class Metrics
     /// [[1], [2], [3], [4]], y_pred [[0], [2], [3], [4]] → [[0], [1], [1], [1]] (mean 0.75).</returns>
     /// <exception cref="ArgumentException">The shapes differ, or the tensors belong to different engines.</exception>
     public static TPred Accuracy<TPred, TTrue>(TPred yPred, TTrue yTrue) where TPred : class where TTrue : class =>
-        (TPred)Run(new AccuracyProgram(null), [yPred, yTrue], ["y_pred", "y_true"], castInteger: true);
+        Run<TPred>("Metrics.Accuracy", "yPred", new AccuracyProgram(null), [yPred, yTrue], ["y_pred", "y_true"], castInteger: true);
 
     /// <summary>
     /// Keras's <c>binary_accuracy</c>: y_pred &gt; <paramref name="threshold"/> compared with y_true (0/1), element by
@@ -28,7 +28,7 @@ public static partial class Metrics
     /// <exception cref="ArgumentException">The shapes differ, or the tensors belong to different engines.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="threshold"/> is NaN.</exception>
     public static TPred BinaryAccuracy<TPred, TTrue>(TPred yPred, TTrue yTrue, double threshold = 0.5) where TPred : class where TTrue : class =>
-        (TPred)Run(new AccuracyProgram(MetricChecks.Threshold(threshold)), [yPred, yTrue], ["y_pred", "y_true"], castInteger: true);
+        Run<TPred>("Metrics.BinaryAccuracy", "yPred", new AccuracyProgram(MetricChecks.Threshold(threshold)), [yPred, yTrue], ["y_pred", "y_true"], castInteger: true);
 
     /// <summary><c>accuracy</c> (no threshold) and <c>binary_accuracy</c> (a threshold), written once.</summary>
     private sealed class AccuracyProgram(double? threshold) : ITensorProgram

@@ -13,7 +13,7 @@ public static partial class Metrics
     /// <exception cref="ArgumentException">The shapes differ, y_pred has rank &lt; 2 or is not floating point, or the
     /// tensors belong to different engines.</exception>
     public static TPred CategoricalAccuracy<TPred, TTrue>(TPred yPred, TTrue yTrue) where TPred : class where TTrue : class =>
-        (TPred)Run(new CategoricalAccuracyProgram(sparse: false), [yPred, yTrue], ["y_pred", "y_true"]);
+        Run<TPred>("Metrics.CategoricalAccuracy", "yPred", new CategoricalAccuracyProgram(sparse: false), [yPred, yTrue], ["y_pred", "y_true"]);
 
     /// <summary>
     /// Keras's <c>sparse_categorical_accuracy</c>: 1 where the arg-max of y_pred over the class axis equals the integer
@@ -27,7 +27,7 @@ public static partial class Metrics
     /// <exception cref="ArgumentException">The label shape does not fit y_pred's, y_pred has rank &lt; 2 or is not
     /// floating point, or the tensors belong to different engines.</exception>
     public static TPred SparseCategoricalAccuracy<TPred, TTrue>(TPred yPred, TTrue yTrue) where TPred : class where TTrue : class =>
-        (TPred)Run(new CategoricalAccuracyProgram(sparse: true), [yPred, yTrue], ["y_pred", "y_true"]);
+        Run<TPred>("Metrics.SparseCategoricalAccuracy", "yPred", new CategoricalAccuracyProgram(sparse: true), [yPred, yTrue], ["y_pred", "y_true"]);
 
     private sealed class CategoricalAccuracyProgram(bool sparse) : ITensorProgram
     {

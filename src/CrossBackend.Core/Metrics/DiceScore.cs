@@ -38,10 +38,8 @@ public static partial class Metrics
             throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon, $"Argument `epsilon` must be >= 0. Received: epsilon={epsilon}");
         var program = new DiceProgram(softDice, sampleAverage, channelAverage, maskOverlap, threshold, emptyNan, epsilon);
         // Integer or bool masks (FastEstimator's own examples pass int arrays) are scored in float32, Keras's dtype for them.
-        object result = Run(program, [yPred, yTrue, channelWeights], ["y_pred", "y_true", "channelWeights"], castInteger: true, castTo: DType.Float32);
-        return result as TPred ?? throw new InvalidOperationException(
-            $"DiceScore of a {TensorFormat.TypeName(yPred.GetType())} returns a {TensorFormat.TypeName(result.GetType())} (integer masks are scored in float32), " +
-            $"which is not a {TensorFormat.TypeName(typeof(TPred))}. Pass y_pred typed as object to receive it, or cast it to float32 first.");
+        return Run<TPred>("Metrics.DiceScore", "yPred", program, [yPred, yTrue, channelWeights], ["y_pred", "y_true", "channelWeights"],
+            castInteger: true, castTo: DType.Float32);
     }
 
     private sealed class DiceProgram(bool softDice, bool sampleAverage, bool channelAverage, bool maskOverlap,

@@ -11,7 +11,9 @@ namespace CrossBackend;
 /// reads the last axis, a channels-first engine reads axis 1, so data moved with <see cref="Layout.ToEngineLayout"/> gives
 /// the same numbers on every engine. Per-sample results have y_pred's shape without the class axis on every engine.</para>
 /// <para><b>Results</b> are in y_pred's floating dtype (Keras returns <c>floatx</c>); an integer y_pred (allowed by
-/// <see cref="Accuracy{TPred,TTrue}"/> and <see cref="BinaryAccuracy{TPred,TTrue}"/>) is computed in float64.
+/// <see cref="Accuracy{TPred,TTrue}"/> and <see cref="BinaryAccuracy{TPred,TTrue}"/>) is computed in float64; on an
+/// engine whose tensor type fixes the element type (<c>Tensor&lt;int&gt;</c>) pass it typed as <see cref="object"/> to
+/// receive that floating result (typed, the call throws an <see cref="InvalidOperationException"/> that says so).
 /// Keras's metric <i>classes</i> (<c>keras.metrics.CategoricalAccuracy()</c>) report the weighted mean of these per-sample
 /// values: <see cref="Mean{T}"/>.</para>
 /// </remarks>
@@ -47,7 +49,14 @@ public static partial class Metrics
     /// // keras.metrics.Accuracy(): y_pred [[0, 2], [3, 4]], y_true [[1, 2], [3, 4]], weights [[1, 0], [0, 1]] give 0.5.
     /// </code></example>
     public static T Mean<T>(T values, object? sampleWeights = null) where T : class =>
-        (T)Run(new MeanProgram(), [values, sampleWeights], ["values", "sampleWeights"], castInteger: true);
+        Run<T>("Metrics.Mean", "values", new MeanProgram(), [values, sampleWeights], ["values", "sampleWeights"], castInteger: true);
+
+    /// <summary>As <see cref="Run(ITensorProgram, object?[], string[], bool, DType)"/>, the result handed back as the
+    /// caller's type by <see cref="TypedResult"/> (<paramref name="call"/> and <paramref name="argument"/> name the
+    /// public method and its first parameter in the message when it is not).</summary>
+    internal static TPred Run<TPred>(string call, string argument, ITensorProgram program, object?[] inputs, string[] names,
+        bool castInteger = false, DType castTo = DType.Float64) where TPred : class =>
+        TypedResult.As<TPred>(Run(program, inputs, names, castInteger, castTo), inputs[0]!, call, argument);
 
     /// <summary>Runs a metric program; a non-floating first input is computed in <paramref name="castTo"/> (float64
     /// unless stated) when <paramref name="castInteger"/>.</summary>

@@ -78,7 +78,7 @@ public static partial class Metrics
             throw new ArgumentException("Argument `thresholds` must hold at least one threshold. Received: thresholds=[]", nameof(thresholds));
         foreach (double t in thresholds) MetricChecks.Threshold(t, nameof(thresholds));
         CheckBinaryOptions(ClassAverage.Binary, topK, classId);
-        return (TPred)Run(new ConfusionProgram(kind, ClassAverage.Binary, [.. thresholds], 1.0, topK, classId), [yPred, yTrue, sampleWeights],
+        return Run<TPred>($"Metrics.{kind}", "yPred", new ConfusionProgram(kind, ClassAverage.Binary, [.. thresholds], 1.0, topK, classId), [yPred, yTrue, sampleWeights],
             ["y_pred", "y_true", "sampleWeights"]);
     }
 
@@ -159,7 +159,7 @@ public static partial class Metrics
         CheckBinaryOptions(average, topK, classId);
         // Keras's Precision/Recall: a 0.5 threshold, or NEG_INF when top_k is set (every kept score is predicted).
         if (average == ClassAverage.Binary) threshold ??= topK is null ? 0.5 : KerasNegInf;
-        return (TPred)Run(new ConfusionProgram(kind, average, threshold is { } one ? [one] : null, beta, topK, classId), [yPred, yTrue, sampleWeights],
+        return Run<TPred>(kind == ConfusionKind.F1 ? "Metrics.FBetaScore" : $"Metrics.{kind}", "yPred", new ConfusionProgram(kind, average, threshold is { } one ? [one] : null, beta, topK, classId), [yPred, yTrue, sampleWeights],
             ["y_pred", "y_true", "sampleWeights"]);
     }
 

@@ -22,7 +22,7 @@ public static partial class Metrics
     /// <exception cref="ArgumentException">The shapes differ, y_pred has rank &lt; 2, or the tensors belong to different
     /// engines.</exception>
     public static TPred TopKCategoricalAccuracy<TPred, TTrue>(TPred yPred, TTrue yTrue, int k = 5) where TPred : class where TTrue : class =>
-        (TPred)Run(new TopKProgram(MetricChecks.K(k), sparse: false), [yPred, yTrue], ["y_pred", "y_true"]);
+        Run<TPred>("Metrics.TopKCategoricalAccuracy", "yPred", new TopKProgram(MetricChecks.K(k), sparse: false), [yPred, yTrue], ["y_pred", "y_true"]);
 
     /// <summary>
     /// Keras's <c>sparse_top_k_categorical_accuracy</c>: 1 where the integer label is among the <paramref name="k"/>
@@ -38,7 +38,7 @@ public static partial class Metrics
     /// <exception cref="ArgumentException">The label shape does not fit y_pred's, y_pred has rank &lt; 2, or the tensors
     /// belong to different engines.</exception>
     public static TPred SparseTopKCategoricalAccuracy<TPred, TTrue>(TPred yPred, TTrue yTrue, int k = 5) where TPred : class where TTrue : class =>
-        (TPred)Run(new TopKProgram(MetricChecks.K(k), sparse: true), [yPred, yTrue], ["y_pred", "y_true"]);
+        Run<TPred>("Metrics.SparseTopKCategoricalAccuracy", "yPred", new TopKProgram(MetricChecks.K(k), sparse: true), [yPred, yTrue], ["y_pred", "y_true"]);
 
     private sealed class TopKProgram(int k, bool sparse) : ITensorProgram
     {

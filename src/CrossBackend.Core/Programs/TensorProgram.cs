@@ -46,7 +46,7 @@ internal interface ITensorProgram
 internal static class TensorProgram
 {
     private delegate object[] Invoker(object ops, ITensorProgram program, object?[] inputs, string[] names, DType? narrow, DType?[] targets, DType? castFirst,
-        bool wrapIntegers);
+        bool wrapIntegers, bool[]? int64Detour);
 
     private static readonly ConcurrentDictionary<Type, Invoker> Invokers = new();
 
@@ -105,6 +105,9 @@ internal static class TensorProgram
         }
         // Integer inputs computed in a float dtype: integer results wrap around as integer arithmetic does (below).
         bool wrapIntegers = declared && Wraps(dtypes[0]) && dtype.IsFloatingPoint();
+        // int64 inputs computed in float64 are exact only below 2⁵³: larger ones are refused, not rounded (below).
+        bool[]? int64Detour = declared && !dtypes[0].IsFloatingPoint() && dtype.IsFloatingPoint() && dtypes.Contains(DType.Int64)
+            ? dtypes.Select(d => d == DType.Int64).ToArray() : null;
         DType? narrow = dtype.IsNarrowFloat() ? dtype : null;
         if (ops is null && narrow is not null)
         {
@@ -116,7 +119,7 @@ internal static class TensorProgram
 
         Type opsTensorType = OpsTensorType(ops);
         // A fresh object[]: the invoker's array is the ops' TTensor[] (covariant), which cannot hold another storage type.
-        object[] results = [.. Invokers.GetOrAdd(opsTensorType, CreateInvoker)(ops, program, compute, names, narrow, targets, castFirst, wrapIntegers)];
+        object[] results = [.. Invokers.GetOrAdd(opsTensorType, CreateInvoker)(ops, program, compute, names, narrow, targets, castFirst, wrapIntegers, int64Detour)];
 
         // Engines that compute only in float tensors (Tensor<double> holding int64 values) change the storage here;
         // the values were already rounded to the target dtype inside the scope, so this conversion is exact. Where the
@@ -193,7 +196,7 @@ internal static class TensorProgram
             .MakeGenericMethod(tensorType).CreateDelegate<Invoker>();
 
     private static object[] Invoke<TTensor>(object opsObject, ITensorProgram program, object?[] inputs, string[] names, DType? narrow, DType?[] targets,
-        DType? castFirst, bool wrapIntegers) where TTensor : class
+        DType? castFirst, bool wrapIntegers, bool[]? int64Detour) where TTensor : class
     {
         var ops = (ITensorOps<TTensor>)opsObject;
         return ops.Scoped(() =>
@@ -210,16 +213,41 @@ internal static class TensorProgram
                 else typed[i] = Widen(ops, ops.Adopt(x, names[i]), narrow);
             }
             if (castFirst is { } c) typed[0] = ops.Cast(typed[0]!, c);
+            if (int64Detour is not null)
+                for (int i = 0; i < typed.Length; i++)
+                    if (int64Detour[i] && typed[i] is { } wide) RequireExactInFloat64(ops, wide, names[i], result: false);
             TTensor[] results = tape is not null ? tape.Run(ops, program, typed) : program.Run(ops, typed, asGiven);
             for (int i = 0; i < results.Length; i++)
             {
                 DType current = ops.DTypeOf(results[i]);
                 DType? target = i < targets.Length ? targets[i] : narrow is { } n && current == DType.Float32 ? n : null;
+                if (target is DType.Int64 && int64Detour is not null && current.IsFloatingPoint()) RequireExactInFloat64(ops, results[i], names[0], result: true);
                 if (target is { } t && current != t)
                     results[i] = ops.Cast(wrapIntegers && Wraps(t) && current.IsFloatingPoint() ? WrapAround(ops, results[i], t) : results[i], t);
             }
             return results;
         });
+    }
+
+    /// <summary>
+    /// Refuses int64 values of magnitude 2⁵³ or more met on the float64 detour (an input converted to float64, or an
+    /// int64 result computed in it): float64 holds integers exactly only below 2⁵³, and PyTorch and NumPy, which compute
+    /// int64 natively, would give other numbers than the rounded ones. Converted values of magnitude ≥ 2⁵³ are exactly
+    /// the int64 values of magnitude ≥ 2⁵³, as the conversion rounds monotonically. One reduction per int64 tensor on
+    /// this path only (integer functions that compute in float64).
+    /// </summary>
+    private static void RequireExactInFloat64<TTensor>(ITensorOps<TTensor> ops, TTensor x, string name, bool result) where TTensor : class
+    {
+        const double Limit = 9007199254740992.0;   // 2⁵³
+        if (Shapes.Count(ops.ShapeOf(x)) == 0) return;
+        double largest = ops.ToHost(ops.Reduce(ReduceOp.Max, ops.Unary(UnaryOp.Abs, x), null, keepDims: false))[0];
+        if (!(largest >= Limit)) return;
+        string what = result ? $"The int64 result computed from `{name}` reaches" : $"Argument `{name}` holds int64 values of";
+        throw new ArgumentException(
+            $"{what} magnitude 2⁵³ (9007199254740992) or more. This function computes integers in float64 on the " +
+            $"{ops.Engine.Name} engine, which holds them exactly only below 2⁵³, so the answer would be rounded where PyTorch " +
+            "and NumPy give exact int64 values. Keep such values (64-bit ids, hashes) out of arithmetic, or cast the tensor to " +
+            "float64 first (Backend.Cast) if rounding to 16 significant digits is acceptable.", name);
     }
 
     /// <summary>The integer dtypes whose arithmetic the float64 detour holds exactly (|v| &lt; 2⁵³) and can wrap.</summary>

@@ -34,11 +34,25 @@ public sealed class NumericsConventionTests
     {
         Tensor<int> ints = Tensor.Create(new[] { 1, 2, 3, 4, 5, 6 }, [1, 2, 3]);
         var e = Assert.Throws<InvalidOperationException>(() => Backend.ReduceMean(ints))!;
-        Assert.That(e.Message, Does.StartWith("ReduceMean of a Tensor<Int32> returns a Tensor<Single>, which is not a Tensor<Int32>."));
+        Assert.That(e.Message, Does.StartWith("Backend.ReduceMean of a Tensor<Int32> returns a Tensor<Single>, which is not a Tensor<Int32>."));
         e = Assert.Throws<InvalidOperationException>(() => Backend.Normalize(ints, 0.5, 0.5))!;
-        Assert.That(e.Message, Does.StartWith("Normalize of a Tensor<Int32> returns a Tensor<Single>, which is not a Tensor<Int32>."));
+        Assert.That(e.Message, Does.StartWith("Backend.Normalize of a Tensor<Int32> returns a Tensor<Single>, which is not a Tensor<Int32>."));
         e = Assert.Throws<InvalidOperationException>(() => Backend.Divide(ints, ints))!;
-        Assert.That(e.Message, Does.StartWith("Divide of a Tensor<Int32> returns a Tensor<Single>, which is not a Tensor<Int32>."));
+        Assert.That(e.Message, Does.StartWith("Backend.Divide of a Tensor<Int32> returns a Tensor<Single>, which is not a Tensor<Int32>."));
+
+        // Metrics and losses that score integer masks in floating point say the same (they threw InvalidCastException).
+        Tensor<int> masks = Tensor.Create(Enumerable.Range(0, 8).Select(i => i % 3 == 0 ? 1 : 0).ToArray(), [1, 2, 2, 2]);
+        e = Assert.Throws<InvalidOperationException>(() => Losses.DiceScore(masks, masks))!;
+        Assert.That(e.Message, Does.StartWith("Losses.DiceScore of a Tensor<Int32> returns a Tensor<Single>, which is not a Tensor<Int32>. Pass yPred typed as object"));
+        e = Assert.Throws<InvalidOperationException>(() => Metrics.DiceScore(masks, masks))!;
+        Assert.That(e.Message, Does.StartWith("Metrics.DiceScore of a Tensor<Int32> returns a Tensor<Single>"));
+        e = Assert.Throws<InvalidOperationException>(() => Metrics.Accuracy(masks, masks))!;
+        Assert.That(e.Message, Does.StartWith("Metrics.Accuracy of a Tensor<Int32> returns a Tensor<Double>"));
+        e = Assert.Throws<InvalidOperationException>(() => Metrics.Mean(masks))!;
+        Assert.That(e.Message, Does.StartWith("Metrics.Mean of a Tensor<Int32> returns a Tensor<Double>, which is not a Tensor<Int32>. Pass values typed as object"));
+        // Typed as object, the same call gives the score: a perfect match, 2n / (2n + 1e-6) ≈ 1 in each channel.
+        var dice = (Tensor<float>)Losses.DiceScore((object)masks, masks);
+        Assert.That(dice.ToArray(), Is.EqualTo(new[] { 1f, 1f }).Within(1e-6));
 
         var u = Assert.Throws<ArgumentException>(() => Backend.ReduceSum<object>(Tensor.Create(new ushort[] { 1, 2 }, [2])))!;
         Assert.That(u.ParamName, Is.EqualTo("tensor"));
