@@ -70,7 +70,7 @@ public static class KerasCommand
     {
         Argument<string> model = ModelArgument();
         Option<string?> config = ConfigOption();
-        var input = new Option<string>("--input") { Description = "The input as a .npy file in Keras's layout (batch first, channels last)", Required = true };
+        var input = new Option<string>("--input") { Description = "The input in Keras's layout (batch first, channels last): a .npy file, or FILE.npz:NAME for one array of a .npz", Required = true };
         var backend = new Option<string>("--backend") { Description = $"The engine: torch or numerics (default {DefaultBackend})", DefaultValueFactory = _ => DefaultBackend };
         var json = new Option<bool>("--json") { Description = "Print one JSON line: {\"backend\", \"shape\", \"output\"}" };
         var command = new Command("predict", "Run a Keras model on one engine; the output is in Keras's layout.\n\n" +

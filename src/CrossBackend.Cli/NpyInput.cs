@@ -17,22 +17,26 @@ internal static class NpyInput
         return float64 ? values : values.Select(v => (float)v).ToArray();
     }
 
-    /// <summary>Reads <paramref name="path"/> given as <paramref name="option"/>. uint8 and bool arrays come back as
-    /// int32 data (the engines create tensors from float, double, int and long arrays); float16 stays float16
-    /// (<see cref="NpyArray.ToTensor"/> creates it in float32 and casts once, exactly).</summary>
+    /// <summary>Reads <paramref name="path"/> given as <paramref name="option"/>: a <c>.npy</c> file, or one array of a
+    /// <c>.npz</c> archive as <c>FILE.npz:NAME</c> (so goldens saved with <c>np.savez</c>, such as the Keras tests'
+    /// <c>lenet_golden.npz:inputs</c>, need no extraction). uint8 and bool arrays come back as int32 data (the engines
+    /// create tensors from float, double, int and long arrays); float16 stays float16 (<see cref="NpyArray.ToTensor"/>
+    /// creates it in float32 and casts once, exactly).</summary>
     public static NpyArray Read(string path, string option)
     {
-        if (!path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
-            throw new CliException($"{option} {path}: not a .npy file (expected a NumPy .npy file)");
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
+        int npz = path.LastIndexOf(".npz:", StringComparison.OrdinalIgnoreCase);
+        if (npz < 0 && !path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
+            throw new CliException($"{option} {path}: not a .npy file (expected a NumPy .npy file, or FILE.npz:NAME for one array of a .npz)");
+        NpyArray array;
+        try { array = npz >= 0 ? NpzFile.Read(path[..(npz + 4)], path[(npz + 5)..]) : NpyFile.Parse(File.ReadAllBytes(path)); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new CliException($"{option} {path}: cannot read file ({e.Message})");
         }
-        NpyArray array;
-        try { array = NpyFile.Parse(bytes); }
-        catch (InvalidDataException e) { throw new CliException($"{option} {path}: {e.Message}"); }
+        catch (Exception e) when (e is InvalidDataException or KeyNotFoundException)
+        {
+            throw new CliException(e.Message.StartsWith(path[..(npz >= 0 ? npz + 4 : path.Length)], StringComparison.Ordinal) ? $"{option} {e.Message}" : $"{option} {path}: {e.Message}");
+        }
         return array.DType switch
         {
             DType.Float16 or DType.Float32 or DType.Float64 or DType.Int32 or DType.Int64 => array,

@@ -13,7 +13,7 @@ public static class TrainDemoCommand
 {
     public static Command Create(TextWriter stdout)
     {
-        var steps = new Option<int>("--steps") { Description = "SGD steps", DefaultValueFactory = _ => 100 };
+        var steps = new Option<int>("--steps") { Description = "SGD steps, at least 2", DefaultValueFactory = _ => 100 };
         var dtype = new Option<string>("--dtype") { Description = "float32 or float64", DefaultValueFactory = _ => "float64" };
         var rate = new Option<double>("--learning-rate") { Description = "SGD learning rate", DefaultValueFactory = _ => 0.3 };
         var json = new Option<bool>("--json") { Description = "One JSON line per step: {\"step\": 1, \"torch\": ..., \"numerics\": ...}" };
@@ -24,7 +24,8 @@ public static class TrainDemoCommand
         command.SetAction(r =>
         {
             int n = r.GetValue(steps);
-            if (n < 1) throw new CliException($"--steps must be >= 1, got {n}");
+            // The verdict compares the first step's loss with the last one's, so one step could never pass.
+            if (n < 2) throw new CliException($"--steps must be >= 2 (the loss of the first step is compared with the last), got {n}");
             DType type = r.GetValue(dtype) switch
             {
                 "float64" => DType.Float64,

@@ -111,6 +111,7 @@ public sealed class KerasNumericsModel<T> : IKerasNetwork where T : unmanaged, I
                     return v =>
                     {
                         Tensor<T> x = Float(v[0], name);
+                        KerasWindow.EnsureFits(layer, [x.Lengths[1]]);
                         (int before, int after) = c.Padding switch
                         {
                             KerasPadding.Same => Padding2D.SameAxis((int)x.Lengths[1], c.KernelSize[0], c.Strides[0], c.Dilation[0]),
@@ -122,6 +123,7 @@ public sealed class KerasNumericsModel<T> : IKerasNetwork where T : unmanaged, I
                 return v =>
                 {
                     Tensor<T> x = Float(v[0], name);
+                    KerasWindow.EnsureFits(layer, [x.Lengths[1], x.Lengths[2]]);
                     Padding2D padding = c.Padding == KerasPadding.Same
                         ? Padding2D.Same((int)x.Lengths[1], (int)x.Lengths[2], (c.KernelSize[0], c.KernelSize[1]), (c.Strides[0], c.Strides[1]), (c.Dilation[0], c.Dilation[1]))
                         : Padding2D.None;
@@ -151,6 +153,7 @@ public sealed class KerasNumericsModel<T> : IKerasNetwork where T : unmanaged, I
                 return v =>
                 {
                     Tensor<T> x = Float(v[0], name);
+                    KerasWindow.EnsureFits(layer, [x.Lengths[1], x.Lengths[2]]);
                     Padding2D padding = p.Padding == KerasPadding.Same
                         ? Padding2D.Same((int)x.Lengths[1], (int)x.Lengths[2], (p.PoolSize[0], p.PoolSize[1]), (p.Strides[0], p.Strides[1]))
                         : Padding2D.None;

@@ -69,7 +69,14 @@ public static class KerasTorchConversion
                 return $"nn.BatchNorm{(input.Length <= 2 ? 1 : input.Length - 1)}d({input[^1]}, eps={b.Epsilon:R} (Keras's, not PyTorch's 1e-5), momentum={Math.Round(1 - b.Momentum, 10):R}); " +
                        $"{(b.Scale ? "gamma" : "gamma=1")}, {(b.Center ? "beta" : "beta=0")}, running mean/var as stored";
             case DropoutSpec:
-                return "nn.Dropout (identity in eval mode)";
+                return layer.ClassName switch
+                {
+                    "SpatialDropout1D" => "nn.Dropout1d, whole channels (identity in eval mode)",
+                    "SpatialDropout2D" => "nn.Dropout2d, whole channels (identity in eval mode)",
+                    "GaussianDropout" => "x * N(1, rate / (1 - rate)) noise in train mode (identity in eval mode)",
+                    "GaussianNoise" => "x + N(0, stddev^2) noise in train mode (identity in eval mode)",
+                    _ => "nn.Dropout (identity in eval mode)",
+                };
             case ActivationSpec a:
                 return a.Activation.ToString();
             case ZeroPadding2DSpec z:

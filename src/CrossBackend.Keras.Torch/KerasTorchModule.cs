@@ -61,10 +61,16 @@ public sealed class KerasTorchModule : nn.Module<Tensor, Tensor>
         DenseSpec => new DenseTorchLayer(layer, flattened.GetValueOrDefault(layer.Inbound[0])),
         FlattenSpec => new FlattenTorchLayer(layer.Name, flattened.GetValueOrDefault(layer.Name) is not null),
         ReshapeSpec => new ReshapeTorchLayer(layer.Name, layer.OutputShape.Any(v => v < 0) ? ((ReshapeSpec)layer.Spec).TargetShape : layer.OutputShape),
-        Pooling2DSpec p => new PoolTorchLayer(layer.Name, p),
+        Pooling2DSpec => new PoolTorchLayer(layer),
         GlobalPooling2DSpec g => new GlobalPoolTorchLayer(layer.Name, g),
         BatchNormSpec => new BatchNormTorchLayer(layer),
-        DropoutSpec d => new DropoutTorchLayer(layer.Name, layer.ClassName == "GaussianNoise" ? 0 : d.Rate),
+        DropoutSpec d => layer.ClassName switch
+        {
+            // GaussianDropout's rate is a drop probability; its multiplicative noise has standard deviation √(rate / (1 − rate)).
+            "GaussianDropout" => new GaussianNoiseTorchLayer(layer.Name, d.Rate <= 0 ? 0 : Math.Sqrt(d.Rate / (1 - d.Rate)), multiplicative: true),
+            "GaussianNoise" => new GaussianNoiseTorchLayer(layer.Name, d.Rate, multiplicative: false),   // Rate holds the stddev
+            _ => new DropoutTorchLayer(layer.Name, layer.ClassName, d.Rate),
+        },
         ActivationSpec a => new ActivationTorchLayer(layer.Name, a.Activation),
         ZeroPadding2DSpec z => new ZeroPadTorchLayer(layer.Name, z),
         AddSpec => new AddTorchLayer(layer.Name),

@@ -45,7 +45,10 @@ internal static class TorchActivation
         return x.div(denominator);
     }
 
-    /// <summary>Keras's general ReLU: x ≥ max → max; x ≥ threshold → x; else slope·(x − threshold).</summary>
+    /// <summary>Keras 3's general ReLU, step by step as <c>keras.activations.relu</c> computes it (the numerics
+    /// kernel's <c>ActivationKernels.Relu</c> is the same): with only a slope, leaky_relu; otherwise
+    /// y = x·(x &gt; threshold) (strictly greater: 0 at x = threshold) or relu(x) when threshold is 0, then
+    /// clip(y, 0, max), then y −= slope·relu(threshold − x).</summary>
     private static Tensor Relu(Tensor x, KerasActivation a)
     {
         if (a.Threshold == 0 && a.MaxValue is null && a.Alpha == 0) return F.relu(x, false);   // the common case: no Scalar
@@ -54,15 +57,20 @@ internal static class TorchActivation
         using Scalar? max = a.MaxValue?.ToScalar();
         if (a.Threshold == 0 && a.Alpha == 0) return x.clamp(HeldScalars.Zero, max!);
         using Scalar threshold = a.Threshold.ToScalar();
-        using Tensor below = x.sub(threshold).mul_(slope);
-        using Tensor above = x.ge(threshold);
-        Tensor y = where(above, x, below);
-        if (max is null) return y;
-        using (y)
+        Tensor y;
+        if (a.Threshold != 0)
         {
-            using Tensor capped = x.ge(max);
-            using Tensor maxes = full_like(x, max);
-            return where(capped, maxes, y);
+            using Tensor above = x.gt(threshold).to_type(x.dtype);
+            y = x.mul(above);
         }
+        else y = F.relu(x, false);
+        if (max is not null) y.clamp_(HeldScalars.Zero, max);
+        if (a.Alpha != 0)
+        {
+            // relu(threshold − x) as relu(−(x − threshold)).
+            using Tensor below = x.sub(threshold).neg_().relu_().mul_(slope);
+            y.sub_(below);
+        }
+        return y;
     }
 }

@@ -58,11 +58,13 @@ internal sealed class InputTorchLayer(KerasLayer layer) : TorchLayer(layer.Name)
 internal sealed class ConvTorchLayer : TorchLayer
 {
     private readonly nn.Module<Tensor, Tensor> conv;
+    private readonly KerasLayer _layer;
     private readonly ConvSpec _spec;
     private readonly bool _explicitPad;
 
     public ConvTorchLayer(KerasLayer layer) : base(layer.Name)
     {
+        _layer = layer;
         _spec = (ConvSpec)layer.Spec;
         long inChannels = layer.InputShapes[0][^1];
         int rank = _spec.Rank;
@@ -90,6 +92,8 @@ internal sealed class ConvTorchLayer : TorchLayer
     public override Tensor forward(Tensor[] inputs)
     {
         Tensor x = inputs[0];
+        // Checked here, before libtorch, so a too-small input fails as on the numerics engine, naming the layer.
+        KerasWindow.EnsureFits(_layer, SizesOf(x).AsSpan(2));
         if (_explicitPad) x = F.pad(x, Pads(x));
         return TorchActivation.Apply(conv.forward(x), _spec.Activation, 1);
     }
@@ -170,11 +174,22 @@ internal sealed class ReshapeTorchLayer(string name, long[] target) : TorchLayer
 /// <summary>MaxPooling2D / AveragePooling2D with TensorFlow's "same": max pools pad with −∞; average pools divide
 /// by the real cells (count_include_pad=False when the pads are symmetric, else the padded sum over the padded
 /// count of ones).</summary>
-internal sealed class PoolTorchLayer(string name, Pooling2DSpec spec) : TorchLayer(name)
+internal sealed class PoolTorchLayer : TorchLayer
 {
+    private readonly KerasLayer _layer;
+    private readonly Pooling2DSpec spec;
+
+    public PoolTorchLayer(KerasLayer layer) : base(layer.Name)
+    {
+        _layer = layer;
+        spec = (Pooling2DSpec)layer.Spec;
+    }
+
     public override Tensor forward(Tensor[] inputs)
     {
         Tensor x = inputs[0];
+        // Checked here, before libtorch, so a too-small input fails as on the numerics engine, naming the layer.
+        KerasWindow.EnsureFits(_layer, SizesOf(x).AsSpan(2));
         long[] kernel = [spec.PoolSize[0], spec.PoolSize[1]], stride = [spec.Strides[0], spec.Strides[1]];
         (int top, int bottom) = spec.Padding == KerasPadding.Same ? KerasLayout.SamePadding((int)x.size(2), spec.PoolSize[0], spec.Strides[0]) : (0, 0);
         (int left, int right) = spec.Padding == KerasPadding.Same ? KerasLayout.SamePadding((int)x.size(3), spec.PoolSize[1], spec.Strides[1]) : (0, 0);
@@ -230,18 +245,41 @@ internal sealed class BatchNormTorchLayer : TorchLayer
     public override Tensor forward(Tensor[] inputs) => norm.forward(inputs[0]);
 }
 
-/// <summary>Dropout and its kin: nn.Dropout (the identity in eval mode; active if the module is fine-tuned).</summary>
+/// <summary>Dropout, SpatialDropout1D and SpatialDropout2D as nn.Dropout, nn.Dropout1d and nn.Dropout2d: the identity
+/// in eval mode; when fine-tuned (<c>train()</c>), the spatial kinds drop whole channels as Keras's noise_shape
+/// (batch, 1, channels) / (batch, 1, 1, channels) does — on the channels-first tensor that is PyTorch's channel dropout.</summary>
 internal sealed class DropoutTorchLayer : TorchLayer
 {
     private readonly nn.Module<Tensor, Tensor> dropout;
 
-    public DropoutTorchLayer(string name, double rate) : base(name)
+    public DropoutTorchLayer(string name, string className, double rate) : base(name)
     {
-        dropout = nn.Dropout(Math.Clamp(rate, 0, 1));
+        double p = Math.Clamp(rate, 0, 1);
+        dropout = className switch
+        {
+            "SpatialDropout1D" => nn.Dropout1d(p),
+            "SpatialDropout2D" => nn.Dropout2d(p),
+            _ => nn.Dropout(p),
+        };
         RegisterComponents();
     }
 
     public override Tensor forward(Tensor[] inputs) => dropout.forward(inputs[0]);
+}
+
+/// <summary>GaussianDropout and GaussianNoise: the identity in eval mode; in train mode Keras 3's noise —
+/// GaussianDropout multiplies by N(1, rate / (1 − rate)) (standard deviation √(rate / (1 − rate))), GaussianNoise adds
+/// N(0, stddev²). PyTorch has no such module, and Bernoulli dropout would change the noise's distribution.</summary>
+internal sealed class GaussianNoiseTorchLayer(string name, double stddev, bool multiplicative) : TorchLayer(name)
+{
+    public override Tensor forward(Tensor[] inputs)
+    {
+        Tensor x = inputs[0];
+        if (!training || stddev == 0) return x;
+        using Scalar scale = stddev.ToScalar();
+        using Tensor noise = randn_like(x).mul_(scale);
+        return multiplicative ? x.mul(noise.add_(HeldScalars.One, alpha: HeldScalars.One)) : x.add(noise, alpha: HeldScalars.One);
+    }
 }
 
 /// <summary>Activation / ReLU / LeakyReLU / Softmax.</summary>

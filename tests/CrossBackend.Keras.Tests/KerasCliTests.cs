@@ -47,6 +47,44 @@ public sealed class KerasCliTests
         Close.Assert(Flatten(doc.RootElement.GetProperty("output")), (double[])TestData.Npz("lenet_golden.npz", "probs").Data, $"{engine.Name} CLI");
     }
 
+    /// <summary>The README's LeNet example runs from a fresh clone: the six digits are the golden's <c>inputs</c>
+    /// array, read straight from the .npz.</summary>
+    [TestCaseSource(typeof(TestData), nameof(TestData.EngineCases))]
+    public void PredictReadsTheInputFromAnNpzArray(ITensorEngine engine)
+    {
+        var (code, stdout, stderr) = Run("keras", "predict", TestData.Path("lenet_mnist_tf.h5"), "--config", TestData.Path("lenet_architecture.json"),
+            "--input", TestData.Path("lenet_golden.npz") + ":inputs", "--backend", engine.Name, "--json");
+        Assert.That(code, Is.EqualTo(CliApp.Ok), stderr);
+        using JsonDocument doc = JsonDocument.Parse(stdout);
+        Close.Assert(Flatten(doc.RootElement.GetProperty("output")), (double[])TestData.Npz("lenet_golden.npz", "probs").Data, $"{engine.Name} CLI npz");
+    }
+
+    [Test]
+    public void AMissingNpzArrayIsAUserErrorListingTheArrays()
+    {
+        var (code, _, stderr) = Run("keras", "predict", TestData.Path("lenet_mnist_tf.h5"), "--config", TestData.Path("lenet_architecture.json"),
+            "--input", TestData.Path("lenet_golden.npz") + ":digits");
+        Assert.That(code, Is.EqualTo(CliApp.BadInput), stderr);
+        Assert.That(stderr, Does.Contain("--input").And.Contain("has no array 'digits'").And.Contain("inputs"));
+    }
+
+    /// <summary>A 2×2 input under a 3×3 stride-2 "valid" Conv2D: a user error naming the layer on every engine (torch
+    /// printed "internal error: ExternalException" from libtorch; numerics printed a number).</summary>
+    [TestCaseSource(typeof(TestData), nameof(TestData.EngineCases))]
+    public void PredictRefusesAnInputSmallerThanAWindowNamingTheLayer(ITensorEngine engine)
+    {
+        string input = Path.Combine(_dir, "two_by_two.npy");
+        NpyFile.Write(input, new float[] { 1, 1, 1, 1 }, [1, 2, 2, 1]);
+        var (code, stdout, stderr) = Run("keras", "predict", TestData.Path("window_k2.h5"), "--input", input, "--backend", engine.Name);
+        Assert.That(code, Is.EqualTo(CliApp.BadInput), stderr);
+        Assert.That(stdout, Is.Empty);
+        Assert.That(stderr, Does.Contain("--input: layer `conv2d` (Conv2D): an input of 2x2 (height x width) is smaller than its window"));
+        NpyFile.Write(input, Enumerable.Repeat(1f, 9).ToArray(), [1, 3, 3, 1]);
+        (code, stdout, stderr) = Run("keras", "predict", TestData.Path("window_k2.h5"), "--input", input, "--backend", engine.Name, "--json");
+        Assert.That(code, Is.EqualTo(CliApp.Ok), stderr);
+        Assert.That(stdout, Does.Contain("\"output\": [[9]]"));
+    }
+
     [TestCaseSource(typeof(TestData), nameof(TestData.EngineCases))]
     public void PredictRunsAKeras3ArchiveWithoutConfig(ITensorEngine engine)
     {

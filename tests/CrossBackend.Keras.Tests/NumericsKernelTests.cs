@@ -99,4 +99,19 @@ public sealed class NumericsKernelTests
         Tensor<double> pooled = Pool2DKernel.AvgPool2D(ones, (2, 2), (2, 2), Padding2D.Same(3, 3, (2, 2), (2, 2)));
         Assert.That(Values(pooled), Is.All.EqualTo(1.0));
     }
+
+    /// <summary>A 3×3 window at stride 2 over 2×2 cells has no output (PyTorch 1.13 raises for the same call); C#'s
+    /// truncating division made it (2 − 3) / 2 + 1 = 1, reading the missing cells as zeros.</summary>
+    [Test]
+    public void KernelsRefuseAnInputSmallerThanTheWindowAtAStrideAboveOne()
+    {
+        Tensor<double> image = Random(1, 1, 2, 2, 1);
+        var conv = Assert.Throws<ArgumentException>(() => Conv2DKernel.Conv2D(image, Random(2, 3, 3, 1, 1), null, (2, 2), Padding2D.None))!;
+        Assert.That(conv.Message, Does.Contain("at least 3x3 cells"));
+        var max = Assert.Throws<ArgumentException>(() => Pool2DKernel.MaxPool2D(image, (3, 3), (2, 2), Padding2D.None))!;
+        Assert.That(max.Message, Does.Contain("at least 3x3 cells"));
+        Assert.Throws<ArgumentException>(() => Pool2DKernel.AvgPool2D(image, (3, 3), (2, 2), Padding2D.None));
+        var conv1 = Assert.Throws<ArgumentException>(() => Conv2DKernel.Conv1D(Random(3, 1, 2, 1), Random(4, 2, 1, 1), null, 2, 0, 0, dilation: 2))!;
+        Assert.That(conv1.Message, Does.Contain("at least 1x3 cells"));
+    }
 }

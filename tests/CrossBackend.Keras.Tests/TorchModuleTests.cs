@@ -71,4 +71,52 @@ public sealed class TorchModuleTests
         Assert.That(y.shape, Is.EqualTo(new long[] { 3, 4 }));
         y.Dispose();
     }
+
+    /// <summary>A Sequential model of one regularisation layer, as Keras's <c>model.to_json()</c> writes it.</summary>
+    private static KerasTorchModule OneLayer(string className, string config, string inputShape) =>
+        KerasTorch.ToModule(KerasModel.FromWeights(KerasGraph.FromJson(
+            "{\"class_name\": \"Sequential\", \"config\": {\"name\": \"s\", \"layers\": [" +
+            $"{{\"class_name\": \"InputLayer\", \"config\": {{\"batch_input_shape\": [null, {inputShape}], \"dtype\": \"float32\", \"name\": \"input_1\"}}}}, " +
+            $"{{\"class_name\": \"{className}\", \"config\": {{{config}, \"name\": \"noise\"}}}}]}}}}"), [], keras3Layout: false));
+
+    /// <summary>Keras's SpatialDropout1D/2D drop whole channels (noise_shape (batch, 1, channels) and (batch, 1, 1,
+    /// channels), keras/src/layers/regularization/spatial_dropout.py), scaling the kept ones by 1 / (1 − rate); on the
+    /// channels-first module that is nn.Dropout1d / nn.Dropout2d. Element-wise dropout would mix 0 and 2 inside a
+    /// channel (the chance that it does not, over 2·16 channels of 20 or 6 cells, is below 2⁻¹⁰⁰).</summary>
+    [TestCase("SpatialDropout1D", "6, 16", new long[] { 2, 16, 6 })]
+    [TestCase("SpatialDropout2D", "4, 5, 16", new long[] { 2, 16, 4, 5 })]
+    public void SpatialDropoutDropsWholeChannelsWhenFineTuned(string className, string inputShape, long[] channelsFirst)
+    {
+        using KerasTorchModule module = OneLayer(className, "\"rate\": 0.5", inputShape);
+        using Tensor x = ones(channelsFirst);
+        using (Tensor eval = module.forward(x)) Assert.That(eval.equal(x).all().item<bool>(), Is.True, "eval mode: the identity");
+        module.train();
+        torch.random.manual_seed(11);
+        using Tensor y = module.forward(x);
+        float[][] channels = Enumerable.Range(0, 2 * 16).Select(i => y.flatten(0, 1)[i].flatten().data<float>().ToArray()).ToArray();
+        foreach (float[] channel in channels)
+            Assert.That(channel.Distinct().Single(), Is.EqualTo(0f).Or.EqualTo(2f), "a channel is dropped or kept whole, kept ones scaled by 1 / (1 − 0.5)");
+        Assert.That(channels.Select(c => c[0]).Distinct().Count(), Is.EqualTo(2), "some channels dropped, some kept");
+    }
+
+    /// <summary>Keras 3's GaussianDropout(rate) multiplies by N(1, σ²) noise with σ = √(rate / (1 − rate))
+    /// (keras/src/layers/regularization/gaussian_dropout.py): 0.5 for rate 0.2. Bernoulli dropout has the same σ but
+    /// only the values 0 and 1.25; GaussianNoise(stddev) adds N(0, stddev²) noise. 40,000 draws: the sample mean and
+    /// standard deviation are within 0.01 (about 4 standard errors).</summary>
+    [TestCase("GaussianDropout", "\"rate\": 0.2", 0.5, true)]
+    [TestCase("GaussianNoise", "\"stddev\": 0.3", 0.3, false)]
+    public void GaussianNoiseLayersDrawKerassNoiseWhenFineTuned(string className, string config, double sigma, bool multiplicative)
+    {
+        using KerasTorchModule module = OneLayer(className, config, "10000");
+        using Tensor x = full(4, 10000, 2f);
+        using (Tensor eval = module.forward(x)) Assert.That(eval.equal(x).all().item<bool>(), Is.True, "eval mode: the identity");
+        module.train();
+        torch.random.manual_seed(12);
+        using Tensor y = module.forward(x);
+        double[] noise = y.to_type(ScalarType.Float64).data<double>().ToArray().Select(v => multiplicative ? v / 2 - 1 : v - 2).ToArray();
+        double mean = noise.Average(), sd = Math.Sqrt(noise.Sum(v => (v - mean) * (v - mean)) / noise.Length);
+        Assert.That(mean, Is.EqualTo(0).Within(0.01), "centred noise");
+        Assert.That(sd, Is.EqualTo(sigma).Within(0.01), "Keras's standard deviation");
+        Assert.That(noise.Distinct().Count(), Is.GreaterThan(30_000), "continuous noise, not a Bernoulli mask");
+    }
 }

@@ -20,8 +20,11 @@ public static class ActivationKernels
     }
 
     /// <summary>
-    /// Keras's general ReLU: x ≥ maxValue → maxValue; threshold ≤ x → x; otherwise negativeSlope·(x − threshold).
-    /// relu is (0, null, 0), relu6 (0, 6, 0), LeakyReLU(α) (α, null, 0).
+    /// Keras 3's general ReLU (<c>keras.activations.relu</c>, which the <c>ReLU</c> layer calls), step by step as
+    /// Keras computes it: with only a slope, leaky_relu; otherwise y = x·(x &gt; threshold) (strictly greater: 0 at
+    /// x = threshold) or relu(x) when threshold is 0, then clip(y, 0, maxValue), then y −= slope·relu(threshold − x).
+    /// So relu([−10, −5, 0, 5, 10], threshold: 5) is [−0, −0, 0, 0, 10] (Keras's docstring), not the layer
+    /// docstring's "threshold ≤ x → x". relu is (0, null, 0), relu6 (0, 6, 0), LeakyReLU(α) (α, null, 0).
     /// </summary>
     public static void Relu<T>(Span<T> values, double negativeSlope = 0, double? maxValue = null, double threshold = 0) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -30,11 +33,21 @@ public static class ActivationKernels
             TensorPrimitives.Max(values, T.Zero, values);
             return;
         }
-        T slope = T.CreateChecked(negativeSlope), limit = maxValue is null ? T.PositiveInfinity : T.CreateChecked(maxValue.Value), t = T.CreateChecked(threshold);
+        T slope = T.CreateChecked(negativeSlope), t = T.CreateChecked(threshold);
+        if (maxValue is null && threshold == 0)
+        {
+            for (int i = 0; i < values.Length; i++) values[i] = values[i] >= T.Zero ? values[i] : slope * values[i];   // leaky_relu
+            return;
+        }
+        T? limit = maxValue is null ? null : T.CreateChecked(maxValue.Value);
         for (int i = 0; i < values.Length; i++)
         {
             T x = values[i];
-            values[i] = x >= limit ? limit : x >= t ? x : slope * (x - t);
+            // x·0 keeps Keras's −0 below a threshold; NaN passes through as in x·cast(x > t).
+            T y = threshold != 0 ? x * (x > t ? T.One : T.Zero) : T.Max(x, T.Zero);
+            if (limit is T m) y = T.Min(T.Max(y, T.Zero), m);
+            if (negativeSlope != 0) y -= slope * T.Max(t - x, T.Zero);
+            values[i] = y;
         }
     }
 

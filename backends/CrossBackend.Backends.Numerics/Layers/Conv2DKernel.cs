@@ -42,11 +42,12 @@ public static class Conv2DKernel
             throw new ArgumentException(
                 $"Argument `kernel` must have shape (kh, kw, {c / Math.Max(1, groups)}, F) with F divisible by groups={groups} for an input with {c} channels. " +
                 $"Received: kernel.shape={TensorInfo.FormatShape(LayerChecks.Shape(kernel))}", nameof(kernel));
-        int oh = (h + padding.Top + padding.Bottom - ((kh - 1) * dilation.H + 1)) / strides.H + 1;
-        int ow = (w + padding.Left + padding.Right - ((kw - 1) * dilation.W + 1)) / strides.W + 1;
+        int oh = LayerChecks.OutputLength(h + padding.Top + padding.Bottom, (kh - 1) * dilation.H + 1, strides.H);
+        int ow = LayerChecks.OutputLength(w + padding.Left + padding.Right, (kw - 1) * dilation.W + 1, strides.W);
         if (oh <= 0 || ow <= 0)
             throw new ArgumentException(
-                $"Argument `input` is smaller than the (dilated, padded) kernel. Received: input.shape={TensorInfo.FormatShape(LayerChecks.Shape(input))}, kernel {kh}x{kw}", nameof(input));
+                $"Argument `input` is smaller than the (dilated, padded) kernel: give at least {(kh - 1) * dilation.H + 1}x{(kw - 1) * dilation.W + 1} cells with the padding. " +
+                $"Received: input.shape={TensorInfo.FormatShape(LayerChecks.Shape(input))}, kernel {kh}x{kw}, dilation {dilation.H}x{dilation.W}, padding {padding}", nameof(input));
         T[] biasValues = bias is null ? [] : TensorData.ToArray(bias);
         if (bias is not null) LayerChecks.Length<T>(biasValues, f, nameof(bias));
 

@@ -26,6 +26,11 @@ internal static class LayerChecks
         if (value < 1) throw new ArgumentOutOfRangeException(name, value, $"Argument `{name}` must be positive. Received: {name}={value}");
     }
 
+    /// <summary>Windows of <paramref name="window"/> cells at <paramref name="stride"/> over <paramref name="padded"/>
+    /// cells: floor((padded − window) / stride) + 1, and 0 when the window is longer (C#'s division truncates toward
+    /// zero, so the plain formula gives 1 for (2 − 3) / 2 + 1).</summary>
+    public static int OutputLength(int padded, int window, int stride) => padded < window ? 0 : (padded - window) / stride + 1;
+
     public static Tensor<T> Create<T>(T[] data, params long[] shape) => TensorData.Create(data, shape);
 
     /// <summary>The same elements under new lengths (a copy: Tensor&lt;T&gt;.Reshape in System.Numerics.Tensors 10.0.0

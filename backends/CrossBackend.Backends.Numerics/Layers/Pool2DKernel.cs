@@ -45,10 +45,12 @@ public static class Pool2DKernel
         if (padding.Top >= pool.H || padding.Bottom >= pool.H || padding.Left >= pool.W || padding.Right >= pool.W || padding.Top < 0 || padding.Left < 0 || padding.Bottom < 0 || padding.Right < 0)
             throw new ArgumentOutOfRangeException(nameof(padding), padding, "Argument `padding` must be non-negative and smaller than the window (a window must hold a real cell).");
         int n = (int)input.Lengths[0], h = (int)input.Lengths[1], w = (int)input.Lengths[2], c = (int)input.Lengths[3];
-        int oh = (h + padding.Top + padding.Bottom - pool.H) / strides.H + 1;
-        int ow = (w + padding.Left + padding.Right - pool.W) / strides.W + 1;
+        int oh = LayerChecks.OutputLength(h + padding.Top + padding.Bottom, pool.H, strides.H);
+        int ow = LayerChecks.OutputLength(w + padding.Left + padding.Right, pool.W, strides.W);
         if (oh <= 0 || ow <= 0)
-            throw new ArgumentException($"Argument `input` is smaller than the pool window. Received: input.shape={TensorInfo.FormatShape(LayerChecks.Shape(input))}", nameof(input));
+            throw new ArgumentException(
+                $"Argument `input` is smaller than the pool window: give at least {pool.H}x{pool.W} cells with the padding. " +
+                $"Received: input.shape={TensorInfo.FormatShape(LayerChecks.Shape(input))}, pool {pool.H}x{pool.W}, padding {padding}", nameof(input));
         T[] x = TensorData.ToArray(input);
         var output = new T[(long)n * oh * ow * c];
         LayerChecks.ForRanges(n * oh, Math.Max(1, (1 << 15) / Math.Max(1, ow * c * pool.H * pool.W)), (first, end) =>

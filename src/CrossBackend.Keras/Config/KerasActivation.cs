@@ -5,9 +5,10 @@ public enum KerasActivationKind
 {
     /// <summary>Identity (<c>"linear"</c>, or no activation).</summary>
     Linear,
-    /// <summary>Keras's general ReLU: <c>x ≥ max_value → max_value</c>; <c>threshold ≤ x → x</c>;
-    /// otherwise <c>negative_slope · (x − threshold)</c>. Covers <c>relu</c>, <c>relu6</c>, <c>ReLU</c> and
-    /// <c>LeakyReLU</c>.</summary>
+    /// <summary>Keras 3's general ReLU as <c>keras.activations.relu</c> computes it: <c>x · (x &gt; threshold)</c>
+    /// (strictly greater, so 0 at the threshold; <c>relu(x)</c> when threshold is 0), clipped to
+    /// <c>[0, max_value]</c>, minus <c>negative_slope · relu(threshold − x)</c>. Covers <c>relu</c>, <c>relu6</c>,
+    /// <c>ReLU</c> and <c>LeakyReLU</c>.</summary>
     Relu,
     /// <summary>1 / (1 + e^−x).</summary>
     Sigmoid,

@@ -46,12 +46,14 @@ internal static class ShapeInference
 
     private static long Add(long n, int pad) => n < 0 ? -1 : n + pad;
 
-    /// <summary>Output length for one spatial axis: valid floor((n − k_eff) / s) + 1; same and causal ceil(n / s).</summary>
+    /// <summary>Output length for one spatial axis: valid floor((n − k_eff) / s) + 1, and 0 when n &lt; k_eff (C#'s
+    /// division truncates toward zero, so (2 − 3) / 2 + 1 would be 1); same and causal ceil(n / s).</summary>
     public static long OutputLength(long n, int kernel, int stride, int dilation, KerasPadding padding)
     {
         if (n < 0) return -1;
         long effective = (long)(kernel - 1) * dilation + 1;
-        return padding == KerasPadding.Valid ? (n - effective) / stride + 1 : (n + stride - 1) / stride;
+        if (padding != KerasPadding.Valid) return (n + stride - 1) / stride;
+        return n < effective ? 0 : (n - effective) / stride + 1;
     }
 
     private static long[] Conv(ConvSpec c, long[] x, string layer, string className)
@@ -60,13 +62,9 @@ internal static class ShapeInference
         if (x[^1] <= 0) throw Shape(layer, className, x, "a known number of channels");
         if (c.Groups < 1 || x[^1] % c.Groups != 0 || c.Filters % c.Groups != 0)
             throw new InvalidDataException($"layer `{layer}`: groups={c.Groups} must divide the input channels ({x[^1]}) and filters ({c.Filters})");
+        if (KerasWindow.Problem(c, layer, className, x.AsSpan(0, c.Rank)) is { } problem) throw new InvalidDataException(problem);
         var output = new long[x.Length];
-        for (int d = 0; d < c.Rank; d++)
-        {
-            output[d] = OutputLength(x[d], c.KernelSize[d], c.Strides[d], c.Dilation[d], c.Padding);
-            if (output[d] == 0 || (output[d] < 0 && x[d] >= 0))
-                throw new InvalidDataException($"layer `{layer}` ({className}): input {TensorInfo.FormatShape(x)} is smaller than the kernel");
-        }
+        for (int d = 0; d < c.Rank; d++) output[d] = OutputLength(x[d], c.KernelSize[d], c.Strides[d], c.Dilation[d], c.Padding);
         output[^1] = c.Filters;
         return output;
     }
@@ -74,10 +72,8 @@ internal static class ShapeInference
     private static long[] Pool(Pooling2DSpec p, long[] x, string layer, string className)
     {
         if (x.Length != 3) throw Shape(layer, className, x, "(height, width, channels)");
-        long h = OutputLength(x[0], p.PoolSize[0], p.Strides[0], 1, p.Padding), w = OutputLength(x[1], p.PoolSize[1], p.Strides[1], 1, p.Padding);
-        if ((x[0] >= 0 && h <= 0) || (x[1] >= 0 && w <= 0))
-            throw new InvalidDataException($"layer `{layer}` ({className}): input {TensorInfo.FormatShape(x)} is smaller than the pool");
-        return [h, w, x[2]];
+        if (KerasWindow.Problem(p, layer, className, x.AsSpan(0, 2)) is { } problem) throw new InvalidDataException(problem);
+        return [OutputLength(x[0], p.PoolSize[0], p.Strides[0], 1, p.Padding), OutputLength(x[1], p.PoolSize[1], p.Strides[1], 1, p.Padding), x[2]];
     }
 
     private static long[] Reshape(ReshapeSpec r, long[] x, string layer, string className)

@@ -24,6 +24,25 @@ public sealed class TrainDemoTests
         Assert.That(first, Is.GreaterThan(0.5).And.LessThan(5));
     }
 
+    /// <summary>The verdict compares the first step's loss with the last's, so one step could only ever say "does NOT
+    /// fall" and exit 1: fewer than 2 steps is a usage error naming --steps, and 2 steps already pass.</summary>
+    [TestCase("0")]
+    [TestCase("1")]
+    public void FewerThanTwoStepsIsAUsageErrorNamingSteps(string steps)
+    {
+        var (code, stdout, stderr) = Reliability.CliRun.Run("train-demo", "--steps", steps);
+        Assert.That(code, Is.EqualTo(CrossBackend.Cli.CliApp.BadInput), stdout + stderr);
+        Assert.That(stderr, Does.Contain("--steps must be >= 2"));
+    }
+
+    [Test]
+    public void TwoStepsAreEnoughToJudgeTheCurve()
+    {
+        var (code, stdout, stderr) = Reliability.CliRun.Run("train-demo", "--steps", "2");
+        Assert.That(code, Is.EqualTo(CrossBackend.Cli.CliApp.Ok), stdout + stderr);
+        Assert.That(stdout, Does.Contain("loss falls"));
+    }
+
     [Test]
     public void TheReadmeQuotesTheCodeThatRuns()
     {
