@@ -182,13 +182,23 @@ public sealed partial class TorchEngine
     }
 
     /// <inheritdoc/>
+    /// <remarks>A source that does not require grad (never watched, nor computed from a watched tensor) gets zeros, as
+    /// on the tape: libtorch's <c>autograd.grad</c> throws a c10::Error for it, which TorchSharp cannot turn into a .NET
+    /// exception (the process aborted), so only the sources that require grad are passed to it.</remarks>
     public Tensor[] GradientsOf(Tensor target, Tensor[] sources)
     {
         using var enabled = torch.enable_grad();
         Tensor total = target.sum();
-        if (!total.requires_grad) return sources.Select(source => torch.zeros_like(source)).ToArray();
-        IList<Tensor> grads = torch.autograd.grad([total], sources, allow_unused: true);
-        return sources.Select((s, i) => grads[i] is { } g && !g.IsInvalid ? g : torch.zeros_like(s)).ToArray();
+        var gradients = new Tensor[sources.Length];
+        int[] tracked = Enumerable.Range(0, sources.Length).Where(i => sources[i].requires_grad).ToArray();
+        if (total.requires_grad && tracked.Length > 0)
+        {
+            IList<Tensor> grads = torch.autograd.grad([total], tracked.Select(i => sources[i]).ToArray(), allow_unused: true);
+            for (int k = 0; k < tracked.Length; k++)
+                if (grads[k] is { } g && !g.IsInvalid) gradients[tracked[k]] = g;
+        }
+        for (int i = 0; i < sources.Length; i++) gradients[i] ??= torch.zeros_like(sources[i]);
+        return gradients;
     }
 
     /// <inheritdoc/>

@@ -42,7 +42,8 @@ public interface IAutograd<TTensor> where TTensor : class
     void Watch(TTensor source);
 
     /// <summary>The gradients of Σ <paramref name="target"/> with respect to each of <paramref name="sources"/>, which
-    /// were watched before <paramref name="target"/> was computed (zeros for a source it does not depend on).</summary>
+    /// were watched before <paramref name="target"/> was computed: zeros for a source it does not depend on, and for a
+    /// source that was never watched (nor computed from a watched tensor). Never throws for such a source.</summary>
     TTensor[] GradientsOf(TTensor target, TTensor[] sources);
 
     /// <summary>The same values without gradient history (torch: <c>detach()</c>).</summary>

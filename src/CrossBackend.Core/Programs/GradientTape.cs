@@ -19,17 +19,20 @@ namespace CrossBackend;
 public sealed class GradientTape : IDisposable
 {
     private static readonly AsyncLocal<GradientTape?> Active = new();
-    private static readonly ConcurrentDictionary<Type, Func<GradientTape, object, object[], object[]>> GradientInvokers = new();
+    private static readonly ConcurrentDictionary<Type, Func<GradientTape, object, object, object>> Watchers = new();
+    private static readonly ConcurrentDictionary<Type, Func<GradientTape, object, object, ITapeTensor, DType, ITensorEngine, object>> Linkers = new();
 
     private readonly GradientTape? _outer;
-    // The engine tensor → its tape tensor. Not a ConditionalWeakTable: every recorded tensor is reachable from the
-    // tape's nodes anyway, and a weak table's entry keeps its value alive as long as its key until the table's own
-    // finalizer runs, collections after the tape is gone; a watched parameter lives for the whole training loop, so
-    // each step's gradients and temporaries were promoted to generation 2 with it (at (65536, 100): ~450 MB promoted,
-    // a 25 ms compacting collection every few steps). A plain dictionary dies with the tape.
-    private readonly Dictionary<object, object> _recorded = new(ReferenceEqualityComparer.Instance);
-    private readonly HashSet<object> _watched = new(ReferenceEqualityComparer.Instance);
-    private readonly Dictionary<Type, object> _tapes = [];
+    // The engine tensor → its tape tensor (an ITapeTensor). Not a ConditionalWeakTable: every recorded tensor is
+    // reachable from the tape's nodes anyway, and a weak table's entry keeps its value alive as long as its key until
+    // the table's own finalizer runs, collections after the tape is gone; a watched parameter lives for the whole
+    // training loop, so each step's gradients and temporaries were promoted to generation 2 with it (at (65536, 100):
+    // ~450 MB promoted, a 25 ms compacting collection every few steps). A plain dictionary dies with the tape.
+    private readonly Dictionary<object, ITapeTensor> _recorded = new(ReferenceEqualityComparer.Instance);
+    // One tape per tensor type (float32 and float64 are different types on the channels-last engine), all recording
+    // into one list of steps, so a gradient crosses a dtype conversion as PyTorch's does.
+    private readonly Dictionary<Type, ITapeOps> _tapes = [];
+    private readonly List<Action> _steps = [];
     private bool _disposed, _used;
 
     private GradientTape() => _outer = Active.Value;
@@ -45,66 +48,78 @@ public sealed class GradientTape : IDisposable
     /// <summary>The tape recording the current code flow, or null.</summary>
     internal static GradientTape? Current => Active.Value;
 
-    /// <summary>Marks <paramref name="source"/> as a tensor whose gradient will be asked for.</summary>
+    /// <summary>Marks <paramref name="source"/> as a tensor whose gradient will be asked for: the calls that use it
+    /// from here on are recorded.</summary>
+    /// <exception cref="ArgumentException"><paramref name="source"/> is not a floating-point tensor (integer and bool
+    /// tensors have no gradient, on every engine), or is of a floating-point dtype its engine does not compute with.</exception>
     public void Watch(object source)
     {
         ArgumentNullException.ThrowIfNull(source);
         ObjectDisposedException.ThrowIf(_disposed, this);
         ITensorEngine engine = TensorEngines.EngineOf(source, nameof(source));
-        object ops = engine.OpsFor(source.GetType()) ?? throw TensorEngines.UnsupportedDType(engine, engine.Describe(source).DType, nameof(source));
+        // Checked here for every engine: libtorch's requires_grad_ on an int tensor fails with its own C++ text.
+        DType dtype = engine.Describe(source).DType;
+        if (!dtype.IsFloatingPoint()) throw Validate.NotFloatingPoint(engine, dtype, nameof(source));
+        object ops = engine.OpsFor(source.GetType()) ?? throw TensorEngines.UnsupportedDType(engine, dtype, nameof(source));
         if (AutogradOf(ops) is { } autograd) autograd.GetMethod(nameof(IAutograd<object>.Watch))!.Invoke(ops, TensorProgram.DoNotWrap, null, [source], null);
-        else _watched.Add(source);
+        else if (!(_recorded.TryGetValue(source, out ITapeTensor? known) && known.Tracked))
+            _recorded[source] = (ITapeTensor)Watchers.GetOrAdd(TensorProgram.OpsTensorType(ops), t =>
+                typeof(GradientTape).GetMethod(nameof(WatchOn), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
+                    .MakeGenericMethod(t).CreateDelegate<Func<GradientTape, object, object, object>>())(this, ops, source);
     }
 
+    private object WatchOn<T>(object ops, object source) where T : class => TapeFor((ITensorOps<T>)ops).Watch((T)source);
+
     /// <summary>
-    /// d(Σ target)/d(source) for each source, each with its source's shape and dtype (zeros where the target does not
-    /// depend on it).
+    /// d(Σ target)/d(source) for each source, each with its source's shape and dtype (also where the target was
+    /// computed in another dtype: a float32 parameter times float64 data gives a float32 gradient, as PyTorch's). A
+    /// source gets zeros where the target does not depend on it, and where it was not watched (nor computed from a
+    /// watched tensor) — the same on every engine.
     /// </summary>
     /// <exception cref="InvalidOperationException">The tape was already used or disposed, or the target was not
     /// computed while it recorded.</exception>
     public object[] Gradient(object target, params object[] sources)
     {
         ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(sources);
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_used) throw new InvalidOperationException("This GradientTape was already used: open a new one per gradient (it is not persistent).");
         _used = true;
         ITensorEngine engine = TensorEngines.EngineOf(target, nameof(target));
         foreach (object s in sources) TensorEngines.RequireSameEngine(engine, s, nameof(sources), nameof(target));
         object ops = engine.OpsFor(target.GetType()) ?? throw TensorEngines.UnsupportedDType(engine, engine.Describe(target).DType, nameof(target));
-        return GradientInvokers.GetOrAdd(TensorProgram.OpsTensorType(ops), t =>
-            typeof(GradientTape).GetMethod(nameof(GradientOf), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
-                .MakeGenericMethod(t).CreateDelegate<Func<GradientTape, object, object[], object[]>>())(this, ops, [target, .. sources]);
-    }
-
-    private object[] GradientOf<T>(object opsObject, object[] tensors) where T : class
-    {
-        var ops = (ITensorOps<T>)opsObject;
-        var target = (T)tensors[0];
-        T[] sources = tensors.Skip(1).Select(s => (T)s).ToArray();
-        if (ops is IAutograd<T> autograd) return autograd.GradientsOf(target, sources);
-        if (!_recorded.TryGetValue(target, out object? recorded))
+        if (AutogradOf(ops) is { } autograd)
+            return AutogradInvokers.GetOrAdd(TensorProgram.OpsTensorType(ops), t =>
+                typeof(GradientTape).GetMethod(nameof(AutogradGradients), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+                    .MakeGenericMethod(t).CreateDelegate<Func<object, object, object[], object[]>>())(ops, target, sources);
+        if (!_recorded.TryGetValue(target, out ITapeTensor? recorded))
             throw new InvalidOperationException(
                 "Argument `target` was not computed while this GradientTape recorded: compute it inside the `using` block, " +
                 "from tensors passed to Watch.");
-        TapeOps<T> tape = TapeFor(ops);
-        tape.Backward((TapeTensor<T>)recorded);
-        return sources.Select(s => (object)(_recorded.TryGetValue(s, out object? t) ? tape.GradientOf((TapeTensor<T>)t) : ZerosLike(ops, s))).ToArray();
+        _tapes[recorded.TensorType].Backward(recorded);
+        return sources.Select(s => _recorded.TryGetValue(s, out ITapeTensor? t) ? _tapes[t.TensorType].GradientOf(t) : ZerosLike(engine, s)).ToArray();
     }
 
-    private static T ZerosLike<T>(ITensorOps<T> ops, T x) where T : class
+    private static readonly ConcurrentDictionary<Type, Func<object, object, object[], object[]>> AutogradInvokers = new();
+
+    private static object[] AutogradGradients<T>(object ops, object target, object[] sources) where T : class =>
+        ((IAutograd<T>)ops).GradientsOf((T)target, sources.Select(s => (T)s).ToArray());
+
+    /// <summary>Zeros of <paramref name="x"/>'s shape and dtype, for a source the tape never saw.</summary>
+    private static object ZerosLike(ITensorEngine engine, object x)
     {
-        TensorInfo info = ops.Describe(x);
-        return ops.Full(info.Shape, 0, info.DType);
+        TensorInfo info = engine.Describe(x);
+        return engine.Cast(engine.FromArray(new double[Shapes.Count(info.Shape)], info.Shape), info.DType);
     }
 
     private TapeOps<T> TapeFor<T>(ITensorOps<T> ops) where T : class
     {
-        if (!_tapes.TryGetValue(typeof(T), out object? tape)) _tapes[typeof(T)] = tape = new TapeOps<T>(ops);
+        if (!_tapes.TryGetValue(typeof(T), out ITapeOps? tape)) _tapes[typeof(T)] = tape = new TapeOps<T>(ops, _steps);
         return (TapeOps<T>)tape;
     }
 
     /// <summary>Runs one program while recording: on engines with autograd the engine records; elsewhere the program
-    /// runs on the tape, its inputs looked up (or watched, or constants) and its results remembered.</summary>
+    /// runs on the tape, its inputs looked up (or constants) and its results remembered.</summary>
     internal T[] Run<T>(ITensorOps<T> ops, ITensorProgram program, T?[] inputs) where T : class
     {
         if (ops is IAutograd<T> || _disposed) return program.Run(ops, inputs);
@@ -113,16 +128,41 @@ public sealed class GradientTape : IDisposable
         for (int i = 0; i < inputs.Length; i++)
         {
             if (inputs[i] is not { } x) continue;
-            if (_recorded.TryGetValue(x, out object? known)) wrapped[i] = (TapeTensor<T>)known;
-            else
-            {
-                wrapped[i] = _watched.Contains(x) ? tape.Watch(x) : TapeOps<T>.Constant(x);
-                _recorded[x] = wrapped[i]!;
-            }
+            if (_recorded.TryGetValue(x, out ITapeTensor? known) && known is TapeTensor<T> same) wrapped[i] = same;
+            else _recorded[x] = wrapped[i] = TapeOps<T>.Constant(x);
         }
         TapeTensor<T>[] results = program.Run(tape, wrapped);
-        foreach (TapeTensor<T> r in results) _recorded[r.Value] = r;
+        foreach (TapeTensor<T> r in results)
+        {
+            // An op may hand back its input itself (a cast to the dtype the storage already has): the first record
+            // stays, so the source keeps the gradient of every use.
+            if (!(_recorded.TryGetValue(r.Value, out ITapeTensor? earlier) && earlier.Tracked)) _recorded[r.Value] = r;
+        }
         return results.Select(r => r.Value).ToArray();
+    }
+
+    /// <summary>
+    /// Records that <paramref name="to"/> holds <paramref name="from"/>'s values in another tensor type or dtype
+    /// (dispatch adopting an input into the ops' type, or casting a result to its declared dtype outside the ops), so
+    /// that the gradient reaching <paramref name="to"/> goes back to <paramref name="from"/>, cast to its dtype, as
+    /// PyTorch differentiates <c>to(dtype)</c>. Nothing is recorded unless both are floating-point and
+    /// <paramref name="from"/> is tracked.
+    /// </summary>
+    internal void Converted(object from, object to)
+    {
+        if (_disposed || ReferenceEquals(from, to) || !_recorded.TryGetValue(from, out ITapeTensor? source) || !source.Tracked) return;
+        ITensorEngine engine = TensorEngines.EngineOf(from, nameof(from));
+        DType fromDType = engine.Describe(from).DType;
+        if (!fromDType.IsFloatingPoint() || !engine.Describe(to).DType.IsFloatingPoint() || engine.OpsFor(to.GetType()) is not { } ops) return;
+        _recorded[to] = (ITapeTensor)Linkers.GetOrAdd(TensorProgram.OpsTensorType(ops), t =>
+            typeof(GradientTape).GetMethod(nameof(Link), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
+                .MakeGenericMethod(t).CreateDelegate<Func<GradientTape, object, object, ITapeTensor, DType, ITensorEngine, object>>())(this, ops, to, source, fromDType, engine);
+    }
+
+    private object Link<T>(object ops, object to, ITapeTensor from, DType fromDType, ITensorEngine engine) where T : class
+    {
+        ITapeOps fromTape = _tapes[from.TensorType];
+        return TapeFor((ITensorOps<T>)ops).Conversion((T)to, g => fromTape.AccumulateAdopted(from, engine.Cast(g, fromDType)));
     }
 
     /// <summary>
@@ -151,7 +191,7 @@ public sealed class GradientTape : IDisposable
         if (Active.Value == this) Active.Value = _outer;
         // What the tape recorded is garbage from here, even while the caller still holds the tape.
         _recorded.Clear();
-        _watched.Clear();
         _tapes.Clear();
+        _steps.Clear();
     }
 }

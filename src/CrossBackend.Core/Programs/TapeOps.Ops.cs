@@ -62,8 +62,19 @@ internal sealed partial class TapeOps<T>
                     if (b.Tracked) Accumulate(b, inner.Unary(UnaryOp.Negate, Div(Mul(g, y), vb)));
                     break;
                 case BinaryOp.Power:
-                    if (a.Tracked) Accumulate(a, Mul(g, Mul(vb, inner.Binary(BinaryOp.Power, va, Sub(vb, Scalar(1, vb))))));
-                    if (b.Tracked) Accumulate(b, Mul(g, Mul(y, inner.Unary(UnaryOp.Log, va))));
+                    // PyTorch 1.13's pow_backward_self / pow_backward_exponent: 0 where the exponent is 0 (b·a^(b−1) is
+                    // 0·∞ at a = 0), and 0 for the exponent where a = 0 and b ≥ 0 (y·log a is 0·(−∞) there), selected
+                    // with where so the masked value never reaches the sum.
+                    T none = Scalar(0, g);
+                    if (a.Tracked)
+                        Accumulate(a, inner.Where(inner.Compare(CompareOp.Equal, vb, Scalar(0, vb)), none,
+                            Mul(g, Mul(vb, inner.Binary(BinaryOp.Power, va, Sub(vb, Scalar(1, vb)))))));
+                    if (b.Tracked)
+                    {
+                        T byExponent = Mul(g, Mul(y, inner.Unary(UnaryOp.Log, va)));
+                        T atZeroBase = inner.Where(inner.Compare(CompareOp.GreaterEqual, vb, Scalar(0, vb)), none, byExponent);
+                        Accumulate(b, inner.Where(inner.Compare(CompareOp.Equal, va, Scalar(0, va)), atZeroBase, byExponent));
+                    }
                     break;
                 case BinaryOp.Maximum:
                 case BinaryOp.Minimum:
@@ -125,17 +136,35 @@ internal sealed partial class TapeOps<T>
                     T ties = Expand(inner.Reduce(ReduceOp.Sum, mask, axes, keepDims), shape, axes, keepDims);
                     Accumulate(x, Div(Mul(up, mask), ties));
                     break;
-                case ReduceOp.Prod: Accumulate(x, Div(Mul(up, Expand(y, shape, axes, keepDims)), v)); break;
+                case ReduceOp.Prod: Accumulate(x, ProdGradient(up, v, Expand(y, shape, axes, keepDims), axes, keepDims, shape)); break;
                 case ReduceOp.Variance:
                 case ReduceOp.Std:
                     // var: 2(x − mean)/n; std: (x − mean)/(n·std), as PyTorch's var_backward/std_backward (correction 0).
                     long n = Shapes.Count(shape) / Math.Max(1, Shapes.Count(inner.ShapeOf(y)));
                     T centred = Sub(v, inner.Reduce(ReduceOp.Mean, v, axes, keepDims: true));
-                    T scale = op == ReduceOp.Variance ? Scalar(2.0 / n, g) : Div(Scalar(1.0 / n, g), Expand(y, shape, axes, keepDims));
-                    Accumulate(x, Mul(Mul(up, centred), scale));
+                    if (op == ReduceOp.Variance) { Accumulate(x, Mul(Mul(up, centred), Scalar(2.0 / n, g))); break; }
+                    // std_backward masks the slices whose deviation is 0 to a zero gradient (a constant slice, where
+                    // the formula is 0/0): ZScore of a constant feature must not turn every parameter's update NaN.
+                    T std = Expand(y, shape, axes, keepDims);
+                    T byStd = Mul(Mul(up, centred), Div(Scalar(1.0 / n, g), std));
+                    Accumulate(x, inner.Where(inner.Compare(CompareOp.Equal, std, Scalar(0, std)), Scalar(0, g), byStd));
                     break;
             }
         }, x);
+    }
+
+    /// <summary>
+    /// PyTorch 1.13's prod_backward: up·y/v where the slice has no zero; at a slice's only zero, up · the product of the
+    /// other elements (y/v is 0/0 there); 0 everywhere in a slice with two zeros or more.
+    /// </summary>
+    private T ProdGradient(T up, T v, T product, int[]? axes, bool keepDims, long[] shape)
+    {
+        T zero = Scalar(0, v), one = Scalar(1, v);
+        T isZero = inner.Compare(CompareOp.Equal, v, zero);
+        T othersAtZero = Expand(inner.Reduce(ReduceOp.Prod, inner.Where(isZero, one, v), axes, keepDims), shape, axes, keepDims);
+        T zeros = Expand(inner.Reduce(ReduceOp.Sum, inner.Cast(isZero, inner.DTypeOf(v)), axes, keepDims), shape, axes, keepDims);
+        T atZero = inner.Where(inner.Compare(CompareOp.Equal, zeros, one), othersAtZero, zero);
+        return inner.Where(isZero, Mul(up, atZero), Div(Mul(up, product), inner.Where(isZero, one, v)));
     }
 
     public TapeTensor<T> ArgMax(TapeTensor<T> x, int axis, bool keepDims) => Untracked(inner.ArgMax(x.Value, axis, keepDims));
@@ -181,9 +210,13 @@ internal sealed partial class TapeOps<T>
         }, [.. xs]);
     }
 
-    /// <summary>Sorting is not differentiated (only percentiles use it).</summary>
+    /// <summary>Sorting is not differentiated (only percentiles use it): its backward needs the sorting permutation,
+    /// which the general ops do not return (Sort gives the values only).</summary>
     public TapeTensor<T> Sort(TapeTensor<T> x, int axis) => x.Tracked
-        ? throw new NotSupportedException("The tape does not differentiate Sort (used by percentiles).")
+        ? throw new NotSupportedException(
+            $"The {inner.Engine.Name} engine's GradientTape does not differentiate Sort, which Backend.Percentile uses: the general ops " +
+            "return sorted values without the permutation its backward needs. Compute the percentile outside the tape's `using` block " +
+            "(as a constant), or differentiate on an engine with autograd (torch).")
         : Untracked(inner.Sort(x.Value, axis));
 
     public TapeTensor<T> Slice(TapeTensor<T> x, int axis, long start, long length)
@@ -218,16 +251,26 @@ internal sealed partial class TapeOps<T>
         }, x);
     }
 
+    /// <summary>
+    /// Take along any axis of a table of any rank (a row lookup of an embedding table, a percentile's pick): the
+    /// backward scatters the gradient of each taken slice back to its index, repeated indices adding up (PyTorch's
+    /// index_select/embedding backward), as one product with the indices' one-hot matrix, (n, m) · (m, rest) per
+    /// leading block. Its cost is n·m·rest multiply-adds for a table of n slices and m indices.
+    /// </summary>
     public TapeTensor<T> Take(TapeTensor<T> x, TapeTensor<T> indices, int axis)
     {
         T y = inner.Take(x.Value, indices.Value, axis);
         return Record(y, g =>
         {
             long[] shape = inner.ShapeOf(x.Value);
-            if (shape.Length != 1) throw new NotSupportedException("The tape differentiates Take only for a 1-D table.");
-            long n = Shapes.Count(inner.ShapeOf(indices.Value));
-            T hot = inner.OneHot(inner.Reshape(indices.Value, [n]), (int)shape[0], 1, inner.DTypeOf(g));
-            Accumulate(x, inner.Reshape(inner.MatMul(inner.Reshape(g, [1, n]), hot), shape));
+            int d = axis < 0 ? axis + shape.Length : axis;
+            long before = Shapes.Count(shape[..d]), after = Shapes.Count(shape[(d + 1)..]);
+            long m = Shapes.Count(inner.ShapeOf(indices.Value));
+            // hot[j, i] = 1 where index i is j: (n, m); the gradient as (before, m, after); their product (before, n, after).
+            T hot = inner.OneHot(inner.Reshape(indices.Value, [m]), (int)shape[d], 0, inner.DTypeOf(g));
+            T blocks = inner.Reshape(g, [before, m, after]);
+            T scattered = inner.MatMul(hot, before == 1 ? inner.Reshape(blocks, [m, after]) : blocks);   // hot broadcast over the blocks
+            Accumulate(x, inner.Reshape(scattered, shape));
         }, x);
     }
 

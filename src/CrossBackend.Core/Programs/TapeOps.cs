@@ -1,15 +1,43 @@
 namespace CrossBackend;
 
+/// <summary>A recorded tensor seen without its tensor type: what <see cref="GradientTape"/> keeps for tensors of
+/// every storage type of one engine (float32 and float64 tensors are different .NET types on the channels-last
+/// engine).</summary>
+internal interface ITapeTensor
+{
+    /// <summary>Whether a gradient flows to this tensor (it is a source, or computed from one).</summary>
+    bool Tracked { get; }
+
+    /// <summary>The tensor type of the <see cref="TapeOps{T}"/> it was recorded on.</summary>
+    Type TensorType { get; }
+}
+
 /// <summary>A tensor recorded on a <see cref="TapeOps{T}"/>: the engine's value and, after the backward pass, the
 /// gradient of the differentiated result with respect to it.</summary>
-internal sealed class TapeTensor<T>(T value, bool tracked) where T : class
+internal sealed class TapeTensor<T>(T value, bool tracked) : ITapeTensor where T : class
 {
     public T Value { get; } = value;
 
     /// <summary>Whether a gradient flows to this tensor (it is a source, or computed from one).</summary>
     public bool Tracked { get; } = tracked;
 
+    public Type TensorType => typeof(T);
+
     public T? Grad { get; set; }
+}
+
+/// <summary>A <see cref="TapeOps{T}"/> seen without its tensor type, for gradients that cross storage types.</summary>
+internal interface ITapeOps
+{
+    /// <summary>Runs every recorded step backwards from <paramref name="result"/> (see <see cref="TapeOps{T}.Backward"/>).</summary>
+    void Backward(ITapeTensor result);
+
+    /// <summary>The gradient of <paramref name="source"/> after the backward pass, zeros where none reached it.</summary>
+    object GradientOf(ITapeTensor source);
+
+    /// <summary>Adds <paramref name="gradient"/>, a tensor of the same engine already in <paramref name="input"/>'s
+    /// dtype, to <paramref name="input"/>'s gradient.</summary>
+    void AccumulateAdopted(ITapeTensor input, object gradient);
 }
 
 /// <summary>
@@ -19,9 +47,16 @@ internal sealed class TapeTensor<T>(T value, bool tracked) where T : class
 /// (<see cref="IAutograd{TTensor}"/>) do not need it. The backward rules follow PyTorch's (e.g. ties of
 /// <see cref="BinaryOp.Maximum"/> split the gradient in half; <see cref="Clip"/> passes it inside the closed bounds).
 /// </summary>
-internal sealed partial class TapeOps<T>(ITensorOps<T> inner) : ITensorOps<TapeTensor<T>> where T : class
+internal sealed partial class TapeOps<T>(ITensorOps<T> inner) : ITensorOps<TapeTensor<T>>, ITapeOps where T : class
 {
-    private readonly List<(TapeTensor<T> Output, Action<T> Backward)> _steps = [];
+    // One step per recorded op, in the order the ops ran. Tapes of several tensor types of one engine may share the
+    // list (GradientTape), so a gradient goes back through a float32 → float64 conversion and on through the float32
+    // ops before it.
+    private readonly List<Action> _steps = [];
+
+    /// <summary>A tape whose steps go into <paramref name="steps"/>, shared with the tapes of the engine's other
+    /// tensor types.</summary>
+    public TapeOps(ITensorOps<T> inner, List<Action> steps) : this(inner) => _steps = steps;
 
     public ITensorEngine Engine => inner.Engine;
 
@@ -38,8 +73,24 @@ internal sealed partial class TapeOps<T>(ITensorOps<T> inner) : ITensorOps<TapeT
         if (!result.Tracked) return;
         TensorInfo info = inner.Describe(result.Value);
         result.Grad = inner.Full(info.Shape, 1, info.DType);
-        for (int i = _steps.Count - 1; i >= 0; i--)
-            if (_steps[i].Output.Grad is { } g) _steps[i].Backward(g);
+        for (int i = _steps.Count - 1; i >= 0; i--) _steps[i]();
+    }
+
+    void ITapeOps.Backward(ITapeTensor result) => Backward((TapeTensor<T>)result);
+
+    object ITapeOps.GradientOf(ITapeTensor source) => GradientOf((TapeTensor<T>)source);
+
+    void ITapeOps.AccumulateAdopted(ITapeTensor input, object gradient) => Accumulate((TapeTensor<T>)input, inner.Adopt(gradient, "gradient"));
+
+    /// <summary>
+    /// <paramref name="value"/>, a conversion of a tracked tensor of another tensor type (its values in this type),
+    /// recorded as a tracked tensor of this tape; <paramref name="backward"/> hands its gradient back to the original.
+    /// </summary>
+    public TapeTensor<T> Conversion(T value, Action<T> backward)
+    {
+        var output = new TapeTensor<T>(value, tracked: true);
+        _steps.Add(() => { if (output.Grad is { } g) backward(g); });
+        return output;
     }
 
     /// <summary>The source's gradient after <see cref="Backward"/>: zeros where no path reached it.</summary>
@@ -56,7 +107,7 @@ internal sealed partial class TapeOps<T>(ITensorOps<T> inner) : ITensorOps<TapeT
     {
         bool tracked = inputs.Any(i => i.Tracked);
         var output = new TapeTensor<T>(value, tracked);
-        if (tracked) _steps.Add((output, backward));
+        if (tracked) _steps.Add(() => { if (output.Grad is { } g) backward(g); });
         return output;
     }
 

@@ -130,7 +130,12 @@ internal static class TensorProgram
             if ((declaredTarget ? targets[i] : narrow) is not { } t || ComputesIn(ops, t)) continue;
             // Undeclared results are narrowed only where they came out as float32.
             DType current = engine.Describe(results[i]).DType;
-            if (current != t && (declaredTarget || current == DType.Float32)) results[i] = engine.Cast(results[i], t);
+            if (current != t && (declaredTarget || current == DType.Float32))
+            {
+                object uncast = results[i];
+                results[i] = engine.Cast(uncast, t);
+                GradientTape.Current?.Converted(uncast, results[i]);   // the storage conversion, on the tape as well
+            }
         }
         return results;
     }
@@ -210,9 +215,19 @@ internal static class TensorProgram
                 // Left to the program only where adopting converts (a tensor of the ops' own type costs nothing) and
                 // nothing else needs the adopted tensor first (the tape records it; narrow floats are widened here).
                 if (i > 0 && x is not TTensor && tape is null && narrow is null && program.AdoptsLazily(i)) asGiven[i] = x;
-                else typed[i] = Widen(ops, ops.Adopt(x, names[i]), narrow);
+                else
+                {
+                    typed[i] = Widen(ops, ops.Adopt(x, names[i]), narrow);
+                    // A float32 parameter adopted into float64 ops: the gradient goes back through the conversion.
+                    tape?.Converted(x, typed[i]!);
+                }
             }
-            if (castFirst is { } c) typed[0] = ops.Cast(typed[0]!, c);
+            if (castFirst is { } c)
+            {
+                TTensor uncast = typed[0]!;
+                typed[0] = ops.Cast(uncast, c);
+                tape?.Converted(uncast, typed[0]!);
+            }
             if (int64Detour is not null)
                 for (int i = 0; i < typed.Length; i++)
                     if (int64Detour[i] && typed[i] is { } wide) RequireExactInFloat64(ops, wide, names[i], result: false);
@@ -223,7 +238,11 @@ internal static class TensorProgram
                 DType? target = i < targets.Length ? targets[i] : narrow is { } n && current == DType.Float32 ? n : null;
                 if (target is DType.Int64 && int64Detour is not null && current.IsFloatingPoint()) RequireExactInFloat64(ops, results[i], names[0], result: true);
                 if (target is { } t && current != t)
-                    results[i] = ops.Cast(wrapIntegers && Wraps(t) && current.IsFloatingPoint() ? WrapAround(ops, results[i], t) : results[i], t);
+                {
+                    TTensor uncast = results[i];
+                    results[i] = ops.Cast(wrapIntegers && Wraps(t) && current.IsFloatingPoint() ? WrapAround(ops, uncast, t) : uncast, t);
+                    tape?.Converted(uncast, results[i]);   // Backend.Cast(w, "float64") inside a tape is differentiated
+                }
             }
             return results;
         });
