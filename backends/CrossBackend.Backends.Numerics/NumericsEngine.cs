@@ -94,7 +94,10 @@ public sealed class NumericsEngine : ITensorEngine
         Tensor<sbyte> sb => Move(sb, source, destination),
         Tensor<short> s => Move(s, source, destination),
         Tensor<bool> b => Move(b, source, destination),
-        _ => throw new ArgumentException($"Unsupported tensor {TensorFormat.TypeName(tensor.GetType())}.", nameof(tensor)),
+        Tensor<BFloat16> bf => Move(bf, source, destination),   // 2-byte values, moved as they are (no rounding)
+        _ => throw new ArgumentException(
+            $"Argument `tensor` must be a Tensor<T> of a dtype the numerics engine holds (float, double, Half, BFloat16, long, int, short, sbyte, byte, bool). " +
+            $"Received: a {TensorFormat.TypeName(tensor.GetType())}. Cast it to one of those first.", nameof(tensor)),
     };
 
     /// <inheritdoc/>

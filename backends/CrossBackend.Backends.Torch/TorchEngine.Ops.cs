@@ -51,8 +51,15 @@ public sealed partial class TorchEngine
     };
 
     /// <inheritdoc/>
+    /// <remarks>A dtype CrossBackend lacks (complex) is refused: libtorch's cast to float64 keeps only the real part,
+    /// with a warning on stderr, so a comparison or a print would silently see other numbers.</remarks>
     public override double[] ToHost(Tensor x)
     {
+        if (ToDType(x.dtype) == DType.Other)
+            throw new ArgumentException(
+                $"Argument `tensor` must hold bool, integer or floating-point values. Received: tensor.dtype={x.dtype}, which CrossBackend " +
+                "does not read (as real numbers it would lose its imaginary part). Take its real and imaginary parts as a real tensor " +
+                "first, e.g. torch.view_as_real(x).", "tensor");
         if (x.numel() == 0) return [];   // TorchSharp's TensorAccessor.ToArray throws on empty tensors of rank >= 2
         using var scope = torch.NewDisposeScope();
         // Only the conversions needed (each TorchSharp call is one more native tensor): a contiguous CPU tensor

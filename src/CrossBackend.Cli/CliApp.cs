@@ -27,7 +27,7 @@ public static class CliApp
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            stderr.WriteLine($"crossbackend: error: {parsed.Errors[0].Message}");
+            stderr.WriteLine($"crossbackend: error: {ParseErrors.Of(parsed, args)}");
             return BadInput;
         }
         try
@@ -36,7 +36,7 @@ public static class CliApp
         }
         catch (Exception e) when (e is CliException or ArgumentException)
         {
-            stderr.WriteLine($"crossbackend: error: {ErrorText.Of(e)}");
+            stderr.WriteLine($"crossbackend: error: {ErrorText.Of(e, args)}");
             return BadInput;
         }
         catch (Exception e)

@@ -4,7 +4,12 @@ namespace CrossBackend.Cli;
 /// <see cref="ArgumentException.Message"/> appends (the library's messages already name the argument).</summary>
 internal static class ErrorText
 {
-    public static string Of(Exception e)
+    public static string Of(Exception e) => Of(e, []);
+
+    /// <summary>As <see cref="Of(Exception)"/>; when the library names one of its parameters (<c>labelSmoothing</c>)
+    /// that came from an option on <paramref name="args"/> (<c>--label-smoothing</c>), the message names the option,
+    /// which is what the user typed.</summary>
+    public static string Of(Exception e, IReadOnlyList<string> args)
     {
         string line = e.Message.Split('\n')[0].TrimEnd();
         if (e is ArgumentException { ParamName: { } name })
@@ -12,7 +17,15 @@ internal static class ErrorText
             // The suffix in the runtime's own words (it is localised), built the way ArgumentException builds it.
             string suffix = new ArgumentException("", name).Message;
             if (suffix.Length > 0 && line.EndsWith(suffix, StringComparison.Ordinal)) line = line[..^suffix.Length].TrimEnd();
+            string flag = Flag(name);
+            if (args.Any(a => a == flag || a.StartsWith(flag + "=", StringComparison.Ordinal)))
+                line = line.Replace($"Argument `{name}`", flag).Replace($"`{name}`", flag).Replace($"{name}=", $"{flag}=").Replace($"{name}[", $"{flag}[");
         }
         return line;
     }
+
+    /// <summary>A C# parameter name as the CLI's option for it: <c>labelSmoothing</c> → <c>--label-smoothing</c> (the
+    /// options are the Keras keyword arguments in kebab-case, and the parameters the same words in camelCase).</summary>
+    internal static string Flag(string parameter) =>
+        "--" + string.Concat(parameter.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "-" : "") + char.ToLowerInvariant(c) : c.ToString()));
 }

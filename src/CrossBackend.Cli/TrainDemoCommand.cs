@@ -32,9 +32,13 @@ public static class TrainDemoCommand
                 "float32" => DType.Float32,
                 var other => throw new CliException($"--dtype: '{other}' is not float32 or float64"),
             };
+            double learningRate = r.GetValue(rate);
+            // A NaN rate made both engines NaN and the verdict "DIVERGE"; a negative one climbed to 1e130: refused here.
+            if (!double.IsFinite(learningRate) || learningRate <= 0)
+                throw new CliException($"--learning-rate must be a positive finite number (e.g. 0.3), got {learningRate.ToString("R", CultureInfo.InvariantCulture)}");
             double tolerance = type == DType.Float64 ? 1e-10 : 1e-4;
             IReadOnlyList<ITensorEngine> engines = TensorEngines.All;
-            TrainDemo[] runs = engines.Select(e => new TrainDemo(e, type, r.GetValue(rate))).ToArray();
+            TrainDemo[] runs = engines.Select(e => new TrainDemo(e, type, learningRate)).ToArray();
             double first = double.NaN, last = double.NaN, worst = 0;
             for (int step = 1; step <= n; step++)
             {
@@ -49,10 +53,15 @@ public static class TrainDemoCommand
             }
             bool agree = worst <= tolerance, falls = last < first;
             string verdict = $"engines {(agree ? "agree" : "DIVERGE")}: greatest relative difference {worst:0.0e+0} (allowed {tolerance:0e+0}); " +
-                $"loss {(falls ? "falls" : "does NOT fall")}: {first:0.######} -> {last:0.######}";
+                $"loss {(falls ? "falls" : "does NOT fall")}: {Loss(first)} -> {Loss(last)}";
             (r.GetValue(json) ? Console.Error : stdout).WriteLine(verdict);
             return agree && falls ? CliApp.Ok : CliApp.Disagreement;
         });
         return command;
     }
+
+    /// <summary>A loss for the verdict: six decimals (1.951596), or scientific beyond a million (a diverging run
+    /// printed all 130 digits of 3.3e129).</summary>
+    internal static string Loss(double v) =>
+        (Math.Abs(v) >= 1e6 ? v.ToString("0.######e+0", CultureInfo.InvariantCulture) : v.ToString("0.######", CultureInfo.InvariantCulture));
 }

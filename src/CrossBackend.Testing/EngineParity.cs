@@ -81,19 +81,18 @@ public static class EngineParity
     private static TensorComparison Compare(TensorValues actual, TensorValues expected, ParityOptions o) =>
         TensorComparison.CompareRead(actual, expected, o.Rtol, o.Atol, o.EqualNan, checkDType: false, o.Tolerances);
 
-    private static NpyArray ToHost(object? input, string name) => input switch
+    /// <summary>An input as host data: the kinds <see cref="TensorAssert"/> reads (the same numbers and arrays), or a
+    /// tensor of any engine read out in its own layout.</summary>
+    private static NpyArray ToHost(object? input, string name)
     {
-        null => throw new ArgumentNullException(name),
-        NpyArray npy => npy,
-        Array array => NpyArray.FromArray(array),
-        double d => new NpyArray(new[] { d }),
-        float f => new NpyArray(new[] { f }),
-        int i => new NpyArray(new[] { i }),
-        long l => new NpyArray(new[] { l }),
-        _ when TensorEngines.OwnerOf(input.GetType()) is not null => NpyArray.FromTensor(input),
-        _ => throw new ArgumentException(
-            $"Argument `{name}` must be a .NET array, an NpyArray, a number or a tensor. Received: {name} is a {TensorFormat.TypeName(input.GetType(), qualified: true)}", name),
-    };
+        ArgumentNullException.ThrowIfNull(input, name);
+        if (TensorValues.HostOrNull(input, name) is { } host) return host;
+        if (TensorEngines.OwnerOf(input.GetType()) is null)
+            throw new ArgumentException(
+                $"Argument `{name}` must be a .NET array, an NpyArray, a number or a tensor. Received: {name} is a {TensorFormat.TypeName(input.GetType(), qualified: true)}", name);
+        TensorValues.EngineOf(input, name);   // refuses a complex tensor by this argument's name
+        return NpyArray.FromTensor(input);
+    }
 
     private static TensorValues RunOn(ITensorEngine engine, Func<ITensorEngine, object[], object> function, NpyArray[] host, ParityOptions o)
     {

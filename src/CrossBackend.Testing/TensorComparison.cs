@@ -25,7 +25,10 @@ public enum TensorMismatch
 /// <remarks>
 /// <para>Rule (as <c>torch.testing.assert_close</c>): an element is close when actual == expected (so +Inf matches
 /// only +Inf and −Inf only −Inf), or both are finite and |actual − expected| ≤ atol + rtol·|expected|. NaN is a
-/// mismatch, unless <c>equalNan</c> and both are NaN. Values are compared in float64.</para>
+/// mismatch, unless <c>equalNan</c> and both are NaN. Values are compared in float64, except that two integer or bool
+/// sides compare their exact values (int64 beyond 2⁵³ included), as <c>torch.testing</c> does. Complex tensors (and any
+/// dtype CrossBackend lacks) are refused with an <see cref="ArgumentException"/>: read as real numbers they would lose
+/// their imaginary part.</para>
 /// <para>Shapes must be equal, except that a rank-0 tensor and a one-element tensor of shape (1,) compare as the
 /// same shape (System.Numerics.Tensors has no rank-0 tensors, so a mean there has shape (1,)). Indices in the
 /// report are in <c>actual</c>'s shape. Among the mismatched elements the greatest difference is reported, NaN
@@ -72,7 +75,8 @@ public sealed class TensorComparison
     public long MismatchCount { get; private set; }
 
     /// <summary>The greatest |actual − expected| among the mismatched elements (NaN if one involves NaN); 0 when
-    /// none mismatch.</summary>
+    /// none mismatch. Integer values are compared exactly and this is their exact difference rounded to float64
+    /// (the report prints it exactly: 18446744073709551615 for <see cref="long.MinValue"/> vs <see cref="long.MaxValue"/>).</summary>
     public double GreatestAbsoluteDifference { get; private set; }
 
     /// <summary>Where <see cref="GreatestAbsoluteDifference"/> occurs, in <see cref="ActualShape"/>; null when no
@@ -101,7 +105,8 @@ public sealed class TensorComparison
     /// <summary>
     /// Compares <paramref name="actual"/> with <paramref name="expected"/>. Each may be a tensor of any engine (the
     /// two may come from different engines), a .NET array of any rank (<c>float[]</c>, <c>double[,]</c>,
-    /// <c>Half[]</c>, ...), an <see cref="IO.NpyArray"/>, or a number.
+    /// <c>Half[]</c>, <c>uint[]</c>, ...), an <see cref="IO.NpyArray"/>, or a number (<c>double</c>, <c>float</c>,
+    /// <c>Half</c>, any integer type, <c>bool</c>).
     /// </summary>
     /// <param name="actual">The value under test.</param>
     /// <param name="expected">The reference value (relative differences are taken against it).</param>
@@ -112,7 +117,8 @@ public sealed class TensorComparison
     /// <param name="checkDType">Whether different dtypes are a mismatch.</param>
     /// <param name="tolerances">The default table; <see cref="ToleranceTable.Default"/> when null.</param>
     /// <exception cref="ArgumentNullException">A value is null.</exception>
-    /// <exception cref="ArgumentException">A value is of a kind the kit cannot read, or only one tolerance is given.</exception>
+    /// <exception cref="ArgumentException">A value is of a kind the kit cannot read (a jagged array, a complex tensor),
+    /// or only one tolerance is given.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A tolerance is negative or not finite.</exception>
     public static TensorComparison Compare(object actual, object expected, double? rtol = null, double? atol = null,
         bool equalNan = false, bool checkDType = false, ToleranceTable? tolerances = null)
@@ -193,19 +199,36 @@ public sealed class TensorComparison
     private void CompareValues(TensorValues actual, TensorValues expected, bool equalNan)
     {
         double[] a = actual.Values, b = expected.Values;
+        // Two integer (or bool) sides compare their exact values, as torch.testing compares int64 tensors: in float64
+        // 2⁵³ + 1 and 2⁵³ are one number. Their difference is exact too (as UInt128: long.MinValue − long.MaxValue
+        // needs 64 bits unsigned; PyTorch's own int64 subtraction wraps and reports 1 there).
+        long[]? ia = actual.Integers, ib = expected.Integers;
+        bool integers = ia is not null && ib is not null;
         (double rtol, double atol) = Tolerance;
         long mismatches = 0;
         int maxAbsAt = -1, maxRelAt = -1;
         double maxAbs = 0, maxRel = 0;
+        UInt128 maxExact = 0;
         for (int i = 0; i < a.Length; i++)
         {
-            double x = a[i], y = b[i];
-            if (x == y || (equalNan && double.IsNaN(x) && double.IsNaN(y))) continue;
-            double abs = Math.Abs(x - y);
-            if (double.IsFinite(x) && double.IsFinite(y) && abs <= atol + rtol * Math.Abs(y)) continue;
+            double x = a[i], y = b[i], abs;
+            UInt128 exact = 0;
+            if (integers)
+            {
+                if (ia![i] == ib![i]) continue;
+                exact = (UInt128)(ia[i] > ib[i] ? (Int128)ia[i] - ib[i] : (Int128)ib[i] - ia[i]);
+                abs = (double)exact;
+                if (abs <= atol + rtol * Math.Abs(y)) continue;
+            }
+            else
+            {
+                if (x == y || (equalNan && double.IsNaN(x) && double.IsNaN(y))) continue;
+                abs = Math.Abs(x - y);
+                if (double.IsFinite(x) && double.IsFinite(y) && abs <= atol + rtol * Math.Abs(y)) continue;
+            }
             mismatches++;
             double rel = abs / Math.Abs(y);
-            if (Greater(abs, maxAbs, maxAbsAt)) (maxAbs, maxAbsAt) = (abs, i);
+            if (integers ? maxAbsAt < 0 || exact > maxExact : Greater(abs, maxAbs, maxAbsAt)) (maxAbs, maxAbsAt, maxExact) = (abs, i, exact);
             if (Greater(rel, maxRel, maxRelAt)) (maxRel, maxRelAt) = (rel, i);
         }
         if (mismatches == 0) return;
@@ -216,11 +239,10 @@ public sealed class TensorComparison
         GreatestAbsoluteDifferenceIndex = Unravel(maxAbsAt, ActualShape);
         GreatestRelativeDifference = maxRel;
         GreatestRelativeDifferenceIndex = Unravel(maxRelAt, ActualShape);
-        bool integers = !ActualDType.IsFloatingPoint() && !ExpectedDType.IsFloatingPoint() && double.IsFinite(maxAbs);
         string percent = ((double)mismatches / ElementCount * 100).ToString("F1", CultureInfo.InvariantCulture);
         Message = Heading() +
             $"Mismatched elements: {mismatches} / {ElementCount} ({percent}%)\n" +
-            $"Greatest absolute difference: {(integers ? ((long)maxAbs).ToString(CultureInfo.InvariantCulture) : PythonFloat.Repr(maxAbs))} " +
+            $"Greatest absolute difference: {(integers ? maxExact.ToString(CultureInfo.InvariantCulture) : PythonFloat.Repr(maxAbs))} " +
             $"at index {PythonFloat.Tuple(GreatestAbsoluteDifferenceIndex)}{Allowed(atol)}\n" +
             $"Greatest relative difference: {PythonFloat.Repr(maxRel)} at index {PythonFloat.Tuple(GreatestRelativeDifferenceIndex)}{Allowed(rtol)}";
     }

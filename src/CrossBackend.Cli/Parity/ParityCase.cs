@@ -44,6 +44,19 @@ public static class ParityCases
                 cases.Add(ParityCase.Of(metric, example));
         foreach (FunctionExample example in FunctionExamples.All())
             cases.Add(ParityCase.Of(example));
+        return Numbered(cases);
+    }
+
+    /// <summary>Examples from one source with the same options (Keras tests of one function on other inputs) share a
+    /// description: the second and later get " #2", " #3", so each row of the table and each JSON line names one case.</summary>
+    private static List<ParityCase> Numbered(List<ParityCase> cases)
+    {
+        var seen = new Dictionary<string, int>();
+        for (int i = 0; i < cases.Count; i++)
+        {
+            int n = seen[cases[i].Name] = seen.GetValueOrDefault(cases[i].Name) + 1;
+            if (n > 1) cases[i] = cases[i] with { Name = $"{cases[i].Name} #{n}" };
+        }
         return cases;
     }
 

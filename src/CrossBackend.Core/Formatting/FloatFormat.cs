@@ -42,7 +42,9 @@ internal sealed class FloatFormat
             {
                 _fractionDigits = parts.Max(p => p.Fraction.Length);
                 _exponentDigits = parts.Max(p => p.Exponent.Length);
-                _padRight = _exponentDigits + 2 + _fractionDigits;
+                // NumPy's pad_right = exp_size + 2 + precision, with exp_size = len(exp) − 1: the exponent's digits
+                // without its sign ("+10" → 2); "e" and the sign are the 2. Only the nan/inf width depends on it.
+                _padRight = (_exponentDigits - 1) + 2 + _fractionDigits;
             }
             else _padRight = parts.Max(p => p.Fraction.Length);
         }
@@ -104,9 +106,10 @@ internal sealed class FloatFormat
         int fractionLength = Math.Max(0, digits.Length - 1 - exponent);
         if (fractionLength > _precision)
         {
-            string rounded = Math.Abs(v).ToString("F" + _precision, CultureInfo.InvariantCulture).TrimEnd('0');
-            int dot = rounded.IndexOf('.');
-            return (sign + rounded[..dot], rounded[(dot + 1)..], "");
+            // .NET rounds an exact tie to even here, as NumPy's Dragon4 does (precision 0: 0.5 → "0.", 1.5 → "2.").
+            string rounded = Math.Abs(v).ToString("F" + _precision, CultureInfo.InvariantCulture);
+            int dot = rounded.IndexOf('.');   // none with precision 0
+            return dot < 0 ? (sign + rounded, "", "") : (sign + rounded[..dot], rounded[(dot + 1)..].TrimEnd('0'), "");
         }
         if (digits == "0") return (sign + "0", "", "");
         // digits d0 d1 … with the point after position exponent + 1.

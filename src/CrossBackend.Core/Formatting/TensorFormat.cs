@@ -14,7 +14,7 @@ namespace CrossBackend;
 /// <c>nan</c>/<c>inf</c>; integers right-aligned; booleans as <c>True</c>/<c>False</c>; rows wrapped at 75 characters;
 /// the dtype printed unless it is NumPy's default (float64, int64, bool). The shape is printed for summarised arrays
 /// (as NumPy 2.2+ does) and empty ones. bfloat16, which NumPy lacks, prints as <c>dtype=bfloat16</c>.
-/// Reading the values copies them to the host (float64 holds every engine dtype exactly).
+/// Reading the values copies them to the host, exactly (int64 as int64). Complex tensors are refused, not printed.
 /// </remarks>
 public static class TensorFormat
 {
@@ -24,10 +24,14 @@ public static class TensorFormat
     /// <example><code>
     /// Console.WriteLine(TensorFormat.ToString(loss));   // array([0.22314353, 0.10536055, 0.35667497], dtype=float32)
     /// </code></example>
+    /// <exception cref="ArgumentException">The value is not an array of numbers or bools, nor a tensor of a dtype
+    /// CrossBackend holds (a complex tensor is refused: NumPy would print its imaginary part, which is not read).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (a negative precision).</exception>
     public static string ToString(object tensor, TensorFormatOptions? options = null)
     {
+        options = (options ?? TensorFormatOptions.Default).Validated(nameof(options));
         (double[] values, long[] shape, DType dtype, long[]? int64) = Read(tensor, nameof(tensor));
-        return Format(values, shape, dtype, options ?? TensorFormatOptions.Default, int64);
+        return Format(values, shape, dtype, options, int64);
     }
 
     /// <summary>One line naming the engine, shape, dtype and device, then the values: for error reports.</summary>
@@ -86,7 +90,7 @@ public static class TensorFormat
 
         string suffix = extras.Count == 0 ? ")" : ",";
         var shown = new Shown(shape, summarise ? o.EdgeItems : -1);
-        Func<long, string> element = ElementFormatter(values, int64, shown, dtype, o.Precision);
+        Func<long, string> element = ElementFormatter(values, int64, shown, shape.Length == 0, dtype, o.Precision);
         string body = new ArrayWriter(shape, shown, element, o.LineWidth - suffix.Length, new string(' ', prefix.Length + 1), summarise).Write();
         string text = prefix + body + suffix;
         if (extras.Count == 0) return text;
@@ -101,10 +105,17 @@ public static class TensorFormat
         if (tensor is Array array)
         {
             Type element = array.GetType().GetElementType()!;
-            DType dtype = DTypes.OfElementType(element);
+            if (element.IsArray)
+                throw new ArgumentException(
+                    $"Argument `{name}` must be a rectangular array such as float[,], not a jagged one. Received: a {TypeName(array.GetType())}. " +
+                    "Copy it into a rectangular array of the same shape.", name);
+            // Unsigned integers print as the engines hold them (uint16 → int32, uint32 and uint64 → int64).
+            Array flat = HostArrays.WidenUnsigned(HostArrays.Flatten(array), name);
+            DType dtype = DTypes.OfElementType(flat.GetType().GetElementType()!);
             if (dtype == DType.Other)
-                throw new ArgumentException($"Argument `{name}` must be an array of numbers or bools. Received: a {TypeName(array.GetType())}", name);
-            Array flat = HostArrays.Flatten(array);
+                throw new ArgumentException(
+                    $"Argument `{name}` must be an array of numbers (floating point or integer) or bools. Received: a {TypeName(array.GetType())}. " +
+                    "Convert it to one of those, e.g. to double[].", name);
             var values = new double[flat.Length];
             for (int i = 0; i < values.Length; i++)
                 values[i] = flat.GetValue(i) switch { bool b => b ? 1 : 0, Half h => (double)h, var v => Convert.ToDouble(v, CultureInfo.InvariantCulture) };
@@ -112,6 +123,11 @@ public static class TensorFormat
         }
         ITensorEngine engine = TensorEngines.EngineOf(tensor, name);
         DType type = engine.Describe(tensor).DType;
+        if (type == DType.Other)
+            throw new ArgumentException(
+                $"Argument `{name}` must hold bool, integer or floating-point values. Received: a {engine.Name} tensor of another dtype " +
+                "(complex, for instance), which is not printed: read as real numbers it would lose its imaginary part. Print its real and " +
+                "imaginary parts as a real tensor instead (TorchSharp: torch.view_as_real(x)).", name);
         if (type == DType.Int64 && engine.ToArray(tensor, out long[] longShape) is long[] exact)
             return (Array.ConvertAll(exact, v => (double)v), longShape, type, exact);
         double[] data = engine.ToDoubleArray(tensor, out long[] shape);
@@ -212,11 +228,11 @@ public static class TensorFormat
         }
     }
 
-    /// <summary>NumPy's format function for the printed values: one width and notation for all of them.</summary>
     /// <summary>The text of the element at a row-major offset, in one width for the printed values.</summary>
-    private static Func<long, string> ElementFormatter(double[] values, long[]? int64, Shown shown, DType dtype, int precision)
+    private static Func<long, string> ElementFormatter(double[] values, long[]? int64, Shown shown, bool scalar, DType dtype, int precision)
     {
-        if (dtype == DType.Bool) return i => values[i] != 0 ? " True" : "False";
+        // NumPy's BoolFormat pads True to False's width, except in a 0-d array: array(True).
+        if (dtype == DType.Bool) return i => values[i] != 0 ? (scalar ? "True" : " True") : "False";
         if (!dtype.IsFloatingPoint())
         {
             Func<long, string> text = int64 is not null

@@ -11,7 +11,8 @@ public sealed record TensorFormatOptions
     public static TensorFormatOptions Verbose { get; } = new() { ShowShape = true, ShowDType = true };
 
     /// <summary>At most this many digits after the decimal point (NumPy's <c>precision</c>); each value prints with the
-    /// fewest digits that identify it in its dtype, if fewer.</summary>
+    /// fewest digits that identify it in its dtype, if fewer. Must be >= 0; 0 rounds to whole numbers, ties to even
+    /// (<c>array([0., 2., 2.])</c> for 0.5, 1.5, 2.5, as NumPy).</summary>
     public int Precision { get; init; } = 8;
 
     /// <summary>More elements than this are summarised with <c>...</c> (NumPy's <c>threshold</c>).</summary>
@@ -29,4 +30,16 @@ public sealed record TensorFormatOptions
 
     /// <summary>Print <c>dtype=…</c>: null follows NumPy (not for float64, int64 and bool, its defaults), true always.</summary>
     public bool? ShowDType { get; init; }
+
+    /// <summary>These options, or an exception naming the option out of range (as NumPy's <c>set_printoptions</c>
+    /// refuses them).</summary>
+    internal TensorFormatOptions Validated(string name)
+    {
+        if (Precision < 0)
+            throw new ArgumentOutOfRangeException(name, Precision,
+                $"Argument `{name}.Precision` must be >= 0 (the most digits printed after the point; 0 prints 2.5 as 2.). Received: Precision={Precision}");
+        if (EdgeItems < 0)
+            throw new ArgumentOutOfRangeException(name, EdgeItems, $"Argument `{name}.EdgeItems` must be >= 0. Received: EdgeItems={EdgeItems}");
+        return this;
+    }
 }

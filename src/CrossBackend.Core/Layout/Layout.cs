@@ -142,7 +142,17 @@ public static class Layout
     private static object MoveAxis(object x, int source, int destination, string name)
     {
         if (x is Array array) return HostArrays.MoveAxis(array, source, destination);
-        return TensorEngines.EngineOf(x, name).MoveAxis(x, source, destination);
+        try
+        {
+            return TensorEngines.EngineOf(x, name).MoveAxis(x, source, destination);
+        }
+        catch (ArgumentException e) when (e.ParamName == "tensor")
+        {
+            // The engine names its own parameter; the caller knows only the public argument's name.
+            string suffix = new ArgumentException("", e.ParamName).Message;   // " (Parameter 'tensor')", in the runtime's words
+            string message = e.Message.EndsWith(suffix, StringComparison.Ordinal) ? e.Message[..^suffix.Length] : e.Message;
+            throw new ArgumentException(message.Replace("`tensor`", $"`{name}`").Replace("Received: a ", $"Received: {name} is a "), name, e);
+        }
     }
 
     private static int EngineAxis(ITensorEngine engine, int rank) =>

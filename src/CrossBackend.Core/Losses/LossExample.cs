@@ -55,7 +55,16 @@ public sealed record LossExample(string Source, double[] YPred, long[] Shape, do
         };
     }
 
-    /// <summary>A one-line description: the source and the non-default arguments.</summary>
+    /// <summary>A one-line description: the source and the non-default arguments. A tensor argument of rank 2 or more
+    /// is named by its shape (<c>ref_embeddings=&lt;(6, 4) array&gt;</c>): its values inlined made one parity-table name
+    /// 400 characters wide, and with it every row of the table.</summary>
     public override string ToString() =>
-        Source + (Arguments.Count == 0 ? "" : " (" + string.Join(", ", Arguments.Select(a => $"{a.Key}={LossOption.Format(a.Value is IReadOnlyDictionary<int, double> w ? string.Join(",", w.Select(p => $"{p.Key}={p.Value}")) : a.Value)}")) + ")");
+        Source + (Arguments.Count == 0 ? "" : " (" + string.Join(", ", Arguments.Select(a => $"{a.Key}={Describe(a.Key, a.Value)}")) + ")");
+
+    private string Describe(string name, object? value) => value switch
+    {
+        double[] when TensorShapes?.GetValueOrDefault(name) is { Length: > 1 } shape => $"<{TensorInfo.FormatShape(shape)} array>",
+        IReadOnlyDictionary<int, double> w => LossOption.Format(string.Join(",", w.Select(p => $"{p.Key}={p.Value}"))),
+        _ => LossOption.Format(value),
+    };
 }

@@ -74,6 +74,9 @@ public sealed class LayoutTests(ITensorEngine engine)
     [TestCase(DType.UInt8, 1, 2, 40, 3)]
     [TestCase(DType.Int8, 2, 2, 33, 3)]
     [TestCase(DType.Float16, 2, 3, 19, 9)]
+    [TestCase(DType.BFloat16, 2, 3, 19, 9)]    // values below 256: exact in bfloat16's 8 significant bits
+    [TestCase(DType.BFloat16, 2, 3, 19, 3)]
+    [TestCase(DType.BFloat16, 1, 2, 8, 64)]
     [TestCase(DType.Bool, 2, 3, 19, 3)]
     public void EveryDTypeMovesItsChannels(DType dtype, int n, int h, int w, int c)
     {

@@ -110,7 +110,7 @@ public sealed class MetricCliTests
 
         (code, _, stderr) = Run("metric", "fbeta_score", "--pred", pred, "--true", truth, "--beta", "0");
         Assert.That(code, Is.EqualTo(CliApp.BadInput));
-        Assert.That(stderr, Does.Contain("`beta` must be a finite number > 0"));
+        Assert.That(stderr, Does.Contain("--beta must be a finite number > 0"));
     }
 
     [Test]

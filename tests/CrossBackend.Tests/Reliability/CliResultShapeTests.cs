@@ -87,7 +87,7 @@ public sealed class CliResultShapeTests
             (int code, string stdout, string stderr) = Run(["loss", loss, "--pred", pred, .. labels ? new[] { "--true", truth } : [], "--axis", "2", "--backend", backend]);
             Assert.That(code, Is.Not.Zero);
             Assert.That(stdout, Is.Empty);
-            Assert.That(stderr, Does.Contain($"Argument `axis` is not used by `{loss}`").And.Contain("Received: axis=2"));
+            Assert.That(stderr, Does.Contain($"--axis is not used by `{loss}`").And.Contain("Received: --axis=2"));   // the CLI option, not the C# parameter
         }
     }
 }
