@@ -44,7 +44,7 @@ public sealed class LossArguments : IEnumerable<KeyValuePair<string, object?>>
                 ?? throw new ArgumentException(
                     $"Loss `{definition.Name}` has no option `{name}`. Its options: {string.Join(", ", definition.Options.Select(o => o.Name))}.",
                     name);
-            object? normalised = Normalise(option, value);
+            object? normalised = value is null && option.Default is not null ? NullForDefault(option) : Normalise(option, value);
             option.Check(normalised);
             resolved[option] = normalised;
         }
@@ -57,6 +57,17 @@ public sealed class LossArguments : IEnumerable<KeyValuePair<string, object?>>
         int[] axes => LossOption.Format(axes),
         _ => value?.ToString() ?? "None",
     };
+
+    /// <summary>
+    /// An explicit null for an option that has a default: <c>reduction</c> null is Keras's <c>reduction=None</c>, no
+    /// reduction (<c>keras.losses.Loss</c>'s <c>standardize_reduction</c> accepts None); for any other such option null
+    /// is refused by name (it reached the loss as a NullReferenceException).
+    /// </summary>
+    private static object NullForDefault(LossOption option) => option.Kind == LossOptionKind.Reduction
+        ? Reduction.None
+        : throw new ArgumentException(
+            $"Argument `{option.ParameterName}` must be {KindText(option.Kind)}, not None (null). Leave it out for its default, " +
+            $"{LossOption.Format(option.Default)}. Received: {option.ParameterName}=None", option.ParameterName);
 
     private static object? Normalise(LossOption option, object? value)
     {
