@@ -98,7 +98,10 @@ public static class MetricCommand
         bool scalar = metric.ReturnsScalar(arguments);
         if (perSampleMean)
         {
-            result = Metrics.Mean(result, given.GetValueOrDefault(SampleWeight) is NpyArray w ? Tensor(w) : null);
+            // A per-element result (y_pred's engine shape) has y_pred's class axis: weights of fewer axes (per-timestep
+            // (B, T)) are read in Keras's order on a channels-first engine. Per-sample results have no class axis.
+            bool perElement = engine.Describe(result).Shape.AsSpan().SequenceEqual(engine.Describe(yPred).Shape);
+            result = Metrics.Mean(result, given.GetValueOrDefault(SampleWeight) is NpyArray w ? Tensor(w) : null, valuesHaveClassAxis: perElement);
             scalar = true;
         }
         // A per-element result (accuracy, binary_accuracy) keeps y_pred's rank.

@@ -3,8 +3,8 @@ namespace CrossBackend;
 /// <summary>Argument checks shared by every loss; messages name the argument and show what was received.</summary>
 internal static class Validate
 {
-    /// <summary>An integer option (a metric's <c>k</c>, a loss's integer option) given as int or long, or as a whole
-    /// double or float, as numbers read from JSON arrive; null when <paramref name="value"/> is not a number at all (the
+    /// <summary>An integer option (a metric's <c>k</c>, a loss's integer option) given as any .NET integer type, or as a whole
+    /// double, float, Half or decimal (numbers read from JSON arrive as doubles); null when <paramref name="value"/> is not a number at all (the
     /// caller says what it wants). A fractional, non-finite or out-of-range number is refused naming
     /// <paramref name="name"/>.</summary>
     public static int? IntegerOption(object value, string name)
@@ -17,8 +17,11 @@ internal static class Validate
             case long l:
                 throw new ArgumentOutOfRangeException(name, l, $"Argument `{name}` must be an integer in [{int.MinValue}, {int.MaxValue}]. Received: {name}={l}");
             case short or sbyte or byte or ushort: return Convert.ToInt32(value);
+            case uint or ulong: number = Convert.ToDouble(value); break;
             case double d: number = d; break;
             case float f: number = f; break;
+            case Half h: number = (double)h; break;
+            case decimal m: number = (double)m; break;
             default: return null;
         }
         if (double.IsFinite(number) && Math.Floor(number) == number && number is >= int.MinValue and <= int.MaxValue) return (int)number;

@@ -11,19 +11,22 @@ internal static class MetricChecks
     /// <summary>
     /// Keras's <c>squeeze_or_expand_to_same_rank</c> with the class axis in place of the last axis: when the ranks differ
     /// by one and the longer tensor has a length-1 class axis, that axis is squeezed (or the rank-1 tensor expanded).
+    /// With <c>lastAxis</c>, the last axis as Keras reads it instead of the engine's class axis: for tensors already in
+    /// Keras's order (values without a class axis, or moved there).
     /// </summary>
-    public static (T A, T B) SameRank<T>(ITensorOps<T> ops, T a, T b) where T : class
+    public static (T A, T B) SameRank<T>(ITensorOps<T> ops, T a, T b, bool lastAxis = false) where T : class
     {
         long[] sa = ops.ShapeOf(a), sb = ops.ShapeOf(b);
-        if (sa.Length == sb.Length + 1 && sa[ClassAxis(ops, sa.Length)] == 1)
+        int Axis(int rank) => lastAxis ? rank - 1 : ClassAxis(ops, rank);
+        if (sa.Length == sb.Length + 1 && sa[Axis(sa.Length)] == 1)
         {
-            if (sb.Length == 1) b = ops.ExpandDims(b, ClassAxis(ops, sa.Length));
-            else a = ops.Squeeze(a, ClassAxis(ops, sa.Length));
+            if (sb.Length == 1) b = ops.ExpandDims(b, Axis(sa.Length));
+            else a = ops.Squeeze(a, Axis(sa.Length));
         }
-        else if (sb.Length == sa.Length + 1 && sb[ClassAxis(ops, sb.Length)] == 1)
+        else if (sb.Length == sa.Length + 1 && sb[Axis(sb.Length)] == 1)
         {
-            if (sa.Length == 1) a = ops.ExpandDims(a, ClassAxis(ops, sb.Length));
-            else b = ops.Squeeze(b, ClassAxis(ops, sb.Length));
+            if (sa.Length == 1) a = ops.ExpandDims(a, Axis(sb.Length));
+            else b = ops.Squeeze(b, Axis(sb.Length));
         }
         return (a, b);
     }
@@ -32,16 +35,20 @@ internal static class MetricChecks
     public static (T YTrue, T YPred) SameShape<T>(ITensorOps<T> ops, T yTrue, T yPred) where T : class
     {
         (yTrue, yPred) = SameRank(ops, yTrue, yPred);
-        RequireSameShape(ops.Describe(yTrue), ops.Describe(yPred));
+        RequireSameShape(ops.Describe(yTrue), ops.Describe(yPred), squeezed: true);
         return (yTrue, yPred);
     }
 
-    /// <summary>y_true and y_pred must have the same shape.</summary>
-    public static void RequireSameShape(TensorInfo yTrue, TensorInfo yPred)
+    /// <summary>y_true and y_pred must have the same shape. <paramref name="squeezed"/>: the caller squeezed a length-1
+    /// class axis first (<see cref="SameShape{T}"/>), so the message may say so; metrics that never squeeze (Keras's
+    /// categorical accuracies, FastEstimator's Dice) must not claim it.</summary>
+    public static void RequireSameShape(TensorInfo yTrue, TensorInfo yPred, bool squeezed = false)
     {
         if (!yTrue.Shape.AsSpan().SequenceEqual(yPred.Shape))
             throw new ArgumentException(
-                "Arguments `y_true` and `y_pred` must have the same shape (a length-1 class axis on one of them is squeezed first, as Keras does). " +
+                "Arguments `y_true` and `y_pred` must have the same shape" +
+                (squeezed ? " (a length-1 class axis on one of them is squeezed first, as Keras does). "
+                          : "; no axis is squeezed or broadcast (as in Keras and FastEstimator): give y_true y_pred's shape. ") +
                 $"Received: y_pred.shape={yPred.ShapeText}, y_true.shape={yTrue.ShapeText}", "y_true");
     }
 
@@ -56,9 +63,10 @@ internal static class MetricChecks
 
     /// <summary>
     /// Sparse labels beside y_pred: y_pred's shape without the class axis, or with a length-1 axis there or last (Keras's
-    /// (B, …, 1) on a channels-first engine). Returns the labels without that axis.
+    /// (B, …, 1) on a channels-first engine). Returns the labels without that axis. <c>orOneHot</c>: the metric also
+    /// takes one-hot labels of y_pred's shape, and the message says so.
     /// </summary>
-    public static T SparseLabels<T>(ITensorOps<T> ops, T labels, TensorInfo pred, int classAxis) where T : class
+    public static T SparseLabels<T>(ITensorOps<T> ops, T labels, TensorInfo pred, int classAxis, bool orOneHot = false) where T : class
     {
         long[] t = ops.ShapeOf(labels);
         long[] expected = Shapes.Without(pred.Shape, classAxis);
@@ -70,7 +78,8 @@ internal static class MetricChecks
             return ops.Squeeze(labels, t.Length - 1);
         throw new ArgumentException(
             "Argument `y_true` must hold one class index per sample: y_pred's shape without the class axis " +
-            $"{TensorInfo.FormatShape(expected)}, optionally with a length-1 axis at the class axis or last. " +
+            $"{TensorInfo.FormatShape(expected)}, optionally with a length-1 axis at the class axis or last" +
+            (orOneHot ? $", or one-hot (multi-hot) labels of y_pred's shape {pred.ShapeText}. " : ". ") +
             $"Received: y_pred.shape={pred.ShapeText}, y_true.shape={TensorInfo.FormatShape(t)}", "y_true");
     }
 
@@ -101,8 +110,9 @@ internal static class MetricChecks
     }
 
     /// <summary>
-    /// Sample weights broadcast to <paramref name="shape"/>: one element, or a prefix of <paramref name="shape"/> (such as
-    /// (Batch,)), possibly with trailing length-1 axes, as Keras accepts them.
+    /// Sample weights broadcast to <paramref name="shape"/>, an axis order that every engine shares (no class axis): one
+    /// element, or <paramref name="shape"/>'s leading axes (such as (Batch,)), each of its length or 1, possibly with
+    /// trailing length-1 axes beyond it (Keras's (Batch, 1) beside (Batch,)).
     /// </summary>
     public static T Weights<T>(ITensorOps<T> ops, T weights, long[] shape, DType dtype, string name = "sampleWeights") where T : class
     {
@@ -110,13 +120,41 @@ internal static class MetricChecks
         long[] ws = ops.ShapeOf(w);
         if (Shapes.Count(ws) == 1) return ops.BroadcastTo(ops.Reshape(w, shape.Select(_ => 1L).ToArray()), shape);
         int rank = ws.Length;
-        while (rank > 0 && (rank > shape.Length || ws[rank - 1] != shape[rank - 1]) && ws[rank - 1] == 1) rank--;
-        if (rank > shape.Length || !ws.AsSpan(0, rank).SequenceEqual(shape.AsSpan(0, rank)))
+        while (rank > shape.Length && ws[rank - 1] == 1) rank--;
+        if (rank > shape.Length || ws.AsSpan(0, rank).ToArray().Where((n, i) => n != shape[i] && n != 1).Any())
             throw new ArgumentException(
-                $"Argument `{name}` must have one element or a shape that is a prefix of {TensorInfo.FormatShape(shape)} such as (Batch,). " +
-                $"Received: {name}.shape={TensorInfo.FormatShape(ws)}", name);
+                $"Argument `{name}` must have one element or the leading axes of {TensorInfo.FormatShape(shape)}, each of that length or 1, " +
+                $"such as (Batch,). Received: {name}.shape={TensorInfo.FormatShape(ws)}", name);
         long[] padded = [.. ws.AsSpan(0, rank), .. Enumerable.Repeat(1L, shape.Length - rank)];
         return ops.BroadcastTo(ops.Reshape(w, padded), shape);
+    }
+
+    /// <summary>
+    /// Sample weights for every element of a y_pred of <paramref name="shape"/> (engine layout), as Keras's
+    /// <c>update_confusion_matrix_variables</c> broadcasts them (expanded at the last axis, then
+    /// <c>squeeze_or_expand_to_same_rank</c>). Weights with fewer axes than y_pred never cover Keras's last axis (the
+    /// class axis of a channels-first engine): they are y_pred's leading axes without it, in the order every engine
+    /// shares, e.g. per-timestep (B, T) beside (B, T, C), held as (B, C, T) channels-first, weighs element [b, c, t]
+    /// by w[b, t]. Weights of y_pred's rank are in the engine's layout (moved with the data), each axis y_pred's length
+    /// or 1. A trailing length-1 axis beyond y_pred's rank is dropped.
+    /// </summary>
+    public static T ElementWeights<T>(ITensorOps<T> ops, T weights, long[] shape, DType dtype, string name = "sampleWeights") where T : class
+    {
+        T w = ops.Cast(weights, dtype);
+        long[] ws = ops.ShapeOf(w);
+        if (Shapes.Count(ws) == 1 || ws.Length > shape.Length) return Weights(ops, w, shape, dtype, name);
+        if (ws.Length == shape.Length)
+        {
+            if (ws.Where((n, i) => n != shape[i] && n != 1).Any())
+                throw new ArgumentException(
+                    $"Argument `{name}` with y_pred's rank must be in the engine's layout, each axis of y_pred's length or 1: {TensorInfo.FormatShape(shape)}. " +
+                    "Move weights laid out as Keras's (channels-last) data with Layout.ToEngineLayout, or leave out the class axis " +
+                    $"(per-timestep weights (Batch, T) weigh every class alike). Received: {name}.shape={TensorInfo.FormatShape(ws)}", name);
+            return ops.BroadcastTo(w, shape);
+        }
+        int axis = ClassAxis(ops, shape.Length);
+        T perSample = Weights(ops, w, Shapes.Without(shape, axis), dtype, name);
+        return ops.BroadcastTo(ops.ExpandDims(perSample, axis), shape);
     }
 
     /// <summary>Every axis except <paramref name="keep"/>.</summary>

@@ -97,39 +97,63 @@ internal sealed class MetricCall
         ? v as bool? ?? throw Wrong(name, "true or false", v)
         : fallback;
 
+    /// <summary>A number option: any .NET number (double, float, Half, decimal, any integer type); null (Python's
+    /// None) when given as null, <paramref name="fallback"/> when not given.</summary>
     public double? Number(string name, double? fallback) => _values.TryGetValue(name, out object? v)
-        ? v is null ? null : v is double or float or int or long ? Convert.ToDouble(v) : throw Wrong(name, "a number", v)
+        ? v is null ? null : AsNumber(v) ?? throw Wrong(name, "a number", v)
         : fallback;
+
+    /// <summary>A .NET number as a double, or null for anything else (bool and strings are not numbers here).</summary>
+    private static double? AsNumber(object v) => v switch
+    {
+        double d => d,
+        float f => f,
+        Half h => (double)h,
+        decimal m => (double)m,
+        int or long or short or sbyte or byte or ushort or uint or ulong => Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture),
+        _ => null,
+    };
 
     public double Number(string name, double fallback) => Number(name, (double?)fallback) ?? fallback;
 
     public object? Tensor(string name) => _values.TryGetValue(name, out object? v) ? v : null;
 
-    /// <summary>A number or a list of numbers (Keras's <c>thresholds</c>) as a list; null when not given.</summary>
-    public double[]? Numbers(string name) => _values.TryGetValue(name, out object? v) && v is not null
-        ? v switch
-        {
-            double or float or int or long => [Convert.ToDouble(v)],
-            IEnumerable<double> list => [.. list],
-            _ => throw Wrong(name, "a number or a list of numbers", v),
-        }
-        : null;
+    /// <summary>A number or a list of numbers (Keras's <c>thresholds</c>) as a list; null when not given or null. A list
+    /// is any sequence of .NET numbers: double[], float[], int[], or object[] / List&lt;object&gt; of numbers (what a
+    /// JSON list deserialises to).</summary>
+    public double[]? Numbers(string name)
+    {
+        if (!_values.TryGetValue(name, out object? v) || v is null) return null;
+        if (AsNumber(v) is { } one) return [one];
+        if (v is not System.Collections.IEnumerable list || v is string) throw Wrong(name, "a number or a list of numbers", v);
+        var numbers = new List<double>();
+        foreach (object? item in list)
+            numbers.Add(item is not null && AsNumber(item) is { } n ? n
+                : throw new ArgumentException(
+                    $"Argument `{name}` must be a number or a list of numbers; item {numbers.Count} is not a number. " +
+                    $"Received: {name}[{numbers.Count}]={item ?? "null"}{(item is null ? "" : $" ({TensorFormat.TypeName(item.GetType())})")}", name));
+        return [.. numbers];
+    }
 
-    /// <summary>Whether the call gives <paramref name="name"/>.</summary>
-    public bool Has(string name) => _values.ContainsKey(name);
+    /// <summary>Whether the call gives <paramref name="name"/> with a value (null counts as not given: a forwarded
+    /// Keras config carries <c>threshold=None</c>).</summary>
+    public bool Has(string name) => _values.TryGetValue(name, out object? v) && v is not null;
 
-    /// <summary>A <see cref="ClassAverage"/> or Keras's/scikit-learn's spelling ("binary", "macro", "micro",
-    /// "weighted", null for per class); <paramref name="fallback"/> when not given.</summary>
+    /// <summary>A <see cref="ClassAverage"/> or Keras's/scikit-learn's spelling, any case ("binary", "macro", "micro",
+    /// "weighted", "per_class"; null or "none"/"None" for per class, as Keras's <c>average=None</c>);
+    /// <paramref name="fallback"/> when not given. Numbers ("1") are not names and are refused.</summary>
     public ClassAverage Average(ClassAverage fallback = ClassAverage.Binary, string name = "average")
     {
         if (!_values.TryGetValue(name, out object? v)) return fallback;
         return v switch
         {
             null => ClassAverage.PerClass,
-            ClassAverage a => a,
-            string s when Enum.TryParse(s.Replace("_", ""), ignoreCase: true, out ClassAverage a) => a,
-            "none" => ClassAverage.PerClass,
-            _ => throw Wrong(name, "one of binary, macro, micro, weighted, per_class (or null)", v),
+            ClassAverage a when Enum.IsDefined(a) => a,
+            string s when s.Equals("none", StringComparison.OrdinalIgnoreCase) => ClassAverage.PerClass,
+            // By name only: Enum.TryParse would also take "1" as the enum's value.
+            string s when Enum.GetNames<ClassAverage>().FirstOrDefault(n => n.Equals(s.Replace("_", ""), StringComparison.OrdinalIgnoreCase)) is { } n
+                => Enum.Parse<ClassAverage>(n),
+            _ => throw Wrong(name, "one of binary, macro, micro, weighted, per_class (any case), or none/null for per class", v),
         };
     }
 

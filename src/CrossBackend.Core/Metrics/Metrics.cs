@@ -35,9 +35,18 @@ public static partial class Metrics
     /// <see cref="CategoricalAccuracy{TPred,TTrue}"/> (per sample) or <see cref="Accuracy{TPred,TTrue}"/> (per
     /// element); an integer tensor is averaged in float64.</param>
     /// <param name="sampleWeights">A tensor of the same engine, null for equal weights: one element; (Batch,); or
-    /// values' leading axes in the engine's layout, each of them either values' length or 1 (broadcast, as NumPy
-    /// does): values' own shape, (Batch, 1), (1, C). A length-1 class axis on either side is squeezed first, as
-    /// Keras's <c>squeeze_or_expand_to_same_rank</c> does.</param>
+    /// values' leading axes, each of them either values' length or 1 (broadcast, as NumPy does): values' own shape,
+    /// (Batch, 1), (1, C), per-timestep (Batch, T). Weights of the values' rank are in the engine's layout (moved with
+    /// the data); fewer axes are Keras's leading axes, in the order every engine shares: on a channels-first engine,
+    /// values of rank ≥ 3 are then read with their class axis (axis 1) last, as Keras holds them, so (B, T) weights
+    /// weigh (B, C, T) values by [b, t]. A length-1 last axis on either side is squeezed first, as Keras's
+    /// <c>squeeze_or_expand_to_same_rank</c> does.</param>
+    /// <param name="valuesHaveClassAxis">True (default): values of rank ≥ 3 are laid out like the data, with the
+    /// engine's class axis: per-element results (<see cref="Accuracy{TPred,TTrue}"/>,
+    /// <see cref="BinaryAccuracy{TPred,TTrue}"/>) or data moved with <see cref="Layout.ToEngineLayout"/>. False: values
+    /// without a class axis, whose axes are in the same order on every engine: per-sample results of a y_pred of rank
+    /// ≥ 4, such as <see cref="SparseCategoricalAccuracy{TPred,TTrue}"/>'s (B, H, W). It matters only on a
+    /// channels-first engine, for values of rank ≥ 3 weighted by fewer axes than they have.</param>
     /// <returns>A one-element tensor of the same engine and dtype as <paramref name="values"/> (float64 for integer
     /// values).</returns>
     /// <exception cref="ArgumentException"><paramref name="sampleWeights"/> has more axes than
@@ -48,8 +57,8 @@ public static partial class Metrics
     /// var mean = Metrics.Mean(Metrics.CategoricalAccuracy(yPred, yTrue), sampleWeights: weights);
     /// // keras.metrics.Accuracy(): y_pred [[0, 2], [3, 4]], y_true [[1, 2], [3, 4]], weights [[1, 0], [0, 1]] give 0.5.
     /// </code></example>
-    public static T Mean<T>(T values, object? sampleWeights = null) where T : class =>
-        Run<T>("Metrics.Mean", "values", new MeanProgram(), [values, sampleWeights], ["values", "sampleWeights"], castInteger: true);
+    public static T Mean<T>(T values, object? sampleWeights = null, bool valuesHaveClassAxis = true) where T : class =>
+        Run<T>("Metrics.Mean", "values", new MeanProgram(valuesHaveClassAxis), [values, sampleWeights], ["values", "sampleWeights"], castInteger: true);
 
     /// <summary>As <see cref="Run(ITensorProgram, object?[], string[], bool, DType)"/>, the result handed back as the
     /// caller's type by <see cref="TypedResult"/> (<paramref name="call"/> and <paramref name="argument"/> name the
@@ -69,7 +78,7 @@ public static partial class Metrics
     }
 
     /// <summary>Keras's <c>reduce_to_samplewise_values</c> with <c>ops.mean</c>, then <c>Mean.result()</c>.</summary>
-    private sealed class MeanProgram : ITensorProgram
+    private sealed class MeanProgram(bool valuesHaveClassAxis) : ITensorProgram
     {
         public T[] Run<T>(ITensorOps<T> ops, T?[] inputs) where T : class
         {
@@ -85,14 +94,21 @@ public static partial class Metrics
             long[] weightShape = ops.ShapeOf(w);
             // One element is Keras's scalar weight: every sample weighs it, so it cancels unless it is 0.
             if (Shapes.Count(weightShape) == 1) w = ops.Reshape(w, [1]);
-            (values, w) = MetricChecks.SameRank(ops, values, w);
+            // Weights with fewer axes than the values are Keras's leading axes, which never include Keras's last axis: on a
+            // channels-first engine the values' class axis (axis 1) goes last first, so both are in Keras's order (the
+            // mean over the rest does not depend on the order).
+            int rank = ops.RankOf(values), classAxis = MetricChecks.ClassAxis(ops, rank);
+            if (valuesHaveClassAxis && rank >= 3 && classAxis != rank - 1 && ops.RankOf(w) < rank)
+                values = ops.MoveAxis(values, classAxis, rank - 1);
+            (values, w) = MetricChecks.SameRank(ops, values, w, lastAxis: true);
             int weightRank = ops.RankOf(w);
             values = MeanAfter(ops, values, weightRank);
             long[] shape = ops.ShapeOf(values), ws = ops.ShapeOf(w);
             if (ws.Length > shape.Length || ws.Where((n, i) => n != shape[i] && n != 1).Any())
                 throw new ArgumentException(
                     "Argument `sampleWeights` must have one element or values' leading axes, each of values' length or 1 " +
-                    $"(such as (Batch,), (Batch, 1) or values' shape). Received: sampleWeights.shape={TensorInfo.FormatShape(weightShape)}, " +
+                    "(such as (Batch,), (Batch, 1), per-timestep (Batch, T) or values' shape in the engine's layout; for per-sample values " +
+                    $"of rank >= 3 pass valuesHaveClassAxis: false). Received: sampleWeights.shape={TensorInfo.FormatShape(weightShape)}, " +
                     $"values.shape={TensorInfo.FormatShape(ops.ShapeOf(inputs[0]!))}", "sampleWeights");
             w = ops.BroadcastTo(w, shape);
             T total = ops.Sum(MeanAfter(ops, ops.Mul(values, w), 1));

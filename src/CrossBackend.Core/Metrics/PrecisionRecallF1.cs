@@ -8,7 +8,8 @@ public static partial class Metrics
     /// <param name="yTrue">As <see cref="F1Score{TPred,TTrue}"/>: 0/1 labels of y_pred's shape, or class indices.</param>
     /// <param name="average">How the batch is counted and the classes averaged; see <see cref="ClassAverage"/>.</param>
     /// <param name="threshold">Binary: default 0.5 (Keras's NEG_INF with <paramref name="topK"/>). Multi-class: default none.</param>
-    /// <param name="sampleWeights">As <see cref="F1Score{TPred,TTrue}"/>: one element, or a prefix of the sample shape such as (Batch,).</param>
+    /// <param name="sampleWeights">As <see cref="F1Score{TPred,TTrue}"/>: one element, (Batch,), per-timestep (Batch, T)
+    /// beside (Batch, T, C), or y_pred's rank in the engine's layout.</param>
     /// <inheritdoc cref="F1Score{TPred,TTrue}" path="/returns"/>
     /// <inheritdoc cref="F1Score{TPred,TTrue}" path="/remarks"/>
     /// <inheritdoc cref="F1Score{TPred,TTrue}" path="/exception"/>
@@ -28,7 +29,8 @@ public static partial class Metrics
     /// <param name="yTrue">As <see cref="F1Score{TPred,TTrue}"/>: 0/1 labels of y_pred's shape, or class indices.</param>
     /// <param name="average">How the batch is counted and the classes averaged; see <see cref="ClassAverage"/>.</param>
     /// <param name="threshold">Binary: default 0.5 (Keras's NEG_INF with <paramref name="topK"/>). Multi-class: default none.</param>
-    /// <param name="sampleWeights">As <see cref="F1Score{TPred,TTrue}"/>: one element, or a prefix of the sample shape such as (Batch,).</param>
+    /// <param name="sampleWeights">As <see cref="F1Score{TPred,TTrue}"/>: one element, (Batch,), per-timestep (Batch, T)
+    /// beside (Batch, T, C), or y_pred's rank in the engine's layout.</param>
     /// <inheritdoc cref="F1Score{TPred,TTrue}" path="/returns"/>
     /// <inheritdoc cref="F1Score{TPred,TTrue}" path="/remarks"/>
     /// <inheritdoc cref="F1Score{TPred,TTrue}" path="/exception"/>
@@ -105,8 +107,11 @@ public static partial class Metrics
     /// is Keras's <c>F1Score</c>/<c>FBetaScore</c> default (<c>average=None</c>): one score per class. (Precision and
     /// recall default to <see cref="ClassAverage.Binary"/>, as Keras's <c>Precision</c>/<c>Recall</c> count.)</param>
     /// <param name="threshold">Binary: default 0.5. Multi-class: default none (the arg-max rule above).</param>
-    /// <param name="sampleWeights">A tensor of the same engine weighting each count: one element, or a prefix of the sample
-    /// shape (y_pred's shape without the class axis in multi-class mode) such as (Batch,); null for equal weights.</param>
+    /// <param name="sampleWeights">A tensor of the same engine weighting each count, null for equal weights: one element;
+    /// or y_pred's leading axes without the class axis, each of their length or 1, such as (Batch,) or per-timestep
+    /// (Batch, T), in the order every engine shares (binary counting: they weigh every element of the class axis alike,
+    /// which is Keras's last axis even for binary data); or, binary counting, y_pred's rank in the engine's layout
+    /// (moved with the data, such as Keras's (Batch, T, 1)), each axis of y_pred's length or 1.</param>
     /// <returns>A tensor of y_pred's engine and dtype: (C,) for <see cref="ClassAverage.PerClass"/>, one element
     /// otherwise. Keras's examples: precision and recall of y_true [0, 1, 1, 1], y_pred [1, 0, 1, 1] are 0.6666667;
     /// F1 per class of Keras's F1Score example (threshold 0.5) is [0.5, 0.8, 0.6666667].</returns>
@@ -246,7 +251,7 @@ public static partial class Metrics
             long[] shape = ops.ShapeOf(yPred);
             int[] all = Enumerable.Range(0, shape.Length).ToArray();
             T actual = ops.CompareAs(CompareOp.NotEqual, yTrue, ops.Scalar(0, dtype), dtype);
-            T? weights = inputs[2] is { } w ? MetricChecks.Weights(ops, w, shape, dtype) : null;
+            T? weights = inputs[2] is { } w ? MetricChecks.ElementWeights(ops, w, shape, dtype) : null;
             if (topK is null && classId is null) return (yPred, null, actual, weights, all);
 
             int axis = MetricChecks.ClassAxis(ops, shape.Length);
@@ -271,10 +276,12 @@ public static partial class Metrics
         /// 1 where a score is among the k highest of its row along <paramref name="axis"/>: the scores above the row's
         /// k-th highest, then the scores equal to it in index order until k are kept (TensorFlow's <c>top_k</c> puts the
         /// lower index first, which Keras's <c>_filter_top_k</c> inherits). A NaN score takes no place (it counts as −∞
-        /// when the k-th highest is found) and is never predicted anyway (NaN &gt; threshold is false). One sort per row
-        /// and a product with a (C, C) triangle of ones for the ties: memory of the input's size, not C² per row.
-        /// Counts are in float64, exact for any class count.
+        /// when the k-th highest is found) and is never predicted anyway (NaN &gt; threshold is false).
         /// </summary>
+        /// <remarks>Two sorts per row: the scores (for the k-th highest) and the indices of the tied scores (for the
+        /// last tied index kept), so time O(C log C) and memory of the input's size per row. (A product with a (C, C)
+        /// triangle, used before, took 8 s and 1.2 GB at C = 10,000 and overflowed from C ≈ 46,341.) Indices and counts
+        /// are float64, exact for any class count.</remarks>
         private static T TopKMask<T>(ITensorOps<T> ops, T yPred, int axis, int k, DType dtype) where T : class
         {
             long[] shape = ops.ShapeOf(yPred);
@@ -285,10 +292,18 @@ public static partial class Metrics
             T withoutNaN = ops.Where(ops.Compare(CompareOp.NotEqual, x, x), ops.Scalar(double.NegativeInfinity, dtype), x);
             T kth = ops.Slice(ops.Sort(withoutNaN, last), last, classes - k, 1);
             T higher = ops.CompareAs(CompareOp.Greater, x, kth, DType.Float64);
-            T tied = ops.CompareAs(CompareOp.Equal, x, kth, DType.Float64);
-            T tiedBefore = ops.MatMul(tied, StrictlyUpperOnes(ops, classes));   // [..., j] = Σ_{i<j} tied[..., i]
-            T room = ops.RSub(k, ops.Sum(higher, [last], keepDims: true));     // places left for the tied scores
-            T kept = ops.Cast(ops.Add(higher, ops.Mul(tied, ops.CompareAs(CompareOp.Less, tiedBefore, room, DType.Float64))), dtype);
+            T tied = ops.Compare(CompareOp.Equal, x, kth);
+            // Fewer than k scores are above the k-th highest, so at least one place is left for the tied ones.
+            T room = ops.RSub(k, ops.Sum(higher, [last], keepDims: true));
+            long[] indexShape = Enumerable.Repeat(1L, shape.Length).ToArray();
+            indexShape[last] = classes;
+            T index = ops.FromValues(Enumerable.Range(0, (int)classes).Select(i => (double)i).ToArray(), indexShape, DType.Float64);
+            // The tied classes' indices in order (the others sort after them, at C): the room-th is the last one kept.
+            // When NaN scores took places there are fewer tied classes than room, the lookup finds C and all are kept.
+            T tiedIndex = ops.Where(tied, index, ops.Scalar(classes, DType.Float64));
+            T lastKept = ops.TakeAlongAxis(ops.Sort(tiedIndex, last), ops.Sub(room, ops.Scalar(1, DType.Float64)), last);
+            T keptTied = ops.Mul(ops.Cast(tied, DType.Float64), ops.CompareAs(CompareOp.LessEqual, index, lastKept, DType.Float64));
+            T kept = ops.Cast(ops.Add(higher, keptTied), dtype);
             return axis == last ? kept : ops.MoveAxis(kept, last, axis);
         }
 
@@ -307,16 +322,6 @@ public static partial class Metrics
             return ops.CompareAs(CompareOp.Less, ahead, ops.Scalar(k, DType.Float64), dtype);
         }
 
-        /// <summary>The (C, C) float64 matrix with ones above the diagonal: a row vector times it sums each entry's
-        /// predecessors.</summary>
-        private static T StrictlyUpperOnes<T>(ITensorOps<T> ops, long classes) where T : class
-        {
-            var ones = new double[classes * classes];
-            for (long i = 0; i < classes; i++)
-                for (long j = i + 1; j < classes; j++) ones[i * classes + j] = 1;
-            return ops.FromValues(ones, [classes, classes], DType.Float64);
-        }
-
         /// <summary>0/1 predictions and labels per class, weights at the class axis, counted over every other axis.</summary>
         private (T, T, T?, int[]) MultiClass<T>(ITensorOps<T> ops, T?[] inputs, TensorInfo pred, DType dtype) where T : class
         {
@@ -326,7 +331,7 @@ public static partial class Metrics
             T yTrue = ops.Cast(inputs[1]!, dtype);
             T actual = ops.ShapeOf(yTrue).AsSpan().SequenceEqual(pred.Shape)
                 ? ops.CompareAs(CompareOp.NotEqual, yTrue, ops.Scalar(0, dtype), dtype)
-                : ops.OneHot(MetricChecks.SparseLabels(ops, yTrue, pred, axis), (int)classes, axis, dtype);
+                : ops.OneHot(MetricChecks.SparseLabels(ops, yTrue, pred, axis, orOneHot: true), (int)classes, axis, dtype);
             T predicted = thresholds is [var t]
                 ? ops.CompareAs(CompareOp.Greater, yPred, ops.Scalar(t, dtype), dtype)
                 : ops.Mul(ops.CompareAs(CompareOp.GreaterEqual, yPred, ops.Max(yPred, axis, keepDims: true), dtype),

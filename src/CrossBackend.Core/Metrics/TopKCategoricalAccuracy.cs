@@ -9,9 +9,11 @@ public static partial class Metrics
     /// <remarks>
     /// Ties follow TensorFlow's <c>in_top_k</c> (and Keras's torch and JAX backends, which compare with the k-th largest
     /// value): the true class is in the top k when fewer than k classes score <i>strictly</i> higher, so classes tied
-    /// at the boundary are all in. A non-finite score of the true class (NaN, ±∞) is never in the top k (TensorFlow's
-    /// rule). k larger than the number of classes is allowed: every finite true score is then in. Computed on the
-    /// engine with general ops (a gather, a comparison and a count per row), no host round trip.
+    /// at the boundary are all in. A row with any non-finite score (NaN, ±∞), the true class's or another's, is never
+    /// in the top k: TensorFlow's kernel (<c>in_topk_op.h</c>) cannot say there, and Keras 3's TensorFlow backend calls it
+    /// (Keras's torch backend agrees for a NaN, its JAX backend does not). k larger than the number of classes is
+    /// allowed: every row of finite scores is then in. Computed on the engine with general ops (a gather, a comparison
+    /// and a count per row), no host round trip.
     /// </remarks>
     /// <param name="yPred">Scores (B, …, C) in the engine's layout.</param>
     /// <param name="yTrue">One-hot labels with y_pred's shape.</param>
@@ -26,8 +28,8 @@ public static partial class Metrics
 
     /// <summary>
     /// Keras's <c>sparse_top_k_categorical_accuracy</c>: 1 where the integer label is among the <paramref name="k"/>
-    /// highest scores of y_pred, else 0; ties as in <see cref="TopKCategoricalAccuracy{TPred,TTrue}"/>. A label outside
-    /// [0, C) is never in the top k (TensorFlow's rule).
+    /// highest scores of y_pred, else 0; ties and non-finite scores as in <see cref="TopKCategoricalAccuracy{TPred,TTrue}"/>
+    /// (a row with a NaN or ±∞ score is never in). A label outside [0, C) is never in the top k (TensorFlow's rule).
     /// </summary>
     /// <param name="yPred">Scores (B, …, C) in the engine's layout.</param>
     /// <param name="yTrue">Class indices: y_pred's shape without the class axis, or with a length-1 class axis.</param>
@@ -70,8 +72,9 @@ public static partial class Metrics
             T target = ops.TakeAlongAxis(yPred, ops.ExpandDims(labels, axis), axis);
             T higher = ops.Sum(ops.CompareAs(CompareOp.Greater, yPred, target, dtype), axis);
             T inTop = ops.CompareAs(CompareOp.Less, higher, ops.Scalar(k, dtype), dtype);
-            // x − x is 0 exactly when x is finite (NaN for NaN and ±∞).
-            T finite = ops.Squeeze(ops.CompareAs(CompareOp.Equal, ops.Sub(target, target), ops.Scalar(0, dtype), dtype), axis);
+            // TensorFlow's in_top_k "cannot say" when any score of the row is non-finite: the row is never in. x − x is 0
+            // exactly when x is finite (NaN for NaN and ±∞), so the row's sum of x − x is 0 only when every score is.
+            T finite = ops.CompareAs(CompareOp.Equal, ops.Sum(ops.Sub(yPred, yPred), [axis]), ops.Scalar(0, dtype), dtype);
             T matches = ops.Mul(ops.Mul(inTop, finite), valid);
             return [ops.Reshape(matches, resultShape)];
         }

@@ -65,6 +65,34 @@ public sealed class MetricArgumentTests(ITensorEngine engine)
         Names(() => Metrics.DiceScore(image, otherImage), "y_true");
     }
 
+    /// <summary>Metrics that never squeeze (Keras's categorical accuracies, FastEstimator's Dice) say so; those that do
+    /// (Keras's <c>squeeze_or_expand_to_same_rank</c> in Precision) say that instead.</summary>
+    [Test]
+    public void ShapeMessagesSayWhetherALengthOneAxisIsSqueezed()
+    {
+        object mask = engine.FromChannelsLast(new[] { 1f, 0f, 1f, 1f }, [1, 2, 2, 1]), flat = engine.FromArray(new[] { 1f, 0f, 1f, 1f }, [1, 2, 2]);
+        Names(() => Metrics.DiceScore(mask, flat), "y_true", "no axis is squeezed");
+        Names(() => Metrics.CategoricalAccuracy(Pred, engine.FromChannelsLast(new[] { 0f, 0f, 1f, 0f, 1f, 0f }, [2, 3, 1])), "y_true", "no axis is squeezed");
+        Names(() => Metrics.TopKCategoricalAccuracy(Pred, engine.FromChannelsLast(new[] { 0f, 1f, 0f, 1f }, [2, 2]), 1), "y_true", "no axis is squeezed");
+        var e = Assert.Throws<ArgumentException>(() => Metrics.Precision(Pred, engine.FromChannelsLast(new[] { 0f, 1f, 0f, 1f }, [2, 2])))!;
+        Assert.That(e.Message, Does.Contain("squeezed first").And.Not.Contain("no axis is squeezed"));
+        // One-hot labels with the wrong class count for a multi-class score: the message names the one-hot form too.
+        Names(() => Metrics.F1Score(Pred, engine.FromChannelsLast(new[] { 0f, 1f, 0f, 1f }, [2, 2]), ClassAverage.Macro), "y_true", "one-hot");
+    }
+
+    /// <summary>Keras's <c>SparseCategoricalAccuracyTest.test_reshape_matches</c> (y_true [[0], [0]] (2, 1), y_pred (1, 2, 3)
+    /// → 1.0) passes in Keras only because the (2, 1) labels broadcast against the (1, 2) arg-max into a (2, 2) outer
+    /// comparison of every label with every sample. Refused here (a documented difference): the labels must have
+    /// y_pred's shape without the class axis.</summary>
+    [Test]
+    public void KerasOuterBroadcastOfLabelsIsRefused()
+    {
+        object pred = engine.FromChannelsLast(new[] { 0.9f, 0.1f, 0f, 0.8f, 0.15f, 0.05f }, [1, 2, 3]);
+        object labels = engine.FromArray(new[] { 0L, 0L }, [2, 1]);
+        Names(() => Metrics.SparseCategoricalAccuracy(pred, labels), "y_true", "y_pred's shape without the class axis (1, 2)");
+        Names(() => Metrics.SparseTopKCategoricalAccuracy(pred, labels, 1), "y_true", "(1, 2)");
+    }
+
     [Test]
     public void OtherBadArgumentsAreNamed()
     {

@@ -113,6 +113,28 @@ public sealed class MetricCliTests
         Assert.That(stderr, Does.Contain("--beta must be a finite number > 0"));
     }
 
+    /// <summary>Per-timestep weights (B, T) beside (B, T, C) files with T == C: every engine gives Keras's numbers
+    /// (NumPy running Keras's formulas: binary-accuracy mean 5/9, precision 4/9; the data of
+    /// <see cref="PerTimestepWeightTests"/>), where a channels-first engine once read the weights per class.</summary>
+    [Test]
+    public void PerTimestepWeightsGiveKerassNumbersOnEveryEngine()
+    {
+        double[] pred = [0.81, 0.81, 0.52, 0.29, 0.05, 0.38, 0.41, 0.05, 0.05, 1, 0.65, 0.23, 0.43, 0.97, 0.9, 0.84, 0.39, 0.49];
+        string p = Npy("step-pred.npy", pred, [2, 3, 3]);
+        string t = Npy("step-true.npy", new double[] { 1, 0, 1, 0, 1, 0, 1, 1, 0, 1, 1, 0, 1, 0, 1, 0, 0, 0 }, [2, 3, 3]);
+        string w = Npy("step-w.npy", new[] { 1, 0, 2, 0.5, 1, 3 }, [2, 3]);
+        foreach ((string metric, string[] extra, double expected) in new[]
+                 { ("binary_accuracy", new[] { "--mean" }, 5.0 / 9), ("precision", Array.Empty<string>(), 4.0 / 9) })
+        {
+            (int code, string stdout, string stderr) = Run(["metric", metric, "--pred", p, "--true", t, "--sample-weight", w, "--json", .. extra]);
+            Assert.That(code, Is.Zero, stdout + stderr);
+            string[] lines = stdout.Trim().Split('\n');
+            Assert.That(JsonDocument.Parse(lines[^1]).RootElement.GetProperty("agree").GetBoolean(), Is.True, stdout);
+            foreach (string line in lines[..^1])
+                Assert.That(JsonDocument.Parse(line).RootElement.GetProperty("metric").GetDouble(), Is.EqualTo(expected).Within(1e-6), $"{metric}: {line}");
+        }
+    }
+
     [Test]
     public void APerSampleMetricPrintsOneValuePerSampleAndItsMeanAsAScalar()
     {

@@ -24,15 +24,15 @@ internal static class MetricReference
     public static double[] SparseCategoricalAccuracy(double[][] pred, double[] labels) =>
         pred.Select((p, i) => ArgMax(p) == labels[i] ? 1.0 : 0.0).ToArray();
 
-    /// <summary>TensorFlow's in_top_k: a finite target score with fewer than k scores strictly above it; an
-    /// out-of-range target is never in.</summary>
+    /// <summary>TensorFlow's in_top_k: fewer than k scores strictly above the target's, in a row of finite scores (any
+    /// NaN or ±∞ in the row: never in); an out-of-range target is never in.</summary>
     public static double[] InTopK(double[][] pred, double[] labels, int k) =>
         pred.Select((p, i) =>
         {
             double label = labels[i];
             if (label < 0 || label >= p.Length || label != Math.Floor(label)) return 0.0;
             double target = p[(int)label];
-            if (!double.IsFinite(target)) return 0.0;
+            if (!p.All(double.IsFinite)) return 0.0;
             return p.Count(v => v > target) < k ? 1.0 : 0.0;
         }).ToArray();
 

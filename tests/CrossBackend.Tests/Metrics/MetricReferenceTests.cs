@@ -62,7 +62,8 @@ public sealed class MetricReferenceTests(ITensorEngine engine)
         labels[3] = -1;
         labels[7] = 5;
         scores[2 * classes + (int)labels[2]] = double.NaN;   // a NaN true score is never in the top k
-        scores[5 * classes + 1] = double.NaN;                // a NaN elsewhere is not counted as higher
+        scores[5 * classes + 1] = double.NaN;                // a NaN elsewhere in the row: TensorFlow cannot say, never in
+        scores[9 * classes + 4] = double.NegativeInfinity;   // so is −∞ (and +∞)
         double[][] rows = Rows(scores, classes);
         object pred = Floats(scores, [6, 2, classes], dtype);
         AssertClose(Metrics.SparseTopKCategoricalAccuracy(pred, Longs(labels, [6, 2]), k), InTopK(rows, labels, k), dtype,
@@ -81,6 +82,40 @@ public sealed class MetricReferenceTests(ITensorEngine engine)
         // Row [0.5, 0.3, 0.3, 0.1]: with k = 2, both 0.3 classes are in (one class scores strictly higher), 0.1 is not.
         object pred = Floats([0.5, 0.3, 0.3, 0.1, 0.5, 0.3, 0.3, 0.1, 0.5, 0.3, 0.3, 0.1], [3, 4], DType.Float32);
         AssertClose(Metrics.SparseTopKCategoricalAccuracy(pred, Longs([1, 2, 3], [3]), k: 2), [1, 1, 0], DType.Float32, "ties");
+    }
+
+    /// <summary>TensorFlow's <c>in_top_k</c> kernel (<c>in_topk_op.h</c>) sets <c>cannot_say</c> when any score of the row
+    /// is non-finite, and answers false: <c>[NaN, 0.9, 0.1]</c> with label 1 and k = 1 is 0 there (Keras 3 on TensorFlow
+    /// calls it), though class 1 is the highest finite score.</summary>
+    [Test]
+    public void TopKRowWithANonFiniteScoreIsNeverIn([Values(DType.Float32, DType.Float64)] DType dtype)
+    {
+        double[] rows = [double.NaN, 0.9, 0.1, double.PositiveInfinity, 0.9, 0.1, 0.2, 0.9, double.NegativeInfinity, 0.2, 0.9, 0.1];
+        object pred = Floats(rows, [4, 3], dtype);
+        double[] expected = [0, 0, 0, 1];
+        foreach (int k in new[] { 1, 2, 5 })
+        {
+            AssertClose(Metrics.SparseTopKCategoricalAccuracy(pred, Longs([1, 1, 1, 1], [4]), k), expected, dtype, $"sparse top k={k}");
+            AssertClose(Metrics.TopKCategoricalAccuracy(pred, Floats(OneHot([1, 1, 1, 1], 3), [4, 3], dtype), k), expected, dtype, $"top k={k}");
+        }
+    }
+
+    /// <summary>Precision/Recall at k over 60,000 classes (a vocabulary): the top-k selection takes memory of the input's
+    /// size (a (C, C) table overflowed from about 46,341 classes). Row 0 ties everywhere, so the lower indices win: with k
+    /// = 5 classes 0–4 are kept, and labels on classes 3–7 give TP 2, FP 3, FN 3; row 1 is distinct, its top 5 are
+    /// labelled: TP 5.</summary>
+    [Test]
+    public void TopKOverTensOfThousandsOfClasses()
+    {
+        const int classes = 60_000;
+        double[] scores = new double[2 * classes], truth = new double[2 * classes];
+        for (int c = 0; c < classes; c++) scores[classes + c] = (c * 7919 % classes) / (double)classes;
+        for (int c = 3; c < 8; c++) truth[c] = 1;
+        foreach (int c in Enumerable.Range(0, classes).OrderByDescending(c => scores[classes + c]).Take(5)) truth[classes + c] = 1;
+        object pred = Floats(scores, [2, classes], DType.Float32), y = Floats(truth, [2, classes], DType.Float32);
+        AssertClose(Metrics.Precision(pred, y, topK: 5), [7.0 / 10], DType.Float32, "precision at 5");
+        AssertClose(Metrics.Recall(pred, y, topK: 5), [7.0 / 10], DType.Float32, "recall at 5");
+        AssertClose(Metrics.Precision(pred, y, topK: 5, classId: 4), [1.0 / 1], DType.Float32, "precision at 5 of class 4");
     }
 
     [Test]
