@@ -87,9 +87,11 @@ public static partial class Backend
     /// <remarks><b>Example</b> (FastEstimator): ones of float32 cast to "float64" report float64; to "uint8", uint8.</remarks>
     public static object Cast<T>(T tensor, DType dtype) where T : class
     {
-        // Integer to integer keeps the low bits (int64 5000000001 → int32 705032705), as C, NumPy and libtorch narrow:
-        // the engine's own cast, not the programs' float64 detour (int32's minimum beyond its range, rounding beyond 2⁵³).
-        if (tensor is not null && IsInteger(dtype) && Inspect(tensor, nameof(tensor)) is var (engine, info) && IsInteger(info.DType))
+        // An integer or bool source is the engine's own cast, not the programs' float64 detour: integer to integer keeps
+        // the low bits (int64 5000000001 → int32 705032705), as C, NumPy and libtorch narrow (the detour gave int32's
+        // minimum); int64 to a float rounds once, as NumPy does (the detour refuses int64 beyond 2⁵³, and would round
+        // twice to float32). Nothing is lost for gradients: integer tensors cannot be watched.
+        if (tensor is not null && Inspect(tensor, nameof(tensor)) is var (engine, info) && (IsInteger(info.DType) || info.DType == DType.Bool))
             return engine.Cast(tensor, dtype);
         return RunUntyped(new CastFunction(dtype), [tensor], TensorName);
 

@@ -98,6 +98,8 @@ internal static class TensorProgram
                     // Engines without ops for this element type (Tensor<int>) convert here, in managed memory.
                     compute = (object?[])inputs.Clone();
                     compute[0] = engine.Cast(primary, wanted);
+                    // A float32 first operand promoted to float64 here: its gradient goes back through the conversion.
+                    GradientTape.Current?.Converted(primary, compute[0]!);
                     ops = engine.OpsFor(compute[0]!.GetType());
                 }
                 dtype = wanted;
@@ -112,7 +114,7 @@ internal static class TensorProgram
         if (ops is null && narrow is not null)
         {
             // Engines whose tensor type fixes the element type (Tensor<Half>) compute narrow floats after a cast here.
-            compute = compute.Select(x => x is not null && engine.Describe(x).DType.IsNarrowFloat() ? engine.Cast(x, DType.Float32) : x).ToArray();
+            compute = compute.Select(x => x is not null && engine.Describe(x).DType.IsNarrowFloat() ? Widened(engine, x) : x).ToArray();
             ops = engine.OpsFor(compute[0]!.GetType());
         }
         if (ops is null) throw TensorEngines.UnsupportedDType(engine, dtypes[0], names[0]);
@@ -138,6 +140,14 @@ internal static class TensorProgram
             }
         }
         return results;
+    }
+
+    /// <summary>A narrow float widened to float32 outside the engine's ops, linked on the tape so its gradient comes back.</summary>
+    private static object Widened(ITensorEngine engine, object x)
+    {
+        object wide = engine.Cast(x, DType.Float32);
+        GradientTape.Current?.Converted(x, wide);
+        return wide;
     }
 
     /// <summary>A tensor whose dtype has no <see cref="DType"/> (a torch complex64 tensor): refused by name before any

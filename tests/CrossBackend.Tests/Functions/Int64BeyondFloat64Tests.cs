@@ -85,4 +85,17 @@ public sealed class Int64BeyondFloat64Tests(ITensorEngine engine)
             Assert.That(Backend.ToNumber(result), Is.EqualTo(expected), name);
         }
     }
+
+    /// <summary>An explicit cast to a float rounds once, as NumPy's <c>astype</c>: <c>np.array([2**53 + 1, 3, 16777217,
+    /// 2**62 + 2**38 + 1])</c> → float64 [9007199254740992, 3, 16777217, 4.611686293305295e18], float32
+    /// [9007199254740992, 3, 16777216, 4.611686568183202e18] (PyTorch 1.13's <c>.float()</c> the same). The last value is
+    /// a float32 tie only after a first rounding to float64, which would give 2⁶² instead. The channels-last engine
+    /// refused the cast (its float64 detour) before this session's fix.</summary>
+    [Test]
+    public void CastToAFloatRoundsOnceAsNumPy()
+    {
+        object x = Backend.ToTensor(new[] { (1L << 53) + 1, 3, 16777217, (1L << 62) + (1L << 38) + 1 }, engine);
+        Assert.That(Backend.ToNumber(Backend.Cast(x, DType.Float64)), Is.EqualTo(new[] { 9007199254740992.0, 3, 16777217, 4.611686293305295e18 }));
+        Assert.That(Backend.ToNumber(Backend.Cast(x, "float32")), Is.EqualTo(new[] { 9007199254740992f, 3, 16777216, 4.611686568183202e18f }));
+    }
 }
