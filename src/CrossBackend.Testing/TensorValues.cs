@@ -98,32 +98,8 @@ internal sealed record TensorValues(double[] Values, long[] Shape, DType DType, 
     /// <see cref="NpyArray.Data"/> hold it) with its shape and dtype.</summary>
     private static TensorValues Read(Array flat, long[] shape, DType dtype)
     {
-        if (dtype.IsFloatingPoint()) return new(DoublesOf(flat), shape, dtype, null);
-        long[] integers = LongsOf(flat);
+        if (dtype.IsFloatingPoint()) return new(HostArrays.ToDoubles(flat), shape, dtype, null);
+        long[] integers = HostArrays.ToLongs(flat);
         return new(Array.ConvertAll(integers, v => (double)v), shape, dtype, integers);
     }
-
-    // By the runtime type, not by pattern: the runtime lets a byte[] pass as an sbyte[] (and int[] as uint[], ...).
-    private static double[] DoublesOf(Array flat) => flat.GetType() switch
-    {
-        var t when t == typeof(double[]) => (double[])flat,
-        var t when t == typeof(float[]) => Array.ConvertAll((float[])flat, v => (double)v),
-        var t when t == typeof(Half[]) => Array.ConvertAll((Half[])flat, v => (double)v),
-        var t when t == typeof(long[]) || t == typeof(int[]) || t == typeof(short[]) || t == typeof(sbyte[]) || t == typeof(byte[]) || t == typeof(bool[])
-            => Array.ConvertAll(LongsOf(flat), v => (double)v),
-        var t => throw new ArgumentException($"An engine returned values of an element type the kit does not read: {TensorFormat.TypeName(t)}."),
-    };
-
-    private static long[] LongsOf(Array flat) => flat.GetType() switch
-    {
-        var t when t == typeof(long[]) => (long[])flat,
-        var t when t == typeof(int[]) => Array.ConvertAll((int[])flat, v => (long)v),
-        var t when t == typeof(short[]) => Array.ConvertAll((short[])flat, v => (long)v),
-        var t when t == typeof(sbyte[]) => Array.ConvertAll((sbyte[])flat, v => (long)v),
-        var t when t == typeof(byte[]) => Array.ConvertAll((byte[])flat, v => (long)v),
-        var t when t == typeof(bool[]) => Array.ConvertAll((bool[])flat, v => v ? 1L : 0L),
-        // An engine's integer data in a floating array (ITensorEngine.ToArray's default for a dtype it lacks).
-        var t when t == typeof(double[]) || t == typeof(float[]) || t == typeof(Half[]) => Array.ConvertAll(DoublesOf(flat), v => (long)v),
-        var t => throw new ArgumentException($"An engine returned values of an element type the kit does not read: {TensorFormat.TypeName(t)}."),
-    };
 }

@@ -116,10 +116,7 @@ public static class TensorFormat
                 throw new ArgumentException(
                     $"Argument `{name}` must be an array of numbers (floating point or integer) or bools. Received: a {TypeName(array.GetType())}. " +
                     "Convert it to one of those, e.g. to double[].", name);
-            var values = new double[flat.Length];
-            for (int i = 0; i < values.Length; i++)
-                values[i] = flat.GetValue(i) switch { bool b => b ? 1 : 0, Half h => (double)h, var v => Convert.ToDouble(v, CultureInfo.InvariantCulture) };
-            return (values, HostArrays.ShapeOf(array), dtype, flat as long[]);
+            return (HostArrays.ToDoubles(flat), HostArrays.ShapeOf(array), dtype, flat as long[]);
         }
         ITensorEngine engine = TensorEngines.EngineOf(tensor, name);
         DType type = engine.Describe(tensor).DType;
@@ -128,10 +125,9 @@ public static class TensorFormat
                 $"Argument `{name}` must hold bool, integer or floating-point values. Received: a {engine.Name} tensor of another dtype " +
                 "(complex, for instance), which is not printed: read as real numbers it would lose its imaginary part. Print its real and " +
                 "imaginary parts as a real tensor instead (TorchSharp: torch.view_as_real(x)).", name);
-        if (type == DType.Int64 && engine.ToArray(tensor, out long[] longShape) is long[] exact)
-            return (Array.ConvertAll(exact, v => (double)v), longShape, type, exact);
-        double[] data = engine.ToDoubleArray(tensor, out long[] shape);
-        return (data, shape, type, null);
+        // In the tensor's own type (int64 exact; bfloat16 as float32, exactly), as a host array is read.
+        Array data = engine.ToArray(tensor, out long[] shape);
+        return (HostArrays.ToDoubles(data), shape, type, data as long[]);
     }
 
     private static string PythonShape(long[] shape) => TensorInfo.FormatShape(shape);

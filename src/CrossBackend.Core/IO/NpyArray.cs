@@ -116,21 +116,8 @@ public sealed class NpyArray
         return result;
     }
 
-    /// <summary>The values as float64 (exact for every supported dtype except int64 beyond 2^53), row-major.</summary>
-    public double[] ToDoubleArray() => DType switch
-    {
-        // By DType, not by array type: the runtime lets a byte[] pass as an sbyte[] (and vice versa).
-        DType.Float64 => (double[])Data.Clone(),
-        DType.Float32 => Convert((float[])Data, v => (double)v),
-        DType.Float16 => Convert((Half[])Data, v => (double)v),
-        DType.Int8 => Convert((sbyte[])Data, v => (double)v),
-        DType.Int16 => Convert((short[])Data, v => (double)v),
-        DType.Int32 => Convert((int[])Data, v => (double)v),
-        DType.Int64 => Convert((long[])Data, v => (double)v),
-        DType.UInt8 => Convert((byte[])Data, v => (double)v),
-        DType.Bool => Convert((bool[])Data, v => v ? 1.0 : 0.0),
-        _ => throw new InvalidOperationException("unreachable: element type checked in the constructor"),
-    };
+    /// <summary>The values as float64 (exact for every supported dtype except int64 beyond 2^53), row-major; a copy.</summary>
+    public double[] ToDoubleArray() => Data is double[] d ? (double[])d.Clone() : HostArrays.ToDoubles(Data);
 
     /// <summary>
     /// A tensor of <paramref name="engine"/> holding these values. float32, float64, int32 and int64 keep their

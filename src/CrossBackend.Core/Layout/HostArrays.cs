@@ -28,6 +28,36 @@ internal static class HostArrays
         return result;
     }
 
+    /// <summary>
+    /// A flat host array of a known element type (as <see cref="ITensorEngine.ToArray"/> and
+    /// <see cref="IO.NpyArray.Data"/> hold values) as float64: exact for every floating type and for integers below 2⁵³.
+    /// Read by the runtime type, not by pattern: the runtime lets a byte[] pass as an sbyte[] (and int[] as uint[], ...).
+    /// A double[] is returned as it is, not copied.
+    /// </summary>
+    public static double[] ToDoubles(Array flat) => flat.GetType() switch
+    {
+        var t when t == typeof(double[]) => (double[])flat,
+        var t when t == typeof(float[]) => Array.ConvertAll((float[])flat, v => (double)v),
+        var t when t == typeof(Half[]) => Array.ConvertAll((Half[])flat, v => (double)v),
+        var t when t == typeof(long[]) || t == typeof(int[]) || t == typeof(short[]) || t == typeof(sbyte[]) || t == typeof(byte[]) || t == typeof(bool[])
+            => Array.ConvertAll(ToLongs(flat), v => (double)v),
+        var t => throw new ArgumentException($"Values of element type {TensorFormat.TypeName(t)} are not read as numbers.", nameof(flat)),
+    };
+
+    /// <summary>A flat host array of integers or bools as exact int64 values (a floating array, an engine's default
+    /// <see cref="ITensorEngine.ToArray"/> for a dtype it lacks, truncated toward 0).</summary>
+    public static long[] ToLongs(Array flat) => flat.GetType() switch
+    {
+        var t when t == typeof(long[]) => (long[])flat,
+        var t when t == typeof(int[]) => Array.ConvertAll((int[])flat, v => (long)v),
+        var t when t == typeof(short[]) => Array.ConvertAll((short[])flat, v => (long)v),
+        var t when t == typeof(sbyte[]) => Array.ConvertAll((sbyte[])flat, v => (long)v),
+        var t when t == typeof(byte[]) => Array.ConvertAll((byte[])flat, v => (long)v),
+        var t when t == typeof(bool[]) => Array.ConvertAll((bool[])flat, v => v ? 1L : 0L),
+        var t when t == typeof(double[]) || t == typeof(float[]) || t == typeof(Half[]) => Array.ConvertAll(ToDoubles(flat), v => (long)v),
+        var t => throw new ArgumentException($"Values of element type {TensorFormat.TypeName(t)} are not read as numbers.", nameof(flat)),
+    };
+
     /// <summary>Float64 values in the .NET type of <paramref name="dtype"/> (bfloat16 as <c>float[]</c>): each converted as
     /// a cast does (exact for values the dtype holds).</summary>
     public static Array FromDoubles(double[] values, DType dtype) => dtype switch

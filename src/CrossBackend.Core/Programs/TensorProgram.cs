@@ -50,7 +50,6 @@ internal static class TensorProgram
 
     private static readonly ConcurrentDictionary<Type, Invoker> Invokers = new();
 
-    /// <summary>Runs <paramref name="program"/>; <paramref name="names"/> name the inputs in error messages.</summary>
     /// <summary>The first result of <paramref name="program"/>, its first input cast to <paramref name="floatDType"/> on
     /// its engine first when that input is an integer or bool tensor (metrics of integer predictions, dice_score's int
     /// masks); the cast copy is a temporary, freed after the run rather than left in the caller's scope.</summary>
@@ -64,6 +63,7 @@ internal static class TensorProgram
         finally { (inputs[0] as IDisposable)?.Dispose(); }
     }
 
+    /// <summary>Runs <paramref name="program"/>; <paramref name="names"/> name the inputs in error messages.</summary>
     public static object[] Run(ITensorProgram program, object?[] inputs, string[] names)
     {
         object primary = inputs[0] ?? throw new ArgumentNullException(names[0], $"Argument `{names[0]}` must be a tensor. Received: null");
@@ -97,9 +97,7 @@ internal static class TensorProgram
                 {
                     // Engines without ops for this element type (Tensor<int>) convert here, in managed memory.
                     compute = (object?[])inputs.Clone();
-                    compute[0] = engine.Cast(primary, wanted);
-                    // A float32 first operand promoted to float64 here: its gradient goes back through the conversion.
-                    GradientTape.Current?.Converted(primary, compute[0]!);
+                    compute[0] = CastOnTape(engine, primary, wanted);
                     ops = engine.OpsFor(compute[0]!.GetType());
                 }
                 dtype = wanted;
@@ -114,7 +112,7 @@ internal static class TensorProgram
         if (ops is null && narrow is not null)
         {
             // Engines whose tensor type fixes the element type (Tensor<Half>) compute narrow floats after a cast here.
-            compute = compute.Select(x => x is not null && engine.Describe(x).DType.IsNarrowFloat() ? Widened(engine, x) : x).ToArray();
+            compute = compute.Select(x => x is not null && engine.Describe(x).DType.IsNarrowFloat() ? CastOnTape(engine, x, DType.Float32) : x).ToArray();
             ops = engine.OpsFor(compute[0]!.GetType());
         }
         if (ops is null) throw TensorEngines.UnsupportedDType(engine, dtypes[0], names[0]);
@@ -132,22 +130,21 @@ internal static class TensorProgram
             if ((declaredTarget ? targets[i] : narrow) is not { } t || ComputesIn(ops, t)) continue;
             // Undeclared results are narrowed only where they came out as float32.
             DType current = engine.Describe(results[i]).DType;
-            if (current != t && (declaredTarget || current == DType.Float32))
-            {
-                object uncast = results[i];
-                results[i] = engine.Cast(uncast, t);
-                GradientTape.Current?.Converted(uncast, results[i]);   // the storage conversion, on the tape as well
-            }
+            if (current != t && (declaredTarget || current == DType.Float32)) results[i] = CastOnTape(engine, results[i], t);
         }
         return results;
     }
 
-    /// <summary>A narrow float widened to float32 outside the engine's ops, linked on the tape so its gradient comes back.</summary>
-    private static object Widened(ITensorEngine engine, object x)
+    /// <summary>
+    /// A cast outside the engine's ops (a float32 first operand promoted to float64, a narrow float widened to float32,
+    /// a result's storage converted), linked on the recording tape so the gradient goes back through it to
+    /// <paramref name="x"/>: a conversion the tape does not see would read as "not watched" and give zeros.
+    /// </summary>
+    private static object CastOnTape(ITensorEngine engine, object x, DType dtype)
     {
-        object wide = engine.Cast(x, DType.Float32);
-        GradientTape.Current?.Converted(x, wide);
-        return wide;
+        object cast = engine.Cast(x, dtype);
+        GradientTape.Current?.Converted(x, cast);
+        return cast;
     }
 
     /// <summary>A tensor whose dtype has no <see cref="DType"/> (a torch complex64 tensor): refused by name before any
