@@ -80,7 +80,8 @@ public sealed class TorchDisposeScopeLeakTests
 
     /// <summary>Tensors alive on this thread per TorchSharp's own accounting (created minus disposed, in and out of
     /// dispose scopes).</summary>
-    private static long LiveTensors()
+    /// <summary>Live native tensors by this thread's dispose-scope statistics (created minus disposed).</summary>
+    internal static long LiveTensors()
     {
         ThreadDisposeScopeStatistics s = DisposeScopeManager.Statistics;
         return s.CreatedInScopeCount + s.CreatedOutsideScopeCount - s.DisposedInScopeCount - s.DisposedOutsideScopeCount;

@@ -86,17 +86,11 @@ public sealed class TorchFunctionLeakTests
 
         Loop(3);
         LeakTests.Settle();
-        long liveBefore = LiveTensors(), totalBefore = torch.Tensor.TotalCount;
+        long liveBefore = TorchDisposeScopeLeakTests.LiveTensors(), totalBefore = torch.Tensor.TotalCount;
         Loop(20);
         LeakTests.Settle();
-        long liveAfter = LiveTensors(), totalAfter = torch.Tensor.TotalCount;
+        long liveAfter = TorchDisposeScopeLeakTests.LiveTensors(), totalAfter = torch.Tensor.TotalCount;
         TestContext.Out.WriteLine($"torch live tensors [{what}]: this thread {liveBefore} -> {liveAfter}, process {totalBefore} -> {totalAfter}");
         return (liveAfter - liveBefore, totalAfter - totalBefore);
-    }
-
-    private static long LiveTensors()
-    {
-        ThreadDisposeScopeStatistics s = DisposeScopeManager.Statistics;
-        return s.CreatedInScopeCount + s.CreatedOutsideScopeCount - s.DisposedInScopeCount - s.DisposedOutsideScopeCount;
     }
 }
