@@ -104,6 +104,8 @@ internal sealed class BinaryCrossentropyLoss : ILossFunction
             Test(name, logits, [2, 3], logitTrue, new(args) { ["from_logits"] = true }, rounding, expected);
         return
         [
+            KerasTestExamples.AllCorrectCrossentropy(eye, eye, null, []),
+            KerasTestExamples.AllCorrectCrossentropy(KerasTestExamples.EyeLogits(10, symmetric: true), eye, null, new() { ["from_logits"] = true }),
             // assertAllClose (atol = rtol = 1e-6).
             Test("test_unweighted", pred, [3, 3], eye, [], KerasTestExamples.AllClose, [0.20046903]),
             Logits("test_unweighted", [], Decimal3, 3.3333),

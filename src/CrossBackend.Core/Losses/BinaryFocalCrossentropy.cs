@@ -109,7 +109,10 @@ internal sealed class BinaryFocalCrossentropyLoss : ILossFunction
             Test(new() { ["reduction"] = Reduction.None }, 0.0000005, 0.515547, 0.020513),
             LogitTest([], 0.799),
             LogitTest(new() { ["sample_weights"] = new[] { 1.2, 3.4 } }, 0.95977),
-            // test_scalar_weighted (its all-correct cases, 0 for p = y and for logits ±100, are left out).
+            KerasTestExamples.AllCorrectCrossentropy(KerasTestExamples.Eye, KerasTestExamples.Eye, null, new() { ["gamma"] = 1.5 }),
+            KerasTestExamples.AllCorrectCrossentropy(KerasTestExamples.EyeLogits(100, symmetric: true), KerasTestExamples.Eye, null,
+                new() { ["gamma"] = 2.0, ["from_logits"] = true }),
+            // test_scalar_weighted.
             new(KerasTestExamples.Test("test_scalar_weighted"), tPred, [2, 2], tTrue, null,
                 new Dictionary<string, object?> { ["gamma"] = 2.0, ["sample_weights"] = new[] { 1.23 } }, [0.3296], KerasTestExamples.AlmostEqual),
             new(KerasTestExamples.Test("test_scalar_weighted"), lLogits, [2, 3], lTrue, null,

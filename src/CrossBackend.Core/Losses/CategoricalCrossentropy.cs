@@ -109,14 +109,15 @@ internal sealed class CategoricalCrossentropyLoss : ILossFunction
         ];
     }
 
-    /// <summary>Keras's losses_test.py (CategoricalCrossentropyTest) beyond its all-correct cases (0 for p = y and for
-    /// logits [10, 0, 0]): assertAlmostEqual to 3 decimals unless noted.</summary>
+    /// <summary>Keras's losses_test.py (CategoricalCrossentropyTest): assertAlmostEqual to 3 decimals unless noted.</summary>
     private static LossExample[] KerasTests()
     {
         const double Decimal3 = KerasTestExamples.AlmostEqual;
         double[] eye = [1, 0, 0, 0, 1, 0, 0, 0, 1];
         return
         [
+            KerasTestExamples.AllCorrectCrossentropy(eye, eye, null, []),
+            KerasTestExamples.AllCorrectCrossentropy(KerasTestExamples.EyeLogits(10), eye, null, new() { ["from_logits"] = true }),
             .. KerasTestExamples.CrossentropyCases().Select(k => new LossExample(KerasTestExamples.Test(k.Name),
                 k.Logits ? KerasTestExamples.CrossentropyLogits : KerasTestExamples.CrossentropyProbabilities, [3, 3], eye, null,
                 k.Logits ? new(k.Arguments) { ["from_logits"] = true } : k.Arguments, k.Expected, k.Rounding,

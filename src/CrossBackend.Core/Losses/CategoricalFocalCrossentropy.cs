@@ -111,6 +111,8 @@ internal sealed class CategoricalFocalCrossentropyLoss : ILossFunction
             new("Keras docs (rank 1: the first sample)", [0.05, 0.95, 0], [3], [0, 1, 0], null, LossExample.Defaults, [3.2058331e-05], Rounding: 0.00000005),
             new("Keras docs (function)", [0.05, 0.9, 0.05, 0.1, 0.85, 0.05], [2, 3], dTrue, null,
                 new Dictionary<string, object?> { ["reduction"] = Reduction.None }, [2.63401289e-04, 6.75912094e-01]),
+            KerasTestExamples.AllCorrectCrossentropy(tTrue, tTrue, null, new() { ["alpha"] = 0.25, ["gamma"] = 2.0 }),
+            KerasTestExamples.AllCorrectCrossentropy(KerasTestExamples.EyeLogits(10), tTrue, null, Logits([])),
             Test(tPred, [], 0.0005, 0.02059),
             Test(tLogits, Logits([]), 0.0005, 0.000345),
             Test(tPred, new() { ["sample_weights"] = new[] { 2.3 } }, 0.0005, 0.047368),

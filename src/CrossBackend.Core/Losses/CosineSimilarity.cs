@@ -62,6 +62,7 @@ internal sealed class CosineSimilarityLoss : ILossFunction
             KerasTestExamples.Example(Test, new() { ["sample_weights"] = new[] { 1.2, 3.4 } }, 0, [0.1559919834648657]),
             // Along an axis of length 1 each element normalises to its sign: −mean(sign(y)·sign(p)·w) = −12/6.
             KerasTestExamples.Timestep(Test, 0, -2),
+            KerasTestExamples.ZeroWeighted(),
         ];
     }
 

@@ -90,7 +90,7 @@ internal static class HingeExamples
     public static readonly double[] YPred = [0.6, 0.4, 0.4, 0.6];
 
     /// <summary>The six published results: the mean, the sum, per element, and with sample weights [1, 0] (mean,
-    /// sum and per element). Keras checks the reduced ones to 3 decimals.</summary>
+    /// sum and per element), checked to 3 decimals where reduced; then the scalar weight 0, which gives exactly 0.</summary>
     public static LossExample[] Keras(double[] mean, double[] sum, double[] none, double[] weightedMean, double[] weightedSum,
         double[] weightedNone)
     {
@@ -105,6 +105,8 @@ internal static class HingeExamples
             Example(new() { ["reduction"] = Reduction.Sum, ["sample_weights"] = new[] { 1.0, 0.0 } }, weightedSum, KerasTestExamples.AlmostEqual,
                 KerasTestExamples.Test("test_weighted")),
             Example(new() { ["reduction"] = Reduction.None, ["sample_weights"] = new[] { 1.0, 0.0 } }, weightedNone, 0),
+            // test_zero_weighted: the scalar weight 0.0, asserted exactly equal to 0.
+            Example(new() { ["sample_weights"] = new[] { 0.0 } }, [0], 0, KerasTestExamples.Test("test_zero_weighted")),
         ];
     }
 }

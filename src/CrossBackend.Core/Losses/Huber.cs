@@ -74,6 +74,8 @@ internal sealed class HuberLoss : ILossFunction
             new(KerasTestExamples.Test("test_timestep_weighted"), pred, [2, 3, 1], truth, null,
                 new Dictionary<string, object?> { ["sample_weights"] = KerasTestExamples.TimestepWeights }, [2.415 / 6],
                 KerasTestExamples.AlmostEqual, new Dictionary<string, long[]> { ["sample_weights"] = [2, 3, 1] }),
+            KerasTestExamples.Example(KerasTestExamples.Test("test_all_correct"), [], KerasTestExamples.AlmostEqual, [0], truth, truth),
+            KerasTestExamples.ZeroWeighted(pred, truth),
             new("FastEstimator docstring (its huber, beta = delta)", [2, 0, 2, 1], [4, 1], [1, 3, 2, 0], null,
                 new Dictionary<string, object?> { ["delta"] = 0.65, ["reduction"] = Reduction.None }, [0.4387, 1.7387, 0, 0.4387], Rounding: 0.00005),
         ];

@@ -54,6 +54,7 @@ internal sealed class KLDivergenceLoss : ILossFunction
             KerasTestExamples.Example(Test, new() { ["sample_weights"] = new[] { 2.3 } }, 0, [1.3709698316880434], pred, truth),
             KerasTestExamples.Example(Test, new() { ["sample_weights"] = new[] { 1.2, 3.4 } }, 0, [2.0075711736936492], pred, truth),
             KerasTestExamples.Timestep(Test, 0, 0.2495994912084345, pred, truth),
+            KerasTestExamples.ZeroWeighted(pred, truth),
             // Clipping: p = 0 counts as 1e-7 (log(1 / 1e-7), not ∞) and y = 0 as 1e-7 (1e-7·log(1e-7), not NaN).
             new("Keras 3 clip (float64 formula)", [0, 1], [1, 2], [1, 0], null, LossExample.Defaults, [Math.Log(1e7) + 1e-7 * Math.Log(1e-7)]),
         ];

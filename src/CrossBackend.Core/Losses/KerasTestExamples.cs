@@ -46,6 +46,19 @@ internal static class KerasTestExamples
         ("test_no_reduction", true, new() { ["reduction"] = Reduction.None }, AllClose, [0.001822, 0.000459, 0.169846]),
     ];
 
+    /// <summary>The one-hot labels (and y_pred) of the crossentropy tests' <c>test_all_correct_unweighted</c>, (3, 3).</summary>
+    public static readonly double[] Eye = [1, 0, 0, 0, 1, 0, 0, 0, 1];
+
+    /// <summary>Logits that favour each row's class of <see cref="Eye"/> by <paramref name="margin"/> (the others 0, or
+    /// −<paramref name="margin"/> when <paramref name="symmetric"/>).</summary>
+    public static double[] EyeLogits(double margin, bool symmetric = false) => Eye.Select(v => v == 1 ? margin : symmetric ? -margin : 0).ToArray();
+
+    /// <summary>A crossentropy's <c>test_all_correct_unweighted</c>: y_pred (3, 3) equal to the one-hot labels, or logits
+    /// that favour them (with <c>from_logits</c> in <paramref name="arguments"/>), give 0 to 3 decimals (Keras's clip leaves
+    /// 1.2e-7 per element, logits ±10 leave 4.5e-5).</summary>
+    public static LossExample AllCorrectCrossentropy(double[] yPred, double[] yTrue, long[]? trueShape, Dictionary<string, object?> arguments) =>
+        new(Test("test_all_correct_unweighted"), yPred, [3, 3], yTrue, trueShape, arguments, [0], AlmostEqual);
+
     /// <summary>y_true of most regression tests, shape (2, 3).</summary>
     public static readonly double[] True = [1, 9, 2, -5, -2, 6];
 
@@ -64,6 +77,16 @@ internal static class KerasTestExamples
         return new(source, yPred ?? Pred, [2, 3], yTrue ?? True, null, arguments, expected, rounding,
             new Dictionary<string, long[]> { ["sample_weights"] = weightShape });
     }
+
+    /// <summary><c>test_zero_weighted</c>: the sample weight 0 (a scalar) gives 0, checked to 3 decimals (Keras's hinge
+    /// family asserts exact equality: <paramref name="rounding"/> 0).</summary>
+    public static LossExample ZeroWeighted(double[]? yPred = null, double[]? yTrue = null, double rounding = AlmostEqual) =>
+        Example(Test("test_zero_weighted"), new() { ["sample_weights"] = new[] { 0.0 } }, rounding, [0], yPred, yTrue);
+
+    /// <summary><c>test_all_correct_unweighted</c>: y_pred = y_true (by default Keras's [[4, 8, 12], [8, 1, 3]]) gives 0,
+    /// checked to 3 decimals.</summary>
+    public static LossExample AllCorrect(double[]? values = null) =>
+        Example(Test("test_all_correct_unweighted"), [], AlmostEqual, [0], values ?? Pred, values ?? Pred);
 
     /// <summary>The <c>test_timestep_weighted</c> form: the inputs reshaped to (2, 3, 1), weights of shape (2, 3).</summary>
     public static LossExample Timestep(string source, double rounding, double expected, double[]? yPred = null, double[]? yTrue = null) =>

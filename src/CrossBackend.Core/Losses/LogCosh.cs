@@ -51,6 +51,7 @@ internal sealed class LogCoshLoss : ILossFunction
             KerasTestExamples.Example(Test, new() { ["sample_weights"] = new[] { 2.3 } }, 0, [11.107264260979056]),
             KerasTestExamples.Example(Test, new() { ["sample_weights"] = new[] { 1.2, 3.4 } }, 0, [12.001114667519486]),
             KerasTestExamples.Timestep(Test, 0, 11.653484271934046),
+            KerasTestExamples.ZeroWeighted(),
         ];
     }
 

@@ -52,6 +52,8 @@ internal sealed class MeanAbsoluteErrorLoss : ILossFunction
             KerasTestExamples.Example(Source, new() { ["sample_weights"] = new[] { 1.2, 3.4 }, ["reduction"] = Reduction.WeightedMean }, 0,
                 [(14.0 / 3 * 1.2 + 19.0 / 3 * 3.4) / (1.2 + 3.4)]),
             KerasTestExamples.Timestep(Source, 0.0000005, 13.833333),
+            KerasTestExamples.AllCorrect(),
+            KerasTestExamples.ZeroWeighted(),
         ];
     }
 

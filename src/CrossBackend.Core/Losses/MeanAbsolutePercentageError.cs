@@ -51,6 +51,8 @@ internal sealed class MeanAbsolutePercentageErrorLoss : ILossFunction
             KerasTestExamples.Example(Source, new() { ["sample_weights"] = new[] { 2.3 }, ["reduction"] = Reduction.None }, 0.0001, [621.8518, 352.6666]),
             KerasTestExamples.Example(Source, new() { ["sample_weights"] = new[] { 1.2, 3.4 }, ["reduction"] = Reduction.WeightedMean }, 0.0005, [183.865]),
             KerasTestExamples.Timestep(Source, 0.0001, 694.4444),
+            KerasTestExamples.AllCorrect(),
+            KerasTestExamples.ZeroWeighted(),
         ];
     }
 

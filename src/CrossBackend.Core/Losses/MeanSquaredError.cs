@@ -47,10 +47,10 @@ internal sealed class MeanSquaredErrorLoss : ILossFunction
             FastEstimatorExamples.OneHot([], 0, 0.00625, 0.035, 0.01625, 0.0) with { Source = "FastEstimator test" },
             FastEstimatorExamples.Scalar([], 0, 1.0, 9.0, 0.0, 1.0),
             .. KerasTests(),
+            .. LossBaseTests(),
         ]);
 
-    /// <summary>Keras's losses_test.py (MeanSquaredErrorTest) on its shared inputs, checked there to 3 decimals. Its
-    /// all-correct case (0 for y_pred = y_true) is left out.</summary>
+    /// <summary>Keras's losses_test.py (MeanSquaredErrorTest) on its shared inputs, checked there to 3 decimals.</summary>
     private static LossExample[] KerasTests()
     {
         const double Rounding = KerasTestExamples.AlmostEqual;
@@ -58,6 +58,7 @@ internal sealed class MeanSquaredErrorLoss : ILossFunction
             KerasTestExamples.Example(KerasTestExamples.Test(name), args, Rounding, expected);
         return
         [
+            KerasTestExamples.AllCorrect(),
             Test("test_unweighted", [], 49.5),
             Test("test_scalar_weighted", new() { ["sample_weights"] = new[] { 2.3 } }, 113.85),
             Test("test_sample_weighted", new() { ["sample_weights"] = new[] { 1.2, 3.4 } }, 767.8 / 6),
@@ -67,6 +68,28 @@ internal sealed class MeanSquaredErrorLoss : ILossFunction
             Test("test_sum_reduction", new() { ["sample_weights"] = new[] { 2.3 }, ["reduction"] = Reduction.Sum }, 227.69998),
             Test("test_mean_with_sample_weight_reduction", new() { ["sample_weights"] = new[] { 1.2, 3.4 }, ["reduction"] = Reduction.WeightedMean },
                 (110.0 / 3 * 1.2 + 187.0 / 3 * 3.4) / (1.2 + 3.4)),
+        ];
+    }
+
+    /// <summary>
+    /// Keras's loss_test.py holds the Loss base class to an element-wise squared error on rank-1 data (y_true [1, 0, 1, 0],
+    /// y_pred [0.1, 0.2, 0.3, 0.4]); mean_squared_error on the same data shaped (4, 1) is that loss (the mean over a
+    /// length-1 axis), so the base class's reductions and sample weights are checked here (assertAllClose).
+    /// </summary>
+    private static LossExample[] LossBaseTests()
+    {
+        double[] pred = [0.1, 0.2, 0.3, 0.4], truth = [1, 0, 1, 0];
+        LossExample Test(string name, Dictionary<string, object?> args, params double[] expected) =>
+            new("Keras test (loss_test.py): " + name, pred, [4, 1], truth, null, args, expected, KerasTestExamples.AllClose,
+                new Dictionary<string, long[]> { ["sample_weights"] = [4] });
+        return
+        [
+            Test("test_reduction", new() { ["reduction"] = Reduction.None }, 0.81, 0.04, 0.49, 0.16),
+            Test("test_reduction", new() { ["reduction"] = Reduction.Sum }, 1.5),
+            Test("test_reduction", new() { ["reduction"] = Reduction.SumOverBatchSize }, 1.5 / 4),
+            Test("test_sample_weight", new() { ["sample_weights"] = new[] { 0.4, 0.3, 0.2, 0.1 } }, (0.4 * 0.81 + 0.3 * 0.04 + 0.2 * 0.49 + 0.1 * 0.16) / 4),
+            // Every weight 0 gives 0, not NaN.
+            Test("test_sample_weight", new() { ["sample_weights"] = new[] { 0.0, 0.0, 0.0, 0.0 } }, 0),
         ];
     }
 

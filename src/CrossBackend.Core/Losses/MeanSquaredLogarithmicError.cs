@@ -52,6 +52,7 @@ internal sealed class MeanSquaredLogarithmicErrorLoss : ILossFunction
             KerasTestExamples.Example(Source, new() { ["sample_weights"] = new[] { 1.2, 3.4 } }, 0.0001, [3.7856]),
             KerasTestExamples.Example(Source, new() { ["sample_weights"] = new[] { 1.2, 3.4 }, ["reduction"] = Reduction.WeightedMean }, 0.0005, [1.646]),
             KerasTestExamples.Timestep(Source, 0.0000005, 2.647374),
+            KerasTestExamples.ZeroWeighted(),
         ];
     }
 

@@ -51,6 +51,7 @@ internal sealed class PoissonLoss : ILossFunction
             KerasTestExamples.Example(Test, new() { ["sample_weights"] = new[] { 2.3 } }, 0.000001, [-7.605138474698304], pred, truth),
             KerasTestExamples.Example(Test, new() { ["sample_weights"] = new[] { 1.2, 3.4 } }, 0.000001, [-6.147338926788071], pred, truth),
             KerasTestExamples.Timestep(Test, 0.000001, -12.263126013890561, pred, truth),
+            KerasTestExamples.ZeroWeighted(pred, truth),
         ];
     }
 

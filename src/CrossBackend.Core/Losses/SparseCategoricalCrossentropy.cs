@@ -116,13 +116,15 @@ internal sealed class SparseCategoricalCrossentropyLoss : ILossFunction
         ];
     }
 
-    /// <summary>Keras's losses_test.py (SparseCategoricalCrossentropyTest) beyond its all-correct cases (0 for one-hot
-    /// p and for logits [10, 0, 0]): the categorical test's numbers with labels [0, 1, 2] of shape (3, 1) as Keras
-    /// gives them (test_unweighted: (3,)); assertAlmostEqual to 3 decimals unless noted.</summary>
+    /// <summary>Keras's losses_test.py (SparseCategoricalCrossentropyTest): the categorical test's numbers with labels
+    /// [0, 1, 2] of shape (3, 1) as Keras gives them (test_unweighted: (3,)), assertAlmostEqual to 3 decimals unless
+    /// noted; then its segmentation maps, (4, 4) labels beside (4, 4, C) probabilities (assertAllClose).</summary>
     private static LossExample[] KerasTests()
     {
         return
         [
+            KerasTestExamples.AllCorrectCrossentropy(KerasTestExamples.Eye, [0, 1, 2], [3, 1], []),
+            KerasTestExamples.AllCorrectCrossentropy(KerasTestExamples.EyeLogits(10), [0, 1, 2], [3, 1], new() { ["from_logits"] = true }),
             .. KerasTestExamples.CrossentropyCases().Select(k => new LossExample(KerasTestExamples.Test(k.Name),
                 k.Logits ? KerasTestExamples.CrossentropyLogits : KerasTestExamples.CrossentropyProbabilities, [3, 3], [0, 1, 2],
                 k.Name == "test_unweighted" ? [3] : [3, 1], k.Logits ? new(k.Arguments) { ["from_logits"] = true } : k.Arguments,
@@ -135,6 +137,34 @@ internal sealed class SparseCategoricalCrossentropyLoss : ILossFunction
             new(KerasTestExamples.Test("test_ignore_class"), [0.854, 0.698, 0.598, 0.088, 0.86, 0.018], [1, 2, 3], [-1, 2], [1, 2, 1],
                 new Dictionary<string, object?> { ["from_logits"] = true, ["ignore_class"] = -1, ["reduction"] = Reduction.None },
                 [0.0, 1.480129], KerasTestExamples.AllClose),
+            .. SegmentationTests(),
+        ];
+    }
+
+    /// <summary>
+    /// Keras's <c>test_binary_segmentation</c> and <c>test_multi_class_segmentation</c>: (4, 4) labels beside (4, 4, C)
+    /// probabilities, first exactly one-hot (0; the clip leaves 1.2e-7 per pixel), then with a few pixels off, whose
+    /// −log p over the 16 pixels Keras states as its expectation (assertAllClose, atol = rtol = 1e-6).
+    /// </summary>
+    private static LossExample[] SegmentationTests()
+    {
+        double[] binaryLabels = [0, 1, 1, 0, 1, 0, 1, 0, 0, 0, 1, 1, 1, 1, 0, 1];
+        double[] multiLabels = [0, 1, 2, 0, 1, 0, 1, 0, 0, 0, 1, 1, 1, 1, 0, 1];
+        double[] OneHot(double[] labels, int classes) =>
+            labels.SelectMany(l => Enumerable.Range(0, classes).Select(c => c == l ? 1.0 : 0.0)).ToArray();
+        double[] binaryOff = OneHot(binaryLabels, 2), multiOff = OneHot(multiLabels, 3);
+        // Pixel (0, 3) is class 0 at p = 0.2, pixel (3, 3) class 1 at p = 0.4.
+        (binaryOff[6], binaryOff[7], binaryOff[30], binaryOff[31]) = (0.2, 0.8, 0.6, 0.4);
+        // Pixel (0, 3) class 0 at 0.2, pixel (1, 0) class 1 at 0.3, pixel (3, 2) class 0 at 0.5.
+        (multiOff[9], multiOff[11], multiOff[12], multiOff[13], multiOff[42], multiOff[43]) = (0.2, 0.8, 0.7, 0.3, 0.5, 0.5);
+        LossExample Test(string name, double[] pred, int classes, double[] labels, double expected) =>
+            new(KerasTestExamples.Test(name), pred, [4, 4, classes], labels, [4, 4], LossExample.Defaults, [expected], KerasTestExamples.AllClose);
+        return
+        [
+            Test("test_binary_segmentation", OneHot(binaryLabels, 2), 2, binaryLabels, 0),
+            Test("test_binary_segmentation", binaryOff, 2, binaryLabels, (-Math.Log(0.2) - Math.Log(0.4)) / 16),
+            Test("test_multi_class_segmentation", OneHot(multiLabels, 3), 3, multiLabels, 0),
+            Test("test_multi_class_segmentation", multiOff, 3, multiLabels, (-Math.Log(0.2) - Math.Log(0.3) - Math.Log(0.5)) / 16),
         ];
     }
 

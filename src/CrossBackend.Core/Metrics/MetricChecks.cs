@@ -110,6 +110,22 @@ internal static class MetricChecks
     }
 
     /// <summary>
+    /// A threshold of Keras's confusion metrics, which compare probabilities with it: in [0, 1] for Precision and Recall
+    /// (Keras's "Threshold values must be in [0, 1]"), in (0, 1] for F1Score and FBetaScore (<paramref name="aboveZero"/>;
+    /// Keras's "It should verify 0 &lt; threshold &lt;= 1").
+    /// </summary>
+    public static double UnitThreshold(double threshold, bool aboveZero, string name = "threshold")
+    {
+        Threshold(threshold, name);
+        if (threshold > 1 || (aboveZero ? threshold <= 0 : threshold < 0))
+            throw new ArgumentOutOfRangeException(name, threshold,
+                $"Argument `{name}` must be in {(aboveZero ? "(0, 1]" : "[0, 1]")}, as Keras's " +
+                $"{(aboveZero ? "F1Score and FBetaScore require" : "Precision and Recall require")}: y_pred is compared with it as a " +
+                $"probability (for logits, apply a sigmoid or softmax first). Received: {name}={threshold}");
+        return threshold;
+    }
+
+    /// <summary>
     /// Sample weights broadcast to <paramref name="shape"/>, an axis order that every engine shares (no class axis): one
     /// element, or <paramref name="shape"/>'s leading axes (such as (Batch,)), each of its length or 1, possibly with
     /// trailing length-1 axes beyond it (Keras's (Batch, 1) beside (Batch,)).

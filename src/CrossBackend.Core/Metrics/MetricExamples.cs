@@ -129,6 +129,7 @@ internal static class MetricExamples
         Confusion("Precision unweighted", [1, 0, 1, 0], [1, 4], [0, 1, 1, 0], 0.5),
         Confusion("Precision weighted", [1, 0, 1, 0, 1, 0, 1, 0], [2, 4], [0, 1, 1, 0, 1, 0, 0, 1], 0.7, weights: [1, 2, 3, 4, 4, 3, 2, 1]),
         Confusion("Precision div by zero", [0, 0, 0, 0], [1, 4], [0, 0, 0, 0], 0),
+        AllIncorrect("Precision"),
         Confusion("Precision thresholds", [1, 0, 0.6, 0], [1, 4], [0, 1, 1, 0], 0.5, threshold: 0.5),
         Confusion("Precision thresholds", [1, 0, 0.6, 0], [1, 4], [0, 1, 1, 0], 0, threshold: 0.7),
         Confusion("Precision weighted with threshold", [1, 0, 0.6, 0], [2, 2], [0, 1, 1, 0], 3.0 / 7, 0.5, [4, 0, 3, 1]),
@@ -136,6 +137,15 @@ internal static class MetricExamples
         .. AtK("Precision", 1.0 / 3, 13.0 / 17, [1, 1, 0.5], [1, 1], 1),
         .. AtThresholds("Precision", [4, 0, 3, 1]),
     ];
+
+    /// <summary>Keras's <c>test_unweighted_all_incorrect</c> (thresholds=[0.5]): y_true = 1 − y_pred for random 0/1 inputs of
+    /// shape (100, 1) gives 0; here one fixed draw of 10 rows with both labels.</summary>
+    private static MetricExample AllIncorrect(string metric)
+    {
+        double[] inputs = [1, 0, 0, 1, 1, 0, 1, 0, 0, 1];
+        return KerasConfusionCase(metric + " unweighted all incorrect", inputs, [10, 1], inputs.Select(v => 1 - v).ToArray(), [0], null,
+            ("thresholds", new List<double> { 0.5 }));
+    }
 
     /// <summary>Keras's <c>test_unweighted_with_threshold</c>, <c>test_weighted_with_threshold</c> and
     /// <c>test_multiple_updates</c> (two updates of the same batch, one batch of both copies here): one value per
@@ -194,6 +204,7 @@ internal static class MetricExamples
         Confusion("Recall unweighted", [1, 0, 1, 0], [1, 4], [0, 1, 1, 0], 0.5),
         Confusion("Recall weighted", [1, 0, 1, 0, 0, 1, 0, 1], [2, 4], [0, 1, 1, 0, 1, 0, 0, 1], 0.4, weights: [1, 2, 3, 4, 4, 3, 2, 1]),
         Confusion("Recall div by zero", [0, 0, 0, 0], [1, 4], [0, 0, 0, 0], 0),
+        AllIncorrect("Recall"),
         Confusion("Recall thresholds", [1, 0, 0.6, 0], [1, 4], [0, 1, 1, 0], 0.5, threshold: 0.5),
         Confusion("Recall thresholds", [1, 0, 0.6, 0], [1, 4], [0, 1, 1, 0], 0, threshold: 0.7),
         Confusion("Recall weighted with threshold", [1, 0, 0.6, 0], [2, 2], [0, 1, 1, 0], 3.0 / 7, 0.5, [1, 4, 3, 2]),
@@ -229,6 +240,13 @@ internal static class MetricExamples
         F1Case(KerasTest + ": random score, no threshold", SixPred, SixTrue, 6, [0.833334], "micro", null),
         F1Case(KerasTest + ": random score, no threshold", SixPred, SixTrue, 6, [0.822222], "macro", null),
         F1Case(KerasTest + ": random score, no threshold", SixPred, SixTrue, 6, [0.844445], "weighted", null),
+        // test_fbeta_weighted_random_score_none at β = 1: weights of 1 give the unweighted numbers (0.844444 weighted).
+        F1Case(KerasTest + ": weighted", SixPred, SixTrue, 6, [0.8, 0.666667, 1.0], null, null, [1, 1, 1, 1, 1, 1]),
+        F1Case(KerasTest + ": weighted", SixPred, SixTrue, 6, [0.833333], "micro", null, [1, 1, 1, 1, 1, 1]),
+        F1Case(KerasTest + ": weighted", SixPred, SixTrue, 6, [0.822222], "macro", null, [1, 1, 1, 1, 1, 1]),
+        F1Case(KerasTest + ": weighted", SixPred, SixTrue, 6, [0.844444], "weighted", null, [1, 1, 1, 1, 1, 1]),
+        F1Case(KerasTest + ": weighted", SixPred, SixTrue, 6, [1.0], "micro", null, [1, 0, 1, 1, 0, 1]),
+        F1Case(KerasTest + ": weighted", SixPred, SixTrue, 6, [1.0], "weighted", null, [1, 0, 1, 1, 0, 1]),
         F1Case(KerasTest + ": weighted", SixPred, SixTrue, 6, [1.0, 0.0, 1.0], null, null, [1, 0, 1, 1, 0, 1]),
         F1Case(KerasTest + ": weighted", SixPred, SixTrue, 6, [0.857143, 0.8, 1.0], null, null, [0.5, 1, 1, 1, 0.5, 1]),
         F1Case(KerasTest + ": weighted", SixPred, SixTrue, 6, [0.666667], "macro", null, [1, 0, 1, 1, 0, 1]),

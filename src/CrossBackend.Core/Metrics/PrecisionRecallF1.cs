@@ -55,7 +55,8 @@ public static partial class Metrics
     /// <param name="classId">As <see cref="Precision{TPred,TTrue}(TPred,TTrue,ClassAverage,double?,object?,int?,int?)"/>.</param>
     /// <returns>A (T,) tensor of y_pred's engine and dtype for T thresholds (one element for one). Keras's example:
     /// thresholds [0.5, 0.7], y_pred [1, 0, 0.6, 0], y_true [0, 1, 1, 0] → [0.5, 0].</returns>
-    /// <exception cref="ArgumentException"><paramref name="thresholds"/> is empty or holds NaN, or a bad tensor.</exception>
+    /// <exception cref="ArgumentException"><paramref name="thresholds"/> is empty or holds NaN or a value outside [0, 1]
+    /// (Keras's range), or a bad tensor.</exception>
     public static TPred Precision<TPred, TTrue>(TPred yPred, TTrue yTrue, IReadOnlyList<double> thresholds, object? sampleWeights = null,
         int? topK = null, int? classId = null) where TPred : class where TTrue : class =>
         AtThresholds(ConfusionKind.Precision, yPred, yTrue, thresholds, sampleWeights, topK, classId);
@@ -65,7 +66,8 @@ public static partial class Metrics
     /// <inheritdoc cref="Precision{TPred,TTrue}(TPred,TTrue,IReadOnlyList{double},object?,int?,int?)" path="/param"/>
     /// <returns>A (T,) tensor of y_pred's engine and dtype for T thresholds (one element for one). Keras's example:
     /// thresholds [0.5, 0.7], y_pred [1, 0, 0.6, 0], y_true [0, 1, 1, 0] → [0.5, 0].</returns>
-    /// <exception cref="ArgumentException"><paramref name="thresholds"/> is empty or holds NaN, or a bad tensor.</exception>
+    /// <exception cref="ArgumentException"><paramref name="thresholds"/> is empty or holds NaN or a value outside [0, 1]
+    /// (Keras's range), or a bad tensor.</exception>
     public static TPred Recall<TPred, TTrue>(TPred yPred, TTrue yTrue, IReadOnlyList<double> thresholds, object? sampleWeights = null,
         int? topK = null, int? classId = null) where TPred : class where TTrue : class =>
         AtThresholds(ConfusionKind.Recall, yPred, yTrue, thresholds, sampleWeights, topK, classId);
@@ -78,7 +80,7 @@ public static partial class Metrics
         ArgumentNullException.ThrowIfNull(thresholds);
         if (thresholds.Count == 0)
             throw new ArgumentException("Argument `thresholds` must hold at least one threshold. Received: thresholds=[]", nameof(thresholds));
-        foreach (double t in thresholds) MetricChecks.Threshold(t, nameof(thresholds));
+        foreach (double t in thresholds) MetricChecks.UnitThreshold(t, aboveZero: false, nameof(thresholds));
         CheckBinaryOptions(ClassAverage.Binary, topK, classId);
         return Run<TPred>($"Metrics.{kind}", "yPred", new ConfusionProgram(kind, ClassAverage.Binary, [.. thresholds], 1.0, topK, classId), [yPred, yTrue, sampleWeights],
             ["y_pred", "y_true", "sampleWeights"]);
@@ -117,8 +119,8 @@ public static partial class Metrics
     /// F1 per class of Keras's F1Score example (threshold 0.5) is [0.5, 0.8, 0.6666667].</returns>
     /// <exception cref="ArgumentException">Shapes do not fit, y_pred is not floating point, the weights' shape does not fit,
     /// or the tensors belong to different engines.</exception>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threshold"/> is NaN, or <paramref name="average"/> is
-    /// not a <see cref="ClassAverage"/>.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threshold"/> is NaN or outside Keras's range ((0, 1] for
+    /// F1 and F-beta, [0, 1] for precision and recall), or <paramref name="average"/> is not a <see cref="ClassAverage"/>.</exception>
     public static TPred F1Score<TPred, TTrue>(TPred yPred, TTrue yTrue, ClassAverage average = ClassAverage.PerClass,
         double? threshold = null, object? sampleWeights = null) where TPred : class where TTrue : class =>
         ConfusionMetric(ConfusionKind.F1, yPred, yTrue, average, threshold, sampleWeights, 1.0, null, null);
@@ -141,7 +143,7 @@ public static partial class Metrics
     /// <returns>A tensor of y_pred's engine and dtype: (C,) for <see cref="ClassAverage.PerClass"/>, one element otherwise.</returns>
     /// <exception cref="ArgumentException">As <see cref="F1Score{TPred,TTrue}"/>.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="beta"/> is not a finite number &gt; 0, <paramref name="threshold"/>
-    /// is NaN, or <paramref name="average"/> is not a <see cref="ClassAverage"/>.</exception>
+    /// is NaN or outside (0, 1], or <paramref name="average"/> is not a <see cref="ClassAverage"/>.</exception>
     public static TPred FBetaScore<TPred, TTrue>(TPred yPred, TTrue yTrue, double beta = 1.0, ClassAverage average = ClassAverage.PerClass,
         double? threshold = null, object? sampleWeights = null) where TPred : class where TTrue : class
     {
@@ -160,7 +162,7 @@ public static partial class Metrics
     {
         if (!Enum.IsDefined(average))
             throw new ArgumentOutOfRangeException(nameof(average), average, $"Argument `average` must be a ClassAverage. Received: average={average}");
-        if (threshold is { } t) MetricChecks.Threshold(t);
+        if (threshold is { } t) MetricChecks.UnitThreshold(t, aboveZero: kind == ConfusionKind.F1);
         CheckBinaryOptions(average, topK, classId);
         // Keras's Precision/Recall: a 0.5 threshold, or NEG_INF when top_k is set (every kept score is predicted).
         if (average == ClassAverage.Binary) threshold ??= topK is null ? 0.5 : KerasNegInf;

@@ -47,6 +47,32 @@ public sealed class MetricArgumentTests(ITensorEngine engine)
             "thresholds", "average=binary");
     }
 
+    /// <summary>
+    /// Keras refuses thresholds outside the probabilities' range: <c>f_score_metrics_test.py</c>'s
+    /// test_threshold_above_one / _zero / _negative_raises_value_error ("It should verify 0 &lt; threshold &lt;= 1" for
+    /// FBetaScore, and so F1Score) and <c>confusion_metrics_test.py</c>'s test_threshold_limit ("Threshold values must be
+    /// in [0, 1]", thresholds [-1, 0.5, 2], for the confusion counts Precision and Recall are built on). The ends that
+    /// Keras allows still compute.
+    /// </summary>
+    [Test]
+    public void ThresholdsOutsideKerasRangeAreRefused()
+    {
+        foreach (double t in new[] { 1.1, 0.0, -0.5 })
+        {
+            Names(() => Metrics.FBetaScore(Pred, OneHot, 1.0, ClassAverage.Macro, t), "threshold", $"(0, 1]");
+            Names(() => Metrics.F1Score(Pred, OneHot, ClassAverage.Macro, t), "threshold", $"Received: threshold={t}");
+            Names(() => Metrics.Compute("fbeta_score", Pred, OneHot, new Dictionary<string, object?> { ["beta"] = 2.0, ["threshold"] = t }), "threshold");
+        }
+        foreach (double t in new[] { -1.0, 2.0 })
+        {
+            Names(() => Metrics.Precision(Pred, OneHot, [0.5, t]), "thresholds", "[0, 1]");
+            Names(() => Metrics.Recall(Pred, OneHot, threshold: t), "threshold", "[0, 1]");
+            Names(() => Metrics.Compute("precision", Pred, OneHot, new Dictionary<string, object?> { ["thresholds"] = new[] { t, 0.5 } }), "thresholds");
+        }
+        Assert.DoesNotThrow(() => Metrics.FBetaScore(Pred, OneHot, 1.0, ClassAverage.Macro, 1.0));
+        Assert.DoesNotThrow(() => Metrics.Precision(Pred, OneHot, [0.0, 1.0]));
+    }
+
     [Test]
     public void ShapesThatDifferAreRefused()
     {

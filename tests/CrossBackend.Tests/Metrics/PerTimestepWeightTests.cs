@@ -54,7 +54,7 @@ public sealed class PerTimestepWeightTests(ITensorEngine engine)
         {
             Close(engine, Metrics.Precision(p, t, sampleWeights: w), precision, $"precision, weights {form}");
             Close(engine, Metrics.Recall(p, t, sampleWeights: w), recall, $"recall, weights {form}");
-            Assert.That(engine.ToDoubleArray(Metrics.Precision(p, t, [0.5, 2.0], sampleWeights: w), out _), Is.EqualTo(new[] { precision, 0 }).Within(1e-6),
+            Assert.That(engine.ToDoubleArray(Metrics.Precision(p, t, [0.5, 1.0], sampleWeights: w), out _), Is.EqualTo(new[] { precision, 0 }).Within(1e-6),
                 $"precision at thresholds, weights {form} on {engine.Name}");
         }
     }
