@@ -31,6 +31,12 @@ internal sealed class LossProgram(LossDefinition definition, Dictionary<LossOpti
     public TTensor[] Run<TTensor>(ITensorOps<TTensor> ops, TTensor?[] inputs, object?[] asGiven) where TTensor : class
     {
         TTensor yPred = inputs[0]!;
+        TTensor? yTrue = inputs[1];
+        if (definition.Labels == LossLabels.SameShape)
+        {
+            yTrue ??= asGiven[1] is { } given ? Adopted(ops, given, ops.Describe(yPred)) : null;
+            (yPred, yTrue) = RankOneToColumn(ops, yPred, yTrue);
+        }
         TensorInfo pred = ops.Describe(yPred);
         Validate.Prediction(pred, definition.MinRank, ops.Engine);
         var tensors = new Dictionary<LossOption, TTensor>();
@@ -40,7 +46,7 @@ internal sealed class LossProgram(LossDefinition definition, Dictionary<LossOpti
                 Validate.SameDevice(pred, ops.Describe(t), _tensorOptions[i].ParameterName);
                 tensors[_tensorOptions[i]] = t;
             }
-        if (inputs[1] is { } yTrue) Validate.SameDevice(pred, ops.Describe(yTrue), "y_true");
+        if (yTrue is not null) Validate.SameDevice(pred, ops.Describe(yTrue), "y_true");
         if (ScalarSampleWeight is { } scalar) tensors[LossOption.SampleWeights] = ops.Scalar(scalar, pred.DType);
         if (definition.Labels == LossLabels.ClassIndices && pred.Rank == 1)
         {
@@ -58,7 +64,23 @@ internal sealed class LossProgram(LossDefinition definition, Dictionary<LossOpti
             TTensor[] batchOfOne = RunLoss(ops, ops.Reshape(yPred, [1, pred.Shape[0]]), ops.Reshape(labels, [1]), null, tensors, oneSampleValues);
             return [ops.Describe(batchOfOne[0]).Rank == 1 && ops.ShapeOf(batchOfOne[0])[0] == 1 ? ops.Reshape(batchOfOne[0], []) : batchOfOne[0]];
         }
-        return RunLoss(ops, yPred, inputs[1], asGiven[1], tensors, values);
+        return RunLoss(ops, yPred, yTrue, asGiven[1], tensors, values);
+    }
+
+    /// <summary>
+    /// Keras's <c>squeeze_or_expand_to_same_rank</c> where it is the same on every layout: labels of shape (B,) beside
+    /// y_pred (B, 1) — a sigmoid output beside its labels — become (B, 1), and a rank-1 y_pred beside (B, 1) labels
+    /// becomes (B, 1), so the per-sample loss is (B,) as in Keras (<c>losses_test.py</c>'s
+    /// <c>test_base_function_reduction</c>). Keras's other case, squeezing a trailing length-1 axis at rank ≥ 3, means a
+    /// different axis on a channels-first engine, so it stays refused with a hint (<see cref="Validate.MissingAxisHint"/>).
+    /// </summary>
+    private static (T Pred, T? Labels) RankOneToColumn<T>(ITensorOps<T> ops, T yPred, T? yTrue) where T : class
+    {
+        if (yTrue is null) return (yPred, yTrue);
+        long[] pred = ops.ShapeOf(yPred), labels = ops.ShapeOf(yTrue);
+        if (labels.Length == 1 && pred.Length == 2 && pred[1] == 1 && labels[0] == pred[0]) return (yPred, ops.Reshape(yTrue, [labels[0], 1]));
+        if (pred.Length == 1 && labels.Length == 2 && labels[1] == 1 && labels[0] == pred[0]) return (ops.Reshape(yPred, [pred[0], 1]), yTrue);
+        return (yPred, yTrue);
     }
 
     private static T Adopted<T>(ITensorOps<T> ops, object given, TensorInfo pred) where T : class
