@@ -191,7 +191,16 @@ public sealed class KerasNumericsModel<T> : IKerasNetwork where T : unmanaged, I
             case EmbeddingSpec:
             {
                 Tensor<T> table = Weight(w[0]);
-                return v => ShapeKernels.Embedding(Indices(v[0], name), table);
+                return v =>
+                {
+                    Tensor<long> ids = Indices(v[0], name);
+                    if (ids.FlattenedLength > 0)
+                    {
+                        long[] flat = TensorToArrayOf(ids);
+                        KerasEmbeddingIds.EnsureInRange(layer, TensorPrimitives.Min<long>(flat), TensorPrimitives.Max<long>(flat));
+                    }
+                    return ShapeKernels.Embedding(ids, table);
+                };
             }
             default:
                 throw new NotSupportedException($"layer `{name}` ({layer.ClassName}) has no implementation on the numerics engine");
