@@ -76,8 +76,8 @@ public sealed class KerasTorchModule : nn.Module<Tensor, Tensor>
         },
         ActivationSpec a => new ActivationTorchLayer(layer.Name, a.Activation),
         ZeroPadding2DSpec z => new ZeroPadTorchLayer(layer.Name, z),
-        AddSpec => new AddTorchLayer(layer.Name),
-        ConcatenateSpec c => new ConcatTorchLayer(layer.Name, ChannelsFirstAxis(c.Axis, layer.OutputShape.Length, layer.Name)),
+        AddSpec => new AddTorchLayer(layer),
+        ConcatenateSpec c => new ConcatTorchLayer(layer, ChannelsFirstAxis(c.Axis, layer.OutputShape.Length, layer.Name)),
         EmbeddingSpec => new EmbeddingTorchLayer(layer, dtype),
         _ => throw new NotSupportedException($"layer `{layer.Name}` ({layer.ClassName}) has no TorchSharp implementation"),
     };

@@ -172,7 +172,9 @@ internal sealed class ReshapeTorchLayer(string name, long[] target) : TorchLayer
     {
         Tensor x = inputs[0];
         Tensor keras = x.dim() >= 3 ? x.movedim([1], [-1]) : x;
-        Tensor y = keras.reshape([x.size(0), .. target]);
+        // Resolved here, before libtorch, so a target the input cannot fill fails naming the layer on every engine.
+        long[] shape = x.size(0) == 0 ? target : KerasRuntimeShapes.ReshapeTarget(name, target, x.numel() / x.size(0));
+        Tensor y = keras.reshape([x.size(0), .. shape]);
         return y.dim() >= 3 ? y.movedim([-1], [1]) : y;
     }
 }
@@ -301,11 +303,23 @@ internal sealed class ZeroPadTorchLayer(string name, ZeroPadding2DSpec spec) : T
     public override Tensor forward(Tensor[] inputs) => F.pad(inputs[0], [spec.Left, spec.Right, spec.Top, spec.Bottom]);
 }
 
+/// <summary>Keras's layout of a channels-first shape (channels moved last for rank ≥ 3), for messages.</summary>
+internal static class KerasShapes
+{
+    public static long[][] Of(Tensor[] inputs) => inputs.Select(t =>
+    {
+        var s = new long[t.ndim];
+        for (int d = 0; d < s.Length; d++) s[d] = t.size(d);
+        return s.Length >= 3 ? [s[0], .. s[2..], s[1]] : s;
+    }).ToArray();
+}
+
 /// <summary>Add: the element-wise sum.</summary>
-internal sealed class AddTorchLayer(string name) : TorchLayer(name)
+internal sealed class AddTorchLayer(KerasLayer layer) : TorchLayer(layer.Name)
 {
     public override Tensor forward(Tensor[] inputs)
     {
+        KerasRuntimeShapes.EnsureMergeable(layer, KerasShapes.Of(inputs));   // before libtorch, naming the layer
         // Alpha passed held: TorchSharp's `a + b` makes its alpha, 1, as a Scalar nothing holds (see HeldScalars).
         Tensor sum = inputs[0].add(inputs[1], alpha: HeldScalars.One);
         for (int i = 2; i < inputs.Length; i++) sum.add_(inputs[i], alpha: HeldScalars.One);
@@ -314,9 +328,13 @@ internal sealed class AddTorchLayer(string name) : TorchLayer(name)
 }
 
 /// <summary>Concatenate along the Keras axis mapped to the channels-first layout.</summary>
-internal sealed class ConcatTorchLayer(string name, long dim) : TorchLayer(name)
+internal sealed class ConcatTorchLayer(KerasLayer layer, long dim) : TorchLayer(layer.Name)
 {
-    public override Tensor forward(Tensor[] inputs) => cat(inputs, dim);
+    public override Tensor forward(Tensor[] inputs)
+    {
+        KerasRuntimeShapes.EnsureMergeable(layer, KerasShapes.Of(inputs));   // before libtorch, naming the layer
+        return cat(inputs, dim);
+    }
 }
 
 /// <summary>Embedding as nn.Embedding; a rank ≥ 3 output moves its vectors to axis 1 (channels first).</summary>
