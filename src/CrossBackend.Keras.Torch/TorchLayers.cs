@@ -314,7 +314,8 @@ internal static class KerasShapes
     }).ToArray();
 }
 
-/// <summary>Add: the element-wise sum.</summary>
+/// <summary>Add: the element-wise sum; axes of length 1 stretch (Keras's broadcasting, the same on channels-first
+/// tensors of one rank, whose axes all moved alike).</summary>
 internal sealed class AddTorchLayer(KerasLayer layer) : TorchLayer(layer.Name)
 {
     public override Tensor forward(Tensor[] inputs)
@@ -322,7 +323,8 @@ internal sealed class AddTorchLayer(KerasLayer layer) : TorchLayer(layer.Name)
         KerasRuntimeShapes.EnsureMergeable(layer, KerasShapes.Of(inputs));   // before libtorch, naming the layer
         // Alpha passed held: TorchSharp's `a + b` makes its alpha, 1, as a Scalar nothing holds (see HeldScalars).
         Tensor sum = inputs[0].add(inputs[1], alpha: HeldScalars.One);
-        for (int i = 2; i < inputs.Length; i++) sum.add_(inputs[i], alpha: HeldScalars.One);
+        // Not in place: a later input may be larger than the sum so far (its length-1 axes stretch).
+        for (int i = 2; i < inputs.Length; i++) sum = sum.add(inputs[i], alpha: HeldScalars.One);
         return sum;
     }
 }

@@ -20,7 +20,7 @@ public static class KerasRuntimeShapes
         if (shapes.Count == 0) return;
         string? problem = layer.Spec switch
         {
-            AddSpec => shapes.All(s => s.SequenceEqual(shapes[0])) ? null : "its inputs must share one shape",
+            AddSpec => Broadcasts(shapes) ? null : "its inputs must share one shape, or stretch axes of length 1 (one rank)",
             ConcatenateSpec c => ConcatenateProblem(c.Axis, shapes),
             _ => null,
         };
@@ -45,6 +45,19 @@ public static class KerasRuntimeShapes
         if (shape.Aggregate(1L, (a, b) => a * b) != perItem)
             throw new ArgumentException($"layer `{layer}`: cannot reshape {perItem} values per item to {TensorInfo.FormatShape(target)}", "input");
         return shape;
+    }
+
+    /// <summary>Whether the shapes have one rank and, per axis, equal lengths or 1s (Keras's Add broadcasting).</summary>
+    private static bool Broadcasts(IReadOnlyList<long[]> shapes)
+    {
+        int rank = shapes[0].Length;
+        if (shapes.Any(s => s.Length != rank)) return false;
+        for (int d = 0; d < rank; d++)
+        {
+            long length = shapes.Max(s => s[d]);
+            if (shapes.Any(s => s[d] != length && s[d] != 1)) return false;
+        }
+        return true;
     }
 
     private static string? ConcatenateProblem(int axis, IReadOnlyList<long[]> shapes)
