@@ -168,12 +168,14 @@ internal sealed class FlattenTorchLayer(string name, bool channelsFirstOrder) : 
 /// <summary>Reshape of the Keras (channels-last) data: channels moved last, reshaped, moved first again.</summary>
 internal sealed class ReshapeTorchLayer(string name, long[] target) : TorchLayer(name)
 {
+    private readonly string _layer = name;
+
     public override Tensor forward(Tensor[] inputs)
     {
         Tensor x = inputs[0];
         Tensor keras = x.dim() >= 3 ? x.movedim([1], [-1]) : x;
         // Resolved here, before libtorch, so a target the input cannot fill fails naming the layer on every engine.
-        long[] shape = x.size(0) == 0 ? target : KerasRuntimeShapes.ReshapeTarget(name, target, x.numel() / x.size(0));
+        long[] shape = x.size(0) == 0 ? target : KerasRuntimeShapes.ReshapeTarget(_layer, target, x.numel() / x.size(0));
         Tensor y = keras.reshape([x.size(0), .. shape]);
         return y.dim() >= 3 ? y.movedim([-1], [1]) : y;
     }
