@@ -145,7 +145,7 @@ public sealed class KerasNumericsModel<T> : IKerasNetwork where T : unmanaged, I
                 return v =>
                 {
                     Tensor<T> x = Float(v[0], name);
-                    long[] shape = Resolve(target, x.FlattenedLength / Math.Max(1, x.Lengths[0]), name, layer.InputShapes[0]);
+                    long[] shape = KerasRuntimeShapes.ReshapeTarget(name, target, x.FlattenedLength / Math.Max(1, x.Lengths[0]));
                     return Reshape(x, [x.Lengths[0], .. shape.Select(s => (nint)s)]);
                 };
             }
@@ -184,14 +184,23 @@ public sealed class KerasNumericsModel<T> : IKerasNetwork where T : unmanaged, I
             case ZeroPadding2DSpec z:
                 return v => ShapeKernels.ZeroPad2D(Float(v[0], name), new Padding2D(z.Top, z.Bottom, z.Left, z.Right));
             case AddSpec:
-                return v => ShapeKernels.Add(v.Select(x => Float(x, name)).ToArray());
+                return v => ShapeKernels.Add(Merged(v, layer));
             case ConcatenateSpec cat:
                 // Keras's axis counts the batch axis, and this engine keeps Keras's layout: the same axis.
-                return v => ShapeKernels.Concatenate(v.Select(x => Float(x, name)).ToArray(), cat.Axis);
+                return v => ShapeKernels.Concatenate(Merged(v, layer), cat.Axis);
             case EmbeddingSpec:
             {
                 Tensor<T> table = Weight(w[0]);
-                return v => ShapeKernels.Embedding(Indices(v[0], name), table);
+                return v =>
+                {
+                    Tensor<long> ids = Indices(v[0], name);
+                    if (ids.FlattenedLength > 0)
+                    {
+                        long[] flat = TensorToArrayOf(ids);
+                        KerasEmbeddingIds.EnsureInRange(layer, TensorPrimitives.Min<long>(flat), TensorPrimitives.Max<long>(flat));
+                    }
+                    return ShapeKernels.Embedding(ids, table);
+                };
             }
             default:
                 throw new NotSupportedException($"layer `{name}` ({layer.ClassName}) has no implementation on the numerics engine");
@@ -210,15 +219,12 @@ public sealed class KerasNumericsModel<T> : IKerasNetwork where T : unmanaged, I
         return data;
     }
 
-    private static long[] Resolve(long[] target, long perItem, string layer, long[] inputShape)
+    /// <summary>A merge layer's inputs as <typeparamref name="T"/> tensors, their shapes checked (naming the layer).</summary>
+    private static Tensor<T>[] Merged(object[] inputs, KerasLayer layer)
     {
-        long[] shape = (long[])target.Clone();
-        int unknown = Array.FindIndex(shape, s => s < 0);
-        long known = shape.Where(s => s >= 0).Aggregate(1L, (a, b) => a * b);
-        if (unknown >= 0 && known > 0) shape[unknown] = perItem / known;
-        if (shape.Aggregate(1L, (a, b) => a * b) != perItem)
-            throw new ArgumentException($"layer `{layer}`: cannot reshape {perItem} values per item to {TensorInfo.FormatShape(target)}");
-        return shape;
+        Tensor<T>[] tensors = inputs.Select(x => Float(x, layer.Name)).ToArray();
+        KerasRuntimeShapes.EnsureMergeable(layer, tensors.Select(t => t.Lengths.ToArray().Select(v => (long)v).ToArray()).ToArray());
+        return tensors;
     }
 
     private static Tensor<long> Indices(object value, string layer) => value switch

@@ -30,6 +30,7 @@ public static class KerasTorchConversion
         switch (layer.Spec)
         {
             case InputSpec i:
+                if (!i.DType.IsFloatingPoint()) return $"input token ids {Shape(i.Shape)} (Keras's layout: no channels axis)";
                 return i.Shape.Length >= 2 ? $"input NCHW {Shape([i.Shape[^1], .. i.Shape[..^1]])} (Keras NHWC {Shape(i.Shape)})" : $"input {Shape(i.Shape)}";
             case ConvSpec c:
             {

@@ -7,7 +7,8 @@ namespace CrossBackend.Keras.Torch;
 /// <summary>
 /// A Keras model as a TorchSharp module: one submodule per Keras layer (named like the layer, so
 /// <c>state_dict()</c> keys read <c>conv2d.conv.weight</c>), run in the graph's order. Input and output are
-/// channels-first for tensors of rank ≥ 3 (NCHW, NCL); rank-2 tensors (features, token ids) are as in Keras.
+/// channels-first for tensors of rank ≥ 3 (NCHW, NCL); rank-2 tensors (features) and integer token ids of any rank
+/// (an Embedding's input) are as in Keras.
 /// </summary>
 /// <remarks>Forward follows TorchSharp's convention: intermediate tensors are disposed inside; the result belongs
 /// to the caller's dispose scope.</remarks>
@@ -17,7 +18,9 @@ public sealed class KerasTorchModule : nn.Module<Tensor, Tensor>
     private readonly string _input;
     private readonly string _output;
 
-    internal KerasTorchModule(KerasGraph graph) : base(graph.Name)
+    /// <param name="graph">The architecture with its weights.</param>
+    /// <param name="dtype">The parameters' dtype: the layers are built in it, so float64 weights are never rounded to float32.</param>
+    internal KerasTorchModule(KerasGraph graph, ScalarType dtype = ScalarType.Float32) : base(graph.Name)
     {
         if (!graph.HasWeights)
             throw new ArgumentException($"Argument `model` has layers without weights: {string.Join(", ", graph.Layers.Where(l => l.ExpectedWeights.Count != l.Weights.Count).Select(l => l.Name))}", "model");
@@ -27,7 +30,7 @@ public sealed class KerasTorchModule : nn.Module<Tensor, Tensor>
         _input = graph.Inputs[0];
         _output = graph.Outputs[0];
         Dictionary<string, long[]?> flattened = FlattenOrders(graph);
-        _nodes = graph.Layers.Select(l => (l.Name, l.Inbound.ToArray(), Create(l, flattened))).ToArray();
+        _nodes = graph.Layers.Select(l => (l.Name, l.Inbound.ToArray(), Create(l, flattened, dtype))).ToArray();
         foreach ((string name, _, TorchLayer module) in _nodes) register_module(name, module);
     }
 
@@ -54,16 +57,16 @@ public sealed class KerasTorchModule : nn.Module<Tensor, Tensor>
         return result.MoveToOuterDisposeScope();
     }
 
-    private static TorchLayer Create(KerasLayer layer, Dictionary<string, long[]?> flattened) => layer.Spec switch
+    private static TorchLayer Create(KerasLayer layer, Dictionary<string, long[]?> flattened, ScalarType dtype) => layer.Spec switch
     {
         InputSpec => new InputTorchLayer(layer),
-        ConvSpec => new ConvTorchLayer(layer),
-        DenseSpec => new DenseTorchLayer(layer, flattened.GetValueOrDefault(layer.Inbound[0])),
+        ConvSpec => new ConvTorchLayer(layer, dtype),
+        DenseSpec => new DenseTorchLayer(layer, flattened.GetValueOrDefault(layer.Inbound[0]), dtype),
         FlattenSpec => new FlattenTorchLayer(layer.Name, flattened.GetValueOrDefault(layer.Name) is not null),
         ReshapeSpec => new ReshapeTorchLayer(layer.Name, layer.OutputShape.Any(v => v < 0) ? ((ReshapeSpec)layer.Spec).TargetShape : layer.OutputShape),
         Pooling2DSpec => new PoolTorchLayer(layer),
         GlobalPooling2DSpec g => new GlobalPoolTorchLayer(layer.Name, g),
-        BatchNormSpec => new BatchNormTorchLayer(layer),
+        BatchNormSpec => new BatchNormTorchLayer(layer, dtype),
         DropoutSpec d => layer.ClassName switch
         {
             // GaussianDropout's rate is a drop probability; its multiplicative noise has standard deviation √(rate / (1 − rate)).
@@ -73,9 +76,9 @@ public sealed class KerasTorchModule : nn.Module<Tensor, Tensor>
         },
         ActivationSpec a => new ActivationTorchLayer(layer.Name, a.Activation),
         ZeroPadding2DSpec z => new ZeroPadTorchLayer(layer.Name, z),
-        AddSpec => new AddTorchLayer(layer.Name),
-        ConcatenateSpec c => new ConcatTorchLayer(layer.Name, ChannelsFirstAxis(c.Axis, layer.OutputShape.Length, layer.Name)),
-        EmbeddingSpec => new EmbeddingTorchLayer(layer),
+        AddSpec => new AddTorchLayer(layer),
+        ConcatenateSpec c => new ConcatTorchLayer(layer, ChannelsFirstAxis(c.Axis, layer.OutputShape.Length, layer.Name)),
+        EmbeddingSpec => new EmbeddingTorchLayer(layer, dtype),
         _ => throw new NotSupportedException($"layer `{layer.Name}` ({layer.ClassName}) has no TorchSharp implementation"),
     };
 

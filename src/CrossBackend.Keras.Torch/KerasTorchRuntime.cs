@@ -40,7 +40,7 @@ public static class KerasTorch
             DType.Float64 => ScalarType.Float64,
             _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, $"Argument `dtype` must be float32 or float64. Received: dtype={dtype.Name()}"),
         };
-        var module = new KerasTorchModule(model.Graph);
+        var module = new KerasTorchModule(model.Graph, type);   // built in its dtype: float64 weights are not rounded to float32
         if (type != ScalarType.Float32) module.to(type);
         module.eval();
         return module;

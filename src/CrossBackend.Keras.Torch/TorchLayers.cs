@@ -22,8 +22,9 @@ internal abstract class TorchLayer(string name) : nn.Module<Tensor[], Tensor>(na
         return sizes;
     }
 
-    /// <summary>Copies a Keras weight, already in PyTorch layout, into a parameter or buffer of the same shape.</summary>
-    protected static void Assign(Tensor target, KerasArray<float> value, string layer, string what)
+    /// <summary>Copies a Keras weight, already in PyTorch layout, into a parameter or buffer of the same shape, rounding
+    /// once to the target's dtype (build the module in its final dtype first, so float64 weights stay float64).</summary>
+    protected static void Assign(Tensor target, KerasArray<double> value, string layer, string what)
     {
         if (!SizesOf(target).SequenceEqual(value.Shape))
             throw new InvalidOperationException($"layer `{layer}`: {what} has shape {TensorInfo.FormatShape(SizesOf(target))} in TorchSharp, the converted weight {TensorInfo.FormatShape(value.Shape)}");
@@ -31,23 +32,27 @@ internal abstract class TorchLayer(string name) : nn.Module<Tensor[], Tensor>(na
         using (torch.no_grad()) target.copy_(source);
     }
 
-    protected static KerasArray<float> Array(KerasWeight w) => new(w.ToSingleArray(), w.Shape);
+    /// <summary>A weight as stored, widened to float64 (exact for float32 weights); <see cref="Assign"/> rounds it to the
+    /// module's dtype.</summary>
+    protected static KerasArray<double> Array(KerasWeight w) => new(w.ToDoubleArray(), w.Shape);
 }
 
-/// <summary>InputLayer: checks the channels-first input against the declared shape.</summary>
+/// <summary>InputLayer: checks the channels-first input against the declared shape. Integer inputs are token ids
+/// (an Embedding's input): they have no channels axis and keep Keras's layout at every rank.</summary>
 internal sealed class InputTorchLayer(KerasLayer layer) : TorchLayer(layer.Name)
 {
     private readonly long[] _shape = ((InputSpec)layer.Spec).Shape;
+    private readonly bool _indices = !((InputSpec)layer.Spec).DType.IsFloatingPoint();
 
     public override Tensor forward(Tensor[] inputs)
     {
         Tensor x = inputs[0];
-        long[] expected = _shape.Length >= 2 ? [_shape[^1], .. _shape[..^1]] : _shape;   // channels-first
+        long[] expected = _shape.Length >= 2 && !_indices ? [_shape[^1], .. _shape[..^1]] : _shape;   // channels-first
         long[] actual = SizesOf(x);
         if (actual.Length != expected.Length + 1 || actual.Skip(1).Zip(expected).Any(p => p.Second >= 0 && p.First != p.Second))
             throw new ArgumentException(
                 $"Argument `input` must have shape (batch, {string.Join(", ", expected.Select(v => v < 0 ? "None" : v.ToString()))}) " +
-                $"(channels first; Keras's {KerasLayer.FormatBatchShape(_shape)}). Received: input.shape={TensorInfo.FormatShape(actual)}", "input");
+                $"({(_indices ? "token ids, in Keras's layout" : $"channels first; Keras's {KerasLayer.FormatBatchShape(_shape)}")}). Received: input.shape={TensorInfo.FormatShape(actual)}", "input");
         return x;
     }
 }
@@ -62,7 +67,7 @@ internal sealed class ConvTorchLayer : TorchLayer
     private readonly ConvSpec _spec;
     private readonly bool _explicitPad;
 
-    public ConvTorchLayer(KerasLayer layer) : base(layer.Name)
+    public ConvTorchLayer(KerasLayer layer, ScalarType dtype) : base(layer.Name)
     {
         _layer = layer;
         _spec = (ConvSpec)layer.Spec;
@@ -83,6 +88,7 @@ internal sealed class ConvTorchLayer : TorchLayer
             ? nn.Conv1d(inChannels, _spec.Filters, _spec.KernelSize[0], _spec.Strides[0], symmetric[0], _spec.Dilation[0], groups: _spec.Groups, bias: _spec.UseBias)
             : nn.Conv2d(inChannels, _spec.Filters, (_spec.KernelSize[0], _spec.KernelSize[1]), (_spec.Strides[0], _spec.Strides[1]),
                 (symmetric[0], symmetric[1]), (_spec.Dilation[0], _spec.Dilation[1]), groups: _spec.Groups, bias: _spec.UseBias);
+        conv.to(dtype);
         var module = (Convolution)conv;
         Assign(module.weight!, KerasLayout.ConvKernelToTorch(Array(layer.Weights[0])), layer.Name, "weight");
         if (_spec.UseBias) Assign(module.bias!, Array(layer.Weights[1]), layer.Name, "bias");
@@ -126,12 +132,12 @@ internal sealed class DenseTorchLayer : TorchLayer
     private readonly Linear linear;
     private readonly KerasActivation _activation;
 
-    public DenseTorchLayer(KerasLayer layer, long[]? flattenedFrom) : base(layer.Name)
+    public DenseTorchLayer(KerasLayer layer, long[]? flattenedFrom, ScalarType dtype) : base(layer.Name)
     {
         var spec = (DenseSpec)layer.Spec;
         _activation = spec.Activation;
-        linear = nn.Linear(layer.InputShapes[0][^1], spec.Units, spec.UseBias);
-        KerasArray<float> kernel = Array(layer.Weights[0]);
+        linear = nn.Linear(layer.InputShapes[0][^1], spec.Units, spec.UseBias, dtype: dtype);
+        KerasArray<double> kernel = Array(layer.Weights[0]);
         Assign(linear.weight!, flattenedFrom is null ? KerasLayout.DenseKernelToTorch(kernel) : KerasLayout.FlattenedDenseKernelToTorch(kernel, flattenedFrom), layer.Name, "weight");
         if (spec.UseBias) Assign(linear.bias!, Array(layer.Weights[1]), layer.Name, "bias");
         RegisterComponents();
@@ -162,11 +168,15 @@ internal sealed class FlattenTorchLayer(string name, bool channelsFirstOrder) : 
 /// <summary>Reshape of the Keras (channels-last) data: channels moved last, reshaped, moved first again.</summary>
 internal sealed class ReshapeTorchLayer(string name, long[] target) : TorchLayer(name)
 {
+    private readonly string _layer = name;
+
     public override Tensor forward(Tensor[] inputs)
     {
         Tensor x = inputs[0];
         Tensor keras = x.dim() >= 3 ? x.movedim([1], [-1]) : x;
-        Tensor y = keras.reshape([x.size(0), .. target]);
+        // Resolved here, before libtorch, so a target the input cannot fill fails naming the layer on every engine.
+        long[] shape = x.size(0) == 0 ? target : KerasRuntimeShapes.ReshapeTarget(_layer, target, x.numel() / x.size(0));
+        Tensor y = keras.reshape([x.size(0), .. shape]);
         return y.dim() >= 3 ? y.movedim([-1], [1]) : y;
     }
 }
@@ -222,11 +232,11 @@ internal sealed class BatchNormTorchLayer : TorchLayer
 {
     private readonly nn.Module<Tensor, Tensor> norm;
 
-    public BatchNormTorchLayer(KerasLayer layer) : base(layer.Name)
+    public BatchNormTorchLayer(KerasLayer layer, ScalarType dtype) : base(layer.Name)
     {
         var spec = (BatchNormSpec)layer.Spec;
         long channels = layer.InputShapes[0][^1];
-        BatchNormParameters<float> p = KerasLayout.BatchNormToTorch(layer.Weights.Select(w => w.ToSingleArray()).ToArray(), spec.Epsilon, spec.Center, spec.Scale, spec.Momentum);
+        BatchNormParameters<double> p = KerasLayout.BatchNormToTorch(layer.Weights.Select(w => w.ToDoubleArray()).ToArray(), spec.Epsilon, spec.Center, spec.Scale, spec.Momentum);
         norm = layer.InputShapes[0].Length switch
         {
             1 or 2 => nn.BatchNorm1d(channels, p.Epsilon, p.Momentum),
@@ -234,11 +244,12 @@ internal sealed class BatchNormTorchLayer : TorchLayer
             4 => nn.BatchNorm3d(channels, p.Epsilon, p.Momentum),
             _ => throw new NotSupportedException($"layer `{layer.Name}`: BatchNormalization of rank-{layer.InputShapes[0].Length + 1} data is not supported"),
         };
+        norm.to(dtype);
         var bn = (NormBase)norm;
-        Assign(bn.weight!, new KerasArray<float>(p.Weight, [channels]), layer.Name, "weight");
-        Assign(bn.bias!, new KerasArray<float>(p.Bias, [channels]), layer.Name, "bias");
-        Assign(bn.running_mean!, new KerasArray<float>(p.RunningMean, [channels]), layer.Name, "running_mean");
-        Assign(bn.running_var!, new KerasArray<float>(p.RunningVar, [channels]), layer.Name, "running_var");
+        Assign(bn.weight!, new KerasArray<double>(p.Weight, [channels]), layer.Name, "weight");
+        Assign(bn.bias!, new KerasArray<double>(p.Bias, [channels]), layer.Name, "bias");
+        Assign(bn.running_mean!, new KerasArray<double>(p.RunningMean, [channels]), layer.Name, "running_mean");
+        Assign(bn.running_var!, new KerasArray<double>(p.RunningVar, [channels]), layer.Name, "running_var");
         RegisterComponents();
     }
 
@@ -294,33 +305,53 @@ internal sealed class ZeroPadTorchLayer(string name, ZeroPadding2DSpec spec) : T
     public override Tensor forward(Tensor[] inputs) => F.pad(inputs[0], [spec.Left, spec.Right, spec.Top, spec.Bottom]);
 }
 
-/// <summary>Add: the element-wise sum.</summary>
-internal sealed class AddTorchLayer(string name) : TorchLayer(name)
+/// <summary>Keras's layout of a channels-first shape (channels moved last for rank ≥ 3), for messages.</summary>
+internal static class KerasShapes
+{
+    public static long[][] Of(Tensor[] inputs) => inputs.Select(t =>
+    {
+        var s = new long[t.ndim];
+        for (int d = 0; d < s.Length; d++) s[d] = t.size(d);
+        return s.Length >= 3 ? [s[0], .. s[2..], s[1]] : s;
+    }).ToArray();
+}
+
+/// <summary>Add: the element-wise sum; axes of length 1 stretch (Keras's broadcasting, the same on channels-first
+/// tensors of one rank, whose axes all moved alike).</summary>
+internal sealed class AddTorchLayer(KerasLayer layer) : TorchLayer(layer.Name)
 {
     public override Tensor forward(Tensor[] inputs)
     {
+        KerasRuntimeShapes.EnsureMergeable(layer, KerasShapes.Of(inputs));   // before libtorch, naming the layer
         // Alpha passed held: TorchSharp's `a + b` makes its alpha, 1, as a Scalar nothing holds (see HeldScalars).
         Tensor sum = inputs[0].add(inputs[1], alpha: HeldScalars.One);
-        for (int i = 2; i < inputs.Length; i++) sum.add_(inputs[i], alpha: HeldScalars.One);
+        // Not in place: a later input may be larger than the sum so far (its length-1 axes stretch).
+        for (int i = 2; i < inputs.Length; i++) sum = sum.add(inputs[i], alpha: HeldScalars.One);
         return sum;
     }
 }
 
 /// <summary>Concatenate along the Keras axis mapped to the channels-first layout.</summary>
-internal sealed class ConcatTorchLayer(string name, long dim) : TorchLayer(name)
+internal sealed class ConcatTorchLayer(KerasLayer layer, long dim) : TorchLayer(layer.Name)
 {
-    public override Tensor forward(Tensor[] inputs) => cat(inputs, dim);
+    public override Tensor forward(Tensor[] inputs)
+    {
+        KerasRuntimeShapes.EnsureMergeable(layer, KerasShapes.Of(inputs));   // before libtorch, naming the layer
+        return cat(inputs, dim);
+    }
 }
 
 /// <summary>Embedding as nn.Embedding; a rank ≥ 3 output moves its vectors to axis 1 (channels first).</summary>
 internal sealed class EmbeddingTorchLayer : TorchLayer
 {
     private readonly Embedding embedding;
+    private readonly KerasLayer _layer;
 
-    public EmbeddingTorchLayer(KerasLayer layer) : base(layer.Name)
+    public EmbeddingTorchLayer(KerasLayer layer, ScalarType dtype) : base(layer.Name)
     {
+        _layer = layer;
         var spec = (EmbeddingSpec)layer.Spec;
-        embedding = nn.Embedding(spec.InputDim, spec.OutputDim);
+        embedding = nn.Embedding(spec.InputDim, spec.OutputDim, dtype: dtype);
         Assign(embedding.weight!, Array(layer.Weights[0]), layer.Name, "weight");
         RegisterComponents();
     }
@@ -328,6 +359,12 @@ internal sealed class EmbeddingTorchLayer : TorchLayer
     public override Tensor forward(Tensor[] inputs)
     {
         Tensor ids = inputs[0].dtype == ScalarType.Int64 ? inputs[0] : inputs[0].to_type(ScalarType.Int64);
+        // Checked here, before libtorch, whose "index out of range in self" names no layer.
+        if (ids.numel() > 0)
+        {
+            using Tensor min = ids.min(), max = ids.max();
+            KerasEmbeddingIds.EnsureInRange(_layer, min.item<long>(), max.item<long>());
+        }
         Tensor y = embedding.forward(ids);
         return y.dim() >= 3 ? y.movedim([-1], [1]) : y;
     }

@@ -149,6 +149,19 @@ public sealed class KerasFailureTests
         Assert.That(e!.Message, Does.Contain("`x`").And.Contain(says));
     }
 
+    /// <summary>Keras 3 raises "`strides > 1` not supported in conjunction with `dilation_rate > 1`" when such a
+    /// convolution is made (keras/src/layers/convolutional/base_conv.py, BaseConv.__init__), as TensorFlow's
+    /// tf.nn.convolution does: a port must not compute what Keras never does (PyTorch's conv would).</summary>
+    [TestCase("Conv2D", "[2, 1]", "[1, 2]", "in")]
+    [TestCase("Conv1D", "[3]", "[2]", "r")]
+    public void StridesWithDilationAreRefusedAsKerasRefusesThem(string className, string strides, string dilation, string from)
+    {
+        string reshape = """{"class_name": "Reshape", "name": "r", "config": {"name": "r", "target_shape": [64, 3]}, "inbound_nodes": [[["in", 0, 0, {}]]]}""";
+        string conv = $$"""{"class_name": "{{className}}", "name": "x", "config": {"name": "x", "filters": 2, "kernel_size": 3, "strides": {{strides}}, "dilation_rate": {{dilation}}}, "inbound_nodes": [[["{{from}}", 0, 0, {}]]]}""";
+        var e = Assert.Throws<InvalidDataException>(() => KerasGraph.FromJson(Functional(reshape + ",\n" + conv)));
+        Assert.That(e!.Message, Does.Contain("layer `x`").And.Contain("strides > 1").And.Contain("dilation_rate > 1"));
+    }
+
     [Test]
     public void ALayerReadingAnUnknownLayerIsRefused()
     {

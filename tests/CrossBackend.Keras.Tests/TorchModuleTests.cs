@@ -27,6 +27,22 @@ public sealed class TorchModuleTests
     }
 
     [Test]
+    public void TokenIdsOfRankThreeEnterTheModuleInKerassLayout()
+    {
+        // ids (batch, 2, 3) → Embedding(5, 4): the module takes them as Keras holds them (no channels axis to move)
+        // and returns (batch, 4, 2, 3), channels first; inspect says so.
+        KerasGraph graph = KerasArchitecture.Sequential([2, 3], dtype: "int32").Embedding(5, 4, name: "tokens").Build();
+        float[] table = Enumerable.Range(0, 20).Select(i => i * 0.1f).ToArray();
+        KerasModel model = KerasModel.FromWeights(graph, [new KerasWeightGroup("tokens", [new KerasWeight("tokens/embeddings:0", [5, 4], table)])], keras3Layout: false);
+        using KerasTorchModule module = KerasTorch.ToModule(model);
+        using Tensor ids = tensor(new long[] { 0, 1, 2, 3, 4, 0 }, [1, 2, 3]);
+        using Tensor y = module.forward(ids);
+        Assert.That(y.shape, Is.EqualTo(new long[] { 1, 4, 2, 3 }));
+        Assert.That(y[0, .., 0, 2].data<float>().ToArray(), Is.EqualTo(table[8..12]), "id 2 at (0, 2)");
+        Assert.That(KerasTorchConversion.Describe(graph)[graph.Inputs[0]], Does.StartWith("input token ids (2, 3)"));
+    }
+
+    [Test]
     public void BatchNormKeepsTheFileStatistics()
     {
         KerasModel model = KerasModel.Load(TestData.Path("functional.keras"));

@@ -61,13 +61,13 @@ public sealed class WindowFitTests(ITensorEngine engine)
     [Test]
     public void ADilatedConv1DRefusesAnInputShorterThanItsDilatedKernel()
     {
-        // Kernel 2 with dilation 2 spans 3 steps; stride 2 made the truncated formula (2 − 3) / 2 + 1 = 1.
-        KerasGraph graph = KerasArchitecture.Sequential([-1, 1]).Conv1D(1, 2, strides: 2, useBias: false, dilation: 2).Build();
+        // Kernel 2 with dilation 2 spans 3 steps. (Stride 1: Keras refuses strides > 1 with dilation_rate > 1.)
+        KerasGraph graph = KerasArchitecture.Sequential([-1, 1]).Conv1D(1, 2, strides: 1, useBias: false, dilation: 2).Build();
         var kernel = new KerasWeight("conv1d/kernel:0", [2, 1, 1], new float[] { 1, 1 });
         using IKerasNetwork network = KerasRuntimes.Build(KerasModel.FromWeights(graph, [new KerasWeightGroup("conv1d", [kernel])], keras3Layout: false), engine);
         var e = Assert.Throws<ArgumentException>(() => network.Predict(new float[2], [1, 2, 1]))!;
         Assert.That(e.Message, Does.StartWith("layer `conv1d` (Conv1D): an input of 2 (steps) is smaller than its window: kernel 2 with dilation 2, " +
-            "strides 2, padding \"valid\" needs at least 3 and would give 0 outputs."));
+            "strides 1, padding \"valid\" needs at least 3 and would give 0 outputs."));
         Assert.That(network.Predict(new float[] { 1, 5, 7 }, [1, 3, 1]).Values, Is.EqualTo(new double[] { 8 }), "steps 0 and 2");
     }
 }

@@ -54,17 +54,49 @@ public static class ShapeKernels
         return LayerChecks.Create(output, shape);
     }
 
-    /// <summary>The element-wise sum of tensors of one shape (Keras's <c>Add</c>).</summary>
+    /// <summary>The element-wise sum of tensors of one rank, axes of length 1 stretched to the others' lengths (Keras's
+    /// <c>Add</c>, which broadcasts so: <c>Merge._compute_elemwise_op_output_shape</c>).</summary>
     public static Tensor<T> Add<T>(IReadOnlyList<Tensor<T>> inputs) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(inputs);
         if (inputs.Count == 0) throw new ArgumentException("Argument `inputs` must hold at least one tensor.", nameof(inputs));
-        long[] shape = LayerChecks.Shape(inputs[0]);
-        if (inputs.Any(t => !LayerChecks.Shape(t).SequenceEqual(shape)))
-            throw new ArgumentException($"Argument `inputs` must share one shape. Received shapes: {string.Join(", ", inputs.Select(x => TensorInfo.FormatShape(LayerChecks.Shape(x))))}", nameof(inputs));
-        T[] sum = TensorData.ToArray(inputs[0]);
-        for (int i = 1; i < inputs.Count; i++) TensorPrimitives.Add(sum, TensorData.Read(inputs[i]), sum);
+        long[][] shapes = inputs.Select(LayerChecks.Shape).ToArray();
+        long[] shape = (long[])shapes[0].Clone();
+        bool broadcasts = shapes.All(s => s.Length == shape.Length);
+        for (int d = 0; broadcasts && d < shape.Length; d++)
+            foreach (long[] s in shapes)
+                if (s[d] != shape[d])
+                {
+                    if (shape[d] == 1) shape[d] = s[d];
+                    else if (s[d] != 1) { broadcasts = false; break; }
+                }
+        if (!broadcasts)
+            throw new ArgumentException($"Argument `inputs` must share one shape, or stretch axes of length 1 (same rank). Received shapes: {string.Join(", ", shapes.Select(TensorInfo.FormatShape))}", nameof(inputs));
+        T[] sum = Stretched(inputs[0], shapes[0], shape);
+        for (int i = 1; i < inputs.Count; i++) TensorPrimitives.Add(sum, Stretched(inputs[i], shapes[i], shape), sum);
         return LayerChecks.Create(sum, shape);
+    }
+
+    /// <summary>The values of <paramref name="input"/> repeated along its length-1 axes to <paramref name="shape"/>, as a
+    /// fresh array (also when nothing stretches: it may serve as the sum's buffer).</summary>
+    private static T[] Stretched<T>(Tensor<T> input, long[] from, long[] shape) where T : unmanaged
+    {
+        if (from.SequenceEqual(shape)) return TensorData.ToArray(input);
+        ReadOnlySpan<T> source = TensorData.Read(input);
+        long total = shape.Aggregate(1L, (a, b) => a * b);
+        var output = new T[total];
+        var strides = new long[shape.Length];   // the source's strides, 0 along stretched axes
+        long stride = 1;
+        for (int d = shape.Length - 1; d >= 0; d--) { strides[d] = from[d] == 1 ? 0 : stride; stride *= from[d]; }
+        var index = new long[shape.Length];
+        for (long i = 0; i < total; i++)
+        {
+            long offset = 0;
+            for (int d = 0; d < shape.Length; d++) offset += index[d] * strides[d];
+            output[i] = source[(int)offset];
+            for (int d = shape.Length - 1; d >= 0 && ++index[d] == shape[d]; d--) index[d] = 0;
+        }
+        return output;
     }
 
     /// <summary>Embedding lookup: indices (…) → (…, D), row i of <paramref name="table"/> (V, D) for index i.</summary>

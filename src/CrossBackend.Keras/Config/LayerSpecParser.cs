@@ -99,6 +99,11 @@ internal static class LayerSpecParser
         int[] kernel = c.Ints("kernel_size", rank);
         if (kernel.Concat(strides).Concat(dilation).Any(v => v < 1))
             throw new InvalidDataException($"layer `{c.Layer}`: kernel_size, strides and dilation_rate must be positive");
+        // Keras 3 (BaseConv.__init__) and TensorFlow (tf.nn.convolution) raise on this pair; PyTorch would compute it.
+        if (strides.Max() > 1 && dilation.Max() > 1)
+            throw new InvalidDataException(
+                $"layer `{c.Layer}`: strides ({string.Join(", ", strides)}) with dilation_rate ({string.Join(", ", dilation)}): Keras refuses `strides > 1` " +
+                "in conjunction with `dilation_rate > 1`, so no Keras model has this layer; use strides 1 or dilation_rate 1");
         return new ConvSpec(rank, c.Int("filters"), kernel, strides, padding, dilation, c.Int("groups", 1), c.Bool("use_bias", true), Activation(c));
     }
 

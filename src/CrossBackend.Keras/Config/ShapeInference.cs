@@ -29,7 +29,7 @@ internal static class ShapeInference
                 ? throw new NotSupportedException($"layer `{layer}`: softmax over axis {a.Activation.Axis} is not supported (only the last axis)")
                 : x,
             ZeroPadding2DSpec z => x.Length == 3 ? [Add(x[0], z.Top + z.Bottom), Add(x[1], z.Left + z.Right), x[2]] : throw Shape(layer, className, x, "(height, width, channels)"),
-            AddSpec => Same(inputs, layer, className),
+            AddSpec => Broadcast(inputs, layer, className),
             ConcatenateSpec c => Concatenate(c, inputs, layer, className),
             EmbeddingSpec e => [.. x, e.OutputDim],
             _ => throw new NotSupportedException($"layer `{layer}`: no shape rule for {TensorFormat.TypeName(spec.GetType())}"),
@@ -93,13 +93,27 @@ internal static class ShapeInference
         return target;
     }
 
-    private static long[] Same(IReadOnlyList<long[]> inputs, string layer, string className)
+    /// <summary>Add's output: Keras's element-wise broadcasting (<c>Merge._compute_elemwise_op_output_shape</c>) for
+    /// inputs of one rank — per axis equal lengths, or a 1 stretched to the other length; a None axis stays None unless
+    /// another input knows it (the runtime check compares the real lengths).</summary>
+    private static long[] Broadcast(IReadOnlyList<long[]> inputs, string layer, string className)
     {
-        long[] first = inputs[0];
+        long[] output = (long[])inputs[0].Clone();
         foreach (long[] other in inputs.Skip(1))
-            if (other.Length != first.Length || other.Zip(first).Any(p => p.First >= 0 && p.Second >= 0 && p.First != p.Second))
-                throw new InvalidDataException($"layer `{layer}` ({className}): input shapes differ: {string.Join(" vs ", inputs.Select(TensorInfo.FormatShape))}");
-        return first.Select((v, i) => v >= 0 ? v : inputs.Select(s => s[i]).Max()).ToArray();
+        {
+            bool ok = other.Length == output.Length;
+            for (int d = 0; ok && d < output.Length; d++)
+            {
+                long a = output[d], b = other[d];
+                if (a == b || b == 1 || (b < 0 && a != 1)) continue;
+                if (a == 1 || a < 0) output[d] = b;
+                else ok = false;
+            }
+            if (!ok)
+                throw new InvalidDataException($"layer `{layer}` ({className}): input shapes do not broadcast (one rank; per axis equal lengths or a 1): " +
+                                               string.Join(" vs ", inputs.Select(TensorInfo.FormatShape)));
+        }
+        return output;
     }
 
     private static long[] Concatenate(ConcatenateSpec c, IReadOnlyList<long[]> inputs, string layer, string className)

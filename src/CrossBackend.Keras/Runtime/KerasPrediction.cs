@@ -11,7 +11,8 @@ public static class KerasNetworkExtensions
     /// <summary>
     /// Runs the network on channels-last data (as Keras and NumPy hold it) and returns the output channels-last.
     /// For a channels-first engine, inputs of rank ≥ 3 move their channels to axis 1 on the way in and outputs of
-    /// rank ≥ 3 move them back on the way out (the engine's MoveAxis); rank-2 data (features, token ids) passes as is.
+    /// rank ≥ 3 move them back on the way out (the engine's MoveAxis); rank-2 data (features) and integer token ids of
+    /// any rank (an Embedding input, which has no channels axis) pass as they are.
     /// </summary>
     /// <param name="network">The built network.</param>
     /// <param name="data">float[], double[], int[] or long[] (int for an Embedding input), row-major.</param>
@@ -43,7 +44,8 @@ public static class KerasNetworkExtensions
             _ => data,
         };
         object tensor = engine.FromArray(typed, shape);
-        object? moved = channelsFirst && shape.Length >= 3 ? engine.MoveAxis(tensor, shape.Length - 1, 1) : null;
+        bool indices = !((InputSpec)input.Spec).DType.IsFloatingPoint();
+        object? moved = channelsFirst && shape.Length >= 3 && !indices ? engine.MoveAxis(tensor, shape.Length - 1, 1) : null;
         object output = network.Forward(moved ?? tensor);
         try
         {

@@ -1,0 +1,72 @@
+namespace CrossBackend.Keras;
+
+/// <summary>
+/// Shape checks at predict time for layers whose static shapes hold unknown (None) axes, where the architecture could
+/// not check them: <c>Add</c> and <c>Concatenate</c> inputs, a <c>Reshape</c> target. Every engine checks before
+/// running the layer, with one message naming it: libtorch's own errors name no layer.
+/// </summary>
+public static class KerasRuntimeShapes
+{
+    /// <summary>Throws when the inputs of an <c>Add</c> differ in shape, or those of a <c>Concatenate</c> differ off
+    /// its axis; does nothing for other layers.</summary>
+    /// <param name="layer">The merge layer about to run.</param>
+    /// <param name="shapes">Each input's shape in Keras's layout (channels last), batch first.</param>
+    /// <exception cref="ArgumentException">The shapes do not merge (parameter <c>input</c>); the message names the
+    /// layer and every shape.</exception>
+    public static void EnsureMergeable(KerasLayer layer, IReadOnlyList<long[]> shapes)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        ArgumentNullException.ThrowIfNull(shapes);
+        if (shapes.Count == 0) return;
+        string? problem = layer.Spec switch
+        {
+            AddSpec => Broadcasts(shapes) ? null : "its inputs must share one shape, or stretch axes of length 1 (one rank)",
+            ConcatenateSpec c => ConcatenateProblem(c.Axis, shapes),
+            _ => null,
+        };
+        if (problem is not null)
+            throw new ArgumentException(
+                $"layer `{layer.Name}` ({layer.ClassName}): {problem}; it receives {string.Join(", ", shapes.Select(TensorInfo.FormatShape))} " +
+                "(channels last). Feed an input whose unknown axes give its branches matching lengths.", "input");
+    }
+
+    /// <summary>A <c>Reshape</c> target for <paramref name="perItem"/> values per batch item, with its −1 resolved.</summary>
+    /// <param name="layer">The layer's name, for the message.</param>
+    /// <param name="target">The target shape (batch excluded; −1 at most once).</param>
+    /// <param name="perItem">The values per batch item of the input.</param>
+    /// <exception cref="ArgumentException">The values do not fill the target (parameter <c>input</c>), naming the layer.</exception>
+    public static long[] ReshapeTarget(string layer, long[] target, long perItem)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        long[] shape = (long[])target.Clone();
+        int unknown = Array.FindIndex(shape, s => s < 0);
+        long known = shape.Where(s => s >= 0).Aggregate(1L, (a, b) => a * b);
+        if (unknown >= 0 && known > 0) shape[unknown] = perItem / known;
+        if (shape.Aggregate(1L, (a, b) => a * b) != perItem)
+            throw new ArgumentException($"layer `{layer}`: cannot reshape {perItem} values per item to {TensorInfo.FormatShape(target)}", "input");
+        return shape;
+    }
+
+    /// <summary>Whether the shapes have one rank and, per axis, equal lengths or 1s (Keras's Add broadcasting).</summary>
+    private static bool Broadcasts(IReadOnlyList<long[]> shapes)
+    {
+        int rank = shapes[0].Length;
+        if (shapes.Any(s => s.Length != rank)) return false;
+        for (int d = 0; d < rank; d++)
+        {
+            long length = shapes.Max(s => s[d]);
+            if (shapes.Any(s => s[d] != length && s[d] != 1)) return false;
+        }
+        return true;
+    }
+
+    private static string? ConcatenateProblem(int axis, IReadOnlyList<long[]> shapes)
+    {
+        int rank = shapes[0].Length;
+        if (shapes.Any(s => s.Length != rank)) return "its inputs must have one rank";
+        int along = axis < 0 ? axis + rank : axis;
+        for (int d = 0; d < rank; d++)
+            if (d != along && shapes.Any(s => s[d] != shapes[0][d])) return $"its inputs must agree on every axis but the concatenation axis ({axis})";
+        return null;
+    }
+}
