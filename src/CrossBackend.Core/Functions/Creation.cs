@@ -109,11 +109,17 @@ public static partial class Backend
     /// casts to float32; earlier versions gave float16 under mixed precision).</summary>
     public static object ConvertTensorPrecision(object tensor) => Cast(tensor, DType.Float32);
 
-    /// <summary>Whether any value is NaN or ±∞ (FastEstimator's <c>check_nan</c>, which tests both despite its name).</summary>
-    /// <remarks><b>Example</b> (FastEstimator): [[[1.0, 2.0], [3.0, NaN]], [[5.0, 6.0], [7.0, 8.0]]] → <b>true</b>.
-    /// Integer tensors are always finite. Reads one number back to the host.</remarks>
+    /// <summary>Whether any value is NaN or ±∞ (FastEstimator's <c>check_nan</c>, which tests both despite its name).
+    /// <paramref name="tensor"/> is a tensor of any engine or, as FastEstimator also takes numbers and NumPy arrays, a
+    /// .NET number, an array of numbers (any rank, jagged too) or a collection of numbers, arrays and tensors, read on
+    /// the host.</summary>
+    /// <remarks><b>Example</b> (FastEstimator): [[[1.0, 2.0], [3.0, NaN]], [[5.0, 6.0], [7.0, 8.0]]] → <b>true</b>;
+    /// <c>CheckNan(double.NaN)</c> → <b>true</b>, <c>CheckNan(5)</c> → <b>false</b> (<c>np.isnan(5)</c>).
+    /// Integer tensors are always finite. Reads one number back to the host per tensor.</remarks>
     public static bool CheckNan(object tensor)
     {
+        ArgumentNullException.ThrowIfNull(tensor);
+        if (HostNonFinite.Any(tensor, nameof(tensor)) is bool host) return host;
         (ITensorEngine engine, TensorInfo info) = Inspect(tensor, nameof(tensor));
         if (!info.DType.IsFloatingPoint() || Shapes.Count(info.Shape) == 0) return false;
         object flag = RunUntyped(new NonFiniteFunction(), [tensor], TensorName);
