@@ -51,14 +51,15 @@ public static partial class Backend
     public static object ZerosLike(object tensor, DType? dtype = null) => RunUntyped(new LikeFunction(dtype, null, 0), [tensor], TensorName);
 
     /// <summary>Uniform noise in [<paramref name="minval"/>, <paramref name="maxval"/>) shaped like <paramref name="tensor"/>
-    /// (FastEstimator's <c>random_uniform_like</c>, default float32). The values come from <see cref="HostRandom"/>
+    /// (FastEstimator's <c>random_uniform_like</c>, default float32; equal bounds give that value everywhere, as there). The values come from <see cref="HostRandom"/>
     /// (xoshiro256**, documented there), drawn on the host: the same <paramref name="seed"/> gives the same numbers on
     /// every engine (FastEstimator uses each framework's own generator, so its numbers differ between NumPy and
     /// PyTorch). Without a seed, one is drawn from <see cref="Random.Shared"/>.</summary>
     public static object RandomUniformLike(object tensor, double minval = 0.0, double maxval = 1.0, DType dtype = DType.Float32, long? seed = null)
     {
-        if (!(minval < maxval))
-            throw new ArgumentException($"Argument `minval` must be below `maxval`. Received: minval={minval}, maxval={maxval}", nameof(minval));
+        // minval == maxval is FastEstimator's constant (torch.rand_like(x) * 0 + minval; np.random.uniform(a, a) → a).
+        if (!(minval <= maxval))
+            throw new ArgumentException($"Argument `minval` must not exceed `maxval`. Received: minval={minval}, maxval={maxval}", nameof(minval));
         RequireFloat(dtype);
         long s = seed ?? Random.Shared.NextInt64();
         return RunUntyped(new LikeFunction(dtype, n => new HostRandom(s).Uniform(n, minval, maxval), 0), [tensor], TensorName);
