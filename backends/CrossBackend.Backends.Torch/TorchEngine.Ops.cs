@@ -155,7 +155,7 @@ public sealed partial class TorchEngine
     {
         DType.Float32 => dtype.RoundTo(value),
         DType.Float16 when Math.Abs(value) > (double)Half.MaxValue => dtype.RoundTo(value),
-        DType.UInt8 or DType.Int8 or DType.Int16 or DType.Int32 or DType.Int64 or DType.Bool => dtype.CastToInteger(value),
+        DType.UInt8 or DType.Int8 or DType.Int16 or DType.Int32 or DType.Bool => dtype.CastToInteger(value),   // int64: as libtorch takes it
         _ => value,
     };
 
