@@ -144,13 +144,20 @@ public sealed partial class TorchEngine
     }
 
     /// <summary>
-    /// A number for a Scalar meeting a tensor of <paramref name="dtype"/>, rounded first where it lies beyond the
-    /// dtype's range, as a cast rounds it (float32 1e300 → ∞, float16 65510 → 65504): libtorch refuses a Scalar it
-    /// cannot convert without overflow ("value cannot be converted to type float without overflow"), which the
-    /// channels-last engine and NumPy's float32(1e300) do not. In-range values reach libtorch unchanged.
+    /// A number for a Scalar meeting a tensor of <paramref name="dtype"/>, converted first where it lies beyond the
+    /// dtype's range, as a cast converts it (float32 1e300 → ∞, float16 65510 → 65504, uint8 −1 → 255, int8 300 → 44,
+    /// see <see cref="DTypes.CastToInteger"/>): libtorch refuses a Scalar it cannot convert without overflow ("value
+    /// cannot be converted to type uint8_t without overflow"), which the channels-last engine, NumPy's float32(1e300)
+    /// and PyTorch's <c>torch.tensor(-1).type(torch.uint8)</c> (FastEstimator's <c>where</c>) do not. In-range values
+    /// reach libtorch as they are, integers truncated toward zero as libtorch truncates them.
     /// </summary>
-    private static double WithinRange(double value, DType dtype) =>
-        dtype == DType.Float32 || dtype == DType.Float16 && Math.Abs(value) > (double)Half.MaxValue ? dtype.RoundTo(value) : value;
+    private static double WithinRange(double value, DType dtype) => dtype switch
+    {
+        DType.Float32 => dtype.RoundTo(value),
+        DType.Float16 when Math.Abs(value) > (double)Half.MaxValue => dtype.RoundTo(value),
+        DType.UInt8 or DType.Int8 or DType.Int16 or DType.Int32 or DType.Bool => dtype.CastToInteger(value),   // int64: as libtorch takes it
+        _ => value,
+    };
 
     /// <inheritdoc/>
     /// <remarks>float64 and float32 are one native tensor: float32 values are rounded on the host, to nearest, ties to

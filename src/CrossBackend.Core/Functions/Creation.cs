@@ -51,14 +51,15 @@ public static partial class Backend
     public static object ZerosLike(object tensor, DType? dtype = null) => RunUntyped(new LikeFunction(dtype, null, 0), [tensor], TensorName);
 
     /// <summary>Uniform noise in [<paramref name="minval"/>, <paramref name="maxval"/>) shaped like <paramref name="tensor"/>
-    /// (FastEstimator's <c>random_uniform_like</c>, default float32). The values come from <see cref="HostRandom"/>
+    /// (FastEstimator's <c>random_uniform_like</c>, default float32; equal bounds give that value everywhere, as there). The values come from <see cref="HostRandom"/>
     /// (xoshiro256**, documented there), drawn on the host: the same <paramref name="seed"/> gives the same numbers on
     /// every engine (FastEstimator uses each framework's own generator, so its numbers differ between NumPy and
     /// PyTorch). Without a seed, one is drawn from <see cref="Random.Shared"/>.</summary>
     public static object RandomUniformLike(object tensor, double minval = 0.0, double maxval = 1.0, DType dtype = DType.Float32, long? seed = null)
     {
-        if (!(minval < maxval))
-            throw new ArgumentException($"Argument `minval` must be below `maxval`. Received: minval={minval}, maxval={maxval}", nameof(minval));
+        // minval == maxval is FastEstimator's constant (torch.rand_like(x) * 0 + minval; np.random.uniform(a, a) → a).
+        if (!(minval <= maxval))
+            throw new ArgumentException($"Argument `minval` must not exceed `maxval`. Received: minval={minval}, maxval={maxval}", nameof(minval));
         RequireFloat(dtype);
         long s = seed ?? Random.Shared.NextInt64();
         return RunUntyped(new LikeFunction(dtype, n => new HostRandom(s).Uniform(n, minval, maxval), 0), [tensor], TensorName);
@@ -109,11 +110,17 @@ public static partial class Backend
     /// casts to float32; earlier versions gave float16 under mixed precision).</summary>
     public static object ConvertTensorPrecision(object tensor) => Cast(tensor, DType.Float32);
 
-    /// <summary>Whether any value is NaN or ±∞ (FastEstimator's <c>check_nan</c>, which tests both despite its name).</summary>
-    /// <remarks><b>Example</b> (FastEstimator): [[[1.0, 2.0], [3.0, NaN]], [[5.0, 6.0], [7.0, 8.0]]] → <b>true</b>.
-    /// Integer tensors are always finite. Reads one number back to the host.</remarks>
+    /// <summary>Whether any value is NaN or ±∞ (FastEstimator's <c>check_nan</c>, which tests both despite its name).
+    /// <paramref name="tensor"/> is a tensor of any engine or, as FastEstimator also takes numbers and NumPy arrays, a
+    /// .NET number, an array of numbers (any rank, jagged too) or a collection of numbers, arrays and tensors, read on
+    /// the host.</summary>
+    /// <remarks><b>Example</b> (FastEstimator): [[[1.0, 2.0], [3.0, NaN]], [[5.0, 6.0], [7.0, 8.0]]] → <b>true</b>;
+    /// <c>CheckNan(double.NaN)</c> → <b>true</b>, <c>CheckNan(5)</c> → <b>false</b> (<c>np.isnan(5)</c>).
+    /// Integer tensors are always finite. Reads one number back to the host per tensor.</remarks>
     public static bool CheckNan(object tensor)
     {
+        ArgumentNullException.ThrowIfNull(tensor);
+        if (HostNonFinite.Any(tensor, nameof(tensor)) is bool host) return host;
         (ITensorEngine engine, TensorInfo info) = Inspect(tensor, nameof(tensor));
         if (!info.DType.IsFloatingPoint() || Shapes.Count(info.Shape) == 0) return false;
         object flag = RunUntyped(new NonFiniteFunction(), [tensor], TensorName);

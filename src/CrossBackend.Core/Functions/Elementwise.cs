@@ -6,6 +6,16 @@ internal sealed class UnaryFunction(UnaryOp op, Func<DType[], DType> result, boo
     public override T[] Run<T>(ITensorOps<T> o, T?[] inputs) where T : class => [o.Unary(op, inputs[0]!)];
 }
 
+/// <summary>The absolute value: integers natively on engines with integer ops; bool as 0/1 in float64 and cast back, so
+/// the identity (NumPy's <c>np.abs</c> of bool), because libtorch has no abs kernel for bool ("abs_cpu" not
+/// implemented for 'Bool').</summary>
+internal sealed class AbsFunction() : FunctionProgram(ResultDTypes.SameAsInput, exact: true)
+{
+    public override DType ComputeDType(DType[] inputs) => inputs[0] == DType.Bool ? DType.Float64 : base.ComputeDType(inputs);
+
+    public override T[] Run<T>(ITensorOps<T> o, T?[] inputs) where T : class => [o.Unary(UnaryOp.Abs, inputs[0]!)];
+}
+
 /// <summary>One element-wise op of two tensors, or of a tensor and a constant, broadcast.</summary>
 internal sealed class BinaryFunction(BinaryOp op, string aName, string bName, double? constant, Func<DType[], DType> result, bool exact = false)
     : BinaryFunctionProgram(FractionMakesFloat32(constant) ? d => d[0].IsFloatingPoint() ? result(d) : DType.Float32 : result, exact)
@@ -62,12 +72,13 @@ public static partial class Backend
     private static double ConstantFor(object? tensor, double value, string name) =>
         tensor is not null && Inspect(tensor, name).Info.DType is { } dtype && dtype.IsNarrowFloat() ? dtype.RoundTo(value) : value;
 
-    /// <summary>The absolute value, element-wise (FastEstimator's <c>abs</c>; integers stay integers).</summary>
+    /// <summary>The absolute value, element-wise (FastEstimator's <c>abs</c>; integers stay integers; bool is returned
+    /// as it is, as NumPy's <c>np.abs</c> gives it).</summary>
     /// <remarks><b>Example</b> (FastEstimator): [-2, 7, -19] → <b>[2, 7, 19]</b> on every engine.</remarks>
-    /// <param name="tensor">A tensor of any engine and numeric dtype.</param>
+    /// <param name="tensor">A tensor of any engine and numeric or bool dtype.</param>
     /// <returns>A tensor of the same engine, shape and dtype.</returns>
     public static T Abs<T>(T tensor) where T : class =>
-        Run<T>(nameof(Abs), new UnaryFunction(UnaryOp.Abs, ResultDTypes.SameAsInput, exact: true), [tensor], TensorName);
+        Run<T>(nameof(Abs), new AbsFunction(), [tensor], TensorName);
 
     /// <summary>The sign, −1, 0 or 1, element-wise (FastEstimator's <c>sign</c>; NaN stays NaN; integers stay integers).</summary>
     /// <remarks><b>Example</b> (FastEstimator): [-2, 7, -19] → <b>[-1, 1, -1]</b>.</remarks>
@@ -132,7 +143,9 @@ public static partial class Backend
 
     /// <summary>Clips values to [<paramref name="minValue"/>, <paramref name="maxValue"/>] (FastEstimator's
     /// <c>clip_by_value</c>); a null bound does not clip on that side, and at least one bound is required. The bounds
-    /// are rounded to the tensor's dtype (in float32, 0.1 is 0.100000001). NaN stays NaN.</summary>
+    /// are rounded to the tensor's dtype (in float32, 0.1 is 0.100000001). NaN stays NaN. A <paramref name="minValue"/>
+    /// above <paramref name="maxValue"/> gives <paramref name="maxValue"/> everywhere, as FastEstimator's
+    /// <c>tensor.clamp</c> and <c>np.clip</c> (and <c>tf.clip_by_value</c>) give it.</summary>
     /// <remarks><b>Example</b> (FastEstimator): [-5, 4, 2, 0, 9, -2] with min −2, max 3 → <b>[-2, 3, 2, 0, 3, -2]</b>;
     /// min −2 only → <b>[-2, 4, 2, 0, 9, -2]</b>.</remarks>
     public static T ClipByValue<T>(T tensor, double? minValue = null, double? maxValue = null) where T : class
@@ -143,8 +156,6 @@ public static partial class Backend
             throw new ArgumentException(
                 $"Arguments `minValue` and `maxValue` must not be NaN (every value would compare false against it): give a number, or null for no bound on that side. Received: minValue={minValue}, maxValue={maxValue}",
                 minValue is double m && double.IsNaN(m) ? nameof(minValue) : nameof(maxValue));
-        if (minValue > maxValue)
-            throw new ArgumentException($"Argument `minValue` must not exceed `maxValue`. Received: minValue={minValue}, maxValue={maxValue}", nameof(minValue));
         return Run<T>(nameof(ClipByValue), new ClipFunction(minValue ?? double.NegativeInfinity, maxValue ?? double.PositiveInfinity), [tensor], TensorName);
     }
 
