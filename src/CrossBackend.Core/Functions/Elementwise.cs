@@ -144,8 +144,7 @@ public static partial class Backend
     /// <summary>Clips values to [<paramref name="minValue"/>, <paramref name="maxValue"/>] (FastEstimator's
     /// <c>clip_by_value</c>); a null bound does not clip on that side, and at least one bound is required. The bounds
     /// are rounded to the tensor's dtype (in float32, 0.1 is 0.100000001). NaN stays NaN. A <paramref name="minValue"/>
-    /// above <paramref name="maxValue"/> gives <paramref name="maxValue"/> everywhere, as FastEstimator's
-    /// <c>tensor.clamp</c> and <c>np.clip</c> (and <c>tf.clip_by_value</c>) give it.</summary>
+    /// above <paramref name="maxValue"/> is refused: TensorFlow gives the minimum there, PyTorch and NumPy the maximum.</summary>
     /// <remarks><b>Example</b> (FastEstimator): [-5, 4, 2, 0, 9, -2] with min −2, max 3 → <b>[-2, 3, 2, 0, 3, -2]</b>;
     /// min −2 only → <b>[-2, 4, 2, 0, 9, -2]</b>.</remarks>
     public static T ClipByValue<T>(T tensor, double? minValue = null, double? maxValue = null) where T : class
@@ -156,6 +155,12 @@ public static partial class Backend
             throw new ArgumentException(
                 $"Arguments `minValue` and `maxValue` must not be NaN (every value would compare false against it): give a number, or null for no bound on that side. Received: minValue={minValue}, maxValue={maxValue}",
                 minValue is double m && double.IsNaN(m) ? nameof(minValue) : nameof(maxValue));
+        if (minValue > maxValue)
+            // FastEstimator's two paths disagree here: tf.clip_by_value is max(min(x, hi), lo) and gives minValue
+            // everywhere; torch.clamp and np.clip give maxValue. Neither is what a caller with crossed bounds meant.
+            throw new ArgumentException(
+                "Argument `minValue` must not exceed `maxValue`: with crossed bounds TensorFlow's clip_by_value gives minValue everywhere and " +
+                $"torch.clamp and np.clip give maxValue, so there is no one answer. Swap them. Received: minValue={minValue}, maxValue={maxValue}", nameof(minValue));
         return Run<T>(nameof(ClipByValue), new ClipFunction(minValue ?? double.NegativeInfinity, maxValue ?? double.PositiveInfinity), [tensor], TensorName);
     }
 
