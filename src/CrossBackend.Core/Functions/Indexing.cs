@@ -145,11 +145,18 @@ public static partial class Backend
 
     /// <summary><see cref="Where{T}(object, T, T)"/> with a constant for <paramref name="no"/>, in <paramref name="yes"/>'s dtype.</summary>
     public static T Where<T>(object condition, T yes, double no) where T : class =>
-        Run<T>(nameof(Where), new WhereFunction(null, no, DType.Other), [yes, condition], ["yes", "condition"]);
+        Run<T>(nameof(Where), new WhereFunction(null, AsElementOf(yes, no, nameof(yes)), DType.Other), [yes, condition], ["yes", "condition"]);
 
     /// <summary><see cref="Where{T}(object, T, T)"/> with a constant for <paramref name="yes"/>, in <paramref name="no"/>'s dtype.</summary>
     public static T Where<T>(object condition, double yes, T no) where T : class =>
-        Run<T>(nameof(Where), new WhereFunction(yes, null, DType.Other), [no, condition], ["no", "condition"]);
+        Run<T>(nameof(Where), new WhereFunction(AsElementOf(no, yes, nameof(no)), null, DType.Other), [no, condition], ["no", "condition"]);
+
+    /// <summary>
+    /// A number meeting an integer tensor, converted on the host as <see cref="Cast{T}(T, DType)"/> converts it (uint8
+    /// −2.7 → 254, int32 3e9 → int32's minimum), as FastEstimator's <c>torch.tensor(no).type(yes.dtype)</c> does: an
+    /// engine that computes integers in float64 would otherwise see −2.7 and round the result differently.
+    /// </summary>
+    private static double AsElementOf(object tensor, double number, string name) => Inspect(tensor, name).Info.DType.CastToInteger(number);
 
     /// <summary><see cref="Where{T}(object, T, T)"/> with two constants, in <paramref name="dtype"/> (default float32).</summary>
     public static object Where(object condition, double yes, double no, DType dtype = DType.Float32) =>

@@ -35,6 +35,11 @@ public sealed class BoolAndNarrowIntegerFunctionTests(ITensorEngine engine)
     [TestCase(DType.UInt8, 300.0, 44.0)]
     [TestCase(DType.Int8, 300.0, 44.0)]
     [TestCase(DType.Int8, -200.0, 56.0)]
+    // Fractions and numbers beyond int32 (the channels-last engine gave 253 and −1294967296 before, computing in float64
+    // first): torch.tensor(-2.7).type(torch.uint8) → 254, torch.tensor(3e9).type(torch.int32) → −2147483648.
+    [TestCase(DType.UInt8, -2.7, 254.0)]
+    [TestCase(DType.Int32, 3e9, -2147483648.0)]
+    [TestCase(DType.Int32, 0.3, 0.0)]
     public void WhereWrapsANumberBeyondANarrowIntegerRange(DType dtype, double number, double wrapped)
     {
         object x = Backend.ToTensor(new double[] { 1, 2, 3, 4 }, engine, dtype, [4]);
