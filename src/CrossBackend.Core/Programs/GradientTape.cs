@@ -20,7 +20,7 @@ public sealed class GradientTape : IDisposable
 {
     private static readonly AsyncLocal<GradientTape?> Active = new();
     private static readonly ConcurrentDictionary<Type, Func<GradientTape, object, object, object>> Watchers = new();
-    private static readonly ConcurrentDictionary<Type, Func<GradientTape, object, object, ITapeTensor, DType, ITensorEngine, object>> Linkers = new();
+    private static readonly ConcurrentDictionary<Type, Func<GradientTape, object, object, ITapeTensor, DType, DType?, ITensorEngine, object>> Linkers = new();
 
     private readonly GradientTape? _outer;
     // The engine tensor → its tape tensor (an ITapeTensor). Not a ConditionalWeakTable: every recorded tensor is
@@ -32,6 +32,12 @@ public sealed class GradientTape : IDisposable
     // One tape per tensor type (float32 and float64 are different types on the channels-last engine), all recording
     // into one list of steps, so a gradient crosses a dtype conversion as PyTorch's does.
     private readonly Dictionary<Type, ITapeOps> _tapes = [];
+    // A float16/bfloat16 tensor of an engine with no general ops for its type (Tensor<Half> on the channels-last
+    // engine) → the tape tensor it holds rounded (a function's float32 result, or a watched source's float32 copy),
+    // that tensor's dtype and its own. Functions widen such tensors before computing and round their results back
+    // (TensorProgram); both casts are linked through this table, so narrow floats are differentiated as PyTorch's
+    // autograd differentiates them through their float32 computation (the gradient rounded at each cast).
+    private readonly Dictionary<object, (ITapeTensor Wide, DType WideDType, DType Narrow)> _narrow = new(ReferenceEqualityComparer.Instance);
     private readonly List<Action> _steps = [];
     private bool _disposed, _used;
 
@@ -50,6 +56,9 @@ public sealed class GradientTape : IDisposable
 
     /// <summary>Marks <paramref name="source"/> as a tensor whose gradient will be asked for: the calls that use it
     /// from here on are recorded.</summary>
+    /// <remarks>A float16 or bfloat16 source of an engine that computes narrow floats in float32 (the channels-last
+    /// engine's <c>Tensor&lt;Half&gt;</c>) is watched through its float32 copy; its gradient comes back in its own
+    /// dtype, as PyTorch's does.</remarks>
     /// <exception cref="ArgumentException"><paramref name="source"/> is not a floating-point tensor (integer and bool
     /// tensors have no gradient, on every engine), or is of a floating-point dtype its engine does not compute with.</exception>
     public void Watch(object source)
@@ -60,7 +69,13 @@ public sealed class GradientTape : IDisposable
         // Checked here for every engine: libtorch's requires_grad_ on an int tensor fails with its own C++ text.
         DType dtype = engine.Describe(source).DType;
         if (!dtype.IsFloatingPoint()) throw Validate.NotFloatingPoint(engine, dtype, nameof(source));
-        object ops = engine.OpsFor(source.GetType()) ?? throw TensorEngines.UnsupportedDType(engine, dtype, nameof(source));
+        object? found = engine.OpsFor(source.GetType());
+        if (found is null && dtype.IsNarrowFloat())
+        {
+            WatchNarrow(engine, source, dtype);
+            return;
+        }
+        object ops = found ?? throw TensorEngines.UnsupportedDType(engine, dtype, nameof(source));
         if (AutogradOf(ops) is { } autograd) autograd.GetMethod(nameof(IAutograd<object>.Watch))!.Invoke(ops, TensorProgram.DoNotWrap, null, [source], null);
         else if (!(_recorded.TryGetValue(source, out ITapeTensor? known) && known.Tracked))
             _recorded[source] = (ITapeTensor)Watchers.GetOrAdd(TensorProgram.OpsTensorType(ops), t =>
@@ -69,6 +84,15 @@ public sealed class GradientTape : IDisposable
     }
 
     private object WatchOn<T>(object ops, object source) where T : class => TapeFor((ITensorOps<T>)ops).Watch((T)source);
+
+    /// <summary>Watches a float16/bfloat16 tensor of an engine without ops for its type through its float32 copy.</summary>
+    private void WatchNarrow(ITensorEngine engine, object source, DType dtype)
+    {
+        if (_narrow.ContainsKey(source)) return;
+        object wide = engine.Cast(source, DType.Float32);
+        Watch(wide);
+        _narrow[source] = (_recorded[wide], DType.Float32, dtype);
+    }
 
     /// <summary>
     /// d(Σ target)/d(source) for each source, each with its source's shape and dtype (also where the target was
@@ -87,17 +111,22 @@ public sealed class GradientTape : IDisposable
         _used = true;
         ITensorEngine engine = TensorEngines.EngineOf(target, nameof(target));
         foreach (object s in sources) TensorEngines.RequireSameEngine(engine, s, nameof(sources), nameof(target));
-        object ops = engine.OpsFor(target.GetType()) ?? throw TensorEngines.UnsupportedDType(engine, engine.Describe(target).DType, nameof(target));
-        if (AutogradOf(ops) is { } autograd)
+        object? ops = engine.OpsFor(target.GetType());
+        if (ops is null && !_narrow.ContainsKey(target)) throw TensorEngines.UnsupportedDType(engine, engine.Describe(target).DType, nameof(target));
+        if (ops is not null && AutogradOf(ops) is { } autograd)
             return AutogradInvokers.GetOrAdd(TensorProgram.OpsTensorType(ops), t =>
                 typeof(GradientTape).GetMethod(nameof(AutogradGradients), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
                     .MakeGenericMethod(t).CreateDelegate<Func<object, object, object[], object[]>>())(ops, target, sources);
-        if (!_recorded.TryGetValue(target, out ITapeTensor? recorded))
+        ITapeTensor? recorded = _recorded.TryGetValue(target, out ITapeTensor? known) ? known : _narrow.TryGetValue(target, out var rounded) ? rounded.Wide : null;
+        if (recorded is null)
             throw new InvalidOperationException(
                 "Argument `target` was not computed while this GradientTape recorded: compute it inside the `using` block, " +
                 "from tensors passed to Watch.");
         _tapes[recorded.TensorType].Backward(recorded);
-        return sources.Select(s => _recorded.TryGetValue(s, out ITapeTensor? t) ? _tapes[t.TensorType].GradientOf(t) : ZerosLike(engine, s)).ToArray();
+        return sources.Select(s =>
+            _recorded.TryGetValue(s, out ITapeTensor? t) ? _tapes[t.TensorType].GradientOf(t)
+            : _narrow.TryGetValue(s, out var n) ? engine.Cast(_tapes[n.Wide.TensorType].GradientOf(n.Wide), n.Narrow)
+            : ZerosLike(engine, s)).ToArray();
     }
 
     private static readonly ConcurrentDictionary<Type, Func<object, object, object[], object[]>> AutogradInvokers = new();
@@ -150,19 +179,53 @@ public sealed class GradientTape : IDisposable
     /// </summary>
     internal void Converted(object from, object to)
     {
-        if (_disposed || ReferenceEquals(from, to) || !_recorded.TryGetValue(from, out ITapeTensor? source) || !source.Tracked) return;
+        if (_disposed || ReferenceEquals(from, to)) return;
         ITensorEngine engine = TensorEngines.EngineOf(from, nameof(from));
-        DType fromDType = engine.Describe(from).DType;
-        if (!fromDType.IsFloatingPoint() || !engine.Describe(to).DType.IsFloatingPoint() || engine.OpsFor(to.GetType()) is not { } ops) return;
-        _recorded[to] = (ITapeTensor)Linkers.GetOrAdd(TensorProgram.OpsTensorType(ops), t =>
-            typeof(GradientTape).GetMethod(nameof(Link), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
-                .MakeGenericMethod(t).CreateDelegate<Func<GradientTape, object, object, ITapeTensor, DType, ITensorEngine, object>>())(this, ops, to, source, fromDType, engine);
+        bool floatingTo = engine.Describe(to).DType.IsFloatingPoint();
+        if (_narrow.TryGetValue(from, out var narrow))
+        {
+            // A narrow float widened again: its gradient is rounded to the narrow dtype on the way back (PyTorch's
+            // to(dtype) backward), then goes on to the tensor it holds rounded.
+            if (narrow.Wide.Tracked && floatingTo && engine.OpsFor(to.GetType()) is { } wideOps) _recorded[to] = LinkOn(wideOps, to, narrow.Wide, narrow.WideDType, narrow.Narrow, engine);
+            return;
+        }
+        if (!_recorded.TryGetValue(from, out ITapeTensor? source)) return;
+        DType fromDType = engine.Describe(from).DType, toDType = engine.Describe(to).DType;
+        if (!fromDType.IsFloatingPoint() || !floatingTo) return;
+        if (engine.OpsFor(to.GetType()) is not { } ops)
+        {
+            // Rounded to a narrow float the engine has no ops for: remembered (untracked too, so a target that uses no
+            // source gets zeros rather than a refusal), linked when it is widened again.
+            if (toDType.IsNarrowFloat()) _narrow[to] = (source, fromDType, toDType);
+            return;
+        }
+        if (!source.Tracked)
+        {
+            // Kept as a constant, so that a narrow float rounded from it later is known to the tape (its gradient is 0).
+            if (!_recorded.ContainsKey(to)) _recorded[to] = Constants.GetOrAdd(TensorProgram.OpsTensorType(ops), t =>
+                typeof(GradientTape).GetMethod(nameof(ConstantOf), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+                    .MakeGenericMethod(t).CreateDelegate<Func<object, ITapeTensor>>())(to);
+            return;
+        }
+        _recorded[to] = LinkOn(ops, to, source, fromDType, null, engine);
     }
 
-    private object Link<T>(object ops, object to, ITapeTensor from, DType fromDType, ITensorEngine engine) where T : class
+    private static readonly ConcurrentDictionary<Type, Func<object, ITapeTensor>> Constants = new();
+
+    private static ITapeTensor ConstantOf<T>(object value) where T : class => TapeOps<T>.Constant((T)value);
+
+    private ITapeTensor LinkOn(object ops, object to, ITapeTensor from, DType fromDType, DType? through, ITensorEngine engine) =>
+        (ITapeTensor)Linkers.GetOrAdd(TensorProgram.OpsTensorType(ops), t =>
+            typeof(GradientTape).GetMethod(nameof(Link), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
+                .MakeGenericMethod(t).CreateDelegate<Func<GradientTape, object, object, ITapeTensor, DType, DType?, ITensorEngine, object>>())(this, ops, to, from, fromDType, through, engine);
+
+    /// <summary>Links <paramref name="to"/> to <paramref name="from"/>: the gradient reaching <paramref name="to"/> is
+    /// cast to <paramref name="through"/> first when given (the narrow float between them), then to
+    /// <paramref name="fromDType"/>.</summary>
+    private object Link<T>(object ops, object to, ITapeTensor from, DType fromDType, DType? through, ITensorEngine engine) where T : class
     {
         ITapeOps fromTape = _tapes[from.TensorType];
-        return TapeFor((ITensorOps<T>)ops).Conversion((T)to, g => fromTape.AccumulateAdopted(from, engine.Cast(g, fromDType)));
+        return TapeFor((ITensorOps<T>)ops).Conversion((T)to, g => fromTape.AccumulateAdopted(from, engine.Cast(through is { } n ? engine.Cast(g, n) : g, fromDType)));
     }
 
     /// <summary>

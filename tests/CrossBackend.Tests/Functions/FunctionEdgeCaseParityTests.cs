@@ -136,7 +136,10 @@ public sealed class FunctionEdgeCaseParityTests(ITensorEngine engine)
 
     /// <summary><c>torch.maximum(torch.tensor([-0., 0.]), torch.tensor([0., -0.]))</c> → [-0., 0.] and
     /// <c>torch.minimum</c> of the same → [-0., 0.]: a tie keeps the first operand (TensorFlow's Maximum too); NaN
-    /// propagates. Bits compared, every float dtype the engines compute in, broadcast scalars on either side.</summary>
+    /// propagates. Bits compared, every float dtype the engines compute in, broadcast scalars on either side. Five
+    /// values stay in libtorch's scalar loop: its vectorised loop keeps the second operand's zero (the same pairs repeated
+    /// to 8 float64 values give [0., -0., …] in PyTorch 1.13 and on the torch engine), so the README leaves the sign of a
+    /// zero tie unspecified.</summary>
     [Test]
     public void MaximumAndMinimumKeepTheFirstOperandOnATie([Values(DType.Float32, DType.Float64)] DType dtype)
     {
