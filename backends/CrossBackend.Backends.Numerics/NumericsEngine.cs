@@ -65,6 +65,7 @@ public sealed class NumericsEngine : ITensorEngine
     public object FromArray(Array data, long[] shape)
     {
         ArgumentNullException.ThrowIfNull(data);
+        HostArrays.RequireShapeFits(data, shape, nameof(data), nameof(shape));
         long[] stored = shape.Length == 0 ? [1] : shape;
         return HostArrays.WidenUnsigned(data, nameof(data)) switch
         {

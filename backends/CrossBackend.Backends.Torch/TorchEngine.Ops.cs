@@ -120,6 +120,7 @@ public sealed partial class TorchEngine
     public override object FromArray(Array data, long[] shape)
     {
         ArgumentNullException.ThrowIfNull(data);
+        HostArrays.RequireShapeFits(data, shape, nameof(data), nameof(shape));
         EnsureNativeLoadable();
         return FromHost(HostArrays.WidenUnsigned(data, nameof(data)), shape);
     }

@@ -34,6 +34,7 @@ public abstract class TensorEngine<TTensor> : ITensorEngine, ITensorOps<TTensor>
     public virtual object FromArray(Array data, long[] shape)
     {
         ArgumentNullException.ThrowIfNull(data);
+        HostArrays.RequireShapeFits(data, shape, nameof(data), nameof(shape));
         data = HostArrays.WidenUnsigned(data, nameof(data));
         DType dtype = DTypes.OfElementType(data.GetType().GetElementType()!);
         if (dtype == DType.Other)

@@ -29,6 +29,24 @@ internal static class HostArrays
     }
 
     /// <summary>
+    /// A flat array about to become a tensor of <paramref name="shape"/>: the shape's axes must be non-negative and
+    /// their product (1 for rank 0) must be the array's length. Both engines took a longer array silently (its tail
+    /// dropped) and refused a shorter one in their own words.
+    /// </summary>
+    public static void RequireShapeFits(Array data, long[] shape, string dataName, string shapeName)
+    {
+        ArgumentNullException.ThrowIfNull(shape, shapeName);
+        long count = 1;
+        foreach (long d in shape)
+            count = d >= 0 ? count * d : throw new ArgumentOutOfRangeException(shapeName,
+                $"Argument `{shapeName}` must hold non-negative lengths. Received: {shapeName}={TensorInfo.FormatShape(shape)}");
+        if (count != data.Length)
+            throw new ArgumentException(
+                $"Argument `{dataName}` must hold exactly as many values as `{shapeName}` has elements ({count}). " +
+                $"Received: {dataName}.Length={data.Length}, {shapeName}={TensorInfo.FormatShape(shape)}", dataName);
+    }
+
+    /// <summary>
     /// A flat host array of a known element type (as <see cref="ITensorEngine.ToArray"/> and
     /// <see cref="IO.NpyArray.Data"/> hold values) as float64: exact for every floating type and for integers below 2⁵³.
     /// Read by the runtime type, not by pattern: the runtime lets a byte[] pass as an sbyte[] (and int[] as uint[], ...).
