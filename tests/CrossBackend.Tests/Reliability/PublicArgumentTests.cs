@@ -84,6 +84,34 @@ public sealed class PublicArgumentTests(ITensorEngine engine)
         Assert.That(Assert.Throws<ArgumentException>(() => Backend.Abs<object>("x"))!.Message, Does.Contain("reference an engine project"));
     }
 
+    /// <summary>Only floating-point tensors have gradients. On torch, Losses.Gradient marked an integer or bool y_pred
+    /// for autograd before the loss's validation ran, and libtorch's "Only Tensors of floating point and complex dtype
+    /// can require gradients" came out (an ExternalException naming nothing); the channels-last tape named y_pred.</summary>
+    [TestCase(DType.Int32)]
+    [TestCase(DType.Int64)]
+    [TestCase(DType.Bool)]
+    public void TheGradientOfANonFloatingPredictionNamesIt(DType dtype)
+    {
+        object p = FunctionExamples.T(engine, [0, 1, 1, 0], [2, 2], dtype);
+        var e = Refused<ArgumentException>("y_pred", () => Losses.Gradient("mean_squared_error", p, p));
+        Assert.That(e.Message, Does.Contain("floating-point").And.Contain($"y_pred.dtype={dtype.Name()}"));
+
+        // The fix the message gives works.
+        object cast = Backend.Cast(p, DType.Float32);
+        Assert.That(Backend.ToNumber<double>(Losses.Gradient("mean_squared_error", cast, cast)), Is.EqualTo(new double[4]));
+    }
+
+    /// <summary>|b| is b for a bool tensor (NumPy's abs, the channels-last engine); libtorch's abs refuses bool, and
+    /// its "abs_cpu not implemented for 'Bool'" came out of Backend.Abs on torch.</summary>
+    [Test]
+    public void AbsOfABoolTensorIsItself()
+    {
+        object b = Backend.ToTensor(new[] { true, false, true }, engine);
+        object abs = Backend.Abs(b);
+        Assert.That(Backend.ToType(abs), Is.EqualTo(DType.Bool));
+        Assert.That(Backend.ToNumber<int>(abs), Is.EqualTo(new[] { 1, 0, 1 }));
+    }
+
     [Test]
     public void ExpandDimsOutOfRangeReadsAsASentence()
     {
