@@ -182,7 +182,7 @@ public sealed partial class TorchEngine
     public override Tensor Unary(UnaryOp op, Tensor x) => op switch
     {
         UnaryOp.Negate => x.neg(),
-        UnaryOp.Abs => x.abs(),
+        UnaryOp.Abs => x.dtype == ScalarType.Bool ? x.clone() : x.abs(),     // libtorch's abs refuses bool; |b| is b (NumPy, the channels-last engine)
         UnaryOp.Relu => x.dtype == ScalarType.Bool ? x.clone() : x.relu(),   // libtorch's relu refuses bool; max(b, false) is b
         UnaryOp.Square => x.pow(HeldScalars.Two),
         UnaryOp.Sqrt => x.sqrt(),

@@ -26,6 +26,16 @@ internal static class ParseErrors
         messages.AddRange(parsed.Errors.Select(e => e.Message)
             .Where(m => !named.Any(t => m.Contains($"'{t}'", StringComparison.Ordinal)))
             .OrderBy(m => m.StartsWith("Unrecognized", StringComparison.Ordinal) ? 0 : m.StartsWith("Required argument", StringComparison.Ordinal) ? 1 : 2));
-        return string.Join(" ", messages.Distinct());
+        // The parser's own sentences ("Required command was not provided.") say what is wrong, not where to look.
+        return $"{string.Join(" ", messages.Distinct())} Run `{CommandPath(parsed.CommandResult)} --help` for the commands and options.";
+    }
+
+    /// <summary>"crossbackend", or "crossbackend keras inspect": the command the user was typing.</summary>
+    private static string CommandPath(System.CommandLine.Parsing.CommandResult result)
+    {
+        var names = new List<string>();
+        for (var r = result; r is not null; r = r.Parent as System.CommandLine.Parsing.CommandResult)
+            names.Insert(0, r.Parent is null ? "crossbackend" : r.Command.Name);
+        return string.Join(" ", names);
     }
 }

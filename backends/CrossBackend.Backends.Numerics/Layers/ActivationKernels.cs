@@ -4,10 +4,10 @@ using System.Numerics.Tensors;
 namespace CrossBackend.Backends.Numerics.Layers;
 
 /// <summary>An operation on a span of values in place (a fused activation receives whole last-axis rows).</summary>
-public delegate void SpanAction<T>(Span<T> values);
+internal delegate void SpanAction<T>(Span<T> values);
 
 /// <summary>Keras's activations on spans, in place (callers pass a fresh buffer), vectorised where TensorPrimitives has the function.</summary>
-public static class ActivationKernels
+internal static class ActivationKernels
 {
     /// <summary>A copy of <paramref name="input"/> with <paramref name="activation"/> applied (the input is untouched).</summary>
     public static Tensor<T> Map<T>(Tensor<T> input, SpanAction<T> activation)

@@ -4,7 +4,7 @@ using System.Numerics.Tensors;
 namespace CrossBackend.Backends.Numerics.Layers;
 
 /// <summary>Batch normalisation at inference over the last (channels) axis, as Keras/TensorFlow compute it.</summary>
-public static class BatchNormKernel
+internal static class BatchNormKernel
 {
     /// <summary>
     /// y = x · s + (β − mean · s) with s = γ / √(var + ε), per channel of the last axis — TensorFlow's

@@ -11,7 +11,7 @@ namespace CrossBackend.Backends.Numerics.Layers;
 /// and multiplied by the kernel seen as (kh·kw·in, out).
 /// Output rows run in parallel; padding cells are zeros in the patch matrix.
 /// </summary>
-public static class Conv2DKernel
+internal static class Conv2DKernel
 {
     /// <summary>Rows of patches multiplied at once (several output rows when the output is narrow).</summary>
     private const int ProductRows = 64;

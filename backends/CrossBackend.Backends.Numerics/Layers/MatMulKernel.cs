@@ -4,7 +4,7 @@ using System.Numerics.Tensors;
 namespace CrossBackend.Backends.Numerics.Layers;
 
 /// <summary>Dense matrix products on row-major data, and <c>Dense</c> (x · kernel + bias over the last axis).</summary>
-public static class MatMulKernel
+internal static class MatMulKernel
 {
     /// <summary>
     /// c[i, j] = Σ_k a[i, k] · b[k, j] for i &lt; m, j &lt; n (overwrites c). Row-major with leading dimensions

@@ -5,7 +5,7 @@ namespace CrossBackend.Backends.Numerics.Layers;
 /// <param name="Bottom">Rows after.</param>
 /// <param name="Left">Columns before.</param>
 /// <param name="Right">Columns after.</param>
-public readonly record struct Padding2D(int Top, int Bottom, int Left, int Right)
+internal readonly record struct Padding2D(int Top, int Bottom, int Left, int Right)
 {
     /// <summary>No padding ("valid").</summary>
     public static Padding2D None => default;

@@ -8,7 +8,7 @@ namespace CrossBackend.Backends.Numerics.Layers;
 /// never enters a max, and an average divides by the number of real cells it covered (TensorFlow's
 /// <c>avg_pool</c>; PyTorch's <c>count_include_pad=True</c> default would divide by the full window instead).
 /// </summary>
-public static class Pool2DKernel
+internal static class Pool2DKernel
 {
     /// <summary>Max pooling over (N, H, W, C).</summary>
     /// <param name="input">(N, H, W, C).</param>

@@ -22,10 +22,16 @@ public static class TensorEngines
 
     /// <summary>The engine with this name ("torch", "numerics"); throws <see cref="ArgumentException"/> naming the
     /// known engines when there is none.</summary>
-    public static ITensorEngine Named(string name) =>
-        All.FirstOrDefault(e => string.Equals(e.Name, name, StringComparison.OrdinalIgnoreCase))
+    public static ITensorEngine Named(string name) => NamedFor(name, nameof(name));
+
+    /// <summary><see cref="Named(string)"/> for a public method whose own parameter holds the name, so that the
+    /// exception's <see cref="ArgumentException.ParamName"/> is that parameter.</summary>
+    internal static ITensorEngine NamedFor(string name, string paramName) =>
+        All.FirstOrDefault(e => string.Equals(e.Name, name ?? throw new ArgumentNullException(paramName,
+            $"Argument `{paramName}` must name an engine ({string.Join(", ", All.Select(e => e.Name))}). Received: {paramName}=null"),
+            StringComparison.OrdinalIgnoreCase))
         ?? throw new ArgumentException(
-            $"Unknown engine '{name}'. Known engines: {string.Join(", ", All.Select(e => e.Name))}.", nameof(name));
+            $"Unknown engine '{name}'. Known engines: {string.Join(", ", All.Select(e => e.Name))}.", paramName);
 
     /// <summary>The engine owning tensors of this runtime type, or null.</summary>
     public static ITensorEngine? OwnerOf(Type tensorType) =>
@@ -84,7 +90,10 @@ public static class TensorEngines
     private static ArgumentException Unowned(object tensor, string name) => new(
         $"Argument `{name}` must be a tensor of a CrossBackend engine. Received: {name} is a {TensorFormat.TypeName(tensor.GetType(), qualified: true)}, which no CrossBackend engine owns. " +
         $"Engines found: {(All.Count == 0 ? "none" : string.Join(", ", All.Select(e => e.Name)))}; " +
-        "reference an engine project (e.g. CrossBackend.Backends.Torch or CrossBackend.Backends.Numerics).", name);
+        // A .NET array is data, not a missing engine: referencing another package would not help.
+        (tensor is Array && All.Count > 0
+            ? $"make a tensor of it first, e.g. `Backend.ToTensor({name}, TensorEngines.Named(\"{All[0].Name}\"))` (on the engine of the other arguments)."
+            : "reference an engine project (e.g. CrossBackend.Backends.Torch or CrossBackend.Backends.Numerics)."), name);
 
     private static IReadOnlyList<ITensorEngine> Discover()
     {

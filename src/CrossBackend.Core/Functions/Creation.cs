@@ -160,7 +160,7 @@ public static partial class Backend
 
     /// <summary><see cref="ToTensor(Array, ITensorEngine, DType?, long[])"/> with the engine named ("torch", "numerics").</summary>
     public static object ToTensor(Array data, string targetType, DType? dtype = null, long[]? shape = null) =>
-        ToTensor(data, TensorEngines.Named(targetType), dtype, shape);
+        ToTensor(data, TensorEngines.NamedFor(targetType, nameof(targetType)), dtype, shape);
 
     /// <summary>A tensor of any engine copied to <paramref name="engine"/> with its shape (in the same element order —
     /// no layout change) and dtype, or <paramref name="dtype"/>.</summary>

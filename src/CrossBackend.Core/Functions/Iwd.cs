@@ -32,6 +32,11 @@ public static partial class Backend
     {
         if (!(power > 0)) throw new ArgumentOutOfRangeException(nameof(power), power, $"Argument `power` must be > 0. Received: power={power}");
         if (!(maxProb > 0 && maxProb < 1)) throw new ArgumentOutOfRangeException(nameof(maxProb), maxProb, $"Argument `maxProb` must be in (0, 1). Received: maxProb={maxProb}");
+        // Without eps, ε is made from pairwiseDistance: NaN there gave an all-NaN result, and a distance ≤ 0 a floor of
+        // at most 0, so zeros became 1/0.
+        if (eps is null && !(double.IsFinite(pairwiseDistance) && pairwiseDistance > 0))
+            throw new ArgumentOutOfRangeException(nameof(pairwiseDistance), pairwiseDistance,
+                $"Argument `pairwiseDistance` must be a finite number > 0 (or give `eps` directly). Received: pairwiseDistance={pairwiseDistance}");
         if (eps is { } e && !(e > 0)) throw new ArgumentOutOfRangeException(nameof(eps), e, $"Argument `eps` must be > 0. Received: eps={e}");
         return Run<T>(nameof(Iwd), new IwdFunction(power, maxProb, pairwiseDistance, eps), [tensor], TensorName);
     }

@@ -68,6 +68,14 @@ public static partial class Backend
         std ??= [0.229, 0.224, 0.225];
         if (mean.Length == 0) throw new ArgumentException("Argument `mean` must hold at least one value. Received: []", nameof(mean));
         if (std.Length == 0) throw new ArgumentException("Argument `std` must hold at least one value. Received: []", nameof(std));
+        // A NaN or infinite constant would make every output NaN (or 0) without an error; maxPixelValue 0 would
+        // silently divide by epsilon alone.
+        RequireFinite(mean, nameof(mean));
+        RequireFinite(std, nameof(std));
+        if (!(double.IsFinite(maxPixelValue) && maxPixelValue > 0))
+            throw new ArgumentOutOfRangeException(nameof(maxPixelValue), maxPixelValue,
+                $"Argument `maxPixelValue` must be a finite number > 0 (255 for 8-bit images, 1 for data already in [0, 1]). Received: maxPixelValue={maxPixelValue}");
+        RequireEpsilon(epsilon);
         return Run<T>(nameof(Normalize), new NormalizeFunction(mean, std, maxPixelValue, epsilon), [tensor], TensorName);
     }
 
@@ -78,6 +86,24 @@ public static partial class Backend
     /// <summary>(x − mean) / max(std, epsilon) over all elements, with the population deviation (FastEstimator's
     /// <c>zscore</c>). float64 stays float64, every other dtype gives float32.</summary>
     /// <remarks><b>Example</b> (FastEstimator): [[0, 1], [2, 3]] → <b>[[-1.34164079, -0.4472136], [0.4472136, 1.34164079]]</b>.</remarks>
-    public static T ZScore<T>(T data, double epsilon = 1e-7) where T : class =>
-        Run<T>(nameof(ZScore), new ZScoreFunction(epsilon), [data], ["data"]);
+    public static T ZScore<T>(T data, double epsilon = 1e-7) where T : class
+    {
+        RequireEpsilon(epsilon);
+        return Run<T>(nameof(ZScore), new ZScoreFunction(epsilon), [data], ["data"]);
+    }
+
+    private static void RequireFinite(double[] values, string name)
+    {
+        int bad = Array.FindIndex(values, v => !double.IsFinite(v));
+        if (bad >= 0)
+            throw new ArgumentOutOfRangeException(name, values[bad],
+                $"Argument `{name}` must hold finite numbers. Received: {name}[{bad}]={values[bad]}");
+    }
+
+    private static void RequireEpsilon(double epsilon)
+    {
+        if (!(double.IsFinite(epsilon) && epsilon >= 0))
+            throw new ArgumentOutOfRangeException(nameof(epsilon), epsilon,
+                $"Argument `epsilon` must be a finite number >= 0 (the default is 1e-7). Received: epsilon={epsilon}");
+    }
 }

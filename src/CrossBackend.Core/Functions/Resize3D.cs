@@ -67,6 +67,7 @@ public static partial class Backend
         ArgumentNullException.ThrowIfNull(outputShape);
         if (outputShape.Length != 3 || outputShape.Any(d => d < 1))
             throw new ArgumentException($"Argument `outputShape` must hold three lengths ≥ 1 (depth, height, width). Received: outputShape={TensorInfo.FormatShape(outputShape)}", nameof(outputShape));
+        ArgumentNullException.ThrowIfNull(resizeMode);
         if (resizeMode is not ("nearest" or "area"))
             throw new ArgumentException($"Argument `resizeMode` must be \"nearest\" or \"area\". Received: resizeMode=\"{resizeMode}\"", nameof(resizeMode));
         return Run<T>(nameof(Resize3D), new Resize3DFunction(outputShape, resizeMode == "area"), [tensor], TensorName);

@@ -57,7 +57,12 @@ internal sealed class ExpandDimsFunction(int axis) : FunctionProgram(ResultDType
     {
         T x = inputs[0]!;
         long[] shape = o.ShapeOf(x);
-        int a = Backend.Axis(axis, shape.Length + 1, "axis", "tensor (plus the new axis)", shape);
+        // The new axis may sit after the last one, so the range is the result's (rank + 1), not the tensor's.
+        int rank = shape.Length + 1;
+        if (axis < -rank || axis >= rank)
+            throw new ArgumentOutOfRangeException(nameof(axis), axis,
+                $"Argument `axis` must be in [{-rank}, {rank - 1}] for a tensor of rank {shape.Length} (the new axis's place in the rank-{rank} result). Received: axis={axis}, tensor.shape={TensorInfo.FormatShape(shape)}");
+        int a = axis < 0 ? axis + rank : axis;
         return [o.Reshape(x, Shapes.With(shape, a))];
     }
 }

@@ -23,8 +23,12 @@ public static partial class Losses
     /// <param name="beta">The factor the regularization is weighted by; finite, ≥ 0.</param>
     /// <returns>A one-element tensor of the same engine and dtype as <paramref name="parameters"/>.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="beta"/> is negative or not finite.</exception>
-    public static TParams L2Regularization<TParams>(TParams parameters, double beta = 0.01) where TParams : class =>
-        (TParams)L2RegularizationLoss.Definition.Compute(parameters, null, new LossArguments { [L2RegularizationLoss.Beta.Name] = beta });
+    public static TParams L2Regularization<TParams>(TParams parameters, double beta = 0.01) where TParams : class
+    {
+        // The definition names its first input y_pred (every loss's); this method's parameter is `parameters`.
+        ArgumentNullException.ThrowIfNull(parameters);
+        return (TParams)L2RegularizationLoss.Definition.Compute(parameters, null, new LossArguments { [L2RegularizationLoss.Beta.Name] = beta });
+    }
 }
 
 /// <summary>The engine-independent definition of <see cref="Losses.L2Regularization{TParams}(TParams, double)"/>.</summary>

@@ -139,7 +139,7 @@ public sealed class LossDefinition
             values[LossOption.Reduction] = Reduction.None;
         }
         var program = new LossProgram(this, values);
-        ITensorProgram run = gradient ? new GradientProgram(program) { ComposedOnly = composedOnly } : composedOnly ? new ComposedProgram(program) : program;
+        ITensorProgram run = gradient ? new GradientProgram(program) { ComposedOnly = composedOnly, SourceNames = [program.InputNames[0]] } : composedOnly ? new ComposedProgram(program) : program;
         object?[] inputs = program.Inputs(yPred, Labels == LossLabels.None ? null : yTrue);
         return ScoresIntegerPredictions && !gradient
             ? TensorProgram.RunWithFloatingFirst(run, inputs, program.InputNames, DType.Float32)

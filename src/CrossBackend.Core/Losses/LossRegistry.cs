@@ -41,6 +41,7 @@ public static class LossRegistry
 
     /// <summary>The loss with this name; throws <see cref="ArgumentException"/> listing the known names otherwise.</summary>
     public static LossDefinition Get(string name) =>
-        All.FirstOrDefault(d => d.Name == name) ?? throw new ArgumentException(
+        All.FirstOrDefault(d => d.Name == (name ?? throw new ArgumentNullException(nameof(name),
+            $"Argument `name` must name a registered loss, e.g. \"categorical_crossentropy\". Received: name=null"))) ?? throw new ArgumentException(
             $"Unknown loss '{name}'. Known losses: {string.Join(", ", All.Select(d => d.Name))}.", nameof(name));
 }

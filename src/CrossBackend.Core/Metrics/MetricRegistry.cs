@@ -43,7 +43,8 @@ public static class MetricRegistry
 
     /// <summary>The metric with this name; throws <see cref="ArgumentException"/> listing the known names otherwise.</summary>
     public static MetricDefinition Get(string name) =>
-        All.FirstOrDefault(d => d.Name == name) ?? throw new ArgumentException(
+        All.FirstOrDefault(d => d.Name == (name ?? throw new ArgumentNullException(nameof(name),
+            $"Argument `name` must name a registered metric, e.g. \"categorical_accuracy\". Received: name=null"))) ?? throw new ArgumentException(
             $"Argument `name` must name a registered metric. Received: name='{name}'. Known metrics: {string.Join(", ", All.Select(d => d.Name))}.", nameof(name));
 
     /// <summary>Keras's <c>thresholds</c> (Precision/Recall: a number or a list, binary counting), or null when not given;

@@ -12,8 +12,17 @@ internal sealed class GradientProgram(ITensorProgram forward, int sources = 1) :
     /// kernels' gradients to.</summary>
     public bool ComposedOnly { get; init; }
 
+    /// <summary>The public names of the sources (the first inputs), for the error that refuses a non-floating one.</summary>
+    public IReadOnlyList<string> SourceNames { get; init; } = ["y_pred"];
+
     public TTensor[] Run<TTensor>(ITensorOps<TTensor> ops, TTensor?[] inputs) where TTensor : class
     {
+        // Only floating-point tensors have gradients. Checked here, before the engine's autograd marks the sources:
+        // libtorch's requires_grad_ on an integer tensor threw its own "Only Tensors of floating point and complex
+        // dtype can require gradients" before the forward's validation could name the argument (the tape reached it).
+        for (int i = 0; i < sources; i++)
+            if (inputs[i] is { } source && ops.DTypeOf(source) is var dtype && !dtype.IsFloatingPoint())
+                throw Validate.NotFloatingPoint(ops.Engine, dtype, i < SourceNames.Count ? SourceNames[i] : $"sources[{i}]");
         if (ops is IAutograd<TTensor> autograd)
         {
             ITensorProgram traced = ComposedOnly ? new ComposedProgram(forward) : forward;

@@ -44,6 +44,17 @@ public sealed class CliArgumentNamingTests
         Assert.That(Refused("loss"), Does.Contain("Required argument missing for command: 'loss'"));
     }
 
+    /// <summary>The parser's own sentences ("Required command was not provided.") said what was wrong but not where to
+    /// look: each parse error now ends with the --help of the command being typed.</summary>
+    [Test]
+    public void ParseErrorsPointToTheHelpOfTheCommandBeingTyped()
+    {
+        Assert.That(Refused(), Does.Contain("Required command was not provided").And.EndWith("Run `crossbackend --help` for the commands and options.\n"));
+        Assert.That(Refused("keras"), Does.Contain("Run `crossbackend keras --help`"));
+        Assert.That(Refused("loss", "categorical_crossentropy", "--pred", _pred, "--true", _true, "--bogus"),
+            Does.Contain("'--bogus'").And.Contain("Run `crossbackend loss --help`"));
+    }
+
     [Test]
     public void LibraryRangeErrorsNameTheCliOption()
     {
