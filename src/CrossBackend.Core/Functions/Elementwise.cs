@@ -6,16 +6,6 @@ internal sealed class UnaryFunction(UnaryOp op, Func<DType[], DType> result, boo
     public override T[] Run<T>(ITensorOps<T> o, T?[] inputs) where T : class => [o.Unary(op, inputs[0]!)];
 }
 
-/// <summary>The absolute value: integers natively on engines with integer ops; bool as 0/1 in float64 and cast back, so
-/// the identity (NumPy's <c>np.abs</c> of bool), because libtorch has no abs kernel for bool ("abs_cpu" not
-/// implemented for 'Bool').</summary>
-internal sealed class AbsFunction() : FunctionProgram(ResultDTypes.SameAsInput, exact: true)
-{
-    public override DType ComputeDType(DType[] inputs) => inputs[0] == DType.Bool ? DType.Float64 : base.ComputeDType(inputs);
-
-    public override T[] Run<T>(ITensorOps<T> o, T?[] inputs) where T : class => [o.Unary(UnaryOp.Abs, inputs[0]!)];
-}
-
 /// <summary>One element-wise op of two tensors, or of a tensor and a constant, broadcast.</summary>
 internal sealed class BinaryFunction(BinaryOp op, string aName, string bName, double? constant, Func<DType[], DType> result, bool exact = false)
     : BinaryFunctionProgram(FractionMakesFloat32(constant) ? d => d[0].IsFloatingPoint() ? result(d) : DType.Float32 : result, exact)
@@ -78,7 +68,7 @@ public static partial class Backend
     /// <param name="tensor">A tensor of any engine and numeric or bool dtype.</param>
     /// <returns>A tensor of the same engine, shape and dtype.</returns>
     public static T Abs<T>(T tensor) where T : class =>
-        Run<T>(nameof(Abs), new AbsFunction(), [tensor], TensorName);
+        Run<T>(nameof(Abs), new UnaryFunction(UnaryOp.Abs, ResultDTypes.SameAsInput, exact: true), [tensor], TensorName);
 
     /// <summary>The sign, −1, 0 or 1, element-wise (FastEstimator's <c>sign</c>; NaN stays NaN; integers stay integers).</summary>
     /// <remarks><b>Example</b> (FastEstimator): [-2, 7, -19] → <b>[-1, 1, -1]</b>.</remarks>
