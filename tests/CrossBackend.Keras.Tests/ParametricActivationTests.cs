@@ -41,6 +41,22 @@ public sealed class ParametricActivationTests(ITensorEngine engine)
         AssertOutputs(model, [-0.41, -0.9299999999999999, 2.03, -1.1700000000000002, 0.09, -0.06999999999999999, 0.1, 0.3, 0.7, 2.9, 3.1, 5.3]);
     }
 
+    /// <summary>Keras's own correctness test (keras/src/layers/activations/prelu_test.py, test_prelu_correctness):
+    /// input (2, 10, 5, 3), shared_axes (1, 2), α (1, 1, 3), against its np_prelu = (x &gt; 0)·x + (x ≤ 0)·α·x —
+    /// here with deterministic inputs −2.95 … 2.95 (step 0.1, not exact in float32) and α = 0.1, 0.3, 0.7.</summary>
+    [Test]
+    public void PReLUMatchesKerassOwnTestOnARank4Input()
+    {
+        KerasGraph graph = KerasArchitecture.Sequential([10, 5, 3]).PReLU([1, 2], name: "p").Build();
+        double[] alpha = [0.1, 0.3, 0.7];
+        KerasModel model = KerasModel.FromWeights(graph, [new KerasWeightGroup("p", [new KerasWeight("p/alpha:0", [1, 1, 3], alpha)])], keras3Layout: false);
+        double[] x = Enumerable.Range(0, 300).Select(i => Math.Round(-2.95 + 0.1 * ((i * 7) % 60), 2)).ToArray();
+        double[] expected = x.Select((v, i) => (v > 0 ? v : 0) + (v <= 0 ? alpha[i % 3] * v : 0)).ToArray();
+        using IKerasNetwork network = KerasRuntimes.Build(model, engine, DType.Float64);
+        double[] actual = network.Predict(x, [2, 10, 5, 3]).Values;
+        for (int i = 0; i < x.Length; i++) Assert.That(actual[i], Is.EqualTo(expected[i]).Within(1e-15), $"{engine.Name} [{i}]");
+    }
+
     [Test]
     public void PReLUOverAnUnknownAxisThatIsNotSharedIsRefused()
     {
