@@ -181,6 +181,11 @@ public sealed class KerasNumericsModel<T> : IKerasNetwork where T : unmanaged, I
                     SpanAction<T>? act = Activation(a.Activation, (int)x.Lengths[^1]);
                     return act is null ? x : ActivationKernels.Map(x, act);
                 };
+            case PReLUSpec:
+            {
+                Tensor<T> alpha = Weight(w[0]);
+                return v => PReLUKernel.PReLU(Float(v[0], name), alpha);
+            }
             case ZeroPadding2DSpec z:
                 return v => ShapeKernels.ZeroPad2D(Float(v[0], name), new Padding2D(z.Top, z.Bottom, z.Left, z.Right));
             case AddSpec:
@@ -274,6 +279,12 @@ public sealed class KerasNumericsModel<T> : IKerasNetwork where T : unmanaged, I
         KerasActivationKind.Softsign => ActivationKernels.Softsign,
         KerasActivationKind.Swish => ActivationKernels.Swish,
         KerasActivationKind.Exponential => ActivationKernels.Exp,
+        KerasActivationKind.Gelu => ActivationKernels.Gelu,
+        KerasActivationKind.Mish => ActivationKernels.Mish,
+        KerasActivationKind.HardSigmoid => ActivationKernels.HardSigmoid,
+        KerasActivationKind.HardSigmoidKeras2 => ActivationKernels.HardSigmoidKeras2,
+        KerasActivationKind.HardSilu => ActivationKernels.HardSilu,
+        KerasActivationKind.LogSoftmax => v => ActivationKernels.LogSoftmax(v, rowLength),
         _ => throw new NotSupportedException($"activation {a} has no numerics implementation"),
     };
 }

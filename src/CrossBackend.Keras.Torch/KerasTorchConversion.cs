@@ -24,6 +24,8 @@ public static class KerasTorchConversion
         return text + (pads.Any(p => p!.Value.Before != p.Value.After) ? ", asymmetric: explicit F.pad (PyTorch pads symmetrically)" : "");
     }
 
+    private static long[] ExpectedAlpha(KerasLayer layer) => layer.ExpectedWeights.Count > 0 ? layer.ExpectedWeights[0].Shape : [];
+
     private static string Describe(KerasLayer layer, Dictionary<string, long[]?> flattened)
     {
         long[] input = layer.InputShapes.Count > 0 ? layer.InputShapes[0] : [];
@@ -80,6 +82,8 @@ public static class KerasTorchConversion
                 };
             case ActivationSpec a:
                 return a.Activation.ToString();
+            case PReLUSpec:
+                return $"relu(x) - alpha * relu(-x); alpha {Shape(layer.Weights.Count > 0 ? layer.Weights[0].Shape : ExpectedAlpha(layer))} moved channels-first";
             case ZeroPadding2DSpec z:
                 return $"F.pad (left {z.Left}, right {z.Right}, top {z.Top}, bottom {z.Bottom})";
             case AddSpec:

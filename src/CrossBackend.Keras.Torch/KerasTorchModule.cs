@@ -75,6 +75,7 @@ public sealed class KerasTorchModule : nn.Module<Tensor, Tensor>
             _ => new DropoutTorchLayer(layer.Name, layer.ClassName, d.Rate),
         },
         ActivationSpec a => new ActivationTorchLayer(layer.Name, a.Activation),
+        PReLUSpec => new PReLUTorchLayer(layer, dtype),
         ZeroPadding2DSpec z => new ZeroPadTorchLayer(layer.Name, z),
         AddSpec => new AddTorchLayer(layer),
         ConcatenateSpec c => new ConcatTorchLayer(layer, ChannelsFirstAxis(c.Axis, layer.OutputShape.Length, layer.Name)),
@@ -102,7 +103,7 @@ public sealed class KerasTorchModule : nn.Module<Tensor, Tensor>
     {
         var consumers = graph.Layers.ToDictionary(l => l.Name, _ => new List<KerasLayer>(), StringComparer.Ordinal);
         foreach (KerasLayer l in graph.Layers) foreach (string s in l.Inbound) consumers[s].Add(l);
-        bool Transparent(KerasLayer l) => l.Spec is DropoutSpec || (l.Spec is ActivationSpec a && a.Activation.Kind != KerasActivationKind.Softmax);
+        bool Transparent(KerasLayer l) => l.Spec is DropoutSpec || (l.Spec is ActivationSpec a && a.Activation.Kind is not (KerasActivationKind.Softmax or KerasActivationKind.LogSoftmax));
         bool OnlyDense(KerasLayer l) => !graph.Outputs.Contains(l.Name) && consumers[l.Name].Count > 0 &&
             consumers[l.Name].All(c => c.Spec is DenseSpec || (Transparent(c) && OnlyDense(c)));
         var result = new Dictionary<string, long[]?>(StringComparer.Ordinal);

@@ -9,6 +9,9 @@ namespace CrossBackend.Keras.Torch;
 /// <summary>Keras activations on TorchSharp tensors.</summary>
 internal static class TorchActivation
 {
+    // The hard sigmoids' constants, held for the process like HeldScalars' (a Scalar must outlive the native call).
+    private static readonly Scalar Six = 6.0.ToScalar(), OneFifth = 0.2.ToScalar(), Half = 0.5.ToScalar();
+
     /// <summary>Applies <paramref name="a"/>; softmax runs over <paramref name="featureDim"/> (the Keras last axis:
     /// 1 for a channels-first tensor of rank ≥ 3, −1 otherwise).</summary>
     public static Tensor Apply(Tensor x, KerasActivation a, long featureDim) => a.Kind switch
@@ -25,6 +28,12 @@ internal static class TorchActivation
         KerasActivationKind.Softsign => Softsign(x),
         KerasActivationKind.Swish => F.silu(x, false),
         KerasActivationKind.Exponential => x.exp(),
+        KerasActivationKind.Gelu => F.gelu(x),   // PyTorch's default is the exact (erf) form, as Keras's "gelu"
+        KerasActivationKind.Mish => Mish(x),
+        KerasActivationKind.HardSigmoid => HardSigmoid(x, Six, divide: true),
+        KerasActivationKind.HardSigmoidKeras2 => HardSigmoid(x, OneFifth, divide: false),
+        KerasActivationKind.HardSilu => HardSilu(x),
+        KerasActivationKind.LogSoftmax => F.log_softmax(x, featureDim),
         _ => throw new NotSupportedException($"activation {a} has no TorchSharp implementation"),
     };
 
@@ -36,6 +45,28 @@ internal static class TorchActivation
     {
         using Scalar a = alpha.ToScalar();
         return x.elu(a, HeldScalars.OneDouble, HeldScalars.OneDouble);
+    }
+
+    /// <summary>x · tanh(softplus(x)), as Keras 3's <c>Mish.static_call</c> (softplus as Keras's, see <see cref="Apply"/>).</summary>
+    private static Tensor Mish(Tensor x)
+    {
+        using Tensor softplus = KeptScalarSoftplus.Apply(x, 1, 20);
+        return x.mul(softplus.tanh_());
+    }
+
+    /// <summary>clip(x / 6 + 0.5, 0, 1) (Keras 3) or clip(0.2·x + 0.5, 0, 1) (Keras 2), in Keras's TensorFlow
+    /// backend's order; PyTorch's hardsigmoid computes relu6(x + 3) / 6, which rounds differently in float32.</summary>
+    private static Tensor HardSigmoid(Tensor x, Scalar factor, bool divide)
+    {
+        Tensor scaled = divide ? x.div(factor) : x.mul(factor);
+        return scaled.add_(Half, alpha: HeldScalars.One).clamp_(HeldScalars.Zero, HeldScalars.One);
+    }
+
+    /// <summary>Keras 3's hard SiLU: x · hard_sigmoid(x) (PyTorch's hardswish is x · relu6(x + 3) / 6).</summary>
+    private static Tensor HardSilu(Tensor x)
+    {
+        using Tensor gate = HardSigmoid(x, Six, divide: true);
+        return x.mul(gate);
     }
 
     /// <summary>TorchSharp's <c>F.softsign</c>: x / (|x| + 1).</summary>

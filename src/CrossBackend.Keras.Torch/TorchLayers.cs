@@ -369,3 +369,27 @@ internal sealed class EmbeddingTorchLayer : TorchLayer
         return y.dim() >= 3 ? y.movedim([-1], [1]) : y;
     }
 }
+
+/// <summary>PReLU: relu(x) − α·relu(−x) as Keras computes it, α a parameter stored channels-first (Keras's
+/// (…, C) moved to (C, …) for rank ≥ 3 inputs) so it broadcasts over the batch and over shared (length-1) axes.</summary>
+internal sealed class PReLUTorchLayer : TorchLayer
+{
+    private readonly Parameter alpha;
+
+    public PReLUTorchLayer(KerasLayer layer, ScalarType dtype) : base(layer.Name)
+    {
+        KerasArray<double> keras = Array(layer.Weights[0]);
+        long[] shape = keras.Shape.Length >= 2 ? [keras.Shape[^1], .. keras.Shape[..^1]] : keras.Shape;
+        alpha = new Parameter(zeros(shape, dtype));
+        using Tensor stored = torch.tensor(keras.Data, keras.Shape, dtype);
+        using (no_grad()) alpha.copy_(keras.Shape.Length >= 2 ? stored.movedim([-1], [0]) : stored);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor[] inputs)
+    {
+        Tensor x = inputs[0];
+        using Tensor negative = x.neg().relu_().mul_(alpha);
+        return x.relu().sub_(negative);
+    }
+}

@@ -115,6 +115,14 @@ public sealed class KerasArchitecture
     public KerasArchitecture LeakyReLU(double negativeSlope = 0.3, string? name = null) =>
         Add("LeakyReLU", new JsonObject { ["negative_slope"] = negativeSlope }, name);
 
+    /// <summary><c>ELU(alpha=1.0)</c>.</summary>
+    public KerasArchitecture ELU(double alpha = 1, string? name = null) => Add("ELU", new JsonObject { ["alpha"] = alpha }, name);
+
+    /// <summary><c>PReLU(shared_axes)</c>: its <c>alpha</c> weight has the input's shape with 1 at each shared axis
+    /// (axes count the batch axis as 0, as in Keras).</summary>
+    public KerasArchitecture PReLU(int[]? sharedAxes = null, string? name = null) =>
+        Add("PReLU", new JsonObject { ["shared_axes"] = sharedAxes is null ? null : new JsonArray(sharedAxes.Select(a => (JsonNode)a).ToArray()) }, name);
+
     /// <summary><c>Softmax()</c> over the last axis.</summary>
     public KerasArchitecture Softmax(string? name = null) => Add("Softmax", new JsonObject { ["axis"] = -1 }, name);
 

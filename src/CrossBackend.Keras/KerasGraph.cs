@@ -46,14 +46,21 @@ public sealed class KerasGraph
     /// <exception cref="InvalidDataException">The JSON is not a Keras model config, or its layers do not connect.</exception>
     /// <exception cref="NotSupportedException">A layer no engine builds (custom layers, nested models, shared
     /// layers, channels_first), named in the message.</exception>
-    public static KerasGraph FromJson(string json)
+    public static KerasGraph FromJson(string json) => FromJson(json, null);
+
+    /// <summary>Reads an architecture from a Keras config written by a known Keras version.</summary>
+    /// <param name="json">The config.</param>
+    /// <param name="kerasVersion">The version of the Keras that wrote it ("2.11.0", "3"), or null to take it from the
+    /// config (its <c>keras_version</c>, or Keras 3's serialization keys). Only <c>hard_sigmoid</c> depends on it:
+    /// 0.2x + 0.5 in Keras 2, x/6 + 1/2 in Keras 3; without a version it is refused.</param>
+    public static KerasGraph FromJson(string json, string? kerasVersion)
     {
         ArgumentNullException.ThrowIfNull(json);
         KerasConfigReader.Declared declared = KerasConfigReader.Read(json);
-        return Build(declared);
+        return Build(declared, KerasConfigReader.Major(kerasVersion) ?? KerasConfigReader.KerasMajor(json));
     }
 
-    private static KerasGraph Build(KerasConfigReader.Declared declared)
+    private static KerasGraph Build(KerasConfigReader.Declared declared, int? kerasMajor)
     {
         var defs = new Dictionary<string, LayerDef>(StringComparer.Ordinal);
         foreach (LayerDef def in declared.Layers)
@@ -76,7 +83,7 @@ public sealed class KerasGraph
             if (index < 0) throw new InvalidDataException($"the layers form a cycle or depend on missing layers: {string.Join(", ", pending.Select(d => d.Name))}");
             LayerDef def = pending[index];
             pending.RemoveAt(index);
-            LayerSpec spec = LayerSpecParser.Parse(def.ClassName, def.Config, def.Name, def.RegisteredName, def.Module);
+            LayerSpec spec = LayerSpecParser.Parse(def.ClassName, def.Config, def.Name, def.RegisteredName, def.Module, kerasMajor);
             if (spec is InputSpec && !declared.Inputs.Contains(def.Name))
                 throw new NotSupportedException($"InputLayer `{def.Name}` is not one of the model's inputs");
             IReadOnlyList<long[]> inputShapes = def.Inbound.Select(n => done[n].OutputShape).ToArray();

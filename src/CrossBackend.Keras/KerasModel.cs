@@ -40,7 +40,7 @@ public sealed partial class KerasModel
             throw new InvalidDataException(
                 $"{path}: a weights-only file ({file.Format}) has no architecture; give one: KerasModel.Load(path, architecture) with " +
                 "KerasGraph.FromJson(model.to_json()) or a KerasArchitecture (CLI: --config model.json)");
-        return FromFile(file, Parse(file.ConfigJson, path), KerasWeightMatching.ByName);
+        return FromFile(file, Parse(file.ConfigJson, path, WriterVersion(file)), KerasWeightMatching.ByName);
     }
 
     /// <summary>Loads weights into an architecture given separately (Keras's <c>model.load_weights</c>): any of the
@@ -62,8 +62,18 @@ public sealed partial class KerasModel
     {
         ArgumentException.ThrowIfNullOrEmpty(architectureJsonPath);
         if (!File.Exists(architectureJsonPath)) throw new FileNotFoundException($"Model config not found: {architectureJsonPath}", architectureJsonPath);
-        return Load(path, Parse(File.ReadAllText(architectureJsonPath), architectureJsonPath), matching);
+        // The JSON's own version first (Parse reads it); the weights file's when the JSON has none.
+        string json = File.ReadAllText(architectureJsonPath);
+        KerasFile file = KerasFile.Open(path);
+        return FromFile(file, Parse(json, architectureJsonPath, JsonVersionOr(json, WriterVersion(file))), matching);
     }
+
+    /// <summary>The version of the Keras that wrote <paramref name="file"/>: its recorded <c>keras_version</c>, else
+    /// "3" for Keras 3's formats (only Keras 3 writes them).</summary>
+    private static string? WriterVersion(KerasFile file) =>
+        file.KerasVersion ?? (file.Format is KerasFileFormat.Keras3Archive or KerasFileFormat.Keras3Weights ? "3" : null);
+
+    private static string? JsonVersionOr(string json, string? fallback) => KerasConfigReader.KerasMajor(json)?.ToString() ?? fallback;
 
     /// <summary>Attaches weight groups (as a <see cref="KerasFile"/> lists them) to an architecture.</summary>
     /// <param name="architecture">The architecture.</param>
@@ -78,9 +88,9 @@ public sealed partial class KerasModel
         return new KerasModel(architecture.WithWeights(Match(architecture, groups, keras3Layout, matching)), null);
     }
 
-    private static KerasGraph Parse(string json, string source)
+    private static KerasGraph Parse(string json, string source, string? kerasVersion)
     {
-        try { return KerasGraph.FromJson(json); }
+        try { return KerasGraph.FromJson(json, kerasVersion); }
         catch (InvalidDataException e) { throw new InvalidDataException($"{source}: {e.Message}", e); }
         catch (NotSupportedException e) { throw new NotSupportedException($"{source}: {e.Message}", e); }
     }

@@ -7,7 +7,7 @@ namespace CrossBackend.Backends.Numerics.Layers;
 internal delegate void SpanAction<T>(Span<T> values);
 
 /// <summary>Keras's activations on spans, in place (callers pass a fresh buffer), vectorised where TensorPrimitives has the function.</summary>
-internal static class ActivationKernels
+internal static partial class ActivationKernels
 {
     /// <summary>A copy of <paramref name="input"/> with <paramref name="activation"/> applied (the input is untouched).</summary>
     public static Tensor<T> Map<T>(Tensor<T> input, SpanAction<T> activation)

@@ -22,8 +22,18 @@ internal static class ExpectedWeights
                 return list;
             case EmbeddingSpec e:
                 return [("embeddings", [e.InputDim, e.OutputDim])];
+            case PReLUSpec p:
+                return [("alpha", PReLUAlphaShape(p, inputs[0]))];
             default:
                 return [];
         }
+    }
+
+    /// <summary>PReLU's α: the input's shape (batch excluded) with 1 at each shared axis (Keras's <c>PReLU.build</c>).</summary>
+    public static long[] PReLUAlphaShape(PReLUSpec p, long[] input)
+    {
+        long[] shape = (long[])input.Clone();
+        foreach (int axis in p.SharedAxes) shape[axis - 1] = 1;
+        return shape;
     }
 }

@@ -28,6 +28,19 @@ public enum KerasActivationKind
     Swish,
     /// <summary>e^x.</summary>
     Exponential,
+    /// <summary>The exact GELU, x · (1 + erf(x / √2)) / 2: what the name <c>"gelu"</c> means in Keras 2 and 3
+    /// (<c>keras.activations.gelu(x, approximate=False)</c>; only <c>keras.ops.gelu</c> defaults to the tanh form).</summary>
+    Gelu,
+    /// <summary>x · tanh(softplus(x)).</summary>
+    Mish,
+    /// <summary>Keras 3's hard sigmoid: clip(x / 6 + 1/2, 0, 1) (= relu6(x + 3) / 6).</summary>
+    HardSigmoid,
+    /// <summary>Keras 2's (tf.keras) hard sigmoid: clip(0.2·x + 0.5, 0, 1), a different function from Keras 3's.</summary>
+    HardSigmoidKeras2,
+    /// <summary>Keras 3's <c>hard_silu</c> / <c>hard_swish</c>: x · clip(x / 6 + 1/2, 0, 1).</summary>
+    HardSilu,
+    /// <summary>log(softmax(x)) over the last axis, as x − max − log Σ e^(x − max).</summary>
+    LogSoftmax,
 }
 
 /// <summary>An activation with its parameters, as a Keras layer config describes it.</summary>
@@ -48,7 +61,9 @@ public sealed record KerasActivation(KerasActivationKind Kind, double Alpha = 0,
     /// <see cref="NotSupportedException"/> naming the layer for names that are not supported.</summary>
     /// <param name="name">The name in the config.</param>
     /// <param name="layer">The layer, for the message.</param>
-    public static KerasActivation FromName(string? name, string layer) => (name ?? "linear") switch
+    /// <param name="kerasMajor">The major version of the Keras that wrote the config (2 or 3), or null when unknown:
+    /// <c>hard_sigmoid</c> means a different function in each, so it is refused when the version is unknown.</param>
+    public static KerasActivation FromName(string? name, string layer, int? kerasMajor = null) => (name ?? "linear") switch
     {
         "linear" or "" => Linear,
         "relu" => new(KerasActivationKind.Relu),
@@ -64,11 +79,28 @@ public sealed record KerasActivation(KerasActivationKind Kind, double Alpha = 0,
         "softsign" => new(KerasActivationKind.Softsign),
         "swish" or "silu" => new(KerasActivationKind.Swish),
         "exponential" => new(KerasActivationKind.Exponential),
-        // hard_sigmoid is 0.2x + 0.5 in Keras 2 but x/6 + 1/2 in Keras 3: refusing beats silently picking one.
+        "gelu" => new(KerasActivationKind.Gelu),
+        "mish" => new(KerasActivationKind.Mish),
+        // Keras 3 only (tf.keras 2 has neither name), so no version question.
+        "hard_silu" or "hard_swish" => new(KerasActivationKind.HardSilu),
+        "log_softmax" => new(KerasActivationKind.LogSoftmax),
+        // hard_sigmoid is 0.2x + 0.5 in Keras 2 but x/6 + 1/2 in Keras 3: picked by the writer's version, refused without one.
+        "hard_sigmoid" => kerasMajor switch
+        {
+            >= 3 => new(KerasActivationKind.HardSigmoid),
+            1 or 2 => new(KerasActivationKind.HardSigmoidKeras2),
+            _ => throw new NotSupportedException(
+                $"layer `{layer}`: activation \"hard_sigmoid\" is clip(0.2x + 0.5, 0, 1) in Keras 2 but clip(x/6 + 1/2, 0, 1) in Keras 3, " +
+                "and the config does not say which Keras wrote it (no `keras_version`); load it with its .h5/.keras file, or give " +
+                "the version: KerasGraph.FromJson(json, kerasVersion: \"3\")"),
+        },
         _ => throw new NotSupportedException(
-            $"layer `{layer}`: activation \"{name}\" is not supported (supported: linear, relu, relu6, leaky_relu, sigmoid, tanh, " +
-            "softmax, elu, selu, softplus, softsign, swish/silu, exponential)"),
+            $"layer `{layer}`: activation \"{name}\" is not supported (supported: {SupportedNames})"),
     };
+
+    /// <summary>The activation names <see cref="FromName"/> accepts, for messages.</summary>
+    internal const string SupportedNames = "linear, relu, relu6, leaky_relu, sigmoid, tanh, softmax, log_softmax, elu, selu, softplus, " +
+        "softsign, swish/silu, exponential, gelu, mish, hard_sigmoid, hard_silu/hard_swish";
 
     /// <inheritdoc/>
     public override string ToString() => Kind switch
@@ -77,6 +109,10 @@ public sealed record KerasActivation(KerasActivationKind Kind, double Alpha = 0,
             $"relu(negative_slope={Alpha}, max_value={MaxValue?.ToString() ?? "None"}, threshold={Threshold})",
         KerasActivationKind.Elu when Alpha != 1 => $"elu(alpha={Alpha})",
         KerasActivationKind.Softmax when Axis != -1 => $"softmax(axis={Axis})",
+        KerasActivationKind.HardSigmoid => "hard_sigmoid(keras 3: x/6 + 1/2)",
+        KerasActivationKind.HardSigmoidKeras2 => "hard_sigmoid(keras 2: 0.2x + 0.5)",
+        KerasActivationKind.HardSilu => "hard_silu",
+        KerasActivationKind.LogSoftmax => "log_softmax",
         _ => Kind.ToString().ToLowerInvariant(),
     };
 }

@@ -15,6 +15,31 @@ internal static class KerasConfigReader
 {
     public sealed record Declared(string Name, bool IsSequential, List<LayerDef> Layers, List<string> Inputs, List<string> Outputs);
 
+    /// <summary>The major version of the Keras that wrote a model config, from the config alone: its top-level
+    /// <c>keras_version</c> (tf.keras's <c>model.to_json()</c>), else 3 when the top level carries Keras 3's
+    /// serialization keys (<c>module</c>: <c>{"module": "keras", "class_name": "Sequential", …}</c>, which neither
+    /// tf.keras's <c>to_json</c> nor its <c>.h5</c> <c>model_config</c> writes); null when the config does not say.</summary>
+    public static int? KerasMajor(string json)
+    {
+        try
+        {
+            using JsonDocument doc = JsonDocument.Parse(json);
+            JsonElement root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) return null;
+            if (root.TryGetProperty("keras_version", out var v) && v.ValueKind == JsonValueKind.String) return Major(v.GetString());
+            return root.TryGetProperty("module", out _) ? 3 : null;
+        }
+        catch (JsonException) { return null; }   // Read reports the bad JSON
+    }
+
+    /// <summary>The major of a version string ("2.11.0" → 2, "3.3.3" → 3); null when it does not start with a number.</summary>
+    public static int? Major(string? version)
+    {
+        if (version is null) return null;
+        int dot = version.IndexOf('.');
+        return int.TryParse(dot < 0 ? version : version[..dot], out int major) ? major : null;
+    }
+
     public static Declared Read(string json)
     {
         JsonElement root;

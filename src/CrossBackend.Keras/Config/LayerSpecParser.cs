@@ -11,7 +11,7 @@ internal static class LayerSpecParser
         "InputLayer", "Conv1D", "Conv2D", "Dense", "Flatten", "Reshape", "MaxPooling2D", "AveragePooling2D",
         "GlobalAveragePooling2D", "GlobalMaxPooling2D", "BatchNormalization", "Dropout", "SpatialDropout1D",
         "SpatialDropout2D", "GaussianNoise", "GaussianDropout", "Activation", "ReLU", "Softmax", "LeakyReLU",
-        "ZeroPadding2D", "Add", "Concatenate", "Embedding",
+        "ELU", "PReLU", "ZeroPadding2D", "Add", "Concatenate", "Embedding",
     ];
 
     private static readonly HashSet<string> Models = ["Sequential", "Functional", "Model"];
@@ -23,7 +23,9 @@ internal static class LayerSpecParser
         ["DepthwiseConv2D"] = "KerasLayout.DepthwiseKernelToTorch", ["Conv2DTranspose"] = "KerasLayout.ConvTransposeKernelToTorch",
     };
 
-    public static LayerSpec Parse(string className, JsonElement config, string layer, string? registeredName, string? module)
+    /// <param name="kerasMajor">The major version of the Keras that wrote the config (2 or 3), or null when unknown
+    /// (it decides what <c>hard_sigmoid</c> computes).</param>
+    public static LayerSpec Parse(string className, JsonElement config, string layer, string? registeredName, string? module, int? kerasMajor = null)
     {
         var c = new ConfigValues(config, layer);
         if (c.String("data_format") == "channels_first")
@@ -36,9 +38,9 @@ internal static class LayerSpecParser
         return className switch
         {
             "InputLayer" => Input(c),
-            "Conv1D" => Conv(c, 1),
-            "Conv2D" => Conv(c, 2),
-            "Dense" => new DenseSpec(c.Int("units"), c.Bool("use_bias", true), Activation(c)),
+            "Conv1D" => Conv(c, 1, kerasMajor),
+            "Conv2D" => Conv(c, 2, kerasMajor),
+            "Dense" => new DenseSpec(c.Int("units"), c.Bool("use_bias", true), Activation(c, kerasMajor)),
             "Flatten" => new FlattenSpec(),
             "Reshape" => new ReshapeSpec(c.Shape("target_shape")),
             "MaxPooling2D" => Pool(c, KerasPoolingKind.Max),
@@ -48,10 +50,13 @@ internal static class LayerSpecParser
             "BatchNormalization" => BatchNorm(c),
             "Dropout" or "SpatialDropout1D" or "SpatialDropout2D" or "GaussianDropout" => new DropoutSpec(c.Double("rate", 0)),
             "GaussianNoise" => new DropoutSpec(c.Double("stddev", 0)),
-            "Activation" => new ActivationSpec(Activation(c)),
+            "Activation" => new ActivationSpec(Activation(c, kerasMajor)),
             "ReLU" => new ActivationSpec(new KerasActivation(KerasActivationKind.Relu, c.Double("negative_slope", 0), c.NullableDouble("max_value"), c.Double("threshold", 0))),
             // Keras 2 calls the slope `alpha`, Keras 3 `negative_slope`; both default to 0.3 for the layer.
             "LeakyReLU" => new ActivationSpec(new KerasActivation(KerasActivationKind.Relu, c.Has("negative_slope") ? c.Double("negative_slope", 0.3) : c.Double("alpha", 0.3))),
+            // Keras 2 and 3 alike: activations.elu(x, alpha), alpha 1 by default.
+            "ELU" => new ActivationSpec(new KerasActivation(KerasActivationKind.Elu, c.Double("alpha", 1))),
+            "PReLU" => new PReLUSpec(SharedAxes(c)),
             "Softmax" => new ActivationSpec(new KerasActivation(KerasActivationKind.Softmax, Axis: SingleAxis(c, "axis", -1))),
             "ZeroPadding2D" => ZeroPadding(c),
             "Add" => new AddSpec(),
@@ -91,7 +96,18 @@ internal static class LayerSpecParser
         return new InputSpec(batchShape[1..], parsed);
     }
 
-    private static ConvSpec Conv(ConfigValues c, int rank)
+    /// <summary>PReLU's <c>shared_axes</c>: null, one int or a list, counting the batch axis as 0 (Keras indexes the
+    /// weight's shape with axis − 1, so 0 and negative axes do not name a non-batch axis).</summary>
+    private static int[] SharedAxes(ConfigValues c)
+    {
+        if (!c.Has("shared_axes")) return [];
+        JsonElement v = c.Raw("shared_axes");
+        int[] axes = v.ValueKind == JsonValueKind.Array ? c.Ints("shared_axes", v.GetArrayLength()) : [c.Int("shared_axes")];
+        return axes.All(a => a >= 1) ? axes
+            : throw new NotSupportedException($"layer `{c.Layer}` (PReLU): shared_axes [{string.Join(", ", axes)}] must count from 1 (the first axis after the batch)");
+    }
+
+    private static ConvSpec Conv(ConfigValues c, int rank, int? kerasMajor)
     {
         KerasPadding padding = Padding(c, allowCausal: rank == 1);
         int[] strides = c.Ints("strides", rank, Enumerable.Repeat(1, rank).ToArray());
@@ -104,7 +120,7 @@ internal static class LayerSpecParser
             throw new InvalidDataException(
                 $"layer `{c.Layer}`: strides ({string.Join(", ", strides)}) with dilation_rate ({string.Join(", ", dilation)}): Keras refuses `strides > 1` " +
                 "in conjunction with `dilation_rate > 1`, so no Keras model has this layer; use strides 1 or dilation_rate 1");
-        return new ConvSpec(rank, c.Int("filters"), kernel, strides, padding, dilation, c.Int("groups", 1), c.Bool("use_bias", true), Activation(c));
+        return new ConvSpec(rank, c.Int("filters"), kernel, strides, padding, dilation, c.Int("groups", 1), c.Bool("use_bias", true), Activation(c, kerasMajor));
     }
 
     private static Pooling2DSpec Pool(ConfigValues c, KerasPoolingKind kind)
@@ -153,11 +169,11 @@ internal static class LayerSpecParser
         string p => throw new NotSupportedException($"layer `{c.Layer}`: padding \"{p}\" is not supported"),
     };
 
-    private static KerasActivation Activation(ConfigValues c)
+    private static KerasActivation Activation(ConfigValues c, int? kerasMajor)
     {
         if (!c.Has("activation")) return KerasActivation.Linear;
         JsonElement v = c.Raw("activation");
-        if (v.ValueKind == JsonValueKind.String) return KerasActivation.FromName(v.GetString(), c.Layer);
+        if (v.ValueKind == JsonValueKind.String) return KerasActivation.FromName(v.GetString(), c.Layer, kerasMajor);
         throw new NotSupportedException($"layer `{c.Layer}`: activation {v.GetRawText()} is not a built-in activation name (custom activations are not supported)");
     }
 }

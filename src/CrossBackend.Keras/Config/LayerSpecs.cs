@@ -84,6 +84,11 @@ public sealed record DropoutSpec(double Rate) : LayerSpec;
 /// <param name="Activation">The function.</param>
 public sealed record ActivationSpec(KerasActivation Activation) : LayerSpec;
 
+/// <summary><c>PReLU</c>: x for x &gt; 0, α·x otherwise, with α a learned weight of the input's shape (batch axis
+/// excluded) whose <paramref name="SharedAxes"/> have length 1 — Keras computes relu(x) − α·relu(−x), the same.</summary>
+/// <param name="SharedAxes">Axes sharing one α, counting the batch axis as 0 (Keras's <c>shared_axes</c>); empty: none.</param>
+public sealed record PReLUSpec(int[] SharedAxes) : LayerSpec;
+
 /// <summary><c>ZeroPadding2D</c>.</summary>
 /// <param name="Top">Rows before.</param>
 /// <param name="Bottom">Rows after.</param>

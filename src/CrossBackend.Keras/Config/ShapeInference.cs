@@ -28,6 +28,7 @@ internal static class ShapeInference
             ActivationSpec a => a.Activation.Kind == KerasActivationKind.Softmax && a.Activation.Axis != -1 && a.Activation.Axis != x.Length
                 ? throw new NotSupportedException($"layer `{layer}`: softmax over axis {a.Activation.Axis} is not supported (only the last axis)")
                 : x,
+            PReLUSpec p => PReLU(p, x, layer, className),
             ZeroPadding2DSpec z => x.Length == 3 ? [Add(x[0], z.Top + z.Bottom), Add(x[1], z.Left + z.Right), x[2]] : throw Shape(layer, className, x, "(height, width, channels)"),
             AddSpec => Broadcast(inputs, layer, className),
             ConcatenateSpec c => Concatenate(c, inputs, layer, className),
@@ -42,6 +43,16 @@ internal static class ShapeInference
     {
         int axis = kerasAxis < 0 ? kerasAxis + rank : kerasAxis - 1;
         return axis >= 0 && axis < rank ? axis : throw new NotSupportedException($"layer `{layer}`: axis {kerasAxis} is out of range or the batch axis");
+    }
+
+    /// <summary>PReLU keeps its input's shape; its α needs every unshared axis known (Keras cannot build it otherwise).</summary>
+    private static long[] PReLU(PReLUSpec p, long[] x, string layer, string className)
+    {
+        if (p.SharedAxes.Any(a => a > x.Length))
+            throw new InvalidDataException($"layer `{layer}` ({className}): shared_axes [{string.Join(", ", p.SharedAxes)}] exceed the input's {x.Length} non-batch axes");
+        if (ExpectedWeights.PReLUAlphaShape(p, x).Any(v => v < 0))
+            throw Shape(layer, className, x, "every axis not in shared_axes known (alpha has one value per cell)");
+        return x;
     }
 
     private static long Add(long n, int pad) => n < 0 ? -1 : n + pad;
