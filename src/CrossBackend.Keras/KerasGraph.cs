@@ -2,7 +2,7 @@ namespace CrossBackend.Keras;
 
 /// <summary>
 /// A model's architecture: its layers in an order where every layer follows its inputs, with shapes inferred in
-/// Keras's channels-last layout. Read from a Keras config (<see cref="FromJson"/>) or built in C#
+/// Keras's channels-last layout. Read from a Keras config (<see cref="FromJson(string, string?)"/>) or built in C#
 /// (<see cref="KerasArchitecture"/>); <see cref="KerasModel"/> attaches the weights.
 /// </summary>
 public sealed class KerasGraph

@@ -46,7 +46,7 @@ public sealed partial class KerasModel
     /// <summary>Loads weights into an architecture given separately (Keras's <c>model.load_weights</c>): any of the
     /// four formats; a full model's own architecture is ignored in favour of <paramref name="architecture"/>.</summary>
     /// <param name="path">The weights file.</param>
-    /// <param name="architecture">The architecture, e.g. from <see cref="KerasGraph.FromJson"/> or <see cref="KerasArchitecture"/>.</param>
+    /// <param name="architecture">The architecture, e.g. from <see cref="KerasGraph.FromJson(string, string?)"/> or <see cref="KerasArchitecture"/>.</param>
     /// <param name="matching">How groups are matched to layers.</param>
     public static KerasModel Load(string path, KerasGraph architecture, KerasWeightMatching matching = KerasWeightMatching.ByName)
     {

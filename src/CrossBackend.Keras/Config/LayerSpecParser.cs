@@ -23,6 +23,12 @@ internal static class LayerSpecParser
         ["DepthwiseConv2D"] = "KerasLayout.DepthwiseKernelToTorch", ["Conv2DTranspose"] = "KerasLayout.ConvTransposeKernelToTorch",
     };
 
+    /// <summary>One layer's Keras config as the spec the engines build.</summary>
+    /// <param name="className">Keras's <c>class_name</c>.</param>
+    /// <param name="config">The layer's <c>config</c> object.</param>
+    /// <param name="layer">The layer's name, for messages.</param>
+    /// <param name="registeredName">Keras 3's <c>registered_name</c>, if any.</param>
+    /// <param name="module">Keras 3's <c>module</c>, if any.</param>
     /// <param name="kerasMajor">The major version of the Keras that wrote the config (2 or 3), or null when unknown
     /// (it decides what <c>hard_sigmoid</c> computes).</param>
     public static LayerSpec Parse(string className, JsonElement config, string layer, string? registeredName, string? module, int? kerasMajor = null)
