@@ -66,11 +66,20 @@ internal sealed class BinaryCrossentropyLoss : ILossFunction
             new("FastEstimator test", fePred, [4, 1], feTrue, null, LossExample.Defaults, [0.19763474]),
             Fe("FastEstimator test", new() { ["reduction"] = Reduction.None }, 0, 0.10536041, 0.3566748, 0.22314338, 0.10536041),
             Fe("FastEstimator test", new() { ["from_logits"] = true }, 0, 0.57775164),
+            // FastEstimator's test of the CrossEntropy TensorOp on torch tensors (torch's BCELoss: Keras 3's digits), and
+            // with class_weights {1: 2.0}: the mean of the docstring's weighted [0.2107211, 0.3566750, 0.4462871, 0.1053605].
+            Fe("FastEstimator test (CrossEntropy TensorOp, torch)", new(), 0, 0.1976349),
+            Fe("FastEstimator test (CrossEntropy TensorOp, torch)", new() { ["class_weights"] = new Dictionary<int, double> { [1] = 2.0 } }, 0, 0.2797609),
             Fe("FastEstimator test", new() { ["from_logits"] = true, ["reduction"] = Reduction.None }, 0, 0.34115386, 0.8543553, 0.37110066, 0.7443967),
             // FastEstimator's docstring with class_weights {1: 2.0}: −w·log p = [0.2107211, 0.3566750, 0.4462871, 0.1053605],
             // which it prints truncated as [0.210, 0.356, 0.446, 0.105]; one unit of that last digit covers the print.
             Fe("FastEstimator docstring", new() { ["reduction"] = Reduction.None, ["class_weights"] = new Dictionary<int, double> { [1] = 2.0 } }, 0.001,
                 0.2107211, 0.3566750, 0.4462871, 0.1053605),
+            // FastEstimator's focal_loss docstring with gamma=None, alpha=None prints 0.1464: its 2022 version switched both
+            // factors off, leaving this mean crossentropy (PyTorch 1.13: 0.14649354, printed truncated). Its 2024 version
+            // refuses None, as focal_loss here refuses them; binary_crossentropy is that call.
+            new("FastEstimator focal_loss docstring (gamma=None, alpha=None: plain crossentropy)", [0.97, 0.91, 0.73, 0.27, 0.09, 0.03], [6, 1],
+                [1, 1, 1, 0, 0, 0], null, LossExample.Defaults, [0.14649354], Rounding: 0.0001),
             new("Keras 3: clip bound 1 − 1e-7 = 0.99999988 in float32", [1, 1, 1, 0], [2, 2], [1, 0, 1, 0], null, LossExample.Defaults, [3.98560], Rounding: 0.000005),
             Keras([], 0.815),
             Keras(new() { ["sample_weights"] = new[] { 1.0, 0.0 } }, 0.458),

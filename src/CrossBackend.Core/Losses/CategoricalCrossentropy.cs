@@ -93,6 +93,8 @@ internal sealed class CategoricalCrossentropyLoss : ILossFunction
             Fe([], 0.22839302),
             Fe(new() { ["reduction"] = Reduction.None }, 0.22314353, 0.10536055, 0.35667497),
             Fe(new() { ["reduction"] = Reduction.None, ["class_weights"] = weights }, 0.44628706, 0.10536055, 1.07002491),
+            // FastEstimator's test of the CrossEntropy TensorOp (TensorFlow) with class_weights {1: 2, 2: 3}, averaged.
+            Fe(new() { ["class_weights"] = weights }, 0.54055756) with { Source = "FastEstimator test (CrossEntropy TensorOp)" },
             Fe(new() { ["from_logits"] = true }, 0.69182307),
             Fe(new() { ["from_logits"] = true, ["reduction"] = Reduction.None }, 0.6897267, 0.6177929, 0.7679496),
             Fe(new() { ["from_logits"] = true, ["reduction"] = Reduction.None, ["class_weights"] = weights }, 1.3794534, 0.6177929, 2.3038488),

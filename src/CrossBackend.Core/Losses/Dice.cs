@@ -51,6 +51,11 @@ internal sealed class DiceLoss : ILossFunction
         new("Keras test", KerasMasks.SegmentationPred, [4, 4], KerasMasks.SegmentationTrue, null, LossExample.Defaults, [0.77777773]),
         new("Keras test", KerasMasks.AxisPred, [2, 2, 2, 1], KerasMasks.AxisTrue, null,
             new Dictionary<string, object?> { ["axis"] = new[] { 1, 2, 3 }, ["reduction"] = Reduction.None }, [0.5, 0.75757575]),
+        // FastEstimator's dice_loss (2022, test_dice_loss.py; numpy, TensorFlow and PyTorch alike): one (1, 3, 3, 3) mask
+        // pooled over axes (1, 2, 3), 1 − 2·13 / 31 = 0.16129, asserted to 0.161 ± 0.001 (its denominator is
+        // max(Σy + Σp, 1) instead of + ε: the same here). Its log_loss (−log of the score, 0.176) has no option here.
+        new("FastEstimator test (dice_loss)", FastEstimatorDiceMasks.Pred, [1, 3, 3, 3], FastEstimatorDiceMasks.True, null,
+            new Dictionary<string, object?> { ["reduction"] = Reduction.None }, [0.161], Rounding: 0.001),
     ];
 
     public LossTerms<T> Compute<T>(LossContext<T> c) where T : class

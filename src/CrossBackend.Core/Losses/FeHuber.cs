@@ -57,6 +57,9 @@ internal sealed class FeHuberLoss : ILossFunction
         [
             FastEstimatorExamples.OneHot(new() { ["beta"] = 0.65 }, 0.00005, 0.0031, 0.0175, 0.0081, 0.0000),
             FastEstimatorExamples.Scalar(new() { ["beta"] = 0.65 }, 0.00005, 0.4387, 1.7387, 0.0000, 0.4387),
+            // test_l1_loss.py (L1_Loss TensorOp, loss_type='Huber', beta=0.65): TensorFlow 0.0071875006, PyTorch printed 0.0072.
+            FastEstimatorExamples.OneHotAveraged(new() { ["beta"] = 0.65 }, 0, 0.0071875006),
+            FastEstimatorExamples.OneHotAveraged(new() { ["beta"] = 0.65 }, 0.00005, 0.0072),
         ]);
 
     public LossTerms<T> Compute<T>(LossContext<T> c) where T : class

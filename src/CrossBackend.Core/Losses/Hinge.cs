@@ -51,6 +51,9 @@ internal sealed class HingeLoss : ILossFunction
             new("FastEstimator docstring", [0.1, 0.9, 0.05, 0.05, 0.1, -0.2, 0.0, -0.7, 0.0, 0.15, 0.8, 0.05, 1.0, -1.0, -1.0, -1.0], [4, 4],
                 [-1, 1, 1, -1, 1, 1, 1, 1, -1, -1, 1, -1, 1, -1, -1, -1], null,
                 new Dictionary<string, object?> { ["reduction"] = Reduction.None }, [0.8, 1.2, 0.85, 0.0]),
+            // FastEstimator's integration test of the Hinge TensorOp (TensorFlow and PyTorch): the mean of those, 0.7125.
+            new("FastEstimator test (Hinge TensorOp, average_loss)", [0.1, 0.9, 0.05, 0.05, 0.1, -0.2, 0.0, -0.7, 0.0, 0.15, 0.8, 0.05, 1.0, -1.0, -1.0, -1.0], [4, 4],
+                [-1, 1, 1, -1, 1, 1, 1, 1, -1, -1, 1, -1, 1, -1, -1, -1], null, LossExample.Defaults, [0.7125]),
         ]);
 
     public LossTerms<T> Compute<T>(LossContext<T> c) where T : class

@@ -46,6 +46,9 @@ internal sealed class L1LossFunction : ILossFunction
         [
             FastEstimatorExamples.OneHot([], 0.00005, 0.0750, 0.1500, 0.1000, 0.0000),
             FastEstimatorExamples.Scalar([], 0, 1, 3, 0, 1),
+            // test_l1_loss.py (L1_Loss TensorOp): TensorFlow 0.081250004, PyTorch printed 0.0813.
+            FastEstimatorExamples.OneHotAveraged([], 0, 0.081250004),
+            FastEstimatorExamples.OneHotAveraged([], 0.00005, 0.0813),
         ]);
 
     public LossTerms<T> Compute<T>(LossContext<T> c) where T : class

@@ -46,6 +46,8 @@ internal sealed class MeanSquaredErrorLoss : ILossFunction
             // FastEstimator's test_mean_squared_error: the same one-hot input, allclose to the full values.
             FastEstimatorExamples.OneHot([], 0, 0.00625, 0.035, 0.01625, 0.0) with { Source = "FastEstimator test" },
             FastEstimatorExamples.Scalar([], 0, 1.0, 9.0, 0.0, 1.0),
+            // FastEstimator's integration test of the MeanSquaredError TensorOp (TensorFlow and PyTorch): 0.014375001.
+            FastEstimatorExamples.OneHotAveraged([], 0, 0.014375001),
             .. KerasTests(),
             .. LossBaseTests(),
         ]);

@@ -55,6 +55,9 @@ internal sealed class SmoothL1LossFunction : ILossFunction
         [
             FastEstimatorExamples.OneHot(new() { ["beta"] = 0.65 }, 0.00005, 0.0048, 0.0269, 0.0125, 0.0000),
             FastEstimatorExamples.Scalar(new() { ["beta"] = 0.65 }, 0.00005, 0.6750, 2.6750, 0.0000, 0.6750),
+            // test_l1_loss.py (L1_Loss TensorOp, loss_type='Smooth', beta=0.65): TensorFlow 0.011057693, PyTorch printed 0.0111.
+            FastEstimatorExamples.OneHotAveraged(new() { ["beta"] = 0.65 }, 0, 0.011057693),
+            FastEstimatorExamples.OneHotAveraged(new() { ["beta"] = 0.65 }, 0.00005, 0.0111),
         ]);
 
     public LossTerms<T> Compute<T>(LossContext<T> c) where T : class

@@ -78,6 +78,10 @@ internal sealed class SparseCategoricalCrossentropyLoss : ILossFunction
             new("FastEstimator test", fePred, [3, 3], [0, 1, 0], [3], LossExample.Defaults, [2.5336342]),
             new("FastEstimator test", fePred, [3, 3], [0, 1, 0], [3], new Dictionary<string, object?> { ["reduction"] = Reduction.None },
                 [2.3025851, 2.9957323, 2.3025851]),
+            // FastEstimator's test of the CrossEntropy TensorOp (TensorFlow) with class_weights {1: 2, 2: 3}, averaged:
+            // (2.3025851 + 2·2.9957323 + 2.3025851) / 3.
+            new("FastEstimator test (CrossEntropy TensorOp)", fePred, [3, 3], [0, 1, 0], [3, 1],
+                new Dictionary<string, object?> { ["class_weights"] = new Dictionary<int, double> { [1] = 2, [2] = 3 } }, [3.532212]),
             // FastEstimator's docstring: labels [[1], [0], [2]] (shape (3, 1)) give 0.228 and, unreduced, [0.22, 0.11, 0.36].
             new("FastEstimator docstring", fePred, [3, 3], [1, 0, 2], [3, 1], LossExample.Defaults, [0.228], Rounding: 0.0005),
             new("FastEstimator docstring", fePred, [3, 3], [1, 0, 2], [3, 1], new Dictionary<string, object?> { ["reduction"] = Reduction.None },
