@@ -78,9 +78,7 @@ public sealed class GradientTape : IDisposable
         object ops = found ?? throw TensorEngines.UnsupportedDType(engine, dtype, nameof(source));
         if (AutogradOf(ops) is { } autograd) autograd.GetMethod(nameof(IAutograd<object>.Watch))!.Invoke(ops, TensorProgram.DoNotWrap, null, [source], null);
         else if (!(_recorded.TryGetValue(source, out ITapeTensor? known) && known.Tracked))
-            _recorded[source] = (ITapeTensor)Watchers.GetOrAdd(TensorProgram.OpsTensorType(ops), t =>
-                typeof(GradientTape).GetMethod(nameof(WatchOn), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
-                    .MakeGenericMethod(t).CreateDelegate<Func<GradientTape, object, object, object>>())(this, ops, source);
+            _recorded[source] = (ITapeTensor)ForTensorType(Watchers, ops, nameof(WatchOn))(this, ops, source);
     }
 
     private object WatchOn<T>(object ops, object source) where T : class => TapeFor((ITensorOps<T>)ops).Watch((T)source);
@@ -114,9 +112,7 @@ public sealed class GradientTape : IDisposable
         object? ops = engine.OpsFor(target.GetType());
         if (ops is null && !_narrow.ContainsKey(target)) throw TensorEngines.UnsupportedDType(engine, engine.Describe(target).DType, nameof(target));
         if (ops is not null && AutogradOf(ops) is { } autograd)
-            return AutogradInvokers.GetOrAdd(TensorProgram.OpsTensorType(ops), t =>
-                typeof(GradientTape).GetMethod(nameof(AutogradGradients), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
-                    .MakeGenericMethod(t).CreateDelegate<Func<object, object, object[], object[]>>())(ops, target, sources);
+            return ForTensorType(AutogradInvokers, ops, nameof(AutogradGradients))(ops, target, sources);
         ITapeTensor? recorded = _recorded.TryGetValue(target, out ITapeTensor? known) ? known : _narrow.TryGetValue(target, out var rounded) ? rounded.Wide : null;
         if (recorded is null)
             throw new InvalidOperationException(
@@ -202,9 +198,7 @@ public sealed class GradientTape : IDisposable
         if (!source.Tracked)
         {
             // Kept as a constant, so that a narrow float rounded from it later is known to the tape (its gradient is 0).
-            if (!_recorded.ContainsKey(to)) _recorded[to] = Constants.GetOrAdd(TensorProgram.OpsTensorType(ops), t =>
-                typeof(GradientTape).GetMethod(nameof(ConstantOf), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
-                    .MakeGenericMethod(t).CreateDelegate<Func<object, ITapeTensor>>())(to);
+            if (!_recorded.ContainsKey(to)) _recorded[to] = ForTensorType(Constants, ops, nameof(ConstantOf))(to);
             return;
         }
         _recorded[to] = LinkOn(ops, to, source, fromDType, null, engine);
@@ -212,12 +206,18 @@ public sealed class GradientTape : IDisposable
 
     private static readonly ConcurrentDictionary<Type, Func<object, ITapeTensor>> Constants = new();
 
+    /// <summary>This class's generic method <paramref name="name"/> made for the tensor type of <paramref name="ops"/>,
+    /// as a delegate (an instance method takes the tape first), built once per tensor type in <paramref name="cache"/>:
+    /// the tape holds engines' ops as objects, so each generic step is reached through one of these.</summary>
+    private static TDelegate ForTensorType<TDelegate>(ConcurrentDictionary<Type, TDelegate> cache, object ops, string name) where TDelegate : Delegate =>
+        cache.GetOrAdd(TensorProgram.OpsTensorType(ops), t =>
+            typeof(GradientTape).GetMethod(name, System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Static)!
+                .MakeGenericMethod(t).CreateDelegate<TDelegate>());
+
     private static ITapeTensor ConstantOf<T>(object value) where T : class => TapeOps<T>.Constant((T)value);
 
     private ITapeTensor LinkOn(object ops, object to, ITapeTensor from, DType fromDType, DType? through, ITensorEngine engine) =>
-        (ITapeTensor)Linkers.GetOrAdd(TensorProgram.OpsTensorType(ops), t =>
-            typeof(GradientTape).GetMethod(nameof(Link), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Instance)!
-                .MakeGenericMethod(t).CreateDelegate<Func<GradientTape, object, object, ITapeTensor, DType, DType?, ITensorEngine, object>>())(this, ops, to, from, fromDType, through, engine);
+        (ITapeTensor)ForTensorType(Linkers, ops, nameof(Link))(this, ops, to, from, fromDType, through, engine);
 
     /// <summary>Links <paramref name="to"/> to <paramref name="from"/>: the gradient reaching <paramref name="to"/> is
     /// cast to <paramref name="through"/> first when given (the narrow float between them), then to
