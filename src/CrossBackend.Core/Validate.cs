@@ -9,7 +9,6 @@ internal static class Validate
     /// <paramref name="name"/>.</summary>
     public static int? IntegerOption(object value, string name)
     {
-        double number;
         switch (value)
         {
             case int i: return i;
@@ -17,18 +16,25 @@ internal static class Validate
             case long l:
                 throw new ArgumentOutOfRangeException(name, l, $"Argument `{name}` must be an integer in [{int.MinValue}, {int.MaxValue}]. Received: {name}={l}");
             case short or sbyte or byte or ushort: return Convert.ToInt32(value);
-            case uint or ulong: number = Convert.ToDouble(value); break;
-            case double d: number = d; break;
-            case float f: number = f; break;
-            case Half h: number = (double)h; break;
-            case decimal m: number = (double)m; break;
-            default: return null;
         }
+        if (Number(value) is not { } number) return null;
         if (double.IsFinite(number) && Math.Floor(number) == number && number is >= int.MinValue and <= int.MaxValue) return (int)number;
         throw new ArgumentException(
             $"Argument `{name}` must be an integer; a {TensorFormat.TypeName(value.GetType())} is accepted only when it is a whole number " +
             $"(as 2.0). Received: {name}={Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)}", name);
     }
+
+    /// <summary>Any .NET number (double, float, Half, decimal, any integer type) as a double; null for anything else (bool
+    /// and strings are not numbers here).</summary>
+    public static double? Number(object value) => value switch
+    {
+        double d => d,
+        float f => f,
+        Half h => (double)h,
+        decimal m => (double)m,
+        int or long or short or sbyte or byte or ushort or uint or ulong => Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture),
+        _ => null,
+    };
 
     /// <summary>y_true: y_pred's shape and device. <paramref name="hint"/> (how to fix a mismatch) follows the
     /// message.</summary>

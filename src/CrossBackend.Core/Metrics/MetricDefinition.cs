@@ -100,19 +100,8 @@ internal sealed class MetricCall
     /// <summary>A number option: any .NET number (double, float, Half, decimal, any integer type); null (Python's
     /// None) when given as null, <paramref name="fallback"/> when not given.</summary>
     public double? Number(string name, double? fallback) => _values.TryGetValue(name, out object? v)
-        ? v is null ? null : AsNumber(v) ?? throw Wrong(name, "a number", v)
+        ? v is null ? null : Validate.Number(v) ?? throw Wrong(name, "a number", v)
         : fallback;
-
-    /// <summary>A .NET number as a double, or null for anything else (bool and strings are not numbers here).</summary>
-    private static double? AsNumber(object v) => v switch
-    {
-        double d => d,
-        float f => f,
-        Half h => (double)h,
-        decimal m => (double)m,
-        int or long or short or sbyte or byte or ushort or uint or ulong => Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture),
-        _ => null,
-    };
 
     public double Number(string name, double fallback) => Number(name, (double?)fallback) ?? fallback;
 
@@ -124,11 +113,11 @@ internal sealed class MetricCall
     public double[]? Numbers(string name)
     {
         if (!_values.TryGetValue(name, out object? v) || v is null) return null;
-        if (AsNumber(v) is { } one) return [one];
+        if (Validate.Number(v) is { } one) return [one];
         if (v is not System.Collections.IEnumerable list || v is string) throw Wrong(name, "a number or a list of numbers", v);
         var numbers = new List<double>();
         foreach (object? item in list)
-            numbers.Add(item is not null && AsNumber(item) is { } n ? n
+            numbers.Add(item is not null && Validate.Number(item) is { } n ? n
                 : throw new ArgumentException(
                     $"Argument `{name}` must be a number or a list of numbers; item {numbers.Count} is not a number. " +
                     $"Received: {name}[{numbers.Count}]={item ?? "null"}{(item is null ? "" : $" ({TensorFormat.TypeName(item.GetType())})")}", name));
