@@ -137,7 +137,7 @@ internal static class MetricChecks
         if (Shapes.Count(ws) == 1) return ops.BroadcastTo(ops.Reshape(w, shape.Select(_ => 1L).ToArray()), shape);
         int rank = ws.Length;
         while (rank > shape.Length && ws[rank - 1] == 1) rank--;
-        if (rank > shape.Length || ws.AsSpan(0, rank).ToArray().Where((n, i) => n != shape[i] && n != 1).Any())
+        if (rank > shape.Length || !LeadingAxesFit(ws.AsSpan(0, rank), shape))
             throw new ArgumentException(
                 $"Argument `{name}` must have one element or the leading axes of {TensorInfo.FormatShape(shape)}, each of that length or 1, " +
                 $"such as (Batch,). Received: {name}.shape={TensorInfo.FormatShape(ws)}", name);
@@ -161,7 +161,7 @@ internal static class MetricChecks
         if (Shapes.Count(ws) == 1 || ws.Length > shape.Length) return Weights(ops, w, shape, dtype, name);
         if (ws.Length == shape.Length)
         {
-            if (ws.Where((n, i) => n != shape[i] && n != 1).Any())
+            if (!LeadingAxesFit(ws, shape))
                 throw new ArgumentException(
                     $"Argument `{name}` with y_pred's rank must be in the engine's layout, each axis of y_pred's length or 1: {TensorInfo.FormatShape(shape)}. " +
                     "Move weights laid out as Keras's (channels-last) data with Layout.ToEngineLayout, or leave out the class axis " +
@@ -171,6 +171,16 @@ internal static class MetricChecks
         int axis = ClassAxis(ops, shape.Length);
         T perSample = Weights(ops, w, Shapes.Without(shape, axis), dtype, name);
         return ops.BroadcastTo(ops.ExpandDims(perSample, axis), shape);
+    }
+
+    /// <summary>Whether each axis of <paramref name="weights"/> is the length of <paramref name="shape"/>'s axis at the same
+    /// place, or 1 (broadcast): weights' shapes as NumPy broadcasts them over the leading axes. Weights must not have more
+    /// axes than <paramref name="shape"/>.</summary>
+    public static bool LeadingAxesFit(ReadOnlySpan<long> weights, long[] shape)
+    {
+        for (int i = 0; i < weights.Length; i++)
+            if (weights[i] != shape[i] && weights[i] != 1) return false;
+        return true;
     }
 
     /// <summary>Every axis except <paramref name="keep"/>.</summary>

@@ -104,7 +104,7 @@ public static partial class Metrics
             int weightRank = ops.RankOf(w);
             values = MeanAfter(ops, values, weightRank);
             long[] shape = ops.ShapeOf(values), ws = ops.ShapeOf(w);
-            if (ws.Length > shape.Length || ws.Where((n, i) => n != shape[i] && n != 1).Any())
+            if (ws.Length > shape.Length || !MetricChecks.LeadingAxesFit(ws, shape))
                 throw new ArgumentException(
                     "Argument `sampleWeights` must have one element or values' leading axes, each of values' length or 1 " +
                     "(such as (Batch,), (Batch, 1), per-timestep (Batch, T) or values' shape in the engine's layout; for per-sample values " +
