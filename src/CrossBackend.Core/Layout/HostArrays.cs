@@ -36,10 +36,10 @@ internal static class HostArrays
     public static void RequireShapeFits(Array data, long[] shape, string dataName, string shapeName)
     {
         ArgumentNullException.ThrowIfNull(shape, shapeName);
-        long count = 1;
-        foreach (long d in shape)
-            count = d >= 0 ? count * d : throw new ArgumentOutOfRangeException(shapeName,
+        if (shape.Any(d => d < 0))
+            throw new ArgumentOutOfRangeException(shapeName,
                 $"Argument `{shapeName}` must hold non-negative lengths. Received: {shapeName}={TensorInfo.FormatShape(shape)}");
+        long count = Shapes.Count(shape);
         if (count != data.Length)
             throw new ArgumentException(
                 $"Argument `{dataName}` must hold exactly as many values as `{shapeName}` has elements ({count}). " +
