@@ -5,7 +5,7 @@ namespace CrossBackend.Keras;
 /// lookup, with one message naming the layer: TensorFlow refuses such ids too (<c>indices[0,2] = 7 is not in [0, 7)</c>),
 /// while libtorch's own error names no layer.
 /// </summary>
-public static class KerasEmbeddingIds
+internal static class KerasEmbeddingIds
 {
     /// <summary>Throws when an id lies outside [0, input_dim) of <paramref name="layer"/>.</summary>
     /// <param name="layer">The Embedding layer about to run.</param>

@@ -5,7 +5,7 @@ namespace CrossBackend.Keras;
 /// not check them: <c>Add</c> and <c>Concatenate</c> inputs, a <c>Reshape</c> target. Every engine checks before
 /// running the layer, with one message naming it: libtorch's own errors name no layer.
 /// </summary>
-public static class KerasRuntimeShapes
+internal static class KerasRuntimeShapes
 {
     /// <summary>Throws when the inputs of an <c>Add</c> differ in shape, or those of a <c>Concatenate</c> differ off
     /// its axis; does nothing for other layers.</summary>

@@ -6,7 +6,7 @@ namespace CrossBackend.Keras;
 /// fail with a native error that names no layer, and C#'s truncating division turns "valid" padding's
 /// floor((n − k)/s) + 1 into 1 instead of 0 for n &lt; k &lt; n + s, which read out-of-range cells as zeros.
 /// </summary>
-public static class KerasWindow
+internal static class KerasWindow
 {
     /// <summary>Throws when <paramref name="layer"/>'s window does not fit an input with these spatial lengths;
     /// does nothing for layers without a window.</summary>
