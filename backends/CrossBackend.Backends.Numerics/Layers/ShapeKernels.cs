@@ -61,42 +61,15 @@ internal static class ShapeKernels
         ArgumentNullException.ThrowIfNull(inputs);
         if (inputs.Count == 0) throw new ArgumentException("Argument `inputs` must hold at least one tensor.", nameof(inputs));
         long[][] shapes = inputs.Select(LayerChecks.Shape).ToArray();
-        long[] shape = (long[])shapes[0].Clone();
-        bool broadcasts = shapes.All(s => s.Length == shape.Length);
-        for (int d = 0; broadcasts && d < shape.Length; d++)
-            foreach (long[] s in shapes)
-                if (s[d] != shape[d])
-                {
-                    if (shape[d] == 1) shape[d] = s[d];
-                    else if (s[d] != 1) { broadcasts = false; break; }
-                }
-        if (!broadcasts)
+        long[]? shape = shapes[0];
+        foreach (long[] s in shapes) shape = shape is not null && s.Length == shape.Length ? Shapes.Broadcast(shape, s) : null;
+        if (shape is null)
             throw new ArgumentException($"Argument `inputs` must share one shape, or stretch axes of length 1 (same rank). Received shapes: {string.Join(", ", shapes.Select(TensorInfo.FormatShape))}", nameof(inputs));
-        T[] sum = Stretched(inputs[0], shapes[0], shape);
-        for (int i = 1; i < inputs.Count; i++) TensorPrimitives.Add(sum, Stretched(inputs[i], shapes[i], shape), sum);
-        return LayerChecks.Create(sum, shape);
-    }
-
-    /// <summary>The values of <paramref name="input"/> repeated along its length-1 axes to <paramref name="shape"/>, as a
-    /// fresh array (also when nothing stretches: it may serve as the sum's buffer).</summary>
-    private static T[] Stretched<T>(Tensor<T> input, long[] from, long[] shape) where T : unmanaged
-    {
-        if (from.SequenceEqual(shape)) return TensorData.ToArray(input);
-        ReadOnlySpan<T> source = TensorData.Read(input);
-        long total = shape.Aggregate(1L, (a, b) => a * b);
-        var output = new T[total];
-        var strides = new long[shape.Length];   // the source's strides, 0 along stretched axes
-        long stride = 1;
-        for (int d = shape.Length - 1; d >= 0; d--) { strides[d] = from[d] == 1 ? 0 : stride; stride *= from[d]; }
-        var index = new long[shape.Length];
-        for (long i = 0; i < total; i++)
-        {
-            long offset = 0;
-            for (int d = 0; d < shape.Length; d++) offset += index[d] * strides[d];
-            output[i] = source[(int)offset];
-            for (int d = shape.Length - 1; d >= 0 && ++index[d] == shape[d]; d--) index[d] = 0;
-        }
-        return output;
+        if (inputs.Count == 1) return LayerChecks.Create(TensorData.ToArray(inputs[0]), shape);
+        // The engine's broadcasting add: one rank, so NumPy's rule is Keras's; the sum runs in input order.
+        Tensor<T> sum = NumericsOps<T>.Instance.Binary(BinaryOp.Add, inputs[0], inputs[1]);
+        for (int i = 2; i < inputs.Count; i++) sum = NumericsOps<T>.Instance.Binary(BinaryOp.Add, sum, inputs[i]);
+        return sum;
     }
 
     /// <summary>Embedding lookup: indices (…) → (…, D), row i of <paramref name="table"/> (V, D) for index i.</summary>
