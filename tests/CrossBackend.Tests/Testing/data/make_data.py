@@ -3,8 +3,9 @@
 Run from this folder with Debian's NumPy 1.24 and PyTorch 1.13 (apt-get install -y python3-numpy python3-torch):
     /usr/bin/python3 make_data.py
 Writes:
-  npy/*.npy        one array per supported dtype, plus 0-d, empty, rank-4, format 2.0 and 3.0 files
-  bad/*.npy        files the reader must refuse (Fortran order, big-endian, object, truncated)
+  npy/*.npy        one array per supported dtype, plus 0-d, empty, rank-4, format 2.0 and 3.0, Fortran-order and
+                   big-endian files
+  bad/*.npy        files the reader must refuse (uint16, uint64, complex, datetime, object, truncated)
   stored.npz       np.savez (zip, stored entries)
   deflated.npz     np.savez_compressed (zip, deflated entries)
   manifest.json    for every good file: dtype, shape and the values NumPy holds (as Python numbers)
@@ -35,7 +36,7 @@ def save(name, a, **kw):
             np.lib.format.write_array(f, a, **kw)
     else:
         np.save(path, a)
-    manifest[path] = {"dtype": a.dtype.name, "shape": list(a.shape), "values": values_of(a)}
+    manifest[path] = {"dtype": a.dtype.newbyteorder("<").name, "shape": list(a.shape), "values": values_of(a)}
 
 
 save("float16", (np.arange(6, dtype=np.float64).reshape(2, 3) * 0.1 - 0.2).astype(np.float16))
@@ -53,9 +54,18 @@ save("empty", np.zeros((0, 3), dtype=np.float32))
 save("rank4", np.arange(2 * 3 * 4 * 5, dtype=np.float64).reshape(2, 3, 4, 5) / 7.0)
 save("version2", np.array([1.5, -2.5], dtype=np.float32), version=(2, 0))
 save("version3", np.array([3.25], dtype=np.float64), version=(3, 0))
+# Read too, though np.save keeps them as they are: a transposed array is saved column-major (fortran_order True),
+# and an array of '>f4' (e.g. read from a big-endian format) keeps its byte order.
+save("fortran", np.arange(6, dtype=np.float32).reshape(3, 2).T * np.float32(0.1))
+save("fortran_rank3", np.asfortranarray((np.arange(24, dtype=np.float64).reshape(2, 3, 4) * 0.1).astype(np.float16)))
+save("bigendian", (np.arange(4, dtype=np.float64) * 0.1 - 0.2).astype(">f4"))
+save("bigendian_int64", np.array([[-(2 ** 62) - 3, 5], [2 ** 53 + 1, -1]], dtype=">i8"))
+save("bigendian_fortran", np.asfortranarray(np.array([[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]], dtype=">f8")))
 
-np.save("bad/fortran.npy", np.asfortranarray(np.arange(6, dtype=np.float32).reshape(2, 3)))
-np.save("bad/bigendian.npy", np.arange(4, dtype=">f4"))
+np.save("bad/uint16.npy", np.arange(4, dtype=np.uint16))
+np.save("bad/uint64.npy", np.arange(4, dtype=np.uint64))
+np.save("bad/complex64.npy", np.arange(4, dtype=np.complex64))
+np.save("bad/datetime.npy", np.array(["2020-01-01"], dtype="datetime64[D]"))
 np.save("bad/object.npy", np.array([1, "a", None], dtype=object), allow_pickle=True)
 with open("npy/float32.npy", "rb") as f:
     whole = f.read()
