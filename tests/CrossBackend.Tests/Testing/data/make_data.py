@@ -84,10 +84,28 @@ for name in ("stored.npz", "deflated.npz"):
 with open("manifest.json", "w") as f:
     json.dump(manifest, f, indent=1)
 
-# torch.testing.assert_close on float64 tensors (differences taken in float64, as the kit takes them).
+# torch.testing.assert_close(check_dtype=False) on tensors of the dtypes named (float64 unless a case names others);
+# rtol/atol None: torch's defaults for the dtypes (the kit's ToleranceTable.TorchTesting). The relative difference of
+# two integer tensors is left out where PyTorch divides in float32 (the kit divides in float64, on purpose).
 nan, inf = float("nan"), float("inf")
 cases = [
     ("issue example", [[1, 2, 3], [4, 5, 5.5]], [[1, 2, 3], [4, 5, 5.0]], 1.3e-6, 1e-5, False),
+    ("overflowed difference", [1e308, 1], [-1e308, 1], 10.0, 0.0, False),
+    ("0-d", 2.5, 2.0, 0.1, 0.01, False),
+    ("0-d float32 defaults", 2.5, 2.0, None, None, False, "float32", "float32"),
+    ("0-d nan against 0", nan, 0.0, None, None, False),
+    ("0-d inf against 0", inf, 0.0, None, None, False),
+    ("0-d int64", 7, 5, None, None, False, "int64", "int64"),
+    ("0-d int64 extremes", -(2 ** 63), 2 ** 63 - 1, None, None, False, "int64", "int64"),
+    ("percent rounds half to even", [1.5] * 5 + [0.0] * 11, [0.0] * 16, None, None, False, "float32", "float32"),
+    ("float16 defaults", [1.0, 1.002], [1.0, 1.0], None, None, False, "float16", "float16"),
+    ("float32 against float64 defaults", [0.1, 0.30001], [0.1, 0.3], None, None, False, "float32", "float64"),
+    ("int64 against float32 defaults", [1, 2, 3], [1, 2, 3.1], None, None, False, "int64", "float32"),
+    ("uint8 0 against 255", [0, 7], [255, 7], None, None, False, "uint8", "uint8"),
+    ("bool", [True, False, True], [True, True, False], None, None, False, "bool", "bool"),
+    ("int64 against 0", [0, 3], [0, 0], None, None, False, "int64", "int64"),
+    ("number against nan", [1.0, 1.0], [nan, 1.0], None, None, False),
+    ("number against inf", [1.0, 1.0], [inf, 1.0], None, None, False),
     ("nan and inf", [1, nan, inf, 3], [1, nan, inf, 0], 1.3e-6, 1e-5, False),
     ("nan equal", [1, nan, inf, 3], [1, nan, inf, 0], 1.3e-6, 1e-5, True),
     ("inf sign", [inf, 1, -inf], [-inf, 1, -inf], 1e-7, 1e-7, False),
@@ -99,23 +117,24 @@ cases = [
     ("many", [i * 0.001 for i in range(1000)], [i * 0.001 + (0.01 if i % 7 == 0 else 0) for i in range(1000)], 1e-3, 1e-3, False),
 ]
 out = []
-for name, actual, expected, rtol, atol, equal_nan in cases:
+for name, actual, expected, rtol, atol, equal_nan, *dtypes in cases:
+    actual_dtype, expected_dtype = dtypes or ("float64", "float64")
     if name == "rank 4":
         e = torch.zeros(2, 3, 4, 5, dtype=torch.float64)
         x = e.clone()
         x[1, 2, 3, 4] = 0.25
         x[0, 1, 2, 3] = -1e-3
     else:
-        x = torch.tensor(actual, dtype=torch.float64)
-        e = torch.tensor(expected, dtype=torch.float64)
+        x = torch.tensor(actual, dtype=getattr(torch, actual_dtype))
+        e = torch.tensor(expected, dtype=getattr(torch, expected_dtype))
     try:
-        torch.testing.assert_close(x, e, rtol=rtol, atol=atol, equal_nan=equal_nan)
+        torch.testing.assert_close(x, e, rtol=rtol, atol=atol, equal_nan=equal_nan, check_dtype=False)
         message = ""
     except AssertionError as error:
         message = str(error)
-    out.append({"name": name, "shape": list(x.shape), "actual": [repr(v) for v in x.reshape(-1).tolist()],
-                "expected": [repr(v) for v in e.reshape(-1).tolist()], "rtol": rtol, "atol": atol,
-                "equal_nan": equal_nan, "message": message})
+    out.append({"name": name, "shape": list(x.shape), "actual_dtype": actual_dtype, "expected_dtype": expected_dtype,
+                "actual": [repr(v) for v in x.reshape(-1).tolist()], "expected": [repr(v) for v in e.reshape(-1).tolist()],
+                "rtol": rtol, "atol": atol, "equal_nan": equal_nan, "message": message})
 with open("torch_messages.json", "w") as f:
     f.write("[\n" + ",\n".join(json.dumps(case) for case in out) + "\n]\n")
 print("numpy", np.__version__, "torch", torch.__version__)
