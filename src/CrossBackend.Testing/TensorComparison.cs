@@ -178,6 +178,10 @@ public sealed class TensorComparison
                         "layout (channels-first vs channels-last)? Move the channel axis of one side first, e.g. " +
                         $"engine.MoveAxis(actual, {destination}, {source}), or create channels-last data in an engine's own layout " +
                         "with EngineInterop.FromChannelsLast(engine, data, shape).");
+        // numpy.testing.assert_allclose(x, 0.5) broadcasts the number; torch.testing (and this kit) compare shapes.
+        else if (ExpectedShape.Count == 0)
+            text.Append("\nexpected is one number and shapes are not broadcast (as in torch.testing; numpy.testing.assert_allclose " +
+                        $"would broadcast it): compare with an array of actual's shape, e.g. new NpyArray(Enumerable.Repeat(value, n).ToArray(), {string.Join(", ", ActualShape)}).");
         Message = text.ToString();
     }
 

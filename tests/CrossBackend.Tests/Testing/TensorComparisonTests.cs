@@ -259,6 +259,19 @@ public sealed class TensorComparisonTests
         Assert.That(TensorComparison.Compare(engine.MoveAxis(tensor, 1, 2), host).IsClose, Is.True, "the hint's fix works");
     }
 
+    /// <summary>A numpy.testing user writes <c>assert_allclose(x, 0.5)</c>, which broadcasts; the kit compares shapes
+    /// as torch.testing does, and the report says how to compare with one number.</summary>
+    [Test]
+    public void ANumberAgainstAnArraySaysShapesAreNotBroadcast()
+    {
+        TensorComparison c = TensorComparison.Compare(new[,] { { 0.5, 0.5, 0.5 }, { 0.5, 0.5, 0.5 } }, 0.5);
+        Assert.That(c.Message, Is.EqualTo("Tensors are not close!\nThe shapes do not match: actual (2, 3) != expected ().\n" +
+            "expected is one number and shapes are not broadcast (as in torch.testing; numpy.testing.assert_allclose would broadcast " +
+            "it): compare with an array of actual's shape, e.g. new NpyArray(Enumerable.Repeat(value, n).ToArray(), 2, 3)."));
+        Assert.That(TensorComparison.Compare(new[,] { { 0.5, 0.5, 0.5 }, { 0.5, 0.5, 0.5 } },
+            new NpyArray(Enumerable.Repeat(0.5, 6).ToArray(), 2, 3)).IsClose, Is.True, "the hint's fix works");
+    }
+
     [Test]
     public void ScalarAndOneElementShapesCompareAsTheSameShape()
     {
