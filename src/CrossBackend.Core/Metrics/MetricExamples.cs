@@ -106,7 +106,44 @@ internal static class MetricExamples
             [0.8, 0.8, 0.9091], Rounding: 5e-5),
         new("FastEstimator docs: dice_score (torch)", ChannelsFirstToLast(DicePred), [1, 3, 3, 3], ChannelsFirstToLast(DiceTrue), null,
             [0.8364], Args(("channel_average", true)), Rounding: 5e-5),
+        new("FastEstimator docs: dice_score (torch)", ChannelsFirstToLast(DicePred), [1, 3, 3, 3], ChannelsFirstToLast(DiceTrue), null,
+            [0.8, 0.8, 0.9091], Args(("soft_dice", true)), Rounding: 5e-5),
+        new("FastEstimator docs: dice_score (torch)", ChannelsFirstToLast(DicePred), [1, 3, 3, 3], ChannelsFirstToLast(DiceTrue), null,
+            [0.8, 0.8, 0.9091], Args(("sample_average", true)), Rounding: 5e-5),
+        // test_dice_score.py of 2022 (numpy, TensorFlow and PyTorch alike, assertAlmostEqual(delta=0.001)) on the docstring's
+        // masks: channel_average 0.837. Its other cases (0.839) pooled every axis, which today's dice_score no longer does.
+        new("FastEstimator test (2022): test_channel_average", DicePred, [1, 3, 3, 3], DiceTrue, null, [0.837], Args(("channel_average", true)),
+            Rounding: 0.001),
+        .. DiceTests(),
     ];
+
+    /// <summary>
+    /// FastEstimator's <c>test_dice_score.py</c>: five (20, 20, 3) slices (blank, total false negative, total false
+    /// positive, partial match, perfect match), channels-last, each test's published values;
+    /// <c>assert_array_almost_equal(decimal=4)</c> allows 1.5e-4 (decimal=3: 1.5e-3), <c>assertAlmostEqual(places=4)</c>
+    /// 5e-5. test_empty_nan's values hold NaN, which the JSON the CLI and the parity report print cannot carry to .NET's
+    /// parser: <c>DiceScoreFastEstimatorTestTests</c> holds it.
+    /// </summary>
+    private static MetricExample[] DiceTests()
+    {
+        (double[] pred, double[] truth) = DiceScoreLoss.FastEstimatorTestMasks();
+        MetricExample Test(string test, double rounding, double[] expected, params (string Name, object? Value)[] arguments) =>
+            new("FastEstimator test: " + test, pred, [5, 20, 20, 3], truth, null, expected, Args(arguments), Rounding: rounding,
+                ArgumentShapes: new Dictionary<string, long[]> { ["channel_weights"] = [1, 3] });
+        double[] Slices(double[] partial, double[] perfect) => [0, 0, 0, 0, 0, 0, 0, 0, 0, .. partial, .. perfect];
+        return
+        [
+            Test("test_dice_score", 1.5e-4, Slices([0.75472, 0.82353, 0.24], [1, 1, 1])),
+            Test("test_threshold_score", 1.5e-4, Slices([0.83333, 1, 0], [1, 1, 1]), ("threshold", 0.65)),
+            Test("test_exclusive_channels", 1.5e-3, Slices([0.75472, 0.688852, 0.22222], [1, 1, 1]), ("mask_overlap", false)),
+            Test("test_soft_dice_loss", 1.5e-4, Slices([0.84388, 0.93960, 0.31579], [1, 1, 1]), ("soft_dice", true)),
+            Test("test_channel_weights", 1.5e-4, Slices([0.75472, 0.82353 * 2, 0.24 * 0.5], [1, 2, 0.5]),
+                ("channel_weights", new double[] { 1, 2, 0.5 })),
+            Test("test_channel_average", 1.5e-4, [0, 0, 0, 0.606083, 1], ("channel_average", true)),
+            Test("test_sample_average", 1.5e-4, [0.350944, 0.364706, 0.248], ("sample_average", true)),
+            Test("test_full_average", 5e-5, [0.3212166], ("channel_average", true), ("sample_average", true)),
+        ];
+    }
 
     /// <summary>A case of Keras's <c>confusion_metrics_test.py</c> (batch precision or recall): its keyword arguments, and
     /// element sample weights of y_pred's shape when it has them.</summary>
@@ -126,6 +163,9 @@ internal static class MetricExamples
     [
         new(KerasDoc + ": Precision", [1, 0, 1, 1], [4], [0, 1, 1, 1], null, [0.6666667], Rounding: 5e-8),
         new(KerasDoc + ": Precision", [1, 0, 1, 1], [4], [0, 1, 1, 1], null, [1.0], Args(("sample_weight", new double[] { 0, 0, 1, 0 }))),
+        // The docstring's top_k examples: the top k of [1, 1, 1, 1] are its first k (ties go to the lower index).
+        new(KerasDoc + ": Precision", [1, 1, 1, 1], [4], [0, 0, 1, 1], null, [0.0], Args(("top_k", 2))),
+        new(KerasDoc + ": Precision", [1, 1, 1, 1], [4], [0, 0, 1, 1], null, [0.5], Args(("top_k", 4))),
         Confusion("Precision unweighted", [1, 0, 1, 0], [1, 4], [0, 1, 1, 0], 0.5),
         Confusion("Precision weighted", [1, 0, 1, 0, 1, 0, 1, 0], [2, 4], [0, 1, 1, 0, 1, 0, 0, 1], 0.7, weights: [1, 2, 3, 4, 4, 3, 2, 1]),
         Confusion("Precision div by zero", [0, 0, 0, 0], [1, 4], [0, 0, 0, 0], 0),
