@@ -8,6 +8,9 @@ internal static class MetricExamples
 {
     private const string KerasDoc = "Keras docs";
     private const string KerasTest = "Keras test";
+    /// <summary>tf.keras's <c>metrics_functional_test.py</c> (Keras 2, keras-team/tf-keras): the same functions, called
+    /// directly, with k values, (B,) and (B, 1) labels and rank-3 inputs that Keras 3's tests no longer publish.</summary>
+    private const string TfKerasTest = "tf.keras test";
 
     private static Dictionary<string, object?> Args(params (string Name, object? Value)[] values) =>
         values.ToDictionary(v => v.Name, v => v.Value);
@@ -45,6 +48,10 @@ internal static class MetricExamples
 
     private static readonly double[] TwoRows = [0.1, 0.9, 0.8, 0.05, 0.95, 0];
 
+    /// <summary>tf.keras's top-k tests' y_pred: [[0.3, 0.2, 0.1], [0.1, 0.2, 0.7]] (declared before the arrays that use it:
+    /// static fields are initialised in order).</summary>
+    private static readonly double[] TfKerasTopKPred = [0.3, 0.2, 0.1, 0.1, 0.2, 0.7];
+
     // keras.metrics.CategoricalAccuracy: y_true [[0, 0, 1], [0, 1, 0]], y_pred [[0.1, 0.9, 0.8], [0.05, 0.95, 0]].
     public static readonly MetricExample[] CategoricalAccuracy =
     [
@@ -65,6 +72,17 @@ internal static class MetricExamples
         Mean(KerasTest + ": cast y_pred dtype", [0.9, 0.1, 0.1, 0.9], [2, 2], [0, 1], [2], 1.0),
         Mean(KerasTest + ": cast y_pred to match y_true dtype", [0.9, 0.1, 0, 0, 0.9, 0.1, 0.1, 0, 0.9], [3, 3], [0, 1, 2], [3], 1.0),
         Mean(KerasTest + ": reshape matches to original y_true shape", [0.9, 0.1, 0.1, 0.9], [2, 2], [0, 1], [2, 1], 1.0),
+        // test_sparse_categorical_accuracy_int: labels (B,), (B, 1), and (B, T) beside a (B, T, C) y_pred.
+        new(TfKerasTest + ": sparse_categorical_accuracy labels (4,)", [0.8, 0.2, 0.6, 0.4, 0.7, 0.3, 0.9, 0.1], [4, 2], [1, 0, 0, 0], [4],
+            [0, 1, 1, 1]),
+        new(TfKerasTest + ": sparse_categorical_accuracy labels (4, 1)", [0.8, 0.2, 0.6, 0.4, 0.7, 0.3, 0.9, 0.1], [4, 2], [1, 0, 0, 0], [4, 1],
+            [0, 1, 1, 1]),
+        new(TfKerasTest + ": sparse_categorical_accuracy rank 3", [0.2, 0.3, 0.1, 0.1, 0.2, 0.7, 0.3, 0.2, 0.1, 0.7, 0.2, 0.1], [2, 2, 3],
+            [1, 0, 1, 0], [2, 2], [1, 0, 0, 1]),
+        // test_sparse_categorical_accuracy_eager (and _float_eager, the same labels as floats): y_true arange(6) (6, 1),
+        // y_pred arange(36) (6, 6): every row's arg-max is 5, so only the last row matches.
+        new(TfKerasTest + ": sparse_categorical_accuracy arange", Enumerable.Range(0, 36).Select(i => (double)i).ToArray(), [6, 6],
+            [0, 1, 2, 3, 4, 5], [6, 1], [0, 0, 0, 0, 0, 1]),
     ];
 
     // keras.metrics.TopKCategoricalAccuracy(k=1): the CategoricalAccuracy data.
@@ -73,6 +91,10 @@ internal static class MetricExamples
         Mean(KerasDoc + ": TopKCategoricalAccuracy", TwoRows, [2, 3], [0, 0, 1, 0, 1, 0], null, 0.5, args: Args(("k", 1))),
         Mean(KerasDoc + ": TopKCategoricalAccuracy", TwoRows, [2, 3], [0, 0, 1, 0, 1, 0], null, 0.3, weights: [0.7, 0.3], args: Args(("k", 1))),
         new(KerasDoc + ": top_k_categorical_accuracy", TwoRows, [2, 3], [0, 0, 1, 0, 1, 0], null, [0, 1], Args(("k", 1))),
+        // tf.keras's test_top_k_categorical_accuracy: the mean over the batch for k = 3, 2, 1.
+        .. from c in new[] { (K: 3, Expected: 1.0), (K: 2, Expected: 0.5), (K: 1, Expected: 0.0) }
+           select Mean(TfKerasTest + ": top_k_categorical_accuracy", TfKerasTopKPred, [2, 3], [0, 1, 0, 1, 0, 0], null, c.Expected,
+               args: Args(("k", c.K))),
     ];
 
     // keras.metrics.SparseTopKCategoricalAccuracy(k=1): y_true [2, 1]; TF docs: k=3 gives [1, 1], the default k=5 1.0;
@@ -85,6 +107,15 @@ internal static class MetricExamples
         Mean("TensorFlow docs: SparseTopKCategoricalAccuracy", TwoRows, [2, 3], [2, 1], [2], 1.0),
         new(KerasDoc + ": ops.in_top_k", [0.1, 0.4, 0.6, 0.9, 0.5, 0.1, 0.7, 0.9, 0.8, 0.3, 0.1, 0.6, 0.9, 0.9, 0.5], [3, 5],
             [2, 5, 3], [3], [1, 0, 1], Args(("k", 3))),
+        // tf.keras's test_sparse_top_k_categorical_accuracy: labels (B, 1), (B,), and (B, T) beside a (B, T, C) y_pred;
+        // the mean over every label for k = 3, 2, 1.
+        .. from c in new[] { (K: 3, Expected: 1.0), (K: 2, Expected: 0.5), (K: 1, Expected: 0.0) }
+           from labels in new[] { (Name: "labels (2, 1)", Pred: TfKerasTopKPred, Shape: new long[] { 2, 3 }, Labels: new double[] { 1, 0 }, LabelShape: new long[] { 2, 1 }),
+                                  (Name: "labels (2,)", Pred: TfKerasTopKPred, Shape: new long[] { 2, 3 }, Labels: new double[] { 1, 0 }, LabelShape: new long[] { 2 }),
+                                  (Name: "rank 3", Pred: new double[] { 0.3, 0.2, 0.1, 0.1, 0.2, 0.7, 0.1, 0.2, 0.7, 0.3, 0.2, 0.1, 0.1, 0.2, 0.7, 0.3, 0.2, 0.1 },
+                                      Shape: new long[] { 2, 3, 3 }, Labels: new double[] { 1, 0, 0, 1, 0, 1 }, LabelShape: new long[] { 2, 3 }) }
+           select Mean(TfKerasTest + ": sparse_top_k_categorical_accuracy " + labels.Name, labels.Pred, labels.Shape, labels.Labels, labels.LabelShape,
+               c.Expected, args: Args(("k", c.K))),
     ];
 
     // fe.backend.dice_score's docstring: pred and true (1, 3, 3, 3) integer masks, channels-last (its NumPy example).
