@@ -69,8 +69,12 @@ public static class KerasTorchConversion
             case GlobalPooling2DSpec g:
                 return $"{(g.Kind == KerasPoolingKind.Max ? "amax" : "mean")} over (H, W){(g.KeepDims ? ", keepdim" : "")}";
             case BatchNormSpec b:
-                return $"nn.BatchNorm{(input.Length <= 2 ? 1 : input.Length - 1)}d({input[^1]}, eps={b.Epsilon:R} (Keras's, not PyTorch's 1e-5), momentum={Math.Round(1 - b.Momentum, 10):R}); " +
-                       $"{(b.Scale ? "gamma" : "gamma=1")}, {(b.Center ? "beta" : "beta=0")}, running mean/var as stored";
+            {
+                int axis = KerasAxes.NonBatch(b.Axis, input.Length) ?? input.Length - 1;
+                string moved = axis == input.Length - 1 ? "" : $"; Keras axis {b.Axis} moved to dimension 1 and back";
+                return $"nn.BatchNorm{(input.Length <= 2 ? 1 : input.Length - 1)}d({input[axis]}, eps={b.Epsilon:R} (Keras's, not PyTorch's 1e-5), momentum={Math.Round(1 - b.Momentum, 10):R}); " +
+                       $"{(b.Scale ? "gamma" : "gamma=1")}, {(b.Center ? "beta" : "beta=0")}, running mean/var as stored{moved}";
+            }
             case DropoutSpec:
                 return layer.ClassName switch
                 {
@@ -86,8 +90,17 @@ public static class KerasTorchConversion
                 return $"relu(x) - alpha * relu(-x); alpha {Shape(layer.Weights.Count > 0 ? layer.Weights[0].Shape : ExpectedAlpha(layer))} moved channels-first";
             case ZeroPadding2DSpec z:
                 return $"F.pad (left {z.Left}, right {z.Right}, top {z.Top}, bottom {z.Bottom})";
-            case AddSpec:
-                return "sum";
+            case MergeSpec m:
+            {
+                string op = m.Op switch
+                {
+                    KerasMergeOp.Add => "sum", KerasMergeOp.Subtract => "difference", KerasMergeOp.Multiply => "product",
+                    KerasMergeOp.Average => "sum / count", KerasMergeOp.Maximum => "torch.maximum", _ => "torch.minimum",
+                };
+                return layer.InputShapes.Any(s => s.Length < layer.OutputShape.Length)
+                    ? $"{op}; lower-rank inputs gain length-1 axes after the batch axis (Keras's expand_dims(x, 1)), placed channels-first"
+                    : op;
+            }
             case ConcatenateSpec c:
                 return $"torch.cat along the channels-first axis for Keras axis {c.Axis}";
             case EmbeddingSpec e:

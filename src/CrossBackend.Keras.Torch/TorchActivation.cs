@@ -37,6 +37,17 @@ internal static class TorchActivation
         _ => throw new NotSupportedException($"activation {a} has no TorchSharp implementation"),
     };
 
+    /// <summary>A softmax over several dimensions at once, as Keras 3's <c>Softmax</c> layer computes one over a tuple of
+    /// axes: exp(x − logsumexp(x, axes)), logsumexp as TensorFlow's <c>reduce_logsumexp</c> (max + log Σ e^(x − max)).</summary>
+    public static Tensor SoftmaxOver(Tensor x, long[] dims)
+    {
+        using Tensor max = x.amax(dims, keepdim: true);
+        using Tensor shifted = x.add(max, alpha: HeldScalars.MinusOne);
+        using Tensor logSumExp = shifted.exp_().sum(dims, keepdim: true);
+        logSumExp.log_().add_(max, alpha: HeldScalars.One);
+        return x.add(logSumExp, alpha: HeldScalars.MinusOne).exp_();
+    }
+
     // Numbers reach libtorch as Scalars held by a `using` (or HeldScalars' constants): TorchSharp's double overloads
     // (F.elu, F.leaky_relu, x - 0.5, F.softsign's 1 + |x|) make Scalars nothing keeps alive during the native call.
 

@@ -13,7 +13,8 @@ internal static class ExpectedWeights
             case DenseSpec d:
                 return d.UseBias ? [("kernel", [inputs[0][^1], d.Units]), ("bias", [d.Units])] : [("kernel", [inputs[0][^1], d.Units])];
             case BatchNormSpec b:
-                long channels = inputs[0][^1];
+                // One value per index of the normalised axis (checked a non-batch axis by ShapeInference).
+                long channels = inputs[0][KerasAxes.NonBatch(b.Axis, inputs[0].Length) ?? inputs[0].Length - 1];
                 var list = new List<(string, long[])>();
                 if (b.Scale) list.Add(("gamma", [channels]));
                 if (b.Center) list.Add(("beta", [channels]));

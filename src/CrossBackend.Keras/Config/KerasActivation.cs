@@ -48,9 +48,25 @@ public enum KerasActivationKind
 /// <param name="Alpha">ELU's α, or the negative slope of <see cref="KerasActivationKind.Relu"/>.</param>
 /// <param name="MaxValue">The ReLU's cap (6 for <c>relu6</c>), or null.</param>
 /// <param name="Threshold">The ReLU's threshold (0 by default).</param>
-/// <param name="Axis">The softmax axis in Keras's channels-last layout (−1: the last).</param>
-public sealed record KerasActivation(KerasActivationKind Kind, double Alpha = 0, double? MaxValue = null, double Threshold = 0, int Axis = -1)
+/// <param name="Axis">The softmax axis in Keras's channels-last layout, counting the batch axis as 0 (−1: the last).</param>
+/// <param name="Axes">Keras 3's <c>Softmax(axis=(a, b, …))</c>: several axes normalised together, as Keras computes it,
+/// exp(x − logsumexp(x, axes)); null when the softmax runs over the one <paramref name="Axis"/>.</param>
+public sealed record KerasActivation(KerasActivationKind Kind, double Alpha = 0, double? MaxValue = null, double Threshold = 0, int Axis = -1,
+    IReadOnlyList<int>? Axes = null)
 {
+    /// <summary>The softmax axes as the config gives them (batch counted): <see cref="Axes"/>, or the one <see cref="Axis"/>.</summary>
+    public IReadOnlyList<int> SoftmaxAxes => Axes ?? [Axis];
+
+    /// <summary>Value equality, <see cref="Axes"/> compared element by element (a record compares lists by reference).</summary>
+    /// <param name="other">The activation to compare with.</param>
+    public bool Equals(KerasActivation? other) =>
+        other is not null && Kind == other.Kind && Alpha.Equals(other.Alpha) && Nullable.Equals(MaxValue, other.MaxValue) &&
+        Threshold.Equals(other.Threshold) && Axis == other.Axis &&
+        (Axes is null ? other.Axes is null : other.Axes is not null && Axes.SequenceEqual(other.Axes));
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Kind, Alpha, MaxValue, Threshold, Axis, Axes?.Count ?? -1);
+
     /// <summary>The identity.</summary>
     public static KerasActivation Linear { get; } = new(KerasActivationKind.Linear);
 
@@ -108,6 +124,7 @@ public sealed record KerasActivation(KerasActivationKind Kind, double Alpha = 0,
         KerasActivationKind.Relu when Alpha != 0 || MaxValue is not null || Threshold != 0 =>
             $"relu(negative_slope={Alpha}, max_value={MaxValue?.ToString() ?? "None"}, threshold={Threshold})",
         KerasActivationKind.Elu when Alpha != 1 => $"elu(alpha={Alpha})",
+        KerasActivationKind.Softmax when Axes is not null => $"softmax(axis=({string.Join(", ", Axes)}))",
         KerasActivationKind.Softmax when Axis != -1 => $"softmax(axis={Axis})",
         KerasActivationKind.HardSigmoid => "hard_sigmoid(keras 3: x/6 + 1/2)",
         KerasActivationKind.HardSigmoidKeras2 => "hard_sigmoid(keras 2: 0.2x + 0.5)",
