@@ -306,6 +306,15 @@ public sealed class KerasNumericsModel<T> : IKerasNetwork where T : unmanaged, I
         KerasActivationKind.HardSigmoidKeras2 => ActivationKernels.HardSigmoidKeras2,
         KerasActivationKind.HardSilu => ActivationKernels.HardSilu,
         KerasActivationKind.LogSoftmax => v => ActivationKernels.LogSoftmax(v, rowLength),
+        KerasActivationKind.Celu => v => ActivationKernels.Celu(v, a.Alpha),
+        KerasActivationKind.Squareplus => ActivationKernels.Squareplus,
+        KerasActivationKind.SoftShrink => ActivationKernels.SoftShrink,
+        KerasActivationKind.SparsePlus => ActivationKernels.SparsePlus,
+        KerasActivationKind.TanhShrink => ActivationKernels.TanhShrink,
+        KerasActivationKind.SparseSigmoid => ActivationKernels.SparseSigmoid,
+        KerasActivationKind.HardTanh => ActivationKernels.HardTanh,
+        KerasActivationKind.HardShrink => ActivationKernels.HardShrink,
+        KerasActivationKind.LogSigmoid => ActivationKernels.LogSigmoid,
         _ => throw new NotSupportedException($"activation {a} has no numerics implementation"),
     };
 }

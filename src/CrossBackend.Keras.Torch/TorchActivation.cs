@@ -7,7 +7,7 @@ using F = TorchSharp.torch.nn.functional;
 namespace CrossBackend.Keras.Torch;
 
 /// <summary>Keras activations on TorchSharp tensors.</summary>
-internal static class TorchActivation
+internal static partial class TorchActivation
 {
     // The hard sigmoids' constants, held for the process like HeldScalars' (a Scalar must outlive the native call).
     private static readonly Scalar Six = 6.0.ToScalar(), OneFifth = 0.2.ToScalar(), Half = 0.5.ToScalar();
@@ -34,6 +34,15 @@ internal static class TorchActivation
         KerasActivationKind.HardSigmoidKeras2 => HardSigmoid(x, OneFifth, divide: false),
         KerasActivationKind.HardSilu => HardSilu(x),
         KerasActivationKind.LogSoftmax => F.log_softmax(x, featureDim),
+        KerasActivationKind.Celu => Celu(x, a.Alpha),
+        KerasActivationKind.Squareplus => Squareplus(x),
+        KerasActivationKind.SoftShrink => SoftShrink(x),
+        KerasActivationKind.SparsePlus => SparsePlus(x),
+        KerasActivationKind.TanhShrink => TanhShrink(x),
+        KerasActivationKind.SparseSigmoid => SparseSigmoid(x),
+        KerasActivationKind.HardTanh => x.clamp(HeldScalars.MinusOne, HeldScalars.One),
+        KerasActivationKind.HardShrink => HardShrink(x),
+        KerasActivationKind.LogSigmoid => F.logsigmoid(x),   // min(x, 0) − log1p(e^−|x|), TensorFlow's −softplus(−x)
         _ => throw new NotSupportedException($"activation {a} has no TorchSharp implementation"),
     };
 

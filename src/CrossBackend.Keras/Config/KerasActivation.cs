@@ -41,6 +41,24 @@ public enum KerasActivationKind
     HardSilu,
     /// <summary>log(softmax(x)) over the last axis, as x − max − log Σ e^(x − max).</summary>
     LogSoftmax,
+    /// <summary>Keras 3.7+'s <c>celu</c>: max(x, 0) + α·expm1(min(x, 0) / α), α = <see cref="KerasActivation.Alpha"/> (1 for the name).</summary>
+    Celu,
+    /// <summary>Keras 3.7+'s <c>squareplus</c>: (x + √(x² + b)) / 2 with b = 4.</summary>
+    Squareplus,
+    /// <summary>Keras 3.7+'s <c>soft_shrink</c>: x − 0.5 above 0.5, x + 0.5 below −0.5, 0 between.</summary>
+    SoftShrink,
+    /// <summary>Keras 3.7+'s <c>sparse_plus</c>: 0 for x ≤ −1, (x + 1)² / 4 for −1 &lt; x &lt; 1, x from 1.</summary>
+    SparsePlus,
+    /// <summary>Keras 3.7+'s <c>tanh_shrink</c>: x − tanh(x).</summary>
+    TanhShrink,
+    /// <summary>Keras 3.7+'s <c>sparse_sigmoid</c>: 0 for x ≤ −1, 1 for x ≥ 1, (x + 1) / 2 between.</summary>
+    SparseSigmoid,
+    /// <summary>Keras 3.7+'s <c>hard_tanh</c>: clip(x, −1, 1).</summary>
+    HardTanh,
+    /// <summary>Keras 3.7+'s <c>hard_shrink</c>: x where |x| &gt; 0.5, else 0.</summary>
+    HardShrink,
+    /// <summary>Keras 3.7+'s <c>log_sigmoid</c>: log(1 / (1 + e^−x)) = −softplus(−x).</summary>
+    LogSigmoid,
 }
 
 /// <summary>An activation with its parameters, as a Keras layer config describes it.</summary>
@@ -100,6 +118,17 @@ public sealed record KerasActivation(KerasActivationKind Kind, double Alpha = 0,
         // Keras 3 only (tf.keras 2 has neither name), so no version question.
         "hard_silu" or "hard_swish" => new(KerasActivationKind.HardSilu),
         "log_softmax" => new(KerasActivationKind.LogSoftmax),
+        // Keras 3.7+'s element-wise additions (keras/src/activations/__init__.py ALL_OBJECTS), each with its default
+        // parameters, which is all a name can give; no Keras 2 has these names.
+        "celu" => new(KerasActivationKind.Celu, Alpha: 1),
+        "squareplus" => new(KerasActivationKind.Squareplus),
+        "soft_shrink" => new(KerasActivationKind.SoftShrink),
+        "sparse_plus" => new(KerasActivationKind.SparsePlus),
+        "tanh_shrink" => new(KerasActivationKind.TanhShrink),
+        "sparse_sigmoid" => new(KerasActivationKind.SparseSigmoid),
+        "hard_tanh" => new(KerasActivationKind.HardTanh),
+        "hard_shrink" => new(KerasActivationKind.HardShrink),
+        "log_sigmoid" => new(KerasActivationKind.LogSigmoid),
         // hard_sigmoid is 0.2x + 0.5 in Keras 2 but x/6 + 1/2 in Keras 3: picked by the writer's version, refused without one.
         "hard_sigmoid" => kerasMajor switch
         {
@@ -116,7 +145,8 @@ public sealed record KerasActivation(KerasActivationKind Kind, double Alpha = 0,
 
     /// <summary>The activation names <see cref="FromName"/> accepts, for messages.</summary>
     internal const string SupportedNames = "linear, relu, relu6, leaky_relu, sigmoid, tanh, softmax, log_softmax, elu, selu, softplus, " +
-        "softsign, swish/silu, exponential, gelu, mish, hard_sigmoid, hard_silu/hard_swish";
+        "softsign, swish/silu, exponential, gelu, mish, hard_sigmoid, hard_silu/hard_swish, celu, squareplus, soft_shrink, sparse_plus, " +
+        "tanh_shrink, sparse_sigmoid, hard_tanh, hard_shrink, log_sigmoid";
 
     /// <inheritdoc/>
     public override string ToString() => Kind switch
@@ -130,6 +160,13 @@ public sealed record KerasActivation(KerasActivationKind Kind, double Alpha = 0,
         KerasActivationKind.HardSigmoidKeras2 => "hard_sigmoid(keras 2: 0.2x + 0.5)",
         KerasActivationKind.HardSilu => "hard_silu",
         KerasActivationKind.LogSoftmax => "log_softmax",
+        KerasActivationKind.SoftShrink => "soft_shrink",
+        KerasActivationKind.SparsePlus => "sparse_plus",
+        KerasActivationKind.TanhShrink => "tanh_shrink",
+        KerasActivationKind.SparseSigmoid => "sparse_sigmoid",
+        KerasActivationKind.HardTanh => "hard_tanh",
+        KerasActivationKind.HardShrink => "hard_shrink",
+        KerasActivationKind.LogSigmoid => "log_sigmoid",
         _ => Kind.ToString().ToLowerInvariant(),
     };
 }
