@@ -108,15 +108,15 @@ internal static class LayerSpecParser
         return new InputSpec(batchShape[1..], parsed);
     }
 
-    /// <summary>PReLU's <c>shared_axes</c>: null, one int or a list, counting the batch axis as 0 (Keras indexes the
-    /// weight's shape with axis − 1, so 0 and negative axes do not name a non-batch axis).</summary>
+    /// <summary>PReLU's <c>shared_axes</c>: null, one int or a list, counting the batch axis as 0. Any int is taken:
+    /// Keras indexes the weight's shape with axis − 1 as a Python list, so 0 and negative axes count from the end
+    /// (checked against the input's rank by ShapeInference).</summary>
     private static int[] SharedAxes(ConfigValues c)
     {
         if (!c.Has("shared_axes")) return [];
         JsonElement v = c.Raw("shared_axes");
-        int[] axes = v.ValueKind == JsonValueKind.Array ? c.Ints("shared_axes", v.GetArrayLength()) : [c.Int("shared_axes")];
-        return axes.All(a => a >= 1) ? axes
-            : throw new NotSupportedException($"layer `{c.Layer}` (PReLU): shared_axes [{string.Join(", ", axes)}] must count from 1 (the first axis after the batch)");
+        if (v.ValueKind == JsonValueKind.Null) return [];
+        return v.ValueKind == JsonValueKind.Array ? c.Ints("shared_axes", v.GetArrayLength()) : [c.Int("shared_axes")];
     }
 
     private static ConvSpec Conv(ConfigValues c, int rank, int? kerasMajor)

@@ -88,7 +88,8 @@ public sealed record ActivationSpec(KerasActivation Activation) : LayerSpec;
 
 /// <summary><c>PReLU</c>: x for x &gt; 0, α·x otherwise, with α a learned weight of the input's shape (batch axis
 /// excluded) whose <paramref name="SharedAxes"/> have length 1 — Keras computes relu(x) − α·relu(−x), the same.</summary>
-/// <param name="SharedAxes">Axes sharing one α, counting the batch axis as 0 (Keras's <c>shared_axes</c>); empty: none.</param>
+/// <param name="SharedAxes">Axes sharing one α, counting the batch axis as 0 (Keras's <c>shared_axes</c>); empty: none.
+/// Keras indexes α's shape with axis − 1 as a Python list, so 0 shares the last axis and −1 the one before it.</param>
 public sealed record PReLUSpec(int[] SharedAxes) : LayerSpec;
 
 /// <summary><c>ZeroPadding2D</c>.</summary>

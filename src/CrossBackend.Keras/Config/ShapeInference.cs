@@ -71,8 +71,10 @@ internal static class ShapeInference
     /// <summary>PReLU keeps its input's shape; its α needs every unshared axis known (Keras cannot build it otherwise).</summary>
     private static long[] PReLU(PReLUSpec p, long[] x, string layer, string className)
     {
-        if (p.SharedAxes.Any(a => a > x.Length))
-            throw new InvalidDataException($"layer `{layer}` ({className}): shared_axes [{string.Join(", ", p.SharedAxes)}] exceed the input's {x.Length} non-batch axes");
+        if (p.SharedAxes.Any(a => a > x.Length || a - 1 < -x.Length))
+            throw new InvalidDataException(
+                $"layer `{layer}` ({className}): shared_axes [{string.Join(", ", p.SharedAxes)}] fall outside the input's {x.Length} non-batch axes " +
+                $"(Keras indexes them with axis - 1: from {1 - x.Length} to {x.Length})");
         if (ExpectedWeights.PReLUAlphaShape(p, x).Any(v => v < 0))
             throw Shape(layer, className, x, "every axis not in shared_axes known (alpha has one value per cell)");
         return x;
