@@ -71,7 +71,8 @@ public static class KerasTorchConversion
             case BatchNormSpec b:
             {
                 int axis = KerasAxes.NonBatch(b.Axis, input.Length) ?? input.Length - 1;
-                string moved = axis == input.Length - 1 ? "" : $"; Keras axis {b.Axis} moved to dimension 1 and back";
+                string moved = axis == input.Length - 1 ? ""
+                    : $"; Keras axis {b.Axis} (dimension {TorchAxes.ChannelsFirst(b.Axis, input.Length, layer.Name)} here) moved to dimension 1 and back";
                 return $"nn.BatchNorm{(input.Length <= 2 ? 1 : input.Length - 1)}d({input[axis]}, eps={b.Epsilon:R} (Keras's, not PyTorch's 1e-5), momentum={Math.Round(1 - b.Momentum, 10):R}); " +
                        $"{(b.Scale ? "gamma" : "gamma=1")}, {(b.Center ? "beta" : "beta=0")}, running mean/var as stored{moved}";
             }
@@ -84,6 +85,10 @@ public static class KerasTorchConversion
                     "GaussianNoise" => "x + N(0, stddev^2) noise in train mode (identity in eval mode)",
                     _ => "nn.Dropout (identity in eval mode)",
                 };
+            case ActivationSpec a when a.Activation.Kind == KerasActivationKind.Softmax &&
+                                       (a.Activation.Axes is not null || KerasAxes.NonBatch(a.Activation.Axis, input.Length) != input.Length - 1):
+                return $"{a.Activation}: over channels-first dimension(s) " +
+                       string.Join(", ", a.Activation.SoftmaxAxes.Select(k => TorchAxes.ChannelsFirst(k, input.Length, layer.Name)));
             case ActivationSpec a:
                 return a.Activation.ToString();
             case PReLUSpec:

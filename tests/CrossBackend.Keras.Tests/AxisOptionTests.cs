@@ -31,6 +31,16 @@ public sealed class AxisOptionTests
         Assert.That(((ActivationSpec)g["one"].Spec).Activation, Is.EqualTo(new KerasActivation(KerasActivationKind.Softmax, Axis: 2)));
     }
 
+    /// <summary>The TorchSharp module holds NCHW, so `inspect` says which dimensions the Keras axes became.</summary>
+    [Test]
+    public void InspectNamesTheChannelsFirstDimensionsOfTheKerasAxes()
+    {
+        KerasGraph g = KerasArchitecture.Sequential([3, 4, 5]).Softmax([1, 2], name: "s").BatchNormalization(name: "bn", axis: -2).Build();
+        IReadOnlyDictionary<string, string> described = CrossBackend.Keras.Torch.KerasTorchConversion.Describe(g);
+        Assert.That(described["s"], Is.EqualTo("softmax(axis=(1, 2)): over channels-first dimension(s) 2, 3"));
+        Assert.That(described["bn"], Does.StartWith("nn.BatchNorm2d(4,").And.EndWith("Keras axis -2 (dimension 3 here) moved to dimension 1 and back"));
+    }
+
     [Test]
     public void BatchNormalizationWeightsFollowItsAxis()
     {
