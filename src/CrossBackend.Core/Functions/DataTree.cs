@@ -49,21 +49,23 @@ internal static class DataTree
     /// <exception cref="ArgumentException">The structure contains itself, or a tuple has more than 7 items; the message
     /// names <paramref name="name"/> and the path.</exception>
     public static object? Map(object? data, string name, Func<object, string, object?> leaf) =>
-        Walk(data, name, name, leaf, new HashSet<object>(ReferenceEqualityComparer.Instance));
+        Walk(data, name, name, leaf, new Dictionary<object, string>(ReferenceEqualityComparer.Instance));
 
     /// <summary>Whether <paramref name="value"/> is a collection the walk goes into (not a leaf).</summary>
     public static bool IsCollection(object value) =>
         value is not string && TensorEngines.OwnerOf(value.GetType()) is null && !IsNumberArray(value) && !IsNumberType(value.GetType())
         && (value is IEnumerable || IsTuple(value));
 
-    private static object? Walk(object? node, string path, string name, Func<object, string, object?> leaf, HashSet<object> open)
+    private static object? Walk(object? node, string path, string name, Func<object, string, object?> leaf, Dictionary<object, string> open)
     {
         if (node is null) return null;
         if (!IsCollection(node)) return leaf(node, path);
-        if (!open.Add(node))
+        // Open collections are those on the path from the root to here, by reference: the same list under two keys is
+        // no cycle, a list inside itself is.
+        if (!open.TryAdd(node, path))
             throw new ArgumentException(
-                $"Argument `{name}` must not contain itself: {path} is a collection that holds it (a cycle; FastEstimator would recurse " +
-                $"without end). Received: {path} is a {TensorFormat.TypeName(node.GetType())} already on the path from {name}", name);
+                $"Argument `{name}` must not contain itself (a cycle; FastEstimator would recurse without end). " +
+                $"Received: {path} is {open[node]} again, a {TensorFormat.TypeName(node.GetType())}", name);
         try
         {
             if (Entries(node) is { } entries)

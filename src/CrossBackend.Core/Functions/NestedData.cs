@@ -155,7 +155,9 @@ public static partial class Backend
         try { return convert(); }
         catch (ArgumentException e) when (e.ParamName != name || !e.Message.Contains(path, StringComparison.Ordinal))
         {
-            throw new ArgumentException($"Argument `{name}` holds a value that cannot be converted at {path}: {e.Message}", name, e);
+            // ArgumentException.Message ends with " (Parameter '…')" naming the inner parameter: left out, this one names `name`.
+            string inner = e.ParamName is null ? e.Message : e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
+            throw new ArgumentException($"Argument `{name}` holds a value that cannot be converted at {path}: {inner}", name, e);
         }
     }
 

@@ -236,10 +236,11 @@ public sealed class NestedDataTests(ITensorEngine engine)
         var inner = new List<object?> { Ones([2], DType.Float32) };
         var data = new Dictionary<string, object?> { ["y"] = inner };
         inner.Add(inner);
-        Assert.That(Refused(() => Backend.ToTensor(data, engine), "data[\"y\"][1]").Message, Does.Contain("must not contain itself"));
+        Assert.That(Refused(() => Backend.ToTensor(data, engine), "data[\"y\"][1]").Message,
+            Does.Contain("must not contain itself").And.Contain("data[\"y\"][1] is data[\"y\"] again"));
         data["y"] = new List<object?>();
         data["self"] = data;
-        Refused(() => Backend.Cast(data, DType.Float64), "data[\"self\"]");
+        Assert.That(Refused(() => Backend.Cast(data, DType.Float64), "data[\"self\"]").Message, Does.Contain("data[\"self\"] is data again"));
         Refused(() => Backend.ToShape(data), "data[\"self\"]");
     }
 
@@ -256,6 +257,14 @@ public sealed class NestedDataTests(ITensorEngine engine)
     {
         var data = new Dictionary<string, object?> { ["x"] = new[] { new[] { 1.0, 2.0 }, new[] { 3.0 } } };
         Assert.That(Refused(() => Backend.ToTensor(data, engine.Name), "data[\"x\"][1]").Message, Does.Contain("(1,)").And.Contain("(2,)"));
+    }
+
+    [Test]
+    public void ALeafTheEngineRefusesIsNamedByItsPath()
+    {
+        var data = new Dictionary<string, object?> { ["ids"] = new List<object?> { new ulong[] { 1, ulong.MaxValue } } };
+        var e = Refused(() => Backend.ToTensor(data, engine.Name), "data[\"ids\"][0][1]");
+        Assert.That(e.Message, Does.Contain("int64").And.Not.Contain("(Parameter 'data[\""));
     }
 
     [Test]
