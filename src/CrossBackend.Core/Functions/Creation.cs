@@ -195,9 +195,25 @@ public static partial class Backend
 
     /// <summary>The values on the host, row-major, in the .NET type of the tensor's dtype (FastEstimator's
     /// <c>to_number</c>): <c>float[]</c>, <c>double[]</c>, <c>int[]</c>, <c>long[]</c>, <c>Half[]</c>, <c>bool[]</c>, ...
-    /// (bfloat16 as <c>float[]</c>). The shape is <see cref="GetShape"/>'s. Exact: int64 values beyond 2⁵³ are kept.</summary>
+    /// (bfloat16 as <c>float[]</c>). The shape is <see cref="GetShape"/>'s. Exact: int64 values beyond 2⁵³ are kept.
+    /// As FastEstimator's also takes Python numbers and NumPy arrays, a .NET number or array of numbers (rectangular
+    /// or jagged) gives a row-major copy of its values, unsigned types widened as <see cref="ToType(object)"/> says.</summary>
+    /// <remarks><b>Examples</b> (FastEstimator): <c>ToNumber(5)</c> → <b>[5]</b> (<c>int[]</c>); <c>ToNumber(4.0)</c> →
+    /// <b>[4.0]</b>; an array or a tensor of either engine holding [1, 2, 3] → <b>[1, 2, 3]</b>. One value, not a batch:
+    /// FastEstimator's <c>to_number</c> does not walk collections.</remarks>
     public static Array ToNumber(object tensor)
     {
+        ArgumentNullException.ThrowIfNull(tensor);
+        if (DataTree.IsNumberArray(tensor) || DataTree.IsNumberType(tensor.GetType()))
+        {
+            Array flat = HostLeaf.Read(tensor, nameof(tensor), nameof(tensor)).Flat;
+            // np.array(n) copies: a one-dimensional array comes back from Read as itself.
+            return HostArrays.WidenUnsigned(ReferenceEquals(flat, tensor) ? (Array)flat.Clone() : flat, nameof(tensor));
+        }
+        if (DataTree.IsCollection(tensor))
+            throw new ArgumentException(
+                $"Argument `tensor` must be one tensor, array or number (FastEstimator's to_number takes one value, not a collection). " +
+                $"Received: a {TensorFormat.TypeName(tensor.GetType())}; convert each value, or make tensors of a batch with Backend.ToTensor", nameof(tensor));
         (ITensorEngine engine, _) = Inspect(tensor, nameof(tensor));
         return engine.ToArray(tensor, out _);
     }

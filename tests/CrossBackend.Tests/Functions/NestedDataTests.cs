@@ -211,6 +211,24 @@ public sealed class NestedDataTests(ITensorEngine engine)
         Assert.That(Backend.ToShape(null), Is.Null);
     }
 
+    // ---- to_number (one value, not a collection, in FastEstimator too) ----
+
+    [Test]
+    public void ToNumberAsTheDocstring()
+    {
+        // FE: to_number(5) → 5, to_number(4.0) → 4.0, to_number(np.array([1, 2, 3])) → [1, 2, 3], and of tensors [1, 2, 3].
+        Assert.That(Backend.ToNumber(5), Is.EqualTo(new[] { 5 }).And.InstanceOf<int[]>());
+        Assert.That(Backend.ToNumber(4.0), Is.EqualTo(new[] { 4.0 }).And.InstanceOf<double[]>());
+        long[] n = [1, 2, 3];
+        Array copy = Backend.ToNumber(n);
+        Assert.That(copy, Is.EqualTo(n).And.Not.SameAs(n), "a copy, as np.array(n)");
+        Assert.That(Backend.ToNumber(new[] { new[] { 1f, 2f }, new[] { 3f, 4f } }), Is.EqualTo(new[] { 1f, 2f, 3f, 4f }));
+        Assert.That(Backend.ToNumber(new ushort[] { 1, 65535 }), Is.EqualTo(new[] { 1, 65535 }).And.InstanceOf<int[]>());
+        Assert.That(Backend.ToNumber(Backend.ToTensor(n, engine)), Is.EqualTo(n).And.InstanceOf<long[]>());
+        Assert.That(Backend.ToNumber<double>(new[] { 1, 2, 3 }), Is.EqualTo(new[] { 1.0, 2.0, 3.0 }));
+        Assert.That(Assert.Catch<ArgumentException>(() => Backend.ToNumber(new Dictionary<string, object?>()))!.Message, Does.Contain("takes one value"));
+    }
+
     // ---- refused ----
 
     private static ArgumentException Refused(TestDelegate call, string path)
