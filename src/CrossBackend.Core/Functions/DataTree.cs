@@ -85,15 +85,15 @@ internal static class DataTree
                 for (int i = 0; i < values.Length; i++) values[i] = Walk(tuple[i], $"{path}.Item{i + 1}", name, leaf, open);
                 return Retuple(node.GetType(), values);
             }
+            if (node is Array { Rank: > 1 })
+                throw new ArgumentException(
+                    $"Argument `{name}` must hold one-dimensional arrays of values that are not numbers (an object[] is a list). " +
+                    $"Received: {path} is a {TensorFormat.TypeName(node.GetType())}", name);
             List<object?> list = [];
             int index = 0;
             foreach (object? item in (IEnumerable)node) list.Add(Walk(item, $"{path}[{index++}]", name, leaf, open));
             if (IsSet(node)) return new HashSet<object?>(list);
-            if (node is Array array)
-                return array.Rank == 1 ? list.ToArray() : throw new ArgumentException(
-                    $"Argument `{name}` must hold one-dimensional arrays of values that are not numbers (an object[] is a list). " +
-                    $"Received: {path} is a {TensorFormat.TypeName(node.GetType())}", name);
-            return list;
+            return node is Array ? list.ToArray() : list;
         }
         finally { open.Remove(node); }
     }
