@@ -210,14 +210,20 @@ internal sealed partial class TapeOps<T>
         }, [.. xs]);
     }
 
-    /// <summary>Sorting is not differentiated (only percentiles use it): its backward needs the sorting permutation,
-    /// which the general ops do not return (Sort gives the values only).</summary>
-    public TapeTensor<T> Sort(TapeTensor<T> x, int axis) => x.Tracked
-        ? throw new NotSupportedException(
-            $"The {inner.Engine.Name} engine's GradientTape does not differentiate Sort, which Backend.Percentile uses: the general ops " +
-            "return sorted values without the permutation its backward needs. Compute the percentile outside the tape's `using` block " +
-            "(as a constant), or differentiate on an engine with autograd (torch).")
-        : Untracked(inner.Sort(x.Value, axis));
+    /// <summary>
+    /// Sorting sends each sorted place's gradient back to the element that the <b>stable</b> order puts there (as
+    /// autograd differentiates the torch engine's <c>sort(stable=True)</c>): with order = ArgSort(x), x[i] sits at place
+    /// rank[i] = ArgSort(order)[i] (the inverse permutation: sorting a permutation's values gives its inverse), so the
+    /// gradient of x is g taken along the axis at rank. Two arg-sorts in the backward, none in the forward.
+    /// </summary>
+    public TapeTensor<T> Sort(TapeTensor<T> x, int axis) =>
+        Record(inner.Sort(x.Value, axis), g =>
+        {
+            T rank = inner.ArgSort(inner.ArgSort(x.Value, axis), axis);
+            Accumulate(x, inner.TakeAlongAxis(g, rank, axis));
+        }, x);
+
+    public TapeTensor<T> ArgSort(TapeTensor<T> x, int axis) => Untracked(inner.ArgSort(x.Value, axis));
 
     public TapeTensor<T> Slice(TapeTensor<T> x, int axis, long start, long length)
     {
