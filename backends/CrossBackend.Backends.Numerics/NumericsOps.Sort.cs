@@ -33,9 +33,12 @@ public sealed partial class NumericsOps<T>
     }
 
     /// <inheritdoc/>
-    /// <remarks>Each row's positions are sorted by (value, position), NaN above every number: a total order, so the
-    /// span sort (not stable by itself) gives the stable order. Indices are stored as <typeparamref name="T"/>, so a
-    /// float32 row may hold at most 2²⁴ elements (every index exact).</remarks>
+    /// <remarks>Each row is sorted as (value, position) pairs by the span sort's primitive comparison (introsort, not
+    /// stable; it puts NaN first), then the NaNs move to the end and every run of equal values (NaNs included) has its
+    /// positions put back in ascending order: the stable order, at the cost of the primitive sort (a comparison
+    /// delegate on (value, position) took 1.0–2.1× as long, 1.4× typical, at (256, 4096) float32 on a shared 2-core VM,
+    /// with distinct values and with 9 levels of ties). Indices are stored as <typeparamref name="T"/>,
+    /// so a float32 row may hold at most 2²⁴ elements (every index exact).</remarks>
     public Tensor<T> ArgSort(Tensor<T> x, int axis)
     {
         long[] shape = ShapeOf(x, nameof(x));
@@ -48,19 +51,31 @@ public sealed partial class NumericsOps<T>
         var result = GC.AllocateUninitializedArray<T>(values.Length);
         if (result.Length == 0) return Create(result, shape);
         var at = RowLayout.Around(shape, axis);
-        var row = new T[at.Classes];
+        var keys = new T[at.Classes];
         var order = new int[at.Classes];
-        Comparison<int> byValueThenPosition = (i, j) =>
-        {
-            T a = row[i], b = row[j];
-            int c = T.IsNaN(a) ? (T.IsNaN(b) ? 0 : 1) : T.IsNaN(b) ? -1 : a < b ? -1 : a > b ? 1 : 0;
-            return c != 0 ? c : i.CompareTo(j);
-        };
+        var moved = new int[at.Classes];
         for (int r = 0; r < at.Rows; r++)
         {
             int start = at.Start(r);
-            for (int c = 0; c < at.Classes; c++) { row[c] = values[start + c * at.Inner]; order[c] = c; }
-            order.AsSpan().Sort(byValueThenPosition);
+            for (int c = 0; c < at.Classes; c++) { keys[c] = values[start + c * at.Inner]; order[c] = c; }
+            keys.AsSpan().Sort(order.AsSpan());
+            int nans = 0;
+            while (nans < keys.Length && T.IsNaN(keys[nans])) nans++;
+            if (nans > 0)
+            {
+                // NaN last: the numbers move to the front, the NaNs (one run of ties) after them.
+                order.AsSpan(0, nans).CopyTo(moved);
+                order.AsSpan(nans).CopyTo(order);
+                moved.AsSpan(0, nans).CopyTo(order.AsSpan(keys.Length - nans));
+                keys.AsSpan(nans).CopyTo(keys);
+                keys.AsSpan(keys.Length - nans).Fill(T.NaN);
+                order.AsSpan(keys.Length - nans).Sort();
+            }
+            for (int first = 0, end; first < keys.Length - nans; first = end)
+            {
+                for (end = first + 1; end < keys.Length - nans && keys[end] == keys[first]; end++) { }
+                if (end - first > 1) order.AsSpan(first, end - first).Sort();
+            }
             for (int c = 0; c < at.Classes; c++) result[start + c * at.Inner] = T.CreateTruncating(order[c]);
         }
         return Create(result, shape);
