@@ -367,8 +367,14 @@ public sealed partial class TorchEngine
     public override Tensor Slice(Tensor x, int axis, long start, long length) => x.narrow(Axis(x, axis), start, length);
 
     /// <inheritdoc/>
-    /// <remarks>One native sort; its index tensor is a temporary of the caller's scope.</remarks>
-    public override Tensor Sort(Tensor x, int axis) => x.sort(Axis(x, axis)).Values;
+    /// <remarks>One native sort; its index tensor is a temporary of the caller's scope. Stable, so that autograd sends a
+    /// tie's gradient to the element <see cref="ArgSort"/> (and the tape of the other engines) puts at that place:
+    /// libtorch's default sort is not stable beyond 16 elements (PyTorch 1.13, 40 values of 3 levels: the lower median's
+    /// gradient went to element 22 where the stable order has 16).</remarks>
+    public override Tensor Sort(Tensor x, int axis) => x.sort(Axis(x, axis), stable: true).Values;
+
+    /// <inheritdoc/>
+    public override Tensor ArgSort(Tensor x, int axis) => x.sort(Axis(x, axis), stable: true).Indices;
 
     /// <inheritdoc/>
     public override Tensor TakeAlongAxis(Tensor x, Tensor indices, int axis) => x.gather(Axis(x, axis), Indices(indices));

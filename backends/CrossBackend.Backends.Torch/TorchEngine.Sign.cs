@@ -22,8 +22,10 @@ public sealed partial class TorchEngine
             if (x.dtype == ScalarType.Float32) return HostSign<float>(x);
             if (x.dtype == ScalarType.Float64) return HostSign<double>(x);
         }
-        using Tensor sign = x.sign(), nan = x.isnan();
-        return torch.where(nan, x, sign);
+        // The NaN comes from a detached x: sign's gradient is 0 everywhere (PyTorch's sign_backward), and where would
+        // otherwise pass the upstream gradient through at NaN.
+        using Tensor sign = x.sign(), nan = x.isnan(), constant = x.detach();
+        return torch.where(nan, constant, sign);
     }
 
     private static unsafe Tensor HostSign<T>(Tensor x) where T : unmanaged, IFloatingPointIeee754<T>

@@ -146,6 +146,13 @@ public interface ITensorOps<TTensor> where TTensor : class
     /// <c>torch.sort(...).values</c>).</summary>
     TTensor Sort(TTensor x, int axis);
 
+    /// <summary>The indices that sort <paramref name="x"/> ascending along <paramref name="axis"/>, as integer values
+    /// (<see cref="ArgMax"/>'s index type): <b>stable</b>, so equal values keep their input order, and NaN last, in input
+    /// order (NumPy's <c>argsort(kind='stable')</c>, <c>torch.sort(..., stable=True).indices</c>). Taking
+    /// <paramref name="x"/> along the axis at these indices gives <see cref="Sort"/>'s values; the tape differentiates
+    /// Sort with them, so a tie's gradient goes to the element the stable order puts there on every engine.</summary>
+    TTensor ArgSort(TTensor x, int axis);
+
     // ---- Indexing ----
 
     /// <summary>NumPy's <c>take_along_axis</c>: <paramref name="indices"/> has <paramref name="x"/>'s rank and

@@ -141,6 +141,8 @@ public abstract class TensorEngine<TTensor> : ITensorEngine, ITensorOps<TTensor>
     /// <inheritdoc/>
     public abstract TTensor Sort(TTensor x, int axis);
     /// <inheritdoc/>
+    public abstract TTensor ArgSort(TTensor x, int axis);
+    /// <inheritdoc/>
     public abstract TTensor TakeAlongAxis(TTensor x, TTensor indices, int axis);
     /// <inheritdoc/>
     public abstract TTensor Take(TTensor x, TTensor indices, int axis);

@@ -26,7 +26,9 @@ internal sealed partial class TapeOps<T>
         Func<T, T>? rule = op switch
         {
             UnaryOp.Negate => g => inner.Unary(UnaryOp.Negate, g),
-            UnaryOp.Abs => g => Mul(g, inner.Unary(UnaryOp.Sign, v)),
+            // PyTorch's abs_backward, g·sgn(x) with sgn(NaN) = 0 (the engines' Sign keeps NaN, NumPy's rule, which
+            // made the gradient NaN at a NaN input): (x > 0) − (x < 0).
+            UnaryOp.Abs => g => Mul(g, Sub(Mask(CompareOp.Greater, v, Scalar(0, v), g), Mask(CompareOp.Less, v, Scalar(0, v), g))),
             UnaryOp.Square => g => Mul(g, Mul(v, Scalar(2, v))),
             UnaryOp.Sqrt => g => Div(g, Mul(y, Scalar(2, v))),
             UnaryOp.Exp => g => Mul(g, y),
@@ -78,12 +80,13 @@ internal sealed partial class TapeOps<T>
                     break;
                 case BinaryOp.Maximum:
                 case BinaryOp.Minimum:
-                    // PyTorch's rule: the larger (smaller) input takes the gradient; ties split it in half. Selected with
-                    // where, as PyTorch does, so an infinite gradient leaves 0 (not 0·∞ = NaN) on the input that lost.
-                    CompareOp wins = op == BinaryOp.Maximum ? CompareOp.Greater : CompareOp.Less;
-                    T zero = Scalar(0, g), tie = inner.Where(inner.Compare(CompareOp.Equal, va, vb), Mul(g, Scalar(0.5, g)), zero);
-                    Accumulate(a, inner.Where(inner.Compare(wins, va, vb), g, tie));
-                    Accumulate(b, inner.Where(inner.Compare(wins, vb, va), g, tie));
+                    // PyTorch 1.13's maximum/minimum backward: where(a == b, g/2, g), zeroed on the input that lost
+                    // (a < b for maximum). A NaN on either side neither wins, loses nor ties, so both inputs get g.
+                    // Selected with where, as PyTorch does, so an infinite gradient leaves 0 (not 0·∞ = NaN) on the loser.
+                    CompareOp loses = op == BinaryOp.Maximum ? CompareOp.Less : CompareOp.Greater;
+                    T zero = Scalar(0, g), shared = inner.Where(inner.Compare(CompareOp.Equal, va, vb), Mul(g, Scalar(0.5, g)), g);
+                    Accumulate(a, inner.Where(inner.Compare(loses, va, vb), zero, shared));
+                    Accumulate(b, inner.Where(inner.Compare(loses, vb, va), zero, shared));
                     break;
             }
         }, a, b);
@@ -210,14 +213,20 @@ internal sealed partial class TapeOps<T>
         }, [.. xs]);
     }
 
-    /// <summary>Sorting is not differentiated (only percentiles use it): its backward needs the sorting permutation,
-    /// which the general ops do not return (Sort gives the values only).</summary>
-    public TapeTensor<T> Sort(TapeTensor<T> x, int axis) => x.Tracked
-        ? throw new NotSupportedException(
-            $"The {inner.Engine.Name} engine's GradientTape does not differentiate Sort, which Backend.Percentile uses: the general ops " +
-            "return sorted values without the permutation its backward needs. Compute the percentile outside the tape's `using` block " +
-            "(as a constant), or differentiate on an engine with autograd (torch).")
-        : Untracked(inner.Sort(x.Value, axis));
+    /// <summary>
+    /// Sorting sends each sorted place's gradient back to the element that the <b>stable</b> order puts there (as
+    /// autograd differentiates the torch engine's <c>sort(stable=True)</c>): with order = ArgSort(x), x[i] sits at place
+    /// rank[i] = ArgSort(order)[i] (the inverse permutation: sorting a permutation's values gives its inverse), so the
+    /// gradient of x is g taken along the axis at rank. Two arg-sorts in the backward, none in the forward.
+    /// </summary>
+    public TapeTensor<T> Sort(TapeTensor<T> x, int axis) =>
+        Record(inner.Sort(x.Value, axis), g =>
+        {
+            T rank = inner.ArgSort(inner.ArgSort(x.Value, axis), axis);
+            Accumulate(x, inner.TakeAlongAxis(g, rank, axis));
+        }, x);
+
+    public TapeTensor<T> ArgSort(TapeTensor<T> x, int axis) => Untracked(inner.ArgSort(x.Value, axis));
 
     public TapeTensor<T> Slice(TapeTensor<T> x, int axis, long start, long length)
     {

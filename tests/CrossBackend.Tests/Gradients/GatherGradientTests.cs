@@ -4,8 +4,8 @@ namespace CrossBackend.Tests.Gradients;
 
 /// <summary>
 /// Row lookups of a table of rank ≥ 2 (an embedding) are differentiated on every engine: each gathered row's gradient
-/// goes back to its row, repeated indices adding up (the tape differentiated Take of a 1-D table only). Percentiles
-/// are differentiated where the engine has autograd, and refused clearly elsewhere (see README's gradient section).
+/// goes back to its row, repeated indices adding up (the tape differentiated Take of a 1-D table only). Percentiles'
+/// gradients are held in <see cref="PercentileGradientTests"/>.
 /// </summary>
 [TestFixtureSource(typeof(TestEngines), nameof(TestEngines.All))]
 public sealed class GatherGradientTests(ITensorEngine engine)
@@ -36,24 +36,5 @@ public sealed class GatherGradientTests(ITensorEngine engine)
         tape.Watch(x);
         object g = tape.Gradient(Backend.Multiply(Backend.Gather(x, engine.FromArray(new long[] { 1, 1 }, [2])), c), x)[0];
         TensorAssert.AreClose(engine.ToDoubleArray(g, out _), new double[] { 0, 0, 0, 0, 0.2, 0.4, 0.6, 0.8, 0, 0, 0, 0 }, 1e-15, 1e-16);
-    }
-
-    /// <summary>PyTorch 1.13: x = [0.3, 0.1, 0.7, 0.5], the lower median is <c>x.sort().values[1]</c> → gradient
-    /// [1, 0, 0, 0]. An engine without autograd refuses with a message naming Percentile and what to do instead.</summary>
-    [Test]
-    public void APercentileIsDifferentiatedOrRefusedByName()
-    {
-        object x = engine.FromArray(new[] { 0.3, 0.1, 0.7, 0.5 }, [4]);
-        using var tape = GradientTape.Record();
-        tape.Watch(x);
-        try
-        {
-            object median = Backend.Percentile(x, 50);
-            Assert.That(engine.ToDoubleArray(tape.Gradient(median, x)[0], out _), Is.EqualTo(new[] { 1.0, 0, 0, 0 }));
-        }
-        catch (NotSupportedException e)
-        {
-            Assert.That(e.Message, Does.Contain("Backend.Percentile").And.Contain("outside the tape"));
-        }
     }
 }
