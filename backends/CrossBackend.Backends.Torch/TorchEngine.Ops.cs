@@ -62,14 +62,10 @@ public sealed partial class TorchEngine
                 "first, e.g. torch.view_as_real(x).", "tensor");
         if (x.numel() == 0) return [];   // TorchSharp's TensorAccessor.ToArray throws on empty tensors of rank >= 2
         using var scope = torch.NewDisposeScope();
-        // Only the conversions needed (each TorchSharp call is one more native tensor): a contiguous CPU tensor
-        // without gradient, such as a loss's label-range check, is read as it is; float32, int64 and int32 are widened
-        // here (exactly as libtorch's cast does) instead of by one more native tensor.
-        Tensor t = x.requires_grad ? x.detach() : x;
-        if (t.device_type != DeviceType.CPU) t = t.cpu();
-        if (t.dtype is not (ScalarType.Float64 or ScalarType.Float32 or ScalarType.Int64 or ScalarType.Int32))
-            t = t.to_type(ScalarType.Float64);
-        if (!t.is_contiguous()) t = t.contiguous();
+        // A contiguous CPU tensor without gradient, such as a loss's label-range check, is read as it is; float32,
+        // int64 and int32 are widened here (exactly as libtorch's cast does) instead of by one more native tensor.
+        Tensor t = HostReadable(x, x.dtype is ScalarType.Float64 or ScalarType.Float32 or ScalarType.Int64 or ScalarType.Int32
+            ? null : ScalarType.Float64);
         return t.dtype switch
         {
             ScalarType.Float32 => Array.ConvertAll(t.data<float>().ToArray(), v => (double)v),
@@ -87,10 +83,7 @@ public sealed partial class TorchEngine
         Tensor x = Adopt(tensor, nameof(tensor));
         shape = x.shape;
         using var scope = torch.NewDisposeScope();
-        Tensor t = x.requires_grad ? x.detach() : x;
-        if (t.device_type != DeviceType.CPU) t = t.cpu();
-        if (t.dtype == ScalarType.BFloat16) t = t.to_type(ScalarType.Float32);
-        if (!t.is_contiguous()) t = t.contiguous();
+        Tensor t = HostReadable(x, x.dtype == ScalarType.BFloat16 ? ScalarType.Float32 : null);
         if (t.numel() == 0) t = t.reshape(0);   // TorchSharp's TensorAccessor.ToArray throws on empty tensors of rank >= 2
         return t.dtype switch
         {
@@ -105,6 +98,17 @@ public sealed partial class TorchEngine
             ScalarType.Bool => t.data<bool>().ToArray(),
             _ => base.ToArray(tensor, out shape),
         };
+    }
+
+    /// <summary>The tensor as a host read needs it: without its autograd history, on the CPU, cast to
+    /// <paramref name="castTo"/> when given, contiguous. Each step only where needed (each is one more native tensor,
+    /// owned by the caller's dispose scope).</summary>
+    private static Tensor HostReadable(Tensor x, ScalarType? castTo)
+    {
+        Tensor t = x.requires_grad ? x.detach() : x;
+        if (t.device_type != DeviceType.CPU) t = t.cpu();
+        if (castTo is ScalarType type) t = t.to_type(type);
+        return t.is_contiguous() ? t : t.contiguous();
     }
 
     /// <inheritdoc/>
