@@ -43,7 +43,8 @@ internal static class NpyInput
             DType.UInt8 => new NpyArray(((byte[])array.Data).Select(v => (int)v).ToArray(), array.Shape),
             DType.Bool => new NpyArray(((bool[])array.Data).Select(v => v ? 1 : 0).ToArray(), array.Shape),
             _ => throw new CliException(
-                $"{option} {path}: unsupported dtype '{array.Descr}' (supported here: float16, float32, float64, int32, int64, uint8, bool; little-endian)"),
+                $"{option} {path}: unsupported dtype '{array.Descr}' (supported here: float16, float32, float64, int32, int64, uint8, bool). " +
+                "Save an int32 copy: np.save(path, a.astype('<i4'))"),
         };
     }
 }

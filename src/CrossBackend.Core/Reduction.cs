@@ -15,9 +15,9 @@ namespace CrossBackend;
 /// </summary>
 /// <remarks>
 /// Worked example (sparse, from logits): logits [[8,1,1],[0,9,1],[2,3,5]], labels [0,1,2], weights [1,2,3]. The
-/// per-element losses are [0.0018224, 0.0004578, 0.1698289]; Σ w·l = 0.5122776, so
-/// <see cref="SumOverBatchSize"/> gives 0.5122776 / 3 = 0.1707592 and <see cref="WeightedMean"/> gives
-/// 0.5122776 / 6 = 0.0853796.
+/// per-element losses are [0.0018221, 0.0004588, 0.1698460]; Σ w·l = 0.5122777, so
+/// <see cref="SumOverBatchSize"/> gives 0.5122777 / 3 = 0.1707592 and <see cref="WeightedMean"/> gives
+/// 0.5122777 / 6 = 0.0853796.
 /// </remarks>
 public enum Reduction
 {

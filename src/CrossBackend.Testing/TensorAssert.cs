@@ -32,7 +32,8 @@ public static class TensorAssert
     /// looser of the two dtypes.</param>
     /// <param name="atol">Absolute tolerance.</param>
     /// <param name="equalNan">Whether NaN in both at the same place counts as close (default: NaN is a mismatch).</param>
-    /// <param name="checkDType">Whether different dtypes fail the assert.</param>
+    /// <param name="checkDType">Whether different dtypes fail the assert (default false, so a float32 result compares
+    /// with <c>double[]</c> golden values; <c>torch.testing.assert_close</c>'s <c>check_dtype</c> defaults to true).</param>
     /// <param name="tolerances">The default table: <see cref="ToleranceTable.Default"/> (ours) when null, or
     /// <see cref="ToleranceTable.TorchTesting"/>.</param>
     /// <param name="message">Printed above the report, e.g. which case failed.</param>

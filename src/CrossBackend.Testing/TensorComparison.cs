@@ -24,8 +24,8 @@ public enum TensorMismatch
 /// </summary>
 /// <remarks>
 /// <para>Rule (as <c>torch.testing.assert_close</c>): an element is close when actual == expected (so +Inf matches
-/// only +Inf and −Inf only −Inf), or both are finite and |actual − expected| ≤ atol + rtol·|expected|. NaN is a
-/// mismatch, unless <c>equalNan</c> and both are NaN. Values are compared in float64, except that two integer or bool
+/// only +Inf and −Inf only −Inf), or |actual − expected| is finite and ≤ atol + rtol·|expected| (so 1e308 and −1e308,
+/// whose difference overflows, are never close). NaN is a mismatch, unless <c>equalNan</c> and both are NaN. Values are compared in float64, except that two integer or bool
 /// sides compare their exact values (int64 beyond 2⁵³ included), as <c>torch.testing</c> does. Complex tensors (and any
 /// dtype CrossBackend lacks) are refused with an <see cref="ArgumentException"/>: read as real numbers they would lose
 /// their imaginary part.</para>
@@ -34,6 +34,12 @@ public enum TensorMismatch
 /// report are in <c>actual</c>'s shape. Among the mismatched elements the greatest difference is reported, NaN
 /// counting as the greatest, the first one on ties; the relative difference is |actual − expected| / |expected|
 /// (inf where expected is 0).</para>
+/// <para>Where PyTorch 1.13 differs, on purpose: <c>checkDType</c> defaults to false (torch's <c>check_dtype</c> to
+/// true), so a float32 result compares with double[] golden values; the relative difference of integers is taken
+/// in float64 (torch divides int64 tensors in float32: 0.4000000059604645 for 2 / 5); with a non-zero tolerance
+/// integers still compare exactly (torch's <c>isclose</c> converts them to float32, so 100000001 is close to
+/// 100000000 within atol 0.5 there); and the report's heading says "Tensors" for torch's "Tensor-likes", with no
+/// blank line after it.</para>
 /// </remarks>
 public sealed class TensorComparison
 {
@@ -83,7 +89,8 @@ public sealed class TensorComparison
     /// element mismatches.</summary>
     public IReadOnlyList<long>? GreatestAbsoluteDifferenceIndex { get; private set; }
 
-    /// <summary>The greatest |actual − expected| / |expected| among the mismatched elements; 0 when none mismatch.</summary>
+    /// <summary>The greatest |actual − expected| / |expected| among the mismatched elements; 0 when none mismatch. For a
+    /// rank-0 value, inf whenever expected is 0 (NaN difference included), as <c>torch.testing</c> reports scalars.</summary>
     public double GreatestRelativeDifference { get; private set; }
 
     /// <summary>Where <see cref="GreatestRelativeDifference"/> occurs; null when no element mismatches.</summary>
@@ -96,7 +103,13 @@ public sealed class TensorComparison
     /// Greatest absolute difference: 0.5 at index (1, 2) (up to 1e-05 allowed)
     /// Greatest relative difference: 0.1 at index (1, 2) (up to 1.3e-06 allowed)
     /// </code>
-    /// With both tolerances 0 the first line says "not equal" and the bounds are left out.</summary>
+    /// With both tolerances 0 the first line says "not equal" and the bounds are left out. A rank-0 actual value is
+    /// reported as <c>torch.testing</c> reports a 0-d tensor:
+    /// <code>
+    /// Scalars are not close!
+    /// Absolute difference: 0.5 (up to 0.01 allowed)
+    /// Relative difference: 0.25 (up to 0.1 allowed)
+    /// </code></summary>
     public string Message { get; private set; } = "";
 
     /// <inheritdoc/>
@@ -165,6 +178,10 @@ public sealed class TensorComparison
                         "layout (channels-first vs channels-last)? Move the channel axis of one side first, e.g. " +
                         $"engine.MoveAxis(actual, {destination}, {source}), or create channels-last data in an engine's own layout " +
                         "with EngineInterop.FromChannelsLast(engine, data, shape).");
+        // numpy.testing.assert_allclose(x, 0.5) broadcasts the number; torch.testing (and this kit) compare shapes.
+        else if (ExpectedShape.Count == 0)
+            text.Append("\nexpected is one number and shapes are not broadcast (as in torch.testing; numpy.testing.assert_allclose " +
+                        $"would broadcast it): compare with an array of actual's shape, e.g. new NpyArray(Enumerable.Repeat(value, n).ToArray(), {string.Join(", ", ActualShape)}).");
         Message = text.ToString();
     }
 
@@ -224,7 +241,9 @@ public sealed class TensorComparison
             {
                 if (x == y || (equalNan && double.IsNaN(x) && double.IsNaN(y))) continue;
                 abs = Math.Abs(x - y);
-                if (double.IsFinite(x) && double.IsFinite(y) && abs <= atol + rtol * Math.Abs(y)) continue;
+                // The difference itself must be finite, as torch.isclose requires: 1e308 and -1e308 differ by inf
+                // (an overflow), which no tolerance covers even when rtol·|expected| overflows to inf too.
+                if (double.IsFinite(abs) && abs <= atol + rtol * Math.Abs(y)) continue;
             }
             mismatches++;
             double rel = abs / Math.Abs(y);
@@ -239,11 +258,22 @@ public sealed class TensorComparison
         GreatestAbsoluteDifferenceIndex = Unravel(maxAbsAt, ActualShape);
         GreatestRelativeDifference = maxRel;
         GreatestRelativeDifferenceIndex = Unravel(maxRelAt, ActualShape);
+        string absText = integers ? maxExact.ToString(CultureInfo.InvariantCulture) : PythonFloat.Repr(maxAbs);
+        if (ActualShape.Count == 0)
+        {
+            // A rank-0 value is reported as torch.testing reports a 0-d tensor (its make_scalar_mismatch_msg): no
+            // count, no index, and a relative difference of inf against 0 even when the difference is NaN.
+            double scalarRel = b[0] == 0 ? double.PositiveInfinity : maxRel;
+            GreatestRelativeDifference = scalarRel;
+            Message = Heading("Scalars") +
+                $"Absolute difference: {absText}{Allowed(atol)}\n" +
+                $"Relative difference: {PythonFloat.Repr(scalarRel)}{Allowed(rtol)}";
+            return;
+        }
         string percent = ((double)mismatches / ElementCount * 100).ToString("F1", CultureInfo.InvariantCulture);
         Message = Heading() +
             $"Mismatched elements: {mismatches} / {ElementCount} ({percent}%)\n" +
-            $"Greatest absolute difference: {(integers ? maxExact.ToString(CultureInfo.InvariantCulture) : PythonFloat.Repr(maxAbs))} " +
-            $"at index {PythonFloat.Tuple(GreatestAbsoluteDifferenceIndex)}{Allowed(atol)}\n" +
+            $"Greatest absolute difference: {absText} at index {PythonFloat.Tuple(GreatestAbsoluteDifferenceIndex)}{Allowed(atol)}\n" +
             $"Greatest relative difference: {PythonFloat.Repr(maxRel)} at index {PythonFloat.Tuple(GreatestRelativeDifferenceIndex)}{Allowed(rtol)}";
     }
 
@@ -254,7 +284,7 @@ public sealed class TensorComparison
 
     private string Allowed(double tolerance) => Tolerance.IsExact ? "" : $" (up to {PythonFloat.Repr(tolerance)} allowed)";
 
-    private string Heading() => Tolerance.IsExact ? "Tensors are not equal!\n" : "Tensors are not close!\n";
+    private string Heading(string what = "Tensors") => $"{what} are not {(Tolerance.IsExact ? "equal" : "close")}!\n";
 
     private static long[] Unravel(long flat, IReadOnlyList<long> shape)
     {

@@ -133,7 +133,9 @@ public static partial class Backend
 
     /// <summary>Clips values to [<paramref name="minValue"/>, <paramref name="maxValue"/>] (FastEstimator's
     /// <c>clip_by_value</c>); a null bound does not clip on that side, and at least one bound is required. The bounds
-    /// are rounded to the tensor's dtype (in float32, 0.1 is 0.100000001). NaN stays NaN. A <paramref name="minValue"/>
+    /// are rounded to the tensor's dtype (in float32, 0.1 is 0.100000001). NaN stays NaN. A NaN bound is refused
+    /// (<c>torch.clamp</c> with a number and <c>np.clip</c> ignore it, a NaN tensor bound makes every value NaN in
+    /// PyTorch). A <paramref name="minValue"/>
     /// above <paramref name="maxValue"/> is refused: TensorFlow gives the minimum there, PyTorch and NumPy the maximum.</summary>
     /// <remarks><b>Example</b> (FastEstimator): [-5, 4, 2, 0, 9, -2] with min −2, max 3 → <b>[-2, 3, 2, 0, 3, -2]</b>;
     /// min −2 only → <b>[-2, 4, 2, 0, 9, -2]</b>.</remarks>

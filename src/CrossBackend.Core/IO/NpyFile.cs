@@ -8,10 +8,12 @@ namespace CrossBackend.IO;
 /// Reads and writes NumPy <c>.npy</c> files (format versions 1.0, 2.0 and 3.0), the files <c>np.save</c> writes.
 /// </summary>
 /// <remarks>
-/// <para>Supported dtypes: float16 (<c>&lt;f2</c>), float32, float64, int8, int16, int32, int64, uint8 and bool,
-/// little-endian, in C (row-major) order; 0-d arrays read as shape <c>[]</c> with one element. Refused, with an
-/// <see cref="InvalidDataException"/> saying what is wrong: Fortran-ordered arrays, big-endian data, object arrays
-/// and any other dtype, structured dtypes, unknown format versions, bad headers and truncated files.</para>
+/// <para>Supported dtypes: float16 (<c>&lt;f2</c>), float32, float64, int8, int16, int32, int64, uint8 and bool, in
+/// either byte order (big-endian <c>&gt;f4</c> is swapped on reading) and either memory order (a Fortran-ordered
+/// file, which <c>np.save(path, w.T)</c> writes, is reordered to row-major); 0-d arrays read as shape <c>[]</c> with
+/// one element. Refused, with an <see cref="InvalidDataException"/> saying what is wrong and what to save instead:
+/// unsigned 16/32/64-bit, complex, object and any other dtype, structured dtypes, unknown format versions, bad
+/// headers and truncated files. The writer writes little-endian C order, as <c>np.save</c> does.</para>
 /// <para>Example, reading a golden file saved from Keras with <c>np.save("probs.npy", model(x).numpy())</c>:</para>
 /// <code>
 /// NpyArray probs = NpyFile.Read("probs.npy");
@@ -68,8 +70,7 @@ public static partial class NpyFile
         if (StructuredPattern().IsMatch(header))
             throw new InvalidDataException("unsupported dtype: structured (record) arrays are not supported (save each field as its own array)");
         string descr = Field(header, DescrPattern(), "descr");
-        if (Field(header, FortranPattern(), "fortran_order") == "True")
-            throw new InvalidDataException("Fortran-ordered arrays are not supported (save a C-ordered copy: np.save(path, np.ascontiguousarray(a)))");
+        bool fortran = Field(header, FortranPattern(), "fortran_order") == "True";
         long[] shape = Field(header, ShapePattern(), "shape")
             .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(s => long.TryParse(s.TrimEnd('L'), out long n) && n >= 0 ? n : throw new InvalidDataException($"bad shape entry '{s}'"))
@@ -78,7 +79,7 @@ public static partial class NpyFile
         try { count = shape.Aggregate(1L, (a, b) => checked(a * b)); }
         catch (OverflowException) { throw new InvalidDataException($"shape {TensorInfo.FormatShape(shape)} is too large"); }
 
-        NpyDTypes.Entry entry = NpyDTypes.Parse(descr);
+        (NpyDTypes.Entry entry, bool bigEndian) = NpyDTypes.Parse(descr);
         long needed = count <= Array.MaxLength / entry.Size ? count * entry.Size
             : throw new InvalidDataException($"shape {TensorInfo.FormatShape(shape)} is too large to read into one .NET array");
         int dataStart = headerStart + (int)headerLength;
@@ -88,10 +89,43 @@ public static partial class NpyFile
 
         Array data = Array.CreateInstance(entry.ElementType, count);
         Span<byte> target = NpyArray.Bytes(data, entry.Size);
-        bytes.Slice(dataStart, (int)needed).CopyTo(target);
+        ReadOnlySpan<byte> source = bytes.Slice(dataStart, (int)needed);
+        // np.save(path, w.T) writes a transposed C array as it lies in memory, column-major, with fortran_order True.
+        if (fortran && shape.Length > 1) ColumnToRowMajor(source, target, shape, entry.Size);
+        else source.CopyTo(target);
         if (entry.DType == DType.Bool) NormalizeBools(target);   // NumPy treats any non-zero byte as True
-        else ToLittleEndianOrder(target, entry.Size);
+        else if (bigEndian == BitConverter.IsLittleEndian) ReverseEachElement(target, entry.Size);
         return new NpyArray(data, shape);
+    }
+
+    /// <summary>Copies column-major (Fortran-order) elements into row-major (C-order) places: element (i0, …, in−1)
+    /// sits at Σ i_k·(d0·…·d_{k−1}) in the source and at Σ i_k·(d_{k+1}·…·d_{n−1}) in the target.</summary>
+    private static void ColumnToRowMajor(ReadOnlySpan<byte> source, Span<byte> target, long[] shape, int size)
+    {
+        int rank = shape.Length;
+        long count = target.Length / size;
+        if (count == 0) return;
+        var fortranStride = new long[rank];
+        long stride = 1;
+        for (int k = 0; k < rank; k++)
+        {
+            fortranStride[k] = stride;
+            stride *= shape[k];
+        }
+        var index = new long[rank];
+        long from = 0;
+        for (long to = 0; to < count; to++)
+        {
+            source.Slice((int)(from * size), size).CopyTo(target.Slice((int)(to * size), size));
+            // Advance the row-major index (last axis fastest) and keep the column-major offset in step.
+            for (int k = rank - 1; k >= 0; k--)
+            {
+                from += fortranStride[k];
+                if (++index[k] < shape[k]) break;
+                from -= fortranStride[k] * shape[k];
+                index[k] = 0;
+            }
+        }
     }
 
     /// <summary>Writes an array to a <c>.npy</c> file (format 1.0, or 2.0 for headers over 64 KiB), as
@@ -143,7 +177,12 @@ public static partial class NpyFile
     /// <summary>Reverses each element's bytes on a big-endian machine (a no-op on little-endian ones).</summary>
     private static void ToLittleEndianOrder(Span<byte> data, int size)
     {
-        if (BitConverter.IsLittleEndian || size == 1) return;
+        if (!BitConverter.IsLittleEndian) ReverseEachElement(data, size);
+    }
+
+    private static void ReverseEachElement(Span<byte> data, int size)
+    {
+        if (size == 1) return;
         for (int i = 0; i < data.Length; i += size) data.Slice(i, size).Reverse();
     }
 

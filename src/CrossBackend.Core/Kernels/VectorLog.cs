@@ -9,7 +9,8 @@ namespace CrossBackend;
 /// log of float32 lanes, the nearest float to the exact value: computed in double lanes and rounded once. Checked
 /// against <c>(float)Math.Log</c> over every positive float and every NaN pattern (2^31 arguments): 0 differences.
 /// The library's float32 log misses the nearest float for 4.9 % of arguments (log(0.7f) = −0.35667494, nearest
-/// −0.35667497), libtorch's for 0.13 %; one ulp per row moves a published mean in its last printed digit
+/// −0.35667497), PyTorch 1.13's for 0.13 %, libtorch 2.10's (AVX-512) for 1.85 % (8·10⁶ arguments log-uniform in
+/// [e^−30, e^10]); one ulp per row moves a published mean in its last printed digit
 /// (FastEstimator's categorical crossentropy example, 0.22839302, came out 0.22839300).
 /// </summary>
 /// <remarks>

@@ -13,7 +13,8 @@ public static partial class Losses
     /// clips p to [1e-7, 1 − 1e-7] in the input's dtype and takes plain logs; p_t = y·p + (1 − y)·(1 − p) uses the
     /// unclipped p; α_t = y·α + (1 − y)·(1 − α) is applied only with <paramref name="applyClassBalancing"/>.</para>
     /// <para><b>Where others differ:</b> torchvision's <c>sigmoid_focal_loss</c> (and FastEstimator's torch
-    /// <c>focal_loss</c>) always applies α and computes the logits crossentropy in the stable form, so for a logit of
+    /// <c>focal_loss</c>) applies α whenever it is ≥ 0 (torchvision's default is 0.25 and a negative α switches it off;
+    /// FastEstimator refuses a negative one) and computes the logits crossentropy in the stable form, so for a logit of
     /// 20 with label 0 (γ = 2, α = 0.25, balanced) it gives 0.75·20.0 = 15.0 where Keras and we give 0.75·15.942 = 11.957
     /// (sigmoid(20) rounds to 1 in float32 and is clipped to 1 − 1e-7); it also has no label smoothing and no mean over
     /// the axis. See <see cref="FocalLoss{TPred,TTrue}"/> for FastEstimator's.</para>

@@ -10,10 +10,11 @@ public static partial class Losses
     /// <para><b>Normalisation (Keras 3's <c>ops.normalize</c>):</b> x · min(1/√Σx², 1/ε) with ε = 1e-7, i.e. the norm is
     /// floored at 1e-7 (computed here as x / √max(Σx², ε²), which also keeps the gradient of a zero vector finite).
     /// A zero vector therefore gives 0 whatever the other one is. Keras 2 (<c>tf.math.l2_normalize</c>) floors the
-    /// <i>square sum</i> at 1e-12 (the norm at 1e-6) instead; PyTorch's <c>F.cosine_similarity</c> divides by
-    /// max(‖y‖·‖p‖, 1e-8) and has the opposite sign (a similarity, not a loss). They differ only for tiny vectors:
+    /// <i>square sum</i> at 1e-12 (the norm at 1e-6) instead; PyTorch's <c>F.cosine_similarity</c> floors each norm at
+    /// 1e-8, dividing by max(‖y‖, 1e-8)·max(‖p‖, 1e-8) (PyTorch 1.13 and libtorch 2.10; its docstring writes
+    /// max(‖y‖·‖p‖, 1e-8)), and has the opposite sign (a similarity, not a loss). They differ only for tiny vectors:
     /// y_true = [3, 4], y_pred = [3e-7, 4e-7] give <b>−1</b> here and in Keras 3, −0.5 in Keras 2, and
-    /// −cosine_similarity = −1 in PyTorch.</para>
+    /// −cosine_similarity = −1 in PyTorch; y_pred = [3e-9, 4e-9] gives −0.05 here and in Keras 3, −0.5 in PyTorch.</para>
     /// <para><b>Example</b> (Keras's documentation): y_true = [[0, 1], [1, 1], [1, 1]], y_pred = [[1, 0], [1, 1], [−1, −1]]
     /// give, with <see cref="Reduction.None"/>, <b>[−0, −0.99999994, 0.99999994]</b>.</para>
     /// </remarks>

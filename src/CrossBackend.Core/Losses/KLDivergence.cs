@@ -11,7 +11,7 @@ public static partial class Losses
     /// so zeros contribute a tiny finite term instead of 0·log 0 = NaN, and values above 1 count as 1. PyTorch's
     /// <c>kl_div(input, target)</c> takes <i>log</i>-probabilities as input, clips nothing, defines 0·log 0 = 0 and
     /// averages over every element by default (<c>reduction='batchmean'</c> gives the mathematical value). Example
-    /// y = [1, 0], p = [0.5, 0.5]: here 1·log 2 + 1e-7·log(2e-7) = <b>0.69314564</b>; PyTorch
+    /// y = [1, 0], p = [0.5, 0.5]: here 1·log 2 + 1e-7·log(2e-7) = <b>0.69314564</b> (0.69314563 in float32); PyTorch
     /// <c>kl_div(log p, y, reduction='sum')</c> gives 0.69314718. FastEstimator has no KL loss.</para>
     /// <para><b>Example</b> (Keras's tests, NumPy formula): y_true = [[0.5, 0.8, 0.12], [0.7, 0.43, 0.8]],
     /// y_pred = [[0.4, 0.9, 0.12], [0.36, 0.3, 0.4]] give <b>0.59607</b> (per sample [0.017345, 1.174802]).</para>

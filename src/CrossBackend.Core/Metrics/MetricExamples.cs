@@ -8,6 +8,9 @@ internal static class MetricExamples
 {
     private const string KerasDoc = "Keras docs";
     private const string KerasTest = "Keras test";
+    /// <summary>tf.keras's <c>metrics_functional_test.py</c> (Keras 2, keras-team/tf-keras): the same functions, called
+    /// directly, with k values, (B,) and (B, 1) labels and rank-3 inputs that Keras 3's tests no longer publish.</summary>
+    private const string TfKerasTest = "tf.keras test";
 
     private static Dictionary<string, object?> Args(params (string Name, object? Value)[] values) =>
         values.ToDictionary(v => v.Name, v => v.Value);
@@ -45,6 +48,10 @@ internal static class MetricExamples
 
     private static readonly double[] TwoRows = [0.1, 0.9, 0.8, 0.05, 0.95, 0];
 
+    /// <summary>tf.keras's top-k tests' y_pred: [[0.3, 0.2, 0.1], [0.1, 0.2, 0.7]] (declared before the arrays that use it:
+    /// static fields are initialised in order).</summary>
+    private static readonly double[] TfKerasTopKPred = [0.3, 0.2, 0.1, 0.1, 0.2, 0.7];
+
     // keras.metrics.CategoricalAccuracy: y_true [[0, 0, 1], [0, 1, 0]], y_pred [[0.1, 0.9, 0.8], [0.05, 0.95, 0]].
     public static readonly MetricExample[] CategoricalAccuracy =
     [
@@ -65,6 +72,17 @@ internal static class MetricExamples
         Mean(KerasTest + ": cast y_pred dtype", [0.9, 0.1, 0.1, 0.9], [2, 2], [0, 1], [2], 1.0),
         Mean(KerasTest + ": cast y_pred to match y_true dtype", [0.9, 0.1, 0, 0, 0.9, 0.1, 0.1, 0, 0.9], [3, 3], [0, 1, 2], [3], 1.0),
         Mean(KerasTest + ": reshape matches to original y_true shape", [0.9, 0.1, 0.1, 0.9], [2, 2], [0, 1], [2, 1], 1.0),
+        // test_sparse_categorical_accuracy_int: labels (B,), (B, 1), and (B, T) beside a (B, T, C) y_pred.
+        new(TfKerasTest + ": sparse_categorical_accuracy labels (4,)", [0.8, 0.2, 0.6, 0.4, 0.7, 0.3, 0.9, 0.1], [4, 2], [1, 0, 0, 0], [4],
+            [0, 1, 1, 1]),
+        new(TfKerasTest + ": sparse_categorical_accuracy labels (4, 1)", [0.8, 0.2, 0.6, 0.4, 0.7, 0.3, 0.9, 0.1], [4, 2], [1, 0, 0, 0], [4, 1],
+            [0, 1, 1, 1]),
+        new(TfKerasTest + ": sparse_categorical_accuracy rank 3", [0.2, 0.3, 0.1, 0.1, 0.2, 0.7, 0.3, 0.2, 0.1, 0.7, 0.2, 0.1], [2, 2, 3],
+            [1, 0, 1, 0], [2, 2], [1, 0, 0, 1]),
+        // test_sparse_categorical_accuracy_eager (and _float_eager, the same labels as floats): y_true arange(6) (6, 1),
+        // y_pred arange(36) (6, 6): every row's arg-max is 5, so only the last row matches.
+        new(TfKerasTest + ": sparse_categorical_accuracy arange", Enumerable.Range(0, 36).Select(i => (double)i).ToArray(), [6, 6],
+            [0, 1, 2, 3, 4, 5], [6, 1], [0, 0, 0, 0, 0, 1]),
     ];
 
     // keras.metrics.TopKCategoricalAccuracy(k=1): the CategoricalAccuracy data.
@@ -73,6 +91,10 @@ internal static class MetricExamples
         Mean(KerasDoc + ": TopKCategoricalAccuracy", TwoRows, [2, 3], [0, 0, 1, 0, 1, 0], null, 0.5, args: Args(("k", 1))),
         Mean(KerasDoc + ": TopKCategoricalAccuracy", TwoRows, [2, 3], [0, 0, 1, 0, 1, 0], null, 0.3, weights: [0.7, 0.3], args: Args(("k", 1))),
         new(KerasDoc + ": top_k_categorical_accuracy", TwoRows, [2, 3], [0, 0, 1, 0, 1, 0], null, [0, 1], Args(("k", 1))),
+        // tf.keras's test_top_k_categorical_accuracy: the mean over the batch for k = 3, 2, 1.
+        .. from c in new[] { (K: 3, Expected: 1.0), (K: 2, Expected: 0.5), (K: 1, Expected: 0.0) }
+           select Mean(TfKerasTest + ": top_k_categorical_accuracy", TfKerasTopKPred, [2, 3], [0, 1, 0, 1, 0, 0], null, c.Expected,
+               args: Args(("k", c.K))),
     ];
 
     // keras.metrics.SparseTopKCategoricalAccuracy(k=1): y_true [2, 1]; TF docs: k=3 gives [1, 1], the default k=5 1.0;
@@ -85,6 +107,15 @@ internal static class MetricExamples
         Mean("TensorFlow docs: SparseTopKCategoricalAccuracy", TwoRows, [2, 3], [2, 1], [2], 1.0),
         new(KerasDoc + ": ops.in_top_k", [0.1, 0.4, 0.6, 0.9, 0.5, 0.1, 0.7, 0.9, 0.8, 0.3, 0.1, 0.6, 0.9, 0.9, 0.5], [3, 5],
             [2, 5, 3], [3], [1, 0, 1], Args(("k", 3))),
+        // tf.keras's test_sparse_top_k_categorical_accuracy: labels (B, 1), (B,), and (B, T) beside a (B, T, C) y_pred;
+        // the mean over every label for k = 3, 2, 1.
+        .. from c in new[] { (K: 3, Expected: 1.0), (K: 2, Expected: 0.5), (K: 1, Expected: 0.0) }
+           from labels in new[] { (Name: "labels (2, 1)", Pred: TfKerasTopKPred, Shape: new long[] { 2, 3 }, Labels: new double[] { 1, 0 }, LabelShape: new long[] { 2, 1 }),
+                                  (Name: "labels (2,)", Pred: TfKerasTopKPred, Shape: new long[] { 2, 3 }, Labels: new double[] { 1, 0 }, LabelShape: new long[] { 2 }),
+                                  (Name: "rank 3", Pred: new double[] { 0.3, 0.2, 0.1, 0.1, 0.2, 0.7, 0.1, 0.2, 0.7, 0.3, 0.2, 0.1, 0.1, 0.2, 0.7, 0.3, 0.2, 0.1 },
+                                      Shape: new long[] { 2, 3, 3 }, Labels: new double[] { 1, 0, 0, 1, 0, 1 }, LabelShape: new long[] { 2, 3 }) }
+           select Mean(TfKerasTest + ": sparse_top_k_categorical_accuracy " + labels.Name, labels.Pred, labels.Shape, labels.Labels, labels.LabelShape,
+               c.Expected, args: Args(("k", c.K))),
     ];
 
     // fe.backend.dice_score's docstring: pred and true (1, 3, 3, 3) integer masks, channels-last (its NumPy example).
@@ -106,7 +137,44 @@ internal static class MetricExamples
             [0.8, 0.8, 0.9091], Rounding: 5e-5),
         new("FastEstimator docs: dice_score (torch)", ChannelsFirstToLast(DicePred), [1, 3, 3, 3], ChannelsFirstToLast(DiceTrue), null,
             [0.8364], Args(("channel_average", true)), Rounding: 5e-5),
+        new("FastEstimator docs: dice_score (torch)", ChannelsFirstToLast(DicePred), [1, 3, 3, 3], ChannelsFirstToLast(DiceTrue), null,
+            [0.8, 0.8, 0.9091], Args(("soft_dice", true)), Rounding: 5e-5),
+        new("FastEstimator docs: dice_score (torch)", ChannelsFirstToLast(DicePred), [1, 3, 3, 3], ChannelsFirstToLast(DiceTrue), null,
+            [0.8, 0.8, 0.9091], Args(("sample_average", true)), Rounding: 5e-5),
+        // test_dice_score.py of 2022 (numpy, TensorFlow and PyTorch alike, assertAlmostEqual(delta=0.001)) on the docstring's
+        // masks: channel_average 0.837. Its other cases (0.839) pooled every axis, which today's dice_score no longer does.
+        new("FastEstimator test (2022): test_channel_average", DicePred, [1, 3, 3, 3], DiceTrue, null, [0.837], Args(("channel_average", true)),
+            Rounding: 0.001),
+        .. DiceTests(),
     ];
+
+    /// <summary>
+    /// FastEstimator's <c>test_dice_score.py</c>: five (20, 20, 3) slices (blank, total false negative, total false
+    /// positive, partial match, perfect match), channels-last, each test's published values;
+    /// <c>assert_array_almost_equal(decimal=4)</c> allows 1.5e-4 (decimal=3: 1.5e-3), <c>assertAlmostEqual(places=4)</c>
+    /// 5e-5. test_empty_nan's values hold NaN, which the JSON the CLI and the parity report print cannot carry to .NET's
+    /// parser: <c>DiceScoreFastEstimatorTestTests</c> holds it.
+    /// </summary>
+    private static MetricExample[] DiceTests()
+    {
+        (double[] pred, double[] truth) = DiceScoreLoss.FastEstimatorTestMasks();
+        MetricExample Test(string test, double rounding, double[] expected, params (string Name, object? Value)[] arguments) =>
+            new("FastEstimator test: " + test, pred, [5, 20, 20, 3], truth, null, expected, Args(arguments), Rounding: rounding,
+                ArgumentShapes: new Dictionary<string, long[]> { ["channel_weights"] = [1, 3] });
+        double[] Slices(double[] partial, double[] perfect) => [0, 0, 0, 0, 0, 0, 0, 0, 0, .. partial, .. perfect];
+        return
+        [
+            Test("test_dice_score", 1.5e-4, Slices([0.75472, 0.82353, 0.24], [1, 1, 1])),
+            Test("test_threshold_score", 1.5e-4, Slices([0.83333, 1, 0], [1, 1, 1]), ("threshold", 0.65)),
+            Test("test_exclusive_channels", 1.5e-3, Slices([0.75472, 0.688852, 0.22222], [1, 1, 1]), ("mask_overlap", false)),
+            Test("test_soft_dice_loss", 1.5e-4, Slices([0.84388, 0.93960, 0.31579], [1, 1, 1]), ("soft_dice", true)),
+            Test("test_channel_weights", 1.5e-4, Slices([0.75472, 0.82353 * 2, 0.24 * 0.5], [1, 2, 0.5]),
+                ("channel_weights", new double[] { 1, 2, 0.5 })),
+            Test("test_channel_average", 1.5e-4, [0, 0, 0, 0.606083, 1], ("channel_average", true)),
+            Test("test_sample_average", 1.5e-4, [0.350944, 0.364706, 0.248], ("sample_average", true)),
+            Test("test_full_average", 5e-5, [0.3212166], ("channel_average", true), ("sample_average", true)),
+        ];
+    }
 
     /// <summary>A case of Keras's <c>confusion_metrics_test.py</c> (batch precision or recall): its keyword arguments, and
     /// element sample weights of y_pred's shape when it has them.</summary>
@@ -126,6 +194,9 @@ internal static class MetricExamples
     [
         new(KerasDoc + ": Precision", [1, 0, 1, 1], [4], [0, 1, 1, 1], null, [0.6666667], Rounding: 5e-8),
         new(KerasDoc + ": Precision", [1, 0, 1, 1], [4], [0, 1, 1, 1], null, [1.0], Args(("sample_weight", new double[] { 0, 0, 1, 0 }))),
+        // The docstring's top_k examples: the top k of [1, 1, 1, 1] are its first k (ties go to the lower index).
+        new(KerasDoc + ": Precision", [1, 1, 1, 1], [4], [0, 0, 1, 1], null, [0.0], Args(("top_k", 2))),
+        new(KerasDoc + ": Precision", [1, 1, 1, 1], [4], [0, 0, 1, 1], null, [0.5], Args(("top_k", 4))),
         Confusion("Precision unweighted", [1, 0, 1, 0], [1, 4], [0, 1, 1, 0], 0.5),
         Confusion("Precision weighted", [1, 0, 1, 0, 1, 0, 1, 0], [2, 4], [0, 1, 1, 0, 1, 0, 0, 1], 0.7, weights: [1, 2, 3, 4, 4, 3, 2, 1]),
         Confusion("Precision div by zero", [0, 0, 0, 0], [1, 4], [0, 0, 0, 0], 0),

@@ -112,8 +112,8 @@ public sealed class FunctionEdgeCaseParityTests(ITensorEngine engine)
         Assert.That(engine.ToDoubleArray(count, out _), Is.EqualTo(new[] { 3.0 }));
     }
 
-    /// <summary>A NaN bound is refused naming the public argument (torch clamped everything to NaN, the channels-last
-    /// engine refused naming its own `min`).</summary>
+    /// <summary>A NaN bound is refused naming the public argument (PyTorch's <c>torch.clamp</c> with a number and
+    /// <c>np.clip</c> ignore a NaN bound, a NaN tensor bound gives NaN everywhere: there is no one answer to copy).</summary>
     [Test]
     public void ANaNClipBoundIsRefusedNamingIt()
     {

@@ -228,6 +228,18 @@ public sealed class ReviewFindingsTests(ITensorEngine engine)
     }
 
     [Test]
+    public void TheReductionsWorkedExampleHasPyTorchsPerElementLosses()
+    {
+        // README "Reductions" and Reduction's remarks: F.cross_entropy(logits, [0, 1, 2], reduction='none') in float64
+        // (PyTorch 1.13) is [0.0018221028929251222, 0.00045876718223098996, 0.16984601955628567]; the weighted sum with
+        // w = [1, 2, 3] is 0.5122776959262421 (the README printed [0.0018224, 0.0004578, 0.1698289] until session 51).
+        long[] labels = [0, 1, 2];
+        TensorAssert.AreClose(Values(Sparse(ReviewLogits, labels, true, Reduction.None, 0, weights: new Dictionary<int, double>())),
+            new[] { 0.0018221028929251222, 0.00045876718223098996, 0.16984601955628567 }, Float32.Rtol, Float32.Atol);
+        Close(One(Sparse(ReviewLogits, labels, true, Reduction.Sum, 0)), 0.5122776959262421);
+    }
+
+    [Test]
     public void SmoothedClassWeightsGradientFollowsPyTorch()
     {
         // d/dlogits of F.cross_entropy(logits, [0, 1, 2], weight=[1, 2, 3], label_smoothing=0.1), reduction='mean'.

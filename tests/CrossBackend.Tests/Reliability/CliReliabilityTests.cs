@@ -363,10 +363,11 @@ public sealed class CliReliabilityTests
             ("truncated header", ["--pred", "{dir}/trunc_header.npy", "--true", "{true}"], ["--pred", "trunc_header.npy", "truncated header"]),
             ("truncated data", ["--pred", "{pred}", "--true", "{dir}/trunc_data.npy"], ["--true", "trunc_data.npy", "truncated data", "needs 72 bytes"]),
             ("unsupported version", ["--pred", "{dir}/v9.npy", "--true", "{true}"], ["--pred", "v9.npy", "unsupported .npy format version 9"]),
-            ("big-endian file", ["--pred", "{dir}/be.npy", "--true", "{true}"], ["--pred", "be.npy", "unsupported dtype '>f4'"]),
+            ("uint16 file", ["--pred", "{dir}/u2.npy", "--true", "{true}"], ["--pred", "u2.npy", "unsupported dtype '<u2'", "a.astype('<i4')"]),
+            ("int8 file", ["--pred", "{pred}", "--true", "{dir}/i1.npy"], ["--true", "i1.npy", "unsupported dtype '|i1'", "a.astype('<i4')"]),
             ("complex file", ["--pred", "{dir}/c8.npy", "--true", "{true}"], ["--pred", "c8.npy", "unsupported dtype '<c8'"]),
             ("object file", ["--pred", "{dir}/obj.npy", "--true", "{true}"], ["--pred", "obj.npy", "unsupported dtype '|O'"]),
-            ("Fortran order", ["--pred", "{dir}/fortran.npy", "--true", "{true}"], ["--pred", "fortran.npy", "Fortran"]),
+            ("datetime file", ["--pred", "{dir}/dt.npy", "--true", "{true}"], ["--pred", "dt.npy", "unsupported dtype '<M8[D]'", "a.astype('<f8')"]),
             ("header without shape", ["--pred", "{dir}/noshape.npy", "--true", "{true}"], ["--pred", "noshape.npy", "no 'shape'"]),
             ("negative shape", ["--pred", "{dir}/negshape.npy", "--true", "{true}"], ["--pred", "negshape.npy", "bad shape entry '-3'"]),
             ("overflowing shape", ["--pred", "{dir}/hugeshape.npy", "--true", "{true}"], ["--pred", "hugeshape.npy", "too large"]),
@@ -464,10 +465,11 @@ public sealed class CliReliabilityTests
         v9[6] = 9;
         File.WriteAllBytes(Path_("v9.npy"), v9);
         File.WriteAllBytes(Path_("f2.npy"), HandBuiltNpy("<f2", "(3, 3)", new byte[18]));
-        File.WriteAllBytes(Path_("be.npy"), HandBuiltNpy(">f4", "(3, 3)", new byte[36]));
+        File.WriteAllBytes(Path_("u2.npy"), HandBuiltNpy("<u2", "(3, 3)", new byte[18]));
+        File.WriteAllBytes(Path_("i1.npy"), HandBuiltNpy("|i1", "(3, 3)", new byte[9]));
         File.WriteAllBytes(Path_("c8.npy"), HandBuiltNpy("<c8", "(3, 3)", new byte[72]));
         File.WriteAllBytes(Path_("obj.npy"), HandBuiltNpy("|O", "(3, 3)", new byte[72]));
-        File.WriteAllBytes(Path_("fortran.npy"), HandBuiltNpy("<f4", "(3, 3)", new byte[36], fortran: true));
+        File.WriteAllBytes(Path_("dt.npy"), HandBuiltNpy("<M8[D]", "(3, 3)", new byte[72]));
         File.WriteAllBytes(Path_("noshape.npy"), HandBuiltNpy("<f4", "(3, 3)", new byte[36]) is var b
             ? Encoding.Latin1.GetBytes(Encoding.Latin1.GetString(b).Replace("'shape'", "'shapx'")) : b);
         File.WriteAllBytes(Path_("negshape.npy"), HandBuiltNpy("<f4", "(-3, 3)", new byte[36]));

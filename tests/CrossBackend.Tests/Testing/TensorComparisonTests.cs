@@ -22,26 +22,46 @@ public sealed class TensorComparisonTests
         _ => double.Parse(text, CultureInfo.InvariantCulture),
     };
 
+    /// <summary>A case's values as NumPy/PyTorch held them, in an array of the dtype named (Python reprs: "nan",
+    /// "True", "-9223372036854775808").</summary>
+    private static NpyArray Values(JsonElement c, string side, long[] shape)
+    {
+        string[] text = c.GetProperty(side).EnumerateArray().Select(v => v.GetString()!).ToArray();
+        Array data = c.GetProperty(side + "_dtype").GetString() switch
+        {
+            "float64" => text.Select(ParsePython).ToArray(),
+            "float32" => text.Select(t => (float)ParsePython(t)).ToArray(),
+            "float16" => text.Select(t => (Half)ParsePython(t)).ToArray(),
+            "int64" => text.Select(t => long.Parse(t, CultureInfo.InvariantCulture)).ToArray(),
+            "uint8" => text.Select(t => byte.Parse(t, CultureInfo.InvariantCulture)).ToArray(),
+            "bool" => text.Select(t => t == "True").ToArray(),
+            var other => throw new InvalidDataException($"no reader for dtype {other} in torch_messages.json"),
+        };
+        return new NpyArray(data, shape);
+    }
+
     public static IEnumerable<TestCaseData> TorchCases()
     {
         using JsonDocument doc = JsonDocument.Parse(File.ReadAllText(Data("torch_messages.json")));
         foreach (JsonElement c in doc.RootElement.EnumerateArray())
-            yield return new TestCaseData(
-                c.GetProperty("actual").EnumerateArray().Select(v => ParsePython(v.GetString()!)).ToArray(),
-                c.GetProperty("expected").EnumerateArray().Select(v => ParsePython(v.GetString()!)).ToArray(),
-                c.GetProperty("shape").EnumerateArray().Select(v => v.GetInt64()).ToArray(),
-                c.GetProperty("rtol").GetDouble(), c.GetProperty("atol").GetDouble(), c.GetProperty("equal_nan").GetBoolean(),
-                c.GetProperty("message").GetString()).SetArgDisplayNames(c.GetProperty("name").GetString()!);
+        {
+            long[] shape = c.GetProperty("shape").EnumerateArray().Select(v => v.GetInt64()).ToArray();
+            double? Tol(string name) => c.GetProperty(name).ValueKind == JsonValueKind.Null ? null : c.GetProperty(name).GetDouble();
+            yield return new TestCaseData(Values(c, "actual", shape), Values(c, "expected", shape), Tol("rtol"), Tol("atol"),
+                c.GetProperty("equal_nan").GetBoolean(), c.GetProperty("message").GetString()).SetArgDisplayNames(c.GetProperty("name").GetString()!);
+        }
     }
 
-    /// <summary>Same verdict and, line for line, the same report as PyTorch 1.13 on float64 tensors; only the
-    /// heading differs ("Tensors" for "Tensor-likes", no blank line after it).</summary>
+    /// <summary>Same verdict and, line for line, the same report as PyTorch 1.13 (<c>check_dtype=False</c>, its
+    /// default tolerances where the case gives none); only the heading differs ("Tensors" for "Tensor-likes", no
+    /// blank line after it). Covers 0-d values (torch's scalar report), a difference that overflows to inf, integer,
+    /// uint8 and bool tensors, mixed dtypes and the percentage's rounding (5 / 16 is 31.2%, half to even).</summary>
     [TestCaseSource(nameof(TorchCases))]
-    public void ReportMatchesTorchTesting(double[] actual, double[] expected, long[] shape, double rtol, double atol, bool equalNan, string torchMessage)
+    public void ReportMatchesTorchTesting(NpyArray actual, NpyArray expected, double? rtol, double? atol, bool equalNan, string torchMessage)
     {
-        TensorComparison c = TensorComparison.Compare(new NpyArray(actual, shape), new NpyArray(expected, shape), rtol, atol, equalNan);
-        string expectedMessage = torchMessage.Replace("Tensor-likes are not close!\n\n", "Tensors are not close!\n")
-            .Replace("Tensor-likes are not equal!\n\n", "Tensors are not equal!\n");
+        TensorComparison c = TensorComparison.Compare(actual, expected, rtol, atol, equalNan, tolerances: ToleranceTable.TorchTesting);
+        string expectedMessage = System.Text.RegularExpressions.Regex.Replace(torchMessage,
+            @"^(Tensor-likes|Scalars) are not (close|equal)!\n\n", m => $"{(m.Groups[1].Value == "Scalars" ? "Scalars" : "Tensors")} are not {m.Groups[2].Value}!\n");
         Assert.That(c.IsClose, Is.EqualTo(torchMessage == ""));
         Assert.That(c.Message, Is.EqualTo(expectedMessage));
     }
@@ -129,14 +149,44 @@ public sealed class TensorComparisonTests
         Assert.That(c.Message, Does.Contain($"at index ({relAt / 20}, {relAt / 5 % 4}, {relAt % 5}) (up to 0.0001 allowed)"));
     }
 
+    /// <summary>A rank-0 value is reported as torch.testing reports a 0-d tensor (no count, no index):
+    /// <c>torch.testing.assert_close(torch.tensor(2.5), torch.tensor(2.0), rtol=0.1, atol=0.01)</c> says
+    /// "Scalars are not close!\n\nAbsolute difference: 0.5 (up to 0.01 allowed)\nRelative difference: 0.25 (up to 0.1 allowed)".</summary>
     [Test]
-    public void RankZeroIndexIsAnEmptyTuple()
+    public void RankZeroIsReportedAsTorchReportsScalars()
     {
         TensorComparison c = TensorComparison.Compare(2.5, 2.0, rtol: 0.1, atol: 0.01);
-        Assert.That(c.Message, Is.EqualTo("Tensors are not close!\nMismatched elements: 1 / 1 (100.0%)\n" +
-                                          "Greatest absolute difference: 0.5 at index () (up to 0.01 allowed)\n" +
-                                          "Greatest relative difference: 0.25 at index () (up to 0.1 allowed)"));
+        Assert.That(c.Message, Is.EqualTo("Scalars are not close!\nAbsolute difference: 0.5 (up to 0.01 allowed)\n" +
+                                          "Relative difference: 0.25 (up to 0.1 allowed)"));
+        Assert.That((c.MismatchCount, c.ElementCount, c.GreatestAbsoluteDifferenceIndex), Is.EqualTo((1L, 1L, Array.Empty<long>())));
         Assert.That(TensorComparison.Compare(2.05, 2.0, rtol: 0.1, atol: 0.01).IsClose, Is.True, "0.05 <= 0.01 + 0.1*2");
+        Assert.That(TensorComparison.Compare(double.NaN, 0.0).GreatestRelativeDifference, Is.EqualTo(double.PositiveInfinity),
+            "torch: 'Relative difference: inf' for a NaN against 0");
+    }
+
+    /// <summary>|1e308 − (−1e308)| overflows to inf: a mismatch for any tolerance, as in torch.isclose (it was
+    /// counted close once rtol·|expected| overflowed too).</summary>
+    [Test]
+    public void AnOverflowedDifferenceIsNeverClose()
+    {
+        TensorComparison c = TensorComparison.Compare(new[] { 1e308 }, new[] { -1e308 }, rtol: 10, atol: 0);
+        Assert.That(c.IsClose, Is.False);
+        Assert.That(c.Message, Does.Contain("Greatest absolute difference: inf at index (0,) (up to 0.0 allowed)"));
+        Assert.That(TensorComparison.Compare(new[] { 1e308 }, new[] { 1e308 * (1 - 1e-15) }, rtol: 10, atol: 0).IsClose, Is.True);
+    }
+
+    /// <summary>On purpose unlike PyTorch 1.13, whose isclose converts integers to float32 when a tolerance is given
+    /// (<c>torch.testing.assert_close(torch.tensor([100000001]), torch.tensor([100000000]), rtol=0.0, atol=0.5)</c>
+    /// passes there): integers compare exactly against the bound, and their relative difference is taken in float64
+    /// (torch prints 0.4000000059604645 for 2 / 5).</summary>
+    [Test]
+    public void IntegersWithATolerancesStayExact()
+    {
+        TensorComparison c = TensorComparison.Compare(new[] { 100000001L }, new[] { 100000000L }, rtol: 0, atol: 0.5);
+        Assert.That(c.Message, Is.EqualTo("Tensors are not close!\nMismatched elements: 1 / 1 (100.0%)\n" +
+                                          "Greatest absolute difference: 1 at index (0,) (up to 0.5 allowed)\n" +
+                                          "Greatest relative difference: 1e-08 at index (0,) (up to 0.0 allowed)"));
+        Assert.That(TensorComparison.Compare(new[] { 3L }, new[] { 5L }, rtol: 0.5, atol: 0).IsClose, Is.True, "2 <= 0.5 * 5");
     }
 
     [TestCaseSource(typeof(TestEngines), nameof(TestEngines.All))]
@@ -207,6 +257,19 @@ public sealed class TensorComparisonTests
             "channels-last)? Move the channel axis of one side first, e.g. engine.MoveAxis(actual, 1, 2), or create channels-last " +
             "data in an engine's own layout with EngineInterop.FromChannelsLast(engine, data, shape)."));
         Assert.That(TensorComparison.Compare(engine.MoveAxis(tensor, 1, 2), host).IsClose, Is.True, "the hint's fix works");
+    }
+
+    /// <summary>A numpy.testing user writes <c>assert_allclose(x, 0.5)</c>, which broadcasts; the kit compares shapes
+    /// as torch.testing does, and the report says how to compare with one number.</summary>
+    [Test]
+    public void ANumberAgainstAnArraySaysShapesAreNotBroadcast()
+    {
+        TensorComparison c = TensorComparison.Compare(new[,] { { 0.5, 0.5, 0.5 }, { 0.5, 0.5, 0.5 } }, 0.5);
+        Assert.That(c.Message, Is.EqualTo("Tensors are not close!\nThe shapes do not match: actual (2, 3) != expected ().\n" +
+            "expected is one number and shapes are not broadcast (as in torch.testing; numpy.testing.assert_allclose would broadcast " +
+            "it): compare with an array of actual's shape, e.g. new NpyArray(Enumerable.Repeat(value, n).ToArray(), 2, 3)."));
+        Assert.That(TensorComparison.Compare(new[,] { { 0.5, 0.5, 0.5 }, { 0.5, 0.5, 0.5 } },
+            new NpyArray(Enumerable.Repeat(0.5, 6).ToArray(), 2, 3)).IsClose, Is.True, "the hint's fix works");
     }
 
     [Test]
