@@ -165,15 +165,25 @@ public sealed class KerasNumericsModel<T> : IKerasNetwork where T : unmanaged, I
                 return v => g.Kind == KerasPoolingKind.Max ? Pool2DKernel.GlobalMaxPool2D(Float(v[0], name), g.KeepDims) : Pool2DKernel.GlobalAvgPool2D(Float(v[0], name), g.KeepDims);
             case BatchNormSpec b:
             {
-                long channels = layer.InputShapes[0][^1];
+                // Keras's axis counts the batch axis, and this engine keeps Keras's layout: the same axis.
+                int axis = KerasAxes.NonBatch(b.Axis, layer.InputShapes[0].Length)!.Value + 1;
+                long channels = layer.InputShapes[0][axis - 1];
                 int i = 0;
                 T[] gamma = b.Scale ? Vector(w[i++]) : Enumerable.Repeat(T.One, (int)channels).ToArray();
                 T[] beta = b.Center ? Vector(w[i++]) : new T[channels];
                 T[] mean = Vector(w[i++]), variance = Vector(w[i]);
-                return v => BatchNormKernel.BatchNorm(Float(v[0], name), gamma, beta, mean, variance, b.Epsilon);
+                return v => BatchNormKernel.BatchNorm(Float(v[0], name), gamma, beta, mean, variance, b.Epsilon, axis);
             }
             case DropoutSpec:
                 return v => v[0];
+            case ActivationSpec { Activation.Kind: KerasActivationKind.Softmax } a
+                when a.Activation.Axes is not null || KerasAxes.NonBatch(a.Activation.Axis, layer.InputShapes[0].Length) != layer.InputShapes[0].Length - 1:
+            {
+                // Axes other than the last alone; Keras's axes count the batch axis, as this engine's layout does.
+                int rank = layer.InputShapes[0].Length;
+                int[] axes = a.Activation.SoftmaxAxes.Select(k => KerasAxes.NonBatch(k, rank)!.Value + 1).ToArray();
+                return v => SoftmaxKernel.Softmax(Float(v[0], name), axes);
+            }
             case ActivationSpec a:
                 return v =>
                 {
@@ -188,8 +198,19 @@ public sealed class KerasNumericsModel<T> : IKerasNetwork where T : unmanaged, I
             }
             case ZeroPadding2DSpec z:
                 return v => ShapeKernels.ZeroPad2D(Float(v[0], name), new Padding2D(z.Top, z.Bottom, z.Left, z.Right));
-            case AddSpec:
-                return v => ShapeKernels.Add(Merged(v, layer));
+            case MergeSpec m:
+            {
+                BinaryOp op = m.Op switch
+                {
+                    KerasMergeOp.Add or KerasMergeOp.Average => BinaryOp.Add,
+                    KerasMergeOp.Subtract => BinaryOp.Subtract,
+                    KerasMergeOp.Multiply => BinaryOp.Multiply,
+                    KerasMergeOp.Maximum => BinaryOp.Maximum,
+                    KerasMergeOp.Minimum => BinaryOp.Minimum,
+                    _ => throw new NotSupportedException($"layer `{name}`: merge {m.Op} has no numerics implementation"),
+                };
+                return v => MergeKernel.Merge(Merged(v, layer), op, divideByCount: m.Op == KerasMergeOp.Average);
+            }
             case ConcatenateSpec cat:
                 // Keras's axis counts the batch axis, and this engine keeps Keras's layout: the same axis.
                 return v => ShapeKernels.Concatenate(Merged(v, layer), cat.Axis);
@@ -285,6 +306,15 @@ public sealed class KerasNumericsModel<T> : IKerasNetwork where T : unmanaged, I
         KerasActivationKind.HardSigmoidKeras2 => ActivationKernels.HardSigmoidKeras2,
         KerasActivationKind.HardSilu => ActivationKernels.HardSilu,
         KerasActivationKind.LogSoftmax => v => ActivationKernels.LogSoftmax(v, rowLength),
+        KerasActivationKind.Celu => v => ActivationKernels.Celu(v, a.Alpha),
+        KerasActivationKind.Squareplus => ActivationKernels.Squareplus,
+        KerasActivationKind.SoftShrink => ActivationKernels.SoftShrink,
+        KerasActivationKind.SparsePlus => ActivationKernels.SparsePlus,
+        KerasActivationKind.TanhShrink => ActivationKernels.TanhShrink,
+        KerasActivationKind.SparseSigmoid => ActivationKernels.SparseSigmoid,
+        KerasActivationKind.HardTanh => ActivationKernels.HardTanh,
+        KerasActivationKind.HardShrink => ActivationKernels.HardShrink,
+        KerasActivationKind.LogSigmoid => ActivationKernels.LogSigmoid,
         _ => throw new NotSupportedException($"activation {a} has no numerics implementation"),
     };
 }

@@ -69,8 +69,13 @@ public static class KerasTorchConversion
             case GlobalPooling2DSpec g:
                 return $"{(g.Kind == KerasPoolingKind.Max ? "amax" : "mean")} over (H, W){(g.KeepDims ? ", keepdim" : "")}";
             case BatchNormSpec b:
-                return $"nn.BatchNorm{(input.Length <= 2 ? 1 : input.Length - 1)}d({input[^1]}, eps={b.Epsilon:R} (Keras's, not PyTorch's 1e-5), momentum={Math.Round(1 - b.Momentum, 10):R}); " +
-                       $"{(b.Scale ? "gamma" : "gamma=1")}, {(b.Center ? "beta" : "beta=0")}, running mean/var as stored";
+            {
+                int axis = KerasAxes.NonBatch(b.Axis, input.Length) ?? input.Length - 1;
+                string moved = axis == input.Length - 1 ? ""
+                    : $"; Keras axis {b.Axis} (dimension {TorchAxes.ChannelsFirst(b.Axis, input.Length, layer.Name)} here) moved to dimension 1 and back";
+                return $"nn.BatchNorm{(input.Length <= 2 ? 1 : input.Length - 1)}d({input[axis]}, eps={b.Epsilon:R} (Keras's, not PyTorch's 1e-5), momentum={Math.Round(1 - b.Momentum, 10):R}); " +
+                       $"{(b.Scale ? "gamma" : "gamma=1")}, {(b.Center ? "beta" : "beta=0")}, running mean/var as stored{moved}";
+            }
             case DropoutSpec:
                 return layer.ClassName switch
                 {
@@ -80,14 +85,27 @@ public static class KerasTorchConversion
                     "GaussianNoise" => "x + N(0, stddev^2) noise in train mode (identity in eval mode)",
                     _ => "nn.Dropout (identity in eval mode)",
                 };
+            case ActivationSpec a when a.Activation.Kind == KerasActivationKind.Softmax &&
+                                       (a.Activation.Axes is not null || KerasAxes.NonBatch(a.Activation.Axis, input.Length) != input.Length - 1):
+                return $"{a.Activation}: over channels-first dimension(s) " +
+                       string.Join(", ", a.Activation.SoftmaxAxes.Select(k => TorchAxes.ChannelsFirst(k, input.Length, layer.Name)));
             case ActivationSpec a:
                 return a.Activation.ToString();
             case PReLUSpec:
                 return $"relu(x) - alpha * relu(-x); alpha {Shape(layer.Weights.Count > 0 ? layer.Weights[0].Shape : ExpectedAlpha(layer))} moved channels-first";
             case ZeroPadding2DSpec z:
                 return $"F.pad (left {z.Left}, right {z.Right}, top {z.Top}, bottom {z.Bottom})";
-            case AddSpec:
-                return "sum";
+            case MergeSpec m:
+            {
+                string op = m.Op switch
+                {
+                    KerasMergeOp.Add => "sum", KerasMergeOp.Subtract => "difference", KerasMergeOp.Multiply => "product",
+                    KerasMergeOp.Average => "sum / count", KerasMergeOp.Maximum => "torch.maximum", _ => "torch.minimum",
+                };
+                return layer.InputShapes.Any(s => s.Length < layer.OutputShape.Length)
+                    ? $"{op}; lower-rank inputs gain length-1 axes after the batch axis (Keras's expand_dims(x, 1)), placed channels-first"
+                    : op;
+            }
             case ConcatenateSpec c:
                 return $"torch.cat along the channels-first axis for Keras axis {c.Axis}";
             case EmbeddingSpec e:

@@ -74,24 +74,14 @@ public sealed class KerasTorchModule : nn.Module<Tensor, Tensor>
             "GaussianNoise" => new GaussianNoiseTorchLayer(layer.Name, d.Rate, multiplicative: false),   // Rate holds the stddev
             _ => new DropoutTorchLayer(layer.Name, layer.ClassName, d.Rate),
         },
-        ActivationSpec a => new ActivationTorchLayer(layer.Name, a.Activation),
+        ActivationSpec a => new ActivationTorchLayer(layer.Name, a.Activation, layer.InputShapes[0].Length),
         PReLUSpec => new PReLUTorchLayer(layer, dtype),
         ZeroPadding2DSpec z => new ZeroPadTorchLayer(layer.Name, z),
-        AddSpec => new AddTorchLayer(layer),
-        ConcatenateSpec c => new ConcatTorchLayer(layer, ChannelsFirstAxis(c.Axis, layer.OutputShape.Length, layer.Name)),
+        MergeSpec => new MergeTorchLayer(layer),
+        ConcatenateSpec c => new ConcatTorchLayer(layer, TorchAxes.ChannelsFirst(c.Axis, layer.OutputShape.Length, layer.Name)),
         EmbeddingSpec => new EmbeddingTorchLayer(layer, dtype),
         _ => throw new NotSupportedException($"layer `{layer.Name}` ({layer.ClassName}) has no TorchSharp implementation"),
     };
-
-    /// <summary>The channels-first dimension for a Keras axis (batch counted) of a tensor with <paramref name="rank"/>
-    /// non-batch axes: for rank ≥ 2 (a channels-first tensor) the channels go to 1 and the others shift by one.</summary>
-    private static long ChannelsFirstAxis(int kerasAxis, int rank, string layer)
-    {
-        int axis = (kerasAxis < 0 ? kerasAxis + rank : kerasAxis - 1);   // non-batch, channels-last
-        if (axis < 0 || axis >= rank) throw new NotSupportedException($"layer `{layer}`: axis {kerasAxis} is out of range or the batch axis");
-        if (rank < 2) return axis + 1;
-        return axis == rank - 1 ? 1 : axis + 2;
-    }
 
     /// <summary>
     /// Which tensors are flattened in PyTorch's (c, h, w) order: the output of a Flatten of a channels-first tensor

@@ -7,7 +7,7 @@ using F = TorchSharp.torch.nn.functional;
 namespace CrossBackend.Keras.Torch;
 
 /// <summary>Keras activations on TorchSharp tensors.</summary>
-internal static class TorchActivation
+internal static partial class TorchActivation
 {
     // The hard sigmoids' constants, held for the process like HeldScalars' (a Scalar must outlive the native call).
     private static readonly Scalar Six = 6.0.ToScalar(), OneFifth = 0.2.ToScalar(), Half = 0.5.ToScalar();
@@ -34,8 +34,28 @@ internal static class TorchActivation
         KerasActivationKind.HardSigmoidKeras2 => HardSigmoid(x, OneFifth, divide: false),
         KerasActivationKind.HardSilu => HardSilu(x),
         KerasActivationKind.LogSoftmax => F.log_softmax(x, featureDim),
+        KerasActivationKind.Celu => Celu(x, a.Alpha),
+        KerasActivationKind.Squareplus => Squareplus(x),
+        KerasActivationKind.SoftShrink => SoftShrink(x),
+        KerasActivationKind.SparsePlus => SparsePlus(x),
+        KerasActivationKind.TanhShrink => TanhShrink(x),
+        KerasActivationKind.SparseSigmoid => SparseSigmoid(x),
+        KerasActivationKind.HardTanh => x.clamp(HeldScalars.MinusOne, HeldScalars.One),
+        KerasActivationKind.HardShrink => HardShrink(x),
+        KerasActivationKind.LogSigmoid => F.logsigmoid(x),   // min(x, 0) − log1p(e^−|x|), TensorFlow's −softplus(−x)
         _ => throw new NotSupportedException($"activation {a} has no TorchSharp implementation"),
     };
+
+    /// <summary>A softmax over several dimensions at once, as Keras 3's <c>Softmax</c> layer computes one over a tuple of
+    /// axes: exp(x − logsumexp(x, axes)), logsumexp as TensorFlow's <c>reduce_logsumexp</c> (max + log Σ e^(x − max)).</summary>
+    public static Tensor SoftmaxOver(Tensor x, long[] dims)
+    {
+        using Tensor max = x.amax(dims, keepdim: true);
+        using Tensor shifted = x.add(max, alpha: HeldScalars.MinusOne);
+        using Tensor logSumExp = shifted.exp_().sum(dims, keepdim: true);
+        logSumExp.log_().add_(max, alpha: HeldScalars.One);
+        return x.add(logSumExp, alpha: HeldScalars.MinusOne).exp_();
+    }
 
     // Numbers reach libtorch as Scalars held by a `using` (or HeldScalars' constants): TorchSharp's double overloads
     // (F.elu, F.leaky_relu, x - 0.5, F.softsign's 1 + |x|) make Scalars nothing keeps alive during the native call.

@@ -227,15 +227,19 @@ internal sealed class GlobalPoolTorchLayer(string name, GlobalPooling2DSpec spec
 }
 
 /// <summary>BatchNormalization as nn.BatchNorm1d/2d/3d in eval mode with Keras's ε (1e-3 by default; PyTorch's
-/// own default 1e-5 would change every output whose variance is small) and momentum 1 − Keras's.</summary>
+/// own default 1e-5 would change every output whose variance is small) and momentum 1 − Keras's. PyTorch normalises
+/// dimension 1; a Keras axis other than the channels (e.g. <c>axis=1</c>, the height) is moved there and back.</summary>
 internal sealed class BatchNormTorchLayer : TorchLayer
 {
     private readonly nn.Module<Tensor, Tensor> norm;
+    private readonly long _dim;
 
     public BatchNormTorchLayer(KerasLayer layer, ScalarType dtype) : base(layer.Name)
     {
         var spec = (BatchNormSpec)layer.Spec;
-        long channels = layer.InputShapes[0][^1];
+        int rank = layer.InputShapes[0].Length;
+        _dim = TorchAxes.ChannelsFirst(spec.Axis, rank, layer.Name);
+        long channels = layer.InputShapes[0][KerasAxes.NonBatch(spec.Axis, rank)!.Value];
         BatchNormParameters<double> p = KerasLayout.BatchNormToTorch(layer.Weights.Select(w => w.ToDoubleArray()).ToArray(), spec.Epsilon, spec.Center, spec.Scale, spec.Momentum);
         norm = layer.InputShapes[0].Length switch
         {
@@ -253,7 +257,8 @@ internal sealed class BatchNormTorchLayer : TorchLayer
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor[] inputs) => norm.forward(inputs[0]);
+    public override Tensor forward(Tensor[] inputs) =>
+        _dim == 1 ? norm.forward(inputs[0]) : norm.forward(inputs[0].movedim([_dim], [1])).movedim([1], [_dim]);
 }
 
 /// <summary>Dropout, SpatialDropout1D and SpatialDropout2D as nn.Dropout, nn.Dropout1d and nn.Dropout2d: the identity
@@ -293,10 +298,29 @@ internal sealed class GaussianNoiseTorchLayer(string name, double stddev, bool m
     }
 }
 
-/// <summary>Activation / ReLU / LeakyReLU / Softmax.</summary>
-internal sealed class ActivationTorchLayer(string name, KerasActivation activation) : TorchLayer(name)
+/// <summary>Activation / ReLU / LeakyReLU / Softmax; a softmax over Keras axes other than the last runs over their
+/// channels-first dimensions.</summary>
+internal sealed class ActivationTorchLayer : TorchLayer
 {
-    public override Tensor forward(Tensor[] inputs) => TorchActivation.Apply(inputs[0], activation, FeatureDim(inputs[0]));
+    private readonly KerasActivation _activation;
+    private readonly long[]? _softmaxDims;   // null: the Keras last axis, FeatureDim
+
+    /// <param name="name">The layer's name.</param>
+    /// <param name="activation">The function.</param>
+    /// <param name="rank">The input's non-batch axes, to map the softmax's Keras axes.</param>
+    public ActivationTorchLayer(string name, KerasActivation activation, int rank) : base(name)
+    {
+        _activation = activation;
+        if (activation.Kind == KerasActivationKind.Softmax && (activation.Axes is not null || KerasAxes.NonBatch(activation.Axis, rank) != rank - 1))
+            _softmaxDims = activation.SoftmaxAxes.Select(a => TorchAxes.ChannelsFirst(a, rank, name)).ToArray();
+    }
+
+    public override Tensor forward(Tensor[] inputs) => _softmaxDims switch
+    {
+        null => TorchActivation.Apply(inputs[0], _activation, FeatureDim(inputs[0])),
+        [long dim] => F.softmax(inputs[0], dim),
+        long[] dims => TorchActivation.SoftmaxOver(inputs[0], dims),
+    };
 }
 
 /// <summary>ZeroPadding2D: F.pad(left, right, top, bottom).</summary>
@@ -316,18 +340,35 @@ internal static class KerasShapes
     }).ToArray();
 }
 
-/// <summary>Add: the element-wise sum; axes of length 1 stretch (Keras's broadcasting, the same on channels-first
-/// tensors of one rank, whose axes all moved alike).</summary>
-internal sealed class AddTorchLayer(KerasLayer layer) : TorchLayer(layer.Name)
+/// <summary>Add, Subtract, Multiply, Average, Maximum, Minimum: inputs of a lower rank expanded as Keras 3 expands them
+/// (<see cref="TorchAxes.ExpandForMerge"/>), then combined in input order; axes of length 1 stretch (Keras's
+/// broadcasting, the same on channels-first tensors of one rank, whose axes all moved alike).</summary>
+internal sealed class MergeTorchLayer(KerasLayer layer) : TorchLayer(layer.Name)
 {
+    private readonly KerasMergeOp _op = ((MergeSpec)layer.Spec).Op;
+    private readonly int _rank = layer.OutputShape.Length;
+
     public override Tensor forward(Tensor[] inputs)
     {
         KerasRuntimeShapes.EnsureMergeable(layer, KerasShapes.Of(inputs));   // before libtorch, naming the layer
-        // Alpha passed held: TorchSharp's `a + b` makes its alpha, 1, as a Scalar nothing holds (see HeldScalars).
-        Tensor sum = inputs[0].add(inputs[1], alpha: HeldScalars.One);
-        // Not in place: a later input may be larger than the sum so far (its length-1 axes stretch).
-        for (int i = 2; i < inputs.Length; i++) sum = sum.add(inputs[i], alpha: HeldScalars.One);
-        return sum;
+        Tensor[] x = inputs.Select(t => TorchAxes.ExpandForMerge(t, _rank)).ToArray();
+        Tensor result = x[0];
+        // Not in place: a later input may be larger than the result so far (its length-1 axes stretch). Alphas passed
+        // held: TorchSharp's `a + b` makes its alpha, 1, as a Scalar nothing holds (see HeldScalars).
+        for (int i = 1; i < x.Length; i++)
+            result = _op switch
+            {
+                KerasMergeOp.Add or KerasMergeOp.Average => result.add(x[i], alpha: HeldScalars.One),
+                KerasMergeOp.Subtract => result.add(x[i], alpha: HeldScalars.MinusOne),
+                KerasMergeOp.Multiply => result.mul(x[i]),
+                KerasMergeOp.Maximum => maximum(result, x[i]),
+                KerasMergeOp.Minimum => minimum(result, x[i]),
+                _ => throw new NotSupportedException($"layer `{layer.Name}`: merge {_op} has no TorchSharp implementation"),
+            };
+        if (_op != KerasMergeOp.Average) return ReferenceEquals(result, inputs[0]) ? result.alias() : result;
+        // Keras divides the sum by the count (`output / len(inputs)`), a true division, not a product with 1/n.
+        using Scalar count = ((double)x.Length).ToScalar();
+        return result.div(count);
     }
 }
 

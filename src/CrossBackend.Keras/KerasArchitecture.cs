@@ -96,9 +96,14 @@ public sealed class KerasArchitecture
     public KerasArchitecture GlobalMaxPooling2D(bool keepDims = false, string? name = null) =>
         Add("GlobalMaxPooling2D", new JsonObject { ["keepdims"] = keepDims }, name);
 
-    /// <summary><c>BatchNormalization(epsilon=1e-3, center, scale)</c> — Keras's ε default, not PyTorch's 1e-5.</summary>
-    public KerasArchitecture BatchNormalization(double epsilon = 1e-3, bool center = true, bool scale = true, string? name = null) =>
-        Add("BatchNormalization", new JsonObject { ["axis"] = -1, ["epsilon"] = epsilon, ["center"] = center, ["scale"] = scale }, name);
+    /// <summary><c>BatchNormalization(axis, epsilon=1e-3, center, scale)</c> — Keras's ε default, not PyTorch's 1e-5.</summary>
+    /// <param name="epsilon">ε, added to the variance.</param>
+    /// <param name="center">Whether β is learned (saved).</param>
+    /// <param name="scale">Whether γ is learned (saved).</param>
+    /// <param name="name">The layer's name; null numbers it per class as Keras does.</param>
+    /// <param name="axis">The normalised axis, counting the batch axis as 0 (−1: the channels, Keras's default).</param>
+    public KerasArchitecture BatchNormalization(double epsilon = 1e-3, bool center = true, bool scale = true, string? name = null, int axis = -1) =>
+        Add("BatchNormalization", new JsonObject { ["axis"] = axis, ["epsilon"] = epsilon, ["center"] = center, ["scale"] = scale }, name);
 
     /// <summary><c>Dropout(rate)</c>: the identity at inference.</summary>
     public KerasArchitecture Dropout(double rate, string? name = null) => Add("Dropout", new JsonObject { ["rate"] = rate }, name);
@@ -125,6 +130,17 @@ public sealed class KerasArchitecture
 
     /// <summary><c>Softmax()</c> over the last axis.</summary>
     public KerasArchitecture Softmax(string? name = null) => Add("Softmax", new JsonObject { ["axis"] = -1 }, name);
+
+    /// <summary><c>Softmax(axis=…)</c>: one axis, or several normalised together (Keras 3's tuple), counting the batch
+    /// axis as 0.</summary>
+    /// <param name="axes">The axes (one or more).</param>
+    /// <param name="name">The layer's name; null numbers it per class as Keras does.</param>
+    public KerasArchitecture Softmax(int[] axes, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(axes);
+        JsonNode axis = axes.Length == 1 ? axes[0] : new JsonArray(axes.Select(a => (JsonNode)a).ToArray());
+        return Add("Softmax", new JsonObject { ["axis"] = axis }, name);
+    }
 
     /// <summary><c>ZeroPadding2D(((top, bottom), (left, right)))</c>.</summary>
     public KerasArchitecture ZeroPadding2D(int top, int bottom, int left, int right, string? name = null) =>

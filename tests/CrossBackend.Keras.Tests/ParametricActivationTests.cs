@@ -57,6 +57,24 @@ public sealed class ParametricActivationTests(ITensorEngine engine)
         for (int i = 0; i < x.Length; i++) Assert.That(actual[i], Is.EqualTo(expected[i]).Within(1e-15), $"{engine.Name} [{i}]");
     }
 
+    /// <summary>Keras 3 takes shared_axes below 1 too: <c>PReLU.build</c> sets <c>param_shape[i - 1] = 1</c>, a Python
+    /// index, so on a (2, 3) input 0 shares the last axis (α (2, 1), one per row) and −1 the first (α (1, 3), as [1]);
+    /// −2 names no axis.</summary>
+    [TestCase(0, new long[] { 2, 1 })]
+    [TestCase(-1, new long[] { 1, 3 })]
+    public void PReLUSharedAxesBelowOneCountFromTheEndAsKerasIndexes(int shared, long[] alphaShape)
+    {
+        KerasGraph graph = KerasArchitecture.Sequential([2, 3]).PReLU([shared], name: "p").Build();
+        Assert.That(graph["p"].ExpectedWeights[0].Shape, Is.EqualTo(alphaShape));
+        double[] alpha = alphaShape[0] == 2 ? [0.1, -0.7] : [0.1, 0.3, -0.7];
+        KerasModel model = KerasModel.FromWeights(graph, [new KerasWeightGroup("p", [new KerasWeight("p/alpha:0", alphaShape, alpha)])], keras3Layout: false);
+        // relu(x) − α·relu(−x) with α[row] or α[column]; item b, row r, column c of X shaped (2, 2, 3).
+        double[] expected = Keras3ActivationTests.X.Select((v, i) => v > 0 ? v : alpha[alphaShape[0] == 2 ? i / 3 % 2 : i % 3] * v).ToArray();
+        AssertOutputs(model, expected);
+        var e = Assert.Throws<InvalidDataException>(() => KerasArchitecture.Sequential([2, 3]).PReLU([-2], name: "q").Build());
+        Assert.That(e!.Message, Does.StartWith("layer `q` (PReLU): shared_axes [-2] fall outside the input's 2 non-batch axes"));
+    }
+
     [Test]
     public void PReLUOverAnUnknownAxisThatIsNotSharedIsRefused()
     {

@@ -18,7 +18,7 @@ public sealed class RuntimeShapeTests(ITensorEngine engine)
         """);
 
     [TestCase("""{"class_name": "Add", "name": "merge", "config": {"name": "merge"}, "inbound_nodes": [[["in", 0, 0, {}], ["pad", 0, 0, {}]]]}""",
-        "layer `merge` (Add): its inputs must share one shape, or stretch axes of length 1 (one rank); it receives (1, 3, 4, 2), (1, 5, 4, 2)", TestName = "{m}(Add)")]
+        "layer `merge` (Add): its inputs must share one shape once lower ranks gain length-1 axes after the batch axis, or stretch axes of length 1; it receives (1, 3, 4, 2), (1, 5, 4, 2)", TestName = "{m}(Add)")]
     [TestCase("""{"class_name": "Concatenate", "name": "merge", "config": {"name": "merge", "axis": -1}, "inbound_nodes": [[["in", 0, 0, {}], ["pad", 0, 0, {}]]]}""",
         "layer `merge` (Concatenate): its inputs must agree on every axis but the concatenation axis (-1); it receives (1, 3, 4, 2), (1, 5, 4, 2)", TestName = "{m}(Concatenate)")]
     public void BranchesThatDisagreeAreRefusedNamingTheMergeLayer(string mergeLayer, string says)

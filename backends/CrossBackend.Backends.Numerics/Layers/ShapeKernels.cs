@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 
 namespace CrossBackend.Backends.Numerics.Layers;
 
-/// <summary>Layers that move data without arithmetic (padding, concatenation, lookup) and the element-wise sum.</summary>
+/// <summary>Layers that move data without arithmetic (padding, concatenation, lookup).</summary>
 internal static class ShapeKernels
 {
     /// <summary>Zero padding of (N, H, W, C): rows before/after, columns before/after.</summary>
@@ -52,24 +52,6 @@ internal static class ShapeKernels
         long[] shape = (long[])first.Clone();
         shape[a] = total;
         return LayerChecks.Create(output, shape);
-    }
-
-    /// <summary>The element-wise sum of tensors of one rank, axes of length 1 stretched to the others' lengths (Keras's
-    /// <c>Add</c>, which broadcasts so: <c>Merge._compute_elemwise_op_output_shape</c>).</summary>
-    public static Tensor<T> Add<T>(IReadOnlyList<Tensor<T>> inputs) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        ArgumentNullException.ThrowIfNull(inputs);
-        if (inputs.Count == 0) throw new ArgumentException("Argument `inputs` must hold at least one tensor.", nameof(inputs));
-        long[][] shapes = inputs.Select(LayerChecks.Shape).ToArray();
-        long[]? shape = shapes[0];
-        foreach (long[] s in shapes) shape = shape is not null && s.Length == shape.Length ? Shapes.Broadcast(shape, s) : null;
-        if (shape is null)
-            throw new ArgumentException($"Argument `inputs` must share one shape, or stretch axes of length 1 (same rank). Received shapes: {string.Join(", ", shapes.Select(TensorInfo.FormatShape))}", nameof(inputs));
-        if (inputs.Count == 1) return LayerChecks.Create(TensorData.ToArray(inputs[0]), shape);
-        // The engine's broadcasting add: one rank, so NumPy's rule is Keras's; the sum runs in input order.
-        Tensor<T> sum = NumericsOps<T>.Instance.Binary(BinaryOp.Add, inputs[0], inputs[1]);
-        for (int i = 2; i < inputs.Count; i++) sum = NumericsOps<T>.Instance.Binary(BinaryOp.Add, sum, inputs[i]);
-        return sum;
     }
 
     /// <summary>Embedding lookup: indices (…) → (…, D), row i of <paramref name="table"/> (V, D) for index i.</summary>

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 
 namespace CrossBackend;
@@ -84,27 +85,49 @@ public static partial class Backend
     }
 
     /// <summary>The tensor converted to <paramref name="dtype"/> (FastEstimator's <c>cast</c>; floats to integers
-    /// truncate toward zero). On torch one <c>to_type</c> call.</summary>
-    /// <remarks><b>Example</b> (FastEstimator): ones of float32 cast to "float64" report float64; to "uint8", uint8.</remarks>
-    public static object Cast<T>(T tensor, DType dtype) where T : class
+    /// truncate toward zero). On torch one <c>to_type</c> call. A collection (dictionary, list, tuple, set, nested)
+    /// comes back with the same structure and each tensor in it cast, as <see cref="DataTree"/> describes; the
+    /// dictionary overload <see cref="Cast{TValue}(IReadOnlyDictionary{string, TValue}, DType)"/> returns it typed.</summary>
+    /// <remarks><b>Example</b> (FastEstimator): ones of float32 cast to "float64" report float64; to "uint8", uint8.
+    /// Null inside a collection stays null; a .NET array or number inside one is refused with its path (FastEstimator
+    /// casts NumPy arrays on the host: make tensors of them first with <see cref="ToTensor(object?, string)"/>).</remarks>
+    public static object Cast(object tensor, DType dtype)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        return DataTree.IsCollection(tensor) ? CastTree(tensor, dtype, nameof(tensor))! : CastTensor(tensor, dtype);
+    }
+
+    /// <summary><see cref="Cast(object, DType)"/> with NumPy's dtype name ("uint8", "int8", "int16", "int32", "int64",
+    /// "float16", "bfloat16", "float32", "float64", "bool").</summary>
+    public static object Cast(object tensor, string dtype) => Cast(tensor, ParseDType(dtype));
+
+    /// <summary>One tensor cast: the engine's own cast for integer and bool sources, else the programs' declared result dtype.</summary>
+    private static object CastTensor(object tensor, DType dtype)
     {
         // An integer or bool source is the engine's own cast, not the programs' float64 detour: integer to integer keeps
         // the low bits (int64 5000000001 → int32 705032705), as C, NumPy and libtorch narrow (the detour gave int32's
         // minimum); int64 to a float rounds once, as NumPy does (the detour refuses int64 beyond 2⁵³, and would round
         // twice to float32). Nothing is lost for gradients: integer tensors cannot be watched.
-        if (tensor is not null && Inspect(tensor, nameof(tensor)) is var (engine, info) && (IsInteger(info.DType) || info.DType == DType.Bool))
+        if (Inspect(tensor, nameof(tensor)) is var (engine, info) && (IsInteger(info.DType) || info.DType == DType.Bool))
             return engine.Cast(tensor, dtype);
         return RunUntyped(new CastFunction(dtype), [tensor], TensorName);
 
         static bool IsInteger(DType d) => d is DType.Int64 or DType.Int32 or DType.Int16 or DType.Int8 or DType.UInt8;
     }
 
-    /// <summary><see cref="Cast{T}(T, DType)"/> with NumPy's dtype name ("uint8", "int8", "int16", "int32", "int64",
-    /// "float16", "bfloat16", "float32", "float64", "bool").</summary>
-    public static object Cast<T>(T tensor, string dtype) where T : class => Cast(tensor, ParseDType(dtype));
-
-    /// <summary>The tensor's dtype (FastEstimator's <c>to_type</c> for one tensor).</summary>
-    public static DType ToType(object tensor) => Inspect(tensor, nameof(tensor)).Info.DType;
+    /// <summary>The tensor's dtype (FastEstimator's <c>to_type</c> for one tensor); also the dtype a .NET array of
+    /// numbers or a number would have as a tensor (<c>float[,]</c> → float32, <c>5</c> → int32, <c>ushort[]</c> →
+    /// int32, as <see cref="ToTensor(object?, string)"/> makes them). For a batch use
+    /// <see cref="ToType{TValue}(IReadOnlyDictionary{string, TValue})"/>.</summary>
+    public static DType ToType(object tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        if (DataTree.IsCollection(tensor))
+            throw new ArgumentException(
+                $"Argument `tensor` must be one tensor, array or number: ToType(object) gives one dtype. Received: a {TensorFormat.TypeName(tensor.GetType())}, " +
+                "a collection; for FastEstimator's nested to_type pass a dictionary (Backend.ToType(batch) gives a Dictionary<string, object?> of dtypes)", nameof(tensor));
+        return TypeOfLeaf(tensor, nameof(tensor), nameof(tensor));
+    }
 
     /// <summary>The tensor in float32 (FastEstimator's <c>convert_tensor_precision</c>: its current version always
     /// casts to float32; earlier versions gave float16 under mixed precision).</summary>
@@ -137,23 +160,20 @@ public static partial class Backend
     }
 
     /// <summary>A tensor of <paramref name="engine"/> from a .NET array (FastEstimator's <c>to_tensor</c>): a flat
-    /// array with <paramref name="shape"/>, or a multi-dimensional array (<c>float[,]</c>) whose shape is its own; in
-    /// <paramref name="dtype"/> or the array's element type.</summary>
+    /// array with <paramref name="shape"/>, or a multi-dimensional array (<c>float[,]</c>) or a jagged one whose rows
+    /// have one shape (<c>float[][]</c>, as <c>np.array</c> reads a nested list) with its own shape; in
+    /// <paramref name="dtype"/> or the array's element type. An array of anything else (<c>object[]</c>,
+    /// <c>torch.Tensor[]</c>) is a list: <see cref="ToTensor(object?, ITensorEngine, DType?)"/>.</summary>
     public static object ToTensor(Array data, ITensorEngine engine, DType? dtype = null, long[]? shape = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(engine);
-        long[] own = Enumerable.Range(0, data.Rank).Select(d => (long)data.GetLength(d)).ToArray();
-        Array flat = data;
-        if (data.Rank > 1)
-        {
-            flat = Array.CreateInstance(data.GetType().GetElementType()!, data.Length);
-            int i = 0;
-            foreach (object? v in data) flat.SetValue(v, i++);
-        }
+        // An array of tensors or of collections (object[]) is FastEstimator's list, not one tensor's values.
+        if (shape is null && !DataTree.IsNumberArray(data)) return ToTensor((object)data, engine, dtype)!;
+        (Array flat, long[] own) = HostLeaf.Read(data, nameof(data), nameof(data));
         long[] target = shape ?? own;
-        if (Shapes.Count(target) != data.Length)
-            throw new ArgumentException($"Argument `shape` must describe {data.Length} elements, as `data` holds. Received: shape={TensorInfo.FormatShape(target)}", nameof(shape));
+        if (Shapes.Count(target) != flat.Length)
+            throw new ArgumentException($"Argument `shape` must describe {flat.Length} elements, as `data` holds. Received: shape={TensorInfo.FormatShape(target)}", nameof(shape));
         object tensor = engine.FromArray(flat, target);
         return dtype is { } d && engine.Describe(tensor).DType != d ? engine.Cast(tensor, d) : tensor;
     }
@@ -162,23 +182,38 @@ public static partial class Backend
     public static object ToTensor(Array data, string targetType, DType? dtype = null, long[]? shape = null) =>
         ToTensor(data, TensorEngines.NamedFor(targetType, nameof(targetType)), dtype, shape);
 
-    /// <summary>A tensor of any engine copied to <paramref name="engine"/> with its shape (in the same element order —
-    /// no layout change) and dtype, or <paramref name="dtype"/>.</summary>
-    public static object ToTensor(object tensor, ITensorEngine engine, DType? dtype = null)
+    /// <summary>Data copied to <paramref name="engine"/> (FastEstimator's <c>to_tensor</c>): a tensor of any engine
+    /// with its shape (in the same element order — no layout change) and dtype, or <paramref name="dtype"/>; a .NET
+    /// array of numbers or a number as a tensor; a collection with the same structure and each of those converted
+    /// (<see cref="ToTensor(object?, string)"/>). A tensor already on <paramref name="engine"/> is returned as it is.</summary>
+    [return: NotNullIfNotNull(nameof(data))]
+    public static object? ToTensor(object? data, ITensorEngine engine, DType? dtype = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
-        (ITensorEngine from, TensorInfo info) = Inspect(tensor, nameof(tensor));
-        if (from == engine) return dtype is { } same && same != info.DType ? engine.Cast(tensor, same) : tensor;
-        object copy = engine.FromArray(from.ToArray(tensor, out long[] shape), shape);
-        DType want = dtype ?? info.DType;
-        return engine.Describe(copy).DType == want ? copy : engine.Cast(copy, want);
+        return DataTree.Map(data, nameof(data), (leaf, path) => ToTensorLeaf(leaf, engine, dtype, nameof(data), path));
     }
 
     /// <summary>The values on the host, row-major, in the .NET type of the tensor's dtype (FastEstimator's
     /// <c>to_number</c>): <c>float[]</c>, <c>double[]</c>, <c>int[]</c>, <c>long[]</c>, <c>Half[]</c>, <c>bool[]</c>, ...
-    /// (bfloat16 as <c>float[]</c>). The shape is <see cref="GetShape"/>'s. Exact: int64 values beyond 2⁵³ are kept.</summary>
+    /// (bfloat16 as <c>float[]</c>). The shape is <see cref="GetShape"/>'s. Exact: int64 values beyond 2⁵³ are kept.
+    /// As FastEstimator's also takes Python numbers and NumPy arrays, a .NET number or array of numbers (rectangular
+    /// or jagged) gives a row-major copy of its values, unsigned types widened as <see cref="ToType(object)"/> says.</summary>
+    /// <remarks><b>Examples</b> (FastEstimator): <c>ToNumber(5)</c> → <b>[5]</b> (<c>int[]</c>); <c>ToNumber(4.0)</c> →
+    /// <b>[4.0]</b>; an array or a tensor of either engine holding [1, 2, 3] → <b>[1, 2, 3]</b>. One value, not a batch:
+    /// FastEstimator's <c>to_number</c> does not walk collections.</remarks>
     public static Array ToNumber(object tensor)
     {
+        ArgumentNullException.ThrowIfNull(tensor);
+        if (DataTree.IsNumberArray(tensor) || DataTree.IsNumberType(tensor.GetType()))
+        {
+            Array flat = HostLeaf.Read(tensor, nameof(tensor), nameof(tensor)).Flat;
+            // np.array(n) copies: a one-dimensional array comes back from Read as itself.
+            return HostArrays.WidenUnsigned(ReferenceEquals(flat, tensor) ? (Array)flat.Clone() : flat, nameof(tensor));
+        }
+        if (DataTree.IsCollection(tensor))
+            throw new ArgumentException(
+                $"Argument `tensor` must be one tensor, array or number (FastEstimator's to_number takes one value, not a collection). " +
+                $"Received: a {TensorFormat.TypeName(tensor.GetType())}; convert each value, or make tensors of a batch with Backend.ToTensor", nameof(tensor));
         (ITensorEngine engine, _) = Inspect(tensor, nameof(tensor));
         return engine.ToArray(tensor, out _);
     }

@@ -152,7 +152,7 @@ public static partial class Backend
         Run<T>(nameof(Where), new WhereFunction(AsElementOf(no, yes, nameof(no)), null, DType.Other), [no, condition], ["no", "condition"]);
 
     /// <summary>
-    /// A number meeting an integer tensor, converted on the host as <see cref="Cast{T}(T, DType)"/> converts it (uint8
+    /// A number meeting an integer tensor, converted on the host as <see cref="Cast(object, DType)"/> converts it (uint8
     /// −2.7 → 254, int32 3e9 → int32's minimum), as FastEstimator's <c>torch.tensor(no).type(yes.dtype)</c> does: an
     /// engine that computes integers in float64 would otherwise see −2.7 and round the result differently.
     /// </summary>

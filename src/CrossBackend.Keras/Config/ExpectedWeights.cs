@@ -13,7 +13,8 @@ internal static class ExpectedWeights
             case DenseSpec d:
                 return d.UseBias ? [("kernel", [inputs[0][^1], d.Units]), ("bias", [d.Units])] : [("kernel", [inputs[0][^1], d.Units])];
             case BatchNormSpec b:
-                long channels = inputs[0][^1];
+                // One value per index of the normalised axis (checked a non-batch axis by ShapeInference).
+                long channels = inputs[0][KerasAxes.NonBatch(b.Axis, inputs[0].Length) ?? inputs[0].Length - 1];
                 var list = new List<(string, long[])>();
                 if (b.Scale) list.Add(("gamma", [channels]));
                 if (b.Center) list.Add(("beta", [channels]));
@@ -29,11 +30,12 @@ internal static class ExpectedWeights
         }
     }
 
-    /// <summary>PReLU's α: the input's shape (batch excluded) with 1 at each shared axis (Keras's <c>PReLU.build</c>).</summary>
+    /// <summary>PReLU's α: the input's shape (batch excluded) with 1 at each shared axis (Keras's <c>PReLU.build</c>:
+    /// <c>param_shape[i - 1] = 1</c>, a Python index, so axis 0 is the last non-batch axis and −1 the one before).</summary>
     public static long[] PReLUAlphaShape(PReLUSpec p, long[] input)
     {
         long[] shape = (long[])input.Clone();
-        foreach (int axis in p.SharedAxes) shape[axis - 1] = 1;
+        foreach (int axis in p.SharedAxes) shape[axis - 1 < 0 ? axis - 1 + shape.Length : axis - 1] = 1;
         return shape;
     }
 }

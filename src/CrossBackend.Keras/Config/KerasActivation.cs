@@ -41,6 +41,24 @@ public enum KerasActivationKind
     HardSilu,
     /// <summary>log(softmax(x)) over the last axis, as x − max − log Σ e^(x − max).</summary>
     LogSoftmax,
+    /// <summary>Keras 3.7+'s <c>celu</c>: max(x, 0) + α·expm1(min(x, 0) / α), α = <see cref="KerasActivation.Alpha"/> (1 for the name).</summary>
+    Celu,
+    /// <summary>Keras 3.7+'s <c>squareplus</c>: (x + √(x² + b)) / 2 with b = 4.</summary>
+    Squareplus,
+    /// <summary>Keras 3.7+'s <c>soft_shrink</c>: x − 0.5 above 0.5, x + 0.5 below −0.5, 0 between.</summary>
+    SoftShrink,
+    /// <summary>Keras 3.7+'s <c>sparse_plus</c>: 0 for x ≤ −1, (x + 1)² / 4 for −1 &lt; x &lt; 1, x from 1.</summary>
+    SparsePlus,
+    /// <summary>Keras 3.7+'s <c>tanh_shrink</c>: x − tanh(x).</summary>
+    TanhShrink,
+    /// <summary>Keras 3.7+'s <c>sparse_sigmoid</c>: 0 for x ≤ −1, 1 for x ≥ 1, (x + 1) / 2 between.</summary>
+    SparseSigmoid,
+    /// <summary>Keras 3.7+'s <c>hard_tanh</c>: clip(x, −1, 1).</summary>
+    HardTanh,
+    /// <summary>Keras 3.7+'s <c>hard_shrink</c>: x where |x| &gt; 0.5, else 0.</summary>
+    HardShrink,
+    /// <summary>Keras 3.7+'s <c>log_sigmoid</c>: log(1 / (1 + e^−x)) = −softplus(−x).</summary>
+    LogSigmoid,
 }
 
 /// <summary>An activation with its parameters, as a Keras layer config describes it.</summary>
@@ -48,9 +66,25 @@ public enum KerasActivationKind
 /// <param name="Alpha">ELU's α, or the negative slope of <see cref="KerasActivationKind.Relu"/>.</param>
 /// <param name="MaxValue">The ReLU's cap (6 for <c>relu6</c>), or null.</param>
 /// <param name="Threshold">The ReLU's threshold (0 by default).</param>
-/// <param name="Axis">The softmax axis in Keras's channels-last layout (−1: the last).</param>
-public sealed record KerasActivation(KerasActivationKind Kind, double Alpha = 0, double? MaxValue = null, double Threshold = 0, int Axis = -1)
+/// <param name="Axis">The softmax axis in Keras's channels-last layout, counting the batch axis as 0 (−1: the last).</param>
+/// <param name="Axes">Keras 3's <c>Softmax(axis=(a, b, …))</c>: several axes normalised together, as Keras computes it,
+/// exp(x − logsumexp(x, axes)); null when the softmax runs over the one <paramref name="Axis"/>.</param>
+public sealed record KerasActivation(KerasActivationKind Kind, double Alpha = 0, double? MaxValue = null, double Threshold = 0, int Axis = -1,
+    IReadOnlyList<int>? Axes = null)
 {
+    /// <summary>The softmax axes as the config gives them (batch counted): <see cref="Axes"/>, or the one <see cref="Axis"/>.</summary>
+    public IReadOnlyList<int> SoftmaxAxes => Axes ?? [Axis];
+
+    /// <summary>Value equality, <see cref="Axes"/> compared element by element (a record compares lists by reference).</summary>
+    /// <param name="other">The activation to compare with.</param>
+    public bool Equals(KerasActivation? other) =>
+        other is not null && Kind == other.Kind && Alpha.Equals(other.Alpha) && Nullable.Equals(MaxValue, other.MaxValue) &&
+        Threshold.Equals(other.Threshold) && Axis == other.Axis &&
+        (Axes is null ? other.Axes is null : other.Axes is not null && Axes.SequenceEqual(other.Axes));
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(Kind, Alpha, MaxValue, Threshold, Axis, Axes?.Count ?? -1);
+
     /// <summary>The identity.</summary>
     public static KerasActivation Linear { get; } = new(KerasActivationKind.Linear);
 
@@ -84,6 +118,17 @@ public sealed record KerasActivation(KerasActivationKind Kind, double Alpha = 0,
         // Keras 3 only (tf.keras 2 has neither name), so no version question.
         "hard_silu" or "hard_swish" => new(KerasActivationKind.HardSilu),
         "log_softmax" => new(KerasActivationKind.LogSoftmax),
+        // Keras 3.7+'s element-wise additions (keras/src/activations/__init__.py ALL_OBJECTS), each with its default
+        // parameters, which is all a name can give; no Keras 2 has these names.
+        "celu" => new(KerasActivationKind.Celu, Alpha: 1),
+        "squareplus" => new(KerasActivationKind.Squareplus),
+        "soft_shrink" => new(KerasActivationKind.SoftShrink),
+        "sparse_plus" => new(KerasActivationKind.SparsePlus),
+        "tanh_shrink" => new(KerasActivationKind.TanhShrink),
+        "sparse_sigmoid" => new(KerasActivationKind.SparseSigmoid),
+        "hard_tanh" => new(KerasActivationKind.HardTanh),
+        "hard_shrink" => new(KerasActivationKind.HardShrink),
+        "log_sigmoid" => new(KerasActivationKind.LogSigmoid),
         // hard_sigmoid is 0.2x + 0.5 in Keras 2 but x/6 + 1/2 in Keras 3: picked by the writer's version, refused without one.
         "hard_sigmoid" => kerasMajor switch
         {
@@ -100,7 +145,8 @@ public sealed record KerasActivation(KerasActivationKind Kind, double Alpha = 0,
 
     /// <summary>The activation names <see cref="FromName"/> accepts, for messages.</summary>
     internal const string SupportedNames = "linear, relu, relu6, leaky_relu, sigmoid, tanh, softmax, log_softmax, elu, selu, softplus, " +
-        "softsign, swish/silu, exponential, gelu, mish, hard_sigmoid, hard_silu/hard_swish";
+        "softsign, swish/silu, exponential, gelu, mish, hard_sigmoid, hard_silu/hard_swish, celu, squareplus, soft_shrink, sparse_plus, " +
+        "tanh_shrink, sparse_sigmoid, hard_tanh, hard_shrink, log_sigmoid";
 
     /// <inheritdoc/>
     public override string ToString() => Kind switch
@@ -108,11 +154,19 @@ public sealed record KerasActivation(KerasActivationKind Kind, double Alpha = 0,
         KerasActivationKind.Relu when Alpha != 0 || MaxValue is not null || Threshold != 0 =>
             $"relu(negative_slope={Alpha}, max_value={MaxValue?.ToString() ?? "None"}, threshold={Threshold})",
         KerasActivationKind.Elu when Alpha != 1 => $"elu(alpha={Alpha})",
+        KerasActivationKind.Softmax when Axes is not null => $"softmax(axis=({string.Join(", ", Axes)}))",
         KerasActivationKind.Softmax when Axis != -1 => $"softmax(axis={Axis})",
         KerasActivationKind.HardSigmoid => "hard_sigmoid(keras 3: x/6 + 1/2)",
         KerasActivationKind.HardSigmoidKeras2 => "hard_sigmoid(keras 2: 0.2x + 0.5)",
         KerasActivationKind.HardSilu => "hard_silu",
         KerasActivationKind.LogSoftmax => "log_softmax",
+        KerasActivationKind.SoftShrink => "soft_shrink",
+        KerasActivationKind.SparsePlus => "sparse_plus",
+        KerasActivationKind.TanhShrink => "tanh_shrink",
+        KerasActivationKind.SparseSigmoid => "sparse_sigmoid",
+        KerasActivationKind.HardTanh => "hard_tanh",
+        KerasActivationKind.HardShrink => "hard_shrink",
+        KerasActivationKind.LogSigmoid => "log_sigmoid",
         _ => Kind.ToString().ToLowerInvariant(),
     };
 }

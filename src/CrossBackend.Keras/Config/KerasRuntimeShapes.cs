@@ -7,8 +7,8 @@ namespace CrossBackend.Keras;
 /// </summary>
 internal static class KerasRuntimeShapes
 {
-    /// <summary>Throws when the inputs of an <c>Add</c> differ in shape, or those of a <c>Concatenate</c> differ off
-    /// its axis; does nothing for other layers.</summary>
+    /// <summary>Throws when the inputs of a merge layer (<c>Add</c>, <c>Multiply</c>, …) do not broadcast, or those of a
+    /// <c>Concatenate</c> differ off its axis; does nothing for other layers.</summary>
     /// <param name="layer">The merge layer about to run.</param>
     /// <param name="shapes">Each input's shape in Keras's layout (channels last), batch first.</param>
     /// <exception cref="ArgumentException">The shapes do not merge (parameter <c>input</c>); the message names the
@@ -20,7 +20,8 @@ internal static class KerasRuntimeShapes
         if (shapes.Count == 0) return;
         string? problem = layer.Spec switch
         {
-            AddSpec => Broadcasts(shapes) ? null : "its inputs must share one shape, or stretch axes of length 1 (one rank)",
+            MergeSpec => Broadcasts(shapes) ? null
+                : "its inputs must share one shape once lower ranks gain length-1 axes after the batch axis, or stretch axes of length 1",
             ConcatenateSpec c => ConcatenateProblem(c.Axis, shapes),
             _ => null,
         };
@@ -47,11 +48,13 @@ internal static class KerasRuntimeShapes
         return shape;
     }
 
-    /// <summary>Whether the shapes have one rank and, per axis, equal lengths or 1s (Keras's Add broadcasting).</summary>
-    private static bool Broadcasts(IReadOnlyList<long[]> shapes)
+    /// <summary>Whether the shapes (batch first), lower ranks expanded after the batch axis as Keras's <c>Merge.call</c>
+    /// does, have per axis equal lengths or 1s.</summary>
+    private static bool Broadcasts(IReadOnlyList<long[]> given)
     {
-        int rank = shapes[0].Length;
-        if (shapes.Any(s => s.Length != rank)) return false;
+        int rank = given.Max(s => s.Length);
+        if (given.Any(s => s.Length == 0)) return given.All(s => s.Length == 0);
+        long[][] shapes = given.Select(s => (long[])[s[0], .. KerasAxes.ExpandedForMerge(s[1..], rank - 1)]).ToArray();
         for (int d = 0; d < rank; d++)
         {
             long length = shapes.Max(s => s[d]);

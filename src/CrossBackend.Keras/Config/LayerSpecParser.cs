@@ -11,7 +11,8 @@ internal static class LayerSpecParser
         "InputLayer", "Conv1D", "Conv2D", "Dense", "Flatten", "Reshape", "MaxPooling2D", "AveragePooling2D",
         "GlobalAveragePooling2D", "GlobalMaxPooling2D", "BatchNormalization", "Dropout", "SpatialDropout1D",
         "SpatialDropout2D", "GaussianNoise", "GaussianDropout", "Activation", "ReLU", "Softmax", "LeakyReLU",
-        "ELU", "PReLU", "ZeroPadding2D", "Add", "Concatenate", "Embedding",
+        "ELU", "PReLU", "ZeroPadding2D", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate",
+        "Embedding",
     ];
 
     private static readonly HashSet<string> Models = ["Sequential", "Functional", "Model"];
@@ -63,9 +64,14 @@ internal static class LayerSpecParser
             // Keras 2 and 3 alike: activations.elu(x, alpha), alpha 1 by default.
             "ELU" => new ActivationSpec(new KerasActivation(KerasActivationKind.Elu, c.Double("alpha", 1))),
             "PReLU" => new PReLUSpec(SharedAxes(c)),
-            "Softmax" => new ActivationSpec(new KerasActivation(KerasActivationKind.Softmax, Axis: SingleAxis(c, "axis", -1))),
+            "Softmax" => new ActivationSpec(Softmax(c)),
             "ZeroPadding2D" => ZeroPadding(c),
-            "Add" => new AddSpec(),
+            "Add" => new MergeSpec(KerasMergeOp.Add),
+            "Subtract" => new MergeSpec(KerasMergeOp.Subtract),
+            "Multiply" => new MergeSpec(KerasMergeOp.Multiply),
+            "Average" => new MergeSpec(KerasMergeOp.Average),
+            "Maximum" => new MergeSpec(KerasMergeOp.Maximum),
+            "Minimum" => new MergeSpec(KerasMergeOp.Minimum),
             "Concatenate" => new ConcatenateSpec(c.Int("axis", -1)),
             "Embedding" => new EmbeddingSpec(c.Int("input_dim"), c.Int("output_dim")),
             _ => throw Unsupported(className, layer, registeredName, module),
@@ -102,15 +108,15 @@ internal static class LayerSpecParser
         return new InputSpec(batchShape[1..], parsed);
     }
 
-    /// <summary>PReLU's <c>shared_axes</c>: null, one int or a list, counting the batch axis as 0 (Keras indexes the
-    /// weight's shape with axis − 1, so 0 and negative axes do not name a non-batch axis).</summary>
+    /// <summary>PReLU's <c>shared_axes</c>: null, one int or a list, counting the batch axis as 0. Any int is taken:
+    /// Keras indexes the weight's shape with axis − 1 as a Python list, so 0 and negative axes count from the end
+    /// (checked against the input's rank by ShapeInference).</summary>
     private static int[] SharedAxes(ConfigValues c)
     {
         if (!c.Has("shared_axes")) return [];
         JsonElement v = c.Raw("shared_axes");
-        int[] axes = v.ValueKind == JsonValueKind.Array ? c.Ints("shared_axes", v.GetArrayLength()) : [c.Int("shared_axes")];
-        return axes.All(a => a >= 1) ? axes
-            : throw new NotSupportedException($"layer `{c.Layer}` (PReLU): shared_axes [{string.Join(", ", axes)}] must count from 1 (the first axis after the batch)");
+        if (v.ValueKind == JsonValueKind.Null) return [];
+        return v.ValueKind == JsonValueKind.Array ? c.Ints("shared_axes", v.GetArrayLength()) : [c.Int("shared_axes")];
     }
 
     private static ConvSpec Conv(ConfigValues c, int rank, int? kerasMajor)
@@ -137,22 +143,34 @@ internal static class LayerSpecParser
 
     private static BatchNormSpec BatchNorm(ConfigValues c)
     {
-        int axis = SingleAxis(c, "axis", -1);
-        return new BatchNormSpec(c.Double("epsilon", 1e-3), c.Bool("center", true), c.Bool("scale", true), c.Double("momentum", 0.99), axis);
+        int[] axes = Axes(c, "axis", -1);
+        // Keras 3 takes one int (`self.axis = int(axis)`); only tf.keras 2 normalised several axes with one weight each.
+        if (axes.Length != 1)
+            throw new NotSupportedException(
+                $"layer `{c.Layer}` (BatchNormalization): axis [{string.Join(", ", axes)}] normalises several axes at once (tf.keras 2 only; Keras 3 takes one int); " +
+                "only one axis is supported: save the model with a single axis");
+        return new BatchNormSpec(c.Double("epsilon", 1e-3), c.Bool("center", true), c.Bool("scale", true), c.Double("momentum", 0.99), axes[0]);
     }
 
-    /// <summary>An axis given as an int or a one-element list (tf.keras 2 saves BatchNormalization's as <c>[3]</c>).</summary>
-    private static int SingleAxis(ConfigValues c, string key, int fallback)
+    /// <summary>Keras 3's <c>Softmax(axis=…)</c>: one int, or a list (a saved tuple) — one element is that axis
+    /// (<c>activations.softmax(inputs, axis=self.axis[0])</c>), several are normalised together.</summary>
+    private static KerasActivation Softmax(ConfigValues c)
     {
-        if (!c.Has(key)) return fallback;
+        int[] axes = Axes(c, "axis", -1);
+        if (axes.Length == 0) throw new InvalidDataException($"layer `{c.Layer}` (Softmax): axis is an empty list; give at least one axis");
+        return axes.Length == 1 ? new KerasActivation(KerasActivationKind.Softmax, Axis: axes[0])
+            : new KerasActivation(KerasActivationKind.Softmax, Axes: axes);
+    }
+
+    /// <summary>An axis given as an int or a list of ints (tf.keras 2 saves BatchNormalization's as <c>[3]</c>; Keras 3
+    /// saves a tuple as a list).</summary>
+    private static int[] Axes(ConfigValues c, string key, int fallback)
+    {
+        if (!c.Has(key)) return [fallback];
         JsonElement v = c.Raw(key);
         if (v.ValueKind == JsonValueKind.Array)
-        {
-            int[] axes = v.EnumerateArray().Select(e => e.TryGetInt32(out int i) ? i : throw new InvalidDataException($"layer `{c.Layer}`: `{key}` must hold ints")).ToArray();
-            return axes.Length == 1 ? axes[0]
-                : throw new NotSupportedException($"layer `{c.Layer}`: `{key}` = [{string.Join(", ", axes)}] normalises several axes; only one (the channels axis) is supported");
-        }
-        return c.Int(key);
+            return v.EnumerateArray().Select(e => e.TryGetInt32(out int i) ? i : throw new InvalidDataException($"layer `{c.Layer}`: `{key}` must hold ints")).ToArray();
+        return [c.Int(key)];
     }
 
     private static ZeroPadding2DSpec ZeroPadding(ConfigValues c)

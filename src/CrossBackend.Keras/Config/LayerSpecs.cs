@@ -68,12 +68,14 @@ public sealed record Pooling2DSpec(KerasPoolingKind Kind, int[] PoolSize, int[] 
 /// <param name="KeepDims">Keep (1, 1, C) instead of (C).</param>
 public sealed record GlobalPooling2DSpec(KerasPoolingKind Kind, bool KeepDims) : LayerSpec;
 
-/// <summary><c>BatchNormalization</c> at inference over the last axis: (x − mean) / √(var + ε) · γ + β.</summary>
+/// <summary><c>BatchNormalization</c> at inference over one axis (the last by default): (x − mean) / √(var + ε) · γ + β,
+/// with one γ, β, mean and variance per index of that axis.</summary>
 /// <param name="Epsilon">ε from the config: Keras's default is 1e-3, PyTorch's 1e-5.</param>
 /// <param name="Center">Whether β was learned (saved); otherwise β = 0.</param>
 /// <param name="Scale">Whether γ was learned (saved); otherwise γ = 1.</param>
 /// <param name="Momentum">Keras's momentum (PyTorch's is 1 − this).</param>
-/// <param name="Axis">The normalised axis as the config gives it, counting the batch axis (−1 or the last index).</param>
+/// <param name="Axis">The normalised axis as the config gives it, counting the batch axis as 0 (negative counts from the
+/// end; any axis but the batch axis).</param>
 public sealed record BatchNormSpec(double Epsilon, bool Center, bool Scale, double Momentum, int Axis = -1) : LayerSpec;
 
 /// <summary><c>Dropout</c> and its kin: the identity at inference.</summary>
@@ -86,7 +88,8 @@ public sealed record ActivationSpec(KerasActivation Activation) : LayerSpec;
 
 /// <summary><c>PReLU</c>: x for x &gt; 0, α·x otherwise, with α a learned weight of the input's shape (batch axis
 /// excluded) whose <paramref name="SharedAxes"/> have length 1 — Keras computes relu(x) − α·relu(−x), the same.</summary>
-/// <param name="SharedAxes">Axes sharing one α, counting the batch axis as 0 (Keras's <c>shared_axes</c>); empty: none.</param>
+/// <param name="SharedAxes">Axes sharing one α, counting the batch axis as 0 (Keras's <c>shared_axes</c>); empty: none.
+/// Keras indexes α's shape with axis − 1 as a Python list, so 0 shares the last axis and −1 the one before it.</param>
 public sealed record PReLUSpec(int[] SharedAxes) : LayerSpec;
 
 /// <summary><c>ZeroPadding2D</c>.</summary>
@@ -96,8 +99,28 @@ public sealed record PReLUSpec(int[] SharedAxes) : LayerSpec;
 /// <param name="Right">Columns after.</param>
 public sealed record ZeroPadding2DSpec(int Top, int Bottom, int Left, int Right) : LayerSpec;
 
-/// <summary><c>Add</c>: the element-wise sum of its inputs.</summary>
-public sealed record AddSpec : LayerSpec;
+/// <summary>What an element-wise merge layer computes from its inputs, in input order.</summary>
+public enum KerasMergeOp
+{
+    /// <summary><c>Add</c>: ((x₀ + x₁) + x₂) + …</summary>
+    Add,
+    /// <summary><c>Subtract</c>: x₀ − x₁ (exactly two inputs).</summary>
+    Subtract,
+    /// <summary><c>Multiply</c>: ((x₀ · x₁) · x₂) · …</summary>
+    Multiply,
+    /// <summary><c>Average</c>: the sum as <c>Add</c> computes it, divided by the number of inputs.</summary>
+    Average,
+    /// <summary><c>Maximum</c>: the element-wise maximum.</summary>
+    Maximum,
+    /// <summary><c>Minimum</c>: the element-wise minimum.</summary>
+    Minimum,
+}
+
+/// <summary><c>Add</c>, <c>Subtract</c>, <c>Multiply</c>, <c>Average</c>, <c>Maximum</c>, <c>Minimum</c>: Keras's
+/// <c>Merge</c> layers. Inputs of a lower rank gain axes of length 1 right after the batch axis until every input has
+/// the highest rank; then axes of length 1 stretch to the others' lengths.</summary>
+/// <param name="Op">The element-wise operation.</param>
+public sealed record MergeSpec(KerasMergeOp Op) : LayerSpec;
 
 /// <summary><c>Concatenate</c> along an axis of the channels-last data.</summary>
 /// <param name="Axis">The axis counting the batch axis as 0 (−1: channels).</param>

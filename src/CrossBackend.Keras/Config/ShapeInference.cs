@@ -6,11 +6,12 @@ internal static class ShapeInference
 {
     public static long[] Infer(LayerSpec spec, IReadOnlyList<long[]> inputs, string layer, string className)
     {
-        int expected = spec switch { InputSpec => 0, AddSpec or ConcatenateSpec => -1, _ => 1 };
+        // Keras 3's Merge.build takes a list of at least one input (one input passes through); Subtract takes exactly two.
+        int expected = spec switch { InputSpec => 0, MergeSpec { Op: KerasMergeOp.Subtract } => 2, MergeSpec or ConcatenateSpec => -1, _ => 1 };
         if (expected >= 0 && inputs.Count != expected)
             throw new InvalidDataException($"layer `{layer}` ({className}) takes {expected} input(s), the config connects {inputs.Count}");
-        if (expected < 0 && inputs.Count < 2)
-            throw new InvalidDataException($"layer `{layer}` ({className}) needs at least 2 inputs, the config connects {inputs.Count}");
+        if (expected < 0 && inputs.Count < 1)
+            throw new InvalidDataException($"layer `{layer}` ({className}) needs at least 1 input, the config connects none");
         long[] x = expected == 0 ? [] : inputs[0];
         return spec switch
         {
@@ -22,15 +23,12 @@ internal static class ShapeInference
             ReshapeSpec r => Reshape(r, x, layer, className),
             Pooling2DSpec p => Pool(p, x, layer, className),
             GlobalPooling2DSpec g => x.Length == 3 ? g.KeepDims ? [1, 1, x[2]] : [x[2]] : throw Shape(layer, className, x, "(height, width, channels)"),
-            BatchNormSpec b => b.Axis == -1 || b.Axis == x.Length ? x
-                : throw new NotSupportedException($"layer `{layer}` (BatchNormalization) normalises axis {b.Axis} of a rank-{x.Length + 1} input; only the channels axis (the last) is supported"),
+            BatchNormSpec b => BatchNorm(b, x, layer, className),
             DropoutSpec => x,
-            ActivationSpec a => a.Activation.Kind == KerasActivationKind.Softmax && a.Activation.Axis != -1 && a.Activation.Axis != x.Length
-                ? throw new NotSupportedException($"layer `{layer}`: softmax over axis {a.Activation.Axis} is not supported (only the last axis)")
-                : x,
+            ActivationSpec a => Activation(a.Activation, x, layer, className),
             PReLUSpec p => PReLU(p, x, layer, className),
             ZeroPadding2DSpec z => x.Length == 3 ? [Add(x[0], z.Top + z.Bottom), Add(x[1], z.Left + z.Right), x[2]] : throw Shape(layer, className, x, "(height, width, channels)"),
-            AddSpec => Broadcast(inputs, layer, className),
+            MergeSpec => Broadcast(inputs, layer, className),
             ConcatenateSpec c => Concatenate(c, inputs, layer, className),
             EmbeddingSpec e => [.. x, e.OutputDim],
             _ => throw new NotSupportedException($"layer `{layer}`: no shape rule for {TensorFormat.TypeName(spec.GetType())}"),
@@ -39,17 +37,44 @@ internal static class ShapeInference
 
     /// <summary>The channels-last axis (batch excluded) a Keras axis names, for a tensor of <paramref name="rank"/>
     /// non-batch axes: −1 is the last, a positive axis counts the batch axis as 0.</summary>
-    public static int NonBatchAxis(int kerasAxis, int rank, string layer)
+    public static int NonBatchAxis(int kerasAxis, int rank, string layer) =>
+        KerasAxes.NonBatch(kerasAxis, rank) ?? throw new NotSupportedException($"layer `{layer}`: axis {kerasAxis} is out of range or the batch axis");
+
+    /// <summary>BatchNormalization keeps its input's shape; its weights have one value per index of its axis, so that
+    /// axis must be a known non-batch axis (Keras builds <c>(input_shape[axis],)</c> weights and cannot otherwise).</summary>
+    private static long[] BatchNorm(BatchNormSpec b, long[] x, string layer, string className)
     {
-        int axis = kerasAxis < 0 ? kerasAxis + rank : kerasAxis - 1;
-        return axis >= 0 && axis < rank ? axis : throw new NotSupportedException($"layer `{layer}`: axis {kerasAxis} is out of range or the batch axis");
+        int axis = KerasAxes.NonBatch(b.Axis, x.Length)
+            ?? throw new InvalidDataException(
+                $"layer `{layer}` ({className}): axis {b.Axis} is the batch axis or out of range for an input of (batch, {string.Join(", ", x.Select(Length))}); " +
+                $"Keras normalises a non-batch axis, from 1 to {x.Length} (or -1 to -{x.Length})");
+        return x[axis] > 0 ? x : throw Shape(layer, className, x, $"a known length on axis {b.Axis} (one gamma, beta, mean and variance per index)");
     }
+
+    /// <summary>Activations keep their input's shape; a softmax's axes must each be a distinct non-batch axis (over the
+    /// batch axis Keras would mix the items of a batch, which no per-item prediction can reproduce).</summary>
+    private static long[] Activation(KerasActivation a, long[] x, string layer, string className)
+    {
+        if (a.Kind != KerasActivationKind.Softmax) return x;
+        int?[] axes = a.SoftmaxAxes.Select(k => KerasAxes.NonBatch(k, x.Length)).ToArray();
+        if (axes.Any(k => k is null))
+            throw new NotSupportedException(
+                $"layer `{layer}` ({className}): softmax over axis {(a.Axes is null ? a.Axis.ToString() : $"({string.Join(", ", a.Axes)})")} of an input of (batch, {string.Join(", ", x.Select(Length))}) includes the batch axis or an axis out of range; " +
+                $"only non-batch axes (1 to {x.Length}, or -1 to -{x.Length}) are supported");
+        if (axes.Distinct().Count() != axes.Length)
+            throw new InvalidDataException($"layer `{layer}` ({className}): softmax axes ({string.Join(", ", a.SoftmaxAxes)}) name one axis twice");
+        return x;
+    }
+
+    private static string Length(long n) => n < 0 ? "None" : n.ToString();
 
     /// <summary>PReLU keeps its input's shape; its α needs every unshared axis known (Keras cannot build it otherwise).</summary>
     private static long[] PReLU(PReLUSpec p, long[] x, string layer, string className)
     {
-        if (p.SharedAxes.Any(a => a > x.Length))
-            throw new InvalidDataException($"layer `{layer}` ({className}): shared_axes [{string.Join(", ", p.SharedAxes)}] exceed the input's {x.Length} non-batch axes");
+        if (p.SharedAxes.Any(a => a > x.Length || a - 1 < -x.Length))
+            throw new InvalidDataException(
+                $"layer `{layer}` ({className}): shared_axes [{string.Join(", ", p.SharedAxes)}] fall outside the input's {x.Length} non-batch axes " +
+                $"(Keras indexes them with axis - 1: from {1 - x.Length} to {x.Length})");
         if (ExpectedWeights.PReLUAlphaShape(p, x).Any(v => v < 0))
             throw Shape(layer, className, x, "every axis not in shared_axes known (alpha has one value per cell)");
         return x;
@@ -104,15 +129,18 @@ internal static class ShapeInference
         return target;
     }
 
-    /// <summary>Add's output: Keras's element-wise broadcasting (<c>Merge._compute_elemwise_op_output_shape</c>) for
-    /// inputs of one rank — per axis equal lengths, or a 1 stretched to the other length; a None axis stays None unless
-    /// another input knows it (the runtime check compares the real lengths).</summary>
+    /// <summary>A merge layer's output: Keras's element-wise broadcasting (<c>Merge._compute_elemwise_op_output_shape</c>,
+    /// which lines shapes up by their last axes) after inputs of a lower rank gain length-1 axes right after the batch axis
+    /// (<c>Merge.call</c>: <c>ops.expand_dims(x, axis=1)</c>, see <see cref="KerasAxes.ExpandedForMerge"/>) — then per
+    /// axis equal lengths, or a 1 stretched to the other length; a None axis stays None unless another input knows it (the
+    /// runtime check compares the real lengths).</summary>
     private static long[] Broadcast(IReadOnlyList<long[]> inputs, string layer, string className)
     {
-        long[] output = (long[])inputs[0].Clone();
-        foreach (long[] other in inputs.Skip(1))
+        int rank = inputs.Max(s => s.Length);
+        long[] output = (long[])KerasAxes.ExpandedForMerge(inputs[0], rank).Clone();
+        foreach (long[] other in inputs.Skip(1).Select(s => KerasAxes.ExpandedForMerge(s, rank)))
         {
-            bool ok = other.Length == output.Length;
+            bool ok = true;
             for (int d = 0; ok && d < output.Length; d++)
             {
                 long a = output[d], b = other[d];
@@ -121,7 +149,8 @@ internal static class ShapeInference
                 else ok = false;
             }
             if (!ok)
-                throw new InvalidDataException($"layer `{layer}` ({className}): input shapes do not broadcast (one rank; per axis equal lengths or a 1): " +
+                throw new InvalidDataException($"layer `{layer}` ({className}): input shapes do not broadcast (lower ranks gain length-1 axes after the batch axis, " +
+                                               "then per axis equal lengths or a 1): " +
                                                string.Join(" vs ", inputs.Select(TensorInfo.FormatShape)));
         }
         return output;
@@ -131,7 +160,9 @@ internal static class ShapeInference
     {
         int rank = inputs[0].Length;
         if (inputs.Any(s => s.Length != rank))
-            throw new InvalidDataException($"layer `{layer}` ({className}): inputs have different ranks: {string.Join(", ", inputs.Select(TensorInfo.FormatShape))}");
+            throw new InvalidDataException(
+                $"layer `{layer}` ({className}): inputs have different ranks: {string.Join(", ", inputs.Select(TensorInfo.FormatShape))}; Keras's Concatenate, " +
+                "unlike Add and the other merge layers, does not expand ranks (ops.concatenate needs one rank): Reshape the inputs to one rank");
         int axis = NonBatchAxis(c.Axis, rank, layer);
         var output = (long[])inputs[0].Clone();
         for (int d = 0; d < rank; d++)

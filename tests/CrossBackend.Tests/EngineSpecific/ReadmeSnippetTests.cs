@@ -33,6 +33,34 @@ public sealed class ReadmeSnippetTests
         Assert.That(Values(n, out _), Is.EqualTo(new[] { 5.5, 4, 4 }));
     }
 
+    [Test]
+    public void FastEstimatorBatchesOnEitherEngine()
+    {
+        // README:begin
+        // FastEstimator: {"x": np.ones((10, 15)), "y": [np.ones(4), np.ones((5, 3))], "z": {"key": np.ones((2, 2))}}
+        var data = new Dictionary<string, object?>
+        {
+            ["x"] = new float[10, 15],
+            ["y"] = new List<object?> { new float[4], new float[5, 3] },
+            ["z"] = new Dictionary<string, object?> { ["key"] = new float[2, 2] },
+        };
+        var batch  = Backend.ToTensor(data, "torch");           // {"x": torch.Tensor, "y": [torch.Tensor, torch.Tensor], "z": {"key": torch.Tensor}}
+        var halves = Backend.Cast(batch, "float16");            // the same structure, each tensor cast
+        var types  = Backend.ToType(halves);                    // {"x": Float16, "y": [Float16, Float16], "z": {"key": Float16}}
+        var shapes = Backend.ToShape(batch, addBatch: true);    // {"x": [null, 10, 15], "y": [[null, 4], [null, 5, 3]], "z": {"key": [null, 2, 2]}}
+        var copy   = Backend.ToTensor(batch, "numerics");       // each torch.Tensor copied to a Tensor<float>
+        var x      = (torch.Tensor)batch["x"]!;
+        // README:end
+        Assert.That(x.shape, Is.EqualTo(new long[] { 10, 15 }));
+        Assert.That(((List<object?>)batch["y"]!).Select(t => t!.GetType()), Is.All.EqualTo(typeof(torch.Tensor)));
+        Assert.That(types["y"], Is.EqualTo(new List<object?> { DType.Float16, DType.Float16 }));
+        Assert.That(((Dictionary<string, object?>)types["z"]!)["key"], Is.EqualTo(DType.Float16));
+        Assert.That(shapes["x"], Is.EqualTo(new long?[] { null, 10, 15 }));
+        Assert.That(((List<object?>)shapes["y"]!)[1], Is.EqualTo(new long?[] { null, 5, 3 }));
+        Assert.That(copy["x"], Is.InstanceOf<Tensor<float>>());
+        Assert.That(((Dictionary<string, object?>)copy["z"]!)["key"], Is.InstanceOf<Tensor<float>>());
+    }
+
     [TestCaseSource(typeof(TestEngines), nameof(TestEngines.All))]
     public void MetricsOnEitherEngine(ITensorEngine engine)
     {

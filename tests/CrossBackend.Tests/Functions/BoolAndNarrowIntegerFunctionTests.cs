@@ -29,7 +29,7 @@ public sealed class BoolAndNarrowIntegerFunctionTests(ITensorEngine engine)
     /// <c>torch.tensor(no).type(yes.dtype)</c>; PyTorch 1.13: <c>torch.tensor(-1).type(torch.uint8)</c> → 255,
     /// <c>torch.tensor(300).type(torch.uint8)</c> → 44, <c>torch.tensor(300).type(torch.int8)</c> → 44,
     /// <c>torch.tensor(-2).type(torch.uint8)</c> → 254, <c>torch.tensor(-200).type(torch.int8)</c> → 56, as
-    /// <see cref="Backend.Cast{T}(T, DType)"/> wraps them.
+    /// <see cref="Backend.Cast(object, DType)"/> wraps them.
     /// </summary>
     [TestCase(DType.UInt8, -1.0, 255.0)]
     [TestCase(DType.UInt8, 300.0, 44.0)]

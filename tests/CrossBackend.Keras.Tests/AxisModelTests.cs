@@ -1,0 +1,43 @@
+namespace CrossBackend.Keras.Tests;
+
+/// <summary>
+/// Layer options Keras 3 accepts that were refused until session 51, in whole files on every engine against float64
+/// NumPy goldens (Data/make_axis_models.py, its formulas checked against real PyTorch 1.13): Softmax over an axis other
+/// than the last and over a tuple of axes, BatchNormalization over a non-channels axis, and merge layers (Multiply,
+/// Subtract, Average, Maximum, Minimum, Add) whose inputs have different ranks, which Keras expands with
+/// <c>expand_dims(x, axis=1)</c> (keras/src/layers/merging/base_merge.py, <c>Merge.call</c>). Each model is saved both
+/// as tf.keras 2 writes it (.h5: BatchNormalization's axis as a list of positive axes) and as Keras 3 does (.keras: the
+/// int as given, −2 included; a tuple of softmax axes as a list).
+/// </summary>
+[TestFixtureSource(typeof(TestData), nameof(TestData.Engines))]
+public sealed class AxisModelTests(ITensorEngine engine)
+{
+    [TestCase("softmax_axes")]
+    [TestCase("bn_axis")]
+    [TestCase("merge_ranks")]
+    public void OutputsMatchTheFloat64Golden(string stem)
+    {
+        var inputs = TestData.Npz($"{stem}_golden.npz", "inputs");
+        var outputs = TestData.Npz($"{stem}_golden.npz", "outputs");
+        double[] golden = TestData.Doubles(outputs);
+        foreach (string file in new[] { $"{stem}.keras", $"{stem}_k2.h5" })
+        {
+            KerasModel model = KerasModel.Load(TestData.Path(file));
+            using (IKerasNetwork network = KerasRuntimes.Build(model, engine))
+            {
+                KerasPrediction p = network.Predict(inputs.Data, inputs.Shape);
+                Assert.That(p.Shape, Is.EqualTo(outputs.Shape.Select(v => (long)v).ToArray()), $"{engine.Name} {file}");
+                Close.Assert(p.Values, golden, $"{engine.Name} {file}");
+                TestContext.Out.WriteLine($"{engine.Name} {file} float32: max |diff| {Close.MaxAbs(p.Values, golden):G2}, {Close.MaxViolation(p.Values, golden):P1} of the tolerance");
+            }
+            // float64 with the float32 weights widened exactly: only summation order and the last bits of exp and
+            // log separate the two passes.
+            using (IKerasNetwork network = KerasRuntimes.Build(model, engine, DType.Float64))
+            {
+                double[] values = network.Predict(inputs.Data, inputs.Shape).Values;
+                TestContext.Out.WriteLine($"{engine.Name} {file} float64: max |diff| {Close.MaxAbs(values, golden):G2}");
+                Assert.That(Close.MaxAbs(values, golden), Is.LessThan(1e-12), $"{engine.Name} {file} float64");
+            }
+        }
+    }
+}
