@@ -66,13 +66,15 @@ public sealed partial class TorchEngine
         // int64 and int32 are widened here (exactly as libtorch's cast does) instead of by one more native tensor.
         Tensor t = HostReadable(x, x.dtype is ScalarType.Float64 or ScalarType.Float32 or ScalarType.Int64 or ScalarType.Int32
             ? null : ScalarType.Float64);
-        return t.dtype switch
+        double[] values = t.dtype switch
         {
             ScalarType.Float32 => Array.ConvertAll(t.data<float>().ToArray(), v => (double)v),
             ScalarType.Int64 => Array.ConvertAll(t.data<long>().ToArray(), v => (double)v),
             ScalarType.Int32 => Array.ConvertAll(t.data<int>().ToArray(), v => (double)v),
             _ => t.data<double>().ToArray(),
         };
+        GC.KeepAlive(x);   // read in place when no conversion was needed: see TensorProgram.Run
+        return values;
     }
 
     /// <inheritdoc/>
@@ -85,7 +87,7 @@ public sealed partial class TorchEngine
         using var scope = torch.NewDisposeScope();
         Tensor t = HostReadable(x, x.dtype == ScalarType.BFloat16 ? ScalarType.Float32 : null);
         if (t.numel() == 0) t = t.reshape(0);   // TorchSharp's TensorAccessor.ToArray throws on empty tensors of rank >= 2
-        return t.dtype switch
+        Array values = t.dtype switch
         {
             ScalarType.Float32 => t.data<float>().ToArray(),
             ScalarType.Float64 => t.data<double>().ToArray(),
@@ -98,6 +100,8 @@ public sealed partial class TorchEngine
             ScalarType.Bool => t.data<bool>().ToArray(),
             _ => base.ToArray(tensor, out shape),
         };
+        GC.KeepAlive(x);   // read in place when no conversion was needed: see TensorProgram.Run
+        return values;
     }
 
     /// <summary>The tensor as a host read needs it: without its autograd history, on the CPU, cast to
