@@ -62,21 +62,19 @@ public sealed partial class TorchEngine
                 "first, e.g. torch.view_as_real(x).", "tensor");
         if (x.numel() == 0) return [];   // TorchSharp's TensorAccessor.ToArray throws on empty tensors of rank >= 2
         using var scope = torch.NewDisposeScope();
-        // Only the conversions needed (each TorchSharp call is one more native tensor): a contiguous CPU tensor
-        // without gradient, such as a loss's label-range check, is read as it is; float32, int64 and int32 are widened
-        // here (exactly as libtorch's cast does) instead of by one more native tensor.
-        Tensor t = x.requires_grad ? x.detach() : x;
-        if (t.device_type != DeviceType.CPU) t = t.cpu();
-        if (t.dtype is not (ScalarType.Float64 or ScalarType.Float32 or ScalarType.Int64 or ScalarType.Int32))
-            t = t.to_type(ScalarType.Float64);
-        if (!t.is_contiguous()) t = t.contiguous();
-        return t.dtype switch
+        // A contiguous CPU tensor without gradient, such as a loss's label-range check, is read as it is; float32,
+        // int64 and int32 are widened here (exactly as libtorch's cast does) instead of by one more native tensor.
+        Tensor t = HostReadable(x, x.dtype is ScalarType.Float64 or ScalarType.Float32 or ScalarType.Int64 or ScalarType.Int32
+            ? null : ScalarType.Float64);
+        double[] values = t.dtype switch
         {
             ScalarType.Float32 => Array.ConvertAll(t.data<float>().ToArray(), v => (double)v),
             ScalarType.Int64 => Array.ConvertAll(t.data<long>().ToArray(), v => (double)v),
             ScalarType.Int32 => Array.ConvertAll(t.data<int>().ToArray(), v => (double)v),
             _ => t.data<double>().ToArray(),
         };
+        GC.KeepAlive(x);   // read in place when no conversion was needed: see TensorProgram.Run
+        return values;
     }
 
     /// <inheritdoc/>
@@ -87,12 +85,9 @@ public sealed partial class TorchEngine
         Tensor x = Adopt(tensor, nameof(tensor));
         shape = x.shape;
         using var scope = torch.NewDisposeScope();
-        Tensor t = x.requires_grad ? x.detach() : x;
-        if (t.device_type != DeviceType.CPU) t = t.cpu();
-        if (t.dtype == ScalarType.BFloat16) t = t.to_type(ScalarType.Float32);
-        if (!t.is_contiguous()) t = t.contiguous();
+        Tensor t = HostReadable(x, x.dtype == ScalarType.BFloat16 ? ScalarType.Float32 : null);
         if (t.numel() == 0) t = t.reshape(0);   // TorchSharp's TensorAccessor.ToArray throws on empty tensors of rank >= 2
-        return t.dtype switch
+        Array values = t.dtype switch
         {
             ScalarType.Float32 => t.data<float>().ToArray(),
             ScalarType.Float64 => t.data<double>().ToArray(),
@@ -105,6 +100,19 @@ public sealed partial class TorchEngine
             ScalarType.Bool => t.data<bool>().ToArray(),
             _ => base.ToArray(tensor, out shape),
         };
+        GC.KeepAlive(x);   // read in place when no conversion was needed: see TensorProgram.Run
+        return values;
+    }
+
+    /// <summary>The tensor as a host read needs it: without its autograd history, on the CPU, cast to
+    /// <paramref name="castTo"/> when given, contiguous. Each step only where needed (each is one more native tensor,
+    /// owned by the caller's dispose scope).</summary>
+    private static Tensor HostReadable(Tensor x, ScalarType? castTo)
+    {
+        Tensor t = x.requires_grad ? x.detach() : x;
+        if (t.device_type != DeviceType.CPU) t = t.cpu();
+        if (castTo is ScalarType type) t = t.to_type(type);
+        return t.is_contiguous() ? t : t.contiguous();
     }
 
     /// <inheritdoc/>

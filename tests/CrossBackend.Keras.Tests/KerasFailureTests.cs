@@ -143,6 +143,8 @@ public sealed class KerasFailureTests
         "hard_sigmoid", TestName = "an ambiguous activation is refused")]
     [TestCase("""{"class_name": "Dense", "name": "x", "config": {"name": "x", "units": 2, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "mixed_float16"}}}, "inbound_nodes": [[["in", 0, 0, {}]]]}""",
         "mixed_float16", TestName = "a mixed-precision policy is refused")]
+    [TestCase("""{"class_name": "Embedding", "name": "x", "config": {"name": "x", "input_dim": 10, "output_dim": 4, "mask_zero": true}, "inbound_nodes": [[["in", 0, 0, {}]]]}""",
+        "mask_zero=True", TestName = "an Embedding's mask is refused (Keras masks the layers after it)")]
     public void UnsupportedConfigsAreRefusedNamingTheLayer(string layerJson, string says)
     {
         var e = Assert.Throws<NotSupportedException>(() => KerasGraph.FromJson(Functional(layerJson)));

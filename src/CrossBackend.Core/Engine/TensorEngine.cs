@@ -24,11 +24,29 @@ public abstract class TensorEngine<TTensor> : ITensorEngine, ITensorOps<TTensor>
     public virtual object? OpsFor(Type tensorType) => Owns(tensorType) ? this : null;
 
     /// <inheritdoc/>
-    public TensorInfo Describe(object tensor) => Describe(Adopt(tensor, nameof(tensor)));
+    /// <remarks>The object-level methods keep <c>tensor</c> reachable until the engine has finished with it
+    /// (<see cref="GC.KeepAlive"/>): a tensor passed as a temporary could otherwise be finalized, its native memory
+    /// freed, during the engine's own call (TorchSharp's calls do not keep their tensor alive).</remarks>
+    public TensorInfo Describe(object tensor)
+    {
+        TensorInfo info = Describe(Adopt(tensor, nameof(tensor)));
+        GC.KeepAlive(tensor);
+        return info;
+    }
 
-    TensorInfo IArgumentDescriber.Describe(object tensor, string argumentName) => Describe(Adopt(tensor, argumentName));
+    TensorInfo IArgumentDescriber.Describe(object tensor, string argumentName)
+    {
+        TensorInfo info = Describe(Adopt(tensor, argumentName));
+        GC.KeepAlive(tensor);
+        return info;
+    }
 
-    DType IArgumentDescriber.DTypeOf(object tensor, string argumentName) => DTypeOf(Adopt(tensor, argumentName));
+    DType IArgumentDescriber.DTypeOf(object tensor, string argumentName)
+    {
+        DType dtype = DTypeOf(Adopt(tensor, argumentName));
+        GC.KeepAlive(tensor);
+        return dtype;
+    }
 
     /// <inheritdoc/>
     public virtual object FromArray(Array data, long[] shape)
@@ -47,7 +65,12 @@ public abstract class TensorEngine<TTensor> : ITensorEngine, ITensorOps<TTensor>
     }
 
     /// <inheritdoc/>
-    public object Cast(object tensor, DType dtype) => Cast(Adopt(tensor, nameof(tensor)), dtype);
+    public object Cast(object tensor, DType dtype)
+    {
+        object cast = Cast(Adopt(tensor, nameof(tensor)), dtype);
+        GC.KeepAlive(tensor);   // see Describe
+        return cast;
+    }
 
     /// <inheritdoc/>
     /// <remarks>Through <see cref="Permute(TTensor, int[])"/>: an engine whose permute returns views overrides this to
@@ -55,7 +78,9 @@ public abstract class TensorEngine<TTensor> : ITensorEngine, ITensorOps<TTensor>
     public virtual object MoveAxis(object tensor, int source, int destination)
     {
         TTensor x = Adopt(tensor, nameof(tensor));
-        return Permute(x, Shapes.MoveAxisOrder(Describe(x).Rank, source, destination));
+        object moved = Permute(x, Shapes.MoveAxisOrder(Describe(x).Rank, source, destination));
+        GC.KeepAlive(x);   // see Describe
+        return moved;
     }
 
     /// <inheritdoc/>
@@ -63,7 +88,9 @@ public abstract class TensorEngine<TTensor> : ITensorEngine, ITensorOps<TTensor>
     {
         TTensor x = Adopt(tensor, nameof(tensor));
         shape = Describe(x).Shape;
-        return ToHost(x);
+        double[] values = ToHost(x);
+        GC.KeepAlive(x);   // see Describe
+        return values;
     }
 
     /// <inheritdoc/>
@@ -72,7 +99,9 @@ public abstract class TensorEngine<TTensor> : ITensorEngine, ITensorOps<TTensor>
     {
         TTensor x = Adopt(tensor, nameof(tensor));
         shape = Describe(x).Shape;
-        return HostArrays.FromDoubles(ToHost(x), DTypeOf(x));
+        Array values = HostArrays.FromDoubles(ToHost(x), DTypeOf(x));
+        GC.KeepAlive(x);   // see Describe
+        return values;
     }
 
     /// <inheritdoc/>

@@ -32,12 +32,19 @@ internal sealed class LossProgram(LossDefinition definition, Dictionary<LossOpti
     {
         TTensor yPred = inputs[0]!;
         TTensor? yTrue = inputs[1];
+        TensorInfo pred = ops.Describe(yPred);
+        TensorInfo? trueInfo = null;   // y_true's, read once for the rank-1 rule and the device check
         if (definition.Labels == LossLabels.SameShape)
         {
-            yTrue ??= asGiven[1] is { } given ? Adopted(ops, given, ops.Describe(yPred)) : null;
-            (yPred, yTrue) = RankOneToColumn(ops, yPred, yTrue);
+            yTrue ??= asGiven[1] is { } given ? Adopted(ops, given, pred) : null;
+            if (yTrue is not null)
+            {
+                trueInfo = ops.Describe(yTrue);   // its shape may become a column below; its device, all it is used for later, stays
+                TTensor original = yPred;
+                (yPred, yTrue) = RankOneToColumn(ops, yPred, yTrue, pred.Shape, trueInfo.Shape);
+                if (!ReferenceEquals(yPred, original)) pred = ops.Describe(yPred);
+            }
         }
-        TensorInfo pred = ops.Describe(yPred);
         Validate.Prediction(pred, definition.MinRank, ops.Engine);
         var tensors = new Dictionary<LossOption, TTensor>();
         for (int i = 0; i < _tensorOptions.Length; i++)
@@ -46,7 +53,7 @@ internal sealed class LossProgram(LossDefinition definition, Dictionary<LossOpti
                 Validate.SameDevice(pred, ops.Describe(t), _tensorOptions[i].ParameterName);
                 tensors[_tensorOptions[i]] = t;
             }
-        if (yTrue is not null) Validate.SameDevice(pred, ops.Describe(yTrue), "y_true");
+        if (yTrue is not null) Validate.SameDevice(pred, trueInfo ?? ops.Describe(yTrue), "y_true");
         if (ScalarSampleWeight is { } scalar) tensors[LossOption.SampleWeights] = ops.Scalar(scalar, pred.DType);
         if (definition.Labels == LossLabels.ClassIndices && pred.Rank == 1)
         {
@@ -74,10 +81,8 @@ internal sealed class LossProgram(LossDefinition definition, Dictionary<LossOpti
     /// <c>test_base_function_reduction</c>). Keras's other case, squeezing a trailing length-1 axis at rank ≥ 3, means a
     /// different axis on a channels-first engine, so it stays refused with a hint (<see cref="Validate.MissingAxisHint"/>).
     /// </summary>
-    private static (T Pred, T? Labels) RankOneToColumn<T>(ITensorOps<T> ops, T yPred, T? yTrue) where T : class
+    private static (T Pred, T Labels) RankOneToColumn<T>(ITensorOps<T> ops, T yPred, T yTrue, long[] pred, long[] labels) where T : class
     {
-        if (yTrue is null) return (yPred, yTrue);
-        long[] pred = ops.ShapeOf(yPred), labels = ops.ShapeOf(yTrue);
         if (labels.Length == 1 && pred.Length == 2 && pred[1] == 1 && labels[0] == pred[0]) return (yPred, ops.Reshape(yTrue, [labels[0], 1]));
         if (pred.Length == 1 && labels.Length == 2 && labels[1] == 1 && labels[0] == pred[0]) return (ops.Reshape(yPred, [pred[0], 1]), yTrue);
         return (yPred, yTrue);

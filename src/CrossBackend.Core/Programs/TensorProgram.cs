@@ -120,6 +120,13 @@ internal static class TensorProgram
         Type opsTensorType = OpsTensorType(ops);
         // A fresh object[]: the invoker's array is the ops' TTensor[] (covariant), which cannot hold another storage type.
         object[] results = [.. Invokers.GetOrAdd(opsTensorType, CreateInvoker)(ops, program, compute, names, narrow, targets, castFirst, wrapIntegers, int64Detour)];
+        // The caller's tensors stay reachable until every engine call on them has returned. A torch.Tensor passed as a
+        // temporary (Backend.Exp(torch.rand(n))) is otherwise unreachable once its handle is read, and its finalizer
+        // may free the native tensor while libtorch or a managed kernel still reads it: TorchSharp's own calls do not
+        // keep their tensor alive (a loop of torch.full(n, 0.3f).exp() beside a thread forcing collections crashed
+        // or returned exp of freed memory within seconds here).
+        GC.KeepAlive(inputs);
+        GC.KeepAlive(compute);
 
         // Engines that compute only in float tensors (Tensor<double> holding int64 values) change the storage here;
         // the values were already rounded to the target dtype inside the scope, so this conversion is exact. Where the

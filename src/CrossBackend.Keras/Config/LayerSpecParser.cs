@@ -73,7 +73,7 @@ internal static class LayerSpecParser
             "Maximum" => new MergeSpec(KerasMergeOp.Maximum),
             "Minimum" => new MergeSpec(KerasMergeOp.Minimum),
             "Concatenate" => new ConcatenateSpec(c.Int("axis", -1)),
-            "Embedding" => new EmbeddingSpec(c.Int("input_dim"), c.Int("output_dim")),
+            "Embedding" => Embedding(c),
             _ => throw Unsupported(className, layer, registeredName, module),
         };
     }
@@ -90,6 +90,16 @@ internal static class LayerSpecParser
         string what = custom ? $"a custom layer class `{registeredName ?? className}`{(module is null ? "" : $" from module `{module}`")}" : $"a {className} layer";
         return new($"layer `{layer}` is {what}, which CrossBackend cannot build (no engine implements it). Supported layers: {string.Join(", ", Supported)}");
     }
+
+    /// <summary><c>Embedding</c>. With <c>mask_zero=True</c> Keras carries a mask of the id-0 positions to the layers
+    /// after it (a <c>Softmax</c> layer gives those positions no weight, for one); no runtime here computes masks, so
+    /// such a model is refused rather than run to other numbers without an error.</summary>
+    private static EmbeddingSpec Embedding(ConfigValues c) => c.Bool("mask_zero", false)
+        ? throw new NotSupportedException(
+            $"layer `{c.Layer}` (Embedding) has mask_zero=True: Keras then masks the positions of token id 0 in the layers after it " +
+            "(a Softmax layer gives them no weight), and CrossBackend computes no masks, so the outputs could differ without an error. " +
+            "If no layer after it uses the mask, save the model with Embedding(mask_zero=False) and port that.")
+        : new EmbeddingSpec(c.Int("input_dim"), c.Int("output_dim"));
 
     private static InputSpec Input(ConfigValues c)
     {
