@@ -126,6 +126,9 @@ public static partial class Backend
             throw new ArgumentException(
                 $"Argument `tensor` must be one tensor, array or number: ToType(object) gives one dtype. Received: a {TensorFormat.TypeName(tensor.GetType())}, " +
                 "a collection; for FastEstimator's nested to_type pass a dictionary (Backend.ToType(batch) gives a Dictionary<string, object?> of dtypes)", nameof(tensor));
+        if (TensorEngines.OwnerOf(tensor.GetType()) is null && !DataTree.IsNumberArray(tensor) && !DataTree.IsNumberType(tensor.GetType()))
+            throw new ArgumentException(
+                $"Argument `tensor` must be one tensor, .NET array of numbers or number. Received: a {TensorFormat.TypeName(tensor.GetType())}", nameof(tensor));
         return TypeOfLeaf(tensor, nameof(tensor), nameof(tensor));
     }
 

@@ -294,6 +294,17 @@ public sealed class NestedDataTests(ITensorEngine engine)
         Assert.That(e.ParamName, Is.EqualTo("dtype"));
     }
 
+    /// <summary>ToType of one value names what one value may be: a collection is refused there, so the message must not
+    /// offer dictionaries, lists or null as the batch functions' messages do.</summary>
+    [Test]
+    public void ToTypeOfOneUnsupportedValueSaysWhatOneValueMayBe()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Backend.ToType("abc"))!;
+        Assert.That(e.ParamName, Is.EqualTo("tensor"));
+        Assert.That(e.Message, Does.StartWith("Argument `tensor` must be one tensor, .NET array of numbers or number. Received: a String"));
+        Assert.That(e.Message, Does.Not.Contain("dictionaries"));
+    }
+
     [Test]
     public void OtherArgumentsAreNamed()
     {
