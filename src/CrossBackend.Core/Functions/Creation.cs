@@ -172,7 +172,11 @@ public static partial class Backend
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(engine);
         // An array of tensors or of collections (object[]) is FastEstimator's list, not one tensor's values.
-        if (shape is null && !DataTree.IsNumberArray(data)) return ToTensor((object)data, engine, dtype)!;
+        if (!DataTree.IsNumberArray(data))
+            return shape is null ? ToTensor((object)data, engine, dtype)!
+                : throw new ArgumentException(
+                    $"Argument `shape` applies to an array of numbers only: `data` is a {TensorFormat.TypeName(data.GetType())}, a list whose items are converted one by one. " +
+                    $"Received: shape={TensorInfo.FormatShape(shape)}; leave shape out, or pass an array of numbers (float[], double[], ...)", nameof(shape));
         (Array flat, long[] own) = HostLeaf.Read(data, nameof(data), nameof(data));
         long[] target = shape ?? own;
         if (Shapes.Count(target) != flat.Length)

@@ -305,6 +305,16 @@ public sealed class NestedDataTests(ITensorEngine engine)
         Assert.That(e.Message, Does.Not.Contain("dictionaries"));
     }
 
+    /// <summary>An array of non-numbers is a list, converted leaf by leaf; with a shape it is refused in one message on
+    /// every engine (each engine's FromArray refused it in its own words).</summary>
+    [Test]
+    public void AListGivenAShapeIsRefusedNamingBoth()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Backend.ToTensor(new object[] { 1f, 2f }, engine, null, [2]))!;
+        Assert.That(e.ParamName, Is.EqualTo("shape"));
+        Assert.That(e.Message, Does.StartWith("Argument `shape` applies to an array of numbers only: `data` is a Object[], a list whose items are converted one by one."));
+    }
+
     [Test]
     public void OtherArgumentsAreNamed()
     {
