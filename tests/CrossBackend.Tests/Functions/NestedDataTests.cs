@@ -292,6 +292,10 @@ public sealed class NestedDataTests(ITensorEngine engine)
         Assert.That(Refused(() => Backend.Cast(data, "float64"), "data[\"y\"]").Message, Does.Contain("Backend.ToTensor("));
         var e = Assert.Catch<ArgumentException>(() => Backend.Cast(data, "complex64"))!;
         Assert.That(e.ParamName, Is.EqualTo("dtype"));
+        // A list goes through Cast(object), whose parameter is `tensor` (as the README says).
+        var list = Assert.Catch<ArgumentException>(() => Backend.Cast(new List<object?> { Ones([2], DType.Float32), new float[2] }, "float64"))!;
+        Assert.That(list.ParamName, Is.EqualTo("tensor"));
+        Assert.That(list.Message, Does.Contain("tensor[1]"));
     }
 
     /// <summary>ToType of one value names what one value may be: a collection is refused there, so the message must not
