@@ -126,6 +126,9 @@ public static partial class Backend
             throw new ArgumentException(
                 $"Argument `tensor` must be one tensor, array or number: ToType(object) gives one dtype. Received: a {TensorFormat.TypeName(tensor.GetType())}, " +
                 "a collection; for FastEstimator's nested to_type pass a dictionary (Backend.ToType(batch) gives a Dictionary<string, object?> of dtypes)", nameof(tensor));
+        if (TensorEngines.OwnerOf(tensor.GetType()) is null && !DataTree.IsHostNumbers(tensor))
+            throw new ArgumentException(
+                $"Argument `tensor` must be one tensor, .NET array of numbers or number. Received: a {TensorFormat.TypeName(tensor.GetType())}", nameof(tensor));
         return TypeOfLeaf(tensor, nameof(tensor), nameof(tensor));
     }
 
@@ -169,13 +172,17 @@ public static partial class Backend
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(engine);
         // An array of tensors or of collections (object[]) is FastEstimator's list, not one tensor's values.
-        if (shape is null && !DataTree.IsNumberArray(data)) return ToTensor((object)data, engine, dtype)!;
+        if (!DataTree.IsNumberArray(data))
+            return shape is null ? ToTensor((object)data, engine, dtype)!
+                : throw new ArgumentException(
+                    $"Argument `shape` applies to an array of numbers only: `data` is a {TensorFormat.TypeName(data.GetType())}, a list whose items are converted one by one. " +
+                    $"Received: shape={TensorInfo.FormatShape(shape)}; leave shape out, or pass an array of numbers (float[], double[], ...)", nameof(shape));
         (Array flat, long[] own) = HostLeaf.Read(data, nameof(data), nameof(data));
         long[] target = shape ?? own;
         if (Shapes.Count(target) != flat.Length)
             throw new ArgumentException($"Argument `shape` must describe {flat.Length} elements, as `data` holds. Received: shape={TensorInfo.FormatShape(target)}", nameof(shape));
         object tensor = engine.FromArray(flat, target);
-        return dtype is { } d && engine.Describe(tensor).DType != d ? engine.Cast(tensor, d) : tensor;
+        return InDType(engine, tensor, dtype);
     }
 
     /// <summary><see cref="ToTensor(Array, ITensorEngine, DType?, long[])"/> with the engine named ("torch", "numerics").</summary>
@@ -204,7 +211,7 @@ public static partial class Backend
     public static Array ToNumber(object tensor)
     {
         ArgumentNullException.ThrowIfNull(tensor);
-        if (DataTree.IsNumberArray(tensor) || DataTree.IsNumberType(tensor.GetType()))
+        if (DataTree.IsHostNumbers(tensor))
         {
             Array flat = HostLeaf.Read(tensor, nameof(tensor), nameof(tensor)).Flat;
             // np.array(n) copies: a one-dimensional array comes back from Read as itself.

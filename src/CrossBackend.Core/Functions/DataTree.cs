@@ -32,7 +32,11 @@ internal static class DataTree
     ];
 
     /// <summary>Whether <paramref name="type"/> is a .NET number type a leaf may hold.</summary>
-    public static bool IsNumberType(Type type) => NumberTypes.Contains(type);
+    private static bool IsNumberType(Type type) => NumberTypes.Contains(type);
+
+    /// <summary>Whether <paramref name="value"/> is a .NET number or an array of numbers: a leaf that is not a tensor,
+    /// read by <see cref="HostLeaf"/> as NumPy reads a number or an array.</summary>
+    public static bool IsHostNumbers(object value) => IsNumberArray(value) || IsNumberType(value.GetType());
 
     /// <summary>Whether <paramref name="value"/> is an array of numbers, of any rank, jagged or not (<c>float[,]</c>,
     /// <c>double[][]</c>): one leaf, as a NumPy array is.</summary>
@@ -53,7 +57,7 @@ internal static class DataTree
 
     /// <summary>Whether <paramref name="value"/> is a collection the walk goes into (not a leaf).</summary>
     public static bool IsCollection(object value) =>
-        value is not string && TensorEngines.OwnerOf(value.GetType()) is null && !IsNumberArray(value) && !IsNumberType(value.GetType())
+        value is not string && TensorEngines.OwnerOf(value.GetType()) is null && !IsHostNumbers(value)
         && (value is IEnumerable || IsTuple(value));
 
     private static object? Walk(object? node, string path, string name, Func<object, string, object?> leaf, Dictionary<object, string> open)

@@ -101,7 +101,7 @@ public static partial class Backend
         DataTree.Map(data, name, (leaf, path) => TensorEngines.OwnerOf(leaf.GetType()) is not null
             ? AtPath(name, path, () => CastTensor(leaf, dtype))
             : throw LeafRefused(name, path, leaf, "tensors to cast",
-                DataTree.IsNumberArray(leaf) || DataTree.IsNumberType(leaf.GetType())
+                DataTree.IsHostNumbers(leaf)
                     ? $"; make tensors of .NET arrays and numbers first: Backend.Cast(Backend.ToTensor({name}, \"numerics\"), dtype)"
                     : ""));
 
@@ -111,13 +111,13 @@ public static partial class Backend
         if (leaf is string) return leaf;
         if (TensorEngines.OwnerOf(leaf.GetType()) is { } from)
             return AtPath(name, path, () => CopyTo(leaf, from, engine, dtype));
-        if (!DataTree.IsNumberArray(leaf) && !DataTree.IsNumberType(leaf.GetType()))
+        if (!DataTree.IsHostNumbers(leaf))
             throw LeafRefused(name, path, leaf, "tensors, .NET arrays of numbers, numbers, strings", "");
         return AtPath(name, path, () =>
         {
             (Array flat, long[] shape) = HostLeaf.Read(leaf, name, path);
             object tensor = engine.FromArray(HostArrays.WidenUnsigned(flat, path), shape);
-            return dtype is { } d && engine.Describe(tensor).DType != d ? engine.Cast(tensor, d) : tensor;
+            return InDType(engine, tensor, dtype);
         });
     }
 
@@ -128,21 +128,25 @@ public static partial class Backend
         DType own = from.Describe(tensor).DType;
         if (from == to) return dtype is { } same && same != own ? to.Cast(tensor, same) : tensor;
         object copy = to.FromArray(from.ToArray(tensor, out long[] shape), shape);
-        DType want = dtype ?? own;
-        return to.Describe(copy).DType == want ? copy : to.Cast(copy, want);
+        return InDType(to, copy, dtype ?? own);
     }
+
+    /// <summary><paramref name="tensor"/> of <paramref name="engine"/> cast to <paramref name="dtype"/> when given and
+    /// different, else itself.</summary>
+    private static object InDType(ITensorEngine engine, object tensor, DType? dtype) =>
+        dtype is { } d && engine.Describe(tensor).DType != d ? engine.Cast(tensor, d) : tensor;
 
     private static DType TypeOfLeaf(object leaf, string name, string path)
     {
         if (TensorEngines.OwnerOf(leaf.GetType()) is { } engine) return engine.Describe(leaf).DType;
-        if (DataTree.IsNumberArray(leaf) || DataTree.IsNumberType(leaf.GetType())) return HostLeaf.DTypeOf(leaf);
+        if (DataTree.IsHostNumbers(leaf)) return HostLeaf.DTypeOf(leaf);
         throw LeafRefused(name, path, leaf, "tensors, .NET arrays of numbers or numbers", "");
     }
 
     private static long?[] ShapeOfLeaf(object leaf, bool addBatch, bool exactShape, string name, string path)
     {
         long[] shape = TensorEngines.OwnerOf(leaf.GetType()) is { } engine ? engine.Describe(leaf).Shape
-            : DataTree.IsNumberArray(leaf) || DataTree.IsNumberType(leaf.GetType()) || leaf is string ? HostLeaf.ShapeOf(leaf, name, path)
+            : DataTree.IsHostNumbers(leaf) || leaf is string ? HostLeaf.ShapeOf(leaf, name, path)
             : throw LeafRefused(name, path, leaf, "tensors, .NET arrays of numbers, numbers or strings", "");
         IEnumerable<long?> lengths = shape.Select(d => exactShape ? d : (long?)null);
         return (addBatch ? lengths.Prepend(null) : lengths).ToArray();

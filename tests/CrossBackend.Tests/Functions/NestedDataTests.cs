@@ -292,6 +292,31 @@ public sealed class NestedDataTests(ITensorEngine engine)
         Assert.That(Refused(() => Backend.Cast(data, "float64"), "data[\"y\"]").Message, Does.Contain("Backend.ToTensor("));
         var e = Assert.Catch<ArgumentException>(() => Backend.Cast(data, "complex64"))!;
         Assert.That(e.ParamName, Is.EqualTo("dtype"));
+        // A list goes through Cast(object), whose parameter is `tensor` (as the README says).
+        var list = Assert.Catch<ArgumentException>(() => Backend.Cast(new List<object?> { Ones([2], DType.Float32), new float[2] }, "float64"))!;
+        Assert.That(list.ParamName, Is.EqualTo("tensor"));
+        Assert.That(list.Message, Does.Contain("tensor[1]"));
+    }
+
+    /// <summary>ToType of one value names what one value may be: a collection is refused there, so the message must not
+    /// offer dictionaries, lists or null as the batch functions' messages do.</summary>
+    [Test]
+    public void ToTypeOfOneUnsupportedValueSaysWhatOneValueMayBe()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Backend.ToType("abc"))!;
+        Assert.That(e.ParamName, Is.EqualTo("tensor"));
+        Assert.That(e.Message, Does.StartWith("Argument `tensor` must be one tensor, .NET array of numbers or number. Received: a String"));
+        Assert.That(e.Message, Does.Not.Contain("dictionaries"));
+    }
+
+    /// <summary>An array of non-numbers is a list, converted leaf by leaf; with a shape it is refused in one message on
+    /// every engine (each engine's FromArray refused it in its own words).</summary>
+    [Test]
+    public void AListGivenAShapeIsRefusedNamingBoth()
+    {
+        var e = Assert.Throws<ArgumentException>(() => Backend.ToTensor(new object[] { 1f, 2f }, engine, null, [2]))!;
+        Assert.That(e.ParamName, Is.EqualTo("shape"));
+        Assert.That(e.Message, Does.StartWith("Argument `shape` applies to an array of numbers only: `data` is a Object[], a list whose items are converted one by one."));
     }
 
     [Test]

@@ -40,6 +40,26 @@ public sealed class ArgSortOpTests(ITensorEngine engine)
         return (inner.ToHost(results[0]), inner.ToHost(results[1]));
     }
 
+    /// <summary>−0 and +0 tie (kept in input order), ±∞ sort as numbers, the smallest subnormals on either side of the
+    /// zeros, NaNs last: NumPy 1.24's <c>argsort(kind='stable')</c> and PyTorch 1.13's stable sort (float32 and float64)
+    /// give [4, 9, 0, 1, 5, 6, 8, 3, 2, 7].</summary>
+    [TestCaseSource(nameof(DTypes))]
+    public void ArgSortTiesSignedZerosAndSortsInfinities(DType dtype)
+    {
+        double[] x = [0.0, -0.0, double.NaN, double.PositiveInfinity, double.NegativeInfinity, -0.0, 0.0, double.NaN, 1e-45, -1e-45];
+        object t = Backend.ToTensor(x, engine, dtype);
+        object ops = engine.OpsFor(t.GetType()) ?? throw new InvalidOperationException($"no ops for {t.GetType().Name}");
+        var method = typeof(ArgSortOpTests).GetMethod(nameof(ArgSortOf), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+            .MakeGenericMethod(TensorProgram.OpsTensorType(ops));
+        Assert.That((double[])method.Invoke(null, [ops, t])!, Is.EqualTo(new double[] { 4, 9, 0, 1, 5, 6, 8, 3, 2, 7 }));
+    }
+
+    private static double[] ArgSortOf<TT>(object opsObject, object xObject) where TT : class
+    {
+        var inner = (ITensorOps<TT>)opsObject;
+        return inner.ToHost(inner.Scoped(() => new[] { inner.ArgSort(inner.Adopt(xObject, "x"), 0) })[0]);
+    }
+
     [TestCaseSource(nameof(DTypes))]
     public void ArgSortIsStableWithNaNLastAlongTheLastAxis(DType dtype)
     {
