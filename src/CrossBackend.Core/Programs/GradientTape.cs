@@ -112,7 +112,14 @@ public sealed class GradientTape : IDisposable
         object? ops = engine.OpsFor(target.GetType());
         if (ops is null && !_narrow.ContainsKey(target)) throw TensorEngines.UnsupportedDType(engine, engine.Describe(target).DType, nameof(target));
         if (ops is not null && AutogradOf(ops) is { } autograd)
-            return ForTensorType(AutogradInvokers, ops, nameof(AutogradGradients))(ops, target, sources);
+        {
+            object[] gradients = ForTensorType(AutogradInvokers, ops, nameof(AutogradGradients))(ops, target, sources);
+            // Reachable until the engine's autograd has returned: a target passed as a temporary
+            // (tape.Gradient(Losses.X(...), w)) could otherwise be finalized during it (README, Reliability).
+            GC.KeepAlive(target);
+            GC.KeepAlive(sources);
+            return gradients;
+        }
         ITapeTensor? recorded = _recorded.TryGetValue(target, out ITapeTensor? known) ? known : _narrow.TryGetValue(target, out var rounded) ? rounded.Wide : null;
         if (recorded is null)
             throw new InvalidOperationException(
@@ -238,7 +245,10 @@ public sealed class GradientTape : IDisposable
         ITensorEngine engine = TensorEngines.EngineOf(tensor, nameof(tensor));
         object? ops = engine.OpsFor(tensor.GetType());
         Type? autograd = ops is null ? null : AutogradOf(ops);
-        return autograd is null ? tensor : autograd.GetMethod(nameof(IAutograd<object>.StopGradient))!.Invoke(ops, TensorProgram.DoNotWrap, null, [tensor], null)!;
+        if (autograd is null) return tensor;
+        object detached = autograd.GetMethod(nameof(IAutograd<object>.StopGradient))!.Invoke(ops, TensorProgram.DoNotWrap, null, [tensor], null)!;
+        GC.KeepAlive(tensor);   // reachable until the engine's detach has returned (README, Reliability)
+        return detached;
     }
 
     /// <summary>The engine's <see cref="IAutograd{TTensor}"/> interface type, or null for engines differentiated by the tape.</summary>
