@@ -3,7 +3,9 @@
 LossGradientCoverageTests. Run with Debian's PyTorch 1.13: /usr/bin/python3 make_loss_gradients.py
 
 Each case: y_pred (row-major, channels-last), y_true, the keyword arguments the library takes, and the gradient of the
-sum of the loss's result with respect to y_pred (for reduction none, what loss.sum().backward() gives), channels-last.
+sum of the loss's result with respect to y_pred (for reduction none, what loss.sum().backward() gives), channels-last;
+where the case gives floating tensor options (sample_weights, circle's ref_embeddings), their gradients too
+(option_gradients: the library's GradientTape watching them around the loss).
 Inputs stay off the points where no derivative exists (a hinge's kink, a clip bound, |e| = delta, a max tie); points
 just inside and just outside the clip bounds ε = 1e-7 and 1 − 1e-7 are included (outside, the clip's gradient is 0).
 
@@ -247,7 +249,7 @@ def tversky(y, p, a):
 
 def circle(y, p, a):
     labels = y.long()
-    refs = p if 'ref_embeddings' not in a else torch.tensor(a['ref_embeddings']).reshape(-1, p.shape[1])
+    refs = p if 'ref_embeddings' not in a else a['ref_embeddings']
     ref_labels = labels if 'ref_labels' not in a else torch.tensor(a['ref_labels']).long()
     gamma, margin = a.get('gamma', 80.0), a.get('margin', 0.4)
     d = torch.clamp(1 - p @ refs.T, min=0)
@@ -308,6 +310,7 @@ def dice_score(y, p, a):   # FastEstimator's dice_score, channels last
     return score
 
 
+DIFFERENTIABLE_OPTIONS = ['sample_weights', 'ref_embeddings']
 OWN_REDUCTION = {'focal_loss', 'dice_score', 'l2_regularization'}
 FUNCTIONS = {f.__name__: f for f in [
     categorical_crossentropy, sparse_categorical_crossentropy, binary_crossentropy, mean_squared_error, hinge, squared_hinge,
@@ -350,15 +353,20 @@ def case(name, loss, y_pred, shape, y_true=None, true_shape=None, **args):
     tensor_shapes = args.pop('tensor_shapes', {})
     p = torch.tensor(y_pred).reshape(*shape).requires_grad_(True)
     y = None if y_true is None else torch.tensor(y_true).reshape(*(true_shape or shape))
-    result = FUNCTIONS[loss](y, p, args)
+    # Floating tensor options are differentiable too (through GradientTape around the loss): watched here as leaves.
+    watched = {k: torch.tensor(args[k]).reshape(tensor_shapes[k]).requires_grad_(True) for k in DIFFERENTIABLE_OPTIONS if k in args}
+    result = FUNCTIONS[loss](y, p, {**args, **watched})
     mask = None
     if isinstance(result, tuple):
         result, mask = result
     if loss not in OWN_REDUCTION:
-        sw = torch.tensor(args['sample_weights']) if 'sample_weights' in args else None
+        sw = watched.get('sample_weights')
         result = reduce(result, mask, sw, args.get('reduction', 'sum_over_batch_size'))
     # A result that does not depend differentiably on y_pred (dice_score's threshold) has a zero gradient.
-    g = torch.autograd.grad(result.sum(), [p])[0] if result.requires_grad else torch.zeros_like(p)
+    leaves = [p] + list(watched.values())
+    gs = torch.autograd.grad(result.sum(), leaves, allow_unused=True) if result.requires_grad else [None] * len(leaves)
+    gs = [torch.zeros_like(x) if gx is None else gx for gx, x in zip(gs, leaves)]
+    g = gs[0]
     if loss == 'sparse_categorical_crossentropy' and 'ignore_class' in args and not args.get('from_logits', False):
         # Keras multiplies an ignored element's probabilities by 0 and renormalises them (0/0): its loss is masked by
         # ops.where, but the gradient through the masked branch is 0·NaN = NaN on every backend. The library gives 0 there
@@ -374,6 +382,8 @@ def case(name, loss, y_pred, shape, y_true=None, true_shape=None, **args):
         c['true_shape'] = list(true_shape)
     if tensor_shapes:
         c['tensor_shapes'] = tensor_shapes
+    if watched:
+        c['option_gradients'] = {k: encode(gk.flatten().tolist()) for k, gk in zip(watched, gs[1:])}
     assert name not in {o['name'] for o in out}, name
     out.append(c)
 
