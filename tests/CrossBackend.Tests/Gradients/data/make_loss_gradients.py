@@ -470,11 +470,13 @@ case('categorical_hinge', 'categorical_hinge', uniform(20, -1, 1), [4, 5], oh)
 case('categorical_hinge_rank3', 'categorical_hinge', uniform(24, -1, 1), [2, 3, 4], one_hot_rows(6, 4))
 
 # ---- at the points without a derivative, Keras's own ops' conventions on PyTorch: ops.maximum (hinges, msle's floor)
-# halves the gradient at a tie (torch.maximum's backward); ops.clip (crossentropies, kl_divergence) is torch.clamp, whose
-# gradient passes at the bound itself ----
+# halves the gradient at a tie (torch.maximum's backward), ops.max (categorical_hinge) splits it among tied elements,
+# ops.clip (crossentropies, kl_divergence) is torch.clamp, whose gradient passes at the bound itself ----
 case('hinge_at_kink', 'hinge', [1.0, -1.0, 0.5, 2.0, -0.25, 1.0], [2, 3], [1, 0, 1, 1, 0, 0])
 case('squared_hinge_at_kink', 'squared_hinge', [1.0, -1.0, 0.5, 2.0, -0.25, 1.0], [2, 3], [1, 0, 1, 1, 0, 0])
-case('categorical_hinge_at_kink', 'categorical_hinge', [0.5, 0.5, -0.5, 0.25, 0.75, 0.0], [2, 3], [0, 1, 0, 1, 0, 0])
+# Row 1: neg − pos + 1 = 0.5 − 1.5 + 1 = 0 (the outer maximum's tie); row 2: the largest wrong score tied (0.6, 0.6), which
+# Keras's ops.max (torch.amax) splits evenly.
+case('categorical_hinge_at_kink', 'categorical_hinge', [0.2, 1.5, 0.5, 0.3, 0.6, 0.6], [2, 3], [0, 1, 0, 1, 0, 0])
 case('bce_at_clip_bounds', 'binary_crossentropy', [EPS, 1 - EPS, EPS, 1 - EPS, 0.3, 0.7], [2, 3], [1, 0, 0, 1, 1, 0])
 case('cce_at_clip_bound', 'categorical_crossentropy', [EPS, 0.4, 0.6 - EPS, 0.25, 0.5, 0.25], [2, 3], [1, 0, 0, 0, 1, 0])
 case('kl_divergence_at_clip_bounds', 'kl_divergence', [EPS, 1.0, 0.3, 0.5, EPS, 0.2], [2, 3], [0.2, 0.5, 0.3, 0.4, 0.1, 0.5])
