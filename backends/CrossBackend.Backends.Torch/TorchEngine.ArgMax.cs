@@ -78,6 +78,7 @@ public sealed partial class TorchEngine
                 else HostArgMax<double>.Run(source, target, rows, classes, positions);
             }
         }
+        GC.KeepAlive(x);   // read after its last managed use
         return result;
     }
 }

@@ -101,14 +101,19 @@ public sealed partial class TorchEngine
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         // `bytes` is a view of the (contiguous, CPU) data from the storage offset on: no native tensor, no copy.
+        Tensor result;
         fixed (byte* x = output.bytes, y = target.bytes)
         {
             nint xp = (nint)x, yp = (nint)y;
-            return PerRowOrMean<T>(Shapes.Without(shape, dim), layout.Rows, output.dtype, mean, losses =>
+            result = PerRowOrMean<T>(Shapes.Without(shape, dim), layout.Rows, output.dtype, mean, losses =>
             {
                 fixed (T* r = losses) CategoricalCrossentropyKernel<T>.Run((T*)yp, (T*)xp, r, layout, fromLogits, weights);
             });
         }
+        // The kernel reads their memory after their last managed use: their finalizer must not free it meanwhile.
+        GC.KeepAlive(output);
+        GC.KeepAlive(target);
+        return result;
     }
 
     /// <summary>A kernel that writes one loss per row into <paramref name="losses"/>.</summary>
@@ -176,9 +181,14 @@ public sealed partial class TorchEngine
     }
 
     /// <inheritdoc/>
+    /// <remarks>This and <see cref="GradientsOf"/> and <see cref="StopGradient"/> run outside any dispose scope
+    /// (<see cref="GradientTape"/> calls them directly), so each keeps its tensors reachable until its last native call
+    /// has returned: TorchSharp's own calls do not (see TensorProgram.Run), and a tape's target or a stopped tensor is
+    /// often a temporary (<c>tape.Gradient(Backend.Sum(loss), w)</c>, <c>StopGradient(Backend.Subtract(w, step))</c>).</remarks>
     public void Watch(Tensor source)
     {
         if (!source.requires_grad) source.requires_grad_(true);
+        GC.KeepAlive(source);
     }
 
     /// <inheritdoc/>
@@ -198,9 +208,20 @@ public sealed partial class TorchEngine
                 if (grads[k] is { } g && !g.IsInvalid) gradients[tracked[k]] = g;
         }
         for (int i = 0; i < sources.Length; i++) gradients[i] ??= torch.zeros_like(sources[i]);
+        // Not in a dispose scope (see Watch): `total` is a temporary held by nothing else while autograd.grad runs on it,
+        // and the caller's target and sources may be temporaries too.
+        GC.KeepAlive(target);
+        GC.KeepAlive(total);
+        GC.KeepAlive(sources);
         return gradients;
     }
 
     /// <inheritdoc/>
-    public Tensor StopGradient(Tensor x) => x.detach();
+    /// <remarks>Keeps <paramref name="x"/> reachable through <c>detach</c> (see <see cref="Watch"/>).</remarks>
+    public Tensor StopGradient(Tensor x)
+    {
+        Tensor detached = x.detach();
+        GC.KeepAlive(x);
+        return detached;
+    }
 }

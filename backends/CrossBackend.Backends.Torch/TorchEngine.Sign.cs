@@ -41,6 +41,7 @@ public sealed partial class TorchEngine
                 WorkerPool.For(tasks, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (task) =>
                     SignRun<T>((T*)source, (T*)target, task * per, Math.Min(count, (task + 1) * per)));
         }
+        GC.KeepAlive(x);   // read after its last managed use
         return result;
     }
 

@@ -73,11 +73,13 @@ public sealed partial class TorchEngine : IFusedWholeTensorLoss<Tensor>, IFusedS
         where T : unmanaged, System.Numerics.IFloatingPointIeee754<T>
     {
         // `bytes` is a view of the (contiguous, CPU) data from the storage offset on: no native tensor, no copy.
+        T loss;
         fixed (byte* p = output.bytes, y = target is null ? output.bytes : target.bytes)
-        {
-            T loss = WholeTensorSums<T>.Loss(kind, first, second, (T*)y, (T*)p, (int)output.numel());
-            return typeof(T) == typeof(float) ? torch.tensor(float.CreateTruncating(loss)) : torch.tensor(double.CreateTruncating(loss));
-        }
+            loss = WholeTensorSums<T>.Loss(kind, first, second, (T*)y, (T*)p, (int)output.numel());
+        // Read after their last managed use (numel is read before the sums): keep the memory from their finalizers.
+        GC.KeepAlive(output);
+        GC.KeepAlive(target);
+        return typeof(T) == typeof(float) ? torch.tensor(float.CreateTruncating(loss)) : torch.tensor(double.CreateTruncating(loss));
     }
 
     /// <summary>Σ a·b over every element: short rows' dot products (<c>einsum("...i,...i->...")</c>, which libtorch
@@ -254,6 +256,9 @@ public sealed partial class TorchEngine : IFusedWholeTensorLoss<Tensor>, IFusedS
         finally
         {
             System.Buffers.ArrayPool<T>.Shared.Return(indices);
+            // Both were read after their last managed use: keep their memory from their finalizers until here.
+            GC.KeepAlive(labels);
+            GC.KeepAlive(output);
         }
     }
 
@@ -264,10 +269,13 @@ public sealed partial class TorchEngine : IFusedWholeTensorLoss<Tensor>, IFusedS
     private static unsafe bool LabelsInRange(Tensor labels, long classes)
     {
         int count = (int)labels.numel(), limit = (int)Math.Min(classes, int.MaxValue);
+        bool inRange;
         fixed (byte* p = labels.bytes)
-            return labels.dtype == ScalarType.Int64
+            inRange = labels.dtype == ScalarType.Int64
                 ? ClassIndexLabels.IntegersIn(new ReadOnlySpan<long>(p, count), limit)
                 : ClassIndexLabels.IntegersIn(new ReadOnlySpan<int>(p, count), limit);
+        GC.KeepAlive(labels);   // read after its last managed use
+        return inRange;
     }
 
     /// <summary>−log_softmax(x)[label] by libtorch's index-target kernel (<c>cross_entropy</c>, as hand-written code

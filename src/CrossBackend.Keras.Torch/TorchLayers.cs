@@ -423,7 +423,10 @@ internal sealed class PReLUTorchLayer : TorchLayer
         long[] shape = keras.Shape.Length >= 2 ? [keras.Shape[^1], .. keras.Shape[..^1]] : keras.Shape;
         alpha = new Parameter(zeros(shape, dtype));
         using Tensor stored = torch.tensor(keras.Data, keras.Shape, dtype);
-        using (no_grad()) alpha.copy_(keras.Shape.Length >= 2 ? stored.movedim([-1], [0]) : stored);
+        // The moved view is a local disposed here: as a bare temporary nothing would reference it during copy_ (no
+        // dispose scope holds it at load), and its finalizer could free it under libtorch.
+        using Tensor? moved = keras.Shape.Length >= 2 ? stored.movedim([-1], [0]) : null;
+        using (no_grad()) alpha.copy_(moved ?? stored);
         RegisterComponents();
     }
 

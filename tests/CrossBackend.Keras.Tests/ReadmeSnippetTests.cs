@@ -13,8 +13,21 @@ namespace CrossBackend.Keras.Tests;
 /// </summary>
 public sealed class ReadmeSnippetTests
 {
-    private static torch.Tensor Nchw(NpyArray nhwc) =>
-        torch.tensor(TestData.Doubles(nhwc).Select(v => (float)v).ToArray(), nhwc.Shape).permute(0, 3, 1, 2);
+    private static torch.Tensor Nchw(NpyArray nhwc)
+    {
+        // Held by `using` through permute (the view then holds the storage): TorchSharp does not keep a bare
+        // temporary alive during its own native call, so a collection could finalize it under libtorch.
+        using torch.Tensor nhwcTensor = torch.tensor(TestData.Doubles(nhwc).Select(v => (float)v).ToArray(), nhwc.Shape);
+        return nhwcTensor.permute(0, 3, 1, 2);
+    }
+
+    /// <summary>The values as float64, the cast held by a dispose scope while its memory is copied out (a bare
+    /// <c>to_type(…).data&lt;double&gt;().ToArray()</c> leaves the cast unreferenced during the copy).</summary>
+    private static double[] Float64Values(torch.Tensor y)
+    {
+        using DisposeScope scope = torch.NewDisposeScope();
+        return y.to_type(torch.ScalarType.Float64).data<double>().ToArray();
+    }
 
     [Test]
     public void PortingAKerasModel()
@@ -42,7 +55,7 @@ public sealed class ReadmeSnippetTests
         using (module)
         using (torch.Tensor x = Nchw(inputs))
         using (torch.Tensor y = module.forward(x))
-            Close.Assert(y.to_type(torch.ScalarType.Float64).data<double>().ToArray(), golden, "the nn.Module's forward");
+            Close.Assert(Float64Values(y), golden, "the nn.Module's forward");
     }
 
     [Test]
@@ -61,7 +74,7 @@ public sealed class ReadmeSnippetTests
         // README:end
         using torch.Tensor x = Nchw(TestData.Npz("lenet_golden.npz", "inputs"));
         using torch.Tensor y = module.forward(x);
-        Close.Assert(y.to_type(torch.ScalarType.Float64).data<double>().ToArray(), TestData.Doubles(TestData.Npz("lenet_golden.npz", "probs")),
+        Close.Assert(Float64Values(y), TestData.Doubles(TestData.Npz("lenet_golden.npz", "probs")),
             "LeNet probabilities through the nn.Module");
     }
 }

@@ -38,7 +38,8 @@ public sealed class TorchModuleTests
         using Tensor ids = tensor(new long[] { 0, 1, 2, 3, 4, 0 }, [1, 2, 3]);
         using Tensor y = module.forward(ids);
         Assert.That(y.shape, Is.EqualTo(new long[] { 1, 4, 2, 3 }));
-        Assert.That(y[0, .., 0, 2].data<float>().ToArray(), Is.EqualTo(table[8..12]), "id 2 at (0, 2)");
+        using Tensor id2 = y[0, .., 0, 2];   // held while its memory is copied out
+        Assert.That(id2.data<float>().ToArray(), Is.EqualTo(table[8..12]), "id 2 at (0, 2)");
         Assert.That(KerasTorchConversion.Describe(graph)[graph.Inputs[0]], Does.StartWith("input token ids (2, 3)"));
     }
 
@@ -109,7 +110,9 @@ public sealed class TorchModuleTests
         module.train();
         torch.random.manual_seed(11);
         using Tensor y = module.forward(x);
-        float[][] channels = Enumerable.Range(0, 2 * 16).Select(i => y.flatten(0, 1)[i].flatten().data<float>().ToArray()).ToArray();
+        float[][] channels;
+        using (DisposeScope views = NewDisposeScope())   // holds the chained views while libtorch and the copies read them
+            channels = Enumerable.Range(0, 2 * 16).Select(i => y.flatten(0, 1)[i].flatten().data<float>().ToArray()).ToArray();
         foreach (float[] channel in channels)
             Assert.That(channel.Distinct().Single(), Is.EqualTo(0f).Or.EqualTo(2f), "a channel is dropped or kept whole, kept ones scaled by 1 / (1 − 0.5)");
         Assert.That(channels.Select(c => c[0]).Distinct().Count(), Is.EqualTo(2), "some channels dropped, some kept");
@@ -129,7 +132,8 @@ public sealed class TorchModuleTests
         module.train();
         torch.random.manual_seed(12);
         using Tensor y = module.forward(x);
-        double[] noise = y.to_type(ScalarType.Float64).data<double>().ToArray().Select(v => multiplicative ? v / 2 - 1 : v - 2).ToArray();
+        using Tensor wide = y.to_type(ScalarType.Float64);   // held while its memory is copied out
+        double[] noise = wide.data<double>().ToArray().Select(v => multiplicative ? v / 2 - 1 : v - 2).ToArray();
         double mean = noise.Average(), sd = Math.Sqrt(noise.Sum(v => (v - mean) * (v - mean)) / noise.Length);
         Assert.That(mean, Is.EqualTo(0).Within(0.01), "centred noise");
         Assert.That(sd, Is.EqualTo(sigma).Within(0.01), "Keras's standard deviation");

@@ -17,7 +17,7 @@ public static class StridedViews
     {
         if (engine.Describe(tensor).Rank < 2) return tensor;
         object swapped = engine.MoveAxis(tensor, 0, 1);   // dense, axes 0 and 1 exchanged
-        return swapped switch
+        object view = swapped switch
         {
             torch.Tensor t => t.transpose(0, 1),
             Tensor<float> t => Permuted(t),
@@ -26,6 +26,10 @@ public static class StridedViews
             Tensor<long> t => Permuted(t),
             _ => tensor,
         };
+        // The dense copy is referenced by nothing else during TorchSharp's transpose, which does not keep it alive
+        // itself: its finalizer could free it under libtorch (the view then holds the storage).
+        GC.KeepAlive(swapped);
+        return view;
     }
 
     private static Tensor<T> Permuted<T>(Tensor<T> t)

@@ -17,8 +17,12 @@ public sealed class TorchComplexRefusalTests
     [OneTimeSetUp]
     public void Load() => TorchEngine.EnsureNativeLoadable();
 
-    private static torch.Tensor Complex(float real, float imaginary) =>
-        torch.complex(torch.tensor(new[] { real }), torch.tensor(new[] { imaginary }));
+    private static torch.Tensor Complex(float real, float imaginary)
+    {
+        // Held by `using`: as bare temporaries nothing would reference them during torch.complex.
+        using torch.Tensor re = torch.tensor(new[] { real }), im = torch.tensor(new[] { imaginary });
+        return torch.complex(re, im);
+    }
 
     [Test]
     public void TheKitRefusesComplexByArgumentName()
