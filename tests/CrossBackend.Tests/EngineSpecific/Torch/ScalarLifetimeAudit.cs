@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Reflection.Emit;
 using TorchSharp;
 
 namespace CrossBackend.Tests.EngineSpecific.Torch;
@@ -20,10 +19,6 @@ namespace CrossBackend.Tests.EngineSpecific.Torch;
 internal static class ScalarLifetimeAudit
 {
     private static readonly Assembly TorchSharpAssembly = typeof(Scalar).Assembly;
-    private static readonly Dictionary<short, OpCode> OpCodesByValue = typeof(OpCodes)
-        .GetFields(BindingFlags.Public | BindingFlags.Static)
-        .Select(f => (OpCode)f.GetValue(null)!)
-        .ToDictionary(o => o.Value);
     private static readonly Dictionary<MethodBase, bool> MakesLooseScalars = [];
 
     /// <summary>"Type.Method: what" for each finding in <paramref name="assembly"/>, except in the methods named in
@@ -34,33 +29,24 @@ internal static class ScalarLifetimeAudit
     public static List<string> Findings(IEnumerable<Type> types, params string[] allowed)
     {
         var findings = new List<string>();
-        const BindingFlags all = BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance | BindingFlags.DeclaredOnly;
-        var pending = new Stack<Type>(types.Distinct());
-        var seen = new HashSet<Type>();
-        while (pending.TryPop(out Type? type))
+        foreach (MethodBase method in IlCode.MethodsOf(types))
         {
-            if (!seen.Add(type)) continue;
-            foreach (Type nested in type.GetNestedTypes(all)) pending.Push(nested);
-            IEnumerable<MethodBase> methods = type.GetMethods(all).Cast<MethodBase>().Concat(type.GetConstructors(all));
-            foreach (MethodBase method in methods)
-            {
-                string name = $"{type.FullName}.{method.Name}";
-                if (allowed.Any(a => name.EndsWith(a, StringComparison.Ordinal))) continue;
-                findings.AddRange(Audit(method).Select(f => $"{name}: {f}"));
-            }
+            string name = $"{method.DeclaringType?.FullName}.{method.Name}";
+            if (allowed.Any(a => name.EndsWith(a, StringComparison.Ordinal))) continue;
+            findings.AddRange(Audit(method).Select(f => $"{name}: {f}"));
         }
         return findings;
     }
 
     private static IEnumerable<string> Audit(MethodBase method)
     {
-        List<Instruction> code = Decode(method);
+        List<IlInstruction> code = IlCode.Decode(method);
         for (int i = 0; i < code.Count; i++)
         {
             if (code[i].Callee is not MethodBase callee) continue;
             if (MakesScalar(callee))
             {
-                Instruction? next = i + 1 < code.Count ? code[i + 1] : null;
+                IlInstruction? next = i + 1 < code.Count ? code[i + 1] : null;
                 bool kept = next is { OpCode.Name: "stsfld" }
                     || next?.StoredLocal is int local && DisposesLocal(code, local);
                 if (!kept) yield return $"a Scalar made by {Describe(callee)} is not held (store it in a `using Scalar` local or use HeldScalars)";
@@ -82,7 +68,7 @@ internal static class ScalarLifetimeAudit
         bool result = false;
         if (depth < 8)
         {
-            List<MethodBase> callees = Decode(method).Select(c => c.Callee).OfType<MethodBase>().ToList();
+            List<MethodBase> callees = IlCode.Decode(method).Select(c => c.Callee).OfType<MethodBase>().ToList();
             bool makes = callees.Any(MakesScalar);
             bool holds = callees.Any(c => c.Name == nameof(GC.KeepAlive) && c.DeclaringType == typeof(GC)
                 || c.Name == nameof(IDisposable.Dispose) && (c.DeclaringType == typeof(Scalar) || c.DeclaringType == typeof(IDisposable)));
@@ -110,7 +96,7 @@ internal static class ScalarLifetimeAudit
         }
     }
 
-    private static bool DisposesLocal(List<Instruction> code, int local)
+    private static bool DisposesLocal(List<IlInstruction> code, int local)
     {
         for (int i = 0; i + 1 < code.Count; i++)
             if (code[i].LoadedLocal == local && code[i + 1].Callee is { Name: nameof(IDisposable.Dispose) }) return true;
@@ -119,51 +105,4 @@ internal static class ScalarLifetimeAudit
 
     private static string Describe(MethodBase m) =>
         $"{m.DeclaringType?.Name}.{m.Name}({string.Join(", ", m.GetParameters().Select(p => p.ParameterType.Name))})";
-
-    private sealed record Instruction(OpCode OpCode, MethodBase? Callee, int? StoredLocal, int? LoadedLocal);
-
-    /// <summary>The method's instructions with the operands this audit reads: the called method, the local stored to
-    /// or loaded from.</summary>
-    private static List<Instruction> Decode(MethodBase method)
-    {
-        var code = new List<Instruction>();
-        byte[]? il;
-        try { il = method.GetMethodBody()?.GetILAsByteArray(); }
-        catch (Exception e) when (e is FileNotFoundException or TypeLoadException or BadImageFormatException) { return code; }
-        if (il is null) return code;
-        Type[]? typeArguments = method.DeclaringType is { IsGenericType: true } t ? t.GetGenericArguments() : null;
-        Type[]? methodArguments = method.IsGenericMethod ? method.GetGenericArguments() : null;
-        for (int at = 0; at < il.Length;)
-        {
-            short value = il[at] == 0xFE ? (short)(0xFE00 | il[at + 1]) : il[at];
-            at += il[at] == 0xFE ? 2 : 1;
-            OpCode op = OpCodesByValue[value];
-            int operandSize = op.OperandType switch
-            {
-                OperandType.InlineNone => 0,
-                OperandType.ShortInlineBrTarget or OperandType.ShortInlineI or OperandType.ShortInlineVar => 1,
-                OperandType.InlineVar => 2,
-                OperandType.InlineI8 or OperandType.InlineR => 8,
-                OperandType.InlineSwitch => 4 + 4 * BitConverter.ToInt32(il, at),
-                _ => 4,
-            };
-            MethodBase? callee = null;
-            if (op.OperandType == OperandType.InlineMethod && op != OpCodes.Ldftn && op != OpCodes.Ldvirtftn)
-            {
-                try { callee = method.Module.ResolveMethod(BitConverter.ToInt32(il, at), typeArguments, methodArguments); }
-                catch (Exception e) when (e is ArgumentException or FileNotFoundException or TypeLoadException or MissingMethodException) { }
-            }
-            code.Add(new Instruction(op, callee, LocalIndex(op, il, at, "stloc"), LocalIndex(op, il, at, "ldloc")));
-            at += operandSize;
-        }
-        return code;
-    }
-
-    /// <summary>The local of a <c>stloc</c>/<c>ldloc</c> in any of its forms (<c>.0</c>–<c>.3</c>, <c>.s</c>, long).</summary>
-    private static int? LocalIndex(OpCode op, byte[] il, int operandAt, string family)
-    {
-        if (op.Name is not string name || !name.StartsWith(family, StringComparison.Ordinal) || name.StartsWith("ldloca", StringComparison.Ordinal)) return null;
-        if (name.Length == family.Length + 2 && char.IsDigit(name[^1])) return name[^1] - '0';
-        return op.OperandType == OperandType.ShortInlineVar ? il[operandAt] : BitConverter.ToUInt16(il, operandAt);
-    }
 }
