@@ -15,17 +15,7 @@ public sealed class ActivationModelTests(ITensorEngine engine)
     {
         var inputs = TestData.Npz($"{stem}_golden.npz", "inputs");
         double[] golden = TestData.Doubles(TestData.Npz($"{stem}_golden.npz", "outputs"));
-        KerasModel model = KerasModel.Load(TestData.Path(file));
-        using (IKerasNetwork network = KerasRuntimes.Build(model, engine))
-        {
-            KerasPrediction p = network.Predict(inputs.Data, inputs.Shape);
-            Assert.That(p.Shape, Is.EqualTo(new long[] { 3, 4, 3 }));
-            Close.Assert(p.Values, golden, $"{engine.Name} {file}");
-        }
-        // float64 with the float32 weights widened exactly: only summation order and the last bits of erf, tanh and
-        // exp separate the two passes.
-        using (IKerasNetwork network = KerasRuntimes.Build(model, engine, DType.Float64))
-            Assert.That(Close.MaxAbs(network.Predict(inputs.Data, inputs.Shape).Values, golden), Is.LessThan(1e-12), $"{engine.Name} {file} float64");
+        GoldenModels.AssertMatches(engine, KerasModel.Load(TestData.Path(file)), file, inputs, golden, [3, 4, 3]);
     }
 
     /// <summary>The trap: tf.keras 2's file read as if Keras 3 wrote it computes Keras 3's hard_sigmoid, x/6 + 1/2

@@ -22,22 +22,7 @@ public sealed class AxisModelTests(ITensorEngine engine)
         double[] golden = TestData.Doubles(outputs);
         foreach (string file in new[] { $"{stem}.keras", $"{stem}_k2.h5" })
         {
-            KerasModel model = KerasModel.Load(TestData.Path(file));
-            using (IKerasNetwork network = KerasRuntimes.Build(model, engine))
-            {
-                KerasPrediction p = network.Predict(inputs.Data, inputs.Shape);
-                Assert.That(p.Shape, Is.EqualTo(outputs.Shape.Select(v => (long)v).ToArray()), $"{engine.Name} {file}");
-                Close.Assert(p.Values, golden, $"{engine.Name} {file}");
-                TestContext.Out.WriteLine($"{engine.Name} {file} float32: max |diff| {Close.MaxAbs(p.Values, golden):G2}, {Close.MaxViolation(p.Values, golden):P1} of the tolerance");
-            }
-            // float64 with the float32 weights widened exactly: only summation order and the last bits of exp and
-            // log separate the two passes.
-            using (IKerasNetwork network = KerasRuntimes.Build(model, engine, DType.Float64))
-            {
-                double[] values = network.Predict(inputs.Data, inputs.Shape).Values;
-                TestContext.Out.WriteLine($"{engine.Name} {file} float64: max |diff| {Close.MaxAbs(values, golden):G2}");
-                Assert.That(Close.MaxAbs(values, golden), Is.LessThan(1e-12), $"{engine.Name} {file} float64");
-            }
+            GoldenModels.AssertMatches(engine, KerasModel.Load(TestData.Path(file)), file, inputs, golden, outputs.Shape.Select(v => (long)v).ToArray());
         }
     }
 }

@@ -19,18 +19,6 @@ public sealed class Keras37ActivationModelTests(ITensorEngine engine)
         {
             "celu", "squareplus", "soft_shrink", "sparse_plus", "tanh_shrink", "sparse_sigmoid", "hard_tanh", "hard_shrink", "log_sigmoid",
         }));
-        using (IKerasNetwork network = KerasRuntimes.Build(model, engine))
-        {
-            KerasPrediction p = network.Predict(inputs.Data, inputs.Shape);
-            Assert.That(p.Shape, Is.EqualTo(new long[] { 3, 4, 6 }));
-            Close.Assert(p.Values, golden, $"{engine.Name} acts37.keras");
-            TestContext.Out.WriteLine($"{engine.Name} acts37.keras float32: max |diff| {Close.MaxAbs(p.Values, golden):G2}, {Close.MaxViolation(p.Values, golden):P1} of the tolerance");
-        }
-        using (IKerasNetwork network = KerasRuntimes.Build(model, engine, DType.Float64))
-        {
-            double[] values = network.Predict(inputs.Data, inputs.Shape).Values;
-            TestContext.Out.WriteLine($"{engine.Name} acts37.keras float64: max |diff| {Close.MaxAbs(values, golden):G2}");
-            Assert.That(Close.MaxAbs(values, golden), Is.LessThan(1e-12), $"{engine.Name} acts37.keras float64");
-        }
+        GoldenModels.AssertMatches(engine, model, "acts37.keras", inputs, golden, [3, 4, 6]);
     }
 }

@@ -54,3 +54,30 @@ public static class Close
 
     public static double MaxAbs(double[] a, double[] b) => a.Zip(b).Max(p => Math.Abs(p.First - p.Second));
 }
+
+/// <summary>A whole model file against its float64 NumPy golden, on one engine.</summary>
+public static class GoldenModels
+{
+    /// <summary>
+    /// <paramref name="model"/> on <paramref name="engine"/> gives <paramref name="golden"/> for
+    /// <paramref name="inputs"/>: in float32 with output shape <paramref name="shape"/>, within <see cref="Close"/>'s
+    /// tolerance; in float64 (the float32 weights widened exactly, so only summation order and the last bits of the
+    /// elementary functions separate the two passes) within 1e-12. Both differences are printed.
+    /// </summary>
+    public static void AssertMatches(ITensorEngine engine, KerasModel model, string what, NpyArray inputs, double[] golden, long[] shape)
+    {
+        using (IKerasNetwork network = KerasRuntimes.Build(model, engine))
+        {
+            KerasPrediction p = network.Predict(inputs.Data, inputs.Shape);
+            Assert.That(p.Shape, Is.EqualTo(shape), $"{engine.Name} {what}");
+            Close.Assert(p.Values, golden, $"{engine.Name} {what}");
+            TestContext.Out.WriteLine($"{engine.Name} {what} float32: max |diff| {Close.MaxAbs(p.Values, golden):G2}, {Close.MaxViolation(p.Values, golden):P1} of the tolerance");
+        }
+        using (IKerasNetwork network = KerasRuntimes.Build(model, engine, DType.Float64))
+        {
+            double[] values = network.Predict(inputs.Data, inputs.Shape).Values;
+            TestContext.Out.WriteLine($"{engine.Name} {what} float64: max |diff| {Close.MaxAbs(values, golden):G2}");
+            Assert.That(Close.MaxAbs(values, golden), Is.LessThan(1e-12), $"{engine.Name} {what} float64");
+        }
+    }
+}
