@@ -176,8 +176,7 @@ public sealed class KerasNumericsModel<T> : IKerasNetwork where T : unmanaged, I
             }
             case DropoutSpec:
                 return v => v[0];
-            case ActivationSpec { Activation.Kind: KerasActivationKind.Softmax } a
-                when a.Activation.Axes is not null || KerasAxes.NonBatch(a.Activation.Axis, layer.InputShapes[0].Length) != layer.InputShapes[0].Length - 1:
+            case ActivationSpec a when a.Activation.IsSoftmaxOffLastAxis(layer.InputShapes[0].Length):
             {
                 // Axes other than the last alone; Keras's axes count the batch axis, as this engine's layout does.
                 int rank = layer.InputShapes[0].Length;

@@ -85,8 +85,7 @@ public static class KerasTorchConversion
                     "GaussianNoise" => "x + N(0, stddev^2) noise in train mode (identity in eval mode)",
                     _ => "nn.Dropout (identity in eval mode)",
                 };
-            case ActivationSpec a when a.Activation.Kind == KerasActivationKind.Softmax &&
-                                       (a.Activation.Axes is not null || KerasAxes.NonBatch(a.Activation.Axis, input.Length) != input.Length - 1):
+            case ActivationSpec a when a.Activation.IsSoftmaxOffLastAxis(input.Length):
                 return $"{a.Activation}: over channels-first dimension(s) " +
                        string.Join(", ", a.Activation.SoftmaxAxes.Select(k => TorchAxes.ChannelsFirst(k, input.Length, layer.Name)));
             case ActivationSpec a:

@@ -12,8 +12,7 @@ internal static class TorchAxes
     /// <exception cref="NotSupportedException">The batch axis or an axis out of range, naming the layer.</exception>
     public static long ChannelsFirst(int kerasAxis, int rank, string layer)
     {
-        int axis = KerasAxes.NonBatch(kerasAxis, rank)
-            ?? throw new NotSupportedException($"layer `{layer}`: axis {kerasAxis} is out of range or the batch axis");
+        int axis = KerasAxes.NonBatch(kerasAxis, rank, layer);
         if (rank < 2) return axis + 1;
         return axis == rank - 1 ? 1 : axis + 2;
     }

@@ -311,7 +311,7 @@ internal sealed class ActivationTorchLayer : TorchLayer
     public ActivationTorchLayer(string name, KerasActivation activation, int rank) : base(name)
     {
         _activation = activation;
-        if (activation.Kind == KerasActivationKind.Softmax && (activation.Axes is not null || KerasAxes.NonBatch(activation.Axis, rank) != rank - 1))
+        if (activation.IsSoftmaxOffLastAxis(rank))
             _softmaxDims = activation.SoftmaxAxes.Select(a => TorchAxes.ChannelsFirst(a, rank, name)).ToArray();
     }
 

@@ -75,6 +75,11 @@ public sealed record KerasActivation(KerasActivationKind Kind, double Alpha = 0,
     /// <summary>The softmax axes as the config gives them (batch counted): <see cref="Axes"/>, or the one <see cref="Axis"/>.</summary>
     public IReadOnlyList<int> SoftmaxAxes => Axes ?? [Axis];
 
+    /// <summary>Whether this is a softmax over axes other than the last alone of an input with <paramref name="rank"/>
+    /// non-batch axes: the runtimes' fused activation handles only the last axis, so they run these on their own.</summary>
+    internal bool IsSoftmaxOffLastAxis(int rank) =>
+        Kind == KerasActivationKind.Softmax && (Axes is not null || KerasAxes.NonBatch(Axis, rank) != rank - 1);
+
     /// <summary>Value equality, <see cref="Axes"/> compared element by element (a record compares lists by reference).</summary>
     /// <param name="other">The activation to compare with.</param>
     public bool Equals(KerasActivation? other) =>

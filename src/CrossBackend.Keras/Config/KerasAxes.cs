@@ -13,6 +13,11 @@ internal static class KerasAxes
         return axis >= 0 && axis < rank ? axis : null;
     }
 
+    /// <summary><see cref="NonBatch(int, int)"/> for a layer that needs the axis.</summary>
+    /// <exception cref="NotSupportedException">The batch axis or an axis out of range, naming <paramref name="layer"/>.</exception>
+    public static int NonBatch(int kerasAxis, int rank, string layer) =>
+        NonBatch(kerasAxis, rank) ?? throw new NotSupportedException($"layer `{layer}`: axis {kerasAxis} is out of range or the batch axis");
+
     /// <summary>A merge input's shape (batch excluded) as Keras 3's <c>Merge.call</c> reshapes it when ranks differ:
     /// <c>ops.expand_dims(x, axis=1)</c> until it has <paramref name="rank"/> non-batch axes, so the new axes of length 1
     /// come right after the batch axis and the input's own axes line up with the others' last axes.</summary>

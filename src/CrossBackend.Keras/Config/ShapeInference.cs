@@ -35,11 +35,6 @@ internal static class ShapeInference
         };
     }
 
-    /// <summary>The channels-last axis (batch excluded) a Keras axis names, for a tensor of <paramref name="rank"/>
-    /// non-batch axes: −1 is the last, a positive axis counts the batch axis as 0.</summary>
-    public static int NonBatchAxis(int kerasAxis, int rank, string layer) =>
-        KerasAxes.NonBatch(kerasAxis, rank) ?? throw new NotSupportedException($"layer `{layer}`: axis {kerasAxis} is out of range or the batch axis");
-
     /// <summary>BatchNormalization keeps its input's shape; its weights have one value per index of its axis, so that
     /// axis must be a known non-batch axis (Keras builds <c>(input_shape[axis],)</c> weights and cannot otherwise).</summary>
     private static long[] BatchNorm(BatchNormSpec b, long[] x, string layer, string className)
@@ -163,7 +158,7 @@ internal static class ShapeInference
             throw new InvalidDataException(
                 $"layer `{layer}` ({className}): inputs have different ranks: {string.Join(", ", inputs.Select(TensorInfo.FormatShape))}; Keras's Concatenate, " +
                 "unlike Add and the other merge layers, does not expand ranks (ops.concatenate needs one rank): Reshape the inputs to one rank");
-        int axis = NonBatchAxis(c.Axis, rank, layer);
+        int axis = KerasAxes.NonBatch(c.Axis, rank, layer);
         var output = (long[])inputs[0].Clone();
         for (int d = 0; d < rank; d++)
         {
