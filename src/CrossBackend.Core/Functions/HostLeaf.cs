@@ -58,7 +58,7 @@ internal static class HostLeaf
     {
         Type type = value.GetType();
         while (type.IsArray) type = type.GetElementType()!;
-        return type == typeof(ushort) ? DType.Int32 : type == typeof(uint) || type == typeof(ulong) ? DType.Int64 : DTypes.OfElementType(type);
+        return DTypes.OfElementType(HostArrays.WidenedElementType(type));
     }
 
     private static void Fill(Array source, Array flat, ref int next)

@@ -28,6 +28,11 @@ internal static class HostArrays
         return result;
     }
 
+    /// <summary>The element type an array of <paramref name="element"/> holds after <see cref="WidenUnsigned"/>: ushort
+    /// becomes int, uint and ulong become long, any other type stays.</summary>
+    public static Type WidenedElementType(Type element) =>
+        element == typeof(ushort) ? typeof(int) : element == typeof(uint) || element == typeof(ulong) ? typeof(long) : element;
+
     /// <summary>
     /// A flat array about to become a tensor of <paramref name="shape"/>: the shape's axes must be non-negative and
     /// their product (1 for rank 0) must be the array's length. Both engines took a longer array silently (its tail
