@@ -184,7 +184,8 @@ public sealed class GradientTape : IDisposable
     {
         if (_disposed || ReferenceEquals(from, to)) return;
         ITensorEngine engine = TensorEngines.EngineOf(from, nameof(from));
-        bool floatingTo = engine.Describe(to).DType.IsFloatingPoint();
+        DType toDType = engine.Describe(to).DType;
+        bool floatingTo = toDType.IsFloatingPoint();
         if (_narrow.TryGetValue(from, out var narrow))
         {
             // A narrow float widened again: its gradient is rounded to the narrow dtype on the way back (PyTorch's
@@ -193,7 +194,7 @@ public sealed class GradientTape : IDisposable
             return;
         }
         if (!_recorded.TryGetValue(from, out ITapeTensor? source)) return;
-        DType fromDType = engine.Describe(from).DType, toDType = engine.Describe(to).DType;
+        DType fromDType = engine.Describe(from).DType;
         if (!fromDType.IsFloatingPoint() || !floatingTo) return;
         if (engine.OpsFor(to.GetType()) is not { } ops)
         {
