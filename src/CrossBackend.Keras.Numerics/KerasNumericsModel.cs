@@ -173,7 +173,6 @@ public sealed class KerasNumericsModel<T> : IKerasNetwork where T : unmanaged, I
             case LayerNormSpec n:
             {
                 // Keras's axes count the batch axis, as this engine's layout does; γ and β as stored (their axes in order).
-                int rank = layer.InputShapes[0].Length;
                 int[] axes = ShapeInference.LayerNormAxes(n, layer.InputShapes[0], name, layer.ClassName).Select(a => a + 1).ToArray();
                 int i = 0;
                 T[]? gamma = n.Scale ? Vector(w[i++]) : null;
