@@ -130,6 +130,55 @@ public sealed class KerasNumericsModel<T> : IKerasNetwork where T : unmanaged, I
                     return Conv2DKernel.Conv2D(x, kernel, bias, (c.Strides[0], c.Strides[1]), padding, (c.Dilation[0], c.Dilation[1]), c.Groups, act);
                 };
             }
+            case DepthwiseConv2DSpec d:
+            {
+                // Keras's (kh, kw, in, multiplier) is, element for element, a grouped-conv kernel (kh, kw, 1, in·multiplier)
+                // with groups = in: output channel c·multiplier + m reads input channel c, as in tf.nn.depthwise_conv2d.
+                Tensor<T> stored = Weight(w[0]);
+                Tensor<T> depthwise = Reshape(stored, [stored.Lengths[0], stored.Lengths[1], 1, stored.Lengths[2] * stored.Lengths[3]]);
+                int groups = (int)stored.Lengths[2];
+                Tensor<T>? pointwise = d.PointwiseFilters is null ? null : Weight(w[1]);
+                Tensor<T>? bias = d.UseBias ? Weight(w[^1]) : null;
+                SpanAction<T>? act = Activation(d.Activation, d.PointwiseFilters ?? groups * d.DepthMultiplier);
+                return v =>
+                {
+                    Tensor<T> x = Float(v[0], name);
+                    KerasWindow.EnsureFits(layer, [x.Lengths[1], x.Lengths[2]]);
+                    Padding2D padding = d.Padding == KerasPadding.Same
+                        ? Padding2D.Same((int)x.Lengths[1], (int)x.Lengths[2], (d.KernelSize[0], d.KernelSize[1]), (d.Strides[0], d.Strides[1]), (d.Dilation[0], d.Dilation[1]))
+                        : Padding2D.None;
+                    (int, int) strides = (d.Strides[0], d.Strides[1]), dilation = (d.Dilation[0], d.Dilation[1]);
+                    if (pointwise is null) return Conv2DKernel.Conv2D(x, depthwise, bias, strides, padding, dilation, groups, act);
+                    // tf.nn.separable_conv2d: the depthwise step takes the strides, padding and dilation; then a stride-1
+                    // "valid" 1x1 convolution, the layer's one bias and its activation.
+                    Tensor<T> deep = Conv2DKernel.Conv2D(x, depthwise, null, strides, padding, dilation, groups);
+                    return Conv2DKernel.Conv2D(deep, pointwise, bias, (1, 1), Padding2D.None, (1, 1), 1, act);
+                };
+            }
+            case Conv2DTransposeSpec t:
+            {
+                Tensor<T> kernel = Weight(w[0]);
+                Tensor<T>? bias = t.UseBias ? Weight(w[1]) : null;
+                SpanAction<T>? act = Activation(t.Activation, t.Filters);
+                return v =>
+                {
+                    Tensor<T> x = Float(v[0], name);
+                    (int, int) output = ((int)ShapeInference.TransposeOutputLength(x.Lengths[1], t.KernelSize[0], t.Strides[0], t.Padding),
+                        (int)ShapeInference.TransposeOutputLength(x.Lengths[2], t.KernelSize[1], t.Strides[1], t.Padding));
+                    (int, int) before = (TransposePadBefore(output.Item1, t.KernelSize[0], t.Strides[0], t.Padding),
+                        TransposePadBefore(output.Item2, t.KernelSize[1], t.Strides[1], t.Padding));
+                    return Conv2DTransposeKernel.Conv2DTranspose(x, kernel, bias, (t.Strides[0], t.Strides[1]), output, before, act);
+                };
+            }
+            case LayerNormSpec n:
+            {
+                // Keras's axes count the batch axis, as this engine's layout does; γ and β as stored (their axes in order).
+                int[] axes = ShapeInference.LayerNormAxes(n, layer.InputShapes[0], name, layer.ClassName).Select(a => a + 1).ToArray();
+                int i = 0;
+                T[]? gamma = n.Scale ? Vector(w[i++]) : null;
+                T[]? beta = n.Center ? Vector(w[i]) : null;
+                return v => LayerNormKernel.LayerNorm(Float(v[0], name), axes, gamma, beta, n.Epsilon);
+            }
             case DenseSpec d:
             {
                 Tensor<T> kernel = Weight(w[0]);
@@ -233,6 +282,12 @@ public sealed class KerasNumericsModel<T> : IKerasNetwork where T : unmanaged, I
     }
 
     private static T[] Vector(KerasWeight w) => TensorToArray(Weight(w));
+
+    /// <summary>The cells a transposed convolution cuts from the start of its full result on one axis: "same" takes the
+    /// "before" pad of the Conv2D whose input has the output's length (TensorFlow's conv2d_transpose is that conv's
+    /// adjoint); "valid" none.</summary>
+    private static int TransposePadBefore(int outputLength, int kernel, int stride, KerasPadding padding) =>
+        padding == KerasPadding.Same ? KerasLayout.SamePadding(outputLength, kernel, stride).Before : 0;
 
     /// <summary>A copy under new lengths (Tensor&lt;T&gt;.Reshape in System.Numerics.Tensors 10.0.0 refuses some valid reshapes).</summary>
     private static Tensor<T> Reshape(Tensor<T> x, nint[] lengths) => Tensor.Create(TensorToArray(x), lengths);

@@ -107,6 +107,33 @@ public static class KerasTorchConversion
             }
             case ConcatenateSpec c:
                 return $"torch.cat along the channels-first axis for Keras axis {c.Axis}";
+            case DepthwiseConv2DSpec d:
+            {
+                long depth = input[^1] * d.DepthMultiplier;
+                string padding = d.Padding == KerasPadding.Valid ? "no padding"
+                    : SamePads(Enumerable.Range(0, 2).Select(k => input[k] < 0 ? ((int, int)?)null
+                        : KerasLayout.SamePadding((int)input[k], d.KernelSize[k], d.Strides[k], d.Dilation[k])).ToArray());
+                string text = $"nn.Conv2d({input[^1]}, {depth}, kernel ({string.Join(", ", d.KernelSize)}), stride ({string.Join(", ", d.Strides)}), groups={input[^1]}); " +
+                              $"depthwise kernel (kh, kw, in, {d.DepthMultiplier}) -> ({depth}, 1, kh, kw), channel c*{d.DepthMultiplier} + m; {padding}";
+                if (d.PointwiseFilters is int filters)
+                    text += $"; then nn.Conv2d({depth}, {filters}, 1) with the pointwise kernel (1, 1, in, out) -> (out, in, 1, 1)" + (d.UseBias ? " and the bias" : "");
+                return text + (d.Activation.IsIdentity ? "" : $"; {d.Activation}");
+            }
+            case Conv2DTransposeSpec t:
+            {
+                string lengths = string.Join(" x ", Enumerable.Range(0, 2).Select(k => input[k] < 0 ? "per call"
+                    : $"{ShapeInference.TransposeOutputLength(input[k], t.KernelSize[k], t.Strides[k], t.Padding)}"));
+                return $"nn.ConvTranspose2d({input[^1]}, {t.Filters}, kernel ({string.Join(", ", t.KernelSize)}), stride ({string.Join(", ", t.Strides)})), no padding; " +
+                       $"weight (kh, kw, out, in) -> (in, out, kh, kw); full result cut to Keras's {lengths} ({t.Padding.ToString().ToLowerInvariant()}: from the same-conv's " +
+                       "before-pad, zeros past the end), then the bias" + (t.Activation.IsIdentity ? "" : $"; {t.Activation}");
+            }
+            case LayerNormSpec n:
+            {
+                long[] dims = n.Axes.Select(a => TorchAxes.ChannelsFirst(a, input.Length, layer.Name)).ToArray();
+                return $"F.layer_norm over Keras axis {string.Join(", ", n.Axes)} (dimension {string.Join(", ", dims)} here, moved last and back), " +
+                       $"eps={n.Epsilon:R} (Keras's, not PyTorch's 1e-5); {(n.Scale ? "gamma" : "no gamma")}, {(n.Center ? "beta" : "no beta")} " +
+                       $"{Shape(ShapeInference.LayerNormAxes(n, input, layer.Name, layer.ClassName).Select(a => input[a]))}";
+            }
             case EmbeddingSpec e:
                 return $"nn.Embedding({e.InputDim}, {e.OutputDim}); table as stored; output moved channels-first";
             default:

@@ -80,6 +80,9 @@ public sealed class KerasTorchModule : nn.Module<Tensor, Tensor>
         MergeSpec => new MergeTorchLayer(layer),
         ConcatenateSpec c => new ConcatTorchLayer(layer, TorchAxes.ChannelsFirst(c.Axis, layer.OutputShape.Length, layer.Name)),
         EmbeddingSpec => new EmbeddingTorchLayer(layer, dtype),
+        DepthwiseConv2DSpec => new DepthwiseConvTorchLayer(layer, dtype),
+        Conv2DTransposeSpec => new ConvTransposeTorchLayer(layer, dtype),
+        LayerNormSpec => new LayerNormTorchLayer(layer, dtype),
         _ => throw new NotSupportedException($"layer `{layer.Name}` ({layer.ClassName}) has no TorchSharp implementation"),
     };
 

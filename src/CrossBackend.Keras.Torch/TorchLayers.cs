@@ -57,34 +57,23 @@ internal sealed class InputTorchLayer(KerasLayer layer) : TorchLayer(layer.Name)
     }
 }
 
-/// <summary>Conv1D / Conv2D as nn.Conv1d / nn.Conv2d. "same" padding that is symmetric and static (stride 1, even
-/// total) uses the conv's own padding; otherwise (stride &gt; 1, odd totals, "causal") the exact Keras pads are
-/// applied with F.pad before a padding-0 conv — PyTorch's symmetric padding would shift the output by one cell.</summary>
+/// <summary>Conv1D / Conv2D as nn.Conv1d / nn.Conv2d, padded as <see cref="TorchWindowPadding"/> says (the conv's own
+/// symmetric padding where it is exact, an explicit F.pad before a padding-0 conv otherwise).</summary>
 internal sealed class ConvTorchLayer : TorchLayer
 {
     private readonly nn.Module<Tensor, Tensor> conv;
     private readonly KerasLayer _layer;
     private readonly ConvSpec _spec;
-    private readonly bool _explicitPad;
+    private readonly TorchWindowPadding _padding;
 
     public ConvTorchLayer(KerasLayer layer, ScalarType dtype) : base(layer.Name)
     {
         _layer = layer;
         _spec = (ConvSpec)layer.Spec;
         long inChannels = layer.InputShapes[0][^1];
-        int rank = _spec.Rank;
-        var symmetric = new long[rank];
-        for (int d = 0; d < rank; d++)
-        {
-            if (_spec.Padding == KerasPadding.Causal || (_spec.Padding == KerasPadding.Same && _spec.Strides[d] != 1)) { _explicitPad = true; continue; }
-            if (_spec.Padding == KerasPadding.Same)
-            {
-                int total = (_spec.KernelSize[d] - 1) * _spec.Dilation[d];
-                if (total % 2 == 0) symmetric[d] = total / 2; else _explicitPad = true;
-            }
-        }
-        if (_explicitPad) System.Array.Clear(symmetric);
-        conv = rank == 1
+        _padding = new TorchWindowPadding(_spec.Padding, _spec.KernelSize, _spec.Strides, _spec.Dilation);
+        long[] symmetric = _padding.Symmetric;
+        conv = _spec.Rank == 1
             ? nn.Conv1d(inChannels, _spec.Filters, _spec.KernelSize[0], _spec.Strides[0], symmetric[0], _spec.Dilation[0], groups: _spec.Groups, bias: _spec.UseBias)
             : nn.Conv2d(inChannels, _spec.Filters, (_spec.KernelSize[0], _spec.KernelSize[1]), (_spec.Strides[0], _spec.Strides[1]),
                 (symmetric[0], symmetric[1]), (_spec.Dilation[0], _spec.Dilation[1]), groups: _spec.Groups, bias: _spec.UseBias);
@@ -100,28 +89,7 @@ internal sealed class ConvTorchLayer : TorchLayer
         Tensor x = inputs[0];
         // Checked here, before libtorch, so a too-small input fails as on the numerics engine, naming the layer.
         KerasWindow.EnsureFits(_layer, SizesOf(x).AsSpan(2));
-        if (_explicitPad) x = F.pad(x, Pads(x));
-        return TorchActivation.Apply(conv.forward(x), _spec.Activation, 1);
-    }
-
-    /// <summary>F.pad's order: last axis first, (before, after) each.</summary>
-    private long[] Pads(Tensor x)
-    {
-        var pads = new long[2 * _spec.Rank];
-        for (int d = 0; d < _spec.Rank; d++)
-        {
-            int length = (int)x.size(2 + d);
-            (int before, int after) = _spec.Padding switch
-            {
-                KerasPadding.Same => KerasLayout.SamePadding(length, _spec.KernelSize[d], _spec.Strides[d], _spec.Dilation[d]),
-                KerasPadding.Causal => ((_spec.KernelSize[d] - 1) * _spec.Dilation[d], 0),
-                _ => (0, 0),
-            };
-            int slot = 2 * (_spec.Rank - 1 - d);
-            pads[slot] = before;
-            pads[slot + 1] = after;
-        }
-        return pads;
+        return TorchActivation.Apply(conv.forward(_padding.Apply(x)), _spec.Activation, 1);
     }
 }
 

@@ -145,6 +145,22 @@ public sealed class KerasFailureTests
         "mixed_float16", TestName = "a mixed-precision policy is refused")]
     [TestCase("""{"class_name": "Embedding", "name": "x", "config": {"name": "x", "input_dim": 10, "output_dim": 4, "mask_zero": true}, "inbound_nodes": [[["in", 0, 0, {}]]]}""",
         "mask_zero=True", TestName = "an Embedding's mask is refused (Keras masks the layers after it)")]
+    [TestCase("""{"class_name": "LayerNormalization", "name": "x", "config": {"name": "x", "axis": -1, "rms_scaling": true}, "inbound_nodes": [[["in", 0, 0, {}]]]}""",
+        "rms_scaling=True", TestName = "LayerNormalization's rms_scaling is refused (Keras scales by the variance there)")]
+    [TestCase("""{"class_name": "LayerNormalization", "name": "x", "config": {"name": "x", "axis": [3, 1]}, "inbound_nodes": [[["in", 0, 0, {}]]]}""",
+        "not in increasing order", TestName = "LayerNormalization axes out of order are refused (Keras reshapes gamma, not transposes)")]
+    [TestCase("""{"class_name": "LayerNormalization", "name": "x", "config": {"name": "x", "axis": [1, -3]}, "inbound_nodes": [[["in", 0, 0, {}]]]}""",
+        "names one axis twice", TestName = "LayerNormalization naming one axis twice is refused")]
+    [TestCase("""{"class_name": "LayerNormalization", "name": "x", "config": {"name": "x", "axis": [0, 3]}, "inbound_nodes": [[["in", 0, 0, {}]]]}""",
+        "batch axis", TestName = "LayerNormalization over the batch axis is refused")]
+    [TestCase("""{"class_name": "Conv2DTranspose", "name": "x", "config": {"name": "x", "filters": 2, "kernel_size": 3, "strides": 2, "output_padding": [1, 1]}, "inbound_nodes": [[["in", 0, 0, {}]]]}""",
+        "output_padding=[1, 1]", TestName = "Conv2DTranspose's output_padding is refused")]
+    [TestCase("""{"class_name": "Conv2DTranspose", "name": "x", "config": {"name": "x", "filters": 2, "kernel_size": 3, "dilation_rate": 2}, "inbound_nodes": [[["in", 0, 0, {}]]]}""",
+        "dilation_rate (2, 2)", TestName = "Conv2DTranspose's dilation is refused")]
+    [TestCase("""{"class_name": "DepthwiseConv2D", "name": "x", "config": {"name": "x", "kernel_size": 3, "padding": "causal"}, "inbound_nodes": [[["in", 0, 0, {}]]]}""",
+        "padding \"causal\"", TestName = "DepthwiseConv2D's causal padding is refused")]
+    [TestCase("""{"class_name": "SeparableConv2D", "name": "x", "config": {"name": "x", "filters": 2, "kernel_size": 3, "data_format": "channels_first"}, "inbound_nodes": [[["in", 0, 0, {}]]]}""",
+        "channels_first", TestName = "SeparableConv2D channels_first is refused")]
     public void UnsupportedConfigsAreRefusedNamingTheLayer(string layerJson, string says)
     {
         var e = Assert.Throws<NotSupportedException>(() => KerasGraph.FromJson(Functional(layerJson)));
@@ -156,6 +172,8 @@ public sealed class KerasFailureTests
     /// tf.nn.convolution does: a port must not compute what Keras never does (PyTorch's conv would).</summary>
     [TestCase("Conv2D", "[2, 1]", "[1, 2]", "in")]
     [TestCase("Conv1D", "[3]", "[2]", "r")]
+    [TestCase("DepthwiseConv2D", "[1, 2]", "[2, 1]", "in")]
+    [TestCase("SeparableConv2D", "2", "2", "in")]
     public void StridesWithDilationAreRefusedAsKerasRefusesThem(string className, string strides, string dilation, string from)
     {
         string reshape = """{"class_name": "Reshape", "name": "r", "config": {"name": "r", "target_shape": [64, 3]}, "inbound_nodes": [[["in", 0, 0, {}]]]}""";

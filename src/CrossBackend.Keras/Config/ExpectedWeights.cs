@@ -21,6 +21,30 @@ internal static class ExpectedWeights
                 list.Add(("moving_mean", [channels]));
                 list.Add(("moving_variance", [channels]));
                 return list;
+            case DepthwiseConv2DSpec d:
+            {
+                // Keras 3 and tf.keras 2 alike: the depthwise kernel (kh, kw, in, multiplier), then for SeparableConv2D
+                // the pointwise kernel (1, 1, in·multiplier, filters), then the bias (of the last step's channels).
+                long inChannels = inputs[0][^1], depth = inChannels * d.DepthMultiplier;
+                var weights = new List<(string, long[])> { ("depthwise_kernel", [d.KernelSize[0], d.KernelSize[1], inChannels, d.DepthMultiplier]) };
+                if (d.PointwiseFilters is int filters) weights.Add(("pointwise_kernel", [1, 1, depth, filters]));
+                if (d.UseBias) weights.Add(("bias", [d.PointwiseFilters ?? depth]));
+                return weights;
+            }
+            case Conv2DTransposeSpec t:
+            {
+                long[] transposed = [t.KernelSize[0], t.KernelSize[1], t.Filters, inputs[0][^1]];   // (kh, kw, out, in)
+                return t.UseBias ? [("kernel", transposed), ("bias", [t.Filters])] : [("kernel", transposed)];
+            }
+            case LayerNormSpec n:
+            {
+                // Keras builds gamma, then beta, each [input_shape[d] for d in axis] (axes checked by ShapeInference).
+                long[] shape = n.Axes.Select(a => inputs[0][KerasAxes.NonBatch(a, inputs[0].Length) ?? inputs[0].Length - 1]).ToArray();
+                var weights = new List<(string, long[])>();
+                if (n.Scale) weights.Add(("gamma", shape));
+                if (n.Center) weights.Add(("beta", shape));
+                return weights;
+            }
             case EmbeddingSpec e:
                 return [("embeddings", [e.InputDim, e.OutputDim])];
             case PReLUSpec p:

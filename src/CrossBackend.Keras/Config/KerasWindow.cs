@@ -1,7 +1,7 @@
 namespace CrossBackend.Keras;
 
 /// <summary>
-/// Whether a sliding window (a <c>Conv1D</c>/<c>Conv2D</c> kernel, a <c>MaxPooling2D</c>/<c>AveragePooling2D</c>
+/// Whether a sliding window (a <c>Conv1D</c>/<c>Conv2D</c>/<c>DepthwiseConv2D</c>/<c>SeparableConv2D</c> kernel, a <c>MaxPooling2D</c>/<c>AveragePooling2D</c>
 /// pool) fits its input. Every engine checks this before running such a layer, with one message: libtorch would
 /// fail with a native error that names no layer, and C#'s truncating division turns "valid" padding's
 /// floor((n − k)/s) + 1 into 1 instead of 0 for n &lt; k &lt; n + s, which read out-of-range cells as zeros.
@@ -28,6 +28,7 @@ internal static class KerasWindow
         (string what, int[] window, int[] strides, int[]? dilation, KerasPadding padding) = spec switch
         {
             ConvSpec c => ("kernel", c.KernelSize, c.Strides, c.Dilation, c.Padding),
+            DepthwiseConv2DSpec d => ("kernel", d.KernelSize, d.Strides, d.Dilation, d.Padding),
             Pooling2DSpec p => ("pool", p.PoolSize, p.Strides, (int[]?)null, p.Padding),
             _ => (null!, null!, null!, null, default),
         };

@@ -12,7 +12,7 @@ internal static class LayerSpecParser
         "GlobalAveragePooling2D", "GlobalMaxPooling2D", "BatchNormalization", "Dropout", "SpatialDropout1D",
         "SpatialDropout2D", "GaussianNoise", "GaussianDropout", "Activation", "ReLU", "Softmax", "LeakyReLU",
         "ELU", "PReLU", "ZeroPadding2D", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate",
-        "Embedding",
+        "Embedding", "LayerNormalization", "DepthwiseConv2D", "SeparableConv2D", "Conv2DTranspose",
     ];
 
     private static readonly HashSet<string> Models = ["Sequential", "Functional", "Model"];
@@ -21,7 +21,6 @@ internal static class LayerSpecParser
     private static readonly Dictionary<string, string> ConvertOnly = new()
     {
         ["LSTM"] = "KerasLayout.LstmToTorch", ["GRU"] = "KerasLayout.GruToTorch", ["Conv3D"] = "KerasLayout.ConvKernelToTorch",
-        ["DepthwiseConv2D"] = "KerasLayout.DepthwiseKernelToTorch", ["Conv2DTranspose"] = "KerasLayout.ConvTransposeKernelToTorch",
     };
 
     /// <summary>One layer's Keras config as the spec the engines build.</summary>
@@ -74,6 +73,10 @@ internal static class LayerSpecParser
             "Minimum" => new MergeSpec(KerasMergeOp.Minimum),
             "Concatenate" => new ConcatenateSpec(c.Int("axis", -1)),
             "Embedding" => Embedding(c),
+            "LayerNormalization" => LayerNorm(c),
+            "DepthwiseConv2D" => Depthwise(c, kerasMajor, separable: false),
+            "SeparableConv2D" => Depthwise(c, kerasMajor, separable: true),
+            "Conv2DTranspose" => ConvTranspose(c, kerasMajor),
             _ => throw Unsupported(className, layer, registeredName, module),
         };
     }
@@ -131,18 +134,71 @@ internal static class LayerSpecParser
 
     private static ConvSpec Conv(ConfigValues c, int rank, int? kerasMajor)
     {
-        KerasPadding padding = Padding(c, allowCausal: rank == 1);
+        (int[] kernel, int[] strides, int[] dilation, KerasPadding padding) = Window(c, rank, allowCausal: rank == 1);
+        return new ConvSpec(rank, c.Int("filters"), kernel, strides, padding, dilation, c.Int("groups", 1), c.Bool("use_bias", true), Activation(c, kerasMajor));
+    }
+
+    /// <summary>A convolution's kernel_size, strides, dilation_rate and padding, checked as Keras checks them.</summary>
+    private static (int[] Kernel, int[] Strides, int[] Dilation, KerasPadding Padding) Window(ConfigValues c, int rank, bool allowCausal)
+    {
+        KerasPadding padding = Padding(c, allowCausal);
         int[] strides = c.Ints("strides", rank, Enumerable.Repeat(1, rank).ToArray());
         int[] dilation = c.Ints("dilation_rate", rank, Enumerable.Repeat(1, rank).ToArray());
         int[] kernel = c.Ints("kernel_size", rank);
         if (kernel.Concat(strides).Concat(dilation).Any(v => v < 1))
             throw new InvalidDataException($"layer `{c.Layer}`: kernel_size, strides and dilation_rate must be positive");
-        // Keras 3 (BaseConv.__init__) and TensorFlow (tf.nn.convolution) raise on this pair; PyTorch would compute it.
+        // Keras 3 (BaseConv.__init__, BaseDepthwiseConv.__init__, BaseSeparableConv.__init__) and TensorFlow
+        // (tf.nn.convolution) raise on this pair; PyTorch would compute it.
         if (strides.Max() > 1 && dilation.Max() > 1)
             throw new InvalidDataException(
                 $"layer `{c.Layer}`: strides ({string.Join(", ", strides)}) with dilation_rate ({string.Join(", ", dilation)}): Keras refuses `strides > 1` " +
                 "in conjunction with `dilation_rate > 1`, so no Keras model has this layer; use strides 1 or dilation_rate 1");
-        return new ConvSpec(rank, c.Int("filters"), kernel, strides, padding, dilation, c.Int("groups", 1), c.Bool("use_bias", true), Activation(c, kerasMajor));
+        return (kernel, strides, dilation, padding);
+    }
+
+    /// <summary><c>DepthwiseConv2D</c> (Keras 3's base_depthwise_conv.py) or <c>SeparableConv2D</c>
+    /// (base_separable_conv.py): <c>depth_multiplier</c> (1 by default), and for the separable layer <c>filters</c>.</summary>
+    private static DepthwiseConv2DSpec Depthwise(ConfigValues c, int? kerasMajor, bool separable)
+    {
+        (int[] kernel, int[] strides, int[] dilation, KerasPadding padding) = Window(c, 2, allowCausal: false);
+        int multiplier = c.Int("depth_multiplier", 1);
+        if (multiplier < 1) throw new InvalidDataException($"layer `{c.Layer}`: depth_multiplier must be positive, the config has {multiplier}");
+        int? filters = separable ? c.Int("filters") : null;
+        if (filters < 1) throw new InvalidDataException($"layer `{c.Layer}`: filters must be positive, the config has {filters}");
+        return new DepthwiseConv2DSpec(multiplier, kernel, strides, padding, dilation, c.Bool("use_bias", true), Activation(c, kerasMajor), filters);
+    }
+
+    /// <summary><c>Conv2DTranspose</c> with Keras's default output lengths (<c>output_padding=None</c>) and no dilation;
+    /// other values of those two options are refused by name rather than computed to other lengths.</summary>
+    private static Conv2DTransposeSpec ConvTranspose(ConfigValues c, int? kerasMajor)
+    {
+        (int[] kernel, int[] strides, int[] dilation, KerasPadding padding) = Window(c, 2, allowCausal: false);
+        if (c.Has("output_padding"))
+            throw new NotSupportedException(
+                $"layer `{c.Layer}` (Conv2DTranspose): output_padding={c.Raw("output_padding").GetRawText()} is not supported; only output_padding=None " +
+                "(Keras's default output length: valid n*stride + max(kernel - stride, 0), same n*stride). Save the model without output_padding");
+        if (dilation.Any(d => d != 1))
+            throw new NotSupportedException(
+                $"layer `{c.Layer}` (Conv2DTranspose): dilation_rate ({string.Join(", ", dilation)}) is not supported; only dilation_rate 1");
+        if (c.Int("groups", 1) != 1)
+            throw new NotSupportedException($"layer `{c.Layer}` (Conv2DTranspose): groups={c.Int("groups", 1)} is not supported; only groups 1");
+        return new Conv2DTransposeSpec(c.Int("filters"), kernel, strides, padding, c.Bool("use_bias", true), Activation(c, kerasMajor));
+    }
+
+    /// <summary><c>LayerNormalization</c> (Keras 3's layer_normalization.py, tf.keras 2's): <c>axis</c> an int or a list
+    /// (tf.keras 2 saves a list of positive axes), ε 1e-3 by default. <c>rms_scaling=True</c> is refused: Keras then
+    /// scales by the variance, not the root mean square (Keras 3.9+ warns that the option is deprecated for that
+    /// reason), and ignores <c>center</c> — a port would have to reproduce a formula Keras itself disowns.</summary>
+    private static LayerNormSpec LayerNorm(ConfigValues c)
+    {
+        if (c.Bool("rms_scaling", false))
+            throw new NotSupportedException(
+                $"layer `{c.Layer}` (LayerNormalization) has rms_scaling=True, which is not supported: Keras then computes x * rsqrt(variance + epsilon) * gamma " +
+                "(a deprecated option: it divides by the standard deviation, not the root mean square, and ignores center). Only rms_scaling=False is supported: " +
+                "save the layer as an ordinary LayerNormalization");
+        int[] axes = Axes(c, "axis", -1);
+        if (axes.Length == 0) throw new InvalidDataException($"layer `{c.Layer}` (LayerNormalization): axis is an empty list; give at least one axis");
+        return new LayerNormSpec(axes, c.Double("epsilon", 1e-3), c.Bool("center", true), c.Bool("scale", true));
     }
 
     private static Pooling2DSpec Pool(ConfigValues c, KerasPoolingKind kind)

@@ -43,6 +43,36 @@ public sealed record InputSpec(long[] Shape, DType DType) : LayerSpec;
 public sealed record ConvSpec(int Rank, int Filters, int[] KernelSize, int[] Strides, KerasPadding Padding, int[] Dilation,
     int Groups, bool UseBias, KerasActivation Activation) : LayerSpec;
 
+/// <summary><c>DepthwiseConv2D</c>, or <c>SeparableConv2D</c> when <paramref name="PointwiseFilters"/> is set
+/// (channels-last): each input channel c is correlated with its own <paramref name="DepthMultiplier"/> kernels, output
+/// channel c·multiplier + m (TensorFlow's <c>depthwise_conv2d</c>); a separable layer then mixes those channels with a
+/// 1×1 pointwise kernel (<c>separable_conv2d</c>: the depthwise step takes the strides, padding and dilation, the
+/// pointwise step is a stride-1 "valid" 1×1 convolution), and its one bias follows the pointwise step.</summary>
+/// <param name="DepthMultiplier">Kernels per input channel.</param>
+/// <param name="KernelSize">Kernel (height, width).</param>
+/// <param name="Strides">Strides (height, width).</param>
+/// <param name="Padding">Valid or same.</param>
+/// <param name="Dilation">Dilation rates (height, width).</param>
+/// <param name="UseBias">Whether a bias is added (after the pointwise step for a separable layer).</param>
+/// <param name="Activation">The fused activation.</param>
+/// <param name="PointwiseFilters">SeparableConv2D's <c>filters</c>; null for DepthwiseConv2D.</param>
+public sealed record DepthwiseConv2DSpec(int DepthMultiplier, int[] KernelSize, int[] Strides, KerasPadding Padding, int[] Dilation,
+    bool UseBias, KerasActivation Activation, int? PointwiseFilters = null) : LayerSpec;
+
+/// <summary><c>Conv2DTranspose</c> (channels-last, kernel (kh, kw, filters, in)): the adjoint of a <c>Conv2D</c> with
+/// the same kernel, strides and padding — TensorFlow's <c>conv2d_transpose</c>, whose output length per axis is Keras's
+/// <c>deconv_output_length</c> without output_padding: valid n·s + max(k − s, 0), same n·s. Each input cell adds its
+/// kernel-weighted window at i·s − pad_before, pad_before = ⌊max(k − s, 0) / 2⌋ for "same" (the pad of the Conv2D it is
+/// the adjoint of), cells past the output dropped.</summary>
+/// <param name="Filters">Output channels.</param>
+/// <param name="KernelSize">Kernel (height, width).</param>
+/// <param name="Strides">Strides (height, width).</param>
+/// <param name="Padding">Valid or same.</param>
+/// <param name="UseBias">Whether a bias is added.</param>
+/// <param name="Activation">The fused activation.</param>
+public sealed record Conv2DTransposeSpec(int Filters, int[] KernelSize, int[] Strides, KerasPadding Padding, bool UseBias,
+    KerasActivation Activation) : LayerSpec;
+
 /// <summary><c>Dense</c>: applies to the last axis.</summary>
 /// <param name="Units">Output features.</param>
 /// <param name="UseBias">Whether a bias is added.</param>
@@ -77,6 +107,19 @@ public sealed record GlobalPooling2DSpec(KerasPoolingKind Kind, bool KeepDims) :
 /// <param name="Axis">The normalised axis as the config gives it, counting the batch axis as 0 (negative counts from the
 /// end; any axis but the batch axis).</param>
 public sealed record BatchNormSpec(double Epsilon, bool Center, bool Scale, double Momentum, int Axis = -1) : LayerSpec;
+
+/// <summary><c>LayerNormalization</c>: per item, the mean and biased variance over <paramref name="Axes"/> together
+/// (TensorFlow's <c>tf.nn.moments</c>: mean, then the mean of squared differences, in the input's dtype), then
+/// x · inv + (β − mean · inv) with inv = γ / √(var + ε) — Keras 3's <c>LayerNormalization.call</c> and tf.keras 2's
+/// <c>tf.nn.batch_normalization</c>, one formula (tf.keras 2's float32 layers over trailing axes take
+/// <c>fused_batch_norm</c> instead, the same biased statistics in another rounding order). γ and β have the lengths of
+/// the normalised axes.</summary>
+/// <param name="Axes">The normalised axes as the config gives them, counting the batch axis as 0 (negative from the end);
+/// non-batch, distinct and in increasing order (checked by ShapeInference).</param>
+/// <param name="Epsilon">ε from the config (Keras's default 1e-3, PyTorch's 1e-5).</param>
+/// <param name="Center">Whether β was learned (saved); otherwise β = 0.</param>
+/// <param name="Scale">Whether γ was learned (saved); otherwise γ = 1.</param>
+public sealed record LayerNormSpec(int[] Axes, double Epsilon, bool Center, bool Scale) : LayerSpec;
 
 /// <summary><c>Dropout</c> and its kin: the identity at inference.</summary>
 /// <param name="Rate">The training-time rate (unused at inference).</param>

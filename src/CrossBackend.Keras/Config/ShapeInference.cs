@@ -31,6 +31,9 @@ internal static class ShapeInference
             MergeSpec => Broadcast(inputs, layer, className),
             ConcatenateSpec c => Concatenate(c, inputs, layer, className),
             EmbeddingSpec e => [.. x, e.OutputDim],
+            LayerNormSpec n => LayerNorm(n, x, layer, className),
+            DepthwiseConv2DSpec d => Depthwise(d, x, layer, className),
+            Conv2DTransposeSpec t => ConvTranspose(t, x, layer, className),
             _ => throw new NotSupportedException($"layer `{layer}`: no shape rule for {TensorFormat.TypeName(spec.GetType())}"),
         };
     }
@@ -45,6 +48,60 @@ internal static class ShapeInference
                 $"Keras normalises a non-batch axis, from 1 to {x.Length} (or -1 to -{x.Length})");
         return x[axis] > 0 ? x : throw Shape(layer, className, x, $"a known length on axis {b.Axis} (one gamma, beta, mean and variance per index)");
     }
+
+    /// <summary>LayerNormalization's axes as indices among the non-batch axes, increasing. Keras builds γ and β of
+    /// shape <c>[input_shape[d] for d in axis]</c> and reshapes them (a reshape, not a transpose) to the input's axis
+    /// order, so only axes listed in increasing order mean what they say; the batch axis would mix the items of a batch;
+    /// every normalised axis must be known (one γ and β per cell).</summary>
+    public static int[] LayerNormAxes(LayerNormSpec n, long[] x, string layer, string className)
+    {
+        int?[] axes = n.Axes.Select(a => KerasAxes.NonBatch(a, x.Length)).ToArray();
+        string given = n.Axes.Length == 1 ? n.Axes[0].ToString() : $"[{string.Join(", ", n.Axes)}]";
+        if (axes.Any(a => a is null))
+            throw new NotSupportedException(
+                $"layer `{layer}` ({className}): axis {given} of an input of (batch, {string.Join(", ", x.Select(Length))}) includes the batch axis or an axis out of range; " +
+                $"only non-batch axes (1 to {x.Length}, or -1 to -{x.Length}) are supported");
+        int[] result = axes.Select(a => a!.Value).ToArray();
+        for (int i = 1; i < result.Length; i++)
+            if (result[i] <= result[i - 1])
+                throw new NotSupportedException(
+                    $"layer `{layer}` ({className}): axis {given} {(result[i] == result[i - 1] ? "names one axis twice" : "is not in increasing order")}; Keras reshapes gamma and beta " +
+                    "(shaped in the listed order) to the input's axis order, so only distinct axes in increasing order are supported: save the layer with them sorted");
+        if (result.Any(a => x[a] <= 0)) throw Shape(layer, className, x, $"known lengths on axis {given} (one gamma and beta per cell)");
+        return result;
+    }
+
+    /// <summary>LayerNormalization keeps its input's shape once its axes check out.</summary>
+    private static long[] LayerNorm(LayerNormSpec n, long[] x, string layer, string className)
+    {
+        LayerNormAxes(n, x, layer, className);
+        return x;
+    }
+
+    /// <summary>DepthwiseConv2D / SeparableConv2D: a window over (height, width) as Conv2D's, with in·multiplier (or
+    /// the pointwise filters) channels out.</summary>
+    private static long[] Depthwise(DepthwiseConv2DSpec d, long[] x, string layer, string className)
+    {
+        if (x.Length != 3) throw Shape(layer, className, x, "(height, width, channels)");
+        if (x[^1] <= 0) throw Shape(layer, className, x, "a known number of channels");
+        if (KerasWindow.Problem(d, layer, className, x.AsSpan(0, 2)) is { } problem) throw new InvalidDataException(problem);
+        return [OutputLength(x[0], d.KernelSize[0], d.Strides[0], d.Dilation[0], d.Padding),
+                OutputLength(x[1], d.KernelSize[1], d.Strides[1], d.Dilation[1], d.Padding),
+                d.PointwiseFilters ?? x[^1] * d.DepthMultiplier];
+    }
+
+    /// <summary>Conv2DTranspose: Keras's <c>deconv_output_length</c> per axis with output_padding None.</summary>
+    private static long[] ConvTranspose(Conv2DTransposeSpec t, long[] x, string layer, string className)
+    {
+        if (x.Length != 3) throw Shape(layer, className, x, "(height, width, channels)");
+        if (x[^1] <= 0) throw Shape(layer, className, x, "a known number of channels");
+        return [TransposeOutputLength(x[0], t.KernelSize[0], t.Strides[0], t.Padding), TransposeOutputLength(x[1], t.KernelSize[1], t.Strides[1], t.Padding), t.Filters];
+    }
+
+    /// <summary>Keras's <c>deconv_output_length</c> (keras/src/utils/conv_utils.py / backend_utils.py) with output_padding
+    /// None and dilation 1: valid n·s + max(k − s, 0), same n·s; −1 when n is unknown.</summary>
+    public static long TransposeOutputLength(long n, int kernel, int stride, KerasPadding padding) =>
+        n < 0 ? -1 : padding == KerasPadding.Valid ? n * stride + Math.Max(kernel - stride, 0) : n * stride;
 
     /// <summary>Activations keep their input's shape; a softmax's axes must each be a distinct non-batch axis (over the
     /// batch axis Keras would mix the items of a batch, which no per-item prediction can reproduce).</summary>

@@ -1,0 +1,57 @@
+namespace CrossBackend.Keras.Tests;
+
+/// <summary>
+/// LayerNormalization, DepthwiseConv2D, SeparableConv2D and Conv2DTranspose (session 52), in whole files on every
+/// engine against float64 NumPy goldens (Data/make_norm_conv_models.py, its formulas checked against real PyTorch 1.13's
+/// F.layer_norm, grouped F.conv2d and F.conv_transpose2d, and the transposed convolution against its definition as the
+/// adjoint of conv2d). Each model is saved as tf.keras 2 writes it (.h5: LayerNormalization's axis as a list of positive
+/// axes, weights named depthwise_kernel / pointwise_kernel / gamma / beta) and as Keras 3 does (.keras: the axis as
+/// given, an int or a list with negative axes; variables by index).
+/// </summary>
+[TestFixtureSource(typeof(TestData), nameof(TestData.Engines))]
+public sealed class NormConvModelTests(ITensorEngine engine)
+{
+    [TestCase("layer_norm")]
+    [TestCase("depthwise")]
+    [TestCase("conv_transpose")]
+    public void OutputsMatchTheFloat64Golden(string stem)
+    {
+        var inputs = TestData.Npz($"{stem}_golden.npz", "inputs");
+        var outputs = TestData.Npz($"{stem}_golden.npz", "outputs");
+        double[] golden = TestData.Doubles(outputs);
+        foreach (string file in new[] { $"{stem}.keras", $"{stem}_k2.h5" })
+            GoldenModels.AssertMatches(engine, KerasModel.Load(TestData.Path(file)), file, inputs, golden, outputs.Shape.Select(v => (long)v).ToArray());
+    }
+}
+
+/// <summary>What the new layers expect from a file and become in the TorchSharp module (<c>keras inspect</c>).</summary>
+public sealed class NormConvInspectTests
+{
+    [Test]
+    public void WeightsAreExpectedInKerassOrderAndShapes()
+    {
+        KerasGraph g = KerasModel.Load(TestData.Path("depthwise.keras")).Graph;
+        Assert.That(g["dw_s2"].ExpectedWeights.Select(w => (w.Name, w.Shape)),
+            Is.EqualTo(new[] { ("depthwise_kernel", new long[] { 3, 4, 3, 2 }), ("bias", new long[] { 6 }) }));
+        Assert.That(g["sep_s2"].ExpectedWeights.Select(w => (w.Name, w.Shape)),
+            Is.EqualTo(new[] { ("depthwise_kernel", new long[] { 3, 3, 6, 2 }), ("pointwise_kernel", new long[] { 1, 1, 12, 4 }), ("bias", new long[] { 4 }) }));
+        KerasGraph n = KerasModel.Load(TestData.Path("layer_norm.keras")).Graph;
+        Assert.That(n["ln_hw"].ExpectedWeights.Select(w => (w.Name, w.Shape)), Is.EqualTo(new[] { ("gamma", new long[] { 3, 4 }) }));
+        Assert.That(n["ln_all"].ExpectedWeights.Select(w => (w.Name, w.Shape)), Is.EqualTo(new[] { ("beta", new long[] { 3, 4, 5 }) }));
+        KerasGraph t = KerasModel.Load(TestData.Path("conv_transpose_k2.h5")).Graph;
+        Assert.That(t["up_even"].ExpectedWeights[0].Shape, Is.EqualTo(new long[] { 4, 3, 2, 3 }), "(kh, kw, filters, in)");
+        Assert.That(t["up_valid"].OutputShape, Is.EqualTo(new long[] { 13, 24, 2 }), "valid: n*s + max(k - s, 0)");
+    }
+
+    [Test]
+    public void InspectSaysWhatEachLayerBecomes()
+    {
+        IReadOnlyDictionary<string, string> d = CrossBackend.Keras.Torch.KerasTorchConversion.Describe(KerasModel.Load(TestData.Path("depthwise.keras")).Graph);
+        Assert.That(d["dw_s2"], Does.StartWith("nn.Conv2d(3, 6, kernel (3, 4), stride (2, 2), groups=3)").And.Contain("same: pads (0, 1) x (1, 2), asymmetric"));
+        Assert.That(d["sep_s2"], Does.Contain("then nn.Conv2d(12, 4, 1) with the pointwise kernel").And.EndWith("tanh"));
+        d = CrossBackend.Keras.Torch.KerasTorchConversion.Describe(KerasModel.Load(TestData.Path("layer_norm.keras")).Graph);
+        Assert.That(d["ln_hw"], Does.StartWith("F.layer_norm over Keras axis 1, 2 (dimension 2, 3 here").And.Contain("eps=0.3").And.EndWith("gamma, no beta (3, 4)"));
+        d = CrossBackend.Keras.Torch.KerasTorchConversion.Describe(KerasModel.Load(TestData.Path("conv_transpose.keras")).Graph);
+        Assert.That(d["up_even"], Does.StartWith("nn.ConvTranspose2d(3, 2, kernel (4, 3), stride (2, 1))").And.Contain("cut to Keras's 12 x 8 (same"));
+    }
+}
