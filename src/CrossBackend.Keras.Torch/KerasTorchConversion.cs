@@ -65,7 +65,7 @@ public static class KerasTorchConversion
                     : KerasLayout.SamePadding((int)input[d], p.PoolSize[d], p.Strides[d])).ToArray());
                 string count = p.Kind == KerasPoolingKind.Average && p.Padding == KerasPadding.Same ? "; divides by the real cells (TensorFlow), not the full window" : "";
                 string onImage = p.Rank == 1 ? " over (N, C, L, 1)" : "";
-                return $"{(p.Kind == KerasPoolingKind.Max ? "max_pool2d" : "avg_pool2d")}{onImage} ({string.Join(", ", p.PoolSize)}) stride ({string.Join(", ", p.Strides)}); {padding}{count}";
+                return $"{(p.Kind == KerasPoolingKind.Max ? "max_pool2d" : "avg_pool2d")}{onImage}, window ({string.Join(", ", p.PoolSize)}) stride ({string.Join(", ", p.Strides)}); {padding}{count}";
             }
             case GlobalPoolingSpec g:
                 return $"{(g.Kind == KerasPoolingKind.Max ? "amax" : "mean")} over {(g.Rank == 1 ? "(L)" : "(H, W)")}{(g.KeepDims ? ", keepdim" : "")}";

@@ -115,8 +115,8 @@ public sealed record CroppingSpec(int[] Before, int[] After) : LayerSpec
 }
 
 /// <summary><c>UpSampling1D</c> / <c>UpSampling2D</c> with nearest interpolation: each cell repeated <c>Size[d]</c>
-/// times along spatial axis d (Keras 3 calls <c>ops.repeat</c> per axis for "nearest"; tf.keras 2's nearest resize
-/// gives the same for integer factors).</summary>
+/// times along spatial axis d. Keras 3 calls <c>ops.repeat</c> per axis for "nearest"; tf.keras 2's nearest-neighbour
+/// resize gives the same for integer factors (output index o reads floor(o / s), or floor((o + ½) / s), both ⌊o / s⌋).</summary>
 /// <param name="Size">The factor per spatial axis.</param>
 public sealed record UpSamplingSpec(int[] Size) : LayerSpec
 {
