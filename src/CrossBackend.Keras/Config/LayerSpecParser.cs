@@ -184,7 +184,9 @@ internal static class LayerSpecParser
     /// <summary>UpSampling1D's <c>size</c> (an int, Keras 2 and 3) and UpSampling2D's (an int or a pair) with its
     /// <c>interpolation</c>. Only "nearest" is built: Keras 3 computes it as <c>ops.repeat</c> per axis
     /// (keras/src/layers/reshaping/up_sampling2d.py, <c>_resize_images</c>); the other modes go through
-    /// <c>ops.image.resize</c>, whose weights no runtime here reproduces, so they are refused by name.</summary>
+    /// <c>ops.image.resize</c>, on the TensorFlow backend <c>tf.image.resize</c> (half-pixel centres; its ResizeBilinear
+    /// kernel weighs and returns in float32 whatever the input's dtype), which no runtime here reproduces to Keras's
+    /// digits, so they are refused by name.</summary>
     private static UpSamplingSpec UpSampling(ConfigValues c, int rank)
     {
         int[] size = c.Ints("size", rank, Enumerable.Repeat(2, rank).ToArray());
