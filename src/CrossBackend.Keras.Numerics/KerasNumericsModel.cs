@@ -198,20 +198,30 @@ public sealed class KerasNumericsModel<T> : IKerasNetwork where T : unmanaged, I
                     return Reshape(x, [x.Lengths[0], .. shape.Select(s => (nint)s)]);
                 };
             }
-            case Pooling2DSpec p:
+            case PoolingSpec p:
                 return v =>
                 {
                     Tensor<T> x = Float(v[0], name);
-                    KerasWindow.EnsureFits(layer, [x.Lengths[1], x.Lengths[2]]);
+                    KerasWindow.EnsureFits(layer, Spatial(x, p.Rank));
+                    // 1-D pooling is 2-D pooling of (N, L, 1, C) with a (k, 1) window: the same TensorFlow rules.
+                    Tensor<T> image = p.Rank == 1 ? Reshape(x, [x.Lengths[0], x.Lengths[1], 1, x.Lengths[2]]) : x;
+                    (int H, int W) pool = (p.PoolSize[0], p.Rank == 1 ? 1 : p.PoolSize[1]), strides = (p.Strides[0], p.Rank == 1 ? 1 : p.Strides[1]);
                     Padding2D padding = p.Padding == KerasPadding.Same
-                        ? Padding2D.Same((int)x.Lengths[1], (int)x.Lengths[2], (p.PoolSize[0], p.PoolSize[1]), (p.Strides[0], p.Strides[1]))
+                        ? Padding2D.Same((int)image.Lengths[1], (int)image.Lengths[2], pool, strides)
                         : Padding2D.None;
-                    return p.Kind == KerasPoolingKind.Max
-                        ? Pool2DKernel.MaxPool2D(x, (p.PoolSize[0], p.PoolSize[1]), (p.Strides[0], p.Strides[1]), padding)
-                        : Pool2DKernel.AvgPool2D(x, (p.PoolSize[0], p.PoolSize[1]), (p.Strides[0], p.Strides[1]), padding);
+                    Tensor<T> y = p.Kind == KerasPoolingKind.Max
+                        ? Pool2DKernel.MaxPool2D(image, pool, strides, padding)
+                        : Pool2DKernel.AvgPool2D(image, pool, strides, padding);
+                    return p.Rank == 1 ? Reshape(y, [y.Lengths[0], y.Lengths[1], y.Lengths[3]]) : y;
                 };
-            case GlobalPooling2DSpec g:
-                return v => g.Kind == KerasPoolingKind.Max ? Pool2DKernel.GlobalMaxPool2D(Float(v[0], name), g.KeepDims) : Pool2DKernel.GlobalAvgPool2D(Float(v[0], name), g.KeepDims);
+            case GlobalPoolingSpec g:
+                return v =>
+                {
+                    Tensor<T> x = Float(v[0], name);
+                    Tensor<T> image = g.Rank == 1 ? Reshape(x, [x.Lengths[0], x.Lengths[1], 1, x.Lengths[2]]) : x;
+                    Tensor<T> y = g.Kind == KerasPoolingKind.Max ? Pool2DKernel.GlobalMaxPool2D(image, g.KeepDims) : Pool2DKernel.GlobalAvgPool2D(image, g.KeepDims);
+                    return g.Rank == 1 && g.KeepDims ? Reshape(y, [y.Lengths[0], 1, y.Lengths[3]]) : y;   // (N, 1, 1, C) -> Keras's (N, 1, C)
+                };
             case BatchNormSpec b:
             {
                 // Keras's axis counts the batch axis, and this engine keeps Keras's layout: the same axis.
@@ -244,8 +254,40 @@ public sealed class KerasNumericsModel<T> : IKerasNetwork where T : unmanaged, I
                 Tensor<T> alpha = Weight(w[0]);
                 return v => PReLUKernel.PReLU(Float(v[0], name), alpha);
             }
-            case ZeroPadding2DSpec z:
-                return v => ShapeKernels.ZeroPad2D(Float(v[0], name), new Padding2D(z.Top, z.Bottom, z.Left, z.Right));
+            case ZeroPaddingSpec z:
+                return v =>
+                {
+                    Tensor<T> x = Float(v[0], name);
+                    if (z.Rank == 2) return ShapeKernels.ZeroPad2D(x, new Padding2D(z.Before[0], z.After[0], z.Before[1], z.After[1]));
+                    Tensor<T> y = ShapeKernels.ZeroPad2D(Reshape(x, [x.Lengths[0], x.Lengths[1], 1, x.Lengths[2]]), new Padding2D(z.Before[0], z.After[0], 0, 0));
+                    return Reshape(y, [y.Lengths[0], y.Lengths[1], y.Lengths[3]]);
+                };
+            case CroppingSpec c:
+                return v =>
+                {
+                    Tensor<T> x = Float(v[0], name);
+                    KerasRuntimeShapes.EnsureCroppable(layer, Spatial(x, c.Rank));
+                    return ShapeKernels.Crop(x, c.Before, c.After);
+                };
+            case UpSamplingSpec u:
+                return v =>
+                {
+                    Tensor<T> x = Float(v[0], name);
+                    for (int d = 0; d < u.Rank; d++) x = ShapeKernels.Repeat(x, d + 1, u.Size[d]);
+                    return x;
+                };
+            case PermuteSpec p:
+            {
+                // Keras's dims are 1-based and leave out the batch axis, which stays first.
+                int[] axes = [0, .. p.Dims];
+                return v => ShapeKernels.Permute(Float(v[0], name), axes);
+            }
+            case RepeatVectorSpec r:
+                return v =>
+                {
+                    Tensor<T> x = Float(v[0], name);
+                    return ShapeKernels.Repeat(Reshape(x, [x.Lengths[0], 1, x.Lengths[1]]), 1, r.N);
+                };
             case MergeSpec m:
             {
                 BinaryOp op = m.Op switch
@@ -288,6 +330,14 @@ public sealed class KerasNumericsModel<T> : IKerasNetwork where T : unmanaged, I
     /// adjoint); "valid" none.</summary>
     private static int TransposePadBefore(int outputLength, int kernel, int stride, KerasPadding padding) =>
         padding == KerasPadding.Same ? KerasLayout.SamePadding(outputLength, kernel, stride).Before : 0;
+
+    /// <summary>The spatial lengths of a channels-last (N, s₁ … s_k, C) input, for the window and crop checks.</summary>
+    private static long[] Spatial(Tensor<T> x, int rank)
+    {
+        var lengths = new long[rank];
+        for (int d = 0; d < rank && d + 1 < x.Rank; d++) lengths[d] = x.Lengths[d + 1];
+        return lengths;
+    }
 
     /// <summary>A copy under new lengths (Tensor&lt;T&gt;.Reshape in System.Numerics.Tensors 10.0.0 refuses some valid reshapes).</summary>
     private static Tensor<T> Reshape(Tensor<T> x, nint[] lengths) => Tensor.Create(TensorToArray(x), lengths);

@@ -59,15 +59,20 @@ public static class KerasTorchConversion
                     : input.Length >= 2 ? "channels moved last, then flatten (Keras's (h, w, c) order)" : "identity";
             case ReshapeSpec:
                 return $"reshape in Keras's channels-last order to {Shape(layer.OutputShape)}";
-            case Pooling2DSpec p:
+            case PoolingSpec p:
             {
-                string padding = p.Padding == KerasPadding.Valid ? "no padding" : SamePads(Enumerable.Range(0, 2).Select(d => input[d] < 0 ? ((int, int)?)null
+                string padding = p.Padding == KerasPadding.Valid ? "no padding" : SamePads(Enumerable.Range(0, p.Rank).Select(d => input[d] < 0 ? ((int, int)?)null
                     : KerasLayout.SamePadding((int)input[d], p.PoolSize[d], p.Strides[d])).ToArray());
                 string count = p.Kind == KerasPoolingKind.Average && p.Padding == KerasPadding.Same ? "; divides by the real cells (TensorFlow), not the full window" : "";
-                return $"{(p.Kind == KerasPoolingKind.Max ? "max_pool2d" : "avg_pool2d")} ({string.Join(", ", p.PoolSize)}) stride ({string.Join(", ", p.Strides)}); {padding}{count}";
+                string onImage = p.Rank == 1 ? " over (N, C, L, 1)" : "";
+                return $"{(p.Kind == KerasPoolingKind.Max ? "max_pool2d" : "avg_pool2d")}{onImage}, window ({string.Join(", ", p.PoolSize)}) stride ({string.Join(", ", p.Strides)}); {padding}{count}";
             }
-            case GlobalPooling2DSpec g:
-                return $"{(g.Kind == KerasPoolingKind.Max ? "amax" : "mean")} over (H, W){(g.KeepDims ? ", keepdim" : "")}";
+            case GlobalPoolingSpec g:
+                return $"{(g.Kind == KerasPoolingKind.Max ? "amax" : "mean")} over {(g.Rank == 1 ? "(L)" : "(H, W)")}{(g.KeepDims ? ", keepdim" : "")}";
+            case PermuteSpec p:
+                return $"Keras's Permute ({string.Join(", ", p.Dims)}) as permute({string.Join(", ", TorchAxes.PermuteOrder(p.Dims, layer.Name))}) of the channels-first tensor";
+            case RepeatVectorSpec r:
+                return $"unsqueeze(-1).repeat(1, 1, {r.N}): Keras's (n, features) is (features, n) channels-first";
             case BatchNormSpec b:
             {
                 int axis = KerasAxes.NonBatch(b.Axis, input.Length) ?? input.Length - 1;
@@ -92,8 +97,13 @@ public static class KerasTorchConversion
                 return a.Activation.ToString();
             case PReLUSpec:
                 return $"relu(x) - alpha * relu(-x); alpha {Shape(layer.Weights.Count > 0 ? layer.Weights[0].Shape : ExpectedAlpha(layer))} moved channels-first";
-            case ZeroPadding2DSpec z:
-                return $"F.pad (left {z.Left}, right {z.Right}, top {z.Top}, bottom {z.Bottom})";
+            case ZeroPaddingSpec z:
+                return z.Rank == 1 ? $"F.pad (left {z.Before[0]}, right {z.After[0]})"
+                    : $"F.pad (left {z.Before[1]}, right {z.After[1]}, top {z.Before[0]}, bottom {z.After[0]})";
+            case CroppingSpec c:
+                return "narrow " + string.Join(", ", Enumerable.Range(0, c.Rank).Select(d => $"dim {2 + d} by ({c.Before[d]}, {c.After[d]})"));
+            case UpSamplingSpec u:
+                return "repeat_interleave " + string.Join(", ", Enumerable.Range(0, u.Rank).Select(d => $"{u.Size[d]}x on dim {2 + d}")) + " (nearest)";
             case MergeSpec m:
             {
                 string op = m.Op switch

@@ -64,8 +64,10 @@ public sealed class KerasTorchModule : nn.Module<Tensor, Tensor>
         DenseSpec => new DenseTorchLayer(layer, flattened.GetValueOrDefault(layer.Inbound[0]), dtype),
         FlattenSpec => new FlattenTorchLayer(layer.Name, flattened.GetValueOrDefault(layer.Name) is not null),
         ReshapeSpec => new ReshapeTorchLayer(layer.Name, layer.OutputShape.Any(v => v < 0) ? ((ReshapeSpec)layer.Spec).TargetShape : layer.OutputShape),
-        Pooling2DSpec => new PoolTorchLayer(layer),
-        GlobalPooling2DSpec g => new GlobalPoolTorchLayer(layer.Name, g),
+        PermuteSpec p => new PermuteTorchLayer(layer.Name, p),
+        RepeatVectorSpec r => new RepeatVectorTorchLayer(layer.Name, r.N),
+        PoolingSpec => new PoolTorchLayer(layer),
+        GlobalPoolingSpec g => new GlobalPoolTorchLayer(layer.Name, g),
         BatchNormSpec => new BatchNormTorchLayer(layer, dtype),
         DropoutSpec d => layer.ClassName switch
         {
@@ -76,7 +78,9 @@ public sealed class KerasTorchModule : nn.Module<Tensor, Tensor>
         },
         ActivationSpec a => new ActivationTorchLayer(layer.Name, a.Activation, layer.InputShapes[0].Length),
         PReLUSpec => new PReLUTorchLayer(layer, dtype),
-        ZeroPadding2DSpec z => new ZeroPadTorchLayer(layer.Name, z),
+        ZeroPaddingSpec z => new ZeroPadTorchLayer(layer.Name, z),
+        CroppingSpec => new CropTorchLayer(layer),
+        UpSamplingSpec u => new UpSampleTorchLayer(layer.Name, u),
         MergeSpec => new MergeTorchLayer(layer),
         ConcatenateSpec c => new ConcatTorchLayer(layer, TorchAxes.ChannelsFirst(c.Axis, layer.OutputShape.Length, layer.Name)),
         EmbeddingSpec => new EmbeddingTorchLayer(layer, dtype),

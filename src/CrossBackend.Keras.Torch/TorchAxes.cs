@@ -17,6 +17,17 @@ internal static class TorchAxes
         return axis == rank - 1 ? 1 : axis + 2;
     }
 
+    /// <summary>Keras's <c>Permute(dims)</c> (1-based, batch excluded) as the order of one <c>permute</c> of the
+    /// channels-first dimensions: output Keras axis j sits at dimension <see cref="ChannelsFirst"/>(j) and takes input
+    /// Keras axis dims[j − 1], found at <see cref="ChannelsFirst"/>(dims[j − 1]); the batch stays at 0.</summary>
+    public static long[] PermuteOrder(IReadOnlyList<int> dims, string layer)
+    {
+        int rank = dims.Count;
+        var order = new long[rank + 1];
+        for (int j = 1; j <= rank; j++) order[ChannelsFirst(j, rank, layer)] = ChannelsFirst(dims[j - 1], rank, layer);
+        return order;
+    }
+
     /// <summary>A merge input expanded to <paramref name="rank"/> non-batch axes as Keras 3's <c>Merge.call</c> expands
     /// it (<c>ops.expand_dims(x, axis=1)</c> until the ranks agree), in the channels-first layout: Keras's (N, 1…, a…, c)
     /// is (N, c, 1…, a…) here, so the new axes go at dimension 2 — or at the end when the input has at most one

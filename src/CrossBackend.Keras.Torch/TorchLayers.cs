@@ -149,18 +149,18 @@ internal sealed class ReshapeTorchLayer(string name, long[] target) : TorchLayer
     }
 }
 
-/// <summary>MaxPooling2D / AveragePooling2D with TensorFlow's "same": max pools pad with −∞; average pools divide
-/// by the real cells (count_include_pad=False when the pads are symmetric, else the padded sum over the padded
-/// count of ones).</summary>
+/// <summary>MaxPooling1D / AveragePooling1D / MaxPooling2D / AveragePooling2D with TensorFlow's "same": max pools pad
+/// with −∞; average pools divide by the real cells (count_include_pad=False when the pads are symmetric, else the
+/// padded sum over the padded count of ones). A 1-D pool runs as the 2-D pool of (N, C, L, 1) with a (k, 1) window.</summary>
 internal sealed class PoolTorchLayer : TorchLayer
 {
     private readonly KerasLayer _layer;
-    private readonly Pooling2DSpec spec;
+    private readonly PoolingSpec spec;
 
     public PoolTorchLayer(KerasLayer layer) : base(layer.Name)
     {
         _layer = layer;
-        spec = (Pooling2DSpec)layer.Spec;
+        spec = (PoolingSpec)layer.Spec;
     }
 
     public override Tensor forward(Tensor[] inputs)
@@ -168,9 +168,16 @@ internal sealed class PoolTorchLayer : TorchLayer
         Tensor x = inputs[0];
         // Checked here, before libtorch, so a too-small input fails as on the numerics engine, naming the layer.
         KerasWindow.EnsureFits(_layer, SizesOf(x).AsSpan(2));
-        long[] kernel = [spec.PoolSize[0], spec.PoolSize[1]], stride = [spec.Strides[0], spec.Strides[1]];
-        (int top, int bottom) = spec.Padding == KerasPadding.Same ? KerasLayout.SamePadding((int)x.size(2), spec.PoolSize[0], spec.Strides[0]) : (0, 0);
-        (int left, int right) = spec.Padding == KerasPadding.Same ? KerasLayout.SamePadding((int)x.size(3), spec.PoolSize[1], spec.Strides[1]) : (0, 0);
+        if (spec.Rank == 1) return Pool(x.unsqueeze(-1)).squeeze(-1);
+        return Pool(x);
+    }
+
+    /// <summary>The 2-D pool of (N, C, H, W); a 1-D layer's width is 1, with window and stride 1.</summary>
+    private Tensor Pool(Tensor x)
+    {
+        long[] kernel = [spec.PoolSize[0], spec.Rank == 1 ? 1 : spec.PoolSize[1]], stride = [spec.Strides[0], spec.Rank == 1 ? 1 : spec.Strides[1]];
+        (int top, int bottom) = spec.Padding == KerasPadding.Same ? KerasLayout.SamePadding((int)x.size(2), (int)kernel[0], (int)stride[0]) : (0, 0);
+        (int left, int right) = spec.Padding == KerasPadding.Same ? KerasLayout.SamePadding((int)x.size(3), (int)kernel[1], (int)stride[1]) : (0, 0);
         bool none = top == 0 && bottom == 0 && left == 0 && right == 0;
         bool symmetric = top == bottom && left == right && 2 * top <= kernel[0] && 2 * left <= kernel[1];
         if (spec.Kind == KerasPoolingKind.Max)
@@ -186,12 +193,15 @@ internal sealed class PoolTorchLayer : TorchLayer
     }
 }
 
-/// <summary>GlobalAveragePooling2D / GlobalMaxPooling2D over height and width.</summary>
-internal sealed class GlobalPoolTorchLayer(string name, GlobalPooling2DSpec spec) : TorchLayer(name)
+/// <summary>GlobalAveragePooling1D / GlobalMaxPooling1D over the steps (dimension 2 of (N, C, L)) and the 2-D layers
+/// over height and width (dimensions 2 and 3); with keepdims the pooled dimensions stay with length 1.</summary>
+internal sealed class GlobalPoolTorchLayer(string name, GlobalPoolingSpec spec) : TorchLayer(name)
 {
+    private readonly long[] _dims = spec.Rank == 1 ? [2] : [2, 3];
+
     public override Tensor forward(Tensor[] inputs) => spec.Kind == KerasPoolingKind.Max
-        ? inputs[0].amax([2, 3], spec.KeepDims)
-        : inputs[0].mean([2, 3], spec.KeepDims);
+        ? inputs[0].amax(_dims, spec.KeepDims)
+        : inputs[0].mean(_dims, spec.KeepDims);
 }
 
 /// <summary>BatchNormalization as nn.BatchNorm1d/2d/3d in eval mode with Keras's ε (1e-3 by default; PyTorch's
@@ -291,10 +301,55 @@ internal sealed class ActivationTorchLayer : TorchLayer
     };
 }
 
-/// <summary>ZeroPadding2D: F.pad(left, right, top, bottom).</summary>
-internal sealed class ZeroPadTorchLayer(string name, ZeroPadding2DSpec spec) : TorchLayer(name)
+/// <summary>ZeroPadding1D / ZeroPadding2D: F.pad, whose pairs run from the last dimension back ((left, right) of the
+/// width, then (top, bottom) of the height; a 1-D layer pads only the steps, the last dimension of (N, C, L)).</summary>
+internal sealed class ZeroPadTorchLayer(string name, ZeroPaddingSpec spec) : TorchLayer(name)
 {
-    public override Tensor forward(Tensor[] inputs) => F.pad(inputs[0], [spec.Left, spec.Right, spec.Top, spec.Bottom]);
+    private readonly long[] _pads = Enumerable.Range(0, spec.Rank).Reverse().SelectMany(d => new long[] { spec.Before[d], spec.After[d] }).ToArray();
+
+    public override Tensor forward(Tensor[] inputs) => F.pad(inputs[0], _pads);
+}
+
+/// <summary>Cropping1D / Cropping2D: a narrowed view of each spatial dimension (2, then 3) of the channels-first tensor.</summary>
+internal sealed class CropTorchLayer(KerasLayer layer) : TorchLayer(layer.Name)
+{
+    private readonly CroppingSpec _spec = (CroppingSpec)layer.Spec;
+
+    public override Tensor forward(Tensor[] inputs)
+    {
+        Tensor x = inputs[0];
+        KerasRuntimeShapes.EnsureCroppable(layer, SizesOf(x).AsSpan(2));   // before libtorch, naming the layer
+        for (int d = 0; d < _spec.Rank; d++)
+            x = x.narrow(2 + d, _spec.Before[d], x.size(2 + d) - _spec.Before[d] - _spec.After[d]);
+        return x.contiguous();
+    }
+}
+
+/// <summary>UpSampling1D / UpSampling2D ("nearest"): each cell repeated along each spatial dimension, as Keras 3's
+/// <c>ops.repeat</c> per axis does.</summary>
+internal sealed class UpSampleTorchLayer(string name, UpSamplingSpec spec) : TorchLayer(name)
+{
+    public override Tensor forward(Tensor[] inputs)
+    {
+        Tensor x = inputs[0];
+        for (int d = 0; d < spec.Rank; d++) x = x.repeat_interleave(spec.Size[d], 2 + d);
+        return x;
+    }
+}
+
+/// <summary>Permute: Keras's permutation of the channels-last axes as one permute of the channels-first dimensions
+/// (<see cref="TorchAxes.PermuteOrder"/>).</summary>
+internal sealed class PermuteTorchLayer(string name, PermuteSpec spec) : TorchLayer(name)
+{
+    private readonly long[] _order = TorchAxes.PermuteOrder(spec.Dims, name);
+
+    public override Tensor forward(Tensor[] inputs) => inputs[0].permute(_order).contiguous();
+}
+
+/// <summary>RepeatVector: (N, F) to Keras's (N, n, F), which is (N, F, n) channels-first: the vector repeated along a new last dimension.</summary>
+internal sealed class RepeatVectorTorchLayer(string name, int n) : TorchLayer(name)
+{
+    public override Tensor forward(Tensor[] inputs) => inputs[0].unsqueeze(-1).repeat(1, 1, n);
 }
 
 /// <summary>Keras's layout of a channels-first shape (channels moved last for rank ≥ 3), for messages.</summary>

@@ -88,6 +88,22 @@ public sealed class KerasArchitecture
     public KerasArchitecture AveragePooling2D(int poolSize = 2, int? strides = null, string padding = "valid", string? name = null) =>
         Add("AveragePooling2D", Pool(poolSize, strides, padding), name);
 
+    /// <summary><c>MaxPooling1D(pool_size, strides, padding)</c> over (steps, channels); strides default to the pool size.</summary>
+    public KerasArchitecture MaxPooling1D(int poolSize = 2, int? strides = null, string padding = "valid", string? name = null) =>
+        Add("MaxPooling1D", Pool1D(poolSize, strides, padding), name);
+
+    /// <summary><c>AveragePooling1D(pool_size, strides, padding)</c> over (steps, channels); strides default to the pool size.</summary>
+    public KerasArchitecture AveragePooling1D(int poolSize = 2, int? strides = null, string padding = "valid", string? name = null) =>
+        Add("AveragePooling1D", Pool1D(poolSize, strides, padding), name);
+
+    /// <summary><c>GlobalAveragePooling1D(keepdims)</c>: the mean over the steps.</summary>
+    public KerasArchitecture GlobalAveragePooling1D(bool keepDims = false, string? name = null) =>
+        Add("GlobalAveragePooling1D", new JsonObject { ["keepdims"] = keepDims }, name);
+
+    /// <summary><c>GlobalMaxPooling1D(keepdims)</c>: the maximum over the steps.</summary>
+    public KerasArchitecture GlobalMaxPooling1D(bool keepDims = false, string? name = null) =>
+        Add("GlobalMaxPooling1D", new JsonObject { ["keepdims"] = keepDims }, name);
+
     /// <summary><c>GlobalAveragePooling2D(keepdims)</c>.</summary>
     public KerasArchitecture GlobalAveragePooling2D(bool keepDims = false, string? name = null) =>
         Add("GlobalAveragePooling2D", new JsonObject { ["keepdims"] = keepDims }, name);
@@ -146,6 +162,35 @@ public sealed class KerasArchitecture
     public KerasArchitecture ZeroPadding2D(int top, int bottom, int left, int right, string? name = null) =>
         Add("ZeroPadding2D", new JsonObject { ["padding"] = new JsonArray(new JsonArray(top, bottom), new JsonArray(left, right)) }, name);
 
+    /// <summary><c>ZeroPadding1D((left, right))</c>: zeros before and after the steps.</summary>
+    public KerasArchitecture ZeroPadding1D(int left, int right, string? name = null) =>
+        Add("ZeroPadding1D", new JsonObject { ["padding"] = new JsonArray(left, right) }, name);
+
+    /// <summary><c>Cropping1D((start, end))</c>: steps removed at each end.</summary>
+    public KerasArchitecture Cropping1D(int start, int end, string? name = null) =>
+        Add("Cropping1D", new JsonObject { ["cropping"] = new JsonArray(start, end) }, name);
+
+    /// <summary><c>Cropping2D(((top, bottom), (left, right)))</c>.</summary>
+    public KerasArchitecture Cropping2D(int top, int bottom, int left, int right, string? name = null) =>
+        Add("Cropping2D", new JsonObject { ["cropping"] = new JsonArray(new JsonArray(top, bottom), new JsonArray(left, right)) }, name);
+
+    /// <summary><c>UpSampling1D(size)</c>: each step repeated <paramref name="size"/> times.</summary>
+    public KerasArchitecture UpSampling1D(int size = 2, string? name = null) => Add("UpSampling1D", new JsonObject { ["size"] = size }, name);
+
+    /// <summary><c>UpSampling2D((rows, columns), interpolation="nearest")</c>: each row and column repeated.</summary>
+    public KerasArchitecture UpSampling2D(int rows = 2, int columns = 2, string? name = null) =>
+        Add("UpSampling2D", new JsonObject { ["size"] = new JsonArray(rows, columns), ["interpolation"] = "nearest" }, name);
+
+    /// <summary><c>Permute(dims)</c>: 1-based axes, the batch axis excluded (<c>(2, 1)</c> swaps steps and channels).</summary>
+    public KerasArchitecture Permute(int[] dims, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(dims);
+        return Add("Permute", new JsonObject { ["dims"] = new JsonArray(dims.Select(d => (JsonNode)d).ToArray()) }, name);
+    }
+
+    /// <summary><c>RepeatVector(n)</c>: (features) → (n, features).</summary>
+    public KerasArchitecture RepeatVector(int n, string? name = null) => Add("RepeatVector", new JsonObject { ["n"] = n }, name);
+
     /// <summary><c>Embedding(input_dim, output_dim)</c>.</summary>
     public KerasArchitecture Embedding(int inputDim, int outputDim, string? name = null) =>
         Add("Embedding", new JsonObject { ["input_dim"] = inputDim, ["output_dim"] = outputDim }, name);
@@ -166,6 +211,11 @@ public sealed class KerasArchitecture
     private static JsonObject Pool(int poolSize, int? strides, string padding) => new()
     {
         ["pool_size"] = new JsonArray(poolSize, poolSize), ["strides"] = new JsonArray(strides ?? poolSize, strides ?? poolSize), ["padding"] = padding,
+    };
+
+    private static JsonObject Pool1D(int poolSize, int? strides, string padding) => new()
+    {
+        ["pool_size"] = new JsonArray(poolSize), ["strides"] = new JsonArray(strides ?? poolSize), ["padding"] = padding,
     };
 
     private KerasArchitecture Add(string className, JsonObject config, string? name)

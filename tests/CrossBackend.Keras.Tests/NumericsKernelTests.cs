@@ -5,8 +5,8 @@ namespace CrossBackend.Keras.Tests;
 
 /// <summary>
 /// The channels-last engine's layer kernels on their own, for what the model goldens do not reach: grouped
-/// convolution (checked against the same convolution split into independent groups), Dense on rank-3 data, and the
-/// argument checks. Whole-model numerics are checked against float64 goldens in <see cref="ModelParityTests"/>.
+/// convolution (checked against the same convolution split into independent groups), Dense on rank-3 data, the
+/// reordering kernels (Permute, Repeat, Crop) against their index definitions, and the argument checks. Whole-model numerics are checked against float64 goldens in <see cref="ModelParityTests"/>.
 /// </summary>
 public sealed class NumericsKernelTests
 {
@@ -113,5 +113,60 @@ public sealed class NumericsKernelTests
         Assert.Throws<ArgumentException>(() => Pool2DKernel.AvgPool2D(image, (3, 3), (2, 2), Padding2D.None));
         var conv1 = Assert.Throws<ArgumentException>(() => Conv2DKernel.Conv1D(Random(3, 1, 2, 1), Random(4, 2, 1, 1), null, 2, 0, 0, dilation: 2))!;
         Assert.That(conv1.Message, Does.Contain("at least 1x3 cells"));
+    }
+
+    /// <summary>The reordering kernels against their index definitions: Permute's output[i₀, i₁, i₂, i₃] is the input at
+    /// the index whose axis axes[d] is i_d; Repeat keeps each cell's copies together (a, a, b, b); Crop reads
+    /// input[n, y + top, x + left, c].</summary>
+    [TestCase(new[] { 0, 3, 1, 2 })]
+    [TestCase(new[] { 0, 2, 3, 1 })]
+    [TestCase(new[] { 3, 0, 2, 1 })]
+    public void PermuteMovesEveryCellToItsPermutedIndex(int[] axes)
+    {
+        Tensor<double> x = Random(5, 2, 3, 4, 5);
+        Tensor<double> y = ShapeKernels.Permute(x, axes);
+        Assert.That(y.Lengths.ToArray(), Is.EqualTo(axes.Select(a => x.Lengths[a])));
+        var index = new nint[4];
+        for (nint i0 = 0; i0 < y.Lengths[0]; i0++)
+            for (nint i1 = 0; i1 < y.Lengths[1]; i1++)
+                for (nint i2 = 0; i2 < y.Lengths[2]; i2++)
+                    for (nint i3 = 0; i3 < y.Lengths[3]; i3++)
+                    {
+                        nint[] at = [i0, i1, i2, i3];
+                        for (int d = 0; d < 4; d++) index[axes[d]] = at[d];
+                        Assert.That(y[at], Is.EqualTo(x[index]));
+                    }
+    }
+
+    [Test]
+    public void RepeatKeepsEachCellsCopiesTogether()
+    {
+        Tensor<double> x = Tensor.Create(new double[] { 1, 2, 3, 4, 5, 6 }, [1, 3, 2]);
+        Tensor<double> y = ShapeKernels.Repeat(x, 1, 2);
+        Assert.That(y.Lengths.ToArray(), Is.EqualTo(new nint[] { 1, 6, 2 }));
+        Assert.That(Values(y), Is.EqualTo(new double[] { 1, 2, 1, 2, 3, 4, 3, 4, 5, 6, 5, 6 }));
+        Assert.That(Values(ShapeKernels.Repeat(x, 2, 3)), Is.EqualTo(new double[] { 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4, 4, 5, 5, 5, 6, 6, 6 }));
+    }
+
+    [Test]
+    public void CropReadsTheShiftedCells()
+    {
+        Tensor<double> x = Random(6, 2, 5, 7, 3);
+        Tensor<double> y = ShapeKernels.Crop(x, [1, 2], [0, 1]);
+        Assert.That(y.Lengths.ToArray(), Is.EqualTo(new nint[] { 2, 4, 4, 3 }));
+        for (nint n = 0; n < 2; n++)
+            for (nint r = 0; r < 4; r++)
+                for (nint col = 0; col < 4; col++)
+                    for (nint c = 0; c < 3; c++)
+                        Assert.That(y[n, r, col, c], Is.EqualTo(x[n, r + 1, col + 2, c]));
+    }
+
+    [Test]
+    public void TheReorderingKernelsRefuseBadArguments()
+    {
+        Assert.Throws<ArgumentException>(() => ShapeKernels.Permute(Random(1, 2, 3), [0, 0]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ShapeKernels.Crop(Random(1, 1, 4, 2), [3], [2]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ShapeKernels.Repeat(Random(1, 1, 4, 2), 3, 2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ShapeKernels.Repeat(Random(1, 1, 4, 2), 1, 0));
     }
 }

@@ -1,7 +1,7 @@
 namespace CrossBackend.Keras.Tests;
 
 /// <summary>
-/// "same" pooling in every padding case the engines treat differently (symmetric pads: PyTorch's own padding;
+/// "same" pooling, 2-D and 1-D, in every padding case the engines treat differently (symmetric pads: PyTorch's own padding;
 /// asymmetric: explicit pads), against a float64 reference written here from TensorFlow's definition: a window
 /// covers the real cells it overlaps, max takes their maximum, average divides by their count.
 /// </summary>
@@ -52,6 +52,38 @@ public sealed class PoolingParityTests(ITensorEngine engine)
             using IKerasNetwork network = KerasRuntimes.Build(model, engine, DType.Float64);
             KerasPrediction p = network.Predict(x, [N, H, W, C]);
             Assert.That(p.Values, Is.EqualTo(Reference(x, pool, stride, max)).Within(1e-12), max ? "max" : "average");
+        }
+    }
+
+    /// <summary>TensorFlow's 1-D "same" pooling over a steps axis of unknown length (pads computed per call), against
+    /// the definition: a window covers the real steps it overlaps.</summary>
+    [TestCase(7, 2, 2, TestName = "1-D length 7 pool 2 stride 2: (0, 1)")]
+    [TestCase(7, 3, 2, TestName = "1-D length 7 pool 3 stride 2: (1, 1)")]
+    [TestCase(7, 4, 3, TestName = "1-D length 7 pool 4 stride 3: (1, 2)")]
+    [TestCase(6, 4, 3, TestName = "1-D length 6 pool 4 stride 3: (0, 1)")]
+    [TestCase(6, 2, 1, TestName = "1-D length 6 pool 2 stride 1: (0, 1)")]
+    public void SamePooling1DMatchesTensorFlowsDefinition(int length, int pool, int stride)
+    {
+        var random = new Random(length * 100 + pool * 10 + stride);
+        double[] x = Enumerable.Range(0, N * length * C).Select(_ => random.NextDouble() * 2 - 1).ToArray();
+        (int before, _) = KerasLayout.SamePadding(length, pool, stride);
+        int steps = (length + stride - 1) / stride;
+        foreach (bool max in new[] { true, false })
+        {
+            var expected = new List<double>();
+            for (int n = 0; n < N; n++)
+                for (int i = 0; i < steps; i++)
+                    for (int c = 0; c < C; c++)
+                    {
+                        var cells = Enumerable.Range(i * stride - before, pool).Where(a => a >= 0 && a < length).Select(a => x[(n * length + a) * C + c]).ToList();
+                        expected.Add(max ? cells.Max() : cells.Average());
+                    }
+            KerasArchitecture a = KerasArchitecture.Sequential([-1, C]);
+            KerasGraph graph = (max ? a.MaxPooling1D(pool, stride, "same") : a.AveragePooling1D(pool, stride, "same")).Build();
+            using IKerasNetwork network = KerasRuntimes.Build(KerasModel.FromWeights(graph, [], keras3Layout: false), engine, DType.Float64);
+            KerasPrediction p = network.Predict(x, [N, length, C]);
+            Assert.That(p.Shape, Is.EqualTo(new long[] { N, steps, C }));
+            Assert.That(p.Values, Is.EqualTo(expected).Within(1e-12), max ? "max" : "average");
         }
     }
 }

@@ -4,7 +4,7 @@ using System.Numerics.Tensors;
 namespace CrossBackend.Backends.Numerics.Layers;
 
 /// <summary>Layers that move data without arithmetic (padding, concatenation, lookup).</summary>
-internal static class ShapeKernels
+internal static partial class ShapeKernels
 {
     /// <summary>Zero padding of (N, H, W, C): rows before/after, columns before/after.</summary>
     public static Tensor<T> ZeroPad2D<T>(Tensor<T> input, Padding2D padding) where T : unmanaged, INumberBase<T>

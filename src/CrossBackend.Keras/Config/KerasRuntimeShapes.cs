@@ -2,8 +2,9 @@ namespace CrossBackend.Keras;
 
 /// <summary>
 /// Shape checks at predict time for layers whose static shapes hold unknown (None) axes, where the architecture could
-/// not check them: <c>Add</c> and <c>Concatenate</c> inputs, a <c>Reshape</c> target. Every engine checks before
-/// running the layer, with one message naming it: libtorch's own errors name no layer.
+/// not check them: <c>Add</c> and <c>Concatenate</c> inputs, a <c>Reshape</c> target, a <c>Cropping1D</c> /
+/// <c>Cropping2D</c> that would leave no cell. Every engine checks before running the layer, with one message naming
+/// it: libtorch's own errors name no layer.
 /// </summary>
 internal static class KerasRuntimeShapes
 {
@@ -29,6 +30,28 @@ internal static class KerasRuntimeShapes
             throw new ArgumentException(
                 $"layer `{layer.Name}` ({layer.ClassName}): {problem}; it receives {string.Join(", ", shapes.Select(TensorInfo.FormatShape))} " +
                 "(channels last). Feed an input whose unknown axes give its branches matching lengths.", "input");
+    }
+
+    /// <summary>Throws when a <c>Cropping1D</c> / <c>Cropping2D</c> would leave no cell on an axis whose length the
+    /// architecture did not know (a None axis); Keras raises the same at call time.</summary>
+    /// <param name="layer">The cropping layer about to run.</param>
+    /// <param name="spatial">The input's spatial lengths in Keras's order: (steps), or (height, width).</param>
+    /// <exception cref="ArgumentException">An axis is not longer than its two crops (parameter <c>input</c>), naming the layer.</exception>
+    public static void EnsureCroppable(KerasLayer layer, ReadOnlySpan<long> spatial)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        if (layer.Spec is CroppingSpec c && CroppingProblem(c, spatial) is { } problem)
+            throw new ArgumentException($"layer `{layer.Name}` ({layer.ClassName}): {problem}; it receives {string.Join(" x ", spatial.ToArray())} ({(c.Rank == 1 ? "steps" : "height x width")}). " +
+                                        "Feed a longer input.", "input");
+    }
+
+    /// <summary>Why the crops do not fit these lengths (−1: unknown, not judged), or null.</summary>
+    internal static string? CroppingProblem(CroppingSpec c, ReadOnlySpan<long> spatial)
+    {
+        for (int d = 0; d < c.Rank; d++)
+            if (spatial[d] >= 0 && c.Before[d] + (long)c.After[d] >= spatial[d])
+                return $"cropping ({c.Before[d]}, {c.After[d]}) on spatial axis {d + 1} leaves no cell of {spatial[d]}; Keras requires the two crops to sum to less than the length";
+        return null;
     }
 
     /// <summary>A <c>Reshape</c> target for <paramref name="perItem"/> values per batch item, with its −1 resolved.</summary>

@@ -1,8 +1,8 @@
 namespace CrossBackend.Keras;
 
 /// <summary>
-/// Whether a sliding window (a <c>Conv1D</c>/<c>Conv2D</c>/<c>DepthwiseConv2D</c>/<c>SeparableConv2D</c> kernel, a <c>MaxPooling2D</c>/<c>AveragePooling2D</c>
-/// pool) fits its input. Every engine checks this before running such a layer, with one message: libtorch would
+/// Whether a sliding window (a <c>Conv1D</c>/<c>Conv2D</c>/<c>DepthwiseConv2D</c>/<c>SeparableConv2D</c> kernel, a 1-D or
+/// 2-D max or average pool) fits its input. Every engine checks this before running such a layer, with one message: libtorch would
 /// fail with a native error that names no layer, and C#'s truncating division turns "valid" padding's
 /// floor((n − k)/s) + 1 into 1 instead of 0 for n &lt; k &lt; n + s, which read out-of-range cells as zeros.
 /// </summary>
@@ -11,7 +11,7 @@ internal static class KerasWindow
     /// <summary>Throws when <paramref name="layer"/>'s window does not fit an input with these spatial lengths;
     /// does nothing for layers without a window.</summary>
     /// <param name="layer">The layer about to run.</param>
-    /// <param name="spatial">The input's spatial lengths in Keras's order: (steps) for Conv1D, (height, width) for 2-D layers.</param>
+    /// <param name="spatial">The input's spatial lengths in Keras's order: (steps) for 1-D layers, (height, width) for 2-D layers.</param>
     /// <exception cref="ArgumentException">The input is smaller than the window (parameter <c>input</c>); the message
     /// names the layer, the input size, the window, the strides and the padding, and says how to fix it.</exception>
     public static void EnsureFits(KerasLayer layer, ReadOnlySpan<long> spatial)
@@ -29,7 +29,7 @@ internal static class KerasWindow
         {
             ConvSpec c => ("kernel", c.KernelSize, c.Strides, c.Dilation, c.Padding),
             DepthwiseConv2DSpec d => ("kernel", d.KernelSize, d.Strides, d.Dilation, d.Padding),
-            Pooling2DSpec p => ("pool", p.PoolSize, p.Strides, (int[]?)null, p.Padding),
+            PoolingSpec p => ("pool", p.PoolSize, p.Strides, (int[]?)null, p.Padding),
             _ => (null!, null!, null!, null, default),
         };
         if (window is null || spatial.Length != window.Length) return null;

@@ -8,11 +8,13 @@ internal static class LayerSpecParser
     /// <summary>The Keras class names that can be built, for messages.</summary>
     public static readonly string[] Supported =
     [
-        "InputLayer", "Conv1D", "Conv2D", "Dense", "Flatten", "Reshape", "MaxPooling2D", "AveragePooling2D",
+        "InputLayer", "Conv1D", "Conv2D", "Dense", "Flatten", "Reshape", "Permute", "RepeatVector", "MaxPooling1D",
+        "AveragePooling1D", "MaxPooling2D", "AveragePooling2D", "GlobalAveragePooling1D", "GlobalMaxPooling1D",
         "GlobalAveragePooling2D", "GlobalMaxPooling2D", "BatchNormalization", "Dropout", "SpatialDropout1D",
         "SpatialDropout2D", "GaussianNoise", "GaussianDropout", "Activation", "ReLU", "Softmax", "LeakyReLU",
-        "ELU", "PReLU", "ZeroPadding2D", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate",
-        "Embedding", "LayerNormalization", "DepthwiseConv2D", "SeparableConv2D", "Conv2DTranspose",
+        "ELU", "PReLU", "ZeroPadding1D", "ZeroPadding2D", "Cropping1D", "Cropping2D", "UpSampling1D", "UpSampling2D",
+        "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Embedding", "LayerNormalization",
+        "DepthwiseConv2D", "SeparableConv2D", "Conv2DTranspose",
     ];
 
     private static readonly HashSet<string> Models = ["Sequential", "Functional", "Model"];
@@ -49,10 +51,16 @@ internal static class LayerSpecParser
             "Dense" => new DenseSpec(c.Int("units"), c.Bool("use_bias", true), Activation(c, kerasMajor)),
             "Flatten" => new FlattenSpec(),
             "Reshape" => new ReshapeSpec(c.Shape("target_shape")),
-            "MaxPooling2D" => Pool(c, KerasPoolingKind.Max),
-            "AveragePooling2D" => Pool(c, KerasPoolingKind.Average),
-            "GlobalAveragePooling2D" => new GlobalPooling2DSpec(KerasPoolingKind.Average, c.Bool("keepdims", false)),
-            "GlobalMaxPooling2D" => new GlobalPooling2DSpec(KerasPoolingKind.Max, c.Bool("keepdims", false)),
+            "Permute" => Permute(c),
+            "RepeatVector" => c.Int("n") is int n and >= 1 ? new RepeatVectorSpec(n) : throw new InvalidDataException($"layer `{layer}` (RepeatVector): n must be positive"),
+            "MaxPooling1D" => Pool(c, KerasPoolingKind.Max, 1),
+            "AveragePooling1D" => Pool(c, KerasPoolingKind.Average, 1),
+            "MaxPooling2D" => Pool(c, KerasPoolingKind.Max, 2),
+            "AveragePooling2D" => Pool(c, KerasPoolingKind.Average, 2),
+            "GlobalAveragePooling1D" => new GlobalPoolingSpec(1, KerasPoolingKind.Average, c.Bool("keepdims", false)),
+            "GlobalMaxPooling1D" => new GlobalPoolingSpec(1, KerasPoolingKind.Max, c.Bool("keepdims", false)),
+            "GlobalAveragePooling2D" => new GlobalPoolingSpec(2, KerasPoolingKind.Average, c.Bool("keepdims", false)),
+            "GlobalMaxPooling2D" => new GlobalPoolingSpec(2, KerasPoolingKind.Max, c.Bool("keepdims", false)),
             "BatchNormalization" => BatchNorm(c),
             "Dropout" or "SpatialDropout1D" or "SpatialDropout2D" or "GaussianDropout" => new DropoutSpec(c.Double("rate", 0)),
             "GaussianNoise" => new DropoutSpec(c.Double("stddev", 0)),
@@ -64,7 +72,14 @@ internal static class LayerSpecParser
             "ELU" => new ActivationSpec(new KerasActivation(KerasActivationKind.Elu, c.Double("alpha", 1))),
             "PReLU" => new PReLUSpec(SharedAxes(c)),
             "Softmax" => new ActivationSpec(Softmax(c)),
-            "ZeroPadding2D" => ZeroPadding(c),
+            // Keras's defaults: ZeroPadding1D(padding=1), ZeroPadding2D(padding=(1, 1)), Cropping1D(cropping=(1, 1)),
+            // Cropping2D(cropping=((0, 0), (0, 0))).
+            "ZeroPadding1D" => BeforeAfter(c, "padding", 1, 1, (b, a) => new ZeroPaddingSpec(b, a)),
+            "ZeroPadding2D" => BeforeAfter(c, "padding", 2, 1, (b, a) => new ZeroPaddingSpec(b, a)),
+            "Cropping1D" => BeforeAfter(c, "cropping", 1, 1, (b, a) => new CroppingSpec(b, a)),
+            "Cropping2D" => BeforeAfter(c, "cropping", 2, 0, (b, a) => new CroppingSpec(b, a)),
+            "UpSampling1D" => UpSampling(c, 1),
+            "UpSampling2D" => UpSampling(c, 2),
             "Add" => new MergeSpec(KerasMergeOp.Add),
             "Subtract" => new MergeSpec(KerasMergeOp.Subtract),
             "Multiply" => new MergeSpec(KerasMergeOp.Multiply),
@@ -201,10 +216,44 @@ internal static class LayerSpecParser
         return new LayerNormSpec(axes, c.Double("epsilon", 1e-3), c.Bool("center", true), c.Bool("scale", true));
     }
 
-    private static Pooling2DSpec Pool(ConfigValues c, KerasPoolingKind kind)
+    /// <summary>Pooling over <paramref name="rank"/> spatial axes: pool_size an int or a list (Keras's default 2 per
+    /// axis), strides likewise, <c>None</c> (absent or null) meaning the pool size, as in Keras 2 and 3.</summary>
+    private static PoolingSpec Pool(ConfigValues c, KerasPoolingKind kind, int rank)
     {
-        int[] pool = c.Ints("pool_size", 2, [2, 2]);
-        return new Pooling2DSpec(kind, pool, c.Ints("strides", 2, pool), Padding(c, allowCausal: false));
+        int[] pool = c.Ints("pool_size", rank, Enumerable.Repeat(2, rank).ToArray());
+        int[] strides = c.Ints("strides", rank, pool);
+        if (pool.Concat(strides).Any(v => v < 1))
+            throw new InvalidDataException($"layer `{c.Layer}`: pool_size and strides must be positive");
+        return new PoolingSpec(rank, kind, pool, strides, Padding(c, allowCausal: false));
+    }
+
+    /// <summary><c>Permute(dims)</c>: Keras (2 and 3) requires a permutation of 1…rank, the batch axis excluded.</summary>
+    private static PermuteSpec Permute(ConfigValues c)
+    {
+        JsonElement v = c.Raw("dims");
+        int[] dims = v.ValueKind == JsonValueKind.Array ? c.Ints("dims", v.GetArrayLength()) : [c.Int("dims")];
+        if (!dims.Order().SequenceEqual(Enumerable.Range(1, dims.Length)))
+            throw new InvalidDataException(
+                $"layer `{c.Layer}` (Permute): dims ({string.Join(", ", dims)}) must be a permutation of 1 to {dims.Length} (1-based axes, the batch axis excluded)");
+        return new PermuteSpec(dims);
+    }
+
+    /// <summary>UpSampling1D's <c>size</c> (an int, Keras 2 and 3) and UpSampling2D's (an int or a pair) with its
+    /// <c>interpolation</c>. Only "nearest" is built: Keras 3 computes it as <c>ops.repeat</c> per axis
+    /// (keras/src/layers/reshaping/up_sampling2d.py, <c>_resize_images</c>); the other modes go through
+    /// <c>ops.image.resize</c>, on the TensorFlow backend <c>tf.image.resize</c> (half-pixel centres; its ResizeBilinear
+    /// kernel weighs and returns in float32 whatever the input's dtype), which no runtime here reproduces to Keras's
+    /// digits, so they are refused by name.</summary>
+    private static UpSamplingSpec UpSampling(ConfigValues c, int rank)
+    {
+        int[] size = c.Ints("size", rank, Enumerable.Repeat(2, rank).ToArray());
+        if (size.Any(v => v < 1)) throw new InvalidDataException($"layer `{c.Layer}`: size must hold positive ints");
+        string interpolation = (c.String("interpolation") ?? "nearest").ToLowerInvariant();
+        if (interpolation != "nearest")
+            throw new NotSupportedException(
+                $"layer `{c.Layer}` (UpSampling{rank}D) uses interpolation=\"{interpolation}\"; only \"nearest\" (each cell repeated) is supported. " +
+                "Save the model with interpolation=\"nearest\", or replace the layer with a resize the runtimes build");
+        return new UpSamplingSpec(size);
     }
 
     private static BatchNormSpec BatchNorm(ConfigValues c)
@@ -239,16 +288,34 @@ internal static class LayerSpecParser
         return [c.Int(key)];
     }
 
-    private static ZeroPadding2DSpec ZeroPadding(ConfigValues c)
+    /// <summary>Cells before and after each of <paramref name="rank"/> spatial axes, as ZeroPadding and Cropping take
+    /// them (Keras's <c>standardize_tuple</c> per axis): an int for every side; in 1-D a pair (before, after); in 2-D a
+    /// pair of entries, one per axis, each an int (both sides) or a pair (before, after).</summary>
+    private static T BeforeAfter<T>(ConfigValues c, string key, int rank, int fallback, Func<int[], int[], T> create)
     {
-        JsonElement v = c.Raw("padding");
-        int Int(JsonElement e) => e.TryGetInt32(out int i) && i >= 0 ? i : throw new InvalidDataException($"layer `{c.Layer}`: padding must hold non-negative ints");
-        if (v.ValueKind == JsonValueKind.Number) { int p = Int(v); return new(p, p, p, p); }
+        int[] before = Enumerable.Repeat(fallback, rank).ToArray(), after = (int[])before.Clone();
+        if (!c.Has(key)) return create(before, after);
+        string form = rank == 1 ? "an int or (before, after)" : "an int, (rows, columns) or ((top, bottom), (left, right))";
+        InvalidDataException Bad() => new($"layer `{c.Layer}`: {key} must be {form} of non-negative ints; the config has {c.Raw(key).GetRawText()}");
+        int Int(JsonElement e) => e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out int i) && i >= 0 ? i : throw Bad();
+        JsonElement v = c.Raw(key);
+        if (v.ValueKind == JsonValueKind.Number) { Array.Fill(before, Int(v)); Array.Fill(after, Int(v)); return create(before, after); }
+        if (v.ValueKind != JsonValueKind.Array) throw Bad();
         JsonElement[] parts = v.EnumerateArray().ToArray();
-        if (parts.Length != 2) throw new InvalidDataException($"layer `{c.Layer}`: padding must be an int, (rows, cols) or ((top, bottom), (left, right))");
-        if (parts[0].ValueKind == JsonValueKind.Number) return new(Int(parts[0]), Int(parts[0]), Int(parts[1]), Int(parts[1]));
-        JsonElement[] rows = parts[0].EnumerateArray().ToArray(), cols = parts[1].EnumerateArray().ToArray();
-        return new(Int(rows[0]), Int(rows[1]), Int(cols[0]), Int(cols[1]));
+        if (rank == 1)
+        {
+            if (parts.Length != 2) throw Bad();
+            return create([Int(parts[0])], [Int(parts[1])]);
+        }
+        if (parts.Length != rank) throw Bad();
+        for (int d = 0; d < rank; d++)
+        {
+            if (parts[d].ValueKind == JsonValueKind.Number) { before[d] = after[d] = Int(parts[d]); continue; }
+            JsonElement[] pair = parts[d].ValueKind == JsonValueKind.Array ? parts[d].EnumerateArray().ToArray() : [];
+            if (pair.Length != 2) throw Bad();
+            (before[d], after[d]) = (Int(pair[0]), Int(pair[1]));
+        }
+        return create(before, after);
     }
 
     private static KerasPadding Padding(ConfigValues c, bool allowCausal) => (c.String("padding") ?? "valid").ToLowerInvariant() switch

@@ -86,17 +86,20 @@ public sealed record FlattenSpec : LayerSpec;
 /// <param name="TargetShape">The target shape.</param>
 public sealed record ReshapeSpec(long[] TargetShape) : LayerSpec;
 
-/// <summary><c>MaxPooling2D</c> / <c>AveragePooling2D</c>.</summary>
+/// <summary><c>MaxPooling1D</c> / <c>AveragePooling1D</c> / <c>MaxPooling2D</c> / <c>AveragePooling2D</c> (channels-last).</summary>
+/// <param name="Rank">1 (steps) or 2 (height, width) spatial axes.</param>
 /// <param name="Kind">Max or average.</param>
-/// <param name="PoolSize">Window (height, width).</param>
-/// <param name="Strides">Strides (height, width); Keras defaults them to the pool size.</param>
+/// <param name="PoolSize">Window lengths, one per spatial axis.</param>
+/// <param name="Strides">Strides, one per spatial axis; Keras defaults them (<c>strides=None</c>) to the pool size.</param>
 /// <param name="Padding">Valid or same.</param>
-public sealed record Pooling2DSpec(KerasPoolingKind Kind, int[] PoolSize, int[] Strides, KerasPadding Padding) : LayerSpec;
+public sealed record PoolingSpec(int Rank, KerasPoolingKind Kind, int[] PoolSize, int[] Strides, KerasPadding Padding) : LayerSpec;
 
-/// <summary><c>GlobalMaxPooling2D</c> / <c>GlobalAveragePooling2D</c> over height and width.</summary>
+/// <summary><c>GlobalMaxPooling1D</c> / <c>GlobalAveragePooling1D</c> over the steps, <c>GlobalMaxPooling2D</c> /
+/// <c>GlobalAveragePooling2D</c> over height and width.</summary>
+/// <param name="Rank">1 or 2 spatial axes pooled.</param>
 /// <param name="Kind">Max or average.</param>
-/// <param name="KeepDims">Keep (1, 1, C) instead of (C).</param>
-public sealed record GlobalPooling2DSpec(KerasPoolingKind Kind, bool KeepDims) : LayerSpec;
+/// <param name="KeepDims">Keep each pooled axis with length 1 ((1, C) or (1, 1, C)) instead of (C).</param>
+public sealed record GlobalPoolingSpec(int Rank, KerasPoolingKind Kind, bool KeepDims) : LayerSpec;
 
 /// <summary><c>BatchNormalization</c> at inference over one axis (the last by default): (x − mean) / √(var + ε) · γ + β,
 /// with one γ, β, mean and variance per index of that axis.</summary>
@@ -135,12 +138,42 @@ public sealed record ActivationSpec(KerasActivation Activation) : LayerSpec;
 /// Keras indexes α's shape with axis − 1 as a Python list, so 0 shares the last axis and −1 the one before it.</param>
 public sealed record PReLUSpec(int[] SharedAxes) : LayerSpec;
 
-/// <summary><c>ZeroPadding2D</c>.</summary>
-/// <param name="Top">Rows before.</param>
-/// <param name="Bottom">Rows after.</param>
-/// <param name="Left">Columns before.</param>
-/// <param name="Right">Columns after.</param>
-public sealed record ZeroPadding2DSpec(int Top, int Bottom, int Left, int Right) : LayerSpec;
+/// <summary><c>ZeroPadding1D</c> / <c>ZeroPadding2D</c>: zeros before and after each spatial axis.</summary>
+/// <param name="Before">Cells added before, one per spatial axis (steps; or rows, columns).</param>
+/// <param name="After">Cells added after, one per spatial axis.</param>
+public sealed record ZeroPaddingSpec(int[] Before, int[] After) : LayerSpec
+{
+    /// <summary>1 or 2 spatial axes.</summary>
+    public int Rank => Before.Length;
+}
+
+/// <summary><c>Cropping1D</c> / <c>Cropping2D</c>: cells removed from the start and end of each spatial axis; Keras
+/// requires at least one cell to remain (<c>Cropping2D.compute_output_shape</c> raises when a crop's sum reaches the length).</summary>
+/// <param name="Before">Cells removed at the start, one per spatial axis.</param>
+/// <param name="After">Cells removed at the end, one per spatial axis.</param>
+public sealed record CroppingSpec(int[] Before, int[] After) : LayerSpec
+{
+    /// <summary>1 or 2 spatial axes.</summary>
+    public int Rank => Before.Length;
+}
+
+/// <summary><c>UpSampling1D</c> / <c>UpSampling2D</c> with nearest interpolation: each cell repeated <c>Size[d]</c>
+/// times along spatial axis d. Keras 3 calls <c>ops.repeat</c> per axis for "nearest"; tf.keras 2's nearest-neighbour
+/// resize gives the same for integer factors (output index o reads floor(o / s), or floor((o + ½) / s), both ⌊o / s⌋).</summary>
+/// <param name="Size">The factor per spatial axis.</param>
+public sealed record UpSamplingSpec(int[] Size) : LayerSpec
+{
+    /// <summary>1 or 2 spatial axes.</summary>
+    public int Rank => Size.Length;
+}
+
+/// <summary><c>Permute</c>: reorders the non-batch axes of the channels-last data.</summary>
+/// <param name="Dims">Output axis i (1-based, batch excluded) is input axis <c>Dims[i − 1]</c>: a permutation of 1…rank.</param>
+public sealed record PermuteSpec(int[] Dims) : LayerSpec;
+
+/// <summary><c>RepeatVector</c>: (features) → (n, features), the vector repeated n times.</summary>
+/// <param name="N">The repeats.</param>
+public sealed record RepeatVectorSpec(int N) : LayerSpec;
 
 /// <summary>What an element-wise merge layer computes from its inputs, in input order.</summary>
 public enum KerasMergeOp

@@ -21,13 +21,17 @@ internal static class ShapeInference
                 : throw Shape(layer, className, x, "a known last axis (the features)"),
             FlattenSpec => x.Length == 0 ? throw Shape(layer, className, x, "at least one axis") : [x.Any(v => v < 0) ? -1 : x.Aggregate(1L, (a, b) => a * b)],
             ReshapeSpec r => Reshape(r, x, layer, className),
-            Pooling2DSpec p => Pool(p, x, layer, className),
-            GlobalPooling2DSpec g => x.Length == 3 ? g.KeepDims ? [1, 1, x[2]] : [x[2]] : throw Shape(layer, className, x, "(height, width, channels)"),
+            PermuteSpec p => Permute(p, x, layer, className),
+            RepeatVectorSpec r => x.Length == 1 ? [r.N, x[0]] : throw Shape(layer, className, x, "(features): RepeatVector repeats a vector"),
+            PoolingSpec p => Pool(p, x, layer, className),
+            GlobalPoolingSpec g => x.Length == g.Rank + 1 ? g.KeepDims ? [.. Enumerable.Repeat(1L, g.Rank), x[^1]] : [x[^1]] : throw Shape(layer, className, x, Spatial(g.Rank)),
             BatchNormSpec b => BatchNorm(b, x, layer, className),
             DropoutSpec => x,
             ActivationSpec a => Activation(a.Activation, x, layer, className),
             PReLUSpec p => PReLU(p, x, layer, className),
-            ZeroPadding2DSpec z => x.Length == 3 ? [Add(x[0], z.Top + z.Bottom), Add(x[1], z.Left + z.Right), x[2]] : throw Shape(layer, className, x, "(height, width, channels)"),
+            ZeroPaddingSpec z => x.Length == z.Rank + 1 ? [.. x[..^1].Select((n, d) => Add(n, z.Before[d] + z.After[d])), x[^1]] : throw Shape(layer, className, x, Spatial(z.Rank)),
+            CroppingSpec c => Crop(c, x, layer, className),
+            UpSamplingSpec u => x.Length == u.Rank + 1 ? [.. x[..^1].Select((n, d) => n < 0 ? -1 : n * u.Size[d]), x[^1]] : throw Shape(layer, className, x, Spatial(u.Rank)),
             MergeSpec => Broadcast(inputs, layer, className),
             ConcatenateSpec c => Concatenate(c, inputs, layer, className),
             EmbeddingSpec e => [.. x, e.OutputDim],
@@ -157,12 +161,31 @@ internal static class ShapeInference
         return output;
     }
 
-    private static long[] Pool(Pooling2DSpec p, long[] x, string layer, string className)
+    /// <summary>The layout a layer over <paramref name="rank"/> spatial axes needs, for messages.</summary>
+    private static string Spatial(int rank) => rank == 1 ? "(steps, channels)" : "(height, width, channels)";
+
+    private static long[] Pool(PoolingSpec p, long[] x, string layer, string className)
     {
-        if (x.Length != 3) throw Shape(layer, className, x, "(height, width, channels)");
-        if (KerasWindow.Problem(p, layer, className, x.AsSpan(0, 2)) is { } problem) throw new InvalidDataException(problem);
-        return [OutputLength(x[0], p.PoolSize[0], p.Strides[0], 1, p.Padding), OutputLength(x[1], p.PoolSize[1], p.Strides[1], 1, p.Padding), x[2]];
+        if (x.Length != p.Rank + 1) throw Shape(layer, className, x, Spatial(p.Rank));
+        if (KerasWindow.Problem(p, layer, className, x.AsSpan(0, p.Rank)) is { } problem) throw new InvalidDataException(problem);
+        return [.. x[..^1].Select((n, d) => OutputLength(n, p.PoolSize[d], p.Strides[d], 1, p.Padding)), x[^1]];
     }
+
+    /// <summary>Cropping keeps at least one cell per axis, as Keras requires (<c>compute_output_shape</c> raises when
+    /// a crop's two sides reach the length); an unknown length is checked at predict time (<see cref="KerasRuntimeShapes.EnsureCroppable"/>).</summary>
+    private static long[] Crop(CroppingSpec c, long[] x, string layer, string className)
+    {
+        if (x.Length != c.Rank + 1) throw Shape(layer, className, x, Spatial(c.Rank));
+        if (KerasRuntimeShapes.CroppingProblem(c, x.AsSpan(0, c.Rank)) is { } problem)
+            throw new InvalidDataException($"layer `{layer}` ({className}): {problem}; it receives (batch, {string.Join(", ", x.Select(Length))})");
+        return [.. x[..^1].Select((n, d) => n < 0 ? -1 : n - c.Before[d] - c.After[d]), x[^1]];
+    }
+
+    /// <summary>Permute's dims must name every non-batch axis once (checked a permutation by the parser; here that it
+    /// has the input's rank).</summary>
+    private static long[] Permute(PermuteSpec p, long[] x, string layer, string className) =>
+        p.Dims.Length == x.Length ? p.Dims.Select(d => x[d - 1]).ToArray()
+            : throw Shape(layer, className, x, $"{p.Dims.Length} non-batch axes (dims ({string.Join(", ", p.Dims)}) permutes that many)");
 
     private static long[] Reshape(ReshapeSpec r, long[] x, string layer, string className)
     {
