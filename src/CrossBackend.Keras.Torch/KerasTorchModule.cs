@@ -80,6 +80,7 @@ public sealed class KerasTorchModule : nn.Module<Tensor, Tensor>
         MergeSpec => new MergeTorchLayer(layer),
         ConcatenateSpec c => new ConcatTorchLayer(layer, TorchAxes.ChannelsFirst(c.Axis, layer.OutputShape.Length, layer.Name)),
         EmbeddingSpec => new EmbeddingTorchLayer(layer, dtype),
+        RecurrentSpec => new RecurrentTorchLayer(layer, dtype),
         _ => throw new NotSupportedException($"layer `{layer.Name}` ({layer.ClassName}) has no TorchSharp implementation"),
     };
 

@@ -12,7 +12,7 @@ internal static class LayerSpecParser
         "GlobalAveragePooling2D", "GlobalMaxPooling2D", "BatchNormalization", "Dropout", "SpatialDropout1D",
         "SpatialDropout2D", "GaussianNoise", "GaussianDropout", "Activation", "ReLU", "Softmax", "LeakyReLU",
         "ELU", "PReLU", "ZeroPadding2D", "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate",
-        "Embedding",
+        "Embedding", "LSTM", "GRU",
     ];
 
     private static readonly HashSet<string> Models = ["Sequential", "Functional", "Model"];
@@ -20,7 +20,7 @@ internal static class LayerSpecParser
     /// <summary>Layers Keras knows whose weights <see cref="KerasLayout"/> converts, but that no engine builds yet.</summary>
     private static readonly Dictionary<string, string> ConvertOnly = new()
     {
-        ["LSTM"] = "KerasLayout.LstmToTorch", ["GRU"] = "KerasLayout.GruToTorch", ["Conv3D"] = "KerasLayout.ConvKernelToTorch",
+        ["Conv3D"] = "KerasLayout.ConvKernelToTorch",
         ["DepthwiseConv2D"] = "KerasLayout.DepthwiseKernelToTorch", ["Conv2DTranspose"] = "KerasLayout.ConvTransposeKernelToTorch",
     };
 
@@ -74,6 +74,8 @@ internal static class LayerSpecParser
             "Minimum" => new MergeSpec(KerasMergeOp.Minimum),
             "Concatenate" => new ConcatenateSpec(c.Int("axis", -1)),
             "Embedding" => Embedding(c),
+            "LSTM" => Recurrent(c, KerasRecurrentKind.Lstm, kerasMajor),
+            "GRU" => Recurrent(c, KerasRecurrentKind.Gru, kerasMajor),
             _ => throw Unsupported(className, layer, registeredName, module),
         };
     }
@@ -100,6 +102,30 @@ internal static class LayerSpecParser
             "(a Softmax layer gives them no weight), and CrossBackend computes no masks, so the outputs could differ without an error. " +
             "If no layer after it uses the mask, save the model with Embedding(mask_zero=False) and port that.")
         : new EmbeddingSpec(c.Int("input_dim"), c.Int("output_dim"));
+
+    /// <summary><c>LSTM</c> / <c>GRU</c> (Keras 3 keras/src/layers/rnn/lstm.py, gru.py; tf.keras 2 keras/layers/rnn/).
+    /// The defaults are both versions' own: tanh, recurrent sigmoid (only Keras 1 defaulted to hard_sigmoid, and a file
+    /// that says so is read by its writer's version), use_bias, reset_after=True. Initializers (unit_forget_bias
+    /// among them), dropout and recurrent_dropout act only in training; unroll and implementation change how the
+    /// steps are scheduled, not their numbers. Refused: stateful (states carried from one predict call to the next)
+    /// and time_major (tf.keras 2's (time, batch, features) inputs).</summary>
+    private static RecurrentSpec Recurrent(ConfigValues c, KerasRecurrentKind kind, int? kerasMajor)
+    {
+        string className = kind == KerasRecurrentKind.Lstm ? "LSTM" : "GRU";
+        if (c.Bool("stateful", false))
+            throw new NotSupportedException(
+                $"layer `{c.Layer}` ({className}) has stateful=True: Keras then starts each batch from the states the previous batch left, " +
+                "which a prediction from one input cannot reproduce; save the model with stateful=False (the weights are the same)");
+        if (c.Bool("time_major", false))
+            throw new NotSupportedException(
+                $"layer `{c.Layer}` ({className}) has time_major=True (inputs (time, batch, features)); only Keras's default batch-major " +
+                "(batch, time, features) is supported: save the model with time_major=False and transpose its input");
+        int units = c.Int("units");
+        if (units < 1) throw new InvalidDataException($"layer `{c.Layer}` ({className}): units must be positive, the config has {units}");
+        return new RecurrentSpec(kind, units, NamedActivation(c, "activation", "tanh", kerasMajor), NamedActivation(c, "recurrent_activation", "sigmoid", kerasMajor),
+            c.Bool("use_bias", true), c.Bool("return_sequences", false), c.Bool("go_backwards", false),
+            kind == KerasRecurrentKind.Gru && c.Bool("reset_after", true), c.Bool("return_state", false));
+    }
 
     private static InputSpec Input(ConfigValues c)
     {
@@ -203,11 +229,14 @@ internal static class LayerSpecParser
         string p => throw new NotSupportedException($"layer `{c.Layer}`: padding \"{p}\" is not supported"),
     };
 
-    private static KerasActivation Activation(ConfigValues c, int? kerasMajor)
+    private static KerasActivation Activation(ConfigValues c, int? kerasMajor) => NamedActivation(c, "activation", "linear", kerasMajor);
+
+    /// <summary>The built-in activation named by <paramref name="key"/>, <paramref name="fallback"/> when absent.</summary>
+    private static KerasActivation NamedActivation(ConfigValues c, string key, string fallback, int? kerasMajor)
     {
-        if (!c.Has("activation")) return KerasActivation.Linear;
-        JsonElement v = c.Raw("activation");
+        if (!c.Has(key)) return KerasActivation.FromName(fallback, c.Layer, kerasMajor);
+        JsonElement v = c.Raw(key);
         if (v.ValueKind == JsonValueKind.String) return KerasActivation.FromName(v.GetString(), c.Layer, kerasMajor);
-        throw new NotSupportedException($"layer `{c.Layer}`: activation {v.GetRawText()} is not a built-in activation name (custom activations are not supported)");
+        throw new NotSupportedException($"layer `{c.Layer}`: {key} {v.GetRawText()} is not a built-in activation name (custom activations are not supported)");
     }
 }

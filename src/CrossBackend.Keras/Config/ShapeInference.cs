@@ -31,6 +31,8 @@ internal static class ShapeInference
             MergeSpec => Broadcast(inputs, layer, className),
             ConcatenateSpec c => Concatenate(c, inputs, layer, className),
             EmbeddingSpec e => [.. x, e.OutputDim],
+            RecurrentSpec r => x.Length == 2 && x[1] > 0 ? r.ReturnSequences ? [x[0], r.Units] : [r.Units]
+                : throw Shape(layer, className, x, "(timesteps, features) with a known number of features (timesteps may be None)"),
             _ => throw new NotSupportedException($"layer `{layer}`: no shape rule for {TensorFormat.TypeName(spec.GetType())}"),
         };
     }
