@@ -55,10 +55,16 @@ internal sealed class RecurrentTorchLayer : TorchLayer
         var outputs = new List<Tensor>();
         for (long s = 0; s < steps; s++)
         {
-            Tensor xt = xw.select(1, _spec.GoBackwards ? steps - 1 - s : s);
-            if (_spec.Kind == KerasRecurrentKind.Lstm) (h, c) = LstmStep(xt, h, c, inputBias);
-            else h = GruStep(xt, h, recurrentBias, units);
-            outputs.Add(h);   // processing order: reversed with go_backwards, as Keras returns it
+            // Each step's temporaries go with the step; only the new states move out to the module's scope.
+            using (DisposeScope step = NewDisposeScope())
+            {
+                Tensor xt = xw.select(1, _spec.GoBackwards ? steps - 1 - s : s);
+                if (_spec.Kind == KerasRecurrentKind.Lstm) (h, c) = LstmStep(xt, h, c, inputBias);
+                else h = GruStep(xt, h, recurrentBias, units);
+                h.MoveToOuterDisposeScope();
+                if (_spec.Kind == KerasRecurrentKind.Lstm) c.MoveToOuterDisposeScope();
+            }
+            if (_spec.ReturnSequences) outputs.Add(h);   // processing order: reversed with go_backwards, as Keras returns it
         }
         return _spec.ReturnSequences ? stack(outputs, 1).movedim([2], [1]) : h;
     }

@@ -43,6 +43,17 @@ public sealed class RecurrentOptionTests
             Is.EqualTo(new[] { "lstm/lstm_cell/kernel:0", "lstm/lstm_cell/recurrent_kernel:0", "lstm/lstm_cell/bias:0" }));
     }
 
+    /// <summary>`inspect` says what each recurrent layer becomes on TorchSharp.</summary>
+    [Test]
+    public void InspectDescribesTheStepLoop()
+    {
+        KerasGraph g = KerasModel.Load(TestData.Path("rnn_options.keras")).Graph;
+        IReadOnlyDictionary<string, string> described = CrossBackend.Keras.Torch.KerasTorchConversion.Describe(g);
+        Assert.That(described["gru"], Is.EqualTo("GRU step loop over (batch, time, 3) read from channels-first; kernel (3, 12), recurrent_kernel (4, 12) as stored, " +
+            "gates z, r, h; tanh, recurrent sigmoid; reset gate before the recurrent product; last step first; sequence moved channels-first"));
+        Assert.That(described["lstm"], Does.StartWith("LSTM step loop over (batch, time, 4)").And.Contain("softsign, recurrent hard_sigmoid(keras 3: x/6 + 1/2)").And.EndWith("; last output"));
+    }
+
     [TestCase("LSTM", """, "stateful": true""", "layer `rnn` (LSTM) has stateful=True")]
     [TestCase("GRU", """, "time_major": true""", "layer `rnn` (GRU) has time_major=True")]
     [TestCase("LSTM", """, "return_state": true""", "layer `rnn` (LSTM) has return_state=True in a Sequential model")]
