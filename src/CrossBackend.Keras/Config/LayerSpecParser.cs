@@ -104,8 +104,10 @@ internal static class LayerSpecParser
         : new EmbeddingSpec(c.Int("input_dim"), c.Int("output_dim"));
 
     /// <summary><c>LSTM</c> / <c>GRU</c> (Keras 3 keras/src/layers/rnn/lstm.py, gru.py; tf.keras 2 keras/layers/rnn/).
-    /// The defaults are both versions' own: tanh, recurrent sigmoid (only Keras 1 defaulted to hard_sigmoid, and a file
-    /// that says so is read by its writer's version), use_bias, reset_after=True. Initializers (unit_forget_bias
+    /// The defaults, for a config that leaves a key out, are both versions' own: tanh, recurrent sigmoid, use_bias,
+    /// reset_after=True. Older Keras (standalone before 2.3, tf.keras 1) defaulted to hard_sigmoid and reset_after=False,
+    /// but every Keras writes these keys into the config, so the file's value is what is used (hard_sigmoid by the
+    /// writer's version, like everywhere). Initializers (unit_forget_bias
     /// among them), dropout and recurrent_dropout act only in training; unroll and implementation change how the
     /// steps are scheduled, not their numbers. Refused: stateful (states carried from one predict call to the next)
     /// and time_major (tf.keras 2's (time, batch, features) inputs).</summary>
