@@ -10,7 +10,7 @@ namespace CrossBackend.Keras.Numerics;
 /// cell at the end, average pooling over real cells, BatchNormalization with the layer's ε).
 /// </summary>
 /// <typeparam name="T">float (Keras's float32) or double.</typeparam>
-public sealed class KerasNumericsModel<T> : IKerasNetwork where T : unmanaged, IFloatingPointIeee754<T>
+public sealed partial class KerasNumericsModel<T> : IKerasNetwork where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly Step[] _steps;
     private readonly string[] _inputs;
@@ -318,6 +318,8 @@ public sealed class KerasNumericsModel<T> : IKerasNetwork where T : unmanaged, I
                     return ShapeKernels.Embedding(ids, table);
                 };
             }
+            case RecurrentSpec r:
+                return Recurrent(layer, r);
             default:
                 throw new NotSupportedException($"layer `{name}` ({layer.ClassName}) has no implementation on the numerics engine");
         }

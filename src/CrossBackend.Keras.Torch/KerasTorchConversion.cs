@@ -146,6 +146,14 @@ public static class KerasTorchConversion
             }
             case EmbeddingSpec e:
                 return $"nn.Embedding({e.InputDim}, {e.OutputDim}); table as stored; output moved channels-first";
+            case RecurrentSpec r:
+            {
+                string gates = r.Kind == KerasRecurrentKind.Lstm ? "i, f, c, o" : "z, r, h";
+                string reset = r.Kind == KerasRecurrentKind.Gru ? r.ResetAfter ? "; reset gate after the recurrent product" : "; reset gate before the recurrent product" : "";
+                return $"{layer.ClassName} step loop over (batch, time, {input[^1]}) read from channels-first; kernel ({input[^1]}, {r.Gates * r.Units}), recurrent_kernel ({r.Units}, {r.Gates * r.Units}) as stored, gates {gates}; " +
+                       $"{r.Activation}, recurrent {r.RecurrentActivation}{reset}{(r.GoBackwards ? "; last step first" : "")}" +
+                       (r.ReturnSequences ? "; sequence moved channels-first" : "; last output");
+            }
             default:
                 return layer.ClassName;
         }

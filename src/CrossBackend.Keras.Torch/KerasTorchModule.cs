@@ -87,6 +87,7 @@ public sealed class KerasTorchModule : nn.Module<Tensor, Tensor>
         DepthwiseConv2DSpec => new DepthwiseConvTorchLayer(layer, dtype),
         Conv2DTransposeSpec => new ConvTransposeTorchLayer(layer, dtype),
         LayerNormSpec => new LayerNormTorchLayer(layer, dtype),
+        RecurrentSpec => new RecurrentTorchLayer(layer, dtype),
         _ => throw new NotSupportedException($"layer `{layer.Name}` ({layer.ClassName}) has no TorchSharp implementation"),
     };
 

@@ -195,6 +195,28 @@ public sealed class KerasArchitecture
     public KerasArchitecture Embedding(int inputDim, int outputDim, string? name = null) =>
         Add("Embedding", new JsonObject { ["input_dim"] = inputDim, ["output_dim"] = outputDim }, name);
 
+    /// <summary><c>LSTM(units, activation, recurrent_activation, use_bias, return_sequences, go_backwards)</c> over
+    /// (time, features) inputs.</summary>
+    public KerasArchitecture LSTM(int units, string activation = "tanh", string recurrentActivation = "sigmoid", bool useBias = true,
+        bool returnSequences = false, bool goBackwards = false, string? name = null) =>
+        Add("LSTM", Recurrent(units, activation, recurrentActivation, useBias, returnSequences, goBackwards), name);
+
+    /// <summary><c>GRU(units, activation, recurrent_activation, use_bias, return_sequences, go_backwards, reset_after)</c>
+    /// over (time, features) inputs; <paramref name="resetAfter"/> is Keras's default, True.</summary>
+    public KerasArchitecture GRU(int units, string activation = "tanh", string recurrentActivation = "sigmoid", bool useBias = true,
+        bool returnSequences = false, bool goBackwards = false, bool resetAfter = true, string? name = null)
+    {
+        JsonObject config = Recurrent(units, activation, recurrentActivation, useBias, returnSequences, goBackwards);
+        config["reset_after"] = resetAfter;
+        return Add("GRU", config, name);
+    }
+
+    private static JsonObject Recurrent(int units, string activation, string recurrentActivation, bool useBias, bool returnSequences, bool goBackwards) => new()
+    {
+        ["units"] = units, ["activation"] = activation, ["recurrent_activation"] = recurrentActivation, ["use_bias"] = useBias,
+        ["return_sequences"] = returnSequences, ["go_backwards"] = goBackwards,
+    };
+
     /// <summary>The config as Keras's <c>model.to_json()</c> writes a Sequential model.</summary>
     public string ToJson() => new JsonObject
     {

@@ -86,6 +86,10 @@ public sealed class KerasGraph
             LayerSpec spec = LayerSpecParser.Parse(def.ClassName, def.Config, def.Name, def.RegisteredName, def.Module, kerasMajor);
             if (spec is InputSpec && !declared.Inputs.Contains(def.Name))
                 throw new NotSupportedException($"InputLayer `{def.Name}` is not one of the model's inputs");
+            if (spec is RecurrentSpec { ReturnState: true } && declared.IsSequential)
+                throw new NotSupportedException(
+                    $"layer `{def.Name}` ({def.ClassName}) has return_state=True in a Sequential model, where it then passes a list " +
+                    "(output and final states) on; save it with return_state=False, or use a functional model that reads only its output 0");
             IReadOnlyList<long[]> inputShapes = def.Inbound.Select(n => done[n].OutputShape).ToArray();
             long[] output = ShapeInference.Infer(spec, inputShapes, def.Name, def.ClassName);
             var layer = new KerasLayer(def.Name, def.ClassName, spec, def.Inbound, inputShapes, output, []);

@@ -28,16 +28,6 @@ public sealed class KerasFailureTests
         Assert.That(e!.Message, Does.Contain("`my_scale`").And.Contain("MyProject>ScaleLayer").And.Contain("custom layer").And.Contain("Supported layers"));
     }
 
-    [Test]
-    public void AnLstmLayerIsReadButRefusedForBuildingPointingToItsConverter()
-    {
-        KerasFile file = KerasFile.Open(TestData.Path("lstm_k2.h5"));
-        Assert.That(file.WeightGroups.Single(g => g.Name == "lstm").Weights.Select(w => w.Name),
-            Is.EqualTo(new[] { "lstm/lstm_cell/kernel:0", "lstm/lstm_cell/recurrent_kernel:0", "lstm/lstm_cell/bias:0" }));
-        var e = Assert.Throws<NotSupportedException>(() => KerasModel.Load(TestData.Path("lstm_k2.h5")));
-        Assert.That(e!.Message, Does.Contain("`lstm`").And.Contain("LSTM").And.Contain("KerasLayout.LstmToTorch"));
-    }
-
     [TestCase(0.999)]
     [TestCase(0.75)]
     [TestCase(0.5)]

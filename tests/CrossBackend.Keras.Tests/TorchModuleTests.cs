@@ -26,6 +26,25 @@ public sealed class TorchModuleTests
         Assert.That(module.training, Is.False, "built in eval mode");
     }
 
+    /// <summary>LSTM and GRU keep Keras's layout on TorchSharp (their step loop reads it), under Keras's weight names;
+    /// a returned sequence leaves the layer channels-first, (batch, units, time).</summary>
+    [Test]
+    public void RecurrentLayersKeepKerasWeightsAndReturnSequencesChannelsFirst()
+    {
+        KerasModel model = KerasModel.Load(TestData.Path("rnn_stack.keras"));
+        using KerasTorchModule module = KerasTorch.ToModule(model);
+        var shapes = module.named_parameters().ToDictionary(p => p.name, p => p.parameter.shape);
+        Assert.That(shapes["lstm.kernel"], Is.EqualTo(new long[] { 3, 16 }));
+        Assert.That(shapes["lstm.recurrent_kernel"], Is.EqualTo(new long[] { 4, 16 }));
+        Assert.That(shapes["gru.bias"], Is.EqualTo(new long[] { 2, 15 }));
+        KerasGraph sequence = KerasArchitecture.Sequential([-1, 3]).LSTM(4, returnSequences: true).Build();
+        KerasWeightGroup lstm = model.Source!.WeightGroups.Single(g => g.Name == "layers/lstm");
+        using KerasTorchModule first = KerasTorch.ToModule(KerasModel.FromWeights(sequence, [lstm with { Name = "lstm" }], keras3Layout: false));
+        using Tensor x = randn(2, 3, 7);   // (batch, features, time), channels first
+        using Tensor y = first.forward(x);
+        Assert.That(y.shape, Is.EqualTo(new long[] { 2, 4, 7 }));
+    }
+
     [Test]
     public void TokenIdsOfRankThreeEnterTheModuleInKerassLayout()
     {

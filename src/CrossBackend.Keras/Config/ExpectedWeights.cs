@@ -47,6 +47,15 @@ internal static class ExpectedWeights
             }
             case EmbeddingSpec e:
                 return [("embeddings", [e.InputDim, e.OutputDim])];
+            case RecurrentSpec r:
+            {
+                // Keras builds kernel (features, gates·units), recurrent_kernel (units, gates·units) and, for a
+                // reset_after GRU, one bias row for the input product and one for the recurrent product.
+                long width = (long)r.Gates * r.Units;
+                (string, long[])[] matrices = [("kernel", [inputs[0][^1], width]), ("recurrent_kernel", [r.Units, width])];
+                if (!r.UseBias) return matrices;
+                return [.. matrices, ("bias", r.ResetAfter ? [2, width] : [width])];
+            }
             case PReLUSpec p:
                 return [("alpha", PReLUAlphaShape(p, inputs[0]))];
             default:

@@ -54,6 +54,19 @@ internal static class KerasRuntimeShapes
         return null;
     }
 
+    /// <summary>Throws unless a recurrent layer receives at least one timestep: Keras's step loop has no last output for
+    /// an empty sequence (TensorFlow's <c>rnn</c> fails there), so no number is defined.</summary>
+    /// <param name="layer">The LSTM or GRU layer about to run.</param>
+    /// <param name="timesteps">The input's length along its time axis.</param>
+    /// <exception cref="ArgumentException">No timestep (parameter <c>input</c>), naming the layer.</exception>
+    public static void EnsureTimesteps(KerasLayer layer, long timesteps)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        if (timesteps < 1)
+            throw new ArgumentException(
+                $"layer `{layer.Name}` ({layer.ClassName}) receives a sequence of {timesteps} timesteps; it needs at least one (Keras's step loop has no output for an empty sequence)", "input");
+    }
+
     /// <summary>A <c>Reshape</c> target for <paramref name="perItem"/> values per batch item, with its −1 resolved.</summary>
     /// <param name="layer">The layer's name, for the message.</param>
     /// <param name="target">The target shape (batch excluded; −1 at most once).</param>

@@ -14,7 +14,7 @@ internal static class LayerSpecParser
         "SpatialDropout2D", "GaussianNoise", "GaussianDropout", "Activation", "ReLU", "Softmax", "LeakyReLU",
         "ELU", "PReLU", "ZeroPadding1D", "ZeroPadding2D", "Cropping1D", "Cropping2D", "UpSampling1D", "UpSampling2D",
         "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Embedding", "LayerNormalization",
-        "DepthwiseConv2D", "SeparableConv2D", "Conv2DTranspose",
+        "DepthwiseConv2D", "SeparableConv2D", "Conv2DTranspose", "LSTM", "GRU",
     ];
 
     private static readonly HashSet<string> Models = ["Sequential", "Functional", "Model"];
@@ -22,7 +22,7 @@ internal static class LayerSpecParser
     /// <summary>Layers Keras knows whose weights <see cref="KerasLayout"/> converts, but that no engine builds yet.</summary>
     private static readonly Dictionary<string, string> ConvertOnly = new()
     {
-        ["LSTM"] = "KerasLayout.LstmToTorch", ["GRU"] = "KerasLayout.GruToTorch", ["Conv3D"] = "KerasLayout.ConvKernelToTorch",
+        ["Conv3D"] = "KerasLayout.ConvKernelToTorch",
     };
 
     /// <summary>One layer's Keras config as the spec the engines build.</summary>
@@ -92,6 +92,8 @@ internal static class LayerSpecParser
             "DepthwiseConv2D" => Depthwise(c, kerasMajor, separable: false),
             "SeparableConv2D" => Depthwise(c, kerasMajor, separable: true),
             "Conv2DTranspose" => ConvTranspose(c, kerasMajor),
+            "LSTM" => Recurrent(c, KerasRecurrentKind.Lstm, kerasMajor),
+            "GRU" => Recurrent(c, KerasRecurrentKind.Gru, kerasMajor),
             _ => throw Unsupported(className, layer, registeredName, module),
         };
     }
@@ -118,6 +120,32 @@ internal static class LayerSpecParser
             "(a Softmax layer gives them no weight), and CrossBackend computes no masks, so the outputs could differ without an error. " +
             "If no layer after it uses the mask, save the model with Embedding(mask_zero=False) and port that.")
         : new EmbeddingSpec(c.Int("input_dim"), c.Int("output_dim"));
+
+    /// <summary><c>LSTM</c> / <c>GRU</c> (Keras 3 keras/src/layers/rnn/lstm.py, gru.py; tf.keras 2 keras/layers/rnn/).
+    /// The defaults, for a config that leaves a key out, are both versions' own: tanh, recurrent sigmoid, use_bias,
+    /// reset_after=True. Older Keras (standalone before 2.3, tf.keras 1) defaulted to hard_sigmoid and reset_after=False,
+    /// but every Keras writes these keys into the config, so the file's value is what is used (hard_sigmoid by the
+    /// writer's version, like everywhere). Initializers (unit_forget_bias
+    /// among them), dropout and recurrent_dropout act only in training; unroll and implementation change how the
+    /// steps are scheduled, not their numbers. Refused: stateful (states carried from one predict call to the next)
+    /// and time_major (tf.keras 2's (time, batch, features) inputs).</summary>
+    private static RecurrentSpec Recurrent(ConfigValues c, KerasRecurrentKind kind, int? kerasMajor)
+    {
+        string className = kind == KerasRecurrentKind.Lstm ? "LSTM" : "GRU";
+        if (c.Bool("stateful", false))
+            throw new NotSupportedException(
+                $"layer `{c.Layer}` ({className}) has stateful=True: Keras then starts each batch from the states the previous batch left, " +
+                "which a prediction from one input cannot reproduce; save the model with stateful=False (the weights are the same)");
+        if (c.Bool("time_major", false))
+            throw new NotSupportedException(
+                $"layer `{c.Layer}` ({className}) has time_major=True (inputs (time, batch, features)); only Keras's default batch-major " +
+                "(batch, time, features) is supported: save the model with time_major=False and transpose its input");
+        int units = c.Int("units");
+        if (units < 1) throw new InvalidDataException($"layer `{c.Layer}` ({className}): units must be positive, the config has {units}");
+        return new RecurrentSpec(kind, units, NamedActivation(c, "activation", "tanh", kerasMajor), NamedActivation(c, "recurrent_activation", "sigmoid", kerasMajor),
+            c.Bool("use_bias", true), c.Bool("return_sequences", false), c.Bool("go_backwards", false),
+            kind == KerasRecurrentKind.Gru && c.Bool("reset_after", true), c.Bool("return_state", false));
+    }
 
     private static InputSpec Input(ConfigValues c)
     {
@@ -326,11 +354,14 @@ internal static class LayerSpecParser
         string p => throw new NotSupportedException($"layer `{c.Layer}`: padding \"{p}\" is not supported"),
     };
 
-    private static KerasActivation Activation(ConfigValues c, int? kerasMajor)
+    private static KerasActivation Activation(ConfigValues c, int? kerasMajor) => NamedActivation(c, "activation", "linear", kerasMajor);
+
+    /// <summary>The built-in activation named by <paramref name="key"/>, <paramref name="fallback"/> when absent.</summary>
+    private static KerasActivation NamedActivation(ConfigValues c, string key, string fallback, int? kerasMajor)
     {
-        if (!c.Has("activation")) return KerasActivation.Linear;
-        JsonElement v = c.Raw("activation");
+        if (!c.Has(key)) return KerasActivation.FromName(fallback, c.Layer, kerasMajor);
+        JsonElement v = c.Raw(key);
         if (v.ValueKind == JsonValueKind.String) return KerasActivation.FromName(v.GetString(), c.Layer, kerasMajor);
-        throw new NotSupportedException($"layer `{c.Layer}`: activation {v.GetRawText()} is not a built-in activation name (custom activations are not supported)");
+        throw new NotSupportedException($"layer `{c.Layer}`: {key} {v.GetRawText()} is not a built-in activation name (custom activations are not supported)");
     }
 }

@@ -206,3 +206,39 @@ public sealed record ConcatenateSpec(int Axis) : LayerSpec;
 /// <param name="InputDim">Vocabulary size.</param>
 /// <param name="OutputDim">Vector length.</param>
 public sealed record EmbeddingSpec(int InputDim, int OutputDim) : LayerSpec;
+
+/// <summary>Which recurrent cell a <see cref="RecurrentSpec"/> runs.</summary>
+public enum KerasRecurrentKind
+{
+    /// <summary><c>LSTM</c>: gates in Keras's order input, forget, cell, output (4 blocks of units).</summary>
+    Lstm,
+    /// <summary><c>GRU</c>: gates in Keras's order update z, reset r, candidate h (3 blocks of units).</summary>
+    Gru,
+}
+
+/// <summary>
+/// <c>LSTM</c> / <c>GRU</c> at inference over (batch, time, features), from zero initial states, one step per timestep
+/// (keras/src/layers/rnn/lstm.py and gru.py; tf.keras 2 keras/layers/rnn/lstm.py, gru.py). Per step, with
+/// x·W + h·U (+ bias) split into gate blocks in Keras's order:
+/// LSTM: c = f ⊙ c + i ⊙ act(g), h = o ⊙ act(c) (i, f, o through the recurrent activation);
+/// GRU: z, r through the recurrent activation, then h̃ = act(x·W_h + r ⊙ (h·U_h + b_h)) with <paramref name="ResetAfter"/>,
+/// act(x·W_h + (r ⊙ h)·U_h) without, and h = z ⊙ h + (1 − z) ⊙ h̃.
+/// </summary>
+/// <param name="Kind">LSTM or GRU.</param>
+/// <param name="Units">The state size.</param>
+/// <param name="Activation">The cell/candidate activation (tanh by default).</param>
+/// <param name="RecurrentActivation">The gates' activation (sigmoid by default in tf.keras 2 and Keras 3; as the file says).</param>
+/// <param name="UseBias">Whether a bias is saved and added.</param>
+/// <param name="ReturnSequences">Every step's h (batch, time, units) instead of the last (batch, units).</param>
+/// <param name="GoBackwards">Read the sequence from its last step to its first; a returned sequence stays in that
+/// (reversed) processing order, as Keras returns it.</param>
+/// <param name="ResetAfter">GRU only: the reset gate multiplies the recurrent product (bias (2, 3·units)) rather than
+/// the state before it (bias (3·units)).</param>
+/// <param name="ReturnState">Whether the layer also returns its final states (outputs 1 and 2); only its output 0,
+/// the same tensor as without, can be read here.</param>
+public sealed record RecurrentSpec(KerasRecurrentKind Kind, int Units, KerasActivation Activation, KerasActivation RecurrentActivation,
+    bool UseBias, bool ReturnSequences, bool GoBackwards, bool ResetAfter, bool ReturnState) : LayerSpec
+{
+    /// <summary>Gate blocks per step: 4 for LSTM, 3 for GRU.</summary>
+    public int Gates => Kind == KerasRecurrentKind.Lstm ? 4 : 3;
+}

@@ -38,6 +38,8 @@ internal static class ShapeInference
             LayerNormSpec n => LayerNorm(n, x, layer, className),
             DepthwiseConv2DSpec d => Depthwise(d, x, layer, className),
             Conv2DTransposeSpec t => ConvTranspose(t, x, layer, className),
+            RecurrentSpec r => x.Length == 2 && x[1] > 0 ? r.ReturnSequences ? [x[0], r.Units] : [r.Units]
+                : throw Shape(layer, className, x, "(timesteps, features) with a known number of features (timesteps may be None)"),
             _ => throw new NotSupportedException($"layer `{layer}`: no shape rule for {TensorFormat.TypeName(spec.GetType())}"),
         };
     }

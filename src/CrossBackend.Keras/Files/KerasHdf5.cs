@@ -50,14 +50,13 @@ internal static class KerasHdf5
         {
             if (child is not IH5Group childGroup) continue;
             string childPath = $"{path}/{child.Name}";
-            if (childGroup.LinkExists("vars"))
+            // A recurrent layer (LSTM, GRU) keeps its variables in its cell: Keras 3 saves the layer's own (empty)
+            // `vars` and then its `cell` attribute's at `<layer>/cell/vars` (saving_lib walks a layer's attributes).
+            bool cell = childGroup.LinkExists("cell") && childGroup.Group("cell").LinkExists("vars");
+            if (childGroup.LinkExists("vars") || cell)
             {
-                IH5Group vars = childGroup.Group("vars");
-                var datasets = vars.Children().OfType<IH5Dataset>()
-                    .Select(d => (Index: int.TryParse(d.Name, out int i) ? i : int.MaxValue, Dataset: d))
-                    .OrderBy(p => p.Index).ThenBy(p => p.Dataset.Name, StringComparer.Ordinal)
-                    .Select(p => ReadWeight(p.Dataset, p.Dataset.Name, childPath))
-                    .ToList();
+                List<KerasWeight> datasets = childGroup.LinkExists("vars") ? Vars(childGroup.Group("vars"), childPath) : [];
+                if (cell) datasets.AddRange(Vars(childGroup.Group("cell").Group("vars"), childPath));
                 result.Add(new KerasWeightGroup(childPath, datasets));
             }
             // Layers that hold sub-layers (nested models, wrappers) keep theirs below their own group.
@@ -65,6 +64,13 @@ internal static class KerasHdf5
                 if (childGroup.LinkExists(nested)) Collect(childGroup.Group(nested), $"{childPath}/layers", result);
         }
     }
+
+    /// <summary>The datasets of a Keras 3 <c>vars</c> group in index order (<c>0</c>, <c>1</c>, …).</summary>
+    private static List<KerasWeight> Vars(IH5Group vars, string layer) => vars.Children().OfType<IH5Dataset>()
+        .Select(d => (Index: int.TryParse(d.Name, out int i) ? i : int.MaxValue, Dataset: d))
+        .OrderBy(p => p.Index).ThenBy(p => p.Dataset.Name, StringComparer.Ordinal)
+        .Select(p => ReadWeight(p.Dataset, p.Dataset.Name, layer))
+        .ToList();
 
     /// <summary>A string array attribute: variable- or fixed-length strings, or Keras's chunked form
     /// (<c>name0</c>, <c>name1</c>, … when the list exceeded HDF5's 64 KiB attribute limit). An empty list is

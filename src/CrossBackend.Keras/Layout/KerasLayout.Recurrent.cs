@@ -32,7 +32,8 @@ public static partial class KerasLayout
     /// matrix and bias has its three blocks reordered, then the matrices are transposed. With <c>reset_after=True</c>
     /// (Keras 2.x/3 default) the bias is (2, 3u): row 0 is PyTorch's <c>bias_ih</c>, row 1 its <c>bias_hh</c>, and
     /// the cell is exactly PyTorch's. <c>reset_after=False</c> applies the reset gate before the recurrent product
-    /// — a different function no PyTorch GRU computes — and is refused.
+    /// — a different function no PyTorch GRU computes — and is refused here (the model runtimes build it with Keras's
+    /// own step loop).
     /// </summary>
     /// <param name="kernel">Keras <c>kernel</c> (in, 3·units).</param>
     /// <param name="recurrentKernel">Keras <c>recurrent_kernel</c> (units, 3·units).</param>
@@ -44,7 +45,8 @@ public static partial class KerasLayout
         if (!resetAfter)
             throw new NotSupportedException(
                 "GRU with reset_after=False applies the reset gate before the recurrent matrix product (h̃ = tanh(W x + U (r ⊙ h) + b)); " +
-                "PyTorch's GRU applies it after (r ⊙ (U h + b_hh)), so no PyTorch GRU reproduces it. Retrain or re-export with reset_after=True.");
+                "PyTorch's GRU applies it after (r ⊙ (U h + b_hh)), so no PyTorch GRU reproduces it. Retrain or re-export with reset_after=True for nn.GRU, " +
+                "or build the whole model with KerasRuntimes / KerasTorch.ToModule, whose GRU layer runs Keras's own step loop on the weights as stored.");
         long units = RecurrentUnits(kernel, recurrentKernel, 3);
         T[] biasIh = new T[3 * units].Fill(T.Zero), biasHh = new T[3 * units].Fill(T.Zero);
         if (bias is not null)

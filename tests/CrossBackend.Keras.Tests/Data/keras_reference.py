@@ -5,7 +5,8 @@ Every op follows the TensorFlow/Keras definition, including the traps a port mee
   pad_before = pad_total // 2, the extra one at the end (PyTorch pads symmetrically);
 - average pooling with "same" padding divides by the number of real (unpadded) elements;
 - BatchNormalization: (x - mean) / sqrt(var + epsilon) * gamma + beta, epsilon from the layer (Keras 1e-3);
-- Flatten reads (h, w, c) order.
+- Flatten reads (h, w, c) order;
+- LSTM / GRU: zero initial states, Keras's gate orders, go_backwards returning the steps in processing order.
 """
 import numpy as np
 
@@ -109,43 +110,50 @@ def sigmoid(x):
     return 1.0 / (1.0 + np.exp(-x))
 
 
-def lstm(x, kernel, recurrent, bias):
-    """Keras LSTM (sigmoid recurrent activation, tanh activation), returns the whole sequence (N, T, units)."""
+def lstm(x, kernel, recurrent, bias, activation=np.tanh, recurrent_activation=None, go_backwards=False):
+    """Keras LSTM (gates i, f, c, o; zero initial states), returns every step's h (N, T, units) in processing order:
+    with go_backwards the last input step comes first, as Keras returns it. bias None: use_bias=False."""
+    recurrent_activation = recurrent_activation or sigmoid
     n, steps, _ = x.shape
     units = recurrent.shape[0]
+    bias = np.zeros(4 * units) if bias is None else bias
     h = np.zeros((n, units))
     c = np.zeros((n, units))
     out = []
-    for t in range(steps):
+    for t in (reversed(range(steps)) if go_backwards else range(steps)):
         z = x[:, t] @ kernel + h @ recurrent + bias
         i, f, g, o = (z[:, k * units:(k + 1) * units] for k in range(4))
-        c = sigmoid(f) * c + sigmoid(i) * np.tanh(g)
-        h = sigmoid(o) * np.tanh(c)
+        c = recurrent_activation(f) * c + recurrent_activation(i) * activation(g)
+        h = recurrent_activation(o) * activation(c)
         out.append(h)
     return np.stack(out, axis=1)
 
 
-def gru(x, kernel, recurrent, bias, reset_after=True):
-    """Keras GRU (gates z, r, h in that order), returns the whole sequence (N, T, units)."""
+def gru(x, kernel, recurrent, bias, reset_after=True, activation=np.tanh, recurrent_activation=None, go_backwards=False):
+    """Keras GRU (gates z, r, h in that order; zero initial state), returns every step's h (N, T, units) in processing
+    order (reversed with go_backwards). bias (2, 3u) with reset_after, (3u,) without, None for use_bias=False."""
+    recurrent_activation = recurrent_activation or sigmoid
     n, steps, _ = x.shape
     units = recurrent.shape[0]
+    if bias is None:
+        bias = np.zeros((2, 3 * units)) if reset_after else np.zeros(3 * units)
     h = np.zeros((n, units))
     if reset_after:
         b_in, b_rec = bias[0], bias[1]
     else:
         b_in, b_rec = bias, np.zeros_like(bias)
     out = []
-    for t in range(steps):
+    for t in (reversed(range(steps)) if go_backwards else range(steps)):
         xs = x[:, t] @ kernel + b_in
         if reset_after:
             rec = h @ recurrent + b_rec
-            z = sigmoid(xs[:, :units] + rec[:, :units])
-            r = sigmoid(xs[:, units:2 * units] + rec[:, units:2 * units])
-            hh = np.tanh(xs[:, 2 * units:] + r * rec[:, 2 * units:])
+            z = recurrent_activation(xs[:, :units] + rec[:, :units])
+            r = recurrent_activation(xs[:, units:2 * units] + rec[:, units:2 * units])
+            hh = activation(xs[:, 2 * units:] + r * rec[:, 2 * units:])
         else:
-            z = sigmoid(xs[:, :units] + h @ recurrent[:, :units])
-            r = sigmoid(xs[:, units:2 * units] + h @ recurrent[:, units:2 * units])
-            hh = np.tanh(xs[:, 2 * units:] + (r * h) @ recurrent[:, 2 * units:])
+            z = recurrent_activation(xs[:, :units] + h @ recurrent[:, :units])
+            r = recurrent_activation(xs[:, units:2 * units] + h @ recurrent[:, units:2 * units])
+            hh = activation(xs[:, 2 * units:] + (r * h) @ recurrent[:, 2 * units:])
         h = z * h + (1 - z) * hh
         out.append(h)
     return np.stack(out, axis=1)

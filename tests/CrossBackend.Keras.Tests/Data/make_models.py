@@ -19,7 +19,7 @@ Models (each golden is an independent float64 forward pass from keras_reference)
 - embed (functional, integer input): Embedding -> Conv1D -> Flatten ┐ Embedding -> Reshape -> GlobalMaxPooling2D ┘
   -> Concatenate -> Dense (a Flatten whose consumer is not a Dense).
 - custom_layer.keras: a model with a custom layer class (to be refused, naming the layer).
-- lstm_k2.h5: a Keras 2 model with an LSTM layer (readable, but not buildable: to be refused, naming the layer).
+- lstm_k2.h5: a Keras 2 model with an LSTM layer (its golden comes from make_recurrent_models.py).
 
 Run: /usr/bin/python3 make_models.py
 """
