@@ -223,4 +223,16 @@ public sealed class IoUR2AucReferenceTests(ITensorEngine engine)
     [Test]
     public void AucWithoutPositivesIsZero([ValueSource(nameof(DTypes))] DType dtype) =>
         AssertClose(Metrics.Auc(Plain([0.1, 0.6, 0.8], [3], dtype), Plain([0, 0, 0], [3], dtype)), [0], dtype, "no positives");
+
+    /// <summary>Keras's AUC is a thresholded approximation: y_true [0, 1], y_pred [0.6, 0.9] with 3 thresholds (−ε, 0.5,
+    /// 1 + ε) puts both scores between the same two thresholds, so the ROC is the diagonal and the AUC 0.5; with the
+    /// default 200 thresholds they fall in different buckets: 1.0, the exact rank statistic scikit-learn's
+    /// <c>roc_auc_score</c> gives.</summary>
+    [Test]
+    public void AucIsKerasThresholdedApproximation([ValueSource(nameof(DTypes))] DType dtype)
+    {
+        object pred = Plain([0.6, 0.9], [2], dtype), truth = Plain([0, 1], [2], dtype);
+        AssertClose(Metrics.Auc(pred, truth, numThresholds: 3), [0.5], dtype, "3 thresholds");
+        AssertClose(Metrics.Auc(pred, truth), [1.0], dtype, "200 thresholds");
+    }
 }
