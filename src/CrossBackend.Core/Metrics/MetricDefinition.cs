@@ -93,6 +93,21 @@ internal sealed class MetricCall
         ? Validate.IntegerOption(v, name) ?? throw Wrong(name, "an integer or null", v)
         : null;
 
+    /// <summary>An integer option the metric cannot do without (Keras's <c>num_classes</c>).</summary>
+    public int RequiredInt(string name, string metric) => OptionalInt(name) ?? throw new ArgumentException(
+        $"Metric `{metric}` needs argument `{name}` (an integer). Received: {name}={(_values.ContainsKey(name) ? "null" : "not given")}", name);
+
+    /// <summary>A list of integers (Keras's <c>target_class_ids</c>): one integer or a list of whole numbers, as
+    /// <see cref="Numbers"/> reads them; null when not given.</summary>
+    public int[]? Ints(string name) => Numbers(name)?.Select(v => v == Math.Floor(v) && v is >= int.MinValue and <= int.MaxValue ? (int)v
+        : throw new ArgumentException($"Argument `{name}` must hold integers. Received: {name} item {v}", name)).ToArray();
+
+    /// <summary>A word option (Keras's <c>curve</c>, <c>summation_method</c>, <c>class_aggregation</c>): its text;
+    /// null when given as null (Python's None), <paramref name="fallback"/> when not given.</summary>
+    public string? Word(string name, string? fallback) => _values.TryGetValue(name, out object? v)
+        ? v switch { null => null, string s => s, Enum e => e.ToString(), _ => throw Wrong(name, "a name", v) }
+        : fallback;
+
     public bool Bool(string name, bool fallback) => _values.TryGetValue(name, out object? v) && v is not null
         ? v as bool? ?? throw Wrong(name, "true or false", v)
         : fallback;

@@ -4,7 +4,7 @@ namespace CrossBackend;
 /// The published examples every metric reproduces: Keras 3's docstrings and tests (<c>keras/src/metrics/*.py</c>,
 /// <c>*_test.py</c>), TensorFlow's docs and FastEstimator's docstring, with their inputs as published (channels-last).
 /// </summary>
-internal static class MetricExamples
+internal static partial class MetricExamples
 {
     private const string KerasDoc = "Keras docs";
     private const string KerasTest = "Keras test";

@@ -39,6 +39,39 @@ public static class MetricRegistry
             (p, t, a) => Metrics.FBetaScore(p, t, a.Number("beta", 1.0), a.Average(ClassAverage.PerClass), a.Number("threshold", (double?)null),
                 a.Tensor("sample_weight")),
             MetricExamples.FBeta, ClassAverage.PerClass),
+        IoU("iou", "TP / (TP + FP + FN) of class ids, averaged over target_class_ids (classes absent from both left out)",
+            ["num_classes", "target_class_ids", "ignore_class", "sparse_y_true", "sparse_y_pred", "axis"],
+            (p, t, a) => Metrics.IoU(p, t, a.RequiredInt("num_classes", "iou"), TargetIds(a, "iou"), a.Tensor("sample_weight"), a.OptionalInt("ignore_class"),
+                a.Bool("sparse_y_true", true), a.Bool("sparse_y_pred", true), a.OptionalInt("axis")), MetricExamples.IoU),
+        IoU("binary_iou", "IoU of y_pred >= threshold against 0/1 labels, averaged over target_class_ids (default [0, 1])",
+            ["target_class_ids", "threshold"],
+            (p, t, a) => Metrics.BinaryIoU(p, t, a.Ints("target_class_ids"), a.Number("threshold", 0.5), a.Tensor("sample_weight")), MetricExamples.BinaryIoU),
+        IoU("mean_iou", "IoU averaged over every class 0 … num_classes − 1 (classes absent from both left out)",
+            ["num_classes", "ignore_class", "sparse_y_true", "sparse_y_pred", "axis"],
+            (p, t, a) => Metrics.MeanIoU(p, t, a.RequiredInt("num_classes", "mean_iou"), a.Tensor("sample_weight"), a.OptionalInt("ignore_class"),
+                a.Bool("sparse_y_true", true), a.Bool("sparse_y_pred", true), a.OptionalInt("axis")), MetricExamples.MeanIoU),
+        IoU("one_hot_iou", "IoU of one-hot y_true (arg-max) against scores, averaged over target_class_ids",
+            ["num_classes", "target_class_ids", "ignore_class", "sparse_y_pred", "axis"],
+            (p, t, a) => Metrics.OneHotIoU(p, t, a.RequiredInt("num_classes", "one_hot_iou"), TargetIds(a, "one_hot_iou"), a.Tensor("sample_weight"),
+                a.OptionalInt("ignore_class"), a.Bool("sparse_y_pred", false), a.OptionalInt("axis")), MetricExamples.OneHotIoU),
+        IoU("one_hot_mean_iou", "mean IoU of one-hot y_true (arg-max) against scores over every class",
+            ["num_classes", "ignore_class", "sparse_y_pred", "axis"],
+            (p, t, a) => Metrics.OneHotMeanIoU(p, t, a.RequiredInt("num_classes", "one_hot_mean_iou"), a.Tensor("sample_weight"),
+                a.OptionalInt("ignore_class"), a.Bool("sparse_y_pred", false), a.OptionalInt("axis")), MetricExamples.OneHotMeanIoU),
+        new("r2_score", "1 − Σw(y − ŷ)² / Σw(y − ȳ)² per output of (batch, outputs), aggregated; Keras's rules for a constant y_true",
+            MetricLabels.SameShape, false, ["class_aggregation", "num_regressors", "sample_weight"],
+            (p, t, a) => Metrics.R2Score(p, t, Aggregation(a), a.Int("num_regressors", 0), a.Tensor("sample_weight")), MetricExamples.R2)
+        {
+            ScalarWhen = a => Aggregation(a) != R2Aggregation.PerOutput,
+        },
+        new("auc", "area under the ROC or PR curve traced by TP, FP, TN, FN at num_thresholds thresholds (Keras's approximation)",
+            MetricLabels.SameShape, false,
+            ["num_thresholds", "curve", "summation_method", "thresholds", "multi_label", "label_weights", "from_logits", "sample_weight"],
+            (p, t, a) => Metrics.Auc(p, t, a.Int("num_thresholds", 200), Curve(a), Summation(a), a.Numbers("thresholds"), a.Bool("multi_label", false),
+                a.Numbers("label_weights"), a.Bool("from_logits", false), a.Tensor("sample_weight")), MetricExamples.Auc)
+        {
+            ScalarWhen = _ => true,
+        },
     ];
 
     /// <summary>The metric with this name; throws <see cref="ArgumentException"/> listing the known names otherwise.</summary>
@@ -46,6 +79,36 @@ public static class MetricRegistry
         All.FirstOrDefault(d => d.Name == (name ?? throw new ArgumentNullException(nameof(name),
             $"Argument `name` must name a registered metric, e.g. \"categorical_accuracy\". Received: name=null"))) ?? throw new ArgumentException(
             $"Argument `name` must name a registered metric. Received: name='{name}'. Known metrics: {string.Join(", ", All.Select(d => d.Name))}.", nameof(name));
+
+    /// <summary>An IoU metric: one value for the batch, with Keras's <c>sample_weight</c> besides its own options.</summary>
+    private static MetricDefinition IoU(string name, string summary, string[] options, Func<object, object, MetricCall, object> compute,
+        IReadOnlyList<MetricExample> examples) =>
+        new(name, summary, MetricLabels.SameShape, false, [.. options, "sample_weight"], compute, examples) { ScalarWhen = _ => true };
+
+    private static int[] TargetIds(MetricCall a, string metric) => a.Ints("target_class_ids") ?? throw new ArgumentException(
+        $"Metric `{metric}` needs argument `target_class_ids` (a list of class ids, e.g. [0, 2]).", "target_class_ids");
+
+    /// <summary>A word option as a spelling of one of <paramref name="names"/> (any case, underscores ignored).</summary>
+    private static int Choice(MetricCall a, string option, string? fallback, string expected, params string[][] names)
+    {
+        string? given = a.Word(option, fallback);
+        string key = (given ?? "none").Replace("_", "").ToLowerInvariant();
+        for (int i = 0; i < names.Length; i++)
+            if (names[i].Contains(key)) return i;
+        throw new ArgumentException($"Argument `{option}` must be {expected}. Received: {option}={given ?? "None"}", option);
+    }
+
+    /// <summary>Keras's <c>class_aggregation</c>: "uniform_average" (default), "variance_weighted_average", or None.</summary>
+    private static R2Aggregation Aggregation(MetricCall a) => (R2Aggregation)Choice(a, "class_aggregation", "uniform_average",
+        "one of uniform_average, variance_weighted_average or None (per output)",
+        ["uniformaverage"], ["varianceweightedaverage"], ["none", "peroutput"]);
+
+    /// <summary>Keras's AUC <c>curve</c>: "ROC" (default) or "PR", any case.</summary>
+    private static AucCurve Curve(MetricCall a) => (AucCurve)Choice(a, "curve", "ROC", "ROC or PR (Keras's AUC curves)", ["roc"], ["pr"]);
+
+    /// <summary>Keras's AUC <c>summation_method</c>: "interpolation" (default), "minoring" or "majoring", any case.</summary>
+    private static AucSummation Summation(MetricCall a) => (AucSummation)Choice(a, "summation_method", "interpolation",
+        "interpolation, minoring or majoring", ["interpolation"], ["minoring"], ["majoring"]);
 
     /// <summary>Keras's <c>thresholds</c> (Precision/Recall: a number or a list, binary counting), or null when not given;
     /// refused beside <c>threshold</c> or another <c>average</c>.</summary>

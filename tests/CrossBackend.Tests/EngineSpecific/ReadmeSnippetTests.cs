@@ -78,6 +78,9 @@ public sealed class ReadmeSnippetTests
         var f2        = Metrics.FBetaScore(scores, labels, beta: 2.0, ClassAverage.Macro);   // keras.metrics.FBetaScore(average="macro", beta=2.0)
         var atTop1    = Metrics.Precision(scores, yTrue, topK: 1, classId: 1);             // keras.metrics.Precision(top_k=1, class_id=1)
         var any       = Metrics.Compute("top_k_categorical_accuracy", yPred, yTrue, new Dictionary<string, object?> { ["k"] = 2 });
+        var miou      = Metrics.OneHotMeanIoU(scores, yTrue, numClasses: 3);         // keras.metrics.OneHotMeanIoU(num_classes=3)
+        var r2        = Metrics.R2Score(yPred, yTrue, R2Aggregation.PerOutput);      // keras.metrics.R2Score(class_aggregation=None)
+        var prAuc     = Metrics.Auc(scores, yTrue, curve: AucCurve.Pr);              // keras.metrics.AUC(curve="PR")
         // README:end
         Assert.That(Values(perSample, out long[] shape), Is.EqualTo(new[] { 0.0, 1.0 }));
         Assert.That(shape, Is.EqualTo(new long[] { 2 }));
@@ -90,6 +93,12 @@ public sealed class ReadmeSnippetTests
         // Top 1 is class 1 in both rows: a false positive (row 0, label 2) and a true positive (row 1).
         Assert.That(Values(atTop1, out _)[0], Is.EqualTo(0.5).Within(1e-7));
         Assert.That(Values(any, out _), Is.EqualTo(new[] { 1.0, 1.0 }));
+        // Ids: true [2, 1], predicted [1, 1]. Class 0 is absent from both (left out), class 1 scores 1 / (1 + 2 − 1), class 2 0.
+        Assert.That(Values(miou, out _)[0], Is.EqualTo(0.25).Within(1e-7));
+        // Column 0 of y_true is constant and missed (Keras's 0); columns 1 and 2: 1 − 0.8125/0.5 and 1 − 0.04/0.5.
+        Assert.That(Values(r2, out _), Is.EqualTo(new[] { 0, -0.625, 0.92 }).Within(1e-6));
+        // The six scores as one binary problem, Davis & Goadrich's PR interpolation over 200 thresholds (NumPy float64: 0.79726745).
+        Assert.That(Values(prAuc, out _)[0], Is.EqualTo(0.79726745).Within(1e-6));
     }
 
     [Test]
