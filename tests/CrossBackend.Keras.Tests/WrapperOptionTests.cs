@@ -121,6 +121,23 @@ public sealed class WrapperOptionTests
         Assert.That(e!.Message, Does.StartWith(says));
     }
 
+    /// <summary>return_state=True in a functional model: Keras 3 returns (output, states…); only output 0, the merged
+    /// output, is read, as for a plain LSTM.</summary>
+    [Test]
+    public void ReturnStateIsReadWhereOnlyTheMergedOutputIsUsed()
+    {
+        KerasGraph g = KerasGraph.FromJson("""
+            {"class_name": "Functional", "config": {"name": "m", "layers": [
+              {"class_name": "InputLayer", "name": "in", "config": {"name": "in", "batch_input_shape": [null, 5, 3]}, "inbound_nodes": []},
+              {"class_name": "Bidirectional", "name": "bi", "config": {"name": "bi", "merge_mode": "ave",
+                "layer": {"class_name": "GRU", "config": {"name": "gru", "units": 4, "return_state": true}}}, "inbound_nodes": [[["in", 0, 0, {}]]]},
+              {"class_name": "Dense", "name": "d", "config": {"name": "d", "units": 2}, "inbound_nodes": [[["bi", 0, 0, {}]]]}],
+             "input_layers": [["in", 0, 0]], "output_layers": [["d", 0, 0]]}}
+            """);
+        Assert.That(g["bi"].OutputShape, Is.EqualTo(new long[] { 4 }));
+        Assert.That(((BidirectionalSpec)g["bi"].Spec).Backward.ReturnState, Is.True);
+    }
+
     [TestCase(", \"layer\": " + Lstm + ", \"backward_layer\": " + Lstm, "the forward and backward layers both have go_backwards=false")]
     [TestCase(", \"layer\": " + Lstm + ", \"backward_layer\": {\"class_name\": \"LSTM\", \"config\": {\"name\": \"b\", \"units\": 4, \"go_backwards\": true}}",
         "the forward and backward layers differ in return_sequences")]
