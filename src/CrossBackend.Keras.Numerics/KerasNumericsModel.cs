@@ -320,6 +320,10 @@ public sealed partial class KerasNumericsModel<T> : IKerasNetwork where T : unma
             }
             case RecurrentSpec r:
                 return Recurrent(layer, r);
+            case BidirectionalSpec b:
+                return Bidirectional(layer, b);
+            case TimeDistributedSpec:
+                return TimeDistributed(layer);
             default:
                 throw new NotSupportedException($"layer `{name}` ({layer.ClassName}) has no implementation on the numerics engine");
         }

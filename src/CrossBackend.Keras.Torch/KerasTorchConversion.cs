@@ -154,6 +154,20 @@ public static class KerasTorchConversion
                        $"{r.Activation}, recurrent {r.RecurrentActivation}{reset}{(r.GoBackwards ? "; last step first" : "")}" +
                        (r.ReturnSequences ? "; sequence moved channels-first" : "; last output");
             }
+            case BidirectionalSpec b:
+            {
+                (KerasLayer forward, KerasLayer backward) = KerasWrappedLayers.Bidirectional(layer);
+                string merge = b.Merge switch
+                {
+                    KerasBidirectionalMerge.Concat => "torch.cat along the channels (forward first)",
+                    KerasBidirectionalMerge.Sum => "sum", KerasBidirectionalMerge.Mul => "product", _ => "(y + y_rev) / 2",
+                };
+                return $"forward_layer ({b.ForwardName}): {Describe(forward, flattened)} | backward_layer ({b.BackwardName}): {Describe(backward, flattened)} | " +
+                       (b.Forward.ReturnSequences ? "backward sequence flipped along time, then " : "") + merge;
+            }
+            case TimeDistributedSpec t:
+                return $"time merged into the batch axis, then layer ({t.InnerClassName} `{t.InnerName}`): {Describe(KerasWrappedLayers.TimeDistributed(layer), [])}; " +
+                       "then split into (batch, time) with time after the channels";
             default:
                 return layer.ClassName;
         }

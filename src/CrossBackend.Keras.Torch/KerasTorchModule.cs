@@ -57,7 +57,8 @@ public sealed class KerasTorchModule : nn.Module<Tensor, Tensor>
         return result.MoveToOuterDisposeScope();
     }
 
-    private static TorchLayer Create(KerasLayer layer, Dictionary<string, long[]?> flattened, ScalarType dtype) => layer.Spec switch
+    /// <summary>The TorchSharp module of one layer (<paramref name="flattened"/>: <see cref="FlattenOrders"/>).</summary>
+    internal static TorchLayer Create(KerasLayer layer, Dictionary<string, long[]?> flattened, ScalarType dtype) => layer.Spec switch
     {
         InputSpec => new InputTorchLayer(layer),
         ConvSpec => new ConvTorchLayer(layer, dtype),
@@ -88,6 +89,8 @@ public sealed class KerasTorchModule : nn.Module<Tensor, Tensor>
         Conv2DTransposeSpec => new ConvTransposeTorchLayer(layer, dtype),
         LayerNormSpec => new LayerNormTorchLayer(layer, dtype),
         RecurrentSpec => new RecurrentTorchLayer(layer, dtype),
+        BidirectionalSpec => new BidirectionalTorchLayer(layer, dtype),
+        TimeDistributedSpec => new TimeDistributedTorchLayer(layer, dtype),
         _ => throw new NotSupportedException($"layer `{layer.Name}` ({layer.ClassName}) has no TorchSharp implementation"),
     };
 

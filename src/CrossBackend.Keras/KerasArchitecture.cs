@@ -211,6 +211,36 @@ public sealed class KerasArchitecture
         return Add("GRU", config, name);
     }
 
+    /// <summary><c>Bidirectional(LSTM(units, …), merge_mode)</c>: a forward and a backward LSTM over (time, features),
+    /// merged by <paramref name="mergeMode"/> ("concat", "sum", "mul" or "ave"). The wrapped LSTM takes the next
+    /// <c>lstm</c> name, as in a Keras session; the weights are its forward copy's, then its backward copy's.</summary>
+    public KerasArchitecture BidirectionalLSTM(int units, string mergeMode = "concat", bool returnSequences = false, string activation = "tanh",
+        string recurrentActivation = "sigmoid", bool useBias = true, string? name = null) =>
+        Bidirectional("LSTM", Recurrent(units, activation, recurrentActivation, useBias, returnSequences, goBackwards: false), mergeMode, name);
+
+    /// <summary><c>Bidirectional(GRU(units, …, reset_after), merge_mode)</c>, as <see cref="BidirectionalLSTM"/>.</summary>
+    public KerasArchitecture BidirectionalGRU(int units, string mergeMode = "concat", bool returnSequences = false, string activation = "tanh",
+        string recurrentActivation = "sigmoid", bool useBias = true, bool resetAfter = true, string? name = null)
+    {
+        JsonObject config = Recurrent(units, activation, recurrentActivation, useBias, returnSequences, goBackwards: false);
+        config["reset_after"] = resetAfter;
+        return Bidirectional("GRU", config, mergeMode, name);
+    }
+
+    /// <summary><c>TimeDistributed(Dense(units, activation, use_bias))</c> over (time, features): one Dense applied to
+    /// every step. The wrapped Dense takes the next <c>dense</c> name.</summary>
+    public KerasArchitecture TimeDistributedDense(int units, string activation = "linear", bool useBias = true, string? name = null)
+    {
+        JsonObject dense = new() { ["units"] = units, ["activation"] = activation, ["use_bias"] = useBias, ["name"] = NextName("Dense") };
+        return Add("TimeDistributed", new JsonObject { ["layer"] = new JsonObject { ["class_name"] = "Dense", ["config"] = dense } }, name);
+    }
+
+    private KerasArchitecture Bidirectional(string className, JsonObject inner, string mergeMode, string? name)
+    {
+        inner["name"] = NextName(className);
+        return Add("Bidirectional", new JsonObject { ["layer"] = new JsonObject { ["class_name"] = className, ["config"] = inner }, ["merge_mode"] = mergeMode }, name);
+    }
+
     private static JsonObject Recurrent(int units, string activation, string recurrentActivation, bool useBias, bool returnSequences, bool goBackwards) => new()
     {
         ["units"] = units, ["activation"] = activation, ["recurrent_activation"] = recurrentActivation, ["use_bias"] = useBias,
@@ -240,17 +270,18 @@ public sealed class KerasArchitecture
         ["pool_size"] = new JsonArray(poolSize), ["strides"] = new JsonArray(strides ?? poolSize), ["padding"] = padding,
     };
 
-    private KerasArchitecture Add(string className, JsonObject config, string? name)
+    /// <summary>Keras 2 numbers layer names per class across the session: conv2d, conv2d_1, ...</summary>
+    private string NextName(string className)
     {
         string snake = KerasModel.SnakeCase(className);
-        if (name is null)
-        {
-            // Keras 2 numbers layer names per class across the session: conv2d, conv2d_1, ...
-            int n = _counts.TryGetValue(snake, out int c) ? c + 1 : 0;
-            _counts[snake] = n;
-            name = n == 0 ? snake : $"{snake}_{n}";
-        }
-        config["name"] = name;
+        int n = _counts.TryGetValue(snake, out int c) ? c + 1 : 0;
+        _counts[snake] = n;
+        return n == 0 ? snake : $"{snake}_{n}";
+    }
+
+    private KerasArchitecture Add(string className, JsonObject config, string? name)
+    {
+        config["name"] = name ?? NextName(className);
         _layers.Add(new JsonObject { ["class_name"] = className, ["config"] = config });
         return this;
     }

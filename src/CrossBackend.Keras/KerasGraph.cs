@@ -86,7 +86,7 @@ public sealed class KerasGraph
             LayerSpec spec = LayerSpecParser.Parse(def.ClassName, def.Config, def.Name, def.RegisteredName, def.Module, kerasMajor);
             if (spec is InputSpec && !declared.Inputs.Contains(def.Name))
                 throw new NotSupportedException($"InputLayer `{def.Name}` is not one of the model's inputs");
-            if (spec is RecurrentSpec { ReturnState: true } && declared.IsSequential)
+            if ((spec is RecurrentSpec { ReturnState: true } || spec is BidirectionalSpec { Forward.ReturnState: true }) && declared.IsSequential)
                 throw new NotSupportedException(
                     $"layer `{def.Name}` ({def.ClassName}) has return_state=True in a Sequential model, where it then passes a list " +
                     "(output and final states) on; save it with return_state=False, or use a functional model that reads only its output 0");

@@ -9,6 +9,9 @@ internal sealed class ConfigValues(JsonElement config, string layer)
 
     public bool Has(string key) => config.ValueKind == JsonValueKind.Object && config.TryGetProperty(key, out var v) && v.ValueKind != JsonValueKind.Null;
 
+    /// <summary>Whether the key is present at all, even with a null value.</summary>
+    public bool HasKey(string key) => config.ValueKind == JsonValueKind.Object && config.TryGetProperty(key, out _);
+
     private JsonElement Get(string key) => config.GetProperty(key);
 
     public int Int(string key, int? fallback = null) =>

@@ -58,6 +58,16 @@ internal static class ExpectedWeights
             }
             case PReLUSpec p:
                 return [("alpha", PReLUAlphaShape(p, inputs[0]))];
+            case BidirectionalSpec b:
+                // The forward layer's variables, then the backward layer's: tf.keras 2 lists them so in the .h5's
+                // weight_names (`bidirectional/forward_lstm/lstm_cell/kernel:0`, …, `…/backward_lstm/…`), Keras 3 keeps them
+                // under `forward_layer/cell/vars` and `backward_layer/cell/vars`, read in that order.
+                return [.. For(b.Forward, inputs).Select(w => ($"{b.ForwardName}/{w.Name}", w.Shape)),
+                        .. For(b.Backward, inputs).Select(w => ($"{b.BackwardName}/{w.Name}", w.Shape))];
+            case TimeDistributedSpec t:
+                // The inner layer's variables, built for one step's shape (tf.keras 2: `time_distributed/kernel:0`;
+                // Keras 3: `layers/time_distributed/layer/vars`).
+                return For(t.Inner, [inputs[0][1..]]);
             default:
                 return [];
         }

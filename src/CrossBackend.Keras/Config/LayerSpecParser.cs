@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace CrossBackend.Keras;
 
 /// <summary>Turns one layer's Keras config into its <see cref="LayerSpec"/>; refuses what no engine builds.</summary>
-internal static class LayerSpecParser
+internal static partial class LayerSpecParser
 {
     /// <summary>The Keras class names that can be built, for messages.</summary>
     public static readonly string[] Supported =
@@ -14,7 +14,7 @@ internal static class LayerSpecParser
         "SpatialDropout2D", "GaussianNoise", "GaussianDropout", "Activation", "ReLU", "Softmax", "LeakyReLU",
         "ELU", "PReLU", "ZeroPadding1D", "ZeroPadding2D", "Cropping1D", "Cropping2D", "UpSampling1D", "UpSampling2D",
         "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Embedding", "LayerNormalization",
-        "DepthwiseConv2D", "SeparableConv2D", "Conv2DTranspose", "LSTM", "GRU",
+        "DepthwiseConv2D", "SeparableConv2D", "Conv2DTranspose", "LSTM", "GRU", "Bidirectional", "TimeDistributed",
     ];
 
     private static readonly HashSet<string> Models = ["Sequential", "Functional", "Model"];
@@ -94,6 +94,8 @@ internal static class LayerSpecParser
             "Conv2DTranspose" => ConvTranspose(c, kerasMajor),
             "LSTM" => Recurrent(c, KerasRecurrentKind.Lstm, kerasMajor),
             "GRU" => Recurrent(c, KerasRecurrentKind.Gru, kerasMajor),
+            "Bidirectional" => Bidirectional(c, kerasMajor),
+            "TimeDistributed" => TimeDistributed(c, kerasMajor),
             _ => throw Unsupported(className, layer, registeredName, module),
         };
     }

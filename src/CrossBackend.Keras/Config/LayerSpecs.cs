@@ -242,3 +242,47 @@ public sealed record RecurrentSpec(KerasRecurrentKind Kind, int Units, KerasActi
     /// <summary>Gate blocks per step: 4 for LSTM, 3 for GRU.</summary>
     public int Gates => Kind == KerasRecurrentKind.Lstm ? 4 : 3;
 }
+
+/// <summary>How a <see cref="BidirectionalSpec"/> combines its forward output y and its backward output y_rev.</summary>
+public enum KerasBidirectionalMerge
+{
+    /// <summary><c>"concat"</c>: [y, y_rev] along the last axis (forward units first).</summary>
+    Concat,
+    /// <summary><c>"sum"</c>: y + y_rev.</summary>
+    Sum,
+    /// <summary><c>"mul"</c>: y · y_rev.</summary>
+    Mul,
+    /// <summary><c>"ave"</c>: (y + y_rev) / 2, a true division as Keras writes it.</summary>
+    Ave,
+}
+
+/// <summary>
+/// <c>Bidirectional(layer, merge_mode, backward_layer)</c> around an <c>LSTM</c> / <c>GRU</c> (Keras 3
+/// keras/src/layers/rnn/bidirectional.py; tf.keras 2 keras/layers/rnn/bidirectional.py): a forward copy y and a
+/// backward copy y_rev (the opposite <c>go_backwards</c>) each read the whole input; with <c>return_sequences</c> y_rev,
+/// which comes out in its processing order, is flipped along time (<c>ops.flip(y_rev, axis=1)</c>) so that step t of
+/// both halves belongs to input step t; then the two are merged. The forward layer's variables come first.
+/// </summary>
+/// <param name="Forward">The forward layer (the config's <c>layer</c>).</param>
+/// <param name="Backward">The backward layer: the config's <c>backward_layer</c>, or the forward layer with
+/// <c>go_backwards</c> flipped.</param>
+/// <param name="Merge">The merge mode (<c>None</c>, two outputs, is refused by the parser).</param>
+/// <param name="ForwardName">The forward layer's Keras name (<c>forward_lstm</c>).</param>
+/// <param name="BackwardName">The backward layer's Keras name (<c>backward_lstm</c>).</param>
+public sealed record BidirectionalSpec(RecurrentSpec Forward, RecurrentSpec Backward, KerasBidirectionalMerge Merge,
+    string ForwardName, string BackwardName) : LayerSpec
+{
+    /// <summary>Keras's class name of a recurrent spec (<c>LSTM</c> or <c>GRU</c>).</summary>
+    public static string ClassOf(RecurrentSpec r) => r.Kind == KerasRecurrentKind.Lstm ? "LSTM" : "GRU";
+}
+
+/// <summary>
+/// <c>TimeDistributed(layer)</c>: the inner layer applied to every step of a (batch, time, …) input with one set of
+/// weights (Keras 3 keras/src/layers/rnn/time_distributed.py calls it per step; tf.keras 2 reshapes to
+/// (batch·time, …)). Only inner layers that treat each item of a batch on its own are accepted, for which both
+/// readings give the same numbers, and which the runtimes therefore run once on (batch·time, …).
+/// </summary>
+/// <param name="Inner">The inner layer's settings.</param>
+/// <param name="InnerClassName">The inner layer's Keras class (<c>Dense</c>, <c>Conv2D</c>, …).</param>
+/// <param name="InnerName">The inner layer's Keras name.</param>
+public sealed record TimeDistributedSpec(LayerSpec Inner, string InnerClassName, string InnerName) : LayerSpec;

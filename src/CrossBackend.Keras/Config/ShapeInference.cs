@@ -40,8 +40,25 @@ internal static class ShapeInference
             Conv2DTransposeSpec t => ConvTranspose(t, x, layer, className),
             RecurrentSpec r => x.Length == 2 && x[1] > 0 ? r.ReturnSequences ? [x[0], r.Units] : [r.Units]
                 : throw Shape(layer, className, x, "(timesteps, features) with a known number of features (timesteps may be None)"),
+            BidirectionalSpec b => Bidirectional(b, inputs, layer, className),
+            TimeDistributedSpec t => x.Length >= 2
+                ? [x[0], .. Infer(t.Inner, [x[1..]], $"{layer}/{t.InnerName}", t.InnerClassName)]
+                : throw Shape(layer, className, x, "(time, ...) with at least one axis after time: TimeDistributed applies its layer to each step"),
             _ => throw new NotSupportedException($"layer `{layer}`: no shape rule for {TensorFormat.TypeName(spec.GetType())}"),
         };
+    }
+
+    /// <summary>Bidirectional: each half's shape as the recurrent layer's; concat joins their last axes, the other
+    /// merges need one shape (Keras adds or multiplies the tensors and would fail otherwise).</summary>
+    private static long[] Bidirectional(BidirectionalSpec b, IReadOnlyList<long[]> inputs, string layer, string className)
+    {
+        long[] forward = Infer(b.Forward, inputs, $"{layer}/{b.ForwardName}", BidirectionalSpec.ClassOf(b.Forward));
+        long[] backward = Infer(b.Backward, inputs, $"{layer}/{b.BackwardName}", BidirectionalSpec.ClassOf(b.Backward));
+        if (b.Merge == KerasBidirectionalMerge.Concat) return [.. forward[..^1], forward[^1] + backward[^1]];
+        return forward.SequenceEqual(backward) ? forward
+            : throw new InvalidDataException(
+                $"layer `{layer}` ({className}): merge_mode \"{b.Merge.ToString().ToLowerInvariant()}\" needs the forward and backward outputs to have one shape; " +
+                $"they have {KerasLayer.FormatBatchShape(forward)} and {KerasLayer.FormatBatchShape(backward)} (give both layers the same units)");
     }
 
     /// <summary>BatchNormalization keeps its input's shape; its weights have one value per index of its axis, so that

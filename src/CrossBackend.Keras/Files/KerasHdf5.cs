@@ -50,26 +50,41 @@ internal static class KerasHdf5
         {
             if (child is not IH5Group childGroup) continue;
             string childPath = $"{path}/{child.Name}";
-            // A recurrent layer (LSTM, GRU) keeps its variables in its cell: Keras 3 saves the layer's own (empty)
-            // `vars` and then its `cell` attribute's at `<layer>/cell/vars` (saving_lib walks a layer's attributes).
-            bool cell = childGroup.LinkExists("cell") && childGroup.Group("cell").LinkExists("vars");
-            if (childGroup.LinkExists("vars") || cell)
-            {
-                List<KerasWeight> datasets = childGroup.LinkExists("vars") ? Vars(childGroup.Group("vars"), childPath) : [];
-                if (cell) datasets.AddRange(Vars(childGroup.Group("cell").Group("vars"), childPath));
-                result.Add(new KerasWeightGroup(childPath, datasets));
-            }
-            // Layers that hold sub-layers (nested models, wrappers) keep theirs below their own group.
+            if (LayerVars(childGroup, childPath) is { } datasets) result.Add(new KerasWeightGroup(childPath, datasets));
+            // Layers that hold sub-layers (nested models) keep theirs below their own group.
             foreach (string nested in new[] { "layers", "_layer_checkpoint_dependencies" })
                 if (childGroup.LinkExists(nested)) Collect(childGroup.Group(nested), $"{childPath}/layers", result);
         }
     }
 
+    /// <summary>The attributes under which Keras 3 saves a wrapper's layers: Bidirectional's <c>forward_layer</c> and
+    /// <c>backward_layer</c>, TimeDistributed's <c>layer</c> (saving_lib names a child group after the attribute that
+    /// holds it); read in this order, the forward layer's variables before the backward layer's.</summary>
+    private static readonly string[] WrappedLayers = ["forward_layer", "backward_layer", "layer"];
+
+    /// <summary>One layer's variables in Keras's order, or null when the group holds none of a layer's groups: its own
+    /// <c>vars</c>; then, for a recurrent layer (LSTM, GRU), its <c>cell</c> attribute's at <c>&lt;layer&gt;/cell/vars</c>
+    /// (saving_lib walks a layer's attributes, and the variables belong to the cell); then a wrapper's layers, each read
+    /// the same way.</summary>
+    /// <param name="group">The layer's group.</param>
+    /// <param name="path">The wrapper's path, for messages.</param>
+    /// <param name="prefix">Put before a wrapped layer's variable names (<c>forward_layer/0</c>), which would otherwise
+    /// repeat the forward layer's (<c>0</c>, <c>1</c>, …).</param>
+    private static List<KerasWeight>? LayerVars(IH5Group group, string path, string prefix = "")
+    {
+        List<KerasWeight>? found = null;
+        if (group.LinkExists("vars")) (found ??= []).AddRange(Vars(group.Group("vars"), path, prefix));
+        if (group.LinkExists("cell") && group.Group("cell").LinkExists("vars")) (found ??= []).AddRange(Vars(group.Group("cell").Group("vars"), path, prefix));
+        foreach (string wrapped in WrappedLayers)
+            if (group.LinkExists(wrapped) && LayerVars(group.Group(wrapped), path, $"{prefix}{wrapped}/") is { } inner) (found ??= []).AddRange(inner);
+        return found;
+    }
+
     /// <summary>The datasets of a Keras 3 <c>vars</c> group in index order (<c>0</c>, <c>1</c>, …).</summary>
-    private static List<KerasWeight> Vars(IH5Group vars, string layer) => vars.Children().OfType<IH5Dataset>()
+    private static List<KerasWeight> Vars(IH5Group vars, string layer, string prefix = "") => vars.Children().OfType<IH5Dataset>()
         .Select(d => (Index: int.TryParse(d.Name, out int i) ? i : int.MaxValue, Dataset: d))
         .OrderBy(p => p.Index).ThenBy(p => p.Dataset.Name, StringComparer.Ordinal)
-        .Select(p => ReadWeight(p.Dataset, p.Dataset.Name, layer))
+        .Select(p => ReadWeight(p.Dataset, prefix + p.Dataset.Name, layer))
         .ToList();
 
     /// <summary>A string array attribute: variable- or fixed-length strings, or Keras's chunked form
