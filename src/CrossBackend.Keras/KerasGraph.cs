@@ -51,8 +51,9 @@ public sealed class KerasGraph
     /// <summary>Reads an architecture from a Keras config written by a known Keras version.</summary>
     /// <param name="json">The config.</param>
     /// <param name="kerasVersion">The version of the Keras that wrote it ("2.11.0", "3"), or null to take it from the
-    /// config (its <c>keras_version</c>, or Keras 3's serialization keys). Only <c>hard_sigmoid</c> depends on it:
-    /// 0.2x + 0.5 in Keras 2, x/6 + 1/2 in Keras 3; without a version it is refused.</param>
+    /// config (its <c>keras_version</c>, or Keras 3's serialization keys). Two things depend on it, each refused
+    /// without a version: <c>hard_sigmoid</c> (0.2x + 0.5 in Keras 2, x/6 + 1/2 in Keras 3), and a mask reaching a layer
+    /// without masking support (Keras 3 drops it, tf.keras 2 raises; see <see cref="KerasMaskRole.Drops"/>).</param>
     public static KerasGraph FromJson(string json, string? kerasVersion)
     {
         ArgumentNullException.ThrowIfNull(json);
@@ -92,7 +93,8 @@ public sealed class KerasGraph
                     "(output and final states) on; save it with return_state=False, or use a functional model that reads only its output 0");
             IReadOnlyList<long[]> inputShapes = def.Inbound.Select(n => done[n].OutputShape).ToArray();
             long[] output = ShapeInference.Infer(spec, inputShapes, def.Name, def.ClassName);
-            var layer = new KerasLayer(def.Name, def.ClassName, spec, def.Inbound, inputShapes, output, []);
+            (KerasMaskRole role, bool masked) = KerasMasking.Plan(spec, def.ClassName, def.Name, def.Inbound.Select(n => done[n].OutputMasked).ToArray(), kerasMajor);
+            var layer = new KerasLayer(def.Name, def.ClassName, spec, def.Inbound, inputShapes, output, [], role, masked);
             done[def.Name] = layer;
             layers.Add(layer);
         }

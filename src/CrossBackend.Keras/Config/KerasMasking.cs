@@ -1,0 +1,84 @@
+namespace CrossBackend.Keras;
+
+/// <summary>What a layer does with Keras's mask: a boolean per step, (batch, steps) for a (batch, steps, features)
+/// tensor, carried beside the tensor from layer to layer.</summary>
+public enum KerasMaskRole
+{
+    /// <summary>No mask reaches the layer and it makes none.</summary>
+    None,
+    /// <summary>Makes a mask: <c>Embedding(mask_zero=True)</c> (ids ≠ 0) or <c>Masking</c> (any feature ≠ the mask value).</summary>
+    Produces,
+    /// <summary>Receives a mask, computes as without one and hands the same mask on (<c>supports_masking = True</c> and
+    /// the base <c>compute_mask</c>: Dense, Activation, ReLU, LeakyReLU, ELU, PReLU, the Dropout family,
+    /// BatchNormalization at inference, LayerNormalization).</summary>
+    PassesThrough,
+    /// <summary>LSTM / GRU: a masked step keeps the previous states, and its output is the previous output (zeros with
+    /// <c>zero_output_for_mask</c>); the mask goes on with a returned sequence, not with the last output.</summary>
+    Recurrent,
+    /// <summary>GlobalAveragePooling1D: the sum over unmasked steps divided by their count (0/0, NaN, for a row with
+    /// every step masked, as in Keras); no mask goes on.</summary>
+    MaskedAverage,
+    /// <summary>Keras 3 only: a layer without <c>supports_masking</c> computes as without a mask and drops it (Keras 3
+    /// warns "will therefore destroy the mask information"); tf.keras 2 raised instead, so such a file is refused.</summary>
+    Drops,
+}
+
+/// <summary>
+/// Keras's mask propagation over a graph (Keras 3 keras/src/layers/layer.py <c>__call__</c> and
+/// <c>_set_mask_metadata</c>; tf.keras 2 keras/engine/base_layer.py <c>compute_mask</c>): which layer makes, passes,
+/// uses or drops a mask. Anything else that receives one is refused by name rather than computed to other numbers.
+/// </summary>
+internal static class KerasMasking
+{
+    /// <summary>The role of a layer whose inputs do (<paramref name="receives"/>) or do not carry a mask, and whether
+    /// its output carries one.</summary>
+    /// <param name="spec">The layer's settings.</param>
+    /// <param name="className">Its Keras class, for the Softmax layer (an <c>ActivationSpec</c> like Activation, but it
+    /// uses the mask) and for messages.</param>
+    /// <param name="layer">Its name, for messages.</param>
+    /// <param name="receives">Whether an input carries a mask, one flag per input.</param>
+    /// <param name="kerasMajor">The writer's Keras (2 or 3), or null when unknown.</param>
+    public static (KerasMaskRole Role, bool OutputMasked) Plan(LayerSpec spec, string className, string layer, IReadOnlyList<bool> receives, int? kerasMajor)
+    {
+        if (spec is EmbeddingSpec { MaskZero: true } or MaskingSpec) return (KerasMaskRole.Produces, true);
+        if (!receives.Any(r => r)) return (KerasMaskRole.None, false);
+        switch (spec)
+        {
+            case MergeSpec or ConcatenateSpec:
+                throw Refused(layer, className,
+                    "Keras's merge layers combine their inputs' masks in ways that changed between Keras 3 releases (an OR of the masks in " +
+                    "Merge.compute_mask; later releases also replace masked cells in Maximum, Minimum and Multiply, and Concatenate pads missing masks), " +
+                    "and CrossBackend does not reproduce them");
+            case ActivationSpec when className == "Softmax":
+                throw Refused(layer, className,
+                    "Keras's Softmax layer adds (1 - mask) * -1e9 to its input with the mask broadcast from the last axis, so a (batch, steps) mask " +
+                    "meets a (batch, steps, features) input's (steps, features) axes: Keras raises or mixes axes. Use Activation(\"softmax\"), which " +
+                    "passes the mask on unused");
+            case DenseSpec or DropoutSpec or ActivationSpec or PReLUSpec or BatchNormSpec or LayerNormSpec:
+                return (KerasMaskRole.PassesThrough, true);
+            case RecurrentSpec r:
+                return (KerasMaskRole.Recurrent, r.ReturnSequences);
+            case GlobalPoolingSpec { Rank: 1, Kind: KerasPoolingKind.Average }:
+                return (KerasMaskRole.MaskedAverage, false);
+            case GlobalPoolingSpec { Rank: 1, Kind: KerasPoolingKind.Max } or ReshapeSpec or FlattenSpec or ConvSpec { Rank: 1 } or PoolingSpec { Rank: 1 }:
+                // Checked in Keras 3's sources: none sets supports_masking, so Layer.__call__ warns and sets no mask.
+                return kerasMajor switch
+                {
+                    3 => (KerasMaskRole.Drops, false),
+                    2 => throw Refused(layer, className,
+                        "tf.keras 2 raises \"does not support masking, but was passed an input_mask\" for it (Layer.compute_mask), so tf.keras 2 " +
+                        "cannot have built this model"),
+                    _ => throw Refused(layer, className,
+                        "Keras 3 drops the mask there (the layer does not support masking) while tf.keras 2 raises, and the file does not say " +
+                        "which Keras wrote it; pass the Keras version (KerasGraph.FromJson(json, \"3\"))"),
+                };
+            default:
+                throw Refused(layer, className, "CrossBackend has not checked what Keras does with a mask in this layer");
+        }
+    }
+
+    private static NotSupportedException Refused(string layer, string className, string why) => new(
+        $"layer `{layer}` ({className}) receives a mask (from an Embedding with mask_zero=True or a Masking layer before it): {why}. " +
+        "Save the model without the mask (mask_zero=False, no Masking layer) if the layers after it do not need it, or keep the " +
+        "masked part to layers that pass or use it (Dense, activations, Dropout, normalization, LSTM, GRU, GlobalAveragePooling1D)");
+}

@@ -1,0 +1,63 @@
+namespace CrossBackend.Keras.Tests;
+
+/// <summary>What the port does not compute exactly with a Keras mask is refused at load, naming the layer and why;
+/// the mask roles it does compute are reported on each layer.</summary>
+public sealed class MaskRefusalTests
+{
+    /// <summary>A functional model: int tokens (5) → Embedding(mask_zero=True) → the layers given, the last one the output.</summary>
+    private static KerasGraph Graph(string layers, string output, string? version = null) => KerasGraph.FromJson($$$"""
+        {"class_name": "Functional", "config": {"name": "m", "layers": [
+          {"class_name": "InputLayer", "name": "in", "config": {"name": "in", "batch_input_shape": [null, 5], "dtype": "int32"}, "inbound_nodes": []},
+          {"class_name": "Embedding", "name": "emb", "config": {"name": "emb", "input_dim": 10, "output_dim": 4, "mask_zero": true}, "inbound_nodes": [[["in", 0, 0, {}]]]},
+          {{{layers}}}],
+          "input_layers": [["in", 0, 0]], "output_layers": [["{{{output}}}", 0, 0]]}}
+        """, version);
+
+    private static string Layer(string className, string name, string config, params string[] inbound) =>
+        $$$"""{"class_name": "{{{className}}}", "name": "{{{name}}}", "config": {"name": "{{{name}}}"{{{config}}}}, "inbound_nodes": [[{{{string.Join(", ", inbound.Select(i => $"[\"{i}\", 0, 0, {{}}]"))}}}]]}""";
+
+    [Test]
+    public void TheSoftmaxLayerIsRefusedBecauseKerasBroadcastsTheMaskAgainstTheFeatures()
+    {
+        var e = Assert.Throws<NotSupportedException>(() => Graph(Layer("Dense", "d", ", \"units\": 3", "emb") + ", " + Layer("Softmax", "s", "", "d"), "s", "3"));
+        Assert.That(e!.Message, Does.StartWith("layer `s` (Softmax) receives a mask").And.Contain("-1e9").And.Contain("Activation(\"softmax\")"));
+    }
+
+    [Test]
+    public void AMergeOfMaskedInputsIsRefused()
+    {
+        var e = Assert.Throws<NotSupportedException>(() => Graph(Layer("Dense", "d", ", \"units\": 4", "emb") + ", " + Layer("Add", "a", "", "d", "emb"), "a", "3"));
+        Assert.That(e!.Message, Does.StartWith("layer `a` (Add) receives a mask").And.Contain("merge layers"));
+    }
+
+    [Test]
+    public void AnUncheckedLayerIsRefusedNamingIt()
+    {
+        var e = Assert.Throws<NotSupportedException>(() => Graph(Layer("UpSampling1D", "u", ", \"size\": 2", "emb"), "u", "3"));
+        Assert.That(e!.Message, Does.StartWith("layer `u` (UpSampling1D) receives a mask").And.Contain("has not checked"));
+    }
+
+    /// <summary>Keras 3 drops the mask at GlobalMaxPooling1D, tf.keras 2 raises there: the writer's version decides.</summary>
+    [Test]
+    public void ALayerThatDropsTheMaskFollowsTheWritersVersion()
+    {
+        string pool = Layer("GlobalMaxPooling1D", "p", "", "emb");
+        Assert.That(Graph(pool, "p", "3")["p"].MaskRole, Is.EqualTo(KerasMaskRole.Drops));
+        Assert.That(Assert.Throws<NotSupportedException>(() => Graph(pool, "p", "2.11.0"))!.Message, Does.Contain("tf.keras 2 raises"));
+        Assert.That(Assert.Throws<NotSupportedException>(() => Graph(pool, "p"))!.Message, Does.Contain("does not say which Keras wrote it"));
+    }
+
+    /// <summary>The roles the port computes: the mask passes Dense, stops at an LSTM without return_sequences, and a
+    /// layer without a masked input has none.</summary>
+    [Test]
+    public void EachLayerReportsWhatItDoesWithTheMask()
+    {
+        KerasGraph graph = Graph(Layer("Dense", "d", ", \"units\": 4", "emb") + ", " + Layer("LSTM", "l", ", \"units\": 2", "d") + ", " +
+                                 Layer("Dense", "o", ", \"units\": 1", "l"), "o", "3");
+        Assert.That(new[] { "in", "emb", "d", "l", "o" }.Select(n => (graph[n].MaskRole, graph[n].OutputMasked)), Is.EqualTo(new[]
+        {
+            (KerasMaskRole.None, false), (KerasMaskRole.Produces, true), (KerasMaskRole.PassesThrough, true),
+            (KerasMaskRole.Recurrent, false), (KerasMaskRole.None, false),
+        }));
+    }
+}
