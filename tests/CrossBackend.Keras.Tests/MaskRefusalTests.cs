@@ -37,13 +37,20 @@ public sealed class MaskRefusalTests
         Assert.That(e!.Message, Does.StartWith("layer `u` (UpSampling1D) receives a mask").And.Contain("has not checked"));
     }
 
-    /// <summary>Keras 3 drops the mask at GlobalMaxPooling1D, tf.keras 2 raises there: the writer's version decides.</summary>
+    /// <summary>Keras 3 and tf.keras 2 drop the mask at GlobalMaxPooling1D; standalone Keras before 2.4 raised there
+    /// (Layer.__call__ called compute_mask): the writer's version decides.</summary>
+    [TestCase("3")]
+    [TestCase("2.11.0")]
+    [TestCase("2.2.4-tf")]
+    public void ALayerWithoutMaskingSupportDropsTheMaskInTfKerasAndKeras3(string version) =>
+        Assert.That(Graph(Layer("GlobalMaxPooling1D", "p", "", "emb"), "p", version)["p"].MaskRole, Is.EqualTo(KerasMaskRole.Drops));
+
     [Test]
-    public void ALayerThatDropsTheMaskFollowsTheWritersVersion()
+    public void StandaloneKerasBefore24RaisedThereSoItsFileIsRefused()
     {
         string pool = Layer("GlobalMaxPooling1D", "p", "", "emb");
-        Assert.That(Graph(pool, "p", "3")["p"].MaskRole, Is.EqualTo(KerasMaskRole.Drops));
-        Assert.That(Assert.Throws<NotSupportedException>(() => Graph(pool, "p", "2.11.0"))!.Message, Does.Contain("tf.keras 2 raises"));
+        Assert.That(Assert.Throws<NotSupportedException>(() => Graph(pool, "p", "2.3.1"))!.Message,
+            Does.StartWith("layer `p` (GlobalMaxPooling1D) receives a mask").And.Contain("Keras 2.3.1").And.Contain("does not support masking"));
         Assert.That(Assert.Throws<NotSupportedException>(() => Graph(pool, "p"))!.Message, Does.Contain("does not say which Keras wrote it"));
     }
 

@@ -18,15 +18,17 @@ public enum KerasMaskRole
     /// <summary>GlobalAveragePooling1D: the sum over unmasked steps divided by their count (0/0, NaN, for a row with
     /// every step masked, as in Keras); no mask goes on.</summary>
     MaskedAverage,
-    /// <summary>Keras 3 only: a layer without <c>supports_masking</c> computes as without a mask and drops it (Keras 3
-    /// warns "will therefore destroy the mask information"); tf.keras 2 raised instead, so such a file is refused.</summary>
+    /// <summary>A layer without <c>supports_masking</c> computes as without a mask and drops it: Keras 3 warns "will
+    /// therefore destroy the mask information" (Layer.__call__), tf.keras 2's <c>_set_mask_metadata</c> returns early
+    /// without a word. Standalone Keras before 2.4 called <c>compute_mask</c>, which raised "does not support masking",
+    /// so such a file from it is refused.</summary>
     Drops,
 }
 
 /// <summary>
 /// Keras's mask propagation over a graph (Keras 3 keras/src/layers/layer.py <c>__call__</c> and
-/// <c>_set_mask_metadata</c>; tf.keras 2 keras/engine/base_layer.py <c>compute_mask</c>): which layer makes, passes,
-/// uses or drops a mask. Anything else that receives one is refused by name rather than computed to other numbers.
+/// <c>_set_mask_metadata</c>; tf.keras 2 keras/engine/base_layer.py <c>_set_mask_metadata</c>): which layer makes,
+/// passes, uses or drops a mask. Anything else that receives one is refused by name rather than computed to other numbers.
 /// </summary>
 internal static class KerasMasking
 {
@@ -37,8 +39,8 @@ internal static class KerasMasking
     /// uses the mask) and for messages.</param>
     /// <param name="layer">Its name, for messages.</param>
     /// <param name="receives">Whether an input carries a mask, one flag per input.</param>
-    /// <param name="kerasMajor">The writer's Keras (2 or 3), or null when unknown.</param>
-    public static (KerasMaskRole Role, bool OutputMasked) Plan(LayerSpec spec, string className, string layer, IReadOnlyList<bool> receives, int? kerasMajor)
+    /// <param name="kerasVersion">The writer's Keras version ("2.11.0", "2.2.4-tf", "3"), or null when unknown.</param>
+    public static (KerasMaskRole Role, bool OutputMasked) Plan(LayerSpec spec, string className, string layer, IReadOnlyList<bool> receives, string? kerasVersion)
     {
         if (spec is EmbeddingSpec { MaskZero: true } or MaskingSpec) return (KerasMaskRole.Produces, true);
         if (!receives.Any(r => r)) return (KerasMaskRole.None, false);
@@ -61,20 +63,32 @@ internal static class KerasMasking
             case GlobalPoolingSpec { Rank: 1, Kind: KerasPoolingKind.Average }:
                 return (KerasMaskRole.MaskedAverage, false);
             case GlobalPoolingSpec { Rank: 1, Kind: KerasPoolingKind.Max } or ReshapeSpec or FlattenSpec or ConvSpec { Rank: 1 } or PoolingSpec { Rank: 1 }:
-                // Checked in Keras 3's sources: none sets supports_masking, so Layer.__call__ warns and sets no mask.
-                return kerasMajor switch
+                // Checked in the sources: none sets supports_masking, so Keras 3's Layer.__call__ warns and sets no mask,
+                // and tf.keras 2's _set_mask_metadata returns at `if not self._supports_masking`.
+                return DropsUnsupportedMasks(kerasVersion) switch
                 {
-                    3 => (KerasMaskRole.Drops, false),
-                    2 => throw Refused(layer, className,
-                        "tf.keras 2 raises \"does not support masking, but was passed an input_mask\" for it (Layer.compute_mask), so tf.keras 2 " +
-                        "cannot have built this model"),
-                    _ => throw Refused(layer, className,
-                        "Keras 3 drops the mask there (the layer does not support masking) while tf.keras 2 raises, and the file does not say " +
-                        "which Keras wrote it; pass the Keras version (KerasGraph.FromJson(json, \"3\"))"),
+                    true => (KerasMaskRole.Drops, false),
+                    false => throw Refused(layer, className,
+                        $"the file was written by Keras {kerasVersion}, whose Layer.__call__ called compute_mask, which raises \"does not support masking, " +
+                        "but was passed an input_mask\" for it (standalone Keras before 2.4), so that Keras cannot have built this model"),
+                    null => throw Refused(layer, className,
+                        "tf.keras 2 and Keras 3 drop the mask there (the layer does not support masking) while standalone Keras before 2.4 raised, and the " +
+                        "file does not say which Keras wrote it; pass the Keras version (KerasGraph.FromJson(json, \"3\"))"),
                 };
             default:
                 throw Refused(layer, className, "CrossBackend has not checked what Keras does with a mask in this layer");
         }
+    }
+
+    /// <summary>Whether the writer drops a mask at a layer without masking support: Keras 3 and tf.keras (its versions
+    /// 2.4 and later, and the "-tf" versions before) do; standalone Keras before 2.4 raised; null when unknown.</summary>
+    internal static bool? DropsUnsupportedMasks(string? version)
+    {
+        int? major = KerasConfigReader.Major(version);
+        if (major is null) return null;
+        if (major >= 3 || version!.EndsWith("-tf", StringComparison.Ordinal)) return true;
+        string[] parts = version.Split('.');
+        return major == 2 && parts.Length > 1 && int.TryParse(parts[1], out int minor) && minor >= 4;
     }
 
     private static NotSupportedException Refused(string layer, string className, string why) => new(

@@ -11,9 +11,10 @@ Written with make_models.py's and make_recurrent_models.py's writers. The masked
   processed step's output. A fully masked row therefore gives zero states and a zero output.
 - GlobalAveragePooling1D: sum over unmasked steps / count of unmasked steps; no guard, so a fully masked row is
   0/0 = NaN (keras/src/layers/pooling/global_average_pooling1d.py; tf.keras 2 the same division); no mask goes on.
-- Keras 3 layers without supports_masking (Conv1D, GlobalMaxPooling1D, ...) drop the mask with a warning and compute
-  as without it; tf.keras 2 raises "does not support masking" instead, so mask_dropped_k2.h5 is a file tf.keras 2
-  could not have built (the port refuses it) while mask_dropped.keras predicts the unmasked numbers.
+- Layers without supports_masking (Conv1D, GlobalMaxPooling1D, ...) compute as without a mask and drop it: Keras 3's
+  Layer.__call__ warns, tf.keras 2's _set_mask_metadata returns early (`if not self._supports_masking`); only
+  standalone Keras before 2.4 raised "does not support masking". mask_dropped (.keras and _k2.h5) predicts the
+  unmasked numbers.
 
 Models (inputs with padding at the end, in the middle, at the start, none, and one row fully masked):
 - mask_rnn (Sequential, int (7)): Embedding 10x4 mask_zero -> LSTM 5 return_sequences -> GRU 4 -> Dense 3.
@@ -25,7 +26,8 @@ Models (inputs with padding at the end, in the middle, at the start, none, and o
   its output row NaN.
 - mask_masking (Sequential, float (5, 3)): Masking(0.3) -> LSTM 4 -> Dense 2; masked steps hold float32(0.3) in
   every feature, and one step holds it in two of three features (not masked).
-- mask_dropped (Sequential, int (6)): Embedding 8x3 mask_zero -> Conv1D 2 (k 2) -> GlobalMaxPooling1D -> Dense 2.
+- mask_dropped (Sequential, int (6)): Embedding 8x3 mask_zero -> Conv1D 2 (k 2) -> GlobalMaxPooling1D -> Dense 2
+  (the mask dropped at the Conv1D: the max runs over every step, padding included).
 
 Before writing, the masked LSTM / GRU loops are checked against real PyTorch 1.13 nn.LSTM / nn.GRU run on each row's
 unmasked steps alone (a masked step changes nothing, so the final states must agree).
@@ -273,7 +275,7 @@ def dropped_model():
               Layer("Conv1D", conv_config("conv1d", 2, (2,), (1,), "valid", dilation=(1,)), ["embedding"], [("kernel", kc), ("bias", bc)]),
               Layer("GlobalMaxPooling1D", pool, ["conv1d"]),
               Layer("Dense", dense_config("dense", 2), ["global_max_pooling1d"], [("kernel", kd), ("bias", bd)])]
-    # Keras 3: Conv1D does not support masking, so the mask is dropped and nothing after it is masked.
+    # Conv1D does not support masking (Keras 3, tf.keras 2): the mask is dropped and nothing after it is masked.
     y = kr.dense(kr.conv1d(f64(table)[IDS6], kc, bc).max(1), kd, bd)
     shapes = {"tokens": [None, 6], "embedding": [None, 6, 3], "conv1d": [None, 5, 2], "global_max_pooling1d": [None, 2]}
     save("mask_dropped", layers, False, shapes, None, None, {"inputs": IDS6, "outputs": y})
