@@ -5,16 +5,11 @@ namespace CrossBackend.Keras.Numerics;
 public sealed partial class KerasNumericsModel<T>
 {
     /// <summary>A layer's computation given its inputs and the mask that reaches it: the layers that use Keras's mask
-    /// (Masking, LSTM / GRU, GlobalAveragePooling1D) read it; every other layer computes as without one.</summary>
+    /// (LSTM / GRU, GlobalAveragePooling1D) read it; every other layer computes as without one (Masking makes its own).</summary>
     private static Func<object[], bool[]?, object> CompileMasked(KerasLayer layer)
     {
         switch (layer.Spec)
         {
-            case MaskingSpec m:
-            {
-                T value = T.CreateChecked(m.MaskValue);
-                return (v, _) => Masking(Float(v[0], layer.Name), value);
-            }
             case RecurrentSpec r:
                 return Recurrent(layer, r);
             case GlobalPoolingSpec g when layer.MaskRole == KerasMaskRole.MaskedAverage:
@@ -35,7 +30,11 @@ public sealed partial class KerasNumericsModel<T>
     private static Func<object[], bool[]?, bool[]?> MaskOf(KerasLayer layer) => layer.Spec switch
     {
         EmbeddingSpec { MaskZero: true } => (v, _) => Array.ConvertAll(TensorToArrayOf(Indices(v[0], layer.Name)), id => id != 0),
-        MaskingSpec m => (v, _) => StepMask(TensorToArray(Float(v[0], layer.Name)), (int)Float(v[0], layer.Name).Lengths[^1], T.CreateChecked(m.MaskValue)),
+        MaskingSpec m => (v, _) =>
+        {
+            Tensor<T> x = Float(v[0], layer.Name);
+            return StepMask(TensorToArray(x), (int)x.Lengths[^1], T.CreateChecked(m.MaskValue));
+        },
         _ when layer.OutputMasked => (_, mask) => mask,
         _ => (_, _) => null,
     };

@@ -75,9 +75,9 @@ internal sealed class RecurrentTorchLayer : TorchLayer
                 {
                     // Masked rows keep the states; their output is the kept h (Keras's previous output) or zeros.
                     Tensor keep = mask.select(1, t).unsqueeze(1);
-                    output = _spec.ZeroOutputForMask ? where(keep, nextH, zeros(1, nextH.dtype, nextH.device)) : where(keep, nextH, h);
                     nextH = where(keep, nextH, h);
                     if (_spec.Kind == KerasRecurrentKind.Lstm) nextC = where(keep, nextC, c);
+                    output = _spec.ZeroOutputForMask ? where(keep, nextH, zeros(1, nextH.dtype, nextH.device)) : nextH;
                 }
                 (h, c) = (nextH, nextC);
                 h.MoveToOuterDisposeScope();
