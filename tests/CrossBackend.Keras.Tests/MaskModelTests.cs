@@ -41,6 +41,19 @@ public sealed class MaskModelTests(ITensorEngine engine)
         Assert.That(golden.Skip(6).Take(6), Is.All.EqualTo(0.0));
     }
 
+    /// <summary>A weights file loaded into an architecture written in C#: <c>Embedding(maskZero: true)</c> and
+    /// <c>Masking(0.3)</c> build the same masked models (0.3 compared as the float32 layer holds it).</summary>
+    [Test]
+    public void AnArchitectureBuiltInCSharpCarriesTheMask()
+    {
+        KerasGraph tokens = KerasArchitecture.Sequential([7], dtype: "int32").Embedding(10, 4, maskZero: true)
+            .LSTM(5, returnSequences: true).GRU(4).Dense(3).Build();
+        KerasGraph floats = KerasArchitecture.Sequential([5, 3]).Masking(0.3).LSTM(4).Dense(2).Build();
+        foreach ((KerasGraph graph, string stem, long[] shape) in new[] { (tokens, "mask_rnn", new long[] { 5, 3 }), (floats, "mask_masking", new long[] { 5, 2 }) })
+            GoldenModels.AssertMatches(engine, KerasModel.Load(TestData.Path($"{stem}_k2.h5"), graph), $"{stem}_k2.h5 (C# architecture)",
+                TestData.Npz($"{stem}_golden.npz", "inputs"), TestData.Doubles(TestData.Npz($"{stem}_golden.npz", "outputs")), shape);
+    }
+
     /// <summary>The README's worked example: the tokens [3, 5, 1, 7] padded at the end, at the start or between them give
     /// the same numbers (a masked step keeps the states, and zero states before the first token are the initial ones),
     /// the golden's row 0: [−0.17190384, −1.35021348, 0.51407939].</summary>
