@@ -11,8 +11,12 @@ public sealed partial class KerasNumericsModel<T>
     /// tf.keras 2's standard_lstm / standard_gru add in the same order): LSTM z = (x·W + h·U) + b; GRU x·W + b_in
     /// first, then the recurrent product (+ b_rec with reset_after). x·W runs once for every step; each step is one
     /// product with U and element-wise work on (batch, units) blocks, so row activations (softmax) see whole rows.
+    /// With a mask, Keras's <c>backend.rnn</c> loop (keras/src/backend/tensorflow/rnn.py; tf.keras 2 backend.rnn):
+    /// a row whose step is masked keeps its states (h and c) and outputs the previous output, which is its kept h
+    /// (zeros before the first unmasked step), or zeros with <c>zero_output_for_mask</c>; the mask is read in
+    /// processing order, reversed with go_backwards. The last output is the last processed step's output.
     /// </summary>
-    private static Func<object[], object> Recurrent(KerasLayer layer, RecurrentSpec r)
+    private static Func<object[], bool[]?, object> Recurrent(KerasLayer layer, RecurrentSpec r)
     {
         IReadOnlyList<KerasWeight> w = layer.Weights;
         int units = r.Units, width = r.Gates * units, features = checked((int)layer.InputShapes[0][^1]);
@@ -21,7 +25,7 @@ public sealed partial class KerasNumericsModel<T>
         // A reset_after GRU's bias is (2, 3u): row 0 goes with the input product, row 1 with the recurrent one.
         T[]? inputBias = bias?[..width], recurrentBias = r.ResetAfter ? bias?[width..] : null;
         SpanAction<T>? act = Activation(r.Activation, units), gate = Activation(r.RecurrentActivation, units);
-        return v =>
+        return (v, mask) =>
         {
             Tensor<T> x = Float(v[0], layer.Name);
             int batch = (int)x.Lengths[0], steps = (int)x.Lengths[1];
@@ -30,16 +34,33 @@ public sealed partial class KerasNumericsModel<T>
             MatMulKernel.MatMul<T>(TensorToArray(x), features, kernel, width, xw, width, batch * steps, features, width);
             var cell = new RecurrentCell(r, units, batch, act, gate);
             T[]? sequence = r.ReturnSequences ? new T[(long)batch * steps * units] : null;
+            T[] keptH = mask is null ? [] : new T[cell.H.Length], keptC = mask is null ? [] : new T[cell.C.Length];
             for (int s = 0; s < steps; s++)
             {
                 int t = r.GoBackwards ? steps - 1 - s : s;
+                if (mask is not null) { cell.H.CopyTo(keptH, 0); cell.C.CopyTo(keptC, 0); }
                 if (r.Kind == KerasRecurrentKind.Lstm) cell.LstmStep(xw, t * width, steps * width, recurrent, inputBias);
                 else cell.GruStep(xw, t * width, steps * width, recurrent, inputBias, recurrentBias);
-                // Keras stacks the outputs in processing order: with go_backwards the sequence comes out reversed.
-                if (sequence is not null)
-                    for (int b = 0; b < batch; b++) cell.H.AsSpan(b * units, units).CopyTo(sequence.AsSpan(checked((b * steps + s) * units)));
+                for (int b = 0; b < batch; b++)
+                {
+                    bool masked = mask is not null && !mask[b * steps + t];
+                    if (masked)
+                    {
+                        keptH.AsSpan(b * units, units).CopyTo(cell.H.AsSpan(b * units, units));
+                        keptC.AsSpan(b * units, units).CopyTo(cell.C.AsSpan(b * units, units));
+                    }
+                    // Keras stacks the outputs in processing order: with go_backwards the sequence comes out reversed.
+                    if (sequence is not null && !(masked && r.ZeroOutputForMask))
+                        cell.H.AsSpan(b * units, units).CopyTo(sequence.AsSpan(checked((b * steps + s) * units)));
+                }
             }
-            return sequence is null ? Tensor.Create(cell.H, [batch, units]) : Tensor.Create(sequence, [batch, steps, units]);
+            if (sequence is not null) return Tensor.Create(sequence, [batch, steps, units]);
+            T[] last = (T[])cell.H.Clone();
+            // zero_output_for_mask: the last output is the last processed step's output, zeros where that step is masked.
+            int lastStep = r.GoBackwards ? 0 : steps - 1;
+            if (mask is not null && r.ZeroOutputForMask)
+                for (int b = 0; b < batch; b++) if (!mask[b * steps + lastStep]) last.AsSpan(b * units, units).Clear();
+            return Tensor.Create(last, [batch, units]);
         };
     }
 
@@ -51,6 +72,9 @@ public sealed partial class KerasNumericsModel<T>
         private readonly T[][] _blocks = [new T[batch * units], new T[batch * units], new T[batch * units], new T[batch * units]];
         private readonly T[] _c = new T[batch * units];
         private readonly T[] _input = new T[batch * r.Gates * units];
+
+        /// <summary>The LSTM cell state c, zero before the first step (unused by a GRU).</summary>
+        public T[] C => _c;
 
         /// <summary>The hidden state h (the layer's output), zero before the first step.</summary>
         public T[] H { get; } = new T[batch * units];

@@ -16,8 +16,9 @@ public sealed partial class KerasNumericsModel<T> : IKerasNetwork where T : unma
     private readonly string[] _inputs;
     private readonly string _output;
 
-    /// <summary>One layer: its name, its inputs' names and what it computes.</summary>
-    private sealed record Step(string Name, string[] Inbound, Func<object[], object> Run);
+    /// <summary>One layer: its name, its inputs' names, what it computes from its inputs and their mask (null when
+    /// none arrives), and the mask its output carries.</summary>
+    private sealed record Step(string Name, string[] Inbound, Func<object[], bool[]?, object> Run, Func<object[], bool[]?, bool[]?> Mask);
 
     /// <summary>Builds the model (weights are copied once into <typeparamref name="T"/> tensors).</summary>
     /// <param name="model">The model with its weights.</param>
@@ -31,7 +32,7 @@ public sealed partial class KerasNumericsModel<T> : IKerasNetwork where T : unma
         Graph = model.Graph;
         _inputs = [.. model.Graph.Inputs];
         _output = model.Graph.Outputs[0];
-        _steps = model.Graph.Layers.Select(l => new Step(l.Name, [.. l.Inbound], Compile(l))).ToArray();
+        _steps = model.Graph.Layers.Select(l => new Step(l.Name, [.. l.Inbound], CompileMasked(l), MaskOf(l))).ToArray();
     }
 
     /// <inheritdoc/>
@@ -50,10 +51,15 @@ public sealed partial class KerasNumericsModel<T> : IKerasNetwork where T : unma
     {
         ArgumentNullException.ThrowIfNull(input);
         var values = new Dictionary<string, object>(StringComparer.Ordinal) { [_inputs[0]] = input };
+        // Keras's masks, one bool per step (row-major over the tensor's axes but the last), beside the tensors.
+        var masks = new Dictionary<string, bool[]?>(StringComparer.Ordinal);
         foreach (Step step in _steps)
         {
-            if (values.ContainsKey(step.Name)) { values[step.Name] = step.Run([values[step.Name]]); continue; }
-            values[step.Name] = step.Run(step.Inbound.Select(n => values[n]).ToArray());
+            object[] inputs = values.ContainsKey(step.Name) ? [values[step.Name]] : step.Inbound.Select(n => values[n]).ToArray();
+            // A layer with several inputs never receives a mask (KerasMasking refuses it), so the first input's is the one.
+            bool[]? mask = step.Inbound.Length > 0 ? masks[step.Inbound[0]] : null;
+            values[step.Name] = step.Run(inputs, mask);
+            masks[step.Name] = step.Mask(inputs, mask);
         }
         return values[_output] as Tensor<T> ?? throw new InvalidOperationException($"the output layer `{_output}` produced no Tensor<{TensorFormat.TypeName(typeof(T))}>");
     }
@@ -319,7 +325,12 @@ public sealed partial class KerasNumericsModel<T> : IKerasNetwork where T : unma
                 };
             }
             case RecurrentSpec r:
-                return Recurrent(layer, r);
+            {
+                Func<object[], bool[]?, object> run = Recurrent(layer, r);
+                return v => run(v, null);
+            }
+            case MaskingSpec m:
+                return v => Masking(Float(v[0], name), T.CreateChecked(m.MaskValue));
             case BidirectionalSpec b:
                 return Bidirectional(layer, b);
             case TimeDistributedSpec:

@@ -67,6 +67,8 @@ public static class KerasTorchConversion
                 string onImage = p.Rank == 1 ? " over (N, C, L, 1)" : "";
                 return $"{(p.Kind == KerasPoolingKind.Max ? "max_pool2d" : "avg_pool2d")}{onImage}, window ({string.Join(", ", p.PoolSize)}) stride ({string.Join(", ", p.Strides)}); {padding}{count}";
             }
+            case GlobalPoolingSpec when layer.MaskRole == KerasMaskRole.MaskedAverage:
+                return "sum over the unmasked steps / their count (a fully masked row is 0/0 = NaN, as in Keras)";
             case GlobalPoolingSpec g:
                 return $"{(g.Kind == KerasPoolingKind.Max ? "amax" : "mean")} over {(g.Rank == 1 ? "(L)" : "(H, W)")}{(g.KeepDims ? ", keepdim" : "")}";
             case PermuteSpec p:
@@ -145,14 +147,18 @@ public static class KerasTorchConversion
                        $"{Shape(ShapeInference.LayerNormAxes(n, input, layer.Name, layer.ClassName).Select(a => input[a]))}";
             }
             case EmbeddingSpec e:
-                return $"nn.Embedding({e.InputDim}, {e.OutputDim}); table as stored; output moved channels-first";
+                return $"nn.Embedding({e.InputDim}, {e.OutputDim}); table as stored; output moved channels-first" +
+                       (e.MaskZero ? "; mask ids != 0 carried to the layers after it" : "");
+            case MaskingSpec m:
+                return $"x * mask, mask = any(x != {m.MaskValue:R}) over the channels, carried to the layers after it";
             case RecurrentSpec r:
             {
                 string gates = r.Kind == KerasRecurrentKind.Lstm ? "i, f, c, o" : "z, r, h";
                 string reset = r.Kind == KerasRecurrentKind.Gru ? r.ResetAfter ? "; reset gate after the recurrent product" : "; reset gate before the recurrent product" : "";
                 return $"{layer.ClassName} step loop over (batch, time, {input[^1]}) read from channels-first; kernel ({input[^1]}, {r.Gates * r.Units}), recurrent_kernel ({r.Units}, {r.Gates * r.Units}) as stored, gates {gates}; " +
                        $"{r.Activation}, recurrent {r.RecurrentActivation}{reset}{(r.GoBackwards ? "; last step first" : "")}" +
-                       (r.ReturnSequences ? "; sequence moved channels-first" : "; last output");
+                       (r.ReturnSequences ? "; sequence moved channels-first" : "; last output") +
+                       (layer.MaskRole == KerasMaskRole.Recurrent ? $"; masked steps keep the states{(r.ZeroOutputForMask ? " and output zeros" : " and repeat the previous output")}" : "");
             }
             case BidirectionalSpec b:
             {

@@ -47,10 +47,15 @@ public sealed class KerasTorchModule : nn.Module<Tensor, Tensor>
         ArgumentNullException.ThrowIfNull(input);
         using DisposeScope scope = NewDisposeScope();
         var values = new Dictionary<string, Tensor>(StringComparer.Ordinal) { [_input] = input };
+        // Keras's masks beside the tensors (null: none); a layer with several inputs never receives one (KerasMasking
+        // refuses it), so the first input's mask is the one.
+        var masks = new Dictionary<string, Tensor?>(StringComparer.Ordinal);
         foreach ((string name, string[] inbound, TorchLayer module) in _nodes)
         {
             Tensor[] args = inbound.Length == 0 ? [values[name]] : inbound.Select(n => values[n]).ToArray();
-            values[name] = module.forward(args);
+            Tensor? mask = inbound.Length > 0 ? masks[inbound[0]] : null;
+            values[name] = mask is null ? module.forward(args) : module.ForwardMasked(args, mask);
+            masks[name] = TorchMasks.Of(Graph[name], args, mask);
         }
         Tensor result = values[_output];
         if (ReferenceEquals(result, input)) result = input.alias();
@@ -91,6 +96,7 @@ public sealed class KerasTorchModule : nn.Module<Tensor, Tensor>
         RecurrentSpec => new RecurrentTorchLayer(layer, dtype),
         BidirectionalSpec => new BidirectionalTorchLayer(layer, dtype),
         TimeDistributedSpec => new TimeDistributedTorchLayer(layer, dtype),
+        MaskingSpec m => new MaskingTorchLayer(layer.Name, m.MaskValue),
         _ => throw new NotSupportedException($"layer `{layer.Name}` ({layer.ClassName}) has no TorchSharp implementation"),
     };
 

@@ -40,9 +40,16 @@ internal sealed class RecurrentTorchLayer : TorchLayer
         return p;
     }
 
-    public override Tensor forward(Tensor[] inputs)
+    public override Tensor forward(Tensor[] inputs) => Run(inputs[0], null);
+
+    /// <summary>With Keras's mask (batch, time), as Keras's <c>backend.rnn</c> loop: a masked row keeps its states and
+    /// outputs the previous output (its kept h, zeros before its first unmasked step), or zeros with
+    /// <c>zero_output_for_mask</c>; the mask is read in processing order (reversed with go_backwards).</summary>
+    public override Tensor ForwardMasked(Tensor[] inputs, Tensor? mask) => Run(inputs[0], mask);
+
+    private Tensor Run(Tensor input, Tensor? mask)
     {
-        Tensor x = inputs[0].movedim([1], [2]);   // (batch, time, features)
+        Tensor x = input.movedim([1], [2]);   // (batch, time, features)
         long batch = x.size(0), steps = x.size(1);
         KerasRuntimeShapes.EnsureTimesteps(_layer, steps);
         int units = _spec.Units;
@@ -51,22 +58,35 @@ internal sealed class RecurrentTorchLayer : TorchLayer
         Tensor? recurrentBias = bias is not null && _spec.ResetAfter ? bias[1] : null;
         Tensor xw = x.matmul(kernel);   // every step's x·W at once: (batch, time, gates·units)
         if (_spec.Kind == KerasRecurrentKind.Gru && inputBias is not null) xw = xw.add(inputBias, alpha: HeldScalars.One);
-        Tensor h = zeros(batch, units, x.dtype, x.device), c = h;
+        Tensor h = zeros(batch, units, x.dtype, x.device), c = h, last = h;
         var outputs = new List<Tensor>();
         for (long s = 0; s < steps; s++)
         {
             // Each step's temporaries go with the step; only the new states move out to the module's scope.
             using (DisposeScope step = NewDisposeScope())
             {
-                Tensor xt = xw.select(1, _spec.GoBackwards ? steps - 1 - s : s);
-                if (_spec.Kind == KerasRecurrentKind.Lstm) (h, c) = LstmStep(xt, h, c, inputBias);
-                else h = GruStep(xt, h, recurrentBias, units);
+                long t = _spec.GoBackwards ? steps - 1 - s : s;
+                Tensor xt = xw.select(1, t);
+                Tensor nextH, nextC = c;
+                if (_spec.Kind == KerasRecurrentKind.Lstm) (nextH, nextC) = LstmStep(xt, h, c, inputBias);
+                else nextH = GruStep(xt, h, recurrentBias, units);
+                Tensor output = nextH;
+                if (mask is not null)
+                {
+                    // Masked rows keep the states; their output is the kept h (Keras's previous output) or zeros.
+                    Tensor keep = mask.select(1, t).unsqueeze(1);
+                    nextH = where(keep, nextH, h);
+                    if (_spec.Kind == KerasRecurrentKind.Lstm) nextC = where(keep, nextC, c);
+                    output = _spec.ZeroOutputForMask ? where(keep, nextH, zeros(1, nextH.dtype, nextH.device)) : nextH;
+                }
+                (h, c) = (nextH, nextC);
                 h.MoveToOuterDisposeScope();
                 if (_spec.Kind == KerasRecurrentKind.Lstm) c.MoveToOuterDisposeScope();
+                last = ReferenceEquals(output, h) ? h : output.MoveToOuterDisposeScope();
             }
-            if (_spec.ReturnSequences) outputs.Add(h);   // processing order: reversed with go_backwards, as Keras returns it
+            if (_spec.ReturnSequences) outputs.Add(last);   // processing order: reversed with go_backwards, as Keras returns it
         }
-        return _spec.ReturnSequences ? stack(outputs, 1).movedim([2], [1]) : h;
+        return _spec.ReturnSequences ? stack(outputs, 1).movedim([2], [1]) : last;
     }
 
     private Tensor Act(Tensor x) => TorchActivation.Apply(x, _spec.Activation, -1);

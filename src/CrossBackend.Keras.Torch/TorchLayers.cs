@@ -10,6 +10,10 @@ namespace CrossBackend.Keras.Torch;
 /// <summary>One Keras layer as a TorchSharp module over its input tensors (channels-first for rank ≥ 3).</summary>
 internal abstract class TorchLayer(string name) : nn.Module<Tensor[], Tensor>(name)
 {
+    /// <summary>The layer's output when Keras's mask (bool (batch, steps), null for none) reaches it: layers that use
+    /// the mask override this; the others compute as without one.</summary>
+    public virtual Tensor ForwardMasked(Tensor[] inputs, Tensor? mask) => forward(inputs);
+
     /// <summary>The Keras last (feature) axis of a channels-first tensor.</summary>
     protected static long FeatureDim(Tensor x) => x.dim() >= 3 ? 1 : -1;
 
@@ -202,6 +206,18 @@ internal sealed class GlobalPoolTorchLayer(string name, GlobalPoolingSpec spec) 
     public override Tensor forward(Tensor[] inputs) => spec.Kind == KerasPoolingKind.Max
         ? inputs[0].amax(_dims, spec.KeepDims)
         : inputs[0].mean(_dims, spec.KeepDims);
+
+    /// <summary>GlobalAveragePooling1D with Keras's mask: the sum over unmasked steps divided by their count (0/0, NaN,
+    /// for a row with every step masked, as Keras computes it). GlobalMaxPooling1D ignores a mask (Keras 3 drops it).</summary>
+    public override Tensor ForwardMasked(Tensor[] inputs, Tensor? mask)
+    {
+        if (mask is null || spec.Kind != KerasPoolingKind.Average || spec.Rank != 1) return forward(inputs);
+        Tensor x = inputs[0];   // (N, C, L), mask (N, L)
+        Tensor keep = mask.unsqueeze(1);
+        Tensor sum = where(keep, x, zeros(1, x.dtype, x.device)).sum(2, spec.KeepDims);
+        Tensor count = keep.to_type(x.dtype).sum(2, spec.KeepDims);
+        return sum.div(count);
+    }
 }
 
 /// <summary>BatchNormalization as nn.BatchNorm1d/2d/3d in eval mode with Keras's ε (1e-3 by default; PyTorch's

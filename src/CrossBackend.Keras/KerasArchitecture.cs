@@ -191,9 +191,14 @@ public sealed class KerasArchitecture
     /// <summary><c>RepeatVector(n)</c>: (features) → (n, features).</summary>
     public KerasArchitecture RepeatVector(int n, string? name = null) => Add("RepeatVector", new JsonObject { ["n"] = n }, name);
 
-    /// <summary><c>Embedding(input_dim, output_dim)</c>.</summary>
-    public KerasArchitecture Embedding(int inputDim, int outputDim, string? name = null) =>
-        Add("Embedding", new JsonObject { ["input_dim"] = inputDim, ["output_dim"] = outputDim }, name);
+    /// <summary><c>Embedding(input_dim, output_dim, mask_zero)</c>; with <paramref name="maskZero"/> the layers after it
+    /// receive Keras's mask of the ids ≠ 0 (see <see cref="KerasMaskRole"/>).</summary>
+    public KerasArchitecture Embedding(int inputDim, int outputDim, string? name = null, bool maskZero = false) =>
+        Add("Embedding", new JsonObject { ["input_dim"] = inputDim, ["output_dim"] = outputDim, ["mask_zero"] = maskZero }, name);
+
+    /// <summary><c>Masking(mask_value)</c>: x · mask, with a step masked when every feature equals the mask value.</summary>
+    public KerasArchitecture Masking(double maskValue = 0, string? name = null) =>
+        Add("Masking", new JsonObject { ["mask_value"] = maskValue }, name);
 
     /// <summary><c>LSTM(units, activation, recurrent_activation, use_bias, return_sequences, go_backwards)</c> over
     /// (time, features) inputs.</summary>

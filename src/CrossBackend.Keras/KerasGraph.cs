@@ -51,17 +51,21 @@ public sealed class KerasGraph
     /// <summary>Reads an architecture from a Keras config written by a known Keras version.</summary>
     /// <param name="json">The config.</param>
     /// <param name="kerasVersion">The version of the Keras that wrote it ("2.11.0", "3"), or null to take it from the
-    /// config (its <c>keras_version</c>, or Keras 3's serialization keys). Only <c>hard_sigmoid</c> depends on it:
-    /// 0.2x + 0.5 in Keras 2, x/6 + 1/2 in Keras 3; without a version it is refused.</param>
+    /// config (its <c>keras_version</c>, or Keras 3's serialization keys). Two things depend on it, each refused
+    /// without a version: <c>hard_sigmoid</c> (0.2x + 0.5 in Keras 2, x/6 + 1/2 in Keras 3), and a mask reaching a layer
+    /// without masking support (tf.keras 2 and Keras 3 drop it, standalone Keras before 2.4 raised; see
+    /// <see cref="KerasMaskRole.Drops"/>).</param>
     public static KerasGraph FromJson(string json, string? kerasVersion)
     {
         ArgumentNullException.ThrowIfNull(json);
         KerasConfigReader.Declared declared = KerasConfigReader.Read(json);
-        return Build(declared, KerasConfigReader.Major(kerasVersion) ?? KerasConfigReader.KerasMajor(json));
+        string? version = KerasConfigReader.Major(kerasVersion) is null ? KerasConfigReader.KerasVersion(json) : kerasVersion;
+        return Build(declared, version);
     }
 
-    private static KerasGraph Build(KerasConfigReader.Declared declared, int? kerasMajor)
+    private static KerasGraph Build(KerasConfigReader.Declared declared, string? kerasVersion)
     {
+        int? kerasMajor = KerasConfigReader.Major(kerasVersion);
         var defs = new Dictionary<string, LayerDef>(StringComparer.Ordinal);
         foreach (LayerDef def in declared.Layers)
             if (!defs.TryAdd(def.Name, def)) throw new InvalidDataException($"two layers are named `{def.Name}`");
@@ -92,7 +96,8 @@ public sealed class KerasGraph
                     "(output and final states) on; save it with return_state=False, or use a functional model that reads only its output 0");
             IReadOnlyList<long[]> inputShapes = def.Inbound.Select(n => done[n].OutputShape).ToArray();
             long[] output = ShapeInference.Infer(spec, inputShapes, def.Name, def.ClassName);
-            var layer = new KerasLayer(def.Name, def.ClassName, spec, def.Inbound, inputShapes, output, []);
+            (KerasMaskRole role, bool masked) = KerasMasking.Plan(spec, def.ClassName, def.Name, def.Inbound.Select(n => done[n].OutputMasked).ToArray(), kerasVersion);
+            var layer = new KerasLayer(def.Name, def.ClassName, spec, def.Inbound, inputShapes, output, [], role, masked);
             done[def.Name] = layer;
             layers.Add(layer);
         }

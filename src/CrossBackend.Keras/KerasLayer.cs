@@ -5,8 +5,11 @@ namespace CrossBackend.Keras;
 public sealed class KerasLayer
 {
     internal KerasLayer(string name, string className, LayerSpec spec, IReadOnlyList<string> inbound,
-        IReadOnlyList<long[]> inputShapes, long[] outputShape, IReadOnlyList<KerasWeight> weights)
+        IReadOnlyList<long[]> inputShapes, long[] outputShape, IReadOnlyList<KerasWeight> weights,
+        KerasMaskRole maskRole = KerasMaskRole.None, bool outputMasked = false)
     {
+        MaskRole = maskRole;
+        OutputMasked = outputMasked;
         Name = name;
         ClassName = className;
         Spec = spec;
@@ -37,11 +40,17 @@ public sealed class KerasLayer
     /// <summary>The weights in Keras's layout and order (empty for layers without variables, or before loading).</summary>
     public IReadOnlyList<KerasWeight> Weights { get; }
 
+    /// <summary>What the layer does with Keras's mask (see <see cref="KerasMaskRole"/>).</summary>
+    public KerasMaskRole MaskRole { get; }
+
+    /// <summary>Whether the layer's output carries a mask to the layers after it.</summary>
+    public bool OutputMasked { get; }
+
     /// <summary>The weight names and shapes this layer must receive.</summary>
     public IReadOnlyList<(string Name, long[] Shape)> ExpectedWeights => Keras.ExpectedWeights.For(Spec, InputShapes);
 
     internal KerasLayer WithWeights(IReadOnlyList<KerasWeight> weights) =>
-        new(Name, ClassName, Spec, Inbound, InputShapes, OutputShape, weights);
+        new(Name, ClassName, Spec, Inbound, InputShapes, OutputShape, weights, MaskRole, OutputMasked);
 
     /// <inheritdoc/>
     public override string ToString() => $"{Name} ({ClassName}) -> {FormatBatchShape(OutputShape)}";

@@ -133,8 +133,6 @@ public sealed class KerasFailureTests
         "hard_sigmoid", TestName = "an ambiguous activation is refused")]
     [TestCase("""{"class_name": "Dense", "name": "x", "config": {"name": "x", "units": 2, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "mixed_float16"}}}, "inbound_nodes": [[["in", 0, 0, {}]]]}""",
         "mixed_float16", TestName = "a mixed-precision policy is refused")]
-    [TestCase("""{"class_name": "Embedding", "name": "x", "config": {"name": "x", "input_dim": 10, "output_dim": 4, "mask_zero": true}, "inbound_nodes": [[["in", 0, 0, {}]]]}""",
-        "mask_zero=True", TestName = "an Embedding's mask is refused (Keras masks the layers after it)")]
     [TestCase("""{"class_name": "LayerNormalization", "name": "x", "config": {"name": "x", "axis": -1, "rms_scaling": true}, "inbound_nodes": [[["in", 0, 0, {}]]]}""",
         "rms_scaling=True", TestName = "LayerNormalization's rms_scaling is refused (Keras scales by the variance there)")]
     [TestCase("""{"class_name": "LayerNormalization", "name": "x", "config": {"name": "x", "axis": [3, 1]}, "inbound_nodes": [[["in", 0, 0, {}]]]}""",

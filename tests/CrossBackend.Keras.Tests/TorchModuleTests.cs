@@ -62,6 +62,22 @@ public sealed class TorchModuleTests
         Assert.That(KerasTorchConversion.Describe(graph)[graph.Inputs[0]], Does.StartWith("input token ids (2, 3)"));
     }
 
+    /// <summary>A TorchSharp user calling forward gets Keras's masks too: the module makes the Embedding's mask from the
+    /// ids it is given and the LSTM / GRU skip the padded steps; the inspect text says so.</summary>
+    [Test]
+    public void ForwardAppliesKerasMasks()
+    {
+        KerasModel model = KerasModel.Load(TestData.Path("mask_rnn.keras"));
+        using KerasTorchModule module = KerasTorch.ToModule(model, DType.Float64);
+        using Tensor ids = tensor(new long[] { 3, 5, 1, 7, 0, 0, 0, /**/ 0, 0, 0, 0, 0, 0, 0 }, [2, 7]);
+        using Tensor y = module.forward(ids);
+        double[] golden = TestData.Doubles(TestData.Npz("mask_rnn_golden.npz", "outputs"));
+        double[] values = y.data<double>().ToArray();
+        Assert.That(Close.MaxAbs(values[..3], golden[..3]), Is.LessThan(1e-12), "padded at the end");
+        Assert.That(Close.MaxAbs(values[3..], golden[6..9]), Is.LessThan(1e-12), "every step masked: the Dense's bias");
+        Assert.That(KerasTorchConversion.Describe(model.Graph)["lstm"], Does.Contain("masked steps keep the states and repeat the previous output"));
+    }
+
     [Test]
     public void BatchNormKeepsTheFileStatistics()
     {

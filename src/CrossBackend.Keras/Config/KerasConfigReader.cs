@@ -19,15 +19,19 @@ internal static class KerasConfigReader
     /// <c>keras_version</c> (tf.keras's <c>model.to_json()</c>), else 3 when the top level carries Keras 3's
     /// serialization keys (<c>module</c>: <c>{"module": "keras", "class_name": "Sequential", …}</c>, which neither
     /// tf.keras's <c>to_json</c> nor its <c>.h5</c> <c>model_config</c> writes); null when the config does not say.</summary>
-    public static int? KerasMajor(string json)
+    public static int? KerasMajor(string json) => Major(KerasVersion(json));
+
+    /// <summary>The version of the Keras that wrote a model config, from the config alone (see <see cref="KerasMajor"/>):
+    /// its <c>keras_version</c>, "3" for Keras 3's serialization keys, null when the config does not say.</summary>
+    public static string? KerasVersion(string json)
     {
         try
         {
             using JsonDocument doc = JsonDocument.Parse(json);
             JsonElement root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object) return null;
-            if (root.TryGetProperty("keras_version", out var v) && v.ValueKind == JsonValueKind.String) return Major(v.GetString());
-            return root.TryGetProperty("module", out _) ? 3 : null;
+            if (root.TryGetProperty("keras_version", out var v) && v.ValueKind == JsonValueKind.String) return v.GetString();
+            return root.TryGetProperty("module", out _) ? "3" : null;
         }
         catch (JsonException) { return null; }   // Read reports the bad JSON
     }

@@ -14,7 +14,7 @@ internal static partial class LayerSpecParser
         "SpatialDropout2D", "GaussianNoise", "GaussianDropout", "Activation", "ReLU", "Softmax", "LeakyReLU",
         "ELU", "PReLU", "ZeroPadding1D", "ZeroPadding2D", "Cropping1D", "Cropping2D", "UpSampling1D", "UpSampling2D",
         "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Embedding", "LayerNormalization",
-        "DepthwiseConv2D", "SeparableConv2D", "Conv2DTranspose", "LSTM", "GRU", "Bidirectional", "TimeDistributed",
+        "DepthwiseConv2D", "SeparableConv2D", "Conv2DTranspose", "LSTM", "GRU", "Bidirectional", "TimeDistributed", "Masking",
     ];
 
     private static readonly HashSet<string> Models = ["Sequential", "Functional", "Model"];
@@ -87,7 +87,8 @@ internal static partial class LayerSpecParser
             "Maximum" => new MergeSpec(KerasMergeOp.Maximum),
             "Minimum" => new MergeSpec(KerasMergeOp.Minimum),
             "Concatenate" => new ConcatenateSpec(c.Int("axis", -1)),
-            "Embedding" => Embedding(c),
+            "Embedding" => new EmbeddingSpec(c.Int("input_dim"), c.Int("output_dim"), c.Bool("mask_zero", false)),
+            "Masking" => Masking(c, dtype),
             "LayerNormalization" => LayerNorm(c),
             "DepthwiseConv2D" => Depthwise(c, kerasMajor, separable: false),
             "SeparableConv2D" => Depthwise(c, kerasMajor, separable: true),
@@ -113,15 +114,14 @@ internal static partial class LayerSpecParser
         return new($"layer `{layer}` is {what}, which CrossBackend cannot build (no engine implements it). Supported layers: {string.Join(", ", Supported)}");
     }
 
-    /// <summary><c>Embedding</c>. With <c>mask_zero=True</c> Keras carries a mask of the id-0 positions to the layers
-    /// after it (a <c>Softmax</c> layer gives those positions no weight, for one); no runtime here computes masks, so
-    /// such a model is refused rather than run to other numbers without an error.</summary>
-    private static EmbeddingSpec Embedding(ConfigValues c) => c.Bool("mask_zero", false)
-        ? throw new NotSupportedException(
-            $"layer `{c.Layer}` (Embedding) has mask_zero=True: Keras then masks the positions of token id 0 in the layers after it " +
-            "(a Softmax layer gives them no weight), and CrossBackend computes no masks, so the outputs could differ without an error. " +
-            "If no layer after it uses the mask, save the model with Embedding(mask_zero=False) and port that.")
-        : new EmbeddingSpec(c.Int("input_dim"), c.Int("output_dim"));
+    /// <summary><c>Masking(mask_value)</c>: Keras compares the input with the mask value in the layer's dtype, so a
+    /// float32 layer's 0.3 is float32(0.3); the value is kept as that dtype holds it, so the float64 runtimes mask the
+    /// same steps.</summary>
+    private static MaskingSpec Masking(ConfigValues c, string? dtype)
+    {
+        double value = c.Double("mask_value", 0);
+        return new MaskingSpec(dtype == "float64" ? value : (float)value);
+    }
 
     /// <summary><c>LSTM</c> / <c>GRU</c> (Keras 3 keras/src/layers/rnn/lstm.py, gru.py; tf.keras 2 keras/layers/rnn/).
     /// The defaults, for a config that leaves a key out, are both versions' own: tanh, recurrent sigmoid, use_bias,
@@ -146,7 +146,9 @@ internal static partial class LayerSpecParser
         if (units < 1) throw new InvalidDataException($"layer `{c.Layer}` ({className}): units must be positive, the config has {units}");
         return new RecurrentSpec(kind, units, NamedActivation(c, "activation", "tanh", kerasMajor), NamedActivation(c, "recurrent_activation", "sigmoid", kerasMajor),
             c.Bool("use_bias", true), c.Bool("return_sequences", false), c.Bool("go_backwards", false),
-            kind == KerasRecurrentKind.Gru && c.Bool("reset_after", true), c.Bool("return_state", false));
+            kind == KerasRecurrentKind.Gru && c.Bool("reset_after", true), c.Bool("return_state", false),
+            // Keras 3 writes zero_output_for_mask into every config; tf.keras 2 only when it is True (RNN.get_config).
+            c.Bool("zero_output_for_mask", false), c.Bool("unroll", false));
     }
 
     private static InputSpec Input(ConfigValues c)

@@ -205,7 +205,14 @@ public sealed record ConcatenateSpec(int Axis) : LayerSpec;
 /// <summary><c>Embedding</c>: integer indices to vectors.</summary>
 /// <param name="InputDim">Vocabulary size.</param>
 /// <param name="OutputDim">Vector length.</param>
-public sealed record EmbeddingSpec(int InputDim, int OutputDim) : LayerSpec;
+/// <param name="MaskZero">Keras's <c>mask_zero</c>: the output carries the mask <c>ids != 0</c> (Keras's
+/// <c>Embedding.compute_mask</c>) to the layers after it; see <see cref="KerasMaskRole"/>.</param>
+public sealed record EmbeddingSpec(int InputDim, int OutputDim, bool MaskZero = false) : LayerSpec;
+
+/// <summary><c>Masking</c>: the output is x · mask and carries the mask, mask = any(x ≠ <paramref name="MaskValue"/>)
+/// over the last axis (keras/src/layers/core/masking.py; tf.keras 2 keras/layers/core/masking.py, the same).</summary>
+/// <param name="MaskValue">The value a whole step must hold to be masked (0 by default).</param>
+public sealed record MaskingSpec(double MaskValue) : LayerSpec;
 
 /// <summary>Which recurrent cell a <see cref="RecurrentSpec"/> runs.</summary>
 public enum KerasRecurrentKind
@@ -236,8 +243,11 @@ public enum KerasRecurrentKind
 /// the state before it (bias (3·units)).</param>
 /// <param name="ReturnState">Whether the layer also returns its final states (outputs 1 and 2); only its output 0,
 /// the same tensor as without, can be read here.</param>
+/// <param name="ZeroOutputForMask">Keras's <c>zero_output_for_mask</c> (False by default): with a mask, a masked step's
+/// output is zeros instead of the previous step's output (the states are kept either way), and so is the last
+/// output when the last step processed is masked.</param>
 public sealed record RecurrentSpec(KerasRecurrentKind Kind, int Units, KerasActivation Activation, KerasActivation RecurrentActivation,
-    bool UseBias, bool ReturnSequences, bool GoBackwards, bool ResetAfter, bool ReturnState) : LayerSpec
+    bool UseBias, bool ReturnSequences, bool GoBackwards, bool ResetAfter, bool ReturnState, bool ZeroOutputForMask = false, bool Unroll = false) : LayerSpec
 {
     /// <summary>Gate blocks per step: 4 for LSTM, 3 for GRU.</summary>
     public int Gates => Kind == KerasRecurrentKind.Lstm ? 4 : 3;

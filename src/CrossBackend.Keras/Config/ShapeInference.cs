@@ -26,7 +26,7 @@ internal static class ShapeInference
             PoolingSpec p => Pool(p, x, layer, className),
             GlobalPoolingSpec g => x.Length == g.Rank + 1 ? g.KeepDims ? [.. Enumerable.Repeat(1L, g.Rank), x[^1]] : [x[^1]] : throw Shape(layer, className, x, Spatial(g.Rank)),
             BatchNormSpec b => BatchNorm(b, x, layer, className),
-            DropoutSpec => x,
+            DropoutSpec or MaskingSpec => x,
             ActivationSpec a => Activation(a.Activation, x, layer, className),
             PReLUSpec p => PReLU(p, x, layer, className),
             ZeroPaddingSpec z => x.Length == z.Rank + 1 ? [.. x[..^1].Select((n, d) => Add(n, z.Before[d] + z.After[d])), x[^1]] : throw Shape(layer, className, x, Spatial(z.Rank)),

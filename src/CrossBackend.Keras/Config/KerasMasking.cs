@@ -1,0 +1,104 @@
+namespace CrossBackend.Keras;
+
+/// <summary>What a layer does with Keras's mask: a boolean per step, (batch, steps) for a (batch, steps, features)
+/// tensor, carried beside the tensor from layer to layer.</summary>
+public enum KerasMaskRole
+{
+    /// <summary>No mask reaches the layer and it makes none.</summary>
+    None,
+    /// <summary>Makes a mask: <c>Embedding(mask_zero=True)</c> (ids ≠ 0) or <c>Masking</c> (any feature ≠ the mask value).</summary>
+    Produces,
+    /// <summary>Receives a mask, computes as without one and hands the same mask on (<c>supports_masking = True</c> and
+    /// the base <c>compute_mask</c>: Dense, Activation, ReLU, LeakyReLU, ELU, PReLU, the Dropout family,
+    /// BatchNormalization at inference, LayerNormalization).</summary>
+    PassesThrough,
+    /// <summary>LSTM / GRU: a masked step keeps the previous states, and its output is the previous output (zeros with
+    /// <c>zero_output_for_mask</c>); the mask goes on with a returned sequence, not with the last output.</summary>
+    Recurrent,
+    /// <summary>GlobalAveragePooling1D: the sum over unmasked steps divided by their count (0/0, NaN, for a row with
+    /// every step masked, as in Keras); no mask goes on.</summary>
+    MaskedAverage,
+    /// <summary>A layer without <c>supports_masking</c> computes as without a mask and drops it: Keras 3 warns "will
+    /// therefore destroy the mask information" (Layer.__call__), tf.keras 2's <c>_set_mask_metadata</c> returns early
+    /// without a word. Standalone Keras before 2.4 called <c>compute_mask</c>, which raised "does not support masking",
+    /// so such a file from it is refused.</summary>
+    Drops,
+}
+
+/// <summary>
+/// Keras's mask propagation over a graph (Keras 3 keras/src/layers/layer.py <c>__call__</c> and
+/// <c>_set_mask_metadata</c>; tf.keras 2 keras/engine/base_layer.py <c>_set_mask_metadata</c>): which layer makes,
+/// passes, uses or drops a mask. Anything else that receives one is refused by name rather than computed to other numbers.
+/// </summary>
+internal static class KerasMasking
+{
+    /// <summary>The role of a layer whose inputs do (<paramref name="receives"/>) or do not carry a mask, and whether
+    /// its output carries one.</summary>
+    /// <param name="spec">The layer's settings.</param>
+    /// <param name="className">Its Keras class, for the Softmax layer (an <c>ActivationSpec</c> like Activation, but it
+    /// uses the mask) and for messages.</param>
+    /// <param name="layer">Its name, for messages.</param>
+    /// <param name="receives">Whether an input carries a mask, one flag per input.</param>
+    /// <param name="kerasVersion">The writer's Keras version ("2.11.0", "2.2.4-tf", "3"), or null when unknown.</param>
+    public static (KerasMaskRole Role, bool OutputMasked) Plan(LayerSpec spec, string className, string layer, IReadOnlyList<bool> receives, string? kerasVersion)
+    {
+        if (spec is EmbeddingSpec { MaskZero: true } or MaskingSpec) return (KerasMaskRole.Produces, true);
+        if (!receives.Any(r => r)) return (KerasMaskRole.None, false);
+        switch (spec)
+        {
+            case MergeSpec or ConcatenateSpec:
+                throw Refused(layer, className,
+                    "Keras's merge layers combine their inputs' masks in ways that changed between Keras 3 releases (an OR of the masks in " +
+                    "Merge.compute_mask; later releases also replace masked cells in Maximum, Minimum and Multiply, and Concatenate pads missing masks), " +
+                    "and CrossBackend does not reproduce them");
+            case ActivationSpec when className == "Softmax":
+                throw Refused(layer, className,
+                    "Keras's Softmax layer adds (1 - mask) * -1e9 to its input with the mask broadcast from the last axis, so a (batch, steps) mask " +
+                    "meets a (batch, steps, features) input's (steps, features) axes: Keras raises or mixes axes. Use Activation(\"softmax\"), which " +
+                    "passes the mask on unused");
+            case DenseSpec or DropoutSpec or ActivationSpec or PReLUSpec or BatchNormSpec or LayerNormSpec:
+                return (KerasMaskRole.PassesThrough, true);
+            case RecurrentSpec { Unroll: true, GoBackwards: true, ZeroOutputForMask: true }:
+                // keras/src/backend/tensorflow/rnn.py, unrolled branch: the outputs (in processing order, reversed) are
+                // zeroed with the mask in input order, so the zeros land on other steps than the masked ones.
+                throw Refused(layer, className,
+                    "with unroll=True, go_backwards=True and zero_output_for_mask=True Keras's unrolled loop zeroes the reversed outputs with the " +
+                    "unreversed mask, which CrossBackend does not reproduce; save the model with unroll=False (the same weights)");
+            case RecurrentSpec r:
+                return (KerasMaskRole.Recurrent, r.ReturnSequences);
+            case GlobalPoolingSpec { Rank: 1, Kind: KerasPoolingKind.Average }:
+                return (KerasMaskRole.MaskedAverage, false);
+            case GlobalPoolingSpec { Rank: 1, Kind: KerasPoolingKind.Max } or ReshapeSpec or FlattenSpec or ConvSpec { Rank: 1 } or PoolingSpec { Rank: 1 }:
+                // Checked in the sources: none sets supports_masking, so Keras 3's Layer.__call__ warns and sets no mask,
+                // and tf.keras 2's _set_mask_metadata returns at `if not self._supports_masking`.
+                return DropsUnsupportedMasks(kerasVersion) switch
+                {
+                    true => (KerasMaskRole.Drops, false),
+                    false => throw Refused(layer, className,
+                        $"the file was written by Keras {kerasVersion}, whose Layer.__call__ called compute_mask, which raises \"does not support masking, " +
+                        "but was passed an input_mask\" for it (standalone Keras before 2.4), so that Keras cannot have built this model"),
+                    null => throw Refused(layer, className,
+                        "tf.keras 2 and Keras 3 drop the mask there (the layer does not support masking) while standalone Keras before 2.4 raised, and the " +
+                        "file does not say which Keras wrote it; pass the Keras version (KerasGraph.FromJson(json, \"3\"))"),
+                };
+            default:
+                throw Refused(layer, className, "CrossBackend has not checked what Keras does with a mask in this layer");
+        }
+    }
+
+    /// <summary>Whether the writer drops a mask at a layer without masking support: Keras 3 and tf.keras (its versions
+    /// 2.4 and later, and the "-tf" versions before) do; standalone Keras before 2.4 raised; null when unknown.</summary>
+    internal static bool? DropsUnsupportedMasks(string? version)
+    {
+        int? major = KerasConfigReader.Major(version);
+        if (major is null) return null;
+        if (major >= 3 || version!.EndsWith("-tf", StringComparison.Ordinal)) return true;
+        string[] parts = version.Split('.');
+        return major == 2 && parts.Length > 1 && int.TryParse(parts[1], out int minor) && minor >= 4;
+    }
+
+    private static NotSupportedException Refused(string layer, string className, string why) => new(
+        $"layer `{layer}` ({className}) receives a mask (from an Embedding with mask_zero=True or a Masking layer before it): {why}. " +
+        "Save the model without the mask (mask_zero=False, no Masking layer) if the layers after it do not need it, or keep the " +
+        "masked part to layers that pass or use it (Dense, activations, Dropout, normalization, LSTM, GRU, GlobalAveragePooling1D)");
+}

@@ -1,0 +1,94 @@
+namespace CrossBackend.Keras.Tests;
+
+/// <summary>What the port does not compute exactly with a Keras mask is refused at load, naming the layer and why;
+/// the mask roles it does compute are reported on each layer.</summary>
+public sealed class MaskRefusalTests
+{
+    /// <summary>A functional model: int tokens (5) → Embedding(mask_zero=True) → the layers given, the last one the output.</summary>
+    private static KerasGraph Graph(string layers, string output, string? version = null) => KerasGraph.FromJson($$$"""
+        {"class_name": "Functional", "config": {"name": "m", "layers": [
+          {"class_name": "InputLayer", "name": "in", "config": {"name": "in", "batch_input_shape": [null, 5], "dtype": "int32"}, "inbound_nodes": []},
+          {"class_name": "Embedding", "name": "emb", "config": {"name": "emb", "input_dim": 10, "output_dim": 4, "mask_zero": true}, "inbound_nodes": [[["in", 0, 0, {}]]]},
+          {{{layers}}}],
+          "input_layers": [["in", 0, 0]], "output_layers": [["{{{output}}}", 0, 0]]}}
+        """, version);
+
+    private static string Layer(string className, string name, string config, params string[] inbound) =>
+        $$$"""{"class_name": "{{{className}}}", "name": "{{{name}}}", "config": {"name": "{{{name}}}"{{{config}}}}, "inbound_nodes": [[{{{string.Join(", ", inbound.Select(i => $"[\"{i}\", 0, 0, {{}}]"))}}}]]}""";
+
+    [Test]
+    public void TheSoftmaxLayerIsRefusedBecauseKerasBroadcastsTheMaskAgainstTheFeatures()
+    {
+        var e = Assert.Throws<NotSupportedException>(() => Graph(Layer("Dense", "d", ", \"units\": 3", "emb") + ", " + Layer("Softmax", "s", "", "d"), "s", "3"));
+        Assert.That(e!.Message, Does.StartWith("layer `s` (Softmax) receives a mask").And.Contain("-1e9").And.Contain("Activation(\"softmax\")"));
+    }
+
+    [Test]
+    public void AMergeOfMaskedInputsIsRefused()
+    {
+        var e = Assert.Throws<NotSupportedException>(() => Graph(Layer("Dense", "d", ", \"units\": 4", "emb") + ", " + Layer("Add", "a", "", "d", "emb"), "a", "3"));
+        Assert.That(e!.Message, Does.StartWith("layer `a` (Add) receives a mask").And.Contain("merge layers"));
+    }
+
+    [Test]
+    public void AnUncheckedLayerIsRefusedNamingIt()
+    {
+        var e = Assert.Throws<NotSupportedException>(() => Graph(Layer("UpSampling1D", "u", ", \"size\": 2", "emb"), "u", "3"));
+        Assert.That(e!.Message, Does.StartWith("layer `u` (UpSampling1D) receives a mask").And.Contain("has not checked"));
+    }
+
+    /// <summary>Keras hands a mask to both halves of a Bidirectional and to TimeDistributed's inner layer; neither is
+    /// built with a mask here, so a mask reaching them is refused rather than ignored.</summary>
+    [Test]
+    public void AMaskReachingAWrapperIsRefused()
+    {
+        string lstm = "{\"class_name\": \"LSTM\", \"config\": {\"name\": \"l\", \"units\": 3}}";
+        var bi = Assert.Throws<NotSupportedException>(() => Graph(Layer("Bidirectional", "b", $", \"layer\": {lstm}, \"merge_mode\": \"concat\"", "emb"), "b", "3"));
+        Assert.That(bi!.Message, Does.StartWith("layer `b` (Bidirectional) receives a mask"));
+        string dense = "{\"class_name\": \"Dense\", \"config\": {\"name\": \"d\", \"units\": 3}}";
+        var td = Assert.Throws<NotSupportedException>(() => Graph(Layer("TimeDistributed", "t", $", \"layer\": {dense}", "emb"), "t", "3"));
+        Assert.That(td!.Message, Does.StartWith("layer `t` (TimeDistributed) receives a mask"));
+    }
+
+    /// <summary>keras/src/backend/tensorflow/rnn.py's unrolled loop zeroes its reversed outputs with the unreversed
+    /// mask; that corner is refused, the same layer without unroll is built.</summary>
+    [Test]
+    public void AnUnrolledBackwardLayerZeroingMaskedOutputsIsRefused()
+    {
+        string Lstm(bool unroll) => Layer("LSTM", "l", $", \"units\": 3, \"return_sequences\": true, \"go_backwards\": true, \"zero_output_for_mask\": true, \"unroll\": {(unroll ? "true" : "false")}", "emb");
+        var e = Assert.Throws<NotSupportedException>(() => Graph(Lstm(true), "l", "3"));
+        Assert.That(e!.Message, Does.StartWith("layer `l` (LSTM) receives a mask").And.Contain("unroll=False"));
+        Assert.That(Graph(Lstm(false), "l", "3")["l"].MaskRole, Is.EqualTo(KerasMaskRole.Recurrent));
+    }
+
+    /// <summary>Keras 3 and tf.keras 2 drop the mask at GlobalMaxPooling1D; standalone Keras before 2.4 raised there
+    /// (Layer.__call__ called compute_mask): the writer's version decides.</summary>
+    [TestCase("3")]
+    [TestCase("2.11.0")]
+    [TestCase("2.2.4-tf")]
+    public void ALayerWithoutMaskingSupportDropsTheMaskInTfKerasAndKeras3(string version) =>
+        Assert.That(Graph(Layer("GlobalMaxPooling1D", "p", "", "emb"), "p", version)["p"].MaskRole, Is.EqualTo(KerasMaskRole.Drops));
+
+    [Test]
+    public void StandaloneKerasBefore24RaisedThereSoItsFileIsRefused()
+    {
+        string pool = Layer("GlobalMaxPooling1D", "p", "", "emb");
+        Assert.That(Assert.Throws<NotSupportedException>(() => Graph(pool, "p", "2.3.1"))!.Message,
+            Does.StartWith("layer `p` (GlobalMaxPooling1D) receives a mask").And.Contain("Keras 2.3.1").And.Contain("does not support masking"));
+        Assert.That(Assert.Throws<NotSupportedException>(() => Graph(pool, "p"))!.Message, Does.Contain("does not say which Keras wrote it"));
+    }
+
+    /// <summary>The roles the port computes: the mask passes Dense, stops at an LSTM without return_sequences, and a
+    /// layer without a masked input has none.</summary>
+    [Test]
+    public void EachLayerReportsWhatItDoesWithTheMask()
+    {
+        KerasGraph graph = Graph(Layer("Dense", "d", ", \"units\": 4", "emb") + ", " + Layer("LSTM", "l", ", \"units\": 2", "d") + ", " +
+                                 Layer("Dense", "o", ", \"units\": 1", "l"), "o", "3");
+        Assert.That(new[] { "in", "emb", "d", "l", "o" }.Select(n => (graph[n].MaskRole, graph[n].OutputMasked)), Is.EqualTo(new[]
+        {
+            (KerasMaskRole.None, false), (KerasMaskRole.Produces, true), (KerasMaskRole.PassesThrough, true),
+            (KerasMaskRole.Recurrent, false), (KerasMaskRole.None, false),
+        }));
+    }
+}
