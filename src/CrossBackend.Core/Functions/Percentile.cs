@@ -46,11 +46,12 @@ public static partial class Backend
         return Run<T>(nameof(Percentile), new PercentileFunction(percentiles, single: false, axis, keepdims), [tensor], TensorName);
     }
 
-    /// <summary>One percentile (FastEstimator's <c>percentile</c> with an int): no leading percentile axis.</summary>
-    public static T Percentile<T>(T tensor, double percentile, int[]? axis = null, bool keepdims = true) where T : class
+    /// <summary>One percentile (FastEstimator's <c>percentile</c> with an int in <c>percentiles</c>): no leading
+    /// percentile axis.</summary>
+    public static T Percentile<T>(T tensor, double percentiles, int[]? axis = null, bool keepdims = true) where T : class
     {
-        RequirePercentiles([percentile]);
-        return Run<T>(nameof(Percentile), new PercentileFunction([percentile], single: true, axis, keepdims), [tensor], TensorName);
+        RequirePercentiles([percentiles]);
+        return Run<T>(nameof(Percentile), new PercentileFunction([percentiles], single: true, axis, keepdims), [tensor], TensorName);
     }
 
     private static void RequirePercentiles(double[] percentiles)
