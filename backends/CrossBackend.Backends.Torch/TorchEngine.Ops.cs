@@ -56,10 +56,7 @@ public sealed partial class TorchEngine
     public override double[] ToHost(Tensor x)
     {
         if (ToDType(x.dtype) == DType.Other)
-            throw new ArgumentException(
-                $"Argument `tensor` must hold bool, integer or floating-point values. Received: tensor.dtype={x.dtype}, which CrossBackend " +
-                "does not read (as real numbers it would lose its imaginary part). Take its real and imaginary parts as a real tensor " +
-                "first, e.g. torch.view_as_real(x).", "tensor");
+            throw UnnamedDType.Refused("tensor", $"tensor.dtype={x.dtype}", "read");
         if (x.numel() == 0) return [];   // TorchSharp's TensorAccessor.ToArray throws on empty tensors of rank >= 2
         using var scope = torch.NewDisposeScope();
         // A contiguous CPU tensor without gradient, such as a loss's label-range check, is read as it is; float32,
