@@ -1,8 +1,8 @@
 namespace CrossBackend;
 
 /// <summary>A reduction along axes (null: all), FastEstimator's <c>reduce_*</c>.</summary>
-internal sealed class ReduceFunction(ReduceOp op, int[]? axes, bool keepDims, Func<DType[], DType> result, bool exact)
-    : FunctionProgram(result, exact)
+internal sealed class ReduceFunction(ReduceOp op, int[]? axes, bool keepDims, Func<DType[], DType> result, bool exact, bool integers = false)
+    : FunctionProgram(result, exact, integers)
 {
     public override T[] Run<T>(ITensorOps<T> o, T?[] inputs) where T : class
     {
@@ -77,7 +77,7 @@ public static partial class Backend
     /// <remarks><b>Example</b> (FastEstimator): [[[1, 2], [3, 4]], [[5, 6], [7, 8]]] → <b>36</b>; axis 0 →
     /// <b>[[6, 8], [10, 12]]</b>; axis 1 → <b>[[4, 6], [12, 14]]</b>; axes [0, 2] → <b>[14, 22]</b>.</remarks>
     public static T ReduceSum<T>(T tensor, int[]? axis = null, bool keepdims = false) where T : class =>
-        Run<T>(nameof(ReduceSum), new ReduceFunction(ReduceOp.Sum, axis, keepdims, SumOfBoolsCounts, exact: false), [tensor], TensorName);
+        Run<T>(nameof(ReduceSum), new ReduceFunction(ReduceOp.Sum, axis, keepdims, SumOfBoolsCounts, exact: false, integers: true), [tensor], TensorName);
 
     /// <summary>The dtype kept, except that a sum of bools counts them in int32 (Keras 3's <c>sum</c> widens bool to
     /// int32; PyTorch counts in int64, NumPy in the default int): a mask's count, not "any".</summary>
