@@ -33,12 +33,10 @@ public sealed partial class NumericsOps<T>
     }
 
     /// <inheritdoc/>
-    /// <remarks>Each row is sorted as (value, position) pairs by the span sort's primitive comparison (introsort, not
-    /// stable; it puts NaN first), then the NaNs move to the end and every run of equal values (NaNs included) has its
-    /// positions put back in ascending order: the stable order, at the cost of the primitive sort (a comparison
-    /// delegate on (value, position) took 1.0–2.1× as long, 1.4× typical, at (256, 4096) float32 on a shared 2-core VM,
-    /// with distinct values and with 9 levels of ties). Indices are stored as <typeparamref name="T"/>,
-    /// so a float32 row may hold at most 2²⁴ elements (every index exact).</remarks>
+    /// <remarks>Each row's stable order comes from <see cref="StableOrder"/>. Indices are stored as
+    /// <typeparamref name="T"/> (the ops' one element type), so a float32 row may hold at most 2²⁴ elements (every index
+    /// exact): beyond it the indices themselves cannot be written, and the op refuses. Sort's backward does not come
+    /// here: <see cref="Unsort"/> scatters by the integer positions, for rows of any length.</remarks>
     public Tensor<T> ArgSort(Tensor<T> x, int axis)
     {
         long[] shape = ShapeOf(x, nameof(x));
@@ -51,22 +49,73 @@ public sealed partial class NumericsOps<T>
         var result = GC.AllocateUninitializedArray<T>(values.Length);
         if (result.Length == 0) return Create(result, shape);
         var at = RowLayout.Around(shape, axis);
-        var keys = new T[at.Classes];
-        var order = new int[at.Classes];
-        var moved = new int[at.Classes];
+        var order = new StableOrder(at.Classes);
         for (int r = 0; r < at.Rows; r++)
         {
             int start = at.Start(r);
-            for (int c = 0; c < at.Classes; c++) { keys[c] = values[start + c * at.Inner]; order[c] = c; }
+            order.Of(values, start, at.Inner);
+            for (int c = 0; c < at.Classes; c++) result[start + c * at.Inner] = T.CreateTruncating(order.Positions[c]);
+        }
+        return Create(result, shape);
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>result[order[c]] = sorted[c] row by row, with the stable order's positions as <see cref="int"/>s: no
+    /// index is stored as <typeparamref name="T"/>, so float32 rows longer than 2²⁴ are exact (the default,
+    /// ArgSort(ArgSort(x)) then a take, refused them), and one sort per row instead of two.</remarks>
+    public Tensor<T> Unsort(Tensor<T> x, Tensor<T> sorted, int axis)
+    {
+        long[] shape = ShapeOf(x, nameof(x));
+        axis = NormalizeAxis(axis, shape.Length, nameof(axis), nameof(x), shape);
+        if (!ShapeOf(sorted, nameof(sorted)).AsSpan().SequenceEqual(shape))
+            throw new ArgumentException(
+                $"Argument `sorted` must have the shape of `x`. Received: x.shape={TensorInfo.FormatShape(shape)}, sorted.shape={TensorInfo.FormatShape(ShapeOf(sorted, nameof(sorted)))}",
+                nameof(sorted));
+        ReadOnlySpan<T> values = TensorData.Read(x), placed = TensorData.Read(sorted);
+        var result = GC.AllocateUninitializedArray<T>(values.Length);
+        if (result.Length == 0) return Create(result, shape);
+        var at = RowLayout.Around(shape, axis);
+        var order = new StableOrder(at.Classes);
+        for (int r = 0; r < at.Rows; r++)
+        {
+            int start = at.Start(r);
+            order.Of(values, start, at.Inner);
+            for (int c = 0; c < at.Classes; c++) result[start + order.Positions[c] * at.Inner] = placed[start + c * at.Inner];
+        }
+        return Create(result, shape);
+    }
+
+    /// <summary>
+    /// The stable sorting permutation of one row at a time, in reused buffers: the row sorted as (value, position) pairs
+    /// by the span sort's primitive comparison (introsort, not stable; it puts NaN first), then the NaNs moved to the end
+    /// and every run of equal values (NaNs included) given its positions back in ascending order. The stable order at
+    /// the cost of the primitive sort (a comparison delegate on (value, position) took 1.0–2.1× as long, 1.4× typical,
+    /// at (256, 4096) float32 on a shared 2-core VM, with distinct values and with 9 levels of ties).
+    /// </summary>
+    private sealed class StableOrder(int length)
+    {
+        private readonly T[] _keys = new T[length];
+        private readonly int[] _moved = new int[length];
+
+        /// <summary>Positions[c]: the position in the row of the element the stable order puts at place c.</summary>
+        public int[] Positions { get; } = new int[length];
+
+        /// <summary>Orders the row of <see cref="Positions"/>'s length starting at <paramref name="start"/>, its elements
+        /// <paramref name="stride"/> apart.</summary>
+        public void Of(ReadOnlySpan<T> values, int start, int stride)
+        {
+            T[] keys = _keys;
+            int[] order = Positions;
+            for (int c = 0; c < keys.Length; c++) { keys[c] = values[start + c * stride]; order[c] = c; }
             keys.AsSpan().Sort(order.AsSpan());
             int nans = 0;
             while (nans < keys.Length && T.IsNaN(keys[nans])) nans++;
             if (nans > 0)
             {
                 // NaN last: the numbers move to the front, the NaNs (one run of ties) after them.
-                order.AsSpan(0, nans).CopyTo(moved);
+                order.AsSpan(0, nans).CopyTo(_moved);
                 order.AsSpan(nans).CopyTo(order);
-                moved.AsSpan(0, nans).CopyTo(order.AsSpan(keys.Length - nans));
+                _moved.AsSpan(0, nans).CopyTo(order.AsSpan(keys.Length - nans));
                 keys.AsSpan(nans).CopyTo(keys);
                 keys.AsSpan(keys.Length - nans).Fill(T.NaN);
                 order.AsSpan(keys.Length - nans).Sort();
@@ -76,8 +125,6 @@ public sealed partial class NumericsOps<T>
                 for (end = first + 1; end < keys.Length - nans && keys[end] == keys[first]; end++) { }
                 if (end - first > 1) order.AsSpan(first, end - first).Sort();
             }
-            for (int c = 0; c < at.Classes; c++) result[start + c * at.Inner] = T.CreateTruncating(order[c]);
         }
-        return Create(result, shape);
     }
 }

@@ -56,10 +56,7 @@ public sealed partial class TorchEngine
     public override double[] ToHost(Tensor x)
     {
         if (ToDType(x.dtype) == DType.Other)
-            throw new ArgumentException(
-                $"Argument `tensor` must hold bool, integer or floating-point values. Received: tensor.dtype={x.dtype}, which CrossBackend " +
-                "does not read (as real numbers it would lose its imaginary part). Take its real and imaginary parts as a real tensor " +
-                "first, e.g. torch.view_as_real(x).", "tensor");
+            throw UnnamedDType.Refused("tensor", $"tensor.dtype={x.dtype}", "read");
         if (x.numel() == 0) return [];   // TorchSharp's TensorAccessor.ToArray throws on empty tensors of rank >= 2
         using var scope = torch.NewDisposeScope();
         // A contiguous CPU tensor without gradient, such as a loss's label-range check, is read as it is; float32,
@@ -280,12 +277,58 @@ public sealed partial class TorchEngine
         torch.where(condition.dtype == ScalarType.Bool ? condition : condition.ne(HeldScalars.Zero), a, b);
 
     /// <inheritdoc/>
-    /// <remarks>libtorch rounds the scalar bounds to the tensor's dtype, as Keras does.</remarks>
+    /// <remarks>libtorch rounds the scalar bounds to the tensor's dtype, as Keras does. Integer tensors take integer
+    /// bounds (<see cref="ClipIntegers"/>).</remarks>
     public override Tensor Clip(Tensor x, double min, double max)
     {
         DType dtype = ToDType(x.dtype);
+        if (dtype is DType.Int64 or DType.Int32 or DType.Int16 or DType.Int8 or DType.UInt8) return ClipIntegers(x, dtype, min, max);
         using Scalar low = WithinRange(min, dtype).ToScalar(), high = WithinRange(max, dtype).ToScalar();
         return x.clamp(low, high);
+    }
+
+    /// <summary>
+    /// An integer tensor clipped exactly in its dtype, as the float64 detour of an integer function gives it below 2⁵³
+    /// (clip in float64, wrap into the dtype as integer arithmetic wraps, truncate): the bounds truncated toward zero, a
+    /// bound outside the dtype's range being no bound on its side, or, beyond the range on the far side, every value
+    /// (that bound wrapped: int32 to [3e9, 4e9] → −1294967296, as int32 + 3000000000 wraps in PyTorch).
+    /// The bounds are long Scalars: double ones make libtorch's clamp promote the result to float32 (its type
+    /// promotion with a floating Scalar), which rounds int64 beyond 2²⁴, and an infinite one was cast to the dtype's
+    /// minimum by <see cref="WithinRange"/>.
+    /// </summary>
+    /// <summary>A whole number brought into <paramref name="dtype"/>'s range as two's complement wraps it, by the float64
+    /// formula the core's detour uses (v − m·⌊(v + m/2)/m⌋, m = 2^bits; uint8: ⌊v/256⌋), so both give the same value;
+    /// int64, which that detour refuses beyond 2⁵³, as a cast gives it.</summary>
+    private static double Wrapped(double v, DType dtype)
+    {
+        if (dtype == DType.Int64) return dtype.CastToInteger(v);
+        double modulus = dtype switch { DType.Int32 => 4294967296.0, DType.Int16 => 65536.0, _ => 256.0 };
+        double half = dtype == DType.UInt8 ? 0 : modulus / 2;
+        return dtype.CastToInteger(v - Math.Floor((v + half) / modulus) * modulus);
+    }
+
+    private static Tensor ClipIntegers(Tensor x, DType dtype, double min, double max)
+    {
+        (double lowest, double highest) = dtype switch
+        {
+            DType.Int64 => (-9223372036854775808.0, 9223372036854775807.0),
+            DType.Int32 => (int.MinValue, int.MaxValue),
+            DType.Int16 => (short.MinValue, short.MaxValue),
+            DType.Int8 => (sbyte.MinValue, sbyte.MaxValue),
+            _ => (byte.MinValue, byte.MaxValue),
+        };
+        // Above the range: for int64 a double ≥ 2⁶³ (long.MaxValue is 2⁶³ as a double), else above the largest value.
+        bool Above(double v) => dtype == DType.Int64 ? v >= 9223372036854775808.0 : v > highest;
+        if (Above(min) || max < lowest)
+        {
+            using Scalar fill = Wrapped(Math.Truncate(Above(min) ? min : max), dtype).ToScalar();
+            return torch.full_like(x, fill);
+        }
+        long? low = min > lowest ? (long)Math.Truncate(min) : null;
+        long? high = Above(max) ? null : (long)Math.Truncate(max);
+        if (low is null && high is null) return x.alias();
+        using Scalar? lowScalar = low?.ToScalar(), highScalar = high?.ToScalar();
+        return lowScalar is null ? x.clamp_max(highScalar!) : highScalar is null ? x.clamp_min(lowScalar) : x.clamp(lowScalar, highScalar);
     }
 
     /// <summary>The variance or standard deviation of an empty tensor without libtorch's <c>std</c>/<c>var</c>, which

@@ -83,10 +83,7 @@ internal sealed record TensorValues(double[] Values, long[] Shape, DType DType, 
             $"{(TensorEngines.All.Count == 0 ? "none (reference an engine project)" : string.Join(", ", TensorEngines.All.Select(e => e.Name)))}.",
             name);
         if (engine.Describe(value).DType == DType.Other)
-            throw new ArgumentException(
-                $"Argument `{name}` must hold bool, integer or floating-point values. Received: {name} is a {engine.Name} tensor of another " +
-                $"dtype (complex, for instance), which the kit does not compare: reading it as real numbers would drop the imaginary part. " +
-                "Compare the real and imaginary parts as a real tensor instead (TorchSharp: torch.view_as_real(x)).", name);
+            throw UnnamedDType.Refused(name, $"{name} is a {engine.Name} tensor", "compare");
         return engine;
     }
 

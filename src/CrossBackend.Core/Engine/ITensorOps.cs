@@ -153,6 +153,16 @@ public interface ITensorOps<TTensor> where TTensor : class
     /// Sort with them, so a tie's gradient goes to the element the stable order puts there on every engine.</summary>
     TTensor ArgSort(TTensor x, int axis);
 
+    /// <summary>
+    /// <see cref="Sort"/>'s values (or its gradient) sent back to the places they came from: result[…, i, …] =
+    /// <paramref name="sorted"/>[…, rank(i), …] along <paramref name="axis"/>, where rank(i) is the place the stable sort
+    /// of <paramref name="x"/> (<see cref="ArgSort"/>: ties in input order, NaN last) puts element i. The tape's backward
+    /// of Sort. The default takes <paramref name="sorted"/> along the axis at ArgSort(ArgSort(x)) (the inverse
+    /// permutation), whose indices are values of the compute dtype; an engine whose ops hold indices as float32 values
+    /// (exact only to 2²⁴) scatters with integer positions instead, so that no row length is refused.
+    /// </summary>
+    TTensor Unsort(TTensor x, TTensor sorted, int axis) => TakeAlongAxis(sorted, ArgSort(ArgSort(x, axis), axis), axis);
+
     // ---- Indexing ----
 
     /// <summary>NumPy's <c>take_along_axis</c>: <paramref name="indices"/> has <paramref name="x"/>'s rank and

@@ -121,10 +121,7 @@ public static class TensorFormat
         ITensorEngine engine = TensorEngines.EngineOf(tensor, name);
         DType type = engine.Describe(tensor).DType;
         if (type == DType.Other)
-            throw new ArgumentException(
-                $"Argument `{name}` must hold bool, integer or floating-point values. Received: a {engine.Name} tensor of another dtype " +
-                "(complex, for instance), which is not printed: read as real numbers it would lose its imaginary part. Print its real and " +
-                "imaginary parts as a real tensor instead (TorchSharp: torch.view_as_real(x)).", name);
+            throw UnnamedDType.Refused(name, $"{name} is a {engine.Name} tensor", "print");
         // In the tensor's own type (int64 exact; bfloat16 as float32, exactly), as a host array is read.
         Array data = engine.ToArray(tensor, out long[] shape);
         return (HostArrays.ToDoubles(data), shape, type, data as long[]);

@@ -10,7 +10,8 @@ namespace CrossBackend;
 /// <para>Dispatch is the losses': the engine of the first tensor argument computes; other tensor arguments must
 /// belong to it (else an <see cref="ArgumentException"/> names them). float16/bfloat16 are computed in float32 and
 /// rounded once; integer and bool tensors are computed in float64 (natively on engines with integer ops, for
-/// functions that only move or compare values) and cast back to the dtype each function states.</para>
+/// functions that only move or compare values and for integer arithmetic that PyTorch computes exactly: sum, +, −, ·,
+/// whole powers, matmul, clip) and cast back to the dtype each function states.</para>
 /// <para>Functions whose result dtype can differ from the input's (<see cref="ArgMax"/>, <see cref="Cast(object, DType)"/>, ...)
 /// return <see cref="object"/>. The others return the input's type; on an engine whose tensor type fixes the
 /// element type (<c>Tensor&lt;int&gt;</c>), a function that turns integers into floats (e.g. <see cref="ReduceMean{T}(T, int[], bool)"/>)

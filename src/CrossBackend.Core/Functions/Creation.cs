@@ -84,72 +84,77 @@ public static partial class Backend
             throw new ArgumentException($"Argument `dtype` must be a floating-point dtype. Received: dtype={dtype.Name()}", nameof(dtype));
     }
 
-    /// <summary>The tensor converted to <paramref name="dtype"/> (FastEstimator's <c>cast</c>; floats to integers
-    /// truncate toward zero). On torch one <c>to_type</c> call. A collection (dictionary, list, tuple, set, nested)
-    /// comes back with the same structure and each tensor in it cast, as <see cref="DataTree"/> describes; the
-    /// dictionary overload <see cref="Cast{TValue}(IReadOnlyDictionary{string, TValue}, DType)"/> returns it typed.</summary>
-    /// <remarks><b>Example</b> (FastEstimator): ones of float32 cast to "float64" report float64; to "uint8", uint8.
-    /// Null inside a collection stays null; a .NET array or number inside one is refused with its path (FastEstimator
-    /// casts NumPy arrays on the host: make tensors of them first with <see cref="ToTensor(object?, string)"/>).</remarks>
-    public static object Cast(object tensor, DType dtype)
-    {
-        ArgumentNullException.ThrowIfNull(tensor);
-        return DataTree.IsCollection(tensor) ? CastTree(tensor, dtype, nameof(tensor))! : CastTensor(tensor, dtype);
-    }
+    /// <summary><paramref name="data"/> converted to <paramref name="dtype"/> (FastEstimator's <c>cast(data, dtype)</c>;
+    /// floats to integers truncate toward zero). A tensor: on torch one <c>to_type</c> call. A .NET array of numbers or a
+    /// number (FastEstimator's NumPy leaf, <c>np.array(data, dtype=dtype)</c>): the same kind of array, in the .NET type
+    /// of <paramref name="dtype"/> (<see cref="HostCast"/>). A collection (dictionary, list, tuple, set, nested) comes
+    /// back with the same structure and each leaf cast, as <see cref="DataTree"/> describes; the dictionary overload
+    /// <see cref="Cast{TValue}(IReadOnlyDictionary{string, TValue}, DType)"/> returns it typed.</summary>
+    /// <remarks><b>Example</b> (FastEstimator): ones of float32 cast to "float64" report float64; to "uint8", uint8;
+    /// <c>Cast(new double[2, 3], "float16")</c> is a <c>Half[2, 3]</c>. Null inside a collection stays null.</remarks>
+    public static object Cast(object data, DType dtype) => Cast(data, dtype, nameof(data));
 
     /// <summary><see cref="Cast(object, DType)"/> with NumPy's dtype name ("uint8", "int8", "int16", "int32", "int64",
     /// "float16", "bfloat16", "float32", "float64", "bool").</summary>
-    public static object Cast(object tensor, string dtype) => Cast(tensor, ParseDType(dtype));
+    public static object Cast(object data, string dtype) => Cast(data, ParseDType(dtype));
+
+    /// <summary><see cref="Cast(object, DType)"/> with the public argument named <paramref name="name"/> in errors
+    /// (<see cref="ConvertTensorPrecision"/>'s is <c>tensor</c>).</summary>
+    private static object Cast(object data, DType dtype, string name)
+    {
+        ArgumentNullException.ThrowIfNull(data, name);
+        return DataTree.IsCollection(data) ? CastTree(data, dtype, name)! : CastLeaf(data, dtype, name, name);
+    }
 
     /// <summary>One tensor cast: the engine's own cast for integer and bool sources, else the programs' declared result dtype.</summary>
-    private static object CastTensor(object tensor, DType dtype)
+    private static object CastTensor(object tensor, DType dtype, string name)
     {
         // An integer or bool source is the engine's own cast, not the programs' float64 detour: integer to integer keeps
         // the low bits (int64 5000000001 → int32 705032705), as C, NumPy and libtorch narrow (the detour gave int32's
         // minimum); int64 to a float rounds once, as NumPy does (the detour refuses int64 beyond 2⁵³, and would round
         // twice to float32). Nothing is lost for gradients: integer tensors cannot be watched.
-        if (Inspect(tensor, nameof(tensor)) is var (engine, info) && (IsInteger(info.DType) || info.DType == DType.Bool))
+        if (Inspect(tensor, name) is var (engine, info) && (IsInteger(info.DType) || info.DType == DType.Bool))
             return engine.Cast(tensor, dtype);
-        return RunUntyped(new CastFunction(dtype), [tensor], TensorName);
+        return RunUntyped(new CastFunction(dtype), [tensor], [name]);
 
         static bool IsInteger(DType d) => d is DType.Int64 or DType.Int32 or DType.Int16 or DType.Int8 or DType.UInt8;
     }
 
-    /// <summary>The tensor's dtype (FastEstimator's <c>to_type</c> for one tensor); also the dtype a .NET array of
-    /// numbers or a number would have as a tensor (<c>float[,]</c> → float32, <c>5</c> → int32, <c>ushort[]</c> →
-    /// int32, as <see cref="ToTensor(object?, string)"/> makes them). For a batch use
-    /// <see cref="ToType{TValue}(IReadOnlyDictionary{string, TValue})"/>.</summary>
-    public static DType ToType(object tensor)
+    /// <summary>The dtype of <paramref name="data"/> (FastEstimator's <c>to_type(data)</c>): for one tensor its
+    /// <see cref="DType"/>, boxed; for a .NET array of numbers or a number the dtype it has as a tensor (<c>float[,]</c> →
+    /// float32, <c>5</c> → int32, <c>ushort[]</c> → int32, as <see cref="ToTensor(object?, string)"/> makes them); for a
+    /// collection (dictionary, list, tuple, set, nested) the same structure with each leaf's dtype, null kept, as
+    /// FastEstimator recurses through dict, list, tuple and set (<see cref="DataTree"/>: a list comes back as
+    /// <c>List&lt;object?&gt;</c>, a tuple as a tuple, a set as <c>HashSet&lt;object?&gt;</c>). One value's dtype is
+    /// <c>(DType)Backend.ToType(x)</c>; a dictionary's, typed: <see cref="ToType{TValue}(IReadOnlyDictionary{string, TValue})"/>.</summary>
+    /// <remarks><b>Example</b> (FastEstimator's test): <c>ToType(new List&lt;object?&gt; { x, (y, z) })</c> with x
+    /// float32, y int8, z float64 → <b>[float32, (int8, float64)]</b>.</remarks>
+    /// <exception cref="ArgumentException">A leaf that is none of those (a string, a <c>DateTime</c>), or a structure that
+    /// contains itself; the message names <c>data</c> and the path, e.g. <c>data[1].Item2</c>.</exception>
+    public static object ToType(object data)
     {
-        ArgumentNullException.ThrowIfNull(tensor);
-        if (DataTree.IsCollection(tensor))
-            throw new ArgumentException(
-                $"Argument `tensor` must be one tensor, array or number: ToType(object) gives one dtype. Received: a {TensorFormat.TypeName(tensor.GetType())}, " +
-                "a collection; for FastEstimator's nested to_type pass a dictionary (Backend.ToType(batch) gives a Dictionary<string, object?> of dtypes)", nameof(tensor));
-        if (TensorEngines.OwnerOf(tensor.GetType()) is null && !DataTree.IsHostNumbers(tensor))
-            throw new ArgumentException(
-                $"Argument `tensor` must be one tensor, .NET array of numbers or number. Received: a {TensorFormat.TypeName(tensor.GetType())}", nameof(tensor));
-        return TypeOfLeaf(tensor, nameof(tensor), nameof(tensor));
+        ArgumentNullException.ThrowIfNull(data);
+        return DataTree.Map(data, nameof(data), (leaf, path) => TypeOfLeaf(leaf, nameof(data), path))!;
     }
 
     /// <summary>The tensor in float32 (FastEstimator's <c>convert_tensor_precision</c>: its current version always
     /// casts to float32; earlier versions gave float16 under mixed precision).</summary>
-    public static object ConvertTensorPrecision(object tensor) => Cast(tensor, DType.Float32);
+    public static object ConvertTensorPrecision(object tensor) => Cast(tensor, DType.Float32, nameof(tensor));
 
     /// <summary>Whether any value is NaN or ±∞ (FastEstimator's <c>check_nan</c>, which tests both despite its name).
-    /// <paramref name="tensor"/> is a tensor of any engine or, as FastEstimator also takes numbers and NumPy arrays, a
+    /// <paramref name="val"/> (FastEstimator's argument name) is a tensor of any engine or, as FastEstimator also takes numbers and NumPy arrays, a
     /// .NET number, an array of numbers (any rank, jagged too) or a collection of numbers, arrays and tensors, read on
     /// the host.</summary>
     /// <remarks><b>Example</b> (FastEstimator): [[[1.0, 2.0], [3.0, NaN]], [[5.0, 6.0], [7.0, 8.0]]] → <b>true</b>;
     /// <c>CheckNan(double.NaN)</c> → <b>true</b>, <c>CheckNan(5)</c> → <b>false</b> (<c>np.isnan(5)</c>).
     /// Integer tensors are always finite. Reads one number back to the host per tensor.</remarks>
-    public static bool CheckNan(object tensor)
+    public static bool CheckNan(object val)
     {
-        ArgumentNullException.ThrowIfNull(tensor);
-        if (HostNonFinite.Any(tensor, nameof(tensor)) is bool host) return host;
-        (ITensorEngine engine, TensorInfo info) = Inspect(tensor, nameof(tensor));
+        ArgumentNullException.ThrowIfNull(val);
+        if (HostNonFinite.Any(val, nameof(val)) is bool host) return host;
+        (ITensorEngine engine, TensorInfo info) = Inspect(val, nameof(val));
         if (!info.DType.IsFloatingPoint() || Shapes.Count(info.Shape) == 0) return false;
-        object flag = RunUntyped(new NonFiniteFunction(), [tensor], TensorName);
+        object flag = RunUntyped(new NonFiniteFunction(), [val], [nameof(val)]);
         return engine.ToDoubleArray(flag, out _)[0] != 0;
     }
 
@@ -208,26 +213,26 @@ public static partial class Backend
     /// <remarks><b>Examples</b> (FastEstimator): <c>ToNumber(5)</c> → <b>[5]</b> (<c>int[]</c>); <c>ToNumber(4.0)</c> →
     /// <b>[4.0]</b>; an array or a tensor of either engine holding [1, 2, 3] → <b>[1, 2, 3]</b>. One value, not a batch:
     /// FastEstimator's <c>to_number</c> does not walk collections.</remarks>
-    public static Array ToNumber(object tensor)
+    public static Array ToNumber(object data)
     {
-        ArgumentNullException.ThrowIfNull(tensor);
-        if (DataTree.IsHostNumbers(tensor))
+        ArgumentNullException.ThrowIfNull(data);
+        if (DataTree.IsHostNumbers(data))
         {
-            Array flat = HostLeaf.Read(tensor, nameof(tensor), nameof(tensor)).Flat;
+            Array flat = HostLeaf.Read(data, nameof(data), nameof(data)).Flat;
             // np.array(n) copies: a one-dimensional array comes back from Read as itself.
-            return HostArrays.WidenUnsigned(ReferenceEquals(flat, tensor) ? (Array)flat.Clone() : flat, nameof(tensor));
+            return HostArrays.WidenUnsigned(ReferenceEquals(flat, data) ? (Array)flat.Clone() : flat, nameof(data));
         }
-        if (DataTree.IsCollection(tensor))
+        if (DataTree.IsCollection(data))
             throw new ArgumentException(
-                $"Argument `tensor` must be one tensor, array or number (FastEstimator's to_number takes one value, not a collection). " +
-                $"Received: a {TensorFormat.TypeName(tensor.GetType())}; convert each value, or make tensors of a batch with Backend.ToTensor", nameof(tensor));
-        (ITensorEngine engine, _) = Inspect(tensor, nameof(tensor));
-        return engine.ToArray(tensor, out _);
+                $"Argument `data` must be one tensor, array or number (FastEstimator's to_number takes one value, not a collection). " +
+                $"Received: a {TensorFormat.TypeName(data.GetType())}; convert each value, or make tensors of a batch with Backend.ToTensor", nameof(data));
+        (ITensorEngine engine, _) = Inspect(data, nameof(data));
+        return engine.ToArray(data, out _);
     }
 
     /// <summary>The values on the host, row-major, converted to <typeparamref name="TNumber"/> (saturating, from each
     /// value's own type: an int64 beyond 2⁵³ read as <c>long</c> is exact).</summary>
-    public static TNumber[] ToNumber<TNumber>(object tensor) where TNumber : struct, INumberBase<TNumber> => ToNumber(tensor) switch
+    public static TNumber[] ToNumber<TNumber>(object data) where TNumber : struct, INumberBase<TNumber> => ToNumber(data) switch
     {
         TNumber[] same => same,
         long[] l => Array.ConvertAll(l, TNumber.CreateSaturating),

@@ -7,8 +7,8 @@ internal sealed class UnaryFunction(UnaryOp op, Func<DType[], DType> result, boo
 }
 
 /// <summary>One element-wise op of two tensors, or of a tensor and a constant, broadcast.</summary>
-internal sealed class BinaryFunction(BinaryOp op, string aName, string bName, double? constant, Func<DType[], DType> result, bool exact = false)
-    : BinaryFunctionProgram(FractionMakesFloat32(constant) ? d => d[0].IsFloatingPoint() ? result(d) : DType.Float32 : result, exact)
+internal sealed class BinaryFunction(BinaryOp op, string aName, string bName, double? constant, Func<DType[], DType> result, bool exact = false, bool integers = false)
+    : BinaryFunctionProgram(FractionMakesFloat32(constant) ? d => d[0].IsFloatingPoint() ? result(d) : DType.Float32 : result, exact, integers)
 {
     /// <summary>Whether <paramref name="constant"/> has a fraction (or is NaN, ±∞): an integer or bool tensor meeting
     /// it gives float32, computed in float32 — Keras 3's result type of int32 and a Python float, PyTorch's int tensor
@@ -30,12 +30,29 @@ internal sealed class BinaryFunction(BinaryOp op, string aName, string bName, do
 
     /// <summary>Keras casts both operands to its result dtype first, so the float32 result of an integer tensor and a
     /// number with a fraction is computed in float32 (as PyTorch computes int·0.1).</summary>
-    public override DType ComputeDType(DType[] inputs) =>
-        FractionMakesFloat32(constant) && !inputs[0].IsFloatingPoint() ? DType.Float32 : base.ComputeDType(inputs);
+    public override DType ComputeDType(DType[] inputs)
+    {
+        if (FractionMakesFloat32(constant) && !inputs[0].IsFloatingPoint()) return DType.Float32;
+        DType own = base.ComputeDType(inputs);
+        // A whole constant beyond an integer dtype's range (int32 x + 3e9) keeps the float64 detour, which wraps the
+        // exact sum as PyTorch's int32 arithmetic with a Python int does; made a constant of the dtype first, it would
+        // become the dtype's minimum (the cast's rule).
+        return constant is { } c && !own.IsFloatingPoint() && !Fits(c, own) ? DType.Float64 : own;
+    }
+
+    private static bool Fits(double c, DType dtype) => dtype switch
+    {
+        DType.Int64 => c >= -9223372036854775808.0 && c < 9223372036854775808.0,
+        DType.Int32 => c >= int.MinValue && c <= int.MaxValue,
+        DType.Int16 => c >= short.MinValue && c <= short.MaxValue,
+        DType.Int8 => c >= sbyte.MinValue && c <= sbyte.MaxValue,
+        DType.UInt8 => c >= byte.MinValue && c <= byte.MaxValue,
+        _ => true,
+    };
 }
 
 /// <summary>Clamping to optional bounds.</summary>
-internal sealed class ClipFunction(double min, double max) : FunctionProgram(ResultDTypes.SameAsInput)
+internal sealed class ClipFunction(double min, double max) : FunctionProgram(ResultDTypes.SameAsInput, integers: true)
 {
     public override T[] Run<T>(ITensorOps<T> o, T?[] inputs) where T : class => [o.Clip(inputs[0]!, min, max)];
 }
@@ -116,7 +133,7 @@ public static partial class Backend
         if (tensor is not null && double.IsInteger(power) && power < 0 && !Inspect(tensor, nameof(tensor)).Info.DType.IsFloatingPoint())
             throw new ArgumentOutOfRangeException(nameof(power), power,
                 $"Argument `power` must not be a negative whole number for an integer tensor (PyTorch and NumPy refuse integers to negative integer powers). Cast `tensor` to a floating-point dtype first (Backend.Cast(tensor, DType.Float32)). Received: power={power}, tensor.dtype={Inspect(tensor, nameof(tensor)).Info.DType.Name()}");
-        return new BinaryFunction(BinaryOp.Power, "tensor", "power", ConstantFor(tensor, power, "tensor"), ResultDTypes.SameAsInput);
+        return new BinaryFunction(BinaryOp.Power, "tensor", "power", ConstantFor(tensor, power, "tensor"), ResultDTypes.SameAsInput, integers: true);
     }
 
     /// <summary>The element-wise maximum of two tensors of one engine, broadcast (FastEstimator's <c>maximum</c>;
@@ -158,30 +175,30 @@ public static partial class Backend
 
     /// <summary>a + b, broadcast, in the promoted dtype (FastEstimator uses Python's <c>+</c>).</summary>
     public static T Add<T>(T a, T b) where T : class =>
-        Run<T>(nameof(Add), new BinaryFunction(BinaryOp.Add, "a", "b", null, ResultDTypes.PromoteFirstTwo), [a, b], ["a", "b"]);
+        Run<T>(nameof(Add), new BinaryFunction(BinaryOp.Add, "a", "b", null, ResultDTypes.PromoteFirstTwo, integers: true), [a, b], ["a", "b"]);
 
     /// <summary>a + b with a constant rounded to a's dtype; an integer or bool <c>a</c> with a number that has a fraction
     /// gives float32, computed in float32 (Keras 3, PyTorch: int32 [3, 5] · 0.5 → [1.5, 2.5]).</summary>
     public static T Add<T>(T a, double b) where T : class =>
-        Run<T>(nameof(Add), new BinaryFunction(BinaryOp.Add, "a", "b", ConstantFor(a, b, "a"), ResultDTypes.SameAsInput), [a], ["a"]);
+        Run<T>(nameof(Add), new BinaryFunction(BinaryOp.Add, "a", "b", ConstantFor(a, b, "a"), ResultDTypes.SameAsInput, integers: true), [a], ["a"]);
 
     /// <summary>a − b, broadcast, in the promoted dtype.</summary>
     public static T Subtract<T>(T a, T b) where T : class =>
-        Run<T>(nameof(Subtract), new BinaryFunction(BinaryOp.Subtract, "a", "b", null, ResultDTypes.PromoteFirstTwo), [a, b], ["a", "b"]);
+        Run<T>(nameof(Subtract), new BinaryFunction(BinaryOp.Subtract, "a", "b", null, ResultDTypes.PromoteFirstTwo, integers: true), [a, b], ["a", "b"]);
 
     /// <summary>a − b with a constant rounded to a's dtype; an integer or bool <c>a</c> with a number that has a fraction
     /// gives float32, computed in float32 (Keras 3, PyTorch: int32 [3, 5] · 0.5 → [1.5, 2.5]).</summary>
     public static T Subtract<T>(T a, double b) where T : class =>
-        Run<T>(nameof(Subtract), new BinaryFunction(BinaryOp.Subtract, "a", "b", ConstantFor(a, b, "a"), ResultDTypes.SameAsInput), [a], ["a"]);
+        Run<T>(nameof(Subtract), new BinaryFunction(BinaryOp.Subtract, "a", "b", ConstantFor(a, b, "a"), ResultDTypes.SameAsInput, integers: true), [a], ["a"]);
 
     /// <summary>a · b element-wise, broadcast, in the promoted dtype.</summary>
     public static T Multiply<T>(T a, T b) where T : class =>
-        Run<T>(nameof(Multiply), new BinaryFunction(BinaryOp.Multiply, "a", "b", null, ResultDTypes.PromoteFirstTwo), [a, b], ["a", "b"]);
+        Run<T>(nameof(Multiply), new BinaryFunction(BinaryOp.Multiply, "a", "b", null, ResultDTypes.PromoteFirstTwo, integers: true), [a, b], ["a", "b"]);
 
     /// <summary>a · b with a constant rounded to a's dtype; an integer or bool <c>a</c> with a number that has a fraction
     /// gives float32, computed in float32 (Keras 3, PyTorch: int32 [3, 5] · 0.5 → [1.5, 2.5]).</summary>
     public static T Multiply<T>(T a, double b) where T : class =>
-        Run<T>(nameof(Multiply), new BinaryFunction(BinaryOp.Multiply, "a", "b", ConstantFor(a, b, "a"), ResultDTypes.SameAsInput), [a], ["a"]);
+        Run<T>(nameof(Multiply), new BinaryFunction(BinaryOp.Multiply, "a", "b", ConstantFor(a, b, "a"), ResultDTypes.SameAsInput, integers: true), [a], ["a"]);
 
     /// <summary>a / b, broadcast (true division: integers give float32, as Keras; IEEE: x/0 = ±∞).</summary>
     public static T Divide<T>(T a, T b) where T : class =>

@@ -42,16 +42,23 @@ internal static class ResultDTypes
 /// <summary>
 /// A public function written once over the general ops, with its result dtype declared
 /// (<see cref="ITensorProgram.ResultDType"/>): integer and bool inputs are computed in float64 and cast back, except
-/// where the function only moves or selects values and the engine computes integers itself.
+/// where the function only moves or selects values (<paramref name="exact"/>), or is integer arithmetic that PyTorch and
+/// NumPy compute exactly in the integer dtype (<paramref name="integers"/>: sum, +, −, ·, a whole power, matmul,
+/// clamp), and the engine computes integers itself (libtorch; the channels-last engine has no integer ops and keeps the
+/// float64 detour, exact below 2⁵³ and refusing int64 beyond it).
 /// </summary>
-internal abstract class FunctionProgram(Func<DType[], DType> result, bool exact = false) : ITensorProgram
+internal abstract class FunctionProgram(Func<DType[], DType> result, bool exact = false, bool integers = false) : ITensorProgram
 {
     public DType? ResultDType(int index, DType[] inputs) => index < ResultCount ? result(inputs) : null;
 
     /// <summary>Whether the function only moves, selects or compares values, so integers may be computed natively.</summary>
     protected bool Exact => exact;
 
-    public virtual DType ComputeDType(DType[] inputs) => inputs[0].IsFloatingPoint() || exact ? inputs[0] : DType.Float64;
+    /// <summary>Whether <paramref name="dtype"/> is computed natively: any dtype for an exact function, the integer
+    /// dtypes (not bool: libtorch refuses bool subtraction and matmul) for integer arithmetic.</summary>
+    protected bool Native(DType dtype) => exact || integers && dtype is DType.Int64 or DType.Int32 or DType.Int16 or DType.Int8 or DType.UInt8;
+
+    public virtual DType ComputeDType(DType[] inputs) => inputs[0].IsFloatingPoint() || Native(inputs[0]) ? inputs[0] : DType.Float64;
 
     /// <summary>How many results the program returns (one for every function).</summary>
     protected virtual int ResultCount => 1;
@@ -60,12 +67,12 @@ internal abstract class FunctionProgram(Func<DType[], DType> result, bool exact 
 }
 
 /// <summary>A function of two tensors computed in their promoted dtype.</summary>
-internal abstract class BinaryFunctionProgram(Func<DType[], DType> result, bool exact = false) : FunctionProgram(result, exact)
+internal abstract class BinaryFunctionProgram(Func<DType[], DType> result, bool exact = false, bool integers = false) : FunctionProgram(result, exact, integers)
 {
     public override DType ComputeDType(DType[] inputs)
     {
         DType promoted = inputs.Length < 2 || inputs[1] == DType.Other ? inputs[0] : ResultDTypes.Promote(inputs[0], inputs[1]);
-        return promoted.IsFloatingPoint() || Exact ? promoted : DType.Float64;
+        return promoted.IsFloatingPoint() || Native(promoted) ? promoted : DType.Float64;
     }
 
     /// <summary>The second operand in the first operand's compute dtype.</summary>

@@ -1,7 +1,7 @@
 namespace CrossBackend;
 
 /// <summary>The matrix product over the last two axes, leading axes broadcast.</summary>
-internal sealed class MatMulFunction() : BinaryFunctionProgram(ResultDTypes.PromoteFirstTwo)
+internal sealed class MatMulFunction() : BinaryFunctionProgram(ResultDTypes.PromoteFirstTwo, integers: true)
 {
     public override T[] Run<T>(ITensorOps<T> o, T?[] inputs) where T : class
     {

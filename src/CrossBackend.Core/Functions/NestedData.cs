@@ -66,13 +66,13 @@ public static partial class Backend
 
     /// <summary>The dtype of every leaf of a batch (FastEstimator's <c>to_type(data)</c>), the structure kept: each
     /// tensor's <see cref="DType"/> (boxed), a .NET array's or number's as <see cref="ToType(object)"/> gives it, null
-    /// kept.</summary>
+    /// kept: <see cref="ToType(object)"/> for a dictionary, typed.</summary>
     /// <remarks><b>Example</b> (FastEstimator's docstring and test): x (10, 15) float32, y [(4,) int8, (5, 3) float64],
     /// z {key (2, 2) int64} → <b>{x: float32, y: [int8, float64], z: {key: int64}}</b>.</remarks>
     public static Dictionary<string, object?> ToType<TValue>(IReadOnlyDictionary<string, TValue> data)
     {
         ArgumentNullException.ThrowIfNull(data);
-        return (Dictionary<string, object?>)DataTree.Map(data, nameof(data), (leaf, path) => TypeOfLeaf(leaf, nameof(data), path))!;
+        return (Dictionary<string, object?>)ToType((object)data);
     }
 
     /// <summary>
@@ -98,12 +98,18 @@ public static partial class Backend
     }
 
     private static object? CastTree(object data, DType dtype, string name) =>
-        DataTree.Map(data, name, (leaf, path) => TensorEngines.OwnerOf(leaf.GetType()) is not null
-            ? AtPath(name, path, () => CastTensor(leaf, dtype))
-            : throw LeafRefused(name, path, leaf, "tensors to cast",
-                DataTree.IsHostNumbers(leaf)
-                    ? $"; make tensors of .NET arrays and numbers first: Backend.Cast(Backend.ToTensor({name}, \"numerics\"), dtype)"
-                    : ""));
+        DataTree.Map(data, name, (leaf, path) => CastLeaf(leaf, dtype, name, path));
+
+    /// <summary>One leaf of <see cref="Cast(object, DType)"/>: a tensor cast on its engine, a .NET array of numbers or a
+    /// number cast on the host into the same kind of value (<see cref="HostCast"/>, FastEstimator's NumPy leaf).
+    /// <paramref name="path"/> is <paramref name="name"/> itself for a leaf given alone.</summary>
+    private static object CastLeaf(object leaf, DType dtype, string name, string path)
+    {
+        if (DataTree.IsHostNumbers(leaf)) return HostCast.Cast(leaf, dtype, path);
+        if (TensorEngines.OwnerOf(leaf.GetType()) is null)
+            throw LeafRefused(name, path, leaf, "tensors, .NET arrays of numbers or numbers", "");
+        return path == name ? CastTensor(leaf, dtype, name) : AtPath(name, path, () => CastTensor(leaf, dtype, name));
+    }
 
     private static object ToTensorLeaf(object leaf, ITensorEngine engine, DType? dtype, string name, string path)
     {

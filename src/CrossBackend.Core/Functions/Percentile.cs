@@ -21,7 +21,11 @@ internal sealed class PercentileFunction(double[] percentiles, bool single, int[
 
         // numpy 'lower' and FastEstimator's torch kthvalue: index floor(p/100 · (n − 1)) of the sorted values.
         double[] index = percentiles.Select(p => Math.Floor(p / 100.0 * (n - 1))).ToArray();
-        T picked = o.Take(sorted, o.FromValues(index, [index.Length], DType.Int64), keptShape.Length);   // (kept..., P)
+        // One take at an index tensor, whose values an engine computing in float32 holds as float32 (exact to 2²⁴);
+        // beyond that, one slice per percentile, whose start is a long (2²⁴ + 1 was read as 2²⁴ before session 52).
+        T picked = index.All(i => i <= 1 << 24)
+            ? o.Take(sorted, o.FromValues(index, [index.Length], DType.Int64), keptShape.Length)                  // (kept..., P)
+            : o.Concat(index.Select(i => o.Slice(sorted, keptShape.Length, (long)i, 1)).ToArray(), keptShape.Length);
         T first = keptShape.Length == 0 ? picked : o.MoveAxis(picked, keptShape.Length, 0);               // (P, kept...)
         long[] resultShape = keepDims ? shape.Select((d, i) => reduced.Contains(i) ? 1 : d).ToArray() : keptShape;
         return [o.Reshape(first, single ? resultShape : [percentiles.Length, .. resultShape])];
@@ -46,11 +50,12 @@ public static partial class Backend
         return Run<T>(nameof(Percentile), new PercentileFunction(percentiles, single: false, axis, keepdims), [tensor], TensorName);
     }
 
-    /// <summary>One percentile (FastEstimator's <c>percentile</c> with an int): no leading percentile axis.</summary>
-    public static T Percentile<T>(T tensor, double percentile, int[]? axis = null, bool keepdims = true) where T : class
+    /// <summary>One percentile (FastEstimator's <c>percentile</c> with an int in <c>percentiles</c>): no leading
+    /// percentile axis.</summary>
+    public static T Percentile<T>(T tensor, double percentiles, int[]? axis = null, bool keepdims = true) where T : class
     {
-        RequirePercentiles([percentile]);
-        return Run<T>(nameof(Percentile), new PercentileFunction([percentile], single: true, axis, keepdims), [tensor], TensorName);
+        RequirePercentiles([percentiles]);
+        return Run<T>(nameof(Percentile), new PercentileFunction([percentiles], single: true, axis, keepdims), [tensor], TensorName);
     }
 
     private static void RequirePercentiles(double[] percentiles)

@@ -1,8 +1,8 @@
 namespace CrossBackend;
 
 /// <summary>A reduction along axes (null: all), FastEstimator's <c>reduce_*</c>.</summary>
-internal sealed class ReduceFunction(ReduceOp op, int[]? axes, bool keepDims, Func<DType[], DType> result, bool exact)
-    : FunctionProgram(result, exact)
+internal sealed class ReduceFunction(ReduceOp op, int[]? axes, bool keepDims, Func<DType[], DType> result, bool exact, bool integers = false)
+    : FunctionProgram(result, exact, integers)
 {
     public override T[] Run<T>(ITensorOps<T> o, T?[] inputs) where T : class
     {
@@ -77,7 +77,7 @@ public static partial class Backend
     /// <remarks><b>Example</b> (FastEstimator): [[[1, 2], [3, 4]], [[5, 6], [7, 8]]] → <b>36</b>; axis 0 →
     /// <b>[[6, 8], [10, 12]]</b>; axis 1 → <b>[[4, 6], [12, 14]]</b>; axes [0, 2] → <b>[14, 22]</b>.</remarks>
     public static T ReduceSum<T>(T tensor, int[]? axis = null, bool keepdims = false) where T : class =>
-        Run<T>(nameof(ReduceSum), new ReduceFunction(ReduceOp.Sum, axis, keepdims, SumOfBoolsCounts, exact: false), [tensor], TensorName);
+        Run<T>(nameof(ReduceSum), new ReduceFunction(ReduceOp.Sum, axis, keepdims, SumOfBoolsCounts, exact: false, integers: true), [tensor], TensorName);
 
     /// <summary>The dtype kept, except that a sum of bools counts them in int32 (Keras 3's <c>sum</c> widens bool to
     /// int32; PyTorch counts in int64, NumPy in the default int): a mask's count, not "any".</summary>
@@ -110,6 +110,19 @@ public static partial class Backend
     /// <summary>The index of the largest value along <paramref name="axis"/> (FastEstimator's <c>argmax</c>, default
     /// axis 0; the first on ties), as an int64 tensor of the same engine.</summary>
     /// <remarks><b>Example</b> (FastEstimator): [[2, 7, 5], [9, 1, 3], [4, 8, 2]] → axis 0 <b>[1, 2, 0]</b>, axis 1 <b>[1, 0, 1]</b>.</remarks>
-    public static object ArgMax(object tensor, int axis = 0) =>
-        RunUntyped(new ArgMaxFunction(axis), [tensor], TensorName);
+    /// <remarks>A float32 (or float16/bfloat16) row longer than 2²⁴ is arg-maxed in float64, widened exactly (order,
+    /// ties, ±0 and NaN kept): an engine computing float32 in float32 ops holds the indices as float32 values, exact only
+    /// to 2²⁴, and the channels-last engine gave 16777216 for index 16777217 before session 52.</remarks>
+    public static object ArgMax(object tensor, int axis = 0)
+    {
+        if (tensor is not null && Inspect(tensor, nameof(tensor)) is var (engine, info)
+            && info.DType is DType.Float32 or DType.Float16 or DType.BFloat16
+            && axis >= -info.Shape.Length && axis < info.Shape.Length && info.Shape[axis < 0 ? axis + info.Shape.Length : axis] > 1 << 24)
+        {
+            object wide = engine.Cast(tensor, DType.Float64);
+            try { return RunUntyped(new ArgMaxFunction(axis), [wide], TensorName); }
+            finally { (wide as IDisposable)?.Dispose(); }
+        }
+        return RunUntyped(new ArgMaxFunction(axis), [tensor], TensorName);
+    }
 }

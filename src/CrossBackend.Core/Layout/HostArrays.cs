@@ -118,6 +118,17 @@ internal static class HostArrays
         return flat;
     }
 
+    /// <summary>A one-dimensional array's elements, row-major, as a new array of <paramref name="lengths"/> (the inverse of
+    /// <see cref="Flatten"/>); a one-dimensional <paramref name="lengths"/> returns <paramref name="flat"/> itself.</summary>
+    public static Array Shaped(Array flat, int[] lengths)
+    {
+        if (lengths.Length == 1) return flat;
+        Type element = flat.GetType().GetElementType()!;
+        Array shaped = Array.CreateInstance(element, lengths);
+        Invoke(nameof(CopyFlat), element, flat, shaped);
+        return shaped;
+    }
+
     /// <summary>A new array of the same element type with <paramref name="source"/> moved to <paramref name="destination"/>
     /// (NumPy's <c>moveaxis</c>).</summary>
     public static Array MoveAxis(Array array, int source, int destination)

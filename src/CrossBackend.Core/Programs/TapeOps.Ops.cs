@@ -215,16 +215,18 @@ internal sealed partial class TapeOps<T>
 
     /// <summary>
     /// Sorting sends each sorted place's gradient back to the element that the <b>stable</b> order puts there (as
-    /// autograd differentiates the torch engine's <c>sort(stable=True)</c>): with order = ArgSort(x), x[i] sits at place
-    /// rank[i] = ArgSort(order)[i] (the inverse permutation: sorting a permutation's values gives its inverse), so the
-    /// gradient of x is g taken along the axis at rank. Two arg-sorts in the backward, none in the forward.
+    /// autograd differentiates the torch engine's <c>sort(stable=True)</c>): <see cref="ITensorOps{TTensor}.Unsort"/>,
+    /// x[i]'s gradient being g at the place rank[i] the stable sort puts x[i] (by default ArgSort(ArgSort(x)), the
+    /// inverse permutation; the channels-last engine scatters g by the stable order's integer positions, so a float32
+    /// row longer than 2²⁴, whose indices float32 cannot hold, is differentiated too — refused before session 52).
     /// </summary>
     public TapeTensor<T> Sort(TapeTensor<T> x, int axis) =>
-        Record(inner.Sort(x.Value, axis), g =>
-        {
-            T rank = inner.ArgSort(inner.ArgSort(x.Value, axis), axis);
-            Accumulate(x, inner.TakeAlongAxis(g, rank, axis));
-        }, x);
+        Record(inner.Sort(x.Value, axis), g => Accumulate(x, inner.Unsort(x.Value, g, axis)), x);
+
+    /// <summary>A permutation of <paramref name="sorted"/> along the axis: its gradient is g taken back at the stable
+    /// order (place c of <paramref name="sorted"/> went to element ArgSort(x)[c]); x only orders, so it gets none.</summary>
+    public TapeTensor<T> Unsort(TapeTensor<T> x, TapeTensor<T> sorted, int axis) =>
+        Record(inner.Unsort(x.Value, sorted.Value, axis), g => Accumulate(sorted, inner.TakeAlongAxis(g, inner.ArgSort(x.Value, axis), axis)), sorted);
 
     public TapeTensor<T> ArgSort(TapeTensor<T> x, int axis) => Untracked(inner.ArgSort(x.Value, axis));
 

@@ -156,10 +156,8 @@ internal static class TensorProgram
 
     /// <summary>A tensor whose dtype has no <see cref="DType"/> (a torch complex64 tensor): refused by name before any
     /// engine code runs (it failed deep inside, with "The torch engine has no dtype other").</summary>
-    private static ArgumentException NoDType(ITensorEngine engine, string name) => new(
-        $"Argument `{name}` must hold one of the dtypes CrossBackend computes with: {string.Join(", ", Enum.GetValues<DType>().Where(d => d != DType.Other).Select(d => d.Name()))}. " +
-        $"Received: {name} is a {engine.Name} tensor of another dtype (complex, for instance). Convert it on its own engine first " +
-        "(complex values: take the real part or the magnitude).", name);
+    private static ArgumentException NoDType(ITensorEngine engine, string name) =>
+        UnnamedDType.Refused(name, $"{name} is a {engine.Name} tensor", "compute with");
 
     /// <summary>The declared dtypes of the first results (programs return a fixed small number of results); empty
     /// for a program that declares none.</summary>

@@ -54,7 +54,7 @@ public sealed class CheckNanHostValueTests(ITensorEngine engine)
     public void OtherValuesAreRefusedNamingTheArgument()
     {
         var e = Assert.Throws<ArgumentException>(() => Backend.CheckNan("nan"));
-        Assert.That(e!.ParamName, Is.EqualTo("tensor"));
+        Assert.That(e!.ParamName, Is.EqualTo("val"), "FastEstimator's check_nan(val)");
         Assert.That(e.Message, Does.Contain("Received: a String"));
         Assert.Throws<ArgumentException>(() => Backend.CheckNan(new object?[] { 1.0, null }));
         Assert.Throws<ArgumentNullException>(() => Backend.CheckNan(null!));

@@ -10,7 +10,7 @@ public sealed class DTypeTests(ITensorEngine engine)
     private object T(double[] v, DType dtype, params long[] shape) => FunctionExamples.T(engine, v, shape, dtype);
 
     private static (DType, double[]) Read(object tensor) =>
-        (Backend.ToType(tensor), TensorEngines.OwnerOf(tensor.GetType())!.ToDoubleArray(tensor, out _));
+        ((DType)Backend.ToType(tensor), TensorEngines.OwnerOf(tensor.GetType())!.ToDoubleArray(tensor, out _));
 
     [TestCase(DType.Int32)]
     [TestCase(DType.Int64)]

@@ -35,29 +35,85 @@ public sealed class Int64BeyondFloat64Tests(ITensorEngine engine)
         }
     }
 
-    /// <summary>Arithmetic on integers runs in float64 on every engine: beyond 2⁵³ it is refused, naming the argument;
-    /// below it, it is exact (2⁵³ − 2 + 1 = 2⁵³ − 1).</summary>
-    [Test]
-    public void ArithmeticBeyondTwoToThe53IsRefusedByName()
+    /// <summary>Whether this engine computes int64 natively (libtorch) rather than in float64 (the channels-last engine,
+    /// which has no integer ops): a function that only moves values is exact on the first and refused on the second.</summary>
+    private bool ComputesInt64()
     {
-        var e = Assert.Throws<ArgumentException>(() => Backend.Add(Ids(), 1))!;
-        Assert.That(e.ParamName, Is.EqualTo("a"));
-        Assert.That(e.Message, Does.Contain("int64 values of magnitude 2⁵³ (9007199254740992) or more"));
-        Assert.That(Backend.ToNumber(Backend.Add(Backend.ToTensor(new[] { (1L << 53) - 2, -5 }, engine), 1)),
-            Is.EqualTo(new[] { (1L << 53) - 1, -4 }));
+        try { return Backend.ToNumber(Backend.Flip(Ids(), [0])) is long[]; }
+        catch (ArgumentException) { return false; }
     }
 
-    /// <summary>Inputs below 2⁵³ whose int64 result is not: 2⁵² + 2⁵² + 5 = 9007199254740997 (NumPy, PyTorch) would be
-    /// 9007199254740996 in float64, so the result is refused too.</summary>
+    /// <summary>Arithmetic that PyTorch computes exactly in int64 (sum, +, −, ·, a whole power, matmul, clamp) is exact
+    /// where the engine computes int64 natively, wrapping as int64 wraps, and refused by name, never rounded, where it
+    /// computes in float64. Golden values: PyTorch 1.13 (<c>v + 1</c>, <c>v * 3</c>, <c>v.pow(2)</c>,
+    /// <c>torch.tensor([2**52, 2**52, 5]).sum()</c>, <c>torch.matmul</c>, <c>torch.clamp(v, 0, 2**60)</c>). Before session
+    /// 52 every engine refused these (the functions took the float64 detour on torch too).</summary>
     [Test]
-    public void AnInt64ResultBeyondTwoToThe53IsRefused()
+    public void ArithmeticBeyondTwoToThe53IsExactOrRefusedByName()
     {
+        bool native = ComputesInt64();
+        object square = Backend.ToTensor(new[] { 3037000499L, -Big }, engine);
+        var calls = new (string Name, string Argument, Func<object> Call, long[] Expected)[]
+        {
+            ("Add", "a", () => Backend.Add(Ids(), 1), [Big + 1, -(Big + 1), 4, long.MinValue]),
+            ("Subtract", "a", () => Backend.Subtract(Ids(), Ids()), [0, 0, 0, 0]),
+            ("Multiply", "a", () => Backend.Multiply(Ids(), 3), [27021597764222979, -27021597764222985, 9, 9223372036854775805]),
+            ("ReduceSum", "tensor", () => Backend.ReduceSum(Backend.ToTensor(new[] { 1L << 52, 1L << 52, 5 }, engine)), [9007199254740997]),
+            ("Pow", "tensor", () => Backend.Pow(square, 2), [9223372030926249001, 18014398509481985]),
+            ("MatMul", "a", () => Backend.MatMul(Backend.ToTensor(new[] { Big, 1 }, engine, null, [1, 2]), Backend.ToTensor(new[] { 1, Big }, engine, null, [2, 1])), [18014398509481986]),
+            ("ClipByValue", "tensor", () => Backend.ClipByValue(Ids(), 0, 1L << 60), [Big, 0, 3, 1L << 60]),
+        };
+        foreach ((string name, string argument, Func<object> call, long[] expected) in calls)
+        {
+            if (native)
+            {
+                object result = call();
+                Assert.That(Backend.ToType(result), Is.EqualTo(DType.Int64), name);
+                Assert.That(Backend.ToNumber(result), Is.EqualTo(expected), name);
+                continue;
+            }
+            var e = Assert.Throws<ArgumentException>(() => call(), name)!;
+            Assert.That(e.ParamName, Is.EqualTo(argument), name);
+            Assert.That(e.Message, Does.Contain("2⁵³ (9007199254740992) or more"), name);
+        }
+        // Below 2⁵³ every engine is exact (2⁵³ − 2 + 1 = 2⁵³ − 1; 2⁵¹ + 2⁵¹ + 5 = 2⁵² + 5).
+        Assert.That(Backend.ToNumber(Backend.Add(Backend.ToTensor(new[] { (1L << 53) - 2, -5 }, engine), 1)), Is.EqualTo(new[] { (1L << 53) - 1, -4 }));
+        Assert.That(Backend.ToNumber(Backend.ReduceSum(Backend.ToTensor(new[] { 1L << 51, 1L << 51, 5 }, engine))), Is.EqualTo(new[] { (1L << 52) + 5 }));
+    }
+
+    /// <summary>Inputs below 2⁵³ whose int64 result is not, where the engine computes in float64: 2⁵² + 2⁵² + 5 =
+    /// 9007199254740997 (NumPy, PyTorch) would be 9007199254740996 in float64, so the result is refused too. (Where the
+    /// engine computes int64, the sum is exact: above.)</summary>
+    [Test]
+    public void AnInt64ResultBeyondTwoToThe53IsRefusedWhereComputedInFloat64()
+    {
+        if (ComputesInt64()) Assert.Ignore("This engine computes int64 natively.");
         object x = Backend.ToTensor(new[] { 1L << 52, 1L << 52, 5 }, engine);
         var e = Assert.Throws<ArgumentException>(() => Backend.ReduceSum(x))!;
         Assert.That(e.ParamName, Is.EqualTo("tensor"));
         Assert.That(e.Message, Does.StartWith("The int64 result computed from `tensor` reaches magnitude 2⁵³"));
-        Assert.That(Backend.ToNumber(Backend.ReduceSum(Backend.ToTensor(new[] { 1L << 51, 1L << 51, 5 }, engine))),
-            Is.EqualTo(new[] { (1L << 52) + 5 }));
+    }
+
+    /// <summary>int32 products computed natively wrap exactly, as NumPy and PyTorch give (2³¹ − 1)² → 1 in int32; the
+    /// float64 detour rounds the 62-bit product first.</summary>
+    [Test]
+    public void AnInt32ProductWrapsExactlyWhereComputedNatively()
+    {
+        if (!ComputesInt64()) Assert.Ignore("This engine computes integers in float64 (no integer ops).");
+        object x = Backend.ToTensor(new[] { int.MaxValue, -3 }, engine);
+        Assert.That(Backend.ToNumber(Backend.Multiply(x, x)), Is.EqualTo(new[] { 1, 9 }));
+    }
+
+    /// <summary>Mean, standard deviation and square root are floating math (float32 results, as Keras): an int64
+    /// beyond 2⁵³ is refused on every engine rather than rounded on the way in.</summary>
+    [Test]
+    public void FloatingMathOfInt64BeyondTwoToThe53IsRefused()
+    {
+        foreach ((string name, TestDelegate call) in new (string, TestDelegate)[]
+        {
+            ("ReduceMean", () => Backend.ReduceMean(Ids())), ("ReduceStd", () => Backend.ReduceStd(Ids())), ("TensorSqrt", () => Backend.TensorSqrt(Ids())),
+        })
+            Assert.That(Assert.Throws<ArgumentException>(call)!.Message, Does.Contain("2⁵³"), name);
     }
 
     /// <summary>Functions that only move, select or compare values are exact where the engine computes int64 natively

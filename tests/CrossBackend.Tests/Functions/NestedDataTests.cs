@@ -285,28 +285,30 @@ public sealed class NestedDataTests(ITensorEngine engine)
         Assert.That(e.Message, Does.Contain("int64").And.Not.Contain("(Parameter 'data[\""));
     }
 
+    /// <summary>A leaf Cast cannot convert is refused by the argument's name and the path to it: a list given alone goes
+    /// through <c>Cast(object data, ...)</c>, FastEstimator's <c>cast(data, dtype)</c>, so its paths begin with
+    /// <c>data</c> too (they began with <c>tensor</c>, the parameter's old name, before session 52).</summary>
     [Test]
-    public void CastRefusesDotNetArraysWithTheFix()
+    public void CastRefusesOtherLeavesByPath()
     {
-        var data = new Dictionary<string, object?> { ["x"] = Ones([2], DType.Float32), ["y"] = new float[2] };
-        Assert.That(Refused(() => Backend.Cast(data, "float64"), "data[\"y\"]").Message, Does.Contain("Backend.ToTensor("));
+        var data = new Dictionary<string, object?> { ["x"] = Ones([2], DType.Float32), ["y"] = "label" };
+        Assert.That(Refused(() => Backend.Cast(data, "float64"), "data[\"y\"]").Message, Does.Contain("String"));
         var e = Assert.Catch<ArgumentException>(() => Backend.Cast(data, "complex64"))!;
         Assert.That(e.ParamName, Is.EqualTo("dtype"));
-        // A list goes through Cast(object), whose parameter is `tensor` (as the README says).
-        var list = Assert.Catch<ArgumentException>(() => Backend.Cast(new List<object?> { Ones([2], DType.Float32), new float[2] }, "float64"))!;
-        Assert.That(list.ParamName, Is.EqualTo("tensor"));
-        Assert.That(list.Message, Does.Contain("tensor[1]"));
+        var list = Assert.Catch<ArgumentException>(() => Backend.Cast(new List<object?> { Ones([2], DType.Float32), DateTime.UnixEpoch }, "float64"))!;
+        Assert.That(list.ParamName, Is.EqualTo("data"));
+        Assert.That(list.Message, Does.Contain("data[1]"));
     }
 
-    /// <summary>ToType of one value names what one value may be: a collection is refused there, so the message must not
-    /// offer dictionaries, lists or null as the batch functions' messages do.</summary>
+    /// <summary>ToType of one value that is none of a tensor, a .NET array of numbers or a number names what it may be,
+    /// collections of them included (since session 52 ToType takes a list, tuple or set at the top, as FastEstimator's
+    /// to_type does).</summary>
     [Test]
-    public void ToTypeOfOneUnsupportedValueSaysWhatOneValueMayBe()
+    public void ToTypeOfOneUnsupportedValueSaysWhatItMayBe()
     {
         var e = Assert.Throws<ArgumentException>(() => Backend.ToType("abc"))!;
-        Assert.That(e.ParamName, Is.EqualTo("tensor"));
-        Assert.That(e.Message, Does.StartWith("Argument `tensor` must be one tensor, .NET array of numbers or number. Received: a String"));
-        Assert.That(e.Message, Does.Not.Contain("dictionaries"));
+        Assert.That(e.ParamName, Is.EqualTo("data"));
+        Assert.That(e.Message, Does.StartWith("Argument `data` must hold tensors, .NET arrays of numbers or numbers, null, or dictionaries, lists, tuples and sets of them. Received: data is a String"));
     }
 
     /// <summary>An array of non-numbers is a list, converted leaf by leaf; with a shape it is refused in one message on
@@ -323,7 +325,6 @@ public sealed class NestedDataTests(ITensorEngine engine)
     public void OtherArgumentsAreNamed()
     {
         Assert.That(Assert.Catch<ArgumentException>(() => Backend.ToTensor(new Dictionary<string, object?>(), "tensorflow"))!.ParamName, Is.EqualTo("targetType"));
-        Assert.That(Assert.Catch<ArgumentException>(() => Backend.ToType(new List<object> { 1 }))!.Message, Does.Contain("pass a dictionary"));
         Assert.That(Assert.Catch<ArgumentException>(() => Backend.ToShape((1, 2, 3, 4, 5, 6, 7, 8)))!.Message, Does.Contain("at most 7 items"));
         Assert.Throws<ArgumentNullException>(() => Backend.ToType((IReadOnlyDictionary<string, object?>)null!));
     }

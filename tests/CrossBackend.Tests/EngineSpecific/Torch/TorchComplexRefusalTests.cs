@@ -62,4 +62,28 @@ public sealed class TorchComplexRefusalTests
         Assert.Throws<ArgumentException>(() => engine.ToArray(a, out _));
         Assert.Throws<ArgumentException>(() => NpyArray.FromTensor(a));
     }
+
+    /// <summary>Computing with, reading, printing and comparing a complex tensor are refused in one wording (one helper,
+    /// <c>UnnamedDType.Refused</c>); before session 52 they said it in four: "must hold one of the dtypes CrossBackend
+    /// computes with", "which CrossBackend does not read", "which is not printed", "which the kit does not compare".</summary>
+    [Test]
+    public void EveryRefusalOfComplexSaysOneThing()
+    {
+        using torch.Tensor a = Complex(1, 1);
+        ITensorEngine engine = TensorEngines.Named("torch");
+        (string Use, ArgumentException Error)[] refusals =
+        [
+            ("compute with", Assert.Throws<ArgumentException>(() => Backend.Abs(a))!),
+            ("read", Assert.Throws<ArgumentException>(() => engine.ToDoubleArray(a, out _))!),
+            ("print", Assert.Throws<ArgumentException>(() => TensorFormat.ToString(a))!),
+            ("compare", Assert.Throws<ArgumentException>(() => TensorAssert.AreClose(a, a))!),
+        ];
+        const string Tail = ", of a dtype CrossBackend has no name for (complex, for instance), which it does not {0}: read as real numbers " +
+            "it would lose its imaginary part. Take its real and imaginary parts as a real tensor first (TorchSharp: torch.view_as_real(x)), or its magnitude.";
+        foreach ((string use, ArgumentException e) in refusals)
+        {
+            Assert.That(e.Message, Does.StartWith($"Argument `{e.ParamName}` must hold bool, integer or floating-point values (bool, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64). Received: "), use);
+            Assert.That(e.Message, Does.Contain(string.Format(Tail, use)), use);
+        }
+    }
 }

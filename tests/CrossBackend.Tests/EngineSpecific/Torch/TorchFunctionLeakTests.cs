@@ -51,8 +51,12 @@ public sealed class TorchFunctionLeakTests
         yield return new TestCaseData("calls refused inside the engine's scope", (Action<ITensorEngine>)(e =>
         {
             object ids = Backend.ToTensor(new[] { (1L << 53) + 1, 3 }, e);
-            Assert.Throws<ArgumentException>(() => Backend.Add(ids, 1));
-            Assert.Throws<ArgumentException>(() => Backend.ReduceSum(Backend.ToTensor(new[] { 1L << 52, 1L << 52, 5 }, e)));
+            // Floating math of an int64 beyond 2⁵³ (refused after its conversion), and an int64 result beyond 2⁵³ of a
+            // function still computed in float64 (Pow with a tensor of powers). Add and ReduceSum compute int64
+            // natively on torch since session 52, so they are no longer refused here.
+            Assert.Throws<ArgumentException>(() => Backend.ReduceMean(ids));
+            object big = Backend.ToTensor(new[] { 1L << 27 }, e), two = Backend.ToTensor(new[] { 2L }, e);
+            Assert.Throws<ArgumentException>(() => Backend.Pow(big, two));
         }));
     }
 
