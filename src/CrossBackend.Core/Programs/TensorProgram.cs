@@ -252,7 +252,10 @@ internal static class TensorProgram
                 if (target is { } t && current != t)
                 {
                     TTensor uncast = results[i];
-                    results[i] = ops.Cast(wrapIntegers && Wraps(t) && current.IsFloatingPoint() ? WrapAround(ops, uncast, t) : uncast, t);
+                    bool wrap = wrapIntegers && Wraps(t) && current.IsFloatingPoint();
+                    // Wrapping is exact only for |v| < 2⁵³ ((2³¹ − 1)² as int32 is 1 in PyTorch; its float64 product is rounded).
+                    if (wrap) RequireExactInFloat64(ops, uncast, names[0], result: true, t);
+                    results[i] = ops.Cast(wrap ? WrapAround(ops, uncast, t) : uncast, t);
                     tape?.Converted(uncast, results[i]);   // Backend.Cast(w, "float64") inside a tape is differentiated
                 }
             }
@@ -267,17 +270,17 @@ internal static class TensorProgram
     /// the int64 values of magnitude ≥ 2⁵³, as the conversion rounds monotonically. One reduction per int64 tensor on
     /// this path only (integer functions that compute in float64).
     /// </summary>
-    private static void RequireExactInFloat64<TTensor>(ITensorOps<TTensor> ops, TTensor x, string name, bool result) where TTensor : class
+    private static void RequireExactInFloat64<TTensor>(ITensorOps<TTensor> ops, TTensor x, string name, bool result, DType resultDType = DType.Int64) where TTensor : class
     {
         const double Limit = 9007199254740992.0;   // 2⁵³
         if (Shapes.Count(ops.ShapeOf(x)) == 0) return;
         double largest = ops.ToHost(ops.Reduce(ReduceOp.Max, ops.Unary(UnaryOp.Abs, x), null, keepDims: false))[0];
         if (!(largest >= Limit)) return;
-        string what = result ? $"The int64 result computed from `{name}` reaches" : $"Argument `{name}` holds int64 values of";
+        string what = result ? $"The {resultDType.Name()} result computed from `{name}` reaches" : $"Argument `{name}` holds int64 values of";
         throw new ArgumentException(
             $"{what} magnitude 2⁵³ (9007199254740992) or more. This function computes integers in float64 on the " +
-            $"{ops.Engine.Name} engine, which holds them exactly only below 2⁵³, so the answer would be rounded where PyTorch " +
-            "and NumPy give exact int64 values. Keep such values (64-bit ids, hashes) out of arithmetic, or cast the tensor to " +
+            $"{ops.Engine.Name} engine, which holds them exactly only below 2⁵³, so the answer would be rounded (or wrapped from a " +
+            "rounded value) where PyTorch and NumPy give exact integer values. Keep such values (64-bit ids, hashes) out of arithmetic, or cast the tensor to " +
             "float64 first (Backend.Cast) if rounding to 16 significant digits is acceptable.", name);
     }
 

@@ -104,6 +104,20 @@ public sealed class Int64BeyondFloat64Tests(ITensorEngine engine)
         Assert.That(Backend.ToNumber(Backend.Multiply(x, x)), Is.EqualTo(new[] { 1, 9 }));
     }
 
+    /// <summary>Where int32 is computed in float64, (2³¹ − 1)² is rounded before it could wrap (PyTorch's 1 would be 0):
+    /// refused, naming the argument; a product that float64 holds exactly still wraps (65536 · 65537 → 65536).</summary>
+    [Test]
+    public void AnInt32ProductBeyondTwoToThe53IsRefusedWhereComputedInFloat64()
+    {
+        if (ComputesInt64()) Assert.Ignore("This engine computes integers natively.");
+        object x = Backend.ToTensor(new[] { int.MaxValue, -3 }, engine);
+        var e = Assert.Throws<ArgumentException>(() => Backend.Multiply(x, x))!;
+        Assert.That(e.ParamName, Is.EqualTo("a"));
+        Assert.That(e.Message, Does.StartWith("The int32 result computed from `a` reaches magnitude 2⁵³"));
+        object y = Backend.ToTensor(new[] { 65536, 3 }, engine), z = Backend.ToTensor(new[] { 65537, -3 }, engine);
+        Assert.That(Backend.ToNumber(Backend.Multiply(y, z)), Is.EqualTo(new[] { 65536, -9 }));
+    }
+
     /// <summary>Mean, standard deviation and square root are floating math (float32 results, as Keras): an int64
     /// beyond 2⁵³ is refused on every engine rather than rounded on the way in.</summary>
     [Test]
