@@ -19,7 +19,12 @@ public static class MetricCommand
     public static Command Create(TextWriter stdout)
     {
         var name = new Argument<string>("metric") { Description = "The metric: " + string.Join(", ", MetricRegistry.All.Select(d => d.Name)) };
-        var pred = new Option<string>("--pred") { Description = "y_pred as a .npy file (float16, float32 or float64, channels-last)", Required = true };
+        var pred = new Option<string>("--pred")
+        {
+            Description = "y_pred as a .npy file (channels-last): float16, float32 or float64; integers too for " +
+                          string.Join(", ", MetricRegistry.All.Where(d => d.IntegerPredictions).Select(d => d.Name)) + " (class ids, masks)",
+            Required = true,
+        };
         var truth = new Option<string>("--true")
         {
             Description = "y_true as a .npy file: same shape as --pred, or class indices for the sparse metrics", Required = true,
@@ -55,8 +60,12 @@ public static class MetricCommand
             MetricDefinition metric = MetricRegistry.All.FirstOrDefault(d => d.Name == metricName)
                 ?? throw new CliException($"unknown metric '{metricName}' (known: {string.Join(", ", MetricRegistry.All.Select(d => d.Name))})");
             NpyArray p = NpyInput.Read(r.GetValue(pred)!, "--pred"), t = NpyInput.Read(r.GetValue(truth)!, "--true");
-            if (!p.DType.IsFloatingPoint())
-                throw new CliException($"--pred: `y_pred` must be float16, float32 or float64. Received: y_pred.dtype={p.DType.Name()}");
+            // Class ids (IoU), 0/1 masks (dice, accuracies) and integer targets (R2) are taken as Keras takes them; the
+            // metrics that read scores need floating point.
+            if (!p.DType.IsFloatingPoint() && !metric.IntegerPredictions)
+                throw new CliException($"--pred {r.GetValue(pred)}: {metric.Name} needs scores, so `y_pred` must be float16, float32 or float64. " +
+                    $"Received: y_pred.dtype={p.DType.Name()}. Save it as floating point, e.g. np.save(path, y_pred.astype('float32')) " +
+                    $"(integer y_pred is taken by {string.Join(", ", MetricRegistry.All.Where(d => d.IntegerPredictions).Select(d => d.Name))})");
             var given = new Dictionary<string, object?>();
             foreach ((string option, Option<string?> flag) in options)
                 if (r.GetResult(flag) is { Implicit: false })

@@ -113,6 +113,35 @@ public sealed class MetricCliTests
         Assert.That(stderr, Does.Contain("--beta must be a finite number > 0"));
     }
 
+    /// <summary>Class ids saved as integers (how they come out of an arg-max) are taken by the metrics that read ids, as
+    /// Keras converts them to the metric's dtype: MeanIoU's docstring, y_true [0, 0, 1, 1], y_pred [0, 1, 0, 1] → 1/3, and
+    /// R2Score's with integer targets → 4/7. The CLI refused every integer y_pred before, though the library takes them.
+    /// A metric that reads scores still refuses them, naming the file and the cast that fixes it.</summary>
+    [Test]
+    public void IntegerPredictionsAreTakenByTheMetricsThatReadIds()
+    {
+        string ids = Npy("ids-pred.npy", new long[] { 0, 1, 0, 1 }, [4]), truth = Npy("ids-true.npy", new long[] { 0, 0, 1, 1 }, [4]);
+        string r2Pred = Npy("r2-pred.npy", new long[] { 2, 4, 4 }, [3, 1]), r2True = Npy("r2-true.npy", new long[] { 1, 4, 3 }, [3, 1]);
+        foreach ((string[] args, double expected) in new[]
+                 {
+                     (new[] { "mean_iou", "--pred", ids, "--true", truth, "--num-classes", "2" }, 1.0 / 3),
+                     (new[] { "iou", "--pred", ids, "--true", truth, "--num-classes", "2", "--target-class-ids", "0" }, 1.0 / 3),
+                     (new[] { "r2_score", "--pred", r2Pred, "--true", r2True }, 4.0 / 7),
+                 })
+        {
+            (int code, string stdout, string stderr) = Run(["metric", .. args, "--json"]);
+            Assert.That(code, Is.Zero, stdout + stderr);
+            string[] lines = stdout.Trim().Split('\n');
+            Assert.That(JsonDocument.Parse(lines[^1]).RootElement.GetProperty("agree").GetBoolean(), Is.True, stdout);
+            foreach (string line in lines[..^1])
+                Assert.That(JsonDocument.Parse(line).RootElement.GetProperty("metric").GetDouble(), Is.EqualTo(expected).Within(1e-6), $"{args[0]}: {line}");
+        }
+
+        (int refused, _, string error) = Run("metric", "f1_score", "--pred", ids, "--true", truth);
+        Assert.That(refused, Is.EqualTo(CliApp.BadInput));
+        Assert.That(error, Does.Contain($"--pred {ids}: f1_score needs scores").And.Contain("y_pred.dtype=int64").And.Contain("astype('float32')"));
+    }
+
     /// <summary>Per-timestep weights (B, T) beside (B, T, C) files with T == C: every engine gives Keras's numbers
     /// (NumPy running Keras's formulas: binary-accuracy mean 5/9, precision 4/9; the data of
     /// <see cref="PerTimestepWeightTests"/>), where a channels-first engine once read the weights per class.</summary>
