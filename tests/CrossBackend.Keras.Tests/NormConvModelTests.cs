@@ -53,5 +53,7 @@ public sealed class NormConvInspectTests
         Assert.That(d["ln_hw"], Does.StartWith("F.layer_norm over Keras axis 1, 2 (dimension 2, 3 here").And.Contain("eps=0.3").And.EndWith("gamma, no beta (3, 4)"));
         d = CrossBackend.Keras.Torch.KerasTorchConversion.Describe(KerasModel.Load(TestData.Path("conv_transpose.keras")).Graph);
         Assert.That(d["up_even"], Does.StartWith("nn.ConvTranspose2d(3, 2, kernel (4, 3), stride (2, 1))").And.Contain("cut to Keras's 12 x 8 (same"));
+        // "valid" has no before-pad to cut from: the full result is kept, zero columns appended where k < s (2, 1 stride 1, 3).
+        Assert.That(d["up_valid"], Does.Contain("cut to Keras's 13 x 24 (valid: kept from its first cell, zeros past the end").And.Not.Contain("before-pad"));
     }
 }
