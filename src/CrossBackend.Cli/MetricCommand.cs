@@ -91,16 +91,21 @@ public static class MetricCommand
         IReadOnlyDictionary<string, object?> given, bool perSampleMean)
     {
         bool float64 = pred.DType == DType.Float64;
+        // --axis (the IoU metrics') names the class axis as it is in the file, so then nothing is moved, as `loss --axis`
+        // does: moving the data channels-first while passing the file's axis on made the torch engine arg-max the wrong
+        // axis of a rank-3 y_pred.
+        bool move = !given.ContainsKey("axis");
         // A tensor-valued option with y_pred's rank is laid out like it (moved with it); other ranks go in as they are.
         object Tensor(NpyArray a)
         {
-            if (!a.DType.IsFloatingPoint()) return a.ToTensor(engine, fromChannelsLast: a.Shape.Length == pred.Shape.Length);
+            bool likePred = move && a.Shape.Length == pred.Shape.Length;
+            if (!a.DType.IsFloatingPoint()) return a.ToTensor(engine, fromChannelsLast: likePred);
             Array data = NpyInput.FloatValues(a, float64);
-            return a.Shape.Length == pred.Shape.Length && a.Shape.Length >= 2 ? engine.FromChannelsLast(data, a.Shape) : engine.FromArray(data, a.Shape);
+            return likePred && a.Shape.Length >= 2 ? engine.FromChannelsLast(data, a.Shape) : engine.FromArray(data, a.Shape);
         }
-        object yPred = pred.ToTensor(engine, fromChannelsLast: true);
+        object yPred = pred.ToTensor(engine, fromChannelsLast: move);
         // Class indices have no class axis unless they carry a trailing 1.
-        object yTrue = truth.ToTensor(engine, fromChannelsLast: truth.Shape.Length == pred.Shape.Length);
+        object yTrue = truth.ToTensor(engine, fromChannelsLast: move && truth.Shape.Length == pred.Shape.Length);
         var arguments = given.Where(a => !(perSampleMean && a.Key == SampleWeight))
             .ToDictionary(a => a.Key, a => a.Value is NpyArray tensor ? Tensor(tensor) : a.Value);
         object result = metric.Compute(yPred, yTrue, arguments);
@@ -114,7 +119,7 @@ public static class MetricCommand
             scalar = true;
         }
         // A per-element result (accuracy, binary_accuracy) keeps y_pred's rank.
-        return EngineResult.Read(engine, result, pred.Shape.Length, movedInputs: true, scalar);
+        return EngineResult.Read(engine, result, pred.Shape.Length, movedInputs: move, scalar);
     }
 
     /// <summary>An option's text as the value Keras would be given: true/false, none, an integer, a number, a comma list

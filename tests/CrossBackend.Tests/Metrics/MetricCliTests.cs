@@ -142,6 +142,27 @@ public sealed class MetricCliTests
         Assert.That(error, Does.Contain($"--pred {ids}: f1_score needs scores").And.Contain("y_pred.dtype=int64").And.Contain("astype('float32')"));
     }
 
+    /// <summary>`--axis` names the class axis as it is in the file. y_pred scores and one-hot y_true of shape (2, 2, 3):
+    /// true ids [[0, 1], [2, 2]], predicted [[0, 2], [2, 1]]; OneHotMeanIoU over 3 classes = (1 + 0 + 1/3) / 3 = 4/9 with
+    /// the default axis and with --axis 2 or -1 (the same axis). The torch engine once got 1/4 with --axis: the data
+    /// was moved channels-first while the file's axis was passed on.</summary>
+    [Test]
+    public void AnAxisNamesTheFilesAxisOnEveryEngine()
+    {
+        int[] trueIds = [0, 1, 2, 2], predIds = [0, 2, 2, 1];
+        double[] OneHot(int[] ids, double on, double off) => ids.SelectMany(id => Enumerable.Range(0, 3).Select(c => c == id ? on : off)).ToArray();
+        string p = Npy("axis-pred.npy", OneHot(predIds, 0.8, 0.1), [2, 2, 3]), t = Npy("axis-true.npy", OneHot(trueIds, 1, 0), [2, 2, 3]);
+        foreach (string[] axis in new[] { Array.Empty<string>(), ["--axis", "2"], ["--axis", "-1"] })
+        {
+            (int code, string stdout, string stderr) = Run(["metric", "one_hot_mean_iou", "--pred", p, "--true", t, "--num-classes", "3", "--json", .. axis]);
+            Assert.That(code, Is.Zero, stdout + stderr);
+            string[] lines = stdout.Trim().Split('\n');
+            Assert.That(JsonDocument.Parse(lines[^1]).RootElement.GetProperty("agree").GetBoolean(), Is.True, $"{string.Join(" ", axis)}: {stdout}");
+            foreach (string line in lines[..^1])
+                Assert.That(JsonDocument.Parse(line).RootElement.GetProperty("metric").GetDouble(), Is.EqualTo(4.0 / 9).Within(1e-6), $"{string.Join(" ", axis)}: {line}");
+        }
+    }
+
     /// <summary>Per-timestep weights (B, T) beside (B, T, C) files with T == C: every engine gives Keras's numbers
     /// (NumPy running Keras's formulas: binary-accuracy mean 5/9, precision 4/9; the data of
     /// <see cref="PerTimestepWeightTests"/>), where a channels-first engine once read the weights per class.</summary>
