@@ -36,7 +36,7 @@ public static class CliApp
         }
         catch (Exception e) when (e is CliException or ArgumentException)
         {
-            stderr.WriteLine($"crossbackend: error: {ErrorText.Of(e, args)}");
+            stderr.WriteLine($"crossbackend: error: {ErrorText.Of(e, args, parsed.CommandResult.Command.Options.Select(o => o.Name))}");
             return BadInput;
         }
         catch (Exception e)

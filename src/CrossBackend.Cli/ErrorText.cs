@@ -6,10 +6,11 @@ internal static class ErrorText
 {
     public static string Of(Exception e) => Of(e, []);
 
-    /// <summary>As <see cref="Of(Exception)"/>; when the library names one of its parameters (<c>labelSmoothing</c>)
-    /// that came from an option on <paramref name="args"/> (<c>--label-smoothing</c>), the message names the option,
-    /// which is what the user typed.</summary>
-    public static string Of(Exception e, IReadOnlyList<string> args)
+    /// <summary>As <see cref="Of(Exception)"/>; when the library names one of its parameters (<c>labelSmoothing</c>, or a
+    /// registry's Keras name such as <c>num_classes</c>) that came from an option on <paramref name="args"/>
+    /// (<c>--label-smoothing</c>), or that is an option of the command the user typed (<paramref name="options"/>: a
+    /// required one left out, <c>--num-classes</c>), the message names the option, which is what the user types.</summary>
+    public static string Of(Exception e, IReadOnlyList<string> args, IEnumerable<string>? options = null)
     {
         string line = e.Message.Split('\n')[0].TrimEnd();
         if (e is ArgumentException { ParamName: { } name })
@@ -18,14 +19,15 @@ internal static class ErrorText
             string suffix = new ArgumentException("", name).Message;
             if (suffix.Length > 0 && line.EndsWith(suffix, StringComparison.Ordinal)) line = line[..^suffix.Length].TrimEnd();
             string flag = Flag(name);
-            if (args.Any(a => a == flag || a.StartsWith(flag + "=", StringComparison.Ordinal)))
+            if (args.Any(a => a == flag || a.StartsWith(flag + "=", StringComparison.Ordinal)) || (options?.Contains(flag) ?? false))
                 line = line.Replace($"Argument `{name}`", flag).Replace($"`{name}`", flag).Replace($"{name}=", $"{flag}=").Replace($"{name}[", $"{flag}[");
         }
         return line;
     }
 
     /// <summary>A C# parameter name as the CLI's option for it: <c>labelSmoothing</c> → <c>--label-smoothing</c> (the
-    /// options are the Keras keyword arguments in kebab-case, and the parameters the same words in camelCase).</summary>
+    /// options are the Keras keyword arguments in kebab-case, and the parameters the same words in camelCase); a Keras
+    /// name the registries use (<c>summation_method</c>) → <c>--summation-method</c>.</summary>
     internal static string Flag(string parameter) =>
-        "--" + string.Concat(parameter.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "-" : "") + char.ToLowerInvariant(c) : c.ToString()));
+        "--" + string.Concat(parameter.Select((c, i) => char.IsUpper(c) ? (i > 0 ? "-" : "") + char.ToLowerInvariant(c) : c == '_' ? "-" : c.ToString()));
 }

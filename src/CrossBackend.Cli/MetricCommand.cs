@@ -19,7 +19,12 @@ public static class MetricCommand
     public static Command Create(TextWriter stdout)
     {
         var name = new Argument<string>("metric") { Description = "The metric: " + string.Join(", ", MetricRegistry.All.Select(d => d.Name)) };
-        var pred = new Option<string>("--pred") { Description = "y_pred as a .npy file (float16, float32 or float64, channels-last)", Required = true };
+        var pred = new Option<string>("--pred")
+        {
+            Description = "y_pred as a .npy file (channels-last): float16, float32 or float64; integers too for " +
+                          string.Join(", ", MetricRegistry.All.Where(d => d.IntegerPredictions).Select(d => d.Name)) + " (class ids, masks)",
+            Required = true,
+        };
         var truth = new Option<string>("--true")
         {
             Description = "y_true as a .npy file: same shape as --pred, or class indices for the sparse metrics", Required = true,
@@ -55,8 +60,12 @@ public static class MetricCommand
             MetricDefinition metric = MetricRegistry.All.FirstOrDefault(d => d.Name == metricName)
                 ?? throw new CliException($"unknown metric '{metricName}' (known: {string.Join(", ", MetricRegistry.All.Select(d => d.Name))})");
             NpyArray p = NpyInput.Read(r.GetValue(pred)!, "--pred"), t = NpyInput.Read(r.GetValue(truth)!, "--true");
-            if (!p.DType.IsFloatingPoint())
-                throw new CliException($"--pred: `y_pred` must be float16, float32 or float64. Received: y_pred.dtype={p.DType.Name()}");
+            // Class ids (IoU), 0/1 masks (dice, accuracies) and integer targets (R2) are taken as Keras takes them; the
+            // metrics that read scores need floating point.
+            if (!p.DType.IsFloatingPoint() && !metric.IntegerPredictions)
+                throw new CliException($"--pred {r.GetValue(pred)}: {metric.Name} needs scores, so `y_pred` must be float16, float32 or float64. " +
+                    $"Received: y_pred.dtype={p.DType.Name()}. Save it as floating point, e.g. np.save(path, y_pred.astype('float32')) " +
+                    $"(integer y_pred is taken by {string.Join(", ", MetricRegistry.All.Where(d => d.IntegerPredictions).Select(d => d.Name))})");
             var given = new Dictionary<string, object?>();
             foreach ((string option, Option<string?> flag) in options)
                 if (r.GetResult(flag) is { Implicit: false })
@@ -82,16 +91,21 @@ public static class MetricCommand
         IReadOnlyDictionary<string, object?> given, bool perSampleMean)
     {
         bool float64 = pred.DType == DType.Float64;
+        // --axis (the IoU metrics') names the class axis as it is in the file, so then nothing is moved, as `loss --axis`
+        // does: moving the data channels-first while passing the file's axis on made the torch engine arg-max the wrong
+        // axis of a rank-3 y_pred.
+        bool move = !given.ContainsKey("axis");
         // A tensor-valued option with y_pred's rank is laid out like it (moved with it); other ranks go in as they are.
         object Tensor(NpyArray a)
         {
-            if (!a.DType.IsFloatingPoint()) return a.ToTensor(engine, fromChannelsLast: a.Shape.Length == pred.Shape.Length);
+            bool likePred = move && a.Shape.Length == pred.Shape.Length;
+            if (!a.DType.IsFloatingPoint()) return a.ToTensor(engine, fromChannelsLast: likePred);
             Array data = NpyInput.FloatValues(a, float64);
-            return a.Shape.Length == pred.Shape.Length && a.Shape.Length >= 2 ? engine.FromChannelsLast(data, a.Shape) : engine.FromArray(data, a.Shape);
+            return likePred && a.Shape.Length >= 2 ? engine.FromChannelsLast(data, a.Shape) : engine.FromArray(data, a.Shape);
         }
-        object yPred = pred.ToTensor(engine, fromChannelsLast: true);
+        object yPred = pred.ToTensor(engine, fromChannelsLast: move);
         // Class indices have no class axis unless they carry a trailing 1.
-        object yTrue = truth.ToTensor(engine, fromChannelsLast: truth.Shape.Length == pred.Shape.Length);
+        object yTrue = truth.ToTensor(engine, fromChannelsLast: move && truth.Shape.Length == pred.Shape.Length);
         var arguments = given.Where(a => !(perSampleMean && a.Key == SampleWeight))
             .ToDictionary(a => a.Key, a => a.Value is NpyArray tensor ? Tensor(tensor) : a.Value);
         object result = metric.Compute(yPred, yTrue, arguments);
@@ -105,7 +119,7 @@ public static class MetricCommand
             scalar = true;
         }
         // A per-element result (accuracy, binary_accuracy) keeps y_pred's rank.
-        return EngineResult.Read(engine, result, pred.Shape.Length, movedInputs: true, scalar);
+        return EngineResult.Read(engine, result, pred.Shape.Length, movedInputs: move, scalar);
     }
 
     /// <summary>An option's text as the value Keras would be given: true/false, none, an integer, a number, a comma list

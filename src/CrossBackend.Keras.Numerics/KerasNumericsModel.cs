@@ -70,6 +70,13 @@ public sealed partial class KerasNumericsModel<T> : IKerasNetwork where T : unma
     /// <summary>Nothing to release: the weights are managed arrays.</summary>
     public void Dispose() { }
 
+    /// <summary>A 2-D window's pads on an NHWC input: TensorFlow's "same" (the odd cell after; Conv2D, DepthwiseConv2D and
+    /// SeparableConv2D alike), none for "valid".</summary>
+    private static Padding2D WindowPadding(Tensor<T> x, KerasPadding padding, int[] kernel, int[] strides, int[] dilation) =>
+        padding == KerasPadding.Same
+            ? Padding2D.Same((int)x.Lengths[1], (int)x.Lengths[2], (kernel[0], kernel[1]), (strides[0], strides[1]), (dilation[0], dilation[1]))
+            : Padding2D.None;
+
     private static Tensor<T> Float(object value, string layer) => value switch
     {
         Tensor<T> t => t,
@@ -130,9 +137,7 @@ public sealed partial class KerasNumericsModel<T> : IKerasNetwork where T : unma
                 {
                     Tensor<T> x = Float(v[0], name);
                     KerasWindow.EnsureFits(layer, [x.Lengths[1], x.Lengths[2]]);
-                    Padding2D padding = c.Padding == KerasPadding.Same
-                        ? Padding2D.Same((int)x.Lengths[1], (int)x.Lengths[2], (c.KernelSize[0], c.KernelSize[1]), (c.Strides[0], c.Strides[1]), (c.Dilation[0], c.Dilation[1]))
-                        : Padding2D.None;
+                    Padding2D padding = WindowPadding(x, c.Padding, c.KernelSize, c.Strides, c.Dilation);
                     return Conv2DKernel.Conv2D(x, kernel, bias, (c.Strides[0], c.Strides[1]), padding, (c.Dilation[0], c.Dilation[1]), c.Groups, act);
                 };
             }
@@ -150,9 +155,7 @@ public sealed partial class KerasNumericsModel<T> : IKerasNetwork where T : unma
                 {
                     Tensor<T> x = Float(v[0], name);
                     KerasWindow.EnsureFits(layer, [x.Lengths[1], x.Lengths[2]]);
-                    Padding2D padding = d.Padding == KerasPadding.Same
-                        ? Padding2D.Same((int)x.Lengths[1], (int)x.Lengths[2], (d.KernelSize[0], d.KernelSize[1]), (d.Strides[0], d.Strides[1]), (d.Dilation[0], d.Dilation[1]))
-                        : Padding2D.None;
+                    Padding2D padding = WindowPadding(x, d.Padding, d.KernelSize, d.Strides, d.Dilation);
                     (int, int) strides = (d.Strides[0], d.Strides[1]), dilation = (d.Dilation[0], d.Dilation[1]);
                     if (pointwise is null) return Conv2DKernel.Conv2D(x, depthwise, bias, strides, padding, dilation, groups, act);
                     // tf.nn.separable_conv2d: the depthwise step takes the strides, padding and dilation; then a stride-1

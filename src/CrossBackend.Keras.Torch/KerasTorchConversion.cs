@@ -14,7 +14,18 @@ public static class KerasTorchConversion
         return graph.Layers.ToDictionary(l => l.Name, l => Describe(l, flattened), StringComparer.Ordinal);
     }
 
-    private static string Shape(IEnumerable<long> shape) => "(" + string.Join(", ", shape) + ")";
+    /// <summary>A shape as Keras prints it: an unknown length (−1) is <c>None</c>.</summary>
+    private static string Shape(IEnumerable<long> shape) => "(" + string.Join(", ", shape.Select(n => n < 0 ? "None" : n.ToString())) + ")";
+
+    /// <summary>The layout names of an item of <paramref name="rank"/> axes (batch excluded), channels first and last:
+    /// a sequence is NCL / NLC, an image NCHW / NHWC, a volume NCDHW / NDHWC.</summary>
+    private static (string First, string Last) Layouts(int rank) => rank switch
+    {
+        2 => ("NCL", "NLC"),
+        3 => ("NCHW", "NHWC"),
+        4 => ("NCDHW", "NDHWC"),
+        _ => ("channels-first", "channels-last"),
+    };
 
     /// <summary>"same" pads per axis, and how they are applied: asymmetric pads need an explicit F.pad.</summary>
     private static string SamePads((int Before, int After)?[] pads)
@@ -33,7 +44,9 @@ public static class KerasTorchConversion
         {
             case InputSpec i:
                 if (!i.DType.IsFloatingPoint()) return $"input token ids {Shape(i.Shape)} (Keras's layout: no channels axis)";
-                return i.Shape.Length >= 2 ? $"input NCHW {Shape([i.Shape[^1], .. i.Shape[..^1]])} (Keras NHWC {Shape(i.Shape)})" : $"input {Shape(i.Shape)}";
+                if (i.Shape.Length < 2) return $"input {Shape(i.Shape)}";
+                (string first, string last) = Layouts(i.Shape.Length);
+                return $"input {first} {Shape([i.Shape[^1], .. i.Shape[..^1]])} (Keras {last} {Shape(i.Shape)})";
             case ConvSpec c:
             {
                 string kind = c.Rank == 1 ? "Conv1d" : "Conv2d";
@@ -136,8 +149,10 @@ public static class KerasTorchConversion
                 string lengths = string.Join(" x ", Enumerable.Range(0, 2).Select(k => input[k] < 0 ? "per call"
                     : $"{ShapeInference.TransposeOutputLength(input[k], t.KernelSize[k], t.Strides[k], t.Padding)}"));
                 return $"nn.ConvTranspose2d({input[^1]}, {t.Filters}, kernel ({string.Join(", ", t.KernelSize)}), stride ({string.Join(", ", t.Strides)})), no padding; " +
-                       $"weight (kh, kw, out, in) -> (in, out, kh, kw); full result cut to Keras's {lengths} ({t.Padding.ToString().ToLowerInvariant()}: from the same-conv's " +
-                       "before-pad, zeros past the end), then the bias" + (t.Activation.IsIdentity ? "" : $"; {t.Activation}");
+                       $"weight (kh, kw, out, in) -> (in, out, kh, kw); full result ((n - 1)*s + k per axis) cut to Keras's {lengths} " +
+                       (t.Padding == KerasPadding.Same ? "(same: from the same-conv's before-pad, zeros past the end)"
+                           : "(valid: kept from its first cell, zeros past the end where the kernel is shorter than the stride)") +
+                       ", then the bias" + (t.Activation.IsIdentity ? "" : $"; {t.Activation}");
             }
             case LayerNormSpec n:
             {

@@ -191,6 +191,39 @@ public sealed class KerasArchitecture
     /// <summary><c>RepeatVector(n)</c>: (features) → (n, features).</summary>
     public KerasArchitecture RepeatVector(int n, string? name = null) => Add("RepeatVector", new JsonObject { ["n"] = n }, name);
 
+    /// <summary><c>LayerNormalization(axis, epsilon, center, scale)</c>: <paramref name="axis"/> counts the batch axis as 0
+    /// (negative from the end; default the last axis), Keras's ε 1e-3 by default.</summary>
+    public KerasArchitecture LayerNormalization(int[]? axis = null, double epsilon = 1e-3, bool center = true, bool scale = true, string? name = null) =>
+        Add("LayerNormalization", new JsonObject
+        {
+            ["axis"] = new JsonArray((axis ?? [-1]).Select(a => (JsonNode)a).ToArray()), ["epsilon"] = epsilon, ["center"] = center, ["scale"] = scale,
+        }, name);
+
+    /// <summary><c>DepthwiseConv2D(kernel_size, strides, padding, depth_multiplier, dilation_rate, activation, use_bias)</c>.</summary>
+    public KerasArchitecture DepthwiseConv2D((int H, int W) kernelSize, (int H, int W)? strides = null, string padding = "valid", int depthMultiplier = 1,
+        string activation = "linear", bool useBias = true, (int H, int W)? dilation = null, string? name = null) =>
+        Add("DepthwiseConv2D", Window(kernelSize, strides, padding, dilation, activation, useBias, depthMultiplier), name);
+
+    /// <summary><c>SeparableConv2D(filters, kernel_size, strides, padding, depth_multiplier, dilation_rate, activation,
+    /// use_bias)</c>: the depthwise step, then a 1×1 pointwise kernel and one bias.</summary>
+    public KerasArchitecture SeparableConv2D(int filters, (int H, int W) kernelSize, (int H, int W)? strides = null, string padding = "valid",
+        int depthMultiplier = 1, string activation = "linear", bool useBias = true, (int H, int W)? dilation = null, string? name = null)
+    {
+        JsonObject config = Window(kernelSize, strides, padding, dilation, activation, useBias, depthMultiplier);
+        config["filters"] = filters;
+        return Add("SeparableConv2D", config, name);
+    }
+
+    /// <summary><c>Conv2DTranspose(filters, kernel_size, strides, padding, activation, use_bias)</c> with Keras's default
+    /// output length (<c>output_padding=None</c>).</summary>
+    public KerasArchitecture Conv2DTranspose(int filters, (int H, int W) kernelSize, (int H, int W)? strides = null, string padding = "valid",
+        string activation = "linear", bool useBias = true, string? name = null)
+    {
+        JsonObject config = Window(kernelSize, strides, padding, null, activation, useBias, null);
+        config["filters"] = filters;
+        return Add("Conv2DTranspose", config, name);
+    }
+
     /// <summary><c>Embedding(input_dim, output_dim, mask_zero)</c>; with <paramref name="maskZero"/> the layers after it
     /// receive Keras's mask of the ids ≠ 0 (see <see cref="KerasMaskRole"/>).</summary>
     public KerasArchitecture Embedding(int inputDim, int outputDim, string? name = null, bool maskZero = false) =>
@@ -264,6 +297,19 @@ public sealed class KerasArchitecture
     public KerasGraph Build() => KerasGraph.FromJson(ToJson());
 
     private static JsonArray Pair((int A, int B) p) => new(p.A, p.B);
+
+    /// <summary>The window keys of a 2-D convolution's config (and <c>depth_multiplier</c> when given).</summary>
+    private static JsonObject Window((int H, int W) kernelSize, (int H, int W)? strides, string padding, (int H, int W)? dilation, string activation,
+        bool useBias, int? depthMultiplier)
+    {
+        var config = new JsonObject
+        {
+            ["kernel_size"] = Pair(kernelSize), ["strides"] = Pair(strides ?? (1, 1)), ["padding"] = padding,
+            ["dilation_rate"] = Pair(dilation ?? (1, 1)), ["activation"] = activation, ["use_bias"] = useBias,
+        };
+        if (depthMultiplier is int m) config["depth_multiplier"] = m;
+        return config;
+    }
 
     private static JsonObject Pool(int poolSize, int? strides, string padding) => new()
     {

@@ -22,6 +22,32 @@ public sealed class NormConvModelTests(ITensorEngine engine)
         foreach (string file in new[] { $"{stem}.keras", $"{stem}_k2.h5" })
             GoldenModels.AssertMatches(engine, KerasModel.Load(TestData.Path(file)), file, inputs, golden, outputs.Shape.Select(v => (long)v).ToArray());
     }
+
+    /// <summary>The same three models written in C# with <see cref="KerasArchitecture"/> (a weights-only file's road) take
+    /// the tf.keras 2 files' weights by layer name and give the goldens: the four layers had no builder after the merge,
+    /// though every other buildable layer has one.</summary>
+    [Test]
+    public void ArchitecturesBuiltInCSharpTakeTheWeights()
+    {
+        KerasGraph layerNorm = KerasArchitecture.Sequential([3, 4, 5])
+            .LayerNormalization(epsilon: 0.1, name: "ln_last").Dense(5, name: "dense")
+            .LayerNormalization([1, 2], epsilon: 0.3, center: false, name: "ln_hw").LayerNormalization([-3, -2, -1], scale: false, name: "ln_all")
+            .LayerNormalization([1], epsilon: 0.07, name: "ln_h").Reshape([60], name: "reshape").LayerNormalization(epsilon: 0.2, name: "ln_flat").Build();
+        KerasGraph depthwise = KerasArchitecture.Sequential([8, 9, 3])
+            .DepthwiseConv2D((3, 4), (2, 2), "same", depthMultiplier: 2, activation: "relu", name: "dw_s2")
+            .DepthwiseConv2D((2, 3), padding: "same", useBias: false, dilation: (1, 2), name: "dw_dilated")
+            .SeparableConv2D(4, (3, 3), (2, 2), "same", depthMultiplier: 2, activation: "tanh", name: "sep_s2")
+            .SeparableConv2D(5, (2, 2), useBias: false, name: "sep_valid").Build();
+        KerasGraph transpose = KerasArchitecture.Sequential([3, 4, 2])
+            .Conv2DTranspose(3, (3, 3), (2, 2), "same", name: "up_same").Conv2DTranspose(2, (4, 3), (2, 1), "same", "relu", name: "up_even")
+            .Conv2DTranspose(2, (2, 1), (1, 3), name: "up_valid").Build();
+        foreach ((string stem, KerasGraph architecture) in new[] { ("layer_norm", layerNorm), ("depthwise", depthwise), ("conv_transpose", transpose) })
+        {
+            var outputs = TestData.Npz($"{stem}_golden.npz", "outputs");
+            GoldenModels.AssertMatches(engine, KerasModel.Load(TestData.Path($"{stem}_k2.h5"), architecture), $"{stem}_k2.h5 (C# architecture)",
+                TestData.Npz($"{stem}_golden.npz", "inputs"), TestData.Doubles(outputs), outputs.Shape.Select(v => (long)v).ToArray());
+        }
+    }
 }
 
 /// <summary>What the new layers expect from a file and become in the TorchSharp module (<c>keras inspect</c>).</summary>
@@ -53,5 +79,7 @@ public sealed class NormConvInspectTests
         Assert.That(d["ln_hw"], Does.StartWith("F.layer_norm over Keras axis 1, 2 (dimension 2, 3 here").And.Contain("eps=0.3").And.EndWith("gamma, no beta (3, 4)"));
         d = CrossBackend.Keras.Torch.KerasTorchConversion.Describe(KerasModel.Load(TestData.Path("conv_transpose.keras")).Graph);
         Assert.That(d["up_even"], Does.StartWith("nn.ConvTranspose2d(3, 2, kernel (4, 3), stride (2, 1))").And.Contain("cut to Keras's 12 x 8 (same"));
+        // "valid" has no before-pad to cut from: the full result is kept, zero columns appended where k < s (2, 1 stride 1, 3).
+        Assert.That(d["up_valid"], Does.Contain("cut to Keras's 13 x 24 (valid: kept from its first cell, zeros past the end").And.Not.Contain("before-pad"));
     }
 }

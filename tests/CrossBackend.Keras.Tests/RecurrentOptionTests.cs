@@ -52,6 +52,10 @@ public sealed class RecurrentOptionTests
         Assert.That(described["gru"], Is.EqualTo("GRU step loop over (batch, time, 3) read from channels-first; kernel (3, 12), recurrent_kernel (4, 12) as stored, " +
             "gates z, r, h; tanh, recurrent sigmoid; reset gate before the recurrent product; last step first; sequence moved channels-first"));
         Assert.That(described["lstm"], Does.StartWith("LSTM step loop over (batch, time, 4)").And.Contain("softsign, recurrent hard_sigmoid(keras 3: x/6 + 1/2)").And.EndWith("; last output"));
+        // A sequence input is (N, C, L) on TorchSharp, and a None time axis prints as Keras prints it (it said "NCHW (3, -1)").
+        Assert.That(described["seq"], Is.EqualTo("input NCL (3, 5) (Keras NLC (5, 3))"));
+        KerasGraph stack = KerasModel.Load(TestData.Path("rnn_stack_k2.h5")).Graph;
+        Assert.That(CrossBackend.Keras.Torch.KerasTorchConversion.Describe(stack)[stack.Inputs[0]], Is.EqualTo("input NCL (3, None) (Keras NLC (None, 3))"));
     }
 
     [TestCase("LSTM", """, "stateful": true""", "layer `rnn` (LSTM) has stateful=True")]

@@ -145,7 +145,8 @@ public static partial class Metrics
         public T[] Run<T>(ITensorOps<T> ops, T?[] inputs) where T : class
         {
             TensorInfo pred = ops.Describe(inputs[0]!);
-            Validate.Prediction(pred, minRank: sparsePred ? 0 : 2);
+            // Rank is checked by ClassIds for scores: its message says why a class axis is needed (sparse_y_pred=False).
+            Validate.Prediction(pred, minRank: 0);
             DType dtype = pred.DType;
             T yPred = inputs[0]!;
             T predIds = threshold is { } t ? ops.CompareAs(CompareOp.GreaterEqual, yPred, ops.Scalar(t, dtype), dtype)

@@ -45,6 +45,11 @@ public sealed class MetricDefinition
     /// <summary>The keyword arguments it takes, by Keras name.</summary>
     public IReadOnlyList<string> Options { get; }
 
+    /// <summary>Whether y_pred may be an integer tensor (class ids, 0/1 masks), which the metric computes in floating
+    /// point (Keras converts it to the metric's dtype): the accuracies, dice_score, the IoU family and r2_score. The
+    /// others need scores and refuse integers.</summary>
+    public bool IntegerPredictions { get; init; }
+
     /// <summary>The published examples this metric reproduces.</summary>
     public IReadOnlyList<MetricExample> Examples { get; }
 

@@ -13,9 +13,9 @@ public static class MetricRegistry
     public static IReadOnlyList<MetricDefinition> All { get; } =
     [
         new("accuracy", "1 where y_pred equals y_true, per element", MetricLabels.SameShape, true, None,
-            (p, t, _) => Metrics.Accuracy(p, t), MetricExamples.Accuracy),
+            (p, t, _) => Metrics.Accuracy(p, t), MetricExamples.Accuracy) { IntegerPredictions = true },
         new("binary_accuracy", "1 where y_pred > threshold matches the 0/1 label, per element", MetricLabels.SameShape, true,
-            ["threshold"], (p, t, a) => Metrics.BinaryAccuracy(p, t, a.Number("threshold", 0.5)), MetricExamples.BinaryAccuracy),
+            ["threshold"], (p, t, a) => Metrics.BinaryAccuracy(p, t, a.Number("threshold", 0.5)), MetricExamples.BinaryAccuracy) { IntegerPredictions = true },
         new("categorical_accuracy", "arg-max of y_pred equals arg-max of one-hot y_true", MetricLabels.SameShape, true, None,
             (p, t, _) => Metrics.CategoricalAccuracy(p, t), MetricExamples.CategoricalAccuracy),
         new("sparse_categorical_accuracy", "arg-max of y_pred equals the integer label", MetricLabels.ClassIndices, true, None,
@@ -29,7 +29,10 @@ public static class MetricRegistry
             (p, t, a) => Metrics.DiceScore(p, t, a.Bool("soft_dice", false), a.Bool("sample_average", false), a.Bool("channel_average", false),
                 a.Tensor("channel_weights"), a.Bool("mask_overlap", true), a.Number("threshold", (double?)null), a.Bool("empty_nan", false),
                 a.Number("epsilon", 1e-6)),
-            MetricExamples.Dice) { ScalarWhen = a => a.Bool("sample_average", false) && a.Bool("channel_average", false) },
+            MetricExamples.Dice)
+        {
+            ScalarWhen = a => a.Bool("sample_average", false) && a.Bool("channel_average", false), IntegerPredictions = true,
+        },
         Counting("precision", "TP / (TP + FP) over the batch; 0 when TP + FP = 0", Metrics.ConfusionKind.Precision, MetricExamples.Precision),
         Counting("recall", "TP / (TP + FN) over the batch; 0 when TP + FN = 0", Metrics.ConfusionKind.Recall, MetricExamples.Recall),
         Confusion("f1_score", "2·TP / (2·TP + FP + FN) over the batch; 0 when that denominator is 0", None,
@@ -62,7 +65,7 @@ public static class MetricRegistry
             MetricLabels.SameShape, false, ["class_aggregation", "num_regressors", "sample_weight"],
             (p, t, a) => Metrics.R2Score(p, t, Aggregation(a), a.Int("num_regressors", 0), a.Tensor("sample_weight")), MetricExamples.R2)
         {
-            ScalarWhen = a => Aggregation(a) != R2Aggregation.PerOutput,
+            ScalarWhen = a => Aggregation(a) != R2Aggregation.PerOutput, IntegerPredictions = true,
         },
         new("auc", "area under the ROC or PR curve traced by TP, FP, TN, FN at num_thresholds thresholds (Keras's approximation)",
             MetricLabels.SameShape, false,
@@ -80,10 +83,11 @@ public static class MetricRegistry
             $"Argument `name` must name a registered metric, e.g. \"categorical_accuracy\". Received: name=null"))) ?? throw new ArgumentException(
             $"Argument `name` must name a registered metric. Received: name='{name}'. Known metrics: {string.Join(", ", All.Select(d => d.Name))}.", nameof(name));
 
-    /// <summary>An IoU metric: one value for the batch, with Keras's <c>sample_weight</c> besides its own options.</summary>
+    /// <summary>An IoU metric: one value for the batch, with Keras's <c>sample_weight</c> besides its own options; y_pred may
+    /// hold integer class ids.</summary>
     private static MetricDefinition IoU(string name, string summary, string[] options, Func<object, object, MetricCall, object> compute,
         IReadOnlyList<MetricExample> examples) =>
-        new(name, summary, MetricLabels.SameShape, false, [.. options, "sample_weight"], compute, examples) { ScalarWhen = _ => true };
+        new(name, summary, MetricLabels.SameShape, false, [.. options, "sample_weight"], compute, examples) { ScalarWhen = _ => true, IntegerPredictions = true };
 
     private static int[] TargetIds(MetricCall a, string metric) => a.Ints("target_class_ids") ?? throw new ArgumentException(
         $"Metric `{metric}` needs argument `target_class_ids` (a list of class ids, e.g. [0, 2]).", "target_class_ids");

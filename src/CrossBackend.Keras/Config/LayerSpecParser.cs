@@ -234,8 +234,10 @@ internal static partial class LayerSpecParser
 
     /// <summary><c>LayerNormalization</c> (Keras 3's layer_normalization.py, tf.keras 2's): <c>axis</c> an int or a list
     /// (tf.keras 2 saves a list of positive axes), ε 1e-3 by default. <c>rms_scaling=True</c> is refused: Keras then
-    /// scales by the variance, not the root mean square (Keras 3.9+ warns that the option is deprecated for that
-    /// reason), and ignores <c>center</c> — a port would have to reproduce a formula Keras itself disowns.</summary>
+    /// scales by the variance, not the root mean square (keras/src/ops/nn.py <c>_layer_normalization</c> still does;
+    /// since keras-team/keras#21352, June 2025, the layer warns that the option is deprecated for that reason and points
+    /// to <c>RMSNormalization</c>), and ignores <c>center</c> — a port would have to reproduce a formula Keras itself
+    /// disowns.</summary>
     private static LayerNormSpec LayerNorm(ConfigValues c)
     {
         if (c.Bool("rms_scaling", false))

@@ -113,7 +113,8 @@ public sealed record BatchNormSpec(double Epsilon, bool Center, bool Scale, doub
 
 /// <summary><c>LayerNormalization</c>: per item, the mean and biased variance over <paramref name="Axes"/> together
 /// (TensorFlow's <c>tf.nn.moments</c>: mean, then the mean of squared differences, in the input's dtype), then
-/// x · inv + (β − mean · inv) with inv = γ / √(var + ε) — Keras 3's <c>LayerNormalization.call</c> and tf.keras 2's
+/// x · inv + (β − mean · inv) with inv = γ / √(var + ε) — Keras 3's <c>LayerNormalization.call</c> (in newer releases
+/// <c>ops.layer_normalization</c>, the same formula on the TensorFlow backend, computing float16 in float32) and tf.keras 2's
 /// <c>tf.nn.batch_normalization</c>, one formula (tf.keras 2's float32 layers over trailing axes take
 /// <c>fused_batch_norm</c> instead, the same biased statistics in another rounding order). γ and β have the lengths of
 /// the normalised axes.</summary>

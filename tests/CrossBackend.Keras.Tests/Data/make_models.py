@@ -6,7 +6,8 @@ No Keras or TensorFlow can be installed here, so the files are written the way K
   layer (attribute `weight_names`, datasets at `<layer>/<weight name>` such as `conv_s2/conv_s2/kernel:0`).
 - Keras 3 archive (.keras, `model.save("m.keras")`): a zip of `metadata.json`, `config.json` and `model.weights.h5`,
   whose variables live at `layers/<snake_case(class name)>[_<k>]/vars/<i>` (Keras 3 names a layer's group after its
-  class, numbered per class in `model.layers` order, not after the layer's own name).
+  class, numbered per class in `model.layers` order, not after the layer's own name); an LSTM's or GRU's variables
+  live under its cell, `layers/lstm/cell/vars/<i>`, its own `vars` group left empty.
 - Keras 3 weights-only (.weights.h5): that same HDF5 file on its own.
 
 Models (each golden is an independent float64 forward pass from keras_reference):
@@ -180,9 +181,14 @@ def snake(name):
     return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
 
 
+# Layers whose variables Keras 3 saves under their `cell` attribute (saving_lib walks a layer's attributes after its
+# own, empty, `vars`): `layers/lstm/cell/vars/<i>`.
+CELL_LAYERS = ("LSTM", "GRU")
+
+
 def keras3_weights_bytes(layers, include_input_layers):
-    """model.weights.h5: `layers/<snake class name>[_k]/vars/<i>` in model.layers order, plus the empty groups
-    Keras writes for the model itself and for its optimizer."""
+    """model.weights.h5: `layers/<snake class name>[_k]/vars/<i>` in model.layers order (a recurrent layer's under
+    `layers/<name>/cell/vars`), plus the empty groups Keras writes for the model itself and for its optimizer."""
     buffer = io.BytesIO()
     with h5py.File(buffer, "w") as f:
         f.create_group("vars")
@@ -197,6 +203,8 @@ def keras3_weights_bytes(layers, include_input_layers):
             else:
                 used[name] = 0
             vars_group = f.create_group(f"layers/{name}/vars")
+            if l.class_name in CELL_LAYERS:
+                vars_group = f.create_group(f"layers/{name}/cell/vars")
             for i, (_, value) in enumerate(l.weights):
                 vars_group.create_dataset(str(i), data=value)
         f.create_group("optimizer/vars")

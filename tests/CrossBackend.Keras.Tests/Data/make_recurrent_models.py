@@ -26,7 +26,6 @@ Before writing, the cells are checked against real PyTorch 1.13 nn.LSTM / nn.GRU
 Run: /usr/bin/python3 make_recurrent_models.py
 """
 import copy
-import io
 import os
 
 import h5py
@@ -34,7 +33,7 @@ import numpy as np
 import torch
 
 import keras_reference as kr
-from make_models import HERE, Layer, dense_config, keras2_config, keras3_config, snake, write_keras2_h5, write_keras3
+from make_models import HERE, Layer, dense_config, keras2_config, keras3_config, keras3_weights_bytes, write_keras2_h5, write_keras3
 
 RNG = np.random.default_rng(52)
 
@@ -138,26 +137,6 @@ def rnn_weights(kind, units, features, use_bias=True, reset_after=True, scale=0.
         shape = (2, gates * units) if kind == "GRU" and reset_after else (gates * units,)
         weights.append((f"{prefix}/bias", f32(*shape, scale=0.3)))
     return weights
-
-
-def keras3_weights_bytes(layers, include_input_layers):
-    """make_models' layout, with a recurrent layer's variables under its cell (`layers/lstm/cell/vars/<i>`)."""
-    buffer = io.BytesIO()
-    with h5py.File(buffer, "w") as f:
-        f.create_group("vars")
-        used = {}
-        for l in layers:
-            if l.class_name == "InputLayer" and not include_input_layers:
-                continue
-            name = snake(l.class_name)
-            used[name] = used.get(name, -1) + 1
-            name = name if used[name] == 0 else f"{name}_{used[name]}"
-            own = f.create_group(f"layers/{name}/vars")
-            target = f.create_group(f"layers/{name}/cell/vars") if l.class_name in ("LSTM", "GRU") else own
-            for i, (_, value) in enumerate(l.weights):
-                target.create_dataset(str(i), data=value)
-        f.create_group("optimizer/vars")
-    return buffer.getvalue()
 
 
 def save(stem, layers, functional, shapes, inputs, outputs, golden, golden_k2=None):

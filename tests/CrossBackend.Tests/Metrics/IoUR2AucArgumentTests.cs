@@ -43,6 +43,8 @@ public sealed class IoUR2AucArgumentTests(ITensorEngine engine)
         Names(() => Metrics.MeanIoU(Ids, engine.FromArray(new[] { 0f, 1f, 0f }, [3]), 2), "y_true", "one class id each");
         // One-hot y_true needs a class axis; weights must fit the ids.
         Names(() => Metrics.OneHotMeanIoU(Scores, Ids, 3), "y_true", "class axis");
+        // Scores (sparse_y_pred=False) need a class axis too, and the message says so (it said only "rank >= 2").
+        Names(() => Metrics.MeanIoU(Ids, Ids, 2, sparseYPred: false), "y_pred", "sparse_y_pred=False");
         Names(() => Metrics.MeanIoU(Ids, Ids, 2, engine.FromArray(new[] { 1f, 1f, 1f }, [3])), "sampleWeights");
         Assert.That(engine.ToDoubleArray(Metrics.OneHotMeanIoU(Scores, Labels, 3), out _), Has.Length.EqualTo(1));
     }

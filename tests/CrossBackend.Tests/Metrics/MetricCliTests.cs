@@ -113,6 +113,56 @@ public sealed class MetricCliTests
         Assert.That(stderr, Does.Contain("--beta must be a finite number > 0"));
     }
 
+    /// <summary>Class ids saved as integers (how they come out of an arg-max) are taken by the metrics that read ids, as
+    /// Keras converts them to the metric's dtype: MeanIoU's docstring, y_true [0, 0, 1, 1], y_pred [0, 1, 0, 1] → 1/3, and
+    /// R2Score's with integer targets → 4/7. The CLI refused every integer y_pred before, though the library takes them.
+    /// A metric that reads scores still refuses them, naming the file and the cast that fixes it.</summary>
+    [Test]
+    public void IntegerPredictionsAreTakenByTheMetricsThatReadIds()
+    {
+        string ids = Npy("ids-pred.npy", new long[] { 0, 1, 0, 1 }, [4]), truth = Npy("ids-true.npy", new long[] { 0, 0, 1, 1 }, [4]);
+        string r2Pred = Npy("r2-pred.npy", new long[] { 2, 4, 4 }, [3, 1]), r2True = Npy("r2-true.npy", new long[] { 1, 4, 3 }, [3, 1]);
+        foreach ((string[] args, double expected) in new[]
+                 {
+                     (new[] { "mean_iou", "--pred", ids, "--true", truth, "--num-classes", "2" }, 1.0 / 3),
+                     (new[] { "iou", "--pred", ids, "--true", truth, "--num-classes", "2", "--target-class-ids", "0" }, 1.0 / 3),
+                     (new[] { "r2_score", "--pred", r2Pred, "--true", r2True }, 4.0 / 7),
+                 })
+        {
+            (int code, string stdout, string stderr) = Run(["metric", .. args, "--json"]);
+            Assert.That(code, Is.Zero, stdout + stderr);
+            string[] lines = stdout.Trim().Split('\n');
+            Assert.That(JsonDocument.Parse(lines[^1]).RootElement.GetProperty("agree").GetBoolean(), Is.True, stdout);
+            foreach (string line in lines[..^1])
+                Assert.That(JsonDocument.Parse(line).RootElement.GetProperty("metric").GetDouble(), Is.EqualTo(expected).Within(1e-6), $"{args[0]}: {line}");
+        }
+
+        (int refused, _, string error) = Run("metric", "f1_score", "--pred", ids, "--true", truth);
+        Assert.That(refused, Is.EqualTo(CliApp.BadInput));
+        Assert.That(error, Does.Contain($"--pred {ids}: f1_score needs scores").And.Contain("y_pred.dtype=int64").And.Contain("astype('float32')"));
+    }
+
+    /// <summary>`--axis` names the class axis as it is in the file. y_pred scores and one-hot y_true of shape (2, 2, 3):
+    /// true ids [[0, 1], [2, 2]], predicted [[0, 2], [2, 1]]; OneHotMeanIoU over 3 classes = (1 + 0 + 1/3) / 3 = 4/9 with
+    /// the default axis and with --axis 2 or -1 (the same axis). The torch engine once got 1/4 with --axis: the data
+    /// was moved channels-first while the file's axis was passed on.</summary>
+    [Test]
+    public void AnAxisNamesTheFilesAxisOnEveryEngine()
+    {
+        int[] trueIds = [0, 1, 2, 2], predIds = [0, 2, 2, 1];
+        double[] OneHot(int[] ids, double on, double off) => ids.SelectMany(id => Enumerable.Range(0, 3).Select(c => c == id ? on : off)).ToArray();
+        string p = Npy("axis-pred.npy", OneHot(predIds, 0.8, 0.1), [2, 2, 3]), t = Npy("axis-true.npy", OneHot(trueIds, 1, 0), [2, 2, 3]);
+        foreach (string[] axis in new[] { Array.Empty<string>(), ["--axis", "2"], ["--axis", "-1"] })
+        {
+            (int code, string stdout, string stderr) = Run(["metric", "one_hot_mean_iou", "--pred", p, "--true", t, "--num-classes", "3", "--json", .. axis]);
+            Assert.That(code, Is.Zero, stdout + stderr);
+            string[] lines = stdout.Trim().Split('\n');
+            Assert.That(JsonDocument.Parse(lines[^1]).RootElement.GetProperty("agree").GetBoolean(), Is.True, $"{string.Join(" ", axis)}: {stdout}");
+            foreach (string line in lines[..^1])
+                Assert.That(JsonDocument.Parse(line).RootElement.GetProperty("metric").GetDouble(), Is.EqualTo(4.0 / 9).Within(1e-6), $"{string.Join(" ", axis)}: {line}");
+        }
+    }
+
     /// <summary>Per-timestep weights (B, T) beside (B, T, C) files with T == C: every engine gives Keras's numbers
     /// (NumPy running Keras's formulas: binary-accuracy mean 5/9, precision 4/9; the data of
     /// <see cref="PerTimestepWeightTests"/>), where a channels-first engine once read the weights per class.</summary>

@@ -67,6 +67,22 @@ public sealed class CliArgumentNamingTests
         Assert.That(ErrorText.Flag("labelSmoothing"), Is.EqualTo("--label-smoothing"));
     }
 
+    /// <summary>The metric registry checks its options under Keras's names (<c>summation_method</c>, <c>num_classes</c>):
+    /// the message names the CLI option, typed (a bad value) or left out (a required one), never the Keras spelling.</summary>
+    [Test]
+    public void RegistryErrorsNameTheCliOptionTypedOrMissing()
+    {
+        string summation = Refused("metric", "auc", "--pred", _pred, "--true", _true, "--summation-method", "trapezoid");
+        Assert.That(summation, Does.Contain("--summation-method").And.Not.Contain("summation_method"));
+        string aggregation = Refused("metric", "r2_score", "--pred", _pred, "--true", _true, "--class-aggregation", "bogus");
+        Assert.That(aggregation, Does.Contain("--class-aggregation").And.Not.Contain("class_aggregation"));
+        string missing = Refused("metric", "mean_iou", "--pred", _pred, "--true", _true);
+        Assert.That(missing, Does.Contain("--num-classes").And.Not.Contain("num_classes"));
+        string targets = Refused("metric", "iou", "--pred", _pred, "--true", _true, "--num-classes", "3");
+        Assert.That(targets, Does.Contain("--target-class-ids").And.Not.Contain("target_class_ids"));
+        Assert.That(ErrorText.Flag("summation_method"), Is.EqualTo("--summation-method"));
+    }
+
     [TestCase("nan")]
     [TestCase("-1")]
     [TestCase("0")]
