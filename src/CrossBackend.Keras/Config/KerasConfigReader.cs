@@ -109,7 +109,8 @@ internal static class KerasConfigReader
                 JsonElement[] calls = nodes.EnumerateArray().ToArray();
                 if (calls.Length > 1)
                     throw new NotSupportedException($"layer `{name}` is called {calls.Length} times (a shared layer); shared layers are not supported");
-                if (calls.Length == 1) CollectReferences(calls[0], inbound);
+                if (calls.Length == 1 && KerasAttentionCall.Handles(className)) inbound = KerasAttentionCall.Inbound(className, name, calls[0]);
+                else if (calls.Length == 1) CollectReferences(calls[0], inbound);
             }
             defs.Add(new LayerDef(name, className, layerConfig, inbound, registered, module));
         }
@@ -137,7 +138,7 @@ internal static class KerasConfigReader
 
     /// <summary>Every tensor reference in a structure, in order: Keras 3 <c>__keras_tensor__</c> objects (their
     /// <c>keras_history</c>) or Keras 2 <c>[layer, node, tensor(, kwargs)]</c> lists, nested in lists and dicts.</summary>
-    private static void CollectReferences(JsonElement value, List<string> into)
+    internal static void CollectReferences(JsonElement value, List<string> into)
     {
         switch (value.ValueKind)
         {
