@@ -50,11 +50,13 @@ public sealed partial class KerasNumericsModel<T>
                 for (int h = 0; h < heads; h++)
                     for (int i = 0; i < tq; i++)
                     {
+                        // use_causal_mask: keys j <= i only; Keras's -1e9 makes the others' weights exactly 0.
+                        int n = m.Causal ? Math.Min(i + 1, tk) : tk;
                         ReadOnlySpan<T> qi = q.AsSpan(((b * tq + i) * heads + h) * keyDim, keyDim);
-                        for (int j = 0; j < tk; j++) scores[j] = TensorPrimitives.Dot(qi, k.AsSpan(((b * tk + j) * heads + h) * keyDim, keyDim));
-                        ActivationKernels.Softmax<T>(scores, tk);
+                        for (int j = 0; j < n; j++) scores[j] = TensorPrimitives.Dot(qi, k.AsSpan(((b * tk + j) * heads + h) * keyDim, keyDim));
+                        ActivationKernels.Softmax<T>(scores.AsSpan(0, n), n);
                         Span<T> oi = output.AsSpan(((b * tq + i) * heads + h) * valueDim, valueDim);
-                        for (int j = 0; j < tk; j++)
+                        for (int j = 0; j < n; j++)
                         {
                             ReadOnlySpan<T> vj = vv.AsSpan(((b * tk + j) * heads + h) * valueDim, valueDim);
                             for (int e = 0; e < valueDim; e++) oi[e] += scores[j] * vj[e];
@@ -91,8 +93,10 @@ public sealed partial class KerasNumericsModel<T>
             for (int b = 0; b < batch; b++)
                 for (int i = 0; i < tq; i++)
                 {
+                    // use_causal_mask: value steps j <= i only (Keras's score - 1e9 elsewhere gives them weight exactly 0).
+                    int n = a.Causal ? Math.Min(i + 1, tv) : tv;
                     ReadOnlySpan<T> qi = q.AsSpan((b * tq + i) * dim, dim);
-                    for (int j = 0; j < tv; j++)
+                    for (int j = 0; j < n; j++)
                     {
                         ReadOnlySpan<T> kj = k.AsSpan((b * tv + j) * dim, dim);
                         switch (a.Score)
@@ -115,9 +119,9 @@ public sealed partial class KerasNumericsModel<T>
                                 break;
                         }
                     }
-                    ActivationKernels.Softmax<T>(scores, tv);
+                    ActivationKernels.Softmax<T>(scores.AsSpan(0, n), n);
                     Span<T> oi = output.AsSpan((b * tq + i) * dv, dv);
-                    for (int j = 0; j < tv; j++)
+                    for (int j = 0; j < n; j++)
                     {
                         ReadOnlySpan<T> vj = vv.AsSpan((b * tv + j) * dv, dv);
                         for (int e = 0; e < dv; e++) oi[e] += scores[j] * vj[e];

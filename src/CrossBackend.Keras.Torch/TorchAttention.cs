@@ -16,7 +16,7 @@ internal sealed class MultiHeadAttentionTorchLayer : TorchLayer
 {
     private readonly Parameter query_kernel, key_kernel, value_kernel, output_kernel;
     private readonly Parameter? query_bias, key_bias, value_bias, output_bias;
-    private readonly Tensor scale;
+    private readonly Tensor scale, negative_infinity;
     private readonly MultiHeadAttentionSpec _spec;
 
     public MultiHeadAttentionTorchLayer(KerasLayer layer, ScalarType dtype) : base(layer.Name)
@@ -43,6 +43,7 @@ internal sealed class MultiHeadAttentionTorchLayer : TorchLayer
             output_bias = Load(3 * step + 1, "attention_output bias");
         }
         scale = torch.tensor(1.0 / Math.Sqrt(_spec.KeyDim), dtype: dtype);
+        negative_infinity = torch.tensor(double.NegativeInfinity, dtype: dtype);
         RegisterComponents();
     }
 
@@ -63,7 +64,9 @@ internal sealed class MultiHeadAttentionTorchLayer : TorchLayer
         Tensor q = Project(query, query_kernel, query_bias).mul(scale);
         Tensor k = Project(key, key_kernel, key_bias);
         Tensor v = Project(value, value_kernel, value_bias);
-        Tensor weights = q.matmul(k.transpose(-2, -1)).softmax(-1);
+        Tensor scores = q.matmul(k.transpose(-2, -1));
+        if (_spec.Causal) scores = CausalMask.Apply(scores, negative_infinity);
+        Tensor weights = scores.softmax(-1);
         Tensor o = weights.matmul(v).permute(0, 2, 1, 3);   // (batch, T_q, heads, value_dim)
         o = o.reshape(o.size(0), o.size(1), _spec.NumHeads * (long)_spec.ValueDim);
         Tensor y = o.matmul(output_kernel.reshape(_spec.NumHeads * (long)_spec.ValueDim, output_kernel.size(2)));
@@ -78,12 +81,16 @@ internal sealed class MultiHeadAttentionTorchLayer : TorchLayer
 internal sealed class AttentionTorchLayer : TorchLayer
 {
     private readonly Parameter? scale, concat_score_weight;
+    private readonly Tensor negative_infinity;
     private readonly KerasAttentionScore _score;
+    private readonly bool _causal;
 
     public AttentionTorchLayer(KerasLayer layer, ScalarType dtype) : base(layer.Name)
     {
         var spec = (AttentionSpec)layer.Spec;
         _score = spec.Score;
+        _causal = spec.Causal;
+        negative_infinity = torch.tensor(double.NegativeInfinity, dtype: dtype);
         Parameter Load(KerasWeight weight, string what)
         {
             var p = new Parameter(zeros(weight.Shape, dtype));
@@ -120,6 +127,20 @@ internal sealed class AttentionTorchLayer : TorchLayer
                 scores = t.sum(-1);
             }
         }
+        if (_causal) scores = CausalMask.Apply(scores, negative_infinity);
         return scores.softmax(-1).matmul(value).transpose(1, 2);
+    }
+}
+
+/// <summary>Keras's <c>use_causal_mask</c> on scores (…, T_q, T_k): −∞ where the key step j is after the query step i
+/// (PyTorch's <c>triu(1)</c>), so the softmax gives those exactly 0 — what Keras's −1e9 gives (e^−1e9 underflows to 0 in
+/// float32 and float64) — and the row's other weights are unchanged.</summary>
+internal static class CausalMask
+{
+    public static Tensor Apply(Tensor scores, Tensor negativeInfinity)
+    {
+        long tq = scores.size(-2), tk = scores.size(-1);
+        using Tensor after = torch.ones(tq, tk, dtype: ScalarType.Bool, device: scores.device).triu(1);
+        return torch.where(after, negativeInfinity, scores);
     }
 }

@@ -25,6 +25,7 @@ public sealed class AttentionModelTests(ITensorEngine engine)
     [TestCase("transformer")]
     [TestCase("cross_attention")]
     [TestCase("attention")]
+    [TestCase("causal_attention")]
     public void OutputsMatchTheFloat64Golden(string stem)
     {
         AssertFile($"{stem}.keras", $"{stem}_golden.npz");
@@ -37,6 +38,15 @@ public sealed class AttentionModelTests(ITensorEngine engine)
     {
         AssertFile("transformer.keras", "transformer_golden.npz", "inputs_short", "outputs_short");
         AssertFile("transformer_k2.h5", "transformer_golden.npz", "inputs_short", "outputs_short");
+    }
+
+    /// <summary>use_causal_mask=True with the steps None: the lower-triangular mask is sized per call (6 query steps
+    /// against 4 value steps, then 4 against 2).</summary>
+    [Test]
+    public void ACausalMaskIsSizedPerCall()
+    {
+        AssertFile("causal_attention.keras", "causal_attention_golden.npz", "inputs_short", "outputs_short");
+        AssertFile("causal_attention_k2.h5", "causal_attention_golden.npz", "inputs_short", "outputs_short");
     }
 }
 
@@ -88,19 +98,29 @@ public sealed class AttentionConfigTests
 
     [TestCase(Mha + ", \"attention_axes\": [1]}, \"inbound_nodes\": [[[\"in\", 0, 0, {\"value\": [\"in\", 0, 0]}]]]", "attention_axes=[1]")]
     [TestCase(Mha + ", \"output_shape\": [2, 3]}, \"inbound_nodes\": [[[\"in\", 0, 0, {\"value\": [\"in\", 0, 0]}]]]", "output_shape=[2, 3]")]
-    [TestCase(Mha + "}, \"inbound_nodes\": [[[\"in\", 0, 0, {\"value\": [\"in\", 0, 0], \"use_causal_mask\": true}]]]", "use_causal_mask=True")]
     [TestCase(Mha + "}, \"inbound_nodes\": [[[\"in\", 0, 0, {\"value\": [\"in\", 0, 0], \"return_attention_scores\": true}]]]", "return_attention_scores=True")]
     [TestCase(Mha + "}, \"inbound_nodes\": [[[\"in\", 0, 0, {\"value\": [\"in\", 0, 0], \"attention_mask\": [\"in\", 0, 0]}]]]", "attention_mask=<tensor>")]
-    [TestCase(Mha + "}, \"inbound_nodes\": [{\"args\": [" + Tensor + ", " + Tensor + "], \"kwargs\": {\"use_causal_mask\": true}}]", "use_causal_mask=True")]
     [TestCase(Mha + "}, \"inbound_nodes\": [{\"args\": [" + Tensor + "], \"kwargs\": {\"value\": " + Tensor + ", \"query_mask\": " + Tensor + "}}]", "query_mask=<tensor>")]
     [TestCase("\"class_name\": \"Attention\", \"name\": \"x\", \"config\": {\"name\": \"x\"}, \"inbound_nodes\": [{\"args\": [[" + Tensor + ", " + Tensor + "]], \"kwargs\": {\"mask\": [" + Tensor + ", null]}}]", "mask=<tensor>")]
-    [TestCase("\"class_name\": \"Attention\", \"name\": \"x\", \"config\": {\"name\": \"x\"}, \"inbound_nodes\": [[[\"in\", 0, 0, {\"use_causal_mask\": true}], [\"in\", 0, 0, {\"use_causal_mask\": true}]]]", "use_causal_mask=True")]
-    [TestCase("\"class_name\": \"AdditiveAttention\", \"name\": \"x\", \"config\": {\"name\": \"x\", \"causal\": true}, \"inbound_nodes\": [[[\"in\", 0, 0, {}], [\"in\", 0, 0, {}]]]", "causal=True")]
     [TestCase("\"class_name\": \"Attention\", \"name\": \"x\", \"config\": {\"name\": \"x\"}, \"inbound_nodes\": [{\"args\": [[" + Tensor + ", " + Tensor + "]], \"kwargs\": {\"return_attention_scores\": true}}]", "return_attention_scores=True")]
     public void UnsupportedAttentionIsRefusedNamingTheLayerAndArgument(string layerJson, string says)
     {
         var e = Assert.Throws<NotSupportedException>(() => KerasGraph.FromJson(Model(layerJson)));
         Assert.That(e!.Message, Does.Contain("layer `x`").And.Contain(says));
+    }
+
+    /// <summary>use_causal_mask=True is a call argument (tf.keras 2: a keyword on the inbound reference; Keras 3: in
+    /// kwargs), and tf.keras 2 before 2.10 wrote Attention's config causal=True: each makes the layer causal.</summary>
+    [TestCase(Mha + "}, \"inbound_nodes\": [[[\"in\", 0, 0, {\"value\": [\"in\", 0, 0], \"use_causal_mask\": true}]]]")]
+    [TestCase(Mha + "}, \"inbound_nodes\": [{\"args\": [" + Tensor + ", " + Tensor + "], \"kwargs\": {\"use_causal_mask\": true, \"query_mask\": null}}]")]
+    [TestCase("\"class_name\": \"Attention\", \"name\": \"x\", \"config\": {\"name\": \"x\"}, \"inbound_nodes\": [[[\"in\", 0, 0, {\"use_causal_mask\": true}], [\"in\", 0, 0, {\"use_causal_mask\": true}]]]")]
+    [TestCase("\"class_name\": \"AdditiveAttention\", \"name\": \"x\", \"config\": {\"name\": \"x\", \"causal\": true}, \"inbound_nodes\": [[[\"in\", 0, 0, {}], [\"in\", 0, 0, {}]]]")]
+    public void UseCausalMaskIsReadFromTheCallOrTheOldConfig(string layerJson)
+    {
+        LayerSpec spec = KerasGraph.FromJson(Model(layerJson))["x"].Spec;
+        Assert.That(spec is MultiHeadAttentionSpec { Causal: true } or AttentionSpec { Causal: true }, spec.ToString());
+        LayerSpec plain = KerasGraph.FromJson(Model(layerJson.Replace("\"use_causal_mask\": true", "\"use_causal_mask\": false").Replace("\"causal\": true", "\"causal\": false")))["x"].Spec;
+        Assert.That(plain is MultiHeadAttentionSpec { Causal: false } or AttentionSpec { Causal: false }, plain.ToString());
     }
 
     [Test]

@@ -17,10 +17,11 @@ internal static class KerasAttentionCall
     /// <summary>Whether the class is one whose call this reads.</summary>
     public static bool Handles(string className) => className is "MultiHeadAttention" or "Attention" or "AdditiveAttention";
 
-    /// <summary>The tensors the layer reads, [query, value] or [query, value, key].</summary>
-    /// <exception cref="NotSupportedException">A mask tensor, <c>use_causal_mask=True</c>,
-    /// <c>return_attention_scores=True</c> or an unknown keyword, naming the layer and the argument.</exception>
-    public static List<string> Inbound(string className, string layer, JsonElement node)
+    /// <summary>The tensors the layer reads, [query, value] or [query, value, key], and whether the call sets
+    /// <c>use_causal_mask=True</c>.</summary>
+    /// <exception cref="NotSupportedException">A mask tensor, <c>return_attention_scores=True</c> or an unknown keyword,
+    /// naming the layer and the argument.</exception>
+    public static (List<string> Inbound, bool Causal) Read(string className, string layer, JsonElement node)
     {
         (List<JsonElement> positional, Dictionary<string, JsonElement> kwargs) = Split(node);
         var tensors = new List<string>();
@@ -37,23 +38,27 @@ internal static class KerasAttentionCall
                     throw new InvalidDataException($"layer `{layer}` ({className}) receives `{names[i]}` without `{names[i - 1]}`");
                 tensors.AddRange(refs);
             }
-            CheckOptions(className, layer, kwargs, ["query_mask", "value_mask", "key_mask", "attention_mask"]);
         }
         else
         {
             // Attention([query, value(, key)]): one list argument, positional or `inputs=`.
             foreach (JsonElement arg in positional) tensors.AddRange(References(arg));
             if (kwargs.Remove("inputs", out JsonElement inputs)) tensors.AddRange(References(inputs));
-            CheckOptions(className, layer, kwargs, ["mask"]);
         }
+        bool causal = kwargs.Remove("use_causal_mask", out JsonElement flag) && flag.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False or JsonValueKind.Null => false,
+            _ => throw new InvalidDataException($"layer `{layer}` ({className}) is called with use_causal_mask={flag.GetRawText()}; Keras takes a bool"),
+        };
+        CheckOptions(className, layer, kwargs, className == "MultiHeadAttention" ? ["query_mask", "value_mask", "key_mask", "attention_mask"] : ["mask"]);
         if (tensors.Count is < 2 or > 3)
             throw new InvalidDataException(
                 $"layer `{layer}` ({className}) must read a query and a value, and optionally a key; the config connects {tensors.Count} tensor(s)");
-        return tensors;
+        return (tensors, causal);
     }
 
-    /// <summary>Refuses a mask tensor in <paramref name="masks"/>, <c>use_causal_mask=True</c>,
-    /// <c>return_attention_scores=True</c> and any keyword Keras's call does not take; <c>training</c> is free (dropout
+    /// <summary>Refuses a mask tensor in <paramref name="masks"/>, <c>return_attention_scores=True</c> and any keyword Keras's call does not take; <c>training</c> is free (dropout
     /// only acts in training and predictions run in inference).</summary>
     private static void CheckOptions(string className, string layer, Dictionary<string, JsonElement> kwargs, string[] masks)
     {
@@ -67,12 +72,11 @@ internal static class KerasAttentionCall
                         $"layer `{layer}` ({className}) is called with {key}=<tensor>; masked attention is not supported: call it without `{key}`");
                 continue;
             }
-            if (key is "use_causal_mask" or "return_attention_scores")
+            if (key == "return_attention_scores")
             {
                 if (value.ValueKind is JsonValueKind.False or JsonValueKind.Null) continue;
-                throw new NotSupportedException(key == "use_causal_mask"
-                    ? $"layer `{layer}` ({className}) is called with use_causal_mask=True (a lower-triangular mask), which CrossBackend does not build; call it without"
-                    : $"layer `{layer}` ({className}) is called with return_attention_scores=True (two outputs); only the attention output can be read: call it without");
+                throw new NotSupportedException(
+                    $"layer `{layer}` ({className}) is called with return_attention_scores=True (two outputs); only the attention output can be read: call it without");
             }
             throw new NotSupportedException($"layer `{layer}` ({className}) is called with the argument `{key}`={value.GetRawText()}, which CrossBackend does not know");
         }

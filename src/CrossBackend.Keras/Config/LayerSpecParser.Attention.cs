@@ -10,7 +10,7 @@ internal static partial class LayerSpecParser
     /// <c>self._value_dim = value_dim if value_dim else key_dim</c>), use_bias, output_shape (null or one int; tf.keras 2
     /// saves it as given, newer Keras 3 as a one-element list). Dropout acts only in training. Refused:
     /// <c>attention_axes</c> other than None (attention over several axes or another axis), a multi-axis output_shape.
-    /// Call options (masks, <c>use_causal_mask</c>, <c>return_attention_scores</c>) are checked where the call is read
+    /// Call options (masks, <c>use_causal_mask</c>, <c>return_attention_scores</c>) are read where the call is read
     /// (<see cref="KerasAttentionCall"/>).
     /// </summary>
     private static MultiHeadAttentionSpec MultiHeadAttention(ConfigValues c)
@@ -39,20 +39,17 @@ internal static partial class LayerSpecParser
     /// <summary><c>Attention</c> (use_scale False by default, score_mode "dot" or "concat") and <c>AdditiveAttention</c>
     /// (use_scale True by default) — keras/src/layers/attention/attention.py and additive_attention.py, tf.keras 2
     /// keras/layers/attention/. Dropout acts only in training. tf.keras 2 before 2.10 took <c>causal=True</c> in the
-    /// config (a lower-triangular mask), refused like the call's <c>use_causal_mask=True</c>.</summary>
+    /// config, the lower-triangular mask the call's <c>use_causal_mask=True</c> now sets.</summary>
     private static AttentionSpec Attention(ConfigValues c, bool additive)
     {
-        string className = additive ? "AdditiveAttention" : "Attention";
-        if (c.Bool("causal", false))
-            throw new NotSupportedException(
-                $"layer `{c.Layer}` ({className}) has causal=True (a lower-triangular mask), which CrossBackend does not build; save the model without it");
-        if (additive) return new AttentionSpec(KerasAttentionScore.Additive, c.Bool("use_scale", true));
+        bool causal = c.Bool("causal", false);
+        if (additive) return new AttentionSpec(KerasAttentionScore.Additive, c.Bool("use_scale", true), causal);
         KerasAttentionScore score = (c.String("score_mode") ?? "dot") switch
         {
             "dot" => KerasAttentionScore.Dot,
             "concat" => KerasAttentionScore.Concat,
             string other => throw new InvalidDataException($"layer `{c.Layer}` (Attention): score_mode \"{other}\" is not one of Keras's \"dot\", \"concat\""),
         };
-        return new AttentionSpec(score, c.Bool("use_scale", false));
+        return new AttentionSpec(score, c.Bool("use_scale", false), causal);
     }
 }

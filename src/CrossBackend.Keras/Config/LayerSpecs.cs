@@ -311,7 +311,11 @@ public sealed record TimeDistributedSpec(LayerSpec Inner, string InnerClassName,
 /// <param name="ValueDim">Value size per head (Keras's <c>value_dim=None</c> is the key_dim).</param>
 /// <param name="UseBias">Whether the four projections have biases.</param>
 /// <param name="OutputDim">Keras's <c>output_shape</c> as one int; null: the query's last axis.</param>
-public sealed record MultiHeadAttentionSpec(int NumHeads, int KeyDim, int ValueDim, bool UseBias, int? OutputDim) : LayerSpec;
+/// <param name="Causal">The call's <c>use_causal_mask=True</c>: query step i attends to key steps j ≤ i only (Keras's
+/// <c>_compute_causal_mask</c>, row index ≥ column index over (T_q, T_k), a lower-triangular mask). Keras's masked
+/// softmax adds −1e9 to the other scores (or puts −1e9 there), whose exponentials are then exactly 0 in float32 and
+/// float64, so the softmax over j ≤ i alone is the same number.</param>
+public sealed record MultiHeadAttentionSpec(int NumHeads, int KeyDim, int ValueDim, bool UseBias, int? OutputDim, bool Causal = false) : LayerSpec;
 
 /// <summary>How an <see cref="AttentionSpec"/> scores a query step against a key step.</summary>
 public enum KerasAttentionScore
@@ -334,4 +338,7 @@ public enum KerasAttentionScore
 /// <param name="Score">The score function.</param>
 /// <param name="UseScale">Whether the learned <c>scale</c> weight exists (a scalar for Attention, a (d) vector for
 /// AdditiveAttention).</param>
-public sealed record AttentionSpec(KerasAttentionScore Score, bool UseScale) : LayerSpec;
+/// <param name="Causal">The call's <c>use_causal_mask=True</c> (tf.keras 2 before 2.10: the config's <c>causal=True</c>):
+/// query step i reads value steps j ≤ i only (Keras's <c>_calculate_score_mask</c>: row index ≥ column index, the others'
+/// scores minus 1e9, whose exponentials are exactly 0 — the same as a softmax over j ≤ i).</param>
+public sealed record AttentionSpec(KerasAttentionScore Score, bool UseScale, bool Causal = false) : LayerSpec;

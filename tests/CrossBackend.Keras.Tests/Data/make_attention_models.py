@@ -65,8 +65,18 @@ def f64(a):
 
 # ---- reference formulas (float64) ----------------------------------------------------------------------------------
 
-def mha(query, value, key, weights, heads, key_dim, value_dim, use_bias=True):
-    """Keras's MultiHeadAttention.call with attention_axes None, no mask, inference."""
+def causal_softmax(scores, causal):
+    """Softmax over the last axis; with causal, entries whose column j exceeds the row i are excluded (Keras's
+    lower-triangular mask: row index >= column index; its -1e9 gives them weight exactly 0)."""
+    if causal:
+        tq, tk = scores.shape[-2:]
+        allowed = np.arange(tq)[:, None] >= np.arange(tk)[None, :]
+        scores = np.where(allowed, scores, -np.inf)
+    return kr.softmax(scores, axis=-1)
+
+
+def mha(query, value, key, weights, heads, key_dim, value_dim, use_bias=True, causal=False):
+    """Keras's MultiHeadAttention.call with attention_axes None, no mask (or use_causal_mask), inference."""
     w = [f64(a) for a in weights]
     i = 0
 
@@ -81,7 +91,7 @@ def mha(query, value, key, weights, heads, key_dim, value_dim, use_bias=True):
     v = project(value, value_dim)
     q = q * (1.0 / np.sqrt(float(key_dim)))
     scores = np.einsum("bjhk,bihk->bhij", k, q)
-    scores = kr.softmax(scores, axis=-1)
+    scores = causal_softmax(scores, causal)
     o = np.einsum("bhij,bjhv->bihv", scores, v)
     y = np.einsum("bihv,hve->bie", o, w[i]); i += 1
     if use_bias:
@@ -89,7 +99,7 @@ def mha(query, value, key, weights, heads, key_dim, value_dim, use_bias=True):
     return y
 
 
-def attention(query, value, key, score, scale=None, concat_weight=None):
+def attention(query, value, key, score, scale=None, concat_weight=None, causal=False):
     """Keras's Attention / AdditiveAttention.call, no mask, inference."""
     query, value, key = f64(query), f64(value), f64(key)
     if score == "dot":
@@ -104,7 +114,7 @@ def attention(query, value, key, score, scale=None, concat_weight=None):
     else:
         t = np.tanh(query[:, :, None, :] + key[:, None, :, :])
         s = (t * (1.0 if scale is None else f64(scale))).sum(-1)
-    return kr.softmax(s, axis=-1) @ value
+    return causal_softmax(s, causal) @ value
 
 
 def check_against_torch():
@@ -169,7 +179,7 @@ def tensor(name, shapes):
 
 
 def mha_layer(name, shapes, query, value, key, heads, key_dim, value_dim=None, use_bias=True, output_shape=None,
-              keyword=False):
+              keyword=False, causal=False):
     d_q, d_v = shapes[query][-1], shapes[value][-1]
     d_k = shapes[key or value][-1]
     vd = value_dim or key_dim
@@ -193,8 +203,12 @@ def mha_layer(name, shapes, query, value, key, heads, key_dim, value_dim=None, u
     extra = {"value": [value, 0, 0]}
     if key:
         extra["key"] = [key, 0, 0]
+    if causal:
+        extra["use_causal_mask"] = True
     keras2_node = [[[query, 0, 0, extra]]]
     masks = {"query_mask": None, "value_mask": None, **({"key_mask": None} if key else {})}
+    if causal:
+        masks["use_causal_mask"] = True
     if keyword:
         kwargs = {"query": tensor(query, shapes), "value": tensor(value, shapes), **({"key": tensor(key, shapes)} if key else {})}
         keras3_node = [{"args": [], "kwargs": {**kwargs, **masks}}]
@@ -207,7 +221,10 @@ def mha_layer(name, shapes, query, value, key, heads, key_dim, value_dim=None, u
     return layer, [v for _, v in weights]
 
 
-def attention_layer(name, shapes, inbound, additive, use_scale, score_mode="dot", scale=None, concat_weight=None):
+def attention_layer(name, shapes, inbound, additive, use_scale, score_mode="dot", scale=None, concat_weight=None,
+                    causal_call=False, causal_config=False):
+    """causal_call: use_causal_mask=True in the call (both files); causal_config: tf.keras 2 before 2.10's config
+    `causal: true` in the .h5 and the call argument in the .keras (Keras 3's constructor takes no `causal`)."""
     weights = []
     if use_scale:
         weights.append(("scale", np.float32(scale) if not additive else np.asarray(scale, np.float32)))
@@ -216,8 +233,13 @@ def attention_layer(name, shapes, inbound, additive, use_scale, score_mode="dot"
     config = {**layer_cfg(name), "use_scale": use_scale, "dropout": 0.2}
     if not additive:
         config["score_mode"] = score_mode
-    keras2_node = [[[n, 0, 0, {}] for n in inbound]]
-    keras3_node = [{"args": [[tensor(n, shapes) for n in inbound]], "kwargs": {"mask": [None] * len(inbound), "training": False}}]
+    if causal_config:
+        config["causal"] = True
+    keras2_node = [[[n, 0, 0, {"use_causal_mask": True} if causal_call else {}] for n in inbound]]
+    kwargs3 = {"mask": [None] * len(inbound), "training": False}
+    if causal_call or causal_config:
+        kwargs3["use_causal_mask"] = True
+    keras3_node = [{"args": [[tensor(n, shapes) for n in inbound]], "kwargs": kwargs3}]
     layer = Attn("AdditiveAttention" if additive else "Attention", config, inbound, weights, keras2_node, keras3_node,
                  [], {"input_shape": [shapes[n] for n in inbound]})
     return layer
@@ -259,6 +281,7 @@ def save(stem, layers, shapes, inputs, outputs, golden):
             entry["build_config"] = layer.build_config
             if layer.class_name == "MultiHeadAttention":
                 entry["config"]["seed"] = None
+            entry["config"].pop("causal", None)
     write_keras3(os.path.join(HERE, f"{stem}.keras"), k3, keras3_weights_bytes(layers))
     np.savez(os.path.join(HERE, f"{stem}_golden.npz"), **golden)
     print(stem, {k: v.shape for k, v in golden.items()}, "range", golden["outputs"].min(), golden["outputs"].max())
@@ -360,8 +383,64 @@ def attention_model():
     save("attention", layers, shapes, ["x"], ["out"], {"inputs": x, "outputs": y})
 
 
+def check_causal_against_torch():
+    """use_causal_mask against PyTorch 1.13 nn.MultiheadAttention with attn_mask = triu(ones(T_q, T_k), 1) (True: not
+    allowed), T_q 5 and T_k 3."""
+    rng = np.random.default_rng(7)
+    d, heads, kd = 4, 2, 2
+    q, kv = rng.standard_normal((2, 5, d)), rng.standard_normal((2, 3, d))
+    w = [rng.standard_normal((d, heads, kd)), rng.standard_normal((heads, kd)), rng.standard_normal((d, heads, kd)),
+         rng.standard_normal((heads, kd)), rng.standard_normal((d, heads, kd)), rng.standard_normal((heads, kd)),
+         rng.standard_normal((heads, kd, d)), rng.standard_normal(d)]
+    ours = mha(q, kv, kv, w, heads, kd, kd, causal=True)
+    m = torch.nn.MultiheadAttention(d, heads, bias=True, batch_first=True, dtype=torch.float64)
+    with torch.no_grad():
+        m.in_proj_weight.copy_(torch.from_numpy(np.concatenate([w[0].reshape(d, d).T, w[2].reshape(d, d).T, w[4].reshape(d, d).T])))
+        m.in_proj_bias.copy_(torch.from_numpy(np.concatenate([w[1].reshape(-1), w[3].reshape(-1), w[5].reshape(-1)])))
+        m.out_proj.weight.copy_(torch.from_numpy(w[6].reshape(d, d).T.copy()))
+        m.out_proj.bias.copy_(torch.from_numpy(w[7]))
+    mask = torch.ones(5, 3, dtype=torch.bool).triu(1)
+    theirs = m(torch.from_numpy(q), torch.from_numpy(kv), torch.from_numpy(kv), attn_mask=mask, need_weights=False)[0].detach().numpy()
+    assert np.allclose(ours, theirs, rtol=1e-12, atol=1e-12), np.abs(ours - theirs).max()
+    s = rng.standard_normal((2, 5, 3))
+    expect = torch.softmax(torch.from_numpy(s).masked_fill(mask, float("-inf")), -1).numpy()
+    assert np.allclose(causal_softmax(s, True), expect, rtol=1e-14, atol=1e-15)
+    # Keras's own form (scores - 1e9 where masked) gives the same weights.
+    keras_form = kr.softmax(s - 1e9 * mask.numpy(), axis=-1)
+    assert np.allclose(keras_form, expect, rtol=1e-14, atol=1e-15)
+
+
+def causal_model():
+    """x (None, 4) -> m1 = MHA(2 heads, key_dim 2, value_dim 3)(x, x, use_causal_mask=True); v = Cropping1D((2, 0))(x);
+    m2 = MHA(1 head, key_dim 3)(query=m1, value=v, use_causal_mask=True) (T_q = T, T_v = T - 2: row i reads j <= i);
+    a1 = Attention(use_scale)([m2, x], use_causal_mask=True); a2 = AdditiveAttention()([a1, v]) causal (the config's
+    causal=True in the .h5, the call argument in the .keras)."""
+    global RNG
+    RNG = np.random.default_rng(2053)
+    shapes = {"x": [None, None, 4], "m1": [None, None, 4], "v": [None, None, 4], "m2": [None, None, 4],
+              "a1": [None, None, 4], "a2": [None, None, 4]}
+    att1, w1 = mha_layer("m1", shapes, "x", "x", None, 2, 2, value_dim=3, causal=True)
+    att2, w2 = mha_layer("m2", shapes, "m1", "v", None, 1, 3, keyword=True, causal=True)
+    layers = [INPUT(4), att1, crop("v", "x", 2, 0), att2,
+              attention_layer("a1", shapes, ["m2", "x"], False, True, "dot", scale=0.3, causal_call=True),
+              attention_layer("a2", shapes, ["a1", "v"], True, False, causal_config=True)]
+
+    def forward(x):
+        x = f64(x)
+        v = x[:, 2:]
+        h = mha(x, x, x, w1, 2, 2, 3, causal=True)
+        h = mha(h, v, v, w2, 1, 3, 3, causal=True)
+        h = attention(h, x, x, "dot", f64(np.float32(0.3)), causal=True)
+        return attention(h, v, v, "additive", causal=True)
+    x, xs = f32(3, 6, 4, scale=1.0), f32(3, 4, 4, scale=1.0)
+    save("causal_attention", layers, shapes, ["x"], ["a2"],
+         {"inputs": x, "outputs": forward(x), "inputs_short": xs, "outputs_short": forward(xs)})
+
+
 if __name__ == "__main__":
     check_against_torch()
+    check_causal_against_torch()
     transformer_model()
     cross_model()
     attention_model()
+    causal_model()
