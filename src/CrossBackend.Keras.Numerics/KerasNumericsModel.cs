@@ -338,6 +338,10 @@ public sealed partial class KerasNumericsModel<T> : IKerasNetwork where T : unma
                 return Bidirectional(layer, b);
             case TimeDistributedSpec:
                 return TimeDistributed(layer);
+            case MultiHeadAttentionSpec m:
+                return MultiHeadAttention(layer, m);
+            case AttentionSpec a:
+                return Attention(layer, a);
             default:
                 throw new NotSupportedException($"layer `{name}` ({layer.ClassName}) has no implementation on the numerics engine");
         }

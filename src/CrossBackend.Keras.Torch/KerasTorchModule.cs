@@ -97,6 +97,8 @@ public sealed class KerasTorchModule : nn.Module<Tensor, Tensor>
         BidirectionalSpec => new BidirectionalTorchLayer(layer, dtype),
         TimeDistributedSpec => new TimeDistributedTorchLayer(layer, dtype),
         MaskingSpec m => new MaskingTorchLayer(layer.Name, m.MaskValue),
+        MultiHeadAttentionSpec => new MultiHeadAttentionTorchLayer(layer, dtype),
+        AttentionSpec => new AttentionTorchLayer(layer, dtype),
         _ => throw new NotSupportedException($"layer `{layer.Name}` ({layer.ClassName}) has no TorchSharp implementation"),
     };
 

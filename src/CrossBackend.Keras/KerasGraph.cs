@@ -88,6 +88,14 @@ public sealed class KerasGraph
             LayerDef def = pending[index];
             pending.RemoveAt(index);
             LayerSpec spec = LayerSpecParser.Parse(def.ClassName, def.Config, def.Name, def.RegisteredName, def.Module, kerasMajor);
+            // use_causal_mask is an argument of the attention layers' call, read with the call (KerasAttentionCall).
+            if (def.CausalCall)
+                spec = spec switch
+                {
+                    MultiHeadAttentionSpec m => m with { Causal = true },
+                    AttentionSpec a => a with { Causal = true },
+                    _ => spec,
+                };
             if (spec is InputSpec && !declared.Inputs.Contains(def.Name))
                 throw new NotSupportedException($"InputLayer `{def.Name}` is not one of the model's inputs");
             if ((spec is RecurrentSpec { ReturnState: true } || spec is BidirectionalSpec { Forward.ReturnState: true }) && declared.IsSequential)

@@ -68,6 +68,35 @@ internal static class ExpectedWeights
                 // The inner layer's variables, built for one step's shape (tf.keras 2: `time_distributed/kernel:0`;
                 // Keras 3: `layers/time_distributed/layer/vars`).
                 return For(t.Inner, [inputs[0][1..]]);
+            case MultiHeadAttentionSpec m:
+            {
+                // The query, key, value and output EinsumDense layers, each kernel then bias, in the order MHA builds
+                // them: tf.keras 2's weight_names `query/kernel:0`, `query/bias:0`, `key/…`, `value/…`,
+                // `attention_output/…`; Keras 3's `_query_dense/vars`, `_key_dense/vars`, `_value_dense/vars`,
+                // `_output_dense/vars` (read in that order by KerasHdf5).
+                long heads = m.NumHeads, queryDim = inputs[0][^1], valueDim = inputs[1][^1], keyDim = (inputs.Count > 2 ? inputs[2] : inputs[1])[^1];
+                long output = m.OutputDim ?? queryDim;
+                var weights = new List<(string, long[])>();
+                void Add(string name, long[] kernel, long[] bias)
+                {
+                    weights.Add(($"{name}/kernel", kernel));
+                    if (m.UseBias) weights.Add(($"{name}/bias", bias));
+                }
+                Add("query", [queryDim, heads, m.KeyDim], [heads, m.KeyDim]);
+                Add("key", [keyDim, heads, m.KeyDim], [heads, m.KeyDim]);
+                Add("value", [valueDim, heads, m.ValueDim], [heads, m.ValueDim]);
+                Add("attention_output", [heads, m.ValueDim, output], [output]);
+                return weights;
+            }
+            case AttentionSpec a:
+            {
+                // Attention builds `scale` () with use_scale, then `concat_score_weight` () for score_mode "concat";
+                // AdditiveAttention builds `scale` (features of the query) with use_scale.
+                var weights = new List<(string, long[])>();
+                if (a.UseScale) weights.Add(("scale", a.Score == KerasAttentionScore.Additive ? [inputs[0][^1]] : []));
+                if (a.Score == KerasAttentionScore.Concat) weights.Add(("concat_score_weight", []));
+                return weights;
+            }
             default:
                 return [];
         }

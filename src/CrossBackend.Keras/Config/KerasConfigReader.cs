@@ -2,8 +2,10 @@ using System.Text.Json;
 
 namespace CrossBackend.Keras;
 
-/// <summary>One layer as the config declares it, before shapes and weights.</summary>
-internal sealed record LayerDef(string Name, string ClassName, JsonElement Config, IReadOnlyList<string> Inbound, string? RegisteredName, string? Module);
+/// <summary>One layer as the config declares it, before shapes and weights; <c>CausalCall</c>: an attention layer called
+/// with <c>use_causal_mask=True</c> (a call argument, not in its config).</summary>
+internal sealed record LayerDef(string Name, string ClassName, JsonElement Config, IReadOnlyList<string> Inbound, string? RegisteredName, string? Module,
+    bool CausalCall = false);
 
 /// <summary>
 /// Reads a model config — Keras 2's <c>model_config</c> / <c>model.to_json()</c> or Keras 3's <c>config.json</c> —
@@ -104,14 +106,16 @@ internal static class KerasConfigReader
         {
             (string className, JsonElement layerConfig, string name, string? registered, string? module) = Entry(entry, defs.Count);
             var inbound = new List<string>();
+            bool causal = false;
             if (entry.TryGetProperty("inbound_nodes", out var nodes) && nodes.ValueKind == JsonValueKind.Array)
             {
                 JsonElement[] calls = nodes.EnumerateArray().ToArray();
                 if (calls.Length > 1)
                     throw new NotSupportedException($"layer `{name}` is called {calls.Length} times (a shared layer); shared layers are not supported");
-                if (calls.Length == 1) CollectReferences(calls[0], inbound);
+                if (calls.Length == 1 && KerasAttentionCall.Handles(className)) (inbound, causal) = KerasAttentionCall.Read(className, name, calls[0]);
+                else if (calls.Length == 1) CollectReferences(calls[0], inbound);
             }
-            defs.Add(new LayerDef(name, className, layerConfig, inbound, registered, module));
+            defs.Add(new LayerDef(name, className, layerConfig, inbound, registered, module, causal));
         }
         var inputs = new List<string>();
         var outputs = new List<string>();
@@ -137,7 +141,7 @@ internal static class KerasConfigReader
 
     /// <summary>Every tensor reference in a structure, in order: Keras 3 <c>__keras_tensor__</c> objects (their
     /// <c>keras_history</c>) or Keras 2 <c>[layer, node, tensor(, kwargs)]</c> lists, nested in lists and dicts.</summary>
-    private static void CollectReferences(JsonElement value, List<string> into)
+    internal static void CollectReferences(JsonElement value, List<string> into)
     {
         switch (value.ValueKind)
         {

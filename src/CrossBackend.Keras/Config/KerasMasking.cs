@@ -51,6 +51,10 @@ internal static class KerasMasking
                     "Keras's merge layers combine their inputs' masks in ways that changed between Keras 3 releases (an OR of the masks in " +
                     "Merge.compute_mask; later releases also replace masked cells in Maximum, Minimum and Multiply, and Concatenate pads missing masks), " +
                     "and CrossBackend does not reproduce them");
+            case MultiHeadAttentionSpec or AttentionSpec:
+                throw Refused(layer, className,
+                    "Keras's attention layers use the masks of their query, value and key (masked keys get a -1e9 score, masked queries " +
+                    "zero output in Attention) and CrossBackend builds them only unmasked");
             case ActivationSpec when className == "Softmax":
                 throw Refused(layer, className,
                     "Keras's Softmax layer adds (1 - mask) * -1e9 to its input with the mask broadcast from the last axis, so a (batch, steps) mask " +

@@ -15,6 +15,7 @@ internal static partial class LayerSpecParser
         "ELU", "PReLU", "ZeroPadding1D", "ZeroPadding2D", "Cropping1D", "Cropping2D", "UpSampling1D", "UpSampling2D",
         "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Embedding", "LayerNormalization",
         "DepthwiseConv2D", "SeparableConv2D", "Conv2DTranspose", "LSTM", "GRU", "Bidirectional", "TimeDistributed", "Masking",
+        "MultiHeadAttention", "Attention", "AdditiveAttention",
     ];
 
     private static readonly HashSet<string> Models = ["Sequential", "Functional", "Model"];
@@ -97,6 +98,9 @@ internal static partial class LayerSpecParser
             "GRU" => Recurrent(c, KerasRecurrentKind.Gru, kerasMajor),
             "Bidirectional" => Bidirectional(c, kerasMajor),
             "TimeDistributed" => TimeDistributed(c, kerasMajor),
+            "MultiHeadAttention" => MultiHeadAttention(c),
+            "Attention" => Attention(c, additive: false),
+            "AdditiveAttention" => Attention(c, additive: true),
             _ => throw Unsupported(className, layer, registeredName, module),
         };
     }

@@ -297,3 +297,49 @@ public sealed record BidirectionalSpec(RecurrentSpec Forward, RecurrentSpec Back
 /// <param name="InnerClassName">The inner layer's Keras class (<c>Dense</c>, <c>Conv2D</c>, …).</param>
 /// <param name="InnerName">The inner layer's Keras name.</param>
 public sealed record TimeDistributedSpec(LayerSpec Inner, string InnerClassName, string InnerName) : LayerSpec;
+
+/// <summary>
+/// <c>MultiHeadAttention</c> at inference, called as <c>mha(query, value)</c> or <c>mha(query, value, key)</c> (the key
+/// is the value when absent), over (batch, steps, features) inputs with <c>attention_axes=None</c> (keras/src/layers/
+/// attention/multi_head_attention.py; tf.keras 2 keras/layers/attention/multi_head_attention.py, the same numbers):
+/// q = query·W_q + b_q (EinsumDense <c>abc,cde->abde</c>, kernel (d_q, heads, key_dim), bias (heads, key_dim)), the same
+/// for the key (key_dim) and the value (value_dim); q is multiplied by 1/√key_dim (cast to the layer's dtype) BEFORE
+/// the dot product; scores (batch, heads, T_q, T_k) = q·kᵀ per head; softmax over the key axis; o = scores·v per head;
+/// output = Σ_{heads, value_dim} o·W_o + b_o (kernel (heads, value_dim, d_out), bias (d_out)). Dropout only in training.
+/// </summary>
+/// <param name="NumHeads">Heads.</param>
+/// <param name="KeyDim">Query/key size per head.</param>
+/// <param name="ValueDim">Value size per head (Keras's <c>value_dim=None</c> is the key_dim).</param>
+/// <param name="UseBias">Whether the four projections have biases.</param>
+/// <param name="OutputDim">Keras's <c>output_shape</c> as one int; null: the query's last axis.</param>
+/// <param name="Causal">The call's <c>use_causal_mask=True</c>: query step i attends to key steps j ≤ i only (Keras's
+/// <c>_compute_causal_mask</c>, row index ≥ column index over (T_q, T_k), a lower-triangular mask). Keras's masked
+/// softmax adds −1e9 to the other scores (or puts −1e9 there), whose exponentials are then exactly 0 in float32 and
+/// float64, so the softmax over j ≤ i alone is the same number.</param>
+public sealed record MultiHeadAttentionSpec(int NumHeads, int KeyDim, int ValueDim, bool UseBias, int? OutputDim, bool Causal = false) : LayerSpec;
+
+/// <summary>How an <see cref="AttentionSpec"/> scores a query step against a key step.</summary>
+public enum KerasAttentionScore
+{
+    /// <summary><c>Attention(score_mode="dot")</c> (Luong): q·k, times <c>scale</c> with use_scale.</summary>
+    Dot,
+    /// <summary><c>Attention(score_mode="concat")</c>: concat_score_weight · Σ tanh(scale · (q + k)) (scale 1 without use_scale).</summary>
+    Concat,
+    /// <summary><c>AdditiveAttention</c> (Bahdanau): Σ scale ⊙ tanh(q + k), scale a learned vector of the features
+    /// (1 without use_scale).</summary>
+    Additive,
+}
+
+/// <summary>
+/// <c>Attention</c> / <c>AdditiveAttention</c> at inference on [query (batch, T_q, d), value (batch, T_v, d_v)] or
+/// [query, value, key] (the key is the value when absent): scores (batch, T_q, T_v) by <see cref="Score"/>, softmax over
+/// the value axis, output = weights·value (batch, T_q, d_v) (keras/src/layers/attention/attention.py and
+/// additive_attention.py; tf.keras 2 keras/layers/attention/, the same formulas). Dropout only in training.
+/// </summary>
+/// <param name="Score">The score function.</param>
+/// <param name="UseScale">Whether the learned <c>scale</c> weight exists (a scalar for Attention, a (d) vector for
+/// AdditiveAttention).</param>
+/// <param name="Causal">The call's <c>use_causal_mask=True</c> (tf.keras 2 before 2.10: the config's <c>causal=True</c>):
+/// query step i reads value steps j ≤ i only (Keras's <c>_calculate_score_mask</c>: row index ≥ column index, the others'
+/// scores minus 1e9, whose exponentials are exactly 0 — the same as a softmax over j ≤ i).</param>
+public sealed record AttentionSpec(KerasAttentionScore Score, bool UseScale, bool Causal = false) : LayerSpec;

@@ -6,6 +6,7 @@ internal static class ShapeInference
 {
     public static long[] Infer(LayerSpec spec, IReadOnlyList<long[]> inputs, string layer, string className)
     {
+        if (spec is MultiHeadAttentionSpec or AttentionSpec) return Attention(spec, inputs, layer, className);
         // Keras 3's Merge.build takes a list of at least one input (one input passes through); Subtract takes exactly two.
         int expected = spec switch { InputSpec => 0, MergeSpec { Op: KerasMergeOp.Subtract } => 2, MergeSpec or ConcatenateSpec => -1, _ => 1 };
         if (expected >= 0 && inputs.Count != expected)
@@ -266,6 +267,30 @@ internal static class ShapeInference
                 throw new InvalidDataException($"layer `{layer}` ({className}): inputs differ off the concatenation axis: {string.Join(", ", inputs.Select(TensorInfo.FormatShape))}");
         }
         return output;
+    }
+
+    /// <summary>MultiHeadAttention: the query's shape with the output features (output_shape, else the query's);
+    /// Attention / AdditiveAttention: (T_q, the value's features) (Keras's <c>compute_output_shape</c>). Inputs
+    /// [query, value(, key)], each (steps, known features); the key's steps must be the value's, and the score
+    /// functions other than MultiHeadAttention's need the query's features to be the key's (q·k, q + k).</summary>
+    private static long[] Attention(LayerSpec spec, IReadOnlyList<long[]> inputs, string layer, string className)
+    {
+        if (inputs.Count is < 2 or > 3)
+            throw new InvalidDataException($"layer `{layer}` ({className}) takes [query, value] or [query, value, key], the config connects {inputs.Count} input(s)");
+        string[] roles = ["query", "value", "key"];
+        for (int i = 0; i < inputs.Count; i++)
+            if (inputs[i].Length != 2 || inputs[i][1] < 1)
+                throw new NotSupportedException(
+                    $"layer `{layer}` ({className}): its {roles[i]} must be (batch, steps, features) with known features; it receives " +
+                    $"(batch, {string.Join(", ", inputs[i].Select(v => v < 0 ? "None" : v.ToString()))})" +
+                    (spec is MultiHeadAttentionSpec ? " (attention over several axes, attention_axes, is not supported)" : ""));
+        long[] query = inputs[0], value = inputs[1], key = inputs.Count > 2 ? inputs[2] : value;
+        if (key[0] >= 0 && value[0] >= 0 && key[0] != value[0])
+            throw new InvalidDataException($"layer `{layer}` ({className}): the key has {key[0]} steps and the value {value[0]}; they must be equal");
+        if (spec is MultiHeadAttentionSpec m) return [query[0], m.OutputDim ?? query[1]];
+        if (query[1] != key[1])
+            throw new InvalidDataException($"layer `{layer}` ({className}): the query has {query[1]} features and the key {key[1]}; its scores need them equal");
+        return [query[0], value[1]];
     }
 
     private static InvalidDataException Shape(string layer, string className, long[] x, string expected) =>

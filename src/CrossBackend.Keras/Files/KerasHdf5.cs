@@ -57,10 +57,15 @@ internal static class KerasHdf5
         }
     }
 
+    /// <summary>MultiHeadAttention's four EinsumDense layers, the attributes Keras 3's saving_lib names their groups after
+    /// (<c>layers/multi_head_attention/_query_dense/vars</c>, …), in the order the layer builds and tf.keras 2 lists them (declared before <see cref="WrappedLayers"/>, which
+    /// reads it during static initialisation).</summary>
+    private static readonly string[] AttentionDense = ["_query_dense", "_key_dense", "_value_dense", "_output_dense"];
+
     /// <summary>The attributes under which Keras 3 saves a wrapper's layers: Bidirectional's <c>forward_layer</c> and
     /// <c>backward_layer</c>, TimeDistributed's <c>layer</c> (saving_lib names a child group after the attribute that
     /// holds it); read in this order, the forward layer's variables before the backward layer's.</summary>
-    private static readonly string[] WrappedLayers = ["forward_layer", "backward_layer", "layer"];
+    private static readonly string[] WrappedLayers = ["forward_layer", "backward_layer", "layer", .. AttentionDense];
 
     /// <summary>One layer's variables in Keras's order, or null when the group holds none of a layer's groups: its own
     /// <c>vars</c>; then, for a recurrent layer (LSTM, GRU), its <c>cell</c> attribute's at <c>&lt;layer&gt;/cell/vars</c>
