@@ -332,7 +332,10 @@ public sealed partial class KerasNumericsModel<T> : IKerasNetwork where T : unma
             case MaskingSpec m:
                 return v => Masking(Float(v[0], name), T.CreateChecked(m.MaskValue));
             case BidirectionalSpec b:
-                return Bidirectional(layer, b);
+            {
+                Func<object[], bool[]?, object> run = Bidirectional(layer, b);
+                return v => run(v, null);
+            }
             case TimeDistributedSpec:
                 return TimeDistributed(layer);
             default:

@@ -14,7 +14,7 @@ internal static partial class LayerSpecParser
         "SpatialDropout2D", "GaussianNoise", "GaussianDropout", "Activation", "ReLU", "Softmax", "LeakyReLU",
         "ELU", "PReLU", "ZeroPadding1D", "ZeroPadding2D", "Cropping1D", "Cropping2D", "UpSampling1D", "UpSampling2D",
         "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Embedding", "LayerNormalization",
-        "DepthwiseConv2D", "SeparableConv2D", "Conv2DTranspose", "LSTM", "GRU", "Bidirectional", "TimeDistributed", "Masking",
+        "DepthwiseConv2D", "SeparableConv2D", "Conv2DTranspose", "LSTM", "GRU", "SimpleRNN", "Bidirectional", "TimeDistributed", "Masking",
     ];
 
     private static readonly HashSet<string> Models = ["Sequential", "Functional", "Model"];
@@ -95,6 +95,7 @@ internal static partial class LayerSpecParser
             "Conv2DTranspose" => ConvTranspose(c, kerasMajor),
             "LSTM" => Recurrent(c, KerasRecurrentKind.Lstm, kerasMajor),
             "GRU" => Recurrent(c, KerasRecurrentKind.Gru, kerasMajor),
+            "SimpleRNN" => Recurrent(c, KerasRecurrentKind.SimpleRnn, kerasMajor),
             "Bidirectional" => Bidirectional(c, kerasMajor),
             "TimeDistributed" => TimeDistributed(c, kerasMajor),
             _ => throw Unsupported(className, layer, registeredName, module),
@@ -123,7 +124,8 @@ internal static partial class LayerSpecParser
         return new MaskingSpec(dtype == "float64" ? value : (float)value);
     }
 
-    /// <summary><c>LSTM</c> / <c>GRU</c> (Keras 3 keras/src/layers/rnn/lstm.py, gru.py; tf.keras 2 keras/layers/rnn/).
+    /// <summary><c>LSTM</c> / <c>GRU</c> / <c>SimpleRNN</c> (Keras 3 keras/src/layers/rnn/lstm.py, gru.py, simple_rnn.py;
+    /// tf.keras 2 keras/layers/rnn/). SimpleRNN has no recurrent_activation in its config (its spec's is unused).
     /// The defaults, for a config that leaves a key out, are both versions' own: tanh, recurrent sigmoid, use_bias,
     /// reset_after=True. Older Keras (standalone before 2.3, tf.keras 1) defaulted to hard_sigmoid and reset_after=False,
     /// but every Keras writes these keys into the config, so the file's value is what is used (hard_sigmoid by the
@@ -133,7 +135,7 @@ internal static partial class LayerSpecParser
     /// and time_major (tf.keras 2's (time, batch, features) inputs).</summary>
     private static RecurrentSpec Recurrent(ConfigValues c, KerasRecurrentKind kind, int? kerasMajor)
     {
-        string className = kind == KerasRecurrentKind.Lstm ? "LSTM" : "GRU";
+        string className = kind switch { KerasRecurrentKind.Lstm => "LSTM", KerasRecurrentKind.Gru => "GRU", _ => "SimpleRNN" };
         if (c.Bool("stateful", false))
             throw new NotSupportedException(
                 $"layer `{c.Layer}` ({className}) has stateful=True: Keras then starts each batch from the states the previous batch left, " +

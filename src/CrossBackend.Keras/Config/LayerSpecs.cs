@@ -221,17 +221,21 @@ public enum KerasRecurrentKind
     Lstm,
     /// <summary><c>GRU</c>: gates in Keras's order update z, reset r, candidate h (3 blocks of units).</summary>
     Gru,
+    /// <summary><c>SimpleRNN</c>: h = act((x·W + b) + h·U), one block of units (keras/src/layers/rnn/simple_rnn.py;
+    /// tf.keras 2 keras/layers/rnn/simple_rnn.py add in the same order).</summary>
+    SimpleRnn,
 }
 
 /// <summary>
-/// <c>LSTM</c> / <c>GRU</c> at inference over (batch, time, features), from zero initial states, one step per timestep
-/// (keras/src/layers/rnn/lstm.py and gru.py; tf.keras 2 keras/layers/rnn/lstm.py, gru.py). Per step, with
+/// <c>LSTM</c> / <c>GRU</c> / <c>SimpleRNN</c> at inference over (batch, time, features), from zero initial states, one
+/// step per timestep (keras/src/layers/rnn/lstm.py, gru.py and simple_rnn.py; tf.keras 2 keras/layers/rnn/). Per step, with
 /// x·W + h·U (+ bias) split into gate blocks in Keras's order:
 /// LSTM: c = f ⊙ c + i ⊙ act(g), h = o ⊙ act(c) (i, f, o through the recurrent activation);
 /// GRU: z, r through the recurrent activation, then h̃ = act(x·W_h + r ⊙ (h·U_h + b_h)) with <paramref name="ResetAfter"/>,
-/// act(x·W_h + (r ⊙ h)·U_h) without, and h = z ⊙ h + (1 − z) ⊙ h̃.
+/// act(x·W_h + (r ⊙ h)·U_h) without, and h = z ⊙ h + (1 − z) ⊙ h̃;
+/// SimpleRNN: h = act((x·W + b) + h·U) (no recurrent activation: the config has none, and the spec's is unused).
 /// </summary>
-/// <param name="Kind">LSTM or GRU.</param>
+/// <param name="Kind">LSTM, GRU or SimpleRNN.</param>
 /// <param name="Units">The state size.</param>
 /// <param name="Activation">The cell/candidate activation (tanh by default).</param>
 /// <param name="RecurrentActivation">The gates' activation (sigmoid by default in tf.keras 2 and Keras 3; as the file says).</param>
@@ -246,11 +250,12 @@ public enum KerasRecurrentKind
 /// <param name="ZeroOutputForMask">Keras's <c>zero_output_for_mask</c> (False by default): with a mask, a masked step's
 /// output is zeros instead of the previous step's output (the states are kept either way), and so is the last
 /// output when the last step processed is masked.</param>
+/// <param name="Unroll">Keras's <c>unroll</c>: the same numbers, but for one masked corner refused by <see cref="KerasMasking"/>.</param>
 public sealed record RecurrentSpec(KerasRecurrentKind Kind, int Units, KerasActivation Activation, KerasActivation RecurrentActivation,
     bool UseBias, bool ReturnSequences, bool GoBackwards, bool ResetAfter, bool ReturnState, bool ZeroOutputForMask = false, bool Unroll = false) : LayerSpec
 {
-    /// <summary>Gate blocks per step: 4 for LSTM, 3 for GRU.</summary>
-    public int Gates => Kind == KerasRecurrentKind.Lstm ? 4 : 3;
+    /// <summary>Gate blocks per step: 4 for LSTM, 3 for GRU, 1 for SimpleRNN.</summary>
+    public int Gates => Kind switch { KerasRecurrentKind.Lstm => 4, KerasRecurrentKind.Gru => 3, _ => 1 };
 }
 
 /// <summary>How a <see cref="BidirectionalSpec"/> combines its forward output y and its backward output y_rev.</summary>
@@ -282,8 +287,8 @@ public enum KerasBidirectionalMerge
 public sealed record BidirectionalSpec(RecurrentSpec Forward, RecurrentSpec Backward, KerasBidirectionalMerge Merge,
     string ForwardName, string BackwardName) : LayerSpec
 {
-    /// <summary>Keras's class name of a recurrent spec (<c>LSTM</c> or <c>GRU</c>).</summary>
-    public static string ClassOf(RecurrentSpec r) => r.Kind == KerasRecurrentKind.Lstm ? "LSTM" : "GRU";
+    /// <summary>Keras's class name of a recurrent spec (<c>LSTM</c>, <c>GRU</c> or <c>SimpleRNN</c>).</summary>
+    public static string ClassOf(RecurrentSpec r) => r.Kind switch { KerasRecurrentKind.Lstm => "LSTM", KerasRecurrentKind.Gru => "GRU", _ => "SimpleRNN" };
 }
 
 /// <summary>
