@@ -119,6 +119,12 @@ public static class KerasTorchConversion
             }
             case ConcatenateSpec c:
                 return $"torch.cat along the channels-first axis for Keras axis {c.Axis}";
+            case DepthwiseConv2DSpec { Rank: 1 } or Conv2DTransposeSpec { Rank: 1 }:
+            {
+                int pad = KerasConv1DLayers.CausalPad(layer);
+                return $"as the 2-D layer on (N, C, 1, L) with a (1, k) kernel{(pad > 0 ? $", after a causal pad of {pad} steps on the left" : "")}: " +
+                       Describe(KerasConv1DLayers.As2D(layer), flattened);
+            }
             case DepthwiseConv2DSpec d:
             {
                 long depth = input[^1] * d.DepthMultiplier;

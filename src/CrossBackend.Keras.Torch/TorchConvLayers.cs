@@ -97,3 +97,31 @@ internal sealed class ConvTransposeTorchLayer : TorchLayer
         return TorchActivation.Apply(y, _spec.Activation, 1);
     }
 }
+
+/// <summary>DepthwiseConv1D / SeparableConv1D / Conv1DTranspose: the 2-D layer (a submodule named <c>conv</c>) on the
+/// channels-first (N, C, 1, L), see <see cref="KerasConv1DLayers"/> (why the steps are the width); a causal layer's
+/// input is first padded with (k − 1)·dilation zero steps on the left. The result (N, C', 1, L') loses its length-1 axis.</summary>
+internal sealed class Conv1DAs2DTorchLayer : TorchLayer
+{
+    private readonly TorchLayer conv;
+    private readonly KerasLayer _layer;
+    private readonly long _pad;
+
+    public Conv1DAs2DTorchLayer(KerasLayer layer, ScalarType dtype) : base(layer.Name)
+    {
+        _layer = layer;
+        _pad = KerasConv1DLayers.CausalPad(layer);
+        KerasLayer image = KerasConv1DLayers.As2D(layer);
+        conv = image.Spec is Conv2DTransposeSpec ? new ConvTransposeTorchLayer(image, dtype) : new DepthwiseConvTorchLayer(image, dtype);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor[] inputs)
+    {
+        Tensor x = inputs[0];
+        // Checked on the 1-D layer, so the message speaks of steps, as on the numerics engine.
+        KerasWindow.EnsureFits(_layer, [x.size(2)]);
+        if (_pad > 0) x = nn.functional.pad(x, [_pad, 0]);
+        return conv.forward([x.unsqueeze(2)]).squeeze(2);
+    }
+}

@@ -56,8 +56,12 @@ public sealed record ConvSpec(int Rank, int Filters, int[] KernelSize, int[] Str
 /// <param name="UseBias">Whether a bias is added (after the pointwise step for a separable layer).</param>
 /// <param name="Activation">The fused activation.</param>
 /// <param name="PointwiseFilters">SeparableConv2D's <c>filters</c>; null for DepthwiseConv2D.</param>
+/// <param name="Rank">2, or 1 for <c>DepthwiseConv1D</c> / <c>SeparableConv1D</c> (one-element kernel, strides and
+/// dilation over the steps; kernels (k, in, multiplier) and (1, in·multiplier, filters)), which run as the 2-D layer on
+/// (N, 1, L, C) with a (1, k) window, as TensorFlow runs them (tf.keras 2 separable_conv1d.py expands the input to 2-D;
+/// Keras 3's TF backend depthwise_conv / separable_conv do the same). Only a tf.keras 2 SeparableConv1D can be causal.</param>
 public sealed record DepthwiseConv2DSpec(int DepthMultiplier, int[] KernelSize, int[] Strides, KerasPadding Padding, int[] Dilation,
-    bool UseBias, KerasActivation Activation, int? PointwiseFilters = null) : LayerSpec;
+    bool UseBias, KerasActivation Activation, int? PointwiseFilters = null, int Rank = 2) : LayerSpec;
 
 /// <summary><c>Conv2DTranspose</c> (channels-last, kernel (kh, kw, filters, in)): the adjoint of a <c>Conv2D</c> with
 /// the same kernel, strides and padding — TensorFlow's <c>conv2d_transpose</c>, whose output length per axis is Keras's
@@ -70,8 +74,10 @@ public sealed record DepthwiseConv2DSpec(int DepthMultiplier, int[] KernelSize, 
 /// <param name="Padding">Valid or same.</param>
 /// <param name="UseBias">Whether a bias is added.</param>
 /// <param name="Activation">The fused activation.</param>
+/// <param name="Rank">2, or 1 for <c>Conv1DTranspose</c> (kernel (k, filters, in), one-element kernel size and strides;
+/// the same output length rule), run as the 2-D layer on (N, 1, L, C) with a (1, k) kernel.</param>
 public sealed record Conv2DTransposeSpec(int Filters, int[] KernelSize, int[] Strides, KerasPadding Padding, bool UseBias,
-    KerasActivation Activation) : LayerSpec;
+    KerasActivation Activation, int Rank = 2) : LayerSpec;
 
 /// <summary><c>Dense</c>: applies to the last axis.</summary>
 /// <param name="Units">Output features.</param>

@@ -1,4 +1,4 @@
-"""SimpleRNN, masks through Bidirectional, in Keras's own file layouts, with float64 NumPy goldens.
+"""SimpleRNN, masks through Bidirectional and the 1-D depthwise / separable / transposed convolutions, in Keras's own file layouts, with float64 NumPy goldens.
 
 Written with make_models.py's, make_recurrent_models.py's and make_wrapper_models.py's writers. Semantics read from
 Keras's sources:
@@ -23,8 +23,21 @@ Models:
 - mask_simple_rnn (Sequential, int (6)): Embedding 8x3 mask_zero -> SimpleRNN 4 return_sequences ->
   Bidirectional(SimpleRNN 2, last output, ave) -> Dense 2.
 
+- conv1d_forms (functional, float (9, 3)): Conv1DTranspose(4, 3, strides 2, "same") (18, 4) -> DepthwiseConv1D(3,
+  dilation 2, "same", depth_multiplier 2, tanh) (18, 8) -> SeparableConv1D(5, 3, strides 2, "valid", relu) (8, 5) ->
+  Conv1DTranspose(3, 4, strides 2, "valid") (18, 3). Kernels: depthwise (k, in, multiplier), output channel
+  c * multiplier + m; pointwise (1, in * multiplier, filters); transposed (k, filters, in), output length
+  deconv_output_length with output_padding None (valid n*s + max(k - s, 0), same n*s), "same" cut from the same-conv's
+  before-pad. Keras 3 names the depthwise kernel `kernel` (vars/0), tf.keras 2 `depthwise_kernel`.
+- conv1d_causal_k2 (tf.keras 2 only: Keras 3 refuses "causal" for the separable layers; float (7, 2)):
+  SeparableConv1D(3, 3, dilation 2, "causal", depth_multiplier 2) (tf.keras 2 separable_conv1d.py pads
+  (k - 1) * dilation steps on the left, then runs "valid") -> Conv1DTranspose(2, 2, strides 3, "valid") (21, 2), whose
+  kernel is shorter than its stride (every third step is the bias alone).
+
 Before writing: the SimpleRNN cell against real PyTorch 1.13 nn.RNN (tanh) and nn.RNN(bidirectional=True), and the
-masked SimpleRNN's final state against nn.RNN run on each row's unmasked steps alone.
+masked SimpleRNN's final state against nn.RNN run on each row's unmasked steps alone; the 1-D depthwise / separable
+forms against F.conv1d(groups=in) (then a 1x1 F.conv1d) with TF's asymmetric "same" pads by F.pad, and the transposed
+form against F.conv_transpose1d cut to Keras's window.
 
 Run: /usr/bin/python3 make_rnn_conv1d_models.py
 """
@@ -34,11 +47,14 @@ import os
 import h5py
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 import keras_reference as kr
 import make_wrapper_models as mw
 from make_mask_models import IDS7, IDS6, embedding, gru_step, lstm_step, masked_rnn, tokens
+from make_axis_models import save as save_functional
 from make_models import HERE, Layer, dense_config, keras2_config, keras3_config, snake, write_keras2_h5, write_keras3
+from make_norm_conv_models import depthwise_config, separable_config, transpose_config
 from make_recurrent_models import rnn_config
 
 RNG = np.random.default_rng(2026)
@@ -103,6 +119,54 @@ def bidirectional(x, forward, backward, merge, return_sequences, mask=None):
     return (y + y_rev) / 2
 
 
+# ---- 1-D convolutions (TensorFlow's rules, channels-last) -----------------------------------------------------------
+
+def pads(n, k, stride, dilation, padding):
+    """(before, after) zero steps: TF "same" puts the odd one at the end; causal all (k - 1) * dilation before."""
+    if padding == "same":
+        return kr.same_padding(n, k, stride, dilation)
+    if padding == "causal":
+        return (k - 1) * dilation, 0
+    return 0, 0
+
+
+def depthwise_conv1d(x, kernel, bias=None, stride=1, padding="valid", dilation=1):
+    """x (N, L, C), kernel (k, C, m): out[:, i, c * m + j] = sum_t x[:, i * s + t * d, c] * kernel[t, c, j]."""
+    x, kernel = f64(x), f64(kernel)
+    k, c, mult = kernel.shape
+    x = np.pad(x, ((0, 0), pads(x.shape[1], k, stride, dilation, padding), (0, 0)))
+    length = (x.shape[1] - (k - 1) * dilation - 1) // stride + 1
+    out = np.zeros((x.shape[0], length, c, mult))
+    for i in range(length):
+        for t in range(k):
+            out[:, i] += x[:, i * stride + t * dilation, :, None] * kernel[t]
+    out = out.reshape(x.shape[0], length, c * mult)
+    return out if bias is None else out + f64(bias)
+
+
+def separable_conv1d(x, depthwise, pointwise, bias=None, stride=1, padding="valid", dilation=1):
+    """The depthwise step (stride, padding, dilation), then the (1, in * m, filters) pointwise product, then the bias."""
+    y = depthwise_conv1d(x, depthwise, None, stride, padding, dilation) @ f64(pointwise)[0]
+    return y if bias is None else y + f64(bias)
+
+
+def conv1d_transpose(x, kernel, bias=None, stride=1, padding="valid"):
+    """x (N, L, in), kernel (k, filters, in): every step i scatters kernel[t] . x[i] to i * s + t - before; Keras's
+    length (valid n*s + max(k - s, 0), same n*s), before = the "same" conv's pad for an input of that length."""
+    x, kernel = f64(x), f64(kernel)
+    k, filters, _ = kernel.shape
+    n = x.shape[1]
+    length = n * stride + max(k - stride, 0) if padding == "valid" else n * stride
+    before = kr.same_padding(length, k, stride)[0] if padding == "same" else 0
+    out = np.zeros((x.shape[0], length, filters))
+    for i in range(n):
+        for t in range(k):
+            at = i * stride + t - before
+            if 0 <= at < length:
+                out[:, at] += x[:, i] @ kernel[t].T
+    return out if bias is None else out + f64(bias)
+
+
 # ---- checks against PyTorch -------------------------------------------------------------------------------------
 
 def check_against_torch():
@@ -139,6 +203,29 @@ def check_against_torch():
             worst = max(worst, np.abs(h[row] - th[0, 0].detach().numpy()).max(), np.abs(seq[row, -1] - h[row]).max())
     print(f"masked SimpleRNN final state vs nn.RNN on the unmasked steps alone: max |diff| {worst:.1e}")
     assert worst < 1e-14
+
+    worst = 0.0
+    tc = lambda a: t(np.ascontiguousarray(np.moveaxis(a, -1, 1)))   # (N, L, C) -> (N, C, L)
+    for stride, dilation, padding in [(1, 2, "same"), (2, 1, "same"), (2, 1, "valid"), (1, 2, "causal"), (3, 1, "same")]:
+        xs = RNG.standard_normal((2, 9, 3))
+        dk, pk, bias = RNG.standard_normal((3, 3, 2)), RNG.standard_normal((1, 6, 4)), RNG.standard_normal(4)
+        before, after = pads(9, 3, stride, dilation, padding)
+        weight = t(np.ascontiguousarray(dk.transpose(1, 2, 0).reshape(6, 1, 3)))   # (in * m, 1, k), channel c * m + j
+        deep = F.conv1d(F.pad(tc(xs), (before, after)), weight, None, stride, 0, dilation, groups=3)
+        theirs = F.conv1d(deep, t(np.ascontiguousarray(pk[0].T[:, :, None])), t(bias)).numpy()
+        worst = max(worst, np.abs(np.moveaxis(depthwise_conv1d(xs, dk, None, stride, padding, dilation), -1, 1) - deep.numpy()).max(),
+                    np.abs(np.moveaxis(separable_conv1d(xs, dk, pk, bias, stride, padding, dilation), -1, 1) - theirs).max())
+    for k, stride, padding in [(3, 2, "same"), (4, 2, "valid"), (2, 3, "valid"), (4, 3, "same"), (5, 2, "same")]:
+        xs, kt = RNG.standard_normal((2, 5, 3)), RNG.standard_normal((k, 4, 3))
+        ours = conv1d_transpose(xs, kt, None, stride, padding)
+        full = F.conv_transpose1d(tc(xs), t(np.ascontiguousarray(kt.transpose(2, 1, 0))), stride=stride).numpy()   # (in, out, k)
+        before = kr.same_padding(ours.shape[1], k, stride)[0] if padding == "same" else 0
+        window = np.zeros((2, 4, ours.shape[1]))
+        part = full[:, :, before:before + ours.shape[1]]
+        window[:, :, :part.shape[2]] = part
+        worst = max(worst, np.abs(np.moveaxis(ours, -1, 1) - window).max())
+    print(f"1-D depthwise / separable / transposed vs F.conv1d(groups) / F.conv_transpose1d: max |diff| {worst:.1e}")
+    assert worst < 1e-13
 
 
 # ---- files --------------------------------------------------------------------------------------------------------
@@ -266,8 +353,65 @@ def mask_simple_rnn_model():
     save("mask_simple_rnn", layers, False, shapes, None, None, {"inputs": IDS6, "outputs": y})
 
 
+def transpose1d_config(name, filters, kernel, stride, padding):
+    """make_norm_conv_models' Conv2DTranspose config with the 1-D layer's one-element dilation_rate."""
+    return {**transpose_config(name, filters, (kernel,), (stride,), padding), "dilation_rate": [1]}
+
+
+def keras3_conv1d(config):
+    """Keras 3's configs: no `groups` on these layers."""
+    for entry in config["config"]["layers"]:
+        if entry["class_name"] in ("DepthwiseConv1D", "SeparableConv1D", "Conv1DTranspose"):
+            entry["config"].pop("groups", None)
+
+
+def conv1d_model():
+    k1, b1 = f32(3, 4, 3), f32(4, scale=0.2)
+    k2, b2 = f32(3, 4, 2), f32(8, scale=0.2)
+    d3, p3, b3 = f32(3, 8, 1, scale=0.5), f32(1, 8, 5, scale=0.4), f32(5, scale=0.3)
+    k4, b4 = f32(4, 3, 5, scale=0.5), f32(3, scale=0.3)
+    layers = [
+        Layer("InputLayer", {"batch_input_shape": [None, 9, 3], "dtype": "float32", "sparse": False, "ragged": False, "name": "x"}),
+        Layer("Conv1DTranspose", transpose1d_config("up_same", 4, 3, 2, "same"), ["x"], [("kernel", k1), ("bias", b1)]),
+        Layer("DepthwiseConv1D", depthwise_config("dw", (3,), (1,), "same", (2,), multiplier=2, activation="tanh"), ["up_same"],
+              [("depthwise_kernel", k2), ("bias", b2)]),
+        Layer("SeparableConv1D", {**separable_config("sep", 5, (3,), (2,), "valid", activation="relu"), "dilation_rate": [1]}, ["dw"],
+              [("depthwise_kernel", d3), ("pointwise_kernel", p3), ("bias", b3)]),
+        Layer("Conv1DTranspose", transpose1d_config("up_valid", 3, 4, 2, "valid"), ["sep"], [("kernel", k4), ("bias", b4)]),
+    ]
+    x = f32(3, 9, 3, scale=1.0)
+    h = conv1d_transpose(x, k1, b1, 2, "same")
+    h = np.tanh(depthwise_conv1d(h, k2, b2, 1, "same", 2))
+    h = kr.relu(separable_conv1d(h, d3, p3, b3, 2, "valid"))
+    y = conv1d_transpose(h, k4, b4, 2, "valid")
+    assert y.shape == (3, 18, 3), y.shape
+    shapes = {"x": [None, 9, 3], "up_same": [None, 18, 4], "dw": [None, 18, 8], "sep": [None, 8, 5]}
+    save_functional("conv1d_forms", layers, shapes, ["x"], ["up_valid"], x, y, keras3_conv1d)
+
+
+def conv1d_causal_model():
+    d1, p1, b1 = f32(3, 2, 2), f32(1, 4, 3), f32(3, scale=0.3)
+    k2, b2 = f32(2, 2, 3), f32(2, scale=0.3)
+    layers = [
+        Layer("InputLayer", {"batch_input_shape": [None, 7, 2], "dtype": "float32", "sparse": False, "ragged": False, "name": "x"}),
+        Layer("SeparableConv1D", {**separable_config("sep_causal", 3, (3,), (1,), "causal", multiplier=2), "dilation_rate": [2]}, ["x"],
+              [("depthwise_kernel", d1), ("pointwise_kernel", p1), ("bias", b1)]),
+        Layer("Conv1DTranspose", transpose1d_config("up_short", 2, 2, 3, "valid"), ["sep_causal"], [("kernel", k2), ("bias", b2)]),
+    ]
+    x = f32(3, 7, 2, scale=1.0)
+    h = separable_conv1d(x, d1, p1, b1, 1, "causal", 2)
+    y = conv1d_transpose(h, k2, b2, 3, "valid")
+    assert y.shape == (3, 21, 2) and np.allclose(y[:, 2::3], f64(b2)), "every third step holds the bias alone"
+    stem = "conv1d_causal"
+    write_keras2_h5(os.path.join(HERE, f"{stem}_k2.h5"), layers, keras2_config(layers, True, stem, ["x"], ["up_short"]))
+    np.savez(os.path.join(HERE, f"{stem}_k2_golden.npz"), inputs=x, outputs=y)
+    print(stem, "inputs", x.shape, "outputs", y.shape, "range", y.min(), y.max())
+
+
 if __name__ == "__main__":
     check_against_torch()
     simple_rnn_model()
     mask_bidir_model()
     mask_simple_rnn_model()
+    conv1d_model()
+    conv1d_causal_model()
