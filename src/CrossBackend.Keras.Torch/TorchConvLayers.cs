@@ -79,7 +79,11 @@ internal sealed class ConvTransposeTorchLayer : TorchLayer
 
     public override Tensor forward(Tensor[] inputs)
     {
-        Tensor y = conv.forward(inputs[0]);
+        // One item at a time: libtorch 2.10's CPU float32 conv_transpose2d gives wrong numbers (errors of order 1, even
+        // NaN, against float64) for many shapes with a batch of more than one, single-threaded too; with one item it
+        // agrees with float64 (TorchConvTransposeLayoutTests).
+        Tensor x = inputs[0];
+        Tensor y = x.size(0) <= 1 ? conv.forward(x) : cat(x.split(1).Select(item => conv.forward(item)).ToArray(), 0);
         for (int d = 0; d < 2; d++)
         {
             int n = (int)inputs[0].size(2 + d);
