@@ -5,13 +5,15 @@ namespace CrossBackend.Keras.Numerics;
 public sealed partial class KerasNumericsModel<T>
 {
     /// <summary>A layer's computation given its inputs and the mask that reaches it: the layers that use Keras's mask
-    /// (LSTM / GRU, GlobalAveragePooling1D) read it; every other layer computes as without one (Masking makes its own).</summary>
+    /// (LSTM / GRU / SimpleRNN, Bidirectional, GlobalAveragePooling1D) read it; every other layer computes as without one (Masking makes its own).</summary>
     private static Func<object[], bool[]?, object> CompileMasked(KerasLayer layer)
     {
         switch (layer.Spec)
         {
             case RecurrentSpec r:
                 return Recurrent(layer, r);
+            case BidirectionalSpec b:
+                return Bidirectional(layer, b);
             case GlobalPoolingSpec g when layer.MaskRole == KerasMaskRole.MaskedAverage:
             {
                 Func<object[], object> plain = Compile(layer);

@@ -6,7 +6,7 @@ namespace CrossBackend.Keras.Numerics;
 public sealed partial class KerasNumericsModel<T>
 {
     /// <summary>
-    /// LSTM / GRU as Keras's step loop with the weights as stored (gate blocks in Keras's order, no conversion), in the
+    /// LSTM / GRU / SimpleRNN as Keras's step loop with the weights as stored (gate blocks in Keras's order, no conversion), in the
     /// order of operations of Keras's default <c>implementation=2</c> cells (keras/src/layers/rnn/lstm.py and gru.py;
     /// tf.keras 2's standard_lstm / standard_gru add in the same order): LSTM z = (x·W + h·U) + b; GRU x·W + b_in
     /// first, then the recurrent product (+ b_rec with reset_after). x·W runs once for every step; each step is one
@@ -40,7 +40,8 @@ public sealed partial class KerasNumericsModel<T>
                 int t = r.GoBackwards ? steps - 1 - s : s;
                 if (mask is not null) { cell.H.CopyTo(keptH, 0); cell.C.CopyTo(keptC, 0); }
                 if (r.Kind == KerasRecurrentKind.Lstm) cell.LstmStep(xw, t * width, steps * width, recurrent, inputBias);
-                else cell.GruStep(xw, t * width, steps * width, recurrent, inputBias, recurrentBias);
+                else if (r.Kind == KerasRecurrentKind.Gru) cell.GruStep(xw, t * width, steps * width, recurrent, inputBias, recurrentBias);
+                else cell.SimpleStep(xw, t * width, steps * width, recurrent, inputBias);
                 for (int b = 0; b < batch; b++)
                 {
                     bool masked = mask is not null && !mask[b * steps + t];
@@ -101,6 +102,21 @@ public sealed partial class KerasNumericsModel<T>
             _c.CopyTo(g);
             act?.Invoke(g);
             TensorPrimitives.Multiply(o, g, H);
+        }
+
+        /// <summary>SimpleRNN: h = act((x·W + b) + h·U), Keras's order (simple_rnn.py: h = x·W; h += bias; output = h + prev·U).</summary>
+        public void SimpleStep(T[] xw, int offset, int rowStride, T[] recurrent, T[]? bias)
+        {
+            T[] x = _input;
+            for (int b = 0; b < batch; b++)
+            {
+                Span<T> row = x.AsSpan(b * units, units);
+                xw.AsSpan(b * rowStride + offset, units).CopyTo(row);
+                if (bias is not null) TensorPrimitives.Add(row, bias, row);
+            }
+            MatMulKernel.MatMul<T>(H, units, recurrent, units, _product, units, batch, units, units);
+            TensorPrimitives.Add(x.AsSpan(0, batch * units), _product.AsSpan(0, batch * units), H);
+            act?.Invoke(H);
         }
 
         /// <summary>z = σ(x_z + h·U_z), r = σ(x_r + h·U_r) (recurrent bias included with reset_after); h̃ = act(x_h + r ⊙ (h·U_h + b_h))

@@ -7,17 +7,19 @@ public sealed partial class KerasNumericsModel<T>
     /// <summary>
     /// Bidirectional as Keras's <c>call</c> computes it (keras/src/layers/rnn/bidirectional.py): the forward and backward
     /// layers each run over the input with the plain recurrent code; with return_sequences the backward output, in its
-    /// processing order, is flipped along time; then concat (forward units first), sum, mul or (y + y_rev) / 2.
+    /// processing order, is flipped along time; then concat (forward units first), sum, mul or (y + y_rev) / 2. A mask
+    /// goes to both halves as it is (the backward one reads it in its processing order, reversed).
     /// </summary>
-    private static Func<object[], object> Bidirectional(KerasLayer layer, BidirectionalSpec b)
+    private static Func<object[], bool[]?, object> Bidirectional(KerasLayer layer, BidirectionalSpec b)
     {
         (KerasLayer forwardLayer, KerasLayer backwardLayer) = KerasWrappedLayers.Bidirectional(layer);
-        Func<object[], object> forward = Compile(forwardLayer), backward = Compile(backwardLayer);
+        Func<object[], bool[]?, object> forward = Recurrent(forwardLayer, (RecurrentSpec)forwardLayer.Spec),
+            backward = Recurrent(backwardLayer, (RecurrentSpec)backwardLayer.Spec);
         T two = T.CreateChecked(2);
-        return v =>
+        return (v, mask) =>
         {
-            var y = (Tensor<T>)forward(v);
-            var yRev = (Tensor<T>)backward(v);
+            var y = (Tensor<T>)forward(v, mask);
+            var yRev = (Tensor<T>)backward(v, mask);
             T[] a = TensorToArray(y), r = b.Forward.ReturnSequences ? FlipTime(yRev) : TensorToArray(yRev);
             nint[] lengths = y.Lengths.ToArray();
             switch (b.Merge)

@@ -141,6 +141,8 @@ public sealed partial class KerasNumericsModel<T> : IKerasNetwork where T : unma
                     return Conv2DKernel.Conv2D(x, kernel, bias, (c.Strides[0], c.Strides[1]), padding, (c.Dilation[0], c.Dilation[1]), c.Groups, act);
                 };
             }
+            case DepthwiseConv2DSpec { Rank: 1 } or Conv2DTransposeSpec { Rank: 1 }:
+                return Conv1DAs2D(layer);
             case DepthwiseConv2DSpec d:
             {
                 // Keras's (kh, kw, in, multiplier) is, element for element, a grouped-conv kernel (kh, kw, 1, in·multiplier)
@@ -335,7 +337,10 @@ public sealed partial class KerasNumericsModel<T> : IKerasNetwork where T : unma
             case MaskingSpec m:
                 return v => Masking(Float(v[0], name), T.CreateChecked(m.MaskValue));
             case BidirectionalSpec b:
-                return Bidirectional(layer, b);
+            {
+                Func<object[], bool[]?, object> run = Bidirectional(layer, b);
+                return v => run(v, null);
+            }
             case TimeDistributedSpec:
                 return TimeDistributed(layer);
             case MultiHeadAttentionSpec m:
@@ -348,6 +353,30 @@ public sealed partial class KerasNumericsModel<T> : IKerasNetwork where T : unma
     }
 
     private static T[] Vector(KerasWeight w) => TensorToArray(Weight(w));
+
+    /// <summary>DepthwiseConv1D / SeparableConv1D / Conv1DTranspose: the 2-D layer on (N, 1, L, C) (see
+    /// <see cref="KerasConv1DLayers"/>), a causal layer's input first padded with (k − 1)·dilation zero steps on the left.</summary>
+    private static Func<object[], object> Conv1DAs2D(KerasLayer layer)
+    {
+        Func<object[], object> image = Compile(KerasConv1DLayers.As2D(layer));
+        int pad = KerasConv1DLayers.CausalPad(layer);
+        return v =>
+        {
+            Tensor<T> x = Float(v[0], layer.Name);
+            KerasWindow.EnsureFits(layer, [x.Lengths[1]]);
+            int batch = (int)x.Lengths[0], steps = (int)x.Lengths[1], channels = (int)x.Lengths[2];
+            T[] data = TensorToArray(x);
+            if (pad > 0)
+            {
+                var padded = new T[(long)batch * (steps + pad) * channels];
+                for (int b = 0; b < batch; b++)
+                    data.AsSpan(b * steps * channels, steps * channels).CopyTo(padded.AsSpan((b * (steps + pad) + pad) * channels));
+                data = padded;
+            }
+            var y = (Tensor<T>)image([Tensor.Create(data, [batch, 1, steps + pad, channels])]);
+            return Reshape(y, [y.Lengths[0], y.Lengths[2], y.Lengths[3]]);
+        };
+    }
 
     /// <summary>The cells a transposed convolution cuts from the start of its full result on one axis: "same" takes the
     /// "before" pad of the Conv2D whose input has the output's length (TensorFlow's conv2d_transpose is that conv's

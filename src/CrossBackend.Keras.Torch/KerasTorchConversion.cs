@@ -132,6 +132,12 @@ public static class KerasTorchConversion
             }
             case ConcatenateSpec c:
                 return $"torch.cat along the channels-first axis for Keras axis {c.Axis}";
+            case DepthwiseConv2DSpec { Rank: 1 } or Conv2DTransposeSpec { Rank: 1 }:
+            {
+                int pad = KerasConv1DLayers.CausalPad(layer);
+                return $"as the 2-D layer on (N, C, 1, L) with a (1, k) kernel{(pad > 0 ? $", after a causal pad of {pad} steps on the left" : "")}: " +
+                       Describe(KerasConv1DLayers.As2D(layer), flattened);
+            }
             case DepthwiseConv2DSpec d:
             {
                 long depth = input[^1] * d.DepthMultiplier;
@@ -179,10 +185,11 @@ public static class KerasTorchConversion
                 return $"x * mask, mask = any(x != {m.MaskValue:R}) over the channels, carried to the layers after it";
             case RecurrentSpec r:
             {
-                string gates = r.Kind == KerasRecurrentKind.Lstm ? "i, f, c, o" : "z, r, h";
+                string gates = r.Kind switch { KerasRecurrentKind.Lstm => "gates i, f, c, o", KerasRecurrentKind.Gru => "gates z, r, h", _ => "h = act((x·W + b) + h·U)" };
                 string reset = r.Kind == KerasRecurrentKind.Gru ? r.ResetAfter ? "; reset gate after the recurrent product" : "; reset gate before the recurrent product" : "";
-                return $"{layer.ClassName} step loop over (batch, time, {input[^1]}) read from channels-first; kernel ({input[^1]}, {r.Gates * r.Units}), recurrent_kernel ({r.Units}, {r.Gates * r.Units}) as stored, gates {gates}; " +
-                       $"{r.Activation}, recurrent {r.RecurrentActivation}{reset}{(r.GoBackwards ? "; last step first" : "")}" +
+                string recurrent = r.Kind == KerasRecurrentKind.SimpleRnn ? "" : $", recurrent {r.RecurrentActivation}";
+                return $"{layer.ClassName} step loop over (batch, time, {input[^1]}) read from channels-first; kernel ({input[^1]}, {r.Gates * r.Units}), recurrent_kernel ({r.Units}, {r.Gates * r.Units}) as stored, {gates}; " +
+                       $"{r.Activation}{recurrent}{reset}{(r.GoBackwards ? "; last step first" : "")}" +
                        (r.ReturnSequences ? "; sequence moved channels-first" : "; last output") +
                        (layer.MaskRole == KerasMaskRole.Recurrent ? $"; masked steps keep the states{(r.ZeroOutputForMask ? " and output zeros" : " and repeat the previous output")}" : "");
             }

@@ -90,6 +90,7 @@ public sealed class KerasTorchModule : nn.Module<Tensor, Tensor>
         MergeSpec => new MergeTorchLayer(layer),
         ConcatenateSpec c => new ConcatTorchLayer(layer, TorchAxes.ChannelsFirst(c.Axis, layer.OutputShape.Length, layer.Name)),
         EmbeddingSpec => new EmbeddingTorchLayer(layer, dtype),
+        DepthwiseConv2DSpec { Rank: 1 } or Conv2DTransposeSpec { Rank: 1 } => new Conv1DAs2DTorchLayer(layer, dtype),
         DepthwiseConv2DSpec => new DepthwiseConvTorchLayer(layer, dtype),
         Conv2DTransposeSpec => new ConvTransposeTorchLayer(layer, dtype),
         LayerNormSpec => new LayerNormTorchLayer(layer, dtype),

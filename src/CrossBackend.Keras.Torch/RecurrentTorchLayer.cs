@@ -7,7 +7,7 @@ using static TorchSharp.torch;
 namespace CrossBackend.Keras.Torch;
 
 /// <summary>
-/// LSTM / GRU as Keras's step loop of TorchSharp ops, the weights as Keras stores them (parameters <c>kernel</c>
+/// LSTM / GRU / SimpleRNN as Keras's step loop of TorchSharp ops, the weights as Keras stores them (parameters <c>kernel</c>
 /// (features, gates·units), <c>recurrent_kernel</c> (units, gates·units), <c>bias</c>; gate blocks in Keras's order) and
 /// any Keras activation and recurrent activation. Not nn.LSTM / nn.GRU: those fix tanh and sigmoid and have no GRU with
 /// the reset gate before the recurrent product (Keras's <c>reset_after=False</c>); <see cref="KerasLayout.LstmToTorch"/>
@@ -57,7 +57,8 @@ internal sealed class RecurrentTorchLayer : TorchLayer
         Tensor? inputBias = bias is null ? null : _spec.ResetAfter ? bias[0] : bias;
         Tensor? recurrentBias = bias is not null && _spec.ResetAfter ? bias[1] : null;
         Tensor xw = x.matmul(kernel);   // every step's x·W at once: (batch, time, gates·units)
-        if (_spec.Kind == KerasRecurrentKind.Gru && inputBias is not null) xw = xw.add(inputBias, alpha: HeldScalars.One);
+        // GRU and SimpleRNN add the input bias to x·W before anything else; the LSTM adds it after the recurrent product.
+        if (_spec.Kind != KerasRecurrentKind.Lstm && inputBias is not null) xw = xw.add(inputBias, alpha: HeldScalars.One);
         Tensor h = zeros(batch, units, x.dtype, x.device), c = h, last = h;
         var outputs = new List<Tensor>();
         for (long s = 0; s < steps; s++)
@@ -69,7 +70,8 @@ internal sealed class RecurrentTorchLayer : TorchLayer
                 Tensor xt = xw.select(1, t);
                 Tensor nextH, nextC = c;
                 if (_spec.Kind == KerasRecurrentKind.Lstm) (nextH, nextC) = LstmStep(xt, h, c, inputBias);
-                else nextH = GruStep(xt, h, recurrentBias, units);
+                else if (_spec.Kind == KerasRecurrentKind.Gru) nextH = GruStep(xt, h, recurrentBias, units);
+                else nextH = Act(xt.add(h.matmul(recurrent_kernel), alpha: HeldScalars.One));   // SimpleRNN: act((x·W + b) + h·U)
                 Tensor output = nextH;
                 if (mask is not null)
                 {

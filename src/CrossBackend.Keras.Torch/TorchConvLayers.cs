@@ -79,7 +79,11 @@ internal sealed class ConvTransposeTorchLayer : TorchLayer
 
     public override Tensor forward(Tensor[] inputs)
     {
-        Tensor y = conv.forward(inputs[0]);
+        // One item at a time: libtorch 2.10's CPU float32 conv_transpose2d gives wrong numbers (errors of order 1, even
+        // NaN, against float64) for many shapes with a batch of more than one, single-threaded too; with one item it
+        // agrees with float64 (TorchConvTransposeLayoutTests).
+        Tensor x = inputs[0];
+        Tensor y = x.size(0) <= 1 ? conv.forward(x) : cat(x.split(1).Select(item => conv.forward(item)).ToArray(), 0);
         for (int d = 0; d < 2; d++)
         {
             int n = (int)inputs[0].size(2 + d);
@@ -95,5 +99,33 @@ internal sealed class ConvTransposeTorchLayer : TorchLayer
         }
         if (bias is not null) y = y.add(bias, alpha: HeldScalars.One);
         return TorchActivation.Apply(y, _spec.Activation, 1);
+    }
+}
+
+/// <summary>DepthwiseConv1D / SeparableConv1D / Conv1DTranspose: the 2-D layer (a submodule named <c>conv</c>) on the
+/// channels-first (N, C, 1, L), see <see cref="KerasConv1DLayers"/> (why the steps are the width); a causal layer's
+/// input is first padded with (k − 1)·dilation zero steps on the left. The result (N, C', 1, L') loses its length-1 axis.</summary>
+internal sealed class Conv1DAs2DTorchLayer : TorchLayer
+{
+    private readonly TorchLayer conv;
+    private readonly KerasLayer _layer;
+    private readonly long _pad;
+
+    public Conv1DAs2DTorchLayer(KerasLayer layer, ScalarType dtype) : base(layer.Name)
+    {
+        _layer = layer;
+        _pad = KerasConv1DLayers.CausalPad(layer);
+        KerasLayer image = KerasConv1DLayers.As2D(layer);
+        conv = image.Spec is Conv2DTransposeSpec ? new ConvTransposeTorchLayer(image, dtype) : new DepthwiseConvTorchLayer(image, dtype);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor[] inputs)
+    {
+        Tensor x = inputs[0];
+        // Checked on the 1-D layer, so the message speaks of steps, as on the numerics engine.
+        KerasWindow.EnsureFits(_layer, [x.size(2)]);
+        if (_pad > 0) x = nn.functional.pad(x, [_pad, 0]);
+        return conv.forward([x.unsqueeze(2)]).squeeze(2);
     }
 }

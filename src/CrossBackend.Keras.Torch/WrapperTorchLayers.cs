@@ -10,7 +10,7 @@ namespace CrossBackend.Keras.Torch;
 /// <c>backward_layer</c> (so <c>state_dict()</c> reads <c>bidirectional.forward_layer.kernel</c>), each Keras's step
 /// loop over the channels-first input; with return_sequences the backward sequence (batch, units, time), in its
 /// processing order, is flipped along time; then concat along the channels (Keras's last axis, forward first), sum,
-/// product or (y + y_rev) / 2 (keras/src/layers/rnn/bidirectional.py).
+/// product or (y + y_rev) / 2 (keras/src/layers/rnn/bidirectional.py). A mask reaches both halves unchanged.
 /// </summary>
 internal sealed class BidirectionalTorchLayer : TorchLayer
 {
@@ -27,10 +27,13 @@ internal sealed class BidirectionalTorchLayer : TorchLayer
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor[] inputs)
+    public override Tensor forward(Tensor[] inputs) => ForwardMasked(inputs, null);
+
+    /// <summary>Keras hands the same mask to both halves; the backward one reads it in its processing order (reversed).</summary>
+    public override Tensor ForwardMasked(Tensor[] inputs, Tensor? mask)
     {
-        Tensor y = forward_layer.forward(inputs);
-        Tensor yRev = backward_layer.forward(inputs);
+        Tensor y = forward_layer.ForwardMasked(inputs, mask);
+        Tensor yRev = backward_layer.ForwardMasked(inputs, mask);
         if (_spec.Forward.ReturnSequences) yRev = yRev.flip(2);   // (batch, units, time): time is dimension 2
         switch (_spec.Merge)
         {

@@ -37,17 +37,32 @@ public sealed class MaskRefusalTests
         Assert.That(e!.Message, Does.StartWith("layer `u` (UpSampling1D) receives a mask").And.Contain("has not checked"));
     }
 
-    /// <summary>Keras hands a mask to both halves of a Bidirectional and to TimeDistributed's inner layer; neither is
-    /// built with a mask here, so a mask reaching them is refused rather than ignored.</summary>
+    /// <summary>Keras hands a mask to TimeDistributed's inner layer, which is not built with a mask here, so a mask
+    /// reaching it is refused rather than ignored; Bidirectional takes it (both halves), and hands it on only with
+    /// return_sequences (compute_mask).</summary>
     [Test]
-    public void AMaskReachingAWrapperIsRefused()
+    public void AMaskReachingTimeDistributedIsRefusedAndBidirectionalUsesIt()
     {
-        string lstm = "{\"class_name\": \"LSTM\", \"config\": {\"name\": \"l\", \"units\": 3}}";
-        var bi = Assert.Throws<NotSupportedException>(() => Graph(Layer("Bidirectional", "b", $", \"layer\": {lstm}, \"merge_mode\": \"concat\"", "emb"), "b", "3"));
-        Assert.That(bi!.Message, Does.StartWith("layer `b` (Bidirectional) receives a mask"));
+        string Lstm(bool sequences) => $"{{\"class_name\": \"LSTM\", \"config\": {{\"name\": \"l\", \"units\": 3, \"return_sequences\": {(sequences ? "true" : "false")}}}}}";
+        KerasLayer last = Graph(Layer("Bidirectional", "b", $", \"layer\": {Lstm(false)}, \"merge_mode\": \"concat\"", "emb"), "b", "3")["b"];
+        Assert.That((last.MaskRole, last.OutputMasked), Is.EqualTo((KerasMaskRole.Recurrent, false)));
+        KerasLayer sequence = Graph(Layer("Bidirectional", "b", $", \"layer\": {Lstm(true)}, \"merge_mode\": \"sum\"", "emb"), "b", "3")["b"];
+        Assert.That((sequence.MaskRole, sequence.OutputMasked), Is.EqualTo((KerasMaskRole.Recurrent, true)));
         string dense = "{\"class_name\": \"Dense\", \"config\": {\"name\": \"d\", \"units\": 3}}";
         var td = Assert.Throws<NotSupportedException>(() => Graph(Layer("TimeDistributed", "t", $", \"layer\": {dense}", "emb"), "t", "3"));
         Assert.That(td!.Message, Does.StartWith("layer `t` (TimeDistributed) receives a mask"));
+    }
+
+    /// <summary>Bidirectional sets zero_output_for_mask = return_sequences on both halves, so an unrolled one returning
+    /// sequences meets the unrolled backward corner below (refused); without return_sequences it is built.</summary>
+    [Test]
+    public void AnUnrolledBidirectionalReturningSequencesIsRefused()
+    {
+        string Bi(bool sequences) => Layer("Bidirectional", "b",
+            $", \"layer\": {{\"class_name\": \"SimpleRNN\", \"config\": {{\"name\": \"r\", \"units\": 3, \"unroll\": true, \"return_sequences\": {(sequences ? "true" : "false")}}}}}, \"merge_mode\": \"concat\"", "emb");
+        var e = Assert.Throws<NotSupportedException>(() => Graph(Bi(true), "b", "3"));
+        Assert.That(e!.Message, Does.StartWith("layer `b` (Bidirectional) receives a mask").And.Contain("zero_output_for_mask=True").And.Contain("unroll=False"));
+        Assert.That(Graph(Bi(false), "b", "3")["b"].MaskRole, Is.EqualTo(KerasMaskRole.Recurrent));
     }
 
     /// <summary>keras/src/backend/tensorflow/rnn.py's unrolled loop zeroes its reversed outputs with the unreversed

@@ -112,7 +112,7 @@ public sealed class WrapperOptionTests
     }
 
     [TestCase(", \"layer\": " + Lstm + ", \"merge_mode\": null", "layer `wrapper` (Bidirectional) has merge_mode=None")]
-    [TestCase(", \"layer\": {\"class_name\": \"Dense\", \"config\": {\"name\": \"d\", \"units\": 2}}", "layer `wrapper` (Bidirectional) wraps a Dense layer as its layer; only LSTM and GRU")]
+    [TestCase(", \"layer\": {\"class_name\": \"Dense\", \"config\": {\"name\": \"d\", \"units\": 2}}", "layer `wrapper` (Bidirectional) wraps a Dense layer as its layer; only LSTM, GRU and SimpleRNN")]
     [TestCase(", \"layer\": {\"class_name\": \"LSTM\", \"config\": {\"name\": \"l\", \"units\": 2, \"stateful\": true}}", "layer `wrapper/l` (LSTM) has stateful=True")]
     [TestCase(", \"layer\": {\"class_name\": \"LSTM\", \"config\": {\"name\": \"l\", \"units\": 2, \"return_state\": true}}", "layer `wrapper` (Bidirectional) has return_state=True in a Sequential model")]
     public void BidirectionalRefusesWhatNoPredictionReproduces(string config, string says)

@@ -25,15 +25,17 @@ internal static class ExpectedWeights
             {
                 // Keras 3 and tf.keras 2 alike: the depthwise kernel (kh, kw, in, multiplier), then for SeparableConv2D
                 // the pointwise kernel (1, 1, in·multiplier, filters), then the bias (of the last step's channels).
+                // The 1-D layers: (k, in, multiplier) and (1, in·multiplier, filters).
                 long inChannels = inputs[0][^1], depth = inChannels * d.DepthMultiplier;
-                var weights = new List<(string, long[])> { ("depthwise_kernel", [d.KernelSize[0], d.KernelSize[1], inChannels, d.DepthMultiplier]) };
-                if (d.PointwiseFilters is int filters) weights.Add(("pointwise_kernel", [1, 1, depth, filters]));
+                long[] window = d.KernelSize.Select(k => (long)k).ToArray();
+                var weights = new List<(string, long[])> { ("depthwise_kernel", [.. window, inChannels, d.DepthMultiplier]) };
+                if (d.PointwiseFilters is int filters) weights.Add(("pointwise_kernel", [.. Enumerable.Repeat(1L, d.Rank), depth, filters]));
                 if (d.UseBias) weights.Add(("bias", [d.PointwiseFilters ?? depth]));
                 return weights;
             }
             case Conv2DTransposeSpec t:
             {
-                long[] transposed = [t.KernelSize[0], t.KernelSize[1], t.Filters, inputs[0][^1]];   // (kh, kw, out, in)
+                long[] transposed = [.. t.KernelSize.Select(k => (long)k), t.Filters, inputs[0][^1]];   // (kh, kw, out, in); 1-D (k, out, in)
                 return t.UseBias ? [("kernel", transposed), ("bias", [t.Filters])] : [("kernel", transposed)];
             }
             case LayerNormSpec n:

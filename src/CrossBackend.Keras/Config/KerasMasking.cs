@@ -12,8 +12,9 @@ public enum KerasMaskRole
     /// the base <c>compute_mask</c>: Dense, Activation, ReLU, LeakyReLU, ELU, PReLU, the Dropout family,
     /// BatchNormalization at inference, LayerNormalization).</summary>
     PassesThrough,
-    /// <summary>LSTM / GRU: a masked step keeps the previous states, and its output is the previous output (zeros with
-    /// <c>zero_output_for_mask</c>); the mask goes on with a returned sequence, not with the last output.</summary>
+    /// <summary>LSTM / GRU / SimpleRNN, and Bidirectional around them (the same mask to both halves): a masked step keeps
+    /// the previous states, and its output is the previous output (zeros with <c>zero_output_for_mask</c>, which
+    /// Bidirectional sets to return_sequences); the mask goes on with a returned sequence, not with the last output.</summary>
     Recurrent,
     /// <summary>GlobalAveragePooling1D: the sum over unmasked steps divided by their count (0/0, NaN, for a row with
     /// every step masked, as in Keras); no mask goes on.</summary>
@@ -70,6 +71,18 @@ internal static class KerasMasking
                     "unreversed mask, which CrossBackend does not reproduce; save the model with unroll=False (the same weights)");
             case RecurrentSpec r:
                 return (KerasMaskRole.Recurrent, r.ReturnSequences);
+            case BidirectionalSpec b when b.Forward.ReturnSequences && (b.Forward is { Unroll: true, GoBackwards: true } || b.Backward is { Unroll: true, GoBackwards: true }):
+                // Bidirectional sets zero_output_for_mask = return_sequences on both halves, so an unrolled backward half
+                // meets the unrolled-loop corner refused above for a plain layer.
+                throw Refused(layer, className,
+                    "with return_sequences=True Bidirectional sets zero_output_for_mask=True on both halves, and with unroll=True Keras's unrolled loop " +
+                    "zeroes the backward half's reversed outputs with the unreversed mask, which CrossBackend does not reproduce; save the model with " +
+                    "unroll=False (the same weights)");
+            case BidirectionalSpec b:
+                // Keras 3 keras/src/layers/rnn/bidirectional.py and tf.keras 2 keras/layers/rnn/bidirectional.py: call hands the same
+                // mask to both halves (the backward one reads it reversed, as go_backwards reverses its input); compute_mask
+                // returns the input mask with return_sequences (one merged output) and None without.
+                return (KerasMaskRole.Recurrent, b.Forward.ReturnSequences);
             case GlobalPoolingSpec { Rank: 1, Kind: KerasPoolingKind.Average }:
                 return (KerasMaskRole.MaskedAverage, false);
             case GlobalPoolingSpec { Rank: 1, Kind: KerasPoolingKind.Max } or ReshapeSpec or FlattenSpec or ConvSpec { Rank: 1 } or PoolingSpec { Rank: 1 }:
@@ -104,5 +117,5 @@ internal static class KerasMasking
     private static NotSupportedException Refused(string layer, string className, string why) => new(
         $"layer `{layer}` ({className}) receives a mask (from an Embedding with mask_zero=True or a Masking layer before it): {why}. " +
         "Save the model without the mask (mask_zero=False, no Masking layer) if the layers after it do not need it, or keep the " +
-        "masked part to layers that pass or use it (Dense, activations, Dropout, normalization, LSTM, GRU, GlobalAveragePooling1D)");
+        "masked part to layers that pass or use it (Dense, activations, Dropout, normalization, LSTM, GRU, SimpleRNN, Bidirectional, GlobalAveragePooling1D)");
 }

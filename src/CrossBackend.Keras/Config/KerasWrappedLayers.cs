@@ -5,8 +5,10 @@ namespace CrossBackend.Keras;
 /// has for the plain layers.</summary>
 internal static class KerasWrappedLayers
 {
-    /// <summary>A Bidirectional layer's forward and backward layers, both reading the wrapper's input; each takes its
-    /// block of the weights (forward first).</summary>
+    /// <summary>A Bidirectional layer's forward and backward layers, both reading the wrapper's input (and its mask);
+    /// each takes its block of the weights (forward first). Each has zero_output_for_mask = return_sequences, whatever
+    /// its config says: Bidirectional's <c>__init__</c> forces it (force_zero_output_for_mask in Keras 3
+    /// keras/src/layers/rnn/bidirectional.py and tf.keras 2 keras/layers/rnn/bidirectional.py); it matters only with a mask.</summary>
     public static (KerasLayer Forward, KerasLayer Backward) Bidirectional(KerasLayer layer)
     {
         var b = (BidirectionalSpec)layer.Spec;
@@ -14,8 +16,9 @@ internal static class KerasWrappedLayers
         KerasLayer Part(RecurrentSpec spec, string name, IEnumerable<KerasWeight> weights)
         {
             string full = $"{layer.Name}/{name}", className = BidirectionalSpec.ClassOf(spec);
+            spec = spec with { ZeroOutputForMask = spec.ReturnSequences };
             return new KerasLayer(full, className, spec, layer.Inbound, layer.InputShapes,
-                ShapeInference.Infer(spec, layer.InputShapes, full, className), weights.ToArray());
+                ShapeInference.Infer(spec, layer.InputShapes, full, className), weights.ToArray(), layer.MaskRole, layer.OutputMasked);
         }
         return (Part(b.Forward, b.ForwardName, layer.Weights.Take(forwardCount)), Part(b.Backward, b.BackwardName, layer.Weights.Skip(forwardCount)));
     }

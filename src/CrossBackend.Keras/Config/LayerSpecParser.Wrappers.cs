@@ -21,8 +21,8 @@ internal static partial class LayerSpecParser
     /// <c>backward_layer</c>; without one, the backward layer is the wrapped layer with <c>go_backwards</c> flipped (tf.keras
     /// 2's <c>_recreate_layer_from_config</c>; Keras 3 sets it to True, the same for every layer Keras 3 accepts). Keras's
     /// own checks are repeated: different <c>go_backwards</c>, equal <c>return_sequences</c> and <c>return_state</c>.
-    /// <c>merge_mode=None</c> (a list of two outputs) is refused. Masks would reach the two halves (Keras passes the
-    /// mask on); no layer that makes one is buildable here (Embedding(mask_zero=True) is refused), so none arrives.
+    /// <c>merge_mode=None</c> (a list of two outputs) is refused. A mask reaches both halves as it is (see
+    /// <see cref="KerasMasking"/> and <see cref="KerasWrappedLayers.Bidirectional"/>).
     /// </summary>
     private static BidirectionalSpec Bidirectional(ConfigValues c, int? kerasMajor)
     {
@@ -58,14 +58,14 @@ internal static partial class LayerSpecParser
     /// <c>prefix + name</c> for names that do not already carry it.</summary>
     private static string Prefixed(string prefix, string name) => name.StartsWith(prefix, StringComparison.Ordinal) ? name : prefix + name;
 
-    /// <summary>The LSTM / GRU nested under <paramref name="key"/>; other layers are refused by class.</summary>
+    /// <summary>The LSTM / GRU / SimpleRNN nested under <paramref name="key"/>; other layers are refused by class.</summary>
     private static (RecurrentSpec Spec, string Name) Wrapped(ConfigValues c, string key, int? kerasMajor)
     {
         (string className, JsonElement config, string name, string? registered, string? module) = Nested(c, key, "Bidirectional");
-        if (className is not ("LSTM" or "GRU"))
+        if (className is not ("LSTM" or "GRU" or "SimpleRNN"))
             throw new NotSupportedException(
-                $"layer `{c.Layer}` (Bidirectional) wraps a {className} layer as its {key}; only LSTM and GRU can be wrapped (custom RNN cells, SimpleRNN and " +
-                "ConvLSTM layers are not supported)");
+                $"layer `{c.Layer}` (Bidirectional) wraps a {className} layer as its {key}; only LSTM, GRU and SimpleRNN can be wrapped (custom RNN cells " +
+                "and ConvLSTM layers are not supported)");
         var spec = (RecurrentSpec)Parse(className, config, $"{c.Layer}/{name}", registered, module, kerasMajor);
         return (spec, name);
     }

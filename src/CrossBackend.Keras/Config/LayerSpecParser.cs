@@ -14,7 +14,7 @@ internal static partial class LayerSpecParser
         "SpatialDropout2D", "GaussianNoise", "GaussianDropout", "Activation", "ReLU", "Softmax", "LeakyReLU",
         "ELU", "PReLU", "ZeroPadding1D", "ZeroPadding2D", "Cropping1D", "Cropping2D", "UpSampling1D", "UpSampling2D",
         "Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum", "Concatenate", "Embedding", "LayerNormalization",
-        "DepthwiseConv2D", "SeparableConv2D", "Conv2DTranspose", "LSTM", "GRU", "Bidirectional", "TimeDistributed", "Masking",
+        "DepthwiseConv2D", "SeparableConv2D", "Conv2DTranspose", "DepthwiseConv1D", "SeparableConv1D", "Conv1DTranspose", "LSTM", "GRU", "SimpleRNN", "Bidirectional", "TimeDistributed", "Masking",
         "MultiHeadAttention", "Attention", "AdditiveAttention",
     ];
 
@@ -94,8 +94,12 @@ internal static partial class LayerSpecParser
             "DepthwiseConv2D" => Depthwise(c, kerasMajor, separable: false),
             "SeparableConv2D" => Depthwise(c, kerasMajor, separable: true),
             "Conv2DTranspose" => ConvTranspose(c, kerasMajor),
+            "DepthwiseConv1D" => Depthwise(c, kerasMajor, separable: false, rank: 1),
+            "SeparableConv1D" => Depthwise(c, kerasMajor, separable: true, rank: 1),
+            "Conv1DTranspose" => ConvTranspose(c, kerasMajor, rank: 1),
             "LSTM" => Recurrent(c, KerasRecurrentKind.Lstm, kerasMajor),
             "GRU" => Recurrent(c, KerasRecurrentKind.Gru, kerasMajor),
+            "SimpleRNN" => Recurrent(c, KerasRecurrentKind.SimpleRnn, kerasMajor),
             "Bidirectional" => Bidirectional(c, kerasMajor),
             "TimeDistributed" => TimeDistributed(c, kerasMajor),
             "MultiHeadAttention" => MultiHeadAttention(c),
@@ -127,7 +131,8 @@ internal static partial class LayerSpecParser
         return new MaskingSpec(dtype == "float64" ? value : (float)value);
     }
 
-    /// <summary><c>LSTM</c> / <c>GRU</c> (Keras 3 keras/src/layers/rnn/lstm.py, gru.py; tf.keras 2 keras/layers/rnn/).
+    /// <summary><c>LSTM</c> / <c>GRU</c> / <c>SimpleRNN</c> (Keras 3 keras/src/layers/rnn/lstm.py, gru.py, simple_rnn.py;
+    /// tf.keras 2 keras/layers/rnn/). SimpleRNN has no recurrent_activation in its config (its spec's is unused).
     /// The defaults, for a config that leaves a key out, are both versions' own: tanh, recurrent sigmoid, use_bias,
     /// reset_after=True. Older Keras (standalone before 2.3, tf.keras 1) defaulted to hard_sigmoid and reset_after=False,
     /// but every Keras writes these keys into the config, so the file's value is what is used (hard_sigmoid by the
@@ -137,7 +142,7 @@ internal static partial class LayerSpecParser
     /// and time_major (tf.keras 2's (time, batch, features) inputs).</summary>
     private static RecurrentSpec Recurrent(ConfigValues c, KerasRecurrentKind kind, int? kerasMajor)
     {
-        string className = kind == KerasRecurrentKind.Lstm ? "LSTM" : "GRU";
+        string className = kind switch { KerasRecurrentKind.Lstm => "LSTM", KerasRecurrentKind.Gru => "GRU", _ => "SimpleRNN" };
         if (c.Bool("stateful", false))
             throw new NotSupportedException(
                 $"layer `{c.Layer}` ({className}) has stateful=True: Keras then starts each batch from the states the previous batch left, " +
@@ -207,33 +212,41 @@ internal static partial class LayerSpecParser
         return (kernel, strides, dilation, padding);
     }
 
-    /// <summary><c>DepthwiseConv2D</c> (Keras 3's base_depthwise_conv.py) or <c>SeparableConv2D</c>
-    /// (base_separable_conv.py): <c>depth_multiplier</c> (1 by default), and for the separable layer <c>filters</c>.</summary>
-    private static DepthwiseConv2DSpec Depthwise(ConfigValues c, int? kerasMajor, bool separable)
+    /// <summary><c>DepthwiseConv2D</c> / <c>DepthwiseConv1D</c> (Keras 3's base_depthwise_conv.py) or
+    /// <c>SeparableConv2D</c> / <c>SeparableConv1D</c> (base_separable_conv.py): <c>depth_multiplier</c> (1 by default),
+    /// and for the separable layer <c>filters</c>. "causal" padding only for SeparableConv1D: tf.keras 2's Conv base
+    /// allows it for Conv1D and SeparableConv1D alone (separable_conv1d.py pads (k − 1)·dilation steps on the left, then
+    /// runs "valid"); Keras 3's standardize_padding refuses it for both depthwise and separable layers.</summary>
+    private static DepthwiseConv2DSpec Depthwise(ConfigValues c, int? kerasMajor, bool separable, int rank = 2)
     {
-        (int[] kernel, int[] strides, int[] dilation, KerasPadding padding) = Window(c, 2, allowCausal: false);
+        if (rank == 1 && !separable && c.String("padding")?.ToLowerInvariant() == "causal")
+            throw new InvalidDataException(
+                $"layer `{c.Layer}` (DepthwiseConv1D) has padding \"causal\", which Keras refuses for this layer (tf.keras 2 allows it for Conv1D and " +
+                "SeparableConv1D only, Keras 3 for Conv1D only), so no Keras model has it; use \"valid\" or \"same\", or a ZeroPadding1D((k - 1) * dilation, 0) before a \"valid\" layer");
+        (int[] kernel, int[] strides, int[] dilation, KerasPadding padding) = Window(c, rank, allowCausal: separable && rank == 1);
         int multiplier = c.Int("depth_multiplier", 1);
         if (multiplier < 1) throw new InvalidDataException($"layer `{c.Layer}`: depth_multiplier must be positive, the config has {multiplier}");
         int? filters = separable ? c.Int("filters") : null;
         if (filters < 1) throw new InvalidDataException($"layer `{c.Layer}`: filters must be positive, the config has {filters}");
-        return new DepthwiseConv2DSpec(multiplier, kernel, strides, padding, dilation, c.Bool("use_bias", true), Activation(c, kerasMajor), filters);
+        return new DepthwiseConv2DSpec(multiplier, kernel, strides, padding, dilation, c.Bool("use_bias", true), Activation(c, kerasMajor), filters, rank);
     }
 
-    /// <summary><c>Conv2DTranspose</c> with Keras's default output lengths (<c>output_padding=None</c>) and no dilation;
-    /// other values of those two options are refused by name rather than computed to other lengths.</summary>
-    private static Conv2DTransposeSpec ConvTranspose(ConfigValues c, int? kerasMajor)
+    /// <summary><c>Conv2DTranspose</c> / <c>Conv1DTranspose</c> with Keras's default output lengths (<c>output_padding=None</c>)
+    /// and no dilation; other values of those two options are refused by name rather than computed to other lengths.</summary>
+    private static Conv2DTransposeSpec ConvTranspose(ConfigValues c, int? kerasMajor, int rank = 2)
     {
-        (int[] kernel, int[] strides, int[] dilation, KerasPadding padding) = Window(c, 2, allowCausal: false);
+        string className = rank == 1 ? "Conv1DTranspose" : "Conv2DTranspose";
+        (int[] kernel, int[] strides, int[] dilation, KerasPadding padding) = Window(c, rank, allowCausal: false);
         if (c.Has("output_padding"))
             throw new NotSupportedException(
-                $"layer `{c.Layer}` (Conv2DTranspose): output_padding={c.Raw("output_padding").GetRawText()} is not supported; only output_padding=None " +
+                $"layer `{c.Layer}` ({className}): output_padding={c.Raw("output_padding").GetRawText()} is not supported; only output_padding=None " +
                 "(Keras's default output length: valid n*stride + max(kernel - stride, 0), same n*stride). Save the model without output_padding");
         if (dilation.Any(d => d != 1))
             throw new NotSupportedException(
-                $"layer `{c.Layer}` (Conv2DTranspose): dilation_rate ({string.Join(", ", dilation)}) is not supported; only dilation_rate 1");
+                $"layer `{c.Layer}` ({className}): dilation_rate ({string.Join(", ", dilation)}) is not supported; only dilation_rate 1");
         if (c.Int("groups", 1) != 1)
-            throw new NotSupportedException($"layer `{c.Layer}` (Conv2DTranspose): groups={c.Int("groups", 1)} is not supported; only groups 1");
-        return new Conv2DTransposeSpec(c.Int("filters"), kernel, strides, padding, c.Bool("use_bias", true), Activation(c, kerasMajor));
+            throw new NotSupportedException($"layer `{c.Layer}` ({className}): groups={c.Int("groups", 1)} is not supported; only groups 1");
+        return new Conv2DTransposeSpec(c.Int("filters"), kernel, strides, padding, c.Bool("use_bias", true), Activation(c, kerasMajor), rank);
     }
 
     /// <summary><c>LayerNormalization</c> (Keras 3's layer_normalization.py, tf.keras 2's): <c>axis</c> an int or a list

@@ -56,8 +56,12 @@ public sealed record ConvSpec(int Rank, int Filters, int[] KernelSize, int[] Str
 /// <param name="UseBias">Whether a bias is added (after the pointwise step for a separable layer).</param>
 /// <param name="Activation">The fused activation.</param>
 /// <param name="PointwiseFilters">SeparableConv2D's <c>filters</c>; null for DepthwiseConv2D.</param>
+/// <param name="Rank">2, or 1 for <c>DepthwiseConv1D</c> / <c>SeparableConv1D</c> (one-element kernel, strides and
+/// dilation over the steps; kernels (k, in, multiplier) and (1, in·multiplier, filters)), which run as the 2-D layer on
+/// (N, 1, L, C) with a (1, k) window, as TensorFlow runs them (tf.keras 2 separable_conv1d.py expands the input to 2-D;
+/// Keras 3's TF backend depthwise_conv / separable_conv do the same). Only a tf.keras 2 SeparableConv1D can be causal.</param>
 public sealed record DepthwiseConv2DSpec(int DepthMultiplier, int[] KernelSize, int[] Strides, KerasPadding Padding, int[] Dilation,
-    bool UseBias, KerasActivation Activation, int? PointwiseFilters = null) : LayerSpec;
+    bool UseBias, KerasActivation Activation, int? PointwiseFilters = null, int Rank = 2) : LayerSpec;
 
 /// <summary><c>Conv2DTranspose</c> (channels-last, kernel (kh, kw, filters, in)): the adjoint of a <c>Conv2D</c> with
 /// the same kernel, strides and padding — TensorFlow's <c>conv2d_transpose</c>, whose output length per axis is Keras's
@@ -70,8 +74,10 @@ public sealed record DepthwiseConv2DSpec(int DepthMultiplier, int[] KernelSize, 
 /// <param name="Padding">Valid or same.</param>
 /// <param name="UseBias">Whether a bias is added.</param>
 /// <param name="Activation">The fused activation.</param>
+/// <param name="Rank">2, or 1 for <c>Conv1DTranspose</c> (kernel (k, filters, in), one-element kernel size and strides;
+/// the same output length rule), run as the 2-D layer on (N, 1, L, C) with a (1, k) kernel.</param>
 public sealed record Conv2DTransposeSpec(int Filters, int[] KernelSize, int[] Strides, KerasPadding Padding, bool UseBias,
-    KerasActivation Activation) : LayerSpec;
+    KerasActivation Activation, int Rank = 2) : LayerSpec;
 
 /// <summary><c>Dense</c>: applies to the last axis.</summary>
 /// <param name="Units">Output features.</param>
@@ -222,17 +228,21 @@ public enum KerasRecurrentKind
     Lstm,
     /// <summary><c>GRU</c>: gates in Keras's order update z, reset r, candidate h (3 blocks of units).</summary>
     Gru,
+    /// <summary><c>SimpleRNN</c>: h = act((x·W + b) + h·U), one block of units (keras/src/layers/rnn/simple_rnn.py;
+    /// tf.keras 2 keras/layers/rnn/simple_rnn.py add in the same order).</summary>
+    SimpleRnn,
 }
 
 /// <summary>
-/// <c>LSTM</c> / <c>GRU</c> at inference over (batch, time, features), from zero initial states, one step per timestep
-/// (keras/src/layers/rnn/lstm.py and gru.py; tf.keras 2 keras/layers/rnn/lstm.py, gru.py). Per step, with
+/// <c>LSTM</c> / <c>GRU</c> / <c>SimpleRNN</c> at inference over (batch, time, features), from zero initial states, one
+/// step per timestep (keras/src/layers/rnn/lstm.py, gru.py and simple_rnn.py; tf.keras 2 keras/layers/rnn/). Per step, with
 /// x·W + h·U (+ bias) split into gate blocks in Keras's order:
 /// LSTM: c = f ⊙ c + i ⊙ act(g), h = o ⊙ act(c) (i, f, o through the recurrent activation);
 /// GRU: z, r through the recurrent activation, then h̃ = act(x·W_h + r ⊙ (h·U_h + b_h)) with <paramref name="ResetAfter"/>,
-/// act(x·W_h + (r ⊙ h)·U_h) without, and h = z ⊙ h + (1 − z) ⊙ h̃.
+/// act(x·W_h + (r ⊙ h)·U_h) without, and h = z ⊙ h + (1 − z) ⊙ h̃;
+/// SimpleRNN: h = act((x·W + b) + h·U) (no recurrent activation: the config has none, and the spec's is unused).
 /// </summary>
-/// <param name="Kind">LSTM or GRU.</param>
+/// <param name="Kind">LSTM, GRU or SimpleRNN.</param>
 /// <param name="Units">The state size.</param>
 /// <param name="Activation">The cell/candidate activation (tanh by default).</param>
 /// <param name="RecurrentActivation">The gates' activation (sigmoid by default in tf.keras 2 and Keras 3; as the file says).</param>
@@ -247,11 +257,12 @@ public enum KerasRecurrentKind
 /// <param name="ZeroOutputForMask">Keras's <c>zero_output_for_mask</c> (False by default): with a mask, a masked step's
 /// output is zeros instead of the previous step's output (the states are kept either way), and so is the last
 /// output when the last step processed is masked.</param>
+/// <param name="Unroll">Keras's <c>unroll</c>: the same numbers, but for one masked corner refused by <see cref="KerasMasking"/>.</param>
 public sealed record RecurrentSpec(KerasRecurrentKind Kind, int Units, KerasActivation Activation, KerasActivation RecurrentActivation,
     bool UseBias, bool ReturnSequences, bool GoBackwards, bool ResetAfter, bool ReturnState, bool ZeroOutputForMask = false, bool Unroll = false) : LayerSpec
 {
-    /// <summary>Gate blocks per step: 4 for LSTM, 3 for GRU.</summary>
-    public int Gates => Kind == KerasRecurrentKind.Lstm ? 4 : 3;
+    /// <summary>Gate blocks per step: 4 for LSTM, 3 for GRU, 1 for SimpleRNN.</summary>
+    public int Gates => Kind switch { KerasRecurrentKind.Lstm => 4, KerasRecurrentKind.Gru => 3, _ => 1 };
 }
 
 /// <summary>How a <see cref="BidirectionalSpec"/> combines its forward output y and its backward output y_rev.</summary>
@@ -283,8 +294,8 @@ public enum KerasBidirectionalMerge
 public sealed record BidirectionalSpec(RecurrentSpec Forward, RecurrentSpec Backward, KerasBidirectionalMerge Merge,
     string ForwardName, string BackwardName) : LayerSpec
 {
-    /// <summary>Keras's class name of a recurrent spec (<c>LSTM</c> or <c>GRU</c>).</summary>
-    public static string ClassOf(RecurrentSpec r) => r.Kind == KerasRecurrentKind.Lstm ? "LSTM" : "GRU";
+    /// <summary>Keras's class name of a recurrent spec (<c>LSTM</c>, <c>GRU</c> or <c>SimpleRNN</c>).</summary>
+    public static string ClassOf(RecurrentSpec r) => r.Kind switch { KerasRecurrentKind.Lstm => "LSTM", KerasRecurrentKind.Gru => "GRU", _ => "SimpleRNN" };
 }
 
 /// <summary>

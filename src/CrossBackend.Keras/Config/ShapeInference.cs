@@ -106,20 +106,19 @@ internal static class ShapeInference
     /// the pointwise filters) channels out.</summary>
     private static long[] Depthwise(DepthwiseConv2DSpec d, long[] x, string layer, string className)
     {
-        if (x.Length != 3) throw Shape(layer, className, x, "(height, width, channels)");
+        if (x.Length != d.Rank + 1) throw Shape(layer, className, x, d.Rank == 1 ? "(steps, channels)" : "(height, width, channels)");
         if (x[^1] <= 0) throw Shape(layer, className, x, "a known number of channels");
-        if (KerasWindow.Problem(d, layer, className, x.AsSpan(0, 2)) is { } problem) throw new InvalidDataException(problem);
-        return [OutputLength(x[0], d.KernelSize[0], d.Strides[0], d.Dilation[0], d.Padding),
-                OutputLength(x[1], d.KernelSize[1], d.Strides[1], d.Dilation[1], d.Padding),
+        if (KerasWindow.Problem(d, layer, className, x.AsSpan(0, d.Rank)) is { } problem) throw new InvalidDataException(problem);
+        return [.. Enumerable.Range(0, d.Rank).Select(k => OutputLength(x[k], d.KernelSize[k], d.Strides[k], d.Dilation[k], d.Padding)),
                 d.PointwiseFilters ?? x[^1] * d.DepthMultiplier];
     }
 
     /// <summary>Conv2DTranspose: Keras's <c>deconv_output_length</c> per axis with output_padding None.</summary>
     private static long[] ConvTranspose(Conv2DTransposeSpec t, long[] x, string layer, string className)
     {
-        if (x.Length != 3) throw Shape(layer, className, x, "(height, width, channels)");
+        if (x.Length != t.Rank + 1) throw Shape(layer, className, x, t.Rank == 1 ? "(steps, channels)" : "(height, width, channels)");
         if (x[^1] <= 0) throw Shape(layer, className, x, "a known number of channels");
-        return [TransposeOutputLength(x[0], t.KernelSize[0], t.Strides[0], t.Padding), TransposeOutputLength(x[1], t.KernelSize[1], t.Strides[1], t.Padding), t.Filters];
+        return [.. Enumerable.Range(0, t.Rank).Select(k => TransposeOutputLength(x[k], t.KernelSize[k], t.Strides[k], t.Padding)), t.Filters];
     }
 
     /// <summary>Keras's <c>deconv_output_length</c> (keras/src/utils/conv_utils.py / backend_utils.py) with output_padding

@@ -99,7 +99,7 @@ def check_against_torch():
 # ---- configs ---------------------------------------------------------------------------------------------------
 
 def rnn_config(name, kind, units, **options):
-    """tf.keras 2.11's LSTM / GRU get_config (keras/layers/rnn/lstm.py, gru.py), defaults overridden by options."""
+    """tf.keras 2.11's LSTM / GRU / SimpleRNN get_config (keras/layers/rnn/), defaults overridden by options."""
     init = lambda cls: {"class_name": cls, "config": {"seed": None} if cls != "Zeros" else {}}
     config = {"name": name, "trainable": True, "dtype": "float32", "return_sequences": False, "return_state": False,
               "go_backwards": False, "stateful": False, "unroll": False, "time_major": False, "units": units,
@@ -111,8 +111,10 @@ def rnn_config(name, kind, units, **options):
               "implementation": 2}
     if kind == "LSTM":
         config["unit_forget_bias"] = True
-    else:
+    elif kind == "GRU":
         config["reset_after"] = True
+    else:   # SimpleRNN.get_config (keras/layers/rnn/simple_rnn.py): no recurrent_activation or implementation
+        del config["recurrent_activation"], config["implementation"]
     config.update(options)
     return config
 

@@ -174,7 +174,7 @@ def bidirectional_layer(name, inbound, kind, units, input_shape, merge, forward_
     features = input_shape[-1]
 
     def weights(k, u, options):
-        gates = 4 if k == "LSTM" else 3
+        gates = {"LSTM": 4, "GRU": 3, "SimpleRNN": 1}[k]
         w = [f32(features, gates * u), f32(u, gates * u)]
         if options.get("use_bias", True):
             w.append(f32(*((2, gates * u) if k == "GRU" and options.get("reset_after", True) else (gates * u,)), scale=0.3))
@@ -190,7 +190,7 @@ def bidirectional_layer(name, inbound, kind, units, input_shape, merge, forward_
         b_name2 = snake(b_kind) + "_1"
         b_config = rnn_config(b_name2, b_kind, b_units, **b_options)
     b_w = weights(b_kind, b_units, b_config)
-    cell = lambda k: "lstm_cell" if k == "LSTM" else "gru_cell"
+    cell = lambda k: snake(k) + "_cell"   # lstm_cell, gru_cell, simple_rnn_cell
     short = lambda prefix, k, w: [(f"{prefix}/{cell(k)}/{n}", v) for n, v in zip(["kernel", "recurrent_kernel", "bias"], w)]
     all_weights = short(f"forward_{inner}", kind, f_w) + short(f"backward_{b_name2}", b_kind, b_w)
 
