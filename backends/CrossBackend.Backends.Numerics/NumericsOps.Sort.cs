@@ -45,18 +45,7 @@ public sealed partial class NumericsOps<T>
             throw new ArgumentException(
                 $"Argument `x` must have at most 16777216 (2^24) elements along `axis` for a float32 arg-sort: its indices are float32 values, " +
                 $"exact only up to 2^24. Cast x to float64 first. Received: x.shape={TensorInfo.FormatShape(shape)}, axis={axis}", nameof(x));
-        ReadOnlySpan<T> values = TensorData.Read(x);
-        var result = GC.AllocateUninitializedArray<T>(values.Length);
-        if (result.Length == 0) return Create(result, shape);
-        var at = RowLayout.Around(shape, axis);
-        var order = new StableOrder(at.Classes);
-        for (int r = 0; r < at.Rows; r++)
-        {
-            int start = at.Start(r);
-            order.Of(values, start, at.Inner);
-            for (int c = 0; c < at.Classes; c++) result[start + c * at.Inner] = T.CreateTruncating(order.Positions[c]);
-        }
-        return Create(result, shape);
+        return ByStableOrder<WritePositions>(TensorData.Read(x), default, shape, axis);
     }
 
     /// <inheritdoc/>
@@ -71,7 +60,18 @@ public sealed partial class NumericsOps<T>
             throw new ArgumentException(
                 $"Argument `sorted` must have the shape of `x`. Received: x.shape={TensorInfo.FormatShape(shape)}, sorted.shape={TensorInfo.FormatShape(ShapeOf(sorted, nameof(sorted)))}",
                 nameof(sorted));
-        ReadOnlySpan<T> values = TensorData.Read(x), placed = TensorData.Read(sorted);
+        return ByStableOrder<ScatterSorted>(TensorData.Read(x), TensorData.Read(sorted), shape, axis);
+    }
+
+    /// <summary>
+    /// The row walk ArgSort and Unsort share: each row of <paramref name="values"/> along <paramref name="axis"/> gets its
+    /// stable order (<see cref="StableOrder"/>), then <typeparamref name="TWriter"/> writes that row of the result from
+    /// it (and from <paramref name="placed"/>, where the writer reads one). The writer is a struct's static method, so
+    /// each instantiation is compiled with its row loop inlined: no delegate or interface call per row or element.
+    /// </summary>
+    private Tensor<T> ByStableOrder<TWriter>(ReadOnlySpan<T> values, ReadOnlySpan<T> placed, long[] shape, int axis)
+        where TWriter : struct, IOrderWriter
+    {
         var result = GC.AllocateUninitializedArray<T>(values.Length);
         if (result.Length == 0) return Create(result, shape);
         var at = RowLayout.Around(shape, axis);
@@ -80,9 +80,35 @@ public sealed partial class NumericsOps<T>
         {
             int start = at.Start(r);
             order.Of(values, start, at.Inner);
-            for (int c = 0; c < at.Classes; c++) result[start + order.Positions[c] * at.Inner] = placed[start + c * at.Inner];
+            TWriter.Write(result, placed, start, at.Inner, order.Positions);
         }
         return Create(result, shape);
+    }
+
+    /// <summary>What <see cref="ByStableOrder"/> writes for one row, given the row's stable order.</summary>
+    private interface IOrderWriter
+    {
+        /// <summary>Writes the row starting at <paramref name="start"/>, its elements <paramref name="stride"/> apart;
+        /// <paramref name="positions"/>[c] is the row position the stable order puts at place c.</summary>
+        static abstract void Write(T[] result, ReadOnlySpan<T> placed, int start, int stride, int[] positions);
+    }
+
+    /// <summary>ArgSort: place c holds the position sorted there, as a <typeparamref name="T"/>.</summary>
+    private struct WritePositions : IOrderWriter
+    {
+        public static void Write(T[] result, ReadOnlySpan<T> placed, int start, int stride, int[] positions)
+        {
+            for (int c = 0; c < positions.Length; c++) result[start + c * stride] = T.CreateTruncating(positions[c]);
+        }
+    }
+
+    /// <summary>Unsort: result[positions[c]] = sorted[c], the sorted values scattered back where they came from.</summary>
+    private struct ScatterSorted : IOrderWriter
+    {
+        public static void Write(T[] result, ReadOnlySpan<T> placed, int start, int stride, int[] positions)
+        {
+            for (int c = 0; c < positions.Length; c++) result[start + positions[c] * stride] = placed[start + c * stride];
+        }
     }
 
     /// <summary>

@@ -15,16 +15,14 @@ internal sealed class DepthwiseConvTorchLayer : TorchLayer
 {
     private readonly Conv2d depthwise;
     private readonly Conv2d? pointwise;
-    private readonly KerasLayer _layer;
     private readonly DepthwiseConv2DSpec _spec;
     private readonly TorchWindowPadding _padding;
 
     public DepthwiseConvTorchLayer(KerasLayer layer, ScalarType dtype) : base(layer.Name)
     {
-        _layer = layer;
         _spec = (DepthwiseConv2DSpec)layer.Spec;
         long inChannels = layer.InputShapes[0][^1], depth = inChannels * _spec.DepthMultiplier;
-        _padding = new TorchWindowPadding(_spec.Padding, _spec.KernelSize, _spec.Strides, _spec.Dilation);
+        _padding = new TorchWindowPadding(layer, _spec.Padding, _spec.KernelSize, _spec.Strides, _spec.Dilation);
         bool separable = _spec.PointwiseFilters is not null;
         depthwise = nn.Conv2d(inChannels, depth, (_spec.KernelSize[0], _spec.KernelSize[1]), (_spec.Strides[0], _spec.Strides[1]),
             (_padding.Symmetric[0], _padding.Symmetric[1]), (_spec.Dilation[0], _spec.Dilation[1]), groups: inChannels, bias: _spec.UseBias && !separable);
@@ -42,10 +40,7 @@ internal sealed class DepthwiseConvTorchLayer : TorchLayer
 
     public override Tensor forward(Tensor[] inputs)
     {
-        Tensor x = inputs[0];
-        // Checked here, before libtorch, so a too-small input fails as on the numerics engine, naming the layer.
-        KerasWindow.EnsureFits(_layer, SizesOf(x).AsSpan(2));
-        Tensor y = depthwise.forward(_padding.Apply(x));
+        Tensor y = depthwise.forward(_padding.Fit(inputs[0]));
         if (pointwise is not null) y = pointwise.forward(y);
         return TorchActivation.Apply(y, _spec.Activation, 1);
     }

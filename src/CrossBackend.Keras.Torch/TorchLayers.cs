@@ -19,7 +19,7 @@ internal abstract class TorchLayer(string name) : nn.Module<Tensor[], Tensor>(na
 
     /// <summary>The sizes by <c>ndim</c> and <c>size(d)</c>: <c>Tensor.shape</c> marshals through an allocator callback,
     /// about 2.3 µs per call against 25 ns per size.</summary>
-    protected static long[] SizesOf(Tensor x)
+    internal static long[] SizesOf(Tensor x)
     {
         var sizes = new long[x.ndim];
         for (int d = 0; d < sizes.Length; d++) sizes[d] = x.size(d);
@@ -66,16 +66,14 @@ internal sealed class InputTorchLayer(KerasLayer layer) : TorchLayer(layer.Name)
 internal sealed class ConvTorchLayer : TorchLayer
 {
     private readonly nn.Module<Tensor, Tensor> conv;
-    private readonly KerasLayer _layer;
     private readonly ConvSpec _spec;
     private readonly TorchWindowPadding _padding;
 
     public ConvTorchLayer(KerasLayer layer, ScalarType dtype) : base(layer.Name)
     {
-        _layer = layer;
         _spec = (ConvSpec)layer.Spec;
         long inChannels = layer.InputShapes[0][^1];
-        _padding = new TorchWindowPadding(_spec.Padding, _spec.KernelSize, _spec.Strides, _spec.Dilation);
+        _padding = new TorchWindowPadding(layer, _spec.Padding, _spec.KernelSize, _spec.Strides, _spec.Dilation);
         long[] symmetric = _padding.Symmetric;
         conv = _spec.Rank == 1
             ? nn.Conv1d(inChannels, _spec.Filters, _spec.KernelSize[0], _spec.Strides[0], symmetric[0], _spec.Dilation[0], groups: _spec.Groups, bias: _spec.UseBias)
@@ -88,13 +86,7 @@ internal sealed class ConvTorchLayer : TorchLayer
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor[] inputs)
-    {
-        Tensor x = inputs[0];
-        // Checked here, before libtorch, so a too-small input fails as on the numerics engine, naming the layer.
-        KerasWindow.EnsureFits(_layer, SizesOf(x).AsSpan(2));
-        return TorchActivation.Apply(conv.forward(_padding.Apply(x)), _spec.Activation, 1);
-    }
+    public override Tensor forward(Tensor[] inputs) => TorchActivation.Apply(conv.forward(_padding.Fit(inputs[0])), _spec.Activation, 1);
 }
 
 /// <summary>Dense as nn.Linear over the Keras last axis. After a Flatten of a channels-first tensor the kernel's

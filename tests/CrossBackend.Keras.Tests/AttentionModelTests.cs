@@ -14,40 +14,20 @@ namespace CrossBackend.Keras.Tests;
 [TestFixtureSource(typeof(TestData), nameof(TestData.Engines))]
 public sealed class AttentionModelTests(ITensorEngine engine)
 {
-    private void AssertFile(string file, string golden, string inputsKey = "inputs", string outputsKey = "outputs")
-    {
-        var inputs = TestData.Npz(golden, inputsKey);
-        var outputs = TestData.Npz(golden, outputsKey);
-        GoldenModels.AssertMatches(engine, KerasModel.Load(TestData.Path(file)), $"{file} {inputsKey}", inputs, TestData.Doubles(outputs),
-            outputs.Shape.Select(v => (long)v).ToArray());
-    }
-
     [TestCase("transformer")]
     [TestCase("cross_attention")]
     [TestCase("attention")]
     [TestCase("causal_attention")]
-    public void OutputsMatchTheFloat64Golden(string stem)
-    {
-        AssertFile($"{stem}.keras", $"{stem}_golden.npz");
-        AssertFile($"{stem}_k2.h5", $"{stem}_golden.npz");
-    }
+    public void OutputsMatchTheFloat64Golden(string stem) => GoldenModels.AssertBothFormats(engine, stem);
 
     /// <summary>The Transformer block declares (None, None, 6): 5 steps and 2 steps run through the same model.</summary>
     [Test]
-    public void AnUnknownStepCountTakesAnyLength()
-    {
-        AssertFile("transformer.keras", "transformer_golden.npz", "inputs_short", "outputs_short");
-        AssertFile("transformer_k2.h5", "transformer_golden.npz", "inputs_short", "outputs_short");
-    }
+    public void AnUnknownStepCountTakesAnyLength() => GoldenModels.AssertBothFormats(engine, "transformer", "inputs_short", "outputs_short");
 
     /// <summary>use_causal_mask=True with the steps None: the lower-triangular mask is sized per call (6 query steps
     /// against 4 value steps, then 4 against 2).</summary>
     [Test]
-    public void ACausalMaskIsSizedPerCall()
-    {
-        AssertFile("causal_attention.keras", "causal_attention_golden.npz", "inputs_short", "outputs_short");
-        AssertFile("causal_attention_k2.h5", "causal_attention_golden.npz", "inputs_short", "outputs_short");
-    }
+    public void ACausalMaskIsSizedPerCall() => GoldenModels.AssertBothFormats(engine, "causal_attention", "inputs_short", "outputs_short");
 }
 
 /// <summary>How the attention layers read their calls and weights, and what they refuse.</summary>

@@ -14,14 +14,7 @@ public sealed class NormConvModelTests(ITensorEngine engine)
     [TestCase("layer_norm")]
     [TestCase("depthwise")]
     [TestCase("conv_transpose")]
-    public void OutputsMatchTheFloat64Golden(string stem)
-    {
-        var inputs = TestData.Npz($"{stem}_golden.npz", "inputs");
-        var outputs = TestData.Npz($"{stem}_golden.npz", "outputs");
-        double[] golden = TestData.Doubles(outputs);
-        foreach (string file in new[] { $"{stem}.keras", $"{stem}_k2.h5" })
-            GoldenModels.AssertMatches(engine, KerasModel.Load(TestData.Path(file)), file, inputs, golden, outputs.Shape.Select(v => (long)v).ToArray());
-    }
+    public void OutputsMatchTheFloat64Golden(string stem) => GoldenModels.AssertBothFormats(engine, stem);
 
     /// <summary>The same three models written in C# with <see cref="KerasArchitecture"/> (a weights-only file's road) take
     /// the tf.keras 2 files' weights by layer name and give the goldens: the four layers had no builder after the merge,
@@ -42,11 +35,7 @@ public sealed class NormConvModelTests(ITensorEngine engine)
             .Conv2DTranspose(3, (3, 3), (2, 2), "same", name: "up_same").Conv2DTranspose(2, (4, 3), (2, 1), "same", "relu", name: "up_even")
             .Conv2DTranspose(2, (2, 1), (1, 3), name: "up_valid").Build();
         foreach ((string stem, KerasGraph architecture) in new[] { ("layer_norm", layerNorm), ("depthwise", depthwise), ("conv_transpose", transpose) })
-        {
-            var outputs = TestData.Npz($"{stem}_golden.npz", "outputs");
-            GoldenModels.AssertMatches(engine, KerasModel.Load(TestData.Path($"{stem}_k2.h5"), architecture), $"{stem}_k2.h5 (C# architecture)",
-                TestData.Npz($"{stem}_golden.npz", "inputs"), TestData.Doubles(outputs), outputs.Shape.Select(v => (long)v).ToArray());
-        }
+            GoldenModels.AssertFile(engine, $"{stem}_k2.h5", $"{stem}_golden.npz", architecture: architecture);
     }
 }
 

@@ -11,28 +11,18 @@ namespace CrossBackend.Keras.Tests;
 [TestFixtureSource(typeof(TestData), nameof(TestData.Engines))]
 public sealed class RecurrentModelTests(ITensorEngine engine)
 {
-    private void AssertFile(string file, string golden, string inputsKey = "inputs", string outputsKey = "outputs")
-    {
-        var inputs = TestData.Npz(golden, inputsKey);
-        var outputs = TestData.Npz(golden, outputsKey);
-        GoldenModels.AssertMatches(engine, KerasModel.Load(TestData.Path(file)), $"{file} {inputsKey}", inputs, TestData.Doubles(outputs),
-            outputs.Shape.Select(v => (long)v).ToArray());
-    }
-
     [TestCase("rnn_stack")]
     [TestCase("rnn_embed")]
     public void OutputsMatchTheFloat64Golden(string stem)
     {
-        AssertFile($"{stem}.keras", $"{stem}_golden.npz");
-        AssertFile($"{stem}_k2.h5", $"{stem}_golden.npz");
+        GoldenModels.AssertBothFormats(engine, stem);
     }
 
     /// <summary>The file declares (None, None, 3): 6 steps and 3 steps run through the same model.</summary>
     [Test]
     public void AnUnknownTimestepCountTakesAnyLength()
     {
-        AssertFile("rnn_stack.keras", "rnn_stack_golden.npz", "inputs_short", "outputs_short");
-        AssertFile("rnn_stack_k2.h5", "rnn_stack_golden.npz", "inputs_short", "outputs_short");
+        GoldenModels.AssertBothFormats(engine, "rnn_stack", "inputs_short", "outputs_short");
     }
 
     /// <summary>hard_sigmoid is clip(0.2x + 0.5, 0, 1) in the tf.keras 2 file and clip(x/6 + 1/2, 0, 1) in the Keras 3 one
@@ -40,13 +30,13 @@ public sealed class RecurrentModelTests(ITensorEngine engine)
     [Test]
     public void GoBackwardsResetBeforeAndTheWritersHardSigmoidMatchTheGolden()
     {
-        AssertFile("rnn_options.keras", "rnn_options_golden.npz");
-        AssertFile("rnn_options_k2.h5", "rnn_options_golden.npz", outputsKey: "outputs_k2");
+        GoldenModels.AssertFile(engine, "rnn_options.keras", "rnn_options_golden.npz");
+        GoldenModels.AssertFile(engine, "rnn_options_k2.h5", "rnn_options_golden.npz", outputsKey: "outputs_k2");
     }
 
     /// <summary>Was refused (no engine built LSTM) until session 52; the golden reads its weights back from the file.</summary>
     [Test]
-    public void TheLstmOnlyKeras2FileNowPredicts() => AssertFile("lstm_k2.h5", "lstm_k2_golden.npz");
+    public void TheLstmOnlyKeras2FileNowPredicts() => GoldenModels.AssertFile(engine, "lstm_k2.h5", "lstm_k2_golden.npz");
 
     /// <summary>A weights file loaded into an architecture written in C#: the layers' default names (lstm, gru, dense)
     /// match the file's groups.</summary>
@@ -54,10 +44,7 @@ public sealed class RecurrentModelTests(ITensorEngine engine)
     public void AnArchitectureBuiltInCSharpTakesTheWeights()
     {
         KerasGraph architecture = KerasArchitecture.Sequential([-1, 3]).LSTM(4, returnSequences: true).GRU(5).Dense(2).Build();
-        var inputs = TestData.Npz("rnn_stack_golden.npz", "inputs");
-        var outputs = TestData.Npz("rnn_stack_golden.npz", "outputs");
-        GoldenModels.AssertMatches(engine, KerasModel.Load(TestData.Path("rnn_stack_k2.h5"), architecture), "rnn_stack_k2.h5 (C# architecture)",
-            inputs, TestData.Doubles(outputs), [3, 2]);
+        GoldenModels.AssertFile(engine, "rnn_stack_k2.h5", "rnn_stack_golden.npz", architecture: architecture);
     }
 
     [Test]

@@ -80,4 +80,28 @@ public static class GoldenModels
             Assert.That(Close.MaxAbs(values, golden), Is.LessThan(1e-12), $"{engine.Name} {what} float64");
         }
     }
+
+    /// <summary>
+    /// The model file <paramref name="file"/> (under Data/) against the golden npz <paramref name="golden"/>: its
+    /// <paramref name="inputsKey"/> array in, its <paramref name="outputsKey"/> array out (values and shape), as
+    /// <see cref="AssertMatches"/> checks. With <paramref name="architecture"/> the file is a weights file loaded into
+    /// that graph written in C# (matched by layer name).
+    /// </summary>
+    public static void AssertFile(ITensorEngine engine, string file, string golden, string inputsKey = "inputs", string outputsKey = "outputs",
+        KerasGraph? architecture = null)
+    {
+        NpyArray inputs = TestData.Npz(golden, inputsKey), outputs = TestData.Npz(golden, outputsKey);
+        KerasModel model = architecture is null ? KerasModel.Load(TestData.Path(file)) : KerasModel.Load(TestData.Path(file), architecture);
+        string what = $"{file}{(architecture is null ? "" : " (C# architecture)")} {inputsKey}";
+        AssertMatches(engine, model, what, inputs, TestData.Doubles(outputs), outputs.Shape);
+    }
+
+    /// <summary>Both formats of the model <paramref name="stem"/>, <c>{stem}.keras</c> (Keras 3) and
+    /// <c>{stem}_k2.h5</c> (tf.keras 2), against the one golden <c>{stem}_golden.npz</c>, as <see cref="AssertFile"/>
+    /// checks each.</summary>
+    public static void AssertBothFormats(ITensorEngine engine, string stem, string inputsKey = "inputs", string outputsKey = "outputs")
+    {
+        foreach (string file in new[] { $"{stem}.keras", $"{stem}_k2.h5" })
+            AssertFile(engine, file, $"{stem}_golden.npz", inputsKey, outputsKey);
+    }
 }
