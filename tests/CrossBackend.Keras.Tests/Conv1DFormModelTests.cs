@@ -11,36 +11,16 @@ namespace CrossBackend.Keras.Tests;
 [TestFixtureSource(typeof(TestData), nameof(TestData.Engines))]
 public sealed class Conv1DFormModelTests(ITensorEngine engine)
 {
-    private void AssertFile(string file, string golden)
-    {
-        var inputs = TestData.Npz(golden, "inputs");
-        var outputs = TestData.Npz(golden, "outputs");
-        GoldenModels.AssertMatches(engine, KerasModel.Load(TestData.Path(file)), file, inputs, TestData.Doubles(outputs),
-            outputs.Shape.Select(v => (long)v).ToArray());
-    }
+    [Test]
+    public void OutputsMatchTheFloat64Golden() => GoldenModels.AssertBothFormats(engine, "conv1d_forms");
 
     [Test]
-    public void OutputsMatchTheFloat64Golden()
-    {
-        AssertFile("conv1d_forms.keras", "conv1d_forms_golden.npz");
-        AssertFile("conv1d_forms_k2.h5", "conv1d_forms_golden.npz");
-    }
+    public void ACausalSeparableConvolutionPadsOnTheLeft() => GoldenModels.AssertFile(engine, "conv1d_causal_k2.h5", "conv1d_causal_k2_golden.npz");
 
-    [Test]
-    public void ACausalSeparableConvolutionPadsOnTheLeft() => AssertFile("conv1d_causal_k2.h5", "conv1d_causal_k2_golden.npz");
+    private static string Model(string layerJson) => SingleLayerNetworks.Json("[null, null, 1]", layerJson);
 
-    private static string Model(string layerJson) => $$$"""
-        {"class_name": "Functional", "config": {"name": "m", "layers": [
-          {"class_name": "InputLayer", "name": "in", "config": {"name": "in", "batch_input_shape": [null, null, 1]}, "inbound_nodes": []},
-          {{{layerJson}}}],
-          "input_layers": [["in", 0, 0]], "output_layers": [["x", 0, 0]]}}
-        """;
-
-    private IKerasNetwork Build(string layerJson, params KerasWeight[] weights)
-    {
-        KerasGraph graph = KerasGraph.FromJson(Model(layerJson), "3.6.0");
-        return KerasRuntimes.Build(KerasModel.FromWeights(graph, [new KerasWeightGroup("x", weights)], keras3Layout: false), engine);
-    }
+    private IKerasNetwork Build(string layerJson, params KerasWeight[] weights) =>
+        SingleLayerNetworks.Build(engine, "[null, null, 1]", layerJson, weights);
 
     /// <summary>The steps are unknown until predict time: the window is checked on the 1-D layer (a message about steps),
     /// and a fitting input gives the hand-counted sums.</summary>

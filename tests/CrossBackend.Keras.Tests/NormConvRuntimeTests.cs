@@ -8,18 +8,8 @@ namespace CrossBackend.Keras.Tests;
 [TestFixtureSource(typeof(TestData), nameof(TestData.Engines))]
 public sealed class NormConvRuntimeTests(ITensorEngine engine)
 {
-    private static string Model(string layerJson) => $$$"""
-        {"class_name": "Functional", "config": {"name": "m", "layers": [
-          {"class_name": "InputLayer", "name": "in", "config": {"name": "in", "batch_input_shape": [null, null, null, 1]}, "inbound_nodes": []},
-          {{{layerJson}}}],
-          "input_layers": [["in", 0, 0]], "output_layers": [["x", 0, 0]]}}
-        """;
-
-    private IKerasNetwork Build(string layerJson, params KerasWeight[] weights)
-    {
-        KerasGraph graph = KerasGraph.FromJson(Model(layerJson), "3.6.0");
-        return KerasRuntimes.Build(KerasModel.FromWeights(graph, [new KerasWeightGroup("x", weights)], keras3Layout: false), engine);
-    }
+    private IKerasNetwork Build(string layerJson, params KerasWeight[] weights) =>
+        SingleLayerNetworks.Build(engine, "[null, null, null, 1]", layerJson, weights);
 
     [Test]
     public void ADepthwiseConvolutionRefusesAnInputSmallerThanItsKernelAndRunsOnOneThatFits()

@@ -14,30 +14,14 @@ namespace CrossBackend.Keras.Tests;
 [TestFixtureSource(typeof(TestData), nameof(TestData.Engines))]
 public sealed class SimpleRnnModelTests(ITensorEngine engine)
 {
-    private void AssertFile(string file, string golden, string inputsKey = "inputs", string outputsKey = "outputs")
-    {
-        var inputs = TestData.Npz(golden, inputsKey);
-        var outputs = TestData.Npz(golden, outputsKey);
-        GoldenModels.AssertMatches(engine, KerasModel.Load(TestData.Path(file)), $"{file} {inputsKey}", inputs, TestData.Doubles(outputs),
-            outputs.Shape.Select(v => (long)v).ToArray());
-    }
-
     [TestCase("simple_rnn")]
     [TestCase("mask_bidir")]
     [TestCase("mask_simple_rnn")]
-    public void OutputsMatchTheFloat64Golden(string stem)
-    {
-        AssertFile($"{stem}.keras", $"{stem}_golden.npz");
-        AssertFile($"{stem}_k2.h5", $"{stem}_golden.npz");
-    }
+    public void OutputsMatchTheFloat64Golden(string stem) => GoldenModels.AssertBothFormats(engine, stem);
 
     /// <summary>The file declares (None, None, 3): 5 steps and 2 steps run through the same model.</summary>
     [Test]
-    public void AnUnknownTimestepCountTakesAnyLength()
-    {
-        AssertFile("simple_rnn.keras", "simple_rnn_golden.npz", "inputs_short", "outputs_short");
-        AssertFile("simple_rnn_k2.h5", "simple_rnn_golden.npz", "inputs_short", "outputs_short");
-    }
+    public void AnUnknownTimestepCountTakesAnyLength() => GoldenModels.AssertBothFormats(engine, "simple_rnn", "inputs_short", "outputs_short");
 
     /// <summary>Bidirectional forces zero_output_for_mask = return_sequences on both halves (the files' configs say
     /// False or nothing): every masked step of mask_bidir outputs zeros from both halves, so the Dense after it gives

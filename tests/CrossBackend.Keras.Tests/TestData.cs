@@ -105,3 +105,22 @@ public static class GoldenModels
             AssertFile(engine, file, $"{stem}_golden.npz", inputsKey, outputsKey);
     }
 }
+
+/// <summary>A functional model of one layer named <c>x</c> after an input, built on an engine with weights given by hand:
+/// the runtime tests' way to count a layer's outputs by hand on inputs whose lengths are unknown until predict time.</summary>
+internal static class SingleLayerNetworks
+{
+    /// <summary>The model's config JSON: an input of <paramref name="batchInputShape"/> (JSON, e.g. <c>[null, null, 1]</c>),
+    /// then <paramref name="layerJson"/>, the layer's config entry named <c>x</c> and inbound from <c>in</c>.</summary>
+    public static string Json(string batchInputShape, string layerJson) => $$$"""
+        {"class_name": "Functional", "config": {"name": "m", "layers": [
+          {"class_name": "InputLayer", "name": "in", "config": {"name": "in", "batch_input_shape": {{{batchInputShape}}}}, "inbound_nodes": []},
+          {{{layerJson}}}],
+          "input_layers": [["in", 0, 0]], "output_layers": [["x", 0, 0]]}}
+        """;
+
+    /// <summary>That model built on <paramref name="engine"/> with <paramref name="weights"/> (tf.keras 2 style names).</summary>
+    public static IKerasNetwork Build(ITensorEngine engine, string batchInputShape, string layerJson, params KerasWeight[] weights) =>
+        KerasRuntimes.Build(KerasModel.FromWeights(KerasGraph.FromJson(Json(batchInputShape, layerJson), "3.6.0"),
+            [new KerasWeightGroup("x", weights)], keras3Layout: false), engine);
+}
