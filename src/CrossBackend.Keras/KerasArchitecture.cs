@@ -62,12 +62,12 @@ public sealed class KerasArchitecture
 
     /// <summary><c>Conv1D(filters, kernel_size, strides, padding, dilation_rate, activation, use_bias)</c>.</summary>
     public KerasArchitecture Conv1D(int filters, int kernelSize, int strides = 1, string padding = "valid", string activation = "linear",
-        bool useBias = true, int dilation = 1, string? name = null) =>
-        Add("Conv1D", new JsonObject
-        {
-            ["filters"] = filters, ["kernel_size"] = new JsonArray(kernelSize), ["strides"] = new JsonArray(strides), ["padding"] = padding,
-            ["dilation_rate"] = new JsonArray(dilation), ["activation"] = activation, ["use_bias"] = useBias,
-        }, name);
+        bool useBias = true, int dilation = 1, string? name = null)
+    {
+        JsonObject config = Window1D(kernelSize, strides, padding, dilation, activation, useBias, null);
+        config["filters"] = filters;
+        return Add("Conv1D", config, name);
+    }
 
     /// <summary><c>Dense(units, activation, use_bias)</c>.</summary>
     public KerasArchitecture Dense(int units, string activation = "linear", bool useBias = true, string? name = null) =>
@@ -224,6 +224,33 @@ public sealed class KerasArchitecture
         return Add("Conv2DTranspose", config, name);
     }
 
+    /// <summary><c>DepthwiseConv1D(kernel_size, strides, padding, depth_multiplier, dilation_rate, activation, use_bias)</c>
+    /// over (steps, channels); "valid" or "same" (Keras refuses "causal" for this layer).</summary>
+    public KerasArchitecture DepthwiseConv1D(int kernelSize, int strides = 1, string padding = "valid", int depthMultiplier = 1,
+        string activation = "linear", bool useBias = true, int dilation = 1, string? name = null) =>
+        Add("DepthwiseConv1D", Window1D(kernelSize, strides, padding, dilation, activation, useBias, depthMultiplier), name);
+
+    /// <summary><c>SeparableConv1D(filters, kernel_size, strides, padding, dilation_rate, depth_multiplier, activation,
+    /// use_bias)</c> over (steps, channels): the depthwise step, then a pointwise kernel of length 1 and one bias;
+    /// <paramref name="padding"/> may be "causal" as in tf.keras 2.</summary>
+    public KerasArchitecture SeparableConv1D(int filters, int kernelSize, int strides = 1, string padding = "valid", int depthMultiplier = 1,
+        string activation = "linear", bool useBias = true, int dilation = 1, string? name = null)
+    {
+        JsonObject config = Window1D(kernelSize, strides, padding, dilation, activation, useBias, depthMultiplier);
+        config["filters"] = filters;
+        return Add("SeparableConv1D", config, name);
+    }
+
+    /// <summary><c>Conv1DTranspose(filters, kernel_size, strides, padding, activation, use_bias)</c> over (steps, channels)
+    /// with Keras's default output length (<c>output_padding=None</c>: "valid" n·s + max(k − s, 0), "same" n·s).</summary>
+    public KerasArchitecture Conv1DTranspose(int filters, int kernelSize, int strides = 1, string padding = "valid",
+        string activation = "linear", bool useBias = true, string? name = null)
+    {
+        JsonObject config = Window1D(kernelSize, strides, padding, 1, activation, useBias, null);
+        config["filters"] = filters;
+        return Add("Conv1DTranspose", config, name);
+    }
+
     /// <summary><c>Embedding(input_dim, output_dim, mask_zero)</c>; with <paramref name="maskZero"/> the layers after it
     /// receive Keras's mask of the ids ≠ 0 (see <see cref="KerasMaskRole"/>).</summary>
     public KerasArchitecture Embedding(int inputDim, int outputDim, string? name = null, bool maskZero = false) =>
@@ -249,6 +276,12 @@ public sealed class KerasArchitecture
         return Add("GRU", config, name);
     }
 
+    /// <summary><c>SimpleRNN(units, activation, use_bias, return_sequences, go_backwards)</c> over (time, features)
+    /// inputs: h = activation(x·kernel + h·recurrent_kernel + bias) (Keras's cell has no recurrent activation).</summary>
+    public KerasArchitecture SimpleRNN(int units, string activation = "tanh", bool useBias = true, bool returnSequences = false,
+        bool goBackwards = false, string? name = null) =>
+        Add("SimpleRNN", SimpleRecurrent(units, activation, useBias, returnSequences, goBackwards), name);
+
     /// <summary><c>Bidirectional(LSTM(units, …), merge_mode)</c>: a forward and a backward LSTM over (time, features),
     /// merged by <paramref name="mergeMode"/> ("concat", "sum", "mul" or "ave"). The wrapped LSTM takes the next
     /// <c>lstm</c> name, as in a Keras session; the weights are its forward copy's, then its backward copy's.</summary>
@@ -264,6 +297,12 @@ public sealed class KerasArchitecture
         config["reset_after"] = resetAfter;
         return Bidirectional("GRU", config, mergeMode, name);
     }
+
+    /// <summary><c>Bidirectional(SimpleRNN(units, …), merge_mode)</c>, as <see cref="BidirectionalLSTM"/>: the wrapped
+    /// SimpleRNN takes the next <c>simple_rnn</c> name.</summary>
+    public KerasArchitecture BidirectionalSimpleRNN(int units, string mergeMode = "concat", bool returnSequences = false, string activation = "tanh",
+        bool useBias = true, string? name = null) =>
+        Bidirectional("SimpleRNN", SimpleRecurrent(units, activation, useBias, returnSequences, goBackwards: false), mergeMode, name);
 
     /// <summary><c>TimeDistributed(Dense(units, activation, use_bias))</c> over (time, features): one Dense applied to
     /// every step. The wrapped Dense takes the next <c>dense</c> name.</summary>
@@ -283,6 +322,12 @@ public sealed class KerasArchitecture
     {
         ["units"] = units, ["activation"] = activation, ["recurrent_activation"] = recurrentActivation, ["use_bias"] = useBias,
         ["return_sequences"] = returnSequences, ["go_backwards"] = goBackwards,
+    };
+
+    /// <summary>A SimpleRNN's config: Keras writes no <c>recurrent_activation</c> for it.</summary>
+    private static JsonObject SimpleRecurrent(int units, string activation, bool useBias, bool returnSequences, bool goBackwards) => new()
+    {
+        ["units"] = units, ["activation"] = activation, ["use_bias"] = useBias, ["return_sequences"] = returnSequences, ["go_backwards"] = goBackwards,
     };
 
     /// <summary>The config as Keras's <c>model.to_json()</c> writes a Sequential model.</summary>
@@ -306,6 +351,19 @@ public sealed class KerasArchitecture
         {
             ["kernel_size"] = Pair(kernelSize), ["strides"] = Pair(strides ?? (1, 1)), ["padding"] = padding,
             ["dilation_rate"] = Pair(dilation ?? (1, 1)), ["activation"] = activation, ["use_bias"] = useBias,
+        };
+        if (depthMultiplier is int m) config["depth_multiplier"] = m;
+        return config;
+    }
+
+    /// <summary>The window keys of a 1-D convolution's config (one-element lists, as tf.keras 2 saves them), and
+    /// <c>depth_multiplier</c> when given.</summary>
+    private static JsonObject Window1D(int kernelSize, int strides, string padding, int dilation, string activation, bool useBias, int? depthMultiplier)
+    {
+        var config = new JsonObject
+        {
+            ["kernel_size"] = new JsonArray(kernelSize), ["strides"] = new JsonArray(strides), ["padding"] = padding,
+            ["dilation_rate"] = new JsonArray(dilation), ["activation"] = activation, ["use_bias"] = useBias,
         };
         if (depthMultiplier is int m) config["depth_multiplier"] = m;
         return config;

@@ -14,6 +14,23 @@ public sealed class Conv1DFormModelTests(ITensorEngine engine)
     [Test]
     public void OutputsMatchTheFloat64Golden() => GoldenModels.AssertBothFormats(engine, "conv1d_forms");
 
+    /// <summary>The weights of conv1d_forms_k2.h5 and conv1d_causal_k2.h5 loaded into their architectures written in
+    /// C# (each option of the files' layers passed by name, the layers named as in the files).</summary>
+    [Test]
+    public void ArchitecturesBuiltInCSharpTakeTheWeights()
+    {
+        KerasGraph forms = KerasArchitecture.Sequential([9, 3])
+            .Conv1DTranspose(4, 3, 2, "same", name: "up_same")
+            .DepthwiseConv1D(3, padding: "same", depthMultiplier: 2, activation: "tanh", dilation: 2, name: "dw")
+            .SeparableConv1D(5, 3, 2, activation: "relu", name: "sep")
+            .Conv1DTranspose(3, 4, 2, name: "up_valid").Build();
+        GoldenModels.AssertFile(engine, "conv1d_forms_k2.h5", "conv1d_forms_golden.npz", architecture: forms);
+        KerasGraph causal = KerasArchitecture.Sequential([7, 2])
+            .SeparableConv1D(3, 3, padding: "causal", depthMultiplier: 2, dilation: 2, name: "sep_causal")
+            .Conv1DTranspose(2, 2, 3, name: "up_short").Build();
+        GoldenModels.AssertFile(engine, "conv1d_causal_k2.h5", "conv1d_causal_k2_golden.npz", architecture: causal);
+    }
+
     [Test]
     public void ACausalSeparableConvolutionPadsOnTheLeft() => GoldenModels.AssertFile(engine, "conv1d_causal_k2.h5", "conv1d_causal_k2_golden.npz");
 

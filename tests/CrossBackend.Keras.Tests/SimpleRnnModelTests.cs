@@ -23,6 +23,20 @@ public sealed class SimpleRnnModelTests(ITensorEngine engine)
     [Test]
     public void AnUnknownTimestepCountTakesAnyLength() => GoldenModels.AssertBothFormats(engine, "simple_rnn", "inputs_short", "outputs_short");
 
+    /// <summary>The weights of simple_rnn_k2.h5 loaded into its architecture written in C#: the default names
+    /// (simple_rnn, simple_rnn_1, bidirectional, dense) match the file's groups, the softsign, bias-free, go_backwards
+    /// layer and the wrapped SimpleRNN included; both lengths run.</summary>
+    [Test]
+    public void AnArchitectureBuiltInCSharpTakesTheWeights()
+    {
+        KerasGraph architecture = KerasArchitecture.Sequential([-1, 3])
+            .SimpleRNN(4, returnSequences: true)
+            .SimpleRNN(3, "softsign", useBias: false, returnSequences: true, goBackwards: true)
+            .BidirectionalSimpleRNN(3).Dense(2).Build();
+        GoldenModels.AssertFile(engine, "simple_rnn_k2.h5", "simple_rnn_golden.npz", architecture: architecture);
+        GoldenModels.AssertFile(engine, "simple_rnn_k2.h5", "simple_rnn_golden.npz", "inputs_short", "outputs_short", architecture);
+    }
+
     /// <summary>Bidirectional forces zero_output_for_mask = return_sequences on both halves (the files' configs say
     /// False or nothing): every masked step of mask_bidir outputs zeros from both halves, so the Dense after it gives
     /// exactly its bias there, while an unmasked step does not.</summary>
