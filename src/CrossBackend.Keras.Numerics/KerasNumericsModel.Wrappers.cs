@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using CrossBackend.Backends.Numerics;
+using CrossBackend.Backends.Numerics.Layers;
 
 namespace CrossBackend.Keras.Numerics;
 
@@ -15,52 +17,21 @@ public sealed partial class KerasNumericsModel<T>
         (KerasLayer forwardLayer, KerasLayer backwardLayer) = KerasWrappedLayers.Bidirectional(layer);
         Func<object[], bool[]?, object> forward = Recurrent(forwardLayer, (RecurrentSpec)forwardLayer.Spec),
             backward = Recurrent(backwardLayer, (RecurrentSpec)backwardLayer.Spec);
-        T two = T.CreateChecked(2);
         return (v, mask) =>
         {
             var y = (Tensor<T>)forward(v, mask);
             var yRev = (Tensor<T>)backward(v, mask);
-            T[] a = TensorToArray(y), r = b.Forward.ReturnSequences ? FlipTime(yRev) : TensorToArray(yRev);
-            nint[] lengths = y.Lengths.ToArray();
-            switch (b.Merge)
+            // Keras's ops.flip(y_rev, axis=1): the backward sequence back in input order.
+            if (b.Forward.ReturnSequences) yRev = NumericsOps<T>.Instance.Flip(yRev, [1]);
+            // The Concatenate and merge layers' kernels: concat forward units first; y + y_rev, y · y_rev, (y + y_rev) / 2.
+            return b.Merge switch
             {
-                case KerasBidirectionalMerge.Concat:
-                {
-                    int fu = (int)y.Lengths[^1], bu = (int)yRev.Lengths[^1], rows = a.Length / fu;
-                    var joined = new T[(long)rows * (fu + bu)];
-                    for (int i = 0; i < rows; i++)
-                    {
-                        a.AsSpan(i * fu, fu).CopyTo(joined.AsSpan(i * (fu + bu)));
-                        r.AsSpan(i * bu, bu).CopyTo(joined.AsSpan(i * (fu + bu) + fu));
-                    }
-                    lengths[^1] = fu + bu;
-                    return Tensor.Create(joined, lengths);
-                }
-                case KerasBidirectionalMerge.Sum:
-                    TensorPrimitives.Add(a, r, a);
-                    break;
-                case KerasBidirectionalMerge.Mul:
-                    TensorPrimitives.Multiply(a, r, a);
-                    break;
-                default:
-                    TensorPrimitives.Add(a, r, a);
-                    TensorPrimitives.Divide(a, two, a);   // Keras's (y + y_rev) / 2
-                    break;
-            }
-            return Tensor.Create(a, lengths);
+                KerasBidirectionalMerge.Concat => ShapeKernels.Concatenate([y, yRev], -1),
+                KerasBidirectionalMerge.Sum => MergeKernel.Merge([y, yRev], BinaryOp.Add),
+                KerasBidirectionalMerge.Mul => MergeKernel.Merge([y, yRev], BinaryOp.Multiply),
+                _ => MergeKernel.Merge([y, yRev], BinaryOp.Add, divideByCount: true),
+            };
         };
-    }
-
-    /// <summary>A (batch, time, units) tensor's elements with the time axis reversed (Keras's <c>ops.flip(y, axis=1)</c>).</summary>
-    private static T[] FlipTime(Tensor<T> x)
-    {
-        T[] data = TensorToArray(x);
-        int batch = (int)x.Lengths[0], steps = (int)x.Lengths[1], units = (int)x.Lengths[2];
-        var flipped = new T[data.Length];
-        for (int n = 0; n < batch; n++)
-            for (int s = 0; s < steps; s++)
-                data.AsSpan((n * steps + s) * units, units).CopyTo(flipped.AsSpan((n * steps + steps - 1 - s) * units));
-        return flipped;
     }
 
     /// <summary>TimeDistributed: the inner layer once over (batch·time, …) — the same numbers as Keras's per-step calls,
