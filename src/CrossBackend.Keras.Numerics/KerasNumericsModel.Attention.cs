@@ -55,12 +55,8 @@ public sealed partial class KerasNumericsModel<T>
                         ReadOnlySpan<T> qi = q.AsSpan(((b * tq + i) * heads + h) * keyDim, keyDim);
                         for (int j = 0; j < n; j++) scores[j] = TensorPrimitives.Dot(qi, k.AsSpan(((b * tk + j) * heads + h) * keyDim, keyDim));
                         ActivationKernels.Softmax<T>(scores.AsSpan(0, n), n);
-                        Span<T> oi = output.AsSpan(((b * tq + i) * heads + h) * valueDim, valueDim);
-                        for (int j = 0; j < n; j++)
-                        {
-                            ReadOnlySpan<T> vj = vv.AsSpan(((b * tk + j) * heads + h) * valueDim, valueDim);
-                            for (int e = 0; e < valueDim; e++) oi[e] += scores[j] * vj[e];
-                        }
+                        AddWeighted(output.AsSpan(((b * tq + i) * heads + h) * valueDim, valueDim), scores.AsSpan(0, n), vv,
+                            (b * tk * heads + h) * valueDim, heads * valueDim);
                     }
             return MatMulKernel.Dense(Tensor.Create(output, [batch, tq, heads * valueDim]), wo, bo);
         };
@@ -120,14 +116,18 @@ public sealed partial class KerasNumericsModel<T>
                         }
                     }
                     ActivationKernels.Softmax<T>(scores.AsSpan(0, n), n);
-                    Span<T> oi = output.AsSpan((b * tq + i) * dv, dv);
-                    for (int j = 0; j < n; j++)
-                    {
-                        ReadOnlySpan<T> vj = vv.AsSpan((b * tv + j) * dv, dv);
-                        for (int e = 0; e < dv; e++) oi[e] += scores[j] * vj[e];
-                    }
+                    AddWeighted(output.AsSpan((b * tq + i) * dv, dv), scores.AsSpan(0, n), vv, b * tv * dv, dv);
                 }
             return Tensor.Create(output, [batch, tq, dv]);
         };
+    }
+
+    /// <summary>output += Σ_j weights[j] · value row j, the rows of <paramref name="values"/> starting at
+    /// <paramref name="start"/>, <paramref name="stride"/> apart, each <c>output.Length</c> long: the softmax weights
+    /// times the values, one value row at a time in step order (both attention layers).</summary>
+    private static void AddWeighted(Span<T> output, ReadOnlySpan<T> weights, T[] values, int start, int stride)
+    {
+        for (int j = 0; j < weights.Length; j++)
+            for (int e = 0; e < output.Length; e++) output[e] += weights[j] * values[start + j * stride + e];
     }
 }
