@@ -287,6 +287,16 @@ public sealed partial class TorchEngine
         return x.clamp(low, high);
     }
 
+    /// <summary>A whole number brought into <paramref name="dtype"/>'s range as two's complement wraps it, by the float64
+    /// formula the core's detour uses (v − m·⌊(v + m/2)/m⌋, m = 2^bits; uint8: ⌊v/256⌋), so both give the same value;
+    /// int64, which that detour refuses beyond 2⁵³, as a cast gives it.</summary>
+    private static double Wrapped(double v, DType dtype)
+    {
+        if (dtype == DType.Int64) return dtype.CastToInteger(v);
+        (double modulus, double half) = dtype.WrapTurn();
+        return dtype.CastToInteger(v - Math.Floor((v + half) / modulus) * modulus);
+    }
+
     /// <summary>
     /// An integer tensor clipped exactly in its dtype, as the float64 detour of an integer function gives it below 2⁵³
     /// (clip in float64, wrap into the dtype as integer arithmetic wraps, truncate): the bounds truncated toward zero, a
@@ -296,29 +306,11 @@ public sealed partial class TorchEngine
     /// promotion with a floating Scalar), which rounds int64 beyond 2²⁴, and an infinite one was cast to the dtype's
     /// minimum by <see cref="WithinRange"/>.
     /// </summary>
-    /// <summary>A whole number brought into <paramref name="dtype"/>'s range as two's complement wraps it, by the float64
-    /// formula the core's detour uses (v − m·⌊(v + m/2)/m⌋, m = 2^bits; uint8: ⌊v/256⌋), so both give the same value;
-    /// int64, which that detour refuses beyond 2⁵³, as a cast gives it.</summary>
-    private static double Wrapped(double v, DType dtype)
-    {
-        if (dtype == DType.Int64) return dtype.CastToInteger(v);
-        double modulus = dtype switch { DType.Int32 => 4294967296.0, DType.Int16 => 65536.0, _ => 256.0 };
-        double half = dtype == DType.UInt8 ? 0 : modulus / 2;
-        return dtype.CastToInteger(v - Math.Floor((v + half) / modulus) * modulus);
-    }
-
     private static Tensor ClipIntegers(Tensor x, DType dtype, double min, double max)
     {
-        (double lowest, double highest) = dtype switch
-        {
-            DType.Int64 => (-9223372036854775808.0, 9223372036854775807.0),
-            DType.Int32 => (int.MinValue, int.MaxValue),
-            DType.Int16 => (short.MinValue, short.MaxValue),
-            DType.Int8 => (sbyte.MinValue, sbyte.MaxValue),
-            _ => (byte.MinValue, byte.MaxValue),
-        };
-        // Above the range: for int64 a double ≥ 2⁶³ (long.MaxValue is 2⁶³ as a double), else above the largest value.
-        bool Above(double v) => dtype == DType.Int64 ? v >= 9223372036854775808.0 : v > highest;
+        double lowest = dtype.IntegerRange().Lowest;
+        // Above the range (for int64 a double ≥ 2⁶³: long.MaxValue is 2⁶³ as a double).
+        bool Above(double v) => v > lowest && !dtype.InIntegerRange(v);
         if (Above(min) || max < lowest)
         {
             using Scalar fill = Wrapped(Math.Truncate(Above(min) ? min : max), dtype).ToScalar();

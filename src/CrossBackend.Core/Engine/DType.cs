@@ -69,6 +69,36 @@ public static class DTypes
         _ => value,
     };
 
+    /// <summary>The least and greatest values of an integer <paramref name="dtype"/> as doubles (int64's greatest,
+    /// 2⁶³ − 1, is 2⁶³ as a double: test membership with <see cref="InIntegerRange"/>).</summary>
+    internal static (double Lowest, double Highest) IntegerRange(this DType dtype) => dtype switch
+    {
+        DType.Int64 => (-9223372036854775808.0, 9223372036854775807.0),
+        DType.Int32 => (int.MinValue, int.MaxValue),
+        DType.Int16 => (short.MinValue, short.MaxValue),
+        DType.Int8 => (sbyte.MinValue, sbyte.MaxValue),
+        DType.UInt8 => (byte.MinValue, byte.MaxValue),
+        _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, "Argument `dtype` must be an integer dtype."),
+    };
+
+    /// <summary>Whether <paramref name="value"/> lies within the integer <paramref name="dtype"/>'s range (int64: below 2⁶³;
+    /// NaN never); every value does for the other dtypes.</summary>
+    internal static bool InIntegerRange(this DType dtype, double value)
+    {
+        if (dtype is not (DType.Int64 or DType.Int32 or DType.Int16 or DType.Int8 or DType.UInt8)) return true;
+        (double lowest, double highest) = dtype.IntegerRange();
+        return value >= lowest && (dtype == DType.Int64 ? value < 9223372036854775808.0 : value <= highest);
+    }
+
+    /// <summary>The modulus m = 2^bits and offset h (m/2 for signed dtypes, 0 for uint8) with which a whole number v is
+    /// brought into an int32, int16, int8 or uint8 range as two's complement wraps it: v − m·⌊(v + h)/m⌋, exact in
+    /// float64 for |v| &lt; 2⁵³ (the core's float64 detour and torch's integer clip use the one rule).</summary>
+    internal static (double Modulus, double Half) WrapTurn(this DType dtype)
+    {
+        double modulus = dtype switch { DType.Int32 => 4294967296.0, DType.Int16 => 65536.0, _ => 256.0 };
+        return (modulus, dtype == DType.UInt8 ? 0 : modulus / 2);
+    }
+
     /// <summary>A number as int64, truncated; NaN, ±∞ and values beyond int64 give <see cref="long.MinValue"/>.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     internal static long Int64Of(double value) =>

@@ -37,18 +37,8 @@ internal sealed class BinaryFunction(BinaryOp op, string aName, string bName, do
         // A whole constant beyond an integer dtype's range (int32 x + 3e9) keeps the float64 detour, which wraps the
         // exact sum as PyTorch's int32 arithmetic with a Python int does; made a constant of the dtype first, it would
         // become the dtype's minimum (the cast's rule).
-        return constant is { } c && !own.IsFloatingPoint() && !Fits(c, own) ? DType.Float64 : own;
+        return constant is { } c && !own.IsFloatingPoint() && !own.InIntegerRange(c) ? DType.Float64 : own;
     }
-
-    private static bool Fits(double c, DType dtype) => dtype switch
-    {
-        DType.Int64 => c >= -9223372036854775808.0 && c < 9223372036854775808.0,
-        DType.Int32 => c >= int.MinValue && c <= int.MaxValue,
-        DType.Int16 => c >= short.MinValue && c <= short.MaxValue,
-        DType.Int8 => c >= sbyte.MinValue && c <= sbyte.MaxValue,
-        DType.UInt8 => c >= byte.MinValue && c <= byte.MaxValue,
-        _ => true,
-    };
 }
 
 /// <summary>Clamping to optional bounds.</summary>

@@ -296,8 +296,7 @@ internal static class TensorProgram
     /// </summary>
     private static TTensor WrapAround<TTensor>(ITensorOps<TTensor> ops, TTensor x, DType dtype) where TTensor : class
     {
-        double modulus = dtype switch { DType.Int32 => 4294967296.0, DType.Int16 => 65536.0, _ => 256.0 };
-        double half = dtype == DType.UInt8 ? 0 : modulus / 2;
+        (double modulus, double half) = dtype.WrapTurn();
         DType d = ops.DTypeOf(x);
         TTensor turns = ops.Unary(UnaryOp.Floor, ops.Binary(BinaryOp.Divide, ops.Binary(BinaryOp.Add, x, ops.Scalar(half, d)), ops.Scalar(modulus, d)));
         return ops.Binary(BinaryOp.Subtract, x, ops.Binary(BinaryOp.Multiply, turns, ops.Scalar(modulus, d)));
