@@ -108,9 +108,10 @@ public static partial class Backend
     /// <c>take</c> and torch's <c>tensor[indices]</c> would count from the end; FastEstimator does not document either).</summary>
     /// <exception cref="ArgumentOutOfRangeException">An index is negative, ≥ n or not a whole number; the message names
     /// <c>indices</c>, the value and the valid range.</exception>
-    /// <remarks><b>Example</b> (FastEstimator): indices [1, 0, 1] of [[0, 1], [2, 3], [4, 5]] → <b>[[2, 3], [0, 1], [2, 3]]</b>.</remarks>
+    /// <remarks><b>Example</b> (FastEstimator): indices [1, 0, 1] of [[0, 1], [2, 3], [4, 5]] → <b>[[2, 3], [0, 1], [2, 3]]</b>.
+    /// Indices above 2²⁴ into a float32 tensor pick exactly on every engine (the tensor is picked from in float64).</remarks>
     public static T Gather<T>(T tensor, object indices) where T : class =>
-        Run<T>(nameof(Gather), new GatherFunction(), [tensor, RequireNotMask(indices)], ["tensor", "indices"]);
+        RunPicking<T>(nameof(Gather), new GatherFunction(), tensor, RequireNotMask(indices), axis: 0);
 
     /// <summary>Bool indices are refused, as <c>tf.gather</c> and <c>torch.index_select</c> refuse them: taken as 0/1 they
     /// would silently pick rows 1, 0, 1 where a NumPy or PyTorch user means the mask <c>x[mask]</c>.</summary>
@@ -132,7 +133,22 @@ public static partial class Backend
     /// <remarks><b>Example</b> (FastEstimator): indices [1, 0, 1] of [[0, 1], [2, 3], [4, 5]] → <b>[1, 2, 5]</b>; of
     /// [[[0, 1], [2, 3]], [[4, 5], [6, 7]], [[8, 9], [10, 11]]] → <b>[[2, 3], [4, 5], [10, 11]]</b>.</remarks>
     public static T GatherFromBatch<T>(T tensor, object indices) where T : class =>
-        Run<T>(nameof(GatherFromBatch), new GatherFromBatchFunction(), [tensor, RequireNotMask(indices)], ["tensor", "indices"]);
+        RunPicking<T>(nameof(GatherFromBatch), new GatherFromBatchFunction(), tensor, RequireNotMask(indices), axis: 1);
+
+    /// <summary>Runs a program that picks along <paramref name="axis"/> of <paramref name="tensor"/> at
+    /// <paramref name="indices"/>. A float32 (float16, bfloat16) tensor longer than 2²⁴ along that axis is picked from
+    /// in float64 and rounded back (exact): an engine computing float32 in float32 ops holds the indices as float32
+    /// values, and the channels-last engine gave row 16777216's values for index 16777217 before session 53.</summary>
+    private static T RunPicking<T>(string function, ITensorProgram program, T tensor, object indices, int axis) where T : class
+    {
+        object?[] inputs = [tensor, indices];
+        string[] names = ["tensor", "indices"];
+        RequireTensors(inputs, names);
+        TensorInfo info = Inspect(tensor, names[0]).Info;
+        bool widen = info.DType is DType.Float32 or DType.Float16 or DType.BFloat16 && info.Shape.Length > axis && info.Shape[axis] > 1 << 24;
+        object result = widen ? TensorProgram.RunWidened(program, inputs, names) : TensorProgram.Run(program, inputs, names)[0];
+        return TypedResult.As<T>(result, tensor, $"Backend.{function}", names[0]);
+    }
 
     /// <summary><paramref name="yes"/> where <paramref name="condition"/> is true (non-zero), else <paramref name="no"/>,
     /// broadcast (FastEstimator's <c>where</c>); <paramref name="no"/> is cast to <paramref name="yes"/>'s dtype, as

@@ -63,6 +63,29 @@ internal static class TensorProgram
         finally { (inputs[0] as IDisposable)?.Dispose(); }
     }
 
+    /// <summary>The first result of <paramref name="program"/> computed with its first input widened to float64 and
+    /// rounded back to that input's dtype (exact: every value came from it), both casts on the recording tape. For
+    /// programs whose other inputs hold positions into the first: an engine that adopts every input into the first
+    /// input's tensor type holds a position as a float32 value, exact only to 2²⁴.</summary>
+    internal static object RunWidened(ITensorProgram program, object?[] inputs, string[] names)
+    {
+        ITensorEngine engine = TensorEngines.EngineOf(inputs[0]!, names[0]);
+        DType original = engine.Describe(inputs[0]!).DType;
+        object?[] wide = (object?[])inputs.Clone();
+        wide[0] = CastOnTape(engine, inputs[0]!, DType.Float64);
+        object? result = null;
+        try
+        {
+            result = Run(program, wide, names)[0];
+            return CastOnTape(engine, result, original);
+        }
+        finally
+        {
+            (wide[0] as IDisposable)?.Dispose();
+            (result as IDisposable)?.Dispose();
+        }
+    }
+
     /// <summary>Runs <paramref name="program"/>; <paramref name="names"/> name the inputs in error messages.</summary>
     public static object[] Run(ITensorProgram program, object?[] inputs, string[] names)
     {
