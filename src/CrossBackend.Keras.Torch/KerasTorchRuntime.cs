@@ -76,7 +76,8 @@ public static class KerasTorch
     public static KerasTorchModule Load(string path) => ToModule(KerasModel.Load(path));
 }
 
-/// <summary>A <see cref="KerasTorchModule"/> behind the engine-neutral <see cref="IKerasNetwork"/>.</summary>
+/// <summary>A <see cref="KerasTorchMultiModule"/> (one tensor per input and output; a one-input model is its case of one)
+/// behind the engine-neutral <see cref="IKerasNetwork"/>.</summary>
 internal sealed class KerasTorchNetwork(KerasTorchMultiModule module, KerasGraph graph, DType dtype) : IKerasNetwork
 {
     public ITensorEngine Engine => TensorEngines.Named("torch");

@@ -16,7 +16,7 @@ public interface IKerasRuntime
 /// <summary>A Keras model built on one engine.</summary>
 public interface IKerasNetwork : IDisposable
 {
-    /// <summary>The engine whose tensors <see cref="Forward"/> takes and returns.</summary>
+    /// <summary>The engine whose tensors <see cref="Forward(object)"/> and <see cref="Forward(IReadOnlyList{object})"/> take and returns.</summary>
     ITensorEngine Engine { get; }
 
     /// <summary>The architecture built.</summary>
