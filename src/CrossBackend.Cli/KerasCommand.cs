@@ -1,14 +1,16 @@
 using CrossBackend.IO;
 using System.CommandLine;
+using System.Text.Json;
 using CrossBackend.Keras;
 using CrossBackend.Keras.Torch;
 
 namespace CrossBackend.Cli;
 
 /// <summary>
-/// <c>crossbackend keras inspect MODEL</c> and <c>crossbackend keras predict MODEL --input X.npy [--backend B] [--json]</c>:
-/// a Keras file's layers and what each converts to, and the model run on one engine. Inputs and outputs are in
-/// Keras's layout (channels last) whatever the engine.
+/// <c>crossbackend keras inspect MODEL</c> and <c>crossbackend keras predict MODEL --input X.npy [--input Y.npy …]
+/// [--backend B] [--json]</c>: a Keras file's layers and what each converts to, and the model run on one engine (one
+/// <c>--input</c> per model input, in Keras's <c>model.inputs</c> order). Inputs and outputs are in Keras's layout
+/// (channels last) whatever the engine.
 /// </summary>
 public static class KerasCommand
 {
@@ -54,6 +56,9 @@ public static class KerasCommand
             IReadOnlyDictionary<string, string> torch = KerasTorchConversion.Describe(loaded.Graph);
             stdout.WriteLine($"model `{loaded.Name}` ({(loaded.Graph.IsSequential ? "Sequential" : "functional")}), {loaded.Graph.Layers.Count} layers, " +
                              $"{loaded.Graph.Layers.Sum(l => l.Weights.Sum(w => w.Data.Length)):N0} parameters");
+            // The order predict takes its --input files in and prints its outputs in (Keras's model.inputs / model.outputs).
+            stdout.WriteLine($"  inputs: {string.Join(", ", loaded.Graph.Inputs.Select(n => $"{n} {KerasLayer.FormatBatchShape(loaded.Graph[n].OutputShape)}"))}; " +
+                             $"outputs: {string.Join(", ", loaded.Graph.Outputs)}");
             foreach (KerasLayer layer in loaded.Graph.Layers)
             {
                 string from = layer.Inbound.Count > 1 ? $" <- {string.Join(" + ", layer.Inbound)}" : "";
@@ -70,25 +75,48 @@ public static class KerasCommand
     {
         Argument<string> model = ModelArgument();
         Option<string?> config = ConfigOption();
-        var input = new Option<string>("--input") { Description = "The input in Keras's layout (batch first, channels last): a .npy file, or FILE.npz:NAME for one array of a .npz", Required = true };
+        var input = new Option<string[]>("--input")
+        {
+            Description = "The input in Keras's layout (batch first, channels last): a .npy file, or FILE.npz:NAME for one array of a .npz; " +
+                          "repeat it for a model of several inputs, in the model's input order (inspect lists it)",
+            Required = true,
+        };
         var backend = new Option<string>("--backend") { Description = $"The engine: torch or numerics (default {DefaultBackend})", DefaultValueFactory = _ => DefaultBackend };
-        var json = new Option<bool>("--json") { Description = "Print one JSON line: {\"backend\", \"shape\", \"output\"}" };
+        var json = new Option<bool>("--json")
+        {
+            Description = "Print one JSON line: {\"backend\", \"shape\", \"output\"}; for a model of several outputs " +
+                          "{\"backend\", \"outputs\": [{\"name\", \"shape\", \"output\"}, …]} in the model's output order",
+        };
         var command = new Command("predict", "Run a Keras model on one engine; the output is in Keras's layout.\n\n" +
-                                            "Example:\n  crossbackend keras predict lenet.h5 --input images.npy --backend torch") { model, config, input, backend, json };
+                                            "Examples:\n  crossbackend keras predict lenet.h5 --input images.npy --backend torch\n" +
+                                            "  crossbackend keras predict siamese.keras --input left.npy --input right.npy") { model, config, input, backend, json };
         command.SetAction(r =>
         {
             string path = r.GetValue(model)!;
             ITensorEngine engine = LossCommand.Engine(r.GetValue(backend)!);
-            NpyArray x = NpyInput.Read(r.GetValue(input)!, "--input");
+            NpyArray[] x = r.GetValue(input)!.Select(i => NpyInput.Read(i, "--input")).ToArray();
             KerasModel loaded = Load(path, r.GetValue(config));
+            KerasGraph graph = loaded.Graph;
+            if (x.Length != graph.Inputs.Count)
+                throw new CliException($"--input: model `{graph.Name}` takes {graph.Inputs.Count} input{(graph.Inputs.Count == 1 ? "" : "s")}, " +
+                                       $"{string.Join(", ", graph.Inputs.Select(n => $"`{n}`"))} in that order: give --input once for each. Received: {x.Length}");
             using IKerasNetwork network = Guard(path, () => KerasRuntimes.Build(loaded, engine));
-            KerasPrediction p;
-            try { p = network.Predict(x.Data, x.Shape); }
+            IReadOnlyList<KerasPrediction> p;
+            try { p = network.Predict(x.Select(a => new KerasInput(a.Data, a.Shape)).ToArray()); }
             catch (ArgumentException e) { throw new CliException($"--input: {ErrorText.Of(e)}"); }
-            string text = Formatting.Values(p.Values, p.Shape, network.DType);
-            stdout.WriteLine(r.GetValue(json)
-                ? $"{{\"backend\": \"{engine.Name}\", \"shape\": {Formatting.Shape(p.Shape)}, \"output\": {text}}}"
-                : text);
+            string[] texts = p.Select(o => Formatting.Values(o.Values, o.Shape, network.DType)).ToArray();
+            bool asJson = r.GetValue(json);
+            if (p.Count == 1)
+                stdout.WriteLine(asJson ? $"{{\"backend\": \"{engine.Name}\", \"shape\": {Formatting.Shape(p[0].Shape)}, \"output\": {texts[0]}}}" : texts[0]);
+            else if (asJson)
+                stdout.WriteLine($"{{\"backend\": \"{engine.Name}\", \"outputs\": [" + string.Join(", ", p.Select((o, j) =>
+                    $"{{\"name\": {JsonSerializer.Serialize(graph.Outputs[j])}, \"shape\": {Formatting.Shape(o.Shape)}, \"output\": {texts[j]}}}")) + "]}");
+            else
+                for (int j = 0; j < p.Count; j++)
+                {
+                    stdout.WriteLine($"{graph.Outputs[j]} {Formatting.Shape(p[j].Shape)}:");
+                    stdout.WriteLine(texts[j]);
+                }
             return CliApp.Ok;
         });
         return command;

@@ -14,7 +14,7 @@ public sealed partial class KerasNumericsModel<T> : IKerasNetwork where T : unma
 {
     private readonly Step[] _steps;
     private readonly string[] _inputs;
-    private readonly string _output;
+    private readonly string[] _outputs;
 
     /// <summary>One layer: its name, its inputs' names, what it computes from its inputs and their mask (null when
     /// none arrives), and the mask its output carries.</summary>
@@ -27,11 +27,9 @@ public sealed partial class KerasNumericsModel<T> : IKerasNetwork where T : unma
         ArgumentNullException.ThrowIfNull(model);
         if (!model.Graph.HasWeights)
             throw new ArgumentException($"Argument `model` has layers without weights: {string.Join(", ", model.Graph.Layers.Where(l => l.ExpectedWeights.Count != l.Weights.Count).Select(l => l.Name))}", nameof(model));
-        if (model.Graph.Inputs.Count != 1 || model.Graph.Outputs.Count != 1)
-            throw new NotSupportedException($"model `{model.Name}` has {model.Graph.Inputs.Count} inputs and {model.Graph.Outputs.Count} outputs; only single-input, single-output models are supported");
         Graph = model.Graph;
         _inputs = [.. model.Graph.Inputs];
-        _output = model.Graph.Outputs[0];
+        _outputs = [.. model.Graph.Outputs];
         _steps = model.Graph.Layers.Select(l => new Step(l.Name, [.. l.Inbound], CompileMasked(l), MaskOf(l))).ToArray();
     }
 
@@ -44,13 +42,44 @@ public sealed partial class KerasNumericsModel<T> : IKerasNetwork where T : unma
     /// <inheritdoc/>
     public DType DType => typeof(T) == typeof(double) ? DType.Float64 : DType.Float32;
 
-    /// <summary>Runs the model: <paramref name="input"/> in Keras's layout (batch first, channels last).</summary>
+    /// <summary>Runs a model of one input and one output: <paramref name="input"/> in Keras's layout (batch first,
+    /// channels last).</summary>
     /// <param name="input">A <c>Tensor&lt;T&gt;</c>, or integer indices (<c>Tensor&lt;int&gt;</c> / <c>Tensor&lt;long&gt;</c>)
     /// for a model that starts with an Embedding.</param>
+    /// <exception cref="ArgumentException">The model has several inputs or outputs (use
+    /// <see cref="Predict(IReadOnlyList{object})"/>), or the input's shape is not its InputLayer's.</exception>
     public Tensor<T> Predict(object input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var values = new Dictionary<string, object>(StringComparer.Ordinal) { [_inputs[0]] = input };
+        KerasNetworkInputs.EnsureSingle(Graph);
+        return Run([input])[0];
+    }
+
+    /// <summary>Runs the model on one tensor per input in <see cref="KerasGraph.Inputs"/> order (Keras's
+    /// <c>model.inputs</c>), each in Keras's layout, and returns one tensor per output in
+    /// <see cref="KerasGraph.Outputs"/> order.</summary>
+    /// <param name="inputs">A <c>Tensor&lt;T&gt;</c> per input, or integer indices for an Embedding's input.</param>
+    /// <exception cref="ArgumentException">Not one tensor per input, or an input whose shape is not its InputLayer's
+    /// (named in the message with both shapes).</exception>
+    public IReadOnlyList<Tensor<T>> Predict(IReadOnlyList<object> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        KerasNetworkInputs.EnsureCount(Graph, inputs.Count);
+        for (int i = 0; i < inputs.Count; i++) ArgumentNullException.ThrowIfNull(inputs[i], $"inputs[{i}]");
+        return Run(inputs);
+    }
+
+    /// <summary>Runs the model on arrays in Keras's layout, one per input (the engine-neutral
+    /// <see cref="KerasNetworkExtensions.Predict(IKerasNetwork, IReadOnlyList{KerasInput})"/>; declared here so that
+    /// a list of <see cref="KerasInput"/> is not taken for the engine tensors of <see cref="Predict(IReadOnlyList{object})"/>).</summary>
+    /// <param name="inputs">One array with its shape per model input.</param>
+    public IReadOnlyList<KerasPrediction> Predict(IReadOnlyList<KerasInput> inputs) => KerasNetworkExtensions.Predict(this, inputs);
+
+    /// <summary>The layers in order on one tensor per graph input; one result per graph output.</summary>
+    private Tensor<T>[] Run(IReadOnlyList<object> given)
+    {
+        var values = new Dictionary<string, object>(StringComparer.Ordinal);
+        for (int i = 0; i < _inputs.Length; i++) values[_inputs[i]] = given[i];
         // Keras's masks, one bool per step (row-major over the tensor's axes but the last), beside the tensors.
         var masks = new Dictionary<string, bool[]?>(StringComparer.Ordinal);
         foreach (Step step in _steps)
@@ -61,11 +90,14 @@ public sealed partial class KerasNumericsModel<T> : IKerasNetwork where T : unma
             values[step.Name] = step.Run(inputs, mask);
             masks[step.Name] = step.Mask(inputs, mask);
         }
-        return values[_output] as Tensor<T> ?? throw new InvalidOperationException($"the output layer `{_output}` produced no Tensor<{TensorFormat.TypeName(typeof(T))}>");
+        return _outputs.Select(o => values[o] as Tensor<T> ?? throw new InvalidOperationException($"the output layer `{o}` produced no Tensor<{TensorFormat.TypeName(typeof(T))}>")).ToArray();
     }
 
     /// <inheritdoc/>
     public object Forward(object input) => Predict(input);
+
+    /// <inheritdoc/>
+    public IReadOnlyList<object> Forward(IReadOnlyList<object> inputs) => Predict(inputs);
 
     /// <summary>Nothing to release: the weights are managed arrays.</summary>
     public void Dispose() { }
@@ -438,7 +470,7 @@ public sealed partial class KerasNumericsModel<T> : IKerasNetwork where T : unma
             long[] shape = new long[lengths.Length];
             for (int d = 0; d < shape.Length; d++) shape[d] = lengths[d];
             throw new ArgumentException(
-                $"Argument `input` must have shape {KerasLayer.FormatBatchShape(spec.Shape)} (layer `{layer}`, channels last). Received: input.shape={TensorInfo.FormatShape(shape)}", "input");
+                $"Argument `input` must have shape {KerasLayer.FormatBatchShape(spec.Shape)} (input `{layer}`, channels last). Received: input.shape={TensorInfo.FormatShape(shape)}", "input");
         }
         return value;
     }

@@ -11,12 +11,10 @@ namespace CrossBackend.Keras.Torch;
 /// (an Embedding's input) are as in Keras.
 /// </summary>
 /// <remarks>Forward follows TorchSharp's convention: intermediate tensors are disposed inside; the result belongs
-/// to the caller's dispose scope.</remarks>
+/// to the caller's dispose scope. A model of several inputs or outputs is a <see cref="KerasTorchMultiModule"/>.</remarks>
 public sealed class KerasTorchModule : nn.Module<Tensor, Tensor>
 {
     private readonly (string Name, string[] Inbound, TorchLayer Module)[] _nodes;
-    private readonly string _input;
-    private readonly string _output;
 
     /// <param name="graph">The architecture with its weights.</param>
     /// <param name="dtype">The parameters' dtype: the layers are built in it, so float64 weights are never rounded to float32.</param>
@@ -25,13 +23,20 @@ public sealed class KerasTorchModule : nn.Module<Tensor, Tensor>
         if (!graph.HasWeights)
             throw new ArgumentException($"Argument `model` has layers without weights: {string.Join(", ", graph.Layers.Where(l => l.ExpectedWeights.Count != l.Weights.Count).Select(l => l.Name))}", "model");
         if (graph.Inputs.Count != 1 || graph.Outputs.Count != 1)
-            throw new NotSupportedException($"model `{graph.Name}` has {graph.Inputs.Count} inputs and {graph.Outputs.Count} outputs; only single-input, single-output models are supported");
+            throw new NotSupportedException(
+                $"model `{graph.Name}` has {graph.Inputs.Count} input(s) ({KerasNetworkInputs.Names(graph.Inputs)}) and {graph.Outputs.Count} output(s) " +
+                $"({KerasNetworkInputs.Names(graph.Outputs)}), and a KerasTorchModule takes one tensor and returns one: use KerasTorch.ToMultiModule " +
+                "(forward takes a Tensor[] in that input order and returns a Tensor[] in that output order) or KerasRuntimes.Build");
         Graph = graph;
-        _input = graph.Inputs[0];
-        _output = graph.Outputs[0];
-        Dictionary<string, long[]?> flattened = FlattenOrders(graph);
-        _nodes = graph.Layers.Select(l => (l.Name, l.Inbound.ToArray(), Create(l, flattened, dtype))).ToArray();
+        _nodes = Nodes(graph, dtype);
         foreach ((string name, _, TorchLayer module) in _nodes) register_module(name, module);
+    }
+
+    /// <summary>Every layer's module, in the graph's order, with the names of the layers it reads.</summary>
+    internal static (string Name, string[] Inbound, TorchLayer Module)[] Nodes(KerasGraph graph, ScalarType dtype)
+    {
+        Dictionary<string, long[]?> flattened = FlattenOrders(graph);
+        return graph.Layers.Select(l => (l.Name, l.Inbound.ToArray(), Create(l, flattened, dtype))).ToArray();
     }
 
     /// <summary>The Keras architecture this module was built from.</summary>
@@ -45,21 +50,35 @@ public sealed class KerasTorchModule : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        return Run(_nodes, Graph, [input])[0];
+    }
+
+    /// <summary>Runs the layers on one tensor per graph input (in <see cref="KerasGraph.Inputs"/> order) and returns
+    /// one per graph output, each moved to the caller's dispose scope; intermediates are disposed here. An output that
+    /// is an input or an earlier output comes back as an alias, so that every result can be disposed on its own.</summary>
+    internal static Tensor[] Run((string Name, string[] Inbound, TorchLayer Module)[] nodes, KerasGraph graph, IReadOnlyList<Tensor> inputs)
+    {
         using DisposeScope scope = NewDisposeScope();
-        var values = new Dictionary<string, Tensor>(StringComparer.Ordinal) { [_input] = input };
+        var values = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        for (int i = 0; i < graph.Inputs.Count; i++) values[graph.Inputs[i]] = inputs[i];
         // Keras's masks beside the tensors (null: none); a layer with several inputs never receives one (KerasMasking
         // refuses it), so the first input's mask is the one.
         var masks = new Dictionary<string, Tensor?>(StringComparer.Ordinal);
-        foreach ((string name, string[] inbound, TorchLayer module) in _nodes)
+        foreach ((string name, string[] inbound, TorchLayer module) in nodes)
         {
             Tensor[] args = inbound.Length == 0 ? [values[name]] : inbound.Select(n => values[n]).ToArray();
             Tensor? mask = inbound.Length > 0 ? masks[inbound[0]] : null;
             values[name] = mask is null ? module.forward(args) : module.ForwardMasked(args, mask);
-            masks[name] = TorchMasks.Of(Graph[name], args, mask);
+            masks[name] = TorchMasks.Of(graph[name], args, mask);
         }
-        Tensor result = values[_output];
-        if (ReferenceEquals(result, input)) result = input.alias();
-        return result.MoveToOuterDisposeScope();
+        var results = new Tensor[graph.Outputs.Count];
+        for (int i = 0; i < results.Length; i++)
+        {
+            Tensor result = values[graph.Outputs[i]];
+            if (inputs.Any(x => ReferenceEquals(x, result)) || results.Take(i).Any(r => ReferenceEquals(r, result))) result = result.alias();
+            results[i] = result.MoveToOuterDisposeScope();
+        }
+        return results;
     }
 
     /// <summary>The TorchSharp module of one layer (<paramref name="flattened"/>: <see cref="FlattenOrders"/>).</summary>

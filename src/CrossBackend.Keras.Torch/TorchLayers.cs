@@ -46,6 +46,7 @@ internal abstract class TorchLayer(string name) : nn.Module<Tensor[], Tensor>(na
 internal sealed class InputTorchLayer(KerasLayer layer) : TorchLayer(layer.Name)
 {
     private readonly long[] _shape = ((InputSpec)layer.Spec).Shape;
+    private readonly string _name = layer.Name;
     private readonly bool _indices = !((InputSpec)layer.Spec).DType.IsFloatingPoint();
 
     public override Tensor forward(Tensor[] inputs)
@@ -56,7 +57,7 @@ internal sealed class InputTorchLayer(KerasLayer layer) : TorchLayer(layer.Name)
         if (actual.Length != expected.Length + 1 || actual.Skip(1).Zip(expected).Any(p => p.Second >= 0 && p.First != p.Second))
             throw new ArgumentException(
                 $"Argument `input` must have shape (batch, {string.Join(", ", expected.Select(v => v < 0 ? "None" : v.ToString()))}) " +
-                $"({(_indices ? "token ids, in Keras's layout" : $"channels first; Keras's {KerasLayer.FormatBatchShape(_shape)}")}). Received: input.shape={TensorInfo.FormatShape(actual)}", "input");
+                $"(input `{_name}`, {(_indices ? "token ids, in Keras's layout" : $"channels first; Keras's {KerasLayer.FormatBatchShape(_shape)}")}). Received: input.shape={TensorInfo.FormatShape(actual)}", "input");
         return x;
     }
 }

@@ -117,12 +117,12 @@ internal static class KerasConfigReader
             }
             defs.Add(new LayerDef(name, className, layerConfig, inbound, registered, module, causal));
         }
-        var inputs = new List<string>();
-        var outputs = new List<string>();
-        if (config.TryGetProperty("input_layers", out var ins)) CollectReferences(ins, inputs);
-        if (config.TryGetProperty("output_layers", out var outs)) CollectReferences(outs, outputs);
+        List<string> inputs = config.TryGetProperty("input_layers", out var ins) ? KerasEndpoints.Read(ins, "input_layers") : [];
+        List<string> outputs = config.TryGetProperty("output_layers", out var outs) ? KerasEndpoints.Read(outs, "output_layers") : [];
         if (inputs.Count == 0 || outputs.Count == 0)
             throw new InvalidDataException("the functional model config has no `input_layers` / `output_layers`");
+        if (inputs.Distinct(StringComparer.Ordinal).Count() != inputs.Count)
+            throw new InvalidDataException($"the functional model config lists an input twice: {string.Join(", ", inputs)}");
         return new Declared(ModelName(config, "model"), false, defs, inputs, outputs);
     }
 

@@ -1,0 +1,44 @@
+namespace CrossBackend.Keras;
+
+/// <summary>The checks every runtime makes on the tensors a network is called with: how many, and their shapes
+/// against the InputLayers', named by the inputs' Keras names.</summary>
+internal static class KerasNetworkInputs
+{
+    /// <summary>Whether <paramref name="actual"/> (batch first) fits an InputLayer's <paramref name="expected"/>
+    /// (batch excluded, −1 for a <c>None</c> axis).</summary>
+    public static bool Fits(long[] expected, ReadOnlySpan<long> actual)
+    {
+        if (actual.Length != expected.Length + 1) return false;
+        for (int d = 0; d < expected.Length; d++)
+            if (expected[d] >= 0 && actual[d + 1] != expected[d]) return false;
+        return true;
+    }
+
+    /// <summary>The model's inputs (or outputs) as Keras names them, in order: <c>`in_a`, `in_b`</c>.</summary>
+    public static string Names(IReadOnlyList<string> names) => string.Join(", ", names.Select(n => $"`{n}`"));
+
+    /// <summary>Throws unless <paramref name="count"/> tensors are one per input of <paramref name="graph"/>.</summary>
+    public static void EnsureCount(KerasGraph graph, int count)
+    {
+        if (count != graph.Inputs.Count)
+            throw new ArgumentException(
+                $"Argument `inputs` must hold {graph.Inputs.Count} tensor{(graph.Inputs.Count == 1 ? "" : "s")} for model `{graph.Name}`, one per input in this order: " +
+                $"{Names(graph.Inputs)} (Keras's model.inputs). Received: {count}", "inputs");
+    }
+
+    /// <summary>Throws unless the model has one input and one output: the single-tensor calls
+    /// (<c>Forward(object)</c>, <c>Predict(data, shape)</c>) cannot feed or return more.</summary>
+    public static void EnsureSingle(KerasGraph graph)
+    {
+        if (graph.Inputs.Count != 1 || graph.Outputs.Count != 1)
+            throw new ArgumentException(
+                $"model `{graph.Name}` has {graph.Inputs.Count} input{(graph.Inputs.Count == 1 ? "" : "s")} ({Names(graph.Inputs)}) and " +
+                $"{graph.Outputs.Count} output{(graph.Outputs.Count == 1 ? "" : "s")} ({Names(graph.Outputs)}): pass one tensor per input as a list " +
+                "(Forward(IReadOnlyList<object>), or Predict(IReadOnlyList<KerasInput>) in Keras's layout) and read one result per output", "input");
+    }
+
+    /// <summary>The message for input <paramref name="index"/> of a wrong shape: its Keras name, the InputLayer's shape and the one given.</summary>
+    public static string ShapeMessage(KerasGraph graph, int index, long[] expected, long[] actual, string layout) =>
+        $"Argument `inputs[{index}]` (input `{graph.Inputs[index]}`) must have shape {KerasLayer.FormatBatchShape(expected)} ({layout}) for model `{graph.Name}`. " +
+        $"Received: inputs[{index}].shape={TensorInfo.FormatShape(actual)}";
+}
