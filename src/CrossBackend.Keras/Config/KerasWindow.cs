@@ -1,8 +1,8 @@
 namespace CrossBackend.Keras;
 
 /// <summary>
-/// Whether a sliding window (a <c>Conv1D</c>/<c>Conv2D</c>/<c>DepthwiseConv2D</c>/<c>SeparableConv2D</c> kernel, a 1-D or
-/// 2-D max or average pool) fits its input. Every engine checks this before running such a layer, with one message: libtorch would
+/// Whether a sliding window (a <c>Conv1D</c>/<c>Conv2D</c>/<c>Conv3D</c>/<c>DepthwiseConv2D</c>/<c>SeparableConv2D</c>
+/// kernel, a 1-D, 2-D or 3-D max or average pool) fits its input. Every engine checks this before running such a layer, with one message: libtorch would
 /// fail with a native error that names no layer, and C#'s truncating division turns "valid" padding's
 /// floor((n − k)/s) + 1 into 1 instead of 0 for n &lt; k &lt; n + s, which read out-of-range cells as zeros.
 /// </summary>
