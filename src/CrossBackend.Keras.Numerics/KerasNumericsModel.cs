@@ -147,6 +147,14 @@ public sealed partial class KerasNumericsModel<T> : IKerasNetwork where T : unma
         {
             case InputSpec input:
                 return v => CheckInput(v[0], input, name);
+            case ConvSpec { Rank: 3 } c3:
+                return Conv3D(layer, c3);
+            case PoolingSpec { Rank: 3 } p3:
+                return Pool3D(layer, p3);
+            case GlobalPoolingSpec { Rank: 3 } g3:
+                return GlobalPool3D(layer, g3);
+            case ZeroPaddingSpec { Rank: 3 } z3:
+                return ZeroPad3D(layer, z3);
             case ConvSpec c:
             {
                 Tensor<T> kernel = Weight(w[0]);

@@ -49,7 +49,7 @@ public static class KerasTorchConversion
                 return $"input {first} {Shape([i.Shape[^1], .. i.Shape[..^1]])} (Keras {last} {Shape(i.Shape)})";
             case ConvSpec c:
             {
-                string kind = c.Rank == 1 ? "Conv1d" : "Conv2d";
+                string kind = $"Conv{c.Rank}d";
                 string kernel = string.Join(", ", c.KernelSize.Select(k => k.ToString()));
                 string padding = c.Padding switch
                 {
@@ -78,12 +78,13 @@ public static class KerasTorchConversion
                     : KerasLayout.SamePadding((int)input[d], p.PoolSize[d], p.Strides[d])).ToArray());
                 string count = p.Kind == KerasPoolingKind.Average && p.Padding == KerasPadding.Same ? "; divides by the real cells (TensorFlow), not the full window" : "";
                 string onImage = p.Rank == 1 ? " over (N, C, L, 1)" : "";
-                return $"{(p.Kind == KerasPoolingKind.Max ? "max_pool2d" : "avg_pool2d")}{onImage}, window ({string.Join(", ", p.PoolSize)}) stride ({string.Join(", ", p.Strides)}); {padding}{count}";
+                string op = $"{(p.Kind == KerasPoolingKind.Max ? "max_pool" : "avg_pool")}{(p.Rank == 3 ? 3 : 2)}d";
+                return $"{op}{onImage}, window ({string.Join(", ", p.PoolSize)}) stride ({string.Join(", ", p.Strides)}); {padding}{count}";
             }
             case GlobalPoolingSpec when layer.MaskRole == KerasMaskRole.MaskedAverage:
                 return "sum over the unmasked steps / their count (a fully masked row is 0/0 = NaN, as in Keras)";
             case GlobalPoolingSpec g:
-                return $"{(g.Kind == KerasPoolingKind.Max ? "amax" : "mean")} over {(g.Rank == 1 ? "(L)" : "(H, W)")}{(g.KeepDims ? ", keepdim" : "")}";
+                return $"{(g.Kind == KerasPoolingKind.Max ? "amax" : "mean")} over {g.Rank switch { 1 => "(L)", 2 => "(H, W)", _ => "(D, H, W)" }}{(g.KeepDims ? ", keepdim" : "")}";
             case PermuteSpec p:
                 return $"Keras's Permute ({string.Join(", ", p.Dims)}) as permute({string.Join(", ", TorchAxes.PermuteOrder(p.Dims, layer.Name))}) of the channels-first tensor";
             case RepeatVectorSpec r:
@@ -113,8 +114,12 @@ public static class KerasTorchConversion
             case PReLUSpec:
                 return $"relu(x) - alpha * relu(-x); alpha {Shape(layer.Weights.Count > 0 ? layer.Weights[0].Shape : ExpectedAlpha(layer))} moved channels-first";
             case ZeroPaddingSpec z:
-                return z.Rank == 1 ? $"F.pad (left {z.Before[0]}, right {z.After[0]})"
-                    : $"F.pad (left {z.Before[1]}, right {z.After[1]}, top {z.Before[0]}, bottom {z.After[0]})";
+                return z.Rank switch
+                {
+                    1 => $"F.pad (left {z.Before[0]}, right {z.After[0]})",
+                    2 => $"F.pad (left {z.Before[1]}, right {z.After[1]}, top {z.Before[0]}, bottom {z.After[0]})",
+                    _ => $"F.pad (left {z.Before[2]}, right {z.After[2]}, top {z.Before[1]}, bottom {z.After[1]}, front {z.Before[0]}, back {z.After[0]})",
+                };
             case CroppingSpec c:
                 return "narrow " + string.Join(", ", Enumerable.Range(0, c.Rank).Select(d => $"dim {2 + d} by ({c.Before[d]}, {c.After[d]})"));
             case UpSamplingSpec u:

@@ -45,7 +45,7 @@ public sealed class KerasTorchModule : nn.Module<Tensor, Tensor>
     /// <summary>The parameters' element type (float32 for a model without parameters).</summary>
     public ScalarType DType => parameters().FirstOrDefault()?.dtype ?? ScalarType.Float32;
 
-    /// <summary>Runs the model on a channels-first input (NCHW for images; (N, C, L) for sequences).</summary>
+    /// <summary>Runs the model on a channels-first input (NCHW for images; (N, C, L) for sequences; NCDHW for volumes).</summary>
     /// <param name="input">The input, batch first.</param>
     public override Tensor forward(Tensor input)
     {

@@ -62,8 +62,10 @@ internal sealed class InputTorchLayer(KerasLayer layer) : TorchLayer(layer.Name)
     }
 }
 
-/// <summary>Conv1D / Conv2D as nn.Conv1d / nn.Conv2d, padded as <see cref="TorchWindowPadding"/> says (the conv's own
-/// symmetric padding where it is exact, an explicit F.pad before a padding-0 conv otherwise).</summary>
+/// <summary>Conv1D / Conv2D / Conv3D as nn.Conv1d / nn.Conv2d / nn.Conv3d, padded as <see cref="TorchWindowPadding"/> says
+/// (the conv's own symmetric padding where it is exact, an explicit F.pad before a padding-0 conv otherwise). libtorch
+/// 2.10's CPU float32 conv3d agrees with float64 for contiguous batches of several items (checked on 60 random shapes,
+/// strides, dilations and groups; worst relative error 7.4e-7), unlike its conv_transpose2d, so the batch runs whole.</summary>
 internal sealed class ConvTorchLayer : TorchLayer
 {
     private readonly nn.Module<Tensor, Tensor> conv;
@@ -76,10 +78,14 @@ internal sealed class ConvTorchLayer : TorchLayer
         long inChannels = layer.InputShapes[0][^1];
         _padding = new TorchWindowPadding(layer, _spec.Padding, _spec.KernelSize, _spec.Strides, _spec.Dilation);
         long[] symmetric = _padding.Symmetric;
-        conv = _spec.Rank == 1
-            ? nn.Conv1d(inChannels, _spec.Filters, _spec.KernelSize[0], _spec.Strides[0], symmetric[0], _spec.Dilation[0], groups: _spec.Groups, bias: _spec.UseBias)
-            : nn.Conv2d(inChannels, _spec.Filters, (_spec.KernelSize[0], _spec.KernelSize[1]), (_spec.Strides[0], _spec.Strides[1]),
-                (symmetric[0], symmetric[1]), (_spec.Dilation[0], _spec.Dilation[1]), groups: _spec.Groups, bias: _spec.UseBias);
+        int[] k = _spec.KernelSize, s = _spec.Strides, d = _spec.Dilation;
+        conv = _spec.Rank switch
+        {
+            1 => nn.Conv1d(inChannels, _spec.Filters, k[0], s[0], symmetric[0], d[0], groups: _spec.Groups, bias: _spec.UseBias),
+            2 => nn.Conv2d(inChannels, _spec.Filters, (k[0], k[1]), (s[0], s[1]), (symmetric[0], symmetric[1]), (d[0], d[1]), groups: _spec.Groups, bias: _spec.UseBias),
+            _ => nn.Conv3d(inChannels, _spec.Filters, (k[0], k[1], k[2]), (s[0], s[1], s[2]), (symmetric[0], symmetric[1], symmetric[2]), (d[0], d[1], d[2]),
+                groups: _spec.Groups, bias: _spec.UseBias),
+        };
         conv.to(dtype);
         var module = (Convolution)conv;
         Assign(module.weight!, KerasLayout.ConvKernelToTorch(Array(layer.Weights[0])), layer.Name, "weight");
@@ -146,9 +152,11 @@ internal sealed class ReshapeTorchLayer(string name, long[] target) : TorchLayer
     }
 }
 
-/// <summary>MaxPooling1D / AveragePooling1D / MaxPooling2D / AveragePooling2D with TensorFlow's "same": max pools pad
-/// with −∞; average pools divide by the real cells (count_include_pad=False when the pads are symmetric, else the
-/// padded sum over the padded count of ones). A 1-D pool runs as the 2-D pool of (N, C, L, 1) with a (k, 1) window.</summary>
+/// <summary>MaxPooling1D / AveragePooling1D / MaxPooling2D / AveragePooling2D / MaxPooling3D / AveragePooling3D with
+/// TensorFlow's "same": max pools pad with −∞; average pools divide by the real cells (count_include_pad=False when the
+/// pads are symmetric, else the padded sum over the padded count of ones). A 1-D pool runs as the 2-D pool of
+/// (N, C, L, 1) with a (k, 1) window; the 3-D pools are F.max_pool3d / F.avg_pool3d (libtorch 2.10's CPU float32
+/// pools agree with float64 for batches of several items, checked as conv3d was).</summary>
 internal sealed class PoolTorchLayer : TorchLayer
 {
     private readonly KerasLayer _layer;
@@ -169,32 +177,51 @@ internal sealed class PoolTorchLayer : TorchLayer
         return Pool(x);
     }
 
-    /// <summary>The 2-D pool of (N, C, H, W); a 1-D layer's width is 1, with window and stride 1.</summary>
+    /// <summary>The 2-D or 3-D pool of (N, C, spatial…); a 1-D layer's width is 1, with window and stride 1.</summary>
     private Tensor Pool(Tensor x)
     {
-        long[] kernel = [spec.PoolSize[0], spec.Rank == 1 ? 1 : spec.PoolSize[1]], stride = [spec.Strides[0], spec.Rank == 1 ? 1 : spec.Strides[1]];
-        (int top, int bottom) = spec.Padding == KerasPadding.Same ? KerasLayout.SamePadding((int)x.size(2), (int)kernel[0], (int)stride[0]) : (0, 0);
-        (int left, int right) = spec.Padding == KerasPadding.Same ? KerasLayout.SamePadding((int)x.size(3), (int)kernel[1], (int)stride[1]) : (0, 0);
-        bool none = top == 0 && bottom == 0 && left == 0 && right == 0;
-        bool symmetric = top == bottom && left == right && 2 * top <= kernel[0] && 2 * left <= kernel[1];
+        int rank = (int)x.dim() - 2;
+        long[] kernel = new long[rank], stride = new long[rank], before = new long[rank], pads = new long[2 * rank];
+        bool none = true, symmetric = true, unpaddedFits = true;
+        for (int d = 0; d < rank; d++)
+        {
+            kernel[d] = d < spec.Rank ? spec.PoolSize[d] : 1;
+            stride[d] = d < spec.Rank ? spec.Strides[d] : 1;
+            (int b, int a) = spec.Padding == KerasPadding.Same ? KerasLayout.SamePadding((int)x.size(2 + d), (int)kernel[d], (int)stride[d]) : (0, 0);
+            before[d] = b;
+            (pads[2 * (rank - 1 - d)], pads[2 * (rank - 1 - d) + 1]) = (b, a);   // F.pad: the last dimension first
+            none &= b == 0 && a == 0;
+            symmetric &= b == a && 2 * b <= kernel[d];
+            unpaddedFits &= x.size(2 + d) >= kernel[d];
+        }
+        long[] zero = new long[rank];
         if (spec.Kind == KerasPoolingKind.Max)
         {
-            if (none || symmetric) return F.max_pool2d(x, kernel, stride, [top, left]);
-            return F.max_pool2d(F.pad(x, [left, right, top, bottom], PaddingModes.Constant, double.NegativeInfinity), kernel, stride);
+            if (none || symmetric) return MaxPool(x, kernel, stride, before);
+            return MaxPool(F.pad(x, pads, PaddingModes.Constant, double.NegativeInfinity), kernel, stride, zero);
         }
-        if (none || symmetric) return F.avg_pool2d(x, kernel, stride, [top, left], count_include_pad: false);
-        long[] pads = [left, right, top, bottom];
-        Tensor sum = F.avg_pool2d(F.pad(x, pads), kernel, stride);
-        Tensor count = F.avg_pool2d(F.pad(ones(1, 1, x.size(2), x.size(3), dtype: x.dtype, device: x.device), pads), kernel, stride);
+        // libtorch's avg_pool3d (not its avg_pool2d nor max_pool3d) refuses an input shorter than the window before its
+        // own padding ("input image … smaller than kernel size"): such a 3-D input takes the explicit pads.
+        if (none || (symmetric && (rank == 2 || unpaddedFits))) return AvgPool(x, kernel, stride, before, countIncludePad: false);
+        Tensor sum = AvgPool(F.pad(x, pads), kernel, stride, zero);
+        Tensor count = AvgPool(F.pad(ones([1, 1, .. SizesOf(x)[2..]], dtype: x.dtype, device: x.device), pads), kernel, stride, zero);
         return sum / count;
     }
+
+    private static Tensor MaxPool(Tensor x, long[] kernel, long[] stride, long[] padding) =>
+        kernel.Length == 2 ? F.max_pool2d(x, kernel, stride, padding) : F.max_pool3d(x, kernel, stride, padding);
+
+    private static Tensor AvgPool(Tensor x, long[] kernel, long[] stride, long[] padding, bool countIncludePad = true) =>
+        kernel.Length == 2 ? F.avg_pool2d(x, kernel, stride, padding, count_include_pad: countIncludePad)
+            : F.avg_pool3d(x, kernel, stride, padding, count_include_pad: countIncludePad);
 }
 
-/// <summary>GlobalAveragePooling1D / GlobalMaxPooling1D over the steps (dimension 2 of (N, C, L)) and the 2-D layers
-/// over height and width (dimensions 2 and 3); with keepdims the pooled dimensions stay with length 1.</summary>
+/// <summary>GlobalAveragePooling1D / GlobalMaxPooling1D over the steps (dimension 2 of (N, C, L)), the 2-D layers
+/// over height and width (dimensions 2 and 3) and the 3-D layers over depth, height and width (2, 3 and 4); with
+/// keepdims the pooled dimensions stay with length 1.</summary>
 internal sealed class GlobalPoolTorchLayer(string name, GlobalPoolingSpec spec) : TorchLayer(name)
 {
-    private readonly long[] _dims = spec.Rank == 1 ? [2] : [2, 3];
+    private readonly long[] _dims = Enumerable.Range(2, spec.Rank).Select(d => (long)d).ToArray();
 
     public override Tensor forward(Tensor[] inputs) => spec.Kind == KerasPoolingKind.Max
         ? inputs[0].amax(_dims, spec.KeepDims)
@@ -310,8 +337,9 @@ internal sealed class ActivationTorchLayer : TorchLayer
     };
 }
 
-/// <summary>ZeroPadding1D / ZeroPadding2D: F.pad, whose pairs run from the last dimension back ((left, right) of the
-/// width, then (top, bottom) of the height; a 1-D layer pads only the steps, the last dimension of (N, C, L)).</summary>
+/// <summary>ZeroPadding1D / ZeroPadding2D / ZeroPadding3D: F.pad, whose pairs run from the last dimension back ((left,
+/// right) of the width, then (top, bottom) of the height, then the depth's; a 1-D layer pads only the steps, the last
+/// dimension of (N, C, L)).</summary>
 internal sealed class ZeroPadTorchLayer(string name, ZeroPaddingSpec spec) : TorchLayer(name)
 {
     private readonly long[] _pads = Enumerable.Range(0, spec.Rank).Reverse().SelectMany(d => new long[] { spec.Before[d], spec.After[d] }).ToArray();
@@ -319,7 +347,8 @@ internal sealed class ZeroPadTorchLayer(string name, ZeroPaddingSpec spec) : Tor
     public override Tensor forward(Tensor[] inputs) => F.pad(inputs[0], _pads);
 }
 
-/// <summary>Cropping1D / Cropping2D: a narrowed view of each spatial dimension (2, then 3) of the channels-first tensor.</summary>
+/// <summary>Cropping1D / Cropping2D / Cropping3D: a narrowed view of each spatial dimension (2, 3, then 4) of the
+/// channels-first tensor.</summary>
 internal sealed class CropTorchLayer(KerasLayer layer) : TorchLayer(layer.Name)
 {
     private readonly CroppingSpec _spec = (CroppingSpec)layer.Spec;
@@ -334,7 +363,7 @@ internal sealed class CropTorchLayer(KerasLayer layer) : TorchLayer(layer.Name)
     }
 }
 
-/// <summary>UpSampling1D / UpSampling2D ("nearest"): each cell repeated along each spatial dimension, as Keras 3's
+/// <summary>UpSampling1D / UpSampling2D / UpSampling3D ("nearest"): each cell repeated along each spatial dimension, as Keras 3's
 /// <c>ops.repeat</c> per axis does.</summary>
 internal sealed class UpSampleTorchLayer(string name, UpSamplingSpec spec) : TorchLayer(name)
 {

@@ -19,7 +19,7 @@ namespace CrossBackend.Keras;
 /// KerasModel model = KerasModel.Load("lenet_mnist_tf.h5", lenet);
 /// </code>
 /// </example>
-public sealed class KerasArchitecture
+public sealed partial class KerasArchitecture
 {
     private readonly JsonArray _layers = [];
     private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);

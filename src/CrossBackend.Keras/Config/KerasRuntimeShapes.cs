@@ -41,7 +41,7 @@ internal static class KerasRuntimeShapes
     {
         ArgumentNullException.ThrowIfNull(layer);
         if (layer.Spec is CroppingSpec c && CroppingProblem(c, spatial) is { } problem)
-            throw new ArgumentException($"layer `{layer.Name}` ({layer.ClassName}): {problem}; it receives {string.Join(" x ", spatial.ToArray())} ({(c.Rank == 1 ? "steps" : "height x width")}). " +
+            throw new ArgumentException($"layer `{layer.Name}` ({layer.ClassName}): {problem}; it receives {string.Join(" x ", spatial.ToArray())} ({KerasSpatial.Axes(c.Rank)}). " +
                                         "Feed a longer input.", "input");
     }
 

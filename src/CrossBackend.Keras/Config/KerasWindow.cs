@@ -1,8 +1,8 @@
 namespace CrossBackend.Keras;
 
 /// <summary>
-/// Whether a sliding window (a <c>Conv1D</c>/<c>Conv2D</c>/<c>DepthwiseConv2D</c>/<c>SeparableConv2D</c> kernel, a 1-D or
-/// 2-D max or average pool) fits its input. Every engine checks this before running such a layer, with one message: libtorch would
+/// Whether a sliding window (a <c>Conv1D</c>/<c>Conv2D</c>/<c>Conv3D</c>/<c>DepthwiseConv2D</c>/<c>SeparableConv2D</c>
+/// kernel, a 1-D, 2-D or 3-D max or average pool) fits its input. Every engine checks this before running such a layer, with one message: libtorch would
 /// fail with a native error that names no layer, and C#'s truncating division turns "valid" padding's
 /// floor((n − k)/s) + 1 into 1 instead of 0 for n &lt; k &lt; n + s, which read out-of-range cells as zeros.
 /// </summary>
@@ -11,7 +11,8 @@ internal static class KerasWindow
     /// <summary>Throws when <paramref name="layer"/>'s window does not fit an input with these spatial lengths;
     /// does nothing for layers without a window.</summary>
     /// <param name="layer">The layer about to run.</param>
-    /// <param name="spatial">The input's spatial lengths in Keras's order: (steps) for 1-D layers, (height, width) for 2-D layers.</param>
+    /// <param name="spatial">The input's spatial lengths in Keras's order: (steps) for 1-D layers, (height, width) for 2-D
+    /// layers, (depth, height, width) for 3-D layers.</param>
     /// <exception cref="ArgumentException">The input is smaller than the window (parameter <c>input</c>); the message
     /// names the layer, the input size, the window, the strides and the padding, and says how to fix it.</exception>
     public static void EnsureFits(KerasLayer layer, ReadOnlySpan<long> spatial)
@@ -45,7 +46,7 @@ internal static class KerasWindow
             output[d] = spatial[d] < 0 ? -1 : Math.Max(output[d], 0);
         }
         if (fits) return null;
-        string axes = window.Length == 1 ? "steps" : "height x width";
+        string axes = KerasSpatial.Axes(window.Length);
         string windowText = $"{what} {Cells(window)}" + (dilation is not null && dilation.Any(r => r != 1) ? $" with dilation {Cells(dilation)}" : "");
         string fix = padding == KerasPadding.Valid ? $"Feed an input of at least {Cells(needed)} ({axes}), or use padding=\"same\"." : $"Feed an input of at least {Cells(needed)} ({axes}).";
         return $"layer `{layer}` ({className}): an input of {Cells(spatial.ToArray())} ({axes}) is smaller than its window: {windowText}, " +

@@ -30,8 +30,8 @@ public abstract record LayerSpec;
 /// <param name="DType">The declared element type (int inputs feed an <c>Embedding</c>).</param>
 public sealed record InputSpec(long[] Shape, DType DType) : LayerSpec;
 
-/// <summary><c>Conv1D</c> / <c>Conv2D</c> (channels-last).</summary>
-/// <param name="Rank">1 or 2 spatial dimensions.</param>
+/// <summary><c>Conv1D</c> / <c>Conv2D</c> / <c>Conv3D</c> (channels-last; kernel (k…, in / groups, filters)).</summary>
+/// <param name="Rank">1, 2 or 3 spatial dimensions.</param>
 /// <param name="Filters">Output channels.</param>
 /// <param name="KernelSize">Kernel lengths, one per spatial axis.</param>
 /// <param name="Strides">Strides, one per spatial axis.</param>
@@ -92,8 +92,10 @@ public sealed record FlattenSpec : LayerSpec;
 /// <param name="TargetShape">The target shape.</param>
 public sealed record ReshapeSpec(long[] TargetShape) : LayerSpec;
 
-/// <summary><c>MaxPooling1D</c> / <c>AveragePooling1D</c> / <c>MaxPooling2D</c> / <c>AveragePooling2D</c> (channels-last).</summary>
-/// <param name="Rank">1 (steps) or 2 (height, width) spatial axes.</param>
+/// <summary><c>MaxPooling1D</c> / <c>AveragePooling1D</c> / <c>MaxPooling2D</c> / <c>AveragePooling2D</c> /
+/// <c>MaxPooling3D</c> / <c>AveragePooling3D</c> (channels-last; TensorFlow's max_pool / avg_pool, whose 3-D average
+/// divides by the real cells of a "same" window as the 2-D one does).</summary>
+/// <param name="Rank">1 (steps), 2 (height, width) or 3 (depth, height, width) spatial axes.</param>
 /// <param name="Kind">Max or average.</param>
 /// <param name="PoolSize">Window lengths, one per spatial axis.</param>
 /// <param name="Strides">Strides, one per spatial axis; Keras defaults them (<c>strides=None</c>) to the pool size.</param>
@@ -101,10 +103,11 @@ public sealed record ReshapeSpec(long[] TargetShape) : LayerSpec;
 public sealed record PoolingSpec(int Rank, KerasPoolingKind Kind, int[] PoolSize, int[] Strides, KerasPadding Padding) : LayerSpec;
 
 /// <summary><c>GlobalMaxPooling1D</c> / <c>GlobalAveragePooling1D</c> over the steps, <c>GlobalMaxPooling2D</c> /
-/// <c>GlobalAveragePooling2D</c> over height and width.</summary>
-/// <param name="Rank">1 or 2 spatial axes pooled.</param>
+/// <c>GlobalAveragePooling2D</c> over height and width, <c>GlobalMaxPooling3D</c> / <c>GlobalAveragePooling3D</c> over
+/// depth, height and width.</summary>
+/// <param name="Rank">1, 2 or 3 spatial axes pooled.</param>
 /// <param name="Kind">Max or average.</param>
-/// <param name="KeepDims">Keep each pooled axis with length 1 ((1, C) or (1, 1, C)) instead of (C).</param>
+/// <param name="KeepDims">Keep each pooled axis with length 1 ((1, C), (1, 1, C) or (1, 1, 1, C)) instead of (C).</param>
 public sealed record GlobalPoolingSpec(int Rank, KerasPoolingKind Kind, bool KeepDims) : LayerSpec;
 
 /// <summary><c>BatchNormalization</c> at inference over one axis (the last by default): (x − mean) / √(var + ε) · γ + β,
@@ -145,32 +148,32 @@ public sealed record ActivationSpec(KerasActivation Activation) : LayerSpec;
 /// Keras indexes α's shape with axis − 1 as a Python list, so 0 shares the last axis and −1 the one before it.</param>
 public sealed record PReLUSpec(int[] SharedAxes) : LayerSpec;
 
-/// <summary><c>ZeroPadding1D</c> / <c>ZeroPadding2D</c>: zeros before and after each spatial axis.</summary>
+/// <summary><c>ZeroPadding1D</c> / <c>ZeroPadding2D</c> / <c>ZeroPadding3D</c>: zeros before and after each spatial axis.</summary>
 /// <param name="Before">Cells added before, one per spatial axis (steps; or rows, columns).</param>
 /// <param name="After">Cells added after, one per spatial axis.</param>
 public sealed record ZeroPaddingSpec(int[] Before, int[] After) : LayerSpec
 {
-    /// <summary>1 or 2 spatial axes.</summary>
+    /// <summary>1, 2 or 3 spatial axes.</summary>
     public int Rank => Before.Length;
 }
 
-/// <summary><c>Cropping1D</c> / <c>Cropping2D</c>: cells removed from the start and end of each spatial axis; Keras
+/// <summary><c>Cropping1D</c> / <c>Cropping2D</c> / <c>Cropping3D</c>: cells removed from the start and end of each spatial axis; Keras
 /// requires at least one cell to remain (<c>Cropping2D.compute_output_shape</c> raises when a crop's sum reaches the length).</summary>
 /// <param name="Before">Cells removed at the start, one per spatial axis.</param>
 /// <param name="After">Cells removed at the end, one per spatial axis.</param>
 public sealed record CroppingSpec(int[] Before, int[] After) : LayerSpec
 {
-    /// <summary>1 or 2 spatial axes.</summary>
+    /// <summary>1, 2 or 3 spatial axes.</summary>
     public int Rank => Before.Length;
 }
 
-/// <summary><c>UpSampling1D</c> / <c>UpSampling2D</c> with nearest interpolation: each cell repeated <c>Size[d]</c>
+/// <summary><c>UpSampling1D</c> / <c>UpSampling2D</c> / <c>UpSampling3D</c> with nearest interpolation: each cell repeated <c>Size[d]</c>
 /// times along spatial axis d. Keras 3 calls <c>ops.repeat</c> per axis for "nearest"; tf.keras 2's nearest-neighbour
 /// resize gives the same for integer factors (output index o reads floor(o / s), or floor((o + ½) / s), both ⌊o / s⌋).</summary>
 /// <param name="Size">The factor per spatial axis.</param>
 public sealed record UpSamplingSpec(int[] Size) : LayerSpec
 {
-    /// <summary>1 or 2 spatial axes.</summary>
+    /// <summary>1, 2 or 3 spatial axes.</summary>
     public int Rank => Size.Length;
 }
 

@@ -169,7 +169,7 @@ internal static class ShapeInference
 
     private static long[] Conv(ConvSpec c, long[] x, string layer, string className)
     {
-        if (x.Length != c.Rank + 1) throw Shape(layer, className, x, c.Rank == 1 ? "(steps, channels)" : "(height, width, channels)");
+        if (x.Length != c.Rank + 1) throw Shape(layer, className, x, Spatial(c.Rank));
         if (x[^1] <= 0) throw Shape(layer, className, x, "a known number of channels");
         if (c.Groups < 1 || x[^1] % c.Groups != 0 || c.Filters % c.Groups != 0)
             throw new InvalidDataException($"layer `{layer}`: groups={c.Groups} must divide the input channels ({x[^1]}) and filters ({c.Filters})");
@@ -181,7 +181,7 @@ internal static class ShapeInference
     }
 
     /// <summary>The layout a layer over <paramref name="rank"/> spatial axes needs, for messages.</summary>
-    private static string Spatial(int rank) => rank == 1 ? "(steps, channels)" : "(height, width, channels)";
+    private static string Spatial(int rank) => KerasSpatial.Layout(rank);
 
     private static long[] Pool(PoolingSpec p, long[] x, string layer, string className)
     {
