@@ -16,9 +16,9 @@ public sealed partial class KerasNumericsModel<T> : IKerasNetwork where T : unma
     private readonly string[] _inputs;
     private readonly string _output;
 
-    /// <summary>One layer: its name, its inputs' names, what it computes from its inputs and their mask (null when
-    /// none arrives), and the mask its output carries.</summary>
-    private sealed record Step(string Name, string[] Inbound, Func<object[], bool[]?, object> Run, Func<object[], bool[]?, bool[]?> Mask);
+    /// <summary>One layer: its name, its inputs' names, what it computes from its inputs and their masks (one per
+    /// input, null where none arrives), and the mask its output carries.</summary>
+    private sealed record Step(string Name, string[] Inbound, Func<object[], bool[]?[], object> Run, Func<object[], bool[]?[], bool[]?> Mask);
 
     /// <summary>Builds the model (weights are copied once into <typeparamref name="T"/> tensors).</summary>
     /// <param name="model">The model with its weights.</param>
@@ -32,7 +32,7 @@ public sealed partial class KerasNumericsModel<T> : IKerasNetwork where T : unma
         Graph = model.Graph;
         _inputs = [.. model.Graph.Inputs];
         _output = model.Graph.Outputs[0];
-        _steps = model.Graph.Layers.Select(l => new Step(l.Name, [.. l.Inbound], CompileMasked(l), MaskOf(l))).ToArray();
+        _steps = model.Graph.Layers.Select(l => new Step(l.Name, [.. l.Inbound], CompileWithMasks(l), MaskWithMasks(l))).ToArray();
     }
 
     /// <inheritdoc/>
@@ -56,10 +56,10 @@ public sealed partial class KerasNumericsModel<T> : IKerasNetwork where T : unma
         foreach (Step step in _steps)
         {
             object[] inputs = values.ContainsKey(step.Name) ? [values[step.Name]] : step.Inbound.Select(n => values[n]).ToArray();
-            // A layer with several inputs never receives a mask (KerasMasking refuses it), so the first input's is the one.
-            bool[]? mask = step.Inbound.Length > 0 ? masks[step.Inbound[0]] : null;
-            values[step.Name] = step.Run(inputs, mask);
-            masks[step.Name] = step.Mask(inputs, mask);
+            // Each input's mask: the merge layers and Concatenate read them all, the other layers their first input's.
+            bool[]?[] inputMasks = step.Inbound.Select(n => masks[n]).ToArray();
+            values[step.Name] = step.Run(inputs, inputMasks);
+            masks[step.Name] = step.Mask(inputs, inputMasks);
         }
         return values[_output] as Tensor<T> ?? throw new InvalidOperationException($"the output layer `{_output}` produced no Tensor<{TensorFormat.TypeName(typeof(T))}>");
     }

@@ -47,15 +47,15 @@ public sealed class KerasTorchModule : nn.Module<Tensor, Tensor>
         ArgumentNullException.ThrowIfNull(input);
         using DisposeScope scope = NewDisposeScope();
         var values = new Dictionary<string, Tensor>(StringComparer.Ordinal) { [_input] = input };
-        // Keras's masks beside the tensors (null: none); a layer with several inputs never receives one (KerasMasking
-        // refuses it), so the first input's mask is the one.
+        // Keras's masks beside the tensors (null: none); each layer gets its inputs' masks (the merge layers and
+        // Concatenate read them all, the other layers their first input's).
         var masks = new Dictionary<string, Tensor?>(StringComparer.Ordinal);
         foreach ((string name, string[] inbound, TorchLayer module) in _nodes)
         {
             Tensor[] args = inbound.Length == 0 ? [values[name]] : inbound.Select(n => values[n]).ToArray();
-            Tensor? mask = inbound.Length > 0 ? masks[inbound[0]] : null;
-            values[name] = mask is null ? module.forward(args) : module.ForwardMasked(args, mask);
-            masks[name] = TorchMasks.Of(Graph[name], args, mask);
+            Tensor?[] inputMasks = inbound.Select(n => masks[n]).ToArray();
+            values[name] = inputMasks.All(m => m is null) ? module.forward(args) : module.ForwardMasks(args, inputMasks);
+            masks[name] = TorchMasks.Of(Graph[name], args, inputMasks);
         }
         Tensor result = values[_output];
         if (ReferenceEquals(result, input)) result = input.alias();

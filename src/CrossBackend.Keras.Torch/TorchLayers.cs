@@ -14,6 +14,10 @@ internal abstract class TorchLayer(string name) : nn.Module<Tensor[], Tensor>(na
     /// the mask override this; the others compute as without one.</summary>
     public virtual Tensor ForwardMasked(Tensor[] inputs, Tensor? mask) => forward(inputs);
 
+    /// <summary>The layer's output given each input's mask (null where none): the merge layers read them all; the
+    /// other layers their first input's (<see cref="ForwardMasked"/>).</summary>
+    public virtual Tensor ForwardMasks(Tensor[] inputs, Tensor?[] masks) => masks[0] is { } mask ? ForwardMasked(inputs, mask) : forward(inputs);
+
     /// <summary>The Keras last (feature) axis of a channels-first tensor.</summary>
     protected static long FeatureDim(Tensor x) => x.dim() >= 3 ? 1 : -1;
 
@@ -378,6 +382,16 @@ internal sealed class MergeTorchLayer(KerasLayer layer) : TorchLayer(layer.Name)
 {
     private readonly KerasMergeOp _op = ((MergeSpec)layer.Spec).Op;
     private readonly int _rank = layer.OutputShape.Length;
+
+    /// <summary>Keras 3.4+'s Multiply, Maximum and Minimum read their inputs' masks (<see cref="TorchMergeMasks.Merge"/>);
+    /// the other merges, and every merge under Keras 2's or 3.0–3.3's rule, compute as without them.</summary>
+    public override Tensor ForwardMasks(Tensor[] inputs, Tensor?[] masks)
+    {
+        if (layer.MaskRole != KerasMaskRole.MergesAny || _op is not (KerasMergeOp.Multiply or KerasMergeOp.Maximum or KerasMergeOp.Minimum))
+            return forward(inputs);
+        KerasRuntimeShapes.EnsureMergeable(layer, KerasShapes.Of(inputs));   // one rank and shape: KerasMergeMasks refuses the rest
+        return TorchMergeMasks.Merge(layer, _op, inputs, masks);
+    }
 
     public override Tensor forward(Tensor[] inputs)
     {
