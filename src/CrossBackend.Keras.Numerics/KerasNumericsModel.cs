@@ -280,6 +280,8 @@ public sealed partial class KerasNumericsModel<T> : IKerasNetwork where T : unma
                     KerasRuntimeShapes.EnsureCroppable(layer, Spatial(x, c.Rank));
                     return ShapeKernels.Crop(x, c.Before, c.After);
                 };
+            case UpSamplingSpec { Interpolation: KerasUpSampling.Bilinear } u:
+                return v => ResizeBilinear(Float(v[0], name), u.Size[0], u.Size[1]);
             case UpSamplingSpec u:
                 return v =>
                 {

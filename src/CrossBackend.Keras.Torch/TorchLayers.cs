@@ -337,13 +337,17 @@ internal sealed class CropTorchLayer(KerasLayer layer) : TorchLayer(layer.Name)
     }
 }
 
-/// <summary>UpSampling1D / UpSampling2D ("nearest"): each cell repeated along each spatial dimension, as Keras 3's
-/// <c>ops.repeat</c> per axis does.</summary>
+/// <summary>UpSampling1D / UpSampling2D: "nearest" repeats each cell along each spatial dimension, as Keras 3's
+/// <c>ops.repeat</c> per axis does; "bilinear" is <c>F.interpolate(mode="bilinear", align_corners=False)</c> to the
+/// multiplied size, the half-pixel rule of TensorFlow's resize (<see cref="KerasUpSampling.Bilinear"/>; PyTorch weighs
+/// the four cells as one sum, TensorFlow as two nested lerps: the same value to rounding).</summary>
 internal sealed class UpSampleTorchLayer(string name, UpSamplingSpec spec) : TorchLayer(name)
 {
     public override Tensor forward(Tensor[] inputs)
     {
         Tensor x = inputs[0];
+        if (spec.Interpolation == KerasUpSampling.Bilinear)
+            return nn.functional.interpolate(x, size: [x.size(2) * spec.Size[0], x.size(3) * spec.Size[1]], mode: InterpolationMode.Bilinear, align_corners: false);
         for (int d = 0; d < spec.Rank; d++) x = x.repeat_interleave(spec.Size[d], 2 + d);
         return x;
     }

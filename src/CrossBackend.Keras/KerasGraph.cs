@@ -88,6 +88,7 @@ public sealed class KerasGraph
             LayerDef def = pending[index];
             pending.RemoveAt(index);
             LayerSpec spec = LayerSpecParser.Parse(def.ClassName, def.Config, def.Name, def.RegisteredName, def.Module, kerasMajor);
+            KerasUpSamplingRules.Check(spec, def.Name, def.ClassName, kerasVersion);
             // use_causal_mask is an argument of the attention layers' call, read with the call (KerasAttentionCall).
             if (def.CausalCall)
                 spec = spec switch

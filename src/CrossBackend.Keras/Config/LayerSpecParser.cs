@@ -290,21 +290,24 @@ internal static partial class LayerSpecParser
     }
 
     /// <summary>UpSampling1D's <c>size</c> (an int, Keras 2 and 3) and UpSampling2D's (an int or a pair) with its
-    /// <c>interpolation</c>. Only "nearest" is built: Keras 3 computes it as <c>ops.repeat</c> per axis
-    /// (keras/src/layers/reshaping/up_sampling2d.py, <c>_resize_images</c>); the other modes go through
-    /// <c>ops.image.resize</c>, on the TensorFlow backend <c>tf.image.resize</c> (half-pixel centres; its ResizeBilinear
-    /// kernel weighs and returns in float32 whatever the input's dtype), which no runtime here reproduces to Keras's
-    /// digits, so they are refused by name.</summary>
+    /// <c>interpolation</c>: "nearest" (Keras 3 computes it as <c>ops.repeat</c> per axis, keras/src/layers/reshaping/
+    /// up_sampling2d.py <c>_resize_images</c>) or "bilinear" (<c>ops.image.resize</c>, on the TensorFlow backend
+    /// <c>tf.image.resize</c> with half-pixel centres; which Keras wrote the file is checked by
+    /// <see cref="KerasUpSamplingRules"/>). The other modes (bicubic, lanczos3/5, area, gaussian, mitchellcubic) are
+    /// refused by name.</summary>
     private static UpSamplingSpec UpSampling(ConfigValues c, int rank)
     {
         int[] size = c.Ints("size", rank, Enumerable.Repeat(2, rank).ToArray());
         if (size.Any(v => v < 1)) throw new InvalidDataException($"layer `{c.Layer}`: size must hold positive ints");
         string interpolation = (c.String("interpolation") ?? "nearest").ToLowerInvariant();
-        if (interpolation != "nearest")
-            throw new NotSupportedException(
-                $"layer `{c.Layer}` (UpSampling{rank}D) uses interpolation=\"{interpolation}\"; only \"nearest\" (each cell repeated) is supported. " +
-                "Save the model with interpolation=\"nearest\", or replace the layer with a resize the runtimes build");
-        return new UpSamplingSpec(size);
+        return interpolation switch
+        {
+            "nearest" => new UpSamplingSpec(size),
+            "bilinear" when rank == 2 => new UpSamplingSpec(size) { Interpolation = KerasUpSampling.Bilinear },
+            _ => throw new NotSupportedException(
+                $"layer `{c.Layer}` (UpSampling{rank}D) uses interpolation=\"{interpolation}\"; only \"nearest\" (each cell repeated) and \"bilinear\" " +
+                "(TensorFlow's half-pixel resize) are supported. Save the model with one of them, or replace the layer with a resize the runtimes build"),
+        };
     }
 
     private static BatchNormSpec BatchNorm(ConfigValues c)
