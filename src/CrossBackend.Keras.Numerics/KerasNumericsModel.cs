@@ -253,6 +253,8 @@ public sealed partial class KerasNumericsModel<T> : IKerasNetwork where T : unma
                 int[] axes = a.Activation.SoftmaxAxes.Select(k => KerasAxes.NonBatch(k, rank)!.Value + 1).ToArray();
                 return v => SoftmaxKernel.Softmax(Float(v[0], name), axes);
             }
+            case ActivationSpec { Activation.Kind: KerasActivationKind.Glu }:
+                return v => Glu(Float(v[0], name), name);
             case ActivationSpec a:
                 return v =>
                 {
@@ -474,6 +476,7 @@ public sealed partial class KerasNumericsModel<T> : IKerasNetwork where T : unma
         KerasActivationKind.HardTanh => ActivationKernels.HardTanh,
         KerasActivationKind.HardShrink => ActivationKernels.HardShrink,
         KerasActivationKind.LogSigmoid => ActivationKernels.LogSigmoid,
+        KerasActivationKind.SparsemaxKeras3 => v => SparsemaxRows(v, rowLength),
         _ => throw new NotSupportedException($"activation {a} has no numerics implementation"),
     };
 }

@@ -113,7 +113,8 @@ public sealed class KerasTorchModule : nn.Module<Tensor, Tensor>
     {
         var consumers = graph.Layers.ToDictionary(l => l.Name, _ => new List<KerasLayer>(), StringComparer.Ordinal);
         foreach (KerasLayer l in graph.Layers) foreach (string s in l.Inbound) consumers[s].Add(l);
-        bool Transparent(KerasLayer l) => l.Spec is DropoutSpec || (l.Spec is ActivationSpec a && a.Activation.Kind is not (KerasActivationKind.Softmax or KerasActivationKind.LogSoftmax));
+        bool Transparent(KerasLayer l) => l.Spec is DropoutSpec || (l.Spec is ActivationSpec a && a.Activation.Kind is not (KerasActivationKind.Softmax or KerasActivationKind.LogSoftmax or
+            KerasActivationKind.Glu or KerasActivationKind.SparsemaxKeras3));
         bool OnlyDense(KerasLayer l) => !graph.Outputs.Contains(l.Name) && consumers[l.Name].Count > 0 &&
             consumers[l.Name].All(c => c.Spec is DenseSpec || (Transparent(c) && OnlyDense(c)));
         var result = new Dictionary<string, long[]?>(StringComparer.Ordinal);

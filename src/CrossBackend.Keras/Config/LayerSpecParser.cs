@@ -65,7 +65,7 @@ internal static partial class LayerSpecParser
             "BatchNormalization" => BatchNorm(c),
             "Dropout" or "SpatialDropout1D" or "SpatialDropout2D" or "GaussianDropout" => new DropoutSpec(c.Double("rate", 0)),
             "GaussianNoise" => new DropoutSpec(c.Double("stddev", 0)),
-            "Activation" => new ActivationSpec(Activation(c, kerasMajor)),
+            "Activation" => new ActivationSpec(NamedActivation(c, "activation", "linear", kerasMajor, allowGlu: true)),
             "ReLU" => new ActivationSpec(new KerasActivation(KerasActivationKind.Relu, c.Double("negative_slope", 0), c.NullableDouble("max_value"), c.Double("threshold", 0))),
             // Keras 2 calls the slope `alpha`, Keras 3 `negative_slope`; both default to 0.3 for the layer.
             "LeakyReLU" => new ActivationSpec(new KerasActivation(KerasActivationKind.Relu, c.Has("negative_slope") ? c.Double("negative_slope", 0.3) : c.Double("alpha", 0.3))),
@@ -382,12 +382,20 @@ internal static partial class LayerSpecParser
 
     private static KerasActivation Activation(ConfigValues c, int? kerasMajor) => NamedActivation(c, "activation", "linear", kerasMajor);
 
-    /// <summary>The built-in activation named by <paramref name="key"/>, <paramref name="fallback"/> when absent.</summary>
-    private static KerasActivation NamedActivation(ConfigValues c, string key, string fallback, int? kerasMajor)
+    /// <summary>The built-in activation named by <paramref name="key"/>, <paramref name="fallback"/> when absent.
+    /// <c>glu</c> halves the last axis, which Keras's shape inference for a Dense, convolution or recurrent layer does
+    /// not expect (the layer reports its full units), so only the Activation layer (<paramref name="allowGlu"/>) takes it.</summary>
+    private static KerasActivation NamedActivation(ConfigValues c, string key, string fallback, int? kerasMajor, bool allowGlu = false)
     {
         if (!c.Has(key)) return KerasActivation.FromName(fallback, c.Layer, kerasMajor);
         JsonElement v = c.Raw(key);
-        if (v.ValueKind == JsonValueKind.String) return KerasActivation.FromName(v.GetString(), c.Layer, kerasMajor);
-        throw new NotSupportedException($"layer `{c.Layer}`: {key} {v.GetRawText()} is not a built-in activation name (custom activations are not supported)");
+        if (v.ValueKind != JsonValueKind.String)
+            throw new NotSupportedException($"layer `{c.Layer}`: {key} {v.GetRawText()} is not a built-in activation name (custom activations are not supported)");
+        KerasActivation a = KerasActivation.FromName(v.GetString(), c.Layer, kerasMajor);
+        if (a.Kind == KerasActivationKind.Glu && !allowGlu)
+            throw new NotSupportedException(
+                $"layer `{c.Layer}`: {key} \"glu\" halves the layer's last axis, which Keras's own shape inference for this layer does not expect " +
+                "(it reports the full units, so the layers after it are built for the wrong width); use a separate Activation(\"glu\") layer");
+        return a;
     }
 }
