@@ -16,9 +16,9 @@ public sealed partial class KerasNumericsModel<T> : IKerasNetwork where T : unma
     private readonly string[] _inputs;
     private readonly string[] _outputs;
 
-    /// <summary>One layer: its name, its inputs' names, what it computes from its inputs and their mask (null when
-    /// none arrives), and the mask its output carries.</summary>
-    private sealed record Step(string Name, string[] Inbound, Func<object[], bool[]?, object> Run, Func<object[], bool[]?, bool[]?> Mask);
+    /// <summary>One layer: its name, its inputs' names, what it computes from its inputs and their masks (one per
+    /// input, null where none arrives), and the mask its output carries.</summary>
+    private sealed record Step(string Name, string[] Inbound, Func<object[], bool[]?[], object> Run, Func<object[], bool[]?[], bool[]?> Mask);
 
     /// <summary>Builds the model (weights are copied once into <typeparamref name="T"/> tensors).</summary>
     /// <param name="model">The model with its weights.</param>
@@ -30,7 +30,7 @@ public sealed partial class KerasNumericsModel<T> : IKerasNetwork where T : unma
         Graph = model.Graph;
         _inputs = [.. model.Graph.Inputs];
         _outputs = [.. model.Graph.Outputs];
-        _steps = model.Graph.Layers.Select(l => new Step(l.Name, [.. l.Inbound], CompileMasked(l), MaskOf(l))).ToArray();
+        _steps = model.Graph.Layers.Select(l => new Step(l.Name, [.. l.Inbound], CompileWithMasks(l), MaskWithMasks(l))).ToArray();
     }
 
     /// <inheritdoc/>
@@ -85,10 +85,10 @@ public sealed partial class KerasNumericsModel<T> : IKerasNetwork where T : unma
         foreach (Step step in _steps)
         {
             object[] inputs = values.ContainsKey(step.Name) ? [values[step.Name]] : step.Inbound.Select(n => values[n]).ToArray();
-            // A layer with several inputs never receives a mask (KerasMasking refuses it), so the first input's is the one.
-            bool[]? mask = step.Inbound.Length > 0 ? masks[step.Inbound[0]] : null;
-            values[step.Name] = step.Run(inputs, mask);
-            masks[step.Name] = step.Mask(inputs, mask);
+            // Each input's mask: the merge layers and Concatenate read them all, the other layers their first input's.
+            bool[]?[] inputMasks = step.Inbound.Select(n => masks[n]).ToArray();
+            values[step.Name] = step.Run(inputs, inputMasks);
+            masks[step.Name] = step.Mask(inputs, inputMasks);
         }
         return _outputs.Select(o => values[o] as Tensor<T> ?? throw new InvalidOperationException($"the output layer `{o}` produced no Tensor<{TensorFormat.TypeName(typeof(T))}>")).ToArray();
     }
@@ -293,6 +293,8 @@ public sealed partial class KerasNumericsModel<T> : IKerasNetwork where T : unma
                 int[] axes = a.Activation.SoftmaxAxes.Select(k => KerasAxes.NonBatch(k, rank)!.Value + 1).ToArray();
                 return v => SoftmaxKernel.Softmax(Float(v[0], name), axes);
             }
+            case ActivationSpec { Activation.Kind: KerasActivationKind.Glu }:
+                return v => Glu(Float(v[0], name), name);
             case ActivationSpec a:
                 return v =>
                 {
@@ -320,6 +322,8 @@ public sealed partial class KerasNumericsModel<T> : IKerasNetwork where T : unma
                     KerasRuntimeShapes.EnsureCroppable(layer, Spatial(x, c.Rank));
                     return ShapeKernels.Crop(x, c.Before, c.After);
                 };
+            case UpSamplingSpec { Interpolation: KerasUpSampling.Bilinear } u:
+                return v => ResizeBilinear(Float(v[0], name), u.Size[0], u.Size[1]);
             case UpSamplingSpec u:
                 return v =>
                 {
@@ -512,6 +516,7 @@ public sealed partial class KerasNumericsModel<T> : IKerasNetwork where T : unma
         KerasActivationKind.HardTanh => ActivationKernels.HardTanh,
         KerasActivationKind.HardShrink => ActivationKernels.HardShrink,
         KerasActivationKind.LogSigmoid => ActivationKernels.LogSigmoid,
+        KerasActivationKind.SparsemaxKeras3 => v => SparsemaxRows(v, rowLength),
         _ => throw new NotSupportedException($"activation {a} has no numerics implementation"),
     };
 }

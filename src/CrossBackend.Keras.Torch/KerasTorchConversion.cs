@@ -122,6 +122,8 @@ public static class KerasTorchConversion
                 };
             case CroppingSpec c:
                 return "narrow " + string.Join(", ", Enumerable.Range(0, c.Rank).Select(d => $"dim {2 + d} by ({c.Before[d]}, {c.After[d]})"));
+            case UpSamplingSpec { Interpolation: KerasUpSampling.Bilinear } u:
+                return $"F.interpolate bilinear, align_corners=False (TensorFlow's half-pixel centres) to {u.Size[0]}x the height and {u.Size[1]}x the width";
             case UpSamplingSpec u:
                 return "repeat_interleave " + string.Join(", ", Enumerable.Range(0, u.Rank).Select(d => $"{u.Size[d]}x on dim {2 + d}")) + " (nearest)";
             case MergeSpec m:

@@ -61,15 +61,15 @@ public sealed class KerasTorchModule : nn.Module<Tensor, Tensor>
         using DisposeScope scope = NewDisposeScope();
         var values = new Dictionary<string, Tensor>(StringComparer.Ordinal);
         for (int i = 0; i < graph.Inputs.Count; i++) values[graph.Inputs[i]] = inputs[i];
-        // Keras's masks beside the tensors (null: none); a layer with several inputs never receives one (KerasMasking
-        // refuses it), so the first input's mask is the one.
+        // Keras's masks beside the tensors (null: none); each layer gets its inputs' masks (the merge layers and
+        // Concatenate read them all, the other layers their first input's).
         var masks = new Dictionary<string, Tensor?>(StringComparer.Ordinal);
         foreach ((string name, string[] inbound, TorchLayer module) in nodes)
         {
             Tensor[] args = inbound.Length == 0 ? [values[name]] : inbound.Select(n => values[n]).ToArray();
-            Tensor? mask = inbound.Length > 0 ? masks[inbound[0]] : null;
-            values[name] = mask is null ? module.forward(args) : module.ForwardMasked(args, mask);
-            masks[name] = TorchMasks.Of(graph[name], args, mask);
+            Tensor?[] inputMasks = inbound.Select(n => masks[n]).ToArray();
+            values[name] = inputMasks.All(m => m is null) ? module.forward(args) : module.ForwardMasks(args, inputMasks);
+            masks[name] = TorchMasks.Of(graph[name], args, inputMasks);
         }
         var results = new Tensor[graph.Outputs.Count];
         for (int i = 0; i < results.Length; i++)
@@ -132,7 +132,8 @@ public sealed class KerasTorchModule : nn.Module<Tensor, Tensor>
     {
         var consumers = graph.Layers.ToDictionary(l => l.Name, _ => new List<KerasLayer>(), StringComparer.Ordinal);
         foreach (KerasLayer l in graph.Layers) foreach (string s in l.Inbound) consumers[s].Add(l);
-        bool Transparent(KerasLayer l) => l.Spec is DropoutSpec || (l.Spec is ActivationSpec a && a.Activation.Kind is not (KerasActivationKind.Softmax or KerasActivationKind.LogSoftmax));
+        bool Transparent(KerasLayer l) => l.Spec is DropoutSpec || (l.Spec is ActivationSpec a && a.Activation.Kind is not (KerasActivationKind.Softmax or KerasActivationKind.LogSoftmax or
+            KerasActivationKind.Glu or KerasActivationKind.SparsemaxKeras3));
         bool OnlyDense(KerasLayer l) => !graph.Outputs.Contains(l.Name) && consumers[l.Name].Count > 0 &&
             consumers[l.Name].All(c => c.Spec is DenseSpec || (Transparent(c) && OnlyDense(c)));
         var result = new Dictionary<string, long[]?>(StringComparer.Ordinal);

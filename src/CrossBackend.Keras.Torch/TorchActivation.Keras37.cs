@@ -61,6 +61,33 @@ internal static partial class TorchActivation
         return where(low, zero, upper);
     }
 
+    /// <summary>Keras 3.7–3.11's sparsemax over <paramref name="dim"/> (<see cref="KerasActivationKind.SparsemaxKeras3"/>),
+    /// step by step as keras/src/backend/tensorflow/nn.py writes it: sort descending, cumsum, support where
+    /// sorted − (cumsum − 1) / r &gt; 0 (r = 1…n), τ = (Σ where(support, cumsum, 0) − 1) / Σ support, max(x − τ, 0).</summary>
+    private static Tensor SparsemaxKeras3(Tensor x, long dim)
+    {
+        long n = x.size((int)dim);
+        (Tensor sorted, Tensor indices) = x.sort(dim, descending: true);
+        using (indices)
+        using (sorted)
+        {
+            using Tensor cumsum = sorted.cumsum(dim);
+            var shape = Enumerable.Repeat(1L, (int)x.dim()).ToArray();
+            shape[(int)(dim < 0 ? x.dim() + dim : dim)] = n;
+            using Scalar first = 1.0.ToScalar(), end = ((double)n + 1).ToScalar();
+            using Tensor steps = arange(first, end, HeldScalars.One, x.dtype, x.device);
+            using Tensor r = steps.reshape(shape);
+            using Tensor excess = cumsum.add(HeldScalars.MinusOne, alpha: HeldScalars.One).div_(r);
+            using Tensor margin = sorted.add(excess, alpha: HeldScalars.MinusOne);
+            using Tensor support = margin.gt(HeldScalars.Zero);
+            using Tensor zero = zeros_like(cumsum);
+            using Tensor safe = where(support, cumsum, zero);
+            using Tensor count = support.to_type(x.dtype).sum(dim, keepdim: true);
+            using Tensor tau = safe.sum(dim, keepdim: true).add_(HeldScalars.MinusOne, alpha: HeldScalars.One).div_(count);
+            return x.add(tau, alpha: HeldScalars.MinusOne).clamp_min_(HeldScalars.Zero);
+        }
+    }
+
     /// <summary>where(|x| &gt; 0.5, x, 0).</summary>
     private static Tensor HardShrink(Tensor x)
     {

@@ -43,6 +43,8 @@ internal static partial class TorchActivation
         KerasActivationKind.HardTanh => x.clamp(HeldScalars.MinusOne, HeldScalars.One),
         KerasActivationKind.HardShrink => HardShrink(x),
         KerasActivationKind.LogSigmoid => F.logsigmoid(x),   // min(x, 0) − log1p(e^−|x|), TensorFlow's −softplus(−x)
+        KerasActivationKind.Glu => F.glu(x, featureDim),     // first half · sigmoid(second half), TensorFlow's x1 * sigmoid(x2)
+        KerasActivationKind.SparsemaxKeras3 => SparsemaxKeras3(x, featureDim),
         _ => throw new NotSupportedException($"activation {a} has no TorchSharp implementation"),
     };
 

@@ -14,6 +14,10 @@ internal abstract class TorchLayer(string name) : nn.Module<Tensor[], Tensor>(na
     /// the mask override this; the others compute as without one.</summary>
     public virtual Tensor ForwardMasked(Tensor[] inputs, Tensor? mask) => forward(inputs);
 
+    /// <summary>The layer's output given each input's mask (null where none): the merge layers read them all; the
+    /// other layers their first input's (<see cref="ForwardMasked"/>).</summary>
+    public virtual Tensor ForwardMasks(Tensor[] inputs, Tensor?[] masks) => masks[0] is { } mask ? ForwardMasked(inputs, mask) : forward(inputs);
+
     /// <summary>The Keras last (feature) axis of a channels-first tensor.</summary>
     protected static long FeatureDim(Tensor x) => x.dim() >= 3 ? 1 : -1;
 
@@ -363,13 +367,18 @@ internal sealed class CropTorchLayer(KerasLayer layer) : TorchLayer(layer.Name)
     }
 }
 
-/// <summary>UpSampling1D / UpSampling2D / UpSampling3D ("nearest"): each cell repeated along each spatial dimension, as Keras 3's
-/// <c>ops.repeat</c> per axis does.</summary>
+/// <summary>UpSampling1D / UpSampling2D / UpSampling3D: "nearest" repeats each cell along each spatial dimension, as
+/// Keras 3's <c>ops.repeat</c> per axis does; UpSampling2D's "bilinear" is <c>F.interpolate(mode="bilinear",
+/// align_corners=False)</c> to the multiplied size, the half-pixel rule of TensorFlow's resize
+/// (<see cref="KerasUpSampling.Bilinear"/>; PyTorch weighs the four cells as one sum, TensorFlow as two nested lerps:
+/// the same value to rounding).</summary>
 internal sealed class UpSampleTorchLayer(string name, UpSamplingSpec spec) : TorchLayer(name)
 {
     public override Tensor forward(Tensor[] inputs)
     {
         Tensor x = inputs[0];
+        if (spec.Interpolation == KerasUpSampling.Bilinear)
+            return nn.functional.interpolate(x, size: [x.size(2) * spec.Size[0], x.size(3) * spec.Size[1]], mode: InterpolationMode.Bilinear, align_corners: false);
         for (int d = 0; d < spec.Rank; d++) x = x.repeat_interleave(spec.Size[d], 2 + d);
         return x;
     }
@@ -408,6 +417,16 @@ internal sealed class MergeTorchLayer(KerasLayer layer) : TorchLayer(layer.Name)
 {
     private readonly KerasMergeOp _op = ((MergeSpec)layer.Spec).Op;
     private readonly int _rank = layer.OutputShape.Length;
+
+    /// <summary>Keras 3.4+'s Multiply, Maximum and Minimum read their inputs' masks (<see cref="TorchMergeMasks.Merge"/>);
+    /// the other merges, and every merge under Keras 2's or 3.0–3.3's rule, compute as without them.</summary>
+    public override Tensor ForwardMasks(Tensor[] inputs, Tensor?[] masks)
+    {
+        if (layer.MaskRole != KerasMaskRole.MergesAny || _op is not (KerasMergeOp.Multiply or KerasMergeOp.Maximum or KerasMergeOp.Minimum))
+            return forward(inputs);
+        KerasRuntimeShapes.EnsureMergeable(layer, KerasShapes.Of(inputs));   // one rank and shape: KerasMergeMasks refuses the rest
+        return TorchMergeMasks.Merge(layer, _op, inputs, masks);
+    }
 
     public override Tensor forward(Tensor[] inputs)
     {

@@ -16,6 +16,13 @@ internal static class TorchMasks
         _ => layer.OutputMasked ? mask : null,
     };
 
+    /// <summary>The mask a layer's output carries, from its inputs and each input's mask (null where none): the merge
+    /// layers and Concatenate combine them (<see cref="TorchMergeMasks"/>), the other layers read their first input's.</summary>
+    public static Tensor? Of(KerasLayer layer, Tensor[] inputs, Tensor?[] masks) =>
+        layer.MaskRole is KerasMaskRole.MergesAll or KerasMaskRole.MergesAny
+            ? TorchMergeMasks.Of(layer, inputs, masks)
+            : Of(layer, inputs, masks.Length > 0 ? masks[0] : null);
+
     /// <summary>Masking's mask: any(x ≠ mask value) over the features (dimension 1 channels-first, the last for a
     /// rank-2 tensor); a NaN differs.</summary>
     public static Tensor StepMask(Tensor x, double value)

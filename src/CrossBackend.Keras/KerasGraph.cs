@@ -88,6 +88,8 @@ public sealed class KerasGraph
             LayerDef def = pending[index];
             pending.RemoveAt(index);
             LayerSpec spec = LayerSpecParser.Parse(def.ClassName, def.Config, def.Name, def.RegisteredName, def.Module, kerasMajor);
+            KerasUpSamplingRules.Check(spec, def.Name, def.ClassName, kerasVersion);
+            KerasActivationRules.Check(def.Config, def.Name, def.ClassName, kerasVersion);
             // use_causal_mask is an argument of the attention layers' call, read with the call (KerasAttentionCall).
             if (def.CausalCall)
                 spec = spec switch
@@ -104,7 +106,7 @@ public sealed class KerasGraph
                     "(output and final states) on; save it with return_state=False, or use a functional model that reads only its output 0");
             IReadOnlyList<long[]> inputShapes = def.Inbound.Select(n => done[n].OutputShape).ToArray();
             long[] output = ShapeInference.Infer(spec, inputShapes, def.Name, def.ClassName);
-            (KerasMaskRole role, bool masked) = KerasMasking.Plan(spec, def.ClassName, def.Name, def.Inbound.Select(n => done[n].OutputMasked).ToArray(), kerasVersion);
+            (KerasMaskRole role, bool masked) = KerasMasking.Plan(spec, def.ClassName, def.Name, def.Inbound.Select(n => done[n].OutputMasked).ToArray(), kerasVersion, inputShapes);
             var layer = new KerasLayer(def.Name, def.ClassName, spec, def.Inbound, inputShapes, output, [], role, masked);
             done[def.Name] = layer;
             layers.Add(layer);

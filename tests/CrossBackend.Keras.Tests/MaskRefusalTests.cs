@@ -23,11 +23,42 @@ public sealed class MaskRefusalTests
         Assert.That(e!.Message, Does.StartWith("layer `s` (Softmax) receives a mask").And.Contain("-1e9").And.Contain("Activation(\"softmax\")"));
     }
 
-    [Test]
-    public void AMergeOfMaskedInputsIsRefused()
+    /// <summary>A masked merge takes the rule of the Keras that wrote the file: Keras 2's AND, Keras 3.0–3.3's drop,
+    /// Keras 3.4+'s OR (a 3.4 development build may predate the change).</summary>
+    [TestCase("2.11.0", KerasMaskRole.MergesAll, true)]
+    [TestCase("2.2.4", KerasMaskRole.MergesAll, true)]
+    [TestCase("3.0.0", KerasMaskRole.Drops, false)]
+    [TestCase("3.3.3", KerasMaskRole.Drops, false)]
+    [TestCase("3.4.0", KerasMaskRole.MergesAny, true)]
+    [TestCase("3.10.0", KerasMaskRole.MergesAny, true)]
+    public void AMaskedMergeTakesItsWritersRule(string version, KerasMaskRole role, bool masked)
     {
-        var e = Assert.Throws<NotSupportedException>(() => Graph(Layer("Dense", "d", ", \"units\": 4", "emb") + ", " + Layer("Add", "a", "", "d", "emb"), "a", "3"));
-        Assert.That(e!.Message, Does.StartWith("layer `a` (Add) receives a mask").And.Contain("merge layers"));
+        KerasLayer add = Graph(Layer("Dense", "d", ", \"units\": 4", "emb") + ", " + Layer("Add", "a", "", "d", "emb"), "a", version)["a"];
+        Assert.That((add.MaskRole, add.OutputMasked), Is.EqualTo((role, masked)));
+    }
+
+    /// <summary>Without the writer's full version the rule is unknown: refused, naming the three rules and the fix.</summary>
+    [TestCase(null)]
+    [TestCase("3")]
+    [TestCase("3.4.0.dev2024050803")]
+    [TestCase("4.0.0")]
+    public void AMaskedMergeOfAnUnknownKerasIsRefused(string? version)
+    {
+        var e = Assert.Throws<NotSupportedException>(() => Graph(Layer("Dense", "d", ", \"units\": 4", "emb") + ", " + Layer("Concatenate", "c", "", "d", "emb"), "c", version));
+        Assert.That(e!.Message, Does.StartWith("layer `c` (Concatenate) receives a mask").And.Contain("Keras 3.4 and later").And.Contain("\"3.6.0\""));
+    }
+
+    /// <summary>Merges whose masked inputs differ in rank or broadcast are refused: Keras 3.4+ loses the expanded
+    /// inputs' masks and Keras 2 cannot stack them.</summary>
+    [Test]
+    public void AMaskedMergeOfDifferentShapesIsRefused()
+    {
+        string pooled = Layer("GlobalAveragePooling1D", "p", "", "emb");
+        var rank = Assert.Throws<NotSupportedException>(() => Graph(pooled + ", " + Layer("Multiply", "m", "", "emb", "p"), "m", "3.6.0"));
+        Assert.That(rank!.Message, Does.StartWith("layer `m` (Multiply) receives a mask").And.Contain("different ranks"));
+        string step = Layer("Reshape", "r", ", \"target_shape\": [1, 4]", "p");
+        var broadcast = Assert.Throws<NotSupportedException>(() => Graph(pooled + ", " + step + ", " + Layer("Maximum", "m", "", "emb", "r"), "m", "2.11.0"));
+        Assert.That(broadcast!.Message, Does.StartWith("layer `m` (Maximum) receives a mask").And.Contain("broadcast"));
     }
 
     [Test]

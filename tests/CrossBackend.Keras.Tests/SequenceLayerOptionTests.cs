@@ -85,13 +85,14 @@ public sealed class SequenceLayerOptionTests
         Assert.That(((UpSamplingSpec)Built(input, className, config).Spec).Size, Is.EqualTo(size));
     }
 
-    [TestCase("bilinear")]
     [TestCase("bicubic")]
     [TestCase("lanczos3")]
-    public void AnUpSampling2DInterpolationOtherThanNearestIsRefusedByName(string interpolation)
+    [TestCase("lanczos5")]
+    [TestCase("area")]
+    public void AnUpSampling2DInterpolationOtherThanNearestOrBilinearIsRefusedByName(string interpolation)
     {
         var e = Assert.Throws<NotSupportedException>(() => Built([4, 5, 3], "UpSampling2D", $", \"size\": [2, 2], \"interpolation\": \"{interpolation}\""));
-        Assert.That(e!.Message, Does.StartWith($"layer `l` (UpSampling2D) uses interpolation=\"{interpolation}\"; only \"nearest\"").And.Contain("Save the model with interpolation=\"nearest\""));
+        Assert.That(e!.Message, Does.StartWith($"layer `l` (UpSampling2D) uses interpolation=\"{interpolation}\"; only \"nearest\" (each cell repeated) and \"bilinear\"").And.Contain("Save the model with one of them"));
     }
 
     [TestCase("MaxPooling1D")]

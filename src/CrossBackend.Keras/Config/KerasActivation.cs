@@ -59,6 +59,17 @@ public enum KerasActivationKind
     HardShrink,
     /// <summary>Keras 3.7+'s <c>log_sigmoid</c>: log(1 / (1 + e^−x)) = −softplus(−x).</summary>
     LogSigmoid,
+    /// <summary>Keras 3's <c>glu</c> (axis −1, the default a name gives): the last axis split in halves a and b, a ·
+    /// sigmoid(b) (keras/src/backend/tensorflow/nn.py <c>glu</c>: <c>tf.split</c>, <c>x1 * tf.sigmoid(x2)</c>; PyTorch's
+    /// <c>F.glu</c>). It halves the last axis, which Keras's own shape inference does not know (<c>Glu.compute_output_spec</c>
+    /// and the Activation layer return the input's shape), so it is built only as an <c>Activation</c> layer.</summary>
+    Glu,
+    /// <summary>Keras 3's <c>sparsemax</c> over the last axis as its backends computed it until keras-team/keras#23469
+    /// (merged 2026-08-19): rows sorted descending, cumulative sums c_j, support s_j = z_(j) − (c_j − 1) / j &gt; 0,
+    /// k = Σ s_j, and the threshold τ = (Σ_{s_j} c_j − 1) / k — the sum of the cumulative sums over the support, not the
+    /// k-th cumulative sum of the published algorithm, so a support of two or more gives an output that does not sum
+    /// to 1; output max(z − τ, 0). Built for files written by Keras 3.7 to 3.11 only (see <see cref="KerasActivationRules"/>).</summary>
+    SparsemaxKeras3,
 }
 
 /// <summary>An activation with its parameters, as a Keras layer config describes it.</summary>
@@ -134,6 +145,14 @@ public sealed record KerasActivation(KerasActivationKind Kind, double Alpha = 0,
         "hard_tanh" => new(KerasActivationKind.HardTanh),
         "hard_shrink" => new(KerasActivationKind.HardShrink),
         "log_sigmoid" => new(KerasActivationKind.LogSigmoid),
+        // Keras 3 only, axis −1 by default: glu halves the last axis; sparsemax's threshold changed with the writer's
+        // release (KerasActivationRules).
+        "glu" => new(KerasActivationKind.Glu),
+        "sparsemax" => new(KerasActivationKind.SparsemaxKeras3),
+        "threshold" => throw new NotSupportedException(
+            $"layer `{layer}`: activation \"threshold\" is keras.activations.threshold(x, threshold, default_value), whose two arguments have " +
+            "no defaults, so a layer naming it cannot run in Keras either (the call misses them); use a ReLU layer (its threshold argument) " +
+            "or a Lambda-free rewrite of the model"),
         // hard_sigmoid is 0.2x + 0.5 in Keras 2 but x/6 + 1/2 in Keras 3: picked by the writer's version, refused without one.
         "hard_sigmoid" => kerasMajor switch
         {
@@ -151,7 +170,7 @@ public sealed record KerasActivation(KerasActivationKind Kind, double Alpha = 0,
     /// <summary>The activation names <see cref="FromName"/> accepts, for messages.</summary>
     internal const string SupportedNames = "linear, relu, relu6, leaky_relu, sigmoid, tanh, softmax, log_softmax, elu, selu, softplus, " +
         "softsign, swish/silu, exponential, gelu, mish, hard_sigmoid, hard_silu/hard_swish, celu, squareplus, soft_shrink, sparse_plus, " +
-        "tanh_shrink, sparse_sigmoid, hard_tanh, hard_shrink, log_sigmoid";
+        "tanh_shrink, sparse_sigmoid, hard_tanh, hard_shrink, log_sigmoid, glu (Activation layer only), sparsemax";
 
     /// <inheritdoc/>
     public override string ToString() => Kind switch
@@ -172,6 +191,7 @@ public sealed record KerasActivation(KerasActivationKind Kind, double Alpha = 0,
         KerasActivationKind.HardTanh => "hard_tanh",
         KerasActivationKind.HardShrink => "hard_shrink",
         KerasActivationKind.LogSigmoid => "log_sigmoid",
+        KerasActivationKind.SparsemaxKeras3 => "sparsemax(keras 3.7-3.11 threshold)",
         _ => Kind.ToString().ToLowerInvariant(),
     };
 }

@@ -22,8 +22,24 @@ public enum KerasMaskRole
     /// <summary>A layer without <c>supports_masking</c> computes as without a mask and drops it: Keras 3 warns "will
     /// therefore destroy the mask information" (Layer.__call__), tf.keras 2's <c>_set_mask_metadata</c> returns early
     /// without a word. Standalone Keras before 2.4 called <c>compute_mask</c>, which raised "does not support masking",
-    /// so such a file from it is refused.</summary>
+    /// so such a file from it is refused. Keras 3.0 to 3.3 drop a mask at the merge layers and Concatenate too (they
+    /// support masking, but Layer.__call__ read the mask of the first argument, the list of inputs, which has none).</summary>
     Drops,
+    /// <summary>A merge layer (Add, Subtract, Multiply, Average, Maximum, Minimum) or Concatenate as Keras 2 (tf.keras 2
+    /// and standalone Keras 2) combines its inputs' masks: the values as without a mask, and the output mask the AND of
+    /// the masks present (keras/layers/merging/base_merge.py <c>compute_mask</c>: <c>all</c> over the masks that are not
+    /// None); Concatenate counts an unmasked input as all-true and concatenates the masks along its axis, ANDing them
+    /// along the last axis (concatenate.py <c>compute_mask</c>: <c>ones_like</c>, <c>expand_dims</c>, <c>all(axis=-1)</c>).
+    /// See <see cref="KerasMergeMasks"/>.</summary>
+    MergesAll,
+    /// <summary>A merge layer or Concatenate as Keras 3.4 and later combine masks (keras/src/layers/merging/, since
+    /// keras-team/keras#19685): the output mask is the OR of the inputs' masks when every input has one, none otherwise
+    /// (<c>Merge.compute_mask</c>); Concatenate counts an unmasked input as all-true, concatenates along its axis and ORs
+    /// along the last axis (<c>any(axis=-1)</c>: a masked and an unmasked input give an all-true mask). Add, Subtract,
+    /// Average and Concatenate compute as without a mask; Multiply reads a masked cell as 1 and, when every input is
+    /// masked, gives 0 where all are masked; Maximum and Minimum take the running result at a masked cell
+    /// (<c>_apply_merge_op_and_or_mask</c>). See <see cref="KerasMergeMasks"/>.</summary>
+    MergesAny,
 }
 
 /// <summary>
@@ -41,17 +57,16 @@ internal static class KerasMasking
     /// <param name="layer">Its name, for messages.</param>
     /// <param name="receives">Whether an input carries a mask, one flag per input.</param>
     /// <param name="kerasVersion">The writer's Keras version ("2.11.0", "2.2.4-tf", "3"), or null when unknown.</param>
-    public static (KerasMaskRole Role, bool OutputMasked) Plan(LayerSpec spec, string className, string layer, IReadOnlyList<bool> receives, string? kerasVersion)
+    /// <param name="inputShapes">The inputs' shapes (batch excluded), which the merge layers' mask rules read.</param>
+    public static (KerasMaskRole Role, bool OutputMasked) Plan(LayerSpec spec, string className, string layer, IReadOnlyList<bool> receives, string? kerasVersion,
+        IReadOnlyList<long[]>? inputShapes = null)
     {
         if (spec is EmbeddingSpec { MaskZero: true } or MaskingSpec) return (KerasMaskRole.Produces, true);
         if (!receives.Any(r => r)) return (KerasMaskRole.None, false);
         switch (spec)
         {
             case MergeSpec or ConcatenateSpec:
-                throw Refused(layer, className,
-                    "Keras's merge layers combine their inputs' masks in ways that changed between Keras 3 releases (an OR of the masks in " +
-                    "Merge.compute_mask; later releases also replace masked cells in Maximum, Minimum and Multiply, and Concatenate pads missing masks), " +
-                    "and CrossBackend does not reproduce them");
+                return KerasMergeMasks.Plan(spec, className, layer, receives, inputShapes, kerasVersion);
             case MultiHeadAttentionSpec or AttentionSpec:
                 throw Refused(layer, className,
                     "Keras's attention layers use the masks of their query, value and key (masked keys get a -1e9 score, masked queries " +
@@ -114,8 +129,9 @@ internal static class KerasMasking
         return major == 2 && parts.Length > 1 && int.TryParse(parts[1], out int minor) && minor >= 4;
     }
 
-    private static NotSupportedException Refused(string layer, string className, string why) => new(
+    internal static NotSupportedException Refused(string layer, string className, string why) => new(
         $"layer `{layer}` ({className}) receives a mask (from an Embedding with mask_zero=True or a Masking layer before it): {why}. " +
         "Save the model without the mask (mask_zero=False, no Masking layer) if the layers after it do not need it, or keep the " +
-        "masked part to layers that pass or use it (Dense, activations, Dropout, normalization, LSTM, GRU, SimpleRNN, Bidirectional, GlobalAveragePooling1D)");
+        "masked part to layers that pass or use it (Dense, activations, Dropout, normalization, LSTM, GRU, SimpleRNN, Bidirectional, GlobalAveragePooling1D, " +
+        "the merge layers and Concatenate)");
 }

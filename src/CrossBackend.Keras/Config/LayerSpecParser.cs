@@ -69,7 +69,7 @@ internal static partial class LayerSpecParser
             "BatchNormalization" => BatchNorm(c),
             "Dropout" or "SpatialDropout1D" or "SpatialDropout2D" or "GaussianDropout" => new DropoutSpec(c.Double("rate", 0)),
             "GaussianNoise" => new DropoutSpec(c.Double("stddev", 0)),
-            "Activation" => new ActivationSpec(Activation(c, kerasMajor)),
+            "Activation" => new ActivationSpec(NamedActivation(c, "activation", "linear", kerasMajor, allowGlu: true)),
             "ReLU" => new ActivationSpec(new KerasActivation(KerasActivationKind.Relu, c.Double("negative_slope", 0), c.NullableDouble("max_value"), c.Double("threshold", 0))),
             // Keras 2 calls the slope `alpha`, Keras 3 `negative_slope`; both default to 0.3 for the layer.
             "LeakyReLU" => new ActivationSpec(new KerasActivation(KerasActivationKind.Relu, c.Has("negative_slope") ? c.Double("negative_slope", 0.3) : c.Double("alpha", 0.3))),
@@ -298,21 +298,24 @@ internal static partial class LayerSpecParser
     }
 
     /// <summary>UpSampling1D's <c>size</c> (an int, Keras 2 and 3) and UpSampling2D's (an int or a pair) with its
-    /// <c>interpolation</c>. Only "nearest" is built: Keras 3 computes it as <c>ops.repeat</c> per axis
-    /// (keras/src/layers/reshaping/up_sampling2d.py, <c>_resize_images</c>); the other modes go through
-    /// <c>ops.image.resize</c>, on the TensorFlow backend <c>tf.image.resize</c> (half-pixel centres; its ResizeBilinear
-    /// kernel weighs and returns in float32 whatever the input's dtype), which no runtime here reproduces to Keras's
-    /// digits, so they are refused by name.</summary>
+    /// <c>interpolation</c>: "nearest" (Keras 3 computes it as <c>ops.repeat</c> per axis, keras/src/layers/reshaping/
+    /// up_sampling2d.py <c>_resize_images</c>) or "bilinear" (<c>ops.image.resize</c>, on the TensorFlow backend
+    /// <c>tf.image.resize</c> with half-pixel centres; which Keras wrote the file is checked by
+    /// <see cref="KerasUpSamplingRules"/>). The other modes (bicubic, lanczos3/5, area, gaussian, mitchellcubic) are
+    /// refused by name.</summary>
     private static UpSamplingSpec UpSampling(ConfigValues c, int rank)
     {
         int[] size = c.Ints("size", rank, Enumerable.Repeat(2, rank).ToArray());
         if (size.Any(v => v < 1)) throw new InvalidDataException($"layer `{c.Layer}`: size must hold positive ints");
         string interpolation = (c.String("interpolation") ?? "nearest").ToLowerInvariant();
-        if (interpolation != "nearest")
-            throw new NotSupportedException(
-                $"layer `{c.Layer}` (UpSampling{rank}D) uses interpolation=\"{interpolation}\"; only \"nearest\" (each cell repeated) is supported. " +
-                "Save the model with interpolation=\"nearest\", or replace the layer with a resize the runtimes build");
-        return new UpSamplingSpec(size);
+        return interpolation switch
+        {
+            "nearest" => new UpSamplingSpec(size),
+            "bilinear" when rank == 2 => new UpSamplingSpec(size) { Interpolation = KerasUpSampling.Bilinear },
+            _ => throw new NotSupportedException(
+                $"layer `{c.Layer}` (UpSampling{rank}D) uses interpolation=\"{interpolation}\"; only \"nearest\" (each cell repeated) and \"bilinear\" " +
+                "(TensorFlow's half-pixel resize) are supported. Save the model with one of them, or replace the layer with a resize the runtimes build"),
+        };
     }
 
     private static BatchNormSpec BatchNorm(ConfigValues c)
@@ -387,12 +390,20 @@ internal static partial class LayerSpecParser
 
     private static KerasActivation Activation(ConfigValues c, int? kerasMajor) => NamedActivation(c, "activation", "linear", kerasMajor);
 
-    /// <summary>The built-in activation named by <paramref name="key"/>, <paramref name="fallback"/> when absent.</summary>
-    private static KerasActivation NamedActivation(ConfigValues c, string key, string fallback, int? kerasMajor)
+    /// <summary>The built-in activation named by <paramref name="key"/>, <paramref name="fallback"/> when absent.
+    /// <c>glu</c> halves the last axis, which Keras's shape inference for a Dense, convolution or recurrent layer does
+    /// not expect (the layer reports its full units), so only the Activation layer (<paramref name="allowGlu"/>) takes it.</summary>
+    private static KerasActivation NamedActivation(ConfigValues c, string key, string fallback, int? kerasMajor, bool allowGlu = false)
     {
         if (!c.Has(key)) return KerasActivation.FromName(fallback, c.Layer, kerasMajor);
         JsonElement v = c.Raw(key);
-        if (v.ValueKind == JsonValueKind.String) return KerasActivation.FromName(v.GetString(), c.Layer, kerasMajor);
-        throw new NotSupportedException($"layer `{c.Layer}`: {key} {v.GetRawText()} is not a built-in activation name (custom activations are not supported)");
+        if (v.ValueKind != JsonValueKind.String)
+            throw new NotSupportedException($"layer `{c.Layer}`: {key} {v.GetRawText()} is not a built-in activation name (custom activations are not supported)");
+        KerasActivation a = KerasActivation.FromName(v.GetString(), c.Layer, kerasMajor);
+        if (a.Kind == KerasActivationKind.Glu && !allowGlu)
+            throw new NotSupportedException(
+                $"layer `{c.Layer}`: {key} \"glu\" halves the layer's last axis, which Keras's own shape inference for this layer does not expect " +
+                "(it reports the full units, so the layers after it are built for the wrong width); use a separate Activation(\"glu\") layer");
+        return a;
     }
 }

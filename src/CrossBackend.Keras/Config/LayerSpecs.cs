@@ -167,14 +167,31 @@ public sealed record CroppingSpec(int[] Before, int[] After) : LayerSpec
     public int Rank => Before.Length;
 }
 
-/// <summary><c>UpSampling1D</c> / <c>UpSampling2D</c> / <c>UpSampling3D</c> with nearest interpolation: each cell repeated <c>Size[d]</c>
-/// times along spatial axis d. Keras 3 calls <c>ops.repeat</c> per axis for "nearest"; tf.keras 2's nearest-neighbour
-/// resize gives the same for integer factors (output index o reads floor(o / s), or floor((o + ½) / s), both ⌊o / s⌋).</summary>
+/// <summary><c>UpSampling1D</c> / <c>UpSampling2D</c> / <c>UpSampling3D</c>. Nearest interpolation repeats each cell
+/// <c>Size[d]</c> times along spatial axis d: Keras 3 calls <c>ops.repeat</c> per axis for "nearest"; tf.keras 2's
+/// nearest-neighbour resize gives the same for integer factors (output index o reads floor(o / s), or floor((o + ½) / s),
+/// both ⌊o / s⌋). UpSampling2D's bilinear interpolation is <c>tf.image.resize</c>'s (see <see cref="KerasUpSampling.Bilinear"/>).</summary>
 /// <param name="Size">The factor per spatial axis.</param>
 public sealed record UpSamplingSpec(int[] Size) : LayerSpec
 {
     /// <summary>1, 2 or 3 spatial axes.</summary>
     public int Rank => Size.Length;
+
+    /// <summary>How new cells are filled (UpSampling2D's <c>interpolation</c>; UpSampling1D always repeats).</summary>
+    public KerasUpSampling Interpolation { get; init; } = KerasUpSampling.Nearest;
+}
+
+/// <summary>UpSampling2D's <c>interpolation</c> values the runtimes build.</summary>
+public enum KerasUpSampling
+{
+    /// <summary>"nearest": each cell repeated.</summary>
+    Nearest,
+    /// <summary>"bilinear": TensorFlow's ResizeBilinear with half-pixel centres, as Keras 3 (<c>ops.image.resize</c> →
+    /// <c>tf.image.resize</c>) and tf.keras 2.4+ (<c>backend.resize_images</c> → <c>tf.image.resize</c>) call it: output
+    /// cell o along an axis of n cells upsampled s times reads the input at p = (o + ½) / s − ½, between cells ⌊p⌋ and
+    /// ⌈p⌉ clamped to [0, n − 1], weighted by p − ⌊p⌋ (rows, then columns) — PyTorch's
+    /// <c>F.interpolate(mode="bilinear", align_corners=False)</c>.</summary>
+    Bilinear,
 }
 
 /// <summary><c>Permute</c>: reorders the non-batch axes of the channels-last data.</summary>

@@ -130,6 +130,13 @@ internal static class ShapeInference
     /// batch axis Keras would mix the items of a batch, which no per-item prediction can reproduce).</summary>
     private static long[] Activation(KerasActivation a, long[] x, string layer, string className)
     {
+        if (a.Kind == KerasActivationKind.Glu)
+        {
+            // keras/src/backend/tensorflow/nn.py glu: the last axis must split into two halves.
+            if (x.Length == 0 || (x[^1] >= 0 && x[^1] % 2 != 0))
+                throw new InvalidDataException($"layer `{layer}` ({className}): glu splits the last axis in two halves, and the input (batch, {string.Join(", ", x.Select(Length))}) has an odd or no last axis");
+            return [.. x[..^1], x[^1] < 0 ? -1 : x[^1] / 2];
+        }
         if (a.Kind != KerasActivationKind.Softmax) return x;
         int?[] axes = a.SoftmaxAxes.Select(k => KerasAxes.NonBatch(k, x.Length)).ToArray();
         if (axes.Any(k => k is null))
