@@ -155,6 +155,8 @@ public sealed partial class KerasNumericsModel<T> : IKerasNetwork where T : unma
                 return GlobalPool3D(layer, g3);
             case ZeroPaddingSpec { Rank: 3 } z3:
                 return ZeroPad3D(layer, z3);
+            case Conv2DTransposeSpec { Rank: 3 } t3:
+                return Conv3DTranspose(layer, t3);
             case ConvSpec c:
             {
                 Tensor<T> kernel = Weight(w[0]);

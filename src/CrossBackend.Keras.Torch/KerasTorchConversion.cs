@@ -102,6 +102,7 @@ public static class KerasTorchConversion
                 {
                     "SpatialDropout1D" => "nn.Dropout1d, whole channels (identity in eval mode)",
                     "SpatialDropout2D" => "nn.Dropout2d, whole channels (identity in eval mode)",
+                    "SpatialDropout3D" => "nn.Dropout3d, whole channels (identity in eval mode)",
                     "GaussianDropout" => "x * N(1, rate / (1 - rate)) noise in train mode (identity in eval mode)",
                     "GaussianNoise" => "x + N(0, stddev^2) noise in train mode (identity in eval mode)",
                     _ => "nn.Dropout (identity in eval mode)",
@@ -159,10 +160,11 @@ public static class KerasTorchConversion
             }
             case Conv2DTransposeSpec t:
             {
-                string lengths = string.Join(" x ", Enumerable.Range(0, 2).Select(k => input[k] < 0 ? "per call"
+                string lengths = string.Join(" x ", Enumerable.Range(0, t.Rank).Select(k => input[k] < 0 ? "per call"
                     : $"{ShapeInference.TransposeOutputLength(input[k], t.KernelSize[k], t.Strides[k], t.Padding)}"));
-                return $"nn.ConvTranspose2d({input[^1]}, {t.Filters}, kernel ({string.Join(", ", t.KernelSize)}), stride ({string.Join(", ", t.Strides)})), no padding; " +
-                       $"weight (kh, kw, out, in) -> (in, out, kh, kw); full result ((n - 1)*s + k per axis) cut to Keras's {lengths} " +
+                string window = t.Rank == 3 ? "kd, kh, kw" : "kh, kw";
+                return $"nn.ConvTranspose{t.Rank}d({input[^1]}, {t.Filters}, kernel ({string.Join(", ", t.KernelSize)}), stride ({string.Join(", ", t.Strides)})), no padding, one item at a time; " +
+                       $"weight ({window}, out, in) -> (in, out, {window}); full result ((n - 1)*s + k per axis) cut to Keras's {lengths} " +
                        (t.Padding == KerasPadding.Same ? "(same: from the same-conv's before-pad, zeros past the end)"
                            : "(valid: kept from its first cell, zeros past the end where the kernel is shorter than the stride)") +
                        ", then the bias" + (t.Activation.IsIdentity ? "" : $"; {t.Activation}");

@@ -46,40 +46,46 @@ internal sealed class DepthwiseConvTorchLayer : TorchLayer
     }
 }
 
-/// <summary>Conv2DTranspose as a padding-free nn.ConvTranspose2d (kernel by
+/// <summary>Conv2DTranspose / Conv3DTranspose as a padding-free nn.ConvTranspose2d / nn.ConvTranspose3d (kernel by
 /// <see cref="KerasLayout.ConvTransposeKernelToTorch{T}"/>), whose full result ((n − 1)·s + k per axis) is then cut to
 /// Keras's output: from the "same" conv's before-pad, to <c>deconv_output_length</c> cells, zeros appended when the
 /// kernel is shorter than the stride — then the bias over every cell, as TensorFlow adds it after
-/// <c>conv2d_transpose</c>. PyTorch's own padding/output_padding cannot express an odd "same" total's extra cell at the
-/// end.</summary>
+/// <c>conv2d_transpose</c> / <c>conv3d_transpose</c>. PyTorch's own padding/output_padding cannot express an odd "same"
+/// total's extra cell at the end.</summary>
 internal sealed class ConvTransposeTorchLayer : TorchLayer
 {
-    private readonly ConvTranspose2d conv;
+    private readonly ConvolutionTranspose conv;
     private readonly Parameter? bias;
     private readonly Conv2DTransposeSpec _spec;
 
     public ConvTransposeTorchLayer(KerasLayer layer, ScalarType dtype) : base(layer.Name)
     {
         _spec = (Conv2DTransposeSpec)layer.Spec;
-        conv = nn.ConvTranspose2d(layer.InputShapes[0][^1], _spec.Filters, (_spec.KernelSize[0], _spec.KernelSize[1]), (_spec.Strides[0], _spec.Strides[1]), bias: false);
+        long inChannels = layer.InputShapes[0][^1];
+        int[] k = _spec.KernelSize, s = _spec.Strides;
+        conv = _spec.Rank == 3
+            ? nn.ConvTranspose3d(inChannels, _spec.Filters, (k[0], k[1], k[2]), (s[0], s[1], s[2]), bias: false)
+            : nn.ConvTranspose2d(inChannels, _spec.Filters, (k[0], k[1]), (s[0], s[1]), bias: false);
         conv.to(dtype);
         Assign(conv.weight!, KerasLayout.ConvTransposeKernelToTorch(Array(layer.Weights[0])), layer.Name, "weight");
         if (_spec.UseBias)
         {
-            bias = new Parameter(zeros([_spec.Filters, 1, 1], dtype));
-            Assign(bias, new KerasArray<double>(layer.Weights[1].ToDoubleArray(), [_spec.Filters, 1, 1]), layer.Name, "bias");
+            long[] shape = [_spec.Filters, .. Enumerable.Repeat(1L, _spec.Rank)];   // (F, 1, 1) or (F, 1, 1, 1): over every cell
+            bias = new Parameter(zeros(shape, dtype));
+            Assign(bias, new KerasArray<double>(layer.Weights[1].ToDoubleArray(), shape), layer.Name, "bias");
         }
         RegisterComponents();
     }
 
     public override Tensor forward(Tensor[] inputs)
     {
-        // One item at a time: libtorch 2.10's CPU float32 conv_transpose2d gives wrong numbers (errors of order 1, even
-        // NaN, against float64) for many shapes with a batch of more than one, single-threaded too; with one item it
-        // agrees with float64 (TorchConvTransposeLayoutTests).
+        // One item at a time: libtorch 2.10's CPU float32 conv_transpose2d and conv_transpose3d give wrong numbers
+        // (errors of order 1, even NaN, against float64) for many shapes with a batch of more than one, single-threaded
+        // too; with one item they agree with float64 (TorchConvTransposeLayoutTests, TorchVolumeTransposeLayoutTests).
         Tensor x = inputs[0];
         Tensor y = x.size(0) <= 1 ? conv.forward(x) : cat(x.split(1).Select(item => conv.forward(item)).ToArray(), 0);
-        for (int d = 0; d < 2; d++)
+        int rank = _spec.Rank;
+        for (int d = 0; d < rank; d++)
         {
             int n = (int)inputs[0].size(2 + d);
             int length = (int)ShapeInference.TransposeOutputLength(n, _spec.KernelSize[d], _spec.Strides[d], _spec.Padding);
@@ -88,7 +94,9 @@ internal sealed class ConvTransposeTorchLayer : TorchLayer
             if (before > 0 || kept < y.size(2 + d)) y = y.narrow(2 + d, before, kept);
             if (kept < length)
             {
-                long[] pads = d == 0 ? [0, 0, 0, length - kept] : [0, length - kept];
+                // F.pad lists the last dimension first: zeros after this axis, none on the axes behind it.
+                long[] pads = new long[2 * (rank - d)];
+                pads[^1] = length - kept;
                 y = nn.functional.pad(y, pads);
             }
         }

@@ -279,9 +279,10 @@ internal sealed class BatchNormTorchLayer : TorchLayer
         _dim == 1 ? norm.forward(inputs[0]) : norm.forward(inputs[0].movedim([_dim], [1])).movedim([1], [_dim]);
 }
 
-/// <summary>Dropout, SpatialDropout1D and SpatialDropout2D as nn.Dropout, nn.Dropout1d and nn.Dropout2d: the identity
-/// in eval mode; when fine-tuned (<c>train()</c>), the spatial kinds drop whole channels as Keras's noise_shape
-/// (batch, 1, channels) / (batch, 1, 1, channels) does — on the channels-first tensor that is PyTorch's channel dropout.</summary>
+/// <summary>Dropout, SpatialDropout1D, SpatialDropout2D and SpatialDropout3D as nn.Dropout, nn.Dropout1d, nn.Dropout2d
+/// and nn.Dropout3d: the identity in eval mode; when fine-tuned (<c>train()</c>), the spatial kinds drop whole channels
+/// as Keras's noise_shape (batch, 1, channels) / (batch, 1, 1, channels) / (batch, 1, 1, 1, channels) does — on the
+/// channels-first tensor that is PyTorch's channel dropout.</summary>
 internal sealed class DropoutTorchLayer : TorchLayer
 {
     private readonly nn.Module<Tensor, Tensor> dropout;
@@ -293,6 +294,7 @@ internal sealed class DropoutTorchLayer : TorchLayer
         {
             "SpatialDropout1D" => nn.Dropout1d(p),
             "SpatialDropout2D" => nn.Dropout2d(p),
+            "SpatialDropout3D" => nn.Dropout3d(p),
             _ => nn.Dropout(p),
         };
         RegisterComponents();

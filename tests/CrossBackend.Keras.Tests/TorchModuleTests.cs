@@ -137,6 +137,7 @@ public sealed class TorchModuleTests
     /// channel (the chance that it does not, over 2·16 channels of 20 or 6 cells, is below 2⁻¹⁰⁰).</summary>
     [TestCase("SpatialDropout1D", "6, 16", new long[] { 2, 16, 6 })]
     [TestCase("SpatialDropout2D", "4, 5, 16", new long[] { 2, 16, 4, 5 })]
+    [TestCase("SpatialDropout3D", "3, 4, 2, 16", new long[] { 2, 16, 3, 4, 2 })]
     public void SpatialDropoutDropsWholeChannelsWhenFineTuned(string className, string inputShape, long[] channelsFirst)
     {
         using KerasTorchModule module = OneLayer(className, "\"rate\": 0.5", inputShape);

@@ -12,6 +12,8 @@ internal static partial class LayerSpecParser
         "Dense", "Conv1D", "Conv2D", "Flatten", "MaxPooling1D", "AveragePooling1D", "MaxPooling2D", "AveragePooling2D",
         "GlobalAveragePooling1D", "GlobalMaxPooling1D", "GlobalAveragePooling2D", "GlobalMaxPooling2D", "Dropout",
         "Activation", "ReLU", "LeakyReLU", "ELU",
+        // Over (batch, time, depth, height, width, channels): each step a volume, run as (batch·time, d, h, w, c).
+        "Conv3D", "MaxPooling3D", "AveragePooling3D", "GlobalAveragePooling3D", "GlobalMaxPooling3D",
     ];
 
     /// <summary>

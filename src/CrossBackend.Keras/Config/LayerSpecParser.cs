@@ -17,6 +17,7 @@ internal static partial class LayerSpecParser
         "DepthwiseConv2D", "SeparableConv2D", "Conv2DTranspose", "DepthwiseConv1D", "SeparableConv1D", "Conv1DTranspose", "LSTM", "GRU", "SimpleRNN", "Bidirectional", "TimeDistributed", "Masking",
         "MultiHeadAttention", "Attention", "AdditiveAttention",
         "Conv3D", "MaxPooling3D", "AveragePooling3D", "GlobalAveragePooling3D", "GlobalMaxPooling3D", "ZeroPadding3D", "Cropping3D", "UpSampling3D",
+        "Conv3DTranspose", "SpatialDropout3D",
     ];
 
     private static readonly HashSet<string> Models = ["Sequential", "Functional", "Model"];
@@ -67,7 +68,7 @@ internal static partial class LayerSpecParser
             "GlobalAveragePooling3D" => new GlobalPoolingSpec(3, KerasPoolingKind.Average, c.Bool("keepdims", false)),
             "GlobalMaxPooling3D" => new GlobalPoolingSpec(3, KerasPoolingKind.Max, c.Bool("keepdims", false)),
             "BatchNormalization" => BatchNorm(c),
-            "Dropout" or "SpatialDropout1D" or "SpatialDropout2D" or "GaussianDropout" => new DropoutSpec(c.Double("rate", 0)),
+            "Dropout" or "SpatialDropout1D" or "SpatialDropout2D" or "SpatialDropout3D" or "GaussianDropout" => new DropoutSpec(c.Double("rate", 0)),
             "GaussianNoise" => new DropoutSpec(c.Double("stddev", 0)),
             "Activation" => new ActivationSpec(NamedActivation(c, "activation", "linear", kerasMajor, allowGlu: true)),
             "ReLU" => new ActivationSpec(new KerasActivation(KerasActivationKind.Relu, c.Double("negative_slope", 0), c.NullableDouble("max_value"), c.Double("threshold", 0))),
@@ -105,6 +106,7 @@ internal static partial class LayerSpecParser
             "DepthwiseConv1D" => Depthwise(c, kerasMajor, separable: false, rank: 1),
             "SeparableConv1D" => Depthwise(c, kerasMajor, separable: true, rank: 1),
             "Conv1DTranspose" => ConvTranspose(c, kerasMajor, rank: 1),
+            "Conv3DTranspose" => ConvTranspose(c, kerasMajor, rank: 3),
             "LSTM" => Recurrent(c, KerasRecurrentKind.Lstm, kerasMajor),
             "GRU" => Recurrent(c, KerasRecurrentKind.Gru, kerasMajor),
             "SimpleRNN" => Recurrent(c, KerasRecurrentKind.SimpleRnn, kerasMajor),
@@ -239,11 +241,12 @@ internal static partial class LayerSpecParser
         return new DepthwiseConv2DSpec(multiplier, kernel, strides, padding, dilation, c.Bool("use_bias", true), Activation(c, kerasMajor), filters, rank);
     }
 
-    /// <summary><c>Conv2DTranspose</c> / <c>Conv1DTranspose</c> with Keras's default output lengths (<c>output_padding=None</c>)
-    /// and no dilation; other values of those two options are refused by name rather than computed to other lengths.</summary>
+    /// <summary><c>Conv2DTranspose</c> / <c>Conv1DTranspose</c> / <c>Conv3DTranspose</c> with Keras's default output
+    /// lengths (<c>output_padding=None</c>) and no dilation; other values of those two options are refused by name rather
+    /// than computed to other lengths.</summary>
     private static Conv2DTransposeSpec ConvTranspose(ConfigValues c, int? kerasMajor, int rank = 2)
     {
-        string className = rank == 1 ? "Conv1DTranspose" : "Conv2DTranspose";
+        string className = $"Conv{rank}DTranspose";
         (int[] kernel, int[] strides, int[] dilation, KerasPadding padding) = Window(c, rank, allowCausal: false);
         if (c.Has("output_padding"))
             throw new NotSupportedException(

@@ -75,7 +75,9 @@ public sealed record DepthwiseConv2DSpec(int DepthMultiplier, int[] KernelSize, 
 /// <param name="UseBias">Whether a bias is added.</param>
 /// <param name="Activation">The fused activation.</param>
 /// <param name="Rank">2, or 1 for <c>Conv1DTranspose</c> (kernel (k, filters, in), one-element kernel size and strides;
-/// the same output length rule), run as the 2-D layer on (N, 1, L, C) with a (1, k) kernel.</param>
+/// the same output length rule), run as the 2-D layer on (N, 1, L, C) with a (1, k) kernel, or 3 for
+/// <c>Conv3DTranspose</c> (kernel (kd, kh, kw, filters, in), per-axis depth, height, width; the same rule per axis,
+/// TensorFlow's <c>conv3d_transpose</c>).</param>
 public sealed record Conv2DTransposeSpec(int Filters, int[] KernelSize, int[] Strides, KerasPadding Padding, bool UseBias,
     KerasActivation Activation, int Rank = 2) : LayerSpec;
 

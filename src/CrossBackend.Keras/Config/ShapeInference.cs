@@ -113,10 +113,11 @@ internal static class ShapeInference
                 d.PointwiseFilters ?? x[^1] * d.DepthMultiplier];
     }
 
-    /// <summary>Conv2DTranspose: Keras's <c>deconv_output_length</c> per axis with output_padding None.</summary>
+    /// <summary>Conv1DTranspose / Conv2DTranspose / Conv3DTranspose: Keras's <c>deconv_output_length</c> per axis with
+    /// output_padding None.</summary>
     private static long[] ConvTranspose(Conv2DTransposeSpec t, long[] x, string layer, string className)
     {
-        if (x.Length != t.Rank + 1) throw Shape(layer, className, x, t.Rank == 1 ? "(steps, channels)" : "(height, width, channels)");
+        if (x.Length != t.Rank + 1) throw Shape(layer, className, x, Spatial(t.Rank));
         if (x[^1] <= 0) throw Shape(layer, className, x, "a known number of channels");
         return [.. Enumerable.Range(0, t.Rank).Select(k => TransposeOutputLength(x[k], t.KernelSize[k], t.Strides[k], t.Padding)), t.Filters];
     }

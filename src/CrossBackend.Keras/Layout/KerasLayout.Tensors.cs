@@ -38,7 +38,7 @@ public static partial class KerasLayout
     public static object DepthwiseKernelToTorch(object kernel) => Apply(kernel, nameof(kernel), DepthwiseKernelToTorch);
 
     /// <summary><see cref="ConvTransposeKernelToTorch{T}"/> on a tensor of any engine.</summary>
-    /// <param name="kernel">A Keras Conv2DTranspose kernel tensor.</param>
+    /// <param name="kernel">A Keras Conv2DTranspose (rank 4) or Conv3DTranspose (rank 5) kernel tensor.</param>
     public static object ConvTransposeKernelToTorch(object kernel) => Apply(kernel, nameof(kernel), ConvTransposeKernelToTorch);
 
     /// <summary><see cref="DenseKernelToTorch{T}"/> on a tensor of any engine.</summary>

@@ -57,14 +57,15 @@ public static partial class KerasLayout
         return t with { Shape = [kernel.Shape[2] * kernel.Shape[3], 1, kernel.Shape[0], kernel.Shape[1]] };
     }
 
-    /// <summary>Conv2DTranspose kernel: Keras (kh, kw, out, in) → PyTorch ConvTranspose2d (in, out, kh, kw). No
-    /// spatial flip: both are the adjoint of the same cross-correlation. (Keras's "same" padding still needs care:
-    /// PyTorch's output_padding and padding must reproduce Keras's output length.)</summary>
-    /// <param name="kernel">The transposed-convolution kernel.</param>
+    /// <summary>Conv2DTranspose / Conv3DTranspose kernel: Keras (k…, out, in) → PyTorch ConvTranspose2d/3d
+    /// (in, out, k…): (kh, kw, out, in) → (in, out, kh, kw), (kd, kh, kw, out, in) → (in, out, kd, kh, kw). No spatial
+    /// flip: both are the adjoint of the same cross-correlation. (Keras's "same" padding still needs care: PyTorch's
+    /// output_padding and padding must reproduce Keras's output length.)</summary>
+    /// <param name="kernel">The transposed-convolution kernel, rank 4 (2-D) or 5 (3-D).</param>
     public static KerasArray<T> ConvTransposeKernelToTorch<T>(KerasArray<T> kernel)
     {
-        RequireRank(kernel, nameof(kernel), 4, 4);
-        return Permutation.Transpose(kernel, [3, 2, 0, 1]);
+        int rank = RequireRank(kernel, nameof(kernel), 4, 5);
+        return Permutation.Transpose(kernel, [rank - 1, rank - 2, .. Enumerable.Range(0, rank - 2)]);
     }
 
     /// <summary>Dense kernel: Keras (in, out) → PyTorch Linear weight (out, in).</summary>
