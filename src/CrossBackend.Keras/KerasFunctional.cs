@@ -167,8 +167,8 @@ public sealed class KerasFunctional
         KerasArchitecture.NextName(_counts, "Dropout");
         // tf.keras 2's serialization (keras/engine/node.py Node.serialize): the query is the inbound reference, every
         // other argument a keyword on it — what KerasAttentionCall reads.
-        var keywords = new JsonObject { ["value"] = Reference(value) };
-        if (key is not null) keywords["key"] = Reference(key);
+        var keywords = new JsonObject { ["value"] = new JsonArray(value.Name, 0, 0) };   // a keyword tensor: [layer, node, tensor]
+        if (key is not null) keywords["key"] = new JsonArray(key.Name, 0, 0);
         if (useCausalMask) keywords["use_causal_mask"] = true;
         string[] parents = byKeyword
             ? (key is null ? [query.Name, value.Name] : [key.Name, query.Name, value.Name])   // tree.flatten of the kwargs dict: sorted keys

@@ -47,6 +47,18 @@ public sealed class FunctionalArchitectureModelTests(ITensorEngine engine)
             GoldenModels.AssertFile(engine, file, $"{stem}_golden.npz", architecture: graph);
     }
 
+    /// <summary>use_causal_mask written by the builder as a call keyword: without it the numbers would read future steps.</summary>
+    [Test]
+    public void CausalAttentionTakesBothFormats()
+    {
+        KerasGraph graph = FunctionalArchitectures.CausalAttention();
+        foreach (string file in new[] { "causal_attention_k2.h5", "causal_attention.keras" })
+        {
+            GoldenModels.AssertFile(engine, file, "causal_attention_golden.npz", architecture: graph);
+            GoldenModels.AssertFile(engine, file, "causal_attention_golden.npz", "inputs_short", "outputs_short", graph);
+        }
+    }
+
     [Test]
     public void TwoInputsTakesBothFormats()
     {

@@ -97,4 +97,17 @@ internal static class FunctionalArchitectures
         KerasSymbol last = f.Attention(plain, x, name: "att_plain");
         return f.Build([f.Concatenate([dot, last], name: "out")]);
     }
+
+    /// <summary>causal_attention: use_causal_mask on a MultiHeadAttention self-attention, a MultiHeadAttention by keyword
+    /// over a value 2 steps shorter, an Attention dot with scale and an AdditiveAttention without scale.</summary>
+    public static KerasGraph CausalAttention()
+    {
+        KerasFunctional f = KerasArchitecture.Functional(name: "causal_attention");
+        KerasSymbol x = f.Input([-1, 4], name: "x");
+        KerasSymbol m1 = f.MultiHeadAttention(2, 2, x, x, valueDim: 3, useCausalMask: true, name: "m1");
+        KerasSymbol v = f.Apply(l => l.Cropping1D(2, 0, name: "v"), x);
+        KerasSymbol m2 = f.MultiHeadAttention(1, 3, m1, v, useCausalMask: true, byKeyword: true, name: "m2");
+        KerasSymbol a1 = f.Attention(m2, x, useScale: true, useCausalMask: true, name: "a1");
+        return f.Build([f.AdditiveAttention(a1, v, useScale: false, useCausalMask: true, name: "a2")]);
+    }
 }
