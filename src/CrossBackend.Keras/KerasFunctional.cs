@@ -8,7 +8,9 @@ namespace CrossBackend.Keras;
 /// <see cref="KerasArchitecture"/> builder methods through <see cref="Apply"/>; the layers that read several tensors
 /// have methods here. Layers are named as a fresh Keras session names them, one counter per class shared by every
 /// layer of the model (<c>dense</c>, <c>dense_1</c>, …; a <c>MultiHeadAttention</c> also takes a <c>softmax</c> and a
-/// <c>dropout</c> name for the sub-layers Keras makes at its first call); pass <c>name</c> where the Python code did.
+/// <c>dropout</c> name for the sub-layers Keras makes at its first call), in the order the builder methods are called —
+/// Keras names a layer when it is made, so call them in the order the Python code made its layers, or pass
+/// <c>name</c> where the Python code did.
 /// <see cref="Build"/> lists the layers in Keras's own order (<c>model.layers</c>: deepest first, then in the walk
 /// from the outputs), which is the order Keras 3 numbers its weight groups by, so both Keras 2 <c>.h5</c> files (by
 /// layer name) and Keras 3 <c>.weights.h5</c> files (<c>layers/dense</c>, <c>layers/multi_head_attention</c>, … by
