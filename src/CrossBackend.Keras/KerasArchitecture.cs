@@ -331,7 +331,7 @@ public sealed partial class KerasArchitecture
     };
 
     /// <summary>The config as Keras's <c>model.to_json()</c> writes a Sequential model.</summary>
-    public string ToJson() => new JsonObject
+    public string ToJson() => IsLayerFactory ? throw LayerFactoryMisuse("ToJson") : new JsonObject
     {
         ["class_name"] = "Sequential",
         ["config"] = new JsonObject { ["name"] = _name, ["layers"] = _layers.DeepClone() },
@@ -339,7 +339,7 @@ public sealed partial class KerasArchitecture
 
     /// <summary>The architecture (shapes inferred, no weights yet).</summary>
     /// <exception cref="InvalidDataException">The layers do not fit together (named in the message).</exception>
-    public KerasGraph Build() => KerasGraph.FromJson(ToJson());
+    public KerasGraph Build() => IsLayerFactory ? throw LayerFactoryMisuse("Build") : KerasGraph.FromJson(ToJson());
 
     private static JsonArray Pair((int A, int B) p) => new(p.A, p.B);
 
@@ -380,16 +380,11 @@ public sealed partial class KerasArchitecture
     };
 
     /// <summary>Keras 2 numbers layer names per class across the session: conv2d, conv2d_1, ...</summary>
-    private string NextName(string className)
-    {
-        string snake = KerasModel.SnakeCase(className);
-        int n = _counts.TryGetValue(snake, out int c) ? c + 1 : 0;
-        _counts[snake] = n;
-        return n == 0 ? snake : $"{snake}_{n}";
-    }
+    private string NextName(string className) => NextName(_counts, className);
 
     private KerasArchitecture Add(string className, JsonObject config, string? name)
     {
+        ThrowIfClosed(className);
         config["name"] = name ?? NextName(className);
         _layers.Add(new JsonObject { ["class_name"] = className, ["config"] = config });
         return this;

@@ -10,10 +10,12 @@ public static class MultiGoldenModels
         Enumerable.Range(0, count).Select(i => TestData.Npz(golden, $"{prefix}input_{i}")).Select(a => new KerasInput(a.Data, a.Shape)).ToArray();
 
     /// <summary>In float32 every output within <see cref="Close"/>'s tolerance and of the golden's shape; in float64
-    /// within 1e-12. The largest difference and the share of the tolerance used are printed per output.</summary>
-    public static void AssertFile(ITensorEngine engine, string file, string golden, string prefix = "")
+    /// within 1e-12. The largest difference and the share of the tolerance used are printed per output. With
+    /// <paramref name="architecture"/> the file's weights are loaded into that graph written in C#.</summary>
+    public static void AssertFile(ITensorEngine engine, string file, string golden, string prefix = "", KerasGraph? architecture = null)
     {
-        KerasModel model = KerasModel.Load(TestData.Path(file));
+        KerasModel model = architecture is null ? KerasModel.Load(TestData.Path(file)) : KerasModel.Load(TestData.Path(file), architecture);
+        if (architecture is not null) file += " (C# architecture)";
         KerasInput[] inputs = Inputs(golden, model.Graph.Inputs.Count, prefix);
         NpyArray[] outputs = Enumerable.Range(0, model.Graph.Outputs.Count).Select(j => TestData.Npz(golden, $"{prefix}output_{j}")).ToArray();
         foreach (DType dtype in new[] { DType.Float32, DType.Float64 })
