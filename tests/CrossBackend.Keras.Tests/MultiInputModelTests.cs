@@ -106,6 +106,19 @@ public sealed class MultiInputModelTests(ITensorEngine engine)
         }
     }
 
+    /// <summary>A <see cref="KerasInput"/> built with a null array or shape (a caller without nullable analysis) is an
+    /// ArgumentNullException naming that member of that input, where the list call threw a NullReferenceException.</summary>
+    [Test]
+    public void AKerasInputWithANullMemberIsRefusedNamingIt()
+    {
+        using IKerasNetwork network = KerasRuntimes.Build(KerasModel.Load(TestData.Path("two_inputs_k2.h5")), engine);
+        KerasInput[] inputs = MultiGoldenModels.Inputs("two_inputs_golden.npz", 2);
+        var e = Assert.Throws<ArgumentNullException>(() => network.Predict([inputs[0], new KerasInput(null!, inputs[1].Shape)]));
+        Assert.That(e!.ParamName, Is.EqualTo("inputs[1].Data"));
+        e = Assert.Throws<ArgumentNullException>(() => network.Predict([new KerasInput(inputs[0].Data, null!), inputs[1]]));
+        Assert.That(e!.ParamName, Is.EqualTo("inputs[0].Shape"));
+    }
+
     /// <summary>The one-tensor calls cannot feed two inputs or return three outputs: they say so and name the list form.</summary>
     [Test]
     public void TheOneTensorCallsRefuseAModelOfSeveralInputs()
