@@ -81,6 +81,21 @@ public sealed class MultiInputModelTests(ITensorEngine engine)
         Assert.That(e!.Message, Does.Contain("must hold 2 tensors").And.Contain("Received: 3"));
     }
 
+    /// <summary>Something other than the engine's tensor, given for one of several inputs, is refused naming that
+    /// input on every engine (the channels-last runtime's message named no input).</summary>
+    [Test]
+    public void ANonTensorInputIsRefusedNamingTheInput()
+    {
+        using IKerasNetwork network = KerasRuntimes.Build(KerasModel.Load(TestData.Path("two_inputs.keras")), engine);
+        object seq = engine.FromArray(new float[3 * 4 * 3], engine.ClassAxis == 1 ? [3, 3, 4] : [3, 4, 3]);
+        try
+        {
+            var e = Assert.Throws<ArgumentException>(() => network.Forward([seq, new object()]));
+            Assert.That(e!.Message, Does.Contain("input `feat`").And.Contain("Received: a Object"));
+        }
+        finally { (seq as IDisposable)?.Dispose(); }
+    }
+
     /// <summary>An input of the wrong shape, or the two inputs swapped, is refused naming the input and both shapes —
     /// in Keras's layout through Predict, in the engine's own through Forward.</summary>
     [Test]
