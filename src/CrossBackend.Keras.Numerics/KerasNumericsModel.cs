@@ -25,8 +25,7 @@ public sealed partial class KerasNumericsModel<T> : IKerasNetwork where T : unma
     public KerasNumericsModel(KerasModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (!model.Graph.HasWeights)
-            throw new ArgumentException($"Argument `model` has layers without weights: {string.Join(", ", model.Graph.Layers.Where(l => l.ExpectedWeights.Count != l.Weights.Count).Select(l => l.Name))}", nameof(model));
+        KerasNetworkInputs.EnsureWeights(model.Graph);
         Graph = model.Graph;
         _inputs = [.. model.Graph.Inputs];
         _outputs = [.. model.Graph.Outputs];
