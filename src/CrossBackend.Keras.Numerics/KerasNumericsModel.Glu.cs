@@ -9,8 +9,7 @@ public sealed partial class KerasNumericsModel<T>
     private static Tensor<T> Glu(Tensor<T> x, string layer)
     {
         int features = (int)x.Lengths[^1];
-        if (features % 2 != 0)
-            throw new ArgumentException($"layer `{layer}`: glu splits the last axis in two halves, and it has {features} features");
+        KerasRuntimeShapes.EnsureGluHalves(layer, features);
         int half = features / 2, rows = features == 0 ? 0 : (int)(x.FlattenedLength / features);
         T[] data = TensorToArray(x);
         var output = new T[rows * half];

@@ -107,7 +107,7 @@ public sealed partial class KerasNumericsModel<T>
     private static void EnsureOneMaskShape(KerasLayer layer, int[] steps, bool[]?[] masks)
     {
         if (masks.Select((m, i) => m is null ? steps[i] : m.Length).Concat(steps).Distinct().Count() > 1)
-            throw new ArgumentException($"layer `{layer.Name}` ({layer.ClassName}): its masked inputs cover different steps ({string.Join(", ", steps)}); Keras combines masks of one shape");
+            throw KerasMergeMasks.StepsDiffer(layer, steps.Select(s => s.ToString()));
     }
 
     private static bool[] And(bool[][] masks)

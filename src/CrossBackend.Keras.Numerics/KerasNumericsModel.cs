@@ -25,8 +25,7 @@ public sealed partial class KerasNumericsModel<T> : IKerasNetwork where T : unma
     public KerasNumericsModel(KerasModel model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (!model.Graph.HasWeights)
-            throw new ArgumentException($"Argument `model` has layers without weights: {string.Join(", ", model.Graph.Layers.Where(l => l.ExpectedWeights.Count != l.Weights.Count).Select(l => l.Name))}", nameof(model));
+        KerasNetworkInputs.EnsureWeights(model.Graph);
         Graph = model.Graph;
         _inputs = [.. model.Graph.Inputs];
         _outputs = [.. model.Graph.Outputs];
@@ -475,7 +474,7 @@ public sealed partial class KerasNumericsModel<T> : IKerasNetwork where T : unma
     private static object CheckInput(object value, InputSpec spec, string layer)
     {
         if (value is not IReadOnlyTensor tensor)
-            throw new ArgumentException($"Argument `input` must be a Tensor<T> of the numerics engine. Received: a {TensorFormat.TypeName(value.GetType())}", "input");
+            throw new ArgumentException($"Argument `input` (input `{layer}`) must be a Tensor<T> of the numerics engine. Received: a {TensorFormat.TypeName(value.GetType())}", "input");
         ReadOnlySpan<nint> lengths = tensor.Lengths;
         bool ok = lengths.Length == spec.Shape.Length + 1;
         for (int d = 0; ok && d < spec.Shape.Length; d++) ok = spec.Shape[d] < 0 || spec.Shape[d] == lengths[d + 1];

@@ -20,8 +20,7 @@ public sealed class KerasTorchModule : nn.Module<Tensor, Tensor>
     /// <param name="dtype">The parameters' dtype: the layers are built in it, so float64 weights are never rounded to float32.</param>
     internal KerasTorchModule(KerasGraph graph, ScalarType dtype = ScalarType.Float32) : base(graph.Name)
     {
-        if (!graph.HasWeights)
-            throw new ArgumentException($"Argument `model` has layers without weights: {string.Join(", ", graph.Layers.Where(l => l.ExpectedWeights.Count != l.Weights.Count).Select(l => l.Name))}", "model");
+        KerasNetworkInputs.EnsureWeights(graph);
         if (graph.Inputs.Count != 1 || graph.Outputs.Count != 1)
             throw new NotSupportedException(
                 $"model `{graph.Name}` has {graph.Inputs.Count} input(s) ({KerasNetworkInputs.Names(graph.Inputs)}) and {graph.Outputs.Count} output(s) " +

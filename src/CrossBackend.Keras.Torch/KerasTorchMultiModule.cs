@@ -22,8 +22,7 @@ public sealed class KerasTorchMultiModule : nn.Module<Tensor[], Tensor[]>
     /// <param name="dtype">The parameters' dtype (see <see cref="KerasTorchModule"/>).</param>
     internal KerasTorchMultiModule(KerasGraph graph, ScalarType dtype) : base(graph.Name)
     {
-        if (!graph.HasWeights)
-            throw new ArgumentException($"Argument `model` has layers without weights: {string.Join(", ", graph.Layers.Where(l => l.ExpectedWeights.Count != l.Weights.Count).Select(l => l.Name))}", "model");
+        KerasNetworkInputs.EnsureWeights(graph);
         Graph = graph;
         _nodes = KerasTorchModule.Nodes(graph, dtype);
         foreach ((string name, _, TorchLayer module) in _nodes) register_module(name, module);

@@ -322,6 +322,7 @@ internal sealed class GaussianNoiseTorchLayer(string name, double stddev, bool m
 /// channels-first dimensions.</summary>
 internal sealed class ActivationTorchLayer : TorchLayer
 {
+    private readonly string _name;
     private readonly KerasActivation _activation;
     private readonly long[]? _softmaxDims;   // null: the Keras last axis, FeatureDim
 
@@ -330,6 +331,7 @@ internal sealed class ActivationTorchLayer : TorchLayer
     /// <param name="rank">The input's non-batch axes, to map the softmax's Keras axes.</param>
     public ActivationTorchLayer(string name, KerasActivation activation, int rank) : base(name)
     {
+        _name = name;
         _activation = activation;
         if (activation.IsSoftmaxOffLastAxis(rank))
             _softmaxDims = activation.SoftmaxAxes.Select(a => TorchAxes.ChannelsFirst(a, rank, name)).ToArray();
@@ -337,10 +339,19 @@ internal sealed class ActivationTorchLayer : TorchLayer
 
     public override Tensor forward(Tensor[] inputs) => _softmaxDims switch
     {
+        // glu halves the feature axis: an odd length under a None axis is refused naming the layer before libtorch's own error.
+        null when _activation.Kind == KerasActivationKind.Glu => Glu(inputs[0]),
         null => TorchActivation.Apply(inputs[0], _activation, FeatureDim(inputs[0])),
         [long dim] => F.softmax(inputs[0], dim),
         long[] dims => TorchActivation.SoftmaxOver(inputs[0], dims),
     };
+
+    private Tensor Glu(Tensor x)
+    {
+        long dim = FeatureDim(x);
+        KerasRuntimeShapes.EnsureGluHalves(_name, x.size((int)dim));
+        return TorchActivation.Apply(x, _activation, dim);
+    }
 }
 
 /// <summary>ZeroPadding1D / ZeroPadding2D / ZeroPadding3D: F.pad, whose pairs run from the last dimension back ((left,

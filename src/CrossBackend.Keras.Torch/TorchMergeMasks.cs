@@ -74,6 +74,6 @@ internal static class TorchMergeMasks
     {
         string[] shapes = masks.Select(m => string.Join("x", Enumerable.Range(0, (int)m.ndim).Select(d => m.size(d)))).ToArray();
         if (shapes.Distinct().Count() > 1)
-            throw new ArgumentException($"layer `{layer.Name}` ({layer.ClassName}): its masked inputs cover different steps ({string.Join(", ", shapes)}); Keras combines masks of one shape");
+            throw KerasMergeMasks.StepsDiffer(layer, shapes);
     }
 }

@@ -25,6 +25,19 @@ public sealed class GluSparsemaxModelTests(ITensorEngine engine)
         Assert.That(gated, Is.EqualTo(new[] { 0.5, 2 / (1 + Math.Exp(-(double)0.3f)) }).Within(1e-6));
     }
 
+    /// <summary>With a <c>None</c> feature axis the length is known only at predict time: an odd one is refused with one
+    /// ArgumentException naming the layer on every engine (TensorFlow's split raises too).</summary>
+    [Test]
+    public void AnOddFeatureCountUnderANoneAxisIsRefusedNamingTheLayer()
+    {
+        string layer = """{"class_name": "Activation", "name": "x", "config": {"name": "x", "activation": "glu"}, "inbound_nodes": [[["in", 0, 0, {}]]]}""";
+        KerasModel model = KerasModel.FromWeights(KerasGraph.FromJson(SingleLayerNetworks.Json("[null, 2, null]", layer), "3.10.0"), [], keras3Layout: false);
+        using IKerasNetwork network = KerasRuntimes.Build(model, engine);
+        Assert.That(network.Predict(new float[] { 1, 2, 0, 0.3f }, [1, 2, 2]).Shape, Is.EqualTo(new long[] { 1, 2, 1 }));
+        var e = Assert.Throws<ArgumentException>(() => network.Predict(new float[6], [1, 2, 3]));
+        Assert.That(e!.Message, Does.StartWith("layer `x`: glu splits the last axis in two halves, and it has 3 features"));
+    }
+
     private double[] Predict(string activation, float[] x, int features)
     {
         string layer = $$"""{"class_name": "Activation", "name": "x", "config": {"name": "x", "activation": "{{activation}}"}, "inbound_nodes": [[["in", 0, 0, {}]]]}""";

@@ -83,6 +83,21 @@ public sealed class MultiInputModelTests(ITensorEngine engine)
         Assert.That(e!.Message, Does.Contain("must hold 2 tensors").And.Contain("Received: 3"));
     }
 
+    /// <summary>Something other than the engine's tensor, given for one of several inputs, is refused naming that
+    /// input on every engine (the channels-last runtime's message named no input).</summary>
+    [Test]
+    public void ANonTensorInputIsRefusedNamingTheInput()
+    {
+        using IKerasNetwork network = KerasRuntimes.Build(KerasModel.Load(TestData.Path("two_inputs.keras")), engine);
+        object seq = engine.FromArray(new float[3 * 4 * 3], engine.ClassAxis == 1 ? [3, 3, 4] : [3, 4, 3]);
+        try
+        {
+            var e = Assert.Throws<ArgumentException>(() => network.Forward([seq, new object()]));
+            Assert.That(e!.Message, Does.Contain("input `feat`").And.Contain("Received: a Object"));
+        }
+        finally { (seq as IDisposable)?.Dispose(); }
+    }
+
     /// <summary>An input of the wrong shape, or the two inputs swapped, is refused naming the input and both shapes —
     /// in Keras's layout through Predict, in the engine's own through Forward.</summary>
     [Test]
@@ -106,6 +121,19 @@ public sealed class MultiInputModelTests(ITensorEngine engine)
             (seq as IDisposable)?.Dispose();
             (feat as IDisposable)?.Dispose();
         }
+    }
+
+    /// <summary>A <see cref="KerasInput"/> built with a null array or shape (a caller without nullable analysis) is an
+    /// ArgumentNullException naming that member of that input, where the list call threw a NullReferenceException.</summary>
+    [Test]
+    public void AKerasInputWithANullMemberIsRefusedNamingIt()
+    {
+        using IKerasNetwork network = KerasRuntimes.Build(KerasModel.Load(TestData.Path("two_inputs_k2.h5")), engine);
+        KerasInput[] inputs = MultiGoldenModels.Inputs("two_inputs_golden.npz", 2);
+        var e = Assert.Throws<ArgumentNullException>(() => network.Predict([inputs[0], new KerasInput(null!, inputs[1].Shape)]));
+        Assert.That(e!.ParamName, Is.EqualTo("inputs[1].Data"));
+        e = Assert.Throws<ArgumentNullException>(() => network.Predict([new KerasInput(inputs[0].Data, null!), inputs[1]]));
+        Assert.That(e!.ParamName, Is.EqualTo("inputs[0].Shape"));
     }
 
     /// <summary>The one-tensor calls cannot feed two inputs or return three outputs: they say so and name the list form.</summary>

@@ -53,6 +53,11 @@ internal static class KerasMergeMasks
         return (role, masked);
     }
 
+    /// <summary>The refusal when the masks of a merge layer's or Concatenate's inputs cover different steps, which
+    /// under a <c>None</c> axis only the runtimes see (<paramref name="sizes"/>: each input's mask, as the runtime measures it).</summary>
+    internal static ArgumentException StepsDiffer(KerasLayer layer, IEnumerable<string> sizes) =>
+        new($"layer `{layer.Name}` ({layer.ClassName}): its masked inputs cover different steps ({string.Join(", ", sizes)}); Keras combines masks of one shape");
+
     /// <summary>The rule of the Keras that wrote the file (see the class summary); null when the version does not decide it:
     /// unknown, a bare "3", a 3.4 development build (which may predate the change), or a major version not read.</summary>
     internal static KerasMaskRole? RuleOf(string? version)

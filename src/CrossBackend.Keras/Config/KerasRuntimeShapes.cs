@@ -32,6 +32,18 @@ internal static class KerasRuntimeShapes
                 "(channels last). Feed an input whose unknown axes give its branches matching lengths.", "input");
     }
 
+    /// <summary>Throws when an <c>Activation("glu")</c> layer's last axis, unknown to the architecture (a None axis),
+    /// has an odd length: glu splits it in two halves (TensorFlow's <c>split</c> raises too; libtorch's <c>glu</c> error
+    /// names no layer).</summary>
+    /// <param name="layer">The layer's name.</param>
+    /// <param name="features">The length of the input's last (feature) axis.</param>
+    /// <exception cref="ArgumentException">The length is odd (parameter <c>input</c>), naming the layer.</exception>
+    public static void EnsureGluHalves(string layer, long features)
+    {
+        if (features % 2 != 0)
+            throw new ArgumentException($"layer `{layer}`: glu splits the last axis in two halves, and it has {features} features", "input");
+    }
+
     /// <summary>Throws when a <c>Cropping1D</c> / <c>Cropping2D</c> would leave no cell on an axis whose length the
     /// architecture did not know (a None axis); Keras raises the same at call time.</summary>
     /// <param name="layer">The cropping layer about to run.</param>

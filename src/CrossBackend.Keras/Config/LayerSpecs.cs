@@ -191,8 +191,8 @@ public enum KerasUpSampling
     /// <summary>"bilinear": TensorFlow's ResizeBilinear with half-pixel centres, as Keras 3 (<c>ops.image.resize</c> →
     /// <c>tf.image.resize</c>) and tf.keras 2.4+ (<c>backend.resize_images</c> → <c>tf.image.resize</c>) call it: output
     /// cell o along an axis of n cells upsampled s times reads the input at p = (o + ½) / s − ½, between cells ⌊p⌋ and
-    /// ⌈p⌉ clamped to [0, n − 1], weighted by p − ⌊p⌋ (rows, then columns) — PyTorch's
-    /// <c>F.interpolate(mode="bilinear", align_corners=False)</c>.</summary>
+    /// ⌈p⌉ clamped to [0, n − 1], weighted by p − ⌊p⌋ (along the columns, then the rows, as TensorFlow's compute_lerp)
+    /// — PyTorch's <c>F.interpolate(mode="bilinear", align_corners=False)</c>.</summary>
     Bilinear,
 }
 

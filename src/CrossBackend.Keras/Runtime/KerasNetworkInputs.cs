@@ -1,9 +1,16 @@
 namespace CrossBackend.Keras;
 
-/// <summary>The checks every runtime makes on the tensors a network is called with: how many, and their shapes
-/// against the InputLayers', named by the inputs' Keras names.</summary>
+/// <summary>The checks every runtime makes on the model it builds (every layer has its weights) and on the tensors a
+/// network is called with: how many, and their shapes against the InputLayers', named by the inputs' Keras names.</summary>
 internal static class KerasNetworkInputs
 {
+    /// <summary>Throws unless every layer of <paramref name="graph"/> has the weights it expects (parameter <c>model</c>).</summary>
+    public static void EnsureWeights(KerasGraph graph)
+    {
+        if (!graph.HasWeights)
+            throw new ArgumentException($"Argument `model` has layers without weights: {string.Join(", ", graph.Layers.Where(l => l.ExpectedWeights.Count != l.Weights.Count).Select(l => l.Name))}", "model");
+    }
+
     /// <summary>Whether <paramref name="actual"/> (batch first) fits an InputLayer's <paramref name="expected"/>
     /// (batch excluded, −1 for a <c>None</c> axis).</summary>
     public static bool Fits(long[] expected, ReadOnlySpan<long> actual)

@@ -55,6 +55,8 @@ public static class KerasNetworkExtensions
     /// </summary>
     /// <param name="network">The built network.</param>
     /// <param name="inputs">One array with its shape per model input.</param>
+    /// <exception cref="ArgumentNullException">An input, or its <see cref="KerasInput.Data"/> or <see cref="KerasInput.Shape"/>,
+    /// is null (named <c>inputs[i]</c>, <c>inputs[i].Data</c>, <c>inputs[i].Shape</c>).</exception>
     /// <exception cref="ArgumentException">Not one array per input, or an input whose shape is not its InputLayer's
     /// (the message names the input and both shapes, Keras's layout), or whose data does not fill its shape.</exception>
     public static IReadOnlyList<KerasPrediction> Predict(this IKerasNetwork network, IReadOnlyList<KerasInput> inputs)
@@ -66,6 +68,9 @@ public static class KerasNetworkExtensions
         for (int i = 0; i < inputs.Count; i++)
         {
             KerasInput x = inputs[i] ?? throw new ArgumentNullException($"inputs[{i}]");
+            // A record's members are null when built so by a caller without nullable analysis: name them, not a NullReferenceException.
+            ArgumentNullException.ThrowIfNull(x.Data, $"inputs[{i}].Data");
+            ArgumentNullException.ThrowIfNull(x.Shape, $"inputs[{i}].Shape");
             long[] expected = ((InputSpec)graph[graph.Inputs[i]].Spec).Shape;
             if (!KerasNetworkInputs.Fits(expected, x.Shape))
                 throw new ArgumentException(KerasNetworkInputs.ShapeMessage(graph, i, expected, x.Shape, "channels last"), nameof(inputs));
