@@ -109,7 +109,8 @@ public static partial class Backend
     /// <exception cref="ArgumentOutOfRangeException">An index is negative, ≥ n or not a whole number; the message names
     /// <c>indices</c>, the value and the valid range.</exception>
     /// <remarks><b>Example</b> (FastEstimator): indices [1, 0, 1] of [[0, 1], [2, 3], [4, 5]] → <b>[[2, 3], [0, 1], [2, 3]]</b>.
-    /// Indices above 2²⁴ into a float32 tensor pick exactly on every engine (the tensor is picked from in float64).</remarks>
+    /// Indices above 2²⁴ into a float32 tensor pick exactly on every engine (on the channels-last engine the tensor is
+    /// picked from in float64: a copy of twice its size).</remarks>
     public static T Gather<T>(T tensor, object indices) where T : class =>
         RunPicking<T>(nameof(Gather), new GatherFunction(), tensor, RequireNotMask(indices), axis: 0);
 
@@ -136,16 +137,18 @@ public static partial class Backend
         RunPicking<T>(nameof(GatherFromBatch), new GatherFromBatchFunction(), tensor, RequireNotMask(indices), axis: 1);
 
     /// <summary>Runs a program that picks along <paramref name="axis"/> of <paramref name="tensor"/> at
-    /// <paramref name="indices"/>. A float32 (float16, bfloat16) tensor longer than 2²⁴ along that axis is picked from
-    /// in float64 and rounded back (exact): an engine computing float32 in float32 ops holds the indices as float32
-    /// values, and the channels-last engine gave row 16777216's values for index 16777217 before session 53.</summary>
+    /// <paramref name="indices"/>. On an engine whose float32 ops hold the indices as float32 values (exact only to 2²⁴;
+    /// the channels-last engine gave row 16777216's values for index 16777217 before session 53), a float32 (float16,
+    /// bfloat16) tensor longer than 2²⁴ along that axis is picked from in float64 and rounded back (exact); an engine
+    /// that holds int64 indices as such (torch) picks in the tensor's own dtype, without the float64 copy.</summary>
     private static T RunPicking<T>(string function, ITensorProgram program, T tensor, object indices, int axis) where T : class
     {
         object?[] inputs = [tensor, indices];
         string[] names = ["tensor", "indices"];
         RequireTensors(inputs, names);
-        TensorInfo info = Inspect(tensor, names[0]).Info;
-        bool widen = info.DType is DType.Float32 or DType.Float16 or DType.BFloat16 && info.Shape.Length > axis && info.Shape[axis] > 1 << 24;
+        (ITensorEngine engine, TensorInfo info) = Inspect(tensor, names[0]);
+        bool widen = info.DType is DType.Float32 or DType.Float16 or DType.BFloat16 && info.Shape.Length > axis && info.Shape[axis] > 1 << 24
+            && !TensorProgram.HoldsInt64(engine, tensor);
         object result = widen ? TensorProgram.RunWidened(program, inputs, names) : TensorProgram.Run(program, inputs, names)[0];
         return TypedResult.As<T>(result, tensor, $"Backend.{function}", names[0]);
     }

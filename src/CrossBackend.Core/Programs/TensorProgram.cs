@@ -86,6 +86,11 @@ internal static class TensorProgram
         }
     }
 
+    /// <summary>Whether the engine's ops for <paramref name="tensor"/>'s type hold an int64 tensor as int64 (torch: yes;
+    /// an engine whose tensor type fixes the element type adopts other inputs into it, e.g. positions into float32).</summary>
+    internal static bool HoldsInt64(ITensorEngine engine, object tensor) =>
+        engine.OpsFor(tensor.GetType()) is { } ops && ComputesIn(ops, DType.Int64);
+
     /// <summary>Runs <paramref name="program"/>; <paramref name="names"/> name the inputs in error messages.</summary>
     public static object[] Run(ITensorProgram program, object?[] inputs, string[] names)
     {
