@@ -144,8 +144,9 @@ public sealed class MultiInputModelTests(ITensorEngine engine)
         NpyArray seq = TestData.Npz("two_inputs_golden.npz", "input_0");
         var e = Assert.Throws<ArgumentException>(() => network.Predict(seq.Data, seq.Shape));
         Assert.That(e!.Message, Does.Contain("has 2 inputs (`seq`, `feat`) and 3 outputs (`head_b`, `per_step`, `head_a`)").And.Contain("Predict(IReadOnlyList<KerasInput>)"));
+        Assert.That(e.ParamName, Is.EqualTo("network"), "Predict(data, shape) has no parameter `input`: the network is what takes a list");
         object x = engine.FromArray(new float[36], [3, 4, 3]);
-        try { Assert.Throws<ArgumentException>(() => network.Forward(x)); }
+        try { Assert.That(Assert.Throws<ArgumentException>(() => network.Forward(x))!.ParamName, Is.EqualTo("input")); }
         finally { (x as IDisposable)?.Dispose(); }
     }
 

@@ -35,13 +35,16 @@ internal static class KerasNetworkInputs
 
     /// <summary>Throws unless the model has one input and one output: the single-tensor calls
     /// (<c>Forward(object)</c>, <c>Predict(data, shape)</c>) cannot feed or return more.</summary>
-    public static void EnsureSingle(KerasGraph graph)
+    /// <param name="graph">The model's architecture.</param>
+    /// <param name="paramName">The caller's argument the refusal names: <c>input</c> for <c>Forward(object)</c>, the
+    /// network for the extension <c>Predict(data, shape)</c>, whose data is not at fault.</param>
+    public static void EnsureSingle(KerasGraph graph, string paramName = "input")
     {
         if (graph.Inputs.Count != 1 || graph.Outputs.Count != 1)
             throw new ArgumentException(
                 $"model `{graph.Name}` has {graph.Inputs.Count} input{(graph.Inputs.Count == 1 ? "" : "s")} ({Names(graph.Inputs)}) and " +
                 $"{graph.Outputs.Count} output{(graph.Outputs.Count == 1 ? "" : "s")} ({Names(graph.Outputs)}): pass one tensor per input as a list " +
-                "(Forward(IReadOnlyList<object>), or Predict(IReadOnlyList<KerasInput>) in Keras's layout) and read one result per output", "input");
+                "(Forward(IReadOnlyList<object>), or Predict(IReadOnlyList<KerasInput>) in Keras's layout) and read one result per output", paramName);
     }
 
     /// <summary>The message for input <paramref name="index"/> of a wrong shape: its Keras name, the InputLayer's shape and the one given.</summary>

@@ -29,7 +29,7 @@ public static class KerasNetworkExtensions
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(shape);
-        KerasNetworkInputs.EnsureSingle(network.Graph);
+        KerasNetworkInputs.EnsureSingle(network.Graph, nameof(network));
         KerasLayer input = network.Graph[network.Graph.Inputs[0]];
         long[] expected = ((InputSpec)input.Spec).Shape;
         if (!KerasNetworkInputs.Fits(expected, shape))
