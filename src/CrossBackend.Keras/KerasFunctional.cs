@@ -30,8 +30,10 @@ namespace CrossBackend.Keras;
 public sealed class KerasFunctional
 {
     /// <summary>One layer: its config entry (<c>class_name</c>, <c>name</c>, <c>config</c>, <c>inbound_nodes</c>) and the
-    /// layers it reads in Keras's flattened call order (<see cref="KerasLayerOrder"/>).</summary>
-    private sealed record Node(JsonObject Entry, IReadOnlyList<string> Parents);
+    /// layers it reads in Keras 3's flattened call order (<see cref="KerasLayerOrder"/>), and in tf.keras 2's, which
+    /// records a call's first argument apart and so differs for a keyword call (<c>mha(query=q, value=v, key=k)</c>:
+    /// q, k, v where Keras 3 has k, q, v).</summary>
+    private sealed record Node(JsonObject Entry, IReadOnlyList<string> Parents, IReadOnlyList<string> Keras2Parents);
 
     private readonly string _name;
     private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
@@ -175,7 +177,10 @@ public sealed class KerasFunctional
         string[] parents = byKeyword
             ? (key is null ? [query.Name, value.Name] : [key.Name, query.Name, value.Name])   // tree.flatten of the kwargs dict: sorted keys
             : (key is null ? [query.Name, value.Name] : [query.Name, value.Name, key.Name]);
-        return Add("MultiHeadAttention", config, [Reference(query, keywords)], parents, nameof(name));
+        // tf.keras 2's Layer.__call__ splits the first argument out (the query, by position or keyword) and records
+        // Node((query,) + args, kwargs): a keyword call flattens to query, then key, value by sorted name.
+        string[] keras2Parents = byKeyword && key is not null ? [query.Name, key.Name, value.Name] : parents;
+        return Add("MultiHeadAttention", config, [Reference(query, keywords)], parents, nameof(name), keras2Parents);
     }
 
     /// <summary><c>Attention(use_scale, score_mode)([query, value, key], use_causal_mask)</c> (Luong): scores q·kᵀ
@@ -210,7 +215,26 @@ public sealed class KerasFunctional
     /// order they were made.</param>
     /// <exception cref="ArgumentException">No outputs, a symbol of another builder, an input that no output reads, an
     /// input listed twice or not an <see cref="Input"/>, or an output that reads an input not listed.</exception>
-    public string ToJson(KerasSymbol[] outputs, KerasSymbol[]? inputs = null)
+    public string ToJson(KerasSymbol[] outputs, KerasSymbol[]? inputs = null) => Write(outputs, inputs).Json;
+
+    /// <summary>The architecture (shapes inferred, no weights yet): <see cref="ToJson"/> read back. A tf.keras 2 weights
+    /// file matched by order (<see cref="KerasWeightMatching.ByOrder"/>) is matched in tf.keras 2's own layer order,
+    /// which differs from the listed one for a <see cref="MultiHeadAttention"/> called by keyword with a key (the JSON
+    /// of <see cref="ToJson"/> does not carry it).</summary>
+    /// <param name="outputs">The model's outputs, in <c>model.outputs</c> order.</param>
+    /// <param name="inputs">The model's inputs, in <c>model.inputs</c> order; null: every <see cref="Input"/>, in the
+    /// order they were made.</param>
+    /// <exception cref="ArgumentException">As <see cref="ToJson"/>.</exception>
+    /// <exception cref="InvalidDataException">The layers do not fit together (named in the message).</exception>
+    public KerasGraph Build(KerasSymbol[] outputs, KerasSymbol[]? inputs = null)
+    {
+        (string json, List<string> order, List<string> keras2Order) = Write(outputs, inputs);
+        KerasGraph graph = KerasGraph.FromJson(json);
+        return keras2Order.SequenceEqual(order) ? graph : graph.WithKeras2Order(keras2Order);
+    }
+
+    /// <summary>The config, and the layers in Keras 3's and in tf.keras 2's <c>model.layers</c> order.</summary>
+    private (string Json, List<string> Order, List<string> Keras2Order) Write(KerasSymbol[] outputs, KerasSymbol[]? inputs)
     {
         ArgumentNullException.ThrowIfNull(outputs);
         if (outputs.Length == 0) throw new ArgumentException("Argument `outputs` must hold at least one symbol: the tensors the model returns", nameof(outputs));
@@ -240,7 +264,8 @@ public sealed class KerasFunctional
                     (inputs is null ? "or pass argument `inputs` without it" : "or leave it out of argument `inputs`"), inputs is null ? nameof(outputs) : nameof(inputs));
 
         var references = (IEnumerable<KerasSymbol> symbols) => new JsonArray(symbols.Select(s => (JsonNode)new JsonArray(s.Name, 0, 0)).ToArray());
-        return new JsonObject
+        List<string> keras2Order = KerasLayerOrder.Of(outputs.Select(o => o.Name).ToArray(), inputNames, n => _nodes[n].Keras2Parents);
+        string json = new JsonObject
         {
             ["class_name"] = "Functional",
             ["config"] = new JsonObject
@@ -251,15 +276,8 @@ public sealed class KerasFunctional
                 ["output_layers"] = references(outputs),
             },
         }.ToJsonString();
+        return (json, order, keras2Order);
     }
-
-    /// <summary>The architecture (shapes inferred, no weights yet): <see cref="ToJson"/> read back.</summary>
-    /// <param name="outputs">The model's outputs, in <c>model.outputs</c> order.</param>
-    /// <param name="inputs">The model's inputs, in <c>model.inputs</c> order; null: every <see cref="Input"/>, in the
-    /// order they were made.</param>
-    /// <exception cref="ArgumentException">As <see cref="ToJson"/>.</exception>
-    /// <exception cref="InvalidDataException">The layers do not fit together (named in the message).</exception>
-    public KerasGraph Build(KerasSymbol[] outputs, KerasSymbol[]? inputs = null) => KerasGraph.FromJson(ToJson(outputs, inputs));
 
     private KerasSymbol Merge(string className, KerasSymbol[] inputs, string? name, JsonObject? config = null)
     {
@@ -286,7 +304,8 @@ public sealed class KerasFunctional
     }
 
     /// <summary>Records a layer whose config carries its name, reading <paramref name="references"/> (one call).</summary>
-    private KerasSymbol Add(string className, JsonObject config, IEnumerable<JsonNode> references, IReadOnlyList<string> parents, string nameArgument)
+    private KerasSymbol Add(string className, JsonObject config, IEnumerable<JsonNode> references, IReadOnlyList<string> parents, string nameArgument,
+        IReadOnlyList<string>? keras2Parents = null)
     {
         string name = config["name"]!.GetValue<string>();
         if (_nodes.ContainsKey(name))
@@ -300,7 +319,7 @@ public sealed class KerasFunctional
             ["config"] = config,
             ["inbound_nodes"] = className == "InputLayer" ? new JsonArray() : new JsonArray(new JsonArray(references.ToArray())),
         };
-        _nodes.Add(name, new Node(entry, parents));
+        _nodes.Add(name, new Node(entry, parents, keras2Parents ?? parents));
         return new KerasSymbol(this, name);
     }
 
