@@ -70,11 +70,36 @@ public sealed class KerasFunctional
     /// <param name="input">The tensor the first layer reads.</param>
     /// <returns>The last layer's output.</returns>
     /// <exception cref="ArgumentException">No layer added, another architecture returned, a symbol of another builder,
-    /// or a layer name already taken.</exception>
+    /// or a layer name already taken (in the model or earlier in the chain); the builder is then left as it was, none
+    /// of the layers recorded and their automatic numbers free again.</exception>
     public KerasSymbol Apply(Func<KerasArchitecture, KerasArchitecture> layers, KerasSymbol input)
     {
         ArgumentNullException.ThrowIfNull(layers);
         Check(input, nameof(input));
+        // A refused call changes nothing: the numbers its layers took are given back, and no layer is recorded
+        // before every name in the chain is known to be free.
+        var countsBefore = new Dictionary<string, int>(_counts, StringComparer.Ordinal);
+        JsonObject[] made;
+        try { made = MakeLayers(layers); }
+        catch
+        {
+            _counts.Clear();
+            foreach ((string className, int count) in countsBefore) _counts[className] = count;
+            throw;
+        }
+        KerasSymbol current = input;
+        foreach (JsonObject layer in made)
+        {
+            string className = layer["class_name"]!.GetValue<string>();
+            current = Add(className, layer["config"]!.AsObject().DeepClone().AsObject(), [Reference(current)], [current.Name], nameof(layers));
+        }
+        return current;
+    }
+
+    /// <summary>The layers <paramref name="layers"/> adds to a factory, checked: it returned that factory, added one
+    /// layer or more, and every name is free (in the model and along the chain).</summary>
+    private JsonObject[] MakeLayers(Func<KerasArchitecture, KerasArchitecture> layers)
+    {
         KerasArchitecture factory = KerasArchitecture.LayerFactory(_counts);
         KerasArchitecture returned;
         JsonObject[] made;
@@ -85,13 +110,14 @@ public sealed class KerasFunctional
                 "Argument `layers` must return the KerasArchitecture it is given, with the layers added (l => l.Dense(3)); it returned another one", nameof(layers));
         if (made.Length == 0)
             throw new ArgumentException("Argument `layers` added no layer: call a KerasArchitecture builder method on its argument (l => l.Dense(3))", nameof(layers));
-        KerasSymbol current = input;
+        var chain = new Dictionary<string, string>(StringComparer.Ordinal);   // name -> class, of the layers made so far
         foreach (JsonObject layer in made)
         {
-            string className = layer["class_name"]!.GetValue<string>();
-            current = Add(className, layer["config"]!.AsObject().DeepClone().AsObject(), [Reference(current)], [current.Name], nameof(layers));
+            string className = layer["class_name"]!.GetValue<string>(), name = layer["config"]!["name"]!.GetValue<string>();
+            if (_nodes.ContainsKey(name)) throw NameTaken(name, ClassOf(name), className, nameof(layers));
+            if (!chain.TryAdd(name, className)) throw NameTaken(name, chain[name], className, nameof(layers));
         }
-        return current;
+        return made;
     }
 
     /// <summary><c>Add()(inputs)</c>: the sum, inputs of a lower rank expanded after the batch axis as Keras does.</summary>
@@ -308,10 +334,7 @@ public sealed class KerasFunctional
         IReadOnlyList<string>? keras2Parents = null)
     {
         string name = config["name"]!.GetValue<string>();
-        if (_nodes.ContainsKey(name))
-            throw new ArgumentException(
-                $"Argument `{nameArgument}`: the model already has a layer named `{name}` ({ClassOf(name)}), so this {className} cannot take it (Keras refuses a " +
-                "name used twice); give one of them another name — an automatic name is the class's next number in this model", nameArgument);
+        if (_nodes.ContainsKey(name)) throw NameTaken(name, ClassOf(name), className, nameArgument);
         var entry = new JsonObject
         {
             ["class_name"] = className,
@@ -322,6 +345,10 @@ public sealed class KerasFunctional
         _nodes.Add(name, new Node(entry, parents, keras2Parents ?? parents));
         return new KerasSymbol(this, name);
     }
+
+    private static ArgumentException NameTaken(string name, string takenBy, string className, string nameArgument) => new(
+        $"Argument `{nameArgument}`: the model already has a layer named `{name}` ({takenBy}), so this {className} cannot take it (Keras refuses a " +
+        "name used twice); give one of them another name — an automatic name is the class's next number in this model", nameArgument);
 
     private string ClassOf(string layer) => _nodes[layer].Entry["class_name"]!.GetValue<string>();
 

@@ -158,6 +158,23 @@ public sealed class KerasFunctionalTests
         Assert.That(f.Build([sum], inputs: [b, a]).Inputs, Is.EqualTo(new[] { "b", "a" }), "an input left out of `inputs` and unread is no error");
     }
 
+    /// <summary>An Apply refused for a name taken (by an earlier layer, or twice in its own chain) adds none of its
+    /// layers and takes no number, so the corrected call names its layers as a first call would.</summary>
+    [Test]
+    public void ARefusedApplyLeavesTheBuilderAsItWas()
+    {
+        KerasFunctional f = KerasArchitecture.Functional();
+        KerasSymbol x = f.Input([3], name: "x");
+        var e = Assert.Throws<ArgumentException>(() => f.Apply(l => l.Dense(2).Dense(2, name: "x"), x));
+        Assert.That(e!.Message, Does.Contain("already has a layer named `x` (InputLayer), so this Dense cannot take it"));
+        e = Assert.Throws<ArgumentException>(() => f.Apply(l => l.Dense(2, name: "a").ReLU(name: "a"), x));
+        Assert.That(e!.ParamName, Is.EqualTo("layers"));
+        Assert.That(e.Message, Does.Contain("already has a layer named `a` (Dense), so this ReLU cannot take it"));
+        KerasSymbol d = f.Apply(l => l.Dense(2, name: "a").Dense(2), x);
+        Assert.That(d.Name, Is.EqualTo("dense"));
+        Assert.That(Names(f.Build([d])), Is.EqualTo(new[] { "x", "a", "dense" }));
+    }
+
     [Test]
     public void ANameUsedTwiceIsRefused()
     {
