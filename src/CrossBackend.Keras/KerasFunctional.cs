@@ -177,7 +177,11 @@ public sealed class KerasFunctional
     /// <param name="byKeyword">Whether the Python code passes the tensors by keyword (<c>mha(query=q, value=v, key=k)</c>)
     /// rather than by position (<c>mha(q, v, k)</c>). Keras 3 walks a keyword call's tensors in sorted-name order (key,
     /// query, value), which can change the order of the layers that make them, and so their per-class weight group
-    /// names in a Keras 3 file; the numbers are the same.</param>
+    /// names in a Keras 3 file; the numbers are the same. Keras flattens positional arguments first, then keywords by
+    /// name: <c>mha(q, v, key=k)</c> walks as the positional call (false), while <c>mha(q, value=v, key=k)</c> walks
+    /// q, k, v in Keras 3, which neither setting gives: its Keras 3 file may number equal-depth branches of one
+    /// class otherwise than this graph (a refused shape or, with equal shapes, swapped weights); its tf.keras 2
+    /// <c>.h5</c> matched by name is unaffected.</param>
     /// <param name="name">The layer's name; null numbers it per class as Keras does.</param>
     public KerasSymbol MultiHeadAttention(int numHeads, int keyDim, KerasSymbol query, KerasSymbol value, KerasSymbol? key = null, int? valueDim = null,
         bool useBias = true, int? outputShape = null, bool useCausalMask = false, bool byKeyword = false, string? name = null)
