@@ -30,8 +30,10 @@ namespace CrossBackend.Keras;
 public sealed class KerasFunctional
 {
     /// <summary>One layer: its config entry (<c>class_name</c>, <c>name</c>, <c>config</c>, <c>inbound_nodes</c>) and the
-    /// layers it reads in Keras's flattened call order (<see cref="KerasLayerOrder"/>).</summary>
-    private sealed record Node(JsonObject Entry, IReadOnlyList<string> Parents);
+    /// layers it reads in Keras 3's flattened call order (<see cref="KerasLayerOrder"/>), and in tf.keras 2's, which
+    /// records a call's first argument apart and so differs for a keyword call (<c>mha(query=q, value=v, key=k)</c>:
+    /// q, k, v where Keras 3 has k, q, v).</summary>
+    private sealed record Node(JsonObject Entry, IReadOnlyList<string> Parents, IReadOnlyList<string> Keras2Parents);
 
     private readonly string _name;
     private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
@@ -68,11 +70,36 @@ public sealed class KerasFunctional
     /// <param name="input">The tensor the first layer reads.</param>
     /// <returns>The last layer's output.</returns>
     /// <exception cref="ArgumentException">No layer added, another architecture returned, a symbol of another builder,
-    /// or a layer name already taken.</exception>
+    /// or a layer name already taken (in the model or earlier in the chain); the builder is then left as it was, none
+    /// of the layers recorded and their automatic numbers free again.</exception>
     public KerasSymbol Apply(Func<KerasArchitecture, KerasArchitecture> layers, KerasSymbol input)
     {
         ArgumentNullException.ThrowIfNull(layers);
         Check(input, nameof(input));
+        // A refused call changes nothing: the numbers its layers took are given back, and no layer is recorded
+        // before every name in the chain is known to be free.
+        var countsBefore = new Dictionary<string, int>(_counts, StringComparer.Ordinal);
+        JsonObject[] made;
+        try { made = MakeLayers(layers); }
+        catch
+        {
+            _counts.Clear();
+            foreach ((string className, int count) in countsBefore) _counts[className] = count;
+            throw;
+        }
+        KerasSymbol current = input;
+        foreach (JsonObject layer in made)
+        {
+            string className = layer["class_name"]!.GetValue<string>();
+            current = Add(className, layer["config"]!.AsObject().DeepClone().AsObject(), [Reference(current)], [current.Name], nameof(layers));
+        }
+        return current;
+    }
+
+    /// <summary>The layers <paramref name="layers"/> adds to a factory, checked: it returned that factory, added one
+    /// layer or more, and every name is free (in the model and along the chain).</summary>
+    private JsonObject[] MakeLayers(Func<KerasArchitecture, KerasArchitecture> layers)
+    {
         KerasArchitecture factory = KerasArchitecture.LayerFactory(_counts);
         KerasArchitecture returned;
         JsonObject[] made;
@@ -83,13 +110,14 @@ public sealed class KerasFunctional
                 "Argument `layers` must return the KerasArchitecture it is given, with the layers added (l => l.Dense(3)); it returned another one", nameof(layers));
         if (made.Length == 0)
             throw new ArgumentException("Argument `layers` added no layer: call a KerasArchitecture builder method on its argument (l => l.Dense(3))", nameof(layers));
-        KerasSymbol current = input;
+        var chain = new Dictionary<string, string>(StringComparer.Ordinal);   // name -> class, of the layers made so far
         foreach (JsonObject layer in made)
         {
-            string className = layer["class_name"]!.GetValue<string>();
-            current = Add(className, layer["config"]!.AsObject().DeepClone().AsObject(), [Reference(current)], [current.Name], nameof(layers));
+            string className = layer["class_name"]!.GetValue<string>(), name = layer["config"]!["name"]!.GetValue<string>();
+            if (_nodes.ContainsKey(name)) throw NameTaken(name, ClassOf(name), className, nameof(layers));
+            if (!chain.TryAdd(name, className)) throw NameTaken(name, chain[name], className, nameof(layers));
         }
-        return current;
+        return made;
     }
 
     /// <summary><c>Add()(inputs)</c>: the sum, inputs of a lower rank expanded after the batch axis as Keras does.</summary>
@@ -149,7 +177,11 @@ public sealed class KerasFunctional
     /// <param name="byKeyword">Whether the Python code passes the tensors by keyword (<c>mha(query=q, value=v, key=k)</c>)
     /// rather than by position (<c>mha(q, v, k)</c>). Keras 3 walks a keyword call's tensors in sorted-name order (key,
     /// query, value), which can change the order of the layers that make them, and so their per-class weight group
-    /// names in a Keras 3 file; the numbers are the same.</param>
+    /// names in a Keras 3 file; the numbers are the same. Keras flattens positional arguments first, then keywords by
+    /// name: <c>mha(q, v, key=k)</c> walks as the positional call (false), while <c>mha(q, value=v, key=k)</c> walks
+    /// q, k, v in Keras 3, which neither setting gives: its Keras 3 file may number equal-depth branches of one
+    /// class otherwise than this graph (a refused shape or, with equal shapes, swapped weights); its tf.keras 2
+    /// <c>.h5</c> matched by name is unaffected.</param>
     /// <param name="name">The layer's name; null numbers it per class as Keras does.</param>
     public KerasSymbol MultiHeadAttention(int numHeads, int keyDim, KerasSymbol query, KerasSymbol value, KerasSymbol? key = null, int? valueDim = null,
         bool useBias = true, int? outputShape = null, bool useCausalMask = false, bool byKeyword = false, string? name = null)
@@ -175,7 +207,10 @@ public sealed class KerasFunctional
         string[] parents = byKeyword
             ? (key is null ? [query.Name, value.Name] : [key.Name, query.Name, value.Name])   // tree.flatten of the kwargs dict: sorted keys
             : (key is null ? [query.Name, value.Name] : [query.Name, value.Name, key.Name]);
-        return Add("MultiHeadAttention", config, [Reference(query, keywords)], parents, nameof(name));
+        // tf.keras 2's Layer.__call__ splits the first argument out (the query, by position or keyword) and records
+        // Node((query,) + args, kwargs): a keyword call flattens to query, then key, value by sorted name.
+        string[] keras2Parents = byKeyword && key is not null ? [query.Name, key.Name, value.Name] : parents;
+        return Add("MultiHeadAttention", config, [Reference(query, keywords)], parents, nameof(name), keras2Parents);
     }
 
     /// <summary><c>Attention(use_scale, score_mode)([query, value, key], use_causal_mask)</c> (Luong): scores q·kᵀ
@@ -210,7 +245,26 @@ public sealed class KerasFunctional
     /// order they were made.</param>
     /// <exception cref="ArgumentException">No outputs, a symbol of another builder, an input that no output reads, an
     /// input listed twice or not an <see cref="Input"/>, or an output that reads an input not listed.</exception>
-    public string ToJson(KerasSymbol[] outputs, KerasSymbol[]? inputs = null)
+    public string ToJson(KerasSymbol[] outputs, KerasSymbol[]? inputs = null) => Write(outputs, inputs).Json;
+
+    /// <summary>The architecture (shapes inferred, no weights yet): <see cref="ToJson"/> read back. A tf.keras 2 weights
+    /// file matched by order (<see cref="KerasWeightMatching.ByOrder"/>) is matched in tf.keras 2's own layer order,
+    /// which differs from the listed one for a <see cref="MultiHeadAttention"/> called by keyword with a key (the JSON
+    /// of <see cref="ToJson"/> does not carry it).</summary>
+    /// <param name="outputs">The model's outputs, in <c>model.outputs</c> order.</param>
+    /// <param name="inputs">The model's inputs, in <c>model.inputs</c> order; null: every <see cref="Input"/>, in the
+    /// order they were made.</param>
+    /// <exception cref="ArgumentException">As <see cref="ToJson"/>.</exception>
+    /// <exception cref="InvalidDataException">The layers do not fit together (named in the message).</exception>
+    public KerasGraph Build(KerasSymbol[] outputs, KerasSymbol[]? inputs = null)
+    {
+        (string json, List<string> order, List<string> keras2Order) = Write(outputs, inputs);
+        KerasGraph graph = KerasGraph.FromJson(json);
+        return keras2Order.SequenceEqual(order) ? graph : graph.WithKeras2Order(keras2Order);
+    }
+
+    /// <summary>The config, and the layers in Keras 3's and in tf.keras 2's <c>model.layers</c> order.</summary>
+    private (string Json, List<string> Order, List<string> Keras2Order) Write(KerasSymbol[] outputs, KerasSymbol[]? inputs)
     {
         ArgumentNullException.ThrowIfNull(outputs);
         if (outputs.Length == 0) throw new ArgumentException("Argument `outputs` must hold at least one symbol: the tensors the model returns", nameof(outputs));
@@ -240,7 +294,8 @@ public sealed class KerasFunctional
                     (inputs is null ? "or pass argument `inputs` without it" : "or leave it out of argument `inputs`"), inputs is null ? nameof(outputs) : nameof(inputs));
 
         var references = (IEnumerable<KerasSymbol> symbols) => new JsonArray(symbols.Select(s => (JsonNode)new JsonArray(s.Name, 0, 0)).ToArray());
-        return new JsonObject
+        List<string> keras2Order = KerasLayerOrder.Of(outputs.Select(o => o.Name).ToArray(), inputNames, n => _nodes[n].Keras2Parents);
+        string json = new JsonObject
         {
             ["class_name"] = "Functional",
             ["config"] = new JsonObject
@@ -251,15 +306,8 @@ public sealed class KerasFunctional
                 ["output_layers"] = references(outputs),
             },
         }.ToJsonString();
+        return (json, order, keras2Order);
     }
-
-    /// <summary>The architecture (shapes inferred, no weights yet): <see cref="ToJson"/> read back.</summary>
-    /// <param name="outputs">The model's outputs, in <c>model.outputs</c> order.</param>
-    /// <param name="inputs">The model's inputs, in <c>model.inputs</c> order; null: every <see cref="Input"/>, in the
-    /// order they were made.</param>
-    /// <exception cref="ArgumentException">As <see cref="ToJson"/>.</exception>
-    /// <exception cref="InvalidDataException">The layers do not fit together (named in the message).</exception>
-    public KerasGraph Build(KerasSymbol[] outputs, KerasSymbol[]? inputs = null) => KerasGraph.FromJson(ToJson(outputs, inputs));
 
     private KerasSymbol Merge(string className, KerasSymbol[] inputs, string? name, JsonObject? config = null)
     {
@@ -286,13 +334,11 @@ public sealed class KerasFunctional
     }
 
     /// <summary>Records a layer whose config carries its name, reading <paramref name="references"/> (one call).</summary>
-    private KerasSymbol Add(string className, JsonObject config, IEnumerable<JsonNode> references, IReadOnlyList<string> parents, string nameArgument)
+    private KerasSymbol Add(string className, JsonObject config, IEnumerable<JsonNode> references, IReadOnlyList<string> parents, string nameArgument,
+        IReadOnlyList<string>? keras2Parents = null)
     {
         string name = config["name"]!.GetValue<string>();
-        if (_nodes.ContainsKey(name))
-            throw new ArgumentException(
-                $"Argument `{nameArgument}`: the model already has a layer named `{name}` ({ClassOf(name)}), so this {className} cannot take it (Keras refuses a " +
-                "name used twice); give one of them another name — an automatic name is the class's next number in this model", nameArgument);
+        if (_nodes.ContainsKey(name)) throw NameTaken(name, ClassOf(name), className, nameArgument);
         var entry = new JsonObject
         {
             ["class_name"] = className,
@@ -300,9 +346,13 @@ public sealed class KerasFunctional
             ["config"] = config,
             ["inbound_nodes"] = className == "InputLayer" ? new JsonArray() : new JsonArray(new JsonArray(references.ToArray())),
         };
-        _nodes.Add(name, new Node(entry, parents));
+        _nodes.Add(name, new Node(entry, parents, keras2Parents ?? parents));
         return new KerasSymbol(this, name);
     }
+
+    private static ArgumentException NameTaken(string name, string takenBy, string className, string nameArgument) => new(
+        $"Argument `{nameArgument}`: the model already has a layer named `{name}` ({takenBy}), so this {className} cannot take it (Keras refuses a " +
+        "name used twice); give one of them another name — an automatic name is the class's next number in this model", nameArgument);
 
     private string ClassOf(string layer) => _nodes[layer].Entry["class_name"]!.GetValue<string>();
 

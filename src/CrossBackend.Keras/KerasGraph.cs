@@ -9,9 +9,11 @@ public sealed class KerasGraph
 {
     private readonly Dictionary<string, KerasLayer> _byName;
 
-    internal KerasGraph(string name, bool isSequential, IReadOnlyList<KerasLayer> layers, IReadOnlyList<string> inputs, IReadOnlyList<string> outputs)
+    internal KerasGraph(string name, bool isSequential, IReadOnlyList<KerasLayer> layers, IReadOnlyList<string> inputs, IReadOnlyList<string> outputs,
+        IReadOnlyList<string>? keras2Order = null)
     {
         Name = name;
+        Keras2Order = keras2Order;
         IsSequential = isSequential;
         Layers = layers;
         Inputs = inputs;
@@ -33,6 +35,11 @@ public sealed class KerasGraph
 
     /// <summary>The output layers' names.</summary>
     public IReadOnlyList<string> Outputs { get; }
+
+    /// <summary>The layers' names in tf.keras 2's <c>model.layers</c> order where it differs from <see cref="Layers"/>
+    /// (Keras 3's): a <see cref="KerasFunctional"/> graph with a keyword attention call, which tf.keras 2 walks query
+    /// first. A tf.keras 2 file matched by order follows it; null: <see cref="Layers"/>' order.</summary>
+    internal IReadOnlyList<string>? Keras2Order { get; }
 
     /// <summary>The layer with this name; throws <see cref="KeyNotFoundException"/> naming the known layers.</summary>
     public KerasLayer this[string name] => _byName.TryGetValue(name, out KerasLayer? layer) ? layer
@@ -124,5 +131,13 @@ public sealed class KerasGraph
     }
 
     internal KerasGraph WithWeights(IReadOnlyDictionary<string, IReadOnlyList<KerasWeight>> weights) =>
-        new(Name, IsSequential, Layers.Select(l => weights.TryGetValue(l.Name, out var w) ? l.WithWeights(w) : l).ToArray(), Inputs, Outputs);
+        new(Name, IsSequential, Layers.Select(l => weights.TryGetValue(l.Name, out var w) ? l.WithWeights(w) : l).ToArray(), Inputs, Outputs, Keras2Order);
+
+    /// <summary>This graph with <see cref="Keras2Order"/> set (the same layers, listed in tf.keras 2's order).</summary>
+    internal KerasGraph WithKeras2Order(IReadOnlyList<string> order)
+    {
+        if (order.Count != Layers.Count || !order.All(_byName.ContainsKey))
+            throw new InvalidOperationException($"tf.keras 2's layer order ({string.Join(", ", order)}) must list the graph's layers ({string.Join(", ", Layers.Select(l => l.Name))})");
+        return new(Name, IsSequential, Layers, Inputs, Outputs, order.ToArray());
+    }
 }

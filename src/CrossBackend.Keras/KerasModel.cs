@@ -112,7 +112,11 @@ public sealed partial class KerasModel
         Dictionary<string, string> keras3Names = keras3 ? Keras3GroupNames(graph) : [];
         var ordered = new Queue<KerasWeightGroup>(groups.Where(g => g.Weights.Count > 0));
 
-        foreach (KerasLayer layer in graph.Layers)
+        // Keras 2's load_weights(by_name=False) pairs groups with tf.keras 2's model.layers, whose order can differ from
+        // the graph's (Keras 3's) for a KerasFunctional graph (KerasGraph.Keras2Order).
+        IEnumerable<KerasLayer> layers = matching == KerasWeightMatching.ByOrder && !keras3 && graph.Keras2Order is { } keras2Order
+            ? keras2Order.Select(n => graph[n]) : graph.Layers;
+        foreach (KerasLayer layer in layers)
         {
             IReadOnlyList<(string Name, long[] Shape)> expected = layer.ExpectedWeights;
             KerasWeightGroup? group;

@@ -50,6 +50,28 @@ public sealed class KerasFunctionalTests
         Assert.That(g["mha"].ExpectedWeights[2].Shape, Is.EqualTo(new long[] { 3, 2, 3 }), "the key projection reads the key's 3 features");
     }
 
+    /// <summary>tf.keras 2 records a call's first argument apart from the rest (keras/engine/base_layer.py
+    /// <c>_set_connectivity_metadata((inputs,) + args, kwargs, …)</c>, keras/engine/node.py
+    /// <c>nest.flatten((call_args, call_kwargs))</c>), so its <c>model.layers</c> walks <c>mha(query=q, value=v, key=k)</c>
+    /// as q, then the keywords by name (key, value) — not Keras 3's key, query, value; a positional call is q, v, k in
+    /// both. A tf.keras 2 weights file matched by order (<c>load_weights(by_name=False)</c>; its groups named as another
+    /// session numbered them) lists three equal-shaped branches in that order, and each must take its own group.</summary>
+    [TestCase(true, new[] { "to_q", "to_k", "to_v", "mha" })]
+    [TestCase(false, new[] { "to_q", "to_v", "to_k", "mha" })]
+    public void ATfKeras2FileMatchedByOrderFollowsTfKeras2sWalkOfAKeywordCall(bool byKeyword, string[] fileOrder)
+    {
+        KerasFunctional f = KerasArchitecture.Functional();
+        KerasSymbol x = f.Input([5, 4], name: "x");
+        KerasSymbol q = f.Apply(l => l.Dense(4, name: "to_q"), x), k = f.Apply(l => l.Dense(4, name: "to_k"), x), v = f.Apply(l => l.Dense(4, name: "to_v"), x);
+        KerasGraph g = f.Build([f.MultiHeadAttention(2, 2, q, v, key: k, byKeyword: byKeyword, name: "mha")]);
+        KerasWeightGroup[] groups = fileOrder.Select((layer, i) => new KerasWeightGroup($"dense_{7 + i}",
+            g[layer].ExpectedWeights.Select(e => new KerasWeight($"dense_{7 + i}/{e.Name}", e.Shape,
+                Enumerable.Repeat(0.1f * (i + 1), (int)e.Shape.Aggregate(1L, (a, b) => a * b)).ToArray())).ToArray())).ToArray();
+        KerasModel model = KerasModel.FromWeights(g, groups, keras3Layout: false, KerasWeightMatching.ByOrder);
+        for (int i = 0; i < fileOrder.Length; i++)
+            Assert.That(model.Graph[fileOrder[i]].Weights[0], Is.SameAs(groups[i].Weights[0]), $"{fileOrder[i]} takes the file's group {i}");
+    }
+
     /// <summary>One counter per class across the model, Apply's layers included; a MultiHeadAttention takes the next
     /// softmax and dropout names for the sub-layers Keras makes at its first call; a Bidirectional's inner LSTM takes an
     /// lstm name; inputs are tf.keras 2's input_1, input_2.</summary>
@@ -134,6 +156,23 @@ public sealed class KerasFunctionalTests
         e = Assert.Throws<ArgumentException>(() => f.Build([sum], inputs: [a, b, a]));
         Assert.That(e!.Message, Does.Contain("lists `a` twice"));
         Assert.That(f.Build([sum], inputs: [b, a]).Inputs, Is.EqualTo(new[] { "b", "a" }), "an input left out of `inputs` and unread is no error");
+    }
+
+    /// <summary>An Apply refused for a name taken (by an earlier layer, or twice in its own chain) adds none of its
+    /// layers and takes no number, so the corrected call names its layers as a first call would.</summary>
+    [Test]
+    public void ARefusedApplyLeavesTheBuilderAsItWas()
+    {
+        KerasFunctional f = KerasArchitecture.Functional();
+        KerasSymbol x = f.Input([3], name: "x");
+        var e = Assert.Throws<ArgumentException>(() => f.Apply(l => l.Dense(2).Dense(2, name: "x"), x));
+        Assert.That(e!.Message, Does.Contain("already has a layer named `x` (InputLayer), so this Dense cannot take it"));
+        e = Assert.Throws<ArgumentException>(() => f.Apply(l => l.Dense(2, name: "a").ReLU(name: "a"), x));
+        Assert.That(e!.ParamName, Is.EqualTo("layers"));
+        Assert.That(e.Message, Does.Contain("already has a layer named `a` (Dense), so this ReLU cannot take it"));
+        KerasSymbol d = f.Apply(l => l.Dense(2, name: "a").Dense(2), x);
+        Assert.That(d.Name, Is.EqualTo("dense"));
+        Assert.That(Names(f.Build([d])), Is.EqualTo(new[] { "x", "a", "dense" }));
     }
 
     [Test]

@@ -8,13 +8,16 @@ namespace CrossBackend.Keras;
 /// turn numbers every layer when first reached, visiting a call's tensors in <c>tree.flatten((args, kwargs))</c>
 /// order; a layer's depth is its longest path to an output; layers come deepest first, ties in walk order. This is
 /// not the order the Python code made the layers in: two branches of equal depth come in the order the walk from the
-/// outputs meets them.
+/// outputs meets them. The two Keras versions flatten a keyword call differently — tf.keras 2's <c>Layer.__call__</c>
+/// records the first argument apart (<c>Node((inputs,) + args, kwargs)</c>), so <c>mha(query=q, value=v, key=k)</c>
+/// is q, k, v there and k, q, v in Keras 3 — which the caller's <c>parents</c> says.
 /// </summary>
 internal static class KerasLayerOrder
 {
     /// <param name="outputs">The output layers, in the model's output order.</param>
     /// <param name="inputs">The input layers (the walk stops there).</param>
-    /// <param name="parents">The layers whose outputs a layer reads, in Keras's flattened call order.</param>
+    /// <param name="parents">The layers whose outputs a layer reads, in the flattened call order of the Keras whose
+    /// order is wanted.</param>
     public static List<string> Of(IReadOnlyList<string> outputs, IReadOnlySet<string> inputs, Func<string, IReadOnlyList<string>> parents)
     {
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
