@@ -63,9 +63,7 @@ def cfg(name, **options):
     return {"name": name, "trainable": True, "dtype": "float32", **options}
 
 
-def embedding(name, input_dim, output_dim, length, table, inbound):
-    layer = mm.embedding(name, input_dim, output_dim, length, table, inbound)
-    return layer
+embedding = mm.embedding   # Embedding(mask_zero=True) with the given table
 
 
 def weights_bytes(layers, include_input_layers):
