@@ -86,6 +86,17 @@ public sealed class MaskRefusalTests
             Does.StartWith($"layer `r` ({className}) receives a mask").And.Contain("does not support masking"));
     }
 
+    /// <summary>Conv2D and the 2-D poolings over a (batch, 5, 3) mask (Embedding of (5, 3) ids): no supports_masking in
+    /// Keras 3's BaseConv / BasePooling or tf.keras 2's Conv / Pooling2D, so the mask stops there (refused as unchecked before).</summary>
+    [TestCase("Conv2D", ", \"filters\": 2, \"kernel_size\": [2, 2]")]
+    [TestCase("MaxPooling2D", ", \"pool_size\": [2, 2]")]
+    [TestCase("AveragePooling2D", ", \"pool_size\": [2, 1], \"padding\": \"same\"")]
+    public void TheTwoDimensionalConvolutionAndPoolingsDropTheMask(string className, string config)
+    {
+        KerasLayer layer = Graph(Layer(className, "c", config, "emb"), "c", "3.6.0", "[null, 5, 3]")["c"];
+        Assert.That((layer.MaskRole, layer.OutputMasked), Is.EqualTo((KerasMaskRole.Drops, false)));
+    }
+
     /// <summary>An Embedding without mask_zero after a mask hands none on (its compute_mask returns None in every Keras);
     /// one with mask_zero makes its own.</summary>
     [Test]

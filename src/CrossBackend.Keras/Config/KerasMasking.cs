@@ -114,11 +114,12 @@ internal static class KerasMasking
                 return (KerasMaskRole.Drops, false);
             case TimeDistributedSpec t:
                 return KerasTimeDistributedMasks.Plan(t, className, layer, kerasVersion, inputShapes, outputShape);
-            case GlobalPoolingSpec { Rank: 1, Kind: KerasPoolingKind.Max } or ReshapeSpec or FlattenSpec or ConvSpec { Rank: 1 } or PoolingSpec { Rank: 1 }
+            case GlobalPoolingSpec { Rank: 1, Kind: KerasPoolingKind.Max } or ReshapeSpec or FlattenSpec or ConvSpec or PoolingSpec
                 or PermuteSpec or RepeatVectorSpec or ZeroPaddingSpec { Rank: 1 } or CroppingSpec { Rank: 1 } or UpSamplingSpec { Rank: 1 }:
                 // Checked in the sources: none sets supports_masking or overrides compute_mask (Keras 3
                 // keras/src/layers/reshaping/{reshape,flatten,permute,repeat_vector,zero_padding1d,cropping1d,up_sampling1d}.py,
-                // pooling/global_max_pooling1d.py; tf.keras 2 keras/layers/reshaping/*.py, pooling/*.py), so Keras 3's
+                // pooling/{base_pooling,global_max_pooling1d}.py, convolutional/base_conv.py for Conv1D/2D/3D; tf.keras 2
+                // keras/layers/reshaping/*.py, pooling/base_pooling{1,2,3}d.py, convolutional/base_conv.py), so Keras 3's
                 // Layer.__call__ warns and sets no mask, and tf.keras 2's _set_mask_metadata returns at
                 // `if not self._supports_masking`. For the padding, cropping and up-sampling layers that is what keeps a
                 // (batch, steps) mask from meeting a sequence of another length: neither Keras re-indexes it.
