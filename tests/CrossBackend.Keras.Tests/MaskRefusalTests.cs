@@ -61,12 +61,13 @@ public sealed class MaskRefusalTests
         Assert.That(broadcast!.Message, Does.StartWith("layer `m` (Maximum) receives a mask").And.Contain("broadcast"));
     }
 
-    /// <summary>A (batch, 5, 3) mask (Embedding of (5, 3) ids) reaching UpSampling2D, whose sources were not read for masks.</summary>
+    /// <summary>A (batch, 5, 3) mask (Embedding of (5, 3) ids) reaching GlobalAveragePooling2D, whose sources were not read
+    /// for masks.</summary>
     [Test]
     public void AnUncheckedLayerIsRefusedNamingIt()
     {
-        var e = Assert.Throws<NotSupportedException>(() => Graph(Layer("UpSampling2D", "u", ", \"size\": [2, 2]", "emb"), "u", "3", "[null, 5, 3]"));
-        Assert.That(e!.Message, Does.StartWith("layer `u` (UpSampling2D) receives a mask").And.Contain("has not checked"));
+        var e = Assert.Throws<NotSupportedException>(() => Graph(Layer("GlobalAveragePooling2D", "u", "", "emb"), "u", "3", "[null, 5, 3]"));
+        Assert.That(e!.Message, Does.StartWith("layer `u` (GlobalAveragePooling2D) receives a mask").And.Contain("has not checked"));
     }
 
     /// <summary>ZeroPadding1D, Cropping1D, UpSampling1D and Permute set no supports_masking in Keras 3 or tf.keras 2: the
@@ -86,12 +87,16 @@ public sealed class MaskRefusalTests
             Does.StartWith($"layer `r` ({className}) receives a mask").And.Contain("does not support masking"));
     }
 
-    /// <summary>Conv2D and the 2-D poolings over a (batch, 5, 3) mask (Embedding of (5, 3) ids): no supports_masking in
-    /// Keras 3's BaseConv / BasePooling or tf.keras 2's Conv / Pooling2D, so the mask stops there (refused as unchecked before).</summary>
+    /// <summary>Conv2D, the 2-D poolings, ZeroPadding2D, Cropping2D and UpSampling2D over a (batch, 5, 3) mask (Embedding
+    /// of (5, 3) ids): no supports_masking in Keras 3's BaseConv / BasePooling / reshaping layers or tf.keras 2's, so the
+    /// mask stops there (refused as unchecked before).</summary>
     [TestCase("Conv2D", ", \"filters\": 2, \"kernel_size\": [2, 2]")]
     [TestCase("MaxPooling2D", ", \"pool_size\": [2, 2]")]
     [TestCase("AveragePooling2D", ", \"pool_size\": [2, 1], \"padding\": \"same\"")]
-    public void TheTwoDimensionalConvolutionAndPoolingsDropTheMask(string className, string config)
+    [TestCase("ZeroPadding2D", ", \"padding\": [[1, 0], [0, 2]]")]
+    [TestCase("Cropping2D", ", \"cropping\": [[1, 0], [0, 1]]")]
+    [TestCase("UpSampling2D", ", \"size\": [2, 2]")]
+    public void TheTwoDimensionalLayersDropTheMask(string className, string config)
     {
         KerasLayer layer = Graph(Layer(className, "c", config, "emb"), "c", "3.6.0", "[null, 5, 3]")["c"];
         Assert.That((layer.MaskRole, layer.OutputMasked), Is.EqualTo((KerasMaskRole.Drops, false)));

@@ -115,9 +115,9 @@ internal static class KerasMasking
             case TimeDistributedSpec t:
                 return KerasTimeDistributedMasks.Plan(t, className, layer, kerasVersion, inputShapes, outputShape);
             case GlobalPoolingSpec { Rank: 1, Kind: KerasPoolingKind.Max } or ReshapeSpec or FlattenSpec or ConvSpec or PoolingSpec
-                or PermuteSpec or RepeatVectorSpec or ZeroPaddingSpec { Rank: 1 } or CroppingSpec { Rank: 1 } or UpSamplingSpec { Rank: 1 }:
+                or PermuteSpec or RepeatVectorSpec or ZeroPaddingSpec { Rank: <= 2 } or CroppingSpec { Rank: <= 2 } or UpSamplingSpec { Rank: <= 2 }:
                 // Checked in the sources: none sets supports_masking or overrides compute_mask (Keras 3
-                // keras/src/layers/reshaping/{reshape,flatten,permute,repeat_vector,zero_padding1d,cropping1d,up_sampling1d}.py,
+                // keras/src/layers/reshaping/{reshape,flatten,permute,repeat_vector,zero_padding1d/2d,cropping1d/2d,up_sampling1d/2d}.py,
                 // pooling/{base_pooling,global_max_pooling1d}.py, convolutional/base_conv.py for Conv1D/2D/3D; tf.keras 2
                 // keras/layers/reshaping/*.py, pooling/base_pooling{1,2,3}d.py, convolutional/base_conv.py), so Keras 3's
                 // Layer.__call__ warns and sets no mask, and tf.keras 2's _set_mask_metadata returns at
