@@ -5,9 +5,9 @@ namespace CrossBackend.Keras.Tests;
 public sealed class MaskRefusalTests
 {
     /// <summary>A functional model: int tokens (5) → Embedding(mask_zero=True) → the layers given, the last one the output.</summary>
-    private static KerasGraph Graph(string layers, string output, string? version = null) => KerasGraph.FromJson($$$"""
+    private static KerasGraph Graph(string layers, string output, string? version = null, string ids = "[null, 5]") => KerasGraph.FromJson($$$"""
         {"class_name": "Functional", "config": {"name": "m", "layers": [
-          {"class_name": "InputLayer", "name": "in", "config": {"name": "in", "batch_input_shape": [null, 5], "dtype": "int32"}, "inbound_nodes": []},
+          {"class_name": "InputLayer", "name": "in", "config": {"name": "in", "batch_input_shape": {{{ids}}}, "dtype": "int32"}, "inbound_nodes": []},
           {"class_name": "Embedding", "name": "emb", "config": {"name": "emb", "input_dim": 10, "output_dim": 4, "mask_zero": true}, "inbound_nodes": [[["in", 0, 0, {}]]]},
           {{{layers}}}],
           "input_layers": [["in", 0, 0]], "output_layers": [["{{{output}}}", 0, 0]]}}
@@ -61,27 +61,111 @@ public sealed class MaskRefusalTests
         Assert.That(broadcast!.Message, Does.StartWith("layer `m` (Maximum) receives a mask").And.Contain("broadcast"));
     }
 
+    /// <summary>A (batch, 5, 3) mask (Embedding of (5, 3) ids) reaching GlobalAveragePooling2D, whose sources were not read
+    /// for masks.</summary>
     [Test]
     public void AnUncheckedLayerIsRefusedNamingIt()
     {
-        var e = Assert.Throws<NotSupportedException>(() => Graph(Layer("UpSampling1D", "u", ", \"size\": 2", "emb"), "u", "3"));
-        Assert.That(e!.Message, Does.StartWith("layer `u` (UpSampling1D) receives a mask").And.Contain("has not checked"));
+        var e = Assert.Throws<NotSupportedException>(() => Graph(Layer("GlobalAveragePooling2D", "u", "", "emb"), "u", "3", "[null, 5, 3]"));
+        Assert.That(e!.Message, Does.StartWith("layer `u` (GlobalAveragePooling2D) receives a mask").And.Contain("has not checked"));
     }
 
-    /// <summary>Keras hands a mask to TimeDistributed's inner layer, which is not built with a mask here, so a mask
-    /// reaching it is refused rather than ignored; Bidirectional takes it (both halves), and hands it on only with
-    /// return_sequences (compute_mask).</summary>
+    /// <summary>ZeroPadding1D, Cropping1D, UpSampling1D and Permute set no supports_masking in Keras 3 or tf.keras 2: the
+    /// mask stops there (they were refused as unchecked before); standalone Keras before 2.4 raised, so its file is refused.</summary>
+    [TestCase("ZeroPadding1D", ", \"padding\": [1, 2]")]
+    [TestCase("Cropping1D", ", \"cropping\": [1, 1]")]
+    [TestCase("UpSampling1D", ", \"size\": 2")]
+    [TestCase("Permute", ", \"dims\": [2, 1]")]
+    public void TheReshapingLayersDropTheMask(string className, string config)
+    {
+        foreach (string version in new[] { "3", "2.11.0" })
+        {
+            KerasLayer layer = Graph(Layer(className, "r", config, "emb"), "r", version)["r"];
+            Assert.That((layer.MaskRole, layer.OutputMasked), Is.EqualTo((KerasMaskRole.Drops, false)), version);
+        }
+        Assert.That(Assert.Throws<NotSupportedException>(() => Graph(Layer(className, "r", config, "emb"), "r", "2.3.1"))!.Message,
+            Does.StartWith($"layer `r` ({className}) receives a mask").And.Contain("does not support masking"));
+    }
+
+    /// <summary>Conv2D, the 2-D poolings, ZeroPadding2D, Cropping2D and UpSampling2D over a (batch, 5, 3) mask (Embedding
+    /// of (5, 3) ids): no supports_masking in Keras 3's BaseConv / BasePooling / reshaping layers or tf.keras 2's, so the
+    /// mask stops there (refused as unchecked before).</summary>
+    [TestCase("Conv2D", ", \"filters\": 2, \"kernel_size\": [2, 2]")]
+    [TestCase("MaxPooling2D", ", \"pool_size\": [2, 2]")]
+    [TestCase("AveragePooling2D", ", \"pool_size\": [2, 1], \"padding\": \"same\"")]
+    [TestCase("ZeroPadding2D", ", \"padding\": [[1, 0], [0, 2]]")]
+    [TestCase("Cropping2D", ", \"cropping\": [[1, 0], [0, 1]]")]
+    [TestCase("UpSampling2D", ", \"size\": [2, 2]")]
+    public void TheTwoDimensionalLayersDropTheMask(string className, string config)
+    {
+        KerasLayer layer = Graph(Layer(className, "c", config, "emb"), "c", "3.6.0", "[null, 5, 3]")["c"];
+        Assert.That((layer.MaskRole, layer.OutputMasked), Is.EqualTo((KerasMaskRole.Drops, false)));
+    }
+
+    /// <summary>An Embedding without mask_zero after a mask hands none on (its compute_mask returns None in every Keras);
+    /// one with mask_zero makes its own.</summary>
     [Test]
-    public void AMaskReachingTimeDistributedIsRefusedAndBidirectionalUsesIt()
+    public void AnEmbeddingAfterAMaskDropsItOrMakesItsOwn()
+    {
+        string Embedding(bool maskZero) => Layer("Embedding", "e2", $", \"input_dim\": 10, \"output_dim\": 2, \"mask_zero\": {(maskZero ? "true" : "false")}", "emb");
+        KerasLayer plain = Graph(Embedding(false), "e2", "3")["e2"], masking = Graph(Embedding(true), "e2", "3")["e2"];
+        Assert.That((plain.MaskRole, plain.OutputMasked), Is.EqualTo((KerasMaskRole.Drops, false)));
+        Assert.That((masking.MaskRole, masking.OutputMasked), Is.EqualTo((KerasMaskRole.Produces, true)));
+    }
+
+    private static string TimeDistributed(string className, string config) =>
+        Layer("TimeDistributed", "t", $", \"layer\": {{\"class_name\": \"{className}\", \"config\": {{\"name\": \"i\"{config}}}}}", "emb");
+
+    /// <summary>TimeDistributed around a layer with masking support hands the mask on under every writer (Keras 3: no
+    /// compute_mask of its own; Keras 2: the inner compute_mask returns it); before, a mask reaching it was refused.</summary>
+    [TestCase("3")]
+    [TestCase("2.11.0")]
+    [TestCase("2.2.4")]
+    [TestCase(null)]
+    public void TimeDistributedAroundAMaskingLayerPassesTheMask(string? version)
+    {
+        foreach ((string cls, string config) in new[] { ("Dense", ", \"units\": 3"), ("Dropout", ", \"rate\": 0.1"), ("Activation", ", \"activation\": \"tanh\"") })
+        {
+            KerasLayer t = Graph(TimeDistributed(cls, config), "t", version)["t"];
+            Assert.That((t.MaskRole, t.OutputMasked), Is.EqualTo((KerasMaskRole.PassesThrough, true)), cls);
+        }
+    }
+
+    /// <summary>Around a layer without masking support (a Conv1D over (batch, 5, 3, 4)): Keras 3 hands the mask on
+    /// unchanged, built where it still fits the output ("same") and refused where it does not ("valid" shortens the
+    /// steps); tf.keras 2's compute_mask raises there, so a Keras 2 file is refused, and so is an unknown writer.</summary>
+    [Test]
+    public void TimeDistributedAroundAConvolutionFollowsTheWritersRule()
+    {
+        string Conv(string padding) => TimeDistributed("Conv1D", $", \"filters\": 2, \"kernel_size\": [2], \"padding\": \"{padding}\"");
+        KerasLayer same = Graph(Conv("same"), "t", "3.6.0", "[null, 5, 3]")["t"];
+        Assert.That((same.MaskRole, same.OutputMasked), Is.EqualTo((KerasMaskRole.PassesThrough, true)));
+        Assert.That(Assert.Throws<NotSupportedException>(() => Graph(Conv("valid"), "t", "3.6.0", "[null, 5, 3]"))!.Message,
+            Does.StartWith("layer `t` (TimeDistributed) receives a mask").And.Contain("(batch, 5, 3)").And.Contain("(batch, 5, 2)"));
+        Assert.That(Assert.Throws<NotSupportedException>(() => Graph(Conv("same"), "t", "2.11.0", "[null, 5, 3]"))!.Message,
+            Does.Contain("Keras 2.11.0").And.Contain("does not support masking"));
+        Assert.That(Assert.Throws<NotSupportedException>(() => Graph(Conv("same"), "t", null, "[null, 5, 3]"))!.Message,
+            Does.Contain("does not say which Keras wrote it"));
+    }
+
+    /// <summary>GlobalAveragePooling1D's call takes a mask, and Keras hands the wrapped one the step's (batch,) slice of the
+    /// (batch, time) mask, which it cannot expand: refused.</summary>
+    [Test]
+    public void TimeDistributedAroundAMaskUsingLayerIsRefused()
+    {
+        var e = Assert.Throws<NotSupportedException>(() => Graph(TimeDistributed("GlobalAveragePooling1D", ""), "t", "3", "[null, 5, 3]"));
+        Assert.That(e!.Message, Does.StartWith("layer `t` (TimeDistributed) receives a mask").And.Contain("expand_dims"));
+    }
+
+    /// <summary>Bidirectional takes a mask (both halves), and hands it on only with return_sequences (compute_mask).</summary>
+    [Test]
+    public void BidirectionalUsesTheMask()
     {
         string Lstm(bool sequences) => $"{{\"class_name\": \"LSTM\", \"config\": {{\"name\": \"l\", \"units\": 3, \"return_sequences\": {(sequences ? "true" : "false")}}}}}";
         KerasLayer last = Graph(Layer("Bidirectional", "b", $", \"layer\": {Lstm(false)}, \"merge_mode\": \"concat\"", "emb"), "b", "3")["b"];
         Assert.That((last.MaskRole, last.OutputMasked), Is.EqualTo((KerasMaskRole.Recurrent, false)));
         KerasLayer sequence = Graph(Layer("Bidirectional", "b", $", \"layer\": {Lstm(true)}, \"merge_mode\": \"sum\"", "emb"), "b", "3")["b"];
         Assert.That((sequence.MaskRole, sequence.OutputMasked), Is.EqualTo((KerasMaskRole.Recurrent, true)));
-        string dense = "{\"class_name\": \"Dense\", \"config\": {\"name\": \"d\", \"units\": 3}}";
-        var td = Assert.Throws<NotSupportedException>(() => Graph(Layer("TimeDistributed", "t", $", \"layer\": {dense}", "emb"), "t", "3"));
-        Assert.That(td!.Message, Does.StartWith("layer `t` (TimeDistributed) receives a mask"));
     }
 
     /// <summary>Bidirectional sets zero_output_for_mask = return_sequences on both halves, so an unrolled one returning

@@ -6,11 +6,14 @@ public enum KerasMaskRole
 {
     /// <summary>No mask reaches the layer and it makes none.</summary>
     None,
-    /// <summary>Makes a mask: <c>Embedding(mask_zero=True)</c> (ids ≠ 0) or <c>Masking</c> (any feature ≠ the mask value).</summary>
+    /// <summary>Makes a mask: <c>Embedding(mask_zero=True)</c> (ids ≠ 0) or <c>Masking</c> (any feature ≠ the mask value).
+    /// A mask reaching either is replaced, not combined: their <c>compute_mask</c> reads only the input (Masking's
+    /// <c>call</c> sets its own <c>_keras_mask</c> too).</summary>
     Produces,
     /// <summary>Receives a mask, computes as without one and hands the same mask on (<c>supports_masking = True</c> and
     /// the base <c>compute_mask</c>: Dense, Activation, ReLU, LeakyReLU, ELU, PReLU, the Dropout family,
-    /// BatchNormalization at inference, LayerNormalization).</summary>
+    /// BatchNormalization at inference, LayerNormalization), and TimeDistributed as <see cref="KerasTimeDistributedMasks"/>
+    /// says.</summary>
     PassesThrough,
     /// <summary>LSTM / GRU / SimpleRNN, and Bidirectional around them (the same mask to both halves): a masked step keeps
     /// the previous states, and its output is the previous output (zeros with <c>zero_output_for_mask</c>, which
@@ -22,7 +25,9 @@ public enum KerasMaskRole
     /// <summary>A layer without <c>supports_masking</c> computes as without a mask and drops it: Keras 3 warns "will
     /// therefore destroy the mask information" (Layer.__call__), tf.keras 2's <c>_set_mask_metadata</c> returns early
     /// without a word. Standalone Keras before 2.4 called <c>compute_mask</c>, which raised "does not support masking",
-    /// so such a file from it is refused. Keras 3.0 to 3.3 drop a mask at the merge layers and Concatenate too (they
+    /// so such a file from it is refused. Among them Reshape, Flatten, Permute, RepeatVector, ZeroPadding1D, Cropping1D and
+    /// UpSampling1D, whose output steps need not be the input's. Embedding(mask_zero=False) after a mask hands none on
+    /// either (its <c>compute_mask</c> returns None). Keras 3.0 to 3.3 drop a mask at the merge layers and Concatenate too (they
     /// support masking, but Layer.__call__ read the mask of the first argument, the list of inputs, which has none).</summary>
     Drops,
     /// <summary>A merge layer (Add, Subtract, Multiply, Average, Maximum, Minimum) or Concatenate as Keras 2 (tf.keras 2
@@ -58,8 +63,9 @@ internal static class KerasMasking
     /// <param name="receives">Whether an input carries a mask, one flag per input.</param>
     /// <param name="kerasVersion">The writer's Keras version ("2.11.0", "2.2.4-tf", "3"), or null when unknown.</param>
     /// <param name="inputShapes">The inputs' shapes (batch excluded), which the merge layers' mask rules read.</param>
+    /// <param name="outputShape">The output's shape (batch excluded), which TimeDistributed's rule reads.</param>
     public static (KerasMaskRole Role, bool OutputMasked) Plan(LayerSpec spec, string className, string layer, IReadOnlyList<bool> receives, string? kerasVersion,
-        IReadOnlyList<long[]>? inputShapes = null)
+        IReadOnlyList<long[]>? inputShapes = null, long[]? outputShape = null)
     {
         if (spec is EmbeddingSpec { MaskZero: true } or MaskingSpec) return (KerasMaskRole.Produces, true);
         if (!receives.Any(r => r)) return (KerasMaskRole.None, false);
@@ -100,23 +106,42 @@ internal static class KerasMasking
                 return (KerasMaskRole.Recurrent, b.Forward.ReturnSequences);
             case GlobalPoolingSpec { Rank: 1, Kind: KerasPoolingKind.Average }:
                 return (KerasMaskRole.MaskedAverage, false);
-            case GlobalPoolingSpec { Rank: 1, Kind: KerasPoolingKind.Max } or ReshapeSpec or FlattenSpec or ConvSpec { Rank: 1 } or PoolingSpec { Rank: 1 }:
-                // Checked in the sources: none sets supports_masking, so Keras 3's Layer.__call__ warns and sets no mask,
-                // and tf.keras 2's _set_mask_metadata returns at `if not self._supports_masking`.
-                return DropsUnsupportedMasks(kerasVersion) switch
-                {
-                    true => (KerasMaskRole.Drops, false),
-                    false => throw Refused(layer, className,
-                        $"the file was written by Keras {kerasVersion}, whose Layer.__call__ called compute_mask, which raises \"does not support masking, " +
-                        "but was passed an input_mask\" for it (standalone Keras before 2.4), so that Keras cannot have built this model"),
-                    null => throw Refused(layer, className,
-                        "tf.keras 2 and Keras 3 drop the mask there (the layer does not support masking) while standalone Keras before 2.4 raised, and the " +
-                        "file does not say which Keras wrote it; pass the Keras version (KerasGraph.FromJson(json, \"3\"))"),
-                };
+            case EmbeddingSpec:
+                // Embedding(mask_zero=False) after a mask (Keras casts its input to int ids): supports_masking = mask_zero and
+                // compute_mask returns None without mask_zero (keras/src/layers/core/embedding.py; tf.keras 2
+                // keras/layers/core/embedding.py the same; standalone Keras's compute_mask override returned None too, without
+                // raising), so no Keras hands a mask on from it. (With mask_zero=True it makes its own, above.)
+                return (KerasMaskRole.Drops, false);
+            case TimeDistributedSpec t:
+                return KerasTimeDistributedMasks.Plan(t, className, layer, kerasVersion, inputShapes, outputShape);
+            case GlobalPoolingSpec { Rank: 1, Kind: KerasPoolingKind.Max } or ReshapeSpec or FlattenSpec or ConvSpec or PoolingSpec
+                or PermuteSpec or RepeatVectorSpec or ZeroPaddingSpec { Rank: <= 2 } or CroppingSpec { Rank: <= 2 } or UpSamplingSpec { Rank: <= 2 }:
+                // Checked in the sources: none sets supports_masking or overrides compute_mask (Keras 3
+                // keras/src/layers/reshaping/{reshape,flatten,permute,repeat_vector,zero_padding1d/2d,cropping1d/2d,up_sampling1d/2d}.py,
+                // pooling/{base_pooling,global_max_pooling1d}.py, convolutional/base_conv.py for Conv1D/2D/3D; tf.keras 2
+                // keras/layers/reshaping/*.py, pooling/base_pooling{1,2,3}d.py, convolutional/base_conv.py), so Keras 3's
+                // Layer.__call__ warns and sets no mask, and tf.keras 2's _set_mask_metadata returns at
+                // `if not self._supports_masking`. For the padding, cropping and up-sampling layers that is what keeps a
+                // (batch, steps) mask from meeting a sequence of another length: neither Keras re-indexes it.
+                return DropsUnsupported(layer, className, kerasVersion);
             default:
                 throw Refused(layer, className, "CrossBackend has not checked what Keras does with a mask in this layer");
         }
     }
+
+    /// <summary>A layer without masking support drops the mask in Keras 3 and tf.keras; standalone Keras before 2.4 raised
+    /// there, and an unknown writer is refused.</summary>
+    internal static (KerasMaskRole Role, bool OutputMasked) DropsUnsupported(string layer, string className, string? kerasVersion) =>
+        DropsUnsupportedMasks(kerasVersion) switch
+        {
+            true => (KerasMaskRole.Drops, false),
+            false => throw Refused(layer, className,
+                $"the file was written by Keras {kerasVersion}, whose Layer.__call__ called compute_mask, which raises \"does not support masking, " +
+                "but was passed an input_mask\" for it (standalone Keras before 2.4), so that Keras cannot have built this model"),
+            null => throw Refused(layer, className,
+                "tf.keras 2 and Keras 3 drop the mask there (the layer does not support masking) while standalone Keras before 2.4 raised, and the " +
+                "file does not say which Keras wrote it; pass the Keras version (KerasGraph.FromJson(json, \"3\"))"),
+        };
 
     /// <summary>Whether the writer drops a mask at a layer without masking support: Keras 3 and tf.keras (its versions
     /// 2.4 and later, and the "-tf" versions before) do; standalone Keras before 2.4 raised; null when unknown.</summary>
@@ -132,6 +157,6 @@ internal static class KerasMasking
     internal static NotSupportedException Refused(string layer, string className, string why) => new(
         $"layer `{layer}` ({className}) receives a mask (from an Embedding with mask_zero=True or a Masking layer before it): {why}. " +
         "Save the model without the mask (mask_zero=False, no Masking layer) if the layers after it do not need it, or keep the " +
-        "masked part to layers that pass or use it (Dense, activations, Dropout, normalization, LSTM, GRU, SimpleRNN, Bidirectional, GlobalAveragePooling1D, " +
-        "the merge layers and Concatenate)");
+        "masked part to layers that pass or use it (Dense, activations, Dropout, normalization, LSTM, GRU, SimpleRNN, Bidirectional, " +
+        "TimeDistributed, GlobalAveragePooling1D, the merge layers and Concatenate)");
 }
