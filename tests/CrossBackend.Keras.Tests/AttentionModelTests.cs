@@ -111,19 +111,39 @@ public sealed class AttentionConfigTests
         Assert.That(e!.Message, Does.Contain("layer `x` (Attention) must read a query and a value"));
     }
 
-    /// <summary>A mask from Embedding(mask_zero=True) reaching an attention layer is refused (Keras would use it).</summary>
-    [TestCase("MultiHeadAttention", ", \"num_heads\": 1, \"key_dim\": 2", "{\"value\": [\"emb\", 0, 0]}")]
-    [TestCase("Attention", "", "{}")]
-    public void AMaskReachingAnAttentionLayerIsRefused(string className, string config, string kwargs)
+    private static KerasGraph Masked(string className, string config, string kwargs, string? version)
     {
         string inbound = className == "Attention" ? $"[[\"emb\", 0, 0, {kwargs}], [\"emb\", 0, 0, {kwargs}]]" : $"[[\"emb\", 0, 0, {kwargs}]]";
-        var e = Assert.Throws<NotSupportedException>(() => KerasGraph.FromJson($$$"""
+        return KerasGraph.FromJson($$$"""
             {"class_name": "Functional", "config": {"name": "m", "layers": [
               {"class_name": "InputLayer", "name": "in", "config": {"name": "in", "batch_input_shape": [null, 5], "dtype": "int32"}, "inbound_nodes": []},
               {"class_name": "Embedding", "name": "emb", "config": {"name": "emb", "input_dim": 10, "output_dim": 4, "mask_zero": true}, "inbound_nodes": [[["in", 0, 0, {}]]]},
               {"class_name": "{{{className}}}", "name": "x", "config": {"name": "x"{{{config}}}}, "inbound_nodes": [{{{inbound}}}]}],
               "input_layers": [["in", 0, 0]], "output_layers": [["x", 0, 0]]}}
-            """, "3"));
-        Assert.That(e!.Message, Does.StartWith($"layer `x` ({className}) receives a mask").And.Contain("attention"));
+            """, version);
+    }
+
+    /// <summary>A mask reaching an attention layer is used by the writer's rule, and refused where the rule is not known:
+    /// MultiHeadAttention from tf.keras before 2.10 (which did not read Keras masks there) or an unknown writer;
+    /// Attention from a writer known only as "3" (Keras 3.0–3.3 hand on no mask, 3.4+ the query's).</summary>
+    [TestCase("MultiHeadAttention", ", \"num_heads\": 1, \"key_dim\": 2", "{\"value\": [\"emb\", 0, 0]}", "2.9.0", "only since 2.10")]
+    [TestCase("MultiHeadAttention", ", \"num_heads\": 1, \"key_dim\": 2", "{\"value\": [\"emb\", 0, 0]}", null, "does not say which Keras")]
+    [TestCase("Attention", "", "{}", "3", "says only that Keras 3 wrote it")]
+    public void AMaskReachingAnAttentionLayerIsRefusedWhereTheRuleIsUnknown(string className, string config, string kwargs, string? version, string says)
+    {
+        var e = Assert.Throws<NotSupportedException>(() => Masked(className, config, kwargs, version));
+        Assert.That(e!.Message, Does.StartWith($"layer `x` ({className}) receives a mask").And.Contain(says));
+    }
+
+    [TestCase("MultiHeadAttention", ", \"num_heads\": 1, \"key_dim\": 2", "{\"value\": [\"emb\", 0, 0]}", "3", true)]
+    [TestCase("MultiHeadAttention", ", \"num_heads\": 1, \"key_dim\": 2", "{\"value\": [\"emb\", 0, 0]}", "2.10.0", true)]
+    [TestCase("Attention", "", "{}", "2.11.0", true)]
+    [TestCase("Attention", "", "{}", "3.4.1", true)]
+    [TestCase("Attention", "", "{}", "3.3.3", false)]
+    public void AMaskReachingAnAttentionLayerIsUsedAndTheQueryMaskHandedOnByRelease(string className, string config, string kwargs, string version, bool handsOn)
+    {
+        KerasLayer x = Masked(className, config, kwargs, version)["x"];
+        Assert.That(x.MaskRole, Is.EqualTo(KerasMaskRole.Attends));
+        Assert.That(x.OutputMasked, Is.EqualTo(handsOn));
     }
 }
