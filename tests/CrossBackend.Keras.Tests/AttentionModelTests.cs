@@ -146,4 +146,14 @@ public sealed class AttentionConfigTests
         Assert.That(x.MaskRole, Is.EqualTo(KerasMaskRole.Attends));
         Assert.That(x.OutputMasked, Is.EqualTo(handsOn));
     }
+
+    [Test]
+    public void TheTorchDescriptionSaysHowTheMasksAreUsed()
+    {
+        IReadOnlyDictionary<string, string> d = CrossBackend.Keras.Torch.KerasTorchConversion.Describe(KerasModel.Load(TestData.Path("mask_cross.keras")).Graph);
+        Assert.That(d["mha"], Does.Contain("scores kept where query, value and key steps are unmasked"));
+        Assert.That(d["att"], Does.Contain("output times the query mask"));
+        d = CrossBackend.Keras.Torch.KerasTorchConversion.Describe(KerasModel.Load(TestData.Path("cross_inputs.keras")).Graph);
+        Assert.That(d["mha"], Does.Not.Contain("Keras masks"));
+    }
 }
