@@ -147,6 +147,33 @@ public sealed class AttentionConfigTests
         Assert.That(x.OutputMasked, Is.EqualTo(handsOn));
     }
 
+    /// <summary>Keras 3 records Attention's <c>mask=[None, None]</c> only when no mask arrives, and then runs the call
+    /// with that list (Layer.__call__ fills only a None mask): with a mask arriving, such a call is refused; without
+    /// the entry (Keras fills it) the mask is used.</summary>
+    [TestCase("\"mask\": [null, null], ", true)]
+    [TestCase("", false)]
+    public void AKeras3AttentionCallRecordingNullMasksIsRefusedWhenAMaskArrives(string maskEntry, bool refused)
+    {
+        const string T = "{\"class_name\": \"__keras_tensor__\", \"config\": {\"shape\": [null, 5, 4], \"keras_history\": [\"emb\", 0, 0]}}";
+        string json = $$$"""
+            {"class_name": "Functional", "config": {"name": "m", "layers": [
+              {"class_name": "InputLayer", "name": "in", "config": {"name": "in", "batch_shape": [null, 5], "dtype": "int32"}, "inbound_nodes": []},
+              {"class_name": "Embedding", "name": "emb", "config": {"name": "emb", "input_dim": 10, "output_dim": 4, "mask_zero": true},
+               "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__", "config": {"shape": [null, 5], "keras_history": ["in", 0, 0]}}], "kwargs": {}}]},
+              {"class_name": "Attention", "name": "x", "config": {"name": "x"}, "inbound_nodes": [{"args": [[{{{T}}}, {{{T}}}]], "kwargs": { {{{maskEntry}}}"training": false}}]}],
+              "input_layers": [["in", 0, 0]], "output_layers": [["x", 0, 0]]}}
+            """;
+        if (!refused)
+        {
+            Assert.That(KerasGraph.FromJson(json, "3.6.0")["x"].MaskRole, Is.EqualTo(KerasMaskRole.Attends));
+            return;
+        }
+        var e = Assert.Throws<NotSupportedException>(() => KerasGraph.FromJson(json, "3.6.0"));
+        Assert.That(e!.Message, Does.StartWith("layer `x` (Attention) receives a mask").And.Contain("mask=[None, …]"));
+        Assert.That(KerasGraph.FromJson(json.Replace("\"mask_zero\": true", "\"mask_zero\": false"), "3.6.0")["x"].MaskRole, Is.EqualTo(KerasMaskRole.None),
+            "without a mask the recorded nulls are what Keras writes");
+    }
+
     [Test]
     public void TheTorchDescriptionSaysHowTheMasksAreUsed()
     {

@@ -47,6 +47,11 @@ internal static class KerasAttentionMasks
                     "version (KerasGraph.FromJson(json, \"2.11.0\"))"),
             };
         }
+        if (spec is AttentionSpec { NullMaskInCall: true })
+            throw KerasMasking.Refused(layer, className,
+                "its Keras 3 call records mask=[None, …], and Keras 3's Layer.__call__ fills the call's mask from the inputs only where that argument " +
+                "is None, so Keras would run the layer unmasked while CrossBackend's mask rules say one arrives (Keras records this list only when no " +
+                "mask arrived at build time); save the model again, or remove the `mask` entry from the call");
         return KerasMergeMasks.RuleOf(kerasVersion) switch
         {
             KerasMaskRole.MergesAll or KerasMaskRole.MergesAny => (KerasMaskRole.Attends, queryMasked),

@@ -375,4 +375,10 @@ public enum KerasAttentionScore
 /// <param name="Causal">The call's <c>use_causal_mask=True</c> (tf.keras 2 before 2.10: the config's <c>causal=True</c>):
 /// query step i reads value steps j ≤ i only (Keras's <c>_calculate_score_mask</c>: row index ≥ column index, the others'
 /// scores minus 1e9, whose exponentials are exactly 0 — the same as a softmax over j ≤ i).</param>
-public sealed record AttentionSpec(KerasAttentionScore Score, bool UseScale, bool Causal = false) : LayerSpec;
+public sealed record AttentionSpec(KerasAttentionScore Score, bool UseScale, bool Causal = false) : LayerSpec
+{
+    /// <summary>Whether a Keras 3 call records <c>mask</c> as a list of nulls (what <c>Layer.__call__</c> records when
+    /// no mask arrives). Keras 3 fills the call's mask from the inputs only where the argument is None, so with such a
+    /// list it would run the layer unmasked even if masks arrived: a mask reaching it is refused.</summary>
+    public bool NullMaskInCall { get; init; }
+}

@@ -29,7 +29,9 @@ Models:
   mask_zero)(vtok), ek = Dense 4 (ev) (the value's mask passes); mha = MHA(2 heads, key_dim 2)(query=eq, value=ev,
   key=ek) by keyword; att = Attention(use_scale, scale 0.3)([eq, ev]); add = AdditiveAttention(use_scale)([eq, ev, ek]);
   pooled = GlobalAveragePooling1D(att) (the query's mask: a masked mean under Keras 2 and 3.4+, a plain mean under 3.3,
-  `k33_` goldens). Outputs [mha, att, add, pooled]. Rows: query padded at the end / value at the end; query at the start
+  `k33_` goldens). Outputs [mha, att, add, pooled]. The Keras 3 Attention calls carry no `mask` entry (Keras fills a
+  missing or None mask from the inputs; a recorded [None, None] would keep it unmasked); MHA's null query_mask /
+  value_mask / key_mask are filled alike. Rows: query padded at the end / value at the end; query at the start
   / value in the middle; query none / value fully masked (every row uniform); query in the middle / value none.
 
 Before writing, the reference is checked against Keras's own formula run in float32 NumPy (the -1e9 added, softmax) and
@@ -190,6 +192,15 @@ def check_references():
 
 # ---- files ---------------------------------------------------------------------------------------------------------
 
+def masked_attention_layer(*args, **kwargs):
+    """attention_layer's Attention / AdditiveAttention without the Keras 3 call's `mask` entry: Layer.__call__ records
+    mask=[None, None] only when no mask arrives, and fills the call's mask from the inputs only where the argument is
+    None, so a list of nulls would make Keras 3 run the layer unmasked (the port refuses that combination)."""
+    layer = attention_layer(*args, **kwargs)
+    layer.keras3_node[0]["kwargs"].pop("mask")
+    return layer
+
+
 def save(stem, layers, shapes, inputs, outputs, golden, k33=False):
     k2 = keras2_config(layers, True, stem, inputs, outputs)
     for entry, layer in zip(k2["config"]["layers"], layers):
@@ -255,8 +266,8 @@ def cross_model():
               embedding("eq", 10, 4, 5, tq_, "qtok"), embedding("ev", 9, 4, 4, tv_, "vtok"),
               Layer("Dense", dense_config("ek", 4), ["ev"], [("kernel", kk), ("bias", bk)]),
               att_mha,
-              attention_layer("att", shapes, ["eq", "ev"], False, True, "dot", scale=0.3),
-              attention_layer("add", shapes, ["eq", "ev", "ek"], True, True, scale=s_add),
+              masked_attention_layer("att", shapes, ["eq", "ev"], False, True, "dot", scale=0.3),
+              masked_attention_layer("add", shapes, ["eq", "ev", "ek"], True, True, scale=s_add),
               Layer("GlobalAveragePooling1D", layer_cfg("pooled", data_format="channels_last", keepdims=False), ["att"])]
     qids = np.array([[3, 5, 1, 0, 0], [0, 0, 4, 2, 6], [1, 2, 3, 4, 5], [7, 0, 0, 8, 9]], np.int32)
     vids = np.array([[2, 7, 0, 0], [5, 0, 3, 0], [0, 0, 0, 0], [1, 2, 3, 4]], np.int32)
