@@ -20,8 +20,9 @@ namespace CrossBackend.Keras;
 /// </list>
 /// A row of the scores whose every entry is masked (a masked query step in MultiHeadAttention, a value fully masked) gets
 /// −1e9 on every score: in float32 the scores then round to −1e9 alike (for |score| &lt; 32) and the softmax is uniform,
-/// 1/T_k each, which both runtimes give in both precisions (Keras 3's fused <c>dot_product_attention</c> path on
-/// TensorFlow and JAX, a <c>where</c> with −0.7·float32 max, gives the same uniform row).
+/// 1/T_k each, which both runtimes give in both precisions (recent Keras 3's fused <c>dot_product_attention</c> path on
+/// TensorFlow, keras/src/backend/tensorflow/nn.py <c>_apply_masks</c>, a <c>where</c> with −0.7 · 3.38953e38, gives the
+/// same uniform row; other backends not checked).
 /// </summary>
 internal static class KerasAttentionMasks
 {

@@ -10,8 +10,8 @@ masked semantics, read from Keras's sources:
   (& the lower-triangular causal mask with use_causal_mask); _masked_softmax hands it to the Softmax layer, which adds
   (1 - mask) * -1e9 to the scores. A masked score's weight is then exactly 0 (e^-1e9 underflows); a row with every score
   masked (every masked query step: its query mask is False) is -1e9 + s, which float32 rounds to -1e9 alike (|s| < 32),
-  so its softmax is uniform, 1/T_k (Keras 3's fused dot_product_attention path on TensorFlow/JAX, where(mask, s,
-  -0.7 * float32 max), gives the same). The output carries the query's mask.
+  so its softmax is uniform, 1/T_k (recent Keras 3's fused dot_product_attention path on TensorFlow,
+  keras/src/backend/tensorflow/nn.py _apply_masks, where(mask, s, -0.7 * 3.38953e38), gives the same). The output carries the query's mask.
 - Attention / AdditiveAttention (keras/src/layers/attention/attention.py; tf.keras 2
   keras/layers/attention/base_dense_attention.py): mask = [query_mask, value_mask] (the key's mask is not read);
   scores -= 1e9 * (not value_mask & causal); softmax; weights @ value; result *= query_mask (a masked query step gives
