@@ -21,6 +21,15 @@ public sealed class AttentionMaskModelTests(ITensorEngine engine)
             MultiGoldenModels.AssertFile(engine, file, $"{stem}_golden.npz");
     }
 
+    /// <summary>mask_cross declares its steps None: a second call with 2 query steps against 3 value steps (a query
+    /// padded at the end, one at the start, a value fully masked), the masks sized per call.</summary>
+    [Test]
+    public void TheMasksAreSizedPerCallWhenTheStepsAreNone()
+    {
+        foreach (string file in new[] { "mask_cross.keras", "mask_cross_k2.h5" })
+            MultiGoldenModels.AssertFile(engine, file, "mask_cross_golden.npz", "short_");
+    }
+
     /// <summary>Keras 3.0 to 3.3 use the masks inside Attention but hand on none (Layer.__call__ read the mask of the
     /// input list), so the GlobalAveragePooling1D after it averages every query step, the zeroed masked ones included.</summary>
     [Test]

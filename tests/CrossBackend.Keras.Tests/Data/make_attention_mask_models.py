@@ -25,7 +25,7 @@ Models:
   value_dim 3)(add, add, use_causal_mask=True) -> gap = GlobalAveragePooling1D -> head = Dense 3. Outputs [head, mha_c]
   (the sequence shows the masked query steps' uniform rows). Rows: padding at the end, in the middle, none, at the start;
   `empty_` a fully masked row (head NaN: 0/0) and row 0 again.
-- mask_cross (functional, inputs qtok (5), vtok (4)): eq = Embedding(10, 4, mask_zero)(qtok), ev = Embedding(9, 4,
+- mask_cross (functional, inputs qtok and vtok, steps None; 5 and 4 steps, `short_` 2 and 3): eq = Embedding(10, 4, mask_zero)(qtok), ev = Embedding(9, 4,
   mask_zero)(vtok), ek = Dense 4 (ev) (the value's mask passes); mha = MHA(2 heads, key_dim 2)(query=eq, value=ev,
   key=ek) by keyword; att = Attention(use_scale, scale 0.3)([eq, ev]); add = AdditiveAttention(use_scale)([eq, ev, ek]);
   pooled = GlobalAveragePooling1D(att) (the query's mask: a masked mean under Keras 2 and 3.4+, a plain mean under 3.3,
@@ -256,14 +256,15 @@ def mha_model():
 
 
 def cross_model():
-    shapes = {"qtok": [None, 5], "vtok": [None, 4], "eq": [None, 5, 4], "ev": [None, 4, 4], "ek": [None, 4, 4],
-              "mha": [None, 5, 4], "att": [None, 5, 4], "add": [None, 5, 4], "pooled": [None, 4]}
+    shapes = {"qtok": [None, None], "vtok": [None, None], "eq": [None, None, 4], "ev": [None, None, 4],
+              "ek": [None, None, 4], "mha": [None, None, 4], "att": [None, None, 4], "add": [None, None, 4],
+              "pooled": [None, 4]}
     tq_, tv_ = f32(10, 4, scale=1.0), f32(9, 4, scale=1.0)
     kk, bk = f32(4, 4), f32(4, scale=0.3)
     att_mha, w_mha = mha_layer("mha", shapes, "eq", "ev", "ek", 2, 2, keyword=True)
     s_add = f32(4, scale=1.0)
-    layers = [tokens("qtok", 5), tokens("vtok", 4),
-              embedding("eq", 10, 4, 5, tq_, "qtok"), embedding("ev", 9, 4, 4, tv_, "vtok"),
+    layers = [tokens("qtok", None), tokens("vtok", None),
+              embedding("eq", 10, 4, None, tq_, "qtok"), embedding("ev", 9, 4, None, tv_, "vtok"),
               Layer("Dense", dense_config("ek", 4), ["ev"], [("kernel", kk), ("bias", bk)]),
               att_mha,
               masked_attention_layer("att", shapes, ["eq", "ev"], False, True, "dot", scale=0.3),
@@ -284,6 +285,10 @@ def cross_model():
     golden = {"input_0": qids, "input_1": vids, "k33_input_0": qids, "k33_input_1": vids}
     golden.update({f"output_{j}": y for j, y in enumerate(forward(qids, vids))})
     golden.update({f"k33_output_{j}": y for j, y in enumerate(forward(qids, vids, k33=True))})
+    # The steps are None: a second call with 2 query steps against 3 value steps, the masks sized per call.
+    qs, vs = np.array([[4, 0], [0, 3], [6, 2]], np.int32), np.array([[1, 0, 3], [5, 6, 0], [0, 0, 0]], np.int32)
+    golden.update({"short_input_0": qs, "short_input_1": vs})
+    golden.update({f"short_output_{j}": y for j, y in enumerate(forward(qs, vs))})
     save("mask_cross", layers, shapes, ["qtok", "vtok"], ["mha", "att", "add", "pooled"], golden, k33=True)
 
 
