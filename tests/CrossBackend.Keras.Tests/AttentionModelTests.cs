@@ -129,6 +129,8 @@ public sealed class AttentionConfigTests
     [TestCase("MultiHeadAttention", ", \"num_heads\": 1, \"key_dim\": 2", "{\"value\": [\"emb\", 0, 0]}", "2.9.0", "only since 2.10")]
     [TestCase("MultiHeadAttention", ", \"num_heads\": 1, \"key_dim\": 2", "{\"value\": [\"emb\", 0, 0]}", null, "does not say which Keras")]
     [TestCase("Attention", "", "{}", "3", "says only that Keras 3 wrote it")]
+    [TestCase("MultiHeadAttention", ", \"num_heads\": 1, \"key_dim\": 2, \"dropout\": 0.1", "{\"value\": [\"emb\", 0, 0]}", "3.10.0", "from Keras 3.10 the Softmax layer")]
+    [TestCase("MultiHeadAttention", ", \"num_heads\": 1, \"key_dim\": 2, \"dropout\": 0.1", "{\"value\": [\"emb\", 0, 0]}", "3", "save the model with dropout=0.0")]
     public void AMaskReachingAnAttentionLayerIsRefusedWhereTheRuleIsUnknown(string className, string config, string kwargs, string? version, string says)
     {
         var e = Assert.Throws<NotSupportedException>(() => Masked(className, config, kwargs, version));
@@ -137,6 +139,9 @@ public sealed class AttentionConfigTests
 
     [TestCase("MultiHeadAttention", ", \"num_heads\": 1, \"key_dim\": 2", "{\"value\": [\"emb\", 0, 0]}", "3", true)]
     [TestCase("MultiHeadAttention", ", \"num_heads\": 1, \"key_dim\": 2", "{\"value\": [\"emb\", 0, 0]}", "2.10.0", true)]
+    [TestCase("MultiHeadAttention", ", \"num_heads\": 1, \"key_dim\": 2, \"dropout\": 0.0", "{\"value\": [\"emb\", 0, 0]}", "3.10.0", true)]
+    [TestCase("MultiHeadAttention", ", \"num_heads\": 1, \"key_dim\": 2, \"dropout\": 0.1", "{\"value\": [\"emb\", 0, 0]}", "3.9.2", true)]
+    [TestCase("MultiHeadAttention", ", \"num_heads\": 1, \"key_dim\": 2, \"dropout\": 0.1", "{\"value\": [\"emb\", 0, 0]}", "2.15.0", true)]
     [TestCase("Attention", "", "{}", "2.11.0", true)]
     [TestCase("Attention", "", "{}", "3.4.1", true)]
     [TestCase("Attention", "", "{}", "3.3.3", false)]

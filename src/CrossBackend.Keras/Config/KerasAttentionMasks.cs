@@ -22,7 +22,12 @@ namespace CrossBackend.Keras;
 /// −1e9 on every score: in float32 the scores then round to −1e9 alike (for |score| &lt; 32) and the softmax is uniform,
 /// 1/T_k each, which both runtimes give in both precisions (recent Keras 3's fused <c>dot_product_attention</c> path on
 /// TensorFlow, keras/src/backend/tensorflow/nn.py <c>_apply_masks</c>, a <c>where</c> with −0.7 · 3.38953e38, gives the
-/// same uniform row; other backends not checked).
+/// same uniform row; other backends not checked). Keras 3.10 and later (keras-team/keras#21149, April 2025) multiply the
+/// Softmax layer's output by the mask, so a fully masked row there is zeros; MultiHeadAttention takes that layer at
+/// inference when it does not take the fused path, which releases skip when dropout &gt; 0 (the condition later became
+/// dropout &gt; 0 in training only; the release is not pinned down here): a MultiHeadAttention with dropout &gt; 0 from
+/// Keras 3.10 or later, or from a writer known only as "3", is refused when a mask reaches it. With dropout 0 every
+/// release from 3.10 takes the fused path at inference.
 /// </summary>
 internal static class KerasAttentionMasks
 {
@@ -37,6 +42,13 @@ internal static class KerasAttentionMasks
         bool queryMasked = receives.Count > 0 && receives[0];
         if (spec is MultiHeadAttentionSpec)
         {
+            // An unknown writer is refused below (tf.keras before 2.10 did not read the masks at all).
+            if (spec is MultiHeadAttentionSpec { Dropout: > 0 } && kerasVersion is not null && KerasMaskedSoftmaxZeroes(kerasVersion) != false)
+                throw KerasMasking.Refused(layer, className,
+                    $"its dropout is {((MultiHeadAttentionSpec)spec).Dropout:R} and the file was written by Keras {kerasVersion}: from Keras 3.10 the Softmax layer " +
+                    "multiplies its output by the mask, so a fully masked row of scores (every masked query step) gives zero weights where earlier releases " +
+                    "and the fused dot_product_attention path give uniform ones, and which path such a release takes at inference with dropout > 0 is not " +
+                    "pinned down; save the model with dropout=0.0 (it acts only in training: the same inference numbers otherwise)");
             return ReadsMasksInMultiHeadAttention(kerasVersion) switch
             {
                 true => (KerasMaskRole.Attends, queryMasked),
@@ -62,6 +74,18 @@ internal static class KerasAttentionMasks
                 ", and whether the output carries the query's mask depends on the release (Keras 2 and 3.4+ hand it on; Keras 3.0 to 3.3 use the masks " +
                 "but hand on none, as Layer.__call__ read the mask of the input list); pass the full version (KerasGraph.FromJson(json, \"3.6.0\"))"),
         };
+    }
+
+    /// <summary>Whether the writer's Softmax layer multiplies its output by the mask (Keras 3.10 and later,
+    /// keras-team/keras#21149): false for Keras 2 and Keras 3.0 to 3.9, null for a bare "3" or an unknown writer.</summary>
+    internal static bool? KerasMaskedSoftmaxZeroes(string? version)
+    {
+        int? major = KerasConfigReader.Major(version);
+        if (major is null) return null;
+        if (major < 3) return false;
+        if (major > 3) return true;
+        string[] parts = version!.Split('.');
+        return parts.Length > 1 && int.TryParse(parts[1], out int minor) ? minor >= 10 : null;
     }
 
     /// <summary>Whether the writer's MultiHeadAttention reads its inputs' Keras masks: Keras 3 and tf.keras 2.10+ do,

@@ -349,7 +349,12 @@ public sealed record TimeDistributedSpec(LayerSpec Inner, string InnerClassName,
 /// <c>_compute_causal_mask</c>, row index ≥ column index over (T_q, T_k), a lower-triangular mask). Keras's masked
 /// softmax adds −1e9 to the other scores (or puts −1e9 there), whose exponentials are then exactly 0 in float32 and
 /// float64, so the softmax over j ≤ i alone is the same number.</param>
-public sealed record MultiHeadAttentionSpec(int NumHeads, int KeyDim, int ValueDim, bool UseBias, int? OutputDim, bool Causal = false) : LayerSpec;
+public sealed record MultiHeadAttentionSpec(int NumHeads, int KeyDim, int ValueDim, bool UseBias, int? OutputDim, bool Causal = false) : LayerSpec
+{
+    /// <summary>The config's dropout rate: it acts only in training, but it picks the path Keras 3 takes at inference,
+    /// which decides a fully masked row (see <see cref="KerasAttentionMasks"/>).</summary>
+    public double Dropout { get; init; }
+}
 
 /// <summary>How an <see cref="AttentionSpec"/> scores a query step against a key step.</summary>
 public enum KerasAttentionScore
