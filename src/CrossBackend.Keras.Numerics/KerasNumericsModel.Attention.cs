@@ -10,9 +10,11 @@ public sealed partial class KerasNumericsModel<T>
     /// three EinsumDense projections (kernel (d, heads, dim) read as a (d, heads·dim) Dense kernel, the same memory order),
     /// the query times 1/√key_dim in <typeparamref name="T"/> before the dot product, per batch item and head the scores
     /// q·kᵀ, softmax over the keys, weights·v, then the output EinsumDense (kernel (heads, value_dim, d_out) read as
-    /// (heads·value_dim, d_out)). Inputs [query, value(, key)].
+    /// (heads·value_dim, d_out)). Inputs [query, value(, key)], each with its Keras mask or null: a score is kept where
+    /// the query step, the value step and the key step are unmasked (and j ≤ i with use_causal_mask), see
+    /// <see cref="MaskedSoftmax"/>.
     /// </summary>
-    private static Func<object[], object> MultiHeadAttention(KerasLayer layer, MultiHeadAttentionSpec m)
+    private static Func<object[], bool[]?[], object> MultiHeadAttention(KerasLayer layer, MultiHeadAttentionSpec m)
     {
         string name = layer.Name;
         IReadOnlyList<KerasWeight> w = layer.Weights;
@@ -34,10 +36,13 @@ public sealed partial class KerasNumericsModel<T>
         // Keras: ops.multiply(query, ops.cast(1.0 / math.sqrt(float(key_dim)), query.dtype)) — the Python float rounded
         // once to the layer's dtype.
         T scale = T.CreateChecked(1.0 / Math.Sqrt(keyDim));
-        return v =>
+        return (v, masks) =>
         {
             Tensor<T> query = Float(v[0], name), value = Float(v[1], name), key = v.Length > 2 ? Float(v[2], name) : value;
             int batch = (int)query.Lengths[0], tq = (int)query.Lengths[1], tk = (int)key.Lengths[1];
+            bool[]? queryMask = MaskAt(masks, 0), valueMask = MaskAt(masks, 1), keyMask = MaskAt(masks, 2);
+            bool masked = queryMask is not null || valueMask is not null || keyMask is not null;
+            var allowed = masked ? new bool[tk] : [];
             if (value.Lengths[1] != tk)
                 throw new ArgumentException($"layer `{name}` (MultiHeadAttention): the key has {tk} steps and the value {value.Lengths[1]}; they must be equal");
             T[] q = TensorToArray(MatMulKernel.Dense(query, wq, bq));
@@ -46,15 +51,24 @@ public sealed partial class KerasNumericsModel<T>
             TensorPrimitives.Multiply(q, scale, q);
             var output = new T[(long)batch * tq * heads * valueDim];
             var scores = new T[tk];
+            var scratch = masked ? new T[tk] : [];
             for (int b = 0; b < batch; b++)
                 for (int h = 0; h < heads; h++)
                     for (int i = 0; i < tq; i++)
                     {
                         // use_causal_mask: keys j <= i only; Keras's -1e9 makes the others' weights exactly 0.
-                        int n = m.Causal ? Math.Min(i + 1, tk) : tk;
+                        int n = m.Causal && !masked ? Math.Min(i + 1, tk) : tk;
                         ReadOnlySpan<T> qi = q.AsSpan(((b * tq + i) * heads + h) * keyDim, keyDim);
                         for (int j = 0; j < n; j++) scores[j] = TensorPrimitives.Dot(qi, k.AsSpan(((b * tk + j) * heads + h) * keyDim, keyDim));
-                        ActivationKernels.Softmax<T>(scores.AsSpan(0, n), n);
+                        if (masked)
+                        {
+                            // _compute_attention_mask: query_mask[:, :, None] & value_mask[:, None, :] & key_mask[:, None, :] & causal.
+                            bool rowKept = queryMask is null || queryMask[b * tq + i];
+                            for (int j = 0; j < tk; j++)
+                                allowed[j] = rowKept && (valueMask is null || valueMask[b * tk + j]) && (keyMask is null || keyMask[b * tk + j]) && (!m.Causal || j <= i);
+                            MaskedSoftmax(scores, allowed, scratch);
+                        }
+                        else ActivationKernels.Softmax<T>(scores.AsSpan(0, n), n);
                         AddWeighted(output.AsSpan(((b * tq + i) * heads + h) * valueDim, valueDim), scores.AsSpan(0, n), vv,
                             (b * tk * heads + h) * valueDim, heads * valueDim);
                     }
@@ -65,9 +79,11 @@ public sealed partial class KerasNumericsModel<T>
     /// <summary>
     /// Attention / AdditiveAttention as Keras's <c>call</c> computes them (keras/src/layers/attention/attention.py,
     /// additive_attention.py): scores (batch, T_q, T_v) — dot: q·k (times scale); concat: w · Σ tanh(scale · (q + k));
-    /// additive: Σ scale ⊙ tanh(q + k) — softmax over the value steps, then weights·value. Inputs [query, value(, key)].
+    /// additive: Σ scale ⊙ tanh(q + k) — softmax over the value steps, then weights·value. Inputs [query, value(, key)],
+    /// each with its Keras mask or null (Keras's <c>mask=[query_mask, value_mask]</c>; the key's is not read): masked value
+    /// steps get weight 0 (<see cref="MaskedSoftmax"/>), and a masked query step's output is zeros (<c>result *= q_mask</c>).
     /// </summary>
-    private static Func<object[], object> Attention(KerasLayer layer, AttentionSpec a)
+    private static Func<object[], bool[]?[], object> Attention(KerasLayer layer, AttentionSpec a)
     {
         string name = layer.Name;
         IReadOnlyList<KerasWeight> w = layer.Weights;
@@ -76,10 +92,13 @@ public sealed partial class KerasNumericsModel<T>
         T[] Values(KerasWeight weight) => weight.ToDoubleArray().Select(T.CreateChecked).ToArray();
         T[]? scale = a.UseScale ? Values(w[0]) : null;
         T concatWeight = a.Score == KerasAttentionScore.Concat ? Values(w[^1])[0] : T.One;
-        return v =>
+        return (v, masks) =>
         {
             Tensor<T> query = Float(v[0], name), value = Float(v[1], name), key = v.Length > 2 ? Float(v[2], name) : value;
             int batch = (int)query.Lengths[0], tq = (int)query.Lengths[1], tv = (int)value.Lengths[1], dim = (int)query.Lengths[2], dv = (int)value.Lengths[2];
+            bool[]? queryMask = MaskAt(masks, 0), valueMask = MaskAt(masks, 1);
+            var allowed = valueMask is null ? [] : new bool[tv];
+            var scratch = valueMask is null ? [] : new T[tv];
             if (key.Lengths[1] != tv)
                 throw new ArgumentException($"layer `{name}` ({layer.ClassName}): the key has {key.Lengths[1]} steps and the value {tv}; they must be equal");
             T[] q = TensorToArray(query), k = TensorToArray(key), vv = TensorToArray(value);
@@ -90,7 +109,7 @@ public sealed partial class KerasNumericsModel<T>
                 for (int i = 0; i < tq; i++)
                 {
                     // use_causal_mask: value steps j <= i only (Keras's score - 1e9 elsewhere gives them weight exactly 0).
-                    int n = a.Causal ? Math.Min(i + 1, tv) : tv;
+                    int n = a.Causal && valueMask is null ? Math.Min(i + 1, tv) : tv;
                     ReadOnlySpan<T> qi = q.AsSpan((b * tq + i) * dim, dim);
                     for (int j = 0; j < n; j++)
                     {
@@ -115,11 +134,42 @@ public sealed partial class KerasNumericsModel<T>
                                 break;
                         }
                     }
-                    ActivationKernels.Softmax<T>(scores.AsSpan(0, n), n);
+                    if (valueMask is not null)
+                    {
+                        // _calculate_score_mask: value_mask[:, None, :] & causal.
+                        for (int j = 0; j < tv; j++) allowed[j] = valueMask[b * tv + j] && (!a.Causal || j <= i);
+                        MaskedSoftmax(scores, allowed, scratch);
+                    }
+                    else ActivationKernels.Softmax<T>(scores.AsSpan(0, n), n);
+                    // Keras: result *= q_mask, so a masked query step's output is zeros.
+                    if (queryMask is not null && !queryMask[b * tq + i]) continue;
                     AddWeighted(output.AsSpan((b * tq + i) * dv, dv), scores.AsSpan(0, n), vv, b * tv * dv, dv);
                 }
             return Tensor.Create(output, [batch, tq, dv]);
         };
+    }
+
+    /// <summary>The mask of input <paramref name="index"/>, null where none arrives or the layer has fewer inputs.</summary>
+    private static bool[]? MaskAt(bool[]?[] masks, int index) => index < masks.Length ? masks[index] : null;
+
+    /// <summary>Keras's masked softmax over one row of scores (multi_head_attention.py <c>_masked_softmax</c> → the Softmax
+    /// layer's (1 − mask) · −1e9 added; attention.py <c>_apply_scores</c>' 1e9 subtracted): the kept scores softmaxed alone
+    /// (e^(s − 1e9 − max) underflows to exactly 0 in float32 and float64, so the others get 0 and the kept ones the
+    /// softmax of themselves), and a row with none kept uniform, 1/n each — every score is then −1e9 + s, which float32
+    /// rounds to −1e9 alike (|s| &lt; 32), as Keras computes the float32 model; <paramref name="scratch"/> holds the kept
+    /// scores.</summary>
+    private static void MaskedSoftmax(Span<T> scores, ReadOnlySpan<bool> allowed, Span<T> scratch)
+    {
+        int kept = 0;
+        for (int j = 0; j < scores.Length; j++) if (allowed[j]) scratch[kept++] = scores[j];
+        if (kept == 0)
+        {
+            scores.Fill(T.One / T.CreateChecked(scores.Length));
+            return;
+        }
+        ActivationKernels.Softmax<T>(scratch[..kept], kept);
+        kept = 0;
+        for (int j = 0; j < scores.Length; j++) scores[j] = allowed[j] ? scratch[kept++] : T.Zero;
     }
 
     /// <summary>output += Σ_j weights[j] · value row j, the rows of <paramref name="values"/> starting at

@@ -14,6 +14,12 @@ public sealed partial class KerasNumericsModel<T>
             Func<object[], object> plain = Compile(layer);
             return (v, masks) => masks.All(x => x is null) ? plain(v) : MaskedMerge(layer, m.Op, Merged(v, layer), masks);
         }
+        // The attention layers read every input's mask (query, value, key).
+        if (layer.MaskRole == KerasMaskRole.Attends)
+        {
+            if (layer.Spec is MultiHeadAttentionSpec mha) return MultiHeadAttention(layer, mha);
+            if (layer.Spec is AttentionSpec attention) return Attention(layer, attention);
+        }
         Func<object[], bool[]?, object> run = CompileMasked(layer);
         return (v, masks) => run(v, masks.Length > 0 ? masks[0] : null);
     }

@@ -389,9 +389,15 @@ public sealed partial class KerasNumericsModel<T> : IKerasNetwork where T : unma
             case TimeDistributedSpec:
                 return TimeDistributed(layer);
             case MultiHeadAttentionSpec m:
-                return MultiHeadAttention(layer, m);
+            {
+                Func<object[], bool[]?[], object> run = MultiHeadAttention(layer, m);
+                return v => run(v, []);
+            }
             case AttentionSpec a:
-                return Attention(layer, a);
+            {
+                Func<object[], bool[]?[], object> run = Attention(layer, a);
+                return v => run(v, []);
+            }
             default:
                 throw new NotSupportedException($"layer `{name}` ({layer.ClassName}) has no implementation on the numerics engine");
         }

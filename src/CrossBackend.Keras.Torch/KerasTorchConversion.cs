@@ -182,14 +182,16 @@ public static class KerasTorchConversion
             case MultiHeadAttentionSpec m:
                 return $"{m.NumHeads} heads: query/key/value EinsumDense kernels (d, heads, dim) as (d, heads*dim) matmuls (key_dim {m.KeyDim}, value_dim {m.ValueDim}" +
                        $"{(m.UseBias ? ", with biases" : ", no biases")}), query times 1/sqrt({m.KeyDim}) before q.k^T, softmax over the keys, weights.v, " +
-                       $"output kernel (heads, {m.ValueDim}, {layer.OutputShape[^1]}) as a matmul; steps moved last and back";
+                       $"output kernel (heads, {m.ValueDim}, {layer.OutputShape[^1]}) as a matmul; steps moved last and back" +
+                       (layer.MaskRole == KerasMaskRole.Attends ? "; Keras masks: scores kept where query, value and key steps are unmasked (-inf elsewhere, a fully masked row uniform)" : "");
             case AttentionSpec a:
                 return a.Score switch
                 {
                     KerasAttentionScore.Dot => $"q.k^T{(a.UseScale ? " * scale" : "")}",
                     KerasAttentionScore.Concat => $"concat_score_weight * sum(tanh({(a.UseScale ? "scale * " : "")}(q + k)))",
                     _ => $"sum({(a.UseScale ? "scale * " : "")}tanh(q + k))",
-                } + ", softmax over the value steps, weights.value; steps moved last and back";
+                } + ", softmax over the value steps, weights.value; steps moved last and back" +
+                       (layer.MaskRole == KerasMaskRole.Attends ? "; Keras masks: masked value steps -inf (a fully masked row uniform), output times the query mask" : "");
             case MaskingSpec m:
                 return $"x * mask, mask = any(x != {m.MaskValue:R}) over the channels, carried to the layers after it";
             case RecurrentSpec r:

@@ -16,7 +16,7 @@ internal sealed class MultiHeadAttentionTorchLayer : TorchLayer
 {
     private readonly Parameter query_kernel, key_kernel, value_kernel, output_kernel;
     private readonly Parameter? query_bias, key_bias, value_bias, output_bias;
-    private readonly Tensor scale, negative_infinity;
+    private readonly Tensor scale, negative_infinity, zero;
     private readonly MultiHeadAttentionSpec _spec;
 
     public MultiHeadAttentionTorchLayer(KerasLayer layer, ScalarType dtype) : base(layer.Name)
@@ -44,6 +44,7 @@ internal sealed class MultiHeadAttentionTorchLayer : TorchLayer
         }
         scale = torch.tensor(1.0 / Math.Sqrt(_spec.KeyDim), dtype: dtype);
         negative_infinity = torch.tensor(double.NegativeInfinity, dtype: dtype);
+        zero = torch.tensor(0.0, dtype: dtype);
         RegisterComponents();
     }
 
@@ -57,7 +58,13 @@ internal sealed class MultiHeadAttentionTorchLayer : TorchLayer
         return y.view(y.size(0), y.size(1), heads, dim).permute(0, 2, 1, 3);
     }
 
-    public override Tensor forward(Tensor[] inputs)
+    public override Tensor forward(Tensor[] inputs) => Run(inputs, []);
+
+    /// <summary>With Keras's masks of [query, value, key] (null where none): Keras's (B, T_q, T_k) attention mask
+    /// (<see cref="AttentionMasks.Allowed"/>) over every head.</summary>
+    public override Tensor ForwardMasks(Tensor[] inputs, Tensor?[] masks) => Run(inputs, masks);
+
+    private Tensor Run(Tensor[] inputs, Tensor?[] masks)
     {
         Tensor query = inputs[0].transpose(1, 2), value = inputs[1].transpose(1, 2);
         Tensor key = inputs.Length > 2 ? inputs[2].transpose(1, 2) : value;
@@ -65,7 +72,10 @@ internal sealed class MultiHeadAttentionTorchLayer : TorchLayer
         Tensor k = Project(key, key_kernel, key_bias);
         Tensor v = Project(value, value_kernel, value_bias);
         Tensor scores = q.matmul(k.transpose(-2, -1));
-        if (_spec.Causal) scores = CausalMask.Apply(scores, negative_infinity);
+        // multi_head_attention.py _compute_attention_mask: query_mask[:, :, None] & value_mask[:, None, :] & key_mask[:, None, :].
+        Tensor? allowed = AttentionMasks.Allowed(AttentionMasks.At(masks, 0), [AttentionMasks.At(masks, 1), AttentionMasks.At(masks, 2)]);
+        if (allowed is not null) scores = AttentionMasks.Apply(scores, allowed.unsqueeze(1), _spec.Causal, negative_infinity, zero);
+        else if (_spec.Causal) scores = CausalMask.Apply(scores, negative_infinity);
         Tensor weights = scores.softmax(-1);
         Tensor o = weights.matmul(v).permute(0, 2, 1, 3);   // (batch, T_q, heads, value_dim)
         o = o.reshape(o.size(0), o.size(1), _spec.NumHeads * (long)_spec.ValueDim);
@@ -81,7 +91,7 @@ internal sealed class MultiHeadAttentionTorchLayer : TorchLayer
 internal sealed class AttentionTorchLayer : TorchLayer
 {
     private readonly Parameter? scale, concat_score_weight;
-    private readonly Tensor negative_infinity;
+    private readonly Tensor negative_infinity, zero;
     private readonly KerasAttentionScore _score;
     private readonly bool _causal;
 
@@ -91,6 +101,7 @@ internal sealed class AttentionTorchLayer : TorchLayer
         _score = spec.Score;
         _causal = spec.Causal;
         negative_infinity = torch.tensor(double.NegativeInfinity, dtype: dtype);
+        zero = torch.tensor(0.0, dtype: dtype);
         Parameter Load(KerasWeight weight, string what)
         {
             var p = new Parameter(zeros(weight.Shape, dtype));
@@ -102,7 +113,13 @@ internal sealed class AttentionTorchLayer : TorchLayer
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor[] inputs)
+    public override Tensor forward(Tensor[] inputs) => Run(inputs, []);
+
+    /// <summary>With Keras's <c>mask=[query_mask, value_mask]</c> (the key's mask is not read): masked value steps get
+    /// weight 0, and the output is multiplied by the query mask (attention.py <c>result *= q_mask</c>).</summary>
+    public override Tensor ForwardMasks(Tensor[] inputs, Tensor?[] masks) => Run(inputs, masks);
+
+    private Tensor Run(Tensor[] inputs, Tensor?[] masks)
     {
         Tensor query = inputs[0].transpose(1, 2), value = inputs[1].transpose(1, 2);
         Tensor key = inputs.Length > 2 ? inputs[2].transpose(1, 2) : value;
@@ -127,8 +144,13 @@ internal sealed class AttentionTorchLayer : TorchLayer
                 scores = t.sum(-1);
             }
         }
-        if (_causal) scores = CausalMask.Apply(scores, negative_infinity);
-        return scores.softmax(-1).matmul(value).transpose(1, 2);
+        // attention.py _calculate_score_mask: value_mask[:, None, :] & causal.
+        Tensor? allowed = AttentionMasks.Allowed(null, [AttentionMasks.At(masks, 1)]);
+        if (allowed is not null) scores = AttentionMasks.Apply(scores, allowed, _causal, negative_infinity, zero);
+        else if (_causal) scores = CausalMask.Apply(scores, negative_infinity);
+        Tensor result = scores.softmax(-1).matmul(value);
+        if (AttentionMasks.At(masks, 0) is { } queryMask) result = result.mul(queryMask.unsqueeze(-1).to_type(result.dtype));
+        return result.transpose(1, 2);
     }
 }
 
@@ -142,5 +164,37 @@ internal static class CausalMask
         long tq = scores.size(-2), tk = scores.size(-1);
         using Tensor after = torch.ones(tq, tk, dtype: ScalarType.Bool, device: scores.device).triu(1);
         return torch.where(after, negativeInfinity, scores);
+    }
+}
+
+/// <summary>Keras's masks in the attention layers on scores (…, T_q, T_k): a score is kept where its query step and its
+/// value/key steps are unmasked (and j ≤ i with the causal mask); the others get −∞, which the softmax gives exactly 0 —
+/// what Keras's −1e9 gives — and a row with none kept gets zeros everywhere, so its softmax is uniform, 1/T_k each, as
+/// Keras's float32 −1e9 + s (rounded to −1e9 alike) gives (see <see cref="KerasAttentionMasks"/>).</summary>
+internal static class AttentionMasks
+{
+    /// <summary>The mask of input <paramref name="index"/>, null where none arrives or the layer has fewer inputs.</summary>
+    public static Tensor? At(Tensor?[] masks, int index) => index < masks.Length ? masks[index] : null;
+
+    /// <summary>(B, T_q, T_k) — or (B, T_q, 1), (B, 1, T_k) — kept scores from a (B, T_q) query mask and (B, T_k) key-side
+    /// masks, each null where none arrives; null when none does.</summary>
+    public static Tensor? Allowed(Tensor? queryMask, Tensor?[] keyMasks)
+    {
+        Tensor? allowed = queryMask?.unsqueeze(2);
+        foreach (Tensor? m in keyMasks)
+            if (m is not null) allowed = allowed is null ? m.unsqueeze(1) : allowed.logical_and(m.unsqueeze(1));
+        return allowed;
+    }
+
+    /// <summary>The scores with <paramref name="allowed"/> (broadcast against them) and the causal mask applied.</summary>
+    public static Tensor Apply(Tensor scores, Tensor allowed, bool causal, Tensor negativeInfinity, Tensor zero)
+    {
+        if (causal)
+        {
+            using Tensor lower = torch.ones(scores.size(-2), scores.size(-1), dtype: ScalarType.Bool, device: scores.device).tril();
+            allowed = allowed.logical_and(lower);
+        }
+        Tensor rowKept = allowed.any(-1, keepdim: true);
+        return torch.where(rowKept, torch.where(allowed, scores, negativeInfinity), zero);
     }
 }

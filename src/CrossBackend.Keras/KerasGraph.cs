@@ -105,6 +105,7 @@ public sealed class KerasGraph
                     AttentionSpec a => a with { Causal = true },
                     _ => spec,
                 };
+            if (def.NullMaskCall && spec is AttentionSpec nullMask) spec = nullMask with { NullMaskInCall = true };
             if (spec is InputSpec && !declared.Inputs.Contains(def.Name))
                 throw new NotSupportedException($"InputLayer `{def.Name}` is not one of the model's inputs");
             if ((spec is RecurrentSpec { ReturnState: true } || spec is BidirectionalSpec { Forward.ReturnState: true }) && declared.IsSequential)

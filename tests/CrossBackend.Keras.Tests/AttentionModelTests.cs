@@ -111,19 +111,81 @@ public sealed class AttentionConfigTests
         Assert.That(e!.Message, Does.Contain("layer `x` (Attention) must read a query and a value"));
     }
 
-    /// <summary>A mask from Embedding(mask_zero=True) reaching an attention layer is refused (Keras would use it).</summary>
-    [TestCase("MultiHeadAttention", ", \"num_heads\": 1, \"key_dim\": 2", "{\"value\": [\"emb\", 0, 0]}")]
-    [TestCase("Attention", "", "{}")]
-    public void AMaskReachingAnAttentionLayerIsRefused(string className, string config, string kwargs)
+    private static KerasGraph Masked(string className, string config, string kwargs, string? version)
     {
         string inbound = className == "Attention" ? $"[[\"emb\", 0, 0, {kwargs}], [\"emb\", 0, 0, {kwargs}]]" : $"[[\"emb\", 0, 0, {kwargs}]]";
-        var e = Assert.Throws<NotSupportedException>(() => KerasGraph.FromJson($$$"""
+        return KerasGraph.FromJson($$$"""
             {"class_name": "Functional", "config": {"name": "m", "layers": [
               {"class_name": "InputLayer", "name": "in", "config": {"name": "in", "batch_input_shape": [null, 5], "dtype": "int32"}, "inbound_nodes": []},
               {"class_name": "Embedding", "name": "emb", "config": {"name": "emb", "input_dim": 10, "output_dim": 4, "mask_zero": true}, "inbound_nodes": [[["in", 0, 0, {}]]]},
               {"class_name": "{{{className}}}", "name": "x", "config": {"name": "x"{{{config}}}}, "inbound_nodes": [{{{inbound}}}]}],
               "input_layers": [["in", 0, 0]], "output_layers": [["x", 0, 0]]}}
-            """, "3"));
-        Assert.That(e!.Message, Does.StartWith($"layer `x` ({className}) receives a mask").And.Contain("attention"));
+            """, version);
+    }
+
+    /// <summary>A mask reaching an attention layer is used by the writer's rule, and refused where the rule is not known:
+    /// MultiHeadAttention from tf.keras before 2.10 (which did not read Keras masks there) or an unknown writer;
+    /// Attention from a writer known only as "3" (Keras 3.0–3.3 hand on no mask, 3.4+ the query's).</summary>
+    [TestCase("MultiHeadAttention", ", \"num_heads\": 1, \"key_dim\": 2", "{\"value\": [\"emb\", 0, 0]}", "2.9.0", "only since 2.10")]
+    [TestCase("MultiHeadAttention", ", \"num_heads\": 1, \"key_dim\": 2", "{\"value\": [\"emb\", 0, 0]}", null, "does not say which Keras")]
+    [TestCase("Attention", "", "{}", "3", "says only that Keras 3 wrote it")]
+    [TestCase("MultiHeadAttention", ", \"num_heads\": 1, \"key_dim\": 2, \"dropout\": 0.1", "{\"value\": [\"emb\", 0, 0]}", "3.10.0", "from Keras 3.10 the Softmax layer")]
+    [TestCase("MultiHeadAttention", ", \"num_heads\": 1, \"key_dim\": 2, \"dropout\": 0.1", "{\"value\": [\"emb\", 0, 0]}", "3", "save the model with dropout=0.0")]
+    public void AMaskReachingAnAttentionLayerIsRefusedWhereTheRuleIsUnknown(string className, string config, string kwargs, string? version, string says)
+    {
+        var e = Assert.Throws<NotSupportedException>(() => Masked(className, config, kwargs, version));
+        Assert.That(e!.Message, Does.StartWith($"layer `x` ({className}) receives a mask").And.Contain(says));
+    }
+
+    [TestCase("MultiHeadAttention", ", \"num_heads\": 1, \"key_dim\": 2", "{\"value\": [\"emb\", 0, 0]}", "3", true)]
+    [TestCase("MultiHeadAttention", ", \"num_heads\": 1, \"key_dim\": 2", "{\"value\": [\"emb\", 0, 0]}", "2.10.0", true)]
+    [TestCase("MultiHeadAttention", ", \"num_heads\": 1, \"key_dim\": 2, \"dropout\": 0.0", "{\"value\": [\"emb\", 0, 0]}", "3.10.0", true)]
+    [TestCase("MultiHeadAttention", ", \"num_heads\": 1, \"key_dim\": 2, \"dropout\": 0.1", "{\"value\": [\"emb\", 0, 0]}", "3.9.2", true)]
+    [TestCase("MultiHeadAttention", ", \"num_heads\": 1, \"key_dim\": 2, \"dropout\": 0.1", "{\"value\": [\"emb\", 0, 0]}", "2.15.0", true)]
+    [TestCase("Attention", "", "{}", "2.11.0", true)]
+    [TestCase("Attention", "", "{}", "3.4.1", true)]
+    [TestCase("Attention", "", "{}", "3.3.3", false)]
+    public void AMaskReachingAnAttentionLayerIsUsedAndTheQueryMaskHandedOnByRelease(string className, string config, string kwargs, string version, bool handsOn)
+    {
+        KerasLayer x = Masked(className, config, kwargs, version)["x"];
+        Assert.That(x.MaskRole, Is.EqualTo(KerasMaskRole.Attends));
+        Assert.That(x.OutputMasked, Is.EqualTo(handsOn));
+    }
+
+    /// <summary>Keras 3 records Attention's <c>mask=[None, None]</c> only when no mask arrives, and then runs the call
+    /// with that list (Layer.__call__ fills only a None mask): with a mask arriving, such a call is refused; without
+    /// the entry (Keras fills it) the mask is used.</summary>
+    [TestCase("\"mask\": [null, null], ", true)]
+    [TestCase("", false)]
+    public void AKeras3AttentionCallRecordingNullMasksIsRefusedWhenAMaskArrives(string maskEntry, bool refused)
+    {
+        const string T = "{\"class_name\": \"__keras_tensor__\", \"config\": {\"shape\": [null, 5, 4], \"keras_history\": [\"emb\", 0, 0]}}";
+        string json = $$$"""
+            {"class_name": "Functional", "config": {"name": "m", "layers": [
+              {"class_name": "InputLayer", "name": "in", "config": {"name": "in", "batch_shape": [null, 5], "dtype": "int32"}, "inbound_nodes": []},
+              {"class_name": "Embedding", "name": "emb", "config": {"name": "emb", "input_dim": 10, "output_dim": 4, "mask_zero": true},
+               "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__", "config": {"shape": [null, 5], "keras_history": ["in", 0, 0]}}], "kwargs": {}}]},
+              {"class_name": "Attention", "name": "x", "config": {"name": "x"}, "inbound_nodes": [{"args": [[{{{T}}}, {{{T}}}]], "kwargs": { {{{maskEntry}}}"training": false}}]}],
+              "input_layers": [["in", 0, 0]], "output_layers": [["x", 0, 0]]}}
+            """;
+        if (!refused)
+        {
+            Assert.That(KerasGraph.FromJson(json, "3.6.0")["x"].MaskRole, Is.EqualTo(KerasMaskRole.Attends));
+            return;
+        }
+        var e = Assert.Throws<NotSupportedException>(() => KerasGraph.FromJson(json, "3.6.0"));
+        Assert.That(e!.Message, Does.StartWith("layer `x` (Attention) receives a mask").And.Contain("mask=[None, …]"));
+        Assert.That(KerasGraph.FromJson(json.Replace("\"mask_zero\": true", "\"mask_zero\": false"), "3.6.0")["x"].MaskRole, Is.EqualTo(KerasMaskRole.None),
+            "without a mask the recorded nulls are what Keras writes");
+    }
+
+    [Test]
+    public void TheTorchDescriptionSaysHowTheMasksAreUsed()
+    {
+        IReadOnlyDictionary<string, string> d = CrossBackend.Keras.Torch.KerasTorchConversion.Describe(KerasModel.Load(TestData.Path("mask_cross.keras")).Graph);
+        Assert.That(d["mha"], Does.Contain("scores kept where query, value and key steps are unmasked"));
+        Assert.That(d["att"], Does.Contain("output times the query mask"));
+        d = CrossBackend.Keras.Torch.KerasTorchConversion.Describe(KerasModel.Load(TestData.Path("cross_inputs.keras")).Graph);
+        Assert.That(d["mha"], Does.Not.Contain("Keras masks"));
     }
 }

@@ -17,11 +17,12 @@ internal static class KerasAttentionCall
     /// <summary>Whether the class is one whose call this reads.</summary>
     public static bool Handles(string className) => className is "MultiHeadAttention" or "Attention" or "AdditiveAttention";
 
-    /// <summary>The tensors the layer reads, [query, value] or [query, value, key], and whether the call sets
-    /// <c>use_causal_mask=True</c>.</summary>
+    /// <summary>The tensors the layer reads, [query, value] or [query, value, key], whether the call sets
+    /// <c>use_causal_mask=True</c>, and whether an Attention call records <c>mask</c> as a list of nulls (Keras 3's
+    /// Layer.__call__ then leaves it as it is: see <see cref="AttentionSpec.NullMaskInCall"/>).</summary>
     /// <exception cref="NotSupportedException">A mask tensor, <c>return_attention_scores=True</c> or an unknown keyword,
     /// naming the layer and the argument.</exception>
-    public static (List<string> Inbound, bool Causal) Read(string className, string layer, JsonElement node)
+    public static (List<string> Inbound, bool Causal, bool NullMaskList) Read(string className, string layer, JsonElement node)
     {
         (List<JsonElement> positional, Dictionary<string, JsonElement> kwargs) = Split(node);
         var tensors = new List<string>();
@@ -51,11 +52,12 @@ internal static class KerasAttentionCall
             JsonValueKind.False or JsonValueKind.Null => false,
             _ => throw new InvalidDataException($"layer `{layer}` ({className}) is called with use_causal_mask={flag.GetRawText()}; Keras takes a bool"),
         };
+        bool nullMaskList = className != "MultiHeadAttention" && kwargs.TryGetValue("mask", out JsonElement mask) && mask.ValueKind == JsonValueKind.Array;
         CheckOptions(className, layer, kwargs, className == "MultiHeadAttention" ? ["query_mask", "value_mask", "key_mask", "attention_mask"] : ["mask"]);
         if (tensors.Count is < 2 or > 3)
             throw new InvalidDataException(
                 $"layer `{layer}` ({className}) must read a query and a value, and optionally a key; the config connects {tensors.Count} tensor(s)");
-        return (tensors, causal);
+        return (tensors, causal, nullMaskList);
     }
 
     /// <summary>Refuses a mask tensor in <paramref name="masks"/>, <c>return_attention_scores=True</c> and any keyword Keras's call does not take; <c>training</c> is free (dropout

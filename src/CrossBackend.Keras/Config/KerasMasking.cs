@@ -45,6 +45,10 @@ public enum KerasMaskRole
     /// masked, gives 0 where all are masked; Maximum and Minimum take the running result at a masked cell
     /// (<c>_apply_merge_op_and_or_mask</c>). See <see cref="KerasMergeMasks"/>.</summary>
     MergesAny,
+    /// <summary>MultiHeadAttention, Attention or AdditiveAttention with masked inputs: masked keys (and, in
+    /// MultiHeadAttention, masked queries) get −1e9 before the softmax, a fully masked row is uniform, Attention zeroes
+    /// masked query steps; the output carries the query's mask by the writer's release. See <see cref="KerasAttentionMasks"/>.</summary>
+    Attends,
 }
 
 /// <summary>
@@ -74,9 +78,7 @@ internal static class KerasMasking
             case MergeSpec or ConcatenateSpec:
                 return KerasMergeMasks.Plan(spec, className, layer, receives, inputShapes, kerasVersion);
             case MultiHeadAttentionSpec or AttentionSpec:
-                throw Refused(layer, className,
-                    "Keras's attention layers use the masks of their query, value and key (masked keys get a -1e9 score, masked queries " +
-                    "zero output in Attention) and CrossBackend builds them only unmasked");
+                return KerasAttentionMasks.Plan(spec, className, layer, receives, kerasVersion);
             case ActivationSpec when className == "Softmax":
                 throw Refused(layer, className,
                     "Keras's Softmax layer adds (1 - mask) * -1e9 to its input with the mask broadcast from the last axis, so a (batch, steps) mask " +
@@ -158,5 +160,5 @@ internal static class KerasMasking
         $"layer `{layer}` ({className}) receives a mask (from an Embedding with mask_zero=True or a Masking layer before it): {why}. " +
         "Save the model without the mask (mask_zero=False, no Masking layer) if the layers after it do not need it, or keep the " +
         "masked part to layers that pass or use it (Dense, activations, Dropout, normalization, LSTM, GRU, SimpleRNN, Bidirectional, " +
-        "TimeDistributed, GlobalAveragePooling1D, the merge layers and Concatenate)");
+        "TimeDistributed, GlobalAveragePooling1D, the merge layers and Concatenate, the attention layers)");
 }

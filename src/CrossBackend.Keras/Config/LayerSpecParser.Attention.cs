@@ -33,7 +33,7 @@ internal static partial class LayerSpecParser
                     $"layer `{c.Layer}` (MultiHeadAttention) has output_shape={v.GetRawText()}; only None or one positive int (the output features) is supported");
             output = n;
         }
-        return new MultiHeadAttentionSpec(heads, keyDim, valueDim, c.Bool("use_bias", true), output);
+        return new MultiHeadAttentionSpec(heads, keyDim, valueDim, c.Bool("use_bias", true), output) { Dropout = c.Double("dropout", 0) };
     }
 
     /// <summary><c>Attention</c> (use_scale False by default, score_mode "dot" or "concat") and <c>AdditiveAttention</c>

@@ -349,7 +349,12 @@ public sealed record TimeDistributedSpec(LayerSpec Inner, string InnerClassName,
 /// <c>_compute_causal_mask</c>, row index ≥ column index over (T_q, T_k), a lower-triangular mask). Keras's masked
 /// softmax adds −1e9 to the other scores (or puts −1e9 there), whose exponentials are then exactly 0 in float32 and
 /// float64, so the softmax over j ≤ i alone is the same number.</param>
-public sealed record MultiHeadAttentionSpec(int NumHeads, int KeyDim, int ValueDim, bool UseBias, int? OutputDim, bool Causal = false) : LayerSpec;
+public sealed record MultiHeadAttentionSpec(int NumHeads, int KeyDim, int ValueDim, bool UseBias, int? OutputDim, bool Causal = false) : LayerSpec
+{
+    /// <summary>The config's dropout rate: it acts only in training, but it picks the path Keras 3 takes at inference,
+    /// which decides a fully masked row (see <see cref="KerasAttentionMasks"/>).</summary>
+    public double Dropout { get; init; }
+}
 
 /// <summary>How an <see cref="AttentionSpec"/> scores a query step against a key step.</summary>
 public enum KerasAttentionScore
@@ -375,4 +380,10 @@ public enum KerasAttentionScore
 /// <param name="Causal">The call's <c>use_causal_mask=True</c> (tf.keras 2 before 2.10: the config's <c>causal=True</c>):
 /// query step i reads value steps j ≤ i only (Keras's <c>_calculate_score_mask</c>: row index ≥ column index, the others'
 /// scores minus 1e9, whose exponentials are exactly 0 — the same as a softmax over j ≤ i).</param>
-public sealed record AttentionSpec(KerasAttentionScore Score, bool UseScale, bool Causal = false) : LayerSpec;
+public sealed record AttentionSpec(KerasAttentionScore Score, bool UseScale, bool Causal = false) : LayerSpec
+{
+    /// <summary>Whether a Keras 3 call records <c>mask</c> as a list of nulls (what <c>Layer.__call__</c> records when
+    /// no mask arrives). Keras 3 fills the call's mask from the inputs only where the argument is None, so with such a
+    /// list it would run the layer unmasked even if masks arrived: a mask reaching it is refused.</summary>
+    public bool NullMaskInCall { get; init; }
+}
