@@ -71,7 +71,7 @@ internal static class KerasAttentionCall
             {
                 if (References(value).Count > 0)
                     throw new NotSupportedException(
-                        $"layer `{layer}` ({className}) is called with {key}=<tensor>; masked attention is not supported: call it without `{key}`");
+                        $"layer `{layer}` ({className}) is called with {key}=<tensor>; a mask tensor passed to the call is not supported (a Keras mask from an Embedding with mask_zero=True or a Masking layer before it is): call it without `{key}`");
                 continue;
             }
             if (key == "return_attention_scores")
