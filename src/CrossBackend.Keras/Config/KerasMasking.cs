@@ -25,8 +25,9 @@ public enum KerasMaskRole
     /// <summary>A layer without <c>supports_masking</c> computes as without a mask and drops it: Keras 3 warns "will
     /// therefore destroy the mask information" (Layer.__call__), tf.keras 2's <c>_set_mask_metadata</c> returns early
     /// without a word. Standalone Keras before 2.4 called <c>compute_mask</c>, which raised "does not support masking",
-    /// so such a file from it is refused. Among them Reshape, Flatten, Permute, RepeatVector, ZeroPadding1D, Cropping1D and
-    /// UpSampling1D, whose output steps need not be the input's. Embedding(mask_zero=False) after a mask hands none on
+    /// so such a file from it is refused. Among them Reshape, Flatten, Permute, RepeatVector, the padding, cropping and
+    /// up-sampling layers and the transposed convolutions, whose output steps need not be the input's, and the depthwise and
+    /// separable convolutions and the global poolings but GlobalAveragePooling1D. Embedding(mask_zero=False) after a mask hands none on
     /// either (its <c>compute_mask</c> returns None). Keras 3.0 to 3.3 drop a mask at the merge layers and Concatenate too (they
     /// support masking, but Layer.__call__ read the mask of the first argument, the list of inputs, which has none).</summary>
     Drops,
@@ -116,15 +117,21 @@ internal static class KerasMasking
                 return (KerasMaskRole.Drops, false);
             case TimeDistributedSpec t:
                 return KerasTimeDistributedMasks.Plan(t, className, layer, kerasVersion, inputShapes, outputShape);
-            case GlobalPoolingSpec { Rank: 1, Kind: KerasPoolingKind.Max } or ReshapeSpec or FlattenSpec or ConvSpec or PoolingSpec
-                or PermuteSpec or RepeatVectorSpec or ZeroPaddingSpec { Rank: <= 2 } or CroppingSpec { Rank: <= 2 } or UpSamplingSpec { Rank: <= 2 }:
-                // Checked in the sources: none sets supports_masking or overrides compute_mask (Keras 3
-                // keras/src/layers/reshaping/{reshape,flatten,permute,repeat_vector,zero_padding1d/2d,cropping1d/2d,up_sampling1d/2d}.py,
-                // pooling/{base_pooling,global_max_pooling1d}.py, convolutional/base_conv.py for Conv1D/2D/3D; tf.keras 2
-                // keras/layers/reshaping/*.py, pooling/base_pooling{1,2,3}d.py, convolutional/base_conv.py), so Keras 3's
-                // Layer.__call__ warns and sets no mask, and tf.keras 2's _set_mask_metadata returns at
-                // `if not self._supports_masking`. For the padding, cropping and up-sampling layers that is what keeps a
-                // (batch, steps) mask from meeting a sequence of another length: neither Keras re-indexes it.
+            case GlobalPoolingSpec or ReshapeSpec or FlattenSpec or ConvSpec or PoolingSpec or PermuteSpec or RepeatVectorSpec
+                or ZeroPaddingSpec or CroppingSpec or UpSamplingSpec or DepthwiseConv2DSpec or Conv2DTransposeSpec:
+                // Checked in the sources: none sets supports_masking, overrides compute_mask or takes a mask in call (Keras 3
+                // keras/src/layers/reshaping/{reshape,flatten,permute,repeat_vector,zero_padding1d/2d/3d,cropping1d/2d/3d,
+                // up_sampling1d/2d/3d}.py, pooling/{base_pooling,base_global_pooling,global_max_pooling1d,
+                // global_{average,max}_pooling{2,3}d}.py, convolutional/base_conv.py for Conv1D/2D/3D, base_depthwise_conv.py
+                // for DepthwiseConv1D/2D, base_separable_conv.py for SeparableConv1D/2D, base_conv_transpose.py for
+                // Conv1D/2D/3DTranspose; tf.keras 2 keras/layers/reshaping/*.py, pooling/base_pooling{1,2,3}d.py,
+                // base_global_pooling{2,3}d.py and global_{average,max}_pooling{2,3}d.py, convolutional/base_conv.py, with
+                // base_depthwise_conv.py and base_separable_conv.py subclassing its Conv and conv{1,2,3}d_transpose.py its
+                // Conv1D/2D/3D, their call(self, inputs) taking no mask), so Keras 3's Layer.__call__ warns and sets no mask,
+                // and tf.keras 2's _set_mask_metadata returns at `if not self._supports_masking`. For the padding, cropping,
+                // up-sampling and transposed layers that is what keeps a (batch, steps) mask from meeting a sequence of another
+                // length: neither Keras re-indexes it. (GlobalAveragePooling1D, the one global pooling whose call takes the
+                // mask, is matched above.)
                 return DropsUnsupported(layer, className, kerasVersion);
             default:
                 throw Refused(layer, className, "CrossBackend has not checked what Keras does with a mask in this layer");
