@@ -85,7 +85,7 @@ public sealed class Keras3ActivationTests(ITensorEngine engine)
     public void HardSigmoidWithoutAVersionIsRefusedNamingBothFormulas()
     {
         var e = Assert.Throws<NotSupportedException>(() => KerasArchitecture.Sequential([3]).Activation("hard_sigmoid", name: "gate").Build());
-        Assert.That(e!.Message, Does.Contain("`gate`").And.Contain("0.2x + 0.5").And.Contain("x/6 + 1/2"));
+        Assert.That(e!.Message, Does.Contain("`gate`").And.Contain("0.2x + 0.5").And.Contain("x/6 + 1/2").And.Contain("Build(kerasVersion: "));
     }
 
     private void AssertOutputs(KerasGraph graph, IReadOnlyList<KerasWeightGroup> groups, double[] expected, string what)
