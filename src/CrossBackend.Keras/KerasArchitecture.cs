@@ -331,15 +331,31 @@ public sealed partial class KerasArchitecture
     };
 
     /// <summary>The config as Keras's <c>model.to_json()</c> writes a Sequential model.</summary>
-    public string ToJson() => IsLayerFactory ? throw LayerFactoryMisuse("ToJson") : new JsonObject
+    /// <param name="kerasVersion">The Keras version to record (see <see cref="Build"/>), written as tf.keras 2 writes
+    /// its own: <c>keras_version</c> at the top level (Keras 3 keeps it in the archive's <c>metadata.json</c>; <see
+    /// cref="KerasGraph.FromJson(string)"/> reads the top-level key for either). Null writes none.</param>
+    /// <exception cref="ArgumentException"><paramref name="kerasVersion"/> is not a version (it must start with a number).</exception>
+    public string ToJson(string? kerasVersion = null)
     {
-        ["class_name"] = "Sequential",
-        ["config"] = new JsonObject { ["name"] = _name, ["layers"] = _layers.DeepClone() },
-    }.ToJsonString();
+        if (IsLayerFactory) throw LayerFactoryMisuse("ToJson");
+        var root = new JsonObject
+        {
+            ["class_name"] = "Sequential",
+            ["config"] = new JsonObject { ["name"] = _name, ["layers"] = _layers.DeepClone() },
+        };
+        if (KerasConfigReader.CheckedVersion(kerasVersion, nameof(kerasVersion)) is string version) root["keras_version"] = version;
+        return root.ToJsonString();
+    }
 
     /// <summary>The architecture (shapes inferred, no weights yet).</summary>
+    /// <param name="kerasVersion">The version of the Keras whose model this architecture stands for ("2.11.0", "3.6.0"),
+    /// as <see cref="KerasGraph.FromJson(string, string?)"/> takes it; the rules that differ between Keras versions
+    /// follow it: <c>hard_sigmoid</c>'s formula, a mask reaching a merge layer, an attention layer, a layer without
+    /// masking support or <c>TimeDistributed</c>, <c>sparsemax</c>, bilinear <c>UpSampling2D</c>. Null (unknown, as
+    /// before): each of those is refused, naming the parameter to give.</param>
+    /// <exception cref="ArgumentException"><paramref name="kerasVersion"/> is not a version (it must start with a number).</exception>
     /// <exception cref="InvalidDataException">The layers do not fit together (named in the message).</exception>
-    public KerasGraph Build() => IsLayerFactory ? throw LayerFactoryMisuse("Build") : KerasGraph.FromJson(ToJson());
+    public KerasGraph Build(string? kerasVersion = null) => IsLayerFactory ? throw LayerFactoryMisuse("Build") : KerasGraph.FromJson(ToJson(kerasVersion));
 
     private static JsonArray Pair((int A, int B) p) => new(p.A, p.B);
 

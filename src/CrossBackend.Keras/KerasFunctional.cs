@@ -243,9 +243,12 @@ public sealed class KerasFunctional
     /// <param name="outputs">The model's outputs, in <c>model.outputs</c> order.</param>
     /// <param name="inputs">The model's inputs, in <c>model.inputs</c> order; null: every <see cref="Input"/>, in the
     /// order they were made.</param>
+    /// <param name="kerasVersion">The Keras version to record (see <see cref="Build"/>), written where tf.keras 2's
+    /// <c>to_json()</c> writes it: <c>keras_version</c> at the top level. Null writes none.</param>
     /// <exception cref="ArgumentException">No outputs, a symbol of another builder, an input that no output reads, an
-    /// input listed twice or not an <see cref="Input"/>, or an output that reads an input not listed.</exception>
-    public string ToJson(KerasSymbol[] outputs, KerasSymbol[]? inputs = null) => Write(outputs, inputs).Json;
+    /// input listed twice or not an <see cref="Input"/>, an output that reads an input not listed, or a
+    /// <paramref name="kerasVersion"/> that is not a version (it must start with a number).</exception>
+    public string ToJson(KerasSymbol[] outputs, KerasSymbol[]? inputs = null, string? kerasVersion = null) => Write(outputs, inputs, kerasVersion).Json;
 
     /// <summary>The architecture (shapes inferred, no weights yet): <see cref="ToJson"/> read back. A tf.keras 2 weights
     /// file matched by order (<see cref="KerasWeightMatching.ByOrder"/>) is matched in tf.keras 2's own layer order,
@@ -254,19 +257,25 @@ public sealed class KerasFunctional
     /// <param name="outputs">The model's outputs, in <c>model.outputs</c> order.</param>
     /// <param name="inputs">The model's inputs, in <c>model.inputs</c> order; null: every <see cref="Input"/>, in the
     /// order they were made.</param>
+    /// <param name="kerasVersion">The version of the Keras whose model this architecture stands for ("2.11.0", "3.6.0"),
+    /// as <see cref="KerasGraph.FromJson(string, string?)"/> takes it; the rules that differ between Keras versions
+    /// follow it: <c>hard_sigmoid</c>'s formula, a mask reaching a merge layer, an attention layer, a layer without
+    /// masking support or <c>TimeDistributed</c>, <c>sparsemax</c>, bilinear <c>UpSampling2D</c>. Null (unknown):
+    /// each of those is refused. The tf.keras 2 layer order is kept either way.</param>
     /// <exception cref="ArgumentException">As <see cref="ToJson"/>.</exception>
     /// <exception cref="InvalidDataException">The layers do not fit together (named in the message).</exception>
-    public KerasGraph Build(KerasSymbol[] outputs, KerasSymbol[]? inputs = null)
+    public KerasGraph Build(KerasSymbol[] outputs, KerasSymbol[]? inputs = null, string? kerasVersion = null)
     {
-        (string json, List<string> order, List<string> keras2Order) = Write(outputs, inputs);
+        (string json, List<string> order, List<string> keras2Order) = Write(outputs, inputs, kerasVersion);
         KerasGraph graph = KerasGraph.FromJson(json);
         return keras2Order.SequenceEqual(order) ? graph : graph.WithKeras2Order(keras2Order);
     }
 
     /// <summary>The config, and the layers in Keras 3's and in tf.keras 2's <c>model.layers</c> order.</summary>
-    private (string Json, List<string> Order, List<string> Keras2Order) Write(KerasSymbol[] outputs, KerasSymbol[]? inputs)
+    private (string Json, List<string> Order, List<string> Keras2Order) Write(KerasSymbol[] outputs, KerasSymbol[]? inputs, string? kerasVersion)
     {
         ArgumentNullException.ThrowIfNull(outputs);
+        KerasConfigReader.CheckedVersion(kerasVersion, nameof(kerasVersion));
         if (outputs.Length == 0) throw new ArgumentException("Argument `outputs` must hold at least one symbol: the tensors the model returns", nameof(outputs));
         foreach (KerasSymbol output in outputs) Check(output, nameof(outputs));
         KerasSymbol[] modelInputs = inputs ?? [.. _inputs];
@@ -295,7 +304,7 @@ public sealed class KerasFunctional
 
         var references = (IEnumerable<KerasSymbol> symbols) => new JsonArray(symbols.Select(s => (JsonNode)new JsonArray(s.Name, 0, 0)).ToArray());
         List<string> keras2Order = KerasLayerOrder.Of(outputs.Select(o => o.Name).ToArray(), inputNames, n => _nodes[n].Keras2Parents);
-        string json = new JsonObject
+        var root = new JsonObject
         {
             ["class_name"] = "Functional",
             ["config"] = new JsonObject
@@ -305,7 +314,9 @@ public sealed class KerasFunctional
                 ["input_layers"] = references(modelInputs),
                 ["output_layers"] = references(outputs),
             },
-        }.ToJsonString();
+        };
+        if (kerasVersion is not null) root["keras_version"] = kerasVersion;
+        string json = root.ToJsonString();
         return (json, order, keras2Order);
     }
 

@@ -68,11 +68,24 @@ public sealed class Keras3ActivationTests(ITensorEngine engine)
         AssertOutputs(KerasGraph.FromJson(versioned), [], expected, $"hard_sigmoid, keras_version {kerasVersion} in the config");
     }
 
+    /// <summary>The version given to the builders' Build (an architecture written in C# has no file to say it) picks
+    /// the formula as a file's version does: the same goldens, Sequential and functional.</summary>
+    [TestCase("3.6.0", new[] { 0.0, 0.0, 0.01666666666666668, 0.2833333333333333, 0.45, 0.48333333333333334, 0.5166666666666667, 0.5499999999999999, 0.6166666666666667, 0.9833333333333334, 1.0, 1.0 })]
+    [TestCase("2.11.0", new[] { 0.0, 0.0, 0.0, 0.24, 0.44, 0.48, 0.52, 0.56, 0.64, 1.0, 1.0, 1.0 })]
+    public void HardSigmoidFollowsTheVersionGivenToBuild(string kerasVersion, double[] expected)
+    {
+        AssertOutputs(KerasArchitecture.Sequential([2, 3]).Activation("hard_sigmoid").Build(kerasVersion), [], expected, $"Sequential hard_sigmoid, Build(\"{kerasVersion}\")");
+        KerasFunctional f = KerasArchitecture.Functional();
+        KerasSymbol x = f.Input([2, 3]);
+        KerasGraph functional = f.Build([f.Apply(l => l.Activation("hard_sigmoid"), x)], kerasVersion: kerasVersion);
+        AssertOutputs(functional, [], expected, $"functional hard_sigmoid, Build(kerasVersion: \"{kerasVersion}\")");
+    }
+
     [Test]
     public void HardSigmoidWithoutAVersionIsRefusedNamingBothFormulas()
     {
         var e = Assert.Throws<NotSupportedException>(() => KerasArchitecture.Sequential([3]).Activation("hard_sigmoid", name: "gate").Build());
-        Assert.That(e!.Message, Does.Contain("`gate`").And.Contain("0.2x + 0.5").And.Contain("x/6 + 1/2"));
+        Assert.That(e!.Message, Does.Contain("`gate`").And.Contain("0.2x + 0.5").And.Contain("x/6 + 1/2").And.Contain("Build(kerasVersion: "));
     }
 
     private void AssertOutputs(KerasGraph graph, IReadOnlyList<KerasWeightGroup> groups, double[] expected, string what)

@@ -161,7 +161,7 @@ public sealed record KerasActivation(KerasActivationKind Kind, double Alpha = 0,
             _ => throw new NotSupportedException(
                 $"layer `{layer}`: activation \"hard_sigmoid\" is clip(0.2x + 0.5, 0, 1) in Keras 2 but clip(x/6 + 1/2, 0, 1) in Keras 3, " +
                 "and the config does not say which Keras wrote it (no `keras_version`); load it with its .h5/.keras file, or give " +
-                "the version: KerasGraph.FromJson(json, kerasVersion: \"3\")"),
+                "the version: KerasGraph.FromJson(json, kerasVersion: \"3\"), or Build(kerasVersion: \"3.6.0\") of an architecture written in C#"),
         },
         _ => throw new NotSupportedException(
             $"layer `{layer}`: activation \"{name}\" is not supported (supported: {SupportedNames})"),

@@ -21,7 +21,7 @@ internal static class KerasActivationRules
             $"layer `{layer}` ({className}) uses activation \"sparsemax\", whose threshold Keras 3.7 to 3.11 compute as (sum of the cumulative sums " +
             "over the support - 1) / k (outputs that need not sum to 1) and keras-team/keras#23469 (August 2026) corrected to (k-th cumulative " +
             "sum - 1) / k; " + (kerasVersion is null ? "the file does not say which Keras wrote it" : $"the file was written by Keras {kerasVersion}") +
-            ", for which CrossBackend has not established the rule; give the writer's version (KerasGraph.FromJson(json, \"3.10.0\")) if it is 3.7 to 3.11");
+            ", for which CrossBackend has not established the rule; give the writer's version (KerasGraph.FromJson(json, \"3.10.0\"), or Build(kerasVersion: \"3.10.0\") of an architecture written in C#) if it is 3.7 to 3.11");
     }
 
     /// <summary>Whether the writer is a Keras 3 release before the sparsemax fix: 3.0 to 3.11 (sparsemax itself exists from 3.7).</summary>

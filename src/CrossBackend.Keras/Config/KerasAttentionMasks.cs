@@ -57,7 +57,7 @@ internal static class KerasAttentionMasks
                     "(_compute_attention_mask); what the earlier releases did with them is not reproduced. Save the model with tf.keras 2.10 or later, or Keras 3"),
                 null => throw KerasMasking.Refused(layer, className,
                     "tf.keras reads the Keras masks in MultiHeadAttention only since 2.10 and the file does not say which Keras wrote it; pass the " +
-                    "version (KerasGraph.FromJson(json, \"2.11.0\"))"),
+                    "version (KerasGraph.FromJson(json, \"2.11.0\"), or Build(kerasVersion: \"2.11.0\") of an architecture written in C#)"),
             };
         }
         if (spec is AttentionSpec { NullMaskInCall: true })
@@ -72,7 +72,7 @@ internal static class KerasAttentionMasks
             _ => throw KerasMasking.Refused(layer, className,
                 (kerasVersion is null ? "the file does not say which Keras wrote it" : $"the file says only that Keras {kerasVersion} wrote it") +
                 ", and whether the output carries the query's mask depends on the release (Keras 2 and 3.4+ hand it on; Keras 3.0 to 3.3 use the masks " +
-                "but hand on none, as Layer.__call__ read the mask of the input list); pass the full version (KerasGraph.FromJson(json, \"3.6.0\"))"),
+                "but hand on none, as Layer.__call__ read the mask of the input list); pass the full version (KerasGraph.FromJson(json, \"3.6.0\"), or Build(kerasVersion: \"3.6.0\") of an architecture written in C#)"),
         };
     }
 

@@ -47,6 +47,15 @@ internal static class KerasConfigReader
         return int.TryParse(dot < 0 ? version : version[..dot], out int major) ? major : null;
     }
 
+    /// <summary>A writer's version given through the API (an architecture written in C#): null, or one <see cref="Major"/>
+    /// reads — the same test every version-dependent rule applies; anything else throws, since the rules would take it
+    /// for an unknown writer and refuse later with a misleading reason.</summary>
+    /// <exception cref="ArgumentException">The version does not start with a number, naming <paramref name="parameter"/>.</exception>
+    public static string? CheckedVersion(string? version, string parameter) =>
+        version is null || Major(version) is not null ? version : throw new ArgumentException(
+            $"Argument `{parameter}` is \"{version}\", which is not a Keras version: give the writer's version as Keras records it " +
+            "(keras.__version__, e.g. \"2.11.0\", \"2.2.4-tf\" or \"3.6.0\"), or null when it is unknown", parameter);
+
     public static Declared Read(string json)
     {
         JsonElement root;

@@ -31,7 +31,7 @@ internal static class KerasMergeMasks
             (kerasVersion is null ? "the file does not say which Keras wrote it" : $"the file says only that Keras {kerasVersion} wrote it") +
             ", and the merge layers' masks depend on the release: Keras 2 ANDs the inputs' masks, Keras 3.0 to 3.3 drop them (Layer.__call__ read the " +
             "mask of the input list, which has none), Keras 3.4 and later OR them and change the masked cells of Multiply, Maximum and Minimum; " +
-            "pass the full version (KerasGraph.FromJson(json, \"3.6.0\")), or save the model with a Keras that records it (model.save writes " +
+            "pass the full version (KerasGraph.FromJson(json, \"3.6.0\"), or Build(kerasVersion: \"3.6.0\") of an architecture written in C#), or save the model with a Keras that records it (model.save writes " +
             "keras_version into metadata.json and the .h5 attributes)");
         if (role == KerasMaskRole.Drops) return (role, false);
         if (spec is MergeSpec && inputShapes is { Count: > 0 })

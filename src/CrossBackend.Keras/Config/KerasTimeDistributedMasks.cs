@@ -52,7 +52,7 @@ internal static class KerasTimeDistributedMasks
             throw KerasMasking.Refused(layer, className,
                 $"Keras 3 hands the mask on unchanged past the wrapped {inner}, while tf.keras 2's TimeDistributed.compute_mask asks {inner}'s " +
                 "compute_mask, which raises \"does not support masking\", and the file does not say which Keras wrote it; pass the Keras version " +
-                "(KerasGraph.FromJson(json, \"3\"))");
+                "(KerasGraph.FromJson(json, \"3\"), or Build(kerasVersion: \"3\") of an architecture written in C#)");
         if (major < 3)
             throw KerasMasking.Refused(layer, className,
                 $"the file says Keras {kerasVersion}, whose TimeDistributed.compute_mask asks the wrapped {inner}'s compute_mask with the mask " +

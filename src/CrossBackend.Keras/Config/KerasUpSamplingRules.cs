@@ -19,7 +19,7 @@ internal static class KerasUpSamplingRules
             $"layer `{layer}` ({className}) uses interpolation=\"bilinear\", which Keras 3 and tf.keras 2.4+ compute with tf.image.resize " +
             "(half-pixel centres) while TensorFlow 1's tf.keras and standalone Keras before 2.4 called resize_bilinear without them, and " +
             (kerasVersion is null ? "the file does not say which Keras wrote it" : $"the file was written by Keras {kerasVersion}") +
-            "; load it with the writer's version (KerasGraph.FromJson(json, \"3\")) if it is Keras 3 or tf.keras 2.4+, or save the model with " +
+            "; load it with the writer's version (KerasGraph.FromJson(json, \"3\"), or Build(kerasVersion: \"3\") of an architecture written in C#) if it is Keras 3 or tf.keras 2.4+, or save the model with " +
             "interpolation=\"nearest\"");
     }
 
