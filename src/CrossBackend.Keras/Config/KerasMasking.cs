@@ -149,7 +149,7 @@ internal static class KerasMasking
                 "but was passed an input_mask\" for it (standalone Keras before 2.4), so that Keras cannot have built this model"),
             null => throw Refused(layer, className,
                 "tf.keras 2 and Keras 3 drop the mask there (the layer does not support masking) while standalone Keras before 2.4 raised, and the " +
-                "file does not say which Keras wrote it; pass the Keras version (KerasGraph.FromJson(json, \"3\"))"),
+                "file does not say which Keras wrote it; pass the Keras version (KerasGraph.FromJson(json, \"3\"), or Build(kerasVersion: \"3\") of an architecture written in C#)"),
         };
 
     /// <summary>Whether the writer drops a mask at a layer without masking support: Keras 3 and tf.keras (its versions
