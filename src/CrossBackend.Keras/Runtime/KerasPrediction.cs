@@ -37,14 +37,7 @@ public static class KerasNetworkExtensions
                 $"Argument `input` must have shape {KerasLayer.FormatBatchShape(expected)} for model `{network.Graph.Name}`. Received: input.shape={TensorInfo.FormatShape(shape)}",
                 nameof(shape));
         CheckLength(data, shape, "data");
-        var owned = new List<object>();
-        try
-        {
-            object output = network.Forward(ToEngine(network, input, data, shape, owned));
-            owned.Add(output);
-            return FromEngine(network.Engine, output);
-        }
-        finally { Dispose(owned); }
+        return Run(network, [new KerasInput(data, shape)])[0];
     }
 
     /// <summary>
@@ -76,6 +69,14 @@ public static class KerasNetworkExtensions
                 throw new ArgumentException(KerasNetworkInputs.ShapeMessage(graph, i, expected, x.Shape, "channels last"), nameof(inputs));
             CheckLength(x.Data, x.Shape, $"inputs[{i}].Data");
         }
+        return Run(network, inputs);
+    }
+
+    /// <summary>Checked inputs (one per model input, in order) through the network: each moved to the engine's layout,
+    /// every output moved back; the tensors made here are disposed, each once.</summary>
+    private static KerasPrediction[] Run(IKerasNetwork network, IReadOnlyList<KerasInput> inputs)
+    {
+        KerasGraph graph = network.Graph;
         var owned = new List<object>();
         try
         {
