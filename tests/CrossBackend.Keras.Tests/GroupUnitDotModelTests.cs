@@ -99,6 +99,68 @@ public sealed class GroupUnitDotModelTests(ITensorEngine engine)
             }
     }
 
+    /// <summary>Dot of an input of rank 4, (batch, 2, 3, 4), with itself, which the TorchSharp module holds channels-first:
+    /// along the channels (axes (3, 3)) out[b, i, j, k, l] = Σ_c x[b, i, j, c] · x[b, k, l, c], (2, 3, 2, 3); along axis 1
+    /// (given as (1, −3)) out[b, j, c, k, l] = Σ_t x[b, t, j, c] · x[b, t, k, l], (3, 4, 3, 4) — x's other axes, then y's.</summary>
+    [TestCase(3, 3)]
+    [TestCase(1, -3)]
+    public void DotOfRankFourInputsKeepsKerasAxisOrder(int axisX, int axisY)
+    {
+        string json = $$$"""
+            {"class_name": "Functional", "config": {"name": "m", "layers": [
+              {"class_name": "InputLayer", "name": "in", "config": {"name": "in", "batch_input_shape": [null, 2, 3, 4]}, "inbound_nodes": []},
+              {"class_name": "Dot", "name": "dot", "config": {"name": "dot", "axes": [{{{axisX}}}, {{{axisY}}}]}, "inbound_nodes": [[["in", 0, 0, {}], ["in", 0, 0, {}]]]}],
+              "input_layers": [["in", 0, 0]], "output_layers": [["dot", 0, 0]]}}
+            """;
+        float[] x = Enumerable.Range(0, 2 * 24).Select(i => (float)Math.Cos(0.37 * i)).ToArray();
+        using IKerasNetwork network = KerasRuntimes.Build(KerasModel.FromWeights(KerasGraph.FromJson(json, "3.6.0"), [], keras3Layout: false), engine);
+        KerasPrediction p = network.Predict([new KerasInput(x, [2, 2, 3, 4])])[0];
+        double X(int b, int i, int j, int c) => x[((b * 2 + i) * 3 + j) * 4 + c];
+        var expected = new List<double>();
+        int[] lengths = [2, 3, 4];
+        int a = (axisX + 4) % 4 - 1;   // the dot axis among (2, 3, 4), the same for both inputs here
+        int[] others = Enumerable.Range(0, 3).Where(d => d != a).ToArray();
+        for (int b = 0; b < 2; b++)
+            for (int u0 = 0; u0 < lengths[others[0]]; u0++)
+                for (int u1 = 0; u1 < lengths[others[1]]; u1++)
+                    for (int v0 = 0; v0 < lengths[others[0]]; v0++)
+                        for (int v1 = 0; v1 < lengths[others[1]]; v1++)
+                        {
+                            double sum = 0;
+                            for (int t = 0; t < lengths[a]; t++)
+                            {
+                                int[] ix = new int[3], iy = new int[3];
+                                (ix[a], ix[others[0]], ix[others[1]]) = (t, u0, u1);
+                                (iy[a], iy[others[0]], iy[others[1]]) = (t, v0, v1);
+                                sum += X(b, ix[0], ix[1], ix[2]) * X(b, iy[0], iy[1], iy[2]);
+                            }
+                            expected.Add(sum);
+                        }
+        long[] half = others.Select(d => (long)lengths[d]).ToArray();
+        Assert.That(p.Shape, Is.EqualTo((long[])[2, .. half, .. half]), "x's other axes, then y's");
+        Close.Assert(p.Values, [.. expected], $"{engine.Name} Dot axes ({axisX}, {axisY}) of rank-4 inputs");
+    }
+
+    /// <summary>GroupNormalization of a (batch, 6) input (rank 2, as after a Dense; PyTorch's F.group_norm on (N, C)):
+    /// two groups of three features, each (x − mean) / √(var + 0.3) with the biased variance, no γ or β.</summary>
+    [Test]
+    public void GroupNormalizationOfFeatureVectors()
+    {
+        using IKerasNetwork network = SingleLayerNetworks.Build(engine, "[null, 6]",
+            """{"class_name": "GroupNormalization", "name": "x", "config": {"name": "x", "groups": 2, "epsilon": 0.3, "center": false, "scale": false}, "inbound_nodes": [[["in", 0, 0, {}]]]}""");
+        float[] x = [1f, 2f, 4f, -1f, 0.5f, 3f, 0f, 0f, 0f, 2f, 2f, 2.5f];
+        KerasPrediction p = network.Predict([new KerasInput(x, [2, 6])])[0];
+        var expected = new double[12];
+        for (int g = 0; g < 4; g++)
+        {
+            double[] v = x.Skip(3 * g).Take(3).Select(f => (double)f).ToArray();
+            double mean = v.Average(), variance = v.Average(e => (e - mean) * (e - mean));
+            for (int i = 0; i < 3; i++) expected[3 * g + i] = (v[i] - mean) / Math.Sqrt(variance + 0.3);
+        }
+        Assert.That(p.Shape, Is.EqualTo(new long[] { 2, 6 }));
+        Close.Assert(p.Values, expected, $"{engine.Name} GroupNormalization of (2, 6)");
+    }
+
     /// <summary>A functional model (writer unknown unless given) of one (batch, 3) input dotted with itself.</summary>
     internal static string SelfDot(string config) => $$$"""
         {"class_name": "Functional", "config": {"name": "m", "layers": [
