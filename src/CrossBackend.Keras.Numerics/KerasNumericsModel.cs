@@ -231,6 +231,12 @@ public sealed partial class KerasNumericsModel<T> : IKerasNetwork where T : unma
                 T[]? beta = n.Center ? Vector(w[i]) : null;
                 return v => LayerNormKernel.LayerNorm(Float(v[0], name), axes, gamma, beta, n.Epsilon);
             }
+            case GroupNormSpec g:
+                return GroupNorm(layer, g);
+            case UnitNormSpec u:
+                return UnitNorm(layer, u);
+            case DotSpec dot:
+                return Dot(layer, dot);
             case DenseSpec d:
             {
                 Tensor<T> kernel = Weight(w[0]);

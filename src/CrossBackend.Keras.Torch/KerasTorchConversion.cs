@@ -176,6 +176,23 @@ public static class KerasTorchConversion
                        $"eps={n.Epsilon:R} (Keras's, not PyTorch's 1e-5); {(n.Scale ? "gamma" : "no gamma")}, {(n.Center ? "beta" : "no beta")} " +
                        $"{Shape(ShapeInference.LayerNormAxes(n, input, layer.Name, layer.ClassName).Select(a => input[a]))}";
             }
+            case GroupNormSpec g:
+            {
+                (int axis, int groups) = KerasNormShapes.GroupAxis(g, input, layer.Name, layer.ClassName);
+                long dim = TorchAxes.ChannelsFirst(g.Axis, input.Length, layer.Name);
+                return $"F.group_norm({groups} groups of {input[axis] / groups}) over Keras axis {g.Axis}" + (dim == 1 ? " (dimension 1 here)" : $" (dimension {dim} here, moved to 1 and back)") +
+                       $", eps={g.Epsilon:R} (Keras's, not PyTorch's 1e-5); {(g.Scale ? "gamma" : "no gamma")}, {(g.Center ? "beta" : "no beta")} ({input[axis]})";
+            }
+            case UnitNormSpec u:
+                return $"x * rsqrt(max(sum(x^2), 1e-12)) over Keras axis {string.Join(", ", u.Axes)} (dimension " +
+                       $"{string.Join(", ", u.Axes.Select(a => TorchAxes.ChannelsFirst(a, input.Length, layer.Name)))} here)";
+            case DotSpec d:
+                return "batch_dot: both inputs moved to Keras's layout" + d.Normalization switch
+                {
+                    KerasDotNormalize.ClampedSquaredSum => ", each x * rsqrt(max(sum(x^2), 1e-12)) along its axis (tf.keras 2)",
+                    KerasDotNormalize.ClampedInverseNorm => ", each x * min(rsqrt(sum(x^2)), 1e7) along its axis (Keras 3.6+)",
+                    _ => "",
+                } + $", dot axes [{string.Join(", ", d.Axes)}] as a bmm of (batch, m, k) by (batch, k, n), output {Shape(layer.OutputShape)} moved channels-first";
             case EmbeddingSpec e:
                 return $"nn.Embedding({e.InputDim}, {e.OutputDim}); table as stored; output moved channels-first" +
                        (e.MaskZero ? "; mask ids != 0 carried to the layers after it" : "");

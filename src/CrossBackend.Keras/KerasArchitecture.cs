@@ -199,6 +199,16 @@ public sealed partial class KerasArchitecture
             ["axis"] = new JsonArray((axis ?? [-1]).Select(a => (JsonNode)a).ToArray()), ["epsilon"] = epsilon, ["center"] = center, ["scale"] = scale,
         }, name);
 
+    /// <summary><c>GroupNormalization(groups, axis, epsilon, center, scale)</c>: the axis (one int, batch counted as 0,
+    /// default the last) split into <paramref name="groups"/> contiguous groups, Keras's ε 1e-3 by default.</summary>
+    public KerasArchitecture GroupNormalization(int groups = 32, int axis = -1, double epsilon = 1e-3, bool center = true, bool scale = true, string? name = null) =>
+        Add("GroupNormalization", new JsonObject { ["groups"] = groups, ["axis"] = axis, ["epsilon"] = epsilon, ["center"] = center, ["scale"] = scale }, name);
+
+    /// <summary><c>UnitNormalization(axis)</c>: x · rsqrt(max(Σ x², 1e-12)) over <paramref name="axis"/> (batch counted as
+    /// 0, negative from the end; default the last axis).</summary>
+    public KerasArchitecture UnitNormalization(int[]? axis = null, string? name = null) =>
+        Add("UnitNormalization", new JsonObject { ["axis"] = new JsonArray((axis ?? [-1]).Select(a => (JsonNode)a).ToArray()) }, name);
+
     /// <summary><c>DepthwiseConv2D(kernel_size, strides, padding, depth_multiplier, dilation_rate, activation, use_bias)</c>.</summary>
     public KerasArchitecture DepthwiseConv2D((int H, int W) kernelSize, (int H, int W)? strides = null, string padding = "valid", int depthMultiplier = 1,
         string activation = "linear", bool useBias = true, (int H, int W)? dilation = null, string? name = null) =>

@@ -163,6 +163,21 @@ public sealed class KerasFunctional
     public KerasSymbol Concatenate(KerasSymbol[] inputs, int axis = -1, string? name = null) =>
         Merge("Concatenate", inputs, name, new JsonObject { ["axis"] = axis });
 
+    /// <summary><c>Dot(axes, normalize)([x, y])</c>: the batch-wise dot product along one axis of each input (batch
+    /// counted as 0, negative from the end of each), x's other axes then y's ((batch, 1) when none is left).</summary>
+    /// <param name="inputs">Exactly two tensors.</param>
+    /// <param name="axes">The dot axis of x and of y.</param>
+    /// <param name="normalize">L2-normalise each input along its dot axis first (the cosine); its form depends on the
+    /// Keras version given to <see cref="Build"/> (tf.keras 2 or Keras 3.6+).</param>
+    /// <param name="name">The layer's name; null numbers it per class as Keras does.</param>
+    public KerasSymbol Dot(KerasSymbol[] inputs, (int X, int Y) axes, bool normalize = false, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        if (inputs.Length != 2)
+            throw new ArgumentException($"Argument `inputs` of Dot must hold exactly 2 tensors, as Keras requires. Received: {inputs.Length}", nameof(inputs));
+        return Merge("Dot", inputs, name, new JsonObject { ["axes"] = new JsonArray(axes.X, axes.Y), ["normalize"] = normalize });
+    }
+
     /// <summary><c>MultiHeadAttention(num_heads, key_dim, value_dim, use_bias, output_shape)(query, value, key,
     /// use_causal_mask)</c> over (batch, steps, features) tensors; the key is the value when null.</summary>
     /// <param name="numHeads">The number of heads.</param>

@@ -96,6 +96,7 @@ public sealed class KerasGraph
             pending.RemoveAt(index);
             LayerSpec spec = LayerSpecParser.Parse(def.ClassName, def.Config, def.Name, def.RegisteredName, def.Module, kerasMajor);
             KerasUpSamplingRules.Check(spec, def.Name, def.ClassName, kerasVersion);
+            spec = KerasDotRules.Resolve(spec, def.Name, def.ClassName, kerasVersion);
             KerasActivationRules.Check(def.Config, def.Name, def.ClassName, kerasVersion);
             // use_causal_mask is an argument of the attention layers' call, read with the call (KerasAttentionCall).
             if (def.CausalCall)

@@ -47,6 +47,15 @@ internal static class ExpectedWeights
                 if (n.Center) weights.Add(("beta", shape));
                 return weights;
             }
+            case GroupNormSpec g:
+            {
+                // Keras builds gamma, then beta, each (C,) for the grouped axis (checked by ShapeInference).
+                long[] shape = [inputs[0][KerasAxes.NonBatch(g.Axis, inputs[0].Length) ?? inputs[0].Length - 1]];
+                var weights = new List<(string, long[])>();
+                if (g.Scale) weights.Add(("gamma", shape));
+                if (g.Center) weights.Add(("beta", shape));
+                return weights;
+            }
             case EmbeddingSpec e:
                 return [("embeddings", [e.InputDim, e.OutputDim])];
             case RecurrentSpec r:

@@ -12,7 +12,7 @@ public enum KerasMaskRole
     Produces,
     /// <summary>Receives a mask, computes as without one and hands the same mask on (<c>supports_masking = True</c> and
     /// the base <c>compute_mask</c>: Dense, Activation, ReLU, LeakyReLU, ELU, PReLU, the Dropout family,
-    /// BatchNormalization at inference, LayerNormalization), and TimeDistributed as <see cref="KerasTimeDistributedMasks"/>
+    /// BatchNormalization at inference, LayerNormalization, GroupNormalization, UnitNormalization), and TimeDistributed as <see cref="KerasTimeDistributedMasks"/>
     /// says.</summary>
     PassesThrough,
     /// <summary>LSTM / GRU / SimpleRNN, and Bidirectional around them (the same mask to both halves): a masked step keeps
@@ -28,7 +28,8 @@ public enum KerasMaskRole
     /// so such a file from it is refused. Among them Reshape, Flatten, Permute, RepeatVector, the padding, cropping and
     /// up-sampling layers and the transposed convolutions, whose output steps need not be the input's, and the depthwise and
     /// separable convolutions and the global poolings but GlobalAveragePooling1D. Embedding(mask_zero=False) after a mask hands none on
-    /// either (its <c>compute_mask</c> returns None). Keras 3.0 to 3.3 drop a mask at the merge layers and Concatenate too (they
+    /// either (its <c>compute_mask</c> returns None), nor does Dot (it supports masking, ignores the masks and its
+    /// <c>compute_mask</c> returns None in every Keras). Keras 3.0 to 3.3 drop a mask at the merge layers and Concatenate too (they
     /// support masking, but Layer.__call__ read the mask of the first argument, the list of inputs, which has none).</summary>
     Drops,
     /// <summary>A merge layer (Add, Subtract, Multiply, Average, Maximum, Minimum) or Concatenate as Keras 2 (tf.keras 2
@@ -87,6 +88,14 @@ internal static class KerasMasking
                     "passes the mask on unused");
             case DenseSpec or DropoutSpec or ActivationSpec or PReLUSpec or BatchNormSpec or LayerNormSpec:
                 return (KerasMaskRole.PassesThrough, true);
+            case GroupNormSpec or UnitNormSpec:
+                // Keras 3 keras/src/layers/normalization/{group,unit}_normalization.py and tf.keras 2's: supports_masking = True,
+                // call(self, inputs) without a mask and the base compute_mask, so the mask goes on unchanged.
+                return (KerasMaskRole.PassesThrough, true);
+            case DotSpec:
+                // keras/src/layers/merging/dot.py (tf.keras 2 keras/layers/merging/dot.py, standalone Keras 2 merge.py alike):
+                // supports_masking = True, _merge_function ignores the masks and compute_mask returns None, in every release.
+                return (KerasMaskRole.Drops, false);
             case RecurrentSpec { Unroll: true, GoBackwards: true, ZeroOutputForMask: true }:
                 // keras/src/backend/tensorflow/rnn.py, unrolled branch: the outputs (in processing order, reversed) are
                 // zeroed with the mask in input order, so the zeros land on other steps than the masked ones.

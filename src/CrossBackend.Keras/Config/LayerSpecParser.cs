@@ -18,6 +18,7 @@ internal static partial class LayerSpecParser
         "MultiHeadAttention", "Attention", "AdditiveAttention",
         "Conv3D", "MaxPooling3D", "AveragePooling3D", "GlobalAveragePooling3D", "GlobalMaxPooling3D", "ZeroPadding3D", "Cropping3D", "UpSampling3D",
         "Conv3DTranspose", "SpatialDropout3D",
+        "GroupNormalization", "UnitNormalization", "Dot",
     ];
 
     private static readonly HashSet<string> Models = ["Sequential", "Functional", "Model"];
@@ -100,6 +101,9 @@ internal static partial class LayerSpecParser
             "Embedding" => new EmbeddingSpec(c.Int("input_dim"), c.Int("output_dim"), c.Bool("mask_zero", false)),
             "Masking" => Masking(c, dtype),
             "LayerNormalization" => LayerNorm(c),
+            "GroupNormalization" => GroupNorm(c),
+            "UnitNormalization" => UnitNorm(c),
+            "Dot" => Dot(c),
             "DepthwiseConv2D" => Depthwise(c, kerasMajor, separable: false),
             "SeparableConv2D" => Depthwise(c, kerasMajor, separable: true),
             "Conv2DTranspose" => ConvTranspose(c, kerasMajor),

@@ -8,7 +8,7 @@ internal static class ShapeInference
     {
         if (spec is MultiHeadAttentionSpec or AttentionSpec) return Attention(spec, inputs, layer, className);
         // Keras 3's Merge.build takes a list of at least one input (one input passes through); Subtract takes exactly two.
-        int expected = spec switch { InputSpec => 0, MergeSpec { Op: KerasMergeOp.Subtract } => 2, MergeSpec or ConcatenateSpec => -1, _ => 1 };
+        int expected = spec switch { InputSpec => 0, MergeSpec { Op: KerasMergeOp.Subtract } or DotSpec => 2, MergeSpec or ConcatenateSpec => -1, _ => 1 };
         if (expected >= 0 && inputs.Count != expected)
             throw new InvalidDataException($"layer `{layer}` ({className}) takes {expected} input(s), the config connects {inputs.Count}");
         if (expected < 0 && inputs.Count < 1)
@@ -37,6 +37,9 @@ internal static class ShapeInference
             ConcatenateSpec c => Concatenate(c, inputs, layer, className),
             EmbeddingSpec e => [.. x, e.OutputDim],
             LayerNormSpec n => LayerNorm(n, x, layer, className),
+            GroupNormSpec g => KerasNormShapes.GroupNorm(g, x, layer, className),
+            UnitNormSpec u => KerasNormShapes.UnitNorm(u, x, layer, className),
+            DotSpec d => KerasNormShapes.Dot(d, inputs, layer, className),
             DepthwiseConv2DSpec d => Depthwise(d, x, layer, className),
             Conv2DTransposeSpec t => ConvTranspose(t, x, layer, className),
             RecurrentSpec r => x.Length == 2 && x[1] > 0 ? r.ReturnSequences ? [x[0], r.Units] : [r.Units]
@@ -300,6 +303,6 @@ internal static class ShapeInference
         return [query[0], value[1]];
     }
 
-    private static InvalidDataException Shape(string layer, string className, long[] x, string expected) =>
+    internal static InvalidDataException Shape(string layer, string className, long[] x, string expected) =>
         new($"layer `{layer}` ({className}) needs an input of {expected}; it receives (batch, {string.Join(", ", x.Select(v => v < 0 ? "None" : v.ToString()))})");
 }
