@@ -1,0 +1,138 @@
+using System.Text.Json;
+
+namespace CrossBackend.Keras;
+
+/// <summary>A model used as a layer of another (<c>base = keras.Sequential(...)</c>, then <c>base(x)</c> in an outer
+/// model), inlined into the outer graph: its layers are graph layers named <c>&lt;model&gt;/&lt;inner name&gt;</c>
+/// (Keras forbids <c>/</c> in layer names, so inner names that repeat outer ones stay apart). Kept for the weights,
+/// which Keras files store per nested model (<see cref="KerasModel"/>).</summary>
+/// <param name="Name">The model's path in the graph: its name, after its parents' (<c>outer/inner</c>).</param>
+/// <param name="ClassName"><c>Sequential</c>, <c>Functional</c> or <c>Model</c> (Keras 3 names its group after it).</param>
+/// <param name="Trainable">The model's own <c>trainable</c> (true when its config does not record it, as tf.keras 2's
+/// does not): it decides the order of tf.keras 2's saved variables.</param>
+/// <param name="Members">Its layers in its <c>model.layers</c> order (the config's), input layers left out.</param>
+internal sealed record KerasNestedModel(string Name, string ClassName, bool Trainable, IReadOnlyList<KerasNestedMember> Members)
+{
+    /// <summary>The graph names of every layer inside, nested models' included, in member order.</summary>
+    public IEnumerable<string> Leaves() => Members.SelectMany(m => m.Model is { } sub ? sub.Leaves() : [m.Name]);
+}
+
+/// <summary>One layer of a <see cref="KerasNestedModel"/>: a graph layer, or a model nested one level deeper.</summary>
+/// <param name="Name">The graph name (a leaf) or the nested model's path.</param>
+/// <param name="ClassName">The Keras class.</param>
+/// <param name="Trainable">The layer's <c>trainable</c> config entry (true when absent).</param>
+/// <param name="Model">The nested model, or null for a layer.</param>
+internal sealed record KerasNestedMember(string Name, string ClassName, bool Trainable, KerasNestedModel? Model = null);
+
+/// <summary>
+/// Expands nested models into the outer model's layer list. A nested model's input layers are replaced by the
+/// tensors its call passes (in its <c>input_layers</c> order: Keras flattens the call's structure and the model's
+/// inputs alike), a reference to its output k (<c>["base", node, k]</c>) becomes its k-th output layer, and each
+/// inner layer reads what it read inside. Masks then flow through the inner layers as Keras's <c>Functional.call</c>
+/// passes them (tf.keras 2 keras/engine/functional.py <c>_run_internal_graph</c>, Keras 3
+/// keras/src/models/functional.py <c>call</c>: the call's mask is set on the inner inputs, the outputs keep the masks
+/// the inner layers computed). Node indices of a nested model's single call are ignored (tf.keras 2 numbers it 1
+/// after the model's own node, <c>_should_skip_first_node</c>; Keras 3 does so for Functional but not Sequential).
+/// </summary>
+internal static class KerasNestedModels
+{
+    /// <summary>Whether a layer entry of this class is a model.</summary>
+    public static bool IsModel(string className) => className is "Sequential" or "Functional" or "Model";
+
+    /// <summary>The model with every nested model expanded (recursively), every reference resolved to a graph layer
+    /// name, and the nested models' structure in <see cref="KerasConfigReader.Declared.Nested"/>.</summary>
+    public static KerasConfigReader.Declared Inline(KerasConfigReader.Declared model)
+    {
+        Expanded e = Expand(model, "", null);
+        return model with { Layers = e.Defs, Outputs = e.Outputs, Nested = e.Members.Where(m => m.Model is not null).Select(m => m.Model!).ToList() };
+    }
+
+    private sealed record Expanded(List<LayerDef> Defs, List<string> Outputs, List<KerasNestedMember> Members);
+
+    /// <param name="model">A model as read, references unresolved.</param>
+    /// <param name="prefix">Put before its layers' names: "" for the outer model, <c>base/</c> inside <c>base</c>.</param>
+    /// <param name="call">The graph names its inputs receive (a nested model's call), or null for the outer model.</param>
+    private static Expanded Expand(KerasConfigReader.Declared model, string prefix, IReadOnlyList<string>? call)
+    {
+        string label = prefix.Length == 0 ? $"model `{model.Name}`" : $"nested model `{prefix.TrimEnd('/')}`";
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);             // layer -> graph name
+        var outputs = new Dictionary<string, List<string>>(StringComparer.Ordinal);     // nested model -> its outputs
+        var subModels = new Dictionary<string, KerasNestedModel>(StringComparer.Ordinal);
+        if (call is not null)
+        {
+            if (call.Count != model.Inputs.Count)
+                throw new InvalidDataException(
+                    $"{label} takes {model.Inputs.Count} input(s) ({string.Join(", ", model.Inputs.Select(n => $"`{n}`"))}), but its call passes {call.Count}");
+            for (int i = 0; i < call.Count; i++) names[model.Inputs[i]] = call[i];
+        }
+
+        string Resolve(string reference)
+        {
+            (string layer, _, int tensor) = KerasConfigReader.ParseReference(reference);
+            if (outputs.TryGetValue(layer, out List<string>? outs))
+            {
+                if (tensor >= outs.Count)
+                    throw new InvalidDataException($"{label} reads output {tensor} of nested model `{prefix}{layer}`, which has {outs.Count}");
+                if (model.IsSequential && outs.Count > 1)
+                    throw new NotSupportedException(
+                        $"nested model `{prefix}{layer}` has {outs.Count} outputs inside Sequential {label}, which passes them on as a list; " +
+                        "use it in a functional model that reads each output");
+                return outs[tensor];
+            }
+            if (tensor != 0)
+                throw new NotSupportedException($"a reference to output {tensor} of layer `{prefix}{layer}`: layers with several outputs are not supported");
+            // A layer not (yet) named is left for KerasGraph to report as undefined.
+            return names.TryGetValue(layer, out string? name) ? name : prefix + layer;
+        }
+
+        var defs = new List<LayerDef>();
+        foreach (LayerDef def in InDependencyOrder(model.Layers))
+        {
+            if (call is not null && model.Inputs.Contains(def.Name)) continue;   // replaced by the call's tensors
+            List<string> inbound = def.Inbound.Select(Resolve).ToList();
+            if (!IsModel(def.ClassName))
+            {
+                names[def.Name] = prefix + def.Name;
+                defs.Add(def with { Name = prefix + def.Name, Inbound = inbound });
+                continue;
+            }
+            KerasConfigReader.Declared inner = KerasConfigReader.ReadModel(def.ClassName, def.Config, nested: true);
+            Expanded e = Expand(inner, $"{prefix}{def.Name}/", inbound);
+            defs.AddRange(e.Defs);
+            outputs[def.Name] = e.Outputs;
+            subModels[def.Name] = new KerasNestedModel(prefix + def.Name, def.ClassName, Trainable(def.Config), e.Members);
+        }
+        // Members in the config's order: Keras's model.layers, the order both Keras versions save variables in.
+        var members = model.Layers
+            .Where(d => d.ClassName != "InputLayer")
+            .Select(d => subModels.TryGetValue(d.Name, out KerasNestedModel? sub)
+                ? new KerasNestedMember(sub.Name, d.ClassName, sub.Trainable, sub)
+                : new KerasNestedMember(prefix + d.Name, d.ClassName, Trainable(d.Config)))
+            .ToList();
+        return new Expanded(defs, model.Outputs.Select(Resolve).ToList(), members);
+    }
+
+    /// <summary>The layers with each after the layers it reads (by name), otherwise in the config's order (Keras writes
+    /// them so already); layers that cannot be placed (a cycle, a missing name) keep their place at the end, for
+    /// <see cref="KerasGraph"/> to report.</summary>
+    private static List<LayerDef> InDependencyOrder(List<LayerDef> layers)
+    {
+        var declared = layers.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
+        var placed = new HashSet<string>(StringComparer.Ordinal);
+        var pending = new List<LayerDef>(layers);
+        var result = new List<LayerDef>();
+        while (pending.Count > 0)
+        {
+            int index = pending.FindIndex(d => d.Inbound.All(r =>
+                KerasConfigReader.ParseReference(r).Layer is var l && (placed.Contains(l) || !declared.Contains(l))));
+            if (index < 0) { result.AddRange(pending); break; }
+            placed.Add(pending[index].Name);
+            result.Add(pending[index]);
+            pending.RemoveAt(index);
+        }
+        return result;
+    }
+
+    private static bool Trainable(JsonElement config) =>
+        config.ValueKind != JsonValueKind.Object || !config.TryGetProperty("trainable", out JsonElement t) || t.ValueKind != JsonValueKind.False;
+}
