@@ -10,10 +10,11 @@ public sealed class KerasGraph
     private readonly Dictionary<string, KerasLayer> _byName;
 
     internal KerasGraph(string name, bool isSequential, IReadOnlyList<KerasLayer> layers, IReadOnlyList<string> inputs, IReadOnlyList<string> outputs,
-        IReadOnlyList<string>? keras2Order = null, IReadOnlyList<KerasNestedModel>? nested = null)
+        IReadOnlyList<string>? keras2Order = null, IReadOnlyList<KerasNestedModel>? nested = null, IReadOnlyDictionary<string, string>? sharedCalls = null)
     {
         Name = name;
         Nested = nested ?? [];
+        SharedCalls = sharedCalls ?? new Dictionary<string, string>();
         Keras2Order = keras2Order;
         IsSequential = isSequential;
         Layers = layers;
@@ -46,6 +47,10 @@ public sealed class KerasGraph
     /// as <c>&lt;model&gt;/&lt;layer&gt;</c>; the files keep their weights per nested model.</summary>
     internal IReadOnlyList<KerasNestedModel> Nested { get; }
 
+    /// <summary>A shared layer's later calls (<c>&lt;layer&gt;/call_&lt;k&gt;</c>, each a layer of <see cref="Layers"/>)
+    /// mapped to its first call, which is named like the layer and owns the weights they share.</summary>
+    internal IReadOnlyDictionary<string, string> SharedCalls { get; }
+
     /// <summary>The layer with this name; throws <see cref="KeyNotFoundException"/> naming the known layers.</summary>
     public KerasLayer this[string name] => _byName.TryGetValue(name, out KerasLayer? layer) ? layer
         : throw new KeyNotFoundException($"The model has no layer `{name}`. Layers: {string.Join(", ", Layers.Select(l => l.Name))}");
@@ -56,8 +61,8 @@ public sealed class KerasGraph
     /// <summary>Reads an architecture from a Keras config: <c>model.to_json()</c>, a Keras 2 <c>model_config</c>
     /// attribute, or a Keras 3 <c>config.json</c>.</summary>
     /// <exception cref="InvalidDataException">The JSON is not a Keras model config, or its layers do not connect.</exception>
-    /// <exception cref="NotSupportedException">A layer no engine builds (custom layers, shared layers, a nested model
-    /// called more than once, channels_first), named in the message.</exception>
+    /// <exception cref="NotSupportedException">A layer no engine builds (custom layers, a nested model called more
+    /// than once, channels_first), named in the message.</exception>
     public static KerasGraph FromJson(string json) => FromJson(json, null);
 
     /// <summary>Reads an architecture from a Keras config written by a known Keras version.</summary>
@@ -127,6 +132,7 @@ public sealed class KerasGraph
         // Keep only what the outputs depend on (Keras ignores unused layers too), but a nested model whole: a file keeps
         // its variables as one block (tf.keras 2), so a layer feeding only an unused output still takes its share.
         IReadOnlyList<KerasNestedModel> nested = declared.Nested ?? [];
+        IReadOnlyDictionary<string, string> shared = declared.SharedCalls ?? new Dictionary<string, string>();
         var owner = new Dictionary<string, KerasNestedModel>(StringComparer.Ordinal);
         foreach (KerasNestedModel model in nested) foreach (string leaf in model.Leaves()) owner[leaf] = model;
         var needed = new HashSet<string>(StringComparer.Ordinal);
@@ -137,20 +143,23 @@ public sealed class KerasGraph
             if (!needed.Add(name)) continue;
             foreach (string source in done[name].Inbound) stack.Push(source);
             if (owner.TryGetValue(name, out KerasNestedModel? whole)) foreach (string leaf in whole.Leaves()) stack.Push(leaf);
+            // A shared layer's first call holds the weights (and is the layer Keras's files list).
+            if (shared.TryGetValue(name, out string? first)) stack.Push(first);
         }
         foreach (string input in declared.Inputs) needed.Add(input);
         return new KerasGraph(declared.Name, declared.IsSequential, layers.Where(l => needed.Contains(l.Name)).ToArray(), declared.Inputs, declared.Outputs,
-            nested: nested.Where(m => m.Leaves().Any(needed.Contains)).ToArray());
+            nested: nested.Where(m => m.Leaves().Any(needed.Contains)).ToArray(),
+            sharedCalls: shared.Where(p => needed.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
     }
 
     internal KerasGraph WithWeights(IReadOnlyDictionary<string, IReadOnlyList<KerasWeight>> weights) =>
-        new(Name, IsSequential, Layers.Select(l => weights.TryGetValue(l.Name, out var w) ? l.WithWeights(w) : l).ToArray(), Inputs, Outputs, Keras2Order, Nested);
+        new(Name, IsSequential, Layers.Select(l => weights.TryGetValue(l.Name, out var w) ? l.WithWeights(w) : l).ToArray(), Inputs, Outputs, Keras2Order, Nested, SharedCalls);
 
     /// <summary>This graph with <see cref="Keras2Order"/> set (the same layers, listed in tf.keras 2's order).</summary>
     internal KerasGraph WithKeras2Order(IReadOnlyList<string> order)
     {
         if (order.Count != Layers.Count || !order.All(_byName.ContainsKey))
             throw new InvalidOperationException($"tf.keras 2's layer order ({string.Join(", ", order)}) must list the graph's layers ({string.Join(", ", Layers.Select(l => l.Name))})");
-        return new(Name, IsSequential, Layers, Inputs, Outputs, order.ToArray(), Nested);
+        return new(Name, IsSequential, Layers, Inputs, Outputs, order.ToArray(), Nested, SharedCalls);
     }
 }

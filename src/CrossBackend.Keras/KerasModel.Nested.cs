@@ -23,6 +23,7 @@ public sealed partial class KerasModel
         var seen = new HashSet<KerasNestedModel>();
         foreach (KerasLayer layer in layers)
         {
+            if (graph.SharedCalls.ContainsKey(layer.Name)) continue;   // a shared layer's later call: its first call's weights
             if (owner.TryGetValue(layer.Name, out KerasNestedModel? model))
             {
                 if (seen.Add(model)) yield return NestedUnit(graph, model);

@@ -149,6 +149,18 @@ public sealed partial class KerasModel
                         $"`{group.Weights[i].Name}` in the file has {TensorInfo.FormatShape(group.Weights[i].Shape)}");
             if (expected.Count > 0) foreach ((string layer, IReadOnlyList<KerasWeight> weights) in unit.Split(group.Weights)) result[layer] = weights;
         }
+        // A shared layer's later calls take its weights (checked against the shapes each call implies).
+        foreach ((string call, string first) in graph.SharedCalls)
+        {
+            if (!result.TryGetValue(first, out IReadOnlyList<KerasWeight>? shared)) continue;
+            IReadOnlyList<(string Name, long[] Shape)> expected = graph[call].ExpectedWeights;
+            for (int i = 0; i < expected.Count; i++)
+                if (i >= shared.Count || !shared[i].Shape.SequenceEqual(expected[i].Shape))
+                    throw new InvalidDataException(
+                        $"layer `{first}` is shared, and its call `{call}` needs weight {expected[i].Name} of shape {TensorInfo.FormatShape(expected[i].Shape)}, " +
+                        $"where the layer has {(i < shared.Count ? TensorInfo.FormatShape(shared[i].Shape) : "none")}: Keras builds a layer's weights once, for its first call's input");
+            result[call] = shared;
+        }
         KerasWeightGroup[] unused = groups.Where(g => g.Weights.Count > 0 && !used.Contains(g)).ToArray();
         if (unused.Length > 0)
             throw new InvalidDataException(
@@ -174,6 +186,7 @@ public sealed partial class KerasModel
                 continue;
             }
             if (graph.IsSequential && layer.Spec is InputSpec) continue;
+            if (graph.SharedCalls.ContainsKey(layer.Name)) continue;   // a shared layer is one object, saved once
             names[layer.Name] = $"layers/{Numbered(counts, SnakeCase(layer.ClassName))}";
         }
         return names;

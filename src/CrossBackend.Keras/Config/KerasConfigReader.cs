@@ -4,9 +4,11 @@ namespace CrossBackend.Keras;
 
 /// <summary>One layer as the config declares it, before shapes and weights; <c>CausalCall</c>: an attention layer called
 /// with <c>use_causal_mask=True</c> (a call argument, not in its config); <c>NullMaskCall</c>: an Attention /
-/// AdditiveAttention call recording <c>mask</c> as a list of nulls (<see cref="AttentionSpec.NullMaskInCall"/>).</summary>
+/// AdditiveAttention call recording <c>mask</c> as a list of nulls (<see cref="AttentionSpec.NullMaskInCall"/>);
+/// <c>SharedOf</c>: for one call of a layer called several times (a shared layer), the layer's name, the call being
+/// <c>Call</c> (its node index; <see cref="KerasConfigReader.CallName"/> names it).</summary>
 internal sealed record LayerDef(string Name, string ClassName, JsonElement Config, IReadOnlyList<string> Inbound, string? RegisteredName, string? Module,
-    bool CausalCall = false, bool NullMaskCall = false);
+    bool CausalCall = false, bool NullMaskCall = false, string? SharedOf = null, int Call = 0);
 
 /// <summary>
 /// Reads a model config — Keras 2's <c>model_config</c> / <c>model.to_json()</c> or Keras 3's <c>config.json</c> —
@@ -17,14 +19,20 @@ internal sealed record LayerDef(string Name, string ClassName, JsonElement Confi
 internal static class KerasConfigReader
 {
     /// <summary>A model as read: its layers, inputs and outputs (after <see cref="KerasNestedModels.Inline"/>, nested
-    /// models expanded and listed in <paramref name="Nested"/>).</summary>
+    /// models expanded and listed in <paramref name="Nested"/>, and each later call of a shared layer mapped to the
+    /// layer's first call in <paramref name="SharedCalls"/>).</summary>
     public sealed record Declared(string Name, bool IsSequential, List<LayerDef> Layers, List<string> Inputs, List<string> Outputs,
-        IReadOnlyList<KerasNestedModel>? Nested = null);
+        IReadOnlyList<KerasNestedModel>? Nested = null, IReadOnlyDictionary<string, string>? SharedCalls = null);
 
     /// <summary>Separates the parts of a tensor reference other than <c>[layer, 0, 0]</c> in a <see cref="LayerDef.Inbound"/>
     /// entry until <see cref="KerasNestedModels.Inline"/> resolves it (a nested model's output k); not a character
     /// Keras allows in a layer name.</summary>
     private const char ReferenceSeparator = '\u001F';
+
+    /// <summary>The graph name of call <paramref name="call"/> of a shared layer: the layer's own name for its first call
+    /// (node 0), <c>&lt;layer&gt;/call_&lt;k&gt;</c> for the others (Keras forbids <c>/</c> in layer names, so no layer
+    /// of the model has it).</summary>
+    internal static string CallName(string layer, int call) => call == 0 ? layer : $"{layer}/call_{call}";
 
     /// <summary>A tensor reference as an inbound entry: the layer's name for <c>[layer, 0, 0]</c>.</summary>
     internal static string Reference(string layer, int node, int tensor) =>
@@ -143,21 +151,23 @@ internal static class KerasConfigReader
         foreach (JsonElement entry in layers.EnumerateArray())
         {
             (string className, JsonElement layerConfig, string name, string? registered, string? module) = Entry(entry, defs.Count);
-            var inbound = new List<string>();
-            bool causal = false, nullMask = false;
-            if (entry.TryGetProperty("inbound_nodes", out var nodes) && nodes.ValueKind == JsonValueKind.Array)
+            JsonElement[] calls = entry.TryGetProperty("inbound_nodes", out var nodes) && nodes.ValueKind == JsonValueKind.Array ? nodes.EnumerateArray().ToArray() : [];
+            if (calls.Length > 1 && KerasNestedModels.IsModel(className))
+                throw new NotSupportedException(
+                    $"nested model `{name}` ({className}) is called {calls.Length} times (shared); a nested model called more than once is not supported: " +
+                    "call it once, or save the model with a copy of it per call");
+            if (calls.Length == 0) { defs.Add(new LayerDef(name, className, layerConfig, [], registered, module)); continue; }
+            // A layer called several times (a shared layer): one definition per call (node), each reading that call's
+            // tensors; the calls share the layer's weights (KerasModel).
+            for (int call = 0; call < calls.Length; call++)
             {
-                JsonElement[] calls = nodes.EnumerateArray().ToArray();
-                if (calls.Length > 1 && KerasNestedModels.IsModel(className))
-                    throw new NotSupportedException(
-                        $"nested model `{name}` ({className}) is called {calls.Length} times (shared); a nested model called more than once is not supported: " +
-                        "call it once, or save the model with a copy of it per call");
-                if (calls.Length > 1)
-                    throw new NotSupportedException($"layer `{name}` is called {calls.Length} times (a shared layer); shared layers are not supported");
-                if (calls.Length == 1 && KerasAttentionCall.Handles(className)) (inbound, causal, nullMask) = KerasAttentionCall.Read(className, name, calls[0]);
-                else if (calls.Length == 1) CollectReferences(calls[0], inbound);
+                var inbound = new List<string>();
+                bool causal = false, nullMask = false;
+                if (KerasAttentionCall.Handles(className)) (inbound, causal, nullMask) = KerasAttentionCall.Read(className, name, calls[call]);
+                else CollectReferences(calls[call], inbound);
+                defs.Add(new LayerDef(CallName(name, call), className, layerConfig, inbound, registered, module, causal, nullMask,
+                    calls.Length > 1 ? name : null, call));
             }
-            defs.Add(new LayerDef(name, className, layerConfig, inbound, registered, module, causal, nullMask));
         }
         List<string> inputs = config.TryGetProperty("input_layers", out var ins) ? KerasEndpoints.Read(ins, "input_layers") : [];
         List<string> outputs = config.TryGetProperty("output_layers", out var outs) ? KerasEndpoints.Read(outs, "output_layers") : [];

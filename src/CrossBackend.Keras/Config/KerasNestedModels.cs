@@ -44,7 +44,11 @@ internal static class KerasNestedModels
     public static KerasConfigReader.Declared Inline(KerasConfigReader.Declared model)
     {
         Expanded e = Expand(model, "", null);
-        return model with { Layers = e.Defs, Outputs = e.Outputs, Nested = e.Members.Where(m => m.Model is not null).Select(m => m.Model!).ToList() };
+        return model with
+        {
+            Layers = e.Defs, Outputs = e.Outputs, Nested = e.Members.Where(m => m.Model is not null).Select(m => m.Model!).ToList(),
+            SharedCalls = e.Defs.Where(d => d.SharedOf is not null && d.Call > 0).ToDictionary(d => d.Name, d => d.SharedOf!, StringComparer.Ordinal),
+        };
     }
 
     private sealed record Expanded(List<LayerDef> Defs, List<string> Outputs, List<KerasNestedMember> Members);
@@ -55,6 +59,17 @@ internal static class KerasNestedModels
     private static Expanded Expand(KerasConfigReader.Declared model, string prefix, IReadOnlyList<string>? call)
     {
         string label = prefix.Length == 0 ? $"model `{model.Name}`" : $"nested model `{prefix.TrimEnd('/')}`";
+        // A shared layer's calls: a reference [layer, node, tensor] reads call `node` (Keras numbers the calls a model
+        // keeps from 0, keras/engine/functional.py get_network_config's node_conversion_map, Keras 3's
+        // node_reindexing_map); another layer's node index is ignored (a nested model's call is node 1 or 0).
+        var callCounts = model.Layers.Where(d => d.SharedOf is not null).GroupBy(d => d.SharedOf!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        string Target(string layer, int node)
+        {
+            if (!callCounts.TryGetValue(layer, out int count)) return layer;
+            return node < count ? KerasConfigReader.CallName(layer, node)
+                : throw new InvalidDataException($"{label} reads call {node} of shared layer `{prefix}{layer}`, which is called {count} times");
+        }
         var names = new Dictionary<string, string>(StringComparer.Ordinal);             // layer -> graph name
         var outputs = new Dictionary<string, List<string>>(StringComparer.Ordinal);     // nested model -> its outputs
         var subModels = new Dictionary<string, KerasNestedModel>(StringComparer.Ordinal);
@@ -68,7 +83,7 @@ internal static class KerasNestedModels
 
         string Resolve(string reference)
         {
-            (string layer, _, int tensor) = KerasConfigReader.ParseReference(reference);
+            (string layer, int node, int tensor) = KerasConfigReader.ParseReference(reference);
             if (outputs.TryGetValue(layer, out List<string>? outs))
             {
                 if (tensor >= outs.Count)
@@ -82,18 +97,19 @@ internal static class KerasNestedModels
             if (tensor != 0)
                 throw new NotSupportedException($"a reference to output {tensor} of layer `{prefix}{layer}`: layers with several outputs are not supported");
             // A layer not (yet) named is left for KerasGraph to report as undefined.
-            return names.TryGetValue(layer, out string? name) ? name : prefix + layer;
+            string target = Target(layer, node);
+            return names.TryGetValue(target, out string? name) ? name : prefix + target;
         }
 
         var defs = new List<LayerDef>();
-        foreach (LayerDef def in InDependencyOrder(model.Layers))
+        foreach (LayerDef def in InDependencyOrder(model.Layers, r => KerasConfigReader.ParseReference(r) is var p ? Target(p.Layer, p.Node) : r))
         {
             if (call is not null && model.Inputs.Contains(def.Name)) continue;   // replaced by the call's tensors
             List<string> inbound = def.Inbound.Select(Resolve).ToList();
             if (!IsModel(def.ClassName))
             {
                 names[def.Name] = prefix + def.Name;
-                defs.Add(def with { Name = prefix + def.Name, Inbound = inbound });
+                defs.Add(def with { Name = prefix + def.Name, Inbound = inbound, SharedOf = def.SharedOf is null ? null : prefix + def.SharedOf });
                 continue;
             }
             KerasConfigReader.Declared inner = KerasConfigReader.ReadModel(def.ClassName, def.Config, nested: true);
@@ -104,7 +120,7 @@ internal static class KerasNestedModels
         }
         // Members in the config's order: Keras's model.layers, the order both Keras versions save variables in.
         var members = model.Layers
-            .Where(d => d.ClassName != "InputLayer")
+            .Where(d => d.ClassName != "InputLayer" && d.Call == 0)   // a shared layer once
             .Select(d => subModels.TryGetValue(d.Name, out KerasNestedModel? sub)
                 ? new KerasNestedMember(sub.Name, d.ClassName, sub.Trainable, sub)
                 : new KerasNestedMember(prefix + d.Name, d.ClassName, Trainable(d.Config)))
@@ -115,7 +131,9 @@ internal static class KerasNestedModels
     /// <summary>The layers with each after the layers it reads (by name), otherwise in the config's order (Keras writes
     /// them so already); layers that cannot be placed (a cycle, a missing name) keep their place at the end, for
     /// <see cref="KerasGraph"/> to report.</summary>
-    private static List<LayerDef> InDependencyOrder(List<LayerDef> layers)
+    /// <param name="layers">The model's layers (a shared layer's calls each one).</param>
+    /// <param name="target">The layer a reference reads.</param>
+    private static List<LayerDef> InDependencyOrder(List<LayerDef> layers, Func<string, string> target)
     {
         var declared = layers.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
         var placed = new HashSet<string>(StringComparer.Ordinal);
@@ -123,8 +141,7 @@ internal static class KerasNestedModels
         var result = new List<LayerDef>();
         while (pending.Count > 0)
         {
-            int index = pending.FindIndex(d => d.Inbound.All(r =>
-                KerasConfigReader.ParseReference(r).Layer is var l && (placed.Contains(l) || !declared.Contains(l))));
+            int index = pending.FindIndex(d => d.Inbound.All(r => target(r) is var l && (placed.Contains(l) || !declared.Contains(l))));
             if (index < 0) { result.AddRange(pending); break; }
             placed.Add(pending[index].Name);
             result.Add(pending[index]);

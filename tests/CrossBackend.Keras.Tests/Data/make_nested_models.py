@@ -195,6 +195,7 @@ def k3_entry(l, shapes, prefix, previous=None):
                 "config": k3_model_config(l, shapes, f"{prefix}{l.name}/"), "registered_name": "Functional" if functional else None,
                 "build_config": build}
     config = keras3_dtype(l.config)
+    config.pop("input_length", None)   # tf.keras 2's Embedding argument; Keras 3's config has none
     return {"module": "keras.layers", "class_name": l.class_name, "config": config, "registered_name": None,
             "build_config": build}
 
