@@ -61,8 +61,8 @@ public sealed class KerasGraph
     /// <summary>Reads an architecture from a Keras config: <c>model.to_json()</c>, a Keras 2 <c>model_config</c>
     /// attribute, or a Keras 3 <c>config.json</c>.</summary>
     /// <exception cref="InvalidDataException">The JSON is not a Keras model config, or its layers do not connect.</exception>
-    /// <exception cref="NotSupportedException">A layer no engine builds (custom layers, a nested model called more
-    /// than once, channels_first), named in the message.</exception>
+    /// <exception cref="NotSupportedException">A layer no engine builds (custom layers, channels_first), named in the
+    /// message.</exception>
     public static KerasGraph FromJson(string json) => FromJson(json, null);
 
     /// <summary>Reads an architecture from a Keras config written by a known Keras version.</summary>

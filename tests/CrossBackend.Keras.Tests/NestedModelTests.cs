@@ -18,6 +18,8 @@ public sealed class NestedModelTests(ITensorEngine engine)
     [TestCase("nested_seq", "nested_seq_k2.h5")]
     [TestCase("nested_mask", "nested_mask.keras")]
     [TestCase("nested_mask", "nested_mask_k2.h5")]
+    [TestCase("nested_shared", "nested_shared.keras")]
+    [TestCase("nested_shared", "nested_shared_k2.h5")]
     public void OutputsMatchTheFloat64Golden(string stem, string file) =>
         MultiGoldenModels.AssertFile(engine, file, $"{stem}_golden.npz");
 
@@ -114,12 +116,33 @@ public sealed class NestedModelReadingTests
           "input_layers": [["a", 0, 0]], "output_layers": [["d", 0, 0]]}
         """;
 
-    [Test]
-    public void ANestedModelCalledTwiceIsRefusedNamingIt()
+    /// <summary>A nested model called twice (Keras's siamese example: one tower on two inputs) is expanded per call,
+    /// <c>tower/…</c> and <c>tower/call_1/…</c>, the second using the first's weights; tf.keras 2 numbers its calls
+    /// from node 1 (its own node 0 kept), Keras 3's Sequential from 0, and both files give each call the same weights.</summary>
+    [TestCase("nested_shared.keras")]
+    [TestCase("nested_shared_k2.h5")]
+    public void ANestedModelCalledTwiceIsExpandedPerCallWithOneSetOfWeights(string file)
     {
-        string json = Outer($$"""{"class_name": "Functional", "name": "x", "config": {{Inner}}, "inbound_nodes": [[["in", 0, 0, {}]], [["in", 0, 0, {}]]]}""");
-        var e = Assert.Throws<NotSupportedException>(() => KerasGraph.FromJson(json));
-        Assert.That(e!.Message, Does.Contain("nested model `x` (Functional) is called 2 times"));
+        KerasGraph g = KerasModel.Load(TestData.Path(file)).Graph;
+        Assert.That(g.Layers.Select(l => l.Name), Is.EqualTo(new[]
+        {
+            "a", "b", "tower/dense", "tower/batch_normalization", "tower/dense_1",
+            "tower/call_1/dense", "tower/call_1/batch_normalization", "tower/call_1/dense_1", "diff", "dense",
+        }));
+        Assert.That(g["tower/call_1/dense"].Inbound, Is.EqualTo(new[] { "b" }));
+        Assert.That(g["diff"].Inbound, Is.EqualTo(new[] { "tower/dense_1", "tower/call_1/dense_1" }));
+        Assert.That(g.Outputs, Is.EqualTo(new[] { "dense", "tower/call_1/dense_1" }));
+        Assert.That(g["tower/call_1/batch_normalization"].Weights, Is.SameAs(g["tower/batch_normalization"].Weights));
+        Assert.That(g["tower/batch_normalization"].Weights.Select(w => w.Shape[0]), Is.EqualTo(new long[] { 5, 5, 5, 5 }));
+    }
+
+    [Test]
+    public void AReferenceToACallANestedModelDoesNotHaveIsRefused()
+    {
+        string json = Outer($$"""{"class_name": "Functional", "name": "x", "config": {{Inner}}, "inbound_nodes": [[["in", 0, 0, {}]], [["in", 0, 0, {}]]]}""",
+            "[[\"x\", 3, 0]]");
+        var e = Assert.Throws<InvalidDataException>(() => KerasGraph.FromJson(json));
+        Assert.That(e!.Message, Does.Contain("reads node 3 of shared layer `x`, which is called 2 times (nodes 1 to 2"));
     }
 
     [Test]

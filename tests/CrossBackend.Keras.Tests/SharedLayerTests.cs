@@ -89,7 +89,7 @@ public sealed class SharedLayerReadingTests
         string json = Model("""{"class_name": "Dense", "name": "x", "config": {"name": "x", "units": 2}, "inbound_nodes": [[["in", 0, 0, {}]], [["in", 0, 0, {}]]]}""",
             "[[\"x\", 2, 0]]");
         var e = Assert.Throws<InvalidDataException>(() => KerasGraph.FromJson(json));
-        Assert.That(e!.Message, Does.Contain("reads call 2 of shared layer `x`, which is called 2 times"));
+        Assert.That(e!.Message, Does.Contain("reads node 2 of shared layer `x`, which is called 2 times"));
     }
 
     /// <summary>Keras builds a layer's weights once, for its first call; a later call on a wider input cannot use

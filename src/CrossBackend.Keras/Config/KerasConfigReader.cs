@@ -152,13 +152,9 @@ internal static class KerasConfigReader
         {
             (string className, JsonElement layerConfig, string name, string? registered, string? module) = Entry(entry, defs.Count);
             JsonElement[] calls = entry.TryGetProperty("inbound_nodes", out var nodes) && nodes.ValueKind == JsonValueKind.Array ? nodes.EnumerateArray().ToArray() : [];
-            if (calls.Length > 1 && KerasNestedModels.IsModel(className))
-                throw new NotSupportedException(
-                    $"nested model `{name}` ({className}) is called {calls.Length} times (shared); a nested model called more than once is not supported: " +
-                    "call it once, or save the model with a copy of it per call");
             if (calls.Length == 0) { defs.Add(new LayerDef(name, className, layerConfig, [], registered, module)); continue; }
-            // A layer called several times (a shared layer): one definition per call (node), each reading that call's
-            // tensors; the calls share the layer's weights (KerasModel).
+            // A layer or nested model called several times (shared): one definition per call (node), each reading that
+            // call's tensors; the calls share the layer's weights (KerasModel).
             for (int call = 0; call < calls.Length; call++)
             {
                 var inbound = new List<string>();

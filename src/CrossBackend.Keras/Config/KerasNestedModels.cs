@@ -47,11 +47,27 @@ internal static class KerasNestedModels
         return model with
         {
             Layers = e.Defs, Outputs = e.Outputs, Nested = e.Members.Where(m => m.Model is not null).Select(m => m.Model!).ToList(),
-            SharedCalls = e.Defs.Where(d => d.SharedOf is not null && d.Call > 0).ToDictionary(d => d.Name, d => d.SharedOf!, StringComparer.Ordinal),
+            SharedCalls = SharedCalls(e),
         };
     }
 
-    private sealed record Expanded(List<LayerDef> Defs, List<string> Outputs, List<KerasNestedMember> Members);
+    /// <summary>Every later call of a shared layer, and every layer of a shared nested model's later call, mapped to the
+    /// layer whose weights it uses: followed to the end (a layer shared inside a shared model: <c>tower/call_1/d/call_1</c>
+    /// → <c>tower/d</c>).</summary>
+    private static Dictionary<string, string> SharedCalls(Expanded e)
+    {
+        var map = new Dictionary<string, string>(e.Shared, StringComparer.Ordinal);
+        foreach (LayerDef d in e.Defs)
+            if (d.SharedOf is not null && d.Call > 0) map.TryAdd(d.Name, d.SharedOf);
+        return map.ToDictionary(p => p.Key, p =>
+        {
+            string owner = p.Value;
+            while (map.TryGetValue(owner, out string? next)) owner = next;
+            return owner;
+        }, StringComparer.Ordinal);
+    }
+
+    private sealed record Expanded(List<LayerDef> Defs, List<string> Outputs, List<KerasNestedMember> Members, Dictionary<string, string> Shared);
 
     /// <param name="model">A model as read, references unresolved.</param>
     /// <param name="prefix">Put before its layers' names: "" for the outer model, <c>base/</c> inside <c>base</c>.</param>
@@ -61,18 +77,23 @@ internal static class KerasNestedModels
         string label = prefix.Length == 0 ? $"model `{model.Name}`" : $"nested model `{prefix.TrimEnd('/')}`";
         // A shared layer's calls: a reference [layer, node, tensor] reads call `node` (Keras numbers the calls a model
         // keeps from 0, keras/engine/functional.py get_network_config's node_conversion_map, Keras 3's
-        // node_reindexing_map); another layer's node index is ignored (a nested model's call is node 1 or 0).
+        // node_reindexing_map) — from 1 for a nested model that keeps its own node 0 (NodeOffset); another layer's node
+        // index is ignored (a nested model called once is node 1 or 0).
         var callCounts = model.Layers.Where(d => d.SharedOf is not null).GroupBy(d => d.SharedOf!, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
+        var offsets = callCounts.Keys.ToDictionary(l => l, l => NodeOffset(model, l, callCounts[l]), StringComparer.Ordinal);
         string Target(string layer, int node)
         {
             if (!callCounts.TryGetValue(layer, out int count)) return layer;
-            return node < count ? KerasConfigReader.CallName(layer, node)
-                : throw new InvalidDataException($"{label} reads call {node} of shared layer `{prefix}{layer}`, which is called {count} times");
+            int index = node - offsets[layer];
+            return index >= 0 && index < count ? KerasConfigReader.CallName(layer, index)
+                : throw new InvalidDataException($"{label} reads node {node} of shared layer `{prefix}{layer}`, which is called {count} times" +
+                    (offsets[layer] == 1 ? " (nodes 1 to " + count + ": a nested model keeps node 0 for itself)" : ""));
         }
         var names = new Dictionary<string, string>(StringComparer.Ordinal);             // layer -> graph name
         var outputs = new Dictionary<string, List<string>>(StringComparer.Ordinal);     // nested model -> its outputs
         var subModels = new Dictionary<string, KerasNestedModel>(StringComparer.Ordinal);
+        var shared = new Dictionary<string, string>(StringComparer.Ordinal);           // a later call's layer -> the first's
         if (call is not null)
         {
             if (call.Count != model.Inputs.Count)
@@ -84,7 +105,8 @@ internal static class KerasNestedModels
         string Resolve(string reference)
         {
             (string layer, int node, int tensor) = KerasConfigReader.ParseReference(reference);
-            if (outputs.TryGetValue(layer, out List<string>? outs))
+            string target = Target(layer, node);
+            if (outputs.TryGetValue(target, out List<string>? outs))
             {
                 if (tensor >= outs.Count)
                     throw new InvalidDataException($"{label} reads output {tensor} of nested model `{prefix}{layer}`, which has {outs.Count}");
@@ -97,7 +119,6 @@ internal static class KerasNestedModels
             if (tensor != 0)
                 throw new NotSupportedException($"a reference to output {tensor} of layer `{prefix}{layer}`: layers with several outputs are not supported");
             // A layer not (yet) named is left for KerasGraph to report as undefined.
-            string target = Target(layer, node);
             return names.TryGetValue(target, out string? name) ? name : prefix + target;
         }
 
@@ -113,10 +134,15 @@ internal static class KerasNestedModels
                 continue;
             }
             KerasConfigReader.Declared inner = KerasConfigReader.ReadModel(def.ClassName, def.Config, nested: true);
-            Expanded e = Expand(inner, $"{prefix}{def.Name}/", inbound);
+            string innerPrefix = $"{prefix}{def.Name}/";
+            Expanded e = Expand(inner, innerPrefix, inbound);
             defs.AddRange(e.Defs);
+            foreach ((string later, string first) in e.Shared) shared[later] = first;
             outputs[def.Name] = e.Outputs;
-            subModels[def.Name] = new KerasNestedModel(prefix + def.Name, def.ClassName, Trainable(def.Config), e.Members);
+            if (def.Call == 0) subModels[def.Name] = new KerasNestedModel(prefix + def.Name, def.ClassName, Trainable(def.Config), e.Members);
+            else
+                // A shared nested model's later call (`tower/call_1/…`): each of its layers uses the first call's weights.
+                foreach (LayerDef d in e.Defs) shared[d.Name] = $"{prefix}{def.SharedOf}/{d.Name[innerPrefix.Length..]}";
         }
         // Members in the config's order: Keras's model.layers, the order both Keras versions save variables in.
         var members = model.Layers
@@ -125,7 +151,25 @@ internal static class KerasNestedModels
                 ? new KerasNestedMember(sub.Name, d.ClassName, sub.Trainable, sub)
                 : new KerasNestedMember(prefix + d.Name, d.ClassName, Trainable(d.Config)))
             .ToList();
-        return new Expanded(defs, model.Outputs.Select(Resolve).ToList(), members);
+        return new Expanded(defs, model.Outputs.Select(Resolve).ToList(), members, shared);
+    }
+
+    /// <summary>The node index of a shared layer's first call in the references to it. tf.keras 2 and Keras 3 start a
+    /// nested model's calls at 1 when it keeps its own node 0 linking its inputs to its outputs (tf.keras 2
+    /// <c>_should_skip_first_node</c>: a Functional, Sequential included, built on an InputLayer; Keras 3 get_config: a
+    /// Functional, its Sequential not being one), other layers' at 0. Read from the references when they show it (a
+    /// node index equal to the number of calls, or 0), else from that rule (a Keras 3 entry carries <c>module</c>).</summary>
+    private static int NodeOffset(KerasConfigReader.Declared model, string layer, int calls)
+    {
+        LayerDef first = model.Layers.First(d => d.SharedOf == layer && d.Call == 0);
+        if (!IsModel(first.ClassName)) return 0;
+        var nodes = model.Layers.SelectMany(d => d.Inbound).Concat(model.Outputs).Select(KerasConfigReader.ParseReference)
+            .Where(r => r.Layer == layer).Select(r => r.Node).ToHashSet();
+        if (nodes.Contains(calls)) return 1;
+        if (nodes.Contains(0)) return 0;
+        if (first.Module is not null) return first.ClassName == "Sequential" ? 0 : 1;
+        return first.ClassName != "Sequential" || (first.Config.TryGetProperty("layers", out JsonElement layers) && layers.ValueKind == JsonValueKind.Array &&
+            layers.GetArrayLength() > 0 && layers[0].TryGetProperty("class_name", out JsonElement c) && c.ValueKind == JsonValueKind.String && c.GetString() == "InputLayer") ? 1 : 0;
     }
 
     /// <summary>The layers with each after the layers it reads (by name), otherwise in the config's order (Keras writes

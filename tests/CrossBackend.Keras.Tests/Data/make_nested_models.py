@@ -69,10 +69,11 @@ def f64(a):
 class Model:
     """A Sequential or Functional model; used as a layer when it has `inbound` (tensors: name or (name, k))."""
 
-    def __init__(self, kind, name, layers, inputs=None, outputs=None, inbound=(), trainable=True, training=None):
+    def __init__(self, kind, name, layers, inputs=None, outputs=None, inbound=(), trainable=True, training=None, calls=None):
         self.class_name, self.layers, self.inputs, self.outputs = kind, layers, inputs, outputs
         self.config = {"name": name}
         self.inbound, self.trainable, self.training = list(inbound), trainable, training
+        self.calls = calls or ([self.inbound] if self.inbound else [])
 
     @property
     def name(self):
@@ -89,7 +90,13 @@ def input_layer(name, shape, dtype="float32"):
 
 
 def ref(r):
-    return (r, 0) if isinstance(r, str) else r
+    """A reference: a name, (name, tensor) or (name, tensor, call) of a model called several times."""
+    r = (r,) if isinstance(r, str) else tuple(r)
+    return r + (0,) * (3 - len(r))
+
+
+def calls_of(layer):
+    return getattr(layer, "calls", None) or ([layer.inbound] if layer.inbound else [])
 
 
 def frozen(layer, trainable):
@@ -117,13 +124,13 @@ def k2_model_config(model):
         if functional:
             entry["name"] = l.name
             kwargs = {"training": l.training} if isinstance(l, Model) and l.training is not None else {}
-            entry["inbound_nodes"] = [[[n, k2_node_index(by_name[n]), k, kwargs] for n, k in map(ref, l.inbound)]] \
-                if l.inbound else []
+            entry["inbound_nodes"] = [[[n, k2_node_index(by_name[n]) + c, k, kwargs] for n, k, c in map(ref, call)]
+                                      for call in calls_of(l)]
         entries.append(entry)
     config = {"name": model.name, "layers": entries}
     if functional:
         config["input_layers"] = [[n, 0, 0] for n in model.inputs]
-        config["output_layers"] = [[n, k2_node_index(by_name[n]), k] for n, k in map(ref, model.outputs)]
+        config["output_layers"] = [[n, k2_node_index(by_name[n]) + c, k] for n, k, c in map(ref, model.outputs)]
     return config
 
 
@@ -186,8 +193,8 @@ def k3_entry(l, shapes, prefix, previous=None):
     """A layer as Keras 3 serializes it; `previous`: the layer before it in a Sequential (its input)."""
     if l.class_name == "InputLayer":
         return k3_input_entry(l)
-    sources = [ref(previous)] if previous else list(map(ref, l.inbound))
-    in_shape = [shape_of(shapes, prefix, n, k) for n, k in sources]
+    sources = [ref(previous)] if previous else list(map(ref, calls_of(l)[0]))
+    in_shape = [shape_of(shapes, prefix, n, k) for n, k, _ in sources]
     build = {"input_shape": in_shape[0] if len(in_shape) == 1 else in_shape}
     if isinstance(l, Model):
         functional = l.class_name == "Functional"
@@ -208,19 +215,18 @@ def k3_model_config(model, shapes, prefix=""):
         entry = k3_entry(l, shapes, prefix, None if functional or i == 0 else model.layers[i - 1].name)
         if functional:
             entry["name"] = l.name
-            tensors = []
-            for n, k in map(ref, l.inbound):
-                shape = shape_of(shapes, prefix, n, k)
-                tensors.append({"class_name": "__keras_tensor__", "config": {
-                    "shape": shape, "dtype": "float32", "keras_history": [n, k3_node_index(by_name[n]), k]}})
             kwargs = {"training": l.training} if isinstance(l, Model) and l.training is not None else {}
-            entry["inbound_nodes"] = [{"args": [tensors[0] if len(tensors) == 1 else tensors], "kwargs": kwargs}] \
-                if tensors else []
+            entry["inbound_nodes"] = []
+            for call in calls_of(l):
+                tensors = [{"class_name": "__keras_tensor__", "config": {
+                    "shape": shape_of(shapes, prefix, n, k), "dtype": "float32",
+                    "keras_history": [n, k3_node_index(by_name[n]) + c, k]}} for n, k, c in map(ref, call)]
+                entry["inbound_nodes"].append({"args": [tensors[0] if len(tensors) == 1 else tensors], "kwargs": kwargs})
         entries.append(entry)
     config = {"name": model.name, "trainable": model.trainable, "layers": entries}
     if functional:
         config["input_layers"] = [model.inputs[0], 0, 0] if len(model.inputs) == 1 else [[n, 0, 0] for n in model.inputs]
-        outs = [[n, k3_node_index(by_name[n]), k] for n, k in map(ref, model.outputs)]
+        outs = [[n, k3_node_index(by_name[n]) + c, k] for n, k, c in map(ref, model.outputs)]
         config["output_layers"] = outs[0] if len(outs) == 1 else outs
     else:
         config["dtype"] = POLICY
@@ -435,8 +441,47 @@ def nested_mask_model():
     save("nested_mask", model, shapes, {"input_0": ids, "output_0": y})
 
 
+def nested_shared_model():
+    k1, b1 = f32(4, 5), f32(5, scale=0.1)
+    g, be, m = 1 + f32(5, scale=0.2), f32(5, scale=0.2), f32(5, scale=0.3)
+    v = RNG.uniform(0.05, 0.8, 5).astype(np.float32)
+    k2, b2 = f32(5, 3), f32(3, scale=0.1)
+    k3, b3 = f32(3, 1), f32(1, scale=0.1)
+    tower = Model("Sequential", "tower", [
+        input_layer("input_3", (4,)),
+        Layer("Dense", dense_config("dense", 5, "relu"), weights=[("kernel", k1), ("bias", b1)]),
+        Layer("BatchNormalization", bn_config("batch_normalization", epsilon=0.1), weights=[
+            ("gamma", g), ("beta", be), ("moving_mean", m), ("moving_variance", v)]),
+        Layer("Dense", dense_config("dense_1", 3, "tanh"), weights=[("kernel", k2), ("bias", b2)]),
+    ], calls=[["a"], ["b"]])
+    model = Model("Functional", "nested_shared", [
+        input_layer("a", (4,)),
+        input_layer("b", (4,)),
+        tower,
+        Layer("Subtract", {"name": "diff", "trainable": True, "dtype": "float32"}, [("tower", 0, 0), ("tower", 0, 1)]),
+        Layer("Dense", dense_config("dense", 1, "sigmoid"), ["diff"], [("kernel", k3), ("bias", b3)]),
+    ], inputs=["a", "b"], outputs=["dense", ("tower", 0, 1)])
+    a, b = f32(4, 4, scale=1.0), f32(4, 4, scale=1.0)
+
+    def tower_fn(x):
+        return np.tanh(kr.dense(kr.batch_norm(kr.relu(kr.dense(x, k1, b1)), g, be, m, v, 0.1), k2, b2))
+
+    def torch_tower(x):
+        h = F.batch_norm(torch.relu(F.linear(t(x), t(k1).T, t(b1))), t(m), t(v), t(g), t(be), False, 0.0, 0.1)
+        return torch.tanh(F.linear(h, t(k2).T, t(b2)))
+
+    ta, tb = tower_fn(f64(a)), tower_fn(f64(b))
+    y = kr.sigmoid(kr.dense(ta - tb, k3, b3))
+    ty = torch.sigmoid(F.linear(torch_tower(a) - torch_tower(b), t(k3).T, t(b3)))
+    check([y, tb], [ty.numpy(), torch_tower(b).numpy()])
+    shapes = {"a": [None, 4], "b": [None, 4], "tower": [None, 3], "diff": [None, 3], "tower/input_3": [None, 4],
+              "tower/dense": [None, 5], "tower/batch_normalization": [None, 5]}
+    save("nested_shared", model, shapes, {"input_0": a, "input_1": b, "output_0": y, "output_1": tb})
+
+
 if __name__ == "__main__":
     nested_model()
     nested_multi_model()
     nested_seq_model()
     nested_mask_model()
+    nested_shared_model()
