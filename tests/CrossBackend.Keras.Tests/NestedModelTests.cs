@@ -175,6 +175,38 @@ public sealed class NestedModelReadingTests
         Assert.That(e!.Message, Does.Contain("nested model `x` has 2 outputs inside Sequential model `s`"));
     }
 
+    /// <summary>A nested Sequential built only when the outer model called it (no InputLayer, no input shape in its
+    /// config, as tf.keras 2 writes one made without an input shape) takes its shapes from the call.</summary>
+    [Test]
+    public void ANestedSequentialWithoutAnInputShapeTakesTheCallsShape()
+    {
+        string json = Outer("""
+            {"class_name": "Sequential", "name": "x", "inbound_nodes": [[["in", 0, 0, {}]]], "config": {"name": "x", "layers": [
+              {"class_name": "Dense", "config": {"name": "d", "units": 4}}, {"class_name": "Dense", "config": {"name": "e", "units": 2}}]}}
+            """);
+        KerasGraph g = KerasGraph.FromJson(json);
+        Assert.That(g.Layers.Select(l => l.Name), Is.EqualTo(new[] { "in", "x/d", "x/e" }));
+        Assert.That(g["x/d"].InputShapes[0], Is.EqualTo(new long[] { 3 }));
+        Assert.That(g["x/e"].OutputShape, Is.EqualTo(new long[] { 2 }));
+        Assert.That(g.Outputs, Is.EqualTo(new[] { "x/e" }));
+    }
+
+    /// <summary>A Sequential whose first layer is a nested model, without an InputLayer of its own, takes its input
+    /// shape from the nested model's input.</summary>
+    [Test]
+    public void ASequentialStartingWithANestedModelTakesItsInputShape()
+    {
+        string json = $$$"""
+            {"class_name": "Sequential", "config": {"name": "s", "layers": [
+              {"class_name": "Functional", "config": {{{Inner}}}},
+              {"class_name": "Dense", "config": {"name": "d", "units": 1}}]}}
+            """;
+        KerasGraph g = KerasGraph.FromJson(json);
+        Assert.That(g.Layers.Select(l => l.Name), Is.EqualTo(new[] { "x_input", "x/d", "d" }));
+        Assert.That(g["x/d"].InputShapes[0], Is.EqualTo(new long[] { 3 }));
+        Assert.That(g["d"].Inbound, Is.EqualTo(new[] { "x/d" }), "the inner `d` and the outer `d` stay apart");
+    }
+
     /// <summary>A tf.keras 2 group of a nested model that lacks a variable is reported naming the nested model and
     /// listing what it expects, in the file's order.</summary>
     [Test]
