@@ -59,11 +59,13 @@ public sealed partial class KerasModel
     }
 
     /// <summary>A nested model's variables in tf.keras 2's <c>_legacy_weights(model)</c> order,
-    /// <c>model.trainable_weights + model.non_trainable_weights</c> (keras/engine/base_layer.py): a trainable model
-    /// gathers its layers' trainable variables, then their non-trainable ones; a frozen model (<c>trainable=False</c>)
-    /// lists every variable as non-trainable, layer by layer. A layer's own variables are non-trainable when it is
-    /// frozen, or when Keras creates them so (<see cref="CreatedFrozen"/>). So BatchNormalization's moving statistics
-    /// come after every kernel of a trainable nested model, but next to their layer's γ and β in a frozen one.</summary>
+    /// <c>model.trainable_weights + model.non_trainable_weights</c> (keras/engine/training.py <c>Model</c>): its layers'
+    /// trainable variables, then their non-trainable ones; a frozen model (<c>trainable=False</c>) lists the same
+    /// sequence as non-trainable ("all trainable vars, then all non-trainable vars"). A layer's variables are
+    /// non-trainable when it is frozen (base_layer.py: then in its own order) or when Keras creates them so
+    /// (<see cref="CreatedFrozen"/>). <c>base.trainable = False</c> freezes every inner layer too, so BatchNormalization's
+    /// moving statistics come after every kernel of a trainable nested model, but next to their layer's γ and β in a
+    /// frozen one.</summary>
     internal static List<(string Layer, int Index, string Name, long[] Shape)> Keras2Order(KerasGraph graph, KerasNestedModel model)
     {
         (var trainable, var frozen) = Split(graph, model);
@@ -84,10 +86,11 @@ public sealed partial class KerasModel
                 for (int i = 0; i < expected.Count; i++)
                     (member.Trainable && !CreatedFrozen(expected[i].Name) ? t : f).Add((member.Name, i, expected[i].Name, expected[i].Shape));
             }
-            if (model.Trainable) { trainable.AddRange(t); frozen.AddRange(f); }
-            else { frozen.AddRange(t); frozen.AddRange(f); }   // the member's `variables`: its trainable, then the rest
+            trainable.AddRange(t);
+            frozen.AddRange(f);
         }
-        return (trainable, frozen);
+        // A frozen model: "all trainable vars, then all non-trainable vars" of its layers, all non-trainable.
+        return model.Trainable ? (trainable, frozen) : ([], [.. trainable, .. frozen]);
     }
 
     /// <summary>Variables Keras creates with <c>trainable=False</c>: BatchNormalization's <c>moving_mean</c> and

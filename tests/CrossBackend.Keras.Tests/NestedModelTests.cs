@@ -207,6 +207,23 @@ public sealed class NestedModelReadingTests
         Assert.That(g["d"].Inbound, Is.EqualTo(new[] { "x/d" }), "the inner `d` and the outer `d` stay apart");
     }
 
+    /// <summary>A frozen nested model (its config records <c>trainable: false</c>) whose later layer was made trainable
+    /// again: tf.keras 2's Model.non_trainable_weights lists "all trainable vars, then all non-trainable vars" of its
+    /// layers, so the BatchNormalization's γ and β come before the frozen Dense's kernel.</summary>
+    [Test]
+    public void AFrozenNestedModelListsItsLayersTrainableVariablesFirst()
+    {
+        string json = Outer("""
+            {"class_name": "Sequential", "name": "x", "inbound_nodes": [[["in", 0, 0, {}]]], "config": {"name": "x", "trainable": false, "layers": [
+              {"class_name": "Dense", "config": {"name": "d", "units": 4, "trainable": false}},
+              {"class_name": "BatchNormalization", "config": {"name": "bn", "axis": -1, "trainable": true}}]}}
+            """);
+        KerasGraph g = KerasGraph.FromJson(json);
+        var e = Assert.Throws<InvalidDataException>(() => KerasModel.FromWeights(g, [new KerasWeightGroup("x", [])], keras3Layout: false));
+        Assert.That(e!.Message, Does.Contain(
+            "nested model `x` (Sequential) expects 6 weights (x/bn/gamma, x/bn/beta, x/d/kernel, x/d/bias, x/bn/moving_mean, x/bn/moving_variance)"));
+    }
+
     /// <summary>A tf.keras 2 group of a nested model that lacks a variable is reported naming the nested model and
     /// listing what it expects, in the file's order.</summary>
     [Test]
