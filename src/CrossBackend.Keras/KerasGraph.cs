@@ -10,9 +10,11 @@ public sealed class KerasGraph
     private readonly Dictionary<string, KerasLayer> _byName;
 
     internal KerasGraph(string name, bool isSequential, IReadOnlyList<KerasLayer> layers, IReadOnlyList<string> inputs, IReadOnlyList<string> outputs,
-        IReadOnlyList<string>? keras2Order = null)
+        IReadOnlyList<string>? keras2Order = null, IReadOnlyList<KerasNestedModel>? nested = null, IReadOnlyDictionary<string, string>? sharedCalls = null)
     {
         Name = name;
+        Nested = nested ?? [];
+        SharedCalls = sharedCalls ?? new Dictionary<string, string>();
         Keras2Order = keras2Order;
         IsSequential = isSequential;
         Layers = layers;
@@ -41,6 +43,14 @@ public sealed class KerasGraph
     /// first. A tf.keras 2 file matched by order follows it; null: <see cref="Layers"/>' order.</summary>
     internal IReadOnlyList<string>? Keras2Order { get; }
 
+    /// <summary>The models nested in this one (used as its layers), inlined: their layers are in <see cref="Layers"/>
+    /// as <c>&lt;model&gt;/&lt;layer&gt;</c>; the files keep their weights per nested model.</summary>
+    internal IReadOnlyList<KerasNestedModel> Nested { get; }
+
+    /// <summary>A shared layer's later calls (<c>&lt;layer&gt;/call_&lt;k&gt;</c>, each a layer of <see cref="Layers"/>)
+    /// mapped to its first call, which is named like the layer and owns the weights they share.</summary>
+    internal IReadOnlyDictionary<string, string> SharedCalls { get; }
+
     /// <summary>The layer with this name; throws <see cref="KeyNotFoundException"/> naming the known layers.</summary>
     public KerasLayer this[string name] => _byName.TryGetValue(name, out KerasLayer? layer) ? layer
         : throw new KeyNotFoundException($"The model has no layer `{name}`. Layers: {string.Join(", ", Layers.Select(l => l.Name))}");
@@ -51,8 +61,8 @@ public sealed class KerasGraph
     /// <summary>Reads an architecture from a Keras config: <c>model.to_json()</c>, a Keras 2 <c>model_config</c>
     /// attribute, or a Keras 3 <c>config.json</c>.</summary>
     /// <exception cref="InvalidDataException">The JSON is not a Keras model config, or its layers do not connect.</exception>
-    /// <exception cref="NotSupportedException">A layer no engine builds (custom layers, nested models, shared
-    /// layers, channels_first), named in the message.</exception>
+    /// <exception cref="NotSupportedException">A layer no engine builds (custom layers, channels_first), named in the
+    /// message.</exception>
     public static KerasGraph FromJson(string json) => FromJson(json, null);
 
     /// <summary>Reads an architecture from a Keras config written by a known Keras version.</summary>
@@ -120,26 +130,37 @@ public sealed class KerasGraph
             done[def.Name] = layer;
             layers.Add(layer);
         }
-        // Keep only what the outputs depend on (Keras ignores unused layers too).
+        // Keep only what the outputs depend on (Keras ignores unused layers too), but a nested model whole: a file keeps
+        // its variables as one block (tf.keras 2), so a layer feeding only an unused output still takes its share.
+        IReadOnlyList<KerasNestedModel> nested = declared.Nested ?? [];
+        IReadOnlyDictionary<string, string> shared = declared.SharedCalls ?? new Dictionary<string, string>();
+        var owner = new Dictionary<string, KerasNestedModel>(StringComparer.Ordinal);
+        foreach (KerasNestedModel model in nested) foreach (string leaf in model.Leaves()) owner[leaf] = model;
         var needed = new HashSet<string>(StringComparer.Ordinal);
         var stack = new Stack<string>(declared.Outputs);
         while (stack.Count > 0)
         {
             string name = stack.Pop();
-            if (needed.Add(name)) foreach (string source in done[name].Inbound) stack.Push(source);
+            if (!needed.Add(name)) continue;
+            foreach (string source in done[name].Inbound) stack.Push(source);
+            if (owner.TryGetValue(name, out KerasNestedModel? whole)) foreach (string leaf in whole.Leaves()) stack.Push(leaf);
+            // A shared layer's first call holds the weights (and is the layer Keras's files list).
+            if (shared.TryGetValue(name, out string? first)) stack.Push(first);
         }
         foreach (string input in declared.Inputs) needed.Add(input);
-        return new KerasGraph(declared.Name, declared.IsSequential, layers.Where(l => needed.Contains(l.Name)).ToArray(), declared.Inputs, declared.Outputs);
+        return new KerasGraph(declared.Name, declared.IsSequential, layers.Where(l => needed.Contains(l.Name)).ToArray(), declared.Inputs, declared.Outputs,
+            nested: nested.Where(m => m.Leaves().Any(needed.Contains)).ToArray(),
+            sharedCalls: shared.Where(p => needed.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
     }
 
     internal KerasGraph WithWeights(IReadOnlyDictionary<string, IReadOnlyList<KerasWeight>> weights) =>
-        new(Name, IsSequential, Layers.Select(l => weights.TryGetValue(l.Name, out var w) ? l.WithWeights(w) : l).ToArray(), Inputs, Outputs, Keras2Order);
+        new(Name, IsSequential, Layers.Select(l => weights.TryGetValue(l.Name, out var w) ? l.WithWeights(w) : l).ToArray(), Inputs, Outputs, Keras2Order, Nested, SharedCalls);
 
     /// <summary>This graph with <see cref="Keras2Order"/> set (the same layers, listed in tf.keras 2's order).</summary>
     internal KerasGraph WithKeras2Order(IReadOnlyList<string> order)
     {
         if (order.Count != Layers.Count || !order.All(_byName.ContainsKey))
             throw new InvalidOperationException($"tf.keras 2's layer order ({string.Join(", ", order)}) must list the graph's layers ({string.Join(", ", Layers.Select(l => l.Name))})");
-        return new(Name, IsSequential, Layers, Inputs, Outputs, order.ToArray());
+        return new(Name, IsSequential, Layers, Inputs, Outputs, order.ToArray(), Nested, SharedCalls);
     }
 }

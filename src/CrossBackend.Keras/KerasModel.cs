@@ -116,38 +116,50 @@ public sealed partial class KerasModel
         // the graph's (Keras 3's) for a KerasFunctional graph (KerasGraph.Keras2Order).
         IEnumerable<KerasLayer> layers = matching == KerasWeightMatching.ByOrder && !keras3 && graph.Keras2Order is { } keras2Order
             ? keras2Order.Select(n => graph[n]) : graph.Layers;
-        foreach (KerasLayer layer in layers)
+        foreach (WeightUnit unit in Units(graph, layers, keras3))
         {
-            IReadOnlyList<(string Name, long[] Shape)> expected = layer.ExpectedWeights;
+            IReadOnlyList<(string Name, long[] Shape)> expected = unit.Expected;
             KerasWeightGroup? group;
             if (matching == KerasWeightMatching.ByOrder && !keras3)
             {
                 if (expected.Count == 0) continue;
                 group = ordered.Count > 0 ? ordered.Dequeue()
-                    : throw new InvalidDataException($"layer `{layer.Name}` ({layer.ClassName}) needs weights, but the file has no more non-empty groups (matching by order)");
+                    : throw new InvalidDataException($"{unit.Label} needs weights, but the file has no more non-empty groups (matching by order)");
             }
             else
             {
-                string key = !keras3 ? layer.Name : keras3Names.TryGetValue(layer.Name, out string? path) ? path : $"layers/{SnakeCase(layer.ClassName)}";
+                string key = !keras3 ? unit.Name : keras3Names.TryGetValue(unit.Name, out string? path) ? path : $"layers/{SnakeCase(unit.ClassName)}";
                 if (!byName.TryGetValue(key, out group))
                 {
                     if (expected.Count == 0) continue;
                     throw new InvalidDataException(
-                        $"layer `{layer.Name}` ({layer.ClassName}) has no weights in the file (looked for group `{key}`; the file has: " +
+                        $"{unit.Label} has no weights in the file (looked for group `{key}`; the file has: " +
                         $"{string.Join(", ", groups.Where(g => g.Weights.Count > 0).Select(g => g.Name))})");
                 }
             }
             used.Add(group);
             if (group.Weights.Count != expected.Count)
                 throw new InvalidDataException(
-                    $"layer `{layer.Name}` ({layer.ClassName}) expects {expected.Count} weights ({string.Join(", ", expected.Select(e => e.Name))}), " +
+                    $"{unit.Label} expects {expected.Count} weights ({string.Join(", ", expected.Select(e => e.Name))}), " +
                     $"group `{group.Name}` has {group.Weights.Count}" + (group.Weights.Count > 0 ? $" ({string.Join(", ", group.Weights.Select(w => w.Name))})" : ""));
             for (int i = 0; i < expected.Count; i++)
                 if (!group.Weights[i].Shape.SequenceEqual(expected[i].Shape))
                     throw new InvalidDataException(
-                        $"layer `{layer.Name}` ({layer.ClassName}): weight {expected[i].Name} must have shape {TensorInfo.FormatShape(expected[i].Shape)}, " +
+                        $"{unit.Label}: weight {expected[i].Name} must have shape {TensorInfo.FormatShape(expected[i].Shape)}, " +
                         $"`{group.Weights[i].Name}` in the file has {TensorInfo.FormatShape(group.Weights[i].Shape)}");
-            if (expected.Count > 0) result[layer.Name] = group.Weights;
+            if (expected.Count > 0) foreach ((string layer, IReadOnlyList<KerasWeight> weights) in unit.Split(group.Weights)) result[layer] = weights;
+        }
+        // A shared layer's later calls take its weights (checked against the shapes each call implies).
+        foreach ((string call, string first) in graph.SharedCalls)
+        {
+            if (!result.TryGetValue(first, out IReadOnlyList<KerasWeight>? shared)) continue;
+            IReadOnlyList<(string Name, long[] Shape)> expected = graph[call].ExpectedWeights;
+            for (int i = 0; i < expected.Count; i++)
+                if (i >= shared.Count || !shared[i].Shape.SequenceEqual(expected[i].Shape))
+                    throw new InvalidDataException(
+                        $"layer `{first}` is shared, and its call `{call}` needs weight {expected[i].Name} of shape {TensorInfo.FormatShape(expected[i].Shape)}, " +
+                        $"where the layer has {(i < shared.Count ? TensorInfo.FormatShape(shared[i].Shape) : "none")}: Keras builds a layer's weights once, for its first call's input");
+            result[call] = shared;
         }
         KerasWeightGroup[] unused = groups.Where(g => g.Weights.Count > 0 && !used.Contains(g)).ToArray();
         if (unused.Length > 0)
@@ -158,20 +170,35 @@ public sealed partial class KerasModel
 
     /// <summary>Keras 3's group per layer: <c>layers/</c> + the class name in snake case, numbered per class in
     /// layer order (the first <c>conv2d</c>, then <c>conv2d_1</c>, …). A Sequential model does not count its input
-    /// layer; a functional model does (neither has variables, so only names of the same class interact).</summary>
+    /// layer; a functional model does (neither has variables, so only names of the same class interact). A nested
+    /// model is numbered so among its model's layers, and its own layers below it (<see cref="NameNested"/>).</summary>
     internal static Dictionary<string, string> Keras3GroupNames(KerasGraph graph)
     {
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        Dictionary<string, KerasNestedModel> owner = NestedOwners(graph);
+        var named = new HashSet<KerasNestedModel>();
         foreach (KerasLayer layer in graph.Layers)
         {
+            if (owner.TryGetValue(layer.Name, out KerasNestedModel? model))
+            {
+                if (named.Add(model)) NameNested(model, $"layers/{Numbered(counts, SnakeCase(model.ClassName))}", names);
+                continue;
+            }
             if (graph.IsSequential && layer.Spec is InputSpec) continue;
-            string name = SnakeCase(layer.ClassName);
-            if (counts.TryGetValue(name, out int n)) { counts[name] = n + 1; name = $"{name}_{n + 1}"; }
-            else counts[name] = 0;
-            names[layer.Name] = $"layers/{name}";
+            if (graph.SharedCalls.ContainsKey(layer.Name)) continue;   // a shared layer is one object, saved once
+            names[layer.Name] = $"layers/{Numbered(counts, SnakeCase(layer.ClassName))}";
         }
         return names;
+    }
+
+    /// <summary>The class name, numbered as Keras 3's saving_lib <c>_save_container_state</c> numbers one container's
+    /// objects: the first bare, then <c>_1</c>, <c>_2</c>, ….</summary>
+    private static string Numbered(Dictionary<string, int> counts, string name)
+    {
+        if (counts.TryGetValue(name, out int n)) { counts[name] = n + 1; return $"{name}_{n + 1}"; }
+        counts[name] = 0;
+        return name;
     }
 
     /// <summary>Keras's <c>to_snake_case</c>: <c>Conv2D</c> → <c>conv2d</c>, <c>MaxPooling2D</c> → <c>max_pooling2d</c>,

@@ -125,10 +125,6 @@ public sealed class KerasFailureTests
 
     [TestCase("""{"class_name": "Conv2D", "name": "x", "config": {"name": "x", "filters": 2, "kernel_size": 3, "data_format": "channels_first"}, "inbound_nodes": [[["in", 0, 0, {}]]]}""",
         "channels_first", TestName = "channels_first is refused")]
-    [TestCase("""{"class_name": "Dense", "name": "x", "config": {"name": "x", "units": 2}, "inbound_nodes": [[["in", 0, 0, {}]], [["in", 0, 0, {}]]]}""",
-        "shared layer", TestName = "a shared layer is refused")]
-    [TestCase("""{"class_name": "Sequential", "name": "x", "config": {"name": "x", "layers": []}, "inbound_nodes": [[["in", 0, 0, {}]]]}""",
-        "nested Sequential", TestName = "a nested model is refused")]
     [TestCase("""{"class_name": "Activation", "name": "x", "config": {"name": "x", "activation": "hard_sigmoid"}, "inbound_nodes": [[["in", 0, 0, {}]]]}""",
         "hard_sigmoid", TestName = "an ambiguous activation is refused")]
     [TestCase("""{"class_name": "Dense", "name": "x", "config": {"name": "x", "units": 2, "dtype": {"module": "keras", "class_name": "DTypePolicy", "config": {"name": "mixed_float16"}}}, "inbound_nodes": [[["in", 0, 0, {}]]]}""",

@@ -4,9 +4,11 @@ namespace CrossBackend.Keras;
 
 /// <summary>One layer as the config declares it, before shapes and weights; <c>CausalCall</c>: an attention layer called
 /// with <c>use_causal_mask=True</c> (a call argument, not in its config); <c>NullMaskCall</c>: an Attention /
-/// AdditiveAttention call recording <c>mask</c> as a list of nulls (<see cref="AttentionSpec.NullMaskInCall"/>).</summary>
+/// AdditiveAttention call recording <c>mask</c> as a list of nulls (<see cref="AttentionSpec.NullMaskInCall"/>);
+/// <c>SharedOf</c>: for one call of a layer called several times (a shared layer), the layer's name, the call being
+/// <c>Call</c> (its node index; <see cref="KerasConfigReader.CallName"/> names it).</summary>
 internal sealed record LayerDef(string Name, string ClassName, JsonElement Config, IReadOnlyList<string> Inbound, string? RegisteredName, string? Module,
-    bool CausalCall = false, bool NullMaskCall = false);
+    bool CausalCall = false, bool NullMaskCall = false, string? SharedOf = null, int Call = 0);
 
 /// <summary>
 /// Reads a model config — Keras 2's <c>model_config</c> / <c>model.to_json()</c> or Keras 3's <c>config.json</c> —
@@ -16,7 +18,32 @@ internal sealed record LayerDef(string Name, string ClassName, JsonElement Confi
 /// </summary>
 internal static class KerasConfigReader
 {
-    public sealed record Declared(string Name, bool IsSequential, List<LayerDef> Layers, List<string> Inputs, List<string> Outputs);
+    /// <summary>A model as read: its layers, inputs and outputs (after <see cref="KerasNestedModels.Inline"/>, nested
+    /// models expanded and listed in <paramref name="Nested"/>, and each later call of a shared layer mapped to the
+    /// layer's first call in <paramref name="SharedCalls"/>).</summary>
+    public sealed record Declared(string Name, bool IsSequential, List<LayerDef> Layers, List<string> Inputs, List<string> Outputs,
+        IReadOnlyList<KerasNestedModel>? Nested = null, IReadOnlyDictionary<string, string>? SharedCalls = null);
+
+    /// <summary>Separates the parts of a tensor reference other than <c>[layer, 0, 0]</c> in a <see cref="LayerDef.Inbound"/>
+    /// entry until <see cref="KerasNestedModels.Inline"/> resolves it (a nested model's output k); not a character
+    /// Keras allows in a layer name.</summary>
+    private const char ReferenceSeparator = '\u001F';
+
+    /// <summary>The graph name of call <paramref name="call"/> of a shared layer: the layer's own name for its first call
+    /// (node 0), <c>&lt;layer&gt;/call_&lt;k&gt;</c> for the others (Keras forbids <c>/</c> in layer names, so no layer
+    /// of the model has it).</summary>
+    internal static string CallName(string layer, int call) => call == 0 ? layer : $"{layer}/call_{call}";
+
+    /// <summary>A tensor reference as an inbound entry: the layer's name for <c>[layer, 0, 0]</c>.</summary>
+    internal static string Reference(string layer, int node, int tensor) =>
+        node == 0 && tensor == 0 ? layer : $"{layer}{ReferenceSeparator}{node}{ReferenceSeparator}{tensor}";
+
+    /// <summary>The parts of an inbound entry written by <see cref="Reference"/>.</summary>
+    internal static (string Layer, int Node, int Tensor) ParseReference(string reference)
+    {
+        string[] parts = reference.Split(ReferenceSeparator);
+        return parts.Length == 3 ? (parts[0], int.Parse(parts[1]), int.Parse(parts[2])) : (reference, 0, 0);
+    }
 
     /// <summary>The major version of the Keras that wrote a model config, from the config alone: its top-level
     /// <c>keras_version</c> (tf.keras's <c>model.to_json()</c>), else 3 when the top level carries Keras 3's
@@ -67,18 +94,25 @@ internal static class KerasConfigReader
         JsonElement config = root.TryGetProperty("config", out var c) ? c : throw new InvalidDataException("the model config has no `config`");
         return className switch
         {
-            "Sequential" => Sequential(config),
-            "Functional" or "Model" => Functional(config),
+            "Sequential" or "Functional" or "Model" => KerasNestedModels.Inline(ReadModel(className, config, nested: false)),
             _ => throw new NotSupportedException(
                 $"the model is a `{className}`: only Sequential and functional (Functional / Model) models can be ported; " +
                 "a subclassed model has no saved architecture, so rebuild it with KerasArchitecture and load its weights file"),
         };
     }
 
+    /// <summary>A Sequential or functional model's config, its nested models not yet expanded.</summary>
+    /// <param name="className"><c>Sequential</c>, <c>Functional</c> or <c>Model</c>.</param>
+    /// <param name="config">The model's <c>config</c>.</param>
+    /// <param name="nested">A model used as a layer: its input shape may be missing (a Sequential built when the outer
+    /// model called it), since its call gives the shape.</param>
+    internal static Declared ReadModel(string className, JsonElement config, bool nested) =>
+        className == "Sequential" ? Sequential(config, nested) : Functional(config);
+
     private static string ModelName(JsonElement config, string fallback) =>
         config.ValueKind == JsonValueKind.Object && config.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString()! : fallback;
 
-    private static Declared Sequential(JsonElement config)
+    private static Declared Sequential(JsonElement config, bool nested)
     {
         // Keras 2.2 wrote the layer list directly as `config`; later versions under config.layers.
         JsonElement layers = config.ValueKind == JsonValueKind.Array ? config
@@ -91,9 +125,11 @@ internal static class KerasConfigReader
             if (previous is null && className != "InputLayer")
             {
                 // No InputLayer: the first layer carries the input shape (Keras 2), or the model its build shape (Keras 3).
-                JsonElement? shape = layerConfig.TryGetProperty("batch_input_shape", out var b) ? b
+                JsonElement? shape = layerConfig.ValueKind == JsonValueKind.Object && layerConfig.TryGetProperty("batch_input_shape", out var b) ? b
                     : config.ValueKind == JsonValueKind.Object && config.TryGetProperty("build_input_shape", out var bi) && bi.ValueKind == JsonValueKind.Array ? bi
+                    : KerasNestedModels.IsModel(className) ? NestedInputShape(className, layerConfig)
                     : null;
+                if (shape is null && nested) shape = JsonDocument.Parse("null").RootElement;   // the call gives it
                 if (shape is null)
                     throw new InvalidDataException("the Sequential model declares no input shape (no InputLayer, no batch_input_shape): it was never built");
                 string inputName = $"{name}_input";
@@ -115,17 +151,19 @@ internal static class KerasConfigReader
         foreach (JsonElement entry in layers.EnumerateArray())
         {
             (string className, JsonElement layerConfig, string name, string? registered, string? module) = Entry(entry, defs.Count);
-            var inbound = new List<string>();
-            bool causal = false, nullMask = false;
-            if (entry.TryGetProperty("inbound_nodes", out var nodes) && nodes.ValueKind == JsonValueKind.Array)
+            JsonElement[] calls = entry.TryGetProperty("inbound_nodes", out var nodes) && nodes.ValueKind == JsonValueKind.Array ? nodes.EnumerateArray().ToArray() : [];
+            if (calls.Length == 0) { defs.Add(new LayerDef(name, className, layerConfig, [], registered, module)); continue; }
+            // A layer or nested model called several times (shared): one definition per call (node), each reading that
+            // call's tensors; the calls share the layer's weights (KerasModel).
+            for (int call = 0; call < calls.Length; call++)
             {
-                JsonElement[] calls = nodes.EnumerateArray().ToArray();
-                if (calls.Length > 1)
-                    throw new NotSupportedException($"layer `{name}` is called {calls.Length} times (a shared layer); shared layers are not supported");
-                if (calls.Length == 1 && KerasAttentionCall.Handles(className)) (inbound, causal, nullMask) = KerasAttentionCall.Read(className, name, calls[0]);
-                else if (calls.Length == 1) CollectReferences(calls[0], inbound);
+                var inbound = new List<string>();
+                bool causal = false, nullMask = false;
+                if (KerasAttentionCall.Handles(className)) (inbound, causal, nullMask) = KerasAttentionCall.Read(className, name, calls[call]);
+                else CollectReferences(calls[call], inbound);
+                defs.Add(new LayerDef(CallName(name, call), className, layerConfig, inbound, registered, module, causal, nullMask,
+                    calls.Length > 1 ? name : null, call));
             }
-            defs.Add(new LayerDef(name, className, layerConfig, inbound, registered, module, causal, nullMask));
         }
         List<string> inputs = config.TryGetProperty("input_layers", out var ins) ? KerasEndpoints.Read(ins, "input_layers") : [];
         List<string> outputs = config.TryGetProperty("output_layers", out var outs) ? KerasEndpoints.Read(outs, "output_layers") : [];
@@ -134,6 +172,20 @@ internal static class KerasConfigReader
         if (inputs.Distinct(StringComparer.Ordinal).Count() != inputs.Count)
             throw new InvalidDataException($"the functional model config lists an input twice: {string.Join(", ", inputs)}");
         return new Declared(ModelName(config, "model"), false, defs, inputs, outputs);
+    }
+
+    /// <summary>The batch input shape of a nested model that is the first layer of a Sequential without an InputLayer:
+    /// its first input's (a Sequential's first layer's or InputLayer's, a functional model's first input layer's).</summary>
+    private static JsonElement? NestedInputShape(string className, JsonElement config)
+    {
+        Declared inner;
+        try { inner = ReadModel(className, config, nested: true); }
+        catch (InvalidDataException) { return null; }
+        LayerDef input = inner.Layers.First(d => d.Name == inner.Inputs[0]);
+        if (input.Config.ValueKind != JsonValueKind.Object) return null;
+        foreach (string key in new[] { "batch_input_shape", "batch_shape" })
+            if (input.Config.TryGetProperty(key, out JsonElement shape) && shape.ValueKind == JsonValueKind.Array) return shape;
+        return null;
     }
 
     private static (string ClassName, JsonElement Config, string Name, string? Registered, string? Module) Entry(JsonElement entry, int index)
@@ -169,9 +221,8 @@ internal static class KerasConfigReader
                 JsonElement[] items = value.EnumerateArray().ToArray();
                 if (items.Length >= 3 && items[0].ValueKind == JsonValueKind.String && items[1].ValueKind == JsonValueKind.Number && items[2].ValueKind == JsonValueKind.Number)
                 {
-                    if (items[2].GetInt32() != 0)
-                        throw new NotSupportedException($"a reference to output {items[2].GetInt32()} of layer `{items[0].GetString()}`: layers with several outputs are not supported");
-                    into.Add(items[0].GetString()!);
+                    // Output k of a layer: resolved (a nested model's) or refused by KerasNestedModels.Inline.
+                    into.Add(Reference(items[0].GetString()!, items[1].GetInt32(), items[2].GetInt32()));
                     return;
                 }
                 foreach (JsonElement item in items) CollectReferences(item, into);

@@ -126,7 +126,8 @@ internal static partial class LayerSpecParser
     private static NotSupportedException Unsupported(string className, string layer, string? registeredName, string? module)
     {
         if (Models.Contains(className))
-            return new($"layer `{layer}` is a nested {className} model; flatten it into one model before porting (nested models are not supported)");
+            // Configs have their nested models expanded before parsing (KerasNestedModels); only a model given as one layer gets here.
+            return new($"layer `{layer}` is a nested {className} model, which is not one layer: read it with the model's config (KerasGraph.FromJson), which expands it into the outer graph");
         if (ConvertOnly.TryGetValue(className, out string? converter))
             return new($"layer `{layer}` is a {className} layer, which CrossBackend reads but cannot build yet; convert its weights with {converter}. " +
                        $"Buildable layers: {string.Join(", ", Supported)}");
