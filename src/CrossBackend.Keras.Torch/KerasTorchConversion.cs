@@ -192,6 +192,15 @@ public static class KerasTorchConversion
                     _ => $"sum({(a.UseScale ? "scale * " : "")}tanh(q + k))",
                 } + ", softmax over the value steps, weights.value; steps moved last and back" +
                        (layer.MaskRole == KerasMaskRole.Attends ? "; Keras masks: masked value steps -inf (a fully masked row uniform), output times the query mask" : "");
+            case RescalingSpec r:
+                return $"x * scale + offset (scale {string.Join(", ", r.Scale)}, offset {string.Join(", ", r.Offset)}{(r.Scale.Length > 1 || r.Offset.Length > 1 ? ", per channel" : "")}), in the module's dtype";
+            case NormalizationSpec n:
+                return (n.Invert ? "mean + x * max(sqrt(variance), 1e-7)" : "(x - mean) / max(sqrt(variance), 1e-7)") +
+                       (n.Mean is null ? ", mean and variance as adapted (weights)" : ", mean and variance from the config") + ", moved channels-first";
+            case CenterCropSpec:
+                return Describe(KerasPreprocessing.AsCropping(layer), flattened);
+            case IdentitySpec:
+                return "the identity (inference)";
             case MaskingSpec m:
                 return $"x * mask, mask = any(x != {m.MaskValue:R}) over the channels, carried to the layers after it";
             case RecurrentSpec r:

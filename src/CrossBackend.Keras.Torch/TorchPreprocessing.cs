@@ -1,0 +1,68 @@
+using CrossBackend.Keras;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace CrossBackend.Keras.Torch;
+
+/// <summary>The constants of a preprocessing layer as a channels-first buffer: Keras's broadcast shape (batch excluded,
+/// the last axis the channels) with its last axis moved first, so that it broadcasts against (N, C, …) as the Keras
+/// array does against (N, …, C); rank-1 shapes (features) stay as they are.</summary>
+internal static class TorchPreprocessingConstants
+{
+    public static Tensor ChannelsFirst(double[] values, long[] kerasShape, ScalarType dtype)
+    {
+        using Tensor stored = torch.tensor(values, kerasShape, dtype);
+        if (kerasShape.Length < 2) return stored.clone();
+        // The moved view is a local disposed here (a bare temporary could be freed by its finalizer under libtorch).
+        using Tensor moved = stored.movedim([-1], [0]);
+        return moved.clone();
+    }
+}
+
+/// <summary>Rescaling: x · scale + offset (a product, then a sum, as Keras computes it), scale and offset rounded once
+/// to the module's dtype as Keras casts them to the layer's compute dtype.</summary>
+internal sealed class RescalingTorchLayer : TorchLayer
+{
+    private readonly Tensor _scale, _offset;
+
+    public RescalingTorchLayer(KerasLayer layer, ScalarType dtype) : base(layer.Name)
+    {
+        (long[] shape, double[] scale, double[] offset) = KerasPreprocessing.Rescaling((RescalingSpec)layer.Spec, layer.InputShapes[0]);
+        _scale = TorchPreprocessingConstants.ChannelsFirst(scale, shape, dtype);
+        _offset = TorchPreprocessingConstants.ChannelsFirst(offset, shape, dtype);
+        register_buffer("scale", _scale);
+        register_buffer("offset", _offset);
+    }
+
+    public override Tensor forward(Tensor[] inputs) => inputs[0].mul(_scale).add_(_offset);
+}
+
+/// <summary>Normalization: (x − mean) / max(√variance, 1e-7), or mean + x · max(√variance, 1e-7) with invert. Mean and
+/// variance are rounded to the module's dtype before the square root, as Keras casts them to the compute dtype first.</summary>
+internal sealed class NormalizationTorchLayer : TorchLayer
+{
+    private readonly Tensor _mean, _denominator;
+    private readonly bool _invert;
+
+    public NormalizationTorchLayer(KerasLayer layer, ScalarType dtype) : base(layer.Name)
+    {
+        (long[] shape, double[] mean, double[] variance) = KerasPreprocessing.Statistics(layer);
+        _invert = ((NormalizationSpec)layer.Spec).Invert;
+        _mean = TorchPreprocessingConstants.ChannelsFirst(mean, shape, dtype);
+        using Tensor v = TorchPreprocessingConstants.ChannelsFirst(variance, shape, dtype);
+        // backend.epsilon() (1e-7): Keras's floor on the standard deviation.
+        _denominator = v.sqrt().clamp_min_(1e-7);
+        register_buffer("mean", _mean);
+        register_buffer("denominator", _denominator);
+    }
+
+    public override Tensor forward(Tensor[] inputs) =>
+        _invert ? inputs[0].mul(_denominator).add_(_mean) : inputs[0].sub(_mean).div_(_denominator);
+}
+
+/// <summary>A layer that is the identity at inference (<see cref="IdentitySpec"/>): an alias of its input, so that the
+/// graph runner disposes each tensor object once.</summary>
+internal sealed class IdentityTorchLayer(string name) : TorchLayer(name)
+{
+    public override Tensor forward(Tensor[] inputs) => inputs[0].alias();
+}
