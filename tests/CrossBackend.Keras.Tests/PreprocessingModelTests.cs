@@ -14,6 +14,22 @@ public sealed class PreprocessingModelTests(ITensorEngine engine)
     [Test]
     public void OutputsMatchTheFloat64Golden() => GoldenModels.AssertBothFormats(engine, "preprocess");
 
+    /// <summary>The tf.keras 2 model written in C# with <see cref="KerasArchitecture"/> (a weights-only file's road) takes
+    /// the .h5's weights by layer name, the Normalization statistics and int64 count among them, and gives the golden.</summary>
+    [Test]
+    public void TheArchitectureBuiltInCSharpTakesTheWeights()
+    {
+        KerasGraph architecture = KerasArchitecture.Sequential([7, 6, 3])
+            .Rescaling(1 / 255.0, -0.3, name: "resc_unit").RandomFlip("horizontal", name: "flip").RandomRotation(0.1, name: "rotate")
+            .RandomZoom(0.2, name: "zoom").RandomTranslation(0.1, 0.2, name: "shift").RandomContrast(0.3, name: "contrast").RandomBrightness(0.2, name: "bright")
+            .Rescaling([0.3, 2.0, -1.5], [0.1, -0.3, 0.7], name: "resc_channels").Normalization(name: "norm_adapt")
+            .Normalization([1, 2], invert: true, name: "norm_hw").Normalization(mean: [0.1, -0.3, 0.7], variance: [0.3, 1.7, 0.05], name: "norm_cfg")
+            .Normalization([], [0.1], [0.3], name: "norm_all").CenterCrop(4, 5, name: "crop").RandomHeight(0.2, name: "height").RandomWidth(0.3, name: "width")
+            .AlphaDropout(0.1, name: "alpha").ActivityRegularization(0.01, name: "actreg").Conv2D(4, 2, activation: "relu", name: "conv")
+            .GlobalAveragePooling2D(name: "gap").Dense(3, name: "dense").Build("2.11.0");
+        GoldenModels.AssertFile(engine, "preprocess_k2.h5", "preprocess_golden.npz", architecture: architecture);
+    }
+
     /// <summary>Keras 3's Rescaling, Identity and Normalization pass Masking's mask to the masked average; tf.keras 2's
     /// Rescaling drops it, so its file averages every step (the goldens differ by 0.15).</summary>
     [Test]
