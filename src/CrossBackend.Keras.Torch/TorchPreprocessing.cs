@@ -1,3 +1,4 @@
+using CrossBackend.Backends.Torch;
 using CrossBackend.Keras;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -34,7 +35,7 @@ internal sealed class RescalingTorchLayer : TorchLayer
         register_buffer("offset", _offset);
     }
 
-    public override Tensor forward(Tensor[] inputs) => inputs[0].mul(_scale).add_(_offset);
+    public override Tensor forward(Tensor[] inputs) => inputs[0].mul(_scale).add_(_offset, alpha: HeldScalars.One);
 }
 
 /// <summary>Normalization: (x − mean) / max(√variance, 1e-7), or mean + x · max(√variance, 1e-7) with invert. Mean and
@@ -51,13 +52,14 @@ internal sealed class NormalizationTorchLayer : TorchLayer
         _mean = TorchPreprocessingConstants.ChannelsFirst(mean, shape, dtype);
         using Tensor v = TorchPreprocessingConstants.ChannelsFirst(variance, shape, dtype);
         // backend.epsilon() (1e-7): Keras's floor on the standard deviation.
-        _denominator = v.sqrt().clamp_min_(1e-7);
+        using Scalar epsilon = 1e-7;
+        _denominator = v.sqrt().clamp_min_(epsilon);
         register_buffer("mean", _mean);
         register_buffer("denominator", _denominator);
     }
 
     public override Tensor forward(Tensor[] inputs) =>
-        _invert ? inputs[0].mul(_denominator).add_(_mean) : inputs[0].sub(_mean).div_(_denominator);
+        _invert ? inputs[0].mul(_denominator).add_(_mean, alpha: HeldScalars.One) : inputs[0].sub(_mean).div_(_denominator);
 }
 
 /// <summary>A layer that is the identity at inference (<see cref="IdentitySpec"/>): an alias of its input, so that the
