@@ -116,4 +116,37 @@ public sealed class PreprocessingLayerTests
         Assert.That(e!.Message, Does.Contain("`x` (Normalization) receives a mask").And.Contain("tf.keras 2's Normalization"));
         Assert.That(KerasGraph.FromJson(Model(normalization), "3.6.0")["x"].OutputMasked, Is.True);
     }
+
+    /// <summary>Each identity layer's mask rule by release: Identity passes in Keras 3 and drops in tf.keras 2 (its class
+    /// leaves supports_masking False); AlphaDropout and ActivityRegularization pass in both; the random layers and
+    /// CenterCrop drop in both.</summary>
+    [TestCase("Identity", "{}", true, false)]
+    [TestCase("AlphaDropout", """{"rate": 0.1}""", true, true)]
+    [TestCase("ActivityRegularization", """{"l1": 0.01}""", true, true)]
+    [TestCase("RandomFlip", """{"mode": "horizontal"}""", false, false)]
+    [TestCase("RandomBrightness", """{"factor": 0.2}""", false, false)]
+    [TestCase("CenterCrop", """{"height": 2, "width": 2}""", false, false)]
+    public void EachLayerPassesOrDropsTheMaskAsItsReleaseDoes(string className, string config, bool keras3Passes, bool tfKeras2Passes)
+    {
+        string inner = config == "{}" ? """{"name": "x"}""" : config.TrimEnd('}') + """, "name": "x"}""";
+        string json = $$$"""
+            {"class_name": "Functional", "config": {"name": "m", "layers": [
+              {"class_name": "InputLayer", "name": "in", "config": {"name": "in", "batch_input_shape": [null, 3, 4, 2]}, "inbound_nodes": []},
+              {"class_name": "Masking", "name": "m", "config": {"name": "m", "mask_value": 0.0}, "inbound_nodes": [[["in", 0, 0, {}]]]},
+              {"class_name": "{{{className}}}", "name": "x", "config": {{{inner}}}, "inbound_nodes": [[["m", 0, 0, {}]]]}],
+              "input_layers": [["in", 0, 0]], "output_layers": [["x", 0, 0]]}}
+            """;
+        Assert.That(KerasGraph.FromJson(json, "3.6.0")["x"].OutputMasked, Is.EqualTo(keras3Passes), "Keras 3.6.0");
+        Assert.That(KerasGraph.FromJson(json, "2.11.0")["x"].OutputMasked, Is.EqualTo(tfKeras2Passes), "tf.keras 2.11.0");
+    }
+
+    [Test]
+    public void InspectSaysWhatEachLayerBecomes()
+    {
+        IReadOnlyDictionary<string, string> d = CrossBackend.Keras.Torch.KerasTorchConversion.Describe(KerasModel.Load(TestData.Path("preprocess_k2.h5")).Graph);
+        Assert.That(d["resc_channels"], Does.StartWith("x * scale + offset (scale 0.3, 2, -1.5, offset 0.1, -0.3, 0.7, per channel)"));
+        Assert.That(d["norm_hw"], Does.StartWith("mean + x * max(sqrt(variance), 1e-7), mean and variance as adapted"));
+        Assert.That(d["crop"], Is.EqualTo("narrow dim 2 by (1, 2), dim 3 by (0, 1)"));
+        Assert.That(d["flip"], Is.EqualTo("the identity (inference)"));
+    }
 }
