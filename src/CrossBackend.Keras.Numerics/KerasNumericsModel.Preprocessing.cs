@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using CrossBackend.Backends.Numerics.Layers;
 
 namespace CrossBackend.Keras.Numerics;
 
@@ -33,9 +34,34 @@ public sealed partial class KerasNumericsModel<T>
                 return Compile(KerasPreprocessing.AsCropping(layer));
             case IdentitySpec:
                 return v => v[0];
+            case ResizingSpec r:
+                return v => Resize(Float(v[0], name), r);
             default:
                 return null;
         }
+    }
+
+    /// <summary>Resizing: the aspect-ratio window first (when asked), then TensorFlow's half-pixel bilinear or nearest
+    /// resize to the target size.</summary>
+    private static Tensor<T> Resize(Tensor<T> x, ResizingSpec r)
+    {
+        if (r.CropToAspectRatio)
+        {
+            int height = (int)x.Lengths[1], width = (int)x.Lengths[2];
+            (int top, int cropHeight, int left, int cropWidth) = KerasPreprocessing.AspectCrop(height, width, r.Height, r.Width);
+            x = ShapeKernels.Crop(x, [top, left], [height - top - cropHeight, width - left - cropWidth]);
+        }
+        if (!r.Nearest) return ResizeBilinearTo(x, r.Height, r.Width);
+        int batch = (int)x.Lengths[0], inHeight = (int)x.Lengths[1], inWidth = (int)x.Lengths[2], channels = (int)x.Lengths[3];
+        int[] rows = KerasPreprocessing.NearestIndices(inHeight, r.Height), columns = KerasPreprocessing.NearestIndices(inWidth, r.Width);
+        T[] input = TensorToArray(x);
+        var output = new T[(long)batch * r.Height * r.Width * channels];
+        for (int b = 0; b < batch; b++)
+            for (int oy = 0; oy < r.Height; oy++)
+                for (int ox = 0; ox < r.Width; ox++)
+                    input.AsSpan(((b * inHeight + rows[oy]) * inWidth + columns[ox]) * channels, channels)
+                        .CopyTo(output.AsSpan(((b * r.Height + oy) * r.Width + ox) * channels, channels));
+        return Tensor.Create(output, [batch, r.Height, r.Width, channels]);
     }
 
     private static T[] Cast(double[] values) => Array.ConvertAll(values, v => T.CreateChecked(v));

@@ -201,6 +201,10 @@ public static class KerasTorchConversion
                 return Describe(KerasPreprocessing.AsCropping(layer), flattened);
             case IdentitySpec:
                 return "the identity (inference)";
+            case ResizingSpec r:
+                return (r.CropToAspectRatio ? "narrow to the target's aspect ratio (centred), then " : "") +
+                       (r.Nearest ? $"index_select of TensorFlow's half-pixel nearest rows and columns to {r.Height}x{r.Width}"
+                           : $"F.interpolate bilinear, align_corners=False (TensorFlow's half-pixel centres) to {r.Height}x{r.Width}");
             case MaskingSpec m:
                 return $"x * mask, mask = any(x != {m.MaskValue:R}) over the channels, carried to the layers after it";
             case RecurrentSpec r:

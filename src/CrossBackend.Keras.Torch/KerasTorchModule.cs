@@ -122,6 +122,7 @@ public sealed class KerasTorchModule : nn.Module<Tensor, Tensor>
         NormalizationSpec => new NormalizationTorchLayer(layer, dtype),
         CenterCropSpec => new CropTorchLayer(KerasPreprocessing.AsCropping(layer)),
         IdentitySpec => new IdentityTorchLayer(layer.Name),
+        ResizingSpec r => new ResizingTorchLayer(layer.Name, r),
         _ => throw new NotSupportedException($"layer `{layer.Name}` ({layer.ClassName}) has no TorchSharp implementation"),
     };
 

@@ -68,3 +68,27 @@ internal sealed class IdentityTorchLayer(string name) : TorchLayer(name)
 {
     public override Tensor forward(Tensor[] inputs) => inputs[0].alias();
 }
+
+/// <summary>Resizing on NCHW: the aspect-ratio window (when asked) as two <c>narrow</c>s, then
+/// <c>F.interpolate(mode="bilinear", align_corners=False)</c> to the target size (TensorFlow's half-pixel
+/// ResizeBilinear, as for UpSampling2D) or, for "nearest", the rows and columns TensorFlow's half-pixel
+/// ResizeNearestNeighbor reads (<see cref="KerasPreprocessing.NearestIndices"/>, computed in float32 as the kernel does)
+/// picked with <c>index_select</c>.</summary>
+internal sealed class ResizingTorchLayer(string name, ResizingSpec spec) : TorchLayer(name)
+{
+    public override Tensor forward(Tensor[] inputs)
+    {
+        Tensor x = inputs[0];
+        if (spec.CropToAspectRatio)
+        {
+            (int top, int height, int left, int width) = KerasPreprocessing.AspectCrop((int)x.size(2), (int)x.size(3), spec.Height, spec.Width);
+            x = x.narrow(2, top, height).narrow(3, left, width);
+        }
+        if (!spec.Nearest)
+            return nn.functional.interpolate(x, size: [spec.Height, spec.Width], mode: InterpolationMode.Bilinear, align_corners: false);
+        using Tensor rows = torch.tensor(System.Array.ConvertAll(KerasPreprocessing.NearestIndices((int)x.size(2), spec.Height), i => (long)i), device: x.device);
+        using Tensor columns = torch.tensor(System.Array.ConvertAll(KerasPreprocessing.NearestIndices((int)x.size(3), spec.Width), i => (long)i), device: x.device);
+        using Tensor picked = x.index_select(2, rows);
+        return picked.index_select(3, columns);
+    }
+}

@@ -39,6 +39,11 @@ public sealed partial class KerasArchitecture
     public KerasArchitecture CenterCrop(int height, int width, string? name = null) =>
         Add("CenterCrop", new JsonObject { ["height"] = height, ["width"] = width }, name);
 
+    /// <summary><c>Resizing(height, width, interpolation, crop_to_aspect_ratio)</c> of images: "bilinear" or "nearest"
+    /// (TensorFlow's half-pixel resize).</summary>
+    public KerasArchitecture Resizing(int height, int width, string interpolation = "bilinear", bool cropToAspectRatio = false, string? name = null) =>
+        Add("Resizing", new JsonObject { ["height"] = height, ["width"] = width, ["interpolation"] = interpolation, ["crop_to_aspect_ratio"] = cropToAspectRatio }, name);
+
     /// <summary><c>Identity()</c>.</summary>
     public KerasArchitecture Identity(string? name = null) => Add("Identity", [], name);
 

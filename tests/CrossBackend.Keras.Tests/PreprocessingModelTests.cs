@@ -11,8 +11,19 @@ namespace CrossBackend.Keras.Tests;
 [TestFixtureSource(typeof(TestData), nameof(TestData.Engines))]
 public sealed class PreprocessingModelTests(ITensorEngine engine)
 {
+    [TestCase("preprocess")]
+    [TestCase("resize")]
+    public void OutputsMatchTheFloat64Golden(string stem) => GoldenModels.AssertBothFormats(engine, stem);
+
+    /// <summary>Resizing written in C#: bilinear down and up, nearest and bilinear after crop_to_aspect_ratio.</summary>
     [Test]
-    public void OutputsMatchTheFloat64Golden() => GoldenModels.AssertBothFormats(engine, "preprocess");
+    public void TheResizingArchitectureBuiltInCSharpTakesTheWeights()
+    {
+        KerasGraph architecture = KerasArchitecture.Sequential([7, 5, 2]).Resizing(4, 9, name: "rs_bilinear").Conv2D(3, 2, activation: "tanh", name: "conv")
+            .Resizing(4, 7, "nearest", cropToAspectRatio: true, name: "rs_nearest").Resizing(3, 2, cropToAspectRatio: true, name: "rs_crop")
+            .Flatten(name: "flat").Dense(4, name: "dense").Build("2.11.0");
+        GoldenModels.AssertFile(engine, "resize_k2.h5", "resize_golden.npz", architecture: architecture);
+    }
 
     /// <summary>The tf.keras 2 model written in C# with <see cref="KerasArchitecture"/> (a weights-only file's road) takes
     /// the .h5's weights by layer name, the Normalization statistics and int64 count among them, and gives the golden.</summary>
@@ -85,6 +96,16 @@ public sealed class PreprocessingLayerTests
         var e = Assert.Throws<NotSupportedException>(() => Graph("[null, 4, 5, 3]",
             """{"class_name": "Normalization", "name": "x", "config": {"name": "x", "axis": [1, 3], "mean": [0.1, 0.2, 0.3], "variance": [1, 2, 3], "invert": false}, "inbound_nodes": [[["in", 0, 0, {}]]]}"""));
         Assert.That(e!.Message, Does.Contain("`x` (Normalization)").And.Contain("(3)").And.Contain("(4, 3)"));
+    }
+
+    [TestCase("\"interpolation\": \"bicubic\"", "interpolation=\"bicubic\"")]
+    [TestCase("\"pad_to_aspect_ratio\": true", "pad_to_aspect_ratio=True")]
+    [TestCase("\"antialias\": true", "antialias=True")]
+    public void ResizingOptionsNoRuntimeBuildsAreRefusedByName(string option, string named)
+    {
+        var e = Assert.Throws<NotSupportedException>(() => Graph("[null, 8, 8, 3]",
+            $$$"""{"class_name": "Resizing", "name": "x", "config": {"name": "x", "height": 4, "width": 4, {{{option}}}}, "inbound_nodes": [[["in", 0, 0, {}]]]}"""));
+        Assert.That(e!.Message, Does.Contain("`x` (Resizing)").And.Contain(named));
     }
 
     [Test]

@@ -39,6 +39,9 @@ internal static class KerasPreprocessing
                         "feed images at least as large as the crop");
                 return [c.Height, c.Width, x[2]];
             }
+            case ResizingSpec r:
+                return x.Length == 3 ? [r.Height, r.Width, x[2]]
+                    : throw new NotSupportedException($"layer `{layer}` ({className}) needs images (height, width, channels); it receives {KerasLayer.FormatBatchShape(x)}");
             case IdentitySpec { UnknownAxis: int axis }:
             {
                 long[] y = (long[])x.Clone();
@@ -121,11 +124,33 @@ internal static class KerasPreprocessing
         return new KerasLayer(layer.Name, layer.ClassName, crop, layer.Inbound, layer.InputShapes, layer.OutputShape, []);
     }
 
+    /// <summary>Resizing's <c>crop_to_aspect_ratio</c> window on an image of <paramref name="height"/> × <paramref name="width"/>:
+    /// crop_height = min(height, int(float32(width · target_height) / target_width)), at least 1, the same for the width, and
+    /// the start int(float32(height − crop_height) / 2) — tf.keras 2's <c>smart_resize</c> and Keras 3's TensorFlow
+    /// <c>image.resize</c> (which adds the floor of 1), both in float32 with truncation.</summary>
+    public static (int Top, int Height, int Left, int Width) AspectCrop(int height, int width, int targetHeight, int targetWidth)
+    {
+        int cropHeight = Math.Max(Math.Min(height, (int)((float)(width * targetHeight) / targetWidth)), 1);
+        int cropWidth = Math.Max(Math.Min(width, (int)((float)(height * targetWidth) / targetHeight)), 1);
+        return ((int)((float)(height - cropHeight) / 2), cropHeight, (int)((float)(width - cropWidth) / 2), cropWidth);
+    }
+
+    /// <summary>TensorFlow's ResizeNearestNeighbor with half-pixel centres along one axis: output cell o reads input cell
+    /// min(⌊(o + ½) · scale⌋, n − 1), at least 0, scale = n / out, all in float32 as the kernel computes it
+    /// (tensorflow/core/kernels/image/resize_nearest_neighbor_op.cc, HalfPixelScalerForNN).</summary>
+    public static int[] NearestIndices(int inSize, int outSize)
+    {
+        float scale = inSize / (float)outSize;
+        var indices = new int[outSize];
+        for (int o = 0; o < outSize; o++) indices[o] = Math.Max(0, Math.Min((int)MathF.Floor((o + 0.5f) * scale), inSize - 1));
+        return indices;
+    }
+
     /// <summary>What the layer does with a mask that reaches it, by the writer's release: AlphaDropout and
     /// ActivityRegularization pass it in both (<c>supports_masking = True</c>); Identity and Rescaling pass it in Keras 3
     /// (<c>self.supports_masking = True</c> in keras/src/layers/core/identity.py and preprocessing/rescaling.py) and drop it in
     /// tf.keras 2 (neither class sets it); Normalization passes it in Keras 3 and is refused under tf.keras 2, whose
-    /// PreprocessingLayer base CrossBackend has not checked; CenterCrop and the random layers drop it in both (Keras 3's
+    /// PreprocessingLayer base CrossBackend has not checked; CenterCrop, Resizing and the random layers drop it in both (Keras 3's
     /// BaseImagePreprocessingLayer and tf.keras 2's BaseRandomLayer leave it unset).</summary>
     public static (KerasMaskRole Role, bool OutputMasked) Masks(LayerSpec spec, string className, string layer, string? kerasVersion)
     {

@@ -23,9 +23,7 @@ internal static partial class LayerSpecParser
             $"layer `{c.Layer}` (RandomCrop) is not the identity at inference: Keras then crops the centre of the image, resizing it first " +
             "(smart_resize, bilinear) when its aspect ratio differs from the target's, which CrossBackend does not build; replace it with a " +
             "CenterCrop of the same height and width when the input is at least that large"),
-        "Resizing" => throw new NotSupportedException(
-            $"layer `{c.Layer}` (Resizing) is not supported (no runtime implements tf.image.resize for it); resize the images before the model, " +
-            "or replace an integer upscale with UpSampling2D(interpolation=\"bilinear\" or \"nearest\")"),
+        "Resizing" => Resizing(c),
         _ => null,
     };
 
@@ -60,6 +58,23 @@ internal static partial class LayerSpecParser
         if (!meanShape.SequenceEqual(varShape))
             throw new InvalidDataException($"layer `{c.Layer}` (Normalization): mean ({string.Join(", ", meanShape)}) and variance ({string.Join(", ", varShape)}) must have one shape");
         return new NormalizationSpec(axes, mean, variance, invert) { ValueShape = meanShape };
+    }
+
+    /// <summary><c>Resizing</c>: "bilinear" (the default) or "nearest"; the other tf.image.resize methods, Keras 3's
+    /// <c>pad_to_aspect_ratio</c> and <c>antialias</c> are refused by name.</summary>
+    private static ResizingSpec Resizing(ConfigValues c)
+    {
+        int height = c.Int("height"), width = c.Int("width");
+        if (height < 1 || width < 1) throw new InvalidDataException($"layer `{c.Layer}` (Resizing): height and width must be positive, the config has {height} and {width}");
+        string interpolation = (c.String("interpolation") ?? "bilinear").ToLowerInvariant();
+        if (interpolation is not ("bilinear" or "nearest"))
+            throw new NotSupportedException(
+                $"layer `{c.Layer}` (Resizing) uses interpolation=\"{interpolation}\"; only \"bilinear\" and \"nearest\" (tf.image.resize with half-pixel centres) are supported");
+        if (c.Bool("pad_to_aspect_ratio", false))
+            throw new NotSupportedException($"layer `{c.Layer}` (Resizing) has pad_to_aspect_ratio=True, which is not supported; only crop_to_aspect_ratio or a plain resize");
+        if (c.Bool("antialias", false))
+            throw new NotSupportedException($"layer `{c.Layer}` (Resizing) has antialias=True (tf.image.resize's scale_and_translate kernels), which is not supported; only antialias=False");
+        return new ResizingSpec(height, width, interpolation == "nearest", c.Bool("crop_to_aspect_ratio", false));
     }
 
     private static CenterCropSpec CenterCrop(ConfigValues c)

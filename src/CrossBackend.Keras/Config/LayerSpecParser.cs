@@ -19,7 +19,7 @@ internal static partial class LayerSpecParser
         "Conv3D", "MaxPooling3D", "AveragePooling3D", "GlobalAveragePooling3D", "GlobalMaxPooling3D", "ZeroPadding3D", "Cropping3D", "UpSampling3D",
         "Conv3DTranspose", "SpatialDropout3D",
         "Rescaling", "Normalization", "CenterCrop", "Identity", "AlphaDropout", "ActivityRegularization", "RandomFlip", "RandomRotation",
-        "RandomZoom", "RandomTranslation", "RandomContrast", "RandomBrightness", "RandomHeight", "RandomWidth",
+        "RandomZoom", "RandomTranslation", "RandomContrast", "RandomBrightness", "RandomHeight", "RandomWidth", "Resizing",
     ];
 
     private static readonly HashSet<string> Models = ["Sequential", "Functional", "Model"];

@@ -59,3 +59,17 @@ public enum KerasIdentityMasks
 /// axis unknown (<c>compute_output_shape</c> sets it to None) although inference returns the input; null for the
 /// others.</param>
 public sealed record IdentitySpec(KerasIdentityMasks Masks, int? UnknownAxis = null) : LayerSpec;
+
+/// <summary><c>Resizing(height, width, interpolation, crop_to_aspect_ratio)</c>: TensorFlow's <c>tf.image.resize</c> of
+/// (height, width, channels) images, which Keras 3 (keras/src/layers/preprocessing/image_preprocessing/resizing.py →
+/// keras/src/backend/tensorflow/image.py <c>resize</c>, <c>antialias=False</c>) and tf.keras 2 (image_preprocessing.py
+/// <c>Resizing.call</c>) both run: "bilinear" is ResizeBilinear with half-pixel centres (see
+/// <see cref="KerasUpSampling.Bilinear"/>, for any sizes), "nearest" ResizeNearestNeighbor with half-pixel centres (input
+/// cell ⌊(o + ½) · in / out⌋ in float32, clamped to the last cell). With <paramref name="CropToAspectRatio"/> the largest
+/// centred window of the target's aspect ratio is cut first (<c>smart_resize</c> in tf.keras 2, the same arithmetic in
+/// Keras 3's backend; <see cref="KerasPreprocessing.AspectCrop"/>).</summary>
+/// <param name="Height">The output height.</param>
+/// <param name="Width">The output width.</param>
+/// <param name="Nearest">"nearest" rather than "bilinear".</param>
+/// <param name="CropToAspectRatio">Keras's <c>crop_to_aspect_ratio</c>.</param>
+public sealed record ResizingSpec(int Height, int Width, bool Nearest, bool CropToAspectRatio) : LayerSpec;

@@ -211,6 +211,85 @@ def mask_model():
     write("preprocess_mask", k2, k3, shapes, x, {"outputs": y, "outputs_k2": y_k2})
 
 
+def resize_bilinear(x, height, width):
+    """tf.image.resize bilinear (half-pixel centres, no antialias) in float64: per axis the input position
+    (o + 0.5) * n / out - 0.5, cells floor and ceil clamped to [0, n - 1], lerp along the columns, then the rows."""
+    def axis(n, out):
+        position = (np.arange(out) + 0.5) * (n / out) - 0.5
+        low = np.floor(position)
+        return np.maximum(low, 0).astype(int), np.minimum(np.ceil(position), n - 1).astype(int), position - low
+    ty, by, wy = axis(x.shape[1], height)
+    lx, rx, wx = axis(x.shape[2], width)
+    wx = wx[None, None, :, None]
+    top = x[:, ty][:, :, lx] + (x[:, ty][:, :, rx] - x[:, ty][:, :, lx]) * wx
+    bottom = x[:, by][:, :, lx] + (x[:, by][:, :, rx] - x[:, by][:, :, lx]) * wx
+    return top + (bottom - top) * wy[None, :, None, None]
+
+
+def nearest_indices(n, out):
+    """TensorFlow's ResizeNearestNeighbor, half-pixel centres: floor((o + 0.5) * scale) in float32, clamped."""
+    scale = np.float32(n) / np.float32(out)
+    return np.clip(np.floor((np.arange(out, dtype=np.float32) + np.float32(0.5)) * scale).astype(int), 0, n - 1)
+
+
+def aspect_crop(x, height, width):
+    """smart_resize's / Keras 3's crop_to_aspect_ratio window, with their float32 divisions truncated to int."""
+    h, w = x.shape[1], x.shape[2]
+    crop_h = max(min(h, int(np.float32(w * height) / np.float32(width))), 1)
+    crop_w = max(min(w, int(np.float32(h * width) / np.float32(height))), 1)
+    top, left = int(np.float32(h - crop_h) / np.float32(2)), int(np.float32(w - crop_w) / np.float32(2))
+    return x[:, top:top + crop_h, left:left + crop_w, :]
+
+
+def resize_model():
+    """resize: images (7, 5, 2) -> Resizing(4, 9) bilinear (rows down, columns up) -> Conv2D 3 (2x2) tanh -> (3, 8, 3)
+    -> Resizing(4, 7, nearest, crop_to_aspect_ratio) (window (3, 5) from column int(3 / 2) = 1; rows 0, 1, 1, 2 and
+    columns 0, 1, 1, 2, 3, 3, 4) -> Resizing(3, 2, bilinear, crop_to_aspect_ratio) (window (4, 2) from column
+    int(5 / 2) = 2; rows 4 -> 3) -> Flatten -> Dense 4. Its own random generator, so the other models' numbers stay."""
+    rng = np.random.default_rng(78)
+    x = (rng.standard_normal((3, 7, 5, 2)) * 0.8).astype(np.float32)
+    kernel, bias = (rng.standard_normal((2, 2, 2, 3)) * 0.5).astype(np.float32), (rng.standard_normal(3) * 0.2).astype(np.float32)
+    kd, bd = (rng.standard_normal((18, 4)) * 0.3).astype(np.float32), (rng.standard_normal(4) * 0.2).astype(np.float32)
+
+    def resizing(name, height, width, interpolation, crop, keras3):
+        extra = {"pad_to_aspect_ratio": False, "fill_mode": "constant", "fill_value": 0.0, "antialias": False,
+                 "data_format": "channels_last"} if keras3 else {}
+        return ("Resizing", cfg(name, height=height, width=width, interpolation=interpolation, crop_to_aspect_ratio=crop, **extra))
+
+    input_layer = ("InputLayer", {"batch_input_shape": [None, 7, 5, 2], "dtype": "float32", "sparse": False, "ragged": False, "name": "x"})
+
+    def layers(keras3):
+        return chain([input_layer,
+                      resizing("rs_bilinear", 4, 9, "bilinear", False, keras3),
+                      ("Conv2D", conv_config("conv", 3, (2, 2), activation="tanh"), [("kernel", kernel), ("bias", bias)]),
+                      resizing("rs_nearest", 4, 7, "nearest", True, keras3),
+                      resizing("rs_crop", 3, 2, "bilinear", True, keras3),
+                      ("Flatten", cfg("flat", data_format="channels_last")),
+                      ("Dense", dense_config("dense", 4), [("kernel", kd), ("bias", bd)])])
+
+    h = resize_bilinear(f64(x), 4, 9)
+    check = F.interpolate(torch.tensor(f64(x)).permute(0, 3, 1, 2), size=(4, 9), mode="bilinear", align_corners=False)
+    assert np.max(np.abs(h - check.permute(0, 2, 3, 1).numpy())) < 1e-12, "bilinear against PyTorch"
+    h = np.tanh(kr.conv2d(h, kernel, bias))
+    window = aspect_crop(h, 4, 7)
+    assert window.shape[1:3] == (3, 5) and np.array_equal(window, h[:, :, 1:6])
+    rows, columns = nearest_indices(3, 4), nearest_indices(5, 7)
+    assert list(rows) == [0, 1, 1, 2] and list(columns) == [0, 1, 1, 2, 3, 3, 4]
+    check = F.interpolate(torch.tensor(window.astype(np.float32)).permute(0, 3, 1, 2), size=(4, 7), mode="nearest-exact")
+    h = window[:, rows][:, :, columns]
+    assert np.array_equal(h.astype(np.float32), check.permute(0, 2, 3, 1).numpy()), "nearest against PyTorch's nearest-exact"
+    window = aspect_crop(h, 3, 2)
+    assert window.shape[1:3] == (4, 2) and np.array_equal(window, h[:, :, 2:4])
+    h = resize_bilinear(window, 3, 2)
+    check = F.interpolate(torch.tensor(window).permute(0, 3, 1, 2), size=(3, 2), mode="bilinear", align_corners=False)
+    assert np.max(np.abs(h - check.permute(0, 2, 3, 1).numpy())) < 1e-12, "bilinear down-scale against PyTorch"
+    y = kr.dense(h.reshape(3, -1), kd, bd)
+    shapes = {"x": [None, 7, 5, 2], "rs_bilinear": [None, 4, 9, 2], "conv": [None, 3, 8, 3], "rs_nearest": [None, 4, 7, 3],
+              "rs_crop": [None, 3, 2, 3], "flat": [None, 18], "dense": [None, 4]}
+    write("resize", layers(False), layers(True), shapes, x, {"outputs": y})
+
+
 if __name__ == "__main__":
     preprocess_model()
     mask_model()
+    resize_model()
