@@ -109,6 +109,19 @@ public sealed class PreprocessingLayerTests
     }
 
     [Test]
+    public void AnIntegerImageInputIntoRescalingIsRefusedWithTheFix()
+    {
+        string json = """
+            {"class_name": "Functional", "config": {"name": "m", "layers": [
+              {"class_name": "InputLayer", "name": "in", "config": {"name": "in", "batch_input_shape": [null, 4, 4, 3], "dtype": "uint8"}, "inbound_nodes": []},
+              {"class_name": "Rescaling", "name": "x", "config": {"name": "x", "scale": 0.00392156862745098}, "inbound_nodes": [[["in", 0, 0, {}]]]}],
+              "input_layers": [["in", 0, 0]], "output_layers": [["x", 0, 0]]}}
+            """;
+        var e = Assert.Throws<NotSupportedException>(() => KerasGraph.FromJson(json, "3.6.0"));
+        Assert.That(e!.Message, Does.Contain("`x` (Rescaling) reads the integer input `in`").And.Contain("declare the input float32"));
+    }
+
+    [Test]
     public void ATwoDimensionalRescalingScaleIsRefused()
     {
         var e = Assert.Throws<NotSupportedException>(() => Graph("[null, 2, 2]",

@@ -53,6 +53,19 @@ internal static class KerasPreprocessing
         }
     }
 
+    /// <summary>Refuses a preprocessing or identity layer fed straight by an integer InputLayer (uint8 images, say): Keras
+    /// casts such an input to the layer's float dtype first (exact for integers below 2^24), but the runtimes keep
+    /// integer inputs as token ids in Keras's layout, so the layer would meet another layout on TorchSharp.</summary>
+    public static void EnsureFloatInputs(LayerSpec spec, string layer, string className, IEnumerable<KerasLayer> inputs)
+    {
+        if (spec is not (RescalingSpec or NormalizationSpec or CenterCropSpec or IdentitySpec or ResizingSpec)) return;
+        foreach (KerasLayer input in inputs)
+            if (input.Spec is InputSpec { DType: var dtype } && !dtype.IsFloatingPoint())
+                throw new NotSupportedException(
+                    $"layer `{layer}` ({className}) reads the integer input `{input.Name}` ({dtype.Name()}), which is not supported: the runtimes keep " +
+                    "integer inputs as token ids; declare the input float32 (Keras casts the integers to float first, so the numbers are the same)");
+    }
+
     /// <summary>Normalization's kept axes as indices among the non-batch axes, increasing (Keras sorts them); the batch
     /// axis and unknown lengths are refused (Keras builds one mean per cell of the kept axes and raises on None), and
     /// the config's mean must be one value or have the kept axes' shape (where every Keras release reads it the same way).</summary>
