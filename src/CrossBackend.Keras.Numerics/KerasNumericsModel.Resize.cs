@@ -9,10 +9,14 @@ public sealed partial class KerasNumericsModel<T>
     /// <see cref="KerasUpSampling.Bilinear"/>), in <typeparamref name="T"/>: per axis the scale n / (n·s), the input
     /// position p = (o + ½)·scale − ½, the cells ⌊p⌋ and ⌈p⌉ clamped to [0, n − 1], the weight p − ⌊p⌋; each output
     /// interpolates along the columns, then the rows: top + (bottom − top)·y, as the kernel's compute_lerp.</summary>
-    private static Tensor<T> ResizeBilinear(Tensor<T> x, int rows, int columns)
+    private static Tensor<T> ResizeBilinear(Tensor<T> x, int rows, int columns) =>
+        ResizeBilinearTo(x, (int)x.Lengths[1] * rows, (int)x.Lengths[2] * columns);
+
+    /// <summary>The same resize to any <paramref name="outHeight"/> × <paramref name="outWidth"/> (Keras's Resizing; the
+    /// kernel's scale is in / out per axis, down-scaling too, without antialiasing).</summary>
+    private static Tensor<T> ResizeBilinearTo(Tensor<T> x, int outHeight, int outWidth)
     {
         int batch = (int)x.Lengths[0], height = (int)x.Lengths[1], width = (int)x.Lengths[2], channels = (int)x.Lengths[3];
-        int outHeight = height * rows, outWidth = width * columns;
         T[] input = TensorToArray(x);
         var output = new T[(long)batch * outHeight * outWidth * channels];
         (int Lower, int Upper, T Lerp)[] ys = Weights(height, outHeight), xs = Weights(width, outWidth);

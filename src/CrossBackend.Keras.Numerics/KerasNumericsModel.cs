@@ -142,6 +142,7 @@ public sealed partial class KerasNumericsModel<T> : IKerasNetwork where T : unma
     {
         string name = layer.Name;
         IReadOnlyList<KerasWeight> w = layer.Weights;
+        if (Preprocessing(layer) is { } preprocessing) return preprocessing;
         switch (layer.Spec)
         {
             case InputSpec input:

@@ -209,6 +209,19 @@ public static class KerasTorchConversion
                     _ => $"sum({(a.UseScale ? "scale * " : "")}tanh(q + k))",
                 } + ", softmax over the value steps, weights.value; steps moved last and back" +
                        (layer.MaskRole == KerasMaskRole.Attends ? "; Keras masks: masked value steps -inf (a fully masked row uniform), output times the query mask" : "");
+            case RescalingSpec r:
+                return $"x * scale + offset (scale {string.Join(", ", r.Scale)}, offset {string.Join(", ", r.Offset)}{(r.Scale.Length > 1 || r.Offset.Length > 1 ? ", per channel" : "")}), in the module's dtype";
+            case NormalizationSpec n:
+                return (n.Invert ? "mean + x * max(sqrt(variance), 1e-7)" : "(x - mean) / max(sqrt(variance), 1e-7)") +
+                       (n.Mean is null ? ", mean and variance as adapted (weights)" : ", mean and variance from the config") + ", moved channels-first";
+            case CenterCropSpec:
+                return Describe(KerasPreprocessing.AsCropping(layer), flattened);
+            case IdentitySpec:
+                return "the identity (inference)";
+            case ResizingSpec r:
+                return (r.CropToAspectRatio ? "narrow to the target's aspect ratio (centred), then " : "") +
+                       (r.Nearest ? $"index_select of TensorFlow's half-pixel nearest rows and columns to {r.Height}x{r.Width}"
+                           : $"F.interpolate bilinear, align_corners=False (TensorFlow's half-pixel centres) to {r.Height}x{r.Width}");
             case MaskingSpec m:
                 return $"x * mask, mask = any(x != {m.MaskValue:R}) over the channels, carried to the layers after it";
             case RecurrentSpec r:

@@ -121,6 +121,11 @@ public sealed class KerasTorchModule : nn.Module<Tensor, Tensor>
         MaskingSpec m => new MaskingTorchLayer(layer.Name, m.MaskValue),
         MultiHeadAttentionSpec => new MultiHeadAttentionTorchLayer(layer, dtype),
         AttentionSpec => new AttentionTorchLayer(layer, dtype),
+        RescalingSpec => new RescalingTorchLayer(layer, dtype),
+        NormalizationSpec => new NormalizationTorchLayer(layer, dtype),
+        CenterCropSpec => new CropTorchLayer(KerasPreprocessing.AsCropping(layer)),
+        IdentitySpec => new IdentityTorchLayer(layer.Name),
+        ResizingSpec r => new ResizingTorchLayer(layer.Name, r),
         _ => throw new NotSupportedException($"layer `{layer.Name}` ({layer.ClassName}) has no TorchSharp implementation"),
     };
 
@@ -134,7 +139,7 @@ public sealed class KerasTorchModule : nn.Module<Tensor, Tensor>
     {
         var consumers = graph.Layers.ToDictionary(l => l.Name, _ => new List<KerasLayer>(), StringComparer.Ordinal);
         foreach (KerasLayer l in graph.Layers) foreach (string s in l.Inbound) consumers[s].Add(l);
-        bool Transparent(KerasLayer l) => l.Spec is DropoutSpec || (l.Spec is ActivationSpec a && a.Activation.Kind is not (KerasActivationKind.Softmax or KerasActivationKind.LogSoftmax or
+        bool Transparent(KerasLayer l) => l.Spec is DropoutSpec or IdentitySpec || (l.Spec is ActivationSpec a && a.Activation.Kind is not (KerasActivationKind.Softmax or KerasActivationKind.LogSoftmax or
             KerasActivationKind.Glu or KerasActivationKind.SparsemaxKeras3));
         bool OnlyDense(KerasLayer l) => !graph.Outputs.Contains(l.Name) && consumers[l.Name].Count > 0 &&
             consumers[l.Name].All(c => c.Spec is DenseSpec || (Transparent(c) && OnlyDense(c)));

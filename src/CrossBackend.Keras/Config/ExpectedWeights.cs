@@ -56,6 +56,8 @@ internal static class ExpectedWeights
                 if (g.Center) weights.Add(("beta", shape));
                 return weights;
             }
+            case NormalizationSpec n:
+                return KerasPreprocessing.Weights(n, inputs[0]);
             case EmbeddingSpec e:
                 return [("embeddings", [e.InputDim, e.OutputDim])];
             case RecurrentSpec r:

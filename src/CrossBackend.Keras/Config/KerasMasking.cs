@@ -124,6 +124,8 @@ internal static class KerasMasking
                 // keras/layers/core/embedding.py the same; standalone Keras's compute_mask override returned None too, without
                 // raising), so no Keras hands a mask on from it. (With mask_zero=True it makes its own, above.)
                 return (KerasMaskRole.Drops, false);
+            case RescalingSpec or NormalizationSpec or CenterCropSpec or IdentitySpec or ResizingSpec:
+                return KerasPreprocessing.Masks(spec, className, layer, kerasVersion);
             case TimeDistributedSpec t:
                 return KerasTimeDistributedMasks.Plan(t, className, layer, kerasVersion, inputShapes, outputShape);
             case GlobalPoolingSpec or ReshapeSpec or FlattenSpec or ConvSpec or PoolingSpec or PermuteSpec or RepeatVectorSpec

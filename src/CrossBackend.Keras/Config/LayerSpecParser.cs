@@ -19,6 +19,8 @@ internal static partial class LayerSpecParser
         "Conv3D", "MaxPooling3D", "AveragePooling3D", "GlobalAveragePooling3D", "GlobalMaxPooling3D", "ZeroPadding3D", "Cropping3D", "UpSampling3D",
         "Conv3DTranspose", "SpatialDropout3D",
         "GroupNormalization", "UnitNormalization", "Dot",
+        "Rescaling", "Normalization", "CenterCrop", "Identity", "AlphaDropout", "ActivityRegularization", "RandomFlip", "RandomRotation",
+        "RandomZoom", "RandomTranslation", "RandomContrast", "RandomBrightness", "RandomHeight", "RandomWidth", "Resizing",
     ];
 
     private static readonly HashSet<string> Models = ["Sequential", "Functional", "Model"];
@@ -119,7 +121,7 @@ internal static partial class LayerSpecParser
             "MultiHeadAttention" => MultiHeadAttention(c),
             "Attention" => Attention(c, additive: false),
             "AdditiveAttention" => Attention(c, additive: true),
-            _ => throw Unsupported(className, layer, registeredName, module),
+            _ => Preprocessing(className, c) ?? throw Unsupported(className, layer, registeredName, module),
         };
     }
 

@@ -45,6 +45,7 @@ internal static class ShapeInference
             RecurrentSpec r => x.Length == 2 && x[1] > 0 ? r.ReturnSequences ? [x[0], r.Units] : [r.Units]
                 : throw Shape(layer, className, x, "(timesteps, features) with a known number of features (timesteps may be None)"),
             BidirectionalSpec b => Bidirectional(b, inputs, layer, className),
+            RescalingSpec or NormalizationSpec or CenterCropSpec or IdentitySpec or ResizingSpec => KerasPreprocessing.Shape(spec, x, layer, className),
             TimeDistributedSpec t => x.Length >= 2
                 ? [x[0], .. Infer(t.Inner, [x[1..]], $"{layer}/{t.InnerName}", t.InnerClassName)]
                 : throw Shape(layer, className, x, "(time, ...) with at least one axis after time: TimeDistributed applies its layer to each step"),

@@ -126,6 +126,12 @@ internal static class KerasHdf5
     private static KerasWeight ReadWeight(IH5Dataset dataset, string name, string layer)
     {
         long[] shape = dataset.Space.Type == H5DataspaceType.Scalar ? [] : dataset.Space.Dimensions.Select(d => checked((long)d)).ToArray();
+        // Integer variables (Normalization's int64 `count`, kept by Keras for old files and unused at inference) are read
+        // as float64: exact for any count below 2^53.
+        if (dataset.Type.Class == H5DataTypeClass.FixedPoint && dataset.Space.Type != H5DataspaceType.Null && dataset.Type.Size is 4 or 8)
+            return new KerasWeight(name, shape, dataset.Type.Size == 8
+                ? Array.ConvertAll(dataset.Read<long[]>(), v => (double)v)
+                : Array.ConvertAll(dataset.Read<int[]>(), v => (double)v));
         if (dataset.Type.Class != H5DataTypeClass.FloatingPoint)
             throw new NotSupportedException(
                 $"layer `{layer}`: weight `{name}` has element class {dataset.Type.Class}; only float16, float32 and float64 weights are supported");
