@@ -4,9 +4,11 @@ namespace CrossBackend.Keras;
 
 /// <summary>One layer as the config declares it, before shapes and weights; <c>CausalCall</c>: an attention layer called
 /// with <c>use_causal_mask=True</c> (a call argument, not in its config); <c>NullMaskCall</c>: an Attention /
-/// AdditiveAttention call recording <c>mask</c> as a list of nulls (<see cref="AttentionSpec.NullMaskInCall"/>).</summary>
+/// AdditiveAttention call recording <c>mask</c> as a list of nulls (<see cref="AttentionSpec.NullMaskInCall"/>);
+/// <c>CallSpec</c>: the spec of a layer whose settings are its call's arguments (tf.keras 2's TFOpLambda, read by
+/// <see cref="KerasOpLambdaCall"/>), null for the others.</summary>
 internal sealed record LayerDef(string Name, string ClassName, JsonElement Config, IReadOnlyList<string> Inbound, string? RegisteredName, string? Module,
-    bool CausalCall = false, bool NullMaskCall = false);
+    bool CausalCall = false, bool NullMaskCall = false, LayerSpec? CallSpec = null);
 
 /// <summary>
 /// Reads a model config — Keras 2's <c>model_config</c> / <c>model.to_json()</c> or Keras 3's <c>config.json</c> —
@@ -117,15 +119,17 @@ internal static class KerasConfigReader
             (string className, JsonElement layerConfig, string name, string? registered, string? module) = Entry(entry, defs.Count);
             var inbound = new List<string>();
             bool causal = false, nullMask = false;
+            LayerSpec? callSpec = null;
             if (entry.TryGetProperty("inbound_nodes", out var nodes) && nodes.ValueKind == JsonValueKind.Array)
             {
                 JsonElement[] calls = nodes.EnumerateArray().ToArray();
                 if (calls.Length > 1)
                     throw new NotSupportedException($"layer `{name}` is called {calls.Length} times (a shared layer); shared layers are not supported");
                 if (calls.Length == 1 && KerasAttentionCall.Handles(className)) (inbound, causal, nullMask) = KerasAttentionCall.Read(className, name, calls[0]);
+                else if (calls.Length == 1 && KerasOpLambdaCall.Handles(className)) (inbound, callSpec) = KerasOpLambdaCall.Read(className, name, layerConfig, calls[0]);
                 else if (calls.Length == 1) CollectReferences(calls[0], inbound);
             }
-            defs.Add(new LayerDef(name, className, layerConfig, inbound, registered, module, causal, nullMask));
+            defs.Add(new LayerDef(name, className, layerConfig, inbound, registered, module, causal, nullMask, callSpec));
         }
         List<string> inputs = config.TryGetProperty("input_layers", out var ins) ? KerasEndpoints.Read(ins, "input_layers") : [];
         List<string> outputs = config.TryGetProperty("output_layers", out var outs) ? KerasEndpoints.Read(outs, "output_layers") : [];

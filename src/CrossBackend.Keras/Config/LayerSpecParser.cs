@@ -19,6 +19,7 @@ internal static partial class LayerSpecParser
         "Conv3D", "MaxPooling3D", "AveragePooling3D", "GlobalAveragePooling3D", "GlobalMaxPooling3D", "ZeroPadding3D", "Cropping3D", "UpSampling3D",
         "Conv3DTranspose", "SpatialDropout3D",
         "GroupNormalization", "UnitNormalization", "Dot",
+        "TFOpLambda", "SlicingOpLambda",   // tf.keras 2's ops on Keras tensors, in functional models (KerasOpLambdaCall)
     ];
 
     private static readonly HashSet<string> Models = ["Sequential", "Functional", "Model"];
@@ -119,6 +120,10 @@ internal static partial class LayerSpecParser
             "MultiHeadAttention" => MultiHeadAttention(c),
             "Attention" => Attention(c, additive: false),
             "AdditiveAttention" => Attention(c, additive: true),
+            // Their settings are call arguments, read with the call (KerasOpLambdaCall); here only without one.
+            "TFOpLambda" or "SlicingOpLambda" => throw new NotSupportedException(
+                $"layer `{layer}` ({className}) is a TensorFlow op without its call: tf.keras 2 records an op's arguments in a functional model's " +
+                "inbound node, which this config does not have; save the model as a functional model"),
             _ => throw Unsupported(className, layer, registeredName, module),
         };
     }
