@@ -55,6 +55,22 @@ public sealed class TFOpLambdaModelTests(ITensorEngine engine)
         if (!numberFirst) Assert.That(x.Select(v => (double)(v * 10f)).SequenceEqual(expected), Is.False, "the inputs tell a true division from x * 10");
     }
 
+    /// <summary>An index or a reduction that leaves only the batch axis gives one number per item: x[:, 2] and
+    /// reduce_sum(x, axis=-1) of a (batch, 5) input, then their difference.</summary>
+    [Test]
+    public void AnOpMayLeaveOnlyTheBatchAxis()
+    {
+        string json = TFOpJson.Model("[null, 5]", "float32", """
+            {"class_name": "SlicingOpLambda", "name": "pick", "config": {"name": "pick", "function": "__operators__.getitem"}, "inbound_nodes": [["in", 0, 0, {"slice_spec": [{"start": null, "stop": null, "step": null}, 2]}]]},
+            {"class_name": "TFOpLambda", "name": "total", "config": {"name": "total", "function": "math.reduce_sum"}, "inbound_nodes": [["in", 0, 0, {"axis": -1}]]},
+            {"class_name": "TFOpLambda", "name": "x", "config": {"name": "x", "function": "math.subtract"}, "inbound_nodes": [["total", 0, 0, {"y": ["pick", 0, 0], "name": null}]]}
+            """);
+        using IKerasNetwork network = KerasRuntimes.Build(KerasModel.FromWeights(KerasGraph.FromJson(json), [], keras3Layout: false), engine);
+        KerasPrediction p = network.Predict([new KerasInput(new float[] { 1, 2, 3, 4, 5, 10, 20, 30, 40, 50 }, [2, 5])])[0];
+        Assert.That(p.Shape, Is.EqualTo(new long[] { 2 }));
+        Assert.That(p.Values, Is.EqualTo(new double[] { 12, 120 }), "the sum of each row less its third value");
+    }
+
     /// <summary>An op whose two tensors' unknown lengths do not broadcast at predict time is refused naming the layer.</summary>
     [Test]
     public void TwoTensorsThatDoNotBroadcastAreRefusedNamingTheLayer()
