@@ -405,6 +405,8 @@ public sealed partial class KerasNumericsModel<T> : IKerasNetwork where T : unma
                 Func<object[], bool[]?[], object> run = Attention(layer, a);
                 return v => run(v, []);
             }
+            case TFOpSpec op:
+                return TFOp(layer, op);
             default:
                 throw new NotSupportedException($"layer `{name}` ({layer.ClassName}) has no implementation on the numerics engine");
         }

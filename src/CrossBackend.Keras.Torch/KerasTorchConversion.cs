@@ -245,6 +245,14 @@ public static class KerasTorchConversion
                 return $"forward_layer ({b.ForwardName}): {Describe(forward, flattened)} | backward_layer ({b.BackwardName}): {Describe(backward, flattened)} | " +
                        (b.Forward.ReturnSequences ? "backward sequence flipped along time, then " : "") + merge;
             }
+            case TFOpSpec op:
+                return $"tf.{op.Function}" + op.Op switch
+                {
+                    KerasTFOp.ReduceMean or KerasTFOp.ReduceSum or KerasTFOp.Slice => " on the tensor moved to Keras's layout (channels last), then moved back",
+                    KerasTFOp.Negative => "",
+                    _ when op.Constant is double c => $" with the number {c:R} rounded to the tensor's dtype{(op.ConstantFirst ? " as the first operand" : "")}",
+                    _ => " of two tensors of one rank (their axes moved alike)",
+                };
             case TimeDistributedSpec t:
                 return $"time merged into the batch axis, then layer ({t.InnerClassName} `{t.InnerName}`): {Describe(KerasWrappedLayers.TimeDistributed(layer), [])}; " +
                        "then split into (batch, time) with time after the channels";

@@ -28,7 +28,18 @@ public sealed class KerasTorchModule : nn.Module<Tensor, Tensor>
                 "(forward takes a Tensor[] in that input order and returns a Tensor[] in that output order) or KerasRuntimes.Build");
         Graph = graph;
         _nodes = Nodes(graph, dtype);
-        foreach ((string name, _, TorchLayer module) in _nodes) register_module(name, module);
+        foreach ((string name, _, TorchLayer module) in _nodes) register_module(KerasTorchModule.ModuleName(name, graph), module);
+    }
+
+    /// <summary>The submodule name of a layer: its Keras name, but a TensorFlow op layer's ("tf.math.add"), where
+    /// TorchSharp refuses the dots, with underscores ("tf_math_add"; "_op" appended should another layer hold that
+    /// name). Those layers have no parameters, so no <c>state_dict()</c> key changes.</summary>
+    internal static string ModuleName(string layer, KerasGraph graph)
+    {
+        if (!layer.Contains('.')) return layer;
+        string name = layer.Replace('.', '_');
+        while (graph.Layers.Any(l => l.Name == name)) name += "_op";
+        return name;
     }
 
     /// <summary>Every layer's module, in the graph's order, with the names of the layers it reads.</summary>
@@ -126,6 +137,7 @@ public sealed class KerasTorchModule : nn.Module<Tensor, Tensor>
         CenterCropSpec => new CropTorchLayer(KerasPreprocessing.AsCropping(layer)),
         IdentitySpec => new IdentityTorchLayer(layer.Name),
         ResizingSpec r => new ResizingTorchLayer(layer.Name, r),
+        TFOpSpec => new TFOpTorchLayer(layer),
         _ => throw new NotSupportedException($"layer `{layer.Name}` ({layer.ClassName}) has no TorchSharp implementation"),
     };
 

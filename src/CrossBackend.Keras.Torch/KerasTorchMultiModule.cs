@@ -25,7 +25,7 @@ public sealed class KerasTorchMultiModule : nn.Module<Tensor[], Tensor[]>
         KerasNetworkInputs.EnsureWeights(graph);
         Graph = graph;
         _nodes = KerasTorchModule.Nodes(graph, dtype);
-        foreach ((string name, _, TorchLayer module) in _nodes) register_module(name, module);
+        foreach ((string name, _, TorchLayer module) in _nodes) register_module(KerasTorchModule.ModuleName(name, graph), module);
     }
 
     /// <summary>The Keras architecture this module was built from.</summary>

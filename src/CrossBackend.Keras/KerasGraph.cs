@@ -104,7 +104,7 @@ public sealed class KerasGraph
             if (index < 0) throw new InvalidDataException($"the layers form a cycle or depend on missing layers: {string.Join(", ", pending.Select(d => d.Name))}");
             LayerDef def = pending[index];
             pending.RemoveAt(index);
-            LayerSpec spec = LayerSpecParser.Parse(def.ClassName, def.Config, def.Name, def.RegisteredName, def.Module, kerasMajor);
+            LayerSpec spec = def.CallSpec ?? LayerSpecParser.Parse(def.ClassName, def.Config, def.Name, def.RegisteredName, def.Module, kerasMajor);
             KerasUpSamplingRules.Check(spec, def.Name, def.ClassName, kerasVersion);
             spec = KerasDotRules.Resolve(spec, def.Name, def.ClassName, kerasVersion);
             KerasActivationRules.Check(def.Config, def.Name, def.ClassName, kerasVersion);

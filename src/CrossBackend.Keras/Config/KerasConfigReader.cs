@@ -6,9 +6,11 @@ namespace CrossBackend.Keras;
 /// with <c>use_causal_mask=True</c> (a call argument, not in its config); <c>NullMaskCall</c>: an Attention /
 /// AdditiveAttention call recording <c>mask</c> as a list of nulls (<see cref="AttentionSpec.NullMaskInCall"/>);
 /// <c>SharedOf</c>: for one call of a layer called several times (a shared layer), the layer's name, the call being
-/// <c>Call</c> (its node index; <see cref="KerasConfigReader.CallName"/> names it).</summary>
+/// <c>Call</c> (its node index; <see cref="KerasConfigReader.CallName"/> names it). <c>CallSpec</c>: the spec of a
+/// layer whose settings are its call's arguments (tf.keras 2's TFOpLambda, read by <see cref="KerasOpLambdaCall"/>),
+/// null for the others.</summary>
 internal sealed record LayerDef(string Name, string ClassName, JsonElement Config, IReadOnlyList<string> Inbound, string? RegisteredName, string? Module,
-    bool CausalCall = false, bool NullMaskCall = false, string? SharedOf = null, int Call = 0);
+    bool CausalCall = false, bool NullMaskCall = false, string? SharedOf = null, int Call = 0, LayerSpec? CallSpec = null);
 
 /// <summary>
 /// Reads a model config — Keras 2's <c>model_config</c> / <c>model.to_json()</c> or Keras 3's <c>config.json</c> —
@@ -159,10 +161,12 @@ internal static class KerasConfigReader
             {
                 var inbound = new List<string>();
                 bool causal = false, nullMask = false;
+                LayerSpec? callSpec = null;
                 if (KerasAttentionCall.Handles(className)) (inbound, causal, nullMask) = KerasAttentionCall.Read(className, name, calls[call]);
+                else if (KerasOpLambdaCall.Handles(className)) (inbound, callSpec) = KerasOpLambdaCall.Read(className, name, layerConfig, calls[call]);
                 else CollectReferences(calls[call], inbound);
                 defs.Add(new LayerDef(CallName(name, call), className, layerConfig, inbound, registered, module, causal, nullMask,
-                    calls.Length > 1 ? name : null, call));
+                    calls.Length > 1 ? name : null, call, callSpec));
             }
         }
         List<string> inputs = config.TryGetProperty("input_layers", out var ins) ? KerasEndpoints.Read(ins, "input_layers") : [];

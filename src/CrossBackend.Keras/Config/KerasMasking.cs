@@ -75,6 +75,10 @@ internal static class KerasMasking
     {
         if (spec is EmbeddingSpec { MaskZero: true } or MaskingSpec) return (KerasMaskRole.Produces, true);
         if (!receives.Any(r => r)) return (KerasMaskRole.None, false);
+        // tf.keras 2's TFOpLambda / SlicingOpLambda (keras/layers/core/tf_op_layer.py) set neither supports_masking nor a
+        // mask argument, so Layer._get_input_masks hands compute_mask no mask and _set_mask_metadata sets none: the op
+        // computes as without a mask and drops it. Only tf.keras 2.4 and later write these layers.
+        if (KerasOpLambdaCall.Handles(className)) return (KerasMaskRole.Drops, false);
         switch (spec)
         {
             case MergeSpec or ConcatenateSpec:

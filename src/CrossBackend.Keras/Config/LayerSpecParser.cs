@@ -21,6 +21,7 @@ internal static partial class LayerSpecParser
         "GroupNormalization", "UnitNormalization", "Dot",
         "Rescaling", "Normalization", "CenterCrop", "Identity", "AlphaDropout", "ActivityRegularization", "RandomFlip", "RandomRotation",
         "RandomZoom", "RandomTranslation", "RandomContrast", "RandomBrightness", "RandomHeight", "RandomWidth", "Resizing",
+        "TFOpLambda", "SlicingOpLambda",   // tf.keras 2's ops on Keras tensors, in functional models (KerasOpLambdaCall)
     ];
 
     private static readonly HashSet<string> Models = ["Sequential", "Functional", "Model"];
@@ -39,6 +40,14 @@ internal static partial class LayerSpecParser
     /// (it decides what <c>hard_sigmoid</c> computes).</param>
     public static LayerSpec Parse(string className, JsonElement config, string layer, string? registeredName, string? module, int? kerasMajor = null)
     {
+        // Keras 3 saves an operator or keras.ops call on a Keras tensor (x * 0.3, x + y) in a functional model as the op's
+        // own class (keras/src/models/functional.py get_config serializes every operation): class_name "Multiply" or "Add"
+        // like the merge layers, told apart only by its module, keras.src.ops.numpy. Read as the layer it would compute
+        // other numbers (x * 0.3 as a one-input Multiply, the identity), so it is refused.
+        if (module is not null && (module.StartsWith("keras.src.ops", StringComparison.Ordinal) || module.StartsWith("keras.ops", StringComparison.Ordinal)))
+            throw new NotSupportedException(
+                $"layer `{layer}` is Keras 3's functional op {module}.{className} (an operator or keras.ops call on a Keras tensor, such as x * 0.3), " +
+                $"not the {className} layer; Keras 3 functional ops are not supported: rebuild that step with a Keras layer and save the model again");
         var c = new ConfigValues(config, layer);
         if (c.String("data_format") == "channels_first")
             throw new NotSupportedException(
@@ -121,6 +130,10 @@ internal static partial class LayerSpecParser
             "MultiHeadAttention" => MultiHeadAttention(c),
             "Attention" => Attention(c, additive: false),
             "AdditiveAttention" => Attention(c, additive: true),
+            // Their settings are call arguments, read with the call (KerasOpLambdaCall); here only without one.
+            "TFOpLambda" or "SlicingOpLambda" => throw new NotSupportedException(
+                $"layer `{layer}` ({className}) is a TensorFlow op without its call: tf.keras 2 records an op's arguments in a functional model's " +
+                "inbound node, which this config does not have; save the model as a functional model"),
             _ => Preprocessing(className, c) ?? throw Unsupported(className, layer, registeredName, module),
         };
     }

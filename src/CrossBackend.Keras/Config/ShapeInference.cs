@@ -7,6 +7,7 @@ internal static class ShapeInference
     public static long[] Infer(LayerSpec spec, IReadOnlyList<long[]> inputs, string layer, string className)
     {
         if (spec is MultiHeadAttentionSpec or AttentionSpec) return Attention(spec, inputs, layer, className);
+        if (spec is TFOpSpec op) return KerasTFOpShapes.Infer(op, inputs, layer, className);
         // Keras 3's Merge.build takes a list of at least one input (one input passes through); Subtract takes exactly two.
         int expected = spec switch { InputSpec => 0, MergeSpec { Op: KerasMergeOp.Subtract } or DotSpec => 2, MergeSpec or ConcatenateSpec => -1, _ => 1 };
         if (expected >= 0 && inputs.Count != expected)

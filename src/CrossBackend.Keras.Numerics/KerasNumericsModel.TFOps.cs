@@ -1,0 +1,101 @@
+using System.Numerics.Tensors;
+using CrossBackend.Backends.Numerics;
+
+namespace CrossBackend.Keras.Numerics;
+
+public sealed partial class KerasNumericsModel<T>
+{
+    /// <summary>tf.keras 2's <c>TFOpLambda</c> / <c>SlicingOpLambda</c> ops (<see cref="TFOpSpec"/>) on Keras's own
+    /// layout: element-wise ops with NumPy's broadcasting (the engine's <c>Binary</c>), a number operand converted to
+    /// <typeparamref name="T"/> first as TensorFlow converts it to the tensor's dtype; reductions and slices over the
+    /// axes as the call gives them.</summary>
+    private static Func<object[], object> TFOp(KerasLayer layer, TFOpSpec op)
+    {
+        string name = layer.Name;
+        NumericsOps<T> ops = NumericsOps<T>.Instance;
+        switch (op.Op)
+        {
+            case KerasTFOp.Negative:
+                return v =>
+                {
+                    Tensor<T> x = Float(v[0], name);
+                    T[] data = TensorToArray(x);
+                    TensorPrimitives.Negate<T>(data, data);
+                    return Tensor.Create(data, x.Lengths);
+                };
+            case KerasTFOp.ReduceMean or KerasTFOp.ReduceSum:
+                return v => Reduce(Float(v[0], name), KerasTFOpShapes.ReducedAxes(op, layer.InputShapes[0].Length, name), op.KeepDims, op.Op == KerasTFOp.ReduceMean);
+            case KerasTFOp.Slice:
+                return v => SliceTensor(Float(v[0], name), layer, op);
+        }
+        BinaryOp binary = op.Op switch
+        {
+            KerasTFOp.Add => BinaryOp.Add,
+            KerasTFOp.Subtract => BinaryOp.Subtract,
+            KerasTFOp.Multiply => BinaryOp.Multiply,
+            KerasTFOp.Divide => BinaryOp.Divide,
+            _ => throw new NotSupportedException($"layer `{name}`: tf.{op.Function} has no numerics implementation"),
+        };
+        if (op.Constant is double c)
+        {
+            Tensor<T> k = Tensor.Create([T.CreateChecked(c)], [1]);   // float32(0.1) for a float32 model, as TensorFlow converts it
+            return v => op.ConstantFirst ? ops.Binary(binary, k, Float(v[0], name)) : ops.Binary(binary, Float(v[0], name), k);
+        }
+        return v =>
+        {
+            Tensor<T>[] x = Merged(v, layer);   // checks the two shapes broadcast, naming the layer
+            return ops.Binary(binary, x[0], x[1]);
+        };
+    }
+
+    /// <summary>The sum (or mean: the sum divided by the count, as TensorFlow's mean reducer) over non-batch
+    /// <paramref name="axes"/> (0 is Keras's axis 1), in row-major order per output cell.</summary>
+    private static Tensor<T> Reduce(Tensor<T> x, int[] axes, bool keepDims, bool mean)
+    {
+        long[] shape = x.Lengths.ToArray().Select(n => (long)n).ToArray();
+        bool[] reduced = shape.Select((_, d) => d > 0 && axes.Contains(d - 1)).ToArray();
+        long[] kept = shape.Select((n, d) => reduced[d] ? 1L : n).ToArray();
+        long cells = kept.Aggregate(1L, (a, b) => a * b), count = shape.Where((_, d) => reduced[d]).Aggregate(1L, (a, b) => a * b);
+        T[] data = TensorToArray(x), sums = new T[cells];
+        var index = new long[shape.Length];
+        for (long i = 0; i < data.LongLength; i++)
+        {
+            long o = 0;
+            for (int d = 0; d < shape.Length; d++) o = o * kept[d] + (reduced[d] ? 0 : index[d]);
+            sums[o] += data[i];
+            for (int d = shape.Length - 1; d >= 0 && ++index[d] == shape[d]; d--) index[d] = 0;
+        }
+        if (mean) TensorPrimitives.Divide(sums, T.CreateChecked(count), sums);
+        long[] output = keepDims ? kept : shape.Where((_, d) => !reduced[d]).ToArray();
+        return Tensor.Create(sums, output.Select(n => (nint)n).ToArray());
+    }
+
+    /// <summary>Python's slicing per axis (<see cref="KerasTFOpShapes.Slice"/>): each output cell reads input cell
+    /// start + i·step on a sliced axis, the index on an indexed one (dropped from the output).</summary>
+    private static Tensor<T> SliceTensor(Tensor<T> x, KerasLayer layer, TFOpSpec op)
+    {
+        long[] shape = x.Lengths.ToArray().Select(n => (long)n).ToArray();
+        (KerasTFOpShapes.Axis[] axes, _) = KerasTFOpShapes.Slice(op, shape[1..], layer.Name, layer.ClassName);
+        int rank = shape.Length;
+        var start = new long[rank];
+        var step = new long[rank];
+        var count = new long[rank];
+        (start[0], step[0], count[0]) = (0, 1, shape[0]);
+        for (int d = 1; d < rank; d++) (start[d], step[d], count[d]) = axes[d - 1].Resolve(shape[d], layer.Name);
+        var strides = new long[rank];
+        long stride = 1;
+        for (int d = rank - 1; d >= 0; d--) { strides[d] = stride; stride *= shape[d]; }
+        long cells = count.Aggregate(1L, (a, b) => a * b);
+        T[] data = TensorToArray(x), result = new T[cells];
+        var index = new long[rank];
+        for (long o = 0; o < cells; o++)
+        {
+            long at = 0;
+            for (int d = 0; d < rank; d++) at += (start[d] + index[d] * step[d]) * strides[d];
+            result[o] = data[at];
+            for (int d = rank - 1; d >= 0 && ++index[d] == count[d]; d--) index[d] = 0;
+        }
+        nint[] output = [(nint)shape[0], .. Enumerable.Range(1, rank - 1).Where(d => !axes[d - 1].Item.IsIndex).Select(d => (nint)count[d])];
+        return Tensor.Create(result, output);
+    }
+}

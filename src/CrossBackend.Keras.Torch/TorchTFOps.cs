@@ -1,0 +1,71 @@
+using CrossBackend.Backends.Torch;
+using CrossBackend.Keras;
+using static TorchSharp.torch;
+
+namespace CrossBackend.Keras.Torch;
+
+/// <summary>tf.keras 2's <c>TFOpLambda</c> / <c>SlicingOpLambda</c> ops (<see cref="TFOpSpec"/>) on channels-first
+/// tensors. Element-wise ops run in place of the layout (every axis of two tensors of one rank moved alike); reductions
+/// and slices, whose axes are Keras's and may drop one, run on the tensor moved to Keras's layout and move back, as the
+/// Reshape layer does.</summary>
+internal sealed class TFOpTorchLayer(KerasLayer layer) : TorchLayer(layer.Name)
+{
+    private readonly TFOpSpec _op = (TFOpSpec)layer.Spec;
+
+    public override Tensor forward(Tensor[] inputs)
+    {
+        Tensor x = inputs[0];
+        switch (_op.Op)
+        {
+            case KerasTFOp.Negative:
+                return x.neg();
+            case KerasTFOp.ReduceMean or KerasTFOp.ReduceSum:
+            {
+                long[] dims = KerasTFOpShapes.ReducedAxes(_op, (int)x.ndim - 1, layer.Name).Select(a => (long)a + 1).ToArray();
+                Tensor keras = ToKeras(x);
+                return FromKeras(_op.Op == KerasTFOp.ReduceSum ? keras.sum(dims, _op.KeepDims) : keras.mean(dims, _op.KeepDims));
+            }
+            case KerasTFOp.Slice:
+                return Slice(x);
+        }
+        if (_op.Constant is double c)
+        {
+            // TensorFlow converts the Python number to the tensor's dtype first (float32(0.1)); a device tensor, not a
+            // CPU scalar, keeps libtorch's CUDA division a true division (it multiplies by 1/b for a CPU scalar).
+            using Tensor k = tensor(c, x.dtype, x.device);
+            return _op.ConstantFirst ? Apply(k, x) : Apply(x, k);
+        }
+        KerasRuntimeShapes.EnsureMergeable(layer, KerasShapes.Of(inputs));   // before libtorch, naming the layer
+        return Apply(x, inputs[1]);
+    }
+
+    /// <summary>a op b with broadcasting; the alphas passed held (see <see cref="HeldScalars"/>).</summary>
+    private Tensor Apply(Tensor a, Tensor b) => _op.Op switch
+    {
+        KerasTFOp.Add => a.add(b, alpha: HeldScalars.One),
+        KerasTFOp.Subtract => a.add(b, alpha: HeldScalars.MinusOne),
+        KerasTFOp.Multiply => a.mul(b),
+        KerasTFOp.Divide => a.div(b),
+        _ => throw new NotSupportedException($"layer `{layer.Name}`: tf.{_op.Function} has no TorchSharp implementation"),
+    };
+
+    /// <summary>Python's slicing of the Keras-layout tensor, last axis first so that an index dropping its axis does not
+    /// move the axes still to slice.</summary>
+    private Tensor Slice(Tensor x)
+    {
+        long[] shape = KerasShapes.Of([x])[0];
+        (KerasTFOpShapes.Axis[] axes, _) = KerasTFOpShapes.Slice(_op, shape[1..], layer.Name, layer.ClassName);
+        Tensor y = ToKeras(x);
+        for (int d = axes.Length - 1; d >= 0; d--)
+        {
+            (long start, long step, long count) = axes[d].Resolve(shape[d + 1], layer.Name);
+            if (axes[d].Item.IsIndex) y = y.select(d + 1, start);
+            else if (start != 0 || step != 1 || count != shape[d + 1]) y = y.slice(d + 1, start, count == 0 ? start : start + (count - 1) * step + 1, step);
+        }
+        return FromKeras(y).contiguous();
+    }
+
+    private static Tensor ToKeras(Tensor x) => x.dim() >= 3 ? x.movedim([1], [-1]) : x;
+
+    private static Tensor FromKeras(Tensor y) => y.dim() >= 3 ? y.movedim([-1], [1]) : y;
+}

@@ -1,0 +1,234 @@
+using System.Text.Json;
+
+namespace CrossBackend.Keras;
+
+/// <summary>
+/// Reads a tf.keras 2 <c>TFOpLambda</c> / <c>SlicingOpLambda</c> layer (keras/layers/core/tf_op_layer.py): the
+/// TensorFlow function in its config (<c>"function": "math.multiply"</c>) and the call in its one inbound node.
+/// <para>keras/engine/node.py <c>Node.serialize</c> splits the call's first argument out and turns every other argument
+/// into a keyword by the function's parameter names; the kwargs dict rides on each reference of the first argument.
+/// Since these layers set <c>_preserve_input_structure_in_config</c>, a tensor first argument is the node itself,
+/// <c>["input_1", 0, 0, {"y": 0.3, "name": null}]</c>; a list first argument (<c>tf.concat</c>'s values) is a list of
+/// such references; a number first argument (<c>1 - x</c>, which TensorFlow runs as <c>subtract(1.0, x)</c>) is
+/// <c>["_CONSTANT_VALUE", -1, 1.0, {"y": ["input_1", 0, 0], "name": null}]</c>; a tensor among the kwargs is
+/// <c>[layer, node, tensor]</c> (functional.py <c>_deserialize_keras_tensors</c> reads them back). <c>name</c> is
+/// dropped (TFOpLambda's <c>_call_wrapper</c> pops it). SlicingOpLambda saves slices as
+/// <c>{"start", "stop", "step"}</c> dicts (<c>_slice_to_dict</c>) and the Ellipsis as
+/// <c>{"class_name": "__ellipsis__"}</c> (saved_model/json_utils.py <c>get_json_type</c>).</para>
+/// </summary>
+internal static class KerasOpLambdaCall
+{
+    /// <summary>The functions built, as tf.keras 2 names them (<c>function</c>), for messages.</summary>
+    public static readonly string[] Supported =
+    [
+        "__operators__.add", "math.add", "math.subtract", "math.multiply", "math.truediv", "math.divide", "math.negative",
+        "nn.relu", "nn.relu6", "math.sigmoid", "math.tanh", "nn.softmax", "math.reduce_mean", "math.reduce_sum", "reshape", "concat",
+        "__operators__.getitem",
+    ];
+
+    /// <summary>Whether the class is one whose call this reads.</summary>
+    public static bool Handles(string className) => className is "TFOpLambda" or "SlicingOpLambda";
+
+    /// <summary>The tensors the layer reads, in the op's operand order, and its spec.</summary>
+    /// <exception cref="NotSupportedException">A function not built, or an argument not supported, naming the layer.</exception>
+    /// <exception cref="InvalidDataException">A node or argument that is not what tf.keras 2 writes.</exception>
+    public static (List<string> Inbound, LayerSpec Spec) Read(string className, string layer, JsonElement config, JsonElement node)
+    {
+        string function = config.ValueKind == JsonValueKind.Object && config.TryGetProperty("function", out var f) && f.ValueKind == JsonValueKind.String
+            ? f.GetString()! : throw new InvalidDataException($"layer `{layer}` ({className}) has no `function` in its config");
+        if (!Supported.Contains(function))
+            throw new NotSupportedException(
+                $"layer `{layer}` ({className}) calls tf.{function}, which is not supported; supported: {string.Join(", ", Supported.Select(s => "tf." + s))}. " +
+                "Rebuild the model with a Keras layer for that step (or one of the supported ops) and save it again");
+        var inbound = new List<string>();
+        Dictionary<string, JsonElement> kwargs;
+        double? firstNumber = null;
+        if (node.ValueKind != JsonValueKind.Array || node.GetArrayLength() == 0)
+            throw new InvalidDataException($"layer `{layer}` ({className}): its inbound node {node.GetRawText()} is not a tf.keras 2 node");
+        if (node[0].ValueKind == JsonValueKind.Array)
+        {
+            // A list first argument: each element a reference carrying the same kwargs.
+            kwargs = [];
+            foreach (JsonElement item in node.EnumerateArray())
+            {
+                (string? source, double? number, Dictionary<string, JsonElement> k) = Reference(item, layer, className);
+                if (source is null) throw Unsupported(layer, className, function, $"a number ({number}) in the list of tensors it reads");
+                inbound.Add(source);
+                kwargs = k;
+            }
+        }
+        else
+        {
+            (string? source, firstNumber, kwargs) = Reference(node, layer, className);
+            if (source is not null) inbound.Add(source);
+        }
+        kwargs.Remove("name");
+        bool listArgument = node[0].ValueKind == JsonValueKind.Array;
+        if (listArgument != (function == "concat"))
+            throw Unsupported(layer, className, function, listArgument ? "a list of tensors as its first argument" : "a single tensor as its values (tf.concat takes a list)");
+        if (firstNumber is not null && function is not ("__operators__.add" or "math.add" or "math.subtract" or "math.multiply" or "math.truediv" or "math.divide"))
+            throw Unsupported(layer, className, function, $"a number ({firstNumber}) as its first argument");
+
+        LayerSpec spec = function switch
+        {
+            "__operators__.add" or "math.add" => Binary(KerasTFOp.Add),
+            "math.subtract" => Binary(KerasTFOp.Subtract),
+            "math.multiply" => Binary(KerasTFOp.Multiply),
+            "math.truediv" or "math.divide" => Binary(KerasTFOp.Divide),
+            "math.negative" => new TFOpSpec(function, KerasTFOp.Negative),
+            "nn.relu" => new ActivationSpec(new KerasActivation(KerasActivationKind.Relu)),
+            // tf.nn.relu6 is min(max(x, 0), 6), what Keras's ReLU(max_value=6) computes.
+            "nn.relu6" => new ActivationSpec(new KerasActivation(KerasActivationKind.Relu, MaxValue: 6)),
+            "math.sigmoid" => new ActivationSpec(new KerasActivation(KerasActivationKind.Sigmoid)),
+            "math.tanh" => new ActivationSpec(new KerasActivation(KerasActivationKind.Tanh)),
+            "nn.softmax" => new ActivationSpec(new KerasActivation(KerasActivationKind.Softmax, Axis: OptionalInt(kwargs, "axis", -1, layer, className, function))),
+            "math.reduce_mean" or "math.reduce_sum" => Reduce(function == "math.reduce_mean" ? KerasTFOp.ReduceMean : KerasTFOp.ReduceSum),
+            "reshape" => Reshape(),
+            "concat" => new ConcatenateSpec(Take(kwargs, "axis") is { } axis && axis.ValueKind == JsonValueKind.Number && axis.TryGetInt32(out int a) ? a
+                : throw Unsupported(layer, className, function, "no int `axis`")),
+            _ => Slice(),
+        };
+        if (kwargs.Count > 0)
+            throw Unsupported(layer, className, function, $"the argument(s) {string.Join(", ", kwargs.Select(p => $"{p.Key}={p.Value.GetRawText()}"))}");
+        return (inbound, spec);
+
+        LayerSpec Binary(KerasTFOp op)
+        {
+            JsonElement y = Take(kwargs, "y") ?? throw Unsupported(layer, className, function, "no second operand `y`");
+            if (IsTensor(y, out string? other))
+            {
+                if (firstNumber is not null)
+                    return new TFOpSpec(function, op) { Constant = firstNumber, ConstantFirst = true }.WithInbound(inbound, other!);
+                inbound.Add(other!);
+                return new TFOpSpec(function, op);
+            }
+            if (y.ValueKind != JsonValueKind.Number)
+                throw Unsupported(layer, className, function,
+                    $"y={Short(y)}: only a number or a tensor is supported as the other operand (a constant array is not)");
+            if (firstNumber is not null) throw new InvalidDataException($"layer `{layer}` ({className}) has no tensor operand");
+            return new TFOpSpec(function, op) { Constant = y.GetDouble() };
+        }
+
+        LayerSpec Reduce(KerasTFOp op)
+        {
+            JsonElement? axis = Take(kwargs, "axis");
+            bool keep = Take(kwargs, "keepdims") is { } k && k.ValueKind switch
+            {
+                JsonValueKind.True => true,
+                JsonValueKind.False or JsonValueKind.Null => false,
+                _ => throw Unsupported(layer, className, function, $"keepdims={k.GetRawText()}"),
+            };
+            int[] axes = axis is not { ValueKind: not JsonValueKind.Null } a
+                ? throw Unsupported(layer, className, function, "axis=None, which reduces the batch axis too; give the axes (e.g. axis=[1, 2])")
+                : a.ValueKind == JsonValueKind.Array ? a.EnumerateArray().Select(e => Int(e, "axis")).ToArray() : [Int(a, "axis")];
+            if (axes.Length == 0) throw Unsupported(layer, className, function, "axis=[] (no reduction)");
+            return new TFOpSpec(function, op) { Axes = axes, KeepDims = keep };
+        }
+
+        LayerSpec Reshape()
+        {
+            JsonElement shape = Take(kwargs, "shape") ?? throw Unsupported(layer, className, function, "no `shape`");
+            long[] target = shape.ValueKind == JsonValueKind.Array ? shape.EnumerateArray().Select(e => (long)Int(e, "shape")).ToArray()
+                : throw Unsupported(layer, className, function, $"shape={Short(shape)}: only a list of ints is supported");
+            // The target includes the batch axis; only -1 there keeps each item apart, as the Reshape layer does.
+            if (target.Length == 0 || target[0] != -1 || target.Skip(1).Any(v => v < 0 && v != -1))
+                throw Unsupported(layer, className, function,
+                    $"shape={Short(shape)}: only a shape whose first (batch) entry is -1 is supported, e.g. tf.reshape(x, (-1, 4, 6))");
+            return new ReshapeSpec(target[1..]);
+        }
+
+        LayerSpec Slice()
+        {
+            JsonElement specJson = Take(kwargs, "slice_spec") ?? throw Unsupported(layer, className, function, "no `slice_spec`");
+            if (Take(kwargs, "var") is { ValueKind: not JsonValueKind.Null } v) throw Unsupported(layer, className, function, $"var={Short(v)}");
+            JsonElement[] items = specJson.ValueKind == JsonValueKind.Array ? specJson.EnumerateArray().ToArray() : [specJson];
+            KerasSliceItem[] slices = items.Select(SliceItem).ToArray();
+            if (slices.Count(s => s.IsEllipsis) > 1) throw new InvalidDataException($"layer `{layer}` ({className}): a slice spec may hold one Ellipsis only");
+            KerasSliceItem batch = slices[0];
+            if (!batch.IsEllipsis && !(batch is { IsIndex: false, Start: null, Stop: null, Step: 1 }))
+                throw Unsupported(layer, className, function,
+                    $"slice_spec={Short(specJson)}, which slices the batch axis; only a full slice `:` or `...` there is supported (x[:, 1:], x[..., 0])");
+            return new TFOpSpec(function, KerasTFOp.Slice) { Slices = slices };
+        }
+
+        KerasSliceItem SliceItem(JsonElement e)
+        {
+            if (e.ValueKind == JsonValueKind.Number) return new KerasSliceItem(Int(e, "slice_spec"), null, 1, IsIndex: true);
+            if (e.ValueKind == JsonValueKind.Object && e.TryGetProperty("class_name", out var cn) && cn.GetString() == "__ellipsis__")
+                return new KerasSliceItem(null, null, 1, IsEllipsis: true);
+            if (e.ValueKind == JsonValueKind.Object && e.TryGetProperty("start", out var start) && e.TryGetProperty("stop", out var stop) && e.TryGetProperty("step", out var step))
+            {
+                long? Bound(JsonElement b) => b.ValueKind == JsonValueKind.Null ? null : Int(b, "slice_spec");
+                long s = Bound(step) ?? 1;
+                if (s <= 0)
+                    throw Unsupported(layer, className, function, $"the slice {e.GetRawText()}: only positive steps are supported");
+                return new KerasSliceItem(Bound(start), Bound(stop), s);
+            }
+            throw Unsupported(layer, className, function,
+                $"the slice item {Short(e)}: only slices start:stop:step of ints, int indices and `...` are supported (not tf.newaxis, tensors or lists)");
+        }
+
+        int Int(JsonElement e, string argument) => e.ValueKind == JsonValueKind.Number && e.TryGetInt32(out int i) ? i
+            : throw Unsupported(layer, className, function, $"{argument} holding {Short(e)}: only ints are supported there (not tensors)");
+    }
+
+    /// <summary>A reference <c>[layer, node, tensor(, kwargs)]</c> or <c>["_CONSTANT_VALUE", -1, value(, kwargs)]</c>:
+    /// the layer read (null for a constant), the constant, and the kwargs.</summary>
+    private static (string? Source, double? Number, Dictionary<string, JsonElement> Kwargs) Reference(JsonElement item, string layer, string className)
+    {
+        JsonElement[] parts = item.ValueKind == JsonValueKind.Array ? item.EnumerateArray().ToArray() : [];
+        if (parts.Length is < 3 or > 4 || parts[0].ValueKind != JsonValueKind.String)
+            throw new InvalidDataException($"layer `{layer}` ({className}): {Short(item)} is not a tf.keras 2 reference [layer, node, tensor, kwargs]");
+        var kwargs = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        if (parts.Length == 4 && parts[3].ValueKind == JsonValueKind.Object)
+            foreach (JsonProperty p in parts[3].EnumerateObject()) kwargs[p.Name] = p.Value;
+        if (parts[0].GetString() == "_CONSTANT_VALUE")
+        {
+            if (parts[2].ValueKind != JsonValueKind.Number)
+                throw new NotSupportedException($"layer `{layer}` ({className}) has the constant {Short(parts[2])} as its first argument; only a number is supported there");
+            return (null, parts[2].GetDouble(), kwargs);
+        }
+        Check(parts, layer);
+        return (parts[0].GetString(), null, kwargs);
+    }
+
+    /// <summary>Whether a keyword argument is a tensor reference <c>[layer, node, tensor]</c>.</summary>
+    private static bool IsTensor(JsonElement e, out string? source)
+    {
+        source = null;
+        if (e.ValueKind != JsonValueKind.Array || e.GetArrayLength() != 3 || e[0].ValueKind != JsonValueKind.String || e[1].ValueKind != JsonValueKind.Number
+            || e[2].ValueKind != JsonValueKind.Number) return false;
+        Check(e.EnumerateArray().ToArray(), "?");
+        source = e[0].GetString();
+        return true;
+    }
+
+    private static void Check(JsonElement[] parts, string layer)
+    {
+        if (parts[2].ValueKind != JsonValueKind.Number || !parts[2].TryGetInt32(out int tensor) || tensor != 0)
+            throw new NotSupportedException($"layer `{layer}` reads output {parts[2].GetRawText()} of layer `{parts[0].GetString()}`: layers with several outputs are not supported");
+    }
+
+    private static JsonElement? Take(Dictionary<string, JsonElement> kwargs, string key) => kwargs.Remove(key, out JsonElement v) ? v : null;
+
+    private static int OptionalInt(Dictionary<string, JsonElement> kwargs, string key, int fallback, string layer, string className, string function) =>
+        Take(kwargs, key) is not { } v || v.ValueKind == JsonValueKind.Null ? fallback
+            : v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int i) ? i
+            : throw Unsupported(layer, className, function, $"{key}={Short(v)}: only an int is supported");
+
+    private static string Short(JsonElement e)
+    {
+        string text = e.GetRawText();
+        return text.Length <= 80 ? text : text[..77] + "...";
+    }
+
+    private static NotSupportedException Unsupported(string layer, string className, string function, string what) => new(
+        $"layer `{layer}` ({className}) calls tf.{function} with {what}, which is not supported. Rebuild that step with a Keras layer or a supported " +
+        "form of the op and save the model again");
+
+    private static TFOpSpec WithInbound(this TFOpSpec spec, List<string> inbound, string source)
+    {
+        inbound.Add(source);
+        return spec;
+    }
+}

@@ -1,0 +1,103 @@
+namespace CrossBackend.Keras;
+
+/// <summary>Output shapes (channels-last, batch excluded, −1 unknown) of the <see cref="TFOpSpec"/> ops, as TensorFlow's
+/// shape functions give them, and the per-axis reading of a slice spec shared by both runtimes.</summary>
+internal static class KerasTFOpShapes
+{
+    public static long[] Infer(TFOpSpec op, IReadOnlyList<long[]> inputs, string layer, string className)
+    {
+        int expected = op.TwoTensors ? 2 : 1;
+        if (inputs.Count != expected)
+            throw new InvalidDataException($"layer `{layer}` ({className}, tf.{op.Function}) takes {expected} tensor(s), the config connects {inputs.Count}");
+        long[] x = inputs[0];
+        return op.Op switch
+        {
+            KerasTFOp.Negative => x,
+            _ when op.Constant is not null => x,
+            KerasTFOp.Add or KerasTFOp.Subtract or KerasTFOp.Multiply or KerasTFOp.Divide => Broadcast(op, x, inputs[1], layer, className),
+            KerasTFOp.ReduceMean or KerasTFOp.ReduceSum => Reduce(op, x, layer, className),
+            _ => Slice(op, x, layer, className).Shape,
+        };
+    }
+
+    /// <summary>Two tensors of one rank: per axis equal lengths or a 1 stretched (NumPy's rule, TensorFlow's). Different
+    /// ranks are refused: TensorFlow lines shapes up from the last axis, batch axis included, which no Keras layer does.</summary>
+    private static long[] Broadcast(TFOpSpec op, long[] a, long[] b, string layer, string className)
+    {
+        if (a.Length != b.Length)
+            throw new NotSupportedException(
+                $"layer `{layer}` ({className}) calls tf.{op.Function} on tensors of shapes {KerasLayer.FormatBatchShape(a)} and {KerasLayer.FormatBatchShape(b)}: " +
+                "only tensors of one rank are supported (TensorFlow lines different ranks up from the last axis, batch axis included); reshape one of them first");
+        var output = new long[a.Length];
+        for (int d = 0; d < a.Length; d++)
+        {
+            long p = a[d], q = b[d];
+            output[d] = p == q ? p : p == 1 ? q : q == 1 ? p : p < 0 ? q : q < 0 ? p
+                : throw new InvalidDataException(
+                    $"layer `{layer}` ({className}, tf.{op.Function}): shapes {KerasLayer.FormatBatchShape(a)} and {KerasLayer.FormatBatchShape(b)} do not broadcast");
+        }
+        return output;
+    }
+
+    /// <summary>The reduced axes as non-batch indices (0 is Keras's axis 1), checked.</summary>
+    public static int[] ReducedAxes(TFOpSpec op, int rank, string layer)
+    {
+        int[] axes = op.Axes.Select(a => KerasAxes.NonBatch(a, rank) ?? throw new NotSupportedException(
+            $"layer `{layer}` (tf.{op.Function}): axis {a} is the batch axis or out of range for {rank + 1} axes; only non-batch axes can be reduced")).ToArray();
+        if (axes.Distinct().Count() != axes.Length) throw new InvalidDataException($"layer `{layer}` (tf.{op.Function}): an axis is listed twice in [{string.Join(", ", op.Axes)}]");
+        return axes;
+    }
+
+    private static long[] Reduce(TFOpSpec op, long[] x, string layer, string className)
+    {
+        int[] axes = ReducedAxes(op, x.Length, layer);
+        return op.KeepDims ? x.Select((n, d) => axes.Contains(d) ? 1L : n).ToArray() : x.Where((_, d) => !axes.Contains(d)).ToArray();
+    }
+
+    /// <summary>One non-batch axis of a slice: Python's <c>slice(start, stop, step).indices(length)</c>, or an index.</summary>
+    public readonly record struct Axis(KerasSliceItem Item)
+    {
+        /// <summary>The first cell, the step and the cells kept on an axis of <paramref name="length"/> (Python's
+        /// slice.indices for a positive step; an index counts from the end when negative).</summary>
+        public (long Start, long Step, long Count) Resolve(long length, string layer)
+        {
+            if (Item.IsIndex)
+            {
+                long i = Item.Start!.Value < 0 ? Item.Start.Value + length : Item.Start.Value;
+                if (i < 0 || i >= length)
+                    throw new ArgumentException($"layer `{layer}` (tf.__operators__.getitem): index {Item.Start} is out of range for an axis of {length}");
+                return (i, 1, 1);
+            }
+            long Clamp(long? v, long fallback) => v is null ? fallback : v.Value < 0 ? Math.Max(v.Value + length, 0) : Math.Min(v.Value, length);
+            long start = Clamp(Item.Start, 0), stop = Clamp(Item.Stop, length);
+            long count = stop > start ? (stop - start + Item.Step - 1) / Item.Step : 0;
+            return (start, Item.Step, count);
+        }
+    }
+
+    /// <summary>The slice per non-batch axis (the Ellipsis expanded, the missing trailing items full slices) and the output shape.</summary>
+    public static (Axis[] Axes, long[] Shape) Slice(TFOpSpec op, long[] x, string layer, string className)
+    {
+        KerasSliceItem[] items = op.Slices[0].IsEllipsis ? op.Slices : op.Slices[1..];   // the batch item, a full slice, dropped
+        int given = items.Count(i => !i.IsEllipsis);
+        if (given > x.Length)
+            throw new InvalidDataException($"layer `{layer}` ({className}): the slice spec indexes {given} non-batch axes, the input {KerasLayer.FormatBatchShape(x)} has {x.Length}");
+        var expanded = new List<KerasSliceItem>();
+        foreach (KerasSliceItem item in items)
+            if (item.IsEllipsis) expanded.AddRange(Enumerable.Repeat(KerasSliceItem.All, x.Length - given));
+            else expanded.Add(item);
+        while (expanded.Count < x.Length) expanded.Add(KerasSliceItem.All);
+        Axis[] axes = expanded.Select(i => new Axis(i)).ToArray();
+        var shape = new List<long>();
+        for (int d = 0; d < x.Length; d++)
+        {
+            if (axes[d].Item.IsIndex)
+            {
+                if (x[d] >= 0) axes[d].Resolve(x[d], layer);   // an index out of range is refused at load when the length is known
+                continue;
+            }
+            shape.Add(x[d] < 0 ? -1 : axes[d].Resolve(x[d], layer).Count);
+        }
+        return (axes, shape.ToArray());
+    }
+}

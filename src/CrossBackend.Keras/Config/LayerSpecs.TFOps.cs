@@ -1,0 +1,68 @@
+namespace CrossBackend.Keras;
+
+/// <summary>What a tf.keras 2 <c>TFOpLambda</c> / <c>SlicingOpLambda</c> layer computes, where no other spec says it
+/// (relu, relu6, sigmoid, tanh and softmax are <see cref="ActivationSpec"/>s, <c>tf.reshape</c> a
+/// <see cref="ReshapeSpec"/>, <c>tf.concat</c> a <see cref="ConcatenateSpec"/>).</summary>
+public enum KerasTFOp
+{
+    /// <summary><c>tf.__operators__.add</c> / <c>tf.math.add</c>: x + y.</summary>
+    Add,
+    /// <summary><c>tf.math.subtract</c>: x − y.</summary>
+    Subtract,
+    /// <summary><c>tf.math.multiply</c>: x · y.</summary>
+    Multiply,
+    /// <summary><c>tf.math.truediv</c> / <c>tf.math.divide</c>: x / y, a true division (TensorFlow's RealDiv), not a
+    /// product with 1/y.</summary>
+    Divide,
+    /// <summary><c>tf.math.negative</c>: −x.</summary>
+    Negative,
+    /// <summary><c>tf.math.reduce_mean</c>: the sum over <see cref="TFOpSpec.Axes"/> divided by the count.</summary>
+    ReduceMean,
+    /// <summary><c>tf.math.reduce_sum</c>: the sum over <see cref="TFOpSpec.Axes"/>.</summary>
+    ReduceSum,
+    /// <summary><c>tf.__operators__.getitem</c> (<c>x[:, 1:]</c>, <c>x[..., 0]</c>): Python's slicing per axis.</summary>
+    Slice,
+}
+
+/// <summary>One item of a <c>tf.__operators__.getitem</c> slice spec as tf.keras 2 saves it: a slice
+/// <c>{"start", "stop", "step"}</c>, an int index (which drops its axis), or the Ellipsis (<c>{"class_name": "__ellipsis__"}</c>,
+/// full slices over as many axes as the other items leave).</summary>
+/// <param name="Start">The slice's start (null: from the first cell for a positive step), or the index.</param>
+/// <param name="Stop">The slice's stop (null: to the end).</param>
+/// <param name="Step">The slice's step (positive).</param>
+/// <param name="IsIndex">An int index: the axis is dropped.</param>
+/// <param name="IsEllipsis">The Ellipsis.</param>
+public sealed record KerasSliceItem(long? Start, long? Stop, long Step = 1, bool IsIndex = false, bool IsEllipsis = false)
+{
+    /// <summary>A full slice <c>:</c>.</summary>
+    public static KerasSliceItem All { get; } = new(null, null);
+}
+
+/// <summary>
+/// A tf.keras 2 <c>TFOpLambda</c> / <c>SlicingOpLambda</c> layer (keras/layers/core/tf_op_layer.py): a TensorFlow
+/// function the user called on Keras tensors, saved as its name (<c>function</c>: "math.multiply") with the call's
+/// other arguments in the inbound node's kwargs (keras/engine/node.py <c>Node.serialize</c>). Element-wise ops take
+/// TensorFlow's numbers: a Python number is converted to the tensor's dtype first (float32(0.1), then the op in float32).
+/// </summary>
+/// <param name="Function">The TensorFlow function as saved ("math.multiply", "__operators__.getitem"), for messages.</param>
+/// <param name="Op">What it computes.</param>
+public sealed record TFOpSpec(string Function, KerasTFOp Op) : LayerSpec
+{
+    /// <summary>A binary op's number operand; null: the second operand is the layer's second input tensor.</summary>
+    public double? Constant { get; init; }
+
+    /// <summary>The number is the first operand (<c>1 - x</c> is <c>tf.math.subtract(1.0, x)</c>).</summary>
+    public bool ConstantFirst { get; init; }
+
+    /// <summary>The reduced axes as the call gives them, counting the batch axis as 0 (negative from the end).</summary>
+    public int[] Axes { get; init; } = [];
+
+    /// <summary>The reduction keeps each reduced axis with length 1 (<c>keepdims=True</c>).</summary>
+    public bool KeepDims { get; init; }
+
+    /// <summary>The slice spec's items, the first for the batch axis (which must be a full slice or the Ellipsis).</summary>
+    public KerasSliceItem[] Slices { get; init; } = [];
+
+    /// <summary>Whether the op reads two tensors (a binary op without a number operand).</summary>
+    public bool TwoTensors => Op is KerasTFOp.Add or KerasTFOp.Subtract or KerasTFOp.Multiply or KerasTFOp.Divide && Constant is null;
+}

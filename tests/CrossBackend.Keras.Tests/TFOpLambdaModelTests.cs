@@ -1,0 +1,161 @@
+namespace CrossBackend.Keras.Tests;
+
+/// <summary>
+/// tf.keras 2's TensorFlow ops on Keras tensors (TFOpLambda / SlicingOpLambda) in a whole .h5 file on every engine,
+/// against a float64 NumPy golden checked against PyTorch 1.13 (Data/make_tfop_models.py): x / 127.5 − 1, d · 0.3 + 0.1,
+/// 1 − a (a number as the first operand), −x, relu, relu6, sigmoid, tanh, products, sums, differences and quotients of
+/// two tensors (one broadcasting (4, 6, 5) by (1, 6, 5)), reduce_mean over axis 1 with keepdims, reduce_sum over
+/// [1, −1], softmax over axis 1, x[:, 1:, ::2], x[..., 0], x[:, −1, 1:5:2, :], tf.reshape(·, (−1, 9, 5)) and tf.concat
+/// along axis 1 and −1 — on a (batch, 4, 6, 5) input, which TorchSharp holds channels-first.
+/// </summary>
+[TestFixtureSource(typeof(TestData), nameof(TestData.Engines))]
+public sealed class TFOpLambdaModelTests(ITensorEngine engine)
+{
+    [Test]
+    public void OutputsMatchTheFloat64Golden() => GoldenModels.AssertFile(engine, "tfops_k2.h5", "tfops_golden.npz");
+
+    /// <summary>A mask from Embedding(mask_zero) reaching a TFOpLambda is dropped, as tf.keras 2 drops it (the layer
+    /// neither supports masking nor takes a mask): the GlobalAveragePooling1D after it averages every step, as without the mask.</summary>
+    [Test]
+    public void AMaskReachingAnOpIsDropped()
+    {
+        string Json(bool maskZero) => TFOpJson.Model("[null, 5]", "int32", $$$"""
+            {"class_name": "Embedding", "name": "emb", "config": {"name": "emb", "input_dim": 9, "output_dim": 3, "mask_zero": {{{(maskZero ? "true" : "false")}}}}, "inbound_nodes": [[["in", 0, 0, {}]]]},
+            {"class_name": "TFOpLambda", "name": "op", "config": {"name": "op", "function": "math.multiply"}, "inbound_nodes": [["emb", 0, 0, {"y": 0.1, "name": null}]]},
+            {"class_name": "GlobalAveragePooling1D", "name": "x", "config": {"name": "x"}, "inbound_nodes": [[["op", 0, 0, {}]]]}
+            """);
+        float[] table = Enumerable.Range(0, 27).Select(i => (float)Math.Cos(0.9 * i)).ToArray();
+        KerasWeightGroup[] weights = [new("emb", [new KerasWeight("emb/embeddings:0", [9, 3], table)])];
+        int[] ids = [3, 5, 0, 0, 1, 0, 7, 2, 8, 4];
+        double[] Run(bool maskZero)
+        {
+            using IKerasNetwork network = KerasRuntimes.Build(KerasModel.FromWeights(KerasGraph.FromJson(Json(maskZero)), weights, keras3Layout: false), engine);
+            return network.Predict([new KerasInput(ids, [2, 5])])[0].Values;
+        }
+        double[] masked = Run(true), plain = Run(false);
+        Assert.That(masked, Is.EqualTo(plain), "the mask is dropped at the op: the mean over all five steps");
+        double expected = Enumerable.Range(0, 5).Average(t => (double)(table[ids[t] * 3] * 0.1f));
+        Assert.That(plain[0], Is.EqualTo(expected).Within(1e-6), "item 0, feature 0: the mean of 0.1 · the embedding over all steps");
+    }
+
+    /// <summary>A division by a number is TensorFlow's: the number rounded to float32 first, then a true division (not a
+    /// product with its reciprocal), bit for bit in float32 — tf.math.divide(x, 0.1) and 2 / x (tf.math.truediv with the
+    /// number first, saved as a <c>_CONSTANT_VALUE</c> node).</summary>
+    [TestCase("math.divide", """["in", 0, 0, {"y": 0.1, "name": null}]""", false)]
+    [TestCase("math.truediv", """["_CONSTANT_VALUE", -1, 2.0, {"y": ["in", 0, 0], "name": null}]""", true)]
+    public void ANumberDividesAsTensorFlowDividesInFloat32(string function, string node, bool numberFirst)
+    {
+        string json = TFOpJson.Model("[null, 7]", "float32",
+            $$$"""{"class_name": "TFOpLambda", "name": "x", "config": {"name": "x", "function": "{{{function}}}"}, "inbound_nodes": [{{{node}}}]}""");
+        float[] x = [0.3f, 1.7f, -2.9f, 1e-3f, 5.5f, 3.3f, -0.7f, 0.1f, 9.9f, 7.1f, -4.2f, 2.2f, 6.4f, 0.9f];
+        using IKerasNetwork network = KerasRuntimes.Build(KerasModel.FromWeights(KerasGraph.FromJson(json), [], keras3Layout: false), engine);
+        double[] values = network.Predict([new KerasInput(x, [2, 7])])[0].Values;
+        double[] expected = x.Select(v => (double)(numberFirst ? 2f / v : v / 0.1f)).ToArray();
+        Assert.That(values, Is.EqualTo(expected), "float32 division by float32(0.1), bit for bit");
+        if (!numberFirst) Assert.That(x.Select(v => (double)(v * 10f)).SequenceEqual(expected), Is.False, "the inputs tell a true division from x * 10");
+    }
+
+    /// <summary>An index or a reduction that leaves only the batch axis gives one number per item: x[:, 2] and
+    /// reduce_sum(x, axis=-1) of a (batch, 5) input, then their difference.</summary>
+    [Test]
+    public void AnOpMayLeaveOnlyTheBatchAxis()
+    {
+        string json = TFOpJson.Model("[null, 5]", "float32", """
+            {"class_name": "SlicingOpLambda", "name": "pick", "config": {"name": "pick", "function": "__operators__.getitem"}, "inbound_nodes": [["in", 0, 0, {"slice_spec": [{"start": null, "stop": null, "step": null}, 2]}]]},
+            {"class_name": "TFOpLambda", "name": "total", "config": {"name": "total", "function": "math.reduce_sum"}, "inbound_nodes": [["in", 0, 0, {"axis": -1}]]},
+            {"class_name": "TFOpLambda", "name": "x", "config": {"name": "x", "function": "math.subtract"}, "inbound_nodes": [["total", 0, 0, {"y": ["pick", 0, 0], "name": null}]]}
+            """);
+        using IKerasNetwork network = KerasRuntimes.Build(KerasModel.FromWeights(KerasGraph.FromJson(json), [], keras3Layout: false), engine);
+        KerasPrediction p = network.Predict([new KerasInput(new float[] { 1, 2, 3, 4, 5, 10, 20, 30, 40, 50 }, [2, 5])])[0];
+        Assert.That(p.Shape, Is.EqualTo(new long[] { 2 }));
+        Assert.That(p.Values, Is.EqualTo(new double[] { 12, 120 }), "the sum of each row less its third value");
+    }
+
+    /// <summary>An op whose two tensors' unknown lengths do not broadcast at predict time is refused naming the layer.</summary>
+    [Test]
+    public void TwoTensorsThatDoNotBroadcastAreRefusedNamingTheLayer()
+    {
+        string json = TFOpJson.Model("[null, null, 3]", "float32", """
+            {"class_name": "TFOpLambda", "name": "cut", "config": {"name": "cut", "function": "__operators__.getitem"}, "inbound_nodes": [["in", 0, 0, {"slice_spec": [{"start": null, "stop": null, "step": null}, {"start": 1, "stop": null, "step": null}]}]]},
+            {"class_name": "TFOpLambda", "name": "x", "config": {"name": "x", "function": "math.add"}, "inbound_nodes": [["in", 0, 0, {"y": ["cut", 0, 0], "name": null}]]}
+            """);
+        using IKerasNetwork network = KerasRuntimes.Build(KerasModel.FromWeights(KerasGraph.FromJson(json), [], keras3Layout: false), engine);
+        var e = Assert.Throws<ArgumentException>(() => network.Predict([new KerasInput(new float[24], [2, 4, 3])]));
+        Assert.That(e!.Message, Does.Contain("layer `x`"));
+        // Length 1 after the slice stretches: (2, 2, 3) + (2, 1, 3).
+        KerasPrediction p = network.Predict([new KerasInput(Enumerable.Range(0, 12).Select(i => (float)i).ToArray(), [2, 2, 3])])[0];
+        Assert.That(p.Shape, Is.EqualTo(new long[] { 2, 2, 3 }));
+        Assert.That(p.Values.Take(6), Is.EqualTo(new double[] { 3, 5, 7, 6, 8, 10 }), "x + x[:, 1:]: row 1 added to rows 0 and 1");
+    }
+}
+
+/// <summary>What no engine builds is refused while reading the config, naming the layer and the op.</summary>
+public sealed class TFOpLambdaRefusalTests
+{
+    private static string Op(string function, string node, string className = "TFOpLambda") => TFOpJson.Model("[null, 4, 6]", "float32",
+        $$$"""{"class_name": "{{{className}}}", "name": "x", "config": {"name": "x", "function": "{{{function}}}"}, "inbound_nodes": [{{{node}}}]}""");
+
+    [Test]
+    public void AnUnsupportedFunctionIsRefusedByNameWithTheSupportedList()
+    {
+        var e = Assert.Throws<NotSupportedException>(() => KerasGraph.FromJson(Op("math.exp", """["in", 0, 0, {"name": null}]""")));
+        Assert.That(e!.Message, Does.Contain("layer `x` (TFOpLambda) calls tf.math.exp, which is not supported; supported: tf.__operators__.add"));
+        Assert.That(e.Message, Does.Contain("tf.__operators__.getitem"));
+    }
+
+    [TestCase("math.multiply", """["in", 0, 0, {"y": [[1.0, 2.0]], "name": null}]""", "a constant array is not")]
+    [TestCase("__operators__.getitem", """["in", 0, 0, {"slice_spec": [{"start": 1, "stop": null, "step": null}]}]""", "slices the batch axis")]
+    [TestCase("__operators__.getitem", """["in", 0, 0, {"slice_spec": [{"start": null, "stop": null, "step": -1}]}]""", "only positive steps")]
+    [TestCase("__operators__.getitem", """["in", 0, 0, {"slice_spec": [{"start": null, "stop": null, "step": null}, null]}]""", "tf.newaxis")]
+    [TestCase("reshape", """["in", 0, 0, {"shape": [2, 24], "name": null}]""", "first (batch) entry is -1")]
+    [TestCase("math.reduce_mean", """["in", 0, 0, {}]""", "axis=None")]
+    [TestCase("math.reduce_sum", """["in", 0, 0, {"axis": 0}]""", "batch axis")]
+    [TestCase("nn.softmax", """["in", 0, 0, {"axis": 1, "name": null, "extra": 3}]""", "extra=3")]
+    public void AnUnsupportedArgumentIsRefusedNamingTheOp(string function, string node, string expected)
+    {
+        var e = Assert.Throws<NotSupportedException>(() => KerasGraph.FromJson(Op(function, node, function == "__operators__.getitem" ? "SlicingOpLambda" : "TFOpLambda")));
+        Assert.That(e!.Message, Does.Contain("layer `x`").And.Contain(expected));
+        Assert.That(e.Message, Does.Contain($"tf.{function}"));
+    }
+
+    [Test]
+    public void TensorsOfDifferentRanksAreRefused()
+    {
+        string json = TFOpJson.Model("[null, 4, 6]", "float32", """
+            {"class_name": "GlobalAveragePooling1D", "name": "g", "config": {"name": "g"}, "inbound_nodes": [[["in", 0, 0, {}]]]},
+            {"class_name": "TFOpLambda", "name": "x", "config": {"name": "x", "function": "math.multiply"}, "inbound_nodes": [["in", 0, 0, {"y": ["g", 0, 0], "name": null}]]}
+            """);
+        var e = Assert.Throws<NotSupportedException>(() => KerasGraph.FromJson(json));
+        Assert.That(e!.Message, Does.Contain("layer `x`").And.Contain("only tensors of one rank"));
+    }
+}
+
+/// <summary>Keras 3 saves <c>x * 0.3</c> in a functional model as the op class <c>Multiply</c> of module
+/// keras.src.ops.numpy, whose class name is the merge layer's: refused by its module, not read as a one-input merge.</summary>
+public sealed class Keras3FunctionalOpRefusalTests
+{
+    [Test]
+    public void AKeras3OpIsNotTakenForTheMergeLayerOfItsName()
+    {
+        string json = """
+            {"module": "keras", "class_name": "Functional", "config": {"name": "m", "layers": [
+              {"module": "keras.layers", "class_name": "InputLayer", "name": "in", "config": {"name": "in", "batch_shape": [null, 4], "dtype": "float32"}, "inbound_nodes": []},
+              {"module": "keras.src.ops.numpy", "class_name": "Multiply", "registered_name": "Multiply", "name": "multiply", "config": {"name": "multiply"},
+               "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__", "config": {"shape": [null, 4], "dtype": "float32", "keras_history": ["in", 0, 0]}}, 0.3], "kwargs": {}}]}],
+              "input_layers": [["in", 0, 0]], "output_layers": [["multiply", 0, 0]]}}
+            """;
+        var e = Assert.Throws<NotSupportedException>(() => KerasGraph.FromJson(json));
+        Assert.That(e!.Message, Does.Contain("layer `multiply` is Keras 3's functional op keras.src.ops.numpy.Multiply"));
+    }
+}
+
+/// <summary>A functional tf.keras 2 config: input <c>in</c> of <paramref name="batchShape"/>, then the layers, output <c>x</c>.</summary>
+internal static class TFOpJson
+{
+    public static string Model(string batchShape, string dtype, string layers) => $$$"""
+        {"class_name": "Functional", "keras_version": "2.11.0", "config": {"name": "m", "layers": [
+          {"class_name": "InputLayer", "name": "in", "config": {"name": "in", "batch_input_shape": {{{batchShape}}}, "dtype": "{{{dtype}}}"}, "inbound_nodes": []},
+          {{{layers}}}],
+          "input_layers": [["in", 0, 0]], "output_layers": [["x", 0, 0]]}}
+        """;
+}
