@@ -20,9 +20,10 @@ internal static class KerasConfigReader
 {
     /// <summary>A model as read: its layers, inputs and outputs (after <see cref="KerasNestedModels.Inline"/>, nested
     /// models expanded and listed in <paramref name="Nested"/>, and each later call of a shared layer mapped to the
-    /// layer's first call in <paramref name="SharedCalls"/>).</summary>
+    /// layer's first call in <paramref name="SharedCalls"/>, and the layers' names in the config's order — Keras's
+    /// <c>model.layers</c> order — in <paramref name="Order"/>, where <paramref name="Layers"/> is in dependency order).</summary>
     public sealed record Declared(string Name, bool IsSequential, List<LayerDef> Layers, List<string> Inputs, List<string> Outputs,
-        IReadOnlyList<KerasNestedModel>? Nested = null, IReadOnlyDictionary<string, string>? SharedCalls = null);
+        IReadOnlyList<KerasNestedModel>? Nested = null, IReadOnlyDictionary<string, string>? SharedCalls = null, IReadOnlyList<string>? Order = null);
 
     /// <summary>Separates the parts of a tensor reference other than <c>[layer, 0, 0]</c> in a <see cref="LayerDef.Inbound"/>
     /// entry until <see cref="KerasNestedModels.Inline"/> resolves it (a nested model's output k); not a character
