@@ -75,6 +75,18 @@ internal static class KerasConfigReader
         return int.TryParse(dot < 0 ? version : version[..dot], out int major) ? major : null;
     }
 
+    /// <summary>Whether a Keras 3 version is <paramref name="minor"/> or later, for a change first released in 3.<paramref name="minor"/>:
+    /// null when the version does not decide it (not Keras 3, a bare "3", or a development build of 3.<paramref name="minor"/>,
+    /// which may predate the change).</summary>
+    internal static bool? Keras3AtLeast(string? version, int minor)
+    {
+        if (Major(version) != 3) return null;
+        string[] parts = version!.Split('.');
+        if (parts.Length < 2 || !int.TryParse(parts[1], out int m)) return null;
+        if (m == minor && version.Contains("dev", StringComparison.OrdinalIgnoreCase)) return null;
+        return m >= minor;
+    }
+
     /// <summary>A writer's version given through the API (an architecture written in C#): null, or one <see cref="Major"/>
     /// reads — the same test every version-dependent rule applies; anything else throws, since the rules would take it
     /// for an unknown writer and refuse later with a misleading reason.</summary>
