@@ -276,6 +276,20 @@ public sealed class NestedModelReadingTests
         Assert.That(new[] { "s/d", "s/e", "d" }.Select(n => model.Graph[n].Weights[1].ToSingleArray()[0]), Is.EqualTo(new float[] { 1, 2, 3 }));
     }
 
+    /// <summary>A nested model called with training=True (tf.keras 2's keyword on the reference, Keras 3's node kwargs):
+    /// Keras's predict would run its BatchNormalization on the batch's statistics, so it is refused naming the model;
+    /// training=False (the transfer-learning call) is read as before.</summary>
+    [TestCase("""[[["in", 0, 0, {"training": true}]]]""")]
+    [TestCase("""[{"args": [{"class_name": "__keras_tensor__", "config": {"shape": [null, 3], "dtype": "float32", "keras_history": ["in", 0, 0]}}], "kwargs": {"training": true}}]""")]
+    public void ANestedModelCalledWithTrainingTrueIsRefused(string inbound)
+    {
+        string entry = $$$"""{"class_name": "Functional", "name": "x", "config": {{{Inner}}}, "inbound_nodes": {{{inbound}}}}""";
+        var e = Assert.Throws<NotSupportedException>(() => KerasGraph.FromJson(Outer(entry, "[[\"x\", 1, 0]]")));
+        Assert.That(e!.Message, Does.StartWith("layer `x` (Functional) is called with training=True").And.Contain("call it without training=True"));
+        KerasGraph g = KerasGraph.FromJson(Outer(entry.Replace("\"training\": true", "\"training\": false"), "[[\"x\", 1, 0]]"));
+        Assert.That(g.Outputs, Is.EqualTo(new[] { "x/d" }));
+    }
+
     /// <summary>A tf.keras 2 group of a nested model that lacks a variable is reported naming the nested model and
     /// listing what it expects, in the file's order.</summary>
     [Test]

@@ -172,6 +172,11 @@ internal static class KerasConfigReader
             {
                 var inbound = new List<string>();
                 bool causal = false, nullMask = false;
+                if (CalledInTraining(calls[call]))
+                    throw new NotSupportedException(
+                        $"layer `{name}` ({className}) is called with training=True{(calls.Length > 1 ? $" (call {call})" : "")}, so Keras's predict runs it as in training " +
+                        "(BatchNormalization with the batch's own statistics, dropout and noise layers at random, in a nested model too); " +
+                        "only inference is ported: call it without training=True (or with training=False) and save the model again");
                 if (KerasAttentionCall.Handles(className)) (inbound, causal, nullMask) = KerasAttentionCall.Read(className, name, calls[call]);
                 else CollectReferences(calls[call], inbound);
                 defs.Add(new LayerDef(CallName(name, call), className, layerConfig, inbound, registered, module, causal, nullMask,
@@ -212,6 +217,19 @@ internal static class KerasConfigReader
         string? registered = entry.TryGetProperty("registered_name", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
         string? module = entry.TryGetProperty("module", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
         return (cls.GetString()!, config, name ?? throw new InvalidDataException($"layer #{index} ({cls.GetString()}) has no name"), registered, module);
+    }
+
+    /// <summary>Whether a call (one entry of <c>inbound_nodes</c>) passes <c>training=True</c>: tf.keras 2 writes the call's
+    /// keywords as the fourth item of each inbound reference (<c>["x", 1, 0, {"training": true}]</c>), Keras 3 in the
+    /// node's <c>kwargs</c>. Keras records only a value the user passed (keras/src/layers/layer.py fills a missing one
+    /// from the signature's default, False, or the outer call's; tf.keras 2 drops one it filled in).</summary>
+    private static bool CalledInTraining(JsonElement call)
+    {
+        static bool True(JsonElement kwargs) =>
+            kwargs.ValueKind == JsonValueKind.Object && kwargs.TryGetProperty("training", out JsonElement t) && t.ValueKind == JsonValueKind.True;
+        if (call.ValueKind == JsonValueKind.Object) return call.TryGetProperty("kwargs", out JsonElement kwargs) && True(kwargs);
+        return call.ValueKind == JsonValueKind.Array && call.EnumerateArray()
+            .Any(r => r.ValueKind == JsonValueKind.Array && r.GetArrayLength() >= 4 && True(r[3]));
     }
 
     /// <summary>Every tensor reference in a structure, in order: Keras 3 <c>__keras_tensor__</c> objects (their
