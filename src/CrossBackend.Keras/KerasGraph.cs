@@ -10,9 +10,11 @@ public sealed class KerasGraph
     private readonly Dictionary<string, KerasLayer> _byName;
 
     internal KerasGraph(string name, bool isSequential, IReadOnlyList<KerasLayer> layers, IReadOnlyList<string> inputs, IReadOnlyList<string> outputs,
-        IReadOnlyList<string>? keras2Order = null, IReadOnlyList<KerasNestedModel>? nested = null, IReadOnlyDictionary<string, string>? sharedCalls = null)
+        IReadOnlyList<string>? keras2Order = null, IReadOnlyList<KerasNestedModel>? nested = null, IReadOnlyDictionary<string, string>? sharedCalls = null,
+        IReadOnlyList<string>? configOrder = null)
     {
         Name = name;
+        ConfigOrder = configOrder;
         Nested = nested ?? [];
         SharedCalls = sharedCalls ?? new Dictionary<string, string>();
         Keras2Order = keras2Order;
@@ -42,6 +44,16 @@ public sealed class KerasGraph
     /// (Keras 3's): a <see cref="KerasFunctional"/> graph with a keyword attention call, which tf.keras 2 walks query
     /// first. A tf.keras 2 file matched by order follows it; null: <see cref="Layers"/>' order.</summary>
     internal IReadOnlyList<string>? Keras2Order { get; }
+
+    /// <summary>The layers' names in the config's order, Keras's <c>model.layers</c> order that its files follow (Keras 3
+    /// numbers its groups per class in it, tf.keras 2 lists <c>layer_names</c> in it), where it differs from
+    /// <see cref="Layers"/>' dependency order: a shared layer that Keras lists before a layer its first call reads (it
+    /// lists a layer at the depth of its deepest call, keras/src/ops/function.py <c>map_graph</c>, tf.keras 2
+    /// <c>_map_graph_network</c>). Null: <see cref="Layers"/>' order.</summary>
+    internal IReadOnlyList<string>? ConfigOrder { get; }
+
+    /// <summary>The layers in Keras's <c>model.layers</c> order (<see cref="ConfigOrder"/>).</summary>
+    internal IEnumerable<KerasLayer> InConfigOrder => ConfigOrder is null ? Layers : ConfigOrder.Select(n => _byName[n]);
 
     /// <summary>The models nested in this one (used as its layers), inlined: their layers are in <see cref="Layers"/>
     /// as <c>&lt;model&gt;/&lt;layer&gt;</c>; the files keep their weights per nested model.</summary>
@@ -149,19 +161,23 @@ public sealed class KerasGraph
             if (shared.TryGetValue(name, out string? first)) stack.Push(first);
         }
         foreach (string input in declared.Inputs) needed.Add(input);
-        return new KerasGraph(declared.Name, declared.IsSequential, layers.Where(l => needed.Contains(l.Name)).ToArray(), declared.Inputs, declared.Outputs,
+        KerasLayer[] kept = layers.Where(l => needed.Contains(l.Name)).ToArray();
+        string[]? order = declared.Order?.Where(needed.Contains).ToArray();
+        if (order is not null && (order.Length != kept.Length || order.SequenceEqual(kept.Select(l => l.Name)))) order = null;
+        return new KerasGraph(declared.Name, declared.IsSequential, kept, declared.Inputs, declared.Outputs,
             nested: nested.Where(m => m.Leaves().Any(needed.Contains)).ToArray(),
-            sharedCalls: shared.Where(p => needed.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
+            sharedCalls: shared.Where(p => needed.Contains(p.Key)).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+            configOrder: order);
     }
 
     internal KerasGraph WithWeights(IReadOnlyDictionary<string, IReadOnlyList<KerasWeight>> weights) =>
-        new(Name, IsSequential, Layers.Select(l => weights.TryGetValue(l.Name, out var w) ? l.WithWeights(w) : l).ToArray(), Inputs, Outputs, Keras2Order, Nested, SharedCalls);
+        new(Name, IsSequential, Layers.Select(l => weights.TryGetValue(l.Name, out var w) ? l.WithWeights(w) : l).ToArray(), Inputs, Outputs, Keras2Order, Nested, SharedCalls, ConfigOrder);
 
     /// <summary>This graph with <see cref="Keras2Order"/> set (the same layers, listed in tf.keras 2's order).</summary>
     internal KerasGraph WithKeras2Order(IReadOnlyList<string> order)
     {
         if (order.Count != Layers.Count || !order.All(_byName.ContainsKey))
             throw new InvalidOperationException($"tf.keras 2's layer order ({string.Join(", ", order)}) must list the graph's layers ({string.Join(", ", Layers.Select(l => l.Name))})");
-        return new(Name, IsSequential, Layers, Inputs, Outputs, order.ToArray(), Nested, SharedCalls);
+        return new(Name, IsSequential, Layers, Inputs, Outputs, order.ToArray(), Nested, SharedCalls, ConfigOrder);
     }
 }

@@ -113,9 +113,10 @@ public sealed partial class KerasModel
         var ordered = new Queue<KerasWeightGroup>(groups.Where(g => g.Weights.Count > 0));
 
         // Keras 2's load_weights(by_name=False) pairs groups with tf.keras 2's model.layers, whose order can differ from
-        // the graph's (Keras 3's) for a KerasFunctional graph (KerasGraph.Keras2Order).
+        // the graph's (Keras 3's) for a KerasFunctional graph (KerasGraph.Keras2Order), and from its dependency order
+        // for a file's config with shared layers (KerasGraph.ConfigOrder).
         IEnumerable<KerasLayer> layers = matching == KerasWeightMatching.ByOrder && !keras3 && graph.Keras2Order is { } keras2Order
-            ? keras2Order.Select(n => graph[n]) : graph.Layers;
+            ? keras2Order.Select(n => graph[n]) : graph.InConfigOrder;
         foreach (WeightUnit unit in Units(graph, layers, keras3))
         {
             IReadOnlyList<(string Name, long[] Shape)> expected = unit.Expected;
@@ -178,7 +179,8 @@ public sealed partial class KerasModel
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
         Dictionary<string, KerasNestedModel> owner = NestedOwners(graph);
         var named = new HashSet<KerasNestedModel>();
-        foreach (KerasLayer layer in graph.Layers)
+        // model.layers' order (the config's), which a shared layer can make differ from the graph's dependency order.
+        foreach (KerasLayer layer in graph.InConfigOrder)
         {
             if (owner.TryGetValue(layer.Name, out KerasNestedModel? model))
             {

@@ -265,6 +265,23 @@ public sealed class GroupUnitDotRuleTests
         Assert.That(unknown!.Message, Does.Contain("the file does not say which Keras wrote it"));
         Assert.That(KerasGraph.FromJson(GroupUnitDotModelTests.SelfDot("\"axes\": 1")).Layers.Count, Is.EqualTo(2), "without normalize no version is needed");
     }
+
+    /// <summary>Dot(normalize)'s form by writer: tf.keras 2 any release, Keras 3.6 and later (3.10 read as a number, not
+    /// as text), and refused for Keras 3.5, a 3.6 development build (it may predate keras-team/keras#20196) and a bare 3.</summary>
+    [TestCase("2.2.4-tf", KerasDotNormalize.ClampedSquaredSum)]
+    [TestCase("3.6.0", KerasDotNormalize.ClampedInverseNorm)]
+    [TestCase("3.10.0", KerasDotNormalize.ClampedInverseNorm)]
+    [TestCase("3.5.0", null)]
+    [TestCase("3.6.0.dev2024081803", null)]
+    [TestCase("3", null)]
+    public void DotNormalizeFormFollowsTheWritersRelease(string version, KerasDotNormalize? form)
+    {
+        string json = GroupUnitDotModelTests.SelfDot("\"axes\": 1, \"normalize\": true");
+        if (form is { } expected)
+            Assert.That(((DotSpec)KerasGraph.FromJson(json, version)["dot"].Spec).Normalization, Is.EqualTo(expected));
+        else
+            Assert.That(Assert.Throws<NotSupportedException>(() => KerasGraph.FromJson(json, version))!.Message, Does.Contain("only tf.keras 2 and Keras 3.6+ are supported"));
+    }
 }
 
 /// <summary>What the three layers become in the TorchSharp module (<c>keras inspect</c>).</summary>

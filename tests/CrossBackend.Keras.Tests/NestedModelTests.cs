@@ -224,6 +224,72 @@ public sealed class NestedModelReadingTests
             "nested model `x` (Sequential) expects 6 weights (x/bn/gamma, x/bn/beta, x/d/kernel, x/d/bias, x/bn/moving_mean, x/bn/moving_variance)"));
     }
 
+    /// <summary>tf.keras 2's order for a trainable nested model holding a frozen BatchNormalization (the fine-tuning
+    /// pattern) and for a frozen Sequential nested in a trainable one: Model.trainable_weights walks the layers' trainable
+    /// variables (a frozen layer or model has none), then non_trainable_weights their non-trainable ones (a frozen layer
+    /// or model lists all its own, trainable first) — keras/engine/training.py Model, base_layer.py Layer.</summary>
+    [TestCase("""
+        {"class_name": "Dense", "config": {"name": "d", "units": 4}},
+        {"class_name": "BatchNormalization", "config": {"name": "bn", "axis": -1, "trainable": false}},
+        {"class_name": "Dense", "config": {"name": "e", "units": 2}}
+        """, "x/d/kernel, x/d/bias, x/e/kernel, x/e/bias, x/bn/gamma, x/bn/beta, x/bn/moving_mean, x/bn/moving_variance")]
+    [TestCase("""
+        {"class_name": "Dense", "config": {"name": "a", "units": 4}},
+        {"class_name": "Sequential", "config": {"name": "y", "trainable": false, "layers": [
+          {"class_name": "Dense", "config": {"name": "b", "units": 4, "trainable": false}},
+          {"class_name": "BatchNormalization", "config": {"name": "c", "axis": -1, "trainable": false}}]}},
+        {"class_name": "Dense", "config": {"name": "d", "units": 2}}
+        """, "x/a/kernel, x/a/bias, x/d/kernel, x/d/bias, x/y/b/kernel, x/y/b/bias, x/y/c/gamma, x/y/c/beta, x/y/c/moving_mean, x/y/c/moving_variance")]
+    public void ATrainableNestedModelListsFrozenLayersWithTheNonTrainableVariables(string layers, string expected)
+    {
+        string json = Outer($$$"""
+            {"class_name": "Sequential", "name": "x", "inbound_nodes": [[["in", 0, 0, {}]]], "config": {"name": "x", "layers": [{{{layers}}}]}}
+            """);
+        KerasGraph g = KerasGraph.FromJson(json);
+        var e = Assert.Throws<InvalidDataException>(() => KerasModel.FromWeights(g, [new KerasWeightGroup("x", [])], keras3Layout: false));
+        Assert.That(e!.Message, Does.Contain($"nested model `x` (Sequential) expects {expected.Split(", ").Length} weights ({expected})"));
+    }
+
+    /// <summary>A Keras 3 nested Sequential whose config has no InputLayer (only <c>build_input_shape</c>): its layers take
+    /// the groups saving_lib gives them below the model, <c>layers/sequential/layers/dense[_1]</c> (Sequential.layers
+    /// leaves an InputLayer out either way), the outer Dense its own <c>layers/dense</c>.</summary>
+    [Test]
+    public void AKeras3NestedSequentialWithoutAnInputLayerTakesItsGroups()
+    {
+        const string json = """
+            {"module": "keras", "class_name": "Functional", "registered_name": "Functional", "config": {"name": "m", "trainable": true, "layers": [
+              {"module": "keras.layers", "class_name": "InputLayer", "registered_name": null, "name": "in", "config": {"name": "in", "batch_shape": [null, 3]}, "inbound_nodes": []},
+              {"module": "keras", "class_name": "Sequential", "registered_name": null, "name": "s", "config": {"name": "s", "trainable": true, "build_input_shape": [null, 3], "layers": [
+                {"module": "keras.layers", "class_name": "Dense", "registered_name": null, "config": {"name": "d", "units": 3}},
+                {"module": "keras.layers", "class_name": "Dense", "registered_name": null, "config": {"name": "e", "units": 2}}]},
+               "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__", "config": {"shape": [null, 3], "dtype": "float32", "keras_history": ["in", 0, 0]}}], "kwargs": {}}]},
+              {"module": "keras.layers", "class_name": "Dense", "registered_name": null, "name": "d", "config": {"name": "d", "units": 1},
+               "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__", "config": {"shape": [null, 2], "dtype": "float32", "keras_history": ["s", 0, 0]}}], "kwargs": {}}]}],
+              "input_layers": ["in", 0, 0], "output_layers": ["d", 0, 0]}}
+            """;
+        KerasGraph g = KerasGraph.FromJson(json);
+        Assert.That(g.Layers.Select(l => l.Name), Is.EqualTo(new[] { "in", "s/d", "s/e", "d" }));
+        KerasWeightGroup Group(string name, long rows, long columns, float bias) =>
+            new(name, [new KerasWeight("0", [rows, columns], new float[rows * columns]), new KerasWeight("1", [columns], Enumerable.Repeat(bias, (int)columns).ToArray())]);
+        KerasModel model = KerasModel.FromWeights(g, [Group("layers/sequential/layers/dense", 3, 3, 1), Group("layers/sequential/layers/dense_1", 3, 2, 2),
+            Group("layers/dense", 2, 1, 3)], keras3Layout: true);
+        Assert.That(new[] { "s/d", "s/e", "d" }.Select(n => model.Graph[n].Weights[1].ToSingleArray()[0]), Is.EqualTo(new float[] { 1, 2, 3 }));
+    }
+
+    /// <summary>A nested model called with training=True (tf.keras 2's keyword on the reference, Keras 3's node kwargs):
+    /// Keras's predict would run its BatchNormalization on the batch's statistics, so it is refused naming the model;
+    /// training=False (the transfer-learning call) is read as before.</summary>
+    [TestCase("""[[["in", 0, 0, {"training": true}]]]""")]
+    [TestCase("""[{"args": [{"class_name": "__keras_tensor__", "config": {"shape": [null, 3], "dtype": "float32", "keras_history": ["in", 0, 0]}}], "kwargs": {"training": true}}]""")]
+    public void ANestedModelCalledWithTrainingTrueIsRefused(string inbound)
+    {
+        string entry = $$$"""{"class_name": "Functional", "name": "x", "config": {{{Inner}}}, "inbound_nodes": {{{inbound}}}}""";
+        var e = Assert.Throws<NotSupportedException>(() => KerasGraph.FromJson(Outer(entry, "[[\"x\", 1, 0]]")));
+        Assert.That(e!.Message, Does.StartWith("layer `x` (Functional) is called with training=True").And.Contain("call it without training=True"));
+        KerasGraph g = KerasGraph.FromJson(Outer(entry.Replace("\"training\": true", "\"training\": false"), "[[\"x\", 1, 0]]"));
+        Assert.That(g.Outputs, Is.EqualTo(new[] { "x/d" }));
+    }
+
     /// <summary>A tf.keras 2 group of a nested model that lacks a variable is reported naming the nested model and
     /// listing what it expects, in the file's order.</summary>
     [Test]

@@ -75,6 +75,35 @@ public sealed class SharedLayerReadingTests
         Assert.That(model.Graph["tower/d"].Weights[1].Data, Is.EqualTo(new float[] { 1, 2, 3 }));
     }
 
+    /// <summary>Keras lists a layer at the depth of its deepest call (keras/src/ops/function.py <c>map_graph</c>, tf.keras 2
+    /// <c>_map_graph_network</c>): for <c>a = s(l(x)); b = s(x); out = Add()([n(mm(b)), a])</c> it writes
+    /// <c>[x, s, mm, l, n, add]</c>, though s's first call reads l and so runs after it. Keras 3's groups are numbered per
+    /// class in that order (s `dense`, mm `dense_1`, l `dense_2`, n `dense_3`) and tf.keras 2's <c>layer_names</c> list
+    /// it: each layer takes its own group, not the one of its place in the run order (all four kernels are (3, 3)).</summary>
+    [TestCase(true)]
+    [TestCase(false)]
+    public void GroupsFollowTheConfigsOrderWhereASharedLayerRunsLater(bool keras3)
+    {
+        const string json = """
+            {"class_name": "Functional", "config": {"name": "m", "layers": [
+              {"class_name": "InputLayer", "name": "x", "config": {"name": "x", "batch_input_shape": [null, 3]}, "inbound_nodes": []},
+              {"class_name": "Dense", "name": "s", "config": {"name": "s", "units": 3}, "inbound_nodes": [[["l", 0, 0, {}]], [["x", 0, 0, {}]]]},
+              {"class_name": "Dense", "name": "mm", "config": {"name": "mm", "units": 3}, "inbound_nodes": [[["s", 1, 0, {}]]]},
+              {"class_name": "Dense", "name": "l", "config": {"name": "l", "units": 3}, "inbound_nodes": [[["x", 0, 0, {}]]]},
+              {"class_name": "Dense", "name": "n", "config": {"name": "n", "units": 3}, "inbound_nodes": [[["mm", 0, 0, {}]]]},
+              {"class_name": "Add", "name": "add", "config": {"name": "add"}, "inbound_nodes": [[["n", 0, 0, {}], ["s", 0, 0, {}]]]}],
+              "input_layers": [["x", 0, 0]], "output_layers": [["add", 0, 0]]}}
+            """;
+        KerasGraph g = KerasGraph.FromJson(json);
+        Assert.That(g.Layers.Select(l => l.Name), Is.EqualTo(new[] { "x", "s/call_1", "mm", "l", "s", "n", "add" }), "the run order");
+        string[] layers = ["s", "mm", "l", "n"];
+        KerasWeightGroup[] groups = layers.Select((name, i) => new KerasWeightGroup(keras3 ? (i == 0 ? "layers/dense" : $"layers/dense_{i}") : name,
+            [new KerasWeight(keras3 ? "0" : $"{name}/kernel:0", [3, 3], new float[9]), new KerasWeight(keras3 ? "1" : $"{name}/bias:0", [3], new float[] { i, i, i })])).ToArray();
+        KerasModel model = KerasModel.FromWeights(g, groups, keras3, keras3 ? KerasWeightMatching.ByName : KerasWeightMatching.ByOrder);
+        Assert.That(layers.Select(l => model.Graph[l].Weights[1].ToSingleArray()[0]), Is.EqualTo(new float[] { 0, 1, 2, 3 }), keras3 ? "Keras 3 names" : "tf.keras 2 by order");
+        Assert.That(model.Graph["s/call_1"].Weights, Is.SameAs(model.Graph["s"].Weights));
+    }
+
     private static string Model(string layers, string outputs) => $$$"""
         {"class_name": "Functional", "config": {"name": "m", "layers": [
           {"class_name": "InputLayer", "name": "in", "config": {"name": "in", "batch_input_shape": [null, 3]}, "inbound_nodes": []},

@@ -22,9 +22,10 @@ internal static class KerasConfigReader
 {
     /// <summary>A model as read: its layers, inputs and outputs (after <see cref="KerasNestedModels.Inline"/>, nested
     /// models expanded and listed in <paramref name="Nested"/>, and each later call of a shared layer mapped to the
-    /// layer's first call in <paramref name="SharedCalls"/>).</summary>
+    /// layer's first call in <paramref name="SharedCalls"/>, and the layers' names in the config's order — Keras's
+    /// <c>model.layers</c> order — in <paramref name="Order"/>, where <paramref name="Layers"/> is in dependency order).</summary>
     public sealed record Declared(string Name, bool IsSequential, List<LayerDef> Layers, List<string> Inputs, List<string> Outputs,
-        IReadOnlyList<KerasNestedModel>? Nested = null, IReadOnlyDictionary<string, string>? SharedCalls = null);
+        IReadOnlyList<KerasNestedModel>? Nested = null, IReadOnlyDictionary<string, string>? SharedCalls = null, IReadOnlyList<string>? Order = null);
 
     /// <summary>Separates the parts of a tensor reference other than <c>[layer, 0, 0]</c> in a <see cref="LayerDef.Inbound"/>
     /// entry until <see cref="KerasNestedModels.Inline"/> resolves it (a nested model's output k); not a character
@@ -74,6 +75,18 @@ internal static class KerasConfigReader
         if (version is null) return null;
         int dot = version.IndexOf('.');
         return int.TryParse(dot < 0 ? version : version[..dot], out int major) ? major : null;
+    }
+
+    /// <summary>Whether a Keras 3 version is <paramref name="minor"/> or later, for a change first released in 3.<paramref name="minor"/>:
+    /// null when the version does not decide it (not Keras 3, a bare "3", or a development build of 3.<paramref name="minor"/>,
+    /// which may predate the change).</summary>
+    internal static bool? Keras3AtLeast(string? version, int minor)
+    {
+        if (Major(version) != 3) return null;
+        string[] parts = version!.Split('.');
+        if (parts.Length < 2 || !int.TryParse(parts[1], out int m)) return null;
+        if (m == minor && version.Contains("dev", StringComparison.OrdinalIgnoreCase)) return null;
+        return m >= minor;
     }
 
     /// <summary>A writer's version given through the API (an architecture written in C#): null, or one <see cref="Major"/>
@@ -162,6 +175,11 @@ internal static class KerasConfigReader
                 var inbound = new List<string>();
                 bool causal = false, nullMask = false;
                 LayerSpec? callSpec = null;
+                if (CalledInTraining(calls[call]))
+                    throw new NotSupportedException(
+                        $"layer `{name}` ({className}) is called with training=True{(calls.Length > 1 ? $" (call {call})" : "")}, so Keras's predict runs it as in training " +
+                        "(BatchNormalization with the batch's own statistics, dropout and noise layers at random, in a nested model too); " +
+                        "only inference is ported: call it without training=True (or with training=False) and save the model again");
                 if (KerasAttentionCall.Handles(className)) (inbound, causal, nullMask) = KerasAttentionCall.Read(className, name, calls[call]);
                 else if (KerasOpLambdaCall.Handles(className)) (inbound, callSpec) = KerasOpLambdaCall.Read(className, name, layerConfig, calls[call]);
                 else CollectReferences(calls[call], inbound);
@@ -203,6 +221,19 @@ internal static class KerasConfigReader
         string? registered = entry.TryGetProperty("registered_name", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
         string? module = entry.TryGetProperty("module", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
         return (cls.GetString()!, config, name ?? throw new InvalidDataException($"layer #{index} ({cls.GetString()}) has no name"), registered, module);
+    }
+
+    /// <summary>Whether a call (one entry of <c>inbound_nodes</c>) passes <c>training=True</c>: tf.keras 2 writes the call's
+    /// keywords as the fourth item of each inbound reference (<c>["x", 1, 0, {"training": true}]</c>), Keras 3 in the
+    /// node's <c>kwargs</c>. Keras records only a value the user passed (keras/src/layers/layer.py fills a missing one
+    /// from the signature's default, False, or the outer call's; tf.keras 2 drops one it filled in).</summary>
+    private static bool CalledInTraining(JsonElement call)
+    {
+        static bool True(JsonElement kwargs) =>
+            kwargs.ValueKind == JsonValueKind.Object && kwargs.TryGetProperty("training", out JsonElement t) && t.ValueKind == JsonValueKind.True;
+        if (call.ValueKind == JsonValueKind.Object) return call.TryGetProperty("kwargs", out JsonElement kwargs) && True(kwargs);
+        return call.ValueKind == JsonValueKind.Array && call.EnumerateArray()
+            .Any(r => r.ValueKind == JsonValueKind.Array && r.GetArrayLength() >= 4 && True(r[3]));
     }
 
     /// <summary>Every tensor reference in a structure, in order: Keras 3 <c>__keras_tensor__</c> objects (their

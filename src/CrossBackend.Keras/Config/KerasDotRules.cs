@@ -33,12 +33,7 @@ internal static class KerasDotRules
     /// 3.6, a 3.6 development build, which may predate the change).</summary>
     internal static KerasDotNormalize? FormOf(string? version)
     {
-        int? major = KerasConfigReader.Major(version);
-        if (major == 2) return KerasDotNormalize.ClampedSquaredSum;
-        if (major != 3) return null;
-        string[] parts = version!.Split('.');
-        if (parts.Length < 2 || !int.TryParse(parts[1], out int minor)) return null;
-        if (minor == 6 && version.Contains("dev", StringComparison.OrdinalIgnoreCase)) return null;
-        return minor >= 6 ? KerasDotNormalize.ClampedInverseNorm : null;
+        if (KerasConfigReader.Major(version) == 2) return KerasDotNormalize.ClampedSquaredSum;
+        return KerasConfigReader.Keras3AtLeast(version, 6) == true ? KerasDotNormalize.ClampedInverseNorm : null;
     }
 }

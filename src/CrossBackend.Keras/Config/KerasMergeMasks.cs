@@ -62,12 +62,7 @@ internal static class KerasMergeMasks
     /// unknown, a bare "3", a 3.4 development build (which may predate the change), or a major version not read.</summary>
     internal static KerasMaskRole? RuleOf(string? version)
     {
-        int? major = KerasConfigReader.Major(version);
-        if (major == 2) return KerasMaskRole.MergesAll;
-        if (major != 3) return null;
-        string[] parts = version!.Split('.');
-        if (parts.Length < 2 || !int.TryParse(parts[1], out int minor)) return null;
-        if (minor == 4 && version.Contains("dev", StringComparison.OrdinalIgnoreCase)) return null;
-        return minor >= 4 ? KerasMaskRole.MergesAny : KerasMaskRole.Drops;
+        if (KerasConfigReader.Major(version) == 2) return KerasMaskRole.MergesAll;
+        return KerasConfigReader.Keras3AtLeast(version, 4) switch { true => KerasMaskRole.MergesAny, false => KerasMaskRole.Drops, null => null };
     }
 }

@@ -47,7 +47,7 @@ internal static class KerasNestedModels
         return model with
         {
             Layers = e.Defs, Outputs = e.Outputs, Nested = e.Members.Where(m => m.Model is not null).Select(m => m.Model!).ToList(),
-            SharedCalls = SharedCalls(e),
+            SharedCalls = SharedCalls(e), Order = e.Order,
         };
     }
 
@@ -67,7 +67,11 @@ internal static class KerasNestedModels
         }, StringComparer.Ordinal);
     }
 
-    private sealed record Expanded(List<LayerDef> Defs, List<string> Outputs, List<KerasNestedMember> Members, Dictionary<string, string> Shared);
+    /// <param name="Order">The graph names in Keras's <c>model.layers</c> order (the config's), which <see cref="Defs"/>'
+    /// dependency order can leave: a shared layer listed before a layer its first call reads (Keras lists a layer at the
+    /// depth of its deepest call) runs after it.</param>
+    private sealed record Expanded(List<LayerDef> Defs, List<string> Outputs, List<KerasNestedMember> Members, Dictionary<string, string> Shared,
+        List<string> Order);
 
     /// <param name="model">A model as read, references unresolved.</param>
     /// <param name="prefix">Put before its layers' names: "" for the outer model, <c>base/</c> inside <c>base</c>.</param>
@@ -123,6 +127,7 @@ internal static class KerasNestedModels
         }
 
         var defs = new List<LayerDef>();
+        var innerOrders = new Dictionary<string, List<string>>(StringComparer.Ordinal);   // nested model call -> its order
         foreach (LayerDef def in InDependencyOrder(model.Layers, r => KerasConfigReader.ParseReference(r) is var p ? Target(p.Layer, p.Node) : r))
         {
             if (call is not null && model.Inputs.Contains(def.Name)) continue;   // replaced by the call's tensors
@@ -139,6 +144,7 @@ internal static class KerasNestedModels
             defs.AddRange(e.Defs);
             foreach ((string later, string first) in e.Shared) shared[later] = first;
             outputs[def.Name] = e.Outputs;
+            innerOrders[def.Name] = e.Order;
             if (def.Call == 0) subModels[def.Name] = new KerasNestedModel(prefix + def.Name, def.ClassName, Trainable(def.Config), e.Members);
             else
                 // A shared nested model's later call (`tower/call_1/…`): each of its layers uses the first call's weights.
@@ -151,7 +157,11 @@ internal static class KerasNestedModels
                 ? new KerasNestedMember(sub.Name, d.ClassName, sub.Trainable, sub)
                 : new KerasNestedMember(prefix + d.Name, d.ClassName, Trainable(d.Config)))
             .ToList();
-        return new Expanded(defs, model.Outputs.Select(Resolve).ToList(), members, shared);
+        // Keras's model.layers order, which its files follow (Keras 3's per-class numbering, tf.keras 2's layer_names):
+        // the config's, a nested model's layers in its own order at its place.
+        List<string> order = model.Layers.Where(d => call is null || !model.Inputs.Contains(d.Name))
+            .SelectMany(d => innerOrders.TryGetValue(d.Name, out List<string>? inner) ? inner : [prefix + d.Name]).ToList();
+        return new Expanded(defs, model.Outputs.Select(Resolve).ToList(), members, shared, order);
     }
 
     /// <summary>The node index of a shared layer's first call in the references to it. tf.keras 2 and Keras 3 start a
