@@ -6,9 +6,9 @@ namespace CrossBackend.Keras.Numerics;
 public sealed partial class KerasNumericsModel<T>
 {
     /// <summary>tf.keras 2's <c>TFOpLambda</c> / <c>SlicingOpLambda</c> ops (<see cref="TFOpSpec"/>) on Keras's own
-    /// layout: element-wise ops with NumPy's broadcasting (the engine's <c>Binary</c>), a number operand converted to
-    /// <typeparamref name="T"/> first as TensorFlow converts it to the tensor's dtype; reductions and slices over the
-    /// axes as the call gives them.</summary>
+    /// layout: element-wise ops with NumPy's broadcasting (the engine's <c>Binary</c>, which lines a constant array up
+    /// with the last axes), a number or constant array operand converted to <typeparamref name="T"/> first as TensorFlow
+    /// converts it to the tensor's dtype; reductions and slices over the axes as the call gives them.</summary>
     private static Func<object[], object> TFOp(KerasLayer layer, TFOpSpec op)
     {
         string name = layer.Name;
@@ -30,7 +30,7 @@ public sealed partial class KerasNumericsModel<T>
         }
         BinaryOp binary = op.Op switch
         {
-            KerasTFOp.Add => BinaryOp.Add,
+            KerasTFOp.Add or KerasTFOp.BiasAdd => BinaryOp.Add,
             KerasTFOp.Subtract => BinaryOp.Subtract,
             KerasTFOp.Multiply => BinaryOp.Multiply,
             KerasTFOp.Divide => BinaryOp.Divide,
@@ -39,6 +39,11 @@ public sealed partial class KerasNumericsModel<T>
         if (op.Constant is double c)
         {
             Tensor<T> k = Tensor.Create([T.CreateChecked(c)], [1]);   // float32(0.1) for a float32 model, as TensorFlow converts it
+            return v => op.ConstantFirst ? ops.Binary(binary, k, Float(v[0], name)) : ops.Binary(binary, Float(v[0], name), k);
+        }
+        if (op.ConstantArray is { } array)
+        {
+            Tensor<T> k = Tensor.Create(array.Values.Select(T.CreateChecked).ToArray(), array.Shape.Select(n => (nint)n).ToArray());
             return v => op.ConstantFirst ? ops.Binary(binary, k, Float(v[0], name)) : ops.Binary(binary, Float(v[0], name), k);
         }
         return v =>

@@ -251,6 +251,8 @@ public static class KerasTorchConversion
                     KerasTFOp.ReduceMean or KerasTFOp.ReduceSum or KerasTFOp.Slice => " on the tensor moved to Keras's layout (channels last), then moved back",
                     KerasTFOp.Negative => "",
                     _ when op.Constant is double c => $" with the number {c:R} rounded to the tensor's dtype{(op.ConstantFirst ? " as the first operand" : "")}",
+                    _ when op.ConstantArray is { } a => $" with a constant of shape ({string.Join(", ", a.Shape)}) rounded to the tensor's dtype, its last axis moved to the channels" +
+                                                        (op.ConstantFirst ? " as the first operand" : ""),
                     _ => " of two tensors of one rank (their axes moved alike)",
                 };
             case TimeDistributedSpec t:

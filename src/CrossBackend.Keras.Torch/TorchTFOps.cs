@@ -5,9 +5,9 @@ using static TorchSharp.torch;
 namespace CrossBackend.Keras.Torch;
 
 /// <summary>tf.keras 2's <c>TFOpLambda</c> / <c>SlicingOpLambda</c> ops (<see cref="TFOpSpec"/>) on channels-first
-/// tensors. Element-wise ops run in place of the layout (every axis of two tensors of one rank moved alike); reductions
-/// and slices, whose axes are Keras's and may drop one, run on the tensor moved to Keras's layout and move back, as the
-/// Reshape layer does.</summary>
+/// tensors. Element-wise ops run in place of the layout (every axis of two tensors of one rank moved alike, a constant
+/// array's channel axis moved to dim 1 as the tensor's); reductions and slices, whose axes are Keras's and may drop
+/// one, run on the tensor moved to Keras's layout and move back, as the Reshape layer does.</summary>
 internal sealed class TFOpTorchLayer(KerasLayer layer) : TorchLayer(layer.Name)
 {
     private readonly TFOpSpec _op = (TFOpSpec)layer.Spec;
@@ -35,6 +35,11 @@ internal sealed class TFOpTorchLayer(KerasLayer layer) : TorchLayer(layer.Name)
             using Tensor k = tensor(c, x.dtype, x.device);
             return _op.ConstantFirst ? Apply(k, x) : Apply(x, k);
         }
+        if (_op.ConstantArray is { } array)
+        {
+            using Tensor k = Constant(array, x);
+            return _op.ConstantFirst ? Apply(k, x) : Apply(x, k);
+        }
         KerasRuntimeShapes.EnsureMergeable(layer, KerasShapes.Of(inputs));   // before libtorch, naming the layer
         return Apply(x, inputs[1]);
     }
@@ -42,12 +47,21 @@ internal sealed class TFOpTorchLayer(KerasLayer layer) : TorchLayer(layer.Name)
     /// <summary>a op b with broadcasting; the alphas passed held (see <see cref="HeldScalars"/>).</summary>
     private Tensor Apply(Tensor a, Tensor b) => _op.Op switch
     {
-        KerasTFOp.Add => a.add(b, alpha: HeldScalars.One),
+        KerasTFOp.Add or KerasTFOp.BiasAdd => a.add(b, alpha: HeldScalars.One),
         KerasTFOp.Subtract => a.add(b, alpha: HeldScalars.MinusOne),
         KerasTFOp.Multiply => a.mul(b),
         KerasTFOp.Divide => a.div(b),
         _ => throw new NotSupportedException($"layer `{layer.Name}`: tf.{_op.Function} has no TorchSharp implementation"),
     };
+
+    /// <summary>A constant array in <paramref name="x"/>'s dtype (rounded from the saved doubles, as TensorFlow converts
+    /// it) and layout: its shape, aligned with Keras's last axes, gains leading 1s to x's rank, then its last (channel)
+    /// axis moves to dim 1 as x's did, so libtorch's broadcasting pairs the same axes as NumPy's on the Keras layout.</summary>
+    private static Tensor Constant(KerasTFConstant array, Tensor x)
+    {
+        long[] shape = [.. Enumerable.Repeat(1L, (int)x.dim() - array.Shape.Length), .. array.Shape];
+        return FromKeras(tensor(array.Values, shape, x.dtype, x.device));
+    }
 
     /// <summary>Python's slicing of the Keras-layout tensor, last axis first so that an index dropping its axis does not
     /// move the axes still to slice.</summary>
@@ -60,6 +74,12 @@ internal sealed class TFOpTorchLayer(KerasLayer layer) : TorchLayer(layer.Name)
         {
             (long start, long step, long count) = axes[d].Resolve(shape[d + 1], layer.Name);
             if (axes[d].Item.IsIndex) y = y.select(d + 1, start);
+            else if (step < 0)
+            {
+                // libtorch slices with positive steps only: flip the axis, where cell i is cell length − 1 − i, and walk it forwards.
+                long first = count == 0 ? 0 : shape[d + 1] - 1 - start;
+                y = y.flip(d + 1).slice(d + 1, first, count == 0 ? first : first + (count - 1) * -step + 1, -step);
+            }
             else if (start != 0 || step != 1 || count != shape[d + 1]) y = y.slice(d + 1, start, count == 0 ? start : start + (count - 1) * step + 1, step);
         }
         return FromKeras(y).contiguous();

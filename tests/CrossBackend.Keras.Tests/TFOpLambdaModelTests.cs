@@ -14,6 +14,36 @@ public sealed class TFOpLambdaModelTests(ITensorEngine engine)
     [Test]
     public void OutputsMatchTheFloat64Golden() => GoldenModels.AssertFile(engine, "tfops_k2.h5", "tfops_golden.npz");
 
+    /// <summary>keras.applications' <c>preprocess_input</c> on a Keras tensor as tf.keras 2 records it
+    /// (imagenet_utils.py <c>_preprocess_symbolic_input</c>, Data/make_tfop_preprocess_models.py), each before a Conv2D
+    /// so the channel order counts: "caffe" x[..., ::-1] then tf.nn.bias_add with float32 −mean; "torch" x / 255,
+    /// bias_add, then a division by a float32 std list; "tf" x / 127.5 − 1 — inputs in [0, 255]. And "consts": negative
+    /// steps on two axes (x[:, ::-1, 4:0:-2]), a (2, 1) constant multiplier, a (4, 1, 3) constant as the first operand of
+    /// a subtraction and a (1, 4, 2, 3) divisor.</summary>
+    [TestCase("tfop_preprocess_caffe")]
+    [TestCase("tfop_preprocess_torch")]
+    [TestCase("tfop_preprocess_tf")]
+    [TestCase("tfop_consts")]
+    public void PreprocessInputAndConstantArraysMatchTheFloat64Golden(string stem) => GoldenModels.AssertFile(engine, $"{stem}_k2.h5", $"{stem}_golden.npz");
+
+    /// <summary>A constant array converts to float32 before the op as a number does: tf.math.truediv(x, [0.1, 0.3, 0.7])
+    /// over the last axis and [[2, 3, 5]] / x (the array first) on a (batch, 2, 3) input, which TorchSharp holds
+    /// channels-first, bit for bit x / float32(c) per channel.</summary>
+    [TestCase("""["in", 0, 0, {"y": [0.1, 0.3, 0.7], "name": null}]""", false)]
+    [TestCase("""["_CONSTANT_VALUE", -1, [[2.0, 3.0, 5.0]], {"y": ["in", 0, 0], "name": null}]""", true)]
+    public void AConstantArrayDividesPerChannelInFloat32(string node, bool arrayFirst)
+    {
+        string json = TFOpJson.Model("[null, 2, 3]", "float32",
+            $$$"""{"class_name": "TFOpLambda", "name": "x", "config": {"name": "x", "function": "math.truediv"}, "inbound_nodes": [{{{node}}}]}""");
+        float[] x = [0.3f, 1.7f, -2.9f, 1e-3f, 5.5f, 3.3f, -0.7f, 0.1f, 9.9f, 7.1f, -4.2f, 2.2f];
+        float[] c = arrayFirst ? [2f, 3f, 5f] : [0.1f, 0.3f, 0.7f];
+        using IKerasNetwork network = KerasRuntimes.Build(KerasModel.FromWeights(KerasGraph.FromJson(json), [], keras3Layout: false), engine);
+        KerasPrediction p = network.Predict([new KerasInput(x, [2, 2, 3])])[0];
+        double[] expected = x.Select((v, i) => (double)(arrayFirst ? c[i % 3] / v : v / c[i % 3])).ToArray();
+        Assert.That(p.Shape, Is.EqualTo(new long[] { 2, 2, 3 }));
+        Assert.That(p.Values, Is.EqualTo(expected), "float32 division by float32(c) of the item's channel, bit for bit");
+    }
+
     /// <summary>A mask from Embedding(mask_zero) reaching a TFOpLambda is dropped, as tf.keras 2 drops it (the layer
     /// neither supports masking nor takes a mask): the GlobalAveragePooling1D after it averages every step, as without the mask.</summary>
     [Test]
@@ -103,9 +133,14 @@ public sealed class TFOpLambdaRefusalTests
         Assert.That(e.Message, Does.Contain("tf.__operators__.getitem"));
     }
 
-    [TestCase("math.multiply", """["in", 0, 0, {"y": [[1.0, 2.0]], "name": null}]""", "a constant array is not")]
+    [TestCase("math.multiply", """["in", 0, 0, {"y": [[[1.0]], [[2.0]]], "name": null}]""", "reaches the batch axis")]
+    [TestCase("math.multiply", """["in", 0, 0, {"y": [[1.0], [2.0, 3.0]], "name": null}]""", "ragged constant array")]
+    [TestCase("math.add", """["in", 0, 0, {"y": [], "name": null}]""", "empty constant array")]
+    [TestCase("nn.bias_add", """["in", 0, 0, {"bias": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0], "data_format": "NCHW"}]""", "channels-first bias_add is not")]
+    [TestCase("nn.bias_add", """["in", 0, 0, {"bias": [[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]]}]""", "only a 1-D bias")]
+    [TestCase("nn.bias_add", """["in", 0, 0, {"bias": ["in", 0, 0]}]""", "not a tensor")]
     [TestCase("__operators__.getitem", """["in", 0, 0, {"slice_spec": [{"start": 1, "stop": null, "step": null}]}]""", "slices the batch axis")]
-    [TestCase("__operators__.getitem", """["in", 0, 0, {"slice_spec": [{"start": null, "stop": null, "step": -1}]}]""", "only positive steps")]
+    [TestCase("__operators__.getitem", """["in", 0, 0, {"slice_spec": [{"start": null, "stop": null, "step": -1}]}]""", "slices the batch axis")]
     [TestCase("__operators__.getitem", """["in", 0, 0, {"slice_spec": [{"start": null, "stop": null, "step": null}, null]}]""", "tf.newaxis")]
     [TestCase("reshape", """["in", 0, 0, {"shape": [2, 24], "name": null}]""", "first (batch) entry is -1")]
     [TestCase("math.reduce_mean", """["in", 0, 0, {}]""", "axis=None")]
@@ -116,6 +151,28 @@ public sealed class TFOpLambdaRefusalTests
         var e = Assert.Throws<NotSupportedException>(() => KerasGraph.FromJson(Op(function, node, function == "__operators__.getitem" ? "SlicingOpLambda" : "TFOpLambda")));
         Assert.That(e!.Message, Does.Contain("layer `x`").And.Contain(expected));
         Assert.That(e.Message, Does.Contain($"tf.{function}"));
+    }
+
+    /// <summary>What TensorFlow itself would not build is invalid data, naming the layer: a constant that does not
+    /// broadcast, a bias not as long as the last axis, a slice step of 0.</summary>
+    [TestCase("math.subtract", """["in", 0, 0, {"y": [1.0, 2.0, 3.0], "name": null}]""", "does not broadcast")]
+    [TestCase("nn.bias_add", """["in", 0, 0, {"bias": [1.0, 2.0, 3.0]}]""", "does not match the last axis")]
+    [TestCase("__operators__.getitem", """["in", 0, 0, {"slice_spec": [{"class_name": "__ellipsis__"}, {"start": null, "stop": null, "step": 0}]}]""", "step 0")]
+    public void WhatTensorFlowRefusesIsInvalidData(string function, string node, string expected)
+    {
+        var e = Assert.Throws<InvalidDataException>(() => KerasGraph.FromJson(Op(function, node, function == "__operators__.getitem" ? "SlicingOpLambda" : "TFOpLambda")));
+        Assert.That(e!.Message, Does.Contain("layer `x`").And.Contain(expected));
+    }
+
+    /// <summary>A constant that would stretch an axis the architecture leaves unknown (None) is refused at load.</summary>
+    [TestCase("nn.bias_add", """{"bias": [1.0, 2.0, 3.0], "data_format": "NHWC"}""")]
+    [TestCase("math.multiply", """{"y": [1.0, 2.0, 3.0], "name": null}""")]
+    public void AConstantAgainstAnUnknownAxisIsRefused(string function, string kwargs)
+    {
+        string json = TFOpJson.Model("[null, 4, null]", "float32",
+            $$$"""{"class_name": "TFOpLambda", "name": "x", "config": {"name": "x", "function": "{{{function}}}"}, "inbound_nodes": [["in", 0, 0, {{{kwargs}}}]]}""");
+        var e = Assert.Throws<NotSupportedException>(() => KerasGraph.FromJson(json));
+        Assert.That(e!.Message, Does.Contain("layer `x`").And.Contain($"tf.{function}").And.Contain("unknown length"));
     }
 
     [Test]

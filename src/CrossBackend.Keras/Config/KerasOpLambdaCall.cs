@@ -10,7 +10,9 @@ namespace CrossBackend.Keras;
 /// Since these layers set <c>_preserve_input_structure_in_config</c>, a tensor first argument is the node itself,
 /// <c>["input_1", 0, 0, {"y": 0.3, "name": null}]</c>; a list first argument (<c>tf.concat</c>'s values) is a list of
 /// such references; a number first argument (<c>1 - x</c>, which TensorFlow runs as <c>subtract(1.0, x)</c>) is
-/// <c>["_CONSTANT_VALUE", -1, 1.0, {"y": ["input_1", 0, 0], "name": null}]</c>; a tensor among the kwargs is
+/// <c>["_CONSTANT_VALUE", -1, 1.0, {"y": ["input_1", 0, 0], "name": null}]</c>; a NumPy array or TensorFlow constant
+/// argument is its <c>tolist()</c>, a nested list of numbers (<c>{"bias": [-103.93900299072266, ...]}</c>, first or
+/// not); a tensor among the kwargs is
 /// <c>[layer, node, tensor]</c> (functional.py <c>_deserialize_keras_tensors</c> reads them back). <c>name</c> is
 /// dropped (TFOpLambda's <c>_call_wrapper</c> pops it). SlicingOpLambda saves slices as
 /// <c>{"start", "stop", "step"}</c> dicts (<c>_slice_to_dict</c>) and the Ellipsis as
@@ -23,7 +25,7 @@ internal static class KerasOpLambdaCall
     [
         "__operators__.add", "math.add", "math.subtract", "math.multiply", "math.truediv", "math.divide", "math.negative",
         "nn.relu", "nn.relu6", "math.sigmoid", "math.tanh", "nn.softmax", "math.reduce_mean", "math.reduce_sum", "reshape", "concat",
-        "__operators__.getitem",
+        "__operators__.getitem", "nn.bias_add",
     ];
 
     /// <summary>Whether the class is one whose call this reads.</summary>
@@ -42,7 +44,7 @@ internal static class KerasOpLambdaCall
                 "Rebuild the model with a Keras layer for that step (or one of the supported ops) and save it again");
         var inbound = new List<string>();
         Dictionary<string, JsonElement> kwargs;
-        double? firstNumber = null;
+        JsonElement? firstConstant = null;
         if (node.ValueKind != JsonValueKind.Array || node.GetArrayLength() == 0)
             throw new InvalidDataException($"layer `{layer}` ({className}): its inbound node {node.GetRawText()} is not a tf.keras 2 node");
         if (node[0].ValueKind == JsonValueKind.Array)
@@ -51,23 +53,23 @@ internal static class KerasOpLambdaCall
             kwargs = [];
             foreach (JsonElement item in node.EnumerateArray())
             {
-                (string? source, double? number, Dictionary<string, JsonElement> k) = Reference(item, layer, className);
-                if (source is null) throw Unsupported(layer, className, function, $"a number ({number}) in the list of tensors it reads");
+                (string? source, JsonElement? constant, Dictionary<string, JsonElement> k) = Reference(item, layer, className);
+                if (source is null) throw Unsupported(layer, className, function, $"a constant ({Short(constant!.Value)}) in the list of tensors it reads");
                 inbound.Add(source);
                 kwargs = k;
             }
         }
         else
         {
-            (string? source, firstNumber, kwargs) = Reference(node, layer, className);
+            (string? source, firstConstant, kwargs) = Reference(node, layer, className);
             if (source is not null) inbound.Add(source);
         }
         kwargs.Remove("name");
         bool listArgument = node[0].ValueKind == JsonValueKind.Array;
         if (listArgument != (function == "concat"))
             throw Unsupported(layer, className, function, listArgument ? "a list of tensors as its first argument" : "a single tensor as its values (tf.concat takes a list)");
-        if (firstNumber is not null && function is not ("__operators__.add" or "math.add" or "math.subtract" or "math.multiply" or "math.truediv" or "math.divide"))
-            throw Unsupported(layer, className, function, $"a number ({firstNumber}) as its first argument");
+        if (firstConstant is { } firstArgument && function is not ("__operators__.add" or "math.add" or "math.subtract" or "math.multiply" or "math.truediv" or "math.divide"))
+            throw Unsupported(layer, className, function, $"a constant ({Short(firstArgument)}) as its first argument");
 
         LayerSpec spec = function switch
         {
@@ -84,6 +86,7 @@ internal static class KerasOpLambdaCall
             "nn.softmax" => new ActivationSpec(new KerasActivation(KerasActivationKind.Softmax, Axis: OptionalInt(kwargs, "axis", -1, layer, className, function))),
             "math.reduce_mean" or "math.reduce_sum" => Reduce(function == "math.reduce_mean" ? KerasTFOp.ReduceMean : KerasTFOp.ReduceSum),
             "reshape" => Reshape(),
+            "nn.bias_add" => BiasAdd(),
             "concat" => new ConcatenateSpec(Take(kwargs, "axis") is { } axis && axis.ValueKind == JsonValueKind.Number && axis.TryGetInt32(out int a) ? a
                 : throw Unsupported(layer, className, function, "no int `axis`")),
             _ => Slice(),
@@ -97,16 +100,63 @@ internal static class KerasOpLambdaCall
             JsonElement y = Take(kwargs, "y") ?? throw Unsupported(layer, className, function, "no second operand `y`");
             if (IsTensor(y, out string? other))
             {
-                if (firstNumber is not null)
-                    return new TFOpSpec(function, op) { Constant = firstNumber, ConstantFirst = true }.WithInbound(inbound, other!);
+                if (firstConstant is { } first) return WithConstant(new TFOpSpec(function, op), first, "x", true).WithInbound(inbound, other!);
                 inbound.Add(other!);
                 return new TFOpSpec(function, op);
             }
-            if (y.ValueKind != JsonValueKind.Number)
+            if (firstConstant is not null) throw new InvalidDataException($"layer `{layer}` ({className}) has no tensor operand");
+            return WithConstant(new TFOpSpec(function, op), y, "y", false);
+        }
+
+        // A number, or a constant array (NumPy's broadcasting against the tensor's last axes; checked with the shapes).
+        TFOpSpec WithConstant(TFOpSpec spec, JsonElement c, string argument, bool first) => c.ValueKind switch
+        {
+            JsonValueKind.Number => spec with { Constant = c.GetDouble(), ConstantFirst = first },
+            JsonValueKind.Array => spec with { ConstantArray = ConstantArray(c, argument), ConstantFirst = first },
+            _ => throw Unsupported(layer, className, function,
+                $"{argument}={Short(c)}: only a number, a constant array (a nested list of numbers) or a tensor is supported as an operand"),
+        };
+
+        // tf.nn.bias_add(value, bias, data_format): TensorFlow reads a format starting with "NC" as channels-first, any
+        // other "N...C" (or None) as channels-last (tensorflow/python/ops/nn_ops.py bias_add).
+        LayerSpec BiasAdd()
+        {
+            JsonElement bias = Take(kwargs, "bias") ?? throw Unsupported(layer, className, function, "no `bias`");
+            if (Take(kwargs, "data_format") is { ValueKind: not JsonValueKind.Null } format
+                && !(format.ValueKind == JsonValueKind.String && format.GetString() is { } f && f.StartsWith('N') && f.EndsWith('C') && !f.StartsWith("NC", StringComparison.Ordinal)))
                 throw Unsupported(layer, className, function,
-                    $"y={Short(y)}: only a number or a tensor is supported as the other operand (a constant array is not)");
-            if (firstNumber is not null) throw new InvalidDataException($"layer `{layer}` ({className}) has no tensor operand");
-            return new TFOpSpec(function, op) { Constant = y.GetDouble() };
+                    $"data_format={format.GetRawText()}: only a channels-last format (None, \"NHWC\", \"NWC\", \"NDHWC\") is supported; channels-first bias_add is not");
+            if (IsTensor(bias, out _) || bias.ValueKind != JsonValueKind.Array)
+                throw Unsupported(layer, className, function, $"bias={Short(bias)}: only a constant 1-D array is supported as the bias (not a tensor)");
+            KerasTFConstant values = ConstantArray(bias, "bias");
+            if (values.Shape.Length != 1)
+                throw Unsupported(layer, className, function, $"a bias of shape ({string.Join(", ", values.Shape)}): only a 1-D bias is supported, as TensorFlow's BiasAdd takes");
+            return new TFOpSpec(function, KerasTFOp.BiasAdd) { ConstantArray = values };
+        }
+
+        // A nested list of numbers, rectangular: its values row-major and its shape.
+        KerasTFConstant ConstantArray(JsonElement array, string argument)
+        {
+            var shape = new List<long>();
+            for (JsonElement e = array; e.ValueKind == JsonValueKind.Array; e = e.GetArrayLength() > 0 ? e[0] : default) shape.Add(e.GetArrayLength());
+            if (shape.Contains(0))
+                throw Unsupported(layer, className, function, $"{argument}={Short(array)}: an empty constant array");
+            var values = new List<double>();
+            void Walk(JsonElement e, int depth)
+            {
+                if (depth == shape.Count)
+                {
+                    if (e.ValueKind != JsonValueKind.Number)
+                        throw Unsupported(layer, className, function, $"{argument}={Short(array)}: a constant array holds numbers only (not tensors, strings or ragged lists)");
+                    values.Add(e.GetDouble());
+                    return;
+                }
+                if (e.ValueKind != JsonValueKind.Array || e.GetArrayLength() != shape[depth])
+                    throw Unsupported(layer, className, function, $"{argument}={Short(array)}: a ragged constant array (NumPy cannot make an array of it)");
+                foreach (JsonElement item in e.EnumerateArray()) Walk(item, depth + 1);
+            }
+            Walk(array, 0);
+            return new KerasTFConstant(values.ToArray(), shape.ToArray());
         }
 
         LayerSpec Reduce(KerasTFOp op)
@@ -160,8 +210,8 @@ internal static class KerasOpLambdaCall
             {
                 long? Bound(JsonElement b) => b.ValueKind == JsonValueKind.Null ? null : Int(b, "slice_spec");
                 long s = Bound(step) ?? 1;
-                if (s <= 0)
-                    throw Unsupported(layer, className, function, $"the slice {e.GetRawText()}: only positive steps are supported");
+                if (s == 0)
+                    throw new InvalidDataException($"layer `{layer}` ({className}): the slice {e.GetRawText()} has step 0, which Python and TensorFlow refuse");
                 return new KerasSliceItem(Bound(start), Bound(stop), s);
             }
             throw Unsupported(layer, className, function,
@@ -173,8 +223,8 @@ internal static class KerasOpLambdaCall
     }
 
     /// <summary>A reference <c>[layer, node, tensor(, kwargs)]</c> or <c>["_CONSTANT_VALUE", -1, value(, kwargs)]</c>:
-    /// the layer read (null for a constant), the constant, and the kwargs.</summary>
-    private static (string? Source, double? Number, Dictionary<string, JsonElement> Kwargs) Reference(JsonElement item, string layer, string className)
+    /// the layer read (null for a constant), the constant (a number or a nested list), and the kwargs.</summary>
+    private static (string? Source, JsonElement? Constant, Dictionary<string, JsonElement> Kwargs) Reference(JsonElement item, string layer, string className)
     {
         JsonElement[] parts = item.ValueKind == JsonValueKind.Array ? item.EnumerateArray().ToArray() : [];
         if (parts.Length is < 3 or > 4 || parts[0].ValueKind != JsonValueKind.String)
@@ -184,9 +234,9 @@ internal static class KerasOpLambdaCall
             foreach (JsonProperty p in parts[3].EnumerateObject()) kwargs[p.Name] = p.Value;
         if (parts[0].GetString() == "_CONSTANT_VALUE")
         {
-            if (parts[2].ValueKind != JsonValueKind.Number)
-                throw new NotSupportedException($"layer `{layer}` ({className}) has the constant {Short(parts[2])} as its first argument; only a number is supported there");
-            return (null, parts[2].GetDouble(), kwargs);
+            if (parts[2].ValueKind is not (JsonValueKind.Number or JsonValueKind.Array))
+                throw new NotSupportedException($"layer `{layer}` ({className}) has the constant {Short(parts[2])} as its first argument; only a number or a constant array is supported there");
+            return (null, parts[2], kwargs);
         }
         Check(parts, layer);
         return (parts[0].GetString(), null, kwargs);

@@ -14,6 +14,8 @@ internal static class KerasTFOpShapes
         {
             KerasTFOp.Negative => x,
             _ when op.Constant is not null => x,
+            KerasTFOp.BiasAdd => BiasAdd(op, x, layer, className),
+            _ when op.ConstantArray is { } c => WithConstant(op, x, c.Shape, layer, className),
             KerasTFOp.Add or KerasTFOp.Subtract or KerasTFOp.Multiply or KerasTFOp.Divide => Broadcast(op, x, inputs[1], layer, className),
             KerasTFOp.ReduceMean or KerasTFOp.ReduceSum => Reduce(op, x, layer, className),
             _ => Slice(op, x, layer, className).Shape,
@@ -39,6 +41,47 @@ internal static class KerasTFOpShapes
         return output;
     }
 
+    /// <summary>A constant array against the tensor's non-batch axes: NumPy's broadcasting from the last axis, which
+    /// TensorFlow's binary ops follow. A constant that reaches the batch axis is refused unless its length there is 1;
+    /// an axis the architecture leaves unknown (None) is refused where the constant has more than one cell, as the
+    /// result would hang on the length fed.</summary>
+    public static long[] WithConstant(TFOpSpec op, long[] x, long[] constant, string layer, string className)
+    {
+        long[] c = constant.Length == x.Length + 1 && constant[0] == 1 ? constant[1..] : constant;
+        if (c.Length > x.Length)
+            throw new NotSupportedException(
+                $"layer `{layer}` ({className}) calls tf.{op.Function} with a constant of shape ({string.Join(", ", constant)}) on a tensor of shape " +
+                $"{KerasLayer.FormatBatchShape(x)}: the constant reaches the batch axis, which is not supported; give it at most {x.Length} axes (or a 1 first)");
+        var output = (long[])x.Clone();
+        for (int i = 1; i <= c.Length; i++)
+        {
+            long p = x[^i], q = c[^i];
+            if (q == 1 || p == q) continue;
+            if (p < 0)
+                throw new NotSupportedException(
+                    $"layer `{layer}` ({className}) calls tf.{op.Function} with a constant of shape ({string.Join(", ", constant)}) on a tensor of shape " +
+                    $"{KerasLayer.FormatBatchShape(x)}, whose axis {x.Length - i + 1} has an unknown length: not supported; give the input a fixed length on that axis");
+            output[^i] = p == 1 ? q : throw new InvalidDataException(
+                $"layer `{layer}` ({className}, tf.{op.Function}): a constant of shape ({string.Join(", ", constant)}) does not broadcast against {KerasLayer.FormatBatchShape(x)}");
+        }
+        return output;
+    }
+
+    /// <summary>tf.nn.bias_add: a bias as long as the last axis (TensorFlow's BiasAdd stretches nothing), on a tensor
+    /// with at least one non-batch axis.</summary>
+    private static long[] BiasAdd(TFOpSpec op, long[] x, string layer, string className)
+    {
+        long length = op.ConstantArray!.Shape[0];
+        if (x.Length == 0 || x[^1] >= 0 && x[^1] != length)
+            throw new InvalidDataException(
+                $"layer `{layer}` ({className}, tf.{op.Function}): a bias of {length} values does not match the last axis of {KerasLayer.FormatBatchShape(x)}");
+        if (x[^1] < 0)
+            throw new NotSupportedException(
+                $"layer `{layer}` ({className}) calls tf.{op.Function} on a tensor of shape {KerasLayer.FormatBatchShape(x)}, whose last axis has an unknown length: " +
+                "not supported; give the input a fixed number of channels");
+        return x;
+    }
+
     /// <summary>The reduced axes as non-batch indices (0 is Keras's axis 1), checked.</summary>
     public static int[] ReducedAxes(TFOpSpec op, int rank, string layer)
     {
@@ -58,7 +101,8 @@ internal static class KerasTFOpShapes
     public readonly record struct Axis(KerasSliceItem Item)
     {
         /// <summary>The first cell, the step and the cells kept on an axis of <paramref name="length"/> (Python's
-        /// slice.indices for a positive step; an index counts from the end when negative).</summary>
+        /// slice.indices: bounds clamped to [0, length] for a positive step, to [−1, length − 1] for a negative one,
+        /// which then counts down from the last cell by default; an index counts from the end when negative).</summary>
         public (long Start, long Step, long Count) Resolve(long length, string layer)
         {
             if (Item.IsIndex)
@@ -67,6 +111,12 @@ internal static class KerasTFOpShapes
                 if (i < 0 || i >= length)
                     throw new ArgumentException($"layer `{layer}` (tf.__operators__.getitem): index {Item.Start} is out of range for an axis of {length}");
                 return (i, 1, 1);
+            }
+            if (Item.Step < 0)
+            {
+                long Down(long? v, long fallback) => v is null ? fallback : v.Value < 0 ? Math.Max(v.Value + length, -1) : Math.Min(v.Value, length - 1);
+                long first = Down(Item.Start, length - 1), end = Down(Item.Stop, -1);
+                return (first, Item.Step, first > end ? (first - end - 1) / -Item.Step + 1 : 0);
             }
             long Clamp(long? v, long fallback) => v is null ? fallback : v.Value < 0 ? Math.Max(v.Value + length, 0) : Math.Min(v.Value, length);
             long start = Clamp(Item.Start, 0), stop = Clamp(Item.Stop, length);

@@ -20,16 +20,28 @@ public enum KerasTFOp
     ReduceMean,
     /// <summary><c>tf.math.reduce_sum</c>: the sum over <see cref="TFOpSpec.Axes"/>.</summary>
     ReduceSum,
-    /// <summary><c>tf.__operators__.getitem</c> (<c>x[:, 1:]</c>, <c>x[..., 0]</c>): Python's slicing per axis.</summary>
+    /// <summary><c>tf.__operators__.getitem</c> (<c>x[:, 1:]</c>, <c>x[..., 0]</c>, <c>x[..., ::-1]</c>): Python's slicing per axis.</summary>
     Slice,
+    /// <summary><c>tf.nn.bias_add</c> with a channels-last <c>data_format</c>: x + bias, the bias a 1-D constant as long as
+    /// x's last axis (<see cref="TFOpSpec.ConstantArray"/>). keras.applications' <c>preprocess_input</c> (modes "caffe"
+    /// and "torch") records it through <c>backend.bias_add</c>.</summary>
+    BiasAdd,
 }
+
+/// <summary>A constant array operand as tf.keras 2 saves it: keras/engine/node.py <c>Node.serialize</c> writes a NumPy
+/// array or a TensorFlow constant argument as its <c>tolist()</c>, a nested list of numbers. TensorFlow converts it to
+/// the tensor's dtype before the op (float32(0.229) for a float32 model), as it converts a number.</summary>
+/// <param name="Values">The numbers, row-major, as written (doubles; each runtime rounds them to its dtype).</param>
+/// <param name="Shape">The array's shape, aligned with the input's last axes by NumPy's broadcasting; it never reaches
+/// the batch axis.</param>
+public sealed record KerasTFConstant(double[] Values, long[] Shape);
 
 /// <summary>One item of a <c>tf.__operators__.getitem</c> slice spec as tf.keras 2 saves it: a slice
 /// <c>{"start", "stop", "step"}</c>, an int index (which drops its axis), or the Ellipsis (<c>{"class_name": "__ellipsis__"}</c>,
 /// full slices over as many axes as the other items leave).</summary>
-/// <param name="Start">The slice's start (null: from the first cell for a positive step), or the index.</param>
-/// <param name="Stop">The slice's stop (null: to the end).</param>
-/// <param name="Step">The slice's step (positive).</param>
+/// <param name="Start">The slice's start (null: from the first cell for a positive step, the last for a negative one), or the index.</param>
+/// <param name="Stop">The slice's stop (null: past the last cell in the step's direction).</param>
+/// <param name="Step">The slice's step (not 0; a negative step walks the axis backwards, as Python's).</param>
 /// <param name="IsIndex">An int index: the axis is dropped.</param>
 /// <param name="IsEllipsis">The Ellipsis.</param>
 public sealed record KerasSliceItem(long? Start, long? Stop, long Step = 1, bool IsIndex = false, bool IsEllipsis = false)
@@ -51,7 +63,10 @@ public sealed record TFOpSpec(string Function, KerasTFOp Op) : LayerSpec
     /// <summary>A binary op's number operand; null: the second operand is the layer's second input tensor.</summary>
     public double? Constant { get; init; }
 
-    /// <summary>The number is the first operand (<c>1 - x</c> is <c>tf.math.subtract(1.0, x)</c>).</summary>
+    /// <summary>A binary op's constant array operand (<c>x - np.array(mean)</c>, <c>tf.nn.bias_add</c>'s bias); null: none.</summary>
+    public KerasTFConstant? ConstantArray { get; init; }
+
+    /// <summary>The number or array is the first operand (<c>1 - x</c> is <c>tf.math.subtract(1.0, x)</c>).</summary>
     public bool ConstantFirst { get; init; }
 
     /// <summary>The reduced axes as the call gives them, counting the batch axis as 0 (negative from the end).</summary>
@@ -64,5 +79,5 @@ public sealed record TFOpSpec(string Function, KerasTFOp Op) : LayerSpec
     public KerasSliceItem[] Slices { get; init; } = [];
 
     /// <summary>Whether the op reads two tensors (a binary op without a number operand).</summary>
-    public bool TwoTensors => Op is KerasTFOp.Add or KerasTFOp.Subtract or KerasTFOp.Multiply or KerasTFOp.Divide && Constant is null;
+    public bool TwoTensors => Op is KerasTFOp.Add or KerasTFOp.Subtract or KerasTFOp.Multiply or KerasTFOp.Divide && Constant is null && ConstantArray is null;
 }
