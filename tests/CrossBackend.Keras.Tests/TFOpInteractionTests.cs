@@ -82,6 +82,24 @@ public sealed class TFOpInteractionTests(ITensorEngine engine)
         Assert.That(values, Is.EqualTo(expected).Within(1e-5));
     }
 
+    /// <summary>An op on output 1 of a nested model with two outputs, its `y` output 0 (<c>["two", 1, 1]</c> and
+    /// <c>["two", 1, 0]</c>): d(a)·0.3 − d(a) where the nested model's outputs are [d(a), d(a)·0.3].</summary>
+    [Test]
+    public void AnOpReadsTheNestedModelsOutputItsTensorIndexNames()
+    {
+        string json = TwoInputs("""
+            {"class_name": "Functional", "name": "two", "inbound_nodes": [[["in", 0, 0, {}]]], "config": {"name": "two", "layers": [
+              {"class_name": "InputLayer", "name": "a", "config": {"name": "a", "batch_input_shape": [null, 3], "dtype": "float32"}, "inbound_nodes": []},
+              {"class_name": "Dense", "name": "d", "config": {"name": "d", "units": 2}, "inbound_nodes": [[["a", 0, 0, {}]]]},
+              {"class_name": "TFOpLambda", "name": "tf.math.multiply", "config": {"name": "tf.math.multiply", "function": "math.multiply"}, "inbound_nodes": [["d", 0, 0, {"y": 0.3, "name": null}]]}],
+              "input_layers": [["a", 0, 0]], "output_layers": [["d", 0, 0], ["tf.math.multiply", 0, 0]]}},
+            {"class_name": "TFOpLambda", "name": "x", "config": {"name": "x", "function": "math.subtract"}, "inbound_nodes": [["two", 1, 1, {"y": ["two", 1, 0], "name": null}]]}
+            """, """[["x", 0, 0]]""");
+        double[] values = Run(json, [Weights("two", "d")]);
+        double[] expected = [.. Enumerable.Range(0, 2).SelectMany(n => Dense(A, n).Select(v => (double)(float)(v * 0.3) - v))];
+        Assert.That(values, Is.EqualTo(expected).Within(1e-5));
+    }
+
     /// <summary>Ops inside a nested tf.keras 2 model `base` read the nested model's layers — a tensor `y`, tf.concat's list
     /// and a <c>_CONSTANT_VALUE</c> first argument — though the outer model has a `dense` and a `tf.math.subtract` of its
     /// own: base(h) = 1 − [g, g − Σg] with g = dense(h) inside, and the output base(h) − h with h the outer dense.</summary>
