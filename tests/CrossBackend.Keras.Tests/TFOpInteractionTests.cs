@@ -145,3 +145,21 @@ public sealed class TFOpInteractionTests(ITensorEngine engine)
         Assert.That(values, Is.EqualTo(expected).Within(1e-5));
     }
 }
+
+/// <summary>An op reading an integer input (<c>inputs / 127.5</c> on uint8 images, <c>x[:, 1:]</c> of token ids) is refused
+/// while reading the config, naming the layer and the input: the runtimes keep integer inputs as token ids in Keras's
+/// layout, where the numerics engine's ops need floats and TorchSharp's channels-first ops would meet another layout
+/// (a (1, 3, 2) int input halved then flattened gave 0.5, 1.5, 2.5, 1, 2, 3 there instead of 0.5, 1, 1.5, 2, 2.5, 3).</summary>
+public sealed class TFOpIntegerInputTests
+{
+    [TestCase("TFOpLambda", "math.truediv", """["in", 0, 0, {"y": 127.5, "name": null}]""", "[null, 3, 2]")]
+    [TestCase("TFOpLambda", "math.multiply", """["_CONSTANT_VALUE", -1, 2.0, {"y": ["in", 0, 0], "name": null}]""", "[null, 3, 2]")]
+    [TestCase("SlicingOpLambda", "__operators__.getitem", """["in", 0, 0, {"slice_spec": [{"start": null, "stop": null, "step": null}, {"start": 1, "stop": null, "step": null}]}]""", "[null, 4]")]
+    public void AnOpOnAnIntegerInputIsRefusedNamingIt(string className, string function, string node, string shape)
+    {
+        string json = TFOpJson.Model(shape, "uint8",
+            $$$"""{"class_name": "{{{className}}}", "name": "x", "config": {"name": "x", "function": "{{{function}}}"}, "inbound_nodes": [{{{node}}}]}""");
+        var e = Assert.Throws<NotSupportedException>(() => KerasGraph.FromJson(json));
+        Assert.That(e!.Message, Does.Contain($"layer `x` ({className}) reads the integer input `in` (uint8)").And.Contain("declare the input float32"));
+    }
+}
