@@ -100,6 +100,41 @@ public sealed class TFOpInteractionTests(ITensorEngine engine)
         Assert.That(values, Is.EqualTo(expected).Within(1e-5));
     }
 
+    /// <summary>A mask from an outer Embedding(mask_zero) enters a nested model and meets an op there: its Dense passes
+    /// the mask on, the op drops it (tf.keras 2's TFOpLambda neither supports masking nor takes a mask), so the
+    /// GlobalAveragePooling1D after the nested model averages every step; with the nested model's Dense as its output
+    /// instead, the mask reaches the pooling and the padded steps are left out.</summary>
+    [TestCase("tf.math.multiply", false)]
+    [TestCase("d", true)]
+    public void AMaskCrossingIntoANestedModelIsDroppedByAnOpThere(string nestedOutput, bool masked)
+    {
+        string json = $$$"""
+            {"class_name": "Functional", "keras_version": "2.11.0", "config": {"name": "m", "layers": [
+              {"class_name": "InputLayer", "name": "in", "config": {"name": "in", "batch_input_shape": [null, 5], "dtype": "int32"}, "inbound_nodes": []},
+              {"class_name": "Embedding", "name": "emb", "config": {"name": "emb", "input_dim": 9, "output_dim": 3, "mask_zero": true}, "inbound_nodes": [[["in", 0, 0, {}]]]},
+              {"class_name": "Functional", "name": "enc", "inbound_nodes": [[["emb", 0, 0, {}]]], "config": {"name": "enc", "layers": [
+                {"class_name": "InputLayer", "name": "inp", "config": {"name": "inp", "batch_input_shape": [null, 5, 3], "dtype": "float32"}, "inbound_nodes": []},
+                {"class_name": "Dense", "name": "d", "config": {"name": "d", "units": 2}, "inbound_nodes": [[["inp", 0, 0, {}]]]},
+                {"class_name": "TFOpLambda", "name": "tf.math.multiply", "config": {"name": "tf.math.multiply", "function": "math.multiply"}, "inbound_nodes": [["d", 0, 0, {"y": 1.0, "name": null}]]}],
+                "input_layers": [["inp", 0, 0]], "output_layers": [["{{{nestedOutput}}}", 0, 0]]}},
+              {"class_name": "GlobalAveragePooling1D", "name": "x", "config": {"name": "x"}, "inbound_nodes": [[["enc", 1, 0, {}]]]}],
+              "input_layers": [["in", 0, 0]], "output_layers": [["x", 0, 0]]}}
+            """;
+        float[] table = [.. Enumerable.Range(0, 27).Select(i => (float)Math.Cos(0.9 * i))];
+        KerasWeightGroup[] groups = [new("emb", [new KerasWeight("emb/embeddings:0", [9, 3], table)]), Weights("enc", "d")];
+        int[] ids = [3, 5, 0, 0, 1, 0, 7, 2, 8, 4];
+        using IKerasNetwork network = KerasRuntimes.Build(KerasModel.FromWeights(KerasGraph.FromJson(json), groups, keras3Layout: false), engine);
+        double[] values = network.Predict([new KerasInput(ids, [2, 5])])[0].Values;
+        var expected = new List<double>();
+        for (int n = 0; n < 2; n++)
+        {
+            int[] steps = [.. Enumerable.Range(0, 5).Where(t => !masked || ids[n * 5 + t] != 0)];
+            for (int j = 0; j < 2; j++)
+                expected.Add(steps.Average(t => Enumerable.Range(0, 3).Sum(i => (double)table[ids[n * 5 + t] * 3 + i] * K[i * 2 + j]) + Bias[j]));
+        }
+        Assert.That(values, Is.EqualTo(expected).Within(1e-5));
+    }
+
     /// <summary>Ops inside a nested tf.keras 2 model `base` read the nested model's layers — a tensor `y`, tf.concat's list
     /// and a <c>_CONSTANT_VALUE</c> first argument — though the outer model has a `dense` and a `tf.math.subtract` of its
     /// own: base(h) = 1 − [g, g − Σg] with g = dense(h) inside, and the output base(h) − h with h the outer dense.</summary>
