@@ -98,7 +98,7 @@ internal static class KerasOpLambdaCall
         LayerSpec Binary(KerasTFOp op)
         {
             JsonElement y = Take(kwargs, "y") ?? throw Unsupported(layer, className, function, "no second operand `y`");
-            if (IsTensor(y, out string? other))
+            if (IsTensor(y, layer, out string? other))
             {
                 if (firstConstant is { } first) return WithConstant(new TFOpSpec(function, op), first, "x", true).WithInbound(inbound, other!);
                 inbound.Add(other!);
@@ -238,25 +238,29 @@ internal static class KerasOpLambdaCall
                 throw new NotSupportedException($"layer `{layer}` ({className}) has the constant {Short(parts[2])} as its first argument; only a number or a constant array is supported there");
             return (null, parts[2], kwargs);
         }
-        Check(parts, layer);
-        return (parts[0].GetString(), null, kwargs);
+        return (Source(parts, layer), null, kwargs);
     }
 
     /// <summary>Whether a keyword argument is a tensor reference <c>[layer, node, tensor]</c>.</summary>
-    private static bool IsTensor(JsonElement e, out string? source)
+    private static bool IsTensor(JsonElement e, string layer, out string? source)
     {
         source = null;
         if (e.ValueKind != JsonValueKind.Array || e.GetArrayLength() != 3 || e[0].ValueKind != JsonValueKind.String || e[1].ValueKind != JsonValueKind.Number
             || e[2].ValueKind != JsonValueKind.Number) return false;
-        Check(e.EnumerateArray().ToArray(), "?");
-        source = e[0].GetString();
+        source = Source(e.EnumerateArray().ToArray(), layer);
         return true;
     }
 
-    private static void Check(JsonElement[] parts, string layer)
+    /// <summary>The inbound entry of a reference <c>[layer, node, tensor]</c>, its node and tensor kept
+    /// (<see cref="KerasConfigReader.Reference"/>) as for any other layer's inputs: the node picks a shared layer's call
+    /// (a second call is node 1; a nested model's calls 1, 2, …), the tensor a nested model's output, and
+    /// <see cref="KerasNestedModels.Inline"/> resolves both (refusing output k of a plain layer).</summary>
+    private static string Source(JsonElement[] parts, string layer)
     {
-        if (parts[2].ValueKind != JsonValueKind.Number || !parts[2].TryGetInt32(out int tensor) || tensor != 0)
-            throw new NotSupportedException($"layer `{layer}` reads output {parts[2].GetRawText()} of layer `{parts[0].GetString()}`: layers with several outputs are not supported");
+        if (parts[1].ValueKind != JsonValueKind.Number || !parts[1].TryGetInt32(out int node) || node < 0
+            || parts[2].ValueKind != JsonValueKind.Number || !parts[2].TryGetInt32(out int tensor) || tensor < 0)
+            throw new InvalidDataException($"layer `{layer}`: [{string.Join(", ", parts.Take(3).Select(p => p.GetRawText()))}] is not a reference [layer, node, tensor]");
+        return KerasConfigReader.Reference(parts[0].GetString()!, node, tensor);
     }
 
     private static JsonElement? Take(Dictionary<string, JsonElement> kwargs, string key) => kwargs.Remove(key, out JsonElement v) ? v : null;

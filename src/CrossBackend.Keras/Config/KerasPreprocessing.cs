@@ -55,15 +55,21 @@ internal static class KerasPreprocessing
 
     /// <summary>Refuses a preprocessing or identity layer fed straight by an integer InputLayer (uint8 images, say): Keras
     /// casts such an input to the layer's float dtype first (exact for integers below 2^24), but the runtimes keep
-    /// integer inputs as token ids in Keras's layout, so the layer would meet another layout on TorchSharp.</summary>
+    /// integer inputs as token ids in Keras's layout, so the layer would meet another layout on TorchSharp. tf.keras 2's
+    /// TFOpLambda / SlicingOpLambda on an integer input (<c>inputs / 127.5</c> on uint8 images, <c>x[:, 1:]</c> of
+    /// token ids) is refused alike: the numerics engine's ops take floats only, and TorchSharp's would meet the
+    /// integers in Keras's layout (a halved (1, 3, 2) input, flattened, came out scrambled).</summary>
     public static void EnsureFloatInputs(LayerSpec spec, string layer, string className, IEnumerable<KerasLayer> inputs)
     {
-        if (spec is not (RescalingSpec or NormalizationSpec or CenterCropSpec or IdentitySpec or ResizingSpec)) return;
+        bool op = KerasOpLambdaCall.Handles(className);
+        if (!op && spec is not (RescalingSpec or NormalizationSpec or CenterCropSpec or IdentitySpec or ResizingSpec)) return;
         foreach (KerasLayer input in inputs)
             if (input.Spec is InputSpec { DType: var dtype } && !dtype.IsFloatingPoint())
                 throw new NotSupportedException(
                     $"layer `{layer}` ({className}) reads the integer input `{input.Name}` ({dtype.Name()}), which is not supported: the runtimes keep " +
-                    "integer inputs as token ids; declare the input float32 (Keras casts the integers to float first, so the numbers are the same)");
+                    "integer inputs as token ids; declare the input float32 " + (op
+                        ? "(TensorFlow divides 8- and 16-bit integers in float32, so x / 127.5 gives the same numbers), or apply the op after a layer"
+                        : "(Keras casts the integers to float first, so the numbers are the same)"));
     }
 
     /// <summary>Normalization's kept axes as indices among the non-batch axes, increasing (Keras sorts them); the batch

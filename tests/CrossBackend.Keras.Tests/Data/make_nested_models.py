@@ -146,7 +146,9 @@ def k2_variables(layer):
             else:
                 n += ti + ni
         return t, n
-    named = [(f"{layer.name}/{short}:0", v, short in ("moving_mean", "moving_variance")) for short, v in layer.weights]
+    # Created with trainable=False: BatchNormalization's moving statistics, Normalization's adapted mean/variance/count.
+    named = [(f"{layer.name}/{short}:0", v, short in ("moving_mean", "moving_variance", "mean", "variance", "count"))
+             for short, v in layer.weights]
     if not layer.config.get("trainable", True):
         return [], [(n, v) for n, v, _ in named]
     return [(n, v) for n, v, frozen_var in named if not frozen_var], [(n, v) for n, v, frozen_var in named if frozen_var]
