@@ -126,7 +126,7 @@ internal static class KerasOpLambdaCall
                 && !(format.ValueKind == JsonValueKind.String && format.GetString() is { } f && f.StartsWith('N') && f.EndsWith('C') && !f.StartsWith("NC", StringComparison.Ordinal)))
                 throw Unsupported(layer, className, function,
                     $"data_format={format.GetRawText()}: only a channels-last format (None, \"NHWC\", \"NWC\", \"NDHWC\") is supported; channels-first bias_add is not");
-            if (IsTensor(bias, out _) || bias.ValueKind != JsonValueKind.Array)
+            if (IsTensor(bias, layer, out _) || bias.ValueKind != JsonValueKind.Array)
                 throw Unsupported(layer, className, function, $"bias={Short(bias)}: only a constant 1-D array is supported as the bias (not a tensor)");
             KerasTFConstant values = ConstantArray(bias, "bias");
             if (values.Shape.Length != 1)
