@@ -23,6 +23,27 @@ public sealed partial class KerasNumericsModel<T>
                     TensorPrimitives.Negate<T>(data, data);
                     return Tensor.Create(data, x.Lengths);
                 };
+            case KerasTFOp.Cast:
+                if (op.CastTo == DType.Float64 && typeof(T) != typeof(double))
+                    throw new NotSupportedException(
+                        $"layer `{name}` calls tf.cast to float64 in a network built in float32, which is not supported: TensorFlow runs the ops after it " +
+                        "in float64. Build the network in float64, or cast to float32 in the model");
+                // Integer tensors (an integer InputLayer's, as long) convert round to nearest as TensorFlow's Cast.
+                return v => v[0] switch
+                {
+                    Tensor<long> l => Convert(l),
+                    Tensor<int> i => Convert(i),
+                    _ => Float(v[0], name),
+                };
+            case KerasTFOp.Exp or KerasTFOp.Log or KerasTFOp.Sqrt or KerasTFOp.Square or KerasTFOp.Abs:
+            {
+                UnaryOp unary = op.Op switch
+                {
+                    KerasTFOp.Exp => UnaryOp.Exp, KerasTFOp.Log => UnaryOp.Log, KerasTFOp.Sqrt => UnaryOp.Sqrt,
+                    KerasTFOp.Square => UnaryOp.Square, _ => UnaryOp.Abs,
+                };
+                return v => ops.Unary(unary, Float(v[0], name));
+            }
             case KerasTFOp.ReduceMean or KerasTFOp.ReduceSum:
                 return v => Reduce(Float(v[0], name), KerasTFOpShapes.ReducedAxes(op, layer.InputShapes[0].Length, name), op.KeepDims, op.Op == KerasTFOp.ReduceMean);
             case KerasTFOp.Slice:
@@ -34,6 +55,8 @@ public sealed partial class KerasNumericsModel<T>
             KerasTFOp.Subtract => BinaryOp.Subtract,
             KerasTFOp.Multiply => BinaryOp.Multiply,
             KerasTFOp.Divide => BinaryOp.Divide,
+            KerasTFOp.Maximum => BinaryOp.Maximum,
+            KerasTFOp.Minimum => BinaryOp.Minimum,
             _ => throw new NotSupportedException($"layer `{name}`: tf.{op.Function} has no numerics implementation"),
         };
         if (op.Constant is double c)

@@ -26,6 +26,47 @@ public sealed class TFOpLambdaModelTests(ITensorEngine engine)
     [TestCase("tfop_consts")]
     public void PreprocessInputAndConstantArraysMatchTheFloat64Golden(string stem) => GoldenModels.AssertFile(engine, $"{stem}_k2.h5", $"{stem}_golden.npz");
 
+    /// <summary>tf.cast after an integer input and element-wise math (Data/make_tfop_math_models.py): a uint8 image input
+    /// cast to float32, Rescaling(1/127.5, −1), Conv2D (the integer input reaches TorchSharp in Keras's layout, the
+    /// cast moves its channels, so the conv's channel order counts); an int32 input cast, Dense, a float cast; and
+    /// exp, log, sqrt, square, abs, maximum / minimum with a number (first or second), a constant list, a tensor and a
+    /// broadcast (1, 6, 5) tensor on a (batch, 4, 6, 5) input.</summary>
+    [TestCase("tfop_cast_uint8")]
+    [TestCase("tfop_cast_int32")]
+    [TestCase("tfop_math")]
+    public void CastsAndMathOpsMatchTheFloat64Golden(string stem) => GoldenModels.AssertFile(engine, $"{stem}_k2.h5", $"{stem}_golden.npz");
+
+    /// <summary>tf.cast of int32 to float32 rounds to nearest, ties to even, as TensorFlow's Cast: 2^24 + 1 is 2^24,
+    /// 2^24 + 3 is 2^24 + 4; a float64 network keeps every int exactly.</summary>
+    [Test]
+    public void ACastOfIntsRoundsToNearestFloat32()
+    {
+        string json = TFOpJson.Model("[null, 3]", "int32",
+            """{"class_name": "TFOpLambda", "name": "x", "config": {"name": "x", "function": "cast"}, "inbound_nodes": [["in", 0, 0, {"dtype": "float32", "name": null}]]}""");
+        int[] ids = [16777217, 16777219, -7];
+        KerasModel model = KerasModel.FromWeights(KerasGraph.FromJson(json), [], keras3Layout: false);
+        using (IKerasNetwork network = KerasRuntimes.Build(model, engine))
+            Assert.That(network.Predict([new KerasInput(ids, [1, 3])])[0].Values, Is.EqualTo(new double[] { 16777216, 16777220, -7 }));
+        using (IKerasNetwork network = KerasRuntimes.Build(model, engine, DType.Float64))
+            Assert.That(network.Predict([new KerasInput(ids, [1, 3])])[0].Values, Is.EqualTo(new double[] { 16777217, 16777219, -7 }));
+    }
+
+    /// <summary>A cast to float64 builds in float64 (an int input cast, then · 0.1 in float64) and is refused in a float32
+    /// network, where TensorFlow would run the ops after it in float64 and the network cannot.</summary>
+    [Test]
+    public void ACastToFloat64NeedsAFloat64Network()
+    {
+        string json = TFOpJson.Model("[null, 2]", "int32", """
+            {"class_name": "TFOpLambda", "name": "c", "config": {"name": "c", "function": "cast"}, "inbound_nodes": [["in", 0, 0, {"dtype": "float64", "name": null}]]},
+            {"class_name": "TFOpLambda", "name": "x", "config": {"name": "x", "function": "math.multiply"}, "inbound_nodes": [["c", 0, 0, {"y": 0.1, "name": null}]]}
+            """);
+        KerasModel model = KerasModel.FromWeights(KerasGraph.FromJson(json), [], keras3Layout: false);
+        var e = Assert.Throws<NotSupportedException>(() => KerasRuntimes.Build(model, engine).Dispose());
+        Assert.That(e!.Message, Does.Contain("layer `c`").And.Contain("tf.cast to float64").And.Contain("Build the network in float64"));
+        using IKerasNetwork network = KerasRuntimes.Build(model, engine, DType.Float64);
+        Assert.That(network.Predict([new KerasInput(new[] { 3, -7 }, [1, 2])])[0].Values, Is.EqualTo(new[] { 3 * 0.1, -7 * 0.1 }));
+    }
+
     /// <summary>A constant array converts to float32 before the op as a number does: tf.math.truediv(x, [0.1, 0.3, 0.7])
     /// over the last axis and [[2, 3, 5]] / x (the array first) on a (batch, 2, 3) input, which TorchSharp holds
     /// channels-first, bit for bit x / float32(c) per channel.</summary>
@@ -128,8 +169,8 @@ public sealed class TFOpLambdaRefusalTests
     [Test]
     public void AnUnsupportedFunctionIsRefusedByNameWithTheSupportedList()
     {
-        var e = Assert.Throws<NotSupportedException>(() => KerasGraph.FromJson(Op("math.exp", """["in", 0, 0, {"name": null}]""")));
-        Assert.That(e!.Message, Does.Contain("layer `x` (TFOpLambda) calls tf.math.exp, which is not supported; supported: tf.__operators__.add"));
+        var e = Assert.Throws<NotSupportedException>(() => KerasGraph.FromJson(Op("math.rsqrt", """["in", 0, 0, {"name": null}]""")));
+        Assert.That(e!.Message, Does.Contain("layer `x` (TFOpLambda) calls tf.math.rsqrt, which is not supported; supported: tf.__operators__.add"));
         Assert.That(e.Message, Does.Contain("tf.__operators__.getitem"));
     }
 
@@ -146,6 +187,11 @@ public sealed class TFOpLambdaRefusalTests
     [TestCase("math.reduce_mean", """["in", 0, 0, {}]""", "axis=None")]
     [TestCase("math.reduce_sum", """["in", 0, 0, {"axis": 0}]""", "batch axis")]
     [TestCase("nn.softmax", """["in", 0, 0, {"axis": 1, "name": null, "extra": 3}]""", "extra=3")]
+    [TestCase("cast", """["in", 0, 0, {"dtype": "int32", "name": null}]""", "only float32 and float64")]
+    [TestCase("cast", """["in", 0, 0, {"dtype": "float16", "name": null}]""", "only float32 and float64")]
+    [TestCase("cast", """["in", 0, 0, {"name": null}]""", "no `dtype`")]
+    [TestCase("math.exp", """["in", 0, 0, {"name": null, "base": 2}]""", "base=2")]
+    [TestCase("math.maximum", """["in", 0, 0, {"name": null}]""", "no second operand")]
     public void AnUnsupportedArgumentIsRefusedNamingTheOp(string function, string node, string expected)
     {
         var e = Assert.Throws<NotSupportedException>(() => KerasGraph.FromJson(Op(function, node, function == "__operators__.getitem" ? "SlicingOpLambda" : "TFOpLambda")));

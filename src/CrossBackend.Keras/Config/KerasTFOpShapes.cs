@@ -12,11 +12,11 @@ internal static class KerasTFOpShapes
         long[] x = inputs[0];
         return op.Op switch
         {
-            KerasTFOp.Negative => x,
+            _ when op.ElementWiseUnary => x,
             _ when op.Constant is not null => x,
             KerasTFOp.BiasAdd => BiasAdd(op, x, layer, className),
             _ when op.ConstantArray is { } c => WithConstant(op, x, c.Shape, layer, className),
-            KerasTFOp.Add or KerasTFOp.Subtract or KerasTFOp.Multiply or KerasTFOp.Divide => Broadcast(op, x, inputs[1], layer, className),
+            _ when op.Binary => Broadcast(op, x, inputs[1], layer, className),
             KerasTFOp.ReduceMean or KerasTFOp.ReduceSum => Reduce(op, x, layer, className),
             _ => Slice(op, x, layer, className).Shape,
         };
