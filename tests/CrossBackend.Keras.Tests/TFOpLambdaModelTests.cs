@@ -221,6 +221,18 @@ public sealed class TFOpLambdaRefusalTests
         Assert.That(e!.Message, Does.Contain("layer `x`").And.Contain($"tf.{function}").And.Contain("unknown length"));
     }
 
+    /// <summary>An op other than tf.cast on an integer input is refused naming the layer and the fix: TensorFlow would
+    /// compute in integers (and TorchSharp holds integer inputs in Keras's layout).</summary>
+    [TestCase("math.multiply", """{"y": 0.1, "name": null}""")]
+    [TestCase("math.exp", """{"name": null}""")]
+    public void AnOpOnAnIntegerInputOtherThanCastIsRefused(string function, string kwargs)
+    {
+        string json = TFOpJson.Model("[null, 4, 6, 3]", "uint8",
+            $$$"""{"class_name": "TFOpLambda", "name": "x", "config": {"name": "x", "function": "{{{function}}}"}, "inbound_nodes": [["in", 0, 0, {{{kwargs}}}]]}""");
+        var e = Assert.Throws<NotSupportedException>(() => KerasGraph.FromJson(json));
+        Assert.That(e!.Message, Does.Contain("layer `x`").And.Contain($"tf.{function} on the integer input `in` (uint8)").And.Contain("tf.cast(x, tf.float32)"));
+    }
+
     [Test]
     public void TensorsOfDifferentRanksAreRefused()
     {

@@ -55,15 +55,22 @@ internal static class KerasPreprocessing
 
     /// <summary>Refuses a preprocessing or identity layer fed straight by an integer InputLayer (uint8 images, say): Keras
     /// casts such an input to the layer's float dtype first (exact for integers below 2^24), but the runtimes keep
-    /// integer inputs as token ids in Keras's layout, so the layer would meet another layout on TorchSharp.</summary>
+    /// integer inputs as token ids in Keras's layout, so the layer would meet another layout on TorchSharp. A tf.keras 2
+    /// TensorFlow op other than tf.cast on such an input is refused too: TensorFlow would compute it in integers.</summary>
     public static void EnsureFloatInputs(LayerSpec spec, string layer, string className, IEnumerable<KerasLayer> inputs)
     {
-        if (spec is not (RescalingSpec or NormalizationSpec or CenterCropSpec or IdentitySpec or ResizingSpec)) return;
+        if (spec is not (RescalingSpec or NormalizationSpec or CenterCropSpec or IdentitySpec or ResizingSpec or TFOpSpec { Op: not KerasTFOp.Cast })) return;
         foreach (KerasLayer input in inputs)
-            if (input.Spec is InputSpec { DType: var dtype } && !dtype.IsFloatingPoint())
+        {
+            if (input.Spec is not InputSpec { DType: var dtype } || dtype.IsFloatingPoint()) continue;
+            if (spec is TFOpSpec op)
                 throw new NotSupportedException(
-                    $"layer `{layer}` ({className}) reads the integer input `{input.Name}` ({dtype.Name()}), which is not supported: the runtimes keep " +
-                    "integer inputs as token ids; declare the input float32 (Keras casts the integers to float first, so the numbers are the same)");
+                    $"layer `{layer}` ({className}) calls tf.{op.Function} on the integer input `{input.Name}` ({dtype.Name()}), which is not supported: " +
+                    "TensorFlow computes it in integers and the runtimes hold integer inputs as token ids; call tf.cast(x, tf.float32) on the input first");
+            throw new NotSupportedException(
+                $"layer `{layer}` ({className}) reads the integer input `{input.Name}` ({dtype.Name()}), which is not supported: the runtimes keep " +
+                "integer inputs as token ids; declare the input float32 (Keras casts the integers to float first, so the numbers are the same)");
+        }
     }
 
     /// <summary>Normalization's kept axes as indices among the non-batch axes, increasing (Keras sorts them); the batch
