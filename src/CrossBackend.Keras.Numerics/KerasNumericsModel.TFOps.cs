@@ -44,6 +44,20 @@ public sealed partial class KerasNumericsModel<T>
                 };
                 return v => ops.Unary(unary, Float(v[0], name));
             }
+            case KerasTFOp.ClipByValue:
+            {
+                // TensorFlow's order (clip_ops.py): minimum with the upper bound, then maximum with the lower one.
+                Tensor<T> low = Tensor.Create([T.CreateChecked(op.Constant!.Value)], [1]), high = Tensor.Create([T.CreateChecked(op.ClipMax)], [1]);
+                return v => ops.Binary(BinaryOp.Maximum, ops.Binary(BinaryOp.Minimum, Float(v[0], name), high), low);
+            }
+            case KerasTFOp.ExpandDims:
+                return v =>
+                {
+                    Tensor<T> x = Float(v[0], name);
+                    int axis = KerasTFOpShapes.ExpandedAxis(op, x.Rank - 1, name);
+                    nint[] lengths = x.Lengths.ToArray();
+                    return Tensor.Create(TensorToArray(x), [.. lengths[..axis], 1, .. lengths[axis..]]);
+                };
             case KerasTFOp.ReduceMean or KerasTFOp.ReduceSum:
                 return v => Reduce(Float(v[0], name), KerasTFOpShapes.ReducedAxes(op, layer.InputShapes[0].Length, name), op.KeepDims, op.Op == KerasTFOp.ReduceMean);
             case KerasTFOp.Slice:

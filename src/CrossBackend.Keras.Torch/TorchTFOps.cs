@@ -31,6 +31,18 @@ internal sealed class TFOpTorchLayer(KerasLayer layer, ScalarType dtype) : Torch
                 return x.mul(x);   // x · x, exact as TensorFlow's Square
             case KerasTFOp.Abs:
                 return x.abs();
+            case KerasTFOp.ClipByValue:
+            {
+                // TensorFlow's order (clip_ops.py): minimum with the upper bound, then maximum with the lower one.
+                using Tensor low = tensor(_op.Constant!.Value, x.dtype, x.device), high = tensor(_op.ClipMax, x.dtype, x.device);
+                using Tensor upper = x.minimum(high);
+                return upper.maximum(low);
+            }
+            case KerasTFOp.ExpandDims:
+            {
+                int axis = KerasTFOpShapes.ExpandedAxis(_op, (int)x.ndim - 1, layer.Name);
+                return FromKeras(ToKeras(x).unsqueeze(axis)).contiguous();
+            }
             case KerasTFOp.ReduceMean or KerasTFOp.ReduceSum:
             {
                 long[] dims = KerasTFOpShapes.ReducedAxes(_op, (int)x.ndim - 1, layer.Name).Select(a => (long)a + 1).ToArray();

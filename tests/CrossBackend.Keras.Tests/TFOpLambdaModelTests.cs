@@ -30,10 +30,13 @@ public sealed class TFOpLambdaModelTests(ITensorEngine engine)
     /// cast to float32, Rescaling(1/127.5, −1), Conv2D (the integer input reaches TorchSharp in Keras's layout, the
     /// cast moves its channels, so the conv's channel order counts); an int32 input cast, Dense, a float cast; and
     /// exp, log, sqrt, square, abs, maximum / minimum with a number (first or second), a constant list, a tensor and a
-    /// broadcast (1, 6, 5) tensor on a (batch, 4, 6, 5) input.</summary>
+    /// broadcast (1, 6, 5) tensor on a (batch, 4, 6, 5) input; clip_by_value(−0.3, 0.7), transpose(perm=[0, 2, 1]),
+    /// expand_dims(axis=−1) before a Conv2D (the new axis is its channels axis, channels-first on TorchSharp) and
+    /// expand_dims(axis=1).</summary>
     [TestCase("tfop_cast_uint8")]
     [TestCase("tfop_cast_int32")]
     [TestCase("tfop_math")]
+    [TestCase("tfop_shape")]
     public void CastsAndMathOpsMatchTheFloat64Golden(string stem) => GoldenModels.AssertFile(engine, $"{stem}_k2.h5", $"{stem}_golden.npz");
 
     /// <summary>tf.cast of int32 to float32 rounds to nearest, ties to even, as TensorFlow's Cast: 2^24 + 1 is 2^24,
@@ -49,6 +52,18 @@ public sealed class TFOpLambdaModelTests(ITensorEngine engine)
             Assert.That(network.Predict([new KerasInput(ids, [1, 3])])[0].Values, Is.EqualTo(new double[] { 16777216, 16777220, -7 }));
         using (IKerasNetwork network = KerasRuntimes.Build(model, engine, DType.Float64))
             Assert.That(network.Predict([new KerasInput(ids, [1, 3])])[0].Values, Is.EqualTo(new double[] { 16777217, 16777219, -7 }));
+    }
+
+    /// <summary>tf.clip_by_value with numbers is TensorFlow's minimum with float32(0.3), then maximum with float32(0.1),
+    /// bit for bit.</summary>
+    [Test]
+    public void ClipByValueClipsToTheFloat32Bounds()
+    {
+        string json = TFOpJson.Model("[null, 6]", "float32",
+            """{"class_name": "TFOpLambda", "name": "x", "config": {"name": "x", "function": "clip_by_value"}, "inbound_nodes": [["in", 0, 0, {"clip_value_min": 0.1, "clip_value_max": 0.3, "name": null}]]}""");
+        float[] x = [-1f, 0.05f, 0.1f, 0.2f, 0.31f, 7f];
+        using IKerasNetwork network = KerasRuntimes.Build(KerasModel.FromWeights(KerasGraph.FromJson(json), [], keras3Layout: false), engine);
+        Assert.That(network.Predict([new KerasInput(x, [1, 6])])[0].Values, Is.EqualTo(x.Select(v => (double)MathF.Max(MathF.Min(v, 0.3f), 0.1f)).ToArray()));
     }
 
     /// <summary>A cast to float64 builds in float64 (an int input cast, then · 0.1 in float64) and is refused in a float32
@@ -192,6 +207,11 @@ public sealed class TFOpLambdaRefusalTests
     [TestCase("cast", """["in", 0, 0, {"name": null}]""", "no `dtype`")]
     [TestCase("math.exp", """["in", 0, 0, {"name": null, "base": 2}]""", "base=2")]
     [TestCase("math.maximum", """["in", 0, 0, {"name": null}]""", "no second operand")]
+    [TestCase("clip_by_value", """["in", 0, 0, {"clip_value_min": ["in", 0, 0], "clip_value_max": 1.0, "name": null}]""", "only number bounds")]
+    [TestCase("transpose", """["in", 0, 0, {"perm": [1, 0, 2], "conjugate": false, "name": null}]""", "keeps the batch axis first")]
+    [TestCase("transpose", """["in", 0, 0, {"name": null}]""", "perm=None reverses the batch axis")]
+    [TestCase("expand_dims", """["in", 0, 0, {"axis": 0, "name": null}]""", "batch axis")]
+    [TestCase("expand_dims", """["in", 0, 0, {"axis": -4, "name": null}]""", "batch axis")]
     public void AnUnsupportedArgumentIsRefusedNamingTheOp(string function, string node, string expected)
     {
         var e = Assert.Throws<NotSupportedException>(() => KerasGraph.FromJson(Op(function, node, function == "__operators__.getitem" ? "SlicingOpLambda" : "TFOpLambda")));

@@ -44,6 +44,12 @@ public enum KerasTFOp
     Maximum,
     /// <summary><c>tf.math.minimum</c>: the smaller of x and y, element-wise with broadcasting.</summary>
     Minimum,
+    /// <summary><c>tf.clip_by_value</c> with numbers: minimum(x, <see cref="TFOpSpec.ClipMax"/>), then maximum with
+    /// <see cref="TFOpSpec.Constant"/> (the minimum), as tensorflow/python/ops/clip_ops.py computes it.</summary>
+    ClipByValue,
+    /// <summary><c>tf.expand_dims</c> on a non-batch axis (<see cref="TFOpSpec.Axes"/>' one entry, counting the batch
+    /// axis as 0, negative from the end of the output): a new axis of length 1.</summary>
+    ExpandDims,
 }
 
 /// <summary>A constant array operand as tf.keras 2 saves it: keras/engine/node.py <c>Node.serialize</c> writes a NumPy
@@ -96,12 +102,15 @@ public sealed record TFOpSpec(string Function, KerasTFOp Op) : LayerSpec
     /// <summary>The slice spec's items, the first for the batch axis (which must be a full slice or the Ellipsis).</summary>
     public KerasSliceItem[] Slices { get; init; } = [];
 
+    /// <summary><c>tf.clip_by_value</c>'s upper bound (its lower one is <see cref="Constant"/>).</summary>
+    public double ClipMax { get; init; }
+
     /// <summary><c>tf.cast</c>'s target: <see cref="DType.Float32"/> or <see cref="DType.Float64"/>.</summary>
     public DType CastTo { get; init; } = DType.Float32;
 
     /// <summary>Whether the op is one of one tensor, element by element, that keeps the shape (exp, log, sqrt, …, cast).</summary>
     public bool ElementWiseUnary => Op is KerasTFOp.Negative or KerasTFOp.Cast or KerasTFOp.Exp or KerasTFOp.Log or KerasTFOp.Sqrt
-        or KerasTFOp.Square or KerasTFOp.Abs;
+        or KerasTFOp.Square or KerasTFOp.Abs or KerasTFOp.ClipByValue;
 
     /// <summary>Whether the op is a binary one (two operands, broadcast).</summary>
     public bool Binary => Op is KerasTFOp.Add or KerasTFOp.Subtract or KerasTFOp.Multiply or KerasTFOp.Divide or KerasTFOp.Maximum or KerasTFOp.Minimum;

@@ -15,6 +15,10 @@ tf.math.exp / log / sqrt / square / abs take only `name`; tf.math.maximum / mini
   s = sqrt(square(d) + 0.3); mx = maximum(d, 0.1); mn = minimum(0.3, d) (the number first); mc = minimum(d, c) with c a
   constant list [0.1, -0.3, 0.7, 0.2, -0.1] over the channels; m2 = maximum(e, s) (two tensors); mb = minimum(d,
   reduce_mean(d, axis=1, keepdims=True)) (broadcasting (4, 6, 5) by (1, 6, 5)); each flattened, concat -> (960,).
+- tfop_shape: input float32 (6, 5) in [-2, 2] -> d = Dense 4 (6, 4); c = tf.clip_by_value(d, -0.3, 0.7) (node kwargs
+  clip_value_min / clip_value_max); t = tf.transpose(c, perm=[0, 2, 1]) (4, 6) (kwargs perm, conjugate False);
+  e = tf.expand_dims(t, -1) (4, 6, 1) -> Conv2D 3 filters 2x2 valid (3, 5, 3): on TorchSharp the new last axis is
+  the channels axis; e2 = tf.expand_dims(c, axis=1) (1, 6, 4); conv, e2 and t flattened, concat -> (93,).
 
 The goldens' inputs are int32 for the integer models (the npz reader's ints; the model declares the input's dtype).
 TensorFlow converts a Python number to the tensor's dtype (float32(0.3)) before the op; the goldens are float64.
@@ -146,7 +150,53 @@ def math_model():
     write("tfop_math", layers, ["tf.concat"], x, y)
 
 
+def shape_forward(xp, x, k, b, kc, bc):
+    is_np = xp is np
+    d = x @ k + b
+    c = np.maximum(np.minimum(d, 0.7), -0.3) if is_np else torch.clamp(d, -0.3, 0.7)
+    t = c.transpose(0, 2, 1) if is_np else c.permute(0, 2, 1)
+    e = t[..., None]
+    conv = conv_np(e, kc, bc) if is_np else torch.tensor(conv_torch(e.numpy(), kc.numpy(), bc.numpy()))
+    e2 = c[:, None]
+    flat = [a.reshape(a.shape[0], -1) for a in (conv, e2, t)]
+    return np.concatenate(flat, axis=1) if is_np else torch.cat(flat, dim=1)
+
+
+def shape_model():
+    x = RNG.uniform(-2, 2, (3, 6, 5)).astype(F32)
+    k = (RNG.standard_normal((5, 4)) * 0.6).astype(F32)
+    b = (RNG.standard_normal(4) * 0.3).astype(F32)
+    kc = (RNG.standard_normal((2, 2, 1, 3)) * 0.7).astype(F32)
+    bc = (RNG.standard_normal(3) * 0.2).astype(F32)
+    layers = [
+        input_layer([6, 5], "float32"),
+        Layer("Dense", dense_config("dense", 4), ["x"], [("kernel", k), ("bias", b)]),
+        op_layer("tf.clip_by_value", "clip_by_value", call("dense", clip_value_min=-0.3, clip_value_max=0.7, name=None)),
+        op_layer("tf.transpose", "transpose", call("tf.clip_by_value", perm=[0, 2, 1], conjugate=False, name=None)),
+        op_layer("tf.expand_dims", "expand_dims", call("tf.transpose", axis=-1, name=None)),
+        Layer("Conv2D", conv_config("conv", 3, (2, 2)), ["tf.expand_dims"], [("kernel", kc), ("bias", bc)]),
+        op_layer("tf.expand_dims_1", "expand_dims", call("tf.clip_by_value", axis=1, name=None)),
+    ]
+    parts = ["conv", "tf.expand_dims_1", "tf.transpose"]
+    for i, part in enumerate(parts):
+        layers.append(Layer("Flatten", layer_cfg(f"flatten_{i}", data_format="channels_last"), [part]))
+    out = op_layer("tf.concat", "concat", None)
+    out.node = [[f"flatten_{i}", 0, 0, {"axis": -1, "name": "concat"}] for i in range(len(parts))]
+    layers.append(out)
+    args = [a.astype(np.float64) for a in (x, k, b, kc, bc)]
+    y = shape_forward(np, *args)
+    yt = shape_forward(torch, *(torch.tensor(a) for a in args)).numpy()
+    diff = np.abs(yt - y).max()
+    assert diff < 1e-12, diff
+    clipped = y[:, 45:69]   # e2: c itself
+    high, low = (clipped == 0.7).sum(), (clipped == -0.3).sum()
+    assert high > 0 and low > 0, (high, low)
+    print("shape torch float64 vs numpy:", diff, "cells clipped to 0.7 / -0.3:", high, low, "of", clipped.size)
+    write("tfop_shape", layers, ["tf.concat"], x, y)
+
+
 if __name__ == "__main__":
     cast_uint8_model()
     cast_int32_model()
     math_model()
+    shape_model()
