@@ -59,13 +59,15 @@ internal static class KerasPreprocessing
     /// TensorFlow op other than tf.cast on such an input is refused too: TensorFlow would compute it in integers.</summary>
     public static void EnsureFloatInputs(LayerSpec spec, string layer, string className, IEnumerable<KerasLayer> inputs)
     {
-        if (spec is not (RescalingSpec or NormalizationSpec or CenterCropSpec or IdentitySpec or ResizingSpec or TFOpSpec { Op: not KerasTFOp.Cast })) return;
+        // Every TF op but tf.cast, whatever spec it reads as (tf.transpose is a Permute, tf.nn.relu an activation, ...).
+        bool op = KerasOpLambdaCall.Handles(className) && spec is not TFOpSpec { Op: KerasTFOp.Cast };
+        if (!op && spec is not (RescalingSpec or NormalizationSpec or CenterCropSpec or IdentitySpec or ResizingSpec)) return;
         foreach (KerasLayer input in inputs)
         {
             if (input.Spec is not InputSpec { DType: var dtype } || dtype.IsFloatingPoint()) continue;
-            if (spec is TFOpSpec op)
+            if (op)
                 throw new NotSupportedException(
-                    $"layer `{layer}` ({className}) calls tf.{op.Function} on the integer input `{input.Name}` ({dtype.Name()}), which is not supported: " +
+                    $"layer `{layer}` ({className}) calls {(spec is TFOpSpec t ? "tf." + t.Function : "a TensorFlow op")} on the integer input `{input.Name}` ({dtype.Name()}), which is not supported: " +
                     "TensorFlow computes it in integers and the runtimes hold integer inputs as token ids; call tf.cast(x, tf.float32) on the input first");
             throw new NotSupportedException(
                 $"layer `{layer}` ({className}) reads the integer input `{input.Name}` ({dtype.Name()}), which is not supported: the runtimes keep " +
