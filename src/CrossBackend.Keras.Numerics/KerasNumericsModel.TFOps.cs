@@ -23,6 +23,41 @@ public sealed partial class KerasNumericsModel<T>
                     TensorPrimitives.Negate<T>(data, data);
                     return Tensor.Create(data, x.Lengths);
                 };
+            case KerasTFOp.Cast:
+                if (op.CastTo == DType.Float64 && typeof(T) != typeof(double))
+                    throw new NotSupportedException(
+                        $"layer `{name}` calls tf.cast to float64 in a network built in float32, which is not supported: TensorFlow runs the ops after it " +
+                        "in float64. Build the network in float64, or cast to float32 in the model");
+                // Integer tensors (an integer InputLayer's, as long) convert round to nearest as TensorFlow's Cast.
+                return v => v[0] switch
+                {
+                    Tensor<long> l => Convert(l),
+                    Tensor<int> i => Convert(i),
+                    _ => Float(v[0], name),
+                };
+            case KerasTFOp.Exp or KerasTFOp.Log or KerasTFOp.Sqrt or KerasTFOp.Square or KerasTFOp.Abs:
+            {
+                UnaryOp unary = op.Op switch
+                {
+                    KerasTFOp.Exp => UnaryOp.Exp, KerasTFOp.Log => UnaryOp.Log, KerasTFOp.Sqrt => UnaryOp.Sqrt,
+                    KerasTFOp.Square => UnaryOp.Square, _ => UnaryOp.Abs,
+                };
+                return v => ops.Unary(unary, Float(v[0], name));
+            }
+            case KerasTFOp.ClipByValue:
+            {
+                // TensorFlow's order (clip_ops.py): minimum with the upper bound, then maximum with the lower one.
+                Tensor<T> low = Tensor.Create([T.CreateChecked(op.Constant!.Value)], [1]), high = Tensor.Create([T.CreateChecked(op.ClipMax)], [1]);
+                return v => ops.Binary(BinaryOp.Maximum, ops.Binary(BinaryOp.Minimum, Float(v[0], name), high), low);
+            }
+            case KerasTFOp.ExpandDims:
+                return v =>
+                {
+                    Tensor<T> x = Float(v[0], name);
+                    int axis = KerasTFOpShapes.ExpandedAxis(op, x.Rank - 1, name);
+                    nint[] lengths = x.Lengths.ToArray();
+                    return Tensor.Create(TensorToArray(x), [.. lengths[..axis], 1, .. lengths[axis..]]);
+                };
             case KerasTFOp.ReduceMean or KerasTFOp.ReduceSum:
                 return v => Reduce(Float(v[0], name), KerasTFOpShapes.ReducedAxes(op, layer.InputShapes[0].Length, name), op.KeepDims, op.Op == KerasTFOp.ReduceMean);
             case KerasTFOp.Slice:
@@ -34,6 +69,8 @@ public sealed partial class KerasNumericsModel<T>
             KerasTFOp.Subtract => BinaryOp.Subtract,
             KerasTFOp.Multiply => BinaryOp.Multiply,
             KerasTFOp.Divide => BinaryOp.Divide,
+            KerasTFOp.Maximum => BinaryOp.Maximum,
+            KerasTFOp.Minimum => BinaryOp.Minimum,
             _ => throw new NotSupportedException($"layer `{name}`: tf.{op.Function} has no numerics implementation"),
         };
         if (op.Constant is double c)

@@ -248,8 +248,10 @@ public static class KerasTorchConversion
             case TFOpSpec op:
                 return $"tf.{op.Function}" + op.Op switch
                 {
-                    KerasTFOp.ReduceMean or KerasTFOp.ReduceSum or KerasTFOp.Slice => " on the tensor moved to Keras's layout (channels last), then moved back",
-                    KerasTFOp.Negative => "",
+                    KerasTFOp.ClipByValue => $" to [{op.Constant:R}, {op.ClipMax:R}] rounded to the tensor's dtype (minimum, then maximum)",
+                    KerasTFOp.ReduceMean or KerasTFOp.ReduceSum or KerasTFOp.Slice or KerasTFOp.ExpandDims => " on the tensor moved to Keras's layout (channels last), then moved back",
+                    KerasTFOp.Cast => " (integer ids, held in Keras's layout, to floats with the channels moved to dim 1; floats unchanged)",
+                    _ when op.ElementWiseUnary => "",
                     _ when op.Constant is double c => $" with the number {c:R} rounded to the tensor's dtype{(op.ConstantFirst ? " as the first operand" : "")}",
                     _ when op.ConstantArray is { } a => $" with a constant of shape ({string.Join(", ", a.Shape)}) rounded to the tensor's dtype, its last axis moved to the channels" +
                                                         (op.ConstantFirst ? " as the first operand" : ""),

@@ -137,7 +137,7 @@ public sealed class KerasTorchModule : nn.Module<Tensor, Tensor>
         CenterCropSpec => new CropTorchLayer(KerasPreprocessing.AsCropping(layer)),
         IdentitySpec => new IdentityTorchLayer(layer.Name),
         ResizingSpec r => new ResizingTorchLayer(layer.Name, r),
-        TFOpSpec => new TFOpTorchLayer(layer),
+        TFOpSpec => new TFOpTorchLayer(layer, dtype),
         _ => throw new NotSupportedException($"layer `{layer.Name}` ({layer.ClassName}) has no TorchSharp implementation"),
     };
 

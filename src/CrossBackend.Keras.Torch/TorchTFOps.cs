@@ -8,9 +8,9 @@ namespace CrossBackend.Keras.Torch;
 /// tensors. Element-wise ops run in place of the layout (every axis of two tensors of one rank moved alike, a constant
 /// array's channel axis moved to dim 1 as the tensor's); reductions and slices, whose axes are Keras's and may drop
 /// one, run on the tensor moved to Keras's layout and move back, as the Reshape layer does.</summary>
-internal sealed class TFOpTorchLayer(KerasLayer layer) : TorchLayer(layer.Name)
+internal sealed class TFOpTorchLayer(KerasLayer layer, ScalarType dtype) : TorchLayer(layer.Name)
 {
-    private readonly TFOpSpec _op = (TFOpSpec)layer.Spec;
+    private readonly TFOpSpec _op = Checked((TFOpSpec)layer.Spec, layer.Name, dtype);
 
     public override Tensor forward(Tensor[] inputs)
     {
@@ -19,6 +19,30 @@ internal sealed class TFOpTorchLayer(KerasLayer layer) : TorchLayer(layer.Name)
         {
             case KerasTFOp.Negative:
                 return x.neg();
+            case KerasTFOp.Cast:
+                return Cast(x);
+            case KerasTFOp.Exp:
+                return x.exp();
+            case KerasTFOp.Log:
+                return x.log();
+            case KerasTFOp.Sqrt:
+                return x.sqrt();
+            case KerasTFOp.Square:
+                return x.mul(x);   // x · x, exact as TensorFlow's Square
+            case KerasTFOp.Abs:
+                return x.abs();
+            case KerasTFOp.ClipByValue:
+            {
+                // TensorFlow's order (clip_ops.py): minimum with the upper bound, then maximum with the lower one.
+                using Tensor low = tensor(_op.Constant!.Value, x.dtype, x.device), high = tensor(_op.ClipMax, x.dtype, x.device);
+                using Tensor upper = x.minimum(high);
+                return upper.maximum(low);
+            }
+            case KerasTFOp.ExpandDims:
+            {
+                int axis = KerasTFOpShapes.ExpandedAxis(_op, (int)x.ndim - 1, layer.Name);
+                return FromKeras(ToKeras(x).unsqueeze(axis)).contiguous();
+            }
             case KerasTFOp.ReduceMean or KerasTFOp.ReduceSum:
             {
                 long[] dims = KerasTFOpShapes.ReducedAxes(_op, (int)x.ndim - 1, layer.Name).Select(a => (long)a + 1).ToArray();
@@ -51,8 +75,30 @@ internal sealed class TFOpTorchLayer(KerasLayer layer) : TorchLayer(layer.Name)
         KerasTFOp.Subtract => a.add(b, alpha: HeldScalars.MinusOne),
         KerasTFOp.Multiply => a.mul(b),
         KerasTFOp.Divide => a.div(b),
+        KerasTFOp.Maximum => a.maximum(b),
+        KerasTFOp.Minimum => a.minimum(b),
         _ => throw new NotSupportedException($"layer `{layer.Name}`: tf.{_op.Function} has no TorchSharp implementation"),
     };
+
+    /// <summary>tf.cast to the module's float dtype. Integer tensors (an integer InputLayer's) are held in Keras's
+    /// layout, as token ids are: converted (round to nearest, as TensorFlow's Cast), their last (channel) axis moves to
+    /// dim 1 where the rank makes one, so the layers after meet channels-first floats. Float tensors are already the
+    /// module's dtype.</summary>
+    private Tensor Cast(Tensor x)
+    {
+        if (x.dtype is ScalarType.Float32 or ScalarType.Float64) return x;
+        using Tensor converted = x.to_type(dtype);
+        return FromKeras(converted).contiguous();
+    }
+
+    /// <summary>A cast to float64 in a float32 module is refused: TensorFlow would run the ops after it in float64, the
+    /// module runs everything in its one dtype.</summary>
+    private static TFOpSpec Checked(TFOpSpec op, string layer, ScalarType dtype) =>
+        op.Op == KerasTFOp.Cast && op.CastTo == DType.Float64 && dtype != ScalarType.Float64
+            ? throw new NotSupportedException(
+                $"layer `{layer}` calls tf.cast to float64 in a network built in {dtype}, which is not supported: TensorFlow runs the ops after it " +
+                "in float64. Build the network in float64, or cast to float32 in the model")
+            : op;
 
     /// <summary>A constant array in <paramref name="x"/>'s dtype (rounded from the saved doubles, as TensorFlow converts
     /// it) and layout: its shape, aligned with Keras's last axes, gains leading 1s to x's rank, then its last (channel)

@@ -26,6 +26,62 @@ public sealed class TFOpLambdaModelTests(ITensorEngine engine)
     [TestCase("tfop_consts")]
     public void PreprocessInputAndConstantArraysMatchTheFloat64Golden(string stem) => GoldenModels.AssertFile(engine, $"{stem}_k2.h5", $"{stem}_golden.npz");
 
+    /// <summary>tf.cast after an integer input and element-wise math (Data/make_tfop_math_models.py): a uint8 image input
+    /// cast to float32, Rescaling(1/127.5, −1), Conv2D (the integer input reaches TorchSharp in Keras's layout, the
+    /// cast moves its channels, so the conv's channel order counts); an int32 input cast, Dense, a float cast; and
+    /// exp, log, sqrt, square, abs, maximum / minimum with a number (first or second), a constant list, a tensor and a
+    /// broadcast (1, 6, 5) tensor on a (batch, 4, 6, 5) input; clip_by_value(−0.3, 0.7), transpose(perm=[0, 2, 1]),
+    /// expand_dims(axis=−1) before a Conv2D (the new axis is its channels axis, channels-first on TorchSharp) and
+    /// expand_dims(axis=1).</summary>
+    [TestCase("tfop_cast_uint8")]
+    [TestCase("tfop_cast_int32")]
+    [TestCase("tfop_math")]
+    [TestCase("tfop_shape")]
+    public void CastsAndMathOpsMatchTheFloat64Golden(string stem) => GoldenModels.AssertFile(engine, $"{stem}_k2.h5", $"{stem}_golden.npz");
+
+    /// <summary>tf.cast of int32 to float32 rounds to nearest, ties to even, as TensorFlow's Cast: 2^24 + 1 is 2^24,
+    /// 2^24 + 3 is 2^24 + 4; a float64 network keeps every int exactly.</summary>
+    [Test]
+    public void ACastOfIntsRoundsToNearestFloat32()
+    {
+        string json = TFOpJson.Model("[null, 3]", "int32",
+            """{"class_name": "TFOpLambda", "name": "x", "config": {"name": "x", "function": "cast"}, "inbound_nodes": [["in", 0, 0, {"dtype": "float32", "name": null}]]}""");
+        int[] ids = [16777217, 16777219, -7];
+        KerasModel model = KerasModel.FromWeights(KerasGraph.FromJson(json), [], keras3Layout: false);
+        using (IKerasNetwork network = KerasRuntimes.Build(model, engine))
+            Assert.That(network.Predict([new KerasInput(ids, [1, 3])])[0].Values, Is.EqualTo(new double[] { 16777216, 16777220, -7 }));
+        using (IKerasNetwork network = KerasRuntimes.Build(model, engine, DType.Float64))
+            Assert.That(network.Predict([new KerasInput(ids, [1, 3])])[0].Values, Is.EqualTo(new double[] { 16777217, 16777219, -7 }));
+    }
+
+    /// <summary>tf.clip_by_value with numbers is TensorFlow's minimum with float32(0.3), then maximum with float32(0.1),
+    /// bit for bit.</summary>
+    [Test]
+    public void ClipByValueClipsToTheFloat32Bounds()
+    {
+        string json = TFOpJson.Model("[null, 6]", "float32",
+            """{"class_name": "TFOpLambda", "name": "x", "config": {"name": "x", "function": "clip_by_value"}, "inbound_nodes": [["in", 0, 0, {"clip_value_min": 0.1, "clip_value_max": 0.3, "name": null}]]}""");
+        float[] x = [-1f, 0.05f, 0.1f, 0.2f, 0.31f, 7f];
+        using IKerasNetwork network = KerasRuntimes.Build(KerasModel.FromWeights(KerasGraph.FromJson(json), [], keras3Layout: false), engine);
+        Assert.That(network.Predict([new KerasInput(x, [1, 6])])[0].Values, Is.EqualTo(x.Select(v => (double)MathF.Max(MathF.Min(v, 0.3f), 0.1f)).ToArray()));
+    }
+
+    /// <summary>A cast to float64 builds in float64 (an int input cast, then · 0.1 in float64) and is refused in a float32
+    /// network, where TensorFlow would run the ops after it in float64 and the network cannot.</summary>
+    [Test]
+    public void ACastToFloat64NeedsAFloat64Network()
+    {
+        string json = TFOpJson.Model("[null, 2]", "int32", """
+            {"class_name": "TFOpLambda", "name": "c", "config": {"name": "c", "function": "cast"}, "inbound_nodes": [["in", 0, 0, {"dtype": "float64", "name": null}]]},
+            {"class_name": "TFOpLambda", "name": "x", "config": {"name": "x", "function": "math.multiply"}, "inbound_nodes": [["c", 0, 0, {"y": 0.1, "name": null}]]}
+            """);
+        KerasModel model = KerasModel.FromWeights(KerasGraph.FromJson(json), [], keras3Layout: false);
+        var e = Assert.Throws<NotSupportedException>(() => KerasRuntimes.Build(model, engine).Dispose());
+        Assert.That(e!.Message, Does.Contain("layer `c`").And.Contain("tf.cast to float64").And.Contain("Build the network in float64"));
+        using IKerasNetwork network = KerasRuntimes.Build(model, engine, DType.Float64);
+        Assert.That(network.Predict([new KerasInput(new[] { 3, -7 }, [1, 2])])[0].Values, Is.EqualTo(new[] { 3 * 0.1, -7 * 0.1 }));
+    }
+
     /// <summary>A constant array converts to float32 before the op as a number does: tf.math.truediv(x, [0.1, 0.3, 0.7])
     /// over the last axis and [[2, 3, 5]] / x (the array first) on a (batch, 2, 3) input, which TorchSharp holds
     /// channels-first, bit for bit x / float32(c) per channel.</summary>
@@ -128,8 +184,8 @@ public sealed class TFOpLambdaRefusalTests
     [Test]
     public void AnUnsupportedFunctionIsRefusedByNameWithTheSupportedList()
     {
-        var e = Assert.Throws<NotSupportedException>(() => KerasGraph.FromJson(Op("math.exp", """["in", 0, 0, {"name": null}]""")));
-        Assert.That(e!.Message, Does.Contain("layer `x` (TFOpLambda) calls tf.math.exp, which is not supported; supported: tf.__operators__.add"));
+        var e = Assert.Throws<NotSupportedException>(() => KerasGraph.FromJson(Op("math.rsqrt", """["in", 0, 0, {"name": null}]""")));
+        Assert.That(e!.Message, Does.Contain("layer `x` (TFOpLambda) calls tf.math.rsqrt, which is not supported; supported: tf.__operators__.add"));
         Assert.That(e.Message, Does.Contain("tf.__operators__.getitem"));
     }
 
@@ -146,6 +202,16 @@ public sealed class TFOpLambdaRefusalTests
     [TestCase("math.reduce_mean", """["in", 0, 0, {}]""", "axis=None")]
     [TestCase("math.reduce_sum", """["in", 0, 0, {"axis": 0}]""", "batch axis")]
     [TestCase("nn.softmax", """["in", 0, 0, {"axis": 1, "name": null, "extra": 3}]""", "extra=3")]
+    [TestCase("cast", """["in", 0, 0, {"dtype": "int32", "name": null}]""", "only float32 and float64")]
+    [TestCase("cast", """["in", 0, 0, {"dtype": "float16", "name": null}]""", "only float32 and float64")]
+    [TestCase("cast", """["in", 0, 0, {"name": null}]""", "no `dtype`")]
+    [TestCase("math.exp", """["in", 0, 0, {"name": null, "base": 2}]""", "base=2")]
+    [TestCase("math.maximum", """["in", 0, 0, {"name": null}]""", "no second operand")]
+    [TestCase("clip_by_value", """["in", 0, 0, {"clip_value_min": ["in", 0, 0], "clip_value_max": 1.0, "name": null}]""", "only number bounds")]
+    [TestCase("transpose", """["in", 0, 0, {"perm": [1, 0, 2], "conjugate": false, "name": null}]""", "keeps the batch axis first")]
+    [TestCase("transpose", """["in", 0, 0, {"name": null}]""", "perm=None reverses the batch axis")]
+    [TestCase("expand_dims", """["in", 0, 0, {"axis": 0, "name": null}]""", "batch axis")]
+    [TestCase("expand_dims", """["in", 0, 0, {"axis": -4, "name": null}]""", "batch axis")]
     public void AnUnsupportedArgumentIsRefusedNamingTheOp(string function, string node, string expected)
     {
         var e = Assert.Throws<NotSupportedException>(() => KerasGraph.FromJson(Op(function, node, function == "__operators__.getitem" ? "SlicingOpLambda" : "TFOpLambda")));
@@ -173,6 +239,20 @@ public sealed class TFOpLambdaRefusalTests
             $$$"""{"class_name": "TFOpLambda", "name": "x", "config": {"name": "x", "function": "{{{function}}}"}, "inbound_nodes": [["in", 0, 0, {{{kwargs}}}]]}""");
         var e = Assert.Throws<NotSupportedException>(() => KerasGraph.FromJson(json));
         Assert.That(e!.Message, Does.Contain("layer `x`").And.Contain($"tf.{function}").And.Contain("unknown length"));
+    }
+
+    /// <summary>An op other than tf.cast on an integer input is refused naming the layer and the fix: TensorFlow would
+    /// compute in integers (and TorchSharp holds integer inputs in Keras's layout).</summary>
+    [TestCase("math.multiply", """{"y": 0.1, "name": null}""")]
+    [TestCase("math.exp", """{"name": null}""")]
+    [TestCase("transpose", """{"perm": [0, 2, 1, 3], "conjugate": false, "name": null}""")]
+    [TestCase("nn.relu", """{"name": null}""")]
+    public void AnOpOnAnIntegerInputOtherThanCastIsRefused(string function, string kwargs)
+    {
+        string json = TFOpJson.Model("[null, 4, 6, 3]", "uint8",
+            $$$"""{"class_name": "TFOpLambda", "name": "x", "config": {"name": "x", "function": "{{{function}}}"}, "inbound_nodes": [["in", 0, 0, {{{kwargs}}}]]}""");
+        var e = Assert.Throws<NotSupportedException>(() => KerasGraph.FromJson(json));
+        Assert.That(e!.Message, Does.Contain("layer `x`").And.Contain("on the integer input `in` (uint8)").And.Contain("tf.cast(x, tf.float32)"));
     }
 
     [Test]

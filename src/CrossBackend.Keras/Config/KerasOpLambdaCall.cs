@@ -25,7 +25,8 @@ internal static class KerasOpLambdaCall
     [
         "__operators__.add", "math.add", "math.subtract", "math.multiply", "math.truediv", "math.divide", "math.negative",
         "nn.relu", "nn.relu6", "math.sigmoid", "math.tanh", "nn.softmax", "math.reduce_mean", "math.reduce_sum", "reshape", "concat",
-        "__operators__.getitem", "nn.bias_add",
+        "__operators__.getitem", "nn.bias_add", "cast", "math.exp", "math.log", "math.sqrt", "math.square", "math.abs",
+        "math.maximum", "math.minimum", "clip_by_value", "expand_dims", "transpose",
     ];
 
     /// <summary>Whether the class is one whose call this reads.</summary>
@@ -68,7 +69,8 @@ internal static class KerasOpLambdaCall
         bool listArgument = node[0].ValueKind == JsonValueKind.Array;
         if (listArgument != (function == "concat"))
             throw Unsupported(layer, className, function, listArgument ? "a list of tensors as its first argument" : "a single tensor as its values (tf.concat takes a list)");
-        if (firstConstant is { } firstArgument && function is not ("__operators__.add" or "math.add" or "math.subtract" or "math.multiply" or "math.truediv" or "math.divide"))
+        if (firstConstant is { } firstArgument && function is not ("__operators__.add" or "math.add" or "math.subtract" or "math.multiply" or "math.truediv" or "math.divide"
+                or "math.maximum" or "math.minimum"))
             throw Unsupported(layer, className, function, $"a constant ({Short(firstArgument)}) as its first argument");
 
         LayerSpec spec = function switch
@@ -78,6 +80,20 @@ internal static class KerasOpLambdaCall
             "math.multiply" => Binary(KerasTFOp.Multiply),
             "math.truediv" or "math.divide" => Binary(KerasTFOp.Divide),
             "math.negative" => new TFOpSpec(function, KerasTFOp.Negative),
+            "math.exp" => new TFOpSpec(function, KerasTFOp.Exp),
+            "math.log" => new TFOpSpec(function, KerasTFOp.Log),
+            "math.sqrt" => new TFOpSpec(function, KerasTFOp.Sqrt),
+            "math.square" => new TFOpSpec(function, KerasTFOp.Square),
+            "math.abs" => new TFOpSpec(function, KerasTFOp.Abs),
+            "math.maximum" => Binary(KerasTFOp.Maximum),
+            "math.minimum" => Binary(KerasTFOp.Minimum),
+            "cast" => Cast(),
+            "clip_by_value" => new TFOpSpec(function, KerasTFOp.ClipByValue) { Constant = Number("clip_value_min"), ClipMax = Number("clip_value_max") },
+            "expand_dims" => new TFOpSpec(function, KerasTFOp.ExpandDims)
+            {
+                Axes = [Take(kwargs, "axis") is { } axis ? Int(axis, "axis") : throw Unsupported(layer, className, function, "no `axis`")],
+            },
+            "transpose" => Transpose(),
             "nn.relu" => new ActivationSpec(new KerasActivation(KerasActivationKind.Relu)),
             // tf.nn.relu6 is min(max(x, 0), 6), what Keras's ReLU(max_value=6) computes.
             "nn.relu6" => new ActivationSpec(new KerasActivation(KerasActivationKind.Relu, MaxValue: 6)),
@@ -94,6 +110,36 @@ internal static class KerasOpLambdaCall
         if (kwargs.Count > 0)
             throw Unsupported(layer, className, function, $"the argument(s) {string.Join(", ", kwargs.Select(p => $"{p.Key}={p.Value.GetRawText()}"))}");
         return (inbound, spec);
+
+        // tf.cast(x, dtype): a tf.DType is saved as its name (saved_model/json_utils.py get_json_type: obj.name), a
+        // string as given. Integer targets would give integer tensors, which the runtimes hold as token ids: refused.
+        LayerSpec Cast()
+        {
+            JsonElement dtype = Take(kwargs, "dtype") ?? throw Unsupported(layer, className, function, "no `dtype`");
+            return dtype.ValueKind == JsonValueKind.String && dtype.GetString() is "float32" or "float64"
+                ? new TFOpSpec(function, KerasTFOp.Cast) { CastTo = dtype.GetString() == "float64" ? DType.Float64 : DType.Float32 }
+                : throw Unsupported(layer, className, function,
+                    $"dtype={Short(dtype)}: only float32 and float64 are supported targets (an integer or float16 tensor has no place in the runtimes); " +
+                    "cast to float32 and round with a Keras layer instead");
+        }
+
+        double Number(string argument) => Take(kwargs, argument) is { ValueKind: JsonValueKind.Number } n ? n.GetDouble()
+            : throw Unsupported(layer, className, function, $"a `{argument}` that is not a number: only number bounds are supported (not tensors or arrays)");
+
+        // tf.transpose(a, perm): with the batch axis kept first it is the Permute layer of dims perm[1:]. perm=None
+        // reverses every axis, the batch axis too.
+        LayerSpec Transpose()
+        {
+            if (Take(kwargs, "conjugate") is { ValueKind: not (JsonValueKind.False or JsonValueKind.Null) } conjugate)
+                throw Unsupported(layer, className, function, $"conjugate={conjugate.GetRawText()}");
+            JsonElement perm = Take(kwargs, "perm") is { ValueKind: JsonValueKind.Array } p ? p
+                : throw Unsupported(layer, className, function, "no list `perm` (perm=None reverses the batch axis too)");
+            int[] axes = perm.EnumerateArray().Select(e => Int(e, "perm")).ToArray();
+            if (axes.Length < 2 || axes[0] != 0 || !axes.Order().SequenceEqual(Enumerable.Range(0, axes.Length)))
+                throw Unsupported(layer, className, function,
+                    $"perm={Short(perm)}: only a permutation of 0 to rank − 1 that keeps the batch axis first is supported, e.g. tf.transpose(x, [0, 2, 1])");
+            return new PermuteSpec(axes[1..]);
+        }
 
         LayerSpec Binary(KerasTFOp op)
         {

@@ -55,21 +55,28 @@ internal static class KerasPreprocessing
 
     /// <summary>Refuses a preprocessing or identity layer fed straight by an integer InputLayer (uint8 images, say): Keras
     /// casts such an input to the layer's float dtype first (exact for integers below 2^24), but the runtimes keep
-    /// integer inputs as token ids in Keras's layout, so the layer would meet another layout on TorchSharp. tf.keras 2's
-    /// TFOpLambda / SlicingOpLambda on an integer input (<c>inputs / 127.5</c> on uint8 images, <c>x[:, 1:]</c> of
-    /// token ids) is refused alike: the numerics engine's ops take floats only, and TorchSharp's would meet the
-    /// integers in Keras's layout (a halved (1, 3, 2) input, flattened, came out scrambled).</summary>
+    /// integer inputs as token ids in Keras's layout, so the layer would meet another layout on TorchSharp. A tf.keras 2
+    /// TensorFlow op other than tf.cast on such an input (<c>inputs / 127.5</c> on uint8 images, <c>x[:, 1:]</c> of token
+    /// ids) is refused too: TensorFlow computes it in the integers' own type (a division in float32 or float64), the
+    /// numerics engine's ops take floats only, and TorchSharp's would meet the integers in Keras's layout (a halved
+    /// (1, 3, 2) input, flattened, came out scrambled).</summary>
     public static void EnsureFloatInputs(LayerSpec spec, string layer, string className, IEnumerable<KerasLayer> inputs)
     {
-        bool op = KerasOpLambdaCall.Handles(className);
+        // Every TF op but tf.cast, whatever spec it reads as (tf.transpose is a Permute, tf.nn.relu an activation, ...).
+        bool op = KerasOpLambdaCall.Handles(className) && spec is not TFOpSpec { Op: KerasTFOp.Cast };
         if (!op && spec is not (RescalingSpec or NormalizationSpec or CenterCropSpec or IdentitySpec or ResizingSpec)) return;
         foreach (KerasLayer input in inputs)
-            if (input.Spec is InputSpec { DType: var dtype } && !dtype.IsFloatingPoint())
+        {
+            if (input.Spec is not InputSpec { DType: var dtype } || dtype.IsFloatingPoint()) continue;
+            if (op)
                 throw new NotSupportedException(
-                    $"layer `{layer}` ({className}) reads the integer input `{input.Name}` ({dtype.Name()}), which is not supported: the runtimes keep " +
-                    "integer inputs as token ids; declare the input float32 " + (op
-                        ? "(TensorFlow divides 8- and 16-bit integers in float32, so x / 127.5 gives the same numbers), or apply the op after a layer"
-                        : "(Keras casts the integers to float first, so the numbers are the same)"));
+                    $"layer `{layer}` ({className}) calls {(spec is TFOpSpec t ? "tf." + t.Function : "a TensorFlow op")} on the integer input `{input.Name}` ({dtype.Name()}), which is not supported: " +
+                    "the runtimes hold integer inputs as token ids and TensorFlow computes integer ops in their own type (a division of 8- and 16-bit " +
+                    "integers in float32); call tf.cast(x, tf.float32) on the input first, or declare the input float32");
+            throw new NotSupportedException(
+                $"layer `{layer}` ({className}) reads the integer input `{input.Name}` ({dtype.Name()}), which is not supported: the runtimes keep " +
+                "integer inputs as token ids; declare the input float32 (Keras casts the integers to float first, so the numbers are the same)");
+        }
     }
 
     /// <summary>Normalization's kept axes as indices among the non-batch axes, increasing (Keras sorts them); the batch

@@ -12,11 +12,12 @@ internal static class KerasTFOpShapes
         long[] x = inputs[0];
         return op.Op switch
         {
-            KerasTFOp.Negative => x,
+            _ when op.ElementWiseUnary => x,
+            KerasTFOp.ExpandDims => [.. x[..(ExpandedAxis(op, x.Length, layer) - 1)], 1, .. x[(ExpandedAxis(op, x.Length, layer) - 1)..]],
             _ when op.Constant is not null => x,
             KerasTFOp.BiasAdd => BiasAdd(op, x, layer, className),
             _ when op.ConstantArray is { } c => WithConstant(op, x, c.Shape, layer, className),
-            KerasTFOp.Add or KerasTFOp.Subtract or KerasTFOp.Multiply or KerasTFOp.Divide => Broadcast(op, x, inputs[1], layer, className),
+            _ when op.Binary => Broadcast(op, x, inputs[1], layer, className),
             KerasTFOp.ReduceMean or KerasTFOp.ReduceSum => Reduce(op, x, layer, className),
             _ => Slice(op, x, layer, className).Shape,
         };
@@ -80,6 +81,15 @@ internal static class KerasTFOpShapes
                 $"layer `{layer}` ({className}) calls tf.{op.Function} on a tensor of shape {KerasLayer.FormatBatchShape(x)}, whose last axis has an unknown length: " +
                 "not supported; give the input a fixed number of channels");
         return x;
+    }
+
+    /// <summary>tf.expand_dims' axis in the output (rank + 1 axes, batch included), checked to be a non-batch one:
+    /// TensorFlow counts a negative axis from the end of the output (−1 appends).</summary>
+    public static int ExpandedAxis(TFOpSpec op, int rank, string layer)
+    {
+        int axis = op.Axes[0] < 0 ? op.Axes[0] + rank + 2 : op.Axes[0];
+        return axis >= 1 && axis <= rank + 1 ? axis : throw new NotSupportedException(
+            $"layer `{layer}` (tf.{op.Function}): axis {op.Axes[0]} is the batch axis or out of range for an output of {rank + 2} axes; only a new non-batch axis is supported");
     }
 
     /// <summary>The reduced axes as non-batch indices (0 is Keras's axis 1), checked.</summary>

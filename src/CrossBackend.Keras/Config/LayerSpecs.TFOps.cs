@@ -26,6 +26,30 @@ public enum KerasTFOp
     /// x's last axis (<see cref="TFOpSpec.ConstantArray"/>). keras.applications' <c>preprocess_input</c> (modes "caffe"
     /// and "torch") records it through <c>backend.bias_add</c>.</summary>
     BiasAdd,
+    /// <summary><c>tf.cast</c> to float32 or float64 (<see cref="TFOpSpec.CastTo"/>): an integer tensor (an integer
+    /// InputLayer's, uint8 images say) converted to the network's float dtype, round to nearest as TensorFlow's Cast; a
+    /// float tensor unchanged.</summary>
+    Cast,
+    /// <summary><c>tf.math.exp</c>: eˣ.</summary>
+    Exp,
+    /// <summary><c>tf.math.log</c>: ln x (−∞ at 0, NaN below).</summary>
+    Log,
+    /// <summary><c>tf.math.sqrt</c>: √x, correctly rounded (IEEE), NaN below 0.</summary>
+    Sqrt,
+    /// <summary><c>tf.math.square</c>: x · x.</summary>
+    Square,
+    /// <summary><c>tf.math.abs</c>: |x|.</summary>
+    Abs,
+    /// <summary><c>tf.math.maximum</c>: the larger of x and y, element-wise with broadcasting.</summary>
+    Maximum,
+    /// <summary><c>tf.math.minimum</c>: the smaller of x and y, element-wise with broadcasting.</summary>
+    Minimum,
+    /// <summary><c>tf.clip_by_value</c> with numbers: minimum(x, <see cref="TFOpSpec.ClipMax"/>), then maximum with
+    /// <see cref="TFOpSpec.Constant"/> (the minimum), as tensorflow/python/ops/clip_ops.py computes it.</summary>
+    ClipByValue,
+    /// <summary><c>tf.expand_dims</c> on a non-batch axis (<see cref="TFOpSpec.Axes"/>' one entry, counting the batch
+    /// axis as 0, negative from the end of the output): a new axis of length 1.</summary>
+    ExpandDims,
 }
 
 /// <summary>A constant array operand as tf.keras 2 saves it: keras/engine/node.py <c>Node.serialize</c> writes a NumPy
@@ -78,6 +102,19 @@ public sealed record TFOpSpec(string Function, KerasTFOp Op) : LayerSpec
     /// <summary>The slice spec's items, the first for the batch axis (which must be a full slice or the Ellipsis).</summary>
     public KerasSliceItem[] Slices { get; init; } = [];
 
+    /// <summary><c>tf.clip_by_value</c>'s upper bound (its lower one is <see cref="Constant"/>).</summary>
+    public double ClipMax { get; init; }
+
+    /// <summary><c>tf.cast</c>'s target: <see cref="DType.Float32"/> or <see cref="DType.Float64"/>.</summary>
+    public DType CastTo { get; init; } = DType.Float32;
+
+    /// <summary>Whether the op is one of one tensor, element by element, that keeps the shape (exp, log, sqrt, …, cast).</summary>
+    public bool ElementWiseUnary => Op is KerasTFOp.Negative or KerasTFOp.Cast or KerasTFOp.Exp or KerasTFOp.Log or KerasTFOp.Sqrt
+        or KerasTFOp.Square or KerasTFOp.Abs or KerasTFOp.ClipByValue;
+
+    /// <summary>Whether the op is a binary one (two operands, broadcast).</summary>
+    public bool Binary => Op is KerasTFOp.Add or KerasTFOp.Subtract or KerasTFOp.Multiply or KerasTFOp.Divide or KerasTFOp.Maximum or KerasTFOp.Minimum;
+
     /// <summary>Whether the op reads two tensors (a binary op without a number operand).</summary>
-    public bool TwoTensors => Op is KerasTFOp.Add or KerasTFOp.Subtract or KerasTFOp.Multiply or KerasTFOp.Divide && Constant is null && ConstantArray is null;
+    public bool TwoTensors => Binary && Constant is null && ConstantArray is null;
 }
