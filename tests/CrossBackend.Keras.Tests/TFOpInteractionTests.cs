@@ -195,6 +195,6 @@ public sealed class TFOpIntegerInputTests
         string json = TFOpJson.Model(shape, "uint8",
             $$$"""{"class_name": "{{{className}}}", "name": "x", "config": {"name": "x", "function": "{{{function}}}"}, "inbound_nodes": [{{{node}}}]}""");
         var e = Assert.Throws<NotSupportedException>(() => KerasGraph.FromJson(json));
-        Assert.That(e!.Message, Does.Contain($"layer `x` ({className}) reads the integer input `in` (uint8)").And.Contain("declare the input float32"));
+        Assert.That(e!.Message, Does.Contain($"layer `x` ({className}) calls tf.{function} on the integer input `in` (uint8)").And.Contain("declare the input float32"));
     }
 }
