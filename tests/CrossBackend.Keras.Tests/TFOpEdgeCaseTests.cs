@@ -162,4 +162,22 @@ public sealed class TFOpEdgeCaseTests(ITensorEngine engine)
         Assert.That(network.Predict([new KerasInput(ids, [1, 4])])[0].Values,
             Is.EqualTo(new double[] { 16777216, 33554436, -16777220, (1L << 40) + (1L << 17) }));
     }
+
+    /// <summary>int64 beyond 2^53 converts in one rounding, as TensorFlow's Cast (Eigen's static_cast) and NumPy's
+    /// astype: 2^60 + 2^36 + 1 is 2^60 + 2^37 in float32 (through float64 first it would tie down to 2^60), and
+    /// 2^53 + 1, 2^53 + 3 tie to even in float64 (values printed by NumPy 1.24).</summary>
+    [Test]
+    public void ACastOfLargeInt64RoundsOnce()
+    {
+        string json = TFOpJson.Model("[null, 4]", "int64", Op("cast", """["in", 0, 0, {"dtype": "float32", "name": null}]"""));
+        long[] ids = [(1L << 60) + (1L << 36) + 1, (1L << 53) + 1, (1L << 53) + 3, -((1L << 60) + (1L << 36) + 1)];
+        KerasModel model = KerasModel.FromWeights(KerasGraph.FromJson(json), [], keras3Layout: false);
+        using (IKerasNetwork network = KerasRuntimes.Build(model, engine))
+            Assert.That(network.Predict([new KerasInput(ids, [1, 4])])[0].Values,
+                Is.EqualTo(new double[] { 1152921642045800448, 9007199254740992, 9007199254740992, -1152921642045800448 }), "float32");
+        string json64 = TFOpJson.Model("[null, 4]", "int64", Op("cast", """["in", 0, 0, {"dtype": "float64", "name": null}]"""));
+        using (IKerasNetwork network = KerasRuntimes.Build(KerasModel.FromWeights(KerasGraph.FromJson(json64), [], keras3Layout: false), engine, DType.Float64))
+            Assert.That(network.Predict([new KerasInput(ids, [1, 4])])[0].Values,
+                Is.EqualTo(new double[] { 1152921573326323712, 9007199254740992, 9007199254740996, -1152921573326323712 }), "float64");
+    }
 }
