@@ -180,4 +180,23 @@ public sealed class TFOpEdgeCaseTests(ITensorEngine engine)
             Assert.That(network.Predict([new KerasInput(ids, [1, 4])])[0].Values,
                 Is.EqualTo(new double[] { 1152921573326323712, 9007199254740992, 9007199254740996, -1152921573326323712 }), "float64");
     }
+
+    /// <summary>tf.cast of a float input is that tensor itself (an alias): as the model's output it comes back on its
+    /// own and the input survives; read beside the input (cast(x) · x, a (batch, 2, 3) input) it gives x², twice over.</summary>
+    [Test]
+    public void ACastOfAFloatInputIsAnAliasThatSurvivesTwoPredictions()
+    {
+        float[] x = [0.1f, -0.3f, 0.7f, 1.9f, -2.5f, 0.2f];
+        string castOnly = TFOpJson.Model("[null, 2, 3]", "float32", Op("cast", """["in", 0, 0, {"dtype": "float32", "name": null}]"""));
+        string squared = TFOpJson.Model("[null, 2, 3]", "float32",
+            """{"class_name": "TFOpLambda", "name": "c", "config": {"name": "c", "function": "cast"}, "inbound_nodes": [["in", 0, 0, {"dtype": "float32", "name": null}]]},""" +
+            Op("math.multiply", """["c", 0, 0, {"y": ["in", 0, 0], "name": null}]"""));
+        using IKerasNetwork a = KerasRuntimes.Build(KerasModel.FromWeights(KerasGraph.FromJson(castOnly), [], keras3Layout: false), engine);
+        using IKerasNetwork b = KerasRuntimes.Build(KerasModel.FromWeights(KerasGraph.FromJson(squared), [], keras3Layout: false), engine);
+        for (int run = 0; run < 2; run++)
+        {
+            Assert.That(a.Predict([new KerasInput(x, [1, 2, 3])])[0].Values, Is.EqualTo(x.Select(v => (double)v)), $"run {run}");
+            Assert.That(b.Predict([new KerasInput(x, [1, 2, 3])])[0].Values, Is.EqualTo(x.Select(v => (double)(v * v))), $"run {run}");
+        }
+    }
 }
