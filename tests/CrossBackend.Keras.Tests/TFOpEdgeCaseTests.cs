@@ -199,4 +199,33 @@ public sealed class TFOpEdgeCaseTests(ITensorEngine engine)
             Assert.That(b.Predict([new KerasInput(x, [1, 2, 3])])[0].Values, Is.EqualTo(x.Select(v => (double)(v * v))), $"run {run}");
         }
     }
+
+    /// <summary>A 1-D constant over the last axis and a (second-to-last, 1) constant given first, on inputs of rank 2,
+    /// 3 and 4 (TorchSharp holds ranks 3 and 4 channels-first): bias_add, maximum, and c − x, bit for bit in float32.</summary>
+    [TestCase("[null, 4]", new long[] { 3, 4 })]
+    [TestCase("[null, 5, 4]", new long[] { 2, 5, 4 })]
+    [TestCase("[null, 3, 5, 4]", new long[] { 2, 3, 5, 4 })]
+    public void ConstantsLineUpFromTheLastAxisAtEveryRank(string shape, long[] xShape)
+    {
+        float[] bias = [0.1f, -0.3f, 0.7f, 1.3f];
+        int rows = (int)xShape[^2];
+        float[] column = Enumerable.Range(0, rows).Select(r => 0.3f * r - 0.7f).ToArray();
+        string list = "[" + string.Join(", ", bias.Select(v => ((double)v).ToString("R"))) + "]";
+        string columnList = "[" + string.Join(", ", column.Select(v => "[" + ((double)v).ToString("R") + "]")) + "]";
+        int n = (int)xShape.Aggregate(1L, (a, b) => a * b);
+        float[] x = Enumerable.Range(0, n).Select(i => MathF.Sin(0.9f * i) * 1.5f).ToArray();
+        var cases = new (string Function, string Node, Func<float, int, float> Expected)[]
+        {
+            ("nn.bias_add", $$$"""["in", 0, 0, {"bias": {{{list}}}, "data_format": "NHWC"}]""", (v, i) => v + bias[i % 4]),
+            ("math.maximum", $$$"""["in", 0, 0, {"y": {{{list}}}, "name": null}]""", (v, i) => MathF.Max(v, bias[i % 4])),
+            ("math.subtract", $$$"""["_CONSTANT_VALUE", -1, {{{columnList}}}, {"y": ["in", 0, 0], "name": null}]""", (v, i) => column[i / 4 % rows] - v),
+        };
+        foreach ((string function, string node, Func<float, int, float> expected) in cases)
+        {
+            if (xShape.Length == 2 && function == "math.subtract") continue;   // a (rows, 1) constant would reach the batch axis
+            KerasPrediction p = Run(shape, Op(function, node), x, xShape);
+            Assert.That(p.Shape, Is.EqualTo(xShape), function);
+            Assert.That(p.Values, Is.EqualTo(x.Select((v, i) => (double)expected(v, i))), function);
+        }
+    }
 }
