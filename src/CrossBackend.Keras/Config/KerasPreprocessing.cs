@@ -59,15 +59,26 @@ internal static class KerasPreprocessing
     /// TensorFlow op other than tf.cast on such an input (<c>inputs / 127.5</c> on uint8 images, <c>x[:, 1:]</c> of token
     /// ids) is refused too: TensorFlow computes it in the integers' own type (a division in float32 or float64), the
     /// numerics engine's ops take floats only, and TorchSharp's would meet the integers in Keras's layout (a halved
-    /// (1, 3, 2) input, flattened, came out scrambled).</summary>
+    /// (1, 3, 2) input, flattened, came out scrambled). Any other layer but an Embedding on such an input is refused
+    /// as well, for the same layout reason.</summary>
     public static void EnsureFloatInputs(LayerSpec spec, string layer, string className, IEnumerable<KerasLayer> inputs)
     {
+        // Only an Embedding and tf.cast read integer tensors on both runtimes.
+        if (spec is EmbeddingSpec or TFOpSpec { Op: KerasTFOp.Cast }) return;
         // Every TF op but tf.cast, whatever spec it reads as (tf.transpose is a Permute, tf.nn.relu an activation, ...).
-        bool op = KerasOpLambdaCall.Handles(className) && spec is not TFOpSpec { Op: KerasTFOp.Cast };
-        if (!op && spec is not (RescalingSpec or NormalizationSpec or CenterCropSpec or IdentitySpec or ResizingSpec)) return;
+        bool op = KerasOpLambdaCall.Handles(className);
+        bool preprocessing = spec is RescalingSpec or NormalizationSpec or CenterCropSpec or IdentitySpec or ResizingSpec;
         foreach (KerasLayer input in inputs)
         {
             if (input.Spec is not InputSpec { DType: var dtype } || dtype.IsFloatingPoint()) continue;
+            // Any other layer (Flatten, Permute, Reshape, a Conv2D ...) would meet the integers in Keras's layout on
+            // TorchSharp, where it expects channels first: a (2, 3, 2) uint8 image flattened then cast came out
+            // scrambled (63 where Keras gives 13); the channels-last engine refused it only at predict time.
+            if (!op && !preprocessing)
+                throw new NotSupportedException(
+                    $"layer `{layer}` ({className}) reads the integer input `{input.Name}` ({dtype.Name()}), which is not supported: only an Embedding or " +
+                    "tf.cast reads integer inputs (the runtimes hold them as token ids in Keras's layout); call tf.cast(x, tf.float32) on the input first, " +
+                    "or declare the input float32");
             if (op)
                 throw new NotSupportedException(
                     $"layer `{layer}` ({className}) calls {(spec is TFOpSpec t ? "tf." + t.Function : "a TensorFlow op")} on the integer input `{input.Name}` ({dtype.Name()}), which is not supported: " +
