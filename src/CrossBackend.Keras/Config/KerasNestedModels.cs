@@ -67,6 +67,11 @@ internal static class KerasNestedModels
         }, StringComparer.Ordinal);
     }
 
+    /// <summary>A config with its nested models inlined.</summary>
+    /// <param name="Defs">The outer and inlined layers' definitions, in dependency order.</param>
+    /// <param name="Outputs">The model's outputs as graph names.</param>
+    /// <param name="Members">The inlined nested models, for their weight groups.</param>
+    /// <param name="Shared">For each layer of a shared nested model's later call, the layer whose weights it uses.</param>
     /// <param name="Order">The graph names in Keras's <c>model.layers</c> order (the config's), which <see cref="Defs"/>'
     /// dependency order can leave: a shared layer listed before a layer its first call reads (Keras lists a layer at the
     /// depth of its deepest call) runs after it.</param>
