@@ -186,8 +186,9 @@ internal static class KerasPreprocessing
     /// <summary>What the layer does with a mask that reaches it, by the writer's release: AlphaDropout and
     /// ActivityRegularization pass it in both (<c>supports_masking = True</c>); Identity and Rescaling pass it in Keras 3
     /// (<c>self.supports_masking = True</c> in keras/src/layers/core/identity.py and preprocessing/rescaling.py) and drop it in
-    /// tf.keras 2 (neither class sets it); Normalization passes it in Keras 3 and is refused under tf.keras 2, whose
-    /// PreprocessingLayer base CrossBackend has not checked; CenterCrop, Resizing and the random layers drop it in both (Keras 3's
+    /// tf.keras 2 (neither class sets it); Normalization passes it in Keras 3 and drops it in tf.keras 2 (neither its class nor
+    /// the PreprocessingLayer base sets <c>supports_masking</c>: keras/layers/preprocessing/normalization.py,
+    /// keras/engine/base_preprocessing_layer.py); CenterCrop, Resizing and the random layers drop it in both (Keras 3's
     /// BaseImagePreprocessingLayer and tf.keras 2's BaseRandomLayer leave it unset).</summary>
     public static (KerasMaskRole Role, bool OutputMasked) Masks(LayerSpec spec, string className, string layer, string? kerasVersion)
     {
@@ -205,8 +206,6 @@ internal static class KerasPreprocessing
             throw KerasMasking.Refused(layer, className,
                 "Keras 3 passes the mask on there and tf.keras 2 drops it, and the file does not say which Keras wrote it; pass the Keras version " +
                 "(KerasGraph.FromJson(json, \"3\"), or Build(kerasVersion: \"3\") of an architecture written in C#)");
-        if (spec is NormalizationSpec)
-            throw KerasMasking.Refused(layer, className, "CrossBackend has not checked what tf.keras 2's Normalization does with a mask");
         return KerasMasking.DropsUnsupported(layer, className, kerasVersion);
     }
 }
