@@ -27,9 +27,7 @@ internal static class KerasActivationRules
     /// <summary>Whether the writer is a Keras 3 release before the sparsemax fix: 3.0 to 3.11 (sparsemax itself exists from 3.7).</summary>
     internal static bool PreFixSparsemax(string? version)
     {
-        if (KerasConfigReader.Major(version) != 3) return false;
-        string[] parts = version!.Split('.');
-        return parts.Length > 1 && int.TryParse(parts[1], out int minor) && minor <= 11;
+        return KerasConfigReader.Major(version) == 3 && KerasConfigReader.Minor(version) <= 11;
     }
 
     private static bool NamesSparsemax(JsonElement e) => e.ValueKind switch

@@ -84,8 +84,7 @@ internal static class KerasAttentionMasks
         if (major is null) return null;
         if (major < 3) return false;
         if (major > 3) return true;
-        string[] parts = version!.Split('.');
-        return parts.Length > 1 && int.TryParse(parts[1], out int minor) ? minor >= 10 : null;
+        return KerasConfigReader.Minor(version) is int minor ? minor >= 10 : null;
     }
 
     /// <summary>Whether the writer's MultiHeadAttention reads its inputs' Keras masks: Keras 3 and tf.keras 2.10+ do,
@@ -96,7 +95,6 @@ internal static class KerasAttentionMasks
         if (major is null) return null;
         if (major >= 3) return true;
         if (major < 2 || version!.EndsWith("-tf", StringComparison.Ordinal)) return false;
-        string[] parts = version.Split('.');
-        return parts.Length > 1 && int.TryParse(parts[1], out int minor) ? minor >= 10 : null;
+        return KerasConfigReader.Minor(version) is int minor ? minor >= 10 : null;
     }
 }

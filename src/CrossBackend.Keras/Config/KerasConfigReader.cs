@@ -82,11 +82,17 @@ internal static class KerasConfigReader
     /// which may predate the change).</summary>
     internal static bool? Keras3AtLeast(string? version, int minor)
     {
-        if (Major(version) != 3) return null;
-        string[] parts = version!.Split('.');
-        if (parts.Length < 2 || !int.TryParse(parts[1], out int m)) return null;
-        if (m == minor && version.Contains("dev", StringComparison.OrdinalIgnoreCase)) return null;
+        if (Major(version) != 3 || Minor(version) is not int m) return null;
+        if (m == minor && version!.Contains("dev", StringComparison.OrdinalIgnoreCase)) return null;
         return m >= minor;
+    }
+
+    /// <summary>The minor of a version string ("2.11.0" → 11, "3.4.0.dev2024" → 4); null when there is no number after
+    /// the first dot. The version-dependent rules read it beside <see cref="Major"/>.</summary>
+    internal static int? Minor(string? version)
+    {
+        string[] parts = version?.Split('.') ?? [];
+        return parts.Length > 1 && int.TryParse(parts[1], out int minor) ? minor : null;
     }
 
     /// <summary>A writer's version given through the API (an architecture written in C#): null, or one <see cref="Major"/>

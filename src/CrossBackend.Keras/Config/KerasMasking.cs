@@ -174,8 +174,7 @@ internal static class KerasMasking
         int? major = KerasConfigReader.Major(version);
         if (major is null) return null;
         if (major >= 3 || version!.EndsWith("-tf", StringComparison.Ordinal)) return true;
-        string[] parts = version.Split('.');
-        return major == 2 && parts.Length > 1 && int.TryParse(parts[1], out int minor) && minor >= 4;
+        return major == 2 && KerasConfigReader.Minor(version) >= 4;
     }
 
     internal static NotSupportedException Refused(string layer, string className, string why) => new(

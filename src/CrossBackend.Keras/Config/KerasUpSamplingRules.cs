@@ -29,7 +29,6 @@ internal static class KerasUpSamplingRules
         int? major = KerasConfigReader.Major(version);
         if (major == 3) return true;
         if (major != 2 || version!.EndsWith("-tf", StringComparison.Ordinal)) return false;
-        string[] parts = version.Split('.');
-        return parts.Length > 1 && int.TryParse(parts[1], out int minor) && minor >= 4;
+        return KerasConfigReader.Minor(version) >= 4;
     }
 }
