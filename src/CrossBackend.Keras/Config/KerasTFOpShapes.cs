@@ -13,7 +13,7 @@ internal static class KerasTFOpShapes
         return op.Op switch
         {
             _ when op.ElementWiseUnary => x,
-            KerasTFOp.ExpandDims => [.. x[..(ExpandedAxis(op, x.Length, layer) - 1)], 1, .. x[(ExpandedAxis(op, x.Length, layer) - 1)..]],
+            KerasTFOp.ExpandDims => ExpandDims(op, x, layer),
             _ when op.Constant is not null => x,
             KerasTFOp.BiasAdd => BiasAdd(op, x, layer, className),
             _ when op.ConstantArray is { } c => WithConstant(op, x, c.Shape, layer, className),
@@ -31,15 +31,8 @@ internal static class KerasTFOpShapes
             throw new NotSupportedException(
                 $"layer `{layer}` ({className}) calls tf.{op.Function} on tensors of shapes {KerasLayer.FormatBatchShape(a)} and {KerasLayer.FormatBatchShape(b)}: " +
                 "only tensors of one rank are supported (TensorFlow lines different ranks up from the last axis, batch axis included); reshape one of them first");
-        var output = new long[a.Length];
-        for (int d = 0; d < a.Length; d++)
-        {
-            long p = a[d], q = b[d];
-            output[d] = p == q ? p : p == 1 ? q : q == 1 ? p : p < 0 ? q : q < 0 ? p
-                : throw new InvalidDataException(
-                    $"layer `{layer}` ({className}, tf.{op.Function}): shapes {KerasLayer.FormatBatchShape(a)} and {KerasLayer.FormatBatchShape(b)} do not broadcast");
-        }
-        return output;
+        return ShapeInference.BroadcastSameRank(a, b) ?? throw new InvalidDataException(
+            $"layer `{layer}` ({className}, tf.{op.Function}): shapes {KerasLayer.FormatBatchShape(a)} and {KerasLayer.FormatBatchShape(b)} do not broadcast");
     }
 
     /// <summary>A constant array against the tensor's non-batch axes: NumPy's broadcasting from the last axis, which
@@ -81,6 +74,12 @@ internal static class KerasTFOpShapes
                 $"layer `{layer}` ({className}) calls tf.{op.Function} on a tensor of shape {KerasLayer.FormatBatchShape(x)}, whose last axis has an unknown length: " +
                 "not supported; give the input a fixed number of channels");
         return x;
+    }
+
+    private static long[] ExpandDims(TFOpSpec op, long[] x, string layer)
+    {
+        int at = ExpandedAxis(op, x.Length, layer) - 1;   // among the non-batch axes
+        return [.. x[..at], 1, .. x[at..]];
     }
 
     /// <summary>tf.expand_dims' axis in the output (rank + 1 axes, batch included), checked to be a non-batch one:

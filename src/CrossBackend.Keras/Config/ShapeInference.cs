@@ -247,18 +247,26 @@ internal static class ShapeInference
         long[] output = (long[])KerasAxes.ExpandedForMerge(inputs[0], rank).Clone();
         foreach (long[] other in inputs.Skip(1).Select(s => KerasAxes.ExpandedForMerge(s, rank)))
         {
-            bool ok = true;
-            for (int d = 0; ok && d < output.Length; d++)
-            {
-                long a = output[d], b = other[d];
-                if (a == b || b == 1 || (b < 0 && a != 1)) continue;
-                if (a == 1 || a < 0) output[d] = b;
-                else ok = false;
-            }
-            if (!ok)
-                throw new InvalidDataException($"layer `{layer}` ({className}): input shapes do not broadcast (lower ranks gain length-1 axes after the batch axis, " +
+            output = BroadcastSameRank(output, other)
+                ?? throw new InvalidDataException($"layer `{layer}` ({className}): input shapes do not broadcast (lower ranks gain length-1 axes after the batch axis, " +
                                                "then per axis equal lengths or a 1): " +
                                                string.Join(" vs ", inputs.Select(TensorInfo.FormatShape)));
+        }
+        return output;
+    }
+
+    /// <summary>Two shapes of one rank broadcast per axis (NumPy's rule, which Keras's merges and TensorFlow's binary ops
+    /// follow): equal lengths, or a 1 stretched to the other length; a None (−1) axis stays None unless the other shape
+    /// knows it (the runtime check compares the real lengths). Null when they do not broadcast.</summary>
+    internal static long[]? BroadcastSameRank(long[] a, long[] b)
+    {
+        var output = (long[])a.Clone();
+        for (int d = 0; d < output.Length; d++)
+        {
+            long p = a[d], q = b[d];
+            if (p == q || q == 1 || (q < 0 && p != 1)) continue;
+            if (p == 1 || p < 0) output[d] = q;
+            else return null;
         }
         return output;
     }
