@@ -148,11 +148,10 @@ internal sealed class ReshapeTorchLayer(string name, long[] target) : TorchLayer
     public override Tensor forward(Tensor[] inputs)
     {
         Tensor x = inputs[0];
-        Tensor keras = x.dim() >= 3 ? x.movedim([1], [-1]) : x;
+        Tensor keras = TorchKerasLayout.ToKeras(x);
         // Resolved here, before libtorch, so a target the input cannot fill fails naming the layer on every engine.
         long[] shape = x.size(0) == 0 ? target : KerasRuntimeShapes.ReshapeTarget(_layer, target, x.numel() / x.size(0));
-        Tensor y = keras.reshape([x.size(0), .. shape]);
-        return y.dim() >= 3 ? y.movedim([-1], [1]) : y;
+        return TorchKerasLayout.FromKeras(keras.reshape([x.size(0), .. shape]));
     }
 }
 
@@ -499,8 +498,7 @@ internal sealed class EmbeddingTorchLayer : TorchLayer
             using Tensor min = ids.min(), max = ids.max();
             KerasEmbeddingIds.EnsureInRange(_layer, min.item<long>(), max.item<long>());
         }
-        Tensor y = embedding.forward(ids);
-        return y.dim() >= 3 ? y.movedim([-1], [1]) : y;
+        return TorchKerasLayout.FromKeras(embedding.forward(ids));
     }
 }
 

@@ -79,7 +79,7 @@ internal sealed class UnitNormTorchLayer : TorchLayer
 /// (Keras's batch_dot transposes), reshaped to x's other axes then y's and moved back channels-first.</summary>
 internal sealed class DotTorchLayer : TorchLayer
 {
-    private readonly int _ax, _ay, _rankX, _rankY, _rankOut;
+    private readonly int _ax, _ay;
     private readonly KerasDotNormalize _normalize;
     private readonly string _layer;
 
@@ -88,21 +88,13 @@ internal sealed class DotTorchLayer : TorchLayer
         _layer = layer.Name;
         var spec = (DotSpec)layer.Spec;
         (_ax, _ay) = KerasNormShapes.DotAxes(spec, layer.InputShapes[0], layer.InputShapes[1], layer.Name, layer.ClassName);
-        (_rankX, _rankY, _rankOut) = (layer.InputShapes[0].Length, layer.InputShapes[1].Length, layer.OutputShape.Length);
         _normalize = spec.Normalization;
     }
-
-    /// <summary>The permutation that takes a channels-first tensor of <paramref name="rank"/> non-batch axes to Keras's
-    /// layout (Keras axis k at dimension k); null when the two layouts agree (rank below 2).</summary>
-    private static long[]? ToKeras(int rank) => rank < 2 ? null : [0, .. Enumerable.Range(1, rank).Select(k => k == rank ? 1L : k + 1L)];
-
-    /// <summary>The permutation that takes a Keras-layout tensor of <paramref name="rank"/> non-batch axes channels-first.</summary>
-    private static long[]? FromKeras(int rank) => rank < 2 ? null : [0, rank, .. Enumerable.Range(1, rank - 1).Select(k => (long)k)];
 
     public override Tensor forward(Tensor[] inputs)
     {
         using DisposeScope scope = NewDisposeScope();
-        Tensor x = Normalized(Keras(inputs[0], _rankX), _ax + 1), y = Normalized(Keras(inputs[1], _rankY), _ay + 1);
+        Tensor x = Normalized(TorchKerasLayout.ToKeras(inputs[0]), _ax + 1), y = Normalized(TorchKerasLayout.ToKeras(inputs[1]), _ay + 1);
         long[] xs = SizesOf(x), ys = SizesOf(y);
         if (xs[0] != ys[0] || xs[_ax + 1] != ys[_ay + 1])
             throw new ArgumentException(
@@ -114,11 +106,9 @@ internal sealed class DotTorchLayer : TorchLayer
         Tensor product = xm.bmm(ym);
         long[] shape = [batch, .. xOther, .. yOther];
         Tensor result = product.reshape(shape.Length == 1 ? [batch, 1] : shape);
-        Tensor output = FromKeras(_rankOut) is { } order ? result.permute(order).contiguous() : result;
+        Tensor output = result.dim() >= 3 ? TorchKerasLayout.FromKeras(result).contiguous() : result;
         return output.MoveToOuterDisposeScope();
     }
-
-    private static Tensor Keras(Tensor x, int rank) => ToKeras(rank) is { } order ? x.permute(order) : x;
 
     /// <summary>tf.keras 2's x · rsqrt(max(Σ x², 1e-12)) or Keras 3.6+'s x · min(rsqrt(Σ x²), 1 / 1e-7) along dimension
     /// <paramref name="dim"/> of the Keras-layout tensor; x itself without normalize.</summary>

@@ -1,5 +1,6 @@
 using CrossBackend.Backends.Torch;
 using CrossBackend.Keras;
+using static CrossBackend.Keras.Torch.TorchKerasLayout;
 using static TorchSharp.torch;
 
 namespace CrossBackend.Keras.Torch;
@@ -130,8 +131,4 @@ internal sealed class TFOpTorchLayer(KerasLayer layer, ScalarType dtype) : Torch
         }
         return FromKeras(y).contiguous();
     }
-
-    private static Tensor ToKeras(Tensor x) => x.dim() >= 3 ? x.movedim([1], [-1]) : x;
-
-    private static Tensor FromKeras(Tensor y) => y.dim() >= 3 ? y.movedim([-1], [1]) : y;
 }
