@@ -59,7 +59,13 @@ public sealed partial class KerasNumericsModel<T>
                     return Tensor.Create(TensorToArray(x), [.. lengths[..axis], 1, .. lengths[axis..]]);
                 };
             case KerasTFOp.ReduceMean or KerasTFOp.ReduceSum:
-                return v => Reduce(Float(v[0], name), KerasTFOpShapes.ReducedAxes(op, layer.InputShapes[0].Length, name), op.KeepDims, op.Op == KerasTFOp.ReduceMean);
+            {
+                // The engine's reduction (non-batch axis k is its axis k + 1), which accumulates in double: within float32's
+                // rounding of TensorFlow's float32 sum, whose order (Eigen's tree) no loop here would match bit for bit anyway.
+                ReduceOp reduce = op.Op == KerasTFOp.ReduceMean ? ReduceOp.Mean : ReduceOp.Sum;
+                int[] axes = KerasTFOpShapes.ReducedAxes(op, layer.InputShapes[0].Length, name).Select(a => a + 1).ToArray();
+                return v => ops.Reduce(reduce, Float(v[0], name), axes, op.KeepDims);
+            }
             case KerasTFOp.Slice:
                 return v => SliceTensor(Float(v[0], name), layer, op);
         }
@@ -88,28 +94,6 @@ public sealed partial class KerasNumericsModel<T>
             Tensor<T>[] x = Merged(v, layer);   // checks the two shapes broadcast, naming the layer
             return ops.Binary(binary, x[0], x[1]);
         };
-    }
-
-    /// <summary>The sum (or mean: the sum divided by the count, as TensorFlow's mean reducer) over non-batch
-    /// <paramref name="axes"/> (0 is Keras's axis 1), in row-major order per output cell.</summary>
-    private static Tensor<T> Reduce(Tensor<T> x, int[] axes, bool keepDims, bool mean)
-    {
-        long[] shape = x.Lengths.ToArray().Select(n => (long)n).ToArray();
-        bool[] reduced = shape.Select((_, d) => d > 0 && axes.Contains(d - 1)).ToArray();
-        long[] kept = shape.Select((n, d) => reduced[d] ? 1L : n).ToArray();
-        long cells = kept.Aggregate(1L, (a, b) => a * b), count = shape.Where((_, d) => reduced[d]).Aggregate(1L, (a, b) => a * b);
-        T[] data = TensorToArray(x), sums = new T[cells];
-        var index = new long[shape.Length];
-        for (long i = 0; i < data.LongLength; i++)
-        {
-            long o = 0;
-            for (int d = 0; d < shape.Length; d++) o = o * kept[d] + (reduced[d] ? 0 : index[d]);
-            sums[o] += data[i];
-            for (int d = shape.Length - 1; d >= 0 && ++index[d] == shape[d]; d--) index[d] = 0;
-        }
-        if (mean) TensorPrimitives.Divide(sums, T.CreateChecked(count), sums);
-        long[] output = keepDims ? kept : shape.Where((_, d) => !reduced[d]).ToArray();
-        return Tensor.Create(sums, output.Select(n => (nint)n).ToArray());
     }
 
     /// <summary>Python's slicing per axis (<see cref="KerasTFOpShapes.Slice"/>): each output cell reads input cell
