@@ -15,14 +15,6 @@ public sealed partial class KerasNumericsModel<T>
         NumericsOps<T> ops = NumericsOps<T>.Instance;
         switch (op.Op)
         {
-            case KerasTFOp.Negative:
-                return v =>
-                {
-                    Tensor<T> x = Float(v[0], name);
-                    T[] data = TensorToArray(x);
-                    TensorPrimitives.Negate<T>(data, data);
-                    return Tensor.Create(data, x.Lengths);
-                };
             case KerasTFOp.Cast:
                 if (op.CastTo == DType.Float64 && typeof(T) != typeof(double))
                     throw new NotSupportedException(
@@ -35,11 +27,11 @@ public sealed partial class KerasNumericsModel<T>
                     Tensor<int> i => Convert(i),
                     _ => Float(v[0], name),
                 };
-            case KerasTFOp.Exp or KerasTFOp.Log or KerasTFOp.Sqrt or KerasTFOp.Square or KerasTFOp.Abs:
+            case KerasTFOp.Negative or KerasTFOp.Exp or KerasTFOp.Log or KerasTFOp.Sqrt or KerasTFOp.Square or KerasTFOp.Abs:
             {
                 UnaryOp unary = op.Op switch
                 {
-                    KerasTFOp.Exp => UnaryOp.Exp, KerasTFOp.Log => UnaryOp.Log, KerasTFOp.Sqrt => UnaryOp.Sqrt,
+                    KerasTFOp.Negative => UnaryOp.Negate, KerasTFOp.Exp => UnaryOp.Exp, KerasTFOp.Log => UnaryOp.Log, KerasTFOp.Sqrt => UnaryOp.Sqrt,
                     KerasTFOp.Square => UnaryOp.Square, _ => UnaryOp.Abs,
                 };
                 return v => ops.Unary(unary, Float(v[0], name));
