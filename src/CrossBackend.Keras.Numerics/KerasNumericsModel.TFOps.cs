@@ -39,7 +39,7 @@ public sealed partial class KerasNumericsModel<T>
             case KerasTFOp.ClipByValue:
             {
                 // TensorFlow's order (clip_ops.py): minimum with the upper bound, then maximum with the lower one.
-                Tensor<T> low = Tensor.Create([T.CreateChecked(op.Constant!.Value)], [1]), high = Tensor.Create([T.CreateChecked(op.ClipMax)], [1]);
+                Tensor<T> low = Constant([op.Constant!.Value], []), high = Constant([op.ClipMax], []);
                 return v => ops.Binary(BinaryOp.Maximum, ops.Binary(BinaryOp.Minimum, Float(v[0], name), high), low);
             }
             case KerasTFOp.ExpandDims:
@@ -73,12 +73,12 @@ public sealed partial class KerasNumericsModel<T>
         };
         if (op.Constant is double c)
         {
-            Tensor<T> k = Tensor.Create([T.CreateChecked(c)], [1]);   // float32(0.1) for a float32 model, as TensorFlow converts it
+            Tensor<T> k = Constant([c], []);   // float32(0.1) for a float32 model, as TensorFlow converts it
             return v => op.ConstantFirst ? ops.Binary(binary, k, Float(v[0], name)) : ops.Binary(binary, Float(v[0], name), k);
         }
         if (op.ConstantArray is { } array)
         {
-            Tensor<T> k = Tensor.Create(array.Values.Select(T.CreateChecked).ToArray(), array.Shape.Select(n => (nint)n).ToArray());
+            Tensor<T> k = Constant(array.Values, array.Shape);
             return v => op.ConstantFirst ? ops.Binary(binary, k, Float(v[0], name)) : ops.Binary(binary, Float(v[0], name), k);
         }
         return v =>
