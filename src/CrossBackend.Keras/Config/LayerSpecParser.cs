@@ -24,8 +24,6 @@ internal static partial class LayerSpecParser
         "TFOpLambda", "SlicingOpLambda",   // tf.keras 2's ops on Keras tensors, in functional models (KerasOpLambdaCall)
     ];
 
-    private static readonly HashSet<string> Models = ["Sequential", "Functional", "Model"];
-
     /// <summary>Layers Keras knows whose weights <see cref="KerasLayout"/> converts, but that no engine builds yet (none
     /// at present: Conv3D, the last, is built since session 53).</summary>
     private static readonly Dictionary<string, string> ConvertOnly = new();
@@ -140,7 +138,7 @@ internal static partial class LayerSpecParser
 
     private static NotSupportedException Unsupported(string className, string layer, string? registeredName, string? module)
     {
-        if (Models.Contains(className))
+        if (KerasNestedModels.IsModel(className))
             // Configs have their nested models expanded before parsing (KerasNestedModels); only a model given as one layer gets here.
             return new($"layer `{layer}` is a nested {className} model, which is not one layer: read it with the model's config (KerasGraph.FromJson), which expands it into the outer graph");
         if (ConvertOnly.TryGetValue(className, out string? converter))
