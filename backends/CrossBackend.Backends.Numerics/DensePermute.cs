@@ -28,7 +28,7 @@ internal static unsafe partial class DensePermute<T> where T : unmanaged
     public static T[] Permute(ReadOnlySpan<T> values, long[] shape, int[] axes)
     {
         int rank = shape.Length;
-        var result = GC.AllocateUninitializedArray<T>(values.Length);
+        var result = NumericsResultScope.Allocate<T>(values.Length);
         long[] outShape = axes.Select(a => shape[a]).ToArray();
         // Axes of length 1 do not move data: when the others keep their order (a grayscale NHWC → NCHW, an (N, 1)
         // transposed) the result is a copy.

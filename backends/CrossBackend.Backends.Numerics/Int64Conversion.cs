@@ -18,7 +18,7 @@ internal static class Int64Conversion
     public static Tensor<long> FromFloat32(Tensor<float> source)
     {
         ReadOnlySpan<float> from = TensorData.Read(source);
-        var to = GC.AllocateUninitializedArray<long>(from.Length);
+        var to = NumericsResultScope.Allocate<long>(from.Length);
         for (int i = 0; i < to.Length; i++) to[i] = DTypes.Int64Of(from[i]);
         return Tensor.Create(to, source.Lengths);
     }

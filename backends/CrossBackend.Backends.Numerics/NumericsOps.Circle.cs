@@ -32,7 +32,7 @@ public sealed unsafe partial class NumericsOps<T> : IFusedCircleLoss<Tensor<T>>
         if (queryLabels.Length != batch || references.Length != n) return null;
 
         var constants = new CircleConstants(margin, gamma);
-        var loss = GC.AllocateUninitializedArray<T>(batch);
+        var loss = NumericsResultScope.Allocate<T>(batch);
         int nonFinite = 0;
         fixed (T* ps = s, pl = queryLabels, pr = references)
         {

@@ -17,7 +17,7 @@ public sealed unsafe partial class NumericsOps<T> : IFusedCrossentropyGradient<T
         long upstreamCount = Shapes.Count(ShapeOf(upstream, nameof(upstream)));
         if (sparse ? Shapes.Count(targetShape) != layout.Rows : !targetShape.AsSpan().SequenceEqual(shape)) return null;
         if (upstreamCount != layout.Rows && upstreamCount != 1) return null;
-        var gradient = GC.AllocateUninitializedArray<T>(checked(layout.Rows * layout.Classes));
+        var gradient = NumericsResultScope.Allocate<T>(checked(layout.Rows * layout.Classes));
         fixed (T* y = TensorData.Read(target), x = TensorData.Read(output), u = TensorData.Read(upstream), d = gradient)
         {
             nint yp = (nint)y, xp = (nint)x, up = (nint)u, dp = (nint)d;

@@ -16,7 +16,7 @@ public sealed unsafe partial class NumericsOps<T>
     {
         ReadOnlySpan<T> values = Values(x, nameof(x));
         if (!Enum.IsDefined(op)) throw new ArgumentOutOfRangeException(nameof(op), op, $"Argument `op` must be a UnaryOp. Received: {op}");
-        var result = GC.AllocateUninitializedArray<T>(values.Length);
+        var result = NumericsResultScope.Allocate<T>(values.Length);
         fixed (T* source = values)
         {
             nint s = (nint)source;
@@ -127,7 +127,7 @@ public sealed unsafe partial class NumericsOps<T>
         if (!Enum.IsDefined(op)) throw new ArgumentOutOfRangeException(nameof(op), op, $"Argument `op` must be a BinaryOp. Received: {op}");
         long[] shape = BroadcastPlan.BroadcastShape([aShape, bShape], [nameof(a), nameof(b)]);
         var plan = BroadcastPlan.Create(shape, aShape, bShape);
-        var result = GC.AllocateUninitializedArray<T>(Count(shape, nameof(b)));
+        var result = NumericsResultScope.Allocate<T>(Count(shape, nameof(b)));
         ReadOnlySpan<T> av = TensorData.Read(a), bv = TensorData.Read(b);
         bool aRun = plan.Contiguous[0], bRun = plan.Contiguous[1];
         fixed (T* ap = av, bp = bv)
@@ -350,7 +350,7 @@ public sealed unsafe partial class NumericsOps<T>
         if (!Enum.IsDefined(op)) throw new ArgumentOutOfRangeException(nameof(op), op, $"Argument `op` must be a CompareOp. Received: {op}");
         long[] shape = BroadcastPlan.BroadcastShape([aShape, bShape], [nameof(a), nameof(b)]);
         var plan = BroadcastPlan.Create(shape, aShape, bShape);
-        var result = GC.AllocateUninitializedArray<T>(Count(shape, nameof(b)));
+        var result = NumericsResultScope.Allocate<T>(Count(shape, nameof(b)));
         ReadOnlySpan<T> av = TensorData.Read(a), bv = TensorData.Read(b);
         int sa = plan.Contiguous[0] ? 1 : 0, sb = plan.Contiguous[1] ? 1 : 0;
         fixed (T* ap = av, bp = bv)
@@ -425,7 +425,7 @@ public sealed unsafe partial class NumericsOps<T>
         long[] cShape = ShapeOf(condition, nameof(condition)), aShape = ShapeOf(a, nameof(a)), bShape = ShapeOf(b, nameof(b));
         long[] shape = BroadcastPlan.BroadcastShape([cShape, aShape, bShape], [nameof(condition), nameof(a), nameof(b)]);
         var plan = BroadcastPlan.Create(shape, cShape, aShape, bShape);
-        var result = GC.AllocateUninitializedArray<T>(Count(shape, nameof(b)));
+        var result = NumericsResultScope.Allocate<T>(Count(shape, nameof(b)));
         ReadOnlySpan<T> cv = TensorData.Read(condition), av = TensorData.Read(a), bv = TensorData.Read(b);
         int sc = plan.Contiguous[0] ? 1 : 0, sa = plan.Contiguous[1] ? 1 : 0, sb = plan.Contiguous[2] ? 1 : 0;
         fixed (T* cp = cv, ap = av, bp = bv)
@@ -450,7 +450,7 @@ public sealed unsafe partial class NumericsOps<T>
         if (double.IsNaN(min) || double.IsNaN(max))
             throw new ArgumentException($"Arguments `min` and `max` must be numbers. Received: min={min}, max={max}", double.IsNaN(min) ? nameof(min) : nameof(max));
         T lo = T.CreateTruncating(min), hi = T.CreateTruncating(max);   // rounded to T first, as Keras: (float)(1 − 1e-7) = 0.99999988
-        var result = GC.AllocateUninitializedArray<T>(values.Length);
+        var result = NumericsResultScope.Allocate<T>(values.Length);
         fixed (T* source = values, destination = result)
         {
             nint s = (nint)source, dp = (nint)destination;

@@ -42,7 +42,7 @@ public sealed partial class NumericsOps<T>
                 nameof(indices));
         ReadOnlySpan<T> index = Values(indices, nameof(indices));
         ReadOnlySpan<T> values = TensorData.Read(x);
-        var result = GC.AllocateUninitializedArray<T>(index.Length);
+        var result = NumericsResultScope.Allocate<T>(index.Length);
         var at = RowLayout.Around(indexShape, axis);   // (outer, k, inner) over the result
         int n = (int)shape[axis];
         if (!GatherAlong(values, index, result, at, n))
@@ -86,7 +86,7 @@ public sealed partial class NumericsOps<T>
         int[] index = IndicesInto(indices, shape[axis], nameof(indices), $"positions along axis {axis} of `x`");
         long[] resultShape = [.. shape[..axis], .. indexShape, .. shape[(axis + 1)..]];
         var layout = RowLayout.Around(shape, axis);
-        var result = GC.AllocateUninitializedArray<T>(Count(resultShape, nameof(indices)));
+        var result = NumericsResultScope.Allocate<T>(Count(resultShape, nameof(indices)));
         ReadOnlySpan<T> values = TensorData.Read(x);
         int inner = layout.Inner, n = layout.Classes;
         for (int o = 0, i = 0; o < layout.Outer; o++)

@@ -18,7 +18,7 @@ public sealed unsafe partial class NumericsOps<T> : IFusedTransposedMatMul<Tenso
         long m = aShape[transposeA ? 1 : 0], k = aShape[transposeA ? 0 : 1];
         long kb = bShape[transposeB ? 1 : 0], n = bShape[transposeB ? 0 : 1];
         if (k != kb || m > int.MaxValue || k > int.MaxValue || n > int.MaxValue || !UseGemm((int)m, (int)k, (int)n)) return null;
-        var result = GC.AllocateUninitializedArray<T>(Count([m, n], nameof(b)));
+        var result = NumericsResultScope.Allocate<T>(Count([m, n], nameof(b)));
         ReadOnlySpan<T> av = TensorData.Read(a), bv = TensorData.Read(b);
         fixed (T* ap = av, bp = bv, cp = result)
             Gemm(ap, bp, cp, (int)m, (int)k, (int)n, mayRunInParallel: true, transposeA, transposeB);
@@ -47,7 +47,7 @@ public sealed unsafe partial class NumericsOps<T> : IFusedTransposedMatMul<Tenso
         long[] batch = BroadcastPlan.BroadcastShape([aBatch, bBatch], [nameof(a), nameof(b)]);
         long[] resultShape = [.. batch, .. aVector ? Array.Empty<long>() : [m], .. bVector ? Array.Empty<long>() : [n]];
         // Every path below writes every element (the blocked kernel's first depth block starts from zero).
-        var result = GC.AllocateUninitializedArray<T>(Count([.. batch, m, n], nameof(b)));
+        var result = NumericsResultScope.Allocate<T>(Count([.. batch, m, n], nameof(b)));
         if (result.Length == 0) return Create(result, resultShape);
 
         // Offsets of each batch's matrix in a and in b (0 strides along broadcast axes).

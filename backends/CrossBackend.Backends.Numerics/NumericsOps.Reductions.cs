@@ -41,7 +41,7 @@ public sealed unsafe partial class NumericsOps<T>
                 nameof(x));
 
         // Every path below writes every element (an empty row's sum 0, mean NaN, product 1).
-        var result = GC.AllocateUninitializedArray<T>(Count(resultShape.ToArray(), nameof(x)));
+        var result = NumericsResultScope.Allocate<T>(Count(resultShape.ToArray(), nameof(x)));
         if (result.Length == 0) return Create(result, resultShape.ToArray());   // a kept axis of length 0: nothing to reduce into
         int first = Array.IndexOf(reduced, true), last = Array.LastIndexOf(reduced, true);
         bool grouped = first >= 0 && reduced[first..(last + 1)].All(r => r);
@@ -348,7 +348,7 @@ public sealed unsafe partial class NumericsOps<T>
         long[] shape = ShapeOf(x, nameof(x));
         axis = NormalizeAxis(axis, shape.Length, nameof(axis), nameof(x), shape);
         ReadOnlySpan<T> values = TensorData.Read(x);
-        var result = GC.AllocateUninitializedArray<T>(values.Length);
+        var result = NumericsResultScope.Allocate<T>(values.Length);
         if (result.Length == 0) return Tensor.Create(result, x.Lengths);
         var layout = RowLayout.Around(shape, axis);
         if (layout.Inner == 1)

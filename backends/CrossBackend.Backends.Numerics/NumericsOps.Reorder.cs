@@ -47,7 +47,7 @@ public sealed unsafe partial class NumericsOps<T>
     private static Tensor<T> Reorder(Tensor<T> x, long[] shape, int[] axes, long[] shifts, bool flip)
     {
         ReadOnlySpan<T> values = TensorData.Read(x);
-        var result = GC.AllocateUninitializedArray<T>(values.Length);
+        var result = NumericsResultScope.Allocate<T>(values.Length);
         int rank = shape.Length;
         int last = axes.Length == 0 ? -1 : axes.Max();
         if (result.Length == 0 || last < 0)

@@ -74,7 +74,7 @@ public sealed unsafe partial class NumericsOps<T>
                 $"Argument `x` must broadcast to `shape` (NumPy rules). Received: x.shape={TensorInfo.FormatShape(from)}, shape={TensorInfo.FormatShape(shape)}",
                 nameof(x));
         var plan = BroadcastPlan.Create(shape, from);
-        var result = GC.AllocateUninitializedArray<T>(Count(shape, nameof(shape)));
+        var result = NumericsResultScope.Allocate<T>(Count(shape, nameof(shape)));
         ReadOnlySpan<T> values = TensorData.Read(x);
         bool run = plan.Contiguous[0];
         fixed (T* source = values)
@@ -109,7 +109,7 @@ public sealed unsafe partial class NumericsOps<T>
         }
         long[] shape = (long[])first.Clone();
         shape[axis] = shapes.Sum(s => s[axis]);
-        var result = GC.AllocateUninitializedArray<T>(Count(shape, nameof(xs)));
+        var result = NumericsResultScope.Allocate<T>(Count(shape, nameof(xs)));
         long outer = 1, inner = 1;
         for (int d = 0; d < axis; d++) outer *= shape[d];
         for (int d = axis + 1; d < shape.Length; d++) inner *= shape[d];
@@ -137,7 +137,7 @@ public sealed unsafe partial class NumericsOps<T>
                 $"Arguments `start` and `length` must select elements inside axis {axis} of `x` (length {n}). Received: start={start}, length={length}, x.shape={TensorInfo.FormatShape(shape)}");
         long[] resultShape = (long[])shape.Clone();
         resultShape[axis] = length;
-        var result = GC.AllocateUninitializedArray<T>(Count(resultShape, nameof(x)));
+        var result = NumericsResultScope.Allocate<T>(Count(resultShape, nameof(x)));
         long outer = 1, inner = 1;
         for (int d = 0; d < axis; d++) outer *= shape[d];
         for (int d = axis + 1; d < shape.Length; d++) inner *= shape[d];

@@ -15,7 +15,7 @@ public sealed partial class NumericsOps<T>
         long[] shape = ShapeOf(x, nameof(x));
         axis = NormalizeAxis(axis, shape.Length, nameof(axis), nameof(x), shape);
         ReadOnlySpan<T> values = TensorData.Read(x);
-        var result = GC.AllocateUninitializedArray<T>(values.Length);
+        var result = NumericsResultScope.Allocate<T>(values.Length);
         if (result.Length == 0) return Create(result, shape);
         var at = RowLayout.Around(shape, axis);
         var row = new T[at.Classes];
@@ -72,7 +72,7 @@ public sealed partial class NumericsOps<T>
     private Tensor<T> ByStableOrder<TWriter>(ReadOnlySpan<T> values, ReadOnlySpan<T> placed, long[] shape, int axis)
         where TWriter : struct, IOrderWriter
     {
-        var result = GC.AllocateUninitializedArray<T>(values.Length);
+        var result = NumericsResultScope.Allocate<T>(values.Length);
         if (result.Length == 0) return Create(result, shape);
         var at = RowLayout.Around(shape, axis);
         var order = new StableOrder(at.Classes);

@@ -74,7 +74,7 @@ public sealed partial class NumericsOps<T> : ITensorOps<Tensor<T>>, IFusedCrosse
     private static Tensor<T> FromBools(Tensor<bool> b)
     {
         ReadOnlySpan<bool> from = TensorData.Read(b);
-        var to = GC.AllocateUninitializedArray<T>(from.Length);
+        var to = NumericsResultScope.Allocate<T>(from.Length);
         for (int i = 0; i < to.Length; i++) to[i] = from[i] ? T.One : T.Zero;
         return Tensor.Create(to, b.Lengths);
     }
@@ -102,7 +102,7 @@ public sealed partial class NumericsOps<T> : ITensorOps<Tensor<T>>, IFusedCrosse
     public Tensor<T> Full(long[] shape, double value, DType dtype)
     {
         long[] lengths = CheckShape(shape, nameof(shape));
-        var data = GC.AllocateUninitializedArray<T>(Count(lengths, nameof(shape)));
+        var data = NumericsResultScope.Allocate<T>(Count(lengths, nameof(shape)));
         Array.Fill(data, RoundTo(value, dtype, nameof(dtype)));
         return Create(data, lengths);
     }
@@ -118,7 +118,7 @@ public sealed partial class NumericsOps<T> : ITensorOps<Tensor<T>>, IFusedCrosse
                 $"Argument `values` must hold one value per element of `shape`. Received: {values.Length} values, shape={TensorInfo.FormatShape(shape)} ({count} elements)",
                 nameof(values));
         RoundTo(0, dtype, nameof(dtype));   // validates the dtype even for empty tensors
-        var data = GC.AllocateUninitializedArray<T>(count);
+        var data = NumericsResultScope.Allocate<T>(count);
         for (int i = 0; i < data.Length; i++) data[i] = RoundTo(values[i], dtype, nameof(dtype));
         return Create(data, lengths);
     }
@@ -133,7 +133,7 @@ public sealed partial class NumericsOps<T> : ITensorOps<Tensor<T>>, IFusedCrosse
         ReadOnlySpan<T> values = Values(x, nameof(x));
         RoundTo(0, dtype, nameof(dtype));
         if (dtype == OwnDType || (dtype == DType.Float64 && typeof(T) == typeof(float))) return x;   // exact already
-        var data = GC.AllocateUninitializedArray<T>(values.Length);
+        var data = NumericsResultScope.Allocate<T>(values.Length);
         CastValues(values, data, dtype);   // NumericsOps.CastValues.cs
         return Tensor.Create(data, x.Lengths);
     }

@@ -20,7 +20,7 @@ internal static class TensorData
         // element at a time through System.Numerics.Tensors' generic iterator (seen running unoptimised, replaced on
         // the stack, in a process's first calls).
         if (WholeArray(tensor) is { } whole) return whole;
-        var copy = GC.AllocateUninitializedArray<T>(length);
+        var copy = NumericsResultScope.Allocate<T>(length);
         tensor.FlattenTo(copy);
         return copy;
     }
@@ -47,6 +47,15 @@ internal static class TensorData
             expected *= lengths[d];
         }
         return values;
+    }
+
+    /// <summary>The array <paramref name="tensor"/> lies over, whole or in part, or null when it cannot be read (see
+    /// <see cref="WholeArray{T}"/>).</summary>
+    public static T[]? BackingArray<T>(Tensor<T> tensor)
+    {
+        if (!Fields<T>.Available) return null;
+        try { return Fields<T>.Values(tensor); }
+        catch (MissingFieldException) { Fields<T>.Available = false; return null; }
     }
 
     private static class Fields<T>
@@ -86,7 +95,7 @@ internal static class TensorData
     public static Tensor<TTo> ToInteger<TTo>(Tensor<double> source, DType dtype) where TTo : IBinaryInteger<TTo>
     {
         ReadOnlySpan<double> from = Read(source);
-        var to = GC.AllocateUninitializedArray<TTo>(from.Length);
+        var to = NumericsResultScope.Allocate<TTo>(from.Length);
         for (int i = 0; i < to.Length; i++) to[i] = TTo.CreateTruncating(dtype.CastToInteger(from[i]));
         return Tensor.Create(to, source.Lengths);
     }
@@ -119,7 +128,7 @@ internal static class TensorData
     {
         if (typeof(TFrom) == typeof(TTo)) return (Tensor<TTo>)(object)source;
         ReadOnlySpan<TFrom> from = Read(source);
-        var to = GC.AllocateUninitializedArray<TTo>(from.Length);
+        var to = NumericsResultScope.Allocate<TTo>(from.Length);
         for (int i = 0; i < to.Length; i++) to[i] = TTo.CreateTruncating(from[i]);
         return Tensor.Create(to, source.Lengths);
     }

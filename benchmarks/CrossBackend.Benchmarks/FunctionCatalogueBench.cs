@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics.Tensors;
+using CrossBackend.Backends.Numerics;
 using CrossBackend.Backends.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -11,7 +12,9 @@ namespace CrossBackend.Benchmarks;
 /// <summary>
 /// The Backend functions (issue 10) at (65536, 100): each against the single TorchSharp call that does the same
 /// (torch line: time and native tensors per call, ours vs TorchSharp's) and the channels-last engine against that
-/// torch call ("element-wise functions and reductions no slower than torch"). MatMul at (512, 512)·(512, 512).
+/// torch call ("element-wise functions and reductions no slower than torch"), both as a plain call (its result left to
+/// the GC) and in a <see cref="NumericsResultScope"/> (its result reused by the next call, as the torch call's dispose
+/// scope frees its result for libtorch's allocator). MatMul at (512, 512)·(512, 512).
 /// </summary>
 public static class FunctionCatalogueBench
 {
@@ -91,16 +94,20 @@ public static class FunctionCatalogueBench
         Action ours = () => Sync(() => (Tensor)c.Ours(d, torchInput));
         Action theirs = () => Sync(() => c.Torch(d));
         Action numerics = () => c.Ours(d, numericsInput);
+        // The same call with its result freed at the end of a scope, as the torch call's is by its dispose scope.
+        var pool = new NumericsResultPool();
+        Action scoped = () => { using NumericsResultScope scope = pool.NewScope(); c.Ours(d, numericsInput); };
         float[] floorData = c.MatMulInputs ? new float[512 * 512] : new float[(long)LossCatalogueBench.Rows * LossCatalogueBench.Classes];
         Action floor = () => LossCatalogueBench.Floor(floorData, null);
         string check = Agree(c, d);
-        BenchStat[] s = BenchSuite.Measure([floor, ours, theirs, numerics], rounds);
+        BenchStat[] s = BenchSuite.Measure([floor, ours, theirs, numerics, scoped], rounds);
         string shape = c.Shape ?? (c.MatMulInputs ? "512x512" : $"{LossCatalogueBench.Rows}x{LossCatalogueBench.Classes}");
         string name = $"Backend.{c.Name} {shape}";
         ours(); theirs();
         string torchLine = LossCatalogueBench.Line(name, "torch", s[1], s[2], s[0],
             $"{BenchSuite.TensorsCreated(ours)}/{BenchSuite.TensorsCreated(theirs)}{check}");
-        return [torchLine, LossCatalogueBench.Line(name, "numerics", s[3], s[2], s[0], "vs the torch call")];
+        return [torchLine, LossCatalogueBench.Line(name, "numerics", s[3], s[2], s[0], "vs the torch call"),
+            LossCatalogueBench.Line(name, "scoped", s[4], s[2], s[0], "numerics in a NumericsResultScope vs the torch call")];
     }
 
     /// <summary>Runs a call in a dispose scope (results and temporaries freed, as a caller's scope would).</summary>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CrossBackend.Backends.Numerics;
 using TorchSharp;
 using static TorchSharp.torch;
 using Tensor = TorchSharp.torch.Tensor;
@@ -10,7 +11,8 @@ namespace CrossBackend.Benchmarks;
 /// (the <c>crossbackend train-demo</c> step: forward pass with Backend functions, sparse crossentropy from logits,
 /// <see cref="GradientTape"/> gradients, p − lr·g) against the same step hand-written in TorchSharp (autograd's
 /// <c>grad</c>, <c>cross_entropy</c>), timed side by side. The torch row is our dispatch and tape over libtorch's own
-/// autograd; the channels-last row is the whole step on the other engine. Each case first checks that the three
+/// autograd; the channels-last row is the whole step on the other engine, plain and in a <see cref="NumericsResultScope"/>
+/// (its temporaries reused by the next step, as the torch steps' dispose scopes free theirs). Each case first checks that the three
 /// formulations give the same loss.
 /// </summary>
 public static class TrainStepBench
@@ -35,15 +37,18 @@ public static class TrainStepBench
             if (Math.Abs(ours - hand) > 1e-5 * Math.Abs(hand) || Math.Abs(numerics - hand) > 1e-5 * Math.Abs(hand))
                 throw new InvalidOperationException($"the step's losses differ: ours on torch {ours}, on numerics {numerics}, hand-written {hand}");
 
+            var pool = new NumericsResultPool();
             BenchStat[] s = BenchSuite.Measure([
                 () => OursStep(onTorch),
                 () => HandWrittenStep(leaves, x, labels),
                 () => OursStep(onNumerics),
+                () => { using NumericsResultScope scope = pool.NewScope(); OursStep(onNumerics); },
             ], quick ? 11 : 31);
             string name = $"({problem.Samples}, {problem.Features}) -> {problem.Hidden} -> {problem.Classes}";
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"# train step {name}: hand-written TorchSharp {s[1].P50:0.0000} ({s[1].P90:0.0000}); ours on torch {s[0].P50:0.0000} ({s[0].P90:0.0000}), {s[0].P50 / s[1].P50:0.00}x; " +
-                $"ours on numerics {s[2].P50:0.0000} ({s[2].P90:0.0000}), {s[2].P50 / s[1].P50:0.00}x; loss {hand:0.000000}"));
+                $"ours on numerics {s[2].P50:0.0000} ({s[2].P90:0.0000}), {s[2].P50 / s[1].P50:0.00}x; " +
+                $"in a NumericsResultScope {s[3].P50:0.0000} ({s[3].P90:0.0000}), {s[3].P50 / s[1].P50:0.00}x; loss {hand:0.000000}"));
         }
         return 0;
     }

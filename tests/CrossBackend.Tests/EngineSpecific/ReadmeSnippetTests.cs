@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using CrossBackend;
+using CrossBackend.Backends.Numerics;
 using TorchSharp;
 using CrossBackend.Testing;
 using CrossBackend.Tests.Testing;
@@ -123,5 +124,29 @@ public sealed class ReadmeSnippetTests
         Assert.That(forKeras, Is.InstanceOf<Tensor<float>>());
         Assert.That(Values(forKeras, out long[] kerasShape), Is.EqualTo(nhwc.Cast<float>().Select(v => (double)v).ToArray()));
         Assert.That(kerasShape, Is.EqualTo(new long[] { 2, 3, 4, 5 }));
+    }
+
+    [Test]
+    public void NumericsResultScopeInALoop()
+    {
+        var rng = new Random(3);
+        float[] data = Enumerable.Range(0, 65536 * 10).Select(_ => rng.NextSingle() - 0.5f).ToArray();
+        var x = Tensor.Create(data, [65536, 10]);
+        var target = Tensor.Create(data.Select(v => v * 0.3f).ToArray(), [65536, 10]);
+        double expected = data.Select(v => Math.Abs(v * 0.7)).Average();   // independent float64 reference
+        var losses = new List<float>();   // (not in README)
+        // README:begin
+        var pool = new NumericsResultPool();                 // one per loop; it keeps freed large arrays
+        for (int step = 0; step < 3; step++)
+        {
+            using NumericsResultScope scope = pool.NewScope();                  // like torch.NewDisposeScope()
+            Tensor<float> error = Backend.Abs(Backend.Subtract(x, target));  // 2.6 MB: from the pool after step 0
+            Tensor<float> mean = scope.Keep(Backend.ReduceMean(error));      // kept: valid after the scope
+            losses.Add(mean[0]);   // (not in README)
+        }   // error's memory goes back to the pool here; reading `error` after this point is a bug
+        // README:end
+        Assert.That(losses, Has.Count.EqualTo(3));
+        foreach (float loss in losses) Assert.That(loss, Is.EqualTo(expected).Within(1e-5 * expected));
+        Assert.That(pool.RetainedBytes, Is.EqualTo(2L * 65536 * 10 * sizeof(float)), "the difference and the absolute value came back");
     }
 }

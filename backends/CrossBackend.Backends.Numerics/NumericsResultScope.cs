@@ -1,0 +1,91 @@
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+
+namespace CrossBackend.Backends.Numerics;
+
+/// <summary>
+/// A step in which the channels-last engine's large arrays come from a <see cref="NumericsResultPool"/> and go back
+/// to it when the step ends — the channels-last counterpart of TorchSharp's <c>torch.NewDisposeScope()</c>. Open it
+/// with <see cref="NumericsResultPool.NewScope"/> in a <c>using</c> statement.
+/// </summary>
+/// <remarks>
+/// <para>When the scope is disposed, every array of at least <see cref="NumericsResultPool.MinimumPooledBytes"/> bytes
+/// the engine allocated on this thread inside it (results and temporaries; inner scopes give back their own) is
+/// reused by the next scope of the same pool. A tensor over such an array must not be read after the scope ends
+/// unless <see cref="Keep{T}"/> took it out first: its memory then holds a later result (the same contract as
+/// <c>ArrayPool&lt;T&gt;.Return</c>; unlike a disposed TorchSharp tensor it cannot throw). That includes tensors a
+/// <c>GradientTape</c> recorded: take gradients inside the scope, or keep what is needed after it.</para>
+/// <para>Smaller arrays are never pooled, tensors made outside the scope (inputs, weights) are never touched, and
+/// everything works the same without a scope.</para>
+/// </remarks>
+public sealed class NumericsResultScope : IDisposable
+{
+    [ThreadStatic] private static NumericsResultScope? t_current;
+
+    private readonly NumericsResultPool _pool;
+    private readonly NumericsResultScope? _outer;
+    private readonly Thread _thread;
+    private readonly List<LentArray> _lent = [];
+    private bool _disposed;
+
+    internal NumericsResultScope(NumericsResultPool pool)
+    {
+        _pool = pool;
+        _outer = t_current;
+        _thread = Thread.CurrentThread;
+        t_current = this;
+    }
+
+    /// <summary>The pool this scope lends from.</summary>
+    public NumericsResultPool Pool => _pool;
+
+    /// <summary>
+    /// Takes <paramref name="tensor"/>'s memory out of this scope and every scope around it, so that it stays valid
+    /// after they end (the GC owns it from then on, as without a scope). A tensor whose memory no open scope lent
+    /// (an input, a small result, a view of a kept tensor) is returned as it is.
+    /// </summary>
+    /// <returns><paramref name="tensor"/>, so a result can be kept where it is made.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="tensor"/> is null.</exception>
+    /// <exception cref="ObjectDisposedException">The scope has ended.</exception>
+    public Tensor<T> Keep<T>(Tensor<T> tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (TensorData.BackingArray(tensor) is not { } array) return tensor;
+        for (NumericsResultScope? scope = this; scope is not null; scope = scope._outer)
+            scope._lent.RemoveAll(lent => ReferenceEquals(lent.Array, array));
+        return tensor;
+    }
+
+    /// <summary>Gives the arrays lent in this scope back to the pool and makes the enclosing scope, if any, current
+    /// again. Disposing twice does nothing.</summary>
+    /// <exception cref="InvalidOperationException">Called on another thread than the one that opened the scope, or
+    /// while a scope opened inside this one is still open.</exception>
+    public void Dispose()
+    {
+        if (_disposed) return;
+        if (Thread.CurrentThread != _thread)
+            throw new InvalidOperationException(
+                "A NumericsResultScope must be disposed on the thread that opened it (its arrays were lent to that thread's calls); use one scope per thread");
+        if (!ReferenceEquals(t_current, this))
+            throw new InvalidOperationException(
+                "A NumericsResultScope must be disposed after the scopes opened inside it (innermost first, as `using` statements do); dispose the inner scope first");
+        _disposed = true;
+        t_current = _outer;
+        _pool.Return(_lent);
+        _lent.Clear();
+    }
+
+    /// <summary>An uninitialised array of <paramref name="length"/> elements for the engine to write a result or a
+    /// temporary into: from the current scope's pool when one is open on this thread and the array is large enough
+    /// to be pooled, else from the GC.</summary>
+    internal static T[] Allocate<T>(int length)
+    {
+        NumericsResultScope? scope = t_current;
+        if (scope is null || (long)length * Unsafe.SizeOf<T>() < NumericsResultPool.MinimumPooledBytes)
+            return GC.AllocateUninitializedArray<T>(length);
+        T[] array = scope._pool.TryTake<T>(length) ?? GC.AllocateUninitializedArray<T>(length);
+        scope._lent.Add(new LentArray(array, (long)length * Unsafe.SizeOf<T>()));
+        return array;
+    }
+}
