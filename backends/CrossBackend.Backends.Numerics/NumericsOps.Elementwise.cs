@@ -178,33 +178,42 @@ public sealed unsafe partial class NumericsOps<T>
         return Vector.ConditionalSelect(Vector.Equals(a, a) & Vector.Equals(b, b), picked, a + b);   // NaN propagates
     }
 
-    /// <summary>d = <see cref="Extreme(T, T, bool)"/> of a and b element-wise (d may be a or b).</summary>
+    /// <summary>d = <see cref="Extreme(T, T, bool)"/> of a and b element-wise (d may be a or b), streamed into a large
+    /// fresh result as <see cref="TensorPrimitives"/>' own binary ops are (<see cref="StreamingStore"/>).</summary>
     [MethodImpl(Hot)]
     private static void ExtremeSpans(ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> d, bool max)
     {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-            for (int w = Vector<T>.Count; i <= a.Length - w; i += w)
-                Extreme(new Vector<T>(a[i..]), new Vector<T>(b[i..]), max).CopyTo(d[i..]);
-        for (; i < a.Length; i++) d[i] = Extreme(a[i], b[i], max);
+        fixed (T* pa = a, pb = b, pd = d)
+        {
+            if (max) StreamingStore.Map2(pa, pb, pd, d.Length, default(MaximumLanes));
+            else StreamingStore.Map2(pa, pb, pd, d.Length, default(MinimumLanes));
+        }
+    }
+
+    private readonly struct MaximumLanes : StreamingStore.IVectorFunction2<T>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector<T> Apply(Vector<T> a, Vector<T> b) => Extreme(a, b, max: true);
+    }
+
+    private readonly struct MinimumLanes : StreamingStore.IVectorFunction2<T>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector<T> Apply(Vector<T> a, Vector<T> b) => Extreme(a, b, max: false);
     }
 
     /// <summary>d = <see cref="Extreme(T, T, bool)"/> with one side a single value (<paramref name="scalarFirst"/>: it
-    /// is a, the first operand, else b).</summary>
+    /// is a, the first operand, else b), streamed as <see cref="ExtremeSpans"/>.</summary>
     [MethodImpl(Hot)]
     private static void ExtremeWithScalar(ReadOnlySpan<T> span, T scalar, bool scalarFirst, Span<T> d, bool max)
     {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            var s = new Vector<T>(scalar);
-            for (int w = Vector<T>.Count; i <= span.Length - w; i += w)
-            {
-                var v = new Vector<T>(span[i..]);
-                (scalarFirst ? Extreme(s, v, max) : Extreme(v, s, max)).CopyTo(d[i..]);
-            }
-        }
-        for (; i < span.Length; i++) d[i] = scalarFirst ? Extreme(scalar, span[i], max) : Extreme(span[i], scalar, max);
+        fixed (T* ps = span, pd = d) StreamingStore.Map(ps, pd, d.Length, new ExtremeWithScalarLanes(new Vector<T>(scalar), scalarFirst, max));
+    }
+
+    private readonly struct ExtremeWithScalarLanes(Vector<T> scalar, bool scalarFirst, bool max) : StreamingStore.IVectorFunction<T>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector<T> Apply(Vector<T> x) => scalarFirst ? Extreme(scalar, x, max) : Extreme(x, scalar, max);
     }
 
     [MethodImpl(Hot)]
@@ -472,23 +481,16 @@ public sealed unsafe partial class NumericsOps<T>
     [MethodImpl(Hot)]
     private static void ClipInto(ReadOnlySpan<T> x, T lo, T hi, Span<T> d)
     {
-        int i = 0;
-        if (Vector.IsHardwareAccelerated && Vector<T>.IsSupported)
+        fixed (T* px = x, pd = d) StreamingStore.Map(px, pd, d.Length, new ClipLanes(new Vector<T>(lo), new Vector<T>(hi)));
+    }
+
+    private readonly struct ClipLanes(Vector<T> low, Vector<T> high) : StreamingStore.IVectorFunction<T>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector<T> Apply(Vector<T> x)
         {
-            Vector<T> low = new(lo), high = new(hi);
-            ref T from = ref MemoryMarshal.GetReference(x);
-            ref T to = ref MemoryMarshal.GetReference(d);
-            for (; i <= x.Length - Vector<T>.Count; i += Vector<T>.Count)
-            {
-                Vector<T> v = Vector.LoadUnsafe(ref from, (nuint)i);
-                v = Vector.ConditionalSelect(Vector.LessThan(v, low), low, v);
-                Vector.ConditionalSelect(Vector.LessThan(high, v), high, v).StoreUnsafe(ref to, (nuint)i);
-            }
-        }
-        for (; i < x.Length; i++)
-        {
-            T v = x[i] < lo ? lo : x[i];
-            d[i] = hi < v ? hi : v;
+            x = Vector.ConditionalSelect(Vector.LessThan(x, low), low, x);
+            return Vector.ConditionalSelect(Vector.LessThan(high, x), high, x);
         }
     }
 }

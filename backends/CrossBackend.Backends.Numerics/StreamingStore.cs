@@ -14,7 +14,7 @@ namespace CrossBackend.Backends.Numerics;
 /// outputs above 256 KB the same way; this is for this engine's own kernels.
 /// </summary>
 /// <remarks>Only whole vectors are streamed, each to an aligned address, and each element is computed by the same
-/// vector lanes as without streaming (<see cref="Map{T, F}"/> computes the tail in one padded vector), so the values
+/// vector lanes as without streaming (<see cref="Map{T, F}(T*, T*, int, F)"/> computes the tail in one padded vector), so the values
 /// do not depend on where the array happens to lie. Never used in place: a kernel whose source is its destination
 /// stores ordinarily.</remarks>
 internal static unsafe class StreamingStore
@@ -47,31 +47,82 @@ internal static unsafe class StreamingStore
         static abstract Vector<T> Apply(Vector<T> x);
     }
 
+    /// <summary>A function applied to whole vectors that carries its constants (clip bounds).</summary>
+    public interface IVectorFunction<T> where T : unmanaged
+    {
+        Vector<T> Apply(Vector<T> x);
+    }
+
+    /// <summary>A function of two operands' whole vectors.</summary>
+    public interface IVectorFunction2<T> where T : unmanaged
+    {
+        Vector<T> Apply(Vector<T> a, Vector<T> b);
+    }
+
+    /// <summary>An <see cref="IVectorMap{T}"/> as an <see cref="IVectorFunction{T}"/>.</summary>
+    private readonly struct Stateless<T, F> : IVectorFunction<T> where T : unmanaged where F : struct, IVectorMap<T>
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector<T> Apply(Vector<T> x) => F.Apply(x);
+    }
+
     /// <summary>d[i] = F(x[i]) for i in [0, n) (x and d may be the same): whole vectors, streamed when
     /// <see cref="Applies{T}"/>, then the tail in one padded vector, so every element goes through the same lane
     /// arithmetic.</summary>
+    public static void Map<T, F>(T* x, T* d, int n) where T : unmanaged where F : struct, IVectorMap<T> =>
+        Map(x, d, n, default(Stateless<T, F>));
+
+    /// <summary><see cref="Map{T, F}(T*, T*, int)"/> with a function that carries constants.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Map<T, F>(T* x, T* d, int n) where T : unmanaged where F : struct, IVectorMap<T>
+    public static void Map<T, F>(T* x, T* d, int n, F f) where T : unmanaged where F : struct, IVectorFunction<T>
     {
         int w = Vector<T>.Count, body = n - n % w, i = 0;
         if (body >= 2 * w && Applies(x, d, n))
         {
-            Vector.Store(F.Apply(Vector.Load(x)), d);
+            Vector.Store(f.Apply(Vector.Load(x)), d);
             i = AlignedStart(d);
-            for (; i + w <= body; i += w) Store(F.Apply(Vector.Load(x + i)), d + i);
+            for (; i + w <= body; i += w) Store(f.Apply(Vector.Load(x + i)), d + i);
             Fence();
-            if (i < body) Vector.Store(F.Apply(Vector.Load(x + body - w)), d + body - w);
+            if (i < body) Vector.Store(f.Apply(Vector.Load(x + body - w)), d + body - w);
         }
         else
-            for (; i < body; i += w) Vector.Store(F.Apply(Vector.Load(x + i)), d + i);
+            for (; i < body; i += w) Vector.Store(f.Apply(Vector.Load(x + i)), d + i);
         if (body < n)
         {
             // Read before written: in place, the tail's inputs are still there.
             Span<T> lanes = stackalloc T[w];
             lanes.Clear();
             new ReadOnlySpan<T>(x + body, n - body).CopyTo(lanes);
-            F.Apply(new Vector<T>(lanes)).CopyTo(lanes);
+            f.Apply(new Vector<T>(lanes)).CopyTo(lanes);
             lanes[..(n - body)].CopyTo(new Span<T>(d + body, n - body));
+        }
+    }
+
+    /// <summary>d[i] = F(a[i], b[i]) for i in [0, n) (d may be a or b): as <see cref="Map{T, F}(T*, T*, int, F)"/>,
+    /// streamed when d lies apart from both operands.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Map2<T, F>(T* a, T* b, T* d, int n, F f) where T : unmanaged where F : struct, IVectorFunction2<T>
+    {
+        int w = Vector<T>.Count, body = n - n % w, i = 0;
+        if (body >= 2 * w && Applies(a, d, n) && Applies(b, d, n))
+        {
+            Vector.Store(f.Apply(Vector.Load(a), Vector.Load(b)), d);
+            i = AlignedStart(d);
+            for (; i + w <= body; i += w) Store(f.Apply(Vector.Load(a + i), Vector.Load(b + i)), d + i);
+            Fence();
+            if (i < body) Vector.Store(f.Apply(Vector.Load(a + body - w), Vector.Load(b + body - w)), d + body - w);
+        }
+        else
+            for (; i < body; i += w) Vector.Store(f.Apply(Vector.Load(a + i), Vector.Load(b + i)), d + i);
+        if (body < n)
+        {
+            Span<T> left = stackalloc T[w], right = stackalloc T[w];
+            left.Clear();
+            right.Clear();
+            new ReadOnlySpan<T>(a + body, n - body).CopyTo(left);
+            new ReadOnlySpan<T>(b + body, n - body).CopyTo(right);
+            f.Apply(new Vector<T>(left), new Vector<T>(right)).CopyTo(left);
+            left[..(n - body)].CopyTo(new Span<T>(d + body, n - body));
         }
     }
 
