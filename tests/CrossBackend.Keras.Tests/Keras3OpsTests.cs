@@ -48,6 +48,26 @@ public sealed class Keras3OpsModelTests(ITensorEngine engine)
         Assert.That(p.Values, Is.EqualTo(x.Select(v => (double)f(v)).ToArray()), $"{op}{args}: float32 with the number rounded to float32, bit for bit");
     }
 
+    /// <summary>Ops inside a nested functional model read that model's tensors and its output is read by an op outside:
+    /// 1 − base(x) with base = x · 0.3, the nested model's first call being its node 1 (Keras 3 keeps a Functional's own
+    /// node 0), bit for bit in float32.</summary>
+    [Test]
+    public void OpsInsideAndAfterANestedModelReadTheirOwnTensors()
+    {
+        const string innerInput = """{"module": "keras.layers", "class_name": "InputLayer", "registered_name": null, "name": "bin", "config": {"name": "bin", "batch_shape": [null, 4], "dtype": "float32"}, "inbound_nodes": []}""";
+        string inner = Keras3OpJson.Op("numpy", "Multiply", "x", $"[{Keras3OpJson.Tensor("bin", "[null, 4]")}, 0.3]");
+        string nested = "{\"module\": \"keras\", \"class_name\": \"Functional\", \"registered_name\": \"Functional\", \"name\": \"base\", " +
+            $"\"config\": {{\"name\": \"base\", \"trainable\": true, \"layers\": [{innerInput}, {inner}], " +
+            "\"input_layers\": [\"bin\", 0, 0], \"output_layers\": [\"x\", 0, 0]}, " +
+            $"\"inbound_nodes\": [{{\"args\": [{Keras3OpJson.Tensor("in", "[null, 4]")}], \"kwargs\": {{}}}}]}}";
+        string json = Keras3OpJson.Model("[null, 4]", "float32",
+            nested + ",\n" + Keras3OpJson.Op("numpy", "Subtract", "x", $"[1, {Keras3OpJson.Tensor("base", "[null, 4]", node: 1)}]"));
+        float[] v = [0.3f, 1.7f, -2.9f, 1e-3f, 5.5f, 3.3f, -0.7f, 0.1f];
+        using IKerasNetwork network = KerasRuntimes.Build(Keras3OpJson.Load(json), engine);
+        KerasPrediction p = network.Predict([new KerasInput(v, [2, 4])])[0];
+        Assert.That(p.Values, Is.EqualTo(v.Select(a => (double)(1f - a * 0.3f)).ToArray()), "1 − x · float32(0.3), the inner op reading the inner input");
+    }
+
     /// <summary>A mask from Embedding(mask_zero) reaching a Keras 3 op is dropped: an op is an Operation, not a Layer,
     /// and Operation.__call__ neither reads nor sets a mask, so the GlobalAveragePooling1D after it averages every step.</summary>
     [Test]
@@ -160,9 +180,10 @@ public sealed class Keras3OpsRefusalTests
 /// <summary>Keras 3 functional configs with ops, as keras/src/models/functional.py <c>get_config</c> writes them.</summary>
 internal static class Keras3OpJson
 {
-    /// <summary>A Keras tensor argument: saving/serialization_lib.py's <c>__keras_tensor__</c> with its keras_history.</summary>
-    public static string Tensor(string layer, string shape) =>
-        "{\"class_name\": \"__keras_tensor__\", \"config\": {\"shape\": " + shape + ", \"dtype\": \"float32\", \"keras_history\": [\"" + layer + "\", 0, 0]}}";
+    /// <summary>A Keras tensor argument: saving/serialization_lib.py's <c>__keras_tensor__</c> with its keras_history
+    /// (<paramref name="node"/>: the call of the layer that made it; a nested Functional's first call is node 1).</summary>
+    public static string Tensor(string layer, string shape, int node = 0) =>
+        "{\"class_name\": \"__keras_tensor__\", \"config\": {\"shape\": " + shape + ", \"dtype\": \"float32\", \"keras_history\": [\"" + layer + "\", " + node + ", 0]}}";
 
     /// <summary>An op node of module <c>keras.src.ops.&lt;module&gt;</c>: its config (the constructor's arguments and its
     /// name) and one call with <paramref name="args"/>.</summary>
