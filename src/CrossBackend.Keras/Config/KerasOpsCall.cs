@@ -20,12 +20,13 @@ namespace CrossBackend.Keras;
 /// <c>GetItem()(x, key)</c>. The settings of an op with constructor arguments are in its own config, not the call:
 /// keras/src/ops/operation.py <c>Operation.__new__</c> records the constructor's arguments as passed (defaults filled
 /// in) as the config (<c>_auto_config</c>), so <c>ops.mean(x, axis=1)</c> — <c>Mean(axis=1, keepdims=False)(x)</c>
-/// (keras/src/ops/numpy.py) — saves <c>{"axis": 1, "keepdims": false}</c> and args <c>[x]</c>; a <c>name</c> is there
-/// only in the Keras releases whose ops take one, and is ignored.</para>
+/// (keras/src/ops/numpy.py) — saves <c>{"axis": 1, "keepdims": false}</c> and args <c>[x]</c>. Its <c>name</c> (always there for an op without
+/// constructor arguments, whose constructor is Operation's; for the others where the release's constructor takes one)
+/// is the node's name and is ignored.</para>
 /// <para>Every op reads as the spec the tf.keras 2 TFOpLambda of the same function reads as (<see cref="KerasOpLambdaCall"/>),
 /// so both runtimes run it with the same code. A Python number converts to the tensor's dtype before the op, as
-/// TensorFlow converts it: Keras 3 treats it as a weak type (keras/src/backend/common/dtypes.py <c>result_type</c>), so
-/// <c>x * 0.3</c> stays float32.</para>
+/// TensorFlow converts it: Keras 3 types a Python int or float as weak (keras/src/backend/common/dtypes.py
+/// <c>_dtype_and_weaktype</c>, read by <c>result_type</c>), so <c>x * 0.3</c> stays float32.</para>
 /// </summary>
 internal static class KerasOpsCall
 {
