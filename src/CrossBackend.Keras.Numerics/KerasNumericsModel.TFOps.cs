@@ -18,7 +18,7 @@ public sealed partial class KerasNumericsModel<T>
             case KerasTFOp.Cast:
                 if (op.CastTo == DType.Float64 && typeof(T) != typeof(double))
                     throw new NotSupportedException(
-                        $"layer `{name}` calls tf.cast to float64 in a network built in float32, which is not supported: TensorFlow runs the ops after it " +
+                        $"layer `{name}` calls {op.Label} to float64 in a network built in float32, which is not supported: TensorFlow runs the ops after it " +
                         "in float64. Build the network in float64, or cast to float32 in the model");
                 // Integer tensors (an integer InputLayer's, as long) convert round to nearest as TensorFlow's Cast.
                 return v => v[0] switch
@@ -69,7 +69,7 @@ public sealed partial class KerasNumericsModel<T>
             KerasTFOp.Divide => BinaryOp.Divide,
             KerasTFOp.Maximum => BinaryOp.Maximum,
             KerasTFOp.Minimum => BinaryOp.Minimum,
-            _ => throw new NotSupportedException($"layer `{name}`: tf.{op.Function} has no numerics implementation"),
+            _ => throw new NotSupportedException($"layer `{name}`: {op.Label} has no numerics implementation"),
         };
         if (op.Constant is double c)
         {

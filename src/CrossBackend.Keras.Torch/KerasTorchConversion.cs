@@ -246,7 +246,7 @@ public static class KerasTorchConversion
                        (b.Forward.ReturnSequences ? "backward sequence flipped along time, then " : "") + merge;
             }
             case TFOpSpec op:
-                return $"tf.{op.Function}" + op.Op switch
+                return op.Label + op.Op switch
                 {
                     KerasTFOp.ClipByValue => $" to [{op.Constant:R}, {op.ClipMax:R}] rounded to the tensor's dtype (minimum, then maximum)",
                     KerasTFOp.ReduceMean or KerasTFOp.ReduceSum or KerasTFOp.Slice or KerasTFOp.ExpandDims => " on the tensor moved to Keras's layout (channels last), then moved back",

@@ -78,7 +78,7 @@ internal sealed class TFOpTorchLayer(KerasLayer layer, ScalarType dtype) : Torch
         KerasTFOp.Divide => a.div(b),
         KerasTFOp.Maximum => a.maximum(b),
         KerasTFOp.Minimum => a.minimum(b),
-        _ => throw new NotSupportedException($"layer `{layer.Name}`: tf.{_op.Function} has no TorchSharp implementation"),
+        _ => throw new NotSupportedException($"layer `{layer.Name}`: {_op.Label} has no TorchSharp implementation"),
     };
 
     /// <summary>tf.cast to the module's float dtype. Integer tensors (an integer InputLayer's) are held in Keras's
@@ -97,7 +97,7 @@ internal sealed class TFOpTorchLayer(KerasLayer layer, ScalarType dtype) : Torch
     private static TFOpSpec Checked(TFOpSpec op, string layer, ScalarType dtype) =>
         op.Op == KerasTFOp.Cast && op.CastTo == DType.Float64 && dtype != ScalarType.Float64
             ? throw new NotSupportedException(
-                $"layer `{layer}` calls tf.cast to float64 in a network built in {dtype}, which is not supported: TensorFlow runs the ops after it " +
+                $"layer `{layer}` calls {op.Label} to float64 in a network built in {dtype}, which is not supported: TensorFlow runs the ops after it " +
                 "in float64. Build the network in float64, or cast to float32 in the model")
             : op;
 

@@ -136,9 +136,9 @@ public sealed class KerasGraph
                     $"layer `{def.Name}` ({def.ClassName}) has return_state=True in a Sequential model, where it then passes a list " +
                     "(output and final states) on; save it with return_state=False, or use a functional model that reads only its output 0");
             IReadOnlyList<long[]> inputShapes = def.Inbound.Select(n => done[n].OutputShape).ToArray();
-            KerasPreprocessing.EnsureFloatInputs(spec, def.Name, def.ClassName, def.Inbound.Select(n => done[n]));
+            KerasPreprocessing.EnsureFloatInputs(spec, def.Name, def.ClassName, def.Inbound.Select(n => done[n]), def.Module);
             long[] output = ShapeInference.Infer(spec, inputShapes, def.Name, def.ClassName);
-            (KerasMaskRole role, bool masked) = KerasMasking.Plan(spec, def.ClassName, def.Name, def.Inbound.Select(n => done[n].OutputMasked).ToArray(), kerasVersion, inputShapes, output);
+            (KerasMaskRole role, bool masked) = KerasMasking.Plan(spec, def.ClassName, def.Name, def.Inbound.Select(n => done[n].OutputMasked).ToArray(), kerasVersion, inputShapes, output, def.Module);
             var layer = new KerasLayer(def.Name, def.ClassName, spec, def.Inbound, inputShapes, output, [], role, masked);
             done[def.Name] = layer;
             layers.Add(layer);

@@ -267,25 +267,6 @@ public sealed class TFOpLambdaRefusalTests
     }
 }
 
-/// <summary>Keras 3 saves <c>x * 0.3</c> in a functional model as the op class <c>Multiply</c> of module
-/// keras.src.ops.numpy, whose class name is the merge layer's: refused by its module, not read as a one-input merge.</summary>
-public sealed class Keras3FunctionalOpRefusalTests
-{
-    [Test]
-    public void AKeras3OpIsNotTakenForTheMergeLayerOfItsName()
-    {
-        string json = """
-            {"module": "keras", "class_name": "Functional", "config": {"name": "m", "layers": [
-              {"module": "keras.layers", "class_name": "InputLayer", "name": "in", "config": {"name": "in", "batch_shape": [null, 4], "dtype": "float32"}, "inbound_nodes": []},
-              {"module": "keras.src.ops.numpy", "class_name": "Multiply", "registered_name": "Multiply", "name": "multiply", "config": {"name": "multiply"},
-               "inbound_nodes": [{"args": [{"class_name": "__keras_tensor__", "config": {"shape": [null, 4], "dtype": "float32", "keras_history": ["in", 0, 0]}}, 0.3], "kwargs": {}}]}],
-              "input_layers": [["in", 0, 0]], "output_layers": [["multiply", 0, 0]]}}
-            """;
-        var e = Assert.Throws<NotSupportedException>(() => KerasGraph.FromJson(json));
-        Assert.That(e!.Message, Does.Contain("layer `multiply` is Keras 3's functional op keras.src.ops.numpy.Multiply"));
-    }
-}
-
 /// <summary>A functional tf.keras 2 config: input <c>in</c> of <paramref name="batchShape"/>, then the layers, output <c>x</c>.</summary>
 internal static class TFOpJson
 {

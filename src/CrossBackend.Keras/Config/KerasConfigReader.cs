@@ -7,8 +7,8 @@ namespace CrossBackend.Keras;
 /// AdditiveAttention call recording <c>mask</c> as a list of nulls (<see cref="AttentionSpec.NullMaskInCall"/>);
 /// <c>SharedOf</c>: for one call of a layer called several times (a shared layer), the layer's name, the call being
 /// <c>Call</c> (its node index; <see cref="KerasConfigReader.CallName"/> names it). <c>CallSpec</c>: the spec of a
-/// layer whose settings are its call's arguments (tf.keras 2's TFOpLambda, read by <see cref="KerasOpLambdaCall"/>),
-/// null for the others.</summary>
+/// layer whose settings are its call's arguments (tf.keras 2's TFOpLambda, read by <see cref="KerasOpLambdaCall"/>; a Keras 3
+/// functional op, read by <see cref="KerasOpsCall"/>), null for the others.</summary>
 internal sealed record LayerDef(string Name, string ClassName, JsonElement Config, IReadOnlyList<string> Inbound, string? RegisteredName, string? Module,
     bool CausalCall = false, bool NullMaskCall = false, string? SharedOf = null, int Call = 0, LayerSpec? CallSpec = null);
 
@@ -186,7 +186,9 @@ internal static class KerasConfigReader
                         $"layer `{name}` ({className}) is called with training=True{(calls.Length > 1 ? $" (call {call})" : "")}, so Keras's predict runs it as in training " +
                         "(BatchNormalization with the batch's own statistics, dropout and noise layers at random, in a nested model too); " +
                         "only inference is ported: call it without training=True (or with training=False) and save the model again");
-                if (KerasAttentionCall.Handles(className)) (inbound, causal, nullMask) = KerasAttentionCall.Read(className, name, calls[call]);
+                // A Keras 3 op first: its class name can be a layer's (Multiply, Concatenate, Softmax), its module cannot.
+                if (KerasOpsCall.Handles(module)) (inbound, callSpec) = KerasOpsCall.Read(className, module!, name, layerConfig, calls[call]);
+                else if (KerasAttentionCall.Handles(className)) (inbound, causal, nullMask) = KerasAttentionCall.Read(className, name, calls[call]);
                 else if (KerasOpLambdaCall.Handles(className)) (inbound, callSpec) = KerasOpLambdaCall.Read(className, name, layerConfig, calls[call]);
                 else CollectReferences(calls[call], inbound);
                 defs.Add(new LayerDef(CallName(name, call), className, layerConfig, inbound, registered, module, causal, nullMask,

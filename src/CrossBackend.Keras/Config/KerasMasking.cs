@@ -70,15 +70,19 @@ internal static class KerasMasking
     /// <param name="kerasVersion">The writer's Keras version ("2.11.0", "2.2.4-tf", "3"), or null when unknown.</param>
     /// <param name="inputShapes">The inputs' shapes (batch excluded), which the merge layers' mask rules read.</param>
     /// <param name="outputShape">The output's shape (batch excluded), which TimeDistributed's rule reads.</param>
+    /// <param name="module">Keras 3's <c>module</c> of the config entry, which tells a functional op (<c>keras.src.ops.numpy</c>
+    /// Multiply) from the layer of the same class name; null for a layer of tf.keras 2 or of an architecture written in C#.</param>
     public static (KerasMaskRole Role, bool OutputMasked) Plan(LayerSpec spec, string className, string layer, IReadOnlyList<bool> receives, string? kerasVersion,
-        IReadOnlyList<long[]>? inputShapes = null, long[]? outputShape = null)
+        IReadOnlyList<long[]>? inputShapes = null, long[]? outputShape = null, string? module = null)
     {
         if (spec is EmbeddingSpec { MaskZero: true } or MaskingSpec) return (KerasMaskRole.Produces, true);
         if (!receives.Any(r => r)) return (KerasMaskRole.None, false);
         // tf.keras 2's TFOpLambda / SlicingOpLambda (keras/layers/core/tf_op_layer.py) set neither supports_masking nor a
         // mask argument, so Layer._get_input_masks hands compute_mask no mask and _set_mask_metadata sets none: the op
         // computes as without a mask and drops it. Only tf.keras 2.4 and later write these layers.
-        if (KerasOpLambdaCall.Handles(className)) return (KerasMaskRole.Drops, false);
+        // A Keras 3 functional op is an Operation, not a Layer: Operation.__call__ (keras/src/ops/operation.py) neither reads
+        // nor sets a mask, so its output has none, as a TFOpLambda's.
+        if (KerasOpLambdaCall.Handles(className) || KerasOpsCall.Handles(module)) return (KerasMaskRole.Drops, false);
         switch (spec)
         {
             case MergeSpec or ConcatenateSpec:

@@ -180,30 +180,8 @@ internal static class KerasOpLambdaCall
             return new TFOpSpec(function, KerasTFOp.BiasAdd) { ConstantArray = values };
         }
 
-        // A nested list of numbers, rectangular: its values row-major and its shape.
-        KerasTFConstant ConstantArray(JsonElement array, string argument)
-        {
-            var shape = new List<long>();
-            for (JsonElement e = array; e.ValueKind == JsonValueKind.Array; e = e.GetArrayLength() > 0 ? e[0] : default) shape.Add(e.GetArrayLength());
-            if (shape.Contains(0))
-                throw Unsupported(layer, className, function, $"{argument}={Short(array)}: an empty constant array");
-            var values = new List<double>();
-            void Walk(JsonElement e, int depth)
-            {
-                if (depth == shape.Count)
-                {
-                    if (e.ValueKind != JsonValueKind.Number)
-                        throw Unsupported(layer, className, function, $"{argument}={Short(array)}: a constant array holds numbers only (not tensors, strings or ragged lists)");
-                    values.Add(e.GetDouble());
-                    return;
-                }
-                if (e.ValueKind != JsonValueKind.Array || e.GetArrayLength() != shape[depth])
-                    throw Unsupported(layer, className, function, $"{argument}={Short(array)}: a ragged constant array (NumPy cannot make an array of it)");
-                foreach (JsonElement item in e.EnumerateArray()) Walk(item, depth + 1);
-            }
-            Walk(array, 0);
-            return new KerasTFConstant(values.ToArray(), shape.ToArray());
-        }
+        KerasTFConstant ConstantArray(JsonElement array, string argument) =>
+            ReadArray(array, argument, what => Unsupported(layer, className, function, what));
 
         LayerSpec Reduce(KerasTFOp op)
         {
@@ -268,6 +246,32 @@ internal static class KerasOpLambdaCall
             : throw Unsupported(layer, className, function, $"{argument} holding {Short(e)}: only ints are supported there (not tensors)");
     }
 
+    /// <summary>A constant array operand, a nested list of numbers (tf.keras 2's <c>tolist()</c>, Keras 3's
+    /// <c>__numpy__</c> value): its values row-major and its shape; <paramref name="refuse"/> makes the exception for an
+    /// empty, ragged or non-numeric one.</summary>
+    internal static KerasTFConstant ReadArray(JsonElement array, string argument, Func<string, Exception> refuse)
+    {
+        var shape = new List<long>();
+        for (JsonElement e = array; e.ValueKind == JsonValueKind.Array; e = e.GetArrayLength() > 0 ? e[0] : default) shape.Add(e.GetArrayLength());
+        if (shape.Contains(0)) throw refuse($"{argument}={Short(array)}: an empty constant array");
+        var values = new List<double>();
+        void Walk(JsonElement e, int depth)
+        {
+            if (depth == shape.Count)
+            {
+                if (e.ValueKind != JsonValueKind.Number)
+                    throw refuse($"{argument}={Short(array)}: a constant array holds numbers only (not tensors, strings or ragged lists)");
+                values.Add(e.GetDouble());
+                return;
+            }
+            if (e.ValueKind != JsonValueKind.Array || e.GetArrayLength() != shape[depth])
+                throw refuse($"{argument}={Short(array)}: a ragged constant array (NumPy cannot make an array of it)");
+            foreach (JsonElement item in e.EnumerateArray()) Walk(item, depth + 1);
+        }
+        Walk(array, 0);
+        return new KerasTFConstant(values.ToArray(), shape.ToArray());
+    }
+
     /// <summary>A reference <c>[layer, node, tensor(, kwargs)]</c> or <c>["_CONSTANT_VALUE", -1, value(, kwargs)]</c>:
     /// the layer read (null for a constant), the constant (a number or a nested list), and the kwargs.</summary>
     private static (string? Source, JsonElement? Constant, Dictionary<string, JsonElement> Kwargs) Reference(JsonElement item, string layer, string className)
@@ -316,7 +320,7 @@ internal static class KerasOpLambdaCall
             : v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out int i) ? i
             : throw Unsupported(layer, className, function, $"{key}={Short(v)}: only an int is supported");
 
-    private static string Short(JsonElement e)
+    internal static string Short(JsonElement e)
     {
         string text = e.GetRawText();
         return text.Length <= 80 ? text : text[..77] + "...";

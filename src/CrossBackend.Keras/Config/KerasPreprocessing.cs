@@ -61,12 +61,17 @@ internal static class KerasPreprocessing
     /// numerics engine's ops take floats only, and TorchSharp's would meet the integers in Keras's layout (a halved
     /// (1, 3, 2) input, flattened, came out scrambled). Any other layer but an Embedding on such an input is refused
     /// as well, for the same layout reason.</summary>
-    public static void EnsureFloatInputs(LayerSpec spec, string layer, string className, IEnumerable<KerasLayer> inputs)
+    /// <param name="spec">The layer's settings.</param>
+    /// <param name="layer">Its name, for messages.</param>
+    /// <param name="className">Its Keras class.</param>
+    /// <param name="inputs">The layers it reads.</param>
+    /// <param name="module">Keras 3's <c>module</c> of the config entry (a functional op's <c>keras.src.ops…</c>), or null.</param>
+    public static void EnsureFloatInputs(LayerSpec spec, string layer, string className, IEnumerable<KerasLayer> inputs, string? module = null)
     {
         // Only an Embedding and tf.cast read integer tensors on both runtimes.
         if (spec is EmbeddingSpec or TFOpSpec { Op: KerasTFOp.Cast }) return;
         // Every TF op but tf.cast, whatever spec it reads as (tf.transpose is a Permute, tf.nn.relu an activation, ...).
-        bool op = KerasOpLambdaCall.Handles(className);
+        bool op = KerasOpLambdaCall.Handles(className) || KerasOpsCall.Handles(module);
         bool preprocessing = spec is RescalingSpec or NormalizationSpec or CenterCropSpec or IdentitySpec or ResizingSpec;
         foreach (KerasLayer input in inputs)
         {
@@ -81,7 +86,7 @@ internal static class KerasPreprocessing
                     "or declare the input float32");
             if (op)
                 throw new NotSupportedException(
-                    $"layer `{layer}` ({className}) calls {(spec is TFOpSpec t ? "tf." + t.Function : "a TensorFlow op")} on the integer input `{input.Name}` ({dtype.Name()}), which is not supported: " +
+                    $"layer `{layer}` ({className}) calls {(spec is TFOpSpec t ? t.Label : "a TensorFlow op")} on the integer input `{input.Name}` ({dtype.Name()}), which is not supported: " +
                     "the runtimes hold integer inputs as token ids and TensorFlow computes integer ops in their own type (a division of 8- and 16-bit " +
                     "integers in float32); call tf.cast(x, tf.float32) on the input first, or declare the input float32");
             throw new NotSupportedException(

@@ -8,7 +8,7 @@ internal static class KerasTFOpShapes
     {
         int expected = op.TwoTensors ? 2 : 1;
         if (inputs.Count != expected)
-            throw new InvalidDataException($"layer `{layer}` ({className}, tf.{op.Function}) takes {expected} tensor(s), the config connects {inputs.Count}");
+            throw new InvalidDataException($"layer `{layer}` ({className}, {op.Label}) takes {expected} tensor(s), the config connects {inputs.Count}");
         long[] x = inputs[0];
         return op.Op switch
         {
@@ -29,10 +29,10 @@ internal static class KerasTFOpShapes
     {
         if (a.Length != b.Length)
             throw new NotSupportedException(
-                $"layer `{layer}` ({className}) calls tf.{op.Function} on tensors of shapes {KerasLayer.FormatBatchShape(a)} and {KerasLayer.FormatBatchShape(b)}: " +
+                $"layer `{layer}` ({className}) calls {op.Label} on tensors of shapes {KerasLayer.FormatBatchShape(a)} and {KerasLayer.FormatBatchShape(b)}: " +
                 "only tensors of one rank are supported (TensorFlow lines different ranks up from the last axis, batch axis included); reshape one of them first");
         return ShapeInference.BroadcastSameRank(a, b) ?? throw new InvalidDataException(
-            $"layer `{layer}` ({className}, tf.{op.Function}): shapes {KerasLayer.FormatBatchShape(a)} and {KerasLayer.FormatBatchShape(b)} do not broadcast");
+            $"layer `{layer}` ({className}, {op.Label}): shapes {KerasLayer.FormatBatchShape(a)} and {KerasLayer.FormatBatchShape(b)} do not broadcast");
     }
 
     /// <summary>A constant array against the tensor's non-batch axes: NumPy's broadcasting from the last axis, which
@@ -44,7 +44,7 @@ internal static class KerasTFOpShapes
         long[] c = constant.Length == x.Length + 1 && constant[0] == 1 ? constant[1..] : constant;
         if (c.Length > x.Length)
             throw new NotSupportedException(
-                $"layer `{layer}` ({className}) calls tf.{op.Function} with a constant of shape ({string.Join(", ", constant)}) on a tensor of shape " +
+                $"layer `{layer}` ({className}) calls {op.Label} with a constant of shape ({string.Join(", ", constant)}) on a tensor of shape " +
                 $"{KerasLayer.FormatBatchShape(x)}: the constant reaches the batch axis, which is not supported; give it at most {x.Length} axes (or a 1 first)");
         var output = (long[])x.Clone();
         for (int i = 1; i <= c.Length; i++)
@@ -53,10 +53,10 @@ internal static class KerasTFOpShapes
             if (q == 1 || p == q) continue;
             if (p < 0)
                 throw new NotSupportedException(
-                    $"layer `{layer}` ({className}) calls tf.{op.Function} with a constant of shape ({string.Join(", ", constant)}) on a tensor of shape " +
+                    $"layer `{layer}` ({className}) calls {op.Label} with a constant of shape ({string.Join(", ", constant)}) on a tensor of shape " +
                     $"{KerasLayer.FormatBatchShape(x)}, whose axis {x.Length - i + 1} has an unknown length: not supported; give the input a fixed length on that axis");
             output[^i] = p == 1 ? q : throw new InvalidDataException(
-                $"layer `{layer}` ({className}, tf.{op.Function}): a constant of shape ({string.Join(", ", constant)}) does not broadcast against {KerasLayer.FormatBatchShape(x)}");
+                $"layer `{layer}` ({className}, {op.Label}): a constant of shape ({string.Join(", ", constant)}) does not broadcast against {KerasLayer.FormatBatchShape(x)}");
         }
         return output;
     }
@@ -68,10 +68,10 @@ internal static class KerasTFOpShapes
         long length = op.ConstantArray!.Shape[0];
         if (x.Length == 0 || x[^1] >= 0 && x[^1] != length)
             throw new InvalidDataException(
-                $"layer `{layer}` ({className}, tf.{op.Function}): a bias of {length} values does not match the last axis of {KerasLayer.FormatBatchShape(x)}");
+                $"layer `{layer}` ({className}, {op.Label}): a bias of {length} values does not match the last axis of {KerasLayer.FormatBatchShape(x)}");
         if (x[^1] < 0)
             throw new NotSupportedException(
-                $"layer `{layer}` ({className}) calls tf.{op.Function} on a tensor of shape {KerasLayer.FormatBatchShape(x)}, whose last axis has an unknown length: " +
+                $"layer `{layer}` ({className}) calls {op.Label} on a tensor of shape {KerasLayer.FormatBatchShape(x)}, whose last axis has an unknown length: " +
                 "not supported; give the input a fixed number of channels");
         return x;
     }
@@ -88,15 +88,15 @@ internal static class KerasTFOpShapes
     {
         int axis = op.Axes[0] < 0 ? op.Axes[0] + rank + 2 : op.Axes[0];
         return axis >= 1 && axis <= rank + 1 ? axis : throw new NotSupportedException(
-            $"layer `{layer}` (tf.{op.Function}): axis {op.Axes[0]} is the batch axis or out of range for an output of {rank + 2} axes; only a new non-batch axis is supported");
+            $"layer `{layer}` ({op.Label}): axis {op.Axes[0]} is the batch axis or out of range for an output of {rank + 2} axes; only a new non-batch axis is supported");
     }
 
     /// <summary>The reduced axes as non-batch indices (0 is Keras's axis 1), checked.</summary>
     public static int[] ReducedAxes(TFOpSpec op, int rank, string layer)
     {
         int[] axes = op.Axes.Select(a => KerasAxes.NonBatch(a, rank) ?? throw new NotSupportedException(
-            $"layer `{layer}` (tf.{op.Function}): axis {a} is the batch axis or out of range for {rank + 1} axes; only non-batch axes can be reduced")).ToArray();
-        if (axes.Distinct().Count() != axes.Length) throw new InvalidDataException($"layer `{layer}` (tf.{op.Function}): an axis is listed twice in [{string.Join(", ", op.Axes)}]");
+            $"layer `{layer}` ({op.Label}): axis {a} is the batch axis or out of range for {rank + 1} axes; only non-batch axes can be reduced")).ToArray();
+        if (axes.Distinct().Count() != axes.Length) throw new InvalidDataException($"layer `{layer}` ({op.Label}): an axis is listed twice in [{string.Join(", ", op.Axes)}]");
         return axes;
     }
 
@@ -118,7 +118,7 @@ internal static class KerasTFOpShapes
             {
                 long i = Item.Start!.Value < 0 ? Item.Start.Value + length : Item.Start.Value;
                 if (i < 0 || i >= length)
-                    throw new ArgumentException($"layer `{layer}` (tf.__operators__.getitem): index {Item.Start} is out of range for an axis of {length}");
+                    throw new ArgumentException($"layer `{layer}` (slice): index {Item.Start} is out of range for an axis of {length}");
                 return (i, 1, 1);
             }
             if (Item.Step < 0)

@@ -40,12 +40,14 @@ internal static partial class LayerSpecParser
     {
         // Keras 3 saves an operator or keras.ops call on a Keras tensor (x * 0.3, x + y) in a functional model as the op's
         // own class (keras/src/models/functional.py get_config serializes every operation): class_name "Multiply" or "Add"
-        // like the merge layers, told apart only by its module, keras.src.ops.numpy. Read as the layer it would compute
-        // other numbers (x * 0.3 as a one-input Multiply, the identity), so it is refused.
-        if (module is not null && (module.StartsWith("keras.src.ops", StringComparison.Ordinal) || module.StartsWith("keras.ops", StringComparison.Ordinal)))
+        // like the merge layers, told apart only by its module, keras.src.ops.numpy. Its settings are its call's
+        // arguments, read with the call in a functional config (KerasOpsCall); read as the layer it would compute other
+        // numbers (x * 0.3 as a one-input Multiply, the identity), so without its call it is refused.
+        if (KerasOpsCall.Handles(module))
             throw new NotSupportedException(
-                $"layer `{layer}` is Keras 3's functional op {module}.{className} (an operator or keras.ops call on a Keras tensor, such as x * 0.3), " +
-                $"not the {className} layer; Keras 3 functional ops are not supported: rebuild that step with a Keras layer and save the model again");
+                $"layer `{layer}` is Keras 3's functional op {module}.{className} (an operator or keras.ops call on a Keras tensor, such as x * 0.3) " +
+                $"without its call, not the {className} layer: Keras 3 records an op's arguments in a functional model's inbound node, which this " +
+                "config does not have; save the model as a functional model");
         var c = new ConfigValues(config, layer);
         if (c.String("data_format") == "channels_first")
             throw new NotSupportedException(

@@ -84,6 +84,11 @@ public sealed record KerasSliceItem(long? Start, long? Stop, long Step = 1, bool
 /// <param name="Op">What it computes.</param>
 public sealed record TFOpSpec(string Function, KerasTFOp Op) : LayerSpec
 {
+    /// <summary>The op as messages name it: <c>tf.</c> + <see cref="Function"/> for a tf.keras 2 TFOpLambda
+    /// (<c>tf.math.multiply</c>), the module and class for a Keras 3 functional op (<c>keras.src.ops.numpy.Multiply</c>,
+    /// read by <see cref="KerasOpsCall"/>).</summary>
+    public string Label { get; init; } = $"tf.{Function}";
+
     /// <summary>A binary op's number operand; null: the second operand is the layer's second input tensor.</summary>
     public double? Constant { get; init; }
 
