@@ -302,7 +302,7 @@ public sealed unsafe partial class NumericsOps<T>
                 nameof(x));
         var layout = RowLayout.Around(shape, axis);
         ReadOnlySpan<T> values = TensorData.Read(x);
-        var result = new T[layout.Rows];
+        var result = NumericsResultScope.Allocate<T>(layout.Rows);   // every row written below
         fixed (T* source = values)
         {
             if (layout.Inner == 1) ArgExtremeContiguousRows(source, result, layout.Classes, max);
