@@ -17,6 +17,7 @@ public sealed class Keras3OpsModelTests(ITensorEngine engine)
     [TestCase("k3ops_math")]
     [TestCase("k3ops_shape")]
     [TestCase("k3ops_cast")]
+    [TestCase("k3ops_rank5")]
     public void OutputsMatchTheFloat64Golden(string stem) => GoldenModels.AssertFile(engine, $"{stem}.keras", $"{stem}_golden.npz");
 
     /// <summary>A number operand converts to the tensor's dtype first, as Keras 3's weak-typed Python numbers do
