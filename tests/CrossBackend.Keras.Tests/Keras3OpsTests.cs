@@ -123,6 +123,7 @@ public sealed class Keras3OpsRefusalTests
     [TestCase("numpy", "Reshape", "[X]", "\"newshape\": [3, 8]", "first (batch) entry is -1")]
     [TestCase("numpy", "Squeeze", "[X]", "\"axis\": 1", "which is not supported")]
     [TestCase("nn", "Softmax", "[X]", "\"axis\": [1, 2]", "only ints")]
+    [TestCase("nn", "Softmax", "[X]", "\"axis\": null", "axis=None")]
     [TestCase("core", "Cast", "[X]", "\"dtype\": \"int32\"", "only float32 and float64")]
     [TestCase("numpy", "ExpandDims", "[X]", "\"axis\": [1, 2]", "only one new axis")]
     [TestCase("numpy", "Mean", "[X]", "\"axis\": 1, \"keepdims\": false, \"where\": null", "where")]

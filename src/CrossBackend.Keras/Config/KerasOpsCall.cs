@@ -198,9 +198,19 @@ internal static class KerasOpsCall
             return Int(axis, "axis");
         }
 
-        // ops.softmax(x, axis): Softmax(axis), None read as -1 (keras/src/ops/nn.py). A tuple of axes goes to the backend's
+        // ops.softmax(x, axis=-1): Softmax(axis) (keras/src/ops/nn.py), whose call hands self.axis to the backend as it is.
+        // Only keras_core (before Keras 3.0) read None as -1: from 3.0 on, Softmax(axis=None) keeps None and every
+        // backend's softmax then normalises over all elements, the batch axis too (keras/src/backend/tensorflow/nn.py
+        // softmax reshapes x to [-1] first; jax.nn.softmax and the torch backend likewise), which no per-item prediction
+        // computes; so None is refused and only a missing axis is the default -1. A tuple of axes goes to the backend's
         // softmax as it is, which the backends treat differently, so only an int is read.
-        int SoftmaxAxis() => Take("axis") is { ValueKind: not JsonValueKind.Null } axis ? Int(axis, "axis") : -1;
+        int SoftmaxAxis() => Take("axis") switch
+        {
+            null => -1,
+            { ValueKind: JsonValueKind.Null } => throw Unsupported(layer, label,
+                "axis=None, which normalises over every element of the batch at once (the batch axis too); give the axis, e.g. ops.softmax(x, axis=-1)"),
+            { } axis => Int(axis, "axis"),
+        };
 
         // ops.reshape(x, newshape): Reshape(newshape), the batch axis included; only -1 there keeps each item apart,
         // as the Reshape layer does.
