@@ -49,6 +49,31 @@ public sealed class Keras3OpsModelTests(ITensorEngine engine)
         Assert.That(p.Values, Is.EqualTo(x.Select(v => (double)f(v)).ToArray()), $"{op}{args}: float32 with the number rounded to float32, bit for bit");
     }
 
+    /// <summary>Two tensors that each broadcast against the other, the smaller first: x[:, 0:1] − x[:, :, 1:2] of a
+    /// (batch, 4, 5) input is (batch, 1, 5) − (batch, 4, 1) → (batch, 4, 5), out[i, j] = x[0, j] − x[i, 1] (NumPy's
+    /// broadcasting, keras/src/ops/numpy.py Subtract), on TorchSharp's channels-first layout too; bit for bit in float32.</summary>
+    [Test]
+    public void TwoTensorsBroadcastingEachOtherSubtractInOperandOrder()
+    {
+        const string Full = """{"class_name": "__slice__", "config": {"start": null, "stop": null, "step": null}}""";
+        static string Slice(int start, int stop) => $$$"""{"class_name": "__slice__", "config": {"start": {{{start}}}, "stop": {{{stop}}}, "step": null}}""";
+        string x = Keras3OpJson.Tensor("in", "[null, 4, 5]");
+        string json = Keras3OpJson.Model("[null, 4, 5]", "float32",
+            Keras3OpJson.Op("numpy", "GetItem", "row", $"[{x}, [{Full}, {Slice(0, 1)}]]") + ",\n" +
+            Keras3OpJson.Op("numpy", "GetItem", "col", $"[{x}, [{Full}, {Full}, {Slice(1, 2)}]]") + ",\n" +
+            Keras3OpJson.Op("numpy", "Subtract", "x", $"[{Keras3OpJson.Tensor("row", "[null, 1, 5]")}, {Keras3OpJson.Tensor("col", "[null, 4, 1]")}]"));
+        float[] v = Enumerable.Range(0, 40).Select(i => (float)Math.Sin(1.3 * i) * 3f).ToArray();
+        using IKerasNetwork network = KerasRuntimes.Build(Keras3OpJson.Load(json), engine);
+        KerasPrediction p = network.Predict([new KerasInput(v, [2, 4, 5])])[0];
+        Assert.That(p.Shape, Is.EqualTo(new long[] { 2, 4, 5 }));
+        double[] expected = new double[40];
+        for (int n = 0; n < 2; n++)
+            for (int i = 0; i < 4; i++)
+                for (int j = 0; j < 5; j++)
+                    expected[n * 20 + i * 5 + j] = v[n * 20 + j] - v[n * 20 + i * 5 + 1];
+        Assert.That(p.Values, Is.EqualTo(expected), "x[:, 0:1] − x[:, :, 1:2], float32 differences");
+    }
+
     /// <summary>Ops inside a nested functional model read that model's tensors and its output is read by an op outside:
     /// 1 − base(x) with base = x · 0.3, the nested model's first call being its node 1 (Keras 3 keeps a Functional's own
     /// node 0), bit for bit in float32.</summary>
