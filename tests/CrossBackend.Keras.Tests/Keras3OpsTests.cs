@@ -186,7 +186,12 @@ public sealed class Keras3OpsRefusalTests
     {
         string json = Keras3OpJson.Model("[null, 4, 6]", "int32", Keras3OpJson.Op("numpy", "Multiply", "x", $"[{X}, 0.5]"));
         var e = Assert.Throws<NotSupportedException>(() => KerasGraph.FromJson(json, "3.6.0"));
-        Assert.That(e!.Message, Does.Contain("layer `x`").And.Contain("keras.src.ops.numpy.Multiply on the integer input `in`"));
+        Assert.That(e!.Message, Does.Contain("layer `x`").And.Contain("keras.src.ops.numpy.Multiply on the integer input `in`")
+            .And.Contain("keras.ops.cast(x, \"float32\")").And.Not.Contain("tf.cast"));
+        // An op that reads as a layer's spec (ops.transpose as Permute) is named by its module and class as well.
+        json = Keras3OpJson.Model("[null, 4, 6]", "int32", Keras3OpJson.Op("numpy", "Transpose", "x", $"[{X}]", "\"axes\": [0, 2, 1]"));
+        e = Assert.Throws<NotSupportedException>(() => KerasGraph.FromJson(json, "3.6.0"));
+        Assert.That(e!.Message, Does.Contain("keras.src.ops.numpy.Transpose on the integer input `in`").And.Contain("keras.ops.cast(x, \"float32\")"));
     }
 
     /// <summary>An op outside a functional config (no inbound node to read its call from) is refused, not read as the
