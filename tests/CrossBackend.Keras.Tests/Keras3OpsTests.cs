@@ -74,6 +74,22 @@ public sealed class Keras3OpsModelTests(ITensorEngine engine)
         Assert.That(p.Values, Is.EqualTo(expected), "x[:, 0:1] − x[:, :, 1:2], float32 differences");
     }
 
+    /// <summary>An integer or float16 NumPy array operand keeps the op in float32: Keras 3's result_type puts every int
+    /// and float16 below float32 (keras/src/backend/common/dtypes.py lattice: i8 → weak float → f2 → f4) and converts
+    /// the array to it. x · int32 [1, −2, 3], then float16 [0.5, 0.25, −1.5] + that, bit for bit in float32.</summary>
+    [Test]
+    public void IntegerAndFloat16ArrayOperandsComputeInFloat32()
+    {
+        string json = Keras3OpJson.Model("[null, 3]", "float32",
+            Keras3OpJson.Op("numpy", "Multiply", "m", $$$"""[{{{Keras3OpJson.Tensor("in", "[null, 3]")}}}, {"class_name": "__numpy__", "config": {"value": [1, -2, 3], "dtype": "int32"}}]""") + ",\n" +
+            Keras3OpJson.Op("numpy", "Add", "x", $$$"""[{"class_name": "__numpy__", "config": {"value": [0.5, 0.25, -1.5], "dtype": "float16"}}, {{{Keras3OpJson.Tensor("m", "[null, 3]")}}}]"""));
+        float[] v = [0.3f, 1.7f, -2.9f, 1e-3f, 5.5f, 3.3f];
+        float[] ints = [1f, -2f, 3f], halves = [0.5f, 0.25f, -1.5f];
+        using IKerasNetwork network = KerasRuntimes.Build(Keras3OpJson.Load(json), engine);
+        KerasPrediction p = network.Predict([new KerasInput(v, [2, 3])])[0];
+        Assert.That(p.Values, Is.EqualTo(v.Select((a, i) => (double)(halves[i % 3] + a * ints[i % 3])).ToArray()), "float16 c + x · int32 c, in float32");
+    }
+
     /// <summary>Ops inside a nested functional model read that model's tensors and its output is read by an op outside:
     /// 1 − base(x) with base = x · 0.3, the nested model's first call being its node 1 (Keras 3 keeps a Functional's own
     /// node 0), bit for bit in float32.</summary>
@@ -138,7 +154,8 @@ public sealed class Keras3OpsRefusalTests
     }
 
     [TestCase("numpy", "Mean", "[X]", "\"axis\": null, \"keepdims\": false", "axis=None")]
-    [TestCase("numpy", "Multiply", """[X, {"class_name": "__numpy__", "config": {"value": [0.1, 0.3, 0.7, 0.2, 0.1, 0.5], "dtype": "float64"}}]""", "", "a float64 constant array")]
+    [TestCase("numpy", "Multiply", """[X, {"class_name": "__numpy__", "config": {"value": [0.1, 0.3, 0.7, 0.2, 0.1, 0.5], "dtype": "float64"}}]""", "", "a float64 constant array: Keras 3 then computes the op in float64")]
+    [TestCase("numpy", "Multiply", """[X, {"class_name": "__numpy__", "config": {"value": [true, false, true, true, false, true], "dtype": "bool"}}]""", "", "a bool constant array")]
     [TestCase("numpy", "Clip", "[X]", "\"x_min\": 0.7, \"x_max\": 0.3", "backends disagree")]
     [TestCase("numpy", "Clip", "[X]", "\"x_min\": null, \"x_max\": 0.3", "not a number")]
     [TestCase("numpy", "GetItem", """[X, {"class_name": "__slice__", "config": {"start": 1, "stop": null, "step": null}}]""", "", "slices the batch axis")]

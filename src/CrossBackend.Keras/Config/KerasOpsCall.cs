@@ -136,19 +136,25 @@ internal static class KerasOpsCall
             if (c.ValueKind == JsonValueKind.Object && ClassName(c) is "__numpy__" or "__tensor__" && c.TryGetProperty("config", out JsonElement array)
                 && array.TryGetProperty("value", out JsonElement value))
             {
-                // An array's dtype takes part in Keras 3's result_type (unlike a Python number's): a float64 NumPy array
-                // makes x * c float64, which the float32 layers after it would cast back. Only a float32 array keeps the
-                // op in the tensor's dtype, as the runtimes compute it.
+                // An array's dtype takes part in Keras 3's result_type (unlike a Python number's, which is weak). On
+                // keras/src/backend/common/dtypes.py's lattice every int and uint and float16 / bfloat16 lie below
+                // float32, so with a float32 tensor the op stays float32 and the array is converted to it (the TF
+                // backend's convert_to_tensor(x2, dtype) casts it), as the runtimes convert a constant to the tensor's
+                // dtype; a float64 array lifts the op to float64, which the float32 layers after it would cast back.
                 string dtype = array.TryGetProperty("dtype", out JsonElement d) && d.ValueKind == JsonValueKind.String ? d.GetString()! : "?";
-                if (dtype != "float32")
+                if (dtype == "float64")
                     throw Unsupported(layer, label,
-                        $"{argument}, a {dtype} constant array: Keras 3 promotes the op to the wider of the two dtypes (dtypes.result_type), so only a float32 " +
-                        "array (np.float32) computes in the model's float32; save the constant as float32 or as a Python number");
+                        $"{argument}, a float64 constant array: Keras 3 then computes the op in float64 (dtypes.result_type of float32 and float64), not in " +
+                        "the model's float32; save the constant as float32 (np.float32) or as a Python number");
+                if (dtype is not ("float32" or "float16" or "bfloat16" or "int8" or "int16" or "int32" or "int64" or "uint8" or "uint16" or "uint32" or "uint64"))
+                    throw Unsupported(layer, label,
+                        $"{argument}, a {dtype} constant array: only float32, float16, bfloat16 and integer arrays, which Keras 3 converts to the tensor's " +
+                        "float32, are supported; save the constant as float32 (np.float32) or as a Python number");
                 return value.ValueKind == JsonValueKind.Number
                     ? s with { Constant = value.GetDouble(), ConstantFirst = constantFirst }
                     : s with { ConstantArray = KerasOpLambdaCall.ReadArray(value, argument, what => Unsupported(layer, label, what)), ConstantFirst = constantFirst };
             }
-            throw Unsupported(layer, label, $"{argument}={KerasOpLambdaCall.Short(c)}: only a Keras tensor, a number or a float32 NumPy array is supported as an operand");
+            throw Unsupported(layer, label, $"{argument}={KerasOpLambdaCall.Short(c)}: only a Keras tensor, a number or a NumPy array (float32, float16 or integers) is supported as an operand");
         }
 
         // ops.clip(x, x_min, x_max): Clip(x_min, x_max), the bounds in the config. The backends clip as TensorFlow's
