@@ -17,6 +17,7 @@ public sealed class Keras3OpsModelTests(ITensorEngine engine)
     [TestCase("k3ops_math")]
     [TestCase("k3ops_shape")]
     [TestCase("k3ops_cast")]
+    [TestCase("k3ops_rank5")]
     public void OutputsMatchTheFloat64Golden(string stem) => GoldenModels.AssertFile(engine, $"{stem}.keras", $"{stem}_golden.npz");
 
     /// <summary>A number operand converts to the tensor's dtype first, as Keras 3's weak-typed Python numbers do
@@ -46,6 +47,47 @@ public sealed class Keras3OpsModelTests(ITensorEngine engine)
         KerasPrediction p = network.Predict([new KerasInput(x, [2, 7])])[0];
         Assert.That(p.Shape, Is.EqualTo(new long[] { 2, 7 }));
         Assert.That(p.Values, Is.EqualTo(x.Select(v => (double)f(v)).ToArray()), $"{op}{args}: float32 with the number rounded to float32, bit for bit");
+    }
+
+    /// <summary>Two tensors that each broadcast against the other, the smaller first: x[:, 0:1] − x[:, :, 1:2] of a
+    /// (batch, 4, 5) input is (batch, 1, 5) − (batch, 4, 1) → (batch, 4, 5), out[i, j] = x[0, j] − x[i, 1] (NumPy's
+    /// broadcasting, keras/src/ops/numpy.py Subtract), on TorchSharp's channels-first layout too; bit for bit in float32.</summary>
+    [Test]
+    public void TwoTensorsBroadcastingEachOtherSubtractInOperandOrder()
+    {
+        const string Full = """{"class_name": "__slice__", "config": {"start": null, "stop": null, "step": null}}""";
+        static string Slice(int start, int stop) => $$$"""{"class_name": "__slice__", "config": {"start": {{{start}}}, "stop": {{{stop}}}, "step": null}}""";
+        string x = Keras3OpJson.Tensor("in", "[null, 4, 5]");
+        string json = Keras3OpJson.Model("[null, 4, 5]", "float32",
+            Keras3OpJson.Op("numpy", "GetItem", "row", $"[{x}, [{Full}, {Slice(0, 1)}]]") + ",\n" +
+            Keras3OpJson.Op("numpy", "GetItem", "col", $"[{x}, [{Full}, {Full}, {Slice(1, 2)}]]") + ",\n" +
+            Keras3OpJson.Op("numpy", "Subtract", "x", $"[{Keras3OpJson.Tensor("row", "[null, 1, 5]")}, {Keras3OpJson.Tensor("col", "[null, 4, 1]")}]"));
+        float[] v = Enumerable.Range(0, 40).Select(i => (float)Math.Sin(1.3 * i) * 3f).ToArray();
+        using IKerasNetwork network = KerasRuntimes.Build(Keras3OpJson.Load(json), engine);
+        KerasPrediction p = network.Predict([new KerasInput(v, [2, 4, 5])])[0];
+        Assert.That(p.Shape, Is.EqualTo(new long[] { 2, 4, 5 }));
+        double[] expected = new double[40];
+        for (int n = 0; n < 2; n++)
+            for (int i = 0; i < 4; i++)
+                for (int j = 0; j < 5; j++)
+                    expected[n * 20 + i * 5 + j] = v[n * 20 + j] - v[n * 20 + i * 5 + 1];
+        Assert.That(p.Values, Is.EqualTo(expected), "x[:, 0:1] − x[:, :, 1:2], float32 differences");
+    }
+
+    /// <summary>An integer or float16 NumPy array operand keeps the op in float32: Keras 3's result_type puts every int
+    /// and float16 below float32 (keras/src/backend/common/dtypes.py lattice: i8 → weak float → f2 → f4) and converts
+    /// the array to it. x · int32 [1, −2, 3], then float16 [0.5, 0.25, −1.5] + that, bit for bit in float32.</summary>
+    [Test]
+    public void IntegerAndFloat16ArrayOperandsComputeInFloat32()
+    {
+        string json = Keras3OpJson.Model("[null, 3]", "float32",
+            Keras3OpJson.Op("numpy", "Multiply", "m", $$$"""[{{{Keras3OpJson.Tensor("in", "[null, 3]")}}}, {"class_name": "__numpy__", "config": {"value": [1, -2, 3], "dtype": "int32"}}]""") + ",\n" +
+            Keras3OpJson.Op("numpy", "Add", "x", $$$"""[{"class_name": "__numpy__", "config": {"value": [0.5, 0.25, -1.5], "dtype": "float16"}}, {{{Keras3OpJson.Tensor("m", "[null, 3]")}}}]"""));
+        float[] v = [0.3f, 1.7f, -2.9f, 1e-3f, 5.5f, 3.3f];
+        float[] ints = [1f, -2f, 3f], halves = [0.5f, 0.25f, -1.5f];
+        using IKerasNetwork network = KerasRuntimes.Build(Keras3OpJson.Load(json), engine);
+        KerasPrediction p = network.Predict([new KerasInput(v, [2, 3])])[0];
+        Assert.That(p.Values, Is.EqualTo(v.Select((a, i) => (double)(halves[i % 3] + a * ints[i % 3])).ToArray()), "float16 c + x · int32 c, in float32");
     }
 
     /// <summary>Ops inside a nested functional model read that model's tensors and its output is read by an op outside:
@@ -112,7 +154,8 @@ public sealed class Keras3OpsRefusalTests
     }
 
     [TestCase("numpy", "Mean", "[X]", "\"axis\": null, \"keepdims\": false", "axis=None")]
-    [TestCase("numpy", "Multiply", """[X, {"class_name": "__numpy__", "config": {"value": [0.1, 0.3, 0.7, 0.2, 0.1, 0.5], "dtype": "float64"}}]""", "", "a float64 constant array")]
+    [TestCase("numpy", "Multiply", """[X, {"class_name": "__numpy__", "config": {"value": [0.1, 0.3, 0.7, 0.2, 0.1, 0.5], "dtype": "float64"}}]""", "", "a float64 constant array: Keras 3 then computes the op in float64")]
+    [TestCase("numpy", "Multiply", """[X, {"class_name": "__numpy__", "config": {"value": [true, false, true, true, false, true], "dtype": "bool"}}]""", "", "a bool constant array")]
     [TestCase("numpy", "Clip", "[X]", "\"x_min\": 0.7, \"x_max\": 0.3", "backends disagree")]
     [TestCase("numpy", "Clip", "[X]", "\"x_min\": null, \"x_max\": 0.3", "not a number")]
     [TestCase("numpy", "GetItem", """[X, {"class_name": "__slice__", "config": {"start": 1, "stop": null, "step": null}}]""", "", "slices the batch axis")]
@@ -122,6 +165,7 @@ public sealed class Keras3OpsRefusalTests
     [TestCase("numpy", "Reshape", "[X]", "\"newshape\": [3, 8]", "first (batch) entry is -1")]
     [TestCase("numpy", "Squeeze", "[X]", "\"axis\": 1", "which is not supported")]
     [TestCase("nn", "Softmax", "[X]", "\"axis\": [1, 2]", "only ints")]
+    [TestCase("nn", "Softmax", "[X]", "\"axis\": null", "axis=None")]
     [TestCase("core", "Cast", "[X]", "\"dtype\": \"int32\"", "only float32 and float64")]
     [TestCase("numpy", "ExpandDims", "[X]", "\"axis\": [1, 2]", "only one new axis")]
     [TestCase("numpy", "Mean", "[X]", "\"axis\": 1, \"keepdims\": false, \"where\": null", "where")]
@@ -159,7 +203,12 @@ public sealed class Keras3OpsRefusalTests
     {
         string json = Keras3OpJson.Model("[null, 4, 6]", "int32", Keras3OpJson.Op("numpy", "Multiply", "x", $"[{X}, 0.5]"));
         var e = Assert.Throws<NotSupportedException>(() => KerasGraph.FromJson(json, "3.6.0"));
-        Assert.That(e!.Message, Does.Contain("layer `x`").And.Contain("keras.src.ops.numpy.Multiply on the integer input `in`"));
+        Assert.That(e!.Message, Does.Contain("layer `x`").And.Contain("keras.src.ops.numpy.Multiply on the integer input `in`")
+            .And.Contain("keras.ops.cast(x, \"float32\")").And.Not.Contain("tf.cast"));
+        // An op that reads as a layer's spec (ops.transpose as Permute) is named by its module and class as well.
+        json = Keras3OpJson.Model("[null, 4, 6]", "int32", Keras3OpJson.Op("numpy", "Transpose", "x", $"[{X}]", "\"axes\": [0, 2, 1]"));
+        e = Assert.Throws<NotSupportedException>(() => KerasGraph.FromJson(json, "3.6.0"));
+        Assert.That(e!.Message, Does.Contain("keras.src.ops.numpy.Transpose on the integer input `in`").And.Contain("keras.ops.cast(x, \"float32\")"));
     }
 
     /// <summary>An op outside a functional config (no inbound node to read its call from) is refused, not read as the

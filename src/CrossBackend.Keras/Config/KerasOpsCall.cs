@@ -136,19 +136,25 @@ internal static class KerasOpsCall
             if (c.ValueKind == JsonValueKind.Object && ClassName(c) is "__numpy__" or "__tensor__" && c.TryGetProperty("config", out JsonElement array)
                 && array.TryGetProperty("value", out JsonElement value))
             {
-                // An array's dtype takes part in Keras 3's result_type (unlike a Python number's): a float64 NumPy array
-                // makes x * c float64, which the float32 layers after it would cast back. Only a float32 array keeps the
-                // op in the tensor's dtype, as the runtimes compute it.
+                // An array's dtype takes part in Keras 3's result_type (unlike a Python number's, which is weak). On
+                // keras/src/backend/common/dtypes.py's lattice every int and uint and float16 / bfloat16 lie below
+                // float32, so with a float32 tensor the op stays float32 and the array is converted to it (the TF
+                // backend's convert_to_tensor(x2, dtype) casts it), as the runtimes convert a constant to the tensor's
+                // dtype; a float64 array lifts the op to float64, which the float32 layers after it would cast back.
                 string dtype = array.TryGetProperty("dtype", out JsonElement d) && d.ValueKind == JsonValueKind.String ? d.GetString()! : "?";
-                if (dtype != "float32")
+                if (dtype == "float64")
                     throw Unsupported(layer, label,
-                        $"{argument}, a {dtype} constant array: Keras 3 promotes the op to the wider of the two dtypes (dtypes.result_type), so only a float32 " +
-                        "array (np.float32) computes in the model's float32; save the constant as float32 or as a Python number");
+                        $"{argument}, a float64 constant array: Keras 3 then computes the op in float64 (dtypes.result_type of float32 and float64), not in " +
+                        "the model's float32; save the constant as float32 (np.float32) or as a Python number");
+                if (dtype is not ("float32" or "float16" or "bfloat16" or "int8" or "int16" or "int32" or "int64" or "uint8" or "uint16" or "uint32" or "uint64"))
+                    throw Unsupported(layer, label,
+                        $"{argument}, a {dtype} constant array: only float32, float16, bfloat16 and integer arrays, which Keras 3 converts to the tensor's " +
+                        "float32, are supported; save the constant as float32 (np.float32) or as a Python number");
                 return value.ValueKind == JsonValueKind.Number
                     ? s with { Constant = value.GetDouble(), ConstantFirst = constantFirst }
                     : s with { ConstantArray = KerasOpLambdaCall.ReadArray(value, argument, what => Unsupported(layer, label, what)), ConstantFirst = constantFirst };
             }
-            throw Unsupported(layer, label, $"{argument}={KerasOpLambdaCall.Short(c)}: only a Keras tensor, a number or a float32 NumPy array is supported as an operand");
+            throw Unsupported(layer, label, $"{argument}={KerasOpLambdaCall.Short(c)}: only a Keras tensor, a number or a NumPy array (float32, float16 or integers) is supported as an operand");
         }
 
         // ops.clip(x, x_min, x_max): Clip(x_min, x_max), the bounds in the config. The backends clip as TensorFlow's
@@ -198,9 +204,19 @@ internal static class KerasOpsCall
             return Int(axis, "axis");
         }
 
-        // ops.softmax(x, axis): Softmax(axis), None read as -1 (keras/src/ops/nn.py). A tuple of axes goes to the backend's
+        // ops.softmax(x, axis=-1): Softmax(axis) (keras/src/ops/nn.py), whose call hands self.axis to the backend as it is.
+        // Only keras_core (before Keras 3.0) read None as -1: from 3.0 on, Softmax(axis=None) keeps None and every
+        // backend's softmax then normalises over all elements, the batch axis too (keras/src/backend/tensorflow/nn.py
+        // softmax reshapes x to [-1] first; jax.nn.softmax and the torch backend likewise), which no per-item prediction
+        // computes; so None is refused and only a missing axis is the default -1. A tuple of axes goes to the backend's
         // softmax as it is, which the backends treat differently, so only an int is read.
-        int SoftmaxAxis() => Take("axis") is { ValueKind: not JsonValueKind.Null } axis ? Int(axis, "axis") : -1;
+        int SoftmaxAxis() => Take("axis") switch
+        {
+            null => -1,
+            { ValueKind: JsonValueKind.Null } => throw Unsupported(layer, label,
+                "axis=None, which normalises over every element of the batch at once (the batch axis too); give the axis, e.g. ops.softmax(x, axis=-1)"),
+            { } axis => Int(axis, "axis"),
+        };
 
         // ops.reshape(x, newshape): Reshape(newshape), the batch axis included; only -1 there keeps each item apart,
         // as the Reshape layer does.

@@ -84,6 +84,13 @@ internal static class KerasPreprocessing
                     $"layer `{layer}` ({className}) reads the integer input `{input.Name}` ({dtype.Name()}), which is not supported: only an Embedding or " +
                     "tf.cast reads integer inputs (the runtimes hold them as token ids in Keras's layout); call tf.cast(x, tf.float32) on the input first, " +
                     "or declare the input float32");
+            // A Keras 3 op is fixed with keras.ops.cast (tf.cast is no op of a Keras 3 model), and its integer arithmetic
+            // follows Keras's own promotion (keras/src/backend/common/dtypes.py result_type), not TensorFlow's.
+            if (op && KerasOpsCall.Handles(module))
+                throw new NotSupportedException(
+                    $"layer `{layer}` ({className}) calls {(spec is TFOpSpec k ? k.Label : $"{module}.{className}")} on the integer input `{input.Name}` ({dtype.Name()}), " +
+                    "which is not supported: the runtimes hold integer inputs as token ids, and Keras computes ops on integers in the dtypes of its own " +
+                    "promotion rules; call keras.ops.cast(x, \"float32\") on the input first, or declare the input float32");
             if (op)
                 throw new NotSupportedException(
                     $"layer `{layer}` ({className}) calls {(spec is TFOpSpec t ? t.Label : "a TensorFlow op")} on the integer input `{input.Name}` ({dtype.Name()}), which is not supported: " +
