@@ -86,6 +86,18 @@ public sealed class NumericsResultPool
         }
     }
 
+    /// <summary>Whether <paramref name="array"/> is one of the free arrays the pool holds (given back by a scope).</summary>
+    internal bool HoldsFree(Array array)
+    {
+        lock (_gate)
+        {
+            if (!_free.TryGetValue((array.GetType().GetElementType()!, array.Length), out Stack<Array>? stack)) return false;
+            foreach (Array free in stack)
+                if (ReferenceEquals(free, array)) return true;
+            return false;
+        }
+    }
+
     /// <summary>Takes back arrays a scope lent out, in the order they were lent: the last of them is lent first next
     /// time (the memory written last is the likeliest to be resident).</summary>
     internal void Return(List<LentArray> arrays)

@@ -26,6 +26,10 @@ public sealed class NumericsResultScope : IDisposable
     private readonly NumericsResultScope? _outer;
     private readonly Thread _thread;
     private readonly List<LentArray> _lent = [];
+    // One lock for the scopes nested on one thread: Keep may be called from other threads (a Parallel.For inside
+    // the scope) while the owner thread lends arrays into these lists.
+    private readonly object _gate;
+    private NumericsResultScope? _inner;   // the scope opened inside this one and still open, so Keep reaches it
     private bool _disposed;
 
     internal NumericsResultScope(NumericsResultPool pool)
@@ -33,6 +37,8 @@ public sealed class NumericsResultScope : IDisposable
         _pool = pool;
         _outer = t_current;
         _thread = Thread.CurrentThread;
+        _gate = _outer?._gate ?? new object();
+        if (_outer is not null) lock (_gate) _outer._inner = this;
         t_current = this;
     }
 
@@ -40,20 +46,40 @@ public sealed class NumericsResultScope : IDisposable
     public NumericsResultPool Pool => _pool;
 
     /// <summary>
-    /// Takes <paramref name="tensor"/>'s memory out of this scope and every scope around it, so that it stays valid
-    /// after they end (the GC owns it from then on, as without a scope). A tensor whose memory no open scope lent
-    /// (an input, a small result, a view of a kept tensor) is returned as it is.
+    /// Takes <paramref name="tensor"/>'s memory out of every open scope of this thread — this one, the scopes around
+    /// it and those still open inside it — so that it stays valid after they end: the GC owns it from then on, as
+    /// without a scope, and no pool gets it back. The whole array goes, so every view of it stays valid too. A tensor
+    /// whose memory no scope lent (an input, a small result, a result made on another thread, a tensor kept already)
+    /// is returned as it is. May be called from any thread.
     /// </summary>
     /// <returns><paramref name="tensor"/>, so a result can be kept where it is made.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="tensor"/> is null.</exception>
-    /// <exception cref="ObjectDisposedException">The scope has ended.</exception>
+    /// <exception cref="ObjectDisposedException">This scope has ended.</exception>
+    /// <exception cref="InvalidOperationException">The scope that made <paramref name="tensor"/> has ended already (an
+    /// inner scope): its memory is this pool's again and may already hold a later result.</exception>
     public Tensor<T> Keep<T>(Tensor<T> tensor)
     {
         ArgumentNullException.ThrowIfNull(tensor);
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        if (TensorData.BackingArray(tensor) is not { } array) return tensor;
-        for (NumericsResultScope? scope = this; scope is not null; scope = scope._outer)
-            scope._lent.RemoveAll(lent => ReferenceEquals(lent.Array, array));
+        if (TensorData.BackingArray(tensor) is not { } array)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            return tensor;
+        }
+        bool found = false;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            NumericsResultScope innermost = this;
+            while (innermost._inner is { } inner) innermost = inner;
+            for (NumericsResultScope? scope = innermost; scope is not null; scope = scope._outer)
+                found |= scope._lent.RemoveAll(lent => ReferenceEquals(lent.Array, array)) > 0;
+        }
+        if (!found && (long)array.Length * Unsafe.SizeOf<T>() >= NumericsResultPool.MinimumPooledBytes)
+            for (NumericsResultScope? scope = this; scope is not null; scope = scope._outer)
+                if (scope._pool.HoldsFree(array))
+                    throw new InvalidOperationException(
+                        "Cannot keep a tensor whose scope that made it has ended: its memory went back to the NumericsResultPool and may " +
+                        "already hold a later result. Keep it before that scope ends (call Keep on the scope where it is made)");
         return tensor;
     }
 
@@ -70,10 +96,14 @@ public sealed class NumericsResultScope : IDisposable
         if (!ReferenceEquals(t_current, this))
             throw new InvalidOperationException(
                 "A NumericsResultScope must be disposed after the scopes opened inside it (innermost first, as `using` statements do); dispose the inner scope first");
-        _disposed = true;
+        lock (_gate)
+        {
+            _disposed = true;
+            if (_outer is not null) _outer._inner = null;
+            _pool.Return(_lent);
+            _lent.Clear();
+        }
         t_current = _outer;
-        _pool.Return(_lent);
-        _lent.Clear();
     }
 
     /// <summary>An uninitialised array of <paramref name="length"/> elements for the engine to write a result or a
@@ -85,7 +115,7 @@ public sealed class NumericsResultScope : IDisposable
         if (scope is null || (long)length * Unsafe.SizeOf<T>() < NumericsResultPool.MinimumPooledBytes)
             return GC.AllocateUninitializedArray<T>(length);
         T[] array = scope._pool.TryTake<T>(length) ?? GC.AllocateUninitializedArray<T>(length);
-        scope._lent.Add(new LentArray(array, (long)length * Unsafe.SizeOf<T>()));
+        lock (scope._gate) scope._lent.Add(new LentArray(array, (long)length * Unsafe.SizeOf<T>()));
         return array;
     }
 }

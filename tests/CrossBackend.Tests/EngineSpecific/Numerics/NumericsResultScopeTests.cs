@@ -118,6 +118,72 @@ public sealed class NumericsResultScopeTests
     }
 
     [Test]
+    public void KeepOnAnOuterScopeAlsoTakesTheResultOutOfTheInnerScopesStillOpen()
+    {
+        // outer.Keep(r) promises r outlives the outer scope, so it must outlive the inner scope r was made in too.
+        Tensor<float> x = Ramp(Large, 0.1);
+        var pool = new NumericsResultPool();
+        Tensor<float> kept;
+        using (NumericsResultScope outer = pool.NewScope())
+        {
+            using (pool.NewScope())
+                kept = outer.Keep((Tensor<float>)Backend.Abs(x));
+            Assert.That(pool.RetainedBytes, Is.Zero, "the inner scope must not give the kept array back");
+            var later = (Tensor<float>)Backend.Multiply(x, -0.3);   // would be written over `kept` if it had been
+            Assert.That(SameMemory(kept, later), Is.False);
+        }
+        // Independent reference: |x| of the ramp's own float64 values, rounded to float32.
+        for (int i = 0; i < 300; i += 7)
+            for (int j = 0; j < 100; j += 13)
+                Assert.That(kept[i, j], Is.EqualTo((float)Math.Abs((float)(((i * 100 + j) % 97 - 48) * 0.1))), $"[{i}, {j}]");
+    }
+
+    [Test]
+    public void KeepingATensorWhoseScopeHasEndedFailsByName()
+    {
+        // Its memory is already the pool's and goes to the next result: keeping it then cannot make it valid.
+        Tensor<float> x = Ramp(Large, 0.1);
+        var pool = new NumericsResultPool();
+        using NumericsResultScope outer = pool.NewScope();
+        Tensor<float> dead;
+        using (pool.NewScope()) dead = (Tensor<float>)Backend.Abs(x);
+        var e = Assert.Throws<InvalidOperationException>(() => outer.Keep(dead))!;
+        Assert.That(e.Message, Does.Contain("scope that made it has ended"));
+        Assert.That(e.Message, Does.Contain("Keep it before"));
+    }
+
+    [Test]
+    public void KeepFromOtherThreadsWhileTheOwnerAllocatesLosesAndDuplicatesNothing()
+    {
+        // A Parallel.For inside a scope: iterations on the owner thread lend arrays while iterations on other threads
+        // keep their (unpooled) results; each kept result must keep its values and no array may be lent twice later.
+        Tensor<float> x = Ramp(Large, 0.1);
+        var pool = new NumericsResultPool(maxArraysPerSize: 1024);
+        for (int round = 0; round < 20; round++)
+        {
+            var kept = new Tensor<float>[48];
+            using (NumericsResultScope scope = pool.NewScope())
+                Parallel.For(0, kept.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+                {
+                    for (int extra = 0; extra < 3; extra++) _ = Backend.Multiply(x, 0.5);   // lent when on the owner thread
+                    kept[i] = scope.Keep((Tensor<float>)Backend.Multiply(x, 0.1 * (i + 1)));
+                });
+            var lentNext = new List<Tensor<float>>();
+            using (pool.NewScope())
+            {
+                for (int j = 0; j < 200; j++) lentNext.Add((Tensor<float>)Backend.Multiply(x, -0.3));
+                for (int a = 0; a < lentNext.Count; a++)
+                    for (int b = a + 1; b < lentNext.Count; b++)
+                        Assert.That(SameMemory(lentNext[a], lentNext[b]), Is.False, $"round {round}: one array lent twice");
+                foreach (Tensor<float> k in kept)
+                    Assert.That(lentNext.Any(n => SameMemory(n, k)), Is.False, $"round {round}: a kept array was lent again");
+            }
+            for (int i = 0; i < kept.Length; i++)
+                Assert.That(kept[i][2, 5], Is.EqualTo((float)(((205 % 97 - 48) * 0.1f) * (float)(0.1 * (i + 1)))), $"round {round}, result {i}");
+        }
+    }
+
+    [Test]
     public void InnerScopesGiveBackTheirOwnArrays()
     {
         Tensor<float> x = Ramp(Large, 0.1);
