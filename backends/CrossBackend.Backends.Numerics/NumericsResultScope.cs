@@ -22,6 +22,11 @@ public sealed class NumericsResultScope : IDisposable
 {
     [ThreadStatic] private static NumericsResultScope? t_current;
 
+    // The scope of the logical flow (async context) that opened it. A scope that spans an `await` stays current on
+    // its thread while that thread runs other work items; their arrays must not be lent to it (they would go back
+    // to the pool under them if the scope's flow resumed on that thread and ended), so lending needs both to agree.
+    private static readonly AsyncLocal<NumericsResultScope?> s_flow = new();
+
     private readonly NumericsResultPool _pool;
     private readonly NumericsResultScope? _outer;
     private readonly Thread _thread;
@@ -40,6 +45,7 @@ public sealed class NumericsResultScope : IDisposable
         _gate = _outer?._gate ?? new object();
         if (_outer is not null) lock (_gate) _outer._inner = this;
         t_current = this;
+        s_flow.Value = this;
     }
 
     /// <summary>The pool this scope lends from.</summary>
@@ -104,6 +110,7 @@ public sealed class NumericsResultScope : IDisposable
             _lent.Clear();
         }
         t_current = _outer;
+        s_flow.Value = _outer;
     }
 
     /// <summary>An uninitialised array of <paramref name="length"/> elements for the engine to write a result or a
@@ -112,7 +119,7 @@ public sealed class NumericsResultScope : IDisposable
     internal static T[] Allocate<T>(int length)
     {
         NumericsResultScope? scope = t_current;
-        if (scope is null || (long)length * Unsafe.SizeOf<T>() < NumericsResultPool.MinimumPooledBytes)
+        if (scope is null || (long)length * Unsafe.SizeOf<T>() < NumericsResultPool.MinimumPooledBytes || !ReferenceEquals(s_flow.Value, scope))
             return GC.AllocateUninitializedArray<T>(length);
         T[] array = scope._pool.TryTake<T>(length) ?? GC.AllocateUninitializedArray<T>(length);
         lock (scope._gate) scope._lent.Add(new LentArray(array, (long)length * Unsafe.SizeOf<T>()));

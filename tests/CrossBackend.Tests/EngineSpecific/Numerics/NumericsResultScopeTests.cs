@@ -229,6 +229,23 @@ public sealed class NumericsResultScopeTests
     }
 
     [Test]
+    public void WorkOfAnotherAsyncFlowOnTheScopesThreadIsNotInTheScope()
+    {
+        // A scope that spans an await leaves its thread marked while the thread serves other work items; their
+        // results must not be lent (they would be recycled under them when the scope's flow resumes there and ends).
+        Tensor<float> x = Ramp(Large, 0.1);
+        var pool = new NumericsResultPool();
+        ExecutionContext unrelated = ExecutionContext.Capture()!;   // another flow's context: no scope in it
+        Tensor<float>? fromOtherFlow = null;
+        using (pool.NewScope())
+            ExecutionContext.Run(unrelated, _ => fromOtherFlow = (Tensor<float>)Backend.Abs(x), null);
+        Assert.That(pool.RetainedBytes, Is.Zero, "the other flow's result belongs to the GC");
+        using (pool.NewScope()) _ = Backend.Multiply(x, -0.3);
+        for (int i = 0; i < 300; i += 11)
+            Assert.That(fromOtherFlow![i, 7], Is.EqualTo((float)Math.Abs((float)(((i * 100 + 7) % 97 - 48) * 0.1))), $"row {i}");
+    }
+
+    [Test]
     public void ThePoolKeepsAtMostItsLimitPerSize()
     {
         Tensor<float> x = Ramp(Large, 0.1);
