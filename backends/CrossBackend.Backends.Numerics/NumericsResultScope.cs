@@ -9,14 +9,26 @@ namespace CrossBackend.Backends.Numerics;
 /// with <see cref="NumericsResultPool.NewScope"/> in a <c>using</c> statement.
 /// </summary>
 /// <remarks>
-/// <para>When the scope is disposed, every array of at least <see cref="NumericsResultPool.MinimumPooledBytes"/> bytes
-/// the engine allocated on this thread inside it (results and temporaries; inner scopes give back their own) is
-/// reused by the next scope of the same pool. A tensor over such an array must not be read after the scope ends
-/// unless <see cref="Keep{T}"/> took it out first: its memory then holds a later result (the same contract as
-/// <c>ArrayPool&lt;T&gt;.Return</c>; unlike a disposed TorchSharp tensor it cannot throw). That includes tensors a
-/// <c>GradientTape</c> recorded: take gradients inside the scope, or keep what is needed after it.</para>
-/// <para>Smaller arrays are never pooled, tensors made outside the scope (inputs, weights) are never touched, and
-/// everything works the same without a scope.</para>
+/// <para><b>What is recycled.</b> Every array of at least <see cref="NumericsResultPool.MinimumPooledBytes"/> bytes that
+/// the engine allocates while the scope is the innermost one open on its thread: op results, tensors the engine
+/// makes (filled or from values, casts and dtype conversions, gradients a <c>GradientTape</c> computes) and its
+/// temporaries. Never recycled: smaller arrays; tensors made before the scope or on other threads (the worker threads
+/// of a <c>Parallel.For</c> — its iterations on the scope's own thread are lent); tensors over your own arrays (<c>Tensor.Create</c>, an engine's <c>FromArray</c>);
+/// the .NET arrays the engine returns (<c>ToArray</c>, <c>ToDoubleArray</c>: copies). An op that returns its input
+/// (a cast to the same dtype, a reshape that is a view) recycles nothing.</para>
+/// <para><b>When.</b> At <see cref="Dispose"/> every such array not kept goes back to the pool, and the next
+/// allocation of the same element type and length from that pool — in the next scope, or in this scope's still-open
+/// outer scope after an inner one ends — gets it. A tensor over it must not be read after its scope ends: its memory
+/// then holds a later result, silently (the contract of <c>ArrayPool&lt;T&gt;.Return</c>; unlike a disposed
+/// TorchSharp tensor it cannot throw). So anything used after the step must be kept or copied first: updated weights
+/// (<c>w − lr·g</c>), state carried to the next step, tensors built lazily on a first call inside a scope, and what a
+/// <c>GradientTape</c> recorded (take gradients inside the scope).</para>
+/// <para><b>Keep.</b> <see cref="Keep{T}"/> takes a tensor's whole array out of every open scope of the thread (so its
+/// views stay valid too); the GC owns it from then on. Call it before the scope that made the tensor ends.</para>
+/// <para><b>Threads.</b> A scope belongs to the thread and the logical flow (async context) that opened it: only their
+/// allocations are lent. Dispose it on that thread, innermost first (a <c>using</c> statement does both), and do not
+/// <c>await</c> inside it (after an await on another thread nothing is lent and <see cref="Dispose"/> throws).
+/// <see cref="Keep{T}"/> may be called from any thread. Without a scope everything works as before.</para>
 /// </remarks>
 public sealed class NumericsResultScope : IDisposable
 {
