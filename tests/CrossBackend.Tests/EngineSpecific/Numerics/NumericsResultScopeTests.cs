@@ -246,6 +246,35 @@ public sealed class NumericsResultScopeTests
     }
 
     [Test]
+    public void AnExceptionInAScopeGivesItsArraysBackOnceAndEndsTheScope()
+    {
+        Tensor<float> x = Ramp(Large, 0.1);
+        var pool = new NumericsResultPool();
+        var e = Assert.Throws<InvalidOperationException>(() =>
+        {
+            using NumericsResultScope outer = pool.NewScope();
+            _ = Backend.Abs(x);
+            using NumericsResultScope inner = pool.NewScope();
+            _ = Backend.Multiply(x, 0.3);
+            throw new InvalidOperationException("the step failed");
+        })!;
+        Assert.That(e.Message, Is.EqualTo("the step failed"), "the step's own exception, not one from Dispose");
+        Assert.That(pool.RetainedBytes, Is.EqualTo(2L * Large * sizeof(float)), "both arrays came back, each once");
+        var outside = (Tensor<float>)Backend.Multiply(x, -0.1);   // no scope is current any more: the GC's
+        Assert.That(pool.RetainedBytes, Is.EqualTo(2L * Large * sizeof(float)));
+        using (pool.NewScope())
+        {
+            var a = (Tensor<float>)Backend.Abs(x);
+            var b = (Tensor<float>)Backend.Multiply(x, 0.3);
+            var c = (Tensor<float>)Backend.Multiply(x, 0.7);   // a third array: the pool had two
+            Assert.That(SameMemory(a, b) || SameMemory(a, c) || SameMemory(b, c) || SameMemory(a, outside) || SameMemory(b, outside), Is.False);
+            Assert.That(pool.RetainedBytes, Is.Zero);
+            Assert.That(b[4, 9], Is.EqualTo((float)((float)((409 % 97 - 48) * 0.1) * 0.3f)));
+        }
+        Assert.That(outside[4, 9], Is.EqualTo((float)((float)((409 % 97 - 48) * 0.1) * -0.1f)));
+    }
+
+    [Test]
     public void ThePoolKeepsAtMostItsLimitPerSize()
     {
         Tensor<float> x = Ramp(Large, 0.1);
