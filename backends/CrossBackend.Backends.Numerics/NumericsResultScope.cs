@@ -47,12 +47,18 @@ public sealed class NumericsResultScope : IDisposable
     // the scope) while the owner thread lends arrays into these lists.
     private readonly object _gate;
     private NumericsResultScope? _inner;   // the scope opened inside this one and still open, so Keep reaches it
+    // What was current before, restored as it was: the thread's scope may belong to another (suspended) flow, and
+    // this flow must not inherit it when this scope ends.
+    private readonly NumericsResultScope? _previousOnThread, _previousInFlow;
     private bool _disposed;
 
     internal NumericsResultScope(NumericsResultPool pool)
     {
         _pool = pool;
-        _outer = t_current;
+        _previousOnThread = t_current;
+        _previousInFlow = s_flow.Value;
+        // Nested only in a scope of this thread and this flow; one left current by a suspended flow is not this one's.
+        _outer = ReferenceEquals(_previousOnThread, _previousInFlow) ? _previousOnThread : null;
         _thread = Thread.CurrentThread;
         _gate = _outer?._gate ?? new object();
         if (_outer is not null) lock (_gate) _outer._inner = this;
@@ -121,8 +127,8 @@ public sealed class NumericsResultScope : IDisposable
             _pool.Return(_lent);
             _lent.Clear();
         }
-        t_current = _outer;
-        s_flow.Value = _outer;
+        t_current = _previousOnThread;
+        s_flow.Value = _previousInFlow;
     }
 
     /// <summary>An uninitialised array of <paramref name="length"/> elements for the engine to write a result or a

@@ -275,6 +275,29 @@ public sealed class NumericsResultScopeTests
     }
 
     [Test]
+    public void AnotherFlowsScopeOnTheSameThreadDoesNotHandItsWorkToTheSuspendedScope()
+    {
+        // Flow 1 opens a scope and is suspended (an await) with its thread marked; flow 2 runs on that thread with
+        // a scope of its own. After flow 2's scope ends, its results must be the GC's — not lent to flow 1's scope,
+        // which would recycle them when flow 1 resumes there and ends.
+        Tensor<float> x = Ramp(Large, 0.1);
+        var pool = new NumericsResultPool();
+        ExecutionContext flow2 = ExecutionContext.Capture()!;
+        NumericsResultScope suspended = pool.NewScope();
+        Tensor<float>? afterItsScope = null;
+        ExecutionContext.Run(flow2, _ =>
+        {
+            using (pool.NewScope()) _ = Backend.Abs(x);
+            afterItsScope = (Tensor<float>)Backend.Multiply(x, 0.3);
+        }, null);
+        suspended.Dispose();
+        Assert.That(pool.RetainedBytes, Is.EqualTo((long)Large * sizeof(float)), "only flow 2's scoped array");
+        using (pool.NewScope()) { _ = Backend.Multiply(x, -0.7); _ = Backend.Multiply(x, -0.9); }
+        for (int i = 0; i < 300; i += 13)
+            Assert.That(afterItsScope![i, 3], Is.EqualTo((float)((float)(((i * 100 + 3) % 97 - 48) * 0.1) * 0.3f)), $"row {i}");
+    }
+
+    [Test]
     public void ThePoolKeepsAtMostItsLimitPerSize()
     {
         Tensor<float> x = Ramp(Large, 0.1);
