@@ -70,8 +70,8 @@ public sealed class NumericsResultScope : IDisposable
     public NumericsResultPool Pool => _pool;
 
     /// <summary>
-    /// Takes <paramref name="tensor"/>'s memory out of every open scope of this thread — this one, the scopes around
-    /// it and those still open inside it — so that it stays valid after they end: the GC owns it from then on, as
+    /// Takes <paramref name="tensor"/>'s memory out of every open scope of this scope's thread — this one, the scopes
+    /// around it and those still open inside it — so that it stays valid after they end: the GC owns it from then on, as
     /// without a scope, and no pool gets it back. The whole array goes, so every view of it stays valid too. A tensor
     /// whose memory no scope lent (an input, a small result, a result made on another thread, a tensor kept already)
     /// is returned as it is. May be called from any thread.
@@ -102,13 +102,13 @@ public sealed class NumericsResultScope : IDisposable
             for (NumericsResultScope? scope = this; scope is not null; scope = scope._outer)
                 if (scope._pool.HoldsFree(array))
                     throw new InvalidOperationException(
-                        "Cannot keep a tensor whose scope that made it has ended: its memory went back to the NumericsResultPool and may " +
-                        "already hold a later result. Keep it before that scope ends (call Keep on the scope where it is made)");
+                        "Cannot keep this tensor: the scope that made it has ended, so its memory went back to the NumericsResultPool and " +
+                        "may already hold a later result. Keep it before that scope ends (call Keep inside the scope where it is made)");
         return tensor;
     }
 
-    /// <summary>Gives the arrays lent in this scope back to the pool and makes the enclosing scope, if any, current
-    /// again. Disposing twice does nothing.</summary>
+    /// <summary>Gives the arrays lent in this scope and not kept back to the pool and makes the scope that was current
+    /// before it, if any, current again. Disposing twice does nothing.</summary>
     /// <exception cref="InvalidOperationException">Called on another thread than the one that opened the scope, or
     /// while a scope opened inside this one is still open.</exception>
     public void Dispose()
@@ -132,8 +132,8 @@ public sealed class NumericsResultScope : IDisposable
     }
 
     /// <summary>An uninitialised array of <paramref name="length"/> elements for the engine to write a result or a
-    /// temporary into: from the current scope's pool when one is open on this thread and the array is large enough
-    /// to be pooled, else from the GC.</summary>
+    /// temporary into: from the current scope's pool when one is open on this thread and in this flow and the array
+    /// is large enough to be pooled, else from the GC.</summary>
     internal static T[] Allocate<T>(int length)
     {
         NumericsResultScope? scope = t_current;
