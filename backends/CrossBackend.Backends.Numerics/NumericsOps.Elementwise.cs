@@ -164,7 +164,8 @@ public sealed unsafe partial class NumericsOps<T>
     /// <summary>
     /// The larger (or smaller) of a and b as libtorch's <c>maximum</c> and TensorFlow's <c>Maximum</c> pick it: NaN if
     /// either is NaN, else b only where it is strictly beyond a, so a tie keeps a — maximum(−0, +0) is −0 and
-    /// maximum(+0, −0) is +0 on both engines (IEEE 754-2019's maximum, <see cref="TensorPrimitives.Max{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T})"/>,
+    /// maximum(+0, −0) is +0, as libtorch's scalar loop gives them (its vectorised loop, and so the torch engine on
+    /// longer tensors, keeps b's zero; FunctionEdgeCaseParityTests) (IEEE 754-2019's maximum, <see cref="TensorPrimitives.Max{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T})"/>,
     /// ranks +0 above −0 and gave +0 for both).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -19,8 +19,9 @@ namespace CrossBackend.Backends.Numerics;
 /// for (int step = 0; step &lt; steps; step++)
 /// {
 ///     using NumericsResultScope scope = pool.NewScope();
-///     var loss = (Tensor&lt;float&gt;)Backend.ReduceMean(Backend.Abs(Backend.Subtract(prediction, target)));
-///     total += scope.Keep(loss)[0];   // loss is small; Keep is only needed for large results used after the scope
+///     var error = (Tensor&lt;float&gt;)Backend.Abs(Backend.Subtract(prediction, target));   // large: from the pool
+///     total += ((Tensor&lt;float&gt;)Backend.ReduceMean(error))[0];   // read inside the scope: nothing to keep
+///     last = scope.Keep(error);   // used after the scope: kept, so its memory is not reused
 /// }
 /// </code>
 /// <para>The pool holds only what scopes gave back (no global state: an app makes its pools, and memory held by a
@@ -57,9 +58,11 @@ public sealed class NumericsResultPool
 
     /// <summary>
     /// Opens a scope on the calling thread: until it is disposed, every array of at least
-    /// <see cref="MinimumPooledBytes"/> bytes that the channels-last engine allocates on this thread (results and
-    /// temporaries) is taken from this pool when it has one of that type and length — the one given back last — and
-    /// is given back when the scope ends, unless <see cref="NumericsResultScope.Keep{T}"/> took it out.
+    /// <see cref="MinimumPooledBytes"/> bytes that the channels-last engine allocates on this thread and in this async
+    /// flow while the scope is the innermost one (results, tensors it makes, temporaries) is taken from this pool when
+    /// it has one of that element type and length — the one given back last — or else from the GC, and is given back
+    /// when the scope ends, unless <see cref="NumericsResultScope.Keep{T}"/> took it out (see
+    /// <see cref="NumericsResultScope"/> for the whole contract).
     /// </summary>
     /// <returns>The scope; dispose it (a <c>using</c> statement) on the same thread, innermost first.</returns>
     public NumericsResultScope NewScope() => new(this);
@@ -83,6 +86,18 @@ public sealed class NumericsResultPool
             var array = (T[])stack.Pop();
             _retainedBytes -= (long)length * Unsafe.SizeOf<T>();
             return array;
+        }
+    }
+
+    /// <summary>Whether <paramref name="array"/> is one of the free arrays the pool holds (given back by a scope).</summary>
+    internal bool HoldsFree(Array array)
+    {
+        lock (_gate)
+        {
+            if (!_free.TryGetValue((array.GetType().GetElementType()!, array.Length), out Stack<Array>? stack)) return false;
+            foreach (Array free in stack)
+                if (ReferenceEquals(free, array)) return true;
+            return false;
         }
     }
 

@@ -118,6 +118,72 @@ public sealed class NumericsResultScopeTests
     }
 
     [Test]
+    public void KeepOnAnOuterScopeAlsoTakesTheResultOutOfTheInnerScopesStillOpen()
+    {
+        // outer.Keep(r) promises r outlives the outer scope, so it must outlive the inner scope r was made in too.
+        Tensor<float> x = Ramp(Large, 0.1);
+        var pool = new NumericsResultPool();
+        Tensor<float> kept;
+        using (NumericsResultScope outer = pool.NewScope())
+        {
+            using (pool.NewScope())
+                kept = outer.Keep((Tensor<float>)Backend.Abs(x));
+            Assert.That(pool.RetainedBytes, Is.Zero, "the inner scope must not give the kept array back");
+            var later = (Tensor<float>)Backend.Multiply(x, -0.3);   // would be written over `kept` if it had been
+            Assert.That(SameMemory(kept, later), Is.False);
+        }
+        // Independent reference: |x| of the ramp's own float64 values, rounded to float32.
+        for (int i = 0; i < 300; i += 7)
+            for (int j = 0; j < 100; j += 13)
+                Assert.That(kept[i, j], Is.EqualTo((float)Math.Abs((float)(((i * 100 + j) % 97 - 48) * 0.1))), $"[{i}, {j}]");
+    }
+
+    [Test]
+    public void KeepingATensorWhoseScopeHasEndedFailsByName()
+    {
+        // Its memory is already the pool's and goes to the next result: keeping it then cannot make it valid.
+        Tensor<float> x = Ramp(Large, 0.1);
+        var pool = new NumericsResultPool();
+        using NumericsResultScope outer = pool.NewScope();
+        Tensor<float> dead;
+        using (pool.NewScope()) dead = (Tensor<float>)Backend.Abs(x);
+        var e = Assert.Throws<InvalidOperationException>(() => outer.Keep(dead))!;
+        Assert.That(e.Message, Does.Contain("scope that made it has ended"));
+        Assert.That(e.Message, Does.Contain("Keep it before"));
+    }
+
+    [Test]
+    public void KeepFromOtherThreadsWhileTheOwnerAllocatesLosesAndDuplicatesNothing()
+    {
+        // A Parallel.For inside a scope: iterations on the owner thread lend arrays while iterations on other threads
+        // keep their (unpooled) results; each kept result must keep its values and no array may be lent twice later.
+        Tensor<float> x = Ramp(Large, 0.1);
+        var pool = new NumericsResultPool(maxArraysPerSize: 1024);
+        for (int round = 0; round < 20; round++)
+        {
+            var kept = new Tensor<float>[48];
+            using (NumericsResultScope scope = pool.NewScope())
+                Parallel.For(0, kept.Length, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+                {
+                    for (int extra = 0; extra < 3; extra++) _ = Backend.Multiply(x, 0.5);   // lent when on the owner thread
+                    kept[i] = scope.Keep((Tensor<float>)Backend.Multiply(x, 0.1 * (i + 1)));
+                });
+            var lentNext = new List<Tensor<float>>();
+            using (pool.NewScope())
+            {
+                for (int j = 0; j < 200; j++) lentNext.Add((Tensor<float>)Backend.Multiply(x, -0.3));
+                for (int a = 0; a < lentNext.Count; a++)
+                    for (int b = a + 1; b < lentNext.Count; b++)
+                        Assert.That(SameMemory(lentNext[a], lentNext[b]), Is.False, $"round {round}: one array lent twice");
+                foreach (Tensor<float> k in kept)
+                    Assert.That(lentNext.Any(n => SameMemory(n, k)), Is.False, $"round {round}: a kept array was lent again");
+            }
+            for (int i = 0; i < kept.Length; i++)
+                Assert.That(kept[i][2, 5], Is.EqualTo((float)(((205 % 97 - 48) * 0.1f) * (float)(0.1 * (i + 1)))), $"round {round}, result {i}");
+        }
+    }
+
+    [Test]
     public void InnerScopesGiveBackTheirOwnArrays()
     {
         Tensor<float> x = Ramp(Large, 0.1);
@@ -160,6 +226,75 @@ public sealed class NumericsResultScopeTests
         }
         Assert.That(pool.RetainedBytes, Is.Zero, "the other thread's result belongs to the GC");
         Assert.That(fromThread![5, 5], Is.EqualTo(Math.Abs(x[5, 5])));
+    }
+
+    [Test]
+    public void WorkOfAnotherAsyncFlowOnTheScopesThreadIsNotInTheScope()
+    {
+        // A scope that spans an await leaves its thread marked while the thread serves other work items; their
+        // results must not be lent (they would be recycled under them when the scope's flow resumes there and ends).
+        Tensor<float> x = Ramp(Large, 0.1);
+        var pool = new NumericsResultPool();
+        ExecutionContext unrelated = ExecutionContext.Capture()!;   // another flow's context: no scope in it
+        Tensor<float>? fromOtherFlow = null;
+        using (pool.NewScope())
+            ExecutionContext.Run(unrelated, _ => fromOtherFlow = (Tensor<float>)Backend.Abs(x), null);
+        Assert.That(pool.RetainedBytes, Is.Zero, "the other flow's result belongs to the GC");
+        using (pool.NewScope()) _ = Backend.Multiply(x, -0.3);
+        for (int i = 0; i < 300; i += 11)
+            Assert.That(fromOtherFlow![i, 7], Is.EqualTo((float)Math.Abs((float)(((i * 100 + 7) % 97 - 48) * 0.1))), $"row {i}");
+    }
+
+    [Test]
+    public void AnExceptionInAScopeGivesItsArraysBackOnceAndEndsTheScope()
+    {
+        Tensor<float> x = Ramp(Large, 0.1);
+        var pool = new NumericsResultPool();
+        var e = Assert.Throws<InvalidOperationException>(() =>
+        {
+            using NumericsResultScope outer = pool.NewScope();
+            _ = Backend.Abs(x);
+            using NumericsResultScope inner = pool.NewScope();
+            _ = Backend.Multiply(x, 0.3);
+            throw new InvalidOperationException("the step failed");
+        })!;
+        Assert.That(e.Message, Is.EqualTo("the step failed"), "the step's own exception, not one from Dispose");
+        Assert.That(pool.RetainedBytes, Is.EqualTo(2L * Large * sizeof(float)), "both arrays came back, each once");
+        var outside = (Tensor<float>)Backend.Multiply(x, -0.1);   // no scope is current any more: the GC's
+        Assert.That(pool.RetainedBytes, Is.EqualTo(2L * Large * sizeof(float)));
+        using (pool.NewScope())
+        {
+            var a = (Tensor<float>)Backend.Abs(x);
+            var b = (Tensor<float>)Backend.Multiply(x, 0.3);
+            var c = (Tensor<float>)Backend.Multiply(x, 0.7);   // a third array: the pool had two
+            Assert.That(SameMemory(a, b) || SameMemory(a, c) || SameMemory(b, c) || SameMemory(a, outside) || SameMemory(b, outside), Is.False);
+            Assert.That(pool.RetainedBytes, Is.Zero);
+            Assert.That(b[4, 9], Is.EqualTo((float)((float)((409 % 97 - 48) * 0.1) * 0.3f)));
+        }
+        Assert.That(outside[4, 9], Is.EqualTo((float)((float)((409 % 97 - 48) * 0.1) * -0.1f)));
+    }
+
+    [Test]
+    public void AnotherFlowsScopeOnTheSameThreadDoesNotHandItsWorkToTheSuspendedScope()
+    {
+        // Flow 1 opens a scope and is suspended (an await) with its thread marked; flow 2 runs on that thread with
+        // a scope of its own. After flow 2's scope ends, its results must be the GC's — not lent to flow 1's scope,
+        // which would recycle them when flow 1 resumes there and ends.
+        Tensor<float> x = Ramp(Large, 0.1);
+        var pool = new NumericsResultPool();
+        ExecutionContext flow2 = ExecutionContext.Capture()!;
+        NumericsResultScope suspended = pool.NewScope();
+        Tensor<float>? afterItsScope = null;
+        ExecutionContext.Run(flow2, _ =>
+        {
+            using (pool.NewScope()) _ = Backend.Abs(x);
+            afterItsScope = (Tensor<float>)Backend.Multiply(x, 0.3);
+        }, null);
+        suspended.Dispose();
+        Assert.That(pool.RetainedBytes, Is.EqualTo((long)Large * sizeof(float)), "only flow 2's scoped array");
+        using (pool.NewScope()) { _ = Backend.Multiply(x, -0.7); _ = Backend.Multiply(x, -0.9); }
+        for (int i = 0; i < 300; i += 13)
+            Assert.That(afterItsScope![i, 3], Is.EqualTo((float)((float)(((i * 100 + 3) % 97 - 48) * 0.1) * 0.3f)), $"row {i}");
     }
 
     [Test]
