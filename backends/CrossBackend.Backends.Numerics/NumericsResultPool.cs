@@ -94,12 +94,15 @@ public sealed class NumericsResultPool
     {
         lock (_gate)
         {
-            if (!_free.TryGetValue((array.GetType().GetElementType()!, array.Length), out Stack<Array>? stack)) return false;
+            if (!_free.TryGetValue(Key(array), out Stack<Array>? stack)) return false;
             foreach (Array free in stack)
                 if (ReferenceEquals(free, array)) return true;
             return false;
         }
     }
+
+    /// <summary>The free list an array belongs to: its element type and length.</summary>
+    private static (Type Element, int Length) Key(Array array) => (array.GetType().GetElementType()!, array.Length);
 
     /// <summary>Takes back arrays a scope lent out, in the order they were lent: the last of them is lent first next
     /// time (the memory written last is the likeliest to be resident).</summary>
@@ -109,7 +112,7 @@ public sealed class NumericsResultPool
         {
             foreach (LentArray lent in arrays)
             {
-                var key = (lent.Array.GetType().GetElementType()!, lent.Array.Length);
+                var key = Key(lent.Array);
                 if (!_free.TryGetValue(key, out Stack<Array>? stack)) _free[key] = stack = new Stack<Array>();
                 if (stack.Count >= MaxArraysPerSize) continue;
                 stack.Push(lent.Array);

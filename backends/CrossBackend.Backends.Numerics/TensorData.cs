@@ -34,10 +34,7 @@ internal static class TensorData
     /// </summary>
     public static T[]? WholeArray<T>(Tensor<T> tensor)
     {
-        if (!Fields<T>.Available) return null;
-        T[] values;
-        try { values = Fields<T>.Values(tensor); }
-        catch (MissingFieldException) { Fields<T>.Available = false; return null; }
+        T[]? values = BackingArray(tensor);
         if (values is null || values.Length != tensor.FlattenedLength || values.Length == 0) return null;
         ReadOnlySpan<nint> lengths = tensor.Lengths, strides = tensor.Strides;
         nint expected = 1;

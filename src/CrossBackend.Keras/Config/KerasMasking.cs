@@ -82,7 +82,7 @@ internal static class KerasMasking
         // computes as without a mask and drops it. Only tf.keras 2.4 and later write these layers.
         // A Keras 3 functional op is an Operation, not a Layer: Operation.__call__ (keras/src/ops/operation.py) neither reads
         // nor sets a mask, so its output has none, as a TFOpLambda's.
-        if (KerasOpLambdaCall.Handles(className) || KerasOpsCall.Handles(module)) return (KerasMaskRole.Drops, false);
+        if (KerasOpsCall.IsOpOnTensors(className, module)) return (KerasMaskRole.Drops, false);
         switch (spec)
         {
             case MergeSpec or ConcatenateSpec:

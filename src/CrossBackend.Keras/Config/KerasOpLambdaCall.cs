@@ -305,7 +305,7 @@ internal static class KerasOpLambdaCall
     /// (<see cref="KerasConfigReader.Reference"/>) as for any other layer's inputs: the node picks a shared layer's call
     /// (a second call is node 1; a nested model's calls 1, 2, …), the tensor a nested model's output, and
     /// <see cref="KerasNestedModels.Inline"/> resolves both (refusing output k of a plain layer).</summary>
-    private static string Source(JsonElement[] parts, string layer)
+    internal static string Source(JsonElement[] parts, string layer)
     {
         if (parts[1].ValueKind != JsonValueKind.Number || !parts[1].TryGetInt32(out int node) || node < 0
             || parts[2].ValueKind != JsonValueKind.Number || !parts[2].TryGetInt32(out int tensor) || tensor < 0)

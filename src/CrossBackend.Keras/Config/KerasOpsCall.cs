@@ -44,6 +44,11 @@ internal static class KerasOpsCall
     public static bool Handles(string? module) => module is not null &&
         (module.StartsWith("keras.src.ops", StringComparison.Ordinal) || module.StartsWith("keras.ops", StringComparison.Ordinal));
 
+    /// <summary>Whether a config entry is an op on Keras tensors rather than a layer: tf.keras 2's TFOpLambda /
+    /// SlicingOpLambda (by class) or a Keras 3 functional op (by module). Neither reads or sets a mask, and both compute
+    /// on their inputs' dtypes.</summary>
+    public static bool IsOpOnTensors(string className, string? module) => KerasOpLambdaCall.Handles(className) || Handles(module);
+
     /// <summary>The tensors the op reads, in operand order, and its spec.</summary>
     /// <exception cref="NotSupportedException">An op not built, or an argument form not supported, naming the layer and the op.</exception>
     /// <exception cref="InvalidDataException">A node that is not what Keras 3 writes.</exception>
@@ -299,10 +304,9 @@ internal static class KerasOpsCall
             source = null;
             if (e.ValueKind != JsonValueKind.Object || ClassName(e) != "__keras_tensor__") return false;
             JsonElement history = e.TryGetProperty("config", out JsonElement c) && c.TryGetProperty("keras_history", out JsonElement h) ? h : default;
-            if (history.ValueKind != JsonValueKind.Array || history.GetArrayLength() != 3 || history[0].ValueKind != JsonValueKind.String
-                || !history[1].TryGetInt32(out int n) || n < 0 || !history[2].TryGetInt32(out int t) || t < 0)
+            if (history.ValueKind != JsonValueKind.Array || history.GetArrayLength() != 3 || history[0].ValueKind != JsonValueKind.String)
                 throw new InvalidDataException($"layer `{layer}` ({label}): the Keras tensor {KerasOpLambdaCall.Short(e)} has no keras_history [op, node, tensor]");
-            source = KerasConfigReader.Reference(history[0].GetString()!, n, t);
+            source = KerasOpLambdaCall.Source(history.EnumerateArray().ToArray(), layer);   // node and tensor: non-negative ints
             return true;
         }
     }

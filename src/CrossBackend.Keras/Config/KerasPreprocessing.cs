@@ -71,7 +71,7 @@ internal static class KerasPreprocessing
         // Only an Embedding and tf.cast read integer tensors on both runtimes.
         if (spec is EmbeddingSpec or TFOpSpec { Op: KerasTFOp.Cast }) return;
         // Every TF op but tf.cast, whatever spec it reads as (tf.transpose is a Permute, tf.nn.relu an activation, ...).
-        bool op = KerasOpLambdaCall.Handles(className) || KerasOpsCall.Handles(module);
+        bool op = KerasOpsCall.IsOpOnTensors(className, module);
         bool preprocessing = spec is RescalingSpec or NormalizationSpec or CenterCropSpec or IdentitySpec or ResizingSpec;
         foreach (KerasLayer input in inputs)
         {
