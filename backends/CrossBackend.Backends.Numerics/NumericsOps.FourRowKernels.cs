@@ -12,14 +12,14 @@ namespace CrossBackend.Backends.Numerics;
 /// leaves the four sums side by side in one vector (measured single-threaded, in cache: 0.023 → 0.016 ms per 2048 rows of 100).
 /// </summary>
 /// <remarks>
-/// Precision (the engine's policy for float32 sums and means, README "Semantics"): with AVX-512, values are added in
-/// pairs in float32 (value k of a run of 16 with value k + 8: one rounding, at most 2⁻²⁴ of the pair's sum) and the
-/// pairs' sums are widened and added in double, so the sum is within 2⁻²⁴·Σ|x| of the exact one before its final
-/// rounding; without AVX-512 every value is widened as it is read. Widening each value took one conversion per 8
-/// values every 2 cycles, and that bounded these sums (0.224 ms for (65536, 100) on two cores, session 43); pairs halve
-/// the conversions. The mean divides the double sum by the length, as the one-row kernel does. Rows shorter than a
-/// vector, the last rows that do not make a group of four, and machines without AVX take the one-row kernel
-/// (<see cref="RowSum"/>: pairs too with AVX-512).
+/// Precision (the engine's policy for float32 sums and means, README "Semantics"): on x86 processors with AVX (AVX-512
+/// or not), values are added in pairs in float32 (value k of a run of 16 with value k + 8: one rounding, at most 2⁻²⁴
+/// of the pair's sum) and the pairs' sums are widened and added in double, so the sum is within 2⁻²⁴·Σ|x| of the exact
+/// one before its final rounding; elsewhere every value is widened as it is read. Widening each value took one
+/// conversion per 8 values every 2 cycles, and that bounded these sums (0.224 ms for (65536, 100) on two cores, session
+/// 43); pairs halve the conversions (until session 56 only the AVX-512 kernels took pairs). The mean divides the double
+/// sum by the length, as the one-row kernel does. Rows shorter than a vector, the last rows that do not make a group of
+/// four, and machines without AVX take the one-row kernel (<see cref="RowSum"/>: pairs too with AVX).
 /// </remarks>
 public sealed unsafe partial class NumericsOps<T>
 {
@@ -45,9 +45,11 @@ public sealed unsafe partial class NumericsOps<T>
         for (; r < end; r++, p += n) result[r] = T.CreateTruncating(mean ? RowSum(p, n) / n : RowSum(p, n));
     }
 
-    /// <summary>The sums of four float32 rows of <paramref name="n"/> ≥ 8 values (row k at p + k·n), in double.
-    /// Each row is read to its end before the next (one sequential stream for the prefetcher: four rows read in
-    /// step were slower on (65536, 100)); the rows' chains still overlap in the out-of-order core.</summary>
+    /// <summary>The sums of four float32 rows of <paramref name="n"/> ≥ 8 values (row k at p + k·n), in double, with
+    /// AVX and without AVX-512: each row 16 values at a time as pairs (<see cref="AddPairs"/>), then a group of 8
+    /// widened, then its last 8 values with the lanes already added masked off. Each row is read to its end before the
+    /// next (one sequential stream for the prefetcher: four rows read in step were slower on (65536, 100)); the rows'
+    /// chains still overlap in the out-of-order core.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> SumFourRows(float* p, int n)
     {
@@ -60,20 +62,64 @@ public sealed unsafe partial class NumericsOps<T>
         {
             Vector256<double> a = default, b = default;
             int i = 0;
-            for (; i + 8 <= n; i += 8)
+            for (; i + 16 <= n; i += 16)
             {
-                Vector256<float> v = Vector256.Load(q + i);
-                a += Vector256.WidenLower(v);
-                b += Vector256.WidenUpper(v);
+                Sse.Prefetch0(q + i + PrefetchAhead);
+                AddPairs(q + i, ref a, ref b);
+            }
+            if (i + 8 <= n)
+            {
+                a += Avx.ConvertToVector256Double(Sse.LoadVector128(q + i));
+                b += Avx.ConvertToVector256Double(Sse.LoadVector128(q + i + 4));
+                i += 8;
             }
             if (i < n)
             {
                 Vector256<float> v = Vector256.Load(q + n - 8) & fresh;
-                a += Vector256.WidenLower(v);
-                b += Vector256.WidenUpper(v);
+                a += Avx.ConvertToVector256Double(v.GetLower());
+                b += Avx.ConvertToVector256Double(v.GetUpper());
             }
             return a + b;
         }
+    }
+
+    /// <summary>How far ahead (in float32 values: 4 KB) the AVX kernels ask for memory. On a processor without AVX-512
+    /// (an EPYC of 2021 with AVX2, session 56) the conversions keep the out-of-order core from running far enough ahead
+    /// to keep memory busy: the whole sum at (65536, 100) on two threads took 0.84–0.97 ms p10 without against 0.39–0.47
+    /// with (TensorPrimitives.Sum's float32 sum 0.48–0.56 beside it), the four-row kernel 0.98–1.07 against 0.60–0.67.
+    /// The AVX-512 kernels take none: there it cost time (<see cref="SumWidened512"/>).</summary>
+    private const int PrefetchAhead = 1024;
+
+    /// <summary>The 16 float32 values at <paramref name="p"/> as 8 sums of pairs, value k and value k + 8 added in
+    /// float32 (one rounding, as <see cref="WidenPairs"/>), widened into <paramref name="low"/> (pairs 0–3) and
+    /// <paramref name="high"/> (pairs 4–7): two conversions per 16 values instead of four.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddPairs(float* p, ref Vector256<double> low, ref Vector256<double> high)
+    {
+        Vector256<float> pairs = Avx.LoadVector256(p) + Avx.LoadVector256(p + 8);
+        low += Avx.ConvertToVector256Double(pairs.GetLower());
+        high += Avx.ConvertToVector256Double(pairs.GetUpper());
+    }
+
+    /// <summary>Σ of one row of float32 values in double with AVX and without AVX-512: 16 at a time as pairs
+    /// (<see cref="AddPairs"/>), memory asked for <see cref="PrefetchAhead"/> values ahead, the last &lt; 16 values
+    /// each widened.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double SumPairs256(float* p, int n)
+    {
+        Vector256<double> s0 = default, s1 = default, s2 = default, s3 = default;
+        int i = 0;
+        for (; i + 32 <= n; i += 32)
+        {
+            Sse.Prefetch0(p + i + PrefetchAhead);
+            Sse.Prefetch0(p + i + PrefetchAhead + 16);
+            AddPairs(p + i, ref s0, ref s1);
+            AddPairs(p + i + 16, ref s2, ref s3);
+        }
+        for (; i + 16 <= n; i += 16) AddPairs(p + i, ref s0, ref s1);
+        double sum = Vector256.Sum((s0 + s1) + (s2 + s3));
+        for (; i < n; i++) sum += p[i];
+        return sum;
     }
 
     /// <summary><see cref="SumFourRows(float*, int)"/> with 512-bit conversions for rows of ≥ 16 values: the widening

@@ -16,7 +16,7 @@ public sealed unsafe partial class NumericsOps<T>
 
     /// <inheritdoc/>
     /// <remarks>Sum and mean accumulate in double: along trailing axes and over the whole tensor, float32 values are
-    /// first added in pairs in float32 on processors with AVX-512 (one rounding per pair; <see cref="RowSum"/>, README
+    /// first added in pairs in float32 on x86 processors with AVX (one rounding per pair; <see cref="RowSum"/>, README
     /// "Semantics"), else and along other axes each value is widened; max and min propagate NaN;
     /// mean of nothing is NaN; max and min of nothing are refused. Reduced axes that are not trailing are first moved
     /// to the end (one dense copy).</remarks>

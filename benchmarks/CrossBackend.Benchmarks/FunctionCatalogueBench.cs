@@ -74,12 +74,13 @@ public static class FunctionCatalogueBench
             d => d.A.matmul(d.B), MatMulInputs: true),
     ];
 
-    public static IEnumerable<string> Run(bool quick)
+    /// <summary>The cases whose name starts with one of <paramref name="only"/> (all when it is empty), measured.</summary>
+    public static IEnumerable<string> Run(bool quick, string[] only)
     {
         TorchEngine.EnsureNativeLoadable();
         int rounds = quick ? 7 : 15;
         using Inputs d = Create(LossCatalogueBench.Rows, LossCatalogueBench.Classes);
-        foreach (Case c in Cases)
+        foreach (Case c in Cases.Where(c => only.Length == 0 || only.Any(prefix => c.Name.StartsWith(prefix, StringComparison.Ordinal))))
         {
             string[] lines;
             try { lines = Measure(c, d, rounds); }

@@ -3,7 +3,7 @@ using CrossBackend.Backends.Torch;
 using CrossBackend.Benchmarks;
 
 // dotnet run -c Release --project benchmarks/CrossBackend.Benchmarks -- interleaved [--quick] [--json] [--threads N] [--scaling [--threads 1,2]] [--argmax]
-// dotnet run -c Release --project benchmarks/CrossBackend.Benchmarks -- catalogue [--quick] [--losses a,b] [--losses-only|--functions-only]
+// dotnet run -c Release --project benchmarks/CrossBackend.Benchmarks -- catalogue [--quick] [--losses a,b] [--functions a,b] [--losses-only|--functions-only]
 // dotnet run -c Release --project benchmarks/CrossBackend.Benchmarks -- --filter '*'
 TorchEngine.EnsureNativeLoadable();   // before any torch.* call (the benchmarks run in-process)
 if (args.Length > 0 && args[0] is "interleaved" or "catalogue")

@@ -3,7 +3,7 @@ namespace CrossBackend.Tests;
 
 /// <summary>
 /// Reductions, arg-max and softmax along the last axis, on every engine, for row lengths around the SIMD widths
-/// (1, 7, 8, 9, 15, 16, 17, 31, 100, 1000), in float32 and float64, with enough rows that the work is split into
+/// (1, 7, 8, 9, 15, 16, 17, 24, 25, 31, 40, 100, 1000: whole runs of 16, a group of 8 after them, a tail), in float32 and float64, with enough rows that the work is split into
 /// parallel chunks. Held against a plain float64 loop written here. Some rows hold NaN (max, min, arg-max and softmax
 /// propagate it; the first NaN wins arg-max), some are all zeros of both signs, some hold ties for their maximum, some
 /// one value far above the rest.
@@ -11,7 +11,7 @@ namespace CrossBackend.Tests;
 [TestFixtureSource(typeof(TestEngines), nameof(TestEngines.Names))]
 public sealed class LastAxisRowKernelTests(string engineName)
 {
-    private static readonly int[] Lengths = [1, 7, 8, 9, 15, 16, 17, 31, 100, 1000];
+    private static readonly int[] Lengths = [1, 7, 8, 9, 15, 16, 17, 24, 25, 31, 40, 100, 1000];
 
     /// <summary>Rows × length ≥ 150 000 elements, so a chunked parallel path runs where an engine has one.</summary>
     private static int RowsFor(int length) => Math.Max(8, 150_000 / length + 3);
