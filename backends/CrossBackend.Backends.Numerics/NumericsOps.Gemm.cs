@@ -55,11 +55,14 @@ public sealed unsafe partial class NumericsOps<T>
         return (perTask, perChunk);
     }
 
-    /// <summary>Whether <see cref="Gemm"/> reads b's whole panels in place: b's rows at most 2 KB apart (a partial last
-    /// panel is still packed, zero-padded). Packing all of b cost one fork-join and a copy of b per product (at
-    /// (32, 784) · (784, 128) a quarter of the call); reading in place, a panel's rows at a stride of 4 KB or more would
-    /// share a few cache sets and each take a page.</summary>
-    private static bool GemmReadsBInPlace(int n) => (long)n * sizeof(T) <= 2048;
+    /// <summary>Whether <see cref="Gemm"/> reads b's whole panels in place: b's rows at most 2 KB apart with 512-bit
+    /// panels, 1 KB with narrower ones (a partial last panel is still packed, zero-padded). Packing all of b cost one
+    /// fork-join and a copy of b per product (at (32, 784) · (784, 128) a quarter of the call); reading in place, a
+    /// panel's rows at a stride of 4 KB or more would share a few cache sets and each take a page. With 256-bit panels
+    /// (one cache line per step) rows 2 KB apart fell into too few sets of a 512 KB L2: 512³ on an AVX2 EPYC in the
+    /// catalogue 2.71–3.51 ms in place against 2.06–2.13 packed (libtorch 1.84–2.11 beside them; two runs each,
+    /// alternated, session 56). The 2 KB limit for 512-bit panels is session 43's (AVX-512 EPYC, 1 MB L2).</summary>
+    private static bool GemmReadsBInPlace(int n, int panelBytes) => (long)n * sizeof(T) <= (panelBytes >= 128 ? 2048 : 1024);
 
     /// <summary>c (m × n) = a (m × k) · b (k × n), all dense row-major, through the blocked kernel when it pays
     /// (<see cref="UseGemm"/>); false, with c untouched, when it does not. For the Keras layers' products
@@ -94,7 +97,7 @@ public sealed unsafe partial class NumericsOps<T>
         int nr = 2 * TS.Count, panels = (n + nr - 1) / nr;
         // Panels before `firstPacked` are read in b's own rows; the rest are packed (all of them, or only a partial
         // last one, zero-padded). A transposed b is packed whole.
-        int firstPacked = !transposeB && GemmReadsBInPlace(n) ? n / nr : 0, packedPanels = panels - firstPacked;
+        int firstPacked = !transposeB && GemmReadsBInPlace(n, nr * sizeof(T)) ? n / nr : 0, packedPanels = panels - firstPacked;
         T[]? packed = packedPanels > 0 ? ArrayPool<T>.Shared.Rent(checked(packedPanels * nr * k)) : null;
         try
         {
