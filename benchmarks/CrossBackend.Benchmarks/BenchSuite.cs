@@ -350,6 +350,14 @@ public static class BenchSuite
             for (int w = 0; w < TierUpCalls && warm.Elapsed.TotalMilliseconds < MaxWarmUpMs || warm.Elapsed.TotalMilliseconds < warmUpMs; w++) runners[i]();
             var settle = Stopwatch.StartNew();
             for (int w = 0; w < 3 || settle.Elapsed.TotalMilliseconds < TierUpSettleMs; w++) runners[i]();
+        }
+        // Batches are sized once every runner is warm. Sized right after its own warm-up, the first channels-last
+        // runner of a case came out slower than an identical one listed after it: ReduceSum over (65536, 100), p50
+        // 0.60/0.82/0.83 ms against 0.53/0.68/0.68 in three runs, and with the two swapped the slow one followed the
+        // position; sized after all warm-ups, 0.73/0.64/0.71 against 0.84/0.59/0.94 (session 56). Likely cause: its
+        // batch was sized while the JIT still compiled the engine's shared methods in the background.
+        for (int i = 0; i < n; i++)
+        {
             var sw = Stopwatch.StartNew();
             int calls = 0;
             do { runners[i](); calls++; } while (sw.Elapsed.TotalMilliseconds < targetSampleMs / 2 && calls < 100_000);
