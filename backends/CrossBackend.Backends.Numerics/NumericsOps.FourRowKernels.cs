@@ -64,7 +64,7 @@ public sealed unsafe partial class NumericsOps<T>
             int i = 0;
             for (; i + 16 <= n; i += 16)
             {
-                Sse.Prefetch0(q + i + PrefetchAhead);
+                Sse.Prefetch1(q + i + PrefetchAhead);
                 AddPairs(q + i, ref a, ref b);
             }
             if (i + 8 <= n)
@@ -83,12 +83,14 @@ public sealed unsafe partial class NumericsOps<T>
         }
     }
 
-    /// <summary>How far ahead (in float32 values: 4 KB) the AVX kernels ask for memory. On a processor without AVX-512
-    /// (an EPYC of 2021 with AVX2, session 56) the conversions keep the out-of-order core from running far enough ahead
-    /// to keep memory busy: the whole sum at (65536, 100) on two threads took 0.84–0.97 ms p10 without against 0.39–0.47
-    /// with (TensorPrimitives.Sum's float32 sum 0.48–0.56 beside it), the four-row kernel 0.98–1.07 against 0.60–0.67.
-    /// The AVX-512 kernels take none: there it cost time (<see cref="SumWidened512"/>).</summary>
-    private const int PrefetchAhead = 1024;
+    /// <summary>How far ahead (in float32 values: 8 KB) the AVX kernels ask for memory, into L2. On a processor without
+    /// AVX-512 (an AVX2 EPYC, session 56) the conversions kept the out-of-order core from running far enough ahead to
+    /// keep memory busy. The whole sum's kernel over 26 MB on two threads, p10 (p50) ms in a scratch console: without
+    /// prefetch 0.82–0.97 (0.93–1.00), 4 KB ahead into L1 0.40–0.60 (0.64–0.79), 8 KB ahead into L2 0.33 (0.40),
+    /// TensorPrimitives.Sum's float32 sum 0.45–0.59 (0.55–0.77) beside them; with L3 flushed before every call 1.28,
+    /// 1.19, 1.11 and 1.04 (1.49, 1.59, 1.38, 1.36). The AVX-512 kernels take none: there it cost time
+    /// (<see cref="SumWidened512"/>).</summary>
+    private const int PrefetchAhead = 2048;
 
     /// <summary>The 16 float32 values at <paramref name="p"/> as 8 sums of pairs, value k and value k + 8 added in
     /// float32 (one rounding, as <see cref="WidenPairs"/>), widened into <paramref name="low"/> (pairs 0–3) and
@@ -111,8 +113,8 @@ public sealed unsafe partial class NumericsOps<T>
         int i = 0;
         for (; i + 32 <= n; i += 32)
         {
-            Sse.Prefetch0(p + i + PrefetchAhead);
-            Sse.Prefetch0(p + i + PrefetchAhead + 16);
+            Sse.Prefetch1(p + i + PrefetchAhead);
+            Sse.Prefetch1(p + i + PrefetchAhead + 16);
             AddPairs(p + i, ref s0, ref s1);
             AddPairs(p + i + 16, ref s2, ref s3);
         }
