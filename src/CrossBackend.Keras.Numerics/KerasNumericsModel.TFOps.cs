@@ -50,16 +50,40 @@ public sealed partial class KerasNumericsModel<T>
                     nint[] lengths = x.Lengths.ToArray();
                     return Tensor.Create(TensorToArray(x), [.. lengths[..axis], 1, .. lengths[axis..]]);
                 };
-            case KerasTFOp.ReduceMean or KerasTFOp.ReduceSum:
+            case KerasTFOp.ReduceMean or KerasTFOp.ReduceSum or KerasTFOp.ReduceMax or KerasTFOp.ReduceMin:
             {
                 // The engine's reduction (non-batch axis k is its axis k + 1), which accumulates in double: within float32's
                 // rounding of TensorFlow's float32 sum, whose order (Eigen's tree) no loop here would match bit for bit anyway.
-                ReduceOp reduce = op.Op == KerasTFOp.ReduceMean ? ReduceOp.Mean : ReduceOp.Sum;
+                ReduceOp reduce = op.Op switch
+                {
+                    KerasTFOp.ReduceMean => ReduceOp.Mean, KerasTFOp.ReduceSum => ReduceOp.Sum, KerasTFOp.ReduceMax => ReduceOp.Max, _ => ReduceOp.Min,
+                };
                 int[] axes = KerasTFOpShapes.ReducedAxes(op, layer.InputShapes[0].Length, name).Select(a => a + 1).ToArray();
                 return v => ops.Reduce(reduce, Float(v[0], name), axes, op.KeepDims);
             }
             case KerasTFOp.Slice:
                 return v => SliceTensor(Float(v[0], name), layer, op);
+            case KerasTFOp.Squeeze:
+            {
+                // Row-major data keeps its order when axes of length 1 go: the same values under the shorter shape.
+                int[] squeezed = KerasTFOpShapes.SqueezedAxes(op, layer.InputShapes[0], name);
+                return v =>
+                {
+                    Tensor<T> x = Float(v[0], name);
+                    nint[] lengths = x.Lengths.ToArray();
+                    return Tensor.Create(TensorToArray(x), lengths.Where((_, d) => d == 0 || !squeezed.Contains(d - 1)).ToArray());
+                };
+            }
+            case KerasTFOp.MatMul:
+            {
+                // The engine's matmul is NumPy's (1-D operands promoted, stacked axes broadcast), on Keras's layout as here.
+                if (op.ConstantArray is { } matrix)
+                {
+                    Tensor<T> k = Constant(matrix.Values, matrix.Shape);
+                    return v => op.ConstantFirst ? ops.MatMul(k, Float(v[0], name)) : ops.MatMul(Float(v[0], name), k);
+                }
+                return v => ops.MatMul(Float(v[0], name), Float(v[1], name));
+            }
         }
         BinaryOp binary = op.Op switch
         {
@@ -69,6 +93,7 @@ public sealed partial class KerasNumericsModel<T>
             KerasTFOp.Divide => BinaryOp.Divide,
             KerasTFOp.Maximum => BinaryOp.Maximum,
             KerasTFOp.Minimum => BinaryOp.Minimum,
+            KerasTFOp.Power => BinaryOp.Power,
             _ => throw new NotSupportedException($"layer `{name}`: {op.Label} has no numerics implementation"),
         };
         if (op.Constant is double c)

@@ -13,6 +13,9 @@ internal sealed class TFOpTorchLayer(KerasLayer layer, ScalarType dtype) : Torch
 {
     private readonly TFOpSpec _op = Checked((TFOpSpec)layer.Spec, layer.Name, dtype);
 
+    /// <summary>ops.squeeze's axes among the non-batch ones, from the architecture's shape (empty for other ops).</summary>
+    private readonly int[] _squeezed = layer.Spec is TFOpSpec { Op: KerasTFOp.Squeeze } s ? KerasTFOpShapes.SqueezedAxes(s, layer.InputShapes[0], layer.Name) : [];
+
     public override Tensor forward(Tensor[] inputs)
     {
         Tensor x = inputs[0];
@@ -44,12 +47,26 @@ internal sealed class TFOpTorchLayer(KerasLayer layer, ScalarType dtype) : Torch
                 int axis = KerasTFOpShapes.ExpandedAxis(_op, (int)x.ndim - 1, layer.Name);
                 return FromKeras(ToKeras(x).unsqueeze(axis)).contiguous();
             }
-            case KerasTFOp.ReduceMean or KerasTFOp.ReduceSum:
+            case KerasTFOp.ReduceMean or KerasTFOp.ReduceSum or KerasTFOp.ReduceMax or KerasTFOp.ReduceMin:
             {
                 long[] dims = KerasTFOpShapes.ReducedAxes(_op, (int)x.ndim - 1, layer.Name).Select(a => (long)a + 1).ToArray();
                 Tensor keras = ToKeras(x);
-                return FromKeras(_op.Op == KerasTFOp.ReduceSum ? keras.sum(dims, _op.KeepDims) : keras.mean(dims, _op.KeepDims));
+                return FromKeras(_op.Op switch
+                {
+                    KerasTFOp.ReduceSum => keras.sum(dims, _op.KeepDims),
+                    KerasTFOp.ReduceMean => keras.mean(dims, _op.KeepDims),
+                    KerasTFOp.ReduceMax => keras.amax(dims, _op.KeepDims),
+                    _ => keras.amin(dims, _op.KeepDims),
+                });
             }
+            case KerasTFOp.Squeeze:
+            {
+                // The Keras-layout shape without the squeezed axes (each of length 1), the batch axis kept.
+                long[] shape = KerasShapes.Of([x])[0];
+                return FromKeras(ToKeras(x).reshape(shape.Where((_, d) => d == 0 || !_squeezed.Contains(d - 1)).ToArray())).contiguous();
+            }
+            case KerasTFOp.MatMul:
+                return MatMul(inputs);
             case KerasTFOp.Slice:
                 return Slice(x);
         }
@@ -78,6 +95,7 @@ internal sealed class TFOpTorchLayer(KerasLayer layer, ScalarType dtype) : Torch
         KerasTFOp.Divide => a.div(b),
         KerasTFOp.Maximum => a.maximum(b),
         KerasTFOp.Minimum => a.minimum(b),
+        KerasTFOp.Power => a.pow(b),
         _ => throw new NotSupportedException($"layer `{layer.Name}`: {_op.Label} has no TorchSharp implementation"),
     };
 
@@ -108,6 +126,20 @@ internal sealed class TFOpTorchLayer(KerasLayer layer, ScalarType dtype) : Torch
     {
         long[] shape = [.. Enumerable.Repeat(1L, (int)x.dim() - array.Shape.Length), .. array.Shape];
         return FromKeras(tensor(array.Values, shape, x.dtype, x.device));
+    }
+
+    /// <summary>NumPy's matmul on Keras's layout (libtorch's matmul promotes 1-D operands and broadcasts the stacked
+    /// axes as NumPy does): the tensor and a constant array in the tensor's dtype (rounded from the saved doubles), or
+    /// two tensors; the result moved back channels-first.</summary>
+    private Tensor MatMul(Tensor[] inputs)
+    {
+        Tensor a = ToKeras(inputs[0]);
+        if (_op.ConstantArray is { } array)
+        {
+            using Tensor k = tensor(array.Values, array.Shape, a.dtype, a.device);
+            return FromKeras(_op.ConstantFirst ? k.matmul(a) : a.matmul(k)).contiguous();
+        }
+        return FromKeras(a.matmul(ToKeras(inputs[1]))).contiguous();
     }
 
     /// <summary>Python's slicing of the Keras-layout tensor, last axis first so that an index dropping its axis does not

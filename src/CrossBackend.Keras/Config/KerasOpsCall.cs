@@ -36,7 +36,8 @@ internal static class KerasOpsCall
         "numpy.Add", "numpy.Subtract", "numpy.Multiply", "numpy.Divide", "numpy.TrueDivide", "numpy.Maximum", "numpy.Minimum",
         "numpy.Negative", "numpy.Exp", "numpy.Log", "numpy.Sqrt", "numpy.Square", "numpy.Absolute", "numpy.Abs", "numpy.Clip",
         "numpy.Tanh", "numpy.Mean", "numpy.Sum", "numpy.Reshape", "numpy.Transpose", "numpy.ExpandDims", "numpy.Concatenate",
-        "numpy.GetItem", "nn.Relu", "nn.Relu6", "nn.Sigmoid", "nn.Softmax", "core.Cast",
+        "numpy.GetItem", "numpy.Squeeze", "numpy.Matmul", "numpy.Power", "numpy.Max", "numpy.Min", "numpy.Amax", "numpy.Amin",
+        "nn.Relu", "nn.Relu6", "nn.Sigmoid", "nn.Softmax", "core.Cast",
     ];
 
     /// <summary>Whether a config entry of this module is a Keras 3 functional op (<c>keras.src.ops.numpy</c>,
@@ -85,6 +86,11 @@ internal static class KerasOpsCall
             "Divide" or "TrueDivide" => Binary(KerasTFOp.Divide),
             "Maximum" => Binary(KerasTFOp.Maximum),
             "Minimum" => Binary(KerasTFOp.Minimum),
+            // x ** p is Power()(x, p) and p ** x Power()(p, x) (keras_tensor.py __pow__ / __rpow__); Keras 3's Power takes
+            // no constructor arguments (keras/src/ops/numpy.py), its result dtype result_type(x1, x2): float32 with a
+            // Python number or an int / float16 array, as the other binary ops.
+            "Power" => Binary(KerasTFOp.Power),
+            "Matmul" => MatMul(),
             "Negative" => Unary(Op(KerasTFOp.Negative)),
             "Exp" => Unary(Op(KerasTFOp.Exp)),
             "Log" => Unary(Op(KerasTFOp.Log)),
@@ -95,6 +101,9 @@ internal static class KerasOpsCall
             "Cast" => Unary(Cast()),
             "Mean" => Unary(Reduce(KerasTFOp.ReduceMean)),
             "Sum" => Unary(Reduce(KerasTFOp.ReduceSum)),
+            "Max" or "Amax" => Unary(Reduce(KerasTFOp.ReduceMax)),
+            "Min" or "Amin" => Unary(Reduce(KerasTFOp.ReduceMin)),
+            "Squeeze" => Unary(Op(KerasTFOp.Squeeze) with { Axes = SqueezeAxes() }),
             "ExpandDims" => Unary(Op(KerasTFOp.ExpandDims) with { Axes = [ExpandAxis()] }),
             "Tanh" => Unary(new ActivationSpec(new KerasActivation(KerasActivationKind.Tanh))),
             "Relu" => Unary(new ActivationSpec(new KerasActivation(KerasActivationKind.Relu))),
@@ -173,7 +182,10 @@ internal static class KerasOpsCall
             return Op(KerasTFOp.ClipByValue) with { Constant = low, ClipMax = high };
         }
 
-        // ops.cast(x, dtype): Cast(dtype) with the dtype standardized to its name (keras/src/ops/core.py).
+        // ops.cast(x, dtype): Cast(dtype) with the dtype standardized to its name (keras/src/ops/core.py): ops.cast calls
+        // backend.standardize_dtype before building Cast, which maps None to floatx, Python's float to "float32" and a
+        // NumPy / TensorFlow / torch dtype to its name (keras/src/backend/common/variables.py), so the config holds a
+        // name of ALLOWED_DTYPES, never an alias.
         TFOpSpec Cast()
         {
             JsonElement dtype = Take("dtype") ?? throw Unsupported(layer, label, "no `dtype` in its config");
@@ -183,9 +195,16 @@ internal static class KerasOpsCall
                 : throw Unsupported(layer, label, $"dtype={KerasOpLambdaCall.Short(dtype)}: only float32 and float64 are supported targets");
         }
 
-        // ops.mean / ops.sum(x, axis, keepdims): Mean(axis, keepdims), axis an int, a list (a tuple saved as a list) or None.
+        // ops.mean / ops.sum / ops.max / ops.min(x, axis, keepdims): Mean(axis, keepdims), axis an int, a list (a tuple
+        // saved as a list) or None. Max and Min also take `initial` (keras/src/ops/numpy.py Max(axis, keepdims, initial):
+        // the smallest value Max may give, NumPy's initial, which no runtime here has), saved as given: only None is read.
+        // Amax / Amin (ops.amax / ops.amin) take axis and keepdims only.
         TFOpSpec Reduce(KerasTFOp op)
         {
+            if (className is "Max" or "Min" && Take("initial") is { ValueKind: not JsonValueKind.Null } initial)
+                throw Unsupported(layer, label,
+                    $"initial={KerasOpLambdaCall.Short(initial)}: only initial=None is supported; apply the bound after the reduction instead " +
+                    $"(e.g. ops.{(className == "Max" ? "maximum(ops.max(x, axis), initial)" : "minimum(ops.min(x, axis), initial)")})");
             JsonElement? axis = Take("axis");
             bool keep = Take("keepdims") is { } k && k.ValueKind switch
             {
@@ -236,16 +255,49 @@ internal static class KerasOpsCall
             return new ReshapeSpec(target[1..]);
         }
 
-        // ops.transpose(x, axes): with the batch axis kept first, the Permute layer of dims axes[1:].
+        // ops.transpose(x, axes): with the batch axis kept first, the Permute layer of dims axes[1:]. axes lists every
+        // axis (operation_utils.py compute_transpose_output_shape requires len(axes) == rank), so a negative entry counts
+        // from the end of those, as Keras's shape (input_shape[ax]) and NumPy, JAX and torch's permute read it. (The
+        // TensorFlow backend hands axes to tf.transpose as they are, whose kernel refuses a negative perm at run time:
+        // such a model runs on the other backends only.)
         LayerSpec Transpose()
         {
             JsonElement perm = Take("axes") is { ValueKind: JsonValueKind.Array } p ? p
                 : throw Unsupported(layer, label, "axes=None (it reverses every axis, the batch axis too)");
-            int[] axes = perm.EnumerateArray().Select(e => Int(e, "axes")).ToArray();
+            int rank = perm.GetArrayLength();
+            int[] axes = perm.EnumerateArray().Select(e => Int(e, "axes")).Select(a => a < 0 && a >= -rank ? a + rank : a).ToArray();
             if (axes.Length < 2 || axes[0] != 0 || !axes.Order().SequenceEqual(Enumerable.Range(0, axes.Length)))
                 throw Unsupported(layer, label,
                     $"axes={KerasOpLambdaCall.Short(perm)}: only a permutation of 0 to rank − 1 that keeps the batch axis first is supported, e.g. ops.transpose(x, (0, 2, 1))");
             return new PermuteSpec(axes[1..]);
+        }
+
+        // ops.squeeze(x, axis=None): Squeeze(axis), an int, a list or None (every axis of length 1, resolved against the
+        // input's shape in KerasTFOpShapes.SqueezedAxes); the op's Axes are empty for None.
+        int[] SqueezeAxes()
+        {
+            JsonElement? axis = Take("axis");
+            if (axis is not { ValueKind: not JsonValueKind.Null } a) return [];
+            int[] axes = a.ValueKind == JsonValueKind.Array ? a.EnumerateArray().Select(e => Int(e, "axis")).ToArray() : [Int(a, "axis")];
+            return axes.Length > 0 ? axes : throw Unsupported(layer, label, "axis=() (nothing squeezed); drop the op");
+        }
+
+        // ops.matmul(x1, x2) / x1 @ x2: Matmul()(x1, x2), no constructor arguments. Either operand a tensor or a NumPy
+        // array (its dtype checked as for the other binary ops: result_type with float32); a Python number is no matrix
+        // (NumPy's matmul refuses scalars).
+        LayerSpec MatMul()
+        {
+            if (args.Length != 2) throw new InvalidDataException($"layer `{layer}` ({label}) takes two operands; its args are {KerasOpLambdaCall.Short(argsJson)}");
+            bool first = IsTensor(args[0], out string? a), second = IsTensor(args[1], out string? b);
+            TFOpSpec s = Op(KerasTFOp.MatMul);
+            if (first && second) { inbound.Add(a!); inbound.Add(b!); return s; }
+            if (!first && !second) throw new InvalidDataException($"layer `{layer}` ({label}) has no Keras tensor among its operands {KerasOpLambdaCall.Short(argsJson)}");
+            inbound.Add(first ? a! : b!);
+            string argument = first ? "x2" : "x1";
+            TFOpSpec withConstant = WithConstant(s, first ? args[1] : args[0], argument, constantFirst: !first);
+            return withConstant.ConstantArray is not null ? withConstant : throw Unsupported(layer, label,
+                $"{argument}={KerasOpLambdaCall.Short(first ? args[1] : args[0])}, a scalar: a matrix product takes arrays of at least one axis (NumPy's " +
+                "matmul refuses scalars); use ops.multiply for a scalar");
         }
 
         // ops.concatenate(xs, axis=0): Concatenate(axis)(xs), the tensors a list in args[0]. Keras's axis counts the

@@ -24,7 +24,7 @@ internal static class KerasRuntimeShapes
             MergeSpec => Broadcasts(shapes) ? null
                 : "its inputs must share one shape once lower ranks gain length-1 axes after the batch axis, or stretch axes of length 1",
             ConcatenateSpec c => ConcatenateProblem(c.Axis, shapes),
-            TFOpSpec { TwoTensors: true } => Broadcasts(shapes) ? null : "its two tensors must have per axis equal lengths or a 1",
+            TFOpSpec { Binary: true, TwoTensors: true } => Broadcasts(shapes) ? null : "its two tensors must have per axis equal lengths or a 1",
             _ => null,
         };
         if (problem is not null)

@@ -14,11 +14,13 @@ internal static class KerasTFOpShapes
         {
             _ when op.ElementWiseUnary => x,
             KerasTFOp.ExpandDims => ExpandDims(op, x, layer),
+            KerasTFOp.Squeeze => Squeezed(x, SqueezedAxes(op, x, layer)),
+            KerasTFOp.MatMul => KerasMatMulShapes.Infer(op, inputs, layer, className),
             _ when op.Constant is not null => x,
             KerasTFOp.BiasAdd => BiasAdd(op, x, layer, className),
             _ when op.ConstantArray is { } c => WithConstant(op, x, c.Shape, layer, className),
             _ when op.Binary => Broadcast(op, x, inputs[1], layer, className),
-            KerasTFOp.ReduceMean or KerasTFOp.ReduceSum => Reduce(op, x, layer, className),
+            KerasTFOp.ReduceMean or KerasTFOp.ReduceSum or KerasTFOp.ReduceMax or KerasTFOp.ReduceMin => Reduce(op, x, layer, className),
             _ => Slice(op, x, layer, className).Shape,
         };
     }
@@ -90,6 +92,39 @@ internal static class KerasTFOpShapes
         return axis >= 1 && axis <= rank + 1 ? axis : throw new NotSupportedException(
             $"layer `{layer}` ({op.Label}): axis {op.Axes[0]} is the batch axis or out of range for an output of {rank + 2} axes; only a new non-batch axis is supported");
     }
+
+    /// <summary>The axes ops.squeeze removes, as non-batch indices (0 is Keras's axis 1), ascending, from the input's
+    /// static shape <paramref name="x"/> (batch excluded, −1 unknown), as keras/src/ops/numpy.py
+    /// <c>Squeeze.compute_output_spec</c> decides them: given axes must have length 1 (Keras raises "Cannot squeeze axis"
+    /// otherwise, a None length too); axis=None drops every axis whose length is 1 and keeps the others. The backends'
+    /// squeeze (tf.squeeze, torch.squeeze, jnp.squeeze) drops, at run time, every axis that then has length 1, so with
+    /// axis=None an axis of unknown length would be dropped or kept by the length fed: refused; the batch axis is kept
+    /// (per item, as every layer here runs).</summary>
+    public static int[] SqueezedAxes(TFOpSpec op, long[] x, string layer)
+    {
+        if (op.Axes.Length == 0)
+        {
+            int unknown = Array.IndexOf(x, -1L);
+            if (unknown >= 0)
+                throw new NotSupportedException(
+                    $"layer `{layer}` ({op.Label}): axis=None on a tensor of shape {KerasLayer.FormatBatchShape(x)}, whose axis {unknown + 1} has an unknown " +
+                    "length: Keras's shape keeps it, but the backends drop it whenever it is 1 at run time, which cannot be known when loading; give the " +
+                    "axes to squeeze, e.g. ops.squeeze(x, axis=1)");
+            return Enumerable.Range(0, x.Length).Where(d => x[d] == 1).ToArray();
+        }
+        int[] axes = op.Axes.Select(a => KerasAxes.NonBatch(a, x.Length) ?? throw new NotSupportedException(
+            $"layer `{layer}` ({op.Label}): axis {a} is the batch axis or out of range for {x.Length + 1} axes; only non-batch axes of length 1 can be squeezed")).ToArray();
+        if (axes.Distinct().Count() != axes.Length) throw new InvalidDataException($"layer `{layer}` ({op.Label}): an axis is listed twice in [{string.Join(", ", op.Axes)}]");
+        foreach (int d in axes)
+            if (x[d] != 1)
+                throw new InvalidDataException(
+                    $"layer `{layer}` ({op.Label}): axis {d + 1} of {KerasLayer.FormatBatchShape(x)} has length {(x[d] < 0 ? "None" : x[d])}, not 1; " +
+                    "Keras's Squeeze refuses it (\"Cannot squeeze axis\")");
+        return axes.Order().ToArray();
+    }
+
+    /// <summary>The shape without the squeezed axes.</summary>
+    public static long[] Squeezed(long[] x, int[] axes) => x.Where((_, d) => !axes.Contains(d)).ToArray();
 
     /// <summary>The reduced axes as non-batch indices (0 is Keras's axis 1), checked.</summary>
     public static int[] ReducedAxes(TFOpSpec op, int rank, string layer)

@@ -50,6 +50,20 @@ public enum KerasTFOp
     /// <summary><c>tf.expand_dims</c> on a non-batch axis (<see cref="TFOpSpec.Axes"/>' one entry, counting the batch
     /// axis as 0, negative from the end of the output): a new axis of length 1.</summary>
     ExpandDims,
+    /// <summary>xʸ element-wise with broadcasting (Keras 3's <c>ops.power</c> / <c>x ** p</c>, NumPy's <c>power</c>).</summary>
+    Power,
+    /// <summary>The largest value over <see cref="TFOpSpec.Axes"/> (Keras 3's <c>ops.max</c>, NumPy's <c>max</c>; NaN propagates).</summary>
+    ReduceMax,
+    /// <summary>The smallest value over <see cref="TFOpSpec.Axes"/> (Keras 3's <c>ops.min</c>).</summary>
+    ReduceMin,
+    /// <summary>Axes of length 1 removed (Keras 3's <c>ops.squeeze</c>): <see cref="TFOpSpec.Axes"/> as given (counting
+    /// the batch axis as 0, negative from the end), or, when empty, every non-batch axis the architecture knows to have
+    /// length 1 (axis=None), never the batch axis.</summary>
+    Squeeze,
+    /// <summary>NumPy's <c>matmul</c> (Keras 3's <c>ops.matmul</c> / <c>x @ w</c>) on Keras's layout: of the tensor and
+    /// a constant array (<see cref="TFOpSpec.ConstantArray"/>, first when <see cref="TFOpSpec.ConstantFirst"/>), or of
+    /// two tensors; the batch axis stays the first stacked axis, never contracted.</summary>
+    MatMul,
 }
 
 /// <summary>A constant array operand as tf.keras 2 saves it: keras/engine/node.py <c>Node.serialize</c> writes a NumPy
@@ -98,7 +112,7 @@ public sealed record TFOpSpec(string Function, KerasTFOp Op) : LayerSpec
     /// <summary>The number or array is the first operand (<c>1 - x</c> is <c>tf.math.subtract(1.0, x)</c>).</summary>
     public bool ConstantFirst { get; init; }
 
-    /// <summary>The reduced axes as the call gives them, counting the batch axis as 0 (negative from the end).</summary>
+    /// <summary>The reduced (or squeezed, or new) axes as the call gives them, counting the batch axis as 0 (negative from the end).</summary>
     public int[] Axes { get; init; } = [];
 
     /// <summary>The reduction keeps each reduced axis with length 1 (<c>keepdims=True</c>).</summary>
@@ -117,9 +131,10 @@ public sealed record TFOpSpec(string Function, KerasTFOp Op) : LayerSpec
     public bool ElementWiseUnary => Op is KerasTFOp.Negative or KerasTFOp.Cast or KerasTFOp.Exp or KerasTFOp.Log or KerasTFOp.Sqrt
         or KerasTFOp.Square or KerasTFOp.Abs or KerasTFOp.ClipByValue;
 
-    /// <summary>Whether the op is a binary one (two operands, broadcast).</summary>
-    public bool Binary => Op is KerasTFOp.Add or KerasTFOp.Subtract or KerasTFOp.Multiply or KerasTFOp.Divide or KerasTFOp.Maximum or KerasTFOp.Minimum;
+    /// <summary>Whether the op is a binary element-wise one (two operands, broadcast).</summary>
+    public bool Binary => Op is KerasTFOp.Add or KerasTFOp.Subtract or KerasTFOp.Multiply or KerasTFOp.Divide or KerasTFOp.Maximum or KerasTFOp.Minimum
+        or KerasTFOp.Power;
 
-    /// <summary>Whether the op reads two tensors (a binary op without a number operand).</summary>
-    public bool TwoTensors => Binary && Constant is null && ConstantArray is null;
+    /// <summary>Whether the op reads two tensors (a binary op or a matrix product without a number or array operand).</summary>
+    public bool TwoTensors => (Binary || Op == KerasTFOp.MatMul) && Constant is null && ConstantArray is null;
 }
