@@ -60,7 +60,7 @@ public sealed unsafe partial class NumericsOps<T>
     /// fork-join and a copy of b per product (at (32, 784) · (784, 128) a quarter of the call); reading in place, a
     /// panel's rows at a stride of 4 KB or more would share a few cache sets and each take a page. With 256-bit panels
     /// (one cache line per step) rows 2 KB apart fell into too few sets of a 512 KB L2: 512³ on an AVX2 EPYC in the
-    /// catalogue 2.71–3.51 ms in place against 2.06–2.13 packed (libtorch 1.84–2.11 beside them; two runs each,
+    /// catalogue 2.71–3.51 ms in place against 2.06–2.13 packed (libtorch 1.73–2.11 beside them; two runs each,
     /// alternated, session 56). The 2 KB limit for 512-bit panels is session 43's (AVX-512 EPYC, 1 MB L2).</summary>
     private static bool GemmReadsBInPlace(int n, int panelBytes) => (long)n * sizeof(T) <= (panelBytes >= 128 ? 2048 : 1024);
 
