@@ -281,7 +281,11 @@ internal static class KerasOpsCall
             JsonElement? axis = Take("axis");
             if (axis is not { ValueKind: not JsonValueKind.Null } a) return [];
             int[] axes = a.ValueKind == JsonValueKind.Array ? a.EnumerateArray().Select(e => Int(e, "axis")).ToArray() : [Int(a, "axis")];
-            return axes.Length > 0 ? axes : throw Unsupported(layer, label, "axis=() (nothing squeezed); drop the op");
+            // An empty tuple is where the backends part: NumPy and JAX squeeze nothing, while the TensorFlow backend hands
+            // it to tf.squeeze, whose empty axis list means every axis of length 1.
+            return axes.Length > 0 ? axes : throw Unsupported(layer, label,
+                "axis=() (NumPy and JAX squeeze nothing, TensorFlow's tf.squeeze reads an empty axis list as every axis of length 1); " +
+                "drop the op, or give the axes to squeeze");
         }
 
         // ops.matmul(x1, x2) / x1 @ x2: Matmul()(x1, x2), no constructor arguments. Either operand a tensor or a NumPy
