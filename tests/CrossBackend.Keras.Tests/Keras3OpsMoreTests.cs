@@ -13,6 +13,19 @@ public sealed class Keras3OpsMoreModelTests(ITensorEngine engine)
     [Test]
     public void OutputsMatchTheFloat64Golden() => GoldenModels.AssertFile(engine, "k3ops_more.keras", "k3ops_more_golden.npz");
 
+    /// <summary>Edge forms (Data/make_keras3_ops_edge_models.py): a (batch, k) tensor times a vector (shape (batch,)), a
+    /// tensor's stacked 1 broadcast against a constant's stacked axis, a constant's stacked 1 against the batch axis, two
+    /// tensors with a stacked 1 broadcast, negative bases to an int32 exponent array, an array base, x ** 0, max / min
+    /// with negative axes lists and keepdims, squeeze of their axes.</summary>
+    [Test]
+    public void EdgeFormsMatchTheFloat64Golden() => GoldenModels.AssertFile(engine, "k3ops_edge.keras", "k3ops_edge_golden.npz");
+
+    /// <summary>A float64 model (float64 input and Keras tensors) with float64 NumPy constants, NumPy's default dtype, as
+    /// matmul operands on either side and a power's exponent: Keras 3 computes these in the tensor's own float64
+    /// (Data/make_keras3_ops_edge_models.py k3ops_f64).</summary>
+    [Test]
+    public void Float64ModelWithFloat64ConstantsMatchesTheGolden() => GoldenModels.AssertFile(engine, "k3ops_f64.keras", "k3ops_f64_golden.npz");
+
     /// <summary>ops.squeeze(x) (axis=None) on a (batch, 1, 4, 1) input drops the two axes of static length 1, as
     /// Squeeze.compute_output_spec does, and keeps the batch axis even for a batch of one (the backends' squeeze would
     /// drop it there; every layer here runs per item): the values as they were, bit for bit.</summary>
@@ -61,7 +74,7 @@ public sealed class Keras3OpsMoreRefusalTests
 
     [TestCase("[null, 4, 6]", "Squeeze", "\"axis\": 0", "axis 0 is the batch axis")]
     [TestCase("[null, null, 1]", "Squeeze", "\"axis\": null", "axis=None on a tensor of shape (None, None, 1), whose axis 1 has an unknown length")]
-    [TestCase("[null, 4, 1]", "Squeeze", "\"axis\": []", "axis=() (nothing squeezed)")]
+    [TestCase("[null, 4, 1]", "Squeeze", "\"axis\": []", "axis=() (NumPy and JAX squeeze nothing, TensorFlow's tf.squeeze reads an empty axis list as every axis of length 1)")]
     [TestCase("[null, 4, 6]", "Max", "\"axis\": 1, \"keepdims\": false, \"initial\": 0.3", "initial=0.3: only initial=None is supported")]
     [TestCase("[null, 4, 6]", "Min", "\"axis\": null, \"keepdims\": false, \"initial\": null", "axis=None, which reduces the batch axis too")]
     [TestCase("[null, 4, 6]", "Amax", "\"axis\": 1, \"keepdims\": false, \"initial\": null", "the config entries initial")]

@@ -1,11 +1,14 @@
 namespace CrossBackend.Keras;
 
 /// <summary>
-/// The output shape of <see cref="KerasTFOp.MatMul"/> (Keras 3's <c>ops.matmul</c>, NumPy's <c>matmul</c>, which
-/// keras/src/ops/numpy.py <c>Matmul.compute_output_spec</c> follows through operation_utils.py
-/// <c>compute_matmul_output_shape</c>): a 1-D operand is a row (first) or a column (second) whose added axis is dropped
-/// again; the last axis of the first operand meets the second-to-last of the second; the axes before the last two are
-/// stacked and broadcast from the right. The Keras tensors carry the batch axis first, so a product is run only where
+/// The output shape of <see cref="KerasTFOp.MatMul"/> (Keras 3's <c>ops.matmul</c>, which runs the backends'
+/// <c>numpy.matmul</c>, NumPy's <c>matmul</c>): a 1-D operand is a row (first) or a column (second) whose added axis is
+/// dropped again; the last axis of the first operand meets the second-to-last of the second; the axes before the last
+/// two are stacked and broadcast from the right. keras/src/ops/numpy.py <c>Matmul.compute_output_spec</c> takes its
+/// symbolic shape from operation_utils.py <c>compute_matmul_output_shape</c>, which agrees but for a 1-D operand: it
+/// tests <c>len(shape1) == 1</c> after promoting the shape to 2-D, so the symbolic shape keeps the added 1 (x of
+/// (None, 4, 6, 5) @ a (5,) vector shows (None, 4, 6, 1)) while every backend returns (None, 4, 6); the shape here is
+/// the one the model computes. The Keras tensors carry the batch axis first, so a product is run only where
 /// that axis stays the first stacked (or row) axis of the result, met by no axis of the other operand but a 1 or the
 /// other tensor's own batch axis: each item's product then reads that item alone.
 /// </summary>

@@ -141,10 +141,10 @@ internal static class KerasOpsCall
             if (first && second) { inbound.Add(a!); inbound.Add(b!); return s; }
             if (!first && !second) throw new InvalidDataException($"layer `{layer}` ({label}) has no Keras tensor among its operands {KerasOpLambdaCall.Short(argsJson)}");
             inbound.Add(first ? a! : b!);
-            return WithConstant(s, first ? args[1] : args[0], first ? "x2" : "x1", constantFirst: !first);
+            return WithConstant(s, first ? args[1] : args[0], first ? "x2" : "x1", constantFirst: !first, TensorDType(first ? args[0] : args[1]));
         }
 
-        TFOpSpec WithConstant(TFOpSpec s, JsonElement c, string argument, bool constantFirst)
+        TFOpSpec WithConstant(TFOpSpec s, JsonElement c, string argument, bool constantFirst, string? tensorDType)
         {
             if (c.ValueKind == JsonValueKind.Number) return s with { Constant = c.GetDouble(), ConstantFirst = constantFirst };
             if (c.ValueKind == JsonValueKind.Object && ClassName(c) is "__numpy__" or "__tensor__" && c.TryGetProperty("config", out JsonElement array)
@@ -154,13 +154,15 @@ internal static class KerasOpsCall
                 // keras/src/backend/common/dtypes.py's lattice every int and uint and float16 / bfloat16 lie below
                 // float32, so with a float32 tensor the op stays float32 and the array is converted to it (the TF
                 // backend's convert_to_tensor(x2, dtype) casts it), as the runtimes convert a constant to the tensor's
-                // dtype; a float64 array lifts the op to float64, which the float32 layers after it would cast back.
+                // dtype; a float64 array lifts a float32 op to float64, which the float32 layers after it would cast
+                // back. With a float64 tensor (a float64 model) result_type(float64, float64) is the tensor's own dtype.
                 string dtype = array.TryGetProperty("dtype", out JsonElement d) && d.ValueKind == JsonValueKind.String ? d.GetString()! : "?";
-                if (dtype == "float64")
+                if (dtype == "float64" && tensorDType != "float64")
                     throw Unsupported(layer, label,
-                        $"{argument}, a float64 constant array: Keras 3 then computes the op in float64 (dtypes.result_type of float32 and float64), not in " +
+                        $"{argument}, a float64 constant array: Keras 3 then computes the op in float64 (dtypes.result_type of the tensor's {tensorDType ?? "float32"} and float64), not in " +
                         "the model's float32; save the constant as float32 (np.float32) or as a Python number");
-                if (dtype is not ("float32" or "float16" or "bfloat16" or "int8" or "int16" or "int32" or "int64" or "uint8" or "uint16" or "uint32" or "uint64"))
+                if (dtype is not ("float32" or "float16" or "bfloat16" or "int8" or "int16" or "int32" or "int64" or "uint8" or "uint16" or "uint32" or "uint64")
+                    && !(dtype == "float64" && tensorDType == "float64"))
                     throw Unsupported(layer, label,
                         $"{argument}, a {dtype} constant array: only float32, float16, bfloat16 and integer arrays, which Keras 3 converts to the tensor's " +
                         "float32, are supported; save the constant as float32 (np.float32) or as a Python number");
@@ -279,7 +281,11 @@ internal static class KerasOpsCall
             JsonElement? axis = Take("axis");
             if (axis is not { ValueKind: not JsonValueKind.Null } a) return [];
             int[] axes = a.ValueKind == JsonValueKind.Array ? a.EnumerateArray().Select(e => Int(e, "axis")).ToArray() : [Int(a, "axis")];
-            return axes.Length > 0 ? axes : throw Unsupported(layer, label, "axis=() (nothing squeezed); drop the op");
+            // An empty tuple is where the backends part: NumPy and JAX squeeze nothing, while the TensorFlow backend hands
+            // it to tf.squeeze, whose empty axis list means every axis of length 1.
+            return axes.Length > 0 ? axes : throw Unsupported(layer, label,
+                "axis=() (NumPy and JAX squeeze nothing, TensorFlow's tf.squeeze reads an empty axis list as every axis of length 1); " +
+                "drop the op, or give the axes to squeeze");
         }
 
         // ops.matmul(x1, x2) / x1 @ x2: Matmul()(x1, x2), no constructor arguments. Either operand a tensor or a NumPy
@@ -294,7 +300,7 @@ internal static class KerasOpsCall
             if (!first && !second) throw new InvalidDataException($"layer `{layer}` ({label}) has no Keras tensor among its operands {KerasOpLambdaCall.Short(argsJson)}");
             inbound.Add(first ? a! : b!);
             string argument = first ? "x2" : "x1";
-            TFOpSpec withConstant = WithConstant(s, first ? args[1] : args[0], argument, constantFirst: !first);
+            TFOpSpec withConstant = WithConstant(s, first ? args[1] : args[0], argument, constantFirst: !first, TensorDType(first ? args[0] : args[1]));
             return withConstant.ConstantArray is not null ? withConstant : throw Unsupported(layer, label,
                 $"{argument}={KerasOpLambdaCall.Short(first ? args[1] : args[0])}, a scalar: a matrix product takes arrays of at least one axis (NumPy's " +
                 "matmul refuses scalars); use ops.multiply for a scalar");
@@ -350,6 +356,12 @@ internal static class KerasOpsCall
             : throw Unsupported(layer, label, $"{argument} holding {KerasOpLambdaCall.Short(e)}: only ints are supported there");
 
         JsonElement? Take(string key) => settings.Remove(key, out JsonElement v) ? v : null;
+
+        // The dtype a Keras tensor argument's config records (keras_tensor.py KerasTensor.get_config: shape, dtype,
+        // sparse, name), null where absent.
+        static string? TensorDType(JsonElement e) =>
+            e.TryGetProperty("config", out JsonElement c) && c.ValueKind == JsonValueKind.Object && c.TryGetProperty("dtype", out JsonElement d)
+            && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
 
         bool IsTensor(JsonElement e, out string? source)
         {
