@@ -8,7 +8,7 @@ namespace CrossBackend.Backends.Numerics;
 /// <summary>
 /// A cache-blocked SIMD matrix product for <see cref="MatMul"/>'s large cases (the GotoBLAS/BLIS layout, without
 /// copies where they do not pay). b is read in panels two vectors wide: in place when its rows are at most 2 KB apart
-/// (<see cref="GemmReadsBInPlace"/>; a partial last panel is packed), else packed once, k-major and zero-padded on the
+/// (1 KB with 256-bit panels: <see cref="GemmReadsBInPlace"/>; a partial last panel is packed), else packed once, k-major and zero-padded on the
 /// right (in parallel, a panel per item, for large products). Each task runs the micro-kernel (NumericsOps.GemmKernel.cs) over the panels
 /// of its column chunk for strips of <see cref="GemmRows"/> rows of a, read in place (only a bottom strip of fewer
 /// rows is copied, zero-padded). Depth blocks of <see cref="GemmDepth"/> keep a strip's piece of a (6 × 256 values)

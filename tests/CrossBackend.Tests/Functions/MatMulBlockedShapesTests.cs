@@ -16,10 +16,12 @@ public sealed class MatMulBlockedShapesTests(string engineName)
         select new TestCaseData(shape.Item1, shape.Item2, shape.Item3, float32);
 
     /// <summary>Single matrices: 4–8 rows (one strip, or one and a zero-padded one), b read in place (whole panels,
-    /// rows ≤ 2 KB apart) or packed (wider rows, a partial panel), and products large enough to run in parallel with
+    /// rows ≤ 2 KB apart; 1 KB with 256-bit panels) or packed (wider rows, a partial panel; columns around both limits: 128,
+    /// 129, 256, 257, 300, 512, 513), and products large enough to run in parallel with
     /// few strips, so that the tasks split the columns, and results of 8–15 columns (one partial panel).</summary>
     private static IEnumerable<TestCaseData> MatrixShapes() =>
-        from shape in new[] { (4, 300, 64), (5, 64, 512), (8, 600, 96), (7, 40, 1024), (8, 512, 512), (40, 300, 256), (50, 700, 640), (32, 128, 10), (64, 64, 8), (13, 200, 15) }
+        from shape in new[] { (4, 300, 64), (5, 64, 512), (8, 600, 96), (7, 40, 1024), (8, 512, 512), (40, 300, 256), (50, 700, 640), (32, 128, 10), (64, 64, 8), (13, 200, 15),
+            (9, 100, 257), (6, 80, 300), (5, 70, 513), (7, 50, 129), (6, 90, 128), (40, 300, 300), (30, 300, 257) }
         from float32 in new[] { true, false }
         select new TestCaseData(shape.Item1, shape.Item2, shape.Item3, float32);
 

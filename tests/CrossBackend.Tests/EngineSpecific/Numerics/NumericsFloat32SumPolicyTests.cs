@@ -60,4 +60,61 @@ public sealed class NumericsFloat32SumPolicyTests
             Assert.That(Math.Abs(sums[r] - exact), Is.LessThanOrEqualTo(Math.ScaleB(magnitude, -24) + unit / 2), $"row {r}");
         }
     }
+
+    /// <summary>|result − exact| within the README's bound plus half a unit of the float32 result (its last rounding),
+    /// and a hair for the double accumulation (n·2⁻⁵³ of Σ|x|, far below the bound).</summary>
+    private static void AssertWithinBound(float actual, double exact, double magnitude, string what)
+    {
+        float rounded = MathF.Abs((float)exact);
+        double unit = (double)MathF.BitIncrement(MathF.Max(rounded, MathF.Abs(actual))) - MathF.Max(rounded, MathF.Abs(actual));
+        Assert.That(Math.Abs(actual - exact), Is.LessThanOrEqualTo(Math.ScaleB(magnitude, -24) * (1 + 1e-6) + unit / 2), what);
+    }
+
+    /// <summary>Values whose pairs round (thirds of several sizes, both signs, a pattern of period 7 against pairs 8
+    /// apart), as in <see cref="RowsStayWithinTheStatedBound"/>.</summary>
+    private static float[] Thirds(int count, int seed)
+    {
+        var random = new Random(seed);
+        var values = new float[count];
+        for (int i = 0; i < values.Length; i++) values[i] = (i % 7 + 1) / 3f * (random.Next(4) == 0 ? -0.3f : 1f) * (1 + random.Next(3));
+        return values;
+    }
+
+    [TestCase(8)]
+    [TestCase(15)]
+    [TestCase(16)]
+    [TestCase(17)]
+    [TestCase(24)]
+    [TestCase(31)]
+    [TestCase(32)]
+    [TestCase(33)]
+    [TestCase(100)]
+    [TestCase(4099)]
+    public void SumsAndMeansOfManyRowsStayWithinTheStatedBound(int length)
+    {
+        // 4·k + 3 rows: groups of four (the four-row kernel) and three rows one at a time.
+        int rows = 4 * Math.Max(2, 20_000 / length) + 3;
+        float[] values = Thirds(rows * length, length);
+        var x = Tensor.Create(values, [rows, length]);
+        float[] sums = [.. Backend.ReduceSum(x, 1)], means = [.. Backend.ReduceMean(x, 1)];
+        for (int r = 0; r < rows; r++)
+        {
+            double exact = 0, magnitude = 0;
+            for (int c = 0; c < length; c++) { exact += values[r * length + c]; magnitude += Math.Abs(values[r * length + c]); }
+            AssertWithinBound(sums[r], exact, magnitude, $"sum of row {r}");
+            AssertWithinBound(means[r], exact / length, magnitude / length, $"mean of row {r}");
+        }
+    }
+
+    [TestCase(300_007)]     // five pieces of 65,536, the last ragged
+    [TestCase(1_048_583)]
+    public void WholeTensorSumsAndMeansStayWithinTheStatedBound(int size)
+    {
+        float[] values = Thirds(size, size);
+        var x = Tensor.Create(values, [size]);
+        double exact = 0, magnitude = 0;
+        foreach (float v in values) { exact += v; magnitude += Math.Abs(v); }
+        AssertWithinBound(Backend.ReduceSum(x)[0], exact, magnitude, "sum");
+        AssertWithinBound(Backend.ReduceMean(x)[0], exact / size, magnitude / size, "mean");
+    }
 }
