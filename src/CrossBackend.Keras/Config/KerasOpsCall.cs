@@ -133,7 +133,7 @@ internal static class KerasOpsCall
         }
 
         // x1 op x2, either a tensor, a Python number or a NumPy array (kept as written: 0.3 - x is Subtract(0.3, x)).
-        LayerSpec Binary(KerasTFOp op)
+        TFOpSpec Binary(KerasTFOp op)
         {
             if (args.Length != 2) throw new InvalidDataException($"layer `{layer}` ({label}) takes two operands; its args are {KerasOpLambdaCall.Short(argsJson)}");
             bool first = IsTensor(args[0], out string? a), second = IsTensor(args[1], out string? b);
@@ -161,8 +161,7 @@ internal static class KerasOpsCall
                     throw Unsupported(layer, label,
                         $"{argument}, a float64 constant array: Keras 3 then computes the op in float64 (dtypes.result_type of the tensor's {tensorDType ?? "float32"} and float64), not in " +
                         "the model's float32; save the constant as float32 (np.float32) or as a Python number");
-                if (dtype is not ("float32" or "float16" or "bfloat16" or "int8" or "int16" or "int32" or "int64" or "uint8" or "uint16" or "uint32" or "uint64")
-                    && !(dtype == "float64" && tensorDType == "float64"))
+                if (dtype is not ("float32" or "float64" or "float16" or "bfloat16" or "int8" or "int16" or "int32" or "int64" or "uint8" or "uint16" or "uint32" or "uint64"))
                     throw Unsupported(layer, label,
                         $"{argument}, a {dtype} constant array: only float32, float16, bfloat16 and integer arrays, which Keras 3 converts to the tensor's " +
                         "float32, are supported; save the constant as float32 (np.float32) or as a Python number");
@@ -293,16 +292,11 @@ internal static class KerasOpsCall
         // (NumPy's matmul refuses scalars).
         LayerSpec MatMul()
         {
-            if (args.Length != 2) throw new InvalidDataException($"layer `{layer}` ({label}) takes two operands; its args are {KerasOpLambdaCall.Short(argsJson)}");
-            bool first = IsTensor(args[0], out string? a), second = IsTensor(args[1], out string? b);
-            TFOpSpec s = Op(KerasTFOp.MatMul);
-            if (first && second) { inbound.Add(a!); inbound.Add(b!); return s; }
-            if (!first && !second) throw new InvalidDataException($"layer `{layer}` ({label}) has no Keras tensor among its operands {KerasOpLambdaCall.Short(argsJson)}");
-            inbound.Add(first ? a! : b!);
-            string argument = first ? "x2" : "x1";
-            TFOpSpec withConstant = WithConstant(s, first ? args[1] : args[0], argument, constantFirst: !first, TensorDType(first ? args[0] : args[1]));
-            return withConstant.ConstantArray is not null ? withConstant : throw Unsupported(layer, label,
-                $"{argument}={KerasOpLambdaCall.Short(first ? args[1] : args[0])}, a scalar: a matrix product takes arrays of at least one axis (NumPy's " +
+            TFOpSpec s = Binary(KerasTFOp.MatMul);   // two tensors, or a tensor and an array or a number
+            if (s.Constant is null) return s;
+            string argument = s.ConstantFirst ? "x1" : "x2";
+            throw Unsupported(layer, label,
+                $"{argument}={KerasOpLambdaCall.Short(s.ConstantFirst ? args[0] : args[1])}, a scalar: a matrix product takes arrays of at least one axis (NumPy's " +
                 "matmul refuses scalars); use ops.multiply for a scalar");
         }
 
