@@ -26,7 +26,8 @@ internal static class KerasOpLambdaCall
         "__operators__.add", "math.add", "math.subtract", "math.multiply", "math.truediv", "math.divide", "math.negative",
         "nn.relu", "nn.relu6", "math.sigmoid", "math.tanh", "nn.softmax", "math.reduce_mean", "math.reduce_sum", "reshape", "concat",
         "__operators__.getitem", "nn.bias_add", "cast", "math.exp", "math.log", "math.sqrt", "math.square", "math.abs",
-        "math.maximum", "math.minimum", "clip_by_value", "expand_dims", "transpose",
+        "math.maximum", "math.minimum", "clip_by_value", "expand_dims", "transpose", "math.pow", "math.reduce_max", "math.reduce_min",
+        "squeeze", "linalg.matmul",
     ];
 
     /// <summary>Whether the class is one whose call this reads.</summary>
@@ -70,7 +71,7 @@ internal static class KerasOpLambdaCall
         if (listArgument != (function == "concat"))
             throw Unsupported(layer, className, function, listArgument ? "a list of tensors as its first argument" : "a single tensor as its values (tf.concat takes a list)");
         if (firstConstant is { } firstArgument && function is not ("__operators__.add" or "math.add" or "math.subtract" or "math.multiply" or "math.truediv" or "math.divide"
-                or "math.maximum" or "math.minimum"))
+                or "math.maximum" or "math.minimum" or "math.pow" or "linalg.matmul"))
             throw Unsupported(layer, className, function, $"a constant ({Short(firstArgument)}) as its first argument");
 
         LayerSpec spec = function switch
@@ -87,6 +88,11 @@ internal static class KerasOpLambdaCall
             "math.abs" => new TFOpSpec(function, KerasTFOp.Abs),
             "math.maximum" => Binary(KerasTFOp.Maximum),
             "math.minimum" => Binary(KerasTFOp.Minimum),
+            // tf.math.pow(x, y) (math_ops.py pow; `x ** y` and `y ** x` on a Keras tensor, Tensor.__pow__ / __rpow__,
+            // call it too): x ** y element-wise with broadcasting, a number converted to the tensor's dtype first.
+            "math.pow" => Binary(KerasTFOp.Power),
+            "linalg.matmul" => MatMul(),
+            "squeeze" => new TFOpSpec(function, KerasTFOp.Squeeze) { Axes = SqueezeAxes() },
             "cast" => Cast(),
             "clip_by_value" => new TFOpSpec(function, KerasTFOp.ClipByValue) { Constant = Number("clip_value_min"), ClipMax = Number("clip_value_max") },
             "expand_dims" => new TFOpSpec(function, KerasTFOp.ExpandDims)
@@ -100,7 +106,11 @@ internal static class KerasOpLambdaCall
             "math.sigmoid" => new ActivationSpec(new KerasActivation(KerasActivationKind.Sigmoid)),
             "math.tanh" => new ActivationSpec(new KerasActivation(KerasActivationKind.Tanh)),
             "nn.softmax" => new ActivationSpec(new KerasActivation(KerasActivationKind.Softmax, Axis: OptionalInt(kwargs, "axis", -1, layer, className, function))),
-            "math.reduce_mean" or "math.reduce_sum" => Reduce(function == "math.reduce_mean" ? KerasTFOp.ReduceMean : KerasTFOp.ReduceSum),
+            "math.reduce_mean" => Reduce(KerasTFOp.ReduceMean),
+            "math.reduce_sum" => Reduce(KerasTFOp.ReduceSum),
+            // tf.math.reduce_max / reduce_min(input_tensor, axis=None, keepdims=False) (math_ops.py), read as reduce_mean.
+            "math.reduce_max" => Reduce(KerasTFOp.ReduceMax),
+            "math.reduce_min" => Reduce(KerasTFOp.ReduceMin),
             "reshape" => Reshape(),
             "nn.bias_add" => BiasAdd(),
             "concat" => new ConcatenateSpec(Take(kwargs, "axis") is { } axis && axis.ValueKind == JsonValueKind.Number && axis.TryGetInt32(out int a) ? a
@@ -141,18 +151,78 @@ internal static class KerasOpLambdaCall
             return new PermuteSpec(axes[1..]);
         }
 
-        LayerSpec Binary(KerasTFOp op)
+        // x op y, the first operand a tensor or a constant, the second (the keyword `second`: Node.serialize names it by
+        // the function's parameter) a tensor or a constant.
+        TFOpSpec Binary(KerasTFOp op, string firstName = "x", string second = "y")
         {
-            JsonElement y = Take(kwargs, "y") ?? throw Unsupported(layer, className, function, "no second operand `y`");
+            JsonElement y = Take(kwargs, second) ?? throw Unsupported(layer, className, function, $"no second operand `{second}`");
             if (IsTensor(y, layer, out string? other))
             {
-                if (firstConstant is { } first) return WithConstant(new TFOpSpec(function, op), first, "x", true).WithInbound(inbound, other!);
+                if (firstConstant is { } first) return WithConstant(new TFOpSpec(function, op), first, firstName, true).WithInbound(inbound, other!);
                 inbound.Add(other!);
                 return new TFOpSpec(function, op);
             }
             if (firstConstant is not null) throw new InvalidDataException($"layer `{layer}` ({className}) has no tensor operand");
-            return WithConstant(new TFOpSpec(function, op), y, "y", false);
+            return WithConstant(new TFOpSpec(function, op), y, second, false);
         }
+
+        // tf.linalg.matmul(a, b, transpose_a, transpose_b, adjoint_a, adjoint_b, a_is_sparse, b_is_sparse, output_type)
+        // (math_ops.py matmul; `a @ b` on a Keras tensor calls it, Tensor.__matmul__). Both operands must have rank ≥ 2
+        // (MatMul / BatchMatMulV2; the stacked axes broadcast as NumPy's matmul, whose shape rule KerasMatMulShapes
+        // applies). A transpose (or, for real numbers, the same adjoint: matmul's conj is a no-op) of a constant
+        // operand is that constant's last two axes swapped when reading; of a tensor operand it is not built.
+        LayerSpec MatMul()
+        {
+            foreach (string hint in new[] { "a_is_sparse", "b_is_sparse", "grad_a", "grad_b" })
+                if (Take(kwargs, hint) is { ValueKind: not (JsonValueKind.False or JsonValueKind.Null) } v)
+                    throw Unsupported(layer, className, function, $"{hint}={v.GetRawText()}: only {hint}=False is supported; save the model without it");
+            if (Take(kwargs, "output_type") is { ValueKind: not JsonValueKind.Null } outputType)
+                throw Unsupported(layer, className, function, $"output_type={Short(outputType)}: only output_type=None (the operands' dtype) is supported");
+            bool Flag(string name) => Take(kwargs, name) is { } f && f.ValueKind switch
+            {
+                JsonValueKind.True => true,
+                JsonValueKind.False or JsonValueKind.Null => false,
+                _ => throw Unsupported(layer, className, function, $"{name}={f.GetRawText()}"),
+            };
+            bool transposeA = Flag("transpose_a"), adjointA = Flag("adjoint_a"), transposeB = Flag("transpose_b"), adjointB = Flag("adjoint_b");
+            if (transposeA && adjointA || transposeB && adjointB)
+                throw new InvalidDataException($"layer `{layer}` ({className}): tf.linalg.matmul refuses transpose and adjoint of one operand both True");
+            TFOpSpec s = Binary(KerasTFOp.MatMul, "a", "b");
+            if (s.Constant is not null)
+                throw Unsupported(layer, className, function,
+                    $"{(s.ConstantFirst ? "a" : "b")}, a number: tf.linalg.matmul takes matrices (rank ≥ 2); use tf.math.multiply for a number");
+            bool first = transposeA || adjointA, secondT = transposeB || adjointB;
+            string FlagName(bool a) => a ? (transposeA ? "transpose_a=True" : "adjoint_a=True") : (transposeB ? "transpose_b=True" : "adjoint_b=True");
+            if (s.ConstantArray is not { } c)
+            {
+                if (first || secondT)
+                    throw Unsupported(layer, className, function,
+                        $"{FlagName(first)} on a tensor operand: transposing a Keras tensor inside the product is not built; transpose it first " +
+                        "(tf.transpose(x, [0, 2, 1])) and call tf.linalg.matmul without the flag");
+                return s;
+            }
+            string constantName = s.ConstantFirst ? "a" : "b";
+            if (c.Shape.Length < 2)
+                throw Unsupported(layer, className, function,
+                    $"{constantName}, a constant of shape ({c.Shape[0]},): tf.linalg.matmul takes matrices (rank ≥ 2) and refuses a vector; " +
+                    "give it as a column or a row ([[…], …] of shape (k, 1) or (1, k))");
+            bool tensorT = s.ConstantFirst ? secondT : first, constantT = s.ConstantFirst ? first : secondT;
+            if (tensorT)
+                throw Unsupported(layer, className, function,
+                    $"{FlagName(!s.ConstantFirst)} on the tensor operand: transposing a Keras tensor inside the product is not built; transpose it " +
+                    "first (tf.transpose(x, [0, 2, 1])) or the constant instead, and call tf.linalg.matmul without the flag");
+            return constantT ? s with { ConstantArray = SwapLastTwo(c) } : s;
+        }
+
+        // tf.squeeze(input, axis=None) (array_ops.py squeeze_v2, the TF 2 `tf.squeeze`): axis an int or a list; None and
+        // an empty list both squeeze every axis of length 1 (squeeze hands axis to the Squeeze op as squeeze_dims, whose
+        // empty list means all), an empty Axes here, resolved against the input's static shape.
+        int[] SqueezeAxes() => Take(kwargs, "axis") switch
+        {
+            null or { ValueKind: JsonValueKind.Null } => [],
+            { ValueKind: JsonValueKind.Array } a => a.EnumerateArray().Select(e => Int(e, "axis")).ToArray(),
+            { } a => [Int(a, "axis")],
+        };
 
         // A number, or a constant array (NumPy's broadcasting against the tensor's last axes; checked with the shapes).
         TFOpSpec WithConstant(TFOpSpec spec, JsonElement c, string argument, bool first) => c.ValueKind switch
@@ -329,6 +399,18 @@ internal static class KerasOpLambdaCall
     private static NotSupportedException Unsupported(string layer, string className, string function, string what) => new(
         $"layer `{layer}` ({className}) calls tf.{function} with {what}, which is not supported. Rebuild that step with a Keras layer or a supported " +
         "form of the op and save the model again");
+
+    /// <summary>A constant with its last two axes swapped (tf.linalg.matmul's transpose of a constant operand).</summary>
+    private static KerasTFConstant SwapLastTwo(KerasTFConstant c)
+    {
+        long rows = c.Shape[^2], columns = c.Shape[^1], matrix = rows * columns;
+        var values = new double[c.Values.Length];
+        for (long m = 0; m < c.Values.Length / matrix; m++)
+            for (long i = 0; i < rows; i++)
+                for (long j = 0; j < columns; j++)
+                    values[m * matrix + j * rows + i] = c.Values[m * matrix + i * columns + j];
+        return new KerasTFConstant(values, [.. c.Shape[..^2], columns, rows]);
+    }
 
     private static TFOpSpec WithInbound(this TFOpSpec spec, List<string> inbound, string source)
     {

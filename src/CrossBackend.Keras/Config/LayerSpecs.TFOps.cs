@@ -50,17 +50,20 @@ public enum KerasTFOp
     /// <summary><c>tf.expand_dims</c> on a non-batch axis (<see cref="TFOpSpec.Axes"/>' one entry, counting the batch
     /// axis as 0, negative from the end of the output): a new axis of length 1.</summary>
     ExpandDims,
-    /// <summary>xʸ element-wise with broadcasting (Keras 3's <c>ops.power</c> / <c>x ** p</c>, NumPy's <c>power</c>).</summary>
+    /// <summary>xʸ element-wise with broadcasting (<c>tf.math.pow</c>; Keras 3's <c>ops.power</c>; <c>x ** p</c> in both;
+    /// NumPy's <c>power</c>).</summary>
     Power,
-    /// <summary>The largest value over <see cref="TFOpSpec.Axes"/> (Keras 3's <c>ops.max</c>, NumPy's <c>max</c>; NaN propagates).</summary>
+    /// <summary>The largest value over <see cref="TFOpSpec.Axes"/> (<c>tf.math.reduce_max</c>, Keras 3's <c>ops.max</c>,
+    /// NumPy's <c>max</c>; NaN propagates).</summary>
     ReduceMax,
-    /// <summary>The smallest value over <see cref="TFOpSpec.Axes"/> (Keras 3's <c>ops.min</c>).</summary>
+    /// <summary>The smallest value over <see cref="TFOpSpec.Axes"/> (<c>tf.math.reduce_min</c>, Keras 3's <c>ops.min</c>).</summary>
     ReduceMin,
-    /// <summary>Axes of length 1 removed (Keras 3's <c>ops.squeeze</c>): <see cref="TFOpSpec.Axes"/> as given (counting
+    /// <summary>Axes of length 1 removed (<c>tf.squeeze</c>, Keras 3's <c>ops.squeeze</c>): <see cref="TFOpSpec.Axes"/> as given (counting
     /// the batch axis as 0, negative from the end), or, when empty, every non-batch axis the architecture knows to have
     /// length 1 (axis=None), never the batch axis.</summary>
     Squeeze,
-    /// <summary>NumPy's <c>matmul</c> (Keras 3's <c>ops.matmul</c> / <c>x @ w</c>) on Keras's layout: of the tensor and
+    /// <summary>NumPy's <c>matmul</c> (Keras 3's <c>ops.matmul</c>; <c>tf.linalg.matmul</c>, the same for operands of
+    /// rank ≥ 2; <c>x @ w</c> in both) on Keras's layout: of the tensor and
     /// a constant array (<see cref="TFOpSpec.ConstantArray"/>, first when <see cref="TFOpSpec.ConstantFirst"/>), or of
     /// two tensors; the batch axis stays the first stacked axis, never contracted.</summary>
     MatMul,

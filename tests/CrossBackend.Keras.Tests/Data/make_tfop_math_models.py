@@ -50,6 +50,42 @@ def write(stem, layers, outputs, x, y):
     print(stem, "inputs", x.shape, x.dtype, "outputs", y.shape, "range", y.min(), y.max())
 
 
+def dense_start(rng):
+    """A (batch 3, 4, 6, 5) float32 input in [-2, 2] and the layers x -> Dense 5 ("dense"), with its kernel and bias."""
+    x = rng.uniform(-2, 2, (3, 4, 6, 5)).astype(F32)
+    k = (rng.standard_normal((5, 5)) * 0.8).astype(F32)
+    b = (rng.standard_normal(5) * 0.3).astype(F32)
+    layers = [
+        input_layer([4, 6, 5], "float32"),
+        Layer("Dense", dense_config("dense", 5), ["x"], [("kernel", k), ("bias", b)]),
+    ]
+    return x, k, b, layers
+
+
+def flatten_concat(layers, parts):
+    """Each part through a Flatten layer, then tf.concat of them along the last axis (the layer "tf.concat")."""
+    for i, part in enumerate(parts):
+        layers.append(Layer("Flatten", layer_cfg(f"flatten_{i}", data_format="channels_last"), [part]))
+    out = op_layer("tf.concat", "concat", None)
+    out.node = [[f"flatten_{i}", 0, 0, {"axis": -1, "name": "concat"}] for i in range(len(parts))]
+    layers.append(out)
+
+
+def join_flat(parts):
+    """The goldens' counterpart of flatten_concat: each part flattened per item, joined (NumPy or torch)."""
+    flat = [t.reshape(t.shape[0], -1) for t in parts]
+    return np.concatenate(flat, axis=1) if isinstance(flat[0], np.ndarray) else torch.cat(flat, dim=1)
+
+
+def checked_golden(forward, args, label):
+    """forward(xp, *args) in NumPy float64, checked against the same graph in PyTorch 1.13 float64 (within 1e-12)."""
+    y = forward(np, *args)
+    diff = np.abs(forward(torch, *(torch.tensor(a) for a in args)).numpy() - y).max()
+    assert diff < 1e-12, diff
+    print(label, "torch float64 vs numpy:", diff)
+    return y
+
+
 def input_layer(shape, dtype):
     return Layer("InputLayer", {"batch_input_shape": [None, *shape], "dtype": dtype, "sparse": False, "ragged": False, "name": "x"})
 
@@ -108,17 +144,12 @@ def math_forward(xp, x, k, b):
         mx, mn = torch.maximum(d, torch.tensor(0.1, dtype=torch.float64)), torch.minimum(torch.tensor(0.3, dtype=torch.float64), d)
         mc, m2 = torch.minimum(d, c), torch.maximum(e, s)
         mb = torch.minimum(d, d.mean(dim=1, keepdim=True))
-    flat = [t.reshape(t.shape[0], -1) for t in (e, l, s, mx, mn, mc, m2, mb)]
-    return np.concatenate(flat, axis=1) if is_np else torch.cat(flat, dim=1)
+    return join_flat((e, l, s, mx, mn, mc, m2, mb))
 
 
 def math_model():
-    x = RNG.uniform(-2, 2, (3, 4, 6, 5)).astype(F32)
-    k = (RNG.standard_normal((5, 5)) * 0.8).astype(F32)
-    b = (RNG.standard_normal(5) * 0.3).astype(F32)
-    layers = [
-        input_layer([4, 6, 5], "float32"),
-        Layer("Dense", dense_config("dense", 5), ["x"], [("kernel", k), ("bias", b)]),
+    x, k, b, layers = dense_start(RNG)
+    layers += [
         op_layer("tf.math.multiply", "math.multiply", call("dense", y=0.3, name=None)),
         op_layer("tf.math.exp", "math.exp", call("tf.math.multiply", name=None)),
         op_layer("tf.math.abs", "math.abs", call("dense", name=None)),
@@ -136,17 +167,8 @@ def math_model():
     ]
     parts = ["tf.math.exp", "tf.math.log", "tf.math.sqrt", "tf.math.maximum", "tf.math.minimum", "tf.math.minimum_1",
              "tf.math.maximum_1", "tf.math.minimum_2"]
-    for i, part in enumerate(parts):
-        layers.append(Layer("Flatten", layer_cfg(f"flatten_{i}", data_format="channels_last"), [part]))
-    out = op_layer("tf.concat", "concat", None)
-    out.node = [[f"flatten_{i}", 0, 0, {"axis": -1, "name": "concat"}] for i in range(len(parts))]
-    layers.append(out)
-    args = (x.astype(np.float64), k.astype(np.float64), b.astype(np.float64))
-    y = math_forward(np, *args)
-    yt = math_forward(torch, *(torch.tensor(a) for a in args)).numpy()
-    diff = np.abs(yt - y).max()
-    assert diff < 1e-12, diff
-    print("math torch float64 vs numpy:", diff)
+    flatten_concat(layers, parts)
+    y = checked_golden(math_forward, (x.astype(np.float64), k.astype(np.float64), b.astype(np.float64)), "math")
     write("tfop_math", layers, ["tf.concat"], x, y)
 
 
@@ -158,8 +180,7 @@ def shape_forward(xp, x, k, b, kc, bc):
     e = t[..., None]
     conv = conv_np(e, kc, bc) if is_np else torch.tensor(conv_torch(e.numpy(), kc.numpy(), bc.numpy()))
     e2 = c[:, None]
-    flat = [a.reshape(a.shape[0], -1) for a in (conv, e2, t)]
-    return np.concatenate(flat, axis=1) if is_np else torch.cat(flat, dim=1)
+    return join_flat((conv, e2, t))
 
 
 def shape_model():
@@ -178,11 +199,7 @@ def shape_model():
         op_layer("tf.expand_dims_1", "expand_dims", call("tf.clip_by_value", axis=1, name=None)),
     ]
     parts = ["conv", "tf.expand_dims_1", "tf.transpose"]
-    for i, part in enumerate(parts):
-        layers.append(Layer("Flatten", layer_cfg(f"flatten_{i}", data_format="channels_last"), [part]))
-    out = op_layer("tf.concat", "concat", None)
-    out.node = [[f"flatten_{i}", 0, 0, {"axis": -1, "name": "concat"}] for i in range(len(parts))]
-    layers.append(out)
+    flatten_concat(layers, parts)
     args = [a.astype(np.float64) for a in (x, k, b, kc, bc)]
     y = shape_forward(np, *args)
     yt = shape_forward(torch, *(torch.tensor(a) for a in args)).numpy()
