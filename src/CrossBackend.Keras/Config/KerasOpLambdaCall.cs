@@ -173,9 +173,11 @@ internal static class KerasOpLambdaCall
         // operand is that constant's last two axes swapped when reading; of a tensor operand it is not built.
         LayerSpec MatMul()
         {
+            // Hints that do not change the product (math_ops.py: a_is_sparse "just makes optimizations that assume most
+            // values in a are zero"; grad_a / grad_b mark an operand of a backward pass): read and passed over.
             foreach (string hint in new[] { "a_is_sparse", "b_is_sparse", "grad_a", "grad_b" })
-                if (Take(kwargs, hint) is { ValueKind: not (JsonValueKind.False or JsonValueKind.Null) } v)
-                    throw Unsupported(layer, className, function, $"{hint}={v.GetRawText()}: only {hint}=False is supported; save the model without it");
+                if (Take(kwargs, hint) is { ValueKind: not (JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null) } v)
+                    throw Unsupported(layer, className, function, $"{hint}={v.GetRawText()}: a boolean is expected");
             if (Take(kwargs, "output_type") is { ValueKind: not JsonValueKind.Null } outputType)
                 throw Unsupported(layer, className, function, $"output_type={Short(outputType)}: only output_type=None (the operands' dtype) is supported");
             bool Flag(string name) => Take(kwargs, name) is { } f && f.ValueKind switch
