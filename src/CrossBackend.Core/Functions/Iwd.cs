@@ -7,8 +7,12 @@ internal sealed class IwdFunction(double power, double maxProb, double pairwiseD
     {
         T x = inputs[0]!;
         long[] shape = o.ShapeOf(x);
-        if (shape.Length < 1 || shape[^1] < 2)
-            throw new ArgumentException($"Argument `tensor` must be (Batch, C) distances with C ≥ 2 classes on the last axis. Received: tensor.shape={TensorInfo.FormatShape(shape)}", "tensor");
+        // FastEstimator's ε divides by max_prob · (C − 1), so without `eps` one class is refused; with `eps` given it
+        // is not used, and one class gets probability 1.
+        if (shape.Length < 1 || shape[^1] < (eps is null ? 2 : 1))
+            throw new ArgumentException(eps is null
+                ? $"Argument `tensor` must be (Batch, C) distances with C ≥ 2 classes on the last axis (ε is made from maxProb / (C − 1); give `eps` for one class). Received: tensor.shape={TensorInfo.FormatShape(shape)}"
+                : $"Argument `tensor` must be (Batch, C) distances with C ≥ 1 classes on the last axis. Received: tensor.shape={TensorInfo.FormatShape(shape)}", "tensor");
         // FastEstimator: ε = d_pair · ((1 − p_max) / (p_max · (C − 1)))^(1/power), in the tensor's dtype.
         double epsilon = eps ?? pairwiseDistance * Math.Pow((1.0 - maxProb) / (maxProb * (shape[^1] - 1)), 1.0 / power);
         T inverse = o.Unary(UnaryOp.Reciprocal, o.Maximum(x, epsilon));
@@ -25,7 +29,7 @@ public static partial class Backend
     /// The inverse weighted distance (FastEstimator's <c>iwd</c>): distances (Batch, C) to class probabilities, larger
     /// for nearer classes — (1 / max(d, ε))^power normalised over the last axis (on every engine: classes are the last
     /// axis here, as in FastEstimator). ε = pairwiseDistance · ((1 − maxProb) / (maxProb · (C − 1)))^(1/power) unless
-    /// <paramref name="eps"/> is given. Integers give float32.
+    /// <paramref name="eps"/> is given (then one class, C = 1, is allowed and gets 1). Integers give float32.
     /// </summary>
     /// <remarks><b>Example</b> (FastEstimator): [[0.5]*5, [0, 1, 1, 1, 1]] → <b>[[0.2, 0.2, 0.2, 0.2, 0.2], [0.95, 0.0125, 0.0125, 0.0125, 0.0125]]</b>.</remarks>
     public static T Iwd<T>(T tensor, double power = 1.0, double maxProb = 0.95, double pairwiseDistance = 1.0, double? eps = null) where T : class

@@ -1,0 +1,87 @@
+using CrossBackend.Testing;
+
+namespace CrossBackend.Tests.Functions;
+
+/// <summary>
+/// Places where the functions differed from FastEstimator's own (session 57's review of
+/// <c>fastestimator/backend/_*.py</c>), pinned on every engine. The expected values are printed by
+/// <c>Functions/Data/make_fastestimator_review_values.py</c> (PyTorch 1.13, NumPy 1.24), which reproduces each
+/// FastEstimator code path by hand.
+/// </summary>
+[TestFixtureSource(typeof(TestEngines), nameof(TestEngines.All))]
+public sealed class FastEstimatorReviewTests(ITensorEngine engine)
+{
+    private object T(double[] values, DType dtype, params long[] shape) => FunctionExamples.T(engine, values, shape, dtype);
+
+    /// <summary>Channels-last data in the engine's layout (channels to axis 1 on channels-first engines), and back.</summary>
+    private object InLayout(object x) => engine.ClassAxis == -1 ? x : engine.MoveAxis(x, -1, 1);
+    private object ChannelsLast(object x) => engine.ClassAxis == -1 ? x : engine.MoveAxis(x, 1, -1);
+
+    /// <summary><c>tensor_normalize</c> makes its constants as FastEstimator's TensorFlow and torch paths do:
+    /// float32(mean) · max_pixel_value and float32(std) · max_pixel_value as float32 products, then + epsilon in
+    /// float32. With ImageNet's defaults the std 0.224·255 is 57.120003 there (57.12 when the double product was
+    /// rounded once, as before), so channel 1 differed in the last place: 0.07037822157144547 (FastEstimator) vs
+    /// 0.07037822902202606 (before).</summary>
+    [Test]
+    public void NormalizeWithImageNetDefaultsRoundsItsConstantsAsFastEstimator()
+    {
+        object x = InLayout(T([10.1, 120.3, 200.7, 0.1, 0.3, 254.9], DType.Float32, 1, 1, 2, 3));
+        double[] actual = engine.ToDoubleArray(ChannelsLast(Backend.Normalize(x)), out _);
+        Assert.That(actual, Is.EqualTo(new[]
+        {
+            -1.9449440240859985, 0.07037822157144547, 1.6935946941375732, -2.1161916255950928, -2.0304620265960693, 2.6382570266723633,
+        }));
+    }
+
+    /// <summary>One mean 0.3 and std 0.13 with max_pixel_value 100 and epsilon 0.1: FastEstimator's 0.3·100 in float32
+    /// is 30.000002 and 0.13·100 + 0.1 is 13.100001; near the mean the difference is 2e-5 relative
+    /// (−0.007633762434124947 vs −0.007633616682142019 before).</summary>
+    [Test]
+    public void NormalizeWithOneMeanAndStdRoundsItsConstantsAsFastEstimator()
+    {
+        object x = T([0.1, 0.3, 3.7, 29.9, 30.3, 99.7], DType.Float32, 6);
+        double[] actual = engine.ToDoubleArray(Backend.Normalize(x, 0.3, 0.13, 100.0, 0.1), out _);
+        Assert.That(actual, Is.EqualTo(new[]
+        {
+            -2.282442808151245, -2.2671756744384766, -2.007633686065674, -0.007633762434124947, 0.02290055900812149, 5.320610523223877,
+        }));
+    }
+
+    /// <summary>A NaN among the values a percentile is taken over gives NaN for every percentile of them, as
+    /// FastEstimator's TensorFlow path (<c>tfp.stats.percentile</c>, "Propagate NaNs") and its NumPy path
+    /// (<c>np.percentile</c>) give; ±∞ are ordinary values. FastEstimator's torch path (<c>kthvalue</c>) sorts NaN
+    /// last instead and gave [1, 0.1, NaN] for the first row, as both engines did before.</summary>
+    [Test]
+    public void APercentileOverANaNIsNaN([Values(DType.Float32, DType.Float64)] DType dtype)
+    {
+        object x = T([3, double.NaN, 1, 2, 0.1, 5, 0.3, double.PositiveInfinity, double.NegativeInfinity], dtype, 3, 3);
+        object rows = Backend.Percentile(x, [0.0, 30, 100], [1], keepdims: false);
+        Assert.That(Backend.GetShape(rows), Is.EqualTo(new long[] { 3, 3 }));
+        Assert.That(engine.ToDoubleArray(rows, out _), Is.EqualTo(new[]
+        {
+            double.NaN, 0.1, double.NegativeInfinity,
+            double.NaN, 0.1, double.NegativeInfinity,
+            double.NaN, 5, double.PositiveInfinity,
+        }).Within(1e-7));
+        object all = Backend.Percentile(x, [10.0, 100]);
+        Assert.That(Backend.GetShape(all), Is.EqualTo(new long[] { 2, 1, 1 }));
+        Assert.That(engine.ToDoubleArray(all, out _), Is.EqualTo(new[] { double.NaN, double.NaN }));
+        object one = Backend.Percentile(x, 30.0, [1]);
+        Assert.That(engine.ToDoubleArray(one, out _), Is.EqualTo(new[] { double.NaN, 0.1, double.NegativeInfinity }).Within(1e-7));
+    }
+
+    /// <summary><c>iwd</c> with <c>eps</c> given needs no second class: FastEstimator ignores max_prob and
+    /// pairwise_distance then, and one class gets probability 1 for every row (it was refused). Without eps,
+    /// FastEstimator's max_prob·(C − 1) divides by zero, so one class stays refused.</summary>
+    [Test]
+    public void IwdWithEpsTakesOneClass()
+    {
+        object x = T([0.3, 0.1, 0], DType.Float32, 3, 1);
+        object p = Backend.Iwd(x, power: 0.3, eps: 0.1);
+        Assert.That(Backend.GetShape(p), Is.EqualTo(new long[] { 3, 1 }));
+        Assert.That(engine.ToDoubleArray(p, out _), Is.EqualTo(new[] { 1.0, 1, 1 }));
+        var e = Assert.Throws<ArgumentException>(() => Backend.Iwd(x, power: 0.3));
+        Assert.That(e!.ParamName, Is.EqualTo("tensor"));
+        Assert.That(e.Message, Does.Contain("eps"));
+    }
+}
