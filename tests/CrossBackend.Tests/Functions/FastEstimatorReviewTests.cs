@@ -84,4 +84,45 @@ public sealed class FastEstimatorReviewTests(ITensorEngine engine)
         Assert.That(e!.ParamName, Is.EqualTo("tensor"));
         Assert.That(e.Message, Does.Contain("eps"));
     }
+
+    /// <summary><c>clip_by_value</c> takes tensor bounds (FastEstimator's <c>min_value: Union[int, float, Tensor,
+    /// None]</c>; its torch path reads each with <c>.item()</c>): [0.05, 0.2, 0.5, −3] with [0.1] and [[0.3]] →
+    /// [0.1, 0.2, 0.3, 0.1] in float32; a bound of several values is refused naming it, as <c>.item()</c> raises.
+    /// Before, only numbers were taken.</summary>
+    [Test]
+    public void ClipByValueTakesOneElementTensorBounds()
+    {
+        object x = T([0.05, 0.2, 0.5, -3], DType.Float32, 4);
+        object low = T([0.1], DType.Float32, 1), high = T([0.3], DType.Float32, 1, 1);
+        Assert.That(engine.ToDoubleArray(Backend.ClipByValue(x, low, high), out _),
+            Is.EqualTo(new[] { 0.10000000149011612, 0.20000000298023224, 0.30000001192092896, 0.10000000149011612 }));
+        Assert.That(engine.ToDoubleArray(Backend.ClipByValue(x, null, high), out _),
+            Is.EqualTo(new[] { 0.05000000074505806, 0.20000000298023224, 0.30000001192092896, -3.0 }));
+        Assert.That(engine.ToDoubleArray(Backend.ClipByValue(x, low, new[] { 0.3 }), out _),
+            Is.EqualTo(engine.ToDoubleArray(Backend.ClipByValue(x, 0.1, 0.3), out _)), "a one-element .NET array");
+        var e = Assert.Throws<ArgumentException>(() => Backend.ClipByValue(x, T([0.1, 0.3], DType.Float32, 2), high));
+        Assert.That(e!.ParamName, Is.EqualTo("minValue"));
+        Assert.That(e.Message, Does.Contain("exactly one value"));
+    }
+
+    /// <summary><c>cast(data, dtype)</c> takes a tensor or NumPy array as <c>dtype</c> and casts to its dtype
+    /// (FastEstimator's <c>_cast.py</c>): float32 [2.7, −1.5] to an int32 reference → int32 [2, −1]; the .NET array
+    /// [0.1, 0.3, 70000] to a float16 reference → <c>Half[]</c> [0.0999755859375, 0.300048828125, ∞]
+    /// (<c>np.array(data, dtype=reference.dtype)</c>). A number as reference is refused naming <c>dtype</c>
+    /// (FastEstimator returns None for it). Before, only a DType or a dtype name was taken.</summary>
+    [Test]
+    public void CastTakesAReferenceTensorForItsDType()
+    {
+        object ints = T([0, 0], DType.Int32, 2);
+        object cast = Backend.Cast(T([2.7, -1.5], DType.Float32, 2), ints);
+        Assert.That(Backend.ToType(cast), Is.EqualTo(DType.Int32));
+        Assert.That(engine.ToDoubleArray(cast, out _), Is.EqualTo(new[] { 2.0, -1 }));
+        object halves = Backend.Cast(new[] { 0.1, 0.3, 70000 }, T([1], DType.Float16, 1));
+        Assert.That(halves, Is.TypeOf<Half[]>());
+        Assert.That(((Half[])halves).Select(h => (double)h), Is.EqualTo(new[] { 0.0999755859375, 0.300048828125, double.PositiveInfinity }));
+        Assert.That(Backend.ToType(Backend.Cast(T([0.1], DType.Float64, 1), new float[1])), Is.EqualTo(DType.Float32), "a .NET array as reference");
+        Assert.That(Backend.ToType(Backend.Cast(T([0.1], DType.Float64, 1), (object)DType.Float16)), Is.EqualTo(DType.Float16), "a DType given as object");
+        var e = Assert.Throws<ArgumentException>(() => Backend.Cast(T([0.1], DType.Float64, 1), (object)0.3));
+        Assert.That(e!.ParamName, Is.EqualTo("dtype"));
+    }
 }

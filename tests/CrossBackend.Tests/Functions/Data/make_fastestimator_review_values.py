@@ -53,3 +53,14 @@ d = torch.tensor([[0.3], [0.1], [0.0]], dtype=torch.float32)
 eps = torch.tensor(0.1)
 w = torch.pow(1.0 / torch.maximum(d, eps), 0.3)
 show("iwd C=1 eps=0.1 power=0.3", w / torch.reshape(torch.sum(w, dim=-1), [-1, 1]))
+
+# clip_by_value (_clip_by_value.py) with tensor bounds: the torch path reads each with .item() and clamps.
+x = torch.tensor([0.05, 0.2, 0.5, -3.0], dtype=torch.float32)
+show("clip_by_value [0.1] [[0.3]]", x.clamp(min=torch.tensor([0.1]).item(), max=torch.tensor([[0.3]]).item()))
+show("clip_by_value None [[0.3]]", x.clamp(min=None, max=torch.tensor([[0.3]]).item()))
+
+# cast (_cast.py) with a tensor / array as dtype: np.array(data, dtype=dtype.dtype) on the NumPy path,
+# tensor.type(dtype.dtype) on torch.
+show("cast [0.1, 0.3, 70000] to a float16 reference", np.array([0.1, 0.3, 70000.0], dtype=np.zeros(1, np.float16).dtype))
+show("cast float32 [2.7, -1.5] to an int32 reference",
+     torch.tensor([2.7, -1.5], dtype=torch.float32).type(torch.zeros(1, dtype=torch.int32).dtype))
