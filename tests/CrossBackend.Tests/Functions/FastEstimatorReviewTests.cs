@@ -125,4 +125,27 @@ public sealed class FastEstimatorReviewTests(ITensorEngine engine)
         var e = Assert.Throws<ArgumentException>(() => Backend.Cast(T([0.1], DType.Float64, 1), (object)0.3));
         Assert.That(e!.ParamName, Is.EqualTo("dtype"));
     }
+
+    /// <summary><c>iwd</c>'s <c>eps</c> is a tensor in FastEstimator (<c>eps: Optional[Tensor]</c>; its
+    /// test_torch_input_eps passes <c>torch.tensor(0.062499999999999986)</c>: [[0.2] * 5, [0.8, 0.05, 0.05, 0.05, 0.05]])
+    /// and <c>maximum(tensor, eps)</c> broadcasts it, so one ε per class works: [[0, 0.3, 1], [0.05, 0.2, 0.1]] with
+    /// ε [0.1, 0.3, 0.2], power 0.3 → [[0.45036724, 0.3239145, 0.22571832], [0.39502653, 0.28411219, 0.32086125]] in
+    /// float32 (PyTorch 1.13 through FastEstimator's code). Before, only a number was taken.</summary>
+    [Test]
+    public void IwdTakesATensorEps()
+    {
+        object x = T([0.5, 0.5, 0.5, 0.5, 0.5, 0, 1, 1, 1, 1], DType.Float32, 2, 5);
+        Assert.That(engine.ToDoubleArray(Backend.Iwd(x, eps: T([0.062499999999999986], DType.Float32, 1)), out _),
+            Is.EqualTo(new[] { 0.2, 0.2, 0.2, 0.2, 0.2, 0.8, 0.05, 0.05, 0.05, 0.05 }).Within(1e-7));
+        object d = T([0, 0.3, 1, 0.05, 0.2, 0.1], DType.Float32, 2, 3);
+        double[] expected = [0.4503672420978546, 0.323914498090744, 0.22571831941604614, 0.3950265347957611, 0.28411218523979187, 0.32086125016212463];
+        Assert.That(engine.ToDoubleArray(Backend.Iwd(d, power: 0.3, eps: T([0.1, 0.3, 0.2], DType.Float32, 3)), out _),
+            Is.EqualTo(expected).Within(2e-7));
+        Assert.That(engine.ToDoubleArray(Backend.Iwd(d, power: 0.3, eps: new[] { 0.1, 0.3, 0.2 }), out _),
+            Is.EqualTo(expected).Within(2e-7), "a .NET array");
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Backend.Iwd(d, eps: T([0.1, 0, 0.2], DType.Float32, 3)));
+        Assert.That(e!.ParamName, Is.EqualTo("eps"));
+        var wide = Assert.Throws<ArgumentException>(() => Backend.Iwd(d, eps: T([0.1, 0.3], DType.Float32, 2)));
+        Assert.That(wide!.ParamName, Is.EqualTo("eps"));
+    }
 }

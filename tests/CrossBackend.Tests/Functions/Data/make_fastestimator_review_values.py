@@ -64,3 +64,15 @@ show("clip_by_value None [[0.3]]", x.clamp(min=None, max=torch.tensor([[0.3]]).i
 show("cast [0.1, 0.3, 70000] to a float16 reference", np.array([0.1, 0.3, 70000.0], dtype=np.zeros(1, np.float16).dtype))
 show("cast float32 [2.7, -1.5] to an int32 reference",
      torch.tensor([2.7, -1.5], dtype=torch.float32).type(torch.zeros(1, dtype=torch.int32).dtype))
+
+# iwd (_iwd.py) with eps a tensor (FastEstimator's test_torch_input_eps passes torch.tensor(0.062499999999999986));
+# maximum(tensor, eps) broadcasts, so one eps per class works too.
+def fe_iwd(tensor, eps, power=1.0):
+    tensor = torch.maximum(tensor, eps)
+    tensor = torch.pow(1.0 / tensor, power)
+    return tensor / torch.reshape(torch.sum(tensor, dim=-1), [-1, 1])
+
+
+show("iwd eps=tensor(0.0625)", fe_iwd(torch.tensor([[0.5] * 5, [0] + [1] * 4]), torch.tensor(0.062499999999999986)))
+show("iwd per-class eps [0.1, 0.3, 0.2], power 0.3",
+     fe_iwd(torch.tensor([[0.0, 0.3, 1.0], [0.05, 0.2, 0.1]]), torch.tensor([0.1, 0.3, 0.2]), 0.3))
