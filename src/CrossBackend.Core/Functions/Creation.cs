@@ -51,6 +51,15 @@ public static partial class Backend
     /// <remarks><b>Example</b> (FastEstimator): [[0, 1], [2, 3]] → <b>[[0, 0], [0, 0]]</b>.</remarks>
     public static object ZerosLike(object tensor, DType? dtype = null) => RunUntyped(new LikeFunction(dtype, null, 0), [tensor], TensorName);
 
+    /// <summary><see cref="OnesLike(object, DType?)"/> with NumPy's dtype name, as FastEstimator's
+    /// <c>ones_like(tensor, dtype: Union[None, str])</c> takes it ("float32"; null: the tensor's dtype).</summary>
+    /// <remarks><b>Example</b> (FastEstimator): [[0, 1], [2, 3]] with "float32" → <b>[[1.0, 1.0], [1.0, 1.0]]</b>.</remarks>
+    public static object OnesLike(object tensor, string? dtype) => OnesLike(tensor, dtype is null ? null : ParseDType(dtype));
+
+    /// <summary><see cref="ZerosLike(object, DType?)"/> with NumPy's dtype name, as FastEstimator's
+    /// <c>zeros_like(tensor, dtype: Union[None, str])</c> takes it ("float32"; null: the tensor's dtype).</summary>
+    public static object ZerosLike(object tensor, string? dtype) => ZerosLike(tensor, dtype is null ? null : ParseDType(dtype));
+
     /// <summary>Uniform noise in [<paramref name="minval"/>, <paramref name="maxval"/>) shaped like <paramref name="tensor"/>
     /// (FastEstimator's <c>random_uniform_like</c>, default float32; equal bounds give that value everywhere, as there). The values come from <see cref="HostRandom"/>
     /// (xoshiro256**, documented there), drawn on the host: the same <paramref name="seed"/> gives the same numbers on

@@ -148,4 +148,22 @@ public sealed class FastEstimatorReviewTests(ITensorEngine engine)
         var wide = Assert.Throws<ArgumentException>(() => Backend.Iwd(d, eps: T([0.1, 0.3], DType.Float32, 2)));
         Assert.That(wide!.ParamName, Is.EqualTo("eps"));
     }
+
+    /// <summary><c>ones_like</c> and <c>zeros_like</c> take the dtype as a name (FastEstimator's <c>dtype: Union[None,
+    /// str]</c>; its docstring's <c>ones_like(n, dtype="float32")</c> → [[1.0, 1.0], [1.0, 1.0]]); an unknown name is
+    /// refused naming <c>dtype</c>. Before, only a <see cref="DType"/> was taken.</summary>
+    [Test]
+    public void OnesLikeAndZerosLikeTakeADTypeName()
+    {
+        object x = T([0, 1, 2, 3], DType.Int64, 2, 2);
+        object ones = Backend.OnesLike(x, "float32");
+        Assert.That(Backend.ToType(ones), Is.EqualTo(DType.Float32));
+        Assert.That(engine.ToDoubleArray(ones, out _), Is.EqualTo(new[] { 1.0, 1, 1, 1 }));
+        object zeros = Backend.ZerosLike(x, "float16");
+        Assert.That(Backend.ToType(zeros), Is.EqualTo(DType.Float16));
+        Assert.That(engine.ToDoubleArray(zeros, out _), Is.EqualTo(new[] { 0.0, 0, 0, 0 }));
+        Assert.That(Backend.ToType(Backend.OnesLike(x, (string?)null)), Is.EqualTo(DType.Int64), "null: the tensor's dtype");
+        var e = Assert.Throws<ArgumentException>(() => Backend.ZerosLike(x, "float31"));
+        Assert.That(e!.ParamName, Is.EqualTo("dtype"));
+    }
 }
