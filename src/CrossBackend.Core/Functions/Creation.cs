@@ -51,6 +51,15 @@ public static partial class Backend
     /// <remarks><b>Example</b> (FastEstimator): [[0, 1], [2, 3]] → <b>[[0, 0], [0, 0]]</b>.</remarks>
     public static object ZerosLike(object tensor, DType? dtype = null) => RunUntyped(new LikeFunction(dtype, null, 0), [tensor], TensorName);
 
+    /// <summary><see cref="OnesLike(object, DType?)"/> with NumPy's dtype name, as FastEstimator's
+    /// <c>ones_like(tensor, dtype: Union[None, str])</c> takes it ("float32"; null: the tensor's dtype).</summary>
+    /// <remarks><b>Example</b> (FastEstimator): [[0, 1], [2, 3]] with "float32" → <b>[[1.0, 1.0], [1.0, 1.0]]</b>.</remarks>
+    public static object OnesLike(object tensor, string? dtype) => OnesLike(tensor, dtype is null ? null : ParseDType(dtype));
+
+    /// <summary><see cref="ZerosLike(object, DType?)"/> with NumPy's dtype name, as FastEstimator's
+    /// <c>zeros_like(tensor, dtype: Union[None, str])</c> takes it ("float32"; null: the tensor's dtype).</summary>
+    public static object ZerosLike(object tensor, string? dtype) => ZerosLike(tensor, dtype is null ? null : ParseDType(dtype));
+
     /// <summary>Uniform noise in [<paramref name="minval"/>, <paramref name="maxval"/>) shaped like <paramref name="tensor"/>
     /// (FastEstimator's <c>random_uniform_like</c>, default float32; equal bounds give that value everywhere, as there). The values come from <see cref="HostRandom"/>
     /// (xoshiro256**, documented there), drawn on the host: the same <paramref name="seed"/> gives the same numbers on
@@ -97,6 +106,28 @@ public static partial class Backend
     /// <summary><see cref="Cast(object, DType)"/> with NumPy's dtype name ("uint8", "int8", "int16", "int32", "int64",
     /// "float16", "bfloat16", "float32", "float64", "bool").</summary>
     public static object Cast(object data, string dtype) => Cast(data, ParseDType(dtype));
+
+    /// <summary><see cref="Cast(object, DType)"/> to the dtype of a reference (FastEstimator's <c>cast(data, dtype)</c>
+    /// with a tensor or NumPy array as <c>dtype</c>, which casts to <c>dtype.dtype</c>): <paramref name="dtype"/> is a
+    /// tensor of any engine or a .NET array of numbers (NumPy's array; <c>float[]</c> is float32); a <see cref="DType"/>
+    /// or a dtype name given as <c>object</c> works as in the other overloads.</summary>
+    /// <remarks><b>Example</b>: <c>Cast(new[] { 0.1, 0.3 }, reference)</c> with a float16 tensor as reference gives
+    /// <c>Half[] { 0.09998, 0.2998 }</c>, as <c>Cast(data, "float16")</c>. FastEstimator's torch path makes a number
+    /// a float32 tensor first (<c>torch.tensor(data)</c>: 0.1 to a float64 reference is 0.10000000149011612 there);
+    /// here a number converts straight, as FastEstimator's NumPy path (<c>np.array(data, dtype=dtype.dtype)</c>) and
+    /// <see cref="Cast(object, DType)"/> convert it: 0.1.</remarks>
+    /// <exception cref="ArgumentException"><paramref name="dtype"/> is none of those (a number, a collection).</exception>
+    public static object Cast(object data, object dtype)
+    {
+        ArgumentNullException.ThrowIfNull(dtype);
+        if (dtype is DType named) return Cast(data, named);
+        if (dtype is string name) return Cast(data, name);
+        if (TensorEngines.OwnerOf(dtype.GetType()) is null && !DataTree.IsNumberArray(dtype))
+            throw new ArgumentException(
+                "Argument `dtype` must be a DType, a dtype name, or a reference whose dtype to cast to: a tensor of any engine or a .NET array of numbers " +
+                $"(FastEstimator's cast takes a tensor or NumPy array there). Received: dtype of type {dtype.GetType().Name}", nameof(dtype));
+        return Cast(data, TypeOfLeaf(dtype, nameof(dtype), nameof(dtype)));
+    }
 
     /// <summary><see cref="Cast(object, DType)"/> with the public argument named <paramref name="name"/> in errors
     /// (<see cref="ConvertTensorPrecision"/>'s is <c>tensor</c>).</summary>

@@ -163,6 +163,32 @@ public static partial class Backend
         return Run<T>(nameof(ClipByValue), new ClipFunction(minValue ?? double.NegativeInfinity, maxValue ?? double.PositiveInfinity), [tensor], TensorName);
     }
 
+    /// <summary><see cref="ClipByValue{T}(T, double?, double?)"/> with bounds given as one-element tensors (of any engine),
+    /// .NET numbers or one-element .NET arrays, or null: FastEstimator's <c>clip_by_value</c> takes a tensor bound
+    /// and, on torch, reads it with <c>.item()</c>, so a bound must hold exactly one value (any shape); it is read on
+    /// the host once.</summary>
+    /// <remarks><b>Example</b>: [0.05, 0.2, 0.5] with the float32 tensors [0.1] and [[0.3]] as bounds →
+    /// <b>[0.1, 0.2, 0.3]</b>, as with the numbers 0.1 and 0.3.</remarks>
+    /// <exception cref="ArgumentException">A bound that is not one number (several values, a string); the message names it.</exception>
+    public static T ClipByValue<T>(T tensor, object? minValue, object? maxValue) where T : class =>
+        ClipByValue(tensor, Bound(minValue, nameof(minValue)), Bound(maxValue, nameof(maxValue)));
+
+    /// <summary>A clip bound given as a one-element tensor, a number or a one-element array, as a number (torch's
+    /// <c>.item()</c>).</summary>
+    private static double? Bound(object? bound, string name)
+    {
+        if (bound is null) return null;
+        if (bound is double d) return d;
+        if (TensorEngines.OwnerOf(bound.GetType()) is null && !DataTree.IsHostNumbers(bound))
+            throw new ArgumentException(
+                $"Argument `{name}` must be a number, a one-element tensor or a one-element .NET array of numbers, or null for no bound. Received: {name} of type {bound.GetType().Name}", name);
+        double[] values = ToNumber<double>(bound);
+        if (values.Length != 1)
+            throw new ArgumentException(
+                $"Argument `{name}` must hold exactly one value (FastEstimator reads a tensor bound with torch's .item()); to clip element by element, use Maximum and Minimum. Received: {name} with {values.Length} values", name);
+        return values[0];
+    }
+
     /// <summary>a + b, broadcast, in the promoted dtype (FastEstimator uses Python's <c>+</c>).</summary>
     public static T Add<T>(T a, T b) where T : class =>
         Run<T>(nameof(Add), new BinaryFunction(BinaryOp.Add, "a", "b", null, ResultDTypes.PromoteFirstTwo, integers: true), [a, b], ["a", "b"]);

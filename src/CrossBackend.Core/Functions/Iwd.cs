@@ -1,17 +1,35 @@
 namespace CrossBackend;
 
 /// <summary>Inverse weighted distance: (1 / max(d, ε))ᵖ normalised over the last axis.</summary>
-internal sealed class IwdFunction(double power, double maxProb, double pairwiseDistance, double? eps) : FunctionProgram(ResultDTypes.FloatForIntegers)
+/// <remarks>A given ε is one number (<paramref name="eps"/>) or, as FastEstimator's <c>maximum(tensor, eps)</c> broadcasts a
+/// tensor ε, several values (<paramref name="epsValues"/> of <paramref name="epsShape"/>, row-major).</remarks>
+internal sealed class IwdFunction(double power, double maxProb, double pairwiseDistance, double? eps, double[]? epsValues = null, long[]? epsShape = null)
+    : FunctionProgram(ResultDTypes.FloatForIntegers)
 {
     public override T[] Run<T>(ITensorOps<T> o, T?[] inputs) where T : class
     {
         T x = inputs[0]!;
         long[] shape = o.ShapeOf(x);
-        if (shape.Length < 1 || shape[^1] < 2)
-            throw new ArgumentException($"Argument `tensor` must be (Batch, C) distances with C ≥ 2 classes on the last axis. Received: tensor.shape={TensorInfo.FormatShape(shape)}", "tensor");
+        // FastEstimator's ε divides by max_prob · (C − 1), so without `eps` one class is refused; with `eps` given it
+        // is not used, and one class gets probability 1.
+        bool given = eps is not null || epsValues is not null;
+        if (shape.Length < 1 || shape[^1] < (given ? 1 : 2))
+            throw new ArgumentException(!given
+                ? $"Argument `tensor` must be (Batch, C) distances with C ≥ 2 classes on the last axis (ε is made from maxProb / (C − 1); give `eps` for one class). Received: tensor.shape={TensorInfo.FormatShape(shape)}"
+                : $"Argument `tensor` must be (Batch, C) distances with C ≥ 1 classes on the last axis. Received: tensor.shape={TensorInfo.FormatShape(shape)}", "tensor");
         // FastEstimator: ε = d_pair · ((1 − p_max) / (p_max · (C − 1)))^(1/power), in the tensor's dtype.
         double epsilon = eps ?? pairwiseDistance * Math.Pow((1.0 - maxProb) / (maxProb * (shape[^1] - 1)), 1.0 / power);
-        T inverse = o.Unary(UnaryOp.Reciprocal, o.Maximum(x, epsilon));
+        T floored;
+        if (epsValues is null) floored = o.Maximum(x, epsilon);
+        else
+        {
+            // ε floors the distances; it must not widen them (a (B, 1, C) ε against (B, C) distances).
+            if (Shapes.Broadcast(shape, epsShape!) is not { } broadcast || !broadcast.SequenceEqual(shape))
+                throw new ArgumentException(
+                    $"Argument `eps` must broadcast to `tensor`'s shape (one value, or one per class). Received: eps.shape={TensorInfo.FormatShape(epsShape!)}, tensor.shape={TensorInfo.FormatShape(shape)}", "eps");
+            floored = o.Maximum(x, o.FromValues(epsValues, epsShape!, o.DTypeOf(x)));
+        }
+        T inverse = o.Unary(UnaryOp.Reciprocal, floored);
         T powered = power == 1.0 ? inverse : o.Pow(inverse, power);
         T probabilities = o.Div(powered, o.Sum(powered, -1, keepDims: true));
         // FastEstimator divides by reshape(sum, [-1, 1]): one row of distances (C,) comes back as (1, C).
@@ -25,10 +43,13 @@ public static partial class Backend
     /// The inverse weighted distance (FastEstimator's <c>iwd</c>): distances (Batch, C) to class probabilities, larger
     /// for nearer classes — (1 / max(d, ε))^power normalised over the last axis (on every engine: classes are the last
     /// axis here, as in FastEstimator). ε = pairwiseDistance · ((1 − maxProb) / (maxProb · (C − 1)))^(1/power) unless
-    /// <paramref name="eps"/> is given. Integers give float32.
+    /// <paramref name="eps"/> is given (then one class, C = 1, is allowed and gets 1). Integers give float32.
+    /// <paramref name="eps"/> is, as FastEstimator's <c>eps: Optional[Tensor]</c>, a number, or a tensor (any engine) or
+    /// .NET array of numbers read on the host once: one value, or several that broadcast to <paramref name="tensor"/>
+    /// (one per class), as FastEstimator's <c>maximum(tensor, eps)</c> broadcasts them. Every value must be &gt; 0.
     /// </summary>
     /// <remarks><b>Example</b> (FastEstimator): [[0.5]*5, [0, 1, 1, 1, 1]] → <b>[[0.2, 0.2, 0.2, 0.2, 0.2], [0.95, 0.0125, 0.0125, 0.0125, 0.0125]]</b>.</remarks>
-    public static T Iwd<T>(T tensor, double power = 1.0, double maxProb = 0.95, double pairwiseDistance = 1.0, double? eps = null) where T : class
+    public static T Iwd<T>(T tensor, double power = 1.0, double maxProb = 0.95, double pairwiseDistance = 1.0, object? eps = null) where T : class
     {
         if (!(power > 0)) throw new ArgumentOutOfRangeException(nameof(power), power, $"Argument `power` must be > 0. Received: power={power}");
         if (!(maxProb > 0 && maxProb < 1)) throw new ArgumentOutOfRangeException(nameof(maxProb), maxProb, $"Argument `maxProb` must be in (0, 1). Received: maxProb={maxProb}");
@@ -37,7 +58,26 @@ public static partial class Backend
         if (eps is null && !(double.IsFinite(pairwiseDistance) && pairwiseDistance > 0))
             throw new ArgumentOutOfRangeException(nameof(pairwiseDistance), pairwiseDistance,
                 $"Argument `pairwiseDistance` must be a finite number > 0 (or give `eps` directly). Received: pairwiseDistance={pairwiseDistance}");
-        if (eps is { } e && !(e > 0)) throw new ArgumentOutOfRangeException(nameof(eps), e, $"Argument `eps` must be > 0. Received: eps={e}");
-        return Run<T>(nameof(Iwd), new IwdFunction(power, maxProb, pairwiseDistance, eps), [tensor], TensorName);
+        if (eps is null) return Run<T>(nameof(Iwd), new IwdFunction(power, maxProb, pairwiseDistance, null), [tensor], TensorName);
+        (double[] values, long[] shape) = EpsValues(eps);
+        int bad = Array.FindIndex(values, v => !(v > 0));
+        if (bad >= 0)
+            throw new ArgumentOutOfRangeException(nameof(eps), values[bad],
+                values.Length == 1 ? $"Argument `eps` must be > 0. Received: eps={values[bad]}" : $"Argument `eps` must hold values > 0. Received: eps[{bad}]={values[bad]} (row-major)");
+        IwdFunction program = values.Length == 1
+            ? new IwdFunction(power, maxProb, pairwiseDistance, values[0])
+            : new IwdFunction(power, maxProb, pairwiseDistance, null, values, shape);
+        return Run<T>(nameof(Iwd), program, [tensor], TensorName);
+    }
+
+    /// <summary>Iwd's ε as values and shape: a number, a tensor of any engine (read on the host, as FastEstimator's torch
+    /// path moves it to the tensor's device) or a .NET array of numbers.</summary>
+    private static (double[] Values, long[] Shape) EpsValues(object eps)
+    {
+        if (eps is double d) return ([d], []);
+        if (TensorEngines.OwnerOf(eps.GetType()) is not null) return (ToNumber<double>(eps), GetShape(eps));
+        if (DataTree.IsHostNumbers(eps)) return (ToNumber<double>(eps), HostLeaf.ShapeOf(eps, nameof(eps), nameof(eps)));
+        throw new ArgumentException(
+            $"Argument `eps` must be a number, a tensor or a .NET array of numbers (or null to make ε from maxProb and pairwiseDistance). Received: eps of type {eps.GetType().Name}", nameof(eps));
     }
 }

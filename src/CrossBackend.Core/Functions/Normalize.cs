@@ -15,9 +15,20 @@ internal sealed class NormalizeFunction(double[] mean, double[] std, double maxP
         T x = inputs[0]!;
         long[] shape = o.ShapeOf(x);
         DType dtype = o.DTypeOf(x);
-        return [o.Div(o.Sub(x, Constant(o, shape, dtype, mean.Select(m => m * maxPixelValue).ToArray(), "mean")),
-            Constant(o, shape, dtype, std.Select(s => s * maxPixelValue + epsilon).ToArray(), "std"))];
+        return [o.Div(o.Sub(x, Constant(o, shape, dtype, mean.Select(m => Scaled(m, dtype)).ToArray(), "mean")),
+            Constant(o, shape, dtype, std.Select(s => Plus(Scaled(s, dtype), epsilon, dtype)).ToArray(), "std"))];
     }
+
+    /// <summary>value · maxPixelValue as FastEstimator's TensorFlow and torch paths make it (get_scaled_data:
+    /// <c>tf.constant(value)</c> / <c>torch.tensor(value)</c> times a Python float), a float32 product of float32
+    /// operands (0.224·255 → 57.120003, where rounding the double product once gives 57.12); in float64 for float64
+    /// tensors, which stay float64 here.</summary>
+    private double Scaled(double value, DType dtype) =>
+        dtype == DType.Float64 ? value * maxPixelValue : (float)value * (float)maxPixelValue;
+
+    /// <summary>std + epsilon, in float32 as FastEstimator adds them unless the tensor is float64.</summary>
+    private static double Plus(double scaledStd, double epsilon, DType dtype) =>
+        dtype == DType.Float64 ? scaledStd + epsilon : (float)scaledStd + (float)epsilon;
 
     /// <summary>A scalar, or a vector along the channel axis: the last on channels-last engines, third from the end
     /// (…, C, H, W) on channels-first ones (torchvision's <c>Normalize</c>).</summary>
@@ -55,7 +66,8 @@ public static partial class Backend
     /// <paramref name="mean"/> and <paramref name="std"/> either one value for all elements or one per channel: the
     /// channel axis is the engine's image channel axis — last on channels-last engines (NumPy/TensorFlow broadcasting),
     /// (…, C, H, W) on channels-first ones (torchvision's <c>Normalize</c>). Defaults: ImageNet's mean and std, 255.
-    /// float64 stays float64, every other dtype gives float32 (FastEstimator: float32).
+    /// float64 stays float64, every other dtype gives float32 (FastEstimator: float32), with the constants made as
+    /// FastEstimator's TensorFlow and torch paths make them: float32 products, then + epsilon in float32.
     /// </summary>
     /// <remarks><b>Example</b> (FastEstimator): [[[1, 2], [3, 4]], [[5, 6], [7, 8]]] with mean 0.5625, std 0.2864, max 8 →
     /// <b>[[[-1.52752516, -1.0910894], [-0.65465364, -0.21821788]], [[0.21821788, 0.65465364], [1.0910894, 1.52752516]]]</b>;

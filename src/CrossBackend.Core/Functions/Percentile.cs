@@ -26,6 +26,14 @@ internal sealed class PercentileFunction(double[] percentiles, bool single, int[
         T picked = index.All(i => i <= 1 << 24)
             ? o.Take(sorted, o.FromValues(index, [index.Length], DType.Int64), keptShape.Length)                  // (kept..., P)
             : o.Concat(index.Select(i => o.Slice(sorted, keptShape.Length, (long)i, 1)).ToArray(), keptShape.Length);
+        if (o.DTypeOf(x).IsFloatingPoint())
+        {
+            // A NaN among a group's values makes each of its percentiles NaN, as FastEstimator's TensorFlow path
+            // (tfp.stats.percentile: "Propagate NaNs") and NumPy path (np.percentile) give; its torch path's kthvalue
+            // would sort NaN last. The sort puts NaN last here too, so the group's last sorted value tells.
+            T last = o.Slice(sorted, keptShape.Length, n - 1, 1);                                              // (kept..., 1)
+            picked = o.Where(o.Compare(CompareOp.NotEqual, last, last), last, picked);
+        }
         T first = keptShape.Length == 0 ? picked : o.MoveAxis(picked, keptShape.Length, 0);               // (P, kept...)
         long[] resultShape = keepDims ? shape.Select((d, i) => reduced.Contains(i) ? 1 : d).ToArray() : keptShape;
         return [o.Reshape(first, single ? resultShape : [percentiles.Length, .. resultShape])];
@@ -38,7 +46,8 @@ public static partial class Backend
     /// The <paramref name="percentiles"/> of <paramref name="tensor"/> over <paramref name="axis"/> (null: all axes),
     /// FastEstimator's <c>percentile</c>: the value p/100 of the way through the sorted values, taking the lower of two
     /// neighbours (NumPy's <c>interpolation='lower'</c>), with the percentiles as a new leading axis and, by default,
-    /// the reduced axes kept as length 1. The dtype is kept.
+    /// the reduced axes kept as length 1. The dtype is kept. A NaN among the values gives NaN for each of their
+    /// percentiles (FastEstimator's TensorFlow and NumPy paths; its torch path's <c>kthvalue</c> sorts NaN last).
     /// </summary>
     /// <remarks><b>Example</b> (FastEstimator): [[1, 2, 3], [4, 5, 6], [7, 8, 9]] with [66] → <b>[[[6]]]</b>; axis 0 →
     /// <b>[[[4, 5, 6]]]</b>; axis 1 → <b>[[[2], [5], [8]]]</b>. Cost: one sort along the reduced axes (torch's

@@ -123,7 +123,7 @@ public sealed class TorchNativeTensorCountTests
         new("LambertW", i => Backend.LambertW(i.Lambert), i => i.Lambert.alias(), 96, "TorchSharp has no Lambert W: fixed 4 Halley steps in float64 (converged after 3), no host read; W(+∞) = +∞ selected at the end"),
         new("Resize3D", i => Backend.Resize3D(i.Volume, [4, 4, 4]), i => nn.functional.interpolate(i.Volume, [4, 4, 4], mode: InterpolationMode.Nearest), 14, "composed from host-made take indices per axis, not interpolate"),
         new("ZScore", i => Backend.ZScore(i.X), i => (i.X - i.X.mean()) / i.X.std(unbiased: false).clamp_min(1e-7), 1, "max(std, ε): the ε is one torch.full"),
-        new("Percentile", i => Backend.Percentile(i.X, [66.0]), i => i.X.quantile(torch.tensor(new[] { 0.66f })), 5, "sort then nearest-rank take (FastEstimator's rule, not quantile's interpolation)"),
+        new("Percentile", i => Backend.Percentile(i.X, [66.0]), i => i.X.quantile(torch.tensor(new[] { 0.66f })), 8, "sort then nearest-rank take (FastEstimator's rule, not quantile's interpolation); a NaN row's last sorted value selected for a float tensor (slice, compare, where: 3)"),
         new("Iwd", i => Backend.Iwd(i.P), i => i.P.alias(), 4, "TorchSharp has no iwd: the baseline is one handle"),
         new("Normalize", i => Backend.Normalize(i.Image, 0.5625, 0.2864, 8), i => (i.Image / 8 - 0.5625) / 0.2864, 1, "constants as torch.full"),
     ];
