@@ -31,6 +31,27 @@ public sealed class FunctionEdgeCaseParityTests(ITensorEngine engine)
         }
     }
 
+    /// <summary>An empty axis list reduces nothing, as <c>tf.reduce_sum(x, axis=[])</c> and <c>np.sum(x, axis=())</c>:
+    /// the values and shape come back as they were (FastEstimator's torch path, torch 1.13's <c>x.sum(dim=[])</c>, would
+    /// sum every axis to 1.8; README, the Reduce row).</summary>
+    [Test]
+    public void AnEmptyAxisListReducesNothing([Values("sum", "mean", "max", "min", "std")] string op, [Values(DType.Float32, DType.Float64)] DType dtype)
+    {
+        double[] values = [0.1, -0.3, 0.7, 1.3];
+        object x = Backend.ToTensor(values, engine, dtype, [2, 2]);
+        object r = op switch
+        {
+            "sum" => Backend.ReduceSum(x, Array.Empty<int>()),
+            "mean" => Backend.ReduceMean(x, Array.Empty<int>()),
+            "max" => Backend.ReduceMax(x, Array.Empty<int>()),
+            "min" => Backend.ReduceMin(x, Array.Empty<int>()),
+            _ => Backend.ReduceStd(x, Array.Empty<int>()),
+        };
+        Assert.That(Backend.GetShape(r), Is.EqualTo(new long[] { 2, 2 }));
+        double[] expected = op == "std" ? [0, 0, 0, 0] : values.Select(v => dtype == DType.Float32 ? (double)(float)v : v).ToArray();
+        Assert.That(Backend.ToNumber<double>(r), Is.EqualTo(expected));
+    }
+
     /// <summary>Integers narrow to their low bits: <c>np.array([5000000001, 3000000000, -1]).astype(np.int32)</c> →
     /// [705032705, -1294967296, -1]; to uint8 → [1, 0, 255]; to int16 → [-3583, 24064, -1]. The channels-last engine went
     /// through float64 and gave int32's minimum.</summary>
