@@ -43,7 +43,7 @@ internal sealed class DiceLoss : ILossFunction
 {
     public static readonly LossDefinition Definition = new("dice",
         "1 − 2·Σ(y·p) / (Σy + Σp + 1e-7) over the axes (default: every axis, the batch included)",
-        LossLabels.SameShape, [], new DiceLoss(), examples: Examples());
+        LossLabels.SameShape, [], new DiceLoss(), examples: Examples()) { EveryAxisByDefault = true };
 
     internal static LossExample[] Examples() =>
     [

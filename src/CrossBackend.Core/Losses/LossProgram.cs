@@ -130,10 +130,12 @@ internal sealed class LossProgram(LossDefinition definition, Dictionary<LossOpti
     /// <summary>
     /// The unreduced result's shape in Keras, whose <c>squeeze_or_expand_to_same_rank</c> reshapes the loss rather than
     /// the weights: (B, 1) weights on a (B,) loss give (B, 1); weights of rank ≥ 2 beside a loss with one more, trailing
-    /// length-1 axis drop that axis. Otherwise the loss's shape.
+    /// length-1 axis drop that axis; a rank-0 loss (dice over every axis, a rank-1 y_pred) times one weight of shape W
+    /// gives W (Keras multiplies, and leaves a rank-0 operand alone). Otherwise the loss's shape.
     /// </summary>
     private static long[] KerasUnreducedShape(long[] loss, long[] weights)
     {
+        if (loss.Length == 0) return weights;
         if (weights.Length == loss.Length + 1 && weights[^1] == 1 && loss.Length == 1) return [.. loss, 1];
         if (loss.Length == weights.Length + 1 && loss[^1] == 1 && weights.Length >= 2) return loss[..^1];
         return loss;
