@@ -131,12 +131,14 @@ internal sealed class LossProgram(LossDefinition definition, Dictionary<LossOpti
     /// The unreduced result's shape in Keras, whose <c>squeeze_or_expand_to_same_rank</c> reshapes the loss rather than
     /// the weights: (B, 1) weights on a (B,) loss give (B, 1); weights of rank ≥ 2 beside a loss with one more, trailing
     /// length-1 axis drop that axis; a one-value loss (dice over every axis, a rank-1 y_pred: shape () in Keras) times
-    /// weights of shape W gives W (Keras multiplies with NumPy broadcasting, and leaves a rank-0 operand alone).
-    /// Otherwise the loss's shape.
+    /// weights of shape W gives W (Keras multiplies with NumPy broadcasting, and leaves a rank-0 operand alone), but
+    /// (1,) weights are squeezed to () beside it. Otherwise the loss's shape.
     /// </summary>
     private static long[] KerasUnreducedShape(long[] loss, long[] weights)
     {
-        if (loss.Length == 0 || (Shapes.Count(loss) == 1 && Shapes.Count(weights) > 1)) return weights;
+        // A rank-0 loss (torch) beside (1,) weights: squeeze_or_expand_to_same_rank squeezes the weights, the product is ().
+        if (loss.Length == 0) return weights is [1] ? [] : weights;
+        if (Shapes.Count(loss) == 1 && Shapes.Count(weights) > 1) return weights;
         if (weights.Length == loss.Length + 1 && weights[^1] == 1 && loss.Length == 1) return [.. loss, 1];
         if (loss.Length == weights.Length + 1 && loss[^1] == 1 && weights.Length >= 2) return loss[..^1];
         return loss;
