@@ -189,8 +189,12 @@ internal sealed class LossCall(LossDefinition loss, NpyArray pred, NpyArray? yTr
         bool trueHasClassAxis = loss.Labels == LossLabels.SameShape || yTrue?.Shape.Length == pred.Shape.Length;
         object result = loss.Compute(Load(pred, true), yTrue is null ? null : Load(yTrue, trueHasClassAxis), args);
         // focal_loss with both reductions 'none' keeps y_pred's rank; a Keras reduction, or dice_score/focal_loss/
-        // l2_regularization reducing by their own options, leaves a scalar.
-        return EngineResult.Read(engine, result, pred.Shape.Length, movedInputs: fileAxes is null, scalar: loss.ReturnsScalar(args));
+        // l2_regularization reducing by their own options, leaves a scalar, as does an unreduced loss over every axis of
+        // y_pred without weights, or with weights of shape () or (1,), which Keras's squeeze_or_expand_to_same_rank
+        // squeezes to () beside it (Keras's shape (); the channels-last engine holds it as (1,)).
+        bool scalar = loss.ReturnsScalar(args) || (loss.UnreducedIsScalar(args, pred.Shape, yTrue?.Shape)
+            && arguments.GetValueOrDefault(LossOption.SampleWeights.Name) is not NpyArray { Shape: not ([] or [1]) });
+        return EngineResult.Read(engine, result, pred.Shape.Length, movedInputs: fileAxes is null, scalar);
     }
 
     /// <summary>A tensor-valued option (sample weights, reference embeddings), taken as it is (no axis move); floating

@@ -43,7 +43,7 @@ internal sealed class DiceLoss : ILossFunction
 {
     public static readonly LossDefinition Definition = new("dice",
         "1 − 2·Σ(y·p) / (Σy + Σp + 1e-7) over the axes (default: every axis, the batch included)",
-        LossLabels.SameShape, [], new DiceLoss(), examples: Examples());
+        LossLabels.SameShape, [], new DiceLoss(), examples: Examples()) { EveryAxisByDefault = true };
 
     internal static LossExample[] Examples() =>
     [
@@ -51,6 +51,12 @@ internal sealed class DiceLoss : ILossFunction
         new("Keras test", KerasMasks.SegmentationPred, [4, 4], KerasMasks.SegmentationTrue, null, LossExample.Defaults, [0.77777773]),
         new("Keras test", KerasMasks.AxisPred, [2, 2, 2, 1], KerasMasks.AxisTrue, null,
             new Dictionary<string, object?> { ["axis"] = new[] { 1, 2, 3 }, ["reduction"] = Reduction.None }, [0.5, 0.75757575]),
+        // Keras's docstring value over every axis, 0.6164384 (1 − 2.8 / (7.3 + 1e-7)), times (2,) sample weights
+        // [0.3, 0.1]: reduce_weighted_values multiplies the rank-0 loss by the weights (shape (2,)) and
+        // sum_over_batch_size divides by 2, l·mean(w) = 0.12328767 (float64 by hand).
+        new("Keras docstring, weighted (loss.py reduce_weighted_values)", KerasMasks.AxisPred, [2, 2, 2, 1], KerasMasks.AxisTrue, null,
+            new Dictionary<string, object?> { ["sample_weights"] = new[] { 0.3, 0.1 } }, [0.12328767],
+            TensorShapes: new Dictionary<string, long[]> { ["sample_weights"] = [2] }),
         // FastEstimator's dice_loss (2022, test_dice_loss.py; numpy, TensorFlow and PyTorch alike): one (1, 3, 3, 3) mask
         // pooled over axes (1, 2, 3), 1 − 2·13 / 31 = 0.16129, asserted to 0.161 ± 0.001 (its denominator is
         // max(Σy + Σp, 1) instead of + ε: the same here). Its log_loss (−log of the score, 0.176) has no option here.

@@ -95,6 +95,32 @@ public sealed class LossDefinition
         return OwnReduction ? ScalarWhen?.Invoke(o => values[o]) ?? false : (Reduction)values[LossOption.Reduction]! != Reduction.None;
     }
 
+    /// <summary>Whether the sums run over every axis of y_pred when no <c>axis</c> is given (Keras's <c>dice</c> and
+    /// <c>tversky</c>, <c>axis=None</c>), so that the per-element loss is one value.</summary>
+    internal bool EveryAxisByDefault { get; init; }
+
+    /// <summary>
+    /// Whether Keras gives the unreduced loss (<see cref="Reduction.None"/>, no sample weights or rank-0 ones) for a
+    /// y_pred of <paramref name="predShape"/> as a scalar, shape <c>()</c>: the per-element loss reduces every axis of
+    /// y_pred (<c>dice</c>/<c>tversky</c> without an axis, a rank-1 y_pred that is one sample). Engines without rank-0
+    /// tensors hold it as (1,); reports print <c>[]</c> on every engine. A loss with its own reduction answers through
+    /// <see cref="ReturnsScalar"/>; <c>circle</c>, <c>ctc</c> and the other losses without class-axis labels always
+    /// keep their (Batch,) axis.
+    /// </summary>
+    /// <param name="arguments">The call's arguments (its <c>axis</c> is read).</param>
+    /// <param name="predShape">y_pred's shape as given.</param>
+    /// <param name="trueShape">y_true's shape, or null: rank-1 y_pred beside (B, 1) labels is a column, one loss per row.</param>
+    internal bool UnreducedIsScalar(LossArguments? arguments, long[] predShape, long[]? trueShape)
+    {
+        if (OwnReduction || Labels is not (LossLabels.SameShape or LossLabels.ClassIndices)) return false;
+        Dictionary<LossOption, object?> values = (arguments ?? []).Resolve(this);
+        int rank = predShape.Length;
+        // Keras's squeeze_or_expand_to_same_rank, as LossProgram applies it: (B,) beside (B, 1) labels is (B, 1).
+        if (Labels == LossLabels.SameShape && rank == 1 && trueShape is [var rows, 1] && rows == predShape[0]) rank = 2;
+        int reduced = values.GetValueOrDefault(LossOption.Axis) is int[] axes ? axes.Length : EveryAxisByDefault ? rank : 1;
+        return rank - reduced <= 0;
+    }
+
     /// <summary>The option with this Keras or C# name, or null.</summary>
     public LossOption? Option(string name) => Options.FirstOrDefault(o => o.Name == name || o.ParameterName == name);
 

@@ -130,10 +130,15 @@ internal sealed class LossProgram(LossDefinition definition, Dictionary<LossOpti
     /// <summary>
     /// The unreduced result's shape in Keras, whose <c>squeeze_or_expand_to_same_rank</c> reshapes the loss rather than
     /// the weights: (B, 1) weights on a (B,) loss give (B, 1); weights of rank ≥ 2 beside a loss with one more, trailing
-    /// length-1 axis drop that axis. Otherwise the loss's shape.
+    /// length-1 axis drop that axis; a one-value loss (dice over every axis, a rank-1 y_pred: shape () in Keras) times
+    /// weights of shape W gives W (Keras multiplies with NumPy broadcasting, and leaves a rank-0 operand alone), but
+    /// (1,) weights are squeezed to () beside it. Otherwise the loss's shape.
     /// </summary>
     private static long[] KerasUnreducedShape(long[] loss, long[] weights)
     {
+        // A rank-0 loss (torch) beside (1,) weights: squeeze_or_expand_to_same_rank squeezes the weights, the product is ().
+        if (loss.Length == 0) return weights is [1] ? [] : weights;
+        if (Shapes.Count(loss) == 1 && Shapes.Count(weights) > 1) return weights;
         if (weights.Length == loss.Length + 1 && weights[^1] == 1 && loss.Length == 1) return [.. loss, 1];
         if (loss.Length == weights.Length + 1 && loss[^1] == 1 && weights.Length >= 2) return loss[..^1];
         return loss;
@@ -148,6 +153,9 @@ internal sealed class LossProgram(LossDefinition definition, Dictionary<LossOpti
     private static T SampleWeights<T>(ITensorOps<T> ops, T w, long[] lossShape) where T : class
     {
         long[] shape = ops.ShapeOf(w);
+        // A one-value loss (shape () in Keras) takes weights of any shape as they are: Keras's product l·w has w's shape,
+        // so sum_over_batch_size gives l·mean(w), sum l·Σw, mean_with_sample_weight l (reduce_weighted_values).
+        if (Shapes.Count(lossShape) == 1 && Shapes.Count(shape) > 1) return w;
         if (Shapes.Count(shape) == 1 && Shapes.Count(lossShape) != 1)
             return ops.BroadcastTo(ops.Reshape(w, lossShape.Select(_ => 1L).ToArray()), lossShape);
         int rank = shape.Length;

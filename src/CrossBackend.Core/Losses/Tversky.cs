@@ -48,7 +48,7 @@ internal sealed class TverskyLoss : ILossFunction
 
     public static readonly LossDefinition Definition = new("tversky",
         "1 − TP / (TP + α·Σy(1 − p) + β·Σp(1 − y) + 1e-7) over the axes (default: every axis, the batch included)",
-        LossLabels.SameShape, [Alpha, Beta], new TverskyLoss(), examples: Examples());
+        LossLabels.SameShape, [Alpha, Beta], new TverskyLoss(), examples: Examples()) { EveryAxisByDefault = true };
 
     private static LossExample[] Examples()
     {

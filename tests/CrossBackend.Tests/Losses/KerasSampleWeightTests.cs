@@ -46,4 +46,30 @@ public sealed class KerasSampleWeightTests(ITensorEngine engine)
         Run("mean_squared_error", p, y, Plain([0.7, 0.3], 2), Reduction.None, out shape);
         Assert.That(shape, Is.EqualTo(new long[] { 2 }));
     }
+
+    [Test]
+    public void OneValueLossTakesTheWeightsShape()
+    {
+        // dice without an axis is one value for the whole batch: y = [[0, 1], [1, 1]], p = [[0.1, 0.7], [0.3, 0.9]] give
+        // l = 1 − 2·1.9 / (3 + 2 + 1e-7) = 0.24000000480 (float64). Keras's reduce_weighted_values multiplies the rank-0
+        // loss by (2,) weights [0.3, 0.1] with NumPy broadcasting: values [0.3·l, 0.1·l] (shape (2,)), then
+        // sum_over_batch_size Σ/2 = 0.2·l, sum 0.4·l, mean_with_sample_weight Σ/Σw = l. Refused before ("a prefix of the
+        // per-element loss shape").
+        object p = Channels([0.1, 0.7, 0.3, 0.9], [2, 2]), y = Channels([0, 1, 1, 1], [2, 2]);
+        const double loss = 1 - 3.8 / 5.0000001;
+        object weights = Plain([0.3, 0.1], 2);
+        Assert.That(Run("dice", p, y, weights, Reduction.SumOverBatchSize, out _)[0], Is.EqualTo(0.2 * loss).Within(1e-7));
+        Assert.That(Run("dice", p, y, weights, Reduction.Sum, out _)[0], Is.EqualTo(0.4 * loss).Within(1e-7));
+        Assert.That(Run("dice", p, y, weights, Reduction.WeightedMean, out _)[0], Is.EqualTo(loss).Within(1e-7));
+        double[] none = Run("dice", p, y, weights, Reduction.None, out long[] shape);
+        Assert.That(shape, Is.EqualTo(new long[] { 2 }));
+        Assert.That(none, Is.EqualTo(new[] { 0.3 * loss, 0.1 * loss }).Within(1e-7));
+        // (2, 1) weights: Keras's product has shape (2, 1).
+        Run("dice", p, y, Plain([0.3, 0.1], 2, 1), Reduction.None, out shape);
+        Assert.That(shape, Is.EqualTo(new long[] { 2, 1 }));
+        // A rank-1 y_pred is one sample (Keras's per-sample loss has shape ()): mean squared error of y = [0, 1, 1],
+        // p = [0.5, 0.5, 1] is (0.25 + 0.25 + 0)/3 = 1/6, times (3,) weights [0.3, 0.1, 0.7]: sum (1/6)·1.1.
+        object p1 = Plain([0.5, 0.5, 1], 3), y1 = Plain([0, 1, 1], 3);
+        Assert.That(Run("mean_squared_error", p1, y1, Plain([0.3, 0.1, 0.7], 3), Reduction.Sum, out _)[0], Is.EqualTo(1.1 / 6).Within(1e-7));
+    }
 }

@@ -50,7 +50,45 @@ public sealed class CliResultShapeTests
             .SetArgDisplayNames(c.Loss, string.Join("x", c.Shape), string.Join(" ", c.Options), "[" + string.Join(", ", c.Expected) + "]"));
 
     [TestCaseSource(nameof(Cases))]
-    public void JsonShapeIsFastEstimatorsOnEveryEngine(string loss, long[] shape, string[] options, long[] expected)
+    public void JsonShapeIsFastEstimatorsOnEveryEngine(string loss, long[] shape, string[] options, long[] expected) =>
+        ShapeIsTheSameOnEveryEngine(loss, shape, options, expected);
+
+    /// <summary>
+    /// Keras losses with <c>--reduction none</c> whose per-element loss reduces every axis of y_pred (dice and tversky
+    /// without an axis, a rank-1 y_pred that is one sample): Keras returns shape (), and with a sample weight of shape
+    /// W the product's shape W (keras/src/losses/loss.py, <c>reduce_weighted_values</c>: values · sample_weight after
+    /// <c>squeeze_or_expand_to_same_rank</c>, which leaves a rank-0 loss alone and squeezes (1,) weights to ()).
+    /// Before, torch printed [] and the
+    /// channels-last engine [1], and the CLI called the equal values a disagreement (exit code 1). Weights are given as a
+    /// shape here (a .npy of 0.3s).
+    /// </summary>
+    public static IEnumerable<TestCaseData> KerasNoneCases() =>
+        new (string Loss, long[] Shape, string[] Options, long[]? Weights, long[] Expected)[]
+        {
+            ("dice", [2, 3], [], null, []),
+            ("tversky", [2, 3], ["--alpha", "0.3", "--beta", "0.7"], null, []),
+            ("dice", [2, 3], ["--axis", "1"], null, [2]),
+            ("binary_crossentropy", [4], [], null, []),
+            ("mean_squared_error", [4], [], null, []),
+            ("huber", [4], ["--delta", "0.3"], null, []),
+            ("categorical_crossentropy", [3], ["--label-smoothing", "0.1"], null, []),
+            ("mean_squared_error", [2, 3], [], null, [2]),
+            ("dice", [2, 3], [], [], []),
+            ("dice", [2, 3], [], [1], []),
+            ("binary_crossentropy", [4], [], [1, 1], [1, 1]),
+        }.Select(c => new TestCaseData(c.Loss, c.Shape, c.Options, c.Weights, c.Expected)
+            .SetArgDisplayNames(c.Loss, string.Join("x", c.Shape), string.Join(" ", c.Options),
+                c.Weights is null ? "no weights" : "weights [" + string.Join(", ", c.Weights) + "]", "[" + string.Join(", ", c.Expected) + "]"));
+
+    [TestCaseSource(nameof(KerasNoneCases))]
+    public void UnreducedScalarHasKerassShapeOnEveryEngine(string loss, long[] shape, string[] options, long[]? weights, long[] expected)
+    {
+        string[] weightOption = weights is null ? []
+            : ["--sample-weights", Npy($"{loss}-weights-{weights.Length}.npy", Enumerable.Repeat(0.3, (int)weights.Aggregate(1L, (a, b) => a * b)).ToArray(), weights)];
+        ShapeIsTheSameOnEveryEngine(loss, shape, [.. options, "--reduction", "none", .. weightOption], expected);
+    }
+
+    private void ShapeIsTheSameOnEveryEngine(string loss, long[] shape, string[] options, long[] expected)
     {
         long count = shape.Aggregate(1L, (a, b) => a * b);
         string pred = Npy($"{loss}-pred.npy", Ref.Uniform(41, count, 0.05, 0.95), shape);
