@@ -114,7 +114,12 @@ internal sealed class FloatFormat
         if (digits == "0") return (sign + "0", "", "");
         // digits d0 d1 … with the point after position exponent + 1.
         int point = exponent + 1;
-        string intPart = point <= 0 ? "0" : digits.Length >= point ? digits[..point] : digits + new string('0', point - digits.Length);
+        // When the shortest digits end before the units digit (a whole number wider than its dtype's digits: float16
+        // 8336, float32 67108872), NumPy's array printing writes the exact whole number, not the shortest (8340.,
+        // 67108870.): FloatingFormat.__call__ passes min_digits=0, and Dragon4 then generates digits at least down to
+        // the units (numpy/core/arrayprint.py, FloatingFormat.__call__; numpy/core/src/multiarray/dragon4.c). The value
+        // is a whole number there (its spacing is ≥ 2), so "F0" prints it exactly.
+        string intPart = point <= 0 ? "0" : digits.Length >= point ? digits[..point] : Math.Abs(v).ToString("F0", CultureInfo.InvariantCulture);
         string fracPart = point <= 0 ? new string('0', -point) + digits : digits.Length > point ? digits[point..] : "";
         return (sign + intPart, fracPart.TrimEnd('0'), "");
     }
