@@ -25,8 +25,10 @@ internal sealed class FloatFormat
     {
         double[] finite = shown.Where(double.IsFinite).ToArray();
         double[] nonZero = finite.Where(v => v != 0).Select(Math.Abs).ToArray();
+        // NumPy divides max_val / min_val in the array's dtype (FloatingFormat.fillFormat, numpy/core/arrayprint.py),
+        // so the ratio is rounded to it: float16 100 / 0.1 is 1000.0 there (1000.244 in float64), not > 1000.
         bool scientific = nonZero.Length > 0 &&
-            (nonZero.Max() >= 1e8 || nonZero.Min() < 1e-4 || nonZero.Max() / nonZero.Min() > 1000);
+            (nonZero.Max() >= 1e8 || nonZero.Min() < 1e-4 || dtype.RoundTo(nonZero.Max() / nonZero.Min()) > 1000);
         var format = new FloatFormat(dtype, precision, scientific);
         format.Fill(finite, shown);
         return format.Format;
