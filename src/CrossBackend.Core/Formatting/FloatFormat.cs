@@ -25,8 +25,10 @@ internal sealed class FloatFormat
     {
         double[] finite = shown.Where(double.IsFinite).ToArray();
         double[] nonZero = finite.Where(v => v != 0).Select(Math.Abs).ToArray();
+        // NumPy divides max_val / min_val in the array's dtype (FloatingFormat.fillFormat, numpy/core/arrayprint.py),
+        // so the ratio is rounded to it: float16 100 / 0.1 is 1000.0 there (1000.244 in float64), not > 1000.
         bool scientific = nonZero.Length > 0 &&
-            (nonZero.Max() >= 1e8 || nonZero.Min() < 1e-4 || nonZero.Max() / nonZero.Min() > 1000);
+            (nonZero.Max() >= 1e8 || nonZero.Min() < 1e-4 || dtype.RoundTo(nonZero.Max() / nonZero.Min()) > 1000);
         var format = new FloatFormat(dtype, precision, scientific);
         format.Fill(finite, shown);
         return format.Format;
@@ -114,7 +116,12 @@ internal sealed class FloatFormat
         if (digits == "0") return (sign + "0", "", "");
         // digits d0 d1 … with the point after position exponent + 1.
         int point = exponent + 1;
-        string intPart = point <= 0 ? "0" : digits.Length >= point ? digits[..point] : digits + new string('0', point - digits.Length);
+        // When the shortest digits end before the units digit (a whole number wider than its dtype's digits: float16
+        // 8336, float32 67108872), NumPy's array printing writes the exact whole number, not the shortest (8340.,
+        // 67108870.): FloatingFormat.__call__ passes min_digits=0, and Dragon4 then generates digits at least down to
+        // the units (numpy/core/arrayprint.py, FloatingFormat.__call__; numpy/core/src/multiarray/dragon4.c). The value
+        // is a whole number there (its spacing is ≥ 2), so "F0" prints it exactly.
+        string intPart = point <= 0 ? "0" : digits.Length >= point ? digits[..point] : Math.Abs(v).ToString("F0", CultureInfo.InvariantCulture);
         string fracPart = point <= 0 ? new string('0', -point) + digits : digits.Length > point ? digits[point..] : "";
         return (sign + intPart, fracPart.TrimEnd('0'), "");
     }

@@ -47,6 +47,35 @@ public sealed class TensorFormatEdgeCaseTests(ITensorEngine engine)
         Assert.That(TensorFormat.ToString(new[] { 0.25, 1e-10 }, options), Is.EqualTo("array([2.e-01, 1.e-10])"));
     }
 
+    /// <summary>A whole number with more digits than its dtype holds prints exactly, as NumPy's arrays print it (its
+    /// scalar repr, <c>np.float16(8336)</c> → 8340.0, is the shortest instead): <c>repr(np.array([8336.],
+    /// dtype=np.float16))</c>, <c>repr(np.array([9992., -8336., 2054.], dtype=np.float16))</c>,
+    /// <c>repr(np.array([67108872., 1e6], dtype=np.float32))</c>; found by the fuzz cases.</summary>
+    [Test]
+    public void WholeNumbersWiderThanTheDTypePrintExactly()
+    {
+        Assert.That(TensorFormat.ToString(new[] { (Half)8336 }), Is.EqualTo("array([8336.], dtype=float16)"));
+        Assert.That(TensorFormat.ToString(engine.Cast(engine.FromArray(new[] { 9992f, -8336f, 2054f }, [3]), DType.Float16)),
+            Is.EqualTo("array([ 9992., -8336.,  2054.], dtype=float16)"));
+        Assert.That(TensorFormat.ToString(engine.FromArray(new[] { 67108872f, 1e6f }, [2])), Is.EqualTo("array([67108872.,  1000000.], dtype=float32)"));
+        Assert.That(TensorFormat.ToString(new[] { 67108872f, float.NaN }), Is.EqualTo("array([67108872.,       nan], dtype=float32)"));
+    }
+
+    /// <summary>NumPy's largest/smallest ratio is computed in the dtype: <c>repr(np.array([0.1, 100.], dtype=np.float16))</c>
+    /// and <c>repr(np.array([0.5167034, 516.7034], dtype=np.float32))</c> stay positional, their ratio rounding to
+    /// 1000.0 (1000.244 and 1.0000000065e3 in float64).</summary>
+    [Test]
+    public void TheMagnitudeRatioIsRoundedToTheDType()
+    {
+        Assert.That(TensorFormat.ToString(new[] { (Half)0.1, (Half)100 }), Is.EqualTo("array([  0.1, 100. ], dtype=float16)"));
+        Assert.That(TensorFormat.ToString(engine.Cast(engine.FromArray(new[] { 0.1f, 100f }, [2]), DType.Float16)),
+            Is.EqualTo("array([  0.1, 100. ], dtype=float16)"));
+        Assert.That(TensorFormat.ToString(engine.FromArray(new[] { 0.5167034f, 516.7034f }, [2])),
+            Is.EqualTo("array([  0.5167034, 516.7034   ], dtype=float32)"));
+        // The same float16 values in float64 (repr(np.array([0.0999755859375, 100.]))): the ratio is over 1000.
+        Assert.That(TensorFormat.ToString(new[] { 0.0999755859375, 100.0 }), Is.EqualTo("array([9.99755859e-02, 1.00000000e+02])"));
+    }
+
     [Test]
     public void ANegativePrecisionIsRefusedNamingIt()
     {
