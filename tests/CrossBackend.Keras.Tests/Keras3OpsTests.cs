@@ -74,6 +74,22 @@ public sealed class Keras3OpsModelTests(ITensorEngine engine)
         Assert.That(p.Values, Is.EqualTo(expected), "x[:, 0:1] − x[:, :, 1:2], float32 differences");
     }
 
+    /// <summary>x[0:, 1:3] keeps every item of the batch, as x[:, 1:3] (a start of 0 on the batch axis is the whole axis
+    /// whatever its length); a start of 1 is refused (RefusalTests).</summary>
+    [Test]
+    public void ASliceOfTheBatchAxisFromZeroKeepsEveryItem()
+    {
+        const string FromZero = """{"class_name": "__slice__", "config": {"start": 0, "stop": null, "step": 1}}""";
+        const string Middle = """{"class_name": "__slice__", "config": {"start": 1, "stop": 3, "step": null}}""";
+        string json = Keras3OpJson.Model("[null, 4]", "float32",
+            Keras3OpJson.Op("numpy", "GetItem", "x", $"[{Keras3OpJson.Tensor("in", "[null, 4]")}, [{FromZero}, {Middle}]]"));
+        float[] v = [0.3f, 1.7f, -2.9f, 1e-3f, 5.5f, 3.3f, 0.1f, -0.7f, 2.2f, 0.9f, -4.1f, 8.8f];
+        using IKerasNetwork network = KerasRuntimes.Build(Keras3OpJson.Load(json), engine);
+        KerasPrediction p = network.Predict([new KerasInput(v, [3, 4])])[0];
+        Assert.That(p.Shape, Is.EqualTo(new long[] { 3, 2 }));
+        Assert.That(p.Values, Is.EqualTo(new double[] { 1.7f, -2.9f, 3.3f, 0.1f, 0.9f, -4.1f }));
+    }
+
     /// <summary>An integer or float16 NumPy array operand keeps the op in float32: Keras 3's result_type puts every int
     /// and float16 below float32 (keras/src/backend/common/dtypes.py lattice: i8 → weak float → f2 → f4) and converts
     /// the array to it. x · int32 [1, −2, 3], then float16 [0.5, 0.25, −1.5] + that, bit for bit in float32.</summary>

@@ -35,6 +35,22 @@ public sealed class TFOpEdgeCaseTests(ITensorEngine engine)
         Assert.That(p.Values, Is.EqualTo(expected));
     }
 
+    /// <summary>x[0:, 1:] and x[0::1, 1:] keep every item of the batch, as x[:, 1:] does (Python's
+    /// <c>range(*slice(0, None, 1).indices(n))</c> is every index for any n); x[1:] is refused.</summary>
+    [TestCase("0", "null")]
+    [TestCase("0", "1")]
+    [TestCase("null", "1")]
+    public void AWholeSliceOfTheBatchAxisFromZeroKeepsEveryItem(string start, string step)
+    {
+        float[] x = Enumerable.Range(0, 30).Select(i => 0.1f * i).ToArray();
+        KerasPrediction p = Run("[null, 5, 3]", Op("__operators__.getitem",
+            $$$"""["in", 0, 0, {"slice_spec": [{"start": {{{start}}}, "stop": null, "step": {{{step}}}}, {"start": 1, "stop": null, "step": null}]}]""",
+            "SlicingOpLambda"), x, [2, 5, 3]);
+        Assert.That(p.Shape, Is.EqualTo(new long[] { 2, 4, 3 }));
+        double[] expected = [.. from b in Enumerable.Range(0, 2) from s in Enumerable.Range(1, 4) from c in Enumerable.Range(0, 3) select (double)x[b * 15 + s * 3 + c]];
+        Assert.That(p.Values, Is.EqualTo(expected));
+    }
+
     /// <summary>x[..., 3:0:-1] on the channels axis of a (batch, 2, 2, 5) image, channels-first on TorchSharp.</summary>
     [Test]
     public void ANegativeStepSliceOfTheChannelsAxisReversesThem()

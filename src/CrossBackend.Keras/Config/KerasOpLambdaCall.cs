@@ -291,9 +291,10 @@ internal static class KerasOpLambdaCall
             KerasSliceItem[] slices = items.Select(SliceItem).ToArray();
             if (slices.Count(s => s.IsEllipsis) > 1) throw new InvalidDataException($"layer `{layer}` ({className}): a slice spec may hold one Ellipsis only");
             KerasSliceItem batch = slices[0];
-            if (!batch.IsEllipsis && !(batch is { IsIndex: false, Start: null, Stop: null, Step: 1 }))
+            if (!batch.IsEllipsis && !batch.TakesWholeAxis)
                 throw Unsupported(layer, className, function,
-                    $"slice_spec={Short(specJson)}, which slices the batch axis; only a full slice `:` or `...` there is supported (x[:, 1:], x[..., 0])");
+                    $"slice_spec={Short(specJson)}, which slices the batch axis; only a full slice `:` (or `0:`) or `...` there is supported (x[:, 1:], x[..., 0])");
+            if (!batch.IsEllipsis) slices[0] = KerasSliceItem.All;   // x[0:] is x[:]
             return new TFOpSpec(function, KerasTFOp.Slice) { Slices = slices };
         }
 

@@ -89,6 +89,10 @@ public sealed record KerasSliceItem(long? Start, long? Stop, long Step = 1, bool
 {
     /// <summary>A full slice <c>:</c>.</summary>
     public static KerasSliceItem All { get; } = new(null, null);
+
+    /// <summary>Whether the item keeps a whole axis of any length: <c>:</c>, <c>0:</c>, <c>::1</c> (start none or 0, no
+    /// stop, step 1) — the only slices of the batch axis, whose length is not known when loading, that can be read.</summary>
+    public bool TakesWholeAxis => !IsIndex && !IsEllipsis && Start is null or 0 && Stop is null && Step == 1;
 }
 
 /// <summary>
