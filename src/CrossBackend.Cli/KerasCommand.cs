@@ -128,6 +128,8 @@ public static class KerasCommand
     /// <summary>File and format problems become one-line user errors (exit code 2).</summary>
     private static T Guard<T>(string path, Func<T> action)
     {
+        // A folder is not "file not found": say what it is (a Keras 3 model is the .keras zip, not its unzipped folder).
+        if (Directory.Exists(path)) throw new CliException($"{path}: is a directory, not a Keras model file (give the path of the .h5, .keras or .weights.h5 file)");
         try { return action(); }
         catch (FileNotFoundException e) { throw new CliException($"{path}: file not found ({e.FileName ?? e.Message})"); }
         catch (Exception e) when (e is InvalidDataException or NotSupportedException)

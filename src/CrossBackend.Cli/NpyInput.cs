@@ -27,6 +27,10 @@ internal static class NpyInput
         int npz = path.LastIndexOf(".npz:", StringComparison.OrdinalIgnoreCase);
         if (npz < 0 && !path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
             throw new CliException($"{option} {path}: not a .npy file (expected a NumPy .npy file, or FILE.npz:NAME for one array of a .npz)");
+        // A folder read as a file is "Access to the path … is denied" on Linux, which points at permissions instead.
+        string file = npz >= 0 ? path[..(npz + 4)] : path;
+        if (Directory.Exists(file))
+            throw new CliException($"{option} {path}: is a directory, not a file (give the path of a .npy file)");
         NpyArray array;
         try { array = npz >= 0 ? NpzFile.Read(path[..(npz + 4)], path[(npz + 5)..]) : NpyFile.Parse(File.ReadAllBytes(path)); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

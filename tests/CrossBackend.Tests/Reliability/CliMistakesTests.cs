@@ -1,0 +1,103 @@
+using CrossBackend.Cli;
+using CrossBackend.IO;
+using static CrossBackend.Tests.Reliability.CliRun;
+
+namespace CrossBackend.Tests.Reliability;
+
+/// <summary>
+/// Mistakes a user makes at the command line, found by a review that ran the CLI by hand: a directory where a file
+/// goes, a misspelled loss or metric name, a word where a number goes, and where the verdict of <c>train-demo --json</c>
+/// is written. Each is refused (exit 2, one line) naming the option and how to fix it.
+/// </summary>
+[NonParallelizable]
+public sealed class CliMistakesTests
+{
+    private string _dir = null!, _pred = null!, _true = null!, _folder = null!;
+
+    [OneTimeSetUp]
+    public void MakeFiles()
+    {
+        _dir = Directory.CreateTempSubdirectory("cb-cli-mistakes").FullName;
+        _pred = Path.Combine(_dir, "p.npy");
+        _true = Path.Combine(_dir, "t.npy");
+        NpyFile.Write(_pred, new[] { 0.1f, 0.8f, 0.1f, 0.9f, 0.05f, 0.05f }, [2, 3]);
+        NpyFile.Write(_true, new[] { 0f, 1f, 0f, 1f, 0f, 0f }, [2, 3]);
+        // A folder whose name ends in .npy / .h5, as a tab completion to the wrong level gives.
+        _folder = Directory.CreateDirectory(Path.Combine(_dir, "batch.npy")).FullName;
+    }
+
+    [OneTimeTearDown]
+    public void RemoveFiles() => Directory.Delete(_dir, recursive: true);
+
+    private static string Refused(params string[] args)
+    {
+        (int code, string stdout, string stderr) = Run(args);
+        Assert.That(code, Is.EqualTo(CliApp.BadInput), stderr);
+        Assert.That(stdout, Is.Empty);
+        Assert.That(stderr.TrimEnd().Split('\n'), Has.Length.EqualTo(1), stderr);
+        return stderr;
+    }
+
+    /// <summary>A directory was reported as "Access to the path … is denied" (.npy options) or "file not found"
+    /// (keras): both send the user to check permissions or spelling, when the path names a folder.</summary>
+    [Test]
+    public void ADirectoryIsNamedAsADirectory()
+    {
+        Assert.That(Refused("loss", "categorical_crossentropy", "--pred", _folder, "--true", _true),
+            Does.StartWith($"crossbackend: error: --pred {_folder}: is a directory").And.Not.Contain("denied"));
+        Assert.That(Refused("metric", "accuracy", "--pred", _pred, "--true", _folder),
+            Does.StartWith($"crossbackend: error: --true {_folder}: is a directory"));
+        Assert.That(Refused("keras", "inspect", _folder),
+            Does.StartWith($"crossbackend: error: {_folder}: is a directory").And.Not.Contain("not found"));
+    }
+
+    /// <summary>An unknown loss or metric listed the 28 (18) known names; one edit away from a known name, the
+    /// message now leads with it.</summary>
+    [Test]
+    public void AMisspelledNameSuggestsTheNearestKnownOne()
+    {
+        Assert.That(Refused("loss", "categorical_crosentropy", "--pred", _pred, "--true", _true),
+            Does.Contain("unknown loss 'categorical_crosentropy' (did you mean 'categorical_crossentropy'?").And.Contain("known: "));
+        Assert.That(Refused("parity", "--loss", "Hinge", "--pred", _pred, "--true", _true),
+            Does.Contain("did you mean 'hinge'?"));
+        Assert.That(Refused("metric", "f1_scor", "--pred", _pred, "--true", _true),
+            Does.Contain("unknown metric 'f1_scor' (did you mean 'f1_score'?"));
+        // Nothing close: no guess, only the list.
+        Assert.That(Refused("loss", "triplet", "--pred", _pred, "--true", _true), Does.Not.Contain("did you mean"));
+    }
+
+    /// <summary>A word where a number goes was reported with the .NET type ("as expected type 'System.Int32'").</summary>
+    [Test]
+    public void AWordForANumberSaysIntegerNotTheDotNetType()
+    {
+        string message = Refused("train-demo", "--steps", "ten");
+        Assert.That(message, Does.Contain("--steps: 'ten' is not an integer").And.Not.Contain("System."));
+        Assert.That(Refused("train-demo", "--learning-rate", "fast"), Does.Contain("--learning-rate: 'fast' is not a number").And.Not.Contain("System."));
+    }
+
+    /// <summary>With --json the verdict goes to stderr so stdout stays JSON Lines; it was written to the process's
+    /// Console.Error instead of the stderr the CLI was given, so a caller (or test) reading stderr saw nothing.</summary>
+    [Test]
+    public void TrainDemoJsonVerdictGoesToTheGivenStderr()
+    {
+        (int code, string stdout, string stderr) = Run("train-demo", "--steps", "2", "--json");
+        Assert.That(code, Is.EqualTo(CliApp.Ok), stderr);
+        Assert.That(stdout.TrimEnd().Split('\n'), Has.Length.EqualTo(2).And.All.StartWith("{\"step\": "));
+        Assert.That(stderr, Does.StartWith("engines agree: greatest relative difference").And.Contain("loss falls"));
+    }
+
+    /// <summary>The README's command-line section states every exit code CliApp returns (3, an unexpected failure, was
+    /// not mentioned), and the project table names every command.</summary>
+    [Test]
+    public void TheReadmeStatesEveryExitCodeAndCommand()
+    {
+        string root = AppContext.BaseDirectory;
+        while (!File.Exists(Path.Combine(root, "README.md"))) root = Path.GetDirectoryName(root)!;
+        string readme = File.ReadAllText(Path.Combine(root, "README.md"));
+        string section = readme[readme.IndexOf("## Command line", StringComparison.Ordinal)..];
+        section = string.Join(" ", section[..section.IndexOf("\n## ", 5, StringComparison.Ordinal)].Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries));
+        Assert.That(section, Does.Contain($"Exit codes: {CliApp.Ok} success, {CliApp.Disagreement} ").And.Contain($", {CliApp.BadInput} bad input")
+            .And.Contain($", {CliApp.Failure} an unexpected failure"));
+        Assert.That(readme, Does.Contain("the `crossbackend` command line (`parity`, `loss`, `metric`, `keras`, `train-demo`)"));
+    }
+}
