@@ -1,15 +1,18 @@
 namespace CrossBackend.Cli;
 
-/// <summary>"did you mean 'categorical_crossentropy'? " for a loss or metric name one or two edits away from a known
-/// one (a dropped letter, a swapped pair, a capital): the list of every known name follows it, so a far miss gets no
-/// guess.</summary>
+/// <summary>"did you mean 'categorical_crossentropy'?" for a loss, metric, option or command name one or two edits away
+/// from a known one (a dropped letter, a swapped pair, a capital); a far miss gets no guess.</summary>
 internal static class NameSuggestion
 {
     /// <summary>Edits (insert, delete, substitute, case ignored) allowed between the typed name and the suggestion.</summary>
     private const int MaxEdits = 2;
 
     /// <summary>The text to put before the list of known names: the nearest name within <see cref="MaxEdits"/>, or "".</summary>
-    public static string DidYouMean(string typed, IEnumerable<string> known)
+    public static string DidYouMean(string typed, IEnumerable<string> known) =>
+        Nearest(typed, known) is { } best ? $"did you mean '{best}'? " : "";
+
+    /// <summary>The known name nearest <paramref name="typed"/> within <see cref="MaxEdits"/> edits, or null.</summary>
+    public static string? Nearest(string typed, IEnumerable<string> known)
     {
         string? best = null;
         int bestDistance = MaxEdits + 1;
@@ -18,7 +21,7 @@ internal static class NameSuggestion
             int d = Distance(typed.ToLowerInvariant(), name.ToLowerInvariant());
             if (d < bestDistance) (best, bestDistance) = (name, d);
         }
-        return best is null ? "" : $"did you mean '{best}'? ";
+        return best;
     }
 
     /// <summary>Levenshtein distance, one row at a time.</summary>

@@ -24,7 +24,7 @@ internal static class ParseErrors
                 : $"{flag}: '{token}' is not a value it takes.");
             named.Add(token);
         }
-        messages.AddRange(parsed.Errors.Select(e => Plain(e.Message))
+        messages.AddRange(parsed.Errors.Select(e => Suggest(Plain(e.Message), parsed.CommandResult.Command))
             .Where(m => !named.Any(t => m.Contains($"'{t}'", StringComparison.Ordinal)))
             .OrderBy(m => m.StartsWith("Unrecognized", StringComparison.Ordinal) ? 0 : m.StartsWith("Required argument", StringComparison.Ordinal) ? 1 : 2));
         // The parser's own sentences ("Required command was not provided.") say what is wrong, not where to look.
@@ -44,6 +44,19 @@ internal static class ParseErrors
             _ => null,
         };
         return kind is null ? message : $"{m.Groups["option"].Value}: '{m.Groups["value"].Value}' is not {kind}.";
+    }
+
+    /// <summary>"Unrecognized command or argument '--lable-smoothing'." with "(did you mean '--label-smoothing'?)" when an
+    /// option of <paramref name="command"/> (for a word, one of its subcommands) is one or two letters off.</summary>
+    private static string Suggest(string message, Command command)
+    {
+        Match m = Regex.Match(message, @"^Unrecognized command or argument '(?<token>[^']+)'\.$");
+        if (!m.Success) return message;
+        string token = m.Groups["token"].Value;
+        IEnumerable<string> known = token.StartsWith("--", StringComparison.Ordinal)
+            ? command.Options.Select(o => o.Name).Where(n => n.StartsWith("--", StringComparison.Ordinal))
+            : command.Subcommands.Select(c => c.Name);
+        return NameSuggestion.Nearest(token, known) is { } best ? $"{message[..^1]} (did you mean '{best}'?)." : message;
     }
 
     /// <summary>"crossbackend", or "crossbackend keras inspect": the command the user was typing.</summary>

@@ -66,6 +66,20 @@ public sealed class CliMistakesTests
         Assert.That(Refused("loss", "triplet", "--pred", _pred, "--true", _true), Does.Not.Contain("did you mean"));
     }
 
+    /// <summary>A misspelled option or command was "Unrecognized command or argument '--lable-smoothing'" with no hint;
+    /// one or two letters off one of the command's options (or subcommands) it now names it.</summary>
+    [Test]
+    public void AMisspelledOptionOrCommandSuggestsTheNearestOne()
+    {
+        Assert.That(Refused("loss", "categorical_crossentropy", "--pred", _pred, "--true", _true, "--lable-smoothing", "0.1"),
+            Does.Contain("Unrecognized command or argument '--lable-smoothing' (did you mean '--label-smoothing'?)."));
+        Assert.That(Refused("metric", "f1_score", "--pred", _pred, "--true", _true, "--averag", "macro"),
+            Does.Contain("'--averag' (did you mean '--average'?)."));
+        Assert.That(Refused("los", "categorical_crossentropy"), Does.Contain("'los' (did you mean 'loss'?)."));
+        Assert.That(Refused("keras", "inspekt", "m.h5"), Does.Contain("'inspekt' (did you mean 'inspect'?)."));
+        Assert.That(Refused("bench"), Does.Contain("'bench'.").And.Not.Contain("did you mean"));
+    }
+
     /// <summary>A word where a number goes was reported with the .NET type ("as expected type 'System.Int32'").</summary>
     [Test]
     public void AWordForANumberSaysIntegerNotTheDotNetType()
