@@ -51,6 +51,20 @@ public sealed class CliMistakesTests
             Does.StartWith($"crossbackend: error: {_folder}: is a directory").And.Not.Contain("not found"));
     }
 
+    /// <summary>keras predict with --config blamed the config for a missing model ("cfg.json: file not found
+    /// (model.h5)"), and a --config folder was called "not a Keras model file".</summary>
+    [Test]
+    public void KerasNamesTheMissingFileAndTheConfigOption()
+    {
+        string config = Path.Combine(_dir, "arch.json");
+        File.WriteAllText(config, "{}");
+        string missing = Path.Combine(_dir, "no_model.weights.h5");
+        Assert.That(Refused("keras", "predict", missing, "--config", config, "--input", _pred),
+            Does.StartWith($"crossbackend: error: {missing}: file not found"));
+        Assert.That(Refused("keras", "predict", _pred, "--config", _folder, "--input", _pred),
+            Does.StartWith($"crossbackend: error: --config {_folder}: is a directory, not a file").And.Not.Contain("Keras model file"));
+    }
+
     /// <summary>An unknown loss or metric listed the 28 (18) known names; one edit away from a known name, the
     /// message now leads with it.</summary>
     [Test]
