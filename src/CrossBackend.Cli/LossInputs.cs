@@ -58,7 +58,7 @@ internal sealed class LossInputs
     /// happens here, so a bad input fails once, before any engine runs.</summary>
     public LossCall Bind(ParseResult r, LossDefinition loss)
     {
-        string predPath = r.GetValue(Pred) ?? throw new CliException("option '--pred' is required");
+        string predPath = r.GetValue(Pred) ?? throw new CliException("--pred is required with --loss: y_pred as a .npy file, e.g. --pred pred.npy");
         NpyArray p = NpyInput.Read(predPath, "--pred");
         string? truePath = r.GetValue(True);
         if (truePath is null && loss.Labels != LossLabels.None) throw new CliException("option '--true' is required for " + loss.Name);

@@ -65,6 +65,19 @@ public sealed class CliMistakesTests
             Does.StartWith($"crossbackend: error: --config {_folder}: is a directory, not a file").And.Not.Contain("Keras model file"));
     }
 
+    /// <summary>README: errors give dtypes by their NumPy names. An int8/int16 array printed only its header code
+    /// ("unsupported dtype '|i1'"); parity --loss without --pred said only "option '--pred' is required".</summary>
+    [Test]
+    public void DtypesByNumPyNameAndParityPredSaysWhatItIs()
+    {
+        string int8 = Path.Combine(_dir, "i8.npy");
+        NpyFile.Write(int8, new sbyte[] { 0, 1, 0, 1, 0, 0 }, [2, 3]);
+        Assert.That(Refused("loss", "categorical_crossentropy", "--pred", _pred, "--true", int8),
+            Does.Contain($"--true {int8}: unsupported dtype '|i1' (int8; supported here:"));
+        Assert.That(Refused("parity", "--loss", "categorical_crossentropy"),
+            Does.Contain("--pred is required with --loss: y_pred as a .npy file, e.g. --pred pred.npy"));
+    }
+
     /// <summary>An unknown loss or metric listed the 28 (18) known names; one edit away from a known name, the
     /// message now leads with it.</summary>
     [Test]
