@@ -78,6 +78,15 @@ public sealed class CliMistakesTests
             Does.Contain("--pred is required with --loss: y_pred as a .npy file, e.g. --pred pred.npy"));
     }
 
+    /// <summary>A library error about `y_true` (its parameter) did not say which option holds it: it now starts with
+    /// --true (and `y_pred` with --pred), the files the user passed.</summary>
+    [Test]
+    public void LabelErrorsNameTheTrueOption()
+    {
+        Assert.That(Refused("loss", "sparse_categorical_crossentropy", "--pred", _pred, "--true", _true),
+            Does.StartWith("crossbackend: error: --true: Argument `y_true` must hold one class index per element"));
+    }
+
     /// <summary>An unknown loss or metric listed the 28 (18) known names; one edit away from a known name, the
     /// message now leads with it.</summary>
     [Test]
