@@ -22,7 +22,7 @@ public static class CliApp
             LossCommand.Create(stdout),
             MetricCommand.Create(stdout),
             KerasCommand.Create(stdout),
-            TrainDemoCommand.Create(stdout),
+            TrainDemoCommand.Create(stdout, stderr),
         };
         ParseResult parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)

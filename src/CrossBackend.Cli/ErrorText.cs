@@ -21,9 +21,19 @@ internal static class ErrorText
             string flag = Flag(name);
             if (args.Any(a => a == flag || a.StartsWith(flag + "=", StringComparison.Ordinal)) || (options?.Contains(flag) ?? false))
                 line = line.Replace($"Argument `{name}`", flag).Replace($"`{name}`", flag).Replace($"{name}=", $"{flag}=").Replace($"{name}[", $"{flag}[");
+            // y_true / y_pred keep Keras's names in the text (the README quotes them); the option that holds the
+            // file goes in front, so the user knows which file to fix.
+            else if (FileOptions.GetValueOrDefault(name) is { } file && args.Contains(file) && !line.StartsWith(file, StringComparison.Ordinal))
+                line = $"{file}: {line}";
         }
         return line;
     }
+
+    /// <summary>The library's parameter names for the two arrays, and the CLI options that read them.</summary>
+    private static readonly Dictionary<string, string> FileOptions = new()
+    {
+        ["yTrue"] = "--true", ["y_true"] = "--true", ["yPred"] = "--pred", ["y_pred"] = "--pred",
+    };
 
     /// <summary>A C# parameter name as the CLI's option for it: <c>labelSmoothing</c> → <c>--label-smoothing</c> (the
     /// options are the Keras keyword arguments in kebab-case, and the parameters the same words in camelCase); a Keras

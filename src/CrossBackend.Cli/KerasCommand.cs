@@ -122,14 +122,28 @@ public static class KerasCommand
         return command;
     }
 
-    private static KerasModel Load(string path, string? configPath) =>
-        Guard(configPath ?? path, () => configPath is null ? KerasModel.Load(path) : KerasModel.Load(path, configPath));
+    private static KerasModel Load(string path, string? configPath)
+    {
+        if (configPath is not null && Directory.Exists(configPath))
+            throw new CliException($"--config {configPath}: is a directory, not a file (give the path of the architecture JSON)");
+        // A missing file is named by the exception, model or config; format errors already start with the file's name.
+        return Guard(configPath ?? path, () => configPath is null ? KerasModel.Load(path) : KerasModel.Load(path, configPath), model: path);
+    }
 
     /// <summary>File and format problems become one-line user errors (exit code 2).</summary>
-    private static T Guard<T>(string path, Func<T> action)
+    /// <param name="path">The file the messages name (the --config file when there is one).</param>
+    /// <param name="model">The model file, when <paramref name="path"/> is the config.</param>
+    private static T Guard<T>(string path, Func<T> action, string? model = null)
     {
+        // A folder is not "file not found": say what it is (a Keras 3 model is the .keras zip, not its unzipped folder).
+        model ??= path;
+        if (Directory.Exists(model)) throw new CliException($"{model}: is a directory, not a Keras model file (give the path of the .h5, .keras or .weights.h5 file)");
         try { return action(); }
-        catch (FileNotFoundException e) { throw new CliException($"{path}: file not found ({e.FileName ?? e.Message})"); }
+        catch (FileNotFoundException e)
+        {
+            string missing = e.FileName is { } f && Path.GetFullPath(f) == Path.GetFullPath(model) ? model : path;
+            throw new CliException($"{missing}: file not found ({e.FileName ?? e.Message})");
+        }
         catch (Exception e) when (e is InvalidDataException or NotSupportedException)
         {
             throw new CliException(e.Message.StartsWith(path, StringComparison.Ordinal) ? e.Message : $"{path}: {e.Message}");

@@ -52,13 +52,13 @@ internal sealed class LossInputs
     /// <summary>The loss with this name, or a <see cref="CliException"/> listing the known ones.</summary>
     public static LossDefinition Loss(string name) =>
         LossRegistry.All.FirstOrDefault(d => d.Name == name)
-        ?? throw new CliException($"unknown loss '{name}' (known: {string.Join(", ", LossRegistry.All.Select(d => d.Name))})");
+        ?? throw new CliException($"unknown loss '{name}' ({NameSuggestion.DidYouMean(name, LossRegistry.All.Select(d => d.Name))}known: {string.Join(", ", LossRegistry.All.Select(d => d.Name))})");
 
     /// <summary>Reads the files and parses the options for <paramref name="loss"/>: every check that needs no engine
     /// happens here, so a bad input fails once, before any engine runs.</summary>
     public LossCall Bind(ParseResult r, LossDefinition loss)
     {
-        string predPath = r.GetValue(Pred) ?? throw new CliException("option '--pred' is required");
+        string predPath = r.GetValue(Pred) ?? throw new CliException("--pred is required with --loss: y_pred as a .npy file, e.g. --pred pred.npy");
         NpyArray p = NpyInput.Read(predPath, "--pred");
         string? truePath = r.GetValue(True);
         if (truePath is null && loss.Labels != LossLabels.None) throw new CliException("option '--true' is required for " + loss.Name);

@@ -58,7 +58,7 @@ public static class MetricCommand
         {
             string metricName = r.GetValue(name)!;
             MetricDefinition metric = MetricRegistry.All.FirstOrDefault(d => d.Name == metricName)
-                ?? throw new CliException($"unknown metric '{metricName}' (known: {string.Join(", ", MetricRegistry.All.Select(d => d.Name))})");
+                ?? throw new CliException($"unknown metric '{metricName}' ({NameSuggestion.DidYouMean(metricName, MetricRegistry.All.Select(d => d.Name))}known: {string.Join(", ", MetricRegistry.All.Select(d => d.Name))})");
             NpyArray p = NpyInput.Read(r.GetValue(pred)!, "--pred"), t = NpyInput.Read(r.GetValue(truth)!, "--true");
             // Class ids (IoU), 0/1 masks (dice, accuracies) and integer targets (R2) are taken as Keras takes them; the
             // metrics that read scores need floating point.

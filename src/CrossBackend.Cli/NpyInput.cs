@@ -27,6 +27,10 @@ internal static class NpyInput
         int npz = path.LastIndexOf(".npz:", StringComparison.OrdinalIgnoreCase);
         if (npz < 0 && !path.EndsWith(".npy", StringComparison.OrdinalIgnoreCase))
             throw new CliException($"{option} {path}: not a .npy file (expected a NumPy .npy file, or FILE.npz:NAME for one array of a .npz)");
+        // A folder read as a file is "Access to the path … is denied" on Linux, which points at permissions instead.
+        string file = npz >= 0 ? path[..(npz + 4)] : path;
+        if (Directory.Exists(file))
+            throw new CliException($"{option} {path}: is a directory, not a file (give the path of a .npy file)");
         NpyArray array;
         try { array = npz >= 0 ? NpzFile.Read(path[..(npz + 4)], path[(npz + 5)..]) : NpyFile.Parse(File.ReadAllBytes(path)); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -42,8 +46,9 @@ internal static class NpyInput
             DType.Float16 or DType.Float32 or DType.Float64 or DType.Int32 or DType.Int64 => array,
             DType.UInt8 => new NpyArray(((byte[])array.Data).Select(v => (int)v).ToArray(), array.Shape),
             DType.Bool => new NpyArray(((bool[])array.Data).Select(v => v ? 1 : 0).ToArray(), array.Shape),
+            // The header's code, as the core's messages give it, and the NumPy name the README promises.
             _ => throw new CliException(
-                $"{option} {path}: unsupported dtype '{array.Descr}' (supported here: float16, float32, float64, int32, int64, uint8, bool). " +
+                $"{option} {path}: unsupported dtype '{array.Descr}' ({array.DType.Name()}; supported here: float16, float32, float64, int32, int64, uint8, bool). " +
                 "Save an int32 copy: np.save(path, a.astype('<i4'))"),
         };
     }

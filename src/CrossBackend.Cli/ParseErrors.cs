@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.RegularExpressions;
 
 namespace CrossBackend.Cli;
 
@@ -23,11 +24,39 @@ internal static class ParseErrors
                 : $"{flag}: '{token}' is not a value it takes.");
             named.Add(token);
         }
-        messages.AddRange(parsed.Errors.Select(e => e.Message)
+        messages.AddRange(parsed.Errors.Select(e => Suggest(Plain(e.Message), parsed.CommandResult.Command))
             .Where(m => !named.Any(t => m.Contains($"'{t}'", StringComparison.Ordinal)))
             .OrderBy(m => m.StartsWith("Unrecognized", StringComparison.Ordinal) ? 0 : m.StartsWith("Required argument", StringComparison.Ordinal) ? 1 : 2));
         // The parser's own sentences ("Required command was not provided.") say what is wrong, not where to look.
         return $"{string.Join(" ", messages.Distinct())} Run `{CommandPath(parsed.CommandResult)} --help` for the commands and options.";
+    }
+
+    /// <summary>The parser's "Cannot parse argument 'ten' for option '--steps' as expected type 'System.Int32'." in the
+    /// CLI's words, "--steps: 'ten' is not an integer." (the user never typed a .NET type name).</summary>
+    internal static string Plain(string message)
+    {
+        Match m = Regex.Match(message, @"^Cannot parse argument '(?<value>.*)' for option '(?<option>[^']+)' as expected type '(?<type>[^']+)'\.?$");
+        if (!m.Success) return message;
+        string? kind = m.Groups["type"].Value switch
+        {
+            "System.Int32" or "System.Int64" => "an integer",
+            "System.Double" or "System.Single" => "a number",
+            _ => null,
+        };
+        return kind is null ? message : $"{m.Groups["option"].Value}: '{m.Groups["value"].Value}' is not {kind}.";
+    }
+
+    /// <summary>"Unrecognized command or argument '--lable-smoothing'." with "(did you mean '--label-smoothing'?)" when an
+    /// option of <paramref name="command"/> (for a word, one of its subcommands) is one or two letters off.</summary>
+    private static string Suggest(string message, Command command)
+    {
+        Match m = Regex.Match(message, @"^Unrecognized command or argument '(?<token>[^']+)'\.$");
+        if (!m.Success) return message;
+        string token = m.Groups["token"].Value;
+        IEnumerable<string> known = token.StartsWith("--", StringComparison.Ordinal)
+            ? command.Options.Select(o => o.Name).Where(n => n.StartsWith("--", StringComparison.Ordinal))
+            : command.Subcommands.Select(c => c.Name);
+        return NameSuggestion.Nearest(token, known) is { } best ? $"{message[..^1]} (did you mean '{best}'?)." : message;
     }
 
     /// <summary>"crossbackend", or "crossbackend keras inspect": the command the user was typing.</summary>

@@ -11,7 +11,7 @@ namespace CrossBackend.Cli;
 /// </summary>
 public static class TrainDemoCommand
 {
-    public static Command Create(TextWriter stdout)
+    public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var steps = new Option<int>("--steps") { Description = "SGD steps, at least 2", DefaultValueFactory = _ => 100 };
         var dtype = new Option<string>("--dtype") { Description = "float32 or float64", DefaultValueFactory = _ => "float64" };
@@ -54,7 +54,8 @@ public static class TrainDemoCommand
             bool agree = worst <= tolerance, falls = last < first;
             string verdict = $"engines {(agree ? "agree" : "DIVERGE")}: greatest relative difference {worst:0.0e+0} (allowed {tolerance:0e+0}); " +
                 $"loss {(falls ? "falls" : "does NOT fall")}: {Loss(first)} -> {Loss(last)}";
-            (r.GetValue(json) ? Console.Error : stdout).WriteLine(verdict);
+            // With --json the verdict goes to stderr, so stdout stays JSON Lines; the CLI's stderr, not the process's.
+            (r.GetValue(json) ? stderr : stdout).WriteLine(verdict);
             return agree && falls ? CliApp.Ok : CliApp.Disagreement;
         });
         return command;

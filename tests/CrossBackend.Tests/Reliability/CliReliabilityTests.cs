@@ -356,7 +356,7 @@ public sealed class CliReliabilityTests
         (string, string[], string[])[] cases =
         [
             ("missing --pred file", ["--pred", "{dir}/nope.npy", "--true", "{true}"], ["--pred", "nope.npy", "cannot read"]),
-            ("--pred is a directory", ["--pred", "{dir}/adir.npy", "--true", "{true}"], ["--pred", "adir.npy", "cannot read"]),
+            ("--pred is a directory", ["--pred", "{dir}/adir.npy", "--true", "{true}"], ["--pred", "adir.npy", "is a directory, not a file"]),
             ("not a .npy name", ["--pred", "{dir}/pred.csv", "--true", "{true}"], ["--pred", "pred.csv", "not a .npy file"]),
             ("text file named .npy", ["--pred", "{dir}/text.npy", "--true", "{true}"], ["--pred", "text.npy", "bad magic"]),
             ("empty file", ["--pred", "{dir}/empty.npy", "--true", "{true}"], ["--pred", "empty.npy", "not a NumPy .npy file"]),
