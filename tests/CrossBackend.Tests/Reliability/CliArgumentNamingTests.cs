@@ -27,15 +27,6 @@ public sealed class CliArgumentNamingTests
     [OneTimeTearDown]
     public void RemoveFiles() => Directory.Delete(_dir, recursive: true);
 
-    private static string Refused(params string[] args)
-    {
-        (int code, string stdout, string stderr) = Run(args);
-        Assert.That(code, Is.EqualTo(CliApp.BadInput), stderr);
-        Assert.That(stdout, Is.Empty);
-        Assert.That(stderr.TrimEnd().Split('\n'), Has.Length.EqualTo(1), stderr);
-        return stderr;
-    }
-
     [Test]
     public void ParseErrorsNameTheWordOrOption()
     {

@@ -29,15 +29,6 @@ public sealed class CliMistakesTests
     [OneTimeTearDown]
     public void RemoveFiles() => Directory.Delete(_dir, recursive: true);
 
-    private static string Refused(params string[] args)
-    {
-        (int code, string stdout, string stderr) = Run(args);
-        Assert.That(code, Is.EqualTo(CliApp.BadInput), stderr);
-        Assert.That(stdout, Is.Empty);
-        Assert.That(stderr.TrimEnd().Split('\n'), Has.Length.EqualTo(1), stderr);
-        return stderr;
-    }
-
     /// <summary>A directory was reported as "Access to the path … is denied" (.npy options) or "file not found"
     /// (keras): both send the user to check permissions or spelling, when the path names a folder.</summary>
     [Test]
