@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using CrossBackend.IO;
 using CrossBackend.Testing;
+using static CrossBackend.Tests.Testing.TorchData;
 
 namespace CrossBackend.Tests.Testing;
 
@@ -12,15 +13,6 @@ namespace CrossBackend.Tests.Testing;
 /// </summary>
 public sealed class TensorComparisonTests
 {
-    private static string Data(string name) => Path.Combine(AppContext.BaseDirectory, "Testing", "data", name);
-
-    private static double ParsePython(string text) => text switch
-    {
-        "nan" => double.NaN,
-        "inf" => double.PositiveInfinity,
-        "-inf" => double.NegativeInfinity,
-        _ => double.Parse(text, CultureInfo.InvariantCulture),
-    };
 
     /// <summary>A case's values as NumPy/PyTorch held them, in an array of the dtype named (Python reprs: "nan",
     /// "True", "-9223372036854775808").</summary>

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using CrossBackend.IO;
 using CrossBackend.Testing;
+using static CrossBackend.Tests.Testing.TorchData;
 
 namespace CrossBackend.Tests.Testing;
 
@@ -20,15 +21,6 @@ namespace CrossBackend.Tests.Testing;
 /// </summary>
 public sealed class TorchAssertCloseCasesTests
 {
-    private static string Data(string name) => Path.Combine(AppContext.BaseDirectory, "Testing", "data", name);
-
-    private static double ParsePython(string text) => text switch
-    {
-        "nan" => double.NaN,
-        "inf" => double.PositiveInfinity,
-        "-inf" => double.NegativeInfinity,
-        _ => double.Parse(text, CultureInfo.InvariantCulture),
-    };
 
     private static bool IsIntegral(string dtype) => dtype is "uint8" or "int32" or "int64" or "bool";
 
