@@ -261,6 +261,21 @@ public static partial class Backend
         return engine.ToArray(data, out _);
     }
 
+    /// <summary>An argument FastEstimator takes as a number or a tensor (Iwd's <c>eps</c>, ClipByValue's bounds), read on
+    /// the host once: a .NET number, a tensor of any engine or a .NET array of numbers, as float64 values (row-major)
+    /// and their shape.</summary>
+    /// <param name="value">The argument.</param>
+    /// <param name="name">Its name, for the message.</param>
+    /// <param name="expected">What it must be, for the message ("a number, a tensor or …").</param>
+    /// <exception cref="ArgumentException">It is none of those.</exception>
+    private static (double[] Values, long[] Shape) HostValues(object value, string name, string expected)
+    {
+        if (value is double d) return ([d], []);
+        if (TensorEngines.OwnerOf(value.GetType()) is not null) return (ToNumber<double>(value), GetShape(value));
+        if (DataTree.IsHostNumbers(value)) return (ToNumber<double>(value), HostLeaf.ShapeOf(value, name, name));
+        throw new ArgumentException($"Argument `{name}` must be {expected}. Received: {name} of type {value.GetType().Name}", name);
+    }
+
     /// <summary>The values on the host, row-major, converted to <typeparamref name="TNumber"/> (saturating, from each
     /// value's own type: an int64 beyond 2⁵³ read as <c>long</c> is exact).</summary>
     public static TNumber[] ToNumber<TNumber>(object data) where TNumber : struct, INumberBase<TNumber> => ToNumber(data) switch

@@ -178,11 +178,7 @@ public static partial class Backend
     private static double? Bound(object? bound, string name)
     {
         if (bound is null) return null;
-        if (bound is double d) return d;
-        if (TensorEngines.OwnerOf(bound.GetType()) is null && !DataTree.IsHostNumbers(bound))
-            throw new ArgumentException(
-                $"Argument `{name}` must be a number, a one-element tensor or a one-element .NET array of numbers, or null for no bound. Received: {name} of type {bound.GetType().Name}", name);
-        double[] values = ToNumber<double>(bound);
+        double[] values = HostValues(bound, name, "a number, a one-element tensor or a one-element .NET array of numbers, or null for no bound").Values;
         if (values.Length != 1)
             throw new ArgumentException(
                 $"Argument `{name}` must hold exactly one value (FastEstimator reads a tensor bound with torch's .item()); to clip element by element, use Maximum and Minimum. Received: {name} with {values.Length} values", name);

@@ -59,7 +59,7 @@ public static partial class Backend
             throw new ArgumentOutOfRangeException(nameof(pairwiseDistance), pairwiseDistance,
                 $"Argument `pairwiseDistance` must be a finite number > 0 (or give `eps` directly). Received: pairwiseDistance={pairwiseDistance}");
         if (eps is null) return Run<T>(nameof(Iwd), new IwdFunction(power, maxProb, pairwiseDistance, null), [tensor], TensorName);
-        (double[] values, long[] shape) = EpsValues(eps);
+        (double[] values, long[] shape) = HostValues(eps, nameof(eps), "a number, a tensor or a .NET array of numbers (or null to make ε from maxProb and pairwiseDistance)");
         int bad = Array.FindIndex(values, v => !(v > 0));
         if (bad >= 0)
             throw new ArgumentOutOfRangeException(nameof(eps), values[bad],
@@ -68,16 +68,5 @@ public static partial class Backend
             ? new IwdFunction(power, maxProb, pairwiseDistance, values[0])
             : new IwdFunction(power, maxProb, pairwiseDistance, null, values, shape);
         return Run<T>(nameof(Iwd), program, [tensor], TensorName);
-    }
-
-    /// <summary>Iwd's ε as values and shape: a number, a tensor of any engine (read on the host, as FastEstimator's torch
-    /// path moves it to the tensor's device) or a .NET array of numbers.</summary>
-    private static (double[] Values, long[] Shape) EpsValues(object eps)
-    {
-        if (eps is double d) return ([d], []);
-        if (TensorEngines.OwnerOf(eps.GetType()) is not null) return (ToNumber<double>(eps), GetShape(eps));
-        if (DataTree.IsHostNumbers(eps)) return (ToNumber<double>(eps), HostLeaf.ShapeOf(eps, nameof(eps), nameof(eps)));
-        throw new ArgumentException(
-            $"Argument `eps` must be a number, a tensor or a .NET array of numbers (or null to make ε from maxProb and pairwiseDistance). Received: eps of type {eps.GetType().Name}", nameof(eps));
     }
 }
