@@ -173,19 +173,17 @@ internal static class KerasOpLambdaCall
         // operand is that constant's last two axes swapped when reading; of a tensor operand it is not built.
         LayerSpec MatMul()
         {
-            // Hints that do not change the product (math_ops.py: a_is_sparse "just makes optimizations that assume most
-            // values in a are zero"; grad_a / grad_b mark an operand of a backward pass): read and passed over.
-            foreach (string hint in new[] { "a_is_sparse", "b_is_sparse", "grad_a", "grad_b" })
-                if (Take(kwargs, hint) is { ValueKind: not (JsonValueKind.True or JsonValueKind.False or JsonValueKind.Null) } v)
-                    throw Unsupported(layer, className, function, $"{hint}={v.GetRawText()}: a boolean is expected");
-            if (Take(kwargs, "output_type") is { ValueKind: not JsonValueKind.Null } outputType)
-                throw Unsupported(layer, className, function, $"output_type={Short(outputType)}: only output_type=None (the operands' dtype) is supported");
             bool Flag(string name) => Take(kwargs, name) is { } f && f.ValueKind switch
             {
                 JsonValueKind.True => true,
                 JsonValueKind.False or JsonValueKind.Null => false,
-                _ => throw Unsupported(layer, className, function, $"{name}={f.GetRawText()}"),
+                _ => throw Unsupported(layer, className, function, $"{name}={f.GetRawText()}: a boolean is expected"),
             };
+            // Hints that do not change the product (math_ops.py: a_is_sparse "just makes optimizations that assume most
+            // values in a are zero"; grad_a / grad_b mark an operand of a backward pass): read and passed over.
+            foreach (string hint in new[] { "a_is_sparse", "b_is_sparse", "grad_a", "grad_b" }) Flag(hint);
+            if (Take(kwargs, "output_type") is { ValueKind: not JsonValueKind.Null } outputType)
+                throw Unsupported(layer, className, function, $"output_type={Short(outputType)}: only output_type=None (the operands' dtype) is supported");
             bool transposeA = Flag("transpose_a"), adjointA = Flag("adjoint_a"), transposeB = Flag("transpose_b"), adjointB = Flag("adjoint_b");
             if (transposeA && adjointA || transposeB && adjointB)
                 throw new InvalidDataException($"layer `{layer}` ({className}): tf.linalg.matmul refuses transpose and adjoint of one operand both True");
@@ -290,11 +288,8 @@ internal static class KerasOpLambdaCall
             JsonElement[] items = specJson.ValueKind == JsonValueKind.Array ? specJson.EnumerateArray().ToArray() : [specJson];
             KerasSliceItem[] slices = items.Select(SliceItem).ToArray();
             if (slices.Count(s => s.IsEllipsis) > 1) throw new InvalidDataException($"layer `{layer}` ({className}): a slice spec may hold one Ellipsis only");
-            KerasSliceItem batch = slices[0];
-            if (!batch.IsEllipsis && !batch.TakesWholeAxis)
-                throw Unsupported(layer, className, function,
-                    $"slice_spec={Short(specJson)}, which slices the batch axis; only a full slice `:` (or `0:`) or `...` there is supported (x[:, 1:], x[..., 0])");
-            if (!batch.IsEllipsis) slices[0] = KerasSliceItem.All;   // x[0:] is x[:]
+            if (!KerasSliceItem.KeepBatchWhole(slices))
+                throw Unsupported(layer, className, function, $"slice_spec={Short(specJson)}, {KerasSliceItem.BatchSliceRefusal}");
             return new TFOpSpec(function, KerasTFOp.Slice) { Slices = slices };
         }
 
@@ -406,13 +401,9 @@ internal static class KerasOpLambdaCall
     /// <summary>A constant with its last two axes swapped (tf.linalg.matmul's transpose of a constant operand).</summary>
     private static KerasTFConstant SwapLastTwo(KerasTFConstant c)
     {
-        long rows = c.Shape[^2], columns = c.Shape[^1], matrix = rows * columns;
-        var values = new double[c.Values.Length];
-        for (long m = 0; m < c.Values.Length / matrix; m++)
-            for (long i = 0; i < rows; i++)
-                for (long j = 0; j < columns; j++)
-                    values[m * matrix + j * rows + i] = c.Values[m * matrix + i * columns + j];
-        return new KerasTFConstant(values, [.. c.Shape[..^2], columns, rows]);
+        int rank = c.Shape.Length;
+        KerasArray<double> t = Permutation.Transpose(new KerasArray<double>(c.Values, c.Shape), [.. Enumerable.Range(0, rank - 2), rank - 1, rank - 2]);
+        return new KerasTFConstant(t.Data, t.Shape);
     }
 
     private static TFOpSpec WithInbound(this TFOpSpec spec, List<string> inbound, string source)

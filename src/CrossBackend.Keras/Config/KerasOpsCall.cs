@@ -321,10 +321,8 @@ internal static class KerasOpsCall
             KerasSliceItem[] slices = (key.ValueKind == JsonValueKind.Array ? key.EnumerateArray().ToArray() : [key]).Select(SliceItem).ToArray();
             if (slices.Length == 0) throw Unsupported(layer, label, "an empty key ()");
             if (slices.Count(s => s.IsEllipsis) > 1) throw new InvalidDataException($"layer `{layer}` ({label}): a key may hold one Ellipsis only");
-            if (!slices[0].IsEllipsis && !slices[0].TakesWholeAxis)
-                throw Unsupported(layer, label,
-                    $"the key {KerasOpLambdaCall.Short(key)}, which slices the batch axis; only a full slice `:` (or `0:`) or `...` there is supported (x[:, 1:], x[..., 0])");
-            if (!slices[0].IsEllipsis) slices[0] = KerasSliceItem.All;   // x[0:] is x[:]
+            if (!KerasSliceItem.KeepBatchWhole(slices))
+                throw Unsupported(layer, label, $"the key {KerasOpLambdaCall.Short(key)}, {KerasSliceItem.BatchSliceRefusal}");
             return Op(KerasTFOp.Slice) with { Slices = slices };
         }
 

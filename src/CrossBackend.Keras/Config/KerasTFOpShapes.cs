@@ -102,6 +102,7 @@ internal static class KerasTFOpShapes
     /// (per item, as every layer here runs).</summary>
     public static int[] SqueezedAxes(TFOpSpec op, long[] x, string layer)
     {
+        bool tf = op.IsTensorFlowFunction;
         if (op.Axes.Length == 0)
         {
             int unknown = Array.IndexOf(x, -1L);
@@ -109,14 +110,14 @@ internal static class KerasTFOpShapes
                 throw new NotSupportedException(
                     $"layer `{layer}` ({op.Label}): axis=None on a tensor of shape {KerasLayer.FormatBatchShape(x)}, whose axis {unknown + 1} has an unknown " +
                     "length: Keras's shape keeps it, but the backends drop it whenever it is 1 at run time, which cannot be known when loading; give the " +
-                    $"axes to squeeze, e.g. {(op.Label.StartsWith("tf.", StringComparison.Ordinal) ? "tf.squeeze" : "ops.squeeze")}(x, axis=1)");
+                    $"axes to squeeze, e.g. {(tf ? "tf.squeeze" : "ops.squeeze")}(x, axis=1)");
             return Enumerable.Range(0, x.Length).Where(d => x[d] == 1).ToArray();
         }
         int[] axes = op.Axes.Select(a => KerasAxes.NonBatch(a, x.Length) ?? throw new NotSupportedException(
             $"layer `{layer}` ({op.Label}): axis {a} is the batch axis or out of range for {x.Length + 1} axes; only non-batch axes of length 1 can be squeezed")).ToArray();
         if (axes.Distinct().Count() != axes.Length) throw new InvalidDataException($"layer `{layer}` ({op.Label}): an axis is listed twice in [{string.Join(", ", op.Axes)}]");
         foreach (int d in axes)
-            if (x[d] < 0 && op.Label.StartsWith("tf.", StringComparison.Ordinal))
+            if (x[d] < 0 && tf)
                 // TensorFlow's Squeeze shape function takes an unknown length as 1 when building and fails at run time
                 // if it is not: a model tf.keras 2 saves, whose output hangs on the length fed.
                 throw new NotSupportedException(
@@ -125,7 +126,7 @@ internal static class KerasTFOpShapes
             else if (x[d] != 1)
                 throw new InvalidDataException(
                     $"layer `{layer}` ({op.Label}): axis {d + 1} of {KerasLayer.FormatBatchShape(x)} has length {(x[d] < 0 ? "None" : x[d])}, not 1; " +
-                    (op.Label.StartsWith("tf.", StringComparison.Ordinal) ? "TensorFlow's Squeeze refuses it (\"Can not squeeze dim\")"
+                    (tf ? "TensorFlow's Squeeze refuses it (\"Can not squeeze dim\")"
                         : "Keras's Squeeze refuses it (\"Cannot squeeze axis\")"));
         return axes.Order().ToArray();
     }

@@ -92,7 +92,22 @@ public sealed record KerasSliceItem(long? Start, long? Stop, long Step = 1, bool
 
     /// <summary>Whether the item keeps a whole axis of any length: <c>:</c>, <c>0:</c>, <c>::1</c> (start none or 0, no
     /// stop, step 1) — the only slices of the batch axis, whose length is not known when loading, that can be read.</summary>
-    public bool TakesWholeAxis => !IsIndex && !IsEllipsis && Start is null or 0 && Stop is null && Step == 1;
+    internal bool TakesWholeAxis => !IsIndex && !IsEllipsis && Start is null or 0 && Stop is null && Step == 1;
+
+    /// <summary>The end of the message for a slice spec whose first item slices the batch axis.</summary>
+    internal const string BatchSliceRefusal =
+        "which slices the batch axis; only a full slice `:` (or `0:`) or `...` there is supported (x[:, 1:], x[..., 0])";
+
+    /// <summary>Whether a slice spec's first item keeps the batch axis whole (<c>...</c>, or a slice
+    /// <see cref="TakesWholeAxis"/>, which is written as <c>:</c> in <paramref name="slices"/>: x[0:] is x[:]); false
+    /// when it slices the batch axis.</summary>
+    internal static bool KeepBatchWhole(KerasSliceItem[] slices)
+    {
+        if (slices[0].IsEllipsis) return true;
+        if (!slices[0].TakesWholeAxis) return false;
+        slices[0] = All;
+        return true;
+    }
 }
 
 /// <summary>
@@ -109,6 +124,10 @@ public sealed record TFOpSpec(string Function, KerasTFOp Op) : LayerSpec
     /// (<c>tf.math.multiply</c>), the module and class for a Keras 3 functional op (<c>keras.src.ops.numpy.Multiply</c>,
     /// read by <see cref="KerasOpsCall"/>).</summary>
     public string Label { get; init; } = $"tf.{Function}";
+
+    /// <summary>Whether the call is a tf.keras 2 TensorFlow function (its <see cref="Label"/> is <c>tf.…</c>), whose
+    /// rules and messages are TensorFlow's where they differ from the Keras 3 op's (tf.squeeze's unknown lengths).</summary>
+    public bool IsTensorFlowFunction => Label.StartsWith("tf.", StringComparison.Ordinal);
 
     /// <summary>A binary op's number operand; null: the second operand is the layer's second input tensor.</summary>
     public double? Constant { get; init; }
