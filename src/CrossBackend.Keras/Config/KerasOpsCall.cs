@@ -332,8 +332,9 @@ internal static class KerasOpsCall
             if (args.Length != 2) throw new InvalidDataException($"layer `{layer}` ({label}) takes a tensor and a key; its args are {KerasOpLambdaCall.Short(argsJson)}");
             JsonElement key = args[1];
             KerasSliceItem[] slices = (key.ValueKind == JsonValueKind.Array ? key.EnumerateArray().ToArray() : [key]).Select(SliceItem).ToArray();
-            // x[()]: an empty key (saved as []) is the whole tensor: GetItem.compute_output_spec walks no key item and keeps
-            // every axis, and the backends' x[()] (NumPy, TensorFlow's _slice_helper, torch, JAX) is x itself.
+            // x[()]: an empty key (saved as []) is the whole tensor: GetItem.compute_output_spec (keras/src/ops/numpy.py)
+            // appends its implicit final Ellipsis to the empty key and so keeps every axis, and GetItem.call's x[()] (the
+            // list turned back into a tuple) is x itself on every backend (NumPy, TensorFlow's _slice_helper, torch, JAX).
             if (slices.Length == 0) slices = [KerasSliceItem.All];
             if (slices.Count(s => s.IsEllipsis) > 1) throw new InvalidDataException($"layer `{layer}` ({label}): a key may hold one Ellipsis only");
             if (!KerasSliceItem.KeepBatchWhole(slices))
