@@ -76,13 +76,31 @@ public sealed partial class KerasNumericsModel<T>
             }
             case KerasTFOp.MatMul:
             {
-                // The engine's matmul is NumPy's (1-D operands promoted, stacked axes broadcast), on Keras's layout as here.
+                // The engine's matmul is NumPy's (1-D operands promoted, stacked axes broadcast), on Keras's layout as here;
+                // tf.linalg.matmul's transpose of a tensor operand swaps its last two axes first.
+                Tensor<T> Operand(object[] v, int i)
+                {
+                    Tensor<T> x = Float(v[i], name);
+                    return op.TransposesTensor(i) ? ops.Permute(x, [.. Enumerable.Range(0, x.Rank - 2), x.Rank - 1, x.Rank - 2]) : x;
+                }
                 if (op.ConstantArray is { } matrix)
                 {
                     Tensor<T> k = Constant(matrix.Values, matrix.Shape);
-                    return v => op.ConstantFirst ? ops.MatMul(k, Float(v[0], name)) : ops.MatMul(Float(v[0], name), k);
+                    return v => op.ConstantFirst ? ops.MatMul(k, Operand(v, 0)) : ops.MatMul(Operand(v, 0), k);
                 }
-                return v => ops.MatMul(Float(v[0], name), Float(v[1], name));
+                return v => ops.MatMul(Operand(v, 0), Operand(v, 1));
+            }
+            case KerasTFOp.Softmax:
+            {
+                // exp(x − max) / Σ exp(x − max) over the axes together (NumPy's softmax with a tuple axis); the engine's
+                // reductions keep the reduced axes as 1s, which the division broadcasts back.
+                int[] axes = KerasTFOpShapes.ReducedAxes(op, layer.InputShapes[0].Length, name).Select(a => a + 1).ToArray();
+                return v =>
+                {
+                    Tensor<T> x = Float(v[0], name);
+                    Tensor<T> e = ops.Unary(UnaryOp.Exp, ops.Binary(BinaryOp.Subtract, x, ops.Reduce(ReduceOp.Max, x, axes, true)));
+                    return ops.Binary(BinaryOp.Divide, e, ops.Reduce(ReduceOp.Sum, e, axes, true));
+                };
             }
         }
         BinaryOp binary = op.Op switch

@@ -250,10 +250,11 @@ public static class KerasTorchConversion
                 {
                     KerasTFOp.ClipByValue => $" to [{op.Constant:R}, {op.ClipMax:R}] rounded to the tensor's dtype (minimum, then maximum)",
                     KerasTFOp.ReduceMean or KerasTFOp.ReduceSum or KerasTFOp.ReduceMax or KerasTFOp.ReduceMin or KerasTFOp.Slice or KerasTFOp.ExpandDims
-                        or KerasTFOp.Squeeze => " on the tensor moved to Keras's layout (channels last), then moved back",
+                        or KerasTFOp.Squeeze or KerasTFOp.Softmax => " on the tensor moved to Keras's layout (channels last), then moved back",
                     KerasTFOp.MatMul => op.ConstantArray is { } m
                         ? $" with a constant of shape ({string.Join(", ", m.Shape)}) rounded to the tensor's dtype{(op.ConstantFirst ? " as the first operand" : "")}, on the tensor moved to Keras's layout (channels last), then moved back"
-                        : " of two tensors moved to Keras's layout (channels last), then moved back",
+                        : " of two tensors moved to Keras's layout (channels last), then moved back" +
+                          (op.TransposeFirst || op.TransposeSecond ? ", the transposed operand's last two axes swapped" : ""),
                     KerasTFOp.Cast => " (integer ids, held in Keras's layout, to floats with the channels moved to dim 1; floats unchanged)",
                     _ when op.ElementWiseUnary => "",
                     _ when op.Constant is double c => $" with the number {c:R} rounded to the tensor's dtype{(op.ConstantFirst ? " as the first operand" : "")}",

@@ -67,6 +67,17 @@ internal sealed class TFOpTorchLayer(KerasLayer layer, ScalarType dtype) : Torch
             }
             case KerasTFOp.MatMul:
                 return MatMul(inputs);
+            case KerasTFOp.Softmax:
+            {
+                // exp(x − max) / Σ exp(x − max) over the axes together (NumPy's softmax with a tuple axis), on Keras's layout.
+                long[] dims = KerasTFOpShapes.ReducedAxes(_op, (int)x.ndim - 1, layer.Name).Select(a => (long)a + 1).ToArray();
+                Tensor keras = ToKeras(x);
+                using Tensor max = keras.amax(dims, keepdim: true);
+                using Tensor shifted = keras.sub(max);
+                using Tensor e = shifted.exp();
+                using Tensor sum = e.sum(dims, keepdim: true);
+                return FromKeras(e.div(sum)).contiguous();
+            }
             case KerasTFOp.Slice:
                 return Slice(x);
         }
@@ -133,13 +144,15 @@ internal sealed class TFOpTorchLayer(KerasLayer layer, ScalarType dtype) : Torch
     /// two tensors; the result moved back channels-first.</summary>
     private Tensor MatMul(Tensor[] inputs)
     {
-        Tensor a = ToKeras(inputs[0]);
+        // tf.linalg.matmul's transpose_a / transpose_b of a tensor: its last two Keras axes swapped first.
+        Tensor Operand(int i) => _op.TransposesTensor(i) ? ToKeras(inputs[i]).transpose(-1, -2) : ToKeras(inputs[i]);
+        Tensor a = Operand(0);
         if (_op.ConstantArray is { } array)
         {
             using Tensor k = tensor(array.Values, array.Shape, a.dtype, a.device);
             return FromKeras(_op.ConstantFirst ? k.matmul(a) : a.matmul(k)).contiguous();
         }
-        return FromKeras(a.matmul(ToKeras(inputs[1]))).contiguous();
+        return FromKeras(a.matmul(Operand(1))).contiguous();
     }
 
     /// <summary>Python's slicing of the Keras-layout tensor, last axis first so that an index dropping its axis does not

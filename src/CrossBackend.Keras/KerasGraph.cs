@@ -108,6 +108,7 @@ public sealed class KerasGraph
 
         var layers = new List<KerasLayer>();
         var done = new Dictionary<string, KerasLayer>(StringComparer.Ordinal);
+        var batchIsOne = new HashSet<string>(StringComparer.Ordinal);   // layers whose batch axis has the static length 1
         // Kahn's order, stable in the config's order: every layer after its inputs (Keras writes them so already).
         var pending = new List<LayerDef>(declared.Layers);
         while (pending.Count > 0)
@@ -137,6 +138,9 @@ public sealed class KerasGraph
                     "(output and final states) on; save it with return_state=False, or use a functional model that reads only its output 0");
             IReadOnlyList<long[]> inputShapes = def.Inbound.Select(n => done[n].OutputShape).ToArray();
             KerasPreprocessing.EnsureFloatInputs(spec, def.Name, def.ClassName, def.Inbound.Select(n => done[n]), def.Module);
+            bool one = KerasBatchAxisOps.BatchIsOne(spec, def.Inbound.Select(batchIsOne.Contains).ToArray());
+            if (def.Inbound.Count > 0) KerasBatchAxisOps.EnsureBatchKept(spec, def.Name, inputShapes[0], one);
+            if (one) batchIsOne.Add(def.Name);
             long[] output = ShapeInference.Infer(spec, inputShapes, def.Name, def.ClassName);
             (KerasMaskRole role, bool masked) = KerasMasking.Plan(spec, def.ClassName, def.Name, def.Inbound.Select(n => done[n].OutputMasked).ToArray(), kerasVersion, inputShapes, output, def.Module);
             var layer = new KerasLayer(def.Name, def.ClassName, spec, def.Inbound, inputShapes, output, [], role, masked);

@@ -76,7 +76,7 @@ public sealed class Keras3OpsMoreRefusalTests
     [TestCase("[null, null, 1]", "Squeeze", "\"axis\": null", "axis=None on a tensor of shape (None, None, 1), whose axis 1 has an unknown length")]
     [TestCase("[null, 4, 1]", "Squeeze", "\"axis\": []", "axis=() (NumPy and JAX squeeze nothing, TensorFlow's tf.squeeze reads an empty axis list as every axis of length 1)")]
     [TestCase("[null, 4, 6]", "Max", "\"axis\": 1, \"keepdims\": false, \"initial\": 0.3", "initial=0.3: only initial=None is supported")]
-    [TestCase("[null, 4, 6]", "Min", "\"axis\": null, \"keepdims\": false, \"initial\": null", "axis=None, which reduces the batch axis too")]
+    [TestCase("[null, 4, 6]", "Min", "\"axis\": null, \"keepdims\": false, \"initial\": null", "axis=None, which reduces every axis, the batch axis too")]
     [TestCase("[null, 4, 6]", "Amax", "\"axis\": 1, \"keepdims\": false, \"initial\": null", "the config entries initial")]
     [TestCase("[null, 4, 6]", "Transpose", "\"axes\": [-2, 0, -1]", "keeps the batch axis first")]
     public void AFormNotBuiltIsRefusedNamingTheOp(string shape, string className, string config, string expected)

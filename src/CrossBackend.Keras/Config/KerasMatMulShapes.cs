@@ -27,7 +27,12 @@ internal static class KerasMatMulShapes
         long[] x = [Batch, .. inputs[0]];
         long[] other = op.ConstantArray is { } c ? c.Shape : [Batch, .. inputs[1]];
         (long[] a, long[] b) = op.ConstantFirst ? (other, x) : (x, other);
-        string Shapes() => $"{Describe(a)} @ {Describe(b)}";
+        // tf.linalg.matmul's transpose of a tensor operand swaps its last two axes first (the batch axis too, for a
+        // (batch, k) tensor: the rules below then refuse the product).
+        (long[] shownA, long[] shownB) = (a, b);
+        if (op.TransposeFirst) a = SwapLastTwo(a);
+        if (op.TransposeSecond) b = SwapLastTwo(b);
+        string Shapes() => $"{Describe(shownA)}{(op.TransposeFirst ? " transposed" : "")} @ {Describe(shownB)}{(op.TransposeSecond ? " transposed" : "")}";
         NotSupportedException Refuse(string why) => new(
             $"layer `{layer}` ({className}) calls {op.Label} as {Shapes()}: {why}, which is not supported. Give the tensor its batch axis first and " +
             "the product's axes after it (e.g. x of shape (batch, n, k) @ w of shape (k, m)), with fixed lengths where the product meets them");
@@ -66,6 +71,8 @@ internal static class KerasMatMulShapes
             throw Refuse("the batch axis would not stay the result's first axis");
         return [.. result.Skip(1)];
     }
+
+    private static long[] SwapLastTwo(long[] shape) => shape.Length < 2 ? shape : [.. shape[..^2], shape[^1], shape[^2]];
 
     private static string Describe(long[] shape) =>
         "(" + string.Join(", ", shape.Select(v => v == Batch ? "batch" : v < 0 ? "None" : v.ToString(System.Globalization.CultureInfo.InvariantCulture))) +

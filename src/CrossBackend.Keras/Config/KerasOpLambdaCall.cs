@@ -170,7 +170,8 @@ internal static class KerasOpLambdaCall
         // (math_ops.py matmul; `a @ b` on a Keras tensor calls it, Tensor.__matmul__). Both operands must have rank ≥ 2
         // (MatMul / BatchMatMulV2; the stacked axes broadcast as NumPy's matmul, whose shape rule KerasMatMulShapes
         // applies). A transpose (or, for real numbers, the same adjoint: matmul's conj is a no-op) of a constant
-        // operand is that constant's last two axes swapped when reading; of a tensor operand it is not built.
+        // operand is that constant's last two axes swapped when reading; of a tensor operand the runtimes swap the
+        // tensor's last two axes (Keras's layout) before the product.
         LayerSpec MatMul()
         {
             bool Flag(string name) => Take(kwargs, name) is { } f && f.ValueKind switch
@@ -192,25 +193,16 @@ internal static class KerasOpLambdaCall
                 throw Unsupported(layer, className, function,
                     $"{(s.ConstantFirst ? "a" : "b")}, a number: tf.linalg.matmul takes matrices (rank ≥ 2); use tf.math.multiply for a number");
             bool first = transposeA || adjointA, secondT = transposeB || adjointB;
-            string FlagName(bool a) => a ? (transposeA ? "transpose_a=True" : "adjoint_a=True") : (transposeB ? "transpose_b=True" : "adjoint_b=True");
-            if (s.ConstantArray is not { } c)
-            {
-                if (first || secondT)
-                    throw Unsupported(layer, className, function,
-                        $"{FlagName(first)} on a tensor operand: transposing a Keras tensor inside the product is not built; transpose it first " +
-                        "(tf.transpose(x, [0, 2, 1])) and call tf.linalg.matmul without the flag");
-                return s;
-            }
+            // Two tensors: each flagged one has its last two axes swapped before the product (KerasMatMulShapes checks that
+            // the batch axis is not among them).
+            if (s.ConstantArray is not { } c) return s with { TransposeFirst = first, TransposeSecond = secondT };
             string constantName = s.ConstantFirst ? "a" : "b";
             if (c.Shape.Length < 2)
                 throw Unsupported(layer, className, function,
                     $"{constantName}, a constant of shape ({c.Shape[0]},): tf.linalg.matmul takes matrices (rank ≥ 2) and refuses a vector; " +
                     "give it as a column or a row ([[…], …] of shape (k, 1) or (1, k))");
             bool tensorT = s.ConstantFirst ? secondT : first, constantT = s.ConstantFirst ? first : secondT;
-            if (tensorT)
-                throw Unsupported(layer, className, function,
-                    $"{FlagName(!s.ConstantFirst)} on the tensor operand: transposing a Keras tensor inside the product is not built; transpose it " +
-                    "first (tf.transpose(x, [0, 2, 1])) or the constant instead, and call tf.linalg.matmul without the flag");
+            s = s with { TransposeFirst = !s.ConstantFirst && tensorT, TransposeSecond = s.ConstantFirst && tensorT };
             return constantT ? s with { ConstantArray = SwapLastTwo(c) } : s;
         }
 
@@ -263,7 +255,7 @@ internal static class KerasOpLambdaCall
                 _ => throw Unsupported(layer, className, function, $"keepdims={k.GetRawText()}"),
             };
             int[] axes = axis is not { ValueKind: not JsonValueKind.Null } a
-                ? throw Unsupported(layer, className, function, "axis=None, which reduces the batch axis too; give the axes (e.g. axis=[1, 2])")
+                ? throw Unsupported(layer, className, function, KerasBatchAxisOps.ReduceAll(keep, "axis=[1, 2]"))
                 : a.ValueKind == JsonValueKind.Array ? a.EnumerateArray().Select(e => Int(e, "axis")).ToArray() : [Int(a, "axis")];
             if (axes.Length == 0) throw Unsupported(layer, className, function, "axis=[] (no reduction)");
             return new TFOpSpec(function, op) { Axes = axes, KeepDims = keep };
@@ -287,6 +279,9 @@ internal static class KerasOpLambdaCall
             if (Take(kwargs, "var") is { ValueKind: not JsonValueKind.Null } v) throw Unsupported(layer, className, function, $"var={Short(v)}");
             JsonElement[] items = specJson.ValueKind == JsonValueKind.Array ? specJson.EnumerateArray().ToArray() : [specJson];
             KerasSliceItem[] slices = items.Select(SliceItem).ToArray();
+            // x[()]: an empty spec (saved as []) is the whole tensor. tensorflow/python/ops/array_ops.py _slice_helper
+            // collects no begin / end / strides and runs strided_slice with empty ones, which keeps every axis whole.
+            if (slices.Length == 0) slices = [KerasSliceItem.All];
             if (slices.Count(s => s.IsEllipsis) > 1) throw new InvalidDataException($"layer `{layer}` ({className}): a slice spec may hold one Ellipsis only");
             if (!KerasSliceItem.KeepBatchWhole(slices))
                 throw Unsupported(layer, className, function, $"slice_spec={Short(specJson)}, {KerasSliceItem.BatchSliceRefusal}");

@@ -110,7 +110,7 @@ internal static class KerasOpsCall
             // ops.relu6 is min(max(x, 0), 6), Keras's ReLU(max_value=6).
             "Relu6" => Unary(new ActivationSpec(new KerasActivation(KerasActivationKind.Relu, MaxValue: 6))),
             "Sigmoid" => Unary(new ActivationSpec(new KerasActivation(KerasActivationKind.Sigmoid))),
-            "Softmax" => Unary(new ActivationSpec(new KerasActivation(KerasActivationKind.Softmax, Axis: SoftmaxAxis()))),
+            "Softmax" => Unary(Softmax()),
             "Reshape" => Unary(Reshape()),
             "Transpose" => Unary(Transpose()),
             "Concatenate" => Concatenate(),
@@ -214,7 +214,7 @@ internal static class KerasOpsCall
                 _ => throw Unsupported(layer, label, $"keepdims={k.GetRawText()}"),
             };
             int[] axes = axis is not { ValueKind: not JsonValueKind.Null } a
-                ? throw Unsupported(layer, label, "axis=None, which reduces the batch axis too; give the axes (e.g. axis=(1, 2))")
+                ? throw Unsupported(layer, label, KerasBatchAxisOps.ReduceAll(keep, "axis=(1, 2)"))
                 : a.ValueKind == JsonValueKind.Array ? a.EnumerateArray().Select(e => Int(e, "axis")).ToArray() : [Int(a, "axis")];
             if (axes.Length == 0) throw Unsupported(layer, label, "axis=() (no reduction)");
             return Op(op) with { Axes = axes, KeepDims = keep };
@@ -233,15 +233,28 @@ internal static class KerasOpsCall
         // Only keras_core (before Keras 3.0) read None as -1: from 3.0 on, Softmax(axis=None) keeps None and every
         // backend's softmax then normalises over all elements, the batch axis too (keras/src/backend/tensorflow/nn.py
         // softmax reshapes x to [-1] first; jax.nn.softmax and the torch backend likewise), which no per-item prediction
-        // computes; so None is refused and only a missing axis is the default -1. A tuple of axes goes to the backend's
-        // softmax as it is, which the backends treat differently, so only an int is read.
-        int SoftmaxAxis() => Take("axis") switch
+        // computes; so None is refused and only a missing axis is the default -1. A tuple of axes (saved as a list)
+        // normalises over those axes jointly: ops.softmax's eager branch moves them last, flattens them into one and
+        // takes the softmax there, and the backends that take the tuple in Softmax.call compute the same
+        // exp(x − max) / sum(exp(x − max)) over the axes together (backend/numpy/nn.py softmax's max and sum with
+        // keepdims, jax.nn.softmax's axis tuple); the TensorFlow and torch backends' softmax (tf.nn.softmax,
+        // torch.nn.functional.softmax) take one axis and fail on a tuple at run time.
+        LayerSpec Softmax()
         {
-            null => -1,
-            { ValueKind: JsonValueKind.Null } => throw Unsupported(layer, label,
-                "axis=None, which normalises over every element of the batch at once (the batch axis too); give the axis, e.g. ops.softmax(x, axis=-1)"),
-            { } axis => Int(axis, "axis"),
-        };
+            JsonElement? axis = Take("axis");
+            if (axis is null) return new ActivationSpec(new KerasActivation(KerasActivationKind.Softmax, Axis: -1));
+            if (axis.Value.ValueKind == JsonValueKind.Null)
+                throw Unsupported(layer, label,
+                    "axis=None, which normalises over every element of the batch at once (the batch axis too); give the axis, e.g. ops.softmax(x, axis=-1)");
+            if (axis.Value.ValueKind != JsonValueKind.Array) return new ActivationSpec(new KerasActivation(KerasActivationKind.Softmax, Axis: Int(axis.Value, "axis")));
+            int[] axes = axis.Value.EnumerateArray().Select(e => Int(e, "axis")).ToArray();
+            return axes.Length switch
+            {
+                0 => throw Unsupported(layer, label, "axis=() (a softmax over no axis: every value 1); give the axes to normalise over"),
+                1 => new ActivationSpec(new KerasActivation(KerasActivationKind.Softmax, Axis: axes[0])),
+                _ => Op(KerasTFOp.Softmax) with { Axes = axes },
+            };
+        }
 
         // ops.reshape(x, newshape): Reshape(newshape), the batch axis included; only -1 there keeps each item apart,
         // as the Reshape layer does.
@@ -319,7 +332,10 @@ internal static class KerasOpsCall
             if (args.Length != 2) throw new InvalidDataException($"layer `{layer}` ({label}) takes a tensor and a key; its args are {KerasOpLambdaCall.Short(argsJson)}");
             JsonElement key = args[1];
             KerasSliceItem[] slices = (key.ValueKind == JsonValueKind.Array ? key.EnumerateArray().ToArray() : [key]).Select(SliceItem).ToArray();
-            if (slices.Length == 0) throw Unsupported(layer, label, "an empty key ()");
+            // x[()]: an empty key (saved as []) is the whole tensor: GetItem.compute_output_spec (keras/src/ops/numpy.py)
+            // appends its implicit final Ellipsis to the empty key and so keeps every axis, and GetItem.call's x[()] (the
+            // list turned back into a tuple) is x itself on every backend (NumPy, TensorFlow's _slice_helper, torch, JAX).
+            if (slices.Length == 0) slices = [KerasSliceItem.All];
             if (slices.Count(s => s.IsEllipsis) > 1) throw new InvalidDataException($"layer `{layer}` ({label}): a key may hold one Ellipsis only");
             if (!KerasSliceItem.KeepBatchWhole(slices))
                 throw Unsupported(layer, label, $"the key {KerasOpLambdaCall.Short(key)}, {KerasSliceItem.BatchSliceRefusal}");

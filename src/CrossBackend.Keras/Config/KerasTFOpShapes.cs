@@ -21,18 +21,20 @@ internal static class KerasTFOpShapes
             _ when op.ConstantArray is { } c => WithConstant(op, x, c.Shape, layer, className),
             _ when op.Binary => Broadcast(op, x, inputs[1], layer, className),
             KerasTFOp.ReduceMean or KerasTFOp.ReduceSum or KerasTFOp.ReduceMax or KerasTFOp.ReduceMin => Reduce(op, x, layer, className),
+            KerasTFOp.Softmax => SoftmaxShape(op, x, layer),
             _ => Slice(op, x, layer, className).Shape,
         };
     }
 
     /// <summary>Two tensors of one rank: per axis equal lengths or a 1 stretched (NumPy's rule, TensorFlow's). Different
-    /// ranks are refused: TensorFlow lines shapes up from the last axis, batch axis included, which no Keras layer does.</summary>
+    /// ranks are refused (<see cref="KerasBatchAxisOps.DifferentRanks"/>): NumPy lines shapes up from the last axis, batch
+    /// axis included, so the lower-rank tensor's batch axis would meet a non-batch axis of the other.</summary>
     private static long[] Broadcast(TFOpSpec op, long[] a, long[] b, string layer, string className)
     {
         if (a.Length != b.Length)
             throw new NotSupportedException(
-                $"layer `{layer}` ({className}) calls {op.Label} on tensors of shapes {KerasLayer.FormatBatchShape(a)} and {KerasLayer.FormatBatchShape(b)}: " +
-                "only tensors of one rank are supported (TensorFlow lines different ranks up from the last axis, batch axis included); reshape one of them first");
+                $"layer `{layer}` ({className}) calls {op.Label} on " +
+                KerasBatchAxisOps.DifferentRanks(a, b, op.IsTensorFlowFunction ? "tf.expand_dims(y, 1)" : "ops.expand_dims(y, axis=1)") + ", which is not supported");
         return ShapeInference.BroadcastSameRank(a, b) ?? throw new InvalidDataException(
             $"layer `{layer}` ({className}, {op.Label}): shapes {KerasLayer.FormatBatchShape(a)} and {KerasLayer.FormatBatchShape(b)} do not broadcast");
     }
@@ -141,6 +143,13 @@ internal static class KerasTFOpShapes
             $"layer `{layer}` ({op.Label}): axis {a} is the batch axis or out of range for {rank + 1} axes; only non-batch axes can be reduced")).ToArray();
         if (axes.Distinct().Count() != axes.Length) throw new InvalidDataException($"layer `{layer}` ({op.Label}): an axis is listed twice in [{string.Join(", ", op.Axes)}]");
         return axes;
+    }
+
+    /// <summary>A softmax over several axes keeps the shape; its axes are checked as a reduction's (non-batch, each once).</summary>
+    private static long[] SoftmaxShape(TFOpSpec op, long[] x, string layer)
+    {
+        ReducedAxes(op, x.Length, layer);
+        return x;
     }
 
     private static long[] Reduce(TFOpSpec op, long[] x, string layer, string className)

@@ -204,7 +204,7 @@ internal static partial class LayerSpecParser
             "int32" => DType.Int32, "int64" => DType.Int64, "uint8" => DType.UInt8, "int8" => DType.Int8, "int16" => DType.Int16,
             _ => throw new NotSupportedException($"layer `{c.Layer}`: InputLayer dtype \"{dtype}\" is not supported"),
         };
-        return new InputSpec(batchShape[1..], parsed);
+        return new InputSpec(batchShape[1..], parsed) { BatchSize = batchShape[0] >= 0 ? batchShape[0] : null };
     }
 
     /// <summary>PReLU's <c>shared_axes</c>: null, one int or a list, counting the batch axis as 0. Any int is taken:

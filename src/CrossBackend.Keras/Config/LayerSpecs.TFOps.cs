@@ -67,6 +67,10 @@ public enum KerasTFOp
     /// a constant array (<see cref="TFOpSpec.ConstantArray"/>, first when <see cref="TFOpSpec.ConstantFirst"/>), or of
     /// two tensors; the batch axis stays the first stacked axis, never contracted.</summary>
     MatMul,
+    /// <summary>A softmax over several axes at once (Keras 3's <c>ops.softmax(x, axis=(1, 2))</c>): exp(x − max) divided
+    /// by its sum, the max and the sum over all of <see cref="TFOpSpec.Axes"/> together (non-batch axes, counting the batch
+    /// axis as 0, negative from the end). One axis is the Softmax activation's.</summary>
+    Softmax,
 }
 
 /// <summary>A constant array operand as tf.keras 2 saves it: keras/engine/node.py <c>Node.serialize</c> writes a NumPy
@@ -138,7 +142,7 @@ public sealed record TFOpSpec(string Function, KerasTFOp Op) : LayerSpec
     /// <summary>The number or array is the first operand (<c>1 - x</c> is <c>tf.math.subtract(1.0, x)</c>).</summary>
     public bool ConstantFirst { get; init; }
 
-    /// <summary>The reduced (or squeezed, or new) axes as the call gives them, counting the batch axis as 0 (negative from the end).</summary>
+    /// <summary>The reduced (or squeezed, new or softmax-normalised) axes as the call gives them, counting the batch axis as 0 (negative from the end).</summary>
     public int[] Axes { get; init; } = [];
 
     /// <summary>The reduction keeps each reduced axis with length 1 (<c>keepdims=True</c>).</summary>
@@ -146,6 +150,17 @@ public sealed record TFOpSpec(string Function, KerasTFOp Op) : LayerSpec
 
     /// <summary>The slice spec's items, the first for the batch axis (which must be a full slice or the Ellipsis).</summary>
     public KerasSliceItem[] Slices { get; init; } = [];
+
+    /// <summary>tf.linalg.matmul's <c>transpose_a</c> (or <c>adjoint_a</c>) on a tensor first operand: its last two axes
+    /// are swapped before the product (a constant operand is swapped when reading instead).</summary>
+    public bool TransposeFirst { get; init; }
+
+    /// <summary>tf.linalg.matmul's <c>transpose_b</c> (or <c>adjoint_b</c>) on a tensor second operand.</summary>
+    public bool TransposeSecond { get; init; }
+
+    /// <summary>Whether the product transposes its <paramref name="index"/>th tensor input (0: the first tensor the
+    /// layer reads), whichever operand position it has.</summary>
+    public bool TransposesTensor(int index) => index == 0 && ConstantFirst ? TransposeSecond : index == 0 ? TransposeFirst : TransposeSecond;
 
     /// <summary><c>tf.clip_by_value</c>'s upper bound (its lower one is <see cref="Constant"/>).</summary>
     public double ClipMax { get; init; }

@@ -28,7 +28,12 @@ public abstract record LayerSpec;
 /// <summary><c>InputLayer</c>.</summary>
 /// <param name="Shape">The shape without the batch axis; −1 for an unknown length.</param>
 /// <param name="DType">The declared element type (int inputs feed an <c>Embedding</c>).</param>
-public sealed record InputSpec(long[] Shape, DType DType) : LayerSpec;
+public sealed record InputSpec(long[] Shape, DType DType) : LayerSpec
+{
+    /// <summary>The batch length the InputLayer declares (<c>batch_shape[0]</c> / <c>batch_input_shape[0]</c>); null
+    /// where it is None, as Keras saves it unless the model was built with a fixed <c>batch_size</c>.</summary>
+    public long? BatchSize { get; init; }
+}
 
 /// <summary><c>Conv1D</c> / <c>Conv2D</c> / <c>Conv3D</c> (channels-last; kernel (k…, in / groups, filters)).</summary>
 /// <param name="Rank">1, 2 or 3 spatial dimensions.</param>
