@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using CrossBackend.Cli.Parity;
 
 namespace CrossBackend.Cli;
@@ -25,7 +26,10 @@ public static class CliApp
             TrainDemoCommand.Create(stdout, stderr),
         };
         ParseResult parsed = root.Parse(args);
-        if (parsed.Errors.Count > 0)
+        // With --help System.CommandLine drops its errors and prints the help of the last command it knew, so
+        // `crossbackend bench --help` printed the top-level help as if bench were a command: a word it does not know is
+        // refused as it is without --help.
+        if (parsed.Errors.Count > 0 || (parsed.Action is HelpAction && parsed.UnmatchedTokens.Count > 0))
         {
             stderr.WriteLine($"crossbackend: error: {ParseErrors.Of(parsed, args)}");
             return BadInput;

@@ -41,34 +41,43 @@ public static class KerasCommand
                                             "Example:\n  crossbackend keras inspect lenet.h5") { model, config };
         command.SetAction(r =>
         {
-            string path = r.GetValue(model)!;
-            string? configPath = r.GetValue(config);
-            KerasFile file = Guard(path, () => KerasFile.Open(path));
-            stdout.WriteLine($"{path}: {file.Format}, Keras {file.KerasVersion ?? "version not recorded"}");
-            if (!file.HasArchitecture && configPath is null)
-            {
-                stdout.WriteLine("weights only (no architecture; pass --config model.json to see layers and conversions)");
-                foreach (KerasWeightGroup g in file.WeightGroups)
-                    stdout.WriteLine($"  {g.Name}: {(g.Weights.Count == 0 ? "no weights" : string.Join("; ", g.Weights))}");
-                return CliApp.Ok;
-            }
-            KerasModel loaded = Load(path, configPath);
-            IReadOnlyDictionary<string, string> torch = KerasTorchConversion.Describe(loaded.Graph);
-            stdout.WriteLine($"model `{loaded.Name}` ({(loaded.Graph.IsSequential ? "Sequential" : "functional")}), {loaded.Graph.Layers.Count} layers, " +
-                             $"{loaded.Graph.Layers.Sum(l => l.Weights.Sum(w => w.Data.Length)):N0} parameters");
-            // The order predict takes its --input files in and prints its outputs in (Keras's model.inputs / model.outputs).
-            stdout.WriteLine($"  inputs: {string.Join(", ", loaded.Graph.Inputs.Select(n => $"{n} {KerasLayer.FormatBatchShape(loaded.Graph[n].OutputShape)}"))}; " +
-                             $"outputs: {string.Join(", ", loaded.Graph.Outputs)}");
-            foreach (KerasLayer layer in loaded.Graph.Layers)
-            {
-                string from = layer.Inbound.Count > 1 ? $" <- {string.Join(" + ", layer.Inbound)}" : "";
-                stdout.WriteLine($"  {layer.Name} ({layer.ClassName}){from} -> {KerasLayer.FormatBatchShape(layer.OutputShape)}");
-                foreach (KerasWeight w in layer.Weights) stdout.WriteLine($"      {w}");
-                stdout.WriteLine($"      torch: {torch[layer.Name]}");
-            }
-            return CliApp.Ok;
+            // Written to stdout only once every file is read and every layer described: a bad --config printed the
+            // file's first line before its error (stdout must hold a whole report or nothing).
+            var report = new StringWriter();
+            int code = WriteInspection(report, r.GetValue(model)!, r.GetValue(config));
+            stdout.Write(report.ToString());
+            return code;
         });
         return command;
+    }
+
+    /// <summary>inspect's report of <paramref name="path"/> (with <paramref name="configPath"/>'s architecture).</summary>
+    private static int WriteInspection(TextWriter report, string path, string? configPath)
+    {
+        KerasFile file = Guard(path, () => KerasFile.Open(path));
+        report.WriteLine($"{path}: {file.Format}, Keras {file.KerasVersion ?? "version not recorded"}");
+        if (!file.HasArchitecture && configPath is null)
+        {
+            report.WriteLine("weights only (no architecture; pass --config model.json to see layers and conversions)");
+            foreach (KerasWeightGroup g in file.WeightGroups)
+                report.WriteLine($"  {g.Name}: {(g.Weights.Count == 0 ? "no weights" : string.Join("; ", g.Weights))}");
+            return CliApp.Ok;
+        }
+        KerasModel loaded = Load(path, configPath);
+        IReadOnlyDictionary<string, string> torch = KerasTorchConversion.Describe(loaded.Graph);
+        report.WriteLine($"model `{loaded.Name}` ({(loaded.Graph.IsSequential ? "Sequential" : "functional")}), {loaded.Graph.Layers.Count} layers, " +
+                         $"{loaded.Graph.Layers.Sum(l => l.Weights.Sum(w => w.Data.Length)):N0} parameters");
+        // The order predict takes its --input files in and prints its outputs in (Keras's model.inputs / model.outputs).
+        report.WriteLine($"  inputs: {string.Join(", ", loaded.Graph.Inputs.Select(n => $"{n} {KerasLayer.FormatBatchShape(loaded.Graph[n].OutputShape)}"))}; " +
+                         $"outputs: {string.Join(", ", loaded.Graph.Outputs)}");
+        foreach (KerasLayer layer in loaded.Graph.Layers)
+        {
+            string from = layer.Inbound.Count > 1 ? $" <- {string.Join(" + ", layer.Inbound)}" : "";
+            report.WriteLine($"  {layer.Name} ({layer.ClassName}){from} -> {KerasLayer.FormatBatchShape(layer.OutputShape)}");
+            foreach (KerasWeight w in layer.Weights) report.WriteLine($"      {w}");
+            report.WriteLine($"      torch: {torch[layer.Name]}");
+        }
+        return CliApp.Ok;
     }
 
     private static Command Predict(TextWriter stdout)

@@ -16,7 +16,7 @@ public static class LossCommand
 
     public static Command Create(TextWriter stdout)
     {
-        var name = new Argument<string>("loss") { Description = "The loss: " + string.Join(", ", LossRegistry.All.Select(d => d.Name)) };
+        var name = new Argument<string>("loss") { Description = "The loss: " + string.Join(", ", LossRegistry.All.Select(d => d.Name)) }.Refused();
         var backend = new Option<string?>("--backend")
         {
             Description = "The engine: " + string.Join(" or ", TensorEngines.All.Select(e => e.Name)) +

@@ -136,7 +136,7 @@ internal sealed class LossInputs
     private static Reduction ParseReduction(string text)
     {
         try { return Reductions.Parse(text); }
-        catch (ArgumentException) { throw new CliException($"--reduction: unknown '{text}' (known: none, sum, sum_over_batch_size, weighted_mean)"); }
+        catch (ArgumentException) { throw new CliException($"--reduction: unknown '{text}' (known: {Reductions.Names})"); }
     }
 
     /// <summary>Parses <c>1=2.0,2=3.0</c>.</summary>
@@ -190,10 +190,9 @@ internal sealed class LossCall(LossDefinition loss, NpyArray pred, NpyArray? yTr
         object result = loss.Compute(Load(pred, true), yTrue is null ? null : Load(yTrue, trueHasClassAxis), args);
         // focal_loss with both reductions 'none' keeps y_pred's rank; a Keras reduction, or dice_score/focal_loss/
         // l2_regularization reducing by their own options, leaves a scalar, as does an unreduced loss over every axis of
-        // y_pred without weights, or with weights of shape () or (1,), which Keras's squeeze_or_expand_to_same_rank
-        // squeezes to () beside it (Keras's shape (); the channels-last engine holds it as (1,)).
-        bool scalar = loss.ReturnsScalar(args) || (loss.UnreducedIsScalar(args, pred.Shape, yTrue?.Shape)
-            && arguments.GetValueOrDefault(LossOption.SampleWeights.Name) is not NpyArray { Shape: not ([] or [1]) });
+        // y_pred that its sample weights leave one value (Keras's shape (); the channels-last engine holds it as (1,)).
+        long[]? weights = (arguments.GetValueOrDefault(LossOption.SampleWeights.Name) as NpyArray)?.Shape;
+        bool scalar = loss.ReturnsScalar(args) || loss.UnreducedIsScalar(args, pred.Shape, yTrue?.Shape, weights);
         return EngineResult.Read(engine, result, pred.Shape.Length, movedInputs: fileAxes is null, scalar);
     }
 

@@ -18,7 +18,7 @@ public static class MetricCommand
 
     public static Command Create(TextWriter stdout)
     {
-        var name = new Argument<string>("metric") { Description = "The metric: " + string.Join(", ", MetricRegistry.All.Select(d => d.Name)) };
+        var name = new Argument<string>("metric") { Description = "The metric: " + string.Join(", ", MetricRegistry.All.Select(d => d.Name)) }.Refused();
         var pred = new Option<string>("--pred")
         {
             Description = "y_pred as a .npy file (channels-last): float16, float32 or float64; integers too for " +
@@ -67,9 +67,10 @@ public static class MetricCommand
                     $"Received: y_pred.dtype={p.DType.Name()}. Save it as floating point, e.g. np.save(path, y_pred.astype('float32')) " +
                     $"(integer y_pred is taken by {string.Join(", ", MetricRegistry.All.Where(d => d.IntegerPredictions).Select(d => d.Name))})");
             var given = new Dictionary<string, object?>();
+            var typed = new Dictionary<string, string?>();   // each option's text as typed (null: the bare flag)
             foreach ((string option, Option<string?> flag) in options)
                 if (r.GetResult(flag) is { Implicit: false })
-                    given[option] = Parse(flag.Name, r.GetValue(flag));
+                    given[option] = Parse(flag.Name, typed[option] = r.GetValue(flag));
             bool perSampleMean = metric.PerSample && (r.GetValue(mean) || given.ContainsKey(SampleWeight));
             if (r.GetValue(mean) && !metric.PerSample)
                 throw new CliException($"--mean: {metric.Name} already reduces the batch (its options say how)");
@@ -80,7 +81,13 @@ public static class MetricCommand
 
             string? engineName = r.GetValue(backend);
             IReadOnlyList<ITensorEngine> engines = engineName is null ? TensorEngines.All : [LossCommand.Engine(engineName)];
-            EngineResult[] results = engines.Select(e => Run(e, metric, p, t, given, perSampleMean)).ToArray();
+            EngineResult[] results;
+            try { results = engines.Select(e => Run(e, metric, p, t, given, perSampleMean)).ToArray(); }
+            catch (ArgumentException e) when (OptionValueError.Expected(e) is { } expected && e.ParamName is { } option
+                                              && typed.TryGetValue(option, out string? text))
+            {
+                throw new CliException(WrongValue(options[option].Name, text, expected));
+            }
             return EngineResults.Write(stdout, results, "metric", r.GetValue(json), oneEngine: engineName is not null);
         });
         return command;
@@ -120,6 +127,27 @@ public static class MetricCommand
         }
         // A per-element result (accuracy, binary_accuracy) keeps y_pred's rank.
         return EngineResult.Read(engine, result, pred.Shape.Length, movedInputs: move, scalar);
+    }
+
+    /// <summary>
+    /// The metric refused an option's value (a word where a number goes): said with what the user typed and an example,
+    /// as the CLI's other messages are ("--steps: 'ten' is not an integer"), where the library's message names the .NET
+    /// type it received ("Received: threshold=abc (String)").
+    /// </summary>
+    /// <param name="flag">The option, <c>--threshold</c>.</param>
+    /// <param name="text">Its value as typed; null for the bare flag (which <see cref="Parse"/> reads as true).</param>
+    /// <param name="expected">What the metric takes, in the library's words ("a number").</param>
+    private static string WrongValue(string flag, string? text, string expected)
+    {
+        string? example = expected switch
+        {
+            "a number" => "0.5",
+            "an integer" or "an integer or null" => "2",
+            "a number or a list of numbers" => "0.5 or 0.3,0.7",
+            _ => null,
+        };
+        return (text is null ? $"{flag}: a value is required: {expected}" : $"{flag}: '{text}' is not {expected}") +
+               (example is null ? "" : $" (e.g. {flag} {example})");
     }
 
     /// <summary>An option's text as the value Keras would be given: true/false, none, an integer, a number, a comma list

@@ -24,7 +24,10 @@ internal static class ParseErrors
                 : $"{flag}: '{token}' is not a value it takes.");
             named.Add(token);
         }
-        messages.AddRange(parsed.Errors.Select(e => Suggest(Plain(e.Message), parsed.CommandResult.Command))
+        // With --help the parser reports nothing (CliApp): the words it did not match are named as it names them without.
+        IEnumerable<string> errors = parsed.Errors.Count > 0 ? parsed.Errors.Select(e => e.Message)
+            : parsed.UnmatchedTokens.Select(t => $"Unrecognized command or argument '{t}'.");
+        messages.AddRange(errors.Select(e => Suggest(Plain(e), parsed.CommandResult.Command))
             .Where(m => !named.Any(t => m.Contains($"'{t}'", StringComparison.Ordinal)))
             .OrderBy(m => m.StartsWith("Unrecognized", StringComparison.Ordinal) ? 0 : m.StartsWith("Required argument", StringComparison.Ordinal) ? 1 : 2));
         // The parser's own sentences ("Required command was not provided.") say what is wrong, not where to look.
@@ -53,11 +56,17 @@ internal static class ParseErrors
         Match m = Regex.Match(message, @"^Unrecognized command or argument '(?<token>[^']+)'\.$");
         if (!m.Success) return message;
         string token = m.Groups["token"].Value;
+        if (command is RootCommand && Benchmarks.Contains(token, StringComparer.OrdinalIgnoreCase))
+            return $"{message} crossbackend has no {token} command: the benchmarks are a project of the repository, " +
+                   "dotnet run -c Release --project benchmarks/CrossBackend.Benchmarks -- interleaved --quick (README, Performance).";
         IEnumerable<string> known = token.StartsWith("--", StringComparison.Ordinal)
             ? command.Options.Select(o => o.Name).Where(n => n.StartsWith("--", StringComparison.Ordinal))
             : command.Subcommands.Select(c => c.Name);
         return NameSuggestion.Nearest(token, known) is { } best ? $"{message[..^1]} (did you mean '{best}'?)." : message;
     }
+
+    /// <summary>Words a user may try as a command for the benchmarks, which are not part of the tool.</summary>
+    private static readonly string[] Benchmarks = ["bench", "benchmark", "benchmarks"];
 
     /// <summary>"crossbackend", or "crossbackend keras inspect": the command the user was typing.</summary>
     private static string CommandPath(System.CommandLine.Parsing.CommandResult result)

@@ -44,6 +44,12 @@ public static class Reductions
         _ => reduction.ToString(),
     };
 
+    /// <summary>The names <see cref="Parse"/> takes, each alias beside the name it maps to, for help texts and messages:
+    /// Keras 3 accepts "mean" and "mean_with_sample_weight" (keras/src/losses/loss.py, <c>standardize_reduction</c>;
+    /// <c>reduce_values</c> divides "mean" by the element count, as sum_over_batch_size, and "mean_with_sample_weight"
+    /// by the sum of the sample weights).</summary>
+    internal const string Names = "none, sum, sum_over_batch_size (or mean), weighted_mean (or mean_with_sample_weight)";
+
     /// <summary>Parses Keras's name: also Keras 3's aliases "mean" (<see cref="Reduction.SumOverBatchSize"/>) and
     /// "mean_with_sample_weight" (<see cref="Reduction.WeightedMean"/>).</summary>
     public static Reduction Parse(string name, string argumentName = "reduction") => name switch
@@ -53,7 +59,7 @@ public static class Reductions
         "sum_over_batch_size" or "mean" => Reduction.SumOverBatchSize,
         "weighted_mean" or "mean_with_sample_weight" => Reduction.WeightedMean,
         _ => throw new ArgumentException(
-            $"Argument `{argumentName}` must be one of none, sum, sum_over_batch_size (or mean), weighted_mean (or mean_with_sample_weight). " +
+            $"Argument `{argumentName}` must be one of {Names}. " +
             $"Received: {argumentName}={name}", argumentName),
     };
 }

@@ -19,9 +19,9 @@ internal static class Validate
         }
         if (Number(value) is not { } number) return null;
         if (double.IsFinite(number) && Math.Floor(number) == number && number is >= int.MinValue and <= int.MaxValue) return (int)number;
-        throw new ArgumentException(
+        throw OptionValueError.Create(name, "an integer",
             $"Argument `{name}` must be an integer; a {TensorFormat.TypeName(value.GetType())} is accepted only when it is a whole number " +
-            $"(as 2.0). Received: {name}={Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)}", name);
+            $"(as 2.0). Received: {name}={Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)}");
     }
 
     /// <summary>Any .NET number (double, float, Half, decimal, any integer type) as a double; null for anything else (bool

@@ -116,6 +116,23 @@ public sealed class KerasCliTests
         Assert.That(stdout, Does.Contain("Keras2Weights").And.Contain("weights only").And.Contain("dense/kernel:0 (576, 64) float32"));
     }
 
+    /// <summary>inspect printed the file's first line ("…: Keras2Weights, Keras 2.x") before it read --config, so a bad
+    /// config left half a report on stdout above the error. Everything is read before anything is printed: stdout
+    /// empty, one line on stderr naming the config, exit 2 (bad input).</summary>
+    [TestCase("lenet_mnist_tf.h5", "{\"class_name\": \"Sequential\"", "is not valid JSON")]
+    [TestCase("lenet_mnist_tf.h5", "{}", "has no `class_name`")]
+    [TestCase("functional_k2.h5", "[1, 2", "is not valid JSON")]
+    public void InspectWithABadConfigPrintsNothingButTheError(string model, string json, string problem)
+    {
+        string config = Path.Combine(_dir, "bad_config.json");
+        File.WriteAllText(config, json);
+        var (code, stdout, stderr) = Run("keras", "inspect", TestData.Path(model), "--config", config);
+        Assert.That(code, Is.EqualTo(CliApp.BadInput), stderr);
+        Assert.That(stdout, Is.Empty);
+        Assert.That(stderr.TrimEnd().Split('\n'), Has.Length.EqualTo(1), stderr);
+        Assert.That(stderr, Does.StartWith($"crossbackend: error: {config}: ").And.Contain(problem));
+    }
+
     [Test]
     public void PredictOnAWeightsOnlyFileWithoutConfigIsOneLineError()
     {

@@ -32,7 +32,7 @@ public static class ParityCommand
         {
             Description = "Check your own arrays: run this loss on --pred/--true (with its options) on every engine and in float64; " +
                           "exit 1 if the engines disagree",
-        };
+        }.Refused();
         var inputs = new LossInputs(predRequired: false);
         var command = new Command("parity",
             "Run the embedded parity cases (or your own arrays with --loss) on every engine and a float64 reference, and print a table (the main job).\n\n" +

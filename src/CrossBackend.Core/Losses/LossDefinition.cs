@@ -100,9 +100,10 @@ public sealed class LossDefinition
     internal bool EveryAxisByDefault { get; init; }
 
     /// <summary>
-    /// Whether Keras gives the unreduced loss (<see cref="Reduction.None"/>, no sample weights or rank-0 ones) for a
-    /// y_pred of <paramref name="predShape"/> as a scalar, shape <c>()</c>: the per-element loss reduces every axis of
-    /// y_pred (<c>dice</c>/<c>tversky</c> without an axis, a rank-1 y_pred that is one sample). Engines without rank-0
+    /// Whether Keras gives the unreduced loss (<see cref="Reduction.None"/>) for a y_pred of <paramref name="predShape"/>
+    /// as a scalar, shape <c>()</c>: the per-element loss reduces every axis of y_pred (<c>dice</c>/<c>tversky</c>
+    /// without an axis, a rank-1 y_pred that is one sample), and the sample weights, if any, leave it one value
+    /// (shape () or (1,): <see cref="LossProgram.KerasOneValueTimes"/>, the rule the result's shape follows). Engines without rank-0
     /// tensors hold it as (1,); reports print <c>[]</c> on every engine. A loss with its own reduction answers through
     /// <see cref="ReturnsScalar"/>; <c>circle</c>, <c>ctc</c> and the other losses without class-axis labels always
     /// keep their (Batch,) axis.
@@ -110,8 +111,10 @@ public sealed class LossDefinition
     /// <param name="arguments">The call's arguments (its <c>axis</c> is read).</param>
     /// <param name="predShape">y_pred's shape as given.</param>
     /// <param name="trueShape">y_true's shape, or null: rank-1 y_pred beside (B, 1) labels is a column, one loss per row.</param>
-    internal bool UnreducedIsScalar(LossArguments? arguments, long[] predShape, long[]? trueShape)
+    /// <param name="weightsShape">The sample weights' shape, or null without sample weights.</param>
+    internal bool UnreducedIsScalar(LossArguments? arguments, long[] predShape, long[]? trueShape, long[]? weightsShape = null)
     {
+        if (weightsShape is not null && LossProgram.KerasOneValueTimes(weightsShape).Length > 0) return false;
         if (OwnReduction || Labels is not (LossLabels.SameShape or LossLabels.ClassIndices)) return false;
         Dictionary<LossOption, object?> values = (arguments ?? []).Resolve(this);
         int rank = predShape.Length;

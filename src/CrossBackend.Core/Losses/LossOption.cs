@@ -108,7 +108,7 @@ public sealed class LossOption
     // ---- Options shared by many losses, declared once ----
 
     internal static readonly LossOption Reduction = new("reduction", "reduction", LossOptionKind.Reduction,
-        CrossBackend.Reduction.SumOverBatchSize, "none, sum, sum_over_batch_size or weighted_mean");
+        CrossBackend.Reduction.SumOverBatchSize, Reductions.Names + "; mean and mean_with_sample_weight are Keras 3's names");
 
     internal static readonly LossOption SampleWeights = new("sample_weights", "sampleWeights", LossOptionKind.Tensor, null,
         "per-sample weights: a scalar, (Batch,), a prefix of the per-element loss shape, or that shape with trailing 1s");

@@ -136,13 +136,22 @@ internal sealed class LossProgram(LossDefinition definition, Dictionary<LossOpti
     /// </summary>
     private static long[] KerasUnreducedShape(long[] loss, long[] weights)
     {
-        // A rank-0 loss (torch) beside (1,) weights: squeeze_or_expand_to_same_rank squeezes the weights, the product is ().
-        if (loss.Length == 0) return weights is [1] ? [] : weights;
-        if (Shapes.Count(loss) == 1 && Shapes.Count(weights) > 1) return weights;
+        // A one-value loss: rank 0 (torch), or one element (the channels-last engine's (1,) for Keras's ()) beside weights
+        // of several values.
+        if (loss.Length == 0 || (Shapes.Count(loss) == 1 && Shapes.Count(weights) > 1)) return KerasOneValueTimes(weights);
         if (weights.Length == loss.Length + 1 && weights[^1] == 1 && loss.Length == 1) return [.. loss, 1];
         if (loss.Length == weights.Length + 1 && loss[^1] == 1 && weights.Length >= 2) return loss[..^1];
         return loss;
     }
+
+    /// <summary>
+    /// The shape of Keras's unreduced one-value loss (shape ()) times sample weights of shape <paramref name="weights"/>:
+    /// W, as NumPy broadcasting gives it (<c>squeeze_or_expand_to_same_rank</c> leaves a rank-0 loss alone), except (1,)
+    /// weights, which it squeezes to () beside the loss, so the product is () (keras/src/losses/loss.py,
+    /// <c>reduce_weighted_values</c>). The one statement of this rule: the results here, and whether the command line
+    /// prints a scalar (<see cref="LossDefinition.UnreducedIsScalar"/>).
+    /// </summary>
+    internal static long[] KerasOneValueTimes(long[] weights) => weights is [1] ? [] : weights;
 
     /// <summary>
     /// Sample weights (already in the loss's dtype) in Keras's shapes, broadcast to the per-element loss: one element (a

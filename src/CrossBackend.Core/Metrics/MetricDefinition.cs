@@ -167,5 +167,5 @@ internal sealed class MetricCall
     }
 
     private static ArgumentException Wrong(string name, string what, object v) =>
-        new($"Argument `{name}` must be {what}. Received: {name}={v} ({TensorFormat.TypeName(v.GetType())})", name);
+        OptionValueError.Create(name, what, $"Argument `{name}` must be {what}. Received: {name}={v} ({TensorFormat.TypeName(v.GetType())})");
 }

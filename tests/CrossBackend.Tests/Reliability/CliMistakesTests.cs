@@ -107,6 +107,90 @@ public sealed class CliMistakesTests
         Assert.That(Refused("bench"), Does.Contain("'bench'.").And.Not.Contain("did you mean"));
     }
 
+    /// <summary>System.CommandLine lets --help win over an unknown word: `crossbackend bench --help` printed the top-level
+    /// help (exit 0) as if bench were a command. bench is not one (the benchmarks are a project of the repository):
+    /// an unknown command with --help is refused as it is without, and bench says where the benchmarks are.</summary>
+    [Test]
+    public void HelpAfterAnUnknownCommandRefusesTheCommand()
+    {
+        Assert.That(Refused("bench", "--help"), Does.Contain("Unrecognized command or argument 'bench'.")
+            .And.Contain("crossbackend has no bench command").And.Contain("--project benchmarks/CrossBackend.Benchmarks"));
+        Assert.That(Refused("los", "--help"), Does.Contain("'los' (did you mean 'loss'?)."));
+        Assert.That(Refused("keras", "inspekt", "-h"), Does.Contain("'inspekt' (did you mean 'inspect'?).").And.Contain("crossbackend keras --help"));
+        // A known command's --help is still its own help.
+        (int code, string stdout, string stderr) = Run("metric", "--help");
+        Assert.That(code, Is.EqualTo(CliApp.Ok), stderr);
+        Assert.That(stdout, Does.Contain("Compute one metric").And.Not.Contain("one loss function, every engine"));
+    }
+
+    /// <summary>System.CommandLine put an unknown option in the name's place: `loss --from-logit …` answered
+    /// "unknown loss '--from-logit'" and listed the losses. A name that starts with '-' is an unknown option, with the
+    /// did-you-mean the other unknown options get.</summary>
+    [Test]
+    public void AnOptionInTheNamesPlaceIsAnUnknownOption()
+    {
+        Assert.That(Refused("loss", "--from-logit", "--pred", _pred, "--true", _true),
+            Does.Contain("Unrecognized command or argument '--from-logit' (did you mean '--from-logits'?).").And.Not.Contain("unknown loss"));
+        Assert.That(Refused("loss", "--bogus", "--pred", _pred, "--true", _true),
+            Does.Contain("Unrecognized command or argument '--bogus'.").And.Contain("crossbackend loss --help").And.Not.Contain("unknown loss"));
+        Assert.That(Refused("metric", "--averag", "--pred", _pred, "--true", _true),
+            Does.Contain("'--averag' (did you mean '--average'?).").And.Not.Contain("unknown metric"));
+        Assert.That(Refused("parity", "--loss", "--bogus", "--pred", _pred),
+            Does.Contain("Unrecognized command or argument '--bogus'.").And.Not.Contain("unknown loss"));
+    }
+
+    /// <summary>--reduction took Keras 3's mean and mean_with_sample_weight (keras/src/losses/loss.py,
+    /// standardize_reduction) but neither the help nor the refusal listed them: both now name each alias beside the
+    /// reduction it is. MSE of p = [[0.1, 0.8, 0.1], [0.9, 0.05, 0.05]], y = [[0, 1, 0], [1, 0, 0]] with weights [0.1, 0.3]:
+    /// per sample 1/3·[0.06, 0.015] = [0.02, 0.005], so sum_over_batch_size (mean) = (0.002 + 0.0015) / 2 = 0.00175 and
+    /// weighted_mean (mean_with_sample_weight) = 0.0035 / 0.4 = 0.00875.</summary>
+    [Test]
+    public void ReductionAliasesAreListedAndMeanWhatTheyName()
+    {
+        (int code, string help, string err) = Run("loss", "--help");
+        Assert.That(code, Is.EqualTo(CliApp.Ok), err);
+        string line = help.Split('\n').Single(l => l.TrimStart().StartsWith("--reduction", StringComparison.Ordinal));
+        Assert.That(line, Does.Contain("sum_over_batch_size (or mean)").And.Contain("weighted_mean (or mean_with_sample_weight)"));
+        Assert.That(Refused("loss", "mean_squared_error", "--pred", _pred, "--true", _true, "--reduction", "average"),
+            Does.Contain("--reduction: unknown 'average'").And.Contain("sum_over_batch_size (or mean), weighted_mean (or mean_with_sample_weight)"));
+
+        string weights = Path.Combine(_dir, "w.npy");
+        NpyFile.Write(weights, new[] { 0.1f, 0.3f }, [2]);
+        // The values checked with NumPy in float64 from the float32 inputs: 0.0017500002, 0.0087500008.
+        foreach ((string alias, string name, double expected) in new[] { ("mean", "sum_over_batch_size", 0.00175), ("mean_with_sample_weight", "weighted_mean", 0.00875) })
+        {
+            string Loss(string reduction)
+            {
+                (int c, string stdout, string stderr) = Run("loss", "mean_squared_error", "--pred", _pred, "--true", _true,
+                    "--sample-weights", weights, "--reduction", reduction, "--json");
+                Assert.That(c, Is.EqualTo(CliApp.Ok), stderr);
+                return stdout;
+            }
+            string output = Loss(alias);
+            Assert.That(output, Is.EqualTo(Loss(name)), alias);
+            foreach (string engineLine in output.Trim().Split('\n')[..^1])
+                Assert.That(System.Text.Json.JsonDocument.Parse(engineLine).RootElement.GetProperty("loss").GetDouble(),
+                    Is.EqualTo(expected).Within(1e-5 * expected), $"{alias}: {engineLine}");
+        }
+    }
+
+    /// <summary>A metric option given the wrong kind of value showed the library's .NET type name ("Received:
+    /// --threshold=abc (String)"); it now says what was typed, what the option takes and an example.</summary>
+    [Test]
+    public void AWrongMetricValueSaysWhatTheOptionTakes()
+    {
+        Assert.That(Refused("metric", "f1_score", "--pred", _pred, "--true", _true, "--threshold", "abc"),
+            Is.EqualTo("crossbackend: error: --threshold: 'abc' is not a number (e.g. --threshold 0.5)\n"));
+        Assert.That(Refused("metric", "f1_score", "--pred", _pred, "--true", _true, "--threshold"),
+            Does.Contain("--threshold: a value is required: a number (e.g. --threshold 0.5)"));
+        Assert.That(Refused("metric", "top_k_categorical_accuracy", "--pred", _pred, "--true", _true, "--k", "1.5"),
+            Does.Contain("--k: '1.5' is not an integer (e.g. --k 2)").And.Not.Contain("Double"));
+        Assert.That(Refused("metric", "f1_score", "--pred", _pred, "--true", _true, "--average", "3"),
+            Does.Contain("--average: '3' is not one of binary, macro").And.Not.Contain("Int64"));
+        Assert.That(Refused("metric", "auc", "--pred", _pred, "--true", _true, "--thresholds", "0.5,abc"),
+            Does.Contain("--thresholds: '0.5,abc' is not a number or a list of numbers").And.Not.Contain("String"));
+    }
+
     /// <summary>A word where a number goes was reported with the .NET type ("as expected type 'System.Int32'").</summary>
     [Test]
     public void AWordForANumberSaysIntegerNotTheDotNetType()
