@@ -110,10 +110,13 @@ public sealed class LossDefinition
     /// <param name="arguments">The call's arguments (its <c>axis</c> is read).</param>
     /// <param name="predShape">y_pred's shape as given.</param>
     /// <param name="trueShape">y_true's shape, or null: rank-1 y_pred beside (B, 1) labels is a column, one loss per row.</param>
-    internal bool UnreducedIsScalar(LossArguments? arguments, long[] predShape, long[]? trueShape)
+    internal bool UnreducedIsScalar(LossArguments? arguments, long[] predShape, long[]? trueShape) =>
+        UnreducedIsScalar((arguments ?? []).Resolve(this), predShape, trueShape);
+
+    /// <summary><see cref="UnreducedIsScalar(LossArguments?, long[], long[])"/> with the call's resolved option values.</summary>
+    internal bool UnreducedIsScalar(IReadOnlyDictionary<LossOption, object?> values, long[] predShape, long[]? trueShape)
     {
         if (OwnReduction || Labels is not (LossLabels.SameShape or LossLabels.ClassIndices)) return false;
-        Dictionary<LossOption, object?> values = (arguments ?? []).Resolve(this);
         int rank = predShape.Length;
         // Keras's squeeze_or_expand_to_same_rank, as LossProgram applies it: (B,) beside (B, 1) labels is (B, 1).
         if (Labels == LossLabels.SameShape && rank == 1 && trueShape is [var rows, 1] && rows == predShape[0]) rank = 2;
