@@ -10,7 +10,10 @@ namespace CrossBackend;
 /// excepted). Keras's default and FastEstimator's <c>average_loss=True</c>.</description></item>
 /// <item><term><see cref="WeightedMean"/></term><description>Σ w·l / Σ w (0 when Σ w = 0). PyTorch's <c>mean</c> with
 /// class weights on index targets; Keras's <c>mean_with_sample_weight</c>, whose Σ w is over the sample weights as
-/// given (a scalar weight divides by itself; (B, 1) weights by Σ w_b however many elements each sample has).</description></item>
+/// given (a scalar weight divides by itself; (B, 1) weights by Σ w_b however many elements each sample has). A loss
+/// that is one value in Keras (<c>dice</c> without an axis, a rank-1 y_pred) times one sample weight of shape () or
+/// (1,) is w·l, not divided, as Keras's <c>reduce_values</c> returns a rank-0 value as it is (dice 0.24 with weight
+/// 2.3: 0.552).</description></item>
 /// </list>
 /// </summary>
 /// <remarks>

@@ -42,55 +42,55 @@ internal sealed class NonFiniteFunction() : FunctionProgram(ResultDTypes.Fixed(D
 public static partial class Backend
 {
     /// <summary>Ones shaped like <paramref name="tensor"/> (FastEstimator's <c>ones_like</c>), in <paramref name="dtype"/>
-    /// or the tensor's dtype.</summary>
-    /// <remarks><b>Example</b> (FastEstimator): [[0, 1], [2, 3]] → <b>[[1, 1], [1, 1]]</b> (int); with float32 → <b>[[1.0, 1.0], [1.0, 1.0]]</b>.</remarks>
-    public static object OnesLike(object tensor, DType? dtype = null) => RunUntyped(new LikeFunction(dtype, null, 1), [tensor], TensorName);
+    /// or the tensor's dtype. <paramref name="dtype"/> is a <see cref="DType"/> or, as FastEstimator's
+    /// <c>dtype: Union[None, str]</c>, a NumPy name ("float32"); null (a bare <c>null</c> too) keeps the tensor's dtype.</summary>
+    /// <remarks><b>Example</b> (FastEstimator): [[0, 1], [2, 3]] → <b>[[1, 1], [1, 1]]</b> (int); with "float32" (or
+    /// <see cref="DType.Float32"/>) → <b>[[1.0, 1.0], [1.0, 1.0]]</b>.</remarks>
+    public static object OnesLike(object tensor, DTypeOrName? dtype = null) =>
+        RunUntyped(new LikeFunction(dtype?.Resolve(), null, 1), [tensor], TensorName);
 
     /// <summary>Zeros shaped like <paramref name="tensor"/> (FastEstimator's <c>zeros_like</c>), in <paramref name="dtype"/>
-    /// or the tensor's dtype.</summary>
+    /// (a <see cref="DType"/> or a NumPy name, as <see cref="OnesLike"/>) or, when null, the tensor's dtype.</summary>
     /// <remarks><b>Example</b> (FastEstimator): [[0, 1], [2, 3]] → <b>[[0, 0], [0, 0]]</b>.</remarks>
-    public static object ZerosLike(object tensor, DType? dtype = null) => RunUntyped(new LikeFunction(dtype, null, 0), [tensor], TensorName);
-
-    /// <summary><see cref="OnesLike(object, DType?)"/> with NumPy's dtype name, as FastEstimator's
-    /// <c>ones_like(tensor, dtype: Union[None, str])</c> takes it ("float32"; null: the tensor's dtype).</summary>
-    /// <remarks><b>Example</b> (FastEstimator): [[0, 1], [2, 3]] with "float32" → <b>[[1.0, 1.0], [1.0, 1.0]]</b>.</remarks>
-    public static object OnesLike(object tensor, string? dtype) => OnesLike(tensor, dtype is null ? null : ParseDType(dtype));
-
-    /// <summary><see cref="ZerosLike(object, DType?)"/> with NumPy's dtype name, as FastEstimator's
-    /// <c>zeros_like(tensor, dtype: Union[None, str])</c> takes it ("float32"; null: the tensor's dtype).</summary>
-    public static object ZerosLike(object tensor, string? dtype) => ZerosLike(tensor, dtype is null ? null : ParseDType(dtype));
+    public static object ZerosLike(object tensor, DTypeOrName? dtype = null) =>
+        RunUntyped(new LikeFunction(dtype?.Resolve(), null, 0), [tensor], TensorName);
 
     /// <summary>Uniform noise in [<paramref name="minval"/>, <paramref name="maxval"/>) shaped like <paramref name="tensor"/>
     /// (FastEstimator's <c>random_uniform_like</c>, default float32; equal bounds give that value everywhere, as there). The values come from <see cref="HostRandom"/>
     /// (xoshiro256**, documented there), drawn on the host: the same <paramref name="seed"/> gives the same numbers on
     /// every engine (FastEstimator uses each framework's own generator, so its numbers differ between NumPy and
-    /// PyTorch). Without a seed, one is drawn from <see cref="Random.Shared"/>.</summary>
-    public static object RandomUniformLike(object tensor, double minval = 0.0, double maxval = 1.0, DType dtype = DType.Float32, long? seed = null)
+    /// PyTorch). Without a seed, one is drawn from <see cref="Random.Shared"/>. <paramref name="dtype"/>: a floating
+    /// <see cref="DType"/> or NumPy name (FastEstimator's <c>dtype="float32"</c>); null gives float32, FastEstimator's default.</summary>
+    public static object RandomUniformLike(object tensor, double minval = 0.0, double maxval = 1.0, DTypeOrName? dtype = null, long? seed = null)
     {
         // minval == maxval is FastEstimator's constant (torch.rand_like(x) * 0 + minval; np.random.uniform(a, a) → a).
         if (!(minval <= maxval))
             throw new ArgumentException($"Argument `minval` must not exceed `maxval`. Received: minval={minval}, maxval={maxval}", nameof(minval));
-        RequireFloat(dtype);
+        DType floatType = RequireFloat(dtype);
         long s = seed ?? Random.Shared.NextInt64();
-        return RunUntyped(new LikeFunction(dtype, n => new HostRandom(s).Uniform(n, minval, maxval), 0), [tensor], TensorName);
+        return RunUntyped(new LikeFunction(floatType, n => new HostRandom(s).Uniform(n, minval, maxval), 0), [tensor], TensorName);
     }
 
     /// <summary>Normal noise of <paramref name="mean"/> and <paramref name="std"/> shaped like <paramref name="tensor"/>
     /// (FastEstimator's <c>random_normal_like</c>, default float32), drawn on the host as
-    /// <see cref="RandomUniformLike"/> (Box–Muller over xoshiro256**): same seed, same numbers on every engine.</summary>
-    public static object RandomNormalLike(object tensor, double mean = 0.0, double std = 1.0, DType dtype = DType.Float32, long? seed = null)
+    /// <see cref="RandomUniformLike"/> (Box–Muller over xoshiro256**): same seed, same numbers on every engine.
+    /// <paramref name="dtype"/> as <see cref="RandomUniformLike"/>'s (null: float32).</summary>
+    public static object RandomNormalLike(object tensor, double mean = 0.0, double std = 1.0, DTypeOrName? dtype = null, long? seed = null)
     {
         if (!(std >= 0))
             throw new ArgumentException($"Argument `std` must be ≥ 0. Received: std={std}", nameof(std));
-        RequireFloat(dtype);
+        DType floatType = RequireFloat(dtype);
         long s = seed ?? Random.Shared.NextInt64();
-        return RunUntyped(new LikeFunction(dtype, n => new HostRandom(s).Normal(n, mean, std), 0), [tensor], TensorName);
+        return RunUntyped(new LikeFunction(floatType, n => new HostRandom(s).Normal(n, mean, std), 0), [tensor], TensorName);
     }
 
-    private static void RequireFloat(DType dtype)
+    /// <summary>The random functions' dtype: float32 when null (FastEstimator's default), else a floating-point one.</summary>
+    private static DType RequireFloat(DTypeOrName? given)
     {
+        DType dtype = given?.Resolve() ?? DType.Float32;
         if (!dtype.IsFloatingPoint())
-            throw new ArgumentException($"Argument `dtype` must be a floating-point dtype. Received: dtype={dtype.Name()}", nameof(dtype));
+            throw new ArgumentException($"Argument `dtype` must be a floating-point dtype. Received: dtype={dtype.Name()}", "dtype");
+        return dtype;
     }
 
     /// <summary><paramref name="data"/> converted to <paramref name="dtype"/> (FastEstimator's <c>cast(data, dtype)</c>;

@@ -31,15 +31,18 @@ internal sealed class NormalizeFunction(double[] mean, double[] std, double maxP
         dtype == DType.Float64 ? scaledStd + epsilon : (float)scaledStd + (float)epsilon;
 
     /// <summary>A scalar, or a vector along the channel axis: the last on channels-last engines, third from the end
-    /// (…, C, H, W) on channels-first ones (torchvision's <c>Normalize</c>).</summary>
+    /// (…, C, H, W) on channels-first ones (torchvision's <c>Normalize</c>) for images of rank ≥ 3. A tensor of rank 1
+    /// or 2 has no image axes and the same layout on every engine, so its channels are its last axis everywhere, as
+    /// FastEstimator's TensorFlow and NumPy paths broadcast them (its torch path, torchvision's <c>Normalize</c>,
+    /// raises "Expected tensor to be a tensor image of size (..., C, H, W)" below rank 3, one value or several).</summary>
     private static T Constant<T>(ITensorOps<T> o, long[] shape, DType dtype, double[] values, string name) where T : class
     {
         if (values.Length == 1) return o.Scalar(values[0], dtype);
-        bool channelsLast = o.Engine.ClassAxis == -1;
-        int axis = channelsLast ? shape.Length - 1 : shape.Length - 3;
+        bool lastAxis = o.Engine.ClassAxis == -1 || shape.Length < 3;
+        int axis = lastAxis ? shape.Length - 1 : shape.Length - 3;
         if (axis < 0 || shape[axis] != values.Length)
             throw new ArgumentException(
-                $"Argument `{name}` must hold one value or one per channel ({(channelsLast ? "last axis" : "axis −3 of (…, C, H, W)")} on the {o.Engine.Name} engine). Received: {name} has {values.Length} values, tensor.shape={TensorInfo.FormatShape(shape)}",
+                $"Argument `{name}` must hold one value or one per channel ({(lastAxis ? "last axis" : "axis −3 of (…, C, H, W)")} on the {o.Engine.Name} engine). Received: {name} has {values.Length} values, tensor.shape={TensorInfo.FormatShape(shape)}",
                 name);
         long[] constantShape = [values.Length, .. Enumerable.Repeat(1L, shape.Length - 1 - axis)];
         return o.FromValues(values, constantShape, dtype);

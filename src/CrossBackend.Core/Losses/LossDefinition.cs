@@ -112,11 +112,15 @@ public sealed class LossDefinition
     /// <param name="predShape">y_pred's shape as given.</param>
     /// <param name="trueShape">y_true's shape, or null: rank-1 y_pred beside (B, 1) labels is a column, one loss per row.</param>
     /// <param name="weightsShape">The sample weights' shape, or null without sample weights.</param>
-    internal bool UnreducedIsScalar(LossArguments? arguments, long[] predShape, long[]? trueShape, long[]? weightsShape = null)
+    internal bool UnreducedIsScalar(LossArguments? arguments, long[] predShape, long[]? trueShape, long[]? weightsShape = null) =>
+        (weightsShape is null || LossProgram.KerasOneValueTimes(weightsShape).Length == 0) &&
+        UnreducedIsScalar((arguments ?? []).Resolve(this), predShape, trueShape);
+
+    /// <summary>Whether the per-element loss itself is one value (<see cref="UnreducedIsScalar(LossArguments?, long[], long[], long[])"/>
+    /// before sample weights), with the call's resolved option values.</summary>
+    internal bool UnreducedIsScalar(IReadOnlyDictionary<LossOption, object?> values, long[] predShape, long[]? trueShape)
     {
-        if (weightsShape is not null && LossProgram.KerasOneValueTimes(weightsShape).Length > 0) return false;
         if (OwnReduction || Labels is not (LossLabels.SameShape or LossLabels.ClassIndices)) return false;
-        Dictionary<LossOption, object?> values = (arguments ?? []).Resolve(this);
         int rank = predShape.Length;
         // Keras's squeeze_or_expand_to_same_rank, as LossProgram applies it: (B,) beside (B, 1) labels is (B, 1).
         if (Labels == LossLabels.SameShape && rank == 1 && trueShape is [var rows, 1] && rows == predShape[0]) rank = 2;

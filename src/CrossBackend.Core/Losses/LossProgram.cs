@@ -34,6 +34,7 @@ internal sealed class LossProgram(LossDefinition definition, Dictionary<LossOpti
         TTensor? yTrue = inputs[1];
         TensorInfo pred = ops.Describe(yPred);
         TensorInfo? trueInfo = null;   // y_true's, read once for the rank-1 rule and the device check
+        long[] givenShape = pred.Shape;
         if (definition.Labels == LossLabels.SameShape)
         {
             yTrue ??= asGiven[1] is { } given ? Adopted(ops, given, pred) : null;
@@ -55,6 +56,8 @@ internal sealed class LossProgram(LossDefinition definition, Dictionary<LossOpti
             }
         if (yTrue is not null) Validate.SameDevice(pred, trueInfo ?? ops.Describe(yTrue), "y_true");
         if (ScalarSampleWeight is { } scalar) tensors[LossOption.SampleWeights] = ops.Scalar(scalar, pred.DType);
+        // Keras's per-element loss is one value, shape (): dice/tversky over every axis, a rank-1 y_pred (one sample).
+        bool oneValue = definition.UnreducedIsScalar(values, givenShape, trueInfo?.Shape);
         if (definition.Labels == LossLabels.ClassIndices && pred.Rank == 1)
         {
             // Rank 1 is one sample of C classes with one (rank-0) label, as in Keras: computed as a batch of one, (1, C)
@@ -68,10 +71,10 @@ internal sealed class LossProgram(LossDefinition definition, Dictionary<LossOpti
                     $"Received: y_pred.shape={pred.ShapeText}, y_true.shape={given.ShapeText}", "y_true");
             int[] axes = ((int[]?)values.GetValueOrDefault(LossOption.Axis) ?? [-1]).Select(a => Validate.Axis(a, 1) + 1).ToArray();
             var oneSampleValues = new Dictionary<LossOption, object?>(values) { [LossOption.Axis] = axes };
-            TTensor[] batchOfOne = RunLoss(ops, ops.Reshape(yPred, [1, pred.Shape[0]]), ops.Reshape(labels, [1]), null, tensors, oneSampleValues);
+            TTensor[] batchOfOne = RunLoss(ops, ops.Reshape(yPred, [1, pred.Shape[0]]), ops.Reshape(labels, [1]), null, tensors, oneSampleValues, oneValue);
             return [ops.Describe(batchOfOne[0]).Rank == 1 && ops.ShapeOf(batchOfOne[0])[0] == 1 ? ops.Reshape(batchOfOne[0], []) : batchOfOne[0]];
         }
-        return RunLoss(ops, yPred, yTrue, asGiven[1], tensors, values);
+        return RunLoss(ops, yPred, yTrue, asGiven[1], tensors, values, oneValue);
     }
 
     /// <summary>
@@ -95,9 +98,10 @@ internal sealed class LossProgram(LossDefinition definition, Dictionary<LossOpti
         return adopted;
     }
 
-    /// <summary>The loss function, then sample weights and the reduction.</summary>
+    /// <summary>The loss function, then sample weights and the reduction. <paramref name="oneValue"/>: Keras's
+    /// per-element loss has shape () (<see cref="LossDefinition.UnreducedIsScalar(IReadOnlyDictionary{LossOption, object?}, long[], long[])"/>).</summary>
     private TTensor[] RunLoss<TTensor>(ITensorOps<TTensor> ops, TTensor yPred, TTensor? yTrue, object? yTrueAsGiven,
-        Dictionary<LossOption, TTensor> tensors, IReadOnlyDictionary<LossOption, object?> values) where TTensor : class
+        Dictionary<LossOption, TTensor> tensors, IReadOnlyDictionary<LossOption, object?> values, bool oneValue) where TTensor : class
     {
         TensorInfo pred = ops.Describe(yPred);
         var c = new LossContext<TTensor>(ops, definition, values, yPred, yTrue, yTrueAsGiven, tensors);
@@ -114,6 +118,14 @@ internal sealed class LossProgram(LossDefinition definition, Dictionary<LossOpti
         if (!tensors.TryGetValue(LossOption.SampleWeights, out TTensor? given))
             return [Reduce(ops, terms.Loss, ownFactor, terms.Weights, reduction, terms.Valid, null)];
         TTensor cast = ops.Cast(given, pred.DType);
+        // Keras's reduce_values returns a rank-0 value as it is, whatever the reduction (keras/src/losses/loss.py: `if
+        // reduction is None or ... or tuple(values.shape) == ()`), and a one-value loss times one weight — shape (), or
+        // (1,), which squeeze_or_expand_to_same_rank squeezes beside it — is rank 0: mean_with_sample_weight gives the
+        // product l·w, not l·w / w (dice 0.24 with weight 2.3: 0.552). Weights of (1, 1) or more values give a product
+        // Keras does reduce (l·Σw / Σw = l). Class weights and ignore masks keep PyTorch's weighted mean.
+        long[] givenWeightShape = ops.ShapeOf(given);
+        if (oneValue && reduction == Reduction.WeightedMean && terms.Weights is null && givenWeightShape is [] or [1])
+            reduction = Reduction.Sum;
         TTensor sample = SampleWeights(ops, cast, lossShape);
         TTensor weights = terms.Weights is null ? sample : ops.Mul(terms.Weights, sample);
         TTensor factor = ownFactor is null ? sample : weights;
@@ -123,7 +135,7 @@ internal sealed class LossProgram(LossDefinition definition, Dictionary<LossOpti
         TTensor? divisor = reduction == Reduction.WeightedMean && terms.Weights is null ? ops.Sum(cast) : null;
         TTensor result = Reduce(ops, terms.Loss, factor, weights, reduction, terms.Valid, divisor);
         if (reduction != Reduction.None) return [result];
-        long[] kerasShape = KerasUnreducedShape(lossShape, ops.ShapeOf(given));
+        long[] kerasShape = KerasUnreducedShape(lossShape, givenWeightShape);
         return [kerasShape.AsSpan().SequenceEqual(lossShape) ? result : ops.Reshape(result, kerasShape)];
     }
 
@@ -149,7 +161,7 @@ internal sealed class LossProgram(LossDefinition definition, Dictionary<LossOpti
     /// W, as NumPy broadcasting gives it (<c>squeeze_or_expand_to_same_rank</c> leaves a rank-0 loss alone), except (1,)
     /// weights, which it squeezes to () beside the loss, so the product is () (keras/src/losses/loss.py,
     /// <c>reduce_weighted_values</c>). The one statement of this rule: the results here, and whether the command line
-    /// prints a scalar (<see cref="LossDefinition.UnreducedIsScalar"/>).
+    /// prints a scalar (<see cref="LossDefinition.UnreducedIsScalar(LossArguments?, long[], long[], long[])"/>).
     /// </summary>
     internal static long[] KerasOneValueTimes(long[] weights) => weights is [1] ? [] : weights;
 

@@ -47,6 +47,29 @@ public sealed class FastEstimatorReviewTests(ITensorEngine engine)
         }));
     }
 
+    /// <summary>A tensor of rank 1 or 2 has no image axes and the same layout on every engine: its channels are its last
+    /// axis on every engine, as FastEstimator's TensorFlow and NumPy paths broadcast them (its torch path's torchvision
+    /// <c>Normalize</c> raises below rank 3; one value is pinned above on a rank-1 tensor). Before session 58 the torch
+    /// engine refused per-channel constants below rank 3 ("axis −3 of (…, C, H, W)") where the channels-last engine
+    /// gave these numbers.</summary>
+    [Test]
+    public void NormalizeBelowRankThreeTakesChannelsOnTheLastAxisOnEveryEngine()
+    {
+        object rows = T([0.1, 0.5, 0.9, 0.3, 0.7, 0.2], DType.Float32, 2, 3);
+        double[] actual = engine.ToDoubleArray(Backend.Normalize(rows, [0.1, 0.3, 0.5], [0.2, 0.3, 0.4], 1.0), out long[] shape);
+        Assert.That(shape, Is.EqualTo(new long[] { 2, 3 }));
+        Assert.That(actual, Is.EqualTo(new[]
+        {
+            0.0, 0.6666663885116577, 0.9999997019767761, 0.9999995827674866, 1.3333327770233154, -0.7499998807907104,
+        }));
+        object one = T([0.3, 0.1, 0.7], DType.Float32, 3);
+        Assert.That(engine.ToDoubleArray(Backend.Normalize(one, [0.1, 0.3, 0.5], [0.2, 0.3, 0.4], 1.0), out _),
+            Is.EqualTo(new[] { 0.9999995827674866, -0.6666665077209473, 0.49999985098838806 }));
+        var e = Assert.Throws<ArgumentException>(() => Backend.Normalize(rows, [0.1, 0.3], [0.2, 0.3], 1.0));
+        Assert.That(e!.ParamName, Is.EqualTo("mean"));
+        Assert.That(e.Message, Does.Contain("last axis").And.Contain("tensor.shape=(2, 3)"));
+    }
+
     /// <summary>A NaN among the values a percentile is taken over gives NaN for every percentile of them, as
     /// FastEstimator's TensorFlow path (<c>tfp.stats.percentile</c>, "Propagate NaNs") and its NumPy path
     /// (<c>np.percentile</c>) give; ±∞ are ordinary values. FastEstimator's torch path (<c>kthvalue</c>) sorts NaN
@@ -164,6 +187,34 @@ public sealed class FastEstimatorReviewTests(ITensorEngine engine)
         Assert.That(engine.ToDoubleArray(zeros, out _), Is.EqualTo(new[] { 0.0, 0, 0, 0 }));
         Assert.That(Backend.ToType(Backend.OnesLike(x, (string?)null)), Is.EqualTo(DType.Int64), "null: the tensor's dtype");
         var e = Assert.Throws<ArgumentException>(() => Backend.ZerosLike(x, "float31"));
+        Assert.That(e!.ParamName, Is.EqualTo("dtype"));
+    }
+
+    /// <summary>One dtype parameter (<see cref="DTypeOrName"/>) takes a <see cref="DType"/>, a NumPy name and a bare
+    /// null: <c>OnesLike(x, null)</c> compiles again (it was ambiguous between the DType? and string? overloads of
+    /// session 57, so callers had to write <c>(string?)null</c>), and <c>random_normal_like</c>/<c>random_uniform_like</c>
+    /// take FastEstimator's <c>dtype="float32"</c> as well as a DType: the same seed gives the same numbers either way.</summary>
+    [Test]
+    public void OneDTypeParameterTakesADTypeANameOrNull()
+    {
+        object x = T([0, 1, 2, 3], DType.Int64, 2, 2);
+        Assert.That(Backend.ToType(Backend.OnesLike(x, null)), Is.EqualTo(DType.Int64), "null literal: the tensor's dtype");
+        Assert.That(Backend.ToType(Backend.ZerosLike(x, null)), Is.EqualTo(DType.Int64));
+        DType? none = null;
+        Assert.That(Backend.ToType(Backend.OnesLike(x, none)), Is.EqualTo(DType.Int64), "a null DType? variable");
+        Assert.That(engine.ToDoubleArray(Backend.OnesLike(x, DType.Float64), out _), Is.EqualTo(new[] { 1.0, 1, 1, 1 }));
+
+        object byName = Backend.RandomNormalLike(x, 0.3, 0.1, "float64", seed: 7);
+        object byDType = Backend.RandomNormalLike(x, 0.3, 0.1, DType.Float64, seed: 7);
+        Assert.That(Backend.ToType(byName), Is.EqualTo(DType.Float64));
+        Assert.That(engine.ToDoubleArray(byName, out _), Is.EqualTo(engine.ToDoubleArray(byDType, out _)));
+        object uniform = Backend.RandomUniformLike(x, 0.1, 0.3, dtype: "float16", seed: 7);
+        Assert.That(Backend.ToType(uniform), Is.EqualTo(DType.Float16));
+        Assert.That(engine.ToDoubleArray(uniform, out _), Is.EqualTo(engine.ToDoubleArray(Backend.RandomUniformLike(x, 0.1, 0.3, DType.Float16, seed: 7), out _)));
+        Assert.That(Backend.ToType(Backend.RandomUniformLike(x, dtype: null, seed: 7)), Is.EqualTo(DType.Float32), "null: FastEstimator's default float32");
+        var e = Assert.Throws<ArgumentException>(() => Backend.RandomNormalLike(x, dtype: "int32"));
+        Assert.That(e!.ParamName, Is.EqualTo("dtype"));
+        e = Assert.Throws<ArgumentException>(() => Backend.RandomUniformLike(x, dtype: "float31"));
         Assert.That(e!.ParamName, Is.EqualTo("dtype"));
     }
 }

@@ -78,9 +78,13 @@ public sealed class PercentileGradientTests(ITensorEngine engine)
     /// percentile is NaN with gradient on the second NaN (index 3). Since session 57 every percentile of a row holding a
     /// NaN is NaN (tfp.stats.percentile and np.percentile, FastEstimator's TensorFlow and NumPy paths), taken from that
     /// last sorted place, so the 50th is NaN with its gradient on index 3 too (it was 0.5, gradient on index 0, as
-    /// FastEstimator's torch path's kthvalue gives).</summary>
+    /// FastEstimator's torch path's kthvalue gives). Session 58 kept this against the alternatives: PyTorch 1.13's
+    /// <c>torch.quantile(x, q, interpolation='lower')</c>, the PyTorch function with these values (NaN for every q),
+    /// gives 0.3 on index 3 for q = 0, 0.5 and 1, as here; tfp.stats.percentile's <c>tf.where(nan_batch_members, nan,
+    /// gathered_y)</c> would give every element 0.</summary>
     [TestCase(100, 3)]
     [TestCase(50, 3)]
+    [TestCase(0, 3)]
     public void NaNSortsLastAndTheLastNaNIsTheMaximum(double percentile, int receiver)
     {
         var (value, gradient) = Run([0.5, double.NaN, 0.1, double.NaN, 0.3], [5], [0.3], [1], x => Backend.Percentile(x, percentile));

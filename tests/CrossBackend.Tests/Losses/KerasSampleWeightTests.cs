@@ -72,4 +72,51 @@ public sealed class KerasSampleWeightTests(ITensorEngine engine)
         object p1 = Plain([0.5, 0.5, 1], 3), y1 = Plain([0, 1, 1], 3);
         Assert.That(Run("mean_squared_error", p1, y1, Plain([0.3, 0.1, 0.7], 3), Reduction.Sum, out _)[0], Is.EqualTo(1.1 / 6).Within(1e-7));
     }
+
+    [Test]
+    public void OneValueLossTimesOneWeightIsTheProductUnderEveryReduction()
+    {
+        // Keras's reduce_values returns a rank-0 value unreduced for every reduction, so dice over every axis
+        // (l = 1 − 3.8 / 5.0000001 = 0.2400000152) times one weight 2.3 is l·2.3 = 0.55200003496 under
+        // mean_with_sample_weight too (check_keras_one_value_weights.py); before session 58 we divided by the weight
+        // and gave l. The weight as a .NET number (shape ()) and as a (1,) tensor (squeezed to () beside the loss) alike.
+        object p = Channels([0.1, 0.7, 0.3, 0.9], [2, 2]), y = Channels([0, 1, 1, 1], [2, 2]);
+        const double product = 0.55200003496;
+        foreach (Reduction reduction in new[] { Reduction.WeightedMean, Reduction.Sum, Reduction.SumOverBatchSize, Reduction.None })
+        {
+            Assert.That(Run("dice", p, y, 2.3, reduction, out _)[0], Is.EqualTo(product).Within(1e-6), $"() weight, {reduction}");
+            Assert.That(Run("dice", p, y, Plain([2.3], 1), reduction, out _)[0], Is.EqualTo(product).Within(1e-6), $"(1,) weight, {reduction}");
+        }
+        // A (1, 1) weight: Keras's product has shape (1, 1), which reduce_values does reduce: l·2.3 / 2.3 = l.
+        Assert.That(Run("dice", p, y, Plain([2.3], 1, 1), Reduction.WeightedMean, out _)[0], Is.EqualTo(0.2400000152).Within(1e-6));
+        // A rank-1 y_pred is one sample: categorical crossentropy of p = [0.2, 0.5, 0.3] against [0, 1, 0] is
+        // −log 0.5 = 0.69314718, times 2.3 = 1.5942385153 under mean_with_sample_weight.
+        object p1 = Plain([0.2, 0.5, 0.3], 3), y1 = Plain([0, 1, 0], 3);
+        Assert.That(Run("categorical_crossentropy", p1, y1, 2.3, Reduction.WeightedMean, out _)[0], Is.EqualTo(1.5942385153).Within(2e-6));
+        // The same for class-index labels: sparse crossentropy of the same row with label 1.
+        Assert.That(Run("sparse_categorical_crossentropy", p1, Plain([1], 1), 2.3, Reduction.WeightedMean, out _)[0],
+            Is.EqualTo(1.5942385153).Within(2e-6));
+        // A loss of two values keeps the weighted mean: MSE [0.5, 0.5] with weight 2.3 gives Σ 2.3·l / 2.3 = 1.0 (above).
+    }
+
+    /// <summary>An empty batch (session 58's decision, README "An empty batch"): Keras's reduce_values returns a (0,)
+    /// loss as it is for every reduction (an empty tensor where one number is expected); we give 0 for sum, the empty
+    /// loss for none, and refuse the means naming y_pred.</summary>
+    [Test]
+    public void EmptyBatchSumsToZeroAndRefusesTheMeans()
+    {
+        object p = Channels([], [0, 3]), y = Channels([], [0, 3]);
+        var none = new LossArguments { ["reduction"] = Reduction.None };
+        Assert.That(engine.ToDoubleArray(Losses.Compute("categorical_crossentropy", p, y, new LossArguments { ["reduction"] = Reduction.Sum }), out _),
+            Is.EqualTo(new[] { 0.0 }));
+        engine.ToDoubleArray(Losses.Compute("categorical_crossentropy", p, y, none), out long[] shape);
+        Assert.That(shape, Is.EqualTo(new long[] { 0 }));
+        foreach (Reduction mean in new[] { Reduction.SumOverBatchSize, Reduction.WeightedMean })
+        {
+            var e = Assert.Throws<ArgumentException>(() =>
+                Losses.Compute("categorical_crossentropy", p, y, new LossArguments { ["reduction"] = mean }))!;
+            Assert.That(e.ParamName, Is.EqualTo("y_pred"));
+            Assert.That(e.Message, Does.Contain("empty batch").And.Contain("y_pred.shape=(0, 3)"));
+        }
+    }
 }

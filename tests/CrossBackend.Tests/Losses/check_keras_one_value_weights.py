@@ -1,6 +1,7 @@
 """Independent float64 NumPy check of the session-57 golden values for sample weights on a one-value loss
 (KerasSampleWeightTests.OneValueLossTakesTheWeightsShape, the weighted dice example in Dice.cs, and the shapes in
-CliResultShapeTests.UnreducedScalarHasKerassShapeOnEveryEngine).
+CliResultShapeTests.UnreducedScalarHasKerassShapeOnEveryEngine; since session 58
+KerasSampleWeightTests.OneValueLossTimesOneWeightIsTheProductUnderEveryReduction).
 
 Written from Keras 3's keras/src/losses/loss.py (reduce_weighted_values, reduce_values,
 squeeze_or_expand_to_same_rank) and losses.py (dice, mean_squared_error), in float64, without Keras.
@@ -76,9 +77,13 @@ check("none, () weights", reduce_weighted(l, 0.3, "none"), 0.3 * l)
 check("none, (1,) weights (squeezed to ())", reduce_weighted(l, [0.3], "none"), 0.3 * l)
 check("none, (1, 1) weights", reduce_weighted(l, [[0.3]], "none"), [[0.3 * l]])
 
-# Not followed (doubtful, see the session-57 report): Keras's reduce_values returns a rank-0 product unreduced, so a
-# weight of shape () or (1,) on a one-value loss is not divided out by mean_with_sample_weight (2.3·l), where a
-# (1, 1) weight is (l). We divide in every case (l).
-print("mean_with_sample_weight, () weight 2.3:", reduce_weighted(l, 2.3, "mean_with_sample_weight"),
-      " (1,) weight:", reduce_weighted(l, [2.3], "mean_with_sample_weight"),
-      " (1, 1) weight:", reduce_weighted(l, [[2.3]], "mean_with_sample_weight"))
+# KerasSampleWeightTests.OneValueLossTimesOneWeightIsTheProductUnderEveryReduction (followed since session 58):
+# Keras's reduce_values returns a rank-0 product unreduced, so a weight of shape () or (1,) on a one-value loss is
+# not divided out by mean_with_sample_weight (2.3·l), where a (1, 1) weight is (l).
+for reduction in ("mean_with_sample_weight", "sum", "sum_over_batch_size", "none"):
+    check(f"{reduction}, () weight 2.3", reduce_weighted(l, 2.3, reduction), 0.55200003496)
+    check(f"{reduction}, (1,) weight 2.3", reduce_weighted(l, [2.3], reduction), 0.55200003496)
+check("mean_with_sample_weight, (1, 1) weight 2.3", reduce_weighted(l, [[2.3]], "mean_with_sample_weight"), 0.2400000152)
+cce = -np.log(0.5 / (0.2 + 0.5 + 0.3))   # categorical_crossentropy of a rank-1 y_pred [0.2, 0.5, 0.3], label 1: shape ()
+check("rank-1 crossentropy, mean_with_sample_weight, () weight 2.3", reduce_weighted(cce, 2.3, "mean_with_sample_weight"),
+      1.5942385153, tol=5e-10)

@@ -36,6 +36,17 @@ show("normalize scalar 0.3 0.13 100 0.1", fe_normalize(scalar_in, 0.3, 0.13, 100
 show("normalize scalar, double constants",
      (np.array(scalar_in, np.float32) - np.float32(0.3 * 100.0)) / np.float32(0.13 * 100.0 + 0.1))
 
+# tensor_normalize of a tensor of rank 1 or 2 (session 58): FastEstimator's TensorFlow and NumPy paths broadcast
+# (tensor - mean) / (std + epsilon) on the last axis for any rank; its torch path calls torchvision's Normalize, which
+# raises "Expected tensor to be a tensor image of size (..., C, H, W)" for tensor.ndim < 3 whatever mean and std are
+# (torchvision/transforms/functional.py, normalize; torchvision is not installable here). The TF path's constants are
+# tf.constant(value) * max_pixel_value in float32, the same float32 arithmetic as fe_normalize above.
+rows = [[0.1, 0.5, 0.9], [0.3, 0.7, 0.2]]
+show("normalize rank 2, per channel (0.1, 0.3, 0.5) (0.2, 0.3, 0.4) max 1",
+     fe_normalize(rows, (0.1, 0.3, 0.5), (0.2, 0.3, 0.4), 1.0))
+show("normalize rank 1, per channel (0.1, 0.3, 0.5) (0.2, 0.3, 0.4) max 1",
+     fe_normalize([0.3, 0.1, 0.7], (0.1, 0.3, 0.5), (0.2, 0.3, 0.4), 1.0))
+
 # percentile (_percentile.py): FastEstimator's TensorFlow path is tfp.stats.percentile(interpolation='lower'), which
 # sets every percentile of a batch member holding a NaN to NaN ("Propagate NaNs"); its NumPy path, np.percentile,
 # gives NaN too. Its torch path (kthvalue) sorts NaN last instead.
