@@ -3,33 +3,42 @@ using System.Globalization;
 namespace CrossBackend;
 
 /// <summary>
-/// NumPy's <c>FloatingFormat</c> in its default <c>maxprec</c> mode: every value with the fewest digits that identify it
-/// in its dtype (at most <c>precision</c> after the point), all aligned to one width; scientific notation when the
-/// magnitudes call for it.
+/// NumPy's <c>FloatingFormat</c> (numpy/core/arrayprint.py, NumPy 1.24): every value with the digits its
+/// <c>floatmode</c> asks for (by default the fewest that identify it in its dtype, at most <c>precision</c> after the
+/// point), all aligned to one width; scientific notation when the magnitudes call for it; the <c>sign</c> option's
+/// <c>+</c> or space.
 /// </summary>
 internal sealed class FloatFormat
 {
     private readonly DType _dtype;
-    private readonly int _precision;
+    private readonly int _precision;   // the cut-off after the point; int.MaxValue in unique mode (NumPy's precision=None)
+    private readonly TensorFloatMode _mode;
+    private readonly TensorSign _sign;
     private readonly bool _scientific;
     private int _padLeft, _padRight, _fractionDigits, _exponentDigits;
+    private bool _equalDigits;   // positional fixed / maxprec_equal: every value with _padRight digits, zeros kept
 
-    private FloatFormat(DType dtype, int precision, bool scientific)
+    private FloatFormat(DType dtype, TensorFormatOptions options, bool scientific)
     {
         _dtype = dtype;
-        _precision = precision;
+        _mode = options.FloatMode;
+        _precision = options.FloatMode == TensorFloatMode.Unique ? int.MaxValue : options.Precision;
+        _sign = options.Sign;
         _scientific = scientific;
     }
 
-    public static Func<double, string> Create(double[] shown, DType dtype, int precision)
+    public static Func<double, string> Create(double[] shown, DType dtype, TensorFormatOptions options)
     {
         double[] finite = shown.Where(double.IsFinite).ToArray();
         double[] nonZero = finite.Where(v => v != 0).Select(Math.Abs).ToArray();
         // NumPy divides max_val / min_val in the array's dtype (FloatingFormat.fillFormat, numpy/core/arrayprint.py),
         // so the ratio is rounded to it: float16 100 / 0.1 is 1000.0 there (1000.244 in float64), not > 1000.
+        // suppress keeps small magnitudes and wide ranges positional, but not a magnitude >= 1e8 (NumPy 1.24; NumPy
+        // 2.3+ lowers that cut-off to 1e3 for float16 and 1e6 for float32, numpy/_core/arrayprint.py).
         bool scientific = nonZero.Length > 0 &&
-            (nonZero.Max() >= 1e8 || nonZero.Min() < 1e-4 || dtype.RoundTo(nonZero.Max() / nonZero.Min()) > 1000);
-        var format = new FloatFormat(dtype, precision, scientific);
+            (nonZero.Max() >= 1e8 ||
+             (!options.Suppress && (nonZero.Min() < 1e-4 || dtype.RoundTo(nonZero.Max() / nonZero.Min()) > 1000)));
+        var format = new FloatFormat(dtype, options, scientific);
         format.Fill(finite, shown);
         return format.Format;
     }
@@ -48,13 +57,21 @@ internal sealed class FloatFormat
                 // without its sign ("+10" → 2); "e" and the sign are the 2. Only the nan/inf width depends on it.
                 _padRight = (_exponentDigits - 1) + 2 + _fractionDigits;
             }
-            else _padRight = parts.Max(p => p.Fraction.Length);
+            else
+            {
+                _padRight = parts.Max(p => p.Fraction.Length);
+                // fillFormat: 'fixed' and 'maxprec_equal' then print every value with pad_right digits (min_digits).
+                _equalDigits = _mode is TensorFloatMode.Fixed or TensorFloatMode.MaxPrecEqual;
+            }
         }
+        // sign=' ': one more column on the left when no printed value has its sign bit set (-0.0 has).
+        if (_sign == TensorSign.Space && !finite.Any(double.IsNegative)) _padLeft++;
         if (finite.Length != shown.Length)
         {
-            bool negativeInfinity = shown.Any(double.IsNegativeInfinity);
+            // inf needs room for a sign when one is printed: '-inf', or '+inf'/' inf' with sign '+'/' '.
+            bool signedInfinity = _sign != TensorSign.Minus || shown.Any(double.IsNegativeInfinity);
             int offset = _padRight + 1;
-            _padLeft = Math.Max(_padLeft, Math.Max(3 - offset, 3 + (negativeInfinity ? 1 : 0) - offset));
+            _padLeft = Math.Max(_padLeft, Math.Max(3 - offset, 3 + (signedInfinity ? 1 : 0) - offset));
         }
     }
 
@@ -62,7 +79,8 @@ internal sealed class FloatFormat
     {
         if (!double.IsFinite(v))
         {
-            string text = double.IsNaN(v) ? "nan" : v < 0 ? "-inf" : "inf";
+            string plus = _sign == TensorSign.Plus ? "+" : "";
+            string text = double.IsNaN(v) ? plus + "nan" : v < 0 ? "-inf" : plus + "inf";
             int width = _padLeft + _padRight + 1;
             return text.PadLeft(width);
         }
@@ -74,14 +92,33 @@ internal sealed class FloatFormat
             int e = exact.IndexOf('E');
             string mantissa = exact[..e];
             int exponent = int.Parse(exact[(e + 1)..], CultureInfo.InvariantCulture);
-            string sign = v < 0 || (v == 0 && double.IsNegative(v)) ? "-" : "";
             int dot = mantissa.IndexOf('.');
             string integerPart = dot < 0 ? mantissa : mantissa[..dot], fractionPart = dot < 0 ? "" : mantissa[(dot + 1)..];
-            return (sign + integerPart).PadLeft(_padLeft) + "." + fractionPart + "e" + (exponent < 0 ? "-" : "+") +
+            return (Sign(v) + integerPart).PadLeft(_padLeft) + "." + fractionPart + "e" + (exponent < 0 ? "-" : "+") +
                    Math.Abs(exponent).ToString(CultureInfo.InvariantCulture).PadLeft(_exponentDigits - 1, '0');
+        }
+        if (_equalDigits)
+        {
+            // Every value with exactly pad_right digits: the exact value rounded there, zeros kept (trim='k').
+            (string whole, string digits) = Fixed(v, _padRight);
+            return whole.PadLeft(_padLeft) + "." + digits;
         }
         (string integer, string fraction, _) = Split(v);
         return integer.PadLeft(_padLeft) + "." + fraction.PadRight(_padRight);
+    }
+
+    /// <summary>The sign NumPy prints before a finite value: '-' for a set sign bit (-0.0 too), '+' for the others
+    /// with sign '+' (a space for sign ' ' comes from the padding, not from here).</summary>
+    private string Sign(double v) => double.IsNegative(v) ? "-" : _sign == TensorSign.Plus ? "+" : "";
+
+    /// <summary>The exact value rounded to <paramref name="places"/> fraction digits, zeros kept (Dragon4 with
+    /// unique=False, or with min_digits): the signed integer part and the fraction digits.</summary>
+    private (string Int, string Fraction) Fixed(double v, int places)
+    {
+        // .NET rounds an exact tie to even here, as NumPy's Dragon4 does (precision 0: 0.5 → "0.", 1.5 → "2.").
+        string rounded = Math.Abs(v).ToString("F" + places, CultureInfo.InvariantCulture);
+        int dot = rounded.IndexOf('.');   // none with 0 places
+        return dot < 0 ? (Sign(v) + rounded, "") : (Sign(v) + rounded[..dot], rounded[(dot + 1)..]);
     }
 
     /// <summary>The integer part (with its sign), the fraction digits and (scientific) the signed exponent, the exponent
@@ -89,29 +126,33 @@ internal sealed class FloatFormat
     private (string Int, string Fraction, string Exponent) Split(double v)
     {
         (string digits, int exponent) = Shortest(v);
-        string sign = v < 0 || (v == 0 && double.IsNegative(v)) ? "-" : "";
+        string sign = Sign(v);
         if (_scientific)
         {
             string fraction = digits[1..];
-            if (fraction.Length > _precision)
+            // 'fixed' prints exactly `precision` digits (unique=False, trim='k'); the other modes round only values
+            // with too many digits, then drop trailing zeros.
+            if (_mode == TensorFloatMode.Fixed || fraction.Length > _precision)
             {
-                // Too many digits: round the exact value to `precision` places, then drop trailing zeros.
                 string rounded = Math.Abs(v).ToString("E" + _precision, CultureInfo.InvariantCulture);
                 int e = rounded.IndexOf('E');
                 digits = rounded[..e].Replace(".", "");
                 exponent = int.Parse(rounded[(e + 1)..], CultureInfo.InvariantCulture);
-                fraction = digits[1..].TrimEnd('0');
+                fraction = _mode == TensorFloatMode.Fixed ? digits[1..] : digits[1..].TrimEnd('0');
             }
             string exp = (exponent < 0 ? "-" : "+") + Math.Abs(exponent).ToString("00", CultureInfo.InvariantCulture);
             return (sign + digits[0], fraction, exp);
         }
+        if (_mode == TensorFloatMode.Fixed)
+        {
+            (string whole, string places) = Fixed(v, _precision);
+            return (whole, places, "");
+        }
         int fractionLength = Math.Max(0, digits.Length - 1 - exponent);
         if (fractionLength > _precision)
         {
-            // .NET rounds an exact tie to even here, as NumPy's Dragon4 does (precision 0: 0.5 → "0.", 1.5 → "2.").
-            string rounded = Math.Abs(v).ToString("F" + _precision, CultureInfo.InvariantCulture);
-            int dot = rounded.IndexOf('.');   // none with precision 0
-            return dot < 0 ? (sign + rounded, "", "") : (sign + rounded[..dot], rounded[(dot + 1)..].TrimEnd('0'), "");
+            (string whole, string places) = Fixed(v, _precision);
+            return (whole, places.TrimEnd('0'), "");
         }
         if (digits == "0") return (sign + "0", "", "");
         // digits d0 d1 … with the point after position exponent + 1.

@@ -8,9 +8,10 @@ namespace CrossBackend;
 /// error reports: <c>array([[0.1, 0.2], [0.3, 0.4]], dtype=float32)</c>, summarised with <c>...</c> past 1000 elements.
 /// </summary>
 /// <remarks>
-/// Follows NumPy's <c>array_repr</c> with its default print options: floats in positional notation with at most 8
-/// fraction digits (the fewest that identify each value in its dtype, aligned on the decimal point), switching to
-/// scientific notation when a non-zero magnitude is ≥ 1e8 or &lt; 1e-4 or the largest/smallest ratio exceeds 1000;
+/// Follows NumPy's <c>array_repr</c> (NumPy 1.24) with the print options of <see cref="TensorFormatOptions"/>
+/// (precision, threshold, edgeitems, linewidth, suppress, floatmode, sign); with the defaults: floats in positional
+/// notation with at most 8 fraction digits (the fewest that identify each value in its dtype, aligned on the decimal
+/// point), switching to scientific notation when a non-zero magnitude is ≥ 1e8 or &lt; 1e-4 or the largest/smallest ratio exceeds 1000;
 /// <c>nan</c>/<c>inf</c>; integers right-aligned; booleans as <c>True</c>/<c>False</c>; rows wrapped at 75 characters;
 /// the dtype printed unless it is NumPy's default (float64, int64, bool). The shape is printed for summarised arrays
 /// (as NumPy 2.2+ does) and empty ones. bfloat16, which NumPy lacks, prints as <c>dtype=bfloat16</c>.
@@ -90,7 +91,7 @@ public static class TensorFormat
 
         string suffix = extras.Count == 0 ? ")" : ",";
         var shown = new Shown(shape, summarise ? o.EdgeItems : -1);
-        Func<long, string> element = ElementFormatter(values, int64, shown, shape.Length == 0, dtype, o.Precision);
+        Func<long, string> element = ElementFormatter(values, int64, shown, shape.Length == 0, dtype, o);
         string body = new ArrayWriter(shape, shown, element, o.LineWidth - suffix.Length, new string(' ', prefix.Length + 1), summarise).Write();
         string text = prefix + body + suffix;
         if (extras.Count == 0) return text;
@@ -140,14 +141,20 @@ public static class TensorFormat
             ? Enumerable.Range(0, edgeItems).Select(i => (long)i).Concat(Enumerable.Range(0, edgeItems).Select(i => shape[axis] - edgeItems + i))
             : Enumerable.Range(0, (int)shape[axis]).Select(i => (long)i);
 
-        /// <summary>The row-major offsets of the printed values (NumPy chooses the format from these only).</summary>
+        /// <summary>The row-major offsets NumPy chooses the format from: the printed values, except that with 0 edge
+        /// items a summarised axis gives all its values (_leading_trailing in numpy/core/arrayprint.py joins a[:0] and
+        /// a[-0:], the whole axis), so <c>[..., 1.        ]</c> is as wide as the hidden 0.33333333.</summary>
         public IEnumerable<long> Offsets() => shape.Length == 0 ? [0L] : Flat(0, 0);
+
+        private IEnumerable<long> FormatIndices(int axis) => edgeItems == 0
+            ? Enumerable.Range(0, (int)shape[axis]).Select(i => (long)i)
+            : Indices(axis);
 
         private IEnumerable<long> Flat(int axis, long offset)
         {
             long stride = 1;
             for (int d = axis + 1; d < shape.Length; d++) stride *= shape[d];
-            foreach (long i in Indices(axis))
+            foreach (long i in FormatIndices(axis))
             {
                 if (axis == shape.Length - 1) yield return offset + i;
                 else foreach (long f in Flat(axis + 1, offset + i * stride)) yield return f;
@@ -222,7 +229,7 @@ public static class TensorFormat
     }
 
     /// <summary>The text of the element at a row-major offset, in one width for the printed values.</summary>
-    private static Func<long, string> ElementFormatter(double[] values, long[]? int64, Shown shown, bool scalar, DType dtype, int precision)
+    private static Func<long, string> ElementFormatter(double[] values, long[]? int64, Shown shown, bool scalar, DType dtype, TensorFormatOptions options)
     {
         // NumPy's BoolFormat pads True to False's width, except in a 0-d array: array(True).
         if (dtype == DType.Bool) return i => values[i] != 0 ? (scalar ? "True" : " True") : "False";
@@ -234,7 +241,7 @@ public static class TensorFormat
             int width = shown.Offsets().Select(i => text(i).Length).DefaultIfEmpty(0).Max();
             return i => text(i).PadLeft(width);
         }
-        Func<double, string> number = FloatFormat.Create(shown.Offsets().Select(i => values[i]).ToArray(), dtype, precision);
+        Func<double, string> number = FloatFormat.Create(shown.Offsets().Select(i => values[i]).ToArray(), dtype, options);
         return i => number(values[i]);
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using CrossBackend.Testing;
 
 namespace CrossBackend.Tests.FormattingTests;
@@ -11,11 +12,15 @@ namespace CrossBackend.Tests.FormattingTests;
 /// NumPy's <c>FloatingFormat.fillFormat</c> (numpy/core/arrayprint.py). Each case prints as a .NET array (rank 0
 /// through the formatter directly, .NET having no rank-0 arrays) and as each engine's tensor. NumPy 1.x prints no
 /// <c>shape=</c> for summarised arrays, so those are compared with <c>ShowShape = false</c>.
+/// The same tests run over <c>numpy_option_cases.json</c> (<c>make_numpy_option_cases.py</c>): NumPy's <c>repr</c> under
+/// non-default print options (precision, threshold, edgeitems, linewidth, suppress, floatmode, sign), each case naming
+/// the options NumPy printed it with.
 /// </summary>
 [TestFixtureSource(typeof(TestEngines), nameof(TestEngines.All))]
 public sealed class NumPyReprFuzzTests(ITensorEngine engine)
 {
-    public sealed record Case(string Name, string DType, long[] Shape, string[] Values, string Repr)
+    public sealed record Case(string Name, string DType, long[] Shape, string[] Values, string Repr,
+        [property: JsonPropertyName("options")] Dictionary<string, JsonElement>? PrintOptions = null)
     {
         public override string ToString() => Name;
 
@@ -51,19 +56,74 @@ public sealed class NumPyReprFuzzTests(ITensorEngine engine)
             _ => Values.Select(v => v == "1").ToArray(),
         };
 
-        public TensorFormatOptions Options => Values.Length > 1000 ? new TensorFormatOptions { ShowShape = false } : TensorFormatOptions.Default;
+        /// <summary>The case's print options with NumPy's names mapped to ours; summarised arrays without
+        /// <c>shape=</c>, as NumPy 1.x prints them.</summary>
+        [JsonIgnore]
+        public TensorFormatOptions Options
+        {
+            get
+            {
+                TensorFormatOptions o = TensorFormatOptions.Default;
+                foreach ((string key, JsonElement value) in PrintOptions ?? [])
+                {
+                    o = key switch
+                    {
+                        "precision" => o with { Precision = value.GetInt32() },
+                        "threshold" => o with { Threshold = value.GetInt32() },
+                        "edgeitems" => o with { EdgeItems = value.GetInt32() },
+                        "linewidth" => o with { LineWidth = value.GetInt32() },
+                        "suppress" => o with { Suppress = value.GetBoolean() },
+                        "floatmode" => o with
+                        {
+                            FloatMode = value.GetString() switch
+                            {
+                                "maxprec" => TensorFloatMode.MaxPrec,
+                                "fixed" => TensorFloatMode.Fixed,
+                                "unique" => TensorFloatMode.Unique,
+                                "maxprec_equal" => TensorFloatMode.MaxPrecEqual,
+                                var m => throw new InvalidDataException($"Unexpected floatmode {m} in case {Name}."),
+                            },
+                        },
+                        "sign" => o with
+                        {
+                            Sign = value.GetString() switch
+                            {
+                                "-" => TensorSign.Minus,
+                                "+" => TensorSign.Plus,
+                                " " => TensorSign.Space,
+                                var m => throw new InvalidDataException($"Unexpected sign '{m}' in case {Name}."),
+                            },
+                        },
+                        _ => throw new InvalidDataException($"Unexpected print option {key} in case {Name}."),
+                    };
+                }
+                return Values.Length > o.Threshold ? o with { ShowShape = false } : o;
+            }
+        }
     }
 
     private sealed record File(string NumPy, Case[] Cases);
 
-    public static readonly Case[] Cases = JsonSerializer.Deserialize<File>(
-        System.IO.File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Formatting", "Data", "numpy_repr_cases.json")),
+    private static Case[] Load(string file) => JsonSerializer.Deserialize<File>(
+        System.IO.File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Formatting", "Data", file)),
         new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!.Cases;
 
+    /// <summary>Default print options.</summary>
+    public static readonly Case[] Cases = Load("numpy_repr_cases.json");
+
+    /// <summary>One or a few print options changed from NumPy's defaults.</summary>
+    public static readonly Case[] OptionCases = Load("numpy_option_cases.json");
+
     [Test]
-    public void TheDataHoldsSeveralHundredCases() => Assert.That(Cases, Has.Length.GreaterThan(300));
+    public void TheDataHoldsSeveralHundredCases()
+    {
+        Assert.That(Cases, Has.Length.GreaterThan(300));
+        Assert.That(OptionCases, Has.Length.GreaterThan(500));
+        Assert.That(OptionCases.Where(c => c.PrintOptions is { Count: > 0 }).Count(), Is.EqualTo(OptionCases.Length));
+    }
 
     [TestCaseSource(nameof(Cases))]
+    [TestCaseSource(nameof(OptionCases))]
     public void HostArraysPrintAsNumPy(Case c)
     {
         string text = c.Shape.Length == 0
@@ -75,6 +135,7 @@ public sealed class NumPyReprFuzzTests(ITensorEngine engine)
     }
 
     [TestCaseSource(nameof(Cases))]
+    [TestCaseSource(nameof(OptionCases))]
     public void EngineTensorsPrintAsNumPy(Case c)
     {
         EngineNumPyPrint.AssertPrints(engine,

@@ -85,6 +85,16 @@ public sealed class TensorFormatEdgeCaseTests(ITensorEngine engine)
     }
 
     [Test]
+    public void AFloatModeOrSignOutsideTheirEnumsIsRefusedNamingTheChoices()
+    {
+        var mode = Assert.Throws<ArgumentOutOfRangeException>(() => TensorFormat.ToString(new[] { 0.1 }, new TensorFormatOptions { FloatMode = (TensorFloatMode)7 }))!;
+        Assert.That(mode.ParamName, Is.EqualTo("options"));
+        Assert.That(mode.Message, Does.Contain("FloatMode").And.Contain("MaxPrecEqual").And.Contain("Received: FloatMode=7"));
+        var sign = Assert.Throws<ArgumentOutOfRangeException>(() => TensorFormat.ToString(new[] { 0.1 }, new TensorFormatOptions { Sign = (TensorSign)3 }))!;
+        Assert.That(sign.Message, Does.Contain("Sign").And.Contain("Plus, Space").And.Contain("Received: Sign=3"));
+    }
+
+    [Test]
     public void Int64BeyondTwoTo53PrintsExactly()
     {
         Assert.That(TensorFormat.ToString(new[] { 9007199254740993L, 1 }), Is.EqualTo("array([9007199254740993,                1])"));
