@@ -135,7 +135,10 @@ internal sealed class LossProgram(LossDefinition definition, Dictionary<LossOpti
         TTensor? divisor = reduction == Reduction.WeightedMean && terms.Weights is null ? ops.Sum(cast) : null;
         TTensor result = Reduce(ops, terms.Loss, factor, weights, reduction, terms.Valid, divisor);
         if (reduction != Reduction.None) return [result];
-        long[] kerasShape = KerasUnreducedShape(lossShape, givenWeightShape);
+        // A one-value loss takes the weights' shape whatever their count ((1, 1, 1) weights give (1, 1, 1)); the
+        // channels-last engine's (1,) stands for Keras's () and cannot be told from a batch of one by its shape alone.
+        long[] kerasShape = oneValue ? KerasOneValueTimes(givenWeightShape) : KerasUnreducedShape(lossShape, givenWeightShape);
+        if (kerasShape.Length == 0) kerasShape = lossShape;   // () on torch, its (1,) stand-in on an engine without rank 0
         return [kerasShape.AsSpan().SequenceEqual(lossShape) ? result : ops.Reshape(result, kerasShape)];
     }
 

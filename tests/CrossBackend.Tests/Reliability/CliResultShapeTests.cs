@@ -76,6 +76,11 @@ public sealed class CliResultShapeTests
             ("dice", [2, 3], [], [], []),
             ("dice", [2, 3], [], [1], []),
             ("binary_crossentropy", [4], [], [1, 1], [1, 1]),
+            // Weights of one value and rank 3: the product keeps their shape (the channels-last engine gave (1,)).
+            ("dice", [2, 3], [], [1, 1, 1], [1, 1, 1]),
+            ("binary_crossentropy", [4], [], [1, 1, 1], [1, 1, 1]),
+            ("categorical_crossentropy", [3], ["--label-smoothing", "0.1"], [1, 1, 1], [1, 1, 1]),
+            ("dice", [2, 3], [], [2, 1], [2, 1]),
         }.Select(c => new TestCaseData(c.Loss, c.Shape, c.Options, c.Weights, c.Expected)
             .SetArgDisplayNames(c.Loss, string.Join("x", c.Shape), string.Join(" ", c.Options),
                 c.Weights is null ? "no weights" : "weights [" + string.Join(", ", c.Weights) + "]", "[" + string.Join(", ", c.Expected) + "]"));
