@@ -124,7 +124,7 @@ internal sealed class LossProgram(LossDefinition definition, Dictionary<LossOpti
         // product l·w, not l·w / w (dice 0.24 with weight 2.3: 0.552). Weights of (1, 1) or more values give a product
         // Keras does reduce (l·Σw / Σw = l). Class weights and ignore masks keep PyTorch's weighted mean.
         long[] givenWeightShape = ops.ShapeOf(given);
-        if (oneValue && reduction == Reduction.WeightedMean && terms.Weights is null && givenWeightShape is [] or [1])
+        if (oneValue && reduction == Reduction.WeightedMean && terms.Weights is null && KerasOneValueTimes(givenWeightShape).Length == 0)
             reduction = Reduction.Sum;
         TTensor sample = SampleWeights(ops, cast, lossShape);
         TTensor weights = terms.Weights is null ? sample : ops.Mul(terms.Weights, sample);
@@ -135,25 +135,22 @@ internal sealed class LossProgram(LossDefinition definition, Dictionary<LossOpti
         TTensor? divisor = reduction == Reduction.WeightedMean && terms.Weights is null ? ops.Sum(cast) : null;
         TTensor result = Reduce(ops, terms.Loss, factor, weights, reduction, terms.Valid, divisor);
         if (reduction != Reduction.None) return [result];
-        // A one-value loss takes the weights' shape whatever their count ((1, 1, 1) weights give (1, 1, 1)); the
-        // channels-last engine's (1,) stands for Keras's () and cannot be told from a batch of one by its shape alone.
-        long[] kerasShape = oneValue ? KerasOneValueTimes(givenWeightShape) : KerasUnreducedShape(lossShape, givenWeightShape);
-        if (kerasShape.Length == 0) kerasShape = lossShape;   // () on torch, its (1,) stand-in on an engine without rank 0
-        return [kerasShape.AsSpan().SequenceEqual(lossShape) ? result : ops.Reshape(result, kerasShape)];
+        long[] kerasShape = KerasUnreducedShape(lossShape, givenWeightShape, oneValue);
+        // () is the loss's own shape: rank 0 on torch, its (1,) stand-in on an engine without rank 0.
+        return [kerasShape.Length == 0 || kerasShape.AsSpan().SequenceEqual(lossShape) ? result : ops.Reshape(result, kerasShape)];
     }
 
     /// <summary>
     /// The unreduced result's shape in Keras, whose <c>squeeze_or_expand_to_same_rank</c> reshapes the loss rather than
     /// the weights: (B, 1) weights on a (B,) loss give (B, 1); weights of rank ≥ 2 beside a loss with one more, trailing
-    /// length-1 axis drop that axis; a one-value loss (dice over every axis, a rank-1 y_pred: shape () in Keras) times
-    /// weights of shape W gives W (Keras multiplies with NumPy broadcasting, and leaves a rank-0 operand alone), but
-    /// (1,) weights are squeezed to () beside it. Otherwise the loss's shape.
+    /// length-1 axis drop that axis; a one-value loss (<paramref name="oneValue"/>: dice over every axis, a rank-1 y_pred,
+    /// shape () in Keras) takes <see cref="KerasOneValueTimes"/>. Otherwise the loss's shape. The call says whether the
+    /// loss is one value: the channels-last engine's (1,) stand-in for () cannot be told from a batch of one by its shape
+    /// ((1, 1, 1) weights gave (1,) there).
     /// </summary>
-    private static long[] KerasUnreducedShape(long[] loss, long[] weights)
+    private static long[] KerasUnreducedShape(long[] loss, long[] weights, bool oneValue)
     {
-        // A one-value loss: rank 0 (torch), or one element (the channels-last engine's (1,) for Keras's ()) beside weights
-        // of several values.
-        if (loss.Length == 0 || (Shapes.Count(loss) == 1 && Shapes.Count(weights) > 1)) return KerasOneValueTimes(weights);
+        if (oneValue) return KerasOneValueTimes(weights);
         if (weights.Length == loss.Length + 1 && weights[^1] == 1 && loss.Length == 1) return [.. loss, 1];
         if (loss.Length == weights.Length + 1 && loss[^1] == 1 && weights.Length >= 2) return loss[..^1];
         return loss;
