@@ -1,9 +1,9 @@
 namespace CrossBackend;
 
 /// <summary>Inverse weighted distance: (1 / max(d, ε))ᵖ normalised over the last axis.</summary>
-/// <remarks>A given ε is one number (<paramref name="eps"/>) or, as FastEstimator's <c>maximum(tensor, eps)</c> broadcasts a
-/// tensor ε, several values (<paramref name="epsValues"/> of <paramref name="epsShape"/>, row-major).</remarks>
-internal sealed class IwdFunction(double power, double maxProb, double pairwiseDistance, double? eps, double[]? epsValues = null, long[]? epsShape = null)
+/// <remarks>A given ε (<paramref name="eps"/>, row-major values and their shape) is one value or, as FastEstimator's
+/// <c>maximum(tensor, eps)</c> broadcasts a tensor ε, several; null makes ε from maxProb and pairwiseDistance.</remarks>
+internal sealed class IwdFunction(double power, double maxProb, double pairwiseDistance, (double[] Values, long[] Shape)? eps)
     : FunctionProgram(ResultDTypes.FloatForIntegers)
 {
     public override T[] Run<T>(ITensorOps<T> o, T?[] inputs) where T : class
@@ -12,22 +12,23 @@ internal sealed class IwdFunction(double power, double maxProb, double pairwiseD
         long[] shape = o.ShapeOf(x);
         // FastEstimator's ε divides by max_prob · (C − 1), so without `eps` one class is refused; with `eps` given it
         // is not used, and one class gets probability 1.
-        bool given = eps is not null || epsValues is not null;
+        bool given = eps is not null;
         if (shape.Length < 1 || shape[^1] < (given ? 1 : 2))
             throw new ArgumentException(!given
                 ? $"Argument `tensor` must be (Batch, C) distances with C ≥ 2 classes on the last axis (ε is made from maxProb / (C − 1); give `eps` for one class). Received: tensor.shape={TensorInfo.FormatShape(shape)}"
                 : $"Argument `tensor` must be (Batch, C) distances with C ≥ 1 classes on the last axis. Received: tensor.shape={TensorInfo.FormatShape(shape)}", "tensor");
-        // FastEstimator: ε = d_pair · ((1 − p_max) / (p_max · (C − 1)))^(1/power), in the tensor's dtype.
-        double epsilon = eps ?? pairwiseDistance * Math.Pow((1.0 - maxProb) / (maxProb * (shape[^1] - 1)), 1.0 / power);
         T floored;
-        if (epsValues is null) floored = o.Maximum(x, epsilon);
+        if (eps is not { } e)
+            // FastEstimator: ε = d_pair · ((1 − p_max) / (p_max · (C − 1)))^(1/power), in the tensor's dtype.
+            floored = o.Maximum(x, pairwiseDistance * Math.Pow((1.0 - maxProb) / (maxProb * (shape[^1] - 1)), 1.0 / power));
+        else if (e.Values.Length == 1) floored = o.Maximum(x, e.Values[0]);
         else
         {
             // ε floors the distances; it must not widen them (a (B, 1, C) ε against (B, C) distances).
-            if (Shapes.Broadcast(shape, epsShape!) is not { } broadcast || !broadcast.SequenceEqual(shape))
+            if (Shapes.Broadcast(shape, e.Shape) is not { } broadcast || !broadcast.SequenceEqual(shape))
                 throw new ArgumentException(
-                    $"Argument `eps` must broadcast to `tensor`'s shape (one value, or one per class). Received: eps.shape={TensorInfo.FormatShape(epsShape!)}, tensor.shape={TensorInfo.FormatShape(shape)}", "eps");
-            floored = o.Maximum(x, o.FromValues(epsValues, epsShape!, o.DTypeOf(x)));
+                    $"Argument `eps` must broadcast to `tensor`'s shape (one value, or one per class). Received: eps.shape={TensorInfo.FormatShape(e.Shape)}, tensor.shape={TensorInfo.FormatShape(shape)}", "eps");
+            floored = o.Maximum(x, o.FromValues(e.Values, e.Shape, o.DTypeOf(x)));
         }
         T inverse = o.Unary(UnaryOp.Reciprocal, floored);
         T powered = power == 1.0 ? inverse : o.Pow(inverse, power);
@@ -59,14 +60,12 @@ public static partial class Backend
             throw new ArgumentOutOfRangeException(nameof(pairwiseDistance), pairwiseDistance,
                 $"Argument `pairwiseDistance` must be a finite number > 0 (or give `eps` directly). Received: pairwiseDistance={pairwiseDistance}");
         if (eps is null) return Run<T>(nameof(Iwd), new IwdFunction(power, maxProb, pairwiseDistance, null), [tensor], TensorName);
-        (double[] values, long[] shape) = HostValues(eps, nameof(eps), "a number, a tensor or a .NET array of numbers (or null to make ε from maxProb and pairwiseDistance)");
+        (double[] Values, long[] Shape) given = HostValues(eps, nameof(eps), "a number, a tensor or a .NET array of numbers (or null to make ε from maxProb and pairwiseDistance)");
+        double[] values = given.Values;
         int bad = Array.FindIndex(values, v => !(v > 0));
         if (bad >= 0)
             throw new ArgumentOutOfRangeException(nameof(eps), values[bad],
                 values.Length == 1 ? $"Argument `eps` must be > 0. Received: eps={values[bad]}" : $"Argument `eps` must hold values > 0. Received: eps[{bad}]={values[bad]} (row-major)");
-        IwdFunction program = values.Length == 1
-            ? new IwdFunction(power, maxProb, pairwiseDistance, values[0])
-            : new IwdFunction(power, maxProb, pairwiseDistance, null, values, shape);
-        return Run<T>(nameof(Iwd), program, [tensor], TensorName);
+        return Run<T>(nameof(Iwd), new IwdFunction(power, maxProb, pairwiseDistance, given), [tensor], TensorName);
     }
 }
