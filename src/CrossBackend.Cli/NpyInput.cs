@@ -32,7 +32,7 @@ internal static class NpyInput
         if (Directory.Exists(file))
             throw new CliException($"{option} {path}: is a directory, not a file (give the path of a .npy file)");
         NpyArray array;
-        try { array = npz >= 0 ? NpzFile.Read(path[..(npz + 4)], path[(npz + 5)..]) : NpyFile.Parse(File.ReadAllBytes(path)); }
+        try { array = npz >= 0 ? NpzFile.Read(file, path[(npz + 5)..]) : NpyFile.Parse(File.ReadAllBytes(path)); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new CliException($"{option} {path}: cannot read file ({e.Message})");
